@@ -1,0 +1,137 @@
+//! Typed configuration: defaults, then `QUNLIAN_*` environment variables, then flags
+//! (clap reads both). The master key is never printed.
+
+use std::path::PathBuf;
+
+use qunlian_domain::RegionCode;
+use qunlian_domain::auth::{ClusterId, OrgId, Scope, UnitId};
+use qunlian_store::{Crypto, Store};
+
+#[derive(clap::Args, Debug)]
+pub struct ConfigArgs {
+    /// Database URL: sqlite://PATH (default, under --data-dir) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "QUNLIAN_DATABASE")]
+    database: Option<String>,
+    /// Folder for the SQLite file and the key file.
+    #[arg(long, global = true, env = "QUNLIAN_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+    /// Address to serve on.
+    #[arg(long, global = true, env = "QUNLIAN_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// The district the platform serves (GB/T 2260 code); imports resolve town names in it.
+    #[arg(long, global = true, env = "QUNLIAN_DISTRICT", default_value = "310117")]
+    district: String,
+    /// Minutes of inactivity before a session ends.
+    #[arg(long, global = true, env = "QUNLIAN_SESSION_MINUTES", default_value_t = 30)]
+    session_minutes: i64,
+    /// Mark the session cookie Secure (when served over HTTPS).
+    #[arg(long, global = true, env = "QUNLIAN_SECURE_COOKIES")]
+    secure_cookies: bool,
+}
+
+pub struct Config {
+    pub database: String,
+    pub data_dir: PathBuf,
+    pub listen: String,
+    pub district: RegionCode,
+    pub session_minutes: i64,
+    pub secure_cookies: bool,
+    pub demo: bool,
+}
+
+impl Config {
+    pub fn build(args: ConfigArgs, demo: bool) -> Result<Config, String> {
+        let district = RegionCode::parse(&args.district).map_err(|e| format!("--district：{e}"))?;
+        if district.level() != qunlian_domain::region::RegionLevel::District {
+            return Err(format!("--district：{} 不是区县级代码", district.full_name()));
+        }
+        let file = if demo { "demo.sqlite" } else { "qunlian.sqlite" };
+        let database = args.database.unwrap_or_else(|| format!("sqlite://{}", args.data_dir.join(file).display()));
+        if !(database.starts_with("sqlite:") || database.starts_with("postgres://") || database.starts_with("postgresql://")) {
+            return Err("--database 应为 sqlite://路径 或 postgres://…".into());
+        }
+        Ok(Config { database, data_dir: args.data_dir, listen: args.listen, district, session_minutes: args.session_minutes.max(1), secure_cookies: args.secure_cookies, demo })
+    }
+
+    /// The database URL with any password replaced, for printing.
+    pub fn database_display(&self) -> String {
+        match (self.database.find("://"), self.database.find('@')) {
+            (Some(s), Some(at)) if at > s => {
+                let userinfo = &self.database[s + 3..at];
+                let user = userinfo.split(':').next().unwrap_or("");
+                format!("{}://{user}:***@{}", &self.database[..s], &self.database[at + 1..])
+            }
+            _ => self.database.clone(),
+        }
+    }
+
+    /// The master key: `QUNLIAN_MASTER_KEY` (64 hex digits), else `DATA_DIR/qunlian.key`,
+    /// created on first use with owner-only permissions.
+    pub fn master_key(&self) -> Result<Vec<u8>, String> {
+        if let Ok(hex_key) = std::env::var("QUNLIAN_MASTER_KEY") {
+            return hex::decode(hex_key.trim()).map_err(|_| "QUNLIAN_MASTER_KEY 应为64位十六进制".to_owned());
+        }
+        let path = self.data_dir.join("qunlian.key");
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            return hex::decode(text.trim()).map_err(|_| format!("{} 内容不是有效的密钥", path.display()));
+        }
+        std::fs::create_dir_all(&self.data_dir).map_err(|e| format!("无法创建 {}：{e}", self.data_dir.display()))?;
+        let key = Crypto::generate_master_key();
+        write_private(&path, &hex::encode(key)).map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+        eprintln!("已生成主密钥 {}：请妥善备份，丢失后加密的个人信息无法恢复。", path.display());
+        Ok(key.to_vec())
+    }
+
+    pub async fn open_store(&self) -> Result<Store, String> {
+        if self.database.starts_with("sqlite:") {
+            std::fs::create_dir_all(&self.data_dir).map_err(|e| format!("无法创建 {}：{e}", self.data_dir.display()))?;
+        }
+        let crypto = Crypto::new(&self.master_key()?).map_err(|e| e.to_string())?;
+        Store::open(&self.database, crypto).await.map_err(|e| match e {
+            qunlian_store::StoreError::Db(d) => format!("无法打开数据库 {}：{d}", self.database_display()),
+            other => other.to_string(),
+        })
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}
+
+impl std::fmt::Display for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "database        = {}", self.database_display())?;
+        writeln!(f, "data_dir        = {}", self.data_dir.display())?;
+        writeln!(f, "listen          = {}", self.listen)?;
+        writeln!(f, "district        = {} {}", self.district, self.district.full_name())?;
+        writeln!(f, "session_minutes = {}", self.session_minutes)?;
+        writeln!(f, "secure_cookies  = {}", self.secure_cookies)?;
+        let key = if std::env::var("QUNLIAN_MASTER_KEY").is_ok() { "QUNLIAN_MASTER_KEY（已隐藏）".to_owned() } else { format!("{}（已隐藏）", self.data_dir.join("qunlian.key").display()) };
+        write!(f, "master_key      = {key}")
+    }
+}
+
+/// `all`, `nothing`, `region:310117`, `cluster:3`, `party_org:5`, `enterprise:7`, `department:9`.
+pub fn parse_scope(s: &str) -> Result<Scope, String> {
+    let (kind, value) = s.split_once(':').map(|(k, v)| (k, Some(v))).unwrap_or((s, None));
+    let id = || value.and_then(|v| v.parse::<i64>().ok()).ok_or_else(|| format!("范围 {s}：应为 类型:编号"));
+    Ok(match kind {
+        "all" => Scope::All,
+        "nothing" => Scope::Nothing,
+        "region" => Scope::Region(RegionCode::parse(value.unwrap_or("")).map_err(|e| format!("范围 {s}：{e}"))?),
+        "cluster" => Scope::Cluster(ClusterId(id()?)),
+        "party_org" => Scope::PartyOrg(OrgId(id()?)),
+        "enterprise" => Scope::Enterprise(UnitId(id()?)),
+        "department" => Scope::Department(UnitId(id()?)),
+        _ => return Err(format!("未知范围类型：{kind}")),
+    })
+}

@@ -1,0 +1,283 @@
+//! Who may do what, and over which records. The storage layer turns a [`Scope`] into the
+//! filter of every query; the web layer only asks [`Role::may`] whether to offer an action.
+
+use serde::{Deserialize, Serialize};
+
+use crate::RegionCode;
+
+macro_rules! id_type {
+    ($($(#[$m:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { self.0.fmt(f) }
+        }
+    )*};
+}
+
+id_type!(
+    /// A user account.
+    UserId,
+    /// A unit: enterprise, school, government department …
+    UnitId,
+    /// A Party organisation.
+    OrgId,
+    /// An industrial cluster.
+    ClusterId,
+    /// A region or park in the registry.
+    RegionId,
+);
+
+/// The roles of DESIGN.md §1. The three security administrators (三员) are separate roles
+/// so that no one account both manages users and reads the audit trail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    DistrictAdmin,
+    TownAdmin,
+    ClusterSecretary,
+    BranchSecretary,
+    EnterpriseContact,
+    ServiceOfficer,
+    Reviewer,
+    Leader,
+    SystemAdmin,
+    SecurityAdmin,
+    AuditAdmin,
+}
+
+/// What a role may do; whether it may do it to a given record is the scope's business.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    ReadRegistry,
+    WriteRegistry,
+    Import,
+    /// See personal data (phones, ID numbers) unmasked; each reveal is audited.
+    RevealPersonal,
+    ManageUsers,
+    ManageSecurity,
+    ReadAudit,
+}
+
+impl Role {
+    pub const ALL: [Role; 11] = [
+        Role::DistrictAdmin,
+        Role::TownAdmin,
+        Role::ClusterSecretary,
+        Role::BranchSecretary,
+        Role::EnterpriseContact,
+        Role::ServiceOfficer,
+        Role::Reviewer,
+        Role::Leader,
+        Role::SystemAdmin,
+        Role::SecurityAdmin,
+        Role::AuditAdmin,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::DistrictAdmin => "district_admin",
+            Role::TownAdmin => "town_admin",
+            Role::ClusterSecretary => "cluster_secretary",
+            Role::BranchSecretary => "branch_secretary",
+            Role::EnterpriseContact => "enterprise_contact",
+            Role::ServiceOfficer => "service_officer",
+            Role::Reviewer => "reviewer",
+            Role::Leader => "leader",
+            Role::SystemAdmin => "system_admin",
+            Role::SecurityAdmin => "security_admin",
+            Role::AuditAdmin => "audit_admin",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::DistrictAdmin => "区级管理员（组织部）",
+            Role::TownAdmin => "街镇管理员",
+            Role::ClusterSecretary => "集群党委书记/联络员",
+            Role::BranchSecretary => "企业党组织书记",
+            Role::EnterpriseContact => "企业联络员",
+            Role::ServiceOfficer => "店小二（部门服务专员）",
+            Role::Reviewer => "评审专家",
+            Role::Leader => "领导（只读）",
+            Role::SystemAdmin => "系统管理员",
+            Role::SecurityAdmin => "安全保密管理员",
+            Role::AuditAdmin => "安全审计员",
+        }
+    }
+
+    pub fn may(self, action: Action) -> bool {
+        use Action::*;
+        use Role::*;
+        match action {
+            ReadRegistry => !matches!(self, Reviewer | SystemAdmin | SecurityAdmin | AuditAdmin),
+            WriteRegistry => {
+                matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary | BranchSecretary | EnterpriseContact)
+            }
+            Import => matches!(self, DistrictAdmin | TownAdmin),
+            RevealPersonal => {
+                matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary | BranchSecretary | EnterpriseContact)
+            }
+            ManageUsers => self == SystemAdmin,
+            ManageSecurity => self == SecurityAdmin,
+            ReadAudit => self == AuditAdmin,
+        }
+    }
+
+    /// The kinds of scope an account of this role may be given.
+    pub fn allowed_scope(self, scope: &Scope) -> bool {
+        use Role::*;
+        matches!(
+            (self, scope),
+            (SystemAdmin | SecurityAdmin | AuditAdmin | Reviewer, Scope::Nothing)
+                | (DistrictAdmin | Leader, Scope::All | Scope::Region(_))
+                | (TownAdmin, Scope::Region(_))
+                | (ClusterSecretary, Scope::Cluster(_))
+                | (BranchSecretary, Scope::PartyOrg(_))
+                | (EnterpriseContact, Scope::Enterprise(_))
+                | (ServiceOfficer, Scope::Department(_))
+        )
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// The records an account can reach. Every store query is filtered by it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Scope {
+    /// The whole deployment (city level or a platform operator).
+    All,
+    /// A district or a town/street, by its NBS code: everything registered inside it.
+    Region(RegionCode),
+    Cluster(ClusterId),
+    PartyOrg(OrgId),
+    Enterprise(UnitId),
+    /// A government department: the enterprises it serves (read only) and its own requests.
+    Department(UnitId),
+    /// No registry data at all (the three administrators, reviewers).
+    Nothing,
+}
+
+impl Scope {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Scope::All => "all",
+            Scope::Region(_) => "region",
+            Scope::Cluster(_) => "cluster",
+            Scope::PartyOrg(_) => "party_org",
+            Scope::Enterprise(_) => "enterprise",
+            Scope::Department(_) => "department",
+            Scope::Nothing => "nothing",
+        }
+    }
+
+    /// The value stored beside the kind: a region code or a record id.
+    pub fn value(&self) -> Option<String> {
+        match self {
+            Scope::All | Scope::Nothing => None,
+            Scope::Region(code) => Some(code.to_string()),
+            Scope::Cluster(id) => Some(id.to_string()),
+            Scope::PartyOrg(id) => Some(id.to_string()),
+            Scope::Enterprise(id) | Scope::Department(id) => Some(id.to_string()),
+        }
+    }
+
+    /// Rebuilds a scope from its stored form; `None` when the stored pair is not a scope,
+    /// which the caller treats as no access rather than guessing.
+    pub fn from_parts(kind: &str, value: Option<&str>) -> Option<Scope> {
+        let id = || value.and_then(|v| v.parse::<i64>().ok());
+        Some(match kind {
+            "all" => Scope::All,
+            "nothing" => Scope::Nothing,
+            "region" => Scope::Region(RegionCode::parse(value?).ok()?),
+            "cluster" => Scope::Cluster(ClusterId(id()?)),
+            "party_org" => Scope::PartyOrg(OrgId(id()?)),
+            "enterprise" => Scope::Enterprise(UnitId(id()?)),
+            "department" => Scope::Department(UnitId(id()?)),
+            _ => return None,
+        })
+    }
+}
+
+/// The authenticated account behind a request, as the store needs it to filter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub user_id: UserId,
+    pub username: String,
+    pub role: Role,
+    pub scope: Scope,
+    /// Where the request came from, for the audit log.
+    pub ip: Option<String>,
+}
+
+impl Caller {
+    pub fn may(&self, action: Action) -> bool {
+        self.role.may(action)
+    }
+
+    /// The command line acts as the whole-deployment administrator of the machine it runs on.
+    pub fn system(name: &str) -> Caller {
+        Caller {
+            user_id: UserId(0),
+            username: name.to_owned(),
+            role: Role::DistrictAdmin,
+            scope: Scope::All,
+            ip: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_codes_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::from_code(role.code()), Some(role));
+        }
+        assert_eq!(Role::from_code("root"), None);
+    }
+
+    #[test]
+    fn three_administrators_are_separated() {
+        for role in Role::ALL {
+            let powers = [Action::ManageUsers, Action::ManageSecurity, Action::ReadAudit]
+                .into_iter()
+                .filter(|a| role.may(*a))
+                .count();
+            assert!(powers <= 1, "{role:?} holds more than one of the three admin powers");
+            if powers == 1 {
+                assert!(!role.may(Action::ReadRegistry), "{role:?} must not read business data");
+            }
+        }
+    }
+
+    #[test]
+    fn leader_reads_but_never_writes_or_reveals() {
+        assert!(Role::Leader.may(Action::ReadRegistry));
+        assert!(!Role::Leader.may(Action::WriteRegistry));
+        assert!(!Role::Leader.may(Action::RevealPersonal));
+    }
+
+    #[test]
+    fn scope_parts_round_trip() {
+        for scope in [Scope::All, Scope::Nothing, Scope::Cluster(ClusterId(7)), Scope::Enterprise(UnitId(3))] {
+            let value = scope.value();
+            assert_eq!(Scope::from_parts(scope.kind(), value.as_deref()), Some(scope.clone()));
+        }
+        assert_eq!(Scope::from_parts("cluster", Some("x")), None);
+        assert_eq!(Scope::from_parts("galaxy", None), None);
+    }
+}

@@ -1,0 +1,17 @@
+pub mod alliance;
+pub mod alliance_member;
+pub mod api_token;
+pub mod audit;
+pub mod cluster;
+pub mod cluster_member;
+pub mod cluster_note;
+pub mod cluster_officer;
+pub mod cluster_region;
+pub mod pairing;
+pub mod park;
+pub mod party_org;
+pub mod party_org_event;
+pub mod party_org_unit;
+pub mod session;
+pub mod unit;
+pub mod user;

@@ -1,0 +1,168 @@
+//! The storage layer: one implementation over SQLite (default, one file) and PostgreSQL.
+//!
+//! Every read and write of registry data goes through a method that takes the [`Caller`]
+//! and filters by its scope here, so no page, API route or export can forget to.
+
+pub mod audit;
+pub mod crypto;
+mod entity;
+pub mod migrate;
+pub mod registry;
+pub mod scope;
+pub mod sessions;
+pub mod users;
+
+use std::sync::Arc;
+
+use qunlian_domain::auth::Caller;
+use qunlian_domain::clock::{Clock, SystemClock};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
+
+pub use crypto::Crypto;
+pub use sea_orm::DbBackend as Backend;
+
+/// A page of results as lists show them.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.per_page.max(1)).max(1)
+    }
+}
+
+/// Which page of a list, as asked for. Pages are 1-based, as users count them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl PageRequest {
+    pub const MAX_PER_PAGE: u64 = 500;
+
+    pub fn new(page: Option<u64>, per_page: Option<u64>) -> PageRequest {
+        PageRequest {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page.unwrap_or(50).clamp(1, Self::MAX_PER_PAGE),
+        }
+    }
+
+    fn offset(self) -> u64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        PageRequest::new(None, None)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The detail is logged; the user sees a plain sentence.
+    #[error("数据库操作失败，请稍后重试")]
+    Db(#[from] DbErr),
+    #[error("数据库操作失败，请稍后重试")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("记录不存在，或不在您的权限范围内")]
+    NotFound,
+    #[error("您的角色无权执行此操作")]
+    Forbidden,
+    #[error("{field}：{message}")]
+    Invalid { field: &'static str, message: String },
+    #[error("{0}")]
+    Crypto(#[from] crypto::CryptoError),
+}
+
+impl StoreError {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> StoreError {
+        StoreError::Invalid { field, message: message.into() }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+    crypto: Crypto,
+    clock: Arc<dyn Clock>,
+}
+
+impl Store {
+    /// Connects to `sqlite://PATH` (the file is created when missing) or `postgres://…`,
+    /// and brings the schema up to date.
+    pub async fn open(url: &str, crypto: Crypto) -> Result<Store> {
+        Store::open_with_clock(url, crypto, Arc::new(SystemClock)).await
+    }
+
+    pub async fn open_with_clock(url: &str, crypto: Crypto, clock: Arc<dyn Clock>) -> Result<Store> {
+        let url = if url.starts_with("sqlite:") && !url.contains("mode=") {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{sep}mode=rwc")
+        } else {
+            url.to_owned()
+        };
+        let mut options = ConnectOptions::new(url.clone());
+        options.sqlx_logging(false);
+        if url.starts_with("sqlite:") {
+            // One writer at a time is SQLite's nature; a small pool avoids lock contention
+            // while WAL lets readers go on during a write.
+            options.max_connections(4).min_connections(1);
+        } else {
+            options.max_connections(16);
+        }
+        let db = Database::connect(options).await?;
+        if db.get_database_backend() == DbBackend::Sqlite {
+            use sea_orm::ConnectionTrait;
+            db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;")
+                .await?;
+        }
+        let store = Store { db, crypto, clock };
+        migrate::run(&store.db).await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend() {
+            DbBackend::Postgres => "PostgreSQL",
+            DbBackend::Sqlite => "SQLite",
+            _ => "其他",
+        }
+    }
+
+    pub fn crypto(&self) -> &Crypto {
+        &self.crypto
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// The platform serves China Standard Time (UTC+8, no daylight saving): "today" is
+    /// Beijing's date.
+    pub fn today(&self) -> chrono::NaiveDate {
+        (self.clock.now() + chrono::Duration::hours(8)).date_naive()
+    }
+
+    pub(crate) fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Refuses an action the caller's role does not include, before any query runs.
+    pub(crate) fn require(&self, caller: &Caller, action: qunlian_domain::auth::Action) -> Result<()> {
+        if caller.may(action) { Ok(()) } else { Err(StoreError::Forbidden) }
+    }
+}
+

@@ -1,0 +1,125 @@
+//! Schema migrations for both backends from one definition: tables come from the SeaORM
+//! entities (so SQLite and PostgreSQL DDL cannot drift), extra indexes and triggers are
+//! written per backend where the dialects differ.
+
+use sea_orm::sea_query::Index;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, Schema, Statement};
+
+use crate::entity::*;
+
+/// Applied in order, once each; a step never changes after it has shipped.
+const STEPS: &[(i64, &str)] = &[(1, "registry, users, sessions, audit")];
+
+pub async fn run(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    db.execute_unprepared(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )
+    .await?;
+    for &(version, name) in STEPS {
+        let done = db
+            .query_one_raw(Statement::from_sql_and_values(
+                backend,
+                match backend {
+                    DbBackend::Postgres => "SELECT version FROM schema_migrations WHERE version = $1",
+                    _ => "SELECT version FROM schema_migrations WHERE version = ?",
+                },
+                [version.into()],
+            ))
+            .await?
+            .is_some();
+        if done {
+            continue;
+        }
+        let txn = sea_orm::TransactionTrait::begin(db).await?;
+        match version {
+            1 => step_1(&txn, backend).await?,
+            _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
+        }
+        txn.execute_raw(Statement::from_sql_and_values(
+            backend,
+            match backend {
+                DbBackend::Postgres => "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                _ => "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+            },
+            [version.into(), name.into(), chrono::Utc::now().to_rfc3339().into()],
+        ))
+        .await?;
+        txn.commit().await?;
+        tracing::info!(version, name, "migration applied");
+    }
+    Ok(())
+}
+
+async fn create<E: EntityTrait>(db: &impl ConnectionTrait, schema: &Schema, entity: E) -> Result<(), DbErr> {
+    db.execute(&schema.create_table_from_entity(entity)).await?;
+    for index in schema.create_index_from_entity(entity) {
+        db.execute(&index).await?;
+    }
+    Ok(())
+}
+
+async fn step_1(db: &impl ConnectionTrait, backend: DbBackend) -> Result<(), DbErr> {
+    let schema = Schema::new(backend);
+    create(db, &schema, park::Entity).await?;
+    create(db, &schema, unit::Entity).await?;
+    create(db, &schema, party_org::Entity).await?;
+    create(db, &schema, party_org_unit::Entity).await?;
+    create(db, &schema, party_org_event::Entity).await?;
+    create(db, &schema, cluster::Entity).await?;
+    create(db, &schema, cluster_member::Entity).await?;
+    create(db, &schema, cluster_region::Entity).await?;
+    create(db, &schema, cluster_officer::Entity).await?;
+    create(db, &schema, cluster_note::Entity).await?;
+    create(db, &schema, alliance::Entity).await?;
+    create(db, &schema, alliance_member::Entity).await?;
+    create(db, &schema, pairing::Entity).await?;
+    create(db, &schema, user::Entity).await?;
+    create(db, &schema, api_token::Entity).await?;
+    create(db, &schema, session::Entity).await?;
+    create(db, &schema, audit::Entity).await?;
+
+    // The enterprise list filters by town and a flag, then sorts by name: one index serves
+    // the common path at district scale.
+    for (name, cols) in [
+        ("idx_units_kind_town_name", vec![unit::Column::Kind, unit::Column::TownCode, unit::Column::Name]),
+        ("idx_units_kind_name", vec![unit::Column::Kind, unit::Column::Name]),
+        ("idx_units_industry", vec![unit::Column::IndustryCode]),
+    ] {
+        let mut index = Index::create();
+        index.name(name).table(unit::Entity);
+        for col in cols {
+            index.col(col);
+        }
+        db.execute(&index).await?;
+    }
+
+    // The audit log is append-only: the database itself refuses to change or delete a row.
+    match backend {
+        DbBackend::Postgres => {
+            db.execute_unprepared(
+                "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ \
+                 BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$",
+            )
+            .await?;
+            db.execute_unprepared(
+                "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log \
+                 FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+            )
+            .await?;
+        }
+        _ => {
+            db.execute_unprepared(
+                "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log \
+                 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+            )
+            .await?;
+            db.execute_unprepared(
+                "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log \
+                 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,333 @@
+use chrono::NaiveDate;
+use qunlian_domain::auth::{Action, Caller, ClusterId, OrgId, UnitId};
+use qunlian_domain::registry::officer_role_label;
+use qunlian_domain::RegionCode;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+use super::{industry_name, mask_phone, town_name};
+use crate::entity::{cluster, cluster_member, cluster_note, cluster_officer, cluster_region, party_org, unit};
+use crate::{Result, Store, StoreError};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Cluster {
+    pub id: ClusterId,
+    pub name: String,
+    pub short_name: String,
+    pub industry_focus: String,
+    pub town_name: String,
+    pub structure: Option<String>,
+    pub heads: Vec<String>,
+    pub members: u64,
+    pub established_on: Option<NaiveDate>,
+    pub is_demo: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ClusterMember {
+    pub unit_id: i64,
+    pub name: String,
+    pub role: &'static str,
+    pub is_head: bool,
+    pub town_name: String,
+    pub industry: Option<String>,
+    pub joined_on: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ClusterOfficer {
+    pub name: String,
+    pub role: &'static str,
+    pub title: String,
+    pub seconded_from: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ClusterDetail {
+    pub cluster: Cluster,
+    pub description: String,
+    pub industry_codes: Vec<(String, String)>,
+    pub committee: Option<(i64, String)>,
+    pub members: Vec<ClusterMember>,
+    pub officers: Vec<ClusterOfficer>,
+    /// Regions with members, with their full names; several provinces for 毗邻党建 clusters.
+    pub regions: Vec<(String, String)>,
+    pub notes: Vec<(String, Option<String>)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewCluster {
+    pub name: String,
+    pub short_name: String,
+    pub industry_focus: String,
+    pub industry_codes: Vec<String>,
+    pub town: RegionCode,
+    pub structure: Option<String>,
+    pub committee: Option<OrgId>,
+    pub description: String,
+    pub established_on: Option<NaiveDate>,
+    pub is_demo: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewOfficer {
+    pub name: String,
+    pub role: String,
+    pub title: String,
+    pub seconded_from: Option<UnitId>,
+    pub phone: Option<qunlian_domain::Phone>,
+    pub since: Option<NaiveDate>,
+}
+
+impl Store {
+    pub async fn list_clusters(&self, caller: &Caller, q: Option<&str>) -> Result<Vec<Cluster>> {
+        self.require(caller, Action::ReadRegistry)?;
+        let mut cond = Condition::all().add(self.cluster_scope(caller).await?);
+        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+            cond = cond.add(Condition::any().add(cluster::Column::Name.contains(q)).add(cluster::Column::IndustryFocus.contains(q)));
+        }
+        let rows = cluster::Entity::find().filter(cond).order_by_asc(cluster::Column::Id).all(self.db()).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for m in rows {
+            out.push(self.cluster_summary(m).await?);
+        }
+        Ok(out)
+    }
+
+    async fn cluster_summary(&self, m: cluster::Model) -> Result<Cluster> {
+        let members = cluster_member::Entity::find()
+            .filter(cluster_member::Column::ClusterId.eq(m.id))
+            .filter(cluster_member::Column::LeftOn.is_null())
+            .count(self.db())
+            .await?;
+        let head_ids: Vec<i64> = cluster_member::Entity::find()
+            .filter(cluster_member::Column::ClusterId.eq(m.id))
+            .filter(cluster_member::Column::Role.eq("head"))
+            .filter(cluster_member::Column::LeftOn.is_null())
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|h| h.unit_id)
+            .collect();
+        let heads = unit::Entity::find().filter(unit::Column::Id.is_in(head_ids)).all(self.db()).await?.into_iter().map(|u| u.name).collect();
+        Ok(Cluster {
+            id: ClusterId(m.id),
+            town_name: town_name(&m.town_code),
+            name: m.name,
+            short_name: m.short_name,
+            industry_focus: m.industry_focus,
+            structure: m.structure,
+            heads,
+            members,
+            established_on: m.established_on,
+            is_demo: m.is_demo,
+        })
+    }
+
+    pub async fn cluster(&self, caller: &Caller, id: ClusterId) -> Result<ClusterDetail> {
+        self.require(caller, Action::ReadRegistry)?;
+        let cond = Condition::all().add(self.cluster_scope(caller).await?).add(cluster::Column::Id.eq(id.0));
+        let m = cluster::Entity::find().filter(cond).one(self.db()).await?.ok_or(StoreError::NotFound)?;
+        let description = m.description.clone();
+        let industry_codes = m
+            .industry_codes
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(|c| (c.to_owned(), industry_name(Some(c)).unwrap_or_default()))
+            .collect();
+        let committee = match m.committee_org_id {
+            Some(o) => party_org::Entity::find_by_id(o).one(self.db()).await?.map(|o| (o.id, o.name)),
+            None => None,
+        };
+        let memberships = cluster_member::Entity::find()
+            .filter(cluster_member::Column::ClusterId.eq(m.id))
+            .filter(cluster_member::Column::LeftOn.is_null())
+            .all(self.db())
+            .await?;
+        let units: std::collections::HashMap<i64, unit::Model> = unit::Entity::find()
+            .filter(unit::Column::Id.is_in(memberships.iter().map(|x| x.unit_id).collect::<Vec<_>>()))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+        let mut members: Vec<ClusterMember> = memberships
+            .iter()
+            .filter_map(|x| {
+                let u = units.get(&x.unit_id)?;
+                Some(ClusterMember {
+                    unit_id: u.id,
+                    name: u.name.clone(),
+                    is_head: x.role == "head",
+                    role: if x.role == "head" { "龙头企业" } else { "成员单位" },
+                    town_name: RegionCode::parse(&u.town_code).map(|r| r.full_name()).unwrap_or_default(),
+                    industry: industry_name(u.industry_code.as_deref()),
+                    joined_on: x.joined_on,
+                })
+            })
+            .collect();
+        members.sort_by(|a, b| b.is_head.cmp(&a.is_head).then_with(|| a.name.cmp(&b.name)));
+        let mut officers = Vec::new();
+        for o in cluster_officer::Entity::find().filter(cluster_officer::Column::ClusterId.eq(m.id)).order_by_asc(cluster_officer::Column::Id).all(self.db()).await? {
+            let seconded_from = match o.seconded_from {
+                Some(u) => unit::Entity::find_by_id(u).one(self.db()).await?.map(|u| u.name),
+                None => None,
+            };
+            let phone = o.phone_enc.as_deref().map(|enc| self.crypto().decrypt(enc).map(|p| mask_phone(&p)).unwrap_or_else(|_| "（无法解密）".into()));
+            officers.push(ClusterOfficer { name: o.name, role: officer_role_label(&o.role), title: o.title, seconded_from, phone });
+        }
+        let regions = cluster_region::Entity::find()
+            .filter(cluster_region::Column::ClusterId.eq(m.id))
+            .order_by_asc(cluster_region::Column::RegionCode)
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|r| {
+                let full = RegionCode::parse(&r.region_code).map(|c| c.full_name()).unwrap_or_else(|_| r.region_code.clone());
+                (r.region_code, full)
+            })
+            .collect();
+        let notes = cluster_note::Entity::find()
+            .filter(cluster_note::Column::ClusterId.eq(m.id))
+            .order_by_asc(cluster_note::Column::Id)
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|n| (n.text, n.source))
+            .collect();
+        Ok(ClusterDetail { cluster: self.cluster_summary(m).await?, description, industry_codes, committee, members, officers, regions, notes })
+    }
+
+    pub async fn create_cluster(&self, caller: &Caller, new: NewCluster) -> Result<ClusterId> {
+        self.require(caller, Action::Import)?; // district and town administrators set clusters up
+        if new.name.trim().is_empty() {
+            return Err(StoreError::invalid("集群名称", "不能为空"));
+        }
+        let now = self.now();
+        let m = cluster::ActiveModel {
+            name: Set(new.name.trim().to_owned()),
+            short_name: Set(if new.short_name.trim().is_empty() { new.name.trim().to_owned() } else { new.short_name.trim().to_owned() }),
+            industry_focus: Set(new.industry_focus),
+            industry_codes: Set(new.industry_codes.join(",")),
+            town_code: Set(new.town.to_string()),
+            structure: Set(new.structure),
+            committee_org_id: Set(new.committee.map(|c| c.0)),
+            description: Set(new.description),
+            established_on: Set(new.established_on),
+            is_demo: Set(new.is_demo),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(self.db())
+        .await?;
+        self.audit(caller, "cluster.create", "cluster", Some(m.id.to_string()), format!("建立集群“{}”", m.name)).await?;
+        Ok(ClusterId(m.id))
+    }
+
+    /// Adds an enterprise the caller can see to a cluster the caller can see.
+    pub async fn add_cluster_member(&self, caller: &Caller, id: ClusterId, unit_id: UnitId, head: bool, joined_on: Option<NaiveDate>) -> Result<()> {
+        self.require(caller, Action::WriteRegistry)?;
+        let detail = self.cluster(caller, id).await?;
+        let u = self.unit_in_scope(caller, unit_id).await?;
+        if detail.members.iter().any(|m| m.unit_id == u.id) {
+            return Err(StoreError::invalid("成员单位", format!("“{}”已是本集群成员", u.name)));
+        }
+        cluster_member::Entity::delete_many()
+            .filter(cluster_member::Column::ClusterId.eq(id.0))
+            .filter(cluster_member::Column::UnitId.eq(u.id))
+            .exec(self.db())
+            .await?;
+        cluster_member::ActiveModel {
+            cluster_id: Set(id.0),
+            unit_id: Set(u.id),
+            role: Set(if head { "head" } else { "member" }.to_owned()),
+            joined_on: Set(joined_on),
+            left_on: Set(None),
+            ..Default::default()
+        }
+        .insert(self.db())
+        .await?;
+        let region = RegionCode::parse(&u.town_code).ok();
+        if let Some(region) = region {
+            let code = region.to_string();
+            let known = cluster_region::Entity::find()
+                .filter(cluster_region::Column::ClusterId.eq(id.0))
+                .filter(cluster_region::Column::RegionCode.eq(&code))
+                .one(self.db())
+                .await?
+                .is_some();
+            if !known {
+                cluster_region::ActiveModel { cluster_id: Set(id.0), region_code: Set(code), ..Default::default() }.insert(self.db()).await?;
+            }
+        }
+        self.audit(caller, "cluster.member.add", "cluster", Some(id.to_string()), format!("“{}”加入“{}”", u.name, detail.cluster.name)).await
+    }
+
+    /// Records that a member left; the membership stays in history with its dates.
+    pub async fn remove_cluster_member(&self, caller: &Caller, id: ClusterId, unit_id: UnitId, on: NaiveDate) -> Result<()> {
+        self.require(caller, Action::WriteRegistry)?;
+        let detail = self.cluster(caller, id).await?;
+        let Some(m) = cluster_member::Entity::find()
+            .filter(cluster_member::Column::ClusterId.eq(id.0))
+            .filter(cluster_member::Column::UnitId.eq(unit_id.0))
+            .filter(cluster_member::Column::LeftOn.is_null())
+            .one(self.db())
+            .await?
+        else {
+            return Err(StoreError::NotFound);
+        };
+        let mut a: cluster_member::ActiveModel = m.into();
+        a.left_on = Set(Some(on));
+        a.update(self.db()).await?;
+        self.audit(caller, "cluster.member.remove", "cluster", Some(id.to_string()), format!("单位{unit_id}退出“{}”", detail.cluster.name)).await
+    }
+
+    pub async fn add_cluster_officer(&self, caller: &Caller, id: ClusterId, o: NewOfficer) -> Result<()> {
+        self.require(caller, Action::WriteRegistry)?;
+        let detail = self.cluster(caller, id).await?;
+        if o.name.trim().is_empty() {
+            return Err(StoreError::invalid("姓名", "不能为空"));
+        }
+        cluster_officer::ActiveModel {
+            cluster_id: Set(id.0),
+            name: Set(o.name.trim().to_owned()),
+            role: Set(o.role.clone()),
+            title: Set(o.title),
+            seconded_from: Set(o.seconded_from.map(|u| u.0)),
+            phone_enc: Set(o.phone.as_ref().map(|p| self.crypto().encrypt(p.as_str()))),
+            phone_bidx: Set(o.phone.as_ref().map(|p| self.crypto().blind_index(p.as_str()))),
+            since: Set(o.since),
+            ..Default::default()
+        }
+        .insert(self.db())
+        .await?;
+        self.audit(caller, "cluster.officer.add", "cluster", Some(id.to_string()), format!("“{}”增加{}{}", detail.cluster.name, officer_role_label(&o.role), o.name)).await
+    }
+
+    pub async fn add_cluster_note(&self, caller: &Caller, id: ClusterId, text: &str, source: Option<&str>) -> Result<()> {
+        self.require(caller, Action::WriteRegistry)?;
+        self.cluster(caller, id).await?;
+        cluster_note::ActiveModel { cluster_id: Set(id.0), text: Set(text.to_owned()), source: Set(source.map(str::to_owned)), on_date: Set(None), ..Default::default() }
+            .insert(self.db())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn add_cluster_region(&self, caller: &Caller, id: ClusterId, region: &RegionCode) -> Result<()> {
+        self.require(caller, Action::WriteRegistry)?;
+        self.cluster(caller, id).await?;
+        let code = region.to_string();
+        let known = cluster_region::Entity::find()
+            .filter(cluster_region::Column::ClusterId.eq(id.0))
+            .filter(cluster_region::Column::RegionCode.eq(&code))
+            .one(self.db())
+            .await?
+            .is_some();
+        if !known {
+            cluster_region::ActiveModel { cluster_id: Set(id.0), region_code: Set(code), ..Default::default() }.insert(self.db()).await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,445 @@
+use chrono::{DateTime, NaiveDate, Utc};
+use qunlian_domain::auth::{Action, Caller, ClusterId, Scope, UnitId};
+use qunlian_domain::registry::{EnterpriseInput, SrdiLevel, UnitKind};
+use qunlian_domain::RegionCode;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use serde::Serialize;
+
+use super::{industry_name, mask_phone, town_name};
+use crate::entity::{cluster, cluster_member, park, party_org, party_org_unit, unit};
+use crate::scope::town_in;
+use crate::{Page, PageRequest, Result, Store, StoreError};
+
+/// An enterprise (or other unit) as pages and the API show it: codes resolved to names,
+/// personal data masked.
+#[derive(Clone, Debug, Serialize)]
+pub struct Enterprise {
+    pub id: UnitId,
+    pub kind: String,
+    pub kind_label: &'static str,
+    pub name: String,
+    pub uscc: Option<String>,
+    pub town_code: String,
+    pub town_name: String,
+    pub park_id: Option<i64>,
+    pub industry_code: Option<String>,
+    pub industry_name: Option<String>,
+    pub employees: Option<i32>,
+    pub high_tech: bool,
+    pub above_scale: bool,
+    pub srdi: SrdiLevel,
+    pub srdi_label: &'static str,
+    pub listed: bool,
+    pub key_project: bool,
+    pub founded_on: Option<NaiveDate>,
+    pub address: Option<String>,
+    pub contact_name: Option<String>,
+    /// Masked, e.g. 138****5678; the full number only through [`Store::reveal_contact_phone`].
+    pub contact_phone: Option<String>,
+    pub is_demo: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Store {
+    pub(crate) fn to_enterprise(&self, m: unit::Model) -> Enterprise {
+        let kind = UnitKind::from_code(&m.kind).unwrap_or(UnitKind::Enterprise);
+        let srdi = SrdiLevel::from_code(m.srdi);
+        let contact_phone = m.contact_phone_enc.as_deref().map(|enc| match self.crypto().decrypt(enc) {
+            Ok(plain) => mask_phone(&plain),
+            Err(_) => "（无法解密）".to_owned(),
+        });
+        Enterprise {
+            id: UnitId(m.id),
+            kind: m.kind,
+            kind_label: kind.label(),
+            town_name: town_name(&m.town_code),
+            industry_name: industry_name(m.industry_code.as_deref()),
+            name: m.name,
+            uscc: m.uscc,
+            town_code: m.town_code,
+            park_id: m.park_id,
+            industry_code: m.industry_code,
+            employees: m.employees,
+            high_tech: m.high_tech,
+            above_scale: m.above_scale,
+            srdi,
+            srdi_label: srdi.label(),
+            listed: m.listed,
+            key_project: m.key_project,
+            founded_on: m.founded_on,
+            address: m.address,
+            contact_name: m.contact_name,
+            contact_phone,
+            is_demo: m.is_demo,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct UnitLinks {
+    /// (cluster id, name, role label)
+    pub clusters: Vec<(i64, String, &'static str)>,
+    /// (org id, name, dissolved)
+    pub orgs: Vec<(i64, String, bool)>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EnterpriseFilter {
+    /// Part of the name, or the start of the USCC.
+    pub q: Option<String>,
+    /// A district or town; enterprises registered inside it.
+    pub region: Option<RegionCode>,
+    pub cluster: Option<ClusterId>,
+    /// A GB/T 4754 code; enterprises in it or below it (prefix).
+    pub industry: Option<String>,
+    pub high_tech: Option<bool>,
+    pub above_scale: Option<bool>,
+    /// At least this 专精特新 level.
+    pub srdi_at_least: Option<SrdiLevel>,
+    pub listed: Option<bool>,
+    pub key_project: Option<bool>,
+    pub kind: Option<UnitKind>,
+    pub is_demo: Option<bool>,
+    /// Covered by at least one Party organisation that has not been dissolved.
+    pub has_org: Option<bool>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EnterpriseSort {
+    #[default]
+    Name,
+    Employees,
+    Town,
+    Updated,
+}
+
+impl EnterpriseSort {
+    pub fn from_code(code: &str) -> Option<EnterpriseSort> {
+        Some(match code {
+            "name" => EnterpriseSort::Name,
+            "employees" => EnterpriseSort::Employees,
+            "town" => EnterpriseSort::Town,
+            "updated" => EnterpriseSort::Updated,
+            _ => return None,
+        })
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            EnterpriseSort::Name => "name",
+            EnterpriseSort::Employees => "employees",
+            EnterpriseSort::Town => "town",
+            EnterpriseSort::Updated => "updated",
+        }
+    }
+}
+
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+impl EnterpriseFilter {
+    fn condition(&self) -> Condition {
+        let mut c = Condition::all();
+        c = c.add(unit::Column::Kind.eq(self.kind.unwrap_or(UnitKind::Enterprise).code()));
+        if let Some(q) = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let upper = q.to_uppercase();
+            c = c.add(
+                Condition::any()
+                    .add(Expr::col(unit::Column::Name).like(sea_orm::sea_query::LikeExpr::new(format!("%{}%", like_escape(q))).escape('\\')))
+                    .add(unit::Column::Uscc.starts_with(&upper)),
+            );
+        }
+        if let Some(region) = &self.region {
+            c = c.add(town_in(unit::Column::TownCode, region));
+        }
+        if let Some(cluster) = self.cluster {
+            c = c.add(
+                unit::Column::Id.in_subquery(
+                    Query::select()
+                        .column(cluster_member::Column::UnitId)
+                        .from(cluster_member::Entity)
+                        .and_where(cluster_member::Column::ClusterId.eq(cluster.0))
+                        .and_where(cluster_member::Column::LeftOn.is_null())
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(industry) = self.industry.as_deref().filter(|s| !s.is_empty()) {
+            c = c.add(unit::Column::IndustryCode.starts_with(industry));
+        }
+        for (flag, col) in [
+            (self.high_tech, unit::Column::HighTech),
+            (self.above_scale, unit::Column::AboveScale),
+            (self.listed, unit::Column::Listed),
+            (self.key_project, unit::Column::KeyProject),
+            (self.is_demo, unit::Column::IsDemo),
+        ] {
+            if let Some(v) = flag {
+                c = c.add(col.eq(v));
+            }
+        }
+        if let Some(has) = self.has_org {
+            let active_orgs = Query::select()
+                .column(party_org::Column::Id)
+                .from(party_org::Entity)
+                .and_where(party_org::Column::DissolvedOn.is_null())
+                .to_owned();
+            let covered = Query::select()
+                .column(party_org_unit::Column::UnitId)
+                .from(party_org_unit::Entity)
+                .and_where(party_org_unit::Column::PartyOrgId.in_subquery(active_orgs))
+                .to_owned();
+            c = c.add(if has { unit::Column::Id.in_subquery(covered) } else { unit::Column::Id.not_in_subquery(covered) });
+        }
+        if let Some(level) = self.srdi_at_least.filter(|l| *l != SrdiLevel::None) {
+            c = c.add(unit::Column::Srdi.gte(level.code()));
+        }
+        c
+    }
+}
+
+impl Store {
+    #[tracing::instrument(skip_all)]
+    pub async fn list_enterprises(
+        &self,
+        caller: &Caller,
+        filter: &EnterpriseFilter,
+        sort: EnterpriseSort,
+        descending: bool,
+        page: PageRequest,
+    ) -> Result<Page<Enterprise>> {
+        self.require(caller, Action::ReadRegistry)?;
+        let cond = Condition::all().add(self.unit_scope(caller).await?).add(filter.condition());
+        let total = unit::Entity::find().filter(cond.clone()).count(self.db()).await?;
+        let order = if descending { sea_orm::Order::Desc } else { sea_orm::Order::Asc };
+        let mut query = unit::Entity::find().filter(cond);
+        query = match sort {
+            EnterpriseSort::Name => query.order_by(unit::Column::Name, order),
+            EnterpriseSort::Employees => query.order_by(unit::Column::Employees, order),
+            EnterpriseSort::Town => query.order_by(unit::Column::TownCode, order),
+            EnterpriseSort::Updated => query.order_by(unit::Column::UpdatedAt, order),
+        };
+        let rows = query
+            .order_by_asc(unit::Column::Id)
+            .offset(page.offset())
+            .limit(page.per_page)
+            .all(self.db())
+            .await?;
+        Ok(Page { items: rows.into_iter().map(|m| self.to_enterprise(m)).collect(), total, page: page.page, per_page: page.per_page })
+    }
+
+    /// Counts only, for figures that link to the list with the same filter.
+    pub async fn count_enterprises(&self, caller: &Caller, filter: &EnterpriseFilter) -> Result<u64> {
+        self.require(caller, Action::ReadRegistry)?;
+        let cond = Condition::all().add(self.unit_scope(caller).await?).add(filter.condition());
+        Ok(unit::Entity::find().filter(cond).count(self.db()).await?)
+    }
+
+    pub(crate) async fn unit_in_scope(&self, caller: &Caller, id: UnitId) -> Result<unit::Model> {
+        self.require(caller, Action::ReadRegistry)?;
+        let cond = Condition::all().add(self.unit_scope(caller).await?).add(unit::Column::Id.eq(id.0));
+        unit::Entity::find().filter(cond).one(self.db()).await?.ok_or(StoreError::NotFound)
+    }
+
+    pub async fn enterprise(&self, caller: &Caller, id: UnitId) -> Result<Enterprise> {
+        let m = self.unit_in_scope(caller, id).await?;
+        Ok(self.to_enterprise(m))
+    }
+
+    pub async fn enterprise_by_uscc(&self, caller: &Caller, uscc: &str) -> Result<Enterprise> {
+        self.require(caller, Action::ReadRegistry)?;
+        let cond = Condition::all().add(self.unit_scope(caller).await?).add(unit::Column::Uscc.eq(uscc));
+        let m = unit::Entity::find().filter(cond).one(self.db()).await?.ok_or(StoreError::NotFound)?;
+        Ok(self.to_enterprise(m))
+    }
+
+    /// The full contact phone of an enterprise; allowed to roles that work with enterprises
+    /// directly, and recorded in the audit log every time.
+    pub async fn reveal_contact_phone(&self, caller: &Caller, id: UnitId) -> Result<Option<String>> {
+        self.require(caller, Action::RevealPersonal)?;
+        let m = self.unit_in_scope(caller, id).await?;
+        let plain = match m.contact_phone_enc.as_deref() {
+            Some(enc) => Some(self.crypto().decrypt(enc)?),
+            None => None,
+        };
+        self.audit(caller, "personal.read", "unit", Some(id.to_string()), format!("查看“{}”联系人电话", m.name)).await?;
+        Ok(plain)
+    }
+
+    /// Looks an enterprise up by its contact phone through the blind index.
+    pub async fn enterprises_by_phone(&self, caller: &Caller, phone: &qunlian_domain::Phone) -> Result<Vec<Enterprise>> {
+        self.require(caller, Action::ReadRegistry)?;
+        let bidx = self.crypto().blind_index(phone.as_str());
+        let cond = Condition::all().add(self.unit_scope(caller).await?).add(unit::Column::ContactPhoneBidx.eq(bidx));
+        let rows = unit::Entity::find().filter(cond).all(self.db()).await?;
+        self.audit(caller, "personal.search", "unit", None, format!("按联系电话查询，命中{}条", rows.len())).await?;
+        Ok(rows.into_iter().map(|m| self.to_enterprise(m)).collect())
+    }
+
+    /// The clusters and Party organisations an enterprise belongs to, as far as the caller
+    /// may see them.
+    pub async fn unit_links(&self, caller: &Caller, id: UnitId) -> Result<UnitLinks> {
+        self.unit_in_scope(caller, id).await?;
+        let memberships = cluster_member::Entity::find()
+            .filter(cluster_member::Column::UnitId.eq(id.0))
+            .filter(cluster_member::Column::LeftOn.is_null())
+            .all(self.db())
+            .await?;
+        let cluster_cond = self.cluster_scope(caller).await?;
+        let mut clusters = Vec::new();
+        for m in memberships {
+            if let Some(c) = cluster::Entity::find_by_id(m.cluster_id).filter(cluster_cond.clone()).one(self.db()).await? {
+                clusters.push((c.id, c.name, if m.role == "head" { "龙头企业" } else { "成员单位" }));
+            }
+        }
+        let org_ids: Vec<i64> = party_org_unit::Entity::find()
+            .filter(party_org_unit::Column::UnitId.eq(id.0))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|x| x.party_org_id)
+            .collect();
+        let orgs = party_org::Entity::find()
+            .filter(party_org::Column::Id.is_in(org_ids))
+            .filter(self.org_scope(caller).await?)
+            .order_by_asc(party_org::Column::Name)
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.name, o.dissolved_on.is_some()))
+            .collect();
+        Ok(UnitLinks { clusters, orgs })
+    }
+
+    fn may_create_in(&self, caller: &Caller, town: &RegionCode) -> bool {
+        match &caller.scope {
+            Scope::All => true,
+            Scope::Region(region) => town.is_within(region) || town == region,
+            _ => false,
+        }
+    }
+
+    pub(crate) async fn park_id_for(&self, db: &impl sea_orm::ConnectionTrait, name: Option<&str>, town: &RegionCode, demo: bool) -> Result<Option<i64>> {
+        let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else { return Ok(None) };
+        if let Some(p) = park::Entity::find().filter(park::Column::Name.eq(name)).one(db).await? {
+            return Ok(Some(p.id));
+        }
+        let p = park::ActiveModel {
+            name: Set(name.to_owned()),
+            town_code: Set(town.to_string()),
+            parent_id: Set(None),
+            is_demo: Set(demo),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        Ok(Some(p.id))
+    }
+
+    pub(crate) fn active_unit(&self, input: &EnterpriseInput, kind: UnitKind, park_id: Option<i64>, demo: bool) -> unit::ActiveModel {
+        let now = self.now();
+        let phone = input.contact_phone.as_ref();
+        unit::ActiveModel {
+            kind: Set(kind.code().to_owned()),
+            name: Set(input.name.clone()),
+            uscc: Set(Some(input.uscc.as_str().to_owned())),
+            town_code: Set(input.town.to_string()),
+            park_id: Set(park_id),
+            industry_code: Set(input.industry.as_ref().map(|i| i.as_str().to_owned())),
+            employees: Set(input.employees.map(|e| i32::try_from(e).unwrap_or(i32::MAX))),
+            high_tech: Set(input.high_tech),
+            above_scale: Set(input.above_scale),
+            srdi: Set(input.srdi.code()),
+            listed: Set(input.listed),
+            key_project: Set(input.key_project),
+            founded_on: Set(input.founded_on),
+            address: Set(input.address.clone()),
+            contact_name: Set(input.contact_name.clone()),
+            contact_phone_enc: Set(phone.map(|p| self.crypto().encrypt(p.as_str()))),
+            contact_phone_bidx: Set(phone.map(|p| self.crypto().blind_index(p.as_str()))),
+            row_hash: Set(self.row_hash(input)),
+            is_demo: Set(demo),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+    }
+
+    /// A keyed digest of every imported field: equal inputs give equal hashes, so a re-run
+    /// of the same file is recognised as unchanged without decrypting anything.
+    pub(crate) fn row_hash(&self, input: &EnterpriseInput) -> String {
+        let json = serde_json::to_string(input).unwrap_or_default();
+        self.crypto().blind_index(&json)
+    }
+
+    pub async fn create_enterprise(&self, caller: &Caller, input: EnterpriseInput) -> Result<UnitId> {
+        self.create_unit(caller, input, UnitKind::Enterprise, false).await
+    }
+
+    pub async fn create_unit(&self, caller: &Caller, input: EnterpriseInput, kind: UnitKind, demo: bool) -> Result<UnitId> {
+        self.require(caller, Action::WriteRegistry)?;
+        if !self.may_create_in(caller, &input.town) {
+            return Err(StoreError::invalid("所属街镇", format!("{}不在您的管辖范围内", input.town.full_name())));
+        }
+        if unit::Entity::find().filter(unit::Column::Uscc.eq(input.uscc.as_str())).one(self.db()).await?.is_some() {
+            return Err(StoreError::invalid("统一社会信用代码", format!("{}已登记", input.uscc)));
+        }
+        let park_id = self.park_id_for(self.db(), input.park.as_deref(), &input.town, demo).await?;
+        let m = self.active_unit(&input, kind, park_id, demo).insert(self.db()).await?;
+        self.audit(caller, "unit.create", "unit", Some(m.id.to_string()), format!("登记{}“{}”", kind.label(), m.name)).await?;
+        Ok(UnitId(m.id))
+    }
+
+    /// Updates an enterprise the caller can see and may write; the USCC never changes.
+    pub async fn update_enterprise(&self, caller: &Caller, id: UnitId, input: EnterpriseInput) -> Result<()> {
+        self.require(caller, Action::WriteRegistry)?;
+        let current = self.unit_in_scope(caller, id).await?;
+        if current.uscc.as_deref() != Some(input.uscc.as_str()) {
+            return Err(StoreError::invalid("统一社会信用代码", "登记后不能修改；如确有错误，请注销后重新登记"));
+        }
+        if current.town_code != input.town.to_string() && !self.may_create_in(caller, &input.town) {
+            return Err(StoreError::invalid("所属街镇", format!("{}不在您的管辖范围内", input.town.full_name())));
+        }
+        let before = self.to_enterprise(current.clone());
+        let park_id = self.park_id_for(self.db(), input.park.as_deref(), &input.town, current.is_demo).await?;
+        let mut active = self.active_unit(&input, UnitKind::from_code(&current.kind).unwrap_or(UnitKind::Enterprise), park_id, current.is_demo);
+        active.id = Set(current.id);
+        active.created_at = Set(current.created_at);
+        if input.contact_phone.is_none() {
+            // An empty phone on the form keeps the stored one: the form never shows it in full.
+            active.contact_phone_enc = Set(current.contact_phone_enc.clone());
+            active.contact_phone_bidx = Set(current.contact_phone_bidx.clone());
+        }
+        let after = self.to_enterprise(active.clone().update(self.db()).await?);
+        self.audit(caller, "unit.update", "unit", Some(id.to_string()), describe_changes(&before, &after)).await
+    }
+}
+
+fn describe_changes(a: &Enterprise, b: &Enterprise) -> String {
+    let mut out = Vec::new();
+    let mut diff = |label: &str, x: String, y: String| {
+        if x != y {
+            out.push(format!("{label}：{x} → {y}"));
+        }
+    };
+    diff("名称", a.name.clone(), b.name.clone());
+    diff("街镇", a.town_name.clone(), b.town_name.clone());
+    diff("行业", format!("{:?}", a.industry_code), format!("{:?}", b.industry_code));
+    diff("从业人数", format!("{:?}", a.employees), format!("{:?}", b.employees));
+    diff("高新", a.high_tech.to_string(), b.high_tech.to_string());
+    diff("规上", a.above_scale.to_string(), b.above_scale.to_string());
+    diff("专精特新", a.srdi_label.to_owned(), b.srdi_label.to_owned());
+    diff("上市", a.listed.to_string(), b.listed.to_string());
+    diff("重点项目", a.key_project.to_string(), b.key_project.to_string());
+    diff("地址", format!("{:?}", a.address), format!("{:?}", b.address));
+    diff("联系人", format!("{:?}", a.contact_name), format!("{:?}", b.contact_name));
+    if a.contact_phone != b.contact_phone {
+        out.push("联系电话：已更改".to_owned());
+    }
+    if out.is_empty() { format!("修改“{}”：无变化", b.name) } else { format!("修改“{}”：{}", b.name, out.join("；")) }
+}

@@ -1,0 +1,30 @@
+//! The organisation registry: enterprises and other units, parks, Party organisations,
+//! clusters, alliances and pairings — every query filtered by the caller's scope.
+
+mod clusters;
+mod enterprises;
+mod import;
+mod orgs;
+mod others;
+
+pub use clusters::*;
+pub use enterprises::*;
+pub use import::*;
+pub use orgs::*;
+pub use others::*;
+
+use qunlian_domain::{IndustryCode, Phone, RegionCode};
+
+/// "上海市松江区新桥镇" → "新桥镇": lists show the town, the tooltip the full name.
+pub fn town_name(code: &str) -> String {
+    RegionCode::parse(code).map(|r| r.name().to_owned()).unwrap_or_else(|_| code.to_owned())
+}
+
+pub fn industry_name(code: Option<&str>) -> Option<String> {
+    code.map(|c| IndustryCode::parse(c).map(|i| i.name().to_owned()).unwrap_or_else(|_| c.to_owned()))
+}
+
+/// Masks a stored phone for display; a value that no longer parses is masked wholesale.
+pub fn mask_phone(plain: &str) -> String {
+    Phone::parse(plain).map(|p| p.masked()).unwrap_or_else(|_| "****".to_owned())
+}

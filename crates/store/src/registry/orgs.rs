@@ -1,0 +1,292 @@
+use chrono::NaiveDate;
+use qunlian_domain::auth::{Action, Caller, OrgId, UnitId};
+use qunlian_domain::registry::{OrgForm, OrgKind};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+use super::town_name;
+use crate::entity::{party_org, party_org_event, party_org_unit, unit};
+use crate::{Result, Store, StoreError};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PartyOrg {
+    pub id: OrgId,
+    pub name: String,
+    pub kind: &'static str,
+    pub form: &'static str,
+    pub parent_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub town_name: Option<String>,
+    pub secretary_name: Option<String>,
+    pub members_count: Option<i32>,
+    pub established_on: Option<NaiveDate>,
+    pub dissolved_on: Option<NaiveDate>,
+    pub is_demo: bool,
+    /// Depth in the tree as the caller sees it (0 = a root of the caller's view).
+    pub depth: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct OrgEvent {
+    pub kind: String,
+    pub kind_label: &'static str,
+    pub on_date: NaiveDate,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PartyOrgDetail {
+    pub org: PartyOrg,
+    pub parent: Option<(i64, String)>,
+    pub children: Vec<PartyOrg>,
+    /// Units the organisation covers (its own unit, or every unit of a joint branch).
+    pub units: Vec<(i64, String)>,
+    pub events: Vec<OrgEvent>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewOrg {
+    pub name: String,
+    pub kind: OrgKind,
+    pub form: OrgForm,
+    pub parent: Option<OrgId>,
+    pub units: Vec<UnitId>,
+    pub town_code: Option<String>,
+    pub secretary_name: Option<String>,
+    pub members_count: Option<i32>,
+    pub established_on: NaiveDate,
+    pub is_demo: bool,
+}
+
+fn event_label(kind: &str) -> &'static str {
+    match kind {
+        "established" => "成立",
+        "renamed" => "更名",
+        "merged" => "合并",
+        "dissolved" => "撤销",
+        "absorbed" => "并入",
+        _ => "变更",
+    }
+}
+
+fn to_org(m: party_org::Model, depth: usize) -> PartyOrg {
+    PartyOrg {
+        id: OrgId(m.id),
+        name: m.name,
+        kind: OrgKind::from_code(&m.kind).map(OrgKind::label).unwrap_or("党组织"),
+        form: OrgForm::from_code(&m.form).map(OrgForm::label).unwrap_or(""),
+        parent_id: m.parent_id,
+        unit_id: m.unit_id,
+        town_name: m.town_code.as_deref().map(town_name),
+        secretary_name: m.secretary_name,
+        members_count: m.members_count,
+        established_on: m.established_on,
+        dissolved_on: m.dissolved_on,
+        is_demo: m.is_demo,
+        depth,
+    }
+}
+
+impl Store {
+    /// The caller's organisations as a tree in display order (parents before children).
+    pub async fn org_tree(&self, caller: &Caller, q: Option<&str>, include_dissolved: bool) -> Result<Vec<PartyOrg>> {
+        self.require(caller, Action::ReadRegistry)?;
+        let mut cond = Condition::all().add(self.org_scope(caller).await?);
+        if !include_dissolved {
+            cond = cond.add(party_org::Column::DissolvedOn.is_null());
+        }
+        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+            cond = cond.add(party_org::Column::Name.contains(q));
+        }
+        let rows = party_org::Entity::find().filter(cond).order_by_asc(party_org::Column::Name).all(self.db()).await?;
+        let ids: std::collections::HashSet<i64> = rows.iter().map(|r| r.id).collect();
+        let mut by_parent: std::collections::HashMap<Option<i64>, Vec<party_org::Model>> = Default::default();
+        for r in rows {
+            // A parent outside the caller's view makes this a root of the view.
+            let key = r.parent_id.filter(|p| ids.contains(p));
+            by_parent.entry(key).or_default().push(r);
+        }
+        let mut out = Vec::new();
+        let mut stack: Vec<(party_org::Model, usize)> =
+            by_parent.remove(&None).unwrap_or_default().into_iter().rev().map(|m| (m, 0)).collect();
+        while let Some((m, depth)) = stack.pop() {
+            if let Some(children) = by_parent.remove(&Some(m.id)) {
+                stack.extend(children.into_iter().rev().map(|c| (c, depth + 1)));
+            }
+            out.push(to_org(m, depth));
+        }
+        Ok(out)
+    }
+
+    async fn org_in_scope(&self, caller: &Caller, id: OrgId) -> Result<party_org::Model> {
+        self.require(caller, Action::ReadRegistry)?;
+        let cond = Condition::all().add(self.org_scope(caller).await?).add(party_org::Column::Id.eq(id.0));
+        party_org::Entity::find().filter(cond).one(self.db()).await?.ok_or(StoreError::NotFound)
+    }
+
+    pub async fn party_org(&self, caller: &Caller, id: OrgId) -> Result<PartyOrgDetail> {
+        let m = self.org_in_scope(caller, id).await?;
+        let parent = match m.parent_id {
+            Some(p) => party_org::Entity::find_by_id(p).one(self.db()).await?.map(|p| (p.id, p.name)),
+            None => None,
+        };
+        let children = party_org::Entity::find()
+            .filter(party_org::Column::ParentId.eq(m.id))
+            .order_by_asc(party_org::Column::Name)
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|c| to_org(c, 1))
+            .collect();
+        let unit_ids: Vec<i64> = party_org_unit::Entity::find()
+            .filter(party_org_unit::Column::PartyOrgId.eq(m.id))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|u| u.unit_id)
+            .collect();
+        let units = unit::Entity::find()
+            .filter(unit::Column::Id.is_in(unit_ids))
+            .order_by_asc(unit::Column::Name)
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect();
+        let events = party_org_event::Entity::find()
+            .filter(party_org_event::Column::PartyOrgId.eq(m.id))
+            .order_by_asc(party_org_event::Column::OnDate)
+            .order_by_asc(party_org_event::Column::Id)
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|e| OrgEvent { kind_label: event_label(&e.kind), kind: e.kind, on_date: e.on_date, detail: e.detail })
+            .collect();
+        Ok(PartyOrgDetail { org: to_org(m, 0), parent, children, units, events })
+    }
+
+    async fn org_event(&self, org: i64, kind: &str, on: NaiveDate, detail: String, related: Option<i64>, by: &Caller) -> Result<()> {
+        party_org_event::ActiveModel {
+            party_org_id: Set(org),
+            kind: Set(kind.to_owned()),
+            on_date: Set(on),
+            detail: Set(detail),
+            related_org_id: Set(related),
+            created_by: Set((by.user_id.0 != 0).then_some(by.user_id.0)),
+            created_at: Set(self.now()),
+            ..Default::default()
+        }
+        .insert(self.db())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn create_org(&self, caller: &Caller, new: NewOrg) -> Result<OrgId> {
+        self.require(caller, Action::WriteRegistry)?;
+        if new.name.trim().is_empty() {
+            return Err(StoreError::invalid("组织名称", "不能为空"));
+        }
+        if let Some(parent) = new.parent {
+            self.org_in_scope(caller, parent).await?;
+        }
+        for u in &new.units {
+            self.unit_in_scope(caller, *u).await?;
+        }
+        if new.units.is_empty() && new.parent.is_none() && !matches!(caller.scope, qunlian_domain::auth::Scope::All | qunlian_domain::auth::Scope::Region(_)) {
+            return Err(StoreError::invalid("所在单位", "请至少选择一个单位或上级组织"));
+        }
+        if new.form == OrgForm::Joint && new.units.len() < 2 {
+            return Err(StoreError::invalid("所在单位", "联合党组织应覆盖两个及以上单位"));
+        }
+        let now = self.now();
+        let m = party_org::ActiveModel {
+            name: Set(new.name.trim().to_owned()),
+            kind: Set(new.kind.code().to_owned()),
+            form: Set(new.form.code().to_owned()),
+            parent_id: Set(new.parent.map(|p| p.0)),
+            unit_id: Set(new.units.first().map(|u| u.0)),
+            town_code: Set(new.town_code.clone()),
+            secretary_name: Set(new.secretary_name.clone()),
+            members_count: Set(new.members_count),
+            established_on: Set(Some(new.established_on)),
+            dissolved_on: Set(None),
+            is_demo: Set(new.is_demo),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(self.db())
+        .await?;
+        for u in &new.units {
+            party_org_unit::ActiveModel { party_org_id: Set(m.id), unit_id: Set(u.0), since: Set(Some(new.established_on)), ..Default::default() }
+                .insert(self.db())
+                .await?;
+        }
+        self.org_event(m.id, "established", new.established_on, format!("成立{}（{}）", new.kind.label(), new.form.label()), None, caller).await?;
+        self.audit(caller, "org.create", "party_org", Some(m.id.to_string()), format!("成立“{}”", m.name)).await?;
+        Ok(OrgId(m.id))
+    }
+
+    pub async fn rename_org(&self, caller: &Caller, id: OrgId, new_name: &str, on: NaiveDate) -> Result<()> {
+        self.require(caller, Action::WriteRegistry)?;
+        let m = self.org_in_scope(caller, id).await?;
+        let new_name = new_name.trim();
+        if new_name.is_empty() {
+            return Err(StoreError::invalid("新名称", "不能为空"));
+        }
+        let old = m.name.clone();
+        let mut a: party_org::ActiveModel = m.into();
+        a.name = Set(new_name.to_owned());
+        a.updated_at = Set(self.now());
+        a.update(self.db()).await?;
+        self.org_event(id.0, "renamed", on, format!("由“{old}”更名为“{new_name}”"), None, caller).await?;
+        self.audit(caller, "org.rename", "party_org", Some(id.to_string()), format!("“{old}”更名为“{new_name}”")).await
+    }
+
+    pub async fn dissolve_org(&self, caller: &Caller, id: OrgId, on: NaiveDate, reason: &str) -> Result<()> {
+        self.require(caller, Action::WriteRegistry)?;
+        let m = self.org_in_scope(caller, id).await?;
+        if m.dissolved_on.is_some() {
+            return Err(StoreError::invalid("撤销日期", "该组织已撤销"));
+        }
+        let name = m.name.clone();
+        let mut a: party_org::ActiveModel = m.into();
+        a.dissolved_on = Set(Some(on));
+        a.updated_at = Set(self.now());
+        a.update(self.db()).await?;
+        self.org_event(id.0, "dissolved", on, format!("撤销：{reason}"), None, caller).await?;
+        self.audit(caller, "org.dissolve", "party_org", Some(id.to_string()), format!("撤销“{name}”：{reason}")).await
+    }
+
+    /// Merges `from` into `into`: `from` is dissolved and the units it covered move over.
+    pub async fn merge_org(&self, caller: &Caller, from: OrgId, into: OrgId, on: NaiveDate) -> Result<()> {
+        self.require(caller, Action::WriteRegistry)?;
+        if from == into {
+            return Err(StoreError::invalid("并入组织", "不能并入自身"));
+        }
+        let src = self.org_in_scope(caller, from).await?;
+        let dst = self.org_in_scope(caller, into).await?;
+        let units = party_org_unit::Entity::find().filter(party_org_unit::Column::PartyOrgId.eq(src.id)).all(self.db()).await?;
+        for u in units {
+            let exists = party_org_unit::Entity::find()
+                .filter(party_org_unit::Column::PartyOrgId.eq(dst.id))
+                .filter(party_org_unit::Column::UnitId.eq(u.unit_id))
+                .one(self.db())
+                .await?
+                .is_some();
+            if !exists {
+                party_org_unit::ActiveModel { party_org_id: Set(dst.id), unit_id: Set(u.unit_id), since: Set(Some(on)), ..Default::default() }
+                    .insert(self.db())
+                    .await?;
+            }
+        }
+        let (src_name, dst_name) = (src.name.clone(), dst.name.clone());
+        let mut a: party_org::ActiveModel = src.into();
+        a.dissolved_on = Set(Some(on));
+        a.updated_at = Set(self.now());
+        a.update(self.db()).await?;
+        self.org_event(from.0, "merged", on, format!("并入“{dst_name}”"), Some(into.0), caller).await?;
+        self.org_event(into.0, "absorbed", on, format!("“{src_name}”并入本组织"), Some(from.0), caller).await?;
+        self.audit(caller, "org.merge", "party_org", Some(from.to_string()), format!("“{src_name}”并入“{dst_name}”")).await
+    }
+}

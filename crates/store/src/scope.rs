@@ -1,0 +1,186 @@
+//! The caller's scope as SQL conditions. Every registry query in this crate is built with
+//! one of these; a scope that matches nothing yields `1 = 0`, never "no filter".
+
+use qunlian_domain::RegionCode;
+use qunlian_domain::auth::{Caller, Scope};
+use qunlian_domain::region::RegionLevel;
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::entity::{cluster, cluster_member, party_org, party_org_unit, unit};
+use crate::{Result, Store};
+
+fn nothing() -> Condition {
+    Condition::all().add(Expr::cust("1 = 0"))
+}
+
+/// The half-open range of town codes inside a region: codes are hierarchical digits, so
+/// "inside 松江区 (310117)" is `"310117" <= town_code < "310118"`, which an index can use.
+pub fn town_code_range(region: &RegionCode) -> (String, String) {
+    let code = region.to_string();
+    let keep = match region.level() {
+        RegionLevel::Province => 2,
+        RegionLevel::City => 4,
+        RegionLevel::District => 6,
+        RegionLevel::Town => 9,
+    };
+    let prefix: String = code.chars().take(keep).collect();
+    let upper = match prefix.parse::<u64>() {
+        Ok(n) => format!("{:0width$}", n + 1, width = prefix.len()),
+        Err(_) => format!("{prefix}~"),
+    };
+    (prefix, upper)
+}
+
+pub(crate) fn town_in<C: ColumnTrait>(column: C, region: &RegionCode) -> Condition {
+    let (low, high) = town_code_range(region);
+    Condition::all().add(column.gte(low)).add(column.lt(high))
+}
+
+impl Store {
+    /// Party organisations reachable from `root` through the parent link, `root` included.
+    pub(crate) async fn org_subtree(&self, root: i64) -> Result<Vec<i64>> {
+        let mut all = vec![root];
+        let mut frontier = vec![root];
+        while !frontier.is_empty() {
+            let mut children: Vec<i64> = party_org::Entity::find()
+                .select_only()
+                .column(party_org::Column::Id)
+                .filter(party_org::Column::ParentId.is_in(frontier.clone()))
+                .into_tuple()
+                .all(self.db())
+                .await?;
+            children.retain_new(&mut all);
+            frontier = children;
+        }
+        Ok(all)
+    }
+
+    /// Which units (enterprises and others) the caller may see.
+    pub(crate) async fn unit_scope(&self, caller: &Caller) -> Result<Condition> {
+        Ok(match &caller.scope {
+            Scope::All | Scope::Department(_) => Condition::all(),
+            Scope::Nothing => nothing(),
+            Scope::Region(region) => town_in(unit::Column::TownCode, region),
+            Scope::Enterprise(id) => Condition::all().add(unit::Column::Id.eq(id.0)),
+            Scope::Cluster(id) => Condition::all().add(unit::Column::Id.in_subquery(cluster_units(id.0))),
+            Scope::PartyOrg(id) => {
+                let orgs = self.org_subtree(id.0).await?;
+                Condition::all().add(
+                    unit::Column::Id.in_subquery(
+                        Query::select()
+                            .column(party_org_unit::Column::UnitId)
+                            .from(party_org_unit::Entity)
+                            .and_where(party_org_unit::Column::PartyOrgId.is_in(orgs))
+                            .to_owned(),
+                    ),
+                )
+            }
+        })
+    }
+
+    /// Which clusters the caller may see: its own, or those with a member it may see.
+    pub(crate) async fn cluster_scope(&self, caller: &Caller) -> Result<Condition> {
+        Ok(match &caller.scope {
+            Scope::All | Scope::Department(_) => Condition::all(),
+            Scope::Nothing => nothing(),
+            Scope::Cluster(id) => Condition::all().add(cluster::Column::Id.eq(id.0)),
+            Scope::Region(region) => Condition::any()
+                .add(town_in(cluster::Column::TownCode, region))
+                .add(cluster::Column::Id.in_subquery(clusters_of_units(units_in(town_in(unit::Column::TownCode, region))))),
+            Scope::Enterprise(_) | Scope::PartyOrg(_) => {
+                let units = self.unit_scope(caller).await?;
+                Condition::all().add(cluster::Column::Id.in_subquery(clusters_of_units(units_in(units))))
+            }
+        })
+    }
+
+    /// Which Party organisations the caller may see. Departments serve enterprises, not
+    /// Party organisations, so they see none.
+    pub(crate) async fn org_scope(&self, caller: &Caller) -> Result<Condition> {
+        Ok(match &caller.scope {
+            Scope::All => Condition::all(),
+            Scope::Nothing | Scope::Department(_) => nothing(),
+            Scope::PartyOrg(id) => Condition::all().add(party_org::Column::Id.is_in(self.org_subtree(id.0).await?)),
+            Scope::Region(region) => Condition::any()
+                .add(town_in(party_org::Column::TownCode, region))
+                .add(party_org::Column::Id.in_subquery(orgs_of_units(units_in(town_in(unit::Column::TownCode, region))))),
+            Scope::Enterprise(id) => Condition::all().add(
+                party_org::Column::Id.in_subquery(orgs_of_units(
+                    Query::select().expr(Expr::val(id.0)).to_owned(),
+                )),
+            ),
+            Scope::Cluster(id) => {
+                let committee: Option<Option<i64>> = cluster::Entity::find_by_id(id.0)
+                    .select_only()
+                    .column(cluster::Column::CommitteeOrgId)
+                    .into_tuple()
+                    .one(self.db())
+                    .await?;
+                let mut any = Condition::any().add(party_org::Column::Id.in_subquery(orgs_of_units(cluster_units(id.0))));
+                if let Some(Some(committee)) = committee {
+                    any = any.add(party_org::Column::Id.is_in(self.org_subtree(committee).await?));
+                }
+                any
+            }
+        })
+    }
+}
+
+fn cluster_units(cluster_id: i64) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(cluster_member::Column::UnitId)
+        .from(cluster_member::Entity)
+        .and_where(cluster_member::Column::ClusterId.eq(cluster_id))
+        .and_where(cluster_member::Column::LeftOn.is_null())
+        .to_owned()
+}
+
+fn units_in(condition: Condition) -> sea_orm::sea_query::SelectStatement {
+    Query::select().column(unit::Column::Id).from(unit::Entity).cond_where(condition).to_owned()
+}
+
+fn clusters_of_units(units: sea_orm::sea_query::SelectStatement) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(cluster_member::Column::ClusterId)
+        .from(cluster_member::Entity)
+        .and_where(cluster_member::Column::UnitId.in_subquery(units))
+        .and_where(cluster_member::Column::LeftOn.is_null())
+        .to_owned()
+}
+
+fn orgs_of_units(units: sea_orm::sea_query::SelectStatement) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(party_org_unit::Column::PartyOrgId)
+        .from(party_org_unit::Entity)
+        .and_where(party_org_unit::Column::UnitId.in_subquery(units))
+        .to_owned()
+}
+
+trait RetainNew {
+    fn retain_new(&mut self, seen: &mut Vec<i64>);
+}
+
+impl RetainNew for Vec<i64> {
+    /// Keeps only ids not yet seen (a cycle in bad data must not loop forever) and records them.
+    fn retain_new(&mut self, seen: &mut Vec<i64>) {
+        self.retain(|id| !seen.contains(id));
+        self.sort_unstable();
+        self.dedup();
+        seen.extend(self.iter().copied());
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_follow_the_code_hierarchy() {
+        let songjiang = RegionCode::parse("310117").unwrap();
+        assert_eq!(town_code_range(&songjiang), ("310117".to_owned(), "310118".to_owned()));
+        let shanghai = RegionCode::parse("310000").unwrap();
+        assert_eq!(town_code_range(&shanghai), ("31".to_owned(), "32".to_owned()));
+    }
+}

@@ -1,0 +1,230 @@
+//! Test helpers shared by every crate's integration tests.
+//!
+//! [`TestDb::new`] gives a fresh, migrated database: a temporary SQLite file by default, or a
+//! new PostgreSQL database when `TEST_DATABASE_URL` is set (the test command sets it to a
+//! throwaway server it started). [`TestApp`] runs the whole router in-process.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use qunlian_domain::auth::{Caller, Role, Scope, UserId};
+use qunlian_domain::clock::{Clock, FixedClock};
+use qunlian_domain::registry::{EnterpriseInput, SrdiLevel};
+use qunlian_domain::{RegionCode, Uscc};
+use qunlian_store::users::NewUser;
+use qunlian_store::{Crypto, Store};
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "Test@Pass2026";
+
+pub struct TestDb {
+    pub store: Store,
+    pub clock: Arc<FixedClock>,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub async fn new() -> TestDb {
+        let clock = Arc::new(FixedClock::new(chrono::DateTime::parse_from_rfc3339("2026-11-23T02:00:00Z").unwrap().into()));
+        let (url, dir) = match std::env::var("TEST_DATABASE_URL") {
+            Ok(base) if !base.is_empty() => (fresh_postgres(&base).await, None),
+            _ => {
+                let dir = tempfile::tempdir().unwrap();
+                (format!("sqlite://{}", dir.path().join("test.sqlite").display()), Some(dir))
+            }
+        };
+        let crypto = Crypto::new(&[42u8; 32]).unwrap();
+        let store = Store::open_with_clock(&url, crypto, clock.clone() as Arc<dyn Clock>).await.unwrap();
+        TestDb { store, clock, url, _dir: dir }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.url.starts_with("postgres")
+    }
+}
+
+/// Creates a new database on the server behind `base` and returns its URL. Databases are
+/// left for the throwaway server to take with it when the test command stops it.
+async fn fresh_postgres(base: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("t_{}", hex::encode(rand::random::<[u8; 8]>()));
+    let mut conn = sqlx::PgConnection::connect(base).await.expect("TEST_DATABASE_URL must point at a reachable PostgreSQL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
+    let (prefix, _) = base.rsplit_once('/').unwrap();
+    format!("{prefix}/{name}")
+}
+
+/// The system caller of the command line: whole deployment, district-admin powers.
+pub fn system() -> Caller {
+    Caller::system("test")
+}
+
+/// A valid USCC that differs for every `n`.
+pub fn uscc(n: u32) -> Uscc {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    let mut body = String::from("91310117");
+    let mut x = n as u64 + 31u64.pow(8);
+    for _ in 0..9 {
+        body.push(ALPHABET[(x % 31) as usize] as char);
+        x /= 31;
+    }
+    Uscc::from_body(&body).unwrap()
+}
+
+pub fn songjiang() -> RegionCode {
+    RegionCode::parse("310117").unwrap()
+}
+
+/// A town of Songjiang by (part of) its name, e.g. "新桥".
+pub fn town(name: &str) -> RegionCode {
+    songjiang().find_child_by_name(name).unwrap_or_else(|| panic!("no town {name} in 松江区"))
+}
+
+pub fn enterprise(n: u32, name: &str, town_name: &str) -> EnterpriseInput {
+    EnterpriseInput {
+        name: name.to_owned(),
+        uscc: uscc(n),
+        town: town(town_name),
+        park: None,
+        industry: None,
+        employees: Some(50),
+        high_tech: false,
+        above_scale: false,
+        srdi: SrdiLevel::None,
+        listed: false,
+        key_project: false,
+        founded_on: None,
+        address: None,
+        contact_name: None,
+        contact_phone: None,
+    }
+}
+
+pub async fn user(store: &Store, username: &str, role: Role, scope: Scope) -> Caller {
+    let id = store
+        .create_user(
+            &system(),
+            NewUser { username: username.into(), display_name: username.into(), password: PASSWORD.into(), role, scope: scope.clone(), must_change_password: false },
+        )
+        .await
+        .unwrap();
+    Caller { user_id: id, username: username.into(), role, scope, ip: None }
+}
+
+pub fn caller_id(c: &Caller) -> UserId {
+    c.user_id
+}
+
+/// The whole router in-process, with a browser-like cookie jar per [`Session`].
+pub struct TestApp {
+    pub db: TestDb,
+    pub router: axum::Router,
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub body: String,
+    pub bytes: Vec<u8>,
+    pub location: Option<String>,
+    pub content_type: Option<String>,
+}
+
+#[derive(Clone, Default)]
+pub struct Session {
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let db = TestDb::new().await;
+        let state = qunlian_web::AppState::new(
+            db.store.clone(),
+            qunlian_web::Config { district: songjiang(), session_minutes: 30, secure_cookies: false, demo: false },
+        );
+        TestApp { router: qunlian_web::router(state), db }
+    }
+
+    pub async fn send(&self, session: &mut Session, req: Request<Body>) -> Response {
+        let mut req = req;
+        if let Some(c) = &session.cookie {
+            req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
+        }
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        if let Some(set) = res.headers().get(header::SET_COOKIE) {
+            let pair = set.to_str().unwrap().split(';').next().unwrap().to_owned();
+            session.cookie = Some(pair);
+        }
+        let status = res.status();
+        let location = res.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned());
+        let content_type = res.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned());
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        if let Some(token) = extract_csrf(&body) {
+            session.csrf = Some(token);
+        }
+        Response { status, body, bytes, location, content_type }
+    }
+
+    pub async fn get(&self, session: &mut Session, path: &str) -> Response {
+        self.send(session, Request::get(path).body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Response {
+        let mut req = Request::get(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(&mut Session::default(), req.body(Body::empty()).unwrap()).await
+    }
+
+    /// Posts a form with the session's CSRF token added (unless `_csrf` is given).
+    pub async fn post_form(&self, session: &mut Session, path: &str, fields: &[(&str, &str)]) -> Response {
+        let mut pairs: Vec<(String, String)> = fields.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        if !pairs.iter().any(|(k, _)| k == "_csrf") {
+            pairs.push(("_csrf".into(), session.csrf.clone().unwrap_or_default()));
+        }
+        let body = serde_urlencoded::to_string(&pairs).unwrap();
+        let req = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body)).unwrap();
+        self.send(session, req).await
+    }
+
+    /// Posts a file as multipart/form-data field `file`, CSRF token in the query string.
+    pub async fn post_file(&self, session: &mut Session, path: &str, file_name: &str, bytes: &[u8]) -> Response {
+        let boundary = "----qunlianTestBoundary";
+        let mut body = Vec::new();
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let uri = format!("{path}{sep}_csrf={}", session.csrf.clone().unwrap_or_default());
+        let req = Request::post(uri).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")).body(Body::from(body)).unwrap();
+        self.send(session, req).await
+    }
+
+    /// Logs in through the login form, as a browser would.
+    pub async fn login(&self, username: &str, password: &str) -> Session {
+        let mut s = Session::default();
+        self.get(&mut s, "/login").await;
+        let res = self.post_form(&mut s, "/login", &[("username", username), ("password", password)]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "login of {username} failed: {}", res.body);
+        self.get(&mut s, "/password").await; // picks up the session's CSRF token
+        s
+    }
+}
+
+fn extract_csrf(body: &str) -> Option<String> {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = body.find(marker)? + marker.len();
+    let end = body[start..].find('"')? + start;
+    Some(body[start..end].to_owned())
+}
+
+/// Dates in tests: `d("2026-11-22")`.
+pub fn d(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}

@@ -1,0 +1,97 @@
+//! The web layer: router, authentication, scope, CSRF, server-rendered pages (askama +
+//! htmx) and the JSON API. Business rules stay in the domain and store crates.
+
+mod api;
+mod assets;
+mod auth;
+mod error;
+mod pages;
+mod state;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+pub use error::WebError;
+pub use state::{AppState, Config};
+
+/// Uploads above this are refused before they reach a handler (an .xlsx of a million rows
+/// is about 60 MB).
+const MAX_BODY: usize = 200 * 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let sessions = SessionManagerLayer::new(qunlian_store::sessions::DbSessionStore::new(state.store.clone()))
+        .with_name("qunlian_session")
+        .with_secure(state.config.secure_cookies)
+        .with_same_site(SameSite::Strict)
+        .with_http_only(true)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(state.config.session_minutes)));
+
+    let pages = Router::new()
+        .route("/", get(pages::home::page))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/password", get(auth::password_page).post(auth::change_password))
+        .route("/enterprises", get(pages::enterprises::list))
+        .route("/enterprises/export.xlsx", get(pages::enterprises::export))
+        .route("/enterprises/new", get(pages::enterprises::new_form).post(pages::enterprises::create))
+        .route("/enterprises/{id}", get(pages::enterprises::detail))
+        .route("/enterprises/{id}/edit", get(pages::enterprises::edit_form).post(pages::enterprises::update))
+        .route("/enterprises/{id}/reveal-phone", post(pages::enterprises::reveal_phone))
+        .route("/orgs", get(pages::orgs::tree))
+        .route("/orgs/new", get(pages::orgs::new_form).post(pages::orgs::create))
+        .route("/orgs/{id}", get(pages::orgs::detail))
+        .route("/orgs/{id}/rename", post(pages::orgs::rename))
+        .route("/orgs/{id}/dissolve", post(pages::orgs::dissolve))
+        .route("/clusters", get(pages::clusters::list))
+        .route("/clusters/{id}", get(pages::clusters::detail))
+        .route("/clusters/{id}/members", post(pages::clusters::add_member))
+        .route("/regions", get(pages::regions::page))
+        .route("/regions/parks", post(pages::regions::create_park))
+        .route("/alliances", get(pages::others::alliances))
+        .route("/pairings", get(pages::others::pairings))
+        .route("/import", get(pages::import::page))
+        .route("/import/template.xlsx", get(pages::import::template))
+        .route("/import/preview", post(pages::import::preview))
+        .route("/import/confirm", post(pages::import::confirm))
+        .route("/import/rejects/{token}", get(pages::import::rejects_xlsx))
+        .route("/audit", get(pages::admin::audit))
+        .route("/users", get(pages::admin::users).post(pages::admin::create_user))
+        .route("/users/{id}/unlock", post(pages::admin::unlock))
+        .layer(axum::middleware::from_fn(auth::csrf_guard))
+        .layer(sessions);
+
+    Router::new()
+        .merge(pages)
+        .nest("/api/v1", api::router())
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/assets/{*path}", get(assets::serve))
+        .fallback(error::not_found)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C / SIGTERM. Sessions past their expiry are swept every ten minutes.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let sweeper = qunlian_store::sessions::DbSessionStore::new(state.store.clone());
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(600)).await;
+            if let Err(e) = sweeper.delete_expired().await {
+                tracing::warn!(error = %e, "could not sweep expired sessions");
+            }
+        }
+    });
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

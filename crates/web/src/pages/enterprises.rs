@@ -1,0 +1,498 @@
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect};
+use qunlian_domain::auth::{Action, ClusterId, Scope, UnitId};
+use qunlian_domain::registry::{EnterpriseInput, SrdiLevel};
+use qunlian_domain::{IndustryCode, Phone, RegionCode, Uscc};
+use qunlian_io::xlsx::{Cell, Column, XlsxTable};
+use qunlian_store::registry::{Enterprise, EnterpriseFilter, EnterpriseSort, UnitLinks};
+use qunlian_store::{Page, PageRequest};
+use serde::Deserialize;
+
+use super::{is_htmx, non_empty, parse_date, render};
+use crate::auth::{Auth, Layout};
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub town: Option<String>,
+    pub cluster: Option<i64>,
+    pub industry: Option<String>,
+    pub high_tech: Option<String>,
+    pub above_scale: Option<String>,
+    pub srdi: Option<String>,
+    pub listed: Option<String>,
+    pub key_project: Option<String>,
+    pub has_org: Option<String>,
+    pub sort: Option<String>,
+    pub desc: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+fn flag(v: &Option<String>) -> Option<bool> {
+    match non_empty(v) {
+        Some("1" | "true" | "on" | "是") => Some(true),
+        Some("0" | "false" | "否") => Some(false),
+        _ => None,
+    }
+}
+
+impl ListQuery {
+    pub fn filter(&self) -> Result<EnterpriseFilter, WebError> {
+        let region = match non_empty(&self.town) {
+            Some(code) => Some(RegionCode::parse(code).map_err(|e| WebError::Invalid(format!("街镇：{e}")))?),
+            None => None,
+        };
+        let srdi = match non_empty(&self.srdi) {
+            Some("innovative") => Some(SrdiLevel::Innovative),
+            Some("municipal") => Some(SrdiLevel::Municipal),
+            Some("national") => Some(SrdiLevel::National),
+            _ => None,
+        };
+        Ok(EnterpriseFilter {
+            q: non_empty(&self.q).map(str::to_owned),
+            region,
+            cluster: self.cluster.map(ClusterId),
+            industry: non_empty(&self.industry).map(str::to_owned),
+            high_tech: flag(&self.high_tech),
+            above_scale: flag(&self.above_scale),
+            srdi_at_least: srdi,
+            listed: flag(&self.listed),
+            key_project: flag(&self.key_project),
+            has_org: flag(&self.has_org),
+            ..Default::default()
+        })
+    }
+
+    fn sort(&self) -> (EnterpriseSort, bool) {
+        (
+            self.sort.as_deref().and_then(EnterpriseSort::from_code).unwrap_or_default(),
+            flag(&self.desc).unwrap_or(false),
+        )
+    }
+
+    /// The query string of this filter with one parameter replaced: for pager and sort links.
+    pub fn with(&self, key: &str, value: &str) -> String {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut push = |k: &str, v: &Option<String>| {
+            if let Some(v) = non_empty(v) {
+                pairs.push((k.to_owned(), v.to_owned()));
+            }
+        };
+        push("q", &self.q);
+        push("town", &self.town);
+        push("cluster", &self.cluster.map(|c| c.to_string()));
+        push("industry", &self.industry);
+        push("high_tech", &self.high_tech);
+        push("above_scale", &self.above_scale);
+        push("srdi", &self.srdi);
+        push("listed", &self.listed);
+        push("key_project", &self.key_project);
+        push("has_org", &self.has_org);
+        push("sort", &self.sort);
+        push("desc", &self.desc);
+        push("per_page", &self.per_page.map(|p| p.to_string()));
+        pairs.retain(|(k, _)| k != key);
+        if !value.is_empty() {
+            pairs.push((key.to_owned(), value.to_owned()));
+        }
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    }
+
+    fn checked(v: &Option<String>) -> bool {
+        flag(v) == Some(true)
+    }
+}
+
+pub struct TownOption {
+    pub code: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+/// The towns a filter offers: those of the caller's region, or of the deployment's district.
+pub fn town_options(state: &AppState, auth: &Auth, selected: Option<&str>) -> Vec<TownOption> {
+    let parent = match &auth.caller.scope {
+        Scope::Region(r) if r.level() == qunlian_domain::region::RegionLevel::Town => {
+            return vec![TownOption { code: r.to_string(), name: r.name().to_owned(), selected: true }];
+        }
+        Scope::Region(r) => *r,
+        _ => state.config.district,
+    };
+    parent
+        .children()
+        .map(|t| TownOption { selected: selected == Some(t.to_string().as_str()), code: t.to_string(), name: t.name().to_owned() })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "enterprises.html")]
+struct ListPage {
+    layout: Layout,
+    query: ListQuery,
+    towns: Vec<TownOption>,
+    rows: EnterpriseRows,
+    may_create: bool,
+}
+
+#[derive(Template)]
+#[template(path = "_enterprise_rows.html")]
+struct EnterpriseRows {
+    page: Page<Enterprise>,
+    query: ListQuery,
+    sort: &'static str,
+    desc: bool,
+    pages: Vec<u64>,
+}
+
+impl EnterpriseRows {
+    fn sort_link(&self, key: &str) -> String {
+        let desc = if self.sort == key && !self.desc { "1" } else { "" };
+        let q = ListQuery { desc: Some(desc.to_owned()), page: None, ..self.query.clone() };
+        format!("/enterprises?{}", q.with("sort", key))
+    }
+    fn arrow(&self, key: &str) -> &'static str {
+        match (self.sort == key, self.desc) {
+            (true, false) => " ▲",
+            (true, true) => " ▼",
+            _ => "",
+        }
+    }
+    fn page_link(&self, p: &u64) -> String {
+        format!("/enterprises?{}", self.query.with("page", &p.to_string()))
+    }
+}
+
+/// Page numbers to offer: the first, the last, and a window around the current one.
+fn page_window(current: u64, last: u64) -> Vec<u64> {
+    let mut v: Vec<u64> = [1, last].into_iter().chain(current.saturating_sub(3).max(1)..=(current + 3).min(last)).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+pub async fn list(State(state): State<AppState>, auth: Auth, headers: HeaderMap, Query(query): Query<ListQuery>) -> PageResult {
+    auth.require(Action::ReadRegistry)?;
+    let filter = query.filter()?;
+    let (sort, desc) = query.sort();
+    let page = state.store.list_enterprises(&auth.caller, &filter, sort, desc, PageRequest::new(query.page, query.per_page)).await?;
+    let pages = page_window(page.page, page.pages());
+    let rows = EnterpriseRows { page, query: query.clone(), sort: sort.code(), desc, pages };
+    if is_htmx(&headers) {
+        return render(&rows);
+    }
+    let towns = town_options(&state, &auth, non_empty(&query.town));
+    let may_create = auth.caller.may(Action::Import);
+    render(&ListPage { layout: Layout::new(&auth, &state, "/enterprises"), query, towns, rows, may_create })
+}
+
+/// The filtered list as .xlsx, phones masked; the export itself is audited.
+pub async fn export(State(state): State<AppState>, auth: Auth, Query(query): Query<ListQuery>) -> PageResult {
+    auth.require(Action::ReadRegistry)?;
+    let filter = query.filter()?;
+    let (sort, desc) = query.sort();
+    let mut all = Vec::new();
+    let mut page_no = 1;
+    loop {
+        let page = state.store.list_enterprises(&auth.caller, &filter, sort, desc, PageRequest::new(Some(page_no), Some(PageRequest::MAX_PER_PAGE))).await?;
+        let done = page.page >= page.pages();
+        all.extend(page.items);
+        if done {
+            break;
+        }
+        page_no += 1;
+    }
+    let now = state.store.now() + chrono::Duration::hours(8);
+    let table = XlsxTable {
+        sheet: "企业名录".into(),
+        title: Some(format!("企业名录（导出时间 {}，共 {} 家）", now.format("%Y-%m-%d %H:%M"), all.len())),
+        columns: [
+            ("企业名称", 36.0), ("统一社会信用代码", 22.0), ("所属街镇", 12.0), ("行业代码", 10.0), ("行业", 24.0),
+            ("从业人数", 10.0), ("是否高新技术企业", 10.0), ("是否规上企业", 10.0), ("专精特新", 16.0), ("是否上市", 8.0),
+            ("是否重点项目", 8.0), ("成立日期", 12.0), ("注册地址", 36.0), ("联系人", 10.0), ("联系电话", 14.0),
+        ]
+        .into_iter()
+        .map(|(h, w)| Column { header: h.into(), width: w })
+        .collect(),
+    };
+    let count = all.len();
+    let bytes = table
+        .write(all.into_iter().map(|e| {
+            vec![
+                Cell::Text(e.name),
+                Cell::Text(e.uscc.unwrap_or_default()),
+                Cell::Text(e.town_name),
+                Cell::Text(e.industry_code.unwrap_or_default()),
+                Cell::Text(e.industry_name.unwrap_or_default()),
+                e.employees.map(|n| Cell::Int(i64::from(n))).unwrap_or(Cell::Empty),
+                Cell::Bool(e.high_tech),
+                Cell::Bool(e.above_scale),
+                Cell::Text(if e.srdi == SrdiLevel::None { String::new() } else { e.srdi_label.to_owned() }),
+                Cell::Bool(e.listed),
+                Cell::Bool(e.key_project),
+                e.founded_on.map(Cell::Date).unwrap_or(Cell::Empty),
+                Cell::Text(e.address.unwrap_or_default()),
+                Cell::Text(e.contact_name.unwrap_or_default()),
+                Cell::Text(e.contact_phone.unwrap_or_default()),
+            ]
+        }))
+        .map_err(WebError::internal)?;
+    state.store.audit(&auth.caller, "unit.export", "unit", None, format!("导出企业名录{count}家（联系电话已脱敏）")).await?;
+    let file = format!("企业名录-{}.xlsx", now.format("%Y%m%d"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}", percent(&file))),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+pub fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "enterprise.html")]
+struct DetailPage {
+    layout: Layout,
+    e: Enterprise,
+    links: UnitLinks,
+    may_edit: bool,
+    may_reveal: bool,
+    revealed: Option<String>,
+}
+
+pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
+    let e = state.store.enterprise(&auth.caller, UnitId(id)).await?;
+    let links = state.store.unit_links(&auth.caller, UnitId(id)).await?;
+    render(&DetailPage {
+        layout: Layout::new(&auth, &state, "/enterprises"),
+        e,
+        links,
+        may_edit: auth.caller.may(Action::WriteRegistry),
+        may_reveal: auth.caller.may(Action::RevealPersonal),
+        revealed: None,
+    })
+}
+
+pub async fn reveal_phone(State(state): State<AppState>, auth: Auth, headers: HeaderMap, Path(id): Path<i64>) -> PageResult {
+    let phone = state.store.reveal_contact_phone(&auth.caller, UnitId(id)).await?;
+    let text = phone.unwrap_or_else(|| "（未登记）".to_owned());
+    if is_htmx(&headers) {
+        return Ok(axum::response::Html(format!("<span id=\"contact-phone\">{}</span>", askama_escape(&text))).into_response());
+    }
+    let e = state.store.enterprise(&auth.caller, UnitId(id)).await?;
+    let links = state.store.unit_links(&auth.caller, UnitId(id)).await?;
+    render(&DetailPage { layout: Layout::new(&auth, &state, "/enterprises"), e, links, may_edit: auth.caller.may(Action::WriteRegistry), may_reveal: true, revealed: Some(text) })
+}
+
+fn askama_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct EnterpriseForm {
+    pub name: Option<String>,
+    pub uscc: Option<String>,
+    pub town: Option<String>,
+    pub park: Option<String>,
+    pub industry: Option<String>,
+    pub employees: Option<String>,
+    pub high_tech: Option<String>,
+    pub above_scale: Option<String>,
+    pub srdi: Option<String>,
+    pub listed: Option<String>,
+    pub key_project: Option<String>,
+    pub founded_on: Option<String>,
+    pub address: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+}
+
+impl EnterpriseForm {
+    fn from_enterprise(e: &Enterprise) -> EnterpriseForm {
+        let b = |v: bool| v.then(|| "1".to_owned());
+        EnterpriseForm {
+            name: Some(e.name.clone()),
+            uscc: e.uscc.clone(),
+            town: Some(e.town_code.clone()),
+            park: None,
+            industry: e.industry_code.clone(),
+            employees: e.employees.map(|n| n.to_string()),
+            high_tech: b(e.high_tech),
+            above_scale: b(e.above_scale),
+            srdi: Some(match e.srdi {
+                SrdiLevel::None => "none",
+                SrdiLevel::Innovative => "innovative",
+                SrdiLevel::Municipal => "municipal",
+                SrdiLevel::National => "national",
+            }.to_owned()),
+            listed: b(e.listed),
+            key_project: b(e.key_project),
+            founded_on: e.founded_on.map(|d| d.format("%Y-%m-%d").to_string()),
+            address: e.address.clone(),
+            contact_name: e.contact_name.clone(),
+            contact_phone: None,
+        }
+    }
+
+    /// Parses every field, collecting every problem so the user fixes them in one go.
+    fn parse(&self) -> Result<EnterpriseInput, Vec<String>> {
+        let mut errors = Vec::new();
+        let name = non_empty(&self.name).map(str::to_owned);
+        if name.is_none() {
+            errors.push("企业名称：不能为空".to_owned());
+        }
+        let uscc = match Uscc::parse(non_empty(&self.uscc).unwrap_or("")) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                errors.push(e.to_string());
+                None
+            }
+        };
+        let town = match RegionCode::parse(non_empty(&self.town).unwrap_or("")) {
+            Ok(t) if t.level() == qunlian_domain::region::RegionLevel::Town => Some(t),
+            _ => {
+                errors.push("所属街镇：请选择街镇".to_owned());
+                None
+            }
+        };
+        let industry = match non_empty(&self.industry) {
+            None => None,
+            Some(v) => match IndustryCode::parse(v) {
+                Ok(i) => Some(i),
+                Err(e) => {
+                    errors.push(e.to_string());
+                    None
+                }
+            },
+        };
+        let employees = match non_empty(&self.employees) {
+            None => None,
+            Some(v) => match qunlian_domain::text::compact(v).parse::<u32>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    errors.push(format!("从业人数：“{v}”不是整数"));
+                    None
+                }
+            },
+        };
+        let contact_phone = match non_empty(&self.contact_phone) {
+            None => None,
+            Some(v) => match Phone::parse(v) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    errors.push(e.to_string());
+                    None
+                }
+            },
+        };
+        let founded_on = match parse_date("成立日期", &self.founded_on) {
+            Ok(d) => d,
+            Err(e) => {
+                errors.push(e.to_string());
+                None
+            }
+        };
+        let srdi = match non_empty(&self.srdi) {
+            Some("innovative") => SrdiLevel::Innovative,
+            Some("municipal") => SrdiLevel::Municipal,
+            Some("national") => SrdiLevel::National,
+            _ => SrdiLevel::None,
+        };
+        match (name, uscc, town) {
+            (Some(name), Some(uscc), Some(town)) if errors.is_empty() => Ok(EnterpriseInput {
+                name,
+                uscc,
+                town,
+                park: non_empty(&self.park).map(str::to_owned),
+                industry,
+                employees,
+                high_tech: flag(&self.high_tech) == Some(true),
+                above_scale: flag(&self.above_scale) == Some(true),
+                srdi,
+                listed: flag(&self.listed) == Some(true),
+                key_project: flag(&self.key_project) == Some(true),
+                founded_on,
+                address: non_empty(&self.address).map(str::to_owned),
+                contact_name: non_empty(&self.contact_name).map(str::to_owned),
+                contact_phone,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "enterprise_form.html")]
+struct FormPage {
+    layout: Layout,
+    form: EnterpriseForm,
+    towns: Vec<TownOption>,
+    errors: Vec<String>,
+    action: String,
+    editing: bool,
+}
+
+impl FormPage {
+    fn checked(&self, v: &Option<String>) -> bool {
+        ListQuery::checked(v)
+    }
+    fn srdi_is(&self, code: &str) -> bool {
+        self.form.srdi.as_deref().unwrap_or("none") == code
+    }
+}
+
+pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
+    auth.require(Action::Import)?;
+    let towns = town_options(&state, &auth, None);
+    render(&FormPage { layout: Layout::new(&auth, &state, "/enterprises"), form: EnterpriseForm::default(), towns, errors: vec![], action: "/enterprises/new".into(), editing: false })
+}
+
+pub async fn create(State(state): State<AppState>, auth: Auth, Form(form): Form<EnterpriseForm>) -> PageResult {
+    auth.require(Action::Import)?;
+    let errors = match form.parse() {
+        Ok(input) => match state.store.create_enterprise(&auth.caller, input).await {
+            Ok(id) => return Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
+            Err(qunlian_store::StoreError::Invalid { field, message }) => vec![format!("{field}：{message}")],
+            Err(e) => return Err(e.into()),
+        },
+        Err(errors) => errors,
+    };
+    let towns = town_options(&state, &auth, non_empty(&form.town));
+    let page = FormPage { layout: Layout::new(&auth, &state, "/enterprises"), form, towns, errors, action: "/enterprises/new".into(), editing: false };
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
+}
+
+pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
+    auth.require(Action::WriteRegistry)?;
+    let e = state.store.enterprise(&auth.caller, UnitId(id)).await?;
+    let form = EnterpriseForm::from_enterprise(&e);
+    let towns = town_options(&state, &auth, Some(&e.town_code));
+    render(&FormPage { layout: Layout::new(&auth, &state, "/enterprises"), form, towns, errors: vec![], action: format!("/enterprises/{id}/edit"), editing: true })
+}
+
+pub async fn update(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(form): Form<EnterpriseForm>) -> PageResult {
+    auth.require(Action::WriteRegistry)?;
+    let errors = match form.parse() {
+        Ok(input) => match state.store.update_enterprise(&auth.caller, UnitId(id), input).await {
+            Ok(()) => return Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
+            Err(qunlian_store::StoreError::Invalid { field, message }) => vec![format!("{field}：{message}")],
+            Err(e) => return Err(e.into()),
+        },
+        Err(errors) => errors,
+    };
+    let towns = town_options(&state, &auth, non_empty(&form.town));
+    let page = FormPage { layout: Layout::new(&auth, &state, "/enterprises"), form, towns, errors, action: format!("/enterprises/{id}/edit"), editing: true };
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
+}
+

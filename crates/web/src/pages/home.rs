@@ -1,0 +1,24 @@
+use askama::Template;
+use axum::extract::State;
+use qunlian_store::registry::RegistryFigures;
+
+use super::render;
+use crate::auth::{Auth, Layout};
+use crate::error::PageResult;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    f: RegistryFigures,
+    as_of: String,
+    backend: &'static str,
+}
+
+pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
+    auth.require(qunlian_domain::auth::Action::ReadRegistry)?;
+    let f = state.store.registry_figures(&auth.caller).await?;
+    let as_of = (state.store.now() + chrono::Duration::hours(8)).format("%Y年%m月%d日 %H:%M").to_string();
+    render(&HomePage { layout: Layout::new(&auth, &state, "/"), f, as_of, backend: state.store.backend_name() })
+}

@@ -1,0 +1,233 @@
+//! The router in-process: every page as every role, CSRF, login, import, the API.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use axum::http::StatusCode;
+use qunlian_domain::auth::{Role, Scope};
+use qunlian_store::registry::NewCluster;
+use qunlian_testkit::*;
+
+/// A small registry and one account per role, each scoped as it would be in a district.
+async fn app_with_accounts() -> (TestApp, Vec<(&'static str, Role)>) {
+    let app = TestApp::spawn().await;
+    let s = &app.db.store;
+    let sys = system();
+    let a = s.create_enterprise(&sys, enterprise(1, "上海甲电气有限公司", "新桥")).await.unwrap();
+    let b = s.create_enterprise(&sys, enterprise(2, "上海乙轴承有限公司", "九亭")).await.unwrap();
+    let cluster = s
+        .create_cluster(&sys, NewCluster { name: "测试集群党委".into(), short_name: "测试".into(), industry_focus: "装备".into(), industry_codes: vec![], town: town("新桥"), structure: Some("1+1".into()), committee: None, description: String::new(), established_on: None, is_demo: false })
+        .await
+        .unwrap();
+    s.add_cluster_member(&sys, cluster, a, true, None).await.unwrap();
+    let org = s
+        .create_org(&sys, qunlian_store::registry::NewOrg { name: "乙公司党支部".into(), kind: qunlian_domain::registry::OrgKind::Branch, form: qunlian_domain::registry::OrgForm::Independent, parent: None, units: vec![b], town_code: None, secretary_name: None, members_count: None, established_on: d("2021-07-01"), is_demo: false })
+        .await
+        .unwrap();
+    let accounts = vec![
+        ("district", Role::DistrictAdmin, Scope::Region(songjiang())),
+        ("town", Role::TownAdmin, Scope::Region(town("新桥"))),
+        ("secretary", Role::ClusterSecretary, Scope::Cluster(cluster)),
+        ("branch", Role::BranchSecretary, Scope::PartyOrg(org)),
+        ("contact", Role::EnterpriseContact, Scope::Enterprise(b)),
+        ("officer", Role::ServiceOfficer, Scope::Department(a)),
+        ("reviewer", Role::Reviewer, Scope::Nothing),
+        ("leader", Role::Leader, Scope::All),
+        ("sysadmin", Role::SystemAdmin, Scope::Nothing),
+        ("security", Role::SecurityAdmin, Scope::Nothing),
+        ("auditor", Role::AuditAdmin, Scope::Nothing),
+    ];
+    for (name, role, scope) in &accounts {
+        user(s, name, *role, scope.clone()).await;
+    }
+    (app, accounts.into_iter().map(|(n, r, _)| (n, r)).collect())
+}
+
+#[tokio::test]
+async fn every_page_as_every_role() {
+    let (app, accounts) = app_with_accounts().await;
+    let registry = ["/", "/enterprises", "/enterprises/export.xlsx", "/orgs", "/clusters", "/regions", "/alliances", "/pairings"];
+    for (name, role) in accounts {
+        let mut s = app.login(name, PASSWORD).await;
+        let reads = role.may(qunlian_domain::auth::Action::ReadRegistry);
+        for path in registry {
+            let res = app.get(&mut s, path).await;
+            let expected = if reads { StatusCode::OK } else { StatusCode::FORBIDDEN };
+            assert_eq!(res.status, expected, "{name} GET {path}");
+        }
+        for (path, action) in [
+            ("/import", qunlian_domain::auth::Action::Import),
+            ("/enterprises/new", qunlian_domain::auth::Action::Import),
+            ("/audit", qunlian_domain::auth::Action::ReadAudit),
+        ] {
+            let res = app.get(&mut s, path).await;
+            let expected = if role.may(action) { StatusCode::OK } else { StatusCode::FORBIDDEN };
+            assert_eq!(res.status, expected, "{name} GET {path}");
+        }
+        let users = app.get(&mut s, "/users").await;
+        let may_users = matches!(role, Role::SystemAdmin | Role::SecurityAdmin);
+        assert_eq!(users.status, if may_users { StatusCode::OK } else { StatusCode::FORBIDDEN }, "{name} GET /users");
+        // Error pages are Chinese sentences, never a stack trace.
+        if !reads {
+            let res = app.get(&mut s, "/enterprises").await;
+            assert!(res.body.contains("无权"), "{name}: {}", res.body);
+        }
+    }
+}
+
+#[tokio::test]
+async fn anonymous_requests_go_to_the_login_page() {
+    let (app, _) = app_with_accounts().await;
+    let mut s = Session::default();
+    for path in ["/", "/enterprises", "/audit", "/clusters/1"] {
+        let res = app.get(&mut s, path).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(res.location.as_deref(), Some("/login"));
+    }
+    let res = app.get(&mut s, "/login").await;
+    assert!(res.body.contains("登录"));
+    let bad = app.post_form(&mut s, "/login", &[("username", "district"), ("password", "nope")]).await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+    assert!(bad.body.contains("用户名或密码错误"));
+}
+
+#[tokio::test]
+async fn state_changes_need_the_csrf_token() {
+    let (app, _) = app_with_accounts().await;
+    let mut s = app.login("district", PASSWORD).await;
+    let res = app.post_form(&mut s, "/regions/parks", &[("name", "测试园"), ("town", &town("新桥").to_string()), ("_csrf", "forged")]).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(res.body.contains("页面已过期"));
+    let res = app.post_form(&mut s, "/regions/parks", &[("name", "测试园"), ("town", &town("新桥").to_string())]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = app.get(&mut s, "/regions").await;
+    assert!(page.body.contains("测试园"));
+    // Logging in without the token fails as well.
+    let mut anon = Session::default();
+    app.get(&mut anon, "/login").await;
+    let res = app.post_form(&mut anon, "/login", &[("username", "district"), ("password", PASSWORD), ("_csrf", "x")]).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_cluster_secretary_reaches_only_its_members() {
+    let (app, _) = app_with_accounts().await;
+    let s = &app.db.store;
+    let outsider = s.enterprise_by_uscc(&system(), uscc(2).as_str()).await.unwrap();
+    let member = s.enterprise_by_uscc(&system(), uscc(1).as_str()).await.unwrap();
+    let mut sec = app.login("secretary", PASSWORD).await;
+    let list = app.get(&mut sec, "/enterprises").await;
+    assert!(list.body.contains("上海甲电气有限公司"));
+    assert!(!list.body.contains("上海乙轴承有限公司"));
+    assert!(list.body.contains("共 1 家"));
+    let res = app.get(&mut sec, &format!("/enterprises/{}", outsider.id)).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(res.body.contains("不存在"));
+    assert_eq!(app.get(&mut sec, &format!("/enterprises/{}", member.id)).await.status, StatusCode::OK);
+    // The export obeys the same scope.
+    let xlsx = app.get(&mut sec, "/enterprises/export.xlsx").await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.content_type.unwrap().contains("spreadsheetml"));
+}
+
+#[tokio::test]
+async fn htmx_gets_the_rows_partial_only() {
+    let (app, _) = app_with_accounts().await;
+    let mut s = app.login("district", PASSWORD).await;
+    let full = app.get(&mut s, "/enterprises?town=".to_owned().as_str()).await;
+    assert!(full.body.contains("<nav class=\"sidebar\""));
+    let cookie = s.cookie.clone().unwrap();
+    let partial = app.get_with(&format!("/enterprises?town={}", town("九亭")), &[("cookie", &cookie), ("hx-request", "true")]).await;
+    assert_eq!(partial.status, StatusCode::OK);
+    assert!(!partial.body.contains("<nav class=\"sidebar\""));
+    assert!(partial.body.contains("共 1 家"));
+    assert!(partial.body.contains("上海乙轴承有限公司"));
+}
+
+#[tokio::test]
+async fn import_previews_then_commits_good_rows_and_reports_bad_ones() {
+    let (app, _) = app_with_accounts().await;
+    let mut s = app.login("district", PASSWORD).await;
+    let good1 = uscc(100);
+    let good2 = uscc(101);
+    let mut bad = uscc(102).as_str().to_owned();
+    let last = bad.pop().unwrap();
+    bad.push(if last == '0' { '1' } else { '0' });
+    let csv = format!(
+        "2026年松江区企业名录\n企业名称,统一社会信用代码,所属街镇,从业人数\n上海好一有限公司,{good1},新桥,120\n上海好二有限公司,{good2},九亭镇,８０\n上海坏码有限公司,{bad},新桥,10\n上海无镇有限公司,{},火星镇,10\n合计,,,220\n",
+        uscc(103)
+    );
+    let preview = app.post_file(&mut s, "/import/preview", "名录.csv", csv.as_bytes()).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(preview.body.contains("可导入 2 行，有问题 2 行"), "{}", preview.body);
+    assert!(preview.body.contains("<td class=\"num\">5</td>") && preview.body.contains("<td class=\"num\">6</td>"), "reject lines 5 and 6: {}", preview.body);
+    // Nothing is written before confirmation.
+    assert!(app.db.store.enterprise_by_uscc(&system(), good1.as_str()).await.is_err());
+    let token = between(&preview.body, "name=\"token\" value=\"", "\"");
+    let done = app.post_form(&mut s, "/import/confirm", &[("token", &token)]).await;
+    assert!(done.body.contains("新增 2，更新 0，未变 0，拒绝 2"), "{}", done.body);
+    let e = app.db.store.enterprise_by_uscc(&system(), good2.as_str()).await.unwrap();
+    assert_eq!(e.employees, Some(80));
+    assert_eq!(e.town_name, "九亭镇");
+    let rejects_link = between(&done.body, "id=\"rejects-xlsx\" class=\"button\" href=\"", "\"");
+    let rejects = app.get(&mut s, &rejects_link).await;
+    assert!(rejects.content_type.unwrap().contains("spreadsheetml"));
+    // The same file again changes nothing.
+    let preview = app.post_file(&mut s, "/import/preview", "名录.csv", csv.as_bytes()).await;
+    let token = between(&preview.body, "name=\"token\" value=\"", "\"");
+    let again = app.post_form(&mut s, "/import/confirm", &[("token", &token)]).await;
+    assert!(again.body.contains("新增 0，更新 0，未变 2，拒绝 2"), "{}", again.body);
+}
+
+fn between(s: &str, start: &str, end: &str) -> String {
+    let i = s.find(start).unwrap_or_else(|| panic!("no {start} in {s}")) + start.len();
+    let j = s[i..].find(end).unwrap() + i;
+    s[i..j].replace("&#x2f;", "/").replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn the_api_needs_a_token_and_keeps_the_scope() {
+    let (app, _) = app_with_accounts().await;
+    let s = &app.db.store;
+    let none = app.get_with("/api/v1/enterprises", &[]).await;
+    assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+    assert!(none.content_type.unwrap().contains("json"));
+    let sec = s.user_by_name("secretary").await.unwrap().unwrap();
+    let token = s.create_token(&system(), sec.id, "t").await.unwrap();
+    let auth = format!("Bearer {token}");
+    let res = app.get_with("/api/v1/enterprises", &[("authorization", &auth)]).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    assert_eq!(json["total"], 1);
+    assert_eq!(json["items"][0]["name"], "上海甲电气有限公司");
+    let outside = app.get_with(&format!("/api/v1/enterprises/{}", uscc(2)), &[("authorization", &auth)]).await;
+    assert_eq!(outside.status, StatusCode::NOT_FOUND);
+    let inside = app.get_with(&format!("/api/v1/enterprises/{}", uscc(1)), &[("authorization", &auth)]).await;
+    assert_eq!(inside.status, StatusCode::OK);
+    let clusters = app.get_with("/api/v1/clusters", &[("authorization", &auth)]).await;
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&clusters.body).unwrap().as_array().unwrap().len(), 1);
+    let doc = app.get_with("/api/v1/openapi.json", &[]).await;
+    let doc: serde_json::Value = serde_json::from_str(&doc.body).unwrap();
+    for path in ["/api/v1/enterprises", "/api/v1/enterprises/{uscc}", "/api/v1/clusters", "/api/v1/clusters/{id}", "/api/v1/party-orgs", "/api/v1/party-orgs/{id}"] {
+        assert!(doc["paths"].get(path).is_some(), "{path} missing from the OpenAPI document");
+    }
+}
+
+#[tokio::test]
+async fn revealing_a_phone_is_audited_and_shown_to_the_auditor() {
+    let (app, _) = app_with_accounts().await;
+    let s = &app.db.store;
+    let mut input = enterprise(50, "上海有电话有限公司", "新桥");
+    input.contact_phone = Some(qunlian_domain::Phone::parse("13912345678").unwrap());
+    let id = s.create_enterprise(&system(), input).await.unwrap();
+    let mut d = app.login("district", PASSWORD).await;
+    let page = app.get(&mut d, &format!("/enterprises/{id}")).await;
+    assert!(page.body.contains("139****5678") && !page.body.contains("13912345678"));
+    let shown = app.post_form(&mut d, &format!("/enterprises/{id}/reveal-phone"), &[]).await;
+    assert!(shown.body.contains("13912345678"));
+    let mut leader = app.login("leader", PASSWORD).await;
+    let page = app.get(&mut leader, &format!("/enterprises/{id}")).await;
+    assert!(!page.body.contains("显示完整号码"));
+    assert_eq!(app.post_form(&mut leader, &format!("/enterprises/{id}/reveal-phone"), &[]).await.status, StatusCode::FORBIDDEN);
+    let mut auditor = app.login("auditor", PASSWORD).await;
+    let log = app.get(&mut auditor, "/audit?q=联系人电话").await;
+    assert!(log.body.contains("查看“上海有电话有限公司”联系人电话"), "{}", log.body);
+}
