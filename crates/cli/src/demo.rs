@@ -46,6 +46,8 @@ struct ParkSpec {
 struct DeptSpec {
     key: String,
     name: String,
+    #[serde(default)]
+    region_code: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -126,6 +128,8 @@ struct ClusterSpec {
     #[serde(default)]
     generated_members: u32,
     #[serde(default)]
+    generated_industry_codes: Vec<String>,
+    #[serde(default)]
     member_regions: Vec<String>,
     #[serde(default)]
     officers: Vec<OfficerSpec>,
@@ -184,6 +188,96 @@ fn org_kind(s: &str) -> OrgKind {
     OrgKind::from_code(s).unwrap_or(OrgKind::Branch)
 }
 
+/// A cluster committee set up as a 党总支 is named so; otherwise it is a 党委.
+fn committee_kind(name: &str) -> OrgKind {
+    if name.contains("总支") {
+        OrgKind::GeneralBranch
+    } else if name.ends_with("支部") {
+        OrgKind::Branch
+    } else {
+        OrgKind::Committee
+    }
+}
+
+/// The town a record sits in: a town code as given, or the first town of a larger region.
+fn town_of(code: Option<&str>, fallback: RegionCode) -> Result<RegionCode, String> {
+    let region = match code {
+        Some(c) => RegionCode::parse(c).map_err(|e| e.to_string())?,
+        None => fallback,
+    };
+    let mut r = region;
+    while r.level() != qunlian_domain::region::RegionLevel::Town {
+        let first = r.children().next();
+        r = first.ok_or_else(|| format!("{} has no towns", region.full_name()))?;
+    }
+    Ok(r)
+}
+
+/// The word an enterprise name of this industry ends in, before 有限公司.
+fn trade_word(industry: Option<&IndustryCode>) -> &'static str {
+    let division: u32 = industry.and_then(|i| i.as_str().get(..2)).and_then(|d| d.parse().ok()).unwrap_or(0);
+    match division {
+        1..=5 => "生态农业",
+        13..=15 => "食品",
+        26 => "新材料",
+        27 => "生物医药",
+        29..=30 => "新材料",
+        33..=34 => "机械",
+        35..=37 => "装备",
+        38 => "电气",
+        39 => "电子",
+        40 => "仪器",
+        61..=62 => "旅游发展",
+        63..=65 => "信息技术",
+        73..=75 => "科技",
+        _ => "实业",
+    }
+}
+
+/// Members beyond the named ones, so that a cluster has the size its report gives: placed
+/// in the cluster's member regions (across provinces where it has them), in its industries.
+fn generated_members(c: &ClusterSpec) -> Result<Vec<EnterpriseInput>, String> {
+    const WORDS: [&str; 24] = [
+        "恒通", "博远", "瑞丰", "华创", "鼎新", "启明", "安泰", "宏达", "精诚", "嘉禾", "远航", "协力", "新元", "润泽", "天衡", "中科",
+        "汇智", "卓越", "信诚", "永盛", "凯越", "同济", "联创", "明德",
+    ];
+    let regions: Vec<&str> = if c.member_regions.is_empty() { vec![c.town_code.as_str()] } else { c.member_regions.iter().map(String::as_str).collect() };
+    let mut out = Vec::new();
+    for i in 0..c.generated_members as usize {
+        let town = town_of(Some(regions[i % regions.len()]), RegionCode::parse(&c.town_code).map_err(|e| e.to_string())?)?;
+        let industry = c.generated_industry_codes.get(i % c.generated_industry_codes.len().max(1)).and_then(|s| IndustryCode::parse(s).ok());
+        let place = if town.to_string().starts_with("31") {
+            "上海".to_owned()
+        } else {
+            // Outside Shanghai a firm carries its county's or city's name.
+            let county = town.parent().map(|p| p.name().to_owned()).unwrap_or_default();
+            county.trim_end_matches(['县', '市', '区']).to_owned()
+        };
+        let key = format!("{}-{i}", c.key);
+        let hash = key.bytes().fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+        let word = WORDS[(hash % WORDS.len() as u64) as usize];
+        let word2 = WORDS[((hash / 97) % WORDS.len() as u64) as usize];
+        out.push(EnterpriseInput {
+            name: format!("{place}{word}{word2}{}有限公司", trade_word(industry.as_ref())),
+            uscc: demo_uscc("91", &town.to_string(), &key)?,
+            town,
+            park: None,
+            industry,
+            employees: Some(20 + (hash % 480) as u32),
+            high_tech: hash % 5 == 0,
+            above_scale: hash % 4 == 0,
+            srdi: if hash % 11 == 0 { SrdiLevel::Municipal } else { SrdiLevel::None },
+            listed: false,
+            key_project: false,
+            founded_on: NaiveDate::from_ymd_opt(2000 + (hash % 22) as i32, 1 + (hash % 12) as u32, 1 + (hash % 28) as u32),
+            address: None,
+            contact_name: None,
+            contact_phone: None,
+        });
+    }
+    Ok(out)
+}
+
 pub async fn prepare(config: &Config, reset: bool, generated: u64) -> AnyResult<Store> {
     let path = config.data_dir.join("demo.sqlite");
     if reset && config.database.starts_with("sqlite:") {
@@ -233,8 +327,8 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
     for d in &spec.departments {
         let input = EnterpriseInput {
             name: d.name.clone(),
-            uscc: demo_uscc("11", &district.to_string(), &d.key)?,
-            town: district.children().next().ok_or("district has no towns")?,
+            uscc: demo_uscc("11", d.region_code.as_deref().unwrap_or(&district.to_string()), &d.key)?,
+            town: town_of(d.region_code.as_deref(), district)?,
             park: None,
             industry: IndustryCode::parse("S").ok(),
             employees: None,
@@ -305,20 +399,6 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
     let mut import = store.begin_import(&sys, true).await?;
     import.add(&generated_rows).await?;
     import.commit("演示数据（合成企业）", 0).await?;
-    let pool: Vec<UnitId> = {
-        let page = store
-            .list_enterprises(
-                &sys,
-                &qunlian_store::registry::EnterpriseFilter { is_demo: Some(true), ..Default::default() },
-                qunlian_store::registry::EnterpriseSort::Name,
-                false,
-                qunlian_store::PageRequest::new(Some(1), Some(qunlian_store::PageRequest::MAX_PER_PAGE)),
-            )
-            .await?;
-        page.items.into_iter().map(|e| e.id).filter(|id| !units.values().any(|u| u == id)).collect()
-    };
-    let mut pool = pool.into_iter();
-
     let mut first_cluster: Option<ClusterId> = None;
     let mut cluster_ids: HashMap<String, ClusterId> = HashMap::new();
     for c in &spec.clusters {
@@ -328,7 +408,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
                 &sys,
                 NewOrg {
                     name: c.name.clone(),
-                    kind: OrgKind::Committee,
+                    kind: committee_kind(&c.name),
                     form: OrgForm::Activity,
                     parent: None,
                     units: Vec::new(),
@@ -366,10 +446,9 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
                 }
             }
         }
-        for _ in 0..c.generated_members {
-            if let Some(u) = pool.next() {
-                store.add_cluster_member(&sys, id, u, false, c.established_on).await?;
-            }
+        for member in generated_members(c)? {
+            let u = store.create_unit(&sys, member, UnitKind::Enterprise, true).await?;
+            store.add_cluster_member(&sys, id, u, false, c.established_on).await?;
         }
         for r in &c.member_regions {
             if let Ok(region) = RegionCode::parse(r) {

@@ -1,0 +1,175 @@
+//! `make bench`: the figures issue #2 asks for, printed with what made them.
+//!
+//! 1. import of 226,000 generated enterprises from CSV into a fresh SQLite database;
+//! 2. import of a 1,000,000-row .xlsx by the real `qunlian import` binary, with its peak
+//!    resident memory (VmHWM) sampled from /proc;
+//! 3. the enterprise list filtered by town + flag + name over those 1,000,000 enterprises,
+//!    server side (the store call a page makes: count + one page), p50/p95 — on SQLite, and
+//!    on PostgreSQL when `BENCH_DATABASE_URL` is set.
+//!
+//! `--quick` runs everything at 1/20 scale, to check the harness itself.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use qunlian_domain::RegionCode;
+use qunlian_domain::auth::Caller;
+use qunlian_io::enterprises::EnterpriseReader;
+use qunlian_store::registry::{EnterpriseFilter, EnterpriseSort, IMPORT_BATCH};
+use qunlian_store::{Crypto, PageRequest, Store};
+
+type AnyResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+#[tokio::main]
+async fn main() -> AnyResult<()> {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let scale = if quick { 20 } else { 1 };
+    let district = RegionCode::parse("310117")?;
+    let dir = tempfile::tempdir()?;
+    println!("qunlian benchmarks ({}; {} cores)", if quick { "quick: 1/20 scale" } else { "full scale" }, std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+
+    // 1. CSV import at district scale.
+    let n_csv = 226_000 / scale;
+    let csv = dir.path().join("songjiang.csv");
+    qunlian_io::synth::gen_enterprises(n_csv as u64, 1, district, std::io::BufWriter::new(std::fs::File::create(&csv)?))?;
+    let store = open(&format!("sqlite://{}", dir.path().join("csv.sqlite").display())).await?;
+    let t = Instant::now();
+    let counts = import(&store, &csv, district).await?;
+    let secs = t.elapsed().as_secs_f64();
+    println!("import_csv  rows={n_csv} sqlite  {secs:.2} s  ({:.0} rows/s)  imported={}  [target ≤ 10 s at 226,000]", n_csv as f64 / secs, counts);
+    let t = Instant::now();
+    let again = import(&store, &csv, district).await?;
+    println!("import_csv  re-run of the same file  {:.2} s  imported={again} (0 expected: upsert by USCC)", t.elapsed().as_secs_f64());
+
+    // 2. A million-row .xlsx through the real binary, peak memory sampled.
+    let n_xlsx = 1_000_000 / scale;
+    let xlsx = dir.path().join("corridor.xlsx");
+    let t = Instant::now();
+    write_xlsx(&xlsx, n_xlsx, district)?;
+    println!("gen_xlsx    rows={n_xlsx}  {:.1} s  {:.0} MB", t.elapsed().as_secs_f64(), std::fs::metadata(&xlsx)?.len() as f64 / 1e6);
+    let big_db = dir.path().join("big");
+    let (secs, peak_mb) = import_with_binary(&xlsx, &big_db)?;
+    println!("import_xlsx rows={n_xlsx} sqlite  {secs:.1} s  peak RSS {peak_mb:.0} MB  [target < 1024 MB at 1,000,000]");
+
+    // 3. The filtered list over the million rows.
+    let sqlite = open(&format!("sqlite://{}", big_db.join("qunlian.sqlite").display())).await?;
+    list_bench("sqlite", &sqlite, district).await?;
+    if let Ok(url) = std::env::var("BENCH_DATABASE_URL") {
+        let pg = open(&url).await?;
+        let csv_big = dir.path().join("corridor.csv");
+        qunlian_io::synth::gen_enterprises(n_xlsx as u64, 2, district, std::io::BufWriter::new(std::fs::File::create(&csv_big)?))?;
+        let t = Instant::now();
+        let counts = import(&pg, &csv_big, district).await?;
+        println!("import_csv  rows={n_xlsx} postgres  {:.1} s  imported={counts}", t.elapsed().as_secs_f64());
+        list_bench("postgres", &pg, district).await?;
+    } else {
+        println!("list        postgres skipped: set BENCH_DATABASE_URL (make bench starts a throwaway server)");
+    }
+    Ok(())
+}
+
+async fn open(url: &str) -> AnyResult<Store> {
+    Ok(Store::open(url, Crypto::new(&[9u8; 32])?).await?)
+}
+
+/// The same path as `qunlian import enterprises`: streaming reader, batches, one transaction.
+async fn import(store: &Store, file: &Path, district: RegionCode) -> AnyResult<u64> {
+    let reader = EnterpriseReader::open(file, district)?;
+    let mut import = store.begin_import(&Caller::system("bench"), false).await?;
+    let mut batch = Vec::with_capacity(IMPORT_BATCH);
+    for row in reader.flatten() {
+        batch.push(row.input);
+        if batch.len() == IMPORT_BATCH {
+            import.add(&batch).await?;
+            batch.clear();
+        }
+    }
+    import.add(&batch).await?;
+    Ok(import.commit("bench", 0).await?.imported)
+}
+
+fn write_xlsx(path: &Path, n: usize, district: RegionCode) -> AnyResult<()> {
+    // Generate as CSV, then stream the rows into a constant-memory workbook with the
+    // canonical headers, as an office would send it.
+    let csv = path.with_extension("src.csv");
+    qunlian_io::synth::gen_enterprises(n as u64, 3, district, std::io::BufWriter::new(std::fs::File::create(&csv)?))?;
+    use std::io::BufRead;
+    let mut lines = std::io::BufReader::new(std::fs::File::open(&csv)?).lines().map_while(Result::ok);
+    let headers: Vec<String> = lines.next().unwrap_or_default().split(',').map(str::to_owned).collect();
+    let table = qunlian_io::xlsx::XlsxTable {
+        sheet: "企业名录".into(),
+        title: None,
+        columns: headers.iter().map(|h| qunlian_io::xlsx::Column { header: h.clone(), width: 14.0 }).collect(),
+    };
+    let bytes = table.write(lines.map(|l| l.split(',').map(|c| qunlian_io::xlsx::Cell::Text(c.to_owned())).collect()))?;
+    std::fs::write(path, bytes)?;
+    std::fs::remove_file(csv)?;
+    Ok(())
+}
+
+fn qunlian_bin() -> PathBuf {
+    std::env::var_os("QUNLIAN_BIN").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("target/release/qunlian"))
+}
+
+/// Runs `qunlian import enterprises FILE` and samples the child's VmHWM (peak RSS) until it
+/// exits; VmHWM only grows, so the last sample is the peak up to a few milliseconds.
+fn import_with_binary(file: &Path, data_dir: &Path) -> AnyResult<(f64, f64)> {
+    let t = Instant::now();
+    let mut child = std::process::Command::new(qunlian_bin())
+        .args(["--data-dir"])
+        .arg(data_dir)
+        .args(["import", "enterprises"])
+        .arg(file)
+        .env("QUNLIAN_MASTER_KEY", "09".repeat(32))
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run {}: {e} (build it with cargo build --release -p qunlian)", qunlian_bin().display()))?;
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    loop {
+        if let Ok(status) = std::fs::read_to_string(&status_path)
+            && let Some(kb) = status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok())
+        {
+            peak_kb = peak_kb.max(kb);
+        }
+        if let Some(status) = child.try_wait()? {
+            if !status.success() {
+                return Err(format!("qunlian import failed: {status}").into());
+            }
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok((t.elapsed().as_secs_f64(), peak_kb as f64 / 1024.0))
+}
+
+async fn list_bench(label: &str, store: &Store, district: RegionCode) -> AnyResult<()> {
+    let caller = Caller::system("bench");
+    let total = store.count_enterprises(&caller, &EnterpriseFilter::default()).await?;
+    let towns: Vec<RegionCode> = district.children().collect();
+    let words = ["科技", "电子", "机械", "智能", "新材料", "精密", "环保", "信息"];
+    let mut times = Vec::with_capacity(300);
+    let mut rows = 0u64;
+    for i in 0..300usize {
+        let filter = EnterpriseFilter {
+            region: towns.get(i % towns.len().max(1)).copied(),
+            high_tech: Some(true),
+            q: Some(words[i % words.len()].to_owned()),
+            ..Default::default()
+        };
+        let t = Instant::now();
+        let page = store.list_enterprises(&caller, &filter, EnterpriseSort::Name, false, PageRequest::new(Some(1), Some(50))).await?;
+        times.push(t.elapsed());
+        rows += page.total;
+    }
+    times.sort();
+    let p = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)].as_secs_f64() * 1000.0;
+    println!(
+        "list        {label}  over {total} enterprises, town + high_tech + name, count + first page of 50: p50 {:.1} ms  p95 {:.1} ms  max {:.1} ms  (avg {} matches)  [target p95 ≤ 100 ms]",
+        p(0.5),
+        p(0.95),
+        p(1.0),
+        rows / 300
+    );
+    Ok(())
+}
