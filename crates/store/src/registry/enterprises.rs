@@ -147,12 +147,13 @@ impl EnterpriseFilter {
         let mut c = Condition::all();
         c = c.add(unit::Column::Kind.eq(self.kind.unwrap_or(UnitKind::Enterprise).code()));
         if let Some(q) = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            let upper = q.to_uppercase();
-            c = c.add(
-                Condition::any()
-                    .add(Expr::col(unit::Column::Name).like(sea_orm::sea_query::LikeExpr::new(format!("%{}%", like_escape(q))).escape('\\')))
-                    .add(unit::Column::Uscc.starts_with(&upper)),
-            );
+            let by_name = Expr::col(unit::Column::Name).like(sea_orm::sea_query::LikeExpr::new(format!("%{}%", like_escape(q))).escape('\\'));
+            // Only letters and digits can start a USCC; anything else is searched as a name.
+            c = c.add(if q.chars().all(|ch| ch.is_ascii_alphanumeric()) {
+                Condition::any().add(by_name).add(unit::Column::Uscc.starts_with(q.to_uppercase()))
+            } else {
+                Condition::any().add(by_name)
+            });
         }
         if let Some(region) = &self.region {
             c = c.add(town_in(unit::Column::TownCode, region));

@@ -1,0 +1,7 @@
+//! Files in and out: .xlsx and .csv import to domain types, .xlsx export, synthetic data.
+//! No SQL and no HTTP: callers hand the parsed rows to the store.
+
+pub mod enterprises;
+pub mod synth;
+pub mod table;
+pub mod xlsx;
