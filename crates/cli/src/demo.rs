@@ -256,7 +256,7 @@ fn generated_members(c: &ClusterSpec) -> Result<Vec<EnterpriseInput>, String> {
         let key = format!("{}-{i}", c.key);
         let hash = key.bytes().fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
         let word = WORDS[(hash % WORDS.len() as u64) as usize];
-        let word2 = WORDS[((hash / 97) % WORDS.len() as u64) as usize];
+        let word2 = WORDS[((hash >> 29) % WORDS.len() as u64) as usize];
         out.push(EnterpriseInput {
             name: format!("{place}{word}{word2}{}有限公司", trade_word(industry.as_ref())),
             uscc: demo_uscc("91", &town.to_string(), &key)?,
