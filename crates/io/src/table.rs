@@ -90,14 +90,25 @@ fn csv_reader(bytes: Vec<u8>) -> TableReader {
         let first = text.lines().next().unwrap_or("");
         let delimiter = if first.contains('\t') && !first.contains(',') { b'\t' } else { b',' };
         let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+        // The csv crate's own line numbers drift after blank CRLF lines; count from byte
+        // offsets instead (a record's offset points at the blank lines before it).
+        let bytes = text.as_bytes();
+        let (mut seen_byte, mut seen_lines) = (0usize, 0usize);
+        let mut line_at = |byte: usize| {
+            let byte = byte.min(bytes.len());
+            seen_lines += bytes[seen_byte.min(byte)..byte].iter().filter(|b| **b == b'\n').count();
+            seen_byte = byte;
+            let blank = bytes[byte..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).filter(|b| **b == b'\n').count();
+            seen_lines + blank + 1
+        };
         for record in reader.records() {
             let item = match record {
                 Ok(r) => {
-                    let line = r.position().map(|p| p.line() as usize).unwrap_or(0);
+                    let line = r.position().map(|p| line_at(p.byte() as usize)).unwrap_or(0);
                     Ok((line, r.iter().map(str::to_owned).collect()))
                 }
                 Err(e) => {
-                    let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                    let line = e.position().map(|p| line_at(p.byte() as usize)).unwrap_or(0);
                     Err(FileError::Row { line, reason: e.to_string() })
                 }
             };
