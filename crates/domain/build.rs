@@ -25,10 +25,18 @@ fn main() {
         rows.push((pad(p["code"].as_str().unwrap_or("")), p["name"].as_str().unwrap_or("").to_owned(), String::new()));
     }
     for c in read("cities.json") {
-        rows.push((pad(c["code"].as_str().unwrap_or("")), c["name"].as_str().unwrap_or("").to_owned(), pad(c["provinceCode"].as_str().unwrap_or(""))));
+        rows.push((
+            pad(c["code"].as_str().unwrap_or("")),
+            c["name"].as_str().unwrap_or("").to_owned(),
+            pad(c["provinceCode"].as_str().unwrap_or("")),
+        ));
     }
     for a in read("areas.json") {
-        rows.push((a["code"].as_str().unwrap_or("").to_owned(), a["name"].as_str().unwrap_or("").to_owned(), pad(a["cityCode"].as_str().unwrap_or(""))));
+        rows.push((
+            a["code"].as_str().unwrap_or("").to_owned(),
+            a["name"].as_str().unwrap_or("").to_owned(),
+            pad(a["cityCode"].as_str().unwrap_or("")),
+        ));
     }
     for s in read("streets.json") {
         let code: String = s["code"].as_str().unwrap_or("").chars().take(9).collect();

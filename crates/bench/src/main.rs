@@ -26,30 +26,52 @@ async fn main() -> AnyResult<()> {
     let scale = if quick { 20 } else { 1 };
     let district = RegionCode::parse("310117")?;
     let dir = tempfile::tempdir()?;
-    println!("qunlian benchmarks ({}; {} cores)", if quick { "quick: 1/20 scale" } else { "full scale" }, std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    println!(
+        "qunlian benchmarks ({}; {} cores)",
+        if quick { "quick: 1/20 scale" } else { "full scale" },
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    );
 
     // 1. CSV import at district scale.
     let n_csv = 226_000 / scale;
     let csv = dir.path().join("songjiang.csv");
-    qunlian_io::synth::gen_enterprises(n_csv as u64, 1, district, std::io::BufWriter::new(std::fs::File::create(&csv)?))?;
+    qunlian_io::synth::gen_enterprises(
+        n_csv as u64,
+        1,
+        district,
+        std::io::BufWriter::new(std::fs::File::create(&csv)?),
+    )?;
     let store = open(&format!("sqlite://{}", dir.path().join("csv.sqlite").display())).await?;
     let t = Instant::now();
     let counts = import(&store, &csv, district).await?;
     let secs = t.elapsed().as_secs_f64();
-    println!("import_csv  rows={n_csv} sqlite  {secs:.2} s  ({:.0} rows/s)  imported={}  [target ≤ 10 s at 226,000]", n_csv as f64 / secs, counts);
+    println!(
+        "import_csv  rows={n_csv} sqlite  {secs:.2} s  ({:.0} rows/s)  imported={}  [target ≤ 10 s at 226,000]",
+        n_csv as f64 / secs,
+        counts
+    );
     let t = Instant::now();
     let again = import(&store, &csv, district).await?;
-    println!("import_csv  re-run of the same file  {:.2} s  imported={again} (0 expected: upsert by USCC)", t.elapsed().as_secs_f64());
+    println!(
+        "import_csv  re-run of the same file  {:.2} s  imported={again} (0 expected: upsert by USCC)",
+        t.elapsed().as_secs_f64()
+    );
 
     // 2. A million-row .xlsx through the real binary, peak memory sampled.
     let n_xlsx = 1_000_000 / scale;
     let xlsx = dir.path().join("corridor.xlsx");
     let t = Instant::now();
     write_xlsx(&xlsx, n_xlsx, district)?;
-    println!("gen_xlsx    rows={n_xlsx}  {:.1} s  {:.0} MB", t.elapsed().as_secs_f64(), std::fs::metadata(&xlsx)?.len() as f64 / 1e6);
+    println!(
+        "gen_xlsx    rows={n_xlsx}  {:.1} s  {:.0} MB",
+        t.elapsed().as_secs_f64(),
+        std::fs::metadata(&xlsx)?.len() as f64 / 1e6
+    );
     let big_db = dir.path().join("big");
     let (secs, peak_mb) = import_with_binary(&xlsx, &big_db)?;
-    println!("import_xlsx rows={n_xlsx} sqlite  {secs:.1} s  peak RSS {peak_mb:.0} MB  [target < 1024 MB at 1,000,000]");
+    println!(
+        "import_xlsx rows={n_xlsx} sqlite  {secs:.1} s  peak RSS {peak_mb:.0} MB  [target < 1024 MB at 1,000,000]"
+    );
 
     // 3. The filtered list over the million rows.
     let sqlite = open(&format!("sqlite://{}", big_db.join("qunlian.sqlite").display())).await?;
@@ -57,7 +79,12 @@ async fn main() -> AnyResult<()> {
     if let Ok(url) = std::env::var("BENCH_DATABASE_URL") {
         let pg = open(&url).await?;
         let csv_big = dir.path().join("corridor.csv");
-        qunlian_io::synth::gen_enterprises(n_xlsx as u64, 2, district, std::io::BufWriter::new(std::fs::File::create(&csv_big)?))?;
+        qunlian_io::synth::gen_enterprises(
+            n_xlsx as u64,
+            2,
+            district,
+            std::io::BufWriter::new(std::fs::File::create(&csv_big)?),
+        )?;
         let t = Instant::now();
         let counts = import(&pg, &csv_big, district).await?;
         println!("import_csv  rows={n_xlsx} postgres  {:.1} s  imported={counts}", t.elapsed().as_secs_f64());
@@ -101,7 +128,8 @@ fn write_xlsx(path: &Path, n: usize, district: RegionCode) -> AnyResult<()> {
         title: None,
         columns: headers.iter().map(|h| qunlian_io::xlsx::Column { header: h.clone(), width: 14.0 }).collect(),
     };
-    let bytes = table.write(lines.map(|l| l.split(',').map(|c| qunlian_io::xlsx::Cell::Text(c.to_owned())).collect()))?;
+    let bytes =
+        table.write(lines.map(|l| l.split(',').map(|c| qunlian_io::xlsx::Cell::Text(c.to_owned())).collect()))?;
     std::fs::write(path, bytes)?;
     std::fs::remove_file(csv)?;
     Ok(())
@@ -123,12 +151,18 @@ fn import_with_binary(file: &Path, data_dir: &Path) -> AnyResult<(f64, f64)> {
         .env("QUNLIAN_MASTER_KEY", "09".repeat(32))
         .stdout(std::process::Stdio::null())
         .spawn()
-        .map_err(|e| format!("cannot run {}: {e} (build it with cargo build --release -p qunlian)", qunlian_bin().display()))?;
+        .map_err(|e| {
+            format!("cannot run {}: {e} (build it with cargo build --release -p qunlian)", qunlian_bin().display())
+        })?;
     let status_path = format!("/proc/{}/status", child.id());
     let mut peak_kb = 0u64;
     loop {
         if let Ok(status) = std::fs::read_to_string(&status_path)
-            && let Some(kb) = status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok())
+            && let Some(kb) = status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
         {
             peak_kb = peak_kb.max(kb);
         }
@@ -158,7 +192,9 @@ async fn list_bench(label: &str, store: &Store, district: RegionCode) -> AnyResu
             ..Default::default()
         };
         let t = Instant::now();
-        let page = store.list_enterprises(&caller, &filter, EnterpriseSort::Name, false, PageRequest::new(Some(1), Some(50))).await?;
+        let page = store
+            .list_enterprises(&caller, &filter, EnterpriseSort::Name, false, PageRequest::new(Some(1), Some(50)))
+            .await?;
         times.push(t.elapsed());
         rows += page.total;
     }

@@ -47,10 +47,21 @@ impl Config {
         }
         let file = if demo { "demo.sqlite" } else { "qunlian.sqlite" };
         let database = args.database.unwrap_or_else(|| format!("sqlite://{}", args.data_dir.join(file).display()));
-        if !(database.starts_with("sqlite:") || database.starts_with("postgres://") || database.starts_with("postgresql://")) {
+        if !(database.starts_with("sqlite:")
+            || database.starts_with("postgres://")
+            || database.starts_with("postgresql://"))
+        {
             return Err("--database 应为 sqlite://路径 或 postgres://…".into());
         }
-        Ok(Config { database, data_dir: args.data_dir, listen: args.listen, district, session_minutes: args.session_minutes.max(1), secure_cookies: args.secure_cookies, demo })
+        Ok(Config {
+            database,
+            data_dir: args.data_dir,
+            listen: args.listen,
+            district,
+            session_minutes: args.session_minutes.max(1),
+            secure_cookies: args.secure_cookies,
+            demo,
+        })
     }
 
     /// The database URL with any password replaced, for printing.
@@ -84,7 +95,8 @@ impl Config {
 
     pub async fn open_store(&self) -> Result<Store, String> {
         if self.database.starts_with("sqlite:") {
-            std::fs::create_dir_all(&self.data_dir).map_err(|e| format!("无法创建 {}：{e}", self.data_dir.display()))?;
+            std::fs::create_dir_all(&self.data_dir)
+                .map_err(|e| format!("无法创建 {}：{e}", self.data_dir.display()))?;
         }
         let crypto = Crypto::new(&self.master_key()?).map_err(|e| e.to_string())?;
         Store::open(&self.database, crypto).await.map_err(|e| match e {
@@ -115,7 +127,11 @@ impl std::fmt::Display for Config {
         writeln!(f, "district        = {} {}", self.district, self.district.full_name())?;
         writeln!(f, "session_minutes = {}", self.session_minutes)?;
         writeln!(f, "secure_cookies  = {}", self.secure_cookies)?;
-        let key = if std::env::var("QUNLIAN_MASTER_KEY").is_ok() { "QUNLIAN_MASTER_KEY（已隐藏）".to_owned() } else { format!("{}（已隐藏）", self.data_dir.join("qunlian.key").display()) };
+        let key = if std::env::var("QUNLIAN_MASTER_KEY").is_ok() {
+            "QUNLIAN_MASTER_KEY（已隐藏）".to_owned()
+        } else {
+            format!("{}（已隐藏）", self.data_dir.join("qunlian.key").display())
+        };
         write!(f, "master_key      = {key}")
     }
 }

@@ -238,14 +238,22 @@ fn trade_word(industry: Option<&IndustryCode>) -> &'static str {
 /// in the cluster's member regions (across provinces where it has them), in its industries.
 fn generated_members(c: &ClusterSpec) -> Result<Vec<EnterpriseInput>, String> {
     const WORDS: [&str; 24] = [
-        "恒通", "博远", "瑞丰", "华创", "鼎新", "启明", "安泰", "宏达", "精诚", "嘉禾", "远航", "协力", "新元", "润泽", "天衡", "中科",
-        "汇智", "卓越", "信诚", "永盛", "凯越", "同济", "联创", "明德",
+        "恒通", "博远", "瑞丰", "华创", "鼎新", "启明", "安泰", "宏达", "精诚", "嘉禾", "远航", "协力", "新元", "润泽",
+        "天衡", "中科", "汇智", "卓越", "信诚", "永盛", "凯越", "同济", "联创", "明德",
     ];
-    let regions: Vec<&str> = if c.member_regions.is_empty() { vec![c.town_code.as_str()] } else { c.member_regions.iter().map(String::as_str).collect() };
+    let regions: Vec<&str> = if c.member_regions.is_empty() {
+        vec![c.town_code.as_str()]
+    } else {
+        c.member_regions.iter().map(String::as_str).collect()
+    };
     let mut out = Vec::new();
     for i in 0..c.generated_members as usize {
-        let town = town_of(Some(regions[i % regions.len()]), RegionCode::parse(&c.town_code).map_err(|e| e.to_string())?)?;
-        let industry = c.generated_industry_codes.get(i % c.generated_industry_codes.len().max(1)).and_then(|s| IndustryCode::parse(s).ok());
+        let town =
+            town_of(Some(regions[i % regions.len()]), RegionCode::parse(&c.town_code).map_err(|e| e.to_string())?)?;
+        let industry = c
+            .generated_industry_codes
+            .get(i % c.generated_industry_codes.len().max(1))
+            .and_then(|s| IndustryCode::parse(s).ok());
         let place = if town.to_string().starts_with("31") {
             "上海".to_owned()
         } else {
@@ -269,7 +277,11 @@ fn generated_members(c: &ClusterSpec) -> Result<Vec<EnterpriseInput>, String> {
             srdi: if hash % 11 == 0 { SrdiLevel::Municipal } else { SrdiLevel::None },
             listed: false,
             key_project: false,
-            founded_on: NaiveDate::from_ymd_opt(2000 + (hash % 22) as i32, 1 + (hash % 12) as u32, 1 + (hash % 28) as u32),
+            founded_on: NaiveDate::from_ymd_opt(
+                2000 + (hash % 22) as i32,
+                1 + (hash % 12) as u32,
+                1 + (hash % 28) as u32,
+            ),
             address: None,
             contact_name: None,
             contact_phone: None,
@@ -487,7 +499,8 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
     }
 
     // Demo accounts, one per typical role.
-    let town = district.find_child_by_name("新桥").or_else(|| district.children().next()).ok_or("district has no towns")?;
+    let town =
+        district.find_child_by_name("新桥").or_else(|| district.children().next()).ok_or("district has no towns")?;
     let chint = cluster_ids.get("chint-energy").copied().or(first_cluster).ok_or("demo has no clusters")?;
     for (username, name, role, scope) in [
         ("admin", "区委组织部（演示）", Role::DistrictAdmin, Scope::All),
@@ -501,7 +514,14 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
         store
             .create_user(
                 &sys,
-                NewUser { username: username.into(), display_name: name.into(), password: DEMO_PASSWORD.into(), role, scope, must_change_password: false },
+                NewUser {
+                    username: username.into(),
+                    display_name: name.into(),
+                    password: DEMO_PASSWORD.into(),
+                    role,
+                    scope,
+                    must_change_password: false,
+                },
             )
             .await?;
     }

@@ -69,7 +69,13 @@ pub async fn enterprises(store: &Store, config: &Config, file: &Path) -> AnyResu
             Err(e) => eprintln!("无法生成问题行文件：{e}"),
         }
     }
-    println!("imported {}, updated {}, unchanged {}, rejected {}", counts.imported, counts.updated, counts.unchanged, rejects.len());
+    println!(
+        "imported {}, updated {}, unchanged {}, rejected {}",
+        counts.imported,
+        counts.updated,
+        counts.unchanged,
+        rejects.len()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -83,7 +89,11 @@ async fn flush(
         return Ok(());
     }
     for r in import.add(batch).await? {
-        rejects.push(Reject { line: lines.get(r.index).copied().unwrap_or(0), reasons: vec![r.reason], values: Vec::new() });
+        rejects.push(Reject {
+            line: lines.get(r.index).copied().unwrap_or(0),
+            reasons: vec![r.reason],
+            values: Vec::new(),
+        });
     }
     batch.clear();
     lines.clear();
@@ -91,50 +101,13 @@ async fn flush(
 }
 
 pub async fn export_enterprises(store: &Store, out: &Path) -> AnyResult<()> {
-    use qunlian_io::xlsx::{Cell, Column, XlsxTable};
-    use qunlian_store::PageRequest;
     use qunlian_store::registry::{EnterpriseFilter, EnterpriseSort};
     let caller = Caller::system("cli-export");
-    let mut rows = Vec::new();
-    let mut page = 1;
-    loop {
-        let p = store.list_enterprises(&caller, &EnterpriseFilter::default(), EnterpriseSort::Name, false, PageRequest::new(Some(page), Some(PageRequest::MAX_PER_PAGE))).await?;
-        let done = p.page >= p.pages();
-        rows.extend(p.items);
-        if done {
-            break;
-        }
-        page += 1;
-    }
+    let rows = store.all_enterprises(&caller, &EnterpriseFilter::default(), EnterpriseSort::Name, false).await?;
     let count = rows.len();
-    let table = XlsxTable {
-        sheet: "企业名录".into(),
-        title: None,
-        columns: ["企业名称", "统一社会信用代码", "所属街镇", "行业代码", "从业人数", "是否高新技术企业", "是否规上企业", "专精特新", "是否上市", "是否重点项目", "成立日期", "注册地址", "联系人", "联系电话"]
-            .into_iter()
-            .map(|h| Column { header: h.into(), width: 16.0 })
-            .collect(),
-    };
-    let bytes = table.write(rows.into_iter().map(|e| {
-        vec![
-            Cell::Text(e.name),
-            Cell::Text(e.uscc.unwrap_or_default()),
-            Cell::Text(e.town_name),
-            Cell::Text(e.industry_code.unwrap_or_default()),
-            e.employees.map(|n| Cell::Int(i64::from(n))).unwrap_or(Cell::Empty),
-            Cell::Bool(e.high_tech),
-            Cell::Bool(e.above_scale),
-            Cell::Text(if e.srdi == qunlian_domain::registry::SrdiLevel::None { String::new() } else { e.srdi_label.to_owned() }),
-            Cell::Bool(e.listed),
-            Cell::Bool(e.key_project),
-            e.founded_on.map(Cell::Date).unwrap_or(Cell::Empty),
-            Cell::Text(e.address.unwrap_or_default()),
-            Cell::Text(e.contact_name.unwrap_or_default()),
-            Cell::Text(e.contact_phone.unwrap_or_default()),
-        ]
-    }))?;
+    let bytes = qunlian_web::enterprises_xlsx(rows, None)?;
     std::fs::write(out, bytes)?;
-    store.audit(&caller, "unit.export", "unit", None, format!("命令行导出企业名录{count}家（联系电话已脱敏）")).await?;
+    store.audit(&caller, "unit.export", "unit", None, format!("命令行导出企业名录{count}家（不含联系电话）")).await?;
     println!("已导出 {count} 家企业 → {}", out.display());
     Ok(())
 }

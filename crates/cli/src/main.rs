@@ -12,7 +12,11 @@ use clap::{Parser, Subcommand};
 use config::{Config, ConfigArgs};
 
 #[derive(Parser)]
-#[command(name = "qunlian", version, about = "群链 — 产业集群党建平台（Shanghai industrial-cluster Party-building platform）")]
+#[command(
+    name = "qunlian",
+    version,
+    about = "群链 — 产业集群党建平台（Shanghai industrial-cluster Party-building platform）"
+)]
 struct Cli {
     #[command(flatten)]
     config: ConfigArgs,
@@ -80,7 +84,7 @@ enum ImportWhat {
 
 #[derive(Subcommand)]
 enum ExportWhat {
-    /// Every enterprise (phones masked) to an .xlsx file.
+    /// Every enterprise to an .xlsx file in the import template's columns (contact phones are not exported).
     Enterprises { out: std::path::PathBuf },
 }
 
@@ -119,7 +123,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("QUNLIAN_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,qunlian=info")),
+            tracing_subscriber::EnvFilter::try_from_env("QUNLIAN_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,qunlian=info")),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -191,11 +196,17 @@ async fn run(cli: Cli) -> AnyResult<ExitCode> {
 }
 
 async fn serve(store: qunlian_store::Store, config: &Config) -> AnyResult<()> {
-    let listener = tokio::net::TcpListener::bind(&config.listen).await.map_err(|e| format!("无法监听 {}：{e}", config.listen))?;
+    let listener =
+        tokio::net::TcpListener::bind(&config.listen).await.map_err(|e| format!("无法监听 {}：{e}", config.listen))?;
     let addr = listener.local_addr()?;
     let state = qunlian_web::AppState::new(
         store,
-        qunlian_web::Config { district: config.district, session_minutes: config.session_minutes, secure_cookies: config.secure_cookies, demo: config.demo },
+        qunlian_web::Config {
+            district: config.district,
+            session_minutes: config.session_minutes,
+            secure_cookies: config.secure_cookies,
+            demo: config.demo,
+        },
     );
     println!("群链已启动：http://{addr}/  （数据库：{}；按 Ctrl-C 停止）", config.database_display());
     qunlian_web::serve(state, listener).await?;

@@ -228,13 +228,7 @@ impl Caller {
 
     /// The command line acts as the whole-deployment administrator of the machine it runs on.
     pub fn system(name: &str) -> Caller {
-        Caller {
-            user_id: UserId(0),
-            username: name.to_owned(),
-            role: Role::DistrictAdmin,
-            scope: Scope::All,
-            ip: None,
-        }
+        Caller { user_id: UserId(0), username: name.to_owned(), role: Role::DistrictAdmin, scope: Scope::All, ip: None }
     }
 }
 

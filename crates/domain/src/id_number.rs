@@ -80,7 +80,10 @@ mod tests {
     #[test]
     fn bad_dates_and_checks() {
         assert_eq!(IdNumber::parse("110105199902300021").unwrap_err(), IdNumberError::BirthDate("19990230".into()));
-        assert!(matches!(IdNumber::parse("110105194912310021").unwrap_err(), IdNumberError::Check { expected: 'X', .. }));
+        assert!(matches!(
+            IdNumber::parse("110105194912310021").unwrap_err(),
+            IdNumberError::Check { expected: 'X', .. }
+        ));
         assert_eq!(IdNumber::parse("1101051949").unwrap_err(), IdNumberError::Length(10));
     }
 }

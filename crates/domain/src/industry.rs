@@ -101,7 +101,8 @@ impl IndustryCode {
             Some(c) if c.is_ascii_alphabetic() && s.len() > 1 => &s[1..],
             _ => s.as_str(),
         };
-        let found = TABLE.by_code.get(digits).copied().map(IndustryCode).ok_or_else(|| IndustryError::Unknown(s.clone()))?;
+        let found =
+            TABLE.by_code.get(digits).copied().map(IndustryCode).ok_or_else(|| IndustryError::Unknown(s.clone()))?;
         if digits != s && found.section().as_str() != &s[..1] {
             return Err(IndustryError::Unknown(s));
         }

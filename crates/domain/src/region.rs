@@ -25,7 +25,9 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
     let mut by_code = HashMap::new();
     for line in text.lines() {
         let mut parts = line.split('\t');
-        let (Some(code), Some(name), parent) = (parts.next(), parts.next(), parts.next().unwrap_or("")) else { continue };
+        let (Some(code), Some(name), parent) = (parts.next(), parts.next(), parts.next().unwrap_or("")) else {
+            continue;
+        };
         by_code.insert(code, entries.len() as u32);
         entries.push(Entry { code, name, parent: None, children: Vec::new() });
         parents.push(parent);

@@ -22,8 +22,7 @@ pub enum SrdiLevel {
 }
 
 impl SrdiLevel {
-    pub const ALL: [SrdiLevel; 4] =
-        [SrdiLevel::None, SrdiLevel::Innovative, SrdiLevel::Municipal, SrdiLevel::National];
+    pub const ALL: [SrdiLevel; 4] = [SrdiLevel::None, SrdiLevel::Innovative, SrdiLevel::Municipal, SrdiLevel::National];
 
     pub fn code(self) -> i16 {
         match self {

@@ -131,7 +131,8 @@ mod tests {
     }
 
     fn body() -> impl Strategy<Value = String> {
-        proptest::collection::vec(0..31usize, 17).prop_map(|v| v.into_iter().filter_map(|i| ALPHABET.chars().nth(i)).collect())
+        proptest::collection::vec(0..31usize, 17)
+            .prop_map(|v| v.into_iter().filter_map(|i| ALPHABET.chars().nth(i)).collect())
     }
 
     proptest! {

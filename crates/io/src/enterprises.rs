@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use qunlian_domain::registry::{EnterpriseInput, SrdiLevel};
 use qunlian_domain::region::RegionLevel;
+use qunlian_domain::registry::{EnterpriseInput, SrdiLevel};
 use qunlian_domain::text::{compact, normalize};
 use qunlian_domain::{IndustryCode, Phone, RegionCode, Uscc};
 
@@ -75,9 +75,22 @@ impl Field {
     /// Header texts offices use for this column, after clean-up.
     fn variants(self) -> &'static [&'static str] {
         match self {
-            Field::Name => &["企业名称", "单位名称", "名称", "企业(单位)名称", "企业（单位）名称", "公司名称", "企业名"],
+            Field::Name => {
+                &["企业名称", "单位名称", "名称", "企业(单位)名称", "企业（单位）名称", "公司名称", "企业名"]
+            }
             Field::Uscc => &["统一社会信用代码", "信用代码", "社会信用代码", "USCC", "统一代码", "统一信用代码"],
-            Field::Town => &["所属街镇", "街镇", "所在街镇", "街道(镇)", "镇(街道)", "所属镇", "所属街道", "街道镇", "镇街道", "所属街道(镇)"],
+            Field::Town => &[
+                "所属街镇",
+                "街镇",
+                "所在街镇",
+                "街道(镇)",
+                "镇(街道)",
+                "所属镇",
+                "所属街道",
+                "街道镇",
+                "镇街道",
+                "所属街道(镇)",
+            ],
             Field::Park => &["所属园区", "园区", "所在园区"],
             Field::Industry => &["行业代码", "行业", "所属行业", "行业类别", "国民经济行业代码", "国民经济行业分类"],
             Field::Employees => &["从业人数", "职工人数", "员工人数", "从业人员数", "职工数", "从业人员"],
@@ -151,7 +164,9 @@ pub struct EnterpriseReader {
 
 /// Rows that close a table rather than belong to it.
 fn is_footer(first: &str) -> bool {
-    ["合计", "总计", "小计", "共计", "注：", "注:", "说明", "填表人", "制表人", "审核人"].iter().any(|p| first.starts_with(p))
+    ["合计", "总计", "小计", "共计", "注：", "注:", "说明", "填表人", "制表人", "审核人"]
+        .iter()
+        .any(|p| first.starts_with(p))
 }
 
 impl EnterpriseReader {
@@ -167,7 +182,8 @@ impl EnterpriseReader {
         for _ in 0..20 {
             let Some(row) = rows.next() else { break };
             let (line, cells) = row?;
-            let columns: Vec<ColumnMapping> = cells.iter().map(|h| ColumnMapping { header: normalize(h), field: recognise(h) }).collect();
+            let columns: Vec<ColumnMapping> =
+                cells.iter().map(|h| ColumnMapping { header: normalize(h), field: recognise(h) }).collect();
             let found: Vec<Field> = columns.iter().filter_map(|c| c.field).collect();
             if found.len() >= 2 && found.contains(&Field::Name) {
                 let mut index = HashMap::new();
@@ -240,7 +256,8 @@ impl EnterpriseReader {
                 }
             },
         };
-        let employees = match compact(get(Field::Employees)).replace([',', '，'], "").trim_end_matches('人').to_owned() {
+        let employees = match compact(get(Field::Employees)).replace([',', '，'], "").trim_end_matches('人').to_owned()
+        {
             s if s.is_empty() => None,
             s => match s.parse::<f64>() {
                 Ok(n) if n >= 0.0 && n.fract() == 0.0 && n < 10_000_000.0 => Some(n as u32),
@@ -261,7 +278,9 @@ impl EnterpriseReader {
         let above_scale = flag(Field::AboveScale);
         let listed = flag(Field::Listed);
         let key_project = flag(Field::KeyProject);
-        let srdi = parse_srdi(get(Field::Srdi)).map_err(|v| reasons.push(format!("专精特新：“{v}”无法识别，应为 无、创新型中小企业、专精特新、小巨人"))).unwrap_or_default();
+        let srdi = parse_srdi(get(Field::Srdi))
+            .map_err(|v| reasons.push(format!("专精特新：“{v}”无法识别，应为 无、创新型中小企业、专精特新、小巨人")))
+            .unwrap_or_default();
         let founded_on = match text(Field::FoundedOn) {
             s if s.is_empty() => None,
             s => match parse_date(&s) {

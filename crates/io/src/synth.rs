@@ -14,12 +14,19 @@ use crate::enterprises::Field;
 
 const PLACES: [&str; 6] = ["上海", "上海", "上海", "松江", "沪", "申"];
 const WORDS: [&str; 48] = [
-    "恒通", "博远", "瑞丰", "华创", "鼎新", "启明", "安泰", "宏达", "精诚", "嘉禾", "远航", "协力", "新元", "润泽", "天衡", "中科", "汇智",
-    "卓越", "信诚", "永盛", "凯越", "联创", "明德", "海纳", "东方", "金桥", "银河", "星辰", "云帆", "致远", "睿思", "优联", "泰和", "长江",
-    "九州", "华夏", "新锐", "宏图", "晨光", "蓝海", "德胜", "正和", "立信", "同舟", "恒信", "辰星", "科瑞", "万达",
+    "恒通", "博远", "瑞丰", "华创", "鼎新", "启明", "安泰", "宏达", "精诚", "嘉禾", "远航", "协力", "新元", "润泽",
+    "天衡", "中科", "汇智", "卓越", "信诚", "永盛", "凯越", "联创", "明德", "海纳", "东方", "金桥", "银河", "星辰",
+    "云帆", "致远", "睿思", "优联", "泰和", "长江", "九州", "华夏", "新锐", "宏图", "晨光", "蓝海", "德胜", "正和",
+    "立信", "同舟", "恒信", "辰星", "科瑞", "万达",
 ];
-const SURNAMES: [&str; 20] = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "沈"];
-const GIVEN: [&str; 20] = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "军", "杰", "娟", "涛", "明", "超", "霞", "平", "刚", "琳", "华", "斌"];
+const SURNAMES: [&str; 20] = [
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
+    "沈",
+];
+const GIVEN: [&str; 20] = [
+    "伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "军", "杰", "娟", "涛", "明", "超", "霞", "平", "刚", "琳", "华",
+    "斌",
+];
 const ROADS: [&str; 10] = ["新松", "玉树", "荣乐", "谷阳", "人民", "沪松", "九新", "莘砖", "泗陈", "佘天昆"];
 const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 
@@ -44,10 +51,18 @@ pub fn gen_enterprises<W: Write>(n: u64, seed: u64, district: RegionCode, out: W
     let towns: Vec<RegionCode> = district.children().filter(|t| t.level() == RegionLevel::Town).collect();
     let industries: Vec<IndustryCode> = IndustryCode::all()
         .filter(|c| c.level() == IndustryLevel::Class)
-        .filter(|c| c.as_str().get(..2).and_then(|d| d.parse::<u32>().ok()).is_some_and(|d| (13..=43).contains(&d) || (63..=65).contains(&d) || (73..=75).contains(&d)))
+        .filter(|c| {
+            c.as_str()
+                .get(..2)
+                .and_then(|d| d.parse::<u32>().ok())
+                .is_some_and(|d| (13..=43).contains(&d) || (63..=65).contains(&d) || (73..=75).contains(&d))
+        })
         .collect();
     if towns.is_empty() || industries.is_empty() {
-        return Err(std::io::Error::other(format!("{} has no towns or the industry table is empty", district.full_name())));
+        return Err(std::io::Error::other(format!(
+            "{} has no towns or the industry table is empty",
+            district.full_name()
+        )));
     }
     let mut rng = StdRng::seed_from_u64(seed);
     let mut w = csv::Writer::from_writer(out);
@@ -83,9 +98,17 @@ pub fn gen_enterprises<W: Write>(n: u64, seed: u64, district: RegionCode, out: W
         };
         let listed = p(&mut rng, 0.003);
         let key_project = p(&mut rng, 0.005);
-        let founded = format!("{}-{:02}-{:02}", rng.random_range(1995..2026), rng.random_range(1..13), rng.random_range(1..29));
-        let address = format!("{}{}{}路{}号", district.full_name(), town.name(), ROADS[rng.random_range(0..ROADS.len())], rng.random_range(1..2000));
-        let contact = format!("{}{}", SURNAMES[rng.random_range(0..SURNAMES.len())], GIVEN[rng.random_range(0..GIVEN.len())]);
+        let founded =
+            format!("{}-{:02}-{:02}", rng.random_range(1995..2026), rng.random_range(1..13), rng.random_range(1..29));
+        let address = format!(
+            "{}{}{}路{}号",
+            district.full_name(),
+            town.name(),
+            ROADS[rng.random_range(0..ROADS.len())],
+            rng.random_range(1..2000)
+        );
+        let contact =
+            format!("{}{}", SURNAMES[rng.random_range(0..SURNAMES.len())], GIVEN[rng.random_range(0..GIVEN.len())]);
         let phone = format!("1{}{:09}", rng.random_range(3..10), rng.random_range(0..1_000_000_000u64));
         w.write_record([
             name.as_str(),

@@ -89,7 +89,11 @@ fn csv_reader(bytes: Vec<u8>) -> TableReader {
         drop(bytes);
         let first = text.lines().next().unwrap_or("");
         let delimiter = if first.contains('\t') && !first.contains(',') { b'\t' } else { b',' };
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(text.as_bytes());
         // The csv crate's own line numbers drift after blank CRLF lines; count from byte
         // offsets instead (a record's offset points at the blank lines before it).
         let bytes = text.as_bytes();
@@ -98,7 +102,8 @@ fn csv_reader(bytes: Vec<u8>) -> TableReader {
             let byte = byte.min(bytes.len());
             seen_lines += bytes[seen_byte.min(byte)..byte].iter().filter(|b| **b == b'\n').count();
             seen_byte = byte;
-            let blank = bytes[byte..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).filter(|b| **b == b'\n').count();
+            let blank =
+                bytes[byte..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).filter(|b| **b == b'\n').count();
             seen_lines + blank + 1
         };
         for record in reader.records() {
@@ -137,7 +142,9 @@ fn cell_text(value: &DataRef<'_>) -> String {
         DataRef::String(s) => s.clone(),
         DataRef::SharedString(s) => (*s).to_owned(),
         DataRef::Bool(b) => if *b { "是" } else { "否" }.to_owned(),
-        DataRef::DateTime(d) => excel_date(d.as_f64()).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| number_text(d.as_f64())),
+        DataRef::DateTime(d) => {
+            excel_date(d.as_f64()).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| number_text(d.as_f64()))
+        }
         DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.chars().take(10).collect(),
         DataRef::Error(_) | DataRef::Empty => String::new(),
     }

@@ -1,4 +1,5 @@
 //! Real files in a temporary folder: what offices send, and what we send back.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use calamine::{Reader, Xlsx};
 use qunlian_domain::registry::SrdiLevel;
@@ -36,7 +37,17 @@ fn messy_rows() -> Vec<Vec<String>> {
     let rows: Vec<Vec<&str>> = vec![
         vec!["2026年松江区规上企业名录（截至10月）"],
         vec![],
-        vec!["序号", "单位名称", "信用代码（必填）", "街镇", "职工人数", "高新技术企业", "专精特新等级", "成立时间", "联系电话"],
+        vec![
+            "序号",
+            "单位名称",
+            "信用代码（必填）",
+            "街镇",
+            "职工人数",
+            "高新技术企业",
+            "专精特新等级",
+            "成立时间",
+            "联系电话",
+        ],
         vec!["1", " 上海甲电气有限公司 ", "", "新桥镇", "１２０", "是", "小巨人", "2019/3/5", "138 1234 5678"],
         vec!["2", "上海乙轴承有限公司", "", "九亭", "80", "否", "", "2020年7月1日", ""],
         vec!["3", "上海丙食品有限公司", bad_check.as_str(), "新桥镇", "一百", "也许", "", "", ""],
@@ -46,7 +57,10 @@ fn messy_rows() -> Vec<Vec<String>> {
         vec!["合计", "", "", "", "215", "", "", "", ""],
     ];
     let mut out: Vec<Vec<String>> = rows.into_iter().map(|r| r.into_iter().map(str::to_owned).collect()).collect();
-    out[3][2] = code(1).chars().map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 + 0xFEE0).unwrap() } else { c }).collect();
+    out[3][2] = code(1)
+        .chars()
+        .map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 + 0xFEE0).unwrap() } else { c })
+        .collect();
     out[4][2] = code(2);
     out[6][2] = code(4);
     out[7][2] = code(1);
@@ -95,7 +109,13 @@ fn a_messy_xlsx_from_an_office() {
 }
 
 fn csv_text() -> String {
-    messy_rows().iter().map(|r| r.iter().map(|c| if c.contains(',') { format!("\"{c}\"") } else { c.clone() }).collect::<Vec<_>>().join(",")).collect::<Vec<_>>().join("\r\n")
+    messy_rows()
+        .iter()
+        .map(|r| {
+            r.iter().map(|c| if c.contains(',') { format!("\"{c}\"") } else { c.clone() }).collect::<Vec<_>>().join(",")
+        })
+        .collect::<Vec<_>>()
+        .join("\r\n")
 }
 
 #[test]
@@ -130,7 +150,11 @@ fn template_and_export_headers_import_back() {
     assert_eq!(split(reader).0.len(), 0);
 
     let headers = ["企业名称", "统一社会信用代码", "所属街镇", "成立日期", "是否规上企业"];
-    let table = XlsxTable { sheet: "企业名录".into(), title: Some("企业名录（导出）".into()), columns: headers.iter().map(|h| Column { header: (*h).into(), width: 12.0 }).collect() };
+    let table = XlsxTable {
+        sheet: "企业名录".into(),
+        title: Some("企业名录（导出）".into()),
+        columns: headers.iter().map(|h| Column { header: (*h).into(), width: 12.0 }).collect(),
+    };
     let bytes = table
         .write(std::iter::once(vec![
             Cell::Text("上海导出有限公司".into()),
@@ -148,7 +172,11 @@ fn template_and_export_headers_import_back() {
 
 #[test]
 fn rejects_go_back_to_excel_with_their_lines() {
-    let rejects = vec![Reject { line: 7, reasons: vec!["甲".into(), "乙".into()], values: vec!["上海某公司".into(), "X".into()] }];
+    let rejects = vec![Reject {
+        line: 7,
+        reasons: vec!["甲".into(), "乙".into()],
+        values: vec!["上海某公司".into(), "X".into()],
+    }];
     let bytes = write_rejects(&["企业名称".into(), "统一社会信用代码".into()], &rejects).unwrap();
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let range = book.worksheet_range("未导入的行").unwrap();

@@ -70,7 +70,12 @@ impl Store {
         Ok(())
     }
 
-    pub async fn audit_search(&self, caller: &Caller, filter: &AuditFilter, page: PageRequest) -> Result<Page<AuditEntry>> {
+    pub async fn audit_search(
+        &self,
+        caller: &Caller,
+        filter: &AuditFilter,
+        page: PageRequest,
+    ) -> Result<Page<AuditEntry>> {
         self.require(caller, Action::ReadAudit)?;
         let mut cond = Condition::all();
         if let Some(q) = filter.q.as_deref().filter(|q| !q.is_empty()) {

@@ -47,10 +47,7 @@ impl PageRequest {
     pub const MAX_PER_PAGE: u64 = 500;
 
     pub fn new(page: Option<u64>, per_page: Option<u64>) -> PageRequest {
-        PageRequest {
-            page: page.unwrap_or(1).max(1),
-            per_page: per_page.unwrap_or(50).clamp(1, Self::MAX_PER_PAGE),
-        }
+        PageRequest { page: page.unwrap_or(1).max(1), per_page: per_page.unwrap_or(50).clamp(1, Self::MAX_PER_PAGE) }
     }
 
     fn offset(self) -> u64 {
@@ -165,4 +162,3 @@ impl Store {
         if caller.may(action) { Ok(()) } else { Err(StoreError::Forbidden) }
     }
 }
-

@@ -85,9 +85,9 @@ impl Store {
             Scope::All | Scope::Department(_) => Condition::all(),
             Scope::Nothing => nothing(),
             Scope::Cluster(id) => Condition::all().add(cluster::Column::Id.eq(id.0)),
-            Scope::Region(region) => Condition::any()
-                .add(town_in(cluster::Column::TownCode, region))
-                .add(cluster::Column::Id.in_subquery(clusters_of_units(units_in(town_in(unit::Column::TownCode, region))))),
+            Scope::Region(region) => Condition::any().add(town_in(cluster::Column::TownCode, region)).add(
+                cluster::Column::Id.in_subquery(clusters_of_units(units_in(town_in(unit::Column::TownCode, region)))),
+            ),
             Scope::Enterprise(_) | Scope::PartyOrg(_) => {
                 let units = self.unit_scope(caller).await?;
                 Condition::all().add(cluster::Column::Id.in_subquery(clusters_of_units(units_in(units))))
@@ -102,13 +102,11 @@ impl Store {
             Scope::All => Condition::all(),
             Scope::Nothing | Scope::Department(_) => nothing(),
             Scope::PartyOrg(id) => Condition::all().add(party_org::Column::Id.is_in(self.org_subtree(id.0).await?)),
-            Scope::Region(region) => Condition::any()
-                .add(town_in(party_org::Column::TownCode, region))
-                .add(party_org::Column::Id.in_subquery(orgs_of_units(units_in(town_in(unit::Column::TownCode, region))))),
+            Scope::Region(region) => Condition::any().add(town_in(party_org::Column::TownCode, region)).add(
+                party_org::Column::Id.in_subquery(orgs_of_units(units_in(town_in(unit::Column::TownCode, region)))),
+            ),
             Scope::Enterprise(id) => Condition::all().add(
-                party_org::Column::Id.in_subquery(orgs_of_units(
-                    Query::select().expr(Expr::val(id.0)).to_owned(),
-                )),
+                party_org::Column::Id.in_subquery(orgs_of_units(Query::select().expr(Expr::val(id.0)).to_owned())),
             ),
             Scope::Cluster(id) => {
                 let committee: Option<Option<i64>> = cluster::Entity::find_by_id(id.0)
@@ -117,7 +115,8 @@ impl Store {
                     .into_tuple()
                     .one(self.db())
                     .await?;
-                let mut any = Condition::any().add(party_org::Column::Id.in_subquery(orgs_of_units(cluster_units(id.0))));
+                let mut any =
+                    Condition::any().add(party_org::Column::Id.in_subquery(orgs_of_units(cluster_units(id.0))));
                 if let Some(Some(committee)) = committee {
                     any = any.add(party_org::Column::Id.is_in(self.org_subtree(committee).await?));
                 }
@@ -170,7 +169,6 @@ impl RetainNew for Vec<i64> {
         seen.extend(self.iter().copied());
     }
 }
-
 
 #[cfg(test)]
 mod tests {

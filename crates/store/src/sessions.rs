@@ -22,10 +22,8 @@ impl DbSessionStore {
     /// Removes sessions past their expiry; run periodically by the server.
     pub async fn delete_expired(&self) -> crate::Result<u64> {
         let now = self.store.now().timestamp();
-        let res = session::Entity::delete_many()
-            .filter(session::Column::ExpiresAt.lt(now))
-            .exec(self.store.db())
-            .await?;
+        let res =
+            session::Entity::delete_many().filter(session::Column::ExpiresAt.lt(now)).exec(self.store.db()).await?;
         Ok(res.rows_affected)
     }
 }

@@ -95,17 +95,17 @@ pub fn check_password_strength(password: &str) -> Result<()> {
 
 async fn hash_password(password: String) -> Result<String> {
     // argon2id is deliberately slow; keep it off the async workers.
-    tokio::task::spawn_blocking(move || {
-        Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string())
-    })
-    .await
-    .map_err(|_| StoreError::invalid("密码", "无法计算密码摘要"))?
-    .map_err(|_| StoreError::invalid("密码", "无法计算密码摘要"))
+    tokio::task::spawn_blocking(move || Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()))
+        .await
+        .map_err(|_| StoreError::invalid("密码", "无法计算密码摘要"))?
+        .map_err(|_| StoreError::invalid("密码", "无法计算密码摘要"))
 }
 
 async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
+        PasswordHash::new(&hash)
+            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .unwrap_or(false)
     })
     .await
     .unwrap_or(false)
@@ -159,8 +159,14 @@ impl Store {
         }
         .insert(self.db())
         .await?;
-        self.audit(by, "user.create", "user", Some(model.id.to_string()), format!("创建用户 {username}（{}）", new.role.label()))
-            .await?;
+        self.audit(
+            by,
+            "user.create",
+            "user",
+            Some(model.id.to_string()),
+            format!("创建用户 {username}（{}）", new.role.label()),
+        )
+        .await?;
         Ok(UserId(model.id))
     }
 
@@ -176,7 +182,13 @@ impl Store {
         if !(caller.may(Action::ManageUsers) || caller.may(Action::ManageSecurity)) {
             return Err(StoreError::Forbidden);
         }
-        Ok(user::Entity::find().order_by_asc(user::Column::Username).all(self.db()).await?.into_iter().map(to_user).collect())
+        Ok(user::Entity::find()
+            .order_by_asc(user::Column::Username)
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(to_user)
+            .collect())
     }
 
     /// Checks a password, counting failures towards the lockout. Every attempt is audited.
@@ -218,7 +230,11 @@ impl Store {
                 active.locked_until = Set(Some(until));
             }
             active.update(self.db()).await?;
-            let detail = if lock { format!("密码错误，连续{MAX_FAILED_LOGINS}次，账号锁定{LOCKOUT_MINUTES}分钟") } else { format!("密码错误（第{failed}次）") };
+            let detail = if lock {
+                format!("密码错误，连续{MAX_FAILED_LOGINS}次，账号锁定{LOCKOUT_MINUTES}分钟")
+            } else {
+                format!("密码错误（第{failed}次）")
+            };
             self.audit(actor, "login.failed", "user", Some(id.to_string()), detail).await?;
             Ok(if lock { LoginOutcome::Locked { until } } else { LoginOutcome::BadCredentials })
         }
@@ -289,4 +305,5 @@ impl Store {
 }
 
 /// A valid argon2id hash of a random string, used to equalise timing for unknown users.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Zr0H3Rn9mBd7D8S1c6YQ1tRk0Z5yE9C2mJ3p2w7v8xU";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Zr0H3Rn9mBd7D8S1c6YQ1tRk0Z5yE9C2mJ3p2w7v8xU";

@@ -9,7 +9,16 @@ mod scope {
     use qunlian_testkit::*;
 
     async fn ids(store: &qunlian_store::Store, c: &qunlian_domain::auth::Caller) -> Vec<i64> {
-        let p = store.list_enterprises(c, &EnterpriseFilter::default(), EnterpriseSort::Name, false, PageRequest::new(Some(1), Some(500))).await.unwrap();
+        let p = store
+            .list_enterprises(
+                c,
+                &EnterpriseFilter::default(),
+                EnterpriseSort::Name,
+                false,
+                PageRequest::new(Some(1), Some(500)),
+            )
+            .await
+            .unwrap();
         let mut v: Vec<i64> = p.items.iter().map(|e| e.id.0).collect();
         v.sort();
         v
@@ -24,7 +33,21 @@ mod scope {
         let b = s.create_enterprise(&sys, enterprise(2, "上海乙轴承有限公司", "新桥")).await.unwrap();
         let c = s.create_enterprise(&sys, enterprise(3, "上海丙食品有限公司", "九亭")).await.unwrap();
         let cluster = s
-            .create_cluster(&sys, NewCluster { name: "测试集群党委".into(), short_name: "测试".into(), industry_focus: "装备".into(), industry_codes: vec![], town: town("新桥"), structure: None, committee: None, description: String::new(), established_on: None, is_demo: false })
+            .create_cluster(
+                &sys,
+                NewCluster {
+                    name: "测试集群党委".into(),
+                    short_name: "测试".into(),
+                    industry_focus: "装备".into(),
+                    industry_codes: vec![],
+                    town: town("新桥"),
+                    structure: None,
+                    committee: None,
+                    description: String::new(),
+                    established_on: None,
+                    is_demo: false,
+                },
+            )
             .await
             .unwrap();
         s.add_cluster_member(&sys, cluster, a, true, None).await.unwrap();
@@ -39,7 +62,17 @@ mod scope {
         assert_eq!(ids(s, &xinqiao).await, vec![a.0, b.0]);
         assert_eq!(ids(s, &secretary).await, vec![a.0]);
         assert_eq!(ids(s, &contact).await, vec![c.0]);
-        assert!(matches!(s.list_enterprises(&auditor, &EnterpriseFilter::default(), EnterpriseSort::Name, false, PageRequest::default()).await, Err(StoreError::Forbidden)));
+        assert!(matches!(
+            s.list_enterprises(
+                &auditor,
+                &EnterpriseFilter::default(),
+                EnterpriseSort::Name,
+                false,
+                PageRequest::default()
+            )
+            .await,
+            Err(StoreError::Forbidden)
+        ));
 
         // Out of scope by id is "not found", never the record.
         assert!(matches!(s.enterprise(&secretary, b).await, Err(StoreError::NotFound)));
@@ -52,7 +85,10 @@ mod scope {
         let err = s.create_enterprise(&xinqiao, enterprise(4, "上海丁有限公司", "九亭")).await.unwrap_err();
         assert!(err.to_string().contains("管辖范围"), "{err}");
         // Writes go through the same scope: the cluster secretary cannot edit a non-member.
-        assert!(matches!(s.update_enterprise(&secretary, b, enterprise(2, "改名", "新桥")).await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            s.update_enterprise(&secretary, b, enterprise(2, "改名", "新桥")).await,
+            Err(StoreError::NotFound)
+        ));
     }
 
     #[tokio::test]
@@ -68,11 +104,17 @@ mod scope {
         }
         let f = EnterpriseFilter { region: Some(town("新桥")), high_tech: Some(true), ..Default::default() };
         // n even and divisible by 3: 0, 6, 12, 18, 24
-        let p = s.list_enterprises(&sys, &f, EnterpriseSort::Employees, true, PageRequest::new(Some(1), Some(2))).await.unwrap();
+        let p = s
+            .list_enterprises(&sys, &f, EnterpriseSort::Employees, true, PageRequest::new(Some(1), Some(2)))
+            .await
+            .unwrap();
         assert_eq!(p.total, 5);
         assert_eq!(p.pages(), 3);
         assert_eq!(p.items.iter().map(|e| e.employees.unwrap()).collect::<Vec<_>>(), vec![240, 180]);
-        let p3 = s.list_enterprises(&sys, &f, EnterpriseSort::Employees, true, PageRequest::new(Some(3), Some(2))).await.unwrap();
+        let p3 = s
+            .list_enterprises(&sys, &f, EnterpriseSort::Employees, true, PageRequest::new(Some(3), Some(2)))
+            .await
+            .unwrap();
         assert_eq!(p3.items.len(), 1);
         let by_name = EnterpriseFilter { q: Some("测试07".into()), ..Default::default() };
         assert_eq!(s.count_enterprises(&sys, &by_name).await.unwrap(), 1);
@@ -123,7 +165,8 @@ mod import {
         imp.rollback().await.unwrap();
         assert_eq!(s.count_enterprises(&system(), &Default::default()).await.unwrap(), 0);
 
-        let cluster_secretary = user(s, "c", Role::ClusterSecretary, Scope::Cluster(qunlian_domain::auth::ClusterId(1))).await;
+        let cluster_secretary =
+            user(s, "c", Role::ClusterSecretary, Scope::Cluster(qunlian_domain::auth::ClusterId(1))).await;
         assert!(s.begin_import(&cluster_secretary, false).await.is_err());
     }
 }
@@ -131,8 +174,8 @@ mod import {
 mod personal_data {
     use qunlian_domain::Phone;
     use qunlian_domain::auth::{Role, Scope};
-    use qunlian_store::audit::AuditFilter;
     use qunlian_store::PageRequest;
+    use qunlian_store::audit::AuditFilter;
     use qunlian_testkit::*;
 
     #[tokio::test]
@@ -157,7 +200,14 @@ mod personal_data {
         assert_eq!(found.len(), 1);
 
         let auditor = user(s, "au", Role::AuditAdmin, Scope::Nothing).await;
-        let log = s.audit_search(&auditor, &AuditFilter { action: Some("personal.read".into()), ..Default::default() }, PageRequest::default()).await.unwrap();
+        let log = s
+            .audit_search(
+                &auditor,
+                &AuditFilter { action: Some("personal.read".into()), ..Default::default() },
+                PageRequest::default(),
+            )
+            .await
+            .unwrap();
         assert_eq!(log.total, 1);
         assert_eq!(log.items[0].username, "a");
     }
@@ -217,7 +267,14 @@ mod accounts {
     async fn weak_passwords_and_wrong_scopes_are_refused() {
         let db = TestDb::new().await;
         let s = &db.store;
-        let new = |pw: &str, role, scope| qunlian_store::users::NewUser { username: "n".into(), display_name: "n".into(), password: pw.into(), role, scope, must_change_password: false };
+        let new = |pw: &str, role, scope| qunlian_store::users::NewUser {
+            username: "n".into(),
+            display_name: "n".into(),
+            password: pw.into(),
+            role,
+            scope,
+            must_change_password: false,
+        };
         let err = s.create_user(&system(), new("short", Role::Leader, Scope::All)).await.unwrap_err();
         assert!(err.to_string().contains("密码"), "{err}");
         let err = s.create_user(&system(), new(PASSWORD, Role::AuditAdmin, Scope::All)).await.unwrap_err();
@@ -246,7 +303,18 @@ mod orgs {
     use qunlian_testkit::*;
 
     fn org(name: &str, units: Vec<qunlian_domain::auth::UnitId>, form: OrgForm) -> NewOrg {
-        NewOrg { name: name.into(), kind: OrgKind::Branch, form, parent: None, units, town_code: None, secretary_name: None, members_count: Some(5), established_on: d("2020-07-01"), is_demo: false }
+        NewOrg {
+            name: name.into(),
+            kind: OrgKind::Branch,
+            form,
+            parent: None,
+            units,
+            town_code: None,
+            secretary_name: None,
+            members_count: Some(5),
+            established_on: d("2020-07-01"),
+            is_demo: false,
+        }
     }
 
     #[tokio::test]
@@ -269,7 +337,10 @@ mod orgs {
         let merged = s.party_org(&sys, joint).await.unwrap();
         assert_eq!(merged.org.name, "新桥第一联合党支部");
         assert_eq!(merged.units.len(), 3);
-        assert_eq!(merged.events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(), vec!["established", "renamed", "absorbed"]);
+        assert_eq!(
+            merged.events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(),
+            vec!["established", "renamed", "absorbed"]
+        );
         let gone = s.party_org(&sys, own).await.unwrap();
         assert_eq!(gone.org.dissolved_on, Some(d("2025-03-01")));
 

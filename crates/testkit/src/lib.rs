@@ -29,7 +29,8 @@ pub struct TestDb {
 
 impl TestDb {
     pub async fn new() -> TestDb {
-        let clock = Arc::new(FixedClock::new(chrono::DateTime::parse_from_rfc3339("2026-11-23T02:00:00Z").unwrap().into()));
+        let clock =
+            Arc::new(FixedClock::new(chrono::DateTime::parse_from_rfc3339("2026-11-23T02:00:00Z").unwrap().into()));
         let (url, dir) = match std::env::var("TEST_DATABASE_URL") {
             Ok(base) if !base.is_empty() => (fresh_postgres(&base).await, None),
             _ => {
@@ -52,7 +53,8 @@ impl TestDb {
 async fn fresh_postgres(base: &str) -> String {
     use sqlx::Connection;
     let name = format!("t_{}", hex::encode(rand::random::<[u8; 8]>()));
-    let mut conn = sqlx::PgConnection::connect(base).await.expect("TEST_DATABASE_URL must point at a reachable PostgreSQL");
+    let mut conn =
+        sqlx::PgConnection::connect(base).await.expect("TEST_DATABASE_URL must point at a reachable PostgreSQL");
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
     let (prefix, _) = base.rsplit_once('/').unwrap();
     format!("{prefix}/{name}")
@@ -108,7 +110,14 @@ pub async fn user(store: &Store, username: &str, role: Role, scope: Scope) -> Ca
     let id = store
         .create_user(
             &system(),
-            NewUser { username: username.into(), display_name: username.into(), password: PASSWORD.into(), role, scope: scope.clone(), must_change_password: false },
+            NewUser {
+                username: username.into(),
+                display_name: username.into(),
+                password: PASSWORD.into(),
+                role,
+                scope: scope.clone(),
+                must_change_password: false,
+            },
         )
         .await
         .unwrap();
@@ -189,7 +198,10 @@ impl TestApp {
             pairs.push(("_csrf".into(), session.csrf.clone().unwrap_or_default()));
         }
         let body = serde_urlencoded::to_string(&pairs).unwrap();
-        let req = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body)).unwrap();
+        let req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
         self.send(session, req).await
     }
 
@@ -202,7 +214,10 @@ impl TestApp {
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         let sep = if path.contains('?') { '&' } else { '?' };
         let uri = format!("{path}{sep}_csrf={}", session.csrf.clone().unwrap_or_default());
-        let req = Request::post(uri).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")).body(Body::from(body)).unwrap();
+        let req = Request::post(uri)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap();
         self.send(session, req).await
     }
 

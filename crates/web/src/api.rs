@@ -58,7 +58,8 @@ impl FromRequestParts<AppState> for ApiCaller {
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(ApiError(WebError::Unauthorized))?;
         let user = state.store.user_by_token(token.trim()).await?.ok_or(ApiError(WebError::Unauthorized))?;
-        let ip = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
+        let ip =
+            parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
         Ok(ApiCaller(user.caller(ip)))
     }
 }
@@ -147,16 +148,32 @@ struct EnterpriseParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/enterprises", params(EnterpriseParams), responses((status = 200, body = PageOf<EnterpriseJson>)), security(("bearer" = [])))]
-async fn enterprises(State(state): State<AppState>, ApiCaller(caller): ApiCaller, Query(query): Query<ListQuery>) -> ApiResult<PageOf<EnterpriseJson>> {
+async fn enterprises(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(query): Query<ListQuery>,
+) -> ApiResult<PageOf<EnterpriseJson>> {
     let filter = query.filter()?;
     let sort = query.sort.as_deref().and_then(qunlian_store::registry::EnterpriseSort::from_code).unwrap_or_default();
     let desc = query.desc.as_deref() == Some("1");
-    let page = state.store.list_enterprises(&caller, &filter, sort, desc, PageRequest::new(query.page, query.per_page)).await?;
-    Ok(Json(PageOf { total: page.total, page: page.page, per_page: page.per_page, items: page.items.into_iter().map(Into::into).collect() }))
+    let page = state
+        .store
+        .list_enterprises(&caller, &filter, sort, desc, PageRequest::new(query.page, query.per_page))
+        .await?;
+    Ok(Json(PageOf {
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+        items: page.items.into_iter().map(Into::into).collect(),
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/enterprises/{uscc}", params(("uscc" = String, Path, description = "统一社会信用代码")), responses((status = 200, body = EnterpriseJson), (status = 404)), security(("bearer" = [])))]
-async fn enterprise(State(state): State<AppState>, ApiCaller(caller): ApiCaller, Path(uscc): Path<String>) -> ApiResult<EnterpriseJson> {
+async fn enterprise(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(uscc): Path<String>,
+) -> ApiResult<EnterpriseJson> {
     let uscc = qunlian_domain::Uscc::parse(&uscc).map_err(|e| WebError::Invalid(e.to_string()))?;
     Ok(Json(state.store.enterprise_by_uscc(&caller, uscc.as_str()).await?.into()))
 }
@@ -175,7 +192,16 @@ pub struct ClusterJson {
 
 impl From<qunlian_store::registry::Cluster> for ClusterJson {
     fn from(c: qunlian_store::registry::Cluster) -> Self {
-        ClusterJson { id: c.id.0, name: c.name, industry_focus: c.industry_focus, town_name: c.town_name, structure: c.structure, heads: c.heads, members: c.members, is_demo: c.is_demo }
+        ClusterJson {
+            id: c.id.0,
+            name: c.name,
+            industry_focus: c.industry_focus,
+            town_name: c.town_name,
+            structure: c.structure,
+            heads: c.heads,
+            members: c.members,
+            is_demo: c.is_demo,
+        }
     }
 }
 
@@ -196,7 +222,11 @@ async fn clusters(State(state): State<AppState>, ApiCaller(caller): ApiCaller) -
 }
 
 #[utoipa::path(get, path = "/api/v1/clusters/{id}", params(("id" = i64, Path)), responses((status = 200, body = ClusterDetailJson), (status = 404)), security(("bearer" = [])))]
-async fn cluster(State(state): State<AppState>, ApiCaller(caller): ApiCaller, Path(id): Path<i64>) -> ApiResult<ClusterDetailJson> {
+async fn cluster(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> ApiResult<ClusterDetailJson> {
     let d = state.store.cluster(&caller, ClusterId(id)).await?;
     Ok(Json(ClusterDetailJson {
         member_list: d.members.into_iter().map(|m| (m.unit_id, m.name, m.role.to_owned())).collect(),
@@ -249,7 +279,11 @@ async fn party_orgs(State(state): State<AppState>, ApiCaller(caller): ApiCaller)
 }
 
 #[utoipa::path(get, path = "/api/v1/party-orgs/{id}", params(("id" = i64, Path)), responses((status = 200, body = PartyOrgDetailJson), (status = 404)), security(("bearer" = [])))]
-async fn party_org(State(state): State<AppState>, ApiCaller(caller): ApiCaller, Path(id): Path<i64>) -> ApiResult<PartyOrgDetailJson> {
+async fn party_org(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> ApiResult<PartyOrgDetailJson> {
     let d = state.store.party_org(&caller, OrgId(id)).await?;
     Ok(Json(PartyOrgDetailJson {
         units: d.units,
@@ -272,7 +306,10 @@ impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 

@@ -5,8 +5,10 @@ use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-const HTMX: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../node_modules/htmx.org/dist/htmx.min.js"));
-const ECHARTS: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../node_modules/echarts/dist/echarts.min.js"));
+const HTMX: &[u8] =
+    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../node_modules/htmx.org/dist/htmx.min.js"));
+const ECHARTS: &[u8] =
+    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../node_modules/echarts/dist/echarts.min.js"));
 const APP_CSS: &[u8] = include_bytes!("../assets/app.css");
 const APP_JS: &[u8] = include_bytes!("../assets/app.js");
 

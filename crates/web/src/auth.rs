@@ -57,10 +57,7 @@ pub async fn csrf_guard(session: Session, request: Request, next: Next) -> Respo
         _ => return WebError::Csrf.into_response(),
     };
     let from_header = request.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let from_query = request
-        .uri()
-        .query()
-        .and_then(|q| url_param(q, "_csrf"));
+    let from_query = request.uri().query().and_then(|q| url_param(q, "_csrf"));
     if from_header.as_deref() == Some(expected.as_str()) || from_query.as_deref() == Some(expected.as_str()) {
         return next.run(request).await;
     }
@@ -84,7 +81,11 @@ pub async fn csrf_guard(session: Session, request: Request, next: Next) -> Respo
 }
 
 fn url_param(query: &str, name: &str) -> Option<String> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(query).ok()?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 /// The logged-in user of a page request; a request without one is sent to the login page.
@@ -183,7 +184,8 @@ struct LoginPage {
 
 pub async fn login_page(State(state): State<AppState>, session: Session) -> PageResult {
     let csrf = csrf_token(&session).await?;
-    Ok(Html(LoginPage { csrf, error: None, username: String::new(), demo: state.config.demo }.render()?).into_response())
+    Ok(Html(LoginPage { csrf, error: None, username: String::new(), demo: state.config.demo }.render()?)
+        .into_response())
 }
 
 #[derive(Deserialize)]

@@ -40,7 +40,8 @@ impl WebError {
 
     pub fn into_json(self) -> Response {
         self.log();
-        (self.status(), Json(serde_json::json!({ "error": self.to_string(), "status": self.status().as_u16() }))).into_response()
+        (self.status(), Json(serde_json::json!({ "error": self.to_string(), "status": self.status().as_u16() })))
+            .into_response()
     }
 
     fn log(&self) {

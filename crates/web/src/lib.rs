@@ -5,6 +5,7 @@ mod api;
 mod assets;
 mod auth;
 mod error;
+mod export;
 mod pages;
 mod state;
 
@@ -19,6 +20,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 pub use error::WebError;
+pub use export::enterprises_xlsx;
 pub use state::{AppState, Config};
 
 /// Uploads above this are refused before they reach a handler (an .xlsx of a million rows

@@ -14,12 +14,40 @@ async fn app_with_accounts() -> (TestApp, Vec<(&'static str, Role)>) {
     let a = s.create_enterprise(&sys, enterprise(1, "上海甲电气有限公司", "新桥")).await.unwrap();
     let b = s.create_enterprise(&sys, enterprise(2, "上海乙轴承有限公司", "九亭")).await.unwrap();
     let cluster = s
-        .create_cluster(&sys, NewCluster { name: "测试集群党委".into(), short_name: "测试".into(), industry_focus: "装备".into(), industry_codes: vec![], town: town("新桥"), structure: Some("1+1".into()), committee: None, description: String::new(), established_on: None, is_demo: false })
+        .create_cluster(
+            &sys,
+            NewCluster {
+                name: "测试集群党委".into(),
+                short_name: "测试".into(),
+                industry_focus: "装备".into(),
+                industry_codes: vec![],
+                town: town("新桥"),
+                structure: Some("1+1".into()),
+                committee: None,
+                description: String::new(),
+                established_on: None,
+                is_demo: false,
+            },
+        )
         .await
         .unwrap();
     s.add_cluster_member(&sys, cluster, a, true, None).await.unwrap();
     let org = s
-        .create_org(&sys, qunlian_store::registry::NewOrg { name: "乙公司党支部".into(), kind: qunlian_domain::registry::OrgKind::Branch, form: qunlian_domain::registry::OrgForm::Independent, parent: None, units: vec![b], town_code: None, secretary_name: None, members_count: None, established_on: d("2021-07-01"), is_demo: false })
+        .create_org(
+            &sys,
+            qunlian_store::registry::NewOrg {
+                name: "乙公司党支部".into(),
+                kind: qunlian_domain::registry::OrgKind::Branch,
+                form: qunlian_domain::registry::OrgForm::Independent,
+                parent: None,
+                units: vec![b],
+                town_code: None,
+                secretary_name: None,
+                members_count: None,
+                established_on: d("2021-07-01"),
+                is_demo: false,
+            },
+        )
         .await
         .unwrap();
     let accounts = vec![
@@ -44,7 +72,8 @@ async fn app_with_accounts() -> (TestApp, Vec<(&'static str, Role)>) {
 #[tokio::test]
 async fn every_page_as_every_role() {
     let (app, accounts) = app_with_accounts().await;
-    let registry = ["/", "/enterprises", "/enterprises/export.xlsx", "/orgs", "/clusters", "/regions", "/alliances", "/pairings"];
+    let registry =
+        ["/", "/enterprises", "/enterprises/export.xlsx", "/orgs", "/clusters", "/regions", "/alliances", "/pairings"];
     for (name, role) in accounts {
         let mut s = app.login(name, PASSWORD).await;
         let reads = role.may(qunlian_domain::auth::Action::ReadRegistry);
@@ -93,7 +122,13 @@ async fn anonymous_requests_go_to_the_login_page() {
 async fn state_changes_need_the_csrf_token() {
     let (app, _) = app_with_accounts().await;
     let mut s = app.login("district", PASSWORD).await;
-    let res = app.post_form(&mut s, "/regions/parks", &[("name", "测试园"), ("town", &town("新桥").to_string()), ("_csrf", "forged")]).await;
+    let res = app
+        .post_form(
+            &mut s,
+            "/regions/parks",
+            &[("name", "测试园"), ("town", &town("新桥").to_string()), ("_csrf", "forged")],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert!(res.body.contains("页面已过期"));
     let res = app.post_form(&mut s, "/regions/parks", &[("name", "测试园"), ("town", &town("新桥").to_string())]).await;
@@ -103,7 +138,8 @@ async fn state_changes_need_the_csrf_token() {
     // Logging in without the token fails as well.
     let mut anon = Session::default();
     app.get(&mut anon, "/login").await;
-    let res = app.post_form(&mut anon, "/login", &[("username", "district"), ("password", PASSWORD), ("_csrf", "x")]).await;
+    let res =
+        app.post_form(&mut anon, "/login", &[("username", "district"), ("password", PASSWORD), ("_csrf", "x")]).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
 
@@ -135,7 +171,9 @@ async fn htmx_gets_the_rows_partial_only() {
     let full = app.get(&mut s, "/enterprises?town=".to_owned().as_str()).await;
     assert!(full.body.contains("<nav class=\"sidebar\""));
     let cookie = s.cookie.clone().unwrap();
-    let partial = app.get_with(&format!("/enterprises?town={}", town("九亭")), &[("cookie", &cookie), ("hx-request", "true")]).await;
+    let partial = app
+        .get_with(&format!("/enterprises?town={}", town("九亭")), &[("cookie", &cookie), ("hx-request", "true")])
+        .await;
     assert_eq!(partial.status, StatusCode::OK);
     assert!(!partial.body.contains("<nav class=\"sidebar\""));
     assert!(partial.body.contains("共 1 家"));
@@ -158,7 +196,11 @@ async fn import_previews_then_commits_good_rows_and_reports_bad_ones() {
     let preview = app.post_file(&mut s, "/import/preview", "名录.csv", csv.as_bytes()).await;
     assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
     assert!(preview.body.contains("可导入 2 行，有问题 2 行"), "{}", preview.body);
-    assert!(preview.body.contains("<td class=\"num\">5</td>") && preview.body.contains("<td class=\"num\">6</td>"), "reject lines 5 and 6: {}", preview.body);
+    assert!(
+        preview.body.contains("<td class=\"num\">5</td>") && preview.body.contains("<td class=\"num\">6</td>"),
+        "reject lines 5 and 6: {}",
+        preview.body
+    );
     // Nothing is written before confirmation.
     assert!(app.db.store.enterprise_by_uscc(&system(), good1.as_str()).await.is_err());
     let token = between(&preview.body, "name=\"token\" value=\"", "\"");
@@ -206,7 +248,14 @@ async fn the_api_needs_a_token_and_keeps_the_scope() {
     assert_eq!(serde_json::from_str::<serde_json::Value>(&clusters.body).unwrap().as_array().unwrap().len(), 1);
     let doc = app.get_with("/api/v1/openapi.json", &[]).await;
     let doc: serde_json::Value = serde_json::from_str(&doc.body).unwrap();
-    for path in ["/api/v1/enterprises", "/api/v1/enterprises/{uscc}", "/api/v1/clusters", "/api/v1/clusters/{id}", "/api/v1/party-orgs", "/api/v1/party-orgs/{id}"] {
+    for path in [
+        "/api/v1/enterprises",
+        "/api/v1/enterprises/{uscc}",
+        "/api/v1/clusters",
+        "/api/v1/clusters/{id}",
+        "/api/v1/party-orgs",
+        "/api/v1/party-orgs/{id}",
+    ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing from the OpenAPI document");
     }
 }
@@ -226,7 +275,10 @@ async fn revealing_a_phone_is_audited_and_shown_to_the_auditor() {
     let mut leader = app.login("leader", PASSWORD).await;
     let page = app.get(&mut leader, &format!("/enterprises/{id}")).await;
     assert!(!page.body.contains("显示完整号码"));
-    assert_eq!(app.post_form(&mut leader, &format!("/enterprises/{id}/reveal-phone"), &[]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post_form(&mut leader, &format!("/enterprises/{id}/reveal-phone"), &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
     let mut auditor = app.login("auditor", PASSWORD).await;
     let log = app.get(&mut auditor, "/audit?q=联系人电话").await;
     assert!(log.body.contains("查看“上海有电话有限公司”联系人电话"), "{}", log.body);

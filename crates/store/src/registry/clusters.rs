@@ -1,8 +1,10 @@
 use chrono::NaiveDate;
+use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, Caller, ClusterId, OrgId, UnitId};
 use qunlian_domain::registry::officer_role_label;
-use qunlian_domain::RegionCode;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 use serde::Serialize;
 
 use super::{industry_name, mask_phone, town_name};
@@ -85,7 +87,9 @@ impl Store {
         self.require(caller, Action::ReadRegistry)?;
         let mut cond = Condition::all().add(self.cluster_scope(caller).await?);
         if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-            cond = cond.add(Condition::any().add(cluster::Column::Name.contains(q)).add(cluster::Column::IndustryFocus.contains(q)));
+            cond = cond.add(
+                Condition::any().add(cluster::Column::Name.contains(q)).add(cluster::Column::IndustryFocus.contains(q)),
+            );
         }
         let rows = cluster::Entity::find().filter(cond).order_by_asc(cluster::Column::Id).all(self.db()).await?;
         let mut out = Vec::with_capacity(rows.len());
@@ -110,7 +114,13 @@ impl Store {
             .into_iter()
             .map(|h| h.unit_id)
             .collect();
-        let heads = unit::Entity::find().filter(unit::Column::Id.is_in(head_ids)).all(self.db()).await?.into_iter().map(|u| u.name).collect();
+        let heads = unit::Entity::find()
+            .filter(unit::Column::Id.is_in(head_ids))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|u| u.name)
+            .collect();
         Ok(Cluster {
             id: ClusterId(m.id),
             town_name: town_name(&m.town_code),
@@ -169,13 +179,26 @@ impl Store {
             .collect();
         members.sort_by(|a, b| b.is_head.cmp(&a.is_head).then_with(|| a.name.cmp(&b.name)));
         let mut officers = Vec::new();
-        for o in cluster_officer::Entity::find().filter(cluster_officer::Column::ClusterId.eq(m.id)).order_by_asc(cluster_officer::Column::Id).all(self.db()).await? {
+        for o in cluster_officer::Entity::find()
+            .filter(cluster_officer::Column::ClusterId.eq(m.id))
+            .order_by_asc(cluster_officer::Column::Id)
+            .all(self.db())
+            .await?
+        {
             let seconded_from = match o.seconded_from {
                 Some(u) => unit::Entity::find_by_id(u).one(self.db()).await?.map(|u| u.name),
                 None => None,
             };
-            let phone = o.phone_enc.as_deref().map(|enc| self.crypto().decrypt(enc).map(|p| mask_phone(&p)).unwrap_or_else(|_| "（无法解密）".into()));
-            officers.push(ClusterOfficer { name: o.name, role: officer_role_label(&o.role), title: o.title, seconded_from, phone });
+            let phone = o.phone_enc.as_deref().map(|enc| {
+                self.crypto().decrypt(enc).map(|p| mask_phone(&p)).unwrap_or_else(|_| "（无法解密）".into())
+            });
+            officers.push(ClusterOfficer {
+                name: o.name,
+                role: officer_role_label(&o.role),
+                title: o.title,
+                seconded_from,
+                phone,
+            });
         }
         let regions = cluster_region::Entity::find()
             .filter(cluster_region::Column::ClusterId.eq(m.id))
@@ -184,7 +207,8 @@ impl Store {
             .await?
             .into_iter()
             .map(|r| {
-                let full = RegionCode::parse(&r.region_code).map(|c| c.full_name()).unwrap_or_else(|_| r.region_code.clone());
+                let full =
+                    RegionCode::parse(&r.region_code).map(|c| c.full_name()).unwrap_or_else(|_| r.region_code.clone());
                 (r.region_code, full)
             })
             .collect();
@@ -196,7 +220,16 @@ impl Store {
             .into_iter()
             .map(|n| (n.text, n.source))
             .collect();
-        Ok(ClusterDetail { cluster: self.cluster_summary(m).await?, description, industry_codes, committee, members, officers, regions, notes })
+        Ok(ClusterDetail {
+            cluster: self.cluster_summary(m).await?,
+            description,
+            industry_codes,
+            committee,
+            members,
+            officers,
+            regions,
+            notes,
+        })
     }
 
     pub async fn create_cluster(&self, caller: &Caller, new: NewCluster) -> Result<ClusterId> {
@@ -207,7 +240,11 @@ impl Store {
         let now = self.now();
         let m = cluster::ActiveModel {
             name: Set(new.name.trim().to_owned()),
-            short_name: Set(if new.short_name.trim().is_empty() { new.name.trim().to_owned() } else { new.short_name.trim().to_owned() }),
+            short_name: Set(if new.short_name.trim().is_empty() {
+                new.name.trim().to_owned()
+            } else {
+                new.short_name.trim().to_owned()
+            }),
             industry_focus: Set(new.industry_focus),
             industry_codes: Set(new.industry_codes.join(",")),
             town_code: Set(new.town.to_string()),
@@ -222,12 +259,20 @@ impl Store {
         }
         .insert(self.db())
         .await?;
-        self.audit(caller, "cluster.create", "cluster", Some(m.id.to_string()), format!("建立集群“{}”", m.name)).await?;
+        self.audit(caller, "cluster.create", "cluster", Some(m.id.to_string()), format!("建立集群“{}”", m.name))
+            .await?;
         Ok(ClusterId(m.id))
     }
 
     /// Adds an enterprise the caller can see to a cluster the caller can see.
-    pub async fn add_cluster_member(&self, caller: &Caller, id: ClusterId, unit_id: UnitId, head: bool, joined_on: Option<NaiveDate>) -> Result<()> {
+    pub async fn add_cluster_member(
+        &self,
+        caller: &Caller,
+        id: ClusterId,
+        unit_id: UnitId,
+        head: bool,
+        joined_on: Option<NaiveDate>,
+    ) -> Result<()> {
         self.require(caller, Action::WriteRegistry)?;
         let detail = self.cluster(caller, id).await?;
         let u = self.unit_in_scope(caller, unit_id).await?;
@@ -259,14 +304,29 @@ impl Store {
                 .await?
                 .is_some();
             if !known {
-                cluster_region::ActiveModel { cluster_id: Set(id.0), region_code: Set(code), ..Default::default() }.insert(self.db()).await?;
+                cluster_region::ActiveModel { cluster_id: Set(id.0), region_code: Set(code), ..Default::default() }
+                    .insert(self.db())
+                    .await?;
             }
         }
-        self.audit(caller, "cluster.member.add", "cluster", Some(id.to_string()), format!("“{}”加入“{}”", u.name, detail.cluster.name)).await
+        self.audit(
+            caller,
+            "cluster.member.add",
+            "cluster",
+            Some(id.to_string()),
+            format!("“{}”加入“{}”", u.name, detail.cluster.name),
+        )
+        .await
     }
 
     /// Records that a member left; the membership stays in history with its dates.
-    pub async fn remove_cluster_member(&self, caller: &Caller, id: ClusterId, unit_id: UnitId, on: NaiveDate) -> Result<()> {
+    pub async fn remove_cluster_member(
+        &self,
+        caller: &Caller,
+        id: ClusterId,
+        unit_id: UnitId,
+        on: NaiveDate,
+    ) -> Result<()> {
         self.require(caller, Action::WriteRegistry)?;
         let detail = self.cluster(caller, id).await?;
         let Some(m) = cluster_member::Entity::find()
@@ -281,7 +341,14 @@ impl Store {
         let mut a: cluster_member::ActiveModel = m.into();
         a.left_on = Set(Some(on));
         a.update(self.db()).await?;
-        self.audit(caller, "cluster.member.remove", "cluster", Some(id.to_string()), format!("单位{unit_id}退出“{}”", detail.cluster.name)).await
+        self.audit(
+            caller,
+            "cluster.member.remove",
+            "cluster",
+            Some(id.to_string()),
+            format!("单位{unit_id}退出“{}”", detail.cluster.name),
+        )
+        .await
     }
 
     pub async fn add_cluster_officer(&self, caller: &Caller, id: ClusterId, o: NewOfficer) -> Result<()> {
@@ -303,15 +370,34 @@ impl Store {
         }
         .insert(self.db())
         .await?;
-        self.audit(caller, "cluster.officer.add", "cluster", Some(id.to_string()), format!("“{}”增加{}{}", detail.cluster.name, officer_role_label(&o.role), o.name)).await
+        self.audit(
+            caller,
+            "cluster.officer.add",
+            "cluster",
+            Some(id.to_string()),
+            format!("“{}”增加{}{}", detail.cluster.name, officer_role_label(&o.role), o.name),
+        )
+        .await
     }
 
-    pub async fn add_cluster_note(&self, caller: &Caller, id: ClusterId, text: &str, source: Option<&str>) -> Result<()> {
+    pub async fn add_cluster_note(
+        &self,
+        caller: &Caller,
+        id: ClusterId,
+        text: &str,
+        source: Option<&str>,
+    ) -> Result<()> {
         self.require(caller, Action::WriteRegistry)?;
         self.cluster(caller, id).await?;
-        cluster_note::ActiveModel { cluster_id: Set(id.0), text: Set(text.to_owned()), source: Set(source.map(str::to_owned)), on_date: Set(None), ..Default::default() }
-            .insert(self.db())
-            .await?;
+        cluster_note::ActiveModel {
+            cluster_id: Set(id.0),
+            text: Set(text.to_owned()),
+            source: Set(source.map(str::to_owned)),
+            on_date: Set(None),
+            ..Default::default()
+        }
+        .insert(self.db())
+        .await?;
         Ok(())
     }
 
@@ -326,7 +412,9 @@ impl Store {
             .await?
             .is_some();
         if !known {
-            cluster_region::ActiveModel { cluster_id: Set(id.0), region_code: Set(code), ..Default::default() }.insert(self.db()).await?;
+            cluster_region::ActiveModel { cluster_id: Set(id.0), region_code: Set(code), ..Default::default() }
+                .insert(self.db())
+                .await?;
         }
         Ok(())
     }

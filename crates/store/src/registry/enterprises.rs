@@ -1,7 +1,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
+use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, Caller, ClusterId, Scope, UnitId};
 use qunlian_domain::registry::{EnterpriseInput, SrdiLevel, UnitKind};
-use qunlian_domain::RegionCode;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -147,7 +147,8 @@ impl EnterpriseFilter {
         let mut c = Condition::all();
         c = c.add(unit::Column::Kind.eq(self.kind.unwrap_or(UnitKind::Enterprise).code()));
         if let Some(q) = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            let by_name = Expr::col(unit::Column::Name).like(sea_orm::sea_query::LikeExpr::new(format!("%{}%", like_escape(q))).escape('\\'));
+            let by_name = Expr::col(unit::Column::Name)
+                .like(sea_orm::sea_query::LikeExpr::new(format!("%{}%", like_escape(q))).escape('\\'));
             // Only letters and digits can start a USCC; anything else is searched as a name.
             c = c.add(if q.chars().all(|ch| ch.is_ascii_alphanumeric()) {
                 Condition::any().add(by_name).add(unit::Column::Uscc.starts_with(q.to_uppercase()))
@@ -195,7 +196,11 @@ impl EnterpriseFilter {
                 .from(party_org_unit::Entity)
                 .and_where(party_org_unit::Column::PartyOrgId.in_subquery(active_orgs))
                 .to_owned();
-            c = c.add(if has { unit::Column::Id.in_subquery(covered) } else { unit::Column::Id.not_in_subquery(covered) });
+            c = c.add(if has {
+                unit::Column::Id.in_subquery(covered)
+            } else {
+                unit::Column::Id.not_in_subquery(covered)
+            });
         }
         if let Some(level) = self.srdi_at_least.filter(|l| *l != SrdiLevel::None) {
             c = c.add(unit::Column::Srdi.gte(level.code()));
@@ -225,13 +230,43 @@ impl Store {
             EnterpriseSort::Town => query.order_by(unit::Column::TownCode, order),
             EnterpriseSort::Updated => query.order_by(unit::Column::UpdatedAt, order),
         };
-        let rows = query
-            .order_by_asc(unit::Column::Id)
-            .offset(page.offset())
-            .limit(page.per_page)
-            .all(self.db())
-            .await?;
-        Ok(Page { items: rows.into_iter().map(|m| self.to_enterprise(m)).collect(), total, page: page.page, per_page: page.per_page })
+        let rows =
+            query.order_by_asc(unit::Column::Id).offset(page.offset()).limit(page.per_page).all(self.db()).await?;
+        Ok(Page {
+            items: rows.into_iter().map(|m| self.to_enterprise(m)).collect(),
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    /// Every enterprise the filter selects, for exports; read page by page so each query
+    /// stays small.
+    pub async fn all_enterprises(
+        &self,
+        caller: &Caller,
+        filter: &EnterpriseFilter,
+        sort: EnterpriseSort,
+        descending: bool,
+    ) -> Result<Vec<Enterprise>> {
+        let mut all = Vec::new();
+        for page_no in 1.. {
+            let page = self
+                .list_enterprises(
+                    caller,
+                    filter,
+                    sort,
+                    descending,
+                    PageRequest::new(Some(page_no), Some(PageRequest::MAX_PER_PAGE)),
+                )
+                .await?;
+            let done = page.page >= page.pages();
+            all.extend(page.items);
+            if done {
+                break;
+            }
+        }
+        Ok(all)
     }
 
     /// Counts only, for figures that link to the list with the same filter.
@@ -268,12 +303,17 @@ impl Store {
             Some(enc) => Some(self.crypto().decrypt(enc)?),
             None => None,
         };
-        self.audit(caller, "personal.read", "unit", Some(id.to_string()), format!("查看“{}”联系人电话", m.name)).await?;
+        self.audit(caller, "personal.read", "unit", Some(id.to_string()), format!("查看“{}”联系人电话", m.name))
+            .await?;
         Ok(plain)
     }
 
     /// Looks an enterprise up by its contact phone through the blind index.
-    pub async fn enterprises_by_phone(&self, caller: &Caller, phone: &qunlian_domain::Phone) -> Result<Vec<Enterprise>> {
+    pub async fn enterprises_by_phone(
+        &self,
+        caller: &Caller,
+        phone: &qunlian_domain::Phone,
+    ) -> Result<Vec<Enterprise>> {
         self.require(caller, Action::ReadRegistry)?;
         let bidx = self.crypto().blind_index(phone.as_str());
         let cond = Condition::all().add(self.unit_scope(caller).await?).add(unit::Column::ContactPhoneBidx.eq(bidx));
@@ -294,7 +334,9 @@ impl Store {
         let cluster_cond = self.cluster_scope(caller).await?;
         let mut clusters = Vec::new();
         for m in memberships {
-            if let Some(c) = cluster::Entity::find_by_id(m.cluster_id).filter(cluster_cond.clone()).one(self.db()).await? {
+            if let Some(c) =
+                cluster::Entity::find_by_id(m.cluster_id).filter(cluster_cond.clone()).one(self.db()).await?
+            {
                 clusters.push((c.id, c.name, if m.role == "head" { "龙头企业" } else { "成员单位" }));
             }
         }
@@ -325,7 +367,13 @@ impl Store {
         }
     }
 
-    pub(crate) async fn park_id_for(&self, db: &impl sea_orm::ConnectionTrait, name: Option<&str>, town: &RegionCode, demo: bool) -> Result<Option<i64>> {
+    pub(crate) async fn park_id_for(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        name: Option<&str>,
+        town: &RegionCode,
+        demo: bool,
+    ) -> Result<Option<i64>> {
         let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else { return Ok(None) };
         if let Some(p) = park::Entity::find().filter(park::Column::Name.eq(name)).one(db).await? {
             return Ok(Some(p.id));
@@ -342,7 +390,13 @@ impl Store {
         Ok(Some(p.id))
     }
 
-    pub(crate) fn active_unit(&self, input: &EnterpriseInput, kind: UnitKind, park_id: Option<i64>, demo: bool) -> unit::ActiveModel {
+    pub(crate) fn active_unit(
+        &self,
+        input: &EnterpriseInput,
+        kind: UnitKind,
+        park_id: Option<i64>,
+        demo: bool,
+    ) -> unit::ActiveModel {
         let now = self.now();
         let phone = input.contact_phone.as_ref();
         unit::ActiveModel {
@@ -382,7 +436,13 @@ impl Store {
         self.create_unit(caller, input, UnitKind::Enterprise, false).await
     }
 
-    pub async fn create_unit(&self, caller: &Caller, input: EnterpriseInput, kind: UnitKind, demo: bool) -> Result<UnitId> {
+    pub async fn create_unit(
+        &self,
+        caller: &Caller,
+        input: EnterpriseInput,
+        kind: UnitKind,
+        demo: bool,
+    ) -> Result<UnitId> {
         self.require(caller, Action::WriteRegistry)?;
         if !self.may_create_in(caller, &input.town) {
             return Err(StoreError::invalid("所属街镇", format!("{}不在您的管辖范围内", input.town.full_name())));
@@ -392,7 +452,8 @@ impl Store {
         }
         let park_id = self.park_id_for(self.db(), input.park.as_deref(), &input.town, demo).await?;
         let m = self.active_unit(&input, kind, park_id, demo).insert(self.db()).await?;
-        self.audit(caller, "unit.create", "unit", Some(m.id.to_string()), format!("登记{}“{}”", kind.label(), m.name)).await?;
+        self.audit(caller, "unit.create", "unit", Some(m.id.to_string()), format!("登记{}“{}”", kind.label(), m.name))
+            .await?;
         Ok(UnitId(m.id))
     }
 
@@ -408,7 +469,12 @@ impl Store {
         }
         let before = self.to_enterprise(current.clone());
         let park_id = self.park_id_for(self.db(), input.park.as_deref(), &input.town, current.is_demo).await?;
-        let mut active = self.active_unit(&input, UnitKind::from_code(&current.kind).unwrap_or(UnitKind::Enterprise), park_id, current.is_demo);
+        let mut active = self.active_unit(
+            &input,
+            UnitKind::from_code(&current.kind).unwrap_or(UnitKind::Enterprise),
+            park_id,
+            current.is_demo,
+        );
         active.id = Set(current.id);
         active.created_at = Set(current.created_at);
         if input.contact_phone.is_none() {
@@ -442,5 +508,9 @@ fn describe_changes(a: &Enterprise, b: &Enterprise) -> String {
     if a.contact_phone != b.contact_phone {
         out.push("联系电话：已更改".to_owned());
     }
-    if out.is_empty() { format!("修改“{}”：无变化", b.name) } else { format!("修改“{}”：{}", b.name, out.join("；")) }
+    if out.is_empty() {
+        format!("修改“{}”：无变化", b.name)
+    } else {
+        format!("修改“{}”：{}", b.name, out.join("；"))
+    }
 }

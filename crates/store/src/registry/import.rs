@@ -87,7 +87,10 @@ impl EnterpriseImport {
                     _ => false,
                 };
                 if !allowed {
-                    rejects.push(StoreReject { index: base + i, reason: format!("所属街镇：{}不在您的管辖范围内", row.town.full_name()) });
+                    rejects.push(StoreReject {
+                        index: base + i,
+                        reason: format!("所属街镇：{}不在您的管辖范围内", row.town.full_name()),
+                    });
                     continue;
                 }
                 let hash = self.store.row_hash(row);

@@ -165,7 +165,15 @@ impl Store {
         Ok(PartyOrgDetail { org: to_org(m, 0), parent, children, units, events })
     }
 
-    async fn org_event(&self, org: i64, kind: &str, on: NaiveDate, detail: String, related: Option<i64>, by: &Caller) -> Result<()> {
+    async fn org_event(
+        &self,
+        org: i64,
+        kind: &str,
+        on: NaiveDate,
+        detail: String,
+        related: Option<i64>,
+        by: &Caller,
+    ) -> Result<()> {
         party_org_event::ActiveModel {
             party_org_id: Set(org),
             kind: Set(kind.to_owned()),
@@ -192,7 +200,10 @@ impl Store {
         for u in &new.units {
             self.unit_in_scope(caller, *u).await?;
         }
-        if new.units.is_empty() && new.parent.is_none() && !matches!(caller.scope, qunlian_domain::auth::Scope::All | qunlian_domain::auth::Scope::Region(_)) {
+        if new.units.is_empty()
+            && new.parent.is_none()
+            && !matches!(caller.scope, qunlian_domain::auth::Scope::All | qunlian_domain::auth::Scope::Region(_))
+        {
             return Err(StoreError::invalid("所在单位", "请至少选择一个单位或上级组织"));
         }
         if new.form == OrgForm::Joint && new.units.len() < 2 {
@@ -218,11 +229,24 @@ impl Store {
         .insert(self.db())
         .await?;
         for u in &new.units {
-            party_org_unit::ActiveModel { party_org_id: Set(m.id), unit_id: Set(u.0), since: Set(Some(new.established_on)), ..Default::default() }
-                .insert(self.db())
-                .await?;
+            party_org_unit::ActiveModel {
+                party_org_id: Set(m.id),
+                unit_id: Set(u.0),
+                since: Set(Some(new.established_on)),
+                ..Default::default()
+            }
+            .insert(self.db())
+            .await?;
         }
-        self.org_event(m.id, "established", new.established_on, format!("成立{}（{}）", new.kind.label(), new.form.label()), None, caller).await?;
+        self.org_event(
+            m.id,
+            "established",
+            new.established_on,
+            format!("成立{}（{}）", new.kind.label(), new.form.label()),
+            None,
+            caller,
+        )
+        .await?;
         self.audit(caller, "org.create", "party_org", Some(m.id.to_string()), format!("成立“{}”", m.name)).await?;
         Ok(OrgId(m.id))
     }
@@ -266,7 +290,8 @@ impl Store {
         }
         let src = self.org_in_scope(caller, from).await?;
         let dst = self.org_in_scope(caller, into).await?;
-        let units = party_org_unit::Entity::find().filter(party_org_unit::Column::PartyOrgId.eq(src.id)).all(self.db()).await?;
+        let units =
+            party_org_unit::Entity::find().filter(party_org_unit::Column::PartyOrgId.eq(src.id)).all(self.db()).await?;
         for u in units {
             let exists = party_org_unit::Entity::find()
                 .filter(party_org_unit::Column::PartyOrgId.eq(dst.id))
@@ -275,9 +300,14 @@ impl Store {
                 .await?
                 .is_some();
             if !exists {
-                party_org_unit::ActiveModel { party_org_id: Set(dst.id), unit_id: Set(u.unit_id), since: Set(Some(on)), ..Default::default() }
-                    .insert(self.db())
-                    .await?;
+                party_org_unit::ActiveModel {
+                    party_org_id: Set(dst.id),
+                    unit_id: Set(u.unit_id),
+                    since: Set(Some(on)),
+                    ..Default::default()
+                }
+                .insert(self.db())
+                .await?;
             }
         }
         let (src_name, dst_name) = (src.name.clone(), dst.name.clone());
@@ -287,6 +317,7 @@ impl Store {
         a.update(self.db()).await?;
         self.org_event(from.0, "merged", on, format!("并入“{dst_name}”"), Some(into.0), caller).await?;
         self.org_event(into.0, "absorbed", on, format!("“{src_name}”并入本组织"), Some(from.0), caller).await?;
-        self.audit(caller, "org.merge", "party_org", Some(from.to_string()), format!("“{src_name}”并入“{dst_name}”")).await
+        self.audit(caller, "org.merge", "party_org", Some(from.to_string()), format!("“{src_name}”并入“{dst_name}”"))
+            .await
     }
 }

@@ -2,7 +2,9 @@ use chrono::NaiveDate;
 use qunlian_domain::auth::{Action, Caller, Scope, UnitId};
 use qunlian_domain::registry::pairing_kind_label;
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 use serde::Serialize;
 
 use super::town_name;
@@ -66,17 +68,40 @@ impl Store {
             Scope::Nothing => return Ok(Vec::new()),
             _ => Condition::all(),
         };
-        let rows = park::Entity::find().filter(cond).order_by_asc(park::Column::TownCode).order_by_asc(park::Column::Name).all(self.db()).await?;
+        let rows = park::Entity::find()
+            .filter(cond)
+            .order_by_asc(park::Column::TownCode)
+            .order_by_asc(park::Column::Name)
+            .all(self.db())
+            .await?;
         let scope = self.unit_scope(caller).await?;
         let mut out = Vec::with_capacity(rows.len());
         for p in rows {
-            let enterprises = unit::Entity::find().filter(scope.clone()).filter(unit::Column::ParkId.eq(p.id)).count(self.db()).await?;
-            out.push(Park { id: p.id, town_name: town_name(&p.town_code), name: p.name, town_code: p.town_code, parent_id: p.parent_id, enterprises, is_demo: p.is_demo });
+            let enterprises = unit::Entity::find()
+                .filter(scope.clone())
+                .filter(unit::Column::ParkId.eq(p.id))
+                .count(self.db())
+                .await?;
+            out.push(Park {
+                id: p.id,
+                town_name: town_name(&p.town_code),
+                name: p.name,
+                town_code: p.town_code,
+                parent_id: p.parent_id,
+                enterprises,
+                is_demo: p.is_demo,
+            });
         }
         Ok(out)
     }
 
-    pub async fn create_park(&self, caller: &Caller, name: &str, town: &qunlian_domain::RegionCode, parent: Option<i64>) -> Result<i64> {
+    pub async fn create_park(
+        &self,
+        caller: &Caller,
+        name: &str,
+        town: &qunlian_domain::RegionCode,
+        parent: Option<i64>,
+    ) -> Result<i64> {
         self.require(caller, Action::Import)?;
         if let Scope::Region(r) = &caller.scope
             && !(town.is_within(r) || town == r)
@@ -86,9 +111,15 @@ impl Store {
         if name.trim().is_empty() {
             return Err(StoreError::invalid("园区名称", "不能为空"));
         }
-        let m = park::ActiveModel { name: Set(name.trim().to_owned()), town_code: Set(town.to_string()), parent_id: Set(parent), is_demo: Set(false), ..Default::default() }
-            .insert(self.db())
-            .await?;
+        let m = park::ActiveModel {
+            name: Set(name.trim().to_owned()),
+            town_code: Set(town.to_string()),
+            parent_id: Set(parent),
+            is_demo: Set(false),
+            ..Default::default()
+        }
+        .insert(self.db())
+        .await?;
         self.audit(caller, "park.create", "park", Some(m.id.to_string()), format!("新增园区“{}”", m.name)).await?;
         Ok(m.id)
     }
@@ -97,7 +128,8 @@ impl Store {
     pub async fn list_alliances(&self, caller: &Caller) -> Result<Vec<Alliance>> {
         self.require(caller, Action::ReadRegistry)?;
         let scope = self.unit_scope(caller).await?;
-        let visible_units = Query::select().column(unit::Column::Id).from(unit::Entity).cond_where(scope.clone()).to_owned();
+        let visible_units =
+            Query::select().column(unit::Column::Id).from(unit::Entity).cond_where(scope.clone()).to_owned();
         let ids: Vec<i64> = alliance_member::Entity::find()
             .filter(alliance_member::Column::UnitId.in_subquery(visible_units))
             .all(self.db())
@@ -106,8 +138,19 @@ impl Store {
             .map(|m| m.alliance_id)
             .collect();
         let mut out = Vec::new();
-        for a in alliance::Entity::find().filter(alliance::Column::Id.is_in(ids)).order_by_asc(alliance::Column::Id).all(self.db()).await? {
-            let member_ids: Vec<i64> = alliance_member::Entity::find().filter(alliance_member::Column::AllianceId.eq(a.id)).all(self.db()).await?.into_iter().map(|m| m.unit_id).collect();
+        for a in alliance::Entity::find()
+            .filter(alliance::Column::Id.is_in(ids))
+            .order_by_asc(alliance::Column::Id)
+            .all(self.db())
+            .await?
+        {
+            let member_ids: Vec<i64> = alliance_member::Entity::find()
+                .filter(alliance_member::Column::AllianceId.eq(a.id))
+                .all(self.db())
+                .await?
+                .into_iter()
+                .map(|m| m.unit_id)
+                .collect();
             let members = unit::Entity::find()
                 .filter(unit::Column::Id.is_in(member_ids))
                 .filter(scope.clone())
@@ -117,12 +160,27 @@ impl Store {
                 .into_iter()
                 .map(|u| (u.id, u.name))
                 .collect();
-            out.push(Alliance { id: a.id, name: a.name, description: a.description, established_on: a.established_on, members, is_demo: a.is_demo });
+            out.push(Alliance {
+                id: a.id,
+                name: a.name,
+                description: a.description,
+                established_on: a.established_on,
+                members,
+                is_demo: a.is_demo,
+            });
         }
         Ok(out)
     }
 
-    pub async fn create_alliance(&self, caller: &Caller, name: &str, description: &str, established_on: Option<NaiveDate>, members: &[UnitId], demo: bool) -> Result<i64> {
+    pub async fn create_alliance(
+        &self,
+        caller: &Caller,
+        name: &str,
+        description: &str,
+        established_on: Option<NaiveDate>,
+        members: &[UnitId],
+        demo: bool,
+    ) -> Result<i64> {
         self.require(caller, Action::WriteRegistry)?;
         if name.trim().is_empty() {
             return Err(StoreError::invalid("联盟名称", "不能为空"));
@@ -130,13 +188,29 @@ impl Store {
         for m in members {
             self.unit_in_scope(caller, *m).await?;
         }
-        let a = alliance::ActiveModel { name: Set(name.trim().to_owned()), description: Set(description.to_owned()), town_code: Set(None), established_on: Set(established_on), is_demo: Set(demo), ..Default::default() }
-            .insert(self.db())
-            .await?;
-        for m in members {
-            alliance_member::ActiveModel { alliance_id: Set(a.id), unit_id: Set(m.0), ..Default::default() }.insert(self.db()).await?;
+        let a = alliance::ActiveModel {
+            name: Set(name.trim().to_owned()),
+            description: Set(description.to_owned()),
+            town_code: Set(None),
+            established_on: Set(established_on),
+            is_demo: Set(demo),
+            ..Default::default()
         }
-        self.audit(caller, "alliance.create", "alliance", Some(a.id.to_string()), format!("建立“{}”，成员{}家", a.name, members.len())).await?;
+        .insert(self.db())
+        .await?;
+        for m in members {
+            alliance_member::ActiveModel { alliance_id: Set(a.id), unit_id: Set(m.0), ..Default::default() }
+                .insert(self.db())
+                .await?;
+        }
+        self.audit(
+            caller,
+            "alliance.create",
+            "alliance",
+            Some(a.id.to_string()),
+            format!("建立“{}”，成员{}家", a.name, members.len()),
+        )
+        .await?;
         Ok(a.id)
     }
 
@@ -146,24 +220,48 @@ impl Store {
         let scope = self.unit_scope(caller).await?;
         let visible = Query::select().column(unit::Column::Id).from(unit::Entity).cond_where(scope).to_owned();
         let rows = pairing::Entity::find()
-            .filter(Condition::any().add(pairing::Column::AUnitId.in_subquery(visible.clone())).add(pairing::Column::BUnitId.in_subquery(visible)))
+            .filter(
+                Condition::any()
+                    .add(pairing::Column::AUnitId.in_subquery(visible.clone()))
+                    .add(pairing::Column::BUnitId.in_subquery(visible)),
+            )
             .order_by_asc(pairing::Column::Id)
             .all(self.db())
             .await?;
         let mut out = Vec::new();
         for p in rows {
-            let a_name = unit::Entity::find_by_id(p.a_unit_id).one(self.db()).await?.map(|u| u.name).unwrap_or_default();
+            let a_name =
+                unit::Entity::find_by_id(p.a_unit_id).one(self.db()).await?.map(|u| u.name).unwrap_or_default();
             let b = match p.b_unit_id {
                 Some(b) => unit::Entity::find_by_id(b).one(self.db()).await?.map(|u| u.name).unwrap_or_default(),
                 None => p.b_name.clone().unwrap_or_default(),
             };
-            out.push(Pairing { id: p.id, kind: pairing_kind_label(&p.kind), a: (p.a_unit_id, a_name), b, b_unit_id: p.b_unit_id, started_on: p.started_on, content: p.content, is_demo: p.is_demo });
+            out.push(Pairing {
+                id: p.id,
+                kind: pairing_kind_label(&p.kind),
+                a: (p.a_unit_id, a_name),
+                b,
+                b_unit_id: p.b_unit_id,
+                started_on: p.started_on,
+                content: p.content,
+                is_demo: p.is_demo,
+            });
         }
         Ok(out)
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub async fn create_pairing(&self, caller: &Caller, kind: &str, a: UnitId, b: Option<UnitId>, b_name: Option<&str>, started_on: Option<NaiveDate>, content: &str, demo: bool) -> Result<i64> {
+    pub async fn create_pairing(
+        &self,
+        caller: &Caller,
+        kind: &str,
+        a: UnitId,
+        b: Option<UnitId>,
+        b_name: Option<&str>,
+        started_on: Option<NaiveDate>,
+        content: &str,
+        demo: bool,
+    ) -> Result<i64> {
         self.require(caller, Action::WriteRegistry)?;
         self.unit_in_scope(caller, a).await?;
         if b.is_none() && b_name.map(str::trim).unwrap_or("").is_empty() {
@@ -182,7 +280,14 @@ impl Store {
         }
         .insert(self.db())
         .await?;
-        self.audit(caller, "pairing.create", "pairing", Some(p.id.to_string()), format!("新增{}", pairing_kind_label(kind))).await?;
+        self.audit(
+            caller,
+            "pairing.create",
+            "pairing",
+            Some(p.id.to_string()),
+            format!("新增{}", pairing_kind_label(kind)),
+        )
+        .await?;
         Ok(p.id)
     }
 
@@ -197,15 +302,24 @@ impl Store {
         let above_scale = count(EnterpriseFilter { above_scale: Some(true), ..base.clone() }).await?;
         let srdi = count(EnterpriseFilter { srdi_at_least: Some(SrdiLevel::Municipal), ..base.clone() }).await?;
         let clusters_list = self.list_clusters(caller, None).await?;
-        let org_cond = Condition::all().add(self.org_scope(caller).await?).add(party_org::Column::DissolvedOn.is_null());
+        let org_cond =
+            Condition::all().add(self.org_scope(caller).await?).add(party_org::Column::DissolvedOn.is_null());
         let orgs = party_org::Entity::find().filter(org_cond.clone()).count(self.db()).await?;
-        let active_orgs = Query::select().column(party_org::Column::Id).from(party_org::Entity).cond_where(party_org::Column::DissolvedOn.is_null()).to_owned();
+        let active_orgs = Query::select()
+            .column(party_org::Column::Id)
+            .from(party_org::Entity)
+            .cond_where(party_org::Column::DissolvedOn.is_null())
+            .to_owned();
         let units_with_org = unit::Entity::find()
             .filter(self.unit_scope(caller).await?)
             .filter(unit::Column::Kind.eq("enterprise"))
             .filter(
                 unit::Column::Id.in_subquery(
-                    Query::select().column(party_org_unit::Column::UnitId).from(party_org_unit::Entity).and_where(party_org_unit::Column::PartyOrgId.in_subquery(active_orgs)).to_owned(),
+                    Query::select()
+                        .column(party_org_unit::Column::UnitId)
+                        .from(party_org_unit::Entity)
+                        .and_where(party_org_unit::Column::PartyOrgId.in_subquery(active_orgs))
+                        .to_owned(),
                 ),
             )
             .count(self.db())

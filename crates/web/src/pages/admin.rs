@@ -95,7 +95,14 @@ impl UsersPage {
 async fn users_page(state: &AppState, auth: &Auth, message: Option<String>, error: Option<String>) -> PageResult {
     let users = state.store.list_users(&auth.caller).await?;
     let roles = Role::ALL.into_iter().map(|r| RoleOption { code: r.code(), label: r.label() }).collect();
-    render(&UsersPage { layout: Layout::new(auth, state, "/users"), users, roles, message, error, may_create: auth.caller.may(Action::ManageUsers) })
+    render(&UsersPage {
+        layout: Layout::new(auth, state, "/users"),
+        users,
+        roles,
+        message,
+        error,
+        may_create: auth.caller.may(Action::ManageUsers),
+    })
 }
 
 pub async fn users(State(state): State<AppState>, auth: Auth) -> PageResult {
@@ -143,8 +150,18 @@ pub async fn create_user(State(state): State<AppState>, auth: Auth, Form(f): For
     let password = new.password.clone();
     let name = new.username.clone();
     match state.store.create_user(&auth.caller, new).await {
-        Ok(_) => users_page(&state, &auth, Some(format!("已创建用户 {name}，初始密码：{password}（仅显示这一次，首次登录须修改）")), None).await,
-        Err(qunlian_store::StoreError::Invalid { field, message }) => users_page(&state, &auth, None, Some(format!("{field}：{message}"))).await,
+        Ok(_) => {
+            users_page(
+                &state,
+                &auth,
+                Some(format!("已创建用户 {name}，初始密码：{password}（仅显示这一次，首次登录须修改）")),
+                None,
+            )
+            .await
+        }
+        Err(qunlian_store::StoreError::Invalid { field, message }) => {
+            users_page(&state, &auth, None, Some(format!("{field}：{message}"))).await
+        }
         Err(e) => Err(e.into()),
     }
 }

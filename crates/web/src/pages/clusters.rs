@@ -26,7 +26,11 @@ struct ListPage {
 
 pub async fn list(State(state): State<AppState>, auth: Auth, Query(query): Query<ListQuery>) -> PageResult {
     let clusters = state.store.list_clusters(&auth.caller, non_empty(&query.q)).await?;
-    render(&ListPage { layout: Layout::new(&auth, &state, "/clusters"), clusters, q: non_empty(&query.q).unwrap_or("").to_owned() })
+    render(&ListPage {
+        layout: Layout::new(&auth, &state, "/clusters"),
+        clusters,
+        q: non_empty(&query.q).unwrap_or("").to_owned(),
+    })
 }
 
 #[derive(Template)]
@@ -40,7 +44,12 @@ struct DetailPage {
 
 pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     let d = state.store.cluster(&auth.caller, ClusterId(id)).await?;
-    render(&DetailPage { layout: Layout::new(&auth, &state, "/clusters"), d, may_edit: auth.caller.may(Action::WriteRegistry), error: None })
+    render(&DetailPage {
+        layout: Layout::new(&auth, &state, "/clusters"),
+        d,
+        may_edit: auth.caller.may(Action::WriteRegistry),
+        error: None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -50,9 +59,15 @@ pub struct MemberForm {
     joined_on: Option<String>,
 }
 
-pub async fn add_member(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(f): Form<MemberForm>) -> PageResult {
+pub async fn add_member(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<MemberForm>,
+) -> PageResult {
     let result: Result<(), WebError> = async {
-        let uscc = qunlian_domain::Uscc::parse(non_empty(&f.uscc).unwrap_or("")).map_err(|e| WebError::Invalid(e.to_string()))?;
+        let uscc = qunlian_domain::Uscc::parse(non_empty(&f.uscc).unwrap_or(""))
+            .map_err(|e| WebError::Invalid(e.to_string()))?;
         let e = state
             .store
             .enterprise_by_uscc(&auth.caller, uscc.as_str())
@@ -67,7 +82,8 @@ pub async fn add_member(State(state): State<AppState>, auth: Auth, Path(id): Pat
         Ok(()) => Ok(Redirect::to(&format!("/clusters/{id}#members")).into_response()),
         Err(WebError::Invalid(msg)) => {
             let d = state.store.cluster(&auth.caller, ClusterId(id)).await?;
-            let page = DetailPage { layout: Layout::new(&auth, &state, "/clusters"), d, may_edit: true, error: Some(msg) };
+            let page =
+                DetailPage { layout: Layout::new(&auth, &state, "/clusters"), d, may_edit: true, error: Some(msg) };
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
         }
         Err(e) => Err(e),

@@ -1,12 +1,11 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::auth::{Action, ClusterId, Scope, UnitId};
 use qunlian_domain::registry::{EnterpriseInput, SrdiLevel};
 use qunlian_domain::{IndustryCode, Phone, RegionCode, Uscc};
-use qunlian_io::xlsx::{Cell, Column, XlsxTable};
 use qunlian_store::registry::{Enterprise, EnterpriseFilter, EnterpriseSort, UnitLinks};
 use qunlian_store::{Page, PageRequest};
 use serde::Deserialize;
@@ -126,7 +125,11 @@ pub fn town_options(state: &AppState, auth: &Auth, selected: Option<&str>) -> Ve
     };
     parent
         .children()
-        .map(|t| TownOption { selected: selected == Some(t.to_string().as_str()), code: t.to_string(), name: t.name().to_owned() })
+        .map(|t| TownOption {
+            selected: selected == Some(t.to_string().as_str()),
+            code: t.to_string(),
+            name: t.name().to_owned(),
+        })
         .collect()
 }
 
@@ -170,17 +173,26 @@ impl EnterpriseRows {
 
 /// Page numbers to offer: the first, the last, and a window around the current one.
 fn page_window(current: u64, last: u64) -> Vec<u64> {
-    let mut v: Vec<u64> = [1, last].into_iter().chain(current.saturating_sub(3).max(1)..=(current + 3).min(last)).collect();
+    let mut v: Vec<u64> =
+        [1, last].into_iter().chain(current.saturating_sub(3).max(1)..=(current + 3).min(last)).collect();
     v.sort_unstable();
     v.dedup();
     v
 }
 
-pub async fn list(State(state): State<AppState>, auth: Auth, headers: HeaderMap, Query(query): Query<ListQuery>) -> PageResult {
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Query(query): Query<ListQuery>,
+) -> PageResult {
     auth.require(Action::ReadRegistry)?;
     let filter = query.filter()?;
     let (sort, desc) = query.sort();
-    let page = state.store.list_enterprises(&auth.caller, &filter, sort, desc, PageRequest::new(query.page, query.per_page)).await?;
+    let page = state
+        .store
+        .list_enterprises(&auth.caller, &filter, sort, desc, PageRequest::new(query.page, query.per_page))
+        .await?;
     let pages = page_window(page.page, page.pages());
     let rows = EnterpriseRows { page, query: query.clone(), sort: sort.code(), desc, pages };
     if is_htmx(&headers) {
@@ -196,67 +208,23 @@ pub async fn export(State(state): State<AppState>, auth: Auth, Query(query): Que
     auth.require(Action::ReadRegistry)?;
     let filter = query.filter()?;
     let (sort, desc) = query.sort();
-    let mut all = Vec::new();
-    let mut page_no = 1;
-    loop {
-        let page = state.store.list_enterprises(&auth.caller, &filter, sort, desc, PageRequest::new(Some(page_no), Some(PageRequest::MAX_PER_PAGE))).await?;
-        let done = page.page >= page.pages();
-        all.extend(page.items);
-        if done {
-            break;
-        }
-        page_no += 1;
-    }
+    let all = state.store.all_enterprises(&auth.caller, &filter, sort, desc).await?;
     let now = state.store.now() + chrono::Duration::hours(8);
-    let table = XlsxTable {
-        sheet: "企业名录".into(),
-        title: Some(format!("企业名录（导出时间 {}，共 {} 家）", now.format("%Y-%m-%d %H:%M"), all.len())),
-        columns: [
-            ("企业名称", 36.0), ("统一社会信用代码", 22.0), ("所属街镇", 12.0), ("行业代码", 10.0), ("行业", 24.0),
-            ("从业人数", 10.0), ("是否高新技术企业", 10.0), ("是否规上企业", 10.0), ("专精特新", 16.0), ("是否上市", 8.0),
-            ("是否重点项目", 8.0), ("成立日期", 12.0), ("注册地址", 36.0), ("联系人", 10.0), ("联系电话", 14.0),
-        ]
-        .into_iter()
-        .map(|(h, w)| Column { header: h.into(), width: w })
-        .collect(),
-    };
     let count = all.len();
-    let bytes = table
-        .write(all.into_iter().map(|e| {
-            vec![
-                Cell::Text(e.name),
-                Cell::Text(e.uscc.unwrap_or_default()),
-                Cell::Text(e.town_name),
-                Cell::Text(e.industry_code.unwrap_or_default()),
-                Cell::Text(e.industry_name.unwrap_or_default()),
-                e.employees.map(|n| Cell::Int(i64::from(n))).unwrap_or(Cell::Empty),
-                Cell::Bool(e.high_tech),
-                Cell::Bool(e.above_scale),
-                Cell::Text(if e.srdi == SrdiLevel::None { String::new() } else { e.srdi_label.to_owned() }),
-                Cell::Bool(e.listed),
-                Cell::Bool(e.key_project),
-                e.founded_on.map(Cell::Date).unwrap_or(Cell::Empty),
-                Cell::Text(e.address.unwrap_or_default()),
-                Cell::Text(e.contact_name.unwrap_or_default()),
-                Cell::Text(e.contact_phone.unwrap_or_default()),
-            ]
-        }))
-        .map_err(WebError::internal)?;
-    state.store.audit(&auth.caller, "unit.export", "unit", None, format!("导出企业名录{count}家（联系电话已脱敏）")).await?;
-    let file = format!("企业名录-{}.xlsx", now.format("%Y%m%d"));
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}", percent(&file))),
-        ],
-        bytes,
-    )
-        .into_response())
+    let title = format!("企业名录（导出时间 {}，共 {count} 家；联系电话不导出）", now.format("%Y-%m-%d %H:%M"));
+    let bytes = crate::export::enterprises_xlsx(all, Some(title)).map_err(WebError::internal)?;
+    state
+        .store
+        .audit(&auth.caller, "unit.export", "unit", None, format!("导出企业名录{count}家（不含联系电话）"))
+        .await?;
+    Ok(super::import::xlsx_response(bytes, &format!("企业名录-{}.xlsx", now.format("%Y%m%d"))))
 }
 
 pub fn percent(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
         .collect()
 }
 
@@ -284,15 +252,29 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
     })
 }
 
-pub async fn reveal_phone(State(state): State<AppState>, auth: Auth, headers: HeaderMap, Path(id): Path<i64>) -> PageResult {
+pub async fn reveal_phone(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> PageResult {
     let phone = state.store.reveal_contact_phone(&auth.caller, UnitId(id)).await?;
     let text = phone.unwrap_or_else(|| "（未登记）".to_owned());
     if is_htmx(&headers) {
-        return Ok(axum::response::Html(format!("<span id=\"contact-phone\">{}</span>", askama_escape(&text))).into_response());
+        return Ok(
+            axum::response::Html(format!("<span id=\"contact-phone\">{}</span>", askama_escape(&text))).into_response()
+        );
     }
     let e = state.store.enterprise(&auth.caller, UnitId(id)).await?;
     let links = state.store.unit_links(&auth.caller, UnitId(id)).await?;
-    render(&DetailPage { layout: Layout::new(&auth, &state, "/enterprises"), e, links, may_edit: auth.caller.may(Action::WriteRegistry), may_reveal: true, revealed: Some(text) })
+    render(&DetailPage {
+        layout: Layout::new(&auth, &state, "/enterprises"),
+        e,
+        links,
+        may_edit: auth.caller.may(Action::WriteRegistry),
+        may_reveal: true,
+        revealed: Some(text),
+    })
 }
 
 fn askama_escape(s: &str) -> String {
@@ -330,12 +312,15 @@ impl EnterpriseForm {
             employees: e.employees.map(|n| n.to_string()),
             high_tech: b(e.high_tech),
             above_scale: b(e.above_scale),
-            srdi: Some(match e.srdi {
-                SrdiLevel::None => "none",
-                SrdiLevel::Innovative => "innovative",
-                SrdiLevel::Municipal => "municipal",
-                SrdiLevel::National => "national",
-            }.to_owned()),
+            srdi: Some(
+                match e.srdi {
+                    SrdiLevel::None => "none",
+                    SrdiLevel::Innovative => "innovative",
+                    SrdiLevel::Municipal => "municipal",
+                    SrdiLevel::National => "national",
+                }
+                .to_owned(),
+            ),
             listed: b(e.listed),
             key_project: b(e.key_project),
             founded_on: e.founded_on.map(|d| d.format("%Y-%m-%d").to_string()),
@@ -455,7 +440,14 @@ impl FormPage {
 pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(Action::Import)?;
     let towns = town_options(&state, &auth, None);
-    render(&FormPage { layout: Layout::new(&auth, &state, "/enterprises"), form: EnterpriseForm::default(), towns, errors: vec![], action: "/enterprises/new".into(), editing: false })
+    render(&FormPage {
+        layout: Layout::new(&auth, &state, "/enterprises"),
+        form: EnterpriseForm::default(),
+        towns,
+        errors: vec![],
+        action: "/enterprises/new".into(),
+        editing: false,
+    })
 }
 
 pub async fn create(State(state): State<AppState>, auth: Auth, Form(form): Form<EnterpriseForm>) -> PageResult {
@@ -469,7 +461,14 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(form): Form<
         Err(errors) => errors,
     };
     let towns = town_options(&state, &auth, non_empty(&form.town));
-    let page = FormPage { layout: Layout::new(&auth, &state, "/enterprises"), form, towns, errors, action: "/enterprises/new".into(), editing: false };
+    let page = FormPage {
+        layout: Layout::new(&auth, &state, "/enterprises"),
+        form,
+        towns,
+        errors,
+        action: "/enterprises/new".into(),
+        editing: false,
+    };
     Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
 }
 
@@ -478,10 +477,22 @@ pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path
     let e = state.store.enterprise(&auth.caller, UnitId(id)).await?;
     let form = EnterpriseForm::from_enterprise(&e);
     let towns = town_options(&state, &auth, Some(&e.town_code));
-    render(&FormPage { layout: Layout::new(&auth, &state, "/enterprises"), form, towns, errors: vec![], action: format!("/enterprises/{id}/edit"), editing: true })
+    render(&FormPage {
+        layout: Layout::new(&auth, &state, "/enterprises"),
+        form,
+        towns,
+        errors: vec![],
+        action: format!("/enterprises/{id}/edit"),
+        editing: true,
+    })
 }
 
-pub async fn update(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(form): Form<EnterpriseForm>) -> PageResult {
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(form): Form<EnterpriseForm>,
+) -> PageResult {
     auth.require(Action::WriteRegistry)?;
     let errors = match form.parse() {
         Ok(input) => match state.store.update_enterprise(&auth.caller, UnitId(id), input).await {
@@ -492,7 +503,13 @@ pub async fn update(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
         Err(errors) => errors,
     };
     let towns = town_options(&state, &auth, non_empty(&form.town));
-    let page = FormPage { layout: Layout::new(&auth, &state, "/enterprises"), form, towns, errors, action: format!("/enterprises/{id}/edit"), editing: true };
+    let page = FormPage {
+        layout: Layout::new(&auth, &state, "/enterprises"),
+        form,
+        towns,
+        errors,
+        action: format!("/enterprises/{id}/edit"),
+        editing: true,
+    };
     Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
 }
-

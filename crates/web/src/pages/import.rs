@@ -40,7 +40,13 @@ pub fn xlsx_response(bytes: Vec<u8>, file: &str) -> axum::response::Response {
     (
         [
             (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"download.xlsx\"; filename*=UTF-8''{}", super::enterprises::percent(file))),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"download.xlsx\"; filename*=UTF-8''{}",
+                    super::enterprises::percent(file)
+                ),
+            ),
         ],
         bytes,
     )
@@ -62,7 +68,8 @@ struct PreviewPage {
 pub async fn preview(State(state): State<AppState>, auth: Auth, mut multipart: Multipart) -> PageResult {
     auth.require(Action::Import)?;
     let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart.next_field().await.map_err(|e| WebError::Invalid(format!("上传失败：{e}")))? {
+    while let Some(field) = multipart.next_field().await.map_err(|e| WebError::Invalid(format!("上传失败：{e}")))?
+    {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("upload").to_owned();
             let bytes = field.bytes().await.map_err(|e| WebError::Invalid(format!("上传失败：{e}")))?;
@@ -70,7 +77,10 @@ pub async fn preview(State(state): State<AppState>, auth: Auth, mut multipart: M
         }
     }
     let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return render(&ImportPage { layout: Layout::new(&auth, &state, "/import"), error: Some("请选择要导入的 .xlsx 或 .csv 文件".into()) });
+        return render(&ImportPage {
+            layout: Layout::new(&auth, &state, "/import"),
+            error: Some("请选择要导入的 .xlsx 或 .csv 文件".into()),
+        });
     };
     let district = state.config.district;
     let name_for_reader = file_name.clone();
@@ -78,7 +88,8 @@ pub async fn preview(State(state): State<AppState>, auth: Auth, mut multipart: M
     let parsed = tokio::task::spawn_blocking(move || -> Result<_, String> {
         let reader = EnterpriseReader::from_bytes(&name_for_reader, bytes, district).map_err(|e| e.to_string())?;
         let headers = reader.headers().to_vec();
-        let ignored: Vec<String> = reader.columns().iter().filter(|c| c.field.is_none()).map(|c| c.header.clone()).collect();
+        let ignored: Vec<String> =
+            reader.columns().iter().filter(|c| c.field.is_none()).map(|c| c.header.clone()).collect();
         let mut rows = Vec::new();
         let mut lines = Vec::new();
         let mut rejects = Vec::new();
@@ -97,15 +108,41 @@ pub async fn preview(State(state): State<AppState>, auth: Auth, mut multipart: M
     .map_err(WebError::internal)?;
     let (headers, ignored_columns, rows, lines, rejects) = match parsed {
         Ok(p) => p,
-        Err(message) => return render(&ImportPage { layout: Layout::new(&auth, &state, "/import"), error: Some(message) }),
+        Err(message) => {
+            return render(&ImportPage { layout: Layout::new(&auth, &state, "/import"), error: Some(message) });
+        }
     };
-    let sample = rows.iter().zip(&lines).take(10).map(|(r, l)| (*l, r.name.clone(), r.uscc.to_string(), r.town.name().to_owned())).collect();
+    let sample = rows
+        .iter()
+        .zip(&lines)
+        .take(10)
+        .map(|(r, l)| (*l, r.name.clone(), r.uscc.to_string(), r.town.name().to_owned()))
+        .collect();
     let token = hex::encode(rand::random::<[u8; 16]>());
     let good = rows.len();
-    let page = PreviewPage { layout: Layout::new(&auth, &state, "/import"), token: token.clone(), file_name: file_name.clone(), good, rejects: rejects.clone(), ignored_columns, sample };
+    let page = PreviewPage {
+        layout: Layout::new(&auth, &state, "/import"),
+        token: token.clone(),
+        file_name: file_name.clone(),
+        good,
+        rejects: rejects.clone(),
+        ignored_columns,
+        sample,
+    };
     if let Ok(mut pending) = state.imports.lock() {
         pending.retain(|_, p| p.created.elapsed() < PENDING_TTL);
-        pending.insert(token, PendingImport { user_id: auth.user.id.0, file_name, rows, lines, headers, rejects, created: std::time::Instant::now() });
+        pending.insert(
+            token,
+            PendingImport {
+                user_id: auth.user.id.0,
+                file_name,
+                rows,
+                lines,
+                headers,
+                rejects,
+                created: std::time::Instant::now(),
+            },
+        );
     }
     render(&page)
 }
@@ -125,7 +162,11 @@ struct ResultPage {
     token: String,
 }
 
-pub async fn confirm(State(state): State<AppState>, auth: Auth, axum::Form(form): axum::Form<ConfirmForm>) -> PageResult {
+pub async fn confirm(
+    State(state): State<AppState>,
+    auth: Auth,
+    axum::Form(form): axum::Form<ConfirmForm>,
+) -> PageResult {
     auth.require(Action::Import)?;
     let pending = state
         .imports
@@ -153,9 +194,24 @@ pub async fn confirm(State(state): State<AppState>, auth: Auth, axum::Form(form)
     // Keep the rejects for the download link on the result page.
     let token = hex::encode(rand::random::<[u8; 16]>());
     if let Ok(mut p) = state.imports.lock() {
-        p.insert(token.clone(), PendingImport { rows: Vec::new(), lines: Vec::new(), rejects, created: std::time::Instant::now(), ..pending });
+        p.insert(
+            token.clone(),
+            PendingImport {
+                rows: Vec::new(),
+                lines: Vec::new(),
+                rejects,
+                created: std::time::Instant::now(),
+                ..pending
+            },
+        );
     }
-    render(&ResultPage { layout: Layout::new(&auth, &state, "/import"), file_name: String::new(), counts, rejected, token })
+    render(&ResultPage {
+        layout: Layout::new(&auth, &state, "/import"),
+        file_name: String::new(),
+        counts,
+        rejected,
+        token,
+    })
 }
 
 pub async fn rejects_xlsx(State(state): State<AppState>, auth: Auth, Path(token): Path<String>) -> PageResult {
@@ -164,7 +220,9 @@ pub async fn rejects_xlsx(State(state): State<AppState>, auth: Auth, Path(token)
         .imports
         .lock()
         .ok()
-        .and_then(|p| p.get(&token).filter(|p| p.user_id == auth.user.id.0).map(|p| (p.headers.clone(), p.rejects.clone())))
+        .and_then(|p| {
+            p.get(&token).filter(|p| p.user_id == auth.user.id.0).map(|p| (p.headers.clone(), p.rejects.clone()))
+        })
         .ok_or(WebError::NotFound)?;
     let bytes = qunlian_io::xlsx::write_rejects(&headers, &rejects).map_err(WebError::internal)?;
     Ok(xlsx_response(bytes, "未导入的行.xlsx"))

@@ -71,7 +71,12 @@ pub struct RenameForm {
     on: Option<String>,
 }
 
-pub async fn rename(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(f): Form<RenameForm>) -> PageResult {
+pub async fn rename(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<RenameForm>,
+) -> PageResult {
     let on = parse_date("更名日期", &f.on)?.unwrap_or_else(|| state.store.today());
     state.store.rename_org(&auth.caller, OrgId(id), non_empty(&f.name).unwrap_or(""), on).await?;
     Ok(Redirect::to(&format!("/orgs/{id}")).into_response())
@@ -83,7 +88,12 @@ pub struct DissolveForm {
     reason: Option<String>,
 }
 
-pub async fn dissolve(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, Form(f): Form<DissolveForm>) -> PageResult {
+pub async fn dissolve(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<DissolveForm>,
+) -> PageResult {
     let on = parse_date("撤销日期", &f.on)?.unwrap_or_else(|| state.store.today());
     let reason = non_empty(&f.reason).ok_or_else(|| WebError::Invalid("撤销原因：请填写".into()))?;
     state.store.dissolve_org(&auth.caller, OrgId(id), on, reason).await?;
@@ -102,7 +112,12 @@ struct NewPage {
 pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(Action::WriteRegistry)?;
     let orgs = state.store.org_tree(&auth.caller, None, false).await?;
-    render(&NewPage { layout: Layout::new(&auth, &state, "/orgs"), orgs, error: None, today: state.store.today().format("%Y-%m-%d").to_string() })
+    render(&NewPage {
+        layout: Layout::new(&auth, &state, "/orgs"),
+        orgs,
+        error: None,
+        today: state.store.today().format("%Y-%m-%d").to_string(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -125,7 +140,14 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
             let token = token.trim();
             let id = match token.parse::<i64>() {
                 Ok(id) => UnitId(id),
-                Err(_) => state.store.enterprise_by_uscc(&auth.caller, &token.to_uppercase()).await.map_err(|_| WebError::Invalid(format!("所在单位：找不到“{token}”")))?.id,
+                Err(_) => {
+                    state
+                        .store
+                        .enterprise_by_uscc(&auth.caller, &token.to_uppercase())
+                        .await
+                        .map_err(|_| WebError::Invalid(format!("所在单位：找不到“{token}”")))?
+                        .id
+                }
             };
             units.push(id);
         }
@@ -148,7 +170,12 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
         Ok(id) => Ok(Redirect::to(&format!("/orgs/{id}")).into_response()),
         Err(WebError::Invalid(msg)) => {
             let orgs = state.store.org_tree(&auth.caller, None, false).await?;
-            let page = NewPage { layout: Layout::new(&auth, &state, "/orgs"), orgs, error: Some(msg), today: state.store.today().format("%Y-%m-%d").to_string() };
+            let page = NewPage {
+                layout: Layout::new(&auth, &state, "/orgs"),
+                orgs,
+                error: Some(msg),
+                today: state.store.today().format("%Y-%m-%d").to_string(),
+            };
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
         }
         Err(e) => Err(e),

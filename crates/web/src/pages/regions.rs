@@ -34,14 +34,24 @@ pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
         Scope::Region(r) => *r,
         _ => state.config.district,
     };
-    let towns_codes: Vec<RegionCode> = if base.level() == qunlian_domain::region::RegionLevel::Town { vec![base] } else { base.children().collect() };
+    let towns_codes: Vec<RegionCode> =
+        if base.level() == qunlian_domain::region::RegionLevel::Town { vec![base] } else { base.children().collect() };
     let mut towns = Vec::with_capacity(towns_codes.len());
     for t in towns_codes {
-        let enterprises = state.store.count_enterprises(&auth.caller, &EnterpriseFilter { region: Some(t), ..Default::default() }).await?;
+        let enterprises = state
+            .store
+            .count_enterprises(&auth.caller, &EnterpriseFilter { region: Some(t), ..Default::default() })
+            .await?;
         towns.push(TownRow { code: t.to_string(), name: t.name().to_owned(), enterprises });
     }
     let parks = state.store.list_parks(&auth.caller).await?;
-    render(&RegionsPage { layout: Layout::new(&auth, &state, "/regions"), district: base.full_name(), towns, parks, may_create: auth.caller.may(Action::Import) })
+    render(&RegionsPage {
+        layout: Layout::new(&auth, &state, "/regions"),
+        district: base.full_name(),
+        towns,
+        parks,
+        may_create: auth.caller.may(Action::Import),
+    })
 }
 
 #[derive(Deserialize)]
@@ -51,7 +61,8 @@ pub struct ParkForm {
 }
 
 pub async fn create_park(State(state): State<AppState>, auth: Auth, Form(f): Form<ParkForm>) -> PageResult {
-    let town = RegionCode::parse(non_empty(&f.town).unwrap_or("")).map_err(|e| WebError::Invalid(format!("所属街镇：{e}")))?;
+    let town =
+        RegionCode::parse(non_empty(&f.town).unwrap_or("")).map_err(|e| WebError::Invalid(format!("所属街镇：{e}")))?;
     state.store.create_park(&auth.caller, non_empty(&f.name).unwrap_or(""), &town, None).await?;
     Ok(Redirect::to("/regions").into_response())
 }
