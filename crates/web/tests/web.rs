@@ -72,8 +72,20 @@ async fn app_with_accounts() -> (TestApp, Vec<(&'static str, Role)>) {
 #[tokio::test]
 async fn every_page_as_every_role() {
     let (app, accounts) = app_with_accounts().await;
-    let registry =
-        ["/", "/enterprises", "/enterprises/export.xlsx", "/orgs", "/clusters", "/regions", "/alliances", "/pairings"];
+    let registry = [
+        "/",
+        "/enterprises",
+        "/enterprises/export.xlsx",
+        "/orgs",
+        "/orgs/export.xlsx",
+        "/clusters",
+        "/clusters/export.xlsx",
+        "/regions",
+        "/alliances",
+        "/alliances/export.xlsx",
+        "/pairings",
+        "/pairings/export.xlsx",
+    ];
     for (name, role) in accounts {
         let mut s = app.login(name, PASSWORD).await;
         let reads = role.may(qunlian_domain::auth::Action::ReadRegistry);

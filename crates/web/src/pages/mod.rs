@@ -6,6 +6,7 @@ pub mod clusters;
 pub mod enterprises;
 pub mod home;
 pub mod import;
+pub mod lists;
 pub mod orgs;
 pub mod others;
 pub mod regions;
