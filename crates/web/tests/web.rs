@@ -295,3 +295,70 @@ async fn revealing_a_phone_is_audited_and_shown_to_the_auditor() {
     let log = app.get(&mut auditor, "/audit?q=联系人电话").await;
     assert!(log.body.contains("查看“上海有电话有限公司”联系人电话"), "{}", log.body);
 }
+
+#[tokio::test]
+async fn clusters_alliances_and_pairings_are_set_up_from_their_pages() {
+    let (app, _) = app_with_accounts().await;
+    let mut d = app.login("district", PASSWORD).await;
+    let res = app
+        .post_form(
+            &mut d,
+            "/clusters/new",
+            &[
+                ("name", "泗泾智慧安防产业集群党总支"),
+                ("short_name", "泗泾智慧安防"),
+                ("industry_codes", "39, C40"),
+                ("town", &town("泗泾").to_string()),
+                ("committee_kind", "general_branch"),
+                ("established_on", "2021-06-18"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page_path = res.location.unwrap();
+    let page = app.get(&mut d, &page_path).await;
+    assert!(page.body.contains("泗泾智慧安防产业集群党总支"));
+    assert!(page.body.contains("40 仪器仪表制造业"));
+    let cluster_id: i64 = page_path.rsplit('/').next().unwrap().parse().unwrap();
+    let committee =
+        app.db.store.cluster(&system(), qunlian_domain::auth::ClusterId(cluster_id)).await.unwrap().committee.unwrap();
+    let org = app.db.store.party_org(&system(), qunlian_domain::auth::OrgId(committee.0)).await.unwrap();
+    assert_eq!(org.org.kind, "党总支");
+
+    let bad = app.post_form(&mut d, &format!("{page_path}/members"), &[("uscc", "91310117000000000X")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("统一社会信用代码"), "{}", bad.body);
+    let ok = app.post_form(&mut d, &format!("{page_path}/members"), &[("uscc", uscc(2).as_str()), ("head", "1")]).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let officer = app
+        .post_form(
+            &mut d,
+            &format!("{page_path}/officers"),
+            &[("name", "周明"), ("role", "instructor"), ("phone", "13700001111")],
+        )
+        .await;
+    assert_eq!(officer.status, StatusCode::SEE_OTHER);
+    let page = app.get(&mut d, &page_path).await;
+    assert!(
+        page.body.contains("上海乙轴承有限公司") && page.body.contains("周明") && page.body.contains("137****1111")
+    );
+
+    let members = format!("{}\n{}", uscc(1), uscc(2));
+    let res = app.post_form(&mut d, "/alliances", &[("name", "新桥党建联盟"), ("members", &members)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(app.get(&mut d, "/alliances").await.body.contains("新桥党建联盟"));
+    let res = app
+        .post_form(
+            &mut d,
+            "/pairings",
+            &[("kind", "enterprise_school"), ("a", uscc(1).as_str()), ("b_name", "上海市新桥职业技术学校")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(app.get(&mut d, "/pairings").await.body.contains("上海市新桥职业技术学校"));
+
+    // A leader reads but cannot set anything up.
+    let mut leader = app.login("leader", PASSWORD).await;
+    assert_eq!(app.post_form(&mut leader, "/alliances", &[("name", "x")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&mut leader, "/clusters/new").await.status, StatusCode::FORBIDDEN);
+}

@@ -2,8 +2,10 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
-use qunlian_domain::auth::{Action, ClusterId};
+use qunlian_domain::auth::{Action, ClusterId, UnitId};
+use qunlian_domain::registry::{OrgForm, OrgKind, UnitKind};
 use qunlian_store::registry::{Cluster, ClusterDetail};
+use qunlian_store::registry::{EnterpriseFilter, EnterpriseSort, NewCluster, NewOfficer, NewOrg};
 use serde::Deserialize;
 
 use super::{non_empty, parse_date, render};
@@ -22,6 +24,7 @@ struct ListPage {
     layout: Layout,
     clusters: Vec<Cluster>,
     q: String,
+    may_create: bool,
 }
 
 pub async fn list(State(state): State<AppState>, auth: Auth, Query(query): Query<ListQuery>) -> PageResult {
@@ -30,6 +33,7 @@ pub async fn list(State(state): State<AppState>, auth: Auth, Query(query): Query
         layout: Layout::new(&auth, &state, "/clusters"),
         clusters,
         q: non_empty(&query.q).unwrap_or("").to_owned(),
+        may_create: auth.caller.may(Action::Import),
     })
 }
 
@@ -40,15 +44,30 @@ struct DetailPage {
     d: ClusterDetail,
     may_edit: bool,
     error: Option<String>,
+    departments: Vec<(i64, String)>,
+}
+
+/// Government departments that second part-time deputy secretaries (兼职副书记).
+async fn departments(state: &AppState, auth: &Auth) -> Result<Vec<(i64, String)>, WebError> {
+    let filter = EnterpriseFilter { kind: Some(UnitKind::Government), ..Default::default() };
+    Ok(state
+        .store
+        .all_enterprises(&auth.caller, &filter, EnterpriseSort::Name, false)
+        .await?
+        .into_iter()
+        .map(|d| (d.id.0, d.name))
+        .collect())
 }
 
 pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     let d = state.store.cluster(&auth.caller, ClusterId(id)).await?;
+    let departments = departments(&state, &auth).await?;
     render(&DetailPage {
         layout: Layout::new(&auth, &state, "/clusters"),
         d,
         may_edit: auth.caller.may(Action::WriteRegistry),
         error: None,
+        departments,
     })
 }
 
@@ -80,10 +99,151 @@ pub async fn add_member(
     .await;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/clusters/{id}#members")).into_response()),
+        Err(WebError::Invalid(msg)) => detail_with_error(&state, &auth, id, msg).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn detail_with_error(state: &AppState, auth: &Auth, id: i64, msg: String) -> PageResult {
+    let d = state.store.cluster(&auth.caller, ClusterId(id)).await?;
+    let departments = departments(state, auth).await?;
+    let page =
+        DetailPage { layout: Layout::new(auth, state, "/clusters"), d, may_edit: true, error: Some(msg), departments };
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct OfficerForm {
+    name: Option<String>,
+    role: Option<String>,
+    title: Option<String>,
+    seconded_from: Option<String>,
+    phone: Option<String>,
+}
+
+pub async fn add_officer(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<OfficerForm>,
+) -> PageResult {
+    let result: Result<(), WebError> = async {
+        let phone = match non_empty(&f.phone) {
+            Some(p) => Some(qunlian_domain::Phone::parse(p).map_err(|e| WebError::Invalid(e.to_string()))?),
+            None => None,
+        };
+        let role = match f.role.as_deref() {
+            Some(r @ ("secretary" | "deputy_secretary" | "part_time_deputy" | "liaison" | "instructor" | "member")) => {
+                r
+            }
+            _ => return Err(WebError::Invalid("职务：请选择".into())),
+        };
+        let officer = NewOfficer {
+            name: non_empty(&f.name).unwrap_or("").to_owned(),
+            role: role.to_owned(),
+            title: non_empty(&f.title).unwrap_or("").to_owned(),
+            seconded_from: non_empty(&f.seconded_from).and_then(|s| s.parse().ok()).map(UnitId),
+            phone,
+            since: Some(state.store.today()),
+        };
+        Ok(state.store.add_cluster_officer(&auth.caller, ClusterId(id), officer).await?)
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/clusters/{id}#officers")).into_response()),
+        Err(WebError::Invalid(msg)) => detail_with_error(&state, &auth, id, msg).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "cluster_form.html")]
+struct NewPage {
+    layout: Layout,
+    towns: Vec<super::enterprises::TownOption>,
+    error: Option<String>,
+}
+
+pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
+    auth.require(Action::Import)?;
+    let towns = super::enterprises::town_options(&state, &auth, None);
+    render(&NewPage { layout: Layout::new(&auth, &state, "/clusters"), towns, error: None })
+}
+
+#[derive(Deserialize)]
+pub struct NewClusterForm {
+    name: Option<String>,
+    short_name: Option<String>,
+    industry_focus: Option<String>,
+    industry_codes: Option<String>,
+    town: Option<String>,
+    structure: Option<String>,
+    established_on: Option<String>,
+    description: Option<String>,
+    committee_kind: Option<String>,
+}
+
+pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<NewClusterForm>) -> PageResult {
+    auth.require(Action::Import)?;
+    let result: Result<ClusterId, WebError> = async {
+        let name = non_empty(&f.name).ok_or_else(|| WebError::Invalid("集群党组织名称：不能为空".into()))?.to_owned();
+        let town = qunlian_domain::RegionCode::parse(non_empty(&f.town).unwrap_or(""))
+            .map_err(|_| WebError::Invalid("所在街镇：请选择".into()))?;
+        let mut codes = Vec::new();
+        for c in non_empty(&f.industry_codes).unwrap_or("").split([',', '，', ' ', '、']).filter(|c| !c.is_empty()) {
+            let code = qunlian_domain::IndustryCode::parse(c).map_err(|e| WebError::Invalid(e.to_string()))?;
+            codes.push(code.as_str().to_owned());
+        }
+        let established_on = parse_date("成立日期", &f.established_on)?.unwrap_or_else(|| state.store.today());
+        // The cluster's Party committee is set up with it (活动型), unless it already exists.
+        let committee = match f.committee_kind.as_deref().and_then(OrgKind::from_code) {
+            Some(kind) => Some(
+                state
+                    .store
+                    .create_org(
+                        &auth.caller,
+                        NewOrg {
+                            name: name.clone(),
+                            kind,
+                            form: OrgForm::Activity,
+                            parent: None,
+                            units: Vec::new(),
+                            town_code: Some(town.to_string()),
+                            secretary_name: None,
+                            members_count: None,
+                            established_on,
+                            is_demo: false,
+                        },
+                    )
+                    .await?,
+            ),
+            None => None,
+        };
+        Ok(state
+            .store
+            .create_cluster(
+                &auth.caller,
+                NewCluster {
+                    short_name: non_empty(&f.short_name).unwrap_or("").to_owned(),
+                    name,
+                    industry_focus: non_empty(&f.industry_focus).unwrap_or("").to_owned(),
+                    industry_codes: codes,
+                    town,
+                    structure: non_empty(&f.structure).map(str::to_owned),
+                    committee,
+                    description: non_empty(&f.description).unwrap_or("").to_owned(),
+                    established_on: Some(established_on),
+                    is_demo: false,
+                },
+            )
+            .await?)
+    }
+    .await;
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/clusters/{id}")).into_response()),
         Err(WebError::Invalid(msg)) => {
-            let d = state.store.cluster(&auth.caller, ClusterId(id)).await?;
-            let page =
-                DetailPage { layout: Layout::new(&auth, &state, "/clusters"), d, may_edit: true, error: Some(msg) };
+            let towns = super::enterprises::town_options(&state, &auth, non_empty(&f.town));
+            let page = NewPage { layout: Layout::new(&auth, &state, "/clusters"), towns, error: Some(msg) };
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
         }
         Err(e) => Err(e),
