@@ -1,24 +1,35 @@
 # 群链 qunlian — the two commands of the README, and a few conveniences.
-.PHONY: demo test bench assets build fmt lint
+.PHONY: demo test bench e2e assets build fmt lint
 
+# Front-end libraries under node_modules/: the binary embeds them, so they come before cargo.
 assets:
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --loglevel=error
 
 build: assets
 	cargo build --release -p qunlian
 
-# Builds everything and starts the demo district on http://127.0.0.1:8080 (SQLite under ./data).
+# Builds everything and starts the demo district on http://127.0.0.1:8080 (SQLite under ./data);
+# the binary prints the URL and the demo logins.
 demo: build
 	./target/release/qunlian demo
 
 # Installs what the tests need (PostgreSQL, Chromium, npm packages) and runs every test:
-# SQLite, PostgreSQL, then the browser tests in Chromium.
+# SQLite, PostgreSQL, then the browser tests in Chromium. See scripts/test.sh.
 test:
 	bash scripts/test.sh
 
-# Benchmarks at district and corridor scale (release build); figures in docs/benchmarks.md.
+# Only the browser tests, against a debug build (Chromium and e2e/node_modules must be there;
+# `make test` installs them).
+e2e: assets
+	npm ci --prefix e2e --no-audit --no-fund --loglevel=error
+	cargo build -p qunlian
+	QUNLIAN_BIN="$(CURDIR)/target/debug/qunlian" node --test --test-reporter=spec --test-concurrency=1 e2e/
+
+# Benchmarks at district and corridor scale (release build), on SQLite and a throwaway
+# PostgreSQL; `make bench BENCH_ARGS=--quick` runs them at 1/20 scale.
+BENCH_ARGS ?=
 bench: build
-	bash scripts/bench.sh
+	bash scripts/bench.sh $(BENCH_ARGS)
 
 fmt:
 	cargo fmt --all -- --check

@@ -1,83 +1,174 @@
-// Shared by the browser tests: a fresh demo server per test file, Debian's Chromium.
+// Shared by the browser tests: a fresh demo server per test file, Debian's Chromium through
+// playwright-core (which never downloads a browser), and small helpers.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
 import { chromium } from 'playwright-core';
 
 export const PASSWORD = 'Demo@2026ql';
-export const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
+export const DESKTOP = { width: 1366, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+export const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 mkdirSync(SHOTS, { recursive: true });
 
-function freePort() {
+/** A TCP port nobody listens on at the moment. */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
+    srv.on('error', reject);
     srv.listen(0, '127.0.0.1', () => {
       const { port } = srv.address();
       srv.close(() => resolve(port));
     });
-    srv.on('error', reject);
   });
 }
 
-/** Starts `qunlian demo` on a free port with an empty data folder; resolves when healthy. */
-export async function startServer() {
-  const bin = process.env.QUNLIAN_BIN ?? new URL('../target/debug/qunlian', import.meta.url).pathname;
+/**
+ * Starts `qunlian demo` on a free port with an empty data folder and resolves once /healthz
+ * answers 200. `stop()` ends it and deletes the folder; the server is also killed if the
+ * test process exits without calling it.
+ */
+export async function startServer({ enterprises = 600 } = {}) {
+  const bin = process.env.QUNLIAN_BIN ?? fileURLToPath(new URL('../target/debug/qunlian', import.meta.url));
   const dir = mkdtempSync(join(tmpdir(), 'qunlian-e2e-'));
   const port = await freePort();
-  const child = spawn(bin, ['--data-dir', dir, '--listen', `127.0.0.1:${port}`, 'demo', '--enterprises', '600'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const args = ['demo', '--listen', `127.0.0.1:${port}`, '--data-dir', dir, '--enterprises', String(enterprises)];
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
+  let spawnError = null;
+  child.on('error', (e) => (spawnError = e));
+  const killOnExit = () => child.kill('SIGKILL');
+  process.on('exit', killOnExit);
+
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`qunlian demo exited early:\n${output}`);
+    if (spawnError) throw new Error(`cannot run ${bin}: ${spawnError.message} (set QUNLIAN_BIN, or run cargo build -p qunlian)`);
+    if (child.exitCode !== null) throw new Error(`qunlian demo exited early (${child.exitCode}):\n${output}`);
     try {
       const res = await fetch(`${base}/healthz`);
-      if (res.ok) break;
+      if (res.status === 200) break;
     } catch {}
     if (Date.now() > deadline) {
-      child.kill();
-      throw new Error(`qunlian demo did not answer within 120 s:\n${output}`);
+      child.kill('SIGKILL');
+      throw new Error(`qunlian demo did not answer /healthz within 60 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+
   return {
     base,
     output: () => output,
-    stop: () => {
-      child.kill('SIGTERM');
+    async stop() {
+      process.off('exit', killOnExit);
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-export async function launch() {
+export function launch() {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
   });
 }
 
-/** A new browser context logged in as `user` through the login form. */
-export async function login(browser, base, user, viewport = { width: 1366, height: 900 }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true });
+/** A browser context with Chinese locale that accepts downloads. */
+export function newContext(browser, viewport = DESKTOP) {
+  return browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+}
+
+/**
+ * A new context logged in as `user` through the login form. Resolves once the browser has
+ * left /login (a registry role lands on /, the auditor on /audit, the user manager on /users).
+ */
+export async function login(browser, base, user, viewport = DESKTOP) {
+  const context = await newContext(browser, viewport);
   const page = await context.newPage();
   await page.goto(`${base}/login`);
   await page.fill('input[name=username]', user);
   await page.fill('input[name=password]', PASSWORD);
-  await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("登录")')]);
+  await Promise.all([
+    page.waitForURL((url) => !url.pathname.startsWith('/login')),
+    page.click('button:has-text("登录")'),
+  ]);
   return { context, page };
 }
 
-/** A valid 统一社会信用代码 (GB 32100) for a 17-character body. */
+/** The number in `共 123 家` of the enterprise list. */
+export async function listTotal(page) {
+  const text = await page.textContent('#total');
+  const m = text.match(/共\s*(\d+)\s*家/);
+  if (!m) throw new Error(`#total does not read 共 N 家: ${JSON.stringify(text)}`);
+  return Number(m[1]);
+}
+
+/** Clicks `selector`, waits for the download it starts, and returns its file name and path. */
+export async function download(page, selector) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  const failure = await dl.failure();
+  if (failure) throw new Error(`download from ${selector} failed: ${failure}`);
+  return { name: dl.suggestedFilename(), path: await dl.path() };
+}
+
+/** The first sheet of an .xlsx as rows of trimmed strings (merged and empty cells as ''). */
+export async function readXlsx(path) {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(path);
+  const sheet = book.worksheets[0];
+  const rows = [];
+  sheet.eachRow({ includeEmpty: true }, (row) => {
+    const cells = [];
+    row.eachCell({ includeEmpty: true }, (cell) => {
+      cells[cell.col - 1] = (cell.text ?? '').toString().trim();
+    });
+    rows.push(Array.from(cells, (c) => c ?? ''));
+  });
+  return rows;
+}
+
+/** A valid 统一社会信用代码 (GB 32100-2015) for a 17-character body. */
 export function uscc(body) {
   const A = '0123456789ABCDEFGHJKLMNPQRTUWXY';
   const W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-  const sum = [...body].reduce((s, c, i) => s + A.indexOf(c) * W[i], 0);
+  if (body.length !== 17) throw new Error(`a USCC body has 17 characters: ${body}`);
+  const sum = [...body].reduce((s, c, i) => {
+    const v = A.indexOf(c);
+    if (v < 0) throw new Error(`not a USCC character: ${c}`);
+    return s + v * W[i];
+  }, 0);
   return body + A[(31 - (sum % 31)) % 31];
+}
+
+/** The same code with a wrong check character. */
+export function badUscc(body) {
+  const good = uscc(body);
+  return good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
+}
+
+/** Saves a full-page screenshot under e2e/screenshots/. */
+export function screenshot(page, name) {
+  return page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }

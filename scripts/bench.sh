@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
 # make bench: release build, a throwaway PostgreSQL, then the figures of docs/benchmarks.md.
+# Arguments go to the benchmark (`make bench BENCH_ARGS=--quick`: 1/20 scale).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -p qunlian -p qunlian-bench
 source scripts/pg.sh
-BENCH_DATABASE_URL="$PG_URL" QUNLIAN_BIN="$PWD/target/release/qunlian" ./target/release/qunlian-bench "$@"
+trap pg_stop EXIT
+trap 'exit 130' INT TERM
+if pg_start; then
+  export BENCH_DATABASE_URL="$PG_URL"
+else
+  echo "警告：PostgreSQL 未能启动，只测 SQLite" >&2
+fi
+QUNLIAN_BIN="$PWD/target/release/qunlian" ./target/release/qunlian-bench "$@"

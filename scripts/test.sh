@@ -1,28 +1,118 @@
 #!/usr/bin/env bash
 # make test: every test on SQLite and on a throwaway PostgreSQL, then the browser tests in
-# Debian's Chromium. Installs what is missing; needs nothing started by hand.
-set -euo pipefail
+# Debian's Chromium. Installs what is missing (PostgreSQL, Chromium, a Chinese font, the npm
+# packages) and starts what it needs; a fresh Debian 12 with Rust, Node 20 and npm is enough.
+#
+# Every phase runs even when an earlier one failed, so one run shows everything that is
+# wrong; the script exits non-zero if anything failed, and ends with a summary.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== 前端依赖 (npm ci) =="
-npm ci --no-audit --no-fund --silent
-
-echo "== SQLite =="
-cargo test --workspace
-
-echo "== PostgreSQL =="
+LOGS=$(mktemp -d /tmp/qunlian-test.XXXXXX)
 source scripts/pg.sh
-TEST_DATABASE_URL="$PG_URL" cargo test --workspace
+cleanup() { pg_stop; rm -rf "$LOGS"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-echo "== 浏览器 (Chromium) =="
+section() { printf '\n== %s ==\n' "$1"; }
+
+declare -a SUMMARY=()
+PASSED=0
+FAILED=0
+STATUS=0
+
+# Runs one phase's command with its output kept for counting: cargo's "test result: …
+# N passed; M failed" lines and node's "ℹ pass N" / "ℹ fail M". A phase that failed without
+# a failing test (a build error, a server that did not start) counts as one failure, so the
+# closing line never says "0 failed" about a failed run.
+run_phase() {
+  local name=$1
+  shift
+  local log="$LOGS/phase.log"
+  "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  local p f
+  read -r p f < <(awk '
+    /test result: / {
+      if (match($0, /[0-9]+ passed/)) p += substr($0, RSTART, RLENGTH) + 0
+      if (match($0, /[0-9]+ failed/)) f += substr($0, RSTART, RLENGTH) + 0
+    }
+    /^(ℹ|#) pass [0-9]+$/ { p += $3 }
+    /^(ℹ|#) fail [0-9]+$/ { f += $3 }
+    END { print p + 0, f + 0 }' "$log")
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  PASSED=$((PASSED + p))
+  FAILED=$((FAILED + f))
+  if [ "$rc" -eq 0 ]; then
+    SUMMARY+=("$name：通过（$p 项）")
+  else
+    SUMMARY+=("$name：失败（通过 $p 项，失败 $f 项，退出码 $rc）")
+    STATUS=1
+  fi
+}
+
+fail_phase() {
+  SUMMARY+=("$1：失败（$2）")
+  FAILED=$((FAILED + 1))
+  STATUS=1
+}
+
+APT_UPDATED=
+apt_install() {
+  if [ -z "$APT_UPDATED" ]; then
+    pg_as_root apt-get update -qq || return 1
+    APT_UPDATED=1
+  fi
+  pg_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+section "准备：前端依赖 (npm ci)"
+for tool in cargo node npm; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "缺少 $tool：请先安装 Rust 与 Node.js 20（含 npm）" >&2; exit 1; }
+done
+# The binary embeds files from node_modules, so nothing builds without this.
+if ! npm ci --no-audit --no-fund --loglevel=error; then
+  echo "npm ci 失败：无法构建（前端资源嵌入在二进制中）" >&2
+  exit 1
+fi
+
+section "SQLite"
+run_phase "SQLite" env -u TEST_DATABASE_URL cargo test --workspace
+
+section "PostgreSQL"
+if pg_start; then
+  run_phase "PostgreSQL" env TEST_DATABASE_URL="$PG_URL" cargo test --workspace
+  pg_stop
+else
+  fail_phase "PostgreSQL" "临时数据库未能启动"
+fi
+
+section "浏览器 (Chromium)"
+browser_ready=1
 if [ ! -x /usr/bin/chromium ]; then
-  echo "安装 Chromium（apt-get install chromium）…"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  echo "未找到 /usr/bin/chromium，安装中（apt-get install chromium）…"
+  apt_install chromium || { fail_phase "浏览器 (Chromium)" "无法安装 chromium"; browser_ready=; }
 fi
-# Screenshots need a Chinese font; office PCs have one, a fresh Debian does not.
-if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null
+# Screenshots need a Chinese font: office PCs have one, a fresh Debian has none.
+if [ -n "$browser_ready" ] && ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  echo "安装中文字体（fonts-wqy-zenhei）…"
+  apt_install fontconfig fonts-wqy-zenhei || echo "警告：中文字体安装失败，截图中的汉字会显示为方框" >&2
 fi
-npm ci --prefix e2e --no-audit --no-fund --silent
-cargo build -p qunlian
-QUNLIAN_BIN="$PWD/target/debug/qunlian" node --test --test-concurrency=1 e2e/
+if [ -n "$browser_ready" ] && ! npm ci --prefix e2e --no-audit --no-fund --loglevel=error; then
+  fail_phase "浏览器 (Chromium)" "npm ci --prefix e2e 失败"
+  browser_ready=
+fi
+if [ -n "$browser_ready" ] && ! cargo build -p qunlian; then
+  fail_phase "浏览器 (Chromium)" "cargo build -p qunlian 失败"
+  browser_ready=
+fi
+if [ -n "$browser_ready" ]; then
+  run_phase "浏览器 (Chromium)" env QUNLIAN_BIN="$PWD/target/debug/qunlian" \
+    node --test --test-reporter=spec --test-concurrency=1 e2e/
+fi
+
+section "结果"
+printf '%s\n' "${SUMMARY[@]}"
+echo "截图：e2e/screenshots/"
+echo "$PASSED passed, $FAILED failed"
+exit "$STATUS"
