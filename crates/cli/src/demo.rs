@@ -498,6 +498,8 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
         store.create_pairing(&sys, &p.kind, *a, b, b_name, p.started_on, &p.content, true).await?;
     }
 
+    crate::demo_coverage::seed(store, &sys, today).await?;
+
     // Demo accounts, one per typical role.
     let town =
         district.find_child_by_name("新桥").or_else(|| district.children().next()).ok_or("district has no towns")?;

@@ -3,6 +3,7 @@
 
 mod config;
 mod demo;
+mod demo_coverage;
 mod import;
 
 use std::process::ExitCode;
@@ -208,6 +209,18 @@ async fn serve(store: qunlian_store::Store, config: &Config) -> AnyResult<()> {
             demo: config.demo,
         },
     );
+    // The monthly coverage snapshot: checked at start and every hour, taken once a month.
+    let snapshots = state.store.clone();
+    tokio::spawn(async move {
+        loop {
+            match snapshots.scheduled_snapshot().await {
+                Ok(Some(id)) => tracing::info!(snapshot = id.0, "monthly coverage snapshot taken"),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "monthly coverage snapshot failed"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        }
+    });
     println!("群链已启动：http://{addr}/  （数据库：{}；按 Ctrl-C 停止）", config.database_display());
     qunlian_web::serve(state, listener).await?;
     Ok(())

@@ -28,6 +28,12 @@ id_type!(
     ClusterId,
     /// A region or park in the registry.
     RegionId,
+    /// A key-enterprise category of coverage monitoring.
+    CategoryId,
+    /// An entry of a responsibility list (责任清单).
+    AssignmentId,
+    /// A dated coverage snapshot.
+    SnapshotId,
 );
 
 /// The roles of DESIGN.md §1. The three security administrators (三员) are separate roles
@@ -59,6 +65,10 @@ pub enum Action {
     ManageUsers,
     ManageSecurity,
     ReadAudit,
+    /// Define key-enterprise categories, their rules and targets.
+    DefineCoverage,
+    /// Assign coverage gaps (责任清单), record instructors and activity links, take snapshots.
+    AssignCoverage,
 }
 
 impl Role {
@@ -127,6 +137,8 @@ impl Role {
             ManageUsers => self == SystemAdmin,
             ManageSecurity => self == SecurityAdmin,
             ReadAudit => self == AuditAdmin,
+            DefineCoverage => self == DistrictAdmin,
+            AssignCoverage => matches!(self, DistrictAdmin | TownAdmin),
         }
     }
 

@@ -3,11 +3,13 @@
 
 pub mod auth;
 pub mod clock;
+pub mod coverage;
 pub mod id_number;
 pub mod industry;
 pub mod phone;
 pub mod region;
 pub mod registry;
+pub mod rules;
 pub mod text;
 pub mod uscc;
 

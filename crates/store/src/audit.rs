@@ -17,6 +17,13 @@ pub struct Actor {
     pub ip: Option<String>,
 }
 
+impl Actor {
+    /// The platform itself: scheduled snapshots, automatic closures.
+    pub fn system() -> Actor {
+        Actor { user_id: None, username: "系统".to_owned(), ip: None }
+    }
+}
+
 impl From<&Caller> for Actor {
     fn from(c: &Caller) -> Actor {
         Actor { user_id: (c.user_id.0 != 0).then_some(c.user_id.0), username: c.username.clone(), ip: c.ip.clone() }

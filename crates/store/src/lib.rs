@@ -4,6 +4,7 @@
 //! and filters by its scope here, so no page, API route or export can forget to.
 
 pub mod audit;
+pub mod coverage;
 pub mod crypto;
 mod entity;
 pub mod migrate;

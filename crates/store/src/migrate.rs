@@ -8,7 +8,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait
 use crate::entity::*;
 
 /// Applied in order, once each; a step never changes after it has shipped.
-const STEPS: &[(i64, &str)] = &[(1, "registry, users, sessions, audit")];
+const STEPS: &[(i64, &str)] = &[(1, "registry, users, sessions, audit"), (2, "coverage")];
 
 pub async fn run(db: &DatabaseConnection) -> Result<(), DbErr> {
     let backend = db.get_database_backend();
@@ -34,6 +34,7 @@ pub async fn run(db: &DatabaseConnection) -> Result<(), DbErr> {
         let txn = sea_orm::TransactionTrait::begin(db).await?;
         match version {
             1 => step_1(&txn, backend).await?,
+            2 => step_2(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(
@@ -119,6 +120,98 @@ async fn step_1(db: &impl ConnectionTrait, backend: DbBackend) -> Result<(), DbE
                  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
             )
             .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Tables whose rows decide coverage: a change to any of them makes the derived coverage
+/// tables stale. Triggers keep the count, so no write path can forget to.
+const COVERAGE_SOURCES: &[&str] = &[
+    "units",
+    "parks",
+    "party_orgs",
+    "party_org_units",
+    "cluster_members",
+    "clusters",
+    "coverage_work_links",
+    "coverage_categories",
+];
+
+async fn step_2(db: &impl ConnectionTrait, backend: DbBackend) -> Result<(), DbErr> {
+    let schema = Schema::new(backend);
+    create(db, &schema, coverage_category::Entity).await?;
+    create(db, &schema, coverage_work_link::Entity).await?;
+    create(db, &schema, coverage_assignment::Entity).await?;
+    create(db, &schema, coverage_unit_status::Entity).await?;
+    create(db, &schema, coverage_cell::Entity).await?;
+    create(db, &schema, coverage_snapshot::Entity).await?;
+    create(db, &schema, coverage_snapshot_row::Entity).await?;
+    create(db, &schema, derived_state::Entity).await?;
+    db.execute_unprepared(
+        "INSERT INTO derived_state (name, version, built_version, built_for) VALUES ('coverage', 1, 0, NULL)",
+    )
+    .await?;
+    let mut index = Index::create();
+    index
+        .name("idx_coverage_cells_key")
+        .table(coverage_cell::Entity)
+        .col(coverage_cell::Column::CategoryId)
+        .col(coverage_cell::Column::TownCode)
+        .col(coverage_cell::Column::Status)
+        .unique();
+    db.execute(&index).await?;
+
+    match backend {
+        DbBackend::Postgres => {
+            db.execute_unprepared(
+                "CREATE OR REPLACE FUNCTION coverage_sources_changed() RETURNS trigger LANGUAGE plpgsql AS $$ \
+                 BEGIN UPDATE derived_state SET version = version + 1 WHERE name = 'coverage'; RETURN NULL; END $$",
+            )
+            .await?;
+            for table in COVERAGE_SOURCES {
+                // Once per statement: an import of a million rows bumps the version once.
+                db.execute_unprepared(&format!(
+                    "CREATE TRIGGER {table}_coverage AFTER INSERT OR UPDATE OR DELETE ON {table} \
+                     FOR EACH STATEMENT EXECUTE FUNCTION coverage_sources_changed()"
+                ))
+                .await?;
+            }
+            db.execute_unprepared(
+                "CREATE OR REPLACE FUNCTION coverage_snapshot_immutable() RETURNS trigger LANGUAGE plpgsql AS $$ \
+                 BEGIN RAISE EXCEPTION 'coverage snapshots are immutable'; END $$",
+            )
+            .await?;
+            for table in ["coverage_snapshots", "coverage_snapshot_rows"] {
+                db.execute_unprepared(&format!(
+                    "CREATE TRIGGER {table}_immutable BEFORE UPDATE OR DELETE ON {table} \
+                     FOR EACH ROW EXECUTE FUNCTION coverage_snapshot_immutable()"
+                ))
+                .await?;
+            }
+        }
+        _ => {
+            // SQLite has row triggers only; the UPDATE touches one row of a tiny table.
+            for table in COVERAGE_SOURCES {
+                for op in ["INSERT", "UPDATE", "DELETE"] {
+                    db.execute_unprepared(&format!(
+                        "CREATE TRIGGER {table}_coverage_{op} AFTER {op} ON {table} \
+                         BEGIN UPDATE derived_state SET version = version + 1 WHERE name = 'coverage'; END",
+                        op = op.to_lowercase()
+                    ))
+                    .await?;
+                }
+            }
+            for table in ["coverage_snapshots", "coverage_snapshot_rows"] {
+                for op in ["UPDATE", "DELETE"] {
+                    db.execute_unprepared(&format!(
+                        "CREATE TRIGGER {table}_no_{lower} BEFORE {op} ON {table} \
+                         BEGIN SELECT RAISE(ABORT, 'coverage snapshots are immutable'); END",
+                        lower = op.to_lowercase()
+                    ))
+                    .await?;
+                }
+            }
         }
     }
     Ok(())

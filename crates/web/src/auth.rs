@@ -146,6 +146,8 @@ impl Layout {
             nav.extend([
                 NavItem { href: "/", label: "工作台" },
                 NavItem { href: "/enterprises", label: "企业名录" },
+                NavItem { href: "/coverage", label: "组织覆盖" },
+                NavItem { href: "/coverage/assignments", label: "责任清单" },
                 NavItem { href: "/orgs", label: "党组织" },
                 NavItem { href: "/clusters", label: "产业集群" },
                 NavItem { href: "/regions", label: "区域与园区" },

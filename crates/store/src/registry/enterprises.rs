@@ -107,6 +107,12 @@ pub struct EnterpriseFilter {
     pub is_demo: Option<bool>,
     /// Covered by at least one Party organisation that has not been dissolved.
     pub has_org: Option<bool>,
+    /// In this key-enterprise category (by its rule).
+    pub category: Option<qunlian_domain::auth::CategoryId>,
+    /// With this derived coverage status today.
+    pub coverage: Option<qunlian_domain::coverage::CoverageStatus>,
+    /// Organisationally covered (own or joint) today, or not: the gap of a category.
+    pub org_covered: Option<bool>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -219,8 +225,7 @@ impl Store {
         descending: bool,
         page: PageRequest,
     ) -> Result<Page<Enterprise>> {
-        self.require(caller, Action::ReadRegistry)?;
-        let cond = Condition::all().add(self.unit_scope(caller).await?).add(filter.condition());
+        let cond = self.enterprise_condition(caller, filter).await?;
         let total = unit::Entity::find().filter(cond.clone()).count(self.db()).await?;
         let order = if descending { sea_orm::Order::Desc } else { sea_orm::Order::Asc };
         let mut query = unit::Entity::find().filter(cond);
@@ -271,9 +276,18 @@ impl Store {
 
     /// Counts only, for figures that link to the list with the same filter.
     pub async fn count_enterprises(&self, caller: &Caller, filter: &EnterpriseFilter) -> Result<u64> {
-        self.require(caller, Action::ReadRegistry)?;
-        let cond = Condition::all().add(self.unit_scope(caller).await?).add(filter.condition());
+        let cond = self.enterprise_condition(caller, filter).await?;
         Ok(unit::Entity::find().filter(cond).count(self.db()).await?)
+    }
+
+    /// The caller's scope and the filter, coverage drill-downs included, as one condition.
+    async fn enterprise_condition(&self, caller: &Caller, filter: &EnterpriseFilter) -> Result<Condition> {
+        self.require(caller, Action::ReadRegistry)?;
+        let mut cond = Condition::all().add(self.unit_scope(caller).await?).add(filter.condition());
+        if filter.category.is_some() || filter.coverage.is_some() || filter.org_covered.is_some() {
+            cond = cond.add(self.coverage_filter(filter.category, filter.coverage, filter.org_covered).await?);
+        }
+        Ok(cond)
     }
 
     pub(crate) async fn unit_in_scope(&self, caller: &Caller, id: UnitId) -> Result<unit::Model> {

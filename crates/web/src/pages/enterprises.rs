@@ -27,6 +27,10 @@ pub struct ListQuery {
     pub listed: Option<String>,
     pub key_project: Option<String>,
     pub has_org: Option<String>,
+    /// Coverage drill-downs: a key-enterprise category, a status, organised or not.
+    pub category: Option<i64>,
+    pub coverage: Option<String>,
+    pub org_covered: Option<String>,
     pub sort: Option<String>,
     pub desc: Option<String>,
     pub page: Option<u64>,
@@ -64,6 +68,15 @@ impl ListQuery {
             listed: flag(&self.listed),
             key_project: flag(&self.key_project),
             has_org: flag(&self.has_org),
+            category: self.category.map(qunlian_domain::auth::CategoryId),
+            coverage: match non_empty(&self.coverage) {
+                Some(code) => Some(
+                    qunlian_domain::coverage::CoverageStatus::from_code(code)
+                        .ok_or_else(|| WebError::Invalid(format!("覆盖状态：不认识“{code}”")))?,
+                ),
+                None => None,
+            },
+            org_covered: flag(&self.org_covered),
             ..Default::default()
         })
     }
@@ -93,6 +106,9 @@ impl ListQuery {
         push("listed", &self.listed);
         push("key_project", &self.key_project);
         push("has_org", &self.has_org);
+        push("category", &self.category.map(|c| c.to_string()));
+        push("coverage", &self.coverage);
+        push("org_covered", &self.org_covered);
         push("sort", &self.sort);
         push("desc", &self.desc);
         push("per_page", &self.per_page.map(|p| p.to_string()));
@@ -141,6 +157,7 @@ struct ListPage {
     towns: Vec<TownOption>,
     rows: EnterpriseRows,
     may_create: bool,
+    drill: Option<String>,
 }
 
 #[derive(Template)]
@@ -200,7 +217,25 @@ pub async fn list(
     }
     let towns = town_options(&state, &auth, non_empty(&query.town));
     let may_create = auth.caller.may(Action::Import);
-    render(&ListPage { layout: Layout::new(&auth, &state, "/enterprises"), query, towns, rows, may_create })
+    let drill = drill_label(&state, &auth, &filter).await?;
+    render(&ListPage { layout: Layout::new(&auth, &state, "/enterprises"), query, towns, rows, may_create, drill })
+}
+
+/// "重点企业类别：高新技术企业 · 未覆盖" above a list opened from a coverage figure.
+async fn drill_label(state: &AppState, auth: &Auth, filter: &EnterpriseFilter) -> Result<Option<String>, WebError> {
+    let mut parts = Vec::new();
+    if let Some(id) = filter.category {
+        parts.push(format!("重点企业类别：{}", state.store.coverage_category(&auth.caller, id).await?.name));
+    }
+    if let Some(status) = filter.coverage {
+        parts.push(status.label().to_owned());
+    }
+    match filter.org_covered {
+        Some(true) => parts.push("已建立党组织".to_owned()),
+        Some(false) => parts.push("尚未建立党组织".to_owned()),
+        None => {}
+    }
+    Ok((!parts.is_empty()).then(|| parts.join(" · ")))
 }
 
 /// The filtered list as .xlsx, phones masked; the export itself is audited.
@@ -237,19 +272,34 @@ struct DetailPage {
     may_edit: bool,
     may_reveal: bool,
     revealed: Option<String>,
+    coverage: super::coverage::EnterpriseCoverage,
+    /// Organisations whose activities the enterprise's members may join (work coverage).
+    orgs: Vec<(i64, String)>,
 }
 
-pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
-    let e = state.store.enterprise(&auth.caller, UnitId(id)).await?;
-    let links = state.store.unit_links(&auth.caller, UnitId(id)).await?;
+async fn detail_page(state: &AppState, auth: &Auth, id: UnitId, revealed: Option<String>) -> PageResult {
+    let e = state.store.enterprise(&auth.caller, id).await?;
+    let links = state.store.unit_links(&auth.caller, id).await?;
+    let coverage = super::coverage::enterprise_coverage(state, auth, id).await?;
+    let orgs = if coverage.may_assign && !coverage.status.is_org() {
+        state.store.org_tree(&auth.caller, None, false).await?.into_iter().map(|o| (o.id.0, o.name)).collect()
+    } else {
+        Vec::new()
+    };
     render(&DetailPage {
-        layout: Layout::new(&auth, &state, "/enterprises"),
+        layout: Layout::new(auth, state, "/enterprises"),
         e,
         links,
         may_edit: auth.caller.may(Action::WriteRegistry),
-        may_reveal: auth.caller.may(Action::RevealPersonal),
-        revealed: None,
+        may_reveal: revealed.is_some() || auth.caller.may(Action::RevealPersonal),
+        revealed,
+        coverage,
+        orgs,
     })
+}
+
+pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
+    detail_page(&state, &auth, UnitId(id), None).await
 }
 
 pub async fn reveal_phone(
@@ -265,16 +315,7 @@ pub async fn reveal_phone(
             axum::response::Html(format!("<span id=\"contact-phone\">{}</span>", askama_escape(&text))).into_response()
         );
     }
-    let e = state.store.enterprise(&auth.caller, UnitId(id)).await?;
-    let links = state.store.unit_links(&auth.caller, UnitId(id)).await?;
-    render(&DetailPage {
-        layout: Layout::new(&auth, &state, "/enterprises"),
-        e,
-        links,
-        may_edit: auth.caller.may(Action::WriteRegistry),
-        may_reveal: true,
-        revealed: Some(text),
-    })
+    detail_page(&state, &auth, UnitId(id), Some(text)).await
 }
 
 fn askama_escape(s: &str) -> String {

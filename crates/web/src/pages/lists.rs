@@ -10,15 +10,21 @@ use crate::error::{PageResult, WebError};
 use crate::export::simple_xlsx;
 use crate::state::AppState;
 
-fn text(s: impl Into<String>) -> Cell {
+pub(crate) fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
 
-fn date(d: Option<chrono::NaiveDate>) -> Cell {
+pub(crate) fn date(d: Option<chrono::NaiveDate>) -> Cell {
     d.map(Cell::Date).unwrap_or(Cell::Empty)
 }
 
-async fn send(state: &AppState, auth: &Auth, what: &str, columns: &[(&str, f64)], rows: Vec<Vec<Cell>>) -> PageResult {
+pub(crate) async fn send(
+    state: &AppState,
+    auth: &Auth,
+    what: &str,
+    columns: &[(&str, f64)],
+    rows: Vec<Vec<Cell>>,
+) -> PageResult {
     let now = state.store.now() + chrono::Duration::hours(8);
     let count = rows.len();
     let title = format!("{what}（导出时间 {}，共 {count} 条）", now.format("%Y-%m-%d %H:%M"));

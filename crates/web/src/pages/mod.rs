@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod clusters;
+pub mod coverage;
 pub mod enterprises;
 pub mod home;
 pub mod import;

@@ -1,0 +1,219 @@
+//! Coverage monitoring (组织覆盖 / 工作覆盖): how an enterprise's status follows from the
+//! records about it, and the rates, gaps and deadlines the organisation department reports.
+//! The status is never typed in; `docs/coverage.md` explains each rule with its reason.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::registry::OrgForm;
+
+/// An enterprise's coverage, strongest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageStatus {
+    /// 独立建立: a Party organisation of its own.
+    OwnOrg,
+    /// 联合建立: covered by a joint branch (or a temporary project branch) with neighbours.
+    JointOrg,
+    /// 工作覆盖: no organisation, but an instructor is assigned or its members take part in a
+    /// neighbour's branch (or an activity-type committee's) activities.
+    WorkOnly,
+    /// 未覆盖.
+    Uncovered,
+}
+
+impl CoverageStatus {
+    pub const ALL: [CoverageStatus; 4] =
+        [CoverageStatus::OwnOrg, CoverageStatus::JointOrg, CoverageStatus::WorkOnly, CoverageStatus::Uncovered];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CoverageStatus::OwnOrg => "own_org",
+            CoverageStatus::JointOrg => "joint_org",
+            CoverageStatus::WorkOnly => "work_only",
+            CoverageStatus::Uncovered => "uncovered",
+        }
+    }
+
+    /// The number stored in the derived tables.
+    pub fn db(self) -> i16 {
+        match self {
+            CoverageStatus::OwnOrg => 1,
+            CoverageStatus::JointOrg => 2,
+            CoverageStatus::WorkOnly => 3,
+            CoverageStatus::Uncovered => 0,
+        }
+    }
+
+    pub fn from_db(n: i16) -> CoverageStatus {
+        match n {
+            1 => CoverageStatus::OwnOrg,
+            2 => CoverageStatus::JointOrg,
+            3 => CoverageStatus::WorkOnly,
+            _ => CoverageStatus::Uncovered,
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<CoverageStatus> {
+        CoverageStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CoverageStatus::OwnOrg => "独立建立",
+            CoverageStatus::JointOrg => "联合建立",
+            CoverageStatus::WorkOnly => "仅工作覆盖",
+            CoverageStatus::Uncovered => "未覆盖",
+        }
+    }
+
+    /// Counted in the organisational coverage rate (有形覆盖).
+    pub fn is_org(self) -> bool {
+        matches!(self, CoverageStatus::OwnOrg | CoverageStatus::JointOrg)
+    }
+
+    /// Counted in the work coverage rate: organisation or work.
+    pub fn is_work(self) -> bool {
+        self != CoverageStatus::Uncovered
+    }
+
+    /// The status from what covers an enterprise on a day: the forms of the organisations
+    /// linked to it that are active that day, and whether a work link (instructor or
+    /// activities) is active that day.
+    pub fn derive(active_org_forms: impl IntoIterator<Item = OrgForm>, work_link: bool) -> CoverageStatus {
+        let mut best = if work_link { CoverageStatus::WorkOnly } else { CoverageStatus::Uncovered };
+        for form in active_org_forms {
+            let status = match form {
+                OrgForm::Independent => CoverageStatus::OwnOrg,
+                OrgForm::Joint | OrgForm::Temporary => CoverageStatus::JointOrg,
+                // An activity-type committee gathers members of units without organisations
+                // for activities; it does not organise them (the seeds count it separately).
+                OrgForm::Activity => CoverageStatus::WorkOnly,
+            };
+            best = best.min(status);
+        }
+        best
+    }
+}
+
+/// Whether a record dated by `from` / `until` is in force on `day` (`until` is the first day
+/// it no longer is, as a dissolution date is).
+pub fn active_on(from: Option<NaiveDate>, until: Option<NaiveDate>, day: NaiveDate) -> bool {
+    from.is_none_or(|f| f <= day) && until.is_none_or(|u| u > day)
+}
+
+/// The counts of one cell of the summary (a category, maybe a town).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub total: u64,
+    pub own_org: u64,
+    pub joint_org: u64,
+    pub work_only: u64,
+    pub uncovered: u64,
+}
+
+impl Counts {
+    pub fn add(&mut self, status: CoverageStatus, n: u64) {
+        self.total += n;
+        match status {
+            CoverageStatus::OwnOrg => self.own_org += n,
+            CoverageStatus::JointOrg => self.joint_org += n,
+            CoverageStatus::WorkOnly => self.work_only += n,
+            CoverageStatus::Uncovered => self.uncovered += n,
+        }
+    }
+
+    pub fn merge(&mut self, other: &Counts) {
+        self.total += other.total;
+        self.own_org += other.own_org;
+        self.joint_org += other.joint_org;
+        self.work_only += other.work_only;
+        self.uncovered += other.uncovered;
+    }
+
+    pub fn of(&self, status: CoverageStatus) -> u64 {
+        match status {
+            CoverageStatus::OwnOrg => self.own_org,
+            CoverageStatus::JointOrg => self.joint_org,
+            CoverageStatus::WorkOnly => self.work_only,
+            CoverageStatus::Uncovered => self.uncovered,
+        }
+    }
+
+    pub fn org_covered(&self) -> u64 {
+        self.own_org + self.joint_org
+    }
+
+    pub fn work_covered(&self) -> u64 {
+        self.total - self.uncovered
+    }
+
+    /// Organisational coverage in percent; an empty category counts as fully covered.
+    pub fn org_rate(&self) -> f64 {
+        rate(self.org_covered(), self.total)
+    }
+
+    pub fn work_rate(&self) -> f64 {
+        rate(self.work_covered(), self.total)
+    }
+
+    /// How many more enterprises need an organisation to reach `target_pct`.
+    pub fn gap(&self, target_pct: f64) -> u64 {
+        let needed = (self.total as f64 * target_pct / 100.0 - 1e-9).ceil().max(0.0) as u64;
+        needed.saturating_sub(self.org_covered())
+    }
+}
+
+fn rate(part: u64, total: u64) -> f64 {
+    if total == 0 { 100.0 } else { part as f64 * 100.0 / total as f64 }
+}
+
+/// Days from `today` to `deadline`, negative once it has passed.
+pub fn days_left(today: NaiveDate, deadline: NaiveDate) -> i64 {
+    (deadline - today).num_days()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_strongest_link_decides() {
+        use OrgForm::*;
+        assert_eq!(CoverageStatus::derive([], false), CoverageStatus::Uncovered);
+        assert_eq!(CoverageStatus::derive([], true), CoverageStatus::WorkOnly);
+        assert_eq!(CoverageStatus::derive([Activity], false), CoverageStatus::WorkOnly);
+        assert_eq!(CoverageStatus::derive([Joint], true), CoverageStatus::JointOrg);
+        assert_eq!(CoverageStatus::derive([Temporary], false), CoverageStatus::JointOrg);
+        assert_eq!(CoverageStatus::derive([Joint, Independent], false), CoverageStatus::OwnOrg);
+        for s in CoverageStatus::ALL {
+            assert_eq!(CoverageStatus::from_db(s.db()), s);
+            assert_eq!(CoverageStatus::from_code(s.code()), Some(s));
+        }
+    }
+
+    #[test]
+    fn a_dissolution_ends_coverage_on_its_day() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert!(active_on(Some(d("2026-01-01")), Some(d("2026-10-15")), d("2026-10-14")));
+        assert!(!active_on(Some(d("2026-01-01")), Some(d("2026-10-15")), d("2026-10-15")));
+        assert!(!active_on(Some(d("2026-12-01")), None, d("2026-11-23")));
+        assert!(active_on(None, None, d("2026-11-23")));
+    }
+
+    #[test]
+    fn rates_and_gaps() {
+        let mut c = Counts::default();
+        c.add(CoverageStatus::OwnOrg, 6);
+        c.add(CoverageStatus::JointOrg, 1);
+        c.add(CoverageStatus::WorkOnly, 2);
+        c.add(CoverageStatus::Uncovered, 1);
+        assert_eq!(c.total, 10);
+        assert!((c.org_rate() - 70.0).abs() < 1e-9);
+        assert!((c.work_rate() - 90.0).abs() < 1e-9);
+        assert_eq!(c.gap(100.0), 3);
+        assert_eq!(c.gap(70.0), 0);
+        assert_eq!(c.gap(75.0), 1, "7.5 enterprises round up to 8");
+        assert_eq!(Counts::default().org_rate(), 100.0);
+    }
+}
