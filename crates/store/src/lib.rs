@@ -158,6 +158,20 @@ impl Store {
         &self.db
     }
 
+    /// After a bulk write: fresh planner statistics, and on PostgreSQL a visibility map so
+    /// the list's covering index answers without touching the table. Best effort: a failure
+    /// only costs speed, so it is logged, not returned.
+    pub async fn refresh_statistics(&self) {
+        use sea_orm::ConnectionTrait;
+        let sql = match self.backend() {
+            DbBackend::Postgres => "VACUUM (ANALYZE) units",
+            _ => "ANALYZE units",
+        };
+        if let Err(e) = self.db.execute_unprepared(sql).await {
+            tracing::warn!(error = %e, "refreshing statistics failed");
+        }
+    }
+
     /// Refuses an action the caller's role does not include, before any query runs.
     pub(crate) fn require(&self, caller: &Caller, action: qunlian_domain::auth::Action) -> Result<()> {
         if caller.may(action) { Ok(()) } else { Err(StoreError::Forbidden) }

@@ -549,6 +549,10 @@ mod coverage {
         let town_admin = user(s, "jt", Role::TownAdmin, Scope::Region(town("九亭"))).await;
         for caller in [&sys, &town_admin] {
             let sum = s.coverage_summary(caller, &CoverageQuery::default()).await.unwrap();
+            // The derived cells say what counting the enterprises says.
+            let counted = s.coverage_summary_counted(caller, &CoverageQuery::default()).await.unwrap();
+            assert_eq!(serde_json::to_value(&sum.totals).unwrap(), serde_json::to_value(&counted.totals).unwrap());
+            assert_eq!(serde_json::to_value(&sum.cells).unwrap(), serde_json::to_value(&counted.cells).unwrap());
             for cat in [c1, c2] {
                 let total = sum.total_of(cat);
                 assert!(total.total > 0);

@@ -50,6 +50,16 @@ async fn app_with_accounts() -> (TestApp, Vec<(&'static str, Role)>) {
         )
         .await
         .unwrap();
+    // Both enterprises are high-tech: the category has one organised, one not.
+    let rule = qunlian_store::coverage::NewCategory {
+        name: "全部企业".into(),
+        rule: "从业人数>=1".into(),
+        target_pct: 100.0,
+        deadline: Some(d("2027-12-31")),
+        position: 1,
+        is_demo: false,
+    };
+    s.save_coverage_category(&sys, None, rule).await.unwrap();
     let accounts = vec![
         ("district", Role::DistrictAdmin, Scope::Region(songjiang())),
         ("town", Role::TownAdmin, Scope::Region(town("新桥"))),
@@ -85,6 +95,12 @@ async fn every_page_as_every_role() {
         "/alliances/export.xlsx",
         "/pairings",
         "/pairings/export.xlsx",
+        "/coverage",
+        "/coverage/categories/1",
+        "/coverage/snapshots",
+        "/coverage/assignments",
+        "/coverage/assignments/export.xlsx",
+        "/enterprises?category=1&coverage=uncovered",
     ];
     for (name, role) in accounts {
         let mut s = app.login(name, PASSWORD).await;
@@ -98,6 +114,7 @@ async fn every_page_as_every_role() {
             ("/import", qunlian_domain::auth::Action::Import),
             ("/enterprises/new", qunlian_domain::auth::Action::Import),
             ("/audit", qunlian_domain::auth::Action::ReadAudit),
+            ("/coverage/categories/new", qunlian_domain::auth::Action::DefineCoverage),
         ] {
             let res = app.get(&mut s, path).await;
             let expected = if role.may(action) { StatusCode::OK } else { StatusCode::FORBIDDEN };
@@ -267,6 +284,8 @@ async fn the_api_needs_a_token_and_keeps_the_scope() {
         "/api/v1/clusters/{id}",
         "/api/v1/party-orgs",
         "/api/v1/party-orgs/{id}",
+        "/api/v1/coverage",
+        "/api/v1/coverage/enterprises",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing from the OpenAPI document");
     }
@@ -361,4 +380,115 @@ async fn clusters_alliances_and_pairings_are_set_up_from_their_pages() {
     let mut leader = app.login("leader", PASSWORD).await;
     assert_eq!(app.post_form(&mut leader, "/alliances", &[("name", "x")]).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get(&mut leader, "/clusters/new").await.status, StatusCode::FORBIDDEN);
+}
+
+/// Every coverage write as every role: allowed roles are redirected to the result, the
+/// others refused; nothing outside a scope can be reached.
+#[tokio::test]
+async fn coverage_writes_as_every_role() {
+    use qunlian_domain::auth::Action;
+    let (app, accounts) = app_with_accounts().await;
+    for (i, (name, role)) in accounts.into_iter().enumerate() {
+        let mut s = app.login(name, PASSWORD).await;
+        let snap = app.post_form(&mut s, "/coverage/snapshots", &[]).await;
+        let expected = if role.may(Action::AssignCoverage) { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        assert_eq!(snap.status, expected, "{name} POST /coverage/snapshots");
+        let cat_name = format!("类别{i}");
+        let cat = app
+            .post_form(
+                &mut s,
+                "/coverage/categories",
+                &[("name", &cat_name), ("rule", "高新技术企业 或 规上"), ("target_pct", "95")],
+            )
+            .await;
+        let expected = if role.may(Action::DefineCoverage) { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        assert_eq!(cat.status, expected, "{name} POST /coverage/categories");
+        let link = app
+            .post_form(
+                &mut s,
+                "/enterprises/1/work-links",
+                &[("kind", "instructor"), ("instructor_name", "王指导"), ("since", "2026-11-01")],
+            )
+            .await;
+        let expected = match role {
+            // 甲 (enterprise 1) is in 新桥: inside both the district and the town admin's scope.
+            Role::DistrictAdmin | Role::TownAdmin => StatusCode::SEE_OTHER,
+            _ => StatusCode::FORBIDDEN,
+        };
+        assert_eq!(link.status, expected, "{name} POST work link");
+    }
+    // A bad rule is refused with the field named; nothing is saved.
+    let mut s = app.login("district", PASSWORD).await;
+    let bad = app.post_form(&mut s, "/coverage/categories", &[("name", "坏规则"), ("rule", "高新 且 且")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("规则"), "{}", bad.body);
+    let page = app.get(&mut s, "/coverage").await;
+    assert!(!page.body.contains("坏规则"));
+    // The responsibility list: the town admin assigns 甲, and sees the entry; 九亭 does not.
+    let mut town = app.login("town", PASSWORD).await;
+    let ok = app
+        .post_form(
+            &mut town,
+            "/coverage/assignments",
+            &[("unit_id", "1"), ("responsible_unit", "新桥镇党建办"), ("due_on", "2027-01-31")],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let list = app.get(&mut town, "/coverage/assignments?state=open").await;
+    assert!(list.body.contains("上海甲电气有限公司") && list.body.contains("新桥镇党建办"));
+    let outside = app
+        .post_form(
+            &mut town,
+            "/coverage/assignments",
+            &[("unit_id", "2"), ("responsible_unit", "x"), ("due_on", "2027-01-31")],
+        )
+        .await;
+    assert_eq!(outside.status, StatusCode::NOT_FOUND, "乙 is in 九亭, outside the town admin's scope");
+    let no_date = app.post_form(&mut s, "/coverage/assignments", &[("unit_id", "1"), ("responsible_unit", "x")]).await;
+    assert_eq!(no_date.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_date.body.contains("完成期限"));
+}
+
+#[tokio::test]
+async fn the_coverage_api_counts_what_its_list_pages() {
+    let (app, _) = app_with_accounts().await;
+    let s = &app.db.store;
+    let district = s.user_by_name("district").await.unwrap().unwrap();
+    let token = s.create_token(&system(), district.id, "t").await.unwrap();
+    let auth = format!("Bearer {token}");
+    let res = app.get_with("/api/v1/coverage?category=1", &[("authorization", &auth)]).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let rows: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows[0]["region_code"], serde_json::Value::Null, "the first row is the whole scope");
+    assert_eq!(
+        (rows[0]["total"].as_u64(), rows[0]["own_org"].as_u64(), rows[0]["uncovered"].as_u64()),
+        (Some(2), Some(1), Some(1))
+    );
+    assert_eq!(rows[0]["org_rate"], 50.0);
+    assert_eq!(rows[0]["target"], 100.0);
+    assert_eq!(rows[0]["as_of"], "2026-11-23");
+    for row in rows {
+        for status in ["own_org", "joint_org", "work_only", "uncovered"] {
+            let region = row["region_code"].as_str().map(|r| format!("&region={r}")).unwrap_or_default();
+            let list = app
+                .get_with(
+                    &format!("/api/v1/coverage/enterprises?category=1&status={status}{region}"),
+                    &[("authorization", &auth)],
+                )
+                .await;
+            let list: serde_json::Value = serde_json::from_str(&list.body).unwrap();
+            assert_eq!(list["total"], row[status], "{status} in {}", row["region_name"]);
+        }
+    }
+    let bad = app.get_with("/api/v1/coverage/enterprises?status=covered", &[("authorization", &auth)]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("status"));
+    // The cluster secretary's figures are its cluster's only.
+    let sec = s.user_by_name("secretary").await.unwrap().unwrap();
+    let token = s.create_token(&system(), sec.id, "t2").await.unwrap();
+    let res = app.get_with("/api/v1/coverage", &[("authorization", &format!("Bearer {token}"))]).await;
+    let rows: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    assert_eq!(rows[0]["total"], 1);
+    assert_eq!(rows[0]["uncovered"], 1);
 }

@@ -228,15 +228,30 @@ impl Store {
         let cond = self.enterprise_condition(caller, filter).await?;
         let total = unit::Entity::find().filter(cond.clone()).count(self.db()).await?;
         let order = if descending { sea_orm::Order::Desc } else { sea_orm::Order::Asc };
-        let mut query = unit::Entity::find().filter(cond);
+        // The page's ids first, from the covering index, then only those rows: the filters
+        // never read the wide rows they reject.
+        let mut query = unit::Entity::find().select_only().column(unit::Column::Id).filter(cond);
         query = match sort {
             EnterpriseSort::Name => query.order_by(unit::Column::Name, order),
             EnterpriseSort::Employees => query.order_by(unit::Column::Employees, order),
             EnterpriseSort::Town => query.order_by(unit::Column::TownCode, order),
             EnterpriseSort::Updated => query.order_by(unit::Column::UpdatedAt, order),
         };
-        let rows =
-            query.order_by_asc(unit::Column::Id).offset(page.offset()).limit(page.per_page).all(self.db()).await?;
+        let ids: Vec<i64> = query
+            .order_by_asc(unit::Column::Id)
+            .offset(page.offset())
+            .limit(page.per_page)
+            .into_tuple()
+            .all(self.db())
+            .await?;
+        let mut by_id: std::collections::HashMap<i64, unit::Model> = unit::Entity::find()
+            .filter(unit::Column::Id.is_in(ids.clone()))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect();
+        let rows: Vec<unit::Model> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
         Ok(Page {
             items: rows.into_iter().map(|m| self.to_enterprise(m)).collect(),
             total,

@@ -168,6 +168,9 @@ impl EnterpriseImport {
                 ),
             )
             .await?;
+        if counts.imported + counts.updated >= 10_000 {
+            self.store.refresh_statistics().await;
+        }
         Ok(counts)
     }
 
