@@ -1,9 +1,10 @@
 use chrono::NaiveDate;
 use qunlian_domain::RegionCode;
-use qunlian_domain::auth::{Action, Caller, ClusterId, OrgId, UnitId};
+use qunlian_domain::auth::{Action, Caller, ClusterId, OrgId, Scope, UnitId};
 use qunlian_domain::registry::officer_role_label;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::Serialize;
 
@@ -34,6 +35,8 @@ pub struct ClusterMember {
     pub town_name: String,
     pub industry: Option<String>,
     pub joined_on: Option<NaiveDate>,
+    /// Set for former members, who stay in the cluster's history.
+    pub left_on: Option<NaiveDate>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -52,6 +55,8 @@ pub struct ClusterDetail {
     pub industry_codes: Vec<(String, String)>,
     pub committee: Option<(i64, String)>,
     pub members: Vec<ClusterMember>,
+    /// Members that left, most recent first.
+    pub former_members: Vec<ClusterMember>,
     pub officers: Vec<ClusterOfficer>,
     /// Regions with members, with their full names; several provinces for 毗邻党建 clusters.
     pub regions: Vec<(String, String)>,
@@ -70,6 +75,18 @@ pub struct NewCluster {
     pub description: String,
     pub established_on: Option<NaiveDate>,
     pub is_demo: bool,
+}
+
+/// What the cluster's edit page changes: its profile, not its members or committee.
+#[derive(Clone, Debug)]
+pub struct ClusterEdit {
+    pub name: String,
+    pub short_name: String,
+    pub industry_focus: String,
+    pub industry_codes: Vec<String>,
+    pub structure: Option<String>,
+    pub description: String,
+    pub established_on: Option<NaiveDate>,
 }
 
 #[derive(Clone, Debug)]
@@ -150,11 +167,8 @@ impl Store {
             Some(o) => party_org::Entity::find_by_id(o).one(self.db()).await?.map(|o| (o.id, o.name)),
             None => None,
         };
-        let memberships = cluster_member::Entity::find()
-            .filter(cluster_member::Column::ClusterId.eq(m.id))
-            .filter(cluster_member::Column::LeftOn.is_null())
-            .all(self.db())
-            .await?;
+        let memberships =
+            cluster_member::Entity::find().filter(cluster_member::Column::ClusterId.eq(m.id)).all(self.db()).await?;
         let units: std::collections::HashMap<i64, unit::Model> = unit::Entity::find()
             .filter(unit::Column::Id.is_in(memberships.iter().map(|x| x.unit_id).collect::<Vec<_>>()))
             .all(self.db())
@@ -162,7 +176,7 @@ impl Store {
             .into_iter()
             .map(|u| (u.id, u))
             .collect();
-        let mut members: Vec<ClusterMember> = memberships
+        let all: Vec<ClusterMember> = memberships
             .iter()
             .filter_map(|x| {
                 let u = units.get(&x.unit_id)?;
@@ -174,10 +188,14 @@ impl Store {
                     town_name: RegionCode::parse(&u.town_code).map(|r| r.full_name()).unwrap_or_default(),
                     industry: industry_name(u.industry_code.as_deref()),
                     joined_on: x.joined_on,
+                    left_on: x.left_on,
                 })
             })
             .collect();
+        let (mut former_members, mut members): (Vec<ClusterMember>, Vec<ClusterMember>) =
+            all.into_iter().partition(|m| m.left_on.is_some());
         members.sort_by(|a, b| b.is_head.cmp(&a.is_head).then_with(|| a.name.cmp(&b.name)));
+        former_members.sort_by(|a, b| b.left_on.cmp(&a.left_on).then_with(|| a.name.cmp(&b.name)));
         let mut officers = Vec::new();
         for o in cluster_officer::Entity::find()
             .filter(cluster_officer::Column::ClusterId.eq(m.id))
@@ -226,6 +244,7 @@ impl Store {
             industry_codes,
             committee,
             members,
+            former_members,
             officers,
             regions,
             notes,
@@ -273,8 +292,7 @@ impl Store {
         head: bool,
         joined_on: Option<NaiveDate>,
     ) -> Result<()> {
-        self.require(caller, Action::WriteRegistry)?;
-        let detail = self.cluster(caller, id).await?;
+        let detail = self.cluster_for_write(caller, id).await?;
         let u = self.unit_in_scope(caller, unit_id).await?;
         if detail.members.iter().any(|m| m.unit_id == u.id) {
             return Err(StoreError::invalid("成员单位", format!("“{}”已是本集群成员", u.name)));
@@ -327,8 +345,9 @@ impl Store {
         unit_id: UnitId,
         on: NaiveDate,
     ) -> Result<()> {
-        self.require(caller, Action::WriteRegistry)?;
-        let detail = self.cluster(caller, id).await?;
+        let detail = self.cluster_for_write(caller, id).await?;
+        // A town sees a cluster through its own members; it may let only those go.
+        let u = self.unit_in_scope(caller, unit_id).await?;
         let Some(m) = cluster_member::Entity::find()
             .filter(cluster_member::Column::ClusterId.eq(id.0))
             .filter(cluster_member::Column::UnitId.eq(unit_id.0))
@@ -338,6 +357,9 @@ impl Store {
         else {
             return Err(StoreError::NotFound);
         };
+        if m.joined_on.is_some_and(|j| on < j) {
+            return Err(StoreError::invalid("退出日期", "不能早于加入日期"));
+        }
         let mut a: cluster_member::ActiveModel = m.into();
         a.left_on = Set(Some(on));
         a.update(self.db()).await?;
@@ -346,14 +368,13 @@ impl Store {
             "cluster.member.remove",
             "cluster",
             Some(id.to_string()),
-            format!("单位{unit_id}退出“{}”", detail.cluster.name),
+            format!("“{}”于{}退出“{}”", u.name, on.format("%Y-%m-%d"), detail.cluster.name),
         )
         .await
     }
 
     pub async fn add_cluster_officer(&self, caller: &Caller, id: ClusterId, o: NewOfficer) -> Result<()> {
-        self.require(caller, Action::WriteRegistry)?;
-        let detail = self.cluster(caller, id).await?;
+        let detail = self.cluster_for_write(caller, id).await?;
         if o.name.trim().is_empty() {
             return Err(StoreError::invalid("姓名", "不能为空"));
         }
@@ -401,9 +422,10 @@ impl Store {
         Ok(())
     }
 
+    /// Records a region the cluster reaches into (毗邻党建: members across the provincial
+    /// border), at any level from province to town.
     pub async fn add_cluster_region(&self, caller: &Caller, id: ClusterId, region: &RegionCode) -> Result<()> {
-        self.require(caller, Action::WriteRegistry)?;
-        self.cluster(caller, id).await?;
+        let detail = self.cluster_for_write(caller, id).await?;
         let code = region.to_string();
         let known = cluster_region::Entity::find()
             .filter(cluster_region::Column::ClusterId.eq(id.0))
@@ -411,11 +433,93 @@ impl Store {
             .one(self.db())
             .await?
             .is_some();
-        if !known {
-            cluster_region::ActiveModel { cluster_id: Set(id.0), region_code: Set(code), ..Default::default() }
-                .insert(self.db())
-                .await?;
+        if known {
+            // Adding a region twice changes nothing; the demo and the page may both do it.
+            return Ok(());
         }
-        Ok(())
+        cluster_region::ActiveModel { cluster_id: Set(id.0), region_code: Set(code), ..Default::default() }
+            .insert(self.db())
+            .await?;
+        self.audit(
+            caller,
+            "cluster.region.add",
+            "cluster",
+            Some(id.to_string()),
+            format!("“{}”增加成员区域{}", detail.cluster.name, region.full_name()),
+        )
+        .await
+    }
+
+    /// A cluster the caller may change: it sees it, may write, and works at the level of an
+    /// area or of this cluster. A branch or an enterprise sees the clusters it belongs to but
+    /// does not run them.
+    async fn cluster_for_write(&self, caller: &Caller, id: ClusterId) -> Result<ClusterDetail> {
+        self.require(caller, Action::WriteRegistry)?;
+        if !matches!(caller.scope, Scope::All | Scope::Region(_) | Scope::Cluster(_)) {
+            return Err(StoreError::Forbidden);
+        }
+        self.cluster(caller, id).await
+    }
+
+    /// A cluster whose profile the caller may change. A town may change only a cluster seated
+    /// in it, not one it sees through a member.
+    pub async fn cluster_for_edit(&self, caller: &Caller, id: ClusterId) -> Result<ClusterDetail> {
+        let detail = self.cluster_for_write(caller, id).await?;
+        if let Scope::Region(r) = &caller.scope {
+            let town: Option<String> = cluster::Entity::find_by_id(id.0)
+                .select_only()
+                .column(cluster::Column::TownCode)
+                .into_tuple()
+                .one(self.db())
+                .await?;
+            let seated = town.and_then(|t| RegionCode::parse(&t).ok()).is_some_and(|t| t == *r || t.is_within(r));
+            if !seated {
+                return Err(StoreError::Forbidden);
+            }
+        }
+        Ok(detail)
+    }
+
+    /// Changes a cluster's profile (see [`Store::cluster_for_edit`] for who may).
+    pub async fn update_cluster(&self, caller: &Caller, id: ClusterId, edit: ClusterEdit) -> Result<()> {
+        self.cluster_for_edit(caller, id).await?;
+        let current = cluster::Entity::find_by_id(id.0).one(self.db()).await?.ok_or(StoreError::NotFound)?;
+        let name = edit.name.trim();
+        if name.is_empty() {
+            return Err(StoreError::invalid("集群名称", "不能为空"));
+        }
+        let short_name = if edit.short_name.trim().is_empty() { name } else { edit.short_name.trim() };
+        let mut changes = Vec::new();
+        let mut diff = |label: &str, x: &str, y: &str| {
+            if x != y {
+                changes.push(format!("{label}：{x} → {y}"));
+            }
+        };
+        diff("名称", &current.name, name);
+        diff("简称", &current.short_name, short_name);
+        diff("产业方向", &current.industry_focus, edit.industry_focus.trim());
+        diff("行业", &current.industry_codes, &edit.industry_codes.join(","));
+        diff("组织结构", current.structure.as_deref().unwrap_or(""), edit.structure.as_deref().unwrap_or(""));
+        diff(
+            "成立日期",
+            &current.established_on.map(|d| d.to_string()).unwrap_or_default(),
+            &edit.established_on.map(|d| d.to_string()).unwrap_or_default(),
+        );
+        if current.description != edit.description.trim() {
+            changes.push("简介已修改".to_owned());
+        }
+        let mut a: cluster::ActiveModel = current.into();
+        a.name = Set(name.to_owned());
+        a.short_name = Set(short_name.to_owned());
+        a.industry_focus = Set(edit.industry_focus.trim().to_owned());
+        a.industry_codes = Set(edit.industry_codes.join(","));
+        a.structure = Set(edit.structure.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()));
+        a.description = Set(edit.description.trim().to_owned());
+        a.established_on = Set(edit.established_on);
+        a.updated_at = Set(self.now());
+        a.update(self.db()).await?;
+        let detail = if changes.is_empty() { "无变化".to_owned() } else { changes.join("；") };
+        self.audit(caller, "cluster.update", "cluster", Some(id.to_string()), format!("修改集群“{name}”：{detail}"))
+            .await
     }
 }

@@ -95,6 +95,8 @@ pub struct EnterpriseFilter {
     /// A district or town; enterprises registered inside it.
     pub region: Option<RegionCode>,
     pub cluster: Option<ClusterId>,
+    /// In this park or one of its sub-parks.
+    pub park: Option<i64>,
     /// A GB/T 4754 code; enterprises in it or below it (prefix).
     pub industry: Option<String>,
     pub high_tech: Option<bool>,
@@ -299,6 +301,10 @@ impl Store {
     async fn enterprise_condition(&self, caller: &Caller, filter: &EnterpriseFilter) -> Result<Condition> {
         self.require(caller, Action::ReadRegistry)?;
         let mut cond = Condition::all().add(self.unit_scope(caller).await?).add(filter.condition());
+        if let Some(park) = filter.park {
+            // A park holds the enterprises of its sub-parks too.
+            cond = cond.add(unit::Column::ParkId.is_in(self.park_subtree(park).await?));
+        }
         if filter.category.is_some() || filter.coverage.is_some() || filter.org_covered.is_some() {
             cond = cond.add(self.coverage_filter(filter.category, filter.coverage, filter.org_covered).await?);
         }
@@ -488,6 +494,18 @@ impl Store {
 
     /// Updates an enterprise the caller can see and may write; the USCC never changes.
     pub async fn update_enterprise(&self, caller: &Caller, id: UnitId, input: EnterpriseInput) -> Result<()> {
+        self.update_unit(caller, id, input, None).await
+    }
+
+    /// Updates a unit of any kind; `kind` corrects what kind of unit it is (an enterprise
+    /// registered by mistake that is a school), `None` keeps it.
+    pub async fn update_unit(
+        &self,
+        caller: &Caller,
+        id: UnitId,
+        input: EnterpriseInput,
+        kind: Option<UnitKind>,
+    ) -> Result<()> {
         self.require(caller, Action::WriteRegistry)?;
         let current = self.unit_in_scope(caller, id).await?;
         if current.uscc.as_deref() != Some(input.uscc.as_str()) {
@@ -498,12 +516,8 @@ impl Store {
         }
         let before = self.to_enterprise(current.clone());
         let park_id = self.park_id_for(self.db(), input.park.as_deref(), &input.town, current.is_demo).await?;
-        let mut active = self.active_unit(
-            &input,
-            UnitKind::from_code(&current.kind).unwrap_or(UnitKind::Enterprise),
-            park_id,
-            current.is_demo,
-        );
+        let kind = kind.unwrap_or_else(|| UnitKind::from_code(&current.kind).unwrap_or(UnitKind::Enterprise));
+        let mut active = self.active_unit(&input, kind, park_id, current.is_demo);
         active.id = Set(current.id);
         active.created_at = Set(current.created_at);
         if input.contact_phone.is_none() {
@@ -524,6 +538,8 @@ fn describe_changes(a: &Enterprise, b: &Enterprise) -> String {
         }
     };
     diff("名称", a.name.clone(), b.name.clone());
+    diff("单位类型", a.kind_label.to_owned(), b.kind_label.to_owned());
+    diff("园区", format!("{:?}", a.park_id), format!("{:?}", b.park_id));
     diff("街镇", a.town_name.clone(), b.town_name.clone());
     diff("行业", format!("{:?}", a.industry_code), format!("{:?}", b.industry_code));
     diff("从业人数", format!("{:?}", a.employees), format!("{:?}", b.employees));

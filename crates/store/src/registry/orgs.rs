@@ -289,7 +289,22 @@ impl Store {
             return Err(StoreError::invalid("并入组织", "不能并入自身"));
         }
         let src = self.org_in_scope(caller, from).await?;
-        let dst = self.org_in_scope(caller, into).await?;
+        let dst = match self.org_in_scope(caller, into).await {
+            Ok(dst) => dst,
+            Err(StoreError::NotFound) => {
+                return Err(StoreError::invalid("并入组织", "不存在，或不在您的权限范围内"));
+            }
+            Err(e) => return Err(e),
+        };
+        if src.dissolved_on.is_some() {
+            return Err(StoreError::invalid("并入日期", "该组织已撤销，不能再并入其他组织"));
+        }
+        if dst.dissolved_on.is_some() {
+            return Err(StoreError::invalid("并入组织", format!("“{}”已撤销", dst.name)));
+        }
+        if src.established_on.is_some_and(|e| on < e) {
+            return Err(StoreError::invalid("并入日期", "不能早于本组织成立日期"));
+        }
         let units =
             party_org_unit::Entity::find().filter(party_org_unit::Column::PartyOrgId.eq(src.id)).all(self.db()).await?;
         for u in units {
