@@ -492,3 +492,424 @@ async fn the_coverage_api_counts_what_its_list_pages() {
     assert_eq!(rows[0]["total"], 1);
     assert_eq!(rows[0]["uncovered"], 1);
 }
+
+/// The status a page or form answers a role with: `ok` when the role may and the record is
+/// in its scope, 404 when the record is outside it, 403 when the role may not.
+fn expect(may: bool, in_scope: bool, ok: StatusCode) -> StatusCode {
+    match (may, in_scope) {
+        (false, _) => StatusCode::FORBIDDEN,
+        (true, false) => StatusCode::NOT_FOUND,
+        (true, true) => ok,
+    }
+}
+
+#[tokio::test]
+async fn parks_have_a_page_and_an_edit_form_for_every_role() {
+    use qunlian_domain::auth::Action;
+    let (app, accounts) = app_with_accounts().await;
+    let s = &app.db.store;
+    let sys = system();
+    let xinqiao = s.create_park(&sys, "新桥园", &town("新桥"), None).await.unwrap();
+    let jiuting = s.create_park(&sys, "九亭园", &town("九亭"), None).await.unwrap();
+    let mut input = enterprise(1, "上海甲电气有限公司", "新桥");
+    input.park = Some("新桥园".into());
+    s.update_enterprise(&sys, qunlian_domain::auth::UnitId(1), input).await.unwrap();
+    let xq = town("新桥").to_string();
+    for (name, role) in accounts {
+        let mut sess = app.login(name, PASSWORD).await;
+        let reads = role.may(Action::ReadRegistry);
+        let page = app.get(&mut sess, &format!("/regions/parks/{xinqiao}")).await;
+        assert_eq!(page.status, expect(reads, true, StatusCode::OK), "{name} GET park");
+        if reads {
+            assert!(page.body.contains(&format!("href=\"/enterprises?park={xinqiao}\"")), "{name}: {}", page.body);
+            assert_eq!(page.body.contains("id=\"park-form\""), role.may(Action::Import), "{name}: the form is offered");
+        }
+        let other = app.get(&mut sess, &format!("/regions/parks/{jiuting}")).await;
+        assert_eq!(other.status, expect(reads, role != Role::TownAdmin, StatusCode::OK), "{name} GET 九亭 park");
+        let new_name = format!("新桥园-{name}");
+        let res =
+            app.post_form(&mut sess, &format!("/regions/parks/{xinqiao}"), &[("name", &new_name), ("town", &xq)]).await;
+        assert_eq!(res.status, expect(role.may(Action::Import), true, StatusCode::SEE_OTHER), "{name} POST park");
+        let res = app
+            .post_form(
+                &mut sess,
+                &format!("/regions/parks/{jiuting}"),
+                &[("name", "九亭园"), ("town", &town("九亭").to_string())],
+            )
+            .await;
+        let in_scope = role != Role::TownAdmin;
+        assert_eq!(
+            res.status,
+            expect(role.may(Action::Import), in_scope, StatusCode::SEE_OTHER),
+            "{name} POST 九亭 park"
+        );
+    }
+    let mut d = app.login("district", PASSWORD).await;
+    let page = app.get(&mut d, &format!("/regions/parks/{xinqiao}")).await;
+    assert!(page.body.contains("新桥园-town") && page.body.contains("1 家"), "{}", page.body);
+    let list = app.get(&mut d, &format!("/enterprises?park={xinqiao}")).await;
+    assert!(list.body.contains("共 1 家") && list.body.contains("上海甲电气有限公司"), "{}", list.body);
+    assert!(list.body.contains("园区筛选中"));
+    // Nested under 九亭园, then refused when that would make a loop; the field is named.
+    let res = app
+        .post_form(
+            &mut d,
+            &format!("/regions/parks/{jiuting}"),
+            &[("name", "九亭园"), ("town", &town("九亭").to_string()), ("parent", &xinqiao.to_string())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = app
+        .post_form(
+            &mut d,
+            &format!("/regions/parks/{xinqiao}"),
+            &[("name", "新桥园"), ("town", &xq), ("parent", &jiuting.to_string())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("上级园区：不能是本园区的下级园区"), "{}", res.body);
+    let res = app.post_form(&mut d, &format!("/regions/parks/{xinqiao}"), &[("name", ""), ("town", &xq)]).await;
+    assert!(res.body.contains("园区名称：不能为空"), "{}", res.body);
+    let forged = app
+        .post_form(&mut d, &format!("/regions/parks/{xinqiao}"), &[("name", "x"), ("town", &xq), ("_csrf", "x")])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // The enterprise page names its park, and its edit form keeps it.
+    let e = app.get(&mut d, "/enterprises/1").await;
+    assert!(e.body.contains(&format!("href=\"/regions/parks/{xinqiao}\"")), "{}", e.body);
+    let form = app.get(&mut d, "/enterprises/1/edit").await;
+    assert!(form.body.contains("name=\"park\" value=\"新桥园-town\""), "{}", form.body);
+}
+
+#[tokio::test]
+async fn cluster_edits_departures_and_regions_as_every_role() {
+    use qunlian_domain::auth::Action;
+    let (app, accounts) = app_with_accounts().await;
+    let s = &app.db.store;
+    let sys = system();
+    // A second cluster, seated in 九亭 with 乙: outside the town's and the secretary's scope.
+    let other = s
+        .create_cluster(
+            &sys,
+            NewCluster {
+                name: "九亭集群党委".into(),
+                short_name: String::new(),
+                industry_focus: String::new(),
+                industry_codes: vec![],
+                town: town("九亭"),
+                structure: None,
+                committee: None,
+                description: String::new(),
+                established_on: None,
+                is_demo: false,
+            },
+        )
+        .await
+        .unwrap();
+    s.add_cluster_member(&sys, other, qunlian_domain::auth::UnitId(2), true, None).await.unwrap();
+    // One member per account to let go.
+    let mut leaving = Vec::new();
+    for (i, (name, _)) in accounts.iter().enumerate() {
+        let id = s
+            .create_enterprise(&sys, enterprise(200 + i as u32, &format!("上海成员{name}有限公司"), "新桥"))
+            .await
+            .unwrap();
+        s.add_cluster_member(&sys, qunlian_domain::auth::ClusterId(1), id, false, Some(d("2022-01-01"))).await.unwrap();
+        leaving.push(id);
+    }
+    for (i, (name, role)) in accounts.into_iter().enumerate() {
+        let mut sess = app.login(name, PASSWORD).await;
+        let manages = role.may(Action::WriteRegistry)
+            && matches!(role, Role::DistrictAdmin | Role::TownAdmin | Role::ClusterSecretary);
+        let page = app.get(&mut sess, "/clusters/1").await;
+        if page.status == StatusCode::OK {
+            assert_eq!(page.body.contains("/clusters/1/edit"), manages, "{name}: the edit button");
+            assert_eq!(page.body.contains("退出集群"), manages, "{name}: the remove buttons");
+        }
+        let form = app.get(&mut sess, "/clusters/1/edit").await;
+        assert_eq!(form.status, expect(manages, true, StatusCode::OK), "{name} GET edit");
+        let form = app.get(&mut sess, &format!("/clusters/{other}/edit")).await;
+        let sees_other = matches!(role, Role::DistrictAdmin);
+        assert_eq!(form.status, expect(manages, sees_other, StatusCode::OK), "{name} GET other edit");
+        let res = app
+            .post_form(
+                &mut sess,
+                "/clusters/1/edit",
+                &[("name", &format!("测试集群党委{i}")), ("structure", "1+8"), ("established_on", "2021-06-18")],
+            )
+            .await;
+        assert_eq!(res.status, expect(manages, true, StatusCode::SEE_OTHER), "{name} POST edit");
+        let res = app.post_form(&mut sess, &format!("/clusters/{other}/edit"), &[("name", "x")]).await;
+        assert_eq!(res.status, expect(manages, sees_other, StatusCode::SEE_OTHER), "{name} POST other edit");
+        let res = app.post_form(&mut sess, "/clusters/1/regions", &[("region", "330421")]).await;
+        assert_eq!(res.status, expect(manages, true, StatusCode::SEE_OTHER), "{name} POST region");
+        let res = app
+            .post_form(&mut sess, &format!("/clusters/1/members/{}/remove", leaving[i]), &[("left_on", "2026-11-01")])
+            .await;
+        assert_eq!(res.status, expect(manages, true, StatusCode::SEE_OTHER), "{name} POST remove");
+        let res = app.post_form(&mut sess, &format!("/clusters/{other}/members/2/remove"), &[]).await;
+        assert_eq!(res.status, expect(manages, sees_other, StatusCode::SEE_OTHER), "{name} POST remove other");
+        if sees_other && manages {
+            // Put 乙 back for the accounts after this one.
+            s.add_cluster_member(&sys, other, qunlian_domain::auth::UnitId(2), true, None).await.unwrap();
+        }
+    }
+    let mut d = app.login("district", PASSWORD).await;
+    let page = app.get(&mut d, "/clusters/1").await;
+    assert!(page.body.contains("已退出的成员单位（3）"), "{}", page.body);
+    assert!(page.body.contains("上海成员town有限公司") && page.body.contains("2026-11-01"));
+    assert!(page.body.contains("浙江省"), "the region across the border is listed");
+    assert!(page.body.contains("1+8") && page.body.contains("2021-06-18"));
+    // Refusals name the field and change nothing.
+    let res = app
+        .post_form(&mut d, &format!("/clusters/1/members/{}/remove", leaving[3]), &[("left_on", "2021-01-01")])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("退出日期：不能早于加入日期"), "{}", res.body);
+    let res = app.post_form(&mut d, "/clusters/1/regions", &[("region", "999999")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("成员区域"), "{}", res.body);
+    let res = app.post_form(&mut d, "/clusters/1/edit", &[("name", " "), ("industry_codes", "39")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("集群名称：不能为空"), "{}", res.body);
+    let res = app.post_form(&mut d, "/clusters/1/edit", &[("name", "测试集群党委"), ("industry_codes", "X9")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("行业代码"), "{}", res.body);
+}
+
+#[tokio::test]
+async fn alliance_and_pairing_pages_as_every_role() {
+    use qunlian_domain::auth::{Action, UnitId};
+    let (app, accounts) = app_with_accounts().await;
+    let s = &app.db.store;
+    let sys = system();
+    let (a, b) = (UnitId(1), UnitId(2));
+    let both = s.create_alliance(&sys, "跨镇党建联盟", "", None, &[a, b], false).await.unwrap();
+    let jiuting = s.create_alliance(&sys, "九亭党建联盟", "", None, &[b], false).await.unwrap();
+    let pairing = s
+        .create_pairing(&sys, "enterprise_school", a, None, Some("新桥职校"), Some(d("2023-09-01")), "实训", false)
+        .await
+        .unwrap();
+    let mut to_end = Vec::new();
+    for _ in &accounts {
+        to_end.push(
+            s.create_pairing(&sys, "enterprise_village", a, None, Some("新桥村"), None, "", false).await.unwrap(),
+        );
+    }
+    for (i, (name, role)) in accounts.into_iter().enumerate() {
+        let mut sess = app.login(name, PASSWORD).await;
+        let reads = role.may(Action::ReadRegistry);
+        let writes = role.may(Action::WriteRegistry);
+        // 甲 (新桥, in the cluster) is seen by the district, the town, the secretary; 乙 by the
+        // branch and the contact; the department and the leader see every unit.
+        let sees_a = !matches!(role, Role::BranchSecretary | Role::EnterpriseContact);
+        let sees_b = !matches!(role, Role::TownAdmin | Role::ClusterSecretary);
+        let area = matches!(role, Role::DistrictAdmin | Role::TownAdmin | Role::ClusterSecretary);
+
+        assert_eq!(
+            app.get(&mut sess, &format!("/alliances/{both}")).await.status,
+            expect(reads, true, StatusCode::OK),
+            "{name}"
+        );
+        assert_eq!(
+            app.get(&mut sess, &format!("/alliances/{jiuting}")).await.status,
+            expect(reads, sees_b, StatusCode::OK),
+            "{name} GET 九亭 alliance"
+        );
+        // Each edits with the members it sees; the others stay.
+        let visible =
+            if role == Role::DistrictAdmin { format!("{}\n{}", uscc(1), uscc(2)) } else { uscc(1).to_string() };
+        let res = app
+            .post_form(
+                &mut sess,
+                &format!("/alliances/{both}"),
+                &[("name", &format!("跨镇党建联盟{i}")), ("members", &visible)],
+            )
+            .await;
+        assert_eq!(res.status, expect(writes && area, true, StatusCode::SEE_OTHER), "{name} POST alliance");
+        let res = app
+            .post_form(
+                &mut sess,
+                &format!("/alliances/{jiuting}"),
+                &[("name", "九亭党建联盟"), ("members", uscc(2).as_str())],
+            )
+            .await;
+        assert_eq!(res.status, expect(writes, sees_b, StatusCode::SEE_OTHER), "{name} POST 九亭 alliance");
+
+        assert_eq!(
+            app.get(&mut sess, &format!("/pairings/{pairing}")).await.status,
+            expect(reads, sees_a, StatusCode::OK),
+            "{name} GET pairing"
+        );
+        let res = app
+            .post_form(
+                &mut sess,
+                &format!("/pairings/{pairing}"),
+                &[("content", &format!("实训{i}")), ("started_on", "2023-09-01")],
+            )
+            .await;
+        assert_eq!(res.status, expect(writes, sees_a, StatusCode::SEE_OTHER), "{name} POST pairing");
+        let res = app.post_form(&mut sess, &format!("/pairings/{}/end", to_end[i]), &[("on", "2026-11-20")]).await;
+        assert_eq!(res.status, expect(writes, sees_a, StatusCode::SEE_OTHER), "{name} POST end pairing");
+    }
+    let mut d = app.login("district", PASSWORD).await;
+    let page = app.get(&mut d, &format!("/alliances/{both}")).await;
+    assert!(
+        page.body.contains("上海甲电气有限公司") && page.body.contains("上海乙轴承有限公司"),
+        "the town kept 乙: {}",
+        page.body
+    );
+    let page = app.get(&mut d, &format!("/pairings/{}", to_end[0])).await;
+    assert!(page.body.contains("已于 2026-11-20 结束"), "{}", page.body);
+    assert!(!page.body.contains("id=\"end-form\""));
+    let again = app.post_form(&mut d, &format!("/pairings/{}/end", to_end[0]), &[("on", "2026-11-21")]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("结束日期：该结对已于2026-11-20结束"), "{}", again.body);
+    let bad = app
+        .post_form(&mut d, &format!("/pairings/{pairing}"), &[("started_on", "2023-09-01"), ("ended_on", "2023-01-01")])
+        .await;
+    assert!(bad.body.contains("结束日期：不能早于开始日期"), "{}", bad.body);
+    let bad = app.post_form(&mut d, &format!("/alliances/{both}"), &[("name", "x"), ("members", "")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("成员单位：至少保留一家成员单位"), "{}", bad.body);
+    let list = app.get(&mut d, "/pairings").await;
+    assert!(list.body.contains(&format!("href=\"/pairings/{pairing}\"")) && list.body.contains("（已结束）"));
+    assert!(app.get(&mut d, "/alliances").await.body.contains(&format!("href=\"/alliances/{both}\"")));
+}
+
+#[tokio::test]
+async fn orgs_are_merged_from_their_page_as_every_role() {
+    use qunlian_domain::auth::{Action, OrgId, UnitId};
+    use qunlian_domain::registry::{OrgForm, OrgKind};
+    let (app, accounts) = app_with_accounts().await;
+    let s = &app.db.store;
+    let sys = system();
+    let branch = OrgId(1); // 乙公司党支部, over 乙 in 九亭
+    let new_org = |name: String, unit: UnitId, parent: Option<OrgId>| qunlian_store::registry::NewOrg {
+        name,
+        kind: OrgKind::Branch,
+        form: OrgForm::Independent,
+        parent,
+        units: vec![unit],
+        town_code: None,
+        secretary_name: None,
+        members_count: None,
+        established_on: d("2022-01-01"),
+        is_demo: false,
+    };
+    let mut pairs = Vec::new();
+    for (name, role) in &accounts {
+        // Each account merges two organisations inside its own scope.
+        let (unit, parent) = match role {
+            Role::BranchSecretary | Role::EnterpriseContact => (UnitId(2), Some(branch)),
+            _ => (UnitId(1), None),
+        };
+        let from = s.create_org(&sys, new_org(format!("{name}甲支部"), unit, parent)).await.unwrap();
+        let into = s.create_org(&sys, new_org(format!("{name}乙支部"), unit, parent)).await.unwrap();
+        pairs.push((from, into));
+    }
+    for (i, (name, role)) in accounts.into_iter().enumerate() {
+        let mut sess = app.login(name, PASSWORD).await;
+        let writes = role.may(Action::WriteRegistry);
+        let (from, into) = pairs[i];
+        let page = app.get(&mut sess, &format!("/orgs/{from}")).await;
+        if page.status == StatusCode::OK {
+            assert_eq!(page.body.contains("id=\"merge-form\""), writes, "{name}: the merge form");
+        }
+        let res = app
+            .post_form(&mut sess, &format!("/orgs/{from}/merge"), &[("into", &into.to_string()), ("on", "2026-11-01")])
+            .await;
+        assert_eq!(res.status, expect(writes, true, StatusCode::SEE_OTHER), "{name} POST merge");
+        // 乙公司党支部 is outside the town's and the secretary's scope.
+        let outside = matches!(role, Role::TownAdmin | Role::ClusterSecretary);
+        if outside || !writes {
+            let res = app
+                .post_form(
+                    &mut sess,
+                    &format!("/orgs/{branch}/merge"),
+                    &[("into", &pairs[0].1.to_string()), ("on", "2026-11-01")],
+                )
+                .await;
+            assert_eq!(res.status, expect(writes, false, StatusCode::SEE_OTHER), "{name} POST merge outside");
+        }
+    }
+    let mut d = app.login("district", PASSWORD).await;
+    let (from, into) = pairs[0];
+    let gone = app.get(&mut d, &format!("/orgs/{from}")).await;
+    assert!(gone.body.contains("并入“district乙支部”") && gone.body.contains("已于 2026-11-01 撤销"), "{}", gone.body);
+    assert!(!gone.body.contains("id=\"merge-form\""), "a dissolved organisation offers no changes");
+    let kept = app.get(&mut d, &format!("/orgs/{into}")).await;
+    assert!(
+        kept.body.contains("“district甲支部”并入本组织") && kept.body.contains("上海甲电气有限公司"),
+        "{}",
+        kept.body
+    );
+    // Into a dissolved organisation, or with no target: refused by name.
+    let (from, _) = pairs[7];
+    let res = app.post_form(&mut d, &format!("/orgs/{from}/merge"), &[("into", &pairs[0].0.to_string())]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("并入组织：“district甲支部”已撤销"), "{}", res.body);
+    let res = app.post_form(&mut d, &format!("/orgs/{from}/merge"), &[("into", "")]).await;
+    assert!(res.body.contains("并入组织：请选择"), "{}", res.body);
+}
+
+#[tokio::test]
+async fn schools_and_other_units_are_listed_created_and_edited_like_enterprises() {
+    use qunlian_domain::auth::Action;
+    let (app, accounts) = app_with_accounts().await;
+    let xq = town("新桥").to_string();
+    for (i, (name, role)) in accounts.into_iter().enumerate() {
+        let mut sess = app.login(name, PASSWORD).await;
+        let imports = role.may(Action::Import);
+        let list = app.get(&mut sess, "/enterprises?kind=school").await;
+        assert_eq!(list.status, expect(role.may(Action::ReadRegistry), true, StatusCode::OK), "{name} GET schools");
+        let form = app.get(&mut sess, "/enterprises/new?kind=school").await;
+        assert_eq!(form.status, expect(imports, true, StatusCode::OK), "{name} GET new school");
+        let code = uscc(300 + i as u32).to_string();
+        let school = format!("上海市新桥第{i}中学");
+        let res = app
+            .post_form(
+                &mut sess,
+                "/enterprises/new",
+                &[("kind", "school"), ("name", &school), ("uscc", &code), ("town", &xq)],
+            )
+            .await;
+        assert_eq!(res.status, expect(imports, true, StatusCode::SEE_OTHER), "{name} POST new school");
+    }
+    let mut d = app.login("district", PASSWORD).await;
+    let schools = app.get(&mut d, "/enterprises?kind=school").await;
+    assert!(schools.body.contains("单位名录（学校）") && schools.body.contains("共 2 家"), "{}", schools.body);
+    assert!(schools.body.contains("上海市新桥第0中学") && !schools.body.contains("上海甲电气有限公司"));
+    assert!(schools.body.contains("<option value=\"school\" selected>学校</option>"), "{}", schools.body);
+    let enterprises = app.get(&mut d, "/enterprises").await;
+    assert!(!enterprises.body.contains("上海市新桥第0中学"));
+    let id = app.db.store.enterprise_by_uscc(&system(), uscc(300).as_str()).await.unwrap().id;
+    let form = app.get(&mut d, &format!("/enterprises/{id}/edit")).await;
+    assert!(
+        form.body.contains("编辑单位") && form.body.contains("<option value=\"school\" selected>"),
+        "{}",
+        form.body
+    );
+    let res = app
+        .post_form(
+            &mut d,
+            &format!("/enterprises/{id}/edit"),
+            &[("kind", "research"), ("name", "上海新桥研究院"), ("uscc", uscc(300).as_str()), ("town", &xq)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = app.get(&mut d, &format!("/enterprises/{id}")).await;
+    assert!(page.body.contains("科研院所") && page.body.contains("上海新桥研究院"));
+    let bad = app
+        .post_form(
+            &mut d,
+            "/enterprises/new",
+            &[("kind", "castle"), ("name", "x"), ("uscc", uscc(400).as_str()), ("town", &xq)],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("单位类型：不认识“castle”"), "{}", bad.body);
+    assert_eq!(app.get(&mut d, "/enterprises?kind=castle").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let xlsx = app.get(&mut d, "/enterprises/export.xlsx?kind=research").await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+}

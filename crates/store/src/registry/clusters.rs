@@ -453,7 +453,7 @@ impl Store {
     /// A cluster the caller may change: it sees it, may write, and works at the level of an
     /// area or of this cluster. A branch or an enterprise sees the clusters it belongs to but
     /// does not run them.
-    async fn cluster_for_write(&self, caller: &Caller, id: ClusterId) -> Result<ClusterDetail> {
+    pub async fn cluster_for_write(&self, caller: &Caller, id: ClusterId) -> Result<ClusterDetail> {
         self.require(caller, Action::WriteRegistry)?;
         if !matches!(caller.scope, Scope::All | Scope::Region(_) | Scope::Cluster(_)) {
             return Err(StoreError::Forbidden);

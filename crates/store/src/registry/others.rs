@@ -406,6 +406,17 @@ impl Store {
         })
     }
 
+    /// The alliance, when the caller may change it: it may write and sees a member; when
+    /// some members are outside its scope, only an area-wide role may.
+    pub async fn alliance_for_edit(&self, caller: &Caller, id: i64) -> Result<AllianceDetail> {
+        self.require(caller, Action::WriteRegistry)?;
+        let detail = self.alliance(caller, id).await?;
+        if detail.hidden_members > 0 && !may_edit_shared(caller) {
+            return Err(StoreError::Forbidden);
+        }
+        Ok(detail)
+    }
+
     /// Renames an alliance and sets its members as far as the caller can see them: members
     /// outside the caller's scope stay as they are.
     pub async fn update_alliance(

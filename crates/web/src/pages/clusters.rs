@@ -2,9 +2,9 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
-use qunlian_domain::auth::{Action, ClusterId, UnitId};
+use qunlian_domain::auth::{Action, ClusterId, Scope, UnitId};
 use qunlian_domain::registry::{OrgForm, OrgKind, UnitKind};
-use qunlian_store::registry::{Cluster, ClusterDetail};
+use qunlian_store::registry::{Cluster, ClusterDetail, ClusterEdit};
 use qunlian_store::registry::{EnterpriseFilter, EnterpriseSort, NewCluster, NewOfficer, NewOrg};
 use serde::Deserialize;
 
@@ -45,6 +45,7 @@ struct DetailPage {
     may_edit: bool,
     error: Option<String>,
     departments: Vec<(i64, String)>,
+    today: String,
 }
 
 /// Government departments that second part-time deputy secretaries (兼职副书记).
@@ -65,10 +66,18 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
     render(&DetailPage {
         layout: Layout::new(&auth, &state, "/clusters"),
         d,
-        may_edit: auth.caller.may(Action::WriteRegistry),
+        may_edit: may_manage(&auth),
         error: None,
         departments,
+        today: state.store.today().format("%Y-%m-%d").to_string(),
     })
+}
+
+/// Clusters are run by area administrators and their own secretaries; the store decides
+/// for each cluster, this only decides which forms to offer.
+fn may_manage(auth: &Auth) -> bool {
+    auth.caller.may(Action::WriteRegistry)
+        && matches!(auth.caller.scope, Scope::All | Scope::Region(_) | Scope::Cluster(_))
 }
 
 #[derive(Deserialize)]
@@ -107,8 +116,14 @@ pub async fn add_member(
 async fn detail_with_error(state: &AppState, auth: &Auth, id: i64, msg: String) -> PageResult {
     let d = state.store.cluster(&auth.caller, ClusterId(id)).await?;
     let departments = departments(state, auth).await?;
-    let page =
-        DetailPage { layout: Layout::new(auth, state, "/clusters"), d, may_edit: true, error: Some(msg), departments };
+    let page = DetailPage {
+        layout: Layout::new(auth, state, "/clusters"),
+        d,
+        may_edit: true,
+        error: Some(msg),
+        departments,
+        today: state.store.today().format("%Y-%m-%d").to_string(),
+    };
     Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
 }
 
@@ -244,6 +259,145 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
         Err(WebError::Invalid(msg)) => {
             let towns = super::enterprises::town_options(&state, &auth, non_empty(&f.town));
             let page = NewPage { layout: Layout::new(&auth, &state, "/clusters"), towns, error: Some(msg) };
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RemoveMemberForm {
+    left_on: Option<String>,
+}
+
+/// A member leaves: the membership keeps its dates and moves to the cluster's history.
+pub async fn remove_member(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, unit)): Path<(i64, i64)>,
+    Form(f): Form<RemoveMemberForm>,
+) -> PageResult {
+    state.store.cluster_for_write(&auth.caller, ClusterId(id)).await?;
+    let result: Result<(), WebError> = async {
+        let on = parse_date("退出日期", &f.left_on)?.unwrap_or_else(|| state.store.today());
+        Ok(state.store.remove_cluster_member(&auth.caller, ClusterId(id), UnitId(unit), on).await?)
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/clusters/{id}#members")).into_response()),
+        Err(WebError::Invalid(msg)) => detail_with_error(&state, &auth, id, msg).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RegionForm {
+    region: Option<String>,
+}
+
+/// A region the cluster reaches into, by its code: a province, city, district or town,
+/// in Shanghai or across the border (毗邻党建).
+pub async fn add_region(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<RegionForm>,
+) -> PageResult {
+    state.store.cluster_for_write(&auth.caller, ClusterId(id)).await?;
+    let result: Result<(), WebError> = async {
+        let region = qunlian_domain::RegionCode::parse(non_empty(&f.region).unwrap_or(""))
+            .map_err(|e| WebError::Invalid(format!("成员区域：{e}")))?;
+        Ok(state.store.add_cluster_region(&auth.caller, ClusterId(id), &region).await?)
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/clusters/{id}#regions")).into_response()),
+        Err(WebError::Invalid(msg)) => detail_with_error(&state, &auth, id, msg).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "cluster_edit.html")]
+struct EditPage {
+    layout: Layout,
+    id: i64,
+    form: EditClusterForm,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct EditClusterForm {
+    name: Option<String>,
+    short_name: Option<String>,
+    industry_focus: Option<String>,
+    industry_codes: Option<String>,
+    structure: Option<String>,
+    established_on: Option<String>,
+    description: Option<String>,
+}
+
+impl EditClusterForm {
+    fn from_detail(d: &ClusterDetail) -> EditClusterForm {
+        EditClusterForm {
+            name: Some(d.cluster.name.clone()),
+            short_name: Some(d.cluster.short_name.clone()),
+            industry_focus: Some(d.cluster.industry_focus.clone()),
+            industry_codes: Some(d.industry_codes.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(", ")),
+            structure: d.cluster.structure.clone(),
+            established_on: d.cluster.established_on.map(|x| x.format("%Y-%m-%d").to_string()),
+            description: Some(d.description.clone()),
+        }
+    }
+
+    fn parse(&self) -> Result<ClusterEdit, WebError> {
+        let name = non_empty(&self.name).ok_or_else(|| WebError::Invalid("集群名称：不能为空".into()))?.to_owned();
+        let mut codes = Vec::new();
+        for c in non_empty(&self.industry_codes).unwrap_or("").split([',', '，', ' ', '、']).filter(|c| !c.is_empty())
+        {
+            let code =
+                qunlian_domain::IndustryCode::parse(c).map_err(|e| WebError::Invalid(format!("行业代码：{e}")))?;
+            codes.push(code.as_str().to_owned());
+        }
+        Ok(ClusterEdit {
+            name,
+            short_name: non_empty(&self.short_name).unwrap_or("").to_owned(),
+            industry_focus: non_empty(&self.industry_focus).unwrap_or("").to_owned(),
+            industry_codes: codes,
+            structure: non_empty(&self.structure).map(str::to_owned),
+            description: non_empty(&self.description).unwrap_or("").to_owned(),
+            established_on: parse_date("成立日期", &self.established_on)?,
+        })
+    }
+}
+
+pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
+    let d = state.store.cluster_for_edit(&auth.caller, ClusterId(id)).await?;
+    render(&EditPage {
+        layout: Layout::new(&auth, &state, "/clusters"),
+        id,
+        form: EditClusterForm::from_detail(&d),
+        error: None,
+    })
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<EditClusterForm>,
+) -> PageResult {
+    state.store.cluster_for_edit(&auth.caller, ClusterId(id)).await?;
+    let result: Result<(), WebError> = async {
+        let edit = f.parse()?;
+        Ok(state.store.update_cluster(&auth.caller, ClusterId(id), edit).await?)
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/clusters/{id}")).into_response()),
+        Err(WebError::Invalid(msg)) => {
+            // The form as typed, with the reason; nothing was saved.
+            let page = EditPage { layout: Layout::new(&auth, &state, "/clusters"), id, form: f, error: Some(msg) };
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
         }
         Err(e) => Err(e),

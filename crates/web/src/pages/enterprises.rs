@@ -4,7 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::auth::{Action, ClusterId, Scope, UnitId};
-use qunlian_domain::registry::{EnterpriseInput, SrdiLevel};
+use qunlian_domain::registry::{EnterpriseInput, SrdiLevel, UnitKind};
 use qunlian_domain::{IndustryCode, Phone, RegionCode, Uscc};
 use qunlian_store::registry::{Enterprise, EnterpriseFilter, EnterpriseSort, UnitLinks};
 use qunlian_store::{Page, PageRequest};
@@ -20,6 +20,10 @@ pub struct ListQuery {
     pub q: Option<String>,
     pub town: Option<String>,
     pub cluster: Option<i64>,
+    /// A park (its sub-parks included).
+    pub park: Option<i64>,
+    /// 单位类型: enterprise (the default), cooperative, school …
+    pub kind: Option<String>,
     pub industry: Option<String>,
     pub high_tech: Option<String>,
     pub above_scale: Option<String>,
@@ -61,6 +65,8 @@ impl ListQuery {
             q: non_empty(&self.q).map(str::to_owned),
             region,
             cluster: self.cluster.map(ClusterId),
+            park: self.park,
+            kind: Some(self.unit_kind()?),
             industry: non_empty(&self.industry).map(str::to_owned),
             high_tech: flag(&self.high_tech),
             above_scale: flag(&self.above_scale),
@@ -81,6 +87,16 @@ impl ListQuery {
         })
     }
 
+    /// The kind of unit listed; enterprises unless another kind is chosen.
+    pub fn unit_kind(&self) -> Result<UnitKind, WebError> {
+        match non_empty(&self.kind) {
+            None => Ok(UnitKind::Enterprise),
+            Some(code) => {
+                UnitKind::from_code(code).ok_or_else(|| WebError::Invalid(format!("单位类型：不认识“{code}”")))
+            }
+        }
+    }
+
     fn sort(&self) -> (EnterpriseSort, bool) {
         (
             self.sort.as_deref().and_then(EnterpriseSort::from_code).unwrap_or_default(),
@@ -99,6 +115,8 @@ impl ListQuery {
         push("q", &self.q);
         push("town", &self.town);
         push("cluster", &self.cluster.map(|c| c.to_string()));
+        push("park", &self.park.map(|p| p.to_string()));
+        push("kind", &self.kind);
         push("industry", &self.industry);
         push("high_tech", &self.high_tech);
         push("above_scale", &self.above_scale);
@@ -158,6 +176,21 @@ struct ListPage {
     rows: EnterpriseRows,
     may_create: bool,
     drill: Option<String>,
+    kind: UnitKind,
+}
+
+impl ListPage {
+    fn kinds(&self) -> [UnitKind; 7] {
+        UnitKind::ALL
+    }
+    /// 企业名录, or 单位名录（学校） when another kind of unit is listed.
+    fn heading(&self) -> String {
+        list_heading(self.kind)
+    }
+}
+
+fn list_heading(kind: UnitKind) -> String {
+    if kind == UnitKind::Enterprise { "企业名录".to_owned() } else { format!("单位名录（{}）", kind.label()) }
 }
 
 #[derive(Template)]
@@ -171,6 +204,13 @@ struct EnterpriseRows {
 }
 
 impl EnterpriseRows {
+    fn name_header(&self) -> &'static str {
+        if self.query.unit_kind().unwrap_or(UnitKind::Enterprise) == UnitKind::Enterprise {
+            "企业名称"
+        } else {
+            "单位名称"
+        }
+    }
     fn sort_link(&self, key: &str) -> String {
         let desc = if self.sort == key && !self.desc { "1" } else { "" };
         let q = ListQuery { desc: Some(desc.to_owned()), page: None, ..self.query.clone() };
@@ -218,7 +258,16 @@ pub async fn list(
     let towns = town_options(&state, &auth, non_empty(&query.town));
     let may_create = auth.caller.may(Action::Import);
     let drill = drill_label(&state, &auth, &filter).await?;
-    render(&ListPage { layout: Layout::new(&auth, &state, "/enterprises"), query, towns, rows, may_create, drill })
+    let kind = query.unit_kind()?;
+    render(&ListPage {
+        layout: Layout::new(&auth, &state, "/enterprises"),
+        query,
+        towns,
+        rows,
+        may_create,
+        drill,
+        kind,
+    })
 }
 
 /// "重点企业类别：高新技术企业 · 未覆盖" above a list opened from a coverage figure.
@@ -246,13 +295,14 @@ pub async fn export(State(state): State<AppState>, auth: Auth, Query(query): Que
     let all = state.store.all_enterprises(&auth.caller, &filter, sort, desc).await?;
     let now = state.store.now() + chrono::Duration::hours(8);
     let count = all.len();
-    let title = format!("企业名录（导出时间 {}，共 {count} 家；联系电话不导出）", now.format("%Y-%m-%d %H:%M"));
+    let heading = list_heading(query.unit_kind()?);
+    let title = format!("{heading}（导出时间 {}，共 {count} 家；联系电话不导出）", now.format("%Y-%m-%d %H:%M"));
     let bytes = crate::export::enterprises_xlsx(all, Some(title)).map_err(WebError::internal)?;
     state
         .store
-        .audit(&auth.caller, "unit.export", "unit", None, format!("导出企业名录{count}家（不含联系电话）"))
+        .audit(&auth.caller, "unit.export", "unit", None, format!("导出{heading}{count}家（不含联系电话）"))
         .await?;
-    Ok(super::import::xlsx_response(bytes, &format!("企业名录-{}.xlsx", now.format("%Y%m%d"))))
+    Ok(super::import::xlsx_response(bytes, &format!("{heading}-{}.xlsx", now.format("%Y%m%d"))))
 }
 
 pub fn percent(s: &str) -> String {
@@ -275,6 +325,13 @@ struct DetailPage {
     coverage: super::coverage::EnterpriseCoverage,
     /// Organisations whose activities the enterprise's members may join (work coverage).
     orgs: Vec<(i64, String)>,
+    park: Option<(i64, String)>,
+}
+
+/// The park a unit is in, when the caller may see it.
+async fn park_of(state: &AppState, auth: &Auth, e: &Enterprise) -> Option<(i64, String)> {
+    let id = e.park_id?;
+    state.store.park(&auth.caller, id).await.ok().map(|d| (d.park.id, d.park.name))
 }
 
 async fn detail_page(state: &AppState, auth: &Auth, id: UnitId, revealed: Option<String>) -> PageResult {
@@ -286,6 +343,7 @@ async fn detail_page(state: &AppState, auth: &Auth, id: UnitId, revealed: Option
     } else {
         Vec::new()
     };
+    let park = park_of(state, auth, &e).await;
     render(&DetailPage {
         layout: Layout::new(auth, state, "/enterprises"),
         e,
@@ -293,6 +351,7 @@ async fn detail_page(state: &AppState, auth: &Auth, id: UnitId, revealed: Option
         may_edit: auth.caller.may(Action::WriteRegistry),
         may_reveal: revealed.is_some() || auth.caller.may(Action::RevealPersonal),
         revealed,
+        park,
         coverage,
         orgs,
     })
@@ -324,6 +383,8 @@ fn askama_escape(s: &str) -> String {
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct EnterpriseForm {
+    /// 单位类型; enterprise when not given.
+    pub kind: Option<String>,
     pub name: Option<String>,
     pub uscc: Option<String>,
     pub town: Option<String>,
@@ -345,6 +406,7 @@ impl EnterpriseForm {
     fn from_enterprise(e: &Enterprise) -> EnterpriseForm {
         let b = |v: bool| v.then(|| "1".to_owned());
         EnterpriseForm {
+            kind: Some(e.kind.clone()),
             name: Some(e.name.clone()),
             uscc: e.uscc.clone(),
             town: Some(e.town_code.clone()),
@@ -371,12 +433,26 @@ impl EnterpriseForm {
         }
     }
 
+    fn kind(&self) -> Result<UnitKind, String> {
+        match non_empty(&self.kind) {
+            None => Ok(UnitKind::Enterprise),
+            Some(code) => UnitKind::from_code(code).ok_or_else(|| format!("单位类型：不认识“{code}”")),
+        }
+    }
+
     /// Parses every field, collecting every problem so the user fixes them in one go.
-    fn parse(&self) -> Result<EnterpriseInput, Vec<String>> {
+    fn parse(&self) -> Result<(EnterpriseInput, UnitKind), Vec<String>> {
         let mut errors = Vec::new();
+        let kind = match self.kind() {
+            Ok(k) => k,
+            Err(e) => {
+                errors.push(e);
+                UnitKind::Enterprise
+            }
+        };
         let name = non_empty(&self.name).map(str::to_owned);
         if name.is_none() {
-            errors.push("企业名称：不能为空".to_owned());
+            errors.push(format!("{}名称：不能为空", if kind == UnitKind::Enterprise { "企业" } else { "单位" }));
         }
         let uscc = match Uscc::parse(non_empty(&self.uscc).unwrap_or("")) {
             Ok(u) => Some(u),
@@ -436,23 +512,26 @@ impl EnterpriseForm {
             _ => SrdiLevel::None,
         };
         match (name, uscc, town) {
-            (Some(name), Some(uscc), Some(town)) if errors.is_empty() => Ok(EnterpriseInput {
-                name,
-                uscc,
-                town,
-                park: non_empty(&self.park).map(str::to_owned),
-                industry,
-                employees,
-                high_tech: flag(&self.high_tech) == Some(true),
-                above_scale: flag(&self.above_scale) == Some(true),
-                srdi,
-                listed: flag(&self.listed) == Some(true),
-                key_project: flag(&self.key_project) == Some(true),
-                founded_on,
-                address: non_empty(&self.address).map(str::to_owned),
-                contact_name: non_empty(&self.contact_name).map(str::to_owned),
-                contact_phone,
-            }),
+            (Some(name), Some(uscc), Some(town)) if errors.is_empty() => Ok((
+                EnterpriseInput {
+                    name,
+                    uscc,
+                    town,
+                    park: non_empty(&self.park).map(str::to_owned),
+                    industry,
+                    employees,
+                    high_tech: flag(&self.high_tech) == Some(true),
+                    above_scale: flag(&self.above_scale) == Some(true),
+                    srdi,
+                    listed: flag(&self.listed) == Some(true),
+                    key_project: flag(&self.key_project) == Some(true),
+                    founded_on,
+                    address: non_empty(&self.address).map(str::to_owned),
+                    contact_name: non_empty(&self.contact_name).map(str::to_owned),
+                    contact_phone,
+                },
+                kind,
+            )),
             _ => Err(errors),
         }
     }
@@ -476,14 +555,29 @@ impl FormPage {
     fn srdi_is(&self, code: &str) -> bool {
         self.form.srdi.as_deref().unwrap_or("none") == code
     }
+    fn kinds(&self) -> [UnitKind; 7] {
+        UnitKind::ALL
+    }
+    fn kind_is(&self, kind: &UnitKind) -> bool {
+        self.form.kind().unwrap_or(UnitKind::Enterprise) == *kind
+    }
+    /// 企业 for enterprises, 单位 for the other kinds, in headings and labels.
+    fn noun(&self) -> &'static str {
+        if self.form.kind().unwrap_or(UnitKind::Enterprise) == UnitKind::Enterprise { "企业" } else { "单位" }
+    }
 }
 
-pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    kind: Option<String>,
+}
+
+pub async fn new_form(State(state): State<AppState>, auth: Auth, Query(q): Query<NewQuery>) -> PageResult {
     auth.require(Action::Import)?;
     let towns = town_options(&state, &auth, None);
     render(&FormPage {
         layout: Layout::new(&auth, &state, "/enterprises"),
-        form: EnterpriseForm::default(),
+        form: EnterpriseForm { kind: q.kind, ..Default::default() },
         towns,
         errors: vec![],
         action: "/enterprises/new".into(),
@@ -494,7 +588,7 @@ pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
 pub async fn create(State(state): State<AppState>, auth: Auth, Form(form): Form<EnterpriseForm>) -> PageResult {
     auth.require(Action::Import)?;
     let errors = match form.parse() {
-        Ok(input) => match state.store.create_enterprise(&auth.caller, input).await {
+        Ok((input, kind)) => match state.store.create_unit(&auth.caller, input, kind, false).await {
             Ok(id) => return Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
             Err(qunlian_store::StoreError::Invalid { field, message }) => vec![format!("{field}：{message}")],
             Err(e) => return Err(e.into()),
@@ -516,7 +610,9 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(form): Form<
 pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     auth.require(Action::WriteRegistry)?;
     let e = state.store.enterprise(&auth.caller, UnitId(id)).await?;
-    let form = EnterpriseForm::from_enterprise(&e);
+    let mut form = EnterpriseForm::from_enterprise(&e);
+    // The park goes by name on the form; an empty field would take the unit out of its park.
+    form.park = park_of(&state, &auth, &e).await.map(|p| p.1);
     let towns = town_options(&state, &auth, Some(&e.town_code));
     render(&FormPage {
         layout: Layout::new(&auth, &state, "/enterprises"),
@@ -536,7 +632,7 @@ pub async fn update(
 ) -> PageResult {
     auth.require(Action::WriteRegistry)?;
     let errors = match form.parse() {
-        Ok(input) => match state.store.update_enterprise(&auth.caller, UnitId(id), input).await {
+        Ok((input, kind)) => match state.store.update_unit(&auth.caller, UnitId(id), input, Some(kind)).await {
             Ok(()) => return Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
             Err(qunlian_store::StoreError::Invalid { field, message }) => vec![format!("{field}：{message}")],
             Err(e) => return Err(e.into()),

@@ -125,8 +125,9 @@ pub async fn pairings(State(state): State<AppState>, auth: Auth) -> PageResult {
         .list_pairings(&auth.caller)
         .await?
         .into_iter()
-        .map(|p| vec![text(p.kind), text(p.a.1), text(p.b), date(p.started_on), text(p.content)])
+        .map(|p| vec![text(p.kind), text(p.a.1), text(p.b), date(p.started_on), date(p.ended_on), text(p.content)])
         .collect();
-    let columns = [("类型", 12.0), ("一方", 30.0), ("另一方", 30.0), ("开始日期", 12.0), ("共建内容", 50.0)];
+    let columns =
+        [("类型", 12.0), ("一方", 30.0), ("另一方", 30.0), ("开始日期", 12.0), ("结束日期", 12.0), ("共建内容", 50.0)];
     send(&state, &auth, "结对共建", &columns, rows).await
 }

@@ -53,16 +53,71 @@ struct DetailPage {
     d: PartyOrgDetail,
     may_edit: bool,
     today: String,
+    /// Organisations this one may be merged into: the caller's, not dissolved, not itself.
+    targets: Vec<PartyOrg>,
+    error: Option<String>,
+}
+
+impl DetailPage {
+    fn indent(&self, depth: &usize) -> String {
+        "　".repeat(*depth)
+    }
+}
+
+async fn detail_page(state: &AppState, auth: &Auth, id: i64, error: Option<String>) -> PageResult {
+    let d = state.store.party_org(&auth.caller, OrgId(id)).await?;
+    let may_edit = auth.caller.may(Action::WriteRegistry);
+    let targets = if may_edit && d.org.dissolved_on.is_none() {
+        state.store.org_tree(&auth.caller, None, false).await?.into_iter().filter(|o| o.id != d.org.id).collect()
+    } else {
+        Vec::new()
+    };
+    let status =
+        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let page = DetailPage {
+        layout: Layout::new(auth, state, "/orgs"),
+        d,
+        may_edit,
+        today: state.store.today().format("%Y-%m-%d").to_string(),
+        targets,
+        error,
+    };
+    Ok((status, axum::response::Html(page.render()?)).into_response())
 }
 
 pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
-    let d = state.store.party_org(&auth.caller, OrgId(id)).await?;
-    render(&DetailPage {
-        layout: Layout::new(&auth, &state, "/orgs"),
-        d,
-        may_edit: auth.caller.may(Action::WriteRegistry),
-        today: state.store.today().format("%Y-%m-%d").to_string(),
-    })
+    detail_page(&state, &auth, id, None).await
+}
+
+#[derive(Deserialize)]
+pub struct MergeForm {
+    into: Option<String>,
+    on: Option<String>,
+}
+
+/// Merges this organisation into another: it is dissolved, its units move over, and both
+/// histories record the merger.
+pub async fn merge(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<MergeForm>,
+) -> PageResult {
+    auth.require(Action::WriteRegistry)?;
+    state.store.party_org(&auth.caller, OrgId(id)).await?;
+    let result: Result<(), WebError> = async {
+        let into = non_empty(&f.into)
+            .and_then(|v| v.parse::<i64>().ok())
+            .ok_or_else(|| WebError::Invalid("并入组织：请选择".into()))?;
+        let on = parse_date("并入日期", &f.on)?.unwrap_or_else(|| state.store.today());
+        Ok(state.store.merge_org(&auth.caller, OrgId(id), OrgId(into), on).await?)
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/orgs/{id}")).into_response()),
+        Err(WebError::Invalid(msg)) => detail_page(&state, &auth, id, Some(msg)).await,
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Deserialize)]

@@ -1,10 +1,10 @@
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, Scope};
-use qunlian_store::registry::{EnterpriseFilter, Park};
+use qunlian_store::registry::{EnterpriseFilter, Park, ParkDetail};
 use serde::Deserialize;
 
 use super::{non_empty, render};
@@ -65,4 +65,74 @@ pub async fn create_park(State(state): State<AppState>, auth: Auth, Form(f): For
         RegionCode::parse(non_empty(&f.town).unwrap_or("")).map_err(|e| WebError::Invalid(format!("所属街镇：{e}")))?;
     state.store.create_park(&auth.caller, non_empty(&f.name).unwrap_or(""), &town, None).await?;
     Ok(Redirect::to("/regions").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "park.html")]
+struct ParkPage {
+    layout: Layout,
+    d: ParkDetail,
+    may_edit: bool,
+    towns: Vec<super::enterprises::TownOption>,
+    /// Parks it may be put under: every park the caller sees but itself.
+    parents: Vec<(i64, String)>,
+    error: Option<String>,
+}
+
+async fn park_page(state: &AppState, auth: &Auth, id: i64, error: Option<String>) -> PageResult {
+    let d = state.store.park(&auth.caller, id).await?;
+    let may_edit = auth.caller.may(Action::Import);
+    let (towns, parents) = if may_edit {
+        let towns = super::enterprises::town_options(state, auth, Some(&d.park.town_code));
+        let parents = state
+            .store
+            .list_parks(&auth.caller)
+            .await?
+            .into_iter()
+            .filter(|p| p.id != id)
+            .map(|p| (p.id, p.name))
+            .collect();
+        (towns, parents)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let status =
+        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let page = ParkPage { layout: Layout::new(auth, state, "/regions"), d, may_edit, towns, parents, error };
+    Ok((status, axum::response::Html(page.render()?)).into_response())
+}
+
+pub async fn park(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
+    park_page(&state, &auth, id, None).await
+}
+
+#[derive(Deserialize)]
+pub struct ParkEditForm {
+    name: Option<String>,
+    town: Option<String>,
+    parent: Option<String>,
+}
+
+pub async fn update_park(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<ParkEditForm>,
+) -> PageResult {
+    auth.require(Action::Import)?;
+    let result: Result<(), WebError> = async {
+        let town = RegionCode::parse(non_empty(&f.town).unwrap_or(""))
+            .map_err(|_| WebError::Invalid("所属街镇：请选择街镇".into()))?;
+        let parent = match non_empty(&f.parent) {
+            None => None,
+            Some(p) => Some(p.parse::<i64>().map_err(|_| WebError::Invalid("上级园区：请从列表中选择".into()))?),
+        };
+        Ok(state.store.update_park(&auth.caller, id, non_empty(&f.name).unwrap_or(""), &town, parent).await?)
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/regions/parks/{id}")).into_response()),
+        Err(WebError::Invalid(msg)) => park_page(&state, &auth, id, Some(msg)).await,
+        Err(e) => Err(e),
+    }
 }
