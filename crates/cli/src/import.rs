@@ -38,18 +38,19 @@ pub async fn enterprises(store: &Store, config: &Config, file: &Path) -> AnyResu
     let mut rejects: Vec<Reject> = Vec::new();
     let mut batch = Vec::with_capacity(IMPORT_BATCH);
     let mut lines = Vec::with_capacity(IMPORT_BATCH);
-    for item in reader {
-        bar.inc(1);
-        match item {
-            Ok(row) => {
-                lines.push(row.line);
-                batch.push(row.input);
+    // Parsing runs ahead on its own thread while the previous batch is written.
+    for items in reader.read_ahead(IMPORT_BATCH, 4) {
+        bar.inc(items.len() as u64);
+        for item in items {
+            match item {
+                Ok(row) => {
+                    lines.push(row.line);
+                    batch.push(row.input);
+                }
+                Err(r) => rejects.push(r),
             }
-            Err(r) => rejects.push(r),
         }
-        if batch.len() == IMPORT_BATCH {
-            flush(&mut import, &mut batch, &mut lines, &mut rejects).await?;
-        }
+        flush(&mut import, &mut batch, &mut lines, &mut rejects).await?;
     }
     flush(&mut import, &mut batch, &mut lines, &mut rejects).await?;
     bar.finish_and_clear();

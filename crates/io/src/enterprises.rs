@@ -404,3 +404,35 @@ pub fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
         _ => None,
     }
 }
+
+/// Rows read ahead on a thread of their own, in batches: the next rows are parsed and
+/// checked while the caller writes the previous batch. At most `depth` batches wait, so
+/// memory stays bounded whatever the file's size.
+pub struct ReadAhead {
+    rx: std::sync::mpsc::Receiver<Vec<Result<ParsedRow, Reject>>>,
+}
+
+impl EnterpriseReader {
+    pub fn read_ahead(self, batch: usize, depth: usize) -> ReadAhead {
+        let (tx, rx) = std::sync::mpsc::sync_channel(depth.max(1));
+        let batch = batch.max(1);
+        std::thread::spawn(move || {
+            let mut reader = self;
+            loop {
+                let chunk: Vec<_> = reader.by_ref().take(batch).collect();
+                if chunk.is_empty() || tx.send(chunk).is_err() {
+                    break;
+                }
+            }
+        });
+        ReadAhead { rx }
+    }
+}
+
+impl Iterator for ReadAhead {
+    type Item = Vec<Result<ParsedRow, Reject>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.rx.recv().ok()
+    }
+}

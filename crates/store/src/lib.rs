@@ -114,15 +114,26 @@ impl Store {
             // One writer at a time is SQLite's nature; a small pool avoids lock contention
             // while WAL lets readers go on during a write.
             options.max_connections(4).min_connections(1);
+            // Per connection, so on every connection of the pool: WAL and NORMAL sync for
+            // write speed with durability at checkpoints, foreign keys, a wait instead of
+            // "database is locked", and a 64 MB page cache for bulk imports' index updates.
+            options.map_sqlx_sqlite_opts(|o| {
+                use sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(std::time::Duration::from_secs(10))
+                    .pragma("cache_size", "-65536")
+                    .pragma("temp_store", "MEMORY")
+            });
         } else {
             options.max_connections(16);
+            // List filters are prepared statements whose best plan depends on the values (a
+            // town's range, a rare flag): a generic plan chosen after five runs can scan the
+            // whole table. Plan every execution for its values.
+            options.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
         }
         let db = Database::connect(options).await?;
-        if db.get_database_backend() == DbBackend::Sqlite {
-            use sea_orm::ConnectionTrait;
-            db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;")
-                .await?;
-        }
         let store = Store { db, crypto, clock };
         migrate::run(&store.db).await?;
         Ok(store)

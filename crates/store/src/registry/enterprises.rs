@@ -462,9 +462,31 @@ impl Store {
 
     /// A keyed digest of every imported field: equal inputs give equal hashes, so a re-run
     /// of the same file is recognised as unchanged without decrypting anything.
+    /// A keyed digest of every imported field: equal digests mean a re-import changes
+    /// nothing. Keyed, because it covers the phone, which a plain hash would let anyone
+    /// holding the table guess back.
     pub(crate) fn row_hash(&self, input: &EnterpriseInput) -> String {
-        let json = serde_json::to_string(input).unwrap_or_default();
-        self.crypto().blind_index(&json)
+        let flags =
+            [input.high_tech, input.above_scale, input.listed, input.key_project].map(|f| if f { b'1' } else { b'0' });
+        let employees = input.employees.map(|n| n.to_string()).unwrap_or_default();
+        let founded = input.founded_on.map(|d| d.to_string()).unwrap_or_default();
+        let town = input.town.to_string();
+        let srdi = input.srdi.code().to_string();
+        self.crypto().blind_index_parts(&[
+            b"v2",
+            input.name.as_bytes(),
+            input.uscc.as_str().as_bytes(),
+            town.as_bytes(),
+            input.park.as_deref().unwrap_or("").as_bytes(),
+            input.industry.as_ref().map(|i| i.as_str()).unwrap_or("").as_bytes(),
+            employees.as_bytes(),
+            &flags,
+            srdi.as_bytes(),
+            founded.as_bytes(),
+            input.address.as_deref().unwrap_or("").as_bytes(),
+            input.contact_name.as_deref().unwrap_or("").as_bytes(),
+            input.contact_phone.as_ref().map(|p| p.as_str()).unwrap_or("").as_bytes(),
+        ])
     }
 
     pub async fn create_enterprise(&self, caller: &Caller, input: EnterpriseInput) -> Result<UnitId> {
