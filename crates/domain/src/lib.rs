@@ -2,6 +2,7 @@
 //! of each capability, and the errors a user is shown. No SQL and no HTTP live here.
 
 pub mod auth;
+pub mod calendar;
 pub mod clock;
 pub mod coverage;
 pub mod id_number;
