@@ -1162,4 +1162,51 @@ mod registry_edits {
         assert_eq!(s.party_org(&sys, ob).await.unwrap().units.len(), 2);
         assert_eq!(s.party_org(&sys, oa).await.unwrap().org.dissolved_on, Some(d("2025-01-01")));
     }
+
+    #[tokio::test]
+    async fn an_organisation_changes_parent_secretary_and_size_with_its_history() {
+        use qunlian_store::registry::OrgEdit;
+        let db = TestDb::new().await;
+        let s = &db.store;
+        let sys = system();
+        let a = s.create_enterprise(&sys, enterprise(1, "上海甲有限公司", "新桥")).await.unwrap();
+        let b = s.create_enterprise(&sys, enterprise(2, "上海乙有限公司", "九亭")).await.unwrap();
+        let org = |name: &str, unit, parent| NewOrg {
+            name: name.into(),
+            kind: OrgKind::Branch,
+            form: OrgForm::Independent,
+            parent,
+            units: vec![unit],
+            town_code: None,
+            secretary_name: None,
+            members_count: None,
+            established_on: d("2020-07-01"),
+            is_demo: false,
+        };
+        let top = s.create_org(&sys, org("新桥党委", a, None)).await.unwrap();
+        let branch = s.create_org(&sys, org("甲支部", a, None)).await.unwrap();
+        let jiuting = s.create_org(&sys, org("乙支部", b, None)).await.unwrap();
+        let edit =
+            |parent, n| OrgEdit {
+                parent, secretary_name: Some("王芳".into()), members_count: n, on: d("2026-01-01")
+            };
+        s.update_org(&sys, branch, edit(Some(top), Some(12))).await.unwrap();
+        let detail = s.party_org(&sys, branch).await.unwrap();
+        assert_eq!(detail.parent, Some((top.0, "新桥党委".into())));
+        assert_eq!((detail.org.secretary_name.as_deref(), detail.org.members_count), (Some("王芳"), Some(12)));
+        assert_eq!(detail.events.last().map(|e| e.kind_label), Some("隶属关系调整"));
+        assert_eq!(s.org_tree(&sys, None, false).await.unwrap().iter().find(|o| o.id == branch).unwrap().depth, 1);
+        assert_eq!(invalid_field(s.update_org(&sys, top, edit(Some(branch), None)).await.unwrap_err()), "上级组织");
+        assert_eq!(invalid_field(s.update_org(&sys, top, edit(Some(top), None)).await.unwrap_err()), "上级组织");
+        assert_eq!(invalid_field(s.update_org(&sys, top, edit(None, Some(-1))).await.unwrap_err()), "党员数");
+        let xinqiao = user(s, "xq", Role::TownAdmin, Scope::Region(town("新桥"))).await;
+        assert_eq!(
+            invalid_field(s.update_org(&xinqiao, branch, edit(Some(jiuting), None)).await.unwrap_err()),
+            "上级组织"
+        );
+        assert!(matches!(s.update_org(&xinqiao, jiuting, edit(None, None)).await, Err(StoreError::NotFound)));
+        let leader = user(s, "leader", Role::Leader, Scope::All).await;
+        assert!(matches!(s.update_org(&leader, branch, edit(None, None)).await, Err(StoreError::Forbidden)));
+        assert_eq!(audited(s, "org.update").await.len(), 1);
+    }
 }

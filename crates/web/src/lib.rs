@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .route("/orgs/{id}/rename", post(pages::orgs::rename))
         .route("/orgs/{id}/dissolve", post(pages::orgs::dissolve))
         .route("/orgs/{id}/merge", post(pages::orgs::merge))
+        .route("/orgs/{id}/edit", post(pages::orgs::update))
         .route("/clusters", get(pages::clusters::list))
         .route("/clusters/export.xlsx", get(pages::lists::clusters))
         .route("/orgs/export.xlsx", get(pages::lists::orgs))

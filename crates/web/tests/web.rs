@@ -913,3 +913,31 @@ async fn schools_and_other_units_are_listed_created_and_edited_like_enterprises(
     let xlsx = app.get(&mut d, "/enterprises/export.xlsx?kind=research").await;
     assert_eq!(xlsx.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn an_organisation_is_edited_from_its_page_as_every_role() {
+    use qunlian_domain::auth::Action;
+    let (app, accounts) = app_with_accounts().await;
+    // 乙公司党支部 (1) covers 乙 in 九亭: outside the town's and the secretary's scope.
+    for (i, (name, role)) in accounts.into_iter().enumerate() {
+        let mut sess = app.login(name, PASSWORD).await;
+        let writes = role.may(Action::WriteRegistry);
+        let in_scope = !matches!(role, Role::TownAdmin | Role::ClusterSecretary);
+        let page = app.get(&mut sess, "/orgs/1").await;
+        if page.status == StatusCode::OK {
+            assert_eq!(page.body.contains("id=\"org-edit-form\""), writes, "{name}: the edit form");
+        }
+        let count = (10 + i).to_string();
+        let res =
+            app.post_form(&mut sess, "/orgs/1/edit", &[("secretary_name", "李强"), ("members_count", &count)]).await;
+        assert_eq!(res.status, expect(writes, in_scope, StatusCode::SEE_OTHER), "{name} POST org edit");
+    }
+    let mut d = app.login("district", PASSWORD).await;
+    let page = app.get(&mut d, "/orgs/1").await;
+    assert!(page.body.contains("李强") && page.body.contains("14 名"), "the contact was last: {}", page.body);
+    let bad = app.post_form(&mut d, "/orgs/1/edit", &[("members_count", "十二")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("党员数：“十二”不是整数"), "{}", bad.body);
+    let bad = app.post_form(&mut d, "/orgs/1/edit", &[("parent", "1")]).await;
+    assert!(bad.body.contains("上级组织：不能是本组织"), "{}", bad.body);
+}

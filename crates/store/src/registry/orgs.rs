@@ -58,10 +58,22 @@ pub struct NewOrg {
     pub is_demo: bool,
 }
 
+/// What the organisation's edit form changes. The name changes through a renaming, which
+/// the history records with its date.
+#[derive(Clone, Debug)]
+pub struct OrgEdit {
+    pub parent: Option<OrgId>,
+    pub secretary_name: Option<String>,
+    pub members_count: Option<i32>,
+    /// The date a change of parent takes effect, for the history.
+    pub on: NaiveDate,
+}
+
 fn event_label(kind: &str) -> &'static str {
     match kind {
         "established" => "成立",
         "renamed" => "更名",
+        "reparented" => "隶属关系调整",
         "merged" => "合并",
         "dissolved" => "撤销",
         "absorbed" => "并入",
@@ -280,6 +292,69 @@ impl Store {
         a.update(self.db()).await?;
         self.org_event(id.0, "dissolved", on, format!("撤销：{reason}"), None, caller).await?;
         self.audit(caller, "org.dissolve", "party_org", Some(id.to_string()), format!("撤销“{name}”：{reason}")).await
+    }
+
+    /// Changes the parent, secretary and member count of an organisation the caller sees.
+    pub async fn update_org(&self, caller: &Caller, id: OrgId, edit: OrgEdit) -> Result<()> {
+        self.require(caller, Action::WriteRegistry)?;
+        let m = self.org_in_scope(caller, id).await?;
+        if m.dissolved_on.is_some() {
+            return Err(StoreError::invalid("状态", "该组织已撤销，不能再修改"));
+        }
+        if edit.members_count.is_some_and(|n| n < 0) {
+            return Err(StoreError::invalid("党员数", "不能为负数"));
+        }
+        let parent_name = match edit.parent {
+            None => None,
+            Some(p) if p == id => return Err(StoreError::invalid("上级组织", "不能是本组织")),
+            Some(p) => {
+                let pm = match self.org_in_scope(caller, p).await {
+                    Ok(pm) => pm,
+                    Err(StoreError::NotFound) => {
+                        return Err(StoreError::invalid("上级组织", "不存在，或不在您的权限范围内"));
+                    }
+                    Err(e) => return Err(e),
+                };
+                if pm.dissolved_on.is_some() {
+                    return Err(StoreError::invalid("上级组织", format!("“{}”已撤销", pm.name)));
+                }
+                if self.org_subtree(id.0).await?.contains(&p.0) {
+                    return Err(StoreError::invalid("上级组织", "不能是本组织的下级组织"));
+                }
+                Some(pm.name)
+            }
+        };
+        let secretary = edit.secretary_name.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let mut changes = Vec::new();
+        if m.secretary_name != secretary {
+            changes.push(format!("书记：{}", secretary.as_deref().unwrap_or("（空）")));
+        }
+        if m.members_count != edit.members_count {
+            changes.push(format!("党员数：{}", edit.members_count.map(|n| n.to_string()).unwrap_or_default()));
+        }
+        let old_parent = m.parent_id;
+        let name = m.name.clone();
+        let mut a: party_org::ActiveModel = m.into();
+        a.parent_id = Set(edit.parent.map(|p| p.0));
+        a.secretary_name = Set(secretary);
+        a.members_count = Set(edit.members_count);
+        a.updated_at = Set(self.now());
+        a.update(self.db()).await?;
+        if old_parent != edit.parent.map(|p| p.0) {
+            let to = parent_name.map(|n| format!("“{n}”")).unwrap_or_else(|| "无上级组织".to_owned());
+            self.org_event(
+                id.0,
+                "reparented",
+                edit.on,
+                format!("隶属关系调整为{to}"),
+                edit.parent.map(|p| p.0),
+                caller,
+            )
+            .await?;
+            changes.push(format!("上级组织：{to}"));
+        }
+        let detail = if changes.is_empty() { "无变化".to_owned() } else { changes.join("；") };
+        self.audit(caller, "org.update", "party_org", Some(id.to_string()), format!("修改“{name}”：{detail}")).await
     }
 
     /// Merges `from` into `into`: `from` is dissolved and the units it covered move over.

@@ -93,6 +93,7 @@ pub async fn add_member(
     Path(id): Path<i64>,
     Form(f): Form<MemberForm>,
 ) -> PageResult {
+    state.store.cluster_for_write(&auth.caller, ClusterId(id)).await?;
     let result: Result<(), WebError> = async {
         let uscc = qunlian_domain::Uscc::parse(non_empty(&f.uscc).unwrap_or(""))
             .map_err(|e| WebError::Invalid(e.to_string()))?;
@@ -142,6 +143,7 @@ pub async fn add_officer(
     Path(id): Path<i64>,
     Form(f): Form<OfficerForm>,
 ) -> PageResult {
+    state.store.cluster_for_write(&auth.caller, ClusterId(id)).await?;
     let result: Result<(), WebError> = async {
         let phone = match non_empty(&f.phone) {
             Some(p) => Some(qunlian_domain::Phone::parse(p).map_err(|e| WebError::Invalid(e.to_string()))?),

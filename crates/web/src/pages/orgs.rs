@@ -4,7 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::auth::{Action, OrgId, UnitId};
 use qunlian_domain::registry::{OrgForm, OrgKind};
-use qunlian_store::registry::{NewOrg, PartyOrg, PartyOrgDetail};
+use qunlian_store::registry::{NewOrg, OrgEdit, PartyOrg, PartyOrgDetail};
 use serde::Deserialize;
 
 use super::{non_empty, parse_date, render};
@@ -233,6 +233,49 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
             };
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
         }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EditForm {
+    parent: Option<String>,
+    secretary_name: Option<String>,
+    members_count: Option<String>,
+    on: Option<String>,
+}
+
+/// The organisation's parent, secretary and member count; a new parent enters its history.
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<EditForm>,
+) -> PageResult {
+    auth.require(Action::WriteRegistry)?;
+    state.store.party_org(&auth.caller, OrgId(id)).await?;
+    let result: Result<(), WebError> = async {
+        let parent = match non_empty(&f.parent) {
+            None => None,
+            Some(p) => Some(OrgId(p.parse().map_err(|_| WebError::Invalid("上级组织：请从列表中选择".into()))?)),
+        };
+        let members_count = match non_empty(&f.members_count) {
+            None => None,
+            Some(v) => Some(
+                qunlian_domain::text::compact(v)
+                    .parse::<i32>()
+                    .map_err(|_| WebError::Invalid(format!("党员数：“{v}”不是整数")))?,
+            ),
+        };
+        let on = parse_date("调整日期", &f.on)?.unwrap_or_else(|| state.store.today());
+        let edit =
+            OrgEdit { parent, secretary_name: non_empty(&f.secretary_name).map(str::to_owned), members_count, on };
+        Ok(state.store.update_org(&auth.caller, OrgId(id), edit).await?)
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/orgs/{id}")).into_response()),
+        Err(WebError::Invalid(msg)) => detail_page(&state, &auth, id, Some(msg)).await,
         Err(e) => Err(e),
     }
 }

@@ -73,7 +73,7 @@ pub async fn create_alliance(State(state): State<AppState>, auth: Auth, Form(f):
     }
     .await;
     match result {
-        Ok(id) => Ok(Redirect::to(&format!("/alliances#alliance-{id}")).into_response()),
+        Ok(id) => Ok(Redirect::to(&format!("/alliances/{id}")).into_response()),
         Err(WebError::Invalid(msg)) => alliances_page(&state, &auth, Some(msg)).await,
         Err(e) => Err(e),
     }
@@ -145,7 +145,7 @@ pub async fn create_pairing(State(state): State<AppState>, auth: Auth, Form(f): 
     }
     .await;
     match result {
-        Ok(_) => Ok(Redirect::to("/pairings").into_response()),
+        Ok(id) => Ok(Redirect::to(&format!("/pairings/{id}")).into_response()),
         Err(WebError::Invalid(msg)) => pairings_page(&state, &auth, Some(msg)).await,
         Err(e) => Err(e),
     }
