@@ -6,7 +6,9 @@
 #   bash scripts/pg.sh cargo test -p qunlian-store               (by hand: runs the command with
 #                                                                 TEST_DATABASE_URL set, then stops)
 #
-# pg_start sets PG_URL=postgres://postgres@127.0.0.1:PORT/qunlian_test. The server listens on
+# pg_start sets PG_URL=postgres://postgres@127.0.0.1:PORT/qunlian_test. Tests run with
+# durability off for speed; PG_EXTRA_OPTS (later -c settings win) turns it back on where
+# behaviour must be a production server's, as in the benchmarks. The server listens on
 # 127.0.0.1 only, its unix socket is in the temporary folder, and it trusts local connections:
 # nothing about it outlives the run.
 
@@ -58,7 +60,7 @@ pg_start() {
   for try in 1 2 3; do
     PG_PORT=$(pg_free_port) || return 1
     if "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 start -o \
-      "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" >/dev/null; then
+      "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 ${PG_EXTRA_OPTS:-}" >/dev/null; then
       break
     fi
     if [ "$try" = 3 ]; then
