@@ -11,6 +11,7 @@ pub mod phone;
 pub mod region;
 pub mod registry;
 pub mod rules;
+pub mod services;
 pub mod text;
 pub mod uscc;
 
