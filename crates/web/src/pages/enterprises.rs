@@ -167,6 +167,20 @@ pub fn town_options(state: &AppState, auth: &Auth, selected: Option<&str>) -> Ve
         .collect()
 }
 
+/// Keeps a record's own town among the choices when it lies outside the towns offered (a
+/// park or unit registered in a neighbouring district): saving must not move it silently.
+pub fn keep_town(towns: &mut Vec<TownOption>, code: &str) {
+    if towns.iter().any(|t| t.code == code) {
+        return;
+    }
+    if let Ok(region) = RegionCode::parse(code) {
+        for t in towns.iter_mut() {
+            t.selected = false;
+        }
+        towns.insert(0, TownOption { code: code.to_owned(), name: region.full_name(), selected: true });
+    }
+}
+
 #[derive(Template)]
 #[template(path = "enterprises.html")]
 struct ListPage {
@@ -613,7 +627,8 @@ pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path
     let mut form = EnterpriseForm::from_enterprise(&e);
     // The park goes by name on the form; an empty field would take the unit out of its park.
     form.park = park_of(&state, &auth, &e).await.map(|p| p.1);
-    let towns = town_options(&state, &auth, Some(&e.town_code));
+    let mut towns = town_options(&state, &auth, Some(&e.town_code));
+    keep_town(&mut towns, &e.town_code);
     render(&FormPage {
         layout: Layout::new(&auth, &state, "/enterprises"),
         form,
@@ -639,7 +654,10 @@ pub async fn update(
         },
         Err(errors) => errors,
     };
-    let towns = town_options(&state, &auth, non_empty(&form.town));
+    let mut towns = town_options(&state, &auth, non_empty(&form.town));
+    if let Some(code) = non_empty(&form.town) {
+        keep_town(&mut towns, code);
+    }
     let page = FormPage {
         layout: Layout::new(&auth, &state, "/enterprises"),
         form,

@@ -83,7 +83,8 @@ async fn park_page(state: &AppState, auth: &Auth, id: i64, error: Option<String>
     let d = state.store.park(&auth.caller, id).await?;
     let may_edit = auth.caller.may(Action::Import);
     let (towns, parents) = if may_edit {
-        let towns = super::enterprises::town_options(state, auth, Some(&d.park.town_code));
+        let mut towns = super::enterprises::town_options(state, auth, Some(&d.park.town_code));
+        super::enterprises::keep_town(&mut towns, &d.park.town_code);
         let parents = state
             .store
             .list_parks(&auth.caller)
