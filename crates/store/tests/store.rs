@@ -946,6 +946,21 @@ mod registry_edits {
         let c = cluster(s, "新桥").await;
         s.add_cluster_member(&sys, c, a, true, Some(d("2021-06-01"))).await.unwrap();
         s.add_cluster_member(&sys, c, b, false, Some(d("2022-01-01"))).await.unwrap();
+        let org = |name: &str, units| NewOrg {
+            name: name.into(),
+            kind: OrgKind::Committee,
+            form: OrgForm::Activity,
+            parent: None,
+            units,
+            town_code: Some(town("新桥").to_string()),
+            secretary_name: None,
+            members_count: None,
+            established_on: d("2021-06-01"),
+            is_demo: false,
+        };
+        let committee = s.create_org(&sys, org("新桥装备集群党委", vec![])).await.unwrap();
+        let outsider = s.create_enterprise(&sys, enterprise(3, "上海丙有限公司", "新桥")).await.unwrap();
+        let elsewhere = s.create_org(&sys, org("丙公司党委", vec![outsider])).await.unwrap();
 
         let edit = ClusterEdit {
             name: "新桥高端装备产业集群党委".into(),
@@ -953,11 +968,13 @@ mod registry_edits {
             industry_focus: "高端装备".into(),
             industry_codes: vec!["34".into()],
             structure: Some("1+8".into()),
+            committee: Some(committee),
             description: "龙头带动".into(),
             established_on: Some(d("2021-07-01")),
         };
         s.update_cluster(&sys, c, edit.clone()).await.unwrap();
         let detail = s.cluster(&sys, c).await.unwrap();
+        assert_eq!(detail.committee, Some((committee.0, "新桥装备集群党委".into())));
         assert_eq!(
             (detail.cluster.name.as_str(), detail.cluster.structure.as_deref(), detail.description.as_str()),
             ("新桥高端装备产业集群党委", Some("1+8"), "龙头带动")
@@ -979,6 +996,9 @@ mod registry_edits {
         // The cluster's own secretary edits it.
         let secretary = user(s, "sec", Role::ClusterSecretary, Scope::Cluster(c)).await;
         s.update_cluster(&secretary, c, ClusterEdit { structure: Some("1+9".into()), ..edit.clone() }).await.unwrap();
+        // Its committee it keeps or changes to one of its own organisations only.
+        let moved = ClusterEdit { committee: Some(elsewhere), ..edit.clone() };
+        assert_eq!(invalid_field(s.update_cluster(&secretary, c, moved).await.unwrap_err()), "集群党组织");
 
         assert_eq!(
             invalid_field(s.remove_cluster_member(&jiuting, c, b, d("2021-12-31")).await.unwrap_err()),

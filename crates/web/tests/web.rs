@@ -675,6 +675,16 @@ async fn cluster_edits_departures_and_regions_as_every_role() {
     let res = app.post_form(&mut d, "/clusters/1/edit", &[("name", "测试集群党委"), ("industry_codes", "X9")]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("行业代码"), "{}", res.body);
+    // The committee is chosen from the caller's organisations.
+    let form = app.get(&mut d, "/clusters/1/edit").await;
+    assert!(form.body.contains("<option value=\"1\">乙公司党支部</option>"), "{}", form.body);
+    let res = app.post_form(&mut d, "/clusters/1/edit", &[("name", "测试集群党委"), ("committee", "1")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(app.get(&mut d, "/clusters/1").await.body.contains("<a href=\"/orgs/1\">乙公司党支部</a>"));
+    let mut town = app.login("town", PASSWORD).await;
+    let res = app.post_form(&mut town, "/clusters/1/edit", &[("name", "测试集群党委"), ("committee", "99")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("集群党组织：不存在，或不在您的权限范围内"), "{}", res.body);
 }
 
 #[tokio::test]

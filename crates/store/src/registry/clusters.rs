@@ -85,6 +85,8 @@ pub struct ClusterEdit {
     pub industry_focus: String,
     pub industry_codes: Vec<String>,
     pub structure: Option<String>,
+    /// The cluster's Party committee (集群党委), one of the caller's organisations.
+    pub committee: Option<OrgId>,
     pub description: String,
     pub established_on: Option<NaiveDate>,
 }
@@ -489,6 +491,19 @@ impl Store {
             return Err(StoreError::invalid("集群名称", "不能为空"));
         }
         let short_name = if edit.short_name.trim().is_empty() { name } else { edit.short_name.trim() };
+        let committee_name = match edit.committee {
+            Some(o) if Some(o.0) != current.committee_org_id => match self.party_org(caller, o).await {
+                Ok(d) if d.org.dissolved_on.is_some() => {
+                    return Err(StoreError::invalid("集群党组织", format!("“{}”已撤销", d.org.name)));
+                }
+                Ok(d) => Some(d.org.name),
+                Err(StoreError::NotFound) => {
+                    return Err(StoreError::invalid("集群党组织", "不存在，或不在您的权限范围内"));
+                }
+                Err(e) => return Err(e),
+            },
+            _ => None,
+        };
         let mut changes = Vec::new();
         let mut diff = |label: &str, x: &str, y: &str| {
             if x != y {
@@ -508,12 +523,16 @@ impl Store {
         if current.description != edit.description.trim() {
             changes.push("简介已修改".to_owned());
         }
+        if current.committee_org_id != edit.committee.map(|o| o.0) {
+            changes.push(format!("集群党组织：{}", committee_name.as_deref().unwrap_or("（无）")));
+        }
         let mut a: cluster::ActiveModel = current.into();
         a.name = Set(name.to_owned());
         a.short_name = Set(short_name.to_owned());
         a.industry_focus = Set(edit.industry_focus.trim().to_owned());
         a.industry_codes = Set(edit.industry_codes.join(","));
         a.structure = Set(edit.structure.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()));
+        a.committee_org_id = Set(edit.committee.map(|o| o.0));
         a.description = Set(edit.description.trim().to_owned());
         a.established_on = Set(edit.established_on);
         a.updated_at = Set(self.now());

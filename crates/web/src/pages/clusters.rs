@@ -325,7 +325,30 @@ struct EditPage {
     layout: Layout,
     id: i64,
     form: EditClusterForm,
+    /// The organisations that may be the cluster's committee: the caller's, and the current one.
+    committees: Vec<(i64, String)>,
     error: Option<String>,
+}
+
+impl EditPage {
+    fn committee_is(&self, id: &i64) -> bool {
+        self.form.committee.as_deref() == Some(id.to_string().as_str())
+    }
+}
+
+async fn committees(
+    state: &AppState,
+    auth: &Auth,
+    current: Option<(i64, String)>,
+) -> Result<Vec<(i64, String)>, WebError> {
+    let mut out: Vec<(i64, String)> =
+        state.store.org_tree(&auth.caller, None, false).await?.into_iter().map(|o| (o.id.0, o.name)).collect();
+    if let Some(c) = current
+        && !out.iter().any(|o| o.0 == c.0)
+    {
+        out.insert(0, c);
+    }
+    Ok(out)
 }
 
 #[derive(Deserialize, Default)]
@@ -335,6 +358,7 @@ pub struct EditClusterForm {
     industry_focus: Option<String>,
     industry_codes: Option<String>,
     structure: Option<String>,
+    committee: Option<String>,
     established_on: Option<String>,
     description: Option<String>,
 }
@@ -347,6 +371,7 @@ impl EditClusterForm {
             industry_focus: Some(d.cluster.industry_focus.clone()),
             industry_codes: Some(d.industry_codes.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(", ")),
             structure: d.cluster.structure.clone(),
+            committee: d.committee.as_ref().map(|c| c.0.to_string()),
             established_on: d.cluster.established_on.map(|x| x.format("%Y-%m-%d").to_string()),
             description: Some(d.description.clone()),
         }
@@ -367,6 +392,12 @@ impl EditClusterForm {
             industry_focus: non_empty(&self.industry_focus).unwrap_or("").to_owned(),
             industry_codes: codes,
             structure: non_empty(&self.structure).map(str::to_owned),
+            committee: match non_empty(&self.committee) {
+                None => None,
+                Some(c) => Some(qunlian_domain::auth::OrgId(
+                    c.parse().map_err(|_| WebError::Invalid("集群党组织：请从列表中选择".into()))?,
+                )),
+            },
             description: non_empty(&self.description).unwrap_or("").to_owned(),
             established_on: parse_date("成立日期", &self.established_on)?,
         })
@@ -375,10 +406,12 @@ impl EditClusterForm {
 
 pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     let d = state.store.cluster_for_edit(&auth.caller, ClusterId(id)).await?;
+    let committees = committees(&state, &auth, d.committee.clone()).await?;
     render(&EditPage {
         layout: Layout::new(&auth, &state, "/clusters"),
         id,
         form: EditClusterForm::from_detail(&d),
+        committees,
         error: None,
     })
 }
@@ -389,7 +422,7 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(f): Form<EditClusterForm>,
 ) -> PageResult {
-    state.store.cluster_for_edit(&auth.caller, ClusterId(id)).await?;
+    let d = state.store.cluster_for_edit(&auth.caller, ClusterId(id)).await?;
     let result: Result<(), WebError> = async {
         let edit = f.parse()?;
         Ok(state.store.update_cluster(&auth.caller, ClusterId(id), edit).await?)
@@ -399,7 +432,9 @@ pub async fn update(
         Ok(()) => Ok(Redirect::to(&format!("/clusters/{id}")).into_response()),
         Err(WebError::Invalid(msg)) => {
             // The form as typed, with the reason; nothing was saved.
-            let page = EditPage { layout: Layout::new(&auth, &state, "/clusters"), id, form: f, error: Some(msg) };
+            let committees = committees(&state, &auth, d.committee.clone()).await?;
+            let page =
+                EditPage { layout: Layout::new(&auth, &state, "/clusters"), id, form: f, committees, error: Some(msg) };
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
         }
         Err(e) => Err(e),
