@@ -28,6 +28,13 @@ struct RegionsPage {
     may_create: bool,
 }
 
+impl RegionsPage {
+    /// The name of a park's parent, when the caller sees it.
+    fn parent_name(&self, parent: &Option<i64>) -> &str {
+        parent.and_then(|id| self.parks.iter().find(|p| p.id == id)).map(|p| p.name.as_str()).unwrap_or("")
+    }
+}
+
 pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(Action::ReadRegistry)?;
     let base = match &auth.caller.scope {
