@@ -69,6 +69,12 @@ pub enum Action {
     DefineCoverage,
     /// Assign coverage gaps (责任清单), record instructors and activity links, take snapshots.
     AssignCoverage,
+    /// File a service request (工单) for an enterprise in scope.
+    FileServiceRequest,
+    /// Handle requests routed to one's department: accept, stages, pause, transfer, finish.
+    HandleServiceRequest,
+    /// Edit the service catalogue and the holiday calendar.
+    ManageServices,
 }
 
 impl Role {
@@ -139,6 +145,11 @@ impl Role {
             ReadAudit => self == AuditAdmin,
             DefineCoverage => self == DistrictAdmin,
             AssignCoverage => matches!(self, DistrictAdmin | TownAdmin),
+            FileServiceRequest => {
+                matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary | BranchSecretary | EnterpriseContact)
+            }
+            HandleServiceRequest => matches!(self, ServiceOfficer | DistrictAdmin),
+            ManageServices => self == DistrictAdmin,
         }
     }
 

@@ -180,7 +180,7 @@ impl WorkCalendar {
         // Whole weeks have five weekdays; only the special days inside need a look.
         let days = (to - from).num_days();
         let weeks = days / 7;
-        let mut n = (weeks * 5) as i64;
+        let mut n = weeks * 5;
         let mut d = from + Duration::days(weeks * 7);
         while d < to {
             d += Duration::days(1);

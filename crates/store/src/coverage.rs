@@ -1114,7 +1114,7 @@ async fn group_counts(db: &impl ConnectionTrait, cond: Condition) -> Result<Vec<
         )
         .cond_where(Condition::all().add(enterprises()).add(cond))
         .group_by_col((unit::Entity, unit::Column::TownCode))
-        .add_group_by([status.into()])
+        .add_group_by([status])
         .to_owned();
     let rows = db.query_all(&stmt).await?;
     let mut out = Vec::with_capacity(rows.len());
@@ -1164,10 +1164,11 @@ async fn statuses_on(db: &impl ConnectionTrait, day: NaiveDate) -> Result<HashMa
     let mut forms: HashMap<i64, Vec<OrgForm>> = HashMap::new();
     for (unit_id, org_id, since) in links {
         let Some((form, from, until)) = orgs.get(&org_id) else { continue };
-        if active_on(*from, *until, day) && since.is_none_or(|s| s <= day) {
-            if let Some(form) = OrgForm::from_code(form) {
-                forms.entry(unit_id).or_default().push(form);
-            }
+        if active_on(*from, *until, day)
+            && since.is_none_or(|s| s <= day)
+            && let Some(form) = OrgForm::from_code(form)
+        {
+            forms.entry(unit_id).or_default().push(form);
         }
     }
     let work: Vec<(i64, NaiveDate, Option<NaiveDate>)> = coverage_work_link::Entity::find()
