@@ -118,7 +118,7 @@ pub async fn seed(store: &Store, sys: &Caller, today: NaiveDate) -> AnyResult<()
     uncovered
         .extend(joint_waiting.into_iter().flat_map(|(town, ids)| ids.into_iter().map(move |id| (id, town.clone()))));
 
-    for (id, town) in uncovered.iter().filter(|(id, _)| mix(*id, 9) % 3 != 0) {
+    for (id, town) in uncovered.iter().filter(|(id, _)| !mix(*id, 9).is_multiple_of(3)) {
         let due = today + Duration::days((mix(*id, 11) % 240) as i64 - 60);
         let new = NewAssignment {
             unit: UnitId(*id),

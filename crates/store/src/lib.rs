@@ -10,6 +10,7 @@ mod entity;
 pub mod migrate;
 pub mod registry;
 pub mod scope;
+pub mod services;
 pub mod sessions;
 pub mod users;
 
@@ -136,6 +137,7 @@ impl Store {
         let db = Database::connect(options).await?;
         let store = Store { db, crypto, clock };
         migrate::run(&store.db).await?;
+        store.load_shipped_calendars().await?;
         Ok(store)
     }
 

@@ -1230,3 +1230,184 @@ mod registry_edits {
         assert_eq!(audited(s, "org.update").await.len(), 1);
     }
 }
+
+mod services {
+    use chrono::Duration;
+    use qunlian_domain::auth::{Role, Scope, UnitId};
+    use qunlian_domain::registry::UnitKind;
+    use qunlian_domain::services::{Colour, TimeLimit};
+    use qunlian_store::Store;
+    use qunlian_store::services::{NewServiceItem, NewServiceRequest, RequestStep};
+    use qunlian_testkit::*;
+
+    async fn department(s: &Store, n: u32, name: &str) -> UnitId {
+        s.create_unit(&system(), enterprise(n, name, "方松"), UnitKind::Government, false).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_shipped_calendar_is_loaded_and_a_year_can_be_replaced() {
+        let db = TestDb::new().await;
+        let s = &db.store;
+        let years: Vec<i32> = s.calendar_years().await.unwrap().iter().map(|y| y.year).collect();
+        assert_eq!(years, vec![2026, 2025, 2024]);
+        // Over the 2026 Spring Festival: Fri 13 Feb → Tue 24 Feb counts Sat 14 (调休) and Tue 24.
+        assert_eq!(s.working_days_between(d("2026-02-13"), d("2026-02-24")).await.unwrap(), (2, true));
+        assert_eq!(
+            s.working_days_between(d("2027-01-04"), d("2027-01-08")).await.unwrap(),
+            (4, false),
+            "2027 is not loaded: weekends only, flagged"
+        );
+        let bad = s
+            .import_calendar_year(&system(), "2027-01-01,holiday,元旦\n2027-01-05,workday,周二\n")
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(bad.contains("第 2 行"), "{bad}");
+        let y = s
+            .import_calendar_year(
+                &system(),
+                "# 来源：测试通知\n2027-01-01,holiday,元旦\n2027-02-06,workday,春节调休上班\n",
+            )
+            .await
+            .unwrap();
+        assert_eq!(y, 2027);
+        assert_eq!(
+            s.working_days_between(d("2027-02-05"), d("2027-02-06")).await.unwrap(),
+            (1, true),
+            "the make-up Saturday counts"
+        );
+        let leader = user(s, "o", Role::Leader, Scope::All).await;
+        assert!(matches!(
+            s.import_calendar_year(&leader, "2028-01-03,holiday,x\n").await,
+            Err(qunlian_store::StoreError::Forbidden)
+        ));
+    }
+
+    /// Routing to the owning department, pause while waiting on the enterprise, transfer
+    /// keeping the elapsed time, the colours along the way, and who may do what.
+    #[tokio::test]
+    async fn a_request_is_routed_paused_transferred_and_finished() {
+        let db = TestDb::new().await;
+        let s = &db.store;
+        let sys = system();
+        let jingwei = department(s, 900, "松江区经济委员会").await;
+        let guihua = department(s, 901, "松江区规划和自然资源局").await;
+        let firm = s.create_enterprise(&sys, enterprise(902, "上海申办企业有限公司", "新桥")).await.unwrap();
+        let other = s.create_enterprise(&sys, enterprise(903, "上海别家企业有限公司", "九亭")).await.unwrap();
+        let item = s
+            .save_service_item(
+                &sys,
+                NewServiceItem {
+                    code: "jw-01".into(),
+                    name: "工业项目全程代办".into(),
+                    department_id: jingwei.0,
+                    materials: vec!["营业执照".into(), "项目建议书".into()],
+                    limit: TimeLimit::WorkingDays(5),
+                    stages: vec!["拿地".into(), "施工许可".into()],
+                    is_demo: false,
+                },
+            )
+            .await
+            .unwrap();
+        let contact = user(s, "c", Role::EnterpriseContact, Scope::Enterprise(firm)).await;
+        let officer = user(s, "jw", Role::ServiceOfficer, Scope::Department(jingwei)).await;
+        let planner = user(s, "gh", Role::ServiceOfficer, Scope::Department(guihua)).await;
+        let stranger = user(s, "x", Role::EnterpriseContact, Scope::Enterprise(other)).await;
+
+        // Monday 2026-11-23 10:00 Beijing.
+        let req = s
+            .file_service_request(
+                &contact,
+                NewServiceRequest {
+                    item_id: item,
+                    unit: firm,
+                    title: String::new(),
+                    detail: "新建厂房".into(),
+                    is_demo: false,
+                },
+            )
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.file_service_request(
+                &contact,
+                NewServiceRequest {
+                    item_id: item,
+                    unit: other,
+                    title: String::new(),
+                    detail: String::new(),
+                    is_demo: false
+                }
+            )
+            .await,
+            Err(qunlian_store::StoreError::NotFound)
+        ));
+        let r = s.service_request(&officer, req).await.unwrap().request;
+        assert_eq!((r.department_id, r.title.as_str(), r.clock.colour), (jingwei.0, "工业项目全程代办", Colour::Blue));
+        assert!(matches!(s.service_request(&stranger, req).await, Err(qunlian_store::StoreError::NotFound)));
+        assert!(
+            matches!(s.service_request(&planner, req).await, Err(qunlian_store::StoreError::NotFound)),
+            "not routed to 规划 yet"
+        );
+        assert!(matches!(
+            s.service_step(&contact, req, RequestStep::Comment("x".into())).await,
+            Err(qunlian_store::StoreError::Forbidden)
+        ));
+
+        s.service_step(&officer, req, RequestStep::Assign("张店小二".into())).await.unwrap();
+        s.service_step(&officer, req, RequestStep::StartStage("拿地".into())).await.unwrap();
+        db.clock.advance(Duration::days(1)); // Tuesday
+        s.service_step(&officer, req, RequestStep::Pause("缺少环评批复".into())).await.unwrap();
+        let waiting = s.service_request(&officer, req).await.unwrap().request;
+        assert!(waiting.clock.paused);
+        db.clock.advance(Duration::days(7)); // a week later, still waiting: nothing counts
+        let later = s.service_request(&officer, req).await.unwrap().request;
+        assert_eq!(later.clock.elapsed_minutes, waiting.clock.elapsed_minutes);
+        s.service_step(&officer, req, RequestStep::Resume("材料已补齐".into())).await.unwrap();
+        s.service_step(&officer, req, RequestStep::FinishStage("拿地".into())).await.unwrap();
+        let before = s.service_request(&officer, req).await.unwrap().request.clock.elapsed_minutes;
+        s.service_step(
+            &officer,
+            req,
+            RequestStep::Transfer { department_id: guihua.0, reason: "施工许可由规划资源局办理".into() },
+        )
+        .await
+        .unwrap();
+        let moved = s.service_request(&planner, req).await.unwrap().request;
+        assert_eq!(moved.department_id, guihua.0);
+        assert_eq!(moved.clock.elapsed_minutes, before, "a transfer keeps the elapsed time");
+        assert!(
+            s.service_step(&officer, req, RequestStep::Comment("x".into()))
+                .await
+                .unwrap_err()
+                .to_string()
+                .contains("转办")
+        );
+        assert!(s.service_request(&officer, req).await.is_ok(), "the first department still sees what it handled");
+
+        // Four more working days pass: yellow, then red.
+        db.clock.advance(Duration::days(4)); // Tuesday → Saturday: 3 working days
+        assert_eq!(s.service_request(&planner, req).await.unwrap().request.clock.colour, Colour::Yellow);
+        db.clock.advance(Duration::days(3)); // → Tuesday
+        assert_eq!(s.service_request(&planner, req).await.unwrap().request.clock.colour, Colour::Red);
+        s.service_step(&planner, req, RequestStep::StartStage("施工许可".into())).await.unwrap();
+        s.service_step(&planner, req, RequestStep::FinishStage("施工许可".into())).await.unwrap();
+        s.service_step(&planner, req, RequestStep::Finish("施工许可证已核发".into())).await.unwrap();
+        let done = s.service_request(&contact, req).await.unwrap();
+        assert_eq!(done.request.clock.colour, Colour::Green);
+        assert_eq!(done.request.state, "done");
+        assert_eq!(done.stages.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["拿地", "施工许可"]);
+        assert!(done.stages.iter().all(|s| s.finished.is_some()));
+        assert!(done.events.iter().any(|e| e.kind == "paused" && e.detail == "缺少环评批复"));
+        assert!(
+            s.service_step(&planner, req, RequestStep::Comment("x".into()))
+                .await
+                .unwrap_err()
+                .to_string()
+                .contains("已办结")
+        );
+        let mine = s.service_requests(&contact, None).await.unwrap();
+        assert_eq!(mine.len(), 1);
+        assert!(s.service_requests(&stranger, None).await.unwrap().is_empty());
+    }
+}

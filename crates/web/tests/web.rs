@@ -951,3 +951,78 @@ async fn an_organisation_is_edited_from_its_page_as_every_role() {
     let bad = app.post_form(&mut d, "/orgs/1/edit", &[("parent", "1")]).await;
     assert!(bad.body.contains("上级组织：不能是本组织"), "{}", bad.body);
 }
+
+#[tokio::test]
+async fn the_service_api_files_a_request_and_counts_working_days() {
+    use axum::body::Body;
+    use axum::http::Request;
+    let (app, _) = app_with_accounts().await;
+    let s = &app.db.store;
+    let sys = system();
+    let dept = s
+        .create_unit(
+            &sys,
+            enterprise(50, "松江区经济委员会", "方松"),
+            qunlian_domain::registry::UnitKind::Government,
+            false,
+        )
+        .await
+        .unwrap();
+    let item = s
+        .save_service_item(
+            &sys,
+            qunlian_store::services::NewServiceItem {
+                code: "JW-01".into(),
+                name: "工业项目全程代办".into(),
+                department_id: dept.0,
+                materials: vec!["营业执照".into()],
+                limit: qunlian_domain::services::TimeLimit::WorkingDays(5),
+                stages: vec!["拿地".into(), "施工许可".into()],
+                is_demo: false,
+            },
+        )
+        .await
+        .unwrap();
+    let contact = s.user_by_name("contact").await.unwrap().unwrap();
+    let token = s.create_token(&sys, contact.id, "t").await.unwrap();
+    let auth = format!("Bearer {token}");
+
+    let days =
+        app.get_with("/api/v1/calendar/working-days?from=2026-02-12&to=2026-02-24", &[("authorization", &auth)]).await;
+    let days: serde_json::Value = serde_json::from_str(&days.body).unwrap();
+    assert_eq!(days["working_days"], 3, "Fri 13, the make-up Saturday 14, Tue 24");
+    assert_eq!(days["calendar_known"], true);
+    let bad =
+        app.get_with("/api/v1/calendar/working-days?from=2026-02-30&to=2026-03-01", &[("authorization", &auth)]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("from"));
+
+    let post = |uscc: String| {
+        Request::post("/api/v1/service-requests")
+            .header("authorization", auth.clone())
+            .header("content-type", "application/json")
+            .body(Body::from(serde_json::json!({ "item_id": item, "uscc": uscc, "detail": "新建厂房" }).to_string()))
+            .unwrap()
+    };
+    // The contact's own enterprise is 乙 (uscc 2); 甲 (uscc 1) is outside its scope.
+    let res = app.send(&mut Session::default(), post(uscc(2).to_string())).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let json: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    assert_eq!(json["department"], "松江区经济委员会");
+    assert_eq!(json["state"], "open");
+    assert_eq!(json["colour"], "blue");
+    assert_eq!(json["time_limit"], "5个工作日");
+    assert_eq!(json["deadline"], "2026-11-30 10:00", "filed Monday 10:00, five working days of office hours");
+    assert_eq!(json["stages"].as_array().unwrap().len(), 2);
+    let outside = app.send(&mut Session::default(), post(uscc(1).to_string())).await;
+    assert_eq!(outside.status, StatusCode::NOT_FOUND);
+
+    let id = json["id"].as_i64().unwrap();
+    let again = app.get_with(&format!("/api/v1/service-requests/{id}"), &[("authorization", &auth)]).await;
+    assert_eq!(again.status, StatusCode::OK);
+    let secretary = s.user_by_name("secretary").await.unwrap().unwrap();
+    let other = s.create_token(&sys, secretary.id, "t2").await.unwrap();
+    let hidden =
+        app.get_with(&format!("/api/v1/service-requests/{id}"), &[("authorization", &format!("Bearer {other}"))]).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND, "乙 is not in the secretary's cluster");
+}
