@@ -1026,3 +1026,67 @@ async fn the_service_api_files_a_request_and_counts_working_days() {
         app.get_with(&format!("/api/v1/service-requests/{id}"), &[("authorization", &format!("Bearer {other}"))]).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND, "乙 is not in the secretary's cluster");
 }
+
+/// The registry's forms of the first issue, each posted as every role: a role without the
+/// action is refused (403, “无权”) and nothing is created; the district administrator
+/// succeeds; no role ever meets a server error.
+#[tokio::test]
+async fn registry_forms_as_every_role() {
+    use qunlian_domain::auth::Action;
+    let (app, accounts) = app_with_accounts().await;
+    let xinqiao = town("新桥").to_string();
+    for (i, (name, role)) in accounts.into_iter().enumerate() {
+        let mut s = app.login(name, PASSWORD).await;
+        let n = i as u32;
+        let new_uscc = uscc(700 + n).to_string();
+        let forms: Vec<(String, Vec<(&str, String)>, Action)> = vec![
+            (
+                "/enterprises/new".into(),
+                vec![("name", format!("上海角色测试{n}有限公司")), ("uscc", new_uscc.clone()), ("town", xinqiao.clone()), ("employees", "12".into())],
+                Action::Import,
+            ),
+            (
+                "/enterprises/1/edit".into(),
+                vec![("name", "上海甲电气有限公司".into()), ("uscc", uscc(1).to_string()), ("town", xinqiao.clone()), ("employees", "80".into())],
+                Action::WriteRegistry,
+            ),
+            (
+                "/orgs/new".into(),
+                vec![("name", format!("角色测试党支部{n}")), ("kind", "branch".into()), ("form", "independent".into()), ("established_on", "2026-01-01".into())],
+                Action::WriteRegistry,
+            ),
+            ("/orgs/1/rename".into(), vec![("name", format!("乙公司党支部{n}")), ("on", "2026-11-01".into())], Action::WriteRegistry),
+            (
+                "/clusters/new".into(),
+                vec![("name", format!("角色测试集群党委{n}")), ("short_name", format!("角色{n}")), ("industry_focus", "装备".into()), ("town", xinqiao.clone())],
+                Action::Import,
+            ),
+            ("/clusters/1/officers".into(), vec![("name", format!("指导员{n}")), ("role", "instructor".into())], Action::WriteRegistry),
+            ("/regions/parks".into(), vec![("name", format!("角色测试园区{n}")), ("town", xinqiao.clone())], Action::Import),
+            (
+                "/alliances".into(),
+                vec![("name", format!("角色测试联盟{n}")), ("description", "测试".into()), ("members", uscc(1).to_string())],
+                Action::WriteRegistry,
+            ),
+            (
+                "/users".into(),
+                vec![("username", format!("newuser{n}")), ("display_name", "新用户".into()), ("role", "leader".into()), ("scope_kind", "all".into())],
+                Action::ManageUsers,
+            ),
+        ];
+        for (path, fields, action) in forms {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let res = app.post_form(&mut s, &path, &fields).await;
+            assert!(res.status.as_u16() < 500, "{name} POST {path}: {} {}", res.status, res.body);
+            if !role.may(action) {
+                assert_eq!(res.status, StatusCode::FORBIDDEN, "{name} POST {path}");
+                assert!(res.body.contains("无权"), "{name} POST {path}: {}", res.body);
+            } else if role == Role::DistrictAdmin {
+                assert_eq!(res.status, StatusCode::SEE_OTHER, "{name} POST {path}: {}", res.body);
+            }
+        }
+        // Nothing a refused role posted was created.
+        let created = app.db.store.enterprise_by_uscc(&system(), &new_uscc).await.is_ok();
+        assert_eq!(created, role.may(Action::Import), "{name}: enterprise created?");
+    }
+}
