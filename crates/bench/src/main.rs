@@ -234,16 +234,7 @@ async fn coverage_bench(label: &str, store: &Store) -> AnyResult<()> {
     use qunlian_store::registry::NewOrg;
 
     let caller = Caller::system("bench");
-    let rules = [
-        ("高新技术企业", "高新技术企业"),
-        ("规模以上企业", "规上企业"),
-        ("百人以上企业", "从业人数>=100"),
-        ("专精特新企业", "专精特新"),
-        ("上市企业", "上市企业"),
-        ("重点项目企业", "重点项目企业"),
-        ("产业集群成员企业", "集群成员"),
-        ("战略性新兴产业企业", "(行业=C39 或 行业=I65 或 行业=C27 或 行业=C38) 且 (高新技术企业 或 规上企业)"),
-    ];
+    let rules = qunlian_domain::coverage::SONGJIANG_CATEGORIES;
     for (i, (name, rule)) in rules.iter().enumerate() {
         let new = NewCategory {
             name: (*name).into(),

@@ -16,18 +16,6 @@ use qunlian_store::registry::{EnterpriseFilter, EnterpriseSort, NewOrg};
 
 use crate::AnyResult;
 
-/// Songjiang's eight categories, as rules over the registry's attributes.
-pub const CATEGORIES: [(&str, &str); 8] = [
-    ("高新技术企业", "高新技术企业"),
-    ("规模以上企业", "规上企业"),
-    ("百人以上企业", "从业人数>=100"),
-    ("专精特新企业", "专精特新"),
-    ("上市企业", "上市企业"),
-    ("重点项目企业", "重点项目企业"),
-    ("产业集群成员企业", "集群成员"),
-    ("“6+X”战略性新兴产业企业", "(行业=C39 或 行业=I65 或 行业=C27 或 行业=C38) 且 (高新技术企业 或 规上企业)"),
-];
-
 const SURNAMES: [&str; 12] = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙"];
 const GIVEN: [&str; 12] =
     ["建国", "海燕", "志强", "丽华", "卫东", "晓梅", "国庆", "文杰", "秀英", "振华", "春梅", "立新"];
@@ -48,7 +36,7 @@ fn instructor(id: i64) -> String {
 pub async fn seed(store: &Store, sys: &Caller, today: NaiveDate) -> AnyResult<()> {
     let deadline = NaiveDate::from_ymd_opt(2027, 12, 31);
     let mut categories = Vec::new();
-    for (i, (name, rule)) in CATEGORIES.iter().enumerate() {
+    for (i, (name, rule)) in qunlian_domain::coverage::SONGJIANG_CATEGORIES.iter().enumerate() {
         let new = NewCategory {
             name: (*name).to_owned(),
             rule: (*rule).to_owned(),

@@ -7,6 +7,19 @@ use serde::Serialize;
 
 use crate::registry::OrgForm;
 
+/// Songjiang's eight key-enterprise categories (“八个百分之百”), as names and rules: the
+/// demo district's defaults and the benchmark's workload.
+pub const SONGJIANG_CATEGORIES: [(&str, &str); 8] = [
+    ("高新技术企业", "高新技术企业"),
+    ("规模以上企业", "规上企业"),
+    ("百人以上企业", "从业人数>=100"),
+    ("专精特新企业", "专精特新"),
+    ("上市企业", "上市企业"),
+    ("重点项目企业", "重点项目企业"),
+    ("产业集群成员企业", "集群成员"),
+    ("“6+X”战略性新兴产业企业", "(行业=C39 或 行业=I65 或 行业=C27 或 行业=C38) 且 (高新技术企业 或 规上企业)"),
+];
+
 /// An enterprise's coverage, strongest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -176,6 +189,13 @@ pub fn days_left(today: NaiveDate, deadline: NaiveDate) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn songjiangs_categories_are_valid_rules() {
+        for (name, rule) in SONGJIANG_CATEGORIES {
+            assert!(crate::rules::Rule::parse(rule).is_ok(), "{name}: {rule}");
+        }
+    }
 
     #[test]
     fn the_strongest_link_decides() {

@@ -77,6 +77,17 @@ pub struct PageOf<T: ToSchema> {
     per_page: u64,
 }
 
+impl<T: ToSchema, S: Into<T>> From<qunlian_store::Page<S>> for PageOf<T> {
+    fn from(page: qunlian_store::Page<S>) -> Self {
+        PageOf {
+            total: page.total,
+            page: page.page,
+            per_page: page.per_page,
+            items: page.items.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct EnterpriseJson {
     id: i64,
@@ -165,12 +176,7 @@ async fn enterprises(
         .store
         .list_enterprises(&caller, &filter, sort, desc, PageRequest::new(query.page, query.per_page))
         .await?;
-    Ok(Json(PageOf {
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-        items: page.items.into_iter().map(Into::into).collect(),
-    }))
+    Ok(Json(PageOf::from(page)))
 }
 
 #[utoipa::path(get, path = "/api/v1/enterprises/{uscc}", params(("uscc" = String, Path, description = "统一社会信用代码")), responses((status = 200, body = EnterpriseJson), (status = 404)), security(("bearer" = [])))]
@@ -415,12 +421,7 @@ async fn coverage_enterprises(
         .store
         .list_enterprises(&caller, &filter, Default::default(), false, PageRequest::new(p.page, p.per_page))
         .await?;
-    Ok(Json(PageOf {
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-        items: page.items.into_iter().map(Into::into).collect(),
-    }))
+    Ok(Json(PageOf::from(page)))
 }
 
 #[derive(serde::Deserialize, IntoParams)]
