@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use qunlian_domain::auth::{Action, Caller, Scope, UnitId};
 use qunlian_domain::calendar::{DayKind, SpecialDay, WorkCalendar, parse_year_file};
 use qunlian_domain::registry::UnitKind;
-use qunlian_domain::services::{Clock, Pause, TimeLimit, clock};
+use qunlian_domain::services::{Clock, Colour, Pause, TimeLimit, clock};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -428,6 +428,32 @@ impl Store {
     }
 
     pub async fn file_service_request(&self, caller: &Caller, new: NewServiceRequest) -> Result<i64> {
+        self.file_request_at(caller, new, self.now()).await
+    }
+
+    /// Files a request as if at `at`. For the demo only, which shows requests of past weeks
+    /// in every colour; everything else files at the store's clock.
+    pub async fn demo_file_service_request_at(
+        &self,
+        caller: &Caller,
+        new: NewServiceRequest,
+        at: DateTime<Utc>,
+    ) -> Result<i64> {
+        self.file_request_at(caller, new, at).await
+    }
+
+    /// One step as if taken at `at`: for the demo only, as [`Store::demo_file_service_request_at`].
+    pub async fn demo_service_step_at(
+        &self,
+        caller: &Caller,
+        id: i64,
+        step: RequestStep,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.step_at(caller, id, step, at).await
+    }
+
+    async fn file_request_at(&self, caller: &Caller, new: NewServiceRequest, now: DateTime<Utc>) -> Result<i64> {
         self.require(caller, Action::FileServiceRequest)?;
         let u = self.unit_in_scope(caller, new.unit).await?;
         let item = service_item::Entity::find_by_id(new.item_id)
@@ -436,7 +462,6 @@ impl Store {
             .ok_or_else(|| StoreError::invalid("服务事项", "请从目录中选择"))?;
         let title = qunlian_domain::text::normalize(&new.title);
         let title = if title.is_empty() { item.name.clone() } else { title };
-        let now = self.now();
         let txn = self.db().begin().await?;
         let saved = service_request::ActiveModel {
             item_id: Set(item.id),
@@ -492,6 +517,10 @@ impl Store {
     /// One step of handling. Only an officer of the department holding the request (or the
     /// district admin) may; a finished request takes no more steps.
     pub async fn service_step(&self, caller: &Caller, id: i64, step: RequestStep) -> Result<()> {
+        self.step_at(caller, id, step, self.now()).await
+    }
+
+    async fn step_at(&self, caller: &Caller, id: i64, step: RequestStep, now: DateTime<Utc>) -> Result<()> {
         self.require(caller, Action::HandleServiceRequest)?;
         let row = self.request_row(caller, id).await?;
         if let Scope::Department(d) = &caller.scope
@@ -502,7 +531,6 @@ impl Store {
         if row.state == "done" || row.state == "rejected" {
             return Err(StoreError::invalid("工单", "已办结，不能再操作"));
         }
-        let now = self.now();
         let me = caller.username.clone();
         let dept = Some(row.department_id);
         let txn = self.db().begin().await?;
@@ -585,6 +613,9 @@ impl Store {
     }
 
     pub async fn service_request(&self, caller: &Caller, id: i64) -> Result<ServiceRequestDetail> {
+        self.request_row(caller, id).await?;
+        // A read that finds it overdue escalates it, and shows the escalation at once.
+        self.escalate_overdue(Condition::all().add(service_request::Column::Id.eq(id))).await?;
         let row = self.request_row(caller, id).await?;
         let cal = self.work_calendar().await?;
         let events = service_event::Entity::find()
@@ -687,40 +718,10 @@ impl Store {
         }
     }
 
-    /// The requests the caller may see, newest first, each with its clock.
+    /// The requests the caller may see in one state (or all), newest first, with clocks.
     pub async fn service_requests(&self, caller: &Caller, state: Option<&str>) -> Result<Vec<ServiceRequest>> {
-        if !(caller.may(Action::ReadRegistry) || caller.may(Action::HandleServiceRequest)) {
-            return Err(StoreError::Forbidden);
-        }
-        let mut cond = Condition::all().add(self.request_scope(caller).await?);
-        if let Some(s) = state.filter(|s| ["open", "waiting", "done", "rejected"].contains(s)) {
-            cond = cond.add(service_request::Column::State.eq(s));
-        }
-        let rows = service_request::Entity::find()
-            .filter(cond)
-            .order_by_desc(service_request::Column::FiledAt)
-            .limit(500)
-            .all(self.db())
-            .await?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let events = service_event::Entity::find()
-            .filter(service_event::Column::RequestId.is_in(ids))
-            .filter(service_event::Column::Kind.is_in(["paused", "resumed"]))
-            .order_by_asc(service_event::Column::At)
-            .all(self.db())
-            .await?;
-        let items: std::collections::HashMap<i64, service_item::Model> =
-            service_item::Entity::find().all(self.db()).await?.into_iter().map(|i| (i.id, i)).collect();
-        let names = self.unit_names(rows.iter().flat_map(|r| [r.unit_id, r.department_id]).collect()).await?;
-        let cal = self.work_calendar().await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| {
-                let ev: Vec<service_event::Model> = events.iter().filter(|e| e.request_id == r.id).cloned().collect();
-                let item = items.get(&r.item_id);
-                self.to_request(&cal, r, &ev, item, &names)
-            })
-            .collect())
+        let f = ServiceFilter { state: state.map(str::to_owned), ..ServiceFilter::default() };
+        self.service_requests_filtered(caller, &f).await
     }
 }
 
@@ -764,4 +765,579 @@ async fn event(
     .insert(db)
     .await?;
     Ok(())
+}
+
+// ---------- lists, escalation, ratings, reports, catalogue import ----------
+
+/// What the request list is narrowed to; every figure of the report links to the list with
+/// the filter that counts the same requests.
+#[derive(Clone, Debug, Default)]
+pub struct ServiceFilter {
+    pub state: Option<String>,
+    pub colour: Option<Colour>,
+    pub department: Option<i64>,
+    pub item: Option<i64>,
+    /// 超期督办: requests escalated because they ran past their deadline.
+    pub escalated: bool,
+    /// Finished requests done within (`Some(true)`) or past (`Some(false)`) their limit.
+    pub on_time: Option<bool>,
+    pub rated: bool,
+}
+
+/// A catalogue line read from a file, its department named as people write it (经委,
+/// 区市场监管局, or the full name).
+#[derive(Clone, Debug)]
+pub struct CatalogueLine {
+    pub line: usize,
+    pub code: String,
+    pub name: String,
+    pub department: String,
+    pub materials: Vec<String>,
+    pub limit: TimeLimit,
+    pub stages: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct CatalogueImport {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// (line, reason) of each row not saved.
+    pub rejects: Vec<(usize, String)>,
+}
+
+/// What the signed rating link shows: the request's title and enterprise, nothing more.
+#[derive(Clone, Debug, Serialize)]
+pub struct RatingView {
+    pub id: i64,
+    pub title: String,
+    pub enterprise: String,
+    pub finished: bool,
+    pub rating: Option<i16>,
+    pub comment: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RateOutcome {
+    Rated,
+    AlreadyRated,
+}
+
+/// One line of the report: a department (item None, its total) or one item of it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReportRow {
+    pub department_id: i64,
+    pub department: String,
+    pub item_id: Option<i64>,
+    pub item: String,
+    pub count: usize,
+    pub done: usize,
+    pub on_time: usize,
+    pub median_days: Option<f64>,
+    pub p90_days: Option<f64>,
+    pub rated: usize,
+    pub rating_avg: Option<f64>,
+}
+
+impl ReportRow {
+    pub fn on_time_rate(&self) -> Option<f64> {
+        (self.done > 0).then(|| self.on_time as f64 * 100.0 / self.done as f64)
+    }
+}
+
+/// How long one stage of an item took on average (the "58 days to the land certificate, 3
+/// more to the permit" view).
+#[derive(Clone, Debug, Serialize)]
+pub struct StageLead {
+    pub item_id: i64,
+    pub item: String,
+    pub stage: String,
+    pub finished: usize,
+    pub avg_days: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ServiceReport {
+    pub rows: Vec<ReportRow>,
+    pub stages: Vec<StageLead>,
+    pub total: ReportRow,
+}
+
+/// Short names departments are called by in catalogues, and the words of their full names.
+const DEPARTMENT_ALIASES: [(&str, &str); 18] = [
+    ("经委", "经济委员会"),
+    ("科委", "科学技术委员会"),
+    ("人社", "人力资源和社会保障"),
+    ("市场监管", "市场监督管理"),
+    ("规划资源", "规划和自然资源"),
+    ("规土", "规划和自然资源"),
+    ("建管", "建设和管理"),
+    ("建委", "建设和管理"),
+    ("消防", "消防救援"),
+    ("发改", "发展和改革"),
+    ("商务", "商务委员会"),
+    ("金融办", "金融工作"),
+    ("人才办", "人才工作"),
+    ("知识产权", "知识产权"),
+    ("行政服务中心", "行政服务中心"),
+    ("生态环境", "生态环境"),
+    ("税务", "税务局"),
+    ("司法", "司法局"),
+];
+
+/// The department a catalogue names: the full name, or a name or alias found in exactly
+/// one department's name.
+pub fn resolve_department(text: &str, departments: &[(i64, String)]) -> std::result::Result<i64, String> {
+    let t = qunlian_domain::text::compact(text);
+    if let Some((id, _)) = departments.iter().find(|(_, n)| *n == t) {
+        return Ok(*id);
+    }
+    let stripped = t.trim_start_matches("上海市").trim_start_matches("松江区").trim_start_matches('区');
+    let mut words: Vec<String> = DEPARTMENT_ALIASES
+        .iter()
+        .filter(|(alias, _)| stripped.contains(alias))
+        .map(|(_, full)| (*full).to_owned())
+        .collect();
+    if stripped.chars().count() >= 2 {
+        words.push(stripped.to_owned());
+    }
+    for w in words.iter().filter(|w| !w.is_empty()) {
+        let found: Vec<&(i64, String)> = departments.iter().filter(|(_, n)| n.contains(w.as_str())).collect();
+        match found.len() {
+            1 => return Ok(found[0].0),
+            0 => continue,
+            _ => {
+                return Err(format!(
+                    "责任部门“{text}”不明确，可能是：{}",
+                    found.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join("、")
+                ));
+            }
+        }
+    }
+    Err(format!("责任部门“{text}”不是已登记的政府部门"))
+}
+
+fn median_and_p90(mut days: Vec<f64>) -> (Option<f64>, Option<f64>) {
+    if days.is_empty() {
+        return (None, None);
+    }
+    days.sort_by(|a, b| a.total_cmp(b));
+    let at = |q: f64| {
+        // Nearest rank: the smallest value with at least q of the values at or below it.
+        let rank = ((q * days.len() as f64).ceil() as usize).clamp(1, days.len());
+        (days[rank - 1] * 10.0).round() / 10.0
+    };
+    (Some(at(0.5)), Some(at(0.9)))
+}
+
+fn same_bytes(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl Store {
+    /// The token of a request's rating link: a keyed digest of its id, never stored.
+    pub fn rating_token(&self, id: i64) -> String {
+        self.crypto().blind_index_parts(&[b"service-rating", id.to_string().as_bytes()])
+    }
+
+    async fn rated_row(&self, id: i64, token: &str) -> Result<service_request::Model> {
+        if !same_bytes(&self.rating_token(id), token) {
+            return Err(StoreError::NotFound);
+        }
+        service_request::Entity::find_by_id(id).one(self.db()).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// What the rating link shows; a wrong token is "not found", as an unknown id is.
+    pub async fn rating_view(&self, id: i64, token: &str) -> Result<RatingView> {
+        let row = self.rated_row(id, token).await?;
+        let names = self.unit_names(vec![row.unit_id]).await?;
+        Ok(RatingView {
+            id: row.id,
+            enterprise: names.get(&row.unit_id).cloned().unwrap_or_default(),
+            title: row.title,
+            finished: row.state == "done",
+            rating: row.rating,
+            comment: row.rating_comment,
+        })
+    }
+
+    /// The enterprise's rating by the signed link, once: a second one changes nothing.
+    pub async fn rate_service(&self, id: i64, token: &str, rating: i16, comment: &str) -> Result<RateOutcome> {
+        let row = self.rated_row(id, token).await?;
+        if row.state != "done" {
+            return Err(StoreError::invalid("评价", "事项尚未办结，办结后才能评价"));
+        }
+        if !(1..=5).contains(&rating) {
+            return Err(StoreError::invalid("满意度", "请选择 1 到 5 星"));
+        }
+        let comment = comment.trim().chars().take(500).collect::<String>();
+        let now = self.now();
+        let txn = self.db().begin().await?;
+        let done = service_request::Entity::update_many()
+            .col_expr(service_request::Column::Rating, sea_orm::sea_query::Expr::value(rating))
+            .col_expr(service_request::Column::RatingComment, sea_orm::sea_query::Expr::value(comment.clone()))
+            .col_expr(service_request::Column::RatedAt, sea_orm::sea_query::Expr::value(now))
+            .filter(service_request::Column::Id.eq(id))
+            .filter(service_request::Column::Rating.is_null())
+            .exec(&txn)
+            .await?;
+        if done.rows_affected == 0 {
+            return Ok(RateOutcome::AlreadyRated);
+        }
+        let detail = if comment.is_empty() { format!("{rating} 星") } else { format!("{rating} 星：{comment}") };
+        event(&txn, id, now, "企业（评价链接）", "rated", None, Some(row.department_id), detail.clone()).await?;
+        txn.commit().await?;
+        self.audit(
+            crate::audit::Actor { user_id: None, username: "企业（评价链接）".into(), ip: None },
+            "service.request.rate",
+            "service_request",
+            Some(id.to_string()),
+            detail,
+        )
+        .await?;
+        Ok(RateOutcome::Rated)
+    }
+
+    /// Records the escalation of a request found red: once, whoever's read finds it.
+    async fn escalate(&self, r: &ServiceRequest) -> Result<bool> {
+        let now = self.now();
+        let txn = self.db().begin().await?;
+        let done = service_request::Entity::update_many()
+            .col_expr(service_request::Column::EscalatedAt, sea_orm::sea_query::Expr::value(now))
+            .filter(service_request::Column::Id.eq(r.id))
+            .filter(service_request::Column::EscalatedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if done.rows_affected == 0 {
+            return Ok(false);
+        }
+        let detail = format!(
+            "超过办结时限（{}，应于 {} 前办结），提请{}负责人和区级管理员督办",
+            r.limit_label,
+            r.clock.deadline.format("%Y-%m-%d %H:%M"),
+            r.department
+        );
+        event(&txn, r.id, now, "系统", "escalated", None, Some(r.department_id), detail.clone()).await?;
+        txn.commit().await?;
+        self.audit(
+            crate::audit::Actor::system(),
+            "service.request.escalate",
+            "service_request",
+            Some(r.id.to_string()),
+            format!("{}：{detail}", r.title),
+        )
+        .await?;
+        Ok(true)
+    }
+
+    /// Requests with their clocks, pause events read in chunks (SQLite limits parameters).
+    async fn with_clocks(&self, rows: Vec<service_request::Model>) -> Result<Vec<ServiceRequest>> {
+        let mut events: std::collections::HashMap<i64, Vec<service_event::Model>> = std::collections::HashMap::new();
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        for chunk in ids.chunks(900) {
+            for e in service_event::Entity::find()
+                .filter(service_event::Column::RequestId.is_in(chunk.to_vec()))
+                .filter(service_event::Column::Kind.is_in(["paused", "resumed"]))
+                .order_by_asc(service_event::Column::At)
+                .order_by_asc(service_event::Column::Id)
+                .all(self.db())
+                .await?
+            {
+                events.entry(e.request_id).or_default().push(e);
+            }
+        }
+        let items: std::collections::HashMap<i64, service_item::Model> =
+            service_item::Entity::find().all(self.db()).await?.into_iter().map(|i| (i.id, i)).collect();
+        let mut unit_ids: Vec<i64> = rows.iter().flat_map(|r| [r.unit_id, r.department_id]).collect();
+        unit_ids.sort_unstable();
+        unit_ids.dedup();
+        let mut names = std::collections::HashMap::new();
+        for chunk in unit_ids.chunks(900) {
+            names.extend(self.unit_names(chunk.to_vec()).await?);
+        }
+        let cal = self.work_calendar().await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let ev = events.remove(&r.id).unwrap_or_default();
+                let item = items.get(&r.item_id);
+                self.to_request(&cal, r, &ev, item, &names)
+            })
+            .collect())
+    }
+
+    /// Escalates every unfinished request in the caller's view that has run past its
+    /// deadline and is not escalated yet: a read that finds it red records it.
+    async fn escalate_overdue(&self, scope: Condition) -> Result<()> {
+        let rows = service_request::Entity::find()
+            .filter(scope)
+            .filter(service_request::Column::State.is_in(["open", "waiting"]))
+            .filter(service_request::Column::EscalatedAt.is_null())
+            .all(self.db())
+            .await?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        for r in self.with_clocks(rows).await? {
+            if r.clock.colour == Colour::Red {
+                self.escalate(&r).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The requests the caller may see that the filter selects, newest first, with clocks.
+    /// Reading them escalates those found overdue.
+    pub async fn service_requests_filtered(&self, caller: &Caller, f: &ServiceFilter) -> Result<Vec<ServiceRequest>> {
+        if !(caller.may(Action::ReadRegistry) || caller.may(Action::HandleServiceRequest)) {
+            return Err(StoreError::Forbidden);
+        }
+        let scope = self.request_scope(caller).await?;
+        self.escalate_overdue(scope.clone()).await?;
+        let mut cond = Condition::all().add(scope);
+        if let Some(s) = f.state.as_deref().filter(|s| ["open", "waiting", "done", "rejected"].contains(s)) {
+            cond = cond.add(service_request::Column::State.eq(s));
+        }
+        if f.on_time.is_some() {
+            cond = cond.add(service_request::Column::State.eq("done"));
+        }
+        if let Some(d) = f.department {
+            cond = cond.add(service_request::Column::DepartmentId.eq(d));
+        }
+        if let Some(i) = f.item {
+            cond = cond.add(service_request::Column::ItemId.eq(i));
+        }
+        if f.escalated {
+            cond = cond.add(service_request::Column::EscalatedAt.is_not_null());
+        }
+        if f.rated {
+            cond = cond.add(service_request::Column::Rating.is_not_null());
+        }
+        let rows = service_request::Entity::find()
+            .filter(cond)
+            .order_by_desc(service_request::Column::FiledAt)
+            .order_by_desc(service_request::Column::Id)
+            .all(self.db())
+            .await?;
+        Ok(self
+            .with_clocks(rows)
+            .await?
+            .into_iter()
+            .filter(|r| f.colour.is_none_or(|c| r.clock.colour == c))
+            .filter(|r| f.on_time.is_none_or(|want| (r.clock.remaining_minutes >= 0) == want))
+            .collect())
+    }
+
+    /// Enterprises the caller may file a request for (its own, for an enterprise contact),
+    /// by name, at most `limit`.
+    pub async fn service_enterprises(
+        &self,
+        caller: &Caller,
+        q: Option<&str>,
+        limit: u64,
+    ) -> Result<Vec<(i64, String)>> {
+        self.require(caller, Action::FileServiceRequest)?;
+        let mut cond = Condition::all()
+            .add(self.unit_scope(caller).await?)
+            .add(unit::Column::Kind.ne(UnitKind::Government.code()));
+        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+            cond = cond.add(unit::Column::Name.contains(q));
+        }
+        Ok(unit::Entity::find()
+            .select_only()
+            .column(unit::Column::Id)
+            .column(unit::Column::Name)
+            .filter(cond)
+            .order_by_asc(unit::Column::Name)
+            .limit(limit)
+            .into_tuple()
+            .all(self.db())
+            .await?)
+    }
+
+    /// Per department and item: count, on-time rate, median and p90 working days of the
+    /// finished, satisfaction; and the average working days of each stage.
+    pub async fn service_report(&self, caller: &Caller) -> Result<ServiceReport> {
+        let requests = self.service_requests_filtered(caller, &ServiceFilter::default()).await?;
+        let mut groups: std::collections::BTreeMap<(String, i64, String, i64), Vec<&ServiceRequest>> =
+            std::collections::BTreeMap::new();
+        for r in &requests {
+            groups.entry((r.department.clone(), r.department_id, r.item_name.clone(), r.item_id)).or_default().push(r);
+        }
+        let row_of = |department_id: i64, department: &str, item: Option<(i64, &str)>, rs: &[&ServiceRequest]| {
+            let done: Vec<&&ServiceRequest> = rs.iter().filter(|r| r.state == "done").collect();
+            let days: Vec<f64> = done.iter().map(|r| r.clock.elapsed_minutes as f64 / 420.0).collect();
+            let (median_days, p90_days) = median_and_p90(days);
+            let ratings: Vec<i16> = rs.iter().filter_map(|r| r.rating).collect();
+            ReportRow {
+                department_id,
+                department: department.to_owned(),
+                item_id: item.map(|i| i.0),
+                item: item.map(|i| i.1.to_owned()).unwrap_or_default(),
+                count: rs.len(),
+                done: done.len(),
+                on_time: done.iter().filter(|r| r.clock.remaining_minutes >= 0).count(),
+                median_days,
+                p90_days,
+                rated: ratings.len(),
+                rating_avg: (!ratings.is_empty())
+                    .then(|| ratings.iter().map(|r| f64::from(*r)).sum::<f64>() / ratings.len() as f64),
+            }
+        };
+        let mut rows = Vec::new();
+        let mut dept_rows: Vec<&ServiceRequest> = Vec::new();
+        let keys: Vec<_> = groups.keys().cloned().collect();
+        for (i, key) in keys.iter().enumerate() {
+            let rs = &groups[key];
+            dept_rows.extend(rs.iter().copied());
+            rows.push(row_of(key.1, &key.0, Some((key.3, &key.2)), rs));
+            let last_of_dept = keys.get(i + 1).is_none_or(|next| next.1 != key.1);
+            if last_of_dept {
+                let total = row_of(key.1, &key.0, None, &dept_rows);
+                // The department's total goes before its items.
+                let first = rows.len() - rows.iter().rev().take_while(|r| r.department_id == key.1).count();
+                rows.insert(first, total);
+                dept_rows.clear();
+            }
+        }
+        let all: Vec<&ServiceRequest> = requests.iter().collect();
+        let total = row_of(0, "合计", None, &all);
+
+        // Stage lead times from the stage events of the requests in view.
+        let ids: Vec<i64> = requests.iter().map(|r| r.id).collect();
+        let item_of: std::collections::HashMap<i64, (i64, String)> =
+            requests.iter().map(|r| (r.id, (r.item_id, r.item_name.clone()))).collect();
+        let cal = self.work_calendar().await?;
+        let mut spans: std::collections::BTreeMap<(String, i64, String), Vec<f64>> = std::collections::BTreeMap::new();
+        let mut order: std::collections::HashMap<(i64, String), usize> = std::collections::HashMap::new();
+        for chunk in ids.chunks(900) {
+            let events = service_event::Entity::find()
+                .filter(service_event::Column::RequestId.is_in(chunk.to_vec()))
+                .filter(service_event::Column::Kind.is_in(["stage_started", "stage_finished"]))
+                .order_by_asc(service_event::Column::At)
+                .order_by_asc(service_event::Column::Id)
+                .all(self.db())
+                .await?;
+            let mut started: std::collections::HashMap<(i64, String), NaiveDateTime> = std::collections::HashMap::new();
+            for e in events {
+                let Some(stage) = e.stage.clone() else { continue };
+                let Some((item_id, item)) = item_of.get(&e.request_id) else { continue };
+                let n = order.len();
+                order.entry((*item_id, stage.clone())).or_insert(n);
+                if e.kind == "stage_started" {
+                    started.insert((e.request_id, stage), local(e.at));
+                } else if let Some(from) = started.remove(&(e.request_id, stage.clone())) {
+                    let days = qunlian_domain::services::working_minutes(&cal, from, local(e.at)) as f64 / 420.0;
+                    spans.entry((item.clone(), *item_id, stage)).or_default().push(days);
+                }
+            }
+        }
+        let mut stages: Vec<StageLead> = spans
+            .into_iter()
+            .map(|((item, item_id, stage), days)| StageLead {
+                item_id,
+                item,
+                finished: days.len(),
+                avg_days: (days.iter().sum::<f64>() / days.len() as f64 * 10.0).round() / 10.0,
+                stage,
+            })
+            .collect();
+        stages.sort_by_key(|s| (s.item.clone(), order.get(&(s.item_id, s.stage.clone())).copied().unwrap_or(0)));
+        Ok(ServiceReport { rows, stages, total })
+    }
+
+    /// Saves the good lines of a catalogue file in one transaction; lines whose department
+    /// is unknown are named. An item is matched by its code, so a re-run changes nothing.
+    pub async fn import_service_items(&self, caller: &Caller, lines: Vec<CatalogueLine>) -> Result<CatalogueImport> {
+        self.require(caller, Action::ManageServices)?;
+        let departments = self.departments().await?;
+        let existing: std::collections::HashMap<String, service_item::Model> =
+            service_item::Entity::find().all(self.db()).await?.into_iter().map(|i| (i.code.clone(), i)).collect();
+        let mut out = CatalogueImport::default();
+        let now = self.now();
+        let txn = self.db().begin().await?;
+        for l in lines {
+            let department_id = match resolve_department(&l.department, &departments) {
+                Ok(id) => id,
+                Err(reason) => {
+                    out.rejects.push((l.line, reason));
+                    continue;
+                }
+            };
+            let code = qunlian_domain::text::compact(&l.code).to_uppercase();
+            let name = qunlian_domain::text::normalize(&l.name);
+            let materials =
+                l.materials.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n");
+            let stages = l.stages.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("→");
+            let (limit_unit, limit_n) = limit_columns(l.limit);
+            match existing.get(&code) {
+                Some(e)
+                    if e.name == name
+                        && e.department_id == department_id
+                        && e.materials == materials
+                        && e.limit_unit == limit_unit
+                        && e.limit_n == limit_n
+                        && e.stages == stages =>
+                {
+                    out.unchanged += 1;
+                }
+                Some(e) => {
+                    let mut m: service_item::ActiveModel = e.clone().into();
+                    m.name = Set(name);
+                    m.department_id = Set(department_id);
+                    m.materials = Set(materials);
+                    m.limit_unit = Set(limit_unit.to_owned());
+                    m.limit_n = Set(limit_n);
+                    m.stages = Set(stages);
+                    m.update(&txn).await?;
+                    out.updated += 1;
+                }
+                None => {
+                    service_item::ActiveModel {
+                        code: Set(code),
+                        name: Set(name),
+                        department_id: Set(department_id),
+                        materials: Set(materials),
+                        limit_unit: Set(limit_unit.to_owned()),
+                        limit_n: Set(limit_n),
+                        stages: Set(stages),
+                        is_demo: Set(false),
+                        created_at: Set(now),
+                        ..Default::default()
+                    }
+                    .insert(&txn)
+                    .await?;
+                    out.added += 1;
+                }
+            }
+        }
+        txn.commit().await?;
+        if out.added + out.updated > 0 {
+            self.audit(
+                caller,
+                "service.item.import",
+                "service_item",
+                None,
+                format!(
+                    "导入服务事项：新增 {}，更新 {}，未变 {}，有误 {}",
+                    out.added,
+                    out.updated,
+                    out.unchanged,
+                    out.rejects.len()
+                ),
+            )
+            .await?;
+        }
+        Ok(out)
+    }
+
+    /// One catalogue item, for its edit form.
+    pub async fn service_item(&self, caller: &Caller, id: i64) -> Result<ServiceItem> {
+        if !(caller.may(Action::ReadRegistry) || caller.may(Action::HandleServiceRequest)) {
+            return Err(StoreError::Forbidden);
+        }
+        let i = service_item::Entity::find_by_id(id).one(self.db()).await?.ok_or(StoreError::NotFound)?;
+        let depts = self.unit_names(vec![i.department_id]).await?;
+        Ok(to_item(i, &depts))
+    }
 }

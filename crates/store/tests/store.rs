@@ -1410,4 +1410,106 @@ mod services {
         assert_eq!(mine.len(), 1);
         assert!(s.service_requests(&stranger, None).await.unwrap().is_empty());
     }
+
+    async fn catalogue_and_firm(s: &Store) -> (UnitId, UnitId, i64) {
+        let sys = system();
+        let jingwei = department(s, 910, "上海市松江区经济委员会").await;
+        let firm = s.create_enterprise(&sys, enterprise(911, "上海督办企业有限公司", "新桥")).await.unwrap();
+        let item = s
+            .save_service_item(
+                &sys,
+                NewServiceItem {
+                    code: "JW-09".into(),
+                    name: "技术改造项目备案".into(),
+                    department_id: jingwei.0,
+                    materials: vec!["备案申请表".into()],
+                    limit: TimeLimit::WorkingDays(2),
+                    stages: vec![],
+                    is_demo: false,
+                },
+            )
+            .await
+            .unwrap();
+        (jingwei, firm, item)
+    }
+
+    #[tokio::test]
+    async fn an_overdue_request_is_escalated_once_by_the_first_read_that_finds_it_red() {
+        use qunlian_store::services::ServiceFilter;
+        let db = TestDb::new().await;
+        let s = &db.store;
+        let (jingwei, firm, item) = catalogue_and_firm(s).await;
+        let officer = user(s, "jw", Role::ServiceOfficer, Scope::Department(jingwei)).await;
+        let new = |title: &str| NewServiceRequest {
+            item_id: item,
+            unit: firm,
+            title: title.into(),
+            detail: String::new(),
+            is_demo: false,
+        };
+        let late = s.file_service_request(&system(), new("逾期的")).await.unwrap();
+        let paused = s.file_service_request(&system(), new("等材料的")).await.unwrap();
+        s.service_step(&officer, paused, RequestStep::Pause("缺少申请表".into())).await.unwrap();
+        // Monday 10:00 + 2 working days: due Wednesday 10:00. Thursday it is red.
+        db.clock.advance(Duration::days(3));
+        let district = user(s, "d", Role::DistrictAdmin, Scope::Region(songjiang())).await;
+        let escalated = ServiceFilter { escalated: true, ..ServiceFilter::default() };
+        let found = s.service_requests_filtered(&district, &escalated).await.unwrap();
+        assert_eq!(found.iter().map(|r| r.id).collect::<Vec<_>>(), vec![late], "the paused one is not overdue");
+        assert!(found[0].escalated);
+        // Reading again changes nothing: one event, one audit entry.
+        s.service_requests_filtered(&district, &ServiceFilter::default()).await.unwrap();
+        let d = s.service_request(&officer, late).await.unwrap();
+        assert_eq!(d.events.iter().filter(|e| e.kind == "escalated").count(), 1);
+        assert!(d.events.iter().any(|e| e.kind == "escalated" && e.detail.contains("督办")));
+        let audit = s
+            .audit_search(
+                &user(s, "aud", Role::AuditAdmin, Scope::Nothing).await,
+                &qunlian_store::audit::AuditFilter {
+                    action: Some("service.request.escalate".into()),
+                    ..Default::default()
+                },
+                qunlian_store::PageRequest::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(audit.total, 1);
+        let red = ServiceFilter { colour: Some(Colour::Red), ..ServiceFilter::default() };
+        assert_eq!(s.service_requests_filtered(&officer, &red).await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_catalogue_import_keeps_good_rows_names_bad_ones_and_a_rerun_changes_nothing() {
+        use qunlian_store::services::CatalogueLine;
+        let db = TestDb::new().await;
+        let s = &db.store;
+        let (jingwei, _, _) = catalogue_and_firm(s).await;
+        department(s, 912, "上海市松江区市场监督管理局").await;
+        let line = |line: usize, code: &str, dept: &str| CatalogueLine {
+            line,
+            code: code.into(),
+            name: format!("事项{code}"),
+            department: dept.into(),
+            materials: vec!["营业执照".into()],
+            limit: TimeLimit::WorkingHours(4),
+            stages: vec![],
+        };
+        let lines = || vec![line(2, "SC-01", "市场监管"), line(3, "JW-09", "经委"), line(4, "XX-01", "外星局")];
+        let first = s.import_service_items(&system(), lines()).await.unwrap();
+        assert_eq!((first.added, first.updated, first.unchanged), (1, 1, 0));
+        assert_eq!(first.rejects.len(), 1);
+        assert_eq!(first.rejects[0].0, 4);
+        assert!(first.rejects[0].1.contains("外星局"), "{:?}", first.rejects);
+        let again = s.import_service_items(&system(), lines()).await.unwrap();
+        assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 2));
+        let items = s.service_items(&system()).await.unwrap();
+        assert_eq!(items.len(), 2);
+        assert!(
+            items
+                .iter()
+                .any(|i| i.code == "JW-09" && i.department_id == jingwei.0 && i.limit == TimeLimit::WorkingHours(4))
+        );
+        let contact = user(s, "c", Role::EnterpriseContact, Scope::Enterprise(UnitId(1))).await;
+        assert!(matches!(s.import_service_items(&contact, lines()).await, Err(qunlian_store::StoreError::Forbidden)));
+    }
 }

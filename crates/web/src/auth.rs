@@ -155,6 +155,9 @@ impl Layout {
                 NavItem { href: "/pairings", label: "结对共建" },
             ]);
         }
+        if c.may(Action::ReadRegistry) || c.may(Action::HandleServiceRequest) {
+            nav.push(NavItem { href: "/services", label: "企业服务" });
+        }
         if c.may(Action::Import) {
             nav.push(NavItem { href: "/import", label: "批量导入" });
         }

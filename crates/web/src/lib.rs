@@ -92,6 +92,17 @@ pub fn router(state: AppState) -> Router {
         .route("/audit", get(pages::admin::audit))
         .route("/users", get(pages::admin::users).post(pages::admin::create_user))
         .route("/users/{id}/unlock", post(pages::admin::unlock))
+        .route("/services", get(pages::services::list).post(pages::services::create))
+        .route("/services/new", get(pages::services::new_form))
+        .route("/services/{id}", get(pages::services::detail))
+        .route("/services/{id}/step", post(pages::services::step))
+        .route("/services/catalogue", get(pages::services::catalogue).post(pages::services::save_item))
+        .route("/services/catalogue/import", post(pages::services::import_catalogue))
+        .route("/services/calendar", get(pages::services::calendar).post(pages::services::upload_calendar))
+        .route("/services/report", get(pages::services::report))
+        .route("/services/report.xlsx", get(pages::services::report_xlsx))
+        // The enterprise's rating link: no login, the signed token is the key.
+        .route("/rate/{id}/{token}", get(pages::services::rate_page).post(pages::services::rate))
         .layer(axum::middleware::from_fn(auth::csrf_guard))
         .layer(sessions);
 

@@ -1090,3 +1090,199 @@ async fn registry_forms_as_every_role() {
         assert_eq!(created, role.may(Action::Import), "{name}: enterprise created?");
     }
 }
+
+/// A department with one catalogue item, its officer, and a request of 乙 (enterprise 2,
+/// 九亭, the contact's and the branch's enterprise) and one of 甲 (enterprise 1, 新桥).
+async fn services_fixture(app: &TestApp) -> (i64, i64, i64, i64) {
+    let s = &app.db.store;
+    let sys = system();
+    let dept = s
+        .create_unit(
+            &sys,
+            enterprise(60, "上海市松江区经济委员会", "方松"),
+            qunlian_domain::registry::UnitKind::Government,
+            false,
+        )
+        .await
+        .unwrap();
+    s.create_unit(
+        &sys,
+        enterprise(61, "上海市松江区规划和自然资源局", "方松"),
+        qunlian_domain::registry::UnitKind::Government,
+        false,
+    )
+    .await
+    .unwrap();
+    let item = s
+        .save_service_item(
+            &sys,
+            qunlian_store::services::NewServiceItem {
+                code: "JW-01".into(),
+                name: "工业项目全程代办".into(),
+                department_id: dept.0,
+                materials: vec!["营业执照".into(), "项目建议书".into()],
+                limit: qunlian_domain::services::TimeLimit::WorkingDays(5),
+                stages: vec!["拿地".into(), "施工许可".into(), "竣工验收".into()],
+                is_demo: false,
+            },
+        )
+        .await
+        .unwrap();
+    user(s, "jingwei", Role::ServiceOfficer, Scope::Department(dept)).await;
+    let file = |unit: i64, title: &str| qunlian_store::services::NewServiceRequest {
+        item_id: item,
+        unit: qunlian_domain::auth::UnitId(unit),
+        title: title.into(),
+        detail: "内部说明：联系人手机 13800000000".into(),
+        is_demo: false,
+    };
+    let of_b = s.file_service_request(&sys, file(2, "乙公司新建厂房")).await.unwrap();
+    let of_a = s.file_service_request(&sys, file(1, "甲公司扩建")).await.unwrap();
+    (dept.0, item, of_b, of_a)
+}
+
+#[tokio::test]
+async fn service_pages_and_forms_as_every_role() {
+    use qunlian_domain::auth::Action;
+    let (app, accounts) = app_with_accounts().await;
+    let (dept, item, of_b, _) = services_fixture(&app).await;
+    let year = "# 来源：测试\n2027-01-01,holiday,元旦\n";
+    for (name, role) in accounts {
+        let mut s = app.login(name, PASSWORD).await;
+        let reads = role.may(Action::ReadRegistry) || role.may(Action::HandleServiceRequest);
+        let ok = |may: bool| if may { StatusCode::OK } else { StatusCode::FORBIDDEN };
+        for path in [
+            "/services",
+            "/services?colour=blue&state=open",
+            "/services?escalated=1",
+            &format!("/services?department={dept}&item={item}&on_time=1"),
+            "/services/catalogue",
+            "/services/calendar",
+            "/services/report",
+            "/services/report.xlsx",
+        ] {
+            assert_eq!(app.get(&mut s, path).await.status, ok(reads), "{name} GET {path}");
+        }
+        let files = role.may(Action::FileServiceRequest);
+        assert_eq!(app.get(&mut s, "/services/new").await.status, ok(files), "{name} GET /services/new");
+        // 乙's request: in the district's, the branch's, the contact's and the leader's view.
+        let sees_b =
+            matches!(role, Role::DistrictAdmin | Role::BranchSecretary | Role::EnterpriseContact | Role::Leader);
+        let page = app.get(&mut s, &format!("/services/{of_b}")).await;
+        assert_eq!(page.status, expect(reads, sees_b, StatusCode::OK), "{name} GET request");
+        let filed = app
+            .post_form(&mut s, "/services", &[("item_id", &item.to_string()), ("unit_id", "2"), ("detail", "测试")])
+            .await;
+        assert_eq!(filed.status, expect(files, sees_b, StatusCode::SEE_OTHER), "{name} POST /services: {}", filed.body);
+        let handles = role.may(Action::HandleServiceRequest);
+        let step = app
+            .post_form(&mut s, &format!("/services/{of_b}/step"), &[("action", "comment"), ("text", "已联系企业")])
+            .await;
+        // The district admin may handle anything in its area; the officer of another department sees nothing.
+        assert_eq!(
+            step.status,
+            expect(handles, role == Role::DistrictAdmin, StatusCode::SEE_OTHER),
+            "{name} POST step"
+        );
+        let manages = role.may(Action::ManageServices);
+        let saved = app
+            .post_form(
+                &mut s,
+                "/services/catalogue",
+                &[
+                    ("code", "JW-02"),
+                    ("name", "技改备案"),
+                    ("department_id", &dept.to_string()),
+                    ("limit", "5个工作日"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            saved.status,
+            if manages { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN },
+            "{name} save item"
+        );
+        let cal = app.post_file(&mut s, "/services/calendar", "cn-2027.csv", year.as_bytes()).await;
+        assert_eq!(cal.status, ok(manages), "{name} upload calendar");
+        let csv = "事项编码,事项名称,责任部门,所需材料,办结时限,办理环节\nGH-01,规划许可,规划资源,图纸,10个工作日,\n";
+        let imp = app.post_file(&mut s, "/services/catalogue/import", "目录.csv", csv.as_bytes()).await;
+        assert_eq!(imp.status, ok(manages), "{name} import catalogue");
+    }
+    // The district admin sees the colours and the escalation filter; the leader no such filter.
+    let mut d = app.login("district", PASSWORD).await;
+    let list = app.get(&mut d, "/services").await;
+    assert!(list.body.contains("乙公司新建厂房") && list.body.contains("c-blue"), "{}", list.body);
+    assert!(list.body.contains("超期督办"));
+    let mut l = app.login("leader", PASSWORD).await;
+    assert!(!app.get(&mut l, "/services").await.body.contains("name=\"escalated\""));
+    let cat = app.get(&mut d, "/services/catalogue").await;
+    assert!(cat.body.contains("GH-01") && cat.body.contains("技改备案"), "import and form saved");
+    let cal = app.get(&mut d, "/services/calendar").await;
+    assert!(cal.body.contains("2027"));
+    let bad = app.post_file(&mut d, "/services/calendar", "bad.csv", b"2027-01-05,workday,x\n").await;
+    assert!(bad.body.contains("第 1 行"), "{}", bad.body);
+    let bad = app
+        .post_file(
+            &mut d,
+            "/services/catalogue/import",
+            "bad.csv",
+            "事项编码,事项名称,责任部门,办结时限\nX-1,甲,外星局,2天\nX-2,乙,经委,尽快\n".as_bytes(),
+        )
+        .await;
+    assert!(
+        bad.body.contains("第 2 行：责任部门“外星局”") && bad.body.contains("第 3 行：办结时限“尽快”"),
+        "{}",
+        bad.body
+    );
+}
+
+#[tokio::test]
+async fn an_officer_handles_a_request_and_the_enterprise_rates_it_once_by_its_link() {
+    let (app, _) = app_with_accounts().await;
+    let (_, _, of_b, of_a) = services_fixture(&app).await;
+    let mut jw = app.login("jingwei", PASSWORD).await;
+    for (action, extra) in [
+        ("assign", ("text", "张店小二")),
+        ("start", ("stage", "拿地")),
+        ("pause", ("text", "缺少项目建议书")),
+        ("resume", ("text", "已补齐")),
+        ("finish_stage", ("stage", "拿地")),
+        ("finish", ("text", "已办结")),
+    ] {
+        let res = app.post_form(&mut jw, &format!("/services/{of_b}/step"), &[("action", action), extra]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{action}: {}", res.body);
+    }
+    let page = app.get(&mut jw, &format!("/services/{of_b}")).await;
+    assert!(page.body.contains("c-green") && page.body.contains("缺少项目建议书") && page.body.contains("张店小二"));
+    let link = between(&page.body, "id=\"rating-link\" href=\"", "\"");
+    assert!(link.starts_with(&format!("/rate/{of_b}/")), "{link}");
+    // Another officer's request is not open to the link of this one.
+    let wrong = link.replace(&format!("/rate/{of_b}/"), &format!("/rate/{of_a}/"));
+    let mut anon = Session::default();
+    assert_eq!(app.get(&mut anon, &wrong).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&mut anon, &format!("/rate/{of_b}/00")).await.status, StatusCode::NOT_FOUND);
+    // Without logging in: the title and the enterprise, nothing else.
+    let form = app.get(&mut anon, &link).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("乙公司新建厂房") && form.body.contains("上海乙轴承有限公司"));
+    assert!(!form.body.contains("13800000000") && !form.body.contains("张店小二") && !form.body.contains("经济委员会"));
+    let rated = app.post_form(&mut anon, &link, &[("rating", "4"), ("comment", "办事很快")]).await;
+    assert_eq!(rated.status, StatusCode::OK);
+    assert!(rated.body.contains("感谢"), "{}", rated.body);
+    let twice = app.post_form(&mut anon, &link, &[("rating", "1"), ("comment", "改主意了")]).await;
+    assert!(twice.body.contains("已经评价过") && twice.body.contains("4 星"), "{}", twice.body);
+    let again = app.get(&mut anon, &link).await;
+    assert!(again.body.contains("已评价：4 星") && !again.body.contains("rate-form"));
+    // The rating reaches the request and the report.
+    let page = app.get(&mut jw, &format!("/services/{of_b}")).await;
+    assert!(page.body.contains("4 星"));
+    let report = app.get(&mut jw, "/services/report").await;
+    assert!(report.body.contains("4.00") && report.body.contains("100.0%"), "{}", report.body);
+    let xlsx = app.get(&mut jw, "/services/report.xlsx").await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.bytes.starts_with(b"PK"));
+    // A request not finished cannot be rated.
+    let link_a = format!("/rate/{of_a}/{}", app.db.store.rating_token(of_a));
+    let open = app.get(&mut anon, &link_a).await;
+    assert!(open.body.contains("尚未办结"));
+}

@@ -11,6 +11,7 @@ pub mod lists;
 pub mod orgs;
 pub mod others;
 pub mod regions;
+pub mod services;
 
 use askama::Template;
 use axum::http::HeaderMap;

@@ -1,0 +1,684 @@
+//! Enterprise services (红色店小二 / 直通车): the request list in four colours, filing a
+//! request, handling it step by step, the catalogue with its import, the working-day
+//! calendar, the report whose every figure opens the requests it counts, and the signed
+//! rating link an enterprise opens without logging in.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect};
+use qunlian_domain::auth::{Action, Role, Scope, UnitId};
+use qunlian_domain::services::{Colour, TimeLimit};
+use qunlian_io::xlsx::Cell;
+use qunlian_store::services::{
+    CalendarYear, CatalogueImport, CatalogueLine, NewServiceItem, NewServiceRequest, RateOutcome, RatingView,
+    ReportRow, RequestStep, ServiceFilter, ServiceItem, ServiceReport, ServiceRequest, ServiceRequestDetail,
+};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::lists::{send, text};
+use super::{non_empty, render};
+use crate::auth::{Auth, Layout, csrf_token};
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
+
+/// Rows a list page shows; the total above it counts them all.
+const SHOWN: usize = 500;
+
+fn may_read(auth: &Auth) -> Result<(), WebError> {
+    if auth.caller.may(Action::ReadRegistry) || auth.caller.may(Action::HandleServiceRequest) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+fn colour_of(code: &str) -> Option<Colour> {
+    [Colour::Green, Colour::Blue, Colour::Yellow, Colour::Red].into_iter().find(|c| c.code() == code)
+}
+
+fn days(minutes: i64) -> String {
+    format!("{:.1}", minutes as f64 / 420.0)
+}
+
+/// How much time is left, in the unit of the limit.
+pub fn remaining(r: &ServiceRequest) -> String {
+    let m = r.clock.remaining_minutes;
+    let (n, unit) = match r.limit {
+        TimeLimit::WorkingHours(_) => (format!("{:.1}", m.abs() as f64 / 60.0), "个工作小时"),
+        TimeLimit::WorkingDays(_) => (days(m.abs()), "个工作日"),
+    };
+    if m < 0 { format!("已超期 {n}{unit}") } else { format!("剩余 {n}{unit}") }
+}
+
+// ---------- the list ----------
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ListQuery {
+    state: Option<String>,
+    colour: Option<String>,
+    department: Option<String>,
+    item: Option<String>,
+    escalated: Option<String>,
+    on_time: Option<String>,
+    rated: Option<String>,
+}
+
+fn id_param(field: &str, v: &Option<String>) -> Result<Option<i64>, WebError> {
+    non_empty(v).map(|s| s.parse::<i64>().map_err(|_| WebError::Invalid(format!("{field}：“{s}”不是编号")))).transpose()
+}
+
+impl ListQuery {
+    fn filter(&self) -> Result<ServiceFilter, WebError> {
+        let colour = match non_empty(&self.colour) {
+            Some(c) => Some(
+                colour_of(c).ok_or_else(|| WebError::Invalid(format!("颜色：“{c}”应为 green、blue、yellow 或 red")))?,
+            ),
+            None => None,
+        };
+        Ok(ServiceFilter {
+            state: non_empty(&self.state).map(str::to_owned),
+            colour,
+            department: id_param("部门", &self.department)?,
+            item: id_param("事项", &self.item)?,
+            escalated: non_empty(&self.escalated).is_some(),
+            on_time: non_empty(&self.on_time).map(|v| v == "1"),
+            rated: non_empty(&self.rated).is_some(),
+        })
+    }
+    pub fn state_is(&self, s: &str) -> bool {
+        non_empty(&self.state).unwrap_or("") == s
+    }
+    pub fn colour_is(&self, s: &str) -> bool {
+        non_empty(&self.colour).unwrap_or("") == s
+    }
+    pub fn is_escalated(&self) -> bool {
+        non_empty(&self.escalated).is_some()
+    }
+    pub fn department_value(&self) -> &str {
+        non_empty(&self.department).unwrap_or("")
+    }
+    pub fn item_value(&self) -> &str {
+        non_empty(&self.item).unwrap_or("")
+    }
+    pub fn on_time_value(&self) -> &str {
+        non_empty(&self.on_time).unwrap_or("")
+    }
+    pub fn rated_value(&self) -> &str {
+        non_empty(&self.rated).unwrap_or("")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "services.html")]
+struct ListPage {
+    layout: Layout,
+    query: ListQuery,
+    rows: Vec<ServiceRequest>,
+    total: usize,
+    counts: [(&'static str, &'static str, usize); 4],
+    drill: Option<String>,
+    may_file: bool,
+    may_escalation: bool,
+}
+
+impl ListPage {
+    fn remaining(&self, r: &ServiceRequest) -> String {
+        remaining(r)
+    }
+}
+
+pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<ListQuery>) -> PageResult {
+    may_read(&auth)?;
+    let filter = q.filter()?;
+    let mut rows = state.store.service_requests_filtered(&auth.caller, &filter).await?;
+    let total = rows.len();
+    let count = |c: Colour| rows.iter().filter(|r| r.clock.colour == c).count();
+    let counts = [Colour::Green, Colour::Blue, Colour::Yellow, Colour::Red].map(|c| (c.code(), c.label(), count(c)));
+    // A drill-down from the report says what it is narrowed to.
+    let mut drill = Vec::new();
+    if let Some(r) = rows.first() {
+        if filter.department.is_some() {
+            drill.push(format!("部门：{}", r.department));
+        }
+        if filter.item.is_some() {
+            drill.push(format!("事项：{}", r.item_name));
+        }
+    }
+    match filter.on_time {
+        Some(true) => drill.push("按时办结".into()),
+        Some(false) => drill.push("超时办结".into()),
+        None => {}
+    }
+    if filter.rated {
+        drill.push("已评价".into());
+    }
+    rows.truncate(SHOWN);
+    render(&ListPage {
+        layout: Layout::new(&auth, &state, "/services"),
+        query: q,
+        rows,
+        total,
+        counts,
+        drill: (!drill.is_empty()).then(|| drill.join("，")),
+        may_file: auth.caller.may(Action::FileServiceRequest),
+        may_escalation: auth.caller.role == Role::DistrictAdmin,
+    })
+}
+
+// ---------- filing ----------
+
+#[derive(Template)]
+#[template(path = "service_new.html")]
+struct NewPage {
+    layout: Layout,
+    items: Vec<ServiceItem>,
+    enterprises: Vec<(i64, String)>,
+    q: String,
+    single: bool,
+    item_param: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    q: Option<String>,
+    item: Option<String>,
+}
+
+pub async fn new_form(State(state): State<AppState>, auth: Auth, Query(q): Query<NewQuery>) -> PageResult {
+    auth.require(Action::FileServiceRequest)?;
+    let enterprises = state.store.service_enterprises(&auth.caller, non_empty(&q.q), 200).await?;
+    render(&NewPage {
+        layout: Layout::new(&auth, &state, "/services"),
+        items: state.store.service_items(&auth.caller).await?,
+        single: matches!(auth.caller.scope, Scope::Enterprise(_)),
+        enterprises,
+        q: non_empty(&q.q).unwrap_or("").to_owned(),
+        item_param: non_empty(&q.item).unwrap_or("").to_owned(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct NewForm {
+    item_id: Option<String>,
+    unit_id: Option<String>,
+    title: Option<String>,
+    detail: Option<String>,
+}
+
+pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<NewForm>) -> PageResult {
+    auth.require(Action::FileServiceRequest)?;
+    let item_id =
+        id_param("服务事项", &f.item_id)?.ok_or_else(|| WebError::Invalid("服务事项：请从目录中选择".into()))?;
+    let unit = id_param("企业", &f.unit_id)?.ok_or_else(|| WebError::Invalid("企业：请选择".into()))?;
+    let id = state
+        .store
+        .file_service_request(
+            &auth.caller,
+            NewServiceRequest {
+                item_id,
+                unit: UnitId(unit),
+                title: non_empty(&f.title).unwrap_or("").to_owned(),
+                detail: non_empty(&f.detail).unwrap_or("").to_owned(),
+                is_demo: false,
+            },
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/services/{id}")).into_response())
+}
+
+// ---------- one request ----------
+
+#[derive(Template)]
+#[template(path = "service.html")]
+struct DetailPage {
+    layout: Layout,
+    d: ServiceRequestDetail,
+    r: ServiceRequest,
+    may_handle: bool,
+    departments: Vec<(i64, String)>,
+    rating_link: Option<String>,
+    elapsed: String,
+    remaining: String,
+}
+
+pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
+    may_read(&auth)?;
+    let d = state.store.service_request(&auth.caller, id).await?;
+    let r = &d.request;
+    let holds = match &auth.caller.scope {
+        Scope::Department(u) => u.0 == r.department_id,
+        _ => true,
+    };
+    let open = r.state == "open" || r.state == "waiting";
+    let may_handle = auth.caller.may(Action::HandleServiceRequest) && holds && open;
+    let departments = if may_handle {
+        state.store.departments().await?.into_iter().filter(|(i, _)| *i != r.department_id).collect()
+    } else {
+        Vec::new()
+    };
+    let rating_link = (r.state == "done").then(|| format!("/rate/{}/{}", r.id, state.store.rating_token(r.id)));
+    render(&DetailPage {
+        layout: Layout::new(&auth, &state, "/services"),
+        elapsed: days(r.clock.elapsed_minutes),
+        remaining: remaining(r),
+        may_handle,
+        departments,
+        rating_link,
+        r: d.request.clone(),
+        d,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct StepForm {
+    action: String,
+    text: Option<String>,
+    stage: Option<String>,
+    department_id: Option<String>,
+}
+
+pub async fn step(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> PageResult {
+    auth.require(Action::HandleServiceRequest)?;
+    let text = non_empty(&f.text).unwrap_or("").to_owned();
+    let stage = non_empty(&f.stage).unwrap_or("").to_owned();
+    let step = match f.action.as_str() {
+        "assign" => RequestStep::Assign(text),
+        "start" => RequestStep::StartStage(stage),
+        "finish_stage" => RequestStep::FinishStage(stage),
+        "pause" => RequestStep::Pause(text),
+        "resume" => RequestStep::Resume(text),
+        "transfer" => RequestStep::Transfer {
+            department_id: id_param("转办部门", &f.department_id)?
+                .ok_or_else(|| WebError::Invalid("转办部门：请选择".into()))?,
+            reason: text,
+        },
+        "comment" => RequestStep::Comment(text),
+        "finish" => RequestStep::Finish(text),
+        "reject" => RequestStep::Reject(text),
+        other => return Err(WebError::Invalid(format!("未知的操作“{other}”"))),
+    };
+    state.store.service_step(&auth.caller, id, step).await?;
+    Ok(Redirect::to(&format!("/services/{id}")).into_response())
+}
+
+// ---------- catalogue ----------
+
+pub struct DeptItems {
+    pub department: String,
+    pub items: Vec<ServiceItem>,
+}
+
+#[derive(Template)]
+#[template(path = "services_catalogue.html")]
+struct CataloguePage {
+    layout: Layout,
+    groups: Vec<DeptItems>,
+    count: usize,
+    may_manage: bool,
+    departments: Vec<(i64, String)>,
+    edit: Option<ServiceItem>,
+    import: Option<CatalogueImport>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct CatalogueQuery {
+    edit: Option<String>,
+}
+
+async fn catalogue_page(
+    state: &AppState,
+    auth: &Auth,
+    edit: Option<i64>,
+    import: Option<CatalogueImport>,
+    error: Option<String>,
+) -> PageResult {
+    may_read(auth)?;
+    let items = state.store.service_items(&auth.caller).await?;
+    let count = items.len();
+    let mut groups: Vec<DeptItems> = Vec::new();
+    let mut sorted = items;
+    sorted.sort_by(|a, b| (&a.department, &a.code).cmp(&(&b.department, &b.code)));
+    for i in sorted {
+        match groups.last_mut() {
+            Some(g) if g.department == i.department => g.items.push(i),
+            _ => groups.push(DeptItems { department: i.department.clone(), items: vec![i] }),
+        }
+    }
+    let may_manage = auth.caller.may(Action::ManageServices);
+    let edit = match edit {
+        Some(id) if may_manage => Some(state.store.service_item(&auth.caller, id).await?),
+        _ => None,
+    };
+    render(&CataloguePage {
+        layout: Layout::new(auth, state, "/services"),
+        groups,
+        count,
+        departments: if may_manage { state.store.departments().await? } else { Vec::new() },
+        may_manage,
+        edit,
+        import,
+        error,
+    })
+}
+
+pub async fn catalogue(State(state): State<AppState>, auth: Auth, Query(q): Query<CatalogueQuery>) -> PageResult {
+    catalogue_page(&state, &auth, id_param("事项", &q.edit)?, None, None).await
+}
+
+#[derive(Deserialize)]
+pub struct ItemForm {
+    code: Option<String>,
+    name: Option<String>,
+    department_id: Option<String>,
+    materials: Option<String>,
+    limit: Option<String>,
+    stages: Option<String>,
+}
+
+pub async fn save_item(State(state): State<AppState>, auth: Auth, Form(f): Form<ItemForm>) -> PageResult {
+    auth.require(Action::ManageServices)?;
+    let limit_text = non_empty(&f.limit).unwrap_or("");
+    let limit = TimeLimit::parse(limit_text)
+        .ok_or_else(|| WebError::Invalid(format!("办结时限：“{limit_text}”无法识别，应写作“5个工作日”或“4小时”")))?;
+    let split = qunlian_io::services::split_list;
+    state
+        .store
+        .save_service_item(
+            &auth.caller,
+            NewServiceItem {
+                code: non_empty(&f.code).unwrap_or("").to_owned(),
+                name: non_empty(&f.name).unwrap_or("").to_owned(),
+                department_id: id_param("责任部门", &f.department_id)?
+                    .ok_or_else(|| WebError::Invalid("责任部门：请选择".into()))?,
+                materials: split(non_empty(&f.materials).unwrap_or(""), &['、', ';', '；']),
+                limit,
+                stages: split(&non_empty(&f.stages).unwrap_or("").replace("->", "→"), &['→', '>', '＞']),
+                is_demo: false,
+            },
+        )
+        .await?;
+    Ok(Redirect::to("/services/catalogue").into_response())
+}
+
+async fn upload(multipart: &mut Multipart) -> Result<Option<Vec<u8>>, WebError> {
+    let mut file = None;
+    while let Some(field) = multipart.next_field().await.map_err(|e| WebError::Invalid(format!("上传失败：{e}")))?
+    {
+        if field.name() == Some("file") {
+            let bytes = field.bytes().await.map_err(|e| WebError::Invalid(format!("上传失败：{e}")))?;
+            file = Some(bytes.to_vec());
+        }
+    }
+    Ok(file.filter(|b| !b.is_empty()))
+}
+
+pub async fn import_catalogue(State(state): State<AppState>, auth: Auth, mut multipart: Multipart) -> PageResult {
+    auth.require(Action::ManageServices)?;
+    let Some(bytes) = upload(&mut multipart).await? else {
+        return catalogue_page(&state, &auth, None, None, Some("请选择要导入的 .xlsx 或 .csv 文件".into())).await;
+    };
+    let parsed = tokio::task::spawn_blocking(move || qunlian_io::services::read_catalogue(bytes))
+        .await
+        .map_err(WebError::internal)?;
+    let (rows, rejects) = match parsed {
+        Ok(x) => x,
+        Err(e) => return catalogue_page(&state, &auth, None, None, Some(e)).await,
+    };
+    let lines = rows
+        .into_iter()
+        .map(|r| CatalogueLine {
+            line: r.line,
+            code: r.code,
+            name: r.name,
+            department: r.department,
+            materials: r.materials,
+            limit: r.limit,
+            stages: r.stages,
+        })
+        .collect();
+    let mut result = state.store.import_service_items(&auth.caller, lines).await?;
+    result.rejects.extend(rejects.into_iter().map(|r| (r.line, r.reason)));
+    result.rejects.sort();
+    catalogue_page(&state, &auth, None, Some(result), None).await
+}
+
+// ---------- calendar ----------
+
+#[derive(Template)]
+#[template(path = "services_calendar.html")]
+struct CalendarPage {
+    layout: Layout,
+    years: Vec<CalendarYear>,
+    may_manage: bool,
+    error: Option<String>,
+    loaded: Option<i32>,
+}
+
+impl CalendarPage {
+    fn at(&self, y: &CalendarYear) -> String {
+        (y.loaded_at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
+async fn calendar_page(state: &AppState, auth: &Auth, error: Option<String>, loaded: Option<i32>) -> PageResult {
+    may_read(auth)?;
+    render(&CalendarPage {
+        layout: Layout::new(auth, state, "/services"),
+        years: state.store.calendar_years().await?,
+        may_manage: auth.caller.may(Action::ManageServices),
+        error,
+        loaded,
+    })
+}
+
+pub async fn calendar(State(state): State<AppState>, auth: Auth) -> PageResult {
+    calendar_page(&state, &auth, None, None).await
+}
+
+pub async fn upload_calendar(State(state): State<AppState>, auth: Auth, mut multipart: Multipart) -> PageResult {
+    auth.require(Action::ManageServices)?;
+    let Some(bytes) = upload(&mut multipart).await? else {
+        return calendar_page(&state, &auth, Some("请选择节假日安排文件（.csv）".into()), None).await;
+    };
+    let text = qunlian_io::table::decode_text(&bytes);
+    match state.store.import_calendar_year(&auth.caller, &text).await {
+        Ok(year) => calendar_page(&state, &auth, None, Some(year)).await,
+        Err(qunlian_store::StoreError::Forbidden) => Err(WebError::Forbidden),
+        Err(e @ qunlian_store::StoreError::Invalid { .. }) => {
+            calendar_page(&state, &auth, Some(e.to_string()), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---------- report ----------
+
+/// A report line with the query strings of its drill-downs.
+pub struct ReportLine {
+    pub row: ReportRow,
+    pub base: String,
+    pub is_total: bool,
+}
+
+impl ReportLine {
+    pub fn link(&self, extra: &str) -> String {
+        let q = [self.base.as_str(), extra].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("&");
+        if q.is_empty() { "/services".to_owned() } else { format!("/services?{q}") }
+    }
+    pub fn rate(&self) -> String {
+        self.row.on_time_rate().map(|r| format!("{r:.1}%")).unwrap_or_else(|| "—".into())
+    }
+    pub fn median(&self) -> String {
+        self.row.median_days.map(|d| format!("{d:.1}")).unwrap_or_else(|| "—".into())
+    }
+    pub fn p90(&self) -> String {
+        self.row.p90_days.map(|d| format!("{d:.1}")).unwrap_or_else(|| "—".into())
+    }
+    pub fn rating(&self) -> String {
+        self.row.rating_avg.map(|d| format!("{d:.2}")).unwrap_or_else(|| "—".into())
+    }
+}
+
+fn lines(report: &ServiceReport) -> Vec<ReportLine> {
+    report
+        .rows
+        .iter()
+        .map(|r| {
+            let base = match r.item_id {
+                Some(i) => format!("department={}&item={i}", r.department_id),
+                None => format!("department={}", r.department_id),
+            };
+            ReportLine { row: r.clone(), base, is_total: r.item_id.is_none() }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "services_report.html")]
+struct ReportPage {
+    layout: Layout,
+    lines: Vec<ReportLine>,
+    total: ReportLine,
+    report: ServiceReport,
+    as_of: String,
+}
+
+pub async fn report(State(state): State<AppState>, auth: Auth) -> PageResult {
+    may_read(&auth)?;
+    let report = state.store.service_report(&auth.caller).await?;
+    let as_of = (state.store.now() + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string();
+    render(&ReportPage {
+        layout: Layout::new(&auth, &state, "/services"),
+        lines: lines(&report),
+        total: ReportLine { row: report.total.clone(), base: String::new(), is_total: true },
+        report,
+        as_of,
+    })
+}
+
+pub async fn report_xlsx(State(state): State<AppState>, auth: Auth) -> PageResult {
+    may_read(&auth)?;
+    let report = state.store.service_report(&auth.caller).await?;
+    let num = |v: Option<f64>| v.map(Cell::Num).unwrap_or(Cell::Empty);
+    let mut rows: Vec<Vec<Cell>> = report
+        .rows
+        .iter()
+        .chain(std::iter::once(&report.total))
+        .map(|r| {
+            vec![
+                text(r.department.clone()),
+                text(if r.item_id.is_none() { "（部门合计）".to_owned() } else { r.item.clone() }),
+                Cell::Int(r.count as i64),
+                Cell::Int(r.done as i64),
+                Cell::Int(r.on_time as i64),
+                num(r.on_time_rate().map(|x| (x * 10.0).round() / 10.0)),
+                num(r.median_days),
+                num(r.p90_days),
+                Cell::Int(r.rated as i64),
+                num(r.rating_avg.map(|x| (x * 100.0).round() / 100.0)),
+            ]
+        })
+        .collect();
+    for s in &report.stages {
+        rows.push(vec![
+            text("环节用时"),
+            text(format!("{}：{}", s.item, s.stage)),
+            Cell::Int(s.finished as i64),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Num(s.avg_days),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+        ]);
+    }
+    let columns = [
+        ("部门", 30.0),
+        ("服务事项", 36.0),
+        ("工单数", 8.0),
+        ("已办结", 8.0),
+        ("按时办结", 10.0),
+        ("按时办结率%", 12.0),
+        ("办理用时中位数（工作日）", 16.0),
+        ("办理用时P90（工作日）", 16.0),
+        ("评价数", 8.0),
+        ("满意度均分", 10.0),
+    ];
+    send(&state, &auth, "企业服务统计", &columns, rows).await
+}
+
+// ---------- the signed rating link (no login) ----------
+
+#[derive(Template)]
+#[template(path = "rate.html")]
+struct RatePage {
+    csrf: String,
+    view: RatingView,
+    path: String,
+    message: Option<String>,
+    error: Option<String>,
+    demo: bool,
+}
+
+pub async fn rate_page(
+    State(state): State<AppState>,
+    session: Session,
+    Path((id, token)): Path<(i64, String)>,
+) -> PageResult {
+    let view = state.store.rating_view(id, &token).await?;
+    let csrf = csrf_token(&session).await?;
+    Ok(Html(
+        RatePage {
+            csrf,
+            path: format!("/rate/{id}/{token}"),
+            view,
+            message: None,
+            error: None,
+            demo: state.config.demo,
+        }
+        .render()?,
+    )
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RateForm {
+    rating: Option<String>,
+    comment: Option<String>,
+}
+
+pub async fn rate(
+    State(state): State<AppState>,
+    session: Session,
+    Path((id, token)): Path<(i64, String)>,
+    Form(f): Form<RateForm>,
+) -> PageResult {
+    // A wrong token is refused before the form is looked at.
+    state.store.rating_view(id, &token).await?;
+    let rating: Option<i16> = non_empty(&f.rating).and_then(|r| r.parse().ok());
+    let (message, error) = match rating {
+        None => (None, Some("请选择满意度（1 到 5 星）".to_owned())),
+        Some(r) => match state.store.rate_service(id, &token, r, non_empty(&f.comment).unwrap_or("")).await {
+            Ok(RateOutcome::Rated) => (Some("感谢您的评价！".to_owned()), None),
+            Ok(RateOutcome::AlreadyRated) => (None, Some("该事项已经评价过，每个事项只能评价一次".to_owned())),
+            Err(e @ qunlian_store::StoreError::Invalid { .. }) => (None, Some(e.to_string())),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    let view = state.store.rating_view(id, &token).await?;
+    let csrf = csrf_token(&session).await?;
+    Ok(Html(
+        RatePage { csrf, path: format!("/rate/{id}/{token}"), view, message, error, demo: state.config.demo }
+            .render()?,
+    )
+    .into_response())
+}
