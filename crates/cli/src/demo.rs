@@ -317,6 +317,8 @@ fn print_logins() {
         ("leader", "领导（只读）"),
         ("sysadmin", "系统管理员（用户管理）"),
         ("auditor", "安全审计员（审计日志）"),
+        ("jingwei", "区经委店小二（企业服务工单）"),
+        ("qiye", "企业联络员（上海昱章电气成套设备有限公司）"),
     ] {
         println!("  {user:<10} {what}");
     }
@@ -500,6 +502,8 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
 
     crate::demo_coverage::seed(store, &sys, today).await?;
 
+    let services = crate::demo_services::seed(store, district, &units).await?;
+
     // Demo accounts, one per typical role.
     let town =
         district.find_child_by_name("新桥").or_else(|| district.children().next()).ok_or("district has no towns")?;
@@ -512,6 +516,8 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
         ("leader", "领导（演示）", Role::Leader, Scope::All),
         ("sysadmin", "系统管理员（演示）", Role::SystemAdmin, Scope::Nothing),
         ("auditor", "安全审计员（演示）", Role::AuditAdmin, Scope::Nothing),
+        ("jingwei", "区经委店小二（演示）", Role::ServiceOfficer, Scope::Department(services.jingwei)),
+        ("qiye", "企业联络员（演示）", Role::EnterpriseContact, Scope::Enterprise(services.contact_enterprise)),
     ] {
         store
             .create_user(
