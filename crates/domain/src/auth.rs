@@ -75,6 +75,11 @@ pub enum Action {
     HandleServiceRequest,
     /// Edit the service catalogue and the holiday calendar.
     ManageServices,
+    /// Write the policy library (惠企政策): the district admin any policy, a service officer
+    /// those its own department issued.
+    ManagePolicies,
+    /// Push a policy or a package of policies to the eligible enterprises of one's scope.
+    PushPolicies,
 }
 
 impl Role {
@@ -150,6 +155,8 @@ impl Role {
             }
             HandleServiceRequest => matches!(self, ServiceOfficer | DistrictAdmin),
             ManageServices => self == DistrictAdmin,
+            ManagePolicies => matches!(self, DistrictAdmin | ServiceOfficer),
+            PushPolicies => matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary),
         }
     }
 

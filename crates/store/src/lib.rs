@@ -8,6 +8,7 @@ pub mod coverage;
 pub mod crypto;
 mod entity;
 pub mod migrate;
+pub mod policies;
 pub mod registry;
 pub mod scope;
 pub mod services;

@@ -13,6 +13,7 @@ const STEPS: &[(i64, &str)] = &[
     (2, "coverage"),
     (3, "covering index for the enterprise list"),
     (4, "services: calendar, catalogue, requests"),
+    (5, "policies: library, pushes, receipts"),
 ];
 
 pub async fn run(db: &DatabaseConnection) -> Result<(), DbErr> {
@@ -42,6 +43,7 @@ pub async fn run(db: &DatabaseConnection) -> Result<(), DbErr> {
             2 => step_2(&txn, backend).await?,
             3 => step_3(&txn, backend).await?,
             4 => step_4(&txn, backend).await?,
+            5 => step_5(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(
@@ -256,5 +258,24 @@ async fn step_4(db: &impl ConnectionTrait, backend: DbBackend) -> Result<(), DbE
     create(db, &schema, service_item::Entity).await?;
     create(db, &schema, service_request::Entity).await?;
     create(db, &schema, service_event::Entity).await?;
+    Ok(())
+}
+
+async fn step_5(db: &impl ConnectionTrait, backend: DbBackend) -> Result<(), DbErr> {
+    let schema = Schema::new(backend);
+    create(db, &schema, policy::Entity).await?;
+    create(db, &schema, policy_push::Entity).await?;
+    create(db, &schema, policy_push_item::Entity).await?;
+    create(db, &schema, policy_receipt::Entity).await?;
+    // One receipt per (push, policy, enterprise); the push page counts by push and policy.
+    let mut index = Index::create();
+    index
+        .name("idx_policy_receipts_key")
+        .table(policy_receipt::Entity)
+        .col(policy_receipt::Column::PushId)
+        .col(policy_receipt::Column::PolicyId)
+        .col(policy_receipt::Column::UnitId)
+        .unique();
+    db.execute(&index).await?;
     Ok(())
 }
