@@ -158,6 +158,11 @@ impl Layout {
         if c.may(Action::ReadRegistry) || c.may(Action::HandleServiceRequest) {
             nav.push(NavItem { href: "/services", label: "企业服务" });
         }
+        if c.role == qunlian_domain::auth::Role::EnterpriseContact {
+            nav.push(NavItem { href: "/my/policies", label: "惠企政策" });
+        } else if c.may(Action::ReadRegistry) {
+            nav.push(NavItem { href: "/policies", label: "惠企政策" });
+        }
         if c.may(Action::Import) {
             nav.push(NavItem { href: "/import", label: "批量导入" });
         }

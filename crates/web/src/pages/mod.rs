@@ -10,6 +10,7 @@ pub mod import;
 pub mod lists;
 pub mod orgs;
 pub mod others;
+pub mod policies;
 pub mod regions;
 pub mod services;
 
