@@ -172,6 +172,7 @@ pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<Lis
 #[derive(Template)]
 #[template(path = "service_new.html")]
 struct NewPage {
+    may_file: bool,
     layout: Layout,
     items: Vec<ServiceItem>,
     enterprises: Vec<(i64, String)>,
@@ -190,6 +191,7 @@ pub async fn new_form(State(state): State<AppState>, auth: Auth, Query(q): Query
     auth.require(Action::FileServiceRequest)?;
     let enterprises = state.store.service_enterprises(&auth.caller, non_empty(&q.q), 200).await?;
     render(&NewPage {
+        may_file: true,
         layout: Layout::new(&auth, &state, "/services"),
         items: state.store.service_items(&auth.caller).await?,
         single: matches!(auth.caller.scope, Scope::Enterprise(_)),
@@ -233,6 +235,7 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
 #[derive(Template)]
 #[template(path = "service.html")]
 struct DetailPage {
+    may_file: bool,
     layout: Layout,
     d: ServiceRequestDetail,
     r: ServiceRequest,
@@ -260,6 +263,7 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
     };
     let rating_link = (r.state == "done").then(|| format!("/rate/{}/{}", r.id, state.store.rating_token(r.id)));
     render(&DetailPage {
+        may_file: auth.caller.may(Action::FileServiceRequest),
         layout: Layout::new(&auth, &state, "/services"),
         elapsed: days(r.clock.elapsed_minutes),
         remaining: remaining(r),
@@ -318,6 +322,7 @@ pub struct DeptItems {
 #[derive(Template)]
 #[template(path = "services_catalogue.html")]
 struct CataloguePage {
+    may_file: bool,
     layout: Layout,
     groups: Vec<DeptItems>,
     count: usize,
@@ -358,6 +363,7 @@ async fn catalogue_page(
         _ => None,
     };
     render(&CataloguePage {
+        may_file: auth.caller.may(Action::FileServiceRequest),
         layout: Layout::new(auth, state, "/services"),
         groups,
         count,
@@ -455,6 +461,7 @@ pub async fn import_catalogue(State(state): State<AppState>, auth: Auth, mut mul
 #[derive(Template)]
 #[template(path = "services_calendar.html")]
 struct CalendarPage {
+    may_file: bool,
     layout: Layout,
     years: Vec<CalendarYear>,
     may_manage: bool,
@@ -471,6 +478,7 @@ impl CalendarPage {
 async fn calendar_page(state: &AppState, auth: &Auth, error: Option<String>, loaded: Option<i32>) -> PageResult {
     may_read(auth)?;
     render(&CalendarPage {
+        may_file: auth.caller.may(Action::FileServiceRequest),
         layout: Layout::new(auth, state, "/services"),
         years: state.store.calendar_years().await?,
         may_manage: auth.caller.may(Action::ManageServices),
@@ -544,6 +552,7 @@ fn lines(report: &ServiceReport) -> Vec<ReportLine> {
 #[derive(Template)]
 #[template(path = "services_report.html")]
 struct ReportPage {
+    may_file: bool,
     layout: Layout,
     lines: Vec<ReportLine>,
     total: ReportLine,
@@ -556,6 +565,7 @@ pub async fn report(State(state): State<AppState>, auth: Auth) -> PageResult {
     let report = state.store.service_report(&auth.caller).await?;
     let as_of = (state.store.now() + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string();
     render(&ReportPage {
+        may_file: auth.caller.may(Action::FileServiceRequest),
         layout: Layout::new(&auth, &state, "/services"),
         lines: lines(&report),
         total: ReportLine { row: report.total.clone(), base: String::new(), is_total: true },
