@@ -1033,44 +1033,87 @@ async fn the_service_api_files_a_request_and_counts_working_days() {
 #[tokio::test]
 async fn registry_forms_as_every_role() {
     use qunlian_domain::auth::Action;
+    /// A form's path, its fields, and the action that allows posting it.
+    type FormCase<'a> = (String, Vec<(&'a str, String)>, Action);
     let (app, accounts) = app_with_accounts().await;
     let xinqiao = town("新桥").to_string();
     for (i, (name, role)) in accounts.into_iter().enumerate() {
         let mut s = app.login(name, PASSWORD).await;
         let n = i as u32;
         let new_uscc = uscc(700 + n).to_string();
-        let forms: Vec<(String, Vec<(&str, String)>, Action)> = vec![
+        let forms: Vec<FormCase> = vec![
             (
                 "/enterprises/new".into(),
-                vec![("name", format!("上海角色测试{n}有限公司")), ("uscc", new_uscc.clone()), ("town", xinqiao.clone()), ("employees", "12".into())],
+                vec![
+                    ("name", format!("上海角色测试{n}有限公司")),
+                    ("uscc", new_uscc.clone()),
+                    ("town", xinqiao.clone()),
+                    ("employees", "12".into()),
+                ],
                 Action::Import,
             ),
             (
                 "/enterprises/1/edit".into(),
-                vec![("name", "上海甲电气有限公司".into()), ("uscc", uscc(1).to_string()), ("town", xinqiao.clone()), ("employees", "80".into())],
+                vec![
+                    ("name", "上海甲电气有限公司".into()),
+                    ("uscc", uscc(1).to_string()),
+                    ("town", xinqiao.clone()),
+                    ("employees", "80".into()),
+                ],
                 Action::WriteRegistry,
             ),
             (
                 "/orgs/new".into(),
-                vec![("name", format!("角色测试党支部{n}")), ("kind", "branch".into()), ("form", "independent".into()), ("established_on", "2026-01-01".into())],
+                vec![
+                    ("name", format!("角色测试党支部{n}")),
+                    ("kind", "branch".into()),
+                    ("form", "independent".into()),
+                    ("established_on", "2026-01-01".into()),
+                ],
                 Action::WriteRegistry,
             ),
-            ("/orgs/1/rename".into(), vec![("name", format!("乙公司党支部{n}")), ("on", "2026-11-01".into())], Action::WriteRegistry),
+            (
+                "/orgs/1/rename".into(),
+                vec![("name", format!("乙公司党支部{n}")), ("on", "2026-11-01".into())],
+                Action::WriteRegistry,
+            ),
             (
                 "/clusters/new".into(),
-                vec![("name", format!("角色测试集群党委{n}")), ("short_name", format!("角色{n}")), ("industry_focus", "装备".into()), ("town", xinqiao.clone())],
+                vec![
+                    ("name", format!("角色测试集群党委{n}")),
+                    ("short_name", format!("角色{n}")),
+                    ("industry_focus", "装备".into()),
+                    ("town", xinqiao.clone()),
+                ],
                 Action::Import,
             ),
-            ("/clusters/1/officers".into(), vec![("name", format!("指导员{n}")), ("role", "instructor".into())], Action::WriteRegistry),
-            ("/regions/parks".into(), vec![("name", format!("角色测试园区{n}")), ("town", xinqiao.clone())], Action::Import),
+            (
+                "/clusters/1/officers".into(),
+                vec![("name", format!("指导员{n}")), ("role", "instructor".into())],
+                Action::WriteRegistry,
+            ),
+            (
+                "/regions/parks".into(),
+                vec![("name", format!("角色测试园区{n}")), ("town", xinqiao.clone())],
+                Action::Import,
+            ),
             (
                 "/alliances".into(),
-                vec![("name", format!("角色测试联盟{n}")), ("description", "测试".into()), ("members", uscc(1).to_string())],
+                vec![
+                    ("name", format!("角色测试联盟{n}")),
+                    ("description", "测试".into()),
+                    ("members", uscc(1).to_string()),
+                ],
                 Action::WriteRegistry,
             ),
             (
                 "/users".into(),
-                vec![("username", format!("newuser{n}")), ("display_name", "新用户".into()), ("role", "leader".into()), ("scope_kind", "all".into())],
+                vec![
+                    ("username", format!("newuser{n}")),
+                    ("display_name", "新用户".into()),
+                    ("role", "leader".into()),
+                    ("scope_kind", "all".into()),
+                ],
                 Action::ManageUsers,
             ),
         ];
