@@ -50,6 +50,8 @@ test('a pushed policy reaches the enterprise unread, is opened, and the push sho
   // The enterprise contact sees it unread and opens it.
   const contact = await login(browser, server.base, 'qiye');
   const cpage = contact.page;
+  await cpage.goto(`${server.base}/`);
+  assert.match(await cpage.textContent('#unread-policies'), /未读/, 'the workbench says there is something to read');
   await cpage.click('#sidebar a:has-text("惠企政策")');
   await cpage.waitForURL(/\/my\/policies$/);
   const item = cpage.locator('#my-policies li', { hasText: TITLE });

@@ -14,11 +14,24 @@ struct HomePage {
     f: RegistryFigures,
     as_of: String,
     backend: &'static str,
+    /// For an enterprise contact: policies pushed to its enterprise and not yet opened.
+    unread_policies: Option<u64>,
 }
 
 pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(qunlian_domain::auth::Action::ReadRegistry)?;
     let f = state.store.registry_figures(&auth.caller).await?;
     let as_of = (state.store.now() + chrono::Duration::hours(8)).format("%Y年%m月%d日 %H:%M").to_string();
-    render(&HomePage { layout: Layout::new(&auth, &state, "/"), f, as_of, backend: state.store.backend_name() })
+    let unread_policies = if auth.caller.role == qunlian_domain::auth::Role::EnterpriseContact {
+        Some(state.store.my_unread_policies(&auth.caller).await?)
+    } else {
+        None
+    };
+    render(&HomePage {
+        layout: Layout::new(&auth, &state, "/"),
+        f,
+        as_of,
+        backend: state.store.backend_name(),
+        unread_policies,
+    })
 }
