@@ -104,6 +104,19 @@ pub fn add_working_minutes(cal: &WorkCalendar, from: NaiveDateTime, minutes: i64
     }
 }
 
+/// A line of a service catalogue file, as io reads it and the store saves it; the
+/// department is named as people write it (经委, 区市场监管局, or the full name).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CatalogueLine {
+    pub line: usize,
+    pub code: String,
+    pub name: String,
+    pub department: String,
+    pub materials: Vec<String>,
+    pub limit: TimeLimit,
+    pub stages: Vec<String>,
+}
+
 /// A span during which the clock stood still (待补材料); `to` None while still waiting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Pause {

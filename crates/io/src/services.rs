@@ -8,16 +8,7 @@ use qunlian_domain::text::{compact, normalize};
 
 use crate::table::TableReader;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CatalogueRow {
-    pub line: usize,
-    pub code: String,
-    pub name: String,
-    pub department: String,
-    pub materials: Vec<String>,
-    pub limit: TimeLimit,
-    pub stages: Vec<String>,
-}
+pub use qunlian_domain::services::CatalogueLine as CatalogueRow;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CatalogueReject {

@@ -784,18 +784,7 @@ pub struct ServiceFilter {
     pub rated: bool,
 }
 
-/// A catalogue line read from a file, its department named as people write it (经委,
-/// 区市场监管局, or the full name).
-#[derive(Clone, Debug)]
-pub struct CatalogueLine {
-    pub line: usize,
-    pub code: String,
-    pub name: String,
-    pub department: String,
-    pub materials: Vec<String>,
-    pub limit: TimeLimit,
-    pub stages: Vec<String>,
-}
+pub use qunlian_domain::services::CatalogueLine;
 
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct CatalogueImport {

@@ -11,8 +11,8 @@ use qunlian_domain::auth::{Action, Role, Scope, UnitId};
 use qunlian_domain::services::{Colour, TimeLimit};
 use qunlian_io::xlsx::Cell;
 use qunlian_store::services::{
-    CalendarYear, CatalogueImport, CatalogueLine, NewServiceItem, NewServiceRequest, RateOutcome, RatingView,
-    ReportRow, RequestStep, ServiceFilter, ServiceItem, ServiceReport, ServiceRequest, ServiceRequestDetail,
+    CalendarYear, CatalogueImport, NewServiceItem, NewServiceRequest, RateOutcome, RatingView, ReportRow, RequestStep,
+    ServiceFilter, ServiceItem, ServiceReport, ServiceRequest, ServiceRequestDetail,
 };
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -438,19 +438,7 @@ pub async fn import_catalogue(State(state): State<AppState>, auth: Auth, mut mul
         Ok(x) => x,
         Err(e) => return catalogue_page(&state, &auth, None, None, Some(e)).await,
     };
-    let lines = rows
-        .into_iter()
-        .map(|r| CatalogueLine {
-            line: r.line,
-            code: r.code,
-            name: r.name,
-            department: r.department,
-            materials: r.materials,
-            limit: r.limit,
-            stages: r.stages,
-        })
-        .collect();
-    let mut result = state.store.import_service_items(&auth.caller, lines).await?;
+    let mut result = state.store.import_service_items(&auth.caller, rows).await?;
     result.rejects.extend(rejects.into_iter().map(|r| (r.line, r.reason)));
     result.rejects.sort();
     catalogue_page(&state, &auth, None, Some(result), None).await
