@@ -26,6 +26,7 @@ pub mod policy;
 pub mod policy_push;
 pub mod policy_push_item;
 pub mod policy_receipt;
+pub mod service_attachment;
 pub mod service_event;
 pub mod service_item;
 pub mod service_request;

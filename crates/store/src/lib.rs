@@ -11,6 +11,7 @@ pub mod migrate;
 pub mod policies;
 pub mod registry;
 pub mod scope;
+pub mod service_attachments;
 pub mod services;
 pub mod sessions;
 pub mod users;

@@ -14,6 +14,7 @@ const STEPS: &[(i64, &str)] = &[
     (3, "covering index for the enterprise list"),
     (4, "services: calendar, catalogue, requests"),
     (5, "policies: library, pushes, receipts"),
+    (6, "service request attachments"),
 ];
 
 pub async fn run(db: &DatabaseConnection) -> Result<(), DbErr> {
@@ -44,6 +45,7 @@ pub async fn run(db: &DatabaseConnection) -> Result<(), DbErr> {
             3 => step_3(&txn, backend).await?,
             4 => step_4(&txn, backend).await?,
             5 => step_5(&txn, backend).await?,
+            6 => step_6(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(
@@ -278,4 +280,8 @@ async fn step_5(db: &impl ConnectionTrait, backend: DbBackend) -> Result<(), DbE
         .unique();
     db.execute(&index).await?;
     Ok(())
+}
+
+async fn step_6(db: &impl ConnectionTrait, backend: DbBackend) -> Result<(), DbErr> {
+    create(db, &Schema::new(backend), service_attachment::Entity).await
 }

@@ -509,7 +509,7 @@ impl Store {
         Ok(saved.id)
     }
 
-    async fn request_row(&self, caller: &Caller, id: i64) -> Result<service_request::Model> {
+    pub(crate) async fn request_row(&self, caller: &Caller, id: i64) -> Result<service_request::Model> {
         let cond = Condition::all().add(self.request_scope(caller).await?).add(service_request::Column::Id.eq(id));
         service_request::Entity::find().filter(cond).one(self.db()).await?.ok_or(StoreError::NotFound)
     }

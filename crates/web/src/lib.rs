@@ -111,6 +111,8 @@ pub fn router(state: AppState) -> Router {
         .route("/my/policies", get(pages::policies::my_list))
         .route("/my/policies/{id}", get(pages::policies::my_policy))
         // The enterprise's rating link: no login, the signed token is the key.
+        .route("/services/{id}/attachments", post(pages::services::add_attachment))
+        .route("/services/{id}/attachments/{aid}", get(pages::services::attachment))
         .route("/rate/{id}/{token}", get(pages::services::rate_page).post(pages::services::rate))
         .layer(axum::middleware::from_fn(auth::csrf_guard))
         .layer(sessions);

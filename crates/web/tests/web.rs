@@ -1451,3 +1451,102 @@ async fn policy_pages_and_forms_as_every_role() {
     let page = app.get(&mut admin, &format!("/policies/pushes/{push}?read=1")).await;
     assert!(page.body.contains("上海乙轴承有限公司"), "{}", page.body);
 }
+
+/// Attachments of a service request: the enterprise attaches, the officer downloads, the
+/// bytes come back whole; other roles and scopes are refused or see nothing, and every
+/// upload and download is audited.
+#[tokio::test]
+async fn service_attachments_as_every_role() {
+    use qunlian_domain::auth::Action;
+    let (app, accounts) = app_with_accounts().await;
+    let s = &app.db.store;
+    let sys = system();
+    let dept = s
+        .create_unit(
+            &sys,
+            enterprise(60, "松江区市场监督管理局", "方松"),
+            qunlian_domain::registry::UnitKind::Government,
+            false,
+        )
+        .await
+        .unwrap();
+    let item = s
+        .save_service_item(
+            &sys,
+            qunlian_store::services::NewServiceItem {
+                code: "SJ-01".into(),
+                name: "企业变更登记".into(),
+                department_id: dept.0,
+                materials: vec!["变更申请书".into()],
+                limit: qunlian_domain::services::TimeLimit::WorkingDays(3),
+                stages: vec![],
+                is_demo: false,
+            },
+        )
+        .await
+        .unwrap();
+    let contact = s.user_by_name("contact").await.unwrap().unwrap().caller(None);
+    let enterprise_b = match contact.scope {
+        Scope::Enterprise(u) => u,
+        _ => unreachable!(),
+    };
+    let req = s
+        .file_service_request(
+            &contact,
+            qunlian_store::services::NewServiceRequest {
+                item_id: item,
+                unit: enterprise_b,
+                title: String::new(),
+                detail: String::new(),
+                is_demo: false,
+            },
+        )
+        .await
+        .unwrap();
+    let pdf = b"%PDF-1.4 \xe8\x90\xa5\xe4\xb8\x9a\xe6\x89\xa7\xe7\x85\xa7 test".to_vec();
+    for (name, role) in accounts {
+        let mut sess = app.login(name, PASSWORD).await;
+        let res = app.post_file(&mut sess, &format!("/services/{req}/attachments"), "营业执照.pdf", &pdf).await;
+        let may = role.may(Action::FileServiceRequest) || role.may(Action::HandleServiceRequest);
+        // 乙 is the contact's enterprise, in 九亭, with its own branch: the district admin,
+        // the branch secretary, the contact and the leader (read only) see the request; a
+        // department officer sees only what is routed to it.
+        let sees = matches!(name, "district" | "branch" | "contact" | "leader");
+        let expected = match (may, sees) {
+            (false, _) => StatusCode::FORBIDDEN,
+            (true, true) => StatusCode::SEE_OTHER,
+            (true, false) => StatusCode::NOT_FOUND,
+        };
+        assert_eq!(res.status, expected, "{name} uploads: {}", res.body);
+    }
+    let mut c = app.login("contact", PASSWORD).await;
+    let page = app.get(&mut c, &format!("/services/{req}")).await;
+    assert_eq!(
+        page.body.matches("营业执照.pdf").count(),
+        3,
+        "one file each from the district admin, the branch and the contact"
+    );
+    let list = s.service_attachments(&contact, req).await.unwrap();
+    let got = app.get(&mut c, &format!("/services/{req}/attachments/{}", list[0].id)).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.bytes, pdf, "the file comes back byte for byte");
+    assert_eq!(got.content_type.as_deref(), Some("application/pdf"));
+    let mut town = app.login("town", PASSWORD).await;
+    let hidden = app.get(&mut town, &format!("/services/{req}/attachments/{}", list[0].id)).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND, "新桥 does not reach 乙 in 九亭");
+    let empty = app.post_file(&mut c, &format!("/services/{req}/attachments"), "空.pdf", b"").await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("附件"));
+    let auditor = s.user_by_name("auditor").await.unwrap().unwrap().caller(None);
+    let log = s
+        .audit_search(
+            &auditor,
+            &qunlian_store::audit::AuditFilter::default(),
+            qunlian_store::PageRequest::new(Some(1), Some(500)),
+        )
+        .await
+        .unwrap();
+    let actions: Vec<&str> = log.items.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions.iter().filter(|a| **a == "service.attachment.add").count(), 3);
+    assert_eq!(actions.iter().filter(|a| **a == "service.attachment.read").count(), 1);
+}

@@ -244,6 +244,8 @@ struct DetailPage {
     rating_link: Option<String>,
     elapsed: String,
     remaining: String,
+    attachments: Vec<qunlian_store::service_attachments::Attachment>,
+    may_attach: bool,
 }
 
 pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
@@ -262,7 +264,11 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
         Vec::new()
     };
     let rating_link = (r.state == "done").then(|| format!("/rate/{}/{}", r.id, state.store.rating_token(r.id)));
+    let attachments = state.store.service_attachments(&auth.caller, id).await?;
+    let may_attach = auth.caller.may(Action::FileServiceRequest) || auth.caller.may(Action::HandleServiceRequest);
     render(&DetailPage {
+        attachments,
+        may_attach,
         may_file: auth.caller.may(Action::FileServiceRequest),
         layout: Layout::new(&auth, &state, "/services"),
         elapsed: days(r.clock.elapsed_minutes),
@@ -310,6 +316,47 @@ pub async fn step(
     };
     state.store.service_step(&auth.caller, id, step).await?;
     Ok(Redirect::to(&format!("/services/{id}")).into_response())
+}
+
+/// Adds the uploaded file to the request; the page shows it in the list.
+pub async fn add_attachment(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> PageResult {
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart.next_field().await.map_err(|e| WebError::Invalid(format!("上传失败：{e}")))?
+    {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("附件").to_owned();
+            let bytes = field.bytes().await.map_err(|e| WebError::Invalid(format!("上传失败：{e}")))?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    let (name, bytes) = file.ok_or_else(|| WebError::Invalid("附件：请选择文件".into()))?;
+    state.store.add_service_attachment(&auth.caller, id, &name, bytes).await?;
+    Ok(Redirect::to(&format!("/services/{id}#attachments")).into_response())
+}
+
+pub async fn attachment(State(state): State<AppState>, auth: Auth, Path((id, aid)): Path<(i64, i64)>) -> PageResult {
+    may_read(&auth)?;
+    let (info, bytes) = state.store.service_attachment(&auth.caller, id, aid).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, info.content_type),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"file\"; filename*=UTF-8''{}",
+                    super::enterprises::percent(&info.file_name)
+                ),
+            ),
+            (axum::http::header::HeaderName::from_static("x-content-type-options"), "nosniff".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 // ---------- catalogue ----------
