@@ -1550,3 +1550,64 @@ async fn service_attachments_as_every_role() {
     assert_eq!(actions.iter().filter(|a| **a == "service.attachment.add").count(), 3);
     assert_eq!(actions.iter().filter(|a| **a == "service.attachment.read").count(), 1);
 }
+
+/// A request past its deadline is announced on the workbench of those who handle requests,
+/// with the number of its list; read-only roles are not asked to act.
+#[tokio::test]
+async fn overdue_requests_are_announced_to_who_handles_them() {
+    let (app, _) = app_with_accounts().await;
+    let s = &app.db.store;
+    let sys = system();
+    let dept = s
+        .create_unit(
+            &sys,
+            enterprise(70, "松江区人力资源和社会保障局", "方松"),
+            qunlian_domain::registry::UnitKind::Government,
+            false,
+        )
+        .await
+        .unwrap();
+    let item = s
+        .save_service_item(
+            &sys,
+            qunlian_store::services::NewServiceItem {
+                code: "RS-01".into(),
+                name: "劳动用工备案".into(),
+                department_id: dept.0,
+                materials: vec![],
+                limit: qunlian_domain::services::TimeLimit::WorkingDays(1),
+                stages: vec![],
+                is_demo: false,
+            },
+        )
+        .await
+        .unwrap();
+    let contact = s.user_by_name("contact").await.unwrap().unwrap().caller(None);
+    let Scope::Enterprise(b) = contact.scope else { unreachable!() };
+    s.file_service_request(
+        &contact,
+        qunlian_store::services::NewServiceRequest {
+            item_id: item,
+            unit: b,
+            title: "新招用工备案".into(),
+            detail: String::new(),
+            is_demo: false,
+        },
+    )
+    .await
+    .unwrap();
+    let mut d = app.login("district", PASSWORD).await;
+    let home = app.get(&mut d, "/").await;
+    assert!(!home.body.contains("overdue-requests"), "nothing overdue on the day it is filed");
+    app.db.clock.advance(chrono::Duration::days(5));
+    let home = app.get(&mut d, "/").await;
+    assert!(home.body.contains("id=\"overdue-requests\""), "{}", home.body);
+    assert!(home.body.contains("1 件企业服务工单已超期"));
+    let list = app.get(&mut d, "/services?colour=red").await;
+    assert_eq!(list.body.matches("新招用工备案").count(), 1, "the list behind the notice has that one request");
+    for name in ["leader", "officer", "contact"] {
+        let mut sess = app.login(name, PASSWORD).await;
+        let home = app.get(&mut sess, "/").await;
+        assert!(!home.body.contains("overdue-requests"), "{name} is not told to act on another's request");
+    }
+}

@@ -16,6 +16,9 @@ struct HomePage {
     backend: &'static str,
     /// For an enterprise contact: policies pushed to its enterprise and not yet opened.
     unread_policies: Option<u64>,
+    /// For those who handle requests (officers, the district admin): requests past their
+    /// deadline, each escalated by the read that counts it (超期督办).
+    overdue_requests: Option<usize>,
 }
 
 pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
@@ -27,7 +30,17 @@ pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
     } else {
         None
     };
+    let overdue_requests = if auth.caller.may(qunlian_domain::auth::Action::HandleServiceRequest) {
+        let red = qunlian_store::services::ServiceFilter {
+            colour: Some(qunlian_domain::services::Colour::Red),
+            ..Default::default()
+        };
+        Some(state.store.service_requests_filtered(&auth.caller, &red).await?.len())
+    } else {
+        None
+    };
     render(&HomePage {
+        overdue_requests,
         layout: Layout::new(&auth, &state, "/"),
         f,
         as_of,
