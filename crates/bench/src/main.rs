@@ -11,6 +11,9 @@
 //!    derived cells, beside the plain GROUP BY over the enterprises it replaces, and the
 //!    rebuild that refreshes the cells after a change — on both databases.
 //!
+//! 5. the department report of enterprise services over 1,000,000 synthetic requests
+//!    (16 departments × 3 items), on both databases.
+//!
 //! `--quick` runs everything at 1/20 scale, to check the harness itself; `--import-only`
 //! stops after the CSV import.
 
@@ -88,6 +91,7 @@ async fn main() -> AnyResult<()> {
     let sqlite = open(&format!("sqlite://{}", big_db.join("qunlian.sqlite").display())).await?;
     list_bench("sqlite", &sqlite, district).await?;
     coverage_bench("sqlite", &sqlite).await?;
+    services_bench("sqlite", &sqlite, scale).await?;
     if let Ok(url) = std::env::var("BENCH_DATABASE_URL") {
         let pg = open(&url).await?;
         let csv_big = dir.path().join("corridor.csv");
@@ -102,6 +106,7 @@ async fn main() -> AnyResult<()> {
         println!("import_csv  rows={n_xlsx} postgres  {:.1} s  imported={counts}", t.elapsed().as_secs_f64());
         list_bench("postgres", &pg, district).await?;
         coverage_bench("postgres", &pg).await?;
+        services_bench("postgres", &pg, scale).await?;
     } else {
         println!("list        postgres skipped: set BENCH_DATABASE_URL (make bench starts a throwaway server)");
     }
@@ -315,6 +320,31 @@ async fn coverage_bench(label: &str, store: &Store) -> AnyResult<()> {
     println!(
         "coverage    {label}  rebuild after a change (statuses of {} covered enterprises, {} category × town × status rows): {rebuild:.2} s, paid once by the first reader",
         stats.covered_units, stats.cells
+    );
+    Ok(())
+}
+
+/// A million requests, then the department report as its page asks for it.
+async fn services_bench(label: &str, store: &Store, scale: usize) -> AnyResult<()> {
+    let n = 1_000_000 / scale;
+    let t = Instant::now();
+    store.seed_synthetic_service_requests(n, 7).await?;
+    let seeded = t.elapsed().as_secs_f64();
+    store.refresh_statistics_of(qunlian_store::BulkTable::ServiceRequests).await;
+    let caller = Caller::system("bench");
+    let mut times = Vec::with_capacity(30);
+    let mut rows = 0;
+    let mut total = 0;
+    for _ in 0..30 {
+        let t = Instant::now();
+        let report = store.service_report(&caller).await?;
+        times.push(t.elapsed());
+        rows = report.rows.len();
+        total = report.total.count;
+    }
+    let (p50, p95, max) = percentiles(&mut times);
+    println!(
+        "services    {label}  department report over {total} requests ({rows} rows: departments and items, median and P90 working days): p50 {p50:.0} ms  p95 {p95:.0} ms  max {max:.0} ms  [target p95 ≤ 300 ms]  (seeding {n} took {seeded:.1} s)"
     );
     Ok(())
 }

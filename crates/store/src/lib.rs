@@ -12,6 +12,7 @@ pub mod policies;
 pub mod registry;
 pub mod scope;
 pub mod service_attachments;
+pub mod service_synth;
 pub mod services;
 pub mod sessions;
 pub mod users;
@@ -63,6 +64,13 @@ impl Default for PageRequest {
     fn default() -> Self {
         PageRequest::new(None, None)
     }
+}
+
+/// Tables written in bulk, whose statistics a bulk write refreshes.
+#[derive(Clone, Copy, Debug)]
+pub enum BulkTable {
+    Units,
+    ServiceRequests,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -140,6 +148,7 @@ impl Store {
         let store = Store { db, crypto, clock };
         migrate::run(&store.db).await?;
         store.load_shipped_calendars().await?;
+        store.backfill_service_elapsed().await?;
         Ok(store)
     }
 
@@ -177,12 +186,21 @@ impl Store {
     /// the list's covering index answers without touching the table. Best effort: a failure
     /// only costs speed, so it is logged, not returned.
     pub async fn refresh_statistics(&self) {
+        self.refresh_statistics_of(BulkTable::Units).await;
+    }
+
+    /// The same after a bulk write to another table.
+    pub async fn refresh_statistics_of(&self, table: BulkTable) {
         use sea_orm::ConnectionTrait;
-        let sql = match self.backend() {
-            DbBackend::Postgres => "VACUUM (ANALYZE) units",
-            _ => "ANALYZE units",
+        let name = match table {
+            BulkTable::Units => "units",
+            BulkTable::ServiceRequests => "service_requests",
         };
-        if let Err(e) = self.db.execute_unprepared(sql).await {
+        let sql = match self.backend() {
+            DbBackend::Postgres => format!("VACUUM (ANALYZE) {name}"),
+            _ => format!("ANALYZE {name}"),
+        };
+        if let Err(e) = self.db.execute_unprepared(&sql).await {
             tracing::warn!(error = %e, "refreshing statistics failed");
         }
     }

@@ -15,6 +15,7 @@ const STEPS: &[(i64, &str)] = &[
     (4, "services: calendar, catalogue, requests"),
     (5, "policies: library, pushes, receipts"),
     (6, "service request attachments"),
+    (7, "elapsed time of finished service requests, for reports"),
 ];
 
 pub async fn run(db: &DatabaseConnection) -> Result<(), DbErr> {
@@ -46,6 +47,7 @@ pub async fn run(db: &DatabaseConnection) -> Result<(), DbErr> {
             4 => step_4(&txn, backend).await?,
             5 => step_5(&txn, backend).await?,
             6 => step_6(&txn, backend).await?,
+            7 => step_7(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(
@@ -284,4 +286,38 @@ async fn step_5(db: &impl ConnectionTrait, backend: DbBackend) -> Result<(), DbE
 
 async fn step_6(db: &impl ConnectionTrait, backend: DbBackend) -> Result<(), DbErr> {
     create(db, &Schema::new(backend), service_attachment::Entity).await
+}
+
+/// Finished requests keep their elapsed office minutes and whether they were on time, so
+/// the department report aggregates in SQL; the index covers its grouping and values.
+/// Tables are created from the current entities, so a database made after this step got the
+/// columns at creation: each is added only where it is missing.
+async fn step_7(db: &impl ConnectionTrait, backend: DbBackend) -> Result<(), DbErr> {
+    for (column, ty) in [("elapsed_minutes", "BIGINT"), ("on_time", "BOOLEAN")] {
+        if !column_exists(db, backend, "service_requests", column).await? {
+            db.execute_unprepared(&format!("ALTER TABLE service_requests ADD COLUMN {column} {ty}")).await?;
+        }
+    }
+    db.execute_unprepared(
+        "CREATE INDEX idx_service_requests_report ON service_requests \
+         (department_id, item_id, state, elapsed_minutes, on_time, rating)",
+    )
+    .await?;
+    Ok(())
+}
+
+async fn column_exists(
+    db: &impl ConnectionTrait,
+    backend: DbBackend,
+    table: &str,
+    column: &str,
+) -> Result<bool, DbErr> {
+    let (sql, values): (&str, Vec<sea_orm::Value>) = match backend {
+        DbBackend::Postgres => (
+            "SELECT 1 FROM information_schema.columns WHERE table_name = $1 AND column_name = $2",
+            vec![table.into(), column.into()],
+        ),
+        _ => ("SELECT 1 FROM pragma_table_info(?) WHERE name = ?", vec![table.into(), column.into()]),
+    };
+    Ok(db.query_one_raw(Statement::from_sql_and_values(backend, sql, values)).await?.is_some())
 }

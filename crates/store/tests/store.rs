@@ -1866,3 +1866,98 @@ mod policies {
         assert_eq!(detail.items.len(), 54);
     }
 }
+
+mod service_report {
+    use chrono::Duration;
+    use qunlian_domain::auth::{Role, Scope};
+    use qunlian_domain::registry::UnitKind;
+    use qunlian_domain::services::TimeLimit;
+    use qunlian_store::services::{NewServiceItem, NewServiceRequest, RequestStep, ServiceFilter};
+    use qunlian_testkit::*;
+
+    /// The report aggregates in SQL from the elapsed time fixed at finishing; its figures
+    /// equal the lists they link to and the clocks the request pages show.
+    #[tokio::test]
+    async fn the_report_counts_what_the_requests_say() {
+        let db = TestDb::new().await;
+        let s = &db.store;
+        let sys = system();
+        let dept = s
+            .create_unit(&sys, enterprise(980, "松江区科学技术委员会", "方松"), UnitKind::Government, false)
+            .await
+            .unwrap();
+        let firm = s.create_enterprise(&sys, enterprise(981, "上海报表测试有限公司", "新桥")).await.unwrap();
+        let item = s
+            .save_service_item(
+                &sys,
+                NewServiceItem {
+                    code: "KW-01".into(),
+                    name: "区级研发机构认定".into(),
+                    department_id: dept.0,
+                    materials: vec![],
+                    limit: TimeLimit::WorkingDays(2),
+                    stages: vec![],
+                    is_demo: false,
+                },
+            )
+            .await
+            .unwrap();
+        let officer = user(s, "kw", Role::ServiceOfficer, Scope::Department(dept)).await;
+        let new = || NewServiceRequest {
+            item_id: item,
+            unit: firm,
+            title: String::new(),
+            detail: String::new(),
+            is_demo: false,
+        };
+        // Monday 10:00: one finished the next day (on time), one after a week (late), one open.
+        let quick = s.file_service_request(&sys, new()).await.unwrap();
+        let slow = s.file_service_request(&sys, new()).await.unwrap();
+        let _open = s.file_service_request(&sys, new()).await.unwrap();
+        db.clock.advance(Duration::days(1));
+        s.service_step(&officer, quick, RequestStep::Finish("已认定".into())).await.unwrap();
+        db.clock.advance(Duration::days(7));
+        s.service_step(&officer, slow, RequestStep::Finish("已认定".into())).await.unwrap();
+
+        let report = s.service_report(&officer).await.unwrap();
+        let row = report.rows.iter().find(|r| r.item_id == Some(item)).unwrap();
+        assert_eq!((row.count, row.done, row.on_time), (3, 2, 1));
+        assert_eq!(row.median_days, Some(1.0), "7 office hours: one working day");
+        assert_eq!(row.p90_days, Some(6.0), "Monday 10:00 to the next Tuesday 10:00: six working days");
+        assert_eq!(report.total.count, 3);
+        let late = s.service_request(&officer, slow).await.unwrap().request;
+        assert_eq!(late.clock.elapsed_minutes, 6 * 420, "the page's clock says the same");
+        let on_time = ServiceFilter { item: Some(item), on_time: Some(true), ..ServiceFilter::default() };
+        assert_eq!(s.service_requests_filtered(&officer, &on_time).await.unwrap().len(), row.on_time);
+        let done = ServiceFilter { item: Some(item), state: Some("done".into()), ..ServiceFilter::default() };
+        assert_eq!(s.service_requests_filtered(&officer, &done).await.unwrap().len(), row.done);
+
+        // Another department's officer sees none of it.
+        let other = s
+            .create_unit(&sys, enterprise(982, "松江区商务委员会", "方松"), UnitKind::Government, false)
+            .await
+            .unwrap();
+        let stranger = user(s, "sw", Role::ServiceOfficer, Scope::Department(other)).await;
+        assert_eq!(s.service_report(&stranger).await.unwrap().total.count, 0);
+    }
+
+    /// The benchmark's synthetic requests make a report whose parts add up to its total.
+    #[tokio::test]
+    async fn synthetic_requests_add_up() {
+        let db = TestDb::new().await;
+        let s = &db.store;
+        for n in 0..5u32 {
+            s.create_enterprise(&system(), enterprise(990 + n, &format!("上海合成测试{n}有限公司"), "新桥"))
+                .await
+                .unwrap();
+        }
+        assert_eq!(s.seed_synthetic_service_requests(400, 3).await.unwrap(), 400);
+        let report = s.service_report(&system()).await.unwrap();
+        assert_eq!(report.total.count, 400);
+        let departments: usize = report.rows.iter().filter(|r| r.item_id.is_none()).map(|r| r.count).sum();
+        let items: usize = report.rows.iter().filter(|r| r.item_id.is_some()).map(|r| r.count).sum();
+        assert_eq!((departments, items), (400, 400));
+        assert!(report.total.done > 300 && report.total.on_time > 0 && report.total.on_time < report.total.done);
+        assert!(report.total.median_days.unwrap() <= report.total.p90_days.unwrap());
+    }
+}

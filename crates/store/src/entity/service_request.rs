@@ -31,6 +31,10 @@ pub struct Model {
     pub rating_comment: Option<String>,
     pub rated_at: Option<DateTimeUtc>,
     pub is_demo: bool,
+    /// Derived when the request is finished: office minutes it took, pauses excluded, and
+    /// whether that was within its limit. Reports read these instead of replaying events.
+    pub elapsed_minutes: Option<i64>,
+    pub on_time: Option<bool>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
