@@ -15,7 +15,7 @@
 //!    (16 departments × 3 items), on both databases.
 //!
 //! `--quick` runs everything at 1/20 scale, to check the harness itself; `--import-only`
-//! stops after the CSV import.
+//! stops after the CSV import; `--services-only` runs only 5, over 10,000 enterprises.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -35,6 +35,21 @@ async fn main() -> AnyResult<()> {
     let import_only = std::env::args().any(|a| a == "--import-only");
     let scale = if quick { 20 } else { 1 };
     let district = RegionCode::parse("310117")?;
+    // Only the services report, over its own databases with a few enterprises.
+    if std::env::args().any(|a| a == "--services-only") {
+        let dir = tempfile::tempdir()?;
+        let csv = dir.path().join("few.csv");
+        qunlian_io::synth::gen_enterprises(10_000, 3, district, std::io::BufWriter::new(std::fs::File::create(&csv)?))?;
+        let sqlite = open(&format!("sqlite://{}", dir.path().join("services.sqlite").display())).await?;
+        import(&sqlite, &csv, district).await?;
+        services_bench("sqlite", &sqlite, scale).await?;
+        if let Ok(url) = std::env::var("BENCH_DATABASE_URL") {
+            let pg = open(&url).await?;
+            import(&pg, &csv, district).await?;
+            services_bench("postgres", &pg, scale).await?;
+        }
+        return Ok(());
+    }
     let dir = tempfile::tempdir()?;
     println!(
         "qunlian benchmarks ({}; {} cores)",

@@ -429,6 +429,9 @@ impl Store {
                     .add(service_request::Column::DepartmentId.eq(d.0))
                     .add(service_request::Column::Id.in_subquery(handled))
             }
+            // The whole deployment: no subquery over every unit (a million of them would be
+            // read for each report).
+            Scope::All => Condition::all(),
             _ => {
                 let units = self.unit_scope(caller).await?;
                 Condition::all().add(service_request::Column::UnitId.in_subquery(
@@ -1213,41 +1216,26 @@ impl Store {
             (service_request::Entity, service_request::Column::DepartmentId),
             (service_request::Entity, service_request::Column::ItemId),
         );
-        let counts = Query::select()
+        // One pass: per department, item, state, on-time flag and tenth of a working day
+        // (42 office minutes) of elapsed time, how many requests and their ratings.
+        let bucket = Expr::cust(r#"("service_requests"."elapsed_minutes" / 42)"#);
+        let on_time = (service_request::Entity, service_request::Column::OnTime);
+        let state = (service_request::Entity, service_request::Column::State);
+        let cells = Query::select()
             .column(dept)
             .column(item)
+            .column(state)
+            .column(on_time)
+            .expr_as(bucket.clone(), Alias::new("bucket"))
             .expr_as(Expr::col((service_request::Entity, service_request::Column::Id)).count(), Alias::new("n"))
-            .expr_as(
-                Expr::cust(r#"SUM(CASE WHEN "service_requests"."state" = 'done' THEN 1 ELSE 0 END)"#),
-                Alias::new("done"),
-            )
-            .expr_as(
-                Expr::cust(r#"SUM(CASE WHEN "service_requests"."on_time" THEN 1 ELSE 0 END)"#),
-                Alias::new("on_time"),
-            )
             .expr_as(Expr::col((service_request::Entity, service_request::Column::Rating)).count(), Alias::new("rated"))
             .expr_as(Expr::cust(r#"SUM("service_requests"."rating")"#), Alias::new("rating_sum"))
             .from(service_request::Entity)
             .cond_where(scope.clone())
             .group_by_col(dept)
             .group_by_col(item)
-            .to_owned();
-        // Elapsed time of finished requests in tenths of a working day (42 office minutes).
-        let bucket = Expr::cust(r#"("service_requests"."elapsed_minutes" / 42)"#);
-        let buckets = Query::select()
-            .column(dept)
-            .column(item)
-            .expr_as(bucket.clone(), Alias::new("bucket"))
-            .expr_as(Expr::col((service_request::Entity, service_request::Column::Id)).count(), Alias::new("n"))
-            .from(service_request::Entity)
-            .cond_where(
-                Condition::all()
-                    .add(scope.clone())
-                    .add(service_request::Column::State.eq("done"))
-                    .add(service_request::Column::ElapsedMinutes.is_not_null()),
-            )
-            .group_by_col(dept)
-            .group_by_col(item)
+            .group_by_col(state)
+            .group_by_col(on_time)
             .add_group_by([bucket])
             .to_owned();
 
@@ -1290,20 +1278,25 @@ impl Store {
             }
         }
         let mut groups: HashMap<(i64, i64), Acc> = HashMap::new();
-        for r in db.query_all(&counts).await? {
+        for r in db.query_all(&cells).await? {
             let key = (r.try_get::<i64>("", "department_id")?, r.try_get::<i64>("", "item_id")?);
+            let state: String = r.try_get("", "state")?;
+            let on_time: Option<bool> = r.try_get("", "on_time")?;
+            let bucket: Option<i64> = r.try_get("", "bucket")?;
+            let n = r.try_get::<i64>("", "n")? as u64;
             let a = groups.entry(key).or_default();
-            a.count = r.try_get::<i64>("", "n")? as u64;
-            a.done = r.try_get::<Option<i64>>("", "done")?.unwrap_or(0) as u64;
-            a.on_time = r.try_get::<Option<i64>>("", "on_time")?.unwrap_or(0) as u64;
-            a.rated = r.try_get::<i64>("", "rated")? as u64;
-            a.rating_sum = r.try_get::<Option<i64>>("", "rating_sum")?.unwrap_or(0);
-        }
-        for r in db.query_all(&buckets).await? {
-            let key = (r.try_get::<i64>("", "department_id")?, r.try_get::<i64>("", "item_id")?);
-            let b: i64 = r.try_get("", "bucket")?;
-            let n: i64 = r.try_get("", "n")?;
-            *groups.entry(key).or_default().buckets.entry(b).or_default() += n as u64;
+            a.count += n;
+            a.rated += r.try_get::<i64>("", "rated")? as u64;
+            a.rating_sum += r.try_get::<Option<i64>>("", "rating_sum")?.unwrap_or(0);
+            if state == "done" {
+                a.done += n;
+                if on_time == Some(true) {
+                    a.on_time += n;
+                }
+                if let Some(b) = bucket {
+                    *a.buckets.entry(b).or_default() += n;
+                }
+            }
         }
 
         let dept_names = self.unit_names(groups.keys().map(|(d, _)| *d).collect()).await?;
@@ -1355,9 +1348,10 @@ impl Store {
 
         // Stage lead times from the stage events of the requests in view, in one query.
         let cal = self.work_calendar().await?;
-        let stage_events = service_event::Entity::find()
-            .filter(service_event::Column::Kind.is_in(["stage_started", "stage_finished"]))
-            .filter(
+        let mut in_view = Condition::all().add(service_event::Column::Kind.is_in(["stage_started", "stage_finished"]));
+        // The whole deployment needs no list of a million request ids.
+        if !matches!(caller.scope, Scope::All) {
+            in_view = in_view.add(
                 service_event::Column::RequestId.in_subquery(
                     Query::select()
                         .column(service_request::Column::Id)
@@ -1365,7 +1359,10 @@ impl Store {
                         .cond_where(scope)
                         .to_owned(),
                 ),
-            )
+            );
+        }
+        let stage_events = service_event::Entity::find()
+            .filter(in_view)
             .order_by_asc(service_event::Column::At)
             .order_by_asc(service_event::Column::Id)
             .all(db)
