@@ -340,21 +340,12 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
     // them, and alliances join them with enterprises.
     for d in &spec.departments {
         let input = EnterpriseInput {
-            name: d.name.clone(),
-            uscc: demo_uscc("11", d.region_code.as_deref().unwrap_or(&district.to_string()), &d.key)?,
-            town: town_of(d.region_code.as_deref(), district)?,
-            park: None,
             industry: IndustryCode::parse("S").ok(),
-            employees: None,
-            high_tech: false,
-            above_scale: false,
-            srdi: SrdiLevel::None,
-            listed: false,
-            key_project: false,
-            founded_on: None,
-            address: None,
-            contact_name: None,
-            contact_phone: None,
+            ..EnterpriseInput::new(
+                d.name.clone(),
+                demo_uscc("11", d.region_code.as_deref().unwrap_or(&district.to_string()), &d.key)?,
+                town_of(d.region_code.as_deref(), district)?,
+            )
         };
         units.insert(d.key.clone(), store.create_unit(&sys, input, UnitKind::Government, true).await?);
     }

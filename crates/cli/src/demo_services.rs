@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDateTime, TimeZone, Utc};
 use qunlian_domain::auth::{Caller, UnitId};
-use qunlian_domain::registry::{EnterpriseInput, SrdiLevel, UnitKind};
+use qunlian_domain::registry::{EnterpriseInput, UnitKind};
 use qunlian_domain::services::{TimeLimit, add_working_minutes};
 use qunlian_domain::{IndustryCode, RegionCode, Uscc};
 use qunlian_store::Store;
@@ -95,21 +95,8 @@ pub async fn seed(store: &Store, district: RegionCode, units: &HashMap<String, U
             Some(id) => *id,
             None => {
                 let input = EnterpriseInput {
-                    name: d.name.clone(),
-                    uscc: dept_uscc(&d.key)?,
-                    town,
-                    park: None,
                     industry: IndustryCode::parse("S").ok(),
-                    employees: None,
-                    high_tech: false,
-                    above_scale: false,
-                    srdi: SrdiLevel::None,
-                    listed: false,
-                    key_project: false,
-                    founded_on: None,
-                    address: None,
-                    contact_name: None,
-                    contact_phone: None,
+                    ..EnterpriseInput::new(d.name.clone(), dept_uscc(&d.key)?, town)
                 };
                 store.create_unit(&sys, input, UnitKind::Government, true).await?
             }

@@ -75,6 +75,29 @@ pub struct EnterpriseInput {
     pub contact_phone: Option<Phone>,
 }
 
+impl EnterpriseInput {
+    /// A unit known only by name, code and town; every other fact unknown or no.
+    pub fn new(name: impl Into<String>, uscc: Uscc, town: RegionCode) -> EnterpriseInput {
+        EnterpriseInput {
+            name: name.into(),
+            uscc,
+            town,
+            park: None,
+            industry: None,
+            employees: None,
+            high_tech: false,
+            above_scale: false,
+            srdi: SrdiLevel::None,
+            listed: false,
+            key_project: false,
+            founded_on: None,
+            address: None,
+            contact_name: None,
+            contact_phone: None,
+        }
+    }
+}
+
 /// What kind of unit a registry record is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -4,7 +4,7 @@
 //! marked as demo data.
 
 use chrono::Duration;
-use qunlian_domain::registry::{EnterpriseInput, SrdiLevel, UnitKind};
+use qunlian_domain::registry::{EnterpriseInput, UnitKind};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::entity::{service_request, unit};
@@ -37,23 +37,7 @@ impl Store {
                     let body = format!("1131011799{d:07}");
                     let uscc = qunlian_domain::Uscc::from_body(&body)
                         .map_err(|e| crate::StoreError::invalid("信用代码", e.to_string()))?;
-                    let input = EnterpriseInput {
-                        name: name.clone(),
-                        uscc,
-                        town,
-                        park: None,
-                        industry: None,
-                        employees: None,
-                        high_tech: false,
-                        above_scale: false,
-                        srdi: SrdiLevel::None,
-                        listed: false,
-                        key_project: false,
-                        founded_on: None,
-                        address: None,
-                        contact_name: None,
-                        contact_phone: None,
-                    };
+                    let input = EnterpriseInput::new(name.clone(), uscc, town);
                     self.create_unit(&sys, input, UnitKind::Government, true).await?.0
                 }
             };

@@ -629,14 +629,14 @@ impl Store {
         m.update(&txn).await?;
         txn.commit().await?;
         if matches!(step_kind, "done" | "rejected") {
-            self.fix_elapsed(id).await?;
+            self.fix_elapsed(&self.work_calendar().await?, id).await?;
         }
         self.audit(caller, "service.request.step", "service_request", Some(id.to_string()), row.title).await
     }
 
     /// Records a finished request's elapsed office minutes and whether it was on time, from
     /// its events and the calendar: the same clock the pages show, fixed once it stops.
-    pub(crate) async fn fix_elapsed(&self, id: i64) -> Result<()> {
+    pub(crate) async fn fix_elapsed(&self, cal: &WorkCalendar, id: i64) -> Result<()> {
         let Some(row) = service_request::Entity::find_by_id(id).one(self.db()).await? else { return Ok(()) };
         let Some(done_at) = row.done_at else { return Ok(()) };
         let events = service_event::Entity::find()
@@ -646,9 +646,8 @@ impl Store {
             .order_by_asc(service_event::Column::Id)
             .all(self.db())
             .await?;
-        let cal = self.work_calendar().await?;
         let limit = limit_of(&row.limit_unit, row.limit_n);
-        let c = clock(&cal, limit, local(row.filed_at), &pauses_of(&events), Some(local(done_at)), local(done_at));
+        let c = clock(cal, limit, local(row.filed_at), &pauses_of(&events), Some(local(done_at)), local(done_at));
         let mut m: service_request::ActiveModel = row.clone().into();
         m.elapsed_minutes = Set(Some(c.elapsed_minutes));
         m.on_time = Set((row.state == "done").then_some(c.remaining_minutes >= 0));
@@ -667,8 +666,10 @@ impl Store {
             .into_tuple()
             .all(self.db())
             .await?;
+        // The calendar once for all of them, not once per request.
+        let cal = self.work_calendar().await?;
         for id in &ids {
-            self.fix_elapsed(*id).await?;
+            self.fix_elapsed(&cal, *id).await?;
         }
         Ok(ids.len())
     }

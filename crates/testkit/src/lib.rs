@@ -12,7 +12,7 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use qunlian_domain::auth::{Caller, Role, Scope, UserId};
 use qunlian_domain::clock::{Clock, FixedClock};
-use qunlian_domain::registry::{EnterpriseInput, SrdiLevel};
+use qunlian_domain::registry::EnterpriseInput;
 use qunlian_domain::{RegionCode, Uscc};
 use qunlian_store::users::NewUser;
 use qunlian_store::{Crypto, Store};
@@ -87,23 +87,7 @@ pub fn town(name: &str) -> RegionCode {
 }
 
 pub fn enterprise(n: u32, name: &str, town_name: &str) -> EnterpriseInput {
-    EnterpriseInput {
-        name: name.to_owned(),
-        uscc: uscc(n),
-        town: town(town_name),
-        park: None,
-        industry: None,
-        employees: Some(50),
-        high_tech: false,
-        above_scale: false,
-        srdi: SrdiLevel::None,
-        listed: false,
-        key_project: false,
-        founded_on: None,
-        address: None,
-        contact_name: None,
-        contact_phone: None,
-    }
+    EnterpriseInput { employees: Some(50), ..EnterpriseInput::new(name, uscc(n), town(town_name)) }
 }
 
 pub async fn user(store: &Store, username: &str, role: Role, scope: Scope) -> Caller {
