@@ -7,6 +7,7 @@ pub mod clock;
 pub mod coverage;
 pub mod id_number;
 pub mod industry;
+pub mod matching;
 pub mod phone;
 pub mod region;
 pub mod registry;
