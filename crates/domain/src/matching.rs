@@ -461,20 +461,25 @@ pub trait SearchIndex: Send + Sync {
     fn applied_up_to(&self) -> Result<i64, SearchError>;
     /// Empties the index (before a rebuild).
     fn clear(&self) -> Result<(), SearchError>;
-    /// Open counterparts of `subject` that `visibility` admits, best text (and chain)
-    /// relevance first, at most `pool` of them, each with the words it shares.
+    /// Open counterparts of `subject` (valid until `today` or later) that `visibility`
+    /// admits, best text (and chain) relevance first, at most `pool` of them, each with the
+    /// words it shares. `today` comes from the caller's clock so the index filters expired
+    /// listings before they take places in the pool.
     fn candidates(
         &self,
         subject: &ListingDoc,
         visibility: &Visibility,
+        today: NaiveDate,
         pool: usize,
     ) -> Result<Vec<Candidate>, SearchError>;
-    /// Free-text search over listings that `visibility` admits, optionally of one kind.
+    /// Free-text search over open listings (valid until `today` or later) that
+    /// `visibility` admits, optionally of one kind.
     fn search(
         &self,
         text: &str,
         kind: Option<ListingKind>,
         visibility: &Visibility,
+        today: NaiveDate,
         limit: usize,
     ) -> Result<Vec<Candidate>, SearchError>;
     /// How many listings the index holds.
