@@ -80,6 +80,13 @@ pub enum Action {
     ManagePolicies,
     /// Push a policy or a package of policies to the eligible enterprises of one's scope.
     PushPolicies,
+    /// See offers and needs (要素对接) as far as their reach and one's scope allow.
+    ReadListings,
+    /// Publish, edit and close offers and needs: an enterprise for itself, a cluster
+    /// secretary for its members, an area administrator in its area.
+    PublishListings,
+    /// Record introductions (牵线) and move them towards a deal; make matching-meeting lists.
+    BrokerIntroductions,
 }
 
 impl Role {
@@ -157,6 +164,14 @@ impl Role {
             ManageServices => self == DistrictAdmin,
             ManagePolicies => matches!(self, DistrictAdmin | ServiceOfficer),
             PushPolicies => matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary),
+            ReadListings => {
+                matches!(
+                    self,
+                    DistrictAdmin | TownAdmin | ClusterSecretary | BranchSecretary | EnterpriseContact | Leader
+                )
+            }
+            PublishListings => matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary | EnterpriseContact),
+            BrokerIntroductions => matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary),
         }
     }
 
@@ -293,6 +308,17 @@ mod tests {
         assert!(Role::Leader.may(Action::ReadRegistry));
         assert!(!Role::Leader.may(Action::WriteRegistry));
         assert!(!Role::Leader.may(Action::RevealPersonal));
+    }
+
+    #[test]
+    fn matchmaking_powers() {
+        assert!(Role::EnterpriseContact.may(Action::PublishListings));
+        assert!(!Role::EnterpriseContact.may(Action::BrokerIntroductions));
+        assert!(Role::ClusterSecretary.may(Action::BrokerIntroductions));
+        assert!(Role::Leader.may(Action::ReadListings) && !Role::Leader.may(Action::PublishListings));
+        for role in [Role::SystemAdmin, Role::SecurityAdmin, Role::AuditAdmin, Role::Reviewer, Role::ServiceOfficer] {
+            assert!(!role.may(Action::ReadListings), "{role:?}");
+        }
     }
 
     #[test]
