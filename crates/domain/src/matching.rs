@@ -241,6 +241,23 @@ impl ListingDoc {
     }
 }
 
+/// What an enterprise publishes, as a form or an import row gives it: the store adds the
+/// owner, who published it and when.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListingFields {
+    pub kind: ListingKind,
+    pub category: ListingCategory,
+    pub title: String,
+    pub description: String,
+    /// What is offered or needed; the owner's own industry is used when absent.
+    pub industry: Option<IndustryCode>,
+    pub quantity: Option<f64>,
+    pub quantity_unit: Option<String>,
+    pub urgency: Urgency,
+    pub reach: Reach,
+    pub valid_until: NaiveDate,
+}
+
 // ---------------------------------------------------------------------------------------
 // The industry chain
 
