@@ -1,0 +1,288 @@
+//! How listing text becomes words: full-width to half-width and lower case, the synonym
+//! table's rewrites (12寸 → 300mm, 溶液 → 液, 电镀线 → 电镀设备), jieba's search-mode
+//! segmentation with the industry vocabulary added, then stop words and numbers dropped.
+//! The same steps run when a listing is indexed and when a query is made, so a need and an
+//! offer written differently meet on the same words.
+//!
+//! The three data files live in `reference/search/` and are compiled in: no file or network
+//! is read at run time.
+
+use std::collections::{HashMap, HashSet};
+use std::io::BufReader;
+use std::sync::LazyLock;
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy_jieba::jieba_rs::Jieba;
+
+const INDUSTRY_WORDS: &str = include_str!("../../../reference/search/industry_words.txt");
+const SYNONYMS: &str = include_str!("../../../reference/search/synonyms.csv");
+const STOP_WORDS: &str = include_str!("../../../reference/search/stopwords.txt");
+
+/// Single characters worth showing a broker as a shared word: materials and parts named by
+/// one character. Other single characters are indexed but never shown.
+const KEPT_SINGLE: &str = "液钢铝铜锡镍锌钛硅泵阀膜胶漆";
+
+fn data_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+struct Rewrite {
+    from: Vec<char>,
+    to: &'static str,
+}
+
+pub(crate) struct Analyzer {
+    jieba: Jieba,
+    /// Rewrites by their first character, longest first.
+    rewrites: HashMap<char, Vec<Rewrite>>,
+    stop: HashSet<&'static str>,
+}
+
+static ANALYZER: LazyLock<Analyzer> = LazyLock::new(Analyzer::build);
+
+/// Loads jieba's dictionary and the data files now rather than on the first query.
+pub fn warm_up() {
+    LazyLock::force(&ANALYZER);
+}
+
+impl Analyzer {
+    fn build() -> Analyzer {
+        let mut jieba = Jieba::new();
+        let mut words = String::new();
+        for line in data_lines(INDUSTRY_WORDS) {
+            let mut parts = line.split_whitespace();
+            let Some(word) = parts.next() else { continue };
+            match parts.next().and_then(|f| f.parse::<usize>().ok()) {
+                Some(freq) => words.push_str(&format!("{word} {freq}\n")),
+                None => {
+                    jieba.add_word(word, None, None);
+                }
+            }
+        }
+        if !words.is_empty() {
+            // Lines with an explicit frequency; the file is ours and parsed above, so a
+            // failure here would only drop those words, which the tests would show.
+            let _ = jieba.load_dict(&mut BufReader::new(words.as_bytes()));
+        }
+
+        let mut rewrites: HashMap<char, Vec<Rewrite>> = HashMap::new();
+        for line in data_lines(SYNONYMS) {
+            let mut cols = line.split(',').map(str::trim).filter(|c| !c.is_empty());
+            let Some(to) = cols.next() else { continue };
+            for from in std::iter::once(to).chain(cols) {
+                let from: Vec<char> = from.chars().collect();
+                if let Some(&first) = from.first() {
+                    rewrites.entry(first).or_default().push(Rewrite { from, to });
+                }
+            }
+        }
+        for list in rewrites.values_mut() {
+            list.sort_by_key(|r| std::cmp::Reverse(r.from.len()));
+        }
+
+        let stop = data_lines(STOP_WORDS).collect();
+        Analyzer { jieba, rewrites, stop }
+    }
+
+    /// Full-width to half-width, lower case, then the synonym table's rewrites, longest
+    /// first, after a number and its unit are joined. A written form that starts with a digit or letter is rewritten only where it
+    /// does not continue a number or word ("8寸" is not rewritten inside "18寸", "sic" not
+    /// inside "basic").
+    fn normalise(&self, text: &str) -> String {
+        let spaced: Vec<char> = qunlian_domain::text::normalize(text).to_lowercase().chars().collect();
+        // "300 mm", "12 英寸": a number and its unit are one word.
+        let chars: Vec<char> = spaced
+            .iter()
+            .enumerate()
+            .filter(|&(i, &c)| {
+                !(c == ' '
+                    && i > 0
+                    && spaced[i - 1].is_ascii_digit()
+                    && spaced.get(i + 1).is_some_and(|n| !n.is_ascii_digit() && !n.is_whitespace()))
+            })
+            .map(|(_, &c)| c)
+            .collect();
+        let mut out = String::with_capacity(text.len() + 8);
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let found = self.rewrites.get(&c).and_then(|list| {
+                list.iter().find(|r| {
+                    let end = i + r.from.len();
+                    end <= chars.len()
+                        && chars[i..end] == r.from[..]
+                        && !(c.is_ascii_alphanumeric()
+                            && i > 0
+                            && (chars[i - 1].is_ascii_alphanumeric() || chars[i - 1] == '.'))
+                        && !(r.from.last().is_some_and(|l| l.is_ascii_alphabetic())
+                            && chars.get(end).is_some_and(|n| n.is_ascii_alphabetic()))
+                })
+            });
+            match found {
+                Some(r) => {
+                    out.push_str(r.to);
+                    i += r.from.len();
+                }
+                None => {
+                    out.push(c);
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+
+    fn keep(&self, word: &str) -> bool {
+        word.chars().any(char::is_alphanumeric)
+            && !word.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '%' || c == '-')
+            && !self.stop.contains(word)
+    }
+
+    /// The words of `text` as indexed and queried, in order, repeats kept.
+    fn words(&self, text: &str) -> Vec<String> {
+        let text = self.normalise(text);
+        self.jieba
+            .cut_for_search(&text, true)
+            .into_iter()
+            .map(|t| t.word.trim())
+            .filter(|w| self.keep(w))
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+/// The text as the index sees it before segmentation (for tests and the docs).
+pub fn normalise(text: &str) -> String {
+    ANALYZER.normalise(text)
+}
+
+/// The words of `text` as indexed and queried, in order, repeats kept.
+pub fn words(text: &str) -> Vec<String> {
+    ANALYZER.words(text)
+}
+
+/// The distinct words of `text`, in order of first appearance.
+pub fn distinct_words(text: &str) -> Vec<String> {
+    let mut seen = HashSet::new();
+    words(text).into_iter().filter(|w| seen.insert(w.clone())).collect()
+}
+
+/// Whether a word is worth showing a broker: not a lone character (unless a material or
+/// part named by one, 液, 钢, 泵…).
+pub fn is_readable(word: &str) -> bool {
+    let mut chars = word.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => KEPT_SINGLE.contains(c),
+        (Some(_), Some(_)) => true,
+        _ => false,
+    }
+}
+
+/// The words of `subject` (distinct, in order) that `other` also holds, as a broker reads
+/// them: lone characters dropped, and a word dropped when a longer shared word contains it
+/// (去毛刺, not also 毛刺 and 去毛).
+pub fn shared_words(subject: &[String], other: &HashSet<String>) -> Vec<String> {
+    let shared: Vec<&String> = subject.iter().filter(|w| other.contains(*w) && is_readable(w)).collect();
+    shared
+        .iter()
+        .filter(|w| !shared.iter().any(|longer| longer.len() > w.len() && longer.contains(w.as_str())))
+        .map(|w| (*w).clone())
+        .collect()
+}
+
+/// The tantivy tokenizer: [`words`] with ordinal positions.
+#[derive(Clone, Default)]
+pub struct ZhTokenizer;
+
+pub struct WordStream {
+    tokens: Vec<Token>,
+    /// One past the current token; 0 before the first `advance`.
+    next: usize,
+    none: Token,
+}
+
+impl Tokenizer for ZhTokenizer {
+    type TokenStream<'a> = WordStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
+        let tokens = words(text)
+            .into_iter()
+            .enumerate()
+            .map(|(position, text)| Token { offset_from: 0, offset_to: 0, position, text, position_length: 1 })
+            .collect();
+        WordStream { tokens, next: 0, none: Token::default() }
+    }
+}
+
+impl TokenStream for WordStream {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        self.next.checked_sub(1).and_then(|i| self.tokens.get(i)).unwrap_or(&self.none)
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        match self.next.checked_sub(1) {
+            Some(i) if i < self.tokens.len() => &mut self.tokens[i],
+            _ => &mut self.none,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_units_and_liquids_are_written_one_way() {
+        assert_eq!(normalise("１２寸晶圆电镀线"), "300mm晶圆电镀设备");
+        assert_eq!(normalise("12 英寸 与 300 mm"), "300mm 与 300mm");
+        assert_eq!(normalise("118寸"), "118寸");
+        assert_eq!(normalise("去毛刺溶液"), "去毛刺液");
+        assert_eq!(normalise("自动化生产线"), "自动化生产线");
+        assert_eq!(normalise("生产线与产线"), "生产线与生产线");
+        assert_eq!(normalise("BASIC SiC衬底"), "basic 碳化硅衬底");
+        assert_eq!(normalise("SUS304"), "不锈钢304");
+    }
+
+    #[test]
+    fn industry_words_stay_whole_and_noise_goes() {
+        let w = words("求购12寸晶圆电镀线一条，有限公司，1.25吨");
+        assert!(w.contains(&"300mm".to_owned()), "{w:?}");
+        assert!(w.contains(&"晶圆".to_owned()) && w.contains(&"电镀".to_owned()), "{w:?}");
+        assert!(!w.iter().any(|x| x == "有限公司" || x == "1.25" || x == "求购" || x == "，"), "{w:?}");
+        let w = words("交流伺服驱动器");
+        assert!(w.contains(&"伺服".to_owned()) && w.contains(&"伺服驱动器".to_owned()), "{w:?}");
+        let w = words("去毛刺液");
+        assert!(w.contains(&"去毛刺".to_owned()), "{w:?}");
+    }
+
+    #[test]
+    fn shared_words_read_well() {
+        let subject = distinct_words("急需去毛刺液和电镀液");
+        let other: HashSet<String> = words("去毛刺溶液，电镀").into_iter().collect();
+        let shared = shared_words(&subject, &other);
+        assert!(shared.contains(&"去毛刺液".to_owned()) || shared.contains(&"去毛刺".to_owned()), "{shared:?}");
+        assert!(!shared.contains(&"毛刺".to_owned()), "{shared:?}");
+        assert!(!shared.iter().any(|w| w == "和" || w == "急需"), "{shared:?}");
+    }
+
+    #[test]
+    fn the_tokenizer_streams_the_words() {
+        let mut t = ZhTokenizer;
+        let mut stream = t.token_stream("伺服电机");
+        let mut seen = Vec::new();
+        while stream.advance() {
+            seen.push(stream.token().text.clone());
+        }
+        assert_eq!(seen, words("伺服电机"));
+        assert!(!stream.advance());
+    }
+}

@@ -1,0 +1,454 @@
+//! Chinese search and matching over listings (issue #4): a tantivy index whose title and
+//! description are segmented by jieba with an industry vocabulary and a synonym table
+//! ([`analysis`]), implementing the domain's [`SearchIndex`].
+//!
+//! The index is derived from the database: it keeps, per listing, everything ranking needs
+//! (kind, category, industry, urgency, reach, owner's place, dates, audience keys), so
+//! [`SearchIndex::candidates`] returns whole [`ListingDoc`]s without a database round trip,
+//! and it records in tantivy's commit payload up to which change it has applied.
+
+pub mod analysis;
+
+use std::collections::HashSet;
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use chrono::{Datelike, NaiveDate};
+use qunlian_domain::matching::{
+    Candidate, IndexChange, ListingCategory, ListingDoc, ListingKind, Place, Reach, SearchError, SearchIndex, Urgency,
+    Visibility, chain_neighbours,
+};
+use qunlian_domain::{IndustryCode, RegionCode};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+/// Bumped when the schema or the analysis changes: an index written by another version is
+/// emptied on open, and its `applied_up_to` reads 0 so the store re-applies every change.
+const SCHEMA_VERSION: u32 = 1;
+const TOKENIZER: &str = "qunlian_zh";
+/// Memory the writer may buffer before flushing a segment, split among its threads.
+const WRITER_BUDGET: usize = 128 * 1024 * 1024;
+
+/// How much a word found in a title counts against one found in a description.
+pub const TITLE_BOOST: f32 = 2.0;
+/// A word of the subject's own title weighs this much more than one of its description.
+pub const SUBJECT_TITLE_WEIGHT: f32 = 1.5;
+/// Score a candidate gets for an industry that supplies or buys from the subject's: enough
+/// to enter the pool with no shared word, less than a good textual match.
+pub const CHAIN_SUPPLY_SCORE: f32 = 3.0;
+/// Score for an industry of the subject's own 中类.
+pub const CHAIN_SAME_SCORE: f32 = 1.5;
+/// At most this many distinct words of a subject are asked for.
+pub const MAX_QUERY_WORDS: usize = 48;
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    kind: Field,
+    category: Field,
+    title: Field,
+    description: Field,
+    industry: Field,
+    industry_path: Field,
+    urgency: Field,
+    reach: Field,
+    unit_id: Field,
+    town: Field,
+    clusters: Field,
+    published_on: Field,
+    valid_until: Field,
+    audience: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqs),
+        )
+        .set_stored();
+    let fields = Fields {
+        id: b.add_i64_field("id", INDEXED | STORED | FAST),
+        kind: b.add_text_field("kind", STRING | STORED),
+        category: b.add_text_field("category", STRING | STORED),
+        title: b.add_text_field("title", text.clone()),
+        description: b.add_text_field("description", text),
+        industry: b.add_text_field("industry", STORED),
+        industry_path: b.add_text_field("industry_path", STRING),
+        urgency: b.add_text_field("urgency", STRING | STORED),
+        reach: b.add_text_field("reach", STRING | STORED),
+        unit_id: b.add_i64_field("unit_id", STORED),
+        town: b.add_text_field("town", STORED),
+        clusters: b.add_i64_field("clusters", STORED),
+        published_on: b.add_i64_field("published_on", STORED | FAST),
+        valid_until: b.add_i64_field("valid_until", INDEXED | STORED | FAST),
+        audience: b.add_text_field("audience", STRING),
+    };
+    (b.build(), fields)
+}
+
+fn err(context: &str) -> impl Fn(tantivy::TantivyError) -> SearchError + '_ {
+    move |e| SearchError(format!("{context}：{e}"))
+}
+
+fn day_number(d: NaiveDate) -> i64 {
+    i64::from(d.num_days_from_ce())
+}
+
+fn date_of(n: i64) -> Option<NaiveDate> {
+    i32::try_from(n).ok().and_then(NaiveDate::from_num_days_from_ce_opt)
+}
+
+/// A code and its ancestors ("3972", "397", "39", "C"): a chain row written at any level
+/// finds the listing.
+fn industry_path(code: IndustryCode) -> Vec<&'static str> {
+    let mut out = vec![code.as_str()];
+    let mut at = code;
+    while let Some(p) = at.parent() {
+        out.push(p.as_str());
+        at = p;
+    }
+    out
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Payload {
+    schema: u32,
+    up_to: i64,
+}
+
+struct Inner {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    f: Fields,
+}
+
+/// The tantivy index of listings. Cloning is cheap: clones share one index, one reader and
+/// one writer, as the web server's handlers do.
+#[derive(Clone)]
+pub struct TantivyIndex {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for TantivyIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TantivyIndex").finish_non_exhaustive()
+    }
+}
+
+impl TantivyIndex {
+    /// Opens the index in `dir`, creating the folder and an empty index when missing. An
+    /// index of another schema version is emptied (and reads as applied up to 0).
+    pub fn open(dir: &Path) -> Result<TantivyIndex, SearchError> {
+        std::fs::create_dir_all(dir).map_err(|e| SearchError(format!("不能创建索引目录 {}：{e}", dir.display())))?;
+        let (schema, f) = schema();
+        let exists = dir.join("meta.json").exists();
+        let index = if exists {
+            let index = Index::open_in_dir(dir).map_err(err("打开索引"))?;
+            let current = index
+                .load_metas()
+                .ok()
+                .and_then(|m| m.payload)
+                .and_then(|p| serde_json::from_str::<Payload>(&p).ok())
+                .is_some_and(|p| p.schema == SCHEMA_VERSION);
+            if current && index.schema() == schema {
+                index
+            } else {
+                tracing::warn!(dir = %dir.display(), "搜索索引版本不同，清空后重建");
+                drop(index);
+                for entry in std::fs::read_dir(dir).map_err(|e| SearchError(format!("读取索引目录：{e}")))? {
+                    let path = entry.map_err(|e| SearchError(format!("读取索引目录：{e}")))?.path();
+                    let removed =
+                        if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+                    removed.map_err(|e| SearchError(format!("清空索引目录：{e}")))?;
+                }
+                Index::create_in_dir(dir, schema).map_err(err("创建索引"))?
+            }
+        } else {
+            Index::create_in_dir(dir, schema).map_err(err("创建索引"))?
+        };
+        TantivyIndex::from_index(index, f)
+    }
+
+    /// An index in memory, for tests and the evaluation.
+    pub fn in_memory() -> Result<TantivyIndex, SearchError> {
+        let (schema, f) = schema();
+        TantivyIndex::from_index(Index::create_in_ram(schema), f)
+    }
+
+    fn from_index(index: Index, f: Fields) -> Result<TantivyIndex, SearchError> {
+        analysis::warm_up();
+        index.tokenizers().register(TOKENIZER, TextAnalyzer::from(analysis::ZhTokenizer));
+        let threads = std::thread::available_parallelism().map(|n| n.get().clamp(1, 4)).unwrap_or(1);
+        let writer = index.writer_with_num_threads(threads, WRITER_BUDGET).map_err(err("打开索引写入器"))?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(err("打开索引"))?;
+        Ok(TantivyIndex { inner: Arc::new(Inner { index, reader, writer: Mutex::new(writer), f }) })
+    }
+
+    fn document(&self, doc: &ListingDoc) -> TantivyDocument {
+        let f = &self.inner.f;
+        let mut d = TantivyDocument::default();
+        d.add_i64(f.id, doc.id);
+        d.add_text(f.kind, doc.kind.code());
+        d.add_text(f.category, doc.category.code());
+        d.add_text(f.title, &doc.title);
+        d.add_text(f.description, &doc.description);
+        if let Some(code) = doc.industry {
+            d.add_text(f.industry, code.as_str());
+            for c in industry_path(code) {
+                d.add_text(f.industry_path, c);
+            }
+        }
+        d.add_text(f.urgency, doc.urgency.code());
+        d.add_text(f.reach, doc.reach.code());
+        d.add_i64(f.unit_id, doc.owner.unit_id);
+        if let Some(town) = doc.owner.town {
+            d.add_text(f.town, town.as_str());
+        }
+        for c in &doc.owner.clusters {
+            d.add_i64(f.clusters, *c);
+        }
+        d.add_i64(f.published_on, day_number(doc.published_on));
+        d.add_i64(f.valid_until, day_number(doc.valid_until));
+        for key in doc.audience() {
+            d.add_text(f.audience, &key);
+        }
+        d
+    }
+
+    fn read_doc(&self, searcher: &Searcher, at: DocAddress) -> Result<ListingDoc, SearchError> {
+        let f = &self.inner.f;
+        let d: TantivyDocument = searcher.doc(at).map_err(err("读取索引文档"))?;
+        let text = |field: Field| d.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let int = |field: Field| d.get_first(field).and_then(|v| v.as_i64());
+        let bad = |what: &str| SearchError(format!("索引文档缺少或无法识别{what}，请重建索引（qunlian reindex）"));
+        let date = |field: Field, what: &str| int(field).and_then(date_of).ok_or_else(|| bad(what));
+        Ok(ListingDoc {
+            id: int(f.id).ok_or_else(|| bad("编号"))?,
+            kind: ListingKind::from_code(&text(f.kind)).ok_or_else(|| bad("类型"))?,
+            category: ListingCategory::from_code(&text(f.category)).ok_or_else(|| bad("类别"))?,
+            title: text(f.title),
+            description: text(f.description),
+            industry: Some(text(f.industry)).filter(|s| !s.is_empty()).and_then(|s| IndustryCode::parse(&s).ok()),
+            urgency: Urgency::from_code(&text(f.urgency)).ok_or_else(|| bad("紧急程度"))?,
+            reach: Reach::from_code(&text(f.reach)).ok_or_else(|| bad("发布范围"))?,
+            owner: Place {
+                unit_id: int(f.unit_id).ok_or_else(|| bad("发布单位"))?,
+                town: Some(text(f.town)).filter(|s| !s.is_empty()).and_then(|s| RegionCode::parse(&s).ok()),
+                clusters: d.get_all(f.clusters).filter_map(|v| v.as_i64()).collect(),
+            },
+            published_on: date(f.published_on, "发布日期")?,
+            valid_until: date(f.valid_until, "有效期")?,
+        })
+    }
+
+    fn term_query(&self, field: Field, text: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
+    }
+
+    /// The clauses every query shares: open on `today`, of `kind` when given, visible.
+    /// They filter and add nothing to the score. `None` when nothing can be visible.
+    fn filters(
+        &self,
+        kind: Option<ListingKind>,
+        visibility: &Visibility,
+        today: NaiveDate,
+    ) -> Option<Vec<(Occur, Box<dyn Query>)>> {
+        let f = &self.inner.f;
+        let zero =
+            |q: Box<dyn Query>| -> (Occur, Box<dyn Query>) { (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))) };
+        let mut out = Vec::new();
+        if let Some(kind) = kind {
+            out.push(zero(self.term_query(f.kind, kind.code())));
+        }
+        out.push(zero(Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_i64(f.valid_until, day_number(today))),
+            Bound::Unbounded,
+        ))));
+        match visibility {
+            Visibility::Everything => {}
+            Visibility::Keys(keys) if keys.is_empty() => return None,
+            Visibility::Keys(keys) => {
+                let any: Vec<(Occur, Box<dyn Query>)> =
+                    keys.iter().map(|k| (Occur::Should, self.term_query(f.audience, k))).collect();
+                out.push(zero(Box::new(BooleanQuery::new(any))));
+            }
+        }
+        Some(out)
+    }
+
+    /// One SHOULD clause per word, over the title (boosted) and the description.
+    fn word_clauses(&self, words: &[(String, f32)]) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = &self.inner.f;
+        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (word, weight) in words {
+            for (field, boost) in [(f.title, TITLE_BOOST), (f.description, 1.0)] {
+                let q = TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs);
+                out.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost * weight))));
+            }
+        }
+        out
+    }
+
+    /// Runs `query`, reads the top `limit` documents and the words each shares with
+    /// `subject_words`. `chain_codes` are the industry codes whose constant score is taken
+    /// back out of the text score (ranking adds its own chain weight).
+    fn collect(
+        &self,
+        query: &dyn Query,
+        limit: usize,
+        subject_words: &[String],
+        chain_codes: &[(String, f32)],
+    ) -> Result<Vec<Candidate>, SearchError> {
+        let searcher = self.inner.reader.searcher();
+        let top = searcher.search(query, &TopDocs::with_limit(limit.max(1)).order_by_score()).map_err(err("检索"))?;
+        let mut out = Vec::with_capacity(top.len());
+        for (score, at) in top {
+            let doc = self.read_doc(&searcher, at)?;
+            let chain: f32 = match doc.industry {
+                Some(code) => {
+                    let path = industry_path(code);
+                    chain_codes.iter().filter(|(c, _)| path.contains(&c.as_str())).map(|(_, s)| s).sum()
+                }
+                None => 0.0,
+            };
+            let held: HashSet<String> =
+                analysis::words(&format!("{} {}", doc.title, doc.description)).into_iter().collect();
+            let matched_terms = analysis::shared_words(subject_words, &held);
+            out.push(Candidate { doc, text_score: (score - chain).max(0.0), matched_terms });
+        }
+        Ok(out)
+    }
+}
+
+/// The distinct words of a subject with their weights: words of the title weigh more.
+fn weighted_words(title: &str, description: &str) -> Vec<(String, f32)> {
+    let in_title: HashSet<String> = analysis::words(title).into_iter().collect();
+    analysis::distinct_words(&format!("{title} {description}"))
+        .into_iter()
+        .take(MAX_QUERY_WORDS)
+        .map(|w| {
+            let weight = if in_title.contains(&w) { SUBJECT_TITLE_WEIGHT } else { 1.0 };
+            (w, weight)
+        })
+        .collect()
+}
+
+impl SearchIndex for TantivyIndex {
+    fn apply(&self, changes: Vec<IndexChange>, up_to: i64) -> Result<(), SearchError> {
+        let f = self.inner.f;
+        let mut writer = self.inner.writer.lock().map_err(|_| SearchError("索引写入器不可用".to_owned()))?;
+        for change in changes {
+            match change {
+                IndexChange::Upsert(doc) => {
+                    writer.delete_term(Term::from_field_i64(f.id, doc.id));
+                    writer.add_document(self.document(&doc)).map_err(err("写入索引"))?;
+                }
+                IndexChange::Remove(id) => {
+                    writer.delete_term(Term::from_field_i64(f.id, id));
+                }
+            }
+        }
+        commit(&mut writer, up_to)?;
+        drop(writer);
+        self.inner.reader.reload().map_err(err("刷新索引"))
+    }
+
+    fn applied_up_to(&self) -> Result<i64, SearchError> {
+        let metas = self.inner.index.load_metas().map_err(err("读取索引状态"))?;
+        Ok(metas
+            .payload
+            .and_then(|p| serde_json::from_str::<Payload>(&p).ok())
+            .filter(|p| p.schema == SCHEMA_VERSION)
+            .map_or(0, |p| p.up_to))
+    }
+
+    fn clear(&self) -> Result<(), SearchError> {
+        let mut writer = self.inner.writer.lock().map_err(|_| SearchError("索引写入器不可用".to_owned()))?;
+        writer.delete_all_documents().map_err(err("清空索引"))?;
+        commit(&mut writer, 0)?;
+        drop(writer);
+        self.inner.reader.reload().map_err(err("刷新索引"))
+    }
+
+    fn candidates(
+        &self,
+        subject: &ListingDoc,
+        visibility: &Visibility,
+        today: NaiveDate,
+        pool: usize,
+    ) -> Result<Vec<Candidate>, SearchError> {
+        let f = &self.inner.f;
+        let Some(mut clauses) = self.filters(Some(subject.kind.counterpart()), visibility, today) else {
+            return Ok(Vec::new());
+        };
+        let words = weighted_words(&subject.title, &subject.description);
+        let mut relevant = self.word_clauses(&words);
+        let mut chain_codes: Vec<(String, f32)> = Vec::new();
+        if let Some(own) = subject.industry {
+            let group = industry_path(own).into_iter().find(|c| c.len() == 3 && c.chars().all(|d| d.is_ascii_digit()));
+            if let Some(g) = group {
+                chain_codes.push((g.to_owned(), CHAIN_SAME_SCORE));
+            }
+            for (code, _) in chain_neighbours(own) {
+                if !chain_codes.iter().any(|(c, _)| c == code) {
+                    chain_codes.push((code.to_owned(), CHAIN_SUPPLY_SCORE));
+                }
+            }
+        }
+        for (code, score) in &chain_codes {
+            relevant
+                .push((Occur::Should, Box::new(ConstScoreQuery::new(self.term_query(f.industry_path, code), *score))));
+        }
+        if relevant.is_empty() {
+            return Ok(Vec::new());
+        }
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(relevant))));
+        clauses.push((
+            Occur::MustNot,
+            Box::new(TermQuery::new(Term::from_field_i64(f.id, subject.id), IndexRecordOption::Basic)),
+        ));
+        let subject_words: Vec<String> = words.into_iter().map(|(w, _)| w).collect();
+        self.collect(&BooleanQuery::new(clauses), pool, &subject_words, &chain_codes)
+    }
+
+    fn search(
+        &self,
+        text: &str,
+        kind: Option<ListingKind>,
+        visibility: &Visibility,
+        today: NaiveDate,
+        limit: usize,
+    ) -> Result<Vec<Candidate>, SearchError> {
+        let Some(mut clauses) = self.filters(kind, visibility, today) else {
+            return Ok(Vec::new());
+        };
+        let words = weighted_words(text, "");
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(self.word_clauses(&words)))));
+        let subject_words: Vec<String> = words.into_iter().map(|(w, _)| w).collect();
+        self.collect(&BooleanQuery::new(clauses), limit, &subject_words, &[])
+    }
+
+    fn len(&self) -> Result<u64, SearchError> {
+        Ok(self.inner.reader.searcher().num_docs())
+    }
+}
+
+fn commit(writer: &mut IndexWriter, up_to: i64) -> Result<(), SearchError> {
+    let payload = serde_json::to_string(&Payload { schema: SCHEMA_VERSION, up_to })
+        .map_err(|e| SearchError(format!("索引状态：{e}")))?;
+    let mut prepared = writer.prepare_commit().map_err(err("提交索引"))?;
+    prepared.set_payload(&payload);
+    prepared.commit().map_err(err("提交索引"))?;
+    Ok(())
+}
