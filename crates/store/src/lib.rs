@@ -7,6 +7,7 @@ pub mod audit;
 pub mod coverage;
 pub mod crypto;
 mod entity;
+pub mod matching;
 pub mod migrate;
 pub mod policies;
 pub mod registry;

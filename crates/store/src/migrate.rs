@@ -16,6 +16,7 @@ const STEPS: &[(i64, &str)] = &[
     (5, "policies: library, pushes, receipts"),
     (6, "service request attachments"),
     (7, "elapsed time of finished service requests, for reports"),
+    (9, "matchmaking: listings with their change log, introductions"),
 ];
 
 pub async fn run(db: &DatabaseConnection) -> Result<(), DbErr> {
@@ -48,6 +49,7 @@ pub async fn run(db: &DatabaseConnection) -> Result<(), DbErr> {
             5 => step_5(&txn, backend).await?,
             6 => step_6(&txn, backend).await?,
             7 => step_7(&txn, backend).await?,
+            9 => crate::matching::migrate(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(
