@@ -1961,3 +1961,5 @@ mod service_report {
         assert!(report.total.median_days.unwrap() <= report.total.p90_days.unwrap());
     }
 }
+
+mod matching;
