@@ -404,7 +404,12 @@ pub struct Match {
 
 /// Weights of the ranking, in one place so docs/matching.md can quote them.
 pub mod weights {
-    /// The text score is squashed to 0..1 by `s / (s + TEXT_HALF)`: BM25 has no upper bound.
+    /// The text score counts relative to the best candidate's: `s / (best + TEXT_HALF)`.
+    /// BM25 has no upper bound and grows with the number of words a subject has (a long
+    /// description scores 30–70 where a short title scores 5), so an absolute squash left
+    /// every good match near 1 and let distance and chain outvote the words; relative to the
+    /// best, the listing that shares most is near 1 and a near miss well below it. TEXT_HALF
+    /// keeps a pool of weak matches (best 3) from looking as good as a strong one (best 50).
     pub const TEXT_HALF: f64 = 8.0;
     pub const TEXT: f64 = 1.0;
     pub const CHAIN_SUPPLY: f64 = 0.25;
@@ -420,6 +425,7 @@ pub mod weights {
 /// same kind, the subject itself, expired ones and those with no shared word and no chain
 /// relation are dropped: a recommendation must have a reason a broker can say aloud.
 pub fn rank(subject: &ListingDoc, candidates: Vec<Candidate>, today: NaiveDate, top: usize) -> Vec<Match> {
+    let best = candidates.iter().map(|c| f64::from(c.text_score.max(0.0))).fold(0.0, f64::max);
     let mut out: Vec<Match> = candidates
         .into_iter()
         .filter(|c| c.doc.id != subject.id && c.doc.kind == subject.kind.counterpart() && c.doc.valid_until >= today)
@@ -434,7 +440,7 @@ pub fn rank(subject: &ListingDoc, candidates: Vec<Candidate>, today: NaiveDate, 
             let distance = subject.owner.distance_to(&c.doc.owner);
             let age_days = (today - c.doc.published_on).num_days().max(0);
             let text = f64::from(c.text_score.max(0.0));
-            let mut score = weights::TEXT * text / (text + weights::TEXT_HALF);
+            let mut score = weights::TEXT * text / (best + weights::TEXT_HALF);
             score += match chain {
                 Some(ChainRelation::Upstream | ChainRelation::Downstream) => weights::CHAIN_SUPPLY,
                 Some(ChainRelation::Same) => weights::CHAIN_SAME,
