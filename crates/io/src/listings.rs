@@ -1,0 +1,340 @@
+//! Offers and needs (要素对接) from .xlsx or .csv (UTF-8 or GBK): columns
+//! `uscc, kind (供给|需求), category, title, description, industry_code, quantity, unit,
+//! urgency, reach, valid_until`, with their Chinese headers accepted too. Each bad row is
+//! named by its line with every reason in Chinese; the good rows come back for the store,
+//! which resolves the enterprise and refuses what is outside the caller's scope.
+
+use qunlian_domain::matching::{ListingCategory, ListingFields, ListingKind, Reach, Urgency};
+use qunlian_domain::text::{compact, normalize};
+use qunlian_domain::{IndustryCode, Uscc};
+
+use crate::enterprises::parse_date;
+use crate::table::{FileError, TableReader};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    Uscc,
+    Kind,
+    Category,
+    Title,
+    Description,
+    Industry,
+    Quantity,
+    Unit,
+    Urgency,
+    Reach,
+    ValidUntil,
+}
+
+impl Column {
+    pub const ALL: [Column; 11] = [
+        Column::Uscc,
+        Column::Kind,
+        Column::Category,
+        Column::Title,
+        Column::Description,
+        Column::Industry,
+        Column::Quantity,
+        Column::Unit,
+        Column::Urgency,
+        Column::Reach,
+        Column::ValidUntil,
+    ];
+
+    /// The English name of the issue and the template's first row.
+    pub fn code(self) -> &'static str {
+        match self {
+            Column::Uscc => "uscc",
+            Column::Kind => "kind",
+            Column::Category => "category",
+            Column::Title => "title",
+            Column::Description => "description",
+            Column::Industry => "industry_code",
+            Column::Quantity => "quantity",
+            Column::Unit => "unit",
+            Column::Urgency => "urgency",
+            Column::Reach => "reach",
+            Column::ValidUntil => "valid_until",
+        }
+    }
+
+    /// The Chinese header, as the template writes it and reasons name the field.
+    pub fn label(self) -> &'static str {
+        match self {
+            Column::Uscc => "统一社会信用代码",
+            Column::Kind => "类型",
+            Column::Category => "类别",
+            Column::Title => "标题",
+            Column::Description => "描述",
+            Column::Industry => "行业代码",
+            Column::Quantity => "数量",
+            Column::Unit => "单位",
+            Column::Urgency => "紧急程度",
+            Column::Reach => "发布范围",
+            Column::ValidUntil => "有效期至",
+        }
+    }
+
+    fn variants(self) -> &'static [&'static str] {
+        match self {
+            Column::Uscc => &["统一社会信用代码", "信用代码", "社会信用代码", "USCC"],
+            Column::Kind => &["类型", "供需类型", "供需", "KIND"],
+            Column::Category => &["类别", "要素类别", "分类", "CATEGORY"],
+            Column::Title => &["标题", "名称", "供需名称", "TITLE"],
+            Column::Description => &["描述", "说明", "详细描述", "内容", "DESCRIPTION"],
+            Column::Industry => &["行业代码", "行业", "INDUSTRY_CODE", "INDUSTRY"],
+            Column::Quantity => &["数量", "QUANTITY"],
+            Column::Unit => &["单位", "计量单位", "UNIT"],
+            Column::Urgency => &["紧急程度", "紧急", "URGENCY"],
+            Column::Reach => &["发布范围", "范围", "REACH"],
+            Column::ValidUntil => &["有效期至", "有效期", "截止日期", "VALID_UNTIL"],
+        }
+    }
+}
+
+fn column_of(header: &str) -> Option<Column> {
+    let h = compact(header).replace(['*', '＊'], "").to_uppercase();
+    let h = h.split(['(', '（']).next().unwrap_or("").to_owned();
+    Column::ALL.into_iter().find(|c| c.variants().contains(&h.as_str()))
+}
+
+/// A good row: the enterprise by its USCC, and what it publishes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListingRow {
+    pub line: usize,
+    pub uscc: Uscc,
+    pub fields: ListingFields,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListingRowReject {
+    pub line: usize,
+    /// Every reason, "字段：原因".
+    pub reasons: Vec<String>,
+}
+
+impl ListingRowReject {
+    pub fn reason(&self) -> String {
+        self.reasons.join("；")
+    }
+}
+
+fn choices<T: Copy>(all: &[T], label: impl Fn(T) -> &'static str) -> String {
+    all.iter().map(|v| label(*v)).collect::<Vec<_>>().join("、")
+}
+
+/// Reads the whole file: the header row is looked for in the first 20 rows.
+pub fn read_listings(bytes: Vec<u8>) -> Result<(Vec<ListingRow>, Vec<ListingRowReject>), String> {
+    let reader = TableReader::from_bytes(bytes).map_err(|e| e.to_string())?;
+    let mut columns: Option<Vec<Option<Column>>> = None;
+    let mut rows = Vec::new();
+    let mut rejects = Vec::new();
+    for (i, item) in reader.enumerate() {
+        let (line, cells) = match item {
+            Ok(r) => r,
+            Err(FileError::Row { line, reason }) => {
+                rejects.push(ListingRowReject { line, reasons: vec![reason] });
+                continue;
+            }
+            Err(e) => return Err(e.to_string()),
+        };
+        let Some(cols) = &columns else {
+            let found: Vec<Option<Column>> = cells.iter().map(|c| column_of(c)).collect();
+            if found.contains(&Some(Column::Uscc)) && found.contains(&Some(Column::Title)) {
+                for needed in [Column::Kind, Column::ValidUntil] {
+                    if !found.contains(&Some(needed)) {
+                        return Err(format!("第{line}行的表头缺少“{}”（{}）列", needed.label(), needed.code()));
+                    }
+                }
+                columns = Some(found);
+            } else if i >= 20 {
+                break;
+            }
+            continue;
+        };
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let get = |c: Column| -> String {
+            cols.iter().position(|x| *x == Some(c)).and_then(|p| cells.get(p)).map(|s| normalize(s)).unwrap_or_default()
+        };
+        match parse_row(line, &get) {
+            Ok(row) => rows.push(row),
+            Err(reasons) => rejects.push(ListingRowReject { line, reasons }),
+        }
+    }
+    if columns.is_none() {
+        return Err(format!(
+            "没有找到表头：前20行中没有同时包含“统一社会信用代码”（uscc）与“标题”（title）的行。应有的列：{}",
+            Column::ALL.iter().map(|c| format!("{}（{}）", c.label(), c.code())).collect::<Vec<_>>().join("、")
+        ));
+    }
+    Ok((rows, rejects))
+}
+
+fn parse_row(line: usize, get: &dyn Fn(Column) -> String) -> Result<ListingRow, Vec<String>> {
+    let mut reasons = Vec::new();
+    let uscc = Uscc::parse(&get(Column::Uscc)).map_err(|e| reasons.push(e.to_string())).ok();
+    let kind = match get(Column::Kind) {
+        s if s.is_empty() => {
+            reasons.push("类型：不能为空，应为 供给 或 需求".to_owned());
+            None
+        }
+        s => ListingKind::parse(&s).or_else(|| {
+            reasons.push(format!("类型：“{s}”应为 供给 或 需求"));
+            None
+        }),
+    };
+    let category = match get(Column::Category) {
+        s if s.is_empty() => {
+            reasons.push(format!("类别：不能为空，应为 {}", choices(ListingCategory::ALL, ListingCategory::label)));
+            None
+        }
+        s => ListingCategory::parse(&s).or_else(|| {
+            reasons.push(format!("类别：“{s}”应为 {}", choices(ListingCategory::ALL, ListingCategory::label)));
+            None
+        }),
+    };
+    let title = get(Column::Title);
+    if title.is_empty() {
+        reasons.push("标题：不能为空".to_owned());
+    }
+    let industry = match get(Column::Industry) {
+        s if s.is_empty() => None,
+        s => IndustryCode::parse(&s).ok().or_else(|| IndustryCode::find_by_name(&s)).or_else(|| {
+            reasons.push(format!("行业代码：“{s}”不在国民经济行业分类（GB/T 4754-2017）中"));
+            None
+        }),
+    };
+    let quantity = match compact(&get(Column::Quantity)).replace([',', '，'], "") {
+        s if s.is_empty() => None,
+        s => match s.parse::<f64>() {
+            Ok(q) if q.is_finite() && q >= 0.0 => Some(q),
+            _ => {
+                reasons.push(format!("数量：“{s}”不是不小于0的数"));
+                None
+            }
+        },
+    };
+    let unit = Some(get(Column::Unit)).filter(|u| !u.is_empty());
+    let urgency = match get(Column::Urgency) {
+        s if s.is_empty() => Some(Urgency::Normal),
+        s => Urgency::parse(&s).or_else(|| {
+            reasons.push(format!("紧急程度：“{s}”应为 {}", choices(Urgency::ALL, Urgency::label)));
+            None
+        }),
+    };
+    let reach = match get(Column::Reach) {
+        s if s.is_empty() => Some(Reach::Cluster),
+        s => Reach::parse(&s).or_else(|| {
+            reasons.push(format!("发布范围：“{s}”应为 {}", choices(Reach::ALL, Reach::label)));
+            None
+        }),
+    };
+    let valid_until = match get(Column::ValidUntil) {
+        s if s.is_empty() => {
+            reasons.push("有效期至：不能为空，应为 2027-06-30 的格式".to_owned());
+            None
+        }
+        s => parse_date(&s).or_else(|| {
+            reasons.push(format!("有效期至：“{s}”不是有效日期，应为 2027-06-30 的格式"));
+            None
+        }),
+    };
+    match (uscc, kind, category, urgency, reach, valid_until) {
+        (Some(uscc), Some(kind), Some(category), Some(urgency), Some(reach), Some(valid_until))
+            if reasons.is_empty() =>
+        {
+            Ok(ListingRow {
+                line,
+                uscc,
+                fields: ListingFields {
+                    kind,
+                    category,
+                    title,
+                    description: get(Column::Description),
+                    industry,
+                    quantity,
+                    quantity_unit: unit,
+                    urgency,
+                    reach,
+                    valid_until,
+                },
+            })
+        }
+        _ => Err(reasons),
+    }
+}
+
+/// The template's header rows: the English names of the issue, then nothing else — the
+/// Chinese headers are accepted as well.
+pub const TEMPLATE_HEADERS: [&str; 11] = [
+    "uscc",
+    "kind",
+    "category",
+    "title",
+    "description",
+    "industry_code",
+    "quantity",
+    "unit",
+    "urgency",
+    "reach",
+    "valid_until",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(n: u32) -> String {
+        Uscc::from_body(&format!("913101170000{n:05}")).unwrap().to_string()
+    }
+
+    #[test]
+    fn chinese_and_english_headers_every_reason_named_by_line() {
+        let csv = format!(
+            "供需清单（2026年11月）\n\
+             统一社会信用代码,类型,类别,标题,描述,行业代码,数量,单位,紧急程度,发布范围,有效期至\n\
+             {a},需求,原原材料,去毛刺液,,3973,１.25,吨,应急,集群内,2026-12-31\n\
+             {a},需求,原材料,去毛刺液,封装用,3973,１.25,吨,应急,集群内,2026-12-31\n\
+             {bad},卖,,,,9999,很多,,火急,全国,明年\n\
+             {b},供给,设备,闲置电镀线,,,,,,,2027/3/1\n",
+            a = code(1),
+            b = code(2),
+            bad = "91310117000000000X"
+        );
+        let (rows, rejects) = read_listings(csv.into_bytes()).unwrap();
+        assert_eq!(rows.len(), 2, "{rejects:?}");
+        assert_eq!(rows[0].line, 4);
+        assert_eq!(rows[0].fields.quantity, Some(1.25));
+        assert_eq!(rows[0].fields.urgency, Urgency::Emergency);
+        assert_eq!(rows[1].fields.reach, Reach::Cluster, "blank reach is the narrowest");
+        assert_eq!(rows[1].fields.urgency, Urgency::Normal);
+        let lines: Vec<usize> = rejects.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![3, 5]);
+        assert!(rejects[0].reason().starts_with("类别：“原原材料”"), "{}", rejects[0].reason());
+        let all = rejects[1].reason();
+        for field in
+            ["统一社会信用代码", "类型", "类别", "标题", "行业代码", "数量", "紧急程度", "发布范围", "有效期至"]
+        {
+            assert!(all.contains(field), "{field} missing in {all}");
+        }
+    }
+
+    #[test]
+    fn english_headers_gbk_and_missing_columns() {
+        let text = format!(
+            "uscc,kind,category,title,description,industry_code,quantity,unit,urgency,reach,valid_until\n\
+             {},供给,原材料,去毛刺溶液,半导体用,2662,3,吨,一般,本区,2027-06-30\n",
+            code(3)
+        );
+        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+        let (rows, rejects) = read_listings(gbk.into_owned()).unwrap();
+        assert!(rejects.is_empty(), "{rejects:?}");
+        assert_eq!(rows[0].fields.title, "去毛刺溶液");
+        assert_eq!(rows[0].fields.reach, Reach::District);
+        let missing = read_listings(b"uscc,title\n1,2\n".to_vec()).unwrap_err();
+        assert!(missing.contains("类型"), "{missing}");
+        assert!(read_listings(b"a,b\n1,2\n".to_vec()).unwrap_err().contains("表头"));
+    }
+}
