@@ -8,6 +8,7 @@
 //! and it records in tantivy's commit payload up to which change it has applied.
 
 pub mod analysis;
+pub mod synthetic;
 
 use std::collections::HashSet;
 use std::ops::Bound;

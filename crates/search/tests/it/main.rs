@@ -2,4 +2,5 @@
 //! evaluation of matching quality on reference/matching-eval/.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod eval;
 mod index;
