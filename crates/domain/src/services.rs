@@ -158,6 +158,15 @@ impl Colour {
     }
 }
 
+/// Office minutes of a stage from `from` to `to`, the pauses (待补材料) that fall inside it
+/// not counted: a stage's lead time is the office's time, as the request's clock is. A
+/// pause still open counts as lasting to `to`.
+pub fn stage_minutes(cal: &WorkCalendar, from: NaiveDateTime, to: NaiveDateTime, pauses: &[Pause]) -> i64 {
+    let paused: i64 =
+        pauses.iter().map(|p| working_minutes(cal, p.from.max(from), p.to.map_or(to, |t| t.min(to)))).sum();
+    (working_minutes(cal, from, to) - paused).max(0)
+}
+
 /// The clock of one request: where it stands at `now`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Clock {
@@ -281,6 +290,25 @@ mod tests {
             clock(&cal, limit, accepted, &[], Some(t("2026-11-09 10:00")), t("2026-11-20 10:00")).colour,
             Colour::Green
         );
+    }
+
+    #[test]
+    fn a_pause_inside_a_stage_does_not_count_towards_it() {
+        let cal = shipped();
+        // A stage from Monday 09:00 to Friday 17:00 (five working days) …
+        let (from, to) = (t("2026-11-02 09:00"), t("2026-11-06 17:00"));
+        assert_eq!(stage_minutes(&cal, from, to, &[]), 5 * 420);
+        // … with the enterprise's materials awaited Tuesday 09:00 to Thursday 09:00: three days.
+        let inside = Pause { from: t("2026-11-03 09:00"), to: Some(t("2026-11-05 09:00")) };
+        assert_eq!(stage_minutes(&cal, from, to, &[inside]), 3 * 420);
+        // A pause before the stage counts for nothing; one that straddles its start or end
+        // only for the part inside it; one still open runs to the stage's end.
+        let before = Pause { from: t("2026-10-26 09:00"), to: Some(t("2026-10-30 09:00")) };
+        assert_eq!(stage_minutes(&cal, from, to, &[before]), 5 * 420);
+        let straddles = Pause { from: t("2026-10-30 09:00"), to: Some(t("2026-11-03 09:00")) };
+        assert_eq!(stage_minutes(&cal, from, to, &[straddles]), 4 * 420);
+        let open = Pause { from: t("2026-11-06 09:00"), to: None };
+        assert_eq!(stage_minutes(&cal, from, to, &[inside, open]), 2 * 420);
     }
 
     proptest! {

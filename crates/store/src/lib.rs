@@ -13,6 +13,7 @@ pub mod policies;
 pub mod registry;
 pub mod scope;
 pub mod service_attachments;
+mod service_report;
 pub mod service_synth;
 pub mod services;
 pub mod sessions;
@@ -150,6 +151,7 @@ impl Store {
         migrate::run(&store.db).await?;
         store.load_shipped_calendars().await?;
         store.backfill_service_elapsed().await?;
+        store.ensure_stage_times().await?;
         Ok(store)
     }
 

@@ -16,6 +16,7 @@ const STEPS: &[(i64, &str)] = &[
     (5, "policies: library, pushes, receipts"),
     (6, "service request attachments"),
     (7, "elapsed time of finished service requests, for reports"),
+    (8, "services report and stage times as derived tables kept by triggers"),
     (9, "matchmaking: listings with their change log, introductions"),
 ];
 
@@ -49,6 +50,7 @@ pub async fn run(db: &DatabaseConnection) -> Result<(), DbErr> {
             5 => step_5(&txn, backend).await?,
             6 => step_6(&txn, backend).await?,
             7 => step_7(&txn, backend).await?,
+            8 => step_8(&txn, backend).await?,
             9 => crate::matching::migrate(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
@@ -305,6 +307,168 @@ async fn step_7(db: &impl ConnectionTrait, backend: DbBackend) -> Result<(), DbE
          (department_id, item_id, state, elapsed_minutes, on_time, rating)",
     )
     .await?;
+    Ok(())
+}
+
+/// The department report reads derived tables instead of a million requests (see
+/// docs/services.md and decisions/0003): `service_report_cells` counts the requests per
+/// department × item × finished-or-not × tenth of a working day, `service_stage_cells` the
+/// stage times per item × stage. Triggers keep both equal to a GROUP BY over their sources,
+/// row by row on SQLite and once per statement on PostgreSQL (over the statement's
+/// transition tables, so a bulk insert of 1,000 requests is one grouped upsert), so no code
+/// path that writes a request can forget them. They are filled here from what exists; the
+/// stage times themselves need the calendar and are counted by the store on its first start
+/// after this step (`derived_state` 'service_stage_times').
+async fn step_8(db: &impl ConnectionTrait, backend: DbBackend) -> Result<(), DbErr> {
+    let schema = Schema::new(backend);
+    create(db, &schema, service_report_cell::Entity).await?;
+    create(db, &schema, service_stage_time::Entity).await?;
+    create(db, &schema, service_stage_cell::Entity).await?;
+    db.execute_unprepared(&format!(
+        "INSERT INTO service_report_cells ({REPORT_KEY}, {values}) \
+         SELECT {REPORT_KEY}, {sums} FROM (SELECT {delta} FROM service_requests r) d GROUP BY {REPORT_KEY}",
+        values = REPORT_VALUES.join(", "),
+        sums = sums(REPORT_VALUES),
+        delta = report_delta("r", "1"),
+    ))
+    .await?;
+    db.execute_unprepared(
+        "INSERT INTO derived_state (name, version, built_version, built_for) \
+         VALUES ('service_stage_times', 1, 0, NULL)",
+    )
+    .await?;
+    let report = Derived {
+        source: "service_requests",
+        cells: "service_report_cells",
+        key: REPORT_KEY,
+        values: REPORT_VALUES,
+        watched: Some(REPORT_SOURCE_COLUMNS),
+        delta: report_delta,
+    };
+    let stages = Derived {
+        source: "service_stage_times",
+        cells: "service_stage_cells",
+        key: STAGE_KEY,
+        values: STAGE_VALUES,
+        watched: None,
+        delta: stage_delta,
+    };
+    for d in [report, stages] {
+        derived_triggers(db, backend, &d).await?;
+    }
+    Ok(())
+}
+
+const REPORT_KEY: &str = "department_id, item_id, done, bucket";
+const REPORT_VALUES: &[&str] = &["n", "on_time", "rated", "rating_sum"];
+/// The columns whose change moves a request between cells (SQLite's update trigger fires on
+/// these only).
+const REPORT_SOURCE_COLUMNS: &str = "department_id, item_id, state, elapsed_minutes, on_time, rating";
+const STAGE_KEY: &str = "item_id, stage";
+const STAGE_VALUES: &[&str] = &["n", "minutes"];
+
+/// What one request (`r`, with `sign` 1 or -1) adds to its report cell: the same rules as
+/// the report's direct count (`Store::service_report_counted`).
+fn report_delta(r: &str, sign: &str) -> String {
+    format!(
+        "{r}.department_id AS department_id, {r}.item_id AS item_id, \
+         CASE WHEN {r}.state = 'done' THEN 1 ELSE 0 END AS done, \
+         CASE WHEN {r}.state = 'done' AND {r}.elapsed_minutes IS NOT NULL THEN {r}.elapsed_minutes / 42 ELSE -1 END AS bucket, \
+         {sign} AS n, \
+         CASE WHEN {r}.state = 'done' AND {r}.on_time THEN {sign} ELSE 0 END AS on_time, \
+         CASE WHEN {r}.rating IS NULL THEN 0 ELSE {sign} END AS rated, \
+         {sign} * COALESCE({r}.rating, 0) AS rating_sum"
+    )
+}
+
+/// What one stage time adds to its item × stage cell.
+fn stage_delta(r: &str, sign: &str) -> String {
+    format!("{r}.item_id AS item_id, {r}.stage AS stage, {sign} AS n, {sign} * {r}.minutes AS minutes")
+}
+
+fn sums(values: &[&str]) -> String {
+    values.iter().map(|v| format!("CAST(SUM({v}) AS BIGINT)")).collect::<Vec<_>>().join(", ")
+}
+
+/// A table of counts derived from a source table by triggers.
+#[derive(Clone, Copy)]
+struct Derived {
+    source: &'static str,
+    cells: &'static str,
+    key: &'static str,
+    values: &'static [&'static str],
+    /// Source columns whose update can change a row's delta; `None`: any.
+    watched: Option<&'static str>,
+    /// The SELECT list of one row's delta: (row alias, sign) → key and value columns.
+    delta: fn(&str, &str) -> String,
+}
+
+/// Triggers on `source` that add each inserted row's delta to `cells` and take each deleted
+/// row's away (an update is both). Cells left at zero stay; readers skip them.
+async fn derived_triggers(db: &impl ConnectionTrait, backend: DbBackend, d: &Derived) -> Result<(), DbErr> {
+    let Derived { source, cells, key, values, watched, delta } = *d;
+    let columns = format!("{key}, {}", values.join(", "));
+    let set = values.iter().map(|v| format!("{v} = c.{v} + excluded.{v}")).collect::<Vec<_>>().join(", ");
+    let sums = sums(values);
+    let nonzero = values.iter().map(|v| format!("SUM({v}) <> 0")).collect::<Vec<_>>().join(" OR ");
+    match backend {
+        DbBackend::Postgres => {
+            // One grouped upsert per statement over its transition tables; an UPDATE that
+            // changes nothing the cells count nets to zero and writes nothing.
+            for (op, sources, referencing) in [
+                ("insert", vec![("new_rows", "1")], "NEW TABLE AS new_rows"),
+                ("update", vec![("new_rows", "1"), ("old_rows", "-1")], "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+                ("delete", vec![("old_rows", "-1")], "OLD TABLE AS old_rows"),
+            ] {
+                let union = sources
+                    .iter()
+                    .map(|(table, sign)| format!("SELECT {} FROM {table} r", delta("r", sign)))
+                    .collect::<Vec<_>>()
+                    .join(" UNION ALL ");
+                let function = format!("{cells}_on_{op}");
+                db.execute_unprepared(&format!(
+                    "CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+                     INSERT INTO {cells} AS c ({columns}) \
+                     SELECT {key}, {sums} FROM ({union}) d GROUP BY {key} HAVING {nonzero} \
+                     ON CONFLICT ({key}) DO UPDATE SET {set}; \
+                     RETURN NULL; END $$"
+                ))
+                .await?;
+                db.execute_unprepared(&format!(
+                    "CREATE TRIGGER {source}_{cells}_{op} AFTER {} ON {source} REFERENCING {referencing} \
+                     FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+                    op.to_uppercase()
+                ))
+                .await?;
+            }
+        }
+        _ => {
+            // No alias for the target inside a trigger: an unqualified column of the SET is
+            // the existing row's.
+            let set = values.iter().map(|v| format!("{v} = {v} + excluded.{v}")).collect::<Vec<_>>().join(", ");
+            let upsert = |row: &str, sign: &str| {
+                format!(
+                    "INSERT INTO {cells} ({columns}) SELECT {} WHERE true \
+                     ON CONFLICT ({key}) DO UPDATE SET {set};",
+                    delta(row, sign)
+                )
+            };
+            let update = match watched {
+                Some(columns) => format!("UPDATE OF {columns}"),
+                None => "UPDATE".to_owned(),
+            };
+            for (op, event, body) in [
+                ("insert", "INSERT".to_owned(), upsert("NEW", "1")),
+                ("update", update, format!("{} {}", upsert("OLD", "-1"), upsert("NEW", "1"))),
+                ("delete", "DELETE".to_owned(), upsert("OLD", "-1")),
+            ] {
+                db.execute_unprepared(&format!(
+                    "CREATE TRIGGER {source}_{cells}_{op} AFTER {event} ON {source} BEGIN {body} END"
+                ))
+                .await?;
+            }
+        }
+    }
     Ok(())
 }
 

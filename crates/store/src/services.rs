@@ -165,7 +165,7 @@ fn event_label(kind: &str) -> &'static str {
     }
 }
 
-fn limit_of(unit: &str, n: i32) -> TimeLimit {
+pub(crate) fn limit_of(unit: &str, n: i32) -> TimeLimit {
     let n = n.max(0) as u32;
     if unit == "working_hours" { TimeLimit::WorkingHours(n) } else { TimeLimit::WorkingDays(n) }
 }
@@ -276,6 +276,7 @@ impl Store {
             .exec(self.db())
             .await?;
         self.backfill_service_elapsed().await?;
+        self.recount_stage_times(from, until).await?;
         self.audit(
             crate::audit::Actor { user_id: None, username: actor.to_owned(), ip: None },
             "calendar.load",
@@ -321,7 +322,7 @@ impl Store {
         Ok(items.into_iter().map(|i| to_item(i, &depts)).collect())
     }
 
-    async fn unit_names(&self, ids: Vec<i64>) -> Result<std::collections::HashMap<i64, String>> {
+    pub(crate) async fn unit_names(&self, ids: Vec<i64>) -> Result<std::collections::HashMap<i64, String>> {
         Ok(unit::Entity::find()
             .select_only()
             .column(unit::Column::Id)
@@ -417,7 +418,7 @@ impl Store {
 
     /// Requests the caller may see: its area's enterprises, or, for a department, what is
     /// routed to it now or was before a transfer.
-    async fn request_scope(&self, caller: &Caller) -> Result<Condition> {
+    pub(crate) async fn request_scope(&self, caller: &Caller) -> Result<Condition> {
         Ok(match &caller.scope {
             Scope::Department(d) => {
                 let handled = Query::select()
@@ -552,6 +553,11 @@ impl Store {
             RequestStep::Reject(_) => "rejected",
             _ => "",
         };
+        // A finished stage's time is counted in the same transaction, on the calendar.
+        let cal = match &step {
+            RequestStep::FinishStage(_) => Some(self.work_calendar().await?),
+            _ => None,
+        };
         let txn = self.db().begin().await?;
         let mut m: service_request::ActiveModel = row.clone().into();
         let need = |s: &str, field: &'static str| {
@@ -573,6 +579,9 @@ impl Store {
             }
             RequestStep::FinishStage(stage) => {
                 event(&txn, id, now, &me, "stage_finished", Some(stage.trim().to_owned()), dept, String::new()).await?;
+                if let Some(cal) = &cal {
+                    crate::service_report::replace_stage_times(&txn, cal, &[id]).await?;
+                }
             }
             RequestStep::Pause(reason) => {
                 if row.state == "waiting" {
@@ -693,22 +702,31 @@ impl Store {
             .as_ref()
             .map(|i| i.stages.split('→').filter(|s| !s.is_empty()).map(str::to_owned).collect())
             .unwrap_or_default();
+        // Each stage from its last start to its finish, the pauses inside it not counted: the
+        // same time the report averages.
+        let spans = crate::service_report::stage_spans(&events);
+        let pauses = pauses_of(&events);
         let stages = stage_names
             .iter()
             .map(|name| {
-                let at = |kind: &str| {
-                    events
-                        .iter()
-                        .rev()
-                        .find(|e| e.kind == kind && e.stage.as_deref() == Some(name))
-                        .map(|e| local(e.at))
-                };
-                let (started, finished) = (at("stage_started"), at("stage_finished"));
-                let working_days = match (started, finished) {
-                    (Some(s), Some(f)) => Some(qunlian_domain::services::working_minutes(&cal, s, f) as f64 / 420.0),
-                    _ => None,
-                };
-                StageTimes { name: name.clone(), started, finished, working_days }
+                let last_start = events
+                    .iter()
+                    .rev()
+                    .find(|e| e.kind == "stage_started" && e.stage.as_deref() == Some(name))
+                    .map(|e| e.at);
+                match spans.get(name) {
+                    // Not started again since it finished.
+                    Some((from, to)) if last_start.is_none_or(|s| s <= *from) => StageTimes {
+                        name: name.clone(),
+                        started: Some(local(*from)),
+                        finished: Some(local(*to)),
+                        working_days: Some(
+                            qunlian_domain::services::stage_minutes(&cal, local(*from), local(*to), &pauses) as f64
+                                / 420.0,
+                        ),
+                    },
+                    _ => StageTimes { name: name.clone(), started: last_start.map(local), finished: None, working_days: None },
+                }
             })
             .collect();
         Ok(ServiceRequestDetail {
@@ -772,7 +790,7 @@ impl Store {
 }
 
 /// The spans a request waited on the enterprise, from its paused / resumed events in order.
-fn pauses_of(events: &[service_event::Model]) -> Vec<Pause> {
+pub(crate) fn pauses_of(events: &[service_event::Model]) -> Vec<Pause> {
     let mut pauses = Vec::new();
     let mut open: Option<NaiveDateTime> = None;
     for e in events {
@@ -880,7 +898,7 @@ pub enum RateOutcome {
 }
 
 /// One line of the report: a department (item None, its total) or one item of it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ReportRow {
     pub department_id: i64,
     pub department: String,
@@ -903,7 +921,7 @@ impl ReportRow {
 
 /// How long one stage of an item took on average (the "58 days to the land certificate, 3
 /// more to the permit" view).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StageLead {
     pub item_id: i64,
     pub item: String,
@@ -912,7 +930,7 @@ pub struct StageLead {
     pub avg_days: f64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ServiceReport {
     pub rows: Vec<ReportRow>,
     pub stages: Vec<StageLead>,
@@ -1196,231 +1214,6 @@ impl Store {
             .into_tuple()
             .all(self.db())
             .await?)
-    }
-
-    /// Per department and item: count, on-time rate, median and p90 working days of the
-    /// finished, satisfaction; and the average working days of each stage.
-    /// Per department and item: requests, finished, on time, median and P90 working days
-    /// (to a tenth of a day) and satisfaction, aggregated in SQL from the elapsed time fixed
-    /// when each request finished; then the average working days of each stage.
-    pub async fn service_report(&self, caller: &Caller) -> Result<ServiceReport> {
-        use sea_orm::ConnectionTrait;
-        use sea_orm::sea_query::{Alias, Expr, ExprTrait};
-        use std::collections::{BTreeMap, HashMap};
-
-        if !(caller.may(Action::ReadRegistry) || caller.may(Action::HandleServiceRequest)) {
-            return Err(StoreError::Forbidden);
-        }
-        let scope = self.request_scope(caller).await?;
-        let db = self.db();
-        let (dept, item) = (
-            (service_request::Entity, service_request::Column::DepartmentId),
-            (service_request::Entity, service_request::Column::ItemId),
-        );
-        // One pass: per department, item, state, on-time flag and tenth of a working day
-        // (42 office minutes) of elapsed time, how many requests and their ratings.
-        let bucket = Expr::cust(r#"("service_requests"."elapsed_minutes" / 42)"#);
-        let on_time = (service_request::Entity, service_request::Column::OnTime);
-        let state = (service_request::Entity, service_request::Column::State);
-        let cells = Query::select()
-            .column(dept)
-            .column(item)
-            .column(state)
-            .column(on_time)
-            .expr_as(bucket.clone(), Alias::new("bucket"))
-            .expr_as(Expr::col((service_request::Entity, service_request::Column::Id)).count(), Alias::new("n"))
-            .expr_as(Expr::col((service_request::Entity, service_request::Column::Rating)).count(), Alias::new("rated"))
-            .expr_as(Expr::cust(r#"SUM("service_requests"."rating")"#), Alias::new("rating_sum"))
-            .from(service_request::Entity)
-            .cond_where(scope.clone())
-            .group_by_col(dept)
-            .group_by_col(item)
-            .group_by_col(state)
-            .group_by_col(on_time)
-            .add_group_by([bucket])
-            .to_owned();
-
-        #[derive(Default, Clone)]
-        struct Acc {
-            count: u64,
-            done: u64,
-            on_time: u64,
-            rated: u64,
-            rating_sum: i64,
-            buckets: BTreeMap<i64, u64>,
-        }
-        impl Acc {
-            fn merge(&mut self, o: &Acc) {
-                self.count += o.count;
-                self.done += o.done;
-                self.on_time += o.on_time;
-                self.rated += o.rated;
-                self.rating_sum += o.rating_sum;
-                for (b, n) in &o.buckets {
-                    *self.buckets.entry(*b).or_default() += n;
-                }
-            }
-            /// Nearest rank over the buckets: the smallest tenth of a day with at least `q`
-            /// of the finished requests at or below it.
-            fn quantile(&self, q: f64) -> Option<f64> {
-                let total: u64 = self.buckets.values().sum();
-                if total == 0 {
-                    return None;
-                }
-                let rank = ((q * total as f64).ceil() as u64).clamp(1, total);
-                let mut seen = 0;
-                for (b, n) in &self.buckets {
-                    seen += n;
-                    if seen >= rank {
-                        return Some(*b as f64 / 10.0);
-                    }
-                }
-                None
-            }
-        }
-        let mut groups: HashMap<(i64, i64), Acc> = HashMap::new();
-        for r in db.query_all(&cells).await? {
-            let key = (r.try_get::<i64>("", "department_id")?, r.try_get::<i64>("", "item_id")?);
-            let state: String = r.try_get("", "state")?;
-            let on_time: Option<bool> = r.try_get("", "on_time")?;
-            let bucket: Option<i64> = r.try_get("", "bucket")?;
-            let n = r.try_get::<i64>("", "n")? as u64;
-            let a = groups.entry(key).or_default();
-            a.count += n;
-            a.rated += r.try_get::<i64>("", "rated")? as u64;
-            a.rating_sum += r.try_get::<Option<i64>>("", "rating_sum")?.unwrap_or(0);
-            if state == "done" {
-                a.done += n;
-                if on_time == Some(true) {
-                    a.on_time += n;
-                }
-                if let Some(b) = bucket {
-                    *a.buckets.entry(b).or_default() += n;
-                }
-            }
-        }
-
-        let dept_names = self.unit_names(groups.keys().map(|(d, _)| *d).collect()).await?;
-        let item_names: HashMap<i64, String> = service_item::Entity::find()
-            .select_only()
-            .column(service_item::Column::Id)
-            .column(service_item::Column::Name)
-            .into_tuple::<(i64, String)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .collect();
-        let row_of = |department_id: i64, department: &str, item: Option<(i64, &str)>, a: &Acc| ReportRow {
-            department_id,
-            department: department.to_owned(),
-            item_id: item.map(|i| i.0),
-            item: item.map(|i| i.1.to_owned()).unwrap_or_default(),
-            count: a.count as usize,
-            done: a.done as usize,
-            on_time: a.on_time as usize,
-            median_days: a.quantile(0.5),
-            p90_days: a.quantile(0.9),
-            rated: a.rated as usize,
-            rating_avg: (a.rated > 0).then(|| a.rating_sum as f64 / a.rated as f64),
-        };
-        // Departments by name, items by name within them; each department's total first.
-        type Items = Vec<(String, i64, Acc)>;
-        let mut by_dept: BTreeMap<(String, i64), Items> = BTreeMap::new();
-        for ((d, i), a) in groups {
-            let dn = dept_names.get(&d).cloned().unwrap_or_default();
-            let iname = item_names.get(&i).cloned().unwrap_or_default();
-            by_dept.entry((dn, d)).or_default().push((iname, i, a));
-        }
-        let mut rows = Vec::new();
-        let mut all = Acc::default();
-        for ((dn, d), mut items) in by_dept {
-            items.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-            let mut dept_acc = Acc::default();
-            for (_, _, a) in &items {
-                dept_acc.merge(a);
-            }
-            all.merge(&dept_acc);
-            rows.push(row_of(d, &dn, None, &dept_acc));
-            for (iname, i, a) in &items {
-                rows.push(row_of(d, &dn, Some((*i, iname)), a));
-            }
-        }
-        let total = row_of(0, "合计", None, &all);
-
-        // Stage lead times from the stage events of the requests in view, in one query.
-        let cal = self.work_calendar().await?;
-        let mut in_view = Condition::all().add(service_event::Column::Kind.is_in(["stage_started", "stage_finished"]));
-        // The whole deployment needs no list of a million request ids.
-        if !matches!(caller.scope, Scope::All) {
-            in_view = in_view.add(
-                service_event::Column::RequestId.in_subquery(
-                    Query::select()
-                        .column(service_request::Column::Id)
-                        .from(service_request::Entity)
-                        .cond_where(scope)
-                        .to_owned(),
-                ),
-            );
-        }
-        let stage_events = service_event::Entity::find()
-            .filter(in_view)
-            .order_by_asc(service_event::Column::At)
-            .order_by_asc(service_event::Column::Id)
-            .all(db)
-            .await?;
-        let request_items: HashMap<i64, i64> = if stage_events.is_empty() {
-            HashMap::new()
-        } else {
-            let ids: Vec<i64> = stage_events
-                .iter()
-                .map(|e| e.request_id)
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            let mut m = HashMap::new();
-            for chunk in ids.chunks(900) {
-                for (id, item) in service_request::Entity::find()
-                    .select_only()
-                    .column(service_request::Column::Id)
-                    .column(service_request::Column::ItemId)
-                    .filter(service_request::Column::Id.is_in(chunk.to_vec()))
-                    .into_tuple::<(i64, i64)>()
-                    .all(db)
-                    .await?
-                {
-                    m.insert(id, item);
-                }
-            }
-            m
-        };
-        let mut spans: BTreeMap<(String, i64, String), Vec<f64>> = BTreeMap::new();
-        let mut order: HashMap<(i64, String), usize> = HashMap::new();
-        let mut started: HashMap<(i64, String), NaiveDateTime> = HashMap::new();
-        for e in stage_events {
-            let Some(stage) = e.stage.clone() else { continue };
-            let Some(item_id) = request_items.get(&e.request_id) else { continue };
-            let item = item_names.get(item_id).cloned().unwrap_or_default();
-            let n = order.len();
-            order.entry((*item_id, stage.clone())).or_insert(n);
-            if e.kind == "stage_started" {
-                started.insert((e.request_id, stage), local(e.at));
-            } else if let Some(from) = started.remove(&(e.request_id, stage.clone())) {
-                let days = qunlian_domain::services::working_minutes(&cal, from, local(e.at)) as f64 / 420.0;
-                spans.entry((item, *item_id, stage)).or_default().push(days);
-            }
-        }
-        let mut stages: Vec<StageLead> = spans
-            .into_iter()
-            .map(|((item, item_id, stage), days)| StageLead {
-                item_id,
-                item,
-                finished: days.len(),
-                avg_days: (days.iter().sum::<f64>() / days.len() as f64 * 10.0).round() / 10.0,
-                stage,
-            })
-            .collect();
-        stages.sort_by_key(|s| (s.item.clone(), order.get(&(s.item_id, s.stage.clone())).copied().unwrap_or(0)));
-        Ok(ServiceReport { rows, stages, total })
     }
 
     /// Saves the good lines of a catalogue file in one transaction; lines whose department

@@ -1941,6 +1941,122 @@ mod service_report {
         assert_eq!(s.service_report(&stranger).await.unwrap().total.count, 0);
     }
 
+    async fn same_both_ways(s: &qunlian_store::Store, callers: &[&qunlian_domain::auth::Caller], when: &str) {
+        for c in callers {
+            let derived = s.service_report(c).await.unwrap();
+            let counted = s.service_report_counted(c).await.unwrap();
+            assert_eq!(derived, counted, "{} {when}", c.username);
+        }
+    }
+
+    /// The report the whole deployment reads from the derived cells (and narrower scopes from
+    /// the stage times) equals the one counted from the requests and their events, after
+    /// every kind of change: filing, stages with a pause inside, finishing, refusing, a
+    /// transfer, ratings, and a calendar year loaded again.
+    #[tokio::test]
+    async fn the_derived_report_equals_a_direct_count_after_every_change() {
+        let db = TestDb::new().await;
+        let s = &db.store;
+        let sys = system();
+        let gov = |n: u32, name: &'static str| {
+            let sys = sys.clone();
+            async move { s.create_unit(&sys, enterprise(n, name, "方松"), UnitKind::Government, false).await.unwrap() }
+        };
+        let (a, b) = (gov(960, "松江区经济委员会").await, gov(961, "松江区规划和自然资源局").await);
+        let firm = s.create_enterprise(&sys, enterprise(962, "上海派生测试有限公司", "新桥")).await.unwrap();
+        let item = |code: &'static str, dept: qunlian_domain::auth::UnitId, days: u32, stages: Vec<String>| {
+            let sys = sys.clone();
+            async move {
+                s.save_service_item(
+                    &sys,
+                    NewServiceItem {
+                        code: code.into(),
+                        name: format!("事项{code}"),
+                        department_id: dept.0,
+                        materials: vec![],
+                        limit: TimeLimit::WorkingDays(days),
+                        stages,
+                        is_demo: false,
+                    },
+                )
+                .await
+                .unwrap()
+            }
+        };
+        let staged = item("A1", a, 2, vec!["拿地".into(), "施工许可".into()]).await;
+        let plain = item("A2", a, 5, vec![]).await;
+        let other = item("B1", b, 3, vec![]).await;
+        let officer = user(s, "jw", Role::ServiceOfficer, Scope::Department(a)).await;
+        let planner = user(s, "gh", Role::ServiceOfficer, Scope::Department(b)).await;
+        let district = user(s, "qu", Role::DistrictAdmin, Scope::Region(songjiang())).await;
+        let callers = [&sys, &officer, &planner, &district];
+        let file = |item_id: i64| NewServiceRequest {
+            item_id,
+            unit: firm,
+            title: String::new(),
+            detail: String::new(),
+            is_demo: false,
+        };
+        // Monday 2026-11-23 10:00.
+        let r1 = s.file_service_request(&sys, file(staged)).await.unwrap();
+        let r2 = s.file_service_request(&sys, file(staged)).await.unwrap();
+        let r3 = s.file_service_request(&sys, file(plain)).await.unwrap();
+        let r4 = s.file_service_request(&sys, file(other)).await.unwrap();
+        let r5 = s.file_service_request(&sys, file(plain)).await.unwrap();
+        same_both_ways(s, &callers, "after filing").await;
+
+        // 拿地 from Monday to Friday 10:00, waiting on the enterprise Tuesday to Thursday.
+        s.service_step(&officer, r1, RequestStep::StartStage("拿地".into())).await.unwrap();
+        db.clock.advance(Duration::days(1));
+        s.service_step(&officer, r2, RequestStep::Finish("已办结".into())).await.unwrap();
+        s.service_step(&officer, r1, RequestStep::Pause("缺少环评批复".into())).await.unwrap();
+        db.clock.advance(Duration::days(2));
+        s.service_step(&officer, r1, RequestStep::Resume("已补齐".into())).await.unwrap();
+        db.clock.advance(Duration::days(1));
+        s.service_step(&officer, r1, RequestStep::FinishStage("拿地".into())).await.unwrap();
+        s.service_step(&officer, r1, RequestStep::StartStage("施工许可".into())).await.unwrap();
+        same_both_ways(s, &callers, "with a stage finished").await;
+        let page = s.service_request(&officer, r1).await.unwrap();
+        assert_eq!(page.stages[0].working_days, Some(2.0), "four working days, two of them waiting on the enterprise");
+        let report = s.service_report(&sys).await.unwrap();
+        assert_eq!(
+            report.stages.iter().map(|l| (l.stage.as_str(), l.finished, l.avg_days)).collect::<Vec<_>>(),
+            [("拿地", 1, 2.0)],
+            "the report says what the page says"
+        );
+
+        db.clock.advance(Duration::days(3)); // Monday
+        s.service_step(&officer, r1, RequestStep::FinishStage("施工许可".into())).await.unwrap();
+        s.service_step(&officer, r1, RequestStep::Finish("已办结".into())).await.unwrap();
+        s.service_step(&officer, r3, RequestStep::Transfer { department_id: b.0, reason: "属规划资源".into() })
+            .await
+            .unwrap();
+        s.service_step(&planner, r4, RequestStep::Reject("不属于受理范围".into())).await.unwrap();
+        s.service_step(&officer, r5, RequestStep::Pause("缺少申请表".into())).await.unwrap();
+        same_both_ways(s, &callers, "after finish, transfer, refusal and a pause").await;
+        let moved = s.service_report(&sys).await.unwrap();
+        let of = |d: i64, i: i64| moved.rows.iter().find(|r| r.department_id == d && r.item_id == Some(i)).map(|r| r.count);
+        assert_eq!((of(a.0, plain), of(b.0, plain)), (Some(1), Some(1)), "the transfer moved one request");
+
+        for (id, stars) in [(r1, 5), (r2, 3)] {
+            s.rate_service(id, &s.rating_token(id), stars, "").await.unwrap();
+        }
+        db.clock.advance(Duration::days(2));
+        s.service_step(&planner, r3, RequestStep::Finish("已办结".into())).await.unwrap();
+        same_both_ways(s, &callers, "after ratings and a finish after transfer").await;
+        let before = s.service_report(&sys).await.unwrap();
+        assert_eq!((before.total.count, before.total.done, before.total.rated), (5, 3, 2));
+
+        // Tuesday 24 November becomes a day off: every time that ran through it is recounted.
+        let (_, shipped) = qunlian_domain::calendar::SHIPPED[2];
+        let year = format!("{shipped}\n2026-11-24,holiday,测试停工\n");
+        s.import_calendar_year(&sys, &year).await.unwrap();
+        same_both_ways(s, &callers, "after a calendar year was loaded").await;
+        let after = s.service_report(&sys).await.unwrap();
+        assert_ne!(after, before, "the recount moved the figures");
+        assert_ne!(after.stages[0].avg_days, 2.0, "拿地 ran through the new day off");
+    }
+
     /// The benchmark's synthetic requests make a report whose parts add up to its total.
     #[tokio::test]
     async fn synthetic_requests_add_up() {
@@ -1959,6 +2075,7 @@ mod service_report {
         assert_eq!((departments, items), (400, 400));
         assert!(report.total.done > 300 && report.total.on_time > 0 && report.total.on_time < report.total.done);
         assert!(report.total.median_days.unwrap() <= report.total.p90_days.unwrap());
+        assert_eq!(report, s.service_report_counted(&system()).await.unwrap(), "bulk inserts keep the cells");
     }
 }
 
