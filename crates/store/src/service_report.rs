@@ -225,10 +225,7 @@ impl Store {
     /// The derived cells, skipping those a transfer or a recount left at zero.
     async fn report_cells(&self) -> Result<Groups> {
         let mut groups = Groups::new();
-        for c in service_report_cell::Entity::find()
-            .filter(service_report_cell::Column::N.ne(0))
-            .all(self.db())
-            .await?
+        for c in service_report_cell::Entity::find().filter(service_report_cell::Column::N.ne(0)).all(self.db()).await?
         {
             let (n, a) = (count(c.n), groups.entry((c.department_id, c.item_id)).or_default());
             a.count += n;
@@ -308,8 +305,11 @@ impl Store {
 
     /// The stage times of the requests in scope, summed per item and stage.
     async fn stage_sums_in(&self, scope: Condition) -> Result<StageSums> {
-        let requests =
-            Query::select().column(service_request::Column::Id).from(service_request::Entity).cond_where(scope).to_owned();
+        let requests = Query::select()
+            .column(service_request::Column::Id)
+            .from(service_request::Entity)
+            .cond_where(scope)
+            .to_owned();
         let rows: Vec<(i64, String, i64, Option<i64>)> = service_stage_time::Entity::find()
             .select_only()
             .column(service_stage_time::Column::ItemId)
@@ -347,9 +347,11 @@ impl Store {
         let mut sums = StageSums::new();
         let ids: Vec<i64> = items.keys().copied().collect();
         for chunk in ids.chunks(500) {
-            let events =
-                stage_events_of(self.db(), Condition::all().add(service_event::Column::RequestId.is_in(chunk.to_vec())))
-                    .await?;
+            let events = stage_events_of(
+                self.db(),
+                Condition::all().add(service_event::Column::RequestId.is_in(chunk.to_vec())),
+            )
+            .await?;
             for (id, evs) in &events {
                 let Some(item) = items.get(id) else { continue };
                 for (stage, _, _, minutes) in stage_times(&cal, evs) {

@@ -725,7 +725,12 @@ impl Store {
                                 / 420.0,
                         ),
                     },
-                    _ => StageTimes { name: name.clone(), started: last_start.map(local), finished: None, working_days: None },
+                    _ => StageTimes {
+                        name: name.clone(),
+                        started: last_start.map(local),
+                        finished: None,
+                        working_days: None,
+                    },
                 }
             })
             .collect();
