@@ -6,12 +6,17 @@
 //! (kind, category, industry, urgency, reach, owner's place, dates, audience keys), so
 //! [`SearchIndex::candidates`] returns whole [`ListingDoc`]s without a database round trip,
 //! and it records in tantivy's commit payload up to which change it has applied.
+//!
+//! Queries are pure disjunctions of BM25 term queries (words over title and description,
+//! chain neighbours over the industry path), so tantivy can prune with Block-WAND; kind,
+//! validity, visibility and the subject itself are checked on fast fields as documents are
+//! collected ([`collect::FilteredTop`]), which keeps the pruning exact.
 
 pub mod analysis;
+mod collect;
 pub mod synthetic;
 
 use std::collections::HashSet;
-use std::ops::Bound;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -21,17 +26,17 @@ use qunlian_domain::matching::{
     Visibility, chain_neighbours,
 };
 use qunlian_domain::{IndustryCode, RegionCode};
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
-};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::query::{Bm25Weight, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
+use crate::collect::FilteredTop;
+
 /// Bumped when the schema or the analysis changes: an index written by another version is
 /// emptied on open, and its `applied_up_to` reads 0 so the store re-applies every change.
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 2;
 const TOKENIZER: &str = "qunlian_zh";
 /// Memory the writer may buffer before flushing a segment, split among its threads.
 const WRITER_BUDGET: usize = 128 * 1024 * 1024;
@@ -47,6 +52,11 @@ pub const CHAIN_SUPPLY_SCORE: f32 = 3.0;
 pub const CHAIN_SAME_SCORE: f32 = 1.5;
 /// At most this many distinct words of a subject are asked for.
 pub const MAX_QUERY_WORDS: usize = 48;
+/// Every listing's industry path holds this many values (the code, its ancestors, then
+/// padding), so its field length is the same everywhere and a chain term's BM25 score is
+/// exactly the boost it is given: see [`TantivyIndex::chain_clause`].
+const INDUSTRY_PATH_LEN: usize = 4;
+const NO_INDUSTRY: &str = "-";
 
 #[derive(Clone, Copy)]
 struct Fields {
@@ -74,22 +84,26 @@ fn schema() -> (Schema, Fields) {
             TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqs),
         )
         .set_stored();
+    // Raw codes with frequencies: a TermScorer that reads frequencies is what Block-WAND needs.
+    let path = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer("raw").set_index_option(IndexRecordOption::WithFreqs),
+    );
     let fields = Fields {
         id: b.add_i64_field("id", INDEXED | STORED | FAST),
-        kind: b.add_text_field("kind", STRING | STORED),
-        category: b.add_text_field("category", STRING | STORED),
+        kind: b.add_u64_field(collect::KIND, STORED | FAST),
+        category: b.add_text_field("category", STORED),
         title: b.add_text_field("title", text.clone()),
         description: b.add_text_field("description", text),
         industry: b.add_text_field("industry", STORED),
-        industry_path: b.add_text_field("industry_path", STRING),
-        urgency: b.add_text_field("urgency", STRING | STORED),
-        reach: b.add_text_field("reach", STRING | STORED),
+        industry_path: b.add_text_field("industry_path", path),
+        urgency: b.add_text_field("urgency", STORED),
+        reach: b.add_text_field("reach", STORED),
         unit_id: b.add_i64_field("unit_id", STORED),
         town: b.add_text_field("town", STORED),
         clusters: b.add_i64_field("clusters", STORED),
-        published_on: b.add_i64_field("published_on", STORED | FAST),
-        valid_until: b.add_i64_field("valid_until", INDEXED | STORED | FAST),
-        audience: b.add_text_field("audience", STRING),
+        published_on: b.add_i64_field("published_on", STORED),
+        valid_until: b.add_i64_field(collect::VALID_UNTIL, STORED | FAST),
+        audience: b.add_u64_field(collect::AUDIENCE, FAST),
     };
     (b.build(), fields)
 }
@@ -98,7 +112,7 @@ fn err(context: &str) -> impl Fn(tantivy::TantivyError) -> SearchError + '_ {
     move |e| SearchError(format!("{context}：{e}"))
 }
 
-fn day_number(d: NaiveDate) -> i64 {
+pub(crate) fn day_number(d: NaiveDate) -> i64 {
     i64::from(d.num_days_from_ce())
 }
 
@@ -197,15 +211,16 @@ impl TantivyIndex {
         let f = &self.inner.f;
         let mut d = TantivyDocument::default();
         d.add_i64(f.id, doc.id);
-        d.add_text(f.kind, doc.kind.code());
+        d.add_u64(f.kind, collect::kind_number(doc.kind));
         d.add_text(f.category, doc.category.code());
         d.add_text(f.title, &doc.title);
         d.add_text(f.description, &doc.description);
+        let path = doc.industry.map(industry_path).unwrap_or_default();
         if let Some(code) = doc.industry {
             d.add_text(f.industry, code.as_str());
-            for c in industry_path(code) {
-                d.add_text(f.industry_path, c);
-            }
+        }
+        for c in path.iter().copied().chain(std::iter::repeat(NO_INDUSTRY)).take(INDUSTRY_PATH_LEN) {
+            d.add_text(f.industry_path, c);
         }
         d.add_text(f.urgency, doc.urgency.code());
         d.add_text(f.reach, doc.reach.code());
@@ -219,7 +234,7 @@ impl TantivyIndex {
         d.add_i64(f.published_on, day_number(doc.published_on));
         d.add_i64(f.valid_until, day_number(doc.valid_until));
         for key in doc.audience() {
-            d.add_text(f.audience, &key);
+            d.add_u64(f.audience, collect::key_hash(&key));
         }
         d
     }
@@ -233,7 +248,11 @@ impl TantivyIndex {
         let date = |field: Field, what: &str| int(field).and_then(date_of).ok_or_else(|| bad(what));
         Ok(ListingDoc {
             id: int(f.id).ok_or_else(|| bad("编号"))?,
-            kind: ListingKind::from_code(&text(f.kind)).ok_or_else(|| bad("类型"))?,
+            kind: d
+                .get_first(f.kind)
+                .and_then(|v| v.as_u64())
+                .and_then(collect::kind_of_number)
+                .ok_or_else(|| bad("类型"))?,
             category: ListingCategory::from_code(&text(f.category)).ok_or_else(|| bad("类别"))?,
             title: text(f.title),
             description: text(f.description),
@@ -250,41 +269,6 @@ impl TantivyIndex {
         })
     }
 
-    fn term_query(&self, field: Field, text: &str) -> Box<dyn Query> {
-        Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
-    }
-
-    /// The clauses every query shares: open on `today`, of `kind` when given, visible.
-    /// They filter and add nothing to the score. `None` when nothing can be visible.
-    fn filters(
-        &self,
-        kind: Option<ListingKind>,
-        visibility: &Visibility,
-        today: NaiveDate,
-    ) -> Option<Vec<(Occur, Box<dyn Query>)>> {
-        let f = &self.inner.f;
-        let zero =
-            |q: Box<dyn Query>| -> (Occur, Box<dyn Query>) { (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))) };
-        let mut out = Vec::new();
-        if let Some(kind) = kind {
-            out.push(zero(self.term_query(f.kind, kind.code())));
-        }
-        out.push(zero(Box::new(RangeQuery::new(
-            Bound::Included(Term::from_field_i64(f.valid_until, day_number(today))),
-            Bound::Unbounded,
-        ))));
-        match visibility {
-            Visibility::Everything => {}
-            Visibility::Keys(keys) if keys.is_empty() => return None,
-            Visibility::Keys(keys) => {
-                let any: Vec<(Occur, Box<dyn Query>)> =
-                    keys.iter().map(|k| (Occur::Should, self.term_query(f.audience, k))).collect();
-                out.push(zero(Box::new(BooleanQuery::new(any))));
-            }
-        }
-        Some(out)
-    }
-
     /// One SHOULD clause per word, over the title (boosted) and the description.
     fn word_clauses(&self, words: &[(String, f32)]) -> Vec<(Occur, Box<dyn Query>)> {
         let f = &self.inner.f;
@@ -298,21 +282,44 @@ impl TantivyIndex {
         out
     }
 
-    /// Runs `query`, reads the top `limit` documents and the words each shares with
-    /// `subject_words`. `chain_codes` are the industry codes whose constant score is taken
-    /// back out of the text score (ranking adds its own chain weight).
+    /// A chain neighbour's industry code as a term query scoring exactly `score` on every
+    /// listing filed under it: all industry paths have the same length, so the term's BM25
+    /// is the same for every document, and the boost divides it out.
+    fn chain_clause(&self, searcher: &Searcher, code: &str, score: f32) -> Result<Option<Box<dyn Query>>, SearchError> {
+        let term = Term::from_field_text(self.inner.f.industry_path, code);
+        if searcher.doc_freq(&term).map_err(err("检索"))? == 0 {
+            return Ok(None);
+        }
+        let base = Bm25Weight::for_terms(searcher, std::slice::from_ref(&term))
+            .map_err(err("检索"))?
+            .score(FieldNormReader::fieldnorm_to_id(INDUSTRY_PATH_LEN as u32), 1);
+        if !(base.is_finite() && base > 0.0) {
+            return Ok(None);
+        }
+        let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
+        Ok(Some(Box::new(BoostQuery::new(Box::new(q), score / base))))
+    }
+
+    /// Runs `clauses` (a disjunction) keeping what `filter` admits, reads the top `limit`
+    /// documents and the words each shares with `subject_words`. `chain_codes` are the
+    /// industry codes whose score is taken back out of the text score (ranking adds its own
+    /// chain weight).
     fn collect(
         &self,
-        query: &dyn Query,
-        limit: usize,
+        searcher: &Searcher,
+        clauses: Vec<(Occur, Box<dyn Query>)>,
+        filter: FilteredTop,
         subject_words: &[String],
         chain_codes: &[(String, f32)],
     ) -> Result<Vec<Candidate>, SearchError> {
-        let searcher = self.inner.reader.searcher();
-        let top = searcher.search(query, &TopDocs::with_limit(limit.max(1)).order_by_score()).map_err(err("检索"))?;
+        if clauses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = BooleanQuery::new(clauses);
+        let top = searcher.search(&query, &filter).map_err(err("检索"))?;
         let mut out = Vec::with_capacity(top.len());
         for (score, at) in top {
-            let doc = self.read_doc(&searcher, at)?;
+            let doc = self.read_doc(searcher, at)?;
             let chain: f32 = match doc.industry {
                 Some(code) => {
                     let path = industry_path(code);
@@ -323,7 +330,11 @@ impl TantivyIndex {
             let held: HashSet<String> =
                 analysis::words(&format!("{} {}", doc.title, doc.description)).into_iter().collect();
             let matched_terms = analysis::shared_words(subject_words, &held);
-            out.push(Candidate { doc, text_score: (score - chain).max(0.0), matched_terms });
+            // What is left of the score once the chain's share is taken out; float noise
+            // of a pure chain neighbour reads as no text at all.
+            let text = score - chain;
+            let text_score = if text < 1e-3 { 0.0 } else { text };
+            out.push(Candidate { doc, text_score, matched_terms });
         }
         Ok(out)
     }
@@ -386,12 +397,14 @@ impl SearchIndex for TantivyIndex {
         today: NaiveDate,
         pool: usize,
     ) -> Result<Vec<Candidate>, SearchError> {
-        let f = &self.inner.f;
-        let Some(mut clauses) = self.filters(Some(subject.kind.counterpart()), visibility, today) else {
+        let Some(filter) =
+            FilteredTop::new(pool, Some(subject.kind.counterpart()), visibility, today, Some(subject.id))
+        else {
             return Ok(Vec::new());
         };
+        let searcher = self.inner.reader.searcher();
         let words = weighted_words(&subject.title, &subject.description);
-        let mut relevant = self.word_clauses(&words);
+        let mut clauses = self.word_clauses(&words);
         let mut chain_codes: Vec<(String, f32)> = Vec::new();
         if let Some(own) = subject.industry {
             let group = industry_path(own).into_iter().find(|c| c.len() == 3 && c.chars().all(|d| d.is_ascii_digit()));
@@ -404,20 +417,16 @@ impl SearchIndex for TantivyIndex {
                 }
             }
         }
-        for (code, score) in &chain_codes {
-            relevant
-                .push((Occur::Should, Box::new(ConstScoreQuery::new(self.term_query(f.industry_path, code), *score))));
+        chain_codes.retain(|(code, _)| code.as_str() != NO_INDUSTRY);
+        let mut used = Vec::with_capacity(chain_codes.len());
+        for (code, score) in chain_codes {
+            if let Some(q) = self.chain_clause(&searcher, &code, score)? {
+                clauses.push((Occur::Should, q));
+                used.push((code, score));
+            }
         }
-        if relevant.is_empty() {
-            return Ok(Vec::new());
-        }
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(relevant))));
-        clauses.push((
-            Occur::MustNot,
-            Box::new(TermQuery::new(Term::from_field_i64(f.id, subject.id), IndexRecordOption::Basic)),
-        ));
         let subject_words: Vec<String> = words.into_iter().map(|(w, _)| w).collect();
-        self.collect(&BooleanQuery::new(clauses), pool, &subject_words, &chain_codes)
+        self.collect(&searcher, clauses, filter, &subject_words, &used)
     }
 
     fn search(
@@ -428,16 +437,14 @@ impl SearchIndex for TantivyIndex {
         today: NaiveDate,
         limit: usize,
     ) -> Result<Vec<Candidate>, SearchError> {
-        let Some(mut clauses) = self.filters(kind, visibility, today) else {
+        let Some(filter) = FilteredTop::new(limit, kind, visibility, today, None) else {
             return Ok(Vec::new());
         };
+        let searcher = self.inner.reader.searcher();
         let words = weighted_words(text, "");
-        if words.is_empty() {
-            return Ok(Vec::new());
-        }
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(self.word_clauses(&words)))));
+        let clauses = self.word_clauses(&words);
         let subject_words: Vec<String> = words.into_iter().map(|(w, _)| w).collect();
-        self.collect(&BooleanQuery::new(clauses), limit, &subject_words, &[])
+        self.collect(&searcher, clauses, filter, &subject_words, &[])
     }
 
     fn len(&self) -> Result<u64, SearchError> {

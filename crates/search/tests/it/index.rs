@@ -145,3 +145,30 @@ fn an_index_on_disk_is_there_after_reopening() {
     let handle = std::thread::spawn(move || shared.search("光刻胶", None, &Visibility::Everything, day(11, 23), 5));
     assert_eq!(ids(&handle.join().unwrap().unwrap()), vec![4]);
 }
+
+#[test]
+fn pruning_with_filters_finds_what_filtering_everything_finds() {
+    use qunlian_search::synthetic::{self, Options};
+    let index = TantivyIndex::in_memory().unwrap();
+    let options = Options { seed: 11, first_id: 1, offer_percent: 50, today: day(6, 1) };
+    let docs: Vec<ListingDoc> = synthetic::listings(3_000, &options).collect();
+    // Two commits, the second rewriting some listings: deleted documents in old segments.
+    index.apply(docs.iter().cloned().map(IndexChange::Upsert).collect(), 1).unwrap();
+    index.apply(docs.iter().step_by(7).cloned().map(IndexChange::Upsert).collect(), 2).unwrap();
+    let by_id: std::collections::HashMap<i64, &ListingDoc> = docs.iter().map(|d| (d.id, d)).collect();
+    let viewer = Visibility::Keys(place(1, "310117105", &[2]).viewer_keys());
+    for text in ["电池托盘 加工", "设备维修 检测", "晶圆 清洗 设备", "普工"] {
+        let everything = index.search(text, None, &Visibility::Everything, day(6, 1), 3_000).unwrap();
+        let filtered: Vec<i64> = everything
+            .iter()
+            .filter(|c| c.doc.kind == ListingKind::Need && viewer.admits(&by_id[&c.doc.id].audience()))
+            .map(|c| c.doc.id)
+            .take(10)
+            .collect();
+        let pruned = index.search(text, Some(ListingKind::Need), &viewer, day(6, 1), 10).unwrap();
+        assert_eq!(ids(&pruned), filtered, "{text}");
+        assert!(!filtered.is_empty(), "{text}");
+        let unique: std::collections::HashSet<i64> = ids(&everything).into_iter().collect();
+        assert_eq!(unique.len(), everything.len(), "a rewritten listing is found once");
+    }
+}
