@@ -27,6 +27,11 @@ pub struct ConfigArgs {
     /// Mark the session cookie Secure (when served over HTTPS).
     #[arg(long, global = true, env = "QUNLIAN_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Folder of the listings' search index (derived; rebuilt by `qunlian reindex`).
+    /// Default: beside the SQLite file (qunlian.sqlite.index), or DATA_DIR/search.index
+    /// with PostgreSQL.
+    #[arg(long, global = true, env = "QUNLIAN_INDEX_DIR")]
+    index_dir: Option<PathBuf>,
 }
 
 pub struct Config {
@@ -37,6 +42,7 @@ pub struct Config {
     pub session_minutes: i64,
     pub secure_cookies: bool,
     pub demo: bool,
+    pub index_dir: PathBuf,
 }
 
 impl Config {
@@ -53,7 +59,13 @@ impl Config {
         {
             return Err("--database 应为 sqlite://路径 或 postgres://…".into());
         }
+        let index_dir = match (args.index_dir, database.strip_prefix("sqlite://")) {
+            (Some(dir), _) => dir,
+            (None, Some(path)) => PathBuf::from(format!("{}.index", path.split('?').next().unwrap_or(path))),
+            (None, None) => args.data_dir.join("search.index"),
+        };
         Ok(Config {
+            index_dir,
             database,
             data_dir: args.data_dir,
             listen: args.listen,
@@ -127,6 +139,7 @@ impl std::fmt::Display for Config {
         writeln!(f, "district        = {} {}", self.district, self.district.full_name())?;
         writeln!(f, "session_minutes = {}", self.session_minutes)?;
         writeln!(f, "secure_cookies  = {}", self.secure_cookies)?;
+        writeln!(f, "index_dir       = {}", self.index_dir.display())?;
         let key = if std::env::var("QUNLIAN_MASTER_KEY").is_ok() {
             "QUNLIAN_MASTER_KEY（已隐藏）".to_owned()
         } else {

@@ -296,6 +296,8 @@ pub async fn prepare(config: &Config, reset: bool, generated: u64) -> AnyResult<
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
+        // The search index is derived from the database thrown away.
+        let _ = std::fs::remove_dir_all(&config.index_dir);
     }
     let store = config.open_store().await?;
     if store.user_count().await? > 0 {

@@ -7,6 +7,7 @@ mod demo_coverage;
 mod demo_policies;
 mod demo_services;
 mod import;
+mod matching;
 
 use std::process::ExitCode;
 
@@ -52,6 +53,20 @@ enum Command {
         #[command(subcommand)]
         what: ExportWhat,
     },
+    /// Print the ranked counterparts of an offer or need, with their reasons — the same as
+    /// GET /api/v1/listings/{id}/matches.
+    Match {
+        listing_id: i64,
+        /// How many counterparts (1–100).
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// Print JSON, exactly as the API returns it.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild the listings' search index (--index-dir) from the database. The index is
+    /// derived: serve and demo rebuild it when empty and keep it in step by themselves.
+    Reindex,
     /// Write deterministic synthetic enterprises (CSV) for benchmarks and trials.
     Gen {
         /// Number of enterprises.
@@ -83,6 +98,11 @@ enum ImportWhat {
     /// The enterprise register: upsert by 统一社会信用代码; bad rows are reported by line and
     /// written to FILE.rejects.xlsx; good rows are committed in one transaction.
     Enterprises { file: std::path::PathBuf },
+    /// Offers and needs (要素对接): columns uscc, kind (供给|需求), category, title,
+    /// description, industry_code, quantity, unit, urgency, reach, valid_until (or their
+    /// Chinese headers); bad rows are reported by line, good rows committed in one
+    /// transaction; a re-run updates by enterprise + kind + title instead of duplicating.
+    Listings { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -178,6 +198,18 @@ async fn run(cli: Cli) -> AnyResult<ExitCode> {
             let store = config.open_store().await?;
             import::enterprises(&store, &config, &file).await
         }
+        Command::Import { what: ImportWhat::Listings { file } } => {
+            let store = config.open_store().await?;
+            matching::import_listings(&store, &file).await
+        }
+        Command::Match { listing_id, top, json } => {
+            let store = config.open_store().await?;
+            matching::match_listing(&store, &config, listing_id, top, json).await
+        }
+        Command::Reindex => {
+            let store = config.open_store().await?;
+            matching::reindex(&store, &config).await
+        }
         Command::Export { what: ExportWhat::Enterprises { out } } => {
             let store = config.open_store().await?;
             import::export_enterprises(&store, &out).await?;
@@ -202,6 +234,7 @@ async fn serve(store: qunlian_store::Store, config: &Config) -> AnyResult<()> {
     let listener =
         tokio::net::TcpListener::bind(&config.listen).await.map_err(|e| format!("无法监听 {}：{e}", config.listen))?;
     let addr = listener.local_addr()?;
+    let store_for_index = store.clone();
     let state = qunlian_web::AppState::new(
         store,
         qunlian_web::Config {
@@ -210,7 +243,9 @@ async fn serve(store: qunlian_store::Store, config: &Config) -> AnyResult<()> {
             secure_cookies: config.secure_cookies,
             demo: config.demo,
         },
-    );
+    )
+    .with_index(matching::start_index(&store_for_index, config).await?);
+    matching::spawn_sync(state.clone());
     // The monthly coverage snapshot: checked at start and every hour, taken once a month.
     let snapshots = state.store.clone();
     tokio::spawn(async move {

@@ -483,6 +483,12 @@ impl Store {
         Ok(row)
     }
 
+    /// A listing the caller may edit (it publishes for the owner).
+    pub async fn listing_for_edit(&self, caller: &Caller, id: i64) -> Result<Listing> {
+        let row = self.editable_row(caller, id).await?;
+        self.to_listings(vec![row]).await?.pop().ok_or(StoreError::NotFound)
+    }
+
     fn check_fields(&self, f: &ListingFields) -> Result<(String, String, Option<String>)> {
         let title = qunlian_domain::text::normalize(&f.title).trim().to_owned();
         if title.is_empty() {
@@ -596,6 +602,27 @@ impl Store {
         m.update(self.db()).await?;
         let (action, what) = if open { ("listing.reopen", "重新发布") } else { ("listing.close", "关闭") };
         self.audit(caller, action, "listing", Some(id.to_string()), format!("{what}“{title}”")).await
+    }
+
+    /// Enterprises the caller may publish for, by name, for the form's choice.
+    pub async fn publishable_units(&self, caller: &Caller, q: Option<&str>, limit: u64) -> Result<Vec<(i64, String)>> {
+        self.require(caller, Action::PublishListings)?;
+        let mut cond = Condition::all()
+            .add(self.unit_scope(caller).await?)
+            .add(unit::Column::Kind.ne(qunlian_domain::registry::UnitKind::Government.code()));
+        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+            cond = cond.add(unit::Column::Name.contains(q));
+        }
+        Ok(unit::Entity::find()
+            .select_only()
+            .column(unit::Column::Id)
+            .column(unit::Column::Name)
+            .filter(cond)
+            .order_by_asc(unit::Column::Name)
+            .limit(limit)
+            .into_tuple()
+            .all(self.db())
+            .await?)
     }
 
     /// Open emergency needs of the clusters a secretary works for (its workbench notice).
@@ -915,6 +942,8 @@ pub struct IntroductionFilter {
     pub state: Option<IntroductionState>,
     pub cluster: Option<ClusterId>,
     pub unit: Option<UnitId>,
+    /// Introductions of this listing, as need or as offer.
+    pub listing: Option<i64>,
 }
 
 /// A cluster's brokering in figures, for its page.
@@ -1023,6 +1052,13 @@ impl Store {
                 Condition::any()
                     .add(introduction::Column::NeedUnitId.eq(u.0))
                     .add(introduction::Column::OfferUnitId.eq(u.0)),
+            );
+        }
+        if let Some(l) = filter.listing {
+            cond = cond.add(
+                Condition::any()
+                    .add(introduction::Column::NeedListingId.eq(l))
+                    .add(introduction::Column::OfferListingId.eq(l)),
             );
         }
         cond
@@ -1575,6 +1611,7 @@ impl Store {
         caller: &Caller,
         rows: Vec<ListingImportRow>,
         source: &str,
+        rejected_in_file: usize,
         is_demo: bool,
     ) -> Result<(ListingImportCounts, Vec<ListingReject>)> {
         self.require(caller, Action::PublishListings)?;
@@ -1715,7 +1752,7 @@ impl Store {
                 counts.imported,
                 counts.updated,
                 counts.unchanged,
-                rejects.len()
+                rejects.len() + rejected_in_file
             ),
         )
         .await?;

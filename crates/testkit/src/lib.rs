@@ -116,6 +116,9 @@ pub fn caller_id(c: &Caller) -> UserId {
 pub struct TestApp {
     pub db: TestDb,
     pub router: axum::Router,
+    /// The listings' search index, in memory; pages sync it after their own writes, tests
+    /// that write through the store call [`TestApp::sync_index`].
+    pub index: Arc<qunlian_search::TantivyIndex>,
 }
 
 pub struct Response {
@@ -135,11 +138,18 @@ pub struct Session {
 impl TestApp {
     pub async fn spawn() -> TestApp {
         let db = TestDb::new().await;
+        let index = Arc::new(qunlian_search::TantivyIndex::in_memory().unwrap());
         let state = qunlian_web::AppState::new(
             db.store.clone(),
             qunlian_web::Config { district: songjiang(), session_minutes: 30, secure_cookies: false, demo: false },
-        );
-        TestApp { router: qunlian_web::router(state), db }
+        )
+        .with_index(index.clone());
+        TestApp { router: qunlian_web::router(state), db, index }
+    }
+
+    /// Applies the store's recorded listing changes to the index.
+    pub async fn sync_index(&self) {
+        self.db.store.sync_index(self.index.as_ref()).await.unwrap();
     }
 
     pub async fn send(&self, session: &mut Session, req: Request<Body>) -> Response {

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/calendar/working-days", get(working_days))
         .route("/service-requests", axum::routing::post(file_service_request))
         .route("/service-requests/{id}", get(service_request))
+        .merge(crate::api_matching::router())
         .fallback(|| async { WebError::NotFound.into_json() })
 }
 
@@ -50,7 +51,7 @@ impl axum::response::IntoResponse for ApiError {
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
 /// The caller behind `Authorization: Bearer qlt_…`.
-pub struct ApiCaller(Caller);
+pub struct ApiCaller(pub(crate) Caller);
 
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
@@ -598,5 +599,7 @@ impl utoipa::Modify for BearerAuth {
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    let mut doc = ApiDoc::openapi();
+    doc.merge(<crate::api_matching::MatchingDoc as OpenApi>::openapi());
+    Json(doc)
 }

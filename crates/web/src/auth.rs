@@ -158,6 +158,9 @@ impl Layout {
         if c.may(Action::ReadRegistry) || c.may(Action::HandleServiceRequest) {
             nav.push(NavItem { href: "/services", label: "企业服务" });
         }
+        if c.may(Action::ReadListings) {
+            nav.push(NavItem { href: "/listings", label: "要素对接" });
+        }
         if c.role == qunlian_domain::auth::Role::EnterpriseContact {
             nav.push(NavItem { href: "/my/policies", label: "惠企政策" });
         } else if c.may(Action::ReadRegistry) {

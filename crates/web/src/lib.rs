@@ -2,6 +2,7 @@
 //! htmx) and the JSON API. Business rules stay in the domain and store crates.
 
 mod api;
+mod api_matching;
 mod assets;
 mod auth;
 mod error;
@@ -19,6 +20,7 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
+pub use api_matching::{MatchesJson, matches_json};
 pub use error::WebError;
 pub use export::enterprises_xlsx;
 pub use state::{AppState, Config};
@@ -108,6 +110,20 @@ pub fn router(state: AppState) -> Router {
         .route("/policies/pushes/{id}", get(pages::policies::push_detail))
         .route("/policies/{id}", get(pages::policies::detail).post(pages::policies::update))
         .route("/policies/{id}/enterprises", get(pages::policies::enterprises))
+        .route("/listings", get(pages::matching::list).post(pages::matching::create))
+        .route("/listings/new", get(pages::matching::new_form))
+        .route("/listings/search", get(pages::matching::search))
+        .route("/listings/{id}", get(pages::matching::detail))
+        .route("/listings/{id}/edit", get(pages::matching::edit_form).post(pages::matching::update))
+        .route("/listings/{id}/close", post(pages::matching::close))
+        .route("/listings/{id}/reopen", post(pages::matching::reopen))
+        .route("/introductions", get(pages::matching::introductions).post(pages::matching::introduce))
+        .route("/introductions/{id}", get(pages::matching::introduction))
+        .route("/introductions/{id}/step", post(pages::matching::step))
+        .route("/introductions/{id}/followups", post(pages::matching::followup))
+        .route("/meetings", get(pages::matching::meeting_page))
+        .route("/meetings/print", get(pages::matching::meeting_print))
+        .route("/meetings/export.xlsx", get(pages::matching::meeting_xlsx))
         .route("/my/policies", get(pages::policies::my_list))
         .route("/my/policies/{id}", get(pages::policies::my_policy))
         // The enterprise's rating link: no login, the signed token is the key.

@@ -2,6 +2,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use qunlian_domain::RegionCode;
+use qunlian_domain::matching::SearchIndex;
 use qunlian_store::Store;
 
 /// What the web layer needs to know about its deployment.
@@ -32,10 +33,34 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
     pub(crate) imports: Arc<Mutex<HashMap<String, PendingImport>>>,
+    /// The listings' search index (derived from the database; see `Store::sync_index`).
+    pub index: Option<Arc<dyn SearchIndex>>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: Config) -> AppState {
-        AppState { store, config: Arc::new(config), imports: Arc::default() }
+        AppState { store, config: Arc::new(config), imports: Arc::default(), index: None }
+    }
+
+    pub fn with_index(mut self, index: Arc<dyn SearchIndex>) -> AppState {
+        self.index = Some(index);
+        self
+    }
+
+    pub(crate) fn index(&self) -> Result<&dyn SearchIndex, crate::error::WebError> {
+        self.index.as_deref().ok_or_else(|| {
+            crate::error::WebError::Invalid("搜索索引未启用：请用 qunlian serve 或 qunlian demo 启动".into())
+        })
+    }
+
+    /// Applies the changes recorded since the index last looked: after a page's own write,
+    /// so its author finds the change at once, and every quarter second for other writers.
+    /// Best effort: a failure is logged and the next sync retries.
+    pub async fn sync_index(&self) {
+        if let Some(index) = &self.index
+            && let Err(e) = self.store.sync_index(index.as_ref()).await
+        {
+            tracing::warn!(error = %e, "search index sync failed");
+        }
     }
 }

@@ -1611,3 +1611,5 @@ async fn overdue_requests_are_announced_to_who_handles_them() {
         assert!(!home.body.contains("overdue-requests"), "{name} is not told to act on another's request");
     }
 }
+
+mod matching;

@@ -87,7 +87,12 @@ async fn world(s: &Store) -> World {
                 urgency: Urgency::Emergency,
                 quantity: Some(1.25),
                 quantity_unit: Some("吨".into()),
-                ..fields(ListingKind::Need, "急需去毛刺液", "疫情期间原材料去毛刺液供给受阻，需尽快补货", Reach::Cluster)
+                ..fields(
+                    ListingKind::Need,
+                    "急需去毛刺液",
+                    "疫情期间原材料去毛刺液供给受阻，需尽快补货",
+                    Reach::Cluster,
+                )
             },
             false,
         )
@@ -360,10 +365,7 @@ async fn an_introduction_goes_from_suggestion_to_deal() {
         .await
         .unwrap();
     let lost = s
-        .introduce(
-            &secretary,
-            NewIntroduction { offer_listing: other, ..new(IntroductionState::Introduced) },
-        )
+        .introduce(&secretary, NewIntroduction { offer_listing: other, ..new(IntroductionState::Introduced) })
         .await
         .unwrap();
     s.introduction_step(&secretary, lost, Lost, None, Some("规格不符"), "").await.unwrap();
@@ -415,13 +417,14 @@ async fn the_meeting_list_pairs_members_needs_with_reachable_offers() {
     let list = s.meeting_list(&secretary, &idx, w.cluster, d("2026-11-22"), 3).await.unwrap();
     assert_eq!(list.needs, 2);
     let pairs: Vec<(i64, i64)> = list.pairs.iter().map(|p| (p.need.id, p.offer.id)).collect();
-    assert_eq!(pairs, vec![(w.need, w.offer), (need, offer)], "the emergency first; the town-only offer is out of reach");
+    assert_eq!(
+        pairs,
+        vec![(w.need, w.offer), (need, offer)],
+        "the emergency first; the town-only offer is out of reach"
+    );
     assert!(list.pairs[1].sentence.contains("产业链"), "{}", list.pairs[1].sentence);
     let elsewhere = user(s, "mg", Role::TownAdmin, Scope::Region(town("泖港"))).await;
-    assert!(matches!(
-        s.meeting_list(&elsewhere, &idx, w.cluster, d("2026-11-22"), 3).await,
-        Err(StoreError::NotFound)
-    ));
+    assert!(matches!(s.meeting_list(&elsewhere, &idx, w.cluster, d("2026-11-22"), 3).await, Err(StoreError::NotFound)));
 }
 
 #[tokio::test]
@@ -443,7 +446,7 @@ async fn a_listings_import_names_bad_rows_and_reruns_without_duplicates() {
         row(6, uscc(3).as_str().to_owned(), "远方的供给"),
     ];
     let contact = user(s, "chem", Role::EnterpriseContact, Scope::Enterprise(w.chem)).await;
-    let (counts, rejects) = s.import_listings(&contact, rows.clone(), "测试.csv", false).await.unwrap();
+    let (counts, rejects) = s.import_listings(&contact, rows.clone(), "测试.csv", 0, false).await.unwrap();
     assert_eq!((counts.imported, counts.updated, counts.unchanged), (1, 0, 0));
     let lines: Vec<usize> = rejects.iter().map(|r| r.line).collect();
     assert_eq!(lines, vec![3, 4, 5, 6], "{rejects:?}");
@@ -451,14 +454,14 @@ async fn a_listings_import_names_bad_rows_and_reruns_without_duplicates() {
     assert!(rejects[1].reason.contains("第2行重复"));
     assert!(rejects[2].reason.starts_with("标题"));
     assert!(rejects[3].reason.contains("权限范围"));
-    let (again, _) = s.import_listings(&contact, rows.clone(), "测试.csv", false).await.unwrap();
+    let (again, _) = s.import_listings(&contact, rows.clone(), "测试.csv", 0, false).await.unwrap();
     assert_eq!((again.imported, again.updated, again.unchanged), (0, 0, 1));
     let mut changed = rows[0].clone();
     changed.fields.quantity = Some(5.0);
-    let (third, _) = s.import_listings(&contact, vec![changed], "测试.csv", false).await.unwrap();
+    let (third, _) = s.import_listings(&contact, vec![changed], "测试.csv", 0, false).await.unwrap();
     assert_eq!((third.imported, third.updated), (0, 1));
     let mine = ListingFilter { mine: true, ..Default::default() };
     assert_eq!(s.listings(&contact, &mine, 10).await.unwrap().1, 2, "the offer of world() and the imported one");
     let leader = user(s, "lead", Role::Leader, Scope::All).await;
-    assert!(matches!(s.import_listings(&leader, rows, "x", false).await, Err(StoreError::Forbidden)));
+    assert!(matches!(s.import_listings(&leader, rows, "x", 0, false).await, Err(StoreError::Forbidden)));
 }

@@ -46,6 +46,8 @@ struct DetailPage {
     error: Option<String>,
     departments: Vec<(i64, String)>,
     today: String,
+    /// Its introductions and their deal value (要素对接), for those who read listings.
+    brokering: Option<qunlian_store::matching::IntroductionFigures>,
 }
 
 /// Government departments that second part-time deputy secretaries (兼职副书记).
@@ -70,6 +72,7 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
         error: None,
         departments,
         today: state.store.today().format("%Y-%m-%d").to_string(),
+        brokering: super::matching::cluster_figures(&state, &auth, id).await?,
     })
 }
 
@@ -124,6 +127,7 @@ async fn detail_with_error(state: &AppState, auth: &Auth, id: i64, msg: String) 
         error: Some(msg),
         departments,
         today: state.store.today().format("%Y-%m-%d").to_string(),
+        brokering: super::matching::cluster_figures(state, auth, id).await?,
     };
     Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
 }

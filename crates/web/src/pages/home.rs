@@ -19,6 +19,8 @@ struct HomePage {
     /// For those who handle requests (officers, the district admin): requests past their
     /// deadline, each escalated by the read that counts it (超期督办).
     overdue_requests: Option<usize>,
+    /// For a cluster secretary: its members' open emergency needs (应急), on top of the page.
+    emergency_needs: Option<u64>,
 }
 
 pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
@@ -39,7 +41,9 @@ pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
     } else {
         None
     };
+    let emergency_needs = super::matching::emergency_needs(&state, &auth).await?;
     render(&HomePage {
+        emergency_needs,
         overdue_requests,
         layout: Layout::new(&auth, &state, "/"),
         f,

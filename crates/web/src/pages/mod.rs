@@ -8,6 +8,7 @@ pub mod enterprises;
 pub mod home;
 pub mod import;
 pub mod lists;
+pub mod matching;
 pub mod orgs;
 pub mod others;
 pub mod policies;
