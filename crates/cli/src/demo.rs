@@ -316,6 +316,7 @@ fn print_logins() {
         ("songjiang", "松江区组织部管理员"),
         ("xinqiao", "新桥镇管理员"),
         ("chint", "正泰启迪智慧能源集群党委书记"),
+        ("zhuangbei", "新桥现代装备产业集群党委书记（要素对接、牵线）"),
         ("leader", "领导（只读）"),
         ("sysadmin", "系统管理员（用户管理）"),
         ("auditor", "安全审计员（审计日志）"),
@@ -499,15 +500,19 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
 
     crate::demo_policies::seed(store, &units, &cluster_ids).await?;
 
+    crate::demo_matching::seed(store, &units, &cluster_ids).await?;
+
     // Demo accounts, one per typical role.
     let town =
         district.find_child_by_name("新桥").or_else(|| district.children().next()).ok_or("district has no towns")?;
     let chint = cluster_ids.get("chint-energy").copied().or(first_cluster).ok_or("demo has no clusters")?;
+    let zhuangbei = cluster_ids.get("xinqiao-equipment").copied().or(first_cluster).ok_or("demo has no clusters")?;
     for (username, name, role, scope) in [
         ("admin", "区委组织部（演示）", Role::DistrictAdmin, Scope::All),
         ("songjiang", "松江区组织部（演示）", Role::DistrictAdmin, Scope::Region(district)),
         ("xinqiao", "新桥镇党建办（演示）", Role::TownAdmin, Scope::Region(town)),
         ("chint", "集群党委书记（演示）", Role::ClusterSecretary, Scope::Cluster(chint)),
+        ("zhuangbei", "新桥现代装备产业集群党委书记（演示）", Role::ClusterSecretary, Scope::Cluster(zhuangbei)),
         ("leader", "领导（演示）", Role::Leader, Scope::All),
         ("sysadmin", "系统管理员（演示）", Role::SystemAdmin, Scope::Nothing),
         ("auditor", "安全审计员（演示）", Role::AuditAdmin, Scope::Nothing),

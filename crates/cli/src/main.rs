@@ -4,6 +4,7 @@
 mod config;
 mod demo;
 mod demo_coverage;
+mod demo_matching;
 mod demo_policies;
 mod demo_services;
 mod import;

@@ -515,6 +515,29 @@ impl Store {
 
     /// Publishes an offer or need for an enterprise the caller works for.
     pub async fn publish_listing(&self, caller: &Caller, unit: UnitId, f: ListingFields, is_demo: bool) -> Result<i64> {
+        self.publish_listing_at(caller, unit, f, is_demo, self.now()).await
+    }
+
+    /// [`Store::publish_listing`] as if at `at`: for the demo only, whose listings were
+    /// published over past weeks.
+    pub async fn demo_publish_listing_at(
+        &self,
+        caller: &Caller,
+        unit: UnitId,
+        f: ListingFields,
+        at: DateTime<Utc>,
+    ) -> Result<i64> {
+        self.publish_listing_at(caller, unit, f, true, at).await
+    }
+
+    async fn publish_listing_at(
+        &self,
+        caller: &Caller,
+        unit: UnitId,
+        f: ListingFields,
+        is_demo: bool,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
         self.require(caller, Action::PublishListings)?;
         let u = self.unit_in_scope(caller, unit).await?;
         let (title, description, quantity_unit) = self.check_fields(&f)?;
@@ -534,7 +557,6 @@ impl Store {
                 format!("本企业已有同名的有效{}（编号 {}），请修改那一条", f.kind.label(), t.id),
             ));
         }
-        let now = self.now();
         let saved = listing::ActiveModel {
             unit_id: Set(u.id),
             kind: Set(f.kind.code().to_owned()),
