@@ -322,6 +322,32 @@ mod tests {
     }
 
     #[test]
+    fn an_xlsx_with_a_title_row_dates_and_numbers_as_cells() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.write_string(0, 0, "2026年新桥镇要素对接清单").unwrap();
+        for (c, h) in TEMPLATE_HEADERS.iter().enumerate() {
+            ws.write_string(1, c as u16, *h).unwrap();
+        }
+        for (c, v) in [code(4).as_str(), "需求", "原材料", "去毛刺液", "", "3973"].iter().enumerate() {
+            ws.write_string(2, c as u16, *v).unwrap();
+        }
+        ws.write_number(2, 6, 1.25).unwrap();
+        ws.write_string(2, 7, "吨").unwrap();
+        ws.write_string(2, 8, "应急").unwrap();
+        ws.write_string(2, 9, "集群内").unwrap();
+        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 12, 31).unwrap();
+        ws.write_datetime_with_format(2, 10, &date, &rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd"))
+            .unwrap();
+        let (rows, rejects) = read_listings(book.save_to_buffer().unwrap()).unwrap();
+        assert!(rejects.is_empty(), "{rejects:?}");
+        assert_eq!(rows[0].line, 3);
+        assert_eq!(rows[0].fields.quantity, Some(1.25));
+        assert_eq!(rows[0].fields.valid_until, chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+        assert_eq!(rows[0].fields.industry.map(|i| i.as_str()), Some("3973"));
+    }
+
+    #[test]
     fn english_headers_gbk_and_missing_columns() {
         let text = format!(
             "uscc,kind,category,title,description,industry_code,quantity,unit,urgency,reach,valid_until\n\

@@ -137,6 +137,28 @@ async fn matching_pages_and_forms_as_every_role() {
         let owner = matches!(role, Role::DistrictAdmin | Role::TownAdmin | Role::ClusterSecretary);
         let edit = app.get(&mut s, &format!("/listings/{need}/edit")).await;
         assert_eq!(edit.status, expect(publishes, owner, StatusCode::OK), "{name} GET edit");
+        let saved = app
+            .post_form(
+                &mut s,
+                &format!("/listings/{need}/edit"),
+                &[
+                    ("kind", "need"),
+                    ("category", "product"),
+                    ("title", "急需自润滑轴承"),
+                    ("description", "挖掘机动臂用自润滑轴承，断供应急"),
+                    ("urgency", "emergency"),
+                    ("reach", "district"),
+                    ("valid_until", "2027-03-31"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, expect(publishes, owner, StatusCode::SEE_OTHER), "{name} POST edit: {}", saved.body);
+        for action in ["close", "reopen"] {
+            let res = app.post_form(&mut s, &format!("/listings/{need}/{action}"), &[]).await;
+            assert_eq!(res.status, expect(publishes, owner, StatusCode::SEE_OTHER), "{name} POST {action}");
+        }
+        let still = app.db.store.listing(&system(), need).await.unwrap();
+        assert!(still.open && still.title == "急需自润滑轴承", "{name} left the need as it was");
 
         // Brokering the need with the offer: the area admins and the cluster's secretary.
         let brokers = role.may(Action::BrokerIntroductions);
