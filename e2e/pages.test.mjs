@@ -52,13 +52,14 @@ test('every figure of the workbench is a link, and an enterprise figure equals i
 
 // What each demo account is offered; every link it is offered opens.
 const ROLES = {
-  admin: { has: ['工作台', '企业名录', '党组织', '产业集群', '区域与园区', '党建联盟', '结对共建', '惠企政策', '批量导入'], lacks: ['审计日志'] },
+  admin: { has: ['工作台', '企业名录', '党组织', '产业集群', '区域与园区', '党建联盟', '结对共建', '惠企政策', '要素对接', '批量导入'], lacks: ['审计日志'] },
   songjiang: { has: ['工作台', '企业名录', '产业集群'], lacks: ['审计日志'] },
   xinqiao: { has: ['工作台', '企业名录', '产业集群'], lacks: ['审计日志', '用户管理'] },
-  chint: { has: ['工作台', '企业名录', '产业集群', '惠企政策'], lacks: ['审计日志', '用户管理'] },
+  chint: { has: ['工作台', '企业名录', '产业集群', '惠企政策', '要素对接'], lacks: ['审计日志', '用户管理'] },
+  zhuangbei: { has: ['工作台', '产业集群', '要素对接'], lacks: ['审计日志', '用户管理', '批量导入'] },
   leader: { has: ['工作台', '企业名录', '产业集群'], lacks: ['批量导入', '审计日志', '用户管理'] },
-  sysadmin: { has: ['用户管理'], lacks: ['审计日志', '批量导入', '惠企政策'] },
-  auditor: { has: ['审计日志'], lacks: ['批量导入', '用户管理', '惠企政策'] },
+  sysadmin: { has: ['用户管理'], lacks: ['审计日志', '批量导入', '惠企政策', '要素对接'] },
+  auditor: { has: ['审计日志'], lacks: ['批量导入', '用户管理', '惠企政策', '要素对接'] },
 };
 
 for (const [user, expect] of Object.entries(ROLES)) {
