@@ -1,7 +1,8 @@
 // Enterprise services in the browser: the demo enterprise contact files a request, the 经委
 // officer handles it through its stages with a pause for missing materials and finishes it,
 // and the enterprise rates it by the signed link in a browser that never logged in. Then the
-// four colours of the demo, the report's drill-downs, and the pages at 390 px.
+// four colours of the demo, the report's drill-downs, the department head's 超期督办 list,
+// and the pages at 390 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, login, newContext, download, readXlsx, screenshot, PHONE } from './lib.mjs';
@@ -145,6 +146,20 @@ test('the demo shows all four colours, the district admin’s 超期督办 list,
   const { path } = await download(page, '#export');
   const rows = await readXlsx(path);
   assert.ok(rows.some((r) => r.includes('部门')), 'the export has its header');
+  await context.close();
+});
+
+test('the 经委 department head is told of its overdue requests and opens its 超期督办 list', async () => {
+  const { context, page } = await login(browser, server.base, 'jwhead');
+  const notice = await page.textContent('#overdue-requests');
+  assert.match(notice, /已提请您督办/);
+  const n = Number(notice.match(/(\d+)\s*件/)[1]);
+  assert.ok(n > 0, 'the demo has an overdue 经委 request');
+  await Promise.all([page.waitForURL(/escalated=1/), page.click('#overdue-requests a')]);
+  assert.equal(await total(page), n, 'the list behind the notice has as many');
+  assert.ok(await page.isChecked('input[name=escalated]'));
+  const departments = await page.$$eval('#requests tbody td[data-label="办理部门"]', (tds) => [...new Set(tds.map((td) => td.textContent.trim().split('（')[0]))]);
+  assert.equal(departments.length, 1, `only its own department: ${departments}`);
   await context.close();
 });
 

@@ -321,6 +321,7 @@ fn print_logins() {
         ("sysadmin", "系统管理员（用户管理）"),
         ("auditor", "安全审计员（审计日志）"),
         ("jingwei", "区经委店小二（企业服务工单）"),
+        ("jwhead", "区经委部门负责人（超期工单督办）"),
         ("qiye", "企业联络员（上海昱章电气成套设备有限公司）"),
     ] {
         println!("  {user:<10} {what}");
@@ -517,6 +518,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
         ("sysadmin", "系统管理员（演示）", Role::SystemAdmin, Scope::Nothing),
         ("auditor", "安全审计员（演示）", Role::AuditAdmin, Scope::Nothing),
         ("jingwei", "区经委店小二（演示）", Role::ServiceOfficer, Scope::Department(services.jingwei)),
+        ("jwhead", "区经委部门负责人（演示）", Role::DepartmentHead, Scope::Department(services.jingwei)),
         ("qiye", "企业联络员（演示）", Role::EnterpriseContact, Scope::Enterprise(services.contact_enterprise)),
     ] {
         store

@@ -118,7 +118,7 @@ enum UserAction {
     Create {
         username: String,
         /// district_admin, town_admin, cluster_secretary, branch_secretary, enterprise_contact,
-        /// service_officer, reviewer, leader, system_admin, security_admin, audit_admin
+        /// service_officer, department_head, reviewer, leader, system_admin, security_admin, audit_admin
         #[arg(long)]
         role: String,
         /// all | nothing | region:CODE | cluster:ID | party_org:ID | enterprise:ID | department:ID

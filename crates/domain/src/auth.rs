@@ -47,6 +47,9 @@ pub enum Role {
     BranchSecretary,
     EnterpriseContact,
     ServiceOfficer,
+    /// 部门负责人: heads a department; handles its requests as its officers do, and overdue
+    /// ones are escalated to them (超期督办).
+    DepartmentHead,
     Reviewer,
     Leader,
     SystemAdmin,
@@ -76,7 +79,7 @@ pub enum Action {
     /// Edit the service catalogue and the holiday calendar.
     ManageServices,
     /// Write the policy library (惠企政策): the district admin any policy, a service officer
-    /// those its own department issued.
+    /// or department head those its own department issued.
     ManagePolicies,
     /// Push a policy or a package of policies to the eligible enterprises of one's scope.
     PushPolicies,
@@ -87,16 +90,20 @@ pub enum Action {
     PublishListings,
     /// Record introductions (牵线) and move them towards a deal; make matching-meeting lists.
     BrokerIntroductions,
+    /// Receive the escalation of overdue requests (超期督办) and follow them up from its list:
+    /// the district admin for its area, a department head for its department.
+    SuperviseOverdue,
 }
 
 impl Role {
-    pub const ALL: [Role; 11] = [
+    pub const ALL: [Role; 12] = [
         Role::DistrictAdmin,
         Role::TownAdmin,
         Role::ClusterSecretary,
         Role::BranchSecretary,
         Role::EnterpriseContact,
         Role::ServiceOfficer,
+        Role::DepartmentHead,
         Role::Reviewer,
         Role::Leader,
         Role::SystemAdmin,
@@ -112,6 +119,7 @@ impl Role {
             Role::BranchSecretary => "branch_secretary",
             Role::EnterpriseContact => "enterprise_contact",
             Role::ServiceOfficer => "service_officer",
+            Role::DepartmentHead => "department_head",
             Role::Reviewer => "reviewer",
             Role::Leader => "leader",
             Role::SystemAdmin => "system_admin",
@@ -132,6 +140,7 @@ impl Role {
             Role::BranchSecretary => "企业党组织书记",
             Role::EnterpriseContact => "企业联络员",
             Role::ServiceOfficer => "店小二（部门服务专员）",
+            Role::DepartmentHead => "部门负责人",
             Role::Reviewer => "评审专家",
             Role::Leader => "领导（只读）",
             Role::SystemAdmin => "系统管理员",
@@ -160,9 +169,10 @@ impl Role {
             FileServiceRequest => {
                 matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary | BranchSecretary | EnterpriseContact)
             }
-            HandleServiceRequest => matches!(self, ServiceOfficer | DistrictAdmin),
+            HandleServiceRequest => matches!(self, ServiceOfficer | DepartmentHead | DistrictAdmin),
             ManageServices => self == DistrictAdmin,
-            ManagePolicies => matches!(self, DistrictAdmin | ServiceOfficer),
+            ManagePolicies => matches!(self, DistrictAdmin | ServiceOfficer | DepartmentHead),
+            SuperviseOverdue => matches!(self, DistrictAdmin | DepartmentHead),
             PushPolicies => matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary),
             ReadListings => {
                 matches!(
@@ -186,7 +196,7 @@ impl Role {
                 | (ClusterSecretary, Scope::Cluster(_))
                 | (BranchSecretary, Scope::PartyOrg(_))
                 | (EnterpriseContact, Scope::Enterprise(_))
-                | (ServiceOfficer, Scope::Department(_))
+                | (ServiceOfficer | DepartmentHead, Scope::Department(_))
         )
     }
 }
@@ -319,6 +329,18 @@ mod tests {
         for role in [Role::SystemAdmin, Role::SecurityAdmin, Role::AuditAdmin, Role::Reviewer, Role::ServiceOfficer] {
             assert!(!role.may(Action::ReadListings), "{role:?}");
         }
+    }
+
+    #[test]
+    fn a_department_head_handles_as_its_officers_and_is_escalated_to() {
+        let head = Role::DepartmentHead;
+        for action in [Action::ReadRegistry, Action::HandleServiceRequest, Action::ManagePolicies] {
+            assert_eq!(head.may(action), Role::ServiceOfficer.may(action), "{action:?}");
+        }
+        assert!(head.may(Action::SuperviseOverdue) && !Role::ServiceOfficer.may(Action::SuperviseOverdue));
+        assert!(head.allowed_scope(&Scope::Department(UnitId(1))));
+        assert!(!head.allowed_scope(&Scope::All));
+        assert!(!head.may(Action::FileServiceRequest) && !head.may(Action::ManageServices));
     }
 
     #[test]

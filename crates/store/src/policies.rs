@@ -309,14 +309,15 @@ impl Store {
         Ok(Store::to_policy(m, &self.department_names().await?))
     }
 
-    /// Creates (`id` None) or changes a policy. A service officer writes only its own
+    /// Creates (`id` None) or changes a policy. A service officer or department head writes only its own
     /// department's policies; the rule is parsed and its names resolved before anything is saved.
     pub async fn save_policy(&self, caller: &Caller, id: Option<i64>, new: NewPolicy) -> Result<i64> {
         self.require(caller, Action::ManagePolicies)?;
+        // Anyone but the district admin is confined to the department of its scope.
         let own_department = match (&caller.role, &caller.scope) {
-            (Role::ServiceOfficer, Scope::Department(d)) => Some(d.0),
-            (Role::ServiceOfficer, _) => return Err(StoreError::Forbidden),
-            _ => None,
+            (Role::DistrictAdmin, _) => None,
+            (_, Scope::Department(d)) => Some(d.0),
+            _ => return Err(StoreError::Forbidden),
         };
         let old = match id {
             Some(id) => {

@@ -1175,6 +1175,11 @@ impl Store {
         }
         if f.escalated {
             cond = cond.add(service_request::Column::EscalatedAt.is_not_null());
+            // A department's 超期督办 list: what it holds now (one transferred away is the
+            // new department's to follow up).
+            if let Scope::Department(d) = &caller.scope {
+                cond = cond.add(service_request::Column::DepartmentId.eq(d.0));
+            }
         }
         if f.rated {
             cond = cond.add(service_request::Column::Rating.is_not_null());

@@ -1478,6 +1478,46 @@ mod services {
         assert_eq!(s.service_requests_filtered(&officer, &red).await.unwrap().len(), 1);
     }
 
+    /// Red escalates to the department head: its 超期督办 list holds the overdue requests its
+    /// department holds, and a transfer hands one to the new department's head.
+    #[tokio::test]
+    async fn the_department_head_supervises_what_its_department_holds_overdue() {
+        use qunlian_store::services::ServiceFilter;
+        let db = TestDb::new().await;
+        let s = &db.store;
+        let (jingwei, firm, item) = catalogue_and_firm(s).await;
+        let guihua = department(s, 912, "上海市松江区规划和自然资源局").await;
+        let head = user(s, "jwhead", Role::DepartmentHead, Scope::Department(jingwei)).await;
+        let other_head = user(s, "ghhead", Role::DepartmentHead, Scope::Department(guihua)).await;
+        let new = |title: &str| NewServiceRequest {
+            item_id: item,
+            unit: firm,
+            title: title.into(),
+            detail: String::new(),
+            is_demo: false,
+        };
+        let late = s.file_service_request(&system(), new("逾期的")).await.unwrap();
+        let moved = s.file_service_request(&system(), new("转走的")).await.unwrap();
+        db.clock.advance(Duration::days(3)); // past the two working days
+        let overdue = ServiceFilter { escalated: true, colour: Some(Colour::Red), ..ServiceFilter::default() };
+        let ids = |v: Vec<qunlian_store::services::ServiceRequest>| v.iter().map(|r| r.id).collect::<Vec<_>>();
+        assert_eq!(ids(s.service_requests_filtered(&head, &overdue).await.unwrap()), vec![moved, late]);
+        // The head handles its department's requests as its officers do.
+        s.service_step(&head, moved, RequestStep::Transfer { department_id: guihua.0, reason: "属规划资源".into() })
+            .await
+            .unwrap();
+        assert_eq!(ids(s.service_requests_filtered(&head, &overdue).await.unwrap()), vec![late]);
+        assert_eq!(ids(s.service_requests_filtered(&other_head, &overdue).await.unwrap()), vec![moved]);
+        assert!(
+            s.service_requests_filtered(&head, &ServiceFilter::default()).await.unwrap().len() == 2,
+            "it still reads what its department handled"
+        );
+        assert!(matches!(
+            s.service_step(&other_head, late, RequestStep::Comment("x".into())).await,
+            Err(qunlian_store::StoreError::NotFound)
+        ));
+    }
+
     #[tokio::test]
     async fn a_catalogue_import_keeps_good_rows_names_bad_ones_and_a_rerun_changes_nothing() {
         use qunlian_store::services::CatalogueLine;
@@ -2035,7 +2075,8 @@ mod service_report {
         s.service_step(&officer, r5, RequestStep::Pause("缺少申请表".into())).await.unwrap();
         same_both_ways(s, &callers, "after finish, transfer, refusal and a pause").await;
         let moved = s.service_report(&sys).await.unwrap();
-        let of = |d: i64, i: i64| moved.rows.iter().find(|r| r.department_id == d && r.item_id == Some(i)).map(|r| r.count);
+        let of =
+            |d: i64, i: i64| moved.rows.iter().find(|r| r.department_id == d && r.item_id == Some(i)).map(|r| r.count);
         assert_eq!((of(a.0, plain), of(b.0, plain)), (Some(1), Some(1)), "the transfer moved one request");
 
         for (id, stars) in [(r1, 5), (r2, 3)] {

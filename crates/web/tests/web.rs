@@ -72,6 +72,7 @@ async fn app_with_accounts() -> (TestApp, Vec<(&'static str, Role)>) {
         ("sysadmin", Role::SystemAdmin, Scope::Nothing),
         ("security", Role::SecurityAdmin, Scope::Nothing),
         ("auditor", Role::AuditAdmin, Scope::Nothing),
+        ("head", Role::DepartmentHead, Scope::Department(a)),
     ];
     for (name, role, scope) in &accounts {
         user(s, name, *role, scope.clone()).await;
@@ -1258,6 +1259,11 @@ async fn service_pages_and_forms_as_every_role() {
     assert!(list.body.contains("超期督办"));
     let mut l = app.login("leader", PASSWORD).await;
     assert!(!app.get(&mut l, "/services").await.body.contains("name=\"escalated\""));
+    // The department head has it too; its officers do not.
+    let mut h = app.login("head", PASSWORD).await;
+    assert!(app.get(&mut h, "/services").await.body.contains("name=\"escalated\""));
+    let mut o = app.login("officer", PASSWORD).await;
+    assert!(!app.get(&mut o, "/services").await.body.contains("name=\"escalated\""));
     let cat = app.get(&mut d, "/services/catalogue").await;
     assert!(cat.body.contains("GH-01") && cat.body.contains("技改备案"), "import and form saved");
     let cal = app.get(&mut d, "/services/calendar").await;
@@ -1424,14 +1430,14 @@ async fn policy_pages_and_forms_as_every_role() {
         let res = app.post_form(&mut session, "/policies", &form).await;
         let expected = match role {
             Role::DistrictAdmin => StatusCode::SEE_OTHER,
-            Role::ServiceOfficer => StatusCode::UNPROCESSABLE_ENTITY,
+            Role::ServiceOfficer | Role::DepartmentHead => StatusCode::UNPROCESSABLE_ENTITY,
             _ => StatusCode::FORBIDDEN,
         };
         assert_eq!(res.status, expected, "{name} POST /policies: {}", res.body);
         let res = app.post_form(&mut session, &format!("/policies/{policy}"), &form).await;
         let expected = match role {
             Role::DistrictAdmin => StatusCode::SEE_OTHER,
-            Role::ServiceOfficer => StatusCode::FORBIDDEN,
+            Role::ServiceOfficer | Role::DepartmentHead => StatusCode::FORBIDDEN,
             _ => StatusCode::FORBIDDEN,
         };
         assert_eq!(res.status, expected, "{name} POST /policies/{policy}: {}", res.body);
@@ -1605,11 +1611,21 @@ async fn overdue_requests_are_announced_to_who_handles_them() {
     assert!(home.body.contains("1 件企业服务工单已超期"));
     let list = app.get(&mut d, "/services?colour=red").await;
     assert_eq!(list.body.matches("新招用工备案").count(), 1, "the list behind the notice has that one request");
-    for name in ["leader", "officer", "contact"] {
+    for name in ["leader", "officer", "contact", "head"] {
         let mut sess = app.login(name, PASSWORD).await;
         let home = app.get(&mut sess, "/").await;
         assert!(!home.body.contains("overdue-requests"), "{name} is not told to act on another's request");
     }
+    // The head of the department holding it is: escalated to, and sent to its 超期督办 list.
+    user(s, "rshead", Role::DepartmentHead, Scope::Department(dept)).await;
+    let mut h = app.login("rshead", PASSWORD).await;
+    let home = app.get(&mut h, "/").await;
+    assert!(home.body.contains("1 件企业服务工单已超期") && home.body.contains("已提请您督办"), "{}", home.body);
+    let link = between(&home.body, "id=\"overdue-requests\"><strong>超期督办：</strong>有 <a href=\"", "\"");
+    assert_eq!(link.replace("&amp;", "&"), "/services?escalated=1&colour=red");
+    let list = app.get(&mut h, "/services?escalated=1&colour=red").await;
+    assert_eq!(list.body.matches("新招用工备案").count(), 1, "{}", list.body);
+    assert!(list.body.contains("name=\"escalated\" value=\"1\" checked"), "the filter shows it is on");
 }
 
 mod matching;

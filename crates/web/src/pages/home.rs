@@ -16,9 +16,12 @@ struct HomePage {
     backend: &'static str,
     /// For an enterprise contact: policies pushed to its enterprise and not yet opened.
     unread_policies: Option<u64>,
-    /// For those who handle requests (officers, the district admin): requests past their
-    /// deadline, each escalated by the read that counts it (超期督办).
+    /// For those who handle requests (officers, department heads, the district admin):
+    /// requests past their deadline, each escalated by the read that counts it (超期督办).
     overdue_requests: Option<usize>,
+    /// Those escalated to (department heads, the district admin) are sent to their 超期督办
+    /// list; officers to the red requests they can see.
+    supervises: bool,
     /// For a cluster secretary: its members' open emergency needs (应急), on top of the page.
     emergency_needs: Option<u64>,
 }
@@ -32,9 +35,11 @@ pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
     } else {
         None
     };
+    let supervises = auth.caller.may(qunlian_domain::auth::Action::SuperviseOverdue);
     let overdue_requests = if auth.caller.may(qunlian_domain::auth::Action::HandleServiceRequest) {
         let red = qunlian_store::services::ServiceFilter {
             colour: Some(qunlian_domain::services::Colour::Red),
+            escalated: supervises,
             ..Default::default()
         };
         Some(state.store.service_requests_filtered(&auth.caller, &red).await?.len())
@@ -45,6 +50,7 @@ pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
     render(&HomePage {
         emergency_needs,
         overdue_requests,
+        supervises,
         layout: Layout::new(&auth, &state, "/"),
         f,
         as_of,

@@ -29,10 +29,11 @@ fn reads_pushes(auth: &Auth) -> bool {
     auth.caller.may(Action::ReadRegistry) && auth.caller.role != Role::EnterpriseContact
 }
 
-/// The department a service officer is confined to; None for the district admin.
+/// The department a service officer or department head is confined to; None for the
+/// district admin.
 fn own_department(auth: &Auth) -> Option<i64> {
-    match (&auth.caller.role, &auth.caller.scope) {
-        (Role::ServiceOfficer, Scope::Department(d)) => Some(d.0),
+    match &auth.caller.scope {
+        Scope::Department(d) => Some(d.0),
         _ => None,
     }
 }

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect};
-use qunlian_domain::auth::{Action, Role, Scope, UnitId};
+use qunlian_domain::auth::{Action, Scope, UnitId};
 use qunlian_domain::services::{Colour, TimeLimit};
 use qunlian_io::xlsx::Cell;
 use qunlian_store::services::{
@@ -163,7 +163,7 @@ pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<Lis
         counts,
         drill: (!drill.is_empty()).then(|| drill.join("，")),
         may_file: auth.caller.may(Action::FileServiceRequest),
-        may_escalation: auth.caller.role == Role::DistrictAdmin,
+        may_escalation: auth.caller.may(Action::SuperviseOverdue),
     })
 }
 
