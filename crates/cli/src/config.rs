@@ -32,6 +32,10 @@ pub struct ConfigArgs {
     /// with PostgreSQL.
     #[arg(long, global = true, env = "QUNLIAN_INDEX_DIR")]
     index_dir: Option<PathBuf>,
+    /// The address enterprises reach the platform at, e.g. https://qunlian.songjiang.gov.cn:
+    /// links sent to them (the rating link) start with it. Default: the address of the page.
+    #[arg(long, global = true, env = "QUNLIAN_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 pub struct Config {
@@ -43,6 +47,7 @@ pub struct Config {
     pub secure_cookies: bool,
     pub demo: bool,
     pub index_dir: PathBuf,
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -59,6 +64,7 @@ impl Config {
         {
             return Err("--database 应为 sqlite://路径 或 postgres://…".into());
         }
+        let public_url = args.public_url.as_deref().map(parse_public_url).transpose()?;
         let index_dir = match (args.index_dir, database.strip_prefix("sqlite://")) {
             (Some(dir), _) => dir,
             (None, Some(path)) => PathBuf::from(format!("{}.index", path.split('?').next().unwrap_or(path))),
@@ -73,6 +79,7 @@ impl Config {
             session_minutes: args.session_minutes.max(1),
             secure_cookies: args.secure_cookies,
             demo,
+            public_url,
         })
     }
 
@@ -140,12 +147,29 @@ impl std::fmt::Display for Config {
         writeln!(f, "session_minutes = {}", self.session_minutes)?;
         writeln!(f, "secure_cookies  = {}", self.secure_cookies)?;
         writeln!(f, "index_dir       = {}", self.index_dir.display())?;
+        writeln!(f, "public_url      = {}", self.public_url.as_deref().unwrap_or("（未设置：按访问地址）"))?;
         let key = if std::env::var("QUNLIAN_MASTER_KEY").is_ok() {
             "QUNLIAN_MASTER_KEY（已隐藏）".to_owned()
         } else {
             format!("{}（已隐藏）", self.data_dir.join("qunlian.key").display())
         };
         write!(f, "master_key      = {key}")
+    }
+}
+
+/// `https://host[:port][/path]` without a trailing slash. Only URL characters are taken, so
+/// a link built on it cannot break out of an attribute.
+fn parse_public_url(s: &str) -> Result<String, String> {
+    let t = s.trim().trim_end_matches('/');
+    let rest = t.strip_prefix("https://").or_else(|| t.strip_prefix("http://"));
+    let ok = rest.is_some_and(|r| {
+        !r.split('/').next().unwrap_or("").is_empty()
+            && r.chars().all(|c| c.is_ascii_alphanumeric() || "-._~:/[]".contains(c))
+    });
+    if ok {
+        Ok(t.to_owned())
+    } else {
+        Err(format!("--public-url：“{s}”应为 http(s)://域名或地址[:端口]"))
     }
 }
 
@@ -163,4 +187,19 @@ pub fn parse_scope(s: &str) -> Result<Scope, String> {
         "department" => Scope::Department(UnitId(id()?)),
         _ => return Err(format!("未知范围类型：{kind}")),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_public_url;
+
+    #[test]
+    fn a_public_url_is_a_scheme_and_a_host() {
+        assert_eq!(parse_public_url("https://qunlian.songjiang.gov.cn/").unwrap(), "https://qunlian.songjiang.gov.cn");
+        assert_eq!(parse_public_url("http://10.1.2.3:8080").unwrap(), "http://10.1.2.3:8080");
+        assert_eq!(parse_public_url("https://gov.cn/qunlian").unwrap(), "https://gov.cn/qunlian");
+        for bad in ["qunlian.gov.cn", "ftp://x", "https://", "https://a\"b", "https://a b"] {
+            assert!(parse_public_url(bad).unwrap_err().contains("--public-url"), "{bad}");
+        }
+    }
 }

@@ -243,6 +243,7 @@ async fn serve(store: qunlian_store::Store, config: &Config) -> AnyResult<()> {
             session_minutes: config.session_minutes,
             secure_cookies: config.secure_cookies,
             demo: config.demo,
+            public_url: config.public_url.clone(),
         },
     )
     .with_index(matching::start_index(&store_for_index, config).await?);

@@ -141,7 +141,13 @@ impl TestApp {
         let index = Arc::new(qunlian_search::TantivyIndex::in_memory().unwrap());
         let state = qunlian_web::AppState::new(
             db.store.clone(),
-            qunlian_web::Config { district: songjiang(), session_minutes: 30, secure_cookies: false, demo: false },
+            qunlian_web::Config {
+                district: songjiang(),
+                session_minutes: 30,
+                secure_cookies: false,
+                demo: false,
+                public_url: None,
+            },
         )
         .with_index(index.clone());
         TestApp { router: qunlian_web::router(state), db, index }

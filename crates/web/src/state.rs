@@ -15,6 +15,10 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Shown in the header so that nobody mistakes demo figures for real ones.
     pub demo: bool,
+    /// The address people outside reach the platform at (`https://qunlian.example.gov.cn`,
+    /// no trailing slash), for links sent to them such as the rating link; when None, the
+    /// address the page was requested at.
+    pub public_url: Option<String>,
 }
 
 /// An uploaded file parsed and waiting for the user to confirm, kept for a short while.

@@ -1301,10 +1301,22 @@ async fn an_officer_handles_a_request_and_the_enterprise_rates_it_once_by_its_li
         let res = app.post_form(&mut jw, &format!("/services/{of_b}/step"), &[("action", action), extra]).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{action}: {}", res.body);
     }
-    let page = app.get(&mut jw, &format!("/services/{of_b}")).await;
+    // The link is a full address to send the enterprise: the host the officer reached.
+    let host = |proto: Option<&str>| {
+        let mut req = axum::http::Request::get(format!("/services/{of_b}")).header("host", "10.8.1.20:8080");
+        if let Some(p) = proto {
+            req = req.header("x-forwarded-proto", p);
+        }
+        req.body(axum::body::Body::empty()).unwrap()
+    };
+    let page = app.send(&mut jw, host(None)).await;
     assert!(page.body.contains("c-green") && page.body.contains("缺少项目建议书") && page.body.contains("张店小二"));
-    let link = between(&page.body, "id=\"rating-link\" href=\"", "\"");
-    assert!(link.starts_with(&format!("/rate/{of_b}/")), "{link}");
+    let full = between(&page.body, "id=\"rating-link\" href=\"", "\"");
+    let origin = "http://10.8.1.20:8080";
+    assert!(full.starts_with(&format!("{origin}/rate/{of_b}/")), "{full}");
+    let behind_proxy = app.send(&mut jw, host(Some("https"))).await;
+    assert!(behind_proxy.body.contains(&format!("https://10.8.1.20:8080/rate/{of_b}/")), "{}", behind_proxy.body);
+    let link = full.trim_start_matches(origin).to_owned();
     // Another officer's request is not open to the link of this one.
     let wrong = link.replace(&format!("/rate/{of_b}/"), &format!("/rate/{of_a}/"));
     let mut anon = Session::default();
@@ -1334,6 +1346,20 @@ async fn an_officer_handles_a_request_and_the_enterprise_rates_it_once_by_its_li
     let link_a = format!("/rate/{of_a}/{}", app.db.store.rating_token(of_a));
     let open = app.get(&mut anon, &link_a).await;
     assert!(open.body.contains("尚未办结"));
+
+    // A configured public address wins over the address of the page.
+    let public = qunlian_web::Config {
+        district: songjiang(),
+        session_minutes: 30,
+        secure_cookies: false,
+        demo: false,
+        public_url: Some("https://qunlian.songjiang.gov.cn".into()),
+    };
+    let mut app = app;
+    app.router =
+        qunlian_web::router(qunlian_web::AppState::new(app.db.store.clone(), public).with_index(app.index.clone()));
+    let page = app.send(&mut jw, host(None)).await;
+    assert!(page.body.contains(&format!("href=\"https://qunlian.songjiang.gov.cn{link}\"")), "{}", page.body);
 }
 
 /// Every policy page and form as every role: readers of the registry see the library, the

@@ -6,6 +6,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect};
 use qunlian_domain::auth::{Action, Scope, UnitId};
 use qunlian_domain::services::{Colour, TimeLimit};
@@ -248,7 +249,36 @@ struct DetailPage {
     may_attach: bool,
 }
 
-pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
+/// Scheme and host of the links sent outside (the rating link): the configured public
+/// address, else the one this page was requested at — its Host (or HTTP/2 authority), and
+/// the scheme a proxy in front says (`X-Forwarded-Proto`), else https when cookies are
+/// marked secure. Only host characters are taken from the request.
+fn public_base(state: &AppState, headers: &HeaderMap, uri: &Uri) -> String {
+    if let Some(url) = &state.config.public_url {
+        return url.clone();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| uri.authority().map(|a| a.as_str()))
+        .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c)));
+    let Some(host) = host else { return String::new() };
+    let forwarded = headers.get("x-forwarded-proto").and_then(|p| p.to_str().ok());
+    let scheme = match forwarded {
+        Some(p @ ("http" | "https")) => p,
+        _ if state.config.secure_cookies => "https",
+        _ => "http",
+    };
+    format!("{scheme}://{host}")
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> PageResult {
     may_read(&auth)?;
     let d = state.store.service_request(&auth.caller, id).await?;
     let r = &d.request;
@@ -263,7 +293,8 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
     } else {
         Vec::new()
     };
-    let rating_link = (r.state == "done").then(|| format!("/rate/{}/{}", r.id, state.store.rating_token(r.id)));
+    let rating_link = (r.state == "done")
+        .then(|| format!("{}/rate/{}/{}", public_base(&state, &headers, &uri), r.id, state.store.rating_token(r.id)));
     let attachments = state.store.service_attachments(&auth.caller, id).await?;
     let may_attach = auth.caller.may(Action::FileServiceRequest) || auth.caller.may(Action::HandleServiceRequest);
     render(&DetailPage {
