@@ -1,10 +1,13 @@
 //! The top documents of a query that pass the listing filters, collected so that tantivy's
 //! Block-WAND still prunes: the filters are read from fast fields as each document arrives,
 //! and the pruning threshold is the k-th best score among documents that passed. A document
-//! below it could not enter the top k whatever the filters say, so nothing is lost.
+//! below it could not enter the top k whatever the filters say, so nothing is lost. The bar
+//! is carried from one segment to the next: a document no better than the k-th best of the
+//! segments already read cannot enter either.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
+use std::sync::Mutex;
 
 use chrono::NaiveDate;
 use qunlian_domain::matching::{ListingKind, Visibility};
@@ -49,6 +52,8 @@ pub(crate) struct FilteredTop {
     /// Sorted hashes of the reader's keys; `None` sees everything.
     keys: Option<Vec<u64>>,
     exclude: Option<i64>,
+    /// The best scores kept so far over the segments already collected (at most `limit`).
+    kept: Mutex<BinaryHeap<Reverse<Kept>>>,
 }
 
 impl FilteredTop {
@@ -76,7 +81,28 @@ impl FilteredTop {
             today: crate::day_number(today),
             keys,
             exclude,
+            kept: Mutex::new(BinaryHeap::new()),
         })
+    }
+
+    /// The k-th best score of the segments collected so far, or the lowest score.
+    fn bar(&self) -> Score {
+        match self.kept.lock() {
+            Ok(kept) if kept.len() >= self.limit => kept.peek().map_or(Score::MIN, |Reverse(w)| w.0),
+            _ => Score::MIN,
+        }
+    }
+
+    fn remember(&self, scores: impl Iterator<Item = Score>) {
+        if let Ok(mut kept) = self.kept.lock() {
+            for s in scores {
+                // The document number does not matter here: only the scores make the bar.
+                kept.push(Reverse(Kept(s, 0)));
+                if kept.len() > self.limit {
+                    kept.pop();
+                }
+            }
+        }
     }
 }
 
@@ -111,6 +137,8 @@ pub(crate) struct SegmentTop {
     audience: Column<u64>,
     id: Column<i64>,
     heap: BinaryHeap<Reverse<Kept>>,
+    /// What earlier segments already require.
+    floor: Score,
 }
 
 impl SegmentTop {
@@ -135,7 +163,7 @@ impl SegmentTop {
     /// Keeps the document if it passes and is good enough; returns the score a document now
     /// has to beat.
     fn offer(&mut self, doc: DocId, score: Score) -> Score {
-        if self.admits(doc) {
+        if score > self.floor && self.admits(doc) {
             let full = self.heap.len() >= self.limit;
             if !full || self.heap.peek().is_some_and(|Reverse(worst)| Kept(score, doc) > *worst) {
                 self.heap.push(Reverse(Kept(score, doc)));
@@ -148,7 +176,12 @@ impl SegmentTop {
     }
 
     fn threshold(&self) -> Score {
-        if self.heap.len() >= self.limit { self.heap.peek().map_or(Score::MIN, |Reverse(w)| w.0) } else { Score::MIN }
+        let own = if self.heap.len() >= self.limit {
+            self.heap.peek().map_or(Score::MIN, |Reverse(w)| w.0)
+        } else {
+            Score::MIN
+        };
+        own.max(self.floor)
     }
 }
 
@@ -183,6 +216,7 @@ impl Collector for FilteredTop {
             audience: fast.u64(AUDIENCE)?,
             id: fast.i64(ID)?,
             heap: BinaryHeap::with_capacity(self.limit + 1),
+            floor: self.bar(),
         })
     }
 
@@ -205,13 +239,15 @@ impl Collector for FilteredTop {
     ) -> tantivy::Result<Self::Fruit> {
         let mut top = self.for_segment(segment, reader)?;
         let alive = reader.alive_bitset();
-        weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+        weight.for_each_pruning(top.threshold(), reader, &mut |doc, score| {
             if alive.is_some_and(|a| a.is_deleted(doc)) {
                 return top.threshold();
             }
             top.offer(doc, score)
         })?;
-        Ok(top.harvest())
+        let fruit = top.harvest();
+        self.remember(fruit.iter().map(|(s, _)| *s));
+        Ok(fruit)
     }
 }
 

@@ -50,8 +50,16 @@ pub const SUBJECT_TITLE_WEIGHT: f32 = 1.5;
 pub const CHAIN_SUPPLY_SCORE: f32 = 3.0;
 /// Score for an industry of the subject's own 中类.
 pub const CHAIN_SAME_SCORE: f32 = 1.5;
-/// At most this many distinct words of a subject are asked for.
+/// At most this many distinct words of a subject are considered.
 pub const MAX_QUERY_WORDS: usize = 48;
+/// Of those, at most this many (the rarest) are asked of the index.
+pub const MAX_ASKED_WORDS: usize = 16;
+/// A word held in a field by more than this share of all listings is not asked for in
+/// that field…
+pub const COMMON_SHARE: f64 = 0.05;
+/// …unless it is held by no more than this many: a posting list this short costs nothing to
+/// score, and a small index (a test, a new deployment) keeps every word.
+pub const COMMON_MIN_LISTINGS: u64 = 500;
 /// Every listing's industry path holds this many values (the code, its ancestors, then
 /// padding), so its field length is the same everywhere and a chain term's BM25 score is
 /// exactly the boost it is given: see [`TantivyIndex::chain_clause`].
@@ -130,6 +138,16 @@ fn industry_path(code: IndustryCode) -> Vec<&'static str> {
         at = p;
     }
     out
+}
+
+/// A word of the subject as asked of the index, and in which fields.
+struct Asked {
+    word: String,
+    weight: f32,
+    title: bool,
+    description: bool,
+    /// Listings holding it in the field where it is more frequent.
+    df: u64,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -269,14 +287,52 @@ impl TantivyIndex {
         })
     }
 
-    /// One SHOULD clause per word, over the title (boosted) and the description.
-    fn word_clauses(&self, words: &[(String, f32)]) -> Vec<(Occur, Box<dyn Query>)> {
+    /// The words worth asking for, and in which fields. A word that a large share of all
+    /// listings hold in a field
+    /// (设备, 加工, 齐全 in descriptions where every other listing says 设备齐全，可来料加工)
+    /// is not asked for in that field: it ranks nothing there and costs the most to score.
+    /// It is still asked for in the other field, where it is rare (维修 in a title). Then the
+    /// rarest first, at most [`MAX_ASKED_WORDS`]; if every word is common everywhere, the
+    /// rarest few are asked for all the same.
+    fn query_words(&self, searcher: &Searcher, words: &[(String, f32)]) -> Result<Vec<Asked>, SearchError> {
+        let f = &self.inner.f;
+        let total = searcher.num_docs().max(1) as f64;
+        let rare = |df: u64| df <= COMMON_MIN_LISTINGS || df as f64 / total <= COMMON_SHARE;
+        let mut rated = Vec::with_capacity(words.len());
+        for (word, weight) in words {
+            let df = |field: Field| searcher.doc_freq(&Term::from_field_text(field, word)).map_err(err("检索"));
+            let (in_title, in_description) = (df(f.title)?, df(f.description)?);
+            if in_title + in_description > 0 {
+                rated.push(Asked {
+                    word: word.clone(),
+                    weight: *weight,
+                    title: rare(in_title),
+                    description: rare(in_description),
+                    df: in_title.max(in_description),
+                });
+            }
+        }
+        rated.sort_by(|a, b| a.df.cmp(&b.df).then_with(|| b.weight.total_cmp(&a.weight)));
+        if rated.iter().all(|a| !a.title && !a.description) {
+            rated.truncate(3);
+            for a in &mut rated {
+                a.title = true;
+                a.description = true;
+            }
+        }
+        Ok(rated.into_iter().filter(|a| a.title || a.description).take(MAX_ASKED_WORDS).collect())
+    }
+
+    /// One SHOULD clause per word and field asked for: the title boosted, the description.
+    fn word_clauses(&self, words: &[Asked]) -> Vec<(Occur, Box<dyn Query>)> {
         let f = &self.inner.f;
         let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (word, weight) in words {
-            for (field, boost) in [(f.title, TITLE_BOOST), (f.description, 1.0)] {
-                let q = TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs);
-                out.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost * weight))));
+        for a in words {
+            for (field, boost, asked) in [(f.title, TITLE_BOOST, a.title), (f.description, 1.0, a.description)] {
+                if asked {
+                    let q = TermQuery::new(Term::from_field_text(field, &a.word), IndexRecordOption::WithFreqs);
+                    out.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost * a.weight))));
+                }
             }
         }
         out
@@ -404,7 +460,7 @@ impl SearchIndex for TantivyIndex {
         };
         let searcher = self.inner.reader.searcher();
         let words = weighted_words(&subject.title, &subject.description);
-        let mut clauses = self.word_clauses(&words);
+        let mut clauses = self.word_clauses(&self.query_words(&searcher, &words)?);
         let mut chain_codes: Vec<(String, f32)> = Vec::new();
         if let Some(own) = subject.industry {
             let group = industry_path(own).into_iter().find(|c| c.len() == 3 && c.chars().all(|d| d.is_ascii_digit()));
@@ -442,7 +498,7 @@ impl SearchIndex for TantivyIndex {
         };
         let searcher = self.inner.reader.searcher();
         let words = weighted_words(text, "");
-        let clauses = self.word_clauses(&words);
+        let clauses = self.word_clauses(&self.query_words(&searcher, &words)?);
         let subject_words: Vec<String> = words.into_iter().map(|(w, _)| w).collect();
         self.collect(&searcher, clauses, filter, &subject_words, &[])
     }
