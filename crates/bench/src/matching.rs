@@ -22,6 +22,7 @@ const QUERIES: usize = 300;
 /// A LIKE scan reads every row: fewer of them keep the run short, p95 is still telling.
 const LIKE_QUERIES: usize = 20;
 const BATCH: usize = 100_000;
+const EVAL_OFFSET: i64 = 100_000_000;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 1).unwrap_or_default()
@@ -80,6 +81,9 @@ pub async fn run(scale: usize) -> AnyResult<()> {
     }
     index.apply(batch, applied)?;
     let secs = t.elapsed().as_secs_f64();
+    // The evaluation set among them (ids shifted past the synthetic ones), scored below.
+    let eval = qunlian_search::eval::load(today(), EVAL_OFFSET)?;
+    index.apply(eval.needs.iter().chain(&eval.offers).cloned().map(IndexChange::Upsert).collect(), applied)?;
     println!(
         "matching    index listings={n} tantivy+jieba  {secs:.1} s  ({:.0} listings/s)  size {:.0} MB",
         n as f64 / secs,
@@ -111,6 +115,22 @@ pub async fn run(scale: usize) -> AnyResult<()> {
     let (e50, e95, e99) = percentiles(&mut everything_times);
     println!(
         "matching    top-10 match, an official seeing everything  p50 {e50:.1} ms  p95 {e95:.1} ms  p99 {e99:.1} ms"
+    );
+
+    // Quality at this scale: the evaluation's needs among the million.
+    let mut ranked = Vec::new();
+    let mut wanted = Vec::new();
+    for need in &eval.needs {
+        let candidates = index.candidates(need, &Visibility::Everything, today(), POOL)?;
+        ranked.push(rank(need, candidates, today(), 10).iter().map(|m| m.listing_id).collect::<Vec<_>>());
+        wanted.push(eval.relevant.get(&need.id).cloned().unwrap_or_default());
+    }
+    let scores = qunlian_search::eval::score(&ranked, &wanted);
+    println!(
+        "matching    evaluation set ({} needs) among {n} listings: recall@10 {:.3}  MRR {:.3}",
+        eval.needs.len(),
+        scores.recall_at_10,
+        scores.mrr
     );
 
     // A change is searchable when apply returns: one edited listing at a time.

@@ -14,6 +14,7 @@
 
 pub mod analysis;
 mod collect;
+pub mod eval;
 pub mod synthetic;
 
 use std::collections::HashSet;

@@ -3,14 +3,11 @@
 //! ranks them. Prints recall@10 and MRR; fails below the floors docs/matching.md justifies.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
-use chrono::{Days, NaiveDate};
-use qunlian_domain::matching::{
-    IndexChange, ListingCategory, ListingDoc, ListingKind, Place, Reach, SearchIndex, Urgency, Visibility, rank,
-};
-use qunlian_domain::{IndustryCode, RegionCode};
+use chrono::NaiveDate;
+use qunlian_domain::matching::{IndexChange, ListingDoc, SearchIndex, Visibility, rank};
 use qunlian_search::TantivyIndex;
+use qunlian_search::eval::{self, EvalSet};
 use qunlian_search::synthetic::{self, Options};
 
 /// Floors set a little under what was measured (see docs/matching.md, “评测”).
@@ -25,86 +22,11 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
 }
 
-fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../reference/matching-eval")
-}
-
-fn rows(file: &str) -> Vec<HashMap<String, String>> {
-    let mut reader =
-        csv::ReaderBuilder::new().comment(Some(b'#')).from_path(dir().join(file)).expect("the evaluation file");
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            headers.iter().zip(r.iter()).map(|(h, v)| (h.to_owned(), v.trim().to_owned())).collect()
-        })
-        .collect()
-}
-
-fn listing(row: &HashMap<String, String>, kind: ListingKind) -> ListingDoc {
-    let id: i64 = row["id"].parse().unwrap();
-    let clusters = row["clusters"].split(';').filter(|c| !c.is_empty()).map(|c| c.parse().unwrap()).collect();
-    ListingDoc {
-        id,
-        kind,
-        category: ListingCategory::parse(&row["category"]).unwrap_or_else(|| panic!("category of {id}")),
-        title: row["title"].clone(),
-        description: row["description"].clone(),
-        industry: Some(IndustryCode::parse(&row["industry"]).unwrap_or_else(|_| panic!("industry of {id}"))),
-        urgency: row.get("urgency").and_then(|u| Urgency::parse(u)).unwrap_or(Urgency::Normal),
-        reach: Reach::Corridor,
-        owner: Place { unit_id: id, town: Some(RegionCode::parse(&row["town"]).unwrap()), clusters },
-        published_on: today().checked_sub_days(Days::new((id % 40) as u64)).unwrap(),
-        valid_until: today().checked_add_days(Days::new(90)).unwrap(),
-    }
-}
-
-struct Scores {
-    recall_at_10: f64,
-    mrr: f64,
-}
-
-fn score(ranked: &[Vec<i64>], relevant: &[Vec<i64>]) -> Scores {
-    let n = ranked.len() as f64;
-    let mut recall = 0.0;
-    let mut mrr = 0.0;
-    for (got, want) in ranked.iter().zip(relevant) {
-        let top: Vec<i64> = got.iter().take(10).copied().collect();
-        recall += want.iter().filter(|w| top.contains(w)).count() as f64 / want.len() as f64;
-        if let Some(pos) = top.iter().position(|id| want.contains(id)) {
-            mrr += 1.0 / (pos + 1) as f64;
-        }
-    }
-    Scores { recall_at_10: recall / n, mrr: mrr / n }
-}
-
-struct Set {
-    needs: Vec<ListingDoc>,
-    offers: Vec<ListingDoc>,
-    /// need id → the ids of its good offers.
-    relevant: HashMap<i64, Vec<i64>>,
-    distractors: Vec<ListingDoc>,
-}
-
-fn load() -> Set {
-    let needs: Vec<ListingDoc> = rows("needs.csv").iter().map(|r| listing(r, ListingKind::Need)).collect();
-    let offer_rows = rows("offers.csv");
-    let offers: Vec<ListingDoc> = offer_rows.iter().map(|r| listing(r, ListingKind::Offer)).collect();
-    let mut relevant: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (row, offer) in offer_rows.iter().zip(&offers) {
-        for need in row["for_needs"].split(';') {
-            relevant.entry(need.parse().unwrap()).or_default().push(offer.id);
-        }
-    }
-    let options = Options { seed: 2026, first_id: 100_000, offer_percent: 85, today: today() };
-    let distractors: Vec<ListingDoc> = synthetic::listings(DISTRACTORS, &options).collect();
-    Set { needs, offers, relevant, distractors }
-}
-
 #[test]
 fn matching_finds_the_known_good_offers() {
-    let Set { needs, offers, relevant, distractors } = load();
+    let EvalSet { needs, offers, relevant } = eval::load(today(), 0).unwrap();
+    let options = Options { seed: 2026, first_id: 100_000, offer_percent: 85, today: today() };
+    let distractors: Vec<ListingDoc> = synthetic::listings(DISTRACTORS, &options).collect();
     assert!(needs.len() >= 60, "at least 60 needs");
     assert!(needs.iter().all(|n| relevant.contains_key(&n.id)), "every need has a good offer");
 
@@ -129,8 +51,8 @@ fn matching_finds_the_known_good_offers() {
         by_rank.push(ranked);
         wanted.push(want);
     }
-    let text = score(&by_text, &wanted);
-    let ranked = score(&by_rank, &wanted);
+    let text = eval::score(&by_text, &wanted);
+    let ranked = eval::score(&by_rank, &wanted);
     println!(
         "匹配评测：{} 条需求，{} 条好供给，{} 条干扰；仅文本 recall@10 {:.3} MRR {:.3}；排序后 recall@10 {:.3} MRR {:.3}",
         needs.len(),
