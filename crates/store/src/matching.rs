@@ -557,27 +557,9 @@ impl Store {
                 format!("本企业已有同名的有效{}（编号 {}），请修改那一条", f.kind.label(), t.id),
             ));
         }
-        let saved = listing::ActiveModel {
-            unit_id: Set(u.id),
-            kind: Set(f.kind.code().to_owned()),
-            category: Set(f.category.code().to_owned()),
-            title: Set(title.clone()),
-            description: Set(description),
-            industry_code: Set(f.industry.map(|i| i.as_str().to_owned())),
-            quantity: Set(f.quantity),
-            quantity_unit: Set(quantity_unit),
-            urgency: Set(f.urgency.code().to_owned()),
-            reach: Set(f.reach.code().to_owned()),
-            valid_until: Set(f.valid_until),
-            status: Set("open".to_owned()),
-            created_by: Set(caller.username.clone()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            is_demo: Set(is_demo),
-            ..Default::default()
-        }
-        .insert(self.db())
-        .await?;
+        let saved = new_listing(u.id, &f, (title.clone(), description, quantity_unit), caller, now, is_demo)
+            .insert(self.db())
+            .await?;
         self.audit(
             caller,
             "listing.publish",
@@ -1737,27 +1719,9 @@ impl Store {
                         });
                         continue;
                     }
-                    listing::ActiveModel {
-                        unit_id: Set(unit_id),
-                        kind: Set(f.kind.code().to_owned()),
-                        category: Set(f.category.code().to_owned()),
-                        title: Set(title),
-                        description: Set(description),
-                        industry_code: Set(industry),
-                        quantity: Set(f.quantity),
-                        quantity_unit: Set(quantity_unit),
-                        urgency: Set(f.urgency.code().to_owned()),
-                        reach: Set(f.reach.code().to_owned()),
-                        valid_until: Set(f.valid_until),
-                        status: Set("open".to_owned()),
-                        created_by: Set(caller.username.clone()),
-                        created_at: Set(now),
-                        updated_at: Set(now),
-                        is_demo: Set(is_demo),
-                        ..Default::default()
-                    }
-                    .insert(&txn)
-                    .await?;
+                    new_listing(unit_id, f, (title, description, quantity_unit), caller, now, is_demo)
+                        .insert(&txn)
+                        .await?;
                     counts.imported += 1;
                 }
             }
@@ -1893,4 +1857,35 @@ pub(crate) async fn migrate(
         }
     }
     Ok(())
+}
+
+/// A new open listing as a form or an import row states it, with its title, description
+/// and unit of quantity as [`Store::check_fields`] cleaned them.
+fn new_listing(
+    unit_id: i64,
+    f: &ListingFields,
+    (title, description, quantity_unit): (String, String, Option<String>),
+    caller: &Caller,
+    now: DateTime<Utc>,
+    is_demo: bool,
+) -> listing::ActiveModel {
+    listing::ActiveModel {
+        unit_id: Set(unit_id),
+        kind: Set(f.kind.code().to_owned()),
+        category: Set(f.category.code().to_owned()),
+        title: Set(title),
+        description: Set(description),
+        industry_code: Set(f.industry.map(|i| i.as_str().to_owned())),
+        quantity: Set(f.quantity),
+        quantity_unit: Set(quantity_unit),
+        urgency: Set(f.urgency.code().to_owned()),
+        reach: Set(f.reach.code().to_owned()),
+        valid_until: Set(f.valid_until),
+        status: Set("open".to_owned()),
+        created_by: Set(caller.username.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        is_demo: Set(is_demo),
+        ..Default::default()
+    }
 }
