@@ -610,23 +610,7 @@ impl Store {
 
     /// Enterprises the caller may publish for, by name, for the form's choice.
     pub async fn publishable_units(&self, caller: &Caller, q: Option<&str>, limit: u64) -> Result<Vec<(i64, String)>> {
-        self.require(caller, Action::PublishListings)?;
-        let mut cond = Condition::all()
-            .add(self.unit_scope(caller).await?)
-            .add(unit::Column::Kind.ne(qunlian_domain::registry::UnitKind::Government.code()));
-        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-            cond = cond.add(unit::Column::Name.contains(q));
-        }
-        Ok(unit::Entity::find()
-            .select_only()
-            .column(unit::Column::Id)
-            .column(unit::Column::Name)
-            .filter(cond)
-            .order_by_asc(unit::Column::Name)
-            .limit(limit)
-            .into_tuple()
-            .all(self.db())
-            .await?)
+        self.units_acting_for(caller, Action::PublishListings, q, limit).await
     }
 
     /// Open emergency needs of the clusters a secretary works for (its workbench notice).

@@ -5,7 +5,7 @@ use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Caller, Scope};
 use qunlian_domain::region::RegionLevel;
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::entity::{cluster, cluster_member, party_org, party_org_unit, unit};
 use crate::{Result, Store};
@@ -77,6 +77,34 @@ impl Store {
                 )
             }
         })
+    }
+
+    /// Units (not government departments) the caller may act for with `action` — file a
+    /// request, publish a listing — whose name contains `q`, by name, at most `limit`.
+    pub(crate) async fn units_acting_for(
+        &self,
+        caller: &Caller,
+        action: qunlian_domain::auth::Action,
+        q: Option<&str>,
+        limit: u64,
+    ) -> Result<Vec<(i64, String)>> {
+        self.require(caller, action)?;
+        let mut cond = Condition::all()
+            .add(self.unit_scope(caller).await?)
+            .add(unit::Column::Kind.ne(qunlian_domain::registry::UnitKind::Government.code()));
+        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+            cond = cond.add(unit::Column::Name.contains(q));
+        }
+        Ok(unit::Entity::find()
+            .select_only()
+            .column(unit::Column::Id)
+            .column(unit::Column::Name)
+            .filter(cond)
+            .order_by_asc(unit::Column::Name)
+            .limit(limit)
+            .into_tuple()
+            .all(self.db())
+            .await?)
     }
 
     /// Which clusters the caller may see: its own, or those with a member it may see.

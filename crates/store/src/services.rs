@@ -1207,23 +1207,7 @@ impl Store {
         q: Option<&str>,
         limit: u64,
     ) -> Result<Vec<(i64, String)>> {
-        self.require(caller, Action::FileServiceRequest)?;
-        let mut cond = Condition::all()
-            .add(self.unit_scope(caller).await?)
-            .add(unit::Column::Kind.ne(UnitKind::Government.code()));
-        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-            cond = cond.add(unit::Column::Name.contains(q));
-        }
-        Ok(unit::Entity::find()
-            .select_only()
-            .column(unit::Column::Id)
-            .column(unit::Column::Name)
-            .filter(cond)
-            .order_by_asc(unit::Column::Name)
-            .limit(limit)
-            .into_tuple()
-            .all(self.db())
-            .await?)
+        self.units_acting_for(caller, Action::FileServiceRequest, q, limit).await
     }
 
     /// Saves the good lines of a catalogue file in one transaction; lines whose department
