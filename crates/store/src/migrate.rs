@@ -18,6 +18,7 @@ const STEPS: &[(i64, &str)] = &[
     (7, "elapsed time of finished service requests, for reports"),
     (8, "services report and stage times as derived tables kept by triggers"),
     (9, "matchmaking: listings with their change log, introductions"),
+    (10, "services report cells keyed by the enterprise's town too, for district and department reports"),
 ];
 
 pub async fn run(db: &DatabaseConnection) -> Result<(), DbErr> {
@@ -52,6 +53,7 @@ pub async fn run(db: &DatabaseConnection) -> Result<(), DbErr> {
             7 => step_7(&txn, backend).await?,
             8 => step_8(&txn, backend).await?,
             9 => crate::matching::migrate(&txn, backend).await?,
+            10 => step_10(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(
@@ -355,6 +357,157 @@ async fn step_8(db: &impl ConnectionTrait, backend: DbBackend) -> Result<(), DbE
     };
     for d in [report, stages] {
         derived_triggers(db, backend, &d).await?;
+    }
+    Ok(())
+}
+
+/// The report cells of step 8 had no town, so a district's or a department's report still
+/// counted a million requests. This step drops them and their triggers and makes
+/// `service_report_town_cells`, keyed also by the requesting enterprise's town now: a region
+/// sums the cells of its towns, a department its own cells, the whole deployment all of
+/// them. Triggers on `service_requests` keep it as step 8's kept theirs; triggers on `units`
+/// move a unit's requests to its new town when it moves, and to the empty town when it is
+/// deleted (then no region counts them, as with the direct count). Filled here from what
+/// exists. A department's report also counts the requests it handled and transferred away,
+/// found through the new index on the events' department.
+async fn step_10(db: &impl ConnectionTrait, backend: DbBackend) -> Result<(), DbErr> {
+    for op in ["insert", "update", "delete"] {
+        match backend {
+            DbBackend::Postgres => {
+                db.execute_unprepared(&format!(
+                    "DROP TRIGGER IF EXISTS service_requests_service_report_cells_{op} ON service_requests"
+                ))
+                .await?;
+                db.execute_unprepared(&format!("DROP FUNCTION IF EXISTS service_report_cells_on_{op}()")).await?;
+            }
+            _ => {
+                db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS service_requests_service_report_cells_{op}"))
+                    .await?;
+            }
+        }
+    }
+    db.execute_unprepared("DROP TABLE IF EXISTS service_report_cells").await?;
+    create(db, &Schema::new(backend), service_report_town_cell::Entity).await?;
+    db.execute_unprepared(&format!(
+        "INSERT INTO service_report_town_cells ({REPORT_TOWN_KEY}, {values}) \
+         SELECT {REPORT_TOWN_KEY}, {sums} FROM (SELECT {delta} FROM service_requests r LEFT JOIN units u ON u.id = r.unit_id) d \
+         GROUP BY {REPORT_TOWN_KEY}",
+        values = REPORT_VALUES.join(", "),
+        sums = sums(REPORT_VALUES),
+        delta = report_town_delta_in("r", "1", "COALESCE(u.town_code, '')"),
+    ))
+    .await?;
+    derived_triggers(
+        db,
+        backend,
+        &Derived {
+            source: "service_requests",
+            cells: "service_report_town_cells",
+            key: REPORT_TOWN_KEY,
+            values: REPORT_VALUES,
+            watched: Some(REPORT_TOWN_SOURCE_COLUMNS),
+            delta: report_town_delta,
+        },
+    )
+    .await?;
+    unit_town_triggers(db, backend).await?;
+    db.execute_unprepared("CREATE INDEX idx_service_events_department ON service_events (department_id, request_id)")
+        .await?;
+    Ok(())
+}
+
+const REPORT_TOWN_KEY: &str = "department_id, item_id, done, bucket, town_code";
+const REPORT_TOWN_SOURCE_COLUMNS: &str = "department_id, item_id, unit_id, state, elapsed_minutes, on_time, rating";
+
+/// What one request adds to its town cell: its enterprise's town now, looked up.
+fn report_town_delta(r: &str, sign: &str) -> String {
+    report_town_delta_in(r, sign, &format!("COALESCE((SELECT u.town_code FROM units u WHERE u.id = {r}.unit_id), '')"))
+}
+
+/// What one request adds to its town cell, the town given: step 8's delta with the town
+/// after the bucket, in the key's order.
+fn report_town_delta_in(r: &str, sign: &str, town: &str) -> String {
+    format!(
+        "{r}.department_id AS department_id, {r}.item_id AS item_id, \
+         CASE WHEN {r}.state = 'done' THEN 1 ELSE 0 END AS done, \
+         CASE WHEN {r}.state = 'done' AND {r}.elapsed_minutes IS NOT NULL THEN {r}.elapsed_minutes / 42 ELSE -1 END AS bucket, \
+         {town} AS town_code, \
+         {sign} AS n, \
+         CASE WHEN {r}.state = 'done' AND {r}.on_time THEN {sign} ELSE 0 END AS on_time, \
+         CASE WHEN {r}.rating IS NULL THEN 0 ELSE {sign} END AS rated, \
+         {sign} * COALESCE({r}.rating, 0) AS rating_sum"
+    )
+}
+
+/// A unit that moves to another town takes its requests' counts from the old town's cells
+/// to the new one's; a deleted unit's go to the empty town. Row triggers on both backends,
+/// firing only on a real move: an import re-writing unchanged towns costs nothing here.
+async fn unit_town_triggers(db: &impl ConnectionTrait, backend: DbBackend) -> Result<(), DbErr> {
+    let columns = format!("{REPORT_TOWN_KEY}, {}", REPORT_VALUES.join(", "));
+    let moved = |old: &str, new: &str| {
+        [("-1", old), ("1", new)]
+            .iter()
+            .map(|(sign, town)| {
+                format!(
+                    "SELECT {} FROM service_requests r WHERE r.unit_id = OLD.id",
+                    report_town_delta_in("r", sign, town)
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    match backend {
+        DbBackend::Postgres => {
+            let set =
+                REPORT_VALUES.iter().map(|v| format!("{v} = c.{v} + excluded.{v}")).collect::<Vec<_>>().join(", ");
+            let nonzero = REPORT_VALUES.iter().map(|v| format!("SUM({v}) <> 0")).collect::<Vec<_>>().join(" OR ");
+            for (op, new_town, event, when) in [
+                (
+                    "moved",
+                    "NEW.town_code",
+                    "UPDATE OF town_code",
+                    "WHEN (OLD.town_code IS DISTINCT FROM NEW.town_code) ",
+                ),
+                ("deleted", "''", "DELETE", ""),
+            ] {
+                let function = format!("service_report_town_cells_unit_{op}");
+                db.execute_unprepared(&format!(
+                    "CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+                     INSERT INTO service_report_town_cells AS c ({columns}) \
+                     SELECT {REPORT_TOWN_KEY}, {sums} FROM ({union}) d GROUP BY {REPORT_TOWN_KEY} HAVING {nonzero} \
+                     ON CONFLICT ({REPORT_TOWN_KEY}) DO UPDATE SET {set}; \
+                     RETURN NULL; END $$",
+                    sums = sums(REPORT_VALUES),
+                    union = moved("OLD.town_code", new_town).join(" UNION ALL "),
+                ))
+                .await?;
+                db.execute_unprepared(&format!(
+                    "CREATE TRIGGER units_service_report_town_cells_{op} AFTER {event} ON units FOR EACH ROW \
+                     {when}EXECUTE FUNCTION {function}()"
+                ))
+                .await?;
+            }
+        }
+        _ => {
+            let set = REPORT_VALUES.iter().map(|v| format!("{v} = {v} + excluded.{v}")).collect::<Vec<_>>().join(", ");
+            for (op, new_town, event, when) in [
+                ("moved", "NEW.town_code", "UPDATE OF town_code", "WHEN OLD.town_code IS NOT NEW.town_code "),
+                ("deleted", "''", "DELETE", ""),
+            ] {
+                let body: String = moved("OLD.town_code", new_town)
+                    .iter()
+                    .map(|select| {
+                        format!(
+                            "INSERT INTO service_report_town_cells ({columns}) {select} \
+                             ON CONFLICT ({REPORT_TOWN_KEY}) DO UPDATE SET {set};"
+                        )
+                    })
+                    .collect();
+                db.execute_unprepared(&format!(
+                    "CREATE TRIGGER units_service_report_town_cells_{op} AFTER {event} ON units {when}BEGIN {body} END"
+                ))
+                .await?;
+            }
+        }
     }
     Ok(())
 }

@@ -1,11 +1,15 @@
 //! The department report of enterprise services, and the stage times it averages.
 //!
-//! The whole deployment's report is read from two derived tables that triggers keep equal
-//! to their sources (migration 8): `service_report_cells` (requests per department × item ×
-//! finished-or-not × tenth of a working day of elapsed time) and `service_stage_cells`
-//! (stage times per item × stage). Narrower scopes — a department, a town, a cluster, an
-//! enterprise — are counted from their own requests, which are few. Medians and P90 come
-//! from the tenth-of-a-day histogram either way, so both paths give the same figures;
+//! The request counts are read from a derived table that triggers keep equal to a GROUP BY
+//! over the requests (migrations 8 and 10): `service_report_town_cells`, requests per
+//! department × item × finished-or-not × tenth of a working day of elapsed time × town of
+//! the enterprise. The whole deployment sums all of them, a region (district or town) the
+//! cells of its towns, a department its own cells plus a direct count of the few requests it
+//! handled and transferred to another department. The stage times of the whole deployment
+//! come from `service_stage_cells` (per item × stage); a region's and a department's from the
+//! stage times of their requests. Clusters, Party organisations and enterprises, which have
+//! few requests, are counted from them. Medians and P90 come from the tenth-of-a-day
+//! histogram either way, so both paths give the same figures;
 //! [`Store::service_report_counted`] counts everything from the requests and their events,
 //! as the tests and the benchmark compare.
 //!
@@ -27,9 +31,10 @@ use sea_orm::{
 };
 
 use crate::entity::{
-    derived_state, service_event, service_item, service_report_cell, service_request, service_stage_cell,
+    derived_state, service_event, service_item, service_report_town_cell, service_request, service_stage_cell,
     service_stage_time,
 };
+use crate::scope::town_in;
 use crate::services::{ReportRow, ServiceReport, StageLead, local, pauses_of};
 use crate::{Result, Store, StoreError};
 
@@ -193,20 +198,46 @@ pub(crate) async fn replace_stage_times(db: &impl ConnectionTrait, cal: &WorkCal
 impl Store {
     /// Per department and item: requests, finished, on time, median and P90 working days
     /// (to a tenth of a day) and satisfaction; then the average working days of each stage.
-    /// The whole deployment's is read from the derived cells; a narrower scope is counted
-    /// from its own requests and stage times.
+    /// The whole deployment's, a region's and a department's counts are read from the derived
+    /// cells; a cluster's, a Party organisation's and an enterprise's are counted from their
+    /// own requests. Stage times: the whole deployment's from their cells, the others' from
+    /// the stage times of their requests.
     pub async fn service_report(&self, caller: &Caller) -> Result<ServiceReport> {
         if !(caller.may(Action::ReadRegistry) || caller.may(Action::HandleServiceRequest)) {
             return Err(StoreError::Forbidden);
         }
-        if matches!(caller.scope, Scope::All) {
-            let groups = self.report_cells().await?;
-            let stages = self.stage_cells().await?;
-            return self.assemble_report(groups, stages).await;
-        }
-        let scope = self.request_scope(caller).await?;
-        let groups = self.report_counted(scope.clone()).await?;
-        let stages = self.stage_sums_in(scope).await?;
+        let groups = match &caller.scope {
+            Scope::All => {
+                let groups = self.report_cells(Condition::all()).await?;
+                let stages = self.stage_cells().await?;
+                return self.assemble_report(groups, stages).await;
+            }
+            Scope::Region(region) => {
+                self.report_cells(town_in(service_report_town_cell::Column::TownCode, region)).await?
+            }
+            Scope::Department(d) => {
+                // Its own requests from the cells; those it handled and then transferred to
+                // another department (they stay in its report, under the department holding
+                // them) counted: the two sets do not overlap.
+                let mut groups = self
+                    .report_cells(Condition::all().add(service_report_town_cell::Column::DepartmentId.eq(d.0)))
+                    .await?;
+                let handled = Query::select()
+                    .column(service_event::Column::RequestId)
+                    .from(service_event::Entity)
+                    .and_where(service_event::Column::DepartmentId.eq(d.0))
+                    .to_owned();
+                let elsewhere = Condition::all()
+                    .add(service_request::Column::DepartmentId.ne(d.0))
+                    .add(service_request::Column::Id.in_subquery(handled));
+                for (key, acc) in self.report_counted(elsewhere).await? {
+                    groups.entry(key).or_default().merge(&acc);
+                }
+                groups
+            }
+            _ => self.report_counted(self.request_scope(caller).await?).await?,
+        };
+        let stages = self.stage_sums_in(self.request_scope(caller).await?).await?;
         self.assemble_report(groups, stages).await
     }
 
@@ -222,20 +253,36 @@ impl Store {
         self.assemble_report(groups, stages).await
     }
 
-    /// The derived cells, skipping those a transfer or a recount left at zero.
-    async fn report_cells(&self) -> Result<Groups> {
+    /// The derived cells the condition selects, summed over towns per department × item ×
+    /// finished-or-not × tenth of a day (the key's order, so SQLite groups along its index),
+    /// skipping those a transfer, a move or a recount left at zero.
+    async fn report_cells(&self, cells: Condition) -> Result<Groups> {
+        use service_report_town_cell::{Column, Entity};
+        let sum = |c: &str| Expr::cust(format!(r#"CAST(SUM("{c}") AS BIGINT)"#));
+        let query = Query::select()
+            .columns([Column::DepartmentId, Column::ItemId, Column::Done, Column::Bucket])
+            .expr_as(sum("n"), Alias::new("n"))
+            .expr_as(sum("on_time"), Alias::new("on_time"))
+            .expr_as(sum("rated"), Alias::new("rated"))
+            .expr_as(sum("rating_sum"), Alias::new("rating_sum"))
+            .from(Entity)
+            .cond_where(cells.add(Column::N.ne(0)))
+            .group_by_columns([Column::DepartmentId, Column::ItemId, Column::Done, Column::Bucket])
+            .to_owned();
         let mut groups = Groups::new();
-        for c in service_report_cell::Entity::find().filter(service_report_cell::Column::N.ne(0)).all(self.db()).await?
-        {
-            let (n, a) = (count(c.n), groups.entry((c.department_id, c.item_id)).or_default());
+        for r in self.db().query_all(&query).await? {
+            let key = (r.try_get::<i64>("", "department_id")?, r.try_get::<i64>("", "item_id")?);
+            let n = count(r.try_get::<i64>("", "n")?);
+            let (done, bucket): (i16, i64) = (r.try_get("", "done")?, r.try_get("", "bucket")?);
+            let a = groups.entry(key).or_default();
             a.count += n;
-            a.rated += count(c.rated);
-            a.rating_sum += c.rating_sum;
-            if c.done == 1 {
+            a.rated += count(r.try_get::<i64>("", "rated")?);
+            a.rating_sum += r.try_get::<i64>("", "rating_sum")?;
+            if done == 1 {
                 a.done += n;
-                a.on_time += count(c.on_time);
-                if c.bucket >= 0 {
-                    *a.buckets.entry(c.bucket).or_default() += n;
+                a.on_time += count(r.try_get::<i64>("", "on_time")?);
+                if bucket >= 0 && n > 0 {
+                    *a.buckets.entry(bucket).or_default() += n;
                 }
             }
         }

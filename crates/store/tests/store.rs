@@ -2029,7 +2029,12 @@ mod service_report {
         let officer = user(s, "jw", Role::ServiceOfficer, Scope::Department(a)).await;
         let planner = user(s, "gh", Role::ServiceOfficer, Scope::Department(b)).await;
         let district = user(s, "qu", Role::DistrictAdmin, Scope::Region(songjiang())).await;
-        let callers = [&sys, &officer, &planner, &district];
+        let xinqiao = user(s, "xq", Role::TownAdmin, Scope::Region(town("新桥"))).await;
+        let fangsong = user(s, "fs", Role::TownAdmin, Scope::Region(town("方松"))).await;
+        let jinshan =
+            user(s, "js", Role::DistrictAdmin, Scope::Region(qunlian_domain::RegionCode::parse("310116").unwrap()))
+                .await;
+        let callers = [&sys, &officer, &planner, &district, &xinqiao, &fangsong, &jinshan];
         let file = |item_id: i64| NewServiceRequest {
             item_id,
             unit: firm,
@@ -2096,6 +2101,15 @@ mod service_report {
         let after = s.service_report(&sys).await.unwrap();
         assert_ne!(after, before, "the recount moved the figures");
         assert_ne!(after.stages[0].avg_days, 2.0, "拿地 ran through the new day off");
+        let total = |c| async move { s.service_report(c).await.unwrap().total.count };
+        assert_eq!((total(&district).await, total(&xinqiao).await, total(&fangsong).await), (5, 5, 0));
+        assert_eq!(total(&jinshan).await, 0, "another district's towns hold none of it");
+        assert_eq!((total(&officer).await, total(&planner).await), (4, 2), "经委 keeps the request it transferred");
+
+        // The enterprise moves from 新桥 to 方松: its requests go with it.
+        s.update_enterprise(&sys, firm, enterprise(962, "上海派生测试有限公司", "方松")).await.unwrap();
+        same_both_ways(s, &callers, "after the enterprise moved town").await;
+        assert_eq!((total(&district).await, total(&xinqiao).await, total(&fangsong).await), (5, 0, 5));
     }
 
     /// The benchmark's synthetic requests make a report whose parts add up to its total.
@@ -2117,6 +2131,12 @@ mod service_report {
         assert!(report.total.done > 300 && report.total.on_time > 0 && report.total.on_time < report.total.done);
         assert!(report.total.median_days.unwrap() <= report.total.p90_days.unwrap());
         assert_eq!(report, s.service_report_counted(&system()).await.unwrap(), "bulk inserts keep the cells");
+        let district = user(s, "qu", Role::DistrictAdmin, Scope::Region(songjiang())).await;
+        let dept = qunlian_domain::auth::UnitId(report.rows[0].department_id);
+        let officer = user(s, "so", Role::ServiceOfficer, Scope::Department(dept)).await;
+        same_both_ways(s, &[&district, &officer], "after bulk inserts").await;
+        assert_eq!(s.service_report(&district).await.unwrap().total.count, 400);
+        assert_eq!(s.service_report(&officer).await.unwrap().total.count, report.rows[0].count);
     }
 }
 

@@ -2,8 +2,9 @@ use sea_orm::entity::prelude::*;
 
 /// Derived: the service requests of one department and item, in one state class and one
 /// tenth of a working day of elapsed time. Triggers on `service_requests` keep it equal to a
-/// GROUP BY over the requests (migration 8); the department report of the whole deployment
-/// reads only this.
+/// GROUP BY over the requests (migration 8). Migration 10 drops it for
+/// `service_report_town_cells`, which also keys by town; the entity stays so that step 8
+/// runs as it shipped on a new database.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "service_report_cells")]
 pub struct Model {
