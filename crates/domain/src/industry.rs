@@ -137,6 +137,22 @@ impl IndustryCode {
         at
     }
 
+    /// This code and its ancestors, most specific first ("3972", "397", "39", "C").
+    pub fn lineage(self) -> Vec<&'static str> {
+        let mut out = vec![self.as_str()];
+        let mut at = self;
+        while let Some(p) = at.parent() {
+            out.push(p.as_str());
+            at = p;
+        }
+        out
+    }
+
+    /// The 中类 (three digits) this code lies in, when it is that specific.
+    pub fn group(self) -> Option<&'static str> {
+        self.lineage().into_iter().find(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_digit()))
+    }
+
     pub fn find_by_name(name: &str) -> Option<IndustryCode> {
         TABLE.by_name.get(compact(name).as_str()).copied().map(IndustryCode)
     }

@@ -277,33 +277,18 @@ static CHAIN: LazyLock<Chain> = LazyLock::new(|| {
     Chain { supplies }
 });
 
-/// A code and its ancestors, most specific first ("3982", "398", "39", "C").
-fn lineage(code: IndustryCode) -> Vec<&'static str> {
-    let mut out = vec![code.as_str()];
-    let mut at = code;
-    while let Some(p) = at.parent() {
-        out.push(p.as_str());
-        at = p;
-    }
-    out
-}
-
-fn group_of(code: IndustryCode) -> Option<&'static str> {
-    lineage(code).into_iter().find(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_digit()))
-}
-
 /// Where `other`'s industry sits relative to `own`'s: `Upstream` when `other` supplies
 /// `own` (per `reference/industry_chain.csv`), `Downstream` when `own` supplies `other`,
 /// `Same` in the same 中类. Divisions and sections are too broad to call "same".
 pub fn chain_relation(own: IndustryCode, other: IndustryCode) -> Option<ChainRelation> {
-    if let (Some(a), Some(b)) = (group_of(own), group_of(other))
+    if let (Some(a), Some(b)) = (own.group(), other.group())
         && a == b
     {
         return Some(ChainRelation::Same);
     }
     let supplies = |from: IndustryCode, to: IndustryCode| {
-        let to_lineage = lineage(to);
-        lineage(from)
+        let to_lineage = to.lineage();
+        from.lineage()
             .iter()
             .filter_map(|f| CHAIN.supplies.get(f))
             .any(|customers| customers.iter().any(|c| to_lineage.contains(c)))
@@ -320,7 +305,7 @@ pub fn chain_relation(own: IndustryCode, other: IndustryCode) -> Option<ChainRel
 /// Codes (as written in the chain file, any level) whose enterprises are `own`'s chain
 /// neighbours: a search index can boost listings filed under them.
 pub fn chain_neighbours(own: IndustryCode) -> Vec<(&'static str, ChainRelation)> {
-    let own_lineage = lineage(own);
+    let own_lineage = own.lineage();
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for (supplier, customers) in CHAIN.supplies.iter() {

@@ -129,18 +129,6 @@ fn date_of(n: i64) -> Option<NaiveDate> {
     i32::try_from(n).ok().and_then(NaiveDate::from_num_days_from_ce_opt)
 }
 
-/// A code and its ancestors ("3972", "397", "39", "C"): a chain row written at any level
-/// finds the listing.
-fn industry_path(code: IndustryCode) -> Vec<&'static str> {
-    let mut out = vec![code.as_str()];
-    let mut at = code;
-    while let Some(p) = at.parent() {
-        out.push(p.as_str());
-        at = p;
-    }
-    out
-}
-
 /// A word of the subject as asked of the index, and in which fields.
 struct Asked {
     word: String,
@@ -234,7 +222,7 @@ impl TantivyIndex {
         d.add_text(f.category, doc.category.code());
         d.add_text(f.title, &doc.title);
         d.add_text(f.description, &doc.description);
-        let path = doc.industry.map(industry_path).unwrap_or_default();
+        let path = doc.industry.map(IndustryCode::lineage).unwrap_or_default();
         if let Some(code) = doc.industry {
             d.add_text(f.industry, code.as_str());
         }
@@ -379,7 +367,7 @@ impl TantivyIndex {
             let doc = self.read_doc(searcher, at)?;
             let chain: f32 = match doc.industry {
                 Some(code) => {
-                    let path = industry_path(code);
+                    let path = code.lineage();
                     chain_codes.iter().filter(|(c, _)| path.contains(&c.as_str())).map(|(_, s)| s).sum()
                 }
                 None => 0.0,
@@ -464,7 +452,7 @@ impl SearchIndex for TantivyIndex {
         let mut clauses = self.word_clauses(&self.query_words(&searcher, &words)?);
         let mut chain_codes: Vec<(String, f32)> = Vec::new();
         if let Some(own) = subject.industry {
-            let group = industry_path(own).into_iter().find(|c| c.len() == 3 && c.chars().all(|d| d.is_ascii_digit()));
+            let group = own.group();
             if let Some(g) = group {
                 chain_codes.push((g.to_owned(), CHAIN_SAME_SCORE));
             }
