@@ -373,19 +373,7 @@ impl Store {
     }
 
     async fn to_listings(&self, rows: Vec<listing::Model>) -> Result<Vec<Listing>> {
-        let ids: Vec<i64> = rows.iter().map(|r| r.unit_id).collect::<HashSet<_>>().into_iter().collect();
-        let units: HashMap<i64, (String, String)> = unit::Entity::find()
-            .select_only()
-            .column(unit::Column::Id)
-            .column(unit::Column::Name)
-            .column(unit::Column::TownCode)
-            .filter(unit::Column::Id.is_in(ids))
-            .into_tuple::<(i64, String, String)>()
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|(id, n, t)| (id, (n, t)))
-            .collect();
+        let units = self.unit_names_and_towns(rows.iter().map(|r| r.unit_id).collect()).await?;
         let today = self.today();
         Ok(rows
             .into_iter()
@@ -978,16 +966,7 @@ impl Store {
             .into_iter()
             .collect();
         let unit_ids: Vec<i64> = rows.iter().flat_map(|r| [r.need_unit_id, r.offer_unit_id]).collect();
-        let names: HashMap<i64, String> = unit::Entity::find()
-            .select_only()
-            .column(unit::Column::Id)
-            .column(unit::Column::Name)
-            .filter(unit::Column::Id.is_in(unit_ids))
-            .into_tuple::<(i64, String)>()
-            .all(self.db())
-            .await?
-            .into_iter()
-            .collect();
+        let names = self.unit_names(unit_ids).await?;
         let cluster_ids: Vec<i64> = rows.iter().filter_map(|r| r.cluster_id).collect();
         let clusters: HashMap<i64, String> = cluster::Entity::find()
             .select_only()

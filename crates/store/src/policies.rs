@@ -831,18 +831,7 @@ impl Store {
         let mut rows: Vec<(i64, i64, i64, Option<DateTime<Utc>>)> = q.into_tuple().all(self.db()).await?;
         let total = rows.len() as u64;
         let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-        let names: HashMap<i64, (String, String)> = unit::Entity::find()
-            .select_only()
-            .column(unit::Column::Id)
-            .column(unit::Column::Name)
-            .column(unit::Column::TownCode)
-            .filter(unit::Column::Id.is_in(ids))
-            .into_tuple::<(i64, String, String)>()
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|(id, n, t)| (id, (n, t)))
-            .collect();
+        let names = self.unit_names_and_towns(ids).await?;
         rows.sort_by(|a, b| {
             let na = names.get(&a.0).map(|n| n.0.as_str()).unwrap_or("");
             let nb = names.get(&b.0).map(|n| n.0.as_str()).unwrap_or("");

@@ -107,6 +107,34 @@ impl Store {
             .await?)
     }
 
+    /// Names of units by id, for rows that hold only ids. Not a scope check: the rows were
+    /// read through one.
+    pub(crate) async fn unit_names(&self, ids: Vec<i64>) -> Result<std::collections::HashMap<i64, String>> {
+        Ok(self.unit_names_and_towns(ids).await?.into_iter().map(|(id, (name, _))| (id, name)).collect())
+    }
+
+    /// Names and town codes of units by id.
+    pub(crate) async fn unit_names_and_towns(
+        &self,
+        ids: Vec<i64>,
+    ) -> Result<std::collections::HashMap<i64, (String, String)>> {
+        let mut ids = ids;
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(unit::Entity::find()
+            .select_only()
+            .column(unit::Column::Id)
+            .column(unit::Column::Name)
+            .column(unit::Column::TownCode)
+            .filter(unit::Column::Id.is_in(ids))
+            .into_tuple::<(i64, String, String)>()
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|(id, n, t)| (id, (n, t)))
+            .collect())
+    }
+
     /// Which clusters the caller may see: its own, or those with a member it may see.
     pub(crate) async fn cluster_scope(&self, caller: &Caller) -> Result<Condition> {
         Ok(match &caller.scope {

@@ -322,19 +322,6 @@ impl Store {
         Ok(items.into_iter().map(|i| to_item(i, &depts)).collect())
     }
 
-    pub(crate) async fn unit_names(&self, ids: Vec<i64>) -> Result<std::collections::HashMap<i64, String>> {
-        Ok(unit::Entity::find()
-            .select_only()
-            .column(unit::Column::Id)
-            .column(unit::Column::Name)
-            .filter(unit::Column::Id.is_in(ids))
-            .into_tuple::<(i64, String)>()
-            .all(self.db())
-            .await?
-            .into_iter()
-            .collect())
-    }
-
     /// Government departments, for the owner of an item and transfers.
     pub async fn departments(&self) -> Result<Vec<(i64, String)>> {
         Ok(unit::Entity::find()
