@@ -172,3 +172,17 @@ fn pruning_with_filters_finds_what_filtering_everything_finds() {
         assert_eq!(unique.len(), everything.len(), "a rewritten listing is found once");
     }
 }
+
+#[test]
+fn queries_are_normalised_like_listings() {
+    let index = indexed();
+    // Full-width digits, another way to write the size, and a stop word in the query.
+    let found = index
+        .search("１２英寸的晶圆电镀线", Some(ListingKind::Offer), &Visibility::Everything, day(11, 23), 5)
+        .unwrap();
+    assert_eq!(found.first().map(|c| c.doc.id), Some(6), "{found:#?}");
+    let words = &found[0].matched_terms;
+    assert!(words.contains(&"300mm".to_owned()), "{words:?}");
+    assert!(!words.iter().any(|w| w == "的" || w.chars().count() < 2 && w != "液"), "{words:?}");
+    assert!(index.search("的 和 及", None, &Visibility::Everything, day(11, 23), 5).unwrap().is_empty());
+}
