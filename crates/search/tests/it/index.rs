@@ -186,3 +186,25 @@ fn queries_are_normalised_like_listings() {
     assert!(!words.iter().any(|w| w == "的" || w.chars().count() < 2 && w != "液"), "{words:?}");
     assert!(index.search("的 和 及", None, &Visibility::Everything, day(11, 23), 5).unwrap().is_empty());
 }
+
+#[test]
+fn an_index_of_another_schema_is_emptied_and_reads_as_never_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.index");
+    std::fs::create_dir_all(&path).unwrap();
+    {
+        let mut b = tantivy::schema::Schema::builder();
+        let title = b.add_text_field("title", tantivy::schema::TEXT);
+        let old = tantivy::Index::create_in_dir(&path, b.build()).unwrap();
+        let mut writer: tantivy::IndexWriter = old.writer(15_000_000).unwrap();
+        writer.add_document(tantivy::doc!(title => "旧的索引")).unwrap();
+        let mut commit = writer.prepare_commit().unwrap();
+        commit.set_payload("{\"schema\":1,\"up_to\":99}");
+        commit.commit().unwrap();
+    }
+    let index = TantivyIndex::open(&path).unwrap();
+    assert_eq!(index.applied_up_to().unwrap(), 0, "the store rebuilds an index that applied nothing");
+    assert!(index.is_empty().unwrap());
+    index.apply(sample().into_iter().map(IndexChange::Upsert).collect(), 3).unwrap();
+    assert_eq!(index.len().unwrap(), 8);
+}
