@@ -24,10 +24,10 @@ use chrono::{DateTime, Utc};
 use qunlian_domain::auth::{Action, Caller, Scope};
 use qunlian_domain::calendar::WorkCalendar;
 use qunlian_domain::services::stage_minutes;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 
 use crate::entity::{
@@ -266,7 +266,7 @@ impl Store {
             .expr_as(sum("rated"), Alias::new("rated"))
             .expr_as(sum("rating_sum"), Alias::new("rating_sum"))
             .from(Entity)
-            .cond_where(cells.add(Column::N.ne(0)))
+            .cond_where(Condition::all().add(cells).add(Column::N.ne(0)))
             .group_by_columns([Column::DepartmentId, Column::ItemId, Column::Done, Column::Bucket])
             .to_owned();
         let mut groups = Groups::new();
@@ -350,26 +350,36 @@ impl Store {
             .collect())
     }
 
-    /// The stage times of the requests in scope, summed per item and stage.
+    /// The stage times of the requests in scope, summed per item and stage: driven from the
+    /// stage times, each joined to its request (on SQLite a CROSS JOIN keeps that order), so
+    /// the cost follows the stage times, not the requests in scope (a district's million).
     async fn stage_sums_in(&self, scope: Condition) -> Result<StageSums> {
-        let requests = Query::select()
-            .column(service_request::Column::Id)
-            .from(service_request::Entity)
-            .cond_where(scope)
+        use service_stage_time::{Column, Entity};
+        let join = match self.db().get_database_backend() {
+            DbBackend::Sqlite => JoinType::CrossJoin,
+            _ => JoinType::InnerJoin,
+        };
+        // sea-query writes a CROSS JOIN without its ON: the WHERE holds the link as well.
+        let link =
+            Expr::col((service_request::Entity, service_request::Column::Id)).equals((Entity, Column::RequestId));
+        let query = Query::select()
+            .column((Entity, Column::ItemId))
+            .column((Entity, Column::Stage))
+            .expr_as(Expr::col((Entity, Column::RequestId)).count(), Alias::new("n"))
+            .expr_as(Expr::cust(r#"CAST(SUM("service_stage_times"."minutes") AS BIGINT)"#), Alias::new("minutes"))
+            .from(Entity)
+            .join(join, service_request::Entity, link.clone())
+            .cond_where(Condition::all().add(scope).add(link))
+            .group_by_col((Entity, Column::ItemId))
+            .group_by_col((Entity, Column::Stage))
             .to_owned();
-        let rows: Vec<(i64, String, i64, Option<i64>)> = service_stage_time::Entity::find()
-            .select_only()
-            .column(service_stage_time::Column::ItemId)
-            .column(service_stage_time::Column::Stage)
-            .column_as(Expr::col(service_stage_time::Column::RequestId).count(), "n")
-            .column_as(Expr::cust(r#"CAST(SUM("minutes") AS BIGINT)"#), "minutes")
-            .filter(service_stage_time::Column::RequestId.in_subquery(requests))
-            .group_by(service_stage_time::Column::ItemId)
-            .group_by(service_stage_time::Column::Stage)
-            .into_tuple()
-            .all(self.db())
-            .await?;
-        Ok(rows.into_iter().map(|(item, stage, n, m)| ((item, stage), (count(n), m.unwrap_or(0)))).collect())
+        let mut sums = StageSums::new();
+        for r in self.db().query_all(&query).await? {
+            let key = (r.try_get::<i64>("", "item_id")?, r.try_get::<String>("", "stage")?);
+            let minutes = r.try_get::<Option<i64>>("", "minutes")?.unwrap_or(0);
+            sums.insert(key, (count(r.try_get::<i64>("", "n")?), minutes));
+        }
+        Ok(sums)
     }
 
     /// Stage times replayed from the events of the requests in scope that finished a stage.
