@@ -4,7 +4,7 @@
 
 mod scope {
     use qunlian_domain::auth::{Role, Scope, UnitId};
-    use qunlian_store::registry::{EnterpriseFilter, EnterpriseSort, NewCluster};
+    use qunlian_store::registry::{EnterpriseFilter, EnterpriseSort};
     use qunlian_store::{PageRequest, StoreError};
     use qunlian_testkit::*;
 
@@ -32,24 +32,7 @@ mod scope {
         let a = s.create_enterprise(&sys, enterprise(1, "上海甲电气有限公司", "新桥")).await.unwrap();
         let b = s.create_enterprise(&sys, enterprise(2, "上海乙轴承有限公司", "新桥")).await.unwrap();
         let c = s.create_enterprise(&sys, enterprise(3, "上海丙食品有限公司", "九亭")).await.unwrap();
-        let cluster = s
-            .create_cluster(
-                &sys,
-                NewCluster {
-                    name: "测试集群党委".into(),
-                    short_name: "测试".into(),
-                    industry_focus: "装备".into(),
-                    industry_codes: vec![],
-                    town: town("新桥"),
-                    structure: None,
-                    committee: None,
-                    description: String::new(),
-                    established_on: None,
-                    is_demo: false,
-                },
-            )
-            .await
-            .unwrap();
+        let cluster = s.create_cluster(&sys, cluster("测试集群党委", "测试", "装备", "新桥")).await.unwrap();
         s.add_cluster_member(&sys, cluster, a, true, None).await.unwrap();
 
         let district = user(s, "d", Role::DistrictAdmin, Scope::Region(songjiang())).await;
@@ -367,7 +350,7 @@ mod coverage {
     use qunlian_store::coverage::{
         AssignmentFilter, CoverageQuery, NewAssignment, NewCategory, NewWorkLink, WorkLinkKind,
     };
-    use qunlian_store::registry::{EnterpriseFilter, NewCluster, NewOrg};
+    use qunlian_store::registry::{EnterpriseFilter, NewOrg};
     use qunlian_testkit::*;
 
     fn category(name: &str, rule: &str) -> NewCategory {
@@ -591,24 +574,7 @@ mod coverage {
             }
         }
         // A cluster secretary's summary is counted live over its members, and drills down the same.
-        let cluster = s
-            .create_cluster(
-                &sys,
-                NewCluster {
-                    name: "钻取集群".into(),
-                    short_name: "钻取".into(),
-                    industry_focus: "装备".into(),
-                    industry_codes: vec![],
-                    town: town("新桥"),
-                    structure: None,
-                    committee: None,
-                    description: String::new(),
-                    established_on: None,
-                    is_demo: false,
-                },
-            )
-            .await
-            .unwrap();
+        let cluster = s.create_cluster(&sys, cluster("钻取集群", "钻取", "装备", "新桥")).await.unwrap();
         for id in &ids[..10] {
             s.add_cluster_member(&sys, cluster, *id, false, None).await.unwrap();
         }
@@ -704,24 +670,8 @@ mod coverage {
         let sys = system();
         let park = s.create_park(&sys, "松江综合保税区", &town("新桥"), None).await.unwrap();
         let _ = park;
-        let cluster = s
-            .create_cluster(
-                &sys,
-                NewCluster {
-                    name: "新桥现代装备产业集群".into(),
-                    short_name: "新桥装备".into(),
-                    industry_focus: "装备".into(),
-                    industry_codes: vec![],
-                    town: town("新桥"),
-                    structure: None,
-                    committee: None,
-                    description: String::new(),
-                    established_on: None,
-                    is_demo: false,
-                },
-            )
-            .await
-            .unwrap();
+        let cluster =
+            s.create_cluster(&sys, cluster("新桥现代装备产业集群", "新桥装备", "装备", "新桥")).await.unwrap();
         let industries = [None, Some("3821"), Some("39"), Some("65"), Some("13")];
         let mut facts = Vec::new();
         for n in 0..30u32 {
@@ -851,16 +801,9 @@ mod registry_edits {
         s.create_cluster(
             &system(),
             NewCluster {
-                name: format!("{town_name}装备产业集群党委"),
-                short_name: String::new(),
-                industry_focus: "装备".into(),
-                industry_codes: vec![],
-                town: town(town_name),
                 structure: Some("1+1".into()),
-                committee: None,
-                description: String::new(),
                 established_on: Some(d("2021-06-01")),
-                is_demo: false,
+                ..qunlian_testkit::cluster(&format!("{town_name}装备产业集群党委"), "", "装备", town_name)
             },
         )
         .await
@@ -1558,7 +1501,6 @@ mod policies {
     use qunlian_domain::auth::{ClusterId, Role, Scope, UnitId};
     use qunlian_domain::registry::UnitKind;
     use qunlian_store::policies::{NewPolicy, PolicyFilter, PushTarget, Validity};
-    use qunlian_store::registry::NewCluster;
     use qunlian_store::{PageRequest, Store, StoreError};
     use qunlian_testkit::*;
 
@@ -1598,24 +1540,7 @@ mod policies {
         let c = s.create_enterprise(&sys, ent(712, "上海丙科技有限公司", "新桥", true, 80)).await.unwrap();
         let e = s.create_enterprise(&sys, ent(713, "上海丁科技有限公司", "九亭", true, 90)).await.unwrap();
         let f = s.create_enterprise(&sys, ent(714, "上海戊制造有限公司", "新桥", false, 300)).await.unwrap();
-        let cluster = s
-            .create_cluster(
-                &sys,
-                NewCluster {
-                    name: "政策测试集群党委".into(),
-                    short_name: "政策测试".into(),
-                    industry_focus: "装备".into(),
-                    industry_codes: vec![],
-                    town: town("新桥"),
-                    structure: None,
-                    committee: None,
-                    description: String::new(),
-                    established_on: None,
-                    is_demo: false,
-                },
-            )
-            .await
-            .unwrap();
+        let cluster = s.create_cluster(&sys, cluster("政策测试集群党委", "政策测试", "装备", "新桥")).await.unwrap();
         for u in [a, b, f] {
             s.add_cluster_member(&sys, cluster, u, false, None).await.unwrap();
         }
@@ -1805,24 +1730,7 @@ mod policies {
         let sys = system();
         let high_tech =
             s.save_policy(&sys, None, policy(w.dept, "高企奖励", "高新技术企业", "2026-01-01", None)).await.unwrap();
-        let other = s
-            .create_cluster(
-                &sys,
-                NewCluster {
-                    name: "别的集群党委".into(),
-                    short_name: "别的".into(),
-                    industry_focus: "食品".into(),
-                    industry_codes: vec![],
-                    town: town("九亭"),
-                    structure: None,
-                    committee: None,
-                    description: String::new(),
-                    established_on: None,
-                    is_demo: false,
-                },
-            )
-            .await
-            .unwrap();
+        let other = s.create_cluster(&sys, cluster("别的集群党委", "别的", "食品", "九亭")).await.unwrap();
         s.add_cluster_member(&sys, other, w.e, false, None).await.unwrap();
 
         // A cluster secretary pushes within its cluster; beyond it is not found; its "own

@@ -14,6 +14,7 @@ use qunlian_domain::auth::{Caller, Role, Scope, UserId};
 use qunlian_domain::clock::{Clock, FixedClock};
 use qunlian_domain::registry::EnterpriseInput;
 use qunlian_domain::{RegionCode, Uscc};
+use qunlian_store::registry::NewCluster;
 use qunlian_store::users::NewUser;
 use qunlian_store::{Crypto, Store};
 use tower::ServiceExt;
@@ -88,6 +89,23 @@ pub fn town(name: &str) -> RegionCode {
 
 pub fn enterprise(n: u32, name: &str, town_name: &str) -> EnterpriseInput {
     EnterpriseInput { employees: Some(50), ..EnterpriseInput::new(name, uscc(n), town(town_name)) }
+}
+
+/// A cluster in a Songjiang town with its name, short name and industry focus; the rest
+/// empty. Tests set what else they need with `NewCluster { structure: …, ..cluster(…) }`.
+pub fn cluster(name: &str, short_name: &str, industry_focus: &str, town_name: &str) -> NewCluster {
+    NewCluster {
+        name: name.into(),
+        short_name: short_name.into(),
+        industry_focus: industry_focus.into(),
+        industry_codes: vec![],
+        town: town(town_name),
+        structure: None,
+        committee: None,
+        description: String::new(),
+        established_on: None,
+        is_demo: false,
+    }
 }
 
 pub async fn user(store: &Store, username: &str, role: Role, scope: Scope) -> Caller {

@@ -16,18 +16,7 @@ async fn app_with_accounts() -> (TestApp, Vec<(&'static str, Role)>) {
     let cluster = s
         .create_cluster(
             &sys,
-            NewCluster {
-                name: "测试集群党委".into(),
-                short_name: "测试".into(),
-                industry_focus: "装备".into(),
-                industry_codes: vec![],
-                town: town("新桥"),
-                structure: Some("1+1".into()),
-                committee: None,
-                description: String::new(),
-                established_on: None,
-                is_demo: false,
-            },
+            NewCluster { structure: Some("1+1".into()), ..cluster("测试集群党委", "测试", "装备", "新桥") },
         )
         .await
         .unwrap();
@@ -589,24 +578,7 @@ async fn cluster_edits_departures_and_regions_as_every_role() {
     let s = &app.db.store;
     let sys = system();
     // A second cluster, seated in 九亭 with 乙: outside the town's and the secretary's scope.
-    let other = s
-        .create_cluster(
-            &sys,
-            NewCluster {
-                name: "九亭集群党委".into(),
-                short_name: String::new(),
-                industry_focus: String::new(),
-                industry_codes: vec![],
-                town: town("九亭"),
-                structure: None,
-                committee: None,
-                description: String::new(),
-                established_on: None,
-                is_demo: false,
-            },
-        )
-        .await
-        .unwrap();
+    let other = s.create_cluster(&sys, cluster("九亭集群党委", "", "", "九亭")).await.unwrap();
     s.add_cluster_member(&sys, other, qunlian_domain::auth::UnitId(2), true, None).await.unwrap();
     // One member per account to let go.
     let mut leaving = Vec::new();

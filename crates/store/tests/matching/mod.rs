@@ -10,7 +10,6 @@ use qunlian_domain::matching::{
 };
 use qunlian_search::TantivyIndex;
 use qunlian_store::matching::{IntroductionFilter, ListingFilter, ListingImportRow, NewFollowUp, NewIntroduction};
-use qunlian_store::registry::NewCluster;
 use qunlian_store::{Store, StoreError};
 use qunlian_testkit::*;
 
@@ -38,24 +37,7 @@ async fn firm(s: &Store, n: u32, name: &str, town_name: &str, industry: &str) ->
 }
 
 async fn cluster(s: &Store, name: &str, town_name: &str, members: &[UnitId]) -> ClusterId {
-    let id = s
-        .create_cluster(
-            &system(),
-            NewCluster {
-                name: name.into(),
-                short_name: name.into(),
-                industry_focus: "集成电路".into(),
-                industry_codes: vec![],
-                town: town(town_name),
-                structure: None,
-                committee: None,
-                description: String::new(),
-                established_on: None,
-                is_demo: false,
-            },
-        )
-        .await
-        .unwrap();
+    let id = s.create_cluster(&system(), qunlian_testkit::cluster(name, name, "集成电路", town_name)).await.unwrap();
     for m in members {
         s.add_cluster_member(&system(), id, *m, false, None).await.unwrap();
     }
