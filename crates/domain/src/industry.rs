@@ -330,6 +330,51 @@ mod tests {
         assert_eq!(IndustryCode::find_by_name("不存在的行业"), None);
     }
 
+    /// Every code the demo's clusters and enterprises name (crates/cli/demo/songjiang.json) is
+    /// in the table, and every class among them but a few services has a supplier or a customer in
+    /// reference/industry_chain.csv. The exceptions buy mostly what the chain file leaves out
+    /// on purpose (rent, business services, finance) and sell to everyone or to households.
+    #[test]
+    fn the_demo_clusters_classes_are_in_the_table_and_reach_the_chain() {
+        let demo: serde_json::Value = serde_json::from_str(include_str!("../../cli/demo/songjiang.json")).unwrap();
+        let strings = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array().into_iter().flatten().filter_map(|s| s.as_str().map(str::to_owned)).collect()
+        };
+        let mut codes: Vec<String> = Vec::new();
+        for c in demo["clusters"].as_array().unwrap() {
+            codes.extend(strings(&c["industry_codes"]));
+            codes.extend(strings(&c["generated_industry_codes"]));
+        }
+        for e in demo["enterprises"].as_array().unwrap() {
+            codes.extend(e["industry_code"].as_str().map(str::to_owned));
+        }
+        codes.sort();
+        codes.dedup();
+        assert!(codes.len() > 80, "{}", codes.len());
+        // 民宿服务, 房地产开发经营, 园区管理服务: no supplier or customer worth a match.
+        let unchained = ["6130", "7010", "7221"];
+        let mut missing = Vec::new();
+        for c in &codes {
+            let code = IndustryCode::parse(c).unwrap_or_else(|e| panic!("{e}"));
+            // A division (the clusters' broad "38") reaches only rows written at its level or above.
+            if code.level() == IndustryLevel::Class
+                && crate::matching::chain_neighbours(code).is_empty()
+                && !unchained.contains(&c.as_str())
+            {
+                missing.push(format!("{code:?}"));
+            }
+        }
+        assert!(missing.is_empty(), "no chain relation: {missing:?}");
+        for (c, why) in [
+            ("3421", "金属切削机床制造"),
+            ("3360", "金属表面处理及热处理加工"),
+            ("3392", "有色金属铸造"),
+            ("7491", "工业设计服务"),
+        ] {
+            assert!(!crate::matching::chain_neighbours(IndustryCode::parse(c).unwrap()).is_empty(), "{why}");
+        }
+    }
+
     #[test]
     fn unknown_or_mismatched() {
         assert!(IndustryCode::parse("9999").unwrap_err().to_string().contains("9999"));
