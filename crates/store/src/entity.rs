@@ -41,3 +41,6 @@ pub mod service_stage_time;
 pub mod session;
 pub mod unit;
 pub mod user;
+
+#[cfg(test)]
+mod tests;
