@@ -15,10 +15,13 @@
 //!    (`backend.build(&Schema::new(backend).create_table_from_entity(E))`) and paste the
 //!    text; never call the entity from the step.
 //! 2. declare it in `src/migrations/mod.rs`;
-//! 3. add `(11, "what it does")` to [`STEPS`] and `11 => m0011_<what>::up(&txn, backend)` to
+//! 3. add `(11, "what it does")` to `STEPS` and `11 => m0011_<what>::up(&txn, backend)` to
 //!    the match in [`run_to`];
-//! 4. add 10 to the old steps the test migrates from (`tests/migrations.rs`), and run it on
-//!    both databases (`bash scripts/pg.sh cargo test -p qunlian-store --test migrations`).
+//! 4. raise `HEAD` to 11 in `tests/migrations.rs` (it then also migrates a database made at
+//!    step 10), and run the store tests on both databases (`cargo test -p qunlian-store`,
+//!    then with `bash scripts/pg.sh` in front): `tests/migrations.rs` checks that every old
+//!    step migrated on equals a fresh head, `src/entity/tests.rs` that the entities agree
+//!    with the head.
 //!
 //! Never edit a step that has shipped, nor renumber or rename one: databases remember the
 //! versions they have applied and continue from there.
