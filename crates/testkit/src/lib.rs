@@ -14,8 +14,8 @@ use qunlian_domain::auth::{Caller, Role, Scope, UserId};
 use qunlian_domain::clock::{Clock, FixedClock};
 use qunlian_domain::registry::EnterpriseInput;
 use qunlian_domain::{RegionCode, Uscc};
+use qunlian_store::accounts::NewUser;
 use qunlian_store::registry::NewCluster;
-use qunlian_store::users::NewUser;
 use qunlian_store::{Crypto, Store};
 use tower::ServiceExt;
 
@@ -110,6 +110,7 @@ pub fn cluster(name: &str, short_name: &str, industry_focus: &str, town_name: &s
 
 pub async fn user(store: &Store, username: &str, role: Role, scope: Scope) -> Caller {
     let id = store
+        .accounts()
         .create_user(
             &system(),
             NewUser {
@@ -173,7 +174,7 @@ impl TestApp {
 
     /// Applies the store's recorded listing changes to the index.
     pub async fn sync_index(&self) {
-        self.db.store.sync_index(self.index.as_ref()).await.unwrap();
+        self.db.store.matching().sync_index(self.index.as_ref()).await.unwrap();
     }
 
     pub async fn send(&self, session: &mut Session, req: Request<Body>) -> Response {
