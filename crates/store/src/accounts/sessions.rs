@@ -1,3 +1,5 @@
+//! Web sessions kept in the database for tower-sessions.
+
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

@@ -1,3 +1,5 @@
+//! API tokens: issued to a user, stored as digests, resolved back to their user.
+
 use qunlian_domain::auth::{Action, Caller, UserId};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};

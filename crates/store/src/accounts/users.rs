@@ -1,3 +1,5 @@
+//! Users: creation, login with lockout, passwords and unlocking.
+
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};

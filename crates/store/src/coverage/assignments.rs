@@ -1,3 +1,5 @@
+//! Responsibility lists: uncovered enterprises assigned to someone until they are covered.
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};

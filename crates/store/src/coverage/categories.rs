@@ -1,3 +1,5 @@
+//! Key-enterprise categories: their rules, compiled to SQL conditions, and targets.
+
 use std::collections::HashMap;
 
 use chrono::NaiveDate;

@@ -1,3 +1,5 @@
+//! The derived status of every enterprise and the cells per category × town, rebuilt when stale.
+
 use std::collections::HashMap;
 
 use chrono::NaiveDate;

@@ -1,3 +1,5 @@
+//! Dated snapshots of the coverage figures and the trend they draw.
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};

@@ -1,3 +1,5 @@
+//! The coverage summary by category and town, and one enterprise's status and categories.
+
 use std::collections::HashMap;
 
 use chrono::NaiveDate;

@@ -1,3 +1,5 @@
+//! Work links: the instructors, joint branches and activities that cover an enterprise.
+
 use std::collections::HashMap;
 
 use chrono::NaiveDate;

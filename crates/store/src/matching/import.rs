@@ -1,3 +1,5 @@
+//! The listings import: rows checked one by one, good ones published, bad ones named.
+
 use std::collections::{HashMap, HashSet};
 
 use qunlian_domain::auth::{Action, Caller};

@@ -1,3 +1,5 @@
+//! The change log the search index follows, rebuilds, matches and free-text search.
+
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -14,9 +16,6 @@ use super::*;
 use crate::entity::{listing, listing_change, unit};
 use crate::services::local;
 use crate::{Result, StoreError};
-
-/// Changes applied to the index per batch, and listings per batch of a rebuild.
-pub(super) const BATCH: u64 = 1000;
 
 /// Candidates the index is asked for per match, before ranking keeps the best.
 const POOL: usize = 100;

@@ -1,3 +1,5 @@
+//! Making and moving introductions: suggesting, steps of their state machine, follow-ups.
+
 use chrono::{DateTime, NaiveDate, Utc};
 use qunlian_domain::auth::{Action, Caller, Scope};
 use qunlian_domain::matching::{IntroductionState, ListingDoc, ListingKind, Reasons, Visibility};

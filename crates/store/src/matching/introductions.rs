@@ -1,3 +1,5 @@
+//! Introductions (牵线) as read: the list, figures and one introduction with its history.
+
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};

@@ -1,3 +1,5 @@
+//! Offers and needs: the list, one listing, publishing, editing, opening and closing.
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use qunlian_domain::auth::{Action, Caller, ClusterId, UnitId};
 use qunlian_domain::matching::{ListingCategory, ListingFields, ListingKind, Reach, Urgency};

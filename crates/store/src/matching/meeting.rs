@@ -1,3 +1,5 @@
+//! The matching-meeting list (要素对接会) of a cluster.
+
 use std::collections::HashMap;
 
 use chrono::NaiveDate;

@@ -30,6 +30,9 @@ use crate::Store;
 use qunlian_domain::matching::{IntroductionState, ListingKind, Urgency};
 use sea_orm::sea_query::Expr;
 
+/// Changes applied to the index per batch, and listings per batch of a rebuild.
+const BATCH: u64 = 1000;
+
 /// The matching capability over the shared store: `store.matching()`.
 #[derive(Clone, Copy)]
 pub struct Matching<'a> {

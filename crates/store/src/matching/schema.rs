@@ -1,3 +1,5 @@
+//! The matching tables as migration step 9 created them.
+
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 use crate::entity::{introduction, introduction_event, introduction_followup, listing, listing_change};

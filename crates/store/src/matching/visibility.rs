@@ -1,3 +1,5 @@
+//! Who sees a listing: a caller's scope as the index's keys and as SQL, and owners' places.
+
 use std::collections::{HashMap, HashSet};
 
 use qunlian_domain::RegionCode;

@@ -1,3 +1,5 @@
+//! The policy library: policies, their validity, eligibility rules and eligible enterprises.
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};

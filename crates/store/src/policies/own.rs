@@ -1,3 +1,5 @@
+//! The enterprise's own policy list: what was pushed to it, read and unread.
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};

@@ -1,3 +1,5 @@
+//! Pushing policies to the caller's own enterprises, a town or a cluster: preview and push.
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};

@@ -1,3 +1,5 @@
+//! Pushes as the senders read them: summaries, one push and its recipients.
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};

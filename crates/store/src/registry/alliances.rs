@@ -1,3 +1,5 @@
+//! Alliances of units: lists, one alliance, creation and edits.
+
 use chrono::NaiveDate;
 use qunlian_domain::auth::{Action, Caller, UnitId};
 use sea_orm::ActiveValue::Set;

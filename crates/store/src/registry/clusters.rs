@@ -1,3 +1,5 @@
+//! Industry clusters (产业集群党委): members, officers, notes, regions and edits.
+
 use chrono::NaiveDate;
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, Caller, ClusterId, OrgId, Scope, UnitId};

@@ -1,3 +1,5 @@
+//! Enterprises and other units: lists, filters, one unit, creation and edits.
+
 use chrono::{DateTime, NaiveDate, Utc};
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, Caller, ClusterId, Scope, UnitId};

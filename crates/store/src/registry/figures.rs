@@ -1,3 +1,5 @@
+//! The registry's headline figures within the caller's scope.
+
 use qunlian_domain::auth::{Action, Caller};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter};

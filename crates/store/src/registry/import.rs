@@ -1,3 +1,5 @@
+//! The enterprise import: batches in one transaction, rejects named, counts on commit.
+
 use std::collections::HashMap;
 
 use qunlian_domain::auth::{Action, Caller, Scope};

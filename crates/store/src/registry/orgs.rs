@@ -1,3 +1,5 @@
+//! Party organisations: the tree, one organisation with its history, and its changes.
+
 use chrono::NaiveDate;
 use qunlian_domain::auth::{Action, Caller, OrgId, UnitId};
 use qunlian_domain::registry::{OrgForm, OrgKind};

@@ -1,3 +1,5 @@
+//! Pairings between units: lists, edits and endings.
+
 use chrono::NaiveDate;
 use qunlian_domain::auth::{Action, Caller, UnitId};
 use qunlian_domain::registry::pairing_kind_label;

@@ -1,3 +1,5 @@
+//! Parks: the tree within the caller's area, one park, creation and edits.
+
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, Caller, Scope};
 use qunlian_domain::region::RegionLevel;

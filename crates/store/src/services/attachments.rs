@@ -1,3 +1,5 @@
+//! Attachments of a request: stored with their type, read within scope and audited.
+
 use chrono::{DateTime, Utc};
 use qunlian_domain::auth::{Action, Caller};
 use sea_orm::ActiveValue::Set;

@@ -1,3 +1,5 @@
+//! The holiday calendar as data: shipped years, loaded years, working days.
+
 use chrono::{DateTime, NaiveDate, Utc};
 use qunlian_domain::auth::{Action, Caller};
 use qunlian_domain::calendar::{DayKind, SpecialDay, WorkCalendar, parse_year_file};

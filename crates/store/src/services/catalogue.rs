@@ -1,3 +1,5 @@
+//! The service catalogue: items of departments, their time limits and stages.
+
 use qunlian_domain::auth::{Action, Caller};
 use qunlian_domain::registry::UnitKind;
 use qunlian_domain::services::TimeLimit;

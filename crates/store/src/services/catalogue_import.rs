@@ -1,3 +1,5 @@
+//! The catalogue import: lines resolved to departments, bad ones named.
+
 use qunlian_domain::auth::{Action, Caller};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, EntityTrait, TransactionTrait};

@@ -1,3 +1,5 @@
+//! Request lists with their clocks, and the escalation of overdue requests they trigger.
+
 use qunlian_domain::auth::{Action, Caller, Scope};
 use qunlian_domain::services::Colour;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
@@ -22,6 +24,12 @@ pub struct ServiceFilter {
 }
 
 impl Services<'_> {
+    /// The requests the caller may see in one state (or all), newest first, with clocks.
+    pub async fn requests(self, caller: &Caller, state: Option<&str>) -> Result<Vec<ServiceRequest>> {
+        let f = ServiceFilter { state: state.map(str::to_owned), ..ServiceFilter::default() };
+        self.requests_filtered(caller, &f).await
+    }
+
     /// Records the escalation of a request found red: once, whoever's read finds it.
     async fn escalate(self, r: &ServiceRequest) -> Result<bool> {
         let now = self.store.now();

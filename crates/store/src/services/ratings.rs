@@ -1,3 +1,5 @@
+//! The enterprise's rating of a finished request through its signed link.
+
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde::Serialize;
 

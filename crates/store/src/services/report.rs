@@ -1,3 +1,5 @@
+//! The department report from the derived cells, and the same counted from the requests.
+
 use std::collections::{BTreeMap, HashMap};
 
 use qunlian_domain::auth::{Action, Caller, Scope};

@@ -1,3 +1,5 @@
+//! Service requests: filing, one request with its events and clock.
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use qunlian_domain::auth::{Action, Caller, Scope, UnitId};
 use qunlian_domain::calendar::WorkCalendar;
@@ -277,11 +279,5 @@ impl Services<'_> {
             rating: row.rating,
             is_demo: row.is_demo,
         }
-    }
-
-    /// The requests the caller may see in one state (or all), newest first, with clocks.
-    pub async fn requests(self, caller: &Caller, state: Option<&str>) -> Result<Vec<ServiceRequest>> {
-        let f = ServiceFilter { state: state.map(str::to_owned), ..ServiceFilter::default() };
-        self.requests_filtered(caller, &f).await
     }
 }

@@ -1,3 +1,5 @@
+//! Stage times: written when a stage finishes, recounted when a calendar changes.
+
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};

@@ -1,3 +1,5 @@
+//! The steps of a request (assign, stage, pause, transfer, finish…) and its elapsed time.
+
 use chrono::{DateTime, Utc};
 use qunlian_domain::auth::{Action, Caller, Scope};
 use qunlian_domain::calendar::WorkCalendar;

@@ -1,3 +1,5 @@
+//! Synthetic requests for benchmarks and demos.
+
 use chrono::Duration;
 use qunlian_domain::registry::{EnterpriseInput, UnitKind};
 use sea_orm::ActiveValue::Set;
