@@ -12,6 +12,7 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use qunlian_domain::auth::{Caller, Role, Scope, UnitId, UserId};
 use qunlian_domain::clock::{Clock, FixedClock};
+use qunlian_domain::matching::{ListingCategory, ListingFields, ListingKind, Reach, Urgency};
 use qunlian_domain::registry::EnterpriseInput;
 use qunlian_domain::registry::{OrgForm, OrgKind};
 use qunlian_domain::services::TimeLimit;
@@ -125,6 +126,23 @@ pub fn org(name: &str, units: Vec<UnitId>) -> NewOrg {
         members_count: None,
         established_on: d("2020-07-01"),
         is_demo: false,
+    }
+}
+
+/// A listing of materials with a title, a description and a reach, of normal urgency and
+/// valid until 2027-06-30; no industry or quantity.
+pub fn listing(kind: ListingKind, title: &str, description: &str, reach: Reach) -> ListingFields {
+    ListingFields {
+        kind,
+        category: ListingCategory::Material,
+        title: title.into(),
+        description: description.into(),
+        industry: None,
+        quantity: None,
+        quantity_unit: None,
+        urgency: Urgency::Normal,
+        reach,
+        valid_until: d("2027-06-30"),
     }
 }
 

@@ -5,28 +5,11 @@
 
 use qunlian_domain::IndustryCode;
 use qunlian_domain::auth::{Caller, ClusterId, Role, Scope, UnitId};
-use qunlian_domain::matching::{
-    IntroductionState, ListingCategory, ListingFields, ListingKind, Reach, SearchIndex, Urgency,
-};
+use qunlian_domain::matching::{IntroductionState, ListingFields, ListingKind, Reach, SearchIndex, Urgency};
 use qunlian_search::TantivyIndex;
 use qunlian_store::matching::{IntroductionFilter, ListingFilter, ListingImportRow, NewFollowUp, NewIntroduction};
 use qunlian_store::{Store, StoreError};
 use qunlian_testkit::*;
-
-fn fields(kind: ListingKind, title: &str, description: &str, reach: Reach) -> ListingFields {
-    ListingFields {
-        kind,
-        category: ListingCategory::Material,
-        title: title.into(),
-        description: description.into(),
-        industry: None,
-        quantity: None,
-        quantity_unit: None,
-        urgency: Urgency::Normal,
-        reach,
-        valid_until: d("2027-06-30"),
-    }
-}
 
 async fn firm(s: &Store, n: u32, name: &str, town_name: &str, industry: &str) -> UnitId {
     let input = qunlian_domain::registry::EnterpriseInput {
@@ -74,7 +57,7 @@ async fn world(s: &Store) -> World {
                 urgency: Urgency::Emergency,
                 quantity: Some(1.25),
                 quantity_unit: Some("吨".into()),
-                ..fields(
+                ..listing(
                     ListingKind::Need,
                     "急需去毛刺液",
                     "疫情期间原材料去毛刺液供给受阻，需尽快补货",
@@ -90,7 +73,7 @@ async fn world(s: &Store) -> World {
         .publish(
             &sys,
             chem,
-            fields(ListingKind::Offer, "供应去毛刺溶液", "半导体封装用去毛刺溶液，可加急生产", Reach::Cluster),
+            listing(ListingKind::Offer, "供应去毛刺溶液", "半导体封装用去毛刺溶液，可加急生产", Reach::Cluster),
             false,
         )
         .await
@@ -115,7 +98,7 @@ async fn reach_and_scope_decide_who_sees_and_who_publishes() {
     let w = world(s).await;
     let far_offer = s
         .matching()
-        .publish(&system(), w.far, fields(ListingKind::Offer, "去毛刺溶液现货", "", Reach::District), false)
+        .publish(&system(), w.far, listing(ListingKind::Offer, "去毛刺溶液现货", "", Reach::District), false)
         .await
         .unwrap();
 
@@ -154,7 +137,7 @@ async fn reach_and_scope_decide_who_sees_and_who_publishes() {
     assert_eq!(s.matching().emergency_needs_count(&maogang).await.unwrap(), 0);
 
     // Publishing: for oneself, for a member, in one's area — nothing else.
-    let f = || fields(ListingKind::Offer, "闲置厂房出租", "2000平方米", Reach::Town);
+    let f = || listing(ListingKind::Offer, "闲置厂房出租", "2000平方米", Reach::Town);
     assert!(matches!(s.matching().publish(&chip, w.chem, f(), false).await, Err(StoreError::NotFound)));
     assert!(s.matching().publish(&secretary, w.chem, f(), false).await.is_ok());
     assert!(matches!(s.matching().publish(&secretary, w.far, f(), false).await, Err(StoreError::NotFound)));
@@ -163,16 +146,16 @@ async fn reach_and_scope_decide_who_sees_and_who_publishes() {
     assert!(matches!(s.matching().publish(&leader, w.far, f(), false).await, Err(StoreError::Forbidden)));
     let dup = s.matching().publish(&secretary, w.chem, f(), false).await.unwrap_err().to_string();
     assert!(dup.contains("标题") && dup.contains("同名"), "{dup}");
-    let past = ListingFields { valid_until: d("2026-11-01"), ..fields(ListingKind::Need, "过期", "", Reach::Town) };
+    let past = ListingFields { valid_until: d("2026-11-01"), ..listing(ListingKind::Need, "过期", "", Reach::Town) };
     assert!(s.matching().publish(&chip, w.chip, past, false).await.unwrap_err().to_string().contains("有效期至"));
 
     // Editing and closing: the owner's publishers only.
-    let edit = fields(ListingKind::Need, "急需去毛刺液（补充）", "", Reach::District);
+    let edit = listing(ListingKind::Need, "急需去毛刺液（补充）", "", Reach::District);
     assert!(matches!(s.matching().update_listing(&far, w.need, edit.clone()).await, Err(StoreError::NotFound)));
     assert!(matches!(s.matching().set_listing_open(&leader, w.need, false).await, Err(StoreError::Forbidden)));
     s.matching().update_listing(&chip, w.need, edit).await.unwrap();
     assert_eq!(seen(far.clone()).await, vec![w.need, far_offer, shed], "widened to the district");
-    let flip = fields(ListingKind::Offer, "x", "", Reach::District);
+    let flip = listing(ListingKind::Offer, "x", "", Reach::District);
     assert!(s.matching().update_listing(&chip, w.need, flip).await.unwrap_err().to_string().contains("类型"));
     s.matching().set_listing_open(&secretary, w.need, false).await.unwrap();
     assert_eq!(seen(far.clone()).await, vec![far_offer, shed]);
@@ -217,7 +200,7 @@ async fn the_change_log_keeps_the_index_in_step() {
         .update_listing(
             &system(),
             w.offer,
-            fields(ListingKind::Offer, "供应去毛刺溶液", "另有光刻胶剥离液可供", Reach::Cluster),
+            listing(ListingKind::Offer, "供应去毛刺溶液", "另有光刻胶剥离液可供", Reach::Cluster),
         )
         .await
         .unwrap();
@@ -373,7 +356,7 @@ async fn an_introduction_goes_from_suggestion_to_deal() {
     // A second pair that did not close, with its reason; the cluster's figures.
     let other = s
         .matching()
-        .publish(&system(), w.chem, fields(ListingKind::Offer, "清洗剂", "", Reach::Cluster), false)
+        .publish(&system(), w.chem, listing(ListingKind::Offer, "清洗剂", "", Reach::Cluster), false)
         .await
         .unwrap();
     let lost = s
@@ -410,7 +393,7 @@ async fn the_meeting_list_pairs_members_needs_with_reachable_offers() {
         .publish(
             &system(),
             digger,
-            fields(ListingKind::Need, "大吨位挖掘机自润滑轴承", "动臂根部用，免加油", Reach::District),
+            listing(ListingKind::Need, "大吨位挖掘机自润滑轴承", "动臂根部用，免加油", Reach::District),
             false,
         )
         .await
@@ -420,14 +403,14 @@ async fn the_meeting_list_pairs_members_needs_with_reachable_offers() {
         .publish(
             &system(),
             bearings,
-            fields(ListingKind::Offer, "自润滑轴承", "工程机械动臂用自润滑轴承", Reach::District),
+            listing(ListingKind::Offer, "自润滑轴承", "工程机械动臂用自润滑轴承", Reach::District),
             false,
         )
         .await
         .unwrap();
     let _hidden = s
         .matching()
-        .publish(&system(), w.far, fields(ListingKind::Offer, "自润滑轴承库存", "", Reach::Town), false)
+        .publish(&system(), w.far, listing(ListingKind::Offer, "自润滑轴承库存", "", Reach::Town), false)
         .await
         .unwrap();
     let idx = index();
@@ -457,7 +440,7 @@ async fn a_listings_import_names_bad_rows_and_reruns_without_duplicates() {
     let row = |line, uscc: String, title: &str| ListingImportRow {
         line,
         uscc,
-        fields: fields(ListingKind::Offer, title, "由导入发布", Reach::Town),
+        fields: listing(ListingKind::Offer, title, "由导入发布", Reach::Town),
     };
     let chem_uscc = uscc(2).as_str().to_owned();
     let rows = vec![
