@@ -1,22 +1,22 @@
-//! Synthetic service requests at any scale, for the benchmark of the department report
-//! (as `qunlian gen` makes enterprises): departments and items created when missing,
-//! finished requests with their elapsed time and rating, a share still open. Every row is
-//! marked as demo data.
+//! Synthetic requests for benchmarks and demos.
 
 use chrono::Duration;
 use qunlian_domain::registry::{EnterpriseInput, UnitKind};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
+use super::*;
+use crate::Result;
 use crate::entity::{service_request, unit};
-use crate::{Result, Store};
 
 /// Departments and items of the synthetic catalogue: 16 × 3.
 const DEPARTMENTS: usize = 16;
+
 const ITEMS_PER_DEPARTMENT: usize = 3;
 
-impl Store {
+impl Services<'_> {
     /// Adds `n` requests over the first enterprises of the registry (which must have some).
-    pub async fn seed_synthetic_service_requests(&self, n: usize, seed: u64) -> Result<usize> {
+    pub async fn seed_synthetic_requests(self, n: usize, seed: u64) -> Result<usize> {
         let sys = qunlian_domain::auth::Caller::system("synthetic");
         let district = qunlian_domain::RegionCode::parse("310117")
             .map_err(|e| crate::StoreError::invalid("区县", e.to_string()))?;
@@ -29,7 +29,7 @@ impl Store {
                 .column(unit::Column::Id)
                 .filter(unit::Column::Name.eq(&name))
                 .into_tuple()
-                .one(self.db())
+                .one(self.store.db())
                 .await?;
             let dept = match existing {
                 Some(id) => id,
@@ -38,7 +38,7 @@ impl Store {
                     let uscc = qunlian_domain::Uscc::from_body(&body)
                         .map_err(|e| crate::StoreError::invalid("信用代码", e.to_string()))?;
                     let input = EnterpriseInput::new(name.clone(), uscc, town);
-                    self.create_unit(&sys, input, UnitKind::Government, true).await?.0
+                    self.store.registry().create_unit(&sys, input, UnitKind::Government, true).await?.0
                 }
             };
             for i in 0..ITEMS_PER_DEPARTMENT {
@@ -51,7 +51,7 @@ impl Store {
                     stages: vec![],
                     is_demo: true,
                 };
-                items.push((self.save_service_item(&sys, new).await?, dept, 5 + 5 * i as i64));
+                items.push((self.save_item(&sys, new).await?, dept, 5 + 5 * i as i64));
             }
         }
         let units: Vec<i64> = unit::Entity::find()
@@ -60,7 +60,7 @@ impl Store {
             .filter(unit::Column::Kind.eq(UnitKind::Enterprise.code()))
             .limit(10_000)
             .into_tuple()
-            .all(self.db())
+            .all(self.store.db())
             .await?;
         if units.is_empty() {
             return Ok(0);
@@ -72,7 +72,7 @@ impl Store {
             x ^= x << 17;
             x
         };
-        let now = self.now();
+        let now = self.store.now();
         let mut batch = Vec::with_capacity(1000);
         for k in 0..n {
             let r = next();
@@ -107,12 +107,12 @@ impl Store {
             });
             if batch.len() == 1000 {
                 service_request::Entity::insert_many(std::mem::take(&mut batch))
-                    .exec_without_returning(self.db())
+                    .exec_without_returning(self.store.db())
                     .await?;
             }
         }
         if !batch.is_empty() {
-            service_request::Entity::insert_many(batch).exec_without_returning(self.db()).await?;
+            service_request::Entity::insert_many(batch).exec_without_returning(self.store.db()).await?;
         }
         Ok(n)
     }

@@ -5,41 +5,28 @@
 
 use qunlian_domain::IndustryCode;
 use qunlian_domain::auth::{Caller, ClusterId, Role, Scope, UnitId};
-use qunlian_domain::matching::{
-    IntroductionState, ListingCategory, ListingFields, ListingKind, Reach, SearchIndex, Urgency,
-};
+use qunlian_domain::matching::{IntroductionState, ListingFields, ListingKind, Reach, SearchIndex, Urgency};
 use qunlian_search::TantivyIndex;
 use qunlian_store::matching::{IntroductionFilter, ListingFilter, ListingImportRow, NewFollowUp, NewIntroduction};
 use qunlian_store::{Store, StoreError};
 use qunlian_testkit::*;
-
-fn fields(kind: ListingKind, title: &str, description: &str, reach: Reach) -> ListingFields {
-    ListingFields {
-        kind,
-        category: ListingCategory::Material,
-        title: title.into(),
-        description: description.into(),
-        industry: None,
-        quantity: None,
-        quantity_unit: None,
-        urgency: Urgency::Normal,
-        reach,
-        valid_until: d("2027-06-30"),
-    }
-}
 
 async fn firm(s: &Store, n: u32, name: &str, town_name: &str, industry: &str) -> UnitId {
     let input = qunlian_domain::registry::EnterpriseInput {
         industry: IndustryCode::parse(industry).ok(),
         ..enterprise(n, name, town_name)
     };
-    s.create_enterprise(&system(), input).await.unwrap()
+    s.registry().create_enterprise(&system(), input).await.unwrap()
 }
 
 async fn cluster(s: &Store, name: &str, town_name: &str, members: &[UnitId]) -> ClusterId {
-    let id = s.create_cluster(&system(), qunlian_testkit::cluster(name, name, "集成电路", town_name)).await.unwrap();
+    let id = s
+        .registry()
+        .create_cluster(&system(), qunlian_testkit::cluster(name, name, "集成电路", town_name))
+        .await
+        .unwrap();
     for m in members {
-        s.add_cluster_member(&system(), id, *m, false, None).await.unwrap();
+        s.registry().add_cluster_member(&system(), id, *m, false, None).await.unwrap();
     }
     id
 }
@@ -62,14 +49,15 @@ async fn world(s: &Store) -> World {
     let cluster = cluster(s, "集成电路产业集群党委", "新桥", &[chip, chem]).await;
     let sys = system();
     let need = s
-        .publish_listing(
+        .matching()
+        .publish(
             &sys,
             chip,
             ListingFields {
                 urgency: Urgency::Emergency,
                 quantity: Some(1.25),
                 quantity_unit: Some("吨".into()),
-                ..fields(
+                ..listing(
                     ListingKind::Need,
                     "急需去毛刺液",
                     "疫情期间原材料去毛刺液供给受阻，需尽快补货",
@@ -81,10 +69,11 @@ async fn world(s: &Store) -> World {
         .await
         .unwrap();
     let offer = s
-        .publish_listing(
+        .matching()
+        .publish(
             &sys,
             chem,
-            fields(ListingKind::Offer, "供应去毛刺溶液", "半导体封装用去毛刺溶液，可加急生产", Reach::Cluster),
+            listing(ListingKind::Offer, "供应去毛刺溶液", "半导体封装用去毛刺溶液，可加急生产", Reach::Cluster),
             false,
         )
         .await
@@ -108,7 +97,8 @@ async fn reach_and_scope_decide_who_sees_and_who_publishes() {
     let s = &db.store;
     let w = world(s).await;
     let far_offer = s
-        .publish_listing(&system(), w.far, fields(ListingKind::Offer, "去毛刺溶液现货", "", Reach::District), false)
+        .matching()
+        .publish(&system(), w.far, listing(ListingKind::Offer, "去毛刺溶液现货", "", Reach::District), false)
         .await
         .unwrap();
 
@@ -123,7 +113,7 @@ async fn reach_and_scope_decide_who_sees_and_who_publishes() {
     let officer = user(s, "off", Role::ServiceOfficer, Scope::Department(w.chem)).await;
 
     let seen = |c: Caller| async move {
-        let (items, _) = s.listings(&c, &ListingFilter::default(), 100).await.unwrap();
+        let (items, _) = s.matching().listings(&c, &ListingFilter::default(), 100).await.unwrap();
         ids(&items, |l| l.id)
     };
     // Cluster-wide listings stay in the cluster; the district-wide one reaches everyone in 松江.
@@ -134,46 +124,47 @@ async fn reach_and_scope_decide_who_sees_and_who_publishes() {
     assert_eq!(seen(maogang.clone()).await, vec![far_offer]);
     assert_eq!(seen(district.clone()).await, vec![w.need, w.offer, far_offer]);
     assert_eq!(seen(leader.clone()).await, vec![w.need, w.offer, far_offer]);
-    assert!(matches!(s.listing(&far, w.need).await, Err(StoreError::NotFound)));
+    assert!(matches!(s.matching().listing(&far, w.need).await, Err(StoreError::NotFound)));
     for c in [&auditor, &officer] {
-        assert!(matches!(s.listings(c, &ListingFilter::default(), 10).await, Err(StoreError::Forbidden)));
+        assert!(matches!(s.matching().listings(c, &ListingFilter::default(), 10).await, Err(StoreError::Forbidden)));
     }
 
     // Emergency needs top the list.
-    let (items, _) = s.listings(&secretary, &ListingFilter::default(), 10).await.unwrap();
+    let (items, _) = s.matching().listings(&secretary, &ListingFilter::default(), 10).await.unwrap();
     assert_eq!(items[0].id, w.need);
     assert!(items[0].is_emergency_need());
-    assert_eq!(s.emergency_needs_count(&secretary).await.unwrap(), 1);
-    assert_eq!(s.emergency_needs_count(&maogang).await.unwrap(), 0);
+    assert_eq!(s.matching().emergency_needs_count(&secretary).await.unwrap(), 1);
+    assert_eq!(s.matching().emergency_needs_count(&maogang).await.unwrap(), 0);
 
     // Publishing: for oneself, for a member, in one's area — nothing else.
-    let f = || fields(ListingKind::Offer, "闲置厂房出租", "2000平方米", Reach::Town);
-    assert!(matches!(s.publish_listing(&chip, w.chem, f(), false).await, Err(StoreError::NotFound)));
-    assert!(s.publish_listing(&secretary, w.chem, f(), false).await.is_ok());
-    assert!(matches!(s.publish_listing(&secretary, w.far, f(), false).await, Err(StoreError::NotFound)));
-    assert!(matches!(s.publish_listing(&maogang, w.chip, f(), false).await, Err(StoreError::NotFound)));
-    let shed = s.publish_listing(&maogang, w.far, f(), false).await.unwrap();
-    assert!(matches!(s.publish_listing(&leader, w.far, f(), false).await, Err(StoreError::Forbidden)));
-    let dup = s.publish_listing(&secretary, w.chem, f(), false).await.unwrap_err().to_string();
+    let f = || listing(ListingKind::Offer, "闲置厂房出租", "2000平方米", Reach::Town);
+    assert!(matches!(s.matching().publish(&chip, w.chem, f(), false).await, Err(StoreError::NotFound)));
+    assert!(s.matching().publish(&secretary, w.chem, f(), false).await.is_ok());
+    assert!(matches!(s.matching().publish(&secretary, w.far, f(), false).await, Err(StoreError::NotFound)));
+    assert!(matches!(s.matching().publish(&maogang, w.chip, f(), false).await, Err(StoreError::NotFound)));
+    let shed = s.matching().publish(&maogang, w.far, f(), false).await.unwrap();
+    assert!(matches!(s.matching().publish(&leader, w.far, f(), false).await, Err(StoreError::Forbidden)));
+    let dup = s.matching().publish(&secretary, w.chem, f(), false).await.unwrap_err().to_string();
     assert!(dup.contains("标题") && dup.contains("同名"), "{dup}");
-    let past = ListingFields { valid_until: d("2026-11-01"), ..fields(ListingKind::Need, "过期", "", Reach::Town) };
-    assert!(s.publish_listing(&chip, w.chip, past, false).await.unwrap_err().to_string().contains("有效期至"));
+    let past = ListingFields { valid_until: d("2026-11-01"), ..listing(ListingKind::Need, "过期", "", Reach::Town) };
+    assert!(s.matching().publish(&chip, w.chip, past, false).await.unwrap_err().to_string().contains("有效期至"));
 
     // Editing and closing: the owner's publishers only.
-    let edit = fields(ListingKind::Need, "急需去毛刺液（补充）", "", Reach::District);
-    assert!(matches!(s.update_listing(&far, w.need, edit.clone()).await, Err(StoreError::NotFound)));
-    assert!(matches!(s.set_listing_open(&leader, w.need, false).await, Err(StoreError::Forbidden)));
-    s.update_listing(&chip, w.need, edit).await.unwrap();
+    let edit = listing(ListingKind::Need, "急需去毛刺液（补充）", "", Reach::District);
+    assert!(matches!(s.matching().update_listing(&far, w.need, edit.clone()).await, Err(StoreError::NotFound)));
+    assert!(matches!(s.matching().set_listing_open(&leader, w.need, false).await, Err(StoreError::Forbidden)));
+    s.matching().update_listing(&chip, w.need, edit).await.unwrap();
     assert_eq!(seen(far.clone()).await, vec![w.need, far_offer, shed], "widened to the district");
-    let flip = fields(ListingKind::Offer, "x", "", Reach::District);
-    assert!(s.update_listing(&chip, w.need, flip).await.unwrap_err().to_string().contains("类型"));
-    s.set_listing_open(&secretary, w.need, false).await.unwrap();
+    let flip = listing(ListingKind::Offer, "x", "", Reach::District);
+    assert!(s.matching().update_listing(&chip, w.need, flip).await.unwrap_err().to_string().contains("类型"));
+    s.matching().set_listing_open(&secretary, w.need, false).await.unwrap();
     assert_eq!(seen(far.clone()).await, vec![far_offer, shed]);
     let all = ListingFilter { include_closed: true, mine: true, ..Default::default() };
-    assert_eq!(ids(&s.listings(&chip, &all, 10).await.unwrap().0, |l| l.id), vec![w.need]);
+    assert_eq!(ids(&s.matching().listings(&chip, &all, 10).await.unwrap().0, |l| l.id), vec![w.need]);
 
     let audit = s
-        .audit_search(
+        .audit()
+        .search(
             &user(s, "aud2", Role::AuditAdmin, Scope::Nothing).await,
             &qunlian_store::audit::AuditFilter { q: Some("listing.".into()), ..Default::default() },
             qunlian_store::PageRequest::default(),
@@ -192,72 +183,73 @@ async fn the_change_log_keeps_the_index_in_step() {
     let s = &db.store;
     let w = world(s).await;
     let idx = index();
-    assert!(s.prepare_index(&idx).await.unwrap(), "an empty index is built from the listings");
+    assert!(s.matching().prepare_index(&idx).await.unwrap(), "an empty index is built from the listings");
     assert_eq!(idx.len().unwrap(), 2);
-    let max = s.listing_changes_max().await.unwrap();
+    let max = s.matching().listing_changes_max().await.unwrap();
     assert_eq!(idx.applied_up_to().unwrap(), max);
     let chip = user(s, "chip", Role::EnterpriseContact, Scope::Enterprise(w.chip)).await;
 
-    let found = s.matches(&chip, &idx, w.need, 10).await.unwrap();
+    let found = s.matching().matches(&chip, &idx, w.need, 10).await.unwrap();
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].listing.id, w.offer);
     assert!(found[0].sentence.contains("同一集群"), "{}", found[0].sentence);
     assert!(!found[0].reasons.matched_terms.is_empty());
 
     // An edit is found after the next sync.
-    s.update_listing(
-        &system(),
-        w.offer,
-        fields(ListingKind::Offer, "供应去毛刺溶液", "另有光刻胶剥离液可供", Reach::Cluster),
-    )
-    .await
-    .unwrap();
-    assert!(s.listing_changes_max().await.unwrap() > max, "the update is logged by the trigger");
-    assert!(s.search_listings(&chip, &idx, "光刻胶", None, 10).await.unwrap().is_empty(), "not yet synced");
-    s.sync_index(&idx).await.unwrap();
-    let hits = s.search_listings(&chip, &idx, "光刻胶", None, 10).await.unwrap();
+    s.matching()
+        .update_listing(
+            &system(),
+            w.offer,
+            listing(ListingKind::Offer, "供应去毛刺溶液", "另有光刻胶剥离液可供", Reach::Cluster),
+        )
+        .await
+        .unwrap();
+    assert!(s.matching().listing_changes_max().await.unwrap() > max, "the update is logged by the trigger");
+    assert!(s.matching().search(&chip, &idx, "光刻胶", None, 10).await.unwrap().is_empty(), "not yet synced");
+    s.matching().sync_index(&idx).await.unwrap();
+    let hits = s.matching().search(&chip, &idx, "光刻胶", None, 10).await.unwrap();
     assert_eq!(ids(&hits, |h| h.listing.id), vec![w.offer]);
 
     // A member leaving its cluster changes who sees its listings: logged, and after the
     // sync the cluster-wide offer no longer reaches the chip maker.
-    let before = s.listing_changes_max().await.unwrap();
-    s.remove_cluster_member(&system(), w.cluster, w.chem, d("2026-11-22")).await.unwrap();
-    assert!(s.listing_changes_max().await.unwrap() > before, "membership change logged");
-    s.sync_index(&idx).await.unwrap();
-    assert!(s.matches(&chip, &idx, w.need, 10).await.unwrap().is_empty());
-    s.add_cluster_member(&system(), w.cluster, w.chem, false, None).await.unwrap();
-    s.sync_index(&idx).await.unwrap();
-    assert_eq!(s.matches(&chip, &idx, w.need, 10).await.unwrap().len(), 1);
+    let before = s.matching().listing_changes_max().await.unwrap();
+    s.registry().remove_cluster_member(&system(), w.cluster, w.chem, d("2026-11-22")).await.unwrap();
+    assert!(s.matching().listing_changes_max().await.unwrap() > before, "membership change logged");
+    s.matching().sync_index(&idx).await.unwrap();
+    assert!(s.matching().matches(&chip, &idx, w.need, 10).await.unwrap().is_empty());
+    s.registry().add_cluster_member(&system(), w.cluster, w.chem, false, None).await.unwrap();
+    s.matching().sync_index(&idx).await.unwrap();
+    assert_eq!(s.matching().matches(&chip, &idx, w.need, 10).await.unwrap().len(), 1);
 
     // So does a move to another town (the trigger fires on a real change of town only).
-    let before = s.listing_changes_max().await.unwrap();
+    let before = s.matching().listing_changes_max().await.unwrap();
     let moved = qunlian_domain::registry::EnterpriseInput {
         industry: IndustryCode::parse("2662").ok(),
         ..enterprise(2, "上海新阳半导体材料股份有限公司", "泖港")
     };
-    s.update_enterprise(&system(), w.chem, moved.clone()).await.unwrap();
-    assert!(s.listing_changes_max().await.unwrap() > before, "move logged");
-    let before = s.listing_changes_max().await.unwrap();
-    s.update_enterprise(&system(), w.chem, moved).await.unwrap();
-    assert_eq!(s.listing_changes_max().await.unwrap(), before, "same town, nothing logged");
+    s.registry().update_enterprise(&system(), w.chem, moved.clone()).await.unwrap();
+    assert!(s.matching().listing_changes_max().await.unwrap() > before, "move logged");
+    let before = s.matching().listing_changes_max().await.unwrap();
+    s.registry().update_enterprise(&system(), w.chem, moved).await.unwrap();
+    assert_eq!(s.matching().listing_changes_max().await.unwrap(), before, "same town, nothing logged");
 
     // A closed listing disappears from search and matches.
-    s.set_listing_open(&system(), w.offer, false).await.unwrap();
-    s.sync_index(&idx).await.unwrap();
-    assert!(s.search_listings(&chip, &idx, "去毛刺", Some(ListingKind::Offer), 10).await.unwrap().is_empty());
-    assert!(s.matches(&chip, &idx, w.need, 10).await.unwrap().is_empty());
+    s.matching().set_listing_open(&system(), w.offer, false).await.unwrap();
+    s.matching().sync_index(&idx).await.unwrap();
+    assert!(s.matching().search(&chip, &idx, "去毛刺", Some(ListingKind::Offer), 10).await.unwrap().is_empty());
+    assert!(s.matching().matches(&chip, &idx, w.need, 10).await.unwrap().is_empty());
     assert_eq!(idx.len().unwrap(), 1);
 
     // A rebuild gives the same index, up to the same change.
-    s.set_listing_open(&system(), w.offer, true).await.unwrap();
+    s.matching().set_listing_open(&system(), w.offer, true).await.unwrap();
     let rebuilt = index();
-    assert_eq!(s.reindex(&rebuilt).await.unwrap(), 2);
-    assert_eq!(rebuilt.applied_up_to().unwrap(), s.listing_changes_max().await.unwrap());
-    assert_eq!(s.matches(&chip, &rebuilt, w.need, 10).await.unwrap().len(), 1);
+    assert_eq!(s.matching().reindex(&rebuilt).await.unwrap(), 2);
+    assert_eq!(rebuilt.applied_up_to().unwrap(), s.matching().listing_changes_max().await.unwrap());
+    assert_eq!(s.matching().matches(&chip, &rebuilt, w.need, 10).await.unwrap().len(), 1);
     // An index ahead of the database (another or a reset database) is rebuilt at start.
     let stale = index();
     stale.apply(Vec::new(), 1_000_000).unwrap();
-    assert!(s.prepare_index(&stale).await.unwrap());
+    assert!(s.matching().prepare_index(&stale).await.unwrap());
     assert_eq!(stale.len().unwrap(), 2);
 }
 
@@ -267,7 +259,7 @@ async fn an_introduction_goes_from_suggestion_to_deal() {
     let s = &db.store;
     let w = world(s).await;
     let idx = index();
-    s.sync_index(&idx).await.unwrap();
+    s.matching().sync_index(&idx).await.unwrap();
     let secretary = user(s, "sec", Role::ClusterSecretary, Scope::Cluster(w.cluster)).await;
     let chip = user(s, "chip", Role::EnterpriseContact, Scope::Enterprise(w.chip)).await;
     let other_town = user(s, "mg", Role::TownAdmin, Scope::Region(town("泖港"))).await;
@@ -278,57 +270,77 @@ async fn an_introduction_goes_from_suggestion_to_deal() {
         note: "集群党委书记电话联系双方".into(),
         is_demo: false,
     };
-    assert!(matches!(s.introduce(&chip, new(IntroductionState::Introduced)).await, Err(StoreError::Forbidden)));
-    assert!(matches!(s.introduce(&other_town, new(IntroductionState::Introduced)).await, Err(StoreError::NotFound)));
-    let won = s.introduce(&secretary, new(IntroductionState::Won)).await.unwrap_err().to_string();
+    assert!(matches!(
+        s.matching().introduce(&chip, new(IntroductionState::Introduced)).await,
+        Err(StoreError::Forbidden)
+    ));
+    assert!(matches!(
+        s.matching().introduce(&other_town, new(IntroductionState::Introduced)).await,
+        Err(StoreError::NotFound)
+    ));
+    let won = s.matching().introduce(&secretary, new(IntroductionState::Won)).await.unwrap_err().to_string();
     assert!(won.contains("建议") || won.contains("已牵线"), "{won}");
     let swapped = NewIntroduction { need_listing: w.offer, offer_listing: w.need, ..new(IntroductionState::Suggested) };
-    assert!(s.introduce(&secretary, swapped).await.unwrap_err().to_string().contains("不是需求"));
+    assert!(s.matching().introduce(&secretary, swapped).await.unwrap_err().to_string().contains("不是需求"));
 
-    let id = s.introduce(&secretary, new(IntroductionState::Suggested)).await.unwrap();
-    let again = s.introduce(&secretary, new(IntroductionState::Introduced)).await.unwrap_err().to_string();
+    let id = s.matching().introduce(&secretary, new(IntroductionState::Suggested)).await.unwrap();
+    let again = s.matching().introduce(&secretary, new(IntroductionState::Introduced)).await.unwrap_err().to_string();
     assert!(again.contains(&format!("编号 {id}")), "{again}");
 
     // Refused transitions say why and change nothing.
-    let skip = s.introduction_step(&secretary, id, IntroductionState::Won, Some(120.0), None, "").await.unwrap_err();
+    let skip = s
+        .matching()
+        .introduction_step(&secretary, id, IntroductionState::Won, Some(120.0), None, "")
+        .await
+        .unwrap_err();
     assert!(skip.to_string().starts_with("状态："), "{skip}");
-    s.introduction_step(&secretary, id, IntroductionState::Introduced, None, None, "双方已通话").await.unwrap();
-    s.introduction_step(&secretary, id, IntroductionState::Negotiating, None, None, "").await.unwrap();
-    let no_value = s.introduction_step(&secretary, id, IntroductionState::Won, None, None, "").await.unwrap_err();
+    s.matching()
+        .introduction_step(&secretary, id, IntroductionState::Introduced, None, None, "双方已通话")
+        .await
+        .unwrap();
+    s.matching().introduction_step(&secretary, id, IntroductionState::Negotiating, None, None, "").await.unwrap();
+    let no_value =
+        s.matching().introduction_step(&secretary, id, IntroductionState::Won, None, None, "").await.unwrap_err();
     assert!(no_value.to_string().starts_with("成交金额："), "{no_value}");
-    let negative = s.introduction_step(&secretary, id, IntroductionState::Won, Some(-1.0), None, "").await;
+    let negative = s.matching().introduction_step(&secretary, id, IntroductionState::Won, Some(-1.0), None, "").await;
     assert!(negative.is_err());
-    let no_reason = s.introduction_step(&secretary, id, IntroductionState::Lost, None, Some("  "), "").await;
+    let no_reason = s.matching().introduction_step(&secretary, id, IntroductionState::Lost, None, Some("  "), "").await;
     assert!(no_reason.unwrap_err().to_string().starts_with("未成交原因："));
     assert!(matches!(
-        s.introduction_step(&chip, id, IntroductionState::Won, Some(1.0), None, "").await,
+        s.matching().introduction_step(&chip, id, IntroductionState::Won, Some(1.0), None, "").await,
         Err(StoreError::Forbidden)
     ));
     let follow = NewFollowUp { annual_sales_wan: Some(10.0), ..Default::default() };
-    assert!(s.add_followup(&secretary, id, follow.clone()).await.unwrap_err().to_string().contains("已成交"));
+    assert!(
+        s.matching().add_followup(&secretary, id, follow.clone()).await.unwrap_err().to_string().contains("已成交")
+    );
 
-    s.introduction_step(&secretary, id, IntroductionState::Won, Some(18.5), None, "1.25吨已送达").await.unwrap();
-    let late = s.introduction_step(&secretary, id, IntroductionState::Lost, None, Some("反悔"), "").await;
+    s.matching()
+        .introduction_step(&secretary, id, IntroductionState::Won, Some(18.5), None, "1.25吨已送达")
+        .await
+        .unwrap();
+    let late = s.matching().introduction_step(&secretary, id, IntroductionState::Lost, None, Some("反悔"), "").await;
     assert!(late.unwrap_err().to_string().contains("不能从“已成交”改为“未成交”"));
-    s.add_followup(
-        &secretary,
-        id,
-        NewFollowUp {
-            on: Some(d("2026-11-20")),
-            annual_sales_wan: Some(120.0),
-            delivery_quantity: Some(1.25),
-            delivery_note: "首批1.25吨".into(),
-            note: String::new(),
-        },
-    )
-    .await
-    .unwrap();
-    assert!(s.add_followup(&secretary, id, NewFollowUp::default()).await.is_err(), "an empty follow-up");
+    s.matching()
+        .add_followup(
+            &secretary,
+            id,
+            NewFollowUp {
+                on: Some(d("2026-11-20")),
+                annual_sales_wan: Some(120.0),
+                delivery_quantity: Some(1.25),
+                delivery_note: "首批1.25吨".into(),
+                note: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(s.matching().add_followup(&secretary, id, NewFollowUp::default()).await.is_err(), "an empty follow-up");
     let future = NewFollowUp { on: Some(d("2027-01-01")), ..follow };
-    assert!(s.add_followup(&secretary, id, future).await.unwrap_err().to_string().starts_with("日期"));
+    assert!(s.matching().add_followup(&secretary, id, future).await.unwrap_err().to_string().starts_with("日期"));
 
     // The enterprise reads its introduction; a stranger does not.
-    let detail = s.introduction(&chip, id).await.unwrap();
+    let detail = s.matching().introduction(&chip, id).await.unwrap();
     assert_eq!(detail.introduction.state, IntroductionState::Won);
     assert_eq!(detail.introduction.deal_value_wan, Some(18.5));
     assert_eq!(detail.introduction.cluster_id, Some(w.cluster.0));
@@ -339,26 +351,31 @@ async fn an_introduction_goes_from_suggestion_to_deal() {
     assert!(detail.events[3].detail.contains("18.5 万元"));
     assert_eq!(detail.followups.len(), 1);
     assert!(detail.next.is_empty());
-    assert!(matches!(s.introduction(&other_town, id).await, Err(StoreError::NotFound)));
+    assert!(matches!(s.matching().introduction(&other_town, id).await, Err(StoreError::NotFound)));
 
     // A second pair that did not close, with its reason; the cluster's figures.
     let other = s
-        .publish_listing(&system(), w.chem, fields(ListingKind::Offer, "清洗剂", "", Reach::Cluster), false)
+        .matching()
+        .publish(&system(), w.chem, listing(ListingKind::Offer, "清洗剂", "", Reach::Cluster), false)
         .await
         .unwrap();
     let lost = s
+        .matching()
         .introduce(&secretary, NewIntroduction { offer_listing: other, ..new(IntroductionState::Introduced) })
         .await
         .unwrap();
-    s.introduction_step(&secretary, lost, Lost, None, Some("规格不符"), "").await.unwrap();
-    assert_eq!(s.introduction(&secretary, lost).await.unwrap().introduction.reason.as_deref(), Some("规格不符"));
+    s.matching().introduction_step(&secretary, lost, Lost, None, Some("规格不符"), "").await.unwrap();
+    assert_eq!(
+        s.matching().introduction(&secretary, lost).await.unwrap().introduction.reason.as_deref(),
+        Some("规格不符")
+    );
     let of_cluster = IntroductionFilter { cluster: Some(w.cluster), ..Default::default() };
-    let f = s.introduction_figures(&secretary, &of_cluster).await.unwrap();
+    let f = s.matching().introduction_figures(&secretary, &of_cluster).await.unwrap();
     assert_eq!((f.total, f.won), (2, 1));
     assert!((f.deal_value_wan - 18.5).abs() < 1e-9);
     let won_only = IntroductionFilter { state: Some(Won), ..of_cluster };
-    assert_eq!(ids(&s.introductions(&secretary, &won_only).await.unwrap(), |i| i.id), vec![id]);
-    assert!(s.introductions(&other_town, &IntroductionFilter::default()).await.unwrap().is_empty());
+    assert_eq!(ids(&s.matching().introductions(&secretary, &won_only).await.unwrap(), |i| i.id), vec![id]);
+    assert!(s.matching().introductions(&other_town, &IntroductionFilter::default()).await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -370,33 +387,36 @@ async fn the_meeting_list_pairs_members_needs_with_reachable_offers() {
     // district-wide; and an offer of the same outsider kept to its own town.
     let digger = firm(s, 4, "龙工（上海）挖掘机制造有限公司", "新桥", "3514").await;
     let bearings = firm(s, 5, "上海自润轴承有限公司", "九亭", "3452").await;
-    s.add_cluster_member(&system(), w.cluster, digger, false, None).await.unwrap();
+    s.registry().add_cluster_member(&system(), w.cluster, digger, false, None).await.unwrap();
     let need = s
-        .publish_listing(
+        .matching()
+        .publish(
             &system(),
             digger,
-            fields(ListingKind::Need, "大吨位挖掘机自润滑轴承", "动臂根部用，免加油", Reach::District),
+            listing(ListingKind::Need, "大吨位挖掘机自润滑轴承", "动臂根部用，免加油", Reach::District),
             false,
         )
         .await
         .unwrap();
     let offer = s
-        .publish_listing(
+        .matching()
+        .publish(
             &system(),
             bearings,
-            fields(ListingKind::Offer, "自润滑轴承", "工程机械动臂用自润滑轴承", Reach::District),
+            listing(ListingKind::Offer, "自润滑轴承", "工程机械动臂用自润滑轴承", Reach::District),
             false,
         )
         .await
         .unwrap();
     let _hidden = s
-        .publish_listing(&system(), w.far, fields(ListingKind::Offer, "自润滑轴承库存", "", Reach::Town), false)
+        .matching()
+        .publish(&system(), w.far, listing(ListingKind::Offer, "自润滑轴承库存", "", Reach::Town), false)
         .await
         .unwrap();
     let idx = index();
-    s.sync_index(&idx).await.unwrap();
+    s.matching().sync_index(&idx).await.unwrap();
     let secretary = user(s, "sec", Role::ClusterSecretary, Scope::Cluster(w.cluster)).await;
-    let list = s.meeting_list(&secretary, &idx, w.cluster, d("2026-11-22"), 3).await.unwrap();
+    let list = s.matching().meeting_list(&secretary, &idx, w.cluster, d("2026-11-22"), 3).await.unwrap();
     assert_eq!(list.needs, 2);
     let pairs: Vec<(i64, i64)> = list.pairs.iter().map(|p| (p.need.id, p.offer.id)).collect();
     assert_eq!(
@@ -406,7 +426,10 @@ async fn the_meeting_list_pairs_members_needs_with_reachable_offers() {
     );
     assert!(list.pairs[1].sentence.contains("产业链"), "{}", list.pairs[1].sentence);
     let elsewhere = user(s, "mg", Role::TownAdmin, Scope::Region(town("泖港"))).await;
-    assert!(matches!(s.meeting_list(&elsewhere, &idx, w.cluster, d("2026-11-22"), 3).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        s.matching().meeting_list(&elsewhere, &idx, w.cluster, d("2026-11-22"), 3).await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 #[tokio::test]
@@ -417,7 +440,7 @@ async fn a_listings_import_names_bad_rows_and_reruns_without_duplicates() {
     let row = |line, uscc: String, title: &str| ListingImportRow {
         line,
         uscc,
-        fields: fields(ListingKind::Offer, title, "由导入发布", Reach::Town),
+        fields: listing(ListingKind::Offer, title, "由导入发布", Reach::Town),
     };
     let chem_uscc = uscc(2).as_str().to_owned();
     let rows = vec![
@@ -428,7 +451,7 @@ async fn a_listings_import_names_bad_rows_and_reruns_without_duplicates() {
         row(6, uscc(3).as_str().to_owned(), "远方的供给"),
     ];
     let contact = user(s, "chem", Role::EnterpriseContact, Scope::Enterprise(w.chem)).await;
-    let (counts, rejects) = s.import_listings(&contact, rows.clone(), "测试.csv", 0, false).await.unwrap();
+    let (counts, rejects) = s.matching().import_listings(&contact, rows.clone(), "测试.csv", 0, false).await.unwrap();
     assert_eq!((counts.imported, counts.updated, counts.unchanged), (1, 0, 0));
     let lines: Vec<usize> = rejects.iter().map(|r| r.line).collect();
     assert_eq!(lines, vec![3, 4, 5, 6], "{rejects:?}");
@@ -436,14 +459,18 @@ async fn a_listings_import_names_bad_rows_and_reruns_without_duplicates() {
     assert!(rejects[1].reason.contains("第2行重复"));
     assert!(rejects[2].reason.starts_with("标题"));
     assert!(rejects[3].reason.contains("权限范围"));
-    let (again, _) = s.import_listings(&contact, rows.clone(), "测试.csv", 0, false).await.unwrap();
+    let (again, _) = s.matching().import_listings(&contact, rows.clone(), "测试.csv", 0, false).await.unwrap();
     assert_eq!((again.imported, again.updated, again.unchanged), (0, 0, 1));
     let mut changed = rows[0].clone();
     changed.fields.quantity = Some(5.0);
-    let (third, _) = s.import_listings(&contact, vec![changed], "测试.csv", 0, false).await.unwrap();
+    let (third, _) = s.matching().import_listings(&contact, vec![changed], "测试.csv", 0, false).await.unwrap();
     assert_eq!((third.imported, third.updated), (0, 1));
     let mine = ListingFilter { mine: true, ..Default::default() };
-    assert_eq!(s.listings(&contact, &mine, 10).await.unwrap().1, 2, "the offer of world() and the imported one");
+    assert_eq!(
+        s.matching().listings(&contact, &mine, 10).await.unwrap().1,
+        2,
+        "the offer of world() and the imported one"
+    );
     let leader = user(s, "lead", Role::Leader, Scope::All).await;
-    assert!(matches!(s.import_listings(&leader, rows, "x", 0, false).await, Err(StoreError::Forbidden)));
+    assert!(matches!(s.matching().import_listings(&leader, rows, "x", 0, false).await, Err(StoreError::Forbidden)));
 }

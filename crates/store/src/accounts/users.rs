@@ -1,19 +1,21 @@
-//! Accounts, passwords (argon2id), lockout and API tokens.
+//! Users: creation, login with lockout, passwords and unlocking.
 
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Utc};
 use qunlian_domain::auth::{Action, Caller, Role, Scope, UserId};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
-use crate::crypto::sm3_hex;
-use crate::entity::{api_token, user};
-use crate::{Result, Store, StoreError};
+use super::*;
+use crate::entity::user;
+use crate::{Result, StoreError};
 
 /// Failed logins in a row before an account is locked, and for how long.
 pub const MAX_FAILED_LOGINS: i32 = 5;
+
 pub const LOCKOUT_MINUTES: i64 = 15;
 
 #[derive(Clone, Debug, Serialize)]
@@ -119,16 +121,20 @@ pub fn random_password() -> String {
     format!("{}-{}-Q7", &body[..7], &body[7..])
 }
 
-impl Store {
-    pub async fn user_count(&self) -> Result<u64> {
-        Ok(user::Entity::find().count(self.db()).await?)
+/// A valid argon2id hash of a random string, used to equalise timing for unknown users.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Zr0H3Rn9mBd7D8S1c6YQ1tRk0Z5yE9C2mJ3p2w7v8xU";
+
+impl Accounts<'_> {
+    pub async fn user_count(self) -> Result<u64> {
+        Ok(user::Entity::find().count(self.store.db()).await?)
     }
 
     /// Creates an account. `by` must hold the user-management role, except the command line
     /// (system caller), which bootstraps the first administrator and the demo.
-    pub async fn create_user(&self, by: &Caller, new: NewUser) -> Result<UserId> {
+    pub async fn create_user(self, by: &Caller, new: NewUser) -> Result<UserId> {
         if by.user_id.0 != 0 {
-            self.require(by, Action::ManageUsers)?;
+            self.store.require(by, Action::ManageUsers)?;
         }
         let username = new.username.trim().to_owned();
         if username.is_empty() || username.chars().count() > 64 {
@@ -138,7 +144,7 @@ impl Store {
             return Err(StoreError::invalid("权限范围", format!("{}不能配置此类范围", new.role.label())));
         }
         check_password_strength(&new.password)?;
-        if user::Entity::find().filter(user::Column::Username.eq(&username)).one(self.db()).await?.is_some() {
+        if user::Entity::find().filter(user::Column::Username.eq(&username)).one(self.store.db()).await?.is_some() {
             return Err(StoreError::invalid("用户名", format!("“{username}”已被使用")));
         }
         let hash = hash_password(new.password).await?;
@@ -153,38 +159,40 @@ impl Store {
             locked_until: Set(None),
             must_change_password: Set(new.must_change_password),
             disabled: Set(false),
-            created_at: Set(self.now()),
+            created_at: Set(self.store.now()),
             last_login_at: Set(None),
             ..Default::default()
         }
-        .insert(self.db())
+        .insert(self.store.db())
         .await?;
-        self.audit(
-            by,
-            "user.create",
-            "user",
-            Some(model.id.to_string()),
-            format!("创建用户 {username}（{}）", new.role.label()),
-        )
-        .await?;
+        self.store
+            .audit()
+            .record(
+                by,
+                "user.create",
+                "user",
+                Some(model.id.to_string()),
+                format!("创建用户 {username}（{}）", new.role.label()),
+            )
+            .await?;
         Ok(UserId(model.id))
     }
 
-    pub async fn user(&self, id: UserId) -> Result<Option<User>> {
-        Ok(user::Entity::find_by_id(id.0).one(self.db()).await?.map(to_user))
+    pub async fn user(self, id: UserId) -> Result<Option<User>> {
+        Ok(user::Entity::find_by_id(id.0).one(self.store.db()).await?.map(to_user))
     }
 
-    pub async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
-        Ok(user::Entity::find().filter(user::Column::Username.eq(username)).one(self.db()).await?.map(to_user))
+    pub async fn user_by_name(self, username: &str) -> Result<Option<User>> {
+        Ok(user::Entity::find().filter(user::Column::Username.eq(username)).one(self.store.db()).await?.map(to_user))
     }
 
-    pub async fn list_users(&self, caller: &Caller) -> Result<Vec<User>> {
+    pub async fn list_users(self, caller: &Caller) -> Result<Vec<User>> {
         if !(caller.may(Action::ManageUsers) || caller.may(Action::ManageSecurity)) {
             return Err(StoreError::Forbidden);
         }
         Ok(user::Entity::find()
             .order_by_asc(user::Column::Username)
-            .all(self.db())
+            .all(self.store.db())
             .await?
             .into_iter()
             .map(to_user)
@@ -192,22 +200,23 @@ impl Store {
     }
 
     /// Checks a password, counting failures towards the lockout. Every attempt is audited.
-    pub async fn login(&self, username: &str, password: &str, ip: Option<String>) -> Result<LoginOutcome> {
+    pub async fn login(self, username: &str, password: &str, ip: Option<String>) -> Result<LoginOutcome> {
         let actor = crate::audit::Actor { user_id: None, username: username.to_owned(), ip: ip.clone() };
-        let Some(row) = user::Entity::find().filter(user::Column::Username.eq(username)).one(self.db()).await? else {
+        let Some(row) = user::Entity::find().filter(user::Column::Username.eq(username)).one(self.store.db()).await?
+        else {
             // Spend the same time as a real check so that timing does not reveal user names.
             let _ = verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
-            self.audit(actor, "login.failed", "user", None, "用户名不存在").await?;
+            self.store.audit().record(actor, "login.failed", "user", None, "用户名不存在").await?;
             return Ok(LoginOutcome::BadCredentials);
         };
         let actor = crate::audit::Actor { user_id: Some(row.id), ..actor };
-        let now = self.now();
+        let now = self.store.now();
         if row.disabled {
-            self.audit(actor, "login.refused", "user", Some(row.id.to_string()), "账号已停用").await?;
+            self.store.audit().record(actor, "login.refused", "user", Some(row.id.to_string()), "账号已停用").await?;
             return Ok(LoginOutcome::Disabled);
         }
         if let Some(until) = row.locked_until.filter(|u| *u > now) {
-            self.audit(actor, "login.refused", "user", Some(row.id.to_string()), "账号已锁定").await?;
+            self.store.audit().record(actor, "login.refused", "user", Some(row.id.to_string()), "账号已锁定").await?;
             return Ok(LoginOutcome::Locked { until });
         }
         let ok = verify_password(password.to_owned(), row.password_hash.clone()).await;
@@ -218,8 +227,8 @@ impl Store {
             active.failed_logins = Set(0);
             active.locked_until = Set(None);
             active.last_login_at = Set(Some(now));
-            let model = active.update(self.db()).await?;
-            self.audit(actor, "login", "user", Some(id.to_string()), "登录成功").await?;
+            let model = active.update(self.store.db()).await?;
+            self.store.audit().record(actor, "login", "user", Some(id.to_string()), "登录成功").await?;
             Ok(LoginOutcome::Ok(to_user(model)))
         } else {
             let failed = failed + 1;
@@ -229,81 +238,39 @@ impl Store {
             if lock {
                 active.locked_until = Set(Some(until));
             }
-            active.update(self.db()).await?;
+            active.update(self.store.db()).await?;
             let detail = if lock {
                 format!("密码错误，连续{MAX_FAILED_LOGINS}次，账号锁定{LOCKOUT_MINUTES}分钟")
             } else {
                 format!("密码错误（第{failed}次）")
             };
-            self.audit(actor, "login.failed", "user", Some(id.to_string()), detail).await?;
+            self.store.audit().record(actor, "login.failed", "user", Some(id.to_string()), detail).await?;
             Ok(if lock { LoginOutcome::Locked { until } } else { LoginOutcome::BadCredentials })
         }
     }
 
-    pub async fn set_password(&self, by: &Caller, id: UserId, password: &str) -> Result<()> {
+    pub async fn set_password(self, by: &Caller, id: UserId, password: &str) -> Result<()> {
         if by.user_id != id && by.user_id.0 != 0 {
-            self.require(by, Action::ManageUsers)?;
+            self.store.require(by, Action::ManageUsers)?;
         }
         check_password_strength(password)?;
-        let row = user::Entity::find_by_id(id.0).one(self.db()).await?.ok_or(StoreError::NotFound)?;
+        let row = user::Entity::find_by_id(id.0).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
         let mut active: user::ActiveModel = row.into();
         active.password_hash = Set(hash_password(password.to_owned()).await?);
         active.must_change_password = Set(by.user_id != id);
-        active.update(self.db()).await?;
-        self.audit(by, "user.password", "user", Some(id.to_string()), "修改密码").await
+        active.update(self.store.db()).await?;
+        self.store.audit().record(by, "user.password", "user", Some(id.to_string()), "修改密码").await
     }
 
-    pub async fn unlock_user(&self, by: &Caller, id: UserId) -> Result<()> {
+    pub async fn unlock_user(self, by: &Caller, id: UserId) -> Result<()> {
         if !(by.may(Action::ManageUsers) || by.may(Action::ManageSecurity)) {
             return Err(StoreError::Forbidden);
         }
-        let row = user::Entity::find_by_id(id.0).one(self.db()).await?.ok_or(StoreError::NotFound)?;
+        let row = user::Entity::find_by_id(id.0).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
         let mut active: user::ActiveModel = row.into();
         active.locked_until = Set(None);
         active.failed_logins = Set(0);
-        active.update(self.db()).await?;
-        self.audit(by, "user.unlock", "user", Some(id.to_string()), "解除锁定").await
-    }
-
-    /// Issues a bearer token for the JSON API; only its SM3 digest is stored.
-    pub async fn create_token(&self, by: &Caller, user: UserId, name: &str) -> Result<String> {
-        if by.user_id != user && by.user_id.0 != 0 {
-            self.require(by, Action::ManageUsers)?;
-        }
-        self.user(user).await?.ok_or(StoreError::NotFound)?;
-        let token = format!("qlt_{}", hex::encode(rand::random::<[u8; 24]>()));
-        api_token::ActiveModel {
-            user_id: Set(user.0),
-            name: Set(name.to_owned()),
-            token_hash: Set(sm3_hex(token.as_bytes())),
-            created_at: Set(self.now()),
-            last_used_at: Set(None),
-            revoked: Set(false),
-            ..Default::default()
-        }
-        .insert(self.db())
-        .await?;
-        self.audit(by, "token.create", "user", Some(user.to_string()), format!("创建接口令牌“{name}”")).await?;
-        Ok(token)
-    }
-
-    pub async fn user_by_token(&self, token: &str) -> Result<Option<User>> {
-        let Some(row) = api_token::Entity::find()
-            .filter(api_token::Column::TokenHash.eq(sm3_hex(token.as_bytes())))
-            .filter(api_token::Column::Revoked.eq(false))
-            .one(self.db())
-            .await?
-        else {
-            return Ok(None);
-        };
-        let user_id = row.user_id;
-        let mut active: api_token::ActiveModel = row.into();
-        active.last_used_at = Set(Some(self.now()));
-        active.update(self.db()).await?;
-        Ok(self.user(UserId(user_id)).await?.filter(|u| !u.disabled))
+        active.update(self.store.db()).await?;
+        self.store.audit().record(by, "user.unlock", "user", Some(id.to_string()), "解除锁定").await
     }
 }
-
-/// A valid argon2id hash of a random string, used to equalise timing for unknown users.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Zr0H3Rn9mBd7D8S1c6YQ1tRk0Z5yE9C2mJ3p2w7v8xU";

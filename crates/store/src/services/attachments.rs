@@ -1,13 +1,14 @@
-//! Files attached to service requests: who may see the request may see its files, who may
-//! file or handle it may add one; every upload and every download is in the audit log.
+//! Attachments of a request: stored with their type, read within scope and audited.
 
 use chrono::{DateTime, Utc};
 use qunlian_domain::auth::{Action, Caller};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
+use super::*;
 use crate::entity::service_attachment;
-use crate::{Result, Store, StoreError};
+use crate::{Result, StoreError};
 
 /// The largest file accepted: scans of licences and approvals, not archives.
 pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
@@ -47,14 +48,8 @@ fn clean_name(name: &str) -> String {
     if cleaned.is_empty() { "附件".to_owned() } else { cleaned }
 }
 
-impl Store {
-    pub async fn add_service_attachment(
-        &self,
-        caller: &Caller,
-        request_id: i64,
-        name: &str,
-        bytes: Vec<u8>,
-    ) -> Result<i64> {
+impl Services<'_> {
+    pub async fn add_attachment(self, caller: &Caller, request_id: i64, name: &str, bytes: Vec<u8>) -> Result<i64> {
         if !(caller.may(Action::FileServiceRequest) || caller.may(Action::HandleServiceRequest)) {
             return Err(StoreError::Forbidden);
         }
@@ -73,23 +68,25 @@ impl Store {
             data: Set(bytes),
             file_name: Set(file_name.clone()),
             uploaded_by: Set(caller.username.clone()),
-            uploaded_at: Set(self.now()),
+            uploaded_at: Set(self.store.now()),
             ..Default::default()
         }
-        .insert(self.db())
+        .insert(self.store.db())
         .await?;
-        self.audit(
-            caller,
-            "service.attachment.add",
-            "service_request",
-            Some(request_id.to_string()),
-            format!("{}：{file_name}", request.title),
-        )
-        .await?;
+        self.store
+            .audit()
+            .record(
+                caller,
+                "service.attachment.add",
+                "service_request",
+                Some(request_id.to_string()),
+                format!("{}：{file_name}", request.title),
+            )
+            .await?;
         Ok(saved.id)
     }
 
-    pub async fn service_attachments(&self, caller: &Caller, request_id: i64) -> Result<Vec<Attachment>> {
+    pub async fn attachments(self, caller: &Caller, request_id: i64) -> Result<Vec<Attachment>> {
         self.request_row(caller, request_id).await?;
         Ok(service_attachment::Entity::find()
             .select_only()
@@ -104,7 +101,7 @@ impl Store {
             .filter(service_attachment::Column::RequestId.eq(request_id))
             .order_by_asc(service_attachment::Column::Id)
             .into_tuple::<(i64, String, String, i64, String, DateTime<Utc>)>()
-            .all(self.db())
+            .all(self.store.db())
             .await?
             .into_iter()
             .map(|(id, file_name, content_type, size, uploaded_by, uploaded_at)| Attachment {
@@ -119,21 +116,23 @@ impl Store {
     }
 
     /// One file, for download; the read is audited.
-    pub async fn service_attachment(&self, caller: &Caller, request_id: i64, id: i64) -> Result<(Attachment, Vec<u8>)> {
+    pub async fn attachment(self, caller: &Caller, request_id: i64, id: i64) -> Result<(Attachment, Vec<u8>)> {
         let request = self.request_row(caller, request_id).await?;
         let m = service_attachment::Entity::find_by_id(id)
             .filter(service_attachment::Column::RequestId.eq(request_id))
-            .one(self.db())
+            .one(self.store.db())
             .await?
             .ok_or(StoreError::NotFound)?;
-        self.audit(
-            caller,
-            "service.attachment.read",
-            "service_request",
-            Some(request_id.to_string()),
-            format!("{}：{}", request.title, m.file_name),
-        )
-        .await?;
+        self.store
+            .audit()
+            .record(
+                caller,
+                "service.attachment.read",
+                "service_request",
+                Some(request_id.to_string()),
+                format!("{}：{}", request.title, m.file_name),
+            )
+            .await?;
         let info = Attachment {
             id: m.id,
             file_name: m.file_name,

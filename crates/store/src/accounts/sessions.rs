@@ -1,8 +1,8 @@
-//! Sessions kept in the platform's own database, so that a restart logs nobody out and
-//! PostgreSQL deployments need no second store.
+//! Web sessions kept in the database for tower-sessions.
 
+use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
