@@ -10,6 +10,7 @@ pub mod crypto;
 mod entity;
 pub mod matching;
 pub mod migrate;
+mod migrations;
 pub mod policies;
 pub mod registry;
 pub mod scope;

@@ -28,10 +28,7 @@
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
 
-#[path = "migrations/mod.rs"]
-mod migrations;
-
-use migrations::*;
+use crate::migrations::*;
 
 /// Applied in order, once each; a step never changes after it has shipped.
 const STEPS: &[(i64, &str)] = &[

@@ -14,7 +14,6 @@ mod introducing;
 mod introductions;
 mod listings;
 mod meeting;
-mod schema;
 mod visibility;
 
 pub use import::*;
@@ -23,7 +22,6 @@ pub use introducing::*;
 pub use introductions::*;
 pub use listings::*;
 pub use meeting::*;
-pub(crate) use schema::*;
 use visibility::*;
 
 use crate::Store;

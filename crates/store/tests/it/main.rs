@@ -5,6 +5,7 @@
 mod accounts;
 mod coverage;
 mod matching;
+mod migrations;
 mod policies;
 mod registry;
 mod scope;

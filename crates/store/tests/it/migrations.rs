@@ -2,7 +2,6 @@
 //! earlier step and migrated to the head has the same schema as one migrated fresh to the
 //! head. Runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set (the test command
 //! sets it); each case gets a database of its own.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use qunlian_store::migrate;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
