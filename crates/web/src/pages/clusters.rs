@@ -217,7 +217,10 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
         }
         let established_on = parse_date("成立日期", &f.established_on)?.unwrap_or_else(|| state.store.today());
         // The cluster's Party committee is set up with it (活动型), unless it already exists.
-        let committee = match f.committee_kind.as_deref().and_then(OrgKind::from_code) {
+        let committee_kind = non_empty(&f.committee_kind)
+            .map(|k| OrgKind::parse(k).map_err(|e| WebError::Invalid(e.to_string())))
+            .transpose()?;
+        let committee = match committee_kind {
             Some(kind) => Some(
                 state
                     .store
