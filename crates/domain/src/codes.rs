@@ -261,6 +261,9 @@ mod tests {
         check::<crate::coverage::CoverageStatus>();
         check::<crate::calendar::DayKind>();
         check::<crate::auth::Role>();
+        check::<crate::registry::OfficerRole>();
+        check::<crate::registry::PairingKind>();
+        check::<crate::coverage::WorkLinkKind>();
         check::<crate::services::RequestState>();
         check::<crate::services::EventKind>();
         check::<crate::services::Colour>();

@@ -37,6 +37,16 @@ labelled_enum!(
     }
 );
 
+labelled_enum!(
+    /// How an enterprise without an organisation is covered by work (工作覆盖).
+    WorkLinkKind: "覆盖方式" {
+        /// 党建工作指导员 assigned to the enterprise.
+        Instructor = "instructor", "选派党建工作指导员", ["指导员", "党建工作指导员"];
+        /// Its members take part in a neighbour branch's activities.
+        Activities = "activities", "党员参加邻近党组织活动", ["参加活动", "邻近党组织活动"];
+    }
+);
+
 impl CoverageStatus {
     /// The number stored in the derived tables.
     pub fn db(self) -> i16 {

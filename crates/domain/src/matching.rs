@@ -30,6 +30,11 @@ labelled_enum!(
 );
 
 impl ListingKind {
+    /// For pages: a need is shown in blue and answered by offers.
+    pub fn is_need(self) -> bool {
+        self == ListingKind::Need
+    }
+
     /// The kind a listing is matched against.
     pub fn counterpart(self) -> ListingKind {
         match self {
@@ -62,6 +67,13 @@ labelled_enum!(
         Emergency = "emergency", "应急", ["特急", "非常紧急", "十万火急"];
     }
 );
+
+impl Urgency {
+    /// Urgent and emergency needs are flagged in red on every list.
+    pub fn is_pressing(self) -> bool {
+        self != Urgency::Normal
+    }
+}
 
 labelled_enum!(
     /// How far a listing is published. Each reach includes the narrower ones: a town-wide
@@ -518,6 +530,11 @@ pub enum IntroductionError {
 }
 
 impl IntroductionState {
+    /// A deal: follow-ups (sales, delivery) may be recorded.
+    pub fn is_won(self) -> bool {
+        self == IntroductionState::Won
+    }
+
     pub fn is_final(self) -> bool {
         matches!(self, IntroductionState::Won | IntroductionState::Lost)
     }

@@ -22,6 +22,11 @@ labelled_enum!(
 );
 
 impl Validity {
+    /// In force today: it may be pushed.
+    pub fn is_valid(self) -> bool {
+        self == Validity::Valid
+    }
+
     /// A policy in force from `from` to `until` inclusive (`until` None: 长期有效), on `day`.
     pub fn on(day: NaiveDate, from: NaiveDate, until: Option<NaiveDate>) -> Validity {
         if day < from {

@@ -236,25 +236,34 @@ impl Labelled for OrgForm {
     }
 }
 
-/// Roles in a cluster's committee and around it.
-pub fn officer_role_label(code: &str) -> &'static str {
-    match code {
-        "secretary" => "书记",
-        "deputy_secretary" => "副书记",
-        "part_time_deputy" => "兼职副书记（部门选派）",
-        "liaison" => "联络员",
-        "instructor" => "党建工作指导员",
-        "member" => "委员",
-        _ => "其他",
+labelled_enum!(
+    /// Roles in a cluster's committee and around it.
+    OfficerRole: "职务" {
+        Secretary = "secretary", "书记", ["党委书记"];
+        DeputySecretary = "deputy_secretary", "副书记";
+        PartTimeDeputy = "part_time_deputy", "兼职副书记（部门选派）", ["兼职副书记"];
+        Member = "member", "委员";
+        Liaison = "liaison", "联络员";
+        Instructor = "instructor", "党建工作指导员", ["指导员"];
     }
+);
+
+labelled_enum!(
+    /// What two parties pair for (结对共建).
+    PairingKind: "结对类型" {
+        BranchBranch = "branch_branch", "支部结对";
+        EnterpriseSchool = "enterprise_school", "校企结对", ["校企"];
+        EnterpriseVillage = "enterprise_village", "村企结对", ["村企"];
+        EnterpriseCommunity = "enterprise_community", "企业社区结对", ["企社", "社区结对"];
+    }
+);
+
+/// The label of a stored officer role; "其他" for a code this version does not know.
+pub fn officer_role_label(code: &str) -> &'static str {
+    OfficerRole::from_code(code).map_or("其他", OfficerRole::label)
 }
 
+/// The label of a stored pairing kind; "其他结对" for a code this version does not know.
 pub fn pairing_kind_label(code: &str) -> &'static str {
-    match code {
-        "branch_branch" => "支部结对",
-        "enterprise_school" => "校企结对",
-        "enterprise_village" => "村企结对",
-        "enterprise_community" => "企业社区结对",
-        _ => "其他结对",
-    }
+    PairingKind::from_code(code).map_or("其他结对", PairingKind::label)
 }

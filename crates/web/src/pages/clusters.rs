@@ -3,7 +3,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::auth::{Action, ClusterId, Scope, UnitId};
-use qunlian_domain::registry::{OrgForm, OrgKind, UnitKind};
+use qunlian_domain::registry::{OfficerRole, OrgForm, OrgKind, UnitKind};
 use qunlian_store::registry::{Cluster, ClusterDetail, ClusterEdit};
 use qunlian_store::registry::{EnterpriseFilter, EnterpriseSort, NewCluster, NewOfficer, NewOrg};
 use serde::Deserialize;
@@ -153,11 +153,9 @@ pub async fn add_officer(
             Some(p) => Some(qunlian_domain::Phone::parse(p).map_err(|e| WebError::Invalid(e.to_string()))?),
             None => None,
         };
-        let role = match f.role.as_deref() {
-            Some(r @ ("secretary" | "deputy_secretary" | "part_time_deputy" | "liaison" | "instructor" | "member")) => {
-                r
-            }
-            _ => return Err(WebError::Invalid("职务：请选择".into())),
+        let role = match non_empty(&f.role) {
+            Some(r) => OfficerRole::parse(r).map_err(|e| WebError::Invalid(e.to_string()))?.code(),
+            None => return Err(WebError::Invalid("职务：请选择".into())),
         };
         let officer = NewOfficer {
             name: non_empty(&f.name).unwrap_or("").to_owned(),
