@@ -10,9 +10,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
 use chrono::NaiveDate;
-use qunlian_domain::IndustryCode;
 use qunlian_domain::auth::{Action, ClusterId, Role, Scope, UnitId};
-use qunlian_domain::matching::{IntroductionState, ListingCategory, ListingFields, ListingKind, Reach, Urgency};
+use qunlian_domain::codes::CodeError;
+use qunlian_domain::matching::{
+    IntroductionState, ListingCategory, ListingFields, ListingKind, RawListing, Reach, Urgency,
+};
 use qunlian_domain::text::compact;
 use qunlian_io::xlsx::Cell;
 use qunlian_store::matching::{
@@ -37,22 +39,20 @@ fn may_read(auth: &Auth) -> Result<(), WebError> {
     auth.require(Action::ReadListings)
 }
 
+fn coded<T>(v: &Option<String>, parse: impl Fn(&str) -> Result<T, CodeError>) -> Result<Option<T>, WebError> {
+    non_empty(v).map(|s| parse(s).map_err(|e| WebError::Invalid(e.to_string()))).transpose()
+}
+
 fn kind_param(v: &Option<String>) -> Result<Option<ListingKind>, WebError> {
-    non_empty(v)
-        .map(|s| ListingKind::parse(s).ok_or_else(|| WebError::Invalid(format!("类型：“{s}”应为 供给 或 需求"))))
-        .transpose()
+    coded(v, ListingKind::parse)
 }
 
 fn category_param(v: &Option<String>) -> Result<Option<ListingCategory>, WebError> {
-    non_empty(v)
-        .map(|s| ListingCategory::parse(s).ok_or_else(|| WebError::Invalid(format!("类别：“{s}”无法识别"))))
-        .transpose()
+    coded(v, ListingCategory::parse)
 }
 
 fn urgency_param(v: &Option<String>) -> Result<Option<Urgency>, WebError> {
-    non_empty(v)
-        .map(|s| Urgency::parse(s).ok_or_else(|| WebError::Invalid(format!("紧急程度：“{s}”应为 一般、紧急 或 应急"))))
-        .transpose()
+    coded(v, Urgency::parse)
 }
 
 fn id_param(field: &str, v: &Option<String>) -> Result<Option<i64>, WebError> {
@@ -169,9 +169,9 @@ pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<Lis
         rows,
         total,
         cluster_name,
-        kinds: ListingKind::ALL,
-        categories: ListingCategory::ALL,
-        urgencies: Urgency::ALL,
+        kinds: &ListingKind::ALL,
+        categories: &ListingCategory::ALL,
+        urgencies: &Urgency::ALL,
     })
 }
 
@@ -210,34 +210,22 @@ impl ListingForm {
         }
     }
 
+    /// The parser the API and the import use, so the three accept the same values.
     fn fields(&self) -> Result<ListingFields, WebError> {
-        let kind = kind_param(&self.kind)?.ok_or_else(|| WebError::Invalid("类型：请选择 供给 或 需求".into()))?;
-        let category = category_param(&self.category)?.ok_or_else(|| WebError::Invalid("类别：请选择".into()))?;
-        let industry = match non_empty(&self.industry_code) {
-            None => None,
-            Some(s) => {
-                Some(IndustryCode::parse(s).ok().or_else(|| IndustryCode::find_by_name(s)).ok_or_else(|| {
-                    WebError::Invalid(format!("行业代码：“{s}”不在国民经济行业分类（GB/T 4754-2017）中"))
-                })?)
-            }
-        };
-        let reach = match non_empty(&self.reach) {
-            None => Reach::Cluster,
-            Some(s) => Reach::parse(s).ok_or_else(|| WebError::Invalid(format!("发布范围：“{s}”无法识别")))?,
-        };
-        Ok(ListingFields {
-            kind,
-            category,
-            title: non_empty(&self.title).unwrap_or("").to_owned(),
-            description: non_empty(&self.description).unwrap_or("").to_owned(),
-            industry,
-            quantity: number_param("数量", &self.quantity)?,
-            quantity_unit: non_empty(&self.quantity_unit).map(str::to_owned),
-            urgency: urgency_param(&self.urgency)?.unwrap_or(Urgency::Normal),
-            reach,
-            valid_until: parse_date("有效期至", &self.valid_until)?
-                .ok_or_else(|| WebError::Invalid("有效期至：不能为空".into()))?,
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        ListingFields::parse(&RawListing {
+            kind: text(&self.kind),
+            category: text(&self.category),
+            title: text(&self.title),
+            description: text(&self.description),
+            industry_code: text(&self.industry_code),
+            quantity: text(&self.quantity),
+            unit: text(&self.quantity_unit),
+            urgency: text(&self.urgency),
+            reach: text(&self.reach),
+            valid_until: text(&self.valid_until),
         })
+        .map_err(|e| WebError::Invalid(e.to_string()))
     }
 
     pub fn value<'a>(&'a self, field: &str) -> &'a str {
@@ -301,10 +289,10 @@ async fn form_page(
         units,
         q: q.unwrap_or("").to_owned(),
         f,
-        kinds: ListingKind::ALL,
-        categories: ListingCategory::ALL,
-        urgencies: Urgency::ALL,
-        reaches: Reach::ALL,
+        kinds: &ListingKind::ALL,
+        categories: &ListingCategory::ALL,
+        urgencies: &Urgency::ALL,
+        reaches: &Reach::ALL,
         error: error.clone(),
     };
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
@@ -479,9 +467,7 @@ pub struct IntroQuery {
 
 impl IntroQuery {
     fn filter(&self) -> Result<IntroductionFilter, WebError> {
-        let state = non_empty(&self.state)
-            .map(|s| IntroductionState::parse(s).ok_or_else(|| WebError::Invalid(format!("状态：“{s}”无法识别"))))
-            .transpose()?;
+        let state = coded(&self.state, IntroductionState::parse)?;
         Ok(IntroductionFilter {
             state, cluster: id_param("集群", &self.cluster)?.map(ClusterId), ..Default::default()
         })
@@ -526,7 +512,7 @@ pub async fn introductions(State(state): State<AppState>, auth: Auth, Query(q): 
         rows,
         figures,
         cluster_name,
-        states: IntroductionState::ALL,
+        states: &IntroductionState::ALL,
     })
 }
 
@@ -544,7 +530,7 @@ pub async fn introduce(State(state): State<AppState>, auth: Auth, Form(f): Form<
     let offer = id_param("供给", &f.offer_listing)?.ok_or_else(|| WebError::Invalid("供给：请选择".into()))?;
     let to = match non_empty(&f.state) {
         None => IntroductionState::Introduced,
-        Some(s) => IntroductionState::parse(s).ok_or_else(|| WebError::Invalid(format!("状态：“{s}”无法识别")))?,
+        Some(s) => IntroductionState::parse(s).map_err(|e| WebError::Invalid(e.to_string()))?,
     };
     let id = state
         .store
@@ -602,9 +588,7 @@ pub async fn step(
     Form(f): Form<StepForm>,
 ) -> PageResult {
     auth.require(Action::BrokerIntroductions)?;
-    let to = non_empty(&f.to)
-        .and_then(IntroductionState::parse)
-        .ok_or_else(|| WebError::Invalid("状态：请选择下一步".into()))?;
+    let to = coded(&f.to, IntroductionState::parse)?.ok_or_else(|| WebError::Invalid("状态：请选择下一步".into()))?;
     let value = number_param("成交金额", &f.deal_value)?;
     state
         .store
