@@ -1,16 +1,23 @@
 //! `/api/v1`: bearer tokens per user, the same scopes as the pages (the store filters), and
 //! an OpenAPI document at `/api/v1/openapi.json`.
 
-use axum::extract::{FromRequestParts, Path, Query, State};
+pub mod doc;
+pub mod error;
+pub mod extract;
+
+use axum::Router;
+use axum::extract::{FromRequestParts, State};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::routing::get;
-use axum::{Json, Router};
 use qunlian_domain::auth::{Caller, ClusterId, OrgId};
 use qunlian_store::PageRequest;
 use serde::Serialize;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
+use self::doc::BearerAuth;
+pub use self::error::{ApiError, ApiResult};
+pub use self::extract::{Json, Path, Query};
 use crate::error::WebError;
 use crate::pages::enterprises::ListQuery;
 use crate::state::AppState;
@@ -31,24 +38,8 @@ pub fn router() -> Router<AppState> {
         .route("/service-requests/{id}", get(service_request))
         .merge(crate::api_matching::router())
         .fallback(|| async { WebError::NotFound.into_json() })
+        .layer(axum::middleware::map_response(error::json_refusals))
 }
-
-/// An API error: the same messages as the pages, as JSON.
-pub struct ApiError(WebError);
-
-impl<E: Into<WebError>> From<E> for ApiError {
-    fn from(e: E) -> Self {
-        ApiError(e.into())
-    }
-}
-
-impl axum::response::IntoResponse for ApiError {
-    fn into_response(self) -> axum::response::Response {
-        self.0.into_json()
-    }
-}
-
-type ApiResult<T> = Result<Json<T>, ApiError>;
 
 /// The caller behind `Authorization: Bearer qlt_…`.
 pub struct ApiCaller(pub(crate) Caller);
@@ -339,7 +330,7 @@ pub struct CoverageParams {
 }
 
 fn region_param(region: &Option<String>) -> Result<Option<qunlian_domain::RegionCode>, WebError> {
-    crate::pages::non_empty(region)
+    crate::support::forms::non_empty(region)
         .map(|r| qunlian_domain::RegionCode::parse(r).map_err(|e| WebError::Invalid(format!("region：{e}"))))
         .transpose()
 }
@@ -368,8 +359,8 @@ async fn coverage(
         joint_org: n.joint_org,
         work_only: n.work_only,
         uncovered: n.uncovered,
-        org_rate: (n.org_rate() * 100.0).round() / 100.0,
-        work_rate: (n.work_rate() * 100.0).round() / 100.0,
+        org_rate: crate::support::format::round2(n.org_rate()),
+        work_rate: crate::support::format::round2(n.work_rate()),
         target: c.target_pct,
         deadline: c.deadline.map(|d| d.to_string()),
         gap: n.gap(c.target_pct),
@@ -406,7 +397,7 @@ async fn coverage_enterprises(
     ApiCaller(caller): ApiCaller,
     Query(p): Query<CoverageEnterpriseParams>,
 ) -> ApiResult<PageOf<EnterpriseJson>> {
-    let status = match crate::pages::non_empty(&p.status) {
+    let status = match crate::support::forms::non_empty(&p.status) {
         Some(s) => Some(qunlian_domain::coverage::CoverageStatus::from_code(s).ok_or_else(|| {
             WebError::Invalid(format!("status：不认识“{s}”，可用 own_org、joint_org、work_only、uncovered"))
         })?),
@@ -585,21 +576,15 @@ async fn service_request_json(state: &AppState, caller: &Caller, id: i64) -> Api
 )]
 pub struct ApiDoc;
 
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-    }
+/// The whole document: every capability's operations, each with the error body it may answer.
+pub fn openapi_doc() -> utoipa::openapi::OpenApi {
+    use utoipa::Modify;
+    let mut doc = ApiDoc::openapi();
+    doc.merge(<crate::api_matching::MatchingDoc as OpenApi>::openapi());
+    doc::ErrorResponses.modify(&mut doc);
+    doc
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    let mut doc = ApiDoc::openapi();
-    doc.merge(<crate::api_matching::MatchingDoc as OpenApi>::openapi());
-    Json(doc)
+    Json(openapi_doc())
 }

@@ -1,9 +1,9 @@
 //! `/api/v1/listings`: offers and needs, and a listing's ranked matches with their reasons —
 //! the same JSON `qunlian match ID --json` prints.
 
-use axum::extract::{Path, Query, State};
+use axum::Router;
+use axum::extract::State;
 use axum::routing::get;
-use axum::{Json, Router};
 use qunlian_domain::auth::{Caller, ClusterId};
 use qunlian_domain::matching::{ListingCategory, ListingFields, ListingKind, Reach, SearchIndex, Urgency};
 use qunlian_store::Store;
@@ -11,11 +11,9 @@ use qunlian_store::matching::{Listing, ListingFilter, ListingMatch};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-use crate::api::{ApiCaller, ApiError};
+use crate::api::{ApiCaller, ApiResult, Json, Path, Query};
 use crate::error::WebError;
 use crate::state::AppState;
-
-type ApiResult<T> = Result<Json<T>, ApiError>;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -233,7 +233,7 @@ pub async fn login(
         LoginOutcome::BadCredentials => "用户名或密码错误".to_owned(),
         LoginOutcome::Locked { until } => format!(
             "连续输错密码次数过多，账号已锁定至 {}，请稍后再试或联系管理员",
-            (until + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M")
+            crate::support::format::minutes(until)
         ),
         LoginOutcome::Disabled => "账号已停用，请联系管理员".to_owned(),
     };

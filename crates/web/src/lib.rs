@@ -9,6 +9,7 @@ mod error;
 mod export;
 mod pages;
 mod state;
+mod support;
 
 use std::net::SocketAddr;
 use std::time::Duration;

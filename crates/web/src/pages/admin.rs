@@ -11,10 +11,11 @@ use qunlian_store::users::{NewUser, User, random_password};
 use qunlian_store::{Page, PageRequest};
 use serde::Deserialize;
 
-use super::{non_empty, parse_date, render};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
+use crate::support::forms::{non_empty, parse_date};
+use crate::support::render;
 
 #[derive(Deserialize, Default)]
 pub struct AuditQuery {
@@ -37,7 +38,7 @@ struct AuditPage {
 
 impl AuditPage {
     fn local(&self, e: &AuditEntry) -> String {
-        (e.at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M:%S").to_string()
+        crate::support::format::seconds(e.at)
     }
 }
 

@@ -8,10 +8,12 @@ use qunlian_store::registry::{Cluster, ClusterDetail, ClusterEdit};
 use qunlian_store::registry::{EnterpriseFilter, EnterpriseSort, NewCluster, NewOfficer, NewOrg};
 use serde::Deserialize;
 
-use super::{non_empty, parse_date, render};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
+use crate::support::forms::{non_empty, parse_date};
+use crate::support::render;
+use crate::support::towns::town_options;
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -181,13 +183,13 @@ pub async fn add_officer(
 #[template(path = "cluster_form.html")]
 struct NewPage {
     layout: Layout,
-    towns: Vec<super::enterprises::TownOption>,
+    towns: Vec<crate::support::forms::Choice>,
     error: Option<String>,
 }
 
 pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(Action::Import)?;
-    let towns = super::enterprises::town_options(&state, &auth, None);
+    let towns = town_options(&state, &auth, None);
     render(&NewPage { layout: Layout::new(&auth, &state, "/clusters"), towns, error: None })
 }
 
@@ -263,7 +265,7 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/clusters/{id}")).into_response()),
         Err(WebError::Invalid(msg)) => {
-            let towns = super::enterprises::town_options(&state, &auth, non_empty(&f.town));
+            let towns = town_options(&state, &auth, non_empty(&f.town));
             let page = NewPage { layout: Layout::new(&auth, &state, "/clusters"), towns, error: Some(msg) };
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
         }

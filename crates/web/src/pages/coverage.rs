@@ -18,14 +18,17 @@ use qunlian_store::coverage::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::enterprises::{TownOption, town_options};
-use super::{non_empty, parse_date, render};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
+use crate::support::forms::Choice;
+use crate::support::forms::{non_empty, parse_date};
+use crate::support::render;
+use crate::support::towns::town_options;
 use qunlian_io::xlsx::Cell;
 
-use super::lists::{date, send, text};
 use crate::state::AppState;
+use crate::support::format::{date, text};
+use crate::support::xlsx::send_list;
 
 /// One row of a coverage table: a category overall, or a category in one town.
 pub struct Row {
@@ -49,10 +52,10 @@ impl Row {
         }
     }
     pub fn org_rate(&self) -> String {
-        format!("{:.1}%", self.counts.org_rate())
+        crate::support::format::percent(self.counts.org_rate())
     }
     pub fn work_rate(&self) -> String {
-        format!("{:.1}%", self.counts.work_rate())
+        crate::support::format::percent(self.counts.work_rate())
     }
     pub fn gap(&self) -> u64 {
         self.counts.gap(self.target_pct)
@@ -131,7 +134,7 @@ fn region(town: &Option<String>) -> Result<Option<RegionCode>, WebError> {
 struct SummaryPage {
     layout: Layout,
     as_of: NaiveDate,
-    towns: Vec<TownOption>,
+    towns: Vec<Choice>,
     town_param: String,
     rows: Vec<Row>,
     chart: String,
@@ -374,7 +377,7 @@ impl AssignmentQuery {
 struct AssignmentsPage {
     layout: Layout,
     query: AssignmentQuery,
-    towns: Vec<TownOption>,
+    towns: Vec<Choice>,
     rows: Vec<Assignment>,
     may_assign: bool,
 }
@@ -434,7 +437,7 @@ pub async fn assignments_xlsx(
         ("办结方式", 22.0),
         ("备注", 30.0),
     ];
-    send(&state, &auth, "责任清单", &columns, table).await
+    send_list(&state, &auth, "责任清单", &columns, table).await
 }
 
 #[derive(Deserialize)]

@@ -3,17 +3,20 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
-use qunlian_domain::auth::{Action, ClusterId, Scope, UnitId};
+use qunlian_domain::auth::{Action, ClusterId, UnitId};
 use qunlian_domain::registry::{EnterpriseInput, SrdiLevel, UnitKind};
 use qunlian_domain::{IndustryCode, Phone, RegionCode, Uscc};
 use qunlian_store::registry::{Enterprise, EnterpriseFilter, EnterpriseSort, UnitLinks};
 use qunlian_store::{Page, PageRequest};
 use serde::Deserialize;
 
-use super::{is_htmx, non_empty, parse_date, render};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
+use crate::support::forms::Choice;
+use crate::support::forms::{non_empty, parse_date};
+use crate::support::towns::{keep_town, town_options};
+use crate::support::{is_htmx, render};
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct ListQuery {
@@ -142,51 +145,12 @@ impl ListQuery {
     }
 }
 
-pub struct TownOption {
-    pub code: String,
-    pub name: String,
-    pub selected: bool,
-}
-
-/// The towns a filter offers: those of the caller's region, or of the deployment's district.
-pub fn town_options(state: &AppState, auth: &Auth, selected: Option<&str>) -> Vec<TownOption> {
-    let parent = match &auth.caller.scope {
-        Scope::Region(r) if r.level() == qunlian_domain::region::RegionLevel::Town => {
-            return vec![TownOption { code: r.to_string(), name: r.name().to_owned(), selected: true }];
-        }
-        Scope::Region(r) => *r,
-        _ => state.config.district,
-    };
-    parent
-        .children()
-        .map(|t| TownOption {
-            selected: selected == Some(t.to_string().as_str()),
-            code: t.to_string(),
-            name: t.name().to_owned(),
-        })
-        .collect()
-}
-
-/// Keeps a record's own town among the choices when it lies outside the towns offered (a
-/// park or unit registered in a neighbouring district): saving must not move it silently.
-pub fn keep_town(towns: &mut Vec<TownOption>, code: &str) {
-    if towns.iter().any(|t| t.code == code) {
-        return;
-    }
-    if let Ok(region) = RegionCode::parse(code) {
-        for t in towns.iter_mut() {
-            t.selected = false;
-        }
-        towns.insert(0, TownOption { code: code.to_owned(), name: region.full_name(), selected: true });
-    }
-}
-
 #[derive(Template)]
 #[template(path = "enterprises.html")]
 struct ListPage {
     layout: Layout,
     query: ListQuery,
-    towns: Vec<TownOption>,
+    towns: Vec<Choice>,
     rows: EnterpriseRows,
     may_create: bool,
     drill: Option<String>,
@@ -307,7 +271,7 @@ pub async fn export(State(state): State<AppState>, auth: Auth, Query(query): Que
     let filter = query.filter()?;
     let (sort, desc) = query.sort();
     let all = state.store.all_enterprises(&auth.caller, &filter, sort, desc).await?;
-    let now = state.store.now() + chrono::Duration::hours(8);
+    let now = qunlian_domain::clock::beijing(state.store.now());
     let count = all.len();
     let heading = list_heading(query.unit_kind()?);
     let title = format!("{heading}（导出时间 {}，共 {count} 家；联系电话不导出）", now.format("%Y-%m-%d %H:%M"));
@@ -316,15 +280,7 @@ pub async fn export(State(state): State<AppState>, auth: Auth, Query(query): Que
         .store
         .audit(&auth.caller, "unit.export", "unit", None, format!("导出{heading}{count}家（不含联系电话）"))
         .await?;
-    Ok(super::import::xlsx_response(bytes, &format!("{heading}-{}.xlsx", now.format("%Y%m%d"))))
-}
-
-pub fn percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
-        })
-        .collect()
+    Ok(crate::support::xlsx::xlsx_response(bytes, &format!("{heading}-{}.xlsx", now.format("%Y%m%d"))))
 }
 
 #[derive(Template)]
@@ -556,7 +512,7 @@ impl EnterpriseForm {
 struct FormPage {
     layout: Layout,
     form: EnterpriseForm,
-    towns: Vec<TownOption>,
+    towns: Vec<Choice>,
     errors: Vec<String>,
     action: String,
     editing: bool,

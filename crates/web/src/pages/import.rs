@@ -3,17 +3,16 @@
 
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
-use axum::http::header;
-use axum::response::IntoResponse;
 use qunlian_domain::auth::Action;
 use qunlian_io::enterprises::{EnterpriseReader, Reject};
 use qunlian_store::registry::ImportCounts;
 use serde::Deserialize;
 
-use super::render;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::{AppState, PendingImport};
+use crate::support::render;
+use crate::support::xlsx::xlsx_response;
 
 /// An unconfirmed preview is dropped after this long.
 const PENDING_TTL: std::time::Duration = std::time::Duration::from_secs(3600);
@@ -34,23 +33,6 @@ pub async fn template(auth: Auth) -> PageResult {
     auth.require(Action::Import)?;
     let bytes = qunlian_io::xlsx::enterprise_template().map_err(WebError::internal)?;
     Ok(xlsx_response(bytes, "企业名录导入模板.xlsx"))
-}
-
-pub fn xlsx_response(bytes: Vec<u8>, file: &str) -> axum::response::Response {
-    (
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"download.xlsx\"; filename*=UTF-8''{}",
-                    super::enterprises::percent(file)
-                ),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
 }
 
 #[derive(Template)]

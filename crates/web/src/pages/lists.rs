@@ -4,34 +4,11 @@ use axum::extract::State;
 use qunlian_domain::auth::Action;
 use qunlian_io::xlsx::Cell;
 
-use super::import::xlsx_response;
 use crate::auth::Auth;
-use crate::error::{PageResult, WebError};
-use crate::export::simple_xlsx;
+use crate::error::PageResult;
 use crate::state::AppState;
-
-pub(crate) fn text(s: impl Into<String>) -> Cell {
-    Cell::Text(s.into())
-}
-
-pub(crate) fn date(d: Option<chrono::NaiveDate>) -> Cell {
-    d.map(Cell::Date).unwrap_or(Cell::Empty)
-}
-
-pub(crate) async fn send(
-    state: &AppState,
-    auth: &Auth,
-    what: &str,
-    columns: &[(&str, f64)],
-    rows: Vec<Vec<Cell>>,
-) -> PageResult {
-    let now = state.store.now() + chrono::Duration::hours(8);
-    let count = rows.len();
-    let title = format!("{what}（导出时间 {}，共 {count} 条）", now.format("%Y-%m-%d %H:%M"));
-    let bytes = simple_xlsx(what, title, columns, rows).map_err(WebError::internal)?;
-    state.store.audit(&auth.caller, "export", what, None, format!("导出{what}{count}条")).await?;
-    Ok(xlsx_response(bytes, &format!("{what}-{}.xlsx", now.format("%Y%m%d"))))
-}
+use crate::support::format::{date, text};
+use crate::support::xlsx::send_list;
 
 pub async fn clusters(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(Action::ReadRegistry)?;
@@ -61,7 +38,7 @@ pub async fn clusters(State(state): State<AppState>, auth: Auth) -> PageResult {
         ("所在街镇", 12.0),
         ("成立日期", 12.0),
     ];
-    send(&state, &auth, "产业集群", &columns, rows).await
+    send_list(&state, &auth, "产业集群", &columns, rows).await
 }
 
 pub async fn orgs(State(state): State<AppState>, auth: Auth) -> PageResult {
@@ -94,7 +71,7 @@ pub async fn orgs(State(state): State<AppState>, auth: Auth) -> PageResult {
         ("成立日期", 12.0),
         ("撤销日期", 12.0),
     ];
-    send(&state, &auth, "党组织", &columns, rows).await
+    send_list(&state, &auth, "党组织", &columns, rows).await
 }
 
 pub async fn alliances(State(state): State<AppState>, auth: Auth) -> PageResult {
@@ -115,7 +92,7 @@ pub async fn alliances(State(state): State<AppState>, auth: Auth) -> PageResult 
         })
         .collect();
     let columns = [("党建联盟", 30.0), ("成立日期", 12.0), ("成员数", 8.0), ("成员单位", 60.0), ("简介", 40.0)];
-    send(&state, &auth, "党建联盟", &columns, rows).await
+    send_list(&state, &auth, "党建联盟", &columns, rows).await
 }
 
 pub async fn pairings(State(state): State<AppState>, auth: Auth) -> PageResult {
@@ -129,5 +106,5 @@ pub async fn pairings(State(state): State<AppState>, auth: Auth) -> PageResult {
         .collect();
     let columns =
         [("类型", 12.0), ("一方", 30.0), ("另一方", 30.0), ("开始日期", 12.0), ("结束日期", 12.0), ("共建内容", 50.0)];
-    send(&state, &auth, "结对共建", &columns, rows).await
+    send_list(&state, &auth, "结对共建", &columns, rows).await
 }

@@ -21,13 +21,14 @@ use qunlian_store::matching::{
 };
 use serde::Deserialize;
 
-use super::import::xlsx_response;
-use super::lists::text;
-use super::{non_empty, parse_date, render};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
-use crate::export::simple_xlsx;
 use crate::state::AppState;
+use crate::support::format::text;
+use crate::support::forms::{non_empty, parse_date};
+use crate::support::render;
+use crate::support::xlsx::simple_xlsx;
+use crate::support::xlsx::xlsx_response;
 
 /// Rows a list shows; the total above it counts them all.
 const SHOWN: u64 = 300;
@@ -482,9 +483,6 @@ impl IntroQuery {
             state, cluster: id_param("集群", &self.cluster)?.map(ClusterId), ..Default::default()
         })
     }
-    pub fn state_is(&self, s: &str) -> bool {
-        non_empty(&self.state).unwrap_or("") == s
-    }
     pub fn cluster_value(&self) -> &str {
         non_empty(&self.cluster).unwrap_or("")
     }
@@ -695,7 +693,7 @@ struct MeetingPrint {
 pub async fn meeting_print(State(state): State<AppState>, auth: Auth, Query(q): Query<MeetingQuery>) -> PageResult {
     let (_, list) = meeting(&state, &auth, &q).await?;
     let list = list.ok_or_else(|| WebError::Invalid("集群：请选择".into()))?;
-    let printed = (state.store.now() + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string();
+    let printed = crate::support::format::minutes(state.store.now());
     render(&MeetingPrint { list, printed, demo: state.config.demo })
 }
 

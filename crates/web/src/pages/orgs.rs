@@ -7,10 +7,11 @@ use qunlian_domain::registry::{OrgForm, OrgKind};
 use qunlian_store::registry::{NewOrg, OrgEdit, PartyOrg, PartyOrgDetail};
 use serde::Deserialize;
 
-use super::{non_empty, parse_date, render};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
+use crate::support::forms::{non_empty, parse_date};
+use crate::support::render;
 
 #[derive(Deserialize, Default)]
 pub struct TreeQuery {

@@ -6,10 +6,10 @@ use qunlian_domain::auth::{Action, UnitId};
 use qunlian_store::registry::{Alliance, AllianceDetail, Pairing};
 use serde::Deserialize;
 
-use super::{non_empty, parse_date};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
+use crate::support::forms::{non_empty, parse_date};
 
 #[derive(Template)]
 #[template(path = "alliances.html")]

@@ -17,10 +17,11 @@ use qunlian_store::policies::{
 use qunlian_store::{Page, PageRequest};
 use serde::Deserialize;
 
-use super::{non_empty, parse_date, render};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
+use crate::support::forms::{non_empty, parse_date};
+use crate::support::render;
 
 const ACTIVE: &str = "/policies";
 
@@ -454,7 +455,7 @@ pub async fn my_policy(State(state): State<AppState>, auth: Auth, Path(id): Path
 
 /// Beijing time for display.
 pub fn cst(t: &chrono::DateTime<Utc>) -> String {
-    (*t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()
+    crate::support::format::minutes(*t)
 }
 
 /// Pages that show times: `{{ self.at(t) }}` in Beijing time.

@@ -7,10 +7,12 @@ use qunlian_domain::auth::{Action, Scope};
 use qunlian_store::registry::{EnterpriseFilter, Park, ParkDetail};
 use serde::Deserialize;
 
-use super::{non_empty, render};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
+use crate::support::forms::non_empty;
+use crate::support::render;
+use crate::support::towns::{keep_town, town_options};
 
 pub struct TownRow {
     pub code: String,
@@ -80,7 +82,7 @@ struct ParkPage {
     layout: Layout,
     d: ParkDetail,
     may_edit: bool,
-    towns: Vec<super::enterprises::TownOption>,
+    towns: Vec<crate::support::forms::Choice>,
     /// Parks it may be put under: every park the caller sees but itself.
     parents: Vec<(i64, String)>,
     error: Option<String>,
@@ -90,8 +92,8 @@ async fn park_page(state: &AppState, auth: &Auth, id: i64, error: Option<String>
     let d = state.store.park(&auth.caller, id).await?;
     let may_edit = auth.caller.may(Action::Import);
     let (towns, parents) = if may_edit {
-        let mut towns = super::enterprises::town_options(state, auth, Some(&d.park.town_code));
-        super::enterprises::keep_town(&mut towns, &d.park.town_code);
+        let mut towns = town_options(state, auth, Some(&d.park.town_code));
+        keep_town(&mut towns, &d.park.town_code);
         let parents = state
             .store
             .list_parks(&auth.caller)

@@ -18,11 +18,13 @@ use qunlian_store::services::{
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::lists::{send, text};
-use super::{non_empty, render};
 use crate::auth::{Auth, Layout, csrf_token};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
+use crate::support::format::text;
+use crate::support::forms::non_empty;
+use crate::support::render;
+use crate::support::xlsx::send_list;
 
 /// Rows a list page shows; the total above it counts them all.
 const SHOWN: usize = 500;
@@ -380,7 +382,7 @@ pub async fn attachment(State(state): State<AppState>, auth: Auth, Path((id, aid
                 axum::http::header::CONTENT_DISPOSITION,
                 format!(
                     "attachment; filename=\"file\"; filename*=UTF-8''{}",
-                    super::enterprises::percent(&info.file_name)
+                    crate::support::format::url_encode(&info.file_name)
                 ),
             ),
             (axum::http::header::HeaderName::from_static("x-content-type-options"), "nosniff".to_owned()),
@@ -537,7 +539,7 @@ struct CalendarPage {
 
 impl CalendarPage {
     fn at(&self, y: &CalendarYear) -> String {
-        (y.loaded_at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()
+        crate::support::format::minutes(y.loaded_at)
     }
 }
 
@@ -588,7 +590,7 @@ impl ReportLine {
         if q.is_empty() { "/services".to_owned() } else { format!("/services?{q}") }
     }
     pub fn rate(&self) -> String {
-        self.row.on_time_rate().map(|r| format!("{r:.1}%")).unwrap_or_else(|| "—".into())
+        self.row.on_time_rate().map(crate::support::format::percent).unwrap_or_else(|| "—".into())
     }
     pub fn median(&self) -> String {
         self.row.median_days.map(|d| format!("{d:.1}")).unwrap_or_else(|| "—".into())
@@ -629,7 +631,7 @@ struct ReportPage {
 pub async fn report(State(state): State<AppState>, auth: Auth) -> PageResult {
     may_read(&auth)?;
     let report = state.store.service_report(&auth.caller).await?;
-    let as_of = (state.store.now() + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string();
+    let as_of = crate::support::format::minutes(state.store.now());
     render(&ReportPage {
         may_file: auth.caller.may(Action::FileServiceRequest),
         layout: Layout::new(&auth, &state, "/services"),
@@ -659,7 +661,7 @@ pub async fn report_xlsx(State(state): State<AppState>, auth: Auth) -> PageResul
                 num(r.median_days),
                 num(r.p90_days),
                 Cell::Int(r.rated as i64),
-                num(r.rating_avg.map(|x| (x * 100.0).round() / 100.0)),
+                num(r.rating_avg.map(crate::support::format::round2)),
             ]
         })
         .collect();
@@ -689,7 +691,7 @@ pub async fn report_xlsx(State(state): State<AppState>, auth: Auth) -> PageResul
         ("评价数", 8.0),
         ("满意度均分", 10.0),
     ];
-    send(&state, &auth, "企业服务统计", &columns, rows).await
+    send_list(&state, &auth, "企业服务统计", &columns, rows).await
 }
 
 // ---------- the signed rating link (no login) ----------
