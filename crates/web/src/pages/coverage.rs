@@ -361,9 +361,6 @@ impl AssignmentQuery {
         .collect();
         serde_urlencoded::to_string(pairs).unwrap_or_default()
     }
-    fn state_is(&self, s: &str) -> bool {
-        non_empty(&self.state).unwrap_or("") == s
-    }
     fn is_overdue(&self) -> bool {
         non_empty(&self.overdue).is_some()
     }

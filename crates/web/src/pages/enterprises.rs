@@ -522,14 +522,11 @@ impl FormPage {
     fn checked(&self, v: &Option<String>) -> bool {
         ListQuery::checked(v)
     }
-    fn srdi_is(&self, code: &str) -> bool {
-        self.form.srdi.as_deref().unwrap_or("none") == code
-    }
     fn kinds(&self) -> [UnitKind; 7] {
         UnitKind::ALL
     }
-    fn kind_is(&self, kind: &UnitKind) -> bool {
-        self.form.kind().unwrap_or(UnitKind::Enterprise) == *kind
+    fn kind_code(&self) -> &'static str {
+        self.form.kind().unwrap_or(UnitKind::Enterprise).code()
     }
     /// 企业 for enterprises, 单位 for the other kinds, in headings and labels.
     fn noun(&self) -> &'static str {

@@ -90,12 +90,6 @@ impl ListQuery {
             rated: non_empty(&self.rated).is_some(),
         })
     }
-    pub fn state_is(&self, s: &str) -> bool {
-        non_empty(&self.state).unwrap_or("") == s
-    }
-    pub fn colour_is(&self, s: &str) -> bool {
-        non_empty(&self.colour).unwrap_or("") == s
-    }
     pub fn is_escalated(&self) -> bool {
         non_empty(&self.escalated).is_some()
     }
