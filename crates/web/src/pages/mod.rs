@@ -1,17 +1,31 @@
-//! Server-rendered pages: one askama struct per page and per partial. A request from htmx
-//! (the `HX-Request` header) gets the partial only. Helpers shared by pages live in
-//! `crate::support`; a page module does not import another's.
+//! Server-rendered pages, one folder per capability: one askama struct per page and per
+//! partial, and a `routes()` per capability. A request from htmx (the `HX-Request` header)
+//! gets the partial only. Helpers shared by pages live in `crate::support`; a page module
+//! does not import another capability's helpers — what one capability shows of another
+//! (the coverage box on the enterprise page, a cluster's brokering figures) is that
+//! capability's own public function, re-exported from its `mod.rs`.
 
-pub mod admin;
-pub mod clusters;
+pub mod accounts;
 pub mod coverage;
-pub mod enterprises;
 pub mod home;
-pub mod import;
-pub mod lists;
 pub mod matching;
-pub mod orgs;
-pub mod others;
 pub mod policies;
-pub mod regions;
+pub mod registry;
 pub mod services;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::state::AppState;
+
+/// Every page, by capability.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::page))
+        .merge(accounts::routes())
+        .merge(registry::routes())
+        .merge(coverage::routes())
+        .merge(matching::routes())
+        .merge(services::routes())
+        .merge(policies::routes())
+}

@@ -23,6 +23,10 @@ pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+pub fn money(v: &f64) -> String {
+    qunlian_store::matching::format_number(*v)
+}
+
 /// A text cell of an export.
 pub fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())

@@ -17,6 +17,11 @@ pub fn parse_date(field: &str, s: &Option<String>) -> Result<Option<chrono::Naiv
     }
 }
 
+/// A record number typed into a filter.
+pub fn id_param(field: &str, v: &Option<String>) -> Result<Option<i64>, WebError> {
+    non_empty(v).map(|s| s.parse::<i64>().map_err(|_| WebError::Invalid(format!("{field}：“{s}”不是编号")))).transpose()
+}
+
 /// One `<option>`: the code sent, the label shown, and whether it is the current value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
