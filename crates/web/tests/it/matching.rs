@@ -7,7 +7,7 @@ use qunlian_domain::matching::{ListingCategory, ListingFields, ListingKind, Reac
 use qunlian_store::matching::{IntroductionFilter, ListingFilter};
 use qunlian_testkit::*;
 
-use super::{app_with_accounts, between, expect};
+use crate::{between, expect};
 
 fn fields(kind: ListingKind, title: &str, description: &str) -> ListingFields {
     ListingFields {
@@ -321,10 +321,7 @@ async fn the_matches_api_returns_scores_and_reasons_within_the_scope() {
     let (app, _) = app_with_accounts().await;
     let (need, offer) = fixture(&app).await;
     let s = &app.db.store;
-    let token = |name: &'static str| async move {
-        let u = s.user_by_name(name).await.unwrap().unwrap();
-        format!("Bearer {}", s.create_token(&system(), u.id, "t").await.unwrap())
-    };
+    let token = |name: &'static str| bearer(s, name);
     let sec = token("secretary").await;
     let res = app.get_with(&format!("/api/v1/listings/{need}/matches?top=5"), &[("authorization", &sec)]).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
