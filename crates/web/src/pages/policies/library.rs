@@ -37,7 +37,7 @@ pub struct Row {
 struct ListPage {
     layout: Layout,
     rows: Vec<Row>,
-    departments: Vec<SelectOption>,
+    departments: Vec<Choice>,
     validity: String,
     q: String,
     pushes: Vec<PushSummary>,
@@ -74,7 +74,7 @@ pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<Lis
         .departments()
         .await?
         .into_iter()
-        .map(|(id, name)| SelectOption { value: id.to_string(), label: name, selected: department == Some(id) })
+        .map(|(id, name)| Choice { value: id.to_string(), label: name, selected: department == Some(id) })
         .collect();
     render(&ListPage {
         layout: Layout::new(&auth, &state, ACTIVE),
@@ -125,7 +125,7 @@ impl PolicyForm {
 #[template(path = "policies/policy_form.html")]
 struct FormPage {
     layout: Layout,
-    departments: Vec<SelectOption>,
+    departments: Vec<Choice>,
     vocabulary: &'static str,
     today: NaiveDate,
 }
@@ -166,7 +166,7 @@ struct DetailPage {
     matching: u64,
     may_edit: bool,
     may_push: bool,
-    departments: Vec<SelectOption>,
+    departments: Vec<Choice>,
     vocabulary: &'static str,
 }
 

@@ -8,6 +8,7 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::state::AppState;
+use crate::support::forms::Choice;
 
 use crate::auth::Auth;
 use crate::error::WebError;
@@ -34,17 +35,7 @@ fn may_edit(auth: &Auth, p: &Policy) -> bool {
     auth.caller.may(Action::ManagePolicies) && own_department(auth).is_none_or(|d| d == p.department_id)
 }
 
-pub struct SelectOption {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
-
-async fn department_options(
-    state: &AppState,
-    auth: &Auth,
-    selected: Option<i64>,
-) -> Result<Vec<SelectOption>, WebError> {
+async fn department_options(state: &AppState, auth: &Auth, selected: Option<i64>) -> Result<Vec<Choice>, WebError> {
     let own = own_department(auth);
     Ok(state
         .store
@@ -52,7 +43,7 @@ async fn department_options(
         .await?
         .into_iter()
         .filter(|(id, _)| own.is_none_or(|d| d == *id))
-        .map(|(id, name)| SelectOption { value: id.to_string(), label: name, selected: selected == Some(id) })
+        .map(|(id, name)| Choice { value: id.to_string(), label: name, selected: selected == Some(id) })
         .collect())
 }
 

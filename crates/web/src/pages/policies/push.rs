@@ -46,7 +46,8 @@ impl PushForm {
     }
 }
 
-pub struct Choice {
+/// A policy offered for the push, ticked or not.
+pub struct PolicyChoice {
     pub policy: Policy,
     pub checked: bool,
 }
@@ -55,22 +56,22 @@ pub struct Choice {
 #[template(path = "policies/push.html")]
 struct PushPage {
     layout: Layout,
-    choices: Vec<Choice>,
-    targets: Vec<SelectOption>,
+    choices: Vec<PolicyChoice>,
+    targets: Vec<Choice>,
     title: String,
     preview: Option<PushPreview>,
     chosen: Vec<i64>,
     target: String,
 }
 
-async fn target_options(state: &AppState, auth: &Auth, selected: &str) -> Result<Vec<SelectOption>, WebError> {
+async fn target_options(state: &AppState, auth: &Auth, selected: &str) -> Result<Vec<Choice>, WebError> {
     let own = match &auth.caller.scope {
         Scope::All => "全部企业".to_owned(),
         Scope::Region(r) => format!("{}（本辖区全部）", r.name()),
         Scope::Cluster(_) => "本集群全部成员企业".to_owned(),
         _ => "本人权限范围".to_owned(),
     };
-    let mut out = vec![SelectOption { value: "own".into(), label: own, selected: selected == "own" }];
+    let mut out = vec![Choice { value: "own".into(), label: own, selected: selected == "own" }];
     let towns: Vec<RegionCode> = match &auth.caller.scope {
         Scope::Region(r) if r.level() == qunlian_domain::region::RegionLevel::Town => Vec::new(),
         Scope::Region(r) => r.children().collect(),
@@ -79,11 +80,11 @@ async fn target_options(state: &AppState, auth: &Auth, selected: &str) -> Result
     };
     for t in towns {
         let value = PushTarget::Town(t).code();
-        out.push(SelectOption { selected: selected == value, label: format!("街镇：{}", t.name()), value });
+        out.push(Choice { selected: selected == value, label: format!("街镇：{}", t.name()), value });
     }
     for c in state.store.list_clusters(&auth.caller, None).await? {
         let value = PushTarget::Cluster(ClusterId(c.id.0)).code();
-        out.push(SelectOption { selected: selected == value, label: format!("集群：{}", c.name), value });
+        out.push(Choice { selected: selected == value, label: format!("集群：{}", c.name), value });
     }
     Ok(out)
 }
@@ -100,7 +101,10 @@ async fn push_page(
         .await?;
     Ok(PushPage {
         layout: Layout::new(auth, state, ACTIVE),
-        choices: valid.into_iter().map(|p| Choice { checked: form.policies.contains(&p.id), policy: p }).collect(),
+        choices: valid
+            .into_iter()
+            .map(|p| PolicyChoice { checked: form.policies.contains(&p.id), policy: p })
+            .collect(),
         targets: target_options(state, auth, &form.target).await?,
         title: form.title,
         preview,
