@@ -22,11 +22,12 @@ use serde::Serialize;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use self::doc::BearerAuth;
-pub use self::error::{ApiError, ApiResult};
-pub use self::extract::{Json, Path, Query};
 use crate::error::WebError;
 use crate::pages::registry::enterprises::ListQuery;
 use crate::state::AppState;
+
+pub use self::error::{ApiError, ApiResult};
+pub use self::extract::{Json, Path, Query};
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -1,16 +1,17 @@
 //! The audit log, read by the audit administrator only.
 
-use crate::auth::{Auth, Layout};
-use crate::error::PageResult;
-use crate::state::AppState;
-use crate::support::forms::{non_empty, parse_date};
-use crate::support::render;
 use askama::Template;
 use axum::extract::{Query, State};
 use qunlian_domain::auth::Action;
 use qunlian_store::audit::{AuditEntry, AuditFilter};
 use qunlian_store::{Page, PageRequest};
 use serde::Deserialize;
+
+use crate::auth::{Auth, Layout};
+use crate::error::PageResult;
+use crate::state::AppState;
+use crate::support::forms::{non_empty, parse_date};
+use crate::support::render;
 
 #[derive(Deserialize, Default)]
 pub struct AuditQuery {

@@ -1,8 +1,5 @@
 //! Logging in and out, and changing one's password.
 
-use crate::auth::*;
-use crate::error::{PageResult, WebError};
-use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
@@ -11,6 +8,10 @@ use qunlian_domain::auth::Action;
 use qunlian_store::users::LoginOutcome;
 use serde::Deserialize;
 use tower_sessions::Session;
+
+use crate::auth::*;
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "accounts/login.html")]

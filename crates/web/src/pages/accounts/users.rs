@@ -1,10 +1,5 @@
 //! User accounts: the list, a new account with a generated password, unlocking.
 
-use crate::auth::{Auth, Layout};
-use crate::error::{PageResult, WebError};
-use crate::state::AppState;
-use crate::support::forms::non_empty;
-use crate::support::render;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -13,6 +8,12 @@ use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, ClusterId, OrgId, Role, Scope, UnitId, UserId};
 use qunlian_store::users::{NewUser, User, random_password};
 use serde::Deserialize;
+
+use crate::auth::{Auth, Layout};
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
+use crate::support::forms::non_empty;
+use crate::support::render;
 
 pub struct RoleOption {
     pub code: &'static str,

@@ -1,5 +1,14 @@
 //! The responsibility list (责任清单): who organises which uncovered enterprise by when.
 
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use qunlian_domain::auth::{Action, AssignmentId, UnitId};
+use qunlian_io::xlsx::Cell;
+use qunlian_store::coverage::{Assignment, AssignmentFilter, NewAssignment};
+use serde::Deserialize;
+
 use super::summary::region;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
@@ -10,14 +19,6 @@ use crate::support::forms::{non_empty, parse_date};
 use crate::support::render;
 use crate::support::towns::town_options;
 use crate::support::xlsx::send_list;
-use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect};
-use qunlian_domain::auth::{Action, AssignmentId, UnitId};
-use qunlian_io::xlsx::Cell;
-use qunlian_store::coverage::{Assignment, AssignmentFilter, NewAssignment};
-use serde::Deserialize;
 
 // ---------- responsibility list ----------
 

@@ -6,18 +6,17 @@ pub mod assignments;
 pub mod summary;
 pub mod work_links;
 
-pub use work_links::{EnterpriseCoverage, enterprise_coverage};
-
 use axum::Router;
 use axum::routing::{get, post};
-
-use crate::state::AppState;
-
 use chrono::NaiveDate;
 use qunlian_domain::auth::CategoryId;
 use qunlian_domain::coverage::{Counts, days_left};
 use qunlian_store::coverage::Category;
 use serde::Serialize;
+
+use crate::state::AppState;
+
+pub use work_links::{EnterpriseCoverage, enterprise_coverage};
 
 /// One row of a coverage table: a category overall, or a category in one town.
 pub struct Row {

@@ -1,14 +1,6 @@
 //! The coverage summary by category, one category by town with its trend, category rules
 //! and snapshots.
 
-use super::*;
-use crate::auth::{Auth, Layout};
-use crate::error::{PageResult, WebError};
-use crate::state::AppState;
-use crate::support::forms::Choice;
-use crate::support::forms::{non_empty, parse_date};
-use crate::support::render;
-use crate::support::towns::town_options;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -19,6 +11,15 @@ use qunlian_domain::auth::{Action, CategoryId};
 use qunlian_domain::rules::VOCABULARY;
 use qunlian_store::coverage::{AssignmentFilter, Category, CoverageQuery, NewCategory, Snapshot};
 use serde::{Deserialize, Serialize};
+
+use super::*;
+use crate::auth::{Auth, Layout};
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
+use crate::support::forms::Choice;
+use crate::support::forms::{non_empty, parse_date};
+use crate::support::render;
+use crate::support::towns::town_options;
 
 #[derive(Deserialize, Default)]
 pub struct SummaryQuery {

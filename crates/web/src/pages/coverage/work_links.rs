@@ -1,9 +1,5 @@
 //! Work links (选派指导员, 参加邻近党组织活动) and what the enterprise page shows of coverage.
 
-use crate::auth::Auth;
-use crate::error::{PageResult, WebError};
-use crate::state::AppState;
-use crate::support::forms::{non_empty, parse_date};
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
@@ -11,6 +7,11 @@ use qunlian_domain::auth::{Action, UnitId};
 use qunlian_domain::coverage::CoverageStatus;
 use qunlian_store::coverage::{Assignment, AssignmentFilter, Category, NewWorkLink, WorkLinkKind};
 use serde::Deserialize;
+
+use crate::auth::Auth;
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
+use crate::support::forms::{non_empty, parse_date};
 
 // ---------- work links (on the enterprise page) ----------
 

@@ -1,11 +1,5 @@
 //! Introductions (牵线): from suggestion to deal, with follow-ups.
 
-use super::*;
-use crate::auth::{Auth, Layout};
-use crate::error::{PageResult, WebError};
-use crate::state::AppState;
-use crate::support::forms::{non_empty, parse_date};
-use crate::support::render;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -16,6 +10,13 @@ use qunlian_store::matching::{
     Introduction, IntroductionDetail, IntroductionFigures, IntroductionFilter, NewFollowUp, NewIntroduction,
 };
 use serde::Deserialize;
+
+use super::*;
+use crate::auth::{Auth, Layout};
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
+use crate::support::forms::{non_empty, parse_date};
+use crate::support::render;
 
 // ---------- introductions ----------
 

@@ -1,12 +1,6 @@
 //! Offers and needs: the list with its filters (emergency needs on top), publishing and
 //! editing, one listing with its ranked matches and their reasons, and free-text search.
 
-use super::*;
-use crate::auth::{Auth, Layout};
-use crate::error::{PageResult, WebError};
-use crate::state::AppState;
-use crate::support::forms::{non_empty, parse_date};
-use crate::support::render;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -19,6 +13,13 @@ use qunlian_store::matching::{
     Introduction, IntroductionFilter, Listing, ListingFilter, ListingMatch, SearchHit, format_number,
 };
 use serde::Deserialize;
+
+use super::*;
+use crate::auth::{Auth, Layout};
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
+use crate::support::forms::{non_empty, parse_date};
+use crate::support::render;
 
 // ---------- the list ----------
 

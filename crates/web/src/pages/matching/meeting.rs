@@ -1,5 +1,13 @@
 //! The matching-meeting list (要素对接会) of a cluster: on screen, to print, as .xlsx.
 
+use askama::Template;
+use axum::extract::{Query, State};
+use chrono::NaiveDate;
+use qunlian_domain::auth::{ClusterId, Scope};
+use qunlian_io::xlsx::Cell;
+use qunlian_store::matching::MeetingList;
+use serde::Deserialize;
+
 use super::*;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
@@ -9,13 +17,6 @@ use crate::support::forms::parse_date;
 use crate::support::render;
 use crate::support::xlsx::simple_xlsx;
 use crate::support::xlsx::xlsx_response;
-use askama::Template;
-use axum::extract::{Query, State};
-use chrono::NaiveDate;
-use qunlian_domain::auth::{ClusterId, Scope};
-use qunlian_io::xlsx::Cell;
-use qunlian_store::matching::MeetingList;
-use serde::Deserialize;
 
 // ---------- the matching meeting ----------
 

@@ -8,17 +8,16 @@ pub mod meeting;
 
 use axum::Router;
 use axum::routing::{get, post};
-
-use crate::state::AppState;
-
-use crate::auth::Auth;
-use crate::error::WebError;
-use crate::support::forms::id_param;
-use crate::support::forms::non_empty;
 use qunlian_domain::auth::{Action, ClusterId, Role};
 use qunlian_domain::matching::{ListingCategory, ListingKind, Urgency};
 use qunlian_domain::text::compact;
 use qunlian_store::matching::{IntroductionFigures, IntroductionFilter};
+
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::state::AppState;
+use crate::support::forms::id_param;
+use crate::support::forms::non_empty;
 
 /// Rows a list shows; the total above it counts them all.
 const SHOWN: u64 = 300;

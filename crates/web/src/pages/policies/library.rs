@@ -1,12 +1,6 @@
 //! The policy library with its filters, one policy with its matching enterprises, and the
 //! policy form.
 
-use super::*;
-use crate::auth::{Auth, Layout};
-use crate::error::{PageResult, WebError};
-use crate::state::AppState;
-use crate::support::forms::{non_empty, parse_date};
-use crate::support::render;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -17,6 +11,13 @@ use qunlian_domain::rules::VOCABULARY;
 use qunlian_store::policies::{EligibleEnterprise, NewPolicy, Policy, PolicyFilter, PushSummary, Validity};
 use qunlian_store::{Page, PageRequest};
 use serde::Deserialize;
+
+use super::*;
+use crate::auth::{Auth, Layout};
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
+use crate::support::forms::{non_empty, parse_date};
+use crate::support::render;
 
 // ---------- library ----------
 

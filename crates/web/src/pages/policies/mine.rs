@@ -1,12 +1,13 @@
 //! The enterprise's own list (免申即享), where opening a policy marks it read.
 
+use askama::Template;
+use axum::extract::{Path, State};
+use qunlian_store::policies::MyPolicy;
+
 use crate::auth::{Auth, Layout};
 use crate::error::PageResult;
 use crate::state::AppState;
 use crate::support::render;
-use askama::Template;
-use axum::extract::{Path, State};
-use qunlian_store::policies::MyPolicy;
 
 // ---------- the enterprise's own list ----------
 

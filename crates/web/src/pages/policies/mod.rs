@@ -6,14 +6,13 @@ pub mod push;
 
 use axum::Router;
 use axum::routing::{get, post};
-
-use crate::state::AppState;
-use crate::support::forms::Choice;
+use qunlian_domain::auth::{Action, Role, Scope};
+use qunlian_store::policies::Policy;
 
 use crate::auth::Auth;
 use crate::error::WebError;
-use qunlian_domain::auth::{Action, Role, Scope};
-use qunlian_store::policies::Policy;
+use crate::state::AppState;
+use crate::support::forms::Choice;
 
 const ACTIVE: &str = "/policies";
 

@@ -1,12 +1,5 @@
 //! The push in three steps (choose → preview → confirm), and a push's receipts.
 
-use super::library::PageQuery;
-use super::*;
-use crate::auth::{Auth, Layout};
-use crate::error::{PageResult, WebError};
-use crate::state::AppState;
-use crate::support::forms::non_empty;
-use crate::support::render;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -15,6 +8,14 @@ use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, ClusterId, Scope};
 use qunlian_store::policies::{Policy, PolicyFilter, PushDetail, PushPreview, PushTarget, Recipient, Validity};
 use qunlian_store::{Page, PageRequest};
+
+use super::library::PageQuery;
+use super::*;
+use crate::auth::{Auth, Layout};
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
+use crate::support::forms::non_empty;
+use crate::support::render;
 
 // ---------- push ----------
 

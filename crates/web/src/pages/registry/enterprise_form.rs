@@ -1,13 +1,5 @@
 //! The unit form: a new unit, or an existing one edited.
 
-use super::enterprises::*;
-use crate::auth::{Auth, Layout};
-use crate::error::PageResult;
-use crate::state::AppState;
-use crate::support::forms::Choice;
-use crate::support::forms::{non_empty, parse_date};
-use crate::support::render;
-use crate::support::towns::{keep_town, town_options};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -17,6 +9,15 @@ use qunlian_domain::registry::{EnterpriseInput, SrdiLevel, UnitKind};
 use qunlian_domain::{IndustryCode, Phone, RegionCode, Uscc};
 use qunlian_store::registry::Enterprise;
 use serde::Deserialize;
+
+use super::enterprises::*;
+use crate::auth::{Auth, Layout};
+use crate::error::PageResult;
+use crate::state::AppState;
+use crate::support::forms::Choice;
+use crate::support::forms::{non_empty, parse_date};
+use crate::support::render;
+use crate::support::towns::{keep_town, town_options};
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct EnterpriseForm {

@@ -1,13 +1,6 @@
 //! The unit list (企业名录 and the other kinds) with its filters, export and pages, and one
 //! unit's page.
 
-use crate::auth::{Auth, Layout};
-use crate::error::{PageResult, WebError};
-use crate::state::AppState;
-use crate::support::forms::Choice;
-use crate::support::forms::non_empty;
-use crate::support::towns::town_options;
-use crate::support::{is_htmx, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
@@ -18,6 +11,14 @@ use qunlian_domain::registry::{SrdiLevel, UnitKind};
 use qunlian_store::registry::{Enterprise, EnterpriseFilter, EnterpriseSort, UnitLinks};
 use qunlian_store::{Page, PageRequest};
 use serde::Deserialize;
+
+use crate::auth::{Auth, Layout};
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
+use crate::support::forms::Choice;
+use crate::support::forms::non_empty;
+use crate::support::towns::town_options;
+use crate::support::{is_htmx, render};
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct ListQuery {

@@ -1,11 +1,5 @@
 //! The catalogue of service items with its import, and the working-day calendar.
 
-use super::*;
-use crate::auth::{Auth, Layout};
-use crate::error::{PageResult, WebError};
-use crate::state::AppState;
-use crate::support::forms::non_empty;
-use crate::support::render;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Query, State};
@@ -14,6 +8,13 @@ use qunlian_domain::auth::Action;
 use qunlian_domain::services::TimeLimit;
 use qunlian_store::services::{CalendarYear, CatalogueImport, NewServiceItem, ServiceItem};
 use serde::Deserialize;
+
+use super::*;
+use crate::auth::{Auth, Layout};
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
+use crate::support::forms::non_empty;
+use crate::support::render;
 
 // ---------- catalogue ----------
 

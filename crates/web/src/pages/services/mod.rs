@@ -8,15 +8,14 @@ pub mod requests;
 
 use axum::Router;
 use axum::routing::{get, post};
-
-use crate::state::AppState;
-
-use crate::auth::Auth;
-use crate::error::WebError;
-use crate::support::forms::id_param;
 use qunlian_domain::auth::Action;
 use qunlian_domain::services::{Colour, TimeLimit};
 use qunlian_store::services::ServiceRequest;
+
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::state::AppState;
+use crate::support::forms::id_param;
 
 /// Rows a list page shows; the total above it counts them all.
 const SHOWN: usize = 500;

@@ -1,9 +1,5 @@
 //! The signed rating link an enterprise opens without logging in.
 
-use crate::auth::csrf_token;
-use crate::error::PageResult;
-use crate::state::AppState;
-use crate::support::forms::non_empty;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -11,6 +7,11 @@ use axum::response::{Html, IntoResponse};
 use qunlian_store::services::{RateOutcome, RatingView};
 use serde::Deserialize;
 use tower_sessions::Session;
+
+use crate::auth::csrf_token;
+use crate::error::PageResult;
+use crate::state::AppState;
+use crate::support::forms::non_empty;
 
 // ---------- the signed rating link (no login) ----------
 

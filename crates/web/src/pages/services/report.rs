@@ -1,5 +1,11 @@
 //! The services report, whose every figure opens the requests it counts.
 
+use askama::Template;
+use axum::extract::State;
+use qunlian_domain::auth::Action;
+use qunlian_io::xlsx::Cell;
+use qunlian_store::services::{ReportRow, ServiceReport};
+
 use super::*;
 use crate::auth::{Auth, Layout};
 use crate::error::PageResult;
@@ -7,11 +13,6 @@ use crate::state::AppState;
 use crate::support::format::text;
 use crate::support::render;
 use crate::support::xlsx::send_list;
-use askama::Template;
-use axum::extract::State;
-use qunlian_domain::auth::Action;
-use qunlian_io::xlsx::Cell;
-use qunlian_store::services::{ReportRow, ServiceReport};
 
 // ---------- report ----------
 

@@ -1,12 +1,6 @@
 //! Service requests: the list in four colours, filing one, handling it step by step, and
 //! its attachments.
 
-use super::*;
-use crate::auth::{Auth, Layout};
-use crate::error::{PageResult, WebError};
-use crate::state::AppState;
-use crate::support::forms::non_empty;
-use crate::support::render;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
@@ -18,6 +12,13 @@ use qunlian_store::services::{
     NewServiceRequest, RequestStep, ServiceFilter, ServiceItem, ServiceRequest, ServiceRequestDetail,
 };
 use serde::Deserialize;
+
+use super::*;
+use crate::auth::{Auth, Layout};
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
+use crate::support::forms::non_empty;
+use crate::support::render;
 
 // ---------- the list ----------
 
