@@ -51,6 +51,10 @@ impl Row {
     pub fn reached(&self) -> bool {
         self.counts.org_rate() + 1e-9 >= self.target_pct
     }
+    /// The rate cell's class: green when the target is reached, amber when not.
+    pub fn rate_class(&self) -> &'static str {
+        if self.reached() { "num ok" } else { "num warn" }
+    }
     /// At a 100 % target the gap is exactly the enterprises without an organisation, so it
     /// can link to them; below 100 % it is a number of enterprises still to organise.
     pub fn gap_is_list(&self) -> bool {
