@@ -10,31 +10,22 @@ pub async fn app_with_accounts() -> (TestApp, Vec<(&'static str, Role)>) {
     let app = TestApp::spawn().await;
     let s = &app.db.store;
     let sys = system();
-    let a = s.create_enterprise(&sys, enterprise(1, "上海甲电气有限公司", "新桥")).await.unwrap();
-    let b = s.create_enterprise(&sys, enterprise(2, "上海乙轴承有限公司", "九亭")).await.unwrap();
+    let a = s.registry().create_enterprise(&sys, enterprise(1, "上海甲电气有限公司", "新桥")).await.unwrap();
+    let b = s.registry().create_enterprise(&sys, enterprise(2, "上海乙轴承有限公司", "九亭")).await.unwrap();
     let cluster = s
+        .registry()
         .create_cluster(
             &sys,
             NewCluster { structure: Some("1+1".into()), ..cluster("测试集群党委", "测试", "装备", "新桥") },
         )
         .await
         .unwrap();
-    s.add_cluster_member(&sys, cluster, a, true, None).await.unwrap();
+    s.registry().add_cluster_member(&sys, cluster, a, true, None).await.unwrap();
     let org = s
+        .registry()
         .create_org(
             &sys,
-            qunlian_store::registry::NewOrg {
-                name: "乙公司党支部".into(),
-                kind: qunlian_domain::registry::OrgKind::Branch,
-                form: qunlian_domain::registry::OrgForm::Independent,
-                parent: None,
-                units: vec![b],
-                town_code: None,
-                secretary_name: None,
-                members_count: None,
-                established_on: d("2021-07-01"),
-                is_demo: false,
-            },
+            qunlian_store::registry::NewOrg { established_on: d("2021-07-01"), ..org("乙公司党支部", vec![b]) },
         )
         .await
         .unwrap();
@@ -47,7 +38,7 @@ pub async fn app_with_accounts() -> (TestApp, Vec<(&'static str, Role)>) {
         position: 1,
         is_demo: false,
     };
-    s.save_coverage_category(&sys, None, rule).await.unwrap();
+    s.coverage().save_category(&sys, None, rule).await.unwrap();
     let accounts = vec![
         ("district", Role::DistrictAdmin, Scope::Region(songjiang())),
         ("town", Role::TownAdmin, Scope::Region(town("新桥"))),
@@ -70,7 +61,7 @@ pub async fn app_with_accounts() -> (TestApp, Vec<(&'static str, Role)>) {
 
 /// An `Authorization` header value for the API: a new token of the named user.
 pub async fn bearer(store: &qunlian_store::Store, username: &str) -> String {
-    let user = store.user_by_name(username).await.unwrap().unwrap();
+    let user = store.accounts().user_by_name(username).await.unwrap().unwrap();
     let name = format!("test-{}", hex::encode(rand::random::<[u8; 4]>()));
-    format!("Bearer {}", store.create_token(&system(), user.id, &name).await.unwrap())
+    format!("Bearer {}", store.accounts().create_token(&system(), user.id, &name).await.unwrap())
 }

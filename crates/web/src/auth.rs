@@ -8,7 +8,7 @@ use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use qunlian_domain::auth::{Action, Caller, UserId};
-use qunlian_store::users::User;
+use qunlian_store::accounts::User;
 use tower_sessions::Session;
 
 use crate::error::WebError;
@@ -106,7 +106,7 @@ impl FromRequestParts<AppState> for Auth {
         let Some(id) = session.get::<i64>(USER_KEY).await.map_err(WebError::internal)? else {
             return Err(WebError::Unauthorized);
         };
-        let Some(user) = state.store.user(UserId(id)).await? else {
+        let Some(user) = state.store.accounts().user(UserId(id)).await? else {
             let _ = session.flush().await;
             return Err(WebError::Unauthorized);
         };

@@ -54,7 +54,7 @@ async fn coverage(
     let region = region_param(&p.region)?;
     let q =
         qunlian_store::coverage::CoverageQuery { region, category: p.category.map(qunlian_domain::auth::CategoryId) };
-    let sum = state.store.coverage_summary(&caller, &q).await?;
+    let sum = state.store.coverage().summary(&caller, &q).await?;
     let as_of = sum.as_of.to_string();
     let json = |c: &qunlian_store::coverage::Category, code: Option<String>, name: String, n: Counts| CoverageJson {
         category_id: c.id.0,
@@ -119,6 +119,7 @@ async fn coverage_enterprises(
     };
     let page = state
         .store
+        .registry()
         .list_enterprises(&caller, &filter, Default::default(), false, PageRequest::new(p.page, p.per_page))
         .await?;
     Ok(Json(PageOf::from(page)))

@@ -88,6 +88,7 @@ async fn enterprises(
     let desc = query.desc.as_deref() == Some("1");
     let page = state
         .store
+        .registry()
         .list_enterprises(&caller, &filter, sort, desc, PageRequest::new(query.page, query.per_page))
         .await?;
     Ok(Json(PageOf::from(page)))
@@ -100,7 +101,7 @@ async fn enterprise(
     Path(uscc): Path<String>,
 ) -> ApiResult<EnterpriseJson> {
     let uscc = qunlian_domain::Uscc::parse(&uscc).map_err(|e| WebError::Invalid(e.to_string()))?;
-    Ok(Json(state.store.enterprise_by_uscc(&caller, uscc.as_str()).await?.into()))
+    Ok(Json(state.store.registry().enterprise_by_uscc(&caller, uscc.as_str()).await?.into()))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -143,7 +144,7 @@ pub struct ClusterDetailJson {
 
 #[utoipa::path(get, path = "/api/v1/clusters", responses((status = 200, body = Vec<ClusterJson>)), security(("bearer" = [])))]
 async fn clusters(State(state): State<AppState>, ApiCaller(caller): ApiCaller) -> ApiResult<Vec<ClusterJson>> {
-    Ok(Json(state.store.list_clusters(&caller, None).await?.into_iter().map(Into::into).collect()))
+    Ok(Json(state.store.registry().list_clusters(&caller, None).await?.into_iter().map(Into::into).collect()))
 }
 
 #[utoipa::path(get, path = "/api/v1/clusters/{id}", params(("id" = i64, Path)), responses((status = 200, body = ClusterDetailJson), (status = 404)), security(("bearer" = [])))]
@@ -152,7 +153,7 @@ async fn cluster(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<i64>,
 ) -> ApiResult<ClusterDetailJson> {
-    let d = state.store.cluster(&caller, ClusterId(id)).await?;
+    let d = state.store.registry().cluster(&caller, ClusterId(id)).await?;
     Ok(Json(ClusterDetailJson {
         member_list: d.members.into_iter().map(|m| (m.unit_id, m.name, m.role.to_owned())).collect(),
         regions: d.regions,
@@ -200,7 +201,7 @@ pub struct PartyOrgDetailJson {
 
 #[utoipa::path(get, path = "/api/v1/party-orgs", responses((status = 200, body = Vec<PartyOrgJson>)), security(("bearer" = [])))]
 async fn party_orgs(State(state): State<AppState>, ApiCaller(caller): ApiCaller) -> ApiResult<Vec<PartyOrgJson>> {
-    Ok(Json(state.store.org_tree(&caller, None, true).await?.into_iter().map(Into::into).collect()))
+    Ok(Json(state.store.registry().org_tree(&caller, None, true).await?.into_iter().map(Into::into).collect()))
 }
 
 #[utoipa::path(get, path = "/api/v1/party-orgs/{id}", params(("id" = i64, Path)), responses((status = 200, body = PartyOrgDetailJson), (status = 404)), security(("bearer" = [])))]
@@ -209,7 +210,7 @@ async fn party_org(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<i64>,
 ) -> ApiResult<PartyOrgDetailJson> {
-    let d = state.store.party_org(&caller, OrgId(id)).await?;
+    let d = state.store.registry().party_org(&caller, OrgId(id)).await?;
     Ok(Json(PartyOrgDetailJson {
         units: d.units,
         events: d.events.into_iter().map(|e| (e.on_date.to_string(), e.kind_label.to_owned(), e.detail)).collect(),

@@ -35,7 +35,7 @@ async fn working_days(
 ) -> ApiResult<WorkingDaysJson> {
     let from = date_param("from", &p.from)?;
     let to = date_param("to", &p.to)?;
-    let (n, known) = state.store.working_days_between(from, to).await?;
+    let (n, known) = state.store.services().working_days_between(from, to).await?;
     Ok(Json(WorkingDaysJson { from: from.to_string(), to: to.to_string(), working_days: n, calendar_known: known }))
 }
 
@@ -96,10 +96,11 @@ async fn file_service_request(
     Json(body): Json<NewServiceRequestJson>,
 ) -> ApiResult<ServiceRequestJson> {
     let uscc = qunlian_domain::Uscc::parse(&body.uscc).map_err(|e| WebError::Invalid(format!("uscc：{e}")))?;
-    let e = state.store.enterprise_by_uscc(&caller, uscc.as_str()).await?;
+    let e = state.store.registry().enterprise_by_uscc(&caller, uscc.as_str()).await?;
     let id = state
         .store
-        .file_service_request(
+        .services()
+        .file_request(
             &caller,
             qunlian_store::services::NewServiceRequest {
                 item_id: body.item_id,
@@ -123,7 +124,7 @@ async fn service_request(
 }
 
 async fn service_request_json(state: &AppState, caller: &Caller, id: i64) -> ApiResult<ServiceRequestJson> {
-    let d = state.store.service_request(caller, id).await?;
+    let d = state.store.services().request(caller, id).await?;
     let r = d.request;
     Ok(Json(ServiceRequestJson {
         id: r.id,

@@ -49,6 +49,6 @@ pub async fn send_list(
     let count = rows.len();
     let title = format!("{what}（导出时间 {}，共 {count} 条）", now.format("%Y-%m-%d %H:%M"));
     let bytes = simple_xlsx(what, title, columns, rows).map_err(crate::error::WebError::internal)?;
-    state.store.audit(&auth.caller, "export", what, None, format!("导出{what}{count}条")).await?;
+    state.store.audit().record(&auth.caller, "export", what, None, format!("导出{what}{count}条")).await?;
     Ok(xlsx_response(bytes, &format!("{what}-{}.xlsx", now.format("%Y%m%d"))))
 }

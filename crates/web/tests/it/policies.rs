@@ -15,6 +15,7 @@ async fn policy_pages_and_forms_as_every_role() {
     let s = &app.db.store;
     let sys = system();
     let dept = s
+        .registry()
         .create_unit(
             &sys,
             enterprise(90, "上海市松江区经济委员会", "方松"),
@@ -33,8 +34,8 @@ async fn policy_pages_and_forms_as_every_role() {
         rule: "从业人数>=1".into(),
         is_demo: false,
     };
-    let policy = s.save_policy(&sys, None, new("稳增长奖励")).await.unwrap();
-    let push = s.push_policies(&sys, "测试政策包", &[policy], &PushTarget::Own, false).await.unwrap();
+    let policy = s.policies().save(&sys, None, new("稳增长奖励")).await.unwrap();
+    let push = s.policies().push_policies(&sys, "测试政策包", &[policy], &PushTarget::Own, false).await.unwrap();
     let pid = policy.to_string();
     for (name, role) in accounts {
         let mut session = app.login(name, PASSWORD).await;
@@ -111,7 +112,7 @@ async fn policy_pages_and_forms_as_every_role() {
         assert_eq!(res.status, expected, "{name} POST /policies/{policy}: {}", res.body);
         // Put the rule back for the next role.
         if role == Role::DistrictAdmin {
-            s.save_policy(&sys, Some(policy), new("稳增长奖励")).await.unwrap();
+            s.policies().save(&sys, Some(policy), new("稳增长奖励")).await.unwrap();
             let bad: Vec<(&str, &str)> =
                 form.iter().map(|(k, v)| if *k == "rule" { (*k, "高新 且 独角兽") } else { (*k, *v) }).collect();
             let res = app.post_form(&mut session, "/policies", &bad).await;

@@ -44,11 +44,11 @@ async fn import_previews_then_commits_good_rows_and_reports_bad_ones() {
         preview.body
     );
     // Nothing is written before confirmation.
-    assert!(app.db.store.enterprise_by_uscc(&system(), good1.as_str()).await.is_err());
+    assert!(app.db.store.registry().enterprise_by_uscc(&system(), good1.as_str()).await.is_err());
     let token = between(&preview.body, "name=\"token\" value=\"", "\"");
     let done = app.post_form(&mut s, "/import/confirm", &[("token", &token)]).await;
     assert!(done.body.contains("新增 2，更新 0，未变 0，拒绝 2"), "{}", done.body);
-    let e = app.db.store.enterprise_by_uscc(&system(), good2.as_str()).await.unwrap();
+    let e = app.db.store.registry().enterprise_by_uscc(&system(), good2.as_str()).await.unwrap();
     assert_eq!(e.employees, Some(80));
     assert_eq!(e.town_name, "九亭镇");
     let rejects_link = between(&done.body, "id=\"rejects-xlsx\" class=\"button\" href=\"", "\"");
@@ -67,7 +67,7 @@ async fn revealing_a_phone_is_audited_and_shown_to_the_auditor() {
     let s = &app.db.store;
     let mut input = enterprise(50, "上海有电话有限公司", "新桥");
     input.contact_phone = Some(qunlian_domain::Phone::parse("13912345678").unwrap());
-    let id = s.create_enterprise(&system(), input).await.unwrap();
+    let id = s.registry().create_enterprise(&system(), input).await.unwrap();
     let mut d = app.login("district", PASSWORD).await;
     let page = app.get(&mut d, &format!("/enterprises/{id}")).await;
     assert!(page.body.contains("139****5678") && !page.body.contains("13912345678"));
@@ -109,9 +109,16 @@ async fn clusters_alliances_and_pairings_are_set_up_from_their_pages() {
     assert!(page.body.contains("泗泾智慧安防产业集群党总支"));
     assert!(page.body.contains("40 仪器仪表制造业"));
     let cluster_id: i64 = page_path.rsplit('/').next().unwrap().parse().unwrap();
-    let committee =
-        app.db.store.cluster(&system(), qunlian_domain::auth::ClusterId(cluster_id)).await.unwrap().committee.unwrap();
-    let org = app.db.store.party_org(&system(), qunlian_domain::auth::OrgId(committee.0)).await.unwrap();
+    let committee = app
+        .db
+        .store
+        .registry()
+        .cluster(&system(), qunlian_domain::auth::ClusterId(cluster_id))
+        .await
+        .unwrap()
+        .committee
+        .unwrap();
+    let org = app.db.store.registry().party_org(&system(), qunlian_domain::auth::OrgId(committee.0)).await.unwrap();
     assert_eq!(org.org.kind, "党总支");
 
     let bad = app.post_form(&mut d, &format!("{page_path}/members"), &[("uscc", "91310117000000000X")]).await;
@@ -182,7 +189,7 @@ async fn schools_and_other_units_are_listed_created_and_edited_like_enterprises(
     assert!(schools.body.contains("<option value=\"school\" selected>学校</option>"), "{}", schools.body);
     let enterprises = app.get(&mut d, "/enterprises").await;
     assert!(!enterprises.body.contains("上海市新桥第0中学"));
-    let id = app.db.store.enterprise_by_uscc(&system(), uscc(300).as_str()).await.unwrap().id;
+    let id = app.db.store.registry().enterprise_by_uscc(&system(), uscc(300).as_str()).await.unwrap().id;
     let form = app.get(&mut d, &format!("/enterprises/{id}/edit")).await;
     assert!(
         form.body.contains("编辑单位") && form.body.contains("<option value=\"school\" selected>"),

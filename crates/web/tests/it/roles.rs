@@ -62,8 +62,8 @@ async fn every_page_as_every_role() {
 async fn a_cluster_secretary_reaches_only_its_members() {
     let (app, _) = app_with_accounts().await;
     let s = &app.db.store;
-    let outsider = s.enterprise_by_uscc(&system(), uscc(2).as_str()).await.unwrap();
-    let member = s.enterprise_by_uscc(&system(), uscc(1).as_str()).await.unwrap();
+    let outsider = s.registry().enterprise_by_uscc(&system(), uscc(2).as_str()).await.unwrap();
+    let member = s.registry().enterprise_by_uscc(&system(), uscc(1).as_str()).await.unwrap();
     let mut sec = app.login("secretary", PASSWORD).await;
     let list = app.get(&mut sec, "/enterprises").await;
     assert!(list.body.contains("上海甲电气有限公司"));
@@ -85,11 +85,11 @@ async fn parks_have_a_page_and_an_edit_form_for_every_role() {
     let (app, accounts) = app_with_accounts().await;
     let s = &app.db.store;
     let sys = system();
-    let xinqiao = s.create_park(&sys, "新桥园", &town("新桥"), None).await.unwrap();
-    let jiuting = s.create_park(&sys, "九亭园", &town("九亭"), None).await.unwrap();
+    let xinqiao = s.registry().create_park(&sys, "新桥园", &town("新桥"), None).await.unwrap();
+    let jiuting = s.registry().create_park(&sys, "九亭园", &town("九亭"), None).await.unwrap();
     let mut input = enterprise(1, "上海甲电气有限公司", "新桥");
     input.park = Some("新桥园".into());
-    s.update_enterprise(&sys, qunlian_domain::auth::UnitId(1), input).await.unwrap();
+    s.registry().update_enterprise(&sys, qunlian_domain::auth::UnitId(1), input).await.unwrap();
     let xq = town("新桥").to_string();
     for (name, role) in accounts {
         let mut sess = app.login(name, PASSWORD).await;
@@ -164,16 +164,20 @@ async fn cluster_edits_departures_and_regions_as_every_role() {
     let s = &app.db.store;
     let sys = system();
     // A second cluster, seated in 九亭 with 乙: outside the town's and the secretary's scope.
-    let other = s.create_cluster(&sys, cluster("九亭集群党委", "", "", "九亭")).await.unwrap();
-    s.add_cluster_member(&sys, other, qunlian_domain::auth::UnitId(2), true, None).await.unwrap();
+    let other = s.registry().create_cluster(&sys, cluster("九亭集群党委", "", "", "九亭")).await.unwrap();
+    s.registry().add_cluster_member(&sys, other, qunlian_domain::auth::UnitId(2), true, None).await.unwrap();
     // One member per account to let go.
     let mut leaving = Vec::new();
     for (i, (name, _)) in accounts.iter().enumerate() {
         let id = s
+            .registry()
             .create_enterprise(&sys, enterprise(200 + i as u32, &format!("上海成员{name}有限公司"), "新桥"))
             .await
             .unwrap();
-        s.add_cluster_member(&sys, qunlian_domain::auth::ClusterId(1), id, false, Some(d("2022-01-01"))).await.unwrap();
+        s.registry()
+            .add_cluster_member(&sys, qunlian_domain::auth::ClusterId(1), id, false, Some(d("2022-01-01")))
+            .await
+            .unwrap();
         leaving.push(id);
     }
     for (i, (name, role)) in accounts.into_iter().enumerate() {
@@ -210,7 +214,7 @@ async fn cluster_edits_departures_and_regions_as_every_role() {
         assert_eq!(res.status, expect(manages, sees_other, StatusCode::SEE_OTHER), "{name} POST remove other");
         if sees_other && manages {
             // Put 乙 back for the accounts after this one.
-            s.add_cluster_member(&sys, other, qunlian_domain::auth::UnitId(2), true, None).await.unwrap();
+            s.registry().add_cluster_member(&sys, other, qunlian_domain::auth::UnitId(2), true, None).await.unwrap();
         }
     }
     let mut d = app.login("district", PASSWORD).await;
@@ -253,16 +257,20 @@ async fn alliance_and_pairing_pages_as_every_role() {
     let s = &app.db.store;
     let sys = system();
     let (a, b) = (UnitId(1), UnitId(2));
-    let both = s.create_alliance(&sys, "跨镇党建联盟", "", None, &[a, b], false).await.unwrap();
-    let jiuting = s.create_alliance(&sys, "九亭党建联盟", "", None, &[b], false).await.unwrap();
+    let both = s.registry().create_alliance(&sys, "跨镇党建联盟", "", None, &[a, b], false).await.unwrap();
+    let jiuting = s.registry().create_alliance(&sys, "九亭党建联盟", "", None, &[b], false).await.unwrap();
     let pairing = s
+        .registry()
         .create_pairing(&sys, "enterprise_school", a, None, Some("新桥职校"), Some(d("2023-09-01")), "实训", false)
         .await
         .unwrap();
     let mut to_end = Vec::new();
     for _ in &accounts {
         to_end.push(
-            s.create_pairing(&sys, "enterprise_village", a, None, Some("新桥村"), None, "", false).await.unwrap(),
+            s.registry()
+                .create_pairing(&sys, "enterprise_village", a, None, Some("新桥村"), None, "", false)
+                .await
+                .unwrap(),
         );
     }
     for (i, (name, role)) in accounts.into_iter().enumerate() {
@@ -349,22 +357,15 @@ async fn alliance_and_pairing_pages_as_every_role() {
 #[tokio::test]
 async fn orgs_are_merged_from_their_page_as_every_role() {
     use qunlian_domain::auth::{Action, OrgId, UnitId};
-    use qunlian_domain::registry::{OrgForm, OrgKind};
+
     let (app, accounts) = app_with_accounts().await;
     let s = &app.db.store;
     let sys = system();
     let branch = OrgId(1); // 乙公司党支部, over 乙 in 九亭
     let new_org = |name: String, unit: UnitId, parent: Option<OrgId>| qunlian_store::registry::NewOrg {
-        name,
-        kind: OrgKind::Branch,
-        form: OrgForm::Independent,
         parent,
-        units: vec![unit],
-        town_code: None,
-        secretary_name: None,
-        members_count: None,
         established_on: d("2022-01-01"),
-        is_demo: false,
+        ..org(&name, vec![unit])
     };
     let mut pairs = Vec::new();
     for (name, role) in &accounts {
@@ -373,8 +374,8 @@ async fn orgs_are_merged_from_their_page_as_every_role() {
             Role::BranchSecretary | Role::EnterpriseContact => (UnitId(2), Some(branch)),
             _ => (UnitId(1), None),
         };
-        let from = s.create_org(&sys, new_org(format!("{name}甲支部"), unit, parent)).await.unwrap();
-        let into = s.create_org(&sys, new_org(format!("{name}乙支部"), unit, parent)).await.unwrap();
+        let from = s.registry().create_org(&sys, new_org(format!("{name}甲支部"), unit, parent)).await.unwrap();
+        let into = s.registry().create_org(&sys, new_org(format!("{name}乙支部"), unit, parent)).await.unwrap();
         pairs.push((from, into));
     }
     for (i, (name, role)) in accounts.into_iter().enumerate() {
@@ -524,7 +525,7 @@ async fn registry_forms_as_every_role() {
             }
         }
         // Nothing a refused role posted was created.
-        let created = app.db.store.enterprise_by_uscc(&system(), &new_uscc).await.is_ok();
+        let created = app.db.store.registry().enterprise_by_uscc(&system(), &new_uscc).await.is_ok();
         assert_eq!(created, role.may(Action::Import), "{name}: enterprise created?");
     }
 }

@@ -14,6 +14,7 @@ async fn the_service_api_files_a_request_and_counts_working_days() {
     let s = &app.db.store;
     let sys = system();
     let dept = s
+        .registry()
         .create_unit(
             &sys,
             enterprise(50, "松江区经济委员会", "方松"),
@@ -23,16 +24,13 @@ async fn the_service_api_files_a_request_and_counts_working_days() {
         .await
         .unwrap();
     let item = s
-        .save_service_item(
+        .services()
+        .save_item(
             &sys,
             qunlian_store::services::NewServiceItem {
-                code: "JW-01".into(),
-                name: "工业项目全程代办".into(),
-                department_id: dept.0,
                 materials: vec!["营业执照".into()],
-                limit: qunlian_domain::services::TimeLimit::WorkingDays(5),
                 stages: vec!["拿地".into(), "施工许可".into()],
-                is_demo: false,
+                ..service_item(dept.0, "JW-01", "工业项目全程代办")
             },
         )
         .await
@@ -83,6 +81,7 @@ async fn services_fixture(app: &TestApp) -> (i64, i64, i64, i64) {
     let s = &app.db.store;
     let sys = system();
     let dept = s
+        .registry()
         .create_unit(
             &sys,
             enterprise(60, "上海市松江区经济委员会", "方松"),
@@ -91,39 +90,35 @@ async fn services_fixture(app: &TestApp) -> (i64, i64, i64, i64) {
         )
         .await
         .unwrap();
-    s.create_unit(
-        &sys,
-        enterprise(61, "上海市松江区规划和自然资源局", "方松"),
-        qunlian_domain::registry::UnitKind::Government,
-        false,
-    )
-    .await
-    .unwrap();
+    s.registry()
+        .create_unit(
+            &sys,
+            enterprise(61, "上海市松江区规划和自然资源局", "方松"),
+            qunlian_domain::registry::UnitKind::Government,
+            false,
+        )
+        .await
+        .unwrap();
     let item = s
-        .save_service_item(
+        .services()
+        .save_item(
             &sys,
             qunlian_store::services::NewServiceItem {
-                code: "JW-01".into(),
-                name: "工业项目全程代办".into(),
-                department_id: dept.0,
                 materials: vec!["营业执照".into(), "项目建议书".into()],
-                limit: qunlian_domain::services::TimeLimit::WorkingDays(5),
                 stages: vec!["拿地".into(), "施工许可".into(), "竣工验收".into()],
-                is_demo: false,
+                ..service_item(dept.0, "JW-01", "工业项目全程代办")
             },
         )
         .await
         .unwrap();
     user(s, "jingwei", Role::ServiceOfficer, Scope::Department(dept)).await;
     let file = |unit: i64, title: &str| qunlian_store::services::NewServiceRequest {
-        item_id: item,
-        unit: qunlian_domain::auth::UnitId(unit),
         title: title.into(),
         detail: "内部说明：联系人手机 13800000000".into(),
-        is_demo: false,
+        ..service_request(item, qunlian_domain::auth::UnitId(unit))
     };
-    let of_b = s.file_service_request(&sys, file(2, "乙公司新建厂房")).await.unwrap();
-    let of_a = s.file_service_request(&sys, file(1, "甲公司扩建")).await.unwrap();
+    let of_b = s.services().file_request(&sys, file(2, "乙公司新建厂房")).await.unwrap();
+    let of_a = s.services().file_request(&sys, file(1, "甲公司扩建")).await.unwrap();
     (dept.0, item, of_b, of_a)
 }
 
@@ -285,7 +280,7 @@ async fn an_officer_handles_a_request_and_the_enterprise_rates_it_once_by_its_li
     assert_eq!(xlsx.status, StatusCode::OK);
     assert!(xlsx.bytes.starts_with(b"PK"));
     // A request not finished cannot be rated.
-    let link_a = format!("/rate/{of_a}/{}", app.db.store.rating_token(of_a));
+    let link_a = format!("/rate/{of_a}/{}", app.db.store.services().rating_token(of_a));
     let open = app.get(&mut anon, &link_a).await;
     assert!(open.body.contains("尚未办结"));
 
@@ -314,6 +309,7 @@ async fn service_attachments_as_every_role() {
     let s = &app.db.store;
     let sys = system();
     let dept = s
+        .registry()
         .create_unit(
             &sys,
             enterprise(60, "松江区市场监督管理局", "方松"),
@@ -323,38 +319,23 @@ async fn service_attachments_as_every_role() {
         .await
         .unwrap();
     let item = s
-        .save_service_item(
+        .services()
+        .save_item(
             &sys,
             qunlian_store::services::NewServiceItem {
-                code: "SJ-01".into(),
-                name: "企业变更登记".into(),
-                department_id: dept.0,
                 materials: vec!["变更申请书".into()],
                 limit: qunlian_domain::services::TimeLimit::WorkingDays(3),
-                stages: vec![],
-                is_demo: false,
+                ..service_item(dept.0, "SJ-01", "企业变更登记")
             },
         )
         .await
         .unwrap();
-    let contact = s.user_by_name("contact").await.unwrap().unwrap().caller(None);
+    let contact = s.accounts().user_by_name("contact").await.unwrap().unwrap().caller(None);
     let enterprise_b = match contact.scope {
         Scope::Enterprise(u) => u,
         _ => unreachable!(),
     };
-    let req = s
-        .file_service_request(
-            &contact,
-            qunlian_store::services::NewServiceRequest {
-                item_id: item,
-                unit: enterprise_b,
-                title: String::new(),
-                detail: String::new(),
-                is_demo: false,
-            },
-        )
-        .await
-        .unwrap();
+    let req = s.services().file_request(&contact, service_request(item, enterprise_b)).await.unwrap();
     let pdf = b"%PDF-1.4 \xe8\x90\xa5\xe4\xb8\x9a\xe6\x89\xa7\xe7\x85\xa7 test".to_vec();
     for (name, role) in accounts {
         let mut sess = app.login(name, PASSWORD).await;
@@ -378,7 +359,7 @@ async fn service_attachments_as_every_role() {
         3,
         "one file each from the district admin, the branch and the contact"
     );
-    let list = s.service_attachments(&contact, req).await.unwrap();
+    let list = s.services().attachments(&contact, req).await.unwrap();
     let got = app.get(&mut c, &format!("/services/{req}/attachments/{}", list[0].id)).await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.bytes, pdf, "the file comes back byte for byte");
@@ -389,9 +370,10 @@ async fn service_attachments_as_every_role() {
     let empty = app.post_file(&mut c, &format!("/services/{req}/attachments"), "空.pdf", b"").await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.body.contains("附件"));
-    let auditor = s.user_by_name("auditor").await.unwrap().unwrap().caller(None);
+    let auditor = s.accounts().user_by_name("auditor").await.unwrap().unwrap().caller(None);
     let log = s
-        .audit_search(
+        .audit()
+        .search(
             &auditor,
             &qunlian_store::audit::AuditFilter::default(),
             qunlian_store::PageRequest::new(Some(1), Some(500)),
@@ -411,6 +393,7 @@ async fn overdue_requests_are_announced_to_who_handles_them() {
     let s = &app.db.store;
     let sys = system();
     let dept = s
+        .registry()
         .create_unit(
             &sys,
             enterprise(70, "松江区人力资源和社会保障局", "方松"),
@@ -420,34 +403,27 @@ async fn overdue_requests_are_announced_to_who_handles_them() {
         .await
         .unwrap();
     let item = s
-        .save_service_item(
+        .services()
+        .save_item(
             &sys,
             qunlian_store::services::NewServiceItem {
-                code: "RS-01".into(),
-                name: "劳动用工备案".into(),
-                department_id: dept.0,
-                materials: vec![],
                 limit: qunlian_domain::services::TimeLimit::WorkingDays(1),
-                stages: vec![],
-                is_demo: false,
+                ..service_item(dept.0, "RS-01", "劳动用工备案")
             },
         )
         .await
         .unwrap();
-    let contact = s.user_by_name("contact").await.unwrap().unwrap().caller(None);
+    let contact = s.accounts().user_by_name("contact").await.unwrap().unwrap().caller(None);
     let Scope::Enterprise(b) = contact.scope else { unreachable!() };
-    s.file_service_request(
-        &contact,
-        qunlian_store::services::NewServiceRequest {
-            item_id: item,
-            unit: b,
-            title: "新招用工备案".into(),
-            detail: String::new(),
-            is_demo: false,
-        },
-    )
-    .await
-    .unwrap();
+    s.services()
+        .file_request(
+            &contact,
+            qunlian_store::services::NewServiceRequest {
+                title: "新招用工备案".into(), ..service_request(item, b)
+            },
+        )
+        .await
+        .unwrap();
     let mut d = app.login("district", PASSWORD).await;
     let home = app.get(&mut d, "/").await;
     assert!(!home.body.contains("overdue-requests"), "nothing overdue on the day it is filed");

@@ -46,7 +46,7 @@ pub async fn audit(State(state): State<AppState>, auth: Auth, Query(q): Query<Au
         from: parse_date("开始日期", &q.from)?,
         to: parse_date("结束日期", &q.to)?,
     };
-    let page = state.store.audit_search(&auth.caller, &filter, PageRequest::new(q.page, Some(100))).await?;
+    let page = state.store.audit().search(&auth.caller, &filter, PageRequest::new(q.page, Some(100))).await?;
     render(&AuditPage {
         layout: Layout::new(&auth, &state, "/audit"),
         page,

@@ -72,7 +72,7 @@ struct AssignmentsPage {
 
 pub async fn assignments(State(state): State<AppState>, auth: Auth, Query(q): Query<AssignmentQuery>) -> PageResult {
     auth.require(Action::ReadRegistry)?;
-    let rows = state.store.assignments(&auth.caller, &q.filter()?).await?;
+    let rows = state.store.coverage().assignments(&auth.caller, &q.filter()?).await?;
     render(&AssignmentsPage {
         layout: Layout::new(&auth, &state, "/coverage/assignments"),
         towns: town_options(&state, &auth, non_empty(&q.town)),
@@ -88,7 +88,7 @@ pub async fn assignments_xlsx(
     Query(q): Query<AssignmentQuery>,
 ) -> PageResult {
     auth.require(Action::ReadRegistry)?;
-    let rows = state.store.assignments(&auth.caller, &q.filter()?).await?;
+    let rows = state.store.coverage().assignments(&auth.caller, &q.filter()?).await?;
     let table: Vec<Vec<Cell>> = rows
         .into_iter()
         .map(|a| {
@@ -141,6 +141,7 @@ pub async fn create_assignment(State(state): State<AppState>, auth: Auth, Form(f
     let due_on = parse_date("完成期限", &f.due_on)?.ok_or_else(|| WebError::Invalid("完成期限：请填写日期".into()))?;
     state
         .store
+        .coverage()
         .create_assignment(
             &auth.caller,
             NewAssignment {
@@ -168,6 +169,6 @@ pub async fn withdraw_assignment(
     Form(f): Form<WithdrawForm>,
 ) -> PageResult {
     let reason = non_empty(&f.reason).unwrap_or("人工撤销");
-    state.store.withdraw_assignment(&auth.caller, AssignmentId(id), reason).await?;
+    state.store.coverage().withdraw_assignment(&auth.caller, AssignmentId(id), reason).await?;
     Ok(Redirect::to("/coverage/assignments").into_response())
 }

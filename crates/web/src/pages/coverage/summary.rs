@@ -49,7 +49,7 @@ struct SummaryPage {
 pub async fn summary(State(state): State<AppState>, auth: Auth, Query(q): Query<SummaryQuery>) -> PageResult {
     auth.require(Action::ReadRegistry)?;
     let region = region(&q.town)?;
-    let sum = state.store.coverage_summary(&auth.caller, &CoverageQuery { region, category: None }).await?;
+    let sum = state.store.coverage().summary(&auth.caller, &CoverageQuery { region, category: None }).await?;
     let town_param = region.map(|r| r.to_string());
     let rows: Vec<Row> = sum
         .categories
@@ -70,6 +70,7 @@ pub async fn summary(State(state): State<AppState>, auth: Auth, Query(q): Query<
     let town_title = sum.categories.first().map(|c| format!("{}：各街镇组织覆盖率", c.name)).unwrap_or_default();
     let open = state
         .store
+        .coverage()
         .assignments(&auth.caller, &AssignmentFilter { state: Some("open".into()), region, ..Default::default() })
         .await?
         .len();
@@ -83,7 +84,7 @@ pub async fn summary(State(state): State<AppState>, auth: Auth, Query(q): Query<
         rows,
         may_define: auth.caller.may(Action::DefineCoverage),
         may_assign: auth.caller.may(Action::AssignCoverage),
-        last_snapshot: state.store.coverage_snapshots(&auth.caller).await?.into_iter().next(),
+        last_snapshot: state.store.coverage().snapshots(&auth.caller).await?.into_iter().next(),
         open_assignments: open,
     })
 }
@@ -121,13 +122,13 @@ pub async fn category(
     auth.require(Action::ReadRegistry)?;
     let region = region(&q.town)?;
     let id = CategoryId(id);
-    let sum = state.store.coverage_summary(&auth.caller, &CoverageQuery { region, category: Some(id) }).await?;
+    let sum = state.store.coverage().summary(&auth.caller, &CoverageQuery { region, category: Some(id) }).await?;
     let cat = sum.categories.first().cloned().ok_or(WebError::NotFound)?;
     let town_param = region.map(|r| r.to_string());
     let total = row(&cat, "合计".into(), town_param.as_deref(), sum.total_of(id), sum.as_of);
     let rows: Vec<Row> =
         sum.cells.iter().map(|c| row(&cat, c.town_name.clone(), Some(&c.town_code), c.counts, sum.as_of)).collect();
-    let points = state.store.coverage_trend(&auth.caller, id, region.as_ref()).await?;
+    let points = state.store.coverage().trend(&auth.caller, id, region.as_ref()).await?;
     let trend = TrendChart {
         dates: points.iter().map(|p| p.as_of.format("%Y-%m-%d").to_string()).collect(),
         org: points.iter().map(|p| (p.counts.org_rate() * 10.0).round() / 10.0).collect(),
@@ -189,7 +190,7 @@ pub async fn new_category_form(State(state): State<AppState>, auth: Auth) -> Pag
 }
 
 pub async fn create_category(State(state): State<AppState>, auth: Auth, Form(f): Form<CategoryForm>) -> PageResult {
-    let id = state.store.save_coverage_category(&auth.caller, None, f.to_new()?).await?;
+    let id = state.store.coverage().save_category(&auth.caller, None, f.to_new()?).await?;
     Ok(Redirect::to(&format!("/coverage/categories/{id}")).into_response())
 }
 
@@ -199,17 +200,17 @@ pub async fn update_category(
     Path(id): Path<i64>,
     Form(f): Form<CategoryForm>,
 ) -> PageResult {
-    let id = state.store.save_coverage_category(&auth.caller, Some(CategoryId(id)), f.to_new()?).await?;
+    let id = state.store.coverage().save_category(&auth.caller, Some(CategoryId(id)), f.to_new()?).await?;
     Ok(Redirect::to(&format!("/coverage/categories/{id}")).into_response())
 }
 
 pub async fn delete_category(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
-    state.store.delete_coverage_category(&auth.caller, CategoryId(id)).await?;
+    state.store.coverage().delete_category(&auth.caller, CategoryId(id)).await?;
     Ok(Redirect::to("/coverage").into_response())
 }
 
 pub async fn take_snapshot(State(state): State<AppState>, auth: Auth) -> PageResult {
-    state.store.snapshot_now(&auth.caller).await?;
+    state.store.coverage().snapshot_now(&auth.caller).await?;
     Ok(Redirect::to("/coverage/snapshots").into_response())
 }
 
@@ -225,7 +226,7 @@ pub async fn snapshots(State(state): State<AppState>, auth: Auth) -> PageResult 
     auth.require(Action::ReadRegistry)?;
     render(&SnapshotsPage {
         layout: Layout::new(&auth, &state, "/coverage"),
-        snapshots: state.store.coverage_snapshots(&auth.caller).await?,
+        snapshots: state.store.coverage().snapshots(&auth.caller).await?,
         may_assign: auth.caller.may(Action::AssignCoverage),
     })
 }

@@ -38,6 +38,7 @@ pub async fn add_work_link(
     };
     state
         .store
+        .coverage()
         .add_work_link(
             &auth.caller,
             NewWorkLink {
@@ -66,7 +67,7 @@ pub async fn end_work_link(
     Form(f): Form<EndLinkForm>,
 ) -> PageResult {
     let on = parse_date("结束日期", &f.on)?.unwrap_or_else(|| state.store.today());
-    state.store.end_work_link(&auth.caller, UnitId(id), link, on).await?;
+    state.store.coverage().end_work_link(&auth.caller, UnitId(id), link, on).await?;
     Ok(Redirect::to(&format!("/enterprises/{id}#coverage")).into_response())
 }
 
@@ -88,12 +89,14 @@ impl EnterpriseCoverage {
 
 pub async fn enterprise_coverage(state: &AppState, auth: &Auth, id: UnitId) -> Result<EnterpriseCoverage, WebError> {
     let store = &state.store;
-    let assignments =
-        store.assignments(&auth.caller, &AssignmentFilter { unit: Some(id), ..AssignmentFilter::default() }).await?;
+    let assignments = store
+        .coverage()
+        .assignments(&auth.caller, &AssignmentFilter { unit: Some(id), ..AssignmentFilter::default() })
+        .await?;
     Ok(EnterpriseCoverage {
-        status: store.coverage_status(&auth.caller, id).await?,
-        categories: store.categories_of(&auth.caller, id).await?,
-        links: store.work_links(&auth.caller, id).await?,
+        status: store.coverage().status(&auth.caller, id).await?,
+        categories: store.coverage().categories_of(&auth.caller, id).await?,
+        links: store.coverage().work_links(&auth.caller, id).await?,
         assignments,
         may_assign: auth.caller.may(Action::AssignCoverage),
         today: store.today().format("%Y-%m-%d").to_string(),

@@ -55,11 +55,14 @@ struct IntroListPage {
 pub async fn introductions(State(state): State<AppState>, auth: Auth, Query(q): Query<IntroQuery>) -> PageResult {
     may_read(&auth)?;
     let filter = q.filter()?;
-    let rows = state.store.introductions(&auth.caller, &filter).await?;
-    let figures =
-        state.store.introduction_figures(&auth.caller, &IntroductionFilter { state: None, ..filter.clone() }).await?;
+    let rows = state.store.matching().introductions(&auth.caller, &filter).await?;
+    let figures = state
+        .store
+        .matching()
+        .introduction_figures(&auth.caller, &IntroductionFilter { state: None, ..filter.clone() })
+        .await?;
     let cluster_name = match filter.cluster {
-        Some(c) => Some(state.store.cluster(&auth.caller, c).await?.cluster.name),
+        Some(c) => Some(state.store.registry().cluster(&auth.caller, c).await?.cluster.name),
         None => None,
     };
     render(&IntroListPage {
@@ -91,6 +94,7 @@ pub async fn introduce(State(state): State<AppState>, auth: Auth, Form(f): Form<
     };
     let id = state
         .store
+        .matching()
         .introduce(
             &auth.caller,
             NewIntroduction {
@@ -118,7 +122,7 @@ struct IntroPage {
 
 pub async fn introduction(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     may_read(&auth)?;
-    let d = state.store.introduction(&auth.caller, id).await?;
+    let d = state.store.matching().introduction(&auth.caller, id).await?;
     render(&IntroPage {
         layout: Layout::new(&auth, &state, ACTIVE),
         nav: Nav::of(&auth),
@@ -150,6 +154,7 @@ pub async fn step(
     let value = number_param("成交金额", &f.deal_value)?;
     state
         .store
+        .matching()
         .introduction_step(&auth.caller, id, to, value, non_empty(&f.reason), non_empty(&f.note).unwrap_or(""))
         .await?;
     Ok(Redirect::to(&format!("/introductions/{id}")).into_response())
@@ -178,6 +183,6 @@ pub async fn followup(
         delivery_note: non_empty(&f.delivery_note).unwrap_or("").to_owned(),
         note: non_empty(&f.note).unwrap_or("").to_owned(),
     };
-    state.store.add_followup(&auth.caller, id, new).await?;
+    state.store.matching().add_followup(&auth.caller, id, new).await?;
     Ok(Redirect::to(&format!("/introductions/{id}#followups")).into_response())
 }

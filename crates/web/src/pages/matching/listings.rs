@@ -87,9 +87,9 @@ fn mine_label(auth: &Auth) -> &'static str {
 pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<ListQuery>) -> PageResult {
     may_read(&auth)?;
     let filter = q.filter()?;
-    let (rows, total) = state.store.listings(&auth.caller, &filter, SHOWN).await?;
+    let (rows, total) = state.store.matching().listings(&auth.caller, &filter, SHOWN).await?;
     let cluster_name = match filter.cluster {
-        Some(c) => Some(state.store.cluster(&auth.caller, c).await?.cluster.name),
+        Some(c) => Some(state.store.registry().cluster(&auth.caller, c).await?.cluster.name),
         None => None,
     };
     render(&ListPage {
@@ -220,8 +220,11 @@ async fn form_page(
     f: ListingForm,
     error: Option<String>,
 ) -> PageResult {
-    let units =
-        if editing.is_some() { Vec::new() } else { state.store.publishable_units(&auth.caller, q, 300).await? };
+    let units = if editing.is_some() {
+        Vec::new()
+    } else {
+        state.store.matching().publishable_units(&auth.caller, q, 300).await?
+    };
     let page = FormPage {
         layout: Layout::new(auth, state, ACTIVE),
         nav: Nav::of(auth),
@@ -269,7 +272,7 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<Lis
     };
     let result = match (unit, f.fields()) {
         (Ok(unit), Ok(fields)) => {
-            state.store.publish_listing(&auth.caller, unit, fields, false).await.map_err(WebError::from)
+            state.store.matching().publish(&auth.caller, unit, fields, false).await.map_err(WebError::from)
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
@@ -283,7 +286,7 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<Lis
 }
 
 pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
-    let l = state.store.listing_for_edit(&auth.caller, id).await?;
+    let l = state.store.matching().listing_for_edit(&auth.caller, id).await?;
     let f = ListingForm::of(&l);
     form_page(&state, &auth, Some(l), None, f, None).await
 }
@@ -294,9 +297,9 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(f): Form<ListingForm>,
 ) -> PageResult {
-    let l = state.store.listing_for_edit(&auth.caller, id).await?;
+    let l = state.store.matching().listing_for_edit(&auth.caller, id).await?;
     let result = match f.fields() {
-        Ok(fields) => state.store.update_listing(&auth.caller, id, fields).await.map_err(WebError::from),
+        Ok(fields) => state.store.matching().update_listing(&auth.caller, id, fields).await.map_err(WebError::from),
         Err(e) => Err(e),
     };
     match result {
@@ -309,13 +312,13 @@ pub async fn update(
 }
 
 pub async fn close(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
-    state.store.set_listing_open(&auth.caller, id, false).await?;
+    state.store.matching().set_listing_open(&auth.caller, id, false).await?;
     state.sync_index().await;
     Ok(Redirect::to(&format!("/listings/{id}")).into_response())
 }
 
 pub async fn reopen(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
-    state.store.set_listing_open(&auth.caller, id, true).await?;
+    state.store.matching().set_listing_open(&auth.caller, id, true).await?;
     state.sync_index().await;
     Ok(Redirect::to(&format!("/listings/{id}")).into_response())
 }
@@ -342,16 +345,17 @@ impl DetailPage {
 
 pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     may_read(&auth)?;
-    let l = state.store.listing(&auth.caller, id).await?;
-    let matches = state.store.matches(&auth.caller, state.index()?, id, 10).await?;
+    let l = state.store.matching().listing(&auth.caller, id).await?;
+    let matches = state.store.matching().matches(&auth.caller, state.index()?, id, 10).await?;
     let introductions = state
         .store
+        .matching()
         .introductions(&auth.caller, &IntroductionFilter { listing: Some(id), ..Default::default() })
         .await?;
     render(&DetailPage {
         layout: Layout::new(&auth, &state, ACTIVE),
         nav: Nav::of(&auth),
-        may_edit: state.store.may_edit_listing(&auth.caller, &l).await?,
+        may_edit: state.store.matching().may_edit_listing(&auth.caller, &l).await?,
         l,
         matches,
         introductions,
@@ -384,7 +388,7 @@ pub async fn search(State(state): State<AppState>, auth: Auth, Query(q): Query<S
     let hits = if text.is_empty() {
         Vec::new()
     } else {
-        state.store.search_listings(&auth.caller, state.index()?, &text, kind, 50).await?
+        state.store.matching().search(&auth.caller, state.index()?, &text, kind, 50).await?
     };
     render(&SearchPage {
         layout: Layout::new(&auth, &state, ACTIVE),

@@ -42,7 +42,7 @@ async fn meeting(
         (None, _) => None,
     };
     let list = match cluster {
-        Some(c) => Some(state.store.meeting_list(&auth.caller, state.index()?, c, date, PER_NEED).await?),
+        Some(c) => Some(state.store.matching().meeting_list(&auth.caller, state.index()?, c, date, PER_NEED).await?),
         None => None,
     };
     Ok((date, list))
@@ -66,7 +66,8 @@ impl MeetingPage {
 
 pub async fn meeting_page(State(state): State<AppState>, auth: Auth, Query(q): Query<MeetingQuery>) -> PageResult {
     let (date, list) = meeting(&state, &auth, &q).await?;
-    let clusters = state.store.list_clusters(&auth.caller, None).await?.into_iter().map(|c| (c.id.0, c.name)).collect();
+    let clusters =
+        state.store.registry().list_clusters(&auth.caller, None).await?.into_iter().map(|c| (c.id.0, c.name)).collect();
     render(&MeetingPage { layout: Layout::new(&auth, &state, ACTIVE), nav: Nav::of(&auth), clusters, date, list })
 }
 
@@ -122,7 +123,8 @@ pub async fn meeting_xlsx(State(state): State<AppState>, auth: Auth, Query(q): Q
     let bytes = simple_xlsx("要素对接会清单", title, &columns, rows).map_err(WebError::internal)?;
     state
         .store
-        .audit(
+        .audit()
+        .record(
             &auth.caller,
             "export",
             "meeting_list",

@@ -79,7 +79,7 @@ pub async fn cluster_figures(state: &AppState, auth: &Auth, id: i64) -> Result<O
         return Ok(None);
     }
     let filter = IntroductionFilter { cluster: Some(ClusterId(id)), ..Default::default() };
-    Ok(Some(state.store.introduction_figures(&auth.caller, &filter).await?))
+    Ok(Some(state.store.matching().introduction_figures(&auth.caller, &filter).await?))
 }
 
 /// Open emergency needs of the members, for the workbench of a cluster secretary (the
@@ -88,7 +88,7 @@ pub async fn emergency_needs(state: &AppState, auth: &Auth) -> Result<Option<u64
     if auth.caller.role != Role::ClusterSecretary {
         return Ok(None);
     }
-    Ok(Some(state.store.emergency_needs_count(&auth.caller).await?))
+    Ok(Some(state.store.matching().emergency_needs_count(&auth.caller).await?))
 }
 
 /// The pages of matching, with their paths.

@@ -60,18 +60,20 @@ pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<Lis
     let today = state.store.today();
     let rows = state
         .store
-        .policies(&auth.caller, &filter)
+        .policies()
+        .list(&auth.caller, &filter)
         .await?
         .into_iter()
         .map(|p| Row { validity: p.validity_on(today), policy: p })
         .collect();
     let pushes = if reads_pushes(&auth) {
-        state.store.policy_pushes(&auth.caller).await?.into_iter().take(20).collect()
+        state.store.policies().policy_pushes(&auth.caller).await?.into_iter().take(20).collect()
     } else {
         Vec::new()
     };
     let departments = state
         .store
+        .services()
         .departments()
         .await?
         .into_iter()
@@ -143,7 +145,7 @@ pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
 
 pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<PolicyForm>) -> PageResult {
     auth.require(Action::ManagePolicies)?;
-    let id = state.store.save_policy(&auth.caller, None, f.to_new()?).await?;
+    let id = state.store.policies().save(&auth.caller, None, f.to_new()?).await?;
     Ok(Redirect::to(&format!("/policies/{id}")).into_response())
 }
 
@@ -154,7 +156,7 @@ pub async fn update(
     Form(f): Form<PolicyForm>,
 ) -> PageResult {
     auth.require(Action::ManagePolicies)?;
-    let id = state.store.save_policy(&auth.caller, Some(id), f.to_new()?).await?;
+    let id = state.store.policies().save(&auth.caller, Some(id), f.to_new()?).await?;
     Ok(Redirect::to(&format!("/policies/{id}")).into_response())
 }
 
@@ -176,8 +178,8 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
         return Ok(Redirect::to(&format!("/my/policies/{id}")).into_response());
     }
     auth.require(Action::ReadRegistry)?;
-    let p = state.store.policy(&auth.caller, id).await?;
-    let matching = state.store.policy_match_count(&auth.caller, id).await?;
+    let p = state.store.policies().policy(&auth.caller, id).await?;
+    let matching = state.store.policies().match_count(&auth.caller, id).await?;
     let may_edit = may_edit(&auth, &p);
     let departments =
         if may_edit { department_options(&state, &auth, Some(p.department_id)).await? } else { Vec::new() };
@@ -217,7 +219,7 @@ pub async fn enterprises(
     if auth.caller.role == Role::EnterpriseContact {
         return Err(WebError::Forbidden);
     }
-    let p = state.store.policy(&auth.caller, id).await?;
-    let list = state.store.policy_enterprises(&auth.caller, id, PageRequest::new(q.page, Some(100))).await?;
+    let p = state.store.policies().policy(&auth.caller, id).await?;
+    let list = state.store.policies().enterprises(&auth.caller, id, PageRequest::new(q.page, Some(100))).await?;
     render(&EnterprisesPage { layout: Layout::new(&auth, &state, ACTIVE), p, list })
 }

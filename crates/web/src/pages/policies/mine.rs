@@ -20,7 +20,7 @@ struct MyListPage {
 }
 
 pub async fn my_list(State(state): State<AppState>, auth: Auth) -> PageResult {
-    let items = state.store.my_policies(&auth.caller).await?;
+    let items = state.store.policies().my_policies(&auth.caller).await?;
     let unread = items.iter().filter(|m| m.unread).count();
     render(&MyListPage { layout: Layout::new(&auth, &state, "/my/policies"), items, unread })
 }
@@ -33,6 +33,6 @@ struct MyPolicyPage {
 }
 
 pub async fn my_policy(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
-    let m = state.store.open_my_policy(&auth.caller, id).await?;
+    let m = state.store.policies().open_my_policy(&auth.caller, id).await?;
     render(&MyPolicyPage { layout: Layout::new(&auth, &state, "/my/policies"), m })
 }

@@ -38,6 +38,7 @@ async fn department_options(state: &AppState, auth: &Auth, selected: Option<i64>
     let own = own_department(auth);
     Ok(state
         .store
+        .services()
         .departments()
         .await?
         .into_iter()

@@ -83,7 +83,7 @@ async fn target_options(state: &AppState, auth: &Auth, selected: &str) -> Result
         let value = PushTarget::Town(t).code();
         out.push(Choice { selected: selected == value, label: format!("街镇：{}", t.name()), value });
     }
-    for c in state.store.list_clusters(&auth.caller, None).await? {
+    for c in state.store.registry().list_clusters(&auth.caller, None).await? {
         let value = PushTarget::Cluster(ClusterId(c.id.0)).code();
         out.push(Choice { selected: selected == value, label: format!("集群：{}", c.name), value });
     }
@@ -98,7 +98,8 @@ async fn push_page(
 ) -> Result<PushPage, WebError> {
     let valid = state
         .store
-        .policies(&auth.caller, &PolicyFilter { validity: Some(Validity::Valid), ..Default::default() })
+        .policies()
+        .list(&auth.caller, &PolicyFilter { validity: Some(Validity::Valid), ..Default::default() })
         .await?;
     Ok(PushPage {
         layout: Layout::new(auth, state, ACTIVE),
@@ -132,7 +133,7 @@ pub async fn push_preview(
 ) -> PageResult {
     auth.require(Action::PushPolicies)?;
     let form = PushForm::from_pairs(pairs);
-    let preview = state.store.preview_push(&auth.caller, &form.policies, &form.target()?).await?;
+    let preview = state.store.policies().preview_push(&auth.caller, &form.policies, &form.target()?).await?;
     render(&push_page(&state, &auth, form, Some(preview)).await?)
 }
 
@@ -140,7 +141,8 @@ pub async fn push_preview(
 pub async fn push(State(state): State<AppState>, auth: Auth, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
     auth.require(Action::PushPolicies)?;
     let form = PushForm::from_pairs(pairs);
-    let id = state.store.push_policies(&auth.caller, &form.title, &form.policies, &form.target()?, false).await?;
+    let id =
+        state.store.policies().push_policies(&auth.caller, &form.title, &form.policies, &form.target()?, false).await?;
     Ok(Redirect::to(&format!("/policies/pushes/{id}")).into_response())
 }
 
@@ -167,9 +169,10 @@ pub async fn push_detail(
     Path(id): Path<i64>,
     Query(q): Query<PageQuery>,
 ) -> PageResult {
-    let d = state.store.policy_push(&auth.caller, id).await?;
+    let d = state.store.policies().policy_push(&auth.caller, id).await?;
     let read = read_filter(&q.read);
-    let list = state.store.push_recipients(&auth.caller, id, read, PageRequest::new(q.page, Some(100))).await?;
+    let list =
+        state.store.policies().push_recipients(&auth.caller, id, read, PageRequest::new(q.page, Some(100))).await?;
     render(&PushDetailPage {
         layout: Layout::new(&auth, &state, ACTIVE),
         d,

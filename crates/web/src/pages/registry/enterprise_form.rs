@@ -223,7 +223,7 @@ pub async fn new_form(State(state): State<AppState>, auth: Auth, Query(q): Query
 pub async fn create(State(state): State<AppState>, auth: Auth, Form(form): Form<EnterpriseForm>) -> PageResult {
     auth.require(Action::Import)?;
     let errors = match form.parse() {
-        Ok((input, kind)) => match state.store.create_unit(&auth.caller, input, kind, false).await {
+        Ok((input, kind)) => match state.store.registry().create_unit(&auth.caller, input, kind, false).await {
             Ok(id) => return Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
             Err(qunlian_store::StoreError::Invalid { field, message }) => vec![format!("{field}：{message}")],
             Err(e) => return Err(e.into()),
@@ -244,7 +244,7 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(form): Form<
 
 pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     auth.require(Action::WriteRegistry)?;
-    let e = state.store.enterprise(&auth.caller, UnitId(id)).await?;
+    let e = state.store.registry().enterprise(&auth.caller, UnitId(id)).await?;
     let mut form = EnterpriseForm::from_enterprise(&e);
     // The park goes by name on the form; an empty field would take the unit out of its park.
     form.park = park_of(&state, &auth, &e).await.map(|p| p.1);
@@ -268,11 +268,13 @@ pub async fn update(
 ) -> PageResult {
     auth.require(Action::WriteRegistry)?;
     let errors = match form.parse() {
-        Ok((input, kind)) => match state.store.update_unit(&auth.caller, UnitId(id), input, Some(kind)).await {
-            Ok(()) => return Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
-            Err(qunlian_store::StoreError::Invalid { field, message }) => vec![format!("{field}：{message}")],
-            Err(e) => return Err(e.into()),
-        },
+        Ok((input, kind)) => {
+            match state.store.registry().update_unit(&auth.caller, UnitId(id), input, Some(kind)).await {
+                Ok(()) => return Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
+                Err(qunlian_store::StoreError::Invalid { field, message }) => vec![format!("{field}：{message}")],
+                Err(e) => return Err(e.into()),
+            }
+        }
         Err(errors) => errors,
     };
     let mut towns = town_options(&state, &auth, non_empty(&form.town));

@@ -228,6 +228,7 @@ pub async fn list(
     let (sort, desc) = query.sort();
     let page = state
         .store
+        .registry()
         .list_enterprises(&auth.caller, &filter, sort, desc, PageRequest::new(query.page, query.per_page))
         .await?;
     let pages = page_window(page.page, page.pages());
@@ -254,7 +255,7 @@ pub async fn list(
 async fn drill_label(state: &AppState, auth: &Auth, filter: &EnterpriseFilter) -> Result<Option<String>, WebError> {
     let mut parts = Vec::new();
     if let Some(id) = filter.category {
-        parts.push(format!("重点企业类别：{}", state.store.coverage_category(&auth.caller, id).await?.name));
+        parts.push(format!("重点企业类别：{}", state.store.coverage().category(&auth.caller, id).await?.name));
     }
     if let Some(status) = filter.coverage {
         parts.push(status.label().to_owned());
@@ -272,7 +273,7 @@ pub async fn export(State(state): State<AppState>, auth: Auth, Query(query): Que
     auth.require(Action::ReadRegistry)?;
     let filter = query.filter()?;
     let (sort, desc) = query.sort();
-    let all = state.store.all_enterprises(&auth.caller, &filter, sort, desc).await?;
+    let all = state.store.registry().all_enterprises(&auth.caller, &filter, sort, desc).await?;
     let now = qunlian_domain::clock::beijing(state.store.now());
     let count = all.len();
     let heading = list_heading(query.unit_kind()?);
@@ -280,7 +281,8 @@ pub async fn export(State(state): State<AppState>, auth: Auth, Query(query): Que
     let bytes = crate::export::enterprises_xlsx(all, Some(title)).map_err(WebError::internal)?;
     state
         .store
-        .audit(&auth.caller, "unit.export", "unit", None, format!("导出{heading}{count}家（不含联系电话）"))
+        .audit()
+        .record(&auth.caller, "unit.export", "unit", None, format!("导出{heading}{count}家（不含联系电话）"))
         .await?;
     Ok(crate::support::xlsx::xlsx_response(bytes, &format!("{heading}-{}.xlsx", now.format("%Y%m%d"))))
 }
@@ -303,15 +305,22 @@ struct DetailPage {
 /// The park a unit is in, when the caller may see it.
 pub(super) async fn park_of(state: &AppState, auth: &Auth, e: &Enterprise) -> Option<(i64, String)> {
     let id = e.park_id?;
-    state.store.park(&auth.caller, id).await.ok().map(|d| (d.park.id, d.park.name))
+    state.store.registry().park(&auth.caller, id).await.ok().map(|d| (d.park.id, d.park.name))
 }
 
 async fn detail_page(state: &AppState, auth: &Auth, id: UnitId, revealed: Option<String>) -> PageResult {
-    let e = state.store.enterprise(&auth.caller, id).await?;
-    let links = state.store.unit_links(&auth.caller, id).await?;
+    let e = state.store.registry().enterprise(&auth.caller, id).await?;
+    let links = state.store.registry().unit_links(&auth.caller, id).await?;
     let coverage = crate::pages::coverage::enterprise_coverage(state, auth, id).await?;
     let orgs = if coverage.may_assign && !coverage.status.is_org() {
-        state.store.org_tree(&auth.caller, None, false).await?.into_iter().map(|o| (o.id.0, o.name)).collect()
+        state
+            .store
+            .registry()
+            .org_tree(&auth.caller, None, false)
+            .await?
+            .into_iter()
+            .map(|o| (o.id.0, o.name))
+            .collect()
     } else {
         Vec::new()
     };
@@ -339,7 +348,7 @@ pub async fn reveal_phone(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let phone = state.store.reveal_contact_phone(&auth.caller, UnitId(id)).await?;
+    let phone = state.store.registry().reveal_contact_phone(&auth.caller, UnitId(id)).await?;
     let text = phone.unwrap_or_else(|| "（未登记）".to_owned());
     if is_htmx(&headers) {
         return Ok(

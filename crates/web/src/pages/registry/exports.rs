@@ -14,6 +14,7 @@ pub async fn clusters(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(Action::ReadRegistry)?;
     let rows = state
         .store
+        .registry()
         .list_clusters(&auth.caller, None)
         .await?
         .into_iter()
@@ -45,6 +46,7 @@ pub async fn orgs(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(Action::ReadRegistry)?;
     let rows = state
         .store
+        .registry()
         .org_tree(&auth.caller, None, true)
         .await?
         .into_iter()
@@ -78,6 +80,7 @@ pub async fn alliances(State(state): State<AppState>, auth: Auth) -> PageResult 
     auth.require(Action::ReadRegistry)?;
     let rows = state
         .store
+        .registry()
         .list_alliances(&auth.caller)
         .await?
         .into_iter()
@@ -99,6 +102,7 @@ pub async fn pairings(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(Action::ReadRegistry)?;
     let rows = state
         .store
+        .registry()
         .list_pairings(&auth.caller)
         .await?
         .into_iter()

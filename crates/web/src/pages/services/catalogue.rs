@@ -50,7 +50,7 @@ async fn catalogue_page(
     error: Option<String>,
 ) -> PageResult {
     may_read(auth)?;
-    let items = state.store.service_items(&auth.caller).await?;
+    let items = state.store.services().items(&auth.caller).await?;
     let count = items.len();
     let mut groups: Vec<DeptItems> = Vec::new();
     let mut sorted = items;
@@ -63,7 +63,7 @@ async fn catalogue_page(
     }
     let may_manage = auth.caller.may(Action::ManageServices);
     let edit = match edit {
-        Some(id) if may_manage => Some(state.store.service_item(&auth.caller, id).await?),
+        Some(id) if may_manage => Some(state.store.services().item(&auth.caller, id).await?),
         _ => None,
     };
     render(&CataloguePage {
@@ -71,7 +71,7 @@ async fn catalogue_page(
         layout: Layout::new(auth, state, "/services"),
         groups,
         count,
-        departments: if may_manage { state.store.departments().await? } else { Vec::new() },
+        departments: if may_manage { state.store.services().departments().await? } else { Vec::new() },
         may_manage,
         edit,
         import,
@@ -101,7 +101,8 @@ pub async fn save_item(State(state): State<AppState>, auth: Auth, Form(f): Form<
     let split = qunlian_io::services::split_list;
     state
         .store
-        .save_service_item(
+        .services()
+        .save_item(
             &auth.caller,
             NewServiceItem {
                 code: non_empty(&f.code).unwrap_or("").to_owned(),
@@ -142,7 +143,7 @@ pub async fn import_catalogue(State(state): State<AppState>, auth: Auth, mut mul
         Ok(x) => x,
         Err(e) => return catalogue_page(&state, &auth, None, None, Some(e)).await,
     };
-    let mut result = state.store.import_service_items(&auth.caller, rows).await?;
+    let mut result = state.store.services().import_items(&auth.caller, rows).await?;
     result.rejects.extend(rejects.into_iter().map(|r| (r.line, r.reason)));
     result.rejects.sort();
     catalogue_page(&state, &auth, None, Some(result), None).await
@@ -172,7 +173,7 @@ async fn calendar_page(state: &AppState, auth: &Auth, error: Option<String>, loa
     render(&CalendarPage {
         may_file: auth.caller.may(Action::FileServiceRequest),
         layout: Layout::new(auth, state, "/services"),
-        years: state.store.calendar_years().await?,
+        years: state.store.services().calendar_years().await?,
         may_manage: auth.caller.may(Action::ManageServices),
         error,
         loaded,
@@ -189,7 +190,7 @@ pub async fn upload_calendar(State(state): State<AppState>, auth: Auth, mut mult
         return calendar_page(&state, &auth, Some("请选择节假日安排文件（.csv）".into()), None).await;
     };
     let text = qunlian_io::table::decode_text(&bytes);
-    match state.store.import_calendar_year(&auth.caller, &text).await {
+    match state.store.services().import_calendar_year(&auth.caller, &text).await {
         Ok(year) => calendar_page(&state, &auth, None, Some(year)).await,
         Err(qunlian_store::StoreError::Forbidden) => Err(WebError::Forbidden),
         Err(e @ qunlian_store::StoreError::Invalid { .. }) => {

@@ -69,7 +69,7 @@ struct ReportPage {
 
 pub async fn report(State(state): State<AppState>, auth: Auth) -> PageResult {
     may_read(&auth)?;
-    let report = state.store.service_report(&auth.caller).await?;
+    let report = state.store.services().report(&auth.caller).await?;
     let as_of = crate::support::format::minutes(state.store.now());
     render(&ReportPage {
         may_file: auth.caller.may(Action::FileServiceRequest),
@@ -83,7 +83,7 @@ pub async fn report(State(state): State<AppState>, auth: Auth) -> PageResult {
 
 pub async fn report_xlsx(State(state): State<AppState>, auth: Auth) -> PageResult {
     may_read(&auth)?;
-    let report = state.store.service_report(&auth.caller).await?;
+    let report = state.store.services().report(&auth.caller).await?;
     let num = |v: Option<f64>| v.map(Cell::Num).unwrap_or(Cell::Empty);
     let mut rows: Vec<Vec<Cell>> = report
         .rows

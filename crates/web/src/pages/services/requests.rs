@@ -90,7 +90,7 @@ impl ListPage {
 pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<ListQuery>) -> PageResult {
     may_read(&auth)?;
     let filter = q.filter()?;
-    let mut rows = state.store.service_requests_filtered(&auth.caller, &filter).await?;
+    let mut rows = state.store.services().requests_filtered(&auth.caller, &filter).await?;
     let total = rows.len();
     let count = |c: Colour| rows.iter().filter(|r| r.clock.colour == c).count();
     let counts = [Colour::Green, Colour::Blue, Colour::Yellow, Colour::Red].map(|c| (c.code(), c.label(), count(c)));
@@ -147,11 +147,11 @@ pub struct NewQuery {
 
 pub async fn new_form(State(state): State<AppState>, auth: Auth, Query(q): Query<NewQuery>) -> PageResult {
     auth.require(Action::FileServiceRequest)?;
-    let enterprises = state.store.service_enterprises(&auth.caller, non_empty(&q.q), 200).await?;
+    let enterprises = state.store.services().enterprises(&auth.caller, non_empty(&q.q), 200).await?;
     render(&NewPage {
         may_file: true,
         layout: Layout::new(&auth, &state, "/services"),
-        items: state.store.service_items(&auth.caller).await?,
+        items: state.store.services().items(&auth.caller).await?,
         single: matches!(auth.caller.scope, Scope::Enterprise(_)),
         enterprises,
         q: non_empty(&q.q).unwrap_or("").to_owned(),
@@ -174,7 +174,8 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
     let unit = id_param("企业", &f.unit_id)?.ok_or_else(|| WebError::Invalid("企业：请选择".into()))?;
     let id = state
         .store
-        .file_service_request(
+        .services()
+        .file_request(
             &auth.caller,
             NewServiceRequest {
                 item_id,
@@ -202,7 +203,7 @@ struct DetailPage {
     rating_link: Option<String>,
     elapsed: String,
     remaining: String,
-    attachments: Vec<qunlian_store::service_attachments::Attachment>,
+    attachments: Vec<qunlian_store::services::Attachment>,
     may_attach: bool,
 }
 
@@ -237,7 +238,7 @@ pub async fn detail(
     uri: Uri,
 ) -> PageResult {
     may_read(&auth)?;
-    let d = state.store.service_request(&auth.caller, id).await?;
+    let d = state.store.services().request(&auth.caller, id).await?;
     let r = &d.request;
     let holds = match &auth.caller.scope {
         Scope::Department(u) => u.0 == r.department_id,
@@ -246,13 +247,14 @@ pub async fn detail(
     let open = r.state == "open" || r.state == "waiting";
     let may_handle = auth.caller.may(Action::HandleServiceRequest) && holds && open;
     let departments = if may_handle {
-        state.store.departments().await?.into_iter().filter(|(i, _)| *i != r.department_id).collect()
+        state.store.services().departments().await?.into_iter().filter(|(i, _)| *i != r.department_id).collect()
     } else {
         Vec::new()
     };
-    let rating_link = (r.state == "done")
-        .then(|| format!("{}/rate/{}/{}", public_base(&state, &headers, &uri), r.id, state.store.rating_token(r.id)));
-    let attachments = state.store.service_attachments(&auth.caller, id).await?;
+    let rating_link = (r.state == "done").then(|| {
+        format!("{}/rate/{}/{}", public_base(&state, &headers, &uri), r.id, state.store.services().rating_token(r.id))
+    });
+    let attachments = state.store.services().attachments(&auth.caller, id).await?;
     let may_attach = auth.caller.may(Action::FileServiceRequest) || auth.caller.may(Action::HandleServiceRequest);
     render(&DetailPage {
         attachments,
@@ -302,7 +304,7 @@ pub async fn step(
         "reject" => RequestStep::Reject(text),
         other => return Err(WebError::Invalid(format!("未知的操作“{other}”"))),
     };
-    state.store.service_step(&auth.caller, id, step).await?;
+    state.store.services().step(&auth.caller, id, step).await?;
     Ok(Redirect::to(&format!("/services/{id}")).into_response())
 }
 
@@ -323,13 +325,13 @@ pub async fn add_attachment(
         }
     }
     let (name, bytes) = file.ok_or_else(|| WebError::Invalid("附件：请选择文件".into()))?;
-    state.store.add_service_attachment(&auth.caller, id, &name, bytes).await?;
+    state.store.services().add_attachment(&auth.caller, id, &name, bytes).await?;
     Ok(Redirect::to(&format!("/services/{id}#attachments")).into_response())
 }
 
 pub async fn attachment(State(state): State<AppState>, auth: Auth, Path((id, aid)): Path<(i64, i64)>) -> PageResult {
     may_read(&auth)?;
-    let (info, bytes) = state.store.service_attachment(&auth.caller, id, aid).await?;
+    let (info, bytes) = state.store.services().attachment(&auth.caller, id, aid).await?;
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, info.content_type),
