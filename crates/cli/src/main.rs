@@ -297,7 +297,7 @@ async fn user_command(store: &qunlian_store::Store, action: UserAction) -> AnyRe
     let cli = Caller::system("cli");
     match action {
         UserAction::Create { username, role, scope, name } => {
-            let role = Role::from_code(&role).ok_or_else(|| format!("未知角色：{role}"))?;
+            let role = Role::parse(&role).map_err(|e| e.to_string())?;
             let scope = config::parse_scope(&scope)?;
             let password = qunlian_store::accounts::random_password();
             store

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::RegionCode;
+use crate::codes::labelled_enum;
 
 macro_rules! id_type {
     ($($(#[$m:meta])* $name:ident),* $(,)?) => {$(
@@ -36,26 +37,26 @@ id_type!(
     SnapshotId,
 );
 
-/// The roles of DESIGN.md §1. The three security administrators (三员) are separate roles
-/// so that no one account both manages users and reads the audit trail.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    DistrictAdmin,
-    TownAdmin,
-    ClusterSecretary,
-    BranchSecretary,
-    EnterpriseContact,
-    ServiceOfficer,
-    /// 部门负责人: heads a department; handles its requests as its officers do, and overdue
-    /// ones are escalated to them (超期督办).
-    DepartmentHead,
-    Reviewer,
-    Leader,
-    SystemAdmin,
-    SecurityAdmin,
-    AuditAdmin,
-}
+labelled_enum!(
+    /// The roles of DESIGN.md §1. The three security administrators (三员) are separate roles
+    /// so that no one account both manages users and reads the audit trail.
+    Role: "角色" {
+        DistrictAdmin = "district_admin", "区级管理员（组织部）", ["区级管理员", "区管理员"];
+        TownAdmin = "town_admin", "街镇管理员", ["镇管理员"];
+        ClusterSecretary = "cluster_secretary", "集群党委书记/联络员", ["集群书记", "集群联络员"];
+        BranchSecretary = "branch_secretary", "企业党组织书记", ["支部书记"];
+        EnterpriseContact = "enterprise_contact", "企业联络员";
+        ServiceOfficer = "service_officer", "店小二（部门服务专员）", ["店小二", "服务专员"];
+        /// 部门负责人: heads a department; handles its requests as its officers do, and overdue
+        /// ones are escalated to them (超期督办).
+        DepartmentHead = "department_head", "部门负责人";
+        Reviewer = "reviewer", "评审专家";
+        Leader = "leader", "领导（只读）", ["领导"];
+        SystemAdmin = "system_admin", "系统管理员";
+        SecurityAdmin = "security_admin", "安全保密管理员";
+        AuditAdmin = "audit_admin", "安全审计员";
+    }
+);
 
 /// What a role may do; whether it may do it to a given record is the scope's business.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,59 +97,6 @@ pub enum Action {
 }
 
 impl Role {
-    pub const ALL: [Role; 12] = [
-        Role::DistrictAdmin,
-        Role::TownAdmin,
-        Role::ClusterSecretary,
-        Role::BranchSecretary,
-        Role::EnterpriseContact,
-        Role::ServiceOfficer,
-        Role::DepartmentHead,
-        Role::Reviewer,
-        Role::Leader,
-        Role::SystemAdmin,
-        Role::SecurityAdmin,
-        Role::AuditAdmin,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::DistrictAdmin => "district_admin",
-            Role::TownAdmin => "town_admin",
-            Role::ClusterSecretary => "cluster_secretary",
-            Role::BranchSecretary => "branch_secretary",
-            Role::EnterpriseContact => "enterprise_contact",
-            Role::ServiceOfficer => "service_officer",
-            Role::DepartmentHead => "department_head",
-            Role::Reviewer => "reviewer",
-            Role::Leader => "leader",
-            Role::SystemAdmin => "system_admin",
-            Role::SecurityAdmin => "security_admin",
-            Role::AuditAdmin => "audit_admin",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::DistrictAdmin => "区级管理员（组织部）",
-            Role::TownAdmin => "街镇管理员",
-            Role::ClusterSecretary => "集群党委书记/联络员",
-            Role::BranchSecretary => "企业党组织书记",
-            Role::EnterpriseContact => "企业联络员",
-            Role::ServiceOfficer => "店小二（部门服务专员）",
-            Role::DepartmentHead => "部门负责人",
-            Role::Reviewer => "评审专家",
-            Role::Leader => "领导（只读）",
-            Role::SystemAdmin => "系统管理员",
-            Role::SecurityAdmin => "安全保密管理员",
-            Role::AuditAdmin => "安全审计员",
-        }
-    }
-
     pub fn may(self, action: Action) -> bool {
         use Action::*;
         use Role::*;
@@ -198,12 +146,6 @@ impl Role {
                 | (EnterpriseContact, Scope::Enterprise(_))
                 | (ServiceOfficer | DepartmentHead, Scope::Department(_))
         )
-    }
-}
-
-impl std::fmt::Display for Role {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.label())
     }
 }
 
@@ -294,9 +236,9 @@ mod tests {
     #[test]
     fn role_codes_round_trip() {
         for role in Role::ALL {
-            assert_eq!(Role::from_code(role.code()), Some(role));
+            assert_eq!(Role::from_code(role.code()), Ok(role));
         }
-        assert_eq!(Role::from_code("root"), None);
+        assert!(Role::from_code("root").is_err());
     }
 
     #[test]

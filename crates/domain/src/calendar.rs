@@ -11,29 +11,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
-/// What a dated line of a calendar file says about a day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DayKind {
-    /// 放假 (a statutory holiday or a day off moved onto a weekday).
-    Holiday,
-    /// 调休上班: a Saturday or Sunday that is a working day.
-    Workday,
-}
+use crate::codes::labelled_enum;
 
-impl DayKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            DayKind::Holiday => "holiday",
-            DayKind::Workday => "workday",
-        }
+labelled_enum!(
+    /// What a special day is.
+    DayKind: "类型" {
+        /// 放假 (a statutory holiday or a day off moved onto a weekday).
+        Holiday = "holiday", "放假", ["休", "假", "节假日"];
+        /// 调休上班: a Saturday or Sunday that is a working day.
+        Workday = "workday", "调休上班", ["上班", "班", "补班"];
     }
-    pub fn label(self) -> &'static str {
-        match self {
-            DayKind::Holiday => "放假",
-            DayKind::Workday => "调休上班",
-        }
-    }
-}
+);
 
 /// One day of a year's schedule.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -79,14 +67,10 @@ pub fn parse_year_file(text: &str) -> Result<(i32, Vec<SpecialDay>), Vec<Calenda
             });
             continue;
         };
-        let kind = match kind {
-            "holiday" | "放假" | "休" => DayKind::Holiday,
-            "workday" | "上班" | "班" | "调休上班" => DayKind::Workday,
-            other => {
-                errors.push(CalendarError::Line {
-                    line,
-                    message: format!("类型“{other}”应为 holiday（放假）或 workday（调休上班）"),
-                });
+        let kind = match DayKind::parse(kind) {
+            Ok(k) => k,
+            Err(e) => {
+                errors.push(CalendarError::Line { line, message: e.to_string() });
                 continue;
             }
         };

@@ -5,6 +5,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::codes::labelled_enum;
+
 use crate::registry::OrgForm;
 
 /// Songjiang's eight key-enterprise categories (“八个百分之百”), as names and rules: the
@@ -20,34 +22,32 @@ pub const SONGJIANG_CATEGORIES: [(&str, &str); 8] = [
     ("“6+X”战略性新兴产业企业", "(行业=C39 或 行业=I65 或 行业=C27 或 行业=C38) 且 (高新技术企业 或 规上企业)"),
 ];
 
-/// An enterprise's coverage, strongest first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CoverageStatus {
-    /// 独立建立: a Party organisation of its own.
-    OwnOrg,
-    /// 联合建立: covered by a joint branch (or a temporary project branch) with neighbours.
-    JointOrg,
-    /// 工作覆盖: no organisation, but an instructor is assigned or its members take part in a
-    /// neighbour's branch (or an activity-type committee's) activities.
-    WorkOnly,
-    /// 未覆盖.
-    Uncovered,
-}
+labelled_enum!(
+    /// An enterprise's coverage, strongest first.
+    CoverageStatus: "覆盖状态" {
+        /// 独立建立: a Party organisation of its own.
+        OwnOrg = "own_org", "独立建立", ["单独建立", "独建"];
+        /// 联合建立: covered by a joint branch (or a temporary project branch) with neighbours.
+        JointOrg = "joint_org", "联合建立", ["联建"];
+        /// 工作覆盖: no organisation, but an instructor is assigned or its members take part in a
+        /// neighbour's branch (or an activity-type committee's) activities.
+        WorkOnly = "work_only", "仅工作覆盖", ["工作覆盖"];
+        /// 未覆盖.
+        Uncovered = "uncovered", "未覆盖", ["无"];
+    }
+);
+
+labelled_enum!(
+    /// How an enterprise without an organisation is covered by work (工作覆盖).
+    WorkLinkKind: "覆盖方式" {
+        /// 党建工作指导员 assigned to the enterprise.
+        Instructor = "instructor", "选派党建工作指导员", ["指导员", "党建工作指导员"];
+        /// Its members take part in a neighbour branch's activities.
+        Activities = "activities", "党员参加邻近党组织活动", ["参加活动", "邻近党组织活动"];
+    }
+);
 
 impl CoverageStatus {
-    pub const ALL: [CoverageStatus; 4] =
-        [CoverageStatus::OwnOrg, CoverageStatus::JointOrg, CoverageStatus::WorkOnly, CoverageStatus::Uncovered];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            CoverageStatus::OwnOrg => "own_org",
-            CoverageStatus::JointOrg => "joint_org",
-            CoverageStatus::WorkOnly => "work_only",
-            CoverageStatus::Uncovered => "uncovered",
-        }
-    }
-
     /// The number stored in the derived tables.
     pub fn db(self) -> i16 {
         match self {
@@ -64,19 +64,6 @@ impl CoverageStatus {
             2 => CoverageStatus::JointOrg,
             3 => CoverageStatus::WorkOnly,
             _ => CoverageStatus::Uncovered,
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<CoverageStatus> {
-        CoverageStatus::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            CoverageStatus::OwnOrg => "独立建立",
-            CoverageStatus::JointOrg => "联合建立",
-            CoverageStatus::WorkOnly => "仅工作覆盖",
-            CoverageStatus::Uncovered => "未覆盖",
         }
     }
 
@@ -208,7 +195,7 @@ mod tests {
         assert_eq!(CoverageStatus::derive([Joint, Independent], false), CoverageStatus::OwnOrg);
         for s in CoverageStatus::ALL {
             assert_eq!(CoverageStatus::from_db(s.db()), s);
-            assert_eq!(CoverageStatus::from_code(s.code()), Some(s));
+            assert_eq!(CoverageStatus::from_code(s.code()), Ok(s));
         }
     }
 

@@ -4,11 +4,14 @@
 pub mod auth;
 pub mod calendar;
 pub mod clock;
+pub mod codes;
 pub mod coverage;
+pub mod fields;
 pub mod id_number;
 pub mod industry;
 pub mod matching;
 pub mod phone;
+pub mod policies;
 pub mod region;
 pub mod registry;
 pub mod rules;

@@ -13,50 +13,28 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::codes::labelled_enum;
+
 use crate::industry::IndustryCode;
 use crate::region::RegionCode;
 
-macro_rules! labelled_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable code stored in the database and used in URLs and the API.
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            pub fn from_code(code: &str) -> Option<$name> {
-                match code { $($code => Some($name::$variant),)+ _ => None }
-            }
-
-            /// Accepts the code or the Chinese label, as a spreadsheet may hold either.
-            pub fn parse(s: &str) -> Option<$name> {
-                let s = crate::text::compact(s);
-                $name::ALL.iter().copied().find(|v| v.code() == s || v.label() == s)
-            }
-        }
-    };
-}
+mod fields;
+pub use fields::{RawListing, industry_field, key as listing_key};
 
 labelled_enum!(
     /// 供给 or 需求.
-    ListingKind {
-        Offer = "offer", "供给";
-        Need = "need", "需求";
+    ListingKind: "类型" {
+        Offer = "offer", "供给", ["供", "供应", "提供"];
+        Need = "need", "需求", ["需", "求购", "需要"];
     }
 );
 
 impl ListingKind {
+    /// For pages: a need is shown in blue and answered by offers.
+    pub fn is_need(self) -> bool {
+        self == ListingKind::Need
+    }
+
     /// The kind a listing is matched against.
     pub fn counterpart(self) -> ListingKind {
         match self {
@@ -68,42 +46,49 @@ impl ListingKind {
 
 labelled_enum!(
     /// What is offered or needed.
-    ListingCategory {
-        Product = "product", "产品";
-        Material = "material", "原材料";
-        Equipment = "equipment", "设备";
-        Capacity = "capacity", "产能";
-        Technology = "technology", "技术";
-        Talent = "talent", "人才";
-        Space = "space", "场地";
-        Service = "service", "服务";
+    ListingCategory: "类别" {
+        Product = "product", "产品", ["商品", "零部件"];
+        Material = "material", "原材料", ["材料", "原料", "物料"];
+        Equipment = "equipment", "设备", ["机器", "装备"];
+        Capacity = "capacity", "产能", ["加工", "代工", "富余产能"];
+        Technology = "technology", "技术", ["科技", "技术合作"];
+        Talent = "talent", "人才", ["用工", "人力", "人员", "招聘", "人才用工"];
+        Space = "space", "场地", ["厂房", "仓库", "仓储", "场所"];
+        Service = "service", "服务", ["配套服务"];
     }
 );
 
 labelled_enum!(
     /// 一般 / 紧急 / 应急. An emergency need (a supply cut off, as in a lockdown) tops every
     /// list and notifies the cluster secretary.
-    Urgency {
-        Normal = "normal", "一般";
-        Urgent = "urgent", "紧急";
-        Emergency = "emergency", "应急";
+    Urgency: "紧急程度" {
+        Normal = "normal", "一般", ["普通", "正常", "不急"];
+        Urgent = "urgent", "紧急", ["急", "加急", "较急"];
+        Emergency = "emergency", "应急", ["特急", "非常紧急", "十万火急"];
     }
 );
+
+impl Urgency {
+    /// Urgent and emergency needs are flagged in red on every list.
+    pub fn is_pressing(self) -> bool {
+        self != Urgency::Normal
+    }
+}
 
 labelled_enum!(
     /// How far a listing is published. Each reach includes the narrower ones: a town-wide
     /// listing is seen by the owner's town and by its clusters' members wherever they are.
-    Reach {
-        Cluster = "cluster", "集群内";
-        Town = "town", "本镇";
-        District = "district", "本区";
-        Corridor = "corridor", "G60走廊";
+    Reach: "发布范围" {
+        Cluster = "cluster", "集群内", ["集群", "本集群"];
+        Town = "town", "本镇", ["街镇", "镇", "本街镇"];
+        District = "district", "本区", ["区", "全区", "区内"];
+        Corridor = "corridor", "G60走廊", ["G60", "走廊", "G60科创走廊"];
     }
 );
 
 labelled_enum!(
     /// How near two enterprises are, nearest first.
-    Distance {
+    Distance: "距离" {
         SameCluster = "same_cluster", "同一集群";
         SameTown = "same_town", "同镇";
         SameDistrict = "same_district", "同区";
@@ -114,7 +99,7 @@ labelled_enum!(
 
 labelled_enum!(
     /// Where one enterprise's industry sits relative to the other's in the chain.
-    ChainRelation {
+    ChainRelation: "产业链关系" {
         Same = "same", "同行业";
         Upstream = "upstream", "上游供应";
         Downstream = "downstream", "下游客户";
@@ -525,12 +510,12 @@ pub trait SearchIndex: Send + Sync {
 
 labelled_enum!(
     /// 建议 → 已牵线 → 洽谈中 → 已成交 / 未成交.
-    IntroductionState {
-        Suggested = "suggested", "建议";
-        Introduced = "introduced", "已牵线";
-        Negotiating = "negotiating", "洽谈中";
-        Won = "won", "已成交";
-        Lost = "lost", "未成交";
+    IntroductionState: "状态" {
+        Suggested = "suggested", "建议", ["待牵线"];
+        Introduced = "introduced", "已牵线", ["牵线"];
+        Negotiating = "negotiating", "洽谈中", ["洽谈"];
+        Won = "won", "已成交", ["成交"];
+        Lost = "lost", "未成交", ["失败"];
     }
 );
 
@@ -545,6 +530,11 @@ pub enum IntroductionError {
 }
 
 impl IntroductionState {
+    /// A deal: follow-ups (sales, delivery) may be recorded.
+    pub fn is_won(self) -> bool {
+        self == IntroductionState::Won
+    }
+
     pub fn is_final(self) -> bool {
         matches!(self, IntroductionState::Won | IntroductionState::Lost)
     }
@@ -705,7 +695,7 @@ mod tests {
         assert!(Negotiating.check(Lost, None, Some("价格未谈拢")).is_ok());
         assert!(Introduced.check(Won, Some(120.0), None).is_ok());
         assert!(Won.next().is_empty() && Lost.is_final());
-        assert_eq!(ListingKind::parse("需求"), Some(ListingKind::Need));
-        assert_eq!(Reach::parse("G60走廊"), Some(Reach::Corridor));
+        assert_eq!(ListingKind::parse("需求"), Ok(ListingKind::Need));
+        assert_eq!(Reach::parse("G60走廊"), Ok(Reach::Corridor));
     }
 }

@@ -10,6 +10,10 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::Serialize;
 
 use crate::calendar::WorkCalendar;
+use crate::codes::labelled_enum;
+
+mod requests;
+pub use requests::{EventKind, RequestAction, RequestError, RequestState};
 
 /// A 办结时限 as the catalogue states it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -124,39 +128,20 @@ pub struct Pause {
     pub to: Option<NaiveDateTime>,
 }
 
-/// The four colours of a request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Colour {
-    /// 已办结.
-    Green,
-    /// 正常办理.
-    Blue,
-    /// 临期: two working days (48 hours for limits in hours) or less left — or, for limits
-    /// so short that they would start yellow, half the limit or less.
-    Yellow,
-    /// 超期: past the deadline; escalates to the department head and the district admin.
-    Red,
-}
-
-impl Colour {
-    pub fn label(self) -> &'static str {
-        match self {
-            Colour::Green => "已办结",
-            Colour::Blue => "正常",
-            Colour::Yellow => "临期",
-            Colour::Red => "超期",
-        }
+labelled_enum!(
+    /// The four colours of a request.
+    Colour: "颜色" {
+        /// 已办结.
+        Green = "green", "已办结";
+        /// 正常办理.
+        Blue = "blue", "正常";
+        /// 临期: two working days (48 hours for limits in hours) or less left — or, for limits
+        /// so short that they would start yellow, half the limit or less.
+        Yellow = "yellow", "临期";
+        /// 超期: past the deadline; escalates to the department head and the district admin.
+        Red = "red", "超期";
     }
-    pub fn code(self) -> &'static str {
-        match self {
-            Colour::Green => "green",
-            Colour::Blue => "blue",
-            Colour::Yellow => "yellow",
-            Colour::Red => "red",
-        }
-    }
-}
+);
 
 /// Office minutes of a stage from `from` to `to`, the pauses (待补材料) that fall inside it
 /// not counted: a stage's lead time is the office's time, as the request's clock is. A

@@ -5,10 +5,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use qunlian_domain::region::RegionLevel;
-use qunlian_domain::registry::{EnterpriseInput, SrdiLevel};
+use qunlian_domain::registry::{EnterpriseFields, EnterpriseInput, RawEnterprise};
 use qunlian_domain::text::{compact, normalize};
-use qunlian_domain::{IndustryCode, Phone, RegionCode, Uscc};
+use qunlian_domain::{RegionCode, Uscc};
 
 pub use crate::table::FileError;
 use crate::table::TableReader;
@@ -229,101 +228,45 @@ impl EnterpriseReader {
         &self.file_name
     }
 
+    /// The row's fields go through [`EnterpriseFields::parse`], the parser the enterprise
+    /// form uses, so a register accepts what the form accepts; repeats within the file are
+    /// the reader's own check.
     fn parse_row(&mut self, line: usize, cells: Vec<String>) -> Result<ParsedRow, Reject> {
-        let mut reasons = Vec::new();
         let index = &self.index;
-        let get = |f: Field| -> &str { index.get(&f).and_then(|&i| cells.get(i)).map(|s| s.trim()).unwrap_or("") };
-        let text = |f: Field| normalize(get(f));
-        let name = text(Field::Name);
-        if name.is_empty() {
-            reasons.push("企业名称：不能为空".to_owned());
-        }
-        let uscc = match Uscc::parse(get(Field::Uscc)) {
-            Ok(u) => Some(u),
-            Err(e) => {
-                reasons.push(e.to_string());
-                None
-            }
+        let get = |f: Field| -> String { index.get(&f).and_then(|&i| cells.get(i)).cloned().unwrap_or_default() };
+        let raw = RawEnterprise {
+            kind: String::new(),
+            name: get(Field::Name),
+            uscc: get(Field::Uscc),
+            town: get(Field::Town),
+            park: get(Field::Park),
+            industry: get(Field::Industry),
+            employees: get(Field::Employees),
+            high_tech: get(Field::HighTech),
+            above_scale: get(Field::AboveScale),
+            srdi: get(Field::Srdi),
+            listed: get(Field::Listed),
+            key_project: get(Field::KeyProject),
+            founded_on: get(Field::FoundedOn),
+            address: get(Field::Address),
+            contact_name: get(Field::ContactName),
+            contact_phone: get(Field::ContactPhone),
         };
-        let town = resolve_town(self.district, &text(Field::Town)).map_err(|r| reasons.push(r)).ok();
-        let industry = match text(Field::Industry) {
-            s if s.is_empty() => None,
-            s => match IndustryCode::parse(&s).ok().or_else(|| IndustryCode::find_by_name(&s)) {
-                Some(i) => Some(i),
-                None => {
-                    reasons.push(format!("行业代码：“{s}”不在国民经济行业分类（GB/T 4754-2017）中"));
-                    None
-                }
-            },
-        };
-        let employees = match compact(get(Field::Employees)).replace([',', '，'], "").trim_end_matches('人').to_owned()
-        {
-            s if s.is_empty() => None,
-            s => match s.parse::<f64>() {
-                Ok(n) if n >= 0.0 && n.fract() == 0.0 && n < 10_000_000.0 => Some(n as u32),
-                _ => {
-                    reasons.push(format!("从业人数：“{}”不是整数", get(Field::Employees)));
-                    None
-                }
-            },
-        };
-        let mut flag = |f: Field| match parse_bool(get(f)) {
-            Ok(b) => b,
-            Err(v) => {
-                reasons.push(format!("{}：“{v}”应为 是 或 否", f.header()));
-                false
-            }
-        };
-        let high_tech = flag(Field::HighTech);
-        let above_scale = flag(Field::AboveScale);
-        let listed = flag(Field::Listed);
-        let key_project = flag(Field::KeyProject);
-        let srdi = parse_srdi(get(Field::Srdi))
-            .map_err(|v| reasons.push(format!("专精特新：“{v}”无法识别，应为 无、创新型中小企业、专精特新、小巨人")))
-            .unwrap_or_default();
-        let founded_on = match text(Field::FoundedOn) {
-            s if s.is_empty() => None,
-            s => match parse_date(&s) {
-                Some(d) => Some(d),
-                None => {
-                    reasons.push(format!("成立日期：“{s}”不是有效日期，应为 2021-03-05 的格式"));
-                    None
-                }
-            },
-        };
-        let contact_phone = match text(Field::ContactPhone) {
-            s if s.is_empty() => None,
-            s => Phone::parse(&s).map_err(|e| reasons.push(e.to_string())).ok(),
+        let parsed = EnterpriseFields::parse(&raw, &self.district);
+        let mut reasons = parsed.as_ref().err().map(|e| e.messages()).unwrap_or_default();
+        let uscc = match &parsed {
+            Ok(f) => Some(f.input.uscc.clone()),
+            Err(_) => Uscc::parse(&raw.uscc).ok(),
         };
         if let Some(u) = &uscc
             && let Some(first) = self.seen.get(u.as_str())
         {
             reasons.push(format!("与第{first}行的统一社会信用代码重复"));
         }
-        let opt = |s: String| if s.is_empty() { None } else { Some(s) };
-        match (uscc, town) {
-            (Some(uscc), Some(town)) if reasons.is_empty() => {
-                self.seen.insert(uscc.as_str().to_owned(), line);
-                Ok(ParsedRow {
-                    line,
-                    input: EnterpriseInput {
-                        name,
-                        uscc,
-                        town,
-                        park: opt(text(Field::Park)),
-                        industry,
-                        employees,
-                        high_tech,
-                        above_scale,
-                        srdi,
-                        listed,
-                        key_project,
-                        founded_on,
-                        address: opt(text(Field::Address)),
-                        contact_name: opt(text(Field::ContactName)),
-                        contact_phone,
-                    },
-                })
+        match parsed {
+            Ok(f) if reasons.is_empty() => {
+                self.seen.insert(f.input.uscc.as_str().to_owned(), line);
+                Ok(ParsedRow { line, input: f.input })
             }
             _ => Err(Reject { line, reasons, values: cells }),
         }
@@ -352,56 +295,6 @@ impl Iterator for EnterpriseReader {
                 Some(_) => return Some(self.parse_row(line, cells)),
             }
         }
-    }
-}
-
-fn resolve_town(district: RegionCode, value: &str) -> Result<RegionCode, String> {
-    if value.is_empty() {
-        return Err("所属街镇：不能为空".to_owned());
-    }
-    let code = compact(value);
-    if code.chars().all(|c| c.is_ascii_digit()) {
-        return match RegionCode::parse(&code) {
-            Ok(r) if r.level() == RegionLevel::Town && r.is_within(&district) => Ok(r),
-            Ok(r) => Err(format!("所属街镇：{}（{}）不是{}的街镇", r.full_name(), r, district.name())),
-            Err(e) => Err(format!("所属街镇：{e}")),
-        };
-    }
-    match district.find_child_by_name(value) {
-        Some(r) if r.level() == RegionLevel::Town => Ok(r),
-        _ => Err(format!("所属街镇：“{value}”不在{}的街镇中", district.name())),
-    }
-}
-
-pub fn parse_bool(v: &str) -> Result<bool, String> {
-    match compact(v).to_lowercase().as_str() {
-        "" | "否" | "n" | "no" | "0" | "false" | "×" | "x" | "无" | "不是" => Ok(false),
-        "是" | "y" | "yes" | "1" | "true" | "√" | "✓" | "有" => Ok(true),
-        _ => Err(v.trim().to_owned()),
-    }
-}
-
-pub fn parse_srdi(v: &str) -> Result<SrdiLevel, String> {
-    let s = compact(v);
-    Ok(match s.as_str() {
-        "" | "无" | "否" | "不是" => SrdiLevel::None,
-        _ if s.contains("小巨人") || s.contains("国家") => SrdiLevel::National,
-        _ if s.contains("创新型") => SrdiLevel::Innovative,
-        _ if s.contains("专精特新") || s.contains("市级") || s == "是" => SrdiLevel::Municipal,
-        _ => return Err(v.trim().to_owned()),
-    })
-}
-
-/// 2021-03-05, 2021/3/5, 2021.3.5, 2021年3月5日, 20210305.
-pub fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
-    let s = compact(s);
-    if s.len() == 8 && s.chars().all(|c| c.is_ascii_digit()) {
-        return chrono::NaiveDate::parse_from_str(&s, "%Y%m%d").ok();
-    }
-    let parts: Vec<&str> = s.split(['-', '/', '.', '年', '月', '日']).filter(|p| !p.is_empty()).collect();
-    match parts.as_slice() {
-        [y, m, d] => chrono::NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?),
-        _ => None,
     }
 }
 

@@ -4,11 +4,10 @@
 //! named by its line with every reason in Chinese; the good rows come back for the store,
 //! which resolves the enterprise and refuses what is outside the caller's scope.
 
-use qunlian_domain::matching::{ListingCategory, ListingFields, ListingKind, Reach, Urgency};
+use qunlian_domain::Uscc;
+use qunlian_domain::matching::{ListingFields, RawListing};
 use qunlian_domain::text::{compact, normalize};
-use qunlian_domain::{IndustryCode, Uscc};
 
-use crate::enterprises::parse_date;
 use crate::table::{FileError, TableReader};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,10 +118,6 @@ impl ListingRowReject {
     }
 }
 
-fn choices<T: Copy>(all: &[T], label: impl Fn(T) -> &'static str) -> String {
-    all.iter().map(|v| label(*v)).collect::<Vec<_>>().join("、")
-}
-
 /// Reads the whole file: the header row is looked for in the first 20 rows.
 pub fn read_listings(bytes: Vec<u8>) -> Result<(Vec<ListingRow>, Vec<ListingRowReject>), String> {
     let reader = TableReader::from_bytes(bytes).map_err(|e| e.to_string())?;
@@ -172,97 +167,30 @@ pub fn read_listings(bytes: Vec<u8>) -> Result<(Vec<ListingRow>, Vec<ListingRowR
     Ok((rows, rejects))
 }
 
+/// The row's fields go through [`ListingFields::parse`], the parser the publishing form and
+/// the API use, so a file accepts what they accept (集群/街镇/区/G60, industries by name …).
 fn parse_row(line: usize, get: &dyn Fn(Column) -> String) -> Result<ListingRow, Vec<String>> {
     let mut reasons = Vec::new();
     let uscc = Uscc::parse(&get(Column::Uscc)).map_err(|e| reasons.push(e.to_string())).ok();
-    let kind = match get(Column::Kind) {
-        s if s.is_empty() => {
-            reasons.push("类型：不能为空，应为 供给 或 需求".to_owned());
-            None
+    let raw = RawListing {
+        kind: get(Column::Kind),
+        category: get(Column::Category),
+        title: get(Column::Title),
+        description: get(Column::Description),
+        industry_code: get(Column::Industry),
+        quantity: get(Column::Quantity),
+        unit: get(Column::Unit),
+        urgency: get(Column::Urgency),
+        reach: get(Column::Reach),
+        valid_until: get(Column::ValidUntil),
+    };
+    match (uscc, ListingFields::parse(&raw)) {
+        (Some(uscc), Ok(fields)) => Ok(ListingRow { line, uscc, fields }),
+        (_, Err(errors)) => {
+            reasons.extend(errors.messages());
+            Err(reasons)
         }
-        s => ListingKind::parse(&s).or_else(|| {
-            reasons.push(format!("类型：“{s}”应为 供给 或 需求"));
-            None
-        }),
-    };
-    let category = match get(Column::Category) {
-        s if s.is_empty() => {
-            reasons.push(format!("类别：不能为空，应为 {}", choices(ListingCategory::ALL, ListingCategory::label)));
-            None
-        }
-        s => ListingCategory::parse(&s).or_else(|| {
-            reasons.push(format!("类别：“{s}”应为 {}", choices(ListingCategory::ALL, ListingCategory::label)));
-            None
-        }),
-    };
-    let title = get(Column::Title);
-    if title.is_empty() {
-        reasons.push("标题：不能为空".to_owned());
-    }
-    let industry = match get(Column::Industry) {
-        s if s.is_empty() => None,
-        s => IndustryCode::parse(&s).ok().or_else(|| IndustryCode::find_by_name(&s)).or_else(|| {
-            reasons.push(format!("行业代码：“{s}”不在国民经济行业分类（GB/T 4754-2017）中"));
-            None
-        }),
-    };
-    let quantity = match compact(&get(Column::Quantity)).replace([',', '，'], "") {
-        s if s.is_empty() => None,
-        s => match s.parse::<f64>() {
-            Ok(q) if q.is_finite() && q >= 0.0 => Some(q),
-            _ => {
-                reasons.push(format!("数量：“{s}”不是不小于0的数"));
-                None
-            }
-        },
-    };
-    let unit = Some(get(Column::Unit)).filter(|u| !u.is_empty());
-    let urgency = match get(Column::Urgency) {
-        s if s.is_empty() => Some(Urgency::Normal),
-        s => Urgency::parse(&s).or_else(|| {
-            reasons.push(format!("紧急程度：“{s}”应为 {}", choices(Urgency::ALL, Urgency::label)));
-            None
-        }),
-    };
-    let reach = match get(Column::Reach) {
-        s if s.is_empty() => Some(Reach::Cluster),
-        s => Reach::parse(&s).or_else(|| {
-            reasons.push(format!("发布范围：“{s}”应为 {}", choices(Reach::ALL, Reach::label)));
-            None
-        }),
-    };
-    let valid_until = match get(Column::ValidUntil) {
-        s if s.is_empty() => {
-            reasons.push("有效期至：不能为空，应为 2027-06-30 的格式".to_owned());
-            None
-        }
-        s => parse_date(&s).or_else(|| {
-            reasons.push(format!("有效期至：“{s}”不是有效日期，应为 2027-06-30 的格式"));
-            None
-        }),
-    };
-    match (uscc, kind, category, urgency, reach, valid_until) {
-        (Some(uscc), Some(kind), Some(category), Some(urgency), Some(reach), Some(valid_until))
-            if reasons.is_empty() =>
-        {
-            Ok(ListingRow {
-                line,
-                uscc,
-                fields: ListingFields {
-                    kind,
-                    category,
-                    title,
-                    description: get(Column::Description),
-                    industry,
-                    quantity,
-                    quantity_unit: unit,
-                    urgency,
-                    reach,
-                    valid_until,
-                },
-            })
-        }
-        _ => Err(reasons),
+        (None, Ok(_)) => Err(reasons),
     }
 }
 
@@ -284,6 +212,8 @@ pub const TEMPLATE_HEADERS: [&str; 11] = [
 
 #[cfg(test)]
 mod tests {
+    use qunlian_domain::matching::{Reach, Urgency};
+
     use super::*;
 
     fn code(n: u32) -> String {
@@ -345,6 +275,30 @@ mod tests {
         assert_eq!(rows[0].fields.quantity, Some(1.25));
         assert_eq!(rows[0].fields.valid_until, chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
         assert_eq!(rows[0].fields.industry.map(|i| i.as_str()), Some("3973"));
+    }
+
+    #[test]
+    fn the_short_forms_offices_write_import() {
+        // Issue #16: 3,000 of 3,000 rows were refused for writing 集群 for 集群内.
+        let mut csv = String::from("uscc,kind,category,title,industry_code,quantity,urgency,reach,valid_until\n");
+        for (n, (kind, reach)) in [("需", "集群"), ("供", "街镇"), ("需求", "区"), ("供给", "G60")].iter().enumerate()
+        {
+            csv += &format!("{},{kind},材料,去毛刺液{n},专项化学用品制造,\"1,200\",加急,{reach},2027/6/30\n", code(5));
+        }
+        let (rows, rejects) = read_listings(csv.into_bytes()).unwrap();
+        assert!(rejects.is_empty(), "{rejects:?}");
+        let reaches: Vec<Reach> = rows.iter().map(|r| r.fields.reach).collect();
+        assert_eq!(reaches, vec![Reach::Cluster, Reach::Town, Reach::District, Reach::Corridor]);
+        assert!(rows.iter().all(|r| r.fields.quantity == Some(1200.0) && r.fields.urgency == Urgency::Urgent));
+        let (_, rejects) = read_listings(
+            format!("uscc,kind,title,reach,valid_until\n{},需,甲,全市,2027-06-30\n", code(5)).into_bytes(),
+        )
+        .unwrap();
+        assert!(
+            rejects[0].reason().contains("发布范围：“全市”无法识别，可填：集群内（集群"),
+            "{}",
+            rejects[0].reason()
+        );
     }
 
     #[test]

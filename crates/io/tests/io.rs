@@ -87,7 +87,7 @@ fn check_messy(reader: EnterpriseReader) {
     let reasons = bad[0].reasons.join("；");
     assert!(reasons.contains("校验位错误"), "{reasons}");
     assert!(reasons.contains("从业人数：“一百”不是整数"), "{reasons}");
-    assert!(reasons.contains("是否高新技术企业：“也许”应为 是 或 否"), "{reasons}");
+    assert!(reasons.contains("是否高新技术企业：“也许”无法识别，可填：是"), "{reasons}");
     assert_eq!(bad[1].reasons, vec!["所属街镇：“火星镇”不在松江区的街镇中".to_owned()]);
     assert_eq!(bad[2].reasons, vec!["与第4行的统一社会信用代码重复".to_owned()]);
     assert_eq!(bad[2].values[1], "上海甲电气（重复）有限公司");

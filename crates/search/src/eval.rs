@@ -56,11 +56,14 @@ fn listing(
     Ok(ListingDoc {
         id: id + offset,
         kind,
-        category: ListingCategory::parse(category).ok_or_else(|| bad("类别", category))?,
+        category: ListingCategory::parse(category).map_err(|_| bad("类别", category))?,
         title: field(row, "title")?.to_owned(),
         description: field(row, "description")?.to_owned(),
         industry: Some(IndustryCode::parse(industry).map_err(|_| bad("行业", industry))?),
-        urgency: row.get("urgency").and_then(|u| Urgency::parse(u)).unwrap_or(Urgency::Normal),
+        urgency: match row.get("urgency").map(|u| u.trim()).filter(|u| !u.is_empty()) {
+            None => Urgency::Normal,
+            Some(u) => Urgency::parse(u).map_err(|_| bad("紧急程度", u))?,
+        },
         reach: Reach::Corridor,
         owner: Place {
             unit_id: id + offset,

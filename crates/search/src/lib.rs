@@ -260,12 +260,12 @@ impl TantivyIndex {
                 .and_then(|v| v.as_u64())
                 .and_then(collect::kind_of_number)
                 .ok_or_else(|| bad("类型"))?,
-            category: ListingCategory::from_code(&text(f.category)).ok_or_else(|| bad("类别"))?,
+            category: ListingCategory::from_code(&text(f.category)).map_err(|_| bad("类别"))?,
             title: text(f.title),
             description: text(f.description),
             industry: Some(text(f.industry)).filter(|s| !s.is_empty()).and_then(|s| IndustryCode::parse(&s).ok()),
-            urgency: Urgency::from_code(&text(f.urgency)).ok_or_else(|| bad("紧急程度"))?,
-            reach: Reach::from_code(&text(f.reach)).ok_or_else(|| bad("发布范围"))?,
+            urgency: Urgency::from_code(&text(f.urgency)).map_err(|_| bad("紧急程度"))?,
+            reach: Reach::from_code(&text(f.reach)).map_err(|_| bad("发布范围"))?,
             owner: Place {
                 unit_id: int(f.unit_id).ok_or_else(|| bad("发布单位"))?,
                 town: Some(text(f.town)).filter(|s| !s.is_empty()).and_then(|s| RegionCode::parse(&s).ok()),

@@ -106,7 +106,7 @@ async fn coverage_enterprises(
     Query(p): Query<CoverageEnterpriseParams>,
 ) -> ApiResult<PageOf<EnterpriseJson>> {
     let status = match crate::support::forms::non_empty(&p.status) {
-        Some(s) => Some(qunlian_domain::coverage::CoverageStatus::from_code(s).ok_or_else(|| {
+        Some(s) => Some(qunlian_domain::coverage::CoverageStatus::from_code(s).map_err(|_| {
             WebError::Invalid(format!("status：不认识“{s}”，可用 own_org、joint_org、work_only、uncovered"))
         })?),
         None => None,

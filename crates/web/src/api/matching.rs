@@ -5,7 +5,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use qunlian_domain::auth::{Caller, ClusterId};
-use qunlian_domain::matching::{ListingCategory, ListingFields, ListingKind, Reach, SearchIndex, Urgency};
+use qunlian_domain::codes::CodeError;
+use qunlian_domain::matching::{ListingCategory, ListingFields, ListingKind, RawListing, SearchIndex, Urgency};
 use qunlian_store::Store;
 use qunlian_store::matching::{Listing, ListingFilter, ListingMatch};
 use serde::{Deserialize, Serialize};
@@ -211,10 +212,10 @@ pub struct ListingParams {
     closed: Option<String>,
 }
 
-fn parsed<T>(field: &str, v: &Option<String>, parse: impl Fn(&str) -> Option<T>) -> Result<Option<T>, WebError> {
+fn parsed<T>(v: &Option<String>, parse: impl Fn(&str) -> Result<T, CodeError>) -> Result<Option<T>, WebError> {
     match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => parse(s).map(Some).ok_or_else(|| WebError::Invalid(format!("{field}：“{s}”无法识别"))),
+        Some(s) => parse(s).map(Some).map_err(|e| WebError::Invalid(e.to_string())),
     }
 }
 
@@ -227,9 +228,9 @@ async fn listings(
     Query(p): Query<ListingParams>,
 ) -> ApiResult<Vec<ListingJson>> {
     let filter = ListingFilter {
-        kind: parsed("kind", &p.kind, ListingKind::parse)?,
-        category: parsed("category", &p.category, ListingCategory::parse)?,
-        urgency: parsed("urgency", &p.urgency, Urgency::parse)?,
+        kind: parsed(&p.kind, ListingKind::parse)?,
+        category: parsed(&p.category, ListingCategory::parse)?,
+        urgency: parsed(&p.urgency, Urgency::parse)?,
         mine: p.mine.as_deref() == Some("1"),
         cluster: p.cluster.map(ClusterId),
         unit: None,
@@ -249,12 +250,13 @@ pub struct NewListingJson {
     category: String,
     title: String,
     description: Option<String>,
+    /// A GB/T 4754 code (C3421, 3421) or its name (金属切削机床制造)
     industry_code: Option<String>,
     quantity: Option<f64>,
     unit: Option<String>,
     /// normal (default) | urgent | emergency
     urgency: Option<String>,
-    /// cluster (default) | town | district | corridor
+    /// cluster (default) | town | district | corridor (or 集群内/集群, 本镇/街镇, 本区/区, G60走廊/G60)
     reach: Option<String>,
     /// 2027-06-30
     valid_until: String,
@@ -268,29 +270,20 @@ async fn create(
     Json(b): Json<NewListingJson>,
 ) -> ApiResult<ListingJson> {
     let uscc = qunlian_domain::Uscc::parse(&b.uscc).map_err(|e| WebError::Invalid(format!("uscc：{e}")))?;
-    let kind = Some(b.kind.clone());
-    let category = Some(b.category.clone());
-    let industry = match b.industry_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => {
-            Some(qunlian_domain::IndustryCode::parse(s).map_err(|e| WebError::Invalid(format!("industry_code：{e}")))?)
-        }
-    };
-    let fields = ListingFields {
-        kind: parsed("kind", &kind, ListingKind::parse)?.ok_or_else(|| WebError::Invalid("kind：不能为空".into()))?,
-        category: parsed("category", &category, ListingCategory::parse)?
-            .ok_or_else(|| WebError::Invalid("category：不能为空".into()))?,
+    // The parser the publishing form and the import use: the same values are accepted.
+    let raw = RawListing {
+        kind: b.kind,
+        category: b.category,
         title: b.title,
         description: b.description.unwrap_or_default(),
-        industry,
-        quantity: b.quantity,
-        quantity_unit: b.unit,
-        urgency: parsed("urgency", &b.urgency, Urgency::parse)?.unwrap_or(Urgency::Normal),
-        reach: parsed("reach", &b.reach, Reach::parse)?.unwrap_or(Reach::Cluster),
-        valid_until: chrono::NaiveDate::parse_from_str(b.valid_until.trim(), "%Y-%m-%d").map_err(|_| {
-            WebError::Invalid(format!("valid_until：“{}”不是日期，应为 2027-06-30 的格式", b.valid_until))
-        })?,
+        industry_code: b.industry_code.unwrap_or_default(),
+        quantity: b.quantity.map(|q| q.to_string()).unwrap_or_default(),
+        unit: b.unit.unwrap_or_default(),
+        urgency: b.urgency.unwrap_or_default(),
+        reach: b.reach.unwrap_or_default(),
+        valid_until: b.valid_until,
     };
+    let fields = ListingFields::parse(&raw).map_err(|e| WebError::Invalid(e.to_string()))?;
     let e = state.store.registry().enterprise_by_uscc(&caller, uscc.as_str()).await?;
     let id = state.store.matching().publish(&caller, e.id, fields, false).await?;
     state.sync_index().await;

@@ -368,3 +368,70 @@ async fn the_matches_api_returns_scores_and_reasons_within_the_scope() {
         assert!(doc["paths"].get(path).is_some(), "{path} missing from the OpenAPI document");
     }
 }
+
+/// Issue #10: the page, the API and the import share one parser, so a value one accepts the
+/// others accept, and a value one refuses the others refuse with the same message.
+#[tokio::test]
+async fn the_page_and_the_api_accept_and_refuse_the_same_values() {
+    let (app, _) = app_with_accounts().await;
+    let s = &app.db.store;
+    let u = s.accounts().user_by_name("contact").await.unwrap().unwrap();
+    let token = format!("Bearer {}", s.accounts().create_token(&system(), u.id, "t").await.unwrap());
+    let mut contact = app.login("contact", PASSWORD).await;
+    // (field, value, accepted?, what a refusal says)
+    let cases: &[(&str, &str, bool, &str)] = &[
+        ("reach", "G60", true, ""),
+        ("reach", "街镇", true, ""),
+        ("reach", "集群", true, ""),
+        ("reach", "区", true, ""),
+        ("kind", "供", true, ""),
+        ("urgency", "加急", true, ""),
+        ("industry_code", "专项化学用品制造", true, ""),
+        ("industry_code", "C2662", true, ""),
+        ("valid_until", "2027/3/31", true, ""),
+        ("valid_until", "2027年3月31日", true, ""),
+        ("reach", "全市", false, "发布范围：“全市”无法识别，可填：集群内（集群"),
+        ("kind", "卖", false, "类型：“卖”无法识别，可填：供给"),
+        ("industry_code", "9999", false, "行业代码：“9999”不在国民经济行业分类"),
+        ("valid_until", "明年", false, "有效期至：“明年”不是有效日期"),
+        ("title", "  ", false, "标题：不能为空"),
+    ];
+    for (n, (field, value, accepted, message)) in cases.iter().enumerate() {
+        let title = format!("同一规则{n}");
+        let mut form: Vec<(&str, String)> = vec![
+            ("kind", "need".into()),
+            ("category", "material".into()),
+            ("title", title.clone()),
+            ("valid_until", "2027-03-31".into()),
+        ];
+        form.retain(|(k, _)| k != field);
+        form.push((field, (*value).to_owned()));
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let page = app.post_form(&mut contact, "/listings", &pairs).await;
+        let mut json = serde_json::json!({ "uscc": uscc(2).as_str() });
+        for (k, v) in &form {
+            json[*k] = serde_json::Value::String(v.clone());
+        }
+        // The API's own spelling of the title, so the two listings do not collide.
+        json["title"] = serde_json::Value::String(if *field == "title" {
+            (*value).to_owned()
+        } else {
+            format!("{title}（API）")
+        });
+        let req = axum::http::Request::post("/api/v1/listings")
+            .header("authorization", &token)
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(json.to_string()))
+            .unwrap();
+        let api = app.send(&mut Session::default(), req).await;
+        if *accepted {
+            assert_eq!(page.status, StatusCode::SEE_OTHER, "page {field}={value}: {}", page.body);
+            assert_eq!(api.status, StatusCode::OK, "API {field}={value}: {}", api.body);
+        } else {
+            assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "page {field}={value}");
+            assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "API {field}={value}: {}", api.body);
+            assert!(page.body.contains(message), "page {field}={value}: {}", page.body);
+            assert!(api.body.contains(message), "API {field}={value}: {}", api.body);
+        }
+    }
+}

@@ -214,7 +214,7 @@ async fn schools_and_other_units_are_listed_created_and_edited_like_enterprises(
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("单位类型：不认识“castle”"), "{}", bad.body);
+    assert!(bad.body.contains("单位类型：“castle”无法识别，可填：企业"), "{}", bad.body);
     assert_eq!(app.get(&mut d, "/enterprises?kind=castle").await.status, StatusCode::UNPROCESSABLE_ENTITY);
     let xlsx = app.get(&mut d, "/enterprises/export.xlsx?kind=research").await;
     assert_eq!(xlsx.status, StatusCode::OK);
@@ -246,4 +246,57 @@ async fn an_organisation_is_edited_from_its_page_as_every_role() {
     assert!(bad.body.contains("党员数：“十二”不是整数"), "{}", bad.body);
     let bad = app.post_form(&mut d, "/orgs/1/edit", &[("parent", "1")]).await;
     assert!(bad.body.contains("上级组织：不能是本组织"), "{}", bad.body);
+}
+
+/// Issue #10: the enterprise form and the register import share one parser — "1,200人",
+/// √, 小巨人, an industry and a town by name are read the same by both.
+#[tokio::test]
+async fn the_enterprise_form_accepts_what_the_import_accepts() {
+    let (app, _) = app_with_accounts().await;
+    let mut d = app.login("district", PASSWORD).await;
+    let values = [
+        ("name", "上海丙精密机械有限公司"),
+        ("town", "新桥镇"),
+        ("industry", "专项化学用品制造"),
+        ("employees", "1,200人"),
+        ("high_tech", "√"),
+        ("above_scale", "是"),
+        ("srdi", "小巨人"),
+        ("founded_on", "2019年3月5日"),
+    ];
+    let code = uscc(500).to_string();
+    let mut form: Vec<(&str, &str)> = values.to_vec();
+    form.push(("uscc", &code));
+    let res = app.post_form(&mut d, "/enterprises/new", &form).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let saved = app.db.store.registry().enterprise_by_uscc(&system(), &code).await.unwrap();
+    assert_eq!(saved.employees, Some(1200));
+    assert!(saved.high_tech && saved.above_scale);
+    assert_eq!(saved.srdi, qunlian_domain::registry::SrdiLevel::National);
+    assert_eq!(saved.industry_code.as_deref(), Some("2662"));
+    // The same row through the import reads the same.
+    let header: Vec<&str> = [
+        "企业名称",
+        "所属街镇",
+        "行业代码",
+        "从业人数",
+        "是否高新技术企业",
+        "是否规上企业",
+        "专精特新",
+        "成立日期",
+        "统一社会信用代码",
+    ]
+    .to_vec();
+    let row: Vec<&str> = values.iter().map(|(_, v)| *v).chain([code.as_str()]).collect();
+    let csv =
+        format!("{}\n{}\n", header.join(","), row.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(","));
+    let reader = qunlian_io::enterprises::EnterpriseReader::from_bytes("x.csv", csv.into_bytes(), songjiang()).unwrap();
+    let rows: Vec<_> = reader.collect();
+    let input = &rows[0].as_ref().unwrap().input;
+    assert_eq!((input.employees, input.high_tech, input.srdi), (Some(1200), true, saved.srdi));
+    // And both refuse the same value with the same words.
+    let bad: Vec<(&str, &str)> = vec![("name", "x"), ("uscc", &code), ("town", "新桥镇"), ("high_tech", "也许")];
+    let res = app.post_form(&mut d, "/enterprises/new", &bad).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("是否高新技术企业：“也许”无法识别，可填：是"), "{}", res.body);
 }

@@ -77,7 +77,10 @@ pub struct NewUserForm {
 pub async fn create_user(State(state): State<AppState>, auth: Auth, Form(f): Form<NewUserForm>) -> PageResult {
     auth.require(Action::ManageUsers)?;
     let built: Result<NewUser, String> = (|| {
-        let role = f.role.as_deref().and_then(Role::from_code).ok_or("角色：请选择")?;
+        let role = match non_empty(&f.role) {
+            None => return Err("角色：请选择".to_owned()),
+            Some(r) => Role::parse(r).map_err(|e| e.to_string())?,
+        };
         let value = non_empty(&f.scope_value).unwrap_or("");
         let id = || value.parse::<i64>().map_err(|_| format!("范围：“{value}”应为编号"));
         let scope = match f.scope_kind.as_deref().unwrap_or("nothing") {

@@ -28,9 +28,7 @@ pub struct IntroQuery {
 
 impl IntroQuery {
     fn filter(&self) -> Result<IntroductionFilter, WebError> {
-        let state = non_empty(&self.state)
-            .map(|s| IntroductionState::parse(s).ok_or_else(|| WebError::Invalid(format!("状态：“{s}”无法识别"))))
-            .transpose()?;
+        let state = coded(&self.state, IntroductionState::parse)?;
         Ok(IntroductionFilter {
             state, cluster: id_param("集群", &self.cluster)?.map(ClusterId), ..Default::default()
         })
@@ -72,7 +70,7 @@ pub async fn introductions(State(state): State<AppState>, auth: Auth, Query(q): 
         rows,
         figures,
         cluster_name,
-        states: IntroductionState::ALL,
+        states: &IntroductionState::ALL,
     })
 }
 
@@ -90,7 +88,7 @@ pub async fn introduce(State(state): State<AppState>, auth: Auth, Form(f): Form<
     let offer = id_param("供给", &f.offer_listing)?.ok_or_else(|| WebError::Invalid("供给：请选择".into()))?;
     let to = match non_empty(&f.state) {
         None => IntroductionState::Introduced,
-        Some(s) => IntroductionState::parse(s).ok_or_else(|| WebError::Invalid(format!("状态：“{s}”无法识别")))?,
+        Some(s) => IntroductionState::parse(s).map_err(|e| WebError::Invalid(e.to_string()))?,
     };
     let id = state
         .store
@@ -148,9 +146,7 @@ pub async fn step(
     Form(f): Form<StepForm>,
 ) -> PageResult {
     auth.require(Action::BrokerIntroductions)?;
-    let to = non_empty(&f.to)
-        .and_then(IntroductionState::parse)
-        .ok_or_else(|| WebError::Invalid("状态：请选择下一步".into()))?;
+    let to = coded(&f.to, IntroductionState::parse)?.ok_or_else(|| WebError::Invalid("状态：请选择下一步".into()))?;
     let value = number_param("成交金额", &f.deal_value)?;
     state
         .store

@@ -6,9 +6,8 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
-use qunlian_domain::IndustryCode;
 use qunlian_domain::auth::{Action, ClusterId, Scope, UnitId};
-use qunlian_domain::matching::{ListingCategory, ListingFields, ListingKind, Reach, Urgency};
+use qunlian_domain::matching::{ListingCategory, ListingFields, ListingKind, RawListing, Reach, Urgency};
 use qunlian_store::matching::{
     Introduction, IntroductionFilter, Listing, ListingFilter, ListingMatch, SearchHit, format_number,
 };
@@ -18,7 +17,7 @@ use super::*;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{non_empty, parse_date};
+use crate::support::forms::non_empty;
 use crate::support::render;
 
 // ---------- the list ----------
@@ -100,9 +99,9 @@ pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<Lis
         rows,
         total,
         cluster_name,
-        kinds: ListingKind::ALL,
-        categories: ListingCategory::ALL,
-        urgencies: Urgency::ALL,
+        kinds: &ListingKind::ALL,
+        categories: &ListingCategory::ALL,
+        urgencies: &Urgency::ALL,
     })
 }
 
@@ -141,34 +140,22 @@ impl ListingForm {
         }
     }
 
+    /// The parser the API and the import use, so the three accept the same values.
     fn fields(&self) -> Result<ListingFields, WebError> {
-        let kind = kind_param(&self.kind)?.ok_or_else(|| WebError::Invalid("类型：请选择 供给 或 需求".into()))?;
-        let category = category_param(&self.category)?.ok_or_else(|| WebError::Invalid("类别：请选择".into()))?;
-        let industry = match non_empty(&self.industry_code) {
-            None => None,
-            Some(s) => {
-                Some(IndustryCode::parse(s).ok().or_else(|| IndustryCode::find_by_name(s)).ok_or_else(|| {
-                    WebError::Invalid(format!("行业代码：“{s}”不在国民经济行业分类（GB/T 4754-2017）中"))
-                })?)
-            }
-        };
-        let reach = match non_empty(&self.reach) {
-            None => Reach::Cluster,
-            Some(s) => Reach::parse(s).ok_or_else(|| WebError::Invalid(format!("发布范围：“{s}”无法识别")))?,
-        };
-        Ok(ListingFields {
-            kind,
-            category,
-            title: non_empty(&self.title).unwrap_or("").to_owned(),
-            description: non_empty(&self.description).unwrap_or("").to_owned(),
-            industry,
-            quantity: number_param("数量", &self.quantity)?,
-            quantity_unit: non_empty(&self.quantity_unit).map(str::to_owned),
-            urgency: urgency_param(&self.urgency)?.unwrap_or(Urgency::Normal),
-            reach,
-            valid_until: parse_date("有效期至", &self.valid_until)?
-                .ok_or_else(|| WebError::Invalid("有效期至：不能为空".into()))?,
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        ListingFields::parse(&RawListing {
+            kind: text(&self.kind),
+            category: text(&self.category),
+            title: text(&self.title),
+            description: text(&self.description),
+            industry_code: text(&self.industry_code),
+            quantity: text(&self.quantity),
+            unit: text(&self.quantity_unit),
+            urgency: text(&self.urgency),
+            reach: text(&self.reach),
+            valid_until: text(&self.valid_until),
         })
+        .map_err(|e| WebError::Invalid(e.to_string()))
     }
 
     pub fn value<'a>(&'a self, field: &str) -> &'a str {
@@ -232,10 +219,10 @@ async fn form_page(
         units,
         q: q.unwrap_or("").to_owned(),
         f,
-        kinds: ListingKind::ALL,
-        categories: ListingCategory::ALL,
-        urgencies: Urgency::ALL,
-        reaches: Reach::ALL,
+        kinds: &ListingKind::ALL,
+        categories: &ListingCategory::ALL,
+        urgencies: &Urgency::ALL,
+        reaches: &Reach::ALL,
         error: error.clone(),
     };
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };

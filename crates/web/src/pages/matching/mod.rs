@@ -9,6 +9,7 @@ pub mod meeting;
 use axum::Router;
 use axum::routing::{get, post};
 use qunlian_domain::auth::{Action, ClusterId, Role};
+use qunlian_domain::codes::CodeError;
 use qunlian_domain::matching::{ListingCategory, ListingKind, Urgency};
 use qunlian_domain::text::compact;
 use qunlian_store::matching::{IntroductionFigures, IntroductionFilter};
@@ -27,22 +28,20 @@ fn may_read(auth: &Auth) -> Result<(), WebError> {
     auth.require(Action::ReadListings)
 }
 
+fn coded<T>(v: &Option<String>, parse: impl Fn(&str) -> Result<T, CodeError>) -> Result<Option<T>, WebError> {
+    non_empty(v).map(|s| parse(s).map_err(|e| WebError::Invalid(e.to_string()))).transpose()
+}
+
 fn kind_param(v: &Option<String>) -> Result<Option<ListingKind>, WebError> {
-    non_empty(v)
-        .map(|s| ListingKind::parse(s).ok_or_else(|| WebError::Invalid(format!("类型：“{s}”应为 供给 或 需求"))))
-        .transpose()
+    coded(v, ListingKind::parse)
 }
 
 fn category_param(v: &Option<String>) -> Result<Option<ListingCategory>, WebError> {
-    non_empty(v)
-        .map(|s| ListingCategory::parse(s).ok_or_else(|| WebError::Invalid(format!("类别：“{s}”无法识别"))))
-        .transpose()
+    coded(v, ListingCategory::parse)
 }
 
 fn urgency_param(v: &Option<String>) -> Result<Option<Urgency>, WebError> {
-    non_empty(v)
-        .map(|s| Urgency::parse(s).ok_or_else(|| WebError::Invalid(format!("紧急程度：“{s}”应为 一般、紧急 或 应急"))))
-        .transpose()
+    coded(v, Urgency::parse)
 }
 
 fn number_param(field: &str, v: &Option<String>) -> Result<Option<f64>, WebError> {

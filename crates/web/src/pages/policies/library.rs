@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
 use qunlian_domain::auth::{Action, Role};
+use qunlian_domain::policies::{PolicyFields, RawPolicy};
 use qunlian_domain::rules::VOCABULARY;
 use qunlian_store::policies::{EligibleEnterprise, NewPolicy, Policy, PolicyFilter, PushSummary, Validity};
 use qunlian_store::{Page, PageRequest};
@@ -16,7 +17,7 @@ use super::*;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{non_empty, parse_date};
+use crate::support::forms::non_empty;
 use crate::support::render;
 
 // ---------- library ----------
@@ -107,18 +108,28 @@ pub struct PolicyForm {
 }
 
 impl PolicyForm {
+    /// Checked by the domain's policy parser (every problem at once); the store then checks
+    /// the department and resolves the rule's categories.
     fn to_new(&self) -> Result<NewPolicy, WebError> {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let f = PolicyFields::parse(&RawPolicy {
+            title: text(&self.title),
+            department: text(&self.department),
+            doc_number: text(&self.doc_number),
+            valid_from: text(&self.valid_from),
+            valid_until: text(&self.valid_until),
+            content: text(&self.content),
+            rule: text(&self.rule),
+        })
+        .map_err(|e| WebError::Invalid(e.to_string()))?;
         Ok(NewPolicy {
-            title: non_empty(&self.title).unwrap_or("").to_owned(),
-            department_id: non_empty(&self.department)
-                .and_then(|d| d.parse().ok())
-                .ok_or_else(|| WebError::Invalid("发文部门：请选择".into()))?,
-            doc_number: non_empty(&self.doc_number).unwrap_or("").to_owned(),
-            valid_from: parse_date("生效日期", &self.valid_from)?
-                .ok_or_else(|| WebError::Invalid("生效日期：不能为空".into()))?,
-            valid_until: parse_date("截止日期", &self.valid_until)?,
-            content: self.content.clone().unwrap_or_default(),
-            rule: non_empty(&self.rule).unwrap_or("").to_owned(),
+            title: f.title,
+            department_id: f.department_id,
+            doc_number: f.doc_number,
+            valid_from: f.valid_from,
+            valid_until: f.valid_until,
+            content: f.content,
+            rule: f.rule.to_string(),
             is_demo: false,
         })
     }

@@ -3,6 +3,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::auth::{Action, UnitId};
+use qunlian_domain::registry::PairingKind;
 use qunlian_store::registry::{Alliance, AllianceDetail, Pairing};
 use serde::Deserialize;
 
@@ -120,9 +121,9 @@ pub struct PairingForm {
 pub async fn create_pairing(State(state): State<AppState>, auth: Auth, Form(f): Form<PairingForm>) -> PageResult {
     auth.require(Action::WriteRegistry)?;
     let result: Result<i64, WebError> = async {
-        let kind = match f.kind.as_deref() {
-            Some(k @ ("branch_branch" | "enterprise_school" | "enterprise_village" | "enterprise_community")) => k,
-            _ => return Err(WebError::Invalid("结对类型：请选择".into())),
+        let kind = match non_empty(&f.kind) {
+            Some(k) => PairingKind::parse(k).map_err(|e| WebError::Invalid(e.to_string()))?.code(),
+            None => return Err(WebError::Invalid("结对类型：请选择".into())),
         };
         let a = units_by_uscc(&state, &auth, non_empty(&f.a).unwrap_or(""))
             .await?

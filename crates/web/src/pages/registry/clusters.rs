@@ -3,7 +3,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::auth::{Action, ClusterId, Scope, UnitId};
-use qunlian_domain::registry::{OrgForm, OrgKind, UnitKind};
+use qunlian_domain::registry::{OfficerRole, OrgForm, OrgKind, UnitKind};
 use qunlian_store::registry::{Cluster, ClusterDetail, ClusterEdit};
 use qunlian_store::registry::{EnterpriseFilter, EnterpriseSort, NewCluster, NewOfficer, NewOrg};
 use serde::Deserialize;
@@ -161,11 +161,9 @@ pub async fn add_officer(
             Some(p) => Some(qunlian_domain::Phone::parse(p).map_err(|e| WebError::Invalid(e.to_string()))?),
             None => None,
         };
-        let role = match f.role.as_deref() {
-            Some(r @ ("secretary" | "deputy_secretary" | "part_time_deputy" | "liaison" | "instructor" | "member")) => {
-                r
-            }
-            _ => return Err(WebError::Invalid("职务：请选择".into())),
+        let role = match non_empty(&f.role) {
+            Some(r) => OfficerRole::parse(r).map_err(|e| WebError::Invalid(e.to_string()))?.code(),
+            None => return Err(WebError::Invalid("职务：请选择".into())),
         };
         let officer = NewOfficer {
             name: non_empty(&f.name).unwrap_or("").to_owned(),
@@ -225,7 +223,10 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
         }
         let established_on = parse_date("成立日期", &f.established_on)?.unwrap_or_else(|| state.store.today());
         // The cluster's Party committee is set up with it (活动型), unless it already exists.
-        let committee = match f.committee_kind.as_deref().and_then(OrgKind::from_code) {
+        let committee_kind = non_empty(&f.committee_kind)
+            .map(|k| OrgKind::parse(k).map_err(|e| WebError::Invalid(e.to_string())))
+            .transpose()?;
+        let committee = match committee_kind {
             Some(kind) => Some(
                 state
                     .store

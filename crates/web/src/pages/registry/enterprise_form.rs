@@ -4,9 +4,10 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
+use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, UnitId};
+use qunlian_domain::registry::{EnterpriseFields, RawEnterprise};
 use qunlian_domain::registry::{EnterpriseInput, SrdiLevel, UnitKind};
-use qunlian_domain::{IndustryCode, Phone, RegionCode, Uscc};
 use qunlian_store::registry::Enterprise;
 use serde::Deserialize;
 
@@ -15,7 +16,7 @@ use crate::auth::{Auth, Layout};
 use crate::error::PageResult;
 use crate::state::AppState;
 use crate::support::forms::Choice;
-use crate::support::forms::{non_empty, parse_date};
+use crate::support::forms::non_empty;
 use crate::support::render;
 use crate::support::towns::{keep_town, town_options};
 
@@ -74,104 +75,34 @@ impl EnterpriseForm {
     fn kind(&self) -> Result<UnitKind, String> {
         match non_empty(&self.kind) {
             None => Ok(UnitKind::Enterprise),
-            Some(code) => UnitKind::from_code(code).ok_or_else(|| format!("单位类型：不认识“{code}”")),
+            Some(code) => UnitKind::parse(code).map_err(|e| e.to_string()),
         }
     }
 
-    /// Parses every field, collecting every problem so the user fixes them in one go.
-    fn parse(&self) -> Result<(EnterpriseInput, UnitKind), Vec<String>> {
-        let mut errors = Vec::new();
-        let kind = match self.kind() {
-            Ok(k) => k,
-            Err(e) => {
-                errors.push(e);
-                UnitKind::Enterprise
-            }
+    /// Parses every field with the parser the register import uses (so "1,200人", 是/否,
+    /// an industry by name are accepted here as there), collecting every problem so the user
+    /// fixes them in one go.
+    fn parse(&self, district: &RegionCode) -> Result<(EnterpriseInput, UnitKind), Vec<String>> {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let raw = RawEnterprise {
+            kind: text(&self.kind),
+            name: text(&self.name),
+            uscc: text(&self.uscc),
+            town: text(&self.town),
+            park: text(&self.park),
+            industry: text(&self.industry),
+            employees: text(&self.employees),
+            high_tech: text(&self.high_tech),
+            above_scale: text(&self.above_scale),
+            srdi: text(&self.srdi),
+            listed: text(&self.listed),
+            key_project: text(&self.key_project),
+            founded_on: text(&self.founded_on),
+            address: text(&self.address),
+            contact_name: text(&self.contact_name),
+            contact_phone: text(&self.contact_phone),
         };
-        let name = non_empty(&self.name).map(str::to_owned);
-        if name.is_none() {
-            errors.push(format!("{}名称：不能为空", if kind == UnitKind::Enterprise { "企业" } else { "单位" }));
-        }
-        let uscc = match Uscc::parse(non_empty(&self.uscc).unwrap_or("")) {
-            Ok(u) => Some(u),
-            Err(e) => {
-                errors.push(e.to_string());
-                None
-            }
-        };
-        let town = match RegionCode::parse(non_empty(&self.town).unwrap_or("")) {
-            Ok(t) if t.level() == qunlian_domain::region::RegionLevel::Town => Some(t),
-            _ => {
-                errors.push("所属街镇：请选择街镇".to_owned());
-                None
-            }
-        };
-        let industry = match non_empty(&self.industry) {
-            None => None,
-            Some(v) => match IndustryCode::parse(v) {
-                Ok(i) => Some(i),
-                Err(e) => {
-                    errors.push(e.to_string());
-                    None
-                }
-            },
-        };
-        let employees = match non_empty(&self.employees) {
-            None => None,
-            Some(v) => match qunlian_domain::text::compact(v).parse::<u32>() {
-                Ok(n) => Some(n),
-                Err(_) => {
-                    errors.push(format!("从业人数：“{v}”不是整数"));
-                    None
-                }
-            },
-        };
-        let contact_phone = match non_empty(&self.contact_phone) {
-            None => None,
-            Some(v) => match Phone::parse(v) {
-                Ok(p) => Some(p),
-                Err(e) => {
-                    errors.push(e.to_string());
-                    None
-                }
-            },
-        };
-        let founded_on = match parse_date("成立日期", &self.founded_on) {
-            Ok(d) => d,
-            Err(e) => {
-                errors.push(e.to_string());
-                None
-            }
-        };
-        let srdi = match non_empty(&self.srdi) {
-            Some("innovative") => SrdiLevel::Innovative,
-            Some("municipal") => SrdiLevel::Municipal,
-            Some("national") => SrdiLevel::National,
-            _ => SrdiLevel::None,
-        };
-        match (name, uscc, town) {
-            (Some(name), Some(uscc), Some(town)) if errors.is_empty() => Ok((
-                EnterpriseInput {
-                    name,
-                    uscc,
-                    town,
-                    park: non_empty(&self.park).map(str::to_owned),
-                    industry,
-                    employees,
-                    high_tech: flag(&self.high_tech) == Some(true),
-                    above_scale: flag(&self.above_scale) == Some(true),
-                    srdi,
-                    listed: flag(&self.listed) == Some(true),
-                    key_project: flag(&self.key_project) == Some(true),
-                    founded_on,
-                    address: non_empty(&self.address).map(str::to_owned),
-                    contact_name: non_empty(&self.contact_name).map(str::to_owned),
-                    contact_phone,
-                },
-                kind,
-            )),
-            _ => Err(errors),
-        }
+        EnterpriseFields::parse(&raw, district).map(|f| (f.input, f.kind)).map_err(|e| e.messages())
     }
 }
 
@@ -222,7 +153,7 @@ pub async fn new_form(State(state): State<AppState>, auth: Auth, Query(q): Query
 
 pub async fn create(State(state): State<AppState>, auth: Auth, Form(form): Form<EnterpriseForm>) -> PageResult {
     auth.require(Action::Import)?;
-    let errors = match form.parse() {
+    let errors = match form.parse(&state.config.district) {
         Ok((input, kind)) => match state.store.registry().create_unit(&auth.caller, input, kind, false).await {
             Ok(id) => return Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
             Err(qunlian_store::StoreError::Invalid { field, message }) => vec![format!("{field}：{message}")],
@@ -267,7 +198,7 @@ pub async fn update(
     Form(form): Form<EnterpriseForm>,
 ) -> PageResult {
     auth.require(Action::WriteRegistry)?;
-    let errors = match form.parse() {
+    let errors = match form.parse(&state.config.district) {
         Ok((input, kind)) => {
             match state.store.registry().update_unit(&auth.caller, UnitId(id), input, Some(kind)).await {
                 Ok(()) => return Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),

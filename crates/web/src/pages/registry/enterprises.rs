@@ -82,8 +82,8 @@ impl ListQuery {
             category: self.category.map(qunlian_domain::auth::CategoryId),
             coverage: match non_empty(&self.coverage) {
                 Some(code) => Some(
-                    qunlian_domain::coverage::CoverageStatus::from_code(code)
-                        .ok_or_else(|| WebError::Invalid(format!("覆盖状态：不认识“{code}”")))?,
+                    qunlian_domain::coverage::CoverageStatus::parse(code)
+                        .map_err(|e| WebError::Invalid(e.to_string()))?,
                 ),
                 None => None,
             },
@@ -96,9 +96,7 @@ impl ListQuery {
     pub fn unit_kind(&self) -> Result<UnitKind, WebError> {
         match non_empty(&self.kind) {
             None => Ok(UnitKind::Enterprise),
-            Some(code) => {
-                UnitKind::from_code(code).ok_or_else(|| WebError::Invalid(format!("单位类型：不认识“{code}”")))
-            }
+            Some(code) => UnitKind::parse(code).map_err(|e| WebError::Invalid(e.to_string())),
         }
     }
 

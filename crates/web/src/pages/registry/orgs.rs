@@ -217,8 +217,14 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
         }
         let new = NewOrg {
             name: non_empty(&f.name).unwrap_or("").to_owned(),
-            kind: f.kind.as_deref().and_then(OrgKind::from_code).unwrap_or(OrgKind::Branch),
-            form: f.form.as_deref().and_then(OrgForm::from_code).unwrap_or(OrgForm::Independent),
+            kind: match non_empty(&f.kind) {
+                None => OrgKind::Branch,
+                Some(k) => OrgKind::parse(k).map_err(|e| WebError::Invalid(e.to_string()))?,
+            },
+            form: match non_empty(&f.form) {
+                None => OrgForm::Independent,
+                Some(k) => OrgForm::parse(k).map_err(|e| WebError::Invalid(e.to_string()))?,
+            },
             parent: non_empty(&f.parent).and_then(|p| p.parse().ok()).map(OrgId),
             units,
             town_code: None,

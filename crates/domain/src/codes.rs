@@ -1,0 +1,306 @@
+//! Coded values: one macro for every set of codes with Chinese labels (发布范围, 单位类型,
+//! 工单状态 …), so each has a stable code (what a column, a URL and the API hold), the label
+//! a page shows, and the short and common forms offices write in their spreadsheets.
+//!
+//! Two ways in, on purpose different: [`from_code`](Labelled::from_code) reads what the
+//! system itself wrote (a column, a select's value) and accepts the exact code only;
+//! `parse` reads what a person typed and accepts code, label or alias, trimmed, full-width
+//! folded and case-blind. Neither falls back to a default: an unknown value is an error that
+//! names the field and lists what may be written instead.
+//!
+//! With the cargo feature `db` each enum also derives SeaORM's `DeriveActiveEnum` (a `Text`
+//! column holding the code), so the store maps columns to these types without the domain
+//! knowing SQL.
+
+use std::fmt;
+
+/// A value that is none of a coded set's codes, labels or aliases.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}：“{value}”无法识别，可填：{accepted}")]
+pub struct CodeError {
+    /// The field's Chinese name, as a form or a column header shows it.
+    pub field: &'static str,
+    pub value: String,
+    /// The accepted values, "集群内（集群）、本镇（街镇、镇）…".
+    pub accepted: String,
+}
+
+/// What every coded set offers; the macro implements it, generic code (selects, imports,
+/// tests) uses it.
+pub trait Labelled: Copy + Eq + 'static {
+    /// The field's Chinese name, for messages.
+    const FIELD: &'static str;
+    fn all() -> &'static [Self];
+    fn code(self) -> &'static str;
+    fn label(self) -> &'static str;
+    /// Other ways offices write it (besides the code and the label).
+    fn aliases(self) -> &'static [&'static str];
+
+    /// The value the system wrote: the exact code.
+    fn from_code(code: &str) -> Result<Self, CodeError> {
+        Self::all().iter().copied().find(|v| v.code() == code).ok_or_else(|| Self::refuse(code))
+    }
+
+    /// What a person typed: code, label or alias, trimmed, full-width folded, case-blind.
+    fn parse(s: &str) -> Result<Self, CodeError> {
+        let key = fold(s);
+        Self::all()
+            .iter()
+            .copied()
+            .find(|v| fold(v.code()) == key || fold(v.label()) == key || v.aliases().iter().any(|a| fold(a) == key))
+            .ok_or_else(|| Self::refuse(s))
+    }
+
+    /// "集群内（集群）、本镇（街镇、镇）…": the labels, with their short forms.
+    fn accepted() -> String {
+        Self::all()
+            .iter()
+            .map(|v| {
+                // English words (yes, town) are accepted but not advertised to a Chinese office.
+                let short: Vec<&str> = v
+                    .aliases()
+                    .iter()
+                    .copied()
+                    .filter(|a| !a.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                    .collect();
+                if short.is_empty() {
+                    v.label().to_owned()
+                } else {
+                    format!("{}（{}）", v.label(), short.join("、"))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+
+    fn refuse(value: &str) -> CodeError {
+        CodeError { field: Self::FIELD, value: crate::text::normalize(value), accepted: Self::accepted() }
+    }
+}
+
+/// The key values are compared by: [`compact`](crate::text::compact)ed (full-width
+/// folded, spaces gone), ASCII lower-cased, and the quotes people put around names dropped.
+pub fn fold(s: &str) -> String {
+    crate::text::compact(s)
+        .chars()
+        .filter(|c| !matches!(c, '“' | '”' | '"' | '\'' | '‘' | '’'))
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// A yes/no column as offices fill it: 是/否, √/×, Y/N, 有/无, 1/0 …; empty is no.
+pub fn parse_bool(field: &'static str, s: &str) -> Result<bool, CodeError> {
+    match fold(s).as_str() {
+        "" | "否" | "n" | "no" | "0" | "false" | "×" | "x" | "✗" | "✘" | "无" | "不是" | "非" | "f" | "off" => {
+            Ok(false)
+        }
+        "是" | "y" | "yes" | "1" | "true" | "√" | "✓" | "✔" | "有" | "t" | "on" | "对" => Ok(true),
+        _ => Err(CodeError {
+            field,
+            value: crate::text::normalize(s),
+            accepted: "是（√、Y、1、有）、否（×、N、0、无、空白）".to_owned(),
+        }),
+    }
+}
+
+/// Shows a coded value by its label, as a page does.
+pub struct Label<T: Labelled>(pub T);
+
+impl<T: Labelled> fmt::Display for Label<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.label())
+    }
+}
+
+/// Declares a coded set:
+///
+/// ```ignore
+/// labelled_enum!(
+///     /// How far a listing is published.
+///     Reach: "发布范围" {
+///         Cluster = "cluster", "集群内", ["集群"];
+///         Town = "town", "本镇", ["街镇", "镇"];
+///     }
+/// );
+/// ```
+///
+/// Each variant: its code (stored, never changed), its label, and the aliases offices write.
+/// The variants' order is their order in selects and, where the enum is ordered, their rank.
+macro_rules! labelled_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident : $field:literal {
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal, $label:literal $(, [$($alias:literal),* $(,)?])? ; )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "db", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+        #[cfg_attr(feature = "db", sea_orm(rs_type = "String", db_type = "Text"))]
+        pub enum $name {
+            $(
+                $(#[$vmeta])*
+                #[serde(rename = $code)]
+                #[cfg_attr(feature = "db", sea_orm(string_value = $code))]
+                $variant,
+            )+
+        }
+
+        impl $name {
+            /// Every value, in the order selects show them.
+            pub const ALL: [$name; [$(stringify!($variant)),+].len()] = [$($name::$variant),+];
+            /// The field's Chinese name, for messages.
+            pub const FIELD: &'static str = $field;
+
+            /// The stable code stored in the database and used in URLs and the API.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn aliases(self) -> &'static [&'static str] {
+                match self { $($name::$variant => &[$($($alias),*)?]),+ }
+            }
+
+            /// The value the system wrote (a column, a select): the exact code, or an error.
+            pub fn from_code(code: &str) -> Result<$name, $crate::codes::CodeError> {
+                <$name as $crate::codes::Labelled>::from_code(code)
+            }
+
+            /// What a person typed: code, label or alias (trimmed, full-width folded).
+            pub fn parse(s: &str) -> Result<$name, $crate::codes::CodeError> {
+                <$name as $crate::codes::Labelled>::parse(s)
+            }
+
+            /// The accepted values, for a hint beside an input.
+            pub fn accepted() -> String {
+                <$name as $crate::codes::Labelled>::accepted()
+            }
+        }
+
+        impl $crate::codes::Labelled for $name {
+            const FIELD: &'static str = $field;
+            fn all() -> &'static [$name] { &$name::ALL }
+            fn code(self) -> &'static str { $name::code(self) }
+            fn label(self) -> &'static str { $name::label(self) }
+            fn aliases(self) -> &'static [&'static str] { $name::aliases(self) }
+        }
+
+        impl std::fmt::Display for $name {
+            /// The label: what a page shows.
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+    };
+}
+
+pub(crate) use labelled_enum;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::Reach;
+
+    #[test]
+    fn codes_are_exact_and_typed_values_forgiving() {
+        assert_eq!(Reach::from_code("town"), Ok(Reach::Town));
+        assert!(Reach::from_code("本镇").is_err(), "a stored value is a code, not a label");
+        assert!(Reach::from_code("Town").is_err());
+        for s in ["集群", "集群内", " cluster ", "ＣＬＵＳＴＥＲ"] {
+            assert_eq!(Reach::parse(s), Ok(Reach::Cluster), "{s}");
+        }
+        for (s, r) in [("街镇", Reach::Town), ("本镇", Reach::Town), ("镇", Reach::Town), ("区", Reach::District)]
+        {
+            assert_eq!(Reach::parse(s), Ok(r), "{s}");
+        }
+        for s in ["G60", "g60", "G60走廊", "走廊", "Ｇ６０"] {
+            assert_eq!(Reach::parse(s), Ok(Reach::Corridor), "{s}");
+        }
+    }
+
+    #[test]
+    fn a_refusal_names_the_field_and_lists_the_choices() {
+        let e = Reach::parse(" 全市 ").unwrap_err();
+        assert_eq!(e.field, "发布范围");
+        assert_eq!(
+            e.to_string(),
+            "发布范围：“全市”无法识别，可填：集群内（集群、本集群）、本镇（街镇、镇、本街镇）、本区（区、全区、区内）、G60走廊（G60、走廊、G60科创走廊）"
+        );
+    }
+
+    #[test]
+    fn every_code_label_and_alias_reads_back_and_none_is_shared() {
+        fn check<T: Labelled + std::fmt::Debug>() {
+            let mut seen = std::collections::HashMap::new();
+            for v in T::all() {
+                assert_eq!(T::from_code(v.code()), Ok(*v));
+                for s in [v.code(), v.label()].into_iter().chain(v.aliases().iter().copied()) {
+                    assert_eq!(T::parse(s), Ok(*v), "{}: {s}", T::FIELD);
+                    if let Some(other) = seen.insert(fold(s), *v) {
+                        assert_eq!(other, *v, "{}: “{s}” means two values", T::FIELD);
+                    }
+                }
+            }
+        }
+        use crate::matching::*;
+        check::<ListingKind>();
+        check::<ListingCategory>();
+        check::<Urgency>();
+        check::<Reach>();
+        check::<Distance>();
+        check::<ChainRelation>();
+        check::<IntroductionState>();
+        check::<crate::registry::UnitKind>();
+        check::<crate::registry::OrgKind>();
+        check::<crate::registry::SrdiLevel>();
+        check::<crate::registry::OrgForm>();
+        check::<crate::coverage::CoverageStatus>();
+        check::<crate::calendar::DayKind>();
+        check::<crate::auth::Role>();
+        check::<crate::registry::OfficerRole>();
+        check::<crate::registry::PairingKind>();
+        check::<crate::coverage::WorkLinkKind>();
+        check::<crate::services::RequestState>();
+        check::<crate::services::EventKind>();
+        check::<crate::services::Colour>();
+        check::<crate::policies::Validity>();
+    }
+
+    #[test]
+    fn booleans_as_offices_write_them() {
+        for s in ["是", "√", "Y", "y", "1", "有", "✓", "ＹＥＳ"] {
+            assert_eq!(parse_bool("高新技术企业", s), Ok(true), "{s}");
+        }
+        for s in ["", "否", "×", "N", "0", "无", " "] {
+            assert_eq!(parse_bool("高新技术企业", s), Ok(false), "{s}");
+        }
+        let e = parse_bool("高新技术企业", "待定").unwrap_err();
+        assert!(e.to_string().starts_with("高新技术企业：“待定”无法识别，可填：是"), "{e}");
+    }
+}
+
+/// Under the `db` feature each coded enum is a SeaORM `ActiveEnum` whose stored text is its
+/// code, so an entity field can be the enum while the column keeps the text it always had.
+#[cfg(all(test, feature = "db"))]
+mod db_tests {
+    use sea_orm::ActiveEnum;
+
+    use crate::matching::{IntroductionState, Reach};
+    use crate::services::RequestState;
+
+    #[test]
+    fn the_column_holds_the_code() {
+        for r in Reach::ALL {
+            assert_eq!(r.to_value(), r.code());
+            assert_eq!(Reach::try_from_value(&r.code().to_owned()).ok(), Some(r));
+        }
+        assert!(Reach::try_from_value(&"本镇".to_owned()).is_err(), "a label is not a stored value");
+        assert_eq!(RequestState::Waiting.to_value(), "waiting");
+        assert_eq!(IntroductionState::try_from_value(&"won".to_owned()).ok(), Some(IntroductionState::Won));
+        assert_eq!(Reach::db_type().get_column_type(), &sea_orm::ColumnType::Text);
+    }
+}
