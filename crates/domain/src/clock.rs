@@ -39,3 +39,59 @@ impl Clock for FixedClock {
         }
     }
 }
+
+/// An instant in UTC, as the clock gives it or as the database stores it (naive, UTC).
+pub trait UtcInstant {
+    fn naive_utc(&self) -> chrono::NaiveDateTime;
+}
+
+impl UtcInstant for DateTime<Utc> {
+    fn naive_utc(&self) -> chrono::NaiveDateTime {
+        DateTime::naive_utc(self)
+    }
+}
+
+impl UtcInstant for chrono::NaiveDateTime {
+    fn naive_utc(&self) -> chrono::NaiveDateTime {
+        *self
+    }
+}
+
+impl<T: UtcInstant> UtcInstant for &T {
+    fn naive_utc(&self) -> chrono::NaiveDateTime {
+        (**self).naive_utc()
+    }
+}
+
+/// The platform serves China Standard Time: UTC+8 all year, no daylight saving.
+pub const BEIJING_OFFSET_HOURS: i64 = 8;
+
+/// Beijing wall-clock time of a UTC instant, for display and for "today".
+pub fn beijing(t: impl UtcInstant) -> chrono::NaiveDateTime {
+    t.naive_utc() + chrono::Duration::hours(BEIJING_OFFSET_HOURS)
+}
+
+/// The date in Beijing at a UTC instant.
+pub fn beijing_today(now: impl UtcInstant) -> chrono::NaiveDate {
+    beijing(now).date()
+}
+
+/// The UTC instant of a Beijing wall-clock time (a date typed into a form, a time in a file).
+pub fn from_beijing(t: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+    t - chrono::Duration::hours(BEIJING_OFFSET_HOURS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn beijing_is_eight_hours_ahead_across_midnight() {
+        let utc = Utc.with_ymd_and_hms(2026, 12, 31, 17, 30, 0).single().unwrap();
+        assert_eq!(beijing(utc).to_string(), "2027-01-01 01:30:00");
+        assert_eq!(beijing_today(utc).to_string(), "2027-01-01");
+        assert_eq!(beijing(utc.naive_utc()), beijing(utc));
+        assert_eq!(from_beijing(beijing(utc)), utc.naive_utc());
+    }
+}

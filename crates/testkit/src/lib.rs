@@ -23,6 +23,9 @@ use qunlian_store::services::{NewServiceItem, NewServiceRequest};
 use qunlian_store::{Crypto, Store};
 use tower::ServiceExt;
 
+mod accounts;
+pub use accounts::{app_with_accounts, bearer};
+
 pub const PASSWORD: &str = "Test@Pass2026";
 
 pub struct TestDb {

@@ -19,6 +19,12 @@ pub enum WebError {
     Invalid(String),
     #[error("页面已过期，请刷新后重试")]
     Csrf,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("上传的内容过大")]
+    PayloadTooLarge,
     #[error("系统内部错误，请稍后重试；如反复出现请联系管理员")]
     Internal(String),
 }
@@ -34,14 +40,33 @@ impl WebError {
             WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
+    /// The stable code an API client branches on; the message is for people and may change.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WebError::Unauthorized => "unauthorized",
+            WebError::Forbidden => "forbidden",
+            WebError::NotFound => "not_found",
+            WebError::Invalid(_) => "invalid",
+            WebError::Csrf => "csrf",
+            WebError::Conflict(_) => "conflict",
+            WebError::BadRequest(_) => "bad_request",
+            WebError::PayloadTooLarge => "payload_too_large",
+            WebError::Internal(_) => "internal",
+        }
+    }
+
+    /// The API's error body: `{"code": "not_found", "message": "记录不存在…"}`.
     pub fn into_json(self) -> Response {
         self.log();
-        (self.status(), Json(serde_json::json!({ "error": self.to_string(), "status": self.status().as_u16() })))
-            .into_response()
+        let body = ErrorBody { code: self.code(), message: self.to_string() };
+        (self.status(), Json(body)).into_response()
     }
 
     fn log(&self) {
@@ -49,6 +74,18 @@ impl WebError {
             tracing::error!(%detail, "internal error");
         }
     }
+}
+
+/// The body of every API error. `code` is one of unauthorized, forbidden, not_found,
+/// invalid, csrf, conflict, bad_request, payload_too_large, internal.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Stable, for programs: unauthorized | forbidden | not_found | invalid | csrf | conflict | bad_request | payload_too_large | internal
+    #[schema(example = "not_found")]
+    pub code: &'static str,
+    /// For people, in Chinese; names the field or parameter at fault
+    #[schema(example = "记录不存在，或不在您的权限范围内")]
+    pub message: String,
 }
 
 impl From<StoreError> for WebError {

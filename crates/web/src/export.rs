@@ -43,18 +43,3 @@ pub fn enterprises_xlsx(rows: Vec<Enterprise>, title: Option<String>) -> Result<
             .collect()
     }))
 }
-
-/// A small list as one sheet: headers with widths, and text rows.
-pub fn simple_xlsx(
-    sheet: &str,
-    title: String,
-    columns: &[(&str, f64)],
-    rows: Vec<Vec<Cell>>,
-) -> Result<Vec<u8>, XlsxError> {
-    let table = XlsxTable {
-        sheet: sheet.into(),
-        title: Some(title),
-        columns: columns.iter().map(|(h, w)| Column { header: (*h).into(), width: *w }).collect(),
-    };
-    table.write(rows.into_iter())
-}

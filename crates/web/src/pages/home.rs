@@ -2,10 +2,10 @@ use askama::Template;
 use axum::extract::State;
 use qunlian_store::registry::RegistryFigures;
 
-use super::render;
 use crate::auth::{Auth, Layout};
 use crate::error::PageResult;
 use crate::state::AppState;
+use crate::support::render;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -29,7 +29,7 @@ struct HomePage {
 pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(qunlian_domain::auth::Action::ReadRegistry)?;
     let f = state.store.registry().figures(&auth.caller).await?;
-    let as_of = (state.store.now() + chrono::Duration::hours(8)).format("%Y年%m月%d日 %H:%M").to_string();
+    let as_of = qunlian_domain::clock::beijing(state.store.now()).format("%Y年%m月%d日 %H:%M").to_string();
     let unread_policies = if auth.caller.role == qunlian_domain::auth::Role::EnterpriseContact {
         Some(state.store.policies().my_unread_policies(&auth.caller).await?)
     } else {

@@ -1,0 +1,56 @@
+//! The OpenAPI document's shared parts: bearer authentication, and the error body every
+//! operation may answer with.
+
+use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
+
+use crate::error::ErrorBody;
+
+pub struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// Adds the `ErrorBody` schema and, to every operation, the error statuses it may answer with.
+pub struct ErrorResponses;
+
+const ERRORS: [(&str, &str); 7] = [
+    ("400", "请求格式不对（bad_request），如请求体不是 JSON"),
+    ("401", "缺少或无效的令牌（unauthorized）"),
+    ("403", "令牌所属用户无权执行此操作（forbidden）"),
+    ("404", "记录不存在，或不在令牌所属用户的权限范围内（not_found）"),
+    ("413", "请求体过大（payload_too_large）"),
+    ("422", "参数或字段无法识别，消息中指明是哪一个（invalid）"),
+    ("500", "系统内部错误（internal）"),
+];
+
+impl utoipa::Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::PartialSchema;
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.schemas.insert("ErrorBody".into(), ErrorBody::schema());
+        let body = || {
+            ContentBuilder::new().schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("ErrorBody")))).build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+            for op in ops.into_iter().flatten() {
+                for (status, description) in ERRORS {
+                    op.responses.responses.insert(
+                        status.into(),
+                        RefOr::T(
+                            ResponseBuilder::new().description(description).content("application/json", body()).build(),
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}

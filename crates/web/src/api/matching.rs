@@ -1,0 +1,295 @@
+//! `/api/v1/listings`: offers and needs, and a listing's ranked matches with their reasons —
+//! the same JSON `qunlian match ID --json` prints.
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use qunlian_domain::auth::{Caller, ClusterId};
+use qunlian_domain::codes::CodeError;
+use qunlian_domain::matching::{ListingCategory, ListingFields, ListingKind, RawListing, SearchIndex, Urgency};
+use qunlian_store::Store;
+use qunlian_store::matching::{Listing, ListingFilter, ListingMatch};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use super::{ApiCaller, ApiResult, Json, Path, Query};
+use crate::error::WebError;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/listings", get(listings).post(create))
+        .route("/listings/{id}", get(listing))
+        .route("/listings/{id}/matches", get(matches))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ListingJson {
+    pub id: i64,
+    /// offer (供给) | need (需求)
+    pub kind: String,
+    pub kind_label: String,
+    /// product | material | equipment | capacity | technology | talent | space | service
+    pub category: String,
+    pub category_label: String,
+    pub title: String,
+    pub description: String,
+    pub enterprise_id: i64,
+    pub enterprise: String,
+    pub town: String,
+    /// GB/T 4754 code given with the listing (the enterprise's own is used when absent)
+    pub industry_code: Option<String>,
+    pub quantity: Option<f64>,
+    pub unit: Option<String>,
+    /// normal (一般) | urgent (紧急) | emergency (应急)
+    pub urgency: String,
+    /// cluster | town | district | corridor
+    pub reach: String,
+    pub valid_until: String,
+    /// open | closed | expired
+    pub status: String,
+    /// Beijing time
+    pub published_at: String,
+    pub is_demo: bool,
+}
+
+impl From<Listing> for ListingJson {
+    fn from(l: Listing) -> Self {
+        let status = if !l.open {
+            "closed"
+        } else if l.expired {
+            "expired"
+        } else {
+            "open"
+        };
+        ListingJson {
+            id: l.id,
+            kind: l.kind.code().to_owned(),
+            kind_label: l.kind.label().to_owned(),
+            category: l.category.code().to_owned(),
+            category_label: l.category.label().to_owned(),
+            enterprise_id: l.unit_id,
+            enterprise: l.unit_name,
+            town: l.town_name,
+            industry_code: l.industry_code,
+            quantity: l.quantity,
+            unit: l.quantity_unit,
+            urgency: l.urgency.code().to_owned(),
+            reach: l.reach.code().to_owned(),
+            valid_until: l.valid_until.to_string(),
+            status: status.to_owned(),
+            published_at: l.created_at.format("%Y-%m-%d %H:%M").to_string(),
+            is_demo: l.is_demo,
+            title: l.title,
+            description: l.description,
+        }
+    }
+}
+
+/// Why a counterpart was recommended, as a broker explains it to both firms.
+#[derive(Serialize, ToSchema)]
+pub struct ReasonsJson {
+    /// Words of the listing found in the counterpart
+    pub matched_terms: Vec<String>,
+    /// upstream (对方是上游供应) | downstream (对方是下游客户) | same (同行业) | null
+    pub chain: Option<String>,
+    pub chain_label: Option<String>,
+    /// same_cluster | same_town | same_district | same_city | corridor
+    pub distance: String,
+    pub distance_label: String,
+    /// The counterpart's urgency
+    pub urgency: String,
+    /// The category both listings share (product, material, equipment, …), or null
+    pub same_category: Option<String>,
+    /// Days since the counterpart was published
+    pub age_days: i64,
+    /// All of it in one Chinese sentence
+    pub sentence: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MatchJson {
+    pub rank: usize,
+    /// Higher is better; text relevance squashed to 0..1 plus chain, distance, urgency and
+    /// freshness (docs/matching.md)
+    pub score: f64,
+    pub listing: ListingJson,
+    pub reasons: ReasonsJson,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MatchesJson {
+    pub listing: ListingJson,
+    pub top: usize,
+    pub matches: Vec<MatchJson>,
+}
+
+fn match_json(rank: usize, m: ListingMatch) -> MatchJson {
+    MatchJson {
+        rank,
+        score: (m.score * 10_000.0).round() / 10_000.0,
+        listing: m.listing.into(),
+        reasons: ReasonsJson {
+            matched_terms: m.reasons.matched_terms,
+            chain: m.reasons.chain.map(|c| c.code().to_owned()),
+            chain_label: m.reasons.chain.map(|c| c.label().to_owned()),
+            distance: m.reasons.distance.code().to_owned(),
+            distance_label: m.reasons.distance.label().to_owned(),
+            urgency: m.reasons.urgency.code().to_owned(),
+            same_category: m.reasons.same_category.map(|c| c.code().to_owned()),
+            age_days: m.reasons.age_days,
+            sentence: m.sentence,
+        },
+    }
+}
+
+/// The most counterparts one request may ask for.
+pub const MAX_TOP: usize = 100;
+
+/// A listing and its best `top` counterparts the caller may see, as the API returns them
+/// and `qunlian match --json` prints them.
+pub async fn matches_json(
+    store: &Store,
+    caller: &Caller,
+    index: &dyn SearchIndex,
+    id: i64,
+    top: usize,
+) -> Result<MatchesJson, WebError> {
+    let top = top.clamp(1, MAX_TOP);
+    let listing = store.matching().listing(caller, id).await?;
+    let found = store.matching().matches(caller, index, id, top).await?;
+    Ok(MatchesJson {
+        listing: listing.into(),
+        top,
+        matches: found.into_iter().enumerate().map(|(i, m)| match_json(i + 1, m)).collect(),
+    })
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct TopParams {
+    /// How many counterparts, 1 to 100 (default 10)
+    top: Option<usize>,
+}
+
+/// Ranked counterparts of a listing (offers for a need, needs for an offer) that the
+/// listing's enterprise may see by their reach, each with its score and reasons.
+#[utoipa::path(get, path = "/api/v1/listings/{id}/matches", params(("id" = i64, Path), TopParams), responses((status = 200, body = MatchesJson), (status = 404)), security(("bearer" = [])))]
+async fn matches(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    Query(p): Query<TopParams>,
+) -> ApiResult<MatchesJson> {
+    let top = p.top.unwrap_or(10);
+    if top == 0 || top > MAX_TOP {
+        return Err(WebError::Invalid(format!("top：应为 1 到 {MAX_TOP} 之间的整数")).into());
+    }
+    Ok(Json(matches_json(&state.store, &caller, state.index()?, id, top).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/listings/{id}", params(("id" = i64, Path)), responses((status = 200, body = ListingJson), (status = 404)), security(("bearer" = [])))]
+async fn listing(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> ApiResult<ListingJson> {
+    Ok(Json(state.store.matching().listing(&caller, id).await?.into()))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ListingParams {
+    /// offer | need
+    kind: Option<String>,
+    /// product | material | equipment | capacity | technology | talent | space | service
+    category: Option<String>,
+    /// normal | urgent | emergency
+    urgency: Option<String>,
+    /// 1 = only the enterprises the token's user works for
+    mine: Option<String>,
+    /// Only this cluster's members
+    cluster: Option<i64>,
+    /// 1 = closed and expired ones too
+    closed: Option<String>,
+}
+
+fn parsed<T>(v: &Option<String>, parse: impl Fn(&str) -> Result<T, CodeError>) -> Result<Option<T>, WebError> {
+    match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => parse(s).map(Some).map_err(|e| WebError::Invalid(e.to_string())),
+    }
+}
+
+/// Offers and needs the token's user may see, emergency needs first, then the newest (at
+/// most 500).
+#[utoipa::path(get, path = "/api/v1/listings", params(ListingParams), responses((status = 200, body = Vec<ListingJson>)), security(("bearer" = [])))]
+async fn listings(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(p): Query<ListingParams>,
+) -> ApiResult<Vec<ListingJson>> {
+    let filter = ListingFilter {
+        kind: parsed(&p.kind, ListingKind::parse)?,
+        category: parsed(&p.category, ListingCategory::parse)?,
+        urgency: parsed(&p.urgency, Urgency::parse)?,
+        mine: p.mine.as_deref() == Some("1"),
+        cluster: p.cluster.map(ClusterId),
+        unit: None,
+        include_closed: p.closed.as_deref() == Some("1"),
+    };
+    let (rows, _) = state.store.matching().listings(&caller, &filter, 500).await?;
+    Ok(Json(rows.into_iter().map(Into::into).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewListingJson {
+    /// The enterprise's 统一社会信用代码
+    uscc: String,
+    /// offer | need (or 供给 | 需求)
+    kind: String,
+    /// product | material | equipment | capacity | technology | talent | space | service (or 产品, 原材料 …)
+    category: String,
+    title: String,
+    description: Option<String>,
+    /// A GB/T 4754 code (C3421, 3421) or its name (金属切削机床制造)
+    industry_code: Option<String>,
+    quantity: Option<f64>,
+    unit: Option<String>,
+    /// normal (default) | urgent | emergency
+    urgency: Option<String>,
+    /// cluster (default) | town | district | corridor (or 集群内/集群, 本镇/街镇, 本区/区, G60走廊/G60)
+    reach: Option<String>,
+    /// 2027-06-30
+    valid_until: String,
+}
+
+/// Publishes an offer or need for an enterprise the token's user works for.
+#[utoipa::path(post, path = "/api/v1/listings", request_body = NewListingJson, responses((status = 200, body = ListingJson), (status = 422)), security(("bearer" = [])))]
+async fn create(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Json(b): Json<NewListingJson>,
+) -> ApiResult<ListingJson> {
+    let uscc = qunlian_domain::Uscc::parse(&b.uscc).map_err(|e| WebError::Invalid(format!("uscc：{e}")))?;
+    // The parser the publishing form and the import use: the same values are accepted.
+    let raw = RawListing {
+        kind: b.kind,
+        category: b.category,
+        title: b.title,
+        description: b.description.unwrap_or_default(),
+        industry_code: b.industry_code.unwrap_or_default(),
+        quantity: b.quantity.map(|q| q.to_string()).unwrap_or_default(),
+        unit: b.unit.unwrap_or_default(),
+        urgency: b.urgency.unwrap_or_default(),
+        reach: b.reach.unwrap_or_default(),
+        valid_until: b.valid_until,
+    };
+    let fields = ListingFields::parse(&raw).map_err(|e| WebError::Invalid(e.to_string()))?;
+    let e = state.store.registry().enterprise_by_uscc(&caller, uscc.as_str()).await?;
+    let id = state.store.matching().publish(&caller, e.id, fields, false).await?;
+    state.sync_index().await;
+    Ok(Json(state.store.matching().listing(&caller, id).await?.into()))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(listings, listing, create, matches))]
+pub struct Doc;

@@ -1,0 +1,103 @@
+//! `/api/v1`: bearer tokens per user, the same scopes as the pages (the store filters), and
+//! an OpenAPI document at `/api/v1/openapi.json`. One module per capability, each with its
+//! `routes()` and OpenAPI `Doc`; every handler answers `ApiResult`, whose error is
+//! `{"code", "message"}` (`error.rs`), and takes its parameters through `extract.rs`.
+
+pub mod coverage;
+pub mod doc;
+pub mod error;
+pub mod extract;
+pub mod matching;
+pub mod registry;
+pub mod services;
+
+use axum::Router;
+use axum::extract::{FromRequestParts, State};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::routing::get;
+use qunlian_domain::auth::{Caller, ClusterId, OrgId};
+use qunlian_store::PageRequest;
+use serde::Serialize;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use self::doc::BearerAuth;
+use crate::error::WebError;
+use crate::pages::registry::enterprises::ListQuery;
+use crate::state::AppState;
+
+pub use self::error::{ApiError, ApiResult};
+pub use self::extract::{Json, Path, Query};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .merge(registry::routes())
+        .merge(coverage::routes())
+        .merge(services::routes())
+        .merge(matching::routes())
+        .fallback(|| async { WebError::NotFound.into_json() })
+        .layer(axum::middleware::map_response(error::json_refusals))
+}
+
+/// The caller behind `Authorization: Bearer qlt_…`.
+pub struct ApiCaller(pub(crate) Caller);
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or(ApiError(WebError::Unauthorized))?;
+        let user = state.store.accounts().user_by_token(token.trim()).await?.ok_or(ApiError(WebError::Unauthorized))?;
+        let ip =
+            parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
+        Ok(ApiCaller(user.caller(ip)))
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PageOf<T: ToSchema> {
+    items: Vec<T>,
+    total: u64,
+    page: u64,
+    per_page: u64,
+}
+
+impl<T: ToSchema, S: Into<T>> From<qunlian_store::Page<S>> for PageOf<T> {
+    fn from(page: qunlian_store::Page<S>) -> Self {
+        PageOf {
+            total: page.total,
+            page: page.page,
+            per_page: page.per_page,
+            items: page.items.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "群链 qunlian API", description = "产业集群党建平台接口。所有接口以用户令牌（qunlian token create USER）鉴权，数据按令牌所属用户的权限范围过滤。"),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+/// The whole document: every capability's operations, each with the error body it may answer.
+pub fn openapi_doc() -> utoipa::openapi::OpenApi {
+    use utoipa::Modify;
+    let mut doc = ApiDoc::openapi();
+    doc.merge(registry::Doc::openapi());
+    doc.merge(coverage::Doc::openapi());
+    doc.merge(services::Doc::openapi());
+    doc.merge(matching::Doc::openapi());
+    doc::ErrorResponses.modify(&mut doc);
+    doc
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(openapi_doc())
+}

@@ -1,0 +1,104 @@
+//! Work links (选派指导员, 参加邻近党组织活动) and what the enterprise page shows of coverage.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect};
+use qunlian_domain::auth::{Action, UnitId};
+use qunlian_domain::coverage::CoverageStatus;
+use qunlian_store::coverage::{Assignment, AssignmentFilter, Category, NewWorkLink, WorkLinkKind};
+use serde::Deserialize;
+
+use crate::auth::Auth;
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
+use crate::support::forms::{non_empty, parse_date};
+
+// ---------- work links (on the enterprise page) ----------
+
+#[derive(Deserialize)]
+pub struct WorkLinkForm {
+    kind: String,
+    instructor_name: Option<String>,
+    party_org: Option<String>,
+    since: Option<String>,
+    note: Option<String>,
+}
+
+pub async fn add_work_link(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<WorkLinkForm>,
+) -> PageResult {
+    let kind = WorkLinkKind::from_code(&f.kind).ok_or_else(|| WebError::Invalid("覆盖方式：请选择".into()))?;
+    let since = parse_date("开始日期", &f.since)?.unwrap_or_else(|| state.store.today());
+    let party_org = match non_empty(&f.party_org) {
+        Some(v) => Some(v.parse::<i64>().map_err(|_| WebError::Invalid("党组织：请从列表中选择".into()))?),
+        None => None,
+    };
+    state
+        .store
+        .coverage()
+        .add_work_link(
+            &auth.caller,
+            NewWorkLink {
+                unit: UnitId(id),
+                kind,
+                instructor_name: non_empty(&f.instructor_name).map(str::to_owned),
+                party_org,
+                since,
+                note: non_empty(&f.note).map(str::to_owned),
+                is_demo: false,
+            },
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/enterprises/{id}#coverage")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct EndLinkForm {
+    on: Option<String>,
+}
+
+pub async fn end_work_link(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, link)): Path<(i64, i64)>,
+    Form(f): Form<EndLinkForm>,
+) -> PageResult {
+    let on = parse_date("结束日期", &f.on)?.unwrap_or_else(|| state.store.today());
+    state.store.coverage().end_work_link(&auth.caller, UnitId(id), link, on).await?;
+    Ok(Redirect::to(&format!("/enterprises/{id}#coverage")).into_response())
+}
+
+/// What the enterprise page shows about coverage.
+pub struct EnterpriseCoverage {
+    pub status: CoverageStatus,
+    pub categories: Vec<Category>,
+    pub links: Vec<qunlian_store::coverage::WorkLink>,
+    pub assignments: Vec<Assignment>,
+    pub may_assign: bool,
+    pub today: String,
+}
+
+impl EnterpriseCoverage {
+    pub fn has_open_assignment(&self) -> bool {
+        self.assignments.iter().any(|a| a.open)
+    }
+}
+
+pub async fn enterprise_coverage(state: &AppState, auth: &Auth, id: UnitId) -> Result<EnterpriseCoverage, WebError> {
+    let store = &state.store;
+    let assignments = store
+        .coverage()
+        .assignments(&auth.caller, &AssignmentFilter { unit: Some(id), ..AssignmentFilter::default() })
+        .await?;
+    Ok(EnterpriseCoverage {
+        status: store.coverage().status(&auth.caller, id).await?,
+        categories: store.coverage().categories_of(&auth.caller, id).await?,
+        links: store.coverage().work_links(&auth.caller, id).await?,
+        assignments,
+        may_assign: auth.caller.may(Action::AssignCoverage),
+        today: store.today().format("%Y-%m-%d").to_string(),
+    })
+}

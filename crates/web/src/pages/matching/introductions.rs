@@ -1,0 +1,184 @@
+//! Introductions (牵线): from suggestion to deal, with follow-ups.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use qunlian_domain::auth::{Action, ClusterId};
+use qunlian_domain::matching::IntroductionState;
+use qunlian_store::matching::{
+    Introduction, IntroductionDetail, IntroductionFigures, IntroductionFilter, NewFollowUp, NewIntroduction,
+};
+use serde::Deserialize;
+
+use super::*;
+use crate::auth::{Auth, Layout};
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
+use crate::support::forms::{non_empty, parse_date};
+use crate::support::render;
+
+// ---------- introductions ----------
+
+#[derive(Deserialize, Default, Clone)]
+pub struct IntroQuery {
+    state: Option<String>,
+    cluster: Option<String>,
+}
+
+impl IntroQuery {
+    fn filter(&self) -> Result<IntroductionFilter, WebError> {
+        let state = coded(&self.state, IntroductionState::parse)?;
+        Ok(IntroductionFilter {
+            state, cluster: id_param("集群", &self.cluster)?.map(ClusterId), ..Default::default()
+        })
+    }
+    pub fn cluster_value(&self) -> &str {
+        non_empty(&self.cluster).unwrap_or("")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "matching/introductions.html")]
+struct IntroListPage {
+    layout: Layout,
+    nav: Nav,
+    query: IntroQuery,
+    rows: Vec<Introduction>,
+    figures: IntroductionFigures,
+    cluster_name: Option<String>,
+    states: &'static [IntroductionState],
+}
+
+pub async fn introductions(State(state): State<AppState>, auth: Auth, Query(q): Query<IntroQuery>) -> PageResult {
+    may_read(&auth)?;
+    let filter = q.filter()?;
+    let rows = state.store.matching().introductions(&auth.caller, &filter).await?;
+    let figures = state
+        .store
+        .matching()
+        .introduction_figures(&auth.caller, &IntroductionFilter { state: None, ..filter.clone() })
+        .await?;
+    let cluster_name = match filter.cluster {
+        Some(c) => Some(state.store.registry().cluster(&auth.caller, c).await?.cluster.name),
+        None => None,
+    };
+    render(&IntroListPage {
+        layout: Layout::new(&auth, &state, ACTIVE),
+        nav: Nav::of(&auth),
+        query: q,
+        rows,
+        figures,
+        cluster_name,
+        states: &IntroductionState::ALL,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct NewIntroForm {
+    need_listing: Option<String>,
+    offer_listing: Option<String>,
+    state: Option<String>,
+    note: Option<String>,
+}
+
+pub async fn introduce(State(state): State<AppState>, auth: Auth, Form(f): Form<NewIntroForm>) -> PageResult {
+    auth.require(Action::BrokerIntroductions)?;
+    let need = id_param("需求", &f.need_listing)?.ok_or_else(|| WebError::Invalid("需求：请选择".into()))?;
+    let offer = id_param("供给", &f.offer_listing)?.ok_or_else(|| WebError::Invalid("供给：请选择".into()))?;
+    let to = match non_empty(&f.state) {
+        None => IntroductionState::Introduced,
+        Some(s) => IntroductionState::parse(s).map_err(|e| WebError::Invalid(e.to_string()))?,
+    };
+    let id = state
+        .store
+        .matching()
+        .introduce(
+            &auth.caller,
+            NewIntroduction {
+                need_listing: need,
+                offer_listing: offer,
+                state: to,
+                note: non_empty(&f.note).unwrap_or("").to_owned(),
+                is_demo: false,
+            },
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/introductions/{id}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "matching/introduction.html")]
+struct IntroPage {
+    layout: Layout,
+    nav: Nav,
+    d: IntroductionDetail,
+    i: Introduction,
+    may_broker: bool,
+    today: String,
+}
+
+pub async fn introduction(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
+    may_read(&auth)?;
+    let d = state.store.matching().introduction(&auth.caller, id).await?;
+    render(&IntroPage {
+        layout: Layout::new(&auth, &state, ACTIVE),
+        nav: Nav::of(&auth),
+        may_broker: auth.caller.may(Action::BrokerIntroductions),
+        i: d.introduction.clone(),
+        d,
+        today: state.store.today().to_string(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct StepForm {
+    to: Option<String>,
+    deal_value: Option<String>,
+    reason: Option<String>,
+    note: Option<String>,
+}
+
+pub async fn step(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> PageResult {
+    auth.require(Action::BrokerIntroductions)?;
+    let to = coded(&f.to, IntroductionState::parse)?.ok_or_else(|| WebError::Invalid("状态：请选择下一步".into()))?;
+    let value = number_param("成交金额", &f.deal_value)?;
+    state
+        .store
+        .matching()
+        .introduction_step(&auth.caller, id, to, value, non_empty(&f.reason), non_empty(&f.note).unwrap_or(""))
+        .await?;
+    Ok(Redirect::to(&format!("/introductions/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct FollowUpForm {
+    on: Option<String>,
+    annual_sales: Option<String>,
+    delivery_quantity: Option<String>,
+    delivery_note: Option<String>,
+    note: Option<String>,
+}
+
+pub async fn followup(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<FollowUpForm>,
+) -> PageResult {
+    auth.require(Action::BrokerIntroductions)?;
+    let new = NewFollowUp {
+        on: parse_date("日期", &f.on)?,
+        annual_sales_wan: number_param("年销售额", &f.annual_sales)?,
+        delivery_quantity: number_param("交付数量", &f.delivery_quantity)?,
+        delivery_note: non_empty(&f.delivery_note).unwrap_or("").to_owned(),
+        note: non_empty(&f.note).unwrap_or("").to_owned(),
+    };
+    state.store.matching().add_followup(&auth.caller, id, new).await?;
+    Ok(Redirect::to(&format!("/introductions/{id}#followups")).into_response())
+}

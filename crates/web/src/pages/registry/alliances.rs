@@ -1,0 +1,328 @@
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect};
+use qunlian_domain::auth::{Action, UnitId};
+use qunlian_domain::registry::PairingKind;
+use qunlian_store::registry::{Alliance, AllianceDetail, Pairing};
+use serde::Deserialize;
+
+use crate::auth::{Auth, Layout};
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
+use crate::support::forms::{non_empty, parse_date};
+
+#[derive(Template)]
+#[template(path = "registry/alliances.html")]
+struct AlliancesPage {
+    layout: Layout,
+    alliances: Vec<Alliance>,
+    may_create: bool,
+    error: Option<String>,
+}
+
+async fn alliances_page(state: &AppState, auth: &Auth, error: Option<String>) -> PageResult {
+    let alliances = state.store.registry().list_alliances(&auth.caller).await?;
+    let status =
+        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let page = AlliancesPage {
+        layout: Layout::new(auth, state, "/alliances"),
+        alliances,
+        may_create: auth.caller.may(Action::WriteRegistry),
+        error,
+    };
+    Ok((status, axum::response::Html(page.render()?)).into_response())
+}
+
+pub async fn alliances(State(state): State<AppState>, auth: Auth) -> PageResult {
+    alliances_page(&state, &auth, None).await
+}
+
+/// Units named by USCC, one per line or separated by commas, each one the caller can see.
+async fn units_by_uscc(state: &AppState, auth: &Auth, text: &str) -> Result<Vec<UnitId>, WebError> {
+    let mut out = Vec::new();
+    for token in text.split([',', '，', '、', ' ', '\n', '\r']).filter(|t| !t.trim().is_empty()) {
+        let uscc = qunlian_domain::Uscc::parse(token).map_err(|e| WebError::Invalid(format!("“{token}”：{e}")))?;
+        let e = state
+            .store
+            .registry()
+            .enterprise_by_uscc(&auth.caller, uscc.as_str())
+            .await
+            .map_err(|_| WebError::Invalid(format!("统一社会信用代码 {uscc} 未登记，或不在您的权限范围内")))?;
+        out.push(e.id);
+    }
+    Ok(out)
+}
+
+#[derive(Deserialize, Default)]
+pub struct AllianceForm {
+    name: Option<String>,
+    description: Option<String>,
+    established_on: Option<String>,
+    members: Option<String>,
+}
+
+pub async fn create_alliance(State(state): State<AppState>, auth: Auth, Form(f): Form<AllianceForm>) -> PageResult {
+    auth.require(Action::WriteRegistry)?;
+    let result: Result<i64, WebError> = async {
+        let members = units_by_uscc(&state, &auth, non_empty(&f.members).unwrap_or("")).await?;
+        let on = parse_date("成立日期", &f.established_on)?;
+        let name = non_empty(&f.name).unwrap_or("");
+        Ok(state
+            .store
+            .registry()
+            .create_alliance(&auth.caller, name, non_empty(&f.description).unwrap_or(""), on, &members, false)
+            .await?)
+    }
+    .await;
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/alliances/{id}")).into_response()),
+        Err(WebError::Invalid(msg)) => alliances_page(&state, &auth, Some(msg)).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "registry/pairings.html")]
+struct PairingsPage {
+    layout: Layout,
+    pairings: Vec<Pairing>,
+    may_create: bool,
+    error: Option<String>,
+}
+
+async fn pairings_page(state: &AppState, auth: &Auth, error: Option<String>) -> PageResult {
+    let pairings = state.store.registry().list_pairings(&auth.caller).await?;
+    let status =
+        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let page = PairingsPage {
+        layout: Layout::new(auth, state, "/pairings"),
+        pairings,
+        may_create: auth.caller.may(Action::WriteRegistry),
+        error,
+    };
+    Ok((status, axum::response::Html(page.render()?)).into_response())
+}
+
+pub async fn pairings(State(state): State<AppState>, auth: Auth) -> PageResult {
+    pairings_page(&state, &auth, None).await
+}
+
+#[derive(Deserialize)]
+pub struct PairingForm {
+    kind: Option<String>,
+    a: Option<String>,
+    b: Option<String>,
+    b_name: Option<String>,
+    started_on: Option<String>,
+    content: Option<String>,
+}
+
+pub async fn create_pairing(State(state): State<AppState>, auth: Auth, Form(f): Form<PairingForm>) -> PageResult {
+    auth.require(Action::WriteRegistry)?;
+    let result: Result<i64, WebError> = async {
+        let kind = match non_empty(&f.kind) {
+            Some(k) => PairingKind::parse(k).map_err(|e| WebError::Invalid(e.to_string()))?.code(),
+            None => return Err(WebError::Invalid("结对类型：请选择".into())),
+        };
+        let a = units_by_uscc(&state, &auth, non_empty(&f.a).unwrap_or(""))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| WebError::Invalid("一方：请填写统一社会信用代码".into()))?;
+        let b = units_by_uscc(&state, &auth, non_empty(&f.b).unwrap_or("")).await?.into_iter().next();
+        let on = parse_date("开始日期", &f.started_on)?;
+        Ok(state
+            .store
+            .registry()
+            .create_pairing(
+                &auth.caller,
+                kind,
+                a,
+                b,
+                non_empty(&f.b_name),
+                on,
+                non_empty(&f.content).unwrap_or(""),
+                false,
+            )
+            .await?)
+    }
+    .await;
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/pairings/{id}")).into_response()),
+        Err(WebError::Invalid(msg)) => pairings_page(&state, &auth, Some(msg)).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "registry/alliance.html")]
+struct AlliancePage {
+    layout: Layout,
+    d: AllianceDetail,
+    may_edit: bool,
+    /// The form as typed after a refusal; otherwise the alliance as stored.
+    form: AllianceForm,
+    error: Option<String>,
+}
+
+impl AllianceForm {
+    fn from_detail(d: &AllianceDetail) -> AllianceForm {
+        AllianceForm {
+            name: Some(d.alliance.name.clone()),
+            description: Some(d.alliance.description.clone()),
+            established_on: d.alliance.established_on.map(|x| x.format("%Y-%m-%d").to_string()),
+            members: Some(d.member_usccs.join("\n")),
+        }
+    }
+}
+
+async fn alliance_page(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+    form: Option<AllianceForm>,
+    error: Option<String>,
+) -> PageResult {
+    let d = state.store.registry().alliance(&auth.caller, id).await?;
+    let may_edit = auth.caller.may(Action::WriteRegistry)
+        && state.store.registry().alliance_for_edit(&auth.caller, id).await.is_ok();
+    let status =
+        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let page = AlliancePage {
+        layout: Layout::new(auth, state, "/alliances"),
+        form: form.unwrap_or_else(|| AllianceForm::from_detail(&d)),
+        may_edit,
+        d,
+        error,
+    };
+    Ok((status, axum::response::Html(page.render()?)).into_response())
+}
+
+pub async fn alliance(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
+    alliance_page(&state, &auth, id, None, None).await
+}
+
+pub async fn update_alliance(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<AllianceForm>,
+) -> PageResult {
+    // Who may, before what was typed: a refusal is a refusal, not a form error.
+    state.store.registry().alliance_for_edit(&auth.caller, id).await?;
+    let result: Result<(), WebError> = async {
+        let members = units_by_uscc(&state, &auth, non_empty(&f.members).unwrap_or("")).await?;
+        let on = parse_date("成立日期", &f.established_on)?;
+        let name = non_empty(&f.name).unwrap_or("");
+        Ok(state
+            .store
+            .registry()
+            .update_alliance(&auth.caller, id, name, non_empty(&f.description).unwrap_or(""), on, &members)
+            .await?)
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/alliances/{id}")).into_response()),
+        Err(WebError::Invalid(msg)) => alliance_page(&state, &auth, id, Some(f), Some(msg)).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "registry/pairing.html")]
+struct PairingPage {
+    layout: Layout,
+    p: Pairing,
+    may_edit: bool,
+    form: PairingEditForm,
+    today: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PairingEditForm {
+    content: Option<String>,
+    started_on: Option<String>,
+    ended_on: Option<String>,
+}
+
+impl PairingEditForm {
+    fn from_pairing(p: &Pairing) -> PairingEditForm {
+        let date = |d: Option<chrono::NaiveDate>| d.map(|x| x.format("%Y-%m-%d").to_string());
+        PairingEditForm { content: Some(p.content.clone()), started_on: date(p.started_on), ended_on: date(p.ended_on) }
+    }
+}
+
+async fn pairing_page(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+    form: Option<PairingEditForm>,
+    error: Option<String>,
+) -> PageResult {
+    let p = state.store.registry().pairing(&auth.caller, id).await?;
+    let status =
+        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let page = PairingPage {
+        layout: Layout::new(auth, state, "/pairings"),
+        form: form.unwrap_or_else(|| PairingEditForm::from_pairing(&p)),
+        may_edit: auth.caller.may(Action::WriteRegistry),
+        p,
+        today: state.store.today().format("%Y-%m-%d").to_string(),
+        error,
+    };
+    Ok((status, axum::response::Html(page.render()?)).into_response())
+}
+
+pub async fn pairing(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
+    pairing_page(&state, &auth, id, None, None).await
+}
+
+pub async fn update_pairing(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<PairingEditForm>,
+) -> PageResult {
+    auth.require(Action::WriteRegistry)?;
+    let result: Result<(), WebError> = async {
+        let started = parse_date("开始日期", &f.started_on)?;
+        let ended = parse_date("结束日期", &f.ended_on)?;
+        Ok(state
+            .store
+            .registry()
+            .update_pairing(&auth.caller, id, non_empty(&f.content).unwrap_or(""), started, ended)
+            .await?)
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/pairings/{id}")).into_response()),
+        Err(WebError::Invalid(msg)) => pairing_page(&state, &auth, id, Some(f), Some(msg)).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EndPairingForm {
+    on: Option<String>,
+}
+
+pub async fn end_pairing(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<EndPairingForm>,
+) -> PageResult {
+    auth.require(Action::WriteRegistry)?;
+    let result: Result<(), WebError> = async {
+        let on = parse_date("结束日期", &f.on)?.unwrap_or_else(|| state.store.today());
+        Ok(state.store.registry().end_pairing(&auth.caller, id, on).await?)
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/pairings/{id}")).into_response()),
+        Err(WebError::Invalid(msg)) => pairing_page(&state, &auth, id, None, Some(msg)).await,
+        Err(e) => Err(e),
+    }
+}

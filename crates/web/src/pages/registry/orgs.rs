@@ -1,0 +1,296 @@
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use qunlian_domain::auth::{Action, OrgId, UnitId};
+use qunlian_domain::registry::{OrgForm, OrgKind};
+use qunlian_store::registry::{NewOrg, OrgEdit, PartyOrg, PartyOrgDetail};
+use serde::Deserialize;
+
+use crate::auth::{Auth, Layout};
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
+use crate::support::forms::{non_empty, parse_date};
+use crate::support::render;
+
+#[derive(Deserialize, Default)]
+pub struct TreeQuery {
+    q: Option<String>,
+    all: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "registry/orgs.html")]
+struct TreePage {
+    layout: Layout,
+    orgs: Vec<PartyOrg>,
+    q: String,
+    all: bool,
+    may_create: bool,
+}
+
+impl TreePage {
+    fn indent(&self, depth: &usize) -> String {
+        format!("padding-left:{}em", *depth as f32 * 1.4)
+    }
+}
+
+pub async fn tree(State(state): State<AppState>, auth: Auth, Query(query): Query<TreeQuery>) -> PageResult {
+    let all = non_empty(&query.all).is_some();
+    let orgs = state.store.registry().org_tree(&auth.caller, non_empty(&query.q), all).await?;
+    render(&TreePage {
+        layout: Layout::new(&auth, &state, "/orgs"),
+        orgs,
+        q: non_empty(&query.q).unwrap_or("").to_owned(),
+        all,
+        may_create: auth.caller.may(Action::WriteRegistry),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "registry/org.html")]
+struct DetailPage {
+    layout: Layout,
+    d: PartyOrgDetail,
+    may_edit: bool,
+    today: String,
+    /// Organisations this one may be merged into: the caller's, not dissolved, not itself.
+    targets: Vec<PartyOrg>,
+    error: Option<String>,
+}
+
+impl DetailPage {
+    fn indent(&self, depth: &usize) -> String {
+        "　".repeat(*depth)
+    }
+}
+
+async fn detail_page(state: &AppState, auth: &Auth, id: i64, error: Option<String>) -> PageResult {
+    let d = state.store.registry().party_org(&auth.caller, OrgId(id)).await?;
+    let may_edit = auth.caller.may(Action::WriteRegistry);
+    let targets = if may_edit && d.org.dissolved_on.is_none() {
+        state
+            .store
+            .registry()
+            .org_tree(&auth.caller, None, false)
+            .await?
+            .into_iter()
+            .filter(|o| o.id != d.org.id)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let status =
+        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let page = DetailPage {
+        layout: Layout::new(auth, state, "/orgs"),
+        d,
+        may_edit,
+        today: state.store.today().format("%Y-%m-%d").to_string(),
+        targets,
+        error,
+    };
+    Ok((status, axum::response::Html(page.render()?)).into_response())
+}
+
+pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
+    detail_page(&state, &auth, id, None).await
+}
+
+#[derive(Deserialize)]
+pub struct MergeForm {
+    into: Option<String>,
+    on: Option<String>,
+}
+
+/// Merges this organisation into another: it is dissolved, its units move over, and both
+/// histories record the merger.
+pub async fn merge(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<MergeForm>,
+) -> PageResult {
+    auth.require(Action::WriteRegistry)?;
+    state.store.registry().party_org(&auth.caller, OrgId(id)).await?;
+    let result: Result<(), WebError> = async {
+        let into = non_empty(&f.into)
+            .and_then(|v| v.parse::<i64>().ok())
+            .ok_or_else(|| WebError::Invalid("并入组织：请选择".into()))?;
+        let on = parse_date("并入日期", &f.on)?.unwrap_or_else(|| state.store.today());
+        Ok(state.store.registry().merge_org(&auth.caller, OrgId(id), OrgId(into), on).await?)
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/orgs/{id}")).into_response()),
+        Err(WebError::Invalid(msg)) => detail_page(&state, &auth, id, Some(msg)).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RenameForm {
+    name: Option<String>,
+    on: Option<String>,
+}
+
+pub async fn rename(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<RenameForm>,
+) -> PageResult {
+    let on = parse_date("更名日期", &f.on)?.unwrap_or_else(|| state.store.today());
+    state.store.registry().rename_org(&auth.caller, OrgId(id), non_empty(&f.name).unwrap_or(""), on).await?;
+    Ok(Redirect::to(&format!("/orgs/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct DissolveForm {
+    on: Option<String>,
+    reason: Option<String>,
+}
+
+pub async fn dissolve(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<DissolveForm>,
+) -> PageResult {
+    let on = parse_date("撤销日期", &f.on)?.unwrap_or_else(|| state.store.today());
+    let reason = non_empty(&f.reason).ok_or_else(|| WebError::Invalid("撤销原因：请填写".into()))?;
+    state.store.registry().dissolve_org(&auth.caller, OrgId(id), on, reason).await?;
+    Ok(Redirect::to(&format!("/orgs/{id}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "registry/org_form.html")]
+struct NewPage {
+    layout: Layout,
+    orgs: Vec<PartyOrg>,
+    error: Option<String>,
+    today: String,
+}
+
+pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
+    auth.require(Action::WriteRegistry)?;
+    let orgs = state.store.registry().org_tree(&auth.caller, None, false).await?;
+    render(&NewPage {
+        layout: Layout::new(&auth, &state, "/orgs"),
+        orgs,
+        error: None,
+        today: state.store.today().format("%Y-%m-%d").to_string(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct NewOrgForm {
+    name: Option<String>,
+    kind: Option<String>,
+    form: Option<String>,
+    parent: Option<String>,
+    /// Enterprise ids or USCCs, separated by commas or spaces.
+    units: Option<String>,
+    secretary_name: Option<String>,
+    established_on: Option<String>,
+}
+
+pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<NewOrgForm>) -> PageResult {
+    auth.require(Action::WriteRegistry)?;
+    let result: Result<OrgId, WebError> = async {
+        let mut units = Vec::new();
+        for token in non_empty(&f.units).unwrap_or("").split([',', '，', ' ', '\n']).filter(|t| !t.trim().is_empty()) {
+            let token = token.trim();
+            let id = match token.parse::<i64>() {
+                Ok(id) => UnitId(id),
+                Err(_) => {
+                    state
+                        .store
+                        .registry()
+                        .enterprise_by_uscc(&auth.caller, &token.to_uppercase())
+                        .await
+                        .map_err(|_| WebError::Invalid(format!("所在单位：找不到“{token}”")))?
+                        .id
+                }
+            };
+            units.push(id);
+        }
+        let new = NewOrg {
+            name: non_empty(&f.name).unwrap_or("").to_owned(),
+            kind: match non_empty(&f.kind) {
+                None => OrgKind::Branch,
+                Some(k) => OrgKind::parse(k).map_err(|e| WebError::Invalid(e.to_string()))?,
+            },
+            form: match non_empty(&f.form) {
+                None => OrgForm::Independent,
+                Some(k) => OrgForm::parse(k).map_err(|e| WebError::Invalid(e.to_string()))?,
+            },
+            parent: non_empty(&f.parent).and_then(|p| p.parse().ok()).map(OrgId),
+            units,
+            town_code: None,
+            secretary_name: non_empty(&f.secretary_name).map(str::to_owned),
+            members_count: None,
+            established_on: parse_date("成立日期", &f.established_on)?.unwrap_or_else(|| state.store.today()),
+            is_demo: false,
+        };
+        Ok(state.store.registry().create_org(&auth.caller, new).await?)
+    }
+    .await;
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/orgs/{id}")).into_response()),
+        Err(WebError::Invalid(msg)) => {
+            let orgs = state.store.registry().org_tree(&auth.caller, None, false).await?;
+            let page = NewPage {
+                layout: Layout::new(&auth, &state, "/orgs"),
+                orgs,
+                error: Some(msg),
+                today: state.store.today().format("%Y-%m-%d").to_string(),
+            };
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EditForm {
+    parent: Option<String>,
+    secretary_name: Option<String>,
+    members_count: Option<String>,
+    on: Option<String>,
+}
+
+/// The organisation's parent, secretary and member count; a new parent enters its history.
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<EditForm>,
+) -> PageResult {
+    auth.require(Action::WriteRegistry)?;
+    state.store.registry().party_org(&auth.caller, OrgId(id)).await?;
+    let result: Result<(), WebError> = async {
+        let parent = match non_empty(&f.parent) {
+            None => None,
+            Some(p) => Some(OrgId(p.parse().map_err(|_| WebError::Invalid("上级组织：请从列表中选择".into()))?)),
+        };
+        let members_count = match non_empty(&f.members_count) {
+            None => None,
+            Some(v) => Some(
+                qunlian_domain::text::compact(v)
+                    .parse::<i32>()
+                    .map_err(|_| WebError::Invalid(format!("党员数：“{v}”不是整数")))?,
+            ),
+        };
+        let on = parse_date("调整日期", &f.on)?.unwrap_or_else(|| state.store.today());
+        let edit =
+            OrgEdit { parent, secretary_name: non_empty(&f.secretary_name).map(str::to_owned), members_count, on };
+        Ok(state.store.registry().update_org(&auth.caller, OrgId(id), edit).await?)
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/orgs/{id}")).into_response()),
+        Err(WebError::Invalid(msg)) => detail_page(&state, &auth, id, Some(msg)).await,
+        Err(e) => Err(e),
+    }
+}

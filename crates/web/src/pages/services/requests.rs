@@ -1,0 +1,350 @@
+//! Service requests: the list in four colours, filing one, handling it step by step, and
+//! its attachments.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, Uri, header};
+use axum::response::{IntoResponse, Redirect};
+use qunlian_domain::auth::{Action, Scope, UnitId};
+use qunlian_domain::services::Colour;
+use qunlian_store::services::{
+    NewServiceRequest, RequestStep, ServiceFilter, ServiceItem, ServiceRequest, ServiceRequestDetail,
+};
+use serde::Deserialize;
+
+use super::*;
+use crate::auth::{Auth, Layout};
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
+use crate::support::forms::non_empty;
+use crate::support::render;
+
+// ---------- the list ----------
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ListQuery {
+    state: Option<String>,
+    colour: Option<String>,
+    department: Option<String>,
+    item: Option<String>,
+    escalated: Option<String>,
+    on_time: Option<String>,
+    rated: Option<String>,
+}
+
+impl ListQuery {
+    fn filter(&self) -> Result<ServiceFilter, WebError> {
+        let colour = match non_empty(&self.colour) {
+            Some(c) => Some(
+                colour_of(c).ok_or_else(|| WebError::Invalid(format!("颜色：“{c}”应为 green、blue、yellow 或 red")))?,
+            ),
+            None => None,
+        };
+        Ok(ServiceFilter {
+            state: non_empty(&self.state).map(str::to_owned),
+            colour,
+            department: id_param("部门", &self.department)?,
+            item: id_param("事项", &self.item)?,
+            escalated: non_empty(&self.escalated).is_some(),
+            on_time: non_empty(&self.on_time).map(|v| v == "1"),
+            rated: non_empty(&self.rated).is_some(),
+        })
+    }
+    pub fn is_escalated(&self) -> bool {
+        non_empty(&self.escalated).is_some()
+    }
+    pub fn department_value(&self) -> &str {
+        non_empty(&self.department).unwrap_or("")
+    }
+    pub fn item_value(&self) -> &str {
+        non_empty(&self.item).unwrap_or("")
+    }
+    pub fn on_time_value(&self) -> &str {
+        non_empty(&self.on_time).unwrap_or("")
+    }
+    pub fn rated_value(&self) -> &str {
+        non_empty(&self.rated).unwrap_or("")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "services/requests.html")]
+struct ListPage {
+    layout: Layout,
+    query: ListQuery,
+    rows: Vec<ServiceRequest>,
+    total: usize,
+    counts: [(&'static str, &'static str, usize); 4],
+    drill: Option<String>,
+    may_file: bool,
+    may_escalation: bool,
+}
+
+impl ListPage {
+    fn remaining(&self, r: &ServiceRequest) -> String {
+        remaining(r)
+    }
+}
+
+pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<ListQuery>) -> PageResult {
+    may_read(&auth)?;
+    let filter = q.filter()?;
+    let mut rows = state.store.services().requests_filtered(&auth.caller, &filter).await?;
+    let total = rows.len();
+    let count = |c: Colour| rows.iter().filter(|r| r.clock.colour == c).count();
+    let counts = [Colour::Green, Colour::Blue, Colour::Yellow, Colour::Red].map(|c| (c.code(), c.label(), count(c)));
+    // A drill-down from the report says what it is narrowed to.
+    let mut drill = Vec::new();
+    if let Some(r) = rows.first() {
+        if filter.department.is_some() {
+            drill.push(format!("部门：{}", r.department));
+        }
+        if filter.item.is_some() {
+            drill.push(format!("事项：{}", r.item_name));
+        }
+    }
+    match filter.on_time {
+        Some(true) => drill.push("按时办结".into()),
+        Some(false) => drill.push("超时办结".into()),
+        None => {}
+    }
+    if filter.rated {
+        drill.push("已评价".into());
+    }
+    rows.truncate(SHOWN);
+    render(&ListPage {
+        layout: Layout::new(&auth, &state, "/services"),
+        query: q,
+        rows,
+        total,
+        counts,
+        drill: (!drill.is_empty()).then(|| drill.join("，")),
+        may_file: auth.caller.may(Action::FileServiceRequest),
+        may_escalation: auth.caller.may(Action::SuperviseOverdue),
+    })
+}
+
+// ---------- filing ----------
+
+#[derive(Template)]
+#[template(path = "services/request_form.html")]
+struct NewPage {
+    may_file: bool,
+    layout: Layout,
+    items: Vec<ServiceItem>,
+    enterprises: Vec<(i64, String)>,
+    q: String,
+    single: bool,
+    item_param: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    q: Option<String>,
+    item: Option<String>,
+}
+
+pub async fn new_form(State(state): State<AppState>, auth: Auth, Query(q): Query<NewQuery>) -> PageResult {
+    auth.require(Action::FileServiceRequest)?;
+    let enterprises = state.store.services().enterprises(&auth.caller, non_empty(&q.q), 200).await?;
+    render(&NewPage {
+        may_file: true,
+        layout: Layout::new(&auth, &state, "/services"),
+        items: state.store.services().items(&auth.caller).await?,
+        single: matches!(auth.caller.scope, Scope::Enterprise(_)),
+        enterprises,
+        q: non_empty(&q.q).unwrap_or("").to_owned(),
+        item_param: non_empty(&q.item).unwrap_or("").to_owned(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct NewForm {
+    item_id: Option<String>,
+    unit_id: Option<String>,
+    title: Option<String>,
+    detail: Option<String>,
+}
+
+pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<NewForm>) -> PageResult {
+    auth.require(Action::FileServiceRequest)?;
+    let item_id =
+        id_param("服务事项", &f.item_id)?.ok_or_else(|| WebError::Invalid("服务事项：请从目录中选择".into()))?;
+    let unit = id_param("企业", &f.unit_id)?.ok_or_else(|| WebError::Invalid("企业：请选择".into()))?;
+    let id = state
+        .store
+        .services()
+        .file_request(
+            &auth.caller,
+            NewServiceRequest {
+                item_id,
+                unit: UnitId(unit),
+                title: non_empty(&f.title).unwrap_or("").to_owned(),
+                detail: non_empty(&f.detail).unwrap_or("").to_owned(),
+                is_demo: false,
+            },
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/services/{id}")).into_response())
+}
+
+// ---------- one request ----------
+
+#[derive(Template)]
+#[template(path = "services/request.html")]
+struct DetailPage {
+    may_file: bool,
+    layout: Layout,
+    d: ServiceRequestDetail,
+    r: ServiceRequest,
+    may_handle: bool,
+    departments: Vec<(i64, String)>,
+    rating_link: Option<String>,
+    elapsed: String,
+    remaining: String,
+    attachments: Vec<qunlian_store::services::Attachment>,
+    may_attach: bool,
+}
+
+/// Scheme and host of the links sent outside (the rating link): the configured public
+/// address, else the one this page was requested at — its Host (or HTTP/2 authority), and
+/// the scheme a proxy in front says (`X-Forwarded-Proto`), else https when cookies are
+/// marked secure. Only host characters are taken from the request.
+fn public_base(state: &AppState, headers: &HeaderMap, uri: &Uri) -> String {
+    if let Some(url) = &state.config.public_url {
+        return url.clone();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| uri.authority().map(|a| a.as_str()))
+        .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c)));
+    let Some(host) = host else { return String::new() };
+    let forwarded = headers.get("x-forwarded-proto").and_then(|p| p.to_str().ok());
+    let scheme = match forwarded {
+        Some(p @ ("http" | "https")) => p,
+        _ if state.config.secure_cookies => "https",
+        _ => "http",
+    };
+    format!("{scheme}://{host}")
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> PageResult {
+    may_read(&auth)?;
+    let d = state.store.services().request(&auth.caller, id).await?;
+    let r = &d.request;
+    let holds = match &auth.caller.scope {
+        Scope::Department(u) => u.0 == r.department_id,
+        _ => true,
+    };
+    let open = r.state == "open" || r.state == "waiting";
+    let may_handle = auth.caller.may(Action::HandleServiceRequest) && holds && open;
+    let departments = if may_handle {
+        state.store.services().departments().await?.into_iter().filter(|(i, _)| *i != r.department_id).collect()
+    } else {
+        Vec::new()
+    };
+    let rating_link = (r.state == "done").then(|| {
+        format!("{}/rate/{}/{}", public_base(&state, &headers, &uri), r.id, state.store.services().rating_token(r.id))
+    });
+    let attachments = state.store.services().attachments(&auth.caller, id).await?;
+    let may_attach = auth.caller.may(Action::FileServiceRequest) || auth.caller.may(Action::HandleServiceRequest);
+    render(&DetailPage {
+        attachments,
+        may_attach,
+        may_file: auth.caller.may(Action::FileServiceRequest),
+        layout: Layout::new(&auth, &state, "/services"),
+        elapsed: days(r.clock.elapsed_minutes),
+        remaining: remaining(r),
+        may_handle,
+        departments,
+        rating_link,
+        r: d.request.clone(),
+        d,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct StepForm {
+    action: String,
+    text: Option<String>,
+    stage: Option<String>,
+    department_id: Option<String>,
+}
+
+pub async fn step(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> PageResult {
+    auth.require(Action::HandleServiceRequest)?;
+    let text = non_empty(&f.text).unwrap_or("").to_owned();
+    let stage = non_empty(&f.stage).unwrap_or("").to_owned();
+    let step = match f.action.as_str() {
+        "assign" => RequestStep::Assign(text),
+        "start" => RequestStep::StartStage(stage),
+        "finish_stage" => RequestStep::FinishStage(stage),
+        "pause" => RequestStep::Pause(text),
+        "resume" => RequestStep::Resume(text),
+        "transfer" => RequestStep::Transfer {
+            department_id: id_param("转办部门", &f.department_id)?
+                .ok_or_else(|| WebError::Invalid("转办部门：请选择".into()))?,
+            reason: text,
+        },
+        "comment" => RequestStep::Comment(text),
+        "finish" => RequestStep::Finish(text),
+        "reject" => RequestStep::Reject(text),
+        other => return Err(WebError::Invalid(format!("未知的操作“{other}”"))),
+    };
+    state.store.services().step(&auth.caller, id, step).await?;
+    Ok(Redirect::to(&format!("/services/{id}")).into_response())
+}
+
+/// Adds the uploaded file to the request; the page shows it in the list.
+pub async fn add_attachment(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> PageResult {
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart.next_field().await.map_err(|e| WebError::Invalid(format!("上传失败：{e}")))?
+    {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("附件").to_owned();
+            let bytes = field.bytes().await.map_err(|e| WebError::Invalid(format!("上传失败：{e}")))?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    let (name, bytes) = file.ok_or_else(|| WebError::Invalid("附件：请选择文件".into()))?;
+    state.store.services().add_attachment(&auth.caller, id, &name, bytes).await?;
+    Ok(Redirect::to(&format!("/services/{id}#attachments")).into_response())
+}
+
+pub async fn attachment(State(state): State<AppState>, auth: Auth, Path((id, aid)): Path<(i64, i64)>) -> PageResult {
+    may_read(&auth)?;
+    let (info, bytes) = state.store.services().attachment(&auth.caller, id, aid).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, info.content_type),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"file\"; filename*=UTF-8''{}",
+                    crate::support::format::url_encode(&info.file_name)
+                ),
+            ),
+            (axum::http::header::HeaderName::from_static("x-content-type-options"), "nosniff".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}

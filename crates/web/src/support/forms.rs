@@ -1,0 +1,72 @@
+//! Form fields: empty means "not given", dates in the one format the forms use, and the
+//! choices of a `<select>` (rendered by the `select` macro of `templates/macros.html`).
+
+use crate::error::WebError;
+
+/// An empty form field is "not given", not an empty string.
+pub fn non_empty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+pub fn parse_date(field: &str, s: &Option<String>) -> Result<Option<chrono::NaiveDate>, WebError> {
+    match non_empty(s) {
+        None => Ok(None),
+        Some(v) => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| WebError::Invalid(format!("{field}：“{v}”不是有效日期，应为 2026-11-22 的格式"))),
+    }
+}
+
+/// A record number typed into a filter.
+pub fn id_param(field: &str, v: &Option<String>) -> Result<Option<i64>, WebError> {
+    non_empty(v).map(|s| s.parse::<i64>().map_err(|_| WebError::Invalid(format!("{field}：“{s}”不是编号")))).transpose()
+}
+
+/// One `<option>`: the code sent, the label shown, and whether it is the current value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    /// Options from (code, label) pairs, the one equal to `selected` marked.
+    pub fn list<V: ToString, L: ToString>(pairs: impl IntoIterator<Item = (V, L)>, selected: &str) -> Vec<Choice> {
+        pairs
+            .into_iter()
+            .map(|(v, l)| {
+                let value = v.to_string();
+                Choice { selected: value == selected, value, label: l.to_string() }
+            })
+            .collect()
+    }
+}
+
+/// Whether an option's value is the current one, however each is typed (an id and a form's
+/// text): the `select_pairs` macro asks this.
+pub fn is_selected(value: &impl std::fmt::Display, selected: &impl std::fmt::Display) -> bool {
+    format!("{value}") == format!("{selected}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choices_mark_the_current_value_only() {
+        let c = Choice::list([("a", "甲"), ("b", "乙")], "b");
+        assert_eq!(c.iter().filter(|c| c.selected).map(|c| c.label.as_str()).collect::<Vec<_>>(), ["乙"]);
+        assert!(Choice::list([(1, "一")], "").iter().all(|c| !c.selected));
+    }
+
+    #[test]
+    fn empty_fields_are_not_given() {
+        assert_eq!(non_empty(&Some("  ".into())), None);
+        assert_eq!(
+            parse_date("日期", &Some("2026-11-22".into())).ok().flatten().map(|d| d.to_string()),
+            Some("2026-11-22".into())
+        );
+        assert!(parse_date("日期", &Some("22/11/2026".into())).is_err());
+    }
+}

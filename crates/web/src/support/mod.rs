@@ -1,0 +1,23 @@
+//! Helpers shared by every page and the API, so that no page module reaches into another
+//! for them: rendering, form fields and choices, cell and time formatting, towns and .xlsx
+//! responses.
+
+pub mod format;
+pub mod forms;
+pub mod towns;
+pub mod xlsx;
+
+use askama::Template;
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::error::WebError;
+
+/// A request from htmx wants the partial only (a history restore wants the whole page).
+pub fn is_htmx(headers: &HeaderMap) -> bool {
+    headers.contains_key("hx-request") && !headers.contains_key("hx-history-restore-request")
+}
+
+pub fn render(t: &impl Template) -> Result<Response, WebError> {
+    Ok(Html(t.render()?).into_response())
+}

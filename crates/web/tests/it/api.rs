@@ -1,0 +1,111 @@
+//! The API as a whole: tokens, scope, errors and the OpenAPI document.
+
+use axum::http::StatusCode;
+use qunlian_testkit::*;
+
+#[tokio::test]
+async fn the_api_needs_a_token_and_keeps_the_scope() {
+    let (app, _) = app_with_accounts().await;
+    let s = &app.db.store;
+    let none = app.get_with("/api/v1/enterprises", &[]).await;
+    assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+    assert!(none.content_type.unwrap().contains("json"));
+    let error: serde_json::Value = serde_json::from_str(&none.body).unwrap();
+    assert_eq!(error["code"], "unauthorized");
+    assert!(error["message"].as_str().unwrap().contains("登录"), "{error}");
+    let auth = bearer(s, "secretary").await;
+    let res = app.get_with("/api/v1/enterprises", &[("authorization", &auth)]).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    assert_eq!(json["total"], 1);
+    assert_eq!(json["items"][0]["name"], "上海甲电气有限公司");
+    let outside = app.get_with(&format!("/api/v1/enterprises/{}", uscc(2)), &[("authorization", &auth)]).await;
+    assert_eq!(outside.status, StatusCode::NOT_FOUND);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&outside.body).unwrap()["code"], "not_found");
+    let inside = app.get_with(&format!("/api/v1/enterprises/{}", uscc(1)), &[("authorization", &auth)]).await;
+    assert_eq!(inside.status, StatusCode::OK);
+    let clusters = app.get_with("/api/v1/clusters", &[("authorization", &auth)]).await;
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&clusters.body).unwrap().as_array().unwrap().len(), 1);
+    let doc = app.get_with("/api/v1/openapi.json", &[]).await;
+    let doc: serde_json::Value = serde_json::from_str(&doc.body).unwrap();
+    for path in [
+        "/api/v1/enterprises",
+        "/api/v1/enterprises/{uscc}",
+        "/api/v1/clusters",
+        "/api/v1/clusters/{id}",
+        "/api/v1/party-orgs",
+        "/api/v1/party-orgs/{id}",
+        "/api/v1/coverage",
+        "/api/v1/coverage/enterprises",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} missing from the OpenAPI document");
+    }
+}
+
+/// Every refusal of the API, the framework's own included, is `{"code", "message"}` with a
+/// Chinese message naming the parameter, never axum's English text.
+#[tokio::test]
+async fn api_errors_have_a_stable_code_and_name_the_parameter() {
+    let (app, _) = app_with_accounts().await;
+    let s = &app.db.store;
+    let auth = bearer(s, "secretary").await;
+    let json = |r: &Response| serde_json::from_str::<serde_json::Value>(&r.body).unwrap();
+
+    let query = app.get_with("/api/v1/enterprises?page=abc", &[("authorization", &auth)]).await;
+    assert_eq!(query.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", query.body);
+    assert_eq!(json(&query)["code"], "invalid");
+    assert!(json(&query)["message"].as_str().unwrap().contains("page"), "{}", query.body);
+    assert!(!query.body.contains("Failed to deserialize"), "{}", query.body);
+
+    let missing = app.get_with("/api/v1/calendar/working-days?from=2026-02-12", &[("authorization", &auth)]).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(json(&missing)["message"].as_str().unwrap().contains("to"), "{}", missing.body);
+
+    let path = app.get_with("/api/v1/clusters/abc", &[("authorization", &auth)]).await;
+    assert_eq!(path.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", path.body);
+    assert_eq!(json(&path)["code"], "invalid");
+    assert!(json(&path)["message"].as_str().unwrap().contains("id"), "{}", path.body);
+
+    let post = |body: &str, content_type: &str| {
+        axum::http::Request::post("/api/v1/service-requests")
+            .header("authorization", auth.clone())
+            .header("content-type", content_type)
+            .body(axum::body::Body::from(body.to_owned()))
+            .unwrap()
+    };
+    let syntax = app.send(&mut Session::default(), post("{\"item_id\": ", "application/json")).await;
+    assert_eq!(syntax.status, StatusCode::BAD_REQUEST);
+    assert_eq!(json(&syntax)["code"], "bad_request");
+    let field =
+        app.send(&mut Session::default(), post("{\"item_id\": \"x\", \"uscc\": \"1\"}", "application/json")).await;
+    assert_eq!(field.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(json(&field)["message"].as_str().unwrap().contains("item_id"), "{}", field.body);
+    let not_json = app.send(&mut Session::default(), post("item_id=1", "application/x-www-form-urlencoded")).await;
+    assert_eq!(json(&not_json)["code"], "bad_request");
+
+    let nowhere = app.get_with("/api/v1/nowhere", &[("authorization", &auth)]).await;
+    assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
+    assert_eq!(json(&nowhere)["code"], "not_found");
+    let method = app
+        .send(
+            &mut Session::default(),
+            axum::http::Request::delete("/api/v1/clusters")
+                .header("authorization", auth.clone())
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(method.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(json(&method)["code"], "bad_request");
+
+    // The document says so for every operation.
+    let doc = json(&app.get_with("/api/v1/openapi.json", &[]).await);
+    assert!(doc["components"]["schemas"]["ErrorBody"]["properties"]["code"].is_object());
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for status in ["401", "404", "422"] {
+                assert!(op["responses"][status]["content"]["application/json"].is_object(), "{method} {path} {status}");
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! The web crate's integration tests, one binary, one module per capability (as the pages
+//! are): the router in-process with `oneshot`, a fresh database per test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod accounts;
+mod api;
+mod coverage;
+mod matching;
+mod policies;
+mod registry;
+mod roles;
+mod services;
+
+use axum::http::StatusCode;
+
+pub(crate) fn between(s: &str, start: &str, end: &str) -> String {
+    let i = s.find(start).unwrap_or_else(|| panic!("no {start} in {s}")) + start.len();
+    let j = s[i..].find(end).unwrap() + i;
+    s[i..j].replace("&#x2f;", "/").replace("&amp;", "&")
+}
+
+/// The status a page or form answers a role with: `ok` when the role may and the record is
+/// in its scope, 404 when the record is outside it, 403 when the role may not.
+pub(crate) fn expect(may: bool, in_scope: bool, ok: StatusCode) -> StatusCode {
+    match (may, in_scope) {
+        (false, _) => StatusCode::FORBIDDEN,
+        (true, false) => StatusCode::NOT_FOUND,
+        (true, true) => ok,
+    }
+}
