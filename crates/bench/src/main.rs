@@ -145,7 +145,7 @@ async fn open(url: &str) -> AnyResult<Store> {
 /// The same path as `qunlian import enterprises`: streaming reader, batches, one transaction.
 async fn import(store: &Store, file: &Path, district: RegionCode) -> AnyResult<u64> {
     let reader = EnterpriseReader::open(file, district)?;
-    let mut import = store.begin_import(&Caller::system("bench"), false).await?;
+    let mut import = store.registry().begin_import(&Caller::system("bench"), false).await?;
     for items in reader.read_ahead(IMPORT_BATCH, 4) {
         let batch: Vec<_> = items.into_iter().flatten().map(|row| row.input).collect();
         import.add(&batch).await?;
@@ -217,7 +217,7 @@ fn import_with_binary(file: &Path, data_dir: &Path) -> AnyResult<(f64, f64)> {
 
 async fn list_bench(label: &str, store: &Store, district: RegionCode) -> AnyResult<()> {
     let caller = Caller::system("bench");
-    let total = store.count_enterprises(&caller, &EnterpriseFilter::default()).await?;
+    let total = store.registry().count_enterprises(&caller, &EnterpriseFilter::default()).await?;
     let towns: Vec<RegionCode> = district.children().collect();
     let words = ["科技", "电子", "机械", "智能", "新材料", "精密", "环保", "信息"];
     let mut times = Vec::with_capacity(300);
@@ -231,6 +231,7 @@ async fn list_bench(label: &str, store: &Store, district: RegionCode) -> AnyResu
         };
         let t = Instant::now();
         let page = store
+            .registry()
             .list_enterprises(&caller, &filter, EnterpriseSort::Name, false, PageRequest::new(Some(1), Some(50)))
             .await?;
         times.push(t.elapsed());
@@ -274,11 +275,12 @@ async fn coverage_bench(label: &str, store: &Store) -> AnyResult<()> {
             position: i as i32,
             is_demo: false,
         };
-        store.save_coverage_category(&caller, None, new).await?;
+        store.coverage().save_category(&caller, None, new).await?;
     }
     // Joint branches of five high-tech enterprises each, and instructors for others.
     let filter = EnterpriseFilter { high_tech: Some(true), ..Default::default() };
     let page = store
+        .registry()
         .list_enterprises(&caller, &filter, EnterpriseSort::Updated, false, PageRequest::new(Some(1), Some(500)))
         .await?;
     let ids: Vec<UnitId> = page.items.iter().map(|e| e.id).collect();
@@ -297,7 +299,7 @@ async fn coverage_bench(label: &str, store: &Store) -> AnyResult<()> {
                 established_on: since,
                 is_demo: false,
             };
-            store.create_org(&caller, org).await?;
+            store.registry().create_org(&caller, org).await?;
         } else {
             for u in chunk {
                 let link = NewWorkLink {
@@ -309,12 +311,12 @@ async fn coverage_bench(label: &str, store: &Store) -> AnyResult<()> {
                     note: None,
                     is_demo: false,
                 };
-                store.add_work_link(&caller, link).await?;
+                store.coverage().add_work_link(&caller, link).await?;
             }
         }
     }
     let t = Instant::now();
-    let stats = store.rebuild_coverage().await?;
+    let stats = store.coverage().rebuild().await?;
     let rebuild = t.elapsed().as_secs_f64();
 
     let q = CoverageQuery::default();
@@ -323,13 +325,13 @@ async fn coverage_bench(label: &str, store: &Store) -> AnyResult<()> {
     let mut cells_n = 0;
     for _ in 0..200 {
         let t = Instant::now();
-        let sum = store.coverage_summary(&caller, &q).await?;
+        let sum = store.coverage().summary(&caller, &q).await?;
         cells_times.push(t.elapsed());
         cells_n = sum.cells.len();
     }
     for _ in 0..20 {
         let t = Instant::now();
-        store.coverage_summary_counted(&caller, &q).await?;
+        store.coverage().summary_counted(&caller, &q).await?;
         counted_times.push(t.elapsed());
     }
     let (c50, c95, cmax) = percentiles(&mut cells_times);
@@ -356,11 +358,11 @@ async fn services_bench(label: &str, store: &Store, scale: usize) -> AnyResult<(
     use qunlian_domain::auth::{Role, Scope, UnitId};
     let n = 1_000_000 / scale;
     let t = Instant::now();
-    store.seed_synthetic_service_requests(n, 7).await?;
+    store.services().seed_synthetic_requests(n, 7).await?;
     let seeded = t.elapsed().as_secs_f64();
     store.refresh_statistics_of(qunlian_store::BulkTable::ServiceRequests).await;
     let system = Caller::system("bench");
-    let whole = store.service_report(&system).await?;
+    let whole = store.services().report(&system).await?;
     let first = whole.rows.first().ok_or("services: an empty report")?;
     let district = Caller {
         role: Role::DistrictAdmin,
@@ -382,7 +384,7 @@ async fn services_bench(label: &str, store: &Store, scale: usize) -> AnyResult<(
         let mut total = 0;
         for _ in 0..30 {
             let t = Instant::now();
-            let report = store.service_report(caller).await?;
+            let report = store.services().report(caller).await?;
             times.push(t.elapsed());
             rows = report.rows.len();
             total = report.total.count;
@@ -395,9 +397,9 @@ async fn services_bench(label: &str, store: &Store, scale: usize) -> AnyResult<(
         let mut counted_times = Vec::with_capacity(10);
         for _ in 0..10 {
             let t = Instant::now();
-            let counted = store.service_report_counted(caller).await?;
+            let counted = store.services().report_counted(caller).await?;
             counted_times.push(t.elapsed());
-            if counted != store.service_report(caller).await? {
+            if counted != store.services().report(caller).await? {
                 return Err(format!("services: {who}: the derived report differs from the direct count").into());
             }
         }

@@ -9,8 +9,8 @@ use qunlian_domain::auth::{Caller, ClusterId, Role, Scope, UnitId};
 use qunlian_domain::registry::{EnterpriseInput, OrgForm, OrgKind, SrdiLevel, UnitKind};
 use qunlian_domain::{IndustryCode, RegionCode, Uscc};
 use qunlian_store::Store;
+use qunlian_store::accounts::NewUser;
 use qunlian_store::registry::{NewCluster, NewOfficer, NewOrg};
-use qunlian_store::users::NewUser;
 use serde::Deserialize;
 
 use crate::AnyResult;
@@ -300,7 +300,7 @@ pub async fn prepare(config: &Config, reset: bool, generated: u64) -> AnyResult<
         let _ = std::fs::remove_dir_all(&config.index_dir);
     }
     let store = config.open_store().await?;
-    if store.user_count().await? > 0 {
+    if store.accounts().user_count().await? > 0 {
         println!("使用已有的演示数据库（重新生成请加 --reset）");
     } else {
         seed(&store, config.district, generated).await?;
@@ -336,7 +336,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
 
     for p in &spec.parks {
         let town = RegionCode::parse(&p.town_code).map_err(|e| format!("demo park {}: {e}", p.key))?;
-        store.create_park(&sys, &p.name, &town, None).await?;
+        store.registry().create_park(&sys, &p.name, &town, None).await?;
     }
     let park_names: HashMap<&str, &str> = spec.parks.iter().map(|p| (p.key.as_str(), p.name.as_str())).collect();
 
@@ -351,7 +351,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
                 town_of(d.region_code.as_deref(), district)?,
             )
         };
-        units.insert(d.key.clone(), store.create_unit(&sys, input, UnitKind::Government, true).await?);
+        units.insert(d.key.clone(), store.registry().create_unit(&sys, input, UnitKind::Government, true).await?);
     }
 
     let mut orgs_to_make: Vec<(UnitId, &OrgSpec, String)> = Vec::new();
@@ -374,7 +374,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
             contact_name: None,
             contact_phone: None,
         };
-        let id = store.create_unit(&sys, input, UnitKind::Enterprise, true).await?;
+        let id = store.registry().create_unit(&sys, input, UnitKind::Enterprise, true).await?;
         units.insert(e.key.clone(), id);
         if let Some(o) = &e.party_org {
             orgs_to_make.push((id, o, e.town_code.clone()));
@@ -382,6 +382,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
     }
     for (unit, o, town) in orgs_to_make {
         store
+            .registry()
             .create_org(
                 &sys,
                 NewOrg {
@@ -405,7 +406,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
     qunlian_io::synth::gen_enterprises(generated, 2026, district, &mut csv)?;
     let reader = qunlian_io::enterprises::EnterpriseReader::from_bytes("demo.csv", csv, district)?;
     let generated_rows: Vec<EnterpriseInput> = reader.filter_map(Result::ok).map(|r| r.input).collect();
-    let mut import = store.begin_import(&sys, true).await?;
+    let mut import = store.registry().begin_import(&sys, true).await?;
     import.add(&generated_rows).await?;
     import.commit("演示数据（合成企业）", 0).await?;
     let mut first_cluster: Option<ClusterId> = None;
@@ -413,6 +414,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
     for c in &spec.clusters {
         let town = RegionCode::parse(&c.town_code).map_err(|e| format!("demo cluster {}: {e}", c.key))?;
         let committee = store
+            .registry()
             .create_org(
                 &sys,
                 NewOrg {
@@ -430,6 +432,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
             )
             .await?;
         let id = store
+            .registry()
             .create_cluster(
                 &sys,
                 NewCluster {
@@ -451,21 +454,22 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
         for (keys, head) in [(&c.heads, true), (&c.members, false)] {
             for k in keys {
                 if let Some(u) = units.get(k) {
-                    store.add_cluster_member(&sys, id, *u, head, c.established_on).await?;
+                    store.registry().add_cluster_member(&sys, id, *u, head, c.established_on).await?;
                 }
             }
         }
         for member in generated_members(c)? {
-            let u = store.create_unit(&sys, member, UnitKind::Enterprise, true).await?;
-            store.add_cluster_member(&sys, id, u, false, c.established_on).await?;
+            let u = store.registry().create_unit(&sys, member, UnitKind::Enterprise, true).await?;
+            store.registry().add_cluster_member(&sys, id, u, false, c.established_on).await?;
         }
         for r in &c.member_regions {
             if let Ok(region) = RegionCode::parse(r) {
-                store.add_cluster_region(&sys, id, &region).await?;
+                store.registry().add_cluster_region(&sys, id, &region).await?;
             }
         }
         for o in &c.officers {
             store
+                .registry()
                 .add_cluster_officer(
                     &sys,
                     id,
@@ -481,18 +485,18 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
                 .await?;
         }
         for f in &c.facts {
-            store.add_cluster_note(&sys, id, &f.text, f.seed.as_deref()).await?;
+            store.registry().add_cluster_note(&sys, id, &f.text, f.seed.as_deref()).await?;
         }
     }
     for a in &spec.alliances {
         let members: Vec<UnitId> = a.members.iter().filter_map(|k| units.get(k)).copied().collect();
-        store.create_alliance(&sys, &a.name, &a.description, a.established_on, &members, true).await?;
+        store.registry().create_alliance(&sys, &a.name, &a.description, a.established_on, &members, true).await?;
     }
     for p in &spec.pairings {
         let Some(a) = units.get(&p.a) else { continue };
         let b = units.get(&p.b).copied();
         let b_name = if b.is_none() { Some(p.b.as_str()) } else { None };
-        store.create_pairing(&sys, &p.kind, *a, b, b_name, p.started_on, &p.content, true).await?;
+        store.registry().create_pairing(&sys, &p.kind, *a, b, b_name, p.started_on, &p.content, true).await?;
     }
 
     crate::demo_coverage::seed(store, &sys, today).await?;
@@ -522,6 +526,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
         ("qiye", "企业联络员（演示）", Role::EnterpriseContact, Scope::Enterprise(services.contact_enterprise)),
     ] {
         store
+            .accounts()
             .create_user(
                 &sys,
                 NewUser {

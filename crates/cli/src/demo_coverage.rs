@@ -45,14 +45,14 @@ pub async fn seed(store: &Store, sys: &Caller, today: NaiveDate) -> AnyResult<()
             position: i as i32 + 1,
             is_demo: true,
         };
-        categories.push(store.save_coverage_category(sys, None, new).await?);
+        categories.push(store.coverage().save_category(sys, None, new).await?);
     }
 
     // The key enterprises that have no organisation yet.
     let mut key: BTreeMap<i64, (String, String)> = BTreeMap::new();
     for c in &categories {
         let filter = EnterpriseFilter { category: Some(*c), has_org: Some(false), ..Default::default() };
-        for e in store.all_enterprises(sys, &filter, EnterpriseSort::Name, false).await? {
+        for e in store.registry().all_enterprises(sys, &filter, EnterpriseSort::Name, false).await? {
             key.insert(e.id.0, (e.name, e.town_code));
         }
     }
@@ -65,7 +65,10 @@ pub async fn seed(store: &Store, sys: &Caller, today: NaiveDate) -> AnyResult<()
         match mix(id, 1) % 100 {
             0..=54 => {
                 let on = today - days_back(id, 1400);
-                store.create_org(sys, org(format!("{name}党支部"), OrgForm::Independent, vec![unit], town, on)).await?;
+                store
+                    .registry()
+                    .create_org(sys, org(format!("{name}党支部"), OrgForm::Independent, vec![unit], town, on))
+                    .await?;
             }
             55..=66 => {
                 let group = joint_waiting.entry(town.clone()).or_default();
@@ -75,7 +78,7 @@ pub async fn seed(store: &Store, sys: &Caller, today: NaiveDate) -> AnyResult<()
                     let on = today - days_back(id, 900);
                     let n = mix(id, 5) % 90 + 1;
                     let name = format!("{}联合党支部（第{n}）", qunlian_store::registry::town_name(town));
-                    store.create_org(sys, org(name, OrgForm::Joint, members, town, on)).await?;
+                    store.registry().create_org(sys, org(name, OrgForm::Joint, members, town, on)).await?;
                 }
             }
             67..=76 => {
@@ -88,15 +91,16 @@ pub async fn seed(store: &Store, sys: &Caller, today: NaiveDate) -> AnyResult<()
                     note: None,
                     is_demo: true,
                 };
-                store.add_work_link(sys, link).await?;
+                store.coverage().add_work_link(sys, link).await?;
             }
             77..=78 => {
                 // A branch that stood for years and was dissolved in the last two months.
                 let on = today - Duration::days(1500);
                 let o = store
+                    .registry()
                     .create_org(sys, org(format!("{name}党支部"), OrgForm::Independent, vec![unit], town, on))
                     .await?;
-                store.dissolve_org(sys, o, today - days_back(id, 60), "企业迁出本区（演示）").await?;
+                store.registry().dissolve_org(sys, o, today - days_back(id, 60), "企业迁出本区（演示）").await?;
                 uncovered.push((id, town.clone()));
             }
             _ => uncovered.push((id, town.clone())),
@@ -116,13 +120,13 @@ pub async fn seed(store: &Store, sys: &Caller, today: NaiveDate) -> AnyResult<()
             note: None,
             is_demo: true,
         };
-        store.create_assignment(sys, new).await?;
+        store.coverage().create_assignment(sys, new).await?;
     }
 
     // Monthly snapshots of the past year, recomputed from the dated records above.
     let mut month = NaiveDate::from_ymd_opt(today.year() - 1, today.month(), 1).unwrap_or(today);
     while month < today {
-        store.take_coverage_snapshot(Actor::from(sys), month, "scheduled", true).await?;
+        store.coverage().take_snapshot(Actor::from(sys), month, "scheduled", true).await?;
         month = month.checked_add_months(chrono::Months::new(1)).unwrap_or(today);
     }
     Ok(())

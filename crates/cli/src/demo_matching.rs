@@ -329,7 +329,7 @@ pub async fn seed(
             reach: s.reach,
             valid_until: today + Duration::days(s.valid),
         };
-        let id = store.demo_publish_listing_at(&sys, unit, fields, now - Duration::days(s.age)).await?;
+        let id = store.matching().demo_publish_at(&sys, unit, fields, now - Duration::days(s.age)).await?;
         ids.insert(s.key, id);
     }
     let id = |k: &str| ids.get(k).copied().ok_or_else(|| format!("demo listing {k} missing"));
@@ -342,7 +342,7 @@ pub async fn seed(
         let new =
             NewIntroduction { need_listing: need, offer_listing: offer, state, note: note.to_owned(), is_demo: true };
         let broker = broker.clone();
-        async move { store.demo_introduce_at(&broker, new, at).await }
+        async move { store.matching().demo_introduce_at(&broker, new, at).await }
     };
     use IntroductionState::*;
 
@@ -357,6 +357,7 @@ pub async fn seed(
     )
     .await?;
     store
+        .matching()
         .demo_introduction_step_at(
             &ic,
             deburr,
@@ -368,6 +369,7 @@ pub async fn seed(
         )
         .await?;
     store
+        .matching()
         .add_followup(
             &ic,
             deburr,
@@ -381,7 +383,7 @@ pub async fn seed(
         )
         .await?;
     // The need was met: it no longer asks for offers.
-    store.set_listing_open(&sys, id("nisi-deburr")?, false).await?;
+    store.matching().set_listing_open(&sys, id("nisi-deburr")?, false).await?;
 
     // The excavator and the bearing: a partnership of 120 万元 a year.
     let bearing = introduce(
@@ -393,14 +395,19 @@ pub async fn seed(
         days_ago(88),
     )
     .await?;
-    store.demo_introduction_step_at(&xq, bearing, Negotiating, None, None, "样件装机试验", days_ago(70)).await?;
     store
+        .matching()
+        .demo_introduction_step_at(&xq, bearing, Negotiating, None, None, "样件装机试验", days_ago(70))
+        .await?;
+    store
+        .matching()
         .demo_introduction_step_at(&xq, bearing, Won, Some(120.0), None, "批量用于48.5吨和55吨挖掘机", days_ago(40))
         .await?;
     for (ago, sales, note) in
         [(30, 60.0, "首批批量供货，动臂根部加油频率由每天1次降至每500小时1次"), (5, 120.0, "全年口径约120万元")]
     {
         store
+            .matching()
             .add_followup(
                 &xq,
                 bearing,
@@ -418,7 +425,10 @@ pub async fn seed(
     let motors =
         introduce(&xq, id("kaile-motor")?, id("wanlai-motor")?, Introduced, "产业链上下游合作项目", days_ago(40))
             .await?;
-    store.demo_introduction_step_at(&xq, motors, Negotiating, None, None, "技术参数对接中", days_ago(20)).await?;
+    store
+        .matching()
+        .demo_introduction_step_at(&xq, motors, Negotiating, None, None, "技术参数对接中", days_ago(20))
+        .await?;
     introduce(&xq, id("minolta-mould")?, id("juxiang-mould")?, Introduced, "产业链上下游合作项目", days_ago(12))
         .await?;
     introduce(&xq, id("ruiqi-deburr")?, id("sige-robot")?, Suggested, "拟在要素对接会上介绍", days_ago(3)).await?;
@@ -426,6 +436,9 @@ pub async fn seed(
     let glass =
         introduce(&xks, id("tianchen-glass")?, id("northglass-glass")?, Introduced, "集群内上下游对接", days_ago(60))
             .await?;
-    store.demo_introduction_step_at(&xks, glass, Lost, None, Some("交期无法满足批量要求"), "", days_ago(45)).await?;
+    store
+        .matching()
+        .demo_introduction_step_at(&xks, glass, Lost, None, Some("交期无法满足批量要求"), "", days_ago(45))
+        .await?;
     Ok(())
 }

@@ -190,7 +190,8 @@ pub async fn seed(
     for p in POLICIES {
         let Some(dept) = units.get(p.department) else { continue };
         let id = store
-            .save_policy(
+            .policies()
+            .save(
                 &sys,
                 None,
                 NewPolicy {
@@ -209,7 +210,10 @@ pub async fn seed(
     }
     let Some(cluster) = clusters.get(CLUSTER).copied() else { return Ok(()) };
     let package: Vec<i64> = PACKAGE.iter().filter_map(|t| ids.get(t)).copied().collect();
-    store.push_policies(&sys, "2026 年新桥装备集群惠企政策包", &package, &PushTarget::Cluster(cluster), true).await?;
+    store
+        .policies()
+        .push_policies(&sys, "2026 年新桥装备集群惠企政策包", &package, &PushTarget::Cluster(cluster), true)
+        .await?;
     for key in READERS {
         let Some(unit) = units.get(*key).copied() else { continue };
         let contact = Caller {
@@ -220,8 +224,8 @@ pub async fn seed(
             ip: None,
         };
         // Each opens the first policies of its list, as a contact reading from the top would.
-        for m in store.my_policies(&contact).await?.into_iter().filter(|m| m.pushed_at.is_some()).take(3) {
-            store.open_my_policy(&contact, m.policy.id).await?;
+        for m in store.policies().my_policies(&contact).await?.into_iter().filter(|m| m.pushed_at.is_some()).take(3) {
+            store.policies().open_my_policy(&contact, m.policy.id).await?;
         }
     }
     Ok(())

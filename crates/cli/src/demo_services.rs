@@ -98,7 +98,7 @@ pub async fn seed(store: &Store, district: RegionCode, units: &HashMap<String, U
                     industry: IndustryCode::parse("S").ok(),
                     ..EnterpriseInput::new(d.name.clone(), dept_uscc(&d.key)?, town)
                 };
-                store.create_unit(&sys, input, UnitKind::Government, true).await?
+                store.registry().create_unit(&sys, input, UnitKind::Government, true).await?
             }
         };
         depts.insert(d.key.clone(), id);
@@ -109,7 +109,8 @@ pub async fn seed(store: &Store, district: RegionCode, units: &HashMap<String, U
         let department = depts.get(&i.department).ok_or_else(|| format!("demo item {}: no department", i.code))?;
         let limit = TimeLimit::parse(&i.limit).ok_or_else(|| format!("demo item {}: limit {}", i.code, i.limit))?;
         let id = store
-            .save_service_item(
+            .services()
+            .save_item(
                 &sys,
                 NewServiceItem {
                     code: i.code.clone(),
@@ -127,7 +128,7 @@ pub async fn seed(store: &Store, district: RegionCode, units: &HashMap<String, U
 
     // Times: N working days before today at 09:00 Beijing time, and steps that many
     // working days (of seven office hours) after filing, never later than now.
-    let cal = store.work_calendar().await?;
+    let cal = store.services().work_calendar().await?;
     let now = store.now();
     let today = local(now).date();
     let days_back = |n: u32| {
@@ -148,7 +149,8 @@ pub async fn seed(store: &Store, district: RegionCode, units: &HashMap<String, U
         let unit = *units.get(&r.enterprise).ok_or_else(|| format!("demo request {}: no enterprise", r.title))?;
         let filed_local = days_back(r.filed).and_hms_opt(9, 0, 0).ok_or("bad time")?;
         let id = store
-            .demo_file_service_request_at(
+            .services()
+            .demo_file_request_at(
                 &filer,
                 NewServiceRequest {
                     item_id: item,
@@ -188,10 +190,10 @@ pub async fn seed(store: &Store, district: RegionCode, units: &HashMap<String, U
                 other => return Err(format!("demo request {}: unknown step {other}", r.title).into()),
             };
             let when = utc(add_working_minutes(&cal, filed_local, (at * 420.0).round() as i64)).min(now);
-            store.demo_service_step_at(&actor, id, step, when).await?;
+            store.services().demo_step_at(&actor, id, step, when).await?;
         }
         if let Some((stars, comment)) = &r.rating {
-            store.rate_service(id, &store.rating_token(id), *stars, comment).await?;
+            store.services().rate(id, &store.services().rating_token(id), *stars, comment).await?;
         }
     }
 

@@ -34,7 +34,7 @@ pub async fn enterprises(store: &Store, config: &Config, file: &Path) -> AnyResu
         _ => ProgressBar::hidden(),
     };
     let caller = Caller::system("cli-import");
-    let mut import = store.begin_import(&caller, false).await?;
+    let mut import = store.registry().begin_import(&caller, false).await?;
     let mut rejects: Vec<Reject> = Vec::new();
     let mut batch = Vec::with_capacity(IMPORT_BATCH);
     let mut lines = Vec::with_capacity(IMPORT_BATCH);
@@ -104,11 +104,15 @@ async fn flush(
 pub async fn export_enterprises(store: &Store, out: &Path) -> AnyResult<()> {
     use qunlian_store::registry::{EnterpriseFilter, EnterpriseSort};
     let caller = Caller::system("cli-export");
-    let rows = store.all_enterprises(&caller, &EnterpriseFilter::default(), EnterpriseSort::Name, false).await?;
+    let rows =
+        store.registry().all_enterprises(&caller, &EnterpriseFilter::default(), EnterpriseSort::Name, false).await?;
     let count = rows.len();
     let bytes = qunlian_web::enterprises_xlsx(rows, None)?;
     std::fs::write(out, bytes)?;
-    store.audit(&caller, "unit.export", "unit", None, format!("命令行导出企业名录{count}家（不含联系电话）")).await?;
+    store
+        .audit()
+        .record(&caller, "unit.export", "unit", None, format!("命令行导出企业名录{count}家（不含联系电话）"))
+        .await?;
     println!("已导出 {count} 家企业 → {}", out.display());
     Ok(())
 }

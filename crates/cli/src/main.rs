@@ -223,8 +223,10 @@ async fn run(cli: Cli) -> AnyResult<ExitCode> {
         }
         Command::Token { action: TokenAction::Create { username, name } } => {
             let store = config.open_store().await?;
-            let user = store.user_by_name(&username).await?.ok_or_else(|| format!("用户 {username} 不存在"))?;
-            let token = store.create_token(&qunlian_domain::auth::Caller::system("cli"), user.id, &name).await?;
+            let user =
+                store.accounts().user_by_name(&username).await?.ok_or_else(|| format!("用户 {username} 不存在"))?;
+            let token =
+                store.accounts().create_token(&qunlian_domain::auth::Caller::system("cli"), user.id, &name).await?;
             println!("{token}");
             Ok(ExitCode::SUCCESS)
         }
@@ -252,7 +254,7 @@ async fn serve(store: qunlian_store::Store, config: &Config) -> AnyResult<()> {
     let snapshots = state.store.clone();
     tokio::spawn(async move {
         loop {
-            match snapshots.scheduled_snapshot().await {
+            match snapshots.coverage().scheduled_snapshot().await {
                 Ok(Some(id)) => tracing::info!(snapshot = id.0, "monthly coverage snapshot taken"),
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "monthly coverage snapshot failed"),
@@ -268,14 +270,15 @@ async fn serve(store: qunlian_store::Store, config: &Config) -> AnyResult<()> {
 /// First start on an empty database: one system administrator with a one-time password,
 /// who then creates the other accounts.
 async fn ensure_admin(store: &qunlian_store::Store) -> AnyResult<()> {
-    if store.user_count().await? > 0 {
+    if store.accounts().user_count().await? > 0 {
         return Ok(());
     }
-    let password = qunlian_store::users::random_password();
+    let password = qunlian_store::accounts::random_password();
     store
+        .accounts()
         .create_user(
             &qunlian_domain::auth::Caller::system("first-start"),
-            qunlian_store::users::NewUser {
+            qunlian_store::accounts::NewUser {
                 username: "admin".into(),
                 display_name: "系统管理员".into(),
                 password: password.clone(),
@@ -296,11 +299,12 @@ async fn user_command(store: &qunlian_store::Store, action: UserAction) -> AnyRe
         UserAction::Create { username, role, scope, name } => {
             let role = Role::parse(&role).map_err(|e| e.to_string())?;
             let scope = config::parse_scope(&scope)?;
-            let password = qunlian_store::users::random_password();
+            let password = qunlian_store::accounts::random_password();
             store
+                .accounts()
                 .create_user(
                     &cli,
-                    qunlian_store::users::NewUser {
+                    qunlian_store::accounts::NewUser {
                         display_name: name.unwrap_or_else(|| username.clone()),
                         username: username.clone(),
                         password: password.clone(),
@@ -313,15 +317,16 @@ async fn user_command(store: &qunlian_store::Store, action: UserAction) -> AnyRe
             println!("已创建用户 {username}（{}），初始密码：{password}（首次登录须修改）", role.label());
         }
         UserAction::List => {
-            for u in store.list_users(&Caller { role: Role::SystemAdmin, ..cli }).await? {
+            for u in store.accounts().list_users(&Caller { role: Role::SystemAdmin, ..cli }).await? {
                 println!("{}\t{}\t{}\t{:?}", u.username, u.display_name, u.role.label(), u.scope);
             }
         }
         UserAction::Reset { username } => {
-            let user = store.user_by_name(&username).await?.ok_or_else(|| format!("用户 {username} 不存在"))?;
-            let password = qunlian_store::users::random_password();
-            store.set_password(&cli, user.id, &password).await?;
-            store.unlock_user(&Caller { role: Role::SystemAdmin, ..cli }, user.id).await?;
+            let user =
+                store.accounts().user_by_name(&username).await?.ok_or_else(|| format!("用户 {username} 不存在"))?;
+            let password = qunlian_store::accounts::random_password();
+            store.accounts().set_password(&cli, user.id, &password).await?;
+            store.accounts().unlock_user(&Caller { role: Role::SystemAdmin, ..cli }, user.id).await?;
             println!("用户 {username} 的新密码：{password}（下次登录须修改）");
         }
     }

@@ -30,7 +30,7 @@ fn open(config: &Config) -> Result<TantivyIndex, String> {
 pub async fn start_index(store: &Store, config: &Config) -> AnyResult<Arc<dyn SearchIndex>> {
     let index = open(config)?;
     let started = std::time::Instant::now();
-    if store.prepare_index(&index).await? {
+    if store.matching().prepare_index(&index).await? {
         println!(
             "已重建搜索索引（{} 条有效供需，用时 {:.1} 秒）：{}",
             index.len().unwrap_or(0),
@@ -66,9 +66,10 @@ pub async fn reindex(store: &Store, config: &Config) -> AnyResult<ExitCode> {
         }
     };
     let started = std::time::Instant::now();
-    let n = store.reindex(&index).await?;
+    let n = store.matching().reindex(&index).await?;
     store
-        .audit(
+        .audit()
+        .record(
             &Caller::system("cli-reindex"),
             "listing.reindex",
             "listing",
@@ -91,12 +92,12 @@ pub async fn match_listing(store: &Store, config: &Config, id: i64, top: usize, 
     // memory from the same database, which gives the same answer.
     let index: Box<dyn SearchIndex> = match open(config) {
         Ok(i) => {
-            store.prepare_index(&i).await?;
+            store.matching().prepare_index(&i).await?;
             Box::new(i)
         }
         Err(_) => {
             let i = TantivyIndex::in_memory()?;
-            store.reindex(&i).await?;
+            store.matching().reindex(&i).await?;
             Box::new(i)
         }
     };
@@ -155,7 +156,8 @@ pub async fn import_listings(store: &Store, file: &Path) -> AnyResult<ExitCode> 
         .collect();
     let caller = Caller::system("cli-import");
     let source = file.display().to_string();
-    let (counts, store_rejects) = store.import_listings(&caller, rows, &source, file_rejects.len(), false).await?;
+    let (counts, store_rejects) =
+        store.matching().import_listings(&caller, rows, &source, file_rejects.len(), false).await?;
     let mut rejects: Vec<(usize, String)> = file_rejects.iter().map(|r| (r.line, r.reason())).collect();
     rejects.extend(store_rejects.into_iter().map(|r| (r.line, r.reason)));
     rejects.sort();

@@ -3,11 +3,24 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use qunlian_domain::auth::{Action, Caller};
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use crate::entity::audit;
 use crate::{Page, PageRequest, Result, Store};
+
+/// The audit capability over the shared store: `store.audit()`.
+#[derive(Clone, Copy)]
+pub struct Audit<'a> {
+    store: &'a Store,
+}
+
+impl Store {
+    pub fn audit(&self) -> Audit<'_> {
+        Audit { store: self }
+    }
+}
 
 /// Who did something: a logged-in caller, or a name typed at the login form.
 #[derive(Clone, Debug)]
@@ -51,9 +64,9 @@ pub struct AuditFilter {
     pub to: Option<NaiveDate>,
 }
 
-impl Store {
-    pub async fn audit(
-        &self,
+impl Audit<'_> {
+    pub async fn record(
+        self,
         actor: impl Into<Actor>,
         action: &str,
         target: &str,
@@ -62,7 +75,7 @@ impl Store {
     ) -> Result<()> {
         let actor = actor.into();
         audit::Entity::insert(audit::ActiveModel {
-            at: Set(self.now()),
+            at: Set(self.store.now()),
             user_id: Set(actor.user_id),
             username: Set(actor.username),
             action: Set(action.to_owned()),
@@ -72,18 +85,13 @@ impl Store {
             ip: Set(actor.ip),
             ..Default::default()
         })
-        .exec_without_returning(self.db())
+        .exec_without_returning(self.store.db())
         .await?;
         Ok(())
     }
 
-    pub async fn audit_search(
-        &self,
-        caller: &Caller,
-        filter: &AuditFilter,
-        page: PageRequest,
-    ) -> Result<Page<AuditEntry>> {
-        self.require(caller, Action::ReadAudit)?;
+    pub async fn search(self, caller: &Caller, filter: &AuditFilter, page: PageRequest) -> Result<Page<AuditEntry>> {
+        self.store.require(caller, Action::ReadAudit)?;
         let mut cond = Condition::all();
         if let Some(q) = filter.q.as_deref().filter(|q| !q.is_empty()) {
             cond = cond.add(
@@ -106,9 +114,9 @@ impl Store {
             cond = cond.add(audit::Column::At.lt(to.and_utc() - cst));
         }
         let query = audit::Entity::find().filter(cond).order_by_desc(audit::Column::Id);
-        let total = query.clone().count(self.db()).await?;
-        let rows = query.paginate(self.db(), page.per_page).fetch_page(page.page - 1).await?;
-        self.audit(caller, "audit.search", "audit_log", None, format!("查询审计日志：{:?}", filter.q)).await?;
+        let total = query.clone().count(self.store.db()).await?;
+        let rows = query.paginate(self.store.db(), page.per_page).fetch_page(page.page - 1).await?;
+        self.record(caller, "audit.search", "audit_log", None, format!("查询审计日志：{:?}", filter.q)).await?;
         Ok(Page {
             items: rows
                 .into_iter()

@@ -34,7 +34,6 @@ pub mod policy_receipt;
 pub mod service_attachment;
 pub mod service_event;
 pub mod service_item;
-pub mod service_report_cell;
 pub mod service_report_town_cell;
 pub mod service_request;
 pub mod service_stage_cell;
@@ -42,3 +41,6 @@ pub mod service_stage_time;
 pub mod session;
 pub mod unit;
 pub mod user;
+
+#[cfg(test)]
+mod tests;

@@ -3,21 +3,19 @@
 //! Every read and write of registry data goes through a method that takes the [`Caller`]
 //! and filters by its scope here, so no page, API route or export can forget to.
 
+pub mod accounts;
 pub mod audit;
 pub mod coverage;
 pub mod crypto;
 mod entity;
 pub mod matching;
 pub mod migrate;
+mod migrations;
 pub mod policies;
 pub mod registry;
 pub mod scope;
-pub mod service_attachments;
-mod service_report;
-pub mod service_synth;
 pub mod services;
-pub mod sessions;
-pub mod users;
+pub mod shared;
 
 use std::sync::Arc;
 
@@ -149,9 +147,9 @@ impl Store {
         let db = Database::connect(options).await?;
         let store = Store { db, crypto, clock };
         migrate::run(&store.db).await?;
-        store.load_shipped_calendars().await?;
-        store.backfill_service_elapsed().await?;
-        store.ensure_stage_times().await?;
+        store.services().load_shipped_calendars().await?;
+        store.services().backfill_elapsed().await?;
+        store.services().ensure_stage_times().await?;
         Ok(store)
     }
 

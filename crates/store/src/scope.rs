@@ -2,13 +2,13 @@
 //! one of these; a scope that matches nothing yields `1 = 0`, never "no filter".
 
 use qunlian_domain::RegionCode;
-use qunlian_domain::auth::{Caller, Scope};
+use qunlian_domain::auth::{Action, Caller, Scope, UnitId};
 use qunlian_domain::region::RegionLevel;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::entity::{cluster, cluster_member, party_org, party_org_unit, unit};
-use crate::{Result, Store};
+use crate::{Result, Store, StoreError};
 
 fn nothing() -> Condition {
     Condition::all().add(Expr::cust("1 = 0"))
@@ -179,6 +179,12 @@ impl Store {
                 any
             }
         })
+    }
+
+    pub(crate) async fn unit_in_scope(&self, caller: &Caller, id: UnitId) -> Result<unit::Model> {
+        self.require(caller, Action::ReadRegistry)?;
+        let cond = Condition::all().add(self.unit_scope(caller).await?).add(unit::Column::Id.eq(id.0));
+        unit::Entity::find().filter(cond).one(self.db()).await?.ok_or(StoreError::NotFound)
     }
 }
 

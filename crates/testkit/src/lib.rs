@@ -10,12 +10,16 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use qunlian_domain::auth::{Caller, Role, Scope, UserId};
+use qunlian_domain::auth::{Caller, Role, Scope, UnitId, UserId};
 use qunlian_domain::clock::{Clock, FixedClock};
+use qunlian_domain::matching::{ListingCategory, ListingFields, ListingKind, Reach, Urgency};
 use qunlian_domain::registry::EnterpriseInput;
+use qunlian_domain::registry::{OrgForm, OrgKind};
+use qunlian_domain::services::TimeLimit;
 use qunlian_domain::{RegionCode, Uscc};
-use qunlian_store::registry::NewCluster;
-use qunlian_store::users::NewUser;
+use qunlian_store::accounts::NewUser;
+use qunlian_store::registry::{NewCluster, NewOrg};
+use qunlian_store::services::{NewServiceItem, NewServiceRequest};
 use qunlian_store::{Crypto, Store};
 use tower::ServiceExt;
 
@@ -108,8 +112,61 @@ pub fn cluster(name: &str, short_name: &str, industry_focus: &str, town_name: &s
     }
 }
 
+/// An independent Party branch (支部) of `units`, established 2020-07-01; the rest empty.
+/// Tests set what else they need with `NewOrg { parent: …, ..org(…) }`.
+pub fn org(name: &str, units: Vec<UnitId>) -> NewOrg {
+    NewOrg {
+        name: name.into(),
+        kind: OrgKind::Branch,
+        form: OrgForm::Independent,
+        parent: None,
+        units,
+        town_code: None,
+        secretary_name: None,
+        members_count: None,
+        established_on: d("2020-07-01"),
+        is_demo: false,
+    }
+}
+
+/// A listing of materials with a title, a description and a reach, of normal urgency and
+/// valid until 2027-06-30; no industry or quantity.
+pub fn listing(kind: ListingKind, title: &str, description: &str, reach: Reach) -> ListingFields {
+    ListingFields {
+        kind,
+        category: ListingCategory::Material,
+        title: title.into(),
+        description: description.into(),
+        industry: None,
+        quantity: None,
+        quantity_unit: None,
+        urgency: Urgency::Normal,
+        reach,
+        valid_until: d("2027-06-30"),
+    }
+}
+
+/// A catalogue item of a department with five working days, no materials and no stages.
+pub fn service_item(department_id: i64, code: &str, name: &str) -> NewServiceItem {
+    NewServiceItem {
+        code: code.into(),
+        name: name.into(),
+        department_id,
+        materials: vec![],
+        limit: TimeLimit::WorkingDays(5),
+        stages: vec![],
+        is_demo: false,
+    }
+}
+
+/// A request for an item filed for an enterprise, without title or detail.
+pub fn service_request(item_id: i64, unit: UnitId) -> NewServiceRequest {
+    NewServiceRequest { item_id, unit, title: String::new(), detail: String::new(), is_demo: false }
+}
+
 pub async fn user(store: &Store, username: &str, role: Role, scope: Scope) -> Caller {
     let id = store
+        .accounts()
         .create_user(
             &system(),
             NewUser {
@@ -173,7 +230,7 @@ impl TestApp {
 
     /// Applies the store's recorded listing changes to the index.
     pub async fn sync_index(&self) {
-        self.db.store.sync_index(self.index.as_ref()).await.unwrap();
+        self.db.store.matching().sync_index(self.index.as_ref()).await.unwrap();
     }
 
     pub async fn send(&self, session: &mut Session, req: Request<Body>) -> Response {

@@ -63,7 +63,7 @@ impl FromRequestParts<AppState> for ApiCaller {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(ApiError(WebError::Unauthorized))?;
-        let user = state.store.user_by_token(token.trim()).await?.ok_or(ApiError(WebError::Unauthorized))?;
+        let user = state.store.accounts().user_by_token(token.trim()).await?.ok_or(ApiError(WebError::Unauthorized))?;
         let ip =
             parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
         Ok(ApiCaller(user.caller(ip)))
@@ -175,6 +175,7 @@ async fn enterprises(
     let desc = query.desc.as_deref() == Some("1");
     let page = state
         .store
+        .registry()
         .list_enterprises(&caller, &filter, sort, desc, PageRequest::new(query.page, query.per_page))
         .await?;
     Ok(Json(PageOf::from(page)))
@@ -187,7 +188,7 @@ async fn enterprise(
     Path(uscc): Path<String>,
 ) -> ApiResult<EnterpriseJson> {
     let uscc = qunlian_domain::Uscc::parse(&uscc).map_err(|e| WebError::Invalid(e.to_string()))?;
-    Ok(Json(state.store.enterprise_by_uscc(&caller, uscc.as_str()).await?.into()))
+    Ok(Json(state.store.registry().enterprise_by_uscc(&caller, uscc.as_str()).await?.into()))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -230,7 +231,7 @@ pub struct ClusterDetailJson {
 
 #[utoipa::path(get, path = "/api/v1/clusters", responses((status = 200, body = Vec<ClusterJson>)), security(("bearer" = [])))]
 async fn clusters(State(state): State<AppState>, ApiCaller(caller): ApiCaller) -> ApiResult<Vec<ClusterJson>> {
-    Ok(Json(state.store.list_clusters(&caller, None).await?.into_iter().map(Into::into).collect()))
+    Ok(Json(state.store.registry().list_clusters(&caller, None).await?.into_iter().map(Into::into).collect()))
 }
 
 #[utoipa::path(get, path = "/api/v1/clusters/{id}", params(("id" = i64, Path)), responses((status = 200, body = ClusterDetailJson), (status = 404)), security(("bearer" = [])))]
@@ -239,7 +240,7 @@ async fn cluster(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<i64>,
 ) -> ApiResult<ClusterDetailJson> {
-    let d = state.store.cluster(&caller, ClusterId(id)).await?;
+    let d = state.store.registry().cluster(&caller, ClusterId(id)).await?;
     Ok(Json(ClusterDetailJson {
         member_list: d.members.into_iter().map(|m| (m.unit_id, m.name, m.role.to_owned())).collect(),
         regions: d.regions,
@@ -287,7 +288,7 @@ pub struct PartyOrgDetailJson {
 
 #[utoipa::path(get, path = "/api/v1/party-orgs", responses((status = 200, body = Vec<PartyOrgJson>)), security(("bearer" = [])))]
 async fn party_orgs(State(state): State<AppState>, ApiCaller(caller): ApiCaller) -> ApiResult<Vec<PartyOrgJson>> {
-    Ok(Json(state.store.org_tree(&caller, None, true).await?.into_iter().map(Into::into).collect()))
+    Ok(Json(state.store.registry().org_tree(&caller, None, true).await?.into_iter().map(Into::into).collect()))
 }
 
 #[utoipa::path(get, path = "/api/v1/party-orgs/{id}", params(("id" = i64, Path)), responses((status = 200, body = PartyOrgDetailJson), (status = 404)), security(("bearer" = [])))]
@@ -296,7 +297,7 @@ async fn party_org(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<i64>,
 ) -> ApiResult<PartyOrgDetailJson> {
-    let d = state.store.party_org(&caller, OrgId(id)).await?;
+    let d = state.store.registry().party_org(&caller, OrgId(id)).await?;
     Ok(Json(PartyOrgDetailJson {
         units: d.units,
         events: d.events.into_iter().map(|e| (e.on_date.to_string(), e.kind_label.to_owned(), e.detail)).collect(),
@@ -355,7 +356,7 @@ async fn coverage(
     let region = region_param(&p.region)?;
     let q =
         qunlian_store::coverage::CoverageQuery { region, category: p.category.map(qunlian_domain::auth::CategoryId) };
-    let sum = state.store.coverage_summary(&caller, &q).await?;
+    let sum = state.store.coverage().summary(&caller, &q).await?;
     let as_of = sum.as_of.to_string();
     let json = |c: &qunlian_store::coverage::Category, code: Option<String>, name: String, n: Counts| CoverageJson {
         category_id: c.id.0,
@@ -420,6 +421,7 @@ async fn coverage_enterprises(
     };
     let page = state
         .store
+        .registry()
         .list_enterprises(&caller, &filter, Default::default(), false, PageRequest::new(p.page, p.per_page))
         .await?;
     Ok(Json(PageOf::from(page)))
@@ -458,7 +460,7 @@ async fn working_days(
 ) -> ApiResult<WorkingDaysJson> {
     let from = date_param("from", &p.from)?;
     let to = date_param("to", &p.to)?;
-    let (n, known) = state.store.working_days_between(from, to).await?;
+    let (n, known) = state.store.services().working_days_between(from, to).await?;
     Ok(Json(WorkingDaysJson { from: from.to_string(), to: to.to_string(), working_days: n, calendar_known: known }))
 }
 
@@ -519,10 +521,11 @@ async fn file_service_request(
     Json(body): Json<NewServiceRequestJson>,
 ) -> ApiResult<ServiceRequestJson> {
     let uscc = qunlian_domain::Uscc::parse(&body.uscc).map_err(|e| WebError::Invalid(format!("uscc：{e}")))?;
-    let e = state.store.enterprise_by_uscc(&caller, uscc.as_str()).await?;
+    let e = state.store.registry().enterprise_by_uscc(&caller, uscc.as_str()).await?;
     let id = state
         .store
-        .file_service_request(
+        .services()
+        .file_request(
             &caller,
             qunlian_store::services::NewServiceRequest {
                 item_id: body.item_id,
@@ -546,7 +549,7 @@ async fn service_request(
 }
 
 async fn service_request_json(state: &AppState, caller: &Caller, id: i64) -> ApiResult<ServiceRequestJson> {
-    let d = state.store.service_request(caller, id).await?;
+    let d = state.store.services().request(caller, id).await?;
     let r = d.request;
     Ok(Json(ServiceRequestJson {
         id: r.id,

@@ -158,8 +158,8 @@ pub async fn matches_json(
     top: usize,
 ) -> Result<MatchesJson, WebError> {
     let top = top.clamp(1, MAX_TOP);
-    let listing = store.listing(caller, id).await?;
-    let found = store.matches(caller, index, id, top).await?;
+    let listing = store.matching().listing(caller, id).await?;
+    let found = store.matching().matches(caller, index, id, top).await?;
     Ok(MatchesJson {
         listing: listing.into(),
         top,
@@ -195,7 +195,7 @@ async fn listing(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<i64>,
 ) -> ApiResult<ListingJson> {
-    Ok(Json(state.store.listing(&caller, id).await?.into()))
+    Ok(Json(state.store.matching().listing(&caller, id).await?.into()))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -238,7 +238,7 @@ async fn listings(
         unit: None,
         include_closed: p.closed.as_deref() == Some("1"),
     };
-    let (rows, _) = state.store.listings(&caller, &filter, 500).await?;
+    let (rows, _) = state.store.matching().listings(&caller, &filter, 500).await?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
 
@@ -286,10 +286,10 @@ async fn create(
         valid_until: b.valid_until,
     };
     let fields = ListingFields::parse(&raw).map_err(|e| WebError::Invalid(e.to_string()))?;
-    let e = state.store.enterprise_by_uscc(&caller, uscc.as_str()).await?;
-    let id = state.store.publish_listing(&caller, e.id, fields, false).await?;
+    let e = state.store.registry().enterprise_by_uscc(&caller, uscc.as_str()).await?;
+    let id = state.store.matching().publish(&caller, e.id, fields, false).await?;
     state.sync_index().await;
-    Ok(Json(state.store.listing(&caller, id).await?.into()))
+    Ok(Json(state.store.matching().listing(&caller, id).await?.into()))
 }
 
 #[derive(OpenApi)]

@@ -10,7 +10,7 @@ use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use qunlian_domain::auth::{Action, Caller, UserId};
-use qunlian_store::users::{LoginOutcome, User};
+use qunlian_store::accounts::{LoginOutcome, User};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -109,7 +109,7 @@ impl FromRequestParts<AppState> for Auth {
         let Some(id) = session.get::<i64>(USER_KEY).await.map_err(WebError::internal)? else {
             return Err(WebError::Unauthorized);
         };
-        let Some(user) = state.store.user(UserId(id)).await? else {
+        let Some(user) = state.store.accounts().user(UserId(id)).await? else {
             let _ = session.flush().await;
             return Err(WebError::Unauthorized);
         };
@@ -214,7 +214,7 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> PageResult {
     let username = form.username.trim().to_owned();
-    let error = match state.store.login(&username, &form.password, ip).await? {
+    let error = match state.store.accounts().login(&username, &form.password, ip).await? {
         LoginOutcome::Ok(user) => {
             // A new session id on login, so a planted cookie cannot ride the new identity.
             session.cycle_id().await.map_err(WebError::internal)?;
@@ -271,11 +271,13 @@ pub async fn change_password(State(state): State<AppState>, auth: Auth, Form(for
     let error = if form.new != form.confirm {
         Some("两次输入的新密码不一致".to_owned())
     } else {
-        match state.store.login(&auth.user.username, &form.current, auth.caller.ip.clone()).await? {
-            LoginOutcome::Ok(_) => match state.store.set_password(&auth.caller, auth.user.id, &form.new).await {
-                Ok(()) => return Ok(Redirect::to("/").into_response()),
-                Err(e) => Some(e.to_string()),
-            },
+        match state.store.accounts().login(&auth.user.username, &form.current, auth.caller.ip.clone()).await? {
+            LoginOutcome::Ok(_) => {
+                match state.store.accounts().set_password(&auth.caller, auth.user.id, &form.new).await {
+                    Ok(()) => return Ok(Redirect::to("/").into_response()),
+                    Err(e) => Some(e.to_string()),
+                }
+            }
             _ => Some("当前密码不正确".to_owned()),
         }
     };

@@ -30,7 +30,7 @@ pub use state::{AppState, Config};
 const MAX_BODY: usize = 200 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
-    let sessions = SessionManagerLayer::new(qunlian_store::sessions::DbSessionStore::new(state.store.clone()))
+    let sessions = SessionManagerLayer::new(qunlian_store::accounts::DbSessionStore::new(state.store.clone()))
         .with_name("qunlian_session")
         .with_secure(state.config.secure_cookies)
         .with_same_site(SameSite::Strict)
@@ -146,7 +146,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves until Ctrl-C / SIGTERM. Sessions past their expiry are swept every ten minutes.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    let sweeper = qunlian_store::sessions::DbSessionStore::new(state.store.clone());
+    let sweeper = qunlian_store::accounts::DbSessionStore::new(state.store.clone());
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(600)).await;

@@ -37,7 +37,7 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
     pub(crate) imports: Arc<Mutex<HashMap<String, PendingImport>>>,
-    /// The listings' search index (derived from the database; see `Store::sync_index`).
+    /// The listings' search index (derived from the database; see `Matching::sync_index`).
     pub index: Option<Arc<dyn SearchIndex>>,
 }
 
@@ -62,7 +62,7 @@ impl AppState {
     /// Best effort: a failure is logged and the next sync retries.
     pub async fn sync_index(&self) {
         if let Some(index) = &self.index
-            && let Err(e) = self.store.sync_index(index.as_ref()).await
+            && let Err(e) = self.store.matching().sync_index(index.as_ref()).await
         {
             tracing::warn!(error = %e, "search index sync failed");
         }

@@ -11,17 +11,19 @@ async fn app_with_accounts() -> (TestApp, Vec<(&'static str, Role)>) {
     let app = TestApp::spawn().await;
     let s = &app.db.store;
     let sys = system();
-    let a = s.create_enterprise(&sys, enterprise(1, "上海甲电气有限公司", "新桥")).await.unwrap();
-    let b = s.create_enterprise(&sys, enterprise(2, "上海乙轴承有限公司", "九亭")).await.unwrap();
+    let a = s.registry().create_enterprise(&sys, enterprise(1, "上海甲电气有限公司", "新桥")).await.unwrap();
+    let b = s.registry().create_enterprise(&sys, enterprise(2, "上海乙轴承有限公司", "九亭")).await.unwrap();
     let cluster = s
+        .registry()
         .create_cluster(
             &sys,
             NewCluster { structure: Some("1+1".into()), ..cluster("测试集群党委", "测试", "装备", "新桥") },
         )
         .await
         .unwrap();
-    s.add_cluster_member(&sys, cluster, a, true, None).await.unwrap();
+    s.registry().add_cluster_member(&sys, cluster, a, true, None).await.unwrap();
     let org = s
+        .registry()
         .create_org(
             &sys,
             qunlian_store::registry::NewOrg {
@@ -48,7 +50,7 @@ async fn app_with_accounts() -> (TestApp, Vec<(&'static str, Role)>) {
         position: 1,
         is_demo: false,
     };
-    s.save_coverage_category(&sys, None, rule).await.unwrap();
+    s.coverage().save_category(&sys, None, rule).await.unwrap();
     let accounts = vec![
         ("district", Role::DistrictAdmin, Scope::Region(songjiang())),
         ("town", Role::TownAdmin, Scope::Region(town("新桥"))),
@@ -166,8 +168,8 @@ async fn state_changes_need_the_csrf_token() {
 async fn a_cluster_secretary_reaches_only_its_members() {
     let (app, _) = app_with_accounts().await;
     let s = &app.db.store;
-    let outsider = s.enterprise_by_uscc(&system(), uscc(2).as_str()).await.unwrap();
-    let member = s.enterprise_by_uscc(&system(), uscc(1).as_str()).await.unwrap();
+    let outsider = s.registry().enterprise_by_uscc(&system(), uscc(2).as_str()).await.unwrap();
+    let member = s.registry().enterprise_by_uscc(&system(), uscc(1).as_str()).await.unwrap();
     let mut sec = app.login("secretary", PASSWORD).await;
     let list = app.get(&mut sec, "/enterprises").await;
     assert!(list.body.contains("上海甲电气有限公司"));
@@ -221,11 +223,11 @@ async fn import_previews_then_commits_good_rows_and_reports_bad_ones() {
         preview.body
     );
     // Nothing is written before confirmation.
-    assert!(app.db.store.enterprise_by_uscc(&system(), good1.as_str()).await.is_err());
+    assert!(app.db.store.registry().enterprise_by_uscc(&system(), good1.as_str()).await.is_err());
     let token = between(&preview.body, "name=\"token\" value=\"", "\"");
     let done = app.post_form(&mut s, "/import/confirm", &[("token", &token)]).await;
     assert!(done.body.contains("新增 2，更新 0，未变 0，拒绝 2"), "{}", done.body);
-    let e = app.db.store.enterprise_by_uscc(&system(), good2.as_str()).await.unwrap();
+    let e = app.db.store.registry().enterprise_by_uscc(&system(), good2.as_str()).await.unwrap();
     assert_eq!(e.employees, Some(80));
     assert_eq!(e.town_name, "九亭镇");
     let rejects_link = between(&done.body, "id=\"rejects-xlsx\" class=\"button\" href=\"", "\"");
@@ -251,8 +253,8 @@ async fn the_api_needs_a_token_and_keeps_the_scope() {
     let none = app.get_with("/api/v1/enterprises", &[]).await;
     assert_eq!(none.status, StatusCode::UNAUTHORIZED);
     assert!(none.content_type.unwrap().contains("json"));
-    let sec = s.user_by_name("secretary").await.unwrap().unwrap();
-    let token = s.create_token(&system(), sec.id, "t").await.unwrap();
+    let sec = s.accounts().user_by_name("secretary").await.unwrap().unwrap();
+    let token = s.accounts().create_token(&system(), sec.id, "t").await.unwrap();
     let auth = format!("Bearer {token}");
     let res = app.get_with("/api/v1/enterprises", &[("authorization", &auth)]).await;
     assert_eq!(res.status, StatusCode::OK);
@@ -287,7 +289,7 @@ async fn revealing_a_phone_is_audited_and_shown_to_the_auditor() {
     let s = &app.db.store;
     let mut input = enterprise(50, "上海有电话有限公司", "新桥");
     input.contact_phone = Some(qunlian_domain::Phone::parse("13912345678").unwrap());
-    let id = s.create_enterprise(&system(), input).await.unwrap();
+    let id = s.registry().create_enterprise(&system(), input).await.unwrap();
     let mut d = app.login("district", PASSWORD).await;
     let page = app.get(&mut d, &format!("/enterprises/{id}")).await;
     assert!(page.body.contains("139****5678") && !page.body.contains("13912345678"));
@@ -329,9 +331,16 @@ async fn clusters_alliances_and_pairings_are_set_up_from_their_pages() {
     assert!(page.body.contains("泗泾智慧安防产业集群党总支"));
     assert!(page.body.contains("40 仪器仪表制造业"));
     let cluster_id: i64 = page_path.rsplit('/').next().unwrap().parse().unwrap();
-    let committee =
-        app.db.store.cluster(&system(), qunlian_domain::auth::ClusterId(cluster_id)).await.unwrap().committee.unwrap();
-    let org = app.db.store.party_org(&system(), qunlian_domain::auth::OrgId(committee.0)).await.unwrap();
+    let committee = app
+        .db
+        .store
+        .registry()
+        .cluster(&system(), qunlian_domain::auth::ClusterId(cluster_id))
+        .await
+        .unwrap()
+        .committee
+        .unwrap();
+    let org = app.db.store.registry().party_org(&system(), qunlian_domain::auth::OrgId(committee.0)).await.unwrap();
     assert_eq!(org.org.kind, "党总支");
 
     let bad = app.post_form(&mut d, &format!("{page_path}/members"), &[("uscc", "91310117000000000X")]).await;
@@ -443,8 +452,8 @@ async fn coverage_writes_as_every_role() {
 async fn the_coverage_api_counts_what_its_list_pages() {
     let (app, _) = app_with_accounts().await;
     let s = &app.db.store;
-    let district = s.user_by_name("district").await.unwrap().unwrap();
-    let token = s.create_token(&system(), district.id, "t").await.unwrap();
+    let district = s.accounts().user_by_name("district").await.unwrap().unwrap();
+    let token = s.accounts().create_token(&system(), district.id, "t").await.unwrap();
     let auth = format!("Bearer {token}");
     let res = app.get_with("/api/v1/coverage?category=1", &[("authorization", &auth)]).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
@@ -475,8 +484,8 @@ async fn the_coverage_api_counts_what_its_list_pages() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("status"));
     // The cluster secretary's figures are its cluster's only.
-    let sec = s.user_by_name("secretary").await.unwrap().unwrap();
-    let token = s.create_token(&system(), sec.id, "t2").await.unwrap();
+    let sec = s.accounts().user_by_name("secretary").await.unwrap().unwrap();
+    let token = s.accounts().create_token(&system(), sec.id, "t2").await.unwrap();
     let res = app.get_with("/api/v1/coverage", &[("authorization", &format!("Bearer {token}"))]).await;
     let rows: serde_json::Value = serde_json::from_str(&res.body).unwrap();
     assert_eq!(rows[0]["total"], 1);
@@ -499,11 +508,11 @@ async fn parks_have_a_page_and_an_edit_form_for_every_role() {
     let (app, accounts) = app_with_accounts().await;
     let s = &app.db.store;
     let sys = system();
-    let xinqiao = s.create_park(&sys, "新桥园", &town("新桥"), None).await.unwrap();
-    let jiuting = s.create_park(&sys, "九亭园", &town("九亭"), None).await.unwrap();
+    let xinqiao = s.registry().create_park(&sys, "新桥园", &town("新桥"), None).await.unwrap();
+    let jiuting = s.registry().create_park(&sys, "九亭园", &town("九亭"), None).await.unwrap();
     let mut input = enterprise(1, "上海甲电气有限公司", "新桥");
     input.park = Some("新桥园".into());
-    s.update_enterprise(&sys, qunlian_domain::auth::UnitId(1), input).await.unwrap();
+    s.registry().update_enterprise(&sys, qunlian_domain::auth::UnitId(1), input).await.unwrap();
     let xq = town("新桥").to_string();
     for (name, role) in accounts {
         let mut sess = app.login(name, PASSWORD).await;
@@ -578,16 +587,20 @@ async fn cluster_edits_departures_and_regions_as_every_role() {
     let s = &app.db.store;
     let sys = system();
     // A second cluster, seated in 九亭 with 乙: outside the town's and the secretary's scope.
-    let other = s.create_cluster(&sys, cluster("九亭集群党委", "", "", "九亭")).await.unwrap();
-    s.add_cluster_member(&sys, other, qunlian_domain::auth::UnitId(2), true, None).await.unwrap();
+    let other = s.registry().create_cluster(&sys, cluster("九亭集群党委", "", "", "九亭")).await.unwrap();
+    s.registry().add_cluster_member(&sys, other, qunlian_domain::auth::UnitId(2), true, None).await.unwrap();
     // One member per account to let go.
     let mut leaving = Vec::new();
     for (i, (name, _)) in accounts.iter().enumerate() {
         let id = s
+            .registry()
             .create_enterprise(&sys, enterprise(200 + i as u32, &format!("上海成员{name}有限公司"), "新桥"))
             .await
             .unwrap();
-        s.add_cluster_member(&sys, qunlian_domain::auth::ClusterId(1), id, false, Some(d("2022-01-01"))).await.unwrap();
+        s.registry()
+            .add_cluster_member(&sys, qunlian_domain::auth::ClusterId(1), id, false, Some(d("2022-01-01")))
+            .await
+            .unwrap();
         leaving.push(id);
     }
     for (i, (name, role)) in accounts.into_iter().enumerate() {
@@ -624,7 +637,7 @@ async fn cluster_edits_departures_and_regions_as_every_role() {
         assert_eq!(res.status, expect(manages, sees_other, StatusCode::SEE_OTHER), "{name} POST remove other");
         if sees_other && manages {
             // Put 乙 back for the accounts after this one.
-            s.add_cluster_member(&sys, other, qunlian_domain::auth::UnitId(2), true, None).await.unwrap();
+            s.registry().add_cluster_member(&sys, other, qunlian_domain::auth::UnitId(2), true, None).await.unwrap();
         }
     }
     let mut d = app.login("district", PASSWORD).await;
@@ -667,16 +680,20 @@ async fn alliance_and_pairing_pages_as_every_role() {
     let s = &app.db.store;
     let sys = system();
     let (a, b) = (UnitId(1), UnitId(2));
-    let both = s.create_alliance(&sys, "跨镇党建联盟", "", None, &[a, b], false).await.unwrap();
-    let jiuting = s.create_alliance(&sys, "九亭党建联盟", "", None, &[b], false).await.unwrap();
+    let both = s.registry().create_alliance(&sys, "跨镇党建联盟", "", None, &[a, b], false).await.unwrap();
+    let jiuting = s.registry().create_alliance(&sys, "九亭党建联盟", "", None, &[b], false).await.unwrap();
     let pairing = s
+        .registry()
         .create_pairing(&sys, "enterprise_school", a, None, Some("新桥职校"), Some(d("2023-09-01")), "实训", false)
         .await
         .unwrap();
     let mut to_end = Vec::new();
     for _ in &accounts {
         to_end.push(
-            s.create_pairing(&sys, "enterprise_village", a, None, Some("新桥村"), None, "", false).await.unwrap(),
+            s.registry()
+                .create_pairing(&sys, "enterprise_village", a, None, Some("新桥村"), None, "", false)
+                .await
+                .unwrap(),
         );
     }
     for (i, (name, role)) in accounts.into_iter().enumerate() {
@@ -787,8 +804,8 @@ async fn orgs_are_merged_from_their_page_as_every_role() {
             Role::BranchSecretary | Role::EnterpriseContact => (UnitId(2), Some(branch)),
             _ => (UnitId(1), None),
         };
-        let from = s.create_org(&sys, new_org(format!("{name}甲支部"), unit, parent)).await.unwrap();
-        let into = s.create_org(&sys, new_org(format!("{name}乙支部"), unit, parent)).await.unwrap();
+        let from = s.registry().create_org(&sys, new_org(format!("{name}甲支部"), unit, parent)).await.unwrap();
+        let into = s.registry().create_org(&sys, new_org(format!("{name}乙支部"), unit, parent)).await.unwrap();
         pairs.push((from, into));
     }
     for (i, (name, role)) in accounts.into_iter().enumerate() {
@@ -866,7 +883,7 @@ async fn schools_and_other_units_are_listed_created_and_edited_like_enterprises(
     assert!(schools.body.contains("<option value=\"school\" selected>学校</option>"), "{}", schools.body);
     let enterprises = app.get(&mut d, "/enterprises").await;
     assert!(!enterprises.body.contains("上海市新桥第0中学"));
-    let id = app.db.store.enterprise_by_uscc(&system(), uscc(300).as_str()).await.unwrap().id;
+    let id = app.db.store.registry().enterprise_by_uscc(&system(), uscc(300).as_str()).await.unwrap().id;
     let form = app.get(&mut d, &format!("/enterprises/{id}/edit")).await;
     assert!(
         form.body.contains("编辑单位") && form.body.contains("<option value=\"school\" selected>"),
@@ -933,6 +950,7 @@ async fn the_service_api_files_a_request_and_counts_working_days() {
     let s = &app.db.store;
     let sys = system();
     let dept = s
+        .registry()
         .create_unit(
             &sys,
             enterprise(50, "松江区经济委员会", "方松"),
@@ -942,7 +960,8 @@ async fn the_service_api_files_a_request_and_counts_working_days() {
         .await
         .unwrap();
     let item = s
-        .save_service_item(
+        .services()
+        .save_item(
             &sys,
             qunlian_store::services::NewServiceItem {
                 code: "JW-01".into(),
@@ -956,8 +975,8 @@ async fn the_service_api_files_a_request_and_counts_working_days() {
         )
         .await
         .unwrap();
-    let contact = s.user_by_name("contact").await.unwrap().unwrap();
-    let token = s.create_token(&sys, contact.id, "t").await.unwrap();
+    let contact = s.accounts().user_by_name("contact").await.unwrap().unwrap();
+    let token = s.accounts().create_token(&sys, contact.id, "t").await.unwrap();
     let auth = format!("Bearer {token}");
 
     let days =
@@ -993,8 +1012,8 @@ async fn the_service_api_files_a_request_and_counts_working_days() {
     let id = json["id"].as_i64().unwrap();
     let again = app.get_with(&format!("/api/v1/service-requests/{id}"), &[("authorization", &auth)]).await;
     assert_eq!(again.status, StatusCode::OK);
-    let secretary = s.user_by_name("secretary").await.unwrap().unwrap();
-    let other = s.create_token(&sys, secretary.id, "t2").await.unwrap();
+    let secretary = s.accounts().user_by_name("secretary").await.unwrap().unwrap();
+    let other = s.accounts().create_token(&sys, secretary.id, "t2").await.unwrap();
     let hidden =
         app.get_with(&format!("/api/v1/service-requests/{id}"), &[("authorization", &format!("Bearer {other}"))]).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND, "乙 is not in the secretary's cluster");
@@ -1102,7 +1121,7 @@ async fn registry_forms_as_every_role() {
             }
         }
         // Nothing a refused role posted was created.
-        let created = app.db.store.enterprise_by_uscc(&system(), &new_uscc).await.is_ok();
+        let created = app.db.store.registry().enterprise_by_uscc(&system(), &new_uscc).await.is_ok();
         assert_eq!(created, role.may(Action::Import), "{name}: enterprise created?");
     }
 }
@@ -1113,6 +1132,7 @@ async fn services_fixture(app: &TestApp) -> (i64, i64, i64, i64) {
     let s = &app.db.store;
     let sys = system();
     let dept = s
+        .registry()
         .create_unit(
             &sys,
             enterprise(60, "上海市松江区经济委员会", "方松"),
@@ -1121,16 +1141,18 @@ async fn services_fixture(app: &TestApp) -> (i64, i64, i64, i64) {
         )
         .await
         .unwrap();
-    s.create_unit(
-        &sys,
-        enterprise(61, "上海市松江区规划和自然资源局", "方松"),
-        qunlian_domain::registry::UnitKind::Government,
-        false,
-    )
-    .await
-    .unwrap();
+    s.registry()
+        .create_unit(
+            &sys,
+            enterprise(61, "上海市松江区规划和自然资源局", "方松"),
+            qunlian_domain::registry::UnitKind::Government,
+            false,
+        )
+        .await
+        .unwrap();
     let item = s
-        .save_service_item(
+        .services()
+        .save_item(
             &sys,
             qunlian_store::services::NewServiceItem {
                 code: "JW-01".into(),
@@ -1152,8 +1174,8 @@ async fn services_fixture(app: &TestApp) -> (i64, i64, i64, i64) {
         detail: "内部说明：联系人手机 13800000000".into(),
         is_demo: false,
     };
-    let of_b = s.file_service_request(&sys, file(2, "乙公司新建厂房")).await.unwrap();
-    let of_a = s.file_service_request(&sys, file(1, "甲公司扩建")).await.unwrap();
+    let of_b = s.services().file_request(&sys, file(2, "乙公司新建厂房")).await.unwrap();
+    let of_a = s.services().file_request(&sys, file(1, "甲公司扩建")).await.unwrap();
     (dept.0, item, of_b, of_a)
 }
 
@@ -1315,7 +1337,7 @@ async fn an_officer_handles_a_request_and_the_enterprise_rates_it_once_by_its_li
     assert_eq!(xlsx.status, StatusCode::OK);
     assert!(xlsx.bytes.starts_with(b"PK"));
     // A request not finished cannot be rated.
-    let link_a = format!("/rate/{of_a}/{}", app.db.store.rating_token(of_a));
+    let link_a = format!("/rate/{of_a}/{}", app.db.store.services().rating_token(of_a));
     let open = app.get(&mut anon, &link_a).await;
     assert!(open.body.contains("尚未办结"));
 
@@ -1345,6 +1367,7 @@ async fn policy_pages_and_forms_as_every_role() {
     let s = &app.db.store;
     let sys = system();
     let dept = s
+        .registry()
         .create_unit(
             &sys,
             enterprise(90, "上海市松江区经济委员会", "方松"),
@@ -1363,8 +1386,8 @@ async fn policy_pages_and_forms_as_every_role() {
         rule: "从业人数>=1".into(),
         is_demo: false,
     };
-    let policy = s.save_policy(&sys, None, new("稳增长奖励")).await.unwrap();
-    let push = s.push_policies(&sys, "测试政策包", &[policy], &PushTarget::Own, false).await.unwrap();
+    let policy = s.policies().save(&sys, None, new("稳增长奖励")).await.unwrap();
+    let push = s.policies().push_policies(&sys, "测试政策包", &[policy], &PushTarget::Own, false).await.unwrap();
     let pid = policy.to_string();
     for (name, role) in accounts {
         let mut session = app.login(name, PASSWORD).await;
@@ -1441,7 +1464,7 @@ async fn policy_pages_and_forms_as_every_role() {
         assert_eq!(res.status, expected, "{name} POST /policies/{policy}: {}", res.body);
         // Put the rule back for the next role.
         if role == Role::DistrictAdmin {
-            s.save_policy(&sys, Some(policy), new("稳增长奖励")).await.unwrap();
+            s.policies().save(&sys, Some(policy), new("稳增长奖励")).await.unwrap();
             let bad: Vec<(&str, &str)> =
                 form.iter().map(|(k, v)| if *k == "rule" { (*k, "高新 且 独角兽") } else { (*k, *v) }).collect();
             let res = app.post_form(&mut session, "/policies", &bad).await;
@@ -1466,6 +1489,7 @@ async fn service_attachments_as_every_role() {
     let s = &app.db.store;
     let sys = system();
     let dept = s
+        .registry()
         .create_unit(
             &sys,
             enterprise(60, "松江区市场监督管理局", "方松"),
@@ -1475,7 +1499,8 @@ async fn service_attachments_as_every_role() {
         .await
         .unwrap();
     let item = s
-        .save_service_item(
+        .services()
+        .save_item(
             &sys,
             qunlian_store::services::NewServiceItem {
                 code: "SJ-01".into(),
@@ -1489,13 +1514,14 @@ async fn service_attachments_as_every_role() {
         )
         .await
         .unwrap();
-    let contact = s.user_by_name("contact").await.unwrap().unwrap().caller(None);
+    let contact = s.accounts().user_by_name("contact").await.unwrap().unwrap().caller(None);
     let enterprise_b = match contact.scope {
         Scope::Enterprise(u) => u,
         _ => unreachable!(),
     };
     let req = s
-        .file_service_request(
+        .services()
+        .file_request(
             &contact,
             qunlian_store::services::NewServiceRequest {
                 item_id: item,
@@ -1530,7 +1556,7 @@ async fn service_attachments_as_every_role() {
         3,
         "one file each from the district admin, the branch and the contact"
     );
-    let list = s.service_attachments(&contact, req).await.unwrap();
+    let list = s.services().attachments(&contact, req).await.unwrap();
     let got = app.get(&mut c, &format!("/services/{req}/attachments/{}", list[0].id)).await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.bytes, pdf, "the file comes back byte for byte");
@@ -1541,9 +1567,10 @@ async fn service_attachments_as_every_role() {
     let empty = app.post_file(&mut c, &format!("/services/{req}/attachments"), "空.pdf", b"").await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.body.contains("附件"));
-    let auditor = s.user_by_name("auditor").await.unwrap().unwrap().caller(None);
+    let auditor = s.accounts().user_by_name("auditor").await.unwrap().unwrap().caller(None);
     let log = s
-        .audit_search(
+        .audit()
+        .search(
             &auditor,
             &qunlian_store::audit::AuditFilter::default(),
             qunlian_store::PageRequest::new(Some(1), Some(500)),
@@ -1563,6 +1590,7 @@ async fn overdue_requests_are_announced_to_who_handles_them() {
     let s = &app.db.store;
     let sys = system();
     let dept = s
+        .registry()
         .create_unit(
             &sys,
             enterprise(70, "松江区人力资源和社会保障局", "方松"),
@@ -1572,7 +1600,8 @@ async fn overdue_requests_are_announced_to_who_handles_them() {
         .await
         .unwrap();
     let item = s
-        .save_service_item(
+        .services()
+        .save_item(
             &sys,
             qunlian_store::services::NewServiceItem {
                 code: "RS-01".into(),
@@ -1586,20 +1615,21 @@ async fn overdue_requests_are_announced_to_who_handles_them() {
         )
         .await
         .unwrap();
-    let contact = s.user_by_name("contact").await.unwrap().unwrap().caller(None);
+    let contact = s.accounts().user_by_name("contact").await.unwrap().unwrap().caller(None);
     let Scope::Enterprise(b) = contact.scope else { unreachable!() };
-    s.file_service_request(
-        &contact,
-        qunlian_store::services::NewServiceRequest {
-            item_id: item,
-            unit: b,
-            title: "新招用工备案".into(),
-            detail: String::new(),
-            is_demo: false,
-        },
-    )
-    .await
-    .unwrap();
+    s.services()
+        .file_request(
+            &contact,
+            qunlian_store::services::NewServiceRequest {
+                item_id: item,
+                unit: b,
+                title: "新招用工备案".into(),
+                detail: String::new(),
+                is_demo: false,
+            },
+        )
+        .await
+        .unwrap();
     let mut d = app.login("district", PASSWORD).await;
     let home = app.get(&mut d, "/").await;
     assert!(!home.body.contains("overdue-requests"), "nothing overdue on the day it is filed");
@@ -1649,7 +1679,7 @@ async fn the_enterprise_form_accepts_what_the_import_accepts() {
     form.push(("uscc", &code));
     let res = app.post_form(&mut d, "/enterprises/new", &form).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let saved = app.db.store.enterprise_by_uscc(&system(), &code).await.unwrap();
+    let saved = app.db.store.registry().enterprise_by_uscc(&system(), &code).await.unwrap();
     assert_eq!(saved.employees, Some(1200));
     assert!(saved.high_tech && saved.above_scale);
     assert_eq!(saved.srdi, qunlian_domain::registry::SrdiLevel::National);

@@ -1,16 +1,19 @@
+//! Industry clusters (产业集群党委): members, officers, notes, regions and edits.
+
 use chrono::NaiveDate;
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, Caller, ClusterId, OrgId, Scope, UnitId};
 use qunlian_domain::registry::officer_role_label;
+use sea_orm::ActiveValue::Set;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 
+use super::*;
 use super::{industry_name, mask_phone, town_name};
 use crate::entity::{cluster, cluster_member, cluster_note, cluster_officer, cluster_region, party_org, unit};
-use crate::{Result, Store, StoreError};
+use crate::{Result, StoreError};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Cluster {
@@ -101,16 +104,16 @@ pub struct NewOfficer {
     pub since: Option<NaiveDate>,
 }
 
-impl Store {
-    pub async fn list_clusters(&self, caller: &Caller, q: Option<&str>) -> Result<Vec<Cluster>> {
-        self.require(caller, Action::ReadRegistry)?;
-        let mut cond = Condition::all().add(self.cluster_scope(caller).await?);
+impl Registry<'_> {
+    pub async fn list_clusters(self, caller: &Caller, q: Option<&str>) -> Result<Vec<Cluster>> {
+        self.store.require(caller, Action::ReadRegistry)?;
+        let mut cond = Condition::all().add(self.store.cluster_scope(caller).await?);
         if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
             cond = cond.add(
                 Condition::any().add(cluster::Column::Name.contains(q)).add(cluster::Column::IndustryFocus.contains(q)),
             );
         }
-        let rows = cluster::Entity::find().filter(cond).order_by_asc(cluster::Column::Id).all(self.db()).await?;
+        let rows = cluster::Entity::find().filter(cond).order_by_asc(cluster::Column::Id).all(self.store.db()).await?;
         let mut out = Vec::with_capacity(rows.len());
         for m in rows {
             out.push(self.cluster_summary(m).await?);
@@ -118,24 +121,24 @@ impl Store {
         Ok(out)
     }
 
-    async fn cluster_summary(&self, m: cluster::Model) -> Result<Cluster> {
+    async fn cluster_summary(self, m: cluster::Model) -> Result<Cluster> {
         let members = cluster_member::Entity::find()
             .filter(cluster_member::Column::ClusterId.eq(m.id))
             .filter(cluster_member::Column::LeftOn.is_null())
-            .count(self.db())
+            .count(self.store.db())
             .await?;
         let head_ids: Vec<i64> = cluster_member::Entity::find()
             .filter(cluster_member::Column::ClusterId.eq(m.id))
             .filter(cluster_member::Column::Role.eq("head"))
             .filter(cluster_member::Column::LeftOn.is_null())
-            .all(self.db())
+            .all(self.store.db())
             .await?
             .into_iter()
             .map(|h| h.unit_id)
             .collect();
         let heads = unit::Entity::find()
             .filter(unit::Column::Id.is_in(head_ids))
-            .all(self.db())
+            .all(self.store.db())
             .await?
             .into_iter()
             .map(|u| u.name)
@@ -154,10 +157,10 @@ impl Store {
         })
     }
 
-    pub async fn cluster(&self, caller: &Caller, id: ClusterId) -> Result<ClusterDetail> {
-        self.require(caller, Action::ReadRegistry)?;
-        let cond = Condition::all().add(self.cluster_scope(caller).await?).add(cluster::Column::Id.eq(id.0));
-        let m = cluster::Entity::find().filter(cond).one(self.db()).await?.ok_or(StoreError::NotFound)?;
+    pub async fn cluster(self, caller: &Caller, id: ClusterId) -> Result<ClusterDetail> {
+        self.store.require(caller, Action::ReadRegistry)?;
+        let cond = Condition::all().add(self.store.cluster_scope(caller).await?).add(cluster::Column::Id.eq(id.0));
+        let m = cluster::Entity::find().filter(cond).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
         let description = m.description.clone();
         let industry_codes = m
             .industry_codes
@@ -166,14 +169,16 @@ impl Store {
             .map(|c| (c.to_owned(), industry_name(Some(c)).unwrap_or_default()))
             .collect();
         let committee = match m.committee_org_id {
-            Some(o) => party_org::Entity::find_by_id(o).one(self.db()).await?.map(|o| (o.id, o.name)),
+            Some(o) => party_org::Entity::find_by_id(o).one(self.store.db()).await?.map(|o| (o.id, o.name)),
             None => None,
         };
-        let memberships =
-            cluster_member::Entity::find().filter(cluster_member::Column::ClusterId.eq(m.id)).all(self.db()).await?;
+        let memberships = cluster_member::Entity::find()
+            .filter(cluster_member::Column::ClusterId.eq(m.id))
+            .all(self.store.db())
+            .await?;
         let units: std::collections::HashMap<i64, unit::Model> = unit::Entity::find()
             .filter(unit::Column::Id.is_in(memberships.iter().map(|x| x.unit_id).collect::<Vec<_>>()))
-            .all(self.db())
+            .all(self.store.db())
             .await?
             .into_iter()
             .map(|u| (u.id, u))
@@ -202,15 +207,15 @@ impl Store {
         for o in cluster_officer::Entity::find()
             .filter(cluster_officer::Column::ClusterId.eq(m.id))
             .order_by_asc(cluster_officer::Column::Id)
-            .all(self.db())
+            .all(self.store.db())
             .await?
         {
             let seconded_from = match o.seconded_from {
-                Some(u) => unit::Entity::find_by_id(u).one(self.db()).await?.map(|u| u.name),
+                Some(u) => unit::Entity::find_by_id(u).one(self.store.db()).await?.map(|u| u.name),
                 None => None,
             };
             let phone = o.phone_enc.as_deref().map(|enc| {
-                self.crypto().decrypt(enc).map(|p| mask_phone(&p)).unwrap_or_else(|_| "（无法解密）".into())
+                self.store.crypto().decrypt(enc).map(|p| mask_phone(&p)).unwrap_or_else(|_| "（无法解密）".into())
             });
             officers.push(ClusterOfficer {
                 name: o.name,
@@ -223,7 +228,7 @@ impl Store {
         let regions = cluster_region::Entity::find()
             .filter(cluster_region::Column::ClusterId.eq(m.id))
             .order_by_asc(cluster_region::Column::RegionCode)
-            .all(self.db())
+            .all(self.store.db())
             .await?
             .into_iter()
             .map(|r| {
@@ -235,7 +240,7 @@ impl Store {
         let notes = cluster_note::Entity::find()
             .filter(cluster_note::Column::ClusterId.eq(m.id))
             .order_by_asc(cluster_note::Column::Id)
-            .all(self.db())
+            .all(self.store.db())
             .await?
             .into_iter()
             .map(|n| (n.text, n.source))
@@ -253,12 +258,12 @@ impl Store {
         })
     }
 
-    pub async fn create_cluster(&self, caller: &Caller, new: NewCluster) -> Result<ClusterId> {
-        self.require(caller, Action::Import)?; // district and town administrators set clusters up
+    pub async fn create_cluster(self, caller: &Caller, new: NewCluster) -> Result<ClusterId> {
+        self.store.require(caller, Action::Import)?; // district and town administrators set clusters up
         if new.name.trim().is_empty() {
             return Err(StoreError::invalid("集群名称", "不能为空"));
         }
-        let now = self.now();
+        let now = self.store.now();
         let m = cluster::ActiveModel {
             name: Set(new.name.trim().to_owned()),
             short_name: Set(if new.short_name.trim().is_empty() {
@@ -278,16 +283,18 @@ impl Store {
             updated_at: Set(now),
             ..Default::default()
         }
-        .insert(self.db())
+        .insert(self.store.db())
         .await?;
-        self.audit(caller, "cluster.create", "cluster", Some(m.id.to_string()), format!("建立集群“{}”", m.name))
+        self.store
+            .audit()
+            .record(caller, "cluster.create", "cluster", Some(m.id.to_string()), format!("建立集群“{}”", m.name))
             .await?;
         Ok(ClusterId(m.id))
     }
 
     /// Adds an enterprise the caller can see to a cluster the caller can see.
     pub async fn add_cluster_member(
-        &self,
+        self,
         caller: &Caller,
         id: ClusterId,
         unit_id: UnitId,
@@ -295,14 +302,14 @@ impl Store {
         joined_on: Option<NaiveDate>,
     ) -> Result<()> {
         let detail = self.cluster_for_write(caller, id).await?;
-        let u = self.unit_in_scope(caller, unit_id).await?;
+        let u = self.store.unit_in_scope(caller, unit_id).await?;
         if detail.members.iter().any(|m| m.unit_id == u.id) {
             return Err(StoreError::invalid("成员单位", format!("“{}”已是本集群成员", u.name)));
         }
         cluster_member::Entity::delete_many()
             .filter(cluster_member::Column::ClusterId.eq(id.0))
             .filter(cluster_member::Column::UnitId.eq(u.id))
-            .exec(self.db())
+            .exec(self.store.db())
             .await?;
         cluster_member::ActiveModel {
             cluster_id: Set(id.0),
@@ -312,7 +319,7 @@ impl Store {
             left_on: Set(None),
             ..Default::default()
         }
-        .insert(self.db())
+        .insert(self.store.db())
         .await?;
         let region = RegionCode::parse(&u.town_code).ok();
         if let Some(region) = region {
@@ -320,28 +327,30 @@ impl Store {
             let known = cluster_region::Entity::find()
                 .filter(cluster_region::Column::ClusterId.eq(id.0))
                 .filter(cluster_region::Column::RegionCode.eq(&code))
-                .one(self.db())
+                .one(self.store.db())
                 .await?
                 .is_some();
             if !known {
                 cluster_region::ActiveModel { cluster_id: Set(id.0), region_code: Set(code), ..Default::default() }
-                    .insert(self.db())
+                    .insert(self.store.db())
                     .await?;
             }
         }
-        self.audit(
-            caller,
-            "cluster.member.add",
-            "cluster",
-            Some(id.to_string()),
-            format!("“{}”加入“{}”", u.name, detail.cluster.name),
-        )
-        .await
+        self.store
+            .audit()
+            .record(
+                caller,
+                "cluster.member.add",
+                "cluster",
+                Some(id.to_string()),
+                format!("“{}”加入“{}”", u.name, detail.cluster.name),
+            )
+            .await
     }
 
     /// Records that a member left; the membership stays in history with its dates.
     pub async fn remove_cluster_member(
-        &self,
+        self,
         caller: &Caller,
         id: ClusterId,
         unit_id: UnitId,
@@ -349,12 +358,12 @@ impl Store {
     ) -> Result<()> {
         let detail = self.cluster_for_write(caller, id).await?;
         // A town sees a cluster through its own members; it may let only those go.
-        let u = self.unit_in_scope(caller, unit_id).await?;
+        let u = self.store.unit_in_scope(caller, unit_id).await?;
         let Some(m) = cluster_member::Entity::find()
             .filter(cluster_member::Column::ClusterId.eq(id.0))
             .filter(cluster_member::Column::UnitId.eq(unit_id.0))
             .filter(cluster_member::Column::LeftOn.is_null())
-            .one(self.db())
+            .one(self.store.db())
             .await?
         else {
             return Err(StoreError::NotFound);
@@ -364,18 +373,20 @@ impl Store {
         }
         let mut a: cluster_member::ActiveModel = m.into();
         a.left_on = Set(Some(on));
-        a.update(self.db()).await?;
-        self.audit(
-            caller,
-            "cluster.member.remove",
-            "cluster",
-            Some(id.to_string()),
-            format!("“{}”于{}退出“{}”", u.name, on.format("%Y-%m-%d"), detail.cluster.name),
-        )
-        .await
+        a.update(self.store.db()).await?;
+        self.store
+            .audit()
+            .record(
+                caller,
+                "cluster.member.remove",
+                "cluster",
+                Some(id.to_string()),
+                format!("“{}”于{}退出“{}”", u.name, on.format("%Y-%m-%d"), detail.cluster.name),
+            )
+            .await
     }
 
-    pub async fn add_cluster_officer(&self, caller: &Caller, id: ClusterId, o: NewOfficer) -> Result<()> {
+    pub async fn add_cluster_officer(self, caller: &Caller, id: ClusterId, o: NewOfficer) -> Result<()> {
         let detail = self.cluster_for_write(caller, id).await?;
         if o.name.trim().is_empty() {
             return Err(StoreError::invalid("姓名", "不能为空"));
@@ -386,31 +397,33 @@ impl Store {
             role: Set(o.role.clone()),
             title: Set(o.title),
             seconded_from: Set(o.seconded_from.map(|u| u.0)),
-            phone_enc: Set(o.phone.as_ref().map(|p| self.crypto().encrypt(p.as_str()))),
-            phone_bidx: Set(o.phone.as_ref().map(|p| self.crypto().blind_index(p.as_str()))),
+            phone_enc: Set(o.phone.as_ref().map(|p| self.store.crypto().encrypt(p.as_str()))),
+            phone_bidx: Set(o.phone.as_ref().map(|p| self.store.crypto().blind_index(p.as_str()))),
             since: Set(o.since),
             ..Default::default()
         }
-        .insert(self.db())
+        .insert(self.store.db())
         .await?;
-        self.audit(
-            caller,
-            "cluster.officer.add",
-            "cluster",
-            Some(id.to_string()),
-            format!("“{}”增加{}{}", detail.cluster.name, officer_role_label(&o.role), o.name),
-        )
-        .await
+        self.store
+            .audit()
+            .record(
+                caller,
+                "cluster.officer.add",
+                "cluster",
+                Some(id.to_string()),
+                format!("“{}”增加{}{}", detail.cluster.name, officer_role_label(&o.role), o.name),
+            )
+            .await
     }
 
     pub async fn add_cluster_note(
-        &self,
+        self,
         caller: &Caller,
         id: ClusterId,
         text: &str,
         source: Option<&str>,
     ) -> Result<()> {
-        self.require(caller, Action::WriteRegistry)?;
+        self.store.require(caller, Action::WriteRegistry)?;
         self.cluster(caller, id).await?;
         cluster_note::ActiveModel {
             cluster_id: Set(id.0),
@@ -419,20 +432,20 @@ impl Store {
             on_date: Set(None),
             ..Default::default()
         }
-        .insert(self.db())
+        .insert(self.store.db())
         .await?;
         Ok(())
     }
 
     /// Records a region the cluster reaches into (毗邻党建: members across the provincial
     /// border), at any level from province to town.
-    pub async fn add_cluster_region(&self, caller: &Caller, id: ClusterId, region: &RegionCode) -> Result<()> {
+    pub async fn add_cluster_region(self, caller: &Caller, id: ClusterId, region: &RegionCode) -> Result<()> {
         let detail = self.cluster_for_write(caller, id).await?;
         let code = region.to_string();
         let known = cluster_region::Entity::find()
             .filter(cluster_region::Column::ClusterId.eq(id.0))
             .filter(cluster_region::Column::RegionCode.eq(&code))
-            .one(self.db())
+            .one(self.store.db())
             .await?
             .is_some();
         if known {
@@ -440,23 +453,25 @@ impl Store {
             return Ok(());
         }
         cluster_region::ActiveModel { cluster_id: Set(id.0), region_code: Set(code), ..Default::default() }
-            .insert(self.db())
+            .insert(self.store.db())
             .await?;
-        self.audit(
-            caller,
-            "cluster.region.add",
-            "cluster",
-            Some(id.to_string()),
-            format!("“{}”增加成员区域{}", detail.cluster.name, region.full_name()),
-        )
-        .await
+        self.store
+            .audit()
+            .record(
+                caller,
+                "cluster.region.add",
+                "cluster",
+                Some(id.to_string()),
+                format!("“{}”增加成员区域{}", detail.cluster.name, region.full_name()),
+            )
+            .await
     }
 
     /// A cluster the caller may change: it sees it, may write, and works at the level of an
     /// area or of this cluster. A branch or an enterprise sees the clusters it belongs to but
     /// does not run them.
-    pub async fn cluster_for_write(&self, caller: &Caller, id: ClusterId) -> Result<ClusterDetail> {
-        self.require(caller, Action::WriteRegistry)?;
+    pub async fn cluster_for_write(self, caller: &Caller, id: ClusterId) -> Result<ClusterDetail> {
+        self.store.require(caller, Action::WriteRegistry)?;
         if !matches!(caller.scope, Scope::All | Scope::Region(_) | Scope::Cluster(_)) {
             return Err(StoreError::Forbidden);
         }
@@ -465,14 +480,14 @@ impl Store {
 
     /// A cluster whose profile the caller may change. A town may change only a cluster seated
     /// in it, not one it sees through a member.
-    pub async fn cluster_for_edit(&self, caller: &Caller, id: ClusterId) -> Result<ClusterDetail> {
+    pub async fn cluster_for_edit(self, caller: &Caller, id: ClusterId) -> Result<ClusterDetail> {
         let detail = self.cluster_for_write(caller, id).await?;
         if let Scope::Region(r) = &caller.scope {
             let town: Option<String> = cluster::Entity::find_by_id(id.0)
                 .select_only()
                 .column(cluster::Column::TownCode)
                 .into_tuple()
-                .one(self.db())
+                .one(self.store.db())
                 .await?;
             let seated = town.and_then(|t| RegionCode::parse(&t).ok()).is_some_and(|t| t == *r || t.is_within(r));
             if !seated {
@@ -482,10 +497,10 @@ impl Store {
         Ok(detail)
     }
 
-    /// Changes a cluster's profile (see [`Store::cluster_for_edit`] for who may).
-    pub async fn update_cluster(&self, caller: &Caller, id: ClusterId, edit: ClusterEdit) -> Result<()> {
+    /// Changes a cluster's profile (see [`Registry::cluster_for_edit`] for who may).
+    pub async fn update_cluster(self, caller: &Caller, id: ClusterId, edit: ClusterEdit) -> Result<()> {
         self.cluster_for_edit(caller, id).await?;
-        let current = cluster::Entity::find_by_id(id.0).one(self.db()).await?.ok_or(StoreError::NotFound)?;
+        let current = cluster::Entity::find_by_id(id.0).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
         let name = edit.name.trim();
         if name.is_empty() {
             return Err(StoreError::invalid("集群名称", "不能为空"));
@@ -535,10 +550,12 @@ impl Store {
         a.committee_org_id = Set(edit.committee.map(|o| o.0));
         a.description = Set(edit.description.trim().to_owned());
         a.established_on = Set(edit.established_on);
-        a.updated_at = Set(self.now());
-        a.update(self.db()).await?;
+        a.updated_at = Set(self.store.now());
+        a.update(self.store.db()).await?;
         let detail = if changes.is_empty() { "无变化".to_owned() } else { changes.join("；") };
-        self.audit(caller, "cluster.update", "cluster", Some(id.to_string()), format!("修改集群“{name}”：{detail}"))
+        self.store
+            .audit()
+            .record(caller, "cluster.update", "cluster", Some(id.to_string()), format!("修改集群“{name}”：{detail}"))
             .await
     }
 }

@@ -1,18 +1,21 @@
+//! Enterprises and other units: lists, filters, one unit, creation and edits.
+
 use chrono::{DateTime, NaiveDate, Utc};
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, Caller, ClusterId, Scope, UnitId};
 use qunlian_domain::registry::{EnterpriseInput, SrdiLevel, UnitKind};
+use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 
+use super::*;
 use super::{industry_name, mask_phone, town_name};
 use crate::entity::{cluster, cluster_member, park, party_org, party_org_unit, unit};
 use crate::scope::town_in;
-use crate::{Page, PageRequest, Result, Store, StoreError};
+use crate::{Page, PageRequest, Result, StoreError};
 
 /// An enterprise (or other unit) as pages and the API show it: codes resolved to names,
 /// personal data masked.
@@ -38,46 +41,10 @@ pub struct Enterprise {
     pub founded_on: Option<NaiveDate>,
     pub address: Option<String>,
     pub contact_name: Option<String>,
-    /// Masked, e.g. 138****5678; the full number only through [`Store::reveal_contact_phone`].
+    /// Masked, e.g. 138****5678; the full number only through [`Registry::reveal_contact_phone`].
     pub contact_phone: Option<String>,
     pub is_demo: bool,
     pub updated_at: DateTime<Utc>,
-}
-
-impl Store {
-    pub(crate) fn to_enterprise(&self, m: unit::Model) -> Enterprise {
-        let kind = UnitKind::from_code(&m.kind).unwrap_or(UnitKind::Enterprise);
-        let srdi = SrdiLevel::from_code(m.srdi);
-        let contact_phone = m.contact_phone_enc.as_deref().map(|enc| match self.crypto().decrypt(enc) {
-            Ok(plain) => mask_phone(&plain),
-            Err(_) => "（无法解密）".to_owned(),
-        });
-        Enterprise {
-            id: UnitId(m.id),
-            kind: m.kind,
-            kind_label: kind.label(),
-            town_name: town_name(&m.town_code),
-            industry_name: industry_name(m.industry_code.as_deref()),
-            name: m.name,
-            uscc: m.uscc,
-            town_code: m.town_code,
-            park_id: m.park_id,
-            industry_code: m.industry_code,
-            employees: m.employees,
-            high_tech: m.high_tech,
-            above_scale: m.above_scale,
-            srdi,
-            srdi_label: srdi.label(),
-            listed: m.listed,
-            key_project: m.key_project,
-            founded_on: m.founded_on,
-            address: m.address,
-            contact_name: m.contact_name,
-            contact_phone,
-            is_demo: m.is_demo,
-            updated_at: m.updated_at,
-        }
-    }
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -217,341 +184,6 @@ impl EnterpriseFilter {
     }
 }
 
-impl Store {
-    #[tracing::instrument(skip_all)]
-    pub async fn list_enterprises(
-        &self,
-        caller: &Caller,
-        filter: &EnterpriseFilter,
-        sort: EnterpriseSort,
-        descending: bool,
-        page: PageRequest,
-    ) -> Result<Page<Enterprise>> {
-        let cond = self.enterprise_condition(caller, filter).await?;
-        let total = unit::Entity::find().filter(cond.clone()).count(self.db()).await?;
-        let order = if descending { sea_orm::Order::Desc } else { sea_orm::Order::Asc };
-        // The page's ids first, from the covering index, then only those rows: the filters
-        // never read the wide rows they reject.
-        let mut query = unit::Entity::find().select_only().column(unit::Column::Id).filter(cond);
-        query = match sort {
-            EnterpriseSort::Name => query.order_by(unit::Column::Name, order),
-            EnterpriseSort::Employees => query.order_by(unit::Column::Employees, order),
-            EnterpriseSort::Town => query.order_by(unit::Column::TownCode, order),
-            EnterpriseSort::Updated => query.order_by(unit::Column::UpdatedAt, order),
-        };
-        let ids: Vec<i64> = query
-            .order_by_asc(unit::Column::Id)
-            .offset(page.offset())
-            .limit(page.per_page)
-            .into_tuple()
-            .all(self.db())
-            .await?;
-        let mut by_id: std::collections::HashMap<i64, unit::Model> = unit::Entity::find()
-            .filter(unit::Column::Id.is_in(ids.clone()))
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|m| (m.id, m))
-            .collect();
-        let rows: Vec<unit::Model> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
-        Ok(Page {
-            items: rows.into_iter().map(|m| self.to_enterprise(m)).collect(),
-            total,
-            page: page.page,
-            per_page: page.per_page,
-        })
-    }
-
-    /// Every enterprise the filter selects, for exports; read page by page so each query
-    /// stays small.
-    pub async fn all_enterprises(
-        &self,
-        caller: &Caller,
-        filter: &EnterpriseFilter,
-        sort: EnterpriseSort,
-        descending: bool,
-    ) -> Result<Vec<Enterprise>> {
-        let mut all = Vec::new();
-        for page_no in 1.. {
-            let page = self
-                .list_enterprises(
-                    caller,
-                    filter,
-                    sort,
-                    descending,
-                    PageRequest::new(Some(page_no), Some(PageRequest::MAX_PER_PAGE)),
-                )
-                .await?;
-            let done = page.page >= page.pages();
-            all.extend(page.items);
-            if done {
-                break;
-            }
-        }
-        Ok(all)
-    }
-
-    /// Counts only, for figures that link to the list with the same filter.
-    pub async fn count_enterprises(&self, caller: &Caller, filter: &EnterpriseFilter) -> Result<u64> {
-        let cond = self.enterprise_condition(caller, filter).await?;
-        Ok(unit::Entity::find().filter(cond).count(self.db()).await?)
-    }
-
-    /// The caller's scope and the filter, coverage drill-downs included, as one condition.
-    async fn enterprise_condition(&self, caller: &Caller, filter: &EnterpriseFilter) -> Result<Condition> {
-        self.require(caller, Action::ReadRegistry)?;
-        let mut cond = Condition::all().add(self.unit_scope(caller).await?).add(filter.condition());
-        if let Some(park) = filter.park {
-            // A park holds the enterprises of its sub-parks too.
-            cond = cond.add(unit::Column::ParkId.is_in(self.park_subtree(park).await?));
-        }
-        if filter.category.is_some() || filter.coverage.is_some() || filter.org_covered.is_some() {
-            cond = cond.add(self.coverage_filter(filter.category, filter.coverage, filter.org_covered).await?);
-        }
-        Ok(cond)
-    }
-
-    pub(crate) async fn unit_in_scope(&self, caller: &Caller, id: UnitId) -> Result<unit::Model> {
-        self.require(caller, Action::ReadRegistry)?;
-        let cond = Condition::all().add(self.unit_scope(caller).await?).add(unit::Column::Id.eq(id.0));
-        unit::Entity::find().filter(cond).one(self.db()).await?.ok_or(StoreError::NotFound)
-    }
-
-    pub async fn enterprise(&self, caller: &Caller, id: UnitId) -> Result<Enterprise> {
-        let m = self.unit_in_scope(caller, id).await?;
-        Ok(self.to_enterprise(m))
-    }
-
-    pub async fn enterprise_by_uscc(&self, caller: &Caller, uscc: &str) -> Result<Enterprise> {
-        self.require(caller, Action::ReadRegistry)?;
-        let cond = Condition::all().add(self.unit_scope(caller).await?).add(unit::Column::Uscc.eq(uscc));
-        let m = unit::Entity::find().filter(cond).one(self.db()).await?.ok_or(StoreError::NotFound)?;
-        Ok(self.to_enterprise(m))
-    }
-
-    /// The full contact phone of an enterprise; allowed to roles that work with enterprises
-    /// directly, and recorded in the audit log every time.
-    pub async fn reveal_contact_phone(&self, caller: &Caller, id: UnitId) -> Result<Option<String>> {
-        self.require(caller, Action::RevealPersonal)?;
-        let m = self.unit_in_scope(caller, id).await?;
-        let plain = match m.contact_phone_enc.as_deref() {
-            Some(enc) => Some(self.crypto().decrypt(enc)?),
-            None => None,
-        };
-        self.audit(caller, "personal.read", "unit", Some(id.to_string()), format!("查看“{}”联系人电话", m.name))
-            .await?;
-        Ok(plain)
-    }
-
-    /// Looks an enterprise up by its contact phone through the blind index.
-    pub async fn enterprises_by_phone(
-        &self,
-        caller: &Caller,
-        phone: &qunlian_domain::Phone,
-    ) -> Result<Vec<Enterprise>> {
-        self.require(caller, Action::ReadRegistry)?;
-        let bidx = self.crypto().blind_index(phone.as_str());
-        let cond = Condition::all().add(self.unit_scope(caller).await?).add(unit::Column::ContactPhoneBidx.eq(bidx));
-        let rows = unit::Entity::find().filter(cond).all(self.db()).await?;
-        self.audit(caller, "personal.search", "unit", None, format!("按联系电话查询，命中{}条", rows.len())).await?;
-        Ok(rows.into_iter().map(|m| self.to_enterprise(m)).collect())
-    }
-
-    /// The clusters and Party organisations an enterprise belongs to, as far as the caller
-    /// may see them.
-    pub async fn unit_links(&self, caller: &Caller, id: UnitId) -> Result<UnitLinks> {
-        self.unit_in_scope(caller, id).await?;
-        let memberships = cluster_member::Entity::find()
-            .filter(cluster_member::Column::UnitId.eq(id.0))
-            .filter(cluster_member::Column::LeftOn.is_null())
-            .all(self.db())
-            .await?;
-        let cluster_cond = self.cluster_scope(caller).await?;
-        let mut clusters = Vec::new();
-        for m in memberships {
-            if let Some(c) =
-                cluster::Entity::find_by_id(m.cluster_id).filter(cluster_cond.clone()).one(self.db()).await?
-            {
-                clusters.push((c.id, c.name, if m.role == "head" { "龙头企业" } else { "成员单位" }));
-            }
-        }
-        let org_ids: Vec<i64> = party_org_unit::Entity::find()
-            .filter(party_org_unit::Column::UnitId.eq(id.0))
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|x| x.party_org_id)
-            .collect();
-        let orgs = party_org::Entity::find()
-            .filter(party_org::Column::Id.is_in(org_ids))
-            .filter(self.org_scope(caller).await?)
-            .order_by_asc(party_org::Column::Name)
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o.name, o.dissolved_on.is_some()))
-            .collect();
-        Ok(UnitLinks { clusters, orgs })
-    }
-
-    fn may_create_in(&self, caller: &Caller, town: &RegionCode) -> bool {
-        match &caller.scope {
-            Scope::All => true,
-            Scope::Region(region) => town.is_within(region) || town == region,
-            _ => false,
-        }
-    }
-
-    pub(crate) async fn park_id_for(
-        &self,
-        db: &impl sea_orm::ConnectionTrait,
-        name: Option<&str>,
-        town: &RegionCode,
-        demo: bool,
-    ) -> Result<Option<i64>> {
-        let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else { return Ok(None) };
-        if let Some(p) = park::Entity::find().filter(park::Column::Name.eq(name)).one(db).await? {
-            return Ok(Some(p.id));
-        }
-        let p = park::ActiveModel {
-            name: Set(name.to_owned()),
-            town_code: Set(town.to_string()),
-            parent_id: Set(None),
-            is_demo: Set(demo),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-        Ok(Some(p.id))
-    }
-
-    pub(crate) fn active_unit(
-        &self,
-        input: &EnterpriseInput,
-        kind: UnitKind,
-        park_id: Option<i64>,
-        demo: bool,
-    ) -> unit::ActiveModel {
-        let now = self.now();
-        let phone = input.contact_phone.as_ref();
-        unit::ActiveModel {
-            kind: Set(kind.code().to_owned()),
-            name: Set(input.name.clone()),
-            uscc: Set(Some(input.uscc.as_str().to_owned())),
-            town_code: Set(input.town.to_string()),
-            park_id: Set(park_id),
-            industry_code: Set(input.industry.as_ref().map(|i| i.as_str().to_owned())),
-            employees: Set(input.employees.map(|e| i32::try_from(e).unwrap_or(i32::MAX))),
-            high_tech: Set(input.high_tech),
-            above_scale: Set(input.above_scale),
-            srdi: Set(input.srdi.code()),
-            listed: Set(input.listed),
-            key_project: Set(input.key_project),
-            founded_on: Set(input.founded_on),
-            address: Set(input.address.clone()),
-            contact_name: Set(input.contact_name.clone()),
-            contact_phone_enc: Set(phone.map(|p| self.crypto().encrypt(p.as_str()))),
-            contact_phone_bidx: Set(phone.map(|p| self.crypto().blind_index(p.as_str()))),
-            row_hash: Set(self.row_hash(input)),
-            is_demo: Set(demo),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-    }
-
-    /// A keyed digest of every imported field: equal inputs give equal hashes, so a re-run
-    /// of the same file is recognised as unchanged without decrypting anything.
-    /// A keyed digest of every imported field: equal digests mean a re-import changes
-    /// nothing. Keyed, because it covers the phone, which a plain hash would let anyone
-    /// holding the table guess back.
-    pub(crate) fn row_hash(&self, input: &EnterpriseInput) -> String {
-        let flags =
-            [input.high_tech, input.above_scale, input.listed, input.key_project].map(|f| if f { b'1' } else { b'0' });
-        let employees = input.employees.map(|n| n.to_string()).unwrap_or_default();
-        let founded = input.founded_on.map(|d| d.to_string()).unwrap_or_default();
-        let town = input.town.to_string();
-        let srdi = input.srdi.code().to_string();
-        self.crypto().blind_index_parts(&[
-            b"v2",
-            input.name.as_bytes(),
-            input.uscc.as_str().as_bytes(),
-            town.as_bytes(),
-            input.park.as_deref().unwrap_or("").as_bytes(),
-            input.industry.as_ref().map(|i| i.as_str()).unwrap_or("").as_bytes(),
-            employees.as_bytes(),
-            &flags,
-            srdi.as_bytes(),
-            founded.as_bytes(),
-            input.address.as_deref().unwrap_or("").as_bytes(),
-            input.contact_name.as_deref().unwrap_or("").as_bytes(),
-            input.contact_phone.as_ref().map(|p| p.as_str()).unwrap_or("").as_bytes(),
-        ])
-    }
-
-    pub async fn create_enterprise(&self, caller: &Caller, input: EnterpriseInput) -> Result<UnitId> {
-        self.create_unit(caller, input, UnitKind::Enterprise, false).await
-    }
-
-    pub async fn create_unit(
-        &self,
-        caller: &Caller,
-        input: EnterpriseInput,
-        kind: UnitKind,
-        demo: bool,
-    ) -> Result<UnitId> {
-        self.require(caller, Action::WriteRegistry)?;
-        if !self.may_create_in(caller, &input.town) {
-            return Err(StoreError::invalid("所属街镇", format!("{}不在您的管辖范围内", input.town.full_name())));
-        }
-        if unit::Entity::find().filter(unit::Column::Uscc.eq(input.uscc.as_str())).one(self.db()).await?.is_some() {
-            return Err(StoreError::invalid("统一社会信用代码", format!("{}已登记", input.uscc)));
-        }
-        let park_id = self.park_id_for(self.db(), input.park.as_deref(), &input.town, demo).await?;
-        let m = self.active_unit(&input, kind, park_id, demo).insert(self.db()).await?;
-        self.audit(caller, "unit.create", "unit", Some(m.id.to_string()), format!("登记{}“{}”", kind.label(), m.name))
-            .await?;
-        Ok(UnitId(m.id))
-    }
-
-    /// Updates an enterprise the caller can see and may write; the USCC never changes.
-    pub async fn update_enterprise(&self, caller: &Caller, id: UnitId, input: EnterpriseInput) -> Result<()> {
-        self.update_unit(caller, id, input, None).await
-    }
-
-    /// Updates a unit of any kind; `kind` corrects what kind of unit it is (an enterprise
-    /// registered by mistake that is a school), `None` keeps it.
-    pub async fn update_unit(
-        &self,
-        caller: &Caller,
-        id: UnitId,
-        input: EnterpriseInput,
-        kind: Option<UnitKind>,
-    ) -> Result<()> {
-        self.require(caller, Action::WriteRegistry)?;
-        let current = self.unit_in_scope(caller, id).await?;
-        if current.uscc.as_deref() != Some(input.uscc.as_str()) {
-            return Err(StoreError::invalid("统一社会信用代码", "登记后不能修改；如确有错误，请注销后重新登记"));
-        }
-        if current.town_code != input.town.to_string() && !self.may_create_in(caller, &input.town) {
-            return Err(StoreError::invalid("所属街镇", format!("{}不在您的管辖范围内", input.town.full_name())));
-        }
-        let before = self.to_enterprise(current.clone());
-        let park_id = self.park_id_for(self.db(), input.park.as_deref(), &input.town, current.is_demo).await?;
-        let kind = kind.unwrap_or_else(|| UnitKind::from_code(&current.kind).unwrap_or(UnitKind::Enterprise));
-        let mut active = self.active_unit(&input, kind, park_id, current.is_demo);
-        active.id = Set(current.id);
-        active.created_at = Set(current.created_at);
-        if input.contact_phone.is_none() {
-            // An empty phone on the form keeps the stored one: the form never shows it in full.
-            active.contact_phone_enc = Set(current.contact_phone_enc.clone());
-            active.contact_phone_bidx = Set(current.contact_phone_bidx.clone());
-        }
-        let after = self.to_enterprise(active.clone().update(self.db()).await?);
-        self.audit(caller, "unit.update", "unit", Some(id.to_string()), describe_changes(&before, &after)).await
-    }
-}
-
 fn describe_changes(a: &Enterprise, b: &Enterprise) -> String {
     let mut out = Vec::new();
     let mut diff = |label: &str, x: String, y: String| {
@@ -579,5 +211,378 @@ fn describe_changes(a: &Enterprise, b: &Enterprise) -> String {
         format!("修改“{}”：无变化", b.name)
     } else {
         format!("修改“{}”：{}", b.name, out.join("；"))
+    }
+}
+
+impl Registry<'_> {
+    pub(crate) fn to_enterprise(self, m: unit::Model) -> Enterprise {
+        let kind = UnitKind::from_code(&m.kind).unwrap_or(UnitKind::Enterprise);
+        let srdi = SrdiLevel::from_code(m.srdi);
+        let contact_phone = m.contact_phone_enc.as_deref().map(|enc| match self.store.crypto().decrypt(enc) {
+            Ok(plain) => mask_phone(&plain),
+            Err(_) => "（无法解密）".to_owned(),
+        });
+        Enterprise {
+            id: UnitId(m.id),
+            kind: m.kind,
+            kind_label: kind.label(),
+            town_name: town_name(&m.town_code),
+            industry_name: industry_name(m.industry_code.as_deref()),
+            name: m.name,
+            uscc: m.uscc,
+            town_code: m.town_code,
+            park_id: m.park_id,
+            industry_code: m.industry_code,
+            employees: m.employees,
+            high_tech: m.high_tech,
+            above_scale: m.above_scale,
+            srdi,
+            srdi_label: srdi.label(),
+            listed: m.listed,
+            key_project: m.key_project,
+            founded_on: m.founded_on,
+            address: m.address,
+            contact_name: m.contact_name,
+            contact_phone,
+            is_demo: m.is_demo,
+            updated_at: m.updated_at,
+        }
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn list_enterprises(
+        self,
+        caller: &Caller,
+        filter: &EnterpriseFilter,
+        sort: EnterpriseSort,
+        descending: bool,
+        page: PageRequest,
+    ) -> Result<Page<Enterprise>> {
+        let cond = self.enterprise_condition(caller, filter).await?;
+        let total = unit::Entity::find().filter(cond.clone()).count(self.store.db()).await?;
+        let order = if descending { sea_orm::Order::Desc } else { sea_orm::Order::Asc };
+        // The page's ids first, from the covering index, then only those rows: the filters
+        // never read the wide rows they reject.
+        let mut query = unit::Entity::find().select_only().column(unit::Column::Id).filter(cond);
+        query = match sort {
+            EnterpriseSort::Name => query.order_by(unit::Column::Name, order),
+            EnterpriseSort::Employees => query.order_by(unit::Column::Employees, order),
+            EnterpriseSort::Town => query.order_by(unit::Column::TownCode, order),
+            EnterpriseSort::Updated => query.order_by(unit::Column::UpdatedAt, order),
+        };
+        let ids: Vec<i64> = query
+            .order_by_asc(unit::Column::Id)
+            .offset(page.offset())
+            .limit(page.per_page)
+            .into_tuple()
+            .all(self.store.db())
+            .await?;
+        let mut by_id: std::collections::HashMap<i64, unit::Model> = unit::Entity::find()
+            .filter(unit::Column::Id.is_in(ids.clone()))
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect();
+        let rows: Vec<unit::Model> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+        Ok(Page {
+            items: rows.into_iter().map(|m| self.to_enterprise(m)).collect(),
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    /// Every enterprise the filter selects, for exports; read page by page so each query
+    /// stays small.
+    pub async fn all_enterprises(
+        self,
+        caller: &Caller,
+        filter: &EnterpriseFilter,
+        sort: EnterpriseSort,
+        descending: bool,
+    ) -> Result<Vec<Enterprise>> {
+        let mut all = Vec::new();
+        for page_no in 1.. {
+            let page = self
+                .list_enterprises(
+                    caller,
+                    filter,
+                    sort,
+                    descending,
+                    PageRequest::new(Some(page_no), Some(PageRequest::MAX_PER_PAGE)),
+                )
+                .await?;
+            let done = page.page >= page.pages();
+            all.extend(page.items);
+            if done {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
+    /// Counts only, for figures that link to the list with the same filter.
+    pub async fn count_enterprises(self, caller: &Caller, filter: &EnterpriseFilter) -> Result<u64> {
+        let cond = self.enterprise_condition(caller, filter).await?;
+        Ok(unit::Entity::find().filter(cond).count(self.store.db()).await?)
+    }
+
+    /// The caller's scope and the filter, coverage drill-downs included, as one condition.
+    async fn enterprise_condition(self, caller: &Caller, filter: &EnterpriseFilter) -> Result<Condition> {
+        self.store.require(caller, Action::ReadRegistry)?;
+        let mut cond = Condition::all().add(self.store.unit_scope(caller).await?).add(filter.condition());
+        if let Some(park) = filter.park {
+            // A park holds the enterprises of its sub-parks too.
+            cond = cond.add(unit::Column::ParkId.is_in(self.park_subtree(park).await?));
+        }
+        if filter.category.is_some() || filter.coverage.is_some() || filter.org_covered.is_some() {
+            cond = cond.add(
+                self.store.coverage().filter_condition(filter.category, filter.coverage, filter.org_covered).await?,
+            );
+        }
+        Ok(cond)
+    }
+
+    pub async fn enterprise(self, caller: &Caller, id: UnitId) -> Result<Enterprise> {
+        let m = self.store.unit_in_scope(caller, id).await?;
+        Ok(self.to_enterprise(m))
+    }
+
+    pub async fn enterprise_by_uscc(self, caller: &Caller, uscc: &str) -> Result<Enterprise> {
+        self.store.require(caller, Action::ReadRegistry)?;
+        let cond = Condition::all().add(self.store.unit_scope(caller).await?).add(unit::Column::Uscc.eq(uscc));
+        let m = unit::Entity::find().filter(cond).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
+        Ok(self.to_enterprise(m))
+    }
+
+    /// The full contact phone of an enterprise; allowed to roles that work with enterprises
+    /// directly, and recorded in the audit log every time.
+    pub async fn reveal_contact_phone(self, caller: &Caller, id: UnitId) -> Result<Option<String>> {
+        self.store.require(caller, Action::RevealPersonal)?;
+        let m = self.store.unit_in_scope(caller, id).await?;
+        let plain = match m.contact_phone_enc.as_deref() {
+            Some(enc) => Some(self.store.crypto().decrypt(enc)?),
+            None => None,
+        };
+        self.store
+            .audit()
+            .record(caller, "personal.read", "unit", Some(id.to_string()), format!("查看“{}”联系人电话", m.name))
+            .await?;
+        Ok(plain)
+    }
+
+    /// Looks an enterprise up by its contact phone through the blind index.
+    pub async fn enterprises_by_phone(self, caller: &Caller, phone: &qunlian_domain::Phone) -> Result<Vec<Enterprise>> {
+        self.store.require(caller, Action::ReadRegistry)?;
+        let bidx = self.store.crypto().blind_index(phone.as_str());
+        let cond =
+            Condition::all().add(self.store.unit_scope(caller).await?).add(unit::Column::ContactPhoneBidx.eq(bidx));
+        let rows = unit::Entity::find().filter(cond).all(self.store.db()).await?;
+        self.store
+            .audit()
+            .record(caller, "personal.search", "unit", None, format!("按联系电话查询，命中{}条", rows.len()))
+            .await?;
+        Ok(rows.into_iter().map(|m| self.to_enterprise(m)).collect())
+    }
+
+    /// The clusters and Party organisations an enterprise belongs to, as far as the caller
+    /// may see them.
+    pub async fn unit_links(self, caller: &Caller, id: UnitId) -> Result<UnitLinks> {
+        self.store.unit_in_scope(caller, id).await?;
+        let memberships = cluster_member::Entity::find()
+            .filter(cluster_member::Column::UnitId.eq(id.0))
+            .filter(cluster_member::Column::LeftOn.is_null())
+            .all(self.store.db())
+            .await?;
+        let cluster_cond = self.store.cluster_scope(caller).await?;
+        let mut clusters = Vec::new();
+        for m in memberships {
+            if let Some(c) =
+                cluster::Entity::find_by_id(m.cluster_id).filter(cluster_cond.clone()).one(self.store.db()).await?
+            {
+                clusters.push((c.id, c.name, if m.role == "head" { "龙头企业" } else { "成员单位" }));
+            }
+        }
+        let org_ids: Vec<i64> = party_org_unit::Entity::find()
+            .filter(party_org_unit::Column::UnitId.eq(id.0))
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|x| x.party_org_id)
+            .collect();
+        let orgs = party_org::Entity::find()
+            .filter(party_org::Column::Id.is_in(org_ids))
+            .filter(self.store.org_scope(caller).await?)
+            .order_by_asc(party_org::Column::Name)
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.name, o.dissolved_on.is_some()))
+            .collect();
+        Ok(UnitLinks { clusters, orgs })
+    }
+
+    fn may_create_in(self, caller: &Caller, town: &RegionCode) -> bool {
+        match &caller.scope {
+            Scope::All => true,
+            Scope::Region(region) => town.is_within(region) || town == region,
+            _ => false,
+        }
+    }
+
+    pub(crate) async fn park_id_for(
+        self,
+        db: &impl sea_orm::ConnectionTrait,
+        name: Option<&str>,
+        town: &RegionCode,
+        demo: bool,
+    ) -> Result<Option<i64>> {
+        let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else { return Ok(None) };
+        if let Some(p) = park::Entity::find().filter(park::Column::Name.eq(name)).one(db).await? {
+            return Ok(Some(p.id));
+        }
+        let p = park::ActiveModel {
+            name: Set(name.to_owned()),
+            town_code: Set(town.to_string()),
+            parent_id: Set(None),
+            is_demo: Set(demo),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        Ok(Some(p.id))
+    }
+
+    pub(crate) fn active_unit(
+        self,
+        input: &EnterpriseInput,
+        kind: UnitKind,
+        park_id: Option<i64>,
+        demo: bool,
+    ) -> unit::ActiveModel {
+        let now = self.store.now();
+        let phone = input.contact_phone.as_ref();
+        unit::ActiveModel {
+            kind: Set(kind.code().to_owned()),
+            name: Set(input.name.clone()),
+            uscc: Set(Some(input.uscc.as_str().to_owned())),
+            town_code: Set(input.town.to_string()),
+            park_id: Set(park_id),
+            industry_code: Set(input.industry.as_ref().map(|i| i.as_str().to_owned())),
+            employees: Set(input.employees.map(|e| i32::try_from(e).unwrap_or(i32::MAX))),
+            high_tech: Set(input.high_tech),
+            above_scale: Set(input.above_scale),
+            srdi: Set(input.srdi.code()),
+            listed: Set(input.listed),
+            key_project: Set(input.key_project),
+            founded_on: Set(input.founded_on),
+            address: Set(input.address.clone()),
+            contact_name: Set(input.contact_name.clone()),
+            contact_phone_enc: Set(phone.map(|p| self.store.crypto().encrypt(p.as_str()))),
+            contact_phone_bidx: Set(phone.map(|p| self.store.crypto().blind_index(p.as_str()))),
+            row_hash: Set(self.row_hash(input)),
+            is_demo: Set(demo),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+    }
+
+    /// A keyed digest of every imported field: equal inputs give equal hashes, so a re-run
+    /// of the same file is recognised as unchanged without decrypting anything.
+    /// A keyed digest of every imported field: equal digests mean a re-import changes
+    /// nothing. Keyed, because it covers the phone, which a plain hash would let anyone
+    /// holding the table guess back.
+    pub(crate) fn row_hash(self, input: &EnterpriseInput) -> String {
+        let flags =
+            [input.high_tech, input.above_scale, input.listed, input.key_project].map(|f| if f { b'1' } else { b'0' });
+        let employees = input.employees.map(|n| n.to_string()).unwrap_or_default();
+        let founded = input.founded_on.map(|d| d.to_string()).unwrap_or_default();
+        let town = input.town.to_string();
+        let srdi = input.srdi.code().to_string();
+        self.store.crypto().blind_index_parts(&[
+            b"v2",
+            input.name.as_bytes(),
+            input.uscc.as_str().as_bytes(),
+            town.as_bytes(),
+            input.park.as_deref().unwrap_or("").as_bytes(),
+            input.industry.as_ref().map(|i| i.as_str()).unwrap_or("").as_bytes(),
+            employees.as_bytes(),
+            &flags,
+            srdi.as_bytes(),
+            founded.as_bytes(),
+            input.address.as_deref().unwrap_or("").as_bytes(),
+            input.contact_name.as_deref().unwrap_or("").as_bytes(),
+            input.contact_phone.as_ref().map(|p| p.as_str()).unwrap_or("").as_bytes(),
+        ])
+    }
+
+    pub async fn create_enterprise(self, caller: &Caller, input: EnterpriseInput) -> Result<UnitId> {
+        self.create_unit(caller, input, UnitKind::Enterprise, false).await
+    }
+
+    pub async fn create_unit(
+        self,
+        caller: &Caller,
+        input: EnterpriseInput,
+        kind: UnitKind,
+        demo: bool,
+    ) -> Result<UnitId> {
+        self.store.require(caller, Action::WriteRegistry)?;
+        if !self.may_create_in(caller, &input.town) {
+            return Err(StoreError::invalid("所属街镇", format!("{}不在您的管辖范围内", input.town.full_name())));
+        }
+        if unit::Entity::find().filter(unit::Column::Uscc.eq(input.uscc.as_str())).one(self.store.db()).await?.is_some()
+        {
+            return Err(StoreError::invalid("统一社会信用代码", format!("{}已登记", input.uscc)));
+        }
+        let park_id = self.park_id_for(self.store.db(), input.park.as_deref(), &input.town, demo).await?;
+        let m = self.active_unit(&input, kind, park_id, demo).insert(self.store.db()).await?;
+        self.store
+            .audit()
+            .record(caller, "unit.create", "unit", Some(m.id.to_string()), format!("登记{}“{}”", kind.label(), m.name))
+            .await?;
+        Ok(UnitId(m.id))
+    }
+
+    /// Updates an enterprise the caller can see and may write; the USCC never changes.
+    pub async fn update_enterprise(self, caller: &Caller, id: UnitId, input: EnterpriseInput) -> Result<()> {
+        self.update_unit(caller, id, input, None).await
+    }
+
+    /// Updates a unit of any kind; `kind` corrects what kind of unit it is (an enterprise
+    /// registered by mistake that is a school), `None` keeps it.
+    pub async fn update_unit(
+        self,
+        caller: &Caller,
+        id: UnitId,
+        input: EnterpriseInput,
+        kind: Option<UnitKind>,
+    ) -> Result<()> {
+        self.store.require(caller, Action::WriteRegistry)?;
+        let current = self.store.unit_in_scope(caller, id).await?;
+        if current.uscc.as_deref() != Some(input.uscc.as_str()) {
+            return Err(StoreError::invalid("统一社会信用代码", "登记后不能修改；如确有错误，请注销后重新登记"));
+        }
+        if current.town_code != input.town.to_string() && !self.may_create_in(caller, &input.town) {
+            return Err(StoreError::invalid("所属街镇", format!("{}不在您的管辖范围内", input.town.full_name())));
+        }
+        let before = self.to_enterprise(current.clone());
+        let park_id = self.park_id_for(self.store.db(), input.park.as_deref(), &input.town, current.is_demo).await?;
+        let kind = kind.unwrap_or_else(|| UnitKind::from_code(&current.kind).unwrap_or(UnitKind::Enterprise));
+        let mut active = self.active_unit(&input, kind, park_id, current.is_demo);
+        active.id = Set(current.id);
+        active.created_at = Set(current.created_at);
+        if input.contact_phone.is_none() {
+            // An empty phone on the form keeps the stored one: the form never shows it in full.
+            active.contact_phone_enc = Set(current.contact_phone_enc.clone());
+            active.contact_phone_bidx = Set(current.contact_phone_bidx.clone());
+        }
+        let after = self.to_enterprise(active.clone().update(self.store.db()).await?);
+        self.store
+            .audit()
+            .record(caller, "unit.update", "unit", Some(id.to_string()), describe_changes(&before, &after))
+            .await
     }
 }

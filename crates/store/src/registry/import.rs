@@ -1,3 +1,5 @@
+//! The enterprise import: batches in one transaction, rejects named, counts on commit.
+
 use std::collections::HashMap;
 
 use qunlian_domain::auth::{Action, Caller, Scope};
@@ -6,6 +8,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, TransactionTrait};
 use serde::Serialize;
 
+use super::*;
 use crate::entity::unit;
 use crate::{Result, Store, StoreError};
 
@@ -46,20 +49,6 @@ pub struct EnterpriseImport {
 /// Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits (22 columns).
 pub const IMPORT_BATCH: usize = 1000;
 
-impl Store {
-    pub async fn begin_import(&self, caller: &Caller, demo: bool) -> Result<EnterpriseImport> {
-        self.require(caller, Action::Import)?;
-        Ok(EnterpriseImport {
-            store: self.clone(),
-            caller: caller.clone(),
-            txn: self.db().begin().await?,
-            parks: HashMap::new(),
-            counts: ImportCounts::default(),
-            demo,
-        })
-    }
-}
-
 impl EnterpriseImport {
     /// Adds up to [`IMPORT_BATCH`] rows (larger slices are split). Rows outside the caller's
     /// area are returned as rejects and not written.
@@ -93,7 +82,7 @@ impl EnterpriseImport {
                     });
                     continue;
                 }
-                let hash = self.store.row_hash(row);
+                let hash = self.store.registry().row_hash(row);
                 match existing.get(row.uscc.as_str()) {
                     Some(h) if *h == hash => {
                         self.counts.unchanged += 1;
@@ -107,13 +96,14 @@ impl EnterpriseImport {
                     Some(name) => match self.parks.get(name) {
                         Some(id) => *id,
                         None => {
-                            let id = self.store.park_id_for(&self.txn, Some(name), &row.town, self.demo).await?;
+                            let id =
+                                self.store.registry().park_id_for(&self.txn, Some(name), &row.town, self.demo).await?;
                             self.parks.insert(name.to_owned(), id);
                             id
                         }
                     },
                 };
-                models.push(self.store.active_unit(row, UnitKind::Enterprise, park_id, self.demo));
+                models.push(self.store.registry().active_unit(row, UnitKind::Enterprise, park_id, self.demo));
             }
             if models.is_empty() {
                 continue;
@@ -157,7 +147,8 @@ impl EnterpriseImport {
         let counts = self.counts;
         self.txn.commit().await?;
         self.store
-            .audit(
+            .audit()
+            .record(
                 &self.caller,
                 "unit.import",
                 "unit",
@@ -176,5 +167,19 @@ impl EnterpriseImport {
 
     pub async fn rollback(self) -> Result<()> {
         self.txn.rollback().await.map_err(StoreError::from)
+    }
+}
+
+impl Registry<'_> {
+    pub async fn begin_import(self, caller: &Caller, demo: bool) -> Result<EnterpriseImport> {
+        self.store.require(caller, Action::Import)?;
+        Ok(EnterpriseImport {
+            store: self.store.clone(),
+            caller: caller.clone(),
+            txn: self.store.db().begin().await?,
+            parks: HashMap::new(),
+            counts: ImportCounts::default(),
+            demo,
+        })
     }
 }

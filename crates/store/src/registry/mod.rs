@@ -1,30 +1,56 @@
 //! The organisation registry: enterprises and other units, parks, Party organisations,
 //! clusters, alliances and pairings — every query filtered by the caller's scope.
 
+mod alliances;
 mod clusters;
 mod enterprises;
+mod figures;
 mod import;
 mod orgs;
-mod others;
+mod pairings;
+mod parks;
 
+pub use crate::shared::{industry_name, mask_phone, town_name};
+pub use alliances::*;
 pub use clusters::*;
 pub use enterprises::*;
+pub use figures::*;
 pub use import::*;
 pub use orgs::*;
-pub use others::*;
+pub use pairings::*;
+pub use parks::*;
 
-use qunlian_domain::{IndustryCode, Phone, RegionCode};
+use crate::Store;
+use crate::entity::park;
+use crate::scope::town_in;
+use qunlian_domain::auth::{Caller, Scope};
+use sea_orm::Condition;
+use sea_orm::sea_query::Expr;
 
-/// "上海市松江区新桥镇" → "新桥镇": lists show the town, the tooltip the full name.
-pub fn town_name(code: &str) -> String {
-    RegionCode::parse(code).map(|r| r.name().to_owned()).unwrap_or_else(|_| code.to_owned())
+/// The registry capability over the shared store: `store.registry()`.
+#[derive(Clone, Copy)]
+pub struct Registry<'a> {
+    store: &'a Store,
 }
 
-pub fn industry_name(code: Option<&str>) -> Option<String> {
-    code.map(|c| IndustryCode::parse(c).map(|i| i.name().to_owned()).unwrap_or_else(|_| c.to_owned()))
+impl Store {
+    pub fn registry(&self) -> Registry<'_> {
+        Registry { store: self }
+    }
 }
 
-/// Masks a stored phone for display; a value that no longer parses is masked wholesale.
-pub fn mask_phone(plain: &str) -> String {
-    Phone::parse(plain).map(|p| p.masked()).unwrap_or_else(|_| "****".to_owned())
+/// Which parks the caller may see: those of its region; parks are public otherwise.
+fn park_scope(caller: &Caller) -> Condition {
+    match &caller.scope {
+        Scope::Region(r) => town_in(park::Column::TownCode, r),
+        Scope::Nothing => Condition::all().add(Expr::cust("1 = 0")),
+        _ => Condition::all(),
+    }
+}
+
+/// The caller may edit a record shared by several units (an alliance) that also has
+/// members it cannot see: only area-wide roles may; a branch or an enterprise may not
+/// rename what belongs to others too.
+fn may_edit_shared(caller: &Caller) -> bool {
+    matches!(caller.scope, Scope::All | Scope::Region(_) | Scope::Cluster(_))
 }

@@ -1,12 +1,16 @@
+//! Party organisations: the tree, one organisation with its history, and its changes.
+
 use chrono::NaiveDate;
 use qunlian_domain::auth::{Action, Caller, OrgId, UnitId};
 use qunlian_domain::registry::{OrgForm, OrgKind};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::town_name;
+use super::*;
 use crate::entity::{party_org, party_org_event, party_org_unit, unit};
-use crate::{Result, Store, StoreError};
+use crate::{Result, StoreError};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct PartyOrg {
@@ -99,18 +103,19 @@ fn to_org(m: party_org::Model, depth: usize) -> PartyOrg {
     }
 }
 
-impl Store {
+impl Registry<'_> {
     /// The caller's organisations as a tree in display order (parents before children).
-    pub async fn org_tree(&self, caller: &Caller, q: Option<&str>, include_dissolved: bool) -> Result<Vec<PartyOrg>> {
-        self.require(caller, Action::ReadRegistry)?;
-        let mut cond = Condition::all().add(self.org_scope(caller).await?);
+    pub async fn org_tree(self, caller: &Caller, q: Option<&str>, include_dissolved: bool) -> Result<Vec<PartyOrg>> {
+        self.store.require(caller, Action::ReadRegistry)?;
+        let mut cond = Condition::all().add(self.store.org_scope(caller).await?);
         if !include_dissolved {
             cond = cond.add(party_org::Column::DissolvedOn.is_null());
         }
         if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
             cond = cond.add(party_org::Column::Name.contains(q));
         }
-        let rows = party_org::Entity::find().filter(cond).order_by_asc(party_org::Column::Name).all(self.db()).await?;
+        let rows =
+            party_org::Entity::find().filter(cond).order_by_asc(party_org::Column::Name).all(self.store.db()).await?;
         let ids: std::collections::HashSet<i64> = rows.iter().map(|r| r.id).collect();
         let mut by_parent: std::collections::HashMap<Option<i64>, Vec<party_org::Model>> = Default::default();
         for r in rows {
@@ -130,29 +135,29 @@ impl Store {
         Ok(out)
     }
 
-    async fn org_in_scope(&self, caller: &Caller, id: OrgId) -> Result<party_org::Model> {
-        self.require(caller, Action::ReadRegistry)?;
-        let cond = Condition::all().add(self.org_scope(caller).await?).add(party_org::Column::Id.eq(id.0));
-        party_org::Entity::find().filter(cond).one(self.db()).await?.ok_or(StoreError::NotFound)
+    async fn org_in_scope(self, caller: &Caller, id: OrgId) -> Result<party_org::Model> {
+        self.store.require(caller, Action::ReadRegistry)?;
+        let cond = Condition::all().add(self.store.org_scope(caller).await?).add(party_org::Column::Id.eq(id.0));
+        party_org::Entity::find().filter(cond).one(self.store.db()).await?.ok_or(StoreError::NotFound)
     }
 
-    pub async fn party_org(&self, caller: &Caller, id: OrgId) -> Result<PartyOrgDetail> {
+    pub async fn party_org(self, caller: &Caller, id: OrgId) -> Result<PartyOrgDetail> {
         let m = self.org_in_scope(caller, id).await?;
         let parent = match m.parent_id {
-            Some(p) => party_org::Entity::find_by_id(p).one(self.db()).await?.map(|p| (p.id, p.name)),
+            Some(p) => party_org::Entity::find_by_id(p).one(self.store.db()).await?.map(|p| (p.id, p.name)),
             None => None,
         };
         let children = party_org::Entity::find()
             .filter(party_org::Column::ParentId.eq(m.id))
             .order_by_asc(party_org::Column::Name)
-            .all(self.db())
+            .all(self.store.db())
             .await?
             .into_iter()
             .map(|c| to_org(c, 1))
             .collect();
         let unit_ids: Vec<i64> = party_org_unit::Entity::find()
             .filter(party_org_unit::Column::PartyOrgId.eq(m.id))
-            .all(self.db())
+            .all(self.store.db())
             .await?
             .into_iter()
             .map(|u| u.unit_id)
@@ -160,7 +165,7 @@ impl Store {
         let units = unit::Entity::find()
             .filter(unit::Column::Id.is_in(unit_ids))
             .order_by_asc(unit::Column::Name)
-            .all(self.db())
+            .all(self.store.db())
             .await?
             .into_iter()
             .map(|u| (u.id, u.name))
@@ -169,7 +174,7 @@ impl Store {
             .filter(party_org_event::Column::PartyOrgId.eq(m.id))
             .order_by_asc(party_org_event::Column::OnDate)
             .order_by_asc(party_org_event::Column::Id)
-            .all(self.db())
+            .all(self.store.db())
             .await?
             .into_iter()
             .map(|e| OrgEvent { kind_label: event_label(&e.kind), kind: e.kind, on_date: e.on_date, detail: e.detail })
@@ -178,7 +183,7 @@ impl Store {
     }
 
     async fn org_event(
-        &self,
+        self,
         org: i64,
         kind: &str,
         on: NaiveDate,
@@ -193,16 +198,16 @@ impl Store {
             detail: Set(detail),
             related_org_id: Set(related),
             created_by: Set((by.user_id.0 != 0).then_some(by.user_id.0)),
-            created_at: Set(self.now()),
+            created_at: Set(self.store.now()),
             ..Default::default()
         }
-        .insert(self.db())
+        .insert(self.store.db())
         .await?;
         Ok(())
     }
 
-    pub async fn create_org(&self, caller: &Caller, new: NewOrg) -> Result<OrgId> {
-        self.require(caller, Action::WriteRegistry)?;
+    pub async fn create_org(self, caller: &Caller, new: NewOrg) -> Result<OrgId> {
+        self.store.require(caller, Action::WriteRegistry)?;
         if new.name.trim().is_empty() {
             return Err(StoreError::invalid("组织名称", "不能为空"));
         }
@@ -210,7 +215,7 @@ impl Store {
             self.org_in_scope(caller, parent).await?;
         }
         for u in &new.units {
-            self.unit_in_scope(caller, *u).await?;
+            self.store.unit_in_scope(caller, *u).await?;
         }
         if new.units.is_empty()
             && new.parent.is_none()
@@ -221,7 +226,7 @@ impl Store {
         if new.form == OrgForm::Joint && new.units.len() < 2 {
             return Err(StoreError::invalid("所在单位", "联合党组织应覆盖两个及以上单位"));
         }
-        let now = self.now();
+        let now = self.store.now();
         let m = party_org::ActiveModel {
             name: Set(new.name.trim().to_owned()),
             kind: Set(new.kind.code().to_owned()),
@@ -238,7 +243,7 @@ impl Store {
             updated_at: Set(now),
             ..Default::default()
         }
-        .insert(self.db())
+        .insert(self.store.db())
         .await?;
         for u in &new.units {
             party_org_unit::ActiveModel {
@@ -247,7 +252,7 @@ impl Store {
                 since: Set(Some(new.established_on)),
                 ..Default::default()
             }
-            .insert(self.db())
+            .insert(self.store.db())
             .await?;
         }
         self.org_event(
@@ -259,12 +264,15 @@ impl Store {
             caller,
         )
         .await?;
-        self.audit(caller, "org.create", "party_org", Some(m.id.to_string()), format!("成立“{}”", m.name)).await?;
+        self.store
+            .audit()
+            .record(caller, "org.create", "party_org", Some(m.id.to_string()), format!("成立“{}”", m.name))
+            .await?;
         Ok(OrgId(m.id))
     }
 
-    pub async fn rename_org(&self, caller: &Caller, id: OrgId, new_name: &str, on: NaiveDate) -> Result<()> {
-        self.require(caller, Action::WriteRegistry)?;
+    pub async fn rename_org(self, caller: &Caller, id: OrgId, new_name: &str, on: NaiveDate) -> Result<()> {
+        self.store.require(caller, Action::WriteRegistry)?;
         let m = self.org_in_scope(caller, id).await?;
         let new_name = new_name.trim();
         if new_name.is_empty() {
@@ -273,14 +281,17 @@ impl Store {
         let old = m.name.clone();
         let mut a: party_org::ActiveModel = m.into();
         a.name = Set(new_name.to_owned());
-        a.updated_at = Set(self.now());
-        a.update(self.db()).await?;
+        a.updated_at = Set(self.store.now());
+        a.update(self.store.db()).await?;
         self.org_event(id.0, "renamed", on, format!("由“{old}”更名为“{new_name}”"), None, caller).await?;
-        self.audit(caller, "org.rename", "party_org", Some(id.to_string()), format!("“{old}”更名为“{new_name}”")).await
+        self.store
+            .audit()
+            .record(caller, "org.rename", "party_org", Some(id.to_string()), format!("“{old}”更名为“{new_name}”"))
+            .await
     }
 
-    pub async fn dissolve_org(&self, caller: &Caller, id: OrgId, on: NaiveDate, reason: &str) -> Result<()> {
-        self.require(caller, Action::WriteRegistry)?;
+    pub async fn dissolve_org(self, caller: &Caller, id: OrgId, on: NaiveDate, reason: &str) -> Result<()> {
+        self.store.require(caller, Action::WriteRegistry)?;
         let m = self.org_in_scope(caller, id).await?;
         if m.dissolved_on.is_some() {
             return Err(StoreError::invalid("撤销日期", "该组织已撤销"));
@@ -288,15 +299,18 @@ impl Store {
         let name = m.name.clone();
         let mut a: party_org::ActiveModel = m.into();
         a.dissolved_on = Set(Some(on));
-        a.updated_at = Set(self.now());
-        a.update(self.db()).await?;
+        a.updated_at = Set(self.store.now());
+        a.update(self.store.db()).await?;
         self.org_event(id.0, "dissolved", on, format!("撤销：{reason}"), None, caller).await?;
-        self.audit(caller, "org.dissolve", "party_org", Some(id.to_string()), format!("撤销“{name}”：{reason}")).await
+        self.store
+            .audit()
+            .record(caller, "org.dissolve", "party_org", Some(id.to_string()), format!("撤销“{name}”：{reason}"))
+            .await
     }
 
     /// Changes the parent, secretary and member count of an organisation the caller sees.
-    pub async fn update_org(&self, caller: &Caller, id: OrgId, edit: OrgEdit) -> Result<()> {
-        self.require(caller, Action::WriteRegistry)?;
+    pub async fn update_org(self, caller: &Caller, id: OrgId, edit: OrgEdit) -> Result<()> {
+        self.store.require(caller, Action::WriteRegistry)?;
         let m = self.org_in_scope(caller, id).await?;
         if m.dissolved_on.is_some() {
             return Err(StoreError::invalid("状态", "该组织已撤销，不能再修改"));
@@ -318,7 +332,7 @@ impl Store {
                 if pm.dissolved_on.is_some() {
                     return Err(StoreError::invalid("上级组织", format!("“{}”已撤销", pm.name)));
                 }
-                if self.org_subtree(id.0).await?.contains(&p.0) {
+                if self.store.org_subtree(id.0).await?.contains(&p.0) {
                     return Err(StoreError::invalid("上级组织", "不能是本组织的下级组织"));
                 }
                 Some(pm.name)
@@ -338,8 +352,8 @@ impl Store {
         a.parent_id = Set(edit.parent.map(|p| p.0));
         a.secretary_name = Set(secretary);
         a.members_count = Set(edit.members_count);
-        a.updated_at = Set(self.now());
-        a.update(self.db()).await?;
+        a.updated_at = Set(self.store.now());
+        a.update(self.store.db()).await?;
         if old_parent != edit.parent.map(|p| p.0) {
             let to = parent_name.map(|n| format!("“{n}”")).unwrap_or_else(|| "无上级组织".to_owned());
             self.org_event(
@@ -354,12 +368,15 @@ impl Store {
             changes.push(format!("上级组织：{to}"));
         }
         let detail = if changes.is_empty() { "无变化".to_owned() } else { changes.join("；") };
-        self.audit(caller, "org.update", "party_org", Some(id.to_string()), format!("修改“{name}”：{detail}")).await
+        self.store
+            .audit()
+            .record(caller, "org.update", "party_org", Some(id.to_string()), format!("修改“{name}”：{detail}"))
+            .await
     }
 
     /// Merges `from` into `into`: `from` is dissolved and the units it covered move over.
-    pub async fn merge_org(&self, caller: &Caller, from: OrgId, into: OrgId, on: NaiveDate) -> Result<()> {
-        self.require(caller, Action::WriteRegistry)?;
+    pub async fn merge_org(self, caller: &Caller, from: OrgId, into: OrgId, on: NaiveDate) -> Result<()> {
+        self.store.require(caller, Action::WriteRegistry)?;
         if from == into {
             return Err(StoreError::invalid("并入组织", "不能并入自身"));
         }
@@ -380,13 +397,15 @@ impl Store {
         if src.established_on.is_some_and(|e| on < e) {
             return Err(StoreError::invalid("并入日期", "不能早于本组织成立日期"));
         }
-        let units =
-            party_org_unit::Entity::find().filter(party_org_unit::Column::PartyOrgId.eq(src.id)).all(self.db()).await?;
+        let units = party_org_unit::Entity::find()
+            .filter(party_org_unit::Column::PartyOrgId.eq(src.id))
+            .all(self.store.db())
+            .await?;
         for u in units {
             let exists = party_org_unit::Entity::find()
                 .filter(party_org_unit::Column::PartyOrgId.eq(dst.id))
                 .filter(party_org_unit::Column::UnitId.eq(u.unit_id))
-                .one(self.db())
+                .one(self.store.db())
                 .await?
                 .is_some();
             if !exists {
@@ -396,18 +415,20 @@ impl Store {
                     since: Set(Some(on)),
                     ..Default::default()
                 }
-                .insert(self.db())
+                .insert(self.store.db())
                 .await?;
             }
         }
         let (src_name, dst_name) = (src.name.clone(), dst.name.clone());
         let mut a: party_org::ActiveModel = src.into();
         a.dissolved_on = Set(Some(on));
-        a.updated_at = Set(self.now());
-        a.update(self.db()).await?;
+        a.updated_at = Set(self.store.now());
+        a.update(self.store.db()).await?;
         self.org_event(from.0, "merged", on, format!("并入“{dst_name}”"), Some(into.0), caller).await?;
         self.org_event(into.0, "absorbed", on, format!("“{src_name}”并入本组织"), Some(from.0), caller).await?;
-        self.audit(caller, "org.merge", "party_org", Some(from.to_string()), format!("“{src_name}”并入“{dst_name}”"))
+        self.store
+            .audit()
+            .record(caller, "org.merge", "party_org", Some(from.to_string()), format!("“{src_name}”并入“{dst_name}”"))
             .await
     }
 }

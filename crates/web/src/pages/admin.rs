@@ -6,8 +6,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, ClusterId, OrgId, Role, Scope, UnitId, UserId};
+use qunlian_store::accounts::{NewUser, User, random_password};
 use qunlian_store::audit::{AuditEntry, AuditFilter};
-use qunlian_store::users::{NewUser, User, random_password};
 use qunlian_store::{Page, PageRequest};
 use serde::Deserialize;
 
@@ -49,7 +49,7 @@ pub async fn audit(State(state): State<AppState>, auth: Auth, Query(q): Query<Au
         from: parse_date("开始日期", &q.from)?,
         to: parse_date("结束日期", &q.to)?,
     };
-    let page = state.store.audit_search(&auth.caller, &filter, PageRequest::new(q.page, Some(100))).await?;
+    let page = state.store.audit().search(&auth.caller, &filter, PageRequest::new(q.page, Some(100))).await?;
     render(&AuditPage {
         layout: Layout::new(&auth, &state, "/audit"),
         page,
@@ -93,7 +93,7 @@ impl UsersPage {
 }
 
 async fn users_page(state: &AppState, auth: &Auth, message: Option<String>, error: Option<String>) -> PageResult {
-    let users = state.store.list_users(&auth.caller).await?;
+    let users = state.store.accounts().list_users(&auth.caller).await?;
     let roles = Role::ALL.into_iter().map(|r| RoleOption { code: r.code(), label: r.label() }).collect();
     render(&UsersPage {
         layout: Layout::new(auth, state, "/users"),
@@ -152,7 +152,7 @@ pub async fn create_user(State(state): State<AppState>, auth: Auth, Form(f): For
     };
     let password = new.password.clone();
     let name = new.username.clone();
-    match state.store.create_user(&auth.caller, new).await {
+    match state.store.accounts().create_user(&auth.caller, new).await {
         Ok(_) => {
             users_page(
                 &state,
@@ -170,6 +170,6 @@ pub async fn create_user(State(state): State<AppState>, auth: Auth, Form(f): For
 }
 
 pub async fn unlock(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
-    state.store.unlock_user(&auth.caller, UserId(id)).await.map_err(WebError::from)?;
+    state.store.accounts().unlock_user(&auth.caller, UserId(id)).await.map_err(WebError::from)?;
     Ok(Redirect::to("/users").into_response())
 }

@@ -28,7 +28,7 @@ struct ListPage {
 }
 
 pub async fn list(State(state): State<AppState>, auth: Auth, Query(query): Query<ListQuery>) -> PageResult {
-    let clusters = state.store.list_clusters(&auth.caller, non_empty(&query.q)).await?;
+    let clusters = state.store.registry().list_clusters(&auth.caller, non_empty(&query.q)).await?;
     render(&ListPage {
         layout: Layout::new(&auth, &state, "/clusters"),
         clusters,
@@ -55,6 +55,7 @@ async fn departments(state: &AppState, auth: &Auth) -> Result<Vec<(i64, String)>
     let filter = EnterpriseFilter { kind: Some(UnitKind::Government), ..Default::default() };
     Ok(state
         .store
+        .registry()
         .all_enterprises(&auth.caller, &filter, EnterpriseSort::Name, false)
         .await?
         .into_iter()
@@ -63,7 +64,7 @@ async fn departments(state: &AppState, auth: &Auth) -> Result<Vec<(i64, String)>
 }
 
 pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
-    let d = state.store.cluster(&auth.caller, ClusterId(id)).await?;
+    let d = state.store.registry().cluster(&auth.caller, ClusterId(id)).await?;
     let departments = departments(&state, &auth).await?;
     render(&DetailPage {
         layout: Layout::new(&auth, &state, "/clusters"),
@@ -96,17 +97,22 @@ pub async fn add_member(
     Path(id): Path<i64>,
     Form(f): Form<MemberForm>,
 ) -> PageResult {
-    state.store.cluster_for_write(&auth.caller, ClusterId(id)).await?;
+    state.store.registry().cluster_for_write(&auth.caller, ClusterId(id)).await?;
     let result: Result<(), WebError> = async {
         let uscc = qunlian_domain::Uscc::parse(non_empty(&f.uscc).unwrap_or(""))
             .map_err(|e| WebError::Invalid(e.to_string()))?;
         let e = state
             .store
+            .registry()
             .enterprise_by_uscc(&auth.caller, uscc.as_str())
             .await
             .map_err(|_| WebError::Invalid(format!("统一社会信用代码：{uscc} 未登记，或不在您的权限范围内")))?;
         let joined = parse_date("加入日期", &f.joined_on)?.or(Some(state.store.today()));
-        state.store.add_cluster_member(&auth.caller, ClusterId(id), e.id, non_empty(&f.head).is_some(), joined).await?;
+        state
+            .store
+            .registry()
+            .add_cluster_member(&auth.caller, ClusterId(id), e.id, non_empty(&f.head).is_some(), joined)
+            .await?;
         Ok(())
     }
     .await;
@@ -118,7 +124,7 @@ pub async fn add_member(
 }
 
 async fn detail_with_error(state: &AppState, auth: &Auth, id: i64, msg: String) -> PageResult {
-    let d = state.store.cluster(&auth.caller, ClusterId(id)).await?;
+    let d = state.store.registry().cluster(&auth.caller, ClusterId(id)).await?;
     let departments = departments(state, auth).await?;
     let page = DetailPage {
         layout: Layout::new(auth, state, "/clusters"),
@@ -147,7 +153,7 @@ pub async fn add_officer(
     Path(id): Path<i64>,
     Form(f): Form<OfficerForm>,
 ) -> PageResult {
-    state.store.cluster_for_write(&auth.caller, ClusterId(id)).await?;
+    state.store.registry().cluster_for_write(&auth.caller, ClusterId(id)).await?;
     let result: Result<(), WebError> = async {
         let phone = match non_empty(&f.phone) {
             Some(p) => Some(qunlian_domain::Phone::parse(p).map_err(|e| WebError::Invalid(e.to_string()))?),
@@ -165,7 +171,7 @@ pub async fn add_officer(
             phone,
             since: Some(state.store.today()),
         };
-        Ok(state.store.add_cluster_officer(&auth.caller, ClusterId(id), officer).await?)
+        Ok(state.store.registry().add_cluster_officer(&auth.caller, ClusterId(id), officer).await?)
     }
     .await;
     match result {
@@ -222,6 +228,7 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
             Some(kind) => Some(
                 state
                     .store
+                    .registry()
                     .create_org(
                         &auth.caller,
                         NewOrg {
@@ -243,6 +250,7 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
         };
         Ok(state
             .store
+            .registry()
             .create_cluster(
                 &auth.caller,
                 NewCluster {
@@ -284,10 +292,10 @@ pub async fn remove_member(
     Path((id, unit)): Path<(i64, i64)>,
     Form(f): Form<RemoveMemberForm>,
 ) -> PageResult {
-    state.store.cluster_for_write(&auth.caller, ClusterId(id)).await?;
+    state.store.registry().cluster_for_write(&auth.caller, ClusterId(id)).await?;
     let result: Result<(), WebError> = async {
         let on = parse_date("退出日期", &f.left_on)?.unwrap_or_else(|| state.store.today());
-        Ok(state.store.remove_cluster_member(&auth.caller, ClusterId(id), UnitId(unit), on).await?)
+        Ok(state.store.registry().remove_cluster_member(&auth.caller, ClusterId(id), UnitId(unit), on).await?)
     }
     .await;
     match result {
@@ -310,11 +318,11 @@ pub async fn add_region(
     Path(id): Path<i64>,
     Form(f): Form<RegionForm>,
 ) -> PageResult {
-    state.store.cluster_for_write(&auth.caller, ClusterId(id)).await?;
+    state.store.registry().cluster_for_write(&auth.caller, ClusterId(id)).await?;
     let result: Result<(), WebError> = async {
         let region = qunlian_domain::RegionCode::parse(non_empty(&f.region).unwrap_or(""))
             .map_err(|e| WebError::Invalid(format!("成员区域：{e}")))?;
-        Ok(state.store.add_cluster_region(&auth.caller, ClusterId(id), &region).await?)
+        Ok(state.store.registry().add_cluster_region(&auth.caller, ClusterId(id), &region).await?)
     }
     .await;
     match result {
@@ -346,8 +354,14 @@ async fn committees(
     auth: &Auth,
     current: Option<(i64, String)>,
 ) -> Result<Vec<(i64, String)>, WebError> {
-    let mut out: Vec<(i64, String)> =
-        state.store.org_tree(&auth.caller, None, false).await?.into_iter().map(|o| (o.id.0, o.name)).collect();
+    let mut out: Vec<(i64, String)> = state
+        .store
+        .registry()
+        .org_tree(&auth.caller, None, false)
+        .await?
+        .into_iter()
+        .map(|o| (o.id.0, o.name))
+        .collect();
     if let Some(c) = current
         && !out.iter().any(|o| o.0 == c.0)
     {
@@ -410,7 +424,7 @@ impl EditClusterForm {
 }
 
 pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
-    let d = state.store.cluster_for_edit(&auth.caller, ClusterId(id)).await?;
+    let d = state.store.registry().cluster_for_edit(&auth.caller, ClusterId(id)).await?;
     let committees = committees(&state, &auth, d.committee.clone()).await?;
     render(&EditPage {
         layout: Layout::new(&auth, &state, "/clusters"),
@@ -427,10 +441,10 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(f): Form<EditClusterForm>,
 ) -> PageResult {
-    let d = state.store.cluster_for_edit(&auth.caller, ClusterId(id)).await?;
+    let d = state.store.registry().cluster_for_edit(&auth.caller, ClusterId(id)).await?;
     let result: Result<(), WebError> = async {
         let edit = f.parse()?;
-        Ok(state.store.update_cluster(&auth.caller, ClusterId(id), edit).await?)
+        Ok(state.store.registry().update_cluster(&auth.caller, ClusterId(id), edit).await?)
     }
     .await;
     match result {

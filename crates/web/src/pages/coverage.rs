@@ -145,7 +145,7 @@ struct SummaryPage {
 pub async fn summary(State(state): State<AppState>, auth: Auth, Query(q): Query<SummaryQuery>) -> PageResult {
     auth.require(Action::ReadRegistry)?;
     let region = region(&q.town)?;
-    let sum = state.store.coverage_summary(&auth.caller, &CoverageQuery { region, category: None }).await?;
+    let sum = state.store.coverage().summary(&auth.caller, &CoverageQuery { region, category: None }).await?;
     let town_param = region.map(|r| r.to_string());
     let rows: Vec<Row> = sum
         .categories
@@ -166,6 +166,7 @@ pub async fn summary(State(state): State<AppState>, auth: Auth, Query(q): Query<
     let town_title = sum.categories.first().map(|c| format!("{}：各街镇组织覆盖率", c.name)).unwrap_or_default();
     let open = state
         .store
+        .coverage()
         .assignments(&auth.caller, &AssignmentFilter { state: Some("open".into()), region, ..Default::default() })
         .await?
         .len();
@@ -179,7 +180,7 @@ pub async fn summary(State(state): State<AppState>, auth: Auth, Query(q): Query<
         rows,
         may_define: auth.caller.may(Action::DefineCoverage),
         may_assign: auth.caller.may(Action::AssignCoverage),
-        last_snapshot: state.store.coverage_snapshots(&auth.caller).await?.into_iter().next(),
+        last_snapshot: state.store.coverage().snapshots(&auth.caller).await?.into_iter().next(),
         open_assignments: open,
     })
 }
@@ -217,13 +218,13 @@ pub async fn category(
     auth.require(Action::ReadRegistry)?;
     let region = region(&q.town)?;
     let id = CategoryId(id);
-    let sum = state.store.coverage_summary(&auth.caller, &CoverageQuery { region, category: Some(id) }).await?;
+    let sum = state.store.coverage().summary(&auth.caller, &CoverageQuery { region, category: Some(id) }).await?;
     let cat = sum.categories.first().cloned().ok_or(WebError::NotFound)?;
     let town_param = region.map(|r| r.to_string());
     let total = row(&cat, "合计".into(), town_param.as_deref(), sum.total_of(id), sum.as_of);
     let rows: Vec<Row> =
         sum.cells.iter().map(|c| row(&cat, c.town_name.clone(), Some(&c.town_code), c.counts, sum.as_of)).collect();
-    let points = state.store.coverage_trend(&auth.caller, id, region.as_ref()).await?;
+    let points = state.store.coverage().trend(&auth.caller, id, region.as_ref()).await?;
     let trend = TrendChart {
         dates: points.iter().map(|p| p.as_of.format("%Y-%m-%d").to_string()).collect(),
         org: points.iter().map(|p| (p.counts.org_rate() * 10.0).round() / 10.0).collect(),
@@ -285,7 +286,7 @@ pub async fn new_category_form(State(state): State<AppState>, auth: Auth) -> Pag
 }
 
 pub async fn create_category(State(state): State<AppState>, auth: Auth, Form(f): Form<CategoryForm>) -> PageResult {
-    let id = state.store.save_coverage_category(&auth.caller, None, f.to_new()?).await?;
+    let id = state.store.coverage().save_category(&auth.caller, None, f.to_new()?).await?;
     Ok(Redirect::to(&format!("/coverage/categories/{id}")).into_response())
 }
 
@@ -295,17 +296,17 @@ pub async fn update_category(
     Path(id): Path<i64>,
     Form(f): Form<CategoryForm>,
 ) -> PageResult {
-    let id = state.store.save_coverage_category(&auth.caller, Some(CategoryId(id)), f.to_new()?).await?;
+    let id = state.store.coverage().save_category(&auth.caller, Some(CategoryId(id)), f.to_new()?).await?;
     Ok(Redirect::to(&format!("/coverage/categories/{id}")).into_response())
 }
 
 pub async fn delete_category(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
-    state.store.delete_coverage_category(&auth.caller, CategoryId(id)).await?;
+    state.store.coverage().delete_category(&auth.caller, CategoryId(id)).await?;
     Ok(Redirect::to("/coverage").into_response())
 }
 
 pub async fn take_snapshot(State(state): State<AppState>, auth: Auth) -> PageResult {
-    state.store.snapshot_now(&auth.caller).await?;
+    state.store.coverage().snapshot_now(&auth.caller).await?;
     Ok(Redirect::to("/coverage/snapshots").into_response())
 }
 
@@ -321,7 +322,7 @@ pub async fn snapshots(State(state): State<AppState>, auth: Auth) -> PageResult 
     auth.require(Action::ReadRegistry)?;
     render(&SnapshotsPage {
         layout: Layout::new(&auth, &state, "/coverage"),
-        snapshots: state.store.coverage_snapshots(&auth.caller).await?,
+        snapshots: state.store.coverage().snapshots(&auth.caller).await?,
         may_assign: auth.caller.may(Action::AssignCoverage),
     })
 }
@@ -381,7 +382,7 @@ struct AssignmentsPage {
 
 pub async fn assignments(State(state): State<AppState>, auth: Auth, Query(q): Query<AssignmentQuery>) -> PageResult {
     auth.require(Action::ReadRegistry)?;
-    let rows = state.store.assignments(&auth.caller, &q.filter()?).await?;
+    let rows = state.store.coverage().assignments(&auth.caller, &q.filter()?).await?;
     render(&AssignmentsPage {
         layout: Layout::new(&auth, &state, "/coverage/assignments"),
         towns: town_options(&state, &auth, non_empty(&q.town)),
@@ -397,7 +398,7 @@ pub async fn assignments_xlsx(
     Query(q): Query<AssignmentQuery>,
 ) -> PageResult {
     auth.require(Action::ReadRegistry)?;
-    let rows = state.store.assignments(&auth.caller, &q.filter()?).await?;
+    let rows = state.store.coverage().assignments(&auth.caller, &q.filter()?).await?;
     let table: Vec<Vec<Cell>> = rows
         .into_iter()
         .map(|a| {
@@ -450,6 +451,7 @@ pub async fn create_assignment(State(state): State<AppState>, auth: Auth, Form(f
     let due_on = parse_date("完成期限", &f.due_on)?.ok_or_else(|| WebError::Invalid("完成期限：请填写日期".into()))?;
     state
         .store
+        .coverage()
         .create_assignment(
             &auth.caller,
             NewAssignment {
@@ -477,7 +479,7 @@ pub async fn withdraw_assignment(
     Form(f): Form<WithdrawForm>,
 ) -> PageResult {
     let reason = non_empty(&f.reason).unwrap_or("人工撤销");
-    state.store.withdraw_assignment(&auth.caller, AssignmentId(id), reason).await?;
+    state.store.coverage().withdraw_assignment(&auth.caller, AssignmentId(id), reason).await?;
     Ok(Redirect::to("/coverage/assignments").into_response())
 }
 
@@ -506,6 +508,7 @@ pub async fn add_work_link(
     };
     state
         .store
+        .coverage()
         .add_work_link(
             &auth.caller,
             NewWorkLink {
@@ -534,7 +537,7 @@ pub async fn end_work_link(
     Form(f): Form<EndLinkForm>,
 ) -> PageResult {
     let on = parse_date("结束日期", &f.on)?.unwrap_or_else(|| state.store.today());
-    state.store.end_work_link(&auth.caller, UnitId(id), link, on).await?;
+    state.store.coverage().end_work_link(&auth.caller, UnitId(id), link, on).await?;
     Ok(Redirect::to(&format!("/enterprises/{id}#coverage")).into_response())
 }
 
@@ -556,12 +559,14 @@ impl EnterpriseCoverage {
 
 pub async fn enterprise_coverage(state: &AppState, auth: &Auth, id: UnitId) -> Result<EnterpriseCoverage, WebError> {
     let store = &state.store;
-    let assignments =
-        store.assignments(&auth.caller, &AssignmentFilter { unit: Some(id), ..AssignmentFilter::default() }).await?;
+    let assignments = store
+        .coverage()
+        .assignments(&auth.caller, &AssignmentFilter { unit: Some(id), ..AssignmentFilter::default() })
+        .await?;
     Ok(EnterpriseCoverage {
-        status: store.coverage_status(&auth.caller, id).await?,
-        categories: store.categories_of(&auth.caller, id).await?,
-        links: store.work_links(&auth.caller, id).await?,
+        status: store.coverage().status(&auth.caller, id).await?,
+        categories: store.coverage().categories_of(&auth.caller, id).await?,
+        links: store.coverage().work_links(&auth.caller, id).await?,
         assignments,
         may_assign: auth.caller.may(Action::AssignCoverage),
         today: store.today().format("%Y-%m-%d").to_string(),

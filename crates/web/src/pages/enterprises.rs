@@ -260,6 +260,7 @@ pub async fn list(
     let (sort, desc) = query.sort();
     let page = state
         .store
+        .registry()
         .list_enterprises(&auth.caller, &filter, sort, desc, PageRequest::new(query.page, query.per_page))
         .await?;
     let pages = page_window(page.page, page.pages());
@@ -286,7 +287,7 @@ pub async fn list(
 async fn drill_label(state: &AppState, auth: &Auth, filter: &EnterpriseFilter) -> Result<Option<String>, WebError> {
     let mut parts = Vec::new();
     if let Some(id) = filter.category {
-        parts.push(format!("重点企业类别：{}", state.store.coverage_category(&auth.caller, id).await?.name));
+        parts.push(format!("重点企业类别：{}", state.store.coverage().category(&auth.caller, id).await?.name));
     }
     if let Some(status) = filter.coverage {
         parts.push(status.label().to_owned());
@@ -304,7 +305,7 @@ pub async fn export(State(state): State<AppState>, auth: Auth, Query(query): Que
     auth.require(Action::ReadRegistry)?;
     let filter = query.filter()?;
     let (sort, desc) = query.sort();
-    let all = state.store.all_enterprises(&auth.caller, &filter, sort, desc).await?;
+    let all = state.store.registry().all_enterprises(&auth.caller, &filter, sort, desc).await?;
     let now = state.store.now() + chrono::Duration::hours(8);
     let count = all.len();
     let heading = list_heading(query.unit_kind()?);
@@ -312,7 +313,8 @@ pub async fn export(State(state): State<AppState>, auth: Auth, Query(query): Que
     let bytes = crate::export::enterprises_xlsx(all, Some(title)).map_err(WebError::internal)?;
     state
         .store
-        .audit(&auth.caller, "unit.export", "unit", None, format!("导出{heading}{count}家（不含联系电话）"))
+        .audit()
+        .record(&auth.caller, "unit.export", "unit", None, format!("导出{heading}{count}家（不含联系电话）"))
         .await?;
     Ok(super::import::xlsx_response(bytes, &format!("{heading}-{}.xlsx", now.format("%Y%m%d"))))
 }
@@ -343,15 +345,22 @@ struct DetailPage {
 /// The park a unit is in, when the caller may see it.
 async fn park_of(state: &AppState, auth: &Auth, e: &Enterprise) -> Option<(i64, String)> {
     let id = e.park_id?;
-    state.store.park(&auth.caller, id).await.ok().map(|d| (d.park.id, d.park.name))
+    state.store.registry().park(&auth.caller, id).await.ok().map(|d| (d.park.id, d.park.name))
 }
 
 async fn detail_page(state: &AppState, auth: &Auth, id: UnitId, revealed: Option<String>) -> PageResult {
-    let e = state.store.enterprise(&auth.caller, id).await?;
-    let links = state.store.unit_links(&auth.caller, id).await?;
+    let e = state.store.registry().enterprise(&auth.caller, id).await?;
+    let links = state.store.registry().unit_links(&auth.caller, id).await?;
     let coverage = super::coverage::enterprise_coverage(state, auth, id).await?;
     let orgs = if coverage.may_assign && !coverage.status.is_org() {
-        state.store.org_tree(&auth.caller, None, false).await?.into_iter().map(|o| (o.id.0, o.name)).collect()
+        state
+            .store
+            .registry()
+            .org_tree(&auth.caller, None, false)
+            .await?
+            .into_iter()
+            .map(|o| (o.id.0, o.name))
+            .collect()
     } else {
         Vec::new()
     };
@@ -379,7 +388,7 @@ pub async fn reveal_phone(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let phone = state.store.reveal_contact_phone(&auth.caller, UnitId(id)).await?;
+    let phone = state.store.registry().reveal_contact_phone(&auth.caller, UnitId(id)).await?;
     let text = phone.unwrap_or_else(|| "（未登记）".to_owned());
     if is_htmx(&headers) {
         return Ok(
@@ -530,7 +539,7 @@ pub async fn new_form(State(state): State<AppState>, auth: Auth, Query(q): Query
 pub async fn create(State(state): State<AppState>, auth: Auth, Form(form): Form<EnterpriseForm>) -> PageResult {
     auth.require(Action::Import)?;
     let errors = match form.parse(&state.config.district) {
-        Ok((input, kind)) => match state.store.create_unit(&auth.caller, input, kind, false).await {
+        Ok((input, kind)) => match state.store.registry().create_unit(&auth.caller, input, kind, false).await {
             Ok(id) => return Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
             Err(qunlian_store::StoreError::Invalid { field, message }) => vec![format!("{field}：{message}")],
             Err(e) => return Err(e.into()),
@@ -551,7 +560,7 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(form): Form<
 
 pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     auth.require(Action::WriteRegistry)?;
-    let e = state.store.enterprise(&auth.caller, UnitId(id)).await?;
+    let e = state.store.registry().enterprise(&auth.caller, UnitId(id)).await?;
     let mut form = EnterpriseForm::from_enterprise(&e);
     // The park goes by name on the form; an empty field would take the unit out of its park.
     form.park = park_of(&state, &auth, &e).await.map(|p| p.1);
@@ -575,11 +584,13 @@ pub async fn update(
 ) -> PageResult {
     auth.require(Action::WriteRegistry)?;
     let errors = match form.parse(&state.config.district) {
-        Ok((input, kind)) => match state.store.update_unit(&auth.caller, UnitId(id), input, Some(kind)).await {
-            Ok(()) => return Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
-            Err(qunlian_store::StoreError::Invalid { field, message }) => vec![format!("{field}：{message}")],
-            Err(e) => return Err(e.into()),
-        },
+        Ok((input, kind)) => {
+            match state.store.registry().update_unit(&auth.caller, UnitId(id), input, Some(kind)).await {
+                Ok(()) => return Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
+                Err(qunlian_store::StoreError::Invalid { field, message }) => vec![format!("{field}：{message}")],
+                Err(e) => return Err(e.into()),
+            }
+        }
         Err(errors) => errors,
     };
     let mut towns = town_options(&state, &auth, non_empty(&form.town));

@@ -28,10 +28,10 @@ struct HomePage {
 
 pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(qunlian_domain::auth::Action::ReadRegistry)?;
-    let f = state.store.registry_figures(&auth.caller).await?;
+    let f = state.store.registry().figures(&auth.caller).await?;
     let as_of = (state.store.now() + chrono::Duration::hours(8)).format("%Y年%m月%d日 %H:%M").to_string();
     let unread_policies = if auth.caller.role == qunlian_domain::auth::Role::EnterpriseContact {
-        Some(state.store.my_unread_policies(&auth.caller).await?)
+        Some(state.store.policies().my_unread_policies(&auth.caller).await?)
     } else {
         None
     };
@@ -42,7 +42,7 @@ pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
             escalated: supervises,
             ..Default::default()
         };
-        Some(state.store.service_requests_filtered(&auth.caller, &red).await?.len())
+        Some(state.store.services().requests_filtered(&auth.caller, &red).await?.len())
     } else {
         None
     };

@@ -175,7 +175,7 @@ pub async fn confirm(
         .and_then(|mut p| p.remove(&form.token))
         .filter(|p| p.user_id == auth.user.id.0)
         .ok_or_else(|| WebError::Invalid("预览已过期，请重新上传文件".into()))?;
-    let mut import = state.store.begin_import(&auth.caller, false).await?;
+    let mut import = state.store.registry().begin_import(&auth.caller, false).await?;
     let store_rejects = match import.add(&pending.rows).await {
         Ok(r) => r,
         Err(e) => {

@@ -29,7 +29,7 @@ pub(crate) async fn send(
     let count = rows.len();
     let title = format!("{what}（导出时间 {}，共 {count} 条）", now.format("%Y-%m-%d %H:%M"));
     let bytes = simple_xlsx(what, title, columns, rows).map_err(WebError::internal)?;
-    state.store.audit(&auth.caller, "export", what, None, format!("导出{what}{count}条")).await?;
+    state.store.audit().record(&auth.caller, "export", what, None, format!("导出{what}{count}条")).await?;
     Ok(xlsx_response(bytes, &format!("{what}-{}.xlsx", now.format("%Y%m%d"))))
 }
 
@@ -37,6 +37,7 @@ pub async fn clusters(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(Action::ReadRegistry)?;
     let rows = state
         .store
+        .registry()
         .list_clusters(&auth.caller, None)
         .await?
         .into_iter()
@@ -68,6 +69,7 @@ pub async fn orgs(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(Action::ReadRegistry)?;
     let rows = state
         .store
+        .registry()
         .org_tree(&auth.caller, None, true)
         .await?
         .into_iter()
@@ -101,6 +103,7 @@ pub async fn alliances(State(state): State<AppState>, auth: Auth) -> PageResult 
     auth.require(Action::ReadRegistry)?;
     let rows = state
         .store
+        .registry()
         .list_alliances(&auth.caller)
         .await?
         .into_iter()
@@ -122,6 +125,7 @@ pub async fn pairings(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(Action::ReadRegistry)?;
     let rows = state
         .store
+        .registry()
         .list_pairings(&auth.caller)
         .await?
         .into_iter()

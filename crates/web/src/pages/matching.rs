@@ -156,9 +156,9 @@ fn mine_label(auth: &Auth) -> &'static str {
 pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<ListQuery>) -> PageResult {
     may_read(&auth)?;
     let filter = q.filter()?;
-    let (rows, total) = state.store.listings(&auth.caller, &filter, SHOWN).await?;
+    let (rows, total) = state.store.matching().listings(&auth.caller, &filter, SHOWN).await?;
     let cluster_name = match filter.cluster {
-        Some(c) => Some(state.store.cluster(&auth.caller, c).await?.cluster.name),
+        Some(c) => Some(state.store.registry().cluster(&auth.caller, c).await?.cluster.name),
         None => None,
     };
     render(&ListPage {
@@ -277,8 +277,11 @@ async fn form_page(
     f: ListingForm,
     error: Option<String>,
 ) -> PageResult {
-    let units =
-        if editing.is_some() { Vec::new() } else { state.store.publishable_units(&auth.caller, q, 300).await? };
+    let units = if editing.is_some() {
+        Vec::new()
+    } else {
+        state.store.matching().publishable_units(&auth.caller, q, 300).await?
+    };
     let page = FormPage {
         layout: Layout::new(auth, state, ACTIVE),
         nav: Nav::of(auth),
@@ -326,7 +329,7 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<Lis
     };
     let result = match (unit, f.fields()) {
         (Ok(unit), Ok(fields)) => {
-            state.store.publish_listing(&auth.caller, unit, fields, false).await.map_err(WebError::from)
+            state.store.matching().publish(&auth.caller, unit, fields, false).await.map_err(WebError::from)
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
@@ -340,7 +343,7 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<Lis
 }
 
 pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
-    let l = state.store.listing_for_edit(&auth.caller, id).await?;
+    let l = state.store.matching().listing_for_edit(&auth.caller, id).await?;
     let f = ListingForm::of(&l);
     form_page(&state, &auth, Some(l), None, f, None).await
 }
@@ -351,9 +354,9 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(f): Form<ListingForm>,
 ) -> PageResult {
-    let l = state.store.listing_for_edit(&auth.caller, id).await?;
+    let l = state.store.matching().listing_for_edit(&auth.caller, id).await?;
     let result = match f.fields() {
-        Ok(fields) => state.store.update_listing(&auth.caller, id, fields).await.map_err(WebError::from),
+        Ok(fields) => state.store.matching().update_listing(&auth.caller, id, fields).await.map_err(WebError::from),
         Err(e) => Err(e),
     };
     match result {
@@ -366,13 +369,13 @@ pub async fn update(
 }
 
 pub async fn close(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
-    state.store.set_listing_open(&auth.caller, id, false).await?;
+    state.store.matching().set_listing_open(&auth.caller, id, false).await?;
     state.sync_index().await;
     Ok(Redirect::to(&format!("/listings/{id}")).into_response())
 }
 
 pub async fn reopen(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
-    state.store.set_listing_open(&auth.caller, id, true).await?;
+    state.store.matching().set_listing_open(&auth.caller, id, true).await?;
     state.sync_index().await;
     Ok(Redirect::to(&format!("/listings/{id}")).into_response())
 }
@@ -399,16 +402,17 @@ impl DetailPage {
 
 pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     may_read(&auth)?;
-    let l = state.store.listing(&auth.caller, id).await?;
-    let matches = state.store.matches(&auth.caller, state.index()?, id, 10).await?;
+    let l = state.store.matching().listing(&auth.caller, id).await?;
+    let matches = state.store.matching().matches(&auth.caller, state.index()?, id, 10).await?;
     let introductions = state
         .store
+        .matching()
         .introductions(&auth.caller, &IntroductionFilter { listing: Some(id), ..Default::default() })
         .await?;
     render(&DetailPage {
         layout: Layout::new(&auth, &state, ACTIVE),
         nav: Nav::of(&auth),
-        may_edit: state.store.may_edit_listing(&auth.caller, &l).await?,
+        may_edit: state.store.matching().may_edit_listing(&auth.caller, &l).await?,
         l,
         matches,
         introductions,
@@ -441,7 +445,7 @@ pub async fn search(State(state): State<AppState>, auth: Auth, Query(q): Query<S
     let hits = if text.is_empty() {
         Vec::new()
     } else {
-        state.store.search_listings(&auth.caller, state.index()?, &text, kind, 50).await?
+        state.store.matching().search(&auth.caller, state.index()?, &text, kind, 50).await?
     };
     render(&SearchPage {
         layout: Layout::new(&auth, &state, ACTIVE),
@@ -491,11 +495,14 @@ struct IntroListPage {
 pub async fn introductions(State(state): State<AppState>, auth: Auth, Query(q): Query<IntroQuery>) -> PageResult {
     may_read(&auth)?;
     let filter = q.filter()?;
-    let rows = state.store.introductions(&auth.caller, &filter).await?;
-    let figures =
-        state.store.introduction_figures(&auth.caller, &IntroductionFilter { state: None, ..filter.clone() }).await?;
+    let rows = state.store.matching().introductions(&auth.caller, &filter).await?;
+    let figures = state
+        .store
+        .matching()
+        .introduction_figures(&auth.caller, &IntroductionFilter { state: None, ..filter.clone() })
+        .await?;
     let cluster_name = match filter.cluster {
-        Some(c) => Some(state.store.cluster(&auth.caller, c).await?.cluster.name),
+        Some(c) => Some(state.store.registry().cluster(&auth.caller, c).await?.cluster.name),
         None => None,
     };
     render(&IntroListPage {
@@ -527,6 +534,7 @@ pub async fn introduce(State(state): State<AppState>, auth: Auth, Form(f): Form<
     };
     let id = state
         .store
+        .matching()
         .introduce(
             &auth.caller,
             NewIntroduction {
@@ -554,7 +562,7 @@ struct IntroPage {
 
 pub async fn introduction(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     may_read(&auth)?;
-    let d = state.store.introduction(&auth.caller, id).await?;
+    let d = state.store.matching().introduction(&auth.caller, id).await?;
     render(&IntroPage {
         layout: Layout::new(&auth, &state, ACTIVE),
         nav: Nav::of(&auth),
@@ -584,6 +592,7 @@ pub async fn step(
     let value = number_param("成交金额", &f.deal_value)?;
     state
         .store
+        .matching()
         .introduction_step(&auth.caller, id, to, value, non_empty(&f.reason), non_empty(&f.note).unwrap_or(""))
         .await?;
     Ok(Redirect::to(&format!("/introductions/{id}")).into_response())
@@ -612,7 +621,7 @@ pub async fn followup(
         delivery_note: non_empty(&f.delivery_note).unwrap_or("").to_owned(),
         note: non_empty(&f.note).unwrap_or("").to_owned(),
     };
-    state.store.add_followup(&auth.caller, id, new).await?;
+    state.store.matching().add_followup(&auth.caller, id, new).await?;
     Ok(Redirect::to(&format!("/introductions/{id}#followups")).into_response())
 }
 
@@ -640,7 +649,7 @@ async fn meeting(
         (None, _) => None,
     };
     let list = match cluster {
-        Some(c) => Some(state.store.meeting_list(&auth.caller, state.index()?, c, date, PER_NEED).await?),
+        Some(c) => Some(state.store.matching().meeting_list(&auth.caller, state.index()?, c, date, PER_NEED).await?),
         None => None,
     };
     Ok((date, list))
@@ -664,7 +673,8 @@ impl MeetingPage {
 
 pub async fn meeting_page(State(state): State<AppState>, auth: Auth, Query(q): Query<MeetingQuery>) -> PageResult {
     let (date, list) = meeting(&state, &auth, &q).await?;
-    let clusters = state.store.list_clusters(&auth.caller, None).await?.into_iter().map(|c| (c.id.0, c.name)).collect();
+    let clusters =
+        state.store.registry().list_clusters(&auth.caller, None).await?.into_iter().map(|c| (c.id.0, c.name)).collect();
     render(&MeetingPage { layout: Layout::new(&auth, &state, ACTIVE), nav: Nav::of(&auth), clusters, date, list })
 }
 
@@ -720,7 +730,8 @@ pub async fn meeting_xlsx(State(state): State<AppState>, auth: Auth, Query(q): Q
     let bytes = simple_xlsx("要素对接会清单", title, &columns, rows).map_err(WebError::internal)?;
     state
         .store
-        .audit(
+        .audit()
+        .record(
             &auth.caller,
             "export",
             "meeting_list",
@@ -738,7 +749,7 @@ pub async fn cluster_figures(state: &AppState, auth: &Auth, id: i64) -> Result<O
         return Ok(None);
     }
     let filter = IntroductionFilter { cluster: Some(ClusterId(id)), ..Default::default() };
-    Ok(Some(state.store.introduction_figures(&auth.caller, &filter).await?))
+    Ok(Some(state.store.matching().introduction_figures(&auth.caller, &filter).await?))
 }
 
 /// Open emergency needs of the members, for the workbench of a cluster secretary (the
@@ -747,5 +758,5 @@ pub async fn emergency_needs(state: &AppState, auth: &Auth) -> Result<Option<u64
     if auth.caller.role != Role::ClusterSecretary {
         return Ok(None);
     }
-    Ok(Some(state.store.emergency_needs_count(&auth.caller).await?))
+    Ok(Some(state.store.matching().emergency_needs_count(&auth.caller).await?))
 }

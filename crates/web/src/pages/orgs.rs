@@ -36,7 +36,7 @@ impl TreePage {
 
 pub async fn tree(State(state): State<AppState>, auth: Auth, Query(query): Query<TreeQuery>) -> PageResult {
     let all = non_empty(&query.all).is_some();
-    let orgs = state.store.org_tree(&auth.caller, non_empty(&query.q), all).await?;
+    let orgs = state.store.registry().org_tree(&auth.caller, non_empty(&query.q), all).await?;
     render(&TreePage {
         layout: Layout::new(&auth, &state, "/orgs"),
         orgs,
@@ -65,10 +65,17 @@ impl DetailPage {
 }
 
 async fn detail_page(state: &AppState, auth: &Auth, id: i64, error: Option<String>) -> PageResult {
-    let d = state.store.party_org(&auth.caller, OrgId(id)).await?;
+    let d = state.store.registry().party_org(&auth.caller, OrgId(id)).await?;
     let may_edit = auth.caller.may(Action::WriteRegistry);
     let targets = if may_edit && d.org.dissolved_on.is_none() {
-        state.store.org_tree(&auth.caller, None, false).await?.into_iter().filter(|o| o.id != d.org.id).collect()
+        state
+            .store
+            .registry()
+            .org_tree(&auth.caller, None, false)
+            .await?
+            .into_iter()
+            .filter(|o| o.id != d.org.id)
+            .collect()
     } else {
         Vec::new()
     };
@@ -104,13 +111,13 @@ pub async fn merge(
     Form(f): Form<MergeForm>,
 ) -> PageResult {
     auth.require(Action::WriteRegistry)?;
-    state.store.party_org(&auth.caller, OrgId(id)).await?;
+    state.store.registry().party_org(&auth.caller, OrgId(id)).await?;
     let result: Result<(), WebError> = async {
         let into = non_empty(&f.into)
             .and_then(|v| v.parse::<i64>().ok())
             .ok_or_else(|| WebError::Invalid("并入组织：请选择".into()))?;
         let on = parse_date("并入日期", &f.on)?.unwrap_or_else(|| state.store.today());
-        Ok(state.store.merge_org(&auth.caller, OrgId(id), OrgId(into), on).await?)
+        Ok(state.store.registry().merge_org(&auth.caller, OrgId(id), OrgId(into), on).await?)
     }
     .await;
     match result {
@@ -133,7 +140,7 @@ pub async fn rename(
     Form(f): Form<RenameForm>,
 ) -> PageResult {
     let on = parse_date("更名日期", &f.on)?.unwrap_or_else(|| state.store.today());
-    state.store.rename_org(&auth.caller, OrgId(id), non_empty(&f.name).unwrap_or(""), on).await?;
+    state.store.registry().rename_org(&auth.caller, OrgId(id), non_empty(&f.name).unwrap_or(""), on).await?;
     Ok(Redirect::to(&format!("/orgs/{id}")).into_response())
 }
 
@@ -151,7 +158,7 @@ pub async fn dissolve(
 ) -> PageResult {
     let on = parse_date("撤销日期", &f.on)?.unwrap_or_else(|| state.store.today());
     let reason = non_empty(&f.reason).ok_or_else(|| WebError::Invalid("撤销原因：请填写".into()))?;
-    state.store.dissolve_org(&auth.caller, OrgId(id), on, reason).await?;
+    state.store.registry().dissolve_org(&auth.caller, OrgId(id), on, reason).await?;
     Ok(Redirect::to(&format!("/orgs/{id}")).into_response())
 }
 
@@ -166,7 +173,7 @@ struct NewPage {
 
 pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(Action::WriteRegistry)?;
-    let orgs = state.store.org_tree(&auth.caller, None, false).await?;
+    let orgs = state.store.registry().org_tree(&auth.caller, None, false).await?;
     render(&NewPage {
         layout: Layout::new(&auth, &state, "/orgs"),
         orgs,
@@ -198,6 +205,7 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
                 Err(_) => {
                     state
                         .store
+                        .registry()
                         .enterprise_by_uscc(&auth.caller, &token.to_uppercase())
                         .await
                         .map_err(|_| WebError::Invalid(format!("所在单位：找不到“{token}”")))?
@@ -224,13 +232,13 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
             established_on: parse_date("成立日期", &f.established_on)?.unwrap_or_else(|| state.store.today()),
             is_demo: false,
         };
-        Ok(state.store.create_org(&auth.caller, new).await?)
+        Ok(state.store.registry().create_org(&auth.caller, new).await?)
     }
     .await;
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/orgs/{id}")).into_response()),
         Err(WebError::Invalid(msg)) => {
-            let orgs = state.store.org_tree(&auth.caller, None, false).await?;
+            let orgs = state.store.registry().org_tree(&auth.caller, None, false).await?;
             let page = NewPage {
                 layout: Layout::new(&auth, &state, "/orgs"),
                 orgs,
@@ -259,7 +267,7 @@ pub async fn update(
     Form(f): Form<EditForm>,
 ) -> PageResult {
     auth.require(Action::WriteRegistry)?;
-    state.store.party_org(&auth.caller, OrgId(id)).await?;
+    state.store.registry().party_org(&auth.caller, OrgId(id)).await?;
     let result: Result<(), WebError> = async {
         let parent = match non_empty(&f.parent) {
             None => None,
@@ -276,7 +284,7 @@ pub async fn update(
         let on = parse_date("调整日期", &f.on)?.unwrap_or_else(|| state.store.today());
         let edit =
             OrgEdit { parent, secretary_name: non_empty(&f.secretary_name).map(str::to_owned), members_count, on };
-        Ok(state.store.update_org(&auth.caller, OrgId(id), edit).await?)
+        Ok(state.store.registry().update_org(&auth.caller, OrgId(id), edit).await?)
     }
     .await;
     match result {

@@ -22,7 +22,7 @@ struct AlliancesPage {
 }
 
 async fn alliances_page(state: &AppState, auth: &Auth, error: Option<String>) -> PageResult {
-    let alliances = state.store.list_alliances(&auth.caller).await?;
+    let alliances = state.store.registry().list_alliances(&auth.caller).await?;
     let status =
         if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let page = AlliancesPage {
@@ -45,6 +45,7 @@ async fn units_by_uscc(state: &AppState, auth: &Auth, text: &str) -> Result<Vec<
         let uscc = qunlian_domain::Uscc::parse(token).map_err(|e| WebError::Invalid(format!("“{token}”：{e}")))?;
         let e = state
             .store
+            .registry()
             .enterprise_by_uscc(&auth.caller, uscc.as_str())
             .await
             .map_err(|_| WebError::Invalid(format!("统一社会信用代码 {uscc} 未登记，或不在您的权限范围内")))?;
@@ -69,6 +70,7 @@ pub async fn create_alliance(State(state): State<AppState>, auth: Auth, Form(f):
         let name = non_empty(&f.name).unwrap_or("");
         Ok(state
             .store
+            .registry()
             .create_alliance(&auth.caller, name, non_empty(&f.description).unwrap_or(""), on, &members, false)
             .await?)
     }
@@ -90,7 +92,7 @@ struct PairingsPage {
 }
 
 async fn pairings_page(state: &AppState, auth: &Auth, error: Option<String>) -> PageResult {
-    let pairings = state.store.list_pairings(&auth.caller).await?;
+    let pairings = state.store.registry().list_pairings(&auth.caller).await?;
     let status =
         if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let page = PairingsPage {
@@ -132,6 +134,7 @@ pub async fn create_pairing(State(state): State<AppState>, auth: Auth, Form(f): 
         let on = parse_date("开始日期", &f.started_on)?;
         Ok(state
             .store
+            .registry()
             .create_pairing(
                 &auth.caller,
                 kind,
@@ -181,9 +184,9 @@ async fn alliance_page(
     form: Option<AllianceForm>,
     error: Option<String>,
 ) -> PageResult {
-    let d = state.store.alliance(&auth.caller, id).await?;
-    let may_edit =
-        auth.caller.may(Action::WriteRegistry) && state.store.alliance_for_edit(&auth.caller, id).await.is_ok();
+    let d = state.store.registry().alliance(&auth.caller, id).await?;
+    let may_edit = auth.caller.may(Action::WriteRegistry)
+        && state.store.registry().alliance_for_edit(&auth.caller, id).await.is_ok();
     let status =
         if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let page = AlliancePage {
@@ -207,13 +210,14 @@ pub async fn update_alliance(
     Form(f): Form<AllianceForm>,
 ) -> PageResult {
     // Who may, before what was typed: a refusal is a refusal, not a form error.
-    state.store.alliance_for_edit(&auth.caller, id).await?;
+    state.store.registry().alliance_for_edit(&auth.caller, id).await?;
     let result: Result<(), WebError> = async {
         let members = units_by_uscc(&state, &auth, non_empty(&f.members).unwrap_or("")).await?;
         let on = parse_date("成立日期", &f.established_on)?;
         let name = non_empty(&f.name).unwrap_or("");
         Ok(state
             .store
+            .registry()
             .update_alliance(&auth.caller, id, name, non_empty(&f.description).unwrap_or(""), on, &members)
             .await?)
     }
@@ -257,7 +261,7 @@ async fn pairing_page(
     form: Option<PairingEditForm>,
     error: Option<String>,
 ) -> PageResult {
-    let p = state.store.pairing(&auth.caller, id).await?;
+    let p = state.store.registry().pairing(&auth.caller, id).await?;
     let status =
         if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let page = PairingPage {
@@ -285,7 +289,11 @@ pub async fn update_pairing(
     let result: Result<(), WebError> = async {
         let started = parse_date("开始日期", &f.started_on)?;
         let ended = parse_date("结束日期", &f.ended_on)?;
-        Ok(state.store.update_pairing(&auth.caller, id, non_empty(&f.content).unwrap_or(""), started, ended).await?)
+        Ok(state
+            .store
+            .registry()
+            .update_pairing(&auth.caller, id, non_empty(&f.content).unwrap_or(""), started, ended)
+            .await?)
     }
     .await;
     match result {
@@ -309,7 +317,7 @@ pub async fn end_pairing(
     auth.require(Action::WriteRegistry)?;
     let result: Result<(), WebError> = async {
         let on = parse_date("结束日期", &f.on)?.unwrap_or_else(|| state.store.today());
-        Ok(state.store.end_pairing(&auth.caller, id, on).await?)
+        Ok(state.store.registry().end_pairing(&auth.caller, id, on).await?)
     }
     .await;
     match result {

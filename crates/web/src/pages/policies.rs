@@ -57,6 +57,7 @@ async fn department_options(
     let own = own_department(auth);
     Ok(state
         .store
+        .services()
         .departments()
         .await?
         .into_iter()
@@ -106,18 +107,20 @@ pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<Lis
     let today = state.store.today();
     let rows = state
         .store
-        .policies(&auth.caller, &filter)
+        .policies()
+        .list(&auth.caller, &filter)
         .await?
         .into_iter()
         .map(|p| Row { validity: p.validity_on(today), policy: p })
         .collect();
     let pushes = if reads_pushes(&auth) {
-        state.store.policy_pushes(&auth.caller).await?.into_iter().take(20).collect()
+        state.store.policies().policy_pushes(&auth.caller).await?.into_iter().take(20).collect()
     } else {
         Vec::new()
     };
     let departments = state
         .store
+        .services()
         .departments()
         .await?
         .into_iter()
@@ -199,7 +202,7 @@ pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
 
 pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<PolicyForm>) -> PageResult {
     auth.require(Action::ManagePolicies)?;
-    let id = state.store.save_policy(&auth.caller, None, f.to_new()?).await?;
+    let id = state.store.policies().save(&auth.caller, None, f.to_new()?).await?;
     Ok(Redirect::to(&format!("/policies/{id}")).into_response())
 }
 
@@ -210,7 +213,7 @@ pub async fn update(
     Form(f): Form<PolicyForm>,
 ) -> PageResult {
     auth.require(Action::ManagePolicies)?;
-    let id = state.store.save_policy(&auth.caller, Some(id), f.to_new()?).await?;
+    let id = state.store.policies().save(&auth.caller, Some(id), f.to_new()?).await?;
     Ok(Redirect::to(&format!("/policies/{id}")).into_response())
 }
 
@@ -232,8 +235,8 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
         return Ok(Redirect::to(&format!("/my/policies/{id}")).into_response());
     }
     auth.require(Action::ReadRegistry)?;
-    let p = state.store.policy(&auth.caller, id).await?;
-    let matching = state.store.policy_match_count(&auth.caller, id).await?;
+    let p = state.store.policies().policy(&auth.caller, id).await?;
+    let matching = state.store.policies().match_count(&auth.caller, id).await?;
     let may_edit = may_edit(&auth, &p);
     let departments =
         if may_edit { department_options(&state, &auth, Some(p.department_id)).await? } else { Vec::new() };
@@ -273,8 +276,8 @@ pub async fn enterprises(
     if auth.caller.role == Role::EnterpriseContact {
         return Err(WebError::Forbidden);
     }
-    let p = state.store.policy(&auth.caller, id).await?;
-    let list = state.store.policy_enterprises(&auth.caller, id, PageRequest::new(q.page, Some(100))).await?;
+    let p = state.store.policies().policy(&auth.caller, id).await?;
+    let list = state.store.policies().enterprises(&auth.caller, id, PageRequest::new(q.page, Some(100))).await?;
     render(&EnterprisesPage { layout: Layout::new(&auth, &state, ACTIVE), p, list })
 }
 
@@ -343,7 +346,7 @@ async fn target_options(state: &AppState, auth: &Auth, selected: &str) -> Result
         let value = PushTarget::Town(t).code();
         out.push(SelectOption { selected: selected == value, label: format!("街镇：{}", t.name()), value });
     }
-    for c in state.store.list_clusters(&auth.caller, None).await? {
+    for c in state.store.registry().list_clusters(&auth.caller, None).await? {
         let value = PushTarget::Cluster(ClusterId(c.id.0)).code();
         out.push(SelectOption { selected: selected == value, label: format!("集群：{}", c.name), value });
     }
@@ -358,7 +361,8 @@ async fn push_page(
 ) -> Result<PushPage, WebError> {
     let valid = state
         .store
-        .policies(&auth.caller, &PolicyFilter { validity: Some(Validity::Valid), ..Default::default() })
+        .policies()
+        .list(&auth.caller, &PolicyFilter { validity: Some(Validity::Valid), ..Default::default() })
         .await?;
     Ok(PushPage {
         layout: Layout::new(auth, state, ACTIVE),
@@ -389,7 +393,7 @@ pub async fn push_preview(
 ) -> PageResult {
     auth.require(Action::PushPolicies)?;
     let form = PushForm::from_pairs(pairs);
-    let preview = state.store.preview_push(&auth.caller, &form.policies, &form.target()?).await?;
+    let preview = state.store.policies().preview_push(&auth.caller, &form.policies, &form.target()?).await?;
     render(&push_page(&state, &auth, form, Some(preview)).await?)
 }
 
@@ -397,7 +401,8 @@ pub async fn push_preview(
 pub async fn push(State(state): State<AppState>, auth: Auth, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
     auth.require(Action::PushPolicies)?;
     let form = PushForm::from_pairs(pairs);
-    let id = state.store.push_policies(&auth.caller, &form.title, &form.policies, &form.target()?, false).await?;
+    let id =
+        state.store.policies().push_policies(&auth.caller, &form.title, &form.policies, &form.target()?, false).await?;
     Ok(Redirect::to(&format!("/policies/pushes/{id}")).into_response())
 }
 
@@ -424,9 +429,10 @@ pub async fn push_detail(
     Path(id): Path<i64>,
     Query(q): Query<PageQuery>,
 ) -> PageResult {
-    let d = state.store.policy_push(&auth.caller, id).await?;
+    let d = state.store.policies().policy_push(&auth.caller, id).await?;
     let read = read_filter(&q.read);
-    let list = state.store.push_recipients(&auth.caller, id, read, PageRequest::new(q.page, Some(100))).await?;
+    let list =
+        state.store.policies().push_recipients(&auth.caller, id, read, PageRequest::new(q.page, Some(100))).await?;
     render(&PushDetailPage {
         layout: Layout::new(&auth, &state, ACTIVE),
         d,
@@ -446,7 +452,7 @@ struct MyListPage {
 }
 
 pub async fn my_list(State(state): State<AppState>, auth: Auth) -> PageResult {
-    let items = state.store.my_policies(&auth.caller).await?;
+    let items = state.store.policies().my_policies(&auth.caller).await?;
     let unread = items.iter().filter(|m| m.unread).count();
     render(&MyListPage { layout: Layout::new(&auth, &state, "/my/policies"), items, unread })
 }
@@ -459,7 +465,7 @@ struct MyPolicyPage {
 }
 
 pub async fn my_policy(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
-    let m = state.store.open_my_policy(&auth.caller, id).await?;
+    let m = state.store.policies().open_my_policy(&auth.caller, id).await?;
     render(&MyPolicyPage { layout: Layout::new(&auth, &state, "/my/policies"), m })
 }
 

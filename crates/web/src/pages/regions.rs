@@ -47,11 +47,12 @@ pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
     for t in towns_codes {
         let enterprises = state
             .store
+            .registry()
             .count_enterprises(&auth.caller, &EnterpriseFilter { region: Some(t), ..Default::default() })
             .await?;
         towns.push(TownRow { code: t.to_string(), name: t.name().to_owned(), enterprises });
     }
-    let parks = state.store.list_parks(&auth.caller).await?;
+    let parks = state.store.registry().list_parks(&auth.caller).await?;
     render(&RegionsPage {
         layout: Layout::new(&auth, &state, "/regions"),
         district: base.full_name(),
@@ -70,7 +71,7 @@ pub struct ParkForm {
 pub async fn create_park(State(state): State<AppState>, auth: Auth, Form(f): Form<ParkForm>) -> PageResult {
     let town =
         RegionCode::parse(non_empty(&f.town).unwrap_or("")).map_err(|e| WebError::Invalid(format!("所属街镇：{e}")))?;
-    state.store.create_park(&auth.caller, non_empty(&f.name).unwrap_or(""), &town, None).await?;
+    state.store.registry().create_park(&auth.caller, non_empty(&f.name).unwrap_or(""), &town, None).await?;
     Ok(Redirect::to("/regions").into_response())
 }
 
@@ -87,13 +88,14 @@ struct ParkPage {
 }
 
 async fn park_page(state: &AppState, auth: &Auth, id: i64, error: Option<String>) -> PageResult {
-    let d = state.store.park(&auth.caller, id).await?;
+    let d = state.store.registry().park(&auth.caller, id).await?;
     let may_edit = auth.caller.may(Action::Import);
     let (towns, parents) = if may_edit {
         let mut towns = super::enterprises::town_options(state, auth, Some(&d.park.town_code));
         super::enterprises::keep_town(&mut towns, &d.park.town_code);
         let parents = state
             .store
+            .registry()
             .list_parks(&auth.caller)
             .await?
             .into_iter()
@@ -135,7 +137,11 @@ pub async fn update_park(
             None => None,
             Some(p) => Some(p.parse::<i64>().map_err(|_| WebError::Invalid("上级园区：请从列表中选择".into()))?),
         };
-        Ok(state.store.update_park(&auth.caller, id, non_empty(&f.name).unwrap_or(""), &town, parent).await?)
+        Ok(state
+            .store
+            .registry()
+            .update_park(&auth.caller, id, non_empty(&f.name).unwrap_or(""), &town, parent)
+            .await?)
     }
     .await;
     match result {

@@ -133,7 +133,7 @@ impl ListPage {
 pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<ListQuery>) -> PageResult {
     may_read(&auth)?;
     let filter = q.filter()?;
-    let mut rows = state.store.service_requests_filtered(&auth.caller, &filter).await?;
+    let mut rows = state.store.services().requests_filtered(&auth.caller, &filter).await?;
     let total = rows.len();
     let count = |c: Colour| rows.iter().filter(|r| r.clock.colour == c).count();
     let counts = [Colour::Green, Colour::Blue, Colour::Yellow, Colour::Red].map(|c| (c.code(), c.label(), count(c)));
@@ -190,11 +190,11 @@ pub struct NewQuery {
 
 pub async fn new_form(State(state): State<AppState>, auth: Auth, Query(q): Query<NewQuery>) -> PageResult {
     auth.require(Action::FileServiceRequest)?;
-    let enterprises = state.store.service_enterprises(&auth.caller, non_empty(&q.q), 200).await?;
+    let enterprises = state.store.services().enterprises(&auth.caller, non_empty(&q.q), 200).await?;
     render(&NewPage {
         may_file: true,
         layout: Layout::new(&auth, &state, "/services"),
-        items: state.store.service_items(&auth.caller).await?,
+        items: state.store.services().items(&auth.caller).await?,
         single: matches!(auth.caller.scope, Scope::Enterprise(_)),
         enterprises,
         q: non_empty(&q.q).unwrap_or("").to_owned(),
@@ -217,7 +217,8 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
     let unit = id_param("企业", &f.unit_id)?.ok_or_else(|| WebError::Invalid("企业：请选择".into()))?;
     let id = state
         .store
-        .file_service_request(
+        .services()
+        .file_request(
             &auth.caller,
             NewServiceRequest {
                 item_id,
@@ -245,7 +246,7 @@ struct DetailPage {
     rating_link: Option<String>,
     elapsed: String,
     remaining: String,
-    attachments: Vec<qunlian_store::service_attachments::Attachment>,
+    attachments: Vec<qunlian_store::services::Attachment>,
     may_attach: bool,
 }
 
@@ -280,7 +281,7 @@ pub async fn detail(
     uri: Uri,
 ) -> PageResult {
     may_read(&auth)?;
-    let d = state.store.service_request(&auth.caller, id).await?;
+    let d = state.store.services().request(&auth.caller, id).await?;
     let r = &d.request;
     let holds = match &auth.caller.scope {
         Scope::Department(u) => u.0 == r.department_id,
@@ -289,13 +290,14 @@ pub async fn detail(
     let open = r.state == "open" || r.state == "waiting";
     let may_handle = auth.caller.may(Action::HandleServiceRequest) && holds && open;
     let departments = if may_handle {
-        state.store.departments().await?.into_iter().filter(|(i, _)| *i != r.department_id).collect()
+        state.store.services().departments().await?.into_iter().filter(|(i, _)| *i != r.department_id).collect()
     } else {
         Vec::new()
     };
-    let rating_link = (r.state == "done")
-        .then(|| format!("{}/rate/{}/{}", public_base(&state, &headers, &uri), r.id, state.store.rating_token(r.id)));
-    let attachments = state.store.service_attachments(&auth.caller, id).await?;
+    let rating_link = (r.state == "done").then(|| {
+        format!("{}/rate/{}/{}", public_base(&state, &headers, &uri), r.id, state.store.services().rating_token(r.id))
+    });
+    let attachments = state.store.services().attachments(&auth.caller, id).await?;
     let may_attach = auth.caller.may(Action::FileServiceRequest) || auth.caller.may(Action::HandleServiceRequest);
     render(&DetailPage {
         attachments,
@@ -345,7 +347,7 @@ pub async fn step(
         "reject" => RequestStep::Reject(text),
         other => return Err(WebError::Invalid(format!("未知的操作“{other}”"))),
     };
-    state.store.service_step(&auth.caller, id, step).await?;
+    state.store.services().step(&auth.caller, id, step).await?;
     Ok(Redirect::to(&format!("/services/{id}")).into_response())
 }
 
@@ -366,13 +368,13 @@ pub async fn add_attachment(
         }
     }
     let (name, bytes) = file.ok_or_else(|| WebError::Invalid("附件：请选择文件".into()))?;
-    state.store.add_service_attachment(&auth.caller, id, &name, bytes).await?;
+    state.store.services().add_attachment(&auth.caller, id, &name, bytes).await?;
     Ok(Redirect::to(&format!("/services/{id}#attachments")).into_response())
 }
 
 pub async fn attachment(State(state): State<AppState>, auth: Auth, Path((id, aid)): Path<(i64, i64)>) -> PageResult {
     may_read(&auth)?;
-    let (info, bytes) = state.store.service_attachment(&auth.caller, id, aid).await?;
+    let (info, bytes) = state.store.services().attachment(&auth.caller, id, aid).await?;
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, info.content_type),
@@ -424,7 +426,7 @@ async fn catalogue_page(
     error: Option<String>,
 ) -> PageResult {
     may_read(auth)?;
-    let items = state.store.service_items(&auth.caller).await?;
+    let items = state.store.services().items(&auth.caller).await?;
     let count = items.len();
     let mut groups: Vec<DeptItems> = Vec::new();
     let mut sorted = items;
@@ -437,7 +439,7 @@ async fn catalogue_page(
     }
     let may_manage = auth.caller.may(Action::ManageServices);
     let edit = match edit {
-        Some(id) if may_manage => Some(state.store.service_item(&auth.caller, id).await?),
+        Some(id) if may_manage => Some(state.store.services().item(&auth.caller, id).await?),
         _ => None,
     };
     render(&CataloguePage {
@@ -445,7 +447,7 @@ async fn catalogue_page(
         layout: Layout::new(auth, state, "/services"),
         groups,
         count,
-        departments: if may_manage { state.store.departments().await? } else { Vec::new() },
+        departments: if may_manage { state.store.services().departments().await? } else { Vec::new() },
         may_manage,
         edit,
         import,
@@ -475,7 +477,8 @@ pub async fn save_item(State(state): State<AppState>, auth: Auth, Form(f): Form<
     let split = qunlian_io::services::split_list;
     state
         .store
-        .save_service_item(
+        .services()
+        .save_item(
             &auth.caller,
             NewServiceItem {
                 code: non_empty(&f.code).unwrap_or("").to_owned(),
@@ -516,7 +519,7 @@ pub async fn import_catalogue(State(state): State<AppState>, auth: Auth, mut mul
         Ok(x) => x,
         Err(e) => return catalogue_page(&state, &auth, None, None, Some(e)).await,
     };
-    let mut result = state.store.import_service_items(&auth.caller, rows).await?;
+    let mut result = state.store.services().import_items(&auth.caller, rows).await?;
     result.rejects.extend(rejects.into_iter().map(|r| (r.line, r.reason)));
     result.rejects.sort();
     catalogue_page(&state, &auth, None, Some(result), None).await
@@ -546,7 +549,7 @@ async fn calendar_page(state: &AppState, auth: &Auth, error: Option<String>, loa
     render(&CalendarPage {
         may_file: auth.caller.may(Action::FileServiceRequest),
         layout: Layout::new(auth, state, "/services"),
-        years: state.store.calendar_years().await?,
+        years: state.store.services().calendar_years().await?,
         may_manage: auth.caller.may(Action::ManageServices),
         error,
         loaded,
@@ -563,7 +566,7 @@ pub async fn upload_calendar(State(state): State<AppState>, auth: Auth, mut mult
         return calendar_page(&state, &auth, Some("请选择节假日安排文件（.csv）".into()), None).await;
     };
     let text = qunlian_io::table::decode_text(&bytes);
-    match state.store.import_calendar_year(&auth.caller, &text).await {
+    match state.store.services().import_calendar_year(&auth.caller, &text).await {
         Ok(year) => calendar_page(&state, &auth, None, Some(year)).await,
         Err(qunlian_store::StoreError::Forbidden) => Err(WebError::Forbidden),
         Err(e @ qunlian_store::StoreError::Invalid { .. }) => {
@@ -628,7 +631,7 @@ struct ReportPage {
 
 pub async fn report(State(state): State<AppState>, auth: Auth) -> PageResult {
     may_read(&auth)?;
-    let report = state.store.service_report(&auth.caller).await?;
+    let report = state.store.services().report(&auth.caller).await?;
     let as_of = (state.store.now() + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string();
     render(&ReportPage {
         may_file: auth.caller.may(Action::FileServiceRequest),
@@ -642,7 +645,7 @@ pub async fn report(State(state): State<AppState>, auth: Auth) -> PageResult {
 
 pub async fn report_xlsx(State(state): State<AppState>, auth: Auth) -> PageResult {
     may_read(&auth)?;
-    let report = state.store.service_report(&auth.caller).await?;
+    let report = state.store.services().report(&auth.caller).await?;
     let num = |v: Option<f64>| v.map(Cell::Num).unwrap_or(Cell::Empty);
     let mut rows: Vec<Vec<Cell>> = report
         .rows
@@ -710,7 +713,7 @@ pub async fn rate_page(
     session: Session,
     Path((id, token)): Path<(i64, String)>,
 ) -> PageResult {
-    let view = state.store.rating_view(id, &token).await?;
+    let view = state.store.services().rating_view(id, &token).await?;
     let csrf = csrf_token(&session).await?;
     Ok(Html(
         RatePage {
@@ -739,18 +742,18 @@ pub async fn rate(
     Form(f): Form<RateForm>,
 ) -> PageResult {
     // A wrong token is refused before the form is looked at.
-    state.store.rating_view(id, &token).await?;
+    state.store.services().rating_view(id, &token).await?;
     let rating: Option<i16> = non_empty(&f.rating).and_then(|r| r.parse().ok());
     let (message, error) = match rating {
         None => (None, Some("请选择满意度（1 到 5 星）".to_owned())),
-        Some(r) => match state.store.rate_service(id, &token, r, non_empty(&f.comment).unwrap_or("")).await {
+        Some(r) => match state.store.services().rate(id, &token, r, non_empty(&f.comment).unwrap_or("")).await {
             Ok(RateOutcome::Rated) => (Some("感谢您的评价！".to_owned()), None),
             Ok(RateOutcome::AlreadyRated) => (None, Some("该事项已经评价过，每个事项只能评价一次".to_owned())),
             Err(e @ qunlian_store::StoreError::Invalid { .. }) => (None, Some(e.to_string())),
             Err(e) => return Err(e.into()),
         },
     };
-    let view = state.store.rating_view(id, &token).await?;
+    let view = state.store.services().rating_view(id, &token).await?;
     let csrf = csrf_token(&session).await?;
     Ok(Html(
         RatePage { csrf, path: format!("/rate/{id}/{token}"), view, message, error, demo: state.config.demo }

@@ -28,7 +28,8 @@ fn fields(kind: ListingKind, title: &str, description: &str) -> ListingFields {
 async fn fixture(app: &TestApp) -> (i64, i64) {
     let s = &app.db.store;
     let need = s
-        .publish_listing(
+        .matching()
+        .publish(
             &system(),
             UnitId(1),
             ListingFields {
@@ -40,12 +41,8 @@ async fn fixture(app: &TestApp) -> (i64, i64) {
         .await
         .unwrap();
     let offer = s
-        .publish_listing(
-            &system(),
-            UnitId(2),
-            fields(ListingKind::Offer, "自润滑轴承供应", "工程机械用自润滑轴承"),
-            false,
-        )
+        .matching()
+        .publish(&system(), UnitId(2), fields(ListingKind::Offer, "自润滑轴承供应", "工程机械用自润滑轴承"), false)
         .await
         .unwrap();
     app.sync_index().await;
@@ -157,7 +154,7 @@ async fn matching_pages_and_forms_as_every_role() {
             let res = app.post_form(&mut s, &format!("/listings/{need}/{action}"), &[]).await;
             assert_eq!(res.status, expect(publishes, owner, StatusCode::SEE_OTHER), "{name} POST {action}");
         }
-        let still = app.db.store.listing(&system(), need).await.unwrap();
+        let still = app.db.store.matching().listing(&system(), need).await.unwrap();
         assert!(still.open && still.title == "急需自润滑轴承", "{name} left the need as it was");
 
         // Brokering the need with the offer: the area admins and the cluster's secretary.
@@ -186,9 +183,13 @@ async fn matching_pages_and_forms_as_every_role() {
     }
     let s = &app.db.store;
     let all = ListingFilter { include_closed: true, ..Default::default() };
-    assert_eq!(s.listings(&system(), &all, 100).await.unwrap().1, 2 + published, "refused roles published nothing");
+    assert_eq!(
+        s.matching().listings(&system(), &all, 100).await.unwrap().1,
+        2 + published,
+        "refused roles published nothing"
+    );
     assert_eq!(published, 4, "district, town, secretary, contact");
-    let intros = s.introductions(&system(), &IntroductionFilter::default()).await.unwrap();
+    let intros = s.matching().introductions(&system(), &IntroductionFilter::default()).await.unwrap();
     assert_eq!(intros.len(), 3, "district, town, secretary");
 
     // Those who may not broker cannot move an introduction either.
@@ -322,8 +323,8 @@ async fn the_matches_api_returns_scores_and_reasons_within_the_scope() {
     let (need, offer) = fixture(&app).await;
     let s = &app.db.store;
     let token = |name: &'static str| async move {
-        let u = s.user_by_name(name).await.unwrap().unwrap();
-        format!("Bearer {}", s.create_token(&system(), u.id, "t").await.unwrap())
+        let u = s.accounts().user_by_name(name).await.unwrap().unwrap();
+        format!("Bearer {}", s.accounts().create_token(&system(), u.id, "t").await.unwrap())
     };
     let sec = token("secretary").await;
     let res = app.get_with(&format!("/api/v1/listings/{need}/matches?top=5"), &[("authorization", &sec)]).await;
@@ -377,8 +378,8 @@ async fn the_matches_api_returns_scores_and_reasons_within_the_scope() {
 async fn the_page_and_the_api_accept_and_refuse_the_same_values() {
     let (app, _) = app_with_accounts().await;
     let s = &app.db.store;
-    let u = s.user_by_name("contact").await.unwrap().unwrap();
-    let token = format!("Bearer {}", s.create_token(&system(), u.id, "t").await.unwrap());
+    let u = s.accounts().user_by_name("contact").await.unwrap().unwrap();
+    let token = format!("Bearer {}", s.accounts().create_token(&system(), u.id, "t").await.unwrap());
     let mut contact = app.login("contact", PASSWORD).await;
     // (field, value, accepted?, what a refusal says)
     let cases: &[(&str, &str, bool, &str)] = &[

@@ -1,0 +1,20 @@
+mod sessions;
+mod tokens;
+mod users;
+
+pub use sessions::*;
+pub use users::*;
+
+use crate::Store;
+
+/// The accounts capability over the shared store: `store.accounts()`.
+#[derive(Clone, Copy)]
+pub struct Accounts<'a> {
+    store: &'a Store,
+}
+
+impl Store {
+    pub fn accounts(&self) -> Accounts<'_> {
+        Accounts { store: self }
+    }
+}

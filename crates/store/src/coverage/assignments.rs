@@ -1,0 +1,221 @@
+//! Responsibility lists: uncovered enterprises assigned to someone until they are covered.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use qunlian_domain::RegionCode;
+use qunlian_domain::auth::{Action, AssignmentId, Caller, UnitId};
+use qunlian_domain::coverage::CoverageStatus;
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::Query;
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+use super::*;
+use crate::entity::{coverage_assignment, coverage_unit_status, unit};
+use crate::registry::town_name;
+use crate::scope::town_in;
+use crate::{Result, StoreError};
+
+#[derive(Clone, Debug)]
+pub struct NewAssignment {
+    pub unit: UnitId,
+    pub responsible_unit: String,
+    pub instructor_name: Option<String>,
+    pub due_on: NaiveDate,
+    pub note: Option<String>,
+    pub is_demo: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct AssignmentFilter {
+    /// "open", "closed", or all when `None`.
+    pub state: Option<String>,
+    pub region: Option<RegionCode>,
+    pub overdue: bool,
+    pub q: Option<String>,
+    /// One enterprise's entries, for its page.
+    pub unit: Option<UnitId>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Assignment {
+    pub id: AssignmentId,
+    pub unit_id: UnitId,
+    pub unit_name: String,
+    pub uscc: Option<String>,
+    pub town_name: String,
+    pub status: CoverageStatus,
+    pub status_label: &'static str,
+    pub responsible_unit: String,
+    pub instructor_name: Option<String>,
+    pub due_on: NaiveDate,
+    pub note: Option<String>,
+    pub open: bool,
+    pub overdue: bool,
+    pub closed_on: Option<NaiveDate>,
+    pub closed_reason: Option<&'static str>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Coverage<'_> {
+    pub async fn create_assignment(self, caller: &Caller, new: NewAssignment) -> Result<AssignmentId> {
+        self.store.require(caller, Action::AssignCoverage)?;
+        let unit = self.store.unit_in_scope(caller, new.unit).await?;
+        let responsible = qunlian_domain::text::normalize(&new.responsible_unit);
+        if responsible.is_empty() {
+            return Err(StoreError::invalid("责任单位", "不能为空"));
+        }
+        if self.status(caller, new.unit).await?.is_org() {
+            return Err(StoreError::invalid("企业", format!("{}已建立党组织，无需列入责任清单", unit.name)));
+        }
+        let open = coverage_assignment::Entity::find()
+            .filter(coverage_assignment::Column::UnitId.eq(new.unit.0))
+            .filter(coverage_assignment::Column::State.eq("open"))
+            .one(self.store.db())
+            .await?;
+        if let Some(open) = open {
+            return Err(StoreError::invalid(
+                "企业",
+                format!("{}已在责任清单中（责任单位：{}），请先办结再重新分派", unit.name, open.responsible_unit),
+            ));
+        }
+        let saved = coverage_assignment::ActiveModel {
+            unit_id: Set(new.unit.0),
+            responsible_unit: Set(responsible.clone()),
+            instructor_name: Set(new
+                .instructor_name
+                .map(|s| qunlian_domain::text::normalize(&s))
+                .filter(|s| !s.is_empty())),
+            due_on: Set(new.due_on),
+            note: Set(new.note.filter(|s| !s.trim().is_empty())),
+            state: Set("open".to_owned()),
+            closed_on: Set(None),
+            closed_reason: Set(None),
+            created_by: Set(caller.username.clone()),
+            is_demo: Set(new.is_demo),
+            created_at: Set(self.store.now()),
+            ..Default::default()
+        }
+        .insert(self.store.db())
+        .await?;
+        self.store
+            .audit()
+            .record(
+                caller,
+                "coverage.assignment.create",
+                "coverage_assignment",
+                Some(saved.id.to_string()),
+                format!("{} → {responsible}，{} 前完成", unit.name, new.due_on),
+            )
+            .await?;
+        Ok(AssignmentId(saved.id))
+    }
+
+    /// Closes an entry by hand (withdrawn), e.g. when the enterprise moved away.
+    pub async fn withdraw_assignment(self, caller: &Caller, id: AssignmentId, reason: &str) -> Result<()> {
+        self.store.require(caller, Action::AssignCoverage)?;
+        let row =
+            coverage_assignment::Entity::find_by_id(id.0).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
+        let unit = self.store.unit_in_scope(caller, UnitId(row.unit_id)).await?;
+        if row.state != "open" {
+            return Err(StoreError::invalid("责任清单", "该条目已办结"));
+        }
+        let mut m: coverage_assignment::ActiveModel = row.into();
+        m.state = Set("closed".to_owned());
+        m.closed_on = Set(Some(self.store.today()));
+        m.closed_reason = Set(Some("withdrawn".to_owned()));
+        m.update(self.store.db()).await?;
+        self.store
+            .audit()
+            .record(
+                caller,
+                "coverage.assignment.withdraw",
+                "coverage_assignment",
+                Some(id.to_string()),
+                format!("{}：{reason}", unit.name),
+            )
+            .await
+    }
+
+    pub async fn assignments(self, caller: &Caller, f: &AssignmentFilter) -> Result<Vec<Assignment>> {
+        self.store.require(caller, Action::ReadRegistry)?;
+        self.ensure_fresh().await?;
+        let today = self.store.today();
+        let mut units = Condition::all().add(self.store.unit_scope(caller).await?);
+        if let Some(r) = &f.region {
+            units = units.add(town_in(unit::Column::TownCode, r));
+        }
+        if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            units = units.add(unit::Column::Name.contains(q));
+        }
+        if let Some(id) = f.unit {
+            units = units.add(unit::Column::Id.eq(id.0));
+        }
+        let mut cond = Condition::all().add(
+            coverage_assignment::Column::UnitId
+                .in_subquery(Query::select().column(unit::Column::Id).from(unit::Entity).cond_where(units).to_owned()),
+        );
+        if let Some(state) = f.state.as_deref().filter(|s| *s == "open" || *s == "closed") {
+            cond = cond.add(coverage_assignment::Column::State.eq(state));
+        }
+        if f.overdue {
+            cond = cond
+                .add(coverage_assignment::Column::State.eq("open"))
+                .add(coverage_assignment::Column::DueOn.lt(today));
+        }
+        let rows = coverage_assignment::Entity::find()
+            .filter(cond)
+            .order_by_desc(coverage_assignment::Column::State.eq("open"))
+            .order_by_asc(coverage_assignment::Column::DueOn)
+            .order_by_asc(coverage_assignment::Column::Id)
+            .all(self.store.db())
+            .await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.unit_id).collect();
+        let mut units: HashMap<i64, unit::Model> = HashMap::new();
+        let mut statuses: HashMap<i64, CoverageStatus> = HashMap::new();
+        for chunk in ids.chunks(500) {
+            for u in unit::Entity::find().filter(unit::Column::Id.is_in(chunk.to_vec())).all(self.store.db()).await? {
+                units.insert(u.id, u);
+            }
+            for s in coverage_unit_status::Entity::find()
+                .filter(coverage_unit_status::Column::UnitId.is_in(chunk.to_vec()))
+                .all(self.store.db())
+                .await?
+            {
+                statuses.insert(s.unit_id, CoverageStatus::from_db(s.status));
+            }
+        }
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let u = units.get(&r.unit_id)?;
+                let status = statuses.get(&r.unit_id).copied().unwrap_or(CoverageStatus::Uncovered);
+                let open = r.state == "open";
+                Some(Assignment {
+                    id: AssignmentId(r.id),
+                    unit_id: UnitId(r.unit_id),
+                    unit_name: u.name.clone(),
+                    uscc: u.uscc.clone(),
+                    town_name: town_name(&u.town_code),
+                    status,
+                    status_label: status.label(),
+                    responsible_unit: r.responsible_unit,
+                    instructor_name: r.instructor_name,
+                    due_on: r.due_on,
+                    note: r.note,
+                    open,
+                    overdue: open && r.due_on < today,
+                    closed_on: r.closed_on,
+                    closed_reason: r.closed_reason.as_deref().map(|c| match c {
+                        "covered" => "已建立党组织，自动办结",
+                        _ => "人工撤销",
+                    }),
+                    created_by: r.created_by,
+                    created_at: r.created_at,
+                })
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,179 @@
+//! Work links: the instructors, joint branches and activities that cover an enterprise.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use qunlian_domain::auth::{Action, Caller, UnitId};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Serialize;
+
+use super::*;
+use crate::entity::{coverage_work_link, party_org};
+use crate::{Result, StoreError};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkLinkKind {
+    /// 党建工作指导员 assigned to the enterprise.
+    Instructor,
+    /// Its members take part in a neighbour branch's activities.
+    Activities,
+}
+
+impl WorkLinkKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            WorkLinkKind::Instructor => "instructor",
+            WorkLinkKind::Activities => "activities",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<WorkLinkKind> {
+        [WorkLinkKind::Instructor, WorkLinkKind::Activities].into_iter().find(|k| k.code() == code)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            WorkLinkKind::Instructor => "选派党建工作指导员",
+            WorkLinkKind::Activities => "党员参加邻近党组织活动",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct NewWorkLink {
+    pub unit: UnitId,
+    pub kind: WorkLinkKind,
+    pub instructor_name: Option<String>,
+    pub party_org: Option<i64>,
+    pub since: NaiveDate,
+    pub note: Option<String>,
+    pub is_demo: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct WorkLink {
+    pub id: i64,
+    pub kind: WorkLinkKind,
+    pub kind_label: &'static str,
+    pub instructor_name: Option<String>,
+    pub party_org: Option<(i64, String)>,
+    pub since: NaiveDate,
+    pub until: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+impl Coverage<'_> {
+    pub async fn work_links(self, caller: &Caller, id: UnitId) -> Result<Vec<WorkLink>> {
+        self.store.unit_in_scope(caller, id).await?;
+        let rows = coverage_work_link::Entity::find()
+            .filter(coverage_work_link::Column::UnitId.eq(id.0))
+            .order_by_desc(coverage_work_link::Column::Since)
+            .all(self.store.db())
+            .await?;
+        let org_ids: Vec<i64> = rows.iter().filter_map(|r| r.party_org_id).collect();
+        let names: HashMap<i64, String> = party_org::Entity::find()
+            .select_only()
+            .column(party_org::Column::Id)
+            .column(party_org::Column::Name)
+            .filter(party_org::Column::Id.is_in(org_ids))
+            .into_tuple::<(i64, String)>()
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .collect();
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let kind = WorkLinkKind::from_code(&r.kind)?;
+                Some(WorkLink {
+                    id: r.id,
+                    kind,
+                    kind_label: kind.label(),
+                    instructor_name: r.instructor_name,
+                    party_org: r.party_org_id.map(|o| (o, names.get(&o).cloned().unwrap_or_default())),
+                    since: r.since,
+                    until: r.until,
+                    note: r.note,
+                })
+            })
+            .collect())
+    }
+
+    pub async fn add_work_link(self, caller: &Caller, new: NewWorkLink) -> Result<i64> {
+        self.store.require(caller, Action::AssignCoverage)?;
+        let unit = self.store.unit_in_scope(caller, new.unit).await?;
+        let instructor = new.instructor_name.as_deref().map(qunlian_domain::text::normalize).filter(|s| !s.is_empty());
+        match new.kind {
+            WorkLinkKind::Instructor if instructor.is_none() => {
+                return Err(StoreError::invalid("指导员", "选派指导员时请填写指导员姓名"));
+            }
+            WorkLinkKind::Activities if new.party_org.is_none() => {
+                return Err(StoreError::invalid("党组织", "请选择企业党员参加活动的党组织"));
+            }
+            _ => {}
+        }
+        if let Some(org) = new.party_org {
+            party_org::Entity::find_by_id(org)
+                .one(self.store.db())
+                .await?
+                .ok_or_else(|| StoreError::invalid("党组织", "所选党组织不存在"))?;
+        }
+        let saved = coverage_work_link::ActiveModel {
+            unit_id: Set(new.unit.0),
+            kind: Set(new.kind.code().to_owned()),
+            instructor_name: Set(instructor.clone()),
+            party_org_id: Set(new.party_org),
+            since: Set(new.since),
+            until: Set(None),
+            note: Set(new.note.filter(|s| !s.trim().is_empty())),
+            is_demo: Set(new.is_demo),
+            created_at: Set(self.store.now()),
+            ..Default::default()
+        }
+        .insert(self.store.db())
+        .await?;
+        self.store
+            .audit()
+            .record(
+                caller,
+                "coverage.work_link.create",
+                "unit",
+                Some(new.unit.to_string()),
+                format!(
+                    "{}：{}{}",
+                    unit.name,
+                    new.kind.label(),
+                    instructor.map(|i| format!("（{i}）")).unwrap_or_default()
+                ),
+            )
+            .await?;
+        Ok(saved.id)
+    }
+
+    /// Ends a work link from `on` (the first day it no longer holds).
+    pub async fn end_work_link(self, caller: &Caller, unit: UnitId, link: i64, on: NaiveDate) -> Result<()> {
+        self.store.require(caller, Action::AssignCoverage)?;
+        let u = self.store.unit_in_scope(caller, unit).await?;
+        let row = coverage_work_link::Entity::find_by_id(link)
+            .filter(coverage_work_link::Column::UnitId.eq(unit.0))
+            .one(self.store.db())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if on < row.since {
+            return Err(StoreError::invalid("结束日期", "不能早于开始日期"));
+        }
+        let mut m: coverage_work_link::ActiveModel = row.into();
+        m.until = Set(Some(on));
+        m.update(self.store.db()).await?;
+        self.store
+            .audit()
+            .record(
+                caller,
+                "coverage.work_link.end",
+                "unit",
+                Some(unit.to_string()),
+                format!("{}：{on} 起结束", u.name),
+            )
+            .await
+    }
+}

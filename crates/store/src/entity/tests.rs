@@ -1,0 +1,93 @@
+//! The entities agree with the schema the frozen migrations build. Since the steps stopped
+//! being generated from the entities (docs/decisions/0005-frozen-migrations.md), an entity
+//! field without a step would otherwise compile and fail only when a query reaches it. Each
+//! entity's table, as SeaORM would create it, is made beside the migrated one under a
+//! `scratch_` name, and the two tables' columns compared. SQLite, and PostgreSQL when
+//! TEST_DATABASE_URL is set.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityName, Schema, Statement};
+
+/// Each entity's table name and its CREATE TABLE as SeaORM builds it for `backend`.
+macro_rules! tables {
+    ($backend:expr; $($entity:ident),* $(,)?) => {{
+        let schema = Schema::new($backend);
+        vec![$((
+            super::$entity::Entity.table_name().to_owned(),
+            $backend.build(&schema.create_table_from_entity(super::$entity::Entity)).sql,
+        )),*]
+    }};
+}
+
+#[tokio::test]
+async fn every_entity_matches_its_migrated_table() {
+    let (db, _dir) = migrated_database().await;
+    let backend = db.get_database_backend();
+    let tables = tables!(backend;
+        alliance, alliance_member, api_token, audit, calendar_day, calendar_year, cluster, cluster_member,
+        cluster_note, cluster_officer, cluster_region, coverage_assignment, coverage_category, coverage_cell,
+        coverage_snapshot, coverage_snapshot_row, coverage_unit_status, coverage_work_link, derived_state,
+        introduction, introduction_event, introduction_followup, listing, listing_change, pairing, park,
+        party_org, party_org_event, party_org_unit, policy, policy_push, policy_push_item, policy_receipt,
+        service_attachment, service_event, service_item, service_report_town_cell, service_request,
+        service_stage_cell, service_stage_time, session, unit, user,
+    );
+    let mut differences = Vec::new();
+    for (table, create) in &tables {
+        let scratch = format!("scratch_{table}");
+        // The table's name, and the name of a composite primary key (PostgreSQL's constraint
+        // names share one namespace with tables).
+        let create = create
+            .replacen(&format!("\"{table}\""), &format!("\"{scratch}\""), 1)
+            .replace(&format!("\"pk-{table}\""), &format!("\"pk-{scratch}\""));
+        db.execute_unprepared(&create).await.unwrap();
+        let (migrated, entity) = (columns(&db, table).await, columns(&db, &scratch).await);
+        assert!(!migrated.is_empty(), "no table {table} after migrating");
+        if migrated != entity {
+            differences.push(format!("{table}:\n  migrated: {migrated:?}\n  entity:   {entity:?}"));
+        }
+    }
+    assert!(differences.is_empty(), "entities that differ from their migrated tables:\n{}", differences.join("\n"));
+}
+
+/// A column's name, type, nullability and default, in the table's order.
+async fn columns(db: &DatabaseConnection, table: &str) -> Vec<String> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => format!(
+            "SELECT column_name::text, data_type::text, is_nullable::text, COALESCE(column_default::text, ''), \
+             is_identity::text FROM information_schema.columns WHERE table_schema = 'public' \
+             AND table_name = '{table}' ORDER BY ordinal_position"
+        ),
+        _ => format!(
+            "SELECT name, lower(type), CAST(\"notnull\" AS TEXT), COALESCE(dflt_value, ''), CAST(pk AS TEXT) \
+             FROM pragma_table_info('{table}') ORDER BY cid"
+        ),
+    };
+    let rows = db.query_all_raw(Statement::from_string(backend, sql)).await.unwrap();
+    rows.iter()
+        .map(|row| (0..5).map(|i| row.try_get_by_index::<String>(i).unwrap()).collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// A new database migrated to the head: a temporary SQLite file, or a new database on the
+/// PostgreSQL server of TEST_DATABASE_URL.
+async fn migrated_database() -> (DatabaseConnection, Option<tempfile::TempDir>) {
+    let (db, dir) = match std::env::var("TEST_DATABASE_URL") {
+        Ok(base) if !base.is_empty() => {
+            let name = format!("e_{:016x}", rand::random::<u64>());
+            let server = Database::connect(&base).await.unwrap();
+            server.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+            server.close().await.unwrap();
+            let (prefix, _) = base.rsplit_once('/').unwrap();
+            (Database::connect(format!("{prefix}/{name}")).await.unwrap(), None)
+        }
+        _ => {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("e.sqlite").display());
+            (Database::connect(url).await.unwrap(), Some(dir))
+        }
+    };
+    crate::migrate::run(&db).await.unwrap();
+    (db, dir)
+}

@@ -1,0 +1,160 @@
+//! Attachments of a request: stored with their type, read within scope and audited.
+
+use chrono::{DateTime, Utc};
+use qunlian_domain::auth::{Action, Caller};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Serialize;
+
+use super::*;
+use crate::entity::service_attachment;
+use crate::{Result, StoreError};
+
+/// The largest file accepted: scans of licences and approvals, not archives.
+pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub uploaded_by: String,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// The type a browser needs to show or save the file, from its extension.
+fn content_type(name: &str) -> &'static str {
+    let ext = name.rsplit('.').next().unwrap_or("").to_lowercase();
+    match ext.as_str() {
+        "pdf" => "application/pdf",
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xls" => "application/vnd.ms-excel",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "doc" => "application/msword",
+        "ofd" => "application/ofd",
+        "zip" => "application/zip",
+        "txt" | "csv" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The last path component, without control characters: a name to show and to download as.
+fn clean_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
+    let cleaned: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(120).collect();
+    if cleaned.is_empty() { "附件".to_owned() } else { cleaned }
+}
+
+impl Services<'_> {
+    pub async fn add_attachment(self, caller: &Caller, request_id: i64, name: &str, bytes: Vec<u8>) -> Result<i64> {
+        if !(caller.may(Action::FileServiceRequest) || caller.may(Action::HandleServiceRequest)) {
+            return Err(StoreError::Forbidden);
+        }
+        let request = self.request_row(caller, request_id).await?;
+        if bytes.is_empty() {
+            return Err(StoreError::invalid("附件", "请选择文件"));
+        }
+        if bytes.len() > MAX_ATTACHMENT_BYTES {
+            return Err(StoreError::invalid("附件", format!("文件超过 {} MB", MAX_ATTACHMENT_BYTES / 1024 / 1024)));
+        }
+        let file_name = clean_name(name);
+        let saved = service_attachment::ActiveModel {
+            request_id: Set(request.id),
+            content_type: Set(content_type(&file_name).to_owned()),
+            size: Set(bytes.len() as i64),
+            data: Set(bytes),
+            file_name: Set(file_name.clone()),
+            uploaded_by: Set(caller.username.clone()),
+            uploaded_at: Set(self.store.now()),
+            ..Default::default()
+        }
+        .insert(self.store.db())
+        .await?;
+        self.store
+            .audit()
+            .record(
+                caller,
+                "service.attachment.add",
+                "service_request",
+                Some(request_id.to_string()),
+                format!("{}：{file_name}", request.title),
+            )
+            .await?;
+        Ok(saved.id)
+    }
+
+    pub async fn attachments(self, caller: &Caller, request_id: i64) -> Result<Vec<Attachment>> {
+        self.request_row(caller, request_id).await?;
+        Ok(service_attachment::Entity::find()
+            .select_only()
+            .columns([
+                service_attachment::Column::Id,
+                service_attachment::Column::FileName,
+                service_attachment::Column::ContentType,
+                service_attachment::Column::Size,
+                service_attachment::Column::UploadedBy,
+                service_attachment::Column::UploadedAt,
+            ])
+            .filter(service_attachment::Column::RequestId.eq(request_id))
+            .order_by_asc(service_attachment::Column::Id)
+            .into_tuple::<(i64, String, String, i64, String, DateTime<Utc>)>()
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|(id, file_name, content_type, size, uploaded_by, uploaded_at)| Attachment {
+                id,
+                file_name,
+                content_type,
+                size,
+                uploaded_by,
+                uploaded_at,
+            })
+            .collect())
+    }
+
+    /// One file, for download; the read is audited.
+    pub async fn attachment(self, caller: &Caller, request_id: i64, id: i64) -> Result<(Attachment, Vec<u8>)> {
+        let request = self.request_row(caller, request_id).await?;
+        let m = service_attachment::Entity::find_by_id(id)
+            .filter(service_attachment::Column::RequestId.eq(request_id))
+            .one(self.store.db())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        self.store
+            .audit()
+            .record(
+                caller,
+                "service.attachment.read",
+                "service_request",
+                Some(request_id.to_string()),
+                format!("{}：{}", request.title, m.file_name),
+            )
+            .await?;
+        let info = Attachment {
+            id: m.id,
+            file_name: m.file_name,
+            content_type: m.content_type,
+            size: m.size,
+            uploaded_by: m.uploaded_by,
+            uploaded_at: m.uploaded_at,
+        };
+        Ok((info, m.data))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_types() {
+        assert_eq!(clean_name("C:\\扫描\\营业执照.PDF"), "营业执照.PDF");
+        assert_eq!(content_type("营业执照.PDF"), "application/pdf");
+        assert_eq!(clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_name("  "), "附件");
+        assert_eq!(content_type("x.exe"), "application/octet-stream");
+    }
+}

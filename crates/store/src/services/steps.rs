@@ -1,0 +1,222 @@
+//! The steps of a request (assign, stage, pause, transfer, finish…) and its elapsed time.
+
+use chrono::{DateTime, Utc};
+use qunlian_domain::auth::{Action, Caller, Scope};
+use qunlian_domain::calendar::WorkCalendar;
+use qunlian_domain::registry::UnitKind;
+use qunlian_domain::services::clock;
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+
+use super::*;
+use crate::entity::{service_event, service_request, unit};
+use crate::{Result, StoreError};
+
+/// What an officer does to a request.
+#[derive(Clone, Debug)]
+pub enum RequestStep {
+    Assign(String),
+    StartStage(String),
+    FinishStage(String),
+    /// 待补材料: waiting on the enterprise; the clock stops.
+    Pause(String),
+    Resume(String),
+    /// To another department; the elapsed time goes with it.
+    Transfer {
+        department_id: i64,
+        reason: String,
+    },
+    Comment(String),
+    Finish(String),
+    Reject(String),
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn event(
+    db: &impl sea_orm::ConnectionTrait,
+    request_id: i64,
+    at: DateTime<Utc>,
+    actor: &str,
+    kind: &str,
+    stage: Option<String>,
+    department_id: Option<i64>,
+    detail: String,
+) -> Result<()> {
+    service_event::ActiveModel {
+        request_id: Set(request_id),
+        at: Set(at),
+        actor: Set(actor.to_owned()),
+        kind: Set(kind.to_owned()),
+        stage: Set(stage),
+        department_id: Set(department_id),
+        detail: Set(detail),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+impl Services<'_> {
+    /// One step as if taken at `at`: for the demo only, as [`Services::demo_file_request_at`].
+    pub async fn demo_step_at(self, caller: &Caller, id: i64, step: RequestStep, at: DateTime<Utc>) -> Result<()> {
+        self.step_at(caller, id, step, at).await
+    }
+
+    /// One step of handling. Only an officer of the department holding the request (or the
+    /// district admin) may; a finished request takes no more steps.
+    pub async fn step(self, caller: &Caller, id: i64, step: RequestStep) -> Result<()> {
+        self.step_at(caller, id, step, self.store.now()).await
+    }
+
+    async fn step_at(self, caller: &Caller, id: i64, step: RequestStep, now: DateTime<Utc>) -> Result<()> {
+        self.store.require(caller, Action::HandleServiceRequest)?;
+        let row = self.request_row(caller, id).await?;
+        if let Scope::Department(d) = &caller.scope
+            && row.department_id != d.0
+        {
+            return Err(StoreError::invalid("工单", "已转办到其他部门，由现办理部门处理"));
+        }
+        if row.state == "done" || row.state == "rejected" {
+            return Err(StoreError::invalid("工单", "已办结，不能再操作"));
+        }
+        let me = caller.username.clone();
+        let dept = Some(row.department_id);
+        let step_kind = match &step {
+            RequestStep::Finish(_) => "done",
+            RequestStep::Reject(_) => "rejected",
+            _ => "",
+        };
+        // A finished stage's time is counted in the same transaction, on the calendar.
+        let cal = match &step {
+            RequestStep::FinishStage(_) => Some(self.work_calendar().await?),
+            _ => None,
+        };
+        let txn = self.store.db().begin().await?;
+        let mut m: service_request::ActiveModel = row.clone().into();
+        let need = |s: &str, field: &'static str| {
+            let t = s.trim().to_owned();
+            if t.is_empty() { Err(StoreError::invalid(field, "不能为空")) } else { Ok(t) }
+        };
+        match step {
+            RequestStep::Assign(name) => {
+                let name = need(&name, "经办人")?;
+                m.officer = Set(Some(name.clone()));
+                event(&txn, id, now, &me, "assigned", None, dept, name).await?;
+            }
+            RequestStep::StartStage(stage) | RequestStep::FinishStage(stage) if stage.trim().is_empty() => {
+                let _ = stage;
+                return Err(StoreError::invalid("环节", "请选择环节"));
+            }
+            RequestStep::StartStage(stage) => {
+                event(&txn, id, now, &me, "stage_started", Some(stage.trim().to_owned()), dept, String::new()).await?;
+            }
+            RequestStep::FinishStage(stage) => {
+                event(&txn, id, now, &me, "stage_finished", Some(stage.trim().to_owned()), dept, String::new()).await?;
+                if let Some(cal) = &cal {
+                    crate::services::replace_stage_times(&txn, cal, &[id]).await?;
+                }
+            }
+            RequestStep::Pause(reason) => {
+                if row.state == "waiting" {
+                    return Err(StoreError::invalid("工单", "已在等待企业补充材料"));
+                }
+                let reason = need(&reason, "需补充的材料")?;
+                m.state = Set("waiting".to_owned());
+                event(&txn, id, now, &me, "paused", None, dept, reason).await?;
+            }
+            RequestStep::Resume(note) => {
+                if row.state != "waiting" {
+                    return Err(StoreError::invalid("工单", "没有在等待补充材料"));
+                }
+                m.state = Set("open".to_owned());
+                event(&txn, id, now, &me, "resumed", None, dept, note.trim().to_owned()).await?;
+            }
+            RequestStep::Transfer { department_id, reason } => {
+                let reason = need(&reason, "转办原因")?;
+                if department_id == row.department_id {
+                    return Err(StoreError::invalid("转办部门", "与现办理部门相同"));
+                }
+                let to = unit::Entity::find_by_id(department_id)
+                    .filter(unit::Column::Kind.eq(UnitKind::Government.code()))
+                    .one(&txn)
+                    .await?
+                    .ok_or_else(|| StoreError::invalid("转办部门", "不是已登记的政府部门"))?;
+                m.department_id = Set(to.id);
+                m.officer = Set(None);
+                event(&txn, id, now, &me, "transferred", None, Some(to.id), format!("转至{}：{reason}", to.name))
+                    .await?;
+            }
+            RequestStep::Comment(text) => {
+                let text = need(&text, "备注")?;
+                event(&txn, id, now, &me, "comment", None, dept, text).await?;
+            }
+            RequestStep::Finish(result) => {
+                let result = need(&result, "办理结果")?;
+                if row.state == "waiting" {
+                    event(&txn, id, now, &me, "resumed", None, dept, "办结时结束等待".into()).await?;
+                }
+                m.state = Set("done".to_owned());
+                m.done_at = Set(Some(now));
+                m.result = Set(Some(result.clone()));
+                event(&txn, id, now, &me, "done", None, dept, result).await?;
+            }
+            RequestStep::Reject(reason) => {
+                let reason = need(&reason, "不予办理的理由")?;
+                m.state = Set("rejected".to_owned());
+                m.done_at = Set(Some(now));
+                m.result = Set(Some(reason.clone()));
+                event(&txn, id, now, &me, "rejected", None, dept, reason).await?;
+            }
+        }
+        m.update(&txn).await?;
+        txn.commit().await?;
+        if matches!(step_kind, "done" | "rejected") {
+            self.fix_elapsed(&self.work_calendar().await?, id).await?;
+        }
+        self.store
+            .audit()
+            .record(caller, "service.request.step", "service_request", Some(id.to_string()), row.title)
+            .await
+    }
+
+    /// Records a finished request's elapsed office minutes and whether it was on time, from
+    /// its events and the calendar: the same clock the pages show, fixed once it stops.
+    pub(crate) async fn fix_elapsed(self, cal: &WorkCalendar, id: i64) -> Result<()> {
+        let Some(row) = service_request::Entity::find_by_id(id).one(self.store.db()).await? else { return Ok(()) };
+        let Some(done_at) = row.done_at else { return Ok(()) };
+        let events = service_event::Entity::find()
+            .filter(service_event::Column::RequestId.eq(id))
+            .filter(service_event::Column::Kind.is_in(["paused", "resumed"]))
+            .order_by_asc(service_event::Column::At)
+            .order_by_asc(service_event::Column::Id)
+            .all(self.store.db())
+            .await?;
+        let limit = limit_of(&row.limit_unit, row.limit_n);
+        let c = clock(cal, limit, local(row.filed_at), &pauses_of(&events), Some(local(done_at)), local(done_at));
+        let mut m: service_request::ActiveModel = row.clone().into();
+        m.elapsed_minutes = Set(Some(c.elapsed_minutes));
+        m.on_time = Set((row.state == "done").then_some(c.remaining_minutes >= 0));
+        m.update(self.store.db()).await?;
+        Ok(())
+    }
+
+    /// Fills the elapsed time of finished requests that lack it (after an upgrade, or after
+    /// a calendar year changed); returns how many.
+    pub async fn backfill_elapsed(self) -> Result<usize> {
+        let ids: Vec<i64> = service_request::Entity::find()
+            .select_only()
+            .column(service_request::Column::Id)
+            .filter(service_request::Column::DoneAt.is_not_null())
+            .filter(service_request::Column::ElapsedMinutes.is_null())
+            .into_tuple()
+            .all(self.store.db())
+            .await?;
+        // The calendar once for all of them, not once per request.
+        let cal = self.work_calendar().await?;
+        for id in &ids {
+            self.fix_elapsed(&cal, *id).await?;
+        }
+        Ok(ids.len())
+    }
+}

@@ -1,0 +1,12 @@
+//! The storage layer against a real database: SQLite by default, PostgreSQL when the test
+//! command sets TEST_DATABASE_URL. One test binary; a module per capability of the store.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod accounts;
+mod coverage;
+mod matching;
+mod migrations;
+mod policies;
+mod registry;
+mod scope;
+mod services;

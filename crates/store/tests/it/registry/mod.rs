@@ -1,0 +1,4 @@
+mod edits;
+mod import;
+mod orgs;
+mod personal_data;
