@@ -8,8 +8,8 @@
 //! folded and case-blind. Neither falls back to a default: an unknown value is an error that
 //! names the field and lists what may be written instead.
 //!
-//! With the cargo feature `db` each enum also derives SeaORM's `DeriveActiveEnum` (a `Text`
-//! column holding the code), so the store maps columns to these types without the domain
+//! With the cargo feature `db` each enum also derives SeaORM's `DeriveActiveEnum` (a string
+//! column holding the code, typed as a `String` field's column is), so the store maps columns to these types without the domain
 //! knowing SQL.
 
 use std::fmt;
@@ -136,7 +136,9 @@ macro_rules! labelled_enum {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "db", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
-        #[cfg_attr(feature = "db", sea_orm(rs_type = "String", db_type = "Text"))]
+        // The column type a `String` entity field has, so the entity's DDL (which the
+        // migrations test compares with the frozen migrations) does not change.
+        #[cfg_attr(feature = "db", sea_orm(rs_type = "String", db_type = "String(sea_orm::sea_query::StringLen::None)"))]
         pub enum $name {
             $(
                 $(#[$vmeta])*
@@ -301,6 +303,10 @@ mod db_tests {
         assert!(Reach::try_from_value(&"本镇".to_owned()).is_err(), "a label is not a stored value");
         assert_eq!(RequestState::Waiting.to_value(), "waiting");
         assert_eq!(IntroductionState::try_from_value(&"won".to_owned()).ok(), Some(IntroductionState::Won));
-        assert_eq!(Reach::db_type().get_column_type(), &sea_orm::ColumnType::Text);
+        assert_eq!(
+            Reach::db_type().get_column_type(),
+            &sea_orm::ColumnType::String(sea_orm::sea_query::StringLen::None),
+            "the type of a String field: mapping a column to the enum changes no DDL"
+        );
     }
 }

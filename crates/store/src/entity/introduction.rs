@@ -1,3 +1,4 @@
+use qunlian_domain::matching::IntroductionState;
 use sea_orm::entity::prelude::*;
 
 /// An introduction (牵线): a broker put a need and an offer of two enterprises together.
@@ -21,7 +22,7 @@ pub struct Model {
     pub broker_user_id: Option<i64>,
     /// IntroductionState code.
     #[sea_orm(indexed)]
-    pub state: String,
+    pub state: IntroductionState,
     /// Why it did not close (未成交).
     pub reason: Option<String>,
     /// 成交金额, 万元.

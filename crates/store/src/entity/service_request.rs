@@ -1,3 +1,4 @@
+use qunlian_domain::services::RequestState;
 use sea_orm::entity::prelude::*;
 
 /// A request (工单) of an enterprise for a catalogue item.
@@ -16,9 +17,9 @@ pub struct Model {
     pub officer: Option<String>,
     pub title: String,
     pub detail: String,
-    /// "open", "waiting" (待补材料, clock paused), "done", "rejected".
+    /// Stored as its code: "open", "waiting" (待补材料, clock paused), "done", "rejected".
     #[sea_orm(indexed)]
-    pub state: String,
+    pub state: RequestState,
     /// The time limit as the catalogue said when it was filed.
     pub limit_unit: String,
     pub limit_n: i32,

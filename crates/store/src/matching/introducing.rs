@@ -125,9 +125,7 @@ impl Matching<'_> {
         let open_twin = introduction::Entity::find()
             .filter(introduction::Column::NeedListingId.eq(need.id))
             .filter(introduction::Column::OfferListingId.eq(offer.id))
-            .filter(
-                introduction::Column::State.is_not_in([IntroductionState::Won.code(), IntroductionState::Lost.code()]),
-            )
+            .filter(introduction::Column::State.is_not_in([IntroductionState::Won, IntroductionState::Lost]))
             .one(self.store.db())
             .await?;
         if let Some(t) = open_twin {
@@ -161,7 +159,7 @@ impl Matching<'_> {
             cluster_id: Set(cluster_id),
             broker: Set(caller.username.clone()),
             broker_user_id: Set((caller.user_id.0 != 0).then_some(caller.user_id.0)),
-            state: Set(new.state.code().to_owned()),
+            state: Set(new.state),
             reason: Set(None),
             deal_value_wan: Set(None),
             match_reasons: Set(reasons),
@@ -242,7 +240,7 @@ impl Matching<'_> {
     ) -> Result<()> {
         self.store.require(caller, Action::BrokerIntroductions)?;
         let row = self.introduction_row(caller, id).await?;
-        let from = state_of(&row.state);
+        let from = row.state;
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         from.check(to, deal_value_wan, reason).map_err(|e| {
             let field = match e {
@@ -267,7 +265,7 @@ impl Matching<'_> {
         let detail = detail.join("；");
         let txn = self.store.db().begin().await?;
         let mut m: introduction::ActiveModel = row.clone().into();
-        m.state = Set(to.code().to_owned());
+        m.state = Set(to);
         m.updated_at = Set(at);
         if to == IntroductionState::Won {
             m.deal_value_wan = Set(deal_value_wan);
@@ -299,7 +297,7 @@ impl Matching<'_> {
     pub async fn add_followup(self, caller: &Caller, id: i64, f: NewFollowUp) -> Result<()> {
         self.store.require(caller, Action::BrokerIntroductions)?;
         let row = self.introduction_row(caller, id).await?;
-        if state_of(&row.state) != IntroductionState::Won {
+        if !row.state.is_won() {
             return Err(StoreError::invalid("跟踪记录", "只有“已成交”的牵线才能记录成交后的跟踪结果"));
         }
         for (field, v) in [("年销售额", f.annual_sales_wan), ("交付数量", f.delivery_quantity)] {

@@ -148,7 +148,7 @@ impl Matching<'_> {
                 offer_unit_id: r.offer_unit_id,
                 cluster_id: r.cluster_id,
                 broker: r.broker,
-                state: state_of(&r.state),
+                state: r.state,
                 reason: r.reason,
                 deal_value_wan: r.deal_value_wan,
                 match_reasons: r.match_reasons,
@@ -163,7 +163,7 @@ impl Matching<'_> {
     fn introduction_condition(self, filter: &IntroductionFilter) -> Condition {
         let mut cond = Condition::all();
         if let Some(s) = filter.state {
-            cond = cond.add(introduction::Column::State.eq(s.code()));
+            cond = cond.add(introduction::Column::State.eq(s));
         }
         if let Some(c) = filter.cluster {
             cond = cond.add(introduction::Column::ClusterId.eq(c.0));
@@ -207,7 +207,7 @@ impl Matching<'_> {
     ) -> Result<IntroductionFigures> {
         let cond =
             Condition::all().add(self.introduction_scope(caller).await?).add(self.introduction_condition(filter));
-        let rows: Vec<(String, Option<f64>)> = introduction::Entity::find()
+        let rows: Vec<(IntroductionState, Option<f64>)> = introduction::Entity::find()
             .select_only()
             .column(introduction::Column::State)
             .column(introduction::Column::DealValueWan)
@@ -219,8 +219,7 @@ impl Matching<'_> {
             by_state: IntroductionState::ALL.iter().map(|s| (*s, 0)).collect(),
             ..Default::default()
         };
-        for (state, value) in rows {
-            let s = state_of(&state);
+        for (s, value) in rows {
             f.total += 1;
             if let Some(slot) = f.by_state.iter_mut().find(|(x, _)| *x == s) {
                 slot.1 += 1;
@@ -240,7 +239,7 @@ impl Matching<'_> {
 
     pub async fn introduction(self, caller: &Caller, id: i64) -> Result<IntroductionDetail> {
         let row = self.introduction_row(caller, id).await?;
-        let state = state_of(&row.state);
+        let state = row.state;
         let introduction = self.to_introductions(vec![row]).await?.pop().ok_or(StoreError::NotFound)?;
         let events = introduction_event::Entity::find()
             .filter(introduction_event::Column::IntroductionId.eq(id))
@@ -283,7 +282,7 @@ impl Matching<'_> {
         self,
         needs: &[i64],
     ) -> Result<HashMap<(i64, i64), (i64, IntroductionState)>> {
-        let rows: Vec<(i64, i64, i64, String)> = introduction::Entity::find()
+        let rows: Vec<(i64, i64, i64, IntroductionState)> = introduction::Entity::find()
             .select_only()
             .column(introduction::Column::Id)
             .column(introduction::Column::NeedListingId)
@@ -294,6 +293,6 @@ impl Matching<'_> {
             .into_tuple()
             .all(self.store.db())
             .await?;
-        Ok(rows.into_iter().map(|(id, n, o, s)| ((n, o), (id, state_of(&s)))).collect())
+        Ok(rows.into_iter().map(|(id, n, o, s)| ((n, o), (id, s))).collect())
     }
 }

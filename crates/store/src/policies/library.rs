@@ -33,52 +33,17 @@ pub struct Policy {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Where a policy stands on a day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Validity {
-    Valid,
-    Upcoming,
-    Expired,
-}
-
-impl Validity {
-    pub fn code(self) -> &'static str {
-        match self {
-            Validity::Valid => "valid",
-            Validity::Upcoming => "upcoming",
-            Validity::Expired => "expired",
-        }
-    }
-    pub fn from_code(code: &str) -> Option<Validity> {
-        [Validity::Valid, Validity::Upcoming, Validity::Expired].into_iter().find(|v| v.code() == code)
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Validity::Valid => "有效",
-            Validity::Upcoming => "未生效",
-            Validity::Expired => "已失效",
-        }
-    }
-}
+/// Where a policy stands on a day: the domain's (valid / upcoming / expired).
+pub use qunlian_domain::policies::Validity;
 
 impl Policy {
     pub fn validity_on(&self, day: NaiveDate) -> Validity {
-        if day < self.valid_from {
-            Validity::Upcoming
-        } else if self.valid_until.is_some_and(|u| day > u) {
-            Validity::Expired
-        } else {
-            Validity::Valid
-        }
+        Validity::on(day, self.valid_from, self.valid_until)
     }
 
     /// "2024-01-01 至 2026-12-31", or "2024-01-01 起长期有效".
     pub fn period(&self) -> String {
-        match self.valid_until {
-            Some(u) => format!("{} 至 {}", self.valid_from.format("%Y-%m-%d"), u.format("%Y-%m-%d")),
-            None => format!("{} 起长期有效", self.valid_from.format("%Y-%m-%d")),
-        }
+        qunlian_domain::policies::period(self.valid_from, self.valid_until)
     }
 }
 

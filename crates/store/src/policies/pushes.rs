@@ -3,8 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use qunlian_domain::RegionCode;
-use qunlian_domain::auth::{Action, Caller, ClusterId, Scope, UnitId};
+use qunlian_domain::auth::{Action, Caller, Scope, UnitId};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
@@ -18,32 +17,8 @@ use crate::entity::{cluster, cluster_member, policy, policy_push, policy_push_it
 use crate::scope::{town_code_range, town_in};
 use crate::{Result, StoreError};
 
-/// Where a push goes: the pusher's whole scope, or a town or a cluster inside it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PushTarget {
-    Own,
-    Town(RegionCode),
-    Cluster(ClusterId),
-}
-
-impl PushTarget {
-    /// `own`, `town:310117105`, `cluster:3`.
-    pub fn code(&self) -> String {
-        match self {
-            PushTarget::Own => "own".to_owned(),
-            PushTarget::Town(r) => format!("town:{r}"),
-            PushTarget::Cluster(c) => format!("cluster:{c}"),
-        }
-    }
-    pub fn from_code(code: &str) -> Option<PushTarget> {
-        match code.split_once(':') {
-            None if code == "own" || code.is_empty() => Some(PushTarget::Own),
-            Some(("town", v)) => RegionCode::parse(v).ok().map(PushTarget::Town),
-            Some(("cluster", v)) => v.parse().ok().map(|id| PushTarget::Cluster(ClusterId(id))),
-            _ => None,
-        }
-    }
-}
+/// Where a push goes: the domain's (own scope, a town, a cluster).
+pub use qunlian_domain::policies::PushTarget;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct PreviewItem {
@@ -316,22 +291,5 @@ impl Policies<'_> {
             )
             .await?;
         Ok(push.id)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn targets_round_trip() {
-        for t in [
-            PushTarget::Own,
-            PushTarget::Cluster(ClusterId(4)),
-            PushTarget::Town(RegionCode::parse("310117105").unwrap_or_else(|_| unreachable!())),
-        ] {
-            assert_eq!(PushTarget::from_code(&t.code()), Some(t));
-        }
-        assert_eq!(PushTarget::from_code("galaxy:1"), None);
     }
 }

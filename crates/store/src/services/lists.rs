@@ -1,7 +1,7 @@
 //! Request lists with their clocks, and the escalation of overdue requests they trigger.
 
 use qunlian_domain::auth::{Action, Caller, Scope};
-use qunlian_domain::services::Colour;
+use qunlian_domain::services::{Colour, RequestState};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 
 use super::*;
@@ -105,7 +105,7 @@ impl Services<'_> {
     pub(super) async fn escalate_overdue(self, scope: Condition) -> Result<()> {
         let rows = service_request::Entity::find()
             .filter(scope)
-            .filter(service_request::Column::State.is_in(["open", "waiting"]))
+            .filter(service_request::Column::State.is_in([RequestState::Open, RequestState::Waiting]))
             .filter(service_request::Column::EscalatedAt.is_null())
             .all(self.store.db())
             .await?;
@@ -129,11 +129,11 @@ impl Services<'_> {
         let scope = self.request_scope(caller).await?;
         self.escalate_overdue(scope.clone()).await?;
         let mut cond = Condition::all().add(scope);
-        if let Some(s) = f.state.as_deref().filter(|s| ["open", "waiting", "done", "rejected"].contains(s)) {
+        if let Some(s) = f.state.as_deref().and_then(|s| RequestState::from_code(s).ok()) {
             cond = cond.add(service_request::Column::State.eq(s));
         }
         if f.on_time.is_some() {
-            cond = cond.add(service_request::Column::State.eq("done"));
+            cond = cond.add(service_request::Column::State.eq(RequestState::Done));
         }
         if let Some(d) = f.department {
             cond = cond.add(service_request::Column::DepartmentId.eq(d));

@@ -43,16 +43,6 @@ impl Store {
     }
 }
 
-fn state_label(s: &str) -> &'static str {
-    match s {
-        "open" => "办理中",
-        "waiting" => "待补材料",
-        "done" => "已办结",
-        "rejected" => "不予办理",
-        _ => "未知",
-    }
-}
-
 fn event_label(kind: &str) -> &'static str {
     match kind {
         "filed" => "提交",

@@ -45,7 +45,7 @@ impl Services<'_> {
             id: row.id,
             enterprise: names.get(&row.unit_id).cloned().unwrap_or_default(),
             title: row.title,
-            finished: row.state == "done",
+            finished: row.state.is_done(),
             rating: row.rating,
             comment: row.rating_comment,
         })
@@ -54,7 +54,7 @@ impl Services<'_> {
     /// The enterprise's rating by the signed link, once: a second one changes nothing.
     pub async fn rate(self, id: i64, token: &str, rating: i16, comment: &str) -> Result<RateOutcome> {
         let row = self.rated_row(id, token).await?;
-        if row.state != "done" {
+        if row.state.allowed(qunlian_domain::services::RequestAction::Rate).is_err() {
             return Err(StoreError::invalid("评价", "事项尚未办结，办结后才能评价"));
         }
         if !(1..=5).contains(&rating) {

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use qunlian_domain::auth::{Action, Caller, Scope, UnitId};
 use qunlian_domain::calendar::WorkCalendar;
-use qunlian_domain::services::{Clock, TimeLimit, clock};
+use qunlian_domain::services::{Clock, RequestState, TimeLimit, clock};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
@@ -53,7 +53,7 @@ pub struct ServiceRequest {
     pub officer: Option<String>,
     pub title: String,
     pub detail: String,
-    pub state: String,
+    pub state: RequestState,
     pub state_label: &'static str,
     pub limit: TimeLimit,
     pub limit_label: String,
@@ -130,7 +130,7 @@ impl Services<'_> {
             officer: Set(None),
             title: Set(title.clone()),
             detail: Set(new.detail.trim().to_owned()),
-            state: Set("open".to_owned()),
+            state: Set(RequestState::START),
             limit_unit: Set(item.limit_unit.clone()),
             limit_n: Set(item.limit_n),
             filed_by: Set(caller.username.clone()),
@@ -267,7 +267,7 @@ impl Services<'_> {
             officer: row.officer,
             title: row.title,
             detail: row.detail,
-            state_label: state_label(&row.state),
+            state_label: row.state.label(),
             state: row.state,
             limit_label: limit.label(),
             limit,

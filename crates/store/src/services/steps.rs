@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use qunlian_domain::auth::{Action, Caller, Scope};
 use qunlian_domain::calendar::WorkCalendar;
 use qunlian_domain::registry::UnitKind;
-use qunlian_domain::services::clock;
+use qunlian_domain::services::{RequestAction, RequestError, clock};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 
@@ -77,16 +77,11 @@ impl Services<'_> {
         {
             return Err(StoreError::invalid("工单", "已转办到其他部门，由现办理部门处理"));
         }
-        if row.state == "done" || row.state == "rejected" {
-            return Err(StoreError::invalid("工单", "已办结，不能再操作"));
-        }
+        // The domain says whether the step applies to the request's state, and to which state
+        // it leads; the checks below are about the step's own facts.
+        let to = row.state.allowed(step.action()).map_err(refused)?;
         let me = caller.username.clone();
         let dept = Some(row.department_id);
-        let step_kind = match &step {
-            RequestStep::Finish(_) => "done",
-            RequestStep::Reject(_) => "rejected",
-            _ => "",
-        };
         // A finished stage's time is counted in the same transaction, on the calendar.
         let cal = match &step {
             RequestStep::FinishStage(_) => Some(self.work_calendar().await?),
@@ -118,18 +113,10 @@ impl Services<'_> {
                 }
             }
             RequestStep::Pause(reason) => {
-                if row.state == "waiting" {
-                    return Err(StoreError::invalid("工单", "已在等待企业补充材料"));
-                }
                 let reason = need(&reason, "需补充的材料")?;
-                m.state = Set("waiting".to_owned());
                 event(&txn, id, now, &me, "paused", None, dept, reason).await?;
             }
             RequestStep::Resume(note) => {
-                if row.state != "waiting" {
-                    return Err(StoreError::invalid("工单", "没有在等待补充材料"));
-                }
-                m.state = Set("open".to_owned());
                 event(&txn, id, now, &me, "resumed", None, dept, note.trim().to_owned()).await?;
             }
             RequestStep::Transfer { department_id, reason } => {
@@ -153,25 +140,24 @@ impl Services<'_> {
             }
             RequestStep::Finish(result) => {
                 let result = need(&result, "办理结果")?;
-                if row.state == "waiting" {
+                if row.state.is_waiting() {
                     event(&txn, id, now, &me, "resumed", None, dept, "办结时结束等待".into()).await?;
                 }
-                m.state = Set("done".to_owned());
                 m.done_at = Set(Some(now));
                 m.result = Set(Some(result.clone()));
                 event(&txn, id, now, &me, "done", None, dept, result).await?;
             }
             RequestStep::Reject(reason) => {
                 let reason = need(&reason, "不予办理的理由")?;
-                m.state = Set("rejected".to_owned());
                 m.done_at = Set(Some(now));
                 m.result = Set(Some(reason.clone()));
                 event(&txn, id, now, &me, "rejected", None, dept, reason).await?;
             }
         }
+        m.state = Set(to);
         m.update(&txn).await?;
         txn.commit().await?;
-        if matches!(step_kind, "done" | "rejected") {
+        if to.is_finished() {
             self.fix_elapsed(&self.work_calendar().await?, id).await?;
         }
         self.store
@@ -196,7 +182,7 @@ impl Services<'_> {
         let c = clock(cal, limit, local(row.filed_at), &pauses_of(&events), Some(local(done_at)), local(done_at));
         let mut m: service_request::ActiveModel = row.clone().into();
         m.elapsed_minutes = Set(Some(c.elapsed_minutes));
-        m.on_time = Set((row.state == "done").then_some(c.remaining_minutes >= 0));
+        m.on_time = Set(row.state.is_done().then_some(c.remaining_minutes >= 0));
         m.update(self.store.db()).await?;
         Ok(())
     }
@@ -218,5 +204,32 @@ impl Services<'_> {
             self.fix_elapsed(&cal, *id).await?;
         }
         Ok(ids.len())
+    }
+}
+
+/// A step the request's state does not allow, as the user reads it.
+fn refused(e: RequestError) -> StoreError {
+    match e {
+        RequestError::Finished => StoreError::invalid("工单", "已办结，不能再操作"),
+        RequestError::AlreadyWaiting => StoreError::invalid("工单", "已在等待企业补充材料"),
+        RequestError::NotWaiting => StoreError::invalid("工单", "没有在等待补充材料"),
+        RequestError::NotDone => StoreError::invalid("评价", "事项尚未办结，办结后才能评价"),
+    }
+}
+
+impl RequestStep {
+    /// The domain's name for the step.
+    pub fn action(&self) -> RequestAction {
+        match self {
+            RequestStep::Assign(_) => RequestAction::Assign,
+            RequestStep::StartStage(_) => RequestAction::StartStage,
+            RequestStep::FinishStage(_) => RequestAction::FinishStage,
+            RequestStep::Pause(_) => RequestAction::Pause,
+            RequestStep::Resume(_) => RequestAction::Resume,
+            RequestStep::Transfer { .. } => RequestAction::Transfer,
+            RequestStep::Comment(_) => RequestAction::Comment,
+            RequestStep::Finish(_) => RequestAction::Finish,
+            RequestStep::Reject(_) => RequestAction::Reject,
+        }
     }
 }

@@ -2,6 +2,7 @@
 
 use chrono::Duration;
 use qunlian_domain::registry::{EnterpriseInput, UnitKind};
+use qunlian_domain::services::RequestState;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
@@ -89,7 +90,7 @@ impl Services<'_> {
                 officer: Set(None),
                 title: Set(format!("合成工单{k}")),
                 detail: Set(String::new()),
-                state: Set(if done { "done" } else { "open" }.to_owned()),
+                state: Set(if done { RequestState::Done } else { RequestState::Open }),
                 limit_unit: Set("working_days".to_owned()),
                 limit_n: Set(limit_days as i32),
                 filed_by: Set("synthetic".to_owned()),

@@ -474,3 +474,31 @@ async fn a_listings_import_names_bad_rows_and_reruns_without_duplicates() {
     let leader = user(s, "lead", Role::Leader, Scope::All).await;
     assert!(matches!(s.matching().import_listings(&leader, rows, "x", 0, false).await, Err(StoreError::Forbidden)));
 }
+
+/// An introduction's state column keeps its text under the domain enum: an old row reads,
+/// and an unknown text is an error, not 建议.
+#[tokio::test]
+async fn the_introduction_state_column_keeps_its_text() {
+    use sea_orm::ConnectionTrait;
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let w = world(s).await;
+    let sys = system();
+    let new = NewIntroduction {
+        need_listing: w.need,
+        offer_listing: w.offer,
+        state: IntroductionState::Suggested,
+        note: String::new(),
+        is_demo: false,
+    };
+    let id = s.matching().introduce(&sys, new).await.unwrap();
+    let raw = sea_orm::Database::connect(&db.url).await.unwrap();
+    raw.execute_unprepared(&format!("UPDATE introductions SET state = 'negotiating' WHERE id = {id}")).await.unwrap();
+    let filter = qunlian_store::matching::IntroductionFilter::default();
+    let rows = s.matching().introductions(&sys, &filter).await.unwrap();
+    assert_eq!(rows[0].state, IntroductionState::Negotiating, "the text an older binary wrote");
+    let figures = s.matching().introduction_figures(&sys, &filter).await.unwrap();
+    assert!(figures.by_state.contains(&(IntroductionState::Negotiating, 1)));
+    raw.execute_unprepared(&format!("UPDATE introductions SET state = 'maybe' WHERE id = {id}")).await.unwrap();
+    assert!(s.matching().introductions(&sys, &filter).await.is_err(), "an unknown state is not read as 建议");
+}

@@ -133,7 +133,7 @@ async fn service_request_json(state: &AppState, caller: &Caller, id: i64) -> Api
         department: r.department,
         officer: r.officer,
         title: r.title,
-        state: r.state,
+        state: r.state.code().to_owned(),
         time_limit: r.limit_label,
         filed_at: fmt_time(r.filed_at),
         deadline: fmt_time(r.clock.deadline),

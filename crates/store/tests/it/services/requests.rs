@@ -141,7 +141,7 @@ async fn a_request_is_routed_paused_transferred_and_finished() {
     s.services().step(&planner, req, RequestStep::Finish("施工许可证已核发".into())).await.unwrap();
     let done = s.services().request(&contact, req).await.unwrap();
     assert_eq!(done.request.clock.colour, Colour::Green);
-    assert_eq!(done.request.state, "done");
+    assert_eq!(done.request.state, qunlian_domain::services::RequestState::Done);
     assert_eq!(done.stages.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["拿地", "施工许可"]);
     assert!(done.stages.iter().all(|s| s.finished.is_some()));
     assert!(done.events.iter().any(|e| e.kind == "paused" && e.detail == "缺少环评批复"));
@@ -285,4 +285,38 @@ async fn a_catalogue_import_keeps_good_rows_names_bad_ones_and_a_rerun_changes_n
     );
     let contact = user(s, "c", Role::EnterpriseContact, Scope::Enterprise(UnitId(1))).await;
     assert!(matches!(s.services().import_items(&contact, lines()).await, Err(qunlian_store::StoreError::Forbidden)));
+}
+
+/// The state column holds the same text it always did now that the entity maps it to the
+/// domain's `RequestState`: a row written by an older binary reads, a step writes the old
+/// text, and a value no version wrote is an error rather than a guessed state.
+#[tokio::test]
+async fn the_state_column_keeps_its_text() {
+    use qunlian_domain::services::RequestState;
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let sys = system();
+    let dept = department(s, 910, "松江区经济委员会").await;
+    let firm = s.registry().create_enterprise(&sys, enterprise(911, "上海旧行企业有限公司", "新桥")).await.unwrap();
+    let item = s.services().save_item(&sys, service_item(dept.0, "jw-91", "旧行事项")).await.unwrap();
+    let req = s.services().file_request(&sys, service_request(item, firm)).await.unwrap();
+    let raw = sea_orm::Database::connect(&db.url).await.unwrap();
+    let text = |sql: String| {
+        let raw = &raw;
+        async move {
+            let row =
+                raw.query_one_raw(Statement::from_string(raw.get_database_backend(), sql)).await.unwrap().unwrap();
+            row.try_get::<String>("", "state").unwrap()
+        }
+    };
+    assert_eq!(text(format!("SELECT state FROM service_requests WHERE id = {req}")).await, "open");
+    // As an older binary wrote it.
+    raw.execute_unprepared(&format!("UPDATE service_requests SET state = 'waiting' WHERE id = {req}")).await.unwrap();
+    let r = s.services().request(&sys, req).await.unwrap().request;
+    assert_eq!(r.state, RequestState::Waiting);
+    s.services().step(&sys, req, RequestStep::Finish("已办结".into())).await.unwrap();
+    assert_eq!(text(format!("SELECT state FROM service_requests WHERE id = {req}")).await, "done");
+    raw.execute_unprepared(&format!("UPDATE service_requests SET state = 'lost' WHERE id = {req}")).await.unwrap();
+    assert!(s.services().request(&sys, req).await.is_err(), "an unknown state is not read as some default");
 }

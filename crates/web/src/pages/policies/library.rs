@@ -54,7 +54,7 @@ pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<Lis
     let validity = match non_empty(&q.validity) {
         None => Some(Validity::Valid),
         Some("all") => None,
-        Some(v) => Some(Validity::from_code(v).ok_or_else(|| WebError::Invalid(format!("有效性：“{v}”无法识别")))?),
+        Some(v) => Some(Validity::parse(v).map_err(|e| WebError::Invalid(e.to_string()))?),
     };
     let department = non_empty(&q.department).and_then(|d| d.parse().ok());
     let filter = PolicyFilter { validity, department, q: non_empty(&q.q).map(str::to_owned) };

@@ -42,8 +42,7 @@ impl PushForm {
     }
 
     fn target(&self) -> Result<PushTarget, WebError> {
-        PushTarget::from_code(self.target.trim())
-            .ok_or_else(|| WebError::Invalid(format!("推送范围：“{}”无法识别", self.target)))
+        PushTarget::from_code(&self.target).map_err(|e| WebError::Invalid(e.to_string()))
     }
 }
 

@@ -244,14 +244,14 @@ pub async fn detail(
         Scope::Department(u) => u.0 == r.department_id,
         _ => true,
     };
-    let open = r.state == "open" || r.state == "waiting";
+    let open = r.state.is_running();
     let may_handle = auth.caller.may(Action::HandleServiceRequest) && holds && open;
     let departments = if may_handle {
         state.store.services().departments().await?.into_iter().filter(|(i, _)| *i != r.department_id).collect()
     } else {
         Vec::new()
     };
-    let rating_link = (r.state == "done").then(|| {
+    let rating_link = r.state.is_done().then(|| {
         format!("{}/rate/{}/{}", public_base(&state, &headers, &uri), r.id, state.store.services().rating_token(r.id))
     });
     let attachments = state.store.services().attachments(&auth.caller, id).await?;
