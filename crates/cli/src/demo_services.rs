@@ -142,7 +142,7 @@ pub async fn seed(store: &Store, district: RegionCode, units: &HashMap<String, U
         }
         d
     };
-    let utc = |t: NaiveDateTime| Utc.from_utc_datetime(&(t - Duration::hours(8)));
+    let utc = |t: NaiveDateTime| Utc.from_utc_datetime(&qunlian_domain::clock::from_beijing(t));
     let filer = Caller::system("企业联络员（演示）");
     for r in &spec.requests {
         let item = *items.get(&r.item).ok_or_else(|| format!("demo request {}: no item {}", r.title, r.item))?;

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use qunlian_domain::auth::{Action, Caller};
+use qunlian_domain::clock::from_beijing;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -106,12 +107,11 @@ impl Audit<'_> {
             cond = cond.add(audit::Column::Action.eq(action));
         }
         // Dates are Beijing dates; the log is in UTC.
-        let cst = chrono::Duration::hours(8);
         if let Some(from) = filter.from.and_then(|d| d.and_hms_opt(0, 0, 0)) {
-            cond = cond.add(audit::Column::At.gte(from.and_utc() - cst));
+            cond = cond.add(audit::Column::At.gte(from_beijing(from).and_utc()));
         }
         if let Some(to) = filter.to.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)) {
-            cond = cond.add(audit::Column::At.lt(to.and_utc() - cst));
+            cond = cond.add(audit::Column::At.lt(from_beijing(to).and_utc()));
         }
         let query = audit::Entity::find().filter(cond).order_by_desc(audit::Column::Id);
         let total = query.clone().count(self.store.db()).await?;

@@ -176,7 +176,7 @@ impl Store {
     /// The platform serves China Standard Time (UTC+8, no daylight saving): "today" is
     /// Beijing's date.
     pub fn today(&self) -> chrono::NaiveDate {
-        (self.clock.now() + chrono::Duration::hours(8)).date_naive()
+        qunlian_domain::clock::beijing_today(self.clock.now().naive_utc())
     }
 
     pub(crate) fn db(&self) -> &DatabaseConnection {

@@ -1,12 +1,12 @@
 //! Helpers shared by the capabilities: display names of codes, masked phones and Beijing
 //! time. Capabilities use each other only through their handles and these.
 
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use qunlian_domain::{IndustryCode, Phone, RegionCode};
 
 /// Beijing time, as the offices read clocks.
 pub fn local(t: DateTime<Utc>) -> NaiveDateTime {
-    (t + Duration::hours(8)).naive_utc()
+    qunlian_domain::clock::beijing(t.naive_utc())
 }
 
 /// "上海市松江区新桥镇" → "新桥镇": lists show the town, the tooltip the full name.
