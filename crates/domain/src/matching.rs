@@ -7,9 +7,6 @@
 //! this module decides what a good counterpart is, and says why, so a broker can explain
 //! a match to both firms.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
-
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -18,8 +15,12 @@ use crate::codes::labelled_enum;
 use crate::industry::IndustryCode;
 use crate::region::RegionCode;
 
+mod chain;
 mod fields;
+mod introductions;
+pub use chain::{chain_codes, chain_neighbours, chain_relation};
 pub use fields::{RawListing, industry_field, key as listing_key};
+pub use introductions::{IntroductionError, IntroductionState};
 
 labelled_enum!(
     /// 供给 or 需求.
@@ -244,81 +245,6 @@ pub struct ListingFields {
 }
 
 // ---------------------------------------------------------------------------------------
-// The industry chain
-
-struct Chain {
-    /// supplier code → customer codes, as written in the file (any level).
-    supplies: HashMap<&'static str, Vec<&'static str>>,
-}
-
-static CHAIN: LazyLock<Chain> = LazyLock::new(|| {
-    let text: &'static str = include_str!("../../../reference/industry_chain.csv");
-    let mut supplies: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
-    for line in text.lines().filter(|l| !l.starts_with('#')).skip(1) {
-        let mut cols = line.split(',');
-        let (Some(s), Some(c)) = (cols.next(), cols.next()) else { continue };
-        supplies.entry(s.trim()).or_default().push(c.trim());
-    }
-    Chain { supplies }
-});
-
-/// Where `other`'s industry sits relative to `own`'s: `Upstream` when `other` supplies
-/// `own` (per `reference/industry_chain.csv`), `Downstream` when `own` supplies `other`,
-/// `Same` in the same 中类. Divisions and sections are too broad to call "same".
-pub fn chain_relation(own: IndustryCode, other: IndustryCode) -> Option<ChainRelation> {
-    if let (Some(a), Some(b)) = (own.group(), other.group())
-        && a == b
-    {
-        return Some(ChainRelation::Same);
-    }
-    let supplies = |from: IndustryCode, to: IndustryCode| {
-        let to_lineage = to.lineage();
-        from.lineage()
-            .iter()
-            .filter_map(|f| CHAIN.supplies.get(f))
-            .any(|customers| customers.iter().any(|c| to_lineage.contains(c)))
-    };
-    if supplies(other, own) {
-        Some(ChainRelation::Upstream)
-    } else if supplies(own, other) {
-        Some(ChainRelation::Downstream)
-    } else {
-        None
-    }
-}
-
-/// Codes (as written in the chain file, any level) whose enterprises are `own`'s chain
-/// neighbours: a search index can boost listings filed under them.
-pub fn chain_neighbours(own: IndustryCode) -> Vec<(&'static str, ChainRelation)> {
-    let own_lineage = own.lineage();
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    for (supplier, customers) in CHAIN.supplies.iter() {
-        if own_lineage.contains(supplier) {
-            for c in customers {
-                if seen.insert((*c, ChainRelation::Downstream)) {
-                    out.push((*c, ChainRelation::Downstream));
-                }
-            }
-        }
-        if customers.iter().any(|c| own_lineage.contains(c)) && seen.insert((*supplier, ChainRelation::Upstream)) {
-            out.push((*supplier, ChainRelation::Upstream));
-        }
-    }
-    out.sort();
-    out
-}
-
-/// Every code the chain file names, so a test can check each is a real GB/T 4754 code.
-pub fn chain_codes() -> Vec<&'static str> {
-    let mut all: Vec<&'static str> =
-        CHAIN.supplies.iter().flat_map(|(s, cs)| std::iter::once(*s).chain(cs.iter().copied())).collect();
-    all.sort_unstable();
-    all.dedup();
-    all
-}
-
-// ---------------------------------------------------------------------------------------
 // Ranking
 
 /// A counterpart the text index found, with its relevance and the words both share.
@@ -502,75 +428,6 @@ pub trait SearchIndex: Send + Sync {
     fn len(&self) -> Result<u64, SearchError>;
     fn is_empty(&self) -> Result<bool, SearchError> {
         Ok(self.len()? == 0)
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Introductions (牵线)
-
-labelled_enum!(
-    /// 建议 → 已牵线 → 洽谈中 → 已成交 / 未成交.
-    IntroductionState: "状态" {
-        Suggested = "suggested", "建议", ["待牵线"];
-        Introduced = "introduced", "已牵线", ["牵线"];
-        Negotiating = "negotiating", "洽谈中", ["洽谈"];
-        Won = "won", "已成交", ["成交"];
-        Lost = "lost", "未成交", ["失败"];
-    }
-);
-
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum IntroductionError {
-    #[error("状态：不能从“{}”改为“{}”", .0.label(), .1.label())]
-    Transition(IntroductionState, IntroductionState),
-    #[error("未成交原因：改为“未成交”时必须填写原因")]
-    ReasonRequired,
-    #[error("成交金额：改为“已成交”时必须填写成交金额（万元），且不能为负数")]
-    DealValueRequired,
-}
-
-impl IntroductionState {
-    /// A deal: follow-ups (sales, delivery) may be recorded.
-    pub fn is_won(self) -> bool {
-        self == IntroductionState::Won
-    }
-
-    pub fn is_final(self) -> bool {
-        matches!(self, IntroductionState::Won | IntroductionState::Lost)
-    }
-
-    /// States reachable from this one. A deal may close straight after the introduction
-    /// (no recorded negotiation), and a suggestion may be dropped.
-    pub fn next(self) -> &'static [IntroductionState] {
-        use IntroductionState::*;
-        match self {
-            Suggested => &[Introduced, Lost],
-            Introduced => &[Negotiating, Won, Lost],
-            Negotiating => &[Won, Lost],
-            Won | Lost => &[],
-        }
-    }
-
-    /// Checks a change of state with what it needs: a reason for 未成交, a value in 万元
-    /// for 已成交.
-    pub fn check(
-        self,
-        to: IntroductionState,
-        deal_value_wan: Option<f64>,
-        reason: Option<&str>,
-    ) -> Result<(), IntroductionError> {
-        if !self.next().contains(&to) {
-            return Err(IntroductionError::Transition(self, to));
-        }
-        match to {
-            IntroductionState::Won if !deal_value_wan.is_some_and(|v| v.is_finite() && v >= 0.0) => {
-                Err(IntroductionError::DealValueRequired)
-            }
-            IntroductionState::Lost if reason.is_none_or(|r| r.trim().is_empty()) => {
-                Err(IntroductionError::ReasonRequired)
-            }
-            _ => Ok(()),
-        }
     }
 }
 
