@@ -6,7 +6,10 @@ use std::path::Path;
 const FILES: &[&str] = &["htmx.org/dist/htmx.min.js", "echarts/dist/echarts.min.js"];
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules");
+    // Read at run time, not baked in with env!: a build script compiled for one checkout
+    // and reused from a shared target folder must check this checkout's files.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".to_owned());
+    let root = Path::new(&manifest).join("../../node_modules");
     let mut missing = Vec::new();
     for f in FILES {
         let p = root.join(f);
