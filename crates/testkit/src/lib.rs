@@ -98,6 +98,15 @@ pub fn enterprise(n: u32, name: &str, town_name: &str) -> EnterpriseInput {
     EnterpriseInput { employees: Some(50), ..EnterpriseInput::new(name, uscc(n), town(town_name)) }
 }
 
+/// A government department (a 店小二's unit) in 方松, as services and policies tests need one.
+pub async fn department(store: &Store, n: u32, name: &str) -> UnitId {
+    store
+        .registry()
+        .create_unit(&system(), enterprise(n, name, "方松"), qunlian_domain::registry::UnitKind::Government, false)
+        .await
+        .expect("a department is created")
+}
+
 /// A cluster in a Songjiang town with its name, short name and industry focus; the rest
 /// empty. Tests set what else they need with `NewCluster { structure: …, ..cluster(…) }`.
 pub fn cluster(name: &str, short_name: &str, industry_focus: &str, town_name: &str) -> NewCluster {

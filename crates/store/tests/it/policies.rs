@@ -1,5 +1,4 @@
 use qunlian_domain::auth::{ClusterId, Role, Scope, UnitId};
-use qunlian_domain::registry::UnitKind;
 use qunlian_store::policies::{NewPolicy, PolicyFilter, PushTarget, Validity};
 use qunlian_store::{PageRequest, Store, StoreError};
 use qunlian_testkit::*;
@@ -21,16 +20,8 @@ struct World {
 
 async fn world(s: &Store) -> World {
     let sys = system();
-    let dept = s
-        .registry()
-        .create_unit(&sys, enterprise(700, "上海市松江区经济委员会", "方松"), UnitKind::Government, false)
-        .await
-        .unwrap();
-    let other_dept = s
-        .registry()
-        .create_unit(&sys, enterprise(701, "上海市松江区科学技术委员会", "方松"), UnitKind::Government, false)
-        .await
-        .unwrap();
+    let dept = department(s, 700, "上海市松江区经济委员会").await;
+    let other_dept = department(s, 701, "上海市松江区科学技术委员会").await;
     let ent = |n: u32, name: &str, town: &str, high_tech: bool, employees: u32| {
         let mut e = enterprise(n, name, town);
         e.high_tech = high_tech;

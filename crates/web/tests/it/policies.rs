@@ -14,16 +14,7 @@ async fn policy_pages_and_forms_as_every_role() {
     let (app, accounts) = app_with_accounts().await;
     let s = &app.db.store;
     let sys = system();
-    let dept = s
-        .registry()
-        .create_unit(
-            &sys,
-            enterprise(90, "上海市松江区经济委员会", "方松"),
-            qunlian_domain::registry::UnitKind::Government,
-            false,
-        )
-        .await
-        .unwrap();
+    let dept = department(s, 90, "上海市松江区经济委员会").await;
     let new = |title: &str| NewPolicy {
         title: title.into(),
         department_id: dept.0,

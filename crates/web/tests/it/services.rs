@@ -13,16 +13,7 @@ async fn the_service_api_files_a_request_and_counts_working_days() {
     let (app, _) = app_with_accounts().await;
     let s = &app.db.store;
     let sys = system();
-    let dept = s
-        .registry()
-        .create_unit(
-            &sys,
-            enterprise(50, "松江区经济委员会", "方松"),
-            qunlian_domain::registry::UnitKind::Government,
-            false,
-        )
-        .await
-        .unwrap();
+    let dept = department(s, 50, "松江区经济委员会").await;
     let item = s
         .services()
         .save_item(
@@ -80,25 +71,8 @@ async fn the_service_api_files_a_request_and_counts_working_days() {
 async fn services_fixture(app: &TestApp) -> (i64, i64, i64, i64) {
     let s = &app.db.store;
     let sys = system();
-    let dept = s
-        .registry()
-        .create_unit(
-            &sys,
-            enterprise(60, "上海市松江区经济委员会", "方松"),
-            qunlian_domain::registry::UnitKind::Government,
-            false,
-        )
-        .await
-        .unwrap();
-    s.registry()
-        .create_unit(
-            &sys,
-            enterprise(61, "上海市松江区规划和自然资源局", "方松"),
-            qunlian_domain::registry::UnitKind::Government,
-            false,
-        )
-        .await
-        .unwrap();
+    let dept = department(s, 60, "上海市松江区经济委员会").await;
+    department(s, 61, "上海市松江区规划和自然资源局").await;
     let item = s
         .services()
         .save_item(
@@ -308,16 +282,7 @@ async fn service_attachments_as_every_role() {
     let (app, accounts) = app_with_accounts().await;
     let s = &app.db.store;
     let sys = system();
-    let dept = s
-        .registry()
-        .create_unit(
-            &sys,
-            enterprise(60, "松江区市场监督管理局", "方松"),
-            qunlian_domain::registry::UnitKind::Government,
-            false,
-        )
-        .await
-        .unwrap();
+    let dept = department(s, 60, "松江区市场监督管理局").await;
     let item = s
         .services()
         .save_item(
@@ -392,16 +357,7 @@ async fn overdue_requests_are_announced_to_who_handles_them() {
     let (app, _) = app_with_accounts().await;
     let s = &app.db.store;
     let sys = system();
-    let dept = s
-        .registry()
-        .create_unit(
-            &sys,
-            enterprise(70, "松江区人力资源和社会保障局", "方松"),
-            qunlian_domain::registry::UnitKind::Government,
-            false,
-        )
-        .await
-        .unwrap();
+    let dept = department(s, 70, "松江区人力资源和社会保障局").await;
     let item = s
         .services()
         .save_item(

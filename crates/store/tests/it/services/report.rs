@@ -1,6 +1,5 @@
 use chrono::Duration;
 use qunlian_domain::auth::{Role, Scope};
-use qunlian_domain::registry::UnitKind;
 use qunlian_domain::services::TimeLimit;
 use qunlian_store::services::{NewServiceItem, RequestStep, ServiceFilter};
 use qunlian_testkit::*;
@@ -12,11 +11,7 @@ async fn the_report_counts_what_the_requests_say() {
     let db = TestDb::new().await;
     let s = &db.store;
     let sys = system();
-    let dept = s
-        .registry()
-        .create_unit(&sys, enterprise(980, "松江区科学技术委员会", "方松"), UnitKind::Government, false)
-        .await
-        .unwrap();
+    let dept = department(s, 980, "松江区科学技术委员会").await;
     let firm = s.registry().create_enterprise(&sys, enterprise(981, "上海报表测试有限公司", "新桥")).await.unwrap();
     let item = s
         .services()
@@ -53,11 +48,7 @@ async fn the_report_counts_what_the_requests_say() {
     assert_eq!(s.services().requests_filtered(&officer, &done).await.unwrap().len(), row.done);
 
     // Another department's officer sees none of it.
-    let other = s
-        .registry()
-        .create_unit(&sys, enterprise(982, "松江区商务委员会", "方松"), UnitKind::Government, false)
-        .await
-        .unwrap();
+    let other = department(s, 982, "松江区商务委员会").await;
     let stranger = user(s, "sw", Role::ServiceOfficer, Scope::Department(other)).await;
     assert_eq!(s.services().report(&stranger).await.unwrap().total.count, 0);
 }
@@ -79,13 +70,7 @@ async fn the_derived_report_equals_a_direct_count_after_every_change() {
     let db = TestDb::new().await;
     let s = &db.store;
     let sys = system();
-    let gov = |n: u32, name: &'static str| {
-        let sys = sys.clone();
-        async move {
-            s.registry().create_unit(&sys, enterprise(n, name, "方松"), UnitKind::Government, false).await.unwrap()
-        }
-    };
-    let (a, b) = (gov(960, "松江区经济委员会").await, gov(961, "松江区规划和自然资源局").await);
+    let (a, b) = (department(s, 960, "松江区经济委员会").await, department(s, 961, "松江区规划和自然资源局").await);
     let firm = s.registry().create_enterprise(&sys, enterprise(962, "上海派生测试有限公司", "新桥")).await.unwrap();
     let item = |code: &'static str, dept: qunlian_domain::auth::UnitId, days: u32, stages: Vec<String>| {
         let sys = sys.clone();

@@ -1,14 +1,9 @@
 use chrono::Duration;
 use qunlian_domain::auth::{Role, Scope, UnitId};
-use qunlian_domain::registry::UnitKind;
 use qunlian_domain::services::{Colour, TimeLimit};
 use qunlian_store::Store;
 use qunlian_store::services::{NewServiceItem, NewServiceRequest, RequestStep};
 use qunlian_testkit::*;
-
-async fn department(s: &Store, n: u32, name: &str) -> UnitId {
-    s.registry().create_unit(&system(), enterprise(n, name, "方松"), UnitKind::Government, false).await.unwrap()
-}
 
 #[tokio::test]
 async fn the_shipped_calendar_is_loaded_and_a_year_can_be_replaced() {
