@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use qunlian_domain::matching::{IndexChange, ListingDoc, ListingKind, SearchIndex, Visibility, rank};
 use qunlian_search::TantivyIndex;
 use qunlian_search::analysis;
+use qunlian_search::eval::Set;
 use qunlian_search::synthetic::{self, Options};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
@@ -82,8 +83,15 @@ pub async fn run(scale: usize) -> AnyResult<()> {
     index.apply(batch, applied)?;
     let secs = t.elapsed().as_secs_f64();
     // The evaluation set among them (ids shifted past the synthetic ones), scored below.
-    let eval = qunlian_search::eval::load(today(), EVAL_OFFSET)?;
-    index.apply(eval.needs.iter().chain(&eval.offers).cloned().map(IndexChange::Upsert).collect(), applied)?;
+    // The independent set's ids sit past the tuning set's; its own distractors come along.
+    let sets = [Set::Tuning, Set::Independent]
+        .into_iter()
+        .enumerate()
+        .map(|(i, set)| Ok((set, qunlian_search::eval::load_set(set, today(), EVAL_OFFSET * (i as i64 + 1))?)))
+        .collect::<Result<Vec<_>, String>>()?;
+    for (_, eval) in &sets {
+        index.apply(eval.needs.iter().chain(&eval.offers).cloned().map(IndexChange::Upsert).collect(), applied)?;
+    }
     println!(
         "matching    index listings={n} tantivy+jieba  {secs:.1} s  ({:.0} listings/s)  size {:.0} MB",
         n as f64 / secs,
@@ -118,20 +126,23 @@ pub async fn run(scale: usize) -> AnyResult<()> {
     );
 
     // Quality at this scale: the evaluation's needs among the million.
-    let mut ranked = Vec::new();
-    let mut wanted = Vec::new();
-    for need in &eval.needs {
-        let candidates = index.candidates(need, &Visibility::Everything, today(), POOL)?;
-        ranked.push(rank(need, candidates, today(), 10).iter().map(|m| m.listing_id).collect::<Vec<_>>());
-        wanted.push(eval.relevant.get(&need.id).cloned().unwrap_or_default());
+    for (set, eval) in &sets {
+        let mut ranked = Vec::new();
+        let mut wanted = Vec::new();
+        for need in &eval.needs {
+            let candidates = index.candidates(need, &Visibility::Everything, today(), POOL)?;
+            ranked.push(rank(need, candidates, today(), 10).iter().map(|m| m.listing_id).collect::<Vec<_>>());
+            wanted.push(eval.relevant.get(&need.id).cloned().unwrap_or_default());
+        }
+        let scores = qunlian_search::eval::score(&ranked, &wanted);
+        println!(
+            "matching    {} ({} needs) among {n} listings: recall@10 {:.3}  MRR {:.3}",
+            set.label(),
+            eval.needs.len(),
+            scores.recall_at_10,
+            scores.mrr
+        );
     }
-    let scores = qunlian_search::eval::score(&ranked, &wanted);
-    println!(
-        "matching    evaluation set ({} needs) among {n} listings: recall@10 {:.3}  MRR {:.3}",
-        eval.needs.len(),
-        scores.recall_at_10,
-        scores.mrr
-    );
 
     // A change is searchable when apply returns: one edited listing at a time.
     let mut apply_times = Vec::new();
