@@ -12,6 +12,7 @@ pub mod industry;
 pub mod matching;
 pub mod phone;
 pub mod policies;
+pub mod projects;
 pub mod region;
 pub mod registry;
 pub mod rules;
