@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::*;
 use super::{industry_name, mask_phone, town_name};
+use crate::audit::Change;
 use crate::entity::{cluster, cluster_member, cluster_note, cluster_officer, cluster_region, party_org, unit};
 use crate::{Result, StoreError};
 
@@ -264,7 +265,7 @@ impl Registry<'_> {
             return Err(StoreError::invalid("集群名称", "不能为空"));
         }
         let now = self.store.now();
-        let m = cluster::ActiveModel {
+        let row = cluster::ActiveModel {
             name: Set(new.name.trim().to_owned()),
             short_name: Set(if new.short_name.trim().is_empty() {
                 new.name.trim().to_owned()
@@ -282,12 +283,12 @@ impl Registry<'_> {
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
-        }
-        .insert(self.store.db())
-        .await?;
-        self.store
-            .audit()
-            .record(caller, "cluster.create", "cluster", Some(m.id.to_string()), format!("建立集群“{}”", m.name))
+        };
+        let m = self
+            .store
+            .insert_recorded(caller, row, |m| {
+                Change::new("cluster.create", "cluster", m.id, format!("建立集群“{}”", m.name))
+            })
             .await?;
         Ok(ClusterId(m.id))
     }
@@ -391,7 +392,7 @@ impl Registry<'_> {
         if o.name.trim().is_empty() {
             return Err(StoreError::invalid("姓名", "不能为空"));
         }
-        cluster_officer::ActiveModel {
+        let row = cluster_officer::ActiveModel {
             cluster_id: Set(id.0),
             name: Set(o.name.trim().to_owned()),
             role: Set(o.role.clone()),
@@ -401,19 +402,10 @@ impl Registry<'_> {
             phone_bidx: Set(o.phone.as_ref().map(|p| self.store.crypto().blind_index(p.as_str()))),
             since: Set(o.since),
             ..Default::default()
-        }
-        .insert(self.store.db())
-        .await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "cluster.officer.add",
-                "cluster",
-                Some(id.to_string()),
-                format!("“{}”增加{}{}", detail.cluster.name, officer_role_label(&o.role), o.name),
-            )
-            .await
+        };
+        let detail = format!("“{}”增加{}{}", detail.cluster.name, officer_role_label(&o.role), o.name);
+        self.store.insert_recorded(caller, row, |_| Change::new("cluster.officer.add", "cluster", id, detail)).await?;
+        Ok(())
     }
 
     pub async fn add_cluster_note(
@@ -452,19 +444,10 @@ impl Registry<'_> {
             // Adding a region twice changes nothing; the demo and the page may both do it.
             return Ok(());
         }
-        cluster_region::ActiveModel { cluster_id: Set(id.0), region_code: Set(code), ..Default::default() }
-            .insert(self.store.db())
-            .await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "cluster.region.add",
-                "cluster",
-                Some(id.to_string()),
-                format!("“{}”增加成员区域{}", detail.cluster.name, region.full_name()),
-            )
-            .await
+        let row = cluster_region::ActiveModel { cluster_id: Set(id.0), region_code: Set(code), ..Default::default() };
+        let detail = format!("“{}”增加成员区域{}", detail.cluster.name, region.full_name());
+        self.store.insert_recorded(caller, row, |_| Change::new("cluster.region.add", "cluster", id, detail)).await?;
+        Ok(())
     }
 
     /// A cluster the caller may change: it sees it, may write, and works at the level of an
