@@ -52,4 +52,15 @@ impl Store {
             .into_iter()
             .collect())
     }
+
+    /// The id of the row whose name column reads `name` exactly, if any: names written in a
+    /// rule or a seed resolved to the rows they mean.
+    pub(crate) async fn id_named<E: EntityTrait>(
+        &self,
+        id: E::Column,
+        name_column: E::Column,
+        name: &str,
+    ) -> Result<Option<i64>> {
+        Ok(E::find().select_only().column(id).filter(name_column.eq(name)).into_tuple().one(self.db()).await?)
+    }
 }

@@ -322,20 +322,8 @@ impl Registry<'_> {
         }
         .insert(self.store.db())
         .await?;
-        let region = RegionCode::parse(&u.town_code).ok();
-        if let Some(region) = region {
-            let code = region.to_string();
-            let known = cluster_region::Entity::find()
-                .filter(cluster_region::Column::ClusterId.eq(id.0))
-                .filter(cluster_region::Column::RegionCode.eq(&code))
-                .one(self.store.db())
-                .await?
-                .is_some();
-            if !known {
-                cluster_region::ActiveModel { cluster_id: Set(id.0), region_code: Set(code), ..Default::default() }
-                    .insert(self.store.db())
-                    .await?;
-            }
+        if let Ok(region) = RegionCode::parse(&u.town_code) {
+            self.reach_region(id, &region).await?;
         }
         self.store
             .audit()
@@ -433,6 +421,25 @@ impl Registry<'_> {
     /// border), at any level from province to town.
     pub async fn add_cluster_region(self, caller: &Caller, id: ClusterId, region: &RegionCode) -> Result<()> {
         let detail = self.cluster_for_write(caller, id).await?;
+        if !self.reach_region(id, region).await? {
+            // Adding a region twice changes nothing; the demo and the page may both do it.
+            return Ok(());
+        }
+        self.store
+            .audit()
+            .record(
+                caller,
+                "cluster.region.add",
+                "cluster",
+                Some(id.to_string()),
+                format!("“{}”增加成员区域{}", detail.cluster.name, region.full_name()),
+            )
+            .await
+    }
+
+    /// Adds `region` to the regions the cluster reaches into, unless it is there already
+    /// (a new member's town, a region added by hand). True when it was added.
+    async fn reach_region(self, id: ClusterId, region: &RegionCode) -> Result<bool> {
         let code = region.to_string();
         let known = cluster_region::Entity::find()
             .filter(cluster_region::Column::ClusterId.eq(id.0))
@@ -440,14 +447,12 @@ impl Registry<'_> {
             .one(self.store.db())
             .await?
             .is_some();
-        if known {
-            // Adding a region twice changes nothing; the demo and the page may both do it.
-            return Ok(());
+        if !known {
+            cluster_region::ActiveModel { cluster_id: Set(id.0), region_code: Set(code), ..Default::default() }
+                .insert(self.store.db())
+                .await?;
         }
-        let row = cluster_region::ActiveModel { cluster_id: Set(id.0), region_code: Set(code), ..Default::default() };
-        let detail = format!("“{}”增加成员区域{}", detail.cluster.name, region.full_name());
-        self.store.insert_recorded(caller, row, |_| Change::new("cluster.region.add", "cluster", id, detail)).await?;
-        Ok(())
+        Ok(!known)
     }
 
     /// A cluster the caller may change: it sees it, may write, and works at the level of an
