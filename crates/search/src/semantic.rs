@@ -20,11 +20,7 @@ pub const NEIGHBOURS: usize = 20;
 
 /// The text a listing is embedded from: its title and description.
 pub fn listing_text(doc: &ListingDoc) -> String {
-    if doc.description.trim().is_empty() {
-        doc.title.clone()
-    } else {
-        format!("{}：{}", doc.title, doc.description)
-    }
+    if doc.description.trim().is_empty() { doc.title.clone() } else { format!("{}：{}", doc.title, doc.description) }
 }
 
 /// Listings with their vectors, searched exhaustively (a dot product per listing).

@@ -128,7 +128,9 @@ fn evaluate(set: Set, eval: &EvalSet) -> Report {
     };
     figures("仅文本（索引顺序）", &lists[0]);
     figures("仅语义（向量近邻）", &lists[1]);
-    Report { off: figures("语义 off（排序后）", &lists[2]), on: figures("语义 on（融合排序）", &lists[3]) }
+    Report {
+        off: figures("语义 off（排序后）", &lists[2]), on: figures("语义 on（融合排序）", &lists[3])
+    }
 }
 
 #[test]
