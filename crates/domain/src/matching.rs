@@ -381,6 +381,19 @@ pub fn rank(subject: &ListingDoc, candidates: Vec<Candidate>, today: NaiveDate, 
 }
 
 // ---------------------------------------------------------------------------------------
+// The semantic stage's port
+
+/// Turns a listing's text into a vector whose dot product with another's (both of unit
+/// length) says how close the two are in meaning, whatever words they use. Implemented in
+/// `qunlian-embed` (docs/decisions/0006s-semantic-stage.md).
+pub trait Embedder: Send + Sync {
+    /// The length of every vector.
+    fn dim(&self) -> usize;
+    /// The unit-length vector of `text` (all zeros for an empty text).
+    fn embed(&self, text: &str) -> Vec<f32>;
+}
+
+// ---------------------------------------------------------------------------------------
 // The index
 
 #[derive(Debug, thiserror::Error)]

@@ -15,6 +15,7 @@
 pub mod analysis;
 mod collect;
 pub mod eval;
+pub mod semantic;
 pub mod synthetic;
 
 use std::collections::HashSet;

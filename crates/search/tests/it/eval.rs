@@ -1,18 +1,23 @@
 //! The matching evaluations: needs and their known good offers, worded differently, among
-//! thousands of synthetic distractors, ranked as the product ranks them.
+//! thousands of synthetic distractors, ranked as the product ranks them — with the
+//! semantic stage off (the index's pool, then `rank`) and on (the pool joined to the
+//! nearest neighbours by embedding, one fused ranking: `qunlian_search::semantic`).
 //!
 //! - The tuning set (reference/matching-eval/): prints recall@10 and MRR and fails below the
-//!   floors docs/matching.md justifies.
+//!   floors docs/matching.md justifies, semantic stage on or off.
 //! - The independent set (reference/matching-eval-independent/): printed overall and per kind
 //!   of gap, **never asserted** — it was written without reading the ranker and is not tuned
 //!   on. Its test checks only that the set loads whole (60 needs, every need with an answer).
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use chrono::NaiveDate;
-use qunlian_domain::matching::{IndexChange, ListingDoc, SearchIndex, Visibility, rank};
+use qunlian_domain::matching::{Embedder, IndexChange, ListingDoc, SearchIndex, Visibility, rank};
+use qunlian_embed::StaticE5;
 use qunlian_search::TantivyIndex;
 use qunlian_search::eval::{self, EvalSet, Scores, Set};
+use qunlian_search::semantic::{self, Vectors};
 use qunlian_search::synthetic::{self, Options};
 
 /// Floors set a little under what was measured (see docs/matching.md, “评测”).
@@ -27,30 +32,67 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
 }
 
-/// Ranks every need of `set` among its offers and the synthetic distractors; prints the
-/// figures (and the needs missed) and returns the ranked scores overall and per kind.
-fn evaluate(set: Set, eval: &EvalSet) -> (Scores, Vec<(String, Scores)>) {
+/// Scores of one way of ranking, overall and per kind of gap.
+struct Figures {
+    all: Scores,
+    kinds: Vec<(String, Scores)>,
+}
+
+/// The figures of a set: the index's order, the embedding's alone, and after ranking with
+/// the semantic stage off and on.
+struct Report {
+    off: Figures,
+    on: Figures,
+}
+
+/// Ranks every need of `set` among its offers and the synthetic distractors, semantic stage
+/// off and on; prints the figures (and the needs missed) and returns them.
+fn evaluate(set: Set, eval: &EvalSet) -> Report {
     let EvalSet { needs, offers, relevant, kinds } = eval;
     let options = Options { seed: 2026, first_id: 100_000, offer_percent: 85, today: today() };
     let distractors: Vec<ListingDoc> = synthetic::listings(DISTRACTORS, &options).collect();
 
     let index = TantivyIndex::in_memory().unwrap();
-    let all: Vec<IndexChange> =
-        needs.iter().chain(offers).chain(&distractors).cloned().map(IndexChange::Upsert).collect();
-    index.apply(all, 1).unwrap();
+    let all: Vec<ListingDoc> = needs.iter().chain(offers).chain(&distractors).cloned().collect();
+    index.apply(all.iter().cloned().map(IndexChange::Upsert).collect(), 1).unwrap();
+    let embedder = StaticE5::bundled().unwrap();
+    let mut vectors = Vectors::new(embedder.dim());
+    let (count, started) = (all.len(), Instant::now());
+    vectors.add(embedder, all);
+    let took = started.elapsed();
+    println!(
+        "{}：语义向量 {count} 条，用时 {:.0} ms（每条 {:.1} µs，含分词）",
+        set.label(),
+        took.as_secs_f64() * 1000.0,
+        took.as_secs_f64() * 1e6 / count as f64
+    );
 
     let titles: HashMap<i64, String> = offers.iter().chain(&distractors).map(|d| (d.id, d.title.clone())).collect();
-    let mut by_text = HashMap::new();
-    let mut by_rank = HashMap::new();
+    // Per need: the index's order, the embedding's, ranked (语义 off), fused (语义 on).
+    let mut lists: [HashMap<i64, Vec<i64>>; 4] = Default::default();
     for need in needs {
         let found = index.candidates(need, &Visibility::Everything, today(), POOL).unwrap();
-        by_text.insert(need.id, found.iter().map(|c| c.doc.id).collect::<Vec<_>>());
-        let ranked: Vec<i64> = rank(need, found, today(), 10).iter().map(|m| m.listing_id).collect();
-        if !ranked.iter().any(|id| relevant[&need.id].contains(id)) {
-            let top: Vec<&str> = ranked.iter().take(3).map(|id| titles[id].as_str()).collect();
-            println!("{} 未命中 需求{} {}：前三为 {:?}", set.label(), need.id, need.title, top);
+        let near: Vec<ListingDoc> = vectors
+            .neighbours(need.id, semantic::NEIGHBOURS, |d| d.kind == need.kind.counterpart())
+            .into_iter()
+            .map(|(d, _)| d.clone())
+            .collect();
+        let off: Vec<i64> = rank(need, found.clone(), today(), 10).iter().map(|m| m.listing_id).collect();
+        let on: Vec<i64> =
+            semantic::fuse(need, found.clone(), near.clone(), |id| vectors.similarity(need.id, id), today(), 10)
+                .iter()
+                .map(|m| m.listing_id)
+                .collect();
+        for (label, ranked) in [("语义 off", &off), ("语义 on", &on)] {
+            if !ranked.iter().any(|id| relevant[&need.id].contains(id)) {
+                let top: Vec<&str> = ranked.iter().take(3).map(|id| titles[id].as_str()).collect();
+                println!("{} {label} 未命中 需求{} {}：前三为 {:?}", set.label(), need.id, need.title, top);
+            }
         }
-        by_rank.insert(need.id, ranked);
+        lists[0].insert(need.id, found.iter().map(|c| c.doc.id).collect());
+        lists[1].insert(need.id, near.iter().map(|d| d.id).collect());
+        lists[2].insert(need.id, off);
+        lists[3].insert(need.id, on);
     }
     let score_of = |ids: &[i64], lists: &HashMap<i64, Vec<i64>>| {
         let got: Vec<Vec<i64>> = ids.iter().map(|id| lists[id].clone()).collect();
@@ -58,34 +100,37 @@ fn evaluate(set: Set, eval: &EvalSet) -> (Scores, Vec<(String, Scores)>) {
         eval::score(&got, &want)
     };
     let ids: Vec<i64> = needs.iter().map(|n| n.id).collect();
-    let text = score_of(&ids, &by_text);
-    let ranked = score_of(&ids, &by_rank);
     println!(
-        "{}：{} 条需求，{} 条供给（含本集干扰项），{} 条合成干扰；仅文本 recall@10 {:.3} MRR {:.3}；排序后 recall@10 {:.3} MRR {:.3}",
+        "{}：{} 条需求，{} 条供给（含本集干扰项），{} 条合成干扰",
         set.label(),
         needs.len(),
         offers.len(),
-        distractors.len(),
-        text.recall_at_10,
-        text.mrr,
-        ranked.recall_at_10,
-        ranked.mrr
+        distractors.len()
     );
-    let per_kind: Vec<(String, Scores)> = kinds
-        .iter()
-        .map(|(kind, ids)| {
-            let s = score_of(ids, &by_rank);
-            println!(
-                "{}  类别 {kind}（{} 条）：recall@10 {:.3} MRR {:.3}",
-                set.label(),
-                ids.len(),
-                s.recall_at_10,
-                s.mrr
-            );
-            (kind.clone(), s)
-        })
-        .collect();
-    (ranked, per_kind)
+    let figures = |label: &str, lists: &HashMap<i64, Vec<i64>>| {
+        let all = score_of(&ids, lists);
+        println!("{} {label}：recall@10 {:.3} MRR {:.3}", set.label(), all.recall_at_10, all.mrr);
+        let kinds = kinds
+            .iter()
+            .map(|(kind, ids)| {
+                let s = score_of(ids, lists);
+                println!(
+                    "{}  {label} 类别 {kind}（{} 条）：recall@10 {:.3} MRR {:.3}",
+                    set.label(),
+                    ids.len(),
+                    s.recall_at_10,
+                    s.mrr
+                );
+                (kind.clone(), s)
+            })
+            .collect();
+        Figures { all, kinds }
+    };
+    figures("仅文本（索引顺序）", &lists[0]);
+    figures("仅语义（向量近邻）", &lists[1]);
+    Report {
+        off: figures("语义 off（排序后）", &lists[2]), on: figures("语义 on（融合排序）", &lists[3])
+    }
 }
 
 #[test]
@@ -93,13 +138,15 @@ fn matching_finds_the_known_good_offers() {
     let set = eval::load_set(Set::Tuning, today(), 0).unwrap();
     assert!(set.needs.len() >= 60, "at least 60 needs");
     assert!(set.needs.iter().all(|n| set.relevant.contains_key(&n.id)), "every need has a good offer");
-    let (ranked, _) = evaluate(Set::Tuning, &set);
-    assert!(
-        ranked.recall_at_10 >= RECALL_AT_10_FLOOR,
-        "recall@10 {:.3} below {RECALL_AT_10_FLOOR}",
-        ranked.recall_at_10
-    );
-    assert!(ranked.mrr >= MRR_FLOOR, "MRR {:.3} below {MRR_FLOOR}", ranked.mrr);
+    let report = evaluate(Set::Tuning, &set);
+    for (label, f) in [("语义 off", &report.off), ("语义 on", &report.on)] {
+        assert!(
+            f.all.recall_at_10 >= RECALL_AT_10_FLOOR,
+            "{label}: recall@10 {:.3} below {RECALL_AT_10_FLOOR}",
+            f.all.recall_at_10
+        );
+        assert!(f.all.mrr >= MRR_FLOOR, "{label}: MRR {:.3} below {MRR_FLOOR}", f.all.mrr);
+    }
 }
 
 /// Reports the independent set; asserts only that it loaded whole (see the module comment).
@@ -111,6 +158,6 @@ fn independent_set_is_scored_and_reported() {
     assert!(set.needs.iter().all(|n| set.relevant.contains_key(&n.id)), "every need has a good offer");
     let in_kinds: usize = set.kinds.iter().map(|(_, ids)| ids.len()).sum();
     assert_eq!((set.kinds.len(), in_kinds), (5, 60), "every need in one of the kinds a–e");
-    let (_, per_kind) = evaluate(Set::Independent, &set);
-    assert_eq!(per_kind.len(), 5);
+    let report = evaluate(Set::Independent, &set);
+    assert_eq!((report.off.kinds.len(), report.on.kinds.len()), (5, 5));
 }

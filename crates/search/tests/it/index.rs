@@ -6,15 +6,22 @@ use qunlian_domain::matching::{
 use qunlian_domain::{IndustryCode, RegionCode};
 use qunlian_search::TantivyIndex;
 
-fn day(m: u32, d: u32) -> NaiveDate {
+pub(crate) fn day(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, d).unwrap()
 }
 
-fn place(unit_id: i64, town: &str, clusters: &[i64]) -> Place {
+pub(crate) fn place(unit_id: i64, town: &str, clusters: &[i64]) -> Place {
     Place { unit_id, town: Some(RegionCode::parse(town).unwrap()), clusters: clusters.to_vec() }
 }
 
-fn listing(id: i64, kind: ListingKind, title: &str, description: &str, industry: &str, owner: Place) -> ListingDoc {
+pub(crate) fn listing(
+    id: i64,
+    kind: ListingKind,
+    title: &str,
+    description: &str,
+    industry: &str,
+    owner: Place,
+) -> ListingDoc {
     ListingDoc {
         id,
         kind,

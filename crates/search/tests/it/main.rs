@@ -4,3 +4,4 @@
 
 mod eval;
 mod index;
+mod semantic;
