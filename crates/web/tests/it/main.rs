@@ -5,6 +5,7 @@
 mod accounts;
 mod api;
 mod coverage;
+mod limits;
 mod matching;
 mod policies;
 mod registry;
