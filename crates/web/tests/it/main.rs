@@ -8,6 +8,7 @@ mod coverage;
 mod limits;
 mod matching;
 mod policies;
+mod rating_link;
 mod registry;
 mod roles;
 mod services;

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::auth::{Action, Scope, UnitId};
 use qunlian_domain::services::Colour;
 use qunlian_store::services::{
-    NewServiceRequest, RequestStep, ServiceFilter, ServiceItem, ServiceRequest, ServiceRequestDetail,
+    NewServiceRequest, RatingHolder, RequestStep, ServiceFilter, ServiceItem, ServiceRequest, ServiceRequestDetail,
 };
 use serde::Deserialize;
 
@@ -200,7 +200,10 @@ struct DetailPage {
     r: ServiceRequest,
     may_handle: bool,
     departments: Vec<(i64, String)>,
+    /// The rating link, for the requesting enterprise's contact only.
     rating_link: Option<String>,
+    /// A town or district admin may print the link on a slip for the enterprise.
+    may_print_rating: bool,
     elapsed: String,
     remaining: String,
     attachments: Vec<qunlian_store::services::Attachment>,
@@ -211,7 +214,7 @@ struct DetailPage {
 /// address, else the one this page was requested at — its Host (or HTTP/2 authority), and
 /// the scheme a proxy in front says (`X-Forwarded-Proto`), else https when cookies are
 /// marked secure. Only host characters are taken from the request.
-fn public_base(state: &AppState, headers: &HeaderMap, uri: &Uri) -> String {
+pub(super) fn public_base(state: &AppState, headers: &HeaderMap, uri: &Uri) -> String {
     if let Some(url) = &state.config.public_url {
         return url.clone();
     }
@@ -251,9 +254,15 @@ pub async fn detail(
     } else {
         Vec::new()
     };
-    let rating_link = r.state.is_done().then(|| {
+    // The link is the enterprise's: never shown to the officers being rated (issue #11).
+    let holder = match r.state.is_done() {
+        true => state.store.services().rating_link_holder(&auth.caller, r.id).await.ok(),
+        false => None,
+    };
+    let rating_link = (holder == Some(RatingHolder::Enterprise)).then(|| {
         format!("{}/rate/{}/{}", public_base(&state, &headers, &uri), r.id, state.store.services().rating_token(r.id))
     });
+    let may_print_rating = holder == Some(RatingHolder::Printer);
     let attachments = state.store.services().attachments(&auth.caller, id).await?;
     let may_attach = auth.caller.may(Action::FileServiceRequest) || auth.caller.may(Action::HandleServiceRequest);
     render(&DetailPage {
@@ -266,6 +275,7 @@ pub async fn detail(
         may_handle,
         departments,
         rating_link,
+        may_print_rating,
         r: d.request.clone(),
         d,
     })
