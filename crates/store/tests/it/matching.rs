@@ -512,7 +512,7 @@ async fn matches_and_the_meeting_list_show_only_what_the_caller_may_see() {
     let s = &db.store;
     let w = world(s).await;
     // A need of the 九亭 member kept inside the cluster: not the 新桥 admin's to see either.
-    let hidden_need = s
+    let _hidden_need = s
         .matching()
         .publish(&system(), w.chem, listing(ListingKind::Need, "急需去毛刺液检测", "去毛刺溶液", Reach::Cluster), false)
         .await
@@ -541,5 +541,4 @@ async fn matches_and_the_meeting_list_show_only_what_the_caller_may_see() {
     let secretary = user(s, "sec", Role::ClusterSecretary, Scope::Cluster(w.cluster)).await;
     assert_eq!(pairs(secretary).await, (2, vec![(w.need, w.offer)]), "the secretary sees the whole cluster");
     assert_eq!(pairs(xinqiao).await, (1, vec![]), "the town admin: his firm's need, no hidden offer or need");
-    let _ = hidden_need;
 }

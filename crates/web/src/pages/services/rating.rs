@@ -115,7 +115,7 @@ pub async fn rating_slip(
 ) -> PageResult {
     let token = state.store.services().rating_link_for(&auth.caller, id).await?;
     let view = state.store.services().rating_view(id, &token).await?;
-    let link = format!("{}/rate/{id}/{token}", super::requests::public_base(&state, &headers, &uri));
+    let link = super::requests::rating_url(&state, &headers, &uri, id, &token);
     let printed = crate::support::format::minutes(state.store.now());
     Ok(Html(SlipPage { view, link, printed, demo: state.config.demo }.render()?).into_response())
 }

@@ -214,7 +214,7 @@ struct DetailPage {
 /// address, else the one this page was requested at — its Host (or HTTP/2 authority), and
 /// the scheme a proxy in front says (`X-Forwarded-Proto`), else https when cookies are
 /// marked secure. Only host characters are taken from the request.
-pub(super) fn public_base(state: &AppState, headers: &HeaderMap, uri: &Uri) -> String {
+fn public_base(state: &AppState, headers: &HeaderMap, uri: &Uri) -> String {
     if let Some(url) = &state.config.public_url {
         return url.clone();
     }
@@ -231,6 +231,11 @@ pub(super) fn public_base(state: &AppState, headers: &HeaderMap, uri: &Uri) -> S
         _ => "http",
     };
     format!("{scheme}://{host}")
+}
+
+/// The full address of a request's rating link, to open or to print.
+pub(super) fn rating_url(state: &AppState, headers: &HeaderMap, uri: &Uri, id: i64, token: &str) -> String {
+    format!("{}/rate/{id}/{token}", public_base(state, headers, uri))
 }
 
 pub async fn detail(
@@ -259,9 +264,8 @@ pub async fn detail(
         true => state.store.services().rating_link_holder(&auth.caller, r.id).await.ok(),
         false => None,
     };
-    let rating_link = (holder == Some(RatingHolder::Enterprise)).then(|| {
-        format!("{}/rate/{}/{}", public_base(&state, &headers, &uri), r.id, state.store.services().rating_token(r.id))
-    });
+    let rating_link = (holder == Some(RatingHolder::Enterprise))
+        .then(|| rating_url(&state, &headers, &uri, r.id, &state.store.services().rating_token(r.id)));
     let may_print_rating = holder == Some(RatingHolder::Printer);
     let attachments = state.store.services().attachments(&auth.caller, id).await?;
     let may_attach = auth.caller.may(Action::FileServiceRequest) || auth.caller.may(Action::HandleServiceRequest);
