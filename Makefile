@@ -1,5 +1,5 @@
 # 群链 qunlian — the two commands of the README, and a few conveniences.
-.PHONY: demo test bench e2e assets build fmt lint
+.PHONY: demo test bench e2e assets build fmt lint fuzz
 
 # Front-end libraries under node_modules/: the binary embeds them, so they come before cargo.
 assets:
@@ -30,6 +30,13 @@ e2e: assets
 BENCH_ARGS ?=
 bench: build
 	bash scripts/bench.sh $(BENCH_ARGS)
+
+# Fuzzes every parser user input reaches (rules, codes, the enterprise and listing readers,
+# search text) from the seed corpus in fuzz/corpus/, FUZZ_SECONDS each (stable toolchain; see
+# fuzz/src/main.rs). A crash saves its input under fuzz/artifacts/ and fails the run.
+FUZZ_SECONDS ?= 30
+fuzz:
+	cargo run -p qunlian-fuzz -- all --seconds $(FUZZ_SECONDS)
 
 fmt:
 	cargo fmt --all -- --check

@@ -69,7 +69,10 @@ test('filed by the enterprise, handled by the officer through stages and a pause
   for (const k of ['filed', 'assigned', 'stage_started', 'paused', 'resumed', 'stage_finished', 'done']) {
     assert.ok(kinds.includes(k), `history shows ${k}`);
   }
-  const link = await jw.page.getAttribute('#rating-link', 'href');
+  assert.equal(await jw.page.$('#rating-link'), null, 'the officer being rated is not given the link');
+  // The enterprise's contact finds it on the request's page.
+  await qiye.page.goto(url);
+  const link = await qiye.page.getAttribute('#rating-link', 'href');
   assert.equal(link.slice(0, demo.base.length), demo.base, 'a full address the enterprise can open');
   assert.match(link.slice(demo.base.length), new RegExp(`^/rate/${id}/[0-9a-f]{64}$`));
   await screenshot(jw.page, 'service-request-desktop');

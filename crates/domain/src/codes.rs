@@ -43,6 +43,9 @@ pub trait Labelled: Copy + Eq + 'static {
 
     /// What a person typed: code, label or alias, trimmed, full-width folded, case-blind.
     fn parse(s: &str) -> Result<Self, CodeError> {
+        if crate::limits::over(s, crate::limits::CODE_CHARS).is_some() {
+            return Err(Self::refuse(s));
+        }
         let key = fold(s);
         Self::all()
             .iter()
@@ -74,7 +77,7 @@ pub trait Labelled: Copy + Eq + 'static {
     }
 
     fn refuse(value: &str) -> CodeError {
-        CodeError { field: Self::FIELD, value: crate::text::normalize(value), accepted: Self::accepted() }
+        CodeError { field: Self::FIELD, value: crate::limits::echo(value), accepted: Self::accepted() }
     }
 }
 
@@ -90,14 +93,15 @@ pub fn fold(s: &str) -> String {
 
 /// A yes/no column as offices fill it: 是/否, √/×, Y/N, 有/无, 1/0 …; empty is no.
 pub fn parse_bool(field: &'static str, s: &str) -> Result<bool, CodeError> {
-    match fold(s).as_str() {
+    let key = if crate::limits::over(s, crate::limits::CODE_CHARS).is_some() { "?".to_owned() } else { fold(s) };
+    match key.as_str() {
         "" | "否" | "n" | "no" | "0" | "false" | "×" | "x" | "✗" | "✘" | "无" | "不是" | "非" | "f" | "off" => {
             Ok(false)
         }
         "是" | "y" | "yes" | "1" | "true" | "√" | "✓" | "✔" | "有" | "t" | "on" | "对" => Ok(true),
         _ => Err(CodeError {
             field,
-            value: crate::text::normalize(s),
+            value: crate::limits::echo(s),
             accepted: "是（√、Y、1、有）、否（×、N、0、无、空白）".to_owned(),
         }),
     }

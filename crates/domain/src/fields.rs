@@ -7,6 +7,7 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
+use crate::limits::{CODE_CHARS, echo, over};
 use crate::text::compact;
 
 /// One refused value: the field's key (the form input's name, the JSON key, the import
@@ -38,6 +39,14 @@ impl FieldErrors {
                 self.push(key, e.to_string());
                 None
             }
+        }
+    }
+
+    /// Records `label：不能超过N个字` under `key` when `s` is longer than `max` characters
+    /// (see [`crate::limits`]).
+    pub fn limit(&mut self, key: &'static str, label: &str, s: &str, max: usize) {
+        if let Err(e) = crate::limits::check(label, s, max) {
+            self.push(key, e);
         }
     }
 
@@ -84,6 +93,9 @@ pub fn optional(s: &str) -> Option<String> {
 
 /// 2021-03-05, 2021/3/5, 2021.3.5, 2021年3月5日, 20210305, full-width digits too.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    if over(s, CODE_CHARS).is_some() {
+        return None;
+    }
     let s = compact(s);
     if s.len() == 8 && s.chars().all(|c| c.is_ascii_digit()) {
         return NaiveDate::parse_from_str(&s, "%Y%m%d").ok();
@@ -100,12 +112,16 @@ pub fn date_field(label: &str, s: &str) -> Result<Option<NaiveDate>, String> {
     if compact(s).is_empty() {
         return Ok(None);
     }
-    parse_date(s).map(Some).ok_or_else(|| format!("{label}：“{}”不是有效日期，应为 2027-06-30 的格式", s.trim()))
+    parse_date(s).map(Some).ok_or_else(|| format!("{label}：“{}”不是有效日期，应为 2027-06-30 的格式", echo(s)))
 }
 
 /// A number as offices write it: thousands separators (1,200 / 1，200), full-width digits,
 /// spaces, and a trailing unit word given in `units` ("人", "万元").
 fn number_text(s: &str, units: &[&str]) -> String {
+    if over(s, CODE_CHARS).is_some() {
+        // Not a number; the caller's parse refuses it.
+        return "?".to_owned();
+    }
     let mut t = compact(s).replace([',', '，', '_'], "");
     for u in units {
         if let Some(stripped) = t.strip_suffix(u) {
@@ -124,7 +140,7 @@ pub fn count_field(label: &str, s: &str, units: &[&str]) -> Result<Option<u32>, 
     }
     match t.parse::<f64>() {
         Ok(n) if (0.0..10_000_000.0).contains(&n) && n.fract() == 0.0 => Ok(Some(n as u32)),
-        _ => Err(format!("{label}：“{}”不是整数", s.trim())),
+        _ => Err(format!("{label}：“{}”不是整数", echo(s))),
     }
 }
 
@@ -136,7 +152,7 @@ pub fn amount_field(label: &str, s: &str, units: &[&str]) -> Result<Option<f64>,
     }
     match t.parse::<f64>() {
         Ok(q) if q.is_finite() && q >= 0.0 => Ok(Some(q)),
-        _ => Err(format!("{label}：“{}”不是不小于0的数", s.trim())),
+        _ => Err(format!("{label}：“{}”不是不小于0的数", echo(s))),
     }
 }
 

@@ -31,6 +31,9 @@ pub enum IdNumberError {
 
 impl IdNumber {
     pub fn parse(s: &str) -> Result<IdNumber, IdNumberError> {
+        if let Some(n) = crate::limits::over(s, crate::limits::CODE_CHARS) {
+            return Err(IdNumberError::Length(n));
+        }
         let s = compact(s).to_uppercase();
         let chars: Vec<char> = s.chars().collect();
         if chars.len() != 18 {

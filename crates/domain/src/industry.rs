@@ -97,6 +97,9 @@ pub enum IndustryError {
 impl IndustryCode {
     /// Accepts "C", "38", "382", "3821", "C3821" (the section letter is optional).
     pub fn parse(s: &str) -> Result<IndustryCode, IndustryError> {
+        if crate::limits::over(s, crate::limits::CODE_CHARS).is_some() {
+            return Err(IndustryError::Unknown(crate::limits::echo(s)));
+        }
         let s = compact(s).to_uppercase();
         if s.is_empty() {
             return Err(IndustryError::Empty);

@@ -56,6 +56,7 @@ pub mod coverage;
 pub mod fields;
 pub mod id_number;
 pub mod industry;
+pub mod limits;
 pub mod matching;
 pub mod phone;
 pub mod policies;

@@ -1,5 +1,6 @@
 //! Telephone numbers: mainland mobiles and landlines with area codes.
 
+use crate::limits::echo;
 use crate::text::compact;
 
 #[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -20,6 +21,9 @@ pub struct PhoneError(pub String);
 
 impl Phone {
     pub fn parse(s: &str) -> Result<Phone, PhoneError> {
+        if crate::limits::over(s, crate::limits::CODE_CHARS).is_some() {
+            return Err(PhoneError(echo(s)));
+        }
         let raw = compact(s);
         let digits: String = raw.chars().filter(|c| !matches!(c, '-' | '(' | ')' | '（' | '）')).collect();
         let digits = digits.strip_prefix("+86").or_else(|| digits.strip_prefix("0086")).unwrap_or(&digits).to_owned();
@@ -36,7 +40,7 @@ impl Phone {
             let area = if matches!(&digits[..2], "01" | "02") { 3 } else { 4 };
             return Ok(Phone(format!("{}-{}", &digits[..area], &digits[area..])));
         }
-        Err(PhoneError(s.trim().to_owned()))
+        Err(PhoneError(echo(s)))
     }
 
     pub fn as_str(&self) -> &str {

@@ -9,6 +9,7 @@ use crate::RegionCode;
 use crate::auth::ClusterId;
 use crate::codes::{CodeError, labelled_enum};
 use crate::fields::{FieldErrors, date_field};
+use crate::limits::{NAME_CHARS, TEXT_CHARS};
 use crate::rules::Rule;
 use crate::text::normalize;
 
@@ -125,6 +126,9 @@ impl PolicyFields {
         if title.is_empty() {
             errors.push(key::TITLE, "政策名称：不能为空");
         }
+        errors.limit(key::TITLE, "政策名称", &raw.title, NAME_CHARS);
+        errors.limit(key::DOC_NUMBER, "文号", &raw.doc_number, NAME_CHARS);
+        errors.limit(key::CONTENT, "政策内容", &raw.content, TEXT_CHARS);
         let department_id = match crate::text::compact(&raw.department).parse::<i64>() {
             Ok(id) => Some(id),
             Err(_) => {

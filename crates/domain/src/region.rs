@@ -85,12 +85,15 @@ fn strip(name: &str) -> &str {
 
 impl RegionCode {
     pub fn parse(s: &str) -> Result<RegionCode, RegionError> {
+        if crate::limits::over(s, crate::limits::CODE_CHARS).is_some() {
+            return Err(RegionError::Format(crate::limits::echo(s)));
+        }
         let s = compact(s);
         if s.is_empty() {
             return Err(RegionError::Empty);
         }
         if !s.chars().all(|c| c.is_ascii_digit()) {
-            return Err(RegionError::Format(s));
+            return Err(RegionError::Format(crate::limits::echo(&s)));
         }
         let code = match s.len() {
             6 | 9 => s.clone(),

@@ -8,6 +8,7 @@
 use std::fmt;
 
 use crate::industry::{IndustryCode, IndustryLevel};
+use crate::limits::{RULE_CHARS, RULE_DEPTH, over};
 use crate::registry::SrdiLevel;
 use crate::text::normalize;
 
@@ -97,6 +98,10 @@ pub enum RuleError {
     Empty,
     #[error("规则第 {at} 个字处：{message}")]
     At { at: usize, message: String },
+    #[error("规则过长：最多{max}个字，现有{found}个字")]
+    TooLong { max: usize, found: usize },
+    #[error("规则第 {at} 个字处：括号和“非”嵌套超过{max}层")]
+    TooDeep { at: usize, max: usize },
 }
 
 /// The words the parser knows, for error messages and the help text of the form.
@@ -104,15 +109,26 @@ pub const VOCABULARY: &str = "高新技术企业、规上企业、上市企业�
 从业人数>=N、行业=代码、园区=名称、集群=名称；用“且”“或”“非”和括号组合";
 
 impl Rule {
+    /// Reads a rule of at most [`RULE_CHARS`] characters and [`RULE_DEPTH`] levels of
+    /// brackets and 非, so that evaluating, printing, compiling to SQL and dropping the tree,
+    /// all recursive, stay within any stack.
     pub fn parse(text: &str) -> Result<Rule, RuleError> {
+        if let Some(found) = over(text, RULE_CHARS) {
+            return Err(RuleError::TooLong { max: RULE_CHARS, found });
+        }
         let tokens = lex(text)?;
         if tokens.is_empty() {
             return Err(RuleError::Empty);
         }
-        let mut p = Parser { tokens, pos: 0 };
+        let mut p = Parser { tokens, pos: 0, depth: 0 };
         let rule = p.or()?;
         if let Some((at, tok)) = p.tokens.get(p.pos) {
             return Err(RuleError::At { at: *at, message: format!("多余的“{tok}”") });
+        }
+        // The canonical spelling is what is stored and read again: it must fit too (short
+        // forms and implicit 且 spell out longer, 高新 as 高新技术企业).
+        if let Some(found) = over(&rule.to_string(), RULE_CHARS) {
+            return Err(RuleError::TooLong { max: RULE_CHARS, found });
         }
         Ok(rule)
     }
@@ -417,6 +433,8 @@ fn lex(text: &str) -> Result<Vec<(usize, Tok)>, RuleError> {
 struct Parser {
     tokens: Vec<(usize, Tok)>,
     pos: usize,
+    /// Brackets and 非 open around the token at `pos`.
+    depth: usize,
 }
 
 impl Parser {
@@ -453,19 +471,34 @@ impl Parser {
         Ok(flatten(parts, true))
     }
 
+    /// One level deeper for what `read` parses; refused past [`RULE_DEPTH`].
+    fn nested(
+        &mut self,
+        at: usize,
+        read: impl FnOnce(&mut Self) -> Result<Rule, RuleError>,
+    ) -> Result<Rule, RuleError> {
+        if self.depth >= RULE_DEPTH {
+            return Err(RuleError::TooDeep { at, max: RULE_DEPTH });
+        }
+        self.depth += 1;
+        let r = read(self);
+        self.depth -= 1;
+        r
+    }
+
     fn unary(&mut self) -> Result<Rule, RuleError> {
         let at = self.here();
         match self.tokens.get(self.pos).map(|(_, t)| t.clone()) {
             Some(Tok::Not) => {
                 self.pos += 1;
-                Ok(match self.unary()? {
+                Ok(match self.nested(at, Self::unary)? {
                     Rule::Not(inner) => *inner,
                     r => Rule::Not(Box::new(r)),
                 })
             }
             Some(Tok::Open) => {
                 self.pos += 1;
-                let inner = self.or()?;
+                let inner = self.nested(at, Self::or)?;
                 if self.peek() != Some(&Tok::Close) {
                     return Err(RuleError::At { at: self.here(), message: "括号没有闭合".into() });
                 }
@@ -560,6 +593,27 @@ mod tests {
         assert!(parse("非 从业人数<10").matches(&unknown));
     }
 
+    #[test]
+    fn refuses_what_would_exhaust_a_stack() {
+        // Issue #11: 60,000 `!` overflowed a worker's stack and aborted the server.
+        let bangs = "!".repeat(60_000);
+        assert_eq!(Rule::parse(&bangs), Err(RuleError::TooLong { max: RULE_CHARS, found: 60_000 }));
+        assert!(Rule::parse(&bangs).unwrap_err().to_string().starts_with("规则过长"));
+        let deep = format!("{}高新", "!".repeat(RULE_DEPTH + 1));
+        assert!(matches!(Rule::parse(&deep), Err(RuleError::TooDeep { .. })), "{:?}", Rule::parse(&deep));
+        let brackets = format!("{}高新{}", "(".repeat(RULE_DEPTH + 1), ")".repeat(RULE_DEPTH + 1));
+        assert!(Rule::parse(&brackets).unwrap_err().to_string().contains("嵌套超过32层"));
+        // Just inside both limits still parses.
+        let fine = format!("{}高新{}", "(".repeat(RULE_DEPTH), ")".repeat(RULE_DEPTH));
+        assert_eq!(Rule::parse(&fine), Ok(Rule::Fact(Fact::HighTech)));
+        let long = vec!["上市企业"; RULE_CHARS / 7].join(" 且 ");
+        assert!(Rule::parse(&long).is_ok());
+        // Found by `make fuzz`: short forms within the limit whose canonical spelling, the one
+        // stored, is past it and would not be read back.
+        let short = vec!["高新"; RULE_CHARS / 3].join(" ");
+        assert!(matches!(Rule::parse(&short), Err(RuleError::TooLong { found, .. }) if found > RULE_CHARS));
+    }
+
     pub(crate) fn arb_rule() -> impl Strategy<Value = Rule> {
         let fact = prop_oneof![
             Just(Fact::HighTech),
@@ -593,6 +647,12 @@ mod tests {
         fn the_canonical_spelling_parses_back(rule in arb_rule()) {
             let text = rule.to_string();
             prop_assert_eq!(Rule::parse(&text).unwrap(), rule, "{}", text);
+        }
+
+        /// Any text, of the rule language's own characters or not, gives a rule or a message.
+        #[test]
+        fn any_text_is_read_or_refused(text in "[高新规上非且或()!&| 0-9>=<从业人数行业园区集群CA-Z\\PC]{0,300}") {
+            let _ = Rule::parse(&text);
         }
     }
 }

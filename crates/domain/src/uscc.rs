@@ -42,6 +42,9 @@ fn charset(s: &str) -> Result<(), UsccError> {
 
 impl Uscc {
     pub fn parse(s: &str) -> Result<Uscc, UsccError> {
+        if let Some(n) = crate::limits::over(s, crate::limits::CODE_CHARS) {
+            return Err(UsccError::Length(n));
+        }
         let s = compact(s).to_uppercase();
         let n = s.chars().count();
         if n == 0 {

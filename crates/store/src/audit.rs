@@ -136,7 +136,7 @@ impl Audit<'_> {
     pub async fn search(self, caller: &Caller, filter: &AuditFilter, page: PageRequest) -> Result<Page<AuditEntry>> {
         self.store.require(caller, Action::ReadAudit)?;
         let mut cond = Condition::all();
-        if let Some(q) = filter.q.as_deref().filter(|q| !q.is_empty()) {
+        if let Some(q) = crate::shared::search_text(filter.q.as_deref())? {
             cond = cond.add(
                 Condition::any()
                     .add(audit::Column::Username.contains(q))

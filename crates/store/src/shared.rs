@@ -28,6 +28,13 @@ pub fn mask_phone(plain: &str) -> String {
     Phone::parse(plain).map(|p| p.masked()).unwrap_or_else(|_| "****".to_owned())
 }
 
+/// Free-text search as typed, trimmed; refused past the domain's limit with a message naming
+/// the search box, so no query of megabytes reaches the database or the index.
+pub(crate) fn search_text(q: Option<&str>) -> crate::Result<Option<&str>> {
+    qunlian_domain::limits::search_text(q)
+        .map_err(|m| crate::StoreError::invalid(qunlian_domain::limits::SEARCH_LABEL, m))
+}
+
 impl Store {
     /// One column of the rows with these ids, by id: the titles, names and dates a list shows
     /// beside the ids its rows hold. Not a scope check: the rows were read through one.

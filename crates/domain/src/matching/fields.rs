@@ -5,6 +5,7 @@
 use super::{ListingCategory, ListingFields, ListingKind, Reach, Urgency};
 use crate::IndustryCode;
 use crate::fields::{FieldErrors, amount_field, date_field, optional};
+use crate::limits::{CODE_CHARS, TEXT_CHARS};
 use crate::text::normalize;
 
 /// A listing as typed: every field a string, empty when not given.
@@ -48,7 +49,7 @@ pub fn industry_field(s: &str) -> Result<Option<IndustryCode>, String> {
         .ok()
         .or_else(|| IndustryCode::find_by_name(&s))
         .map(Some)
-        .ok_or_else(|| format!("行业代码：“{s}”不在国民经济行业分类（GB/T 4754-2017）中"))
+        .ok_or_else(|| format!("行业代码：“{}”不在国民经济行业分类（GB/T 4754-2017）中", crate::limits::echo(&s)))
 }
 
 fn required<T>(
@@ -98,6 +99,8 @@ impl ListingFields {
         } else if title.chars().count() > 100 {
             errors.push(key::TITLE, "标题：不能超过100个字");
         }
+        errors.limit(key::DESCRIPTION, "描述", &raw.description, TEXT_CHARS);
+        errors.limit(key::UNIT, "单位", &raw.unit, CODE_CHARS);
         let industry = errors.take(key::INDUSTRY, industry_field(&raw.industry_code)).flatten();
         let quantity = errors.take(key::QUANTITY, amount_field("数量", &raw.quantity, &[])).flatten();
         let urgency = or_default(&mut errors, key::URGENCY, &raw.urgency, Urgency::parse, Urgency::Normal);

@@ -6,6 +6,7 @@
 use super::{EnterpriseInput, SrdiLevel, UnitKind};
 use crate::codes::parse_bool;
 use crate::fields::{FieldErrors, count_field, date_field, optional};
+use crate::limits::NAME_CHARS;
 use crate::matching::industry_field;
 use crate::region::RegionLevel;
 use crate::text::{compact, normalize};
@@ -95,6 +96,10 @@ impl EnterpriseFields {
             let what = if kind.unwrap_or(UnitKind::Enterprise) == UnitKind::Enterprise { "企业" } else { "单位" };
             errors.push(key::NAME, format!("{what}名称：不能为空"));
         }
+        errors.limit(key::NAME, "名称", &raw.name, NAME_CHARS);
+        errors.limit(key::PARK, "所在园区", &raw.park, NAME_CHARS);
+        errors.limit(key::ADDRESS, "地址", &raw.address, NAME_CHARS);
+        errors.limit(key::CONTACT_NAME, "联系人", &raw.contact_name, NAME_CHARS);
         let uscc = errors.take(key::USCC, Uscc::parse(&raw.uscc));
         let town = errors.take(key::TOWN, town_field(district, &raw.town));
         let industry = errors.take(key::INDUSTRY, industry_field(&raw.industry)).flatten();

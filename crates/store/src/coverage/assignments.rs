@@ -143,7 +143,7 @@ impl Coverage<'_> {
         if let Some(r) = &f.region {
             units = units.add(town_in(unit::Column::TownCode, r));
         }
-        if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        if let Some(q) = crate::shared::search_text(f.q.as_deref())? {
             units = units.add(unit::Column::Name.contains(q));
         }
         if let Some(id) = f.unit {

@@ -186,9 +186,9 @@ impl Matching<'_> {
         Ok(rebuild)
     }
 
-    /// Counterparts of a listing the caller may see, best first, with their reasons. The
-    /// index is asked with the owner's own view (its reach), so a broker sees what the
-    /// enterprise could be offered.
+    /// Counterparts of a listing, best first, with their reasons: what the owner could be
+    /// offered (the index is asked with the owner's own view) and the caller may see (issue
+    /// #11: a town admin was shown other towns' cluster-only listings through a match).
     pub async fn matches(
         self,
         caller: &Caller,
@@ -197,6 +197,7 @@ impl Matching<'_> {
         top: usize,
     ) -> Result<Vec<ListingMatch>> {
         let row = self.visible_row(caller, id).await?;
+        let viewer = self.visibility(caller).await?;
         let today = self.store.today();
         let subject = {
             let mut row = row.clone();
@@ -205,22 +206,27 @@ impl Matching<'_> {
             row.valid_until = row.valid_until.max(today);
             self.docs(vec![row]).await?.pop().and_then(|(_, d)| d).ok_or(StoreError::NotFound)?
         };
-        self.ranked(index, &subject, today, top).await
+        self.ranked(index, &subject, &viewer, today, top).await
     }
 
+    /// The best counterparts of `subject` that its owner can reach and `viewer` (the caller's
+    /// visibility) admits: both by the index's audience keys before ranking, so the top is
+    /// filled from what may be shown, and again in SQL against the listings as they are now.
     pub(super) async fn ranked(
         self,
         index: &dyn SearchIndex,
         subject: &ListingDoc,
+        viewer: &Visibility,
         today: NaiveDate,
         top: usize,
     ) -> Result<Vec<ListingMatch>> {
-        let visibility = Visibility::Keys(subject.owner.viewer_keys());
-        let candidates = index.candidates(subject, &visibility, today, POOL.max(top * 3)).map_err(search_error)?;
+        let reach = Visibility::Keys(subject.owner.viewer_keys());
+        let mut candidates = index.candidates(subject, &reach, today, POOL.max(top * 3)).map_err(search_error)?;
+        candidates.retain(|c| viewer.admits(&c.doc.audience()));
         let ranked = rank(subject, candidates, today, top);
         let ids: Vec<i64> = ranked.iter().map(|m| m.listing_id).collect();
         let rows = listing::Entity::find()
-            .filter(listing::Column::Id.is_in(ids))
+            .filter(Condition::all().add(visibility_condition(viewer)).add(listing::Column::Id.is_in(ids)))
             .filter(listing::Column::Status.eq("open"))
             .all(self.store.db())
             .await?;
@@ -244,10 +250,9 @@ impl Matching<'_> {
         limit: usize,
     ) -> Result<Vec<SearchHit>> {
         let visibility = self.visibility(caller).await?;
-        let text = text.trim();
-        if text.is_empty() {
+        let Some(text) = crate::shared::search_text(Some(text))? else {
             return Ok(Vec::new());
-        }
+        };
         let found = index.search(text, kind, &visibility, self.store.today(), limit).map_err(search_error)?;
         let ids: Vec<i64> = found.iter().map(|c| c.doc.id).collect();
         let rows = listing::Entity::find()

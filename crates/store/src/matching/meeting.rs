@@ -37,7 +37,8 @@ pub struct MeetingList {
 impl Matching<'_> {
     /// The batch list of a matching meeting: for each open need of the cluster's members on
     /// `date`, its best `per_need` counterparts reachable from it (by the offers' reach),
-    /// then every pair ranked — emergency needs first, then by score.
+    /// then every pair ranked — emergency needs first, then by score. Needs and offers alike
+    /// are only those the caller may see.
     pub async fn meeting_list(
         self,
         caller: &Caller,
@@ -50,7 +51,9 @@ impl Matching<'_> {
         let cond =
             Condition::all().add(self.store.cluster_scope(caller).await?).add(cluster::Column::Id.eq(cluster_id.0));
         let c = cluster::Entity::find().filter(cond).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
+        let viewer = self.visibility(caller).await?;
         let needs = listing::Entity::find()
+            .filter(visibility_condition(&viewer))
             .filter(listing::Column::UnitId.in_subquery(members_of(c.id)))
             .filter(listing::Column::Kind.eq(ListingKind::Need.code()))
             .filter(listing::Column::Status.eq("open"))
@@ -76,7 +79,7 @@ impl Matching<'_> {
         let mut pairs = Vec::new();
         for doc in &docs {
             let Some(need) = need_rows.get(&doc.id) else { continue };
-            for m in self.ranked(index, doc, date, per_need).await? {
+            for m in self.ranked(index, doc, &viewer, date, per_need).await? {
                 pairs.push(MeetingPair {
                     introduction: introduced.get(&(need.id, m.listing.id)).copied(),
                     need: need.clone(),

@@ -115,7 +115,7 @@ impl Policies<'_> {
         if let Some(d) = f.department {
             q = q.filter(policy::Column::DepartmentId.eq(d));
         }
-        if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(text) = crate::shared::search_text(f.q.as_deref())? {
             q = q.filter(
                 Condition::any()
                     .add(policy::Column::Title.contains(text))

@@ -109,7 +109,7 @@ impl Registry<'_> {
     pub async fn list_clusters(self, caller: &Caller, q: Option<&str>) -> Result<Vec<Cluster>> {
         self.store.require(caller, Action::ReadRegistry)?;
         let mut cond = Condition::all().add(self.store.cluster_scope(caller).await?);
-        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+        if let Some(q) = crate::shared::search_text(q)? {
             cond = cond.add(
                 Condition::any().add(cluster::Column::Name.contains(q)).add(cluster::Column::IndustryFocus.contains(q)),
             );

@@ -331,6 +331,7 @@ impl Registry<'_> {
 
     /// The caller's scope and the filter, coverage drill-downs included, as one condition.
     async fn enterprise_condition(self, caller: &Caller, filter: &EnterpriseFilter) -> Result<Condition> {
+        crate::shared::search_text(filter.q.as_deref())?;
         self.store.require(caller, Action::ReadRegistry)?;
         let mut cond = Condition::all().add(self.store.unit_scope(caller).await?).add(filter.condition());
         if let Some(park) = filter.park {

@@ -1,5 +1,9 @@
-//! The enterprise's rating of a finished request through its signed link.
+//! The enterprise's rating of a finished request through its signed link. The link is the
+//! enterprise's: its contact finds it on the request's page, and a town or district admin may
+//! print it on a slip to send; the officers being rated never see it, and a logged-in user who
+//! is not the requesting enterprise's contact is refused by it (issue #11, point 11).
 
+use qunlian_domain::auth::{Caller, Role, Scope};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde::Serialize;
 
@@ -18,6 +22,15 @@ pub struct RatingView {
     pub comment: Option<String>,
 }
 
+/// Why a caller may hold a rating link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RatingHolder {
+    /// The requesting enterprise's contact: the link is shown on the request's page.
+    Enterprise,
+    /// A town or district admin: the link is printed on a slip to send to the enterprise.
+    Printer,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RateOutcome {
     Rated,
@@ -25,9 +38,57 @@ pub enum RateOutcome {
 }
 
 impl Services<'_> {
-    /// The token of a request's rating link: a keyed digest of its id, never stored.
+    /// The token of a request's rating link: a keyed digest of its id, never stored. (The
+    /// label changed when the link stopped being shown to officers, so the links they were
+    /// shown before no longer open.)
     pub fn rating_token(self, id: i64) -> String {
-        self.store.crypto().blind_index_parts(&[b"service-rating", id.to_string().as_bytes()])
+        self.store.crypto().blind_index_parts(&[b"service-rating-enterprise", id.to_string().as_bytes()])
+    }
+
+    /// Who may hold a request's rating link: the contact of the enterprise that filed it, and
+    /// a town or district admin (to print it for sending) when the request is in his scope.
+    pub async fn rating_link_holder(self, caller: &Caller, id: i64) -> Result<RatingHolder> {
+        let row = self.request_row(caller, id).await?;
+        let holder = match (&caller.role, &caller.scope) {
+            (Role::EnterpriseContact, Scope::Enterprise(u)) if u.0 == row.unit_id => RatingHolder::Enterprise,
+            (Role::TownAdmin | Role::DistrictAdmin, Scope::Region(_)) => RatingHolder::Printer,
+            _ => return Err(StoreError::Forbidden),
+        };
+        if !row.state.is_done() {
+            return Err(StoreError::invalid("评价", "事项尚未办结，办结后才有评价链接"));
+        }
+        Ok(holder)
+    }
+
+    /// The token for the caller's own use ([`rating_link_holder`](Self::rating_link_holder)),
+    /// a printing recorded in the audit log.
+    pub async fn rating_link_for(self, caller: &Caller, id: i64) -> Result<String> {
+        if self.rating_link_holder(caller, id).await? == RatingHolder::Printer {
+            self.store
+                .audit()
+                .record(
+                    caller,
+                    "service.request.rating_slip",
+                    "service_request",
+                    Some(id.to_string()),
+                    "打印评价通知单",
+                )
+                .await?;
+        }
+        Ok(self.rating_token(id))
+    }
+
+    /// A logged-in user opening a rating link must be the requesting enterprise's contact:
+    /// an officer, even holding the address, is refused. Without a login, the token decides.
+    pub async fn may_rate_as(self, caller: Option<&Caller>, id: i64, token: &str) -> Result<()> {
+        let row = self.rated_row(id, token).await?;
+        match caller {
+            None => Ok(()),
+            Some(Caller { role: Role::EnterpriseContact, scope: Scope::Enterprise(u), .. }) if u.0 == row.unit_id => {
+                Ok(())
+            }
+            Some(_) => Err(StoreError::Forbidden),
+        }
     }
 
     async fn rated_row(self, id: i64, token: &str) -> Result<service_request::Model> {

@@ -470,3 +470,43 @@ async fn the_introduction_state_column_keeps_its_text() {
     raw.execute_unprepared(&format!("UPDATE introductions SET state = 'maybe' WHERE id = {id}")).await.unwrap();
     assert!(s.matching().introductions(&sys, &filter).await.is_err(), "an unknown state is not read as 建议");
 }
+
+/// Issue #11, point 3: a match and a meeting pair were ranked with the need owner's view, so
+/// the 新桥 town admin, who sees the chip maker's need, was shown the 九亭 chemical firm's
+/// cluster-only offer, which he may not see in any list.
+#[tokio::test]
+async fn matches_and_the_meeting_list_show_only_what_the_caller_may_see() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let w = world(s).await;
+    // A need of the 九亭 member kept inside the cluster: not the 新桥 admin's to see either.
+    let _hidden_need = s
+        .matching()
+        .publish(&system(), w.chem, listing(ListingKind::Need, "急需去毛刺液检测", "去毛刺溶液", Reach::Cluster), false)
+        .await
+        .unwrap();
+    let idx = index();
+    s.matching().sync_index(&idx).await.unwrap();
+    let xinqiao = user(s, "xq", Role::TownAdmin, Scope::Region(town("新桥"))).await;
+    let chip = user(s, "chip", Role::EnterpriseContact, Scope::Enterprise(w.chip)).await;
+    let (visible, _) = s.matching().listings(&xinqiao, &ListingFilter::default(), 100).await.unwrap();
+    assert_eq!(ids(&visible, |l| l.id), vec![w.need], "the town admin's own list");
+
+    let offered = |c: Caller| {
+        let idx = &idx;
+        async move { ids(&s.matching().matches(&c, idx, w.need, 10).await.unwrap(), |m| m.listing.id) }
+    };
+    assert_eq!(offered(chip.clone()).await, vec![w.offer], "the owner sees its cluster neighbour's offer");
+    assert_eq!(offered(xinqiao.clone()).await, Vec::<i64>::new(), "the town admin does not");
+
+    let pairs = |c: Caller| {
+        let idx = &idx;
+        async move {
+            let list = s.matching().meeting_list(&c, idx, w.cluster, d("2026-11-22"), 3).await.unwrap();
+            (list.needs, list.pairs.iter().map(|p| (p.need.id, p.offer.id)).collect::<Vec<_>>())
+        }
+    };
+    let secretary = user(s, "sec", Role::ClusterSecretary, Scope::Cluster(w.cluster)).await;
+    assert_eq!(pairs(secretary).await, (2, vec![(w.need, w.offer)]), "the secretary sees the whole cluster");
+    assert_eq!(pairs(xinqiao).await, (1, vec![]), "the town admin: his firm's need, no hidden offer or need");
+}

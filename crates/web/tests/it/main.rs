@@ -5,8 +5,10 @@
 mod accounts;
 mod api;
 mod coverage;
+mod limits;
 mod matching;
 mod policies;
+mod rating_link;
 mod registry;
 mod roles;
 mod services;

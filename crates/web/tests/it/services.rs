@@ -64,7 +64,7 @@ async fn the_service_api_files_a_request_and_counts_working_days() {
 
 /// A department with one catalogue item, its officer, and a request of 乙 (enterprise 2,
 /// 九亭, the contact's and the branch's enterprise) and one of 甲 (enterprise 1, 新桥).
-async fn services_fixture(app: &TestApp) -> (i64, i64, i64, i64) {
+pub(crate) async fn services_fixture(app: &TestApp) -> (i64, i64, i64, i64) {
     let s = &app.db.store;
     let sys = system();
     let dept = department(s, 60, "上海市松江区经济委员会").await;
@@ -215,10 +215,14 @@ async fn an_officer_handles_a_request_and_the_enterprise_rates_it_once_by_its_li
     };
     let page = app.send(&mut jw, host(None)).await;
     assert!(page.body.contains("c-green") && page.body.contains("缺少项目建议书") && page.body.contains("张店小二"));
+    assert!(!page.body.contains("rating-link"), "the officer being rated is not given the link (#11)");
+    // The enterprise's contact is.
+    let mut contact = app.login("contact", PASSWORD).await;
+    let page = app.send(&mut contact, host(None)).await;
     let full = between(&page.body, "id=\"rating-link\" href=\"", "\"");
     let origin = "http://10.8.1.20:8080";
     assert!(full.starts_with(&format!("{origin}/rate/{of_b}/")), "{full}");
-    let behind_proxy = app.send(&mut jw, host(Some("https"))).await;
+    let behind_proxy = app.send(&mut contact, host(Some("https"))).await;
     assert!(behind_proxy.body.contains(&format!("https://10.8.1.20:8080/rate/{of_b}/")), "{}", behind_proxy.body);
     let link = full.trim_start_matches(origin).to_owned();
     // Another officer's request is not open to the link of this one.
@@ -262,7 +266,7 @@ async fn an_officer_handles_a_request_and_the_enterprise_rates_it_once_by_its_li
     let mut app = app;
     app.router =
         qunlian_web::router(qunlian_web::AppState::new(app.db.store.clone(), public).with_index(app.index.clone()));
-    let page = app.send(&mut jw, host(None)).await;
+    let page = app.send(&mut contact, host(None)).await;
     assert!(page.body.contains(&format!("href=\"https://qunlian.songjiang.gov.cn{link}\"")), "{}", page.body);
 }
 

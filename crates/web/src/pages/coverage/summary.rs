@@ -162,10 +162,9 @@ pub struct CategoryForm {
 impl CategoryForm {
     fn to_new(&self) -> Result<NewCategory, WebError> {
         let target = non_empty(&self.target_pct).unwrap_or("100");
-        let target_pct: f64 = target
-            .trim_end_matches('%')
-            .parse()
-            .map_err(|_| WebError::Invalid(format!("目标覆盖率：“{target}”不是数字，应填 0 到 100")))?;
+        let target_pct: f64 = target.trim_end_matches('%').parse().map_err(|_| {
+            WebError::Invalid(format!("目标覆盖率：“{}”不是数字，应填 0 到 100", qunlian_domain::limits::echo(target)))
+        })?;
         Ok(NewCategory {
             name: non_empty(&self.name).unwrap_or("").to_owned(),
             rule: non_empty(&self.rule).unwrap_or("").to_owned(),

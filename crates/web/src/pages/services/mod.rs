@@ -54,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .route("/services/{id}", get(requests::detail))
         .route("/services/{id}/step", post(requests::step))
         .route("/services/{id}/attachments", post(requests::add_attachment))
+        .route("/services/{id}/rating-slip", get(rating::rating_slip))
         .route("/services/{id}/attachments/{aid}", get(requests::attachment))
         .route("/services/catalogue", get(catalogue::catalogue).post(catalogue::save_item))
         .route("/services/catalogue/import", post(catalogue::import_catalogue))

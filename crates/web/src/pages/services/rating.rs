@@ -1,15 +1,18 @@
-//! The signed rating link an enterprise opens without logging in.
+//! The signed rating link an enterprise opens without logging in, and the slip a town or
+//! district admin prints to send it. A logged-in user other than the requesting enterprise's
+//! contact is refused by the link (issue #11: the officer being rated could rate himself).
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Uri};
 use axum::response::{Html, IntoResponse};
 use qunlian_store::services::{RateOutcome, RatingView};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::auth::csrf_token;
-use crate::error::PageResult;
+use crate::auth::{Auth, csrf_token};
+use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::forms::non_empty;
 
@@ -26,11 +29,20 @@ struct RatePage {
     demo: bool,
 }
 
+/// The link opened by someone logged in must be the enterprise's contact's; anonymous, the
+/// token decides.
+async fn may_rate(state: &AppState, auth: &Result<Auth, WebError>, id: i64, token: &str) -> Result<(), WebError> {
+    let caller = auth.as_ref().ok().map(|a| &a.caller);
+    Ok(state.store.services().may_rate_as(caller, id, token).await?)
+}
+
 pub async fn rate_page(
     State(state): State<AppState>,
     session: Session,
+    auth: Result<Auth, WebError>,
     Path((id, token)): Path<(i64, String)>,
 ) -> PageResult {
+    may_rate(&state, &auth, id, &token).await?;
     let view = state.store.services().rating_view(id, &token).await?;
     let csrf = csrf_token(&session).await?;
     Ok(Html(
@@ -56,11 +68,12 @@ pub struct RateForm {
 pub async fn rate(
     State(state): State<AppState>,
     session: Session,
+    auth: Result<Auth, WebError>,
     Path((id, token)): Path<(i64, String)>,
     Form(f): Form<RateForm>,
 ) -> PageResult {
-    // A wrong token is refused before the form is looked at.
-    state.store.services().rating_view(id, &token).await?;
+    // A wrong token, or an officer holding the right one, is refused before the form is read.
+    may_rate(&state, &auth, id, &token).await?;
     let rating: Option<i16> = non_empty(&f.rating).and_then(|r| r.parse().ok());
     let (message, error) = match rating {
         None => (None, Some("请选择满意度（1 到 5 星）".to_owned())),
@@ -78,4 +91,31 @@ pub async fn rate(
             .render()?,
     )
     .into_response())
+}
+
+// ---------- the printed slip ----------
+
+#[derive(Template)]
+#[template(path = "services/rating_slip.html")]
+struct SlipPage {
+    view: RatingView,
+    link: String,
+    printed: String,
+    demo: bool,
+}
+
+/// The rating link on paper, for a town or district admin to send to the enterprise; the
+/// printing is audited by the store.
+pub async fn rating_slip(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> PageResult {
+    let token = state.store.services().rating_link_for(&auth.caller, id).await?;
+    let view = state.store.services().rating_view(id, &token).await?;
+    let link = super::requests::rating_url(&state, &headers, &uri, id, &token);
+    let printed = crate::support::format::minutes(state.store.now());
+    Ok(Html(SlipPage { view, link, printed, demo: state.config.demo }.render()?).into_response())
 }

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::auth::{Action, Scope, UnitId};
 use qunlian_domain::services::Colour;
 use qunlian_store::services::{
-    NewServiceRequest, RequestStep, ServiceFilter, ServiceItem, ServiceRequest, ServiceRequestDetail,
+    NewServiceRequest, RatingHolder, RequestStep, ServiceFilter, ServiceItem, ServiceRequest, ServiceRequestDetail,
 };
 use serde::Deserialize;
 
@@ -200,7 +200,10 @@ struct DetailPage {
     r: ServiceRequest,
     may_handle: bool,
     departments: Vec<(i64, String)>,
+    /// The rating link, for the requesting enterprise's contact only.
     rating_link: Option<String>,
+    /// A town or district admin may print the link on a slip for the enterprise.
+    may_print_rating: bool,
     elapsed: String,
     remaining: String,
     attachments: Vec<qunlian_store::services::Attachment>,
@@ -230,6 +233,11 @@ fn public_base(state: &AppState, headers: &HeaderMap, uri: &Uri) -> String {
     format!("{scheme}://{host}")
 }
 
+/// The full address of a request's rating link, to open or to print.
+pub(super) fn rating_url(state: &AppState, headers: &HeaderMap, uri: &Uri, id: i64, token: &str) -> String {
+    format!("{}/rate/{id}/{token}", public_base(state, headers, uri))
+}
+
 pub async fn detail(
     State(state): State<AppState>,
     auth: Auth,
@@ -251,9 +259,14 @@ pub async fn detail(
     } else {
         Vec::new()
     };
-    let rating_link = r.state.is_done().then(|| {
-        format!("{}/rate/{}/{}", public_base(&state, &headers, &uri), r.id, state.store.services().rating_token(r.id))
-    });
+    // The link is the enterprise's: never shown to the officers being rated (issue #11).
+    let holder = match r.state.is_done() {
+        true => state.store.services().rating_link_holder(&auth.caller, r.id).await.ok(),
+        false => None,
+    };
+    let rating_link = (holder == Some(RatingHolder::Enterprise))
+        .then(|| rating_url(&state, &headers, &uri, r.id, &state.store.services().rating_token(r.id)));
+    let may_print_rating = holder == Some(RatingHolder::Printer);
     let attachments = state.store.services().attachments(&auth.caller, id).await?;
     let may_attach = auth.caller.may(Action::FileServiceRequest) || auth.caller.may(Action::HandleServiceRequest);
     render(&DetailPage {
@@ -266,6 +279,7 @@ pub async fn detail(
         may_handle,
         departments,
         rating_link,
+        may_print_rating,
         r: d.request.clone(),
         d,
     })
