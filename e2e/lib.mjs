@@ -97,9 +97,25 @@ export function launch() {
   });
 }
 
-/** A browser context with Chinese locale that accepts downloads. */
-export function newContext(browser, viewport = DESKTOP) {
-  return browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+/**
+ * What Chromium reported as blocked by the Content-Security-Policy (an inline script or
+ * style left in a page): any at all fails the test file when it exits.
+ */
+export const cspViolations = [];
+process.on('exit', () => {
+  if (cspViolations.length > 0) {
+    console.error(`Content-Security-Policy violations:\n${cspViolations.join('\n')}`);
+    process.exitCode = 1;
+  }
+});
+
+/** A browser context with Chinese locale that accepts downloads, watched for CSP violations. */
+export async function newContext(browser, viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  context.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${m.location()?.url ?? ''}: ${m.text()}`);
+  });
+  return context;
 }
 
 /**

@@ -24,7 +24,8 @@ pub struct ConfigArgs {
     /// Minutes of inactivity before a session ends.
     #[arg(long, global = true, env = "QUNLIAN_SESSION_MINUTES", default_value_t = 30)]
     session_minutes: i64,
-    /// Mark the session cookie Secure (when served over HTTPS).
+    /// Mark the session cookie Secure (when served over HTTPS); on by default when
+    /// --public-url is https.
     #[arg(long, global = true, env = "QUNLIAN_SECURE_COOKIES")]
     secure_cookies: bool,
     /// Folder of the listings' search index (derived; rebuilt by `qunlian reindex`).
@@ -77,7 +78,7 @@ impl Config {
             listen: args.listen,
             district,
             session_minutes: args.session_minutes.max(1),
-            secure_cookies: args.secure_cookies,
+            secure_cookies: args.secure_cookies || public_url.as_deref().is_some_and(|u| u.starts_with("https://")),
             demo,
             public_url,
         })

@@ -225,9 +225,13 @@ async fn run(cli: Cli) -> AnyResult<ExitCode> {
             let store = config.open_store().await?;
             let user =
                 store.accounts().user_by_name(&username).await?.ok_or_else(|| format!("用户 {username} 不存在"))?;
-            let token =
-                store.accounts().create_token(&qunlian_domain::auth::Caller::system("cli"), user.id, &name).await?;
-            println!("{token}");
+            let cli = qunlian_domain::auth::Caller::system("cli");
+            let issued = store.accounts().issue_token(&cli, user.id, &name, None).await?;
+            println!("{}", issued.token);
+            eprintln!(
+                "有效期至 {}（北京时间）",
+                qunlian_domain::clock::beijing(issued.expires_at).format("%Y-%m-%d %H:%M")
+            );
             Ok(ExitCode::SUCCESS)
         }
     }

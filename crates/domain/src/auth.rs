@@ -55,6 +55,10 @@ labelled_enum!(
         SystemAdmin = "system_admin", "系统管理员";
         SecurityAdmin = "security_admin", "安全保密管理员";
         AuditAdmin = "audit_admin", "安全审计员";
+        /// An account the system administrator created (or whose password it reset) that the
+        /// security administrator has not yet given a role: it can log in, change its
+        /// password and log out, nothing else.
+        Pending = "pending", "待授权";
     }
 );
 
@@ -101,7 +105,7 @@ impl Role {
         use Action::*;
         use Role::*;
         match action {
-            ReadRegistry => !matches!(self, Reviewer | SystemAdmin | SecurityAdmin | AuditAdmin),
+            ReadRegistry => !matches!(self, Reviewer | SystemAdmin | SecurityAdmin | AuditAdmin | Pending),
             WriteRegistry => {
                 matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary | BranchSecretary | EnterpriseContact)
             }
@@ -133,12 +137,19 @@ impl Role {
         }
     }
 
+    /// Whether an account holding this role reaches anything beyond its own password: every
+    /// role but [`Role::Pending`]. The system administrator may not hand such a role out, nor
+    /// keep it on an account whose password it resets (三员分立).
+    pub fn is_granted_power(self) -> bool {
+        self != Role::Pending
+    }
+
     /// The kinds of scope an account of this role may be given.
     pub fn allowed_scope(self, scope: &Scope) -> bool {
         use Role::*;
         matches!(
             (self, scope),
-            (SystemAdmin | SecurityAdmin | AuditAdmin | Reviewer, Scope::Nothing)
+            (SystemAdmin | SecurityAdmin | AuditAdmin | Reviewer | Pending, Scope::Nothing)
                 | (DistrictAdmin | Leader, Scope::All | Scope::Region(_))
                 | (TownAdmin, Scope::Region(_))
                 | (ClusterSecretary, Scope::Cluster(_))
@@ -253,6 +264,22 @@ mod tests {
                 assert!(!role.may(Action::ReadRegistry), "{role:?} must not read business data");
             }
         }
+    }
+
+    #[test]
+    fn a_pending_account_may_do_nothing() {
+        for action in [
+            Action::ReadRegistry,
+            Action::ReadListings,
+            Action::ManageUsers,
+            Action::ManageSecurity,
+            Action::ReadAudit,
+            Action::HandleServiceRequest,
+            Action::ManagePolicies,
+        ] {
+            assert!(!Role::Pending.may(action), "{action:?}");
+        }
+        assert!(Role::Pending.allowed_scope(&Scope::Nothing) && !Role::Pending.allowed_scope(&Scope::All));
     }
 
     #[test]

@@ -8,6 +8,7 @@ document.addEventListener('DOMContentLoaded', () => {
       toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
     });
   }
+  document.querySelectorAll('[data-print]').forEach((b) => b.addEventListener('click', () => window.print()));
   document.querySelectorAll('form[data-confirm]').forEach((form) => {
     form.addEventListener('submit', (e) => {
       if (!window.confirm(form.dataset.confirm)) e.preventDefault();

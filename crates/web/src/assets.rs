@@ -11,6 +11,7 @@ const ECHARTS: &[u8] =
     include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../node_modules/echarts/dist/echarts.min.js"));
 const APP_CSS: &[u8] = include_bytes!("../assets/app.css");
 const APP_JS: &[u8] = include_bytes!("../assets/app.js");
+const PRINT_CSS: &[u8] = include_bytes!("../assets/print.css");
 
 pub async fn serve(Path(path): Path<String>) -> Response {
     let (body, mime) = match path.as_str() {
@@ -18,6 +19,7 @@ pub async fn serve(Path(path): Path<String>) -> Response {
         "echarts.min.js" => (ECHARTS, "text/javascript; charset=utf-8"),
         "app.css" => (APP_CSS, "text/css; charset=utf-8"),
         "app.js" => (APP_JS, "text/javascript; charset=utf-8"),
+        "print.css" => (PRINT_CSS, "text/css; charset=utf-8"),
         _ => return (StatusCode::NOT_FOUND, "not found").into_response(),
     };
     ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()

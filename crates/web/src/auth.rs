@@ -1,10 +1,15 @@
-//! Sessions, the logged-in user, CSRF and the login pages.
+//! Sessions, the logged-in user, CSRF, the forced password change, the login throttle and
+//! the security headers of every response.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
+use axum::extract::State;
 use axum::extract::{ConnectInfo, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{Method, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use qunlian_domain::auth::{Action, Caller, UserId};
@@ -15,7 +20,14 @@ use crate::error::WebError;
 use crate::state::AppState;
 
 pub(crate) const USER_KEY: &str = "user_id";
+/// The account's session number at login; a session carrying an older one has ended.
+pub(crate) const EPOCH_KEY: &str = "epoch";
+/// Set at login while the account's one-time password is still to be changed.
+pub(crate) const MUST_CHANGE_KEY: &str = "must_change";
 const CSRF_KEY: &str = "csrf";
+/// The login form's CSRF token before there is a session: a cookie, so that an anonymous
+/// visit writes nothing to the database (a session is stored only once someone logs in).
+pub(crate) const LOGIN_CSRF_COOKIE: &str = "qunlian_login_csrf";
 
 fn client_ip(parts: &Parts) -> Option<String> {
     parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
@@ -42,6 +54,37 @@ pub async fn csrf_token(session: &Session) -> Result<String, WebError> {
     Ok(t)
 }
 
+/// The value of a cookie of the request.
+pub(crate) fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The login form's token: the session's when there is one, else the pre-login cookie's,
+/// else a new one, returned with the `Set-Cookie` value that gives it to the browser.
+pub async fn login_csrf(
+    session: &Session,
+    headers: &axum::http::HeaderMap,
+    secure: bool,
+) -> Result<(String, Option<HeaderValue>), WebError> {
+    if let Some(t) = session.get::<String>(CSRF_KEY).await.map_err(WebError::internal)? {
+        return Ok((t, None));
+    }
+    if let Some(t) = cookie(headers, LOGIN_CSRF_COOKIE).filter(|t| t.len() == 32) {
+        return Ok((t.to_owned(), None));
+    }
+    let t = hex::encode(rand::random::<[u8; 16]>());
+    let secure = if secure { "; Secure" } else { "" };
+    let set = format!("{LOGIN_CSRF_COOKIE}={t}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600{secure}");
+    Ok((t, HeaderValue::from_str(&set).ok()))
+}
+
 /// Refuses any state-changing request whose token does not match the session's. The token
 /// comes in the `X-CSRF-Token` header (htmx), the `_csrf` query parameter (file uploads) or
 /// the `_csrf` form field.
@@ -51,6 +94,13 @@ pub async fn csrf_guard(session: Session, request: Request, next: Next) -> Respo
     }
     let expected = match session.get::<String>(CSRF_KEY).await {
         Ok(Some(t)) => t,
+        // Before login the form's token is the pre-login cookie's (see `login_csrf`).
+        Ok(None) if request.uri().path() == "/login" => {
+            match cookie(request.headers(), LOGIN_CSRF_COOKIE).filter(|t| t.len() == 32) {
+                Some(t) => t.to_owned(),
+                None => return WebError::Csrf.into_response(),
+            }
+        }
         _ => return WebError::Csrf.into_response(),
     };
     let from_header = request.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -110,7 +160,10 @@ impl FromRequestParts<AppState> for Auth {
             let _ = session.flush().await;
             return Err(WebError::Unauthorized);
         };
-        if user.disabled {
+        // A disabled account, or a session older than the account's last password change,
+        // disable, or role change, is logged out.
+        let epoch = session.get::<i32>(EPOCH_KEY).await.map_err(WebError::internal)?;
+        if user.disabled || epoch != Some(user.session_epoch) {
             let _ = session.flush().await;
             return Err(WebError::Unauthorized);
         }
@@ -118,6 +171,77 @@ impl FromRequestParts<AppState> for Auth {
         let csrf = csrf_token(&session).await?;
         Ok(Auth { user, caller, csrf })
     }
+}
+
+/// While the account's one-time password is pending, every page and form but the change
+/// itself and logging out is answered with the way to the change (a redirect to
+/// `/password`); the pages never run. A layer over all pages, so no page can forget it.
+pub async fn require_password_change(session: Session, request: Request, next: Next) -> Response {
+    let pending = matches!(session.get::<bool>(MUST_CHANGE_KEY).await, Ok(Some(true)));
+    if !pending || matches!(request.uri().path(), "/password" | "/logout" | "/login") {
+        return next.run(request).await;
+    }
+    axum::response::Redirect::to("/password").into_response()
+}
+
+/// Failed logins allowed from one address in [`THROTTLE_WINDOW`], whatever the accounts.
+pub const THROTTLE_ATTEMPTS: u32 = 30;
+pub const THROTTLE_WINDOW: Duration = Duration::from_secs(10 * 60);
+
+/// Login attempts per address: an attempt is counted when it starts (so that parallel
+/// attempts cannot all slip under the limit) and forgiven when it succeeds. Kept in memory:
+/// it guards one server process; the per-account lockout in the database guards them all.
+#[derive(Default)]
+pub struct LoginThrottle {
+    attempts: Mutex<HashMap<String, (Instant, u32)>>,
+}
+
+impl LoginThrottle {
+    /// Counts an attempt from `ip`; `false` when the address has used up its attempts.
+    pub fn try_attempt(&self, ip: &str) -> bool {
+        let Ok(mut map) = self.attempts.lock() else { return false };
+        let now = Instant::now();
+        if map.len() > 10_000 {
+            map.retain(|_, (start, _)| now.duration_since(*start) < THROTTLE_WINDOW);
+        }
+        let entry = map.entry(ip.to_owned()).or_insert((now, 0));
+        if now.duration_since(entry.0) >= THROTTLE_WINDOW {
+            *entry = (now, 0);
+        }
+        if entry.1 >= THROTTLE_ATTEMPTS {
+            return false;
+        }
+        entry.1 += 1;
+        true
+    }
+
+    pub fn forgive(&self, ip: &str) {
+        if let Ok(mut map) = self.attempts.lock()
+            && let Some(entry) = map.get_mut(ip)
+        {
+            entry.1 = entry.1.saturating_sub(1);
+        }
+    }
+}
+
+/// Everything the pages use is served from here (no CDN, no inline script or style), so the
+/// policy allows this origin only. `data:` images for ECharts' exported pictures.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+     form-action 'self'; frame-ancestors 'none'";
+
+/// The security headers of every response, pages, API, assets and errors alike.
+pub async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut res = next.run(request).await;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if state.config.secure_cookies {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
+    res
 }
 
 /// What every page's frame needs: who is logged in, which sections to offer, the token.
@@ -171,6 +295,9 @@ impl Layout {
         }
         if c.may(Action::ManageUsers) || c.may(Action::ManageSecurity) {
             nav.push(NavItem { href: "/users", label: "用户管理" });
+        }
+        if c.may(Action::ReadRegistry) || c.may(Action::HandleServiceRequest) {
+            nav.push(NavItem { href: "/tokens", label: "接口令牌" });
         }
         Layout {
             user_name: auth.user.display_name.clone(),

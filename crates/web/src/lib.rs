@@ -37,7 +37,10 @@ pub fn router(state: AppState) -> Router {
         .with_http_only(true)
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(state.config.session_minutes)));
 
-    let pages = pages::routes().layer(axum::middleware::from_fn(auth::csrf_guard)).layer(sessions);
+    let pages = pages::routes()
+        .layer(axum::middleware::from_fn(auth::csrf_guard))
+        .layer(axum::middleware::from_fn(auth::require_password_change))
+        .layer(sessions);
 
     Router::new()
         .merge(pages)
@@ -46,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{*path}", get(assets::serve))
         .fallback(error::not_found)
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

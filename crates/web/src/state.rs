@@ -39,11 +39,19 @@ pub struct AppState {
     pub(crate) imports: Arc<Mutex<HashMap<String, PendingImport>>>,
     /// The listings' search index (derived from the database; see `Matching::sync_index`).
     pub index: Option<Arc<dyn SearchIndex>>,
+    /// Login attempts per address (`auth::LoginThrottle`).
+    pub(crate) login_throttle: Arc<crate::auth::LoginThrottle>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: Config) -> AppState {
-        AppState { store, config: Arc::new(config), imports: Arc::default(), index: None }
+        AppState {
+            store,
+            config: Arc::new(config),
+            imports: Arc::default(),
+            index: None,
+            login_throttle: Arc::default(),
+        }
     }
 
     pub fn with_index(mut self, index: Arc<dyn SearchIndex>) -> AppState {

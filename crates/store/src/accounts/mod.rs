@@ -1,8 +1,11 @@
+mod admin;
 mod sessions;
 mod tokens;
 mod users;
 
+pub use admin::scope_text;
 pub use sessions::*;
+pub use tokens::*;
 pub use users::*;
 
 use crate::Store;

@@ -19,6 +19,12 @@ impl DbSessionStore {
         DbSessionStore { store }
     }
 
+    /// How many sessions are stored (anonymous visits must add none).
+    pub async fn count(&self) -> crate::Result<u64> {
+        use sea_orm::PaginatorTrait;
+        Ok(session::Entity::find().count(self.store.db()).await?)
+    }
+
     /// Removes sessions past their expiry; run periodically by the server.
     pub async fn delete_expired(&self) -> crate::Result<u64> {
         let now = self.store.now().timestamp();

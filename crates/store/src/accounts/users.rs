@@ -1,4 +1,5 @@
-//! Users: creation, login with lockout, passwords and unlocking.
+//! Users: creation, login with lockout, and one's own password. What the three
+//! administrators do to other accounts is in `admin.rs`.
 
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -6,6 +7,7 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Utc};
 use qunlian_domain::auth::{Action, Caller, Role, Scope, UserId};
 use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
@@ -30,6 +32,8 @@ pub struct User {
     pub must_change_password: bool,
     pub disabled: bool,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// Copied into a session at login; a session carrying another number has ended.
+    pub session_epoch: i32,
 }
 
 impl User {
@@ -38,7 +42,7 @@ impl User {
     }
 }
 
-fn to_user(m: user::Model) -> User {
+pub(super) fn to_user(m: user::Model) -> User {
     // A stored role or scope that no longer parses gets no access rather than a guess.
     let role = Role::from_code(&m.role).unwrap_or(Role::Reviewer);
     let scope = Scope::from_parts(&m.scope_kind, m.scope_value.as_deref()).unwrap_or(Scope::Nothing);
@@ -53,6 +57,7 @@ fn to_user(m: user::Model) -> User {
         must_change_password: m.must_change_password,
         disabled: m.disabled,
         last_login_at: m.last_login_at,
+        session_epoch: m.session_epoch,
     }
 }
 
@@ -72,6 +77,14 @@ pub enum LoginOutcome {
     BadCredentials,
     Locked { until: DateTime<Utc> },
     Disabled,
+}
+
+impl LoginOutcome {
+    /// What the login page says when the login failed. The same sentence whether the name
+    /// exists, the password is wrong, or the account is locked or disabled, so that the page
+    /// tells an attacker nothing about the account (the audit log keeps the reason).
+    pub const REFUSED: &'static str =
+        "用户名或密码错误，或账号已锁定、停用。连续输错 5 次将锁定 15 分钟；如需解锁请联系安全保密管理员";
 }
 
 pub const MIN_PASSWORD_LEN: usize = 10;
@@ -95,7 +108,7 @@ pub fn check_password_strength(password: &str) -> Result<()> {
     Ok(())
 }
 
-async fn hash_password(password: String) -> Result<String> {
+pub(super) async fn hash_password(password: String) -> Result<String> {
     // argon2id is deliberately slow; keep it off the async workers.
     tokio::task::spawn_blocking(move || Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()))
         .await
@@ -131,10 +144,15 @@ impl Accounts<'_> {
     }
 
     /// Creates an account. `by` must hold the user-management role, except the command line
-    /// (system caller), which bootstraps the first administrator and the demo.
+    /// (system caller), which bootstraps the first administrator and the demo. The system
+    /// administrator creates accounts without a role ([`Role::Pending`]): roles and scopes are
+    /// the security administrator's to grant (三员分立, `grant` in admin.rs).
     pub async fn create_user(self, by: &Caller, new: NewUser) -> Result<UserId> {
-        if by.user_id.0 != 0 {
+        if !is_system(by) {
             self.store.require(by, Action::ManageUsers)?;
+            if new.role != Role::Pending || new.scope != Scope::Nothing {
+                return Err(StoreError::Forbidden);
+            }
         }
         let username = new.username.trim().to_owned();
         if username.is_empty() || username.chars().count() > 64 {
@@ -200,6 +218,13 @@ impl Accounts<'_> {
     }
 
     /// Checks a password, counting failures towards the lockout. Every attempt is audited.
+    ///
+    /// Failures are counted by one `UPDATE … SET failed_logins = failed_logins + 1` that also
+    /// sets the lock when the new count reaches the limit, so parallel attempts cannot each
+    /// read the same count and undercount; a right password is let in only by an update
+    /// whose condition is that the account is not locked at that moment. The count goes back
+    /// to zero on a successful login or an unlock, not when a lock ends: the first failure
+    /// after a lock locks again.
     pub async fn login(self, username: &str, password: &str, ip: Option<String>) -> Result<LoginOutcome> {
         let actor = crate::audit::Actor { user_id: None, username: username.to_owned(), ip: ip.clone() };
         let Some(row) = user::Entity::find().filter(user::Column::Username.eq(username)).one(self.store.db()).await?
@@ -210,48 +235,75 @@ impl Accounts<'_> {
             return Ok(LoginOutcome::BadCredentials);
         };
         let actor = crate::audit::Actor { user_id: Some(row.id), ..actor };
+        let id = row.id;
+        // Checked before anything else is told, for every outcome alike (equal timing).
+        let ok = verify_password(password.to_owned(), row.password_hash.clone()).await;
         let now = self.store.now();
         if row.disabled {
-            self.store.audit().record(actor, "login.refused", "user", Some(row.id.to_string()), "账号已停用").await?;
+            self.store.audit().record(actor, "login.refused", "user", Some(id.to_string()), "账号已停用").await?;
             return Ok(LoginOutcome::Disabled);
         }
         if let Some(until) = row.locked_until.filter(|u| *u > now) {
-            self.store.audit().record(actor, "login.refused", "user", Some(row.id.to_string()), "账号已锁定").await?;
+            self.store.audit().record(actor, "login.refused", "user", Some(id.to_string()), "账号已锁定").await?;
             return Ok(LoginOutcome::Locked { until });
         }
-        let ok = verify_password(password.to_owned(), row.password_hash.clone()).await;
-        let id = row.id;
-        let failed = row.failed_logins;
-        let mut active: user::ActiveModel = row.into();
+        let not_locked =
+            Expr::col(user::Column::LockedUntil).is_null().or(Expr::col(user::Column::LockedUntil).lte(now));
         if ok {
-            active.failed_logins = Set(0);
-            active.locked_until = Set(None);
-            active.last_login_at = Set(Some(now));
-            let model = active.update(self.store.db()).await?;
-            self.store.audit().record(actor, "login", "user", Some(id.to_string()), "登录成功").await?;
-            Ok(LoginOutcome::Ok(to_user(model)))
-        } else {
-            let failed = failed + 1;
-            let lock = failed >= MAX_FAILED_LOGINS;
-            active.failed_logins = Set(if lock { 0 } else { failed });
-            let until = now + chrono::Duration::minutes(LOCKOUT_MINUTES);
-            if lock {
-                active.locked_until = Set(Some(until));
+            let res = user::Entity::update_many()
+                .col_expr(user::Column::FailedLogins, Expr::value(0))
+                .col_expr(user::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+                .col_expr(user::Column::LastLoginAt, Expr::value(Some(now)))
+                .filter(user::Column::Id.eq(id))
+                .filter(user::Column::Disabled.eq(false))
+                .filter(not_locked)
+                .exec(self.store.db())
+                .await?;
+            let row = user::Entity::find_by_id(id).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
+            if res.rows_affected == 0 {
+                // Locked (or disabled) between the check above and this update.
+                self.store.audit().record(actor, "login.refused", "user", Some(id.to_string()), "账号已锁定").await?;
+                return Ok(LoginOutcome::Locked { until: row.locked_until.unwrap_or(now) });
             }
-            active.update(self.store.db()).await?;
-            let detail = if lock {
-                format!("密码错误，连续{MAX_FAILED_LOGINS}次，账号锁定{LOCKOUT_MINUTES}分钟")
-            } else {
-                format!("密码错误（第{failed}次）")
-            };
-            self.store.audit().record(actor, "login.failed", "user", Some(id.to_string()), detail).await?;
-            Ok(if lock { LoginOutcome::Locked { until } } else { LoginOutcome::BadCredentials })
+            self.store.audit().record(actor, "login", "user", Some(id.to_string()), "登录成功").await?;
+            return Ok(LoginOutcome::Ok(to_user(row)));
         }
+        let until = now + chrono::Duration::minutes(LOCKOUT_MINUTES);
+        let reaches_limit = Expr::col(user::Column::FailedLogins).add(1).gte(MAX_FAILED_LOGINS);
+        user::Entity::update_many()
+            .col_expr(user::Column::FailedLogins, Expr::col(user::Column::FailedLogins).add(1))
+            .col_expr(
+                user::Column::LockedUntil,
+                Expr::case(reaches_limit, Expr::value(Some(until)))
+                    .finally(Expr::col(user::Column::LockedUntil))
+                    .into(),
+            )
+            .filter(user::Column::Id.eq(id))
+            .exec(self.store.db())
+            .await?;
+        let row = user::Entity::find_by_id(id).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
+        let locked = row.locked_until.filter(|u| *u > now);
+        let detail = match locked {
+            Some(_) => format!(
+                "密码错误（第{}次），连续{MAX_FAILED_LOGINS}次，账号锁定{LOCKOUT_MINUTES}分钟",
+                row.failed_logins
+            ),
+            None => format!("密码错误（第{}次）", row.failed_logins),
+        };
+        self.store.audit().record(actor, "login.failed", "user", Some(id.to_string()), detail).await?;
+        Ok(match locked {
+            Some(until) => LoginOutcome::Locked { until },
+            None => LoginOutcome::BadCredentials,
+        })
     }
 
-    pub async fn set_password(self, by: &Caller, id: UserId, password: &str) -> Result<()> {
-        if by.user_id != id && by.user_id.0 != 0 {
-            self.store.require(by, Action::ManageUsers)?;
+    /// Sets a password: one's own (the current one already checked by the caller), or any
+    /// account's from the command line (the machine's operator), which then has to change
+    /// it at its next login. Either way the account's other sessions and its API tokens end;
+    /// the new session number is returned for the session that made the change.
+    pub async fn set_password(self, by: &Caller, id: UserId, password: &str) -> Result<i32> {
+        if by.user_id != id && !is_system(by) {
+            return Err(StoreError::Forbidden);
         }
         check_password_strength(password)?;
         let row = user::Entity::find_by_id(id.0).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
@@ -259,18 +311,30 @@ impl Accounts<'_> {
         active.password_hash = Set(hash_password(password.to_owned()).await?);
         active.must_change_password = Set(by.user_id != id);
         active.update(self.store.db()).await?;
-        self.store.audit().record(by, "user.password", "user", Some(id.to_string()), "修改密码").await
+        let epoch = self.end_sessions(id).await?;
+        self.store
+            .audit()
+            .record(by, "user.password", "user", Some(id.to_string()), "修改密码（其他会话与接口令牌已失效）")
+            .await?;
+        Ok(epoch)
     }
 
-    pub async fn unlock_user(self, by: &Caller, id: UserId) -> Result<()> {
-        if !(by.may(Action::ManageUsers) || by.may(Action::ManageSecurity)) {
-            return Err(StoreError::Forbidden);
-        }
+    /// Ends every session and API token of an account: its session number goes up (a
+    /// session carrying the old one is refused) and its tokens are revoked. Returns the new
+    /// number.
+    pub(super) async fn end_sessions(self, id: UserId) -> Result<i32> {
+        user::Entity::update_many()
+            .col_expr(user::Column::SessionEpoch, Expr::col(user::Column::SessionEpoch).add(1))
+            .filter(user::Column::Id.eq(id.0))
+            .exec(self.store.db())
+            .await?;
+        self.revoke_tokens_of(id).await?;
         let row = user::Entity::find_by_id(id.0).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
-        let mut active: user::ActiveModel = row.into();
-        active.locked_until = Set(None);
-        active.failed_logins = Set(0);
-        active.update(self.store.db()).await?;
-        self.store.audit().record(by, "user.unlock", "user", Some(id.to_string()), "解除锁定").await
+        Ok(row.session_epoch)
     }
+}
+
+/// The command line and first start act as the system (user id 0), above the three roles.
+pub(super) fn is_system(by: &Caller) -> bool {
+    by.user_id.0 == 0
 }
