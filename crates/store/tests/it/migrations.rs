@@ -8,7 +8,13 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statemen
 
 /// The last step. Raise it with each new step, so the new step is also migrated to from the
 /// one before.
-const HEAD: i64 = 10;
+const HEAD: i64 = 13;
+
+/// The steps up to `step`. Steps 11 and 12 are allocated to other branches of issue #11
+/// (accounts, limits); until they are merged this branch has 1..=10 and 13.
+fn steps_to(step: i64) -> Vec<i64> {
+    (1..=step).filter(|v| *v <= 10 || *v >= 13).collect()
+}
 
 struct TestDatabase {
     db: DatabaseConnection,
@@ -41,14 +47,14 @@ async fn a_database_migrated_from_any_old_step_has_the_schema_of_a_fresh_one() {
     let fresh = empty_database().await;
     migrate::run(&fresh.db).await.unwrap();
     let head = dump(&fresh.db).await;
-    assert_eq!(applied(&fresh.db).await, (1..=HEAD).collect::<Vec<_>>(), "a fresh database applies every step");
+    assert_eq!(applied(&fresh.db).await, steps_to(HEAD), "a fresh database applies every step");
     assert!(head.iter().any(|l| l.contains("service_report_town_cells")), "the dump sees the head's tables");
 
     // 0: only the bookkeeping table; HEAD: migrating a database at the head changes nothing.
     for step in 0..=HEAD {
         let old = empty_database().await;
         migrate::run_to(&old.db, step).await.unwrap();
-        assert_eq!(applied(&old.db).await, (1..=step).collect::<Vec<_>>(), "run_to({step}) stops at step {step}");
+        assert_eq!(applied(&old.db).await, steps_to(step), "run_to({step}) stops at step {step}");
         migrate::run(&old.db).await.unwrap();
         let migrated = dump(&old.db).await;
         assert!(
