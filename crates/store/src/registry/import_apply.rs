@@ -65,9 +65,10 @@ impl ImportJob {
 
 /// The statements of one apply batch, with placeholders for the backend.
 fn apply_statements(backend: DbBackend, guarded: bool) -> [String; 4] {
+    // Numbered on both backends: the values are bound in an order the text does not follow.
     let p = |n: usize| match backend {
         DbBackend::Postgres => format!("${n}"),
-        _ => "?".to_owned(),
+        _ => format!("?{n}"),
     };
     let guard = if guarded {
         format!(" WHERE units.town_code >= {} AND units.town_code < {}", p(5), p(6))
@@ -266,47 +267,44 @@ impl Registry<'_> {
     }
 
     async fn run_apply(self, id: i64) -> Result<ImportCounts> {
+        while self.apply_batch(id).await? {}
+        self.finish(self.job_model(id).await?).await
+    }
+
+    /// Applies the next [`APPLY_BATCH`] staged rows of a job marked as applying, in one
+    /// transaction; `false` when none are left. Between two calls nothing is locked.
+    pub async fn apply_batch(self, id: i64) -> Result<bool> {
         let job = self.job_model(id).await?;
+        if job.state != "applying" || job.applied_rows >= job.staged_rows {
+            return Ok(false);
+        }
         let backend = self.store.backend();
         let guarded = !job.scope_low.is_empty();
         let [claim, upsert, audit, delete] = apply_statements(backend, guarded);
-        let mut applied = job.applied_rows;
-        while applied < job.staged_rows {
-            let end = (applied + APPLY_BATCH).min(job.staged_rows);
-            let now = self.store.now();
-            let txn = self.store.db().begin().await?;
-            let claimed = txn
-                .execute_raw(Statement::from_sql_and_values(
-                    backend,
-                    &claim,
-                    [end.into(), now.into(), id.into(), applied.into()],
-                ))
-                .await?;
-            if claimed.rows_affected() == 0 {
-                // Another process applied this batch: carry on from where it stands.
-                txn.rollback().await?;
-                let current = self.job_model(id).await?;
-                if current.state != "applying" || current.applied_rows <= applied {
-                    return Ok(ImportJob::from_model(current).counts);
-                }
-                applied = current.applied_rows;
-                continue;
-            }
-            let range: [Value; 3] = [id.into(), applied.into(), end.into()];
-            let mut upsert_values: Vec<Value> = range.to_vec();
-            upsert_values.push(now.into());
-            if guarded {
-                upsert_values.extend([job.scope_low.clone().into(), job.scope_high.clone().into()]);
-            }
-            txn.execute_raw(Statement::from_sql_and_values(backend, &upsert, upsert_values)).await?;
-            let mut audit_values = range.to_vec();
-            audit_values.extend([now.into(), job.user_id.into(), job.username.clone().into(), job.ip.clone().into()]);
-            txn.execute_raw(Statement::from_sql_and_values(backend, &audit, audit_values)).await?;
-            txn.execute_raw(Statement::from_sql_and_values(backend, &delete, range.to_vec())).await?;
-            txn.commit().await?;
-            applied = end;
+        let (applied, end) = (job.applied_rows, (job.applied_rows + APPLY_BATCH).min(job.staged_rows));
+        let now = self.store.now();
+        let txn = self.store.db().begin().await?;
+        let claimed = txn
+            .execute_raw(Statement::from_sql_and_values(backend, &claim, [end.into(), now.into(), id.into(), applied.into()]))
+            .await?;
+        if claimed.rows_affected() == 0 {
+            // Another process took this batch meanwhile: look again.
+            txn.rollback().await?;
+            return Ok(true);
         }
-        self.finish(job).await
+        let range: [Value; 3] = [id.into(), applied.into(), end.into()];
+        let mut upsert_values: Vec<Value> = range.to_vec();
+        upsert_values.push(now.into());
+        if guarded {
+            upsert_values.extend([job.scope_low.clone().into(), job.scope_high.clone().into()]);
+        }
+        txn.execute_raw(Statement::from_sql_and_values(backend, &upsert, upsert_values)).await?;
+        let mut audit_values = range.to_vec();
+        audit_values.extend([now.into(), job.user_id.into(), job.username.clone().into(), job.ip.clone().into()]);
+        txn.execute_raw(Statement::from_sql_and_values(backend, &audit, audit_values)).await?;
+        txn.execute_raw(Statement::from_sql_and_values(backend, &delete, range.to_vec())).await?;
+        txn.commit().await?;
+        Ok(end < job.staged_rows)
     }
 
     /// Marks the job done and records it in the audit log, once.
