@@ -12,8 +12,7 @@ use qunlian_domain::registry::{EnterpriseInput, UnitKind};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, Statement,
-    TransactionTrait,
-    Value,
+    TransactionTrait, Value,
 };
 use serde::Serialize;
 
@@ -154,12 +153,7 @@ impl EnterpriseImport {
                 };
                 let seq = self.staged + staged_here as i64;
                 staged_here += 1;
-                values.extend([
-                    Value::from(self.job),
-                    seq.into(),
-                    (line as i64).into(),
-                    old.map(|u| u.id).into(),
-                ]);
+                values.extend([Value::from(self.job), seq.into(), (line as i64).into(), old.map(|u| u.id).into()]);
                 values.extend(staging_values(&mut m, changes));
             }
             if staged_here > 0 {

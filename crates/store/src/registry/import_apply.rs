@@ -285,7 +285,11 @@ impl Registry<'_> {
         let now = self.store.now();
         let txn = self.store.db().begin().await?;
         let claimed = txn
-            .execute_raw(Statement::from_sql_and_values(backend, &claim, [end.into(), now.into(), id.into(), applied.into()]))
+            .execute_raw(Statement::from_sql_and_values(
+                backend,
+                &claim,
+                [end.into(), now.into(), id.into(), applied.into()],
+            ))
             .await?;
         if claimed.rows_affected() == 0 {
             // Another process took this batch meanwhile: look again.

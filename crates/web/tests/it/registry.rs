@@ -111,7 +111,12 @@ async fn an_upload_over_its_limit_is_refused_naming_the_limit() {
     let mut s = app.login("district", PASSWORD).await;
     let too_big = vec![b'x'; 10 * 1024 * 1024 + 1];
     let res = app.post_file(&mut s, "/services/1/attachments", "大附件.pdf", &too_big).await;
-    assert!(res.body.contains("上传失败：文件超过 10 MB 的上限"), "{} {}", res.status, &res.body[..res.body.len().min(300)]);
+    assert!(
+        res.body.contains("上传失败：文件超过 10 MB 的上限"),
+        "{} {}",
+        res.status,
+        &res.body[..res.body.len().min(300)]
+    );
 }
 
 #[tokio::test]

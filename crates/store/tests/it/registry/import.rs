@@ -149,7 +149,8 @@ async fn the_audit_names_each_updated_unit_and_field() {
 async fn logins_and_saves_go_through_while_an_import_is_in_progress() {
     let db = TestDb::new().await;
     let s = &db.store;
-    let other = s.registry().create_enterprise(&system(), enterprise(900_000, "上海别处有限公司", "九亭")).await.unwrap();
+    let other =
+        s.registry().create_enterprise(&system(), enterprise(900_000, "上海别处有限公司", "九亭")).await.unwrap();
     let officer = user(s, "officer", Role::DistrictAdmin, Scope::All).await;
     let n = APPLY_BATCH as u32 * 2 + 500;
     let rows: Vec<_> = (0..n).map(|i| enterprise(i, &format!("上海批量{i}有限公司"), "新桥")).collect();

@@ -145,9 +145,11 @@ async fn read_job(
             }
         }
         match import.add(&rows, &lines).await {
-            Ok(refused) => extras.rejects.extend(
-                refused.into_iter().map(|r| Reject { line: r.line, reasons: vec![r.reason], values: Vec::new() }),
-            ),
+            Ok(refused) => extras.rejects.extend(refused.into_iter().map(|r| Reject {
+                line: r.line,
+                reasons: vec![r.reason],
+                values: Vec::new(),
+            })),
             Err(e) => {
                 tracing::error!(error = %e, job, "staging an import failed");
                 let _ = registry.fail_import(job, "写入暂存数据失败，请稍后重试").await;
@@ -200,8 +202,14 @@ fn job_view(state: &AppState, job: &ImportJob) -> JobView {
     };
     let percent = if total == 0 { 0 } else { (done * 100 / total).min(100) };
     let good = job.counts.imported + job.counts.updated + job.counts.unchanged;
-    let mut view =
-        JobView { percent, good, rejects: Vec::new(), rejects_total: 0, ignored_columns: Vec::new(), sample: Vec::new() };
+    let mut view = JobView {
+        percent,
+        good,
+        rejects: Vec::new(),
+        rejects_total: 0,
+        ignored_columns: Vec::new(),
+        sample: Vec::new(),
+    };
     if let Ok(all) = state.imports.lock()
         && let Some(e) = all.get(&job.id)
     {
@@ -253,7 +261,9 @@ pub async fn rejects_xlsx(State(state): State<AppState>, auth: Auth, Path(id): P
         .imports
         .lock()
         .ok()
-        .and_then(|p| p.get(&id).filter(|p| p.user_id == auth.user.id.0).map(|p| (p.headers.clone(), p.rejects.clone())))
+        .and_then(|p| {
+            p.get(&id).filter(|p| p.user_id == auth.user.id.0).map(|p| (p.headers.clone(), p.rejects.clone()))
+        })
         .ok_or(WebError::NotFound)?;
     let bytes = qunlian_io::xlsx::write_rejects(&headers, &rejects).map_err(WebError::internal)?;
     Ok(xlsx_response(bytes, "未导入的行.xlsx"))
