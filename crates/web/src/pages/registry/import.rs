@@ -200,7 +200,7 @@ fn job_view(state: &AppState, job: &ImportJob) -> JobView {
         "applying" | "done" => (job.applied_rows, job.staged_rows),
         _ => (job.read_rows, job.total_hint.max(job.read_rows)),
     };
-    let percent = if total == 0 { 0 } else { (done * 100 / total).min(100) };
+    let percent = (done * 100).checked_div(total).unwrap_or(0).min(100);
     let good = job.counts.imported + job.counts.updated + job.counts.unchanged;
     let mut view = JobView {
         percent,
