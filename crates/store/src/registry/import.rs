@@ -133,8 +133,8 @@ impl EnterpriseImport {
                     rejects.push(StoreReject { index, line, reason });
                     continue;
                 }
-                let hash = store.registry().row_hash(row);
-                if old.is_some_and(|u| u.row_hash == hash) {
+                // A new unit needs no comparison (active_unit hashes the row itself).
+                if old.is_some_and(|u| u.row_hash == store.registry().row_hash(row)) {
                     self.counts.unchanged += 1;
                     continue;
                 }
