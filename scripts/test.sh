@@ -78,10 +78,22 @@ fi
 
 section "SQLite"
 run_phase "SQLite" env -u TEST_DATABASE_URL cargo test --workspace
+# kill -9 during an import, restart: all of the file or none, nothing doubled (issue #11).
+if cargo build -p qunlian; then
+  run_phase "导入中断 (SQLite)" bash scripts/import-crash.sh 30000
+else
+  fail_phase "导入中断 (SQLite)" "cargo build -p qunlian 失败"
+fi
 
 section "PostgreSQL"
 if pg_start; then
   run_phase "PostgreSQL" env TEST_DATABASE_URL="$PG_URL" cargo test --workspace
+  if psql "$PG_URL" -qc "CREATE DATABASE import_crash" && cargo build -p qunlian; then
+    run_phase "导入中断 (PostgreSQL)" env QUNLIAN_DATABASE="${PG_URL%/*}/import_crash" \
+      bash scripts/import-crash.sh 30000
+  else
+    fail_phase "导入中断 (PostgreSQL)" "无法准备数据库或构建"
+  fi
   pg_stop
 else
   fail_phase "PostgreSQL" "临时数据库未能启动"

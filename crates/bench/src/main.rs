@@ -142,15 +142,15 @@ async fn open(url: &str) -> AnyResult<Store> {
     Ok(Store::open(url, Crypto::new(&[9u8; 32])?).await?)
 }
 
-/// The same path as `qunlian import enterprises`: streaming reader, batches, one transaction.
+/// The same path as `qunlian import enterprises`: streaming reader, staged in batches, applied in batches.
 async fn import(store: &Store, file: &Path, district: RegionCode) -> AnyResult<u64> {
     let reader = EnterpriseReader::open(file, district)?;
-    let mut import = store.registry().begin_import(&Caller::system("bench"), false).await?;
+    let mut import = store.registry().begin_import(&Caller::system("bench"), "bench", false).await?;
     for items in reader.read_ahead(IMPORT_BATCH, 4) {
-        let batch: Vec<_> = items.into_iter().flatten().map(|row| row.input).collect();
-        import.add(&batch).await?;
+        let (lines, batch): (Vec<usize>, Vec<_>) = items.into_iter().flatten().map(|row| (row.line, row.input)).unzip();
+        import.add(&batch, &lines).await?;
     }
-    Ok(import.commit("bench", 0).await?.imported)
+    Ok(import.commit(0).await?.imported)
 }
 
 fn write_xlsx(path: &Path, n: usize, district: RegionCode) -> AnyResult<()> {

@@ -10,7 +10,7 @@ use qunlian_domain::registry::{EnterpriseInput, OrgForm, OrgKind, SrdiLevel, Uni
 use qunlian_domain::{IndustryCode, RegionCode, Uscc};
 use qunlian_store::Store;
 use qunlian_store::accounts::NewUser;
-use qunlian_store::registry::{NewCluster, NewOfficer, NewOrg};
+use qunlian_store::registry::{IMPORT_BATCH, NewCluster, NewOfficer, NewOrg};
 use serde::Deserialize;
 
 use crate::AnyResult;
@@ -405,10 +405,13 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
     let mut csv = Vec::new();
     qunlian_io::synth::gen_enterprises(generated, 2026, district, &mut csv)?;
     let reader = qunlian_io::enterprises::EnterpriseReader::from_bytes("demo.csv", csv, district)?;
-    let generated_rows: Vec<EnterpriseInput> = reader.filter_map(Result::ok).map(|r| r.input).collect();
-    let mut import = store.registry().begin_import(&sys, true).await?;
-    import.add(&generated_rows).await?;
-    import.commit("演示数据（合成企业）", 0).await?;
+    let (generated_lines, generated_rows): (Vec<usize>, Vec<EnterpriseInput>) =
+        reader.filter_map(Result::ok).map(|r| (r.line, r.input)).unzip();
+    let mut import = store.registry().begin_import(&sys, "演示数据（合成企业）", true).await?;
+    for (rows, lines) in generated_rows.chunks(IMPORT_BATCH).zip(generated_lines.chunks(IMPORT_BATCH)) {
+        import.add(rows, lines).await?;
+    }
+    import.commit(0).await?;
     let mut first_cluster: Option<ClusterId> = None;
     let mut cluster_ids: HashMap<String, ClusterId> = HashMap::new();
     for c in &spec.clusters {

@@ -25,6 +25,94 @@ pub enum FileError {
     Row { line: usize, reason: String },
     #[error("没有找到表头：前20行中没有同时包含“企业名称”“统一社会信用代码”等列名的行。可识别的列名：{0}")]
     NoHeader(String),
+    #[error("文件过大：{0}")]
+    TooLarge(String),
+}
+
+/// Limits on what a file may hold, so that no upload can exhaust memory or time.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// Rows of one sheet or file (Excel's own limit).
+pub const MAX_ROWS: usize = 1_048_576;
+/// Columns of a row; registers have about twenty.
+pub const MAX_COLUMNS: usize = 256;
+/// Characters of one cell.
+pub const MAX_CELL_CHARS: usize = 10_000;
+/// What an .xlsx may unpack to in all, as its zip directory declares it.
+pub const MAX_UNZIPPED_BYTES: u64 = 1024 * 1024 * 1024;
+/// How many times larger than its compressed size a part of an .xlsx may be. Spreadsheet
+/// XML packs well (10–30×, a sheet of one repeated value about 100×); a zip bomb packs a
+/// thousand times or more.
+pub const MAX_ZIP_RATIO: u64 = 200;
+
+/// A zip's central directory, read from its end: each entry's declared compressed and
+/// uncompressed size. Checked before any part is unpacked, so an .xlsx whose contents are
+/// absurdly large (a zip bomb) is refused with a message instead of running out of memory.
+pub fn check_zip(bytes: &[u8]) -> Result<(), FileError> {
+    let bad = || FileError::Xlsx("文件结构损坏（zip 目录不完整）".into());
+    let u16_at =
+        |b: &[u8], i: usize| -> Option<u64> { b.get(i..i + 2).map(|x| u64::from(u16::from_le_bytes([x[0], x[1]]))) };
+    let u32_at = |b: &[u8], i: usize| -> Option<u64> {
+        b.get(i..i + 4).map(|x| u64::from(u32::from_le_bytes([x[0], x[1], x[2], x[3]])))
+    };
+    // The end-of-directory record: 22 bytes plus a comment of at most 65,535.
+    let tail_start = bytes.len().saturating_sub(22 + 65_535);
+    let eocd = (tail_start..bytes.len().saturating_sub(21))
+        .rev()
+        .find(|&i| bytes[i..].starts_with(b"PK\x05\x06"))
+        .ok_or_else(bad)?;
+    let entries = u16_at(bytes, eocd + 10).ok_or_else(bad)?;
+    let dir_size = u32_at(bytes, eocd + 12).ok_or_else(bad)?;
+    let dir_offset = u32_at(bytes, eocd + 16).ok_or_else(bad)?;
+    if entries == 0xFFFF || dir_size == 0xFFFF_FFFF || dir_offset == 0xFFFF_FFFF {
+        return Err(FileError::TooLarge("Excel 文件内部结构过大（ZIP64），请另存为 .csv 后导入".into()));
+    }
+    let mut at = usize::try_from(dir_offset).map_err(|_| bad())?;
+    let mut total = 0u64;
+    for _ in 0..entries {
+        if !bytes.get(at..).is_some_and(|b| b.starts_with(b"PK\x01\x02")) {
+            return Err(bad());
+        }
+        let packed = u32_at(bytes, at + 20).ok_or_else(bad)?;
+        let unpacked = u32_at(bytes, at + 24).ok_or_else(bad)?;
+        if packed == 0xFFFF_FFFF || unpacked == 0xFFFF_FFFF {
+            return Err(FileError::TooLarge("Excel 文件内部结构过大（ZIP64），请另存为 .csv 后导入".into()));
+        }
+        total += unpacked;
+        if unpacked > 1024 * 1024 && unpacked > packed.max(1) * MAX_ZIP_RATIO {
+            return Err(FileError::TooLarge(format!(
+                "Excel 文件中有一部分解压后是压缩时的 {} 倍（上限 {MAX_ZIP_RATIO} 倍），疑似压缩炸弹，已拒绝",
+                unpacked / packed.max(1)
+            )));
+        }
+        if total > MAX_UNZIPPED_BYTES {
+            return Err(FileError::TooLarge(format!(
+                "Excel 文件解压后超过 {} MB 的上限，已拒绝；请拆分后导入",
+                MAX_UNZIPPED_BYTES / (1024 * 1024)
+            )));
+        }
+        let names = u16_at(bytes, at + 28).ok_or_else(bad)?
+            + u16_at(bytes, at + 30).ok_or_else(bad)?
+            + u16_at(bytes, at + 32).ok_or_else(bad)?;
+        at += 46 + usize::try_from(names).map_err(|_| bad())?;
+    }
+    Ok(())
+}
+
+/// A row past the limits is refused by its line rather than read on.
+fn check_row(line: usize, cells: &[String]) -> Result<(), FileError> {
+    if cells.len() > MAX_COLUMNS {
+        return Err(FileError::Row { line, reason: format!("列数超过 {MAX_COLUMNS} 列的上限") });
+    }
+    if let Some(i) = cells.iter().position(|c| c.len() > MAX_CELL_CHARS && c.chars().count() > MAX_CELL_CHARS) {
+        return Err(FileError::Row {
+            line, reason: format!("第{}列的内容超过 {MAX_CELL_CHARS} 字的上限", i + 1)
+        });
+    }
+    Ok(())
+}
+
+fn too_many_rows() -> FileError {
+    FileError::TooLarge(format!("超过 {MAX_ROWS} 行的上限；请拆分后导入"))
 }
 
 pub enum Format {
@@ -53,6 +141,9 @@ impl TableReader {
     pub fn from_bytes(bytes: Vec<u8>) -> Result<TableReader, FileError> {
         if bytes.is_empty() {
             return Err(FileError::Empty);
+        }
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(FileError::TooLarge(format!("超过 {} MB 的上限", MAX_FILE_BYTES / (1024 * 1024))));
         }
         match detect(&bytes) {
             Format::Xlsx => xlsx_reader(bytes),
@@ -106,11 +197,20 @@ fn csv_reader(bytes: Vec<u8>) -> TableReader {
                 bytes[byte..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).filter(|b| **b == b'\n').count();
             seen_lines + blank + 1
         };
-        for record in reader.records() {
+        for (n, record) in reader.records().enumerate() {
+            if n >= MAX_ROWS {
+                let _ = tx.send(Err(too_many_rows()));
+                return;
+            }
             let item = match record {
                 Ok(r) => {
                     let line = r.position().map(|p| line_at(p.byte() as usize)).unwrap_or(0);
-                    Ok((line, r.iter().map(str::to_owned).collect()))
+                    if r.len() > MAX_COLUMNS {
+                        Err(FileError::Row { line, reason: format!("列数超过 {MAX_COLUMNS} 列的上限") })
+                    } else {
+                        let cells: Vec<String> = r.iter().map(str::to_owned).collect();
+                        check_row(line, &cells).map(|()| (line, cells))
+                    }
                 }
                 Err(e) => {
                     let line = e.position().map(|p| line_at(p.byte() as usize)).unwrap_or(0);
@@ -151,6 +251,7 @@ fn cell_text(value: &DataRef<'_>) -> String {
 }
 
 fn xlsx_reader(bytes: Vec<u8>) -> Result<TableReader, FileError> {
+    check_zip(&bytes)?;
     // Open once here so that a broken file is reported before any row is promised.
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| FileError::Xlsx(e.to_string()))?;
     let sheet = book.sheet_names().first().cloned().ok_or(FileError::NoSheet)?;
@@ -172,19 +273,37 @@ fn xlsx_reader(bytes: Vec<u8>) -> Result<TableReader, FileError> {
         };
         let mut current: Option<u32> = None;
         let mut row: Vec<String> = Vec::new();
+        let mut too_wide = false;
+        let mut rows = 0usize;
+        let finish = |line: usize, row: Vec<String>, too_wide: bool| -> Result<Row, FileError> {
+            if too_wide {
+                return Err(FileError::Row { line, reason: format!("列数超过 {MAX_COLUMNS} 列的上限") });
+            }
+            check_row(line, &row).map(|()| (line, row))
+        };
         loop {
             match cells.next_cell() {
                 Ok(Some(cell)) => {
                     let (r, c) = cell.get_position();
                     if current != Some(r) {
                         if let Some(prev) = current
-                            && tx.send(Ok((prev as usize + 1, std::mem::take(&mut row)))).is_err()
+                            && tx.send(finish(prev as usize + 1, std::mem::take(&mut row), too_wide)).is_err()
                         {
+                            return;
+                        }
+                        too_wide = false;
+                        rows += 1;
+                        if rows > MAX_ROWS {
+                            let _ = tx.send(Err(too_many_rows()));
                             return;
                         }
                         current = Some(r);
                     }
                     let c = c as usize;
+                    if c >= MAX_COLUMNS {
+                        too_wide = true;
+                        continue;
+                    }
                     if row.len() <= c {
                         row.resize(c + 1, String::new());
                     }
@@ -198,7 +317,7 @@ fn xlsx_reader(bytes: Vec<u8>) -> Result<TableReader, FileError> {
             }
         }
         if let Some(prev) = current {
-            let _ = tx.send(Ok((prev as usize + 1, row)));
+            let _ = tx.send(finish(prev as usize + 1, row, too_wide));
         }
     });
     Ok(TableReader { rx, size_hint })

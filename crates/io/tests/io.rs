@@ -208,3 +208,71 @@ fn a_district_sized_file_streams_through() {
     assert!((150_000..260_000).contains(&hint), "{hint}");
     assert_eq!(reader.filter(Result::is_ok).count(), 200_000);
 }
+
+/// A zip whose directory declares `entries` parts of `unpacked` bytes packed into `packed`:
+/// only the directory is read before refusing, so the parts need not exist.
+fn zip_declaring(entries: u16, packed: u32, unpacked: u32) -> Vec<u8> {
+    let mut z = b"PK\x03\x04".to_vec();
+    z.extend_from_slice(&[0u8; 26]);
+    let dir_offset = z.len() as u32;
+    for i in 0..entries {
+        let name = format!("xl/worksheets/sheet{i}.xml");
+        let mut e = b"PK\x01\x02".to_vec();
+        e.extend_from_slice(&[0u8; 16]); // versions, flags, method, time, date, crc
+        e.extend_from_slice(&packed.to_le_bytes());
+        e.extend_from_slice(&unpacked.to_le_bytes());
+        e.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        e.extend_from_slice(&[0u8; 16]); // extra, comment, disk, attributes, offset
+        e.extend_from_slice(name.as_bytes());
+        z.extend_from_slice(&e);
+    }
+    let dir_size = z.len() as u32 - dir_offset;
+    z.extend_from_slice(b"PK\x05\x06");
+    z.extend_from_slice(&[0u8; 4]);
+    z.extend_from_slice(&entries.to_le_bytes());
+    z.extend_from_slice(&entries.to_le_bytes());
+    z.extend_from_slice(&dir_size.to_le_bytes());
+    z.extend_from_slice(&dir_offset.to_le_bytes());
+    z.extend_from_slice(&[0u8; 2]);
+    z
+}
+
+/// Issue #11 point 6: an .xlsx whose decompressed size is absurd (a zip bomb) is refused
+/// from its declared sizes, in Chinese, before anything is unpacked.
+#[test]
+fn a_zip_bomb_is_refused_before_it_is_unpacked() {
+    let refused = |bytes: Vec<u8>| match EnterpriseReader::from_bytes("炸弹.xlsx", bytes, songjiang()) {
+        Err(FileError::TooLarge(m)) => m,
+        Err(other) => panic!("expected a size refusal, got {other}"),
+        Ok(_) => panic!("expected a size refusal, got a reader"),
+    };
+    // One part of 4 GB packed into 4 MB: a ratio of a thousand.
+    let m = refused(zip_declaring(1, 4 * 1024 * 1024, 4_000_000_000));
+    assert!(m.contains("压缩炸弹"), "{m}");
+    // Eleven parts of 100 MB at a plausible ratio: over the 1 GB in all.
+    let m = refused(zip_declaring(11, 10 * 1024 * 1024, 100 * 1024 * 1024));
+    assert!(m.contains("1024 MB"), "{m}");
+    let message = FileError::TooLarge(m).to_string();
+    assert!(message.starts_with("文件过大："), "{message}");
+}
+
+/// Every reader has limits: a cell over 10,000 characters or a row over 256 columns is
+/// refused by its line; the rest of the file is read.
+#[test]
+fn cells_and_rows_past_the_limits_are_refused_by_line() {
+    let long = "长".repeat(10_001);
+    let wide = vec!["x"; 300].join(",");
+    let csv = format!(
+        "企业名称,统一社会信用代码,所属街镇\n上海好有限公司,{},新桥\n{long},{},新桥\n{wide}\n",
+        code(1),
+        code(2)
+    );
+    let reader = EnterpriseReader::from_bytes("x.csv", csv.into_bytes(), songjiang()).unwrap();
+    let (good, bad) = split(reader);
+    assert_eq!(good.len(), 1);
+    assert_eq!(bad.len(), 2, "{bad:?}");
+    assert_eq!(bad[0].line, 3);
+    assert!(bad[0].reasons[0].contains("10000 字"), "{:?}", bad[0].reasons);
+    assert_eq!(bad[1].line, 4);
+    assert!(bad[1].reasons[0].contains("256 列"), "{:?}", bad[1].reasons);
+}

@@ -17,6 +17,8 @@ pub mod coverage_snapshot_row;
 pub mod coverage_unit_status;
 pub mod coverage_work_link;
 pub mod derived_state;
+pub mod import_job;
+pub mod import_staging;
 pub mod introduction;
 pub mod introduction_event;
 pub mod introduction_followup;

@@ -150,6 +150,7 @@ impl Store {
         store.services().load_shipped_calendars().await?;
         store.services().backfill_elapsed().await?;
         store.services().ensure_stage_times().await?;
+        store.resume_imports().await;
         Ok(store)
     }
 

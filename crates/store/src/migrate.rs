@@ -43,6 +43,7 @@ const STEPS: &[(i64, &str)] = &[
     (9, "matchmaking: listings with their change log, introductions"),
     (10, "services report cells keyed by the enterprise's town too, for district and department reports"),
     (11, "API tokens expire; a user's sessions end together"),
+    (12, "import jobs and their staging rows, applied in short transactions"),
 ];
 
 /// Brings the schema up to the head: every step not yet applied.
@@ -87,6 +88,7 @@ pub async fn run_to(db: &DatabaseConnection, target: i64) -> Result<(), DbErr> {
             9 => m0009_matching::up(&txn, backend).await?,
             10 => m0010_service_report_towns::up(&txn, backend).await?,
             11 => m0011_account_sessions::up(&txn, backend).await?,
+            12 => m0012_imports::up(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(

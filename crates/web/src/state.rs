@@ -21,13 +21,14 @@ pub struct Config {
     pub public_url: Option<String>,
 }
 
-/// An uploaded file parsed and waiting for the user to confirm, kept for a short while.
-pub struct PendingImport {
+/// What the page of an import job shows beside the job's row: the file's headers and the
+/// rows refused, for the preview and the rejects download. Kept in memory for a while; the
+/// job itself (progress, counts) is in the database.
+pub struct ImportExtras {
     pub user_id: i64,
-    pub file_name: String,
-    pub rows: Vec<qunlian_domain::registry::EnterpriseInput>,
-    pub lines: Vec<usize>,
     pub headers: Vec<String>,
+    pub ignored_columns: Vec<String>,
+    pub sample: Vec<(usize, String, String, String)>,
     pub rejects: Vec<qunlian_io::enterprises::Reject>,
     pub created: std::time::Instant,
 }
@@ -36,7 +37,7 @@ pub struct PendingImport {
 pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
-    pub(crate) imports: Arc<Mutex<HashMap<String, PendingImport>>>,
+    pub(crate) imports: Arc<Mutex<HashMap<i64, ImportExtras>>>,
     /// The listings' search index (derived from the database; see `Matching::sync_index`).
     pub index: Option<Arc<dyn SearchIndex>>,
     /// Login attempts per address (`auth::LoginThrottle`).

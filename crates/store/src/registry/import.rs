@@ -1,16 +1,25 @@
-//! The enterprise import: batches in one transaction, rejects named, counts on commit.
+//! The enterprise import, first half: rows are checked against the caller's scope and the
+//! register, and the good ones staged in `import_staging` in short transactions. Nothing in
+//! `units` changes until the job is applied (`import_apply.rs`), so an import neither holds
+//! the write lock for its whole run nor leaves half a file behind
+//! (docs/decisions/0006i-imports-staged-and-applied-in-batches.md).
 
 use std::collections::HashMap;
 
+use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, Caller, Scope};
 use qunlian_domain::registry::{EnterpriseInput, UnitKind};
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, TransactionTrait};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, Statement,
+    TransactionTrait, Value,
+};
 use serde::Serialize;
 
 use super::*;
-use crate::entity::unit;
-use crate::{Result, Store, StoreError};
+use crate::entity::{import_job, park, unit};
+use crate::scope::town_code_range;
+use crate::{Result, Store};
 
 /// What an import did, in the words the command prints.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -28,158 +37,356 @@ impl std::ops::AddAssign for ImportCounts {
     }
 }
 
-/// A row the store refused (outside the caller's area); `index` is its place in the batch.
+/// A row the store refused; `index` is its place in the slice given to `add`, `line` its
+/// line in the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoreReject {
     pub index: usize,
+    pub line: usize,
     pub reason: String,
 }
 
-/// One import: all good rows go in one transaction, so a failure half-way leaves the
-/// registry as it was; upsert by USCC makes a re-run change nothing.
+/// What a row whose USCC belongs to a unit outside the caller's scope is told: nothing of
+/// that unit is written, and its town is not named.
+pub const OTHER_TOWN: &str = "该信用代码属于其他街镇的企业，无权修改";
+
+/// Rows per staging transaction, as callers should hand them to [`EnterpriseImport::add`].
+pub const IMPORT_BATCH: usize = 5000;
+
+/// Rows per INSERT statement: 24 columns × 400 rows stays under SQLite's 32,766 and
+/// PostgreSQL's 65,535 bound parameters.
+const STAGE_ROWS_PER_STATEMENT: usize = 400;
+
+const STAGING_COLUMNS: &str = "job_id, seq, line, unit_id, kind, name, uscc, town_code, park_id, industry_code, \
+     employees, high_tech, above_scale, srdi, listed, key_project, founded_on, address, contact_name, \
+     contact_phone_enc, contact_phone_bidx, row_hash, is_demo, changes";
+const STAGING_WIDTH: usize = 24;
+
+/// One import in progress: a row in `import_jobs` and its staged rows.
 pub struct EnterpriseImport {
-    store: Store,
-    caller: Caller,
-    txn: DatabaseTransaction,
+    pub(super) store: Store,
+    pub(super) caller: Caller,
+    pub(super) job: i64,
     parks: HashMap<String, Option<i64>>,
+    park_names: Option<HashMap<i64, String>>,
     counts: ImportCounts,
+    read: u64,
+    staged: i64,
+    rejected: u64,
     demo: bool,
 }
 
-/// Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits (22 columns).
-pub const IMPORT_BATCH: usize = 1000;
+/// The caller's town range, `None` for the whole deployment; other scopes may not import.
+fn import_range(caller: &Caller) -> Option<(String, String)> {
+    match &caller.scope {
+        Scope::Region(region) => Some(town_code_range(region)),
+        _ => None,
+    }
+}
+
+fn in_range(range: &Option<(String, String)>, town: &str) -> bool {
+    range.as_ref().is_none_or(|(low, high)| town >= low.as_str() && town < high.as_str())
+}
 
 impl EnterpriseImport {
-    /// Adds up to [`IMPORT_BATCH`] rows (larger slices are split). Rows outside the caller's
-    /// area are returned as rejects and not written.
-    pub async fn add(&mut self, rows: &[EnterpriseInput]) -> Result<Vec<StoreReject>> {
-        let mut rejects = Vec::new();
-        for (chunk_no, chunk) in rows.chunks(IMPORT_BATCH).enumerate() {
-            let base = chunk_no * IMPORT_BATCH;
-            let usccs: Vec<&str> = chunk.iter().map(|r| r.uscc.as_str()).collect();
-            let existing: HashMap<String, String> = unit::Entity::find()
-                .select_only()
-                .column(unit::Column::Uscc)
-                .column(unit::Column::RowHash)
-                .filter(unit::Column::Uscc.is_in(usccs))
-                .into_tuple::<(Option<String>, String)>()
-                .all(&self.txn)
-                .await?
-                .into_iter()
-                .filter_map(|(u, h)| u.map(|u| (u, h)))
-                .collect();
-            let mut models = Vec::with_capacity(chunk.len());
-            for (i, row) in chunk.iter().enumerate() {
-                let allowed = match &self.caller.scope {
-                    Scope::All => true,
-                    Scope::Region(region) => row.town.is_within(region) || &row.town == region,
-                    _ => false,
-                };
-                if !allowed {
-                    rejects.push(StoreReject {
-                        index: base + i,
-                        reason: format!("所属街镇：{}不在您的管辖范围内", row.town.full_name()),
-                    });
-                    continue;
-                }
-                let hash = self.store.registry().row_hash(row);
-                match existing.get(row.uscc.as_str()) {
-                    Some(h) if *h == hash => {
-                        self.counts.unchanged += 1;
-                        continue;
-                    }
-                    Some(_) => self.counts.updated += 1,
-                    None => self.counts.imported += 1,
-                }
-                let park_id = match row.park.as_deref() {
-                    None => None,
-                    Some(name) => match self.parks.get(name) {
-                        Some(id) => *id,
-                        None => {
-                            let id =
-                                self.store.registry().park_id_for(&self.txn, Some(name), &row.town, self.demo).await?;
-                            self.parks.insert(name.to_owned(), id);
-                            id
-                        }
-                    },
-                };
-                models.push(self.store.registry().active_unit(row, UnitKind::Enterprise, park_id, self.demo));
-            }
-            if models.is_empty() {
-                continue;
-            }
-            unit::Entity::insert_many(models)
-                .on_conflict(
-                    OnConflict::column(unit::Column::Uscc)
-                        .update_columns([
-                            unit::Column::Name,
-                            unit::Column::TownCode,
-                            unit::Column::ParkId,
-                            unit::Column::IndustryCode,
-                            unit::Column::Employees,
-                            unit::Column::HighTech,
-                            unit::Column::AboveScale,
-                            unit::Column::Srdi,
-                            unit::Column::Listed,
-                            unit::Column::KeyProject,
-                            unit::Column::FoundedOn,
-                            unit::Column::Address,
-                            unit::Column::ContactName,
-                            unit::Column::ContactPhoneEnc,
-                            unit::Column::ContactPhoneBidx,
-                            unit::Column::RowHash,
-                            unit::Column::UpdatedAt,
-                        ])
-                        .to_owned(),
-                )
-                .exec_without_returning(&self.txn)
-                .await?;
-        }
-        Ok(rejects)
+    pub fn job_id(&self) -> i64 {
+        self.job
     }
 
     pub fn counts(&self) -> ImportCounts {
         self.counts
     }
 
-    /// Commits every good row at once and records the import in the audit log.
-    pub async fn commit(self, source: &str, rejected: u64) -> Result<ImportCounts> {
-        let counts = self.counts;
-        self.txn.commit().await?;
-        self.store
-            .audit()
-            .record(
-                &self.caller,
-                "unit.import",
-                "unit",
-                None,
-                format!(
-                    "导入企业名录“{source}”：新增{}，更新{}，未变{}，拒绝{rejected}",
-                    counts.imported, counts.updated, counts.unchanged
-                ),
-            )
-            .await?;
-        if counts.imported + counts.updated >= 10_000 {
-            self.store.refresh_statistics().await;
+    /// Checks and stages up to [`IMPORT_BATCH`] rows in one short transaction (`lines` are
+    /// their lines in the file, for messages and the audit). Refused rows come back: a town
+    /// outside the caller's scope, or a USCC whose unit lies outside it (moving a unit into
+    /// or out of the scope is refused either way).
+    pub async fn add(&mut self, rows: &[EnterpriseInput], lines: &[usize]) -> Result<Vec<StoreReject>> {
+        let range = import_range(&self.caller);
+        let store = self.store.clone();
+        let mut rejects = Vec::new();
+        let txn = self.store.db().begin().await?;
+        for (chunk_no, chunk) in rows.chunks(STAGE_ROWS_PER_STATEMENT).enumerate() {
+            let base = chunk_no * STAGE_ROWS_PER_STATEMENT;
+            let usccs: Vec<&str> = chunk.iter().map(|r| r.uscc.as_str()).collect();
+            let existing: HashMap<String, unit::Model> = unit::Entity::find()
+                .filter(unit::Column::Uscc.is_in(usccs))
+                .all(&txn)
+                .await?
+                .into_iter()
+                .filter_map(|u| u.uscc.clone().map(|k| (k, u)))
+                .collect();
+            let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * STAGING_WIDTH);
+            let mut staged_here = 0usize;
+            for (i, row) in chunk.iter().enumerate() {
+                let index = base + i;
+                let line = lines.get(index).copied().unwrap_or(0);
+                let old = existing.get(row.uscc.as_str());
+                let reason = match old {
+                    Some(u) if !in_range(&range, &u.town_code) => Some(OTHER_TOWN.to_owned()),
+                    _ if !in_range(&range, &row.town.to_string()) => {
+                        Some(format!("所属街镇：{}不在您的管辖范围内", row.town.full_name()))
+                    }
+                    _ => None,
+                };
+                if let Some(reason) = reason {
+                    rejects.push(StoreReject { index, line, reason });
+                    continue;
+                }
+                // A new unit needs no comparison (active_unit hashes the row itself).
+                if old.is_some_and(|u| u.row_hash == store.registry().row_hash(row)) {
+                    self.counts.unchanged += 1;
+                    continue;
+                }
+                let park_id = self.park_id(&txn, row).await?;
+                let mut m = store.registry().active_unit(row, UnitKind::Enterprise, park_id, self.demo);
+                let changes = match old {
+                    Some(u) => {
+                        self.counts.updated += 1;
+                        let bidx = m.contact_phone_bidx.clone().take().flatten();
+                        Some(self.describe(&txn, u, row, park_id, bidx).await?)
+                    }
+                    None => {
+                        self.counts.imported += 1;
+                        None
+                    }
+                };
+                let seq = self.staged + staged_here as i64;
+                staged_here += 1;
+                values.extend([Value::from(self.job), seq.into(), (line as i64).into(), old.map(|u| u.id).into()]);
+                values.extend(staging_values(&mut m, changes));
+            }
+            if staged_here > 0 {
+                txn.execute_raw(staging_insert(self.store.backend(), staged_here, values)).await?;
+                self.staged += staged_here as i64;
+            }
         }
-        Ok(counts)
+        self.read += rows.len() as u64;
+        self.rejected += rejects.len() as u64;
+        self.save_progress(&txn, "reading").await?;
+        txn.commit().await?;
+        Ok(rejects)
     }
 
+    async fn park_id(&mut self, db: &impl ConnectionTrait, row: &EnterpriseInput) -> Result<Option<i64>> {
+        let Some(name) = row.park.as_deref() else { return Ok(None) };
+        if let Some(id) = self.parks.get(name) {
+            return Ok(*id);
+        }
+        let id = self.store.registry().park_id_for(db, Some(name), &row.town, self.demo).await?;
+        self.parks.insert(name.to_owned(), id);
+        if let (Some(names), Some(id)) = (self.park_names.as_mut(), id) {
+            names.insert(id, name.to_owned());
+        }
+        Ok(id)
+    }
+
+    async fn park_name(&mut self, db: &impl ConnectionTrait, id: Option<i64>) -> Result<String> {
+        let Some(id) = id else { return Ok("无".to_owned()) };
+        if self.park_names.is_none() {
+            let all: Vec<(i64, String)> = park::Entity::find()
+                .select_only()
+                .column(park::Column::Id)
+                .column(park::Column::Name)
+                .into_tuple()
+                .all(db)
+                .await?;
+            self.park_names = Some(all.into_iter().collect());
+        }
+        Ok(self.park_names.as_ref().and_then(|n| n.get(&id).cloned()).unwrap_or_else(|| format!("#{id}")))
+    }
+
+    /// The audit text of an update: the unit and every field that changes, old → new (the
+    /// phone only as 已更改: the log holds no personal data in clear).
+    async fn describe(
+        &mut self,
+        db: &impl ConnectionTrait,
+        old: &unit::Model,
+        row: &EnterpriseInput,
+        park_id: Option<i64>,
+        phone_bidx: Option<String>,
+    ) -> Result<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut diff = |label: &str, a: String, b: String| {
+            if a != b {
+                out.push(format!("{label}：{} → {}", or_none(&a), or_none(&b)));
+            }
+        };
+        diff("名称", old.name.clone(), row.name.clone());
+        diff("街镇", town_name(&old.town_code), row.town.name().to_owned());
+        diff("行业", opt(old.industry_code.as_ref()), opt(row.industry.as_ref().map(|i| i.as_str())));
+        diff("从业人数", opt(old.employees), opt(row.employees));
+        diff("高新", yes_no(old.high_tech), yes_no(row.high_tech));
+        diff("规上", yes_no(old.above_scale), yes_no(row.above_scale));
+        diff("专精特新", old.srdi.to_string(), row.srdi.code().to_string());
+        diff("上市", yes_no(old.listed), yes_no(row.listed));
+        diff("重点项目", yes_no(old.key_project), yes_no(row.key_project));
+        diff("成立日期", opt(old.founded_on), opt(row.founded_on));
+        diff("地址", opt(old.address.as_ref()), opt(row.address.as_ref()));
+        diff("联系人", opt(old.contact_name.as_ref()), opt(row.contact_name.as_ref()));
+        if old.park_id != park_id {
+            let (a, b) = (self.park_name(db, old.park_id).await?, self.park_name(db, park_id).await?);
+            out.push(format!("园区：{a} → {b}"));
+        }
+        if old.contact_phone_bidx != phone_bidx {
+            out.push("联系电话：已更改".to_owned());
+        }
+        Ok(format!("导入修改“{}”（{}）：{}", old.name, old.uscc.as_deref().unwrap_or(""), out.join("；")))
+    }
+
+    async fn save_progress(&self, db: &impl ConnectionTrait, state: &str) -> Result<()> {
+        import_job::ActiveModel {
+            id: Set(self.job),
+            state: Set(state.to_owned()),
+            read_rows: Set(self.read as i64),
+            staged_rows: Set(self.staged),
+            imported: Set(self.counts.imported as i64),
+            updated: Set(self.counts.updated as i64),
+            unchanged: Set(self.counts.unchanged as i64),
+            rejected: Set(self.rejected as i64),
+            updated_at: Set(self.store.now()),
+            ..Default::default()
+        }
+        .update(db)
+        .await?;
+        Ok(())
+    }
+
+    /// The file has been read: `rejected_in_file` rows were refused by the reader. The job
+    /// waits, staged, for [`Registry::apply_import`] (the page's confirmation) or
+    /// [`EnterpriseImport::rollback`].
+    pub async fn finish_reading(&mut self, rejected_in_file: u64) -> Result<ImportCounts> {
+        self.rejected += rejected_in_file;
+        self.save_progress(self.store.db(), "staged").await?;
+        Ok(self.counts)
+    }
+
+    /// Reads to the end and applies at once (the command line's way): every staged row is
+    /// written in short transactions and the import recorded in the audit log.
+    pub async fn commit(mut self, rejected_in_file: u64) -> Result<ImportCounts> {
+        self.finish_reading(rejected_in_file).await?;
+        let caller = self.caller.clone();
+        self.store.registry().apply_import(&caller, self.job).await
+    }
+
+    /// Drops the staged rows; the register is as it was.
     pub async fn rollback(self) -> Result<()> {
-        self.txn.rollback().await.map_err(StoreError::from)
+        self.store.registry().cancel_import(&self.caller, self.job).await
     }
 }
 
+fn or_none(s: &str) -> &str {
+    if s.is_empty() { "（空）" } else { s }
+}
+
+fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "是" } else { "否" }.to_owned()
+}
+
+/// The unit's columns in `STAGING_COLUMNS` order after job, seq, line and unit id
+/// (`active_unit` sets every one of them).
+fn staging_values(m: &mut unit::ActiveModel, changes: Option<String>) -> [Value; 20] {
+    [
+        m.kind.take().into(),
+        m.name.take().into(),
+        m.uscc.take().flatten().into(),
+        m.town_code.take().into(),
+        m.park_id.take().flatten().into(),
+        m.industry_code.take().flatten().into(),
+        m.employees.take().flatten().into(),
+        m.high_tech.take().into(),
+        m.above_scale.take().into(),
+        m.srdi.take().into(),
+        m.listed.take().into(),
+        m.key_project.take().into(),
+        m.founded_on.take().flatten().into(),
+        m.address.take().flatten().into(),
+        m.contact_name.take().flatten().into(),
+        m.contact_phone_enc.take().flatten().into(),
+        m.contact_phone_bidx.take().flatten().into(),
+        m.row_hash.take().into(),
+        m.is_demo.take().into(),
+        changes.into(),
+    ]
+}
+
+fn staging_insert(backend: DbBackend, rows: usize, values: Vec<Value>) -> Statement {
+    let mut sql = String::with_capacity(40 + rows * STAGING_WIDTH * 5);
+    sql.push_str("INSERT INTO import_staging (");
+    sql.push_str(STAGING_COLUMNS);
+    sql.push_str(") VALUES ");
+    let mut n = 0;
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..STAGING_WIDTH {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            n += 1;
+            match backend {
+                DbBackend::Postgres => {
+                    sql.push('$');
+                    sql.push_str(&n.to_string());
+                }
+                _ => sql.push('?'),
+            }
+        }
+        sql.push(')');
+    }
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
 impl Registry<'_> {
-    pub async fn begin_import(self, caller: &Caller, demo: bool) -> Result<EnterpriseImport> {
+    /// Starts an import of `source` for the caller: a job row, nothing staged yet.
+    pub async fn begin_import(self, caller: &Caller, source: &str, demo: bool) -> Result<EnterpriseImport> {
         self.store.require(caller, Action::Import)?;
+        let (low, high) = import_range(caller).unwrap_or_default();
+        let now = self.store.now();
+        let job = import_job::ActiveModel {
+            kind: Set("enterprises".to_owned()),
+            user_id: Set((caller.user_id.0 != 0).then_some(caller.user_id.0)),
+            username: Set(caller.username.clone()),
+            ip: Set(caller.ip.clone()),
+            scope_low: Set(low),
+            scope_high: Set(high),
+            source: Set(source.to_owned()),
+            state: Set("reading".to_owned()),
+            total_hint: Set(0),
+            read_rows: Set(0),
+            staged_rows: Set(0),
+            applied_rows: Set(0),
+            imported: Set(0),
+            updated: Set(0),
+            unchanged: Set(0),
+            rejected: Set(0),
+            message: Set(None),
+            is_demo: Set(demo),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(self.store.db())
+        .await?;
         Ok(EnterpriseImport {
             store: self.store.clone(),
             caller: caller.clone(),
-            txn: self.store.db().begin().await?,
+            job: job.id,
             parks: HashMap::new(),
+            park_names: None,
             counts: ImportCounts::default(),
+            read: 0,
+            staged: 0,
+            rejected: 0,
             demo,
         })
     }
+}
+
+/// A town code's name for the audit text.
+fn town_name(code: &str) -> String {
+    RegionCode::parse(code).map(|c| c.name().to_owned()).unwrap_or_else(|_| code.to_owned())
 }

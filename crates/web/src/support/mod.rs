@@ -5,6 +5,7 @@
 pub mod format;
 pub mod forms;
 pub mod towns;
+pub mod upload;
 pub mod xlsx;
 
 use askama::Template;

@@ -22,6 +22,30 @@ async fn htmx_gets_the_rows_partial_only() {
     assert!(partial.body.contains("上海乙轴承有限公司"));
 }
 
+/// Follows an import's redirect to its job page and polls it (as the page's htmx does)
+/// until the job has stopped running; returns the last page.
+async fn settled(app: &TestApp, s: &mut Session, started: &Response) -> Response {
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let job = started.location.clone().unwrap();
+    assert!(job.starts_with("/import/jobs/"), "{job}");
+    for _ in 0..2000 {
+        let page = app.get(s, &job).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        if !page.body.contains("data-state=\"reading\"") && !page.body.contains("data-state=\"applying\"") {
+            return page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the import job {job} did not finish");
+}
+
+async fn confirm(app: &TestApp, s: &mut Session, preview: &Response) -> Response {
+    let action = format!("/import/jobs/{}", between(&preview.body, "action=\"/import/jobs/", "\""));
+    assert!(action.ends_with("/confirm"), "{action}");
+    let started = app.post_form(s, &action, &[]).await;
+    settled(app, s, &started).await
+}
+
 #[tokio::test]
 async fn import_previews_then_commits_good_rows_and_reports_bad_ones() {
     let (app, _) = app_with_accounts().await;
@@ -35,8 +59,8 @@ async fn import_previews_then_commits_good_rows_and_reports_bad_ones() {
         "2026年松江区企业名录\n企业名称,统一社会信用代码,所属街镇,从业人数\n上海好一有限公司,{good1},新桥,120\n上海好二有限公司,{good2},九亭镇,８０\n上海坏码有限公司,{bad},新桥,10\n上海无镇有限公司,{},火星镇,10\n合计,,,220\n",
         uscc(103)
     );
-    let preview = app.post_file(&mut s, "/import/preview", "名录.csv", csv.as_bytes()).await;
-    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    let started = app.post_file(&mut s, "/import/preview", "名录.csv", csv.as_bytes()).await;
+    let preview = settled(&app, &mut s, &started).await;
     assert!(preview.body.contains("可导入 2 行，有问题 2 行"), "{}", preview.body);
     assert!(
         preview.body.contains("<td class=\"num\">5</td>") && preview.body.contains("<td class=\"num\">6</td>"),
@@ -45,8 +69,7 @@ async fn import_previews_then_commits_good_rows_and_reports_bad_ones() {
     );
     // Nothing is written before confirmation.
     assert!(app.db.store.registry().enterprise_by_uscc(&system(), good1.as_str()).await.is_err());
-    let token = between(&preview.body, "name=\"token\" value=\"", "\"");
-    let done = app.post_form(&mut s, "/import/confirm", &[("token", &token)]).await;
+    let done = confirm(&app, &mut s, &preview).await;
     assert!(done.body.contains("新增 2，更新 0，未变 0，拒绝 2"), "{}", done.body);
     let e = app.db.store.registry().enterprise_by_uscc(&system(), good2.as_str()).await.unwrap();
     assert_eq!(e.employees, Some(80));
@@ -54,11 +77,46 @@ async fn import_previews_then_commits_good_rows_and_reports_bad_ones() {
     let rejects_link = between(&done.body, "id=\"rejects-xlsx\" class=\"button\" href=\"", "\"");
     let rejects = app.get(&mut s, &rejects_link).await;
     assert!(rejects.content_type.unwrap().contains("spreadsheetml"));
+    // Another user may not see, confirm or download this job.
+    let mut other = app.login("town", PASSWORD).await;
+    assert_eq!(app.get(&mut other, &rejects_link).await.status, StatusCode::NOT_FOUND);
     // The same file again changes nothing.
-    let preview = app.post_file(&mut s, "/import/preview", "名录.csv", csv.as_bytes()).await;
-    let token = between(&preview.body, "name=\"token\" value=\"", "\"");
-    let again = app.post_form(&mut s, "/import/confirm", &[("token", &token)]).await;
+    let started = app.post_file(&mut s, "/import/preview", "名录.csv", csv.as_bytes()).await;
+    let preview = settled(&app, &mut s, &started).await;
+    let again = confirm(&app, &mut s, &preview).await;
     assert!(again.body.contains("新增 0，更新 0，未变 2，拒绝 2"), "{}", again.body);
+}
+
+/// Issue #11 point 6: a 3 MB register failed with "上传失败：Error parsing
+/// `multipart/form-data` request" (axum's default 2 MB body limit). Failed before the fix.
+#[tokio::test]
+async fn a_register_over_the_old_two_megabyte_limit_imports_from_the_page() {
+    let (app, _) = app_with_accounts().await;
+    let mut s = app.login("district", PASSWORD).await;
+    let mut csv = Vec::new();
+    qunlian_io::synth::gen_enterprises(18_000, 7, songjiang(), &mut csv).unwrap();
+    assert!(csv.len() > 3_000_000, "{} bytes", csv.len());
+    let started = app.post_file(&mut s, "/import/preview", "大名录.csv", &csv).await;
+    let preview = settled(&app, &mut s, &started).await;
+    assert!(preview.body.contains("可导入 18000 行，有问题 0 行"), "{}", preview.body);
+    let done = confirm(&app, &mut s, &preview).await;
+    assert!(done.body.contains("新增 18000，更新 0，未变 0，拒绝 0"), "{}", done.body);
+}
+
+/// Each upload route has its own limit, named in Chinese when exceeded (attachments 10 MB;
+/// the import's 200 MB works the same way and is too large to send in a test).
+#[tokio::test]
+async fn an_upload_over_its_limit_is_refused_naming_the_limit() {
+    let (app, _) = app_with_accounts().await;
+    let mut s = app.login("district", PASSWORD).await;
+    let too_big = vec![b'x'; 10 * 1024 * 1024 + 1];
+    let res = app.post_file(&mut s, "/services/1/attachments", "大附件.pdf", &too_big).await;
+    assert!(
+        res.body.contains("上传失败：文件超过 10 MB 的上限"),
+        "{} {}",
+        res.status,
+        &res.body[..res.body.len().min(300)]
+    );
 }
 
 #[tokio::test]

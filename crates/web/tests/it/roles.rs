@@ -47,8 +47,11 @@ fn registered_routes() -> Vec<(String, String)> {
             let text = std::fs::read_to_string(&path).unwrap();
             let prefix = if path.starts_with(src.join("api")) { "/api/v1" } else { "" };
             let mut rest = text.as_str();
-            while let Some(i) = rest.find(".route(\"") {
-                rest = &rest[i + 8..];
+            // `.route("…"` on one line, or with the path on the next (rustfmt breaks a long call).
+            while let Some(i) = rest.find(".route(") {
+                rest = rest[i + 7..].trim_start();
+                let Some(after) = rest.strip_prefix('"') else { continue };
+                rest = after;
                 let end = rest.find('"').unwrap();
                 let route = format!("{prefix}{}", &rest[..end]);
                 // The handler expression, up to the parenthesis that closes `.route(`.

@@ -53,7 +53,14 @@ pub fn routes() -> Router<AppState> {
         .route("/regions/parks/{id}", get(regions::park).post(regions::update_park))
         .route("/import", get(import::page))
         .route("/import/template.xlsx", get(import::template))
-        .route("/import/preview", post(import::preview))
-        .route("/import/confirm", post(import::confirm))
-        .route("/import/rejects/{token}", get(import::rejects_xlsx))
+        .route(
+            "/import/preview",
+            post(import::preview).layer(axum::extract::DefaultBodyLimit::max(
+                crate::support::upload::IMPORT_LIMIT + crate::support::upload::FORM_OVERHEAD,
+            )),
+        )
+        .route("/import/jobs/{id}", get(import::job))
+        .route("/import/jobs/{id}/confirm", post(import::confirm))
+        .route("/import/jobs/{id}/cancel", post(import::cancel))
+        .route("/import/jobs/{id}/rejects.xlsx", get(import::rejects_xlsx))
 }

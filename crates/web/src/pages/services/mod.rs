@@ -53,7 +53,12 @@ pub fn routes() -> Router<AppState> {
         .route("/services/new", get(requests::new_form))
         .route("/services/{id}", get(requests::detail))
         .route("/services/{id}/step", post(requests::step))
-        .route("/services/{id}/attachments", post(requests::add_attachment))
+        .route(
+            "/services/{id}/attachments",
+            post(requests::add_attachment).layer(axum::extract::DefaultBodyLimit::max(
+                crate::support::upload::ATTACHMENT_LIMIT + crate::support::upload::FORM_OVERHEAD,
+            )),
+        )
         .route("/services/{id}/rating-slip", get(rating::rating_slip))
         .route("/services/{id}/attachments/{aid}", get(requests::attachment))
         .route("/services/catalogue", get(catalogue::catalogue).post(catalogue::save_item))

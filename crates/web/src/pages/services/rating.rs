@@ -113,6 +113,12 @@ pub async fn rating_slip(
     headers: HeaderMap,
     uri: Uri,
 ) -> PageResult {
+    // Printed by an area admin for sending, or by the enterprise's contact; an officer
+    // (who would be rating himself) never gets the slip, whichever request is asked for.
+    use qunlian_domain::auth::Role;
+    if !matches!(auth.caller.role, Role::DistrictAdmin | Role::TownAdmin | Role::EnterpriseContact) {
+        return Err(WebError::Forbidden);
+    }
     let token = state.store.services().rating_link_for(&auth.caller, id).await?;
     let view = state.store.services().rating_view(id, &token).await?;
     let link = super::requests::rating_url(&state, &headers, &uri, id, &token);

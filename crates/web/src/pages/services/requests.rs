@@ -329,15 +329,7 @@ pub async fn add_attachment(
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> PageResult {
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart.next_field().await.map_err(|e| WebError::Invalid(format!("上传失败：{e}")))?
-    {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("附件").to_owned();
-            let bytes = field.bytes().await.map_err(|e| WebError::Invalid(format!("上传失败：{e}")))?;
-            file = Some((name, bytes.to_vec()));
-        }
-    }
+    let file = crate::support::upload::read_upload(&mut multipart, crate::support::upload::ATTACHMENT_LIMIT).await?;
     let (name, bytes) = file.ok_or_else(|| WebError::Invalid("附件：请选择文件".into()))?;
     state.store.services().add_attachment(&auth.caller, id, &name, bytes).await?;
     Ok(Redirect::to(&format!("/services/{id}#attachments")).into_response())
