@@ -45,9 +45,14 @@ impl Accounts<'_> {
             return Ok(None);
         };
         let user_id = row.user_id;
-        let mut active: api_token::ActiveModel = row.into();
-        active.last_used_at = Set(Some(self.store.now()));
-        active.update(self.store.db()).await?;
+        // "Last used" to the minute: writing it on every call made each API read a write,
+        // and on SQLite every request queued for the one write lock (docs/benchmarks.md).
+        let now = self.store.now();
+        if row.last_used_at.is_none_or(|at| now - at >= chrono::Duration::minutes(1)) {
+            let mut active: api_token::ActiveModel = row.into();
+            active.last_used_at = Set(Some(now));
+            active.update(self.store.db()).await?;
+        }
         Ok(self.user(UserId(user_id)).await?.filter(|u| !u.disabled))
     }
 }
