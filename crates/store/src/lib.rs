@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 mod counts;
 pub mod coverage;
 pub mod crypto;
