@@ -174,7 +174,7 @@ impl Coverage<'_> {
         // for another writer (it fails at once with "database is locked"); one that writes
         // first waits for the lock like any writer.
         derived_state::Entity::update_many()
-            .col_expr(derived_state::Column::Name, Expr::col(derived_state::Column::Name).into())
+            .col_expr(derived_state::Column::Name, Expr::col(derived_state::Column::Name))
             .filter(derived_state::Column::Name.eq(DERIVED))
             .exec(&txn)
             .await?;
