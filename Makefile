@@ -1,5 +1,5 @@
 # 群链 qunlian — the two commands of the README, and a few conveniences.
-.PHONY: demo test bench e2e assets build fmt lint fuzz
+.PHONY: demo test bench e2e assets build fmt lint fuzz load apitest
 
 # Front-end libraries under node_modules/: the binary embeds them, so they come before cargo.
 assets:
@@ -37,6 +37,16 @@ bench: build
 FUZZ_SECONDS ?= 30
 fuzz:
 	cargo run -p qunlian-fuzz -- all --seconds $(FUZZ_SECONDS)
+
+# The server under 64 concurrent clients for 60 s per target, at 226,000 enterprises, on SQLite
+# and a throwaway PostgreSQL (release build): the load figures of docs/benchmarks.md.
+# LOAD_ENTERPRISES, LOAD_SECONDS, LOAD_CONNECTIONS and LOAD_DATABASES change the run.
+load: build
+	bash scripts/load.sh
+
+# schemathesis against the API of a running demo (debug build): fails on any contract failure.
+apitest: assets
+	bash scripts/apitest.sh
 
 fmt:
 	cargo fmt --all -- --check

@@ -1,6 +1,7 @@
 //! `qunlian` — the one binary of the platform. Thin: parse the command line, build the
 //! config, hand over to the library crates.
 
+mod backup;
 mod config;
 mod demo;
 mod demo_coverage;
@@ -89,6 +90,20 @@ enum Command {
     Token {
         #[command(subcommand)]
         action: TokenAction,
+    },
+    /// Write a backup of the whole database to FILE while the server runs: on SQLite a
+    /// consistent copy of the database file, on PostgreSQL a pg_dump -Fc file (pg_restore
+    /// reads it). The master key is not in it: keep QUNLIAN_MASTER_KEY or
+    /// DATA_DIR/qunlian.key apart, as safely; without it the backup's phones cannot be decrypted.
+    Backup { file: std::path::PathBuf },
+    /// Restore a backup written by `qunlian backup` (stop the server first): SQLite keeps the
+    /// database it replaces beside it; PostgreSQL restores in one transaction. Checks that
+    /// the encrypted phones decrypt with the current master key; the search index is rebuilt.
+    Restore {
+        file: std::path::PathBuf,
+        /// Replace a database that already holds data.
+        #[arg(long)]
+        replace: bool,
     },
     /// Print the effective configuration (secrets hidden).
     PrintConfig,
@@ -216,6 +231,8 @@ async fn run(cli: Cli) -> AnyResult<ExitCode> {
             import::export_enterprises(&store, &out).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Backup { file } => backup::backup(&config, &file).await,
+        Command::Restore { file, replace } => backup::restore(&config, &file, replace).await,
         Command::User { action } => {
             let store = config.open_store().await?;
             user_command(&store, action).await?;

@@ -5,6 +5,8 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
+mod counts;
 pub mod coverage;
 pub mod crypto;
 mod entity;
@@ -103,6 +105,11 @@ pub struct Store {
     db: DatabaseConnection,
     crypto: Crypto,
     clock: Arc<dyn Clock>,
+    /// Shared by the clones of one store, so every request of a server uses it.
+    counts: Arc<counts::CountCache>,
+    /// Held while the derived coverage tables are rebuilt, so concurrent readers who find
+    /// them stale wait for one rebuild instead of each running its own.
+    rebuilding: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -145,7 +152,7 @@ impl Store {
             options.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
         }
         let db = Database::connect(options).await?;
-        let store = Store { db, crypto, clock };
+        let store = Store { db, crypto, clock, counts: Arc::default(), rebuilding: Arc::default() };
         migrate::run(&store.db).await?;
         store.services().load_shipped_calendars().await?;
         store.services().backfill_elapsed().await?;

@@ -15,6 +15,9 @@ pub enum WebError {
     Forbidden,
     #[error("记录不存在，或不在您的权限范围内")]
     NotFound,
+    /// Not found, saying what was looked for (a region code in no table).
+    #[error("{0}")]
+    NotFoundWhat(String),
     #[error("{0}")]
     Invalid(String),
     #[error("页面已过期，请刷新后重试")]
@@ -38,7 +41,7 @@ impl WebError {
         match self {
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
             WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
-            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::NotFound | WebError::NotFoundWhat(_) => StatusCode::NOT_FOUND,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -52,7 +55,7 @@ impl WebError {
         match self {
             WebError::Unauthorized => "unauthorized",
             WebError::Forbidden => "forbidden",
-            WebError::NotFound => "not_found",
+            WebError::NotFound | WebError::NotFoundWhat(_) => "not_found",
             WebError::Invalid(_) => "invalid",
             WebError::Csrf => "csrf",
             WebError::Conflict(_) => "conflict",

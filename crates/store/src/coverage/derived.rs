@@ -133,11 +133,22 @@ pub(super) async fn statuses_on(db: &impl ConnectionTrait, day: NaiveDate) -> Re
 impl Coverage<'_> {
     /// Rebuilds the derived tables when a source changed or the day moved on.
     pub async fn ensure_fresh(self) -> Result<()> {
-        let state = self.derived_state().await?;
-        if state.version != state.built_version || state.built_for != Some(self.store.today()) {
+        if self.is_fresh().await? {
+            return Ok(());
+        }
+        // One rebuild at a time: the readers who found the tables stale wait and then find
+        // them fresh. Each rebuilding on its own, 64 clients got 40 "database is locked"
+        // answers on SQLite (docs/benchmarks.md).
+        let _one = self.store.rebuilding.lock().await;
+        if !self.is_fresh().await? {
             self.rebuild().await?;
         }
         Ok(())
+    }
+
+    async fn is_fresh(self) -> Result<bool> {
+        let state = self.derived_state().await?;
+        Ok(state.version == state.built_version && state.built_for == Some(self.store.today()))
     }
 
     async fn derived_state(self) -> Result<derived_state::Model> {
@@ -159,6 +170,14 @@ impl Coverage<'_> {
     pub async fn rebuild(self) -> Result<RebuildStats> {
         let today = self.store.today();
         let txn = self.store.db().begin().await?;
+        // Write first: on SQLite a transaction that reads first and then writes cannot wait
+        // for another writer (it fails at once with "database is locked"); one that writes
+        // first waits for the lock like any writer.
+        derived_state::Entity::update_many()
+            .col_expr(derived_state::Column::Name, Expr::col(derived_state::Column::Name))
+            .filter(derived_state::Column::Name.eq(DERIVED))
+            .exec(&txn)
+            .await?;
         let state =
             derived_state::Entity::find_by_id(DERIVED.to_owned()).one(&txn).await?.ok_or(StoreError::NotFound)?;
         let statuses = statuses_on(&txn, today).await?;

@@ -8,6 +8,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
 };
 use serde::Serialize;
 
@@ -260,7 +261,7 @@ impl Registry<'_> {
         page: PageRequest,
     ) -> Result<Page<Enterprise>> {
         let cond = self.enterprise_condition(caller, filter).await?;
-        let total = unit::Entity::find().filter(cond.clone()).count(self.store.db()).await?;
+        let total = self.count_units(caller, filter, cond.clone()).await?;
         let order = if descending { sea_orm::Order::Desc } else { sea_orm::Order::Asc };
         // The page's ids first, from the covering index, then only those rows: the filters
         // never read the wide rows they reject.
@@ -326,7 +327,28 @@ impl Registry<'_> {
     /// Counts only, for figures that link to the list with the same filter.
     pub async fn count_enterprises(self, caller: &Caller, filter: &EnterpriseFilter) -> Result<u64> {
         let cond = self.enterprise_condition(caller, filter).await?;
-        Ok(unit::Entity::find().filter(cond).count(self.store.db()).await?)
+        self.count_units(caller, filter, cond).await
+    }
+
+    /// The number of units `cond` selects. A condition on the units table alone (the
+    /// scope of a region, a unit or everything; the filters on the unit's own columns) is
+    /// counted once per change of the data (`crate::counts`); one that reaches into
+    /// memberships, Party organisations or coverage is counted every time.
+    async fn count_units(self, caller: &Caller, filter: &EnterpriseFilter, cond: Condition) -> Result<u64> {
+        let units_only = matches!(
+            caller.scope,
+            Scope::All | Scope::Nothing | Scope::Region(_) | Scope::Enterprise(_) | Scope::Department(_)
+        ) && filter.cluster.is_none()
+            && filter.has_org.is_none()
+            && filter.category.is_none()
+            && filter.coverage.is_none()
+            && filter.org_covered.is_none();
+        let count = unit::Entity::find().filter(cond.clone()).count(self.store.db());
+        if !units_only {
+            return Ok(count.await?);
+        }
+        let key = unit::Entity::find().select_only().column(unit::Column::Id).filter(cond).build(self.store.backend());
+        self.store.cached_count(&key, async { Ok(count.await?) }).await
     }
 
     /// The caller's scope and the filter, coverage drill-downs included, as one condition.

@@ -30,17 +30,17 @@ pub struct CoverageJson {
 }
 
 #[derive(serde::Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CoverageParams {
-    /// District or town code (GB/T 2260)
+    /// District or town code (GB/T 2260); a code in no table answers 404
+    #[param(pattern = r"^([0-9]{6}|[0-9]{9})$")]
     region: Option<String>,
     /// Category id
     category: Option<i64>,
 }
 
 fn region_param(region: &Option<String>) -> Result<Option<qunlian_domain::RegionCode>, WebError> {
-    crate::support::forms::non_empty(region)
-        .map(|r| qunlian_domain::RegionCode::parse(r).map_err(|e| WebError::Invalid(format!("region：{e}"))))
-        .transpose()
+    params::region("region", region.as_deref())
 }
 
 /// Per category: the total over the region asked, then one row per town.
@@ -85,16 +85,29 @@ async fn coverage(
     Ok(Json(out))
 }
 
+/// A coverage status.
+#[derive(Clone, Copy, Debug, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusParam {
+    OwnOrg,
+    JointOrg,
+    WorkOnly,
+    Uncovered,
+}
+
 #[derive(serde::Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CoverageEnterpriseParams {
-    /// District or town code (GB/T 2260)
+    /// District or town code (GB/T 2260); a code in no table answers 404
+    #[param(pattern = r"^([0-9]{6}|[0-9]{9})$")]
     region: Option<String>,
     /// Category id
     category: Option<i64>,
-    /// own_org | joint_org | work_only | uncovered
-    status: Option<String>,
+    #[param(inline)]
+    status: Option<StatusParam>,
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<u64>,
-    /// at most 500
+    #[param(minimum = 1, maximum = 500)]
     per_page: Option<u64>,
 }
 
@@ -105,23 +118,21 @@ async fn coverage_enterprises(
     ApiCaller(caller): ApiCaller,
     Query(p): Query<CoverageEnterpriseParams>,
 ) -> ApiResult<PageOf<EnterpriseJson>> {
-    let status = match crate::support::forms::non_empty(&p.status) {
-        Some(s) => Some(qunlian_domain::coverage::CoverageStatus::from_code(s).map_err(|_| {
-            WebError::Invalid(format!("status：不认识“{s}”，可用 own_org、joint_org、work_only、uncovered"))
-        })?),
-        None => None,
-    };
+    use qunlian_domain::coverage::CoverageStatus;
+    let status = p.status.map(|s| match s {
+        StatusParam::OwnOrg => CoverageStatus::OwnOrg,
+        StatusParam::JointOrg => CoverageStatus::JointOrg,
+        StatusParam::WorkOnly => CoverageStatus::WorkOnly,
+        StatusParam::Uncovered => CoverageStatus::Uncovered,
+    });
+    let page = params::page_request(p.page, p.per_page)?;
     let filter = qunlian_store::registry::EnterpriseFilter {
         region: region_param(&p.region)?,
         category: p.category.map(qunlian_domain::auth::CategoryId),
         coverage: status,
         ..Default::default()
     };
-    let page = state
-        .store
-        .registry()
-        .list_enterprises(&caller, &filter, Default::default(), false, PageRequest::new(p.page, p.per_page))
-        .await?;
+    let page = state.store.registry().list_enterprises(&caller, &filter, Default::default(), false, page).await?;
     Ok(Json(PageOf::from(page)))
 }
 

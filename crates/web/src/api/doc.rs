@@ -21,11 +21,15 @@ impl utoipa::Modify for BearerAuth {
 /// Adds the `ErrorBody` schema and, to every operation, the error statuses it may answer with.
 pub struct ErrorResponses;
 
-const ERRORS: [(&str, &str); 7] = [
+const ERRORS: [(&str, &str); 8] = [
     ("400", "请求格式不对（bad_request），如请求体不是 JSON"),
     ("401", "缺少或无效的令牌（unauthorized）"),
     ("403", "令牌所属用户无权执行此操作（forbidden）"),
-    ("404", "记录不存在，或不在令牌所属用户的权限范围内（not_found）"),
+    (
+        "404",
+        "记录不存在，或不在令牌所属用户的权限范围内（not_found）；格式正确但校验位不符的信用代码、不存在的行政区划代码或服务事项也是 404",
+    ),
+    ("409", "与已有记录冲突（conflict），如同一企业已有同名的有效供需"),
     ("413", "请求体过大（payload_too_large）"),
     ("422", "参数或字段无法识别，消息中指明是哪一个（invalid）"),
     ("500", "系统内部错误（internal）"),

@@ -113,6 +113,22 @@ fn refusal<E: std::fmt::Display>(what: &str, e: serde_path_to_error::Error<E>) -
         let name = if path == "." { field.to_owned() } else { format!("{path}.{field}") };
         return ApiError(WebError::Invalid(format!("{what} {name}：不能为空")));
     }
+    // serde's "unknown variant `x`, expected one of `a`, `b`" (or "expected `a` or `b`").
+    if let Some(rest) = inner.strip_prefix("unknown variant `").and_then(|r| r.split_once("`, expected ")) {
+        let values: Vec<&str> = rest.1.split('`').skip(1).step_by(2).collect();
+        let name = if path == "." { String::new() } else { format!(" {path}") };
+        return ApiError(WebError::Invalid(format!(
+            "{what}{name}：“{}”无法识别，应为 {} 之一",
+            rest.0,
+            values.join("、")
+        )));
+    }
+    // A message of our own (the API's parameter types say what they expect in Chinese).
+    if !inner.is_ascii() {
+        let own = inner.split(" at line ").next().unwrap_or(&inner);
+        let name = if path == "." { String::new() } else { format!(" {path}") };
+        return ApiError(WebError::Invalid(format!("{what}{name}：{own}")));
+    }
     let expected = if inner.contains("invalid digit")
         || inner.contains("expected i64")
         || inner.contains("expected u64")

@@ -166,8 +166,10 @@ pub async fn matches_json(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TopParams {
     /// How many counterparts, 1 to 100 (default 10)
+    #[param(minimum = 1, maximum = 100)]
     top: Option<usize>,
 }
 
@@ -197,25 +199,36 @@ async fn listing(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListingParams {
     /// offer | need
+    #[param(pattern = "^(offer|need)$")]
     kind: Option<String>,
     /// product | material | equipment | capacity | technology | talent | space | service
+    #[param(pattern = "^(product|material|equipment|capacity|technology|talent|space|service)$")]
     category: Option<String>,
     /// normal | urgent | emergency
+    #[param(pattern = "^(normal|urgent|emergency)$")]
     urgency: Option<String>,
     /// 1 = only the enterprises the token's user works for
-    mine: Option<String>,
+    #[param(inline)]
+    mine: Option<super::params::Flag>,
     /// Only this cluster's members
     cluster: Option<i64>,
     /// 1 = closed and expired ones too
-    closed: Option<String>,
+    #[param(inline)]
+    closed: Option<super::params::Flag>,
 }
 
-fn parsed<T>(v: &Option<String>, parse: impl Fn(&str) -> Result<T, CodeError>) -> Result<Option<T>, WebError> {
-    match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+/// A filter takes the exact code the document lists (the forms and imports take labels too).
+fn parsed<T>(
+    name: &str,
+    v: &Option<String>,
+    code: impl Fn(&str) -> Result<T, CodeError>,
+) -> Result<Option<T>, WebError> {
+    match v.as_deref() {
         None => Ok(None),
-        Some(s) => parse(s).map(Some).map_err(|e| WebError::Invalid(e.to_string())),
+        Some(s) => code(s).map(Some).map_err(|e| WebError::Invalid(format!("参数 {name}：{e}"))),
     }
 }
 
@@ -228,13 +241,13 @@ async fn listings(
     Query(p): Query<ListingParams>,
 ) -> ApiResult<Vec<ListingJson>> {
     let filter = ListingFilter {
-        kind: parsed(&p.kind, ListingKind::parse)?,
-        category: parsed(&p.category, ListingCategory::parse)?,
-        urgency: parsed(&p.urgency, Urgency::parse)?,
-        mine: p.mine.as_deref() == Some("1"),
+        kind: parsed("kind", &p.kind, ListingKind::from_code)?,
+        category: parsed("category", &p.category, ListingCategory::from_code)?,
+        urgency: parsed("urgency", &p.urgency, Urgency::from_code)?,
+        mine: super::params::Flag::get(p.mine).unwrap_or(false),
         cluster: p.cluster.map(ClusterId),
         unit: None,
-        include_closed: p.closed.as_deref() == Some("1"),
+        include_closed: super::params::Flag::get(p.closed).unwrap_or(false),
     };
     let (rows, _) = state.store.matching().listings(&caller, &filter, 500).await?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
@@ -242,23 +255,38 @@ async fn listings(
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewListingJson {
-    /// The enterprise's 统一社会信用代码
+    /// The enterprise's 统一社会信用代码; one in no enterprise the token's user works for
+    /// (or whose check character is wrong) answers 404
+    #[schema(pattern = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
     uscc: String,
     /// offer | need (or 供给 | 需求)
+    #[schema(pattern = "^(offer|need|供给|需求)$")]
     kind: String,
     /// product | material | equipment | capacity | technology | talent | space | service (or 产品, 原材料 …)
+    #[schema(
+        pattern = "^(product|material|equipment|capacity|technology|talent|space|service|产品|原材料|设备|产能|技术|人才|场地|服务)$"
+    )]
     category: String,
+    /// At most 100 characters, not blank
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     title: String,
+    #[schema(max_length = 5000)]
     description: Option<String>,
-    /// A GB/T 4754 code (C3421, 3421) or its name (金属切削机床制造)
+    /// A GB/T 4754 code (C3421, 3421) or its name (金属切削机床制造); an unknown one answers 422
+    #[schema(max_length = 100)]
     industry_code: Option<String>,
+    #[schema(minimum = 0)]
     quantity: Option<f64>,
+    #[schema(max_length = 20)]
     unit: Option<String>,
     /// normal (default) | urgent | emergency
+    #[schema(pattern = "^(normal|urgent|emergency|一般|紧急|应急)$")]
     urgency: Option<String>,
     /// cluster (default) | town | district | corridor (or 集群内/集群, 本镇/街镇, 本区/区, G60走廊/G60)
+    #[schema(pattern = "^(cluster|town|district|corridor|集群内|集群|本镇|街镇|本区|区|G60走廊|G60)$")]
     reach: Option<String>,
-    /// 2027-06-30
+    /// 2027-06-30; not before today (Beijing time)
+    #[schema(value_type = String, format = Date)]
     valid_until: String,
 }
 
@@ -269,7 +297,12 @@ async fn create(
     ApiCaller(caller): ApiCaller,
     Json(b): Json<NewListingJson>,
 ) -> ApiResult<ListingJson> {
-    let uscc = qunlian_domain::Uscc::parse(&b.uscc).map_err(|e| WebError::Invalid(format!("uscc：{e}")))?;
+    let uscc = super::params::uscc("uscc", &b.uscc)?;
+    super::params::text("description", b.description.as_deref(), 5000)?;
+    super::params::text("unit", b.unit.as_deref(), 20)?;
+    super::params::text("industry_code", b.industry_code.as_deref(), 100)?;
+    // Which enterprise first: one the caller does not work for is 404 whatever the fields.
+    let e = state.store.registry().enterprise_by_uscc(&caller, uscc.as_str()).await?;
     // The parser the publishing form and the import use: the same values are accepted.
     let raw = RawListing {
         kind: b.kind,
@@ -284,8 +317,13 @@ async fn create(
         valid_until: b.valid_until,
     };
     let fields = ListingFields::parse(&raw).map_err(|e| WebError::Invalid(e.to_string()))?;
-    let e = state.store.registry().enterprise_by_uscc(&caller, uscc.as_str()).await?;
-    let id = state.store.matching().publish(&caller, e.id, fields, false).await?;
+    let id = state.store.matching().publish(&caller, e.id, fields, false).await.map_err(|err| match err {
+        // The same enterprise's open listing of that title: a conflict with a record, not a bad field.
+        qunlian_store::StoreError::Invalid { message, .. } if message.contains("已有同名") => {
+            WebError::Conflict(message)
+        }
+        other => other.into(),
+    })?;
     state.sync_index().await;
     Ok(Json(state.store.matching().listing(&caller, id).await?.into()))
 }

@@ -8,6 +8,7 @@ pub mod doc;
 pub mod error;
 pub mod extract;
 pub mod matching;
+pub mod params;
 pub mod registry;
 pub mod services;
 
@@ -17,13 +18,11 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum::routing::get;
 use qunlian_domain::auth::{Caller, ClusterId, OrgId};
-use qunlian_store::PageRequest;
 use serde::Serialize;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use self::doc::BearerAuth;
 use crate::error::WebError;
-use crate::pages::registry::enterprises::ListQuery;
 use crate::state::AppState;
 
 pub use self::error::{ApiError, ApiResult};
@@ -98,6 +97,18 @@ pub fn openapi_doc() -> utoipa::openapi::OpenApi {
     doc
 }
 
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(openapi_doc())
+/// The document as served: a listing's `valid_until` may not be before today, which JSON
+/// Schema cannot say of a date, so its pattern admits the years after this one (a date later
+/// this year is accepted too, but not advertised).
+async fn openapi(State(state): State<AppState>) -> Json<serde_json::Value> {
+    let mut doc = serde_json::to_value(openapi_doc()).unwrap_or_default();
+    let this_year = chrono::Datelike::year(&state.store.today());
+    let years: Vec<String> = (this_year + 1..=2099).map(|y| y.to_string()).collect();
+    if let Some(field) = doc.pointer_mut("/components/schemas/NewListingJson/properties/valid_until") {
+        field["pattern"] = format!("^({})-{}$", years.join("|"), params::MONTH_DAY).into();
+        if let Some(field) = field.as_object_mut() {
+            field.remove("format");
+        }
+    }
+    Json(doc)
 }

@@ -47,60 +47,135 @@ impl From<qunlian_store::registry::Enterprise> for EnterpriseJson {
     }
 }
 
-/// Filters of the enterprise list; the same names as the page's query string.
-#[derive(IntoParams)]
-#[allow(dead_code)]
-struct EnterpriseParams {
+/// Sort orders of the enterprise list.
+#[derive(Clone, Copy, Debug, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SortParam {
+    Name,
+    Employees,
+    Town,
+    Updated,
+}
+
+/// At least this 专精特新 level.
+#[derive(Clone, Copy, Debug, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SrdiParam {
+    Innovative,
+    Municipal,
+    National,
+}
+
+/// Filters of the enterprise list; the same names as the page's query string, checked as
+/// the document says.
+#[derive(serde::Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EnterpriseParams {
     /// Part of the name, or the start of the USCC
+    #[param(max_length = 100)]
     q: Option<String>,
     /// District or town code (GB/T 2260), e.g. 310117 or 310117109
+    #[param(pattern = r"^([0-9]{6}|[0-9]{9})$")]
     town: Option<String>,
     /// Cluster id
     cluster: Option<i64>,
-    /// GB/T 4754 code prefix, e.g. 39
+    /// GB/T 4754 code prefix, e.g. 39 or C39
+    #[param(pattern = r"^[A-T]?[0-9]{0,4}$")]
     industry: Option<String>,
-    /// 1 = high-tech only
-    high_tech: Option<String>,
+    /// 1 = high-tech only, 0 = not high-tech
+    #[param(inline)]
+    high_tech: Option<params::Flag>,
     /// 1 = above designated size only
-    above_scale: Option<String>,
-    /// innovative | municipal | national: at least this 专精特新 level
-    srdi: Option<String>,
-    listed: Option<String>,
-    key_project: Option<String>,
-    /// 1 = covered by a Party organisation
-    has_org: Option<String>,
-    /// name | employees | town | updated
-    sort: Option<String>,
-    desc: Option<String>,
+    #[param(inline)]
+    above_scale: Option<params::Flag>,
+    /// At least this 专精特新 level
+    #[param(inline)]
+    srdi: Option<SrdiParam>,
+    #[param(inline)]
+    listed: Option<params::Flag>,
+    #[param(inline)]
+    key_project: Option<params::Flag>,
+    /// 1 = covered by a Party organisation, 0 = not covered
+    #[param(inline)]
+    has_org: Option<params::Flag>,
+    #[param(inline)]
+    sort: Option<SortParam>,
+    /// 1 = descending
+    #[param(inline)]
+    desc: Option<params::Flag>,
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<u64>,
-    /// at most 500
+    #[param(minimum = 1, maximum = 500)]
     per_page: Option<u64>,
+}
+
+impl EnterpriseParams {
+    fn filter(&self) -> Result<qunlian_store::registry::EnterpriseFilter, WebError> {
+        use qunlian_domain::registry::SrdiLevel;
+        params::text("q", self.q.as_deref(), 100)?;
+        let industry = self.industry.as_deref().filter(|s| !s.is_empty());
+        if industry.is_some_and(|i| {
+            let digits = i.strip_prefix(|c: char| c.is_ascii_uppercase() && c <= 'T').unwrap_or(i);
+            digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit())
+        }) {
+            return Err(WebError::Invalid("industry：应为 GB/T 4754 行业代码的开头，如 39 或 C39".into()));
+        }
+        Ok(qunlian_store::registry::EnterpriseFilter {
+            q: self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned),
+            region: params::region("town", self.town.as_deref())?,
+            cluster: self.cluster.map(ClusterId),
+            // The stored code has no section letter: C39 and 39 are the same prefix.
+            industry: industry.map(|i| i.trim_start_matches(|c: char| c.is_ascii_uppercase()).to_owned()),
+            high_tech: params::Flag::get(self.high_tech),
+            above_scale: params::Flag::get(self.above_scale),
+            srdi_at_least: self.srdi.map(|s| match s {
+                SrdiParam::Innovative => SrdiLevel::Innovative,
+                SrdiParam::Municipal => SrdiLevel::Municipal,
+                SrdiParam::National => SrdiLevel::National,
+            }),
+            listed: params::Flag::get(self.listed),
+            key_project: params::Flag::get(self.key_project),
+            has_org: params::Flag::get(self.has_org),
+            ..Default::default()
+        })
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/enterprises", params(EnterpriseParams), responses((status = 200, body = PageOf<EnterpriseJson>)), security(("bearer" = [])))]
 async fn enterprises(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<EnterpriseParams>,
 ) -> ApiResult<PageOf<EnterpriseJson>> {
+    use qunlian_store::registry::EnterpriseSort;
     let filter = query.filter()?;
-    let sort = query.sort.as_deref().and_then(qunlian_store::registry::EnterpriseSort::from_code).unwrap_or_default();
-    let desc = query.desc.as_deref() == Some("1");
-    let page = state
-        .store
-        .registry()
-        .list_enterprises(&caller, &filter, sort, desc, PageRequest::new(query.page, query.per_page))
-        .await?;
+    let page = params::page_request(query.page, query.per_page)?;
+    let sort = match query.sort.unwrap_or(SortParam::Name) {
+        SortParam::Name => EnterpriseSort::Name,
+        SortParam::Employees => EnterpriseSort::Employees,
+        SortParam::Town => EnterpriseSort::Town,
+        SortParam::Updated => EnterpriseSort::Updated,
+    };
+    let desc = params::Flag::get(query.desc).unwrap_or(false);
+    let page = state.store.registry().list_enterprises(&caller, &filter, sort, desc, page).await?;
     Ok(Json(PageOf::from(page)))
 }
 
-#[utoipa::path(get, path = "/api/v1/enterprises/{uscc}", params(("uscc" = String, Path, description = "统一社会信用代码")), responses((status = 200, body = EnterpriseJson), (status = 404)), security(("bearer" = [])))]
+#[derive(serde::Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct UsccPath {
+    /// 统一社会信用代码; one whose check character is wrong answers 404
+    #[param(pattern = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
+    uscc: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/enterprises/{uscc}", params(UsccPath), responses((status = 200, body = EnterpriseJson), (status = 404)), security(("bearer" = [])))]
 async fn enterprise(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(uscc): Path<String>,
+    Path(UsccPath { uscc }): Path<UsccPath>,
 ) -> ApiResult<EnterpriseJson> {
-    let uscc = qunlian_domain::Uscc::parse(&uscc).map_err(|e| WebError::Invalid(e.to_string()))?;
+    let uscc = params::uscc("uscc", &uscc)?;
     Ok(Json(state.store.registry().enterprise_by_uscc(&caller, uscc.as_str()).await?.into()))
 }
 

@@ -3,10 +3,17 @@
 use super::*;
 
 #[derive(serde::Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct WorkingDaysParams {
-    /// First day, not counted (the day a request is accepted), e.g. 2026-02-12
+    /// First day, not counted (the day a request is accepted), e.g. 2026-02-12; 1900–2099
+    #[param(
+        pattern = r"^(19|20)[0-9]{2}-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)$"
+    )]
     from: String,
-    /// Last day, counted, e.g. 2026-02-24
+    /// Last day, counted, e.g. 2026-02-24; 1900–2099
+    #[param(
+        pattern = r"^(19|20)[0-9]{2}-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)$"
+    )]
     to: String,
 }
 
@@ -20,9 +27,13 @@ pub struct WorkingDaysJson {
     calendar_known: bool,
 }
 
+/// A date of 1900–2099 (the span a working-day count walks stays bounded).
 fn date_param(field: &str, v: &str) -> Result<chrono::NaiveDate, WebError> {
-    chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
-        .map_err(|_| WebError::Invalid(format!("{field}：“{v}”不是日期，应为 2026-11-22 的格式")))
+    let d = super::params::date(field, v)?;
+    if !(1900..=2099).contains(&chrono::Datelike::year(&d)) {
+        return Err(WebError::Invalid(format!("{field}：应在 1900 年到 2099 年之间")));
+    }
+    Ok(d)
 }
 
 /// Chinese working days between two dates: weekends and statutory holidays off, make-up
@@ -42,10 +53,14 @@ async fn working_days(
 #[derive(serde::Deserialize, ToSchema)]
 pub struct NewServiceRequestJson {
     /// Catalogue item id
+    #[serde(deserialize_with = "super::params::json_integer")]
     item_id: i64,
-    /// The enterprise's 统一社会信用代码
+    /// The enterprise's 统一社会信用代码; one whose check character is wrong answers 404
+    #[schema(pattern = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
     uscc: String,
+    #[schema(max_length = 200)]
     title: Option<String>,
+    #[schema(max_length = 5000)]
     detail: Option<String>,
 }
 
@@ -95,7 +110,9 @@ async fn file_service_request(
     ApiCaller(caller): ApiCaller,
     Json(body): Json<NewServiceRequestJson>,
 ) -> ApiResult<ServiceRequestJson> {
-    let uscc = qunlian_domain::Uscc::parse(&body.uscc).map_err(|e| WebError::Invalid(format!("uscc：{e}")))?;
+    let uscc = super::params::uscc("uscc", &body.uscc)?;
+    super::params::text("title", body.title.as_deref(), 200)?;
+    super::params::text("detail", body.detail.as_deref(), 5000)?;
     let e = state.store.registry().enterprise_by_uscc(&caller, uscc.as_str()).await?;
     let id = state
         .store
@@ -110,7 +127,14 @@ async fn file_service_request(
                 is_demo: false,
             },
         )
-        .await?;
+        .await
+        .map_err(|err| match err {
+            // An item id in no catalogue is a record that is missing, as an unknown USCC is.
+            qunlian_store::StoreError::Invalid { field: "服务事项", .. } => {
+                WebError::NotFoundWhat("item_id：服务目录中没有这个事项".into())
+            }
+            other => other.into(),
+        })?;
     service_request_json(&state, &caller, id).await
 }
 

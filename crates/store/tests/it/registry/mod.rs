@@ -1,4 +1,5 @@
 mod edits;
 mod import;
+mod list_counts;
 mod orgs;
 mod personal_data;
