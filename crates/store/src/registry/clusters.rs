@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, Caller, ClusterId, OrgId, Scope, UnitId};
-use qunlian_domain::registry::officer_role_label;
+use qunlian_domain::registry::OfficerRole;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -97,7 +97,7 @@ pub struct ClusterEdit {
 #[derive(Clone, Debug)]
 pub struct NewOfficer {
     pub name: String,
-    pub role: String,
+    pub role: OfficerRole,
     pub title: String,
     pub seconded_from: Option<UnitId>,
     pub phone: Option<qunlian_domain::Phone>,
@@ -217,13 +217,7 @@ impl Registry<'_> {
             let phone = o.phone_enc.as_deref().map(|enc| {
                 self.store.crypto().decrypt(enc).map(|p| mask_phone(&p)).unwrap_or_else(|_| "（无法解密）".into())
             });
-            officers.push(ClusterOfficer {
-                name: o.name,
-                role: officer_role_label(&o.role),
-                title: o.title,
-                seconded_from,
-                phone,
-            });
+            officers.push(ClusterOfficer { name: o.name, role: o.role.label(), title: o.title, seconded_from, phone });
         }
         let regions = cluster_region::Entity::find()
             .filter(cluster_region::Column::ClusterId.eq(m.id))
@@ -394,7 +388,7 @@ impl Registry<'_> {
         cluster_officer::ActiveModel {
             cluster_id: Set(id.0),
             name: Set(o.name.trim().to_owned()),
-            role: Set(o.role.clone()),
+            role: Set(o.role),
             title: Set(o.title),
             seconded_from: Set(o.seconded_from.map(|u| u.0)),
             phone_enc: Set(o.phone.as_ref().map(|p| self.store.crypto().encrypt(p.as_str()))),
@@ -411,7 +405,7 @@ impl Registry<'_> {
                 "cluster.officer.add",
                 "cluster",
                 Some(id.to_string()),
-                format!("“{}”增加{}{}", detail.cluster.name, officer_role_label(&o.role), o.name),
+                format!("“{}”增加{}{}", detail.cluster.name, o.role.label(), o.name),
             )
             .await
     }

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use qunlian_domain::auth::{Action, Caller, UnitId};
-use qunlian_domain::registry::pairing_kind_label;
+use qunlian_domain::registry::PairingKind;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
@@ -56,7 +56,7 @@ impl Registry<'_> {
         };
         Ok(Pairing {
             id: p.id,
-            kind: pairing_kind_label(&p.kind),
+            kind: p.kind.label(),
             a: (p.a_unit_id, a_name),
             b,
             b_unit_id: p.b_unit_id,
@@ -104,7 +104,7 @@ impl Registry<'_> {
         {
             return Err(StoreError::invalid("结束日期", "不能早于开始日期"));
         }
-        let label = pairing_kind_label(&current.kind);
+        let label = current.kind.label();
         let mut a: pairing::ActiveModel = current.into();
         a.content = Set(content.trim().to_owned());
         a.started_on = Set(started_on);
@@ -133,7 +133,7 @@ impl Registry<'_> {
         if current.started_on.is_some_and(|s| on < s) {
             return Err(StoreError::invalid("结束日期", "不能早于开始日期"));
         }
-        let label = pairing_kind_label(&current.kind);
+        let label = current.kind.label();
         let mut a: pairing::ActiveModel = current.into();
         a.ended_on = Set(Some(on));
         a.update(self.store.db()).await?;
@@ -153,7 +153,7 @@ impl Registry<'_> {
     pub async fn create_pairing(
         self,
         caller: &Caller,
-        kind: &str,
+        kind: PairingKind,
         a: UnitId,
         b: Option<UnitId>,
         b_name: Option<&str>,
@@ -167,7 +167,7 @@ impl Registry<'_> {
             return Err(StoreError::invalid("结对对象", "请选择单位或填写名称"));
         }
         let p = pairing::ActiveModel {
-            kind: Set(kind.to_owned()),
+            kind: Set(kind),
             a_unit_id: Set(a.0),
             b_unit_id: Set(b.map(|b| b.0)),
             b_name: Set(b_name.map(|s| s.trim().to_owned())),
@@ -181,13 +181,7 @@ impl Registry<'_> {
         .await?;
         self.store
             .audit()
-            .record(
-                caller,
-                "pairing.create",
-                "pairing",
-                Some(p.id.to_string()),
-                format!("新增{}", pairing_kind_label(kind)),
-            )
+            .record(caller, "pairing.create", "pairing", Some(p.id.to_string()), format!("新增{}", kind.label()))
             .await?;
         Ok(p.id)
     }

@@ -1,7 +1,7 @@
 //! Request lists with their clocks, and the escalation of overdue requests they trigger.
 
 use qunlian_domain::auth::{Action, Caller, Scope};
-use qunlian_domain::services::{Colour, RequestState};
+use qunlian_domain::services::{Colour, EventKind, RequestState};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 
 use super::*;
@@ -49,7 +49,7 @@ impl Services<'_> {
             r.clock.deadline.format("%Y-%m-%d %H:%M"),
             r.department
         );
-        event(&txn, r.id, now, "系统", "escalated", None, Some(r.department_id), detail.clone()).await?;
+        event(&txn, r.id, now, "系统", EventKind::Escalated, None, Some(r.department_id), detail.clone()).await?;
         txn.commit().await?;
         self.store
             .audit()

@@ -23,8 +23,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use self::doc::BearerAuth;
 use crate::error::WebError;
-use crate::pages::registry::enterprises::ListQuery;
 use crate::state::AppState;
+use crate::support::enterprise_query::ListQuery;
 
 pub use self::error::{ApiError, ApiResult};
 pub use self::extract::{Json, Path, Query};

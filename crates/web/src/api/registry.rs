@@ -84,8 +84,7 @@ async fn enterprises(
     Query(query): Query<ListQuery>,
 ) -> ApiResult<PageOf<EnterpriseJson>> {
     let filter = query.filter()?;
-    let sort = query.sort.as_deref().and_then(qunlian_store::registry::EnterpriseSort::from_code).unwrap_or_default();
-    let desc = query.desc.as_deref() == Some("1");
+    let (sort, desc) = query.sort()?;
     let page = state
         .store
         .registry()
