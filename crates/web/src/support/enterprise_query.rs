@@ -135,3 +135,25 @@ impl ListQuery {
         flag(v) == Some(true)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// An order or a 专精特新 level the list does not know is refused by its field's name;
+    /// before, both were quietly read as "by name" and "any level".
+    #[test]
+    fn an_unknown_order_or_level_is_refused() {
+        let q = |sort: &str, srdi: &str| ListQuery {
+            sort: Some(sort.to_owned()),
+            srdi: Some(srdi.to_owned()),
+            ..ListQuery::default()
+        };
+        assert_eq!(q("employees", "").sort().unwrap(), (EnterpriseSort::Employees, false));
+        assert_eq!(q("", "").sort().unwrap(), (EnterpriseSort::Name, false));
+        assert!(q("salary", "").sort().unwrap_err().to_string().contains("排序"));
+        assert_eq!(q("", "municipal").filter().unwrap().srdi_at_least, Some(SrdiLevel::Municipal));
+        assert!(q("", "gold").filter().unwrap_err().to_string().contains("专精特新"));
+    }
+}
