@@ -265,6 +265,8 @@ macro_rules! labelled_enum {
 
             impl $name {
                 /// The value in the column, or None for a value no version wrote.
+                // The column's own type (String or i16), as SeaORM hands it over.
+                #[allow(clippy::ptr_arg)]
                 fn from_stored($s: &$stored) -> Option<$name> {
                     $from
                 }
