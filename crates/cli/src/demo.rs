@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use qunlian_domain::auth::{Caller, ClusterId, Role, Scope, UnitId};
-use qunlian_domain::registry::{EnterpriseInput, OrgForm, OrgKind, SrdiLevel, UnitKind};
+use qunlian_domain::registry::{EnterpriseInput, OfficerRole, OrgForm, OrgKind, PairingKind, SrdiLevel, UnitKind};
 use qunlian_domain::{IndustryCode, RegionCode, Uscc};
 use qunlian_store::Store;
 use qunlian_store::accounts::NewUser;
@@ -53,9 +53,9 @@ struct DeptSpec {
 #[derive(Deserialize)]
 struct OrgSpec {
     name: String,
-    kind: String,
+    kind: OrgKind,
     #[serde(default)]
-    form: Option<String>,
+    form: Option<OrgForm>,
     #[serde(default)]
     established_on: Option<NaiveDate>,
     #[serde(default)]
@@ -78,7 +78,7 @@ struct EntSpec {
     #[serde(default)]
     above_scale: bool,
     #[serde(default)]
-    srdi: Option<String>,
+    srdi: Option<SrdiLevel>,
     #[serde(default)]
     listed: bool,
     #[serde(default)]
@@ -91,7 +91,7 @@ struct EntSpec {
 
 #[derive(Deserialize)]
 struct OfficerSpec {
-    role: String,
+    role: OfficerRole,
     name: String,
     #[serde(default)]
     seconded_from: Option<String>,
@@ -152,7 +152,7 @@ struct AllianceSpec {
 
 #[derive(Deserialize)]
 struct PairingSpec {
-    kind: String,
+    kind: PairingKind,
     a: String,
     b: String,
     #[serde(default)]
@@ -173,19 +173,6 @@ fn demo_uscc(prefix: &str, region: &str, key: &str) -> Result<Uscc, String> {
         d /= 31;
     }
     Uscc::from_body(&body).map_err(|e| e.to_string())
-}
-
-fn srdi(s: &Option<String>) -> SrdiLevel {
-    match s.as_deref() {
-        Some("innovative") => SrdiLevel::Innovative,
-        Some("municipal") => SrdiLevel::Municipal,
-        Some("national") => SrdiLevel::National,
-        _ => SrdiLevel::None,
-    }
-}
-
-fn org_kind(s: &str) -> OrgKind {
-    OrgKind::from_code(s).unwrap_or(OrgKind::Branch)
 }
 
 /// A cluster committee set up as a 党总支 is named so; otherwise it is a 党委.
@@ -366,7 +353,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
             employees: e.employees,
             high_tech: e.high_tech,
             above_scale: e.above_scale,
-            srdi: srdi(&e.srdi),
+            srdi: e.srdi.unwrap_or_default(),
             listed: e.listed,
             key_project: e.key_project,
             founded_on: e.founded_on,
@@ -387,8 +374,8 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
                 &sys,
                 NewOrg {
                     name: o.name.clone(),
-                    kind: org_kind(&o.kind),
-                    form: o.form.as_deref().and_then(OrgForm::from_code).unwrap_or(OrgForm::Independent),
+                    kind: o.kind,
+                    form: o.form.unwrap_or(OrgForm::Independent),
                     parent: None,
                     units: vec![unit],
                     town_code: Some(town),
@@ -427,7 +414,11 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
                     parent: None,
                     units: Vec::new(),
                     town_code: Some(c.town_code.clone()),
-                    secretary_name: c.officers.iter().find(|o| o.role == "secretary").map(|o| o.name.clone()),
+                    secretary_name: c
+                        .officers
+                        .iter()
+                        .find(|o| o.role == OfficerRole::Secretary)
+                        .map(|o| o.name.clone()),
                     members_count: None,
                     established_on: c.established_on.unwrap_or(today),
                     is_demo: true,
@@ -478,7 +469,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
                     id,
                     NewOfficer {
                         name: o.name.clone(),
-                        role: o.role.clone(),
+                        role: o.role,
                         title: o.title.clone().unwrap_or_default(),
                         seconded_from: o.seconded_from.as_ref().and_then(|k| units.get(k)).copied(),
                         phone: None,
@@ -499,7 +490,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
         let Some(a) = units.get(&p.a) else { continue };
         let b = units.get(&p.b).copied();
         let b_name = if b.is_none() { Some(p.b.as_str()) } else { None };
-        store.registry().create_pairing(&sys, &p.kind, *a, b, b_name, p.started_on, &p.content, true).await?;
+        store.registry().create_pairing(&sys, p.kind, *a, b, b_name, p.started_on, &p.content, true).await?;
     }
 
     crate::demo_coverage::seed(store, &sys, today).await?;

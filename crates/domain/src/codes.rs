@@ -8,9 +8,10 @@
 //! folded and case-blind. Neither falls back to a default: an unknown value is an error that
 //! names the field and lists what may be written instead.
 //!
-//! With the cargo feature `db` each enum also derives SeaORM's `DeriveActiveEnum` (a string
-//! column holding the code, typed as a `String` field's column is), so the store maps columns to these types without the domain
-//! knowing SQL.
+//! With the cargo feature `db` each enum is also a SeaORM column value (a string column
+//! holding the code, typed as a `String` field's column is; 专精特新's a number), so the store
+//! maps columns to these types without the domain knowing SQL, and a stored value that is no
+//! code is an error naming the column and the value ([`StoredCodeError`]).
 
 use std::fmt;
 
@@ -116,6 +117,19 @@ impl<T: Labelled> fmt::Display for Label<T> {
     }
 }
 
+/// A code read back from a column that no value of its set has (a row written by hand, or
+/// by a newer version): never read as some default. The store names the table from it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{column} 列中的值“{value}”不是{field}的代码")]
+pub struct StoredCodeError {
+    /// The set's Chinese name.
+    pub field: &'static str,
+    /// The set's Rust name (`UnitKind`), which with the column tells the store the table.
+    pub set: &'static str,
+    pub column: String,
+    pub value: String,
+}
+
 /// Declares a coded set:
 ///
 /// ```ignore
@@ -130,6 +144,15 @@ impl<T: Labelled> fmt::Display for Label<T> {
 ///
 /// Each variant: its code (stored, never changed), its label, and the aliases offices write.
 /// The variants' order is their order in selects and, where the enum is ordered, their rank.
+///
+/// A set whose column holds a number (专精特新's 0–3, compared with ≥) says so with `in i16`
+/// after its name and `=> n` after each variant; the text code is still what forms and the API
+/// send. Such a set writes its own `parse` (the macro gives it only the exact one of
+/// [`Labelled`]), since registers spell levels in longer ways.
+///
+/// With the `db` feature the enum is a SeaORM column value (`ValueType`, `TryGetable` …),
+/// written by hand rather than derived so that an unknown stored value is a
+/// [`StoredCodeError`] naming the column and the value.
 macro_rules! labelled_enum {
     (
         $(#[$meta:meta])*
@@ -137,17 +160,56 @@ macro_rules! labelled_enum {
             $( $(#[$vmeta:meta])* $variant:ident = $code:literal, $label:literal $(, [$($alias:literal),* $(,)?])? ; )+
         }
     ) => {
+        $crate::codes::labelled_enum!(@enum $(#[$meta])* $name : $field {
+            $( $(#[$vmeta])* $variant = $code, $label $(, [$($alias),*])? ; )+
+        });
+
+        impl $name {
+            /// What a person typed: code, label or alias (trimmed, full-width folded).
+            pub fn parse(s: &str) -> Result<$name, $crate::codes::CodeError> {
+                <$name as $crate::codes::Labelled>::parse(s)
+            }
+        }
+
+        // The column holds the code, typed as a `String` field's column is (String(None),
+        // not Text), so mapping a field to the enum leaves the entity's DDL unchanged.
+        $crate::codes::labelled_enum!(@db $name : $field, String,
+            sea_orm::sea_query::ColumnType::String(sea_orm::sea_query::StringLen::None),
+            |v| v.code().to_owned(), |s| $name::ALL.into_iter().find(|v| v.code() == s.as_str()));
+    };
+    (
+        $(#[$meta:meta])*
+        $name:ident : $field:literal in i16 {
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal, $label:literal $(, [$($alias:literal),* $(,)?])? => $num:literal ; )+
+        }
+    ) => {
+        $crate::codes::labelled_enum!(@enum $(#[$meta])* $name : $field {
+            $( $(#[$vmeta])* $variant = $code, $label $(, [$($alias),*])? ; )+
+        });
+
+        impl $name {
+            /// The number the column holds.
+            pub fn number(self) -> i16 {
+                match self { $($name::$variant => $num),+ }
+            }
+        }
+
+        $crate::codes::labelled_enum!(@db $name : $field, i16, sea_orm::sea_query::ColumnType::SmallInteger,
+            |v| v.number(), |n| $name::ALL.into_iter().find(|v| v.number() == *n));
+    };
+    (
+        @enum
+        $(#[$meta:meta])*
+        $name:ident : $field:literal {
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal, $label:literal $(, [$($alias:literal),* $(,)?])? ; )+
+        }
+    ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-        #[cfg_attr(feature = "db", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
-        // The column type a `String` entity field has, so the entity's DDL (which the
-        // migrations test compares with the frozen migrations) does not change.
-        #[cfg_attr(feature = "db", sea_orm(rs_type = "String", db_type = "String(sea_orm::sea_query::StringLen::None)"))]
         pub enum $name {
             $(
                 $(#[$vmeta])*
                 #[serde(rename = $code)]
-                #[cfg_attr(feature = "db", sea_orm(string_value = $code))]
                 $variant,
             )+
         }
@@ -176,11 +238,6 @@ macro_rules! labelled_enum {
                 <$name as $crate::codes::Labelled>::from_code(code)
             }
 
-            /// What a person typed: code, label or alias (trimmed, full-width folded).
-            pub fn parse(s: &str) -> Result<$name, $crate::codes::CodeError> {
-                <$name as $crate::codes::Labelled>::parse(s)
-            }
-
             /// The accepted values, for a hint beside an input.
             pub fn accepted() -> String {
                 <$name as $crate::codes::Labelled>::accepted()
@@ -201,6 +258,80 @@ macro_rules! labelled_enum {
                 f.write_str(self.label())
             }
         }
+    };
+    (
+        @db $name:ident : $field:literal, $stored:ty, $column_type:expr,
+        |$v:ident| $to:expr, |$s:ident| $from:expr
+    ) => {
+        #[cfg(feature = "db")]
+        const _: () = {
+            use sea_orm::sea_query::{self, Value, ValueTypeErr};
+
+            impl $name {
+                /// The value in the column, or None for a value no version wrote.
+                // The column's own type (String or i16), as SeaORM hands it over.
+                #[allow(clippy::ptr_arg)]
+                fn from_stored($s: &$stored) -> Option<$name> {
+                    $from
+                }
+            }
+
+            impl sea_query::ValueType for $name {
+                fn try_from(value: Value) -> Result<Self, ValueTypeErr> {
+                    let stored = <$stored as sea_query::ValueType>::try_from(value)?;
+                    $name::from_stored(&stored).ok_or(ValueTypeErr)
+                }
+                fn type_name() -> String {
+                    stringify!($name).to_owned()
+                }
+                fn array_type() -> sea_query::ArrayType {
+                    <$stored as sea_query::ValueType>::array_type()
+                }
+                fn column_type() -> sea_query::ColumnType {
+                    $column_type
+                }
+            }
+
+            impl sea_query::Nullable for $name {
+                fn null() -> Value {
+                    <$stored as sea_query::Nullable>::null()
+                }
+            }
+
+            impl From<$name> for Value {
+                fn from($v: $name) -> Value {
+                    Value::from($to)
+                }
+            }
+
+            impl sea_orm::TryGetable for $name {
+                fn try_get_by<I: sea_orm::ColIdx>(
+                    res: &sea_orm::QueryResult,
+                    index: I,
+                ) -> Result<Self, sea_orm::TryGetError> {
+                    let stored = <$stored as sea_orm::TryGetable>::try_get_by(res, index)?;
+                    $name::from_stored(&stored).ok_or_else(|| {
+                        let error = $crate::codes::StoredCodeError {
+                            field: $field,
+                            set: stringify!($name),
+                            column: format!("{index:?}").trim_matches('"').to_owned(),
+                            value: stored.to_string(),
+                        };
+                        sea_orm::TryGetError::DbErr(sea_orm::DbErr::TryIntoErr {
+                            from: "column",
+                            into: stringify!($name),
+                            source: std::sync::Arc::new(error),
+                        })
+                    })
+                }
+            }
+
+            impl sea_orm::IntoActiveValue<$name> for $name {
+                fn into_active_value(self) -> sea_orm::ActiveValue<$name> {
+                    sea_orm::ActiveValue::Set(self)
+                }
+            }
+        };
     };
 }
 
@@ -255,6 +386,7 @@ mod tests {
         use crate::matching::*;
         check::<ListingKind>();
         check::<ListingCategory>();
+        check::<ListingStatus>();
         check::<Urgency>();
         check::<Reach>();
         check::<Distance>();
@@ -289,28 +421,45 @@ mod tests {
     }
 }
 
-/// Under the `db` feature each coded enum is a SeaORM `ActiveEnum` whose stored text is its
+/// Under the `db` feature each coded enum is a SeaORM column value whose stored text is its
 /// code, so an entity field can be the enum while the column keeps the text it always had.
 #[cfg(all(test, feature = "db"))]
 mod db_tests {
-    use sea_orm::ActiveEnum;
+    use sea_orm::sea_query::{ColumnType, StringLen, Value, ValueType};
 
+    use super::StoredCodeError;
     use crate::matching::{IntroductionState, Reach};
+    use crate::registry::SrdiLevel;
     use crate::services::RequestState;
 
     #[test]
     fn the_column_holds_the_code() {
         for r in Reach::ALL {
-            assert_eq!(r.to_value(), r.code());
-            assert_eq!(Reach::try_from_value(&r.code().to_owned()).ok(), Some(r));
+            assert_eq!(Value::from(r), Value::from(r.code()));
+            assert_eq!(<Reach as ValueType>::try_from(Value::from(r.code())).ok(), Some(r));
         }
-        assert!(Reach::try_from_value(&"本镇".to_owned()).is_err(), "a label is not a stored value");
-        assert_eq!(RequestState::Waiting.to_value(), "waiting");
-        assert_eq!(IntroductionState::try_from_value(&"won".to_owned()).ok(), Some(IntroductionState::Won));
+        assert!(<Reach as ValueType>::try_from(Value::from("本镇")).is_err(), "a label is not a stored value");
+        assert_eq!(Value::from(RequestState::Waiting), Value::from("waiting"));
+        assert_eq!(<IntroductionState as ValueType>::try_from(Value::from("won")).ok(), Some(IntroductionState::Won));
         assert_eq!(
-            Reach::db_type().get_column_type(),
-            &sea_orm::ColumnType::String(sea_orm::sea_query::StringLen::None),
+            <Reach as ValueType>::column_type(),
+            ColumnType::String(StringLen::None),
             "the type of a String field: mapping a column to the enum changes no DDL"
         );
+    }
+
+    #[test]
+    fn the_srdi_column_holds_its_number() {
+        assert_eq!(Value::from(SrdiLevel::Municipal), Value::from(2i16));
+        assert_eq!(<SrdiLevel as ValueType>::try_from(Value::from(3i16)).ok(), Some(SrdiLevel::National));
+        assert!(<SrdiLevel as ValueType>::try_from(Value::from(7i16)).is_err());
+        assert_eq!(<SrdiLevel as ValueType>::column_type(), ColumnType::SmallInteger, "as the i16 field's was");
+        assert!(SrdiLevel::None < SrdiLevel::Innovative && SrdiLevel::Municipal < SrdiLevel::National);
+    }
+
+    #[test]
+    fn an_unknown_stored_code_names_the_column_and_the_value() {
+        let e = StoredCodeError { field: "发布范围", set: "Reach", column: "reach".into(), value: "city".into() };
+        assert_eq!(e.to_string(), "reach 列中的值“city”不是发布范围的代码");
     }
 }

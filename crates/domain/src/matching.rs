@@ -46,6 +46,15 @@ impl ListingKind {
 }
 
 labelled_enum!(
+    /// Whether a listing is still offered or sought. An open listing past its date counts as
+    /// expired without its status changing.
+    ListingStatus: "状态" {
+        Open = "open", "有效", ["开放"];
+        Closed = "closed", "已关闭", ["关闭"];
+    }
+);
+
+labelled_enum!(
     /// What is offered or needed.
     ListingCategory: "类别" {
         Product = "product", "产品", ["商品", "零部件"];

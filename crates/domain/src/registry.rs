@@ -11,50 +11,23 @@ use crate::{IndustryCode, Phone, RegionCode, Uscc};
 mod fields;
 pub use fields::{EnterpriseFields, RawEnterprise, key as enterprise_key, town_field};
 
-/// 专精特新 level, from none up to the national "little giant".
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SrdiLevel {
-    #[default]
-    None,
-    /// 创新型中小企业
-    Innovative,
-    /// 专精特新中小企业 (市级)
-    Municipal,
-    /// 专精特新“小巨人” (国家级)
-    National,
-}
+labelled_enum!(
+    /// 专精特新 level, from none up to the national "little giant". The column holds its number
+    /// (0–3), which "at least municipal" compares with ≥.
+    #[derive(Default)]
+    SrdiLevel: "专精特新" in i16 {
+        #[default]
+        None = "none", "无", ["否", "不是", "非"] => 0;
+        /// 创新型中小企业
+        Innovative = "innovative", "创新型中小企业", ["创新型", "创新型企业"] => 1;
+        /// 专精特新中小企业 (市级)
+        Municipal = "municipal", "专精特新（市级）", ["专精特新", "市级", "是", "专精特新中小企业", "市级专精特新"] => 2;
+        /// 专精特新“小巨人” (国家级)
+        National = "national", "专精特新“小巨人”", ["小巨人", "国家级", "专精特新小巨人", "国家级小巨人"] => 3;
+    }
+);
 
 impl SrdiLevel {
-    pub const ALL: [SrdiLevel; 4] = [SrdiLevel::None, SrdiLevel::Innovative, SrdiLevel::Municipal, SrdiLevel::National];
-
-    pub fn code(self) -> i16 {
-        match self {
-            SrdiLevel::None => 0,
-            SrdiLevel::Innovative => 1,
-            SrdiLevel::Municipal => 2,
-            SrdiLevel::National => 3,
-        }
-    }
-
-    pub fn from_code(code: i16) -> SrdiLevel {
-        match code {
-            1 => SrdiLevel::Innovative,
-            2 => SrdiLevel::Municipal,
-            3 => SrdiLevel::National,
-            _ => SrdiLevel::None,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SrdiLevel::None => "无",
-            SrdiLevel::Innovative => "创新型中小企业",
-            SrdiLevel::Municipal => "专精特新（市级）",
-            SrdiLevel::National => "专精特新“小巨人”",
-        }
-    }
-
     /// The level as registers write it: the code (innovative …), the label, or the
     /// common forms — 无/否/空白, 创新型, 专精特新/市级/是, 小巨人/国家级.
     pub fn parse(s: &str) -> Result<SrdiLevel, CodeError> {
@@ -74,34 +47,6 @@ impl SrdiLevel {
                 Err(e)
             }
         })
-    }
-}
-
-// The column holds the level's number (0–3, compared with ≥), which the inherent
-// `code`/`from_code` keep; the text codes below are what forms and the API send.
-impl Labelled for SrdiLevel {
-    const FIELD: &'static str = "专精特新";
-    fn all() -> &'static [SrdiLevel] {
-        &SrdiLevel::ALL
-    }
-    fn code(self) -> &'static str {
-        match self {
-            SrdiLevel::None => "none",
-            SrdiLevel::Innovative => "innovative",
-            SrdiLevel::Municipal => "municipal",
-            SrdiLevel::National => "national",
-        }
-    }
-    fn label(self) -> &'static str {
-        SrdiLevel::label(self)
-    }
-    fn aliases(self) -> &'static [&'static str] {
-        match self {
-            SrdiLevel::None => &["否", "不是", "非"],
-            SrdiLevel::Innovative => &["创新型", "创新型企业"],
-            SrdiLevel::Municipal => &["专精特新", "市级", "是", "专精特新中小企业", "市级专精特新"],
-            SrdiLevel::National => &["小巨人", "国家级", "专精特新小巨人", "国家级小巨人"],
-        }
     }
 }
 
@@ -165,6 +110,18 @@ labelled_enum!(
 );
 
 labelled_enum!(
+    /// How the unit list is ordered.
+    #[derive(Default)]
+    EnterpriseSort: "排序" {
+        #[default]
+        Name = "name", "名称";
+        Employees = "employees", "从业人数";
+        Town = "town", "所属街镇";
+        Updated = "updated", "更新时间";
+    }
+);
+
+labelled_enum!(
     /// 党委 / 党总支 / 党支部.
     OrgKind: "党组织类型" {
         Committee = "committee", "党委", ["基层党委"];
@@ -173,68 +130,16 @@ labelled_enum!(
     }
 );
 
-/// How an organisation is set up: on its own unit, jointly over several, for a project, or
-/// as an activity-type committee over a cluster.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrgForm {
-    Independent,
-    Joint,
-    Temporary,
-    Activity,
-}
-
-impl OrgForm {
-    pub const ALL: [OrgForm; 4] = [OrgForm::Independent, OrgForm::Joint, OrgForm::Temporary, OrgForm::Activity];
-    pub fn code(self) -> &'static str {
-        match self {
-            OrgForm::Independent => "independent",
-            OrgForm::Joint => "joint",
-            OrgForm::Temporary => "temporary",
-            OrgForm::Activity => "activity",
-        }
+labelled_enum!(
+    /// How an organisation is set up: on its own unit, jointly over several, for a project, or
+    /// as an activity-type committee over a cluster.
+    OrgForm: "组建方式" {
+        Independent = "independent", "单独建立", ["单独", "单独组建", "独立建立", "独立"];
+        Joint = "joint", "联合建立", ["联合", "联合组建", "联建"];
+        Temporary = "temporary", "临时党组织", ["临时", "临时党支部", "项目党支部"];
+        Activity = "activity", "活动型党组织", ["活动型", "活动型党委"];
     }
-    pub fn from_code(code: &str) -> Option<OrgForm> {
-        OrgForm::ALL.into_iter().find(|k| k.code() == code)
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            OrgForm::Independent => "单独建立",
-            OrgForm::Joint => "联合建立",
-            OrgForm::Temporary => "临时党组织",
-            OrgForm::Activity => "活动型党组织",
-        }
-    }
-
-    /// What a person typed: code, label or a short form (单独, 联合, 临时, 活动型).
-    pub fn parse(s: &str) -> Result<OrgForm, CodeError> {
-        <OrgForm as Labelled>::parse(s)
-    }
-}
-
-// The inherent `from_code` above still answers `Option` because the store's call sites read
-// it so until they move to the enum column (phase 2 of issue #10); `Labelled::from_code` is
-// the refusing one.
-impl Labelled for OrgForm {
-    const FIELD: &'static str = "组建方式";
-    fn all() -> &'static [OrgForm] {
-        &OrgForm::ALL
-    }
-    fn code(self) -> &'static str {
-        OrgForm::code(self)
-    }
-    fn label(self) -> &'static str {
-        OrgForm::label(self)
-    }
-    fn aliases(self) -> &'static [&'static str] {
-        match self {
-            OrgForm::Independent => &["单独", "单独组建", "独立建立", "独立"],
-            OrgForm::Joint => &["联合", "联合组建", "联建"],
-            OrgForm::Temporary => &["临时", "临时党支部", "项目党支部"],
-            OrgForm::Activity => &["活动型", "活动型党委"],
-        }
-    }
-}
+);
 
 labelled_enum!(
     /// Roles in a cluster's committee and around it.
@@ -257,13 +162,3 @@ labelled_enum!(
         EnterpriseCommunity = "enterprise_community", "企业社区结对", ["企社", "社区结对"];
     }
 );
-
-/// The label of a stored officer role; "其他" for a code this version does not know.
-pub fn officer_role_label(code: &str) -> &'static str {
-    OfficerRole::from_code(code).map_or("其他", OfficerRole::label)
-}
-
-/// The label of a stored pairing kind; "其他结对" for a code this version does not know.
-pub fn pairing_kind_label(code: &str) -> &'static str {
-    PairingKind::from_code(code).map_or("其他结对", PairingKind::label)
-}

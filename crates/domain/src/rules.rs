@@ -181,7 +181,7 @@ impl Fact {
             Fact::AboveScale => u.above_scale,
             Fact::Listed => u.listed,
             Fact::KeyProject => u.key_project,
-            Fact::Srdi(level) => u.srdi.code() >= level.code(),
+            Fact::Srdi(level) => u.srdi >= *level,
             Fact::Employees(cmp, n) => u.employees.is_some_and(|e| cmp.holds(e, *n)),
             Fact::Industry(code) => {
                 u.industry.as_deref().is_some_and(|i| industry_prefixes(*code).iter().any(|p| i.starts_with(p)))

@@ -44,5 +44,52 @@ pub mod session;
 pub mod unit;
 pub mod user;
 
+/// Every column that holds a domain code, as (table, column, the code set's Rust name): how
+/// an unknown value read back names its table, since SeaORM tells the set only the column
+/// ("kind" is in eight tables). `tests` checks the list against the entities both ways.
+pub(crate) const CODED_COLUMNS: &[(&str, &str, &str)] = &[
+    ("calendar_days", "kind", "DayKind"),
+    ("cluster_officers", "role", "OfficerRole"),
+    ("coverage_work_links", "kind", "WorkLinkKind"),
+    ("introduction_events", "from_state", "IntroductionState"),
+    ("introduction_events", "to_state", "IntroductionState"),
+    ("introductions", "state", "IntroductionState"),
+    ("listings", "kind", "ListingKind"),
+    ("listings", "category", "ListingCategory"),
+    ("listings", "urgency", "Urgency"),
+    ("listings", "reach", "Reach"),
+    ("listings", "status", "ListingStatus"),
+    ("pairings", "kind", "PairingKind"),
+    ("party_orgs", "kind", "OrgKind"),
+    ("party_orgs", "form", "OrgForm"),
+    ("service_events", "kind", "EventKind"),
+    ("service_requests", "state", "RequestState"),
+    ("units", "kind", "UnitKind"),
+    ("units", "srdi", "SrdiLevel"),
+    ("users", "role", "Role"),
+];
+
+/// Where a code set's value read from a column of this name came from: the tables, and the
+/// column as the table names it. A joined read prefixes a model's columns ("B_kind"), so a
+/// name that is no column is matched by its longest ending; a read into a tuple names the
+/// column by its position, so then the set's own columns answer.
+pub(crate) fn coded_column(set: &str, column: &str) -> (Vec<&'static str>, String) {
+    let of_set: Vec<(&'static str, &'static str)> =
+        CODED_COLUMNS.iter().filter(|(_, _, s)| *s == set).map(|(t, c, _)| (*t, *c)).collect();
+    let ending = of_set
+        .iter()
+        .map(|(_, c)| *c)
+        .filter(|c| column == *c || column.ends_with(&format!("_{c}")))
+        .max_by_key(|c| c.len());
+    let mut columns: Vec<&str> = match ending {
+        Some(c) => vec![c],
+        None => of_set.iter().map(|(_, c)| *c).collect(),
+    };
+    columns.dedup();
+    let tables = of_set.iter().filter(|(_, c)| columns.contains(c)).map(|(t, _)| *t).collect();
+    let column = if columns.is_empty() { column.to_owned() } else { columns.join("或") };
+    (tables, column)
+}
+
 #[cfg(test)]
 mod tests;

@@ -79,7 +79,11 @@ pub enum BulkTable {
 pub enum StoreError {
     /// The detail is logged; the user sees a plain sentence.
     #[error("数据库操作失败，请稍后重试")]
-    Db(#[from] DbErr),
+    Db(DbErr),
+    /// A coded column holds a value that is none of its set's codes (a row written by hand or
+    /// by a newer version): an error naming where, never read as some default.
+    #[error("数据库中 {table}.{column} 的值“{value}”不是{field}的代码，请联系系统管理员")]
+    UnknownCode { table: String, column: String, value: String, field: &'static str },
     #[error("数据库操作失败，请稍后重试")]
     Sqlx(#[from] sqlx::Error),
     #[error("记录不存在，或不在您的权限范围内")]
@@ -90,6 +94,19 @@ pub enum StoreError {
     Invalid { field: &'static str, message: String },
     #[error("{0}")]
     Crypto(#[from] crypto::CryptoError),
+}
+
+impl From<DbErr> for StoreError {
+    fn from(e: DbErr) -> StoreError {
+        if let DbErr::TryIntoErr { source, .. } = &e
+            && let Some(c) = source.downcast_ref::<qunlian_domain::codes::StoredCodeError>()
+        {
+            let (tables, column) = entity::coded_column(c.set, &c.column);
+            let table = if tables.is_empty() { "（未登记的表）".to_owned() } else { tables.join("或") };
+            return StoreError::UnknownCode { table, column, value: c.value.clone(), field: c.field };
+        }
+        StoreError::Db(e)
+    }
 }
 
 impl StoreError {

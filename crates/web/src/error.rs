@@ -98,6 +98,7 @@ impl From<StoreError> for WebError {
             StoreError::Forbidden => WebError::Forbidden,
             StoreError::Invalid { .. } => WebError::Invalid(e.to_string()),
             StoreError::Db(ref d) => WebError::Internal(d.to_string()),
+            StoreError::UnknownCode { .. } => WebError::Internal(e.to_string()),
             StoreError::Sqlx(ref d) => WebError::Internal(d.to_string()),
             StoreError::Crypto(ref c) => WebError::Internal(c.to_string()),
         }

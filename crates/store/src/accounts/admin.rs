@@ -42,7 +42,7 @@ impl Accounts<'_> {
         }
         let before = to_user(row.clone());
         let mut active: user::ActiveModel = row.into();
-        active.role = Set(role.code().to_owned());
+        active.role = Set(role);
         active.scope_kind = Set(scope.kind().to_owned());
         active.scope_value = Set(scope.value());
         active.update(self.store.db()).await?;
@@ -94,7 +94,7 @@ impl Accounts<'_> {
         active.locked_until = Set(None);
         let keeps_role = is_system(by) || matches!(before.role, Role::Pending | Role::SystemAdmin);
         if !keeps_role {
-            active.role = Set(Role::Pending.code().to_owned());
+            active.role = Set(Role::Pending);
             active.scope_kind = Set(Scope::Nothing.kind().to_owned());
             active.scope_value = Set(None);
         }

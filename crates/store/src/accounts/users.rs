@@ -43,8 +43,9 @@ impl User {
 }
 
 pub(super) fn to_user(m: user::Model) -> User {
-    // A stored role or scope that no longer parses gets no access rather than a guess.
-    let role = Role::from_code(&m.role).unwrap_or(Role::Reviewer);
+    // The role is typed in the column (an unknown one is an error on reading the row); a
+    // stored scope that no longer parses gets no access rather than a guess.
+    let role = m.role;
     let scope = Scope::from_parts(&m.scope_kind, m.scope_value.as_deref()).unwrap_or(Scope::Nothing);
     User {
         id: UserId(m.id),
@@ -170,7 +171,7 @@ impl Accounts<'_> {
             username: Set(username.clone()),
             display_name: Set(new.display_name),
             password_hash: Set(hash),
-            role: Set(new.role.code().to_owned()),
+            role: Set(new.role),
             scope_kind: Set(new.scope.kind().to_owned()),
             scope_value: Set(new.scope.value()),
             failed_logins: Set(0),

@@ -65,7 +65,7 @@ fn compile(rule: &Rule, parks: &HashMap<String, i64>, clusters: &HashMap<String,
                 Fact::AboveScale => c.add(unit::Column::AboveScale.eq(true)),
                 Fact::Listed => c.add(unit::Column::Listed.eq(true)),
                 Fact::KeyProject => c.add(unit::Column::KeyProject.eq(true)),
-                Fact::Srdi(level) => c.add(unit::Column::Srdi.gte(level.code())),
+                Fact::Srdi(level) => c.add(unit::Column::Srdi.gte(*level)),
                 Fact::Employees(cmp, n) => {
                     let col = unit::Column::Employees;
                     let n = *n;

@@ -75,13 +75,13 @@ pub(super) async fn members(db: &impl ConnectionTrait, cond: Condition) -> Resul
 
 /// The status of every covered enterprise on `day`, from organisations' dates and work links.
 pub(super) async fn statuses_on(db: &impl ConnectionTrait, day: NaiveDate) -> Result<HashMap<i64, CoverageStatus>> {
-    let orgs: HashMap<i64, (String, Option<NaiveDate>, Option<NaiveDate>)> = party_org::Entity::find()
+    let orgs: HashMap<i64, (OrgForm, Option<NaiveDate>, Option<NaiveDate>)> = party_org::Entity::find()
         .select_only()
         .column(party_org::Column::Id)
         .column(party_org::Column::Form)
         .column(party_org::Column::EstablishedOn)
         .column(party_org::Column::DissolvedOn)
-        .into_tuple::<(i64, String, Option<NaiveDate>, Option<NaiveDate>)>()
+        .into_tuple::<(i64, OrgForm, Option<NaiveDate>, Option<NaiveDate>)>()
         .all(db)
         .await?
         .into_iter()
@@ -98,11 +98,8 @@ pub(super) async fn statuses_on(db: &impl ConnectionTrait, day: NaiveDate) -> Re
     let mut forms: HashMap<i64, Vec<OrgForm>> = HashMap::new();
     for (unit_id, org_id, since) in links {
         let Some((form, from, until)) = orgs.get(&org_id) else { continue };
-        if active_on(*from, *until, day)
-            && since.is_none_or(|s| s <= day)
-            && let Some(form) = OrgForm::from_code(form)
-        {
-            forms.entry(unit_id).or_default().push(form);
+        if active_on(*from, *until, day) && since.is_none_or(|s| s <= day) {
+            forms.entry(unit_id).or_default().push(*form);
         }
     }
     let work: Vec<(i64, NaiveDate, Option<NaiveDate>)> = coverage_work_link::Entity::find()

@@ -13,32 +13,8 @@ use crate::audit::Change;
 use crate::entity::{coverage_work_link, party_org};
 use crate::{Result, StoreError};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WorkLinkKind {
-    /// 党建工作指导员 assigned to the enterprise.
-    Instructor,
-    /// Its members take part in a neighbour branch's activities.
-    Activities,
-}
-
-impl WorkLinkKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            WorkLinkKind::Instructor => "instructor",
-            WorkLinkKind::Activities => "activities",
-        }
-    }
-    pub fn from_code(code: &str) -> Option<WorkLinkKind> {
-        [WorkLinkKind::Instructor, WorkLinkKind::Activities].into_iter().find(|k| k.code() == code)
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            WorkLinkKind::Instructor => "选派党建工作指导员",
-            WorkLinkKind::Activities => "党员参加邻近党组织活动",
-        }
-    }
-}
+/// How a work link covers an enterprise: the domain's set, here where callers of the store look.
+pub use qunlian_domain::coverage::WorkLinkKind;
 
 #[derive(Clone, Debug)]
 pub struct NewWorkLink {
@@ -78,18 +54,15 @@ impl Coverage<'_> {
             .await?;
         Ok(rows
             .into_iter()
-            .filter_map(|r| {
-                let kind = WorkLinkKind::from_code(&r.kind)?;
-                Some(WorkLink {
-                    id: r.id,
-                    kind,
-                    kind_label: kind.label(),
-                    instructor_name: r.instructor_name,
-                    party_org: r.party_org_id.map(|o| (o, names.get(&o).cloned().unwrap_or_default())),
-                    since: r.since,
-                    until: r.until,
-                    note: r.note,
-                })
+            .map(|r| WorkLink {
+                id: r.id,
+                kind: r.kind,
+                kind_label: r.kind.label(),
+                instructor_name: r.instructor_name,
+                party_org: r.party_org_id.map(|o| (o, names.get(&o).cloned().unwrap_or_default())),
+                since: r.since,
+                until: r.until,
+                note: r.note,
             })
             .collect())
     }
@@ -115,7 +88,7 @@ impl Coverage<'_> {
         }
         let row = coverage_work_link::ActiveModel {
             unit_id: Set(new.unit.0),
-            kind: Set(new.kind.code().to_owned()),
+            kind: Set(new.kind),
             instructor_name: Set(instructor.clone()),
             party_org_id: Set(new.party_org),
             since: Set(new.since),

@@ -1,3 +1,4 @@
+use qunlian_domain::calendar::DayKind;
 use sea_orm::entity::prelude::*;
 
 /// A day of a year's holiday schedule that differs from the weekly pattern.
@@ -7,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub day: Date,
     /// "holiday" or "workday" (调休上班).
-    pub kind: String,
+    pub kind: DayKind,
     pub name: String,
 }
 

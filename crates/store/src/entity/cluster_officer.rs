@@ -1,3 +1,4 @@
+use qunlian_domain::registry::OfficerRole;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +9,7 @@ pub struct Model {
     #[sea_orm(indexed)]
     pub cluster_id: i64,
     pub name: String,
-    pub role: String,
+    pub role: OfficerRole,
     pub title: String,
     pub seconded_from: Option<i64>,
     pub phone_enc: Option<String>,

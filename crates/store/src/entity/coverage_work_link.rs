@@ -1,3 +1,4 @@
+use qunlian_domain::coverage::WorkLinkKind;
 use sea_orm::entity::prelude::*;
 
 /// Work coverage of an enterprise without an organisation: an instructor (党建工作指导员)
@@ -10,7 +11,7 @@ pub struct Model {
     #[sea_orm(indexed)]
     pub unit_id: i64,
     /// "instructor" or "activities".
-    pub kind: String,
+    pub kind: WorkLinkKind,
     pub instructor_name: Option<String>,
     /// The branch whose activities the members join.
     pub party_org_id: Option<i64>,

@@ -1,3 +1,4 @@
+use qunlian_domain::matching::IntroductionState;
 use sea_orm::entity::prelude::*;
 
 /// Every change of an introduction's state, with who made it and when.
@@ -10,8 +11,8 @@ pub struct Model {
     pub introduction_id: i64,
     pub at: DateTimeUtc,
     pub actor: String,
-    pub from_state: Option<String>,
-    pub to_state: String,
+    pub from_state: Option<IntroductionState>,
+    pub to_state: IntroductionState,
     pub detail: String,
 }
 

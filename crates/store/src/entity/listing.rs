@@ -1,3 +1,4 @@
+use qunlian_domain::matching::{ListingCategory, ListingKind, ListingStatus, Reach, Urgency};
 use sea_orm::entity::prelude::*;
 
 /// An offer (供给) or a need (需求) of an enterprise (要素对接).
@@ -9,8 +10,8 @@ pub struct Model {
     #[sea_orm(indexed)]
     pub unit_id: i64,
     /// "offer" or "need" (ListingKind codes).
-    pub kind: String,
-    pub category: String,
+    pub kind: ListingKind,
+    pub category: ListingCategory,
     pub title: String,
     pub description: String,
     /// GB/T 4754 code of what is offered or needed; the owner's when not given.
@@ -18,13 +19,13 @@ pub struct Model {
     pub quantity: Option<f64>,
     pub quantity_unit: Option<String>,
     /// "normal", "urgent", "emergency".
-    pub urgency: String,
+    pub urgency: Urgency,
     /// "cluster", "town", "district", "corridor".
-    pub reach: String,
+    pub reach: Reach,
     pub valid_until: Date,
     /// "open" or "closed".
     #[sea_orm(indexed)]
-    pub status: String,
+    pub status: ListingStatus,
     pub created_by: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

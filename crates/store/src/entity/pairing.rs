@@ -1,3 +1,4 @@
+use qunlian_domain::registry::PairingKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -5,7 +6,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub kind: String,
+    pub kind: PairingKind,
     #[sea_orm(indexed)]
     pub a_unit_id: i64,
     #[sea_orm(indexed)]

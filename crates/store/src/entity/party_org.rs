@@ -1,3 +1,4 @@
+use qunlian_domain::registry::{OrgForm, OrgKind};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -6,8 +7,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub name: String,
-    pub kind: String,
-    pub form: String,
+    pub kind: OrgKind,
+    pub form: OrgForm,
     #[sea_orm(indexed)]
     pub parent_id: Option<i64>,
     #[sea_orm(indexed)]

@@ -1,3 +1,4 @@
+use qunlian_domain::services::EventKind;
 use sea_orm::entity::prelude::*;
 
 /// Everything that happened to a request, in order; pauses and stage times are read from it.
@@ -12,7 +13,7 @@ pub struct Model {
     pub actor: String,
     /// filed, assigned, stage_started, stage_finished, paused, resumed, transferred, comment,
     /// done, rejected, escalated, rated.
-    pub kind: String,
+    pub kind: EventKind,
     pub stage: Option<String>,
     pub department_id: Option<i64>,
     pub detail: String,

@@ -1,3 +1,4 @@
+use qunlian_domain::registry::{SrdiLevel, UnitKind};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -5,7 +6,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub kind: String,
+    pub kind: UnitKind,
     pub name: String,
     #[sea_orm(unique)]
     pub uscc: Option<String>,
@@ -16,7 +17,7 @@ pub struct Model {
     pub employees: Option<i32>,
     pub high_tech: bool,
     pub above_scale: bool,
-    pub srdi: i16,
+    pub srdi: SrdiLevel,
     pub listed: bool,
     pub key_project: bool,
     pub founded_on: Option<Date>,

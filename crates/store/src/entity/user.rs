@@ -1,3 +1,4 @@
+use qunlian_domain::auth::Role;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +10,7 @@ pub struct Model {
     pub username: String,
     pub display_name: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub scope_kind: String,
     pub scope_value: Option<String>,
     pub failed_logins: i32,

@@ -117,26 +117,26 @@ impl Matching<'_> {
             let industry = f.industry.map(|i| i.as_str().to_owned());
             match existing {
                 Some(e) => {
-                    let same = e.category == f.category.code()
+                    let same = e.category == f.category
                         && e.description == description
                         && e.industry_code == industry
                         && e.quantity == f.quantity
                         && e.quantity_unit == quantity_unit
-                        && e.urgency == f.urgency.code()
-                        && e.reach == f.reach.code()
+                        && e.urgency == f.urgency
+                        && e.reach == f.reach
                         && e.valid_until == f.valid_until;
                     if same {
                         counts.unchanged += 1;
                         continue;
                     }
                     let mut m: listing::ActiveModel = e.into();
-                    m.category = Set(f.category.code().to_owned());
+                    m.category = Set(f.category);
                     m.description = Set(description);
                     m.industry_code = Set(industry);
                     m.quantity = Set(f.quantity);
                     m.quantity_unit = Set(quantity_unit);
-                    m.urgency = Set(f.urgency.code().to_owned());
-                    m.reach = Set(f.reach.code().to_owned());
+                    m.urgency = Set(f.urgency);
+                    m.reach = Set(f.reach);
                     m.valid_until = Set(f.valid_until);
                     m.updated_at = Set(now);
                     m.update(&txn).await?;

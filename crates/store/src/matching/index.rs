@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use qunlian_domain::auth::Caller;
 use qunlian_domain::industry::IndustryCode;
 use qunlian_domain::matching::{
-    IndexChange, ListingCategory, ListingDoc, ListingKind, Place, Reach, Reasons, SearchIndex, Visibility, rank,
+    IndexChange, ListingDoc, ListingKind, ListingStatus, Place, Reasons, SearchIndex, Visibility, rank,
 };
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
@@ -55,7 +55,7 @@ impl Matching<'_> {
         Ok(rows
             .into_iter()
             .map(|r| {
-                if r.status != "open" || r.valid_until < today {
+                if r.status != ListingStatus::Open || r.valid_until < today {
                     return (r.id, None);
                 }
                 let industry = r
@@ -70,13 +70,13 @@ impl Matching<'_> {
                 });
                 let doc = ListingDoc {
                     id: r.id,
-                    kind: kind_of(&r.kind),
-                    category: ListingCategory::from_code(&r.category).unwrap_or(ListingCategory::Product),
+                    kind: r.kind,
+                    category: r.category,
                     title: r.title,
                     description: r.description,
                     industry,
-                    urgency: urgency_of(&r.urgency),
-                    reach: Reach::from_code(&r.reach).unwrap_or(Reach::Cluster),
+                    urgency: r.urgency,
+                    reach: r.reach,
                     owner,
                     published_on: local(r.created_at).date(),
                     valid_until: r.valid_until,
@@ -151,7 +151,7 @@ impl Matching<'_> {
         loop {
             let rows = listing::Entity::find()
                 .filter(listing::Column::Id.gt(after))
-                .filter(listing::Column::Status.eq("open"))
+                .filter(listing::Column::Status.eq(ListingStatus::Open))
                 .filter(listing::Column::ValidUntil.gte(self.store.today()))
                 .order_by_asc(listing::Column::Id)
                 .limit(BATCH)
@@ -176,8 +176,11 @@ impl Matching<'_> {
         let max = self.listing_changes_max().await?;
         let applied = index.applied_up_to().map_err(search_error)?;
         let empty = index.is_empty().map_err(search_error)?;
-        let any_open =
-            listing::Entity::find().filter(listing::Column::Status.eq("open")).count(self.store.db()).await? > 0;
+        let any_open = listing::Entity::find()
+            .filter(listing::Column::Status.eq(ListingStatus::Open))
+            .count(self.store.db())
+            .await?
+            > 0;
         let rebuild = applied > max || (empty && any_open && applied < max);
         if rebuild {
             self.reindex(index).await?;
@@ -202,7 +205,7 @@ impl Matching<'_> {
         let subject = {
             let mut row = row.clone();
             // A closed or expired subject still gets its matches shown.
-            row.status = "open".to_owned();
+            row.status = ListingStatus::Open;
             row.valid_until = row.valid_until.max(today);
             self.docs(vec![row]).await?.pop().and_then(|(_, d)| d).ok_or(StoreError::NotFound)?
         };
@@ -227,7 +230,7 @@ impl Matching<'_> {
         let ids: Vec<i64> = ranked.iter().map(|m| m.listing_id).collect();
         let rows = listing::Entity::find()
             .filter(Condition::all().add(visibility_condition(viewer)).add(listing::Column::Id.is_in(ids)))
-            .filter(listing::Column::Status.eq("open"))
+            .filter(listing::Column::Status.eq(ListingStatus::Open))
             .all(self.store.db())
             .await?;
         let mut by_id: HashMap<i64, Listing> = self.to_listings(rows).await?.into_iter().map(|l| (l.id, l)).collect();
@@ -257,7 +260,7 @@ impl Matching<'_> {
         let ids: Vec<i64> = found.iter().map(|c| c.doc.id).collect();
         let rows = listing::Entity::find()
             .filter(Condition::all().add(visibility_condition(&visibility)).add(listing::Column::Id.is_in(ids)))
-            .filter(listing::Column::Status.eq("open"))
+            .filter(listing::Column::Status.eq(ListingStatus::Open))
             .all(self.store.db())
             .await?;
         let mut by_id: HashMap<i64, Listing> = self.to_listings(rows).await?.into_iter().map(|l| (l.id, l)).collect();

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use qunlian_domain::auth::{Action, Caller, Scope};
-use qunlian_domain::matching::{IntroductionState, ListingDoc, ListingKind, Reasons, Visibility};
+use qunlian_domain::matching::{IntroductionState, ListingDoc, ListingKind, ListingStatus, Reasons, Visibility};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
@@ -63,8 +63,8 @@ async fn intro_event(
         introduction_id: Set(id),
         at: Set(at),
         actor: Set(actor.to_owned()),
-        from_state: Set(from.map(|s| s.code().to_owned())),
-        to_state: Set(to.code().to_owned()),
+        from_state: Set(from),
+        to_state: Set(to),
         detail: Set(detail.to_owned()),
         ..Default::default()
     }
@@ -93,14 +93,14 @@ impl Matching<'_> {
             return Err(StoreError::invalid("状态", "新的牵线只能是“建议”或“已牵线”"));
         }
         let need = self.visible_row(caller, new.need_listing).await?;
-        if need.kind != ListingKind::Need.code() {
+        if need.kind != ListingKind::Need {
             return Err(StoreError::invalid("需求", format!("编号 {} 不是需求", need.id)));
         }
         let offer = listing::Entity::find_by_id(new.offer_listing)
             .one(self.store.db())
             .await?
             .ok_or_else(|| StoreError::invalid("供给", format!("编号 {} 不存在", new.offer_listing)))?;
-        if offer.kind != ListingKind::Offer.code() {
+        if offer.kind != ListingKind::Offer {
             return Err(StoreError::invalid("供给", format!("编号 {} 不是供给", offer.id)));
         }
         if offer.unit_id == need.unit_id {
@@ -135,7 +135,7 @@ impl Matching<'_> {
         let cluster_id = self.introduction_cluster(caller, need.unit_id, offer.unit_id).await?;
         let subject = {
             let mut row = need.clone();
-            row.status = "open".to_owned();
+            row.status = ListingStatus::Open;
             row.valid_until = row.valid_until.max(self.store.today());
             self.docs(vec![row]).await?.pop().and_then(|(_, d)| d)
         };
@@ -143,7 +143,7 @@ impl Matching<'_> {
             Some(s) => {
                 let offer_doc = {
                     let mut row = offer.clone();
-                    row.status = "open".to_owned();
+                    row.status = ListingStatus::Open;
                     row.valid_until = row.valid_until.max(self.store.today());
                     self.docs(vec![row]).await?.pop().and_then(|(_, d)| d)
                 };

@@ -239,8 +239,8 @@ impl Matching<'_> {
             .map(|e| IntroductionEvent {
                 at: local(e.at),
                 actor: e.actor,
-                from: e.from_state.as_deref().map(state_of),
-                to: state_of(&e.to_state),
+                from: e.from_state,
+                to: e.to_state,
                 detail: e.detail,
             })
             .collect();

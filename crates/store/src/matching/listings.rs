@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use qunlian_domain::auth::{Action, Caller, ClusterId, UnitId};
-use qunlian_domain::matching::{ListingCategory, ListingFields, ListingKind, Reach, Urgency};
+use qunlian_domain::matching::{ListingCategory, ListingFields, ListingKind, ListingStatus, Reach, Urgency};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Order;
 use sea_orm::{
@@ -109,17 +109,17 @@ pub(super) fn new_listing(
 ) -> listing::ActiveModel {
     listing::ActiveModel {
         unit_id: Set(unit_id),
-        kind: Set(f.kind.code().to_owned()),
-        category: Set(f.category.code().to_owned()),
+        kind: Set(f.kind),
+        category: Set(f.category),
         title: Set(title),
         description: Set(description),
         industry_code: Set(f.industry.map(|i| i.as_str().to_owned())),
         quantity: Set(f.quantity),
         quantity_unit: Set(quantity_unit),
-        urgency: Set(f.urgency.code().to_owned()),
-        reach: Set(f.reach.code().to_owned()),
+        urgency: Set(f.urgency),
+        reach: Set(f.reach),
         valid_until: Set(f.valid_until),
-        status: Set("open".to_owned()),
+        status: Set(ListingStatus::Open),
         created_by: Set(caller.username.clone()),
         created_at: Set(now),
         updated_at: Set(now),
@@ -141,18 +141,18 @@ impl Matching<'_> {
                     unit_id: r.unit_id,
                     unit_name,
                     town_name: town_name(&town),
-                    kind: kind_of(&r.kind),
-                    category: ListingCategory::from_code(&r.category).unwrap_or(ListingCategory::Product),
+                    kind: r.kind,
+                    category: r.category,
                     industry_name: industry_name(r.industry_code.as_deref()),
                     industry_code: r.industry_code,
                     title: r.title,
                     description: r.description,
                     quantity: r.quantity,
                     quantity_unit: r.quantity_unit,
-                    urgency: urgency_of(&r.urgency),
-                    reach: Reach::from_code(&r.reach).unwrap_or(Reach::Cluster),
+                    urgency: r.urgency,
+                    reach: r.reach,
                     valid_until: r.valid_until,
-                    open: r.status == "open",
+                    open: r.status == ListingStatus::Open,
                     expired: r.valid_until < today,
                     created_by: r.created_by,
                     created_at: local(r.created_at),
@@ -187,8 +187,9 @@ impl Matching<'_> {
             cond = cond.add(listing::Column::UnitId.eq(u.0));
         }
         if !filter.include_closed {
-            cond =
-                cond.add(listing::Column::Status.eq("open")).add(listing::Column::ValidUntil.gte(self.store.today()));
+            cond = cond
+                .add(listing::Column::Status.eq(ListingStatus::Open))
+                .add(listing::Column::ValidUntil.gte(self.store.today()));
         }
         let query = listing::Entity::find().filter(cond);
         let total = query.clone().count(self.store.db()).await?;
@@ -294,7 +295,7 @@ impl Matching<'_> {
             .filter(listing::Column::UnitId.eq(u.id))
             .filter(listing::Column::Kind.eq(f.kind.code()))
             .filter(listing::Column::Title.eq(&title))
-            .filter(listing::Column::Status.eq("open"))
+            .filter(listing::Column::Status.eq(ListingStatus::Open))
             .one(self.store.db())
             .await?;
         if let Some(t) = twin {
@@ -319,18 +320,18 @@ impl Matching<'_> {
     pub async fn update_listing(self, caller: &Caller, id: i64, f: ListingFields) -> Result<()> {
         let row = self.editable_row(caller, id).await?;
         let (title, description, quantity_unit) = self.check_fields(&f)?;
-        if f.kind.code() != row.kind {
+        if f.kind != row.kind {
             return Err(StoreError::invalid("类型", "供给与需求不能互改，请另行发布"));
         }
         let mut m: listing::ActiveModel = row.into();
-        m.category = Set(f.category.code().to_owned());
+        m.category = Set(f.category);
         m.title = Set(title.clone());
         m.description = Set(description);
         m.industry_code = Set(f.industry.map(|i| i.as_str().to_owned()));
         m.quantity = Set(f.quantity);
         m.quantity_unit = Set(quantity_unit);
-        m.urgency = Set(f.urgency.code().to_owned());
-        m.reach = Set(f.reach.code().to_owned());
+        m.urgency = Set(f.urgency);
+        m.reach = Set(f.reach);
         m.valid_until = Set(f.valid_until);
         m.updated_at = Set(self.store.now());
         m.update(self.store.db()).await?;
@@ -348,7 +349,7 @@ impl Matching<'_> {
         }
         let title = row.title.clone();
         let mut m: listing::ActiveModel = row.into();
-        m.status = Set(if open { "open" } else { "closed" }.to_owned());
+        m.status = Set(if open { ListingStatus::Open } else { ListingStatus::Closed });
         m.updated_at = Set(self.store.now());
         m.update(self.store.db()).await?;
         let (action, what) = if open { ("listing.reopen", "重新发布") } else { ("listing.close", "关闭") };

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use qunlian_domain::auth::{Action, Caller, ClusterId};
-use qunlian_domain::matching::{IntroductionState, ListingDoc, ListingKind, Reasons, SearchIndex};
+use qunlian_domain::matching::{IntroductionState, ListingDoc, ListingKind, ListingStatus, Reasons, SearchIndex};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
@@ -56,7 +56,7 @@ impl Matching<'_> {
             .filter(visibility_condition(&viewer))
             .filter(listing::Column::UnitId.in_subquery(members_of(c.id)))
             .filter(listing::Column::Kind.eq(ListingKind::Need.code()))
-            .filter(listing::Column::Status.eq("open"))
+            .filter(listing::Column::Status.eq(ListingStatus::Open))
             .filter(listing::Column::ValidUntil.gte(date))
             .order_by_asc(listing::Column::Id)
             .limit(2000)

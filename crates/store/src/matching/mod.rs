@@ -25,7 +25,6 @@ pub use meeting::*;
 use visibility::*;
 
 use crate::Store;
-use qunlian_domain::matching::{IntroductionState, ListingKind, Urgency};
 use sea_orm::sea_query::Expr;
 
 /// Changes applied to the index per batch, and listings per batch of a rebuild.
@@ -41,18 +40,6 @@ impl Store {
     pub fn matching(&self) -> Matching<'_> {
         Matching { store: self }
     }
-}
-
-fn kind_of(code: &str) -> ListingKind {
-    ListingKind::from_code(code).unwrap_or(ListingKind::Offer)
-}
-
-fn urgency_of(code: &str) -> Urgency {
-    Urgency::from_code(code).unwrap_or(Urgency::Normal)
-}
-
-fn state_of(code: &str) -> IntroductionState {
-    IntroductionState::from_code(code).unwrap_or(IntroductionState::Suggested)
 }
 
 /// Lists put emergency needs first, then other emergencies and urgent listings, then the newest.

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, Caller, ClusterId, OrgId, Scope, UnitId};
-use qunlian_domain::registry::officer_role_label;
+use qunlian_domain::registry::OfficerRole;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -98,7 +98,7 @@ pub struct ClusterEdit {
 #[derive(Clone, Debug)]
 pub struct NewOfficer {
     pub name: String,
-    pub role: String,
+    pub role: OfficerRole,
     pub title: String,
     pub seconded_from: Option<UnitId>,
     pub phone: Option<qunlian_domain::Phone>,
@@ -218,13 +218,7 @@ impl Registry<'_> {
             let phone = o.phone_enc.as_deref().map(|enc| {
                 self.store.crypto().decrypt(enc).map(|p| mask_phone(&p)).unwrap_or_else(|_| "（无法解密）".into())
             });
-            officers.push(ClusterOfficer {
-                name: o.name,
-                role: officer_role_label(&o.role),
-                title: o.title,
-                seconded_from,
-                phone,
-            });
+            officers.push(ClusterOfficer { name: o.name, role: o.role.label(), title: o.title, seconded_from, phone });
         }
         let regions = cluster_region::Entity::find()
             .filter(cluster_region::Column::ClusterId.eq(m.id))
@@ -383,7 +377,7 @@ impl Registry<'_> {
         let row = cluster_officer::ActiveModel {
             cluster_id: Set(id.0),
             name: Set(o.name.trim().to_owned()),
-            role: Set(o.role.clone()),
+            role: Set(o.role),
             title: Set(o.title),
             seconded_from: Set(o.seconded_from.map(|u| u.0)),
             phone_enc: Set(o.phone.as_ref().map(|p| self.store.crypto().encrypt(p.as_str()))),
@@ -391,7 +385,7 @@ impl Registry<'_> {
             since: Set(o.since),
             ..Default::default()
         };
-        let detail = format!("“{}”增加{}{}", detail.cluster.name, officer_role_label(&o.role), o.name);
+        let detail = format!("“{}”增加{}{}", detail.cluster.name, o.role.label(), o.name);
         self.store.insert_recorded(caller, row, |_| Change::new("cluster.officer.add", "cluster", id, detail)).await?;
         Ok(())
     }

@@ -24,7 +24,7 @@ use crate::{Page, PageRequest, Result, StoreError};
 #[derive(Clone, Debug, Serialize)]
 pub struct Enterprise {
     pub id: UnitId,
-    pub kind: String,
+    pub kind: UnitKind,
     pub kind_label: &'static str,
     pub name: String,
     pub uscc: Option<String>,
@@ -86,34 +86,8 @@ pub struct EnterpriseFilter {
     pub org_covered: Option<bool>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum EnterpriseSort {
-    #[default]
-    Name,
-    Employees,
-    Town,
-    Updated,
-}
-
-impl EnterpriseSort {
-    pub fn from_code(code: &str) -> Option<EnterpriseSort> {
-        Some(match code {
-            "name" => EnterpriseSort::Name,
-            "employees" => EnterpriseSort::Employees,
-            "town" => EnterpriseSort::Town,
-            "updated" => EnterpriseSort::Updated,
-            _ => return None,
-        })
-    }
-    pub fn code(self) -> &'static str {
-        match self {
-            EnterpriseSort::Name => "name",
-            EnterpriseSort::Employees => "employees",
-            EnterpriseSort::Town => "town",
-            EnterpriseSort::Updated => "updated",
-        }
-    }
-}
+/// How the unit list is ordered: the domain's set, here where callers of the store look.
+pub use qunlian_domain::registry::EnterpriseSort;
 
 fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
@@ -180,7 +154,7 @@ impl EnterpriseFilter {
             });
         }
         if let Some(level) = self.srdi_at_least.filter(|l| *l != SrdiLevel::None) {
-            c = c.add(unit::Column::Srdi.gte(level.code()));
+            c = c.add(unit::Column::Srdi.gte(level));
         }
         c
     }
@@ -218,8 +192,7 @@ fn describe_changes(a: &Enterprise, b: &Enterprise) -> String {
 
 impl Registry<'_> {
     pub(crate) fn to_enterprise(self, m: unit::Model) -> Enterprise {
-        let kind = UnitKind::from_code(&m.kind).unwrap_or(UnitKind::Enterprise);
-        let srdi = SrdiLevel::from_code(m.srdi);
+        let srdi = m.srdi;
         let contact_phone = m.contact_phone_enc.as_deref().map(|enc| match self.store.crypto().decrypt(enc) {
             Ok(plain) => mask_phone(&plain),
             Err(_) => "（无法解密）".to_owned(),
@@ -227,7 +200,7 @@ impl Registry<'_> {
         Enterprise {
             id: UnitId(m.id),
             kind: m.kind,
-            kind_label: kind.label(),
+            kind_label: m.kind.label(),
             town_name: town_name(&m.town_code),
             industry_name: industry_name(m.industry_code.as_deref()),
             name: m.name,
@@ -488,7 +461,7 @@ impl Registry<'_> {
         let now = self.store.now();
         let phone = input.contact_phone.as_ref();
         unit::ActiveModel {
-            kind: Set(kind.code().to_owned()),
+            kind: Set(kind),
             name: Set(input.name.clone()),
             uscc: Set(Some(input.uscc.as_str().to_owned())),
             town_code: Set(input.town.to_string()),
@@ -497,7 +470,7 @@ impl Registry<'_> {
             employees: Set(input.employees.map(|e| i32::try_from(e).unwrap_or(i32::MAX))),
             high_tech: Set(input.high_tech),
             above_scale: Set(input.above_scale),
-            srdi: Set(input.srdi.code()),
+            srdi: Set(input.srdi),
             listed: Set(input.listed),
             key_project: Set(input.key_project),
             founded_on: Set(input.founded_on),
@@ -524,7 +497,7 @@ impl Registry<'_> {
         let employees = input.employees.map(|n| n.to_string()).unwrap_or_default();
         let founded = input.founded_on.map(|d| d.to_string()).unwrap_or_default();
         let town = input.town.to_string();
-        let srdi = input.srdi.code().to_string();
+        let srdi = input.srdi.number().to_string();
         self.store.crypto().blind_index_parts(&[
             b"v2",
             input.name.as_bytes(),
@@ -596,7 +569,7 @@ impl Registry<'_> {
         }
         let before = self.to_enterprise(current.clone());
         let park_id = self.park_id_for(self.store.db(), input.park.as_deref(), &input.town, current.is_demo).await?;
-        let kind = kind.unwrap_or_else(|| UnitKind::from_code(&current.kind).unwrap_or(UnitKind::Enterprise));
+        let kind = kind.unwrap_or(current.kind);
         let mut active = self.active_unit(&input, kind, park_id, current.is_demo);
         active.id = Set(current.id);
         active.created_at = Set(current.created_at);

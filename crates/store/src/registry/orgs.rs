@@ -89,8 +89,8 @@ fn to_org(m: party_org::Model, depth: usize) -> PartyOrg {
     PartyOrg {
         id: OrgId(m.id),
         name: m.name,
-        kind: OrgKind::from_code(&m.kind).map(OrgKind::label).unwrap_or("党组织"),
-        form: OrgForm::from_code(&m.form).map(OrgForm::label).unwrap_or(""),
+        kind: m.kind.label(),
+        form: m.form.label(),
         parent_id: m.parent_id,
         unit_id: m.unit_id,
         town_name: m.town_code.as_deref().map(town_name),
@@ -229,8 +229,8 @@ impl Registry<'_> {
         let now = self.store.now();
         let m = party_org::ActiveModel {
             name: Set(new.name.trim().to_owned()),
-            kind: Set(new.kind.code().to_owned()),
-            form: Set(new.form.code().to_owned()),
+            kind: Set(new.kind),
+            form: Set(new.form),
             parent_id: Set(new.parent.map(|p| p.0)),
             unit_id: Set(new.units.first().map(|u| u.0)),
             town_code: Set(new.town_code.clone()),

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use qunlian_domain::auth::{Action, Caller, UnitId};
-use qunlian_domain::registry::pairing_kind_label;
+use qunlian_domain::registry::PairingKind;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
@@ -57,7 +57,7 @@ impl Registry<'_> {
         };
         Ok(Pairing {
             id: p.id,
-            kind: pairing_kind_label(&p.kind),
+            kind: p.kind.label(),
             a: (p.a_unit_id, a_name),
             b,
             b_unit_id: p.b_unit_id,
@@ -105,7 +105,7 @@ impl Registry<'_> {
         {
             return Err(StoreError::invalid("结束日期", "不能早于开始日期"));
         }
-        let label = pairing_kind_label(&current.kind);
+        let label = current.kind.label();
         let mut a: pairing::ActiveModel = current.into();
         a.content = Set(content.trim().to_owned());
         a.started_on = Set(started_on);
@@ -134,7 +134,7 @@ impl Registry<'_> {
         if current.started_on.is_some_and(|s| on < s) {
             return Err(StoreError::invalid("结束日期", "不能早于开始日期"));
         }
-        let label = pairing_kind_label(&current.kind);
+        let label = current.kind.label();
         let mut a: pairing::ActiveModel = current.into();
         a.ended_on = Set(Some(on));
         a.update(self.store.db()).await?;
@@ -154,7 +154,7 @@ impl Registry<'_> {
     pub async fn create_pairing(
         self,
         caller: &Caller,
-        kind: &str,
+        kind: PairingKind,
         a: UnitId,
         b: Option<UnitId>,
         b_name: Option<&str>,
@@ -168,7 +168,7 @@ impl Registry<'_> {
             return Err(StoreError::invalid("结对对象", "请选择单位或填写名称"));
         }
         let row = pairing::ActiveModel {
-            kind: Set(kind.to_owned()),
+            kind: Set(kind),
             a_unit_id: Set(a.0),
             b_unit_id: Set(b.map(|b| b.0)),
             b_name: Set(b_name.map(|s| s.trim().to_owned())),
@@ -181,7 +181,7 @@ impl Registry<'_> {
         let p = self
             .store
             .insert_recorded(caller, row, |p| {
-                Change::new("pairing.create", "pairing", p.id, format!("新增{}", pairing_kind_label(kind)))
+                Change::new("pairing.create", "pairing", p.id, format!("新增{}", kind.label()))
             })
             .await?;
         Ok(p.id)

@@ -30,11 +30,7 @@ impl Services<'_> {
             let of_year: Vec<SpecialDay> = days
                 .iter()
                 .filter(|d| chrono::Datelike::year(&d.day) == y.year)
-                .map(|d| SpecialDay {
-                    date: d.day,
-                    kind: if d.kind == "workday" { DayKind::Workday } else { DayKind::Holiday },
-                    name: d.name.clone(),
-                })
+                .map(|d| SpecialDay { date: d.day, kind: d.kind, name: d.name.clone() })
                 .collect();
             cal.set_year(y.year, &of_year);
         }
@@ -51,7 +47,7 @@ impl Services<'_> {
             .map(|y| {
                 let of_year = days.iter().filter(|d| chrono::Datelike::year(&d.day) == y.year);
                 let (holidays, workdays) =
-                    of_year.fold((0, 0), |(h, w), d| if d.kind == "workday" { (h, w + 1) } else { (h + 1, w) });
+                    of_year.fold((0, 0), |(h, w), d| if d.kind == DayKind::Workday { (h, w + 1) } else { (h + 1, w) });
                 CalendarYear {
                     year: y.year,
                     source: y.source,
@@ -89,11 +85,7 @@ impl Services<'_> {
         calendar_year::Entity::delete_by_id(year).exec(&txn).await?;
         let rows: Vec<calendar_day::ActiveModel> = days
             .iter()
-            .map(|d| calendar_day::ActiveModel {
-                day: Set(d.date),
-                kind: Set(d.kind.code().to_owned()),
-                name: Set(d.name.clone()),
-            })
+            .map(|d| calendar_day::ActiveModel { day: Set(d.date), kind: Set(d.kind), name: Set(d.name.clone()) })
             .collect();
         if !rows.is_empty() {
             calendar_day::Entity::insert_many(rows).exec_without_returning(&txn).await?;

@@ -1,7 +1,7 @@
 //! Request lists with their clocks, and the escalation of overdue requests they trigger.
 
 use qunlian_domain::auth::{Action, Caller, Scope};
-use qunlian_domain::services::{Colour, RequestState};
+use qunlian_domain::services::{Colour, EventKind, RequestState};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 
 use super::*;
@@ -12,7 +12,7 @@ use crate::{Result, StoreError};
 /// the filter that counts the same requests.
 #[derive(Clone, Debug, Default)]
 pub struct ServiceFilter {
-    pub state: Option<String>,
+    pub state: Option<RequestState>,
     pub colour: Option<Colour>,
     pub department: Option<i64>,
     pub item: Option<i64>,
@@ -25,8 +25,8 @@ pub struct ServiceFilter {
 
 impl Services<'_> {
     /// The requests the caller may see in one state (or all), newest first, with clocks.
-    pub async fn requests(self, caller: &Caller, state: Option<&str>) -> Result<Vec<ServiceRequest>> {
-        let f = ServiceFilter { state: state.map(str::to_owned), ..ServiceFilter::default() };
+    pub async fn requests(self, caller: &Caller, state: Option<RequestState>) -> Result<Vec<ServiceRequest>> {
+        let f = ServiceFilter { state, ..ServiceFilter::default() };
         self.requests_filtered(caller, &f).await
     }
 
@@ -49,7 +49,7 @@ impl Services<'_> {
             r.clock.deadline.format("%Y-%m-%d %H:%M"),
             r.department
         );
-        event(&txn, r.id, now, "系统", "escalated", None, Some(r.department_id), detail.clone()).await?;
+        event(&txn, r.id, now, "系统", EventKind::Escalated, None, Some(r.department_id), detail.clone()).await?;
         txn.commit().await?;
         self.store
             .audit()
@@ -129,7 +129,7 @@ impl Services<'_> {
         let scope = self.request_scope(caller).await?;
         self.escalate_overdue(scope.clone()).await?;
         let mut cond = Condition::all().add(scope);
-        if let Some(s) = f.state.as_deref().and_then(|s| RequestState::from_code(s).ok()) {
+        if let Some(s) = f.state {
             cond = cond.add(service_request::Column::State.eq(s));
         }
         if f.on_time.is_some() {

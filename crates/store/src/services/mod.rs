@@ -29,7 +29,7 @@ pub use steps::*;
 use crate::Store;
 use crate::entity::service_event;
 use chrono::NaiveDateTime;
-use qunlian_domain::services::{Pause, TimeLimit};
+use qunlian_domain::services::{EventKind, Pause, TimeLimit};
 
 /// The services capability over the shared store: `store.services()`.
 #[derive(Clone, Copy)]
@@ -43,24 +43,6 @@ impl Store {
     }
 }
 
-fn event_label(kind: &str) -> &'static str {
-    match kind {
-        "filed" => "提交",
-        "assigned" => "指派",
-        "stage_started" => "环节开始",
-        "stage_finished" => "环节完成",
-        "paused" => "待补材料（计时暂停）",
-        "resumed" => "材料补齐（恢复计时）",
-        "transferred" => "转办",
-        "comment" => "备注",
-        "done" => "办结",
-        "rejected" => "不予办理",
-        "escalated" => "超期督办",
-        "rated" => "满意度评价",
-        _ => "记录",
-    }
-}
-
 pub(crate) fn limit_of(unit: &str, n: i32) -> TimeLimit {
     let n = n.max(0) as u32;
     if unit == "working_hours" { TimeLimit::WorkingHours(n) } else { TimeLimit::WorkingDays(n) }
@@ -71,9 +53,9 @@ pub(crate) fn pauses_of(events: &[service_event::Model]) -> Vec<Pause> {
     let mut pauses = Vec::new();
     let mut open: Option<NaiveDateTime> = None;
     for e in events {
-        match e.kind.as_str() {
-            "paused" => open = Some(local(e.at)),
-            "resumed" => {
+        match e.kind {
+            EventKind::Paused => open = Some(local(e.at)),
+            EventKind::Resumed => {
                 if let Some(from) = open.take() {
                     pauses.push(Pause { from, to: Some(local(e.at)) });
                 }

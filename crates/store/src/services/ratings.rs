@@ -136,7 +136,8 @@ impl Services<'_> {
             return Ok(RateOutcome::AlreadyRated);
         }
         let detail = if comment.is_empty() { format!("{rating} 星") } else { format!("{rating} 星：{comment}") };
-        event(&txn, id, now, "企业（评价链接）", "rated", None, Some(row.department_id), detail.clone()).await?;
+        event(&txn, id, now, "企业（评价链接）", EventKind::Rated, None, Some(row.department_id), detail.clone())
+            .await?;
         txn.commit().await?;
         self.store
             .audit()

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use qunlian_domain::auth::{Action, Caller, Scope, UnitId};
 use qunlian_domain::calendar::WorkCalendar;
-use qunlian_domain::services::{Clock, RequestState, TimeLimit, clock};
+use qunlian_domain::services::{Clock, EventKind, RequestState, TimeLimit, clock};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
@@ -26,7 +26,7 @@ pub struct NewServiceRequest {
 pub struct ServiceEvent {
     pub at: NaiveDateTime,
     pub actor: String,
-    pub kind: String,
+    pub kind: EventKind,
     pub label: &'static str,
     pub stage: Option<String>,
     pub detail: String,
@@ -151,7 +151,7 @@ impl Services<'_> {
             saved.id,
             now,
             &caller.username,
-            "filed",
+            EventKind::Filed,
             None,
             Some(item.department_id),
             format!("{}：{}", u.name, item.name),
@@ -205,7 +205,7 @@ impl Services<'_> {
                 let last_start = events
                     .iter()
                     .rev()
-                    .find(|e| e.kind == "stage_started" && e.stage.as_deref() == Some(name))
+                    .find(|e| e.kind == EventKind::StageStarted && e.stage.as_deref() == Some(name))
                     .map(|e| e.at);
                 match spans.get(name) {
                     // Not started again since it finished.
@@ -234,7 +234,7 @@ impl Services<'_> {
                 .into_iter()
                 .map(|e| ServiceEvent {
                     at: local(e.at),
-                    label: event_label(&e.kind),
+                    label: e.kind.label(),
                     kind: e.kind,
                     actor: e.actor,
                     stage: e.stage,

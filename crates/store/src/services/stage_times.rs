@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use qunlian_domain::calendar::WorkCalendar;
-use qunlian_domain::services::stage_minutes;
+use qunlian_domain::services::{EventKind, stage_minutes};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -19,7 +19,8 @@ use crate::entity::{derived_state, service_event, service_request, service_stage
 const STAGE_TIMES: &str = "service_stage_times";
 
 /// The events a stage time is computed from.
-const STAGE_EVENT_KINDS: [&str; 4] = ["stage_started", "stage_finished", "paused", "resumed"];
+const STAGE_EVENT_KINDS: [EventKind; 4] =
+    [EventKind::StageStarted, EventKind::StageFinished, EventKind::Paused, EventKind::Resumed];
 
 /// The start and finish of each stage of one request, from its events in order: a finish
 /// closes the stage's latest start; a stage started and finished again keeps its last span.
@@ -28,11 +29,11 @@ pub(crate) fn stage_spans(events: &[service_event::Model]) -> BTreeMap<String, (
     let mut spans = BTreeMap::new();
     for e in events {
         let Some(stage) = e.stage.as_deref() else { continue };
-        match e.kind.as_str() {
-            "stage_started" => {
+        match e.kind {
+            EventKind::StageStarted => {
                 open.insert(stage, e.at);
             }
-            "stage_finished" => {
+            EventKind::StageFinished => {
                 if let Some(start) = open.remove(stage) {
                     spans.insert(stage.to_owned(), (start, e.at));
                 }

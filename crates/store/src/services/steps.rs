@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use qunlian_domain::auth::{Action, Caller, Scope};
 use qunlian_domain::calendar::WorkCalendar;
 use qunlian_domain::registry::UnitKind;
-use qunlian_domain::services::{RequestAction, RequestError, clock};
+use qunlian_domain::services::{EventKind, RequestAction, RequestError, clock};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 
@@ -37,7 +37,7 @@ pub(super) async fn event(
     request_id: i64,
     at: DateTime<Utc>,
     actor: &str,
-    kind: &str,
+    kind: EventKind,
     stage: Option<String>,
     department_id: Option<i64>,
     detail: String,
@@ -46,7 +46,7 @@ pub(super) async fn event(
         request_id: Set(request_id),
         at: Set(at),
         actor: Set(actor.to_owned()),
-        kind: Set(kind.to_owned()),
+        kind: Set(kind),
         stage: Set(stage),
         department_id: Set(department_id),
         detail: Set(detail),
@@ -97,27 +97,29 @@ impl Services<'_> {
             RequestStep::Assign(name) => {
                 let name = need(&name, "经办人")?;
                 m.officer = Set(Some(name.clone()));
-                event(&txn, id, now, &me, "assigned", None, dept, name).await?;
+                event(&txn, id, now, &me, EventKind::Assigned, None, dept, name).await?;
             }
             RequestStep::StartStage(stage) | RequestStep::FinishStage(stage) if stage.trim().is_empty() => {
                 let _ = stage;
                 return Err(StoreError::invalid("环节", "请选择环节"));
             }
             RequestStep::StartStage(stage) => {
-                event(&txn, id, now, &me, "stage_started", Some(stage.trim().to_owned()), dept, String::new()).await?;
+                event(&txn, id, now, &me, EventKind::StageStarted, Some(stage.trim().to_owned()), dept, String::new())
+                    .await?;
             }
             RequestStep::FinishStage(stage) => {
-                event(&txn, id, now, &me, "stage_finished", Some(stage.trim().to_owned()), dept, String::new()).await?;
+                event(&txn, id, now, &me, EventKind::StageFinished, Some(stage.trim().to_owned()), dept, String::new())
+                    .await?;
                 if let Some(cal) = &cal {
                     crate::services::replace_stage_times(&txn, cal, &[id]).await?;
                 }
             }
             RequestStep::Pause(reason) => {
                 let reason = need(&reason, "需补充的材料")?;
-                event(&txn, id, now, &me, "paused", None, dept, reason).await?;
+                event(&txn, id, now, &me, EventKind::Paused, None, dept, reason).await?;
             }
             RequestStep::Resume(note) => {
-                event(&txn, id, now, &me, "resumed", None, dept, note.trim().to_owned()).await?;
+                event(&txn, id, now, &me, EventKind::Resumed, None, dept, note.trim().to_owned()).await?;
             }
             RequestStep::Transfer { department_id, reason } => {
                 let reason = need(&reason, "转办原因")?;
@@ -131,27 +133,36 @@ impl Services<'_> {
                     .ok_or_else(|| StoreError::invalid("转办部门", "不是已登记的政府部门"))?;
                 m.department_id = Set(to.id);
                 m.officer = Set(None);
-                event(&txn, id, now, &me, "transferred", None, Some(to.id), format!("转至{}：{reason}", to.name))
-                    .await?;
+                event(
+                    &txn,
+                    id,
+                    now,
+                    &me,
+                    EventKind::Transferred,
+                    None,
+                    Some(to.id),
+                    format!("转至{}：{reason}", to.name),
+                )
+                .await?;
             }
             RequestStep::Comment(text) => {
                 let text = need(&text, "备注")?;
-                event(&txn, id, now, &me, "comment", None, dept, text).await?;
+                event(&txn, id, now, &me, EventKind::Comment, None, dept, text).await?;
             }
             RequestStep::Finish(result) => {
                 let result = need(&result, "办理结果")?;
                 if row.state.is_waiting() {
-                    event(&txn, id, now, &me, "resumed", None, dept, "办结时结束等待".into()).await?;
+                    event(&txn, id, now, &me, EventKind::Resumed, None, dept, "办结时结束等待".into()).await?;
                 }
                 m.done_at = Set(Some(now));
                 m.result = Set(Some(result.clone()));
-                event(&txn, id, now, &me, "done", None, dept, result).await?;
+                event(&txn, id, now, &me, EventKind::Done, None, dept, result).await?;
             }
             RequestStep::Reject(reason) => {
                 let reason = need(&reason, "不予办理的理由")?;
                 m.done_at = Set(Some(now));
                 m.result = Set(Some(reason.clone()));
-                event(&txn, id, now, &me, "rejected", None, dept, reason).await?;
+                event(&txn, id, now, &me, EventKind::Rejected, None, dept, reason).await?;
             }
         }
         m.state = Set(to);

@@ -327,7 +327,7 @@ async fn sql_and_rust_agree_on_every_rule() {
         e.above_scale = n % 3 == 0;
         e.listed = n % 7 == 0;
         e.key_project = n % 4 == 1;
-        e.srdi = SrdiLevel::from_code((n % 4) as i16);
+        e.srdi = SrdiLevel::ALL[n as usize % 4];
         e.employees = if n % 6 == 5 { None } else { Some(n * 15) };
         e.industry = industries[n as usize % 5].map(|c| IndustryCode::parse(c).unwrap());
         e.park = (n % 3 == 1).then(|| "松江综合保税区".to_owned());

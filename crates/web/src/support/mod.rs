@@ -2,6 +2,7 @@
 //! for them: rendering, form fields and choices, cell and time formatting, towns and .xlsx
 //! responses.
 
+pub mod enterprise_query;
 pub mod format;
 pub mod forms;
 pub mod towns;

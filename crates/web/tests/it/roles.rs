@@ -489,14 +489,32 @@ async fn alliance_and_pairing_pages_as_every_role() {
     let jiuting = s.registry().create_alliance(&sys, "九亭党建联盟", "", None, &[b], false).await.unwrap();
     let pairing = s
         .registry()
-        .create_pairing(&sys, "enterprise_school", a, None, Some("新桥职校"), Some(d("2023-09-01")), "实训", false)
+        .create_pairing(
+            &sys,
+            qunlian_domain::registry::PairingKind::EnterpriseSchool,
+            a,
+            None,
+            Some("新桥职校"),
+            Some(d("2023-09-01")),
+            "实训",
+            false,
+        )
         .await
         .unwrap();
     let mut to_end = Vec::new();
     for _ in &accounts {
         to_end.push(
             s.registry()
-                .create_pairing(&sys, "enterprise_village", a, None, Some("新桥村"), None, "", false)
+                .create_pairing(
+                    &sys,
+                    qunlian_domain::registry::PairingKind::EnterpriseVillage,
+                    a,
+                    None,
+                    Some("新桥村"),
+                    None,
+                    "",
+                    false,
+                )
                 .await
                 .unwrap(),
         );

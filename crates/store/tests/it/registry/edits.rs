@@ -3,7 +3,7 @@
 
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Caller, ClusterId, Role, Scope};
-use qunlian_domain::registry::{OrgForm, OrgKind, UnitKind};
+use qunlian_domain::registry::{OrgForm, OrgKind, PairingKind, UnitKind};
 use qunlian_store::audit::AuditFilter;
 use qunlian_store::registry::{ClusterEdit, EnterpriseFilter, EnterpriseSort, NewCluster, NewOrg};
 use qunlian_store::{PageRequest, Store, StoreError};
@@ -284,7 +284,16 @@ async fn pairings_are_edited_and_ended_with_a_date() {
     let b = s.registry().create_enterprise(&sys, enterprise(2, "上海乙有限公司", "九亭")).await.unwrap();
     let p = s
         .registry()
-        .create_pairing(&sys, "enterprise_school", a, None, Some("新桥职校"), Some(d("2023-09-01")), "实训", false)
+        .create_pairing(
+            &sys,
+            PairingKind::EnterpriseSchool,
+            a,
+            None,
+            Some("新桥职校"),
+            Some(d("2023-09-01")),
+            "实训",
+            false,
+        )
         .await
         .unwrap();
     let contact = user(s, "ct", Role::EnterpriseContact, Scope::Enterprise(a)).await;
@@ -353,7 +362,7 @@ async fn schools_cooperatives_and_departments_are_units_like_enterprises() {
     assert!(audited(s, "unit.update").await[0].contains("单位类型：合作社 → 科研院所"));
     // Editing without a kind keeps it.
     s.registry().update_enterprise(&sys, school, enterprise(2, "上海市新桥职业学校", "新桥")).await.unwrap();
-    assert_eq!(s.registry().enterprise(&sys, school).await.unwrap().kind, "school");
+    assert_eq!(s.registry().enterprise(&sys, school).await.unwrap().kind, UnitKind::School);
 }
 
 #[tokio::test]

@@ -41,7 +41,11 @@ async fn the_report_counts_what_the_requests_say() {
     assert_eq!(late.clock.elapsed_minutes, 6 * 420, "the page's clock says the same");
     let on_time = ServiceFilter { item: Some(item), on_time: Some(true), ..ServiceFilter::default() };
     assert_eq!(s.services().requests_filtered(&officer, &on_time).await.unwrap().len(), row.on_time);
-    let done = ServiceFilter { item: Some(item), state: Some("done".into()), ..ServiceFilter::default() };
+    let done = ServiceFilter {
+        item: Some(item),
+        state: Some(qunlian_domain::services::RequestState::Done),
+        ..ServiceFilter::default()
+    };
     assert_eq!(s.services().requests_filtered(&officer, &done).await.unwrap().len(), row.done);
 
     // Another department's officer sees none of it.

@@ -1,6 +1,6 @@
 use chrono::Duration;
 use qunlian_domain::auth::{Role, Scope, UnitId};
-use qunlian_domain::services::{Colour, TimeLimit};
+use qunlian_domain::services::{Colour, EventKind, TimeLimit};
 use qunlian_store::Store;
 use qunlian_store::services::{NewServiceItem, NewServiceRequest, RequestStep};
 use qunlian_testkit::*;
@@ -136,7 +136,7 @@ async fn a_request_is_routed_paused_transferred_and_finished() {
     assert_eq!(done.request.state, qunlian_domain::services::RequestState::Done);
     assert_eq!(done.stages.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["拿地", "施工许可"]);
     assert!(done.stages.iter().all(|s| s.finished.is_some()));
-    assert!(done.events.iter().any(|e| e.kind == "paused" && e.detail == "缺少环评批复"));
+    assert!(done.events.iter().any(|e| e.kind == EventKind::Paused && e.detail == "缺少环评批复"));
     assert!(
         s.services()
             .step(&planner, req, RequestStep::Comment("x".into()))
@@ -187,8 +187,8 @@ async fn an_overdue_request_is_escalated_once_by_the_first_read_that_finds_it_re
     // Reading again changes nothing: one event, one audit entry.
     s.services().requests_filtered(&district, &ServiceFilter::default()).await.unwrap();
     let d = s.services().request(&officer, late).await.unwrap();
-    assert_eq!(d.events.iter().filter(|e| e.kind == "escalated").count(), 1);
-    assert!(d.events.iter().any(|e| e.kind == "escalated" && e.detail.contains("督办")));
+    assert_eq!(d.events.iter().filter(|e| e.kind == EventKind::Escalated).count(), 1);
+    assert!(d.events.iter().any(|e| e.kind == EventKind::Escalated && e.detail.contains("督办")));
     let audit = s
         .audit()
         .search(

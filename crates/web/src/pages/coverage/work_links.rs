@@ -30,7 +30,10 @@ pub async fn add_work_link(
     Path(id): Path<i64>,
     Form(f): Form<WorkLinkForm>,
 ) -> PageResult {
-    let kind = WorkLinkKind::from_code(&f.kind).ok_or_else(|| WebError::Invalid("覆盖方式：请选择".into()))?;
+    let kind = match Some(f.kind.trim()).filter(|k| !k.is_empty()) {
+        Some(code) => WorkLinkKind::from_code(code).map_err(|e| WebError::Invalid(e.to_string()))?,
+        None => return Err(WebError::Invalid("覆盖方式：请选择".into())),
+    };
     let since = parse_date("开始日期", &f.since)?.unwrap_or_else(|| state.store.today());
     let party_org = match non_empty(&f.party_org) {
         Some(v) => Some(v.parse::<i64>().map_err(|_| WebError::Invalid("党组织：请从列表中选择".into()))?),

@@ -119,7 +119,7 @@ pub async fn create_pairing(State(state): State<AppState>, auth: Auth, Form(f): 
     auth.require(Action::WriteRegistry)?;
     let result: Result<i64, WebError> = async {
         let kind = match non_empty(&f.kind) {
-            Some(k) => PairingKind::parse(k).map_err(|e| WebError::Invalid(e.to_string()))?.code(),
+            Some(k) => PairingKind::parse(k).map_err(|e| WebError::Invalid(e.to_string()))?,
             None => return Err(WebError::Invalid("结对类型：请选择".into())),
         };
         let a = units_by_uscc(&state, &auth, non_empty(&f.a).unwrap_or(""))

@@ -163,12 +163,12 @@ pub async fn add_officer(
             None => None,
         };
         let role = match non_empty(&f.role) {
-            Some(r) => OfficerRole::parse(r).map_err(|e| WebError::Invalid(e.to_string()))?.code(),
+            Some(r) => OfficerRole::parse(r).map_err(|e| WebError::Invalid(e.to_string()))?,
             None => return Err(WebError::Invalid("职务：请选择".into())),
         };
         let officer = NewOfficer {
             name: non_empty(&f.name).unwrap_or("").to_owned(),
-            role: role.to_owned(),
+            role,
             title: non_empty(&f.title).unwrap_or("").to_owned(),
             seconded_from: non_empty(&f.seconded_from).and_then(|s| s.parse().ok()).map(UnitId),
             phone,

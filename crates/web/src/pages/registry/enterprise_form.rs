@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, UnitId};
 use qunlian_domain::registry::{EnterpriseFields, RawEnterprise};
-use qunlian_domain::registry::{EnterpriseInput, SrdiLevel, UnitKind};
+use qunlian_domain::registry::{EnterpriseInput, UnitKind};
 use qunlian_store::registry::Enterprise;
 use serde::Deserialize;
 
@@ -15,6 +15,7 @@ use super::enterprises::*;
 use crate::auth::{Auth, Layout};
 use crate::error::PageResult;
 use crate::state::AppState;
+use crate::support::enterprise_query::ListQuery;
 use crate::support::forms::Choice;
 use crate::support::forms::non_empty;
 use crate::support::render;
@@ -46,7 +47,7 @@ impl EnterpriseForm {
     fn from_enterprise(e: &Enterprise) -> EnterpriseForm {
         let b = |v: bool| v.then(|| "1".to_owned());
         EnterpriseForm {
-            kind: Some(e.kind.clone()),
+            kind: Some(e.kind.code().to_owned()),
             name: Some(e.name.clone()),
             uscc: e.uscc.clone(),
             town: Some(e.town_code.clone()),
@@ -55,15 +56,7 @@ impl EnterpriseForm {
             employees: e.employees.map(|n| n.to_string()),
             high_tech: b(e.high_tech),
             above_scale: b(e.above_scale),
-            srdi: Some(
-                match e.srdi {
-                    SrdiLevel::None => "none",
-                    SrdiLevel::Innovative => "innovative",
-                    SrdiLevel::Municipal => "municipal",
-                    SrdiLevel::National => "national",
-                }
-                .to_owned(),
-            ),
+            srdi: Some(e.srdi.code().to_owned()),
             listed: b(e.listed),
             key_project: b(e.key_project),
             founded_on: e.founded_on.map(|d| d.format("%Y-%m-%d").to_string()),

@@ -5,145 +5,19 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
-use qunlian_domain::RegionCode;
-use qunlian_domain::auth::{Action, ClusterId, UnitId};
-use qunlian_domain::registry::{SrdiLevel, UnitKind};
-use qunlian_store::registry::{Enterprise, EnterpriseFilter, EnterpriseSort, UnitLinks};
+use qunlian_domain::auth::{Action, UnitId};
+use qunlian_domain::registry::UnitKind;
+use qunlian_store::registry::{Enterprise, EnterpriseFilter, UnitLinks};
 use qunlian_store::{Page, PageRequest};
-use serde::Deserialize;
 
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
+use crate::support::enterprise_query::ListQuery;
 use crate::support::forms::Choice;
 use crate::support::forms::non_empty;
 use crate::support::towns::town_options;
 use crate::support::{is_htmx, render};
-
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct ListQuery {
-    pub q: Option<String>,
-    pub town: Option<String>,
-    pub cluster: Option<i64>,
-    /// A park (its sub-parks included).
-    pub park: Option<i64>,
-    /// 单位类型: enterprise (the default), cooperative, school …
-    pub kind: Option<String>,
-    pub industry: Option<String>,
-    pub high_tech: Option<String>,
-    pub above_scale: Option<String>,
-    pub srdi: Option<String>,
-    pub listed: Option<String>,
-    pub key_project: Option<String>,
-    pub has_org: Option<String>,
-    /// Coverage drill-downs: a key-enterprise category, a status, organised or not.
-    pub category: Option<i64>,
-    pub coverage: Option<String>,
-    pub org_covered: Option<String>,
-    pub sort: Option<String>,
-    pub desc: Option<String>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
-}
-
-pub(super) fn flag(v: &Option<String>) -> Option<bool> {
-    match non_empty(v) {
-        Some("1" | "true" | "on" | "是") => Some(true),
-        Some("0" | "false" | "否") => Some(false),
-        _ => None,
-    }
-}
-
-impl ListQuery {
-    pub fn filter(&self) -> Result<EnterpriseFilter, WebError> {
-        let region = match non_empty(&self.town) {
-            Some(code) => Some(RegionCode::parse(code).map_err(|e| WebError::Invalid(format!("街镇：{e}")))?),
-            None => None,
-        };
-        let srdi = match non_empty(&self.srdi) {
-            Some("innovative") => Some(SrdiLevel::Innovative),
-            Some("municipal") => Some(SrdiLevel::Municipal),
-            Some("national") => Some(SrdiLevel::National),
-            _ => None,
-        };
-        Ok(EnterpriseFilter {
-            q: non_empty(&self.q).map(str::to_owned),
-            region,
-            cluster: self.cluster.map(ClusterId),
-            park: self.park,
-            kind: Some(self.unit_kind()?),
-            industry: non_empty(&self.industry).map(str::to_owned),
-            high_tech: flag(&self.high_tech),
-            above_scale: flag(&self.above_scale),
-            srdi_at_least: srdi,
-            listed: flag(&self.listed),
-            key_project: flag(&self.key_project),
-            has_org: flag(&self.has_org),
-            category: self.category.map(qunlian_domain::auth::CategoryId),
-            coverage: match non_empty(&self.coverage) {
-                Some(code) => Some(
-                    qunlian_domain::coverage::CoverageStatus::parse(code)
-                        .map_err(|e| WebError::Invalid(e.to_string()))?,
-                ),
-                None => None,
-            },
-            org_covered: flag(&self.org_covered),
-            ..Default::default()
-        })
-    }
-
-    /// The kind of unit listed; enterprises unless another kind is chosen.
-    pub fn unit_kind(&self) -> Result<UnitKind, WebError> {
-        match non_empty(&self.kind) {
-            None => Ok(UnitKind::Enterprise),
-            Some(code) => UnitKind::parse(code).map_err(|e| WebError::Invalid(e.to_string())),
-        }
-    }
-
-    fn sort(&self) -> (EnterpriseSort, bool) {
-        (
-            self.sort.as_deref().and_then(EnterpriseSort::from_code).unwrap_or_default(),
-            flag(&self.desc).unwrap_or(false),
-        )
-    }
-
-    /// The query string of this filter with one parameter replaced: for pager and sort links.
-    pub fn with(&self, key: &str, value: &str) -> String {
-        let mut pairs: Vec<(String, String)> = Vec::new();
-        let mut push = |k: &str, v: &Option<String>| {
-            if let Some(v) = non_empty(v) {
-                pairs.push((k.to_owned(), v.to_owned()));
-            }
-        };
-        push("q", &self.q);
-        push("town", &self.town);
-        push("cluster", &self.cluster.map(|c| c.to_string()));
-        push("park", &self.park.map(|p| p.to_string()));
-        push("kind", &self.kind);
-        push("industry", &self.industry);
-        push("high_tech", &self.high_tech);
-        push("above_scale", &self.above_scale);
-        push("srdi", &self.srdi);
-        push("listed", &self.listed);
-        push("key_project", &self.key_project);
-        push("has_org", &self.has_org);
-        push("category", &self.category.map(|c| c.to_string()));
-        push("coverage", &self.coverage);
-        push("org_covered", &self.org_covered);
-        push("sort", &self.sort);
-        push("desc", &self.desc);
-        push("per_page", &self.per_page.map(|p| p.to_string()));
-        pairs.retain(|(k, _)| k != key);
-        if !value.is_empty() {
-            pairs.push((key.to_owned(), value.to_owned()));
-        }
-        serde_urlencoded::to_string(&pairs).unwrap_or_default()
-    }
-
-    pub(super) fn checked(v: &Option<String>) -> bool {
-        flag(v) == Some(true)
-    }
-}
 
 #[derive(Template)]
 #[template(path = "registry/enterprises.html")]
@@ -223,7 +97,7 @@ pub async fn list(
 ) -> PageResult {
     auth.require(Action::ReadRegistry)?;
     let filter = query.filter()?;
-    let (sort, desc) = query.sort();
+    let (sort, desc) = query.sort()?;
     let page = state
         .store
         .registry()
@@ -270,7 +144,7 @@ async fn drill_label(state: &AppState, auth: &Auth, filter: &EnterpriseFilter) -
 pub async fn export(State(state): State<AppState>, auth: Auth, Query(query): Query<ListQuery>) -> PageResult {
     auth.require(Action::ReadRegistry)?;
     let filter = query.filter()?;
-    let (sort, desc) = query.sort();
+    let (sort, desc) = query.sort()?;
     let all = state.store.registry().all_enterprises(&auth.caller, &filter, sort, desc).await?;
     let now = qunlian_domain::clock::beijing(state.store.now());
     let count = all.len();

@@ -7,7 +7,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, Uri, header};
 use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::auth::{Action, Scope, UnitId};
-use qunlian_domain::services::Colour;
+use qunlian_domain::services::{Colour, RequestState};
 use qunlian_store::services::{
     NewServiceRequest, RatingHolder, RequestStep, ServiceFilter, ServiceItem, ServiceRequest, ServiceRequestDetail,
 };
@@ -42,7 +42,10 @@ impl ListQuery {
             None => None,
         };
         Ok(ServiceFilter {
-            state: non_empty(&self.state).map(str::to_owned),
+            state: match non_empty(&self.state) {
+                Some(code) => Some(RequestState::from_code(code).map_err(|e| WebError::Invalid(e.to_string()))?),
+                None => None,
+            },
             colour,
             department: id_param("部门", &self.department)?,
             item: id_param("事项", &self.item)?,
@@ -353,4 +356,19 @@ pub async fn attachment(State(state): State<AppState>, auth: Auth, Path((id, aid
         bytes,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// A state the list does not know is refused; before, the filter was quietly dropped and
+    /// every request listed.
+    #[test]
+    fn an_unknown_state_is_refused() {
+        let q = |state: &str| ListQuery { state: Some(state.to_owned()), ..ListQuery::default() };
+        assert_eq!(q("waiting").filter().unwrap().state, Some(RequestState::Waiting));
+        assert!(q("lost").filter().unwrap_err().to_string().contains("工单状态"));
+    }
 }

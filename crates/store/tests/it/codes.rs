@@ -1,0 +1,117 @@
+//! Coded columns (units.kind, listings.reach, party_orgs.form …) are mapped to the domain's
+//! enums in the entities while holding the text they always held: rows written by an older
+//! binary read back as the same values, and a value no version wrote is an error that names
+//! its table, column and value instead of a guessed default. SQLite, and PostgreSQL when
+//! TEST_DATABASE_URL is set.
+
+use qunlian_domain::auth::{Role, Scope};
+use qunlian_domain::coverage::WorkLinkKind;
+use qunlian_domain::matching::{ListingKind, Reach, Urgency};
+use qunlian_domain::registry::{EnterpriseInput, OrgForm, PairingKind, SrdiLevel, UnitKind};
+use qunlian_store::StoreError;
+use qunlian_store::coverage::NewWorkLink;
+use qunlian_testkit::*;
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+
+/// The error a read gave must be the unknown code at this table, column and value.
+fn names(e: StoreError, table: &str, column: &str, value: &str) {
+    match e {
+        StoreError::UnknownCode { table: t, column: c, value: v, .. } => {
+            assert_eq!((t.as_str(), c.as_str(), v.as_str()), (table, column, value));
+        }
+        other => panic!("expected an unknown code at {table}.{column}, got {other:?}"),
+    }
+}
+
+async fn exec(raw: &DatabaseConnection, sql: String) {
+    raw.execute_raw(Statement::from_string(raw.get_database_backend(), sql)).await.unwrap();
+}
+
+async fn text(raw: &DatabaseConnection, sql: String) -> String {
+    let row = raw.query_one_raw(Statement::from_string(raw.get_database_backend(), sql)).await.unwrap().unwrap();
+    row.try_get_by_index::<String>(0).unwrap()
+}
+
+#[tokio::test]
+async fn coded_columns_keep_their_text_and_name_an_unknown_value() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let sys = system();
+    let firm = s
+        .registry()
+        .create_enterprise(
+            &sys,
+            EnterpriseInput { srdi: SrdiLevel::Municipal, ..enterprise(1, "上海旧码科技有限公司", "新桥") },
+        )
+        .await
+        .unwrap();
+    let org = s.registry().create_org(&sys, org("上海旧码科技有限公司党支部", vec![firm])).await.unwrap();
+    let need = s
+        .matching()
+        .publish(&sys, firm, listing(ListingKind::Need, "急需去毛刺液", "原材料去毛刺液供给受阻", Reach::Town), false)
+        .await
+        .unwrap();
+    let pairing = s
+        .registry()
+        .create_pairing(&sys, PairingKind::EnterpriseSchool, firm, None, Some("新桥职校"), None, "实训", false)
+        .await
+        .unwrap();
+    let link = NewWorkLink {
+        unit: firm,
+        kind: WorkLinkKind::Instructor,
+        instructor_name: Some("王指导".into()),
+        party_org: None,
+        since: d("2026-01-05"),
+        note: None,
+        is_demo: false,
+    };
+    s.coverage().add_work_link(&sys, link).await.unwrap();
+    let officer = user(s, "xq", Role::TownAdmin, Scope::Region(town("新桥"))).await;
+    let raw = sea_orm::Database::connect(&db.url).await.unwrap();
+
+    // The text in the columns is what it always was.
+    let id = firm.0;
+    assert_eq!(text(&raw, format!("SELECT kind FROM units WHERE id = {id}")).await, "enterprise");
+    assert_eq!(text(&raw, format!("SELECT CAST(srdi AS TEXT) FROM units WHERE id = {id}")).await, "2");
+    assert_eq!(
+        text(&raw, format!("SELECT kind || ' ' || category || ' ' || urgency || ' ' || reach || ' ' || status FROM listings WHERE id = {need}")).await,
+        "need material normal town open"
+    );
+    assert_eq!(
+        text(&raw, format!("SELECT kind || ' ' || form FROM party_orgs WHERE id = {}", org.0)).await,
+        "branch independent"
+    );
+    assert_eq!(text(&raw, format!("SELECT kind FROM pairings WHERE id = {pairing}")).await, "enterprise_school");
+    assert_eq!(text(&raw, format!("SELECT kind FROM coverage_work_links WHERE unit_id = {id}")).await, "instructor");
+    assert_eq!(text(&raw, "SELECT role FROM users WHERE username = 'xq'".to_owned()).await, "town_admin");
+
+    // Rows as an older binary wrote them read back as the same values.
+    exec(&raw, format!("UPDATE units SET kind = 'school', srdi = 3 WHERE id = {id}")).await;
+    let school = s.registry().enterprise(&sys, firm).await.unwrap();
+    assert_eq!((school.kind, school.srdi), (UnitKind::School, SrdiLevel::National));
+    exec(&raw, format!("UPDATE listings SET urgency = 'urgent', reach = 'corridor' WHERE id = {need}")).await;
+    let l = s.matching().listing(&sys, need).await.unwrap();
+    assert_eq!((l.urgency, l.reach), (Urgency::Urgent, Reach::Corridor));
+    exec(&raw, format!("UPDATE party_orgs SET form = 'joint' WHERE id = {}", org.0)).await;
+    assert_eq!(s.registry().party_org(&sys, org).await.unwrap().org.form, OrgForm::Joint.label());
+
+    // A value no version wrote is an error naming where it is, never a default.
+    exec(&raw, format!("UPDATE units SET kind = 'factory' WHERE id = {id}")).await;
+    names(s.registry().enterprise(&sys, firm).await.unwrap_err(), "units", "kind", "factory");
+    exec(&raw, format!("UPDATE units SET kind = 'enterprise', srdi = 7 WHERE id = {id}")).await;
+    names(s.registry().enterprise(&sys, firm).await.unwrap_err(), "units", "srdi", "7");
+    exec(&raw, format!("UPDATE units SET srdi = 2 WHERE id = {id}")).await;
+    exec(&raw, format!("UPDATE listings SET reach = 'city' WHERE id = {need}")).await;
+    names(s.matching().listing(&sys, need).await.unwrap_err(), "listings", "reach", "city");
+    exec(&raw, format!("UPDATE party_orgs SET form = 'mixed' WHERE id = {}", org.0)).await;
+    names(s.registry().party_org(&sys, org).await.unwrap_err(), "party_orgs", "form", "mixed");
+    exec(&raw, format!("UPDATE pairings SET kind = 'twins' WHERE id = {pairing}")).await;
+    names(s.registry().pairing(&sys, pairing).await.unwrap_err(), "pairings", "kind", "twins");
+    exec(&raw, format!("UPDATE coverage_work_links SET kind = 'visits' WHERE unit_id = {id}")).await;
+    names(s.coverage().work_links(&sys, firm).await.unwrap_err(), "coverage_work_links", "kind", "visits");
+    exec(&raw, "UPDATE users SET role = 'boss' WHERE username = 'xq'".to_owned()).await;
+    names(s.accounts().user(caller_id(&officer)).await.unwrap_err(), "users", "role", "boss");
+    // The message names them too, for the log.
+    let e = s.accounts().user(caller_id(&officer)).await.unwrap_err().to_string();
+    assert!(e.contains("users.role") && e.contains("boss"), "{e}");
+}
