@@ -42,6 +42,7 @@ const STEPS: &[(i64, &str)] = &[
     (8, "services report and stage times as derived tables kept by triggers"),
     (9, "matchmaking: listings with their change log, introductions"),
     (10, "services report cells keyed by the enterprise's town too, for district and department reports"),
+    (11, "integration projects: rounds, applications, reviewers, conflicts, assignments, score sheets"),
 ];
 
 /// Brings the schema up to the head: every step not yet applied.
@@ -85,6 +86,7 @@ pub async fn run_to(db: &DatabaseConnection, target: i64) -> Result<(), DbErr> {
             8 => m0008_service_derived::up(&txn, backend).await?,
             9 => m0009_matching::up(&txn, backend).await?,
             10 => m0010_service_report_towns::up(&txn, backend).await?,
+            11 => m0011_projects::up(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(

@@ -29,6 +29,8 @@ async fn every_entity_matches_its_migrated_table() {
         coverage_snapshot, coverage_snapshot_row, coverage_unit_status, coverage_work_link, derived_state,
         introduction, introduction_event, introduction_followup, listing, listing_change, pairing, park,
         party_org, party_org_event, party_org_unit, policy, policy_push, policy_push_item, policy_receipt,
+        project_application, project_application_unit, project_assignment, project_carrier, project_conflict,
+        project_event, project_reviewer, project_round, project_sheet, project_target,
         service_attachment, service_event, service_item, service_report_town_cell, service_request,
         service_stage_cell, service_stage_time, session, unit, user,
     );

@@ -16,6 +16,7 @@ pub(crate) mod m0007_service_elapsed;
 pub(crate) mod m0008_service_derived;
 pub(crate) mod m0009_matching;
 pub(crate) mod m0010_service_report_towns;
+pub(crate) mod m0011_projects;
 
 /// Runs a step's statements for the backend, in order, one at a time. Anything but
 /// PostgreSQL is SQLite, as everywhere in the store.
