@@ -1,25 +1,16 @@
 // The enterprise list (filters, sorting, pages, export), an enterprise's page with its masked
 // phone, and the scope of a cluster secretary.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, login, listTotal, download, readXlsx } from './lib.mjs';
+import { demoSession, listTotal, download, readXlsx } from './lib.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = demoSession();
 
 const rowIds = (page) => page.$$eval('#results tbody tr a[href^="/enterprises/"]', (as) => as.map((a) => a.getAttribute('href')));
 
 test('the enterprise list filters by town and flag on the server, and exports what it shows', async () => {
-  const { context, page } = await login(browser, server.base, 'admin');
-  await page.goto(`${server.base}/enterprises`);
+  const { context, page } = await demo.login('admin');
+  await page.goto(`${demo.base}/enterprises`);
   const all = await listTotal(page);
   assert.ok(all > 0);
   const townValue = await page.$eval('select[name=town]', (s) => [...s.options].find((o) => o.textContent.trim() === '新桥镇')?.value);
@@ -68,8 +59,8 @@ test('the enterprise list filters by town and flag on the server, and exports wh
 });
 
 test('the list sorts by a header and pages through the results', async () => {
-  const { context, page } = await login(browser, server.base, 'admin');
-  await page.goto(`${server.base}/enterprises`);
+  const { context, page } = await demo.login('admin');
+  await page.goto(`${demo.base}/enterprises`);
   const first = await rowIds(page);
 
   await Promise.all([page.waitForURL(/sort=employees/), page.click('a.sort:has-text("从业人数")')]);
@@ -81,7 +72,7 @@ test('the list sorts by a header and pages through the results', async () => {
   const desc = counts.every((n, i) => i === 0 || counts[i - 1] >= n);
   assert.ok(asc || desc, `sorted by employees: ${counts.join(',')}`);
 
-  await page.goto(`${server.base}/enterprises`);
+  await page.goto(`${demo.base}/enterprises`);
   const pager = await page.$$('a.page');
   assert.ok(pager.length > 0, 'a list of hundreds of enterprises has pages');
   await Promise.all([page.waitForURL(/page=2/), page.click('a.page:text-is("2")')]);
@@ -97,9 +88,9 @@ test('the list sorts by a header and pages through the results', async () => {
 
 // The first enterprise of the list whose detail page shows a masked phone.
 async function enterpriseWithPhone(page) {
-  await page.goto(`${server.base}/enterprises`);
+  await page.goto(`${demo.base}/enterprises`);
   for (const href of (await rowIds(page)).slice(0, 30)) {
-    await page.goto(`${server.base}${href}`);
+    await page.goto(`${demo.base}${href}`);
     const phone = (await page.textContent('#contact-phone'))?.trim() ?? '';
     if (/^1\d{2}\*{4}\d{4}$/.test(phone)) return { href, phone, name: (await page.textContent('h1')).trim() };
   }
@@ -107,8 +98,8 @@ async function enterpriseWithPhone(page) {
 }
 
 test('an enterprise page masks the phone and reveals it, audited, only to roles that may', async () => {
-  const { context, page } = await login(browser, server.base, 'admin');
-  await page.goto(`${server.base}/enterprises`);
+  const { context, page } = await demo.login('admin');
+  await page.goto(`${demo.base}/enterprises`);
   const firstName = (await page.textContent('#results tbody tr a[href^="/enterprises/"]')).trim();
   await Promise.all([page.waitForURL(/\/enterprises\/\d+$/), page.click('#results tbody tr a[href^="/enterprises/"] >> nth=0')]);
   assert.equal((await page.textContent('h1')).trim(), firstName, 'the page is headed by the enterprise name');
@@ -123,16 +114,16 @@ test('an enterprise page masks the phone and reveals it, audited, only to roles 
   await context.close();
 
   // The leader reads the registry but never a full phone number.
-  const leader = await login(browser, server.base, 'leader');
-  const res = await leader.page.goto(`${server.base}${href}`);
+  const leader = await demo.login('leader');
+  const res = await leader.page.goto(`${demo.base}${href}`);
   assert.equal(res.status(), 200);
   assert.match((await leader.page.textContent('#contact-phone')).trim(), /^1\d{2}\*{4}\d{4}$/);
   assert.equal(await leader.page.$('button:has-text("显示完整号码")'), null, 'no reveal button for the leader');
   await leader.context.close();
 
   // The reveal is in the audit log, newest first, naming who and which enterprise.
-  const auditor = await login(browser, server.base, 'auditor');
-  await auditor.page.goto(`${server.base}/audit`);
+  const auditor = await demo.login('auditor');
+  await auditor.page.goto(`${demo.base}/audit`);
   const entries = await auditor.page.$$eval('#audit tbody tr', (trs) => trs.map((tr) => tr.textContent));
   const hit = entries.find((t) => t.includes('admin') && (t.includes(`#${id}`) || t.includes(name)));
   assert.ok(hit, `the audit log records admin reading the phone of #${id} ${name}:\n${entries.slice(0, 5).join('\n')}`);
@@ -140,39 +131,39 @@ test('an enterprise page masks the phone and reveals it, audited, only to roles 
 });
 
 test('a cluster secretary sees only its own cluster', async () => {
-  const admin = await login(browser, server.base, 'admin');
-  await admin.page.goto(`${server.base}/enterprises`);
+  const admin = await demo.login('admin');
+  await admin.page.goto(`${demo.base}/enterprises`);
   const adminTotal = await listTotal(admin.page);
   const candidates = await admin.page.$$eval('#results tbody tr a[href^="/enterprises/"]', (as) =>
     as.map((a) => ({ href: a.getAttribute('href'), name: a.textContent.trim() })),
   );
   await admin.context.close();
 
-  const { context, page } = await login(browser, server.base, 'chint');
-  await page.goto(`${server.base}/enterprises`);
+  const { context, page } = await demo.login('chint');
+  await page.goto(`${demo.base}/enterprises`);
   const own = await listTotal(page);
   assert.ok(own > 0 && own < adminTotal, `${own} < ${adminTotal}`);
   const inside = await rowIds(page);
   assert.ok(inside.length > 0);
-  const res = await page.goto(`${server.base}${inside[0]}`);
+  const res = await page.goto(`${demo.base}${inside[0]}`);
   assert.equal(res.status(), 200, 'an enterprise of its own cluster opens');
 
   // An enterprise the secretary cannot find by name is outside its cluster: its page is 404.
   let outsider = null;
   for (const c of candidates) {
-    await page.goto(`${server.base}/enterprises?q=${encodeURIComponent(c.name)}`);
+    await page.goto(`${demo.base}/enterprises?q=${encodeURIComponent(c.name)}`);
     if ((await listTotal(page)) === 0) {
       outsider = c;
       break;
     }
   }
   assert.ok(outsider, 'the district list has an enterprise outside the cluster on its first page');
-  const denied = await page.goto(`${server.base}${outsider.href}`);
+  const denied = await page.goto(`${demo.base}${outsider.href}`);
   assert.equal(denied.status(), 404, `${outsider.name} ${outsider.href}`);
   assert.match(await page.textContent('body'), /不存在/);
   assert.ok(!(await page.textContent('body')).includes(outsider.name), 'the 404 page does not leak the name');
 
-  await page.goto(`${server.base}/clusters`);
+  await page.goto(`${demo.base}/clusters`);
   assert.equal(await page.$$eval('#clusters tbody tr', (trs) => trs.length), 1, 'only its own cluster is listed');
   await context.close();
 });

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const PASSWORD = 'Demo@2026ql';
@@ -171,4 +173,36 @@ export function badUscc(body) {
 /** Saves a full-page screenshot under e2e/screenshots/. */
 export function screenshot(page, name) {
   return page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * What every browser test file sets up: a demo server and a Chromium, started before the
+ * file's tests and stopped after them. `base`, `login` and `newContext` work once the tests run.
+ */
+export function demoSession(options) {
+  const demo = {
+    server: undefined,
+    browser: undefined,
+    get base() {
+      return demo.server.base;
+    },
+    login: (user, viewport) => login(demo.browser, demo.base, user, viewport),
+    newContext: (viewport) => newContext(demo.browser, viewport),
+  };
+  before(async () => {
+    demo.server = await startServer(options);
+    demo.browser = await launch();
+  });
+  after(async () => {
+    await demo.browser?.close();
+    await demo.server?.stop();
+  });
+  return demo;
+}
+
+/** Submits a form and waits for the next page; fails on a page that reports an error. */
+export async function submit(page, selector) {
+  await Promise.all([page.waitForNavigation(), page.click(selector)]);
+  const error = await page.$('.error-message');
+  assert.equal(error, null, `${selector}: ${error && (await error.textContent())}`);
 }

@@ -2,34 +2,19 @@
 // sees its matches with their reasons; the equipment cluster's secretary records the
 // introduction, moves it to 已成交 with a deal value, and finds it in the cluster's figures;
 // the matching-meeting list exports .xlsx; the pages read at 390 px.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, login, download, readXlsx, screenshot, PHONE } from './lib.mjs';
+import { demoSession, download, readXlsx, screenshot, PHONE, submit } from './lib.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer({ enterprises: 300 });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = demoSession({ enterprises: 300 });
 
-/** Submits a form and waits for the next page; fails on a page that reports an error. */
-async function submit(page, selector) {
-  await Promise.all([page.waitForNavigation(), page.click(selector)]);
-  const error = await page.$('.error-message');
-  assert.equal(error, null, `${selector}: ${error && (await error.textContent())}`);
-}
 
 const TITLE = '配电柜柜体钣金件精密加工';
 
 test('a need is published, matched with reasons, introduced and closed as a deal the cluster counts', async () => {
   // The enterprise contact publishes a need for its own enterprise.
-  const qiye = await login(browser, server.base, 'qiye');
-  await qiye.page.goto(`${server.base}/listings/new?kind=need`);
+  const qiye = await demo.login('qiye');
+  await qiye.page.goto(`${demo.base}/listings/new?kind=need`);
   const units = await qiye.page.$$eval('select[name=unit_id] option', (os) => os.map((o) => o.textContent.trim()));
   assert.deepEqual(units, ['上海昱章电气成套设备有限公司'], 'a contact publishes for its own enterprise only');
   await qiye.page.selectOption('select[name=kind]', 'need');
@@ -62,7 +47,7 @@ test('a need is published, matched with reasons, introduced and closed as a deal
   await screenshot(qiye.page, 'listing-matches-desktop');
 
   // The cluster's secretary records the introduction from the match.
-  const sec = await login(browser, server.base, 'zhuangbei');
+  const sec = await demo.login('zhuangbei');
   const home = await sec.page.textContent('#emergency-needs');
   assert.match(home, /应急需求/, 'the workbench announces the members’ emergency needs');
   await sec.page.goto(url);
@@ -80,7 +65,7 @@ test('a need is published, matched with reasons, introduced and closed as a deal
 
   // The cluster's deal value before, to see this deal added to it.
   const cluster = await sec.page.$eval('dl.facts a[href^="/clusters/"]', (a) => a.getAttribute('href'));
-  await sec.page.goto(`${server.base}${cluster}`);
+  await sec.page.goto(`${demo.base}${cluster}`);
   const before = Number(await sec.page.textContent('#deal-value .num'));
   await sec.page.goto(introduction);
 
@@ -102,7 +87,7 @@ test('a need is published, matched with reasons, introduced and closed as a deal
   await screenshot(sec.page, 'introduction-desktop');
 
   // The cluster's page counts it, and its figure opens the deals.
-  await sec.page.goto(`${server.base}${cluster}`);
+  await sec.page.goto(`${demo.base}${cluster}`);
   assert.equal(Number(await sec.page.textContent('#deal-value .num')), before + 36);
   await Promise.all([sec.page.waitForURL(/state=won/), sec.page.click('#deal-value')]);
   const id = introduction.match(/(\d+)$/)[1];
@@ -116,8 +101,8 @@ test('a need is published, matched with reasons, introduced and closed as a deal
 });
 
 test('the meeting list of a cluster prints and exports .xlsx', async () => {
-  const { context, page } = await login(browser, server.base, 'zhuangbei');
-  await page.goto(`${server.base}/meetings`);
+  const { context, page } = await demo.login('zhuangbei');
+  await page.goto(`${demo.base}/meetings`);
   const pairs = await page.$$eval('#pairs tbody tr[data-need]', (trs) => trs.length);
   assert.ok(pairs > 0, 'the secretary’s own cluster is listed by default');
   const first = await page.textContent('#pairs tbody tr[data-need] td:nth-child(2)');
@@ -128,25 +113,25 @@ test('the meeting list of a cluster prints and exports .xlsx', async () => {
   assert.ok(rows.some((r) => r.includes('需求企业') && r.includes('推荐理由')), 'the export has its header');
   assert.ok(rows.some((r) => r.some((c) => c.includes('自润滑轴承'))), 'the bearing pair is on the list');
   const print = await page.getAttribute('#print', 'href');
-  await page.goto(`${server.base}${print}`);
+  await page.goto(`${demo.base}${print}`);
   assert.match(await page.textContent('h1'), /要素对接会清单/);
   await context.close();
 });
 
 test('free-text search finds a need whatever the wording, and the pages read at 390 px', async () => {
-  const { context, page } = await login(browser, server.base, 'zhuangbei', PHONE);
-  await page.goto(`${server.base}/listings/search?q=${encodeURIComponent('去毛刺')}`);
+  const { context, page } = await demo.login('zhuangbei', PHONE);
+  await page.goto(`${demo.base}/listings/search?q=${encodeURIComponent('去毛刺')}`);
   const hits = await page.$$eval('#hits tbody tr[data-id]', (trs) => trs.map((tr) => tr.textContent));
   assert.ok(hits.some((t) => t.includes('机器人去毛刺')), JSON.stringify(hits));
   for (const path of ['/listings', '/listings/search?q=轴承', '/introductions', '/meetings', '/listings/new']) {
-    await page.goto(`${server.base}${path}`);
+    await page.goto(`${demo.base}${path}`);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `${path} is ${width} px wide`);
   }
-  await page.goto(`${server.base}/listings`);
+  await page.goto(`${demo.base}/listings`);
   await screenshot(page, 'listings-phone');
   const href = await page.getAttribute('#listings tbody tr:first-child a', 'href');
-  await page.goto(`${server.base}${href}`);
+  await page.goto(`${demo.base}${href}`);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 390, `listing page is ${width} px wide`);
   // Nor is anything clipped inside a table's frame: the reasons wrap.

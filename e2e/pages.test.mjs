@@ -1,24 +1,15 @@
 // Login, every page each demo account is offered, the figures of the workbench, and how the
 // pages look at desktop and at 390 px phone width (screenshots under e2e/screenshots/).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, login, newContext, listTotal, screenshot, PASSWORD, DESKTOP, PHONE } from './lib.mjs';
+import { demoSession, listTotal, screenshot, PASSWORD, DESKTOP, PHONE } from './lib.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = demoSession();
 
 test('a wrong password is refused in Chinese, the right one opens the workbench', async () => {
-  const context = await newContext(browser);
+  const context = await demo.newContext();
   const page = await context.newPage();
-  await page.goto(`${server.base}/login`);
+  await page.goto(`${demo.base}/login`);
   await page.fill('input[name=username]', 'admin');
   await page.fill('input[name=password]', 'wrong-password');
   await page.click('button:has-text("登录")');
@@ -27,20 +18,20 @@ test('a wrong password is refused in Chinese, the right one opens the workbench'
 
   await page.fill('input[name=username]', 'admin');
   await page.fill('input[name=password]', PASSWORD);
-  await Promise.all([page.waitForURL(`${server.base}/`), page.click('button:has-text("登录")')]);
+  await Promise.all([page.waitForURL(`${demo.base}/`), page.click('button:has-text("登录")')]);
   assert.match(await page.textContent('h1'), /工作台/);
   await context.close();
 });
 
 test('every figure of the workbench is a link, and an enterprise figure equals its list', async () => {
-  const { context, page } = await login(browser, server.base, 'admin');
+  const { context, page } = await demo.login('admin');
   const figures = await page.$$eval('a.figure', (as) =>
     as.map((a) => ({ href: a.getAttribute('href'), text: a.textContent.replace(/\s+/g, ' ').trim(), num: (a.querySelector('.num') ?? a).textContent.trim() })),
   );
   assert.ok(figures.length >= 4, `the workbench shows its key figures: ${JSON.stringify(figures)}`);
   for (const f of figures) {
     assert.ok(f.href && f.href.startsWith('/'), `figure “${f.text}” links to a list`);
-    const res = await page.goto(`${server.base}${f.href}`);
+    const res = await page.goto(`${demo.base}${f.href}`);
     assert.equal(res.status(), 200, `figure “${f.text}” → ${f.href}`);
     if (f.href.startsWith('/enterprises')) {
       // The figure counts exactly the records its list shows.
@@ -64,13 +55,13 @@ const ROLES = {
 
 for (const [user, expect] of Object.entries(ROLES)) {
   test(`every sidebar page opens for ${user}`, async () => {
-    const { context, page } = await login(browser, server.base, user);
+    const { context, page } = await demo.login(user);
     const links = await page.$$eval('nav.sidebar a', (as) => as.map((a) => [a.textContent.trim(), a.getAttribute('href')]));
     const labels = links.map(([l]) => l);
     for (const label of expect.has) assert.ok(labels.includes(label), `${user}'s sidebar has ${label}: ${labels.join(' ')}`);
     for (const label of expect.lacks) assert.ok(!labels.includes(label), `${user}'s sidebar lacks ${label}: ${labels.join(' ')}`);
     for (const [label, href] of links) {
-      const res = await page.goto(`${server.base}${href}`);
+      const res = await page.goto(`${demo.base}${href}`);
       assert.equal(res.status(), 200, `${user}: ${label} ${href}`);
       const h1 = await page.textContent('h1');
       assert.ok(h1 && h1.trim().length > 0, `${user}: ${href} has a heading`);
@@ -80,16 +71,16 @@ for (const [user, expect] of Object.entries(ROLES)) {
 }
 
 test('a read-only leader is refused the import page', async () => {
-  const { context, page } = await login(browser, server.base, 'leader');
-  const res = await page.goto(`${server.base}/import`);
+  const { context, page } = await demo.login('leader');
+  const res = await page.goto(`${demo.base}/import`);
   assert.equal(res.status(), 403);
   assert.match(await page.textContent('body'), /无权/);
   await context.close();
 });
 
 test('a Party organisation shows its history, a cluster its members, officers and regions', async () => {
-  const { context, page } = await login(browser, server.base, 'admin');
-  await page.goto(`${server.base}/orgs`);
+  const { context, page } = await demo.login('admin');
+  await page.goto(`${demo.base}/orgs`);
   const orgLinks = await page.$$eval('#org-tree li a', (as) => as.map((a) => a.getAttribute('href')));
   assert.ok(orgLinks.length > 0, 'the organisation tree has entries');
   assert.ok(orgLinks.every((h) => /^\/orgs\/\d+/.test(h)), orgLinks.slice(0, 5).join(' '));
@@ -97,7 +88,7 @@ test('a Party organisation shows its history, a cluster its members, officers an
   assert.match(await page.textContent('#events'), /成立/);
 
   // The cross-province cluster lists its members' regions in Zhejiang as well.
-  await page.goto(`${server.base}/clusters`);
+  await page.goto(`${demo.base}/clusters`);
   const rows = await page.$$eval('#clusters tbody tr', (trs) => trs.length);
   assert.ok(rows > 1, 'the district administrator sees several clusters');
   await Promise.all([page.waitForURL(/\/clusters\/\d+/), page.click('#clusters a:has-text("廊下")')]);
@@ -113,8 +104,8 @@ test('a Party organisation shows its history, a cluster its members, officers an
 
 test('pages fit a desktop and a 390 px phone', async () => {
   // The 廊下 cluster page, found once.
-  const probe = await login(browser, server.base, 'admin');
-  await probe.page.goto(`${server.base}/clusters`);
+  const probe = await demo.login('admin');
+  await probe.page.goto(`${demo.base}/clusters`);
   const cluster = await probe.page.getAttribute('#clusters a:has-text("廊下")', 'href');
   await probe.context.close();
 
@@ -126,16 +117,16 @@ test('pages fit a desktop and a 390 px phone', async () => {
     ['orgs', '/orgs'],
   ];
   for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
-    const { context, page } = await login(browser, server.base, 'admin', viewport);
+    const { context, page } = await demo.login('admin', viewport);
     for (const [name, path] of pages) {
-      const res = await page.goto(`${server.base}${path}`);
+      const res = await page.goto(`${demo.base}${path}`);
       assert.equal(res.status(), 200, path);
       await screenshot(page, `${name}-${size}`);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= viewport.width + 1, `${path} scrolls sideways at ${viewport.width} px: ${width} px`);
     }
     if (size === 'phone') {
-      await page.goto(`${server.base}/`);
+      await page.goto(`${demo.base}/`);
       assert.equal(await page.isVisible('nav.sidebar'), false, 'the sidebar folds away on a phone');
       assert.equal(await page.isVisible('button.menu-toggle'), true, 'the 菜单 button shows on a phone');
       assert.match(await page.textContent('button.menu-toggle'), /菜单/);

@@ -2,20 +2,11 @@
 // previewing how many enterprises it reaches, the demo enterprise contact finds it unread in
 // its own list and opens it, and the admin sees that enterprise's receipt as read. The pages
 // read at 390 px without sideways scrolling.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, login, screenshot, PHONE } from './lib.mjs';
+import { demoSession, screenshot, PHONE } from './lib.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = demoSession();
 
 const TITLE = '高新技术企业认定奖励';
 const CLUSTER = '新桥现代装备产业集群党委';
@@ -24,9 +15,9 @@ const num = (s) => Number(String(s).replace(/[^\d]/g, ''));
 
 test('a pushed policy reaches the enterprise unread, is opened, and the push shows it read', async () => {
   // The admin finds the policy in the library and pushes it to the cluster.
-  const admin = await login(browser, server.base, 'admin');
+  const admin = await demo.login('admin');
   let page = admin.page;
-  await page.goto(`${server.base}/policies`);
+  await page.goto(`${demo.base}/policies`);
   assert.ok((await page.$$('#policies tbody tr')).length >= 10, 'the demo ships a library of valid policies');
   await page.click(`#policies a:has-text("${TITLE}")`);
   await page.waitForURL(/\/policies\/\d+$/);
@@ -48,9 +39,9 @@ test('a pushed policy reaches the enterprise unread, is opened, and the push sho
   assert.match(await page.textContent('#recipients'), new RegExp(CONTACT_ENTERPRISE));
 
   // The enterprise contact sees it unread and opens it.
-  const contact = await login(browser, server.base, 'qiye');
+  const contact = await demo.login('qiye');
   const cpage = contact.page;
-  await cpage.goto(`${server.base}/`);
+  await cpage.goto(`${demo.base}/`);
   assert.match(await cpage.textContent('#unread-policies'), /未读/, 'the workbench says there is something to read');
   await cpage.click('#sidebar a:has-text("惠企政策")');
   await cpage.waitForURL(/\/my\/policies$/);
@@ -60,7 +51,7 @@ test('a pushed policy reaches the enterprise unread, is opened, and the push sho
   await Promise.all([cpage.waitForURL(/\/my\/policies\/\d+$/), item.locator('a').first().click()]);
   assert.match(await cpage.textContent('h1'), new RegExp(TITLE));
   assert.match(await cpage.textContent('#read-at'), /首次阅读/);
-  await cpage.goto(`${server.base}/my/policies`);
+  await cpage.goto(`${demo.base}/my/policies`);
   assert.doesNotMatch(await cpage.locator('#my-policies li', { hasText: TITLE }).textContent(), /未读/);
 
   // The admin sees the receipt as read.
@@ -74,24 +65,24 @@ test('a pushed policy reaches the enterprise unread, is opened, and the push sho
 });
 
 test('the policy pages read at 390 px without sideways scrolling', async () => {
-  const admin = await login(browser, server.base, 'admin', PHONE);
+  const admin = await demo.login('admin', PHONE);
   const page = admin.page;
-  await page.goto(`${server.base}/policies`);
+  await page.goto(`${demo.base}/policies`);
   const first = await page.getAttribute('#policies tbody tr:first-child a', 'href');
   const push = await page.getAttribute('#pushes tbody tr:first-child a', 'href');
   for (const path of ['/policies', first, `${first}/enterprises`, '/policies/push', push, '/policies/new']) {
-    await page.goto(`${server.base}${path}`);
+    await page.goto(`${demo.base}${path}`);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `${path} is ${width} px wide`);
   }
-  await page.goto(`${server.base}${push}`);
+  await page.goto(`${demo.base}${push}`);
   await screenshot(page, 'policy-push-phone');
   await admin.context.close();
 
-  const contact = await login(browser, server.base, 'qiye', PHONE);
-  await contact.page.goto(`${server.base}/my/policies`);
+  const contact = await demo.login('qiye', PHONE);
+  await contact.page.goto(`${demo.base}/my/policies`);
   for (const path of ['/my/policies', await contact.page.getAttribute('#my-policies li:first-child a', 'href')]) {
-    await contact.page.goto(`${server.base}${path}`);
+    await contact.page.goto(`${demo.base}${path}`);
     const width = await contact.page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `${path} is ${width} px wide`);
   }

@@ -3,34 +3,19 @@
 // and the enterprise rates it by the signed link in a browser that never logged in. Then the
 // four colours of the demo, the report's drill-downs, the department head's 超期督办 list,
 // and the pages at 390 px.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, login, newContext, download, readXlsx, screenshot, PHONE } from './lib.mjs';
+import { demoSession, download, readXlsx, screenshot, PHONE, submit } from './lib.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer({ enterprises: 300 });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = demoSession({ enterprises: 300 });
 
-/** Submits a form of the request page and waits for the page to come back. */
-async function submit(page, selector) {
-  await Promise.all([page.waitForNavigation(), page.click(selector)]);
-  const error = await page.$('.error-message');
-  assert.equal(error, null, `${selector}: ${error && (await error.textContent())}`);
-}
 
 const total = async (page) => Number((await page.textContent('#total')).match(/共\s*(\d+)\s*条/)[1]);
 
 test('filed by the enterprise, handled by the officer through stages and a pause, rated by the signed link', async () => {
   // The enterprise contact files a request for its own enterprise.
-  const qiye = await login(browser, server.base, 'qiye');
-  await qiye.page.goto(`${server.base}/services/new`);
+  const qiye = await demo.login('qiye');
+  await qiye.page.goto(`${demo.base}/services/new`);
   const units = await qiye.page.$$eval('select[name=unit_id] option', (os) => os.map((o) => o.textContent.trim()));
   assert.deepEqual(units, ['上海昱章电气成套设备有限公司'], 'a contact files for its own enterprise only');
   const option = await qiye.page.$$eval('select[name=item_id] option', (os) =>
@@ -48,8 +33,8 @@ test('filed by the enterprise, handled by the officer through stages and a pause
   assert.equal(await qiye.page.$('#actions'), null, 'the enterprise does not handle requests');
 
   // The 经委 officer finds it in its list and handles it.
-  const jw = await login(browser, server.base, 'jingwei');
-  await jw.page.goto(`${server.base}/services?state=open`);
+  const jw = await demo.login('jingwei');
+  await jw.page.goto(`${demo.base}/services?state=open`);
   assert.ok(await jw.page.$(`#requests tr[data-id="${id}"]`), 'routed to 经委');
   await jw.page.goto(url);
   await jw.page.fill('#assign-form input[name=text]', '测试店小二');
@@ -85,12 +70,12 @@ test('filed by the enterprise, handled by the officer through stages and a pause
     assert.ok(kinds.includes(k), `history shows ${k}`);
   }
   const link = await jw.page.getAttribute('#rating-link', 'href');
-  assert.equal(link.slice(0, server.base.length), server.base, 'a full address the enterprise can open');
-  assert.match(link.slice(server.base.length), new RegExp(`^/rate/${id}/[0-9a-f]{64}$`));
+  assert.equal(link.slice(0, demo.base.length), demo.base, 'a full address the enterprise can open');
+  assert.match(link.slice(demo.base.length), new RegExp(`^/rate/${id}/[0-9a-f]{64}$`));
   await screenshot(jw.page, 'service-request-desktop');
 
   // The enterprise rates it in a browser that never logged in.
-  const anon = await newContext(browser, PHONE);
+  const anon = await demo.newContext(PHONE);
   const rp = await anon.newPage();
   await rp.goto(link);
   assert.equal((await rp.textContent('#title')).trim(), '浏览器测试申报专精特新');
@@ -107,7 +92,7 @@ test('filed by the enterprise, handled by the officer through stages and a pause
   assert.match(await rp.textContent('#already'), /已评价：5 星/);
   assert.equal(await rp.$('#rate-form'), null, 'rated once only');
   // A wrong token is not found.
-  const bad = await rp.goto(`${server.base}/rate/${id}/${'0'.repeat(64)}`);
+  const bad = await rp.goto(`${demo.base}/rate/${id}/${'0'.repeat(64)}`);
   assert.equal(bad.status(), 404);
   await anon.close();
 
@@ -118,8 +103,8 @@ test('filed by the enterprise, handled by the officer through stages and a pause
 });
 
 test('the demo shows all four colours, the district admin’s 超期督办 list, and a report whose figures open their requests', async () => {
-  const { context, page } = await login(browser, server.base, 'admin');
-  await page.goto(`${server.base}/services`);
+  const { context, page } = await demo.login('admin');
+  await page.goto(`${demo.base}/services`);
   const colours = await page.$$eval('#requests tbody tr', (trs) => [...new Set(trs.map((tr) => tr.dataset.colour))].sort());
   assert.deepEqual(colours, ['blue', 'green', 'red', 'yellow']);
   await screenshot(page, 'services-desktop');
@@ -129,20 +114,20 @@ test('the demo shows all four colours, the district admin’s 超期督办 list,
   const escalated = await total(page);
   assert.ok(escalated > 0);
   const first = await page.getAttribute('#requests tbody tr:first-child a', 'href');
-  await page.goto(`${server.base}${first}`);
+  await page.goto(`${demo.base}${first}`);
   assert.ok(await page.$('#escalated'));
   assert.ok(await page.$('#events li[data-kind="escalated"]'));
 
-  await page.goto(`${server.base}/services/report`);
+  await page.goto(`${demo.base}/services/report`);
   const figures = await page.$$eval('#report tbody tr a.count', (as) =>
     as.slice(0, 6).map((a) => ({ href: a.getAttribute('href'), n: Number(a.textContent.trim()) })),
   );
   assert.ok(figures.length > 0);
   for (const f of figures) {
-    await page.goto(`${server.base}${f.href}`);
+    await page.goto(`${demo.base}${f.href}`);
     assert.equal(await total(page), f.n, f.href);
   }
-  await page.goto(`${server.base}/services/report`);
+  await page.goto(`${demo.base}/services/report`);
   assert.match(await page.textContent('#stage-report'), /拿地/);
   const { path } = await download(page, '#export');
   const rows = await readXlsx(path);
@@ -151,7 +136,7 @@ test('the demo shows all four colours, the district admin’s 超期督办 list,
 });
 
 test('the 经委 department head is told of its overdue requests and opens its 超期督办 list', async () => {
-  const { context, page } = await login(browser, server.base, 'jwhead');
+  const { context, page } = await demo.login('jwhead');
   const notice = await page.textContent('#overdue-requests');
   assert.match(notice, /已提请您督办/);
   const n = Number(notice.match(/(\d+)\s*件/)[1]);
@@ -165,16 +150,16 @@ test('the 经委 department head is told of its overdue requests and opens its �
 });
 
 test('the service pages read at 390 px without sideways scrolling', async () => {
-  const { context, page } = await login(browser, server.base, 'jingwei', PHONE);
+  const { context, page } = await demo.login('jingwei', PHONE);
   for (const path of ['/services', '/services/catalogue', '/services/report', '/services/calendar']) {
-    await page.goto(`${server.base}${path}`);
+    await page.goto(`${demo.base}${path}`);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `${path} is ${width} px wide`);
   }
-  await page.goto(`${server.base}/services`);
+  await page.goto(`${demo.base}/services`);
   await screenshot(page, 'services-phone');
   const href = await page.getAttribute('#requests tbody tr:first-child a', 'href');
-  await page.goto(`${server.base}${href}`);
+  await page.goto(`${demo.base}${href}`);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 390, `request page is ${width} px wide`);
   await screenshot(page, 'service-request-phone');

@@ -166,30 +166,7 @@ impl IndustryCode {
     }
 }
 
-impl std::fmt::Display for IndustryCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::fmt::Debug for IndustryCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.as_str(), self.name())
-    }
-}
-
-impl TryFrom<String> for IndustryCode {
-    type Error = IndustryError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        IndustryCode::parse(&s)
-    }
-}
-
-impl From<IndustryCode> for String {
-    fn from(i: IndustryCode) -> String {
-        i.as_str().to_owned()
-    }
-}
+parsed_from_text!(IndustryCode, IndustryError; Display, Debug);
 
 #[cfg(test)]
 mod tests {

@@ -6,18 +6,7 @@ use crate::text::compact;
 #[serde(try_from = "String", into = "String")]
 pub struct Phone(String);
 
-impl TryFrom<String> for Phone {
-    type Error = PhoneError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Phone::parse(&s)
-    }
-}
-
-impl From<Phone> for String {
-    fn from(p: Phone) -> String {
-        p.0
-    }
-}
+parsed_from_text!(Phone, PhoneError);
 
 impl std::fmt::Debug for Phone {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

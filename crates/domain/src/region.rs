@@ -172,37 +172,7 @@ impl RegionCode {
     }
 }
 
-impl std::fmt::Display for RegionCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::fmt::Debug for RegionCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.as_str(), self.name())
-    }
-}
-
-impl TryFrom<String> for RegionCode {
-    type Error = RegionError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        RegionCode::parse(&s)
-    }
-}
-
-impl From<RegionCode> for String {
-    fn from(r: RegionCode) -> String {
-        r.as_str().to_owned()
-    }
-}
-
-impl std::str::FromStr for RegionCode {
-    type Err = RegionError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        RegionCode::parse(s)
-    }
-}
+parsed_from_text!(RegionCode, RegionError; Display, Debug);
 
 #[cfg(test)]
 mod tests {

@@ -82,31 +82,7 @@ impl Uscc {
     }
 }
 
-impl std::fmt::Display for Uscc {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::str::FromStr for Uscc {
-    type Err = UsccError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Uscc::parse(s)
-    }
-}
-
-impl TryFrom<String> for Uscc {
-    type Error = UsccError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Uscc::parse(&s)
-    }
-}
-
-impl From<Uscc> for String {
-    fn from(u: Uscc) -> String {
-        u.0
-    }
-}
+parsed_from_text!(Uscc, UsccError; Display);
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use qunlian_domain::auth::{Action, Caller};
 use qunlian_domain::clock::from_beijing;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder,
+};
 use serde::Serialize;
 
 use crate::entity::audit;
@@ -41,6 +44,45 @@ impl Actor {
 impl From<&Caller> for Actor {
     fn from(c: &Caller) -> Actor {
         Actor { user_id: (c.user_id.0 != 0).then_some(c.user_id.0), username: c.username.clone(), ip: c.ip.clone() }
+    }
+}
+
+/// A change as its line in the audit log says it: what was done, to which row, in words.
+pub(crate) struct Change {
+    action: &'static str,
+    target: &'static str,
+    target_id: String,
+    detail: String,
+}
+
+impl Change {
+    pub(crate) fn new(
+        action: &'static str,
+        target: &'static str,
+        id: impl ToString,
+        detail: impl Into<String>,
+    ) -> Change {
+        Change { action, target, target_id: id.to_string(), detail: detail.into() }
+    }
+}
+
+impl Store {
+    /// Inserts a new row and writes the line `change` gives for the saved row, so that no
+    /// creation goes unrecorded.
+    pub(crate) async fn insert_recorded<A>(
+        &self,
+        caller: &Caller,
+        row: A,
+        change: impl FnOnce(&<A::Entity as EntityTrait>::Model) -> Change,
+    ) -> Result<<A::Entity as EntityTrait>::Model>
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    {
+        let saved = row.insert(self.db()).await?;
+        let Change { action, target, target_id, detail } = change(&saved);
+        self.audit().record(caller, action, target, Some(target_id), detail).await?;
+        Ok(saved)
     }
 }
 

@@ -1,8 +1,13 @@
 //! Helpers shared by the capabilities: display names of codes, masked phones and Beijing
 //! time. Capabilities use each other only through their handles and these.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use qunlian_domain::{IndustryCode, Phone, RegionCode};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, TryGetable};
+
+use crate::{Result, Store};
 
 /// Beijing time, as the offices read clocks.
 pub fn local(t: DateTime<Utc>) -> NaiveDateTime {
@@ -21,4 +26,41 @@ pub fn industry_name(code: Option<&str>) -> Option<String> {
 /// Masks a stored phone for display; a value that no longer parses is masked wholesale.
 pub fn mask_phone(plain: &str) -> String {
     Phone::parse(plain).map(|p| p.masked()).unwrap_or_else(|_| "****".to_owned())
+}
+
+impl Store {
+    /// One column of the rows with these ids, by id: the titles, names and dates a list shows
+    /// beside the ids its rows hold. Not a scope check: the rows were read through one.
+    pub(crate) async fn column_by_id<E, V>(
+        &self,
+        id: E::Column,
+        value: E::Column,
+        ids: Vec<i64>,
+    ) -> Result<HashMap<i64, V>>
+    where
+        E: EntityTrait,
+        V: TryGetable,
+    {
+        Ok(E::find()
+            .select_only()
+            .column(id)
+            .column(value)
+            .filter(id.is_in(ids))
+            .into_tuple::<(i64, V)>()
+            .all(self.db())
+            .await?
+            .into_iter()
+            .collect())
+    }
+
+    /// The id of the row whose name column reads `name` exactly, if any: names written in a
+    /// rule or a seed resolved to the rows they mean.
+    pub(crate) async fn id_named<E: EntityTrait>(
+        &self,
+        id: E::Column,
+        name_column: E::Column,
+        name: &str,
+    ) -> Result<Option<i64>> {
+        Ok(E::find().select_only().column(id).filter(name_column.eq(name)).into_tuple().one(self.db()).await?)
+    }
 }

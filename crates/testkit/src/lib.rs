@@ -171,6 +171,11 @@ pub fn service_item(department_id: i64, code: &str, name: &str) -> NewServiceIte
     }
 }
 
+/// Saves a catalogue item as the system does (the demo, a catalogue import): its id.
+pub async fn catalogue_item(store: &Store, item: NewServiceItem) -> i64 {
+    store.services().save_item(&system(), item).await.expect("a catalogue item is saved")
+}
+
 /// A request for an item filed for an enterprise, without title or detail.
 pub fn service_request(item_id: i64, unit: UnitId) -> NewServiceRequest {
     NewServiceRequest { item_id, unit, title: String::new(), detail: String::new(), is_demo: false }

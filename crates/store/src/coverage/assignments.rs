@@ -12,6 +12,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{coverage_assignment, coverage_unit_status, unit};
 use crate::registry::town_name;
 use crate::scope::town_in;
@@ -81,7 +82,7 @@ impl Coverage<'_> {
                 format!("{}已在责任清单中（责任单位：{}），请先办结再重新分派", unit.name, open.responsible_unit),
             ));
         }
-        let saved = coverage_assignment::ActiveModel {
+        let row = coverage_assignment::ActiveModel {
             unit_id: Set(new.unit.0),
             responsible_unit: Set(responsible.clone()),
             instructor_name: Set(new
@@ -97,18 +98,13 @@ impl Coverage<'_> {
             is_demo: Set(new.is_demo),
             created_at: Set(self.store.now()),
             ..Default::default()
-        }
-        .insert(self.store.db())
-        .await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "coverage.assignment.create",
-                "coverage_assignment",
-                Some(saved.id.to_string()),
-                format!("{} → {responsible}，{} 前完成", unit.name, new.due_on),
-            )
+        };
+        let detail = format!("{} → {responsible}，{} 前完成", unit.name, new.due_on);
+        let saved = self
+            .store
+            .insert_recorded(caller, row, |m| {
+                Change::new("coverage.assignment.create", "coverage_assignment", m.id, detail)
+            })
             .await?;
         Ok(AssignmentId(saved.id))
     }

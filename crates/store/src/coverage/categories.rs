@@ -8,9 +8,7 @@ use qunlian_domain::coverage::CoverageStatus;
 use qunlian_domain::rules::{Fact, Rule, industry_prefixes};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use serde::Serialize;
 
 use super::*;
@@ -217,23 +215,14 @@ impl Coverage<'_> {
         for fact in rule.facts() {
             match fact {
                 Fact::Park(name) if !parks.contains_key(name) => {
-                    let id: Option<i64> = park::Entity::find()
-                        .select_only()
-                        .column(park::Column::Id)
-                        .filter(park::Column::Name.eq(name))
-                        .into_tuple()
-                        .one(self.store.db())
-                        .await?;
+                    let id = self.store.id_named::<park::Entity>(park::Column::Id, park::Column::Name, name).await?;
                     let id = id.ok_or_else(|| StoreError::invalid("规则", format!("园区“{name}”不存在")))?;
                     parks.insert(name.clone(), id);
                 }
                 Fact::Cluster(Some(name)) if !clusters.contains_key(name) => {
-                    let id: Option<i64> = cluster::Entity::find()
-                        .select_only()
-                        .column(cluster::Column::Id)
-                        .filter(cluster::Column::Name.eq(name))
-                        .into_tuple()
-                        .one(self.store.db())
+                    let id = self
+                        .store
+                        .id_named::<cluster::Entity>(cluster::Column::Id, cluster::Column::Name, name)
                         .await?;
                     let id = id.ok_or_else(|| StoreError::invalid("规则", format!("产业集群“{name}”不存在")))?;
                     clusters.insert(name.clone(), id);

@@ -5,10 +5,11 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use qunlian_domain::auth::{Action, Caller, UnitId};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{coverage_work_link, party_org};
 use crate::{Result, StoreError};
 
@@ -71,16 +72,10 @@ impl Coverage<'_> {
             .all(self.store.db())
             .await?;
         let org_ids: Vec<i64> = rows.iter().filter_map(|r| r.party_org_id).collect();
-        let names: HashMap<i64, String> = party_org::Entity::find()
-            .select_only()
-            .column(party_org::Column::Id)
-            .column(party_org::Column::Name)
-            .filter(party_org::Column::Id.is_in(org_ids))
-            .into_tuple::<(i64, String)>()
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .collect();
+        let names: HashMap<i64, String> = self
+            .store
+            .column_by_id::<party_org::Entity, _>(party_org::Column::Id, party_org::Column::Name, org_ids)
+            .await?;
         Ok(rows
             .into_iter()
             .filter_map(|r| {
@@ -118,7 +113,7 @@ impl Coverage<'_> {
                 .await?
                 .ok_or_else(|| StoreError::invalid("党组织", "所选党组织不存在"))?;
         }
-        let saved = coverage_work_link::ActiveModel {
+        let row = coverage_work_link::ActiveModel {
             unit_id: Set(new.unit.0),
             kind: Set(new.kind.code().to_owned()),
             instructor_name: Set(instructor.clone()),
@@ -129,23 +124,16 @@ impl Coverage<'_> {
             is_demo: Set(new.is_demo),
             created_at: Set(self.store.now()),
             ..Default::default()
-        }
-        .insert(self.store.db())
-        .await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "coverage.work_link.create",
-                "unit",
-                Some(new.unit.to_string()),
-                format!(
-                    "{}：{}{}",
-                    unit.name,
-                    new.kind.label(),
-                    instructor.map(|i| format!("（{i}）")).unwrap_or_default()
-                ),
-            )
+        };
+        let detail = format!(
+            "{}：{}{}",
+            unit.name,
+            new.kind.label(),
+            instructor.map(|i| format!("（{i}）")).unwrap_or_default()
+        );
+        let saved = self
+            .store
+            .insert_recorded(caller, row, |_| Change::new("coverage.work_link.create", "unit", new.unit, detail))
             .await?;
         Ok(saved.id)
     }

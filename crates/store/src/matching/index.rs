@@ -49,16 +49,8 @@ impl Matching<'_> {
     pub(super) async fn docs(self, rows: Vec<listing::Model>) -> Result<Vec<(i64, Option<ListingDoc>)>> {
         let units: Vec<i64> = rows.iter().map(|r| r.unit_id).collect::<HashSet<_>>().into_iter().collect();
         let places = self.places(self.store.db(), &units).await?;
-        let industries: HashMap<i64, Option<String>> = unit::Entity::find()
-            .select_only()
-            .column(unit::Column::Id)
-            .column(unit::Column::IndustryCode)
-            .filter(unit::Column::Id.is_in(units))
-            .into_tuple::<(i64, Option<String>)>()
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .collect();
+        let industries: HashMap<i64, Option<String>> =
+            self.store.column_by_id::<unit::Entity, _>(unit::Column::Id, unit::Column::IndustryCode, units).await?;
         let today = self.store.today();
         Ok(rows
             .into_iter()

@@ -10,6 +10,7 @@ use sea_orm::{
 };
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{introduction, introduction_event, introduction_followup, listing, unit};
 use crate::{Result, StoreError};
 
@@ -316,7 +317,7 @@ impl Matching<'_> {
         if on > self.store.today() {
             return Err(StoreError::invalid("日期", "不能晚于今天"));
         }
-        introduction_followup::ActiveModel {
+        let row = introduction_followup::ActiveModel {
             introduction_id: Set(id),
             on_date: Set(on),
             annual_sales_wan: Set(f.annual_sales_wan),
@@ -326,19 +327,12 @@ impl Matching<'_> {
             recorded_by: Set(caller.username.clone()),
             recorded_at: Set(self.store.now()),
             ..Default::default()
-        }
-        .insert(self.store.db())
-        .await?;
+        };
         let sales = f.annual_sales_wan.map(|v| format!("年销售额 {} 万元", format_number(v))).unwrap_or_default();
+        let detail = format!("{on} 跟踪：{sales}");
         self.store
-            .audit()
-            .record(
-                caller,
-                "introduction.followup",
-                "introduction",
-                Some(id.to_string()),
-                format!("{on} 跟踪：{sales}"),
-            )
-            .await
+            .insert_recorded(caller, row, |_| Change::new("introduction.followup", "introduction", id, detail))
+            .await?;
+        Ok(())
     }
 }

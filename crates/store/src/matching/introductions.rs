@@ -109,29 +109,17 @@ impl Matching<'_> {
 
     async fn to_introductions(self, rows: Vec<introduction::Model>) -> Result<Vec<Introduction>> {
         let listing_ids: Vec<i64> = rows.iter().flat_map(|r| [r.need_listing_id, r.offer_listing_id]).collect();
-        let titles: HashMap<i64, String> = listing::Entity::find()
-            .select_only()
-            .column(listing::Column::Id)
-            .column(listing::Column::Title)
-            .filter(listing::Column::Id.is_in(listing_ids))
-            .into_tuple::<(i64, String)>()
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .collect();
+        let titles: HashMap<i64, String> = self
+            .store
+            .column_by_id::<listing::Entity, _>(listing::Column::Id, listing::Column::Title, listing_ids)
+            .await?;
         let unit_ids: Vec<i64> = rows.iter().flat_map(|r| [r.need_unit_id, r.offer_unit_id]).collect();
         let names = self.store.unit_names(unit_ids).await?;
         let cluster_ids: Vec<i64> = rows.iter().filter_map(|r| r.cluster_id).collect();
-        let clusters: HashMap<i64, String> = cluster::Entity::find()
-            .select_only()
-            .column(cluster::Column::Id)
-            .column(cluster::Column::ShortName)
-            .filter(cluster::Column::Id.is_in(cluster_ids))
-            .into_tuple::<(i64, String)>()
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .collect();
+        let clusters: HashMap<i64, String> = self
+            .store
+            .column_by_id::<cluster::Entity, _>(cluster::Column::Id, cluster::Column::ShortName, cluster_ids)
+            .await?;
         let get = |m: &HashMap<i64, String>, id: i64| m.get(&id).cloned().unwrap_or_default();
         Ok(rows
             .into_iter()

@@ -11,6 +11,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{listing, unit};
 use crate::registry::{industry_name, town_name};
 use crate::services::local;
@@ -302,18 +303,14 @@ impl Matching<'_> {
                 format!("本企业已有同名的有效{}（编号 {}），请修改那一条", f.kind.label(), t.id),
             ));
         }
-        let saved = new_listing(u.id, &f, (title.clone(), description, quantity_unit), caller, now, is_demo)
-            .insert(self.store.db())
-            .await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "listing.publish",
-                "listing",
-                Some(saved.id.to_string()),
-                format!("{}发布{}“{title}”（{}，{}）", u.name, f.kind.label(), f.urgency.label(), f.reach.label()),
-            )
+        let row = new_listing(u.id, &f, (title.clone(), description, quantity_unit), caller, now, is_demo);
+        let saved = self
+            .store
+            .insert_recorded(caller, row, |m| {
+                let detail =
+                    format!("{}发布{}“{title}”（{}，{}）", u.name, f.kind.label(), f.urgency.label(), f.reach.label());
+                Change::new("listing.publish", "listing", m.id, detail)
+            })
             .await?;
         Ok(saved.id)
     }

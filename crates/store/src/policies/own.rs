@@ -50,16 +50,10 @@ impl Policies<'_> {
             .all(self.store.db())
             .await?;
         let push_ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
-        let pushed_at: HashMap<i64, DateTime<Utc>> = policy_push::Entity::find()
-            .select_only()
-            .column(policy_push::Column::Id)
-            .column(policy_push::Column::PushedAt)
-            .filter(policy_push::Column::Id.is_in(push_ids))
-            .into_tuple::<(i64, DateTime<Utc>)>()
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .collect();
+        let pushed_at: HashMap<i64, DateTime<Utc>> = self
+            .store
+            .column_by_id::<policy_push::Entity, _>(policy_push::Column::Id, policy_push::Column::PushedAt, push_ids)
+            .await?;
         let mut out: HashMap<i64, ReceiptState> = HashMap::new();
         for (policy_id, push_id, read_at) in rows {
             let at = pushed_at.get(&push_id).copied().unwrap_or_default();

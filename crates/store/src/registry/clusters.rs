@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::*;
 use super::{industry_name, mask_phone, town_name};
+use crate::audit::Change;
 use crate::entity::{cluster, cluster_member, cluster_note, cluster_officer, cluster_region, party_org, unit};
 use crate::{Result, StoreError};
 
@@ -264,7 +265,7 @@ impl Registry<'_> {
             return Err(StoreError::invalid("集群名称", "不能为空"));
         }
         let now = self.store.now();
-        let m = cluster::ActiveModel {
+        let row = cluster::ActiveModel {
             name: Set(new.name.trim().to_owned()),
             short_name: Set(if new.short_name.trim().is_empty() {
                 new.name.trim().to_owned()
@@ -282,12 +283,12 @@ impl Registry<'_> {
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
-        }
-        .insert(self.store.db())
-        .await?;
-        self.store
-            .audit()
-            .record(caller, "cluster.create", "cluster", Some(m.id.to_string()), format!("建立集群“{}”", m.name))
+        };
+        let m = self
+            .store
+            .insert_recorded(caller, row, |m| {
+                Change::new("cluster.create", "cluster", m.id, format!("建立集群“{}”", m.name))
+            })
             .await?;
         Ok(ClusterId(m.id))
     }
@@ -321,20 +322,8 @@ impl Registry<'_> {
         }
         .insert(self.store.db())
         .await?;
-        let region = RegionCode::parse(&u.town_code).ok();
-        if let Some(region) = region {
-            let code = region.to_string();
-            let known = cluster_region::Entity::find()
-                .filter(cluster_region::Column::ClusterId.eq(id.0))
-                .filter(cluster_region::Column::RegionCode.eq(&code))
-                .one(self.store.db())
-                .await?
-                .is_some();
-            if !known {
-                cluster_region::ActiveModel { cluster_id: Set(id.0), region_code: Set(code), ..Default::default() }
-                    .insert(self.store.db())
-                    .await?;
-            }
+        if let Ok(region) = RegionCode::parse(&u.town_code) {
+            self.reach_region(id, &region).await?;
         }
         self.store
             .audit()
@@ -391,7 +380,7 @@ impl Registry<'_> {
         if o.name.trim().is_empty() {
             return Err(StoreError::invalid("姓名", "不能为空"));
         }
-        cluster_officer::ActiveModel {
+        let row = cluster_officer::ActiveModel {
             cluster_id: Set(id.0),
             name: Set(o.name.trim().to_owned()),
             role: Set(o.role.clone()),
@@ -401,19 +390,10 @@ impl Registry<'_> {
             phone_bidx: Set(o.phone.as_ref().map(|p| self.store.crypto().blind_index(p.as_str()))),
             since: Set(o.since),
             ..Default::default()
-        }
-        .insert(self.store.db())
-        .await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "cluster.officer.add",
-                "cluster",
-                Some(id.to_string()),
-                format!("“{}”增加{}{}", detail.cluster.name, officer_role_label(&o.role), o.name),
-            )
-            .await
+        };
+        let detail = format!("“{}”增加{}{}", detail.cluster.name, officer_role_label(&o.role), o.name);
+        self.store.insert_recorded(caller, row, |_| Change::new("cluster.officer.add", "cluster", id, detail)).await?;
+        Ok(())
     }
 
     pub async fn add_cluster_note(
@@ -441,20 +421,10 @@ impl Registry<'_> {
     /// border), at any level from province to town.
     pub async fn add_cluster_region(self, caller: &Caller, id: ClusterId, region: &RegionCode) -> Result<()> {
         let detail = self.cluster_for_write(caller, id).await?;
-        let code = region.to_string();
-        let known = cluster_region::Entity::find()
-            .filter(cluster_region::Column::ClusterId.eq(id.0))
-            .filter(cluster_region::Column::RegionCode.eq(&code))
-            .one(self.store.db())
-            .await?
-            .is_some();
-        if known {
+        if !self.reach_region(id, region).await? {
             // Adding a region twice changes nothing; the demo and the page may both do it.
             return Ok(());
         }
-        cluster_region::ActiveModel { cluster_id: Set(id.0), region_code: Set(code), ..Default::default() }
-            .insert(self.store.db())
-            .await?;
         self.store
             .audit()
             .record(
@@ -465,6 +435,24 @@ impl Registry<'_> {
                 format!("“{}”增加成员区域{}", detail.cluster.name, region.full_name()),
             )
             .await
+    }
+
+    /// Adds `region` to the regions the cluster reaches into, unless it is there already
+    /// (a new member's town, a region added by hand). True when it was added.
+    async fn reach_region(self, id: ClusterId, region: &RegionCode) -> Result<bool> {
+        let code = region.to_string();
+        let known = cluster_region::Entity::find()
+            .filter(cluster_region::Column::ClusterId.eq(id.0))
+            .filter(cluster_region::Column::RegionCode.eq(&code))
+            .one(self.store.db())
+            .await?
+            .is_some();
+        if !known {
+            cluster_region::ActiveModel { cluster_id: Set(id.0), region_code: Set(code), ..Default::default() }
+                .insert(self.store.db())
+                .await?;
+        }
+        Ok(!known)
     }
 
     /// A cluster the caller may change: it sees it, may write, and works at the level of an

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::*;
 use super::{industry_name, mask_phone, town_name};
+use crate::audit::Change;
 use crate::entity::{cluster, cluster_member, park, party_org, party_org_unit, unit};
 use crate::scope::town_in;
 use crate::{Page, PageRequest, Result, StoreError};
@@ -538,10 +539,12 @@ impl Registry<'_> {
             return Err(StoreError::invalid("统一社会信用代码", format!("{}已登记", input.uscc)));
         }
         let park_id = self.park_id_for(self.store.db(), input.park.as_deref(), &input.town, demo).await?;
-        let m = self.active_unit(&input, kind, park_id, demo).insert(self.store.db()).await?;
-        self.store
-            .audit()
-            .record(caller, "unit.create", "unit", Some(m.id.to_string()), format!("登记{}“{}”", kind.label(), m.name))
+        let row = self.active_unit(&input, kind, park_id, demo);
+        let m = self
+            .store
+            .insert_recorded(caller, row, |m| {
+                Change::new("unit.create", "unit", m.id, format!("登记{}“{}”", kind.label(), m.name))
+            })
             .await?;
         Ok(UnitId(m.id))
     }

@@ -9,6 +9,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{pairing, unit};
 use crate::{Result, StoreError};
 
@@ -166,7 +167,7 @@ impl Registry<'_> {
         if b.is_none() && b_name.map(str::trim).unwrap_or("").is_empty() {
             return Err(StoreError::invalid("结对对象", "请选择单位或填写名称"));
         }
-        let p = pairing::ActiveModel {
+        let row = pairing::ActiveModel {
             kind: Set(kind.to_owned()),
             a_unit_id: Set(a.0),
             b_unit_id: Set(b.map(|b| b.0)),
@@ -176,18 +177,12 @@ impl Registry<'_> {
             content: Set(content.to_owned()),
             is_demo: Set(demo),
             ..Default::default()
-        }
-        .insert(self.store.db())
-        .await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "pairing.create",
-                "pairing",
-                Some(p.id.to_string()),
-                format!("新增{}", pairing_kind_label(kind)),
-            )
+        };
+        let p = self
+            .store
+            .insert_recorded(caller, row, |p| {
+                Change::new("pairing.create", "pairing", p.id, format!("新增{}", pairing_kind_label(kind)))
+            })
             .await?;
         Ok(p.id)
     }

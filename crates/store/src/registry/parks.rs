@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::town_name;
 use super::*;
+use crate::audit::Change;
 use crate::entity::park;
 use crate::{Result, StoreError};
 
@@ -198,18 +199,16 @@ impl Registry<'_> {
         if park::Entity::find().filter(park::Column::Name.eq(name.trim())).one(self.store.db()).await?.is_some() {
             return Err(StoreError::invalid("园区名称", format!("已有名为“{}”的园区", name.trim())));
         }
-        let m = park::ActiveModel {
+        let row = park::ActiveModel {
             name: Set(name.trim().to_owned()),
             town_code: Set(town.to_string()),
             parent_id: Set(parent),
             is_demo: Set(false),
             ..Default::default()
-        }
-        .insert(self.store.db())
-        .await?;
-        self.store
-            .audit()
-            .record(caller, "park.create", "park", Some(m.id.to_string()), format!("新增园区“{}”", m.name))
+        };
+        let m = self
+            .store
+            .insert_recorded(caller, row, |m| Change::new("park.create", "park", m.id, format!("新增园区“{}”", m.name)))
             .await?;
         Ok(m.id)
     }

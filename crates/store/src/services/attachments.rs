@@ -3,10 +3,11 @@
 use chrono::{DateTime, Utc};
 use qunlian_domain::auth::{Action, Caller};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::service_attachment;
 use crate::{Result, StoreError};
 
@@ -61,7 +62,7 @@ impl Services<'_> {
             return Err(StoreError::invalid("附件", format!("文件超过 {} MB", MAX_ATTACHMENT_BYTES / 1024 / 1024)));
         }
         let file_name = clean_name(name);
-        let saved = service_attachment::ActiveModel {
+        let row = service_attachment::ActiveModel {
             request_id: Set(request.id),
             content_type: Set(content_type(&file_name).to_owned()),
             size: Set(bytes.len() as i64),
@@ -70,18 +71,13 @@ impl Services<'_> {
             uploaded_by: Set(caller.username.clone()),
             uploaded_at: Set(self.store.now()),
             ..Default::default()
-        }
-        .insert(self.store.db())
-        .await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "service.attachment.add",
-                "service_request",
-                Some(request_id.to_string()),
-                format!("{}：{file_name}", request.title),
-            )
+        };
+        let detail = format!("{}：{file_name}", request.title);
+        let saved = self
+            .store
+            .insert_recorded(caller, row, |_| {
+                Change::new("service.attachment.add", "service_request", request_id, detail)
+            })
             .await?;
         Ok(saved.id)
     }

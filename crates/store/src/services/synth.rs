@@ -25,13 +25,7 @@ impl Services<'_> {
         let mut items = Vec::new();
         for d in 0..DEPARTMENTS {
             let name = format!("合成部门{d:02}");
-            let existing: Option<i64> = unit::Entity::find()
-                .select_only()
-                .column(unit::Column::Id)
-                .filter(unit::Column::Name.eq(&name))
-                .into_tuple()
-                .one(self.store.db())
-                .await?;
+            let existing = self.store.id_named::<unit::Entity>(unit::Column::Id, unit::Column::Name, &name).await?;
             let dept = match existing {
                 Some(id) => id,
                 None => {

@@ -19,6 +19,11 @@ async fn firm(s: &Store, n: u32, name: &str, town_name: &str, industry: &str) ->
     s.registry().create_enterprise(&system(), input).await.unwrap()
 }
 
+/// A listing the system publishes for `unit`, as the demo does.
+async fn published(s: &Store, unit: UnitId, fields: ListingFields) -> i64 {
+    s.matching().publish(&system(), unit, fields, false).await.unwrap()
+}
+
 async fn cluster(s: &Store, name: &str, town_name: &str, members: &[UnitId]) -> ClusterId {
     let id = s
         .registry()
@@ -47,37 +52,23 @@ async fn world(s: &Store) -> World {
     let chem = firm(s, 2, "上海新阳半导体材料股份有限公司", "九亭", "2662").await;
     let far = firm(s, 3, "上海远方化工有限公司", "泖港", "2662").await;
     let cluster = cluster(s, "集成电路产业集群党委", "新桥", &[chip, chem]).await;
-    let sys = system();
-    let need = s
-        .matching()
-        .publish(
-            &sys,
-            chip,
-            ListingFields {
-                urgency: Urgency::Emergency,
-                quantity: Some(1.25),
-                quantity_unit: Some("吨".into()),
-                ..listing(
-                    ListingKind::Need,
-                    "急需去毛刺液",
-                    "疫情期间原材料去毛刺液供给受阻，需尽快补货",
-                    Reach::Cluster,
-                )
-            },
-            false,
-        )
-        .await
-        .unwrap();
-    let offer = s
-        .matching()
-        .publish(
-            &sys,
-            chem,
-            listing(ListingKind::Offer, "供应去毛刺溶液", "半导体封装用去毛刺溶液，可加急生产", Reach::Cluster),
-            false,
-        )
-        .await
-        .unwrap();
+    let need = published(
+        s,
+        chip,
+        ListingFields {
+            urgency: Urgency::Emergency,
+            quantity: Some(1.25),
+            quantity_unit: Some("吨".into()),
+            ..listing(ListingKind::Need, "急需去毛刺液", "疫情期间原材料去毛刺液供给受阻，需尽快补货", Reach::Cluster)
+        },
+    )
+    .await;
+    let offer = published(
+        s,
+        chem,
+        listing(ListingKind::Offer, "供应去毛刺溶液", "半导体封装用去毛刺溶液，可加急生产", Reach::Cluster),
+    )
+    .await;
     World { chip, chem, far, cluster, need, offer }
 }
 
@@ -96,11 +87,7 @@ async fn reach_and_scope_decide_who_sees_and_who_publishes() {
     let db = TestDb::new().await;
     let s = &db.store;
     let w = world(s).await;
-    let far_offer = s
-        .matching()
-        .publish(&system(), w.far, listing(ListingKind::Offer, "去毛刺溶液现货", "", Reach::District), false)
-        .await
-        .unwrap();
+    let far_offer = published(s, w.far, listing(ListingKind::Offer, "去毛刺溶液现货", "", Reach::District)).await;
 
     let chip = user(s, "chip", Role::EnterpriseContact, Scope::Enterprise(w.chip)).await;
     let far = user(s, "far", Role::EnterpriseContact, Scope::Enterprise(w.far)).await;
@@ -354,11 +341,7 @@ async fn an_introduction_goes_from_suggestion_to_deal() {
     assert!(matches!(s.matching().introduction(&other_town, id).await, Err(StoreError::NotFound)));
 
     // A second pair that did not close, with its reason; the cluster's figures.
-    let other = s
-        .matching()
-        .publish(&system(), w.chem, listing(ListingKind::Offer, "清洗剂", "", Reach::Cluster), false)
-        .await
-        .unwrap();
+    let other = published(s, w.chem, listing(ListingKind::Offer, "清洗剂", "", Reach::Cluster)).await;
     let lost = s
         .matching()
         .introduce(&secretary, NewIntroduction { offer_listing: other, ..new(IntroductionState::Introduced) })
@@ -388,31 +371,16 @@ async fn the_meeting_list_pairs_members_needs_with_reachable_offers() {
     let digger = firm(s, 4, "龙工（上海）挖掘机制造有限公司", "新桥", "3514").await;
     let bearings = firm(s, 5, "上海自润轴承有限公司", "九亭", "3452").await;
     s.registry().add_cluster_member(&system(), w.cluster, digger, false, None).await.unwrap();
-    let need = s
-        .matching()
-        .publish(
-            &system(),
-            digger,
-            listing(ListingKind::Need, "大吨位挖掘机自润滑轴承", "动臂根部用，免加油", Reach::District),
-            false,
-        )
-        .await
-        .unwrap();
-    let offer = s
-        .matching()
-        .publish(
-            &system(),
-            bearings,
-            listing(ListingKind::Offer, "自润滑轴承", "工程机械动臂用自润滑轴承", Reach::District),
-            false,
-        )
-        .await
-        .unwrap();
-    let _hidden = s
-        .matching()
-        .publish(&system(), w.far, listing(ListingKind::Offer, "自润滑轴承库存", "", Reach::Town), false)
-        .await
-        .unwrap();
+    let need = published(
+        s,
+        digger,
+        listing(ListingKind::Need, "大吨位挖掘机自润滑轴承", "动臂根部用，免加油", Reach::District),
+    )
+    .await;
+    let offer =
+        published(s, bearings, listing(ListingKind::Offer, "自润滑轴承", "工程机械动臂用自润滑轴承", Reach::District))
+            .await;
+    let _hidden = published(s, w.far, listing(ListingKind::Offer, "自润滑轴承库存", "", Reach::Town)).await;
     let idx = index();
     s.matching().sync_index(&idx).await.unwrap();
     let secretary = user(s, "sec", Role::ClusterSecretary, Scope::Cluster(w.cluster)).await;

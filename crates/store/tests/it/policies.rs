@@ -54,6 +54,11 @@ fn policy(dept: UnitId, title: &str, rule: &str, from: &str, until: Option<&str>
     }
 }
 
+/// A policy the system publishes, as the demo and an import do.
+async fn publish(s: &Store, dept: UnitId, title: &str, rule: &str, from: &str, until: Option<&str>) -> i64 {
+    s.policies().save(&system(), None, policy(dept, title, rule, from, until)).await.unwrap()
+}
+
 #[tokio::test]
 async fn eligibility_follows_the_rule_and_the_validity_dates() {
     let db = TestDb::new().await;
@@ -61,20 +66,10 @@ async fn eligibility_follows_the_rule_and_the_validity_dates() {
     let w = world(s).await;
     let sys = system();
     // Today is 2026-11-23 in the test clock.
-    let valid =
-        s.policies().save(&sys, None, policy(w.dept, "高企奖励", "高新技术企业", "2026-01-01", None)).await.unwrap();
-    let big = s
-        .policies()
-        .save(&sys, None, policy(w.dept, "百人企业", "高新技术企业 且 从业人数>=100", "2026-01-01", Some("2026-12-31")))
-        .await
-        .unwrap();
-    let expired = s
-        .policies()
-        .save(&sys, None, policy(w.dept, "旧政策", "高新技术企业", "2024-01-01", Some("2025-12-31")))
-        .await
-        .unwrap();
-    let upcoming =
-        s.policies().save(&sys, None, policy(w.dept, "明年政策", "高新技术企业", "2027-01-01", None)).await.unwrap();
+    let valid = publish(s, w.dept, "高企奖励", "高新技术企业", "2026-01-01", None).await;
+    let big = publish(s, w.dept, "百人企业", "高新技术企业 且 从业人数>=100", "2026-01-01", Some("2026-12-31")).await;
+    let expired = publish(s, w.dept, "旧政策", "高新技术企业", "2024-01-01", Some("2025-12-31")).await;
+    let upcoming = publish(s, w.dept, "明年政策", "高新技术企业", "2027-01-01", None).await;
     assert_eq!(s.policies().match_count(&sys, valid).await.unwrap(), 4);
     assert_eq!(s.policies().match_count(&sys, big).await.unwrap(), 1);
     let listed = |v| PolicyFilter { validity: Some(v), ..Default::default() };
@@ -126,8 +121,7 @@ async fn eligibility_follows_the_rule_and_the_validity_dates() {
         s.policies().save(&officer, None, policy(w.other_dept, "别人的", "高新", "2026-01-01", None)).await,
         Err(StoreError::Invalid { field: "发文部门", .. })
     ));
-    let theirs =
-        s.policies().save(&sys, None, policy(w.other_dept, "科委政策", "高新", "2026-01-01", None)).await.unwrap();
+    let theirs = publish(s, w.other_dept, "科委政策", "高新", "2026-01-01", None).await;
     assert!(matches!(
         s.policies().save(&officer, Some(theirs), policy(w.dept, "抢过来", "高新", "2026-01-01", None)).await,
         Err(StoreError::Forbidden)
@@ -153,16 +147,9 @@ async fn a_package_push_writes_exactly_the_eligible_receipts_read_once() {
     let db = TestDb::new().await;
     let s = &db.store;
     let w = world(s).await;
-    let sys = system();
-    let high_tech =
-        s.policies().save(&sys, None, policy(w.dept, "高企奖励", "高新技术企业", "2026-01-01", None)).await.unwrap();
-    let big =
-        s.policies().save(&sys, None, policy(w.dept, "规模企业", "从业人数>=100", "2026-01-01", None)).await.unwrap();
-    let expired = s
-        .policies()
-        .save(&sys, None, policy(w.dept, "旧政策", "高新技术企业", "2024-01-01", Some("2025-12-31")))
-        .await
-        .unwrap();
+    let high_tech = publish(s, w.dept, "高企奖励", "高新技术企业", "2026-01-01", None).await;
+    let big = publish(s, w.dept, "规模企业", "从业人数>=100", "2026-01-01", None).await;
+    let expired = publish(s, w.dept, "旧政策", "高新技术企业", "2024-01-01", Some("2025-12-31")).await;
     let district = user(s, "d", Role::DistrictAdmin, Scope::Region(songjiang())).await;
     let package = [high_tech, big, expired];
 
@@ -227,8 +214,7 @@ async fn pushes_and_lists_stay_inside_the_scope() {
     let s = &db.store;
     let w = world(s).await;
     let sys = system();
-    let high_tech =
-        s.policies().save(&sys, None, policy(w.dept, "高企奖励", "高新技术企业", "2026-01-01", None)).await.unwrap();
+    let high_tech = publish(s, w.dept, "高企奖励", "高新技术企业", "2026-01-01", None).await;
     let other = s.registry().create_cluster(&sys, cluster("别的集群党委", "别的", "食品", "九亭")).await.unwrap();
     s.registry().add_cluster_member(&sys, other, w.e, false, None).await.unwrap();
 
@@ -307,9 +293,7 @@ async fn a_package_of_54_policies_reaches_a_large_cluster() {
     let mut ids = Vec::new();
     for n in 0..54 {
         let rule = if n % 2 == 0 { "高新技术企业" } else { "从业人数>=1" };
-        ids.push(
-            s.policies().save(&sys, None, policy(w.dept, &format!("政策{n}"), rule, "2026-01-01", None)).await.unwrap(),
-        );
+        ids.push(publish(s, w.dept, &format!("政策{n}"), rule, "2026-01-01", None).await);
     }
     let push =
         s.policies().push_policies(&sys, "54 项政策包", &ids, &PushTarget::Cluster(w.cluster), false).await.unwrap();

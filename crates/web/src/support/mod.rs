@@ -8,7 +8,7 @@ pub mod towns;
 pub mod xlsx;
 
 use askama::Template;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::error::WebError;
@@ -20,4 +20,14 @@ pub fn is_htmx(headers: &HeaderMap) -> bool {
 
 pub fn render(t: &impl Template) -> Result<Response, WebError> {
     Ok(Html(t.render()?).into_response())
+}
+
+/// A form shown again with why it was refused: 422, so scripts and tests see the refusal.
+pub fn render_refused(t: &impl Template) -> Result<Response, WebError> {
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(t.render()?)).into_response())
+}
+
+/// A page with a form: [`render_refused`] when it shows a refusal, [`render`] otherwise.
+pub fn render_form(t: &impl Template, refused: bool) -> Result<Response, WebError> {
+    if refused { render_refused(t) } else { render(t) }
 }

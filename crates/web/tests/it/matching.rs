@@ -25,6 +25,17 @@ fn fields(kind: ListingKind, title: &str, description: &str) -> ListingFields {
 }
 
 /// 甲 (新桥, in the cluster) needs bearings urgently; 乙 (九亭, outside) offers them.
+/// Posts the form that records an introduction of `offer` to `need`.
+async fn introduce(app: &TestApp, session: &mut Session, need: i64, offer: i64) -> Response {
+    let (need, offer) = (need.to_string(), offer.to_string());
+    app.post_form(
+        session,
+        "/introductions",
+        &[("need_listing", &need), ("offer_listing", &offer), ("state", "introduced")],
+    )
+    .await
+}
+
 async fn fixture(app: &TestApp) -> (i64, i64) {
     let s = &app.db.store;
     let need = s
@@ -159,13 +170,7 @@ async fn matching_pages_and_forms_as_every_role() {
 
         // Brokering the need with the offer: the area admins and the cluster's secretary.
         let brokers = role.may(Action::BrokerIntroductions);
-        let res = app
-            .post_form(
-                &mut s,
-                "/introductions",
-                &[("need_listing", &need.to_string()), ("offer_listing", &offer.to_string()), ("state", "introduced")],
-            )
-            .await;
+        let res = introduce(&app, &mut s, need, offer).await;
         assert_eq!(
             res.status,
             expect(brokers, true, StatusCode::SEE_OTHER),
@@ -221,13 +226,7 @@ async fn a_secretary_sees_matches_records_a_deal_and_the_cluster_counts_it() {
     let page = app.get(&mut sec, &format!("/listings/{need}")).await;
     assert!(page.body.contains("自润滑轴承供应") && page.body.contains("共同词"), "{}", page.body);
     assert!(page.body.contains("同区") && page.body.contains("记录牵线"));
-    let res = app
-        .post_form(
-            &mut sec,
-            "/introductions",
-            &[("need_listing", &need.to_string()), ("offer_listing", &offer.to_string()), ("state", "introduced")],
-        )
-        .await;
+    let res = introduce(&app, &mut sec, need, offer).await;
     let at = res.location.unwrap();
     // 已成交 needs a value: refused with the field named, nothing changes.
     let refused = app.post_form(&mut sec, &format!("{at}/step"), &[("to", "won")]).await;

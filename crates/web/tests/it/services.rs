@@ -12,20 +12,16 @@ async fn the_service_api_files_a_request_and_counts_working_days() {
     use axum::http::Request;
     let (app, _) = app_with_accounts().await;
     let s = &app.db.store;
-    let sys = system();
     let dept = department(s, 50, "松江区经济委员会").await;
-    let item = s
-        .services()
-        .save_item(
-            &sys,
-            qunlian_store::services::NewServiceItem {
-                materials: vec!["营业执照".into()],
-                stages: vec!["拿地".into(), "施工许可".into()],
-                ..service_item(dept.0, "JW-01", "工业项目全程代办")
-            },
-        )
-        .await
-        .unwrap();
+    let item = catalogue_item(
+        s,
+        qunlian_store::services::NewServiceItem {
+            materials: vec!["营业执照".into()],
+            stages: vec!["拿地".into(), "施工许可".into()],
+            ..service_item(dept.0, "JW-01", "工业项目全程代办")
+        },
+    )
+    .await;
     let auth = bearer(s, "contact").await;
 
     let days =
@@ -73,18 +69,15 @@ async fn services_fixture(app: &TestApp) -> (i64, i64, i64, i64) {
     let sys = system();
     let dept = department(s, 60, "上海市松江区经济委员会").await;
     department(s, 61, "上海市松江区规划和自然资源局").await;
-    let item = s
-        .services()
-        .save_item(
-            &sys,
-            qunlian_store::services::NewServiceItem {
-                materials: vec!["营业执照".into(), "项目建议书".into()],
-                stages: vec!["拿地".into(), "施工许可".into(), "竣工验收".into()],
-                ..service_item(dept.0, "JW-01", "工业项目全程代办")
-            },
-        )
-        .await
-        .unwrap();
+    let item = catalogue_item(
+        s,
+        qunlian_store::services::NewServiceItem {
+            materials: vec!["营业执照".into(), "项目建议书".into()],
+            stages: vec!["拿地".into(), "施工许可".into(), "竣工验收".into()],
+            ..service_item(dept.0, "JW-01", "工业项目全程代办")
+        },
+    )
+    .await;
     user(s, "jingwei", Role::ServiceOfficer, Scope::Department(dept)).await;
     let file = |unit: i64, title: &str| qunlian_store::services::NewServiceRequest {
         title: title.into(),
@@ -281,20 +274,16 @@ async fn service_attachments_as_every_role() {
     use qunlian_domain::auth::Action;
     let (app, accounts) = app_with_accounts().await;
     let s = &app.db.store;
-    let sys = system();
     let dept = department(s, 60, "松江区市场监督管理局").await;
-    let item = s
-        .services()
-        .save_item(
-            &sys,
-            qunlian_store::services::NewServiceItem {
-                materials: vec!["变更申请书".into()],
-                limit: qunlian_domain::services::TimeLimit::WorkingDays(3),
-                ..service_item(dept.0, "SJ-01", "企业变更登记")
-            },
-        )
-        .await
-        .unwrap();
+    let item = catalogue_item(
+        s,
+        qunlian_store::services::NewServiceItem {
+            materials: vec!["变更申请书".into()],
+            limit: qunlian_domain::services::TimeLimit::WorkingDays(3),
+            ..service_item(dept.0, "SJ-01", "企业变更登记")
+        },
+    )
+    .await;
     let contact = s.accounts().user_by_name("contact").await.unwrap().unwrap().caller(None);
     let enterprise_b = match contact.scope {
         Scope::Enterprise(u) => u,
@@ -356,19 +345,15 @@ async fn service_attachments_as_every_role() {
 async fn overdue_requests_are_announced_to_who_handles_them() {
     let (app, _) = app_with_accounts().await;
     let s = &app.db.store;
-    let sys = system();
     let dept = department(s, 70, "松江区人力资源和社会保障局").await;
-    let item = s
-        .services()
-        .save_item(
-            &sys,
-            qunlian_store::services::NewServiceItem {
-                limit: qunlian_domain::services::TimeLimit::WorkingDays(1),
-                ..service_item(dept.0, "RS-01", "劳动用工备案")
-            },
-        )
-        .await
-        .unwrap();
+    let item = catalogue_item(
+        s,
+        qunlian_store::services::NewServiceItem {
+            limit: qunlian_domain::services::TimeLimit::WorkingDays(1),
+            ..service_item(dept.0, "RS-01", "劳动用工备案")
+        },
+    )
+    .await;
     let contact = s.accounts().user_by_name("contact").await.unwrap().unwrap().caller(None);
     let Scope::Enterprise(b) = contact.scope else { unreachable!() };
     s.services()

@@ -13,16 +13,13 @@ async fn the_report_counts_what_the_requests_say() {
     let sys = system();
     let dept = department(s, 980, "松江区科学技术委员会").await;
     let firm = s.registry().create_enterprise(&sys, enterprise(981, "上海报表测试有限公司", "新桥")).await.unwrap();
-    let item = s
-        .services()
-        .save_item(
-            &sys,
-            NewServiceItem {
-                limit: TimeLimit::WorkingDays(2), ..service_item(dept.0, "KW-01", "区级研发机构认定")
-            },
-        )
-        .await
-        .unwrap();
+    let item = catalogue_item(
+        s,
+        NewServiceItem {
+            limit: TimeLimit::WorkingDays(2), ..service_item(dept.0, "KW-01", "区级研发机构认定")
+        },
+    )
+    .await;
     let officer = user(s, "kw", Role::ServiceOfficer, Scope::Department(dept)).await;
     let new = || service_request(item, firm);
     // Monday 10:00: one finished the next day (on time), one after a week (late), one open.
@@ -72,21 +69,16 @@ async fn the_derived_report_equals_a_direct_count_after_every_change() {
     let sys = system();
     let (a, b) = (department(s, 960, "松江区经济委员会").await, department(s, 961, "松江区规划和自然资源局").await);
     let firm = s.registry().create_enterprise(&sys, enterprise(962, "上海派生测试有限公司", "新桥")).await.unwrap();
-    let item = |code: &'static str, dept: qunlian_domain::auth::UnitId, days: u32, stages: Vec<String>| {
-        let sys = sys.clone();
-        async move {
-            s.services()
-                .save_item(
-                    &sys,
-                    NewServiceItem {
-                        limit: TimeLimit::WorkingDays(days),
-                        stages,
-                        ..service_item(dept.0, code, &format!("事项{code}"))
-                    },
-                )
-                .await
-                .unwrap()
-        }
+    let item = |code: &'static str, dept: qunlian_domain::auth::UnitId, days: u32, stages: Vec<String>| async move {
+        catalogue_item(
+            s,
+            NewServiceItem {
+                limit: TimeLimit::WorkingDays(days),
+                stages,
+                ..service_item(dept.0, code, &format!("事项{code}"))
+            },
+        )
+        .await
     };
     let staged = item("A1", a, 2, vec!["拿地".into(), "施工许可".into()]).await;
     let plain = item("A2", a, 5, vec![]).await;

@@ -54,18 +54,15 @@ async fn a_request_is_routed_paused_transferred_and_finished() {
     let guihua = department(s, 901, "松江区规划和自然资源局").await;
     let firm = s.registry().create_enterprise(&sys, enterprise(902, "上海申办企业有限公司", "新桥")).await.unwrap();
     let other = s.registry().create_enterprise(&sys, enterprise(903, "上海别家企业有限公司", "九亭")).await.unwrap();
-    let item = s
-        .services()
-        .save_item(
-            &sys,
-            NewServiceItem {
-                materials: vec!["营业执照".into(), "项目建议书".into()],
-                stages: vec!["拿地".into(), "施工许可".into()],
-                ..service_item(jingwei.0, "jw-01", "工业项目全程代办")
-            },
-        )
-        .await
-        .unwrap();
+    let item = catalogue_item(
+        s,
+        NewServiceItem {
+            materials: vec!["营业执照".into(), "项目建议书".into()],
+            stages: vec!["拿地".into(), "施工许可".into()],
+            ..service_item(jingwei.0, "jw-01", "工业项目全程代办")
+        },
+    )
+    .await;
     let contact = user(s, "c", Role::EnterpriseContact, Scope::Enterprise(firm)).await;
     let officer = user(s, "jw", Role::ServiceOfficer, Scope::Department(jingwei)).await;
     let planner = user(s, "gh", Role::ServiceOfficer, Scope::Department(guihua)).await;
@@ -157,18 +154,15 @@ async fn catalogue_and_firm(s: &Store) -> (UnitId, UnitId, i64) {
     let sys = system();
     let jingwei = department(s, 910, "上海市松江区经济委员会").await;
     let firm = s.registry().create_enterprise(&sys, enterprise(911, "上海督办企业有限公司", "新桥")).await.unwrap();
-    let item = s
-        .services()
-        .save_item(
-            &sys,
-            NewServiceItem {
-                materials: vec!["备案申请表".into()],
-                limit: TimeLimit::WorkingDays(2),
-                ..service_item(jingwei.0, "JW-09", "技术改造项目备案")
-            },
-        )
-        .await
-        .unwrap();
+    let item = catalogue_item(
+        s,
+        NewServiceItem {
+            materials: vec!["备案申请表".into()],
+            limit: TimeLimit::WorkingDays(2),
+            ..service_item(jingwei.0, "JW-09", "技术改造项目备案")
+        },
+    )
+    .await;
     (jingwei, firm, item)
 }
 
@@ -294,7 +288,7 @@ async fn the_state_column_keeps_its_text() {
     let sys = system();
     let dept = department(s, 910, "松江区经济委员会").await;
     let firm = s.registry().create_enterprise(&sys, enterprise(911, "上海旧行企业有限公司", "新桥")).await.unwrap();
-    let item = s.services().save_item(&sys, service_item(dept.0, "jw-91", "旧行事项")).await.unwrap();
+    let item = catalogue_item(s, service_item(dept.0, "jw-91", "旧行事项")).await;
     let req = s.services().file_request(&sys, service_request(item, firm)).await.unwrap();
     let raw = sea_orm::Database::connect(&db.url).await.unwrap();
     let text = |sql: String| {

@@ -4,8 +4,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect};
+use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::auth::{Action, ClusterId, Scope, UnitId};
 use qunlian_domain::matching::{ListingCategory, ListingFields, ListingKind, RawListing, Reach, Urgency};
 use qunlian_store::matching::{
@@ -19,6 +18,7 @@ use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::forms::non_empty;
 use crate::support::render;
+use crate::support::render_form;
 
 // ---------- the list ----------
 
@@ -225,8 +225,7 @@ async fn form_page(
         reaches: &Reach::ALL,
         error: error.clone(),
     };
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    Ok((status, Html(page.render()?)).into_response())
+    render_form(&page, page.error.is_some())
 }
 
 pub async fn new_form(State(state): State<AppState>, auth: Auth, Query(q): Query<NewQuery>) -> PageResult {

@@ -11,6 +11,7 @@ use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::forms::{non_empty, parse_date};
+use crate::support::render_form;
 
 #[derive(Template)]
 #[template(path = "registry/alliances.html")]
@@ -23,15 +24,13 @@ struct AlliancesPage {
 
 async fn alliances_page(state: &AppState, auth: &Auth, error: Option<String>) -> PageResult {
     let alliances = state.store.registry().list_alliances(&auth.caller).await?;
-    let status =
-        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let page = AlliancesPage {
         layout: Layout::new(auth, state, "/alliances"),
         alliances,
         may_create: auth.caller.may(Action::WriteRegistry),
         error,
     };
-    Ok((status, axum::response::Html(page.render()?)).into_response())
+    render_form(&page, page.error.is_some())
 }
 
 pub async fn alliances(State(state): State<AppState>, auth: Auth) -> PageResult {
@@ -93,15 +92,13 @@ struct PairingsPage {
 
 async fn pairings_page(state: &AppState, auth: &Auth, error: Option<String>) -> PageResult {
     let pairings = state.store.registry().list_pairings(&auth.caller).await?;
-    let status =
-        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let page = PairingsPage {
         layout: Layout::new(auth, state, "/pairings"),
         pairings,
         may_create: auth.caller.may(Action::WriteRegistry),
         error,
     };
-    Ok((status, axum::response::Html(page.render()?)).into_response())
+    render_form(&page, page.error.is_some())
 }
 
 pub async fn pairings(State(state): State<AppState>, auth: Auth) -> PageResult {
@@ -187,8 +184,6 @@ async fn alliance_page(
     let d = state.store.registry().alliance(&auth.caller, id).await?;
     let may_edit = auth.caller.may(Action::WriteRegistry)
         && state.store.registry().alliance_for_edit(&auth.caller, id).await.is_ok();
-    let status =
-        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let page = AlliancePage {
         layout: Layout::new(auth, state, "/alliances"),
         form: form.unwrap_or_else(|| AllianceForm::from_detail(&d)),
@@ -196,7 +191,7 @@ async fn alliance_page(
         d,
         error,
     };
-    Ok((status, axum::response::Html(page.render()?)).into_response())
+    render_form(&page, page.error.is_some())
 }
 
 pub async fn alliance(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
@@ -262,8 +257,6 @@ async fn pairing_page(
     error: Option<String>,
 ) -> PageResult {
     let p = state.store.registry().pairing(&auth.caller, id).await?;
-    let status =
-        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let page = PairingPage {
         layout: Layout::new(auth, state, "/pairings"),
         form: form.unwrap_or_else(|| PairingEditForm::from_pairing(&p)),
@@ -272,7 +265,7 @@ async fn pairing_page(
         today: state.store.today().format("%Y-%m-%d").to_string(),
         error,
     };
-    Ok((status, axum::response::Html(page.render()?)).into_response())
+    render_form(&page, page.error.is_some())
 }
 
 pub async fn pairing(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {

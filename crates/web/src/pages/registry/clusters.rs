@@ -13,6 +13,7 @@ use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::forms::{non_empty, parse_date};
 use crate::support::render;
+use crate::support::render_refused;
 use crate::support::towns::town_options;
 
 #[derive(Deserialize, Default)]
@@ -137,7 +138,7 @@ async fn detail_with_error(state: &AppState, auth: &Auth, id: i64, msg: String) 
         today: state.store.today().format("%Y-%m-%d").to_string(),
         brokering: crate::pages::matching::cluster_figures(state, auth, id).await?,
     };
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
+    render_refused(&page)
 }
 
 #[derive(Deserialize)]
@@ -276,7 +277,7 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
         Err(WebError::Invalid(msg)) => {
             let towns = town_options(&state, &auth, non_empty(&f.town));
             let page = NewPage { layout: Layout::new(&auth, &state, "/clusters"), towns, error: Some(msg) };
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
+            render_refused(&page)
         }
         Err(e) => Err(e),
     }
@@ -456,7 +457,7 @@ pub async fn update(
             let committees = committees(&state, &auth, d.committee.clone()).await?;
             let page =
                 EditPage { layout: Layout::new(&auth, &state, "/clusters"), id, form: f, committees, error: Some(msg) };
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
+            render_refused(&page)
         }
         Err(e) => Err(e),
     }

@@ -18,6 +18,7 @@ use crate::state::AppState;
 use crate::support::forms::Choice;
 use crate::support::forms::non_empty;
 use crate::support::render;
+use crate::support::render_refused;
 use crate::support::towns::{keep_town, town_options};
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -170,7 +171,7 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(form): Form<
         action: "/enterprises/new".into(),
         editing: false,
     };
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
+    render_refused(&page)
 }
 
 pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
@@ -220,5 +221,5 @@ pub async fn update(
         action: format!("/enterprises/{id}/edit"),
         editing: true,
     };
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
+    render_refused(&page)
 }

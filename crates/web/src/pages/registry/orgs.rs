@@ -12,6 +12,7 @@ use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::forms::{non_empty, parse_date};
 use crate::support::render;
+use crate::support::{render_form, render_refused};
 
 #[derive(Deserialize, Default)]
 pub struct TreeQuery {
@@ -80,8 +81,6 @@ async fn detail_page(state: &AppState, auth: &Auth, id: i64, error: Option<Strin
     } else {
         Vec::new()
     };
-    let status =
-        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let page = DetailPage {
         layout: Layout::new(auth, state, "/orgs"),
         d,
@@ -90,7 +89,7 @@ async fn detail_page(state: &AppState, auth: &Auth, id: i64, error: Option<Strin
         targets,
         error,
     };
-    Ok((status, axum::response::Html(page.render()?)).into_response())
+    render_form(&page, page.error.is_some())
 }
 
 pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
@@ -246,7 +245,7 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
                 error: Some(msg),
                 today: state.store.today().format("%Y-%m-%d").to_string(),
             };
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(page.render()?)).into_response())
+            render_refused(&page)
         }
         Err(e) => Err(e),
     }

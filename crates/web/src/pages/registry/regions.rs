@@ -12,6 +12,7 @@ use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::forms::non_empty;
 use crate::support::render;
+use crate::support::render_form;
 use crate::support::towns::{keep_town, town_options};
 
 pub struct TownRow {
@@ -108,10 +109,8 @@ async fn park_page(state: &AppState, auth: &Auth, id: i64, error: Option<String>
     } else {
         (Vec::new(), Vec::new())
     };
-    let status =
-        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let page = ParkPage { layout: Layout::new(auth, state, "/regions"), d, may_edit, towns, parents, error };
-    Ok((status, axum::response::Html(page.render()?)).into_response())
+    render_form(&page, page.error.is_some())
 }
 
 pub async fn park(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
