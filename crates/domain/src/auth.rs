@@ -98,6 +98,17 @@ pub enum Action {
     /// Receive the escalation of overdue requests (超期督办) and follow them up from its list:
     /// the district admin for its area, a department head for its department.
     SuperviseOverdue,
+    /// See integration projects (深度融合项目) of one's scope and their figures.
+    ReadProjects,
+    /// File and edit the applications of an organisation in one's scope.
+    ApplyProjects,
+    /// Return, rank and forward the applications of one's cluster (集群推荐); the district
+    /// admin does it for applicants in no cluster.
+    RecommendProjects,
+    /// Open rounds, appoint reviewers, assign them, decide tiers and check outcomes (组织部).
+    ManageProjects,
+    /// Score the applications assigned to oneself, free of conflict.
+    ReviewProjects,
 }
 
 impl Role {
@@ -134,6 +145,14 @@ impl Role {
             }
             PublishListings => matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary | EnterpriseContact),
             BrokerIntroductions => matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary),
+            ReadProjects => matches!(
+                self,
+                DistrictAdmin | TownAdmin | ClusterSecretary | BranchSecretary | EnterpriseContact | Leader
+            ),
+            ApplyProjects => matches!(self, ClusterSecretary | BranchSecretary),
+            RecommendProjects => matches!(self, ClusterSecretary | DistrictAdmin),
+            ManageProjects => self == DistrictAdmin,
+            ReviewProjects => self == Reviewer,
         }
     }
 

@@ -33,6 +33,16 @@ pub mod policy;
 pub mod policy_push;
 pub mod policy_push_item;
 pub mod policy_receipt;
+pub mod project_application;
+pub mod project_application_unit;
+pub mod project_assignment;
+pub mod project_carrier;
+pub mod project_conflict;
+pub mod project_event;
+pub mod project_reviewer;
+pub mod project_round;
+pub mod project_sheet;
+pub mod project_target;
 pub mod service_attachment;
 pub mod service_event;
 pub mod service_item;
@@ -62,6 +72,10 @@ pub(crate) const CODED_COLUMNS: &[(&str, &str, &str)] = &[
     ("pairings", "kind", "PairingKind"),
     ("party_orgs", "kind", "OrgKind"),
     ("party_orgs", "form", "OrgForm"),
+    ("project_applications", "state", "ApplicationState"),
+    ("project_events", "from_state", "ApplicationState"),
+    ("project_events", "to_state", "ApplicationState"),
+    ("project_reviewers", "side", "ReviewSide"),
     ("service_events", "kind", "EventKind"),
     ("service_requests", "state", "RequestState"),
     ("units", "kind", "UnitKind"),

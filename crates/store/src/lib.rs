@@ -14,6 +14,7 @@ pub mod matching;
 pub mod migrate;
 mod migrations;
 pub mod policies;
+pub mod projects;
 pub mod registry;
 pub mod scope;
 pub mod services;

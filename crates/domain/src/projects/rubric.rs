@@ -5,6 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::{Deserialize, Serialize};
+
 use super::ReviewSide;
 use crate::fields::FieldErrors;
 
@@ -15,13 +17,13 @@ const MAX_TEXT: usize = 500;
 const MAX_COMMENT: usize = 2_000;
 
 /// A descriptor: what earns `score` points.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Level {
     pub score: u8,
     pub text: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Criterion {
     /// Stable key (form input, column of the export).
     pub key: String,
@@ -36,7 +38,7 @@ pub struct Criterion {
     pub veto: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rubric {
     pub criteria: Vec<Criterion>,
 }

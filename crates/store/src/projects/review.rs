@@ -1,0 +1,758 @@
+//! The joint review: reviewers of the three departments, conflicts of interest found from
+//! the platform's records (plus declarations and the officer's pins), the automatic
+//! assignment the officer adjusts, score sheets with the blind rule, and the ranking.
+//!
+//! A reviewer reaches an application only through his assignments, and only while no
+//! conflict stands: the check runs again each time he opens it, so a service request filed
+//! yesterday by the applicant with his department blocks him today.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use qunlian_domain::auth::{Action, Caller, Role};
+use qunlian_domain::matching::IntroductionState;
+use qunlian_domain::projects::{
+    self as rules, ApplicantTies, ApplicationState, Assignment, AssignmentInput, ConflictKind, Criterion, Pin, Ranked,
+    ReviewSide, ReviewerLoad, ReviewerTies, ScoreSheet, Shortfall, Slot,
+};
+use qunlian_domain::registry::UnitKind;
+use qunlian_domain::services::RequestState;
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use serde::Serialize;
+
+use super::*;
+use crate::entity::{
+    cluster_member, cluster_officer, introduction, pairing, project_application, project_application_unit,
+    project_assignment, project_conflict, project_reviewer, project_sheet, service_request, unit, user,
+};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ReviewerRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub display_name: String,
+    pub side: ReviewSide,
+    pub unit_id: Option<i64>,
+    pub cap: i32,
+    pub load: usize,
+}
+
+/// The automatic proposal as saved, and what it could not staff.
+#[derive(Clone, Debug, Serialize)]
+pub struct Proposal {
+    pub assigned: usize,
+    pub added: usize,
+    #[serde(skip)]
+    pub shortfalls: Vec<Shortfall>,
+}
+
+/// What a reviewer sees of an application he may review.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReviewView {
+    pub application: Application,
+    pub side: ReviewSide,
+    /// His department's criteria and the veto items.
+    #[serde(skip)]
+    pub criteria: Vec<Criterion>,
+    #[serde(skip)]
+    pub sheet: Option<ScoreSheet>,
+    pub submitted: bool,
+    /// The other sheets (department and shares, no names): only once his own is submitted.
+    pub others: Vec<(ReviewSide, f64)>,
+}
+
+/// One line of the ranking page.
+#[derive(Clone, Debug, Serialize)]
+pub struct RankedRow {
+    pub application_id: i64,
+    pub title: String,
+    pub org_name: String,
+    pub state: ApplicationState,
+    pub raw: f64,
+    pub normalised: f64,
+    pub spread: f64,
+    pub disputed: bool,
+    pub vetoed: bool,
+    pub missing: Vec<ReviewSide>,
+    pub sheets: usize,
+}
+
+fn set_of(ids: impl IntoIterator<Item = i64>) -> BTreeSet<i64> {
+    ids.into_iter().collect()
+}
+
+fn sheet_from(m: &project_sheet::Model, side: ReviewSide) -> Result<ScoreSheet> {
+    let read =
+        |what: &str, s: &str| StoreError::invalid("评分表", format!("数据库中 project_sheets.{what} 无法读取：{s}"));
+    Ok(ScoreSheet {
+        application: m.application_id,
+        reviewer: m.reviewer_id,
+        side: Some(side),
+        scores: serde_json::from_str(&m.scores).map_err(|e| read("scores", &e.to_string()))?,
+        vetoes: serde_json::from_str(&m.vetoes).map_err(|e| read("vetoes", &e.to_string()))?,
+        comments: serde_json::from_str(&m.comments).map_err(|e| read("comments", &e.to_string()))?,
+    })
+}
+
+impl Projects<'_> {
+    /// Appoints a user of the 评审专家 role as a reviewer of a round for one department.
+    pub async fn add_reviewer(
+        &self,
+        caller: &Caller,
+        round_id: i64,
+        user_id: i64,
+        side: ReviewSide,
+        unit_id: Option<i64>,
+    ) -> Result<i64> {
+        self.store.require(caller, Action::ManageProjects)?;
+        let round = self.round(caller, round_id).await?;
+        let u = user::Entity::find_by_id(user_id).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
+        if u.role != Role::Reviewer {
+            return Err(StoreError::invalid("评审专家", format!("账号“{}”不是评审专家角色", u.username)));
+        }
+        if let Some(uid) = unit_id {
+            unit::Entity::find_by_id(uid)
+                .one(self.store.db())
+                .await?
+                .ok_or_else(|| StoreError::invalid("所在单位", "不存在"))?;
+        }
+        let exists = project_reviewer::Entity::find()
+            .filter(project_reviewer::Column::RoundId.eq(round_id))
+            .filter(project_reviewer::Column::UserId.eq(user_id))
+            .one(self.store.db())
+            .await?;
+        if exists.is_some() {
+            return Err(StoreError::invalid("评审专家", format!("“{}”已是本批次的评审专家", u.display_name)));
+        }
+        let id = project_reviewer::Entity::insert(project_reviewer::ActiveModel {
+            round_id: Set(round_id),
+            user_id: Set(user_id),
+            side: Set(side),
+            unit_id: Set(unit_id),
+            cap: Set(i32::from(round.reviewer_cap)),
+            created_at: Set(self.store.now()),
+            ..Default::default()
+        })
+        .exec(self.store.db())
+        .await?
+        .last_insert_id;
+        self.store
+            .audit()
+            .record(
+                caller,
+                "project.reviewer.add",
+                "project_reviewer",
+                Some(id.to_string()),
+                format!("{} {}", side.label(), u.display_name),
+            )
+            .await?;
+        Ok(id)
+    }
+
+    pub async fn reviewers(&self, caller: &Caller, round_id: i64) -> Result<Vec<ReviewerRow>> {
+        self.store.require(caller, Action::ManageProjects)?;
+        let rs = project_reviewer::Entity::find()
+            .filter(project_reviewer::Column::RoundId.eq(round_id))
+            .order_by_asc(project_reviewer::Column::Side)
+            .order_by_asc(project_reviewer::Column::Id)
+            .all(self.store.db())
+            .await?;
+        let names: BTreeMap<i64, String> = user::Entity::find()
+            .select_only()
+            .column(user::Column::Id)
+            .column(user::Column::DisplayName)
+            .filter(user::Column::Id.is_in(rs.iter().map(|r| r.user_id)))
+            .into_tuple::<(i64, String)>()
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .collect();
+        let loads = self.loads(rs.iter().map(|r| r.id).collect()).await?;
+        Ok(rs
+            .into_iter()
+            .map(|r| ReviewerRow {
+                id: r.id,
+                user_id: r.user_id,
+                display_name: names.get(&r.user_id).cloned().unwrap_or_default(),
+                side: r.side,
+                unit_id: r.unit_id,
+                cap: r.cap,
+                load: loads.get(&r.id).copied().unwrap_or(0),
+            })
+            .collect())
+    }
+
+    async fn loads(&self, reviewers: Vec<i64>) -> Result<BTreeMap<i64, usize>> {
+        let rows: Vec<i64> = project_assignment::Entity::find()
+            .select_only()
+            .column(project_assignment::Column::ReviewerId)
+            .filter(project_assignment::Column::ReviewerId.is_in(reviewers))
+            .into_tuple()
+            .all(self.store.db())
+            .await?;
+        let mut loads = BTreeMap::new();
+        for r in rows {
+            *loads.entry(r).or_default() += 1;
+        }
+        Ok(loads)
+    }
+
+    /// What the platform records about a reviewer.
+    async fn reviewer_ties(&self, r: &project_reviewer::Model) -> Result<ReviewerTies> {
+        let db = self.store.db();
+        let u = user::Entity::find_by_id(r.user_id).one(db).await?.ok_or(StoreError::NotFound)?;
+        let mut units: BTreeSet<i64> = r.unit_id.into_iter().collect();
+        // An account scoped to a department or an enterprise works for it.
+        if matches!(u.scope_kind.as_str(), "department" | "enterprise") {
+            units.extend(u.scope_value.as_deref().and_then(|v| v.parse::<i64>().ok()));
+        }
+        let unit_rows = unit::Entity::find().filter(unit::Column::Id.is_in(units.clone())).all(db).await?;
+        let groups = set_of(unit_rows.iter().filter_map(|m| m.group_unit_id));
+        let department = unit_rows.iter().find(|m| m.kind == UnitKind::Government).map(|m| m.id);
+        // A seat on a cluster committee: an officer of that name seconded from his unit.
+        let committee_seats = set_of(
+            cluster_officer::Entity::find()
+                .select_only()
+                .column(cluster_officer::Column::ClusterId)
+                .filter(cluster_officer::Column::Name.eq(u.display_name.clone()))
+                .filter(cluster_officer::Column::SecondedFrom.is_in(units.clone()))
+                .into_tuple::<i64>()
+                .all(db)
+                .await?,
+        );
+        Ok(ReviewerTies { units, groups, committee_seats, department })
+    }
+
+    /// What the platform records about an application's applicants.
+    async fn applicant_ties(&self, app: &project_application::Model) -> Result<ApplicantTies> {
+        let db = self.store.db();
+        let mut units: BTreeSet<i64> = set_of(
+            project_application_unit::Entity::find()
+                .select_only()
+                .column(project_application_unit::Column::UnitId)
+                .filter(project_application_unit::Column::ApplicationId.eq(app.id))
+                .into_tuple::<i64>()
+                .all(db)
+                .await?,
+        );
+        if let Some(org) = crate::entity::party_org::Entity::find_by_id(app.org_id).one(db).await? {
+            units.extend(org.unit_id);
+        }
+        let ids: Vec<i64> = units.iter().copied().collect();
+        let groups = set_of(
+            unit::Entity::find()
+                .select_only()
+                .column(unit::Column::GroupUnitId)
+                .filter(unit::Column::Id.is_in(ids.clone()))
+                .filter(unit::Column::GroupUnitId.is_not_null())
+                .into_tuple::<i64>()
+                .all(db)
+                .await?,
+        );
+        let mut clusters = set_of(
+            cluster_member::Entity::find()
+                .select_only()
+                .column(cluster_member::Column::ClusterId)
+                .filter(cluster_member::Column::UnitId.is_in(ids.clone()))
+                .filter(cluster_member::Column::LeftOn.is_null())
+                .into_tuple::<i64>()
+                .all(db)
+                .await?,
+        );
+        clusters.extend(app.cluster_id);
+        let request_departments = set_of(
+            service_request::Entity::find()
+                .select_only()
+                .column(service_request::Column::DepartmentId)
+                .filter(service_request::Column::UnitId.is_in(ids.clone()))
+                .filter(service_request::Column::State.is_in([RequestState::Open, RequestState::Waiting]))
+                .into_tuple::<i64>()
+                .all(db)
+                .await?,
+        );
+        let brokers: Vec<Option<i64>> = introduction::Entity::find()
+            .select_only()
+            .column(introduction::Column::BrokerUserId)
+            .filter(
+                Condition::any()
+                    .add(introduction::Column::NeedUnitId.is_in(ids.clone()))
+                    .add(introduction::Column::OfferUnitId.is_in(ids.clone())),
+            )
+            .filter(introduction::Column::State.is_not_in([IntroductionState::Won, IntroductionState::Lost]))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let introduction_departments = set_of(
+            user::Entity::find()
+                .filter(user::Column::Id.is_in(brokers.into_iter().flatten()))
+                .filter(user::Column::ScopeKind.eq("department"))
+                .all(db)
+                .await?
+                .into_iter()
+                .filter_map(|u| u.scope_value.and_then(|v| v.parse::<i64>().ok())),
+        );
+        let today = self.store.today();
+        let live = Condition::any().add(pairing::Column::EndedOn.is_null()).add(pairing::Column::EndedOn.gte(today));
+        let pairs = pairing::Entity::find()
+            .filter(live)
+            .filter(
+                Condition::any()
+                    .add(pairing::Column::AUnitId.is_in(ids.clone()))
+                    .add(pairing::Column::BUnitId.is_in(ids.clone())),
+            )
+            .all(db)
+            .await?;
+        let pairings = set_of(
+            pairs.iter().flat_map(|p| [Some(p.a_unit_id), p.b_unit_id]).flatten().filter(|u| !units.contains(u)),
+        );
+        Ok(ApplicantTies { units, groups, clusters, request_departments, introduction_departments, pairings })
+    }
+
+    /// Every conflict between a reviewer and an application, found now.
+    async fn conflicts_between(
+        &self,
+        app: &project_application::Model,
+        reviewer: &project_reviewer::Model,
+    ) -> Result<Vec<ConflictKind>> {
+        let marks: Vec<String> = project_conflict::Entity::find()
+            .select_only()
+            .column(project_conflict::Column::Kind)
+            .filter(project_conflict::Column::ApplicationId.eq(app.id))
+            .filter(project_conflict::Column::ReviewerId.eq(reviewer.id))
+            .into_tuple()
+            .all(self.store.db())
+            .await?;
+        let declared = marks.iter().any(|k| k == "declared");
+        let pin = if marks.iter().any(|k| k == "pin_conflict") {
+            Some(Pin::Conflict)
+        } else if marks.iter().any(|k| k == "pin_clear") {
+            Some(Pin::Clear)
+        } else {
+            None
+        };
+        Ok(rules::conflicts(&self.reviewer_ties(reviewer).await?, &self.applicant_ties(app).await?, declared, pin))
+    }
+
+    async fn reviewer_model(&self, id: i64) -> Result<project_reviewer::Model> {
+        project_reviewer::Entity::find_by_id(id).one(self.store.db()).await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn application_model(&self, id: i64) -> Result<project_application::Model> {
+        project_application::Entity::find_by_id(id).one(self.store.db()).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// The conflicts the officer sees for one reviewer and application.
+    pub async fn conflicts(&self, caller: &Caller, application_id: i64, reviewer_id: i64) -> Result<Vec<ConflictKind>> {
+        self.store.require(caller, Action::ManageProjects)?;
+        let app = self.application_model(application_id).await?;
+        self.conflicts_between(&app, &self.reviewer_model(reviewer_id).await?).await
+    }
+
+    /// The caller as a reviewer of the application's round.
+    async fn me_for(&self, caller: &Caller, app: &project_application::Model) -> Result<project_reviewer::Model> {
+        self.store.require(caller, Action::ReviewProjects)?;
+        project_reviewer::Entity::find()
+            .filter(project_reviewer::Column::RoundId.eq(app.round_id))
+            .filter(project_reviewer::Column::UserId.eq(caller.user_id.0))
+            .one(self.store.db())
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    async fn mark(&self, application_id: i64, reviewer_id: i64, kind: &str, reason: &str, by: &Caller) -> Result<()> {
+        let reason = text("理由", reason, 500, true)?;
+        let row = project_conflict::ActiveModel {
+            application_id: Set(application_id),
+            reviewer_id: Set(reviewer_id),
+            kind: Set(kind.to_owned()),
+            reason: Set(reason.clone()),
+            by_user: Set(by.username.clone()),
+            at: Set(self.store.now()),
+        };
+        let txn = self.store.db().begin().await?;
+        project_conflict::Entity::delete_many()
+            .filter(project_conflict::Column::ApplicationId.eq(application_id))
+            .filter(project_conflict::Column::ReviewerId.eq(reviewer_id))
+            .filter(project_conflict::Column::Kind.eq(kind))
+            .exec(&txn)
+            .await?;
+        project_conflict::Entity::insert(row).exec_without_returning(&txn).await?;
+        txn.commit().await?;
+        self.store
+            .audit()
+            .record(
+                by,
+                "project.conflict",
+                "project_application",
+                Some(application_id.to_string()),
+                format!("{kind} 评审专家 {reviewer_id}：{reason}"),
+            )
+            .await
+    }
+
+    /// A reviewer declares a conflict (本人申明回避); his assignment to it is removed.
+    pub async fn declare_conflict(&self, caller: &Caller, application_id: i64, reason: &str) -> Result<()> {
+        let app = self.application_model(application_id).await?;
+        let me = self.me_for(caller, &app).await?;
+        self.mark(application_id, me.id, "declared", reason, caller).await?;
+        project_assignment::Entity::delete_many()
+            .filter(project_assignment::Column::ApplicationId.eq(application_id))
+            .filter(project_assignment::Column::ReviewerId.eq(me.id))
+            .exec(self.store.db())
+            .await?;
+        Ok(())
+    }
+
+    /// The officer pins a conflict, or clears the relationship ones, with a reason.
+    pub async fn pin(
+        &self,
+        caller: &Caller,
+        application_id: i64,
+        reviewer_id: i64,
+        pin: Pin,
+        reason: &str,
+    ) -> Result<()> {
+        self.store.require(caller, Action::ManageProjects)?;
+        self.application_model(application_id).await?;
+        self.reviewer_model(reviewer_id).await?;
+        let (kind, other) = match pin {
+            Pin::Conflict => ("pin_conflict", "pin_clear"),
+            Pin::Clear => ("pin_clear", "pin_conflict"),
+        };
+        project_conflict::Entity::delete_many()
+            .filter(project_conflict::Column::ApplicationId.eq(application_id))
+            .filter(project_conflict::Column::ReviewerId.eq(reviewer_id))
+            .filter(project_conflict::Column::Kind.eq(other))
+            .exec(self.store.db())
+            .await?;
+        self.mark(application_id, reviewer_id, kind, reason, caller).await?;
+        if pin == Pin::Conflict {
+            project_assignment::Entity::delete_many()
+                .filter(project_assignment::Column::ApplicationId.eq(application_id))
+                .filter(project_assignment::Column::ReviewerId.eq(reviewer_id))
+                .exec(self.store.db())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Proposes reviewers for every application under review and saves the proposal: the
+    /// officer's own assignments are kept; what the quota cannot meet is returned.
+    pub async fn assign_automatically(&self, caller: &Caller, round_id: i64) -> Result<Proposal> {
+        self.store.require(caller, Action::ManageProjects)?;
+        let round = self.round(caller, round_id).await?;
+        let db = self.store.db();
+        let apps = project_application::Entity::find()
+            .filter(project_application::Column::RoundId.eq(round_id))
+            .filter(project_application::Column::State.eq(ApplicationState::UnderReview))
+            .all(db)
+            .await?;
+        let reviewers =
+            project_reviewer::Entity::find().filter(project_reviewer::Column::RoundId.eq(round_id)).all(db).await?;
+        let existing = project_assignment::Entity::find()
+            .filter(project_assignment::Column::ApplicationId.is_in(apps.iter().map(|a| a.id)))
+            .all(db)
+            .await?;
+        let mut slots = Vec::with_capacity(apps.len());
+        for app in &apps {
+            let mut blocked = BTreeSet::new();
+            for r in &reviewers {
+                if !self.conflicts_between(app, r).await?.is_empty() {
+                    blocked.insert(r.id);
+                }
+            }
+            slots.push(Slot { application: app.id, blocked });
+        }
+        let fixed: Vec<Assignment> =
+            existing.iter().map(|a| Assignment { application: a.application_id, reviewer: a.reviewer_id }).collect();
+        let loads: Vec<ReviewerLoad> = reviewers
+            .iter()
+            .map(|r| ReviewerLoad { reviewer: r.id, side: r.side, cap: usize::try_from(r.cap).unwrap_or(0) })
+            .collect();
+        let quota: BTreeMap<ReviewSide, usize> =
+            ReviewSide::ALL.into_iter().map(|s| (s, usize::from(round.quota_per_side))).collect();
+        let (all, shortfalls) =
+            rules::propose(&AssignmentInput { slots: &slots, reviewers: &loads, quota: &quota, fixed: &fixed });
+        let had: BTreeSet<Assignment> = fixed.iter().copied().collect();
+        let new: Vec<&Assignment> = all.iter().filter(|a| !had.contains(a)).collect();
+        if !new.is_empty() {
+            let now = self.store.now();
+            project_assignment::Entity::insert_many(new.iter().map(|a| project_assignment::ActiveModel {
+                application_id: Set(a.application),
+                reviewer_id: Set(a.reviewer),
+                automatic: Set(true),
+                at: Set(now),
+            }))
+            .exec_without_returning(db)
+            .await?;
+        }
+        self.store
+            .audit()
+            .record(
+                caller,
+                "project.assign.auto",
+                "project_round",
+                Some(round_id.to_string()),
+                format!("新增 {} 条分配，{} 项缺额", new.len(), shortfalls.len()),
+            )
+            .await?;
+        Ok(Proposal { assigned: all.len(), added: new.len(), shortfalls })
+    }
+
+    /// The officer assigns a reviewer by hand; refused when a conflict stands.
+    pub async fn assign(&self, caller: &Caller, application_id: i64, reviewer_id: i64) -> Result<()> {
+        self.store.require(caller, Action::ManageProjects)?;
+        let app = self.application_model(application_id).await?;
+        let r = self.reviewer_model(reviewer_id).await?;
+        if r.round_id != app.round_id {
+            return Err(StoreError::invalid("评审专家", "不是本批次的评审专家"));
+        }
+        let found = self.conflicts_between(&app, &r).await?;
+        if !found.is_empty() {
+            let why: Vec<&str> = found.iter().map(|k| k.label()).collect();
+            return Err(StoreError::invalid("评审专家", format!("存在利益冲突：{}", why.join("、"))));
+        }
+        project_assignment::Entity::insert(project_assignment::ActiveModel {
+            application_id: Set(application_id),
+            reviewer_id: Set(reviewer_id),
+            automatic: Set(false),
+            at: Set(self.store.now()),
+        })
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::columns([
+                project_assignment::Column::ApplicationId,
+                project_assignment::Column::ReviewerId,
+            ])
+            .update_column(project_assignment::Column::Automatic)
+            .to_owned(),
+        )
+        .exec_without_returning(self.store.db())
+        .await?;
+        self.store
+            .audit()
+            .record(
+                caller,
+                "project.assign",
+                "project_application",
+                Some(application_id.to_string()),
+                format!("评审专家 {reviewer_id}"),
+            )
+            .await
+    }
+
+    /// The applications assigned to the calling reviewer, free of conflict, in review.
+    pub async fn my_reviews(&self, caller: &Caller) -> Result<Vec<(ApplicationRow, bool)>> {
+        self.store.require(caller, Action::ReviewProjects)?;
+        let db = self.store.db();
+        let mine = project_reviewer::Entity::find()
+            .filter(project_reviewer::Column::UserId.eq(caller.user_id.0))
+            .all(db)
+            .await?;
+        let mut out = Vec::new();
+        for r in &mine {
+            let ids: Vec<i64> = project_assignment::Entity::find()
+                .select_only()
+                .column(project_assignment::Column::ApplicationId)
+                .filter(project_assignment::Column::ReviewerId.eq(r.id))
+                .into_tuple()
+                .all(db)
+                .await?;
+            let apps = project_application::Entity::find()
+                .filter(project_application::Column::Id.is_in(ids))
+                .filter(project_application::Column::State.eq(ApplicationState::UnderReview))
+                .order_by_asc(project_application::Column::Id)
+                .all(db)
+                .await?;
+            let names = self.org_names(apps.iter().map(|a| a.org_id).collect()).await?;
+            for app in apps {
+                if !self.conflicts_between(&app, r).await?.is_empty() {
+                    continue;
+                }
+                let submitted = project_sheet::Entity::find_by_id((app.id, r.id))
+                    .one(db)
+                    .await?
+                    .is_some_and(|s| s.submitted_at.is_some());
+                out.push((
+                    super::applications::row_of(&app, names.get(&app.org_id).cloned().unwrap_or_default()),
+                    submitted,
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The calling reviewer's assignment, checked for conflicts now.
+    async fn my_assignment(
+        &self,
+        caller: &Caller,
+        application_id: i64,
+    ) -> Result<(project_application::Model, project_reviewer::Model)> {
+        let app = self.application_model(application_id).await?;
+        let me = self.me_for(caller, &app).await?;
+        project_assignment::Entity::find_by_id((application_id, me.id))
+            .one(self.store.db())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let found = self.conflicts_between(&app, &me).await?;
+        if !found.is_empty() {
+            let why: Vec<&str> = found.iter().map(|k| k.label()).collect();
+            return Err(StoreError::invalid(
+                "利益冲突",
+                format!("您与该申报存在利益冲突（{}），不能查看和评审", why.join("、")),
+            ));
+        }
+        Ok((app, me))
+    }
+
+    /// Opens an application for review: only an assigned reviewer free of conflict; the
+    /// others' sheets only after his own is submitted, without their names.
+    pub async fn open_review(&self, caller: &Caller, application_id: i64) -> Result<ReviewView> {
+        let (app, me) = self.my_assignment(caller, application_id).await?;
+        let round = self.round(caller, app.round_id).await?;
+        let db = self.store.db();
+        let sheets =
+            project_sheet::Entity::find().filter(project_sheet::Column::ApplicationId.eq(app.id)).all(db).await?;
+        let sides: BTreeMap<i64, ReviewSide> = project_reviewer::Entity::find()
+            .filter(project_reviewer::Column::Id.is_in(sheets.iter().map(|s| s.reviewer_id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.side))
+            .collect();
+        let own = sheets.iter().find(|s| s.reviewer_id == me.id);
+        let submitted = own.is_some_and(|s| s.submitted_at.is_some());
+        let mut others = Vec::new();
+        if submitted {
+            for s in sheets.iter().filter(|s| s.reviewer_id != me.id && s.submitted_at.is_some()) {
+                if let Some(&side) = sides.get(&s.reviewer_id) {
+                    let sheet = sheet_from(s, side)?;
+                    others.push((side, round.rubric.sheet_fraction(&sheet)));
+                }
+            }
+        }
+        self.store
+            .audit()
+            .record(caller, "project.review.open", "project_application", Some(app.id.to_string()), "")
+            .await?;
+        Ok(ReviewView {
+            criteria: round.rubric.criteria.iter().filter(|c| c.side == me.side).cloned().collect(),
+            sheet: own.map(|s| sheet_from(s, me.side)).transpose()?,
+            application: self.application_detail(app).await?,
+            side: me.side,
+            submitted,
+            others,
+        })
+    }
+
+    /// Saves (and with `submit`, submits) the calling reviewer's sheet. A change after
+    /// submission is audited with the scores before and after.
+    pub async fn save_sheet(
+        &self,
+        caller: &Caller,
+        application_id: i64,
+        sheet: ScoreSheet,
+        submit: bool,
+    ) -> Result<()> {
+        let (app, me) = self.my_assignment(caller, application_id).await?;
+        let round = self.round(caller, app.round_id).await?;
+        if !round.phase.accepts_scores() {
+            return Err(StoreError::invalid("评分", format!("本批次{}，现在不能评分", round.phase.label())));
+        }
+        if app.state != ApplicationState::UnderReview {
+            return Err(StoreError::invalid("评分", format!("申报状态为“{}”，不能评分", app.state.label())));
+        }
+        let sheet = ScoreSheet { application: app.id, reviewer: me.id, side: Some(me.side), ..sheet };
+        if submit {
+            round.rubric.check_sheet(&sheet).map_err(|e| StoreError::invalid("评分表", e.0.to_string()))?;
+        }
+        let db = self.store.db();
+        let before = project_sheet::Entity::find_by_id((app.id, me.id)).one(db).await?;
+        let was_submitted = before.as_ref().and_then(|b| b.submitted_at);
+        let now = self.store.now();
+        let row = project_sheet::ActiveModel {
+            application_id: Set(app.id),
+            reviewer_id: Set(me.id),
+            scores: Set(serde_json::to_string(&sheet.scores).unwrap_or_else(|_| "{}".into())),
+            vetoes: Set(serde_json::to_string(&sheet.vetoes).unwrap_or_else(|_| "[]".into())),
+            comments: Set(serde_json::to_string(&sheet.comments).unwrap_or_else(|_| "{}".into())),
+            submitted_at: Set(if submit || was_submitted.is_some() { was_submitted.or(Some(now)) } else { None }),
+            updated_at: Set(now),
+        };
+        if was_submitted.is_some() {
+            round.rubric.check_sheet(&sheet).map_err(|e| StoreError::invalid("评分表", e.0.to_string()))?;
+        }
+        project_sheet::Entity::insert(row)
+            .on_conflict(
+                sea_orm::sea_query::OnConflict::columns([
+                    project_sheet::Column::ApplicationId,
+                    project_sheet::Column::ReviewerId,
+                ])
+                .update_columns([
+                    project_sheet::Column::Scores,
+                    project_sheet::Column::Vetoes,
+                    project_sheet::Column::Comments,
+                    project_sheet::Column::SubmittedAt,
+                    project_sheet::Column::UpdatedAt,
+                ])
+                .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+        let scores = serde_json::to_string(&sheet.scores).unwrap_or_default();
+        let (action, detail) = match (&before, was_submitted) {
+            (Some(b), Some(_)) => ("project.sheet.change", format!("提交后修改：{} → {scores}", b.scores)),
+            _ if submit => ("project.sheet.submit", scores),
+            _ => ("project.sheet.save", scores),
+        };
+        self.store.audit().record(caller, action, "project_application", Some(app.id.to_string()), detail).await
+    }
+
+    /// The ranking of a round's reviewed applications, for the officer.
+    pub async fn ranking(&self, caller: &Caller, round_id: i64) -> Result<Vec<RankedRow>> {
+        self.store.require(caller, Action::ManageProjects)?;
+        let round = self.round(caller, round_id).await?;
+        let db = self.store.db();
+        let apps: BTreeMap<i64, project_application::Model> = project_application::Entity::find()
+            .filter(project_application::Column::RoundId.eq(round_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+        let sides: BTreeMap<i64, ReviewSide> = project_reviewer::Entity::find()
+            .filter(project_reviewer::Column::RoundId.eq(round_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.side))
+            .collect();
+        let sheets = project_sheet::Entity::find()
+            .filter(project_sheet::Column::ApplicationId.is_in(apps.keys().copied()))
+            .filter(project_sheet::Column::SubmittedAt.is_not_null())
+            .all(db)
+            .await?
+            .iter()
+            .filter_map(|s| sides.get(&s.reviewer_id).map(|&side| sheet_from(s, side)))
+            .collect::<Result<Vec<_>>>()?;
+        let names = self.org_names(apps.values().map(|a| a.org_id).collect()).await?;
+        Ok(rules::rank(&round.rubric, &sheets)
+            .into_iter()
+            .filter_map(|r: Ranked| {
+                let app = apps.get(&r.application)?;
+                Some(RankedRow {
+                    application_id: r.application,
+                    title: app.title.clone(),
+                    org_name: names.get(&app.org_id).cloned().unwrap_or_default(),
+                    state: app.state,
+                    raw: r.raw,
+                    normalised: r.normalised,
+                    spread: r.spread,
+                    disputed: r.disputed(),
+                    vetoed: r.vetoed,
+                    missing: r.missing.clone(),
+                    sheets: r.sheets,
+                })
+            })
+            .collect())
+    }
+}

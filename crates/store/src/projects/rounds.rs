@@ -1,0 +1,195 @@
+//! Rounds (申报批次): opened by the district organisation department with their lists, the
+//! applicant kinds they admit, their calendar, quotas and rubric.
+
+use qunlian_domain::auth::{Action, Caller};
+use qunlian_domain::projects::{ApplicantKind, RoundDates, RoundPhase, Rubric};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{EntityTrait, QueryOrder};
+use serde::Serialize;
+
+use super::*;
+use crate::entity::project_round;
+
+#[derive(Clone, Debug)]
+pub struct NewRound {
+    pub year: i32,
+    pub name: String,
+    pub two_stage: bool,
+    pub dates: RoundDates,
+    pub subjects: Vec<String>,
+    pub directions: Vec<String>,
+    pub carrier_kinds: Vec<String>,
+    pub eligible: Vec<ApplicantKind>,
+    /// Reviewers from each department per application (1–5), and each reviewer's cap.
+    pub quota_per_side: u8,
+    pub reviewer_cap: u16,
+    pub rubric: Rubric,
+    pub is_demo: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Round {
+    pub id: i64,
+    pub year: i32,
+    pub name: String,
+    pub two_stage: bool,
+    pub concept_stage: bool,
+    #[serde(skip)]
+    pub dates: RoundDates,
+    pub phase: RoundPhase,
+    pub subjects: Vec<String>,
+    pub directions: Vec<String>,
+    pub carrier_kinds: Vec<String>,
+    pub eligible: Vec<ApplicantKind>,
+    pub quota_per_side: u8,
+    pub reviewer_cap: u16,
+    #[serde(skip)]
+    pub rubric: Rubric,
+    pub is_demo: bool,
+}
+
+fn json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".to_owned())
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(column: &str, s: &str) -> Result<T> {
+    serde_json::from_str(s)
+        .map_err(|e| StoreError::invalid("申报批次", format!("数据库中 project_rounds.{column} 无法读取：{e}")))
+}
+
+impl Round {
+    pub(super) fn from_model(m: project_round::Model, today: chrono::NaiveDate) -> Result<Round> {
+        let dates = RoundDates {
+            filing_opens: m.filing_opens,
+            filing_closes: m.filing_closes,
+            recommend_closes: m.recommend_closes,
+            review_closes: m.review_closes,
+            publicity_closes: m.publicity_closes,
+            objections_close: m.objections_close,
+        };
+        let eligible: Vec<String> = from_json("eligible_kinds", &m.eligible_kinds)?;
+        Ok(Round {
+            id: m.id,
+            year: m.year,
+            name: m.name,
+            two_stage: m.two_stage,
+            concept_stage: m.concept_stage,
+            phase: dates.phase(today),
+            dates,
+            subjects: from_json("subjects", &m.subjects)?,
+            directions: from_json("directions", &m.directions)?,
+            carrier_kinds: from_json("carrier_kinds", &m.carrier_kinds)?,
+            eligible: eligible
+                .iter()
+                .map(|c| ApplicantKind::from_code(c).map_err(|e| StoreError::invalid("申报主体", e.to_string())))
+                .collect::<Result<_>>()?,
+            quota_per_side: u8::try_from(m.quota_per_side).unwrap_or(1),
+            reviewer_cap: u16::try_from(m.reviewer_cap).unwrap_or(1),
+            rubric: from_json("rubric", &m.rubric)?,
+            is_demo: m.is_demo,
+        })
+    }
+}
+
+impl Projects<'_> {
+    /// Opens a round; the 组织部 officer only.
+    pub async fn create_round(&self, caller: &Caller, new: NewRound) -> Result<i64> {
+        self.store.require(caller, Action::ManageProjects)?;
+        let name = text("批次名称", &new.name, MAX_TITLE, true)?;
+        if !(2000..=2100).contains(&new.year) {
+            return Err(StoreError::invalid("年度", "应为 2000–2100 年"));
+        }
+        new.dates.check().map_err(|e| StoreError::invalid("时间安排", e.to_string()))?;
+        new.rubric.check().map_err(|e| StoreError::invalid("评分细则", e.to_string()))?;
+        for (field, list) in
+            [("重点主体", &new.subjects), ("创新方向", &new.directions), ("工作载体", &new.carrier_kinds)]
+        {
+            qunlian_domain::projects::parse_list(field, &list.join("\n"))
+                .map_err(|e| StoreError::invalid(field, e.message))?;
+        }
+        if new.eligible.is_empty() {
+            return Err(StoreError::invalid("申报主体", "至少选择一类"));
+        }
+        if !(1..=5).contains(&new.quota_per_side) || new.reviewer_cap == 0 {
+            return Err(StoreError::invalid("评审安排", "每个部门每项 1–5 名评审专家，每人上限至少 1 项"));
+        }
+        let eligible: Vec<&str> = new.eligible.iter().map(|k| k.code()).collect();
+        let m = project_round::ActiveModel {
+            year: Set(new.year),
+            name: Set(name.clone()),
+            two_stage: Set(new.two_stage),
+            concept_stage: Set(new.two_stage),
+            filing_opens: Set(new.dates.filing_opens),
+            filing_closes: Set(new.dates.filing_closes),
+            recommend_closes: Set(new.dates.recommend_closes),
+            review_closes: Set(new.dates.review_closes),
+            publicity_closes: Set(new.dates.publicity_closes),
+            objections_close: Set(new.dates.objections_close),
+            subjects: Set(json(&new.subjects)),
+            directions: Set(json(&new.directions)),
+            carrier_kinds: Set(json(&new.carrier_kinds)),
+            eligible_kinds: Set(json(&eligible)),
+            quota_per_side: Set(i32::from(new.quota_per_side)),
+            reviewer_cap: Set(i32::from(new.reviewer_cap)),
+            rubric: Set(json(&new.rubric)),
+            created_by: Set(caller.username.clone()),
+            created_at: Set(self.store.now()),
+            is_demo: Set(new.is_demo),
+            ..Default::default()
+        };
+        let id = project_round::Entity::insert(m).exec(self.store.db()).await?.last_insert_id;
+        self.store
+            .audit()
+            .record(
+                caller,
+                "project.round.create",
+                "project_round",
+                Some(id.to_string()),
+                format!("{} {name}", new.year),
+            )
+            .await?;
+        Ok(id)
+    }
+
+    /// Every round, the latest first; any role that reads projects (the lists are public
+    /// within the platform), reviewers too.
+    pub async fn rounds(&self, caller: &Caller) -> Result<Vec<Round>> {
+        if !caller.may(Action::ReadProjects) && !caller.may(Action::ReviewProjects) {
+            return Err(StoreError::Forbidden);
+        }
+        let today = self.store.today();
+        project_round::Entity::find()
+            .order_by_desc(project_round::Column::Year)
+            .order_by_desc(project_round::Column::Id)
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|m| Round::from_model(m, today))
+            .collect()
+    }
+
+    pub async fn round(&self, caller: &Caller, id: i64) -> Result<Round> {
+        if !caller.may(Action::ReadProjects) && !caller.may(Action::ReviewProjects) {
+            return Err(StoreError::Forbidden);
+        }
+        let m = project_round::Entity::find_by_id(id).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
+        Round::from_model(m, self.store.today())
+    }
+
+    /// A two-stage round moves from the concept review to the full one.
+    pub async fn end_concept_stage(&self, caller: &Caller, id: i64) -> Result<()> {
+        self.store.require(caller, Action::ManageProjects)?;
+        let m = project_round::Entity::find_by_id(id).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
+        if !m.concept_stage {
+            return Err(StoreError::invalid("申报批次", "本批次不在概念评审阶段"));
+        }
+        project_round::Entity::update(project_round::ActiveModel {
+            id: Set(id),
+            concept_stage: Set(false),
+            ..Default::default()
+        })
+        .exec(self.store.db())
+        .await?;
+        self.store.audit().record(caller, "project.round.full_stage", "project_round", Some(id.to_string()), "").await
+    }
+}
