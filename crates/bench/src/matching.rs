@@ -101,7 +101,7 @@ pub async fn run(scale: usize) -> AnyResult<()> {
     );
 
     // The semantic stage: every listing embedded (measured here, at this scale), the
-    // vectors held in memory and searched exhaustively (docs/decisions/0006s).
+    // vectors held in memory and searched exhaustively (docs/decisions/0008).
     let embedder = StaticE5::bundled()?;
     let mut vectors = Vectors::new(embedder.dim());
     let t = Instant::now();

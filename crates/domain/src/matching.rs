@@ -394,7 +394,7 @@ pub fn rank(subject: &ListingDoc, candidates: Vec<Candidate>, today: NaiveDate, 
 
 /// Turns a listing's text into a vector whose dot product with another's (both of unit
 /// length) says how close the two are in meaning, whatever words they use. Implemented in
-/// `qunlian-embed` (docs/decisions/0006s-semantic-stage.md).
+/// `qunlian-embed` (docs/decisions/0008-semantic-stage.md).
 pub trait Embedder: Send + Sync {
     /// The length of every vector.
     fn dim(&self) -> usize;

@@ -1,4 +1,4 @@
-//! Text embeddings for the semantic stage of matching (issue #16, docs/decisions/0006s).
+//! Text embeddings for the semantic stage of matching (issue #16, docs/decisions/0008).
 //!
 //! [`StaticE5`] is a *static* embedding: a text is cut into the SentencePiece pieces of
 //! multilingual-e5-small (XLM-RoBERTa's unigram vocabulary of 250,002 pieces, Viterbi over

@@ -1,7 +1,7 @@
 //! The semantic stage of matching (issue #16): listings' vectors from the domain's
 //! [`Embedder`], their nearest counterparts by cosine, and one ranking fused from the
 //! lexical pool and those neighbours. Figures and the choice of weights: docs/matching.md
-//! (“语义阶段”) and docs/decisions/0006s-semantic-stage.md.
+//! (“语义阶段”) and docs/decisions/0008-semantic-stage.md.
 //!
 //! This first half keeps the vectors in memory beside the listings they were computed from;
 //! storing them with the listings and asking the store for the neighbours is the second

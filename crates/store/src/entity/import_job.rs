@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One import of a register: who ran it, how far it got, what it found. Its rows wait in
-/// `import_staging` until it is applied in short transactions (docs/decisions/0006i).
+/// `import_staging` until it is applied in short transactions (docs/decisions/0006).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "import_jobs")]
 pub struct Model {

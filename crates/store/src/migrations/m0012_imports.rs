@@ -4,7 +4,7 @@
 //! for its whole run: its checked rows are staged in `import_staging` in short transactions,
 //! then applied to `units` in short transactions that each record how far the job got in
 //! `import_jobs`, so a job interrupted while applying is finished on the next start
-//! (docs/decisions/0006i-imports-staged-and-applied-in-batches.md).
+//! (docs/decisions/0006-imports-staged-and-applied-in-batches.md).
 //!
 //! Frozen: never edit these statements; add a step.
 

@@ -2,7 +2,7 @@
 //! register, and the good ones staged in `import_staging` in short transactions. Nothing in
 //! `units` changes until the job is applied (`import_apply.rs`), so an import neither holds
 //! the write lock for its whole run nor leaves half a file behind
-//! (docs/decisions/0006i-imports-staged-and-applied-in-batches.md).
+//! (docs/decisions/0006-imports-staged-and-applied-in-batches.md).
 
 use std::collections::HashMap;
 

@@ -3,7 +3,7 @@
 //! applied from the staging table. A job cut short while applying (the process killed, the
 //! machine down) is finished by the next process that opens the store, so an import ends
 //! with all its good rows or, if it never got to applying, none
-//! (docs/decisions/0006i-imports-staged-and-applied-in-batches.md).
+//! (docs/decisions/0006-imports-staged-and-applied-in-batches.md).
 
 use qunlian_domain::auth::Caller;
 use sea_orm::ActiveValue::Set;
