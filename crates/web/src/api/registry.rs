@@ -72,7 +72,7 @@ pub enum SrdiParam {
 #[into_params(parameter_in = Query)]
 pub struct EnterpriseParams {
     /// Part of the name, or the start of the USCC
-    #[param(max_length = 100)]
+    #[param(max_length = 200)]
     q: Option<String>,
     /// District or town code (GB/T 2260), e.g. 310117 or 310117109
     #[param(pattern = r"^([0-9]{6}|[0-9]{9})$")]
@@ -112,7 +112,7 @@ pub struct EnterpriseParams {
 impl EnterpriseParams {
     fn filter(&self) -> Result<qunlian_store::registry::EnterpriseFilter, WebError> {
         use qunlian_domain::registry::SrdiLevel;
-        params::text("q", self.q.as_deref(), 100)?;
+        params::text("q", self.q.as_deref(), qunlian_domain::limits::SEARCH_CHARS)?;
         let industry = self.industry.as_deref().filter(|s| !s.is_empty());
         if industry.is_some_and(|i| {
             let digits = i.strip_prefix(|c: char| c.is_ascii_uppercase() && c <= 'T').unwrap_or(i);

@@ -64,7 +64,8 @@ async fn sixty_thousand_bangs_are_refused_and_the_server_keeps_answering() {
     let token = bearer(s, "district").await;
     let res = app.get_with(&format!("/api/v1/enterprises?q={long}"), &[("authorization", &token)]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
-    assert!(res.body.contains("搜索词：不能超过200个字"), "{}", res.body);
+    // The API names its parameter, with the same limit as the pages' search box.
+    assert!(res.body.contains("q：不能超过 200 个字"), "{}", res.body);
 
     // Free text and codes through the API: the field is named, the megabyte not echoed.
     let contact = bearer(s, "contact").await;
