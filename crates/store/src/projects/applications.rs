@@ -93,6 +93,30 @@ pub struct Application {
     pub events: Vec<ApplicationEvent>,
 }
 
+/// The fields an applicant fills in, as a draft's creation and its edits write them.
+fn editable(
+    input: &ApplicationInput,
+    cluster_id: Option<i64>,
+    carrier: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> project_application::ActiveModel {
+    project_application::ActiveModel {
+        cluster_id: Set(cluster_id),
+        title: Set(input.title.trim().to_owned()),
+        subject: Set(input.subject.clone()),
+        direction: Set(input.direction.clone()),
+        carrier_id: Set(carrier),
+        open_call: Set(input.open_call),
+        summary: Set(input.summary.trim().to_owned()),
+        budget_yuan: Set(input.budget_yuan),
+        support_asked: Set(input.support_asked.trim().to_owned()),
+        lead_name: Set(input.lead_name.trim().to_owned()),
+        participants: Set(input.participants.trim().to_owned()),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
 pub(super) fn row_of(m: &project_application::Model, org_name: String) -> ApplicationRow {
     ApplicationRow {
         id: m.id,
@@ -279,17 +303,6 @@ impl Projects<'_> {
         let id = project_application::Entity::insert(project_application::ActiveModel {
             round_id: Set(input.round_id),
             org_id: Set(input.org_id),
-            cluster_id: Set(cluster_id),
-            title: Set(input.title.trim().to_owned()),
-            subject: Set(input.subject.clone()),
-            direction: Set(input.direction.clone()),
-            carrier_id: Set(None),
-            open_call: Set(input.open_call),
-            summary: Set(input.summary.trim().to_owned()),
-            budget_yuan: Set(input.budget_yuan),
-            support_asked: Set(input.support_asked.trim().to_owned()),
-            lead_name: Set(input.lead_name.trim().to_owned()),
-            participants: Set(input.participants.trim().to_owned()),
             state: Set(ApplicationState::START),
             concept: Set(round.concept_stage),
             return_reason: Set(None),
@@ -298,9 +311,8 @@ impl Projects<'_> {
             created_by: Set(caller.username.clone()),
             submitted_at: Set(None),
             created_at: Set(now),
-            updated_at: Set(now),
             is_demo: Set(input.is_demo),
-            ..Default::default()
+            ..editable(&input, cluster_id, None, now)
         })
         .exec(&txn)
         .await?
@@ -336,24 +348,9 @@ impl Projects<'_> {
         let (_, cluster_id, units) = self.check_input(caller, &input).await?;
         let txn = self.store.db().begin().await?;
         let carrier = self.write_parts(&txn, id, &input, &units).await?;
-        project_application::ActiveModel {
-            id: Set(id),
-            cluster_id: Set(cluster_id),
-            title: Set(input.title.trim().to_owned()),
-            subject: Set(input.subject.clone()),
-            direction: Set(input.direction.clone()),
-            carrier_id: Set(carrier),
-            open_call: Set(input.open_call),
-            summary: Set(input.summary.trim().to_owned()),
-            budget_yuan: Set(input.budget_yuan),
-            support_asked: Set(input.support_asked.trim().to_owned()),
-            lead_name: Set(input.lead_name.trim().to_owned()),
-            participants: Set(input.participants.trim().to_owned()),
-            updated_at: Set(self.store.now()),
-            ..Default::default()
-        }
-        .update(&txn)
-        .await?;
+        project_application::ActiveModel { id: Set(id), ..editable(&input, cluster_id, carrier, self.store.now()) }
+            .update(&txn)
+            .await?;
         txn.commit().await?;
         self.store
             .audit()

@@ -9,6 +9,7 @@
 //! applications assigned to him and free of conflict (`review.rs`); departments none.
 
 mod applications;
+mod conflicts;
 mod review;
 mod rounds;
 
