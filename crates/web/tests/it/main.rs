@@ -7,6 +7,7 @@ mod api;
 mod coverage;
 mod limits;
 mod matching;
+mod matrix;
 mod policies;
 mod rating_link;
 mod registry;
