@@ -1,3 +1,45 @@
+//! The SeaORM entities, one file a table, each written with [`model!`].
+
+/// A table's SeaORM entity as every one here is written: the `Model` with the columns given,
+/// no relations (the store joins by hand) and the default active-model behaviour. The columns
+/// most tables share are named, not spelled out: `id,` first in the braces is the
+/// auto-increment key `id: i64`, and `stamps` after them adds `is_demo: bool`,
+/// `created_at` and `updated_at` (UTC) as the last columns, in the order named.
+macro_rules! model {
+    ($(#[$meta:meta])* table $table:literal { id, $($columns:tt)* } $(stamps $($stamp:ident),+)?) => {
+        super::model!(@stamps [$(#[$meta])*] $table
+            [#[sea_orm(primary_key)] pub id: i64, $($columns)*] $($($stamp)+)?);
+    };
+    ($(#[$meta:meta])* table $table:literal { $($columns:tt)* } $(stamps $($stamp:ident),+)?) => {
+        super::model!(@stamps [$(#[$meta])*] $table [$($columns)*] $($($stamp)+)?);
+    };
+    (@stamps $meta:tt $table:literal [$($columns:tt)*] is_demo $($rest:ident)*) => {
+        super::model!(@stamps $meta $table [$($columns)* pub is_demo: bool,] $($rest)*);
+    };
+    (@stamps $meta:tt $table:literal [$($columns:tt)*] created_at $($rest:ident)*) => {
+        super::model!(@stamps $meta $table
+            [$($columns)* pub created_at: sea_orm::prelude::DateTimeUtc,] $($rest)*);
+    };
+    (@stamps $meta:tt $table:literal [$($columns:tt)*] updated_at $($rest:ident)*) => {
+        super::model!(@stamps $meta $table
+            [$($columns)* pub updated_at: sea_orm::prelude::DateTimeUtc,] $($rest)*);
+    };
+    (@stamps [$($meta:tt)*] $table:literal [$($columns:tt)*]) => {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+        #[sea_orm(table_name = $table)]
+        $($meta)*
+        pub struct Model {
+            $($columns)*
+        }
+
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+pub(crate) use model;
+
 pub mod alliance;
 pub mod alliance_member;
 pub mod api_token;

@@ -1,30 +1,24 @@
 use sea_orm::entity::prelude::*;
 
-/// An entry of a responsibility list (责任清单): who closes a coverage gap, and by when.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "coverage_assignments")]
-pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i64,
-    #[sea_orm(indexed)]
-    pub unit_id: i64,
-    pub responsible_unit: String,
-    pub instructor_name: Option<String>,
-    pub due_on: Date,
-    pub note: Option<String>,
-    /// "open" or "closed".
-    #[sea_orm(indexed)]
-    pub state: String,
-    pub closed_on: Option<Date>,
-    /// "covered" when the platform closed it because the enterprise got an organisation,
-    /// "withdrawn" when a user closed it.
-    pub closed_reason: Option<String>,
-    pub created_by: String,
-    pub is_demo: bool,
-    pub created_at: DateTimeUtc,
+super::model! {
+    /// An entry of a responsibility list (责任清单): who closes a coverage gap, and by when.
+    #[derive(Eq)]
+    table "coverage_assignments" {
+        id,
+        #[sea_orm(indexed)]
+        pub unit_id: i64,
+        pub responsible_unit: String,
+        pub instructor_name: Option<String>,
+        pub due_on: Date,
+        pub note: Option<String>,
+        /// "open" or "closed".
+        #[sea_orm(indexed)]
+        pub state: String,
+        pub closed_on: Option<Date>,
+        /// "covered" when the platform closed it because the enterprise got an organisation,
+        /// "withdrawn" when a user closed it.
+        pub closed_reason: Option<String>,
+        pub created_by: String,
+    }
+    stamps is_demo, created_at
 }
-
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}

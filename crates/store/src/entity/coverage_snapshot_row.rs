@@ -1,26 +1,20 @@
 use sea_orm::entity::prelude::*;
 
-/// One category × town of a snapshot, with the category's name and target as they were.
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "coverage_snapshot_rows")]
-pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i64,
-    #[sea_orm(indexed)]
-    pub snapshot_id: i64,
-    #[sea_orm(indexed)]
-    pub category_id: i64,
-    pub category_name: String,
-    pub target_pct: f64,
-    pub town_code: String,
-    pub total: i64,
-    pub own_org: i64,
-    pub joint_org: i64,
-    pub work_only: i64,
-    pub uncovered: i64,
+super::model! {
+    /// One category × town of a snapshot, with the category's name and target as they were.
+    table "coverage_snapshot_rows" {
+        id,
+        #[sea_orm(indexed)]
+        pub snapshot_id: i64,
+        #[sea_orm(indexed)]
+        pub category_id: i64,
+        pub category_name: String,
+        pub target_pct: f64,
+        pub town_code: String,
+        pub total: i64,
+        pub own_org: i64,
+        pub joint_org: i64,
+        pub work_only: i64,
+        pub uncovered: i64,
+    }
 }
-
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}

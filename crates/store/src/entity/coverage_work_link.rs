@@ -1,29 +1,23 @@
 use qunlian_domain::coverage::WorkLinkKind;
 use sea_orm::entity::prelude::*;
 
-/// Work coverage of an enterprise without an organisation: an instructor (党建工作指导员)
-/// assigned to it, or its members taking part in a neighbour branch's activities.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "coverage_work_links")]
-pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i64,
-    #[sea_orm(indexed)]
-    pub unit_id: i64,
-    /// "instructor" or "activities".
-    pub kind: WorkLinkKind,
-    pub instructor_name: Option<String>,
-    /// The branch whose activities the members join.
-    pub party_org_id: Option<i64>,
-    pub since: Date,
-    /// First day it no longer holds.
-    pub until: Option<Date>,
-    pub note: Option<String>,
-    pub is_demo: bool,
-    pub created_at: DateTimeUtc,
+super::model! {
+    /// Work coverage of an enterprise without an organisation: an instructor (党建工作指导员)
+    /// assigned to it, or its members taking part in a neighbour branch's activities.
+    #[derive(Eq)]
+    table "coverage_work_links" {
+        id,
+        #[sea_orm(indexed)]
+        pub unit_id: i64,
+        /// "instructor" or "activities".
+        pub kind: WorkLinkKind,
+        pub instructor_name: Option<String>,
+        /// The branch whose activities the members join.
+        pub party_org_id: Option<i64>,
+        pub since: Date,
+        /// First day it no longer holds.
+        pub until: Option<Date>,
+        pub note: Option<String>,
+    }
+    stamps is_demo, created_at
 }
-
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}

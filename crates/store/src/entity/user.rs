@@ -1,30 +1,25 @@
 use qunlian_domain::auth::Role;
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "users")]
-pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i64,
-    #[sea_orm(unique)]
-    pub username: String,
-    pub display_name: String,
-    pub password_hash: String,
-    pub role: Role,
-    pub scope_kind: String,
-    pub scope_value: Option<String>,
-    pub failed_logins: i32,
-    pub locked_until: Option<DateTimeUtc>,
-    pub must_change_password: bool,
-    pub disabled: bool,
-    pub created_at: DateTimeUtc,
-    pub last_login_at: Option<DateTimeUtc>,
-    /// Raised to end every session of the account (see migration 11).
-    #[sea_orm(default_value = 0)]
-    pub session_epoch: i32,
+super::model! {
+    #[derive(Eq)]
+    table "users" {
+        id,
+        #[sea_orm(unique)]
+        pub username: String,
+        pub display_name: String,
+        pub password_hash: String,
+        pub role: Role,
+        pub scope_kind: String,
+        pub scope_value: Option<String>,
+        pub failed_logins: i32,
+        pub locked_until: Option<DateTimeUtc>,
+        pub must_change_password: bool,
+        pub disabled: bool,
+        pub created_at: DateTimeUtc,
+        pub last_login_at: Option<DateTimeUtc>,
+        /// Raised to end every session of the account (see migration 11).
+        #[sea_orm(default_value = 0)]
+        pub session_epoch: i32,
+    }
 }
-
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
