@@ -396,12 +396,14 @@ mod tests {
         check::<crate::registry::OrgKind>();
         check::<crate::registry::SrdiLevel>();
         check::<crate::registry::OrgForm>();
+        check::<crate::registry::OrgEventKind>();
         check::<crate::coverage::CoverageStatus>();
         check::<crate::calendar::DayKind>();
         check::<crate::auth::Role>();
         check::<crate::registry::OfficerRole>();
         check::<crate::registry::PairingKind>();
         check::<crate::coverage::WorkLinkKind>();
+        check::<crate::coverage::AssignmentState>();
         check::<crate::services::RequestState>();
         check::<crate::services::EventKind>();
         check::<crate::services::Colour>();

@@ -47,6 +47,15 @@ labelled_enum!(
     }
 );
 
+labelled_enum!(
+    /// Where an entry of a responsibility list (责任清单) stands: open until the enterprise is
+    /// covered or a user withdraws it.
+    AssignmentState: "办理状态" {
+        Open = "open", "办理中";
+        Closed = "closed", "已办结";
+    }
+);
+
 impl CoverageStatus {
     /// The number stored in the derived tables.
     pub fn db(self) -> i16 {

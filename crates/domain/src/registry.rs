@@ -142,6 +142,18 @@ labelled_enum!(
 );
 
 labelled_enum!(
+    /// A change in an organisation's history, as its page lists them.
+    OrgEventKind: "组织变更" {
+        Established = "established", "成立";
+        Renamed = "renamed", "更名";
+        Reparented = "reparented", "隶属关系调整";
+        Merged = "merged", "合并";
+        Dissolved = "dissolved", "撤销";
+        Absorbed = "absorbed", "并入";
+    }
+);
+
+labelled_enum!(
     /// Roles in a cluster's committee and around it.
     OfficerRole: "职务" {
         Secretary = "secretary", "书记", ["党委书记"];

@@ -102,6 +102,7 @@ pub mod user;
 pub(crate) const CODED_COLUMNS: &[(&str, &str, &str)] = &[
     ("calendar_days", "kind", "DayKind"),
     ("cluster_officers", "role", "OfficerRole"),
+    ("coverage_assignments", "state", "AssignmentState"),
     ("coverage_work_links", "kind", "WorkLinkKind"),
     ("introduction_events", "from_state", "IntroductionState"),
     ("introduction_events", "to_state", "IntroductionState"),
@@ -112,6 +113,7 @@ pub(crate) const CODED_COLUMNS: &[(&str, &str, &str)] = &[
     ("listings", "reach", "Reach"),
     ("listings", "status", "ListingStatus"),
     ("pairings", "kind", "PairingKind"),
+    ("party_org_events", "kind", "OrgEventKind"),
     ("party_orgs", "kind", "OrgKind"),
     ("party_orgs", "form", "OrgForm"),
     ("project_applications", "state", "ApplicationState"),

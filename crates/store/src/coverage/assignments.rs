@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, AssignmentId, Caller, UnitId};
-use qunlian_domain::coverage::CoverageStatus;
+use qunlian_domain::coverage::{AssignmentState, CoverageStatus};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
@@ -30,8 +30,8 @@ pub struct NewAssignment {
 
 #[derive(Clone, Debug, Default)]
 pub struct AssignmentFilter {
-    /// "open", "closed", or all when `None`.
-    pub state: Option<String>,
+    /// Open or closed entries, or all when `None`.
+    pub state: Option<AssignmentState>,
     pub region: Option<RegionCode>,
     pub overdue: bool,
     pub q: Option<String>,
@@ -73,7 +73,7 @@ impl Coverage<'_> {
         }
         let open = coverage_assignment::Entity::find()
             .filter(coverage_assignment::Column::UnitId.eq(new.unit.0))
-            .filter(coverage_assignment::Column::State.eq("open"))
+            .filter(coverage_assignment::Column::State.eq(AssignmentState::Open))
             .one(self.store.db())
             .await?;
         if let Some(open) = open {
@@ -91,7 +91,7 @@ impl Coverage<'_> {
                 .filter(|s| !s.is_empty())),
             due_on: Set(new.due_on),
             note: Set(new.note.filter(|s| !s.trim().is_empty())),
-            state: Set("open".to_owned()),
+            state: Set(AssignmentState::Open),
             closed_on: Set(None),
             closed_reason: Set(None),
             created_by: Set(caller.username.clone()),
@@ -115,11 +115,11 @@ impl Coverage<'_> {
         let row =
             coverage_assignment::Entity::find_by_id(id.0).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
         let unit = self.store.unit_in_scope(caller, UnitId(row.unit_id)).await?;
-        if row.state != "open" {
+        if row.state != AssignmentState::Open {
             return Err(StoreError::invalid("责任清单", "该条目已办结"));
         }
         let mut m: coverage_assignment::ActiveModel = row.into();
-        m.state = Set("closed".to_owned());
+        m.state = Set(AssignmentState::Closed);
         m.closed_on = Set(Some(self.store.today()));
         m.closed_reason = Set(Some("withdrawn".to_owned()));
         m.update(self.store.db()).await?;
@@ -153,17 +153,17 @@ impl Coverage<'_> {
             coverage_assignment::Column::UnitId
                 .in_subquery(Query::select().column(unit::Column::Id).from(unit::Entity).cond_where(units).to_owned()),
         );
-        if let Some(state) = f.state.as_deref().filter(|s| *s == "open" || *s == "closed") {
+        if let Some(state) = f.state {
             cond = cond.add(coverage_assignment::Column::State.eq(state));
         }
         if f.overdue {
             cond = cond
-                .add(coverage_assignment::Column::State.eq("open"))
+                .add(coverage_assignment::Column::State.eq(AssignmentState::Open))
                 .add(coverage_assignment::Column::DueOn.lt(today));
         }
         let rows = coverage_assignment::Entity::find()
             .filter(cond)
-            .order_by_desc(coverage_assignment::Column::State.eq("open"))
+            .order_by_desc(coverage_assignment::Column::State.eq(AssignmentState::Open))
             .order_by_asc(coverage_assignment::Column::DueOn)
             .order_by_asc(coverage_assignment::Column::Id)
             .all(self.store.db())
@@ -188,7 +188,7 @@ impl Coverage<'_> {
             .filter_map(|r| {
                 let u = units.get(&r.unit_id)?;
                 let status = statuses.get(&r.unit_id).copied().unwrap_or(CoverageStatus::Uncovered);
-                let open = r.state == "open";
+                let open = r.state == AssignmentState::Open;
                 Some(Assignment {
                     id: AssignmentId(r.id),
                     unit_id: UnitId(r.unit_id),

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use qunlian_domain::coverage::{CoverageStatus, active_on};
+use qunlian_domain::coverage::{AssignmentState, CoverageStatus, active_on};
 use qunlian_domain::registry::OrgForm;
 use qunlian_domain::rules::Rule;
 use sea_orm::ActiveValue::Set;
@@ -215,10 +215,10 @@ impl Coverage<'_> {
         let mut closed = 0;
         for chunk in org_covered.chunks(500) {
             closed += coverage_assignment::Entity::update_many()
-                .col_expr(coverage_assignment::Column::State, Expr::value("closed"))
+                .col_expr(coverage_assignment::Column::State, Expr::value(AssignmentState::Closed))
                 .col_expr(coverage_assignment::Column::ClosedOn, Expr::value(today))
                 .col_expr(coverage_assignment::Column::ClosedReason, Expr::value("covered"))
-                .filter(coverage_assignment::Column::State.eq("open"))
+                .filter(coverage_assignment::Column::State.eq(AssignmentState::Open))
                 .filter(coverage_assignment::Column::UnitId.is_in(chunk.to_vec()))
                 .exec(&txn)
                 .await?

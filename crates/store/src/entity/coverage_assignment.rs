@@ -1,3 +1,4 @@
+use qunlian_domain::coverage::AssignmentState;
 use sea_orm::entity::prelude::*;
 
 super::model! {
@@ -11,9 +12,8 @@ super::model! {
         pub instructor_name: Option<String>,
         pub due_on: Date,
         pub note: Option<String>,
-        /// "open" or "closed".
         #[sea_orm(indexed)]
-        pub state: String,
+        pub state: AssignmentState,
         pub closed_on: Option<Date>,
         /// "covered" when the platform closed it because the enterprise got an organisation,
         /// "withdrawn" when a user closed it.

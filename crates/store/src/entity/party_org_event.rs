@@ -1,3 +1,4 @@
+use qunlian_domain::registry::OrgEventKind;
 use sea_orm::entity::prelude::*;
 
 super::model! {
@@ -6,7 +7,7 @@ super::model! {
         id,
         #[sea_orm(indexed)]
         pub party_org_id: i64,
-        pub kind: String,
+        pub kind: OrgEventKind,
         pub on_date: Date,
         pub detail: String,
         pub related_org_id: Option<i64>,

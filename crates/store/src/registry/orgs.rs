@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use qunlian_domain::auth::{Action, Caller, OrgId, UnitId};
-use qunlian_domain::registry::{OrgForm, OrgKind};
+use qunlian_domain::registry::{OrgEventKind, OrgForm, OrgKind};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -32,7 +32,7 @@ pub struct PartyOrg {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct OrgEvent {
-    pub kind: String,
+    pub kind: OrgEventKind,
     pub kind_label: &'static str,
     pub on_date: NaiveDate,
     pub detail: String,
@@ -71,18 +71,6 @@ pub struct OrgEdit {
     pub members_count: Option<i32>,
     /// The date a change of parent takes effect, for the history.
     pub on: NaiveDate,
-}
-
-fn event_label(kind: &str) -> &'static str {
-    match kind {
-        "established" => "成立",
-        "renamed" => "更名",
-        "reparented" => "隶属关系调整",
-        "merged" => "合并",
-        "dissolved" => "撤销",
-        "absorbed" => "并入",
-        _ => "变更",
-    }
 }
 
 fn to_org(m: party_org::Model, depth: usize) -> PartyOrg {
@@ -177,7 +165,7 @@ impl Registry<'_> {
             .all(self.store.db())
             .await?
             .into_iter()
-            .map(|e| OrgEvent { kind_label: event_label(&e.kind), kind: e.kind, on_date: e.on_date, detail: e.detail })
+            .map(|e| OrgEvent { kind_label: e.kind.label(), kind: e.kind, on_date: e.on_date, detail: e.detail })
             .collect();
         Ok(PartyOrgDetail { org: to_org(m, 0), parent, children, units, events })
     }
@@ -185,7 +173,7 @@ impl Registry<'_> {
     async fn org_event(
         self,
         org: i64,
-        kind: &str,
+        kind: OrgEventKind,
         on: NaiveDate,
         detail: String,
         related: Option<i64>,
@@ -193,7 +181,7 @@ impl Registry<'_> {
     ) -> Result<()> {
         party_org_event::ActiveModel {
             party_org_id: Set(org),
-            kind: Set(kind.to_owned()),
+            kind: Set(kind),
             on_date: Set(on),
             detail: Set(detail),
             related_org_id: Set(related),
@@ -257,7 +245,7 @@ impl Registry<'_> {
         }
         self.org_event(
             m.id,
-            "established",
+            OrgEventKind::Established,
             new.established_on,
             format!("成立{}（{}）", new.kind.label(), new.form.label()),
             None,
@@ -283,7 +271,7 @@ impl Registry<'_> {
         a.name = Set(new_name.to_owned());
         a.updated_at = Set(self.store.now());
         a.update(self.store.db()).await?;
-        self.org_event(id.0, "renamed", on, format!("由“{old}”更名为“{new_name}”"), None, caller).await?;
+        self.org_event(id.0, OrgEventKind::Renamed, on, format!("由“{old}”更名为“{new_name}”"), None, caller).await?;
         self.store
             .audit()
             .record(caller, "org.rename", "party_org", Some(id.to_string()), format!("“{old}”更名为“{new_name}”"))
@@ -301,7 +289,7 @@ impl Registry<'_> {
         a.dissolved_on = Set(Some(on));
         a.updated_at = Set(self.store.now());
         a.update(self.store.db()).await?;
-        self.org_event(id.0, "dissolved", on, format!("撤销：{reason}"), None, caller).await?;
+        self.org_event(id.0, OrgEventKind::Dissolved, on, format!("撤销：{reason}"), None, caller).await?;
         self.store
             .audit()
             .record(caller, "org.dissolve", "party_org", Some(id.to_string()), format!("撤销“{name}”：{reason}"))
@@ -358,7 +346,7 @@ impl Registry<'_> {
             let to = parent_name.map(|n| format!("“{n}”")).unwrap_or_else(|| "无上级组织".to_owned());
             self.org_event(
                 id.0,
-                "reparented",
+                OrgEventKind::Reparented,
                 edit.on,
                 format!("隶属关系调整为{to}"),
                 edit.parent.map(|p| p.0),
@@ -424,8 +412,8 @@ impl Registry<'_> {
         a.dissolved_on = Set(Some(on));
         a.updated_at = Set(self.store.now());
         a.update(self.store.db()).await?;
-        self.org_event(from.0, "merged", on, format!("并入“{dst_name}”"), Some(into.0), caller).await?;
-        self.org_event(into.0, "absorbed", on, format!("“{src_name}”并入本组织"), Some(from.0), caller).await?;
+        self.org_event(from.0, OrgEventKind::Merged, on, format!("并入“{dst_name}”"), Some(into.0), caller).await?;
+        self.org_event(into.0, OrgEventKind::Absorbed, on, format!("“{src_name}”并入本组织"), Some(from.0), caller).await?;
         self.store
             .audit()
             .record(caller, "org.merge", "party_org", Some(from.to_string()), format!("“{src_name}”并入“{dst_name}”"))

@@ -5,11 +5,11 @@
 //! TEST_DATABASE_URL is set.
 
 use qunlian_domain::auth::{Role, Scope};
-use qunlian_domain::coverage::WorkLinkKind;
+use qunlian_domain::coverage::{AssignmentState, WorkLinkKind};
 use qunlian_domain::matching::{ListingKind, Reach, Urgency};
-use qunlian_domain::registry::{EnterpriseInput, OrgForm, PairingKind, SrdiLevel, UnitKind};
+use qunlian_domain::registry::{EnterpriseInput, OrgEventKind, OrgForm, PairingKind, SrdiLevel, UnitKind};
 use qunlian_store::StoreError;
-use qunlian_store::coverage::NewWorkLink;
+use qunlian_store::coverage::{AssignmentFilter, NewAssignment, NewWorkLink};
 use qunlian_testkit::*;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
@@ -66,6 +66,17 @@ async fn coded_columns_keep_their_text_and_name_an_unknown_value() {
         is_demo: false,
     };
     s.coverage().add_work_link(&sys, link).await.unwrap();
+    let other = s.registry().create_enterprise(&sys, enterprise(2, "上海待建科技有限公司", "新桥")).await.unwrap();
+    let duty = NewAssignment {
+        unit: other,
+        responsible_unit: "新桥镇党建办".into(),
+        instructor_name: None,
+        due_on: d("2026-12-31"),
+        note: None,
+        is_demo: false,
+    };
+    s.coverage().create_assignment(&sys, duty).await.unwrap();
+    let duties = AssignmentFilter { unit: Some(other), ..AssignmentFilter::default() };
     let officer = user(s, "xq", Role::TownAdmin, Scope::Region(town("新桥"))).await;
     let raw = sea_orm::Database::connect(&db.url).await.unwrap();
 
@@ -84,6 +95,9 @@ async fn coded_columns_keep_their_text_and_name_an_unknown_value() {
     assert_eq!(text(&raw, format!("SELECT kind FROM pairings WHERE id = {pairing}")).await, "enterprise_school");
     assert_eq!(text(&raw, format!("SELECT kind FROM coverage_work_links WHERE unit_id = {id}")).await, "instructor");
     assert_eq!(text(&raw, "SELECT role FROM users WHERE username = 'xq'".to_owned()).await, "town_admin");
+    assert_eq!(text(&raw, format!("SELECT state FROM coverage_assignments WHERE unit_id = {}", other.0)).await, "open");
+    let org_id = org.0;
+    assert_eq!(text(&raw, format!("SELECT kind FROM party_org_events WHERE party_org_id = {org_id}")).await, "established");
 
     // Rows as an older binary wrote them read back as the same values.
     exec(&raw, format!("UPDATE units SET kind = 'school', srdi = 3 WHERE id = {id}")).await;
@@ -94,6 +108,14 @@ async fn coded_columns_keep_their_text_and_name_an_unknown_value() {
     assert_eq!((l.urgency, l.reach), (Urgency::Urgent, Reach::Corridor));
     exec(&raw, format!("UPDATE party_orgs SET form = 'joint' WHERE id = {}", org.0)).await;
     assert_eq!(s.registry().party_org(&sys, org).await.unwrap().org.form, OrgForm::Joint.label());
+    exec(&raw, format!("UPDATE party_org_events SET kind = 'renamed' WHERE party_org_id = {org_id}")).await;
+    let events = s.registry().party_org(&sys, org).await.unwrap().events;
+    assert_eq!(events.iter().map(|e| (e.kind, e.kind_label)).collect::<Vec<_>>(), [(OrgEventKind::Renamed, "更名")]);
+    exec(&raw, format!("UPDATE coverage_assignments SET state = 'closed' WHERE unit_id = {}", other.0)).await;
+    let closed = s.coverage().assignments(&sys, &duties).await.unwrap();
+    assert_eq!(closed.iter().map(|a| a.open).collect::<Vec<_>>(), [false]);
+    let open = AssignmentFilter { state: Some(AssignmentState::Open), ..duties.clone() };
+    assert!(s.coverage().assignments(&sys, &open).await.unwrap().is_empty());
 
     // A value no version wrote is an error naming where it is, never a default.
     exec(&raw, format!("UPDATE units SET kind = 'factory' WHERE id = {id}")).await;
@@ -105,6 +127,11 @@ async fn coded_columns_keep_their_text_and_name_an_unknown_value() {
     names(s.matching().listing(&sys, need).await.unwrap_err(), "listings", "reach", "city");
     exec(&raw, format!("UPDATE party_orgs SET form = 'mixed' WHERE id = {}", org.0)).await;
     names(s.registry().party_org(&sys, org).await.unwrap_err(), "party_orgs", "form", "mixed");
+    exec(&raw, format!("UPDATE party_orgs SET form = 'independent' WHERE id = {org_id}")).await;
+    exec(&raw, format!("UPDATE party_org_events SET kind = 'split' WHERE party_org_id = {org_id}")).await;
+    names(s.registry().party_org(&sys, org).await.unwrap_err(), "party_org_events", "kind", "split");
+    exec(&raw, format!("UPDATE coverage_assignments SET state = 'paused' WHERE unit_id = {}", other.0)).await;
+    names(s.coverage().assignments(&sys, &duties).await.unwrap_err(), "coverage_assignments", "state", "paused");
     exec(&raw, format!("UPDATE pairings SET kind = 'twins' WHERE id = {pairing}")).await;
     names(s.registry().pairing(&sys, pairing).await.unwrap_err(), "pairings", "kind", "twins");
     exec(&raw, format!("UPDATE coverage_work_links SET kind = 'visits' WHERE unit_id = {id}")).await;

@@ -1,5 +1,5 @@
 use qunlian_domain::auth::{CategoryId, Role, Scope, UnitId};
-use qunlian_domain::coverage::CoverageStatus;
+use qunlian_domain::coverage::{AssignmentState, CoverageStatus};
 use qunlian_domain::registry::{OrgForm, SrdiLevel};
 use qunlian_domain::rules::{Rule, UnitFacts};
 use qunlian_domain::{IndustryCode, RegionCode};
@@ -260,7 +260,7 @@ async fn an_assignment_closes_itself_when_the_enterprise_gets_an_organisation() 
     assert!(err.contains("已建立党组织"), "{err}");
     s.coverage().create_assignment(&xinqiao, new(a)).await.unwrap();
     assert!(s.coverage().create_assignment(&xinqiao, new(a)).await.unwrap_err().to_string().contains("已在责任清单"));
-    let open = AssignmentFilter { state: Some("open".into()), ..AssignmentFilter::default() };
+    let open = AssignmentFilter { state: Some(AssignmentState::Open), ..AssignmentFilter::default() };
     assert_eq!(s.coverage().assignments(&xinqiao, &open).await.unwrap().len(), 1);
 
     org(s, "待建支部", OrgForm::Independent, vec![a], "2026-11-20").await;

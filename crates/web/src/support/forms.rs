@@ -22,6 +22,15 @@ pub fn id_param(field: &str, v: &Option<String>) -> Result<Option<i64>, WebError
     non_empty(v).map(|s| s.parse::<i64>().map_err(|_| WebError::Invalid(format!("{field}：“{s}”不是编号")))).transpose()
 }
 
+/// A coded value chosen in a filter (a domain enum's `parse`): none when empty, refused in
+/// the set's own words when it is no value of the set.
+pub fn coded<T>(
+    v: &Option<String>,
+    parse: impl Fn(&str) -> Result<T, qunlian_domain::codes::CodeError>,
+) -> Result<Option<T>, WebError> {
+    non_empty(v).map(|s| parse(s).map_err(|e| WebError::Invalid(e.to_string()))).transpose()
+}
+
 /// One `<option>`: the code sent, the label shown, and whether it is the current value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {

@@ -58,6 +58,11 @@ async fn coverage_writes_as_every_role() {
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     let list = app.get(&mut town, "/coverage/assignments?state=open").await;
     assert!(list.body.contains("上海甲电气有限公司") && list.body.contains("新桥镇党建办"));
+    assert!(list.body.contains(r#"<option value="open" selected>办理中</option>"#), "the filter shows its state");
+    let closed = app.get(&mut town, "/coverage/assignments?state=closed").await;
+    assert!(!closed.body.contains("新桥镇党建办"), "the entry is open");
+    let unknown = app.get(&mut town, "/coverage/assignments?state=paused").await;
+    assert!(unknown.body.contains("办理状态"), "an unknown state is refused by its field's name: {}", unknown.body);
     let outside = app
         .post_form(
             &mut town,

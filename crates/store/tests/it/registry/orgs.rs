@@ -1,5 +1,5 @@
 use qunlian_domain::auth::{Role, Scope};
-use qunlian_domain::registry::OrgForm;
+use qunlian_domain::registry::{OrgEventKind, OrgForm};
 use qunlian_store::registry::{EnterpriseFilter, NewOrg};
 use qunlian_testkit::*;
 
@@ -28,8 +28,8 @@ async fn history_of_renames_dissolutions_and_merges() {
     assert_eq!(merged.org.name, "新桥第一联合党支部");
     assert_eq!(merged.units.len(), 3);
     assert_eq!(
-        merged.events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(),
-        vec!["established", "renamed", "absorbed"]
+        merged.events.iter().map(|e| e.kind).collect::<Vec<_>>(),
+        vec![OrgEventKind::Established, OrgEventKind::Renamed, OrgEventKind::Absorbed]
     );
     let gone = s.registry().party_org(&sys, own).await.unwrap();
     assert_eq!(gone.org.dissolved_on, Some(d("2025-03-01")));

@@ -5,6 +5,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::auth::{Action, AssignmentId, UnitId};
+use qunlian_domain::coverage::AssignmentState;
 use qunlian_io::xlsx::Cell;
 use qunlian_store::coverage::{Assignment, AssignmentFilter, NewAssignment};
 use serde::Deserialize;
@@ -15,7 +16,7 @@ use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::format::{date, text};
 use crate::support::forms::Choice;
-use crate::support::forms::{non_empty, parse_date};
+use crate::support::forms::{coded, non_empty, parse_date};
 use crate::support::render;
 use crate::support::towns::town_options;
 use crate::support::xlsx::send_list;
@@ -33,7 +34,7 @@ pub struct AssignmentQuery {
 impl AssignmentQuery {
     fn filter(&self) -> Result<AssignmentFilter, WebError> {
         Ok(AssignmentFilter {
-            state: non_empty(&self.state).map(str::to_owned),
+            state: coded(&self.state, AssignmentState::parse)?,
             region: region(&self.town)?,
             overdue: non_empty(&self.overdue).is_some(),
             q: non_empty(&self.q).map(str::to_owned),

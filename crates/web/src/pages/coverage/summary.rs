@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, CategoryId};
+use qunlian_domain::coverage::AssignmentState;
 use qunlian_domain::rules::VOCABULARY;
 use qunlian_store::coverage::{AssignmentFilter, Category, CoverageQuery, NewCategory, Snapshot};
 use serde::{Deserialize, Serialize};
@@ -71,7 +72,7 @@ pub async fn summary(State(state): State<AppState>, auth: Auth, Query(q): Query<
     let open = state
         .store
         .coverage()
-        .assignments(&auth.caller, &AssignmentFilter { state: Some("open".into()), region, ..Default::default() })
+        .assignments(&auth.caller, &AssignmentFilter { state: Some(AssignmentState::Open), region, ..Default::default() })
         .await?
         .len();
     render(&SummaryPage {

@@ -9,7 +9,6 @@ pub mod meeting;
 use axum::Router;
 use axum::routing::{get, post};
 use qunlian_domain::auth::{Action, ClusterId, Role};
-use qunlian_domain::codes::CodeError;
 use qunlian_domain::matching::{ListingCategory, ListingKind, Urgency};
 use qunlian_domain::text::compact;
 use qunlian_store::matching::{IntroductionFigures, IntroductionFilter};
@@ -18,7 +17,7 @@ use crate::auth::Auth;
 use crate::error::WebError;
 use crate::state::AppState;
 use crate::support::forms::id_param;
-use crate::support::forms::non_empty;
+use crate::support::forms::{coded, non_empty};
 
 /// Rows a list shows; the total above it counts them all.
 const SHOWN: u64 = 300;
@@ -26,10 +25,6 @@ const ACTIVE: &str = "/listings";
 
 fn may_read(auth: &Auth) -> Result<(), WebError> {
     auth.require(Action::ReadListings)
-}
-
-fn coded<T>(v: &Option<String>, parse: impl Fn(&str) -> Result<T, CodeError>) -> Result<Option<T>, WebError> {
-    non_empty(v).map(|s| parse(s).map_err(|e| WebError::Invalid(e.to_string()))).transpose()
 }
 
 fn kind_param(v: &Option<String>) -> Result<Option<ListingKind>, WebError> {
