@@ -112,12 +112,6 @@ pub async fn create_user(State(state): State<AppState>, auth: Auth, Form(f): For
     }
 }
 
-pub struct RoleOption {
-    pub code: &'static str,
-    pub label: &'static str,
-    pub selected: bool,
-}
-
 #[derive(Template)]
 #[template(path = "accounts/user.html")]
 struct UserPage {
@@ -125,7 +119,6 @@ struct UserPage {
     u: User,
     scope: String,
     locked: bool,
-    roles: Vec<RoleOption>,
     scope_kinds: [(&'static str, &'static str); 7],
     scope_value: String,
     message: Option<String>,
@@ -144,14 +137,11 @@ async fn user_page(
 ) -> PageResult {
     may_see_users(auth)?;
     let u = state.store.accounts().user(UserId(id)).await?.ok_or(WebError::NotFound)?;
-    let roles =
-        Role::ALL.into_iter().map(|r| RoleOption { code: r.code(), label: r.label(), selected: r == u.role }).collect();
     render(&UserPage {
         layout: Layout::new(auth, state, "/users"),
         scope: scope_text(&u.scope),
         scope_value: u.scope.value().unwrap_or_default(),
         locked: locked(&u),
-        roles,
         scope_kinds: SCOPE_KINDS,
         message,
         error,

@@ -193,6 +193,13 @@ struct FormPage {
     reaches: &'static [Reach],
 }
 
+impl FormPage {
+    /// A single enterprise is chosen already; among several the contact picks one.
+    fn unit_blank(&self) -> &'static str {
+        if self.units.len() == 1 { "" } else { "请选择" }
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub struct NewQuery {
     q: Option<String>,

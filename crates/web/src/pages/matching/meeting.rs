@@ -59,8 +59,9 @@ struct MeetingPage {
 }
 
 impl MeetingPage {
-    fn selected(&self, id: &i64) -> bool {
-        self.list.as_ref().is_some_and(|l| l.cluster_id == *id)
+    /// The cluster whose list is shown, as the select's value ("" for none).
+    fn cluster(&self) -> String {
+        self.list.as_ref().map(|l| l.cluster_id.to_string()).unwrap_or_default()
     }
 }
 

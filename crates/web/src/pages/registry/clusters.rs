@@ -346,12 +346,6 @@ struct EditPage {
     error: Option<String>,
 }
 
-impl EditPage {
-    fn committee_is(&self, id: &i64) -> bool {
-        self.form.committee.as_deref() == Some(id.to_string().as_str())
-    }
-}
-
 async fn committees(
     state: &AppState,
     auth: &Auth,

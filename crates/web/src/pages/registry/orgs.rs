@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{non_empty, parse_date};
+use crate::support::forms::{Choice, non_empty, parse_date};
 use crate::support::render;
 use crate::support::{render_form, render_refused};
 
@@ -62,8 +62,14 @@ struct DetailPage {
 }
 
 impl DetailPage {
-    fn indent(&self, depth: &usize) -> String {
-        "　".repeat(*depth)
+    /// The targets as options, indented by depth, `chosen` selected.
+    fn targets_with(&self, chosen: &str) -> Vec<Choice> {
+        Choice::list(self.targets.iter().map(|t| (t.id, format!("{}{}", "　".repeat(t.depth), t.name))), chosen)
+    }
+
+    /// The organisation's parent, as the parent select's value.
+    fn parent(&self) -> String {
+        self.d.org.parent_id.map(|id| id.to_string()).unwrap_or_default()
     }
 }
 
@@ -170,6 +176,12 @@ struct NewPage {
     orgs: Vec<PartyOrg>,
     error: Option<String>,
     today: String,
+}
+
+impl NewPage {
+    fn parents(&self) -> Vec<Choice> {
+        Choice::list(self.orgs.iter().map(|o| (o.id, &o.name)), "")
+    }
 }
 
 pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {

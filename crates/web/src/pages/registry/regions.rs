@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::non_empty;
+use crate::support::forms::{Choice, non_empty};
 use crate::support::render;
 use crate::support::render_form;
 use crate::support::towns::{keep_town, town_options};
@@ -32,6 +32,10 @@ struct RegionsPage {
 }
 
 impl RegionsPage {
+    fn town_choices(&self) -> Vec<Choice> {
+        Choice::list(self.towns.iter().map(|t| (&t.code, &t.name)), "")
+    }
+
     /// The name of a park's parent, when the caller sees it.
     fn parent_name(&self, parent: &Option<i64>) -> &str {
         parent.and_then(|id| self.parks.iter().find(|p| p.id == id)).map(|p| p.name.as_str()).unwrap_or("")

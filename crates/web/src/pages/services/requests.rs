@@ -17,7 +17,7 @@ use super::*;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::non_empty;
+use crate::support::forms::{Choice, non_empty};
 use crate::support::render;
 
 // ---------- the list ----------
@@ -142,6 +142,19 @@ struct NewPage {
     item_param: String,
 }
 
+impl NewPage {
+    /// Each item with its department and time limit, the one asked for in the link chosen.
+    fn item_choices(&self) -> Vec<Choice> {
+        let items = self.items.iter().map(|i| (i.id, format!("{} · {}（{}）", i.department, i.name, i.limit_label)));
+        Choice::list(items, &self.item_param)
+    }
+
+    /// An enterprise's contact files for their own enterprise; others pick one.
+    fn unit_blank(&self) -> &'static str {
+        if self.single { "" } else { "请选择" }
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub struct NewQuery {
     q: Option<String>,
@@ -211,6 +224,14 @@ struct DetailPage {
     remaining: String,
     attachments: Vec<qunlian_store::services::Attachment>,
     may_attach: bool,
+}
+
+impl DetailPage {
+    /// The request's stages, the first chosen while it is not finished.
+    fn stage_choices(&self) -> Vec<Choice> {
+        let first = self.d.stages.first().filter(|s| s.finished.is_none()).map_or("", |s| s.name.as_str());
+        Choice::list(self.d.stages.iter().map(|s| (&s.name, &s.name)), first)
+    }
 }
 
 /// Scheme and host of the links sent outside (the rating link): the configured public
