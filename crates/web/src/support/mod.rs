@@ -33,3 +33,17 @@ pub fn render_refused(t: &impl Template) -> Result<Response, WebError> {
 pub fn render_form(t: &impl Template, refused: bool) -> Result<Response, WebError> {
     if refused { render_refused(t) } else { render(t) }
 }
+
+/// The answer to a form's POST: to the address `saved` gives when the change was saved; the
+/// page again with the reason (`again`) when what was typed was refused; any other error as
+/// it is.
+pub async fn saved_or_again<F: Future<Output = Result<Response, WebError>>>(
+    saved: Result<String, WebError>,
+    again: impl FnOnce(String) -> F,
+) -> Result<Response, WebError> {
+    match saved {
+        Ok(to) => Ok(axum::response::Redirect::to(&to).into_response()),
+        Err(WebError::Invalid(msg)) => again(msg).await,
+        Err(e) => Err(e),
+    }
+}

@@ -72,7 +72,10 @@ pub async fn summary(State(state): State<AppState>, auth: Auth, Query(q): Query<
     let open = state
         .store
         .coverage()
-        .assignments(&auth.caller, &AssignmentFilter { state: Some(AssignmentState::Open), region, ..Default::default() })
+        .assignments(
+            &auth.caller,
+            &AssignmentFilter { state: Some(AssignmentState::Open), region, ..Default::default() },
+        )
         .await?
         .len();
     render(&SummaryPage {

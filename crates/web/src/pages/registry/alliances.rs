@@ -1,7 +1,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::auth::{Action, UnitId};
 use qunlian_domain::registry::PairingKind;
 use qunlian_store::registry::{Alliance, AllianceDetail, Pairing};
@@ -11,7 +10,7 @@ use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::forms::{non_empty, parse_date};
-use crate::support::render_form;
+use crate::support::{render_form, saved_or_again};
 
 #[derive(Template)]
 #[template(path = "registry/alliances.html")]
@@ -74,11 +73,7 @@ pub async fn create_alliance(State(state): State<AppState>, auth: Auth, Form(f):
             .await?)
     }
     .await;
-    match result {
-        Ok(id) => Ok(Redirect::to(&format!("/alliances/{id}")).into_response()),
-        Err(WebError::Invalid(msg)) => alliances_page(&state, &auth, Some(msg)).await,
-        Err(e) => Err(e),
-    }
+    saved_or_again(result.map(|id| format!("/alliances/{id}")), |msg| alliances_page(&state, &auth, Some(msg))).await
 }
 
 #[derive(Template)]
@@ -145,11 +140,7 @@ pub async fn create_pairing(State(state): State<AppState>, auth: Auth, Form(f): 
             .await?)
     }
     .await;
-    match result {
-        Ok(id) => Ok(Redirect::to(&format!("/pairings/{id}")).into_response()),
-        Err(WebError::Invalid(msg)) => pairings_page(&state, &auth, Some(msg)).await,
-        Err(e) => Err(e),
-    }
+    saved_or_again(result.map(|id| format!("/pairings/{id}")), |msg| pairings_page(&state, &auth, Some(msg))).await
 }
 
 #[derive(Template)]
@@ -217,11 +208,10 @@ pub async fn update_alliance(
             .await?)
     }
     .await;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/alliances/{id}")).into_response()),
-        Err(WebError::Invalid(msg)) => alliance_page(&state, &auth, id, Some(f), Some(msg)).await,
-        Err(e) => Err(e),
-    }
+    saved_or_again(result.map(|()| format!("/alliances/{id}")), |msg| {
+        alliance_page(&state, &auth, id, Some(f), Some(msg))
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -289,11 +279,10 @@ pub async fn update_pairing(
             .await?)
     }
     .await;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/pairings/{id}")).into_response()),
-        Err(WebError::Invalid(msg)) => pairing_page(&state, &auth, id, Some(f), Some(msg)).await,
-        Err(e) => Err(e),
-    }
+    saved_or_again(result.map(|()| format!("/pairings/{id}")), |msg| {
+        pairing_page(&state, &auth, id, Some(f), Some(msg))
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -313,9 +302,6 @@ pub async fn end_pairing(
         Ok(state.store.registry().end_pairing(&auth.caller, id, on).await?)
     }
     .await;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/pairings/{id}")).into_response()),
-        Err(WebError::Invalid(msg)) => pairing_page(&state, &auth, id, None, Some(msg)).await,
-        Err(e) => Err(e),
-    }
+    saved_or_again(result.map(|()| format!("/pairings/{id}")), |msg| pairing_page(&state, &auth, id, None, Some(msg)))
+        .await
 }

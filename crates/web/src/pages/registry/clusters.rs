@@ -13,8 +13,8 @@ use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::forms::{non_empty, parse_date};
 use crate::support::render;
-use crate::support::render_refused;
 use crate::support::towns::town_options;
+use crate::support::{render_refused, saved_or_again};
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -119,11 +119,8 @@ pub async fn add_member(
         Ok(())
     }
     .await;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/clusters/{id}#members")).into_response()),
-        Err(WebError::Invalid(msg)) => detail_with_error(&state, &auth, id, msg).await,
-        Err(e) => Err(e),
-    }
+    saved_or_again(result.map(|()| format!("/clusters/{id}#members")), |msg| detail_with_error(&state, &auth, id, msg))
+        .await
 }
 
 async fn detail_with_error(state: &AppState, auth: &Auth, id: i64, msg: String) -> PageResult {
@@ -177,11 +174,8 @@ pub async fn add_officer(
         Ok(state.store.registry().add_cluster_officer(&auth.caller, ClusterId(id), officer).await?)
     }
     .await;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/clusters/{id}#officers")).into_response()),
-        Err(WebError::Invalid(msg)) => detail_with_error(&state, &auth, id, msg).await,
-        Err(e) => Err(e),
-    }
+    saved_or_again(result.map(|()| format!("/clusters/{id}#officers")), |msg| detail_with_error(&state, &auth, id, msg))
+        .await
 }
 
 #[derive(Template)]
@@ -301,11 +295,8 @@ pub async fn remove_member(
         Ok(state.store.registry().remove_cluster_member(&auth.caller, ClusterId(id), UnitId(unit), on).await?)
     }
     .await;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/clusters/{id}#members")).into_response()),
-        Err(WebError::Invalid(msg)) => detail_with_error(&state, &auth, id, msg).await,
-        Err(e) => Err(e),
-    }
+    saved_or_again(result.map(|()| format!("/clusters/{id}#members")), |msg| detail_with_error(&state, &auth, id, msg))
+        .await
 }
 
 #[derive(Deserialize)]
@@ -328,11 +319,8 @@ pub async fn add_region(
         Ok(state.store.registry().add_cluster_region(&auth.caller, ClusterId(id), &region).await?)
     }
     .await;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/clusters/{id}#regions")).into_response()),
-        Err(WebError::Invalid(msg)) => detail_with_error(&state, &auth, id, msg).await,
-        Err(e) => Err(e),
-    }
+    saved_or_again(result.map(|()| format!("/clusters/{id}#regions")), |msg| detail_with_error(&state, &auth, id, msg))
+        .await
 }
 
 #[derive(Template)]

@@ -12,8 +12,8 @@ use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::forms::{Choice, non_empty};
 use crate::support::render;
-use crate::support::render_form;
 use crate::support::towns::{keep_town, town_options};
+use crate::support::{render_form, saved_or_again};
 
 pub struct TownRow {
     pub code: String,
@@ -149,9 +149,5 @@ pub async fn update_park(
             .await?)
     }
     .await;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/regions/parks/{id}")).into_response()),
-        Err(WebError::Invalid(msg)) => park_page(&state, &auth, id, Some(msg)).await,
-        Err(e) => Err(e),
-    }
+    saved_or_again(result.map(|()| format!("/regions/parks/{id}")), |msg| park_page(&state, &auth, id, Some(msg))).await
 }
