@@ -89,14 +89,14 @@ pub async fn enterprises(store: &Store, config: &Config, file: &Path) -> AnyResu
             Err(e) => eprintln!("无法生成问题行文件：{e}"),
         }
     }
-    println!(
-        "imported {}, updated {}, unchanged {}, rejected {}",
-        counts.imported,
-        counts.updated,
-        counts.unchanged,
-        rejects.len()
-    );
+    print_counts([counts.imported, counts.updated, counts.unchanged], rejects.len());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The closing line of an import, the same for every register (scripts read it): imported,
+/// updated and unchanged rows, then the rejected ones.
+pub fn print_counts([imported, updated, unchanged]: [u64; 3], rejected: usize) {
+    println!("imported {imported}, updated {updated}, unchanged {unchanged}, rejected {rejected}");
 }
 
 pub async fn export_enterprises(store: &Store, out: &Path) -> AnyResult<()> {

@@ -164,12 +164,6 @@ pub async fn import_listings(store: &Store, file: &Path) -> AnyResult<ExitCode> 
     for (line, reason) in &rejects {
         println!("第{line}行：{reason}");
     }
-    println!(
-        "imported {}, updated {}, unchanged {}, rejected {}",
-        counts.imported,
-        counts.updated,
-        counts.unchanged,
-        rejects.len()
-    );
+    crate::import::print_counts([counts.imported, counts.updated, counts.unchanged], rejects.len());
     Ok(ExitCode::SUCCESS)
 }

@@ -116,18 +116,6 @@ impl IndustryCode {
         Ok(found)
     }
 
-    fn entry(&self) -> &'static Entry {
-        &TABLE.entries[self.0 as usize]
-    }
-
-    pub fn as_str(&self) -> &'static str {
-        self.entry().code
-    }
-
-    pub fn name(&self) -> &'static str {
-        self.entry().name
-    }
-
     pub fn level(&self) -> IndustryLevel {
         self.entry().level
     }
@@ -169,6 +157,7 @@ impl IndustryCode {
     }
 }
 
+table_code!(IndustryCode);
 parsed_from_text!(IndustryCode, IndustryError; Display, Debug);
 
 #[cfg(test)]

@@ -1,6 +1,26 @@
 //! The domain of qunlian: values that exist only when valid (built by `parse()`), the rules
 //! of each capability, and the errors a user is shown. No SQL and no HTTP live here.
 
+/// The accessors of a code kept as its row in the file's static `TABLE` of `Entry`s (each
+/// with its `code` and `name`): the row, the code as written, the name.
+macro_rules! table_code {
+    ($ty:ident) => {
+        impl $ty {
+            fn entry(&self) -> &'static Entry {
+                &TABLE.entries[self.0 as usize]
+            }
+
+            pub fn as_str(&self) -> &'static str {
+                self.entry().code
+            }
+
+            pub fn name(&self) -> &'static str {
+                self.entry().name
+            }
+        }
+    };
+}
+
 /// The conversions every value built from text by `parse()` has: `TryFrom<String>` (what
 /// serde's `try_from = "String"` calls, so a stored or posted value is checked as a typed one
 /// is), `FromStr`, and back to its text through `as_str`; with `Display`, shown as that text

@@ -103,18 +103,6 @@ impl RegionCode {
         TABLE.by_code.get(code.as_str()).map(|&i| RegionCode(i)).ok_or(RegionError::Unknown(code))
     }
 
-    fn entry(&self) -> &'static Entry {
-        &TABLE.entries[self.0 as usize]
-    }
-
-    pub fn as_str(&self) -> &'static str {
-        self.entry().code
-    }
-
-    pub fn name(&self) -> &'static str {
-        self.entry().name
-    }
-
     pub fn level(&self) -> RegionLevel {
         let code = self.as_str();
         if code.len() == 9 {
@@ -175,6 +163,7 @@ impl RegionCode {
     }
 }
 
+table_code!(RegionCode);
 parsed_from_text!(RegionCode, RegionError; Display, Debug);
 
 #[cfg(test)]
