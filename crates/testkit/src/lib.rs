@@ -98,6 +98,35 @@ pub fn enterprise(n: u32, name: &str, town_name: &str) -> EnterpriseInput {
     EnterpriseInput { employees: Some(50), ..EnterpriseInput::new(name, uscc(n), town(town_name)) }
 }
 
+/// Enterprises numbered 1, 2, … (`enterprise(n, name, town)` each) registered by the system:
+/// the set-up most registry and scope tests begin with.
+pub async fn enterprises<const N: usize>(store: &Store, firms: [(&str, &str); N]) -> [UnitId; N] {
+    let mut ids = [UnitId(0); N];
+    for (n, (id, (name, town_name))) in ids.iter_mut().zip(firms).enumerate() {
+        let firm = enterprise(n as u32 + 1, name, town_name);
+        *id = store.registry().create_enterprise(&system(), firm).await.expect("a test enterprise is registered");
+    }
+    ids
+}
+
+/// A 校企 pairing of an enterprise with 新桥职校 for 实训 since 2023-09-01, by the system.
+pub async fn school_pairing(store: &Store, unit: UnitId) -> i64 {
+    store
+        .registry()
+        .create_pairing(
+            &system(),
+            qunlian_domain::registry::PairingKind::EnterpriseSchool,
+            unit,
+            None,
+            Some("新桥职校"),
+            Some(d("2023-09-01")),
+            "实训",
+            false,
+        )
+        .await
+        .expect("a test pairing is made")
+}
+
 /// A government department (a 店小二's unit) in 方松, as services and policies tests need one.
 pub async fn department(store: &Store, n: u32, name: &str) -> UnitId {
     store

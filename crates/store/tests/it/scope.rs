@@ -25,9 +25,11 @@ async fn every_scope_sees_only_its_enterprises() {
     let db = TestDb::new().await;
     let s = &db.store;
     let sys = system();
-    let a = s.registry().create_enterprise(&sys, enterprise(1, "上海甲电气有限公司", "新桥")).await.unwrap();
-    let b = s.registry().create_enterprise(&sys, enterprise(2, "上海乙轴承有限公司", "新桥")).await.unwrap();
-    let c = s.registry().create_enterprise(&sys, enterprise(3, "上海丙食品有限公司", "九亭")).await.unwrap();
+    let [a, b, c] = enterprises(
+        s,
+        [("上海甲电气有限公司", "新桥"), ("上海乙轴承有限公司", "新桥"), ("上海丙食品有限公司", "九亭")],
+    )
+    .await;
     let cluster = s.registry().create_cluster(&sys, cluster("测试集群党委", "测试", "装备", "新桥")).await.unwrap();
     s.registry().add_cluster_member(&sys, cluster, a, true, None).await.unwrap();
 

@@ -260,20 +260,7 @@ async fn alliance_and_pairing_pages_as_every_role() {
     let (a, b) = (UnitId(1), UnitId(2));
     let both = s.registry().create_alliance(&sys, "跨镇党建联盟", "", None, &[a, b], false).await.unwrap();
     let jiuting = s.registry().create_alliance(&sys, "九亭党建联盟", "", None, &[b], false).await.unwrap();
-    let pairing = s
-        .registry()
-        .create_pairing(
-            &sys,
-            qunlian_domain::registry::PairingKind::EnterpriseSchool,
-            a,
-            None,
-            Some("新桥职校"),
-            Some(d("2023-09-01")),
-            "实训",
-            false,
-        )
-        .await
-        .unwrap();
+    let pairing = school_pairing(s, a).await;
     let mut to_end = Vec::new();
     for _ in &accounts {
         to_end.push(

@@ -3,7 +3,7 @@
 
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Caller, ClusterId, Role, Scope};
-use qunlian_domain::registry::{OrgForm, OrgKind, PairingKind, UnitKind};
+use qunlian_domain::registry::{OrgForm, OrgKind, UnitKind};
 use qunlian_store::audit::AuditFilter;
 use qunlian_store::registry::{ClusterEdit, EnterpriseFilter, EnterpriseSort, NewCluster, NewOrg};
 use qunlian_store::{PageRequest, Store, StoreError};
@@ -130,8 +130,7 @@ async fn clusters_are_edited_and_members_leave_with_their_history() {
     let db = TestDb::new().await;
     let s = &db.store;
     let sys = system();
-    let a = s.registry().create_enterprise(&sys, enterprise(1, "上海甲有限公司", "新桥")).await.unwrap();
-    let b = s.registry().create_enterprise(&sys, enterprise(2, "上海乙有限公司", "九亭")).await.unwrap();
+    let [a, b] = enterprises(s, [("上海甲有限公司", "新桥"), ("上海乙有限公司", "九亭")]).await;
     let c = cluster(s, "新桥").await;
     s.registry().add_cluster_member(&sys, c, a, true, Some(d("2021-06-01"))).await.unwrap();
     s.registry().add_cluster_member(&sys, c, b, false, Some(d("2022-01-01"))).await.unwrap();
@@ -229,9 +228,8 @@ async fn alliances_keep_the_members_a_caller_cannot_see() {
     let db = TestDb::new().await;
     let s = &db.store;
     let sys = system();
-    let a = s.registry().create_enterprise(&sys, enterprise(1, "上海甲有限公司", "新桥")).await.unwrap();
-    let b = s.registry().create_enterprise(&sys, enterprise(2, "上海乙有限公司", "九亭")).await.unwrap();
-    let c = s.registry().create_enterprise(&sys, enterprise(3, "上海丙有限公司", "新桥")).await.unwrap();
+    let [a, b, c] =
+        enterprises(s, [("上海甲有限公司", "新桥"), ("上海乙有限公司", "九亭"), ("上海丙有限公司", "新桥")]).await;
     let id = s.registry().create_alliance(&sys, "跨镇党建联盟", "", None, &[a, b], false).await.unwrap();
     let xinqiao = user(s, "xq", Role::TownAdmin, Scope::Region(town("新桥"))).await;
     let seen = s.registry().alliance(&xinqiao, id).await.unwrap();
@@ -280,22 +278,8 @@ async fn pairings_are_edited_and_ended_with_a_date() {
     let db = TestDb::new().await;
     let s = &db.store;
     let sys = system();
-    let a = s.registry().create_enterprise(&sys, enterprise(1, "上海甲有限公司", "新桥")).await.unwrap();
-    let b = s.registry().create_enterprise(&sys, enterprise(2, "上海乙有限公司", "九亭")).await.unwrap();
-    let p = s
-        .registry()
-        .create_pairing(
-            &sys,
-            PairingKind::EnterpriseSchool,
-            a,
-            None,
-            Some("新桥职校"),
-            Some(d("2023-09-01")),
-            "实训",
-            false,
-        )
-        .await
-        .unwrap();
+    let [a, b] = enterprises(s, [("上海甲有限公司", "新桥"), ("上海乙有限公司", "九亭")]).await;
+    let p = school_pairing(s, a).await;
     let contact = user(s, "ct", Role::EnterpriseContact, Scope::Enterprise(a)).await;
     s.registry().update_pairing(&contact, p, "共建实训基地", Some(d("2023-09-01")), None).await.unwrap();
     assert_eq!(s.registry().pairing(&sys, p).await.unwrap().content, "共建实训基地");
@@ -370,8 +354,7 @@ async fn a_merger_needs_a_living_target_in_scope() {
     let db = TestDb::new().await;
     let s = &db.store;
     let sys = system();
-    let a = s.registry().create_enterprise(&sys, enterprise(1, "上海甲有限公司", "新桥")).await.unwrap();
-    let b = s.registry().create_enterprise(&sys, enterprise(2, "上海乙有限公司", "九亭")).await.unwrap();
+    let [a, b] = enterprises(s, [("上海甲有限公司", "新桥"), ("上海乙有限公司", "九亭")]).await;
     let org = |name: &str, unit| org(name, vec![unit]);
     let oa = s.registry().create_org(&sys, org("甲支部", a)).await.unwrap();
     let ob = s.registry().create_org(&sys, org("乙支部", b)).await.unwrap();
@@ -394,8 +377,7 @@ async fn an_organisation_changes_parent_secretary_and_size_with_its_history() {
     let db = TestDb::new().await;
     let s = &db.store;
     let sys = system();
-    let a = s.registry().create_enterprise(&sys, enterprise(1, "上海甲有限公司", "新桥")).await.unwrap();
-    let b = s.registry().create_enterprise(&sys, enterprise(2, "上海乙有限公司", "九亭")).await.unwrap();
+    let [a, b] = enterprises(s, [("上海甲有限公司", "新桥"), ("上海乙有限公司", "九亭")]).await;
     let org = |name: &str, unit, parent| NewOrg { parent, ..org(name, vec![unit]) };
     let top = s.registry().create_org(&sys, org("新桥党委", a, None)).await.unwrap();
     let branch = s.registry().create_org(&sys, org("甲支部", a, None)).await.unwrap();

@@ -12,9 +12,8 @@ async fn history_of_renames_dissolutions_and_merges() {
     let db = TestDb::new().await;
     let s = &db.store;
     let sys = system();
-    let a = s.registry().create_enterprise(&sys, enterprise(1, "上海甲有限公司", "新桥")).await.unwrap();
-    let b = s.registry().create_enterprise(&sys, enterprise(2, "上海乙有限公司", "新桥")).await.unwrap();
-    let c = s.registry().create_enterprise(&sys, enterprise(3, "上海丙有限公司", "新桥")).await.unwrap();
+    let [a, b, c] =
+        enterprises(s, [("上海甲有限公司", "新桥"), ("上海乙有限公司", "新桥"), ("上海丙有限公司", "新桥")]).await;
     let err = s.registry().create_org(&sys, org("联合支部", vec![a], OrgForm::Joint)).await.unwrap_err();
     assert!(err.to_string().contains("两个"), "{err}");
     let joint = s.registry().create_org(&sys, org("新桥联合党支部", vec![a, b], OrgForm::Joint)).await.unwrap();
