@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, UnitId};
 use qunlian_domain::registry::{EnterpriseFields, RawEnterprise};
-use qunlian_domain::registry::{EnterpriseInput, UnitKind};
+use qunlian_domain::registry::{EnterpriseInput, SrdiLevel, UnitKind};
 use qunlian_store::registry::Enterprise;
 use serde::Deserialize;
 
