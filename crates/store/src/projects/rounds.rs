@@ -191,7 +191,13 @@ impl Projects<'_> {
         .await?;
         self.store
             .audit()
-            .record(caller, "project.round.update", "project_round", Some(id.to_string()), format!("{} {name}", new.year))
+            .record(
+                caller,
+                "project.round.update",
+                "project_round",
+                Some(id.to_string()),
+                format!("{} {name}", new.year),
+            )
             .await
     }
 

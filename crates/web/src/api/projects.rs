@@ -127,7 +127,8 @@ async fn projects(
         .state
         .as_deref()
         .map(|s| {
-            ApplicationState::from_code(s).map_err(|_| WebError::Invalid(format!("参数 state：“{s}”不是申报状态的代码")))
+            ApplicationState::from_code(s)
+                .map_err(|_| WebError::Invalid(format!("参数 state：“{s}”不是申报状态的代码")))
         })
         .transpose()?;
     let store = state.store.projects();
@@ -154,7 +155,11 @@ async fn projects(
 
 /// One application in the token owner's scope, with what its applicant entered and its history.
 #[utoipa::path(get, path = "/api/v1/projects/{id}", params(("id" = i64, Path)), responses((status = 200, body = ApplicationJson), (status = 404)), security(("bearer" = [])))]
-async fn project(State(state): State<AppState>, ApiCaller(caller): ApiCaller, Path(id): Path<i64>) -> ApiResult<ApplicationJson> {
+async fn project(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> ApiResult<ApplicationJson> {
     let a = state.store.projects().application(&caller, id).await?;
     Ok(Json(ApplicationJson {
         summary: summary_json(a.row),

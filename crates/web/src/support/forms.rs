@@ -66,10 +66,7 @@ impl Pairs {
 
     /// The (suffix, value) of every non-empty field named `prefix` + something.
     pub fn prefixed<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
-        self.0
-            .iter()
-            .filter_map(move |(k, v)| Some((k.strip_prefix(prefix)?, v.trim())))
-            .filter(|(_, v)| !v.is_empty())
+        self.0.iter().filter_map(move |(k, v)| Some((k.strip_prefix(prefix)?, v.trim()))).filter(|(_, v)| !v.is_empty())
     }
 
     /// Whether a checkbox named `name` is ticked.

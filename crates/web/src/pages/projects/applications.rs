@@ -17,7 +17,8 @@ use crate::support::forms::{Choice, Pairs};
 use crate::support::{render, render_form};
 
 /// The measurable goals offered on a new form (the applicant may rename them).
-const TARGET_METRICS: [&str; 5] = ["发明专利（件）", "新增产值（万元）", "市场占有率提升（%）", "良品率提升（%）", "节省人工（人）"];
+const TARGET_METRICS: [&str; 5] =
+    ["发明专利（件）", "新增产值（万元）", "市场占有率提升（%）", "良品率提升（%）", "节省人工（人）"];
 /// Rows of goals on the form.
 const TARGET_ROWS: usize = 6;
 

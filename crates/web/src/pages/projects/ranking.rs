@@ -32,8 +32,11 @@ struct Page {
 
 /// The decisions offered: the tiers and 未入选, or in a concept review 概念入围 and 未入选.
 fn decisions(r: &Round) -> Vec<(&'static str, &'static str)> {
-    let mut out: Vec<(&'static str, &'static str)> =
-        if r.concept_stage { vec![("concept", "概念入围")] } else { Tier::ALL.iter().map(|t| (t.code(), t.label())).collect() };
+    let mut out: Vec<(&'static str, &'static str)> = if r.concept_stage {
+        vec![("concept", "概念入围")]
+    } else {
+        Tier::ALL.iter().map(|t| (t.code(), t.label())).collect()
+    };
     out.push(("decline", "未入选"));
     out
 }

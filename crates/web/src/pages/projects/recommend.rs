@@ -35,7 +35,14 @@ async fn show(state: &AppState, auth: &Auth, id: i64, error: Option<String>) -> 
         .filter(|a| matches!(a.state, S::Submitted | S::Recommended | S::NotRecommended))
         .partition(|a| a.state == S::Submitted);
     let refused = error.is_some();
-    let page = Page { layout: Layout::new(auth, state, ACTIVE), nav: RoundNav::new(auth, &r, "recommend"), r, pending, done, error };
+    let page = Page {
+        layout: Layout::new(auth, state, ACTIVE),
+        nav: RoundNav::new(auth, &r, "recommend"),
+        r,
+        pending,
+        done,
+        error,
+    };
     render_form(&page, refused)
 }
 
@@ -60,9 +67,9 @@ pub async fn forward(
         match choice {
             "recommend" => {
                 let rank = f.get(&format!("rank_{app}"));
-                let n = rank.parse::<i32>().map_err(|_| {
-                    WebError::Invalid(format!("推荐排序：申报 {app} 的排序“{rank}”应为 1 起的整数"))
-                });
+                let n = rank
+                    .parse::<i32>()
+                    .map_err(|_| WebError::Invalid(format!("推荐排序：申报 {app} 的排序“{rank}”应为 1 起的整数")));
                 match n {
                     Ok(n) => steps.push((app, A::Recommend, Some(n))),
                     Err(WebError::Invalid(m)) => return show(&state, &auth, id, Some(m)).await,

@@ -65,8 +65,14 @@ const DATE_FIELDS: [(&str, &str); 6] = [
 impl RoundDraft {
     fn of(r: &Round) -> RoundDraft {
         let d = r.dates;
-        let values =
-            [d.filing_opens, d.filing_closes, d.recommend_closes, d.review_closes, d.publicity_closes, d.objections_close];
+        let values = [
+            d.filing_opens,
+            d.filing_closes,
+            d.recommend_closes,
+            d.review_closes,
+            d.publicity_closes,
+            d.objections_close,
+        ];
         RoundDraft {
             year: r.year.to_string(),
             name: r.name.clone(),
@@ -125,8 +131,7 @@ impl RoundDraft {
         for (key, label, v) in &self.dates {
             let _ = key;
             dates.push(
-                parse_date(label, &Some(v.clone()))?
-                    .ok_or_else(|| WebError::Invalid(format!("{label}：不能为空")))?,
+                parse_date(label, &Some(v.clone()))?.ok_or_else(|| WebError::Invalid(format!("{label}：不能为空")))?,
             );
         }
         let list = |field: &'static str, v: &str| {
@@ -200,7 +205,12 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(pairs): Form
 pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     auth.require(Action::ManageProjects)?;
     let r = state.store.projects().round(&auth.caller, id).await?;
-    render(&FormPage { layout: Layout::new(&auth, &state, ACTIVE), id: Some(id), draft: RoundDraft::of(&r), error: None })
+    render(&FormPage {
+        layout: Layout::new(&auth, &state, ACTIVE),
+        id: Some(id),
+        draft: RoundDraft::of(&r),
+        error: None,
+    })
 }
 
 pub async fn update(
@@ -246,8 +256,11 @@ pub async fn round(State(state): State<AppState>, auth: Auth, Path(id): Path<i64
     }
     let r = state.store.projects().round(&auth.caller, id).await?;
     let reads_applications = auth.caller.may(Action::ReadProjects);
-    let rows =
-        if reads_applications { state.store.projects().applications(&auth.caller, id, None).await? } else { Vec::new() };
+    let rows = if reads_applications {
+        state.store.projects().applications(&auth.caller, id, None).await?
+    } else {
+        Vec::new()
+    };
     let d = r.dates;
     let values =
         [d.filing_opens, d.filing_closes, d.recommend_closes, d.review_closes, d.publicity_closes, d.objections_close];
