@@ -139,12 +139,8 @@ impl Projects<'_> {
     /// The calling reviewer's assignments under review that a conflict now blocks: the
     /// application's number and why (never its content).
     pub async fn my_blocked(&self, caller: &Caller) -> Result<Vec<(i64, Vec<ConflictKind>)>> {
-        self.store.require(caller, Action::ReviewProjects)?;
+        let mine = self.my_appointments(caller).await?;
         let db = self.store.db();
-        let mine = project_reviewer::Entity::find()
-            .filter(project_reviewer::Column::UserId.eq(caller.user_id.0))
-            .all(db)
-            .await?;
         let mut out = Vec::new();
         for r in &mine {
             let apps = project_application::Entity::find()

@@ -242,6 +242,15 @@ impl Projects<'_> {
             .ok_or(StoreError::NotFound)
     }
 
+    /// The caller's reviewer appointments, in every round.
+    pub(super) async fn my_appointments(&self, caller: &Caller) -> Result<Vec<project_reviewer::Model>> {
+        self.store.require(caller, Action::ReviewProjects)?;
+        Ok(project_reviewer::Entity::find()
+            .filter(project_reviewer::Column::UserId.eq(caller.user_id.0))
+            .all(self.store.db())
+            .await?)
+    }
+
     async fn mark(&self, application_id: i64, reviewer_id: i64, kind: &str, reason: &str, by: &Caller) -> Result<()> {
         let reason = text("理由", reason, 500, true)?;
         let row = project_conflict::ActiveModel {

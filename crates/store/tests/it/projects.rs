@@ -325,7 +325,10 @@ async fn the_board_edits_and_unassignment() {
     p.unassign(&admin, w.a1, r("r_sci2").1).await.unwrap();
     assert!(matches!(p.unassign(&admin, w.a1, r("r_sci2").1).await, Err(StoreError::NotFound)));
     let a1 = p.board(&admin, w.round).await.unwrap().into_iter().find(|b| b.application.id == w.a1).unwrap();
-    assert_eq!(a1.assigned.iter().map(|x| (x.reviewer_id, x.submitted)).collect::<Vec<_>>(), vec![(r("r_org").1, true)]);
+    assert_eq!(
+        a1.assigned.iter().map(|x| (x.reviewer_id, x.submitted)).collect::<Vec<_>>(),
+        vec![(r("r_org").1, true)]
+    );
 
     // A conflict that arises after the assignment: the reviewer sees the number and the reason only.
     p.assign(&admin, w.a2, r("r_sci").1).await.unwrap();

@@ -254,10 +254,9 @@ pub async fn create(
         Ok(input) => state.store.projects().create_application(&auth.caller, input).await.map_err(WebError::from),
         Err(e) => Err(e),
     };
-    match done {
+    match refusal(done)? {
         Ok(id) => Ok(Redirect::to(&format!("/projects/applications/{id}")).into_response()),
-        Err(WebError::Invalid(m)) => form_page(&state, &auth, round, None, draft, Some(m)).await,
-        Err(e) => Err(e),
+        Err(m) => form_page(&state, &auth, round, None, draft, Some(m)).await,
     }
 }
 
@@ -282,10 +281,9 @@ pub async fn update(
         Ok(input) => state.store.projects().update_application(&auth.caller, id, input).await.map_err(WebError::from),
         Err(e) => Err(e),
     };
-    match done {
+    match refusal(done)? {
         Ok(()) => Ok(Redirect::to(&format!("/projects/applications/{id}")).into_response()),
-        Err(WebError::Invalid(m)) => form_page(&state, &auth, round, Some(id), draft, Some(m)).await,
-        Err(e) => Err(e),
+        Err(m) => form_page(&state, &auth, round, Some(id), draft, Some(m)).await,
     }
 }
 

@@ -10,6 +10,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::projects::{ApplicationAction as A, ApplicationState as S, Pin, ReviewSide};
+use qunlian_store::StoreError;
 use qunlian_store::projects::{BoardRow, ReviewerAccount, ReviewerRow, Round};
 
 use super::*;
@@ -87,11 +88,10 @@ pub async fn board(State(state): State<AppState>, auth: Auth, Path(id): Path<i64
 }
 
 /// The board again after a step: the step's refusal shown on it (422), or a redirect.
-async fn after(state: &AppState, auth: &Auth, id: i64, done: Result<(), qunlian_store::StoreError>) -> PageResult {
-    match done.map_err(WebError::from) {
+async fn after(state: &AppState, auth: &Auth, id: i64, done: Result<(), StoreError>) -> PageResult {
+    match refusal(done.map_err(WebError::from))? {
         Ok(()) => Ok(Redirect::to(&format!("/projects/rounds/{id}/assignment")).into_response()),
-        Err(WebError::Invalid(m)) => show(state, auth, id, None, Some(m)).await,
-        Err(e) => Err(e),
+        Err(m) => show(state, auth, id, None, Some(m)).await,
     }
 }
 
@@ -149,10 +149,36 @@ pub async fn assign_auto(State(state): State<AppState>, auth: Auth, Path(id): Pa
     show(&state, &auth, id, Some(message), None).await
 }
 
-fn pair(f: &Pairs) -> Result<(i64, i64), String> {
-    let app = f.get("application").parse::<i64>().map_err(|_| "申报：请选择".to_owned())?;
-    let reviewer = f.get("reviewer").parse::<i64>().map_err(|_| "评审专家：请选择".to_owned())?;
+fn pair(f: &Pairs) -> Result<(i64, i64), StoreError> {
+    let app = f.get("application").parse::<i64>().map_err(|_| StoreError::invalid("申报", "请选择"))?;
+    let reviewer = f.get("reviewer").parse::<i64>().map_err(|_| StoreError::invalid("评审专家", "请选择"))?;
     Ok((app, reviewer))
+}
+
+/// What the officer adjusts on one reviewer of one application.
+enum Adjust {
+    /// `op=assign`, or `op=unassign` to take the assignment back.
+    Assign,
+    /// `pin=conflict` (a conflict the data does not show) or `pin=clear` (a stale
+    /// relationship one), with a reason.
+    Pin,
+}
+
+async fn adjust(state: &AppState, auth: &Auth, id: i64, f: Pairs, what: Adjust) -> PageResult {
+    auth.require(Action::ManageProjects)?;
+    let p = state.store.projects();
+    let done = match (pair(&f), what) {
+        (Err(e), _) => Err(e),
+        (Ok((app, reviewer)), Adjust::Assign) if f.get("op") == "unassign" => {
+            p.unassign(&auth.caller, app, reviewer).await
+        }
+        (Ok((app, reviewer)), Adjust::Assign) => p.assign(&auth.caller, app, reviewer).await,
+        (Ok((app, reviewer)), Adjust::Pin) => {
+            let pin = if f.get("pin") == "clear" { Pin::Clear } else { Pin::Conflict };
+            p.pin(&auth.caller, app, reviewer, pin, f.get("reason")).await
+        }
+    };
+    after(state, auth, id, done).await
 }
 
 /// Assigns (`op=assign`) or takes back (`op=unassign`) one reviewer of one application.
@@ -162,19 +188,7 @@ pub async fn assign(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    auth.require(Action::ManageProjects)?;
-    let f = Pairs(pairs);
-    let (app, reviewer) = match pair(&f) {
-        Ok(p) => p,
-        Err(m) => return show(&state, &auth, id, None, Some(m)).await,
-    };
-    let p = state.store.projects();
-    let done = if f.get("op") == "unassign" {
-        p.unassign(&auth.caller, app, reviewer).await
-    } else {
-        p.assign(&auth.caller, app, reviewer).await
-    };
-    after(&state, &auth, id, done).await
+    adjust(&state, &auth, id, Pairs(pairs), Adjust::Assign).await
 }
 
 /// Pins a conflict the data does not show, or clears a stale relationship one, with a reason.
@@ -184,13 +198,5 @@ pub async fn pin(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    auth.require(Action::ManageProjects)?;
-    let f = Pairs(pairs);
-    let (app, reviewer) = match pair(&f) {
-        Ok(p) => p,
-        Err(m) => return show(&state, &auth, id, None, Some(m)).await,
-    };
-    let pin = if f.get("pin") == "clear" { Pin::Clear } else { Pin::Conflict };
-    let done = state.store.projects().pin(&auth.caller, app, reviewer, pin, f.get("reason")).await;
-    after(&state, &auth, id, done).await
+    adjust(&state, &auth, id, Pairs(pairs), Adjust::Pin).await
 }

@@ -32,6 +32,16 @@ fn reads(auth: &Auth) -> bool {
     auth.caller.may(Action::ReadProjects) || auth.caller.may(Action::ReviewProjects)
 }
 
+/// A form's outcome: what the store made, or the refusal's message to show the form again
+/// with (422); any other error stays an error.
+fn refusal<T>(done: Result<T, WebError>) -> Result<Result<T, String>, WebError> {
+    match done {
+        Ok(t) => Ok(Ok(t)),
+        Err(WebError::Invalid(m)) => Ok(Err(m)),
+        Err(e) => Err(e),
+    }
+}
+
 /// The links of a round's pages the caller may open, for the round's sub-navigation.
 pub struct RoundNav {
     pub id: i64,

@@ -179,10 +179,15 @@ struct FormPage {
     error: Option<String>,
 }
 
+/// The round form, blank, filled or shown again with its refusal (422).
+fn form(state: &AppState, auth: &Auth, id: Option<i64>, draft: RoundDraft, error: Option<String>) -> PageResult {
+    let refused = error.is_some();
+    render_form(&FormPage { layout: Layout::new(auth, state, ACTIVE), id, draft, error }, refused)
+}
+
 pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(Action::ManageProjects)?;
-    let draft = RoundDraft::fresh(state.store.today());
-    render(&FormPage { layout: Layout::new(&auth, &state, ACTIVE), id: None, draft, error: None })
+    form(&state, &auth, None, RoundDraft::fresh(state.store.today()), None)
 }
 
 pub async fn create(State(state): State<AppState>, auth: Auth, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
@@ -192,25 +197,16 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(pairs): Form
         Ok(new) => state.store.projects().create_round(&auth.caller, new).await.map_err(WebError::from),
         Err(e) => Err(e),
     };
-    match done {
+    match refusal(done)? {
         Ok(id) => Ok(Redirect::to(&format!("/projects/rounds/{id}")).into_response()),
-        Err(WebError::Invalid(m)) => {
-            let page = FormPage { layout: Layout::new(&auth, &state, ACTIVE), id: None, draft, error: Some(m) };
-            render_form(&page, true)
-        }
-        Err(e) => Err(e),
+        Err(m) => form(&state, &auth, None, draft, Some(m)),
     }
 }
 
 pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     auth.require(Action::ManageProjects)?;
     let r = state.store.projects().round(&auth.caller, id).await?;
-    render(&FormPage {
-        layout: Layout::new(&auth, &state, ACTIVE),
-        id: Some(id),
-        draft: RoundDraft::of(&r),
-        error: None,
-    })
+    form(&state, &auth, Some(id), RoundDraft::of(&r), None)
 }
 
 pub async fn update(
@@ -226,13 +222,9 @@ pub async fn update(
         Ok(new) => state.store.projects().update_round(&auth.caller, id, new).await.map_err(WebError::from),
         Err(e) => Err(e),
     };
-    match done {
+    match refusal(done)? {
         Ok(()) => Ok(Redirect::to(&format!("/projects/rounds/{id}")).into_response()),
-        Err(WebError::Invalid(m)) => {
-            let page = FormPage { layout: Layout::new(&auth, &state, ACTIVE), id: Some(id), draft, error: Some(m) };
-            render_form(&page, true)
-        }
-        Err(e) => Err(e),
+        Err(m) => form(&state, &auth, Some(id), draft, Some(m)),
     }
 }
 
