@@ -66,6 +66,9 @@ export async function startServer({ enterprises = 600 } = {}) {
 
   return {
     base,
+    /** The server's data folder and binary, for a test that runs `qunlian user create` beside it. */
+    dataDir: dir,
+    bin,
     output: () => output,
     async stop() {
       process.off('exit', killOnExit);
@@ -202,6 +205,8 @@ export function demoSession(options) {
     get base() {
       return demo.server.base;
     },
+    /** Runs the qunlian CLI on the demo's database (e.g. `user create …`); resolves to its output. */
+    cli: (...args) => runCli(demo.server, args),
     login: (user, viewport) => login(demo.browser, demo.base, user, viewport),
     newContext: (viewport) => newContext(demo.browser, viewport),
   };
@@ -214,6 +219,23 @@ export function demoSession(options) {
     await demo.server?.stop();
   });
   return demo;
+}
+
+/** Runs `qunlian ARGS` on a server's database and resolves to its standard output. */
+export function runCli(server, args) {
+  const db = `sqlite://${join(server.dataDir, 'demo.sqlite')}`;
+  const child = spawn(server.bin, [...args, '--data-dir', server.dataDir, '--database', db], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`qunlian ${args.join(' ')}: ${code}\n${out}${err}`))));
+  });
 }
 
 /** Submits a form and waits for the next page; fails on a page that reports an error. */

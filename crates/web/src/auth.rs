@@ -287,6 +287,13 @@ impl Layout {
         } else if c.may(Action::ReadRegistry) {
             nav.push(NavItem { href: "/policies", label: "惠企政策" });
         }
+        if c.may(Action::ReadProjects) {
+            nav.push(NavItem { href: "/projects", label: "深度融合项目" });
+        }
+        if c.may(Action::ReviewProjects) {
+            nav.push(NavItem { href: "/projects/reviews", label: "我的评审" });
+            nav.push(NavItem { href: "/projects", label: "申报批次" });
+        }
         if c.may(Action::Import) {
             nav.push(NavItem { href: "/import", label: "批量导入" });
         }

@@ -79,7 +79,9 @@ pub struct ApplicationEvent {
 #[derive(Clone, Debug, Serialize)]
 pub struct Application {
     pub row: ApplicationRow,
+    /// The registered carrier (kind, name, lead) and its number.
     pub carrier: Option<(String, String, String)>,
+    pub carrier_id: Option<i64>,
     pub summary: String,
     pub budget_yuan: Option<i64>,
     pub support_asked: String,
@@ -443,6 +445,7 @@ impl Projects<'_> {
         Ok(Application {
             row: row_of(&m, names.get(&m.org_id).cloned().unwrap_or_default()),
             carrier,
+            carrier_id: m.carrier_id,
             summary: m.summary,
             budget_yuan: m.budget_yuan,
             support_asked: m.support_asked,

@@ -179,6 +179,20 @@ impl Projects<'_> {
         apps: &[project_application::Model],
         reviewers: &[project_reviewer::Model],
     ) -> Result<BTreeMap<i64, BTreeSet<i64>>> {
+        let mut out: BTreeMap<i64, BTreeSet<i64>> = apps.iter().map(|a| (a.id, BTreeSet::new())).collect();
+        for ((app, reviewer), _) in self.conflict_kinds(apps, reviewers).await? {
+            out.entry(app).or_default().insert(reviewer);
+        }
+        Ok(out)
+    }
+
+    /// Every conflicted (application, reviewer) pair among `apps` and `reviewers`, with
+    /// what conflicts them.
+    pub(super) async fn conflict_kinds(
+        &self,
+        apps: &[project_application::Model],
+        reviewers: &[project_reviewer::Model],
+    ) -> Result<BTreeMap<(i64, i64), Vec<ConflictKind>>> {
         let marks = self.marks(&apps.iter().map(|a| a.id).collect::<Vec<_>>()).await?;
         let mut reviewer_ties = Vec::with_capacity(reviewers.len());
         for r in reviewers {
@@ -187,11 +201,11 @@ impl Projects<'_> {
         let mut out = BTreeMap::new();
         for app in apps {
             let ties = self.applicant_ties(app).await?;
-            let blocked: &mut BTreeSet<i64> = out.entry(app.id).or_default();
             for (id, rt) in &reviewer_ties {
                 let (declared, pin) = marks.get(&(app.id, *id)).copied().unwrap_or_default();
-                if !rules::conflicts(rt, &ties, declared, pin).is_empty() {
-                    blocked.insert(*id);
+                let found = rules::conflicts(rt, &ties, declared, pin);
+                if !found.is_empty() {
+                    out.insert((app.id, *id), found);
                 }
             }
         }
@@ -226,6 +240,15 @@ impl Projects<'_> {
             .one(self.store.db())
             .await?
             .ok_or(StoreError::NotFound)
+    }
+
+    /// The caller's reviewer appointments, in every round.
+    pub(super) async fn my_appointments(&self, caller: &Caller) -> Result<Vec<project_reviewer::Model>> {
+        self.store.require(caller, Action::ReviewProjects)?;
+        Ok(project_reviewer::Entity::find()
+            .filter(project_reviewer::Column::UserId.eq(caller.user_id.0))
+            .all(self.store.db())
+            .await?)
     }
 
     async fn mark(&self, application_id: i64, reviewer_id: i64, kind: &str, reason: &str, by: &Caller) -> Result<()> {

@@ -9,11 +9,13 @@
 //! applications assigned to him and free of conflict (`review.rs`); departments none.
 
 mod applications;
+mod assignments;
 mod conflicts;
 mod review;
 mod rounds;
 
 pub use applications::*;
+pub use assignments::*;
 pub use review::*;
 pub use rounds::*;
 

@@ -288,12 +288,8 @@ impl Projects<'_> {
 
     /// The applications assigned to the calling reviewer, free of conflict, in review.
     pub async fn my_reviews(&self, caller: &Caller) -> Result<Vec<(ApplicationRow, bool)>> {
-        self.store.require(caller, Action::ReviewProjects)?;
+        let mine = self.my_appointments(caller).await?;
         let db = self.store.db();
-        let mine = project_reviewer::Entity::find()
-            .filter(project_reviewer::Column::UserId.eq(caller.user_id.0))
-            .all(db)
-            .await?;
         let mut out = Vec::new();
         for r in &mine {
             let ids: Vec<i64> = project_assignment::Entity::find()

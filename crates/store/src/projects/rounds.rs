@@ -4,7 +4,7 @@
 use qunlian_domain::auth::{Action, Caller};
 use qunlian_domain::projects::{ApplicantKind, RoundDates, RoundPhase, Rubric};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{EntityTrait, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::*;
@@ -92,9 +92,8 @@ impl Round {
 }
 
 impl Projects<'_> {
-    /// Opens a round; the 组织部 officer only.
-    pub async fn create_round(&self, caller: &Caller, new: NewRound) -> Result<i64> {
-        self.store.require(caller, Action::ManageProjects)?;
+    /// Refuses a round a review cannot use, naming the field; gives the trimmed name.
+    fn check_round(new: &NewRound) -> Result<String> {
         let name = text("批次名称", &new.name, MAX_TITLE, true)?;
         if !(2000..=2100).contains(&new.year) {
             return Err(StoreError::invalid("年度", "应为 2000–2100 年"));
@@ -113,12 +112,16 @@ impl Projects<'_> {
         if !(1..=5).contains(&new.quota_per_side) || new.reviewer_cap == 0 {
             return Err(StoreError::invalid("评审安排", "每个部门每项 1–5 名评审专家，每人上限至少 1 项"));
         }
+        Ok(name)
+    }
+
+    /// The columns of a round as the officer sets them, for its creation and its edits.
+    fn round_columns(new: &NewRound, name: String) -> project_round::ActiveModel {
         let eligible: Vec<&str> = new.eligible.iter().map(|k| k.code()).collect();
-        let m = project_round::ActiveModel {
+        project_round::ActiveModel {
             year: Set(new.year),
-            name: Set(name.clone()),
+            name: Set(name),
             two_stage: Set(new.two_stage),
-            concept_stage: Set(new.two_stage),
             filing_opens: Set(new.dates.filing_opens),
             filing_closes: Set(new.dates.filing_closes),
             recommend_closes: Set(new.dates.recommend_closes),
@@ -132,10 +135,20 @@ impl Projects<'_> {
             quota_per_side: Set(i32::from(new.quota_per_side)),
             reviewer_cap: Set(i32::from(new.reviewer_cap)),
             rubric: Set(json(&new.rubric)),
+            ..Default::default()
+        }
+    }
+
+    /// Opens a round; the 组织部 officer only.
+    pub async fn create_round(&self, caller: &Caller, new: NewRound) -> Result<i64> {
+        self.store.require(caller, Action::ManageProjects)?;
+        let name = Self::check_round(&new)?;
+        let m = project_round::ActiveModel {
+            concept_stage: Set(new.two_stage),
             created_by: Set(caller.username.clone()),
             created_at: Set(self.store.now()),
             is_demo: Set(new.is_demo),
-            ..Default::default()
+            ..Self::round_columns(&new, name.clone())
         };
         let id = project_round::Entity::insert(m).exec(self.store.db()).await?.last_insert_id;
         self.store
@@ -149,6 +162,43 @@ impl Projects<'_> {
             )
             .await?;
         Ok(id)
+    }
+
+    /// Edits a round: its lists, calendar (moving the dates moves the phase), eligibility,
+    /// quotas and rubric. Turning a round two-stage, or back, is refused once it has
+    /// applications (their concept flags were set by it).
+    pub async fn update_round(&self, caller: &Caller, id: i64, new: NewRound) -> Result<()> {
+        self.store.require(caller, Action::ManageProjects)?;
+        let name = Self::check_round(&new)?;
+        let db = self.store.db();
+        let m = project_round::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)?;
+        if m.two_stage != new.two_stage {
+            let filed = crate::entity::project_application::Entity::find()
+                .filter(crate::entity::project_application::Column::RoundId.eq(id))
+                .one(db)
+                .await?;
+            if filed.is_some() {
+                return Err(StoreError::invalid("两阶段评审", "本批次已有申报，不能再改变是否分两阶段"));
+            }
+        }
+        let concept_stage = if m.two_stage == new.two_stage { m.concept_stage } else { new.two_stage };
+        project_round::Entity::update(project_round::ActiveModel {
+            id: Set(id),
+            concept_stage: Set(concept_stage),
+            ..Self::round_columns(&new, name.clone())
+        })
+        .exec(db)
+        .await?;
+        self.store
+            .audit()
+            .record(
+                caller,
+                "project.round.update",
+                "project_round",
+                Some(id.to_string()),
+                format!("{} {name}", new.year),
+            )
+            .await
     }
 
     /// Every round, the latest first; any role that reads projects (the lists are public

@@ -270,3 +270,78 @@ async fn rounds_refuse_what_a_review_cannot_use() {
     let branch = user(&db.store, "b", Role::BranchSecretary, Scope::PartyOrg(OrgId(1))).await;
     assert!(matches!(p.create_round(&branch, round()).await, Err(StoreError::Forbidden)));
 }
+
+/// The officer's board and edits: a round's dates moved (and its two-stage option frozen once
+/// filed), the board with each conflict's reason, taking an assignment back until its sheet
+/// is in, and the reviewer's own blocked assignments by reason.
+#[tokio::test]
+async fn the_board_edits_and_unassignment() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let p = s.projects();
+    let admin = system();
+    let w = world(&db).await;
+    let r = |name: &str| w.reviewers[name].clone();
+
+    // Edits: the calendar moves the phase; two-stage cannot change once applications exist.
+    let mut edit = round();
+    edit.two_stage = true;
+    refused(p.update_round(&admin, w.round, edit).await, "不能再改变是否分两阶段");
+    let mut edit = round();
+    edit.name = "2026年度深度融合项目（修订）".into();
+    edit.dates.filing_opens = d("2026-11-01");
+    edit.dates.filing_closes = d("2026-11-10");
+    assert!(matches!(p.update_round(&w.branch1, w.round, edit.clone()).await, Err(StoreError::Forbidden)));
+    p.update_round(&admin, w.round, edit).await.unwrap();
+    let after = p.round(&admin, w.round).await.unwrap();
+    assert_eq!((after.name.as_str(), after.phase.code()), ("2026年度深度融合项目（修订）", "recommending"));
+
+    // Filing closed by the edit: submitting is refused; reopened, the branches submit.
+    refused(p.act(&w.branch1, w.a1, A::Submit, "", None).await, "不能提交申报");
+    p.update_round(&admin, w.round, round()).await.unwrap();
+    for (who, id, rank) in [(&w.branch1, w.a1, 1), (&w.branch2, w.a2, 2)] {
+        p.act(who, id, A::Submit, "", None).await.unwrap();
+        p.act(&w.secretary, id, A::Recommend, "", Some(rank)).await.unwrap();
+    }
+    db.clock.advance(Duration::days(8));
+    for id in [w.a1, w.a2] {
+        p.act(&admin, id, A::StartReview, "", None).await.unwrap();
+    }
+
+    // The board: each conflict with its reason, none assigned yet.
+    let board = p.board(&admin, w.round).await.unwrap();
+    assert_eq!(board.len(), 2);
+    let a1 = board.iter().find(|b| b.application.id == w.a1).unwrap();
+    assert!(a1.assigned.is_empty());
+    assert!(a1.conflicts.contains(&(r("r_econ").1, vec![ConflictKind::ServiceRequest])), "{:?}", a1.conflicts);
+    assert!(matches!(p.board(&w.secretary, w.round).await, Err(StoreError::Forbidden)));
+
+    // Unassign: only an assignment that exists, and not after the sheet is in.
+    p.assign(&admin, w.a1, r("r_sci2").1).await.unwrap();
+    p.assign(&admin, w.a1, r("r_org").1).await.unwrap();
+    db.clock.advance(Duration::days(6));
+    p.save_sheet(&r("r_org").0, w.a1, sheet(&[("party_lead", 8), ("members_role", 9)]), true).await.unwrap();
+    refused(p.unassign(&admin, w.a1, r("r_org").1).await, "已提交评分");
+    p.unassign(&admin, w.a1, r("r_sci2").1).await.unwrap();
+    assert!(matches!(p.unassign(&admin, w.a1, r("r_sci2").1).await, Err(StoreError::NotFound)));
+    let a1 = p.board(&admin, w.round).await.unwrap().into_iter().find(|b| b.application.id == w.a1).unwrap();
+    assert_eq!(
+        a1.assigned.iter().map(|x| (x.reviewer_id, x.submitted)).collect::<Vec<_>>(),
+        vec![(r("r_org").1, true)]
+    );
+
+    // A conflict that arises after the assignment: the reviewer sees the number and the reason only.
+    p.assign(&admin, w.a2, r("r_sci").1).await.unwrap();
+    assert!(p.my_blocked(&r("r_sci").0).await.unwrap().is_empty());
+    let dept_sci =
+        p.reviewers(&admin, w.round).await.unwrap().into_iter().find(|x| x.display_name == "r_sci").unwrap().unit_id;
+    let item = s.services().save_item(&admin, service_item(dept_sci.unwrap(), "KW-09", "研发机构认定")).await.unwrap();
+    s.services().file_request(&admin, service_request(item, w.e2)).await.unwrap();
+    assert_eq!(p.my_blocked(&r("r_sci").0).await.unwrap(), vec![(w.a2, vec![ConflictKind::ServiceRequest])]);
+    assert!(matches!(p.my_blocked(&admin).await, Err(StoreError::Forbidden)));
+
+    // The reviewer accounts the officer may appoint.
+    let accounts = p.reviewer_accounts(&admin).await.unwrap();
+    assert_eq!(accounts.len(), 5);
+    assert!(matches!(p.reviewer_accounts(&r("r_org").0).await, Err(StoreError::Forbidden)));
+}

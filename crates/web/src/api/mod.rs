@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod matching;
 pub mod params;
+pub mod projects;
 pub mod registry;
 pub mod services;
 
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(coverage::routes())
         .merge(services::routes())
         .merge(matching::routes())
+        .merge(projects::routes())
         .fallback(|| async { WebError::NotFound.into_json() })
         .layer(axum::middleware::map_response(error::json_refusals))
 }
@@ -93,6 +95,7 @@ pub fn openapi_doc() -> utoipa::openapi::OpenApi {
     doc.merge(coverage::Doc::openapi());
     doc.merge(services::Doc::openapi());
     doc.merge(matching::Doc::openapi());
+    doc.merge(projects::Doc::openapi());
     doc::ErrorResponses.modify(&mut doc);
     doc
 }

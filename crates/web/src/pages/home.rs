@@ -24,6 +24,8 @@ struct HomePage {
     supervises: bool,
     /// For a cluster secretary: its members' open emergency needs (应急), on top of the page.
     emergency_needs: Option<u64>,
+    /// What waits in the integration projects for this role (to recommend, to open for review).
+    projects: Option<super::projects::Workbench>,
 }
 
 pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
@@ -47,7 +49,9 @@ pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
         None
     };
     let emergency_needs = super::matching::emergency_needs(&state, &auth).await?;
+    let projects = super::projects::workbench(&state, &auth).await?;
     render(&HomePage {
+        projects,
         emergency_needs,
         overdue_requests,
         supervises,

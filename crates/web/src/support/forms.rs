@@ -58,6 +58,32 @@ pub fn is_selected(value: &impl std::fmt::Display, selected: &impl std::fmt::Dis
     format!("{value}") == format!("{selected}")
 }
 
+/// A form read as its (name, value) pairs, for forms whose fields repeat (checkboxes of one
+/// name) or are named by a record (`rank_12`, `score_technology`).
+pub struct Pairs(pub Vec<(String, String)>);
+
+impl Pairs {
+    /// The first value of `name`, trimmed; "" when absent.
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.trim())
+    }
+
+    /// Every non-empty value of `name`, in the form's order.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0.iter().filter(|(k, v)| k == name && !v.trim().is_empty()).map(|(_, v)| v.trim()).collect()
+    }
+
+    /// The (suffix, value) of every non-empty field named `prefix` + something.
+    pub fn prefixed<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        self.0.iter().filter_map(move |(k, v)| Some((k.strip_prefix(prefix)?, v.trim()))).filter(|(_, v)| !v.is_empty())
+    }
+
+    /// Whether a checkbox named `name` is ticked.
+    pub fn checked(&self, name: &str) -> bool {
+        !self.get(name).is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +93,21 @@ mod tests {
         let c = Choice::list([("a", "甲"), ("b", "乙")], "b");
         assert_eq!(c.iter().filter(|c| c.selected).map(|c| c.label.as_str()).collect::<Vec<_>>(), ["乙"]);
         assert!(Choice::list([(1, "一")], "").iter().all(|c| !c.selected));
+    }
+
+    #[test]
+    fn pairs_read_repeated_and_named_fields() {
+        let p = Pairs(vec![
+            ("kind".into(), "a".into()),
+            ("kind".into(), " ".into()),
+            ("kind".into(), "b".into()),
+            ("rank_3".into(), "1".into()),
+            ("rank_4".into(), "".into()),
+        ]);
+        assert_eq!(p.all("kind"), ["a", "b"]);
+        assert_eq!(p.get("kind"), "a");
+        assert_eq!(p.prefixed("rank_").collect::<Vec<_>>(), [("3", "1")]);
+        assert!(!p.checked("none"));
     }
 
     #[test]

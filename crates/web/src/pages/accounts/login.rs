@@ -58,6 +58,8 @@ fn landing(user: &User) -> &'static str {
         "/password"
     } else if c.may(Action::ReadRegistry) || c.may(Action::HandleServiceRequest) {
         "/"
+    } else if c.may(Action::ReviewProjects) {
+        "/projects/reviews"
     } else if c.may(Action::ReadAudit) {
         "/audit"
     } else {
