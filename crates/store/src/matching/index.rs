@@ -8,6 +8,7 @@ use qunlian_domain::auth::Caller;
 use qunlian_domain::industry::IndustryCode;
 use qunlian_domain::matching::{
     IndexChange, ListingDoc, ListingKind, ListingStatus, Place, Reasons, SearchIndex, Visibility, rank,
+    semantic_matches,
 };
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
@@ -24,7 +25,7 @@ const POOL: usize = 100;
 /// after a higher one.
 static SYNC: LazyLock<tokio::sync::Mutex<()>> = LazyLock::new(|| tokio::sync::Mutex::new(()));
 
-fn search_error(e: qunlian_domain::matching::SearchError) -> StoreError {
+pub(super) fn search_error(e: qunlian_domain::matching::SearchError) -> StoreError {
     StoreError::invalid("搜索索引", e.0)
 }
 
@@ -120,12 +121,12 @@ impl Matching<'_> {
             let rows =
                 listing::Entity::find().filter(listing::Column::Id.is_in(ids.clone())).all(self.store.db()).await?;
             let found: HashSet<i64> = rows.iter().map(|r| r.id).collect();
-            let mut apply: Vec<IndexChange> = self
-                .docs(rows)
-                .await?
+            let docs = self.docs(rows).await?;
+            let mut vectors = self.vectors_for(&docs.iter().filter_map(|(_, d)| d.as_ref()).collect::<Vec<_>>()).await?;
+            let mut apply: Vec<IndexChange> = docs
                 .into_iter()
                 .map(|(id, doc)| match doc {
-                    Some(d) => IndexChange::Upsert(d),
+                    Some(d) => IndexChange::Upsert(d, vectors.remove(&id)),
                     None => IndexChange::Remove(id),
                 })
                 .collect();
@@ -159,8 +160,16 @@ impl Matching<'_> {
                 .await?;
             let Some(last) = rows.last().map(|r| r.id) else { break };
             after = last;
-            let docs: Vec<IndexChange> =
-                self.docs(rows).await?.into_iter().filter_map(|(_, d)| d.map(IndexChange::Upsert)).collect();
+            let docs: Vec<ListingDoc> = self.docs(rows).await?.into_iter().filter_map(|(_, d)| d).collect();
+            // Stored vectors are read, not recomputed: only a missing or stale one is embedded.
+            let mut vectors = self.vectors_for(&docs.iter().collect::<Vec<_>>()).await?;
+            let docs: Vec<IndexChange> = docs
+                .into_iter()
+                .map(|d| {
+                    let v = vectors.remove(&d.id);
+                    IndexChange::Upsert(d, v)
+                })
+                .collect();
             count += docs.len() as u64;
             // Intermediate batches record 0: a rebuild cut short is replayed from the start.
             index.apply(docs, 0).map_err(search_error)?;
@@ -170,8 +179,9 @@ impl Matching<'_> {
     }
 
     /// At start: rebuilds the index when it is empty while listings exist, or when it has
-    /// applied changes this database never recorded (another or a reset database); then
-    /// catches up. Returns whether it rebuilt.
+    /// applied changes this database never recorded (another or a reset database); else,
+    /// with the semantic stage on, holds the stored vectors again (they live in memory);
+    /// then catches up. Returns whether it rebuilt.
     pub async fn prepare_index(self, index: &dyn SearchIndex) -> Result<bool> {
         let max = self.listing_changes_max().await?;
         let applied = index.applied_up_to().map_err(search_error)?;
@@ -184,6 +194,9 @@ impl Matching<'_> {
         let rebuild = applied > max || (empty && any_open && applied < max);
         if rebuild {
             self.reindex(index).await?;
+        } else if self.store.embedder().is_some() && index.vectors_len().map_err(search_error)? == 0 {
+            let _one = SYNC.lock().await;
+            self.load_vectors(index).await?;
         }
         self.sync_index(index).await?;
         Ok(rebuild)
@@ -226,7 +239,15 @@ impl Matching<'_> {
         let reach = Visibility::Keys(subject.owner.viewer_keys());
         let mut candidates = index.candidates(subject, &reach, today, POOL.max(top * 3)).map_err(search_error)?;
         candidates.retain(|c| viewer.admits(&c.doc.audience()));
-        let ranked = rank(subject, candidates, today, top);
+        let ranked = match self.vectors_for(&[subject]).await?.remove(&subject.id) {
+            // 语义 on: the nearest by meaning, asked with the same reach and kept only where
+            // the caller may see them, joined to the lexical pool in one ranking.
+            Some(vector) => {
+                let admit = |d: &ListingDoc| viewer.admits(&d.audience());
+                semantic_matches(index, subject, &vector, candidates, &reach, admit, today, top).map_err(search_error)?
+            }
+            None => rank(subject, candidates, today, top),
+        };
         let ids: Vec<i64> = ranked.iter().map(|m| m.listing_id).collect();
         let rows = listing::Entity::find()
             .filter(Condition::all().add(visibility_condition(viewer)).add(listing::Column::Id.is_in(ids)))
