@@ -20,7 +20,7 @@ const SQLITE: &[&str] = &[concat!(
     r#""listing_id" integer NOT NULL PRIMARY KEY, "#,
     r#""model" varchar NOT NULL, "#,
     r#""text_hash" integer NOT NULL, "#,
-    r#""vector" blob NOT NULL, "#,
+    r#""vector" varbinary_blob NOT NULL, "#,
     r#"FOREIGN KEY ("listing_id") REFERENCES "listings" ("id") ON DELETE CASCADE "#,
     r#")"#,
 )];
