@@ -99,7 +99,10 @@ pub async fn run(scale: usize) -> AnyResult<()> {
         .collect::<Result<Vec<_>, String>>()?;
     for (_, eval) in &sets {
         let docs = eval.needs.iter().chain(&eval.offers);
-        index.apply(docs.map(|d| IndexChange::Upsert(d.clone(), Some(semantic::embed(embedder, d)))).collect(), applied)?;
+        index.apply(
+            docs.map(|d| IndexChange::Upsert(d.clone(), Some(semantic::embed(embedder, d)))).collect(),
+            applied,
+        )?;
     }
     println!(
         "matching    index listings={n} tantivy+jieba  {secs:.1} s  ({:.0} listings/s)  size {:.0} MB",

@@ -28,8 +28,8 @@ use qunlian_domain::matching::{
     SearchIndex, Urgency, Visibility, chain_neighbours,
 };
 use qunlian_domain::{IndustryCode, RegionCode};
-use tantivy::fieldnorm::FieldNormReader;
 use tantivy::collector::TopDocs;
+use tantivy::fieldnorm::FieldNormReader;
 use tantivy::query::{Bm25Weight, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::tokenizer::TextAnalyzer;

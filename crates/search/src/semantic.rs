@@ -175,7 +175,8 @@ impl Vectors {
             {
                 continue;
             }
-            let cos = dot_i8(&query.q, &self.flat[i * self.dim..(i + 1) * self.dim]) as f32 * query.scale * self.scales[i];
+            let cos =
+                dot_i8(&query.q, &self.flat[i * self.dim..(i + 1) * self.dim]) as f32 * query.scale * self.scales[i];
             heap.push(Reverse((Ordered(cos), Reverse(m.id))));
             if heap.len() > k {
                 heap.pop();

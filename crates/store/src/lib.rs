@@ -184,8 +184,14 @@ impl Store {
             options.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
         }
         let db = Database::connect(options).await?;
-        let store =
-            Store { db, crypto, clock, counts: Arc::default(), rebuilding: Arc::default(), embedder: EmbedderSlot(None) };
+        let store = Store {
+            db,
+            crypto,
+            clock,
+            counts: Arc::default(),
+            rebuilding: Arc::default(),
+            embedder: EmbedderSlot(None),
+        };
         migrate::run(&store.db).await?;
         store.services().load_shipped_calendars().await?;
         store.services().backfill_elapsed().await?;

@@ -101,7 +101,6 @@ pub fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
     a.iter().zip(b).map(|(&x, &y)| i32::from(x) * i32::from(y)).sum()
 }
 
-
 /// Weight of the cosine in the fused score, beside the ranking's own (text ≤ 1, chain 0.25,
 /// distance ≤ 0.2…). Chosen on the tuning set only, from 1–48 (docs/matching.md).
 pub const SEMANTIC_WEIGHT: f64 = 6.0;

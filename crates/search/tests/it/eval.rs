@@ -74,8 +74,7 @@ fn evaluate(set: Set, eval: &EvalSet) -> Report {
     for need in needs {
         let found = index.candidates(need, &Visibility::Everything, today(), POOL).unwrap();
         let vector = &vectors[&need.id];
-        let near =
-            index.neighbours(need, vector, &Visibility::Everything, today(), semantic::NEIGHBOURS).unwrap();
+        let near = index.neighbours(need, vector, &Visibility::Everything, today(), semantic::NEIGHBOURS).unwrap();
         let off: Vec<i64> = rank(need, found.clone(), today(), 10).iter().map(|m| m.listing_id).collect();
         let on: Vec<i64> = semantic::semantic_matches(
             &index,

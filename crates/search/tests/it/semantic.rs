@@ -73,8 +73,17 @@ fn neighbours_are_filtered_as_the_lexical_candidates_are() {
     let need = doc(1, Need, "仓库返潮");
     let own = ListingDoc { owner: place(1, "310117001", &[7]), ..doc(6, Offer, "除湿机出租") };
     let expired = ListingDoc { valid_until: day(11, 1), ..doc(7, Offer, "除湿机") };
-    let hidden = ListingDoc { reach: Reach::Cluster, owner: place(8, "310117002", &[9]), ..doc(8, Offer, "除湿设备") };
-    let docs = [need.clone(), doc(2, Offer, "招聘仓管"), doc(3, Offer, "工业除湿机"), doc(4, Need, "车间除湿"), own, expired, hidden];
+    let hidden =
+        ListingDoc { reach: Reach::Cluster, owner: place(8, "310117002", &[9]), ..doc(8, Offer, "除湿设备") };
+    let docs = [
+        need.clone(),
+        doc(2, Offer, "招聘仓管"),
+        doc(3, Offer, "工业除湿机"),
+        doc(4, Need, "车间除湿"),
+        own,
+        expired,
+        hidden,
+    ];
     let index = index_of(&docs);
     assert_eq!(index.vectors_len().unwrap(), 7);
     let reader = Visibility::Keys(need.owner.viewer_keys());
@@ -127,7 +136,12 @@ fn fusion_admits_a_neighbour_sharing_no_word_and_says_why() {
     assert!(all[0].reasons.sentence().starts_with("语义相近"), "{}", all[0].reasons.sentence());
     assert!((all[1].score - lexical[0].score).abs() < 1e-6, "cosine 0 adds nothing");
     assert!(all[0].score >= semantic::WEIGHT - 0.01, "cosine 1 adds the weight");
-    let hidden = semantic::semantic_matches(&index, &need, &v(&need), vec![worded], &reader, |d| d.id != 3, day(11, 20), 10)
-        .unwrap();
-    assert_eq!(hidden.iter().map(|m| m.listing_id).collect::<Vec<_>>(), [2], "what the caller may not see never comes back");
+    let hidden =
+        semantic::semantic_matches(&index, &need, &v(&need), vec![worded], &reader, |d| d.id != 3, day(11, 20), 10)
+            .unwrap();
+    assert_eq!(
+        hidden.iter().map(|m| m.listing_id).collect::<Vec<_>>(),
+        [2],
+        "what the caller may not see never comes back"
+    );
 }

@@ -151,10 +151,16 @@ impl Matching<'_> {
                         });
                         continue;
                     }
-                    let saved =
-                        new_listing(unit_id, f, (title.clone(), description.clone(), quantity_unit), caller, now, is_demo)
-                            .insert(&txn)
-                            .await?;
+                    let saved = new_listing(
+                        unit_id,
+                        f,
+                        (title.clone(), description.clone(), quantity_unit),
+                        caller,
+                        now,
+                        is_demo,
+                    )
+                    .insert(&txn)
+                    .await?;
                     self.save_vector(&txn, saved.id, &title, &description).await?;
                     counts.imported += 1;
                 }

@@ -87,6 +87,19 @@ impl Matching<'_> {
             .collect())
     }
 
+    /// The next batch of open, unexpired listings after id `after`, by id: what a rebuild
+    /// indexes and a start holds the vectors of.
+    pub(super) async fn open_rows_after(self, after: i64) -> Result<Vec<listing::Model>> {
+        Ok(listing::Entity::find()
+            .filter(listing::Column::Id.gt(after))
+            .filter(listing::Column::Status.eq(ListingStatus::Open))
+            .filter(listing::Column::ValidUntil.gte(self.store.today()))
+            .order_by_asc(listing::Column::Id)
+            .limit(BATCH)
+            .all(self.store.db())
+            .await?)
+    }
+
     /// The last change recorded (0 when none).
     pub async fn listing_changes_max(self) -> Result<i64> {
         let max: Option<Option<i64>> = listing_change::Entity::find()
@@ -122,7 +135,8 @@ impl Matching<'_> {
                 listing::Entity::find().filter(listing::Column::Id.is_in(ids.clone())).all(self.store.db()).await?;
             let found: HashSet<i64> = rows.iter().map(|r| r.id).collect();
             let docs = self.docs(rows).await?;
-            let mut vectors = self.vectors_for(&docs.iter().filter_map(|(_, d)| d.as_ref()).collect::<Vec<_>>()).await?;
+            let mut vectors =
+                self.vectors_for(&docs.iter().filter_map(|(_, d)| d.as_ref()).collect::<Vec<_>>()).await?;
             let mut apply: Vec<IndexChange> = docs
                 .into_iter()
                 .map(|(id, doc)| match doc {
@@ -147,34 +161,39 @@ impl Matching<'_> {
         // sync, which is harmless; one recorded as applied but never read would be lost.
         let up_to = self.listing_changes_max().await?;
         index.clear().map_err(search_error)?;
+        let count = self.add_open_listings(index, true).await?;
+        index.apply(Vec::new(), up_to).map_err(search_error)?;
+        Ok(count)
+    }
+
+    /// Every open, unexpired listing in batches, with its stored vector (only a missing or
+    /// stale one is embedded): indexed with its text (`text`, a rebuild), or only its vector
+    /// held (an index opened from disk keeps its text, not its vectors, which live in
+    /// memory). Returns how many listings were indexed, or vectors held.
+    pub(super) async fn add_open_listings(self, index: &dyn SearchIndex, text: bool) -> Result<u64> {
         let mut after = 0i64;
         let mut count = 0u64;
         loop {
-            let rows = listing::Entity::find()
-                .filter(listing::Column::Id.gt(after))
-                .filter(listing::Column::Status.eq(ListingStatus::Open))
-                .filter(listing::Column::ValidUntil.gte(self.store.today()))
-                .order_by_asc(listing::Column::Id)
-                .limit(BATCH)
-                .all(self.store.db())
-                .await?;
+            let rows = self.open_rows_after(after).await?;
             let Some(last) = rows.last().map(|r| r.id) else { break };
             after = last;
             let docs: Vec<ListingDoc> = self.docs(rows).await?.into_iter().filter_map(|(_, d)| d).collect();
-            // Stored vectors are read, not recomputed: only a missing or stale one is embedded.
             let mut vectors = self.vectors_for(&docs.iter().collect::<Vec<_>>()).await?;
-            let docs: Vec<IndexChange> = docs
-                .into_iter()
-                .map(|d| {
-                    let v = vectors.remove(&d.id);
-                    IndexChange::Upsert(d, v)
-                })
-                .collect();
-            count += docs.len() as u64;
-            // Intermediate batches record 0: a rebuild cut short is replayed from the start.
-            index.apply(docs, 0).map_err(search_error)?;
+            if text {
+                let docs: Vec<IndexChange> = docs
+                    .into_iter()
+                    .map(|d| (vectors.remove(&d.id), d))
+                    .map(|(v, d)| IndexChange::Upsert(d, v))
+                    .collect();
+                count += docs.len() as u64;
+                // Intermediate batches record 0: a rebuild cut short is replayed from the start.
+                index.apply(docs, 0).map_err(search_error)?;
+            } else {
+                let held: Vec<_> = docs.into_iter().filter_map(|d| vectors.remove(&d.id).map(|v| (d, v))).collect();
+                count += held.len() as u64;
+                index.hold_vectors(held).map_err(search_error)?;
+            }
         }
-        index.apply(Vec::new(), up_to).map_err(search_error)?;
         Ok(count)
     }
 
@@ -196,7 +215,7 @@ impl Matching<'_> {
             self.reindex(index).await?;
         } else if self.store.embedder().is_some() && index.vectors_len().map_err(search_error)? == 0 {
             let _one = SYNC.lock().await;
-            self.load_vectors(index).await?;
+            self.add_open_listings(index, false).await?;
         }
         self.sync_index(index).await?;
         Ok(rebuild)
@@ -244,7 +263,8 @@ impl Matching<'_> {
             // the caller may see them, joined to the lexical pool in one ranking.
             Some(vector) => {
                 let admit = |d: &ListingDoc| viewer.admits(&d.audience());
-                semantic_matches(index, subject, &vector, candidates, &reach, admit, today, top).map_err(search_error)?
+                semantic_matches(index, subject, &vector, candidates, &reach, admit, today, top)
+                    .map_err(search_error)?
             }
             None => rank(subject, candidates, today, top),
         };

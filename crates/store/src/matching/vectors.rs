@@ -5,13 +5,13 @@
 
 use std::collections::HashMap;
 
-use qunlian_domain::matching::{ListingDoc, ListingStatus, ListingVector, SearchIndex, embed_text, text_hash};
+use qunlian_domain::matching::{ListingDoc, ListingVector, embed_text, text_hash};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::*;
 use crate::Result;
-use crate::entity::{listing, listing_vector};
+use crate::entity::listing_vector;
 
 impl Matching<'_> {
     /// Computes and stores the vector of a listing's text, when the store has an embedder.
@@ -79,32 +79,5 @@ impl Matching<'_> {
             out.insert(doc.id, vector);
         }
         Ok(out)
-    }
-
-    /// An index opened from disk keeps its text but not its vectors (they live in memory):
-    /// holds the stored vector of every open, unexpired listing again, embedding only the
-    /// missing or stale. Returns how many it holds.
-    pub(super) async fn load_vectors(self, index: &dyn SearchIndex) -> Result<u64> {
-        let mut after = 0i64;
-        let mut count = 0u64;
-        loop {
-            let rows = listing::Entity::find()
-                .filter(listing::Column::Id.gt(after))
-                .filter(listing::Column::Status.eq(ListingStatus::Open))
-                .filter(listing::Column::ValidUntil.gte(self.store.today()))
-                .order_by_asc(listing::Column::Id)
-                .limit(BATCH)
-                .all(self.store.db())
-                .await?;
-            let Some(last) = rows.last().map(|r| r.id) else { break };
-            after = last;
-            let docs: Vec<ListingDoc> = self.docs(rows).await?.into_iter().filter_map(|(_, d)| d).collect();
-            let mut vectors = self.vectors_for(&docs.iter().collect::<Vec<_>>()).await?;
-            let held: Vec<(ListingDoc, ListingVector)> =
-                docs.into_iter().filter_map(|d| vectors.remove(&d.id).map(|v| (d, v))).collect();
-            count += held.len() as u64;
-            index.hold_vectors(held).map_err(search_error)?;
-        }
-        Ok(count)
     }
 }
