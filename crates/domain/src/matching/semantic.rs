@@ -44,7 +44,7 @@ pub fn embed_text(title: &str, description: &str) -> String {
 /// changed since (an edit by a path that did not embed) is computed again. Fixed here, not
 /// the standard library's hasher, which may change between Rust versions.
 pub fn text_hash(text: &str) -> i64 {
-    let h = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_0001_b3));
+    let h = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3));
     h as i64
 }
 
