@@ -37,6 +37,11 @@ pub struct ConfigArgs {
     /// links sent to them (the rating link) start with it. Default: the address of the page.
     #[arg(long, global = true, env = "QUNLIAN_PUBLIC_URL")]
     public_url: Option<String>,
+    /// The semantic stage of matching (on or off): with it, a listing's embedding is
+    /// computed when it is saved and matches join the nearest by meaning
+    /// (docs/matching.md). Off ranks by words and chain alone, for comparison.
+    #[arg(long, global = true, env = "QUNLIAN_SEMANTIC", default_value = "on")]
+    semantic: String,
 }
 
 pub struct Config {
@@ -49,6 +54,7 @@ pub struct Config {
     pub demo: bool,
     pub index_dir: PathBuf,
     pub public_url: Option<String>,
+    pub semantic: bool,
 }
 
 impl Config {
@@ -66,6 +72,11 @@ impl Config {
             return Err("--database 应为 sqlite://路径 或 postgres://…".into());
         }
         let public_url = args.public_url.as_deref().map(parse_public_url).transpose()?;
+        let semantic = match args.semantic.trim() {
+            "on" | "1" | "true" | "开" => true,
+            "off" | "0" | "false" | "关" => false,
+            other => return Err(format!("--semantic（QUNLIAN_SEMANTIC）：“{other}”无效，应为 on 或 off")),
+        };
         let index_dir = match (args.index_dir, database.strip_prefix("sqlite://")) {
             (Some(dir), _) => dir,
             (None, Some(path)) => PathBuf::from(format!("{}.index", path.split('?').next().unwrap_or(path))),
@@ -81,6 +92,7 @@ impl Config {
             secure_cookies: args.secure_cookies || public_url.as_deref().is_some_and(|u| u.starts_with("https://")),
             demo,
             public_url,
+            semantic,
         })
     }
 
@@ -119,10 +131,15 @@ impl Config {
                 .map_err(|e| format!("无法创建 {}：{e}", self.data_dir.display()))?;
         }
         let crypto = Crypto::new(&self.master_key()?).map_err(|e| e.to_string())?;
-        Store::open(&self.database, crypto).await.map_err(|e| match e {
+        let store = Store::open(&self.database, crypto).await.map_err(|e| match e {
             qunlian_store::StoreError::Db(d) => format!("无法打开数据库 {}：{d}", self.database_display()),
             other => other.to_string(),
-        })
+        })?;
+        if !self.semantic {
+            return Ok(store);
+        }
+        let embedder = qunlian_embed::StaticE5::bundled().map_err(|e| e.to_string())?;
+        Ok(store.with_embedder(std::sync::Arc::new(embedder)))
     }
 }
 

@@ -18,9 +18,13 @@ use crate::region::RegionCode;
 mod chain;
 mod fields;
 mod introductions;
+mod semantic;
 pub use chain::{chain_codes, chain_neighbours, chain_relation};
 pub use fields::{RawListing, industry_field, key as listing_key};
 pub use introductions::{IntroductionError, IntroductionState};
+pub use semantic::{
+    Embedder, ListingVector, NEIGHBOURS, SEMANTIC_WEIGHT, dot_i8, embed_text, fuse, semantic_matches, text_hash,
+};
 
 labelled_enum!(
     /// 供给 or 需求.
@@ -277,6 +281,9 @@ pub struct Reasons {
     pub same_category: Option<ListingCategory>,
     /// Days since the counterpart was published.
     pub age_days: i64,
+    /// The cosine of the two listings' embeddings when the counterpart is among the
+    /// subject's nearest by meaning (the semantic stage's neighbours): “语义相近”.
+    pub semantic: Option<f64>,
 }
 
 impl Reasons {
@@ -285,6 +292,9 @@ impl Reasons {
         let mut parts = Vec::new();
         if !self.matched_terms.is_empty() {
             parts.push(format!("共同词：{}", self.matched_terms.join("、")));
+        }
+        if self.semantic.is_some() {
+            parts.push("语义相近".to_owned());
         }
         if let Some(c) = self.chain {
             parts.push(format!("产业链：{}", c.label()));
@@ -380,6 +390,7 @@ pub fn rank(subject: &ListingDoc, candidates: Vec<Candidate>, today: NaiveDate, 
                     urgency: c.doc.urgency,
                     same_category,
                     age_days,
+                    semantic: None,
                 },
             })
         })
@@ -387,19 +398,6 @@ pub fn rank(subject: &ListingDoc, candidates: Vec<Candidate>, today: NaiveDate, 
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.listing_id.cmp(&b.listing_id)));
     out.truncate(top);
     out
-}
-
-// ---------------------------------------------------------------------------------------
-// The semantic stage's port
-
-/// Turns a listing's text into a vector whose dot product with another's (both of unit
-/// length) says how close the two are in meaning, whatever words they use. Implemented in
-/// `qunlian-embed` (docs/decisions/0008-semantic-stage.md).
-pub trait Embedder: Send + Sync {
-    /// The length of every vector.
-    fn dim(&self) -> usize;
-    /// The unit-length vector of `text` (all zeros for an empty text).
-    fn embed(&self, text: &str) -> Vec<f32>;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -412,7 +410,8 @@ pub struct SearchError(pub String);
 /// A change to apply to the index, in the order the database recorded them.
 #[derive(Clone, Debug, PartialEq)]
 pub enum IndexChange {
-    Upsert(ListingDoc),
+    /// A listing (re)indexed, with its stored embedding when it has one.
+    Upsert(ListingDoc, Option<ListingVector>),
     Remove(i64),
 }
 
@@ -446,6 +445,24 @@ pub trait SearchIndex: Send + Sync {
         today: NaiveDate,
         limit: usize,
     ) -> Result<Vec<Candidate>, SearchError>;
+    /// The semantic stage: the `k` open counterparts of `subject` (valid until `today` or
+    /// later, not of its own enterprise) nearest to `vector` by cosine that `visibility`
+    /// admits, nearest first — filtered exactly as [`SearchIndex::candidates`] is.
+    fn neighbours(
+        &self,
+        subject: &ListingDoc,
+        vector: &ListingVector,
+        visibility: &Visibility,
+        today: NaiveDate,
+        k: usize,
+    ) -> Result<Vec<(ListingDoc, f32)>, SearchError>;
+    /// The cosine of `vector` with each listing of `ids` whose vector is held.
+    fn similarities(&self, vector: &ListingVector, ids: &[i64]) -> Result<Vec<(i64, f32)>, SearchError>;
+    /// Holds the vectors of listings already indexed, without re-indexing their text: an
+    /// index opened from disk keeps its text, its vectors are read again from the database.
+    fn hold_vectors(&self, items: Vec<(ListingDoc, ListingVector)>) -> Result<(), SearchError>;
+    /// How many listings have a vector held.
+    fn vectors_len(&self) -> Result<u64, SearchError>;
     /// How many listings the index holds.
     fn len(&self) -> Result<u64, SearchError>;
     fn is_empty(&self) -> Result<bool, SearchError> {

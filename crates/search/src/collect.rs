@@ -43,6 +43,21 @@ pub(crate) fn key_hash(key: &str) -> u64 {
     key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
+/// A reader's keys as sorted hashes: `None` when nothing can pass (a reader holding no
+/// key), `Some(None)` when everything does.
+pub(crate) fn key_hashes(visibility: &Visibility) -> Option<Option<Vec<u64>>> {
+    match visibility {
+        Visibility::Everything => Some(None),
+        Visibility::Keys(keys) if keys.is_empty() => None,
+        Visibility::Keys(keys) => {
+            let mut hashes: Vec<u64> = keys.iter().map(|k| key_hash(k)).collect();
+            hashes.sort_unstable();
+            hashes.dedup();
+            Some(Some(hashes))
+        }
+    }
+}
+
 /// The filters and how many documents to keep.
 pub(crate) struct FilteredTop {
     limit: usize,
@@ -65,16 +80,7 @@ impl FilteredTop {
         today: NaiveDate,
         exclude: Option<i64>,
     ) -> Option<FilteredTop> {
-        let keys = match visibility {
-            Visibility::Everything => None,
-            Visibility::Keys(keys) if keys.is_empty() => return None,
-            Visibility::Keys(keys) => {
-                let mut hashes: Vec<u64> = keys.iter().map(|k| key_hash(k)).collect();
-                hashes.sort_unstable();
-                hashes.dedup();
-                Some(hashes)
-            }
-        };
+        let keys = key_hashes(visibility)?;
         Some(FilteredTop {
             limit: limit.max(1),
             kind: kind.map(kind_number),

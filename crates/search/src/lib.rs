@@ -20,14 +20,15 @@ pub mod synthetic;
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{Datelike, NaiveDate};
 use qunlian_domain::matching::{
-    Candidate, IndexChange, ListingCategory, ListingDoc, ListingKind, Place, Reach, SearchError, SearchIndex, Urgency,
-    Visibility, chain_neighbours,
+    Candidate, IndexChange, ListingCategory, ListingDoc, ListingKind, ListingVector, Place, Reach, SearchError,
+    SearchIndex, Urgency, Visibility, chain_neighbours,
 };
 use qunlian_domain::{IndustryCode, RegionCode};
+use tantivy::collector::TopDocs;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::query::{Bm25Weight, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value};
@@ -35,6 +36,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::collect::FilteredTop;
+use crate::semantic::{Filter, Vectors};
 
 /// Bumped when the schema or the analysis changes: an index written by another version is
 /// emptied on open, and its `applied_up_to` reads 0 so the store re-applies every change.
@@ -151,6 +153,9 @@ struct Inner {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     f: Fields,
+    /// The semantic stage's vectors, in memory: applied with the text, read again from the
+    /// database when an index is opened from disk (`SearchIndex::hold_vectors`).
+    vectors: RwLock<Vectors>,
 }
 
 /// The tantivy index of listings. Cloning is cheap: clones share one index, one reader and
@@ -212,7 +217,9 @@ impl TantivyIndex {
         let threads = std::thread::available_parallelism().map(|n| n.get().clamp(1, 4)).unwrap_or(1);
         let writer = index.writer_with_num_threads(threads, WRITER_BUDGET).map_err(err("打开索引写入器"))?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(err("打开索引"))?;
-        Ok(TantivyIndex { inner: Arc::new(Inner { index, reader, writer: Mutex::new(writer), f }) })
+        Ok(TantivyIndex {
+            inner: Arc::new(Inner { index, reader, writer: Mutex::new(writer), f, vectors: RwLock::default() }),
+        })
     }
 
     fn document(&self, doc: &ListingDoc) -> TantivyDocument {
@@ -403,17 +410,24 @@ impl SearchIndex for TantivyIndex {
     fn apply(&self, changes: Vec<IndexChange>, up_to: i64) -> Result<(), SearchError> {
         let f = self.inner.f;
         let mut writer = self.inner.writer.lock().map_err(|_| SearchError("索引写入器不可用".to_owned()))?;
+        let mut vectors = self.vectors_mut()?;
         for change in changes {
             match change {
-                IndexChange::Upsert(doc) => {
+                IndexChange::Upsert(doc, vector) => {
                     writer.delete_term(Term::from_field_i64(f.id, doc.id));
                     writer.add_document(self.document(&doc)).map_err(err("写入索引"))?;
+                    match vector {
+                        Some(v) => vectors.insert(&doc, &v),
+                        None => vectors.remove(doc.id),
+                    }
                 }
                 IndexChange::Remove(id) => {
                     writer.delete_term(Term::from_field_i64(f.id, id));
+                    vectors.remove(id);
                 }
             }
         }
+        drop(vectors);
         commit(&mut writer, up_to)?;
         drop(writer);
         self.inner.reader.reload().map_err(err("刷新索引"))
@@ -431,6 +445,7 @@ impl SearchIndex for TantivyIndex {
     fn clear(&self) -> Result<(), SearchError> {
         let mut writer = self.inner.writer.lock().map_err(|_| SearchError("索引写入器不可用".to_owned()))?;
         writer.delete_all_documents().map_err(err("清空索引"))?;
+        self.vectors_mut()?.clear();
         commit(&mut writer, 0)?;
         drop(writer);
         self.inner.reader.reload().map_err(err("刷新索引"))
@@ -493,8 +508,70 @@ impl SearchIndex for TantivyIndex {
         self.collect(&searcher, clauses, filter, &subject_words, &[])
     }
 
+    fn neighbours(
+        &self,
+        subject: &ListingDoc,
+        vector: &ListingVector,
+        visibility: &Visibility,
+        today: NaiveDate,
+        k: usize,
+    ) -> Result<Vec<(ListingDoc, f32)>, SearchError> {
+        let Some(filter) = Filter::counterparts_of(subject, visibility, today) else {
+            return Ok(Vec::new());
+        };
+        let near = self.vectors()?.neighbours(vector, k, &filter);
+        let searcher = self.inner.reader.searcher();
+        let mut out = Vec::with_capacity(near.len());
+        for (id, cosine) in near {
+            // A vector applied with its text is always found; a listing removed meanwhile is not.
+            if let Some(doc) = self.doc_by_id(&searcher, id)? {
+                out.push((doc, cosine));
+            }
+        }
+        Ok(out)
+    }
+
+    fn similarities(&self, vector: &ListingVector, ids: &[i64]) -> Result<Vec<(i64, f32)>, SearchError> {
+        let vectors = self.vectors()?;
+        Ok(ids.iter().filter_map(|&id| vectors.similarity(vector, id).map(|s| (id, s))).collect())
+    }
+
+    fn hold_vectors(&self, items: Vec<(ListingDoc, ListingVector)>) -> Result<(), SearchError> {
+        let mut vectors = self.vectors_mut()?;
+        for (doc, v) in items {
+            vectors.insert(&doc, &v);
+        }
+        Ok(())
+    }
+
+    fn vectors_len(&self) -> Result<u64, SearchError> {
+        Ok(self.vectors()?.len() as u64)
+    }
+
     fn len(&self) -> Result<u64, SearchError> {
         Ok(self.inner.reader.searcher().num_docs())
+    }
+}
+
+impl TantivyIndex {
+    fn vectors(&self) -> Result<std::sync::RwLockReadGuard<'_, Vectors>, SearchError> {
+        self.inner.vectors.read().map_err(|_| SearchError("语义向量不可用".to_owned()))
+    }
+
+    fn vectors_mut(&self) -> Result<std::sync::RwLockWriteGuard<'_, Vectors>, SearchError> {
+        self.inner.vectors.write().map_err(|_| SearchError("语义向量不可用".to_owned()))
+    }
+
+    /// Bytes the held vectors take.
+    pub fn vector_bytes(&self) -> usize {
+        self.vectors().map_or(0, |v| v.vector_bytes())
+    }
+
+    /// The listing indexed under `id`.
+    fn doc_by_id(&self, searcher: &Searcher, id: i64) -> Result<Option<ListingDoc>, SearchError> {
+        let q = TermQuery::new(Term::from_field_i64(self.inner.f.id, id), IndexRecordOption::Basic);
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score()).map_err(err("检索"))?;
+        top.first().map(|&(_, at)| self.read_doc(searcher, at)).transpose()
     }
 }
 

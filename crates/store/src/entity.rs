@@ -66,6 +66,7 @@ pub mod introduction_event;
 pub mod introduction_followup;
 pub mod listing;
 pub mod listing_change;
+pub mod listing_vector;
 pub mod pairing;
 pub mod park;
 pub mod party_org;

@@ -128,6 +128,20 @@ pub struct Store {
     /// Held while the derived coverage tables are rebuilt, so concurrent readers who find
     /// them stale wait for one rebuild instead of each running its own.
     rebuilding: Arc<tokio::sync::Mutex<()>>,
+    /// The semantic stage's embedder: a listing's vector is computed when it is saved and
+    /// stored with it. Without one (tests, `QUNLIAN_SEMANTIC=off`) no vector is written and
+    /// matches rank by words and chain alone.
+    embedder: EmbedderSlot,
+}
+
+/// The store's embedder, if any (a trait object has no `Debug`).
+#[derive(Clone, Default)]
+struct EmbedderSlot(Option<Arc<dyn qunlian_domain::matching::Embedder>>);
+
+impl std::fmt::Debug for EmbedderSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.as_ref().map_or("none", |e| e.model()))
+    }
 }
 
 impl Store {
@@ -170,13 +184,32 @@ impl Store {
             options.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
         }
         let db = Database::connect(options).await?;
-        let store = Store { db, crypto, clock, counts: Arc::default(), rebuilding: Arc::default() };
+        let store = Store {
+            db,
+            crypto,
+            clock,
+            counts: Arc::default(),
+            rebuilding: Arc::default(),
+            embedder: EmbedderSlot(None),
+        };
         migrate::run(&store.db).await?;
         store.services().load_shipped_calendars().await?;
         store.services().backfill_elapsed().await?;
         store.services().ensure_stage_times().await?;
         store.resume_imports().await;
         Ok(store)
+    }
+
+    /// This store with an embedder: listings' vectors are computed when they are saved and
+    /// matches use the semantic stage (docs/matching.md, “语义阶段”).
+    pub fn with_embedder(mut self, embedder: Arc<dyn qunlian_domain::matching::Embedder>) -> Store {
+        self.embedder = EmbedderSlot(Some(embedder));
+        self
+    }
+
+    /// The embedder, when the semantic stage is on.
+    pub fn embedder(&self) -> Option<&dyn qunlian_domain::matching::Embedder> {
+        self.embedder.0.as_deref()
     }
 
     pub fn backend(&self) -> DbBackend {

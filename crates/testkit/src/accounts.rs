@@ -7,7 +7,11 @@ use crate::*;
 
 /// A small registry and one account per role, each scoped as it would be in a district.
 pub async fn app_with_accounts() -> (TestApp, Vec<(&'static str, Role)>) {
-    let app = TestApp::spawn().await;
+    app_with_accounts_in(TestApp::spawn().await).await
+}
+
+/// [`app_with_accounts`] in an app already spawned (e.g. with the semantic stage on).
+pub async fn app_with_accounts_in(app: TestApp) -> (TestApp, Vec<(&'static str, Role)>) {
     let s = &app.db.store;
     let sys = system();
     let a = s.registry().create_enterprise(&sys, enterprise(1, "上海甲电气有限公司", "新桥")).await.unwrap();

@@ -24,7 +24,7 @@ use qunlian_store::{Crypto, Store};
 use tower::ServiceExt;
 
 mod accounts;
-pub use accounts::{app_with_accounts, bearer};
+pub use accounts::{app_with_accounts, app_with_accounts_in, bearer};
 
 pub const PASSWORD: &str = "Test@Pass2026";
 
@@ -258,7 +258,15 @@ pub struct Session {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
-        let db = TestDb::new().await;
+        TestApp::spawn_with(None).await
+    }
+
+    /// The app with the semantic stage on through `embedder` (a stand-in model).
+    pub async fn spawn_with(embedder: Option<Arc<dyn qunlian_domain::matching::Embedder>>) -> TestApp {
+        let mut db = TestDb::new().await;
+        if let Some(e) = embedder {
+            db.store = db.store.clone().with_embedder(e);
+        }
         let index = Arc::new(qunlian_search::TantivyIndex::in_memory().unwrap());
         let state = qunlian_web::AppState::new(
             db.store.clone(),

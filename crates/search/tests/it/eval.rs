@@ -13,11 +13,11 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use qunlian_domain::matching::{Embedder, IndexChange, ListingDoc, SearchIndex, Visibility, rank};
+use qunlian_domain::matching::{IndexChange, ListingDoc, ListingVector, SearchIndex, Visibility, rank};
 use qunlian_embed::StaticE5;
 use qunlian_search::TantivyIndex;
 use qunlian_search::eval::{self, EvalSet, Scores, Set};
-use qunlian_search::semantic::{self, Vectors};
+use qunlian_search::semantic;
 use qunlian_search::synthetic::{self, Options};
 
 /// Floors set a little under what was measured (see docs/matching.md, “评测”).
@@ -52,14 +52,15 @@ fn evaluate(set: Set, eval: &EvalSet) -> Report {
     let options = Options { seed: 2026, first_id: 100_000, offer_percent: 85, today: today() };
     let distractors: Vec<ListingDoc> = synthetic::listings(DISTRACTORS, &options).collect();
 
+    // The product's path: every listing indexed with its int8 vector, as the store applies
+    // them; neighbours and cosines asked of the index.
     let index = TantivyIndex::in_memory().unwrap();
     let all: Vec<ListingDoc> = needs.iter().chain(offers).chain(&distractors).cloned().collect();
-    index.apply(all.iter().cloned().map(IndexChange::Upsert).collect(), 1).unwrap();
     let embedder = StaticE5::bundled().unwrap();
-    let mut vectors = Vectors::new(embedder.dim());
     let (count, started) = (all.len(), Instant::now());
-    vectors.add(embedder, all);
+    let vectors: HashMap<i64, ListingVector> = all.iter().map(|d| (d.id, semantic::embed(embedder, d))).collect();
     let took = started.elapsed();
+    index.apply(all.iter().map(|d| IndexChange::Upsert(d.clone(), vectors.get(&d.id).cloned())).collect(), 1).unwrap();
     println!(
         "{}：语义向量 {count} 条，用时 {:.0} ms（每条 {:.1} µs，含分词）",
         set.label(),
@@ -72,17 +73,23 @@ fn evaluate(set: Set, eval: &EvalSet) -> Report {
     let mut lists: [HashMap<i64, Vec<i64>>; 4] = Default::default();
     for need in needs {
         let found = index.candidates(need, &Visibility::Everything, today(), POOL).unwrap();
-        let near: Vec<ListingDoc> = vectors
-            .neighbours(need.id, semantic::NEIGHBOURS, |d| d.kind == need.kind.counterpart())
-            .into_iter()
-            .map(|(d, _)| d.clone())
-            .collect();
+        let vector = &vectors[&need.id];
+        let near = index.neighbours(need, vector, &Visibility::Everything, today(), semantic::NEIGHBOURS).unwrap();
         let off: Vec<i64> = rank(need, found.clone(), today(), 10).iter().map(|m| m.listing_id).collect();
-        let on: Vec<i64> =
-            semantic::fuse(need, found.clone(), near.clone(), |id| vectors.similarity(need.id, id), today(), 10)
-                .iter()
-                .map(|m| m.listing_id)
-                .collect();
+        let on: Vec<i64> = semantic::semantic_matches(
+            &index,
+            need,
+            vector,
+            found.clone(),
+            &Visibility::Everything,
+            |_| true,
+            today(),
+            10,
+        )
+        .unwrap()
+        .iter()
+        .map(|m| m.listing_id)
+        .collect();
         for (label, ranked) in [("语义 off", &off), ("语义 on", &on)] {
             if !ranked.iter().any(|id| relevant[&need.id].contains(id)) {
                 let top: Vec<&str> = ranked.iter().take(3).map(|id| titles[id].as_str()).collect();
@@ -90,7 +97,7 @@ fn evaluate(set: Set, eval: &EvalSet) -> Report {
             }
         }
         lists[0].insert(need.id, found.iter().map(|c| c.doc.id).collect());
-        lists[1].insert(need.id, near.iter().map(|d| d.id).collect());
+        lists[1].insert(need.id, near.iter().map(|(d, _)| d.id).collect());
         lists[2].insert(need.id, off);
         lists[3].insert(need.id, on);
     }

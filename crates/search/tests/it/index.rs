@@ -61,7 +61,7 @@ fn indexed() -> TantivyIndex {
     let mut docs = sample();
     docs[6].valid_until = day(11, 10);
     docs[7].reach = Reach::District;
-    index.apply(docs.into_iter().map(IndexChange::Upsert).collect(), 8).unwrap();
+    index.apply(docs.into_iter().map(|d| IndexChange::Upsert(d, None)).collect(), 8).unwrap();
     index
 }
 
@@ -126,7 +126,7 @@ fn changes_apply_in_place_and_the_index_remembers_how_far() {
     let mut changed = sample()[1].clone();
     changed.title = "供应抛光液".to_owned();
     changed.description = "CMP 抛光液".to_owned();
-    index.apply(vec![IndexChange::Upsert(changed), IndexChange::Remove(3)], 10).unwrap();
+    index.apply(vec![IndexChange::Upsert(changed, None), IndexChange::Remove(3)], 10).unwrap();
     assert_eq!(index.applied_up_to().unwrap(), 10);
     assert_eq!(index.len().unwrap(), 7);
     let found = index.search("抛光液", None, &Visibility::Everything, day(11, 23), 10).unwrap();
@@ -143,7 +143,7 @@ fn an_index_on_disk_is_there_after_reopening() {
     {
         let index = TantivyIndex::open(&path).unwrap();
         assert_eq!(index.applied_up_to().unwrap(), 0);
-        index.apply(sample().into_iter().map(IndexChange::Upsert).collect(), 42).unwrap();
+        index.apply(sample().into_iter().map(|d| IndexChange::Upsert(d, None)).collect(), 42).unwrap();
     }
     let index = TantivyIndex::open(&path).unwrap();
     assert_eq!(index.applied_up_to().unwrap(), 42);
@@ -160,8 +160,8 @@ fn pruning_with_filters_finds_what_filtering_everything_finds() {
     let options = Options { seed: 11, first_id: 1, offer_percent: 50, today: day(6, 1) };
     let docs: Vec<ListingDoc> = synthetic::listings(3_000, &options).collect();
     // Two commits, the second rewriting some listings: deleted documents in old segments.
-    index.apply(docs.iter().cloned().map(IndexChange::Upsert).collect(), 1).unwrap();
-    index.apply(docs.iter().step_by(7).cloned().map(IndexChange::Upsert).collect(), 2).unwrap();
+    index.apply(docs.iter().cloned().map(|d| IndexChange::Upsert(d, None)).collect(), 1).unwrap();
+    index.apply(docs.iter().step_by(7).cloned().map(|d| IndexChange::Upsert(d, None)).collect(), 2).unwrap();
     let by_id: std::collections::HashMap<i64, &ListingDoc> = docs.iter().map(|d| (d.id, d)).collect();
     let viewer = Visibility::Keys(place(1, "310117105", &[2]).viewer_keys());
     for text in ["电池托盘 加工", "设备维修 检测", "晶圆 清洗 设备", "普工"] {
@@ -212,6 +212,6 @@ fn an_index_of_another_schema_is_emptied_and_reads_as_never_applied() {
     let index = TantivyIndex::open(&path).unwrap();
     assert_eq!(index.applied_up_to().unwrap(), 0, "the store rebuilds an index that applied nothing");
     assert!(index.is_empty().unwrap());
-    index.apply(sample().into_iter().map(IndexChange::Upsert).collect(), 3).unwrap();
+    index.apply(sample().into_iter().map(|d| IndexChange::Upsert(d, None)).collect(), 3).unwrap();
     assert_eq!(index.len().unwrap(), 8);
 }

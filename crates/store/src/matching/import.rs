@@ -131,7 +131,7 @@ impl Matching<'_> {
                     }
                     let mut m: listing::ActiveModel = e.into();
                     m.category = Set(f.category);
-                    m.description = Set(description);
+                    m.description = Set(description.clone());
                     m.industry_code = Set(industry);
                     m.quantity = Set(f.quantity);
                     m.quantity_unit = Set(quantity_unit);
@@ -139,7 +139,8 @@ impl Matching<'_> {
                     m.reach = Set(f.reach);
                     m.valid_until = Set(f.valid_until);
                     m.updated_at = Set(now);
-                    m.update(&txn).await?;
+                    let saved = m.update(&txn).await?;
+                    self.save_vector(&txn, saved.id, &saved.title, &description).await?;
                     counts.updated += 1;
                 }
                 None => {
@@ -150,9 +151,17 @@ impl Matching<'_> {
                         });
                         continue;
                     }
-                    new_listing(unit_id, f, (title, description, quantity_unit), caller, now, is_demo)
-                        .insert(&txn)
-                        .await?;
+                    let saved = new_listing(
+                        unit_id,
+                        f,
+                        (title.clone(), description.clone(), quantity_unit),
+                        caller,
+                        now,
+                        is_demo,
+                    )
+                    .insert(&txn)
+                    .await?;
+                    self.save_vector(&txn, saved.id, &title, &description).await?;
                     counts.imported += 1;
                 }
             }

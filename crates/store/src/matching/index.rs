@@ -8,6 +8,7 @@ use qunlian_domain::auth::Caller;
 use qunlian_domain::industry::IndustryCode;
 use qunlian_domain::matching::{
     IndexChange, ListingDoc, ListingKind, ListingStatus, Place, Reasons, SearchIndex, Visibility, rank,
+    semantic_matches,
 };
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
@@ -24,7 +25,7 @@ const POOL: usize = 100;
 /// after a higher one.
 static SYNC: LazyLock<tokio::sync::Mutex<()>> = LazyLock::new(|| tokio::sync::Mutex::new(()));
 
-fn search_error(e: qunlian_domain::matching::SearchError) -> StoreError {
+pub(super) fn search_error(e: qunlian_domain::matching::SearchError) -> StoreError {
     StoreError::invalid("搜索索引", e.0)
 }
 
@@ -86,6 +87,19 @@ impl Matching<'_> {
             .collect())
     }
 
+    /// The next batch of open, unexpired listings after id `after`, by id: what a rebuild
+    /// indexes and a start holds the vectors of.
+    pub(super) async fn open_rows_after(self, after: i64) -> Result<Vec<listing::Model>> {
+        Ok(listing::Entity::find()
+            .filter(listing::Column::Id.gt(after))
+            .filter(listing::Column::Status.eq(ListingStatus::Open))
+            .filter(listing::Column::ValidUntil.gte(self.store.today()))
+            .order_by_asc(listing::Column::Id)
+            .limit(BATCH)
+            .all(self.store.db())
+            .await?)
+    }
+
     /// The last change recorded (0 when none).
     pub async fn listing_changes_max(self) -> Result<i64> {
         let max: Option<Option<i64>> = listing_change::Entity::find()
@@ -120,12 +134,13 @@ impl Matching<'_> {
             let rows =
                 listing::Entity::find().filter(listing::Column::Id.is_in(ids.clone())).all(self.store.db()).await?;
             let found: HashSet<i64> = rows.iter().map(|r| r.id).collect();
-            let mut apply: Vec<IndexChange> = self
-                .docs(rows)
-                .await?
+            let docs = self.docs(rows).await?;
+            let mut vectors =
+                self.vectors_for(&docs.iter().filter_map(|(_, d)| d.as_ref()).collect::<Vec<_>>()).await?;
+            let mut apply: Vec<IndexChange> = docs
                 .into_iter()
                 .map(|(id, doc)| match doc {
-                    Some(d) => IndexChange::Upsert(d),
+                    Some(d) => IndexChange::Upsert(d, vectors.remove(&id)),
                     None => IndexChange::Remove(id),
                 })
                 .collect();
@@ -146,32 +161,46 @@ impl Matching<'_> {
         // sync, which is harmless; one recorded as applied but never read would be lost.
         let up_to = self.listing_changes_max().await?;
         index.clear().map_err(search_error)?;
-        let mut after = 0i64;
-        let mut count = 0u64;
-        loop {
-            let rows = listing::Entity::find()
-                .filter(listing::Column::Id.gt(after))
-                .filter(listing::Column::Status.eq(ListingStatus::Open))
-                .filter(listing::Column::ValidUntil.gte(self.store.today()))
-                .order_by_asc(listing::Column::Id)
-                .limit(BATCH)
-                .all(self.store.db())
-                .await?;
-            let Some(last) = rows.last().map(|r| r.id) else { break };
-            after = last;
-            let docs: Vec<IndexChange> =
-                self.docs(rows).await?.into_iter().filter_map(|(_, d)| d.map(IndexChange::Upsert)).collect();
-            count += docs.len() as u64;
-            // Intermediate batches record 0: a rebuild cut short is replayed from the start.
-            index.apply(docs, 0).map_err(search_error)?;
-        }
+        let count = self.add_open_listings(index, true).await?;
         index.apply(Vec::new(), up_to).map_err(search_error)?;
         Ok(count)
     }
 
+    /// Every open, unexpired listing in batches, with its stored vector (only a missing or
+    /// stale one is embedded): indexed with its text (`text`, a rebuild), or only its vector
+    /// held (an index opened from disk keeps its text, not its vectors, which live in
+    /// memory). Returns how many listings were indexed, or vectors held.
+    pub(super) async fn add_open_listings(self, index: &dyn SearchIndex, text: bool) -> Result<u64> {
+        let mut after = 0i64;
+        let mut count = 0u64;
+        loop {
+            let rows = self.open_rows_after(after).await?;
+            let Some(last) = rows.last().map(|r| r.id) else { break };
+            after = last;
+            let docs: Vec<ListingDoc> = self.docs(rows).await?.into_iter().filter_map(|(_, d)| d).collect();
+            let mut vectors = self.vectors_for(&docs.iter().collect::<Vec<_>>()).await?;
+            if text {
+                let docs: Vec<IndexChange> = docs
+                    .into_iter()
+                    .map(|d| (vectors.remove(&d.id), d))
+                    .map(|(v, d)| IndexChange::Upsert(d, v))
+                    .collect();
+                count += docs.len() as u64;
+                // Intermediate batches record 0: a rebuild cut short is replayed from the start.
+                index.apply(docs, 0).map_err(search_error)?;
+            } else {
+                let held: Vec<_> = docs.into_iter().filter_map(|d| vectors.remove(&d.id).map(|v| (d, v))).collect();
+                count += held.len() as u64;
+                index.hold_vectors(held).map_err(search_error)?;
+            }
+        }
+        Ok(count)
+    }
+
     /// At start: rebuilds the index when it is empty while listings exist, or when it has
-    /// applied changes this database never recorded (another or a reset database); then
-    /// catches up. Returns whether it rebuilt.
+    /// applied changes this database never recorded (another or a reset database); else,
+    /// with the semantic stage on, holds the stored vectors again (they live in memory);
+    /// then catches up. Returns whether it rebuilt.
     pub async fn prepare_index(self, index: &dyn SearchIndex) -> Result<bool> {
         let max = self.listing_changes_max().await?;
         let applied = index.applied_up_to().map_err(search_error)?;
@@ -184,6 +213,9 @@ impl Matching<'_> {
         let rebuild = applied > max || (empty && any_open && applied < max);
         if rebuild {
             self.reindex(index).await?;
+        } else if self.store.embedder().is_some() && index.vectors_len().map_err(search_error)? == 0 {
+            let _one = SYNC.lock().await;
+            self.add_open_listings(index, false).await?;
         }
         self.sync_index(index).await?;
         Ok(rebuild)
@@ -226,7 +258,16 @@ impl Matching<'_> {
         let reach = Visibility::Keys(subject.owner.viewer_keys());
         let mut candidates = index.candidates(subject, &reach, today, POOL.max(top * 3)).map_err(search_error)?;
         candidates.retain(|c| viewer.admits(&c.doc.audience()));
-        let ranked = rank(subject, candidates, today, top);
+        let ranked = match self.vectors_for(&[subject]).await?.remove(&subject.id) {
+            // 语义 on: the nearest by meaning, asked with the same reach and kept only where
+            // the caller may see them, joined to the lexical pool in one ranking.
+            Some(vector) => {
+                let admit = |d: &ListingDoc| viewer.admits(&d.audience());
+                semantic_matches(index, subject, &vector, candidates, &reach, admit, today, top)
+                    .map_err(search_error)?
+            }
+            None => rank(subject, candidates, today, top),
+        };
         let ids: Vec<i64> = ranked.iter().map(|m| m.listing_id).collect();
         let rows = listing::Entity::find()
             .filter(Condition::all().add(visibility_condition(viewer)).add(listing::Column::Id.is_in(ids)))

@@ -46,6 +46,7 @@ fn explain(subject: &ListingDoc, other: &ListingDoc, today: NaiveDate) -> String
         urgency: other.urgency.max(subject.urgency),
         same_category: (other.category == subject.category).then_some(other.category),
         age_days: (today - other.published_on).num_days().max(0),
+        semantic: None,
     }
     .sentence()
 }

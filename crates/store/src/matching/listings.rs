@@ -7,6 +7,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Order;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
 use serde::Serialize;
 
@@ -304,7 +305,7 @@ impl Matching<'_> {
                 format!("本企业已有同名的有效{}（编号 {}），请修改那一条", f.kind.label(), t.id),
             ));
         }
-        let row = new_listing(u.id, &f, (title.clone(), description, quantity_unit), caller, now, is_demo);
+        let row = new_listing(u.id, &f, (title.clone(), description.clone(), quantity_unit), caller, now, is_demo);
         let saved = self
             .store
             .insert_recorded(caller, row, |m| {
@@ -313,6 +314,7 @@ impl Matching<'_> {
                 Change::new("listing.publish", "listing", m.id, detail)
             })
             .await?;
+        self.save_vector(self.store.db(), saved.id, &title, &description).await?;
         Ok(saved.id)
     }
 
@@ -326,7 +328,7 @@ impl Matching<'_> {
         let mut m: listing::ActiveModel = row.into();
         m.category = Set(f.category);
         m.title = Set(title.clone());
-        m.description = Set(description);
+        m.description = Set(description.clone());
         m.industry_code = Set(f.industry.map(|i| i.as_str().to_owned()));
         m.quantity = Set(f.quantity);
         m.quantity_unit = Set(quantity_unit);
@@ -334,7 +336,10 @@ impl Matching<'_> {
         m.reach = Set(f.reach);
         m.valid_until = Set(f.valid_until);
         m.updated_at = Set(self.store.now());
-        m.update(self.store.db()).await?;
+        let txn = self.store.db().begin().await?;
+        m.update(&txn).await?;
+        self.save_vector(&txn, id, &title, &description).await?;
+        txn.commit().await?;
         self.store
             .audit()
             .record(caller, "listing.update", "listing", Some(id.to_string()), format!("修改“{title}”"))

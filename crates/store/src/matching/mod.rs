@@ -14,6 +14,7 @@ mod introducing;
 mod introductions;
 mod listings;
 mod meeting;
+mod vectors;
 mod visibility;
 
 pub use import::*;

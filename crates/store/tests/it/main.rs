@@ -6,6 +6,7 @@ mod accounts;
 mod codes;
 mod coverage;
 mod matching;
+mod matching_semantic;
 mod migrations;
 mod policies;
 mod projects;

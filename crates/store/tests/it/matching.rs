@@ -11,7 +11,7 @@ use qunlian_store::matching::{IntroductionFilter, ListingFilter, ListingImportRo
 use qunlian_store::{Store, StoreError};
 use qunlian_testkit::*;
 
-async fn firm(s: &Store, n: u32, name: &str, town_name: &str, industry: &str) -> UnitId {
+pub(crate) async fn firm(s: &Store, n: u32, name: &str, town_name: &str, industry: &str) -> UnitId {
     let input = qunlian_domain::registry::EnterpriseInput {
         industry: IndustryCode::parse(industry).ok(),
         ..enterprise(n, name, town_name)
@@ -20,7 +20,7 @@ async fn firm(s: &Store, n: u32, name: &str, town_name: &str, industry: &str) ->
 }
 
 /// A listing the system publishes for `unit`, as the demo does.
-async fn published(s: &Store, unit: UnitId, fields: ListingFields) -> i64 {
+pub(crate) async fn published(s: &Store, unit: UnitId, fields: ListingFields) -> i64 {
     s.matching().publish(&system(), unit, fields, false).await.unwrap()
 }
 
@@ -38,16 +38,16 @@ async fn cluster(s: &Store, name: &str, town_name: &str, members: &[UnitId]) -> 
 
 /// The semiconductor case of the reports: a chip maker's emergency need for deburring
 /// liquid, a neighbour in the same cluster that makes it, and a stranger far away.
-struct World {
-    chip: UnitId,
-    chem: UnitId,
-    far: UnitId,
-    cluster: ClusterId,
-    need: i64,
-    offer: i64,
+pub(crate) struct World {
+    pub(crate) chip: UnitId,
+    pub(crate) chem: UnitId,
+    pub(crate) far: UnitId,
+    pub(crate) cluster: ClusterId,
+    pub(crate) need: i64,
+    pub(crate) offer: i64,
 }
 
-async fn world(s: &Store) -> World {
+pub(crate) async fn world(s: &Store) -> World {
     let chip = firm(s, 1, "尼西半导体科技（上海）有限公司", "新桥", "3973").await;
     let chem = firm(s, 2, "上海新阳半导体材料股份有限公司", "九亭", "2662").await;
     let far = firm(s, 3, "上海远方化工有限公司", "泖港", "2662").await;
@@ -72,7 +72,7 @@ async fn world(s: &Store) -> World {
     World { chip, chem, far, cluster, need, offer }
 }
 
-fn index() -> TantivyIndex {
+pub(crate) fn index() -> TantivyIndex {
     TantivyIndex::in_memory().unwrap()
 }
 

@@ -103,6 +103,9 @@ pub struct ReasonsJson {
     pub same_category: Option<String>,
     /// Days since the counterpart was published
     pub age_days: i64,
+    /// 语义相近: the cosine of the two listings' embeddings when the counterpart is among the
+    /// listing's nearest by meaning (the semantic stage), else null
+    pub semantic: Option<f64>,
     /// All of it in one Chinese sentence
     pub sentence: String,
 }
@@ -138,6 +141,7 @@ fn match_json(rank: usize, m: ListingMatch) -> MatchJson {
             urgency: m.reasons.urgency.code().to_owned(),
             same_category: m.reasons.same_category.map(|c| c.code().to_owned()),
             age_days: m.reasons.age_days,
+            semantic: m.reasons.semantic,
             sentence: m.sentence,
         },
     }

@@ -434,3 +434,44 @@ async fn the_page_and_the_api_accept_and_refuse_the_same_values() {
         }
     }
 }
+
+/// A stand-in model: damp and dehumidifying point one way, everything else another.
+struct Damp;
+
+impl qunlian_domain::matching::Embedder for Damp {
+    fn model(&self) -> &str {
+        "damp/1"
+    }
+    fn dim(&self) -> usize {
+        2
+    }
+    fn embed(&self, text: &str) -> Vec<f32> {
+        if text.contains("除湿") || text.contains("返潮") { vec![1.0, 0.0] } else { vec![0.0, 1.0] }
+    }
+}
+
+/// Issue #16: with the semantic stage on, the API and the listing's page show an offer that
+/// shares no word with the need, and say why (“语义相近”, the cosine in `reasons.semantic`).
+#[tokio::test]
+async fn a_match_found_by_meaning_says_so_in_the_api_and_the_page() {
+    let app = TestApp::spawn_with(Some(std::sync::Arc::new(Damp))).await;
+    let (app, _) = app_with_accounts_in(app).await;
+    let s = &app.db.store;
+    let sys = system();
+    let publish = |unit, f| s.matching().publish(&sys, UnitId(unit), f, false);
+    let need = publish(1, fields(ListingKind::Need, "仓库返潮", "雨季库房潮湿")).await.unwrap();
+    let offer = publish(2, fields(ListingKind::Offer, "工业除湿机", "出租")).await.unwrap();
+    app.sync_index().await;
+    let sec = bearer(s, "secretary").await;
+    let res = app.get_with(&format!("/api/v1/listings/{need}/matches"), &[("authorization", &sec)]).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let json: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    let m = &json["matches"][0];
+    assert_eq!(m["listing"]["id"], offer, "{json}");
+    assert!(m["reasons"]["semantic"].as_f64().unwrap() > 0.99);
+    assert!(m["reasons"]["sentence"].as_str().unwrap().starts_with("语义相近"), "{m}");
+    let mut session = app.login("secretary", PASSWORD).await;
+    let page = app.get(&mut session, &format!("/listings/{need}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("语义相近") && page.body.contains("工业除湿机"));
+}
