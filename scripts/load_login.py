@@ -30,11 +30,15 @@ def connect(url):
     return http.client.HTTPConnection(u.hostname, u.port, timeout=30)
 
 
-def cookie_of(resp):
+def cookie_of(resp, cookie=None):
+    """The cookies the client holds after `resp`: the session's and the login form's CSRF
+    cookie (qunlian_login_csrf), each replaced by a newer value."""
+    jar = dict(c.split("=", 1) for c in (cookie or "").split("; ") if "=" in c)
     for name, value in resp.getheaders():
-        if name.lower() == "set-cookie" and value.startswith("qunlian_session="):
-            return value.split(";", 1)[0]
-    return None
+        if name.lower() == "set-cookie" and value.startswith("qunlian_"):
+            k, v = value.split(";", 1)[0].split("=", 1)
+            jar[k] = v
+    return "; ".join(f"{k}={v}" for k, v in jar.items()) or None
 
 
 def get_form(conn, path, cookie):
@@ -42,7 +46,7 @@ def get_form(conn, path, cookie):
     conn.request("GET", path, headers=headers)
     resp = conn.getresponse()
     body = resp.read().decode("utf-8", "replace")
-    cookie = cookie_of(resp) or cookie
+    cookie = cookie_of(resp, cookie)
     m = CSRF.search(body)
     return cookie, (m.group(1) if m else None)
 
@@ -57,7 +61,7 @@ def post_form(conn, path, cookie, fields):
     )
     resp = conn.getresponse()
     resp.read()
-    return resp.status, resp.getheader("Location"), cookie_of(resp) or cookie
+    return resp.status, resp.getheader("Location"), cookie_of(resp, cookie)
 
 
 def login(conn, user, password):

@@ -126,12 +126,26 @@ impl Config {
     }
 
     pub async fn open_store(&self) -> Result<Store, String> {
+        self.open_store_as(false).await
+    }
+
+    /// The store for one bulk writer (`qunlian import`): see [`Store::open_for_bulk`].
+    pub async fn open_bulk_store(&self) -> Result<Store, String> {
+        self.open_store_as(true).await
+    }
+
+    async fn open_store_as(&self, bulk: bool) -> Result<Store, String> {
         if self.database.starts_with("sqlite:") {
             std::fs::create_dir_all(&self.data_dir)
                 .map_err(|e| format!("无法创建 {}：{e}", self.data_dir.display()))?;
         }
         let crypto = Crypto::new(&self.master_key()?).map_err(|e| e.to_string())?;
-        let store = Store::open(&self.database, crypto).await.map_err(|e| match e {
+        let store = if bulk {
+            Store::open_for_bulk(&self.database, crypto).await
+        } else {
+            Store::open(&self.database, crypto).await
+        };
+        let store = store.map_err(|e| match e {
             qunlian_store::StoreError::Db(d) => format!("无法打开数据库 {}：{d}", self.database_display()),
             other => other.to_string(),
         })?;

@@ -211,7 +211,7 @@ async fn run(cli: Cli) -> AnyResult<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { what: ImportWhat::Enterprises { file } } => {
-            let store = config.open_store().await?;
+            let store = config.open_bulk_store().await?;
             import::enterprises(&store, &config, &file).await
         }
         Command::Import { what: ImportWhat::Listings { file } } => {

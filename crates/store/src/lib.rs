@@ -152,6 +152,20 @@ impl Store {
     }
 
     pub async fn open_with_clock(url: &str, crypto: Crypto, clock: Arc<dyn Clock>) -> Result<Store> {
+        Store::connect(url, crypto, clock, false).await
+    }
+
+    /// For one bulk writer (`qunlian import`): on SQLite a single connection with a 256 MB
+    /// page cache that checkpoints every 64 MB of log. With a pool, each transaction of an
+    /// import lands on another connection, whose page cache SQLite empties because the
+    /// database changed since it last looked, so every batch read the indexes back from
+    /// disk; and a checkpoint (with its fsync) followed every commit (docs/benchmarks.md).
+    /// Nothing else changes: the same transactions, the same durability (WAL, NORMAL).
+    pub async fn open_for_bulk(url: &str, crypto: Crypto) -> Result<Store> {
+        Store::connect(url, crypto, Arc::new(SystemClock), true).await
+    }
+
+    async fn connect(url: &str, crypto: Crypto, clock: Arc<dyn Clock>, bulk: bool) -> Result<Store> {
         let url = if url.starts_with("sqlite:") && !url.contains("mode=") {
             let sep = if url.contains('?') { '&' } else { '?' };
             format!("{url}{sep}mode=rwc")
@@ -163,17 +177,18 @@ impl Store {
         if url.starts_with("sqlite:") {
             // One writer at a time is SQLite's nature; a small pool avoids lock contention
             // while WAL lets readers go on during a write.
-            options.max_connections(4).min_connections(1);
+            options.max_connections(if bulk { 1 } else { 4 }).min_connections(1);
             // Per connection, so on every connection of the pool: WAL and NORMAL sync for
             // write speed with durability at checkpoints, foreign keys, a wait instead of
             // "database is locked", and a 64 MB page cache for bulk imports' index updates.
-            options.map_sqlx_sqlite_opts(|o| {
+            options.map_sqlx_sqlite_opts(move |o| {
                 use sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
                 o.journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(std::time::Duration::from_secs(10))
-                    .pragma("cache_size", "-65536")
+                    .pragma("cache_size", if bulk { "-262144" } else { "-65536" })
+                    .pragma("wal_autocheckpoint", if bulk { "16384" } else { "1000" })
                     .pragma("temp_store", "MEMORY")
             });
         } else {
