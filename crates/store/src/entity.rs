@@ -33,6 +33,7 @@ pub mod policy;
 pub mod policy_push;
 pub mod policy_push_item;
 pub mod policy_receipt;
+pub mod registry_proposal;
 pub mod project_application;
 pub mod project_application_unit;
 pub mod project_assignment;
@@ -76,6 +77,9 @@ pub(crate) const CODED_COLUMNS: &[(&str, &str, &str)] = &[
     ("project_events", "from_state", "ApplicationState"),
     ("project_events", "to_state", "ApplicationState"),
     ("project_reviewers", "side", "ReviewSide"),
+    ("registry_proposals", "kind", "ProposalKind"),
+    ("registry_proposals", "state", "ProposalState"),
+    ("registry_proposals", "srdi", "SrdiLevel"),
     ("service_events", "kind", "EventKind"),
     ("service_requests", "state", "RequestState"),
     ("units", "kind", "UnitKind"),

@@ -135,7 +135,7 @@ impl Registry<'_> {
         Ok(out)
     }
 
-    async fn org_in_scope(self, caller: &Caller, id: OrgId) -> Result<party_org::Model> {
+    pub(super) async fn org_in_scope(self, caller: &Caller, id: OrgId) -> Result<party_org::Model> {
         self.store.require(caller, Action::ReadRegistry)?;
         let cond = Condition::all().add(self.store.org_scope(caller).await?).add(party_org::Column::Id.eq(id.0));
         party_org::Entity::find().filter(cond).one(self.store.db()).await?.ok_or(StoreError::NotFound)
@@ -271,8 +271,10 @@ impl Registry<'_> {
         Ok(OrgId(m.id))
     }
 
+    /// Renaming, dissolving and merging are for those who restructure the registry; an
+    /// enterprise contact proposes them instead (`proposals.rs`).
     pub async fn rename_org(self, caller: &Caller, id: OrgId, new_name: &str, on: NaiveDate) -> Result<()> {
-        self.store.require(caller, Action::WriteRegistry)?;
+        self.store.require(caller, Action::RestructureRegistry)?;
         let m = self.org_in_scope(caller, id).await?;
         let new_name = new_name.trim();
         if new_name.is_empty() {
@@ -291,7 +293,7 @@ impl Registry<'_> {
     }
 
     pub async fn dissolve_org(self, caller: &Caller, id: OrgId, on: NaiveDate, reason: &str) -> Result<()> {
-        self.store.require(caller, Action::WriteRegistry)?;
+        self.store.require(caller, Action::RestructureRegistry)?;
         let m = self.org_in_scope(caller, id).await?;
         if m.dissolved_on.is_some() {
             return Err(StoreError::invalid("撤销日期", "该组织已撤销"));
@@ -376,7 +378,7 @@ impl Registry<'_> {
 
     /// Merges `from` into `into`: `from` is dissolved and the units it covered move over.
     pub async fn merge_org(self, caller: &Caller, from: OrgId, into: OrgId, on: NaiveDate) -> Result<()> {
-        self.store.require(caller, Action::WriteRegistry)?;
+        self.store.require(caller, Action::RestructureRegistry)?;
         if from == into {
             return Err(StoreError::invalid("并入组织", "不能并入自身"));
         }
