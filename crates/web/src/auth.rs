@@ -287,6 +287,11 @@ impl Layout {
         } else if c.may(Action::ReadRegistry) {
             nav.push(NavItem { href: "/policies", label: "惠企政策" });
         }
+        if c.may(Action::ConfirmRegistryChanges) {
+            nav.push(NavItem { href: "/proposals", label: "待确认变更" });
+        } else if c.may(Action::ProposeRegistryChanges) {
+            nav.push(NavItem { href: "/proposals", label: "我的变更" });
+        }
         if c.may(Action::Import) {
             nav.push(NavItem { href: "/import", label: "批量导入" });
         }

@@ -24,6 +24,8 @@ struct HomePage {
     supervises: bool,
     /// For a cluster secretary: its members' open emergency needs (应急), on top of the page.
     emergency_needs: Option<u64>,
+    /// For a town or district admin: proposals of enterprise contacts waiting for it (待确认的变更).
+    pending_proposals: u64,
 }
 
 pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
@@ -47,7 +49,9 @@ pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
         None
     };
     let emergency_needs = super::matching::emergency_needs(&state, &auth).await?;
+    let pending_proposals = state.store.registry().pending_proposals(&auth.caller).await?;
     render(&HomePage {
+        pending_proposals,
         emergency_needs,
         overdue_requests,
         supervises,

@@ -9,6 +9,7 @@ mod limits;
 mod matching;
 mod matrix;
 mod policies;
+mod proposals;
 mod rating_link;
 mod registry;
 mod roles;
