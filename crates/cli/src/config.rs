@@ -37,6 +37,11 @@ pub struct ConfigArgs {
     /// links sent to them (the rating link) start with it. Default: the address of the page.
     #[arg(long, global = true, env = "QUNLIAN_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Address of a reverse proxy in front of the platform (repeat, or separate by commas):
+    /// only from these is X-Forwarded-For read for the client's address (login throttle,
+    /// audit log). Default: none, the header is ignored.
+    #[arg(long = "trusted-proxy", global = true, env = "QUNLIAN_TRUSTED_PROXY", value_delimiter = ',')]
+    trusted_proxy: Vec<String>,
 }
 
 pub struct Config {
@@ -49,6 +54,7 @@ pub struct Config {
     pub demo: bool,
     pub index_dir: PathBuf,
     pub public_url: Option<String>,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Config {
@@ -66,6 +72,17 @@ impl Config {
             return Err("--database 应为 sqlite://路径 或 postgres://…".into());
         }
         let public_url = args.public_url.as_deref().map(parse_public_url).transpose()?;
+        let trusted_proxies = args
+            .trusted_proxy
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<std::net::IpAddr>()
+                    .map(|a| a.to_canonical())
+                    .map_err(|_| format!("--trusted-proxy：“{s}”不是IP地址（如 10.0.0.5）"))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
         let index_dir = match (args.index_dir, database.strip_prefix("sqlite://")) {
             (Some(dir), _) => dir,
             (None, Some(path)) => PathBuf::from(format!("{}.index", path.split('?').next().unwrap_or(path))),
@@ -81,6 +98,7 @@ impl Config {
             secure_cookies: args.secure_cookies || public_url.as_deref().is_some_and(|u| u.starts_with("https://")),
             demo,
             public_url,
+            trusted_proxies,
         })
     }
 
@@ -149,6 +167,8 @@ impl std::fmt::Display for Config {
         writeln!(f, "secure_cookies  = {}", self.secure_cookies)?;
         writeln!(f, "index_dir       = {}", self.index_dir.display())?;
         writeln!(f, "public_url      = {}", self.public_url.as_deref().unwrap_or("（未设置：按访问地址）"))?;
+        let proxies: Vec<String> = self.trusted_proxies.iter().map(ToString::to_string).collect();
+        writeln!(f, "trusted_proxy   = {}", if proxies.is_empty() { "（无：不读取 X-Forwarded-For）".to_owned() } else { proxies.join(", ") })?;
         let key = if std::env::var("QUNLIAN_MASTER_KEY").is_ok() {
             "QUNLIAN_MASTER_KEY（已隐藏）".to_owned()
         } else {
