@@ -208,6 +208,7 @@ impl Registry<'_> {
 
     pub async fn create_org(self, caller: &Caller, new: NewOrg) -> Result<OrgId> {
         self.store.require(caller, Action::WriteRegistry)?;
+        qunlian_domain::free_text::party_org(&new.name, new.secretary_name.as_deref().unwrap_or(""))?;
         if new.name.trim().is_empty() {
             return Err(StoreError::invalid("组织名称", "不能为空"));
         }
@@ -275,6 +276,7 @@ impl Registry<'_> {
     /// enterprise contact proposes them instead (`proposals.rs`).
     pub async fn rename_org(self, caller: &Caller, id: OrgId, new_name: &str, on: NaiveDate) -> Result<()> {
         self.store.require(caller, Action::RestructureRegistry)?;
+        qunlian_domain::free_text::party_org(new_name, "")?;
         let m = self.org_in_scope(caller, id).await?;
         let new_name = new_name.trim();
         if new_name.is_empty() {
@@ -317,6 +319,7 @@ impl Registry<'_> {
         if m.dissolved_on.is_some() {
             return Err(StoreError::invalid("状态", "该组织已撤销，不能再修改"));
         }
+        qunlian_domain::free_text::party_org("", edit.secretary_name.as_deref().unwrap_or(""))?;
         if edit.members_count.is_some_and(|n| n < 0) {
             return Err(StoreError::invalid("党员数", "不能为负数"));
         }

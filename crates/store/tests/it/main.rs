@@ -5,6 +5,7 @@
 mod accounts;
 mod codes;
 mod coverage;
+mod free_text;
 mod matching;
 mod migrations;
 mod policies;
