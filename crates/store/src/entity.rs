@@ -79,7 +79,7 @@ pub(crate) const CODED_COLUMNS: &[(&str, &str, &str)] = &[
     ("project_reviewers", "side", "ReviewSide"),
     ("registry_proposals", "kind", "ProposalKind"),
     ("registry_proposals", "state", "ProposalState"),
-    ("registry_proposals", "srdi", "SrdiLevel"),
+    ("registry_proposals", "srdi_level", "SrdiLevel"),
     ("service_events", "kind", "EventKind"),
     ("service_requests", "state", "RequestState"),
     ("units", "kind", "UnitKind"),

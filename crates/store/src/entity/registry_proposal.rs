@@ -15,7 +15,8 @@ pub struct Model {
     pub into_org_id: Option<i64>,
     pub new_name: Option<String>,
     pub high_tech: Option<bool>,
-    pub srdi: Option<SrdiLevel>,
+    /// The proposed 专精特新 level (not `srdi`: an unknown code read back must name one table).
+    pub srdi_level: Option<SrdiLevel>,
     pub on_date: Option<Date>,
     pub reason: String,
     /// The change in words, as it was proposed (names of that day).

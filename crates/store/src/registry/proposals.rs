@@ -11,7 +11,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use qunlian_domain::auth::{Action, Caller, OrgId, Scope, UnitId};
 use qunlian_domain::registry::{
     EnterpriseInput, ProposalDecision, ProposalFields, ProposalKind, ProposalState, ProposedChange, REASON_CHARS,
-    SrdiLevel,
 };
 use qunlian_domain::{IndustryCode, RegionCode, Uscc};
 use sea_orm::ActiveValue::Set;
@@ -86,7 +85,7 @@ impl Registry<'_> {
             into_org_id: Set(None),
             new_name: Set(None),
             high_tech: Set(None),
-            srdi: Set(None),
+            srdi_level: Set(None),
             on_date: Set(fields.on),
             reason: Set(fields.reason.clone()),
             proposed_by: Set(caller.user_id.0),
@@ -129,7 +128,7 @@ impl Registry<'_> {
                     return Err(StoreError::invalid("高新技术企业", "与企业现有资质相同，无需变更"));
                 }
                 row.high_tech = Set(Some(*high_tech));
-                row.srdi = Set(Some(*srdi));
+                row.srdi_level = Set(Some(*srdi));
                 format!("“{}”{}", firm.name, parts.join("；"))
             }
         };
@@ -299,7 +298,7 @@ impl Registry<'_> {
                 let current = self.store.unit_in_scope(caller, UnitId(m.unit_id)).await?;
                 let mut input = self.unit_as_input(&current).await?;
                 input.high_tech = m.high_tech.unwrap_or(current.high_tech);
-                input.srdi = m.srdi.unwrap_or(current.srdi);
+                input.srdi = m.srdi_level.unwrap_or(current.srdi);
                 self.update_unit(caller, UnitId(m.unit_id), input, None).await?;
             }
         }
@@ -334,7 +333,3 @@ impl Registry<'_> {
     }
 }
 
-/// The levels a contact may propose, for the form's select.
-pub fn srdi_levels() -> Vec<(&'static str, &'static str)> {
-    SrdiLevel::ALL.into_iter().map(|l| (l.code(), l.label())).collect()
-}
