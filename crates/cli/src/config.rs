@@ -168,7 +168,11 @@ impl std::fmt::Display for Config {
         writeln!(f, "index_dir       = {}", self.index_dir.display())?;
         writeln!(f, "public_url      = {}", self.public_url.as_deref().unwrap_or("（未设置：按访问地址）"))?;
         let proxies: Vec<String> = self.trusted_proxies.iter().map(ToString::to_string).collect();
-        writeln!(f, "trusted_proxy   = {}", if proxies.is_empty() { "（无：不读取 X-Forwarded-For）".to_owned() } else { proxies.join(", ") })?;
+        writeln!(
+            f,
+            "trusted_proxy   = {}",
+            if proxies.is_empty() { "（无：不读取 X-Forwarded-For）".to_owned() } else { proxies.join(", ") }
+        )?;
         let key = if std::env::var("QUNLIAN_MASTER_KEY").is_ok() {
             "QUNLIAN_MASTER_KEY（已隐藏）".to_owned()
         } else {

@@ -181,7 +181,8 @@ mod tests {
 
     #[test]
     fn each_kind_is_checked_and_errors_name_the_field() {
-        let ok = ProposalFields::parse(&RawProposal { new_name: " 新名称党支部 ".into(), ..raw("rename_org") }).unwrap();
+        let ok =
+            ProposalFields::parse(&RawProposal { new_name: " 新名称党支部 ".into(), ..raw("rename_org") }).unwrap();
         assert_eq!(ok.change, ProposedChange::RenameOrg { org: 7, new_name: "新名称党支部".into() });
         let e = ProposalFields::parse(&RawProposal { reason: String::new(), ..raw("更名") }).unwrap_err();
         assert_eq!(e.keys(), vec!["reason", "new_name"]);
@@ -191,12 +192,11 @@ mod tests {
         let long = "理".repeat(REASON_CHARS + 1);
         let e = ProposalFields::parse(&RawProposal { reason: long, ..raw("dissolve_org") }).unwrap_err();
         assert!(e.get("reason").unwrap().contains("500"), "{e:?}");
-        let flags = ProposalFields::parse(&RawProposal {
-            high_tech: "是".into(),
-            srdi: "小巨人".into(),
-            ..raw("firm_flags")
-        })
-        .unwrap();
+        let flags =
+            ProposalFields::parse(&RawProposal {
+                high_tech: "是".into(), srdi: "小巨人".into(), ..raw("firm_flags")
+            })
+            .unwrap();
         assert_eq!(flags.change, ProposedChange::FirmFlags { high_tech: true, srdi: SrdiLevel::National });
         assert!(ProposalFields::parse(&raw("nothing")).unwrap_err().get("kind").is_some());
     }

@@ -142,14 +142,22 @@ impl Registry<'_> {
             same = same.filter(rp::Column::OrgId.eq(org));
         }
         if same.count(self.store.db()).await? > 0 {
-            return Err(StoreError::invalid("变更类型", format!("已有一条待确认的“{}”，请等待管理员处理", kind.label())));
+            return Err(StoreError::invalid(
+                "变更类型",
+                format!("已有一条待确认的“{}”，请等待管理员处理", kind.label()),
+            ));
         }
         row.summary = Set(summary);
         let reason = fields.reason;
         let saved = self
             .store
             .insert_recorded(caller, row, |m| {
-                Change::new("registry.proposal.create", "registry_proposal", m.id, format!("提出变更：{}；理由：{reason}", m.summary))
+                Change::new(
+                    "registry.proposal.create",
+                    "registry_proposal",
+                    m.id,
+                    format!("提出变更：{}；理由：{reason}", m.summary),
+                )
             })
             .await?;
         Ok(saved.id)
@@ -183,7 +191,8 @@ impl Registry<'_> {
         if pending {
             cond = cond.add(rp::Column::State.eq(ProposalState::Pending));
         }
-        let rows = rp::Entity::find().filter(cond).order_by_desc(rp::Column::Id).limit(500).all(self.store.db()).await?;
+        let rows =
+            rp::Entity::find().filter(cond).order_by_desc(rp::Column::Id).limit(500).all(self.store.db()).await?;
         let names = self.store.unit_names(rows.iter().map(|r| r.unit_id).collect()).await?;
         Ok(rows
             .into_iter()
@@ -273,7 +282,9 @@ impl Registry<'_> {
         }
         let (action, detail) = match return_reason {
             None => ("registry.proposal.confirm", format!("确认{}提出的变更：{}", m.proposer, m.summary)),
-            Some(r) => ("registry.proposal.return", format!("退回{}提出的变更：{}；退回理由：{r}", m.proposer, m.summary)),
+            Some(r) => {
+                ("registry.proposal.return", format!("退回{}提出的变更：{}；退回理由：{r}", m.proposer, m.summary))
+            }
         };
         self.store.audit().record(caller, action, "registry_proposal", Some(id.to_string()), detail).await
     }
@@ -332,4 +343,3 @@ impl Registry<'_> {
         })
     }
 }
-

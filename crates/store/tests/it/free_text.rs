@@ -28,7 +28,8 @@ async fn overlong_free_text_is_refused_naming_the_field() {
     assert!(refused(s.registry().rename_org(&sys, id, &long, s.today()).await).starts_with("组织名称："));
     assert_eq!(s.registry().party_org(&sys, id).await.unwrap().org.name, "限长党支部");
 
-    let new = NewCluster { description: "简".repeat(20_001), ..cluster("限长集群党委", "限长", "装备", "新桥") };
+    let new =
+        NewCluster { description: "简".repeat(20_001), ..cluster("限长集群党委", "限长", "装备", "新桥") };
     assert!(refused(s.registry().create_cluster(&sys, new).await).starts_with("简介：不能超过20000个字"));
     let clusters = s.registry().list_clusters(&sys, None).await.unwrap();
     assert!(clusters.iter().all(|c| c.name != "限长集群党委"));

@@ -158,13 +158,17 @@ async fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
         s.accounts().unlock_user(&security, district).await.unwrap();
     }
     assert_eq!(login_via(&app, proxy, Some("203.0.113.1"), PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(login_via(&app, [10, 0, 0, 7], Some("198.51.100.200"), PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        login_via(&app, [10, 0, 0, 7], Some("198.51.100.200"), PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
     // Another client behind the same proxy is not throttled with the first.
     assert_eq!(login_via(&app, proxy, Some("203.0.113.2"), PASSWORD).await.status, StatusCode::SEE_OTHER);
     // The audit log records the client, not the proxy.
     let auditor = system_caller(&app, "auditor").await;
     let filter = qunlian_store::audit::AuditFilter { q: Some("district".into()), ..Default::default() };
-    let entries = s.audit().search(&auditor, &filter, qunlian_store::PageRequest::new(Some(1), Some(500))).await.unwrap();
+    let entries =
+        s.audit().search(&auditor, &filter, qunlian_store::PageRequest::new(Some(1), Some(500))).await.unwrap();
     assert!(entries.items.iter().any(|e| e.ip.as_deref() == Some("203.0.113.2")), "the client's address is audited");
     assert!(!entries.items.iter().any(|e| e.ip.as_deref().is_some_and(|ip| ip.starts_with("198.51.100."))));
 }

@@ -46,7 +46,10 @@ async fn a_contact_proposes_a_rename_and_the_town_admin_confirms_it() {
     assert!(!app.get(&mut xinqiao, "/").await.body.contains("pending-proposals"));
     let other = app.post_form(&mut xinqiao, &format!("/proposals/{id}/confirm"), &[]).await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.post_form(&mut contact, &format!("/proposals/{id}/confirm"), &[]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post_form(&mut contact, &format!("/proposals/{id}/confirm"), &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
 
     let mut jiuting = app.login("jiuting", PASSWORD).await;
     let home = app.get(&mut jiuting, "/").await;
@@ -69,7 +72,8 @@ async fn a_contact_proposes_a_rename_and_the_town_admin_confirms_it() {
 async fn a_refused_role_is_refused_before_its_input_is_read() {
     let (app, _) = app_with_accounts().await;
     let mut leader = app.login("leader", PASSWORD).await;
-    for path in ["/services/1/step", "/coverage/assignments", "/enterprises/1/work-links", "/regions/parks", "/orgs/1/dissolve"]
+    for path in
+        ["/services/1/step", "/coverage/assignments", "/enterprises/1/work-links", "/regions/parks", "/orgs/1/dissolve"]
     {
         for body in [&[][..], &[("unit_id", "not a number"), ("action", "x")][..]] {
             let r = app.post_form(&mut leader, path, body).await;

@@ -51,7 +51,10 @@ async fn world(s: &Store) -> World {
 }
 
 fn fields(kind: &str, org: OrgId, f: impl FnOnce(&mut RawProposal)) -> ProposalFields {
-    let mut raw = RawProposal { kind: kind.into(), org: org.to_string(), reason: "企业情况变化".into(), ..Default::default() };
+    let mut raw =
+        RawProposal {
+            kind: kind.into(), org: org.to_string(), reason: "企业情况变化".into(), ..Default::default()
+        };
     f(&mut raw);
     ProposalFields::parse(&raw).unwrap()
 }
@@ -74,15 +77,13 @@ async fn a_contact_proposes_and_an_admin_of_the_scope_confirms_once() {
     let direct = s.registry().rename_org(&w.contact_a, w.own_a, "甲公司新党支部", today).await;
     assert!(matches!(direct, Err(StoreError::Forbidden)), "{direct:?}");
     assert!(matches!(s.registry().dissolve_org(&w.contact_a, w.joint, today, "x").await, Err(StoreError::Forbidden)));
-    assert!(matches!(
-        s.registry().merge_org(&w.contact_a, w.own_a, w.joint, today).await,
-        Err(StoreError::Forbidden)
-    ));
+    assert!(matches!(s.registry().merge_org(&w.contact_a, w.own_a, w.joint, today).await, Err(StoreError::Forbidden)));
 
     // Firm A's contact cannot propose for firm B's organisation, nor merge into it.
     let other = s.registry().propose(&w.contact_a, fields("rename_org", w.own_b, |r| r.new_name = "改名".into())).await;
     assert_eq!(invalid_field(other), "党组织");
-    let into_b = s.registry().propose(&w.contact_a, fields("merge_org", w.own_a, |r| r.into = w.own_b.to_string())).await;
+    let into_b =
+        s.registry().propose(&w.contact_a, fields("merge_org", w.own_a, |r| r.into = w.own_b.to_string())).await;
     assert_eq!(invalid_field(into_b), "并入组织");
     // An admin proposes nothing.
     assert!(matches!(
@@ -97,7 +98,11 @@ async fn a_contact_proposes_and_an_admin_of_the_scope_confirms_once() {
         .unwrap();
     let again = s.registry().propose(&w.contact_a, fields("rename_org", w.own_a, |r| r.new_name = "别的".into())).await;
     assert_eq!(invalid_field(again), "变更类型", "one pending proposal of a kind per organisation");
-    assert_eq!(s.registry().party_org(&system(), w.own_a).await.unwrap().org.name, "甲公司党支部", "nothing changed yet");
+    assert_eq!(
+        s.registry().party_org(&system(), w.own_a).await.unwrap().org.name,
+        "甲公司党支部",
+        "nothing changed yet"
+    );
 
     // 泗泾's admin neither sees nor decides it; 九亭's does not see A's own branch either.
     assert_eq!(s.registry().pending_proposals(&w.sijing).await.unwrap(), 0);
@@ -159,8 +164,11 @@ async fn a_joint_organisation_reaches_the_admins_of_every_town_concerned() {
 
     // A merger into the joint branch, which the district dissolves before it is confirmed:
     // the confirmation is refused by the merge's own rule and the proposal stays 待确认.
-    let merge =
-        s.registry().propose(&w.contact_a, fields("merge_org", w.own_a, |r| r.into = w.joint.to_string())).await.unwrap();
+    let merge = s
+        .registry()
+        .propose(&w.contact_a, fields("merge_org", w.own_a, |r| r.into = w.joint.to_string()))
+        .await
+        .unwrap();
     s.registry().dissolve_org(&system(), w.joint, s.today(), "撤并").await.unwrap();
     let refused = s.registry().decide_proposal(&w.xinqiao, merge, ProposalDecision::Confirm, "").await;
     assert_eq!(invalid_field(refused), "并入组织");

@@ -88,7 +88,8 @@ async fn form_page(state: &AppState, auth: &Auth, raw: RawProposal, errors: Fiel
         let id = raw.org.trim().parse::<i64>().map_err(|_| WebError::Invalid("党组织：请从党组织页面进入".into()))?;
         let d = registry.party_org(&auth.caller, OrgId(id)).await?;
         if kind == ProposalKind::MergeOrg {
-            targets = registry.org_tree(&auth.caller, None, false).await?.into_iter().filter(|o| o.id.0 != id).collect();
+            targets =
+                registry.org_tree(&auth.caller, None, false).await?.into_iter().filter(|o| o.id.0 != id).collect();
         }
         org = Some(d.org);
     }

@@ -71,11 +71,7 @@ pub struct ParkForm {
     town: Option<String>,
 }
 
-pub async fn create_park(
-    State(state): State<AppState>,
-    auth: Auth,
-    body: crate::support::forms::Unread,
-) -> PageResult {
+pub async fn create_park(State(state): State<AppState>, auth: Auth, body: crate::support::forms::Unread) -> PageResult {
     auth.require(Action::Import)?;
     let f: ParkForm = body.form().await?;
     let town =
