@@ -49,28 +49,6 @@ pub fn is_selected(value: &impl std::fmt::Display, selected: &impl std::fmt::Dis
     format!("{value}") == format!("{selected}")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn choices_mark_the_current_value_only() {
-        let c = Choice::list([("a", "甲"), ("b", "乙")], "b");
-        assert_eq!(c.iter().filter(|c| c.selected).map(|c| c.label.as_str()).collect::<Vec<_>>(), ["乙"]);
-        assert!(Choice::list([(1, "一")], "").iter().all(|c| !c.selected));
-    }
-
-    #[test]
-    fn empty_fields_are_not_given() {
-        assert_eq!(non_empty(&Some("  ".into())), None);
-        assert_eq!(
-            parse_date("日期", &Some("2026-11-22".into())).ok().flatten().map(|d| d.to_string()),
-            Some("2026-11-22".into())
-        );
-        assert!(parse_date("日期", &Some("22/11/2026".into())).is_err());
-    }
-}
-
 /// A request body left unread until the handler has checked the caller's role: a handler
 /// takes `body: Unread` after its `Auth`, calls `auth.require(..)`, then [`Unread::form`] or
 /// [`Unread::read`]. A refused role is answered 403 and nothing it sent is parsed (issue #11:
@@ -97,5 +75,27 @@ impl Unread {
             Ok(axum::Form(t)) => Ok(t),
             Err(_) => Err(crate::error::WebError::Invalid("表单内容不完整或格式有误，请重新填写后提交".into())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choices_mark_the_current_value_only() {
+        let c = Choice::list([("a", "甲"), ("b", "乙")], "b");
+        assert_eq!(c.iter().filter(|c| c.selected).map(|c| c.label.as_str()).collect::<Vec<_>>(), ["乙"]);
+        assert!(Choice::list([(1, "一")], "").iter().all(|c| !c.selected));
+    }
+
+    #[test]
+    fn empty_fields_are_not_given() {
+        assert_eq!(non_empty(&Some("  ".into())), None);
+        assert_eq!(
+            parse_date("日期", &Some("2026-11-22".into())).ok().flatten().map(|d| d.to_string()),
+            Some("2026-11-22".into())
+        );
+        assert!(parse_date("日期", &Some("22/11/2026".into())).is_err());
     }
 }
