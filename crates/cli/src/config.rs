@@ -42,6 +42,11 @@ pub struct ConfigArgs {
     /// (docs/matching.md). Off ranks by words and chain alone, for comparison.
     #[arg(long, global = true, env = "QUNLIAN_SEMANTIC", default_value = "on")]
     semantic: String,
+    /// Address of a reverse proxy in front of the platform (repeat, or separate by commas):
+    /// only from these is X-Forwarded-For read for the client's address (login throttle,
+    /// audit log). Default: none, the header is ignored.
+    #[arg(long = "trusted-proxy", global = true, env = "QUNLIAN_TRUSTED_PROXY", value_delimiter = ',')]
+    trusted_proxy: Vec<String>,
 }
 
 pub struct Config {
@@ -55,6 +60,7 @@ pub struct Config {
     pub index_dir: PathBuf,
     pub public_url: Option<String>,
     pub semantic: bool,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Config {
@@ -77,6 +83,17 @@ impl Config {
             "off" | "0" | "false" | "关" => false,
             other => return Err(format!("--semantic（QUNLIAN_SEMANTIC）：“{other}”无效，应为 on 或 off")),
         };
+        let trusted_proxies = args
+            .trusted_proxy
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<std::net::IpAddr>()
+                    .map(|a| a.to_canonical())
+                    .map_err(|_| format!("--trusted-proxy：“{s}”不是IP地址（如 10.0.0.5）"))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
         let index_dir = match (args.index_dir, database.strip_prefix("sqlite://")) {
             (Some(dir), _) => dir,
             (None, Some(path)) => PathBuf::from(format!("{}.index", path.split('?').next().unwrap_or(path))),
@@ -93,6 +110,7 @@ impl Config {
             demo,
             public_url,
             semantic,
+            trusted_proxies,
         })
     }
 
@@ -180,6 +198,12 @@ impl std::fmt::Display for Config {
         writeln!(f, "secure_cookies  = {}", self.secure_cookies)?;
         writeln!(f, "index_dir       = {}", self.index_dir.display())?;
         writeln!(f, "public_url      = {}", self.public_url.as_deref().unwrap_or("（未设置：按访问地址）"))?;
+        let proxies: Vec<String> = self.trusted_proxies.iter().map(ToString::to_string).collect();
+        writeln!(
+            f,
+            "trusted_proxy   = {}",
+            if proxies.is_empty() { "（无：不读取 X-Forwarded-For）".to_owned() } else { proxies.join(", ") }
+        )?;
         let key = if std::env::var("QUNLIAN_MASTER_KEY").is_ok() {
             "QUNLIAN_MASTER_KEY（已隐藏）".to_owned()
         } else {

@@ -267,6 +267,7 @@ async fn serve(store: qunlian_store::Store, config: &Config) -> AnyResult<()> {
             secure_cookies: config.secure_cookies,
             demo: config.demo,
             public_url: config.public_url.clone(),
+            trusted_proxies: config.trusted_proxies.clone(),
         },
     )
     .with_index(matching::start_index(&store_for_index, config).await?);

@@ -67,6 +67,14 @@ labelled_enum!(
 pub enum Action {
     ReadRegistry,
     WriteRegistry,
+    /// Rename, dissolve or merge Party organisations and set an enterprise's 高新 / 专精特新
+    /// flags directly: those who write the registry, but an enterprise contact, who proposes
+    /// such changes (`ProposeRegistryChanges`) for a town or district admin to confirm.
+    RestructureRegistry,
+    /// Propose such a change for one's own enterprise and the organisations covering it.
+    ProposeRegistryChanges,
+    /// Confirm or return proposed changes of one's area (待确认的变更).
+    ConfirmRegistryChanges,
     Import,
     /// See personal data (phones, ID numbers) unmasked; each reveal is audited.
     RevealPersonal,
@@ -120,6 +128,9 @@ impl Role {
             WriteRegistry => {
                 matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary | BranchSecretary | EnterpriseContact)
             }
+            RestructureRegistry => matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary | BranchSecretary),
+            ProposeRegistryChanges => self == EnterpriseContact,
+            ConfirmRegistryChanges => matches!(self, DistrictAdmin | TownAdmin),
             Import => matches!(self, DistrictAdmin | TownAdmin),
             RevealPersonal => {
                 matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary | BranchSecretary | EnterpriseContact)

@@ -74,6 +74,7 @@ pub mod clock;
 pub mod codes;
 pub mod coverage;
 pub mod fields;
+pub mod free_text;
 pub mod id_number;
 pub mod industry;
 pub mod limits;

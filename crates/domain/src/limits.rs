@@ -15,8 +15,12 @@ pub const RULE_DEPTH: usize = 32;
 pub const SEARCH_CHARS: usize = 200;
 /// A name (enterprise, organisation, park, contact, document number, title).
 pub const NAME_CHARS: usize = 200;
-/// A long text (a listing's description, a policy's content, a reason).
+/// A long text (a listing's description, a policy's content, a cluster's description).
 pub const TEXT_CHARS: usize = 20_000;
+/// A service request's detail (the API's limit since it was built).
+pub const DETAIL_CHARS: usize = 5_000;
+/// A note: a deal's follow-up, its delivery.
+pub const NOTE_CHARS: usize = 2_000;
 
 /// The number of characters of `s` when it has more than `max`, counting no further than
 /// needed to decide.

@@ -9,7 +9,9 @@ use crate::codes::{CodeError, Labelled, labelled_enum};
 use crate::{IndustryCode, Phone, RegionCode, Uscc};
 
 mod fields;
+mod proposals;
 pub use fields::{EnterpriseFields, RawEnterprise, key as enterprise_key, town_field};
+pub use proposals::*;
 
 labelled_enum!(
     /// 专精特新 level, from none up to the national "little giant". The column holds its number

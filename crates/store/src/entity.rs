@@ -86,6 +86,7 @@ pub mod project_reviewer;
 pub mod project_round;
 pub mod project_sheet;
 pub mod project_target;
+pub mod registry_proposal;
 pub mod service_attachment;
 pub mod service_event;
 pub mod service_item;
@@ -121,6 +122,9 @@ pub(crate) const CODED_COLUMNS: &[(&str, &str, &str)] = &[
     ("project_events", "from_state", "ApplicationState"),
     ("project_events", "to_state", "ApplicationState"),
     ("project_reviewers", "side", "ReviewSide"),
+    ("registry_proposals", "kind", "ProposalKind"),
+    ("registry_proposals", "state", "ProposalState"),
+    ("registry_proposals", "srdi_level", "SrdiLevel"),
     ("service_events", "kind", "EventKind"),
     ("service_requests", "state", "RequestState"),
     ("units", "kind", "UnitKind"),

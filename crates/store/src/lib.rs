@@ -95,6 +95,9 @@ pub enum StoreError {
     Invalid { field: &'static str, message: String },
     #[error("{0}")]
     Crypto(#[from] crypto::CryptoError),
+    /// Input refused by a domain parser: every field's message, each naming its field.
+    #[error("{0}")]
+    Fields(#[from] qunlian_domain::fields::FieldErrors),
 }
 
 impl From<DbErr> for StoreError {

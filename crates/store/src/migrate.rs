@@ -46,6 +46,7 @@ const STEPS: &[(i64, &str)] = &[
     (12, "import jobs and their staging rows, applied in short transactions"),
     (13, "integration projects: rounds, applications, reviewers, conflicts, assignments, score sheets"),
     (15, "listings' embeddings for the semantic stage of matching"),
+    (16, "registry changes proposed by enterprise contacts, confirmed by admins"),
 ];
 
 /// Brings the schema up to the head: every step not yet applied.
@@ -93,6 +94,7 @@ pub async fn run_to(db: &DatabaseConnection, target: i64) -> Result<(), DbErr> {
             12 => m0012_imports::up(&txn, backend).await?,
             13 => m0013_projects::up(&txn, backend).await?,
             15 => m0015_listing_vectors::up(&txn, backend).await?,
+            16 => m0016_registry_proposals::up(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(

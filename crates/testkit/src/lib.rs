@@ -276,6 +276,7 @@ impl TestApp {
                 secure_cookies: false,
                 demo: false,
                 public_url: None,
+                trusted_proxies: Vec::new(),
             },
         )
         .with_index(index.clone());

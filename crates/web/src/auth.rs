@@ -29,18 +29,41 @@ const CSRF_KEY: &str = "csrf";
 /// visit writes nothing to the database (a session is stored only once someone logs in).
 pub(crate) const LOGIN_CSRF_COOKIE: &str = "qunlian_login_csrf";
 
-fn client_ip(parts: &Parts) -> Option<String> {
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
+/// The client's address: the peer's; or, when the peer is one of the trusted proxies
+/// (`Config::trusted_proxies`), the nearest address of `X-Forwarded-For` that is not itself a
+/// trusted proxy, read from the right, where each proxy appends. The header of any other
+/// peer is ignored: a client cannot name itself another address to slip the login throttle
+/// or to put a false address in the audit log.
+pub(crate) fn client_ip(parts: &Parts, trusted: &[std::net::IpAddr]) -> Option<String> {
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>()?.0.ip().to_canonical();
+    let mut client = peer;
+    if trusted.contains(&peer) {
+        let hops: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .collect();
+        for hop in hops.into_iter().rev() {
+            let Ok(addr) = hop.trim().parse::<std::net::IpAddr>() else { break };
+            client = addr.to_canonical();
+            if !trusted.contains(&client) {
+                break;
+            }
+        }
+    }
+    Some(client.to_string())
 }
 
 /// The peer address for the audit log; absent when the app runs in-process (tests).
 pub struct ClientIp(pub Option<String>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip(parts)))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts, &state.config.trusted_proxies)))
     }
 }
 
@@ -167,7 +190,7 @@ impl FromRequestParts<AppState> for Auth {
             let _ = session.flush().await;
             return Err(WebError::Unauthorized);
         }
-        let caller = user.caller(client_ip(parts));
+        let caller = user.caller(client_ip(parts, &state.config.trusted_proxies));
         let csrf = csrf_token(&session).await?;
         Ok(Auth { user, caller, csrf })
     }
@@ -293,6 +316,11 @@ impl Layout {
         if c.may(Action::ReviewProjects) {
             nav.push(NavItem { href: "/projects/reviews", label: "我的评审" });
             nav.push(NavItem { href: "/projects", label: "申报批次" });
+        }
+        if c.may(Action::ConfirmRegistryChanges) {
+            nav.push(NavItem { href: "/proposals", label: "待确认变更" });
+        } else if c.may(Action::ProposeRegistryChanges) {
+            nav.push(NavItem { href: "/proposals", label: "我的变更" });
         }
         if c.may(Action::Import) {
             nav.push(NavItem { href: "/import", label: "批量导入" });

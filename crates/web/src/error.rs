@@ -96,7 +96,7 @@ impl From<StoreError> for WebError {
         match e {
             StoreError::NotFound => WebError::NotFound,
             StoreError::Forbidden => WebError::Forbidden,
-            StoreError::Invalid { .. } => WebError::Invalid(e.to_string()),
+            StoreError::Invalid { .. } | StoreError::Fields(_) => WebError::Invalid(e.to_string()),
             StoreError::Db(ref d) => WebError::Internal(d.to_string()),
             StoreError::UnknownCode { .. } => WebError::Internal(e.to_string()),
             StoreError::Sqlx(ref d) => WebError::Internal(d.to_string()),

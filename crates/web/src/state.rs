@@ -19,6 +19,10 @@ pub struct Config {
     /// no trailing slash), for links sent to them such as the rating link; when None, the
     /// address the page was requested at.
     pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`): the client's
+    /// address, for the login throttle and the audit log, is read from that header only when
+    /// the connection comes from one of these. Empty: the peer's address, header ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// What the page of an import job shows beside the job's row: the file's headers and the

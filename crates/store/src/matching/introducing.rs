@@ -298,6 +298,7 @@ impl Matching<'_> {
     /// Records what a deal brought on a date: annual sales, a delivery.
     pub async fn add_followup(self, caller: &Caller, id: i64, f: NewFollowUp) -> Result<()> {
         self.store.require(caller, Action::BrokerIntroductions)?;
+        qunlian_domain::free_text::followup(&f.delivery_note, &f.note)?;
         let row = self.introduction_row(caller, id).await?;
         if !row.state.is_won() {
             return Err(StoreError::invalid("跟踪记录", "只有“已成交”的牵线才能记录成交后的跟踪结果"));

@@ -20,6 +20,7 @@ pub(crate) mod m0011_account_sessions;
 pub(crate) mod m0012_imports;
 pub(crate) mod m0013_projects;
 pub(crate) mod m0015_listing_vectors;
+pub(crate) mod m0016_registry_proposals;
 
 /// Runs a step's statements for the backend, in order, one at a time. Anything but
 /// PostgreSQL is SQLite, as everywhere in the store.

@@ -255,6 +255,14 @@ impl Registry<'_> {
 
     pub async fn create_cluster(self, caller: &Caller, new: NewCluster) -> Result<ClusterId> {
         self.store.require(caller, Action::Import)?; // district and town administrators set clusters up
+        let structure = new.structure.as_deref().unwrap_or("");
+        qunlian_domain::free_text::cluster(
+            &new.name,
+            &new.short_name,
+            &new.industry_focus,
+            structure,
+            &new.description,
+        )?;
         if new.name.trim().is_empty() {
             return Err(StoreError::invalid("集群名称", "不能为空"));
         }
@@ -482,6 +490,14 @@ impl Registry<'_> {
     /// Changes a cluster's profile (see [`Registry::cluster_for_edit`] for who may).
     pub async fn update_cluster(self, caller: &Caller, id: ClusterId, edit: ClusterEdit) -> Result<()> {
         self.cluster_for_edit(caller, id).await?;
+        let structure = edit.structure.as_deref().unwrap_or("");
+        qunlian_domain::free_text::cluster(
+            &edit.name,
+            &edit.short_name,
+            &edit.industry_focus,
+            structure,
+            &edit.description,
+        )?;
         let current = cluster::Entity::find_by_id(id.0).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
         let name = edit.name.trim();
         if name.is_empty() {

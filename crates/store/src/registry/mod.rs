@@ -10,6 +10,7 @@ mod import_apply;
 mod orgs;
 mod pairings;
 mod parks;
+mod proposals;
 
 pub use crate::shared::{industry_name, mask_phone, town_name};
 pub use alliances::*;
@@ -21,6 +22,7 @@ pub use import_apply::*;
 pub use orgs::*;
 pub use pairings::*;
 pub use parks::*;
+pub use proposals::*;
 
 use crate::Store;
 use crate::entity::park;

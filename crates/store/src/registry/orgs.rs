@@ -123,7 +123,7 @@ impl Registry<'_> {
         Ok(out)
     }
 
-    async fn org_in_scope(self, caller: &Caller, id: OrgId) -> Result<party_org::Model> {
+    pub(super) async fn org_in_scope(self, caller: &Caller, id: OrgId) -> Result<party_org::Model> {
         self.store.require(caller, Action::ReadRegistry)?;
         let cond = Condition::all().add(self.store.org_scope(caller).await?).add(party_org::Column::Id.eq(id.0));
         party_org::Entity::find().filter(cond).one(self.store.db()).await?.ok_or(StoreError::NotFound)
@@ -196,6 +196,7 @@ impl Registry<'_> {
 
     pub async fn create_org(self, caller: &Caller, new: NewOrg) -> Result<OrgId> {
         self.store.require(caller, Action::WriteRegistry)?;
+        qunlian_domain::free_text::party_org(&new.name, new.secretary_name.as_deref().unwrap_or(""))?;
         if new.name.trim().is_empty() {
             return Err(StoreError::invalid("组织名称", "不能为空"));
         }
@@ -259,8 +260,11 @@ impl Registry<'_> {
         Ok(OrgId(m.id))
     }
 
+    /// Renaming, dissolving and merging are for those who restructure the registry; an
+    /// enterprise contact proposes them instead (`proposals.rs`).
     pub async fn rename_org(self, caller: &Caller, id: OrgId, new_name: &str, on: NaiveDate) -> Result<()> {
-        self.store.require(caller, Action::WriteRegistry)?;
+        self.store.require(caller, Action::RestructureRegistry)?;
+        qunlian_domain::free_text::party_org(new_name, "")?;
         let m = self.org_in_scope(caller, id).await?;
         let new_name = new_name.trim();
         if new_name.is_empty() {
@@ -279,7 +283,7 @@ impl Registry<'_> {
     }
 
     pub async fn dissolve_org(self, caller: &Caller, id: OrgId, on: NaiveDate, reason: &str) -> Result<()> {
-        self.store.require(caller, Action::WriteRegistry)?;
+        self.store.require(caller, Action::RestructureRegistry)?;
         let m = self.org_in_scope(caller, id).await?;
         if m.dissolved_on.is_some() {
             return Err(StoreError::invalid("撤销日期", "该组织已撤销"));
@@ -303,6 +307,7 @@ impl Registry<'_> {
         if m.dissolved_on.is_some() {
             return Err(StoreError::invalid("状态", "该组织已撤销，不能再修改"));
         }
+        qunlian_domain::free_text::party_org("", edit.secretary_name.as_deref().unwrap_or(""))?;
         if edit.members_count.is_some_and(|n| n < 0) {
             return Err(StoreError::invalid("党员数", "不能为负数"));
         }
@@ -364,7 +369,7 @@ impl Registry<'_> {
 
     /// Merges `from` into `into`: `from` is dissolved and the units it covered move over.
     pub async fn merge_org(self, caller: &Caller, from: OrgId, into: OrgId, on: NaiveDate) -> Result<()> {
-        self.store.require(caller, Action::WriteRegistry)?;
+        self.store.require(caller, Action::RestructureRegistry)?;
         if from == into {
             return Err(StoreError::invalid("并入组织", "不能并入自身"));
         }

@@ -120,6 +120,7 @@ impl Services<'_> {
             .one(self.store.db())
             .await?
             .ok_or_else(|| StoreError::invalid("服务事项", "请从目录中选择"))?;
+        qunlian_domain::free_text::service_request(&new.title, &new.detail)?;
         let title = qunlian_domain::text::normalize(&new.title);
         let title = if title.is_empty() { item.name.clone() } else { title };
         let txn = self.store.db().begin().await?;

@@ -5,6 +5,7 @@
 mod accounts;
 mod codes;
 mod coverage;
+mod free_text;
 mod matching;
 mod matching_semantic;
 mod migrations;

@@ -12,7 +12,7 @@ use qunlian_store::matching::{Listing, ListingFilter, ListingMatch};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-use super::{ApiCaller, ApiResult, Json, Path, Query};
+use super::{ApiCaller, ApiError, ApiResult, Json, Path, Query};
 use crate::error::WebError;
 use crate::state::AppState;
 
@@ -299,8 +299,12 @@ pub struct NewListingJson {
 async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Json(b): Json<NewListingJson>,
+    body: crate::support::forms::Unread,
 ) -> ApiResult<ListingJson> {
+    if !caller.may(qunlian_domain::auth::Action::PublishListings) {
+        return Err(ApiError(WebError::Forbidden));
+    }
+    let Json(b) = body.read::<Json<NewListingJson>>().await?;
     let uscc = super::params::uscc("uscc", &b.uscc)?;
     // The description's limit is the listing parser's (qunlian_domain::limits::TEXT_CHARS), the
     // same for the page, the API and the import; its refusal names the field as 描述.

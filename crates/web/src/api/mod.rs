@@ -55,8 +55,7 @@ impl FromRequestParts<AppState> for ApiCaller {
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(ApiError(WebError::Unauthorized))?;
         let user = state.store.accounts().user_by_token(token.trim()).await?.ok_or(ApiError(WebError::Unauthorized))?;
-        let ip =
-            parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
+        let ip = crate::auth::client_ip(parts, &state.config.trusted_proxies);
         Ok(ApiCaller(user.caller(ip)))
     }
 }

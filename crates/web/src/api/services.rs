@@ -108,8 +108,12 @@ fn fmt_time(t: chrono::NaiveDateTime) -> String {
 async fn file_service_request(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Json(body): Json<NewServiceRequestJson>,
+    body: crate::support::forms::Unread,
 ) -> ApiResult<ServiceRequestJson> {
+    if !caller.may(qunlian_domain::auth::Action::FileServiceRequest) {
+        return Err(ApiError(WebError::Forbidden));
+    }
+    let Json(body) = body.read::<Json<NewServiceRequestJson>>().await?;
     let uscc = super::params::uscc("uscc", &body.uscc)?;
     super::params::text("title", body.title.as_deref(), 200)?;
     super::params::text("detail", body.detail.as_deref(), 5000)?;

@@ -26,6 +26,8 @@ struct HomePage {
     emergency_needs: Option<u64>,
     /// What waits in the integration projects for this role (to recommend, to open for review).
     projects: Option<super::projects::Workbench>,
+    /// For a town or district admin: proposals of enterprise contacts waiting for it (待确认的变更).
+    pending_proposals: u64,
 }
 
 pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
@@ -50,8 +52,10 @@ pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
     };
     let emergency_needs = super::matching::emergency_needs(&state, &auth).await?;
     let projects = super::projects::workbench(&state, &auth).await?;
+    let pending_proposals = state.store.registry().pending_proposals(&auth.caller).await?;
     render(&HomePage {
         projects,
+        pending_proposals,
         emergency_needs,
         overdue_requests,
         supervises,

@@ -105,6 +105,11 @@ async fn login_refusals_do_not_tell_whether_the_account_exists() {
 
 /// A login POST from a given address, as the server sees it behind `ConnectInfo`.
 async fn login_from(app: &TestApp, ip: [u8; 4], password: &str) -> qunlian_testkit::Response {
+    login_via(app, ip, None, password).await
+}
+
+/// A login from the peer `ip`, with an `X-Forwarded-For` header when given.
+async fn login_via(app: &TestApp, ip: [u8; 4], forwarded: Option<&str>, password: &str) -> qunlian_testkit::Response {
     use axum::extract::ConnectInfo;
     let mut s = Session::default();
     app.get(&mut s, "/login").await;
@@ -114,12 +119,58 @@ async fn login_from(app: &TestApp, ip: [u8; 4], password: &str) -> qunlian_testk
         ("_csrf", s.csrf.as_deref().unwrap()),
     ])
     .unwrap();
-    let req = axum::http::Request::post("/login")
+    let mut req = axum::http::Request::post("/login")
         .header("content-type", "application/x-www-form-urlencoded")
-        .extension(ConnectInfo(std::net::SocketAddr::from((ip, 40000))))
-        .body(axum::body::Body::from(body))
-        .unwrap();
-    app.send(&mut s, req).await
+        .extension(ConnectInfo(std::net::SocketAddr::from((ip, 40000))));
+    if let Some(f) = forwarded {
+        req = req.header("x-forwarded-for", f);
+    }
+    app.send(&mut s, req.body(axum::body::Body::from(body)).unwrap()).await
+}
+
+/// Issue #11 point 4 behind a proxy: X-Forwarded-For names the client only when the peer is
+/// a configured trusted proxy. Through the proxy two clients are throttled apart; a client
+/// connecting directly cannot escape its throttle by forging the header.
+#[tokio::test]
+async fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
+    let (mut app, _) = app_with_accounts().await;
+    let config = qunlian_web::Config {
+        district: songjiang(),
+        session_minutes: 30,
+        secure_cookies: false,
+        demo: false,
+        public_url: None,
+        trusted_proxies: vec!["10.9.9.9".parse().unwrap()],
+    };
+    app.router = qunlian_web::router(qunlian_web::AppState::new(app.db.store.clone(), config));
+    let s = &app.db.store;
+    let security = system_caller(&app, "security").await;
+    let district = s.accounts().user_by_name("district").await.unwrap().unwrap().id;
+    let proxy = [10, 9, 9, 9];
+    for i in 0..30 {
+        // Forged by the client itself, then appended by the proxy: the proxy's entry counts.
+        let res = login_via(&app, proxy, Some("192.0.2.77, 203.0.113.1"), "wrong").await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "attempt {i}");
+        // A client connecting directly forges a fresh address each time: ignored, its own counts.
+        let forged = format!("198.51.100.{i}");
+        let res = login_via(&app, [10, 0, 0, 7], Some(&forged), "wrong").await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "direct attempt {i}");
+        s.accounts().unlock_user(&security, district).await.unwrap();
+    }
+    assert_eq!(login_via(&app, proxy, Some("203.0.113.1"), PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        login_via(&app, [10, 0, 0, 7], Some("198.51.100.200"), PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another client behind the same proxy is not throttled with the first.
+    assert_eq!(login_via(&app, proxy, Some("203.0.113.2"), PASSWORD).await.status, StatusCode::SEE_OTHER);
+    // The audit log records the client, not the proxy.
+    let auditor = system_caller(&app, "auditor").await;
+    let filter = qunlian_store::audit::AuditFilter { q: Some("district".into()), ..Default::default() };
+    let entries =
+        s.audit().search(&auditor, &filter, qunlian_store::PageRequest::new(Some(1), Some(500))).await.unwrap();
+    assert!(entries.items.iter().any(|e| e.ip.as_deref() == Some("203.0.113.2")), "the client's address is audited");
+    assert!(!entries.items.iter().any(|e| e.ip.as_deref().is_some_and(|ip| ip.starts_with("198.51.100."))));
 }
 
 /// Issue #11 point 5: a per-address throttle. After its allowance of attempts an address

@@ -10,6 +10,7 @@ mod matching;
 mod matrix;
 mod policies;
 mod projects;
+mod proposals;
 mod rating_link;
 mod registry;
 mod roles;

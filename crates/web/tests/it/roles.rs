@@ -386,7 +386,8 @@ async fn orgs_are_merged_from_their_page_as_every_role() {
     }
     for (i, (name, role)) in accounts.into_iter().enumerate() {
         let mut sess = app.login(name, PASSWORD).await;
-        let writes = role.may(Action::WriteRegistry);
+        // A contact proposes a merger instead (issue #11 point 10; web::proposals).
+        let writes = role.may(Action::RestructureRegistry);
         let (from, into) = pairs[i];
         let page = app.get(&mut sess, &format!("/orgs/{from}")).await;
         if page.status == StatusCode::OK {

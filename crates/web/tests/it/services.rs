@@ -262,6 +262,7 @@ async fn an_officer_handles_a_request_and_the_enterprise_rates_it_once_by_its_li
         secure_cookies: false,
         demo: false,
         public_url: Some("https://qunlian.songjiang.gov.cn".into()),
+        trusted_proxies: Vec::new(),
     };
     let mut app = app;
     app.router =

@@ -21,7 +21,7 @@ async fn import(s: &Store, caller: &Caller, rows: &[EnterpriseInput]) -> (Import
     (counts, rejects.into_iter().map(|r| (r.line, r.reason)).collect())
 }
 
-async fn audit_details(s: &Store, action: &str) -> Vec<(Option<String>, String)> {
+pub(super) async fn audit_details(s: &Store, action: &str) -> Vec<(Option<String>, String)> {
     let auditor = user(s, &format!("auditor-{}", rand_suffix()), Role::AuditAdmin, Scope::Nothing).await;
     let filter = AuditFilter { action: Some(action.into()), ..Default::default() };
     s.audit()

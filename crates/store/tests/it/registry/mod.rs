@@ -3,3 +3,4 @@ mod import;
 mod list_counts;
 mod orgs;
 mod personal_data;
+mod proposals;

@@ -138,7 +138,13 @@ pub struct AssignmentForm {
     note: Option<String>,
 }
 
-pub async fn create_assignment(State(state): State<AppState>, auth: Auth, Form(f): Form<AssignmentForm>) -> PageResult {
+pub async fn create_assignment(
+    State(state): State<AppState>,
+    auth: Auth,
+    body: crate::support::forms::Unread,
+) -> PageResult {
+    auth.require(qunlian_domain::auth::Action::AssignCoverage)?;
+    let f: AssignmentForm = body.form().await?;
     let due_on = parse_date("完成期限", &f.due_on)?.ok_or_else(|| WebError::Invalid("完成期限：请填写日期".into()))?;
     state
         .store

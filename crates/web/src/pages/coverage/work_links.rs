@@ -28,8 +28,10 @@ pub async fn add_work_link(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    Form(f): Form<WorkLinkForm>,
+    body: crate::support::forms::Unread,
 ) -> PageResult {
+    auth.require(qunlian_domain::auth::Action::AssignCoverage)?;
+    let f: WorkLinkForm = body.form().await?;
     let kind = match Some(f.kind.trim()).filter(|k| !k.is_empty()) {
         Some(code) => WorkLinkKind::from_code(code).map_err(|e| WebError::Invalid(e.to_string()))?,
         None => return Err(WebError::Invalid("覆盖方式：请选择".into())),

@@ -166,6 +166,8 @@ struct DetailPage {
     e: Enterprise,
     links: UnitLinks,
     may_edit: bool,
+    /// An enterprise contact proposes its 高新 / 专精特新 flags (提出变更).
+    may_propose: bool,
     may_reveal: bool,
     revealed: Option<String>,
     coverage: crate::pages::coverage::EnterpriseCoverage,
@@ -202,6 +204,7 @@ async fn detail_page(state: &AppState, auth: &Auth, id: UnitId, revealed: Option
         e,
         links,
         may_edit: auth.caller.may(Action::WriteRegistry),
+        may_propose: auth.caller.may(Action::ProposeRegistryChanges),
         may_reveal: revealed.is_some() || auth.caller.may(Action::RevealPersonal),
         revealed,
         park,

@@ -8,6 +8,7 @@ pub mod enterprises;
 pub mod exports;
 pub mod import;
 pub mod orgs;
+pub mod proposals;
 pub mod regions;
 
 use axum::Router;
@@ -32,6 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}/merge", post(orgs::merge))
         .route("/orgs/{id}/edit", post(orgs::update))
         .route("/orgs/export.xlsx", get(exports::orgs))
+        .route("/proposals", get(proposals::list).post(proposals::create))
+        .route("/proposals/new", get(proposals::new_form))
+        .route("/proposals/{id}/confirm", post(proposals::confirm))
+        .route("/proposals/{id}/return", post(proposals::return_proposal))
         .route("/clusters", get(clusters::list))
         .route("/clusters/export.xlsx", get(exports::clusters))
         .route("/clusters/{id}", get(clusters::detail))

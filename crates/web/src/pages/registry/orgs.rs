@@ -55,6 +55,9 @@ struct DetailPage {
     layout: Layout,
     d: PartyOrgDetail,
     may_edit: bool,
+    /// Rename, dissolve, merge directly (admins, secretaries); a contact proposes them.
+    may_restructure: bool,
+    may_propose: bool,
     today: String,
     /// Organisations this one may be merged into: the caller's, not dissolved, not itself.
     targets: Vec<PartyOrg>,
@@ -92,6 +95,8 @@ async fn detail_page(state: &AppState, auth: &Auth, id: i64, error: Option<Strin
         layout: Layout::new(auth, state, "/orgs"),
         d,
         may_edit,
+        may_restructure: auth.caller.may(Action::RestructureRegistry),
+        may_propose: auth.caller.may(Action::ProposeRegistryChanges),
         today: state.store.today().format("%Y-%m-%d").to_string(),
         targets,
         error,
@@ -117,7 +122,7 @@ pub async fn merge(
     Path(id): Path<i64>,
     Form(f): Form<MergeForm>,
 ) -> PageResult {
-    auth.require(Action::WriteRegistry)?;
+    auth.require(Action::RestructureRegistry)?;
     state.store.registry().party_org(&auth.caller, OrgId(id)).await?;
     let result: Result<(), WebError> = async {
         let into = non_empty(&f.into)
@@ -146,6 +151,7 @@ pub async fn rename(
     Path(id): Path<i64>,
     Form(f): Form<RenameForm>,
 ) -> PageResult {
+    auth.require(Action::RestructureRegistry)?;
     let on = parse_date("更名日期", &f.on)?.unwrap_or_else(|| state.store.today());
     state.store.registry().rename_org(&auth.caller, OrgId(id), non_empty(&f.name).unwrap_or(""), on).await?;
     Ok(Redirect::to(&format!("/orgs/{id}")).into_response())
@@ -161,8 +167,10 @@ pub async fn dissolve(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    Form(f): Form<DissolveForm>,
+    body: crate::support::forms::Unread,
 ) -> PageResult {
+    auth.require(Action::RestructureRegistry)?;
+    let f: DissolveForm = body.form().await?;
     let on = parse_date("撤销日期", &f.on)?.unwrap_or_else(|| state.store.today());
     let reason = non_empty(&f.reason).ok_or_else(|| WebError::Invalid("撤销原因：请填写".into()))?;
     state.store.registry().dissolve_org(&auth.caller, OrgId(id), on, reason).await?;

@@ -75,7 +75,9 @@ pub struct ParkForm {
     town: Option<String>,
 }
 
-pub async fn create_park(State(state): State<AppState>, auth: Auth, Form(f): Form<ParkForm>) -> PageResult {
+pub async fn create_park(State(state): State<AppState>, auth: Auth, body: crate::support::forms::Unread) -> PageResult {
+    auth.require(Action::Import)?;
+    let f: ParkForm = body.form().await?;
     let town =
         RegionCode::parse(non_empty(&f.town).unwrap_or("")).map_err(|e| WebError::Invalid(format!("所属街镇：{e}")))?;
     state.store.registry().create_park(&auth.caller, non_empty(&f.name).unwrap_or(""), &town, None).await?;

@@ -321,9 +321,10 @@ pub async fn step(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    Form(f): Form<StepForm>,
+    body: crate::support::forms::Unread,
 ) -> PageResult {
     auth.require(Action::HandleServiceRequest)?;
+    let f: StepForm = body.form().await?;
     let text = non_empty(&f.text).unwrap_or("").to_owned();
     let stage = non_empty(&f.stage).unwrap_or("").to_owned();
     let step = match f.action.as_str() {

@@ -1,0 +1,97 @@
+//! Issue #11, point 10 through the pages: an enterprise contact proposes a change from its
+//! organisation's and its enterprise's pages (提出变更), the town admin confirms it from its
+//! queue (待确认的变更, counted on the workbench). Point 3: a role without the power is
+//! refused before anything it sent is read.
+
+use axum::http::StatusCode;
+use qunlian_domain::auth::{Role, Scope};
+use qunlian_testkit::*;
+
+use crate::between;
+
+#[tokio::test]
+async fn a_contact_proposes_a_rename_and_the_town_admin_confirms_it() {
+    let (app, _) = app_with_accounts().await;
+    let store = &app.db.store;
+    user(store, "jiuting", Role::TownAdmin, Scope::Region(town("九亭"))).await;
+    let org = store.registry().org_tree(&system(), None, false).await.unwrap()[0].id;
+
+    let mut contact = app.login("contact", PASSWORD).await;
+    let page = app.get(&mut contact, &format!("/orgs/{org}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("提出更名") && !page.body.contains("/rename\""), "no direct rename for a contact");
+    let direct = app.post_form(&mut contact, &format!("/orgs/{org}/rename"), &[("name", "改名")]).await;
+    assert_eq!(direct.status, StatusCode::FORBIDDEN);
+    let form = app.get(&mut contact, &format!("/proposals/new?kind=rename_org&org={org}")).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let org_s = org.to_string();
+    let mut fields = vec![("kind", "rename_org"), ("org", org_s.as_str()), ("new_name", "乙公司第一党支部")];
+    let refused = app.post_form(&mut contact, "/proposals", &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("变更理由：请填写"), "{}", refused.body);
+    fields.push(("reason", "企业更名后支部随之更名"));
+    let sent = app.post_form(&mut contact, "/proposals", &fields).await;
+    assert_eq!((sent.status, sent.location.as_deref()), (StatusCode::SEE_OTHER, Some("/proposals")), "{}", sent.body);
+    let mine = app.get(&mut contact, "/proposals").await;
+    assert!(mine.body.contains("待确认") && mine.body.contains("乙公司第一党支部"), "{}", mine.body);
+    // The contact's enterprise page leads to the flags' form.
+    let firm = store.registry().enterprise_by_uscc(&system(), uscc(2).as_str()).await.unwrap();
+    let e = app.get(&mut contact, &format!("/enterprises/{}", firm.id)).await;
+    assert!(e.body.contains("id=\"propose-flags\""));
+    assert_eq!(app.get(&mut contact, "/proposals/new?kind=firm_flags").await.status, StatusCode::OK);
+
+    let id = between(&mine.body, "id=\"proposal-", "\"");
+    // 新桥's admin does not see 九亭's firm: neither the count nor the decision.
+    let mut xinqiao = app.login("town", PASSWORD).await;
+    assert!(!app.get(&mut xinqiao, "/").await.body.contains("pending-proposals"));
+    let other = app.post_form(&mut xinqiao, &format!("/proposals/{id}/confirm"), &[]).await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.post_form(&mut contact, &format!("/proposals/{id}/confirm"), &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let mut jiuting = app.login("jiuting", PASSWORD).await;
+    let home = app.get(&mut jiuting, "/").await;
+    assert!(home.body.contains("1 项企业提出的变更待确认"), "{}", home.body);
+    let queue = app.get(&mut jiuting, "/proposals").await;
+    assert!(queue.body.contains(&format!("/proposals/{id}/confirm")));
+    let done = app.post_form(&mut jiuting, &format!("/proposals/{id}/confirm"), &[]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let twice = app.post_form(&mut jiuting, &format!("/proposals/{id}/confirm"), &[]).await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(twice.body.contains("已确认"), "{}", twice.body);
+    let renamed = app.get(&mut contact, &format!("/orgs/{org}")).await;
+    assert!(renamed.body.contains("<h1>乙公司第一党支部</h1>"), "{}", renamed.body);
+    assert!(!app.get(&mut jiuting, "/").await.body.contains("pending-proposals"));
+}
+
+/// A role that may not take an action gets 403 whatever it sends, a malformed body
+/// included: the role is checked before the input is read (these answered 422 before).
+#[tokio::test]
+async fn a_refused_role_is_refused_before_its_input_is_read() {
+    let (app, _) = app_with_accounts().await;
+    let mut leader = app.login("leader", PASSWORD).await;
+    for path in
+        ["/services/1/step", "/coverage/assignments", "/enterprises/1/work-links", "/regions/parks", "/orgs/1/dissolve"]
+    {
+        for body in [&[][..], &[("unit_id", "not a number"), ("action", "x")][..]] {
+            let r = app.post_form(&mut leader, path, body).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{path} {body:?}: {}", r.body);
+        }
+    }
+    let token = bearer(&app.db.store, "officer").await;
+    for path in ["/api/v1/listings", "/api/v1/service-requests"] {
+        let req = axum::http::Request::post(path)
+            .header("authorization", &token)
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from("{not json"))
+            .unwrap();
+        let r = app.send(&mut Session::default(), req).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.body);
+    }
+    // A role that may still gets its input checked.
+    let mut district = app.login("district", PASSWORD).await;
+    let r = app.post_form(&mut district, "/regions/parks", &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+}
