@@ -42,6 +42,28 @@ labelled_enum!(
     }
 );
 
+labelled_enum!(
+    /// What the figures of the awarded projects are counted by.
+    FigureAxis: "统计维度" {
+        Year = "year", "年度";
+        Cluster = "cluster", "集群";
+        Tier = "tier", "评定等次", ["等次"];
+        Direction = "direction", "创新方向", ["方向"];
+        Carrier = "carrier", "工作载体", ["载体"];
+    }
+);
+
+/// The names in a list as people write it (崔建华、王敏，李强): trimmed, in order, each once.
+pub fn split_names(s: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for n in s.split(['、', '，', ',', '；', ';', '\n', ' ', '　']).map(str::trim).filter(|n| !n.is_empty()) {
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
 impl OutcomeMetric {
     /// The metric an application's target (written freely, "发明专利（件）", "市场占有率提升（%）")
     /// is about, by the words it contains; None when it names none of them.
@@ -117,7 +139,8 @@ pub const MAX_NOTE: usize = 5_000;
 
 fn parse_patent(line: &str) -> Result<Patent, String> {
     let parts: Vec<&str> = line.split([' ', '\t', '，', ',', '　']).filter(|p| !p.is_empty()).collect();
-    let refuse = || format!("专利：“{line}”应写作“专利号 名称 日期”，如 ZL202010123456.7 一种安全级超速继电器 2021-06-18");
+    let refuse =
+        || format!("专利：“{line}”应写作“专利号 名称 日期”，如 ZL202010123456.7 一种安全级超速继电器 2021-06-18");
     if parts.len() < 3 {
         return Err(refuse());
     }
@@ -171,10 +194,10 @@ impl OutcomeFields {
         let yield_rate = percent(&mut errors, "yield_rate", "良品率", &raw.yield_rate);
         let labour_saved = errors.take("labour_saved", count_field("节省人工", &raw.labour_saved, &["人"])).flatten();
         let mut members: Vec<String> = Vec::new();
-        for m in raw.members.split(['、', '，', ',', '\n', ' ']).map(str::trim).filter(|m| !m.is_empty()) {
+        for m in split_names(&raw.members) {
             if m.chars().count() > 20 {
                 errors.push("members", format!("参与党员：“{m}”不是姓名（每人最多 20 个字）"));
-            } else if !members.iter().any(|x| x == m) {
+            } else {
                 members.push(m.to_owned());
             }
         }

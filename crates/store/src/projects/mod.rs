@@ -10,12 +10,18 @@
 
 mod applications;
 mod conflicts;
+mod figures;
+mod outcomes;
 mod review;
 mod rounds;
+mod support;
 
 pub use applications::*;
+pub use figures::*;
+pub use outcomes::*;
 pub use review::*;
 pub use rounds::*;
+pub use support::*;
 
 use qunlian_domain::auth::{Action, Caller};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};

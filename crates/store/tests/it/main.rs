@@ -8,6 +8,7 @@ mod coverage;
 mod matching;
 mod migrations;
 mod policies;
+mod project_outcomes;
 mod projects;
 mod registry;
 mod scope;
