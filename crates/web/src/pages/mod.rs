@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod home;
 pub mod matching;
 pub mod policies;
+pub mod projects;
 pub mod registry;
 pub mod services;
 
@@ -28,4 +29,5 @@ pub fn routes() -> Router<AppState> {
         .merge(matching::routes())
         .merge(services::routes())
         .merge(policies::routes())
+        .merge(projects::routes())
 }

@@ -9,6 +9,7 @@ mod limits;
 mod matching;
 mod matrix;
 mod policies;
+mod project_outcomes;
 mod rating_link;
 mod registry;
 mod roles;
