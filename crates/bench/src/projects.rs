@@ -12,7 +12,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Caller, OrgId, Role, Scope, UnitId};
 use qunlian_domain::clock::FixedClock;
-use qunlian_domain::projects::{self, ApplicantKind, ApplicationAction as A, ReviewSide, RoundDates, ScoreSheet};
+use qunlian_domain::projects::{self, ApplicationAction as A, ReviewSide, RoundDates, ScoreSheet};
 use qunlian_domain::registry::{OrgForm, OrgKind};
 use qunlian_store::accounts::NewUser;
 use qunlian_store::projects::{ApplicationInput, NewRound};
@@ -78,11 +78,10 @@ async fn bench(label: &str, store: &Store, n: usize) -> AnyResult<()> {
         .projects()
         .create_round(
             &sys,
-            NewRound {
-                year: 2026,
-                name: "基准批次".into(),
-                two_stage: false,
-                dates: RoundDates {
+            NewRound::standard(
+                2026,
+                "基准批次",
+                RoundDates {
                     filing_opens: day("2026-03-01")?,
                     filing_closes: day("2026-03-31")?,
                     recommend_closes: day("2026-04-15")?,
@@ -90,15 +89,7 @@ async fn bench(label: &str, store: &Store, n: usize) -> AnyResult<()> {
                     publicity_closes: day("2026-05-25")?,
                     objections_close: day("2026-05-31")?,
                 },
-                subjects: projects::DEFAULT_SUBJECTS.iter().map(|s| s.to_string()).collect(),
-                directions: projects::DEFAULT_DIRECTIONS.iter().map(|s| s.to_string()).collect(),
-                carrier_kinds: projects::DEFAULT_CARRIERS.iter().map(|s| s.to_string()).collect(),
-                eligible: vec![ApplicantKind::EnterpriseBranch],
-                quota_per_side: 1,
-                reviewer_cap: 20,
-                rubric: projects::default_rubric(),
-                is_demo: false,
-            },
+            ),
         )
         .await?;
     let mut apps = Vec::new();

@@ -13,7 +13,7 @@ use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use qunlian_domain::auth::{Caller, ClusterId, OrgId, Role, Scope, UnitId, UserId};
 use qunlian_domain::clock::FixedClock;
 use qunlian_domain::projects::{
-    self, ApplicantKind, ApplicationAction as A, Decision, RawOutcome, ReviewSide, RoundDates, SupportKind, Tier,
+    self, ApplicationAction as A, Decision, RawOutcome, ReviewSide, RoundDates, SupportKind, Tier,
 };
 use qunlian_store::Store;
 use qunlian_store::accounts::NewUser;
@@ -44,20 +44,7 @@ fn acting(role: Role, scope: Scope) -> Caller {
 }
 
 fn round(year: i32, name: &str, dates: RoundDates) -> NewRound {
-    NewRound {
-        year,
-        name: name.into(),
-        two_stage: false,
-        dates,
-        subjects: projects::DEFAULT_SUBJECTS.iter().map(|s| s.to_string()).collect(),
-        directions: projects::DEFAULT_DIRECTIONS.iter().map(|s| s.to_string()).collect(),
-        carrier_kinds: projects::DEFAULT_CARRIERS.iter().map(|s| s.to_string()).collect(),
-        eligible: vec![ApplicantKind::EnterpriseBranch, ApplicantKind::JointBranch, ApplicantKind::ClusterCommittee],
-        quota_per_side: 1,
-        reviewer_cap: 20,
-        rubric: projects::default_rubric(),
-        is_demo: true,
-    }
+    NewRound { is_demo: true, ..NewRound::standard(year, name, dates) }
 }
 
 /// A round whose filing opened on `opens`, with the usual spacing of its phases.

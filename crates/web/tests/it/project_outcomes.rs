@@ -26,25 +26,19 @@ async fn implementing(app: &TestApp) -> i64 {
         .create_round(
             &sys,
             NewRound {
-                year: 2025,
-                name: "2025年度深度融合项目".into(),
-                two_stage: false,
-                dates: RoundDates {
-                    filing_opens: d("2026-11-01"),
-                    filing_closes: d("2026-11-15"),
-                    recommend_closes: d("2026-11-20"),
-                    review_closes: d("2026-11-30"),
-                    publicity_closes: d("2026-12-05"),
-                    objections_close: d("2026-12-10"),
-                },
-                subjects: projects::DEFAULT_SUBJECTS.iter().map(|s| s.to_string()).collect(),
-                directions: projects::DEFAULT_DIRECTIONS.iter().map(|s| s.to_string()).collect(),
-                carrier_kinds: projects::DEFAULT_CARRIERS.iter().map(|s| s.to_string()).collect(),
                 eligible: vec![ApplicantKind::EnterpriseBranch],
-                quota_per_side: 1,
-                reviewer_cap: 10,
-                rubric: projects::default_rubric(),
-                is_demo: false,
+                ..NewRound::standard(
+                    2025,
+                    "2025年度深度融合项目",
+                    RoundDates {
+                        filing_opens: d("2026-11-01"),
+                        filing_closes: d("2026-11-15"),
+                        recommend_closes: d("2026-11-20"),
+                        review_closes: d("2026-11-30"),
+                        publicity_closes: d("2026-12-05"),
+                        objections_close: d("2026-12-10"),
+                    },
+                )
             },
         )
         .await
