@@ -267,20 +267,18 @@ pub async fn seed(
         }
     }
     // The conflict the platform's data shows: 区经委 is handling a live request of 昱章.
-    if let (Some(reviewer), Some(first), Some(jw)) = (jingwei_reviewer, current.first(), units.get("jingwei")) {
-        if store.projects().conflicts(&sys, *first, reviewer).await?.is_empty() {
-            let item = store.services().items(&sys).await?.into_iter().find(|i| i.department_id == jw.0);
-            if let Some(item) = item {
-                let req = NewServiceRequest {
-                    item_id: item.id,
-                    unit: yuzhang,
-                    title: "安全级继电器智能产线技改备案".into(),
-                    detail: String::new(),
-                    is_demo: true,
-                };
-                store.services().file_request(&sys, req).await?;
-            }
-        }
+    if let (Some(reviewer), Some(first), Some(jw)) = (jingwei_reviewer, current.first(), units.get("jingwei"))
+        && store.projects().conflicts(&sys, *first, reviewer).await?.is_empty()
+        && let Some(item) = store.services().items(&sys).await?.into_iter().find(|i| i.department_id == jw.0)
+    {
+        let req = NewServiceRequest {
+            item_id: item.id,
+            unit: yuzhang,
+            title: "安全级继电器智能产线技改备案".into(),
+            detail: String::new(),
+            is_demo: true,
+        };
+        store.services().file_request(&sys, req).await?;
     }
     store.projects().assign_automatically(&sys, rnow).await?;
     Ok(())

@@ -259,8 +259,8 @@ pub fn check_targets(targets: &[(String, f64)], reports: &[OutcomeFields]) -> Ve
         .map(|(text, target)| {
             let metric = OutcomeMetric::of_target(text);
             let achieved = metric.and_then(|m| {
-                let values = by_year.iter().filter_map(|r| r.value(m));
-                if m.is_cumulative() { values.reduce(|a, b| a + b) } else { values.last() }
+                let mut values = by_year.iter().filter_map(|r| r.value(m));
+                if m.is_cumulative() { values.reduce(|a, b| a + b) } else { values.next_back() }
             });
             TargetCheck {
                 target_text: text.clone(),

@@ -187,13 +187,14 @@ impl Projects<'_> {
                     ProjectFilter { carrier: Some(p.carrier.clone()), ..Default::default() },
                 ),
             };
-            let row = match rows.iter_mut().find(|r| r.filter == filter) {
-                Some(r) => r,
+            let at = match rows.iter().position(|r| r.filter == filter) {
+                Some(i) => i,
                 None => {
                     rows.push(FigureRow { label, projects: 0, participants: 0, patents: 0, filter });
-                    rows.last_mut().expect("just pushed")
+                    rows.len() - 1
                 }
             };
+            let row = &mut rows[at];
             row.projects += 1;
             row.participants += p.participants;
             row.patents += p.patents;
