@@ -17,9 +17,12 @@
 //! 6. matchmaking (#4): 1,000,000 synthetic listings indexed (tantivy + jieba), top-10
 //!    matches p50/p95/p99, beside SQLite FTS5 (trigram) and a LIKE scan on the same data.
 //!
+//! 7. integration projects (#12): a round of 1,000 applications × 3 reviewers, the automatic
+//!    assignment and the ranking page's query p50/p95, on both databases (`--projects-only`).
+//!
 //! `--quick` runs everything at 1/20 scale, to check the harness itself; `--import-only`
 //! stops after the CSV import; `--services-only` runs only 5, over 10,000 enterprises;
-//! `--matching-only` runs only 6.
+//! `--matching-only` runs only 6; `--projects-only` runs only 7.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -31,6 +34,7 @@ use qunlian_store::registry::{EnterpriseFilter, EnterpriseSort, IMPORT_BATCH};
 use qunlian_store::{Crypto, PageRequest, Store};
 
 mod matching;
+mod projects;
 
 type AnyResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
@@ -43,6 +47,9 @@ async fn main() -> AnyResult<()> {
     let district = RegionCode::parse("310117")?;
     if std::env::args().any(|a| a == "--matching-only") {
         return matching::run(scale).await;
+    }
+    if std::env::args().any(|a| a == "--projects-only") {
+        return projects::run(scale).await;
     }
     // Only the services report, over its own databases with a few enterprises.
     if std::env::args().any(|a| a == "--services-only") {
@@ -135,6 +142,7 @@ async fn main() -> AnyResult<()> {
         println!("list        postgres skipped: set BENCH_DATABASE_URL (make bench starts a throwaway server)");
     }
     matching::run(scale).await?;
+    projects::run(scale).await?;
     Ok(())
 }
 

@@ -310,6 +310,9 @@ fn print_logins() {
         ("jingwei", "区经委店小二（企业服务工单）"),
         ("jwhead", "区经委部门负责人（超期工单督办）"),
         ("qiye", "企业联络员（上海昱章电气成套设备有限公司）"),
+        ("zuzhibu_ps", "区委组织部评审专家（深度融合项目评审）"),
+        ("jingwei_ps", "区经委评审专家（深度融合项目评审）"),
+        ("kewei_ps", "区科委评审专家（深度融合项目评审）"),
     ] {
         println!("  {user:<10} {what}");
     }
@@ -500,6 +503,8 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
     crate::demo_policies::seed(store, &units, &cluster_ids).await?;
 
     crate::demo_matching::seed(store, &units, &cluster_ids).await?;
+
+    crate::demo_projects::seed(store, &units, &cluster_ids).await?;
 
     // Demo accounts, one per typical role.
     let town =

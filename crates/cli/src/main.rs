@@ -7,6 +7,7 @@ mod demo;
 mod demo_coverage;
 mod demo_matching;
 mod demo_policies;
+mod demo_projects;
 mod demo_services;
 mod import;
 mod matching;

@@ -11,6 +11,7 @@
 
 mod assignment;
 mod conflicts;
+mod outcomes;
 mod ranking;
 mod round;
 mod rubric;
@@ -18,6 +19,10 @@ mod states;
 
 pub use assignment::{Assignment, AssignmentInput, ReviewerLoad, Shortfall, Slot, propose};
 pub use conflicts::{ApplicantTies, ConflictKind, Pin, ReviewerTies, conflicts};
+pub use outcomes::{
+    DEFAULT_DUE, FigureAxis, MAX_PATENTS, OutcomeFields, OutcomeMetric, OutcomeState, Patent, RawOutcome, SupportKind,
+    TargetCheck, check_targets, overdue_year, parse_due, report_due, split_names,
+};
 pub use ranking::{DISAGREEMENT_POINTS, MIN_SHEETS_TO_NORMALISE, Ranked, SheetTotal, rank};
 pub use round::{RoundDates, RoundPhase};
 pub use rubric::{Criterion, Level, Rubric, RubricError, ScoreSheet, SheetError};

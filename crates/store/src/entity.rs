@@ -82,9 +82,14 @@ pub mod project_assignment;
 pub mod project_carrier;
 pub mod project_conflict;
 pub mod project_event;
+pub mod project_outcome;
+pub mod project_outcome_due;
+pub mod project_outcome_file;
+pub mod project_patent;
 pub mod project_reviewer;
 pub mod project_round;
 pub mod project_sheet;
+pub mod project_support;
 pub mod project_target;
 pub mod registry_proposal;
 pub mod service_attachment;
@@ -121,10 +126,12 @@ pub(crate) const CODED_COLUMNS: &[(&str, &str, &str)] = &[
     ("project_applications", "state", "ApplicationState"),
     ("project_events", "from_state", "ApplicationState"),
     ("project_events", "to_state", "ApplicationState"),
+    ("project_outcomes", "state", "OutcomeState"),
     ("project_reviewers", "side", "ReviewSide"),
     ("registry_proposals", "kind", "ProposalKind"),
     ("registry_proposals", "state", "ProposalState"),
     ("registry_proposals", "srdi_level", "SrdiLevel"),
+    ("project_support", "kind", "SupportKind"),
     ("service_events", "kind", "EventKind"),
     ("service_requests", "state", "RequestState"),
     ("units", "kind", "UnitKind"),

@@ -45,6 +45,7 @@ const STEPS: &[(i64, &str)] = &[
     (11, "API tokens expire; a user's sessions end together"),
     (12, "import jobs and their staging rows, applied in short transactions"),
     (13, "integration projects: rounds, applications, reviewers, conflicts, assignments, score sheets"),
+    (14, "integration projects after the award: outcome reports, patents, evidence, support granted, due days"),
     (15, "listings' embeddings for the semantic stage of matching"),
     (16, "registry changes proposed by enterprise contacts, confirmed by admins"),
 ];
@@ -93,6 +94,7 @@ pub async fn run_to(db: &DatabaseConnection, target: i64) -> Result<(), DbErr> {
             11 => m0011_account_sessions::up(&txn, backend).await?,
             12 => m0012_imports::up(&txn, backend).await?,
             13 => m0013_projects::up(&txn, backend).await?,
+            14 => m0014_project_outcomes::up(&txn, backend).await?,
             15 => m0015_listing_vectors::up(&txn, backend).await?,
             16 => m0016_registry_proposals::up(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),

@@ -19,6 +19,7 @@ pub(crate) mod m0010_service_report_towns;
 pub(crate) mod m0011_account_sessions;
 pub(crate) mod m0012_imports;
 pub(crate) mod m0013_projects;
+pub(crate) mod m0014_project_outcomes;
 pub(crate) mod m0015_listing_vectors;
 pub(crate) mod m0016_registry_proposals;
 

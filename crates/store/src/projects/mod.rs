@@ -11,13 +11,19 @@
 mod applications;
 mod assignments;
 mod conflicts;
+mod figures;
+mod outcomes;
 mod review;
 mod rounds;
+mod support;
 
 pub use applications::*;
 pub use assignments::*;
+pub use figures::*;
+pub use outcomes::*;
 pub use review::*;
 pub use rounds::*;
+pub use support::*;
 
 use qunlian_domain::auth::{Action, Caller};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};

@@ -27,6 +27,34 @@ pub struct NewRound {
     pub is_demo: bool,
 }
 
+impl NewRound {
+    /// A one-stage round open to every kind of applicant, with the reports' "3+6+X" lists,
+    /// the default rubric, one reviewer per department and a cap of 20: what a round is
+    /// unless the officer changes it (the demo and the benchmark use it as it is).
+    pub fn standard(year: i32, name: &str, dates: RoundDates) -> NewRound {
+        use qunlian_domain::projects::{DEFAULT_CARRIERS, DEFAULT_DIRECTIONS, DEFAULT_SUBJECTS, default_rubric};
+        let list = |l: &[&str]| l.iter().map(|s| s.to_string()).collect();
+        NewRound {
+            year,
+            name: name.to_owned(),
+            two_stage: false,
+            dates,
+            subjects: list(&DEFAULT_SUBJECTS),
+            directions: list(&DEFAULT_DIRECTIONS),
+            carrier_kinds: list(&DEFAULT_CARRIERS),
+            eligible: vec![
+                ApplicantKind::EnterpriseBranch,
+                ApplicantKind::JointBranch,
+                ApplicantKind::ClusterCommittee,
+            ],
+            quota_per_side: 1,
+            reviewer_cap: 20,
+            rubric: default_rubric(),
+            is_demo: false,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Round {
     pub id: i64,

@@ -25,7 +25,7 @@ pub struct Attachment {
 }
 
 /// The type a browser needs to show or save the file, from its extension.
-fn content_type(name: &str) -> &'static str {
+pub(crate) fn content_type(name: &str) -> &'static str {
     let ext = name.rsplit('.').next().unwrap_or("").to_lowercase();
     match ext.as_str() {
         "pdf" => "application/pdf",
@@ -43,7 +43,7 @@ fn content_type(name: &str) -> &'static str {
 }
 
 /// The last path component, without control characters: a name to show and to download as.
-fn clean_name(name: &str) -> String {
+pub(crate) fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
     let cleaned: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(120).collect();
     if cleaned.is_empty() { "附件".to_owned() } else { cleaned }

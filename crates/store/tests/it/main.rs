@@ -10,6 +10,7 @@ mod matching;
 mod matching_semantic;
 mod migrations;
 mod policies;
+mod project_outcomes;
 mod projects;
 mod registry;
 mod scope;

@@ -14,7 +14,7 @@ use qunlian_store::projects::{ApplicationInput, NewRound};
 use qunlian_store::{Store, StoreError};
 use qunlian_testkit::*;
 
-fn round() -> NewRound {
+pub(super) fn round() -> NewRound {
     NewRound {
         year: 2026,
         name: "2026年度深度融合项目".into(),
@@ -38,7 +38,7 @@ fn round() -> NewRound {
     }
 }
 
-fn application(round_id: i64, org: OrgId, title: &str) -> ApplicationInput {
+pub(super) fn application(round_id: i64, org: OrgId, title: &str) -> ApplicationInput {
     ApplicationInput {
         round_id,
         org_id: org.0,
@@ -56,7 +56,7 @@ fn sheet(scores: &[(&str, u8)]) -> ScoreSheet {
     ScoreSheet { scores: scores.iter().map(|(k, v)| (k.to_string(), *v)).collect(), ..Default::default() }
 }
 
-fn refused(r: Result<impl std::fmt::Debug, StoreError>, words: &str) {
+pub(super) fn refused(r: Result<impl std::fmt::Debug, StoreError>, words: &str) {
     match r {
         Err(StoreError::Invalid { field, message }) => {
             assert!(format!("{field}：{message}").contains(words), "“{field}：{message}” lacks “{words}”")
@@ -65,19 +65,19 @@ fn refused(r: Result<impl std::fmt::Debug, StoreError>, words: &str) {
     }
 }
 
-struct World {
-    round: i64,
-    a1: i64,
-    a2: i64,
-    branch1: Caller,
-    branch2: Caller,
-    secretary: Caller,
-    reviewers: BTreeMap<&'static str, (Caller, i64)>,
-    e1: UnitId,
-    e2: UnitId,
+pub(super) struct World {
+    pub(super) round: i64,
+    pub(super) a1: i64,
+    pub(super) a2: i64,
+    pub(super) branch1: Caller,
+    pub(super) branch2: Caller,
+    pub(super) secretary: Caller,
+    pub(super) reviewers: BTreeMap<&'static str, (Caller, i64)>,
+    pub(super) e1: UnitId,
+    pub(super) e2: UnitId,
 }
 
-async fn world(db: &TestDb) -> World {
+pub(super) async fn world(db: &TestDb) -> World {
     let s: &Store = &db.store;
     let admin = system();
     let reg = s.registry();

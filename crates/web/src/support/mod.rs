@@ -47,3 +47,20 @@ pub async fn saved_or_again<F: Future<Output = Result<Response, WebError>>>(
         Err(e) => Err(e),
     }
 }
+
+/// A stored file as a download under its own name (encoded per RFC 5987), never sniffed
+/// into something the browser would run.
+pub fn file_download(content_type: String, file_name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, content_type),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"file\"; filename*=UTF-8''{}", format::url_encode(file_name)),
+            ),
+            (axum::http::header::HeaderName::from_static("x-content-type-options"), "nosniff".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}

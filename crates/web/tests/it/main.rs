@@ -11,6 +11,7 @@ mod matrix;
 mod policies;
 mod projects;
 mod proposals;
+mod project_outcomes;
 mod rating_link;
 mod registry;
 mod roles;

@@ -113,6 +113,8 @@ fn sample(path: &str, throwaway: i64) -> String {
         .replace("{*path}", "app.css")
         .replace("{token}", "0000")
         .replace("{aid}", "1")
+        .replace("{fid}", "1")
+        .replace("{oid}", "1")
         .replace("{unit}", "1")
         .replace("{link}", "1");
     if out.starts_with("/users/") {

@@ -9,6 +9,8 @@
 
 pub mod applications;
 pub mod assignment;
+pub mod figures;
+pub mod outcomes;
 pub mod ranking;
 pub mod recommend;
 pub mod review;
@@ -122,4 +124,6 @@ pub fn routes() -> Router<AppState> {
         .route("/projects/reviews", get(review::queue))
         .route("/projects/reviews/{id}", get(review::form).post(review::save))
         .route("/projects/reviews/{id}/conflict", post(review::declare))
+        .merge(outcomes::routes())
+        .merge(figures::routes())
 }

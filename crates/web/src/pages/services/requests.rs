@@ -363,21 +363,7 @@ pub async fn add_attachment(
 pub async fn attachment(State(state): State<AppState>, auth: Auth, Path((id, aid)): Path<(i64, i64)>) -> PageResult {
     may_read(&auth)?;
     let (info, bytes) = state.store.services().attachment(&auth.caller, id, aid).await?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, info.content_type),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"file\"; filename*=UTF-8''{}",
-                    crate::support::format::url_encode(&info.file_name)
-                ),
-            ),
-            (axum::http::header::HeaderName::from_static("x-content-type-options"), "nosniff".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::support::file_download(info.content_type, &info.file_name, bytes))
 }
 
 #[cfg(test)]
