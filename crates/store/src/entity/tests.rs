@@ -143,8 +143,6 @@ async fn every_entity_matches_its_migrated_table() {
         coverage_snapshot, coverage_snapshot_row, coverage_unit_status, coverage_work_link, derived_state, import_job,
         import_staging,
         introduction, introduction_event, introduction_followup, listing, listing_change, listing_vector, pairing, park,
-        party_org, party_org_event, party_org_unit, policy, policy_push, policy_push_item, policy_receipt,
-        introduction, introduction_event, introduction_followup, listing, listing_change, pairing, park,
         party_org, party_org_event, party_org_unit, policy, policy_push, policy_push_item, policy_receipt, registry_proposal,
         project_application, project_application_unit, project_assignment, project_carrier, project_conflict,
         project_event, project_outcome, project_outcome_due, project_outcome_file, project_patent,
