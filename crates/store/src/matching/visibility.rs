@@ -80,9 +80,9 @@ pub(super) fn visibility_condition(visibility: &Visibility) -> Condition {
             }
             "t" => {
                 any = any.add(
-                    Condition::all().add(listing::Column::Reach.is_in(reach_at_least(Reach::Town))).add(
-                        owner_where(Condition::all().add(unit::Column::TownCode.eq(value))),
-                    ),
+                    Condition::all()
+                        .add(listing::Column::Reach.is_in(reach_at_least(Reach::Town)))
+                        .add(owner_where(Condition::all().add(unit::Column::TownCode.eq(value)))),
                 )
             }
             "ot" => any = any.add(owner_where(Condition::all().add(unit::Column::TownCode.eq(value)))),

@@ -418,7 +418,8 @@ impl Registry<'_> {
         a.updated_at = Set(self.store.now());
         a.update(self.store.db()).await?;
         self.org_event(from.0, OrgEventKind::Merged, on, format!("并入“{dst_name}”"), Some(into.0), caller).await?;
-        self.org_event(into.0, OrgEventKind::Absorbed, on, format!("“{src_name}”并入本组织"), Some(from.0), caller).await?;
+        self.org_event(into.0, OrgEventKind::Absorbed, on, format!("“{src_name}”并入本组织"), Some(from.0), caller)
+            .await?;
         self.store
             .audit()
             .record(caller, "org.merge", "party_org", Some(from.to_string()), format!("“{src_name}”并入“{dst_name}”"))

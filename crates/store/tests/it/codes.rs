@@ -97,7 +97,10 @@ async fn coded_columns_keep_their_text_and_name_an_unknown_value() {
     assert_eq!(text(&raw, "SELECT role FROM users WHERE username = 'xq'".to_owned()).await, "town_admin");
     assert_eq!(text(&raw, format!("SELECT state FROM coverage_assignments WHERE unit_id = {}", other.0)).await, "open");
     let org_id = org.0;
-    assert_eq!(text(&raw, format!("SELECT kind FROM party_org_events WHERE party_org_id = {org_id}")).await, "established");
+    assert_eq!(
+        text(&raw, format!("SELECT kind FROM party_org_events WHERE party_org_id = {org_id}")).await,
+        "established"
+    );
 
     // Rows as an older binary wrote them read back as the same values.
     exec(&raw, format!("UPDATE units SET kind = 'school', srdi = 3 WHERE id = {id}")).await;
