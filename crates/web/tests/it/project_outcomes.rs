@@ -168,10 +168,25 @@ async fn a_report_is_filed_with_evidence_checked_and_counted() {
     let overdue = app.get(&mut district, "/projects/outcomes/overdue").await;
     assert!(overdue.body.contains("轴承精密磨削攻关"), "{}", overdue.body);
 
-    // A wrong report is refused naming the field; a right one is filed with its evidence.
-    let bad = post_report(&app, &mut branch, &page, &[("year", "2025"), ("yield_rate", "120")], &[]).await;
+    // A wrong report is refused: the form again, naming the field, with what was typed kept;
+    // a right one is filed with its evidence.
+    let bad = post_report(
+        &app,
+        &mut branch,
+        &page,
+        &[("year", "2025"), ("yield_rate", "120"), ("members", "李强、张华"), ("note", "试产阶段")],
+        &[("专利证书.pdf", b"%PDF-cert")],
+    )
+    .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("良品率"), "{}", bad.body);
+    let form = &bad.body[bad.body.find("id=\"outcome-form\"").expect("the form shown again")..];
+    let error = crate::between(&bad.body, "id=\"form-error\">", "</p>");
+    assert!(error.contains("良品率") && !error.contains("年度"), "{error}");
+    for kept in ["value=\"2025\"", "value=\"120\"", "value=\"李强、张华\"", ">试产阶段</textarea>"] {
+        assert!(form.contains(kept), "{kept} kept: {form}");
+    }
+    let refused = app.get(&mut district, &page).await;
+    assert!(refused.body.contains("尚未报送成果报告"), "nothing filed: {}", refused.body);
     let res = post_report(
         &app,
         &mut branch,

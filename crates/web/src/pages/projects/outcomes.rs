@@ -18,9 +18,11 @@ use serde::Deserialize;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
+
+use super::refusal;
 use crate::support::format::{date, text};
 use crate::support::forms::{Choice, non_empty};
-use crate::support::render;
+use crate::support::{render, render_form};
 use crate::support::upload::{ATTACHMENT_LIMIT, FORM_OVERHEAD};
 
 const ACTIVE: &str = "/projects";
@@ -94,10 +96,19 @@ struct OutcomesPage {
     may_support: bool,
     policies: Vec<Choice>,
     kinds: &'static [SupportKind],
+    /// The report form's values: blank, or what was typed when it was refused.
+    draft: RawOutcome,
+    error: Option<String>,
 }
 
 pub async fn page(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     auth.require(Action::ReadProjects)?;
+    outcomes_page(&state, &auth, id, RawOutcome::default(), None).await
+}
+
+/// The outcomes page, its report form blank or shown again (422) with what was typed and
+/// why it was refused.
+async fn outcomes_page(state: &AppState, auth: &Auth, id: i64, draft: RawOutcome, error: Option<String>) -> PageResult {
     let p = state.store.projects();
     let app = p.application(&auth.caller, id).await?;
     let outcomes = p.outcomes(&auth.caller, id).await?;
@@ -118,8 +129,9 @@ pub async fn page(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>
     } else {
         Vec::new()
     };
-    render(&OutcomesPage {
-        layout: Layout::new(&auth, &state, ACTIVE),
+    let refused = error.is_some();
+    let page = OutcomesPage {
+        layout: Layout::new(auth, state, ACTIVE),
         id,
         title: app.row.title.clone(),
         state: app.row.state,
@@ -134,7 +146,10 @@ pub async fn page(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>
         may_support,
         policies,
         kinds: SupportKind::all(),
-    })
+        draft,
+        error,
+    };
+    render_form(&page, refused)
 }
 
 /// The report form: its text fields and up to [`MAX_FILES`] evidence files (`files`).
@@ -142,6 +157,7 @@ pub async fn file(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>
     auth.require(Action::ApplyProjects)?;
     let mut raw = RawOutcome::default();
     let mut files = Vec::new();
+    let mut too_many = false;
     let refused = |_| WebError::Invalid("上传失败：表单没有完整传到服务器，请重新提交".into());
     while let Some(field) = form.next_field().await.map_err(refused)? {
         let name = field.name().unwrap_or("").to_owned();
@@ -151,10 +167,11 @@ pub async fn file(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>
             if bytes.is_empty() {
                 continue;
             }
-            if files.len() == MAX_FILES {
-                return Err(WebError::Invalid(format!("佐证材料：一次最多上传 {MAX_FILES} 个文件")));
+            if files.len() < MAX_FILES {
+                files.push((file_name, bytes.to_vec()));
+            } else {
+                too_many = true;
             }
-            files.push((file_name, bytes.to_vec()));
             continue;
         }
         let value = field.text().await.map_err(refused)?;
@@ -171,8 +188,15 @@ pub async fn file(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>
         };
         *slot = value;
     }
-    state.store.projects().file_outcome(&auth.caller, id, &raw, files, false).await?;
-    Ok(Redirect::to(&format!("/projects/applications/{id}/outcomes#reports")).into_response())
+    let done = if too_many {
+        Err(WebError::Invalid(format!("佐证材料：一次最多上传 {MAX_FILES} 个文件")))
+    } else {
+        state.store.projects().file_outcome(&auth.caller, id, &raw, files, false).await.map_err(WebError::from)
+    };
+    match refusal(done)? {
+        Ok(_) => Ok(Redirect::to(&format!("/projects/applications/{id}/outcomes#reports")).into_response()),
+        Err(m) => outcomes_page(&state, &auth, id, raw, Some(m)).await,
+    }
 }
 
 pub async fn evidence(State(state): State<AppState>, auth: Auth, Path((id, fid)): Path<(i64, i64)>) -> PageResult {
