@@ -208,6 +208,8 @@ export function demoSession(options) {
     /** Runs the qunlian CLI on the demo's database (e.g. `user create …`); resolves to its output. */
     cli: (...args) => runCli(demo.server, args),
     login: (user, viewport) => login(demo.browser, demo.base, user, viewport),
+    /** Opens `path` (answering `status`) and checks it has no horizontal overflow at the viewport's width. */
+    fitsPhone: (page, path, status) => fitsPhone(page, `${demo.base}${path}`, status),
     newContext: (viewport) => newContext(demo.browser, viewport),
   };
   before(async () => {
@@ -236,6 +238,17 @@ export function runCli(server, args) {
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`qunlian ${args.join(' ')}: ${code}\n${out}${err}`))));
   });
+}
+
+/**
+ * Opens `url`, expects `status`, and fails when the page scrolls sideways at a 390 px wide
+ * viewport ([`PHONE`]; the caller sets the viewport).
+ */
+export async function fitsPhone(page, url, status = 200) {
+  const res = await page.goto(url);
+  assert.equal(res.status(), status, url);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `${url} is ${width} px wide`);
 }
 
 /** Submits a form and waits for the next page; fails on a page that reports an error. */

@@ -2,9 +2,10 @@
 // 新桥 equipment cluster files, the cluster recommends, reviewers of the three departments are
 // appointed and assigned, one whose department then sits on the cluster's committee is
 // refused the application with the reason, the others score (blind until their own sheet is
-// in), the officer ranks and decides, and the applicant sees the tier but no reviewer. Every
-// projects page reads at 390 px without sideways scrolling. The demo has no reviewers or
-// branch secretary: the test creates them with `qunlian user create` and changes their
+// in), the officer ranks and decides, and the applicant sees the tier but no reviewer; the
+// project goes into implementation, its outcome report is filed with evidence, checked, and
+// counted in the figures. Every projects page reads at 390 px without sideways scrolling.
+// The demo has no reviewers or branch secretary: the test creates them with `qunlian user create` and changes their
 // one-time passwords at first login.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,20 +52,14 @@ async function selectByLabel(page, select, re) {
   return hit[0];
 }
 
-async function fitsPhone(page, path, status = 200) {
-  const res = await page.goto(`${demo.base}${path}`);
-  assert.equal(res.status(), status, path);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 390, `${path} is ${width} px wide`);
-}
-
-test('a branch files, the cluster recommends, three departments score with one conflict blocked, the officer decides', async () => {
+test('a branch files, the cluster recommends, three departments score with one conflict blocked, the officer decides, the outcome report is filed and counted', async () => {
   // The officer opens a round in its filing phase (the form's default calendar starts today).
   const admin = await demo.login('admin');
   const a = admin.page;
   await a.goto(`${demo.base}/projects`);
   await Promise.all([a.waitForNavigation(), a.click('#new-round')]);
   await a.fill('input[name=name]', 'E2E 深度融合项目批次');
+  const year = await a.inputValue('input[name=year]');
   await submit(a, '#round-form button[type=submit]');
   const round = a.url().match(/\/projects\/rounds\/(\d+)$/)[1];
   assert.equal(await a.textContent('#phase'), '申报中');
@@ -149,8 +144,8 @@ test('a branch files, the cluster recommends, three departments score with one c
   assert.match(await sci.page.textContent('#refused'), /利益冲突（申报方所在集群党委委员），不能查看和评审/);
   assert.ok(!(await sci.page.content()).includes('打破国外垄断'), 'nothing of the application is shown');
   await sci.page.setViewportSize(PHONE);
-  await fitsPhone(sci.page, '/projects/reviews');
-  await fitsPhone(sci.page, `/projects/reviews/${app}`, 403);
+  await demo.fitsPhone(sci.page, '/projects/reviews');
+  await demo.fitsPhone(sci.page, `/projects/reviews/${app}`, 403);
   await screenshot(sci.page, 'projects-conflict-phone');
 
   // The board shows the conflict with its reason; the officer replaces him.
@@ -203,17 +198,63 @@ test('a branch files, the cluster recommends, three departments score with one c
   const content = await b.content();
   for (const [, , name] of reviewers) assert.ok(!content.includes(name), `${name} shown to the applicant`);
 
+  // After the award: the officer starts the implementation; the applicant's report is refused
+  // once (the form comes back with what was typed), then filed with two patents and the
+  // certificate; the officer checks it, and the year's patents in the figures rise by two.
+  const patentsOf = async (page) => {
+    await page.goto(`${demo.base}/projects/figures?by=year`);
+    const rows = await page.$$eval('#figures tbody tr:not(.total)', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())));
+    const row = rows.find((r) => r[0] === `${year} 年`);
+    assert.ok(row, `no ${year} row in ${JSON.stringify(rows)}`);
+    return Number(row[3]);
+  };
+  const before = await patentsOf(a);
+  await a.goto(`${demo.base}/projects/applications/${app}`);
+  await submit(a, 'form[action$="/act"] button:has-text("开始实施")');
+  assert.equal(await a.textContent('#state'), '实施中');
+  const outcomes = `/projects/applications/${app}/outcomes`;
+  await b.goto(`${demo.base}${outcomes}`);
+  const patents = [`ZL${year}10000001.1 安全级超速继电器 ${year}-01-01`, `ZL${year}10000002.X 继电器动作检测方法 ${year}-01-01`];
+  await b.fill('#outcome-form input[name=year]', year);
+  await b.fill('#outcome-form textarea[name=patents]', patents.join('\n'));
+  await b.fill('#outcome-form input[name=market_share]', '20');
+  await b.fill('#outcome-form input[name=yield_rate]', '120');
+  await b.fill('#outcome-form input[name=members]', '崔建华、张明');
+  const certificate = { name: '专利证书.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 E2E certificate') };
+  await b.setInputFiles('#outcome-form input[name=files]', certificate);
+  const again = await Promise.all([b.waitForNavigation(), b.click('#outcome-form button[type=submit]')]);
+  assert.equal(again[0].status(), 422);
+  assert.match(await b.textContent('#form-error'), /良品率/);
+  assert.equal(await b.inputValue('#outcome-form input[name=members]'), '崔建华、张明', 'what was typed is kept');
+  assert.equal(await b.inputValue('#outcome-form textarea[name=patents]'), patents.join('\n'));
+  await b.fill('#outcome-form input[name=yield_rate]', '99.5');
+  await b.setInputFiles('#outcome-form input[name=files]', certificate);
+  await submit(b, '#outcome-form button[type=submit]');
+  const report = `#y${year}`;
+  assert.match(await b.textContent(report), /2 件/);
+  assert.match(await b.textContent(`${report} .files`), /专利证书\.pdf/);
+  await a.goto(`${demo.base}${outcomes}`);
+  const evidence = await download(a, `${report} .files a`);
+  assert.equal(evidence.name, '专利证书.pdf');
+  await a.fill(`#check-${year} input[name=note]`, '专利证书已核对');
+  await submit(a, `#check-${year} button[value=accept]`);
+  assert.match(await a.textContent(report), /已核实/);
+  assert.equal(await patentsOf(a), before + patents.length, 'the figures count the filed patents');
+
   // Every projects page at 390 px.
   for (const p of [a, sec.page, b, sessions.e2e_rsci2.page]) await p.setViewportSize(PHONE);
   for (const path of ['/projects', `/projects/rounds/${round}`, '/projects/rounds/new', `/projects/rounds/${round}/edit`,
-    `/projects/rounds/${round}/assignment`, `/projects/rounds/${round}/ranking`, `/projects/applications/${app}`]) {
-    await fitsPhone(a, path);
+    `/projects/rounds/${round}/assignment`, `/projects/rounds/${round}/ranking`, `/projects/applications/${app}`,
+    outcomes, '/projects/outcomes/overdue', '/projects/figures', '/projects/figures?by=cluster', `/projects/figures?by=year&year=${year}`]) {
+    await demo.fitsPhone(a, path);
   }
   await screenshot(a, 'projects-assignment-phone');
-  await fitsPhone(sec.page, `/projects/rounds/${round}/recommend`);
-  await fitsPhone(b, `/projects/rounds/${round}/apply`);
-  await fitsPhone(b, `/projects/applications/${app}`);
-  await fitsPhone(sessions.e2e_rsci2.page, `/projects/reviews/${app}`);
+  await demo.fitsPhone(sec.page, `/projects/rounds/${round}/recommend`);
+  await demo.fitsPhone(b, `/projects/rounds/${round}/apply`);
+  await demo.fitsPhone(b, `/projects/applications/${app}`);
+  await demo.fitsPhone(b, outcomes);
+  await screenshot(b, 'projects-outcomes-phone');
+  await demo.fitsPhone(sessions.e2e_rsci2.page, `/projects/reviews/${app}`);
   await screenshot(sessions.e2e_rsci2.page, 'projects-review-phone');
   for (const s of [admin, sec, branch, ...Object.values(sessions)]) await s.context.close();
 });
