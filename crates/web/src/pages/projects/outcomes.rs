@@ -22,8 +22,8 @@ use crate::state::AppState;
 use super::refusal;
 use crate::support::format::{date, text};
 use crate::support::forms::{Choice, non_empty};
-use crate::support::{render, render_form};
 use crate::support::upload::{ATTACHMENT_LIMIT, FORM_OVERHEAD};
+use crate::support::{render, render_form};
 
 const ACTIVE: &str = "/projects";
 /// Evidence files in one report form.
