@@ -427,6 +427,7 @@ impl SearchIndex for TantivyIndex {
                 }
             }
         }
+        vectors.maintain();
         drop(vectors);
         commit(&mut writer, up_to)?;
         drop(writer);
@@ -541,6 +542,7 @@ impl SearchIndex for TantivyIndex {
         for (doc, v) in items {
             vectors.insert(&doc, &v);
         }
+        vectors.maintain();
         Ok(())
     }
 

@@ -96,9 +96,19 @@ impl ListingVector {
     }
 }
 
-/// The integer dot product of two int8 vectors of the same length.
+/// The integer dot product of two int8 vectors of the same length. Sixteen running sums of
+/// i16 products (each fits: 127² < 2¹⁵) let the compiler use the baseline x86-64 vector
+/// instructions; 1.7 times the plain sum's speed there (docs/benchmarks.md).
 pub fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
-    a.iter().zip(b).map(|(&x, &y)| i32::from(x) * i32::from(y)).sum()
+    let (ca, cb) = (a.chunks_exact(16), b.chunks_exact(16));
+    let tail: i32 = ca.remainder().iter().zip(cb.remainder()).map(|(&x, &y)| i32::from(x) * i32::from(y)).sum();
+    let mut acc = [0i32; 16];
+    for (x, y) in ca.zip(cb) {
+        for ((sum, &x), &y) in acc.iter_mut().zip(x).zip(y) {
+            *sum += i32::from(i16::from(x) * i16::from(y));
+        }
+    }
+    acc.iter().sum::<i32>() + tail
 }
 
 /// Weight of the cosine in the fused score, beside the ranking's own (text ≤ 1, chain 0.25,
@@ -172,6 +182,18 @@ mod tests {
     fn unit(v: &[f32]) -> Vec<f32> {
         let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
         v.iter().map(|x| x / n).collect()
+    }
+
+    #[test]
+    fn the_dot_product_is_the_plain_sum_at_every_length_and_at_the_extremes() {
+        for len in [0, 1, 15, 16, 17, 33, 384, 385] {
+            let a: Vec<i8> = (0..len).map(|i| ((i * 97 + 13) % 256) as u8 as i8).collect();
+            let b: Vec<i8> = (0..len).map(|i| ((i * 31 + 200) % 256) as u8 as i8).collect();
+            let plain: i32 = a.iter().zip(&b).map(|(&x, &y)| i32::from(x) * i32::from(y)).sum();
+            assert_eq!(dot_i8(&a, &b), plain, "length {len}");
+        }
+        let low = vec![i8::MIN; 384];
+        assert_eq!(dot_i8(&low, &low), 384 * 128 * 128, "-128 × -128 fits the i16 product");
     }
 
     #[test]

@@ -4,4 +4,5 @@
 
 mod eval;
 mod index;
+mod ivf;
 mod semantic;

@@ -13,6 +13,11 @@ use qunlian_domain::matching::{Embedder, ListingDoc, ListingKind, ListingVector,
 use crate::collect::{key_hash, key_hashes, kind_number};
 use crate::day_number;
 
+mod ivf;
+
+use ivf::Ivf;
+pub use ivf::{IVF_FROM, PROBES, lists_for};
+
 /// The ranking's side (the weight, the number of neighbours, the fusion) is the domain's:
 /// `qunlian_domain::matching::{fuse, semantic_matches}`, re-exported here.
 pub use qunlian_domain::matching::{NEIGHBOURS, SEMANTIC_WEIGHT as WEIGHT, fuse, semantic_matches};
@@ -37,15 +42,25 @@ struct Meta {
     audience: Vec<u64>,
 }
 
-/// Listings' int8 vectors in one flat array with what filtering needs, searched
-/// exhaustively (an integer dot product per listing that passes the filters).
-#[derive(Default)]
+/// Listings' int8 vectors in one flat array with what filtering needs. Up to
+/// [`IVF_FROM`] vectors they are searched exhaustively (an integer dot product per listing that
+/// passes the filters); from there through an inverted-file index ([`ivf`]) that reads the
+/// lists nearest the query.
 pub struct Vectors {
     dim: usize,
     meta: Vec<Meta>,
     scales: Vec<f32>,
     flat: Vec<i8>,
     by_id: HashMap<i64, usize>,
+    /// From how many vectors the inverted file is used.
+    ivf_from: usize,
+    ivf: Option<Ivf>,
+}
+
+impl Default for Vectors {
+    fn default() -> Vectors {
+        Vectors::with_ivf_from(IVF_FROM)
+    }
 }
 
 /// Which listings a neighbour search admits.
@@ -77,6 +92,39 @@ impl Vectors {
         Vectors::default()
     }
 
+    /// Vectors that use the inverted file from `n` held (tests and the benchmark compare it
+    /// with the exhaustive search; [`IVF_FROM`] otherwise).
+    pub fn with_ivf_from(n: usize) -> Vectors {
+        Vectors {
+            dim: 0,
+            meta: Vec::new(),
+            scales: Vec::new(),
+            flat: Vec::new(),
+            by_id: HashMap::new(),
+            ivf_from: n.max(1),
+            ivf: None,
+        }
+    }
+
+    /// Trains the inverted file when it is due: the vectors have reached [`IVF_FROM`], or
+    /// their number has doubled or halved since it was trained; dropped below [`IVF_FROM`].
+    /// Called after each batch of changes, not per vector.
+    pub fn maintain(&mut self) {
+        let n = self.len();
+        let due = match &self.ivf {
+            None => n >= self.ivf_from,
+            Some(ivf) => n < self.ivf_from || ivf.is_stale(n),
+        };
+        if due {
+            self.ivf = (n >= self.ivf_from).then(|| Ivf::train(&self.flat, &self.scales, self.dim));
+        }
+    }
+
+    /// The number of inverted lists (0: exhaustive).
+    pub fn list_count(&self) -> usize {
+        self.ivf.as_ref().map_or(0, Ivf::list_count)
+    }
+
     /// Holds `doc`'s vector (replacing one held). The first vector sets the length; one of
     /// another length is not held.
     pub fn insert(&mut self, doc: &ListingDoc, vector: &ListingVector) {
@@ -101,12 +149,18 @@ impl Vectors {
                 self.flat[i * self.dim..(i + 1) * self.dim].copy_from_slice(&vector.q);
                 self.scales[i] = vector.scale;
                 self.meta[i] = meta;
+                if let Some(ivf) = &mut self.ivf {
+                    ivf.replace(i, &vector.q);
+                }
             }
             None => {
                 self.by_id.insert(doc.id, self.meta.len());
                 self.meta.push(meta);
                 self.scales.push(vector.scale);
                 self.flat.extend_from_slice(&vector.q);
+                if let Some(ivf) = &mut self.ivf {
+                    ivf.push(&vector.q);
+                }
             }
         }
     }
@@ -123,10 +177,18 @@ impl Vectors {
         self.meta.swap_remove(i);
         self.scales.swap_remove(i);
         self.flat.truncate(last * self.dim);
+        if let Some(ivf) = &mut self.ivf {
+            ivf.swap_remove(i);
+        }
     }
 
     pub fn clear(&mut self) {
-        *self = Vectors::default();
+        *self = Vectors::with_ivf_from(self.ivf_from);
+    }
+
+    /// Whether the inverted lists hold every vector exactly once (for the tests).
+    pub fn lists_are_consistent(&self) -> bool {
+        self.ivf.as_ref().is_none_or(|ivf| ivf.is_consistent(self.len()))
     }
 
     pub fn len(&self) -> usize {
@@ -137,9 +199,9 @@ impl Vectors {
         self.meta.is_empty()
     }
 
-    /// Bytes the vectors take (the int8 components and their scales).
+    /// Bytes the vectors take (the int8 components and their scales, and the inverted file).
     pub fn vector_bytes(&self) -> usize {
-        self.flat.len() + self.scales.len() * 4
+        self.flat.len() + self.scales.len() * 4 + self.ivf.as_ref().map_or(0, Ivf::bytes)
     }
 
     /// The vector held for a listing.
@@ -158,31 +220,102 @@ impl Vectors {
     }
 
     /// The `k` held listings nearest to `query` that `filter` admits, nearest first (ties by
-    /// id), with their cosines.
+    /// id), with their cosines. Through the inverted file when there is one: the [`PROBES`]
+    /// lists nearest the query, and further lists while fewer than `k` have passed the filters.
     pub fn neighbours(&self, query: &ListingVector, k: usize, filter: &Filter) -> Vec<(i64, f32)> {
+        self.neighbours_probing(query, k, filter, PROBES)
+    }
+
+    /// [`Vectors::neighbours`] reading at the least `probes` lists (the benchmark's sweep).
+    pub fn neighbours_probing(
+        &self,
+        query: &ListingVector,
+        k: usize,
+        filter: &Filter,
+        probes: usize,
+    ) -> Vec<(i64, f32)> {
         if k == 0 || query.dim() != self.dim {
             return Vec::new();
         }
-        let (kind, today) = (kind_number(filter.kind), day_number(filter.today));
-        // The worst kept on top: lowest cosine, then highest id.
-        let mut heap: BinaryHeap<Reverse<(Ordered, Reverse<i64>)>> = BinaryHeap::with_capacity(k + 1);
-        for (i, m) in self.meta.iter().enumerate() {
-            if m.kind != kind
-                || m.valid_until < today
-                || m.id == filter.exclude_id
-                || m.unit_id == filter.exclude_unit
-                || filter.keys.as_ref().is_some_and(|keys| !m.audience.iter().any(|a| keys.binary_search(a).is_ok()))
-            {
-                continue;
+        let mut top = Nearest::new(self, query, k, filter);
+        match &self.ivf {
+            Some(ivf) => {
+                for (read, list) in ivf.probe_order(&query.q).into_iter().enumerate() {
+                    if read >= probes && top.is_full() {
+                        break;
+                    }
+                    list.iter().for_each(|&row| top.offer(row as usize));
+                }
             }
-            let cos =
-                dot_i8(&query.q, &self.flat[i * self.dim..(i + 1) * self.dim]) as f32 * query.scale * self.scales[i];
-            heap.push(Reverse((Ordered(cos), Reverse(m.id))));
-            if heap.len() > k {
-                heap.pop();
-            }
+            None => (0..self.meta.len()).for_each(|row| top.offer(row)),
         }
-        let mut out: Vec<(i64, f32)> = heap.into_iter().map(|Reverse((Ordered(c), Reverse(id)))| (id, c)).collect();
+        top.into_sorted()
+    }
+
+    /// The `k` nearest by the exhaustive search whatever the size (what the inverted file is
+    /// measured against).
+    pub fn neighbours_exhaustive(&self, query: &ListingVector, k: usize, filter: &Filter) -> Vec<(i64, f32)> {
+        if k == 0 || query.dim() != self.dim {
+            return Vec::new();
+        }
+        let mut top = Nearest::new(self, query, k, filter);
+        (0..self.meta.len()).for_each(|row| top.offer(row));
+        top.into_sorted()
+    }
+}
+
+/// The `k` nearest rows seen so far that pass the filter.
+struct Nearest<'a> {
+    vectors: &'a Vectors,
+    query: &'a ListingVector,
+    filter: &'a Filter,
+    kind: u64,
+    today: i64,
+    k: usize,
+    /// The worst kept on top: lowest cosine, then highest id.
+    heap: BinaryHeap<Reverse<(Ordered, Reverse<i64>)>>,
+}
+
+impl<'a> Nearest<'a> {
+    fn new(vectors: &'a Vectors, query: &'a ListingVector, k: usize, filter: &'a Filter) -> Nearest<'a> {
+        Nearest {
+            vectors,
+            query,
+            filter,
+            kind: kind_number(filter.kind),
+            today: day_number(filter.today),
+            k,
+            heap: BinaryHeap::with_capacity(k + 1),
+        }
+    }
+
+    fn offer(&mut self, row: usize) {
+        let (m, f) = (&self.vectors.meta[row], self.filter);
+        if m.kind != self.kind
+            || m.valid_until < self.today
+            || m.id == f.exclude_id
+            || m.unit_id == f.exclude_unit
+            || f.keys.as_ref().is_some_and(|keys| !m.audience.iter().any(|a| keys.binary_search(a).is_ok()))
+        {
+            return;
+        }
+        let dim = self.vectors.dim;
+        let cos = dot_i8(&self.query.q, &self.vectors.flat[row * dim..(row + 1) * dim]) as f32
+            * self.query.scale
+            * self.vectors.scales[row];
+        self.heap.push(Reverse((Ordered(cos), Reverse(m.id))));
+        if self.heap.len() > self.k {
+            self.heap.pop();
+        }
+    }
+
+    fn is_full(&self) -> bool {
+        self.heap.len() >= self.k
+    }
+
+    fn into_sorted(self) -> Vec<(i64, f32)> {
+        let mut out: Vec<(i64, f32)> =
+            self.heap.into_iter().map(|Reverse((Ordered(c), Reverse(id)))| (id, c)).collect();
         out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         out
     }
