@@ -42,7 +42,7 @@ pub struct ApplicationInput {
     pub support_asked: String,
     pub lead_name: String,
     pub participants: String,
-    /// The enterprises taking part (at least one; a branch's own unit when left empty).
+    /// The enterprises taking part besides the applying organisation's own (always included).
     pub units: Vec<i64>,
     /// Measurable goals: (metric as written, e.g. "发明专利（件）", target).
     pub targets: Vec<(String, f64)>,
@@ -200,10 +200,9 @@ impl Projects<'_> {
                 return Err(StoreError::invalid("目标", format!("“{metric}”的目标值应为非负数")));
             }
         }
+        // The applicant's own enterprise always takes part; the others are its partners.
         let mut units = input.units.clone();
-        if units.is_empty() {
-            units.extend(org.unit_id);
-        }
+        units.extend(org.unit_id);
         units.sort_unstable();
         units.dedup();
         if units.is_empty() || units.len() > 20 {
