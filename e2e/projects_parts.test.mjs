@@ -7,45 +7,11 @@
 // carrier's page lists the project. Every page touched reads at 390 px.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoSession, PHONE, download, screenshot, submit } from './lib.mjs';
+import { demoSession, PHONE, beijingDay as day, download, screenshot, selectByLabel, submit } from './lib.mjs';
 
 const demo = demoSession();
 const NEW_PASSWORD = 'E2e@Parts2026x';
 const TITLE = '继电器在线检测平台（E2E 概念）';
-
-function day(offset) {
-  const d = new Date(Date.now() + 8 * 3600 * 1000 + offset * 86400 * 1000); // Beijing date
-  return d.toISOString().slice(0, 10);
-}
-
-async function createUser(username, role, scope, name) {
-  const out = await demo.cli('user', 'create', username, '--role', role, '--scope', scope, '--name', name);
-  const m = out.match(/初始密码：(\S+?)（/);
-  assert.ok(m, out);
-  return m[1];
-}
-
-async function firstLogin(username, otp) {
-  const context = await demo.newContext();
-  const page = await context.newPage();
-  await page.goto(`${demo.base}/login`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', otp);
-  await Promise.all([page.waitForURL((u) => u.pathname === '/password'), page.click('button:has-text("登录")')]);
-  await page.fill('input[name=current]', otp);
-  await page.fill('input[name=new]', NEW_PASSWORD);
-  await page.fill('input[name=confirm]', NEW_PASSWORD);
-  await Promise.all([page.waitForURL((u) => u.pathname !== '/password'), page.click('button:has-text("保存")')]);
-  return { context, page };
-}
-
-async function selectByLabel(page, select, re) {
-  const options = await page.$$eval(`${select} option`, (os) => os.map((o) => [o.value, o.textContent]));
-  const hit = options.find(([v, l]) => v && re.test(l));
-  assert.ok(hit, `${select}: no option like ${re} in ${JSON.stringify(options)}`);
-  await page.selectOption(select, hit[0]);
-  return hit[0];
-}
 
 test('rubric, carrier, partner, attachment, pending count and the end of the concept stage', async () => {
   const admin = await demo.login('admin');
@@ -76,8 +42,8 @@ test('rubric, carrier, partner, attachment, pending count and the end of the con
   const sec = await demo.login('zhuangbei');
   await sec.page.goto(`${demo.base}/projects/rounds/${round}/apply`);
   const org = await selectByLabel(sec.page, 'select[name=org]', /昱章/);
-  const otp = await createUser('e2e_yz', 'branch_secretary', `party_org:${org}`, 'E2E昱章支部书记');
-  const branch = await firstLogin('e2e_yz', otp);
+  const otp = await demo.createUser('e2e_yz', 'branch_secretary', `party_org:${org}`, 'E2E昱章支部书记');
+  const branch = await demo.firstLogin('e2e_yz', otp, NEW_PASSWORD);
   const b = branch.page;
   await b.goto(`${demo.base}/projects/rounds/${round}/apply`);
   await b.fill('input[name=title]', TITLE);
@@ -114,7 +80,7 @@ test('rubric, carrier, partner, attachment, pending count and the end of the con
   const calendar = { filing_opens: -10, filing_closes: -5, recommend_closes: -2, review_closes: 5, publicity_closes: 8, objections_close: 12 };
   for (const [name, offset] of Object.entries(calendar)) await a.fill(`input[name=${name}]`, day(offset));
   await submit(a, '#round-form button[type=submit]');
-  const rOtp = await createUser('e2e_pk', 'reviewer', 'nothing', 'E2E科委概念专家');
+  const rOtp = await demo.createUser('e2e_pk', 'reviewer', 'nothing', 'E2E科委概念专家');
   await a.goto(`${demo.base}/projects/rounds/${round}/assignment`);
   await submit(a, '#start-review');
   await selectByLabel(a, '#add-reviewer select[name=user]', /e2e_pk/);
@@ -125,7 +91,7 @@ test('rubric, carrier, partner, attachment, pending count and the end of the con
   await submit(a, `${row} form[action$="/assign"] button[value=assign]`);
 
   // The reviewer's sidebar counts his pending sheet; he reads the attachment.
-  const r = await firstLogin('e2e_pk', rOtp);
+  const r = await demo.firstLogin('e2e_pk', rOtp, NEW_PASSWORD);
   assert.equal((await r.page.textContent('#nav-pending')).trim(), '1');
   await r.page.goto(`${demo.base}/projects/reviews/${app}`);
   const file = await download(r.page, '#file-list a');

@@ -5,7 +5,6 @@
 //! assigned reviewer free of conflict — a conflicted one cannot download them. Every change
 //! and every download is audited.
 
-use chrono::{DateTime, Utc};
 use qunlian_domain::auth::{Action, Caller};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -13,7 +12,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 use super::*;
 use crate::audit::Change;
 use crate::entity::{project_application, project_application_file};
-use crate::services::{Attachment, MAX_ATTACHMENT_BYTES, clean_name, content_type};
+use crate::services::{Attachment, AttachmentRow, MAX_ATTACHMENT_BYTES, clean_name, content_type};
 
 /// Most files one application carries.
 pub const MAX_APPLICATION_FILES: u64 = 20;
@@ -140,18 +139,11 @@ impl Projects<'_> {
             ])
             .filter(project_application_file::Column::ApplicationId.eq(app.id))
             .order_by_asc(project_application_file::Column::Id)
-            .into_tuple::<(i64, String, String, i64, String, DateTime<Utc>)>()
+            .into_tuple::<AttachmentRow>()
             .all(self.store.db())
             .await?
             .into_iter()
-            .map(|(id, file_name, content_type, size, uploaded_by, uploaded_at)| Attachment {
-                id,
-                file_name,
-                content_type,
-                size,
-                uploaded_by,
-                uploaded_at,
-            })
+            .map(Attachment::from_row)
             .collect())
     }
 
@@ -174,14 +166,7 @@ impl Projects<'_> {
                 format!("{}：{}", app.title, m.file_name),
             )
             .await?;
-        let info = Attachment {
-            id: m.id,
-            file_name: m.file_name,
-            content_type: m.content_type,
-            size: m.size,
-            uploaded_by: m.uploaded_by,
-            uploaded_at: m.uploaded_at,
-        };
+        let info = Attachment::from_row((m.id, m.file_name, m.content_type, m.size, m.uploaded_by, m.uploaded_at));
         Ok((info, m.data))
     }
 }

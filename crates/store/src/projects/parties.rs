@@ -116,20 +116,7 @@ impl Projects<'_> {
     /// Partner enterprises the caller may name, whose name contains `q`, by name.
     pub async fn partner_choices(&self, caller: &Caller, q: &str) -> Result<Vec<(i64, String)>> {
         self.store.require(caller, Action::ApplyProjects)?;
-        let mut cond = self.partner_scope(caller).await?;
-        if !q.trim().is_empty() {
-            cond = cond.add(unit::Column::Name.contains(q.trim()));
-        }
-        Ok(unit::Entity::find()
-            .select_only()
-            .column(unit::Column::Id)
-            .column(unit::Column::Name)
-            .filter(cond)
-            .order_by_asc(unit::Column::Name)
-            .limit(PARTNER_CHOICES)
-            .into_tuple()
-            .all(self.store.db())
-            .await?)
+        self.store.unit_choices(self.partner_scope(caller).await?, Some(q), PARTNER_CHOICES).await
     }
 
     /// Refuses a unit the caller may not name, by its number.

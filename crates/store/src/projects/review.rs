@@ -350,18 +350,23 @@ impl Projects<'_> {
             .await?
             .into_iter()
             .collect();
-        let submitted: BTreeSet<(i64, i64)> = project_sheet::Entity::find()
+        let submitted = self.submitted_sheets(project_sheet::Column::ReviewerId.is_in(mine)).await?;
+        Ok(assigned.difference(&submitted).count())
+    }
+
+    /// The (application, reviewer) pairs of the submitted sheets that `cond` selects.
+    pub(super) async fn submitted_sheets(&self, cond: sea_orm::sea_query::SimpleExpr) -> Result<BTreeSet<(i64, i64)>> {
+        Ok(project_sheet::Entity::find()
             .select_only()
             .column(project_sheet::Column::ApplicationId)
             .column(project_sheet::Column::ReviewerId)
-            .filter(project_sheet::Column::ReviewerId.is_in(mine))
+            .filter(cond)
             .filter(project_sheet::Column::SubmittedAt.is_not_null())
             .into_tuple()
-            .all(db)
+            .all(self.store.db())
             .await?
             .into_iter()
-            .collect();
-        Ok(assigned.difference(&submitted).count())
+            .collect())
     }
 
     /// The calling reviewer's assignment, checked for conflicts now.
