@@ -194,6 +194,35 @@ export function screenshot(page, name) {
   return page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
+async function firstLogin(demo, username, otp, password) {
+  const context = await demo.newContext();
+  const page = await context.newPage();
+  await page.goto(`${demo.base}/login`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', otp);
+  await Promise.all([page.waitForURL((u) => u.pathname === '/password'), page.click('button:has-text("登录")')]);
+  await page.fill('input[name=current]', otp);
+  await page.fill('input[name=new]', password);
+  await page.fill('input[name=confirm]', password);
+  await Promise.all([page.waitForURL((u) => u.pathname !== '/password'), page.click('button:has-text("保存")')]);
+  return { context, page };
+}
+
+/** Selects the first option of `select` whose label matches `re`; resolves to its value. */
+export async function selectByLabel(page, select, re) {
+  const options = await page.$$eval(`${select} option`, (os) => os.map((o) => [o.value, o.textContent]));
+  const hit = options.find(([v, l]) => v && re.test(l));
+  assert.ok(hit, `${select}: no option like ${re} in ${JSON.stringify(options)}`);
+  await page.selectOption(select, hit[0]);
+  return hit[0];
+}
+
+/** The Beijing date `offset` days from today, as a date input takes it. */
+export function beijingDay(offset) {
+  const d = new Date(Date.now() + 8 * 3600 * 1000 + offset * 86400 * 1000);
+  return d.toISOString().slice(0, 10);
+}
+
 /**
  * What every browser test file sets up: a demo server and a Chromium, started before the
  * file's tests and stopped after them. `base`, `login` and `newContext` work once the tests run.
@@ -211,6 +240,15 @@ export function demoSession(options) {
     /** Opens `path` (answering `status`) and checks it has no horizontal overflow at the viewport's width. */
     fitsPhone: (page, path, status) => fitsPhone(page, `${demo.base}${path}`, status),
     newContext: (viewport) => newContext(demo.browser, viewport),
+    /** Creates an account with the CLI; resolves to its one-time password. */
+    createUser: async (username, role, scope, name) => {
+      const out = await runCli(demo.server, ['user', 'create', username, '--role', role, '--scope', scope, '--name', name]);
+      const m = out.match(/初始密码：(\S+?)（/);
+      assert.ok(m, out);
+      return m[1];
+    },
+    /** Logs in with the one-time password and changes it to `password`; resolves on the landing page. */
+    firstLogin: (username, otp, password) => firstLogin(demo, username, otp, password),
   };
   before(async () => {
     demo.server = await startServer(options);

@@ -9,48 +9,11 @@
 // one-time passwords at first login.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoSession, PHONE, download, readXlsx, screenshot, submit } from './lib.mjs';
+import { demoSession, PHONE, beijingDay as day, download, readXlsx, screenshot, selectByLabel, submit } from './lib.mjs';
 
 const demo = demoSession();
 const NEW_PASSWORD = 'E2e@Proj2026x';
 const TITLE = '安全级超速继电器国产化（E2E）';
-
-function day(offset) {
-  const d = new Date(Date.now() + 8 * 3600 * 1000 + offset * 86400 * 1000); // Beijing date
-  return d.toISOString().slice(0, 10);
-}
-
-/** Creates an account with the CLI; resolves to its one-time password. */
-async function createUser(username, role, scope, name) {
-  const out = await demo.cli('user', 'create', username, '--role', role, '--scope', scope, '--name', name);
-  const m = out.match(/初始密码：(\S+?)（/);
-  assert.ok(m, out);
-  return m[1];
-}
-
-/** Logs in with the one-time password and changes it; resolves on the landing page. */
-async function firstLogin(username, otp) {
-  const context = await demo.newContext();
-  const page = await context.newPage();
-  await page.goto(`${demo.base}/login`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', otp);
-  await Promise.all([page.waitForURL((u) => u.pathname === '/password'), page.click('button:has-text("登录")')]);
-  await page.fill('input[name=current]', otp);
-  await page.fill('input[name=new]', NEW_PASSWORD);
-  await page.fill('input[name=confirm]', NEW_PASSWORD);
-  await Promise.all([page.waitForURL((u) => u.pathname !== '/password'), page.click('button:has-text("保存")')]);
-  return { context, page };
-}
-
-/** Selects the first option of `select` whose label matches `re`; resolves to its value. */
-async function selectByLabel(page, select, re) {
-  const options = await page.$$eval(`${select} option`, (os) => os.map((o) => [o.value, o.textContent]));
-  const hit = options.find(([v, l]) => v && re.test(l));
-  assert.ok(hit, `${select}: no option like ${re} in ${JSON.stringify(options)}`);
-  await page.selectOption(select, hit[0]);
-  return hit[0];
-}
 
 test('a branch files, the cluster recommends, three departments score with one conflict blocked, the officer decides, the outcome report is filed and counted', async () => {
   // The officer opens a round in its filing phase (the form's default calendar starts today).
@@ -68,8 +31,8 @@ test('a branch files, the cluster recommends, three departments score with one c
   const sec = await demo.login('zhuangbei');
   await sec.page.goto(`${demo.base}/projects/rounds/${round}/apply`);
   const org = await selectByLabel(sec.page, 'select[name=org]', /支部/);
-  const branchOtp = await createUser('e2e_branch', 'branch_secretary', `party_org:${org}`, 'E2E支部书记');
-  const branch = await firstLogin('e2e_branch', branchOtp);
+  const branchOtp = await demo.createUser('e2e_branch', 'branch_secretary', `party_org:${org}`, 'E2E支部书记');
+  const branch = await demo.firstLogin('e2e_branch', branchOtp, NEW_PASSWORD);
   const b = branch.page;
   await b.goto(`${demo.base}/projects/rounds/${round}/apply`);
   await b.fill('input[name=title]', TITLE);
@@ -112,7 +75,7 @@ test('a branch files, the cluster recommends, three departments score with one c
     ['e2e_rsci2', 'science', 'E2E科委专家乙'],
   ];
   const otps = {};
-  for (const [user, , name] of reviewers) otps[user] = await createUser(user, 'reviewer', 'nothing', name);
+  for (const [user, , name] of reviewers) otps[user] = await demo.createUser(user, 'reviewer', 'nothing', name);
   await a.goto(`${demo.base}/projects/rounds/${round}/assignment`);
   await submit(a, '#start-review');
   let scienceUnit = '';
@@ -136,7 +99,7 @@ test('a branch files, the cluster recommends, three departments score with one c
   await submit(a, 'form[action$="/officers"] button[type=submit]');
 
   // He no longer reaches the application, and is told why.
-  const sci = await firstLogin('e2e_rsci', otps.e2e_rsci);
+  const sci = await demo.firstLogin('e2e_rsci', otps.e2e_rsci, NEW_PASSWORD);
   assert.equal(new URL(sci.page.url()).pathname, '/projects/reviews', 'a reviewer lands on his queue');
   assert.match(await sci.page.textContent('#blocked'), /申报方所在集群党委委员/);
   const refused = await sci.page.goto(`${demo.base}/projects/reviews/${app}`);
@@ -164,7 +127,7 @@ test('a branch files, the cluster recommends, three departments score with one c
   const scores = { e2e_rorg: { party_lead: '8', members_role: '9' }, e2e_recon: { industry_value: '7' }, e2e_rsci2: { technology: '9' } };
   const sessions = { e2e_rsci: sci };
   for (const [user, sheet] of Object.entries(scores)) {
-    const r = await firstLogin(user, otps[user]);
+    const r = await demo.firstLogin(user, otps[user], NEW_PASSWORD);
     sessions[user] = r;
     assert.match(await r.page.textContent('#pending-count'), /^1 项申报待您评分/);
     await r.page.goto(`${demo.base}/projects/reviews/${app}`);

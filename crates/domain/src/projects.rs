@@ -15,6 +15,7 @@ mod outcomes;
 mod ranking;
 mod round;
 mod rubric;
+mod rubric_form;
 mod states;
 
 pub use assignment::{Assignment, AssignmentInput, ReviewerLoad, Shortfall, Slot, propose};
@@ -26,6 +27,7 @@ pub use outcomes::{
 pub use ranking::{DISAGREEMENT_POINTS, MIN_SHEETS_TO_NORMALISE, Ranked, SheetTotal, rank};
 pub use round::{RoundDates, RoundPhase};
 pub use rubric::{Criterion, Level, Rubric, RubricError, ScoreSheet, SheetError};
+pub use rubric_form::RawCriterion;
 pub use states::{ApplicationAction, ApplicationState, Decision, StateError, Tier};
 
 use crate::codes::labelled_enum;

@@ -95,9 +95,21 @@ impl Store {
         limit: u64,
     ) -> Result<Vec<(i64, String)>> {
         self.require(caller, action)?;
-        let mut cond = Condition::all()
+        let cond = Condition::all()
             .add(self.unit_scope(caller).await?)
             .add(unit::Column::Kind.ne(qunlian_domain::registry::UnitKind::Government.code()));
+        self.unit_choices(cond, q, limit).await
+    }
+
+    /// Units that `cond` selects whose name contains `q`, by name, at most `limit`: the
+    /// options of a unit picker.
+    pub(crate) async fn unit_choices(
+        &self,
+        cond: Condition,
+        q: Option<&str>,
+        limit: u64,
+    ) -> Result<Vec<(i64, String)>> {
+        let mut cond = cond;
         if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
             cond = cond.add(unit::Column::Name.contains(q));
         }

@@ -163,6 +163,8 @@ pub struct Auth {
     pub user: User,
     pub caller: Caller,
     pub csrf: String,
+    /// A reviewer's sheets assigned and not submitted, for the sidebar (None for the others).
+    pub pending_reviews: Option<usize>,
 }
 
 impl Auth {
@@ -192,7 +194,12 @@ impl FromRequestParts<AppState> for Auth {
         }
         let caller = user.caller(client_ip(parts, &state.config.trusted_proxies));
         let csrf = csrf_token(&session).await?;
-        Ok(Auth { user, caller, csrf })
+        let pending_reviews = if caller.may(Action::ReviewProjects) {
+            Some(state.store.projects().pending_count(&caller).await?)
+        } else {
+            None
+        };
+        Ok(Auth { user, caller, csrf, pending_reviews })
     }
 }
 
@@ -280,6 +287,8 @@ pub struct Layout {
 pub struct NavItem {
     pub href: &'static str,
     pub label: &'static str,
+    /// A count beside the label (a reviewer's pending sheets).
+    pub badge: Option<usize>,
 }
 
 impl Layout {
@@ -288,51 +297,51 @@ impl Layout {
         let mut nav = Vec::new();
         if c.may(Action::ReadRegistry) {
             nav.extend([
-                NavItem { href: "/", label: "工作台" },
-                NavItem { href: "/enterprises", label: "企业名录" },
-                NavItem { href: "/coverage", label: "组织覆盖" },
-                NavItem { href: "/coverage/assignments", label: "责任清单" },
-                NavItem { href: "/orgs", label: "党组织" },
-                NavItem { href: "/clusters", label: "产业集群" },
-                NavItem { href: "/regions", label: "区域与园区" },
-                NavItem { href: "/alliances", label: "党建联盟" },
-                NavItem { href: "/pairings", label: "结对共建" },
+                NavItem { href: "/", label: "工作台", badge: None },
+                NavItem { href: "/enterprises", label: "企业名录", badge: None },
+                NavItem { href: "/coverage", label: "组织覆盖", badge: None },
+                NavItem { href: "/coverage/assignments", label: "责任清单", badge: None },
+                NavItem { href: "/orgs", label: "党组织", badge: None },
+                NavItem { href: "/clusters", label: "产业集群", badge: None },
+                NavItem { href: "/regions", label: "区域与园区", badge: None },
+                NavItem { href: "/alliances", label: "党建联盟", badge: None },
+                NavItem { href: "/pairings", label: "结对共建", badge: None },
             ]);
         }
         if c.may(Action::ReadRegistry) || c.may(Action::HandleServiceRequest) {
-            nav.push(NavItem { href: "/services", label: "企业服务" });
+            nav.push(NavItem { href: "/services", label: "企业服务", badge: None });
         }
         if c.may(Action::ReadListings) {
-            nav.push(NavItem { href: "/listings", label: "要素对接" });
+            nav.push(NavItem { href: "/listings", label: "要素对接", badge: None });
         }
         if c.role == qunlian_domain::auth::Role::EnterpriseContact {
-            nav.push(NavItem { href: "/my/policies", label: "惠企政策" });
+            nav.push(NavItem { href: "/my/policies", label: "惠企政策", badge: None });
         } else if c.may(Action::ReadRegistry) {
-            nav.push(NavItem { href: "/policies", label: "惠企政策" });
+            nav.push(NavItem { href: "/policies", label: "惠企政策", badge: None });
         }
         if c.may(Action::ReadProjects) {
-            nav.push(NavItem { href: "/projects", label: "深度融合项目" });
+            nav.push(NavItem { href: "/projects", label: "深度融合项目", badge: None });
         }
         if c.may(Action::ReviewProjects) {
-            nav.push(NavItem { href: "/projects/reviews", label: "我的评审" });
-            nav.push(NavItem { href: "/projects", label: "申报批次" });
+            nav.push(NavItem { href: "/projects/reviews", label: "我的评审", badge: auth.pending_reviews });
+            nav.push(NavItem { href: "/projects", label: "申报批次", badge: None });
         }
         if c.may(Action::ConfirmRegistryChanges) {
-            nav.push(NavItem { href: "/proposals", label: "待确认变更" });
+            nav.push(NavItem { href: "/proposals", label: "待确认变更", badge: None });
         } else if c.may(Action::ProposeRegistryChanges) {
-            nav.push(NavItem { href: "/proposals", label: "我的变更" });
+            nav.push(NavItem { href: "/proposals", label: "我的变更", badge: None });
         }
         if c.may(Action::Import) {
-            nav.push(NavItem { href: "/import", label: "批量导入" });
+            nav.push(NavItem { href: "/import", label: "批量导入", badge: None });
         }
         if c.may(Action::ReadAudit) {
-            nav.push(NavItem { href: "/audit", label: "审计日志" });
+            nav.push(NavItem { href: "/audit", label: "审计日志", badge: None });
         }
         if c.may(Action::ManageUsers) || c.may(Action::ManageSecurity) {
-            nav.push(NavItem { href: "/users", label: "用户管理" });
+            nav.push(NavItem { href: "/users", label: "用户管理", badge: None });
         }
         if c.may(Action::ReadRegistry) || c.may(Action::HandleServiceRequest) {
-            nav.push(NavItem { href: "/tokens", label: "接口令牌" });
+            nav.push(NavItem { href: "/tokens", label: "接口令牌", badge: None });
         }
         Layout {
             user_name: auth.user.display_name.clone(),

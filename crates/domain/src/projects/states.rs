@@ -1,8 +1,8 @@
 //! An application's states and what moves it: 草稿 → 已申报 → 集群推荐 → 评审中 → 示范 /
 //! 优秀 / 入选 / 未入选 → 实施中 → 结项 (or 未获推荐 when the cluster does not forward
 //! it, 已撤回 when the applicant withdraws it before the review). A two-stage round first reviews a concept: an
-//! accepted concept (概念入围) goes back to its applicant for the full application and is
-//! filed again.
+//! accepted concept (概念入围) goes back to its applicant for the full application, which,
+//! filed, returns to the officer as recommended (the cluster forwarded the concept).
 
 use crate::codes::labelled_enum;
 
@@ -130,7 +130,10 @@ impl ApplicationState {
         use ApplicationAction as A;
         use ApplicationState as S;
         let to = match (self, action) {
-            (S::Draft | S::ConceptAccepted, A::Submit) => S::Submitted,
+            (S::Draft, A::Submit) => S::Submitted,
+            // The full application after an accepted concept: its cluster forwarded the
+            // concept already (its rank stands), so it goes back to the officer's review.
+            (S::ConceptAccepted, A::Submit) => S::Recommended,
             (S::Submitted, A::Return) => S::Draft,
             (S::Submitted, A::Recommend) => S::Recommended,
             (S::Submitted, A::NotRecommend) => S::NotRecommended,
@@ -196,7 +199,11 @@ mod tests {
             Err(StateError::ConceptDecision)
         );
         assert_eq!(S::UnderReview.allowed(A::Decide(Decision::AcceptConcept), false), Err(StateError::NotConceptStage));
-        assert_eq!(S::ConceptAccepted.allowed(A::Submit, false), Ok(S::Submitted));
+        assert_eq!(S::ConceptAccepted.allowed(A::Submit, false), Ok(S::Recommended));
+        assert_eq!(
+            S::ConceptAccepted.allowed(A::Recommend, false),
+            Err(StateError::Refused(S::ConceptAccepted, "推荐"))
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! row in one transaction, and audited.
 
 use chrono::NaiveDateTime;
-use qunlian_domain::auth::{Action, Caller, Role, Scope, UnitId};
+use qunlian_domain::auth::{Action, Caller, Role, Scope};
 use qunlian_domain::projects::{ApplicantKind, ApplicationAction, ApplicationState, Decision, RoundPhase};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
@@ -42,7 +42,7 @@ pub struct ApplicationInput {
     pub support_asked: String,
     pub lead_name: String,
     pub participants: String,
-    /// The enterprises taking part (at least one; a branch's own unit when left empty).
+    /// The enterprises taking part besides the applying organisation's own (always included).
     pub units: Vec<i64>,
     /// Measurable goals: (metric as written, e.g. "发明专利（件）", target).
     pub targets: Vec<(String, f64)>,
@@ -200,21 +200,15 @@ impl Projects<'_> {
                 return Err(StoreError::invalid("目标", format!("“{metric}”的目标值应为非负数")));
             }
         }
+        // The applicant's own enterprise always takes part; the others are its partners.
         let mut units = input.units.clone();
-        if units.is_empty() {
-            units.extend(org.unit_id);
-        }
+        units.extend(org.unit_id);
         units.sort_unstable();
         units.dedup();
         if units.is_empty() || units.len() > 20 {
             return Err(StoreError::invalid("参与企业", "应有 1–20 家"));
         }
-        for u in &units {
-            self.store
-                .unit_in_scope(caller, UnitId(*u))
-                .await
-                .map_err(|_| StoreError::invalid("参与企业", format!("企业 {u} 不存在，或不在您的权限范围内")))?;
-        }
+        self.check_partners(caller, &units).await?;
         let cluster_id = match committee_cluster {
             Some(c) => Some(c),
             None => {
@@ -230,67 +224,6 @@ impl Projects<'_> {
             }
         };
         Ok((round, cluster_id, units))
-    }
-
-    /// Writes the carrier, the units and the targets of an application (inside `txn`).
-    async fn write_parts(
-        &self,
-        txn: &sea_orm::DatabaseTransaction,
-        id: i64,
-        input: &ApplicationInput,
-        units: &[i64],
-    ) -> Result<Option<i64>> {
-        let carrier = match &input.new_carrier {
-            Some(c) => Some(
-                project_carrier::Entity::insert(project_carrier::ActiveModel {
-                    kind: Set(c.kind.clone()),
-                    name: Set(c.name.trim().to_owned()),
-                    org_id: Set(input.org_id),
-                    unit_id: Set(units.first().copied()),
-                    lead_name: Set(c.lead_name.trim().to_owned()),
-                    created_at: Set(self.store.now()),
-                    is_demo: Set(input.is_demo),
-                    ..Default::default()
-                })
-                .exec(txn)
-                .await?
-                .last_insert_id,
-            ),
-            None => match input.carrier_id {
-                Some(cid) => {
-                    let c = project_carrier::Entity::find_by_id(cid).one(txn).await?;
-                    if c.is_none_or(|c| c.org_id != input.org_id) {
-                        return Err(StoreError::invalid("工作载体", "不是本组织登记的载体"));
-                    }
-                    Some(cid)
-                }
-                None => None,
-            },
-        };
-        project_application_unit::Entity::delete_many()
-            .filter(project_application_unit::Column::ApplicationId.eq(id))
-            .exec(txn)
-            .await?;
-        project_application_unit::Entity::insert_many(
-            units.iter().map(|u| project_application_unit::ActiveModel { application_id: Set(id), unit_id: Set(*u) }),
-        )
-        .exec_without_returning(txn)
-        .await?;
-        project_target::Entity::delete_many().filter(project_target::Column::ApplicationId.eq(id)).exec(txn).await?;
-        if !input.targets.is_empty() {
-            project_target::Entity::insert_many(input.targets.iter().enumerate().map(|(i, (metric, target))| {
-                project_target::ActiveModel {
-                    application_id: Set(id),
-                    metric: Set(metric.trim().to_owned()),
-                    target: Set(*target),
-                    position: Set(i32::try_from(i).unwrap_or(0)),
-                    ..Default::default()
-                }
-            }))
-            .exec_without_returning(txn)
-            .await?;
-        }
-        Ok(carrier)
     }
 
     /// A new draft.
@@ -494,6 +427,12 @@ impl Projects<'_> {
         match action {
             A::Submit => {
                 self.store.require(caller, Action::ApplyProjects)?;
+                if m.state == ApplicationState::ConceptAccepted && round.concept_stage {
+                    return Err(StoreError::invalid(
+                        "完整申报",
+                        "概念评审尚未结束：区委组织部结束概念评审后，入围的申报再提交完整申报",
+                    ));
+                }
                 let full_after_concept = m.state == ApplicationState::ConceptAccepted
                     && matches!(round.phase, RoundPhase::Filing | RoundPhase::Recommending | RoundPhase::Reviewing);
                 if !round.phase.accepts_filing() && !full_after_concept {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use qunlian_domain::auth::{Action, Caller, Role};
 use qunlian_domain::projects::{ApplicationState, ConflictKind};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::*;
@@ -62,17 +62,8 @@ impl Projects<'_> {
             .order_by_asc(project_assignment::Column::ReviewerId)
             .all(db)
             .await?;
-        let submitted: std::collections::BTreeSet<(i64, i64)> = project_sheet::Entity::find()
-            .select_only()
-            .column(project_sheet::Column::ApplicationId)
-            .column(project_sheet::Column::ReviewerId)
-            .filter(project_sheet::Column::ApplicationId.is_in(apps.iter().map(|a| a.id)))
-            .filter(project_sheet::Column::SubmittedAt.is_not_null())
-            .into_tuple()
-            .all(db)
-            .await?
-            .into_iter()
-            .collect();
+        let submitted =
+            self.submitted_sheets(project_sheet::Column::ApplicationId.is_in(apps.iter().map(|a| a.id))).await?;
         let mut by_app: BTreeMap<i64, Vec<Assigned>> = BTreeMap::new();
         for a in assignments {
             by_app.entry(a.application_id).or_default().push(Assigned {

@@ -361,14 +361,14 @@ impl Projects<'_> {
                 format!("{}：{}", app.title, file.file_name),
             )
             .await?;
-        let info = Attachment {
-            id: file.id,
-            file_name: file.file_name,
-            content_type: file.content_type,
-            size: file.size,
-            uploaded_by: file.uploaded_by,
-            uploaded_at: file.uploaded_at,
-        };
+        let info = Attachment::from_row((
+            file.id,
+            file.file_name,
+            file.content_type,
+            file.size,
+            file.uploaded_by,
+            file.uploaded_at,
+        ));
         Ok((info, file.data))
     }
 

@@ -324,8 +324,53 @@ impl Projects<'_> {
         Ok(out)
     }
 
+    /// How many sheets wait for the calling reviewer: his assignments to applications under
+    /// review without a submitted sheet, in every round (the sidebar's figure; a cheap
+    /// count, so those a conflict has blocked since count until the officer unassigns them,
+    /// as the queue lists them). A caller who reviews nothing has none.
+    pub async fn pending_count(&self, caller: &Caller) -> Result<usize> {
+        let db = self.store.db();
+        let mine: Vec<i64> = self.my_appointments(caller).await?.into_iter().map(|r| r.id).collect();
+        if mine.is_empty() {
+            return Ok(0);
+        }
+        let under_review = sea_orm::sea_query::Query::select()
+            .column(project_application::Column::Id)
+            .from(project_application::Entity)
+            .and_where(project_application::Column::State.eq(ApplicationState::UnderReview))
+            .to_owned();
+        let assigned: BTreeSet<(i64, i64)> = project_assignment::Entity::find()
+            .select_only()
+            .column(project_assignment::Column::ApplicationId)
+            .column(project_assignment::Column::ReviewerId)
+            .filter(project_assignment::Column::ReviewerId.is_in(mine.clone()))
+            .filter(project_assignment::Column::ApplicationId.in_subquery(under_review))
+            .into_tuple()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        let submitted = self.submitted_sheets(project_sheet::Column::ReviewerId.is_in(mine)).await?;
+        Ok(assigned.difference(&submitted).count())
+    }
+
+    /// The (application, reviewer) pairs of the submitted sheets that `cond` selects.
+    pub(super) async fn submitted_sheets(&self, cond: sea_orm::sea_query::SimpleExpr) -> Result<BTreeSet<(i64, i64)>> {
+        Ok(project_sheet::Entity::find()
+            .select_only()
+            .column(project_sheet::Column::ApplicationId)
+            .column(project_sheet::Column::ReviewerId)
+            .filter(cond)
+            .filter(project_sheet::Column::SubmittedAt.is_not_null())
+            .into_tuple()
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .collect())
+    }
+
     /// The calling reviewer's assignment, checked for conflicts now.
-    async fn my_assignment(
+    pub(super) async fn my_assignment(
         &self,
         caller: &Caller,
         application_id: i64,

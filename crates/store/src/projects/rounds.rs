@@ -4,11 +4,11 @@
 use qunlian_domain::auth::{Action, Caller};
 use qunlian_domain::projects::{ApplicantKind, RoundDates, RoundPhase, Rubric};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use serde::Serialize;
 
 use super::*;
-use crate::entity::project_round;
+use crate::entity::{project_application, project_concept_sheet, project_event, project_round, project_sheet};
 
 #[derive(Clone, Debug)]
 pub struct NewRound {
@@ -254,20 +254,191 @@ impl Projects<'_> {
         Round::from_model(m, self.store.today())
     }
 
-    /// A two-stage round moves from the concept review to the full one.
-    pub async fn end_concept_stage(&self, caller: &Caller, id: i64) -> Result<()> {
+    /// The 组织部 officer's rubric for a round: criteria with their weights (the scored ones
+    /// summing to 100), level descriptors, owning department and veto flag. Refused once a
+    /// score sheet exists in the round (a full review after a concept one starts with none).
+    /// Audited with the criteria before and after.
+    pub async fn set_rubric(&self, caller: &Caller, id: i64, rubric: Rubric) -> Result<()> {
         self.store.require(caller, Action::ManageProjects)?;
-        let m = project_round::Entity::find_by_id(id).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
+        let db = self.store.db();
+        let m = project_round::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)?;
+        rubric.check().map_err(|e| StoreError::invalid("评分细则", e.0.messages().join("；")))?;
+        let scored = project_sheet::Entity::find()
+            .filter(
+                project_sheet::Column::ApplicationId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(project_application::Column::Id)
+                        .from(project_application::Entity)
+                        .and_where(project_application::Column::RoundId.eq(id))
+                        .to_owned(),
+                ),
+            )
+            .one(db)
+            .await?;
+        if scored.is_some() {
+            return Err(StoreError::invalid("评分细则", "本批次已有评审专家填写评分表，评分细则不能再修改"));
+        }
+        let summary = |r: &Rubric| {
+            r.criteria
+                .iter()
+                .map(|c| {
+                    format!("{}（{} {}{}）", c.name, c.side.label(), c.weight, if c.veto { " 否决项" } else { "" })
+                })
+                .collect::<Vec<_>>()
+                .join("、")
+        };
+        let before: Rubric = from_json("rubric", &m.rubric)?;
+        project_round::Entity::update(project_round::ActiveModel {
+            id: Set(id),
+            rubric: Set(json(&rubric)),
+            ..Default::default()
+        })
+        .exec(db)
+        .await?;
+        self.store
+            .audit()
+            .record(
+                caller,
+                "project.round.rubric",
+                "project_round",
+                Some(id.to_string()),
+                format!("{}：{} → {}", m.name, summary(&before), summary(&rubric)),
+            )
+            .await
+    }
+
+    /// Ends a two-stage round's concept review: the concepts the officer accepted (概念入围)
+    /// are invited to the full application; those still under review are closed as 未入选
+    /// with `reason`, each with its history row. The concept review's score sheets move to
+    /// `project_concept_sheets`, so the full review starts with empty sheets (the
+    /// assignments stay). Refused outside the concept stage, before the review has run, with
+    /// no concept accepted, or without a reason when some are closed.
+    pub async fn end_concept_stage(&self, caller: &Caller, id: i64, reason: &str) -> Result<ConceptStageEnd> {
+        use qunlian_domain::projects::{ApplicationAction, ApplicationState, Decision};
+        self.store.require(caller, Action::ManageProjects)?;
+        let reason = text("未入围理由", reason, 1_000, false)?;
+        let db = self.store.db();
+        let m = project_round::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)?;
         if !m.concept_stage {
-            return Err(StoreError::invalid("申报批次", "本批次不在概念评审阶段"));
+            return Err(StoreError::invalid("概念评审", "本批次不在概念评审阶段"));
+        }
+        let round = Round::from_model(m.clone(), self.store.today())?;
+        if !round.phase.accepts_decisions() {
+            return Err(StoreError::invalid(
+                "概念评审",
+                format!("本批次{}，评审开始后才能结束概念评审", round.phase.label()),
+            ));
+        }
+        let apps = project_application::Entity::find()
+            .filter(project_application::Column::RoundId.eq(id))
+            .filter(
+                project_application::Column::State
+                    .is_in([ApplicationState::ConceptAccepted, ApplicationState::UnderReview]),
+            )
+            .order_by_asc(project_application::Column::Id)
+            .all(db)
+            .await?;
+        let (invited, closing): (Vec<_>, Vec<_>) =
+            apps.into_iter().partition(|a| a.state == ApplicationState::ConceptAccepted);
+        if invited.is_empty() {
+            return Err(StoreError::invalid("概念评审", "还没有决定入围的概念申报：请先在排名页评定“概念入围”"));
+        }
+        if !closing.is_empty() && reason.is_empty() {
+            return Err(StoreError::invalid("未入围理由", "评审中的概念申报将作未入选处理，须写明理由"));
+        }
+        let action = ApplicationAction::Decide(Decision::Decline);
+        let now = self.store.now();
+        let txn = db.begin().await?;
+        for a in &closing {
+            let to = a.state.allowed(action, true).map_err(|e| StoreError::invalid("申报状态", e.to_string()))?;
+            project_application::ActiveModel {
+                id: Set(a.id),
+                state: Set(to),
+                decision_note: Set(Some(reason.clone())),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .update(&txn)
+            .await?;
+            project_event::Entity::insert(project_event::ActiveModel {
+                application_id: Set(a.id),
+                action: Set("结束概念评审".to_owned()),
+                from_state: Set(a.state),
+                to_state: Set(to),
+                note: Set(reason.clone()),
+                actor: Set(caller.username.clone()),
+                at: Set(now),
+                ..Default::default()
+            })
+            .exec_without_returning(&txn)
+            .await?;
+        }
+        let app_ids = sea_orm::sea_query::Query::select()
+            .column(project_application::Column::Id)
+            .from(project_application::Entity)
+            .and_where(project_application::Column::RoundId.eq(id))
+            .to_owned();
+        let sheets = project_sheet::Entity::find()
+            .filter(project_sheet::Column::ApplicationId.in_subquery(app_ids.clone()))
+            .all(&txn)
+            .await?;
+        let moved = sheets.len();
+        if !sheets.is_empty() {
+            project_concept_sheet::Entity::insert_many(sheets.into_iter().map(|s| {
+                project_concept_sheet::ActiveModel {
+                    application_id: Set(s.application_id),
+                    reviewer_id: Set(s.reviewer_id),
+                    scores: Set(s.scores),
+                    vetoes: Set(s.vetoes),
+                    comments: Set(s.comments),
+                    submitted_at: Set(s.submitted_at),
+                    updated_at: Set(s.updated_at),
+                }
+            }))
+            .exec_without_returning(&txn)
+            .await?;
+            project_sheet::Entity::delete_many()
+                .filter(project_sheet::Column::ApplicationId.in_subquery(app_ids))
+                .exec(&txn)
+                .await?;
         }
         project_round::Entity::update(project_round::ActiveModel {
             id: Set(id),
             concept_stage: Set(false),
             ..Default::default()
         })
-        .exec(self.store.db())
+        .exec(&txn)
         .await?;
-        self.store.audit().record(caller, "project.round.full_stage", "project_round", Some(id.to_string()), "").await
+        txn.commit().await?;
+        let done = ConceptStageEnd { invited: invited.len(), closed: closing.len(), sheets_kept: moved };
+        self.store
+            .audit()
+            .record(
+                caller,
+                "project.round.full_stage",
+                "project_round",
+                Some(id.to_string()),
+                format!(
+                    "{}：{} 项入围、邀请完整申报，{} 项未入选{}，概念评审评分表 {} 份另存",
+                    m.name,
+                    done.invited,
+                    done.closed,
+                    if reason.is_empty() { String::new() } else { format!("（{reason}）") },
+                    done.sheets_kept
+                ),
+            )
+            .await?;
+        Ok(done)
     }
+}
+
+/// What ending a concept review did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ConceptStageEnd {
+    /// Concepts invited to the full application.
+    pub invited: usize,
+    /// Concepts closed as 未入选.
+    pub closed: usize,
+    /// Score sheets of the concept review moved aside.
+    pub sheets_kept: usize,
 }

@@ -5,6 +5,7 @@ mod alliances;
 mod clusters;
 mod enterprises;
 mod figures;
+mod groups;
 mod import;
 mod import_apply;
 mod orgs;

@@ -24,6 +24,16 @@ pub struct Attachment {
     pub uploaded_at: DateTime<Utc>,
 }
 
+/// An attachment's columns as listed (no content): id, name, type, size, by, at.
+pub(crate) type AttachmentRow = (i64, String, String, i64, String, DateTime<Utc>);
+
+impl Attachment {
+    /// An attachment from its listed columns, in the order of [`AttachmentRow`].
+    pub(crate) fn from_row((id, file_name, content_type, size, uploaded_by, uploaded_at): AttachmentRow) -> Attachment {
+        Attachment { id, file_name, content_type, size, uploaded_by, uploaded_at }
+    }
+}
+
 /// The type a browser needs to show or save the file, from its extension.
 pub(crate) fn content_type(name: &str) -> &'static str {
     let ext = name.rsplit('.').next().unwrap_or("").to_lowercase();
@@ -96,18 +106,11 @@ impl Services<'_> {
             ])
             .filter(service_attachment::Column::RequestId.eq(request_id))
             .order_by_asc(service_attachment::Column::Id)
-            .into_tuple::<(i64, String, String, i64, String, DateTime<Utc>)>()
+            .into_tuple::<AttachmentRow>()
             .all(self.store.db())
             .await?
             .into_iter()
-            .map(|(id, file_name, content_type, size, uploaded_by, uploaded_at)| Attachment {
-                id,
-                file_name,
-                content_type,
-                size,
-                uploaded_by,
-                uploaded_at,
-            })
+            .map(Attachment::from_row)
             .collect())
     }
 
@@ -129,14 +132,7 @@ impl Services<'_> {
                 format!("{}：{}", request.title, m.file_name),
             )
             .await?;
-        let info = Attachment {
-            id: m.id,
-            file_name: m.file_name,
-            content_type: m.content_type,
-            size: m.size,
-            uploaded_by: m.uploaded_by,
-            uploaded_at: m.uploaded_at,
-        };
+        let info = Attachment::from_row((m.id, m.file_name, m.content_type, m.size, m.uploaded_by, m.uploaded_at));
         Ok((info, m.data))
     }
 }

@@ -345,3 +345,5 @@ async fn the_board_edits_and_unassignment() {
     assert_eq!(accounts.len(), 5);
     assert!(matches!(p.reviewer_accounts(&r("r_org").0).await, Err(StoreError::Forbidden)));
 }
+
+mod parts;

@@ -10,6 +10,7 @@ mod matching;
 mod matrix;
 mod policies;
 mod project_outcomes;
+mod project_parts;
 mod projects;
 mod proposals;
 mod rating_link;

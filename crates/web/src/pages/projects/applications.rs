@@ -9,12 +9,13 @@ use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::auth::Scope;
 use qunlian_domain::projects::{ApplicationAction as A, ApplicationState as S};
 use qunlian_store::projects::{Application, ApplicationInput, NewCarrier, Round};
+use qunlian_store::services::Attachment;
 
 use super::*;
 use crate::auth::Layout;
 use crate::error::PageResult;
 use crate::support::forms::{Choice, Pairs};
-use crate::support::{render, render_form};
+use crate::support::{render, render_form, saved_or_again};
 
 /// The measurable goals offered on a new form (the applicant may rename them).
 const TARGET_METRICS: [&str; 5] =
@@ -28,6 +29,8 @@ pub struct Draft {
     pub title: String,
     pub subject: String,
     pub direction: String,
+    /// A registered carrier chosen (its number), or empty to register one below.
+    pub carrier_id: String,
     pub carrier_kind: String,
     pub carrier_name: String,
     pub carrier_lead: String,
@@ -38,6 +41,8 @@ pub struct Draft {
     pub lead_name: String,
     pub participants: String,
     pub targets: Vec<(String, String)>,
+    /// The enterprises ticked (numbers).
+    pub units: Vec<String>,
 }
 
 fn number(v: f64) -> String {
@@ -51,6 +56,8 @@ impl Draft {
         targets.resize(TARGET_ROWS, (String::new(), String::new()));
         Draft {
             org: String::new(),
+            carrier_id: String::new(),
+            units: Vec::new(),
             title: String::new(),
             subject: String::new(),
             direction: String::new(),
@@ -68,17 +75,18 @@ impl Draft {
     }
 
     fn of(a: &Application) -> Draft {
-        let (kind, name, lead) = a.carrier.clone().unwrap_or_default();
         let mut targets: Vec<(String, String)> = a.targets.iter().map(|(m, t)| (m.clone(), number(*t))).collect();
         targets.resize(TARGET_ROWS.max(targets.len()), (String::new(), String::new()));
         Draft {
             org: a.row.org_id.to_string(),
+            carrier_id: a.carrier_id.map(|c| c.to_string()).unwrap_or_default(),
+            units: a.units.iter().map(|(u, _)| u.to_string()).collect(),
             title: a.row.title.clone(),
             subject: a.row.subject.clone(),
             direction: a.row.direction.clone(),
-            carrier_kind: kind,
-            carrier_name: name,
-            carrier_lead: lead,
+            carrier_kind: String::new(),
+            carrier_name: String::new(),
+            carrier_lead: String::new(),
             open_call: a.row.open_call,
             summary: a.summary.clone(),
             budget: a.budget_yuan.map(|b| number(b as f64 / 10_000.0)).unwrap_or_default(),
@@ -92,6 +100,8 @@ impl Draft {
     fn from_form(f: &Pairs) -> Draft {
         Draft {
             org: f.get("org").into(),
+            carrier_id: f.get("carrier_id").into(),
+            units: f.all("units").into_iter().map(str::to_owned).collect(),
             title: f.get("title").into(),
             subject: f.get("subject").into(),
             direction: f.get("direction").into(),
@@ -138,16 +148,10 @@ impl Draft {
                 )),
             }
         }
-        // The registered carrier is kept while its fields are unchanged; changed, it is a new one.
-        let existing = current.and_then(|a| a.carrier.clone().zip(a.carrier_id));
-        let (carrier_id, new_carrier) = match (self.carrier_kind.as_str(), existing) {
-            ("", _) => (None, None),
-            (_, Some(((k, n, l), id)))
-                if k == self.carrier_kind && n == self.carrier_name && l == self.carrier_lead =>
-            {
-                (Some(id), None)
-            }
-            (kind, _) => (
+        // A registered carrier chosen; or a new one registered with the fields below; or none.
+        let (carrier_id, new_carrier) = match (self.carrier_id.trim(), self.carrier_kind.as_str()) {
+            ("", "") => (None, None),
+            ("", kind) => (
                 None,
                 Some(NewCarrier {
                     kind: kind.to_owned(),
@@ -155,7 +159,12 @@ impl Draft {
                     lead_name: self.carrier_lead.clone(),
                 }),
             ),
+            (id, _) => (Some(id.parse().map_err(|_| WebError::Invalid("工作载体：请选择已登记的载体".into()))?), None),
         };
+        let mut units = Vec::with_capacity(self.units.len());
+        for u in &self.units {
+            units.push(u.parse().map_err(|_| WebError::Invalid(format!("参与企业：“{u}”不是企业编号")))?);
+        }
         Ok(ApplicationInput {
             round_id,
             org_id,
@@ -170,7 +179,7 @@ impl Draft {
             support_asked: self.support_asked.clone(),
             lead_name: self.lead_name.clone(),
             participants: self.participants.clone(),
-            units: Vec::new(),
+            units,
             targets,
             is_demo: false,
         })
@@ -188,6 +197,10 @@ struct FormPage {
     subjects: Vec<Choice>,
     directions: Vec<Choice>,
     carriers: Vec<Choice>,
+    /// The carriers registered by the organisations the caller may file for.
+    registered: Vec<Choice>,
+    /// The enterprises the caller may name as partners, those ticked marked.
+    partners: Vec<Choice>,
     draft: Draft,
     error: Option<String>,
 }
@@ -204,15 +217,38 @@ async fn org_choices(state: &AppState, auth: &Auth, selected: &str) -> Result<Ve
         .collect())
 }
 
+/// The form; `named` are the enterprises the application names already (kept in the
+/// partner list even beyond its first page).
 async fn form_page(
     state: &AppState,
     auth: &Auth,
     round: Round,
     id: Option<i64>,
-    draft: Draft,
+    (draft, named): (Draft, &[(i64, String)]),
     error: Option<String>,
 ) -> PageResult {
+    let p = state.store.projects();
     let orgs = if id.is_none() { org_choices(state, auth, &draft.org).await? } else { Vec::new() };
+    let registered = p
+        .carriers(&auth.caller, draft.org.parse().ok())
+        .await?
+        .into_iter()
+        .map(|c| Choice {
+            selected: c.id.to_string() == draft.carrier_id,
+            value: c.id.to_string(),
+            label: format!("{}（{}，负责人 {}）", c.name, c.kind, c.lead_name),
+        })
+        .collect();
+    let mut offered = p.partner_choices(&auth.caller, "").await?;
+    for n in named {
+        if !offered.iter().any(|(u, _)| *u == n.0) {
+            offered.push(n.clone());
+        }
+    }
+    let partners = offered
+        .into_iter()
+        .map(|(u, name)| Choice { selected: draft.units.contains(&u.to_string()), value: u.to_string(), label: name })
+        .collect();
     let refused = error.is_some();
     let list = |items: &[String], current: &str| Choice::list(items.iter().map(|s| (s, s)), current);
     render_form(
@@ -221,6 +257,8 @@ async fn form_page(
             subjects: list(&round.subjects, &draft.subject),
             directions: list(&round.directions, &draft.direction),
             carriers: list(&round.carrier_kinds, &draft.carrier_kind),
+            registered,
+            partners,
             round,
             id,
             orgs,
@@ -238,7 +276,7 @@ pub async fn new_form(State(state): State<AppState>, auth: Auth, Path(round_id):
     if let Scope::PartyOrg(o) = &auth.caller.scope {
         draft.org = o.0.to_string();
     }
-    form_page(&state, &auth, round, None, draft, None).await
+    form_page(&state, &auth, round, None, (draft, &[]), None).await
 }
 
 pub async fn create(
@@ -250,21 +288,19 @@ pub async fn create(
     auth.require(Action::ApplyProjects)?;
     let round = state.store.projects().round(&auth.caller, round_id).await?;
     let draft = Draft::from_form(&Pairs(pairs));
-    let done = match draft.to_input(round_id, None) {
-        Ok(input) => state.store.projects().create_application(&auth.caller, input).await.map_err(WebError::from),
-        Err(e) => Err(e),
-    };
-    match refusal(done)? {
-        Ok(id) => Ok(Redirect::to(&format!("/projects/applications/{id}")).into_response()),
-        Err(m) => form_page(&state, &auth, round, None, draft, Some(m)).await,
+    let saved = async {
+        let id = state.store.projects().create_application(&auth.caller, draft.to_input(round_id, None)?).await?;
+        Ok(format!("/projects/applications/{id}"))
     }
+    .await;
+    saved_or_again(saved, |m| form_page(&state, &auth, round, None, (draft, &[]), Some(m))).await
 }
 
 pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     auth.require(Action::ApplyProjects)?;
     let a = state.store.projects().application(&auth.caller, id).await?;
     let round = state.store.projects().round(&auth.caller, a.row.round_id).await?;
-    form_page(&state, &auth, round, Some(id), Draft::of(&a), None).await
+    form_page(&state, &auth, round, Some(id), (Draft::of(&a), &a.units), None).await
 }
 
 pub async fn update(
@@ -276,15 +312,14 @@ pub async fn update(
     auth.require(Action::ApplyProjects)?;
     let a = state.store.projects().application(&auth.caller, id).await?;
     let round = state.store.projects().round(&auth.caller, a.row.round_id).await?;
-    let draft = Draft::from_form(&Pairs(pairs));
-    let done = match draft.to_input(a.row.round_id, Some(&a)) {
-        Ok(input) => state.store.projects().update_application(&auth.caller, id, input).await.map_err(WebError::from),
-        Err(e) => Err(e),
-    };
-    match refusal(done)? {
-        Ok(()) => Ok(Redirect::to(&format!("/projects/applications/{id}")).into_response()),
-        Err(m) => form_page(&state, &auth, round, Some(id), draft, Some(m)).await,
+    let mut draft = Draft::from_form(&Pairs(pairs));
+    draft.org = a.row.org_id.to_string();
+    let saved = async {
+        state.store.projects().update_application(&auth.caller, id, draft.to_input(a.row.round_id, Some(&a))?).await?;
+        Ok(format!("/projects/applications/{id}"))
     }
+    .await;
+    saved_or_again(saved, |m| form_page(&state, &auth, round, Some(id), (draft, &a.units), Some(m))).await
 }
 
 #[derive(Template)]
@@ -302,6 +337,9 @@ struct DetailPage {
     may_start_review: bool,
     may_implement: bool,
     may_close: bool,
+    files: Vec<Attachment>,
+    /// The applicant may add and remove files (the application is editable).
+    may_upload: bool,
 }
 
 /// An application: everything its applicant entered, its state and history. No reviewer's
@@ -326,6 +364,8 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
         may_start_review: manages && st == S::Recommended,
         may_implement: manages && st.allowed(A::StartImplementation, round.concept_stage).is_ok(),
         may_close: manages && st == S::Implementing,
+        files: state.store.projects().application_files(&auth.caller, id).await?,
+        may_upload: applies && st.is_editable(),
         a,
         round,
     })

@@ -9,12 +9,15 @@
 
 pub mod applications;
 pub mod assignment;
+pub mod carriers;
 pub mod figures;
+pub mod files;
 pub mod outcomes;
 pub mod ranking;
 pub mod recommend;
 pub mod review;
 pub mod rounds;
+pub mod rubric;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -106,6 +109,15 @@ pub fn routes() -> Router<AppState> {
         .route("/projects/rounds/new", get(rounds::new_form))
         .route("/projects/rounds/{id}", get(rounds::round))
         .route("/projects/rounds/{id}/edit", get(rounds::edit_form).post(rounds::update))
+        .route("/projects/rounds/{id}/rubric", get(rubric::form).post(rubric::save))
+        .route("/projects/rounds/{id}/end-concept", post(ranking::end_concept))
+        .route("/projects/carriers/{id}", get(carriers::page))
+        .route(
+            "/projects/applications/{id}/files",
+            post(files::upload).layer(axum::extract::DefaultBodyLimit::max(files::UPLOAD_LIMIT)),
+        )
+        .route("/projects/applications/{id}/files/{fid}", get(files::download))
+        .route("/projects/applications/{id}/files/{fid}/remove", post(files::remove))
         .route("/projects/rounds/{id}/apply", get(applications::new_form).post(applications::create))
         .route("/projects/applications/{id}", get(applications::detail))
         .route("/projects/applications/{id}/edit", get(applications::edit_form).post(applications::update))

@@ -15,7 +15,6 @@ use crate::auth::Layout;
 use crate::error::PageResult;
 use crate::support::format::text;
 use crate::support::forms::Pairs;
-use crate::support::render;
 use crate::support::xlsx::send_list;
 use qunlian_io::xlsx::Cell;
 
@@ -28,6 +27,7 @@ struct Page {
     rows: Vec<RankedRow>,
     decisions: Vec<(&'static str, &'static str)>,
     threshold: f64,
+    error: Option<String>,
 }
 
 /// The decisions offered: the tiers and 未入选, or in a concept review 概念入围 and 未入选.
@@ -43,17 +43,45 @@ fn decisions(r: &Round) -> Vec<(&'static str, &'static str)> {
 
 pub async fn page(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     auth.require(Action::ManageProjects)?;
+    show(&state, &auth, id, None).await
+}
+
+/// The ranking, with a refusal of the end of the concept stage when there is one (422).
+async fn show(state: &AppState, auth: &Auth, id: i64, error: Option<String>) -> PageResult {
     let p = state.store.projects();
     let r = p.round(&auth.caller, id).await?;
     let rows = p.ranking(&auth.caller, id).await?;
-    render(&Page {
-        layout: Layout::new(&auth, &state, ACTIVE),
-        nav: RoundNav::new(&auth, &r, "ranking"),
-        decisions: decisions(&r),
-        threshold: qunlian_domain::projects::DISAGREEMENT_POINTS,
-        r,
-        rows,
-    })
+    let refused = error.is_some();
+    crate::support::render_form(
+        &Page {
+            layout: Layout::new(auth, state, ACTIVE),
+            nav: RoundNav::new(auth, &r, "ranking"),
+            decisions: decisions(&r),
+            threshold: qunlian_domain::projects::DISAGREEMENT_POINTS,
+            r,
+            rows,
+            error,
+        },
+        refused,
+    )
+}
+
+/// Ends a two-stage round's concept review: the accepted concepts are invited to the full
+/// application, the others closed with the reason typed.
+pub async fn end_concept(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    auth.require(Action::ManageProjects)?;
+    let f = Pairs(pairs);
+    let saved = async {
+        state.store.projects().end_concept_stage(&auth.caller, id, f.get("reason")).await?;
+        Ok(format!("/projects/rounds/{id}/ranking"))
+    }
+    .await;
+    crate::support::saved_or_again(saved, |m| show(&state, &auth, id, Some(m))).await
 }
 
 /// The officer's decision on one application; back to the ranking of its round.

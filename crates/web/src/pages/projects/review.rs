@@ -58,6 +58,7 @@ struct SheetPage {
     lines: Vec<Line>,
     others: Vec<(&'static str, String)>,
     targets: Vec<(String, String)>,
+    files: Vec<qunlian_store::services::Attachment>,
 }
 
 #[derive(Template)]
@@ -95,7 +96,8 @@ pub async fn form(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>
         .collect();
     let others = v.others.iter().map(|(side, share)| (side.label(), format!("{:.1}%", share * 100.0))).collect();
     let targets = v.application.targets.iter().map(|(m, t)| (m.clone(), format!("{t}"))).collect();
-    render(&SheetPage { layout: Layout::new(&auth, &state, REVIEWS), v, lines, others, targets })
+    let files = state.store.projects().application_files(&auth.caller, id).await?;
+    render(&SheetPage { layout: Layout::new(&auth, &state, REVIEWS), v, lines, others, targets, files })
 }
 
 /// Saves the sheet (`submit=1` submits it): scores `score_{key}`, comments `comment_{key}`,

@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::projects::{self as rules, ApplicantKind, RoundDates};
 use qunlian_store::projects::{ApplicationRow, NewRound, Round};
 
@@ -12,7 +11,7 @@ use super::*;
 use crate::auth::Layout;
 use crate::error::PageResult;
 use crate::support::forms::{Pairs, parse_date};
-use crate::support::{render, render_form};
+use crate::support::{render, render_form, saved_or_again};
 
 #[derive(Template)]
 #[template(path = "projects/index.html")]
@@ -193,14 +192,12 @@ pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
 pub async fn create(State(state): State<AppState>, auth: Auth, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
     auth.require(Action::ManageProjects)?;
     let draft = RoundDraft::from_form(&Pairs(pairs));
-    let done = match draft.to_new(rules::default_rubric()) {
-        Ok(new) => state.store.projects().create_round(&auth.caller, new).await.map_err(WebError::from),
-        Err(e) => Err(e),
-    };
-    match refusal(done)? {
-        Ok(id) => Ok(Redirect::to(&format!("/projects/rounds/{id}")).into_response()),
-        Err(m) => form(&state, &auth, None, draft, Some(m)),
+    let saved = async {
+        let id = state.store.projects().create_round(&auth.caller, draft.to_new(rules::default_rubric())?).await?;
+        Ok(format!("/projects/rounds/{id}"))
     }
+    .await;
+    saved_or_again(saved, |m| async move { form(&state, &auth, None, draft, Some(m)) }).await
 }
 
 pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
@@ -218,14 +215,12 @@ pub async fn update(
     auth.require(Action::ManageProjects)?;
     let current = state.store.projects().round(&auth.caller, id).await?;
     let draft = RoundDraft::from_form(&Pairs(pairs));
-    let done = match draft.to_new(current.rubric) {
-        Ok(new) => state.store.projects().update_round(&auth.caller, id, new).await.map_err(WebError::from),
-        Err(e) => Err(e),
-    };
-    match refusal(done)? {
-        Ok(()) => Ok(Redirect::to(&format!("/projects/rounds/{id}")).into_response()),
-        Err(m) => form(&state, &auth, Some(id), draft, Some(m)),
+    let saved = async {
+        state.store.projects().update_round(&auth.caller, id, draft.to_new(current.rubric)?).await?;
+        Ok(format!("/projects/rounds/{id}"))
     }
+    .await;
+    saved_or_again(saved, |m| async move { form(&state, &auth, Some(id), draft, Some(m)) }).await
 }
 
 #[derive(Template)]
