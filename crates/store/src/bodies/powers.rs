@@ -164,7 +164,9 @@ impl Bodies<'_> {
         let c = self.cluster_in_scope(caller, cluster_id).await?;
         let inside = match &caller.scope {
             Scope::All => true,
-            Scope::Region(r) => qunlian_domain::RegionCode::parse(&c.town_code).is_ok_and(|t| t.is_within(r)),
+            Scope::Region(r) => {
+                qunlian_domain::RegionCode::parse(&c.town_code).is_ok_and(|t| t == *r || t.is_within(r))
+            }
             _ => false,
         };
         if inside { Ok(c) } else { Err(StoreError::Forbidden) }
