@@ -297,6 +297,7 @@ impl Layout {
                 NavItem { href: "/regions", label: "区域与园区" },
                 NavItem { href: "/alliances", label: "党建联盟" },
                 NavItem { href: "/pairings", label: "结对共建" },
+                NavItem { href: "/bodies", label: "集群与联盟履职" },
             ]);
         }
         if c.may(Action::ReadRegistry) || c.may(Action::HandleServiceRequest) {
