@@ -13,8 +13,7 @@ use serde::Serialize;
 use super::Bodies;
 use crate::audit::Change;
 use crate::entity::{
-    alliance, alliance_decision, alliance_meeting, alliance_meeting_unit, alliance_member, alliance_service,
-    service_item, unit,
+    alliance, alliance_decision, alliance_meeting, alliance_meeting_unit, alliance_service, service_item,
 };
 use crate::{Result, StoreError};
 
@@ -84,25 +83,9 @@ pub struct AllianceWork {
 impl Bodies<'_> {
     /// The alliance's members in the caller's scope, by name, and the number of the others.
     async fn members(self, caller: &Caller, id: i64) -> Result<(Vec<Member>, usize)> {
-        let ids: Vec<i64> = alliance_member::Entity::find()
-            .filter(alliance_member::Column::AllianceId.eq(id))
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|m| m.unit_id)
-            .collect();
-        let all = ids.len();
-        let visible: Vec<Member> = unit::Entity::find()
-            .filter(unit::Column::Id.is_in(ids))
-            .filter(self.store.unit_scope(caller).await?)
-            .order_by_asc(unit::Column::Name)
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|u| Member { id: u.id, name: u.name, kind: u.kind })
-            .collect();
-        let hidden = all - visible.len();
-        Ok((visible, hidden))
+        let (visible, all) = self.store.alliance_members_within(id, self.store.unit_scope(caller).await?).await?;
+        let hidden = all as usize - visible.len();
+        Ok((visible.into_iter().map(|u| Member { id: u.id, name: u.name, kind: u.kind }).collect(), hidden))
     }
 
     /// An alliance with its members, services, meetings and decisions.

@@ -8,11 +8,11 @@ use qunlian_domain::auth::Action;
 use qunlian_domain::bodies::{DecisionFields, MeetingFields, MeetingKind, RawDecision, RawIssue, RawMeeting};
 use qunlian_store::bodies::{AllianceWork, IssueFigures};
 
-use super::{ACTIVE, saved_or};
+use super::{ACTIVE, parsed, running, saved_or};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Pairs, parse_date};
+use crate::support::forms::parse_date;
 use crate::support::render_form;
 
 /// What was typed in the page's forms, to show again after a refusal.
@@ -106,9 +106,7 @@ pub async fn add_service(
     Path(id): Path<i64>,
     Form(pairs): Pairs_,
 ) -> PageResult {
-    auth.require(Action::RunAlliances)?;
-    state.store.bodies().may_run(&auth.caller, id).await?;
-    let f = Pairs(pairs);
+    let f = running(&state, &auth, id, pairs).await?;
     let d = Drafts { service_item: f.get("item").into(), service_name: f.get("name").into(), ..Default::default() };
     let done = async {
         let item = match d.service_item.as_str() {
@@ -128,9 +126,7 @@ pub async fn record_meeting(
     Path(id): Path<i64>,
     Form(pairs): Pairs_,
 ) -> PageResult {
-    auth.require(Action::RunAlliances)?;
-    state.store.bodies().may_run(&auth.caller, id).await?;
-    let f = Pairs(pairs);
+    let f = running(&state, &auth, id, pairs).await?;
     let raw = RawMeeting {
         kind: f.get("kind").into(),
         held_on: f.get("held_on").into(),
@@ -138,10 +134,11 @@ pub async fn record_meeting(
         summary: f.get("summary").into(),
         attendees: f.all("attendees").into_iter().map(str::to_owned).collect(),
     };
-    let done = match MeetingFields::parse(&raw) {
-        Ok(m) => state.store.bodies().record_meeting(&auth.caller, id, m, false).await.map_err(WebError::from),
-        Err(e) => Err(WebError::Invalid(e.to_string())),
-    };
+    let done = async {
+        let m = parsed(MeetingFields::parse(&raw))?;
+        Ok(state.store.bodies().record_meeting(&auth.caller, id, m, false).await?)
+    }
+    .await;
     let d = Drafts { meeting: raw, ..Default::default() };
     saved_or(done.map(|m| format!("/bodies/alliances/{id}#meeting-{m}")), |m| {
         alliance_page(&state, &auth, id, d, Some(m))
@@ -155,15 +152,14 @@ pub async fn add_decision(
     Path((id, mid)): Path<(i64, i64)>,
     Form(pairs): Pairs_,
 ) -> PageResult {
-    auth.require(Action::RunAlliances)?;
-    state.store.bodies().may_run(&auth.caller, id).await?;
-    let f = Pairs(pairs);
+    let f = running(&state, &auth, id, pairs).await?;
     let raw =
         RawDecision { content: f.get("content").into(), owner: f.get("owner").into(), due_on: f.get("due_on").into() };
-    let done = match DecisionFields::parse(&raw) {
-        Ok(x) => state.store.bodies().add_decision(&auth.caller, id, mid, x, false).await.map_err(WebError::from),
-        Err(e) => Err(WebError::Invalid(e.to_string())),
-    };
+    let done = async {
+        let x = parsed(DecisionFields::parse(&raw))?;
+        Ok(state.store.bodies().add_decision(&auth.caller, id, mid, x, false).await?)
+    }
+    .await;
     let d = Drafts { decision_for: mid, decision: raw, ..Default::default() };
     saved_or(done.map(|_| format!("/bodies/alliances/{id}#meeting-{mid}")), |m| {
         alliance_page(&state, &auth, id, d, Some(m))
@@ -177,9 +173,7 @@ pub async fn finish_decision(
     Path((id, did)): Path<(i64, i64)>,
     Form(pairs): Pairs_,
 ) -> PageResult {
-    auth.require(Action::RunAlliances)?;
-    state.store.bodies().may_run(&auth.caller, id).await?;
-    let f = Pairs(pairs);
+    let f = running(&state, &auth, id, pairs).await?;
     let done = async {
         let on = parse_date("完成日期", &Some(f.get("on").to_owned()))?.unwrap_or_else(|| state.store.today());
         Ok(state.store.bodies().finish_decision(&auth.caller, id, did, on, f.get("note")).await?)

@@ -10,7 +10,7 @@ use qunlian_store::bodies::{IssueFilter, IssueRow, IssueStep, OwnerFilter};
 use serde::Deserialize;
 
 use super::alliances::{Drafts, alliance_page};
-use super::{ACTIVE, saved_or};
+use super::{ACTIVE, parsed, running, saved_or};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
@@ -149,9 +149,7 @@ pub async fn raise(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    auth.require(Action::RunAlliances)?;
-    state.store.bodies().may_run(&auth.caller, id).await?;
-    let f = Pairs(pairs);
+    let f = running(&state, &auth, id, pairs).await?;
     let raw = RawIssue {
         title: f.get("title").into(),
         detail: f.get("detail").into(),
@@ -160,10 +158,11 @@ pub async fn raise(
         owner: f.get("owner").into(),
         due_on: f.get("due_on").into(),
     };
-    let done = match IssueFields::parse(&raw) {
-        Ok(x) => state.store.bodies().raise_issue(&auth.caller, id, x, false).await.map_err(WebError::from),
-        Err(e) => Err(WebError::Invalid(e.to_string())),
-    };
+    let done = async {
+        let x = parsed(IssueFields::parse(&raw))?;
+        Ok(state.store.bodies().raise_issue(&auth.caller, id, x, false).await?)
+    }
+    .await;
     let d = Drafts { issue: raw, ..Default::default() };
     saved_or(done.map(|_| format!("/bodies/alliances/{id}/issues?state=open")), |m| {
         alliance_page(&state, &auth, id, d, Some(m))
@@ -199,12 +198,11 @@ pub async fn act(
                 IssueStep::Assign { owner, due_on: parse_date("办理时限", &Some(draft.due_on.clone()))? }
             }
             Some(IssueAction::Resolve) => {
-                let (answer, on) =
-                    parse_answer(&draft.answer, &draft.on).map_err(|e| WebError::Invalid(e.to_string()))?;
+                let (answer, on) = parsed(parse_answer(&draft.answer, &draft.on))?;
                 IssueStep::Resolve { answer, on }
             }
             Some(IssueAction::Decline) => {
-                let (answer, _) = parse_answer(&draft.answer, "").map_err(|e| WebError::Invalid(e.to_string()))?;
+                let (answer, _) = parsed(parse_answer(&draft.answer, ""))?;
                 IssueStep::Decline { answer }
             }
             Some(IssueAction::Reopen) => IssueStep::Reopen,

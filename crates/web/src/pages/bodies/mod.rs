@@ -54,6 +54,19 @@ fn refusal<T>(done: Result<T, WebError>) -> Result<Result<T, String>, WebError> 
     }
 }
 
+/// A form's parsed values, or its refused fields as the message shown with the form.
+fn parsed<T>(r: Result<T, qunlian_domain::fields::FieldErrors>) -> Result<T, WebError> {
+    r.map_err(|e| WebError::Invalid(e.to_string()))
+}
+
+/// The fields of a form that changes an alliance's records, once the caller is found to
+/// run that alliance (the role first, then the alliance in its scope).
+async fn running(state: &AppState, auth: &Auth, id: i64, pairs: Vec<(String, String)>) -> Result<Pairs, WebError> {
+    auth.require(Action::RunAlliances)?;
+    state.store.bodies().may_run(&auth.caller, id).await?;
+    Ok(Pairs(pairs))
+}
+
 /// Where a saved form goes, or its page again with the refusal.
 async fn saved_or<F: Future<Output = PageResult>>(
     done: Result<String, WebError>,

@@ -8,9 +8,9 @@ use qunlian_domain::auth::Action;
 use qunlian_domain::bodies::{GrantFields, RawGrant, RawUse, UseFields};
 use qunlian_store::bodies::{ClusterPowers, PowerScope};
 
-use super::{ACTIVE, saved_or};
+use super::{ACTIVE, parsed, saved_or};
 use crate::auth::{Auth, Layout};
-use crate::error::{PageResult, WebError};
+use crate::error::PageResult;
 use crate::state::AppState;
 use crate::support::forms::Pairs;
 use crate::support::render_form;
@@ -89,10 +89,11 @@ pub async fn grant(
     auth.require(Action::GrantPowers)?;
     state.store.bodies().may_grant(&auth.caller, id).await?;
     let raw = raw_grant(&Pairs(pairs));
-    let done = match GrantFields::parse(&raw) {
-        Ok(f) => state.store.bodies().grant(&auth.caller, id, f, false).await.map_err(WebError::from),
-        Err(e) => Err(WebError::Invalid(e.to_string())),
-    };
+    let done = async {
+        let f = parsed(GrantFields::parse(&raw))?;
+        Ok(state.store.bodies().grant(&auth.caller, id, f, false).await?)
+    }
+    .await;
     let used = RawUse { used_on: state.store.today().to_string(), ..Default::default() };
     saved_or(done.map(|_| format!("/bodies/clusters/{id}#powers")), |m| {
         cluster_page(&state, &auth, id, raw, used, Some(m))
@@ -109,10 +110,11 @@ pub async fn log_use(
     auth.require(Action::LogPowerUses)?;
     state.store.bodies().may_log_use(&auth.caller, id).await?;
     let raw = raw_use(&Pairs(pairs));
-    let done = match UseFields::parse(&raw) {
-        Ok(f) => state.store.bodies().log_use(&auth.caller, id, f, false).await.map_err(WebError::from),
-        Err(e) => Err(WebError::Invalid(e.to_string())),
-    };
+    let done = async {
+        let f = parsed(UseFields::parse(&raw))?;
+        Ok(state.store.bodies().log_use(&auth.caller, id, f, false).await?)
+    }
+    .await;
     let grant = RawGrant { granted_on: state.store.today().to_string(), ..Default::default() };
     saved_or(done.map(|_| format!("/bodies/clusters/{id}#uses")), |m| {
         cluster_page(&state, &auth, id, grant, raw, Some(m))
