@@ -195,3 +195,43 @@ async fn a_meeting_records_who_came_and_its_decision_is_followed_up() {
     let mut contact = app.login("officer", PASSWORD).await;
     assert_eq!(app.post_form(&mut contact, &format!("{page}/meetings"), &meeting).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_api_lists_an_alliances_issues_with_the_figures() {
+    let (app, _) = app_with_accounts().await;
+    let s = &app.db.store;
+    let (_, a) = cluster_and_member(&app).await;
+    let hr = department(s, 900, "上海市松江区人力资源和社会保障局").await;
+    let member = qunlian_domain::auth::UnitId(a);
+    let alliance =
+        s.registry().create_alliance(&system(), "同心园党建联盟", "", None, &[member, hr], false).await.unwrap();
+    let raw = |title: &str, owner: &str| qunlian_domain::bodies::RawIssue {
+        title: title.into(),
+        raised_by: a.to_string(),
+        raised_on: "2026-11-02".into(),
+        owner: owner.into(),
+        ..Default::default()
+    };
+    for (title, owner) in [("员工子女入学", hr.0.to_string()), ("消防验收", String::new())] {
+        let f = qunlian_domain::bodies::IssueFields::parse(&raw(title, &owner)).unwrap();
+        s.bodies().raise_issue(&system(), alliance, f, false).await.unwrap();
+    }
+    let auth = bearer(s, "town").await;
+    let r = app
+        .get_with(&format!("/api/v1/alliances/{alliance}/issues?state=open&owner=none"), &[("authorization", &auth)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let json: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(json["items"].as_array().unwrap().len(), 1);
+    assert_eq!(json["items"][0]["title"], "消防验收");
+    assert_eq!(json["figures"]["open"], 2);
+    assert_eq!(json["figures"]["open_by_owner"][0]["owner_id"], hr.0);
+    let bad =
+        app.get_with(&format!("/api/v1/alliances/{alliance}/issues?state=shut"), &[("authorization", &auth)]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("参数 state"), "{}", bad.body);
+    // 九亭's enterprise contact sees no member of it.
+    let contact = bearer(s, "contact").await;
+    let hidden = app.get_with(&format!("/api/v1/alliances/{alliance}/issues"), &[("authorization", &contact)]).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+}
