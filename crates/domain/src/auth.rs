@@ -117,6 +117,16 @@ pub enum Action {
     ManageProjects,
     /// Score the applications assigned to oneself, free of conflict.
     ReviewProjects,
+    /// Grant powers to a cluster committee of one's area (赋权清单) and add to the list of
+    /// scopes of power: the town and district admins.
+    GrantPowers,
+    /// Log the uses of one's cluster committee's powers: the cluster secretary.
+    LogPowerUses,
+    /// Keep an alliance's service list, meetings, decisions and issue log (问题协商).
+    RunAlliances,
+    /// Answer (solve or decline) an alliance issue given to one's department, as those who
+    /// run the alliance may too.
+    AnswerAllianceIssues,
 }
 
 impl Role {
@@ -164,6 +174,12 @@ impl Role {
             RecommendProjects => matches!(self, ClusterSecretary | DistrictAdmin),
             ManageProjects => self == DistrictAdmin,
             ReviewProjects => self == Reviewer,
+            GrantPowers => matches!(self, DistrictAdmin | TownAdmin),
+            LogPowerUses => self == ClusterSecretary,
+            RunAlliances => matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary),
+            AnswerAllianceIssues => {
+                matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary | ServiceOfficer | DepartmentHead)
+            }
         }
     }
 

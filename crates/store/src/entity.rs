@@ -41,15 +41,23 @@ macro_rules! model {
 pub(crate) use model;
 
 pub mod alliance;
+pub mod alliance_decision;
+pub mod alliance_issue;
+pub mod alliance_meeting;
+pub mod alliance_meeting_unit;
 pub mod alliance_member;
+pub mod alliance_service;
 pub mod api_token;
 pub mod audit;
+pub mod body_power_scope;
 pub mod calendar_day;
 pub mod calendar_year;
 pub mod cluster;
 pub mod cluster_member;
 pub mod cluster_note;
 pub mod cluster_officer;
+pub mod cluster_power;
+pub mod cluster_power_use;
 pub mod cluster_region;
 pub mod coverage_assignment;
 pub mod coverage_category;
@@ -109,6 +117,8 @@ pub mod user;
 /// an unknown value read back names its table, since SeaORM tells the set only the column
 /// ("kind" is in eight tables). `tests` checks the list against the entities both ways.
 pub(crate) const CODED_COLUMNS: &[(&str, &str, &str)] = &[
+    ("alliance_issues", "state", "IssueState"),
+    ("alliance_meetings", "kind", "MeetingKind"),
     ("calendar_days", "kind", "DayKind"),
     ("cluster_officers", "role", "OfficerRole"),
     ("coverage_assignments", "state", "AssignmentState"),

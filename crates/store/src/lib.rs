@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+pub mod bodies;
 mod counts;
 pub mod coverage;
 pub mod crypto;

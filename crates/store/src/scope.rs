@@ -199,6 +199,26 @@ impl Store {
         })
     }
 
+    /// An alliance's members that `scope` (a unit scope) admits, by name, and the number of
+    /// all its members: the registry's and the bodies' pages name the first, count the rest.
+    pub(crate) async fn alliance_members_within(&self, id: i64, scope: Condition) -> Result<(Vec<unit::Model>, u64)> {
+        let member_ids: Vec<i64> = crate::entity::alliance_member::Entity::find()
+            .filter(crate::entity::alliance_member::Column::AllianceId.eq(id))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|m| m.unit_id)
+            .collect();
+        let all = member_ids.len() as u64;
+        let visible = unit::Entity::find()
+            .filter(unit::Column::Id.is_in(member_ids))
+            .filter(scope)
+            .order_by_asc(unit::Column::Name)
+            .all(self.db())
+            .await?;
+        Ok((visible, all))
+    }
+
     pub(crate) async fn unit_in_scope(&self, caller: &Caller, id: UnitId) -> Result<unit::Model> {
         self.require(caller, Action::ReadRegistry)?;
         let cond = Condition::all().add(self.unit_scope(caller).await?).add(unit::Column::Id.eq(id.0));

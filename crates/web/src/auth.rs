@@ -306,6 +306,7 @@ impl Layout {
                 NavItem { href: "/regions", label: "区域与园区", badge: None },
                 NavItem { href: "/alliances", label: "党建联盟", badge: None },
                 NavItem { href: "/pairings", label: "结对共建", badge: None },
+                NavItem { href: "/bodies", label: "集群与联盟履职", badge: None },
             ]);
         }
         if c.may(Action::ReadRegistry) || c.may(Action::HandleServiceRequest) {

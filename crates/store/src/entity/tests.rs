@@ -51,7 +51,15 @@ macro_rules! coded_columns {
 fn the_list_of_coded_columns_is_the_entities() {
     let mut coded = coded_columns!(
         alliance,
+        alliance_decision,
+        alliance_issue,
+        alliance_meeting,
+        alliance_meeting_unit,
         alliance_member,
+        alliance_service,
+        body_power_scope,
+        cluster_power,
+        cluster_power_use,
         api_token,
         audit,
         calendar_day,
@@ -140,7 +148,8 @@ async fn every_entity_matches_its_migrated_table() {
     let (db, _dir) = migrated_database().await;
     let backend = db.get_database_backend();
     let tables = tables!(backend;
-        alliance, alliance_member, api_token, audit, calendar_day, calendar_year, cluster, cluster_member,
+        alliance, alliance_decision, alliance_issue, alliance_meeting, alliance_meeting_unit, alliance_member,
+        alliance_service, body_power_scope, cluster_power, cluster_power_use, api_token, audit, calendar_day, calendar_year, cluster, cluster_member,
         cluster_note, cluster_officer, cluster_region, coverage_assignment, coverage_category, coverage_cell,
         coverage_snapshot, coverage_snapshot_row, coverage_unit_status, coverage_work_link, derived_state, import_job,
         import_staging,

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use qunlian_domain::auth::{Action, Caller, UnitId};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use serde::Serialize;
 
 use super::*;
@@ -52,7 +52,7 @@ impl Registry<'_> {
             .all(self.store.db())
             .await?
         {
-            let (visible, _) = self.members_within(a.id, scope.clone()).await?;
+            let (visible, _) = self.store.alliance_members_within(a.id, scope.clone()).await?;
             let members = visible.into_iter().map(|u| (u.id, u.name)).collect();
             out.push(Alliance {
                 id: a.id,
@@ -115,31 +115,12 @@ impl Registry<'_> {
     async fn alliance_in_scope(self, caller: &Caller, id: i64) -> Result<(alliance::Model, Vec<unit::Model>, u64)> {
         self.store.require(caller, Action::ReadRegistry)?;
         let a = alliance::Entity::find_by_id(id).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
-        let (visible, all) = self.members_within(id, self.store.unit_scope(caller).await?).await?;
+        let (visible, all) = self.store.alliance_members_within(id, self.store.unit_scope(caller).await?).await?;
         if visible.is_empty() {
             return Err(StoreError::NotFound);
         }
         let hidden = all - visible.len() as u64;
         Ok((a, visible, hidden))
-    }
-
-    /// The alliance's members that `scope` admits, by name, and the number of all its members.
-    async fn members_within(self, id: i64, scope: Condition) -> Result<(Vec<unit::Model>, u64)> {
-        let member_ids: Vec<i64> = alliance_member::Entity::find()
-            .filter(alliance_member::Column::AllianceId.eq(id))
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|m| m.unit_id)
-            .collect();
-        let all = member_ids.len() as u64;
-        let visible = unit::Entity::find()
-            .filter(unit::Column::Id.is_in(member_ids))
-            .filter(scope)
-            .order_by_asc(unit::Column::Name)
-            .all(self.store.db())
-            .await?;
-        Ok((visible, all))
     }
 
     pub async fn alliance(self, caller: &Caller, id: i64) -> Result<AllianceDetail> {

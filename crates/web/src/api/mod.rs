@@ -3,6 +3,7 @@
 //! `routes()` and OpenAPI `Doc`; every handler answers `ApiResult`, whose error is
 //! `{"code", "message"}` (`error.rs`), and takes its parameters through `extract.rs`.
 
+pub mod bodies;
 pub mod coverage;
 pub mod doc;
 pub mod error;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(services::routes())
         .merge(matching::routes())
         .merge(projects::routes())
+        .merge(bodies::routes())
         .fallback(|| async { WebError::NotFound.into_json() })
         .layer(axum::middleware::map_response(error::json_refusals))
 }
@@ -95,6 +97,7 @@ pub fn openapi_doc() -> utoipa::openapi::OpenApi {
     doc.merge(services::Doc::openapi());
     doc.merge(matching::Doc::openapi());
     doc.merge(projects::Doc::openapi());
+    doc.merge(bodies::Doc::openapi());
     doc::ErrorResponses.modify(&mut doc);
     doc
 }

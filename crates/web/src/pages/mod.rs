@@ -6,6 +6,7 @@
 //! capability's own public function, re-exported from its `mod.rs`.
 
 pub mod accounts;
+pub mod bodies;
 pub mod coverage;
 pub mod home;
 pub mod matching;
@@ -30,4 +31,5 @@ pub fn routes() -> Router<AppState> {
         .merge(services::routes())
         .merge(policies::routes())
         .merge(projects::routes())
+        .merge(bodies::routes())
 }

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod api;
+mod bodies;
 mod coverage;
 mod limits;
 mod matching;

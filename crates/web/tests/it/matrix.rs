@@ -116,7 +116,10 @@ fn sample(path: &str, throwaway: i64) -> String {
         .replace("{fid}", "1")
         .replace("{oid}", "1")
         .replace("{unit}", "1")
-        .replace("{link}", "1");
+        .replace("{link}", "1")
+        .replace("{mid}", "1")
+        .replace("{did}", "1")
+        .replace("{iid}", "1");
     if out.starts_with("/users/") {
         out = out.replace("{id}", &throwaway.to_string());
     }

@@ -51,6 +51,7 @@ struct DetailPage {
     today: String,
     /// Its introductions and their deal value (要素对接), for those who read listings.
     brokering: Option<qunlian_store::matching::IntroductionFigures>,
+    powers: Option<qunlian_store::bodies::ClusterPowers>,
 }
 
 /// Government departments that second part-time deputy secretaries (兼职副书记).
@@ -77,6 +78,7 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
         departments,
         today: state.store.today().format("%Y-%m-%d").to_string(),
         brokering: crate::pages::matching::cluster_figures(&state, &auth, id).await?,
+        powers: crate::pages::bodies::cluster_section(&state, &auth, id).await?,
     })
 }
 
@@ -134,6 +136,7 @@ async fn detail_with_error(state: &AppState, auth: &Auth, id: i64, msg: String) 
         departments,
         today: state.store.today().format("%Y-%m-%d").to_string(),
         brokering: crate::pages::matching::cluster_figures(state, auth, id).await?,
+        powers: crate::pages::bodies::cluster_section(state, auth, id).await?,
     };
     render_refused(&page)
 }

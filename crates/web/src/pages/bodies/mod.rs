@@ -1,0 +1,150 @@
+//! Working bodies (issue #14): the powers of cluster committees (赋权清单) and their uses
+//! (`powers.rs`); alliances at work — service list, meetings, decisions (`alliances.rs`) and
+//! the issue log of 问题协商 with its figures (`issues.rs`). The rules are the domain's and
+//! the store's (`store.bodies()`); these pages show them.
+//!
+//! Paths: everything under `/bodies`; a cluster's powers are `/bodies/clusters/{id}`, an
+//! alliance's work `/bodies/alliances/{id}`.
+
+pub mod alliances;
+pub mod issues;
+pub mod powers;
+
+use askama::Template;
+use axum::Form;
+use axum::Router;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use qunlian_domain::auth::Action;
+use qunlian_store::bodies::{AllianceLine, ClusterLine, ClusterPowers, PowerScope};
+
+use crate::auth::{Auth, Layout};
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
+use crate::support::forms::Pairs;
+use crate::support::render_form;
+
+const ACTIVE: &str = "/bodies";
+
+/// The pages of working bodies, with their paths.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/bodies", get(index))
+        .route("/bodies/scopes", post(add_scope))
+        .route("/bodies/clusters/{id}", get(powers::page))
+        .route("/bodies/clusters/{id}/powers", post(powers::grant))
+        .route("/bodies/clusters/{id}/uses", post(powers::log_use))
+        .route("/bodies/alliances/{id}", get(alliances::page))
+        .route("/bodies/alliances/{id}/services", post(alliances::add_service))
+        .route("/bodies/alliances/{id}/meetings", post(alliances::record_meeting))
+        .route("/bodies/alliances/{id}/meetings/{mid}/decisions", post(alliances::add_decision))
+        .route("/bodies/alliances/{id}/decisions/{did}/done", post(alliances::finish_decision))
+        .route("/bodies/alliances/{id}/issues", get(issues::list).post(issues::raise))
+        .route("/bodies/alliances/{id}/issues/{iid}", post(issues::act))
+}
+
+/// A form's outcome: what the store made, or the refusal's message to show the form again
+/// with (422); any other error stays an error.
+fn refusal<T>(done: Result<T, WebError>) -> Result<Result<T, String>, WebError> {
+    match done {
+        Ok(t) => Ok(Ok(t)),
+        Err(WebError::Invalid(m)) => Ok(Err(m)),
+        Err(e) => Err(e),
+    }
+}
+
+/// A form's parsed values, or its refused fields as the message shown with the form.
+fn parsed<T>(r: Result<T, qunlian_domain::fields::FieldErrors>) -> Result<T, WebError> {
+    r.map_err(|e| WebError::Invalid(e.to_string()))
+}
+
+/// The fields of a form that changes an alliance's records, once the caller is found to
+/// run that alliance (the role first, then the alliance in its scope).
+async fn running(state: &AppState, auth: &Auth, id: i64, pairs: Vec<(String, String)>) -> Result<Pairs, WebError> {
+    auth.require(Action::RunAlliances)?;
+    state.store.bodies().may_run(&auth.caller, id).await?;
+    Ok(Pairs(pairs))
+}
+
+/// Where a saved form goes, or its page again with the refusal.
+async fn saved_or<F: Future<Output = PageResult>>(
+    done: Result<String, WebError>,
+    again: impl FnOnce(String) -> F,
+) -> PageResult {
+    match refusal(done)? {
+        Ok(to) => Ok(Redirect::to(&to).into_response()),
+        Err(m) => again(m).await,
+    }
+}
+
+/// A cluster's powers for the registry's cluster page; None for roles that do not read the
+/// registry.
+pub async fn cluster_section(state: &AppState, auth: &Auth, id: i64) -> Result<Option<ClusterPowers>, WebError> {
+    if !auth.caller.may(Action::ReadRegistry) {
+        return Ok(None);
+    }
+    Ok(Some(state.store.bodies().powers(&auth.caller, id).await?))
+}
+
+#[derive(Template)]
+#[template(path = "bodies/index.html")]
+struct IndexPage {
+    layout: Layout,
+    clusters: Vec<ClusterLine>,
+    alliances: Vec<AllianceLine>,
+    scopes: Vec<PowerScope>,
+    may_add_scope: bool,
+    scope_name: String,
+    error: Option<String>,
+}
+
+async fn index_page(state: &AppState, auth: &Auth, scope_name: String, error: Option<String>) -> PageResult {
+    let b = state.store.bodies();
+    let refused = error.is_some();
+    let page = IndexPage {
+        layout: Layout::new(auth, state, ACTIVE),
+        clusters: b.clusters(&auth.caller).await?,
+        alliances: b.alliances(&auth.caller).await?,
+        scopes: b.scopes(&auth.caller).await?,
+        may_add_scope: auth.caller.may(Action::GrantPowers),
+        scope_name,
+        error,
+    };
+    render_form(&page, refused)
+}
+
+/// The clusters and alliances the caller sees, and the list of scopes of power.
+pub async fn index(State(state): State<AppState>, auth: Auth) -> PageResult {
+    auth.require(Action::ReadRegistry)?;
+    index_page(&state, &auth, String::new(), None).await
+}
+
+pub async fn add_scope(
+    State(state): State<AppState>,
+    auth: Auth,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    auth.require(Action::GrantPowers)?;
+    let name = Pairs(pairs).get("name").to_owned();
+    let done = state.store.bodies().add_scope(&auth.caller, &name).await.map_err(WebError::from);
+    saved_or(done.map(|_| "/bodies#scopes".to_owned()), |m| index_page(&state, &auth, name.clone(), Some(m))).await
+}
+
+/// A median in days as a figure shows it: one decimal when it has one, "—" when there is none.
+pub fn days_text(v: &Option<f64>) -> String {
+    match v {
+        None => "—".to_owned(),
+        Some(x) if x.fract() == 0.0 => format!("{x:.0}"),
+        Some(x) => format!("{x:.1}"),
+    }
+}
+
+/// The `owner` of the list behind an owner's figure.
+pub fn owner_param(o: &qunlian_store::bodies::OwnerFilter) -> String {
+    match o {
+        qunlian_store::bodies::OwnerFilter::Any => String::new(),
+        qunlian_store::bodies::OwnerFilter::Unassigned => "none".to_owned(),
+        qunlian_store::bodies::OwnerFilter::Unit(u) => u.to_string(),
+    }
+}
