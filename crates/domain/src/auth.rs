@@ -117,6 +117,11 @@ pub enum Action {
     ManageProjects,
     /// Score the applications assigned to oneself, free of conflict.
     ReviewProjects,
+    /// See economic figures and cluster scorecards (工作成效) of one's scope. Departments
+    /// serve enterprises but do not read their tax and output.
+    ReadResults,
+    /// Import economic figures for the enterprises of one's scope.
+    RecordFigures,
 }
 
 impl Role {
@@ -164,6 +169,11 @@ impl Role {
             RecommendProjects => matches!(self, ClusterSecretary | DistrictAdmin),
             ManageProjects => self == DistrictAdmin,
             ReviewProjects => self == Reviewer,
+            ReadResults => matches!(
+                self,
+                DistrictAdmin | TownAdmin | ClusterSecretary | BranchSecretary | EnterpriseContact | Leader
+            ),
+            RecordFigures => matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary),
         }
     }
 
