@@ -69,6 +69,7 @@ fn the_list_of_coded_columns_is_the_entities() {
         coverage_unit_status,
         coverage_work_link,
         derived_state,
+        economic_figure,
         import_job,
         import_staging,
         introduction,
@@ -140,7 +141,7 @@ async fn every_entity_matches_its_migrated_table() {
     let tables = tables!(backend;
         alliance, alliance_member, api_token, audit, calendar_day, calendar_year, cluster, cluster_member,
         cluster_note, cluster_officer, cluster_region, coverage_assignment, coverage_category, coverage_cell,
-        coverage_snapshot, coverage_snapshot_row, coverage_unit_status, coverage_work_link, derived_state, import_job,
+        coverage_snapshot, coverage_snapshot_row, coverage_unit_status, coverage_work_link, derived_state, economic_figure, import_job,
         import_staging,
         introduction, introduction_event, introduction_followup, listing, listing_change, listing_vector, pairing, park,
         party_org, party_org_event, party_org_unit, policy, policy_push, policy_push_item, policy_receipt, registry_proposal,
