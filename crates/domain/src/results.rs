@@ -6,6 +6,8 @@
 
 pub mod fields;
 
+pub use fields::{FigureRow, RawFigureRow};
+
 use std::fmt;
 
 use crate::codes::labelled_enum;
@@ -117,7 +119,8 @@ pub fn format_yuan(yuan: i64) -> String {
     if abs == 0 {
         return "0元".to_owned();
     }
-    let (base, decimals, unit) = if abs >= 100_000_000 { (100_000_000u64, 4u32, "亿元") } else { (10_000, 2, "万元") };
+    let (base, decimals, unit) =
+        if abs >= 100_000_000 { (100_000_000u64, 4u32, "亿元") } else { (10_000, 2, "万元") };
     // Rounded half up to the shown decimals, in integers.
     let step = base / 10u64.pow(decimals);
     let scaled = (abs + step / 2) / step;

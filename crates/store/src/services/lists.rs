@@ -39,10 +39,12 @@ impl ServiceFilter {
             cond = cond.add(service_request::Column::UnitId.in_subquery(crate::scope::cluster_units(c)));
         }
         if let Some(d) = self.filed_from {
-            cond = cond.add(service_request::Column::FiledAt.gte(from_beijing(d.and_time(Default::default())).and_utc()));
+            cond =
+                cond.add(service_request::Column::FiledAt.gte(from_beijing(d.and_time(Default::default())).and_utc()));
         }
         if let Some(d) = self.filed_before {
-            cond = cond.add(service_request::Column::FiledAt.lt(from_beijing(d.and_time(Default::default())).and_utc()));
+            cond =
+                cond.add(service_request::Column::FiledAt.lt(from_beijing(d.and_time(Default::default())).and_utc()));
         }
         cond
     }
