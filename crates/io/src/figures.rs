@@ -81,7 +81,8 @@ fn column_of(header: &str) -> Option<Column> {
     let (core, unit) = split_unit(header);
     let upper = core.to_uppercase();
     let is = |words: &[&str]| words.contains(&upper.as_str());
-    if is(&["统一社会信用代码", "信用代码", "社会信用代码", "USCC", "统一代码", "统一信用代码"]) {
+    if is(&["统一社会信用代码", "信用代码", "社会信用代码", "USCC", "统一代码", "统一信用代码"])
+    {
         return Some(Column::Uscc);
     }
     if is(&["企业名称", "单位名称", "名称", "公司名称", "企业(单位)名称"]) {

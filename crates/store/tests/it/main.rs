@@ -13,5 +13,6 @@ mod policies;
 mod project_outcomes;
 mod projects;
 mod registry;
+mod results;
 mod scope;
 mod services;
