@@ -317,6 +317,9 @@ impl Layout {
             nav.push(NavItem { href: "/projects/reviews", label: "我的评审" });
             nav.push(NavItem { href: "/projects", label: "申报批次" });
         }
+        if c.may(Action::ReadResults) {
+            nav.push(NavItem { href: "/results", label: "工作成效" });
+        }
         if c.may(Action::ConfirmRegistryChanges) {
             nav.push(NavItem { href: "/proposals", label: "待确认变更" });
         } else if c.may(Action::ProposeRegistryChanges) {

@@ -88,8 +88,11 @@ async fn the_import_reads_variants_names_bad_rows_keeps_good_ones_and_reruns_ide
     assert!(reasons[0].starts_with("第5行：与第4行重复"), "{reasons:?}");
     assert!(reasons[1].starts_with("第7行：A列“信用代码”：统一社会信用代码"), "{reasons:?}");
     assert!(reasons[2].starts_with("第8行：D列“纳税额”：税收："), "{reasons:?}");
-    let tax =
-        count(&db.url, "SELECT CAST(SUM(value) AS BIGINT) FROM economic_figures WHERE indicator = 'tax' AND period = '2026'").await;
+    let tax = count(
+        &db.url,
+        "SELECT CAST(SUM(value) AS BIGINT) FROM economic_figures WHERE indicator = 'tax' AND period = '2026'",
+    )
+    .await;
     assert_eq!(tax, 150 * 10_000 + 50 * 10_000 + 7 * 10_000);
     let rd = count(&db.url, "SELECT value FROM economic_figures WHERE indicator = 'rd'").await;
     assert_eq!(rd, 305_000);

@@ -12,6 +12,7 @@ pub mod matching;
 pub mod policies;
 pub mod projects;
 pub mod registry;
+pub mod results;
 pub mod services;
 
 use axum::Router;
@@ -30,4 +31,5 @@ pub fn routes() -> Router<AppState> {
         .merge(services::routes())
         .merge(policies::routes())
         .merge(projects::routes())
+        .merge(results::routes())
 }
