@@ -506,6 +506,8 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
 
     crate::demo_projects::seed(store, &units, &cluster_ids).await?;
 
+    crate::demo_results::seed(store, &units, &cluster_ids).await?;
+
     // Demo accounts, one per typical role.
     let town =
         district.find_child_by_name("新桥").or_else(|| district.children().next()).ok_or("district has no towns")?;
