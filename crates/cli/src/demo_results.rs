@@ -2,7 +2,7 @@
 //! first half of 2021 was 5.1158亿元, 48.3 % more than a year before, and 世格流体's about
 //! 1.31亿元, +93.3 %. Per-enterprise figures for 2020H1 and 2021H1 are generated so that the
 //! members' sums are exactly those totals (the year before: 5.1158亿 / 1.483, to the 元),
-//! and each enterprise's employees are the register's. Saved through the figures import, as
+//! and each enterprise's employees for 2021H1 are the register's. Saved through the figures import, as
 //! demo; the split among the other members is invented for the demo.
 
 use std::collections::HashMap;
@@ -50,11 +50,18 @@ pub async fn seed(
     let weights_now: Vec<i64> = others
         .iter()
         .enumerate()
-        .map(|(i, m)| if m.is_head { 40 } else if i <= 8 { 8 + (i as i64 * 7) % 8 } else { 1 + (i as i64 * 3) % 5 })
+        .map(|(i, m)| {
+            if m.is_head {
+                40
+            } else if i <= 8 {
+                8 + (i as i64 * 7) % 8
+            } else {
+                1 + (i as i64 * 3) % 5
+            }
+        })
         .collect();
     // The year before, a little different per enterprise, so that each has its own change.
-    let weights_before: Vec<i64> =
-        weights_now.iter().enumerate().map(|(i, w)| w * (16 + (i as i64 * 5) % 9)).collect();
+    let weights_before: Vec<i64> = weights_now.iter().enumerate().map(|(i, w)| w * (16 + (i as i64 * 5) % 9)).collect();
     let weights_now: Vec<i64> = weights_now.iter().map(|w| w * 20).collect();
     let now = split(CLUSTER_TAX_2021H1 - sige_now, &weights_now);
     let before = split(CLUSTER_TAX_2020H1 - sige_before, &weights_before);
@@ -63,7 +70,8 @@ pub async fn seed(
     let mut push = |unit: &qunlian_store::registry::Enterprise, period: Period, tax: i64| -> AnyResult<()> {
         let Some(uscc) = unit.uscc.as_deref() else { return Ok(()) };
         let mut values = vec![(Indicator::Tax, tax)];
-        if let Some(e) = unit.employees {
+        // The register's head count is today's: given for the later period only.
+        if let (Some(e), 2021) = (unit.employees, period.year) {
             values.push((Indicator::Employees, i64::from(e)));
         }
         line += 1;
