@@ -13,10 +13,10 @@ use serde::Serialize;
 
 use super::*;
 use crate::entity::{party_org, party_org_unit};
-use crate::matching::IntroductionFilter;
-use crate::projects::ProjectFilter;
+use crate::matching::{IntroductionFigures, IntroductionFilter};
+use crate::projects::{ProjectFilter, ProjectRecord};
 use crate::scope::cluster_units;
-use crate::services::ServiceFilter;
+use crate::services::{ReportRow, ServiceFilter};
 
 /// A figure's value, as counted.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -151,6 +151,35 @@ fn figure(key: impl Into<String>, label: impl Into<String>, current: Value, dril
     }
 }
 
+/// One figure of a section counted in both periods: what it reads from each period's counts.
+struct Row<'a, T: ?Sized> {
+    key: String,
+    label: String,
+    drill: Drill,
+    pick: Box<dyn Fn(&T) -> Value + Send + 'a>,
+}
+
+fn row<'a, T: ?Sized>(
+    key: impl Into<String>,
+    label: impl Into<String>,
+    drill: Drill,
+    pick: impl Fn(&T) -> Value + Send + 'a,
+) -> Row<'a, T> {
+    Row { key: key.into(), label: label.into(), drill, pick: Box::new(pick) }
+}
+
+/// A section whose figures are read from one count of this period and one of the year before.
+fn section<T: ?Sized>(
+    title: &'static str,
+    (now, before): (&T, &T),
+    as_of: &str,
+    rows: Vec<Row<'_, T>>,
+) -> ScoreSection {
+    let figures =
+        rows.into_iter().map(|r| compared(r.key, r.label, (r.pick)(now), (r.pick)(before), r.drill, as_of)).collect();
+    ScoreSection { title, figures }
+}
+
 /// A figure counted in both periods, with its change.
 fn compared(
     key: impl Into<String>,
@@ -230,119 +259,67 @@ impl Results<'_> {
         let matching = self.store.matching();
         let chain_now = matching.introduction_figures(caller, &introduction_filter(cluster, period, false)).await?;
         let chain_before = matching.introduction_figures(caller, &introduction_filter(cluster, before, false)).await?;
-        let wan = |w: f64| Value::Money((w * 10_000.0).round() as i64);
-        let chain = ScoreSection {
-            title: "链上对接",
-            figures: vec![
-                compared(
-                    "introductions",
-                    "牵线对接",
-                    Value::Count(chain_now.total),
-                    Value::Count(chain_before.total),
-                    Drill::Introductions { won: false },
-                    &now_text,
-                ),
-                compared(
-                    "deals",
-                    "达成合作",
-                    Value::Count(chain_now.won),
-                    Value::Count(chain_before.won),
-                    Drill::Introductions { won: true },
-                    &now_text,
-                ),
-                compared(
-                    "deal_value",
-                    "合作金额",
-                    wan(chain_now.deal_value_wan),
-                    wan(chain_before.deal_value_wan),
-                    Drill::Introductions { won: true },
-                    &now_text,
-                ),
+        let chain = section(
+            "链上对接",
+            (&chain_now, &chain_before),
+            &now_text,
+            vec![
+                row("introductions", "牵线对接", Drill::Introductions { won: false }, |f: &IntroductionFigures| {
+                    Value::Count(f.total)
+                }),
+                row("deals", "达成合作", Drill::Introductions { won: true }, |f: &IntroductionFigures| {
+                    Value::Count(f.won)
+                }),
+                row("deal_value", "合作金额", Drill::Introductions { won: true }, |f: &IntroductionFigures| {
+                    Value::Money((f.deal_value_wan * 10_000.0).round() as i64)
+                }),
             ],
-        };
+        );
 
         let services = self.store.services();
         let s_now = services.total_filtered(caller, &service_filter(cluster, period)).await?;
         let s_before = services.total_filtered(caller, &service_filter(cluster, before)).await?;
-        let on_time_rate = |r: &crate::services::ReportRow| Value::Percent(r.on_time_rate());
-        let service = ScoreSection {
-            title: "企业服务",
-            figures: vec![
-                compared(
-                    "requests",
-                    "服务诉求",
-                    Value::Count(s_now.count as u64),
-                    Value::Count(s_before.count as u64),
-                    Drill::Requests,
-                    &now_text,
-                ),
-                compared(
-                    "done",
-                    "已办结",
-                    Value::Count(s_now.done as u64),
-                    Value::Count(s_before.done as u64),
-                    Drill::Requests,
-                    &now_text,
-                ),
-                compared(
-                    "on_time_rate",
-                    "按时办结率",
-                    on_time_rate(&s_now),
-                    on_time_rate(&s_before),
-                    Drill::Requests,
-                    &now_text,
-                ),
-                compared(
-                    "median_days",
-                    "办结用时中位数",
-                    Value::Days(s_now.median_days),
-                    Value::Days(s_before.median_days),
-                    Drill::Requests,
-                    &now_text,
-                ),
+        let service = section(
+            "企业服务",
+            (&s_now, &s_before),
+            &now_text,
+            vec![
+                row("requests", "服务诉求", Drill::Requests, |r: &ReportRow| Value::Count(r.count as u64)),
+                row("done", "已办结", Drill::Requests, |r: &ReportRow| Value::Count(r.done as u64)),
+                row("on_time_rate", "按时办结率", Drill::Requests, |r: &ReportRow| {
+                    Value::Percent(r.on_time_rate())
+                }),
+                row("median_days", "办结用时中位数", Drill::Requests, |r: &ReportRow| {
+                    Value::Days(r.median_days)
+                }),
             ],
-        };
+        );
 
         let projects = self.store.projects();
         let of_year =
             |year: i32| ProjectFilter { year: Some(year), cluster: Some(cluster.0), ..ProjectFilter::default() };
         let p_now = projects.figure_list(caller, &of_year(period.year)).await?;
         let p_before = projects.figure_list(caller, &of_year(before.year)).await?;
-        let mut project_figures = vec![compared(
-            "projects",
-            "获评项目",
-            Value::Count(p_now.len() as u64),
-            Value::Count(p_before.len() as u64),
-            Drill::Projects { year: period.year, tier: None },
-            &now_text,
-        )];
+        let all = Drill::Projects { year: period.year, tier: None };
+        let mut rows: Vec<Row<'_, [ProjectRecord]>> =
+            vec![row("projects", "获评项目", all.clone(), |l: &[ProjectRecord]| Value::Count(l.len() as u64))];
         for tier in Tier::ALL {
-            let n =
-                |list: &[crate::projects::ProjectRecord]| list.iter().filter(|p| p.tier == Some(tier)).count() as u64;
-            project_figures.push(compared(
+            rows.push(row(
                 format!("tier:{}", tier.code()),
                 format!("其中{}", tier.label()),
-                Value::Count(n(&p_now)),
-                Value::Count(n(&p_before)),
                 Drill::Projects { year: period.year, tier: Some(tier) },
-                &now_text,
+                move |l: &[ProjectRecord]| Value::Count(l.iter().filter(|p| p.tier == Some(tier)).count() as u64),
             ));
         }
-        let patents = |list: &[crate::projects::ProjectRecord]| list.iter().map(|p| p.patents as u64).sum::<u64>();
-        project_figures.push(compared(
-            "patents",
-            "成果专利",
-            Value::Count(patents(&p_now)),
-            Value::Count(patents(&p_before)),
-            Drill::Projects { year: period.year, tier: None },
-            &now_text,
-        ));
+        rows.push(row("patents", "成果专利", all, |l: &[ProjectRecord]| {
+            Value::Count(l.iter().map(|p| p.patents as u64).sum())
+        }));
+        let mut project_section = section("深度融合项目", (&p_now[..], &p_before[..]), &now_text, rows);
         if period.span == qunlian_domain::results::Span::FirstHalf {
-            for f in &mut project_figures {
+            for f in &mut project_section.figures {
                 f.note = Some(format!("项目按申报年度统计：{}年全年", period.year));
             }
         }
-        let project_section = ScoreSection { title: "深度融合项目", figures: project_figures };
 
         let mut economy = Vec::new();
         for t in self.cluster_totals(caller, cluster, period).await? {

@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use qunlian_domain::auth::{Action, ClusterId, UnitId};
-use qunlian_domain::clock::beijing;
 use qunlian_domain::results::Period;
 use qunlian_io::xlsx::Cell;
 use qunlian_store::registry::Cluster;
@@ -17,7 +16,7 @@ use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::render;
-use crate::support::xlsx::{simple_xlsx, xlsx_response};
+use crate::support::xlsx::send_list;
 
 #[derive(Deserialize, Default)]
 pub struct PeriodQuery {
@@ -62,15 +61,20 @@ impl ScorecardPage {
     }
 }
 
+/// The scorecard a page or its export shows.
+async fn load(state: &AppState, auth: &Auth, id: i64, q: &PeriodQuery) -> Result<Scorecard, WebError> {
+    auth.require(Action::ReadResults)?;
+    let period = period_param(state, &q.period)?;
+    Ok(state.store.results().scorecard(&auth.caller, ClusterId(id), period).await?)
+}
+
 pub async fn page(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
     Query(q): Query<PeriodQuery>,
 ) -> PageResult {
-    auth.require(Action::ReadResults)?;
-    let period = period_param(&state, &q.period)?;
-    let card = state.store.results().scorecard(&auth.caller, ClusterId(id), period).await?;
+    let card = load(&state, &auth, id, &q).await?;
     render(&ScorecardPage {
         layout: Layout::new(&auth, &state, ACTIVE),
         card,
@@ -189,9 +193,7 @@ pub async fn export(
     Path(id): Path<i64>,
     Query(q): Query<PeriodQuery>,
 ) -> PageResult {
-    auth.require(Action::ReadResults)?;
-    let period = period_param(&state, &q.period)?;
-    let card = state.store.results().scorecard(&auth.caller, ClusterId(id), period).await?;
+    let card = load(&state, &auth, id, &q).await?;
     let mut rows = Vec::new();
     for s in &card.sections {
         for f in &s.figures {
@@ -207,14 +209,9 @@ pub async fn export(
             ]);
         }
     }
-    let now = beijing(state.store.now());
-    let title = format!(
-        "{} {}成效（上年同期：{}；导出时间 {}）",
-        card.cluster_name,
-        period.label(),
-        card.previous.label(),
-        now.format("%Y-%m-%d %H:%M")
-    );
+    // The sheet's name too: Excel allows 31 characters.
+    let name: String = card.cluster_name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(20).collect();
+    let what = format!("{name}{}成效", card.period.label());
     let columns = [
         ("方面", 12.0),
         ("指标", 16.0),
@@ -225,17 +222,5 @@ pub async fn export(
         ("数据时间", 22.0),
         ("备注", 40.0),
     ];
-    let bytes = simple_xlsx("集群成效", title, &columns, rows).map_err(WebError::internal)?;
-    state
-        .store
-        .audit()
-        .record(
-            &auth.caller,
-            "export",
-            "集群成效",
-            Some(id.to_string()),
-            format!("导出{}{}成效", card.cluster_name, period.label()),
-        )
-        .await?;
-    Ok(xlsx_response(bytes, &format!("集群成效-{}-{}.xlsx", id, period.code())))
+    send_list(&state, &auth, &what, &columns, rows).await
 }
