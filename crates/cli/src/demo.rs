@@ -507,6 +507,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
     crate::demo_projects::seed(store, &units, &cluster_ids).await?;
 
     crate::demo_bodies::seed(store, &cluster_ids).await?;
+    crate::demo_results::seed(store, &units, &cluster_ids).await?;
 
     // Demo accounts, one per typical role.
     let town =

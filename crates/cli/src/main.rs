@@ -9,6 +9,7 @@ mod demo_coverage;
 mod demo_matching;
 mod demo_policies;
 mod demo_projects;
+mod demo_results;
 mod demo_services;
 mod import;
 mod matching;

@@ -127,6 +127,11 @@ pub enum Action {
     /// Answer (solve or decline) an alliance issue given to one's department, as those who
     /// run the alliance may too.
     AnswerAllianceIssues,
+    /// See economic figures and cluster scorecards (工作成效) of one's scope. Departments
+    /// serve enterprises but do not read their tax and output.
+    ReadResults,
+    /// Import economic figures for the enterprises of one's scope.
+    RecordFigures,
 }
 
 impl Role {
@@ -180,6 +185,11 @@ impl Role {
             AnswerAllianceIssues => {
                 matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary | ServiceOfficer | DepartmentHead)
             }
+            ReadResults => matches!(
+                self,
+                DistrictAdmin | TownAdmin | ClusterSecretary | BranchSecretary | EnterpriseContact | Leader
+            ),
+            RecordFigures => matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary),
         }
     }
 

@@ -85,6 +85,7 @@ pub mod policies;
 pub mod projects;
 pub mod region;
 pub mod registry;
+pub mod results;
 pub mod rules;
 pub mod services;
 pub mod text;

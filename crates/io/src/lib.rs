@@ -2,6 +2,7 @@
 //! No SQL and no HTTP: callers hand the parsed rows to the store.
 
 pub mod enterprises;
+pub mod figures;
 pub mod listings;
 pub mod services;
 pub mod synth;

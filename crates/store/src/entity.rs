@@ -67,6 +67,7 @@ pub mod coverage_snapshot_row;
 pub mod coverage_unit_status;
 pub mod coverage_work_link;
 pub mod derived_state;
+pub mod economic_figure;
 pub mod import_job;
 pub mod import_staging;
 pub mod introduction;
@@ -123,6 +124,7 @@ pub(crate) const CODED_COLUMNS: &[(&str, &str, &str)] = &[
     ("cluster_officers", "role", "OfficerRole"),
     ("coverage_assignments", "state", "AssignmentState"),
     ("coverage_work_links", "kind", "WorkLinkKind"),
+    ("economic_figures", "indicator", "Indicator"),
     ("introduction_events", "from_state", "IntroductionState"),
     ("introduction_events", "to_state", "IntroductionState"),
     ("introductions", "state", "IntroductionState"),

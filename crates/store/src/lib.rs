@@ -17,6 +17,7 @@ mod migrations;
 pub mod policies;
 pub mod projects;
 pub mod registry;
+pub mod results;
 pub mod scope;
 pub mod services;
 pub mod shared;

@@ -50,6 +50,7 @@ const STEPS: &[(i64, &str)] = &[
     (16, "registry changes proposed by enterprise contacts, confirmed by admins"),
     (17, "integration projects: application files, concept-review sheets kept apart"),
     (18, "working bodies: cluster committees' powers and their uses, alliances' services, meetings, decisions, issues"),
+    (19, "results: economic figures of enterprises by period"),
 ];
 
 /// Brings the schema up to the head: every step not yet applied.
@@ -101,6 +102,7 @@ pub async fn run_to(db: &DatabaseConnection, target: i64) -> Result<(), DbErr> {
             16 => m0016_registry_proposals::up(&txn, backend).await?,
             17 => m0017_projects::up(&txn, backend).await?,
             18 => m0018_bodies::up(&txn, backend).await?,
+            19 => m0019_results::up(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(

@@ -226,7 +226,7 @@ impl Store {
     }
 }
 
-fn cluster_units(cluster_id: i64) -> sea_orm::sea_query::SelectStatement {
+pub(crate) fn cluster_units(cluster_id: i64) -> sea_orm::sea_query::SelectStatement {
     Query::select()
         .column(cluster_member::Column::UnitId)
         .from(cluster_member::Entity)

@@ -327,6 +327,9 @@ impl Layout {
             nav.push(NavItem { href: "/projects/reviews", label: "我的评审", badge: auth.pending_reviews });
             nav.push(NavItem { href: "/projects", label: "申报批次", badge: None });
         }
+        if c.may(Action::ReadResults) {
+            nav.push(NavItem { href: "/results", label: "工作成效", badge: None });
+        }
         if c.may(Action::ConfirmRegistryChanges) {
             nav.push(NavItem { href: "/proposals", label: "待确认变更", badge: None });
         } else if c.may(Action::ProposeRegistryChanges) {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use qunlian_domain::RegionCode;
-use qunlian_domain::auth::{Action, Caller, CategoryId, Scope, UnitId};
+use qunlian_domain::auth::{Action, Caller, CategoryId, ClusterId, Scope, UnitId};
 use qunlian_domain::coverage::{Counts, CoverageStatus};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
@@ -120,6 +120,21 @@ impl Coverage<'_> {
         cells.sort_by(|a, b| (order[&a.category_id], &a.town_code).cmp(&(order[&b.category_id], &b.town_code)));
         let totals = categories.iter().map(|c| (c.id, totals.get(&c.id).copied().unwrap_or_default())).collect();
         Ok(CoverageSummary { as_of: self.store.today(), categories, totals, cells })
+    }
+
+    /// The coverage of a cluster's member enterprises today (members as the registry has them
+    /// now), as far as the caller's scope reaches: the results scorecard's figure.
+    pub async fn cluster_counts(self, caller: &Caller, cluster: ClusterId) -> Result<Counts> {
+        self.store.require(caller, Action::ReadRegistry)?;
+        self.ensure_fresh().await?;
+        let cond = Condition::all()
+            .add(self.store.unit_scope(caller).await?)
+            .add(unit::Column::Id.in_subquery(crate::scope::cluster_units(cluster.0)));
+        let mut counts = Counts::default();
+        for (_, status, n) in group_counts(self.store.db(), cond).await? {
+            counts.add(status, n);
+        }
+        Ok(counts)
     }
 
     /// The status of one enterprise today.

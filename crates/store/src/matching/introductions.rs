@@ -74,6 +74,10 @@ pub struct IntroductionFilter {
     pub unit: Option<UnitId>,
     /// Introductions of this listing, as need or as offer.
     pub listing: Option<i64>,
+    /// Introductions made (牵线) on or after this day and before `made_before` (Beijing
+    /// dates): a period of the results scorecard.
+    pub made_from: Option<NaiveDate>,
+    pub made_before: Option<NaiveDate>,
 }
 
 /// A cluster's brokering in figures, for its page.
@@ -162,6 +166,13 @@ impl Matching<'_> {
                     .add(introduction::Column::NeedUnitId.eq(u.0))
                     .add(introduction::Column::OfferUnitId.eq(u.0)),
             );
+        }
+        let start = |d: NaiveDate| qunlian_domain::clock::from_beijing(d.and_time(Default::default())).and_utc();
+        if let Some(d) = filter.made_from {
+            cond = cond.add(introduction::Column::CreatedAt.gte(start(d)));
+        }
+        if let Some(d) = filter.made_before {
+            cond = cond.add(introduction::Column::CreatedAt.lt(start(d)));
         }
         if let Some(l) = filter.listing {
             cond = cond.add(

@@ -21,6 +21,33 @@ pub struct ServiceFilter {
     /// Finished requests done within (`Some(true)`) or past (`Some(false)`) their limit.
     pub on_time: Option<bool>,
     pub rated: bool,
+    /// Requests of the enterprises that are members of this cluster today.
+    pub cluster: Option<i64>,
+    /// Requests filed on or after this day and before `filed_before` (Beijing dates): a
+    /// period of the results scorecard.
+    pub filed_from: Option<chrono::NaiveDate>,
+    pub filed_before: Option<chrono::NaiveDate>,
+}
+
+impl ServiceFilter {
+    /// The cluster and filing-period part of the filter as SQL, which the list and the
+    /// filtered report's total share.
+    pub(super) fn cluster_and_period(&self) -> Condition {
+        use qunlian_domain::clock::from_beijing;
+        let mut cond = Condition::all();
+        if let Some(c) = self.cluster {
+            cond = cond.add(service_request::Column::UnitId.in_subquery(crate::scope::cluster_units(c)));
+        }
+        if let Some(d) = self.filed_from {
+            cond =
+                cond.add(service_request::Column::FiledAt.gte(from_beijing(d.and_time(Default::default())).and_utc()));
+        }
+        if let Some(d) = self.filed_before {
+            cond =
+                cond.add(service_request::Column::FiledAt.lt(from_beijing(d.and_time(Default::default())).and_utc()));
+        }
+        cond
+    }
 }
 
 impl Services<'_> {
@@ -128,7 +155,7 @@ impl Services<'_> {
         }
         let scope = self.request_scope(caller).await?;
         self.escalate_overdue(scope.clone()).await?;
-        let mut cond = Condition::all().add(scope);
+        let mut cond = Condition::all().add(scope).add(f.cluster_and_period());
         if let Some(s) = f.state {
             cond = cond.add(service_request::Column::State.eq(s));
         }

@@ -102,6 +102,22 @@ type Groups = HashMap<(i64, i64), Acc>;
 /// (item, stage) → (requests that finished it, their office minutes in total).
 type StageSums = HashMap<(i64, String), (u64, i64)>;
 
+fn row_of(department_id: i64, department: &str, item: Option<(i64, &str)>, a: &Acc) -> ReportRow {
+    ReportRow {
+        department_id,
+        department: department.to_owned(),
+        item_id: item.map(|i| i.0),
+        item: item.map(|i| i.1.to_owned()).unwrap_or_default(),
+        count: a.count as usize,
+        done: a.done as usize,
+        on_time: a.on_time as usize,
+        median_days: a.quantile(0.5),
+        p90_days: a.quantile(0.9),
+        rated: a.rated as usize,
+        rating_avg: (a.rated > 0).then(|| a.rating_sum as f64 / a.rated as f64),
+    }
+}
+
 pub(super) fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
@@ -162,6 +178,21 @@ impl Services<'_> {
         let groups = self.report_counted_in(scope.clone()).await?;
         let stages = self.stage_sums_replayed(scope).await?;
         self.assemble_report(groups, stages).await
+    }
+
+    /// The report's total line over the requests in the caller's view that `f`'s cluster and
+    /// filing period select, counted from the requests (a cluster's requests of a half-year:
+    /// the results scorecard). The list of the same filter shows the requests it counts.
+    pub async fn total_filtered(self, caller: &Caller, f: &ServiceFilter) -> Result<ReportRow> {
+        if !(caller.may(Action::ReadRegistry) || caller.may(Action::HandleServiceRequest)) {
+            return Err(StoreError::Forbidden);
+        }
+        let cond = Condition::all().add(self.request_scope(caller).await?).add(f.cluster_and_period());
+        let mut all = Acc::default();
+        for a in self.report_counted_in(cond).await?.values() {
+            all.merge(a);
+        }
+        Ok(row_of(0, "合计", None, &all))
     }
 
     /// The derived cells the condition selects, summed over towns per department × item ×
@@ -348,19 +379,6 @@ impl Services<'_> {
             .map(|(id, name, stages)| (id, (name, stages.split('→').map(str::to_owned).collect())))
             .collect();
         let item_name = |id: i64| items.get(&id).map(|i| i.0.clone()).unwrap_or_default();
-        let row_of = |department_id: i64, department: &str, item: Option<(i64, &str)>, a: &Acc| ReportRow {
-            department_id,
-            department: department.to_owned(),
-            item_id: item.map(|i| i.0),
-            item: item.map(|i| i.1.to_owned()).unwrap_or_default(),
-            count: a.count as usize,
-            done: a.done as usize,
-            on_time: a.on_time as usize,
-            median_days: a.quantile(0.5),
-            p90_days: a.quantile(0.9),
-            rated: a.rated as usize,
-            rating_avg: (a.rated > 0).then(|| a.rating_sum as f64 / a.rated as f64),
-        };
         type Items = Vec<(String, i64, Acc)>;
         let mut by_dept: BTreeMap<(String, i64), Items> = BTreeMap::new();
         for ((d, i), a) in groups {

@@ -14,5 +14,6 @@ mod policies;
 mod project_outcomes;
 mod projects;
 mod registry;
+mod results;
 mod scope;
 mod services;

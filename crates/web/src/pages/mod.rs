@@ -13,6 +13,7 @@ pub mod matching;
 pub mod policies;
 pub mod projects;
 pub mod registry;
+pub mod results;
 pub mod services;
 
 use axum::Router;
@@ -32,4 +33,5 @@ pub fn routes() -> Router<AppState> {
         .merge(policies::routes())
         .merge(projects::routes())
         .merge(bodies::routes())
+        .merge(results::routes())
 }

@@ -16,6 +16,7 @@ mod projects;
 mod proposals;
 mod rating_link;
 mod registry;
+mod results;
 mod roles;
 mod services;
 

@@ -52,6 +52,7 @@ impl ListQuery {
             escalated: non_empty(&self.escalated).is_some(),
             on_time: non_empty(&self.on_time).map(|v| v == "1"),
             rated: non_empty(&self.rated).is_some(),
+            ..ServiceFilter::default()
         })
     }
     pub fn is_escalated(&self) -> bool {
