@@ -117,6 +117,11 @@ pub enum Action {
     ManageProjects,
     /// Score the applications assigned to oneself, free of conflict.
     ReviewProjects,
+    /// See the member records (党员) of one's scope, masked: a branch its own, a cluster
+    /// secretary its cluster's, town and district admins their area's.
+    ReadMembers,
+    /// Add and edit member records and import rosters, inside one's scope.
+    WriteMembers,
 }
 
 impl Role {
@@ -164,6 +169,9 @@ impl Role {
             RecommendProjects => matches!(self, ClusterSecretary | DistrictAdmin),
             ManageProjects => self == DistrictAdmin,
             ReviewProjects => self == Reviewer,
+            ReadMembers | WriteMembers => {
+                matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary | BranchSecretary)
+            }
         }
     }
 
@@ -340,6 +348,16 @@ mod tests {
         assert!(head.allowed_scope(&Scope::Department(UnitId(1))));
         assert!(!head.allowed_scope(&Scope::All));
         assert!(!head.may(Action::FileServiceRequest) && !head.may(Action::ManageServices));
+    }
+
+    #[test]
+    fn members_are_for_the_party_side_only() {
+        for role in Role::ALL {
+            let party =
+                matches!(role, Role::DistrictAdmin | Role::TownAdmin | Role::ClusterSecretary | Role::BranchSecretary);
+            assert_eq!(role.may(Action::ReadMembers), party, "{role:?}");
+            assert_eq!(role.may(Action::WriteMembers), party, "{role:?}");
+        }
     }
 
     #[test]
