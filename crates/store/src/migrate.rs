@@ -48,6 +48,7 @@ const STEPS: &[(i64, &str)] = &[
     (14, "integration projects after the award: outcome reports, patents, evidence, support granted, due days"),
     (15, "listings' embeddings for the semantic stage of matching"),
     (16, "registry changes proposed by enterprise contacts, confirmed by admins"),
+    (17, "member records with encrypted ID numbers and phones; member counts per organisation derived by triggers"),
 ];
 
 /// Brings the schema up to the head: every step not yet applied.
@@ -97,6 +98,7 @@ pub async fn run_to(db: &DatabaseConnection, target: i64) -> Result<(), DbErr> {
             14 => m0014_project_outcomes::up(&txn, backend).await?,
             15 => m0015_listing_vectors::up(&txn, backend).await?,
             16 => m0016_registry_proposals::up(&txn, backend).await?,
+            17 => m0017_people::up(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(

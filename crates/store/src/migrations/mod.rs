@@ -22,6 +22,7 @@ pub(crate) mod m0013_projects;
 pub(crate) mod m0014_project_outcomes;
 pub(crate) mod m0015_listing_vectors;
 pub(crate) mod m0016_registry_proposals;
+pub(crate) mod m0017_people;
 
 /// Runs a step's statements for the backend, in order, one at a time. Anything but
 /// PostgreSQL is SQLite, as everywhere in the store.
