@@ -55,7 +55,7 @@ pub mod key {
 
 /// The organisation a record names: by id from a form, by name from a roster. The store
 /// resolves it inside the caller's scope.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum OrgRef {
     Id(i64),
     Name(String),
