@@ -3,6 +3,7 @@
 
 pub mod enterprises;
 pub mod listings;
+pub mod people;
 pub mod services;
 pub mod synth;
 pub mod table;
