@@ -210,7 +210,8 @@ mod tests {
         let lines: Vec<usize> = rejects.iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![4, 5]);
         let all = rejects[0].reason();
-        for column in ["身份证号码：单元格为数字格式", "人员类别", "入党日期", "所属党组织"] {
+        for column in ["身份证号码：单元格为数字格式", "人员类别", "入党日期", "所属党组织"]
+        {
             assert!(all.contains(column), "{column} missing in {all}");
         }
         assert!(rejects[1].reason().starts_with("性别：与身份证号码不符"), "{}", rejects[1].reason());
