@@ -299,6 +299,9 @@ impl Layout {
                 NavItem { href: "/pairings", label: "结对共建" },
             ]);
         }
+        if c.may(Action::ReadMembers) {
+            nav.push(NavItem { href: "/members", label: "党员名册" });
+        }
         if c.may(Action::ReadRegistry) || c.may(Action::HandleServiceRequest) {
             nav.push(NavItem { href: "/services", label: "企业服务" });
         }

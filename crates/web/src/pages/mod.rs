@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod coverage;
 pub mod home;
 pub mod matching;
+pub mod people;
 pub mod policies;
 pub mod projects;
 pub mod registry;
@@ -30,4 +31,5 @@ pub fn routes() -> Router<AppState> {
         .merge(services::routes())
         .merge(policies::routes())
         .merge(projects::routes())
+        .merge(people::routes())
 }
