@@ -6,6 +6,7 @@ mod config;
 mod demo;
 mod demo_coverage;
 mod demo_matching;
+mod demo_people;
 mod demo_policies;
 mod demo_projects;
 mod demo_services;

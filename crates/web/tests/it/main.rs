@@ -8,6 +8,7 @@ mod coverage;
 mod limits;
 mod matching;
 mod matrix;
+mod people;
 mod policies;
 mod project_outcomes;
 mod projects;
