@@ -8,7 +8,7 @@
 use qunlian_domain::people::{MemberFields, RawMember};
 use qunlian_domain::text::{compact, normalize};
 
-use crate::table::{FileError, TableReader};
+use crate::table::under_header;
 
 /// Rows of one roster at most: a town's members several times over.
 pub const MAX_ROSTER_ROWS: usize = 100_000;
@@ -110,36 +110,28 @@ fn id_cell(s: &str) -> Result<String, String> {
 /// 姓名, 身份证号码, 入党日期 and 所属党组织; past [`MAX_ROSTER_ROWS`] data rows the file is
 /// refused whole.
 pub fn read_roster(bytes: Vec<u8>) -> Result<(Vec<RosterLine>, Vec<RosterLineReject>), String> {
-    let reader = TableReader::from_bytes(bytes).map_err(|e| e.to_string())?;
-    let mut columns: Option<Vec<Option<Column>>> = None;
     let mut rows = Vec::new();
     let mut rejects = Vec::new();
-    for (i, item) in reader.enumerate() {
-        let (line, cells) = match item {
-            Ok(r) => r,
-            Err(FileError::Row { line, reason }) => {
-                rejects.push(RosterLineReject { line, reasons: vec![reason] });
-                continue;
-            }
-            Err(e) => return Err(e.to_string()),
-        };
-        let Some(cols) = &columns else {
-            let found: Vec<Option<Column>> = cells.iter().map(|c| column_of(c)).collect();
-            if found.contains(&Some(Column::Name)) && found.contains(&Some(Column::IdNumber)) {
-                for needed in [Column::JoinedOn, Column::Org, Column::Category, Column::Standing] {
-                    if !found.contains(&Some(needed)) {
-                        return Err(format!("第{line}行的表头缺少“{}”列", needed.label()));
-                    }
-                }
-                columns = Some(found);
-            } else if i >= 20 {
-                break;
-            }
-            continue;
-        };
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
+    let header = |line: usize, cells: &[String]| -> Result<Option<Vec<Option<Column>>>, String> {
+        let found: Vec<Option<Column>> = cells.iter().map(|c| column_of(c)).collect();
+        if !(found.contains(&Some(Column::Name)) && found.contains(&Some(Column::IdNumber))) {
+            return Ok(None);
         }
+        for needed in [Column::JoinedOn, Column::Org, Column::Category, Column::Standing] {
+            if !found.contains(&Some(needed)) {
+                return Err(format!("第{line}行的表头缺少“{}”列", needed.label()));
+            }
+        }
+        Ok(Some(found))
+    };
+    let found = under_header(bytes, header, |item| {
+        let (line, cols, cells) = match item {
+            Ok(r) => r,
+            Err((line, reason)) => {
+                rejects.push(RosterLineReject { line, reasons: vec![reason] });
+                return Ok(());
+            }
+        };
         if rows.len() + rejects.len() >= MAX_ROSTER_ROWS {
             return Err(format!("名册超过 {MAX_ROSTER_ROWS} 行的上限，请按党组织分成几个文件导入"));
         }
@@ -170,8 +162,9 @@ pub fn read_roster(bytes: Vec<u8>) -> Result<(Vec<RosterLine>, Vec<RosterLineRej
                 rejects.push(RosterLineReject { line, reasons });
             }
         }
-    }
-    if columns.is_none() {
+        Ok(())
+    })?;
+    if found.is_none() {
         return Err(format!(
             "没有找到表头：前20行中没有同时包含“姓名”与“身份证号码”的行。应有的列：{}",
             template_headers().join("、")

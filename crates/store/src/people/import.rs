@@ -186,7 +186,6 @@ impl People<'_> {
                 units.entry(name).or_insert(id);
             }
         }
-        let now = self.store.now();
         let txn = self.store.db().begin().await?;
         for (row, org, bidx) in good {
             let f = row.fields;
@@ -215,21 +214,10 @@ impl People<'_> {
                     }
                     let (id, old_org) = (m.id, m.party_org_id);
                     let mut a: member::ActiveModel = m.into();
-                    if let Some(p) = &f.phone {
-                        a.phone_enc = Set(Some(crypto.encrypt(p.as_str())));
-                        a.phone_bidx = Set(phone_bidx);
-                    }
-                    a.name = Set(f.name.clone());
                     a.gender = Set(f.gender);
                     a.birth_date = Set(f.birth_date);
-                    a.education = Set(f.education);
-                    a.category = Set(f.category);
-                    a.joined_on = Set(f.joined_on);
-                    a.standing = Set(f.standing);
-                    a.party_org_id = Set(org);
-                    a.work_unit_id = Set(work_unit_id);
-                    a.work_unit_name = Set(f.work_unit.clone());
-                    a.updated_at = Set(now);
+                    self.set_phone(&mut a, &f);
+                    self.set_fields(&mut a, &f, org, work_unit_id);
                     a.update(&txn).await?;
                     let moved = if old_org == org { "" } else { "，所属党组织已变更" };
                     self.store
@@ -246,26 +234,8 @@ impl People<'_> {
                     out.updated += 1;
                 }
                 None => {
-                    let saved = member::ActiveModel {
-                        name: Set(f.name.clone()),
-                        id_number_enc: Set(f.id_number.as_ref().map(|id| crypto.encrypt(id.as_str()))),
-                        id_number_bidx: Set(Some(bidx)),
-                        phone_enc: Set(f.phone.as_ref().map(|p| crypto.encrypt(p.as_str()))),
-                        phone_bidx: Set(phone_bidx),
-                        gender: Set(f.gender),
-                        birth_date: Set(f.birth_date),
-                        education: Set(f.education),
-                        category: Set(f.category),
-                        joined_on: Set(f.joined_on),
-                        standing: Set(f.standing),
-                        party_org_id: Set(org),
-                        work_unit_id: Set(work_unit_id),
-                        work_unit_name: Set(f.work_unit.clone()),
-                        is_demo: Set(is_demo),
-                        created_at: Set(now),
-                        updated_at: Set(now),
-                        ..Default::default()
-                    }
+                    let saved = self
+                        .new_row(&f, org, work_unit_id, is_demo)
                     .insert(&txn)
                     .await?;
                     self.store

@@ -234,6 +234,60 @@ impl People<'_> {
         ))
     }
 
+    /// A new member's row: the ID number and phone encrypted beside their blind indexes.
+    pub(super) fn new_row(
+        &self,
+        f: &MemberFields,
+        org: i64,
+        work_unit_id: Option<i64>,
+        is_demo: bool,
+    ) -> member::ActiveModel {
+        let crypto = self.store.crypto();
+        let now = self.store.now();
+        let mut a = member::ActiveModel {
+            id_number_enc: Set(f.id_number.as_ref().map(|id| crypto.encrypt(id.as_str()))),
+            id_number_bidx: Set(f.id_number.as_ref().map(|id| crypto.blind_index(id.as_str()))),
+            phone_enc: Set(None),
+            phone_bidx: Set(None),
+            gender: Set(f.gender),
+            birth_date: Set(f.birth_date),
+            is_demo: Set(is_demo),
+            created_at: Set(now),
+            ..Default::default()
+        };
+        self.set_phone(&mut a, f);
+        self.set_fields(&mut a, f, org, work_unit_id);
+        a
+    }
+
+    /// The phone given, encrypted beside its blind index; none given keeps what the row has.
+    pub(super) fn set_phone(&self, a: &mut member::ActiveModel, f: &MemberFields) {
+        if let Some(p) = &f.phone {
+            let crypto = self.store.crypto();
+            a.phone_enc = Set(Some(crypto.encrypt(p.as_str())));
+            a.phone_bidx = Set(Some(crypto.blind_index(p.as_str())));
+        }
+    }
+
+    /// The fields a form or a roster row sets, but the numbers, the gender and the birth date.
+    pub(super) fn set_fields(
+        &self,
+        a: &mut member::ActiveModel,
+        f: &MemberFields,
+        org: i64,
+        work_unit_id: Option<i64>,
+    ) {
+        a.name = Set(f.name.clone());
+        a.education = Set(f.education);
+        a.category = Set(f.category);
+        a.joined_on = Set(f.joined_on);
+        a.standing = Set(f.standing);
+        a.party_org_id = Set(org);
+        a.work_unit_id = Set(work_unit_id);
+        a.work_unit_name = Set(f.work_unit.clone());
+        a.updated_at = Set(self.store.now());
+    }
+
     /// Adds a member to an organisation in the caller's scope; audited.
     pub async fn create(&self, caller: &Caller, f: MemberFields, is_demo: bool) -> Result<i64> {
         self.store.require(caller, Action::WriteMembers)?;
@@ -244,27 +298,8 @@ impl People<'_> {
         if let Some(b) = &bidx {
             self.refuse_duplicate(caller, b, None).await?;
         }
-        let now = self.store.now();
-        let row = member::ActiveModel {
-            name: Set(f.name.clone()),
-            id_number_enc: Set(f.id_number.as_ref().map(|id| crypto.encrypt(id.as_str()))),
-            id_number_bidx: Set(bidx),
-            phone_enc: Set(f.phone.as_ref().map(|p| crypto.encrypt(p.as_str()))),
-            phone_bidx: Set(f.phone.as_ref().map(|p| crypto.blind_index(p.as_str()))),
-            gender: Set(f.gender),
-            birth_date: Set(f.birth_date),
-            education: Set(f.education),
-            category: Set(f.category),
-            joined_on: Set(f.joined_on),
-            standing: Set(f.standing),
-            party_org_id: Set(org.id),
-            work_unit_id: Set(self.work_unit_id(f.work_unit.as_deref()).await?),
-            work_unit_name: Set(f.work_unit.clone()),
-            is_demo: Set(is_demo),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        };
+        let work_unit_id = self.work_unit_id(f.work_unit.as_deref()).await?;
+        let row = self.new_row(&f, org.id, work_unit_id, is_demo);
         let saved = self
             .store
             .insert_recorded(caller, row, |m| {
@@ -299,13 +334,11 @@ impl People<'_> {
                 changes.push("身份证号码：已更改".to_owned());
             }
         }
-        if let Some(p) = &f.phone {
-            let bidx = crypto.blind_index(p.as_str());
-            if current.phone_bidx.as_deref() != Some(bidx.as_str()) {
-                a.phone_enc = Set(Some(crypto.encrypt(p.as_str())));
-                a.phone_bidx = Set(Some(bidx));
-                changes.push("联系电话：已更改".to_owned());
-            }
+        if let Some(p) = &f.phone
+            && current.phone_bidx.as_deref() != Some(crypto.blind_index(p.as_str()).as_str())
+        {
+            self.set_phone(&mut a, &f);
+            changes.push("联系电话：已更改".to_owned());
         }
         let mut set = |label: &str, differs: bool, now: String| {
             if differs {
@@ -324,17 +357,10 @@ impl People<'_> {
         set("党员类别", current.standing != f.standing, f.standing.label().to_owned());
         set("所属党组织", current.party_org_id != org.id, org.name.clone());
         set("工作单位", current.work_unit_name != f.work_unit, f.work_unit.clone().unwrap_or_default());
-        a.name = Set(f.name.clone());
         a.gender = Set(gender);
         a.birth_date = Set(birth);
-        a.education = Set(f.education);
-        a.category = Set(f.category);
-        a.joined_on = Set(f.joined_on);
-        a.standing = Set(f.standing);
-        a.party_org_id = Set(org.id);
-        a.work_unit_id = Set(self.work_unit_id(f.work_unit.as_deref()).await?);
-        a.work_unit_name = Set(f.work_unit.clone());
-        a.updated_at = Set(self.store.now());
+        let work_unit_id = self.work_unit_id(f.work_unit.as_deref()).await?;
+        self.set_fields(&mut a, &f, org.id, work_unit_id);
         a.update(self.store.db()).await?;
         let detail = if changes.is_empty() { "无变化".to_owned() } else { changes.join("；") };
         self.store

@@ -5,9 +5,9 @@
 
 use qunlian_domain::auth::{Caller, OrgId, Role, Scope};
 use qunlian_domain::people::{MemberFields, OrgRef, RevealReason, Standing};
-use qunlian_store::audit::AuditFilter;
+use qunlian_store::audit::{AuditEntry, AuditFilter};
 use qunlian_store::people::{MemberFilter, RosterRow};
-use qunlian_store::{PageRequest, Store, StoreError};
+use qunlian_store::{Page, PageRequest, Store, StoreError};
 use qunlian_testkit::*;
 
 struct World {
@@ -38,6 +38,12 @@ async fn names(s: &Store, c: &Caller) -> Vec<String> {
     let mut v: Vec<String> = page.items.into_iter().map(|m| m.name).collect();
     v.sort();
     v
+}
+
+/// The audit log as the audit administrator reads it: by action, or by a word.
+async fn audit(s: &Store, auditor: &Caller, action: Option<&str>, q: Option<&str>) -> Page<AuditEntry> {
+    let filter = AuditFilter { action: action.map(str::to_owned), q: q.map(str::to_owned), ..Default::default() };
+    s.audit().search(auditor, &filter, PageRequest::default()).await.unwrap()
 }
 
 fn reason(s: &str) -> RevealReason {
@@ -138,15 +144,7 @@ async fn id_numbers_and_phones_are_encrypted_masked_and_revealed_only_with_a_rea
     assert_eq!(shown_in_full.id_number.as_deref(), Some(id.as_str()));
     assert_eq!(shown_in_full.phone.as_deref(), Some(phone.as_str()));
     let auditor = user(s, "au", Role::AuditAdmin, Scope::Nothing).await;
-    let log = s
-        .audit()
-        .search(
-            &auditor,
-            &AuditFilter { action: Some("personal.read".into()), ..Default::default() },
-            PageRequest::default(),
-        )
-        .await
-        .unwrap();
+    let log = audit(s, &auditor, Some("personal.read"), None).await;
     assert_eq!(log.total, 1);
     let entry = &log.items[0];
     assert_eq!((entry.username.as_str(), entry.target.as_str()), ("xq", "member"));
@@ -161,11 +159,7 @@ async fn id_numbers_and_phones_are_encrypted_masked_and_revealed_only_with_a_rea
         ..member(7, w.org_a.0)
     };
     s.people().update(&w.branch_a, m, edit).await.unwrap();
-    let log = s
-        .audit()
-        .search(&auditor, &AuditFilter { q: Some("member".into()), ..Default::default() }, PageRequest::default())
-        .await
-        .unwrap();
+    let log = audit(s, &auditor, None, Some("member")).await;
     let actions: Vec<&str> = log.items.iter().map(|e| e.action.as_str()).collect();
     for a in ["member.create", "member.update", "member.export"] {
         assert!(actions.contains(&a), "{a} in {actions:?}");
@@ -227,25 +221,9 @@ async fn a_roster_import_keeps_its_good_rows_names_the_bad_and_a_rerun_adds_noth
     assert_eq!(counts[&w.org_a.0].full, 3);
 
     let auditor = user(s, "au", Role::AuditAdmin, Scope::Nothing).await;
-    let created = s
-        .audit()
-        .search(
-            &auditor,
-            &AuditFilter { action: Some("member.create".into()), ..Default::default() },
-            PageRequest::default(),
-        )
-        .await
-        .unwrap();
+    let created = audit(s, &auditor, Some("member.create"), None).await;
     assert_eq!(created.total, 3, "one line per member imported");
-    let summary = s
-        .audit()
-        .search(
-            &auditor,
-            &AuditFilter { action: Some("member.import".into()), ..Default::default() },
-            PageRequest::default(),
-        )
-        .await
-        .unwrap();
+    let summary = audit(s, &auditor, Some("member.import"), None).await;
     assert_eq!(summary.total, 3);
     assert!(summary.items.iter().any(|e| e.detail.contains("新增3，更新0，未变0，拒绝4")), "{:?}", summary.items);
 }
