@@ -4,6 +4,7 @@
 //! reason ([`RevealReason`]). One parser ([`MemberFields::parse`]) serves the form, the API
 //! and the roster import.
 
+pub mod development;
 mod fields;
 
 pub use fields::*;

@@ -158,10 +158,10 @@ impl MemberFields {
             Some(Some(d)) => Some(d),
             None => None,
         };
-        if let (Some(joined), Some(birth)) = (joined_on, birth_date) {
-            if years_between(birth, joined) < JOINING_AGE {
-                errors.push(key::JOINED_ON, format!("入党日期：{joined} 时未满{JOINING_AGE}周岁（出生日期 {birth}）"));
-            }
+        if let (Some(joined), Some(birth)) = (joined_on, birth_date)
+            && years_between(birth, joined) < JOINING_AGE
+        {
+            errors.push(key::JOINED_ON, format!("入党日期：{joined} 时未满{JOINING_AGE}周岁（出生日期 {birth}）"));
         }
         let org = normalize(&raw.org);
         errors.limit(key::ORG, "所属党组织", &raw.org, NAME_CHARS);
