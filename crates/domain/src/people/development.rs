@@ -188,7 +188,7 @@ impl Pipeline {
 
 /// "一年", "3个月".
 fn span(months: u32) -> String {
-    if months % 12 == 0 { format!("{}年", months / 12) } else { format!("{months}个月") }
+    if months.is_multiple_of(12) { format!("{}年", months / 12) } else { format!("{months}个月") }
 }
 
 #[cfg(test)]

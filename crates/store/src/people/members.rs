@@ -76,7 +76,7 @@ impl People<'_> {
         })
     }
 
-    async fn to_members(&self, rows: Vec<member::Model>) -> Result<Vec<Member>> {
+    async fn masked_members(&self, rows: Vec<member::Model>) -> Result<Vec<Member>> {
         let orgs = self
             .store
             .column_by_id::<party_org::Entity, String>(
@@ -134,7 +134,7 @@ impl People<'_> {
             .order_by_asc(member::Column::Id);
         let total = query.clone().count(self.store.db()).await?;
         let rows = query.offset(page.offset()).limit(page.per_page).all(self.store.db()).await?;
-        Ok(Page { items: self.to_members(rows).await?, total, page: page.page, per_page: page.per_page })
+        Ok(Page { items: self.masked_members(rows).await?, total, page: page.page, per_page: page.per_page })
     }
 
     /// Every member of the filter, masked, for a download (at most [`EXPORT_ROWS`]); the
@@ -149,7 +149,7 @@ impl People<'_> {
             .limit(EXPORT_ROWS)
             .all(self.store.db())
             .await?;
-        let members = self.to_members(rows).await?;
+        let members = self.masked_members(rows).await?;
         self.store
             .audit()
             .record(caller, "member.export", "member", None, format!("导出党员名册{}条（已脱敏）", members.len()))
@@ -159,7 +159,7 @@ impl People<'_> {
 
     pub async fn member(&self, caller: &Caller, id: i64) -> Result<Member> {
         let m = self.member_in_scope(caller, id).await?;
-        Ok(self.to_members(vec![m]).await?.remove(0))
+        Ok(self.masked_members(vec![m]).await?.remove(0))
     }
 
     /// The organisations the caller may hold members in: in scope and not dissolved.

@@ -250,7 +250,7 @@ async fn the_member_count_is_derived_from_the_roster_and_equals_a_direct_count()
         .unwrap();
     let mut ids = Vec::new();
     for n in 0..9 {
-        let standing = if n % 3 == 0 { Standing::Probationary } else { Standing::Full };
+        let standing = if n.is_multiple_of(3) { Standing::Probationary } else { Standing::Full };
         ids.push(
             s.people().create(&sys, MemberFields { standing, ..member(100 + n, w.org_a.0) }, false).await.unwrap(),
         );

@@ -37,7 +37,7 @@ impl ListQuery {
         })
     }
 
-    fn value<'a>(v: &'a Option<String>) -> &'a str {
+    fn value(v: &Option<String>) -> &str {
         non_empty(v).unwrap_or("")
     }
 
