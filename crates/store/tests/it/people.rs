@@ -249,7 +249,7 @@ async fn the_member_count_is_derived_from_the_roster_and_equals_a_direct_count()
         .await
         .unwrap();
     let mut ids = Vec::new();
-    for n in 0..9 {
+    for n in 0..9u64 {
         let standing = if n.is_multiple_of(3) { Standing::Probationary } else { Standing::Full };
         ids.push(
             s.people().create(&sys, MemberFields { standing, ..member(100 + n, w.org_a.0) }, false).await.unwrap(),
