@@ -310,6 +310,7 @@ fn print_logins() {
         ("jingwei", "区经委店小二（企业服务工单）"),
         ("jwhead", "区经委部门负责人（超期工单督办）"),
         ("qiye", "企业联络员（上海昱章电气成套设备有限公司）"),
+        ("zhibu", "企业党支部书记（上海昱章电气成套设备有限公司党支部，党员名册）"),
         ("zuzhibu_ps", "区委组织部评审专家（深度融合项目评审）"),
         ("jingwei_ps", "区经委评审专家（深度融合项目评审）"),
         ("kewei_ps", "区科委评审专家（深度融合项目评审）"),
@@ -370,7 +371,12 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
             orgs_to_make.push((id, o, e.town_code.clone()));
         }
     }
+    let mut rosters: Vec<(String, String, i32)> = Vec::new();
     for (unit, o, town) in orgs_to_make {
+        if let Some(n) = o.members {
+            let unit_name = store.registry().enterprise(&sys, unit).await?.name;
+            rosters.push((o.name.clone(), unit_name, n));
+        }
         store
             .registry()
             .create_org(
@@ -508,6 +514,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
 
     crate::demo_bodies::seed(store, &cluster_ids).await?;
     crate::demo_results::seed(store, &units, &cluster_ids).await?;
+    let branch = crate::demo_people::seed(store, &sys, &rosters).await?.ok_or("demo has no branch for 支部书记")?;
 
     // Demo accounts, one per typical role.
     let town =
@@ -526,6 +533,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
         ("jingwei", "区经委店小二（演示）", Role::ServiceOfficer, Scope::Department(services.jingwei)),
         ("jwhead", "区经委部门负责人（演示）", Role::DepartmentHead, Scope::Department(services.jingwei)),
         ("qiye", "企业联络员（演示）", Role::EnterpriseContact, Scope::Enterprise(services.contact_enterprise)),
+        ("zhibu", "上海昱章电气成套设备有限公司党支部书记（演示）", Role::BranchSecretary, Scope::PartyOrg(branch)),
     ] {
         store
             .accounts()

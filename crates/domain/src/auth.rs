@@ -132,6 +132,11 @@ pub enum Action {
     ReadResults,
     /// Import economic figures for the enterprises of one's scope.
     RecordFigures,
+    /// See the member records (党员) of one's scope, masked: a branch its own, a cluster
+    /// secretary its cluster's, town and district admins their area's.
+    ReadMembers,
+    /// Add and edit member records and import rosters, inside one's scope.
+    WriteMembers,
 }
 
 impl Role {
@@ -190,6 +195,9 @@ impl Role {
                 DistrictAdmin | TownAdmin | ClusterSecretary | BranchSecretary | EnterpriseContact | Leader
             ),
             RecordFigures => matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary),
+            ReadMembers | WriteMembers => {
+                matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary | BranchSecretary)
+            }
         }
     }
 
@@ -366,6 +374,16 @@ mod tests {
         assert!(head.allowed_scope(&Scope::Department(UnitId(1))));
         assert!(!head.allowed_scope(&Scope::All));
         assert!(!head.may(Action::FileServiceRequest) && !head.may(Action::ManageServices));
+    }
+
+    #[test]
+    fn members_are_for_the_party_side_only() {
+        for role in Role::ALL {
+            let party =
+                matches!(role, Role::DistrictAdmin | Role::TownAdmin | Role::ClusterSecretary | Role::BranchSecretary);
+            assert_eq!(role.may(Action::ReadMembers), party, "{role:?}");
+            assert_eq!(role.may(Action::WriteMembers), party, "{role:?}");
+        }
     }
 
     #[test]

@@ -54,8 +54,24 @@ impl IdNumber {
         Ok(IdNumber(s))
     }
 
+    /// The number whose first 17 characters are `body`, with its check character computed:
+    /// synthetic numbers for the demo and tests (valid checksums, not real people).
+    pub fn from_body(body: &str) -> Result<IdNumber, IdNumberError> {
+        let digits: Vec<u32> = body.chars().filter_map(|c| c.to_digit(10)).collect();
+        if digits.len() != 17 || body.chars().count() != 17 {
+            return Err(IdNumberError::Length(body.chars().count() + 1));
+        }
+        let sum: u32 = digits.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum();
+        IdNumber::parse(&format!("{body}{}", CHECK[(sum % 11) as usize]))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The 17th digit: odd for a man, even for a woman.
+    pub fn is_male(&self) -> bool {
+        self.0.as_bytes()[16] % 2 == 1
     }
 
     /// First six and last four kept: 310117********123X.
@@ -78,6 +94,9 @@ mod tests {
         assert_eq!(id.masked(), "110105********002X");
         assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
         assert!(!format!("{id:?}").contains("19491231"));
+        assert!(!id.is_male());
+        assert_eq!(IdNumber::from_body("11010519491231002").unwrap(), id);
+        assert!(IdNumber::from_body("1101051949").is_err());
     }
 
     #[test]

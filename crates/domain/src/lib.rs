@@ -80,6 +80,7 @@ pub mod id_number;
 pub mod industry;
 pub mod limits;
 pub mod matching;
+pub mod people;
 pub mod phone;
 pub mod policies;
 pub mod projects;

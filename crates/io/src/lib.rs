@@ -4,6 +4,7 @@
 pub mod enterprises;
 pub mod figures;
 pub mod listings;
+pub mod people;
 pub mod services;
 pub mod synth;
 pub mod table;

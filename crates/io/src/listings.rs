@@ -8,7 +8,7 @@ use qunlian_domain::Uscc;
 use qunlian_domain::matching::{ListingFields, RawListing};
 use qunlian_domain::text::{compact, normalize};
 
-use crate::table::{FileError, TableReader};
+use crate::table::under_header;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Column {
@@ -120,45 +120,40 @@ impl ListingRowReject {
 
 /// Reads the whole file: the header row is looked for in the first 20 rows.
 pub fn read_listings(bytes: Vec<u8>) -> Result<(Vec<ListingRow>, Vec<ListingRowReject>), String> {
-    let reader = TableReader::from_bytes(bytes).map_err(|e| e.to_string())?;
-    let mut columns: Option<Vec<Option<Column>>> = None;
     let mut rows = Vec::new();
     let mut rejects = Vec::new();
-    for (i, item) in reader.enumerate() {
-        let (line, cells) = match item {
-            Ok(r) => r,
-            Err(FileError::Row { line, reason }) => {
-                rejects.push(ListingRowReject { line, reasons: vec![reason] });
-                continue;
+    let header = |line: usize, cells: &[String]| -> Result<Option<Vec<Option<Column>>>, String> {
+        let found: Vec<Option<Column>> = cells.iter().map(|c| column_of(c)).collect();
+        if !(found.contains(&Some(Column::Uscc)) && found.contains(&Some(Column::Title))) {
+            return Ok(None);
+        }
+        for needed in [Column::Kind, Column::ValidUntil] {
+            if !found.contains(&Some(needed)) {
+                return Err(format!("第{line}行的表头缺少“{}”（{}）列", needed.label(), needed.code()));
             }
-            Err(e) => return Err(e.to_string()),
-        };
-        let Some(cols) = &columns else {
-            let found: Vec<Option<Column>> = cells.iter().map(|c| column_of(c)).collect();
-            if found.contains(&Some(Column::Uscc)) && found.contains(&Some(Column::Title)) {
-                for needed in [Column::Kind, Column::ValidUntil] {
-                    if !found.contains(&Some(needed)) {
-                        return Err(format!("第{line}行的表头缺少“{}”（{}）列", needed.label(), needed.code()));
-                    }
+        }
+        Ok(Some(found))
+    };
+    let found = under_header(bytes, header, |item| {
+        match item {
+            Err((line, reason)) => rejects.push(ListingRowReject { line, reasons: vec![reason] }),
+            Ok((line, cols, cells)) => {
+                let get = |c: Column| -> String {
+                    cols.iter()
+                        .position(|x| *x == Some(c))
+                        .and_then(|p| cells.get(p))
+                        .map(|s| normalize(s))
+                        .unwrap_or_default()
+                };
+                match parse_row(line, &get) {
+                    Ok(row) => rows.push(row),
+                    Err(reasons) => rejects.push(ListingRowReject { line, reasons }),
                 }
-                columns = Some(found);
-            } else if i >= 20 {
-                break;
             }
-            continue;
-        };
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
         }
-        let get = |c: Column| -> String {
-            cols.iter().position(|x| *x == Some(c)).and_then(|p| cells.get(p)).map(|s| normalize(s)).unwrap_or_default()
-        };
-        match parse_row(line, &get) {
-            Ok(row) => rows.push(row),
-            Err(reasons) => rejects.push(ListingRowReject { line, reasons }),
-        }
-    }
-    if columns.is_none() {
+        Ok(())
+    })?;
+    if found.is_none() {
         return Err(format!(
             "没有找到表头：前20行中没有同时包含“统一社会信用代码”（uscc）与“标题”（title）的行。应有的列：{}",
             Column::ALL.iter().map(|c| format!("{}（{}）", c.label(), c.code())).collect::<Vec<_>>().join("、")

@@ -46,6 +46,25 @@ fn trade(industry: &IndustryCode) -> &'static str {
     }
 }
 
+/// A synthetic member's name that differs for every `n` below 8,000: a surname and two
+/// given characters, as the demo and tests fill rosters with.
+pub fn person_name(n: u64) -> String {
+    let s = SURNAMES[(n % 20) as usize];
+    let a = GIVEN[((n / 20) % 20) as usize];
+    let b = GIVEN[((n / 400) % 20) as usize];
+    if n < 400 { format!("{s}{a}") } else { format!("{s}{a}{b}") }
+}
+
+/// A synthetic ID number (公民身份号码) with a valid check character that differs for every
+/// `n`: area 310117 (松江区), born 1970-01-01 plus `n / 1000` days, sequence `n % 1000`. Not a
+/// real person's; the demo marks its members as demo.
+pub fn id_number(n: u64) -> qunlian_domain::IdNumber {
+    let born = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default() + chrono::Days::new(n / 1000);
+    let body = format!("310117{}{:03}", born.format("%Y%m%d"), n % 1000);
+    #[allow(clippy::expect_used)] // 17 digits with a real date always make a number
+    qunlian_domain::IdNumber::from_body(&body).expect("a synthetic ID number is valid")
+}
+
 /// Writes `n` enterprises as UTF-8 CSV with the canonical headers.
 pub fn gen_enterprises<W: Write>(n: u64, seed: u64, district: RegionCode, out: W) -> std::io::Result<()> {
     let towns: Vec<RegionCode> = district.children().filter(|t| t.level() == RegionLevel::Town).collect();

@@ -115,6 +115,46 @@ fn too_many_rows() -> FileError {
     FileError::TooLarge(format!("超过 {MAX_ROWS} 行的上限；请拆分后导入"))
 }
 
+/// A row under a table's header: its line, the header's columns, and its cells; or a row the
+/// reader refused, by its line and reason.
+pub type DataRow<'a, C> = Result<(usize, &'a C, Vec<String>), (usize, String)>;
+
+/// Reads a table whose header row is among its first 20 rows. `header` reads a row: the
+/// columns when it is the header, `Err` (the file's refusal) when it is a header lacking a
+/// column, `None` otherwise. `row` gets every non-blank row under the header, and every row
+/// the reader refused. The columns come back, or `None` when no header was found.
+pub fn under_header<C>(
+    bytes: Vec<u8>,
+    header: impl Fn(usize, &[String]) -> Result<Option<C>, String>,
+    mut row: impl FnMut(DataRow<'_, C>) -> Result<(), String>,
+) -> Result<Option<C>, String> {
+    let reader = TableReader::from_bytes(bytes).map_err(|e| e.to_string())?;
+    let mut columns: Option<C> = None;
+    for (i, item) in reader.enumerate() {
+        let (line, cells) = match item {
+            Ok(r) => r,
+            Err(FileError::Row { line, reason }) => {
+                row(Err((line, reason)))?;
+                continue;
+            }
+            Err(e) => return Err(e.to_string()),
+        };
+        let Some(cols) = &columns else {
+            match header(line, &cells)? {
+                Some(found) => columns = Some(found),
+                None if i >= 20 => break,
+                None => {}
+            }
+            continue;
+        };
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        row(Ok((line, cols, cells)))?;
+    }
+    Ok(columns)
+}
+
 pub enum Format {
     Xlsx,
     Csv,

@@ -116,6 +116,20 @@ impl Audit<'_> {
         target_id: Option<String>,
         detail: impl Into<String>,
     ) -> Result<()> {
+        self.record_on(self.store.db(), actor, action, target, target_id, detail).await
+    }
+
+    /// [`Audit::record`] on a given connection: inside a transaction, so a change and its
+    /// line are kept or undone together (an import's rows).
+    pub(crate) async fn record_on(
+        self,
+        conn: &impl sea_orm::ConnectionTrait,
+        actor: impl Into<Actor>,
+        action: &str,
+        target: &str,
+        target_id: Option<String>,
+        detail: impl Into<String>,
+    ) -> Result<()> {
         let actor = actor.into();
         audit::Entity::insert(audit::ActiveModel {
             at: Set(self.store.now()),
@@ -128,7 +142,7 @@ impl Audit<'_> {
             ip: Set(actor.ip),
             ..Default::default()
         })
-        .exec_without_returning(self.store.db())
+        .exec_without_returning(conn)
         .await?;
         Ok(())
     }

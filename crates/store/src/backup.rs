@@ -15,7 +15,7 @@ use crate::{Result, Store, StoreError};
 pub struct Inventory {
     /// (table, rows), by table name.
     pub tables: Vec<(String, u64)>,
-    /// Encrypted phone numbers looked at (enterprise contacts, cluster officers), at most
+    /// Encrypted phone and ID numbers looked at (enterprise contacts, cluster officers, members), at most
     /// [`Inventory::SAMPLE`] of each.
     pub encrypted: u64,
     /// Of those, the ones that decrypted.
@@ -31,7 +31,12 @@ impl Inventory {
 }
 
 /// The columns holding data encrypted with the master key.
-const ENCRYPTED: [(&str, &str); 2] = [("units", "contact_phone_enc"), ("cluster_officers", "phone_enc")];
+const ENCRYPTED: [(&str, &str); 4] = [
+    ("units", "contact_phone_enc"),
+    ("cluster_officers", "phone_enc"),
+    ("members", "id_number_enc"),
+    ("members", "phone_enc"),
+];
 
 impl Store {
     /// Writes a consistent copy of this SQLite database to `to` (`VACUUM INTO`: one read

@@ -76,10 +76,12 @@ pub mod introduction_followup;
 pub mod listing;
 pub mod listing_change;
 pub mod listing_vector;
+pub mod member;
 pub mod pairing;
 pub mod park;
 pub mod party_org;
 pub mod party_org_event;
+pub mod party_org_member_count;
 pub mod party_org_unit;
 pub mod policy;
 pub mod policy_push;
@@ -133,6 +135,10 @@ pub(crate) const CODED_COLUMNS: &[(&str, &str, &str)] = &[
     ("listings", "urgency", "Urgency"),
     ("listings", "reach", "Reach"),
     ("listings", "status", "ListingStatus"),
+    ("members", "gender", "Gender"),
+    ("members", "education", "Education"),
+    ("members", "category", "MemberCategory"),
+    ("members", "standing", "Standing"),
     ("pairings", "kind", "PairingKind"),
     ("party_org_events", "kind", "OrgEventKind"),
     ("party_orgs", "kind", "OrgKind"),

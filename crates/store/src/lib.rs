@@ -14,6 +14,7 @@ mod entity;
 pub mod matching;
 pub mod migrate;
 mod migrations;
+pub mod people;
 pub mod policies;
 pub mod projects;
 pub mod registry;

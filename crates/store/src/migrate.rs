@@ -51,6 +51,7 @@ const STEPS: &[(i64, &str)] = &[
     (17, "integration projects: application files, concept-review sheets kept apart"),
     (18, "working bodies: cluster committees' powers and their uses, alliances' services, meetings, decisions, issues"),
     (19, "results: economic figures of enterprises by period"),
+    (20, "member records with encrypted ID numbers and phones; member counts per organisation derived by triggers"),
 ];
 
 /// Brings the schema up to the head: every step not yet applied.
@@ -103,6 +104,7 @@ pub async fn run_to(db: &DatabaseConnection, target: i64) -> Result<(), DbErr> {
             17 => m0017_projects::up(&txn, backend).await?,
             18 => m0018_bodies::up(&txn, backend).await?,
             19 => m0019_results::up(&txn, backend).await?,
+            20 => m0020_people::up(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(

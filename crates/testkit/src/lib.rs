@@ -373,3 +373,25 @@ fn extract_csrf(body: &str) -> Option<String> {
 pub fn d(s: &str) -> chrono::NaiveDate {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
+
+/// A member record of organisation `org`: synthetic name, ID number and phone numbered `n`
+/// (`qunlian_io::synth`), gender and birth date from the ID number, an industrial worker who
+/// joined on 2015-07-01, working nowhere named. Tests set what else they need with
+/// `MemberFields { standing: …, ..member(…) }`.
+pub fn member(n: u64, org: i64) -> qunlian_domain::people::MemberFields {
+    use qunlian_domain::people::{Gender, MemberCategory, MemberFields, OrgRef, Standing};
+    let id = qunlian_io::synth::id_number(n);
+    MemberFields {
+        name: qunlian_io::synth::person_name(n),
+        gender: Some(if id.is_male() { Gender::Male } else { Gender::Female }),
+        birth_date: Some(id.birth_date()),
+        phone: Some(qunlian_domain::Phone::parse(&format!("139{:08}", n % 100_000_000)).unwrap()),
+        id_number: Some(id),
+        education: None,
+        category: MemberCategory::IndustrialWorker,
+        joined_on: d("2015-07-01"),
+        standing: Standing::Full,
+        org: OrgRef::Id(org),
+        work_unit: None,
+    }
+}

@@ -309,6 +309,9 @@ impl Layout {
                 NavItem { href: "/bodies", label: "集群与联盟履职", badge: None },
             ]);
         }
+        if c.may(Action::ReadMembers) {
+            nav.push(NavItem { href: "/members", label: "党员名册", badge: None });
+        }
         if c.may(Action::ReadRegistry) || c.may(Action::HandleServiceRequest) {
             nav.push(NavItem { href: "/services", label: "企业服务", badge: None });
         }

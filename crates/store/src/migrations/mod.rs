@@ -25,6 +25,7 @@ pub(crate) mod m0016_registry_proposals;
 pub(crate) mod m0017_projects;
 pub(crate) mod m0018_bodies;
 pub(crate) mod m0019_results;
+pub(crate) mod m0020_people;
 
 /// Runs a step's statements for the backend, in order, one at a time. Anything but
 /// PostgreSQL is SQLite, as everywhere in the store.

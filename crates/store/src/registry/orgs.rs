@@ -22,7 +22,11 @@ pub struct PartyOrg {
     pub unit_id: Option<i64>,
     pub town_name: Option<String>,
     pub secretary_name: Option<String>,
+    /// Full and probationary members counted from the roster (`people`) once it has a member;
+    /// until then the figure typed on the organisation's form.
     pub members_count: Option<i32>,
+    /// Whether `members_count` is the typed figure (手填): the organisation has no roster yet.
+    pub members_hand_typed: bool,
     pub established_on: Option<NaiveDate>,
     pub dissolved_on: Option<NaiveDate>,
     pub is_demo: bool,
@@ -83,6 +87,7 @@ fn to_org(m: party_org::Model, depth: usize) -> PartyOrg {
         unit_id: m.unit_id,
         town_name: m.town_code.as_deref().map(town_name),
         secretary_name: m.secretary_name,
+        members_hand_typed: m.members_count.is_some(),
         members_count: m.members_count,
         established_on: m.established_on,
         dissolved_on: m.dissolved_on,
@@ -92,6 +97,19 @@ fn to_org(m: party_org::Model, depth: usize) -> PartyOrg {
 }
 
 impl Registry<'_> {
+    /// Replaces the typed member count by the roster's where the organisation has members
+    /// recorded (docs/decisions/0009-member-counts-from-the-roster.md).
+    async fn with_roster_counts(self, orgs: &mut [PartyOrg]) -> Result<()> {
+        let counts = self.store.roster_counts(orgs.iter().map(|o| o.id.0).collect()).await?;
+        for o in orgs.iter_mut() {
+            if let Some(c) = counts.get(&o.id.0) {
+                o.members_count = Some(i32::try_from(c.total()).unwrap_or(i32::MAX));
+                o.members_hand_typed = false;
+            }
+        }
+        Ok(())
+    }
+
     /// The caller's organisations as a tree in display order (parents before children).
     pub async fn org_tree(self, caller: &Caller, q: Option<&str>, include_dissolved: bool) -> Result<Vec<PartyOrg>> {
         self.store.require(caller, Action::ReadRegistry)?;
@@ -120,6 +138,7 @@ impl Registry<'_> {
             }
             out.push(to_org(m, depth));
         }
+        self.with_roster_counts(&mut out).await?;
         Ok(out)
     }
 
@@ -135,7 +154,7 @@ impl Registry<'_> {
             Some(p) => party_org::Entity::find_by_id(p).one(self.store.db()).await?.map(|p| (p.id, p.name)),
             None => None,
         };
-        let children = party_org::Entity::find()
+        let mut children: Vec<PartyOrg> = party_org::Entity::find()
             .filter(party_org::Column::ParentId.eq(m.id))
             .order_by_asc(party_org::Column::Name)
             .all(self.store.db())
@@ -143,6 +162,7 @@ impl Registry<'_> {
             .into_iter()
             .map(|c| to_org(c, 1))
             .collect();
+        self.with_roster_counts(&mut children).await?;
         let unit_ids: Vec<i64> = party_org_unit::Entity::find()
             .filter(party_org_unit::Column::PartyOrgId.eq(m.id))
             .all(self.store.db())
@@ -167,7 +187,10 @@ impl Registry<'_> {
             .into_iter()
             .map(|e| OrgEvent { kind_label: e.kind.label(), kind: e.kind, on_date: e.on_date, detail: e.detail })
             .collect();
-        Ok(PartyOrgDetail { org: to_org(m, 0), parent, children, units, events })
+        let mut org = [to_org(m, 0)];
+        self.with_roster_counts(&mut org).await?;
+        let [org] = org;
+        Ok(PartyOrgDetail { org, parent, children, units, events })
     }
 
     async fn org_event(

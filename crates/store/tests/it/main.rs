@@ -10,6 +10,7 @@ mod free_text;
 mod matching;
 mod matching_semantic;
 mod migrations;
+mod people;
 mod policies;
 mod project_outcomes;
 mod projects;

@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod matching;
 pub mod params;
+pub mod people;
 pub mod projects;
 pub mod registry;
 pub mod services;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(matching::routes())
         .merge(projects::routes())
         .merge(bodies::routes())
+        .merge(people::routes())
         .fallback(|| async { WebError::NotFound.into_json() })
         .layer(axum::middleware::map_response(error::json_refusals))
 }
@@ -98,6 +100,7 @@ pub fn openapi_doc() -> utoipa::openapi::OpenApi {
     doc.merge(matching::Doc::openapi());
     doc.merge(projects::Doc::openapi());
     doc.merge(bodies::Doc::openapi());
+    doc.merge(people::Doc::openapi());
     doc::ErrorResponses.modify(&mut doc);
     doc
 }

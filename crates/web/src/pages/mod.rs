@@ -10,6 +10,7 @@ pub mod bodies;
 pub mod coverage;
 pub mod home;
 pub mod matching;
+pub mod people;
 pub mod policies;
 pub mod projects;
 pub mod registry;
@@ -34,4 +35,5 @@ pub fn routes() -> Router<AppState> {
         .merge(projects::routes())
         .merge(bodies::routes())
         .merge(results::routes())
+        .merge(people::routes())
 }

@@ -9,6 +9,7 @@ mod coverage;
 mod limits;
 mod matching;
 mod matrix;
+mod people;
 mod policies;
 mod project_outcomes;
 mod project_parts;

@@ -2,5 +2,5 @@ mod edits;
 mod import;
 mod list_counts;
 mod orgs;
-mod personal_data;
+pub(crate) mod personal_data;
 mod proposals;

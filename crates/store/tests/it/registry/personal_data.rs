@@ -40,7 +40,7 @@ async fn phones_are_encrypted_masked_and_every_reveal_is_audited() {
 }
 
 /// Reads one text column through a separate connection, as an attacker with the file would.
-async fn raw_column(db: &TestDb, sql: &str) -> String {
+pub(crate) async fn raw_column(db: &TestDb, sql: &str) -> String {
     use sqlx::{Connection, Row};
     if db.is_postgres() {
         let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();

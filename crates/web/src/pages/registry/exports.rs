@@ -58,6 +58,11 @@ pub async fn orgs(State(state): State<AppState>, auth: Auth) -> PageResult {
                 text(o.town_name.unwrap_or_default()),
                 text(o.secretary_name.unwrap_or_default()),
                 o.members_count.map(|n| Cell::Int(i64::from(n))).unwrap_or(Cell::Empty),
+                text(match (o.members_count, o.members_hand_typed) {
+                    (None, _) => "",
+                    (Some(_), true) => "手填",
+                    (Some(_), false) => "党员名册",
+                }),
                 date(o.established_on),
                 date(o.dissolved_on),
             ]
@@ -70,6 +75,7 @@ pub async fn orgs(State(state): State<AppState>, auth: Auth) -> PageResult {
         ("街镇", 12.0),
         ("书记", 10.0),
         ("党员数", 8.0),
+        ("党员数来源", 10.0),
         ("成立日期", 12.0),
         ("撤销日期", 12.0),
     ];

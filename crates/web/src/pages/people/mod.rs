@@ -1,0 +1,38 @@
+//! Member pages (党员, issue #13): the roster list with its filters and export, a member's
+//! page with the reveal (a reason required, audited), the form that adds and edits a member,
+//! and the roster import. Who sees whom is the store's (`store.people()`); the ID number and
+//! phone reach these pages masked, and in full only as the answer to a reveal.
+//!
+//! Paths: everything under `/members`.
+
+pub mod form;
+pub mod import;
+pub mod members;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+const ACTIVE: &str = "/members";
+
+/// Rosters to import: 100,000 rows are about 8 MB as .xlsx.
+pub const ROSTER_LIMIT: usize = 20 * 1024 * 1024;
+
+/// The member pages, with their paths.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/members", get(members::list).post(form::create))
+        .route("/members/new", get(form::new_form))
+        .route("/members/export.xlsx", get(members::export))
+        .route(
+            "/members/import",
+            get(import::page)
+                .post(import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(ROSTER_LIMIT + crate::support::upload::FORM_OVERHEAD)),
+        )
+        .route("/members/import/template.xlsx", get(import::template))
+        .route("/members/{id}", get(members::detail))
+        .route("/members/{id}/edit", get(form::edit_form).post(form::update))
+        .route("/members/{id}/reveal", post(members::reveal))
+}
