@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+mod conn;
 mod counts;
 pub mod coverage;
 pub mod crypto;
@@ -24,7 +25,7 @@ use std::sync::Arc;
 
 use qunlian_domain::auth::Caller;
 use qunlian_domain::clock::{Clock, SystemClock};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DbBackend, DbErr};
 
 pub use crypto::Crypto;
 pub use sea_orm::DbBackend as Backend;
@@ -123,7 +124,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 #[derive(Clone, Debug)]
 pub struct Store {
-    db: DatabaseConnection,
+    db: conn::Conn,
     crypto: Crypto,
     clock: Arc<dyn Clock>,
     /// Shared by the clones of one store, so every request of a server uses it.
@@ -208,15 +209,15 @@ impl Store {
             options.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
         }
         let db = Database::connect(options).await?;
+        migrate::run(&db).await?;
         let store = Store {
-            db,
+            db: conn::Conn::Pool(db),
             crypto,
             clock,
             counts: Arc::default(),
             rebuilding: Arc::default(),
             embedder: EmbedderSlot(None),
         };
-        migrate::run(&store.db).await?;
         store.services().load_shipped_calendars().await?;
         store.services().backfill_elapsed().await?;
         store.services().ensure_stage_times().await?;
@@ -262,7 +263,7 @@ impl Store {
         qunlian_domain::clock::beijing_today(self.clock.now().naive_utc())
     }
 
-    pub(crate) fn db(&self) -> &DatabaseConnection {
+    pub(crate) fn db(&self) -> &conn::Conn {
         &self.db
     }
 
