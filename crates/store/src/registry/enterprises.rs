@@ -567,13 +567,16 @@ impl Registry<'_> {
         if current.town_code != input.town.to_string() && !self.may_create_in(caller, &input.town) {
             return Err(StoreError::invalid("所属街镇", format!("{}不在您的管辖范围内", input.town.full_name())));
         }
-        if !caller.may(Action::RestructureRegistry)
-            && (current.high_tech != input.high_tech || current.srdi != input.srdi)
-        {
-            return Err(StoreError::invalid(
-                "高新技术企业",
-                "高新、专精特新资质须由街镇管理员确认：请在企业页面“提出变更”",
-            ));
+        if !caller.may(Action::RestructureRegistry) {
+            if current.high_tech != input.high_tech || current.srdi != input.srdi {
+                return Err(StoreError::invalid(
+                    "高新技术企业",
+                    "高新、专精特新资质须由街镇管理员确认：请在企业页面“提出变更”",
+                ));
+            }
+            if current.above_scale != input.above_scale {
+                return Err(StoreError::invalid("规上企业", "由街镇或区管理员按统计部门名录登记，不能自行修改"));
+            }
         }
         let before = self.to_enterprise(current.clone());
         let park_id = self.park_id_for(self.store.db(), input.park.as_deref(), &input.town, current.is_demo).await?;

@@ -95,3 +95,67 @@ async fn a_refused_role_is_refused_before_its_input_is_read() {
     let r = app.post_form(&mut district, "/regions/parks", &[]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
 }
+
+/// The contact's edit form of its enterprise has no inputs for what only admins set (高新,
+/// 规上, 专精特新: before, it showed them and the save was refused when one changed); it shows
+/// them as text with the way to propose, and a save keeps them as stored. An admin's form
+/// still has the inputs.
+#[tokio::test]
+async fn the_contacts_edit_form_shows_the_admin_flags_as_text_and_keeps_them() {
+    let (app, _) = app_with_accounts().await;
+    let store = &app.db.store;
+    let firm = store.registry().enterprise_by_uscc(&system(), uscc(2).as_str()).await.unwrap();
+    let flagged = qunlian_domain::registry::EnterpriseInput {
+        high_tech: true,
+        above_scale: true,
+        srdi: qunlian_domain::registry::SrdiLevel::Municipal,
+        ..enterprise(2, "上海乙轴承有限公司", "九亭")
+    };
+    store.registry().update_enterprise(&system(), firm.id, flagged).await.unwrap();
+    let path = format!("/enterprises/{}/edit", firm.id);
+
+    let mut contact = app.login("contact", PASSWORD).await;
+    let form = app.get(&mut contact, &path).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    for input in ["name=\"high_tech\"", "name=\"above_scale\"", "name=\"srdi\""] {
+        assert!(!form.body.contains(input), "{input} on the contact's form");
+    }
+    let text = between(&form.body, "id=\"admin-flags\">", "</p>");
+    assert!(text.contains("高新技术企业：是") && text.contains("规上企业：是") && text.contains("专精特新（市级）"), "{text}");
+    assert!(text.contains("/proposals/new?kind=firm_flags"), "{text}");
+
+    // A save from that form (no flag fields) changes the address and keeps the flags.
+    let uscc2 = uscc(2).to_string();
+    let town = town("九亭").to_string();
+    let fields = [
+        ("name", "上海乙轴承有限公司"),
+        ("uscc", uscc2.as_str()),
+        ("town", town.as_str()),
+        ("employees", "50"),
+        ("address", "九亭镇新址1号"),
+    ];
+    let saved = app.post_form(&mut contact, &path, &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let after = store.registry().enterprise(&system(), firm.id).await.unwrap();
+    assert_eq!(after.address.as_deref(), Some("九亭镇新址1号"));
+    assert!(after.high_tech && after.above_scale, "flags kept");
+    assert_eq!(after.srdi, qunlian_domain::registry::SrdiLevel::Municipal);
+    // Sending them anyway does not set them either: the store refuses 规上 too.
+    let mut sneaky = fields.to_vec();
+    sneaky.push(("srdi", "national"));
+    let _ = app.post_form(&mut contact, &path, &sneaky).await;
+    assert_eq!(store.registry().enterprise(&system(), firm.id).await.unwrap().srdi, after.srdi);
+    let mut unit = qunlian_domain::registry::EnterpriseInput {
+        high_tech: true,
+        srdi: qunlian_domain::registry::SrdiLevel::Municipal,
+        ..enterprise(2, "上海乙轴承有限公司", "九亭")
+    };
+    unit.above_scale = false;
+    let contact_caller = user(store, "contact2", Role::EnterpriseContact, Scope::Enterprise(firm.id)).await;
+    let r = store.registry().update_enterprise(&contact_caller, firm.id, unit).await;
+    assert!(matches!(r, Err(qunlian_store::StoreError::Invalid { field: "规上企业", .. })), "{r:?}");
+
+    let mut district = app.login("district", PASSWORD).await;
+    let admin_form = app.get(&mut district, &path).await;
+    assert!(admin_form.body.contains("name=\"high_tech\"") && admin_form.body.contains("name=\"srdi\""));
+}
