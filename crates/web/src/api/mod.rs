@@ -10,6 +10,7 @@ pub mod extract;
 pub mod matching;
 pub mod params;
 pub mod projects;
+pub mod proposals;
 pub mod registry;
 pub mod services;
 
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(services::routes())
         .merge(matching::routes())
         .merge(projects::routes())
+        .merge(proposals::routes())
         .fallback(|| async { WebError::NotFound.into_json() })
         .layer(axum::middleware::map_response(error::json_refusals))
 }
@@ -95,6 +97,7 @@ pub fn openapi_doc() -> utoipa::openapi::OpenApi {
     doc.merge(services::Doc::openapi());
     doc.merge(matching::Doc::openapi());
     doc.merge(projects::Doc::openapi());
+    doc.merge(proposals::Doc::openapi());
     doc::ErrorResponses.modify(&mut doc);
     doc
 }

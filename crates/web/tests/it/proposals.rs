@@ -159,3 +159,69 @@ async fn the_contacts_edit_form_shows_the_admin_flags_as_text_and_keeps_them() {
     let admin_form = app.get(&mut district, &path).await;
     assert!(admin_form.body.contains("name=\"high_tech\"") && admin_form.body.contains("name=\"srdi\""));
 }
+
+async fn api_post(app: &TestApp, token: &str, body: serde_json::Value) -> (StatusCode, serde_json::Value) {
+    let req = axum::http::Request::post("/api/v1/proposals")
+        .header("authorization", token)
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap();
+    let r = app.send(&mut Session::default(), req).await;
+    (r.status, serde_json::from_str(&r.body).unwrap_or_else(|_| panic!("not JSON: {}", r.body)))
+}
+
+async fn api_list(app: &TestApp, token: &str, query: &str) -> (StatusCode, serde_json::Value) {
+    let r = app.get_with(&format!("/api/v1/proposals{query}"), &[("authorization", token)]).await;
+    (r.status, serde_json::from_str(&r.body).unwrap_or_else(|_| panic!("not JSON: {}", r.body)))
+}
+
+/// The proposals API: a contact proposes with its token and lists its own; an admin lists
+/// its scope's; refusals are the API's JSON with a stable code and a message naming the field.
+#[tokio::test]
+async fn the_api_takes_a_contacts_proposal_and_lists_proposals_by_scope() {
+    let (app, _) = app_with_accounts().await;
+    let store = &app.db.store;
+    user(store, "jiuting", Role::TownAdmin, Scope::Region(town("九亭"))).await;
+    let org = store.registry().org_tree(&system(), None, false).await.unwrap()[0].id.0;
+    let contact = bearer(store, "contact").await;
+
+    let rename = serde_json::json!({"kind": "rename_org", "org": org, "new_name": "乙公司第一党支部", "reason": "企业更名"});
+    let (status, made) = api_post(&app, &contact, rename.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{made}");
+    assert_eq!((made["state"].as_str(), made["kind"].as_str()), (Some("pending"), Some("rename_org")));
+    assert!(made["summary"].as_str().unwrap().contains("乙公司第一党支部"), "{made}");
+    let id = made["id"].as_i64().unwrap();
+
+    // Refusals: the field named, in Chinese, with the stable code.
+    let blank = serde_json::json!({"kind": "dissolve_org", "org": org, "reason": " "});
+    let (status, e) = api_post(&app, &contact, blank).await;
+    assert_eq!((status, e["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid")), "{e}");
+    assert!(e["message"].as_str().unwrap().contains("变更理由"), "{e}");
+    let (status, e) = api_post(&app, &contact, serde_json::json!({"kind": "rename", "reason": "x"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(e["message"].as_str().unwrap().starts_with("kind："), "{e}");
+    let (status, e) = api_post(&app, &contact, rename).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "one pending rename per organisation: {e}");
+    let long = serde_json::json!({"kind": "dissolve_org", "org": org, "reason": "理".repeat(501)});
+    let (status, e) = api_post(&app, &contact, long).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(e["message"].as_str().unwrap().contains("变更理由：不能超过500个字"), "{e}");
+    // An admin proposes nothing.
+    let district = bearer(store, "district").await;
+    let (status, e) = api_post(&app, &district, serde_json::json!({"kind": "dissolve_org", "org": org, "reason": "x"})).await;
+    assert_eq!((status, e["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")));
+
+    // Lists: the contact's own, 九亭's admin (the firm's town) sees it, 新桥's does not.
+    let ids = |v: &serde_json::Value| v.as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect::<Vec<_>>();
+    let (status, mine) = api_list(&app, &contact, "").await;
+    assert_eq!((status, ids(&mine)), (StatusCode::OK, vec![id]));
+    let (_, queue) = api_list(&app, &bearer(store, "jiuting").await, "?pending=1").await;
+    assert_eq!(ids(&queue), vec![id]);
+    assert_eq!(queue[0]["state_label"], "待确认");
+    let (status, other) = api_list(&app, &bearer(store, "town").await, "?pending=1").await;
+    assert_eq!((status, ids(&other)), (StatusCode::OK, vec![]));
+    let (status, e) = api_list(&app, &bearer(store, "leader").await, "").await;
+    assert_eq!((status, e["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")));
+    let (status, e) = api_list(&app, &contact, "?pending=2").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+}
