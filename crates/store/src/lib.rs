@@ -136,6 +136,9 @@ pub struct Store {
     /// stored with it. Without one (tests, `QUNLIAN_SEMANTIC=off`) no vector is written and
     /// matches rank by words and chain alone.
     embedder: EmbedderSlot,
+    /// How many statements the store's connections have run, every clone's together: a
+    /// request's cost in round trips, which tests and the load figures count.
+    statements: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The store's embedder, if any (a trait object has no `Debug`).
@@ -208,7 +211,12 @@ impl Store {
             // whole table. Plan every execution for its values.
             options.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
         }
-        let db = Database::connect(options).await?;
+        let mut db = Database::connect(options).await?;
+        let statements = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counter = Arc::clone(&statements);
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
         migrate::run(&db).await?;
         let store = Store {
             db: conn::Conn::Pool(db),
@@ -217,6 +225,7 @@ impl Store {
             counts: Arc::default(),
             rebuilding: Arc::default(),
             embedder: EmbedderSlot(None),
+            statements,
         };
         store.services().load_shipped_calendars().await?;
         store.services().backfill_elapsed().await?;
@@ -261,6 +270,11 @@ impl Store {
     /// Beijing's date.
     pub fn today(&self) -> chrono::NaiveDate {
         qunlian_domain::clock::beijing_today(self.clock.now().naive_utc())
+    }
+
+    /// How many SQL statements this store (all its clones) has run since it was opened.
+    pub fn statements_run(&self) -> u64 {
+        self.statements.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub(crate) fn db(&self) -> &conn::Conn {
