@@ -9,9 +9,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use sea_orm::{
-    AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
-    IsolationLevel, QueryResult, SqliteTransactionMode, Statement, TransactionError, TransactionOptions,
-    TransactionTrait,
+    AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult, IsolationLevel,
+    QueryResult, SqliteTransactionMode, Statement, TransactionError, TransactionOptions, TransactionTrait,
 };
 
 use crate::{Result, Store, StoreError};
@@ -94,8 +93,7 @@ impl TransactionTrait for Conn {
 
     async fn transaction<F, T, E>(&self, callback: F) -> Result<T, TransactionError<E>>
     where
-        F: for<'c> FnOnce(&'c DatabaseTransaction) -> Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>>
-            + Send,
+        F: for<'c> FnOnce(&'c DatabaseTransaction) -> Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>> + Send,
         T: Send,
         E: std::fmt::Display + std::fmt::Debug + Send,
     {
@@ -112,8 +110,7 @@ impl TransactionTrait for Conn {
         access_mode: Option<AccessMode>,
     ) -> Result<T, TransactionError<E>>
     where
-        F: for<'c> FnOnce(&'c DatabaseTransaction) -> Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>>
-            + Send,
+        F: for<'c> FnOnce(&'c DatabaseTransaction) -> Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>> + Send,
         T: Send,
         E: std::fmt::Display + std::fmt::Debug + Send,
     {
@@ -143,9 +140,8 @@ impl Store {
         let txn = Arc::new(self.db().begin_with_options(options).await?);
         let inner = Store { db: Conn::Txn(Arc::clone(&txn)), ..self.clone() };
         let out = work(inner).await;
-        let txn = Arc::try_unwrap(txn).map_err(|_| {
-            StoreError::Db(DbErr::Custom("a unit of work kept its store beyond its end".to_owned()))
-        })?;
+        let txn = Arc::try_unwrap(txn)
+            .map_err(|_| StoreError::Db(DbErr::Custom("a unit of work kept its store beyond its end".to_owned())))?;
         match out {
             Ok(v) => {
                 txn.commit().await?;

@@ -95,10 +95,8 @@ impl Accounts<'_> {
     /// under load each statement is a hand-over to a database thread and back
     /// (docs/benchmarks.md, “List API throughput”).
     pub async fn user_by_token(self, token: &str) -> Result<Option<User>> {
-        let owner = api_token::Entity::belongs_to(user::Entity)
-            .from(api_token::Column::UserId)
-            .to(user::Column::Id)
-            .into();
+        let owner =
+            api_token::Entity::belongs_to(user::Entity).from(api_token::Column::UserId).to(user::Column::Id).into();
         let Some((row, Some(account))) = api_token::Entity::find()
             .join(sea_orm::JoinType::InnerJoin, owner)
             .select_also(user::Entity)

@@ -97,7 +97,8 @@ async fn every_reason_and_note_is_refused_at_twenty_thousand_and_one_characters(
     names(refused(s.coverage().add_work_link(&sys, link).await), &["指导员姓名", "备注"]);
 
     // Matching: an introduction and its step.
-    let need = s.matching().publish(&sys, a, listing(ListingKind::Need, "限长需求", "数控加工", Reach::District), false);
+    let need =
+        s.matching().publish(&sys, a, listing(ListingKind::Need, "限长需求", "数控加工", Reach::District), false);
     let need = need.await.unwrap();
     let offer =
         s.matching().publish(&sys, b, listing(ListingKind::Offer, "限长供给", "数控加工", Reach::District), false);

@@ -136,11 +136,14 @@ async fn propose(
         return Err(ApiError(WebError::Forbidden));
     }
     let Json(b) = body.read::<Json<NewProposalJson>>().await?;
-    let kind = ProposalKind::from_code(&b.kind)
-        .map_err(|_| WebError::Invalid(format!("kind：“{}”不是变更类型的代码", qunlian_domain::limits::echo(&b.kind))))?;
+    let kind = ProposalKind::from_code(&b.kind).map_err(|_| {
+        WebError::Invalid(format!("kind：“{}”不是变更类型的代码", qunlian_domain::limits::echo(&b.kind)))
+    })?;
     let srdi = match b.srdi.as_deref() {
         Some(s) => SrdiLevel::from_code(s)
-            .map_err(|_| WebError::Invalid(format!("srdi：“{}”不是专精特新等级的代码", qunlian_domain::limits::echo(s))))?
+            .map_err(|_| {
+                WebError::Invalid(format!("srdi：“{}”不是专精特新等级的代码", qunlian_domain::limits::echo(s)))
+            })?
             .code(),
         None => "",
     };

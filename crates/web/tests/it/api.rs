@@ -186,7 +186,10 @@ async fn a_page_of_the_enterprise_list_api_is_two_statements() {
     let (app, _) = app_with_accounts().await;
     let s = &app.db.store;
     for n in 10..40 {
-        s.registry().create_enterprise(&system(), enterprise(n, &format!("上海{n:02}号精密有限公司"), "九亭")).await.unwrap();
+        s.registry()
+            .create_enterprise(&system(), enterprise(n, &format!("上海{n:02}号精密有限公司"), "九亭"))
+            .await
+            .unwrap();
     }
     let auth = bearer(s, "district").await;
     let get = |path: &'static str| {

@@ -121,7 +121,10 @@ async fn the_contacts_edit_form_shows_the_admin_flags_as_text_and_keeps_them() {
         assert!(!form.body.contains(input), "{input} on the contact's form");
     }
     let text = between(&form.body, "id=\"admin-flags\">", "</p>");
-    assert!(text.contains("高新技术企业：是") && text.contains("规上企业：是") && text.contains("专精特新（市级）"), "{text}");
+    assert!(
+        text.contains("高新技术企业：是") && text.contains("规上企业：是") && text.contains("专精特新（市级）"),
+        "{text}"
+    );
     assert!(text.contains("/proposals/new?kind=firm_flags"), "{text}");
 
     // A save from that form (no flag fields) changes the address and keeps the flags.
@@ -185,7 +188,8 @@ async fn the_api_takes_a_contacts_proposal_and_lists_proposals_by_scope() {
     let org = store.registry().org_tree(&system(), None, false).await.unwrap()[0].id.0;
     let contact = bearer(store, "contact").await;
 
-    let rename = serde_json::json!({"kind": "rename_org", "org": org, "new_name": "乙公司第一党支部", "reason": "企业更名"});
+    let rename =
+        serde_json::json!({"kind": "rename_org", "org": org, "new_name": "乙公司第一党支部", "reason": "企业更名"});
     let (status, made) = api_post(&app, &contact, rename.clone()).await;
     assert_eq!(status, StatusCode::OK, "{made}");
     assert_eq!((made["state"].as_str(), made["kind"].as_str()), (Some("pending"), Some("rename_org")));
@@ -208,11 +212,13 @@ async fn the_api_takes_a_contacts_proposal_and_lists_proposals_by_scope() {
     assert!(e["message"].as_str().unwrap().contains("变更理由：不能超过500个字"), "{e}");
     // An admin proposes nothing.
     let district = bearer(store, "district").await;
-    let (status, e) = api_post(&app, &district, serde_json::json!({"kind": "dissolve_org", "org": org, "reason": "x"})).await;
+    let (status, e) =
+        api_post(&app, &district, serde_json::json!({"kind": "dissolve_org", "org": org, "reason": "x"})).await;
     assert_eq!((status, e["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")));
 
     // Lists: the contact's own, 九亭's admin (the firm's town) sees it, 新桥's does not.
-    let ids = |v: &serde_json::Value| v.as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect::<Vec<_>>();
+    let ids =
+        |v: &serde_json::Value| v.as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect::<Vec<_>>();
     let (status, mine) = api_list(&app, &contact, "").await;
     assert_eq!((status, ids(&mine)), (StatusCode::OK, vec![id]));
     let (_, queue) = api_list(&app, &bearer(store, "jiuting").await, "?pending=1").await;

@@ -210,7 +210,8 @@ pub async fn update(
     auth.require(Action::WriteRegistry)?;
     if !may_set_flags(&auth) {
         // The form has no inputs for them: what is stored stays.
-        let stored = EnterpriseForm::from_enterprise(&state.store.registry().enterprise(&auth.caller, UnitId(id)).await?);
+        let stored =
+            EnterpriseForm::from_enterprise(&state.store.registry().enterprise(&auth.caller, UnitId(id)).await?);
         form.high_tech = stored.high_tech;
         form.above_scale = stored.above_scale;
         form.srdi = stored.srdi;
