@@ -72,7 +72,10 @@ wrk_run() {
 import re, sys
 t = open(sys.argv[1]).read()
 def ms(v):
-    n, u = re.match(r"([\d.]+)(\w+)", v).groups()
+    m = re.match(r"([\d.]+)(us|ms|s|m)$", v)
+    if not m:
+        return float("nan")
+    n, u = m.groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
 rps = re.search(r"Requests/sec:\s+([\d.]+)", t)
 p50 = re.search(r"50%\s+(\S+)", t); p99 = re.search(r"99%\s+(\S+)", t)
@@ -81,7 +84,7 @@ non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
 errs += int(non2xx.group(1)) if non2xx else 0
 if not rps:
     print("wrk 失败：" + t.replace("\n", " ")[:200]); sys.exit(0)
-print(f"{float(rps.group(1)):9.0f} {ms(p50.group(1)) if p50 else 0:9.1f} {ms(p99.group(1)) if p99 else 0:9.1f} {errs:7d}")
+print(f"{float(rps.group(1)):9.0f} {ms(p50.group(1)) if p50 else 0:9.1f} {ms(p99.group(1)) if p99 else 0:9.1f} {errs:7d}" + ("" if p50 and p99 and ms(p99.group(1)) == ms(p99.group(1)) else f"  (wrk: {p50.group(1) if p50 else None} {p99.group(1) if p99 else None})"))
 PY
 }
 
