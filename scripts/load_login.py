@@ -4,11 +4,15 @@
   load_login.py session URL USER PASSWORD [NEW_PASSWORD]
       logs in (changing a first-login password to NEW_PASSWORD) and prints the session
       cookie "qunlian_session=…" for the page loads.
-  load_login.py load URL USER PASSWORD CONNECTIONS SECONDS
+  load_login.py load URL USER PASSWORD CONNECTIONS SECONDS [forwarded]
       CONNECTIONS clients, each for SECONDS: open the login page (for its CSRF token), post
-      the form, and count the post as one login; prints one line of JSON with requests/s,
-      p50/p99 in ms and errors. A login cannot be replayed as a fixed request (every login
-      starts a new session), so wrk cannot drive it.
+      the form, and count the post as one login; prints logins/s, p50/p99 in ms, errors, and
+      how many posts the per-address throttle answered 429 (counted apart: they are the
+      throttle at work, not faults). With "forwarded", each client sends its own
+      X-Forwarded-For (10.64.0.N), as users behind a reverse proxy that the server trusts
+      (--trusted-proxy 127.0.0.1); without it all 64 come from 127.0.0.1, one address, which
+      the throttle holds to 30 attempts at a time. A login cannot be replayed as a fixed
+      request (every login starts a new session), so wrk cannot drive it.
 
 Only 127.0.0.1 is ever addressed; every loop is bounded by SECONDS.
 """
@@ -41,8 +45,10 @@ def cookie_of(resp, cookie=None):
     return "; ".join(f"{k}={v}" for k, v in jar.items()) or None
 
 
-def get_form(conn, path, cookie):
-    headers = {"Cookie": cookie} if cookie else {}
+def get_form(conn, path, cookie, extra=None):
+    headers = dict(extra or {})
+    if cookie:
+        headers["Cookie"] = cookie
     conn.request("GET", path, headers=headers)
     resp = conn.getresponse()
     body = resp.read().decode("utf-8", "replace")
@@ -51,14 +57,11 @@ def get_form(conn, path, cookie):
     return cookie, (m.group(1) if m else None)
 
 
-def post_form(conn, path, cookie, fields):
+def post_form(conn, path, cookie, fields, extra=None):
     body = urllib.parse.urlencode(fields)
-    conn.request(
-        "POST",
-        path,
-        body=body,
-        headers={"Cookie": cookie or "", "Content-Type": "application/x-www-form-urlencoded"},
-    )
+    headers = dict(extra or {})
+    headers.update({"Cookie": cookie or "", "Content-Type": "application/x-www-form-urlencoded"})
+    conn.request("POST", path, body=body, headers=headers)
     resp = conn.getresponse()
     resp.read()
     return resp.status, resp.getheader("Location"), cookie_of(resp, cookie)
@@ -88,22 +91,25 @@ def session(url, user, password, new_password=None):
     print(cookie)
 
 
-def load(url, user, password, connections, seconds):
-    latencies, errors, lock = [], [0], threading.Lock()
+def load(url, user, password, connections, seconds, forwarded=False):
+    latencies, errors, throttled, lock = [], [0], [0], threading.Lock()
     deadline = time.monotonic() + seconds
 
-    def client():
+    def client(n):
         conn = connect(url)
-        mine, bad = [], 0
+        extra = {"X-Forwarded-For": f"10.64.{n // 250}.{n % 250 + 1}"} if forwarded else None
+        mine, bad, held = [], 0, 0
         while time.monotonic() < deadline:
             try:
-                cookie, csrf = get_form(conn, "/login", None)
+                cookie, csrf = get_form(conn, "/login", None, extra)
                 started = time.monotonic()
                 status, _, _ = post_form(
-                    conn, "/login", cookie, {"_csrf": csrf or "", "username": user, "password": password}
+                    conn, "/login", cookie, {"_csrf": csrf or "", "username": user, "password": password}, extra
                 )
                 if status in (302, 303):
                     mine.append(time.monotonic() - started)
+                elif status == 429:
+                    held += 1
                 else:
                     bad += 1
             except (OSError, http.client.HTTPException):
@@ -113,8 +119,9 @@ def load(url, user, password, connections, seconds):
         with lock:
             latencies.extend(mine)
             errors[0] += bad
+            throttled[0] += held
 
-    threads = [threading.Thread(target=client) for _ in range(connections)]
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(connections)]
     started = time.monotonic()
     for t in threads:
         t.start()
@@ -126,16 +133,18 @@ def load(url, user, password, connections, seconds):
     def pct(p):
         return round(latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000, 1) if latencies else None
 
-    rate = (len(latencies) + errors[0]) / elapsed
-    # The same columns as scripts/load.sh prints for wrk: requests/s, p50, p99 (ms), errors.
-    print(f"{rate:9.0f} {pct(0.50) or 0:9.1f} {pct(0.99) or 0:9.1f} {errors[0]:7d}")
+    rate = len(latencies) / elapsed
+    # The same columns as scripts/load.sh prints for wrk: logins/s, p50, p99 (ms), errors;
+    # then the throttle's 429s.
+    print(f"{rate:9.0f} {pct(0.50) or 0:9.1f} {pct(0.99) or 0:9.1f} {errors[0]:7d}  限流 429：{throttled[0]}")
 
 
 if __name__ == "__main__":
     mode = sys.argv[1] if len(sys.argv) > 1 else ""
     if mode == "session" and len(sys.argv) in (5, 6):
         session(*sys.argv[2:])
-    elif mode == "load" and len(sys.argv) == 7:
-        load(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), float(sys.argv[6]))
+    elif mode == "load" and len(sys.argv) in (7, 8):
+        forwarded = len(sys.argv) == 8 and sys.argv[7] == "forwarded"
+        load(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), float(sys.argv[6]), forwarded)
     else:
         raise SystemExit(__doc__)

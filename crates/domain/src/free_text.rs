@@ -49,6 +49,47 @@ pub fn party_org(name: &str, secretary_name: &str) -> Result<(), FieldErrors> {
     within(&[("name", "组织名称", name, NAME_CHARS), ("secretary_name", "书记", secretary_name, NAME_CHARS)])
 }
 
+/// The reason a Party organisation is dissolved (撤销原因).
+pub fn org_dissolution(reason: &str) -> Result<(), FieldErrors> {
+    within(&[("reason", "撤销原因", reason, NOTE_CHARS)])
+}
+
+/// An introduction (牵线) as the broker records it: its note.
+pub fn introduction(note: &str) -> Result<(), FieldErrors> {
+    within(&[("note", "说明", note, NOTE_CHARS)])
+}
+
+/// A step of an introduction: why it ended without a deal, and the note.
+pub fn introduction_step(reason: &str, note: &str) -> Result<(), FieldErrors> {
+    within(&[("reason", "未成交原因", reason, NOTE_CHARS), ("note", "说明", note, NOTE_CHARS)])
+}
+
+/// A coverage assignment (责任清单): the unit responsible, the instructor and the note.
+pub fn assignment(responsible_unit: &str, instructor_name: &str, note: &str) -> Result<(), FieldErrors> {
+    within(&[
+        ("responsible_unit", "责任单位", responsible_unit, NAME_CHARS),
+        ("instructor_name", "指导员", instructor_name, NAME_CHARS),
+        ("note", "备注", note, NOTE_CHARS),
+    ])
+}
+
+/// The reason an assignment is withdrawn.
+pub fn assignment_withdrawal(reason: &str) -> Result<(), FieldErrors> {
+    within(&[("reason", "撤回理由", reason, NOTE_CHARS)])
+}
+
+/// A work link (工作联系): the instructor and the note.
+pub fn work_link(instructor_name: &str, note: &str) -> Result<(), FieldErrors> {
+    within(&[("instructor_name", "指导员姓名", instructor_name, NAME_CHARS), ("note", "备注", note, NOTE_CHARS)])
+}
+
+/// The text of a service request's step, under the label its form gives it: a name (经办人)
+/// up to 200 characters, any other text (转办原因, 备注, 办理结果 …) up to 5,000.
+pub fn service_step(label: &'static str, text: &str) -> Result<(), FieldErrors> {
+    let max = if label == "经办人" { NAME_CHARS } else { DETAIL_CHARS };
+    within(&[("text", label, text, max)])
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -30,7 +30,7 @@ pub const MAX_AGE: Duration = Duration::from_secs(30);
 const MAX_ENTRIES: usize = 4096;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Version {
+pub(crate) struct Version {
     units: i64,
     audit: i64,
 }
@@ -76,22 +76,39 @@ impl CountCache {
     }
 }
 
+/// The version's two look-ups as columns a query can carry along (`qv_units`, `qv_audit`),
+/// so a list reads its page and the version in one statement.
+pub(crate) const VERSION_COLUMNS: [(&str, &str); 2] =
+    [("(SELECT MAX(qv.id) FROM units qv)", "qv_units"), ("(SELECT MAX(qa.id) FROM audit_log qa)", "qv_audit")];
+
+impl Version {
+    /// The version carried by a row of a query that selected [`VERSION_COLUMNS`].
+    pub(crate) fn from_row(row: &sea_orm::QueryResult) -> Version {
+        let get = |c| row.try_get::<Option<i64>>("", c).ok().flatten().unwrap_or(0);
+        Version { units: get(VERSION_COLUMNS[0].1), audit: get(VERSION_COLUMNS[1].1) }
+    }
+}
+
 impl Store {
     async fn data_version(&self) -> Result<Version> {
-        let sql = "SELECT (SELECT MAX(id) FROM units), (SELECT MAX(id) FROM audit_log)";
+        let sql = format!("SELECT {}, {}", VERSION_COLUMNS[0].0, VERSION_COLUMNS[1].0);
         let row = self.db().query_one_raw(Statement::from_string(self.backend(), sql)).await?;
         let get = |i| row.as_ref().and_then(|r| r.try_get_by_index::<Option<i64>>(i).ok().flatten()).unwrap_or(0);
         Ok(Version { units: get(0), audit: get(1) })
     }
 
     /// The count `query` identifies (its SQL and values), from the cache when the data has
-    /// not changed since it was taken, else from `count`.
-    pub(crate) async fn cached_count<F>(&self, query: &Statement, count: F) -> Result<u64>
+    /// not changed since it was taken, else from `count`. `known` is the version when the
+    /// caller has just read it with its page; otherwise it is read here.
+    pub(crate) async fn cached_count<F>(&self, query: &Statement, known: Option<Version>, count: F) -> Result<u64>
     where
         F: std::future::Future<Output = Result<u64>>,
     {
         let key = format!("{}\u{1f}{:?}", query.sql, query.values);
-        let version = self.data_version().await?;
+        let version = match known {
+            Some(v) => v,
+            None => self.data_version().await?,
+        };
         let slot = self.counts.slot(&key);
         let mut cached = slot.lock().await;
         if let Some(c) = cached.as_ref()

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod audit;
 pub mod backup;
 pub mod bodies;
+mod conn;
 mod counts;
 pub mod coverage;
 pub mod crypto;
@@ -27,7 +28,7 @@ use std::sync::Arc;
 
 use qunlian_domain::auth::Caller;
 use qunlian_domain::clock::{Clock, SystemClock};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DbBackend, DbErr};
 
 pub use crypto::Crypto;
 pub use sea_orm::DbBackend as Backend;
@@ -126,7 +127,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 #[derive(Clone, Debug)]
 pub struct Store {
-    db: DatabaseConnection,
+    db: conn::Conn,
     crypto: Crypto,
     clock: Arc<dyn Clock>,
     /// Shared by the clones of one store, so every request of a server uses it.
@@ -138,6 +139,9 @@ pub struct Store {
     /// stored with it. Without one (tests, `QUNLIAN_SEMANTIC=off`) no vector is written and
     /// matches rank by words and chain alone.
     embedder: EmbedderSlot,
+    /// How many statements the store's connections have run, every clone's together: a
+    /// request's cost in round trips, which tests and the load figures count.
+    statements: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The store's embedder, if any (a trait object has no `Debug`).
@@ -210,16 +214,22 @@ impl Store {
             // whole table. Plan every execution for its values.
             options.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
         }
-        let db = Database::connect(options).await?;
+        let mut db = Database::connect(options).await?;
+        let statements = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counter = Arc::clone(&statements);
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
+        migrate::run(&db).await?;
         let store = Store {
-            db,
+            db: conn::Conn::Pool(db),
             crypto,
             clock,
             counts: Arc::default(),
             rebuilding: Arc::default(),
             embedder: EmbedderSlot(None),
+            statements,
         };
-        migrate::run(&store.db).await?;
         store.services().load_shipped_calendars().await?;
         store.services().backfill_elapsed().await?;
         store.services().ensure_stage_times().await?;
@@ -265,7 +275,12 @@ impl Store {
         qunlian_domain::clock::beijing_today(self.clock.now().naive_utc())
     }
 
-    pub(crate) fn db(&self) -> &DatabaseConnection {
+    /// How many SQL statements this store (all its clones) has run since it was opened.
+    pub fn statements_run(&self) -> u64 {
+        self.statements.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn db(&self) -> &conn::Conn {
         &self.db
     }
 

@@ -5,12 +5,12 @@ use chrono::{DateTime, Utc};
 use qunlian_domain::auth::{Action, Caller, UserId};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use super::*;
 use crate::crypto::sm3_hex;
-use crate::entity::api_token;
+use crate::entity::{api_token, user};
 use crate::{Result, StoreError};
 
 /// A token's life when its maker does not say, and the longest it may ask for.
@@ -90,8 +90,16 @@ impl Accounts<'_> {
 
     /// The account behind a token, when the token is neither revoked nor expired and the
     /// account is enabled and not waiting for its one-time password to be changed.
+    ///
+    /// The token and its account come in one statement (a join), since every API call asks:
+    /// under load each statement is a hand-over to a database thread and back
+    /// (docs/benchmarks.md, “List API throughput”).
     pub async fn user_by_token(self, token: &str) -> Result<Option<User>> {
-        let Some(row) = api_token::Entity::find()
+        let owner =
+            api_token::Entity::belongs_to(user::Entity).from(api_token::Column::UserId).to(user::Column::Id).into();
+        let Some((row, Some(account))) = api_token::Entity::find()
+            .join(sea_orm::JoinType::InnerJoin, owner)
+            .select_also(user::Entity)
             .filter(api_token::Column::TokenHash.eq(sm3_hex(token.as_bytes())))
             .filter(api_token::Column::Revoked.eq(false))
             .one(self.store.db())
@@ -111,7 +119,7 @@ impl Accounts<'_> {
                 .exec(self.store.db())
                 .await?;
         }
-        Ok(self.user(UserId(row.user_id)).await?.filter(|u| !u.disabled && !u.must_change_password))
+        Ok(Some(to_user(account)).filter(|u| !u.disabled && !u.must_change_password))
     }
 
     /// One's own tokens, newest first.

@@ -63,6 +63,11 @@ pub struct Assignment {
 impl Coverage<'_> {
     pub async fn create_assignment(self, caller: &Caller, new: NewAssignment) -> Result<AssignmentId> {
         self.store.require(caller, Action::AssignCoverage)?;
+        qunlian_domain::free_text::assignment(
+            &new.responsible_unit,
+            new.instructor_name.as_deref().unwrap_or(""),
+            new.note.as_deref().unwrap_or(""),
+        )?;
         let unit = self.store.unit_in_scope(caller, new.unit).await?;
         let responsible = qunlian_domain::text::normalize(&new.responsible_unit);
         if responsible.is_empty() {
@@ -112,6 +117,7 @@ impl Coverage<'_> {
     /// Closes an entry by hand (withdrawn), e.g. when the enterprise moved away.
     pub async fn withdraw_assignment(self, caller: &Caller, id: AssignmentId, reason: &str) -> Result<()> {
         self.store.require(caller, Action::AssignCoverage)?;
+        qunlian_domain::free_text::assignment_withdrawal(reason)?;
         let row =
             coverage_assignment::Entity::find_by_id(id.0).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
         let unit = self.store.unit_in_scope(caller, UnitId(row.unit_id)).await?;

@@ -69,6 +69,10 @@ impl Coverage<'_> {
 
     pub async fn add_work_link(self, caller: &Caller, new: NewWorkLink) -> Result<i64> {
         self.store.require(caller, Action::AssignCoverage)?;
+        qunlian_domain::free_text::work_link(
+            new.instructor_name.as_deref().unwrap_or(""),
+            new.note.as_deref().unwrap_or(""),
+        )?;
         let unit = self.store.unit_in_scope(caller, new.unit).await?;
         let instructor = new.instructor_name.as_deref().map(qunlian_domain::text::normalize).filter(|s| !s.is_empty());
         match new.kind {

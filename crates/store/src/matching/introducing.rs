@@ -90,6 +90,7 @@ impl Matching<'_> {
 
     async fn introduce_at(self, caller: &Caller, new: NewIntroduction, at: DateTime<Utc>) -> Result<i64> {
         self.store.require(caller, Action::BrokerIntroductions)?;
+        qunlian_domain::free_text::introduction(&new.note)?;
         if !matches!(new.state, IntroductionState::Suggested | IntroductionState::Introduced) {
             return Err(StoreError::invalid("状态", "新的牵线只能是“建议”或“已牵线”"));
         }
@@ -241,6 +242,7 @@ impl Matching<'_> {
         at: DateTime<Utc>,
     ) -> Result<()> {
         self.store.require(caller, Action::BrokerIntroductions)?;
+        qunlian_domain::free_text::introduction_step(reason.unwrap_or(""), note)?;
         let row = self.introduction_row(caller, id).await?;
         let from = row.state;
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());

@@ -234,38 +234,42 @@ impl Registry<'_> {
         page: PageRequest,
     ) -> Result<Page<Enterprise>> {
         let cond = self.enterprise_condition(caller, filter).await?;
-        let total = self.count_units(caller, filter, cond.clone()).await?;
         let order = if descending { sea_orm::Order::Desc } else { sea_orm::Order::Asc };
-        // The page's ids first, from the covering index, then only those rows: the filters
-        // never read the wide rows they reject.
-        let mut query = unit::Entity::find().select_only().column(unit::Column::Id).filter(cond);
-        query = match sort {
-            EnterpriseSort::Name => query.order_by(unit::Column::Name, order),
-            EnterpriseSort::Employees => query.order_by(unit::Column::Employees, order),
-            EnterpriseSort::Town => query.order_by(unit::Column::TownCode, order),
-            EnterpriseSort::Updated => query.order_by(unit::Column::UpdatedAt, order),
+        let key = match sort {
+            EnterpriseSort::Name => unit::Column::Name,
+            EnterpriseSort::Employees => unit::Column::Employees,
+            EnterpriseSort::Town => unit::Column::TownCode,
+            EnterpriseSort::Updated => unit::Column::UpdatedAt,
         };
-        let ids: Vec<i64> = query
+        // One statement: the page's ids from the covering index (the filters never read the
+        // wide rows they reject), those rows in the same order, and the data version the
+        // kept count is checked against. Each statement is a hand-over to a database thread
+        // and back, which under load cost more than the statements themselves
+        // (docs/benchmarks.md, “List API throughput”).
+        let ids = unit::Entity::find()
+            .select_only()
+            .column(unit::Column::Id)
+            .filter(cond.clone())
+            .order_by(key, order.clone())
             .order_by_asc(unit::Column::Id)
             .offset(page.offset())
             .limit(page.per_page)
-            .into_tuple()
-            .all(self.store.db())
-            .await?;
-        let mut by_id: std::collections::HashMap<i64, unit::Model> = unit::Entity::find()
-            .filter(unit::Column::Id.is_in(ids.clone()))
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|m| (m.id, m))
-            .collect();
-        let rows: Vec<unit::Model> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
-        Ok(Page {
-            items: rows.into_iter().map(|m| self.to_enterprise(m)).collect(),
-            total,
-            page: page.page,
-            per_page: page.per_page,
-        })
+            .into_query();
+        let mut select = unit::Entity::find()
+            .filter(unit::Column::Id.in_subquery(ids))
+            .order_by(key, order)
+            .order_by_asc(unit::Column::Id);
+        for (sql, alias) in crate::counts::VERSION_COLUMNS {
+            select = select.column_as(Expr::cust(sql), alias);
+        }
+        let rows = sea_orm::ConnectionTrait::query_all_raw(self.store.db(), select.build(self.store.backend())).await?;
+        let version = rows.first().map(crate::counts::Version::from_row);
+        let items = rows
+            .iter()
+            .map(|r| <unit::Model as sea_orm::FromQueryResult>::from_query_result(r, "").map(|m| self.to_enterprise(m)))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let total = self.count_units(caller, filter, cond, version).await?;
+        Ok(Page { items, total, page: page.page, per_page: page.per_page })
     }
 
     /// Every enterprise the filter selects, for exports; read page by page so each query
@@ -300,14 +304,20 @@ impl Registry<'_> {
     /// Counts only, for figures that link to the list with the same filter.
     pub async fn count_enterprises(self, caller: &Caller, filter: &EnterpriseFilter) -> Result<u64> {
         let cond = self.enterprise_condition(caller, filter).await?;
-        self.count_units(caller, filter, cond).await
+        self.count_units(caller, filter, cond, None).await
     }
 
     /// The number of units `cond` selects. A condition on the units table alone (the
     /// scope of a region, a unit or everything; the filters on the unit's own columns) is
     /// counted once per change of the data (`crate::counts`); one that reaches into
     /// memberships, Party organisations or coverage is counted every time.
-    async fn count_units(self, caller: &Caller, filter: &EnterpriseFilter, cond: Condition) -> Result<u64> {
+    async fn count_units(
+        self,
+        caller: &Caller,
+        filter: &EnterpriseFilter,
+        cond: Condition,
+        version: Option<crate::counts::Version>,
+    ) -> Result<u64> {
         let units_only = matches!(
             caller.scope,
             Scope::All | Scope::Nothing | Scope::Region(_) | Scope::Enterprise(_) | Scope::Department(_)
@@ -321,7 +331,7 @@ impl Registry<'_> {
             return Ok(count.await?);
         }
         let key = unit::Entity::find().select_only().column(unit::Column::Id).filter(cond).build(self.store.backend());
-        self.store.cached_count(&key, async { Ok(count.await?) }).await
+        self.store.cached_count(&key, version, async { Ok(count.await?) }).await
     }
 
     /// The caller's scope and the filter, coverage drill-downs included, as one condition.
@@ -567,13 +577,16 @@ impl Registry<'_> {
         if current.town_code != input.town.to_string() && !self.may_create_in(caller, &input.town) {
             return Err(StoreError::invalid("所属街镇", format!("{}不在您的管辖范围内", input.town.full_name())));
         }
-        if !caller.may(Action::RestructureRegistry)
-            && (current.high_tech != input.high_tech || current.srdi != input.srdi)
-        {
-            return Err(StoreError::invalid(
-                "高新技术企业",
-                "高新、专精特新资质须由街镇管理员确认：请在企业页面“提出变更”",
-            ));
+        if !caller.may(Action::RestructureRegistry) {
+            if current.high_tech != input.high_tech || current.srdi != input.srdi {
+                return Err(StoreError::invalid(
+                    "高新技术企业",
+                    "高新、专精特新资质须由街镇管理员确认：请在企业页面“提出变更”",
+                ));
+            }
+            if current.above_scale != input.above_scale {
+                return Err(StoreError::invalid("规上企业", "由街镇或区管理员按统计部门名录登记，不能自行修改"));
+            }
         }
         let before = self.to_enterprise(current.clone());
         let park_id = self.park_id_for(self.store.db(), input.park.as_deref(), &input.town, current.is_demo).await?;

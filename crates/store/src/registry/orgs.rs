@@ -307,6 +307,7 @@ impl Registry<'_> {
 
     pub async fn dissolve_org(self, caller: &Caller, id: OrgId, on: NaiveDate, reason: &str) -> Result<()> {
         self.store.require(caller, Action::RestructureRegistry)?;
+        qunlian_domain::free_text::org_dissolution(reason)?;
         let m = self.org_in_scope(caller, id).await?;
         if m.dissolved_on.is_some() {
             return Err(StoreError::invalid("撤销日期", "该组织已撤销"));

@@ -227,10 +227,12 @@ impl Registry<'_> {
     }
 
     /// Confirms (the change is made) or returns (with a reason) a proposal in the caller's
-    /// scope. A proposal is decided once: the decision is claimed by a conditional update
-    /// from 待确认, so a second confirmation, even a simultaneous one, changes nothing; when
-    /// the change itself is refused (the organisation was dissolved meanwhile …) the claim
-    /// is undone and the proposal stays 待确认 with the refusal shown.
+    /// scope. A proposal is decided once, and all at once: the claim of the decision (a
+    /// conditional update from 待确认), the change itself with its own audit lines, and the
+    /// decision's audit line are one transaction ([`Store::atomically`]). A second
+    /// confirmation, even a simultaneous one, waits for the first and then finds the proposal
+    /// decided; when the change is refused (the organisation was dissolved meanwhile …) or any
+    /// write fails, nothing of it stays and the proposal is still 待确认.
     pub async fn decide_proposal(
         self,
         caller: &Caller,
@@ -254,31 +256,35 @@ impl Registry<'_> {
                 Some(r.to_owned())
             }
         };
+        self.store
+            .atomically(|store| async move { store.registry().settle_proposal(caller, &m, to, return_reason).await })
+            .await
+    }
+
+    /// The decision's writes, inside the transaction of [`Registry::decide_proposal`]: the
+    /// claim first, so a concurrent decision waits on it.
+    async fn settle_proposal(
+        self,
+        caller: &Caller,
+        m: &rp::Model,
+        to: ProposalState,
+        return_reason: Option<String>,
+    ) -> Result<()> {
         let claimed = rp::Entity::update_many()
             .col_expr(rp::Column::State, Expr::value(to))
             .col_expr(rp::Column::DecidedBy, Expr::value((caller.user_id.0 != 0).then_some(caller.user_id.0)))
             .col_expr(rp::Column::Decider, Expr::value(Some(caller.username.clone())))
             .col_expr(rp::Column::DecidedAt, Expr::value(Some(self.store.now())))
             .col_expr(rp::Column::ReturnReason, Expr::value(return_reason.clone()))
-            .filter(rp::Column::Id.eq(id))
+            .filter(rp::Column::Id.eq(m.id))
             .filter(rp::Column::State.eq(ProposalState::Pending))
             .exec(self.store.db())
             .await?;
         if claimed.rows_affected != 1 {
             return Err(StoreError::invalid("状态", "该变更已由他人处理，请刷新"));
         }
-        if decision == ProposalDecision::Confirm
-            && let Err(e) = self.apply_proposal(caller, &m).await
-        {
-            rp::Entity::update_many()
-                .col_expr(rp::Column::State, Expr::value(ProposalState::Pending))
-                .col_expr(rp::Column::DecidedBy, Expr::value(Option::<i64>::None))
-                .col_expr(rp::Column::Decider, Expr::value(Option::<String>::None))
-                .col_expr(rp::Column::DecidedAt, Expr::value(Option::<DateTime<Utc>>::None))
-                .filter(rp::Column::Id.eq(id))
-                .exec(self.store.db())
-                .await?;
-            return Err(e);
+        if to == ProposalState::Confirmed {
+            self.apply_proposal(caller, m).await?;
         }
         let (action, detail) = match return_reason {
             None => ("registry.proposal.confirm", format!("确认{}提出的变更：{}", m.proposer, m.summary)),
@@ -286,7 +292,7 @@ impl Registry<'_> {
                 ("registry.proposal.return", format!("退回{}提出的变更：{}；退回理由：{r}", m.proposer, m.summary))
             }
         };
-        self.store.audit().record(caller, action, "registry_proposal", Some(id.to_string()), detail).await
+        self.store.audit().record(caller, action, "registry_proposal", Some(m.id.to_string()), detail).await
     }
 
     /// Makes a confirmed change through the admin's own edit, as the admin.

@@ -31,6 +31,23 @@ pub enum RequestStep {
     Reject(String),
 }
 
+impl RequestStep {
+    /// The step's free text under the label of its form, if it has any (a stage is chosen
+    /// from the item's list, not typed).
+    fn text(&self) -> Option<(&'static str, &str)> {
+        match self {
+            RequestStep::Assign(t) => Some(("经办人", t)),
+            RequestStep::StartStage(_) | RequestStep::FinishStage(_) => None,
+            RequestStep::Pause(t) => Some(("待补材料", t)),
+            RequestStep::Resume(t) => Some(("材料已补齐", t)),
+            RequestStep::Transfer { reason, .. } => Some(("转办原因", reason)),
+            RequestStep::Comment(t) => Some(("备注", t)),
+            RequestStep::Finish(t) => Some(("办理结果", t)),
+            RequestStep::Reject(t) => Some(("不予办理的理由", t)),
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn event(
     db: &impl sea_orm::ConnectionTrait,
@@ -79,6 +96,9 @@ impl Services<'_> {
         }
         // The domain says whether the step applies to the request's state, and to which state
         // it leads; the checks below are about the step's own facts.
+        if let Some((label, text)) = step.text() {
+            qunlian_domain::free_text::service_step(label, text)?;
+        }
         let to = row.state.allowed(step.action()).map_err(refused)?;
         let me = caller.username.clone();
         let dept = Some(row.department_id);

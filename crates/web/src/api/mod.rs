@@ -12,6 +12,7 @@ pub mod matching;
 pub mod params;
 pub mod people;
 pub mod projects;
+pub mod proposals;
 pub mod registry;
 pub mod services;
 
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(projects::routes())
         .merge(bodies::routes())
         .merge(people::routes())
+        .merge(proposals::routes())
         .fallback(|| async { WebError::NotFound.into_json() })
         .layer(axum::middleware::map_response(error::json_refusals))
 }
@@ -101,6 +103,7 @@ pub fn openapi_doc() -> utoipa::openapi::OpenApi {
     doc.merge(projects::Doc::openapi());
     doc.merge(bodies::Doc::openapi());
     doc.merge(people::Doc::openapi());
+    doc.merge(proposals::Doc::openapi());
     doc::ErrorResponses.modify(&mut doc);
     doc
 }

@@ -229,3 +229,108 @@ async fn a_confirmed_high_tech_flag_changes_the_firms_free_policies() {
     // The same flags again are no change.
     assert_eq!(invalid_field(s.registry().propose(&w.contact_a, flags("是")).await), "高新技术企业");
 }
+
+/// Makes the database refuse the audit line of every confirmation (on) or stop refusing
+/// it (off): a write failing after the change itself was made.
+async fn refuse_confirmation_lines(db: &TestDb, on: bool) {
+    use sea_orm::ConnectionTrait;
+    let raw = sea_orm::Database::connect(&db.url).await.unwrap();
+    let sql = match (db.is_postgres(), on) {
+        (false, true) => "CREATE TRIGGER refuse_confirm BEFORE INSERT ON audit_log \
+             WHEN NEW.action = 'registry.proposal.confirm' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            .to_owned(),
+        (false, false) => "DROP TRIGGER refuse_confirm".to_owned(),
+        (true, true) => "CREATE FUNCTION refuse_confirm() RETURNS trigger AS $$ BEGIN \
+             IF NEW.action = 'registry.proposal.confirm' THEN RAISE EXCEPTION 'refused'; END IF; \
+             RETURN NEW; END $$ LANGUAGE plpgsql; \
+             CREATE TRIGGER refuse_confirm BEFORE INSERT ON audit_log \
+             FOR EACH ROW EXECUTE FUNCTION refuse_confirm()"
+            .to_owned(),
+        (true, false) => "DROP TRIGGER refuse_confirm ON audit_log".to_owned(),
+    };
+    raw.execute_unprepared(&sql).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_confirmation_is_made_whole_or_not_at_all() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let w = world(s).await;
+    let rename = s
+        .registry()
+        .propose(&w.contact_a, fields("rename_org", w.own_a, |r| r.new_name = "甲公司第一党支部".into()))
+        .await
+        .unwrap();
+    let flags = s
+        .registry()
+        .propose(
+            &w.contact_a,
+            ProposalFields::parse(&RawProposal {
+                kind: "firm_flags".into(),
+                high_tech: "是".into(),
+                srdi: "无".into(),
+                reason: "2026年认定".into(),
+                ..Default::default()
+            })
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+
+    // The confirmation's own audit line fails after the change was written: before, the
+    // organisation stayed renamed and the proposal 已确认 with no line saying who confirmed.
+    refuse_confirmation_lines(&db, true).await;
+    for id in [rename, flags] {
+        let r = s.registry().decide_proposal(&w.xinqiao, id, ProposalDecision::Confirm, "").await;
+        assert!(matches!(r, Err(StoreError::Db(_))), "{r:?}");
+    }
+    assert_eq!(s.registry().party_org(&system(), w.own_a).await.unwrap().org.name, "甲公司党支部");
+    assert!(!s.registry().enterprise(&system(), w.a).await.unwrap().high_tech);
+    let queue = s.registry().proposals(&w.xinqiao, true).await.unwrap();
+    assert_eq!(queue.len(), 2, "both still 待确认: {queue:?}");
+    assert!(queue.iter().all(|p| p.state == ProposalState::Pending && p.decider.is_none()));
+    assert!(audit_details(s, "org.rename").await.is_empty(), "the rename's own line went with it");
+    assert!(audit_details(s, "unit.update").await.is_empty());
+
+    // Once the database takes the line again, the same confirmation goes through whole.
+    refuse_confirmation_lines(&db, false).await;
+    for id in [rename, flags] {
+        s.registry().decide_proposal(&w.xinqiao, id, ProposalDecision::Confirm, "").await.unwrap();
+    }
+    assert_eq!(s.registry().party_org(&system(), w.own_a).await.unwrap().org.name, "甲公司第一党支部");
+    assert!(s.registry().enterprise(&system(), w.a).await.unwrap().high_tech);
+    assert_eq!(audit_details(s, "registry.proposal.confirm").await.len(), 2);
+    assert_eq!(audit_details(s, "org.rename").await.len(), 1);
+}
+
+#[tokio::test]
+async fn two_admins_confirming_at_once_make_the_change_once() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let w = world(s).await;
+    // A joint branch over firms of 新桥 and 九亭: both towns' admins may decide.
+    let id = s
+        .registry()
+        .propose(&w.contact_a, fields("rename_org", w.joint, |r| r.new_name = "甲丙联合第一党支部".into()))
+        .await
+        .unwrap();
+    let (x, j) = tokio::join!(
+        s.registry().decide_proposal(&w.xinqiao, id, ProposalDecision::Confirm, ""),
+        s.registry().decide_proposal(&w.jiuting, id, ProposalDecision::Confirm, ""),
+    );
+    let (won, lost) = match (x, j) {
+        (Ok(()), lost) => ("xinqiao", lost),
+        (lost, Ok(())) => ("jiuting", lost),
+        (a, b) => panic!("neither confirmation went through: {a:?} {b:?}"),
+    };
+    assert_eq!(invalid_field(lost), "状态", "the second finds it decided");
+    let org = s.registry().party_org(&system(), w.joint).await.unwrap();
+    assert_eq!(org.org.name, "甲丙联合第一党支部");
+    let renamed = org.events.iter().filter(|e| e.kind == qunlian_domain::registry::OrgEventKind::Renamed).count();
+    assert_eq!(renamed, 1);
+    assert_eq!(audit_details(s, "org.rename").await.len(), 1);
+    let confirmed = audit_details(s, "registry.proposal.confirm").await;
+    assert_eq!(confirmed.len(), 1, "{confirmed:?}");
+    let mine = s.registry().proposals(&w.contact_a, false).await.unwrap();
+    assert_eq!((mine[0].state, mine[0].decider.as_deref()), (ProposalState::Confirmed, Some(won)));
+}

@@ -109,6 +109,9 @@ struct FormPage {
     errors: Vec<String>,
     action: String,
     editing: bool,
+    /// 高新、规上、专精特新 are set by town and district admins only: others (an enterprise
+    /// contact) see them as text, proposing 高新 and 专精特新 through 提出变更.
+    may_set_flags: bool,
 }
 
 impl FormPage {
@@ -122,6 +125,12 @@ impl FormPage {
         self.form.kind().unwrap_or(UnitKind::Enterprise).code()
     }
     /// 企业 for enterprises, 单位 for the other kinds, in headings and labels.
+    fn flag_text(&self, v: &Option<String>) -> &'static str {
+        if self.checked(v) { "是" } else { "否" }
+    }
+    fn srdi_text(&self) -> &'static str {
+        self.form.srdi.as_deref().and_then(|c| SrdiLevel::parse(c).ok()).unwrap_or(SrdiLevel::None).label()
+    }
     fn noun(&self) -> &'static str {
         if self.form.kind().unwrap_or(UnitKind::Enterprise) == UnitKind::Enterprise { "企业" } else { "单位" }
     }
@@ -130,6 +139,10 @@ impl FormPage {
 #[derive(Deserialize, Default)]
 pub struct NewQuery {
     kind: Option<String>,
+}
+
+fn may_set_flags(auth: &Auth) -> bool {
+    auth.caller.may(Action::RestructureRegistry)
 }
 
 pub async fn new_form(State(state): State<AppState>, auth: Auth, Query(q): Query<NewQuery>) -> PageResult {
@@ -142,6 +155,7 @@ pub async fn new_form(State(state): State<AppState>, auth: Auth, Query(q): Query
         errors: vec![],
         action: "/enterprises/new".into(),
         editing: false,
+        may_set_flags: may_set_flags(&auth),
     })
 }
 
@@ -163,6 +177,7 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(form): Form<
         errors,
         action: "/enterprises/new".into(),
         editing: false,
+        may_set_flags: may_set_flags(&auth),
     };
     render_refused(&page)
 }
@@ -182,6 +197,7 @@ pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path
         errors: vec![],
         action: format!("/enterprises/{id}/edit"),
         editing: true,
+        may_set_flags: may_set_flags(&auth),
     })
 }
 
@@ -189,9 +205,17 @@ pub async fn update(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    Form(form): Form<EnterpriseForm>,
+    Form(mut form): Form<EnterpriseForm>,
 ) -> PageResult {
     auth.require(Action::WriteRegistry)?;
+    if !may_set_flags(&auth) {
+        // The form has no inputs for them: what is stored stays.
+        let stored =
+            EnterpriseForm::from_enterprise(&state.store.registry().enterprise(&auth.caller, UnitId(id)).await?);
+        form.high_tech = stored.high_tech;
+        form.above_scale = stored.above_scale;
+        form.srdi = stored.srdi;
+    }
     let errors = match form.parse(&state.config.district) {
         Ok((input, kind)) => {
             match state.store.registry().update_unit(&auth.caller, UnitId(id), input, Some(kind)).await {
@@ -213,6 +237,7 @@ pub async fn update(
         errors,
         action: format!("/enterprises/{id}/edit"),
         editing: true,
+        may_set_flags: may_set_flags(&auth),
     };
     render_refused(&page)
 }
