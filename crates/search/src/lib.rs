@@ -18,7 +18,7 @@ pub mod eval;
 pub mod semantic;
 pub mod synthetic;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -30,7 +30,7 @@ use qunlian_domain::matching::{
 use qunlian_domain::{IndustryCode, RegionCode};
 use tantivy::collector::TopDocs;
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::query::{Bm25Weight, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{Bm25Weight, BooleanQuery, BoostQuery, Occur, Query, TermQuery, TermSetQuery};
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
@@ -522,14 +522,9 @@ impl SearchIndex for TantivyIndex {
         };
         let near = self.vectors()?.neighbours(vector, k, &filter);
         let searcher = self.inner.reader.searcher();
-        let mut out = Vec::with_capacity(near.len());
-        for (id, cosine) in near {
-            // A vector applied with its text is always found; a listing removed meanwhile is not.
-            if let Some(doc) = self.doc_by_id(&searcher, id)? {
-                out.push((doc, cosine));
-            }
-        }
-        Ok(out)
+        let mut docs = self.docs_by_ids(&searcher, &near.iter().map(|&(id, _)| id).collect::<Vec<_>>())?;
+        // A vector applied with its text is always found; a listing removed meanwhile is not.
+        Ok(near.into_iter().filter_map(|(id, cosine)| docs.remove(&id).map(|doc| (doc, cosine))).collect())
     }
 
     fn similarities(&self, vector: &ListingVector, ids: &[i64]) -> Result<Vec<(i64, f32)>, SearchError> {
@@ -569,11 +564,14 @@ impl TantivyIndex {
         self.vectors().map_or(0, |v| v.vector_bytes())
     }
 
-    /// The listing indexed under `id`.
-    fn doc_by_id(&self, searcher: &Searcher, id: i64) -> Result<Option<ListingDoc>, SearchError> {
-        let q = TermQuery::new(Term::from_field_i64(self.inner.f.id, id), IndexRecordOption::Basic);
-        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score()).map_err(err("检索"))?;
-        top.first().map(|&(_, at)| self.read_doc(searcher, at)).transpose()
+    /// The listings indexed under `ids`, by id, in one query.
+    fn docs_by_ids(&self, searcher: &Searcher, ids: &[i64]) -> Result<HashMap<i64, ListingDoc>, SearchError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let q = TermSetQuery::new(ids.iter().map(|&id| Term::from_field_i64(self.inner.f.id, id)));
+        let top = searcher.search(&q, &TopDocs::with_limit(ids.len()).order_by_score()).map_err(err("检索"))?;
+        top.into_iter().map(|(_, at)| self.read_doc(searcher, at).map(|doc| (doc.id, doc))).collect()
     }
 }
 

@@ -2,8 +2,9 @@
 //! million listings reads a few percent of them instead of all (issue #16, ADR 0008).
 //!
 //! Centroids are trained by spherical k-means on an evenly spread sample of the vectors; each
-//! vector sits in the list of its nearest centroid; a search ranks the centroids by their
-//! cosine with the query and reads the nearest lists first. The lists follow every insert,
+//! vector sits in the list of its nearest centroid and its kind (offers and needs apart, since
+//! a search always asks for one kind); a search ranks the centroids by their cosine with the
+//! query and reads the nearest lists of the kind asked for first. The lists follow every insert,
 //! replacement and removal; the centroids are trained again when the number of vectors has
 //! doubled or halved since they were trained ([`Ivf::is_stale`]). Training reads the stored
 //! vectors only: nothing is embedded again.
@@ -33,7 +34,8 @@ pub struct Ivf {
     /// The centroids, quantised as the vectors are: `nlist × dim` components and a scale each.
     centroids: Vec<i8>,
     centroid_scales: Vec<f32>,
-    /// The rows (positions in the held vectors) of each list.
+    /// The rows (positions in the held vectors) of each list: centroid `c`'s rows of kind
+    /// `k` (0 offers, 1 needs) are list `2c + k`.
     lists: Vec<Vec<u32>>,
     /// The list of each row.
     list_of: Vec<u32>,
@@ -42,9 +44,10 @@ pub struct Ivf {
 }
 
 impl Ivf {
-    /// Trains the centroids on `flat` (`scales.len()` rows of `dim` components) and puts every
-    /// row in its list. Deterministic: the same vectors in the same order give the same index.
-    pub fn train(flat: &[i8], scales: &[f32], dim: usize) -> Ivf {
+    /// Trains the centroids on `flat` (`scales.len()` rows of `dim` components, of the kinds
+    /// `kinds`) and puts every row in its list. Deterministic: the same vectors in the same
+    /// order give the same index.
+    pub fn train(flat: &[i8], scales: &[f32], kinds: &[usize], dim: usize) -> Ivf {
         let n = scales.len();
         let nlist = lists_for(n);
         let row = |r: usize| &flat[r * dim..(r + 1) * dim];
@@ -57,7 +60,7 @@ impl Ivf {
             dim,
             centroids: Vec::new(),
             centroid_scales: Vec::new(),
-            lists: vec![Vec::new(); nlist],
+            lists: vec![Vec::new(); 2 * nlist],
             list_of: Vec::with_capacity(n),
             trained_on: n,
         };
@@ -78,8 +81,8 @@ impl Ivf {
             }
             ivf.set_centroids(&centres);
         }
-        for r in 0..n {
-            let list = ivf.nearest(row(r));
+        for (r, &kind) in kinds.iter().enumerate().take(n) {
+            let list = 2 * ivf.nearest(row(r)) + kind;
             ivf.lists[list].push(r as u32);
             ivf.list_of.push(list as u32);
         }
@@ -111,24 +114,24 @@ impl Ivf {
         best.0
     }
 
-    /// The lists, nearest to `query` first.
-    pub fn probe_order(&self, query: &[i8]) -> Vec<&[u32]> {
+    /// The lists of rows of `kind`, nearest to `query` first.
+    pub fn probe_order(&self, query: &[i8], kind: usize) -> Vec<&[u32]> {
         let mut order: Vec<(usize, f32)> = self.scores(query).enumerate().collect();
         order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        order.into_iter().map(|(i, _)| self.lists[i].as_slice()).collect()
+        order.into_iter().map(|(c, _)| self.lists[2 * c + kind].as_slice()).collect()
     }
 
-    /// A row appended to the held vectors.
-    pub fn push(&mut self, v: &[i8]) {
-        let list = self.nearest(v);
+    /// A row of `kind` appended to the held vectors.
+    pub fn push(&mut self, v: &[i8], kind: usize) {
+        let list = 2 * self.nearest(v) + kind;
         self.lists[list].push(self.list_of.len() as u32);
         self.list_of.push(list as u32);
     }
 
-    /// Row `row`'s vector was replaced by `v`.
-    pub fn replace(&mut self, row: usize, v: &[i8]) {
+    /// Row `row`'s vector was replaced by `v`, of `kind`.
+    pub fn replace(&mut self, row: usize, v: &[i8], kind: usize) {
         self.take_out(row);
-        let list = self.nearest(v);
+        let list = 2 * self.nearest(v) + kind;
         self.lists[list].push(row as u32);
         self.list_of[row] = list as u32;
     }
@@ -159,8 +162,9 @@ impl Ivf {
         n >= 2 * self.trained_on || 2 * n < self.trained_on
     }
 
+    /// The number of centroids (each with a list per kind).
     pub fn list_count(&self) -> usize {
-        self.lists.len()
+        self.centroid_scales.len()
     }
 
     /// Bytes the index adds to the vectors (centroids, lists, the row → list map).

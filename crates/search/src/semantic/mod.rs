@@ -116,7 +116,8 @@ impl Vectors {
             Some(ivf) => n < self.ivf_from || ivf.is_stale(n),
         };
         if due {
-            self.ivf = (n >= self.ivf_from).then(|| Ivf::train(&self.flat, &self.scales, self.dim));
+            let kinds: Vec<usize> = self.meta.iter().map(|m| m.kind as usize).collect();
+            self.ivf = (n >= self.ivf_from).then(|| Ivf::train(&self.flat, &self.scales, &kinds, self.dim));
         }
     }
 
@@ -137,20 +138,16 @@ impl Vectors {
         }
         let mut audience: Vec<u64> = doc.audience().iter().map(|k| key_hash(k)).collect();
         audience.sort_unstable();
-        let meta = Meta {
-            id: doc.id,
-            kind: kind_number(doc.kind),
-            valid_until: day_number(doc.valid_until),
-            unit_id: doc.owner.unit_id,
-            audience,
-        };
+        let kind = kind_number(doc.kind);
+        let meta =
+            Meta { id: doc.id, kind, valid_until: day_number(doc.valid_until), unit_id: doc.owner.unit_id, audience };
         match self.by_id.get(&doc.id) {
             Some(&i) => {
                 self.flat[i * self.dim..(i + 1) * self.dim].copy_from_slice(&vector.q);
                 self.scales[i] = vector.scale;
                 self.meta[i] = meta;
                 if let Some(ivf) = &mut self.ivf {
-                    ivf.replace(i, &vector.q);
+                    ivf.replace(i, &vector.q, kind as usize);
                 }
             }
             None => {
@@ -159,7 +156,7 @@ impl Vectors {
                 self.scales.push(vector.scale);
                 self.flat.extend_from_slice(&vector.q);
                 if let Some(ivf) = &mut self.ivf {
-                    ivf.push(&vector.q);
+                    ivf.push(&vector.q, kind as usize);
                 }
             }
         }
@@ -240,7 +237,8 @@ impl Vectors {
         let mut top = Nearest::new(self, query, k, filter);
         match &self.ivf {
             Some(ivf) => {
-                for (read, list) in ivf.probe_order(&query.q).into_iter().enumerate() {
+                let kind = kind_number(filter.kind) as usize;
+                for (read, list) in ivf.probe_order(&query.q, kind).into_iter().enumerate() {
                     if read >= probes && top.is_full() {
                         break;
                     }
@@ -289,7 +287,17 @@ impl<'a> Nearest<'a> {
         }
     }
 
+    /// Keeps `row` if it passes the filter and is nearer than the worst kept. The cosine comes
+    /// first: once `k` are kept, most rows fall short of the worst of them, and their metadata
+    /// (kind, dates, audience keys on the heap) is then never read.
     fn offer(&mut self, row: usize) {
+        let dim = self.vectors.dim;
+        let cos = dot_i8(&self.query.q, &self.vectors.flat[row * dim..(row + 1) * dim]) as f32
+            * self.query.scale
+            * self.vectors.scales[row];
+        if self.heap.len() >= self.k && self.heap.peek().is_some_and(|Reverse((Ordered(worst), _))| cos < *worst) {
+            return;
+        }
         let (m, f) = (&self.vectors.meta[row], self.filter);
         if m.kind != self.kind
             || m.valid_until < self.today
@@ -299,10 +307,6 @@ impl<'a> Nearest<'a> {
         {
             return;
         }
-        let dim = self.vectors.dim;
-        let cos = dot_i8(&self.query.q, &self.vectors.flat[row * dim..(row + 1) * dim]) as f32
-            * self.query.scale
-            * self.vectors.scales[row];
         self.heap.push(Reverse((Ordered(cos), Reverse(m.id))));
         if self.heap.len() > self.k {
             self.heap.pop();
