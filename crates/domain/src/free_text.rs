@@ -6,7 +6,7 @@
 //! [`crate::limits`].
 
 use crate::fields::FieldErrors;
-use crate::limits::{DETAIL_CHARS, NAME_CHARS, NOTE_CHARS, TEXT_CHARS};
+use crate::limits::{COMMENT_CHARS, DETAIL_CHARS, NAME_CHARS, NOTE_CHARS, TEXT_CHARS};
 
 /// Checks each `(key, label, text, most characters)`.
 fn within(fields: &[(&'static str, &str, &str, usize)]) -> Result<(), FieldErrors> {
@@ -90,6 +90,12 @@ pub fn service_step(label: &'static str, text: &str) -> Result<(), FieldErrors> 
     within(&[("text", label, text, max)])
 }
 
+/// The comment an enterprise leaves with its rating of a service: refused past its limit, as
+/// every other text is, rather than cut (what was cut would be lost without a word).
+pub fn rating_comment(comment: &str) -> Result<(), FieldErrors> {
+    within(&[("comment", "意见和建议", comment, COMMENT_CHARS)])
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -110,5 +116,8 @@ mod tests {
         let e = party_org(&"支".repeat(NAME_CHARS + 1), "张三").unwrap_err();
         assert!(e.get("name").unwrap().starts_with("组织名称：不能超过200个字"));
         assert!(party_org("某某党支部", "").is_ok());
+        assert!(rating_comment(&"好".repeat(COMMENT_CHARS)).is_ok());
+        let e = rating_comment(&"好".repeat(COMMENT_CHARS + 1)).unwrap_err();
+        assert!(e.get("comment").unwrap().starts_with("意见和建议：不能超过500个字"));
     }
 }

@@ -21,6 +21,8 @@ pub const TEXT_CHARS: usize = 20_000;
 pub const DETAIL_CHARS: usize = 5_000;
 /// A note: a deal's follow-up, its delivery.
 pub const NOTE_CHARS: usize = 2_000;
+/// An enterprise's comment with its rating of a service (the rating form's `maxlength`).
+pub const COMMENT_CHARS: usize = 500;
 
 /// The number of characters of `s` when it has more than `max`, counting no further than
 /// needed to decide.

@@ -121,7 +121,8 @@ impl Services<'_> {
         if !(1..=5).contains(&rating) {
             return Err(StoreError::invalid("满意度", "请选择 1 到 5 星"));
         }
-        let comment = comment.trim().chars().take(500).collect::<String>();
+        qunlian_domain::free_text::rating_comment(comment)?;
+        let comment = comment.trim().to_owned();
         let now = self.store.now();
         let txn = self.store.db().begin().await?;
         let done = service_request::Entity::update_many()

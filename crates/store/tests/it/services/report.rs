@@ -138,6 +138,11 @@ async fn the_derived_report_equals_a_direct_count_after_every_change() {
     let of = |d: i64, i: i64| moved.rows.iter().find(|r| r.department_id == d && r.item_id == Some(i)).map(|r| r.count);
     assert_eq!((of(a.0, plain), of(b.0, plain)), (Some(1), Some(1)), "the transfer moved one request");
 
+    // An overlong comment is refused by its name, not cut, and the rating is not taken.
+    let long = "好".repeat(qunlian_domain::limits::COMMENT_CHARS + 1);
+    let refused = s.services().rate(r1, &s.services().rating_token(r1), 5, &long).await.unwrap_err();
+    assert!(refused.to_string().contains("意见和建议：不能超过500个字"), "{refused}");
+    assert_eq!(s.services().rating_view(r1, &s.services().rating_token(r1)).await.unwrap().rating, None);
     for (id, stars) in [(r1, 5), (r2, 3)] {
         s.services().rate(id, &s.services().rating_token(id), stars, "").await.unwrap();
     }
