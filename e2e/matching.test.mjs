@@ -69,6 +69,12 @@ test('a need is published, matched with reasons, introduced and closed as a deal
   const before = Number(await sec.page.textContent('#deal-value .num'));
   await sec.page.goto(introduction);
 
+  // The secretary names the department helping to broker it (协办部门).
+  const dept = await sec.page.$eval('#department-form select option:nth-child(2)', (o) => ({ v: o.value, t: o.textContent }));
+  await sec.page.selectOption('#department-form select[name=department]', dept.v);
+  await submit(sec.page, '#department-form button[type=submit]');
+  assert.equal((await sec.page.textContent('#assisting-department')).trim(), dept.t.trim());
+
   await sec.page.selectOption('#step-form select[name=to]', 'negotiating');
   await submit(sec.page, '#step-form button[type=submit]');
   assert.equal((await sec.page.textContent('#state')).trim(), '洽谈中');

@@ -18,6 +18,9 @@ super::model! {
         pub cluster_id: Option<i64>,
         pub broker: String,
         pub broker_user_id: Option<i64>,
+        /// The department helping to broker it (协办部门), if any (step 21).
+        #[sea_orm(indexed)]
+        pub assisting_department_id: Option<i64>,
         /// IntroductionState code.
         #[sea_orm(indexed)]
         pub state: IntroductionState,

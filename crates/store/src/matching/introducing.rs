@@ -162,6 +162,7 @@ impl Matching<'_> {
             cluster_id: Set(cluster_id),
             broker: Set(caller.username.clone()),
             broker_user_id: Set((caller.user_id.0 != 0).then_some(caller.user_id.0)),
+            assisting_department_id: Set(None),
             state: Set(new.state),
             reason: Set(None),
             deal_value_wan: Set(None),
@@ -293,6 +294,44 @@ impl Matching<'_> {
                     to.label(),
                     if detail.is_empty() { String::new() } else { format!("（{detail}）") }
                 ),
+            )
+            .await
+    }
+
+    /// Names the department helping to broker a live introduction (协办部门), or none. A
+    /// department so named has a live introduction for both enterprises: an integration
+    /// project's reviewer from it is in conflict with them (issue #12). Audited with before
+    /// and after.
+    pub async fn set_assisting_department(self, caller: &Caller, id: i64, department: Option<i64>) -> Result<()> {
+        self.store.require(caller, Action::BrokerIntroductions)?;
+        let row = self.introduction_row(caller, id).await?;
+        if matches!(row.state, IntroductionState::Won | IntroductionState::Lost) {
+            return Err(StoreError::invalid("协办部门", "牵线已结束，不能再修改协办部门"));
+        }
+        let names: std::collections::HashMap<i64, String> =
+            self.store.services().departments().await?.into_iter().collect();
+        let name = |d: Option<i64>| d.and_then(|d| names.get(&d).cloned()).unwrap_or_else(|| "无".into());
+        if let Some(d) = department {
+            if !names.contains_key(&d) {
+                return Err(StoreError::invalid("协办部门", format!("编号 {d} 不是政府部门")));
+            }
+        }
+        if row.assisting_department_id == department {
+            return Ok(());
+        }
+        let before = name(row.assisting_department_id);
+        let mut m: introduction::ActiveModel = row.into();
+        m.assisting_department_id = Set(department);
+        m.updated_at = Set(self.store.now());
+        m.update(self.store.db()).await?;
+        self.store
+            .audit()
+            .record(
+                caller,
+                "introduction.department",
+                "introduction",
+                Some(id.to_string()),
+                format!("协办部门：{before} → {}", name(department)),
             )
             .await
     }

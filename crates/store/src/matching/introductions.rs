@@ -28,6 +28,9 @@ pub struct Introduction {
     pub cluster_id: Option<i64>,
     pub cluster: Option<String>,
     pub broker: String,
+    /// The department helping to broker it (协办部门).
+    pub assisting_department_id: Option<i64>,
+    pub assisting_department: Option<String>,
     pub state: IntroductionState,
     pub reason: Option<String>,
     pub deal_value_wan: Option<f64>,
@@ -124,6 +127,8 @@ impl Matching<'_> {
             .store
             .column_by_id::<cluster::Entity, _>(cluster::Column::Id, cluster::Column::ShortName, cluster_ids)
             .await?;
+        let departments: Vec<i64> = rows.iter().filter_map(|r| r.assisting_department_id).collect();
+        let departments = self.store.unit_names(departments).await?;
         let get = |m: &HashMap<i64, String>, id: i64| m.get(&id).cloned().unwrap_or_default();
         Ok(rows
             .into_iter()
@@ -140,6 +145,8 @@ impl Matching<'_> {
                 offer_unit_id: r.offer_unit_id,
                 cluster_id: r.cluster_id,
                 broker: r.broker,
+                assisting_department: r.assisting_department_id.and_then(|d| departments.get(&d).cloned()),
+                assisting_department_id: r.assisting_department_id,
                 state: r.state,
                 reason: r.reason,
                 deal_value_wan: r.deal_value_wan,

@@ -98,9 +98,10 @@ impl Projects<'_> {
                 .all(db)
                 .await?,
         );
-        let brokers: Vec<Option<i64>> = introduction::Entity::find()
+        let brokers: Vec<(Option<i64>, Option<i64>)> = introduction::Entity::find()
             .select_only()
             .column(introduction::Column::BrokerUserId)
+            .column(introduction::Column::AssistingDepartmentId)
             .filter(
                 Condition::any()
                     .add(introduction::Column::NeedUnitId.is_in(ids.clone()))
@@ -110,9 +111,12 @@ impl Projects<'_> {
             .into_tuple()
             .all(db)
             .await?;
-        let introduction_departments = set_of(
+        // The department brokering: the broker's own when his account belongs to one, and the
+        // department named as helping (协办部门).
+        let mut introduction_departments = set_of(brokers.iter().filter_map(|(_, d)| *d));
+        introduction_departments.extend(
             user::Entity::find()
-                .filter(user::Column::Id.is_in(brokers.into_iter().flatten()))
+                .filter(user::Column::Id.is_in(brokers.iter().filter_map(|(u, _)| *u)))
                 .filter(user::Column::ScopeKind.eq("department"))
                 .all(db)
                 .await?

@@ -5,11 +5,13 @@
 
 use chrono::Duration;
 use qunlian_domain::auth::{Caller, Role, Scope, UnitId};
+use qunlian_domain::matching::{IntroductionState, ListingKind, Reach};
 use qunlian_domain::projects::{
     ApplicationAction as A, ApplicationState as S, ConflictKind as K, Decision, ReviewSide, ScoreSheet,
 };
 use qunlian_domain::registry::{OfficerRole, PairingKind};
 use qunlian_store::StoreError;
+use qunlian_store::matching::NewIntroduction;
 use qunlian_store::projects::{ApplicationInput, NewCarrier};
 use qunlian_store::registry::NewOfficer;
 use qunlian_testkit::*;
@@ -28,7 +30,7 @@ async fn reviewer(db: &TestDb, round: i64, name: &str, unit: Option<UnitId>) -> 
     (u, id)
 }
 
-/// Each relationship the platform records (but introductions, see below), with a partner enterprise of the application
+/// Each relationship the platform records, with a partner enterprise of the application
 /// rather than its applicant: no conflict before the partner is named, exactly that one after.
 #[tokio::test]
 async fn a_partner_enterprise_raises_each_conflict_of_its_own() {
@@ -86,8 +88,36 @@ async fn a_partner_enterprise_raises_each_conflict_of_its_own() {
     .unwrap();
     let item = s.services().save_item(&admin, service_item(dept_request.0, "SJ-01", "质量认证")).await.unwrap();
     s.services().file_request(&admin, service_request(item, partner)).await.unwrap();
-    // (An introduction brokered by a department is not among the cases: no role that
-    // brokers introductions may be scoped to a department, so the records never show one.)
+    // A live introduction for the partner's need, which 区科委成果转化中心 helps to broker.
+    let dept_intro = department(s, 33, "区科委成果转化中心").await;
+    let m = s.matching();
+    let need = m
+        .publish(&admin, partner, listing(ListingKind::Need, "求购伺服电机", "继电器产线用", Reach::District), false)
+        .await
+        .unwrap();
+    let offer = m
+        .publish(&admin, far, listing(ListingKind::Offer, "供应伺服电机", "现货", Reach::District), false)
+        .await
+        .unwrap();
+    let intro = m
+        .introduce(
+            &admin,
+            NewIntroduction {
+                need_listing: need,
+                offer_listing: offer,
+                state: IntroductionState::Introduced,
+                note: String::new(),
+                is_demo: false,
+            },
+        )
+        .await
+        .unwrap();
+    refused(m.set_assisting_department(&admin, intro, Some(partner.0)).await, "不是政府部门");
+    m.set_assisting_department(&admin, intro, Some(dept_intro.0)).await.unwrap();
+    assert_eq!(
+        m.introduction(&admin, intro).await.unwrap().introduction.assisting_department.as_deref(),
+        Some("区科委成果转化中心")
+    );
     let cases = [
         ("r_same", Some(partner), K::SameEnterprise),
         ("r_head", Some(head), K::SameGroup),
@@ -95,6 +125,7 @@ async fn a_partner_enterprise_raises_each_conflict_of_its_own() {
         ("r_seat", Some(dept_seat), K::ClusterCommittee),
         ("r_request", Some(dept_request), K::ServiceRequest),
         ("r_paired", Some(paired), K::Pairing),
+        ("r_intro", Some(dept_intro), K::Introduction),
     ];
     let mut ids = Vec::new();
     for (name, unit, _) in &cases {

@@ -116,15 +116,26 @@ struct IntroPage {
     i: Introduction,
     may_broker: bool,
     today: String,
+    /// (id, name) of the government departments, for 协办部门; empty unless the reader brokers.
+    departments: Vec<(i64, String)>,
+}
+
+impl IntroPage {
+    fn department(&self) -> String {
+        self.i.assisting_department_id.map(|d| d.to_string()).unwrap_or_default()
+    }
 }
 
 pub async fn introduction(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     may_read(&auth)?;
     let d = state.store.matching().introduction(&auth.caller, id).await?;
+    let may_broker = auth.caller.may(Action::BrokerIntroductions);
+    let departments = if may_broker { state.store.services().departments().await? } else { Vec::new() };
     render(&IntroPage {
         layout: Layout::new(&auth, &state, ACTIVE),
         nav: Nav::of(&auth),
-        may_broker: auth.caller.may(Action::BrokerIntroductions),
+        may_broker,
+        departments,
         i: d.introduction.clone(),
         d,
         today: state.store.today().to_string(),
@@ -153,6 +164,24 @@ pub async fn step(
         .matching()
         .introduction_step(&auth.caller, id, to, value, non_empty(&f.reason), non_empty(&f.note).unwrap_or(""))
         .await?;
+    Ok(Redirect::to(&format!("/introductions/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct DepartmentForm {
+    department: Option<String>,
+}
+
+/// Names the department helping to broker the introduction (协办部门), or none.
+pub async fn department(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<DepartmentForm>,
+) -> PageResult {
+    auth.require(Action::BrokerIntroductions)?;
+    let department = id_param("协办部门", &f.department)?;
+    state.store.matching().set_assisting_department(&auth.caller, id, department).await?;
     Ok(Redirect::to(&format!("/introductions/{id}")).into_response())
 }
 

@@ -98,6 +98,7 @@ pub fn routes() -> Router<AppState> {
         .route("/introductions", get(introductions::introductions).post(introductions::introduce))
         .route("/introductions/{id}", get(introductions::introduction))
         .route("/introductions/{id}/step", post(introductions::step))
+        .route("/introductions/{id}/department", post(introductions::department))
         .route("/introductions/{id}/followups", post(introductions::followup))
         .route("/meetings", get(meeting::meeting_page))
         .route("/meetings/print", get(meeting::meeting_print))
