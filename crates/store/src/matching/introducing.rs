@@ -311,10 +311,8 @@ impl Matching<'_> {
         let names: std::collections::HashMap<i64, String> =
             self.store.services().departments().await?.into_iter().collect();
         let name = |d: Option<i64>| d.and_then(|d| names.get(&d).cloned()).unwrap_or_else(|| "无".into());
-        if let Some(d) = department {
-            if !names.contains_key(&d) {
-                return Err(StoreError::invalid("协办部门", format!("编号 {d} 不是政府部门")));
-            }
+        if let Some(d) = department.filter(|d| !names.contains_key(d)) {
+            return Err(StoreError::invalid("协办部门", format!("编号 {d} 不是政府部门")));
         }
         if row.assisting_department_id == department {
             return Ok(());
