@@ -5,6 +5,7 @@
 pub mod enterprise_query;
 pub mod format;
 pub mod forms;
+pub mod sections;
 pub mod towns;
 pub mod upload;
 pub mod xlsx;

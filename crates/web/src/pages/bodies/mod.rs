@@ -17,7 +17,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use qunlian_domain::auth::Action;
-use qunlian_store::bodies::{AllianceLine, ClusterLine, ClusterPowers, PowerScope};
+use qunlian_store::bodies::{AllianceLine, ClusterLine, PowerScope};
 
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
@@ -76,15 +76,6 @@ async fn saved_or<F: Future<Output = PageResult>>(
         Ok(to) => Ok(Redirect::to(&to).into_response()),
         Err(m) => again(m).await,
     }
-}
-
-/// A cluster's powers for the registry's cluster page; None for roles that do not read the
-/// registry.
-pub async fn cluster_section(state: &AppState, auth: &Auth, id: i64) -> Result<Option<ClusterPowers>, WebError> {
-    if !auth.caller.may(Action::ReadRegistry) {
-        return Ok(None);
-    }
-    Ok(Some(state.store.bodies().powers(&auth.caller, id).await?))
 }
 
 #[derive(Template)]

@@ -1,6 +1,7 @@
 //! Coverage monitoring pages. Every count links to the enterprise list with the same filter
 //! (`/enterprises?category=…&coverage=…&town=…`), which counts the same rows. The rows and
-//! charts the pages share are here; `enterprise_coverage` is what the enterprise page shows.
+//! charts the pages share are here; what the enterprise page shows of coverage is
+//! `support::sections::enterprise_coverage`.
 
 pub mod assignments;
 pub mod summary;
@@ -15,8 +16,6 @@ use qunlian_store::coverage::Category;
 use serde::Serialize;
 
 use crate::state::AppState;
-
-pub use work_links::{EnterpriseCoverage, enterprise_coverage};
 
 /// One row of a coverage table: a category overall, or a category in one town.
 pub struct Row {

@@ -1,11 +1,10 @@
-//! Work links (选派指导员, 参加邻近党组织活动) and what the enterprise page shows of coverage.
+//! Work links (选派指导员, 参加邻近党组织活动), recorded from the enterprise page.
 
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
-use qunlian_domain::auth::{Action, UnitId};
-use qunlian_domain::coverage::CoverageStatus;
-use qunlian_store::coverage::{Assignment, AssignmentFilter, Category, NewWorkLink, WorkLinkKind};
+use qunlian_domain::auth::UnitId;
+use qunlian_store::coverage::{NewWorkLink, WorkLinkKind};
 use serde::Deserialize;
 
 use crate::auth::Auth;
@@ -74,36 +73,4 @@ pub async fn end_work_link(
     let on = parse_date("结束日期", &f.on)?.unwrap_or_else(|| state.store.today());
     state.store.coverage().end_work_link(&auth.caller, UnitId(id), link, on).await?;
     Ok(Redirect::to(&format!("/enterprises/{id}#coverage")).into_response())
-}
-
-/// What the enterprise page shows about coverage.
-pub struct EnterpriseCoverage {
-    pub status: CoverageStatus,
-    pub categories: Vec<Category>,
-    pub links: Vec<qunlian_store::coverage::WorkLink>,
-    pub assignments: Vec<Assignment>,
-    pub may_assign: bool,
-    pub today: String,
-}
-
-impl EnterpriseCoverage {
-    pub fn has_open_assignment(&self) -> bool {
-        self.assignments.iter().any(|a| a.open)
-    }
-}
-
-pub async fn enterprise_coverage(state: &AppState, auth: &Auth, id: UnitId) -> Result<EnterpriseCoverage, WebError> {
-    let store = &state.store;
-    let assignments = store
-        .coverage()
-        .assignments(&auth.caller, &AssignmentFilter { unit: Some(id), ..AssignmentFilter::default() })
-        .await?;
-    Ok(EnterpriseCoverage {
-        status: store.coverage().status(&auth.caller, id).await?,
-        categories: store.coverage().categories_of(&auth.caller, id).await?,
-        links: store.coverage().work_links(&auth.caller, id).await?,
-        assignments,
-        may_assign: auth.caller.may(Action::AssignCoverage),
-        today: store.today().format("%Y-%m-%d").to_string(),
-    })
 }

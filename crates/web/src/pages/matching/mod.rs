@@ -1,6 +1,7 @@
 //! Supply–demand matchmaking (要素对接 / 牵红线) in the browser: offers and needs, their
 //! matches, introductions and the matching-meeting list. Helpers shared by these pages are
-//! here; `cluster_figures` and `emergency_needs` are what other capabilities show of it.
+//! here; `emergency_needs` is what the workbench shows of it (a cluster's figures on its page are
+//! `support::sections::cluster_figures`).
 
 pub mod introductions;
 pub mod listings;
@@ -8,10 +9,9 @@ pub mod meeting;
 
 use axum::Router;
 use axum::routing::{get, post};
-use qunlian_domain::auth::{Action, ClusterId, Role};
+use qunlian_domain::auth::{Action, Role};
 use qunlian_domain::matching::{ListingCategory, ListingKind, Urgency};
 use qunlian_domain::text::compact;
-use qunlian_store::matching::{IntroductionFigures, IntroductionFilter};
 
 use crate::auth::Auth;
 use crate::error::WebError;
@@ -64,16 +64,6 @@ impl Nav {
             may_broker: auth.caller.may(Action::BrokerIntroductions),
         }
     }
-}
-
-/// A cluster's introductions in figures, for its page; None for roles that do not read
-/// listings.
-pub async fn cluster_figures(state: &AppState, auth: &Auth, id: i64) -> Result<Option<IntroductionFigures>, WebError> {
-    if !auth.caller.may(Action::ReadListings) {
-        return Ok(None);
-    }
-    let filter = IntroductionFilter { cluster: Some(ClusterId(id)), ..Default::default() };
-    Ok(Some(state.store.matching().introduction_figures(&auth.caller, &filter).await?))
 }
 
 /// Open emergency needs of the members, for the workbench of a cluster secretary (the

@@ -77,8 +77,8 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
         error: None,
         departments,
         today: state.store.today().format("%Y-%m-%d").to_string(),
-        brokering: crate::pages::matching::cluster_figures(&state, &auth, id).await?,
-        powers: crate::pages::bodies::cluster_section(&state, &auth, id).await?,
+        brokering: crate::support::sections::cluster_figures(&state, &auth, id).await?,
+        powers: crate::support::sections::cluster_section(&state, &auth, id).await?,
     })
 }
 
@@ -135,8 +135,8 @@ async fn detail_with_error(state: &AppState, auth: &Auth, id: i64, msg: String) 
         error: Some(msg),
         departments,
         today: state.store.today().format("%Y-%m-%d").to_string(),
-        brokering: crate::pages::matching::cluster_figures(state, auth, id).await?,
-        powers: crate::pages::bodies::cluster_section(state, auth, id).await?,
+        brokering: crate::support::sections::cluster_figures(state, auth, id).await?,
+        powers: crate::support::sections::cluster_section(state, auth, id).await?,
     };
     render_refused(&page)
 }

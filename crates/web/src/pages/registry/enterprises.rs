@@ -170,7 +170,7 @@ struct DetailPage {
     may_propose: bool,
     may_reveal: bool,
     revealed: Option<String>,
-    coverage: crate::pages::coverage::EnterpriseCoverage,
+    coverage: crate::support::sections::EnterpriseCoverage,
     /// Organisations whose activities the enterprise's members may join (work coverage).
     orgs: Vec<(i64, String)>,
     park: Option<(i64, String)>,
@@ -185,7 +185,7 @@ pub(super) async fn park_of(state: &AppState, auth: &Auth, e: &Enterprise) -> Op
 async fn detail_page(state: &AppState, auth: &Auth, id: UnitId, revealed: Option<String>) -> PageResult {
     let e = state.store.registry().enterprise(&auth.caller, id).await?;
     let links = state.store.registry().unit_links(&auth.caller, id).await?;
-    let coverage = crate::pages::coverage::enterprise_coverage(state, auth, id).await?;
+    let coverage = crate::support::sections::enterprise_coverage(state, auth, id).await?;
     let orgs = if coverage.may_assign && !coverage.status.is_org() {
         state
             .store

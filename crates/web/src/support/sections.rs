@@ -1,0 +1,64 @@
+//! What one capability shows on another's page, built from the store so that no page module
+//! imports another (issue #10): coverage on the enterprise page; brokering figures and the
+//! committee's powers on the cluster page. Each says None for a role that does not read it.
+
+use qunlian_domain::auth::{Action, ClusterId, UnitId};
+use qunlian_domain::coverage::CoverageStatus;
+use qunlian_store::bodies::ClusterPowers;
+use qunlian_store::coverage::{Assignment, AssignmentFilter, Category};
+use qunlian_store::matching::{IntroductionFigures, IntroductionFilter};
+
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::state::AppState;
+
+/// What the enterprise page shows about coverage.
+pub struct EnterpriseCoverage {
+    pub status: CoverageStatus,
+    pub categories: Vec<Category>,
+    pub links: Vec<qunlian_store::coverage::WorkLink>,
+    pub assignments: Vec<Assignment>,
+    pub may_assign: bool,
+    pub today: String,
+}
+
+impl EnterpriseCoverage {
+    pub fn has_open_assignment(&self) -> bool {
+        self.assignments.iter().any(|a| a.open)
+    }
+}
+
+pub async fn enterprise_coverage(state: &AppState, auth: &Auth, id: UnitId) -> Result<EnterpriseCoverage, WebError> {
+    let store = &state.store;
+    let assignments = store
+        .coverage()
+        .assignments(&auth.caller, &AssignmentFilter { unit: Some(id), ..AssignmentFilter::default() })
+        .await?;
+    Ok(EnterpriseCoverage {
+        status: store.coverage().status(&auth.caller, id).await?,
+        categories: store.coverage().categories_of(&auth.caller, id).await?,
+        links: store.coverage().work_links(&auth.caller, id).await?,
+        assignments,
+        may_assign: auth.caller.may(Action::AssignCoverage),
+        today: store.today().format("%Y-%m-%d").to_string(),
+    })
+}
+
+/// A cluster's introductions in figures, for its page; None for roles that do not read
+/// listings.
+pub async fn cluster_figures(state: &AppState, auth: &Auth, id: i64) -> Result<Option<IntroductionFigures>, WebError> {
+    if !auth.caller.may(Action::ReadListings) {
+        return Ok(None);
+    }
+    let filter = IntroductionFilter { cluster: Some(ClusterId(id)), ..Default::default() };
+    Ok(Some(state.store.matching().introduction_figures(&auth.caller, &filter).await?))
+}
+
+/// A cluster's powers for the registry's cluster page; None for roles that do not read the
+/// registry.
+pub async fn cluster_section(state: &AppState, auth: &Auth, id: i64) -> Result<Option<ClusterPowers>, WebError> {
+    if !auth.caller.may(Action::ReadRegistry) {
+        return Ok(None);
+    }
+    Ok(Some(state.store.bodies().powers(&auth.caller, id).await?))
+}
