@@ -120,8 +120,10 @@ test('a branch files, the cluster recommends, three departments score with one c
   await submit(a, '#add-reviewer button[type=submit]');
   await selectByLabel(a, `${row} form[action$="/assign"] select[name=reviewer]`, /^E2E科委专家（/);
   await submit(a, `${row} form[action$="/assign"] button[value=unassign]`);
+  assert.match(await a.textContent(`${row} .short`), /区科委缺 1 名/, 'the board says which department is short');
   await selectByLabel(a, `${row} form[action$="/assign"] select[name=reviewer]`, /E2E科委专家乙/);
   await submit(a, `${row} form[action$="/assign"] button[value=assign]`);
+  assert.equal(await a.$(`${row} .short`), null, 'staffed again');
 
   // Three departments score; the others' scores appear only once one's own is in.
   const scores = { e2e_rorg: { party_lead: '8', members_role: '9' }, e2e_recon: { industry_value: '7' }, e2e_rsci2: { technology: '9' } };

@@ -22,6 +22,9 @@ use qunlian_store::services::NewServiceRequest;
 
 use crate::AnyResult;
 
+/// The Party members taking part in the 2021 projects, in turn (invented for the demo).
+const PARTICIPANTS_2021: [&str; 4] = ["王建国、李红梅", "张伟、陈晓东、周婷", "刘洋、赵磊", "孙志强、吴敏、郑浩、何静"];
+
 /// The reviewer logins, with their departments (the demo's department keys).
 pub const REVIEWERS: [(&str, &str, ReviewSide, &str); 3] = [
     ("zuzhibu_ps", "区委组织部评审专家（演示）", ReviewSide::Organisation, "zuzhibu"),
@@ -140,13 +143,27 @@ pub async fn seed(
         .act(&sys, relay, A::Decide(Decision::Award(Tier::Demonstration)), "打破国外厂商长期垄断", None)
         .await?;
     review19.projects().act(&sys, relay, A::StartImplementation, "", None).await?;
-    for (filed, year, share, note) in [
-        ("2020-03-20", "2019", "", "完成样机研制与型式试验。"),
-        ("2021-03-18", "2020", "20", "2020年成果投产落地，相关产品市场占有率提升20%。"),
+    // The patents' numbers and titles are invented for the demo (the reports name none).
+    for (filed, year, share, patents, note) in [
+        (
+            "2020-03-20",
+            "2019",
+            "",
+            "ZL201921234567.8 一种安全级超速继电器的检测装置 2019-11-26",
+            "完成样机研制与型式试验。",
+        ),
+        (
+            "2021-03-18",
+            "2020",
+            "20",
+            "ZL202010456789.1 一种安全级超速继电器 2020-09-15\nZL202020987654.3 超速继电器散热外壳 2020-12-04",
+            "2020年成果投产落地，相关产品市场占有率提升20%。",
+        ),
     ] {
         let s = at(store, d(filed));
         let raw = RawOutcome {
             year: year.into(),
+            patents: patents.into(),
             market_share: share.into(),
             members: "崔建华".into(),
             note: note.into(),
@@ -182,6 +199,8 @@ pub async fn seed(
                         direction: (*direction).into(),
                         summary: format!("新桥现代装备产业集群党委组织申报：{title}。"),
                         lead_name: "集群党委".into(),
+                        // Invented names: the reports give the projects, not their people.
+                        participants: PARTICIPANTS_2021[i % PARTICIPANTS_2021.len()].into(),
                         units: vec![u.0],
                         is_demo: true,
                         ..Default::default()
@@ -202,6 +221,22 @@ pub async fn seed(
             review21.projects().act(&sys, *id, A::StartReview, "", None).await?;
             review21.projects().act(&sys, *id, A::Decide(Decision::Award(tier)), "", None).await?;
             review21.projects().act(&sys, *id, A::StartImplementation, "", None).await?;
+        }
+        // The two demonstration projects' first yearly reports, with a patent each (invented).
+        for (id, patent) in ids.iter().zip([
+            "ZL202120345678.2 一种去毛刺自动化工装 2021-10-12",
+            "ZL202120876543.5 一种轻型角磨机传动结构 2021-11-30",
+        ]) {
+            let raw = RawOutcome {
+                year: "2021".into(),
+                patents: patent.into(),
+                members: PARTICIPANTS_2021[0].into(),
+                note: "按计划推进，首件专利获授权。".into(),
+                ..Default::default()
+            };
+            let report =
+                at(store, d("2022-03-15")).projects().file_outcome(&cluster_sec, *id, &raw, vec![], true).await?;
+            at(store, d("2022-03-25")).projects().check_outcome(&sys, report, true, "").await?;
         }
     }
 

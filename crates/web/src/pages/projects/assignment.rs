@@ -47,6 +47,25 @@ impl Board {
     fn name(&self, reviewer: &i64) -> String {
         self.names.get(reviewer).cloned().unwrap_or_else(|| format!("专家 {reviewer}"))
     }
+
+    /// The departments still short of the round's quota on this application, as
+    /// "区经委缺 1 名": what the officer has to staff by hand (the automatic proposal leaves
+    /// it where every reviewer of a department is conflicted or at his cap).
+    fn short(&self, row: &BoardRow) -> String {
+        let quota = usize::from(self.r.quota_per_side);
+        qunlian_domain::projects::ReviewSide::ALL
+            .iter()
+            .filter_map(|side| {
+                let have = row
+                    .assigned
+                    .iter()
+                    .filter(|a| self.reviewers.iter().any(|x| x.id == a.reviewer_id && x.side == *side))
+                    .count();
+                (have < quota).then(|| format!("{}缺 {} 名", side.label(), quota - have))
+            })
+            .collect::<Vec<_>>()
+            .join("、")
+    }
 }
 
 async fn show(state: &AppState, auth: &Auth, id: i64, message: Option<String>, error: Option<String>) -> PageResult {
