@@ -179,7 +179,7 @@ impl People<'_> {
     }
 
     /// The organisation a record names, inside the caller's scope and not dissolved.
-    async fn resolve_org(&self, caller: &Caller, org: &OrgRef) -> Result<party_org::Model> {
+    pub(super) async fn resolve_org(&self, caller: &Caller, org: &OrgRef) -> Result<party_org::Model> {
         let mut cond = Condition::all().add(self.store.org_scope(caller).await?);
         cond = match org {
             OrgRef::Id(id) => cond.add(party_org::Column::Id.eq(*id)),
@@ -196,7 +196,7 @@ impl People<'_> {
     }
 
     /// The registry's unit of that exact name, when there is one.
-    async fn work_unit_id(&self, name: Option<&str>) -> Result<Option<i64>> {
+    pub(super) async fn work_unit_id(&self, name: Option<&str>) -> Result<Option<i64>> {
         match name {
             None => Ok(None),
             Some(n) => Ok(unit::Entity::find()

@@ -10,12 +10,16 @@
 //! in full only with a reason, and writes who looked at whom and why.
 
 mod counts;
+mod development;
 mod import;
 mod members;
+mod transfers;
 
 pub use counts::*;
+pub use development::*;
 pub use import::*;
 pub use members::*;
+pub use transfers::*;
 
 use qunlian_domain::auth::{Action, Caller};
 use sea_orm::sea_query::Query;
