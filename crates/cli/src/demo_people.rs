@@ -80,7 +80,7 @@ pub async fn seed(store: &Store, sys: &Caller, orgs: &[(String, String, i32)]) -
 /// An organisation's id by its full name.
 async fn org_id(store: &Store, sys: &Caller, name: &str) -> AnyResult<i64> {
     let found = store.registry().org_tree(sys, Some(name), false).await?;
-    Ok(found.iter().find(|o| o.name == name).ok_or_else(|| format!("demo has no organisation {name}"))?.id)
+    Ok(found.iter().find(|o| o.name == name).ok_or_else(|| format!("demo has no organisation {name}"))?.id.0)
 }
 
 /// People in the development pipeline of the 新桥 equipment cluster's branches, at several
