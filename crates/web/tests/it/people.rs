@@ -60,6 +60,10 @@ async fn a_branch_secretary_adds_a_member_by_the_form_and_reveals_the_number_wit
     let api = app.get_with("/api/v1/members", &[("authorization", &token)]).await;
     assert_eq!(api.status, StatusCode::OK);
     assert!(api.body.contains(&masked) && !api.body.contains(&id), "{}", api.body);
+    let one_path = page_path.replace("/members/", "/api/v1/members/");
+    let one = app.get_with(&one_path, &[("authorization", &token)]).await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.body);
+    assert!(one.body.contains(&masked) && one.body.contains("138****5678") && !one.body.contains(&id), "{}", one.body);
 
     let no_reason = app.post_form(&mut branch, &format!("{page_path}/reveal"), &[("reason", "看")]).await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -82,6 +86,8 @@ async fn a_branch_secretary_adds_a_member_by_the_form_and_reveals_the_number_wit
     let mut xinqiao = app.login("town", PASSWORD).await;
     assert_eq!(app.get(&mut xinqiao, &page_path).await.status, StatusCode::NOT_FOUND);
     assert!(!app.get(&mut xinqiao, "/members").await.body.contains("周明"));
+    let town_token = bearer(store, "town").await;
+    assert_eq!(app.get_with(&one_path, &[("authorization", &town_token)]).await.status, StatusCode::NOT_FOUND);
     let mut officer = app.login("officer", PASSWORD).await;
     assert_eq!(app.get(&mut officer, "/members").await.status, StatusCode::FORBIDDEN);
     assert!(!app.get(&mut officer, "/").await.body.contains("href=\"/members\""));
