@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use super::development::{Pipeline, Step};
-use super::{MEMBER_NAME_CHARS, MemberCategory, OrgRef};
+use super::{MemberCategory, OrgRef};
 use crate::fields::{FieldErrors, date_field, optional};
 use crate::limits::{NAME_CHARS, NOTE_CHARS};
 use crate::text::normalize;
@@ -119,20 +119,10 @@ pub struct ApplicantFields {
 impl ApplicantFields {
     pub fn parse(raw: &RawApplicant) -> Result<ApplicantFields, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let name = normalize(&raw.name);
-        if name.is_empty() {
-            errors.push(key::NAME, "姓名：不能为空");
-        }
-        errors.limit(key::NAME, "姓名", &raw.name, MEMBER_NAME_CHARS);
-        errors.limit(key::WORK_UNIT, "工作单位", &raw.work_unit, NAME_CHARS);
+        let name = super::fields::person_name(&mut errors, &raw.name, &raw.work_unit);
         errors.limit(key::DOC_NAME, "文件名", &raw.doc_name, NAME_CHARS);
         errors.limit(key::DOC_NUMBER, "文号", &raw.doc_number, DOC_NUMBER_CHARS);
-        let category = if normalize(&raw.category).is_empty() {
-            errors.push(key::CATEGORY, "人员类别：不能为空");
-            None
-        } else {
-            errors.take(key::CATEGORY, MemberCategory::parse(&raw.category))
-        };
+        let category = super::fields::required_category(&mut errors, &raw.category);
         let org = match normalize(&raw.org).parse::<i64>() {
             Ok(id) => Some(OrgRef::Id(id)),
             Err(_) => {

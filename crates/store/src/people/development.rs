@@ -19,7 +19,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::People;
-use crate::entity::{development_person, development_step, member, party_org};
+use crate::entity::{development_person, development_step, member};
 use crate::{Result, StoreError};
 
 /// At most this many people in one list.
@@ -106,14 +106,7 @@ impl People<'_> {
 
     async fn dev_people(&self, rows: Vec<development_person::Model>) -> Result<Vec<DevPerson>> {
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let orgs = self
-            .store
-            .column_by_id::<party_org::Entity, String>(
-                party_org::Column::Id,
-                party_org::Column::Name,
-                rows.iter().map(|r| r.party_org_id).collect(),
-            )
-            .await?;
+        let orgs = self.org_names(rows.iter().map(|r| r.party_org_id).collect()).await?;
         let mut steps = self.steps_of(ids).await?;
         let today = self.store.today();
         let mut out = Vec::with_capacity(rows.len());
@@ -314,20 +307,11 @@ impl People<'_> {
                 work_unit: person.work_unit_name.clone(),
             };
             let work_unit_id = self.work_unit_id(fields.work_unit.as_deref()).await?;
+            let row = self.new_row(&fields, person.party_org_id, work_unit_id, is_demo || person.is_demo);
             let m = self
-                .new_row(&fields, person.party_org_id, work_unit_id, is_demo || person.is_demo)
-                .insert(&txn)
-                .await?;
-            self.store
-                .audit()
-                .record_on(
-                    &txn,
-                    caller,
-                    "member.create",
-                    "member",
-                    Some(m.id.to_string()),
-                    format!("登记党员“{}”（预备党员，入党日期 {joined_on}，经发展党员第17步）", m.name),
-                )
+                .insert_member_on(&txn, caller, row, |m| {
+                    format!("登记党员“{}”（预备党员，入党日期 {joined_on}，经发展党员第17步）", m.name)
+                })
                 .await?;
             member_id = Some(m.id);
         }
