@@ -4,6 +4,8 @@
 //! phones are left out, and every record is marked demo. They go in through the roster
 //! import, the path a branch's own roster takes. Returns the organisation of the demo branch
 //! secretary's login (上海昱章电气成套设备有限公司党支部, in the 新桥 equipment cluster).
+//! Then a development pipeline in that cluster's branches (people at several stages, one due
+//! for a step) and one transfer pending from 新桥 to 泗泾, all marked demo.
 
 use chrono::{Datelike, Days, NaiveDate};
 use qunlian_domain::auth::{Caller, OrgId};
@@ -69,5 +71,78 @@ pub async fn seed(store: &Store, sys: &Caller, orgs: &[(String, String, i32)]) -
     if let Some(r) = out.rejects.first() {
         return Err(format!("demo roster: line {}: {}", r.line, r.reason).into());
     }
-    Ok(store.registry().org_tree(sys, Some(BRANCH), false).await?.first().map(|o| o.id))
+    let branch = store.registry().org_tree(sys, Some(BRANCH), false).await?.first().map(|o| o.id);
+    pipeline(store, sys, today).await?;
+    transfer(store, sys).await?;
+    Ok(branch)
+}
+
+/// An organisation's id by its full name.
+async fn org_id(store: &Store, sys: &Caller, name: &str) -> AnyResult<i64> {
+    let found = store.registry().org_tree(sys, Some(name), false).await?;
+    Ok(found.iter().find(|o| o.name == name).ok_or_else(|| format!("demo has no organisation {name}"))?.id.0)
+}
+
+/// People in the development pipeline of the 新桥 equipment cluster's branches, at several
+/// stages, each step dated back from today so the time rules hold: (organisation, name,
+/// days before today of the application, the steps after it as days after the application).
+/// 昱章's 积极分子 of more than a year is due to become a 发展对象; the one in 龙工 is not yet.
+const PIPELINE: &[(&str, &str, u64, &[u64])] = &[
+    (BRANCH, "周晓岚", 18, &[]),
+    (BRANCH, "陆振华", 430, &[20, 45, 50, 50, 200]),
+    ("龙工（上海）挖掘机制造有限公司党支部", "钱立新", 150, &[15, 30, 35, 35, 100]),
+    ("锐奇控股股份有限公司党支部", "顾嘉怡", 620, &[10, 40, 44, 45, 150, 420, 425, 430, 440, 460]),
+    (
+        "世格流体控制（上海）有限公司党支部",
+        "沈浩",
+        700,
+        &[20, 60, 65, 70, 200, 430, 435, 440, 450, 460, 465, 470, 475, 480, 490, 500, 505, 510, 515, 520],
+    ),
+];
+
+async fn pipeline(store: &Store, sys: &Caller, today: NaiveDate) -> AnyResult<()> {
+    use qunlian_domain::people::development::current;
+    use qunlian_domain::people::{ApplicantFields, StepFields};
+    let steps = current();
+    for (org, name, ago, after) in PIPELINE {
+        let applied = today - Days::new(*ago);
+        let f = ApplicantFields {
+            name: (*name).to_owned(),
+            category: MemberCategory::IndustrialWorker,
+            org: OrgRef::Id(org_id(store, sys, org).await?),
+            work_unit: Some(org.trim_end_matches("党支部").to_owned()),
+            applied_on: applied,
+            doc_name: "入党申请书".to_owned(),
+            doc_number: String::new(),
+        };
+        let id = store.people().enter(sys, f, true).await?;
+        for (i, days) in after.iter().enumerate() {
+            let step = steps.steps.get(i + 1).ok_or("demo pipeline longer than the steps")?;
+            let f = StepFields {
+                step,
+                done_on: applied + Days::new(*days),
+                doc_name: if step.filing { "备案报告".to_owned() } else { format!("{}记录", step.name) },
+                doc_number: if step.filing {
+                    format!("演示备〔{}〕{}号", applied.year(), step.number)
+                } else {
+                    String::new()
+                },
+                note: String::new(),
+            };
+            store.people().record_step(sys, id, f, true).await?;
+        }
+    }
+    Ok(())
+}
+
+/// One transfer pending between two towns: a member of 昱章 (新桥) to 创远 (泗泾).
+async fn transfer(store: &Store, sys: &Caller) -> AnyResult<()> {
+    use qunlian_store::people::MemberFilter;
+    let from = org_id(store, sys, BRANCH).await?;
+    let to = org_id(store, sys, "上海创远仪器技术股份有限公司党支部").await?;
+    let filter = MemberFilter { org: Some(from), ..Default::default() };
+    let page = store.people().members(sys, &filter, qunlian_store::PageRequest::new(Some(1), Some(1))).await?;
+    let m = page.items.first().ok_or("demo branch has no member to transfer")?;
+    store.people().issue_transfer(sys, m.id, to, "工作调动至泗泾", true).await?;
+    Ok(())
 }

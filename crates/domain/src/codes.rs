@@ -408,6 +408,8 @@ mod tests {
         check::<crate::services::EventKind>();
         check::<crate::services::Colour>();
         check::<crate::policies::Validity>();
+        check::<crate::people::TransferState>();
+        check::<crate::people::development::Stage>();
     }
 
     #[test]

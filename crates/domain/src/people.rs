@@ -6,8 +6,12 @@
 
 pub mod development;
 mod fields;
+mod progress;
+mod transfers;
 
 pub use fields::*;
+pub use progress::*;
+pub use transfers::*;
 
 use crate::codes::labelled_enum;
 

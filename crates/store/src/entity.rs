@@ -67,6 +67,8 @@ pub mod coverage_snapshot_row;
 pub mod coverage_unit_status;
 pub mod coverage_work_link;
 pub mod derived_state;
+pub mod development_person;
+pub mod development_step;
 pub mod economic_figure;
 pub mod import_job;
 pub mod import_staging;
@@ -77,6 +79,7 @@ pub mod listing;
 pub mod listing_change;
 pub mod listing_vector;
 pub mod member;
+pub mod member_transfer;
 pub mod pairing;
 pub mod park;
 pub mod party_org;
@@ -139,6 +142,9 @@ pub(crate) const CODED_COLUMNS: &[(&str, &str, &str)] = &[
     ("members", "education", "Education"),
     ("members", "category", "MemberCategory"),
     ("members", "standing", "Standing"),
+    ("member_transfers", "state", "TransferState"),
+    ("development_people", "category", "MemberCategory"),
+    ("development_people", "stage", "Stage"),
     ("pairings", "kind", "PairingKind"),
     ("party_org_events", "kind", "OrgEventKind"),
     ("party_orgs", "kind", "OrgKind"),

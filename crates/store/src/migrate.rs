@@ -53,6 +53,10 @@ const STEPS: &[(i64, &str)] = &[
     (19, "results: economic figures of enterprises by period"),
     (20, "member records with encrypted ID numbers and phones; member counts per organisation derived by triggers"),
     (21, "an introduction may name the department that helps broker it"),
+    (
+        22,
+        "development of new members: people in the pipeline and their steps; transfers of members between organisations",
+    ),
 ];
 
 /// Brings the schema up to the head: every step not yet applied.
@@ -107,6 +111,7 @@ pub async fn run_to(db: &DatabaseConnection, target: i64) -> Result<(), DbErr> {
             19 => m0019_results::up(&txn, backend).await?,
             20 => m0020_people::up(&txn, backend).await?,
             21 => m0021_introduction_departments::up(&txn, backend).await?,
+            22 => m0022_development::up(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(

@@ -311,6 +311,8 @@ impl Layout {
         }
         if c.may(Action::ReadMembers) {
             nav.push(NavItem { href: "/members", label: "党员名册", badge: None });
+            nav.push(NavItem { href: "/people/development", label: "发展党员", badge: None });
+            nav.push(NavItem { href: "/people/transfers", label: "组织关系转接", badge: None });
         }
         if c.may(Action::ReadRegistry) || c.may(Action::HandleServiceRequest) {
             nav.push(NavItem { href: "/services", label: "企业服务", badge: None });

@@ -184,6 +184,35 @@ impl Pipeline {
     pub fn next(&self, done: &[(u8, NaiveDate)]) -> Option<&'static Step> {
         self.steps.iter().find(|s| !done.iter().any(|(n, _)| *n == s.number))
     }
+
+    /// When step `number` may be recorded, given the steps done: not before the last step
+    /// nor before a `NotBefore` rule's date (`earliest`), and not after a `Within` rule's
+    /// date (`latest`). What a list shows as “due next”.
+    pub fn window(&self, done: &[(u8, NaiveDate)], number: u8) -> Window {
+        let mut w = Window { earliest: done.iter().map(|(_, on)| *on).max(), latest: None };
+        let Some(step) = self.step(number) else { return w };
+        for rule in step.rules {
+            let (after, months, not_before) = match *rule {
+                NotBefore { after, months } => (after, months, true),
+                Within { after, months } => (after, months, false),
+            };
+            let Some(from) = done.iter().filter(|(n, _)| *n == after).map(|(_, on)| *on).max() else { continue };
+            let limit = add_months(from, months);
+            if not_before {
+                w.earliest = Some(w.earliest.map_or(limit, |e| e.max(limit)));
+            } else {
+                w.latest = Some(w.latest.map_or(limit, |l| l.min(limit)));
+            }
+        }
+        w
+    }
+}
+
+/// The dates between which a step may be recorded (either end open).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Window {
+    pub earliest: Option<NaiveDate>,
+    pub latest: Option<NaiveDate>,
 }
 
 /// "一年", "3个月".
@@ -235,6 +264,8 @@ mod tests {
         assert!(p.check(&activist(), 7, d("2026-03-01")).is_ok());
         assert_eq!(p.stage(&activist()), Stage::Activist);
         assert_eq!(p.next(&activist()).map(|s| s.number), Some(7));
+        assert_eq!(p.window(&activist(), 7), Window { earliest: Some(d("2026-03-01")), latest: None });
+        assert_eq!(p.window(&[(1, d("2025-01-10"))], 2).latest, Some(d("2025-02-10")));
     }
 
     #[test]

@@ -98,16 +98,36 @@ fn coded<T>(
     if normalize(s).is_empty() { None } else { errors.take(key, parse(s)) }
 }
 
+/// A person's name (required) with the work unit's length checked beside it: the member form
+/// and the applicant's share them.
+pub(super) fn person_name(errors: &mut FieldErrors, name: &str, work_unit: &str) -> String {
+    let normalized = normalize(name);
+    if normalized.is_empty() {
+        errors.push(key::NAME, "姓名：不能为空");
+    }
+    errors.limit(key::NAME, "姓名", name, MEMBER_NAME_CHARS);
+    errors.limit(key::WORK_UNIT, "工作单位", work_unit, NAME_CHARS);
+    normalized
+}
+
+/// 人员类别, required, with the values accepted named when it is missing.
+pub(super) fn required_category(errors: &mut FieldErrors, s: &str) -> Option<MemberCategory> {
+    if normalize(s).is_empty() {
+        errors.push(
+            key::CATEGORY,
+            format!("人员类别：不能为空，可填：{}", <MemberCategory as crate::codes::Labelled>::accepted()),
+        );
+        None
+    } else {
+        errors.take(key::CATEGORY, MemberCategory::parse(s))
+    }
+}
+
 impl MemberFields {
     /// Every field checked, every problem reported at once.
     pub fn parse(raw: &RawMember) -> Result<MemberFields, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let name = normalize(&raw.name);
-        if name.is_empty() {
-            errors.push(key::NAME, "姓名：不能为空");
-        }
-        errors.limit(key::NAME, "姓名", &raw.name, MEMBER_NAME_CHARS);
-        errors.limit(key::WORK_UNIT, "工作单位", &raw.work_unit, NAME_CHARS);
+        let name = person_name(&mut errors, &raw.name, &raw.work_unit);
         let id_number = match optional(&raw.id_number) {
             None => None,
             Some(s) => errors.take(key::ID_NUMBER, IdNumber::parse(&s)),
@@ -135,15 +155,7 @@ impl MemberFields {
             None => (typed_gender, typed_birth),
         };
         let education = coded(&mut errors, key::EDUCATION, &raw.education, Education::parse);
-        let category = if normalize(&raw.category).is_empty() {
-            errors.push(
-                key::CATEGORY,
-                format!("人员类别：不能为空，可填：{}", <MemberCategory as crate::codes::Labelled>::accepted()),
-            );
-            None
-        } else {
-            errors.take(key::CATEGORY, MemberCategory::parse(&raw.category))
-        };
+        let category = required_category(&mut errors, &raw.category);
         let standing = if normalize(&raw.standing).is_empty() {
             errors.push(key::STANDING, "党员类别：不能为空，可填：正式党员（正式）、预备党员（预备）");
             None

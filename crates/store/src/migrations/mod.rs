@@ -27,6 +27,7 @@ pub(crate) mod m0018_bodies;
 pub(crate) mod m0019_results;
 pub(crate) mod m0020_people;
 pub(crate) mod m0021_introduction_departments;
+pub(crate) mod m0022_development;
 
 /// Runs a step's statements for the backend, in order, one at a time. Anything but
 /// PostgreSQL is SQLite, as everywhere in the store.

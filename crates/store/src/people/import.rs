@@ -234,21 +234,11 @@ impl People<'_> {
                     out.updated += 1;
                 }
                 None => {
-                    let saved = self
-                        .new_row(&f, org, work_unit_id, is_demo)
-                    .insert(&txn)
+                    let row_data = self.new_row(&f, org, work_unit_id, is_demo);
+                    self.insert_member_on(&txn, caller, row_data, |_| {
+                        format!("导入“{source}”第{}行登记党员“{}”（{}）", row.line, f.name, f.standing.label())
+                    })
                     .await?;
-                    self.store
-                        .audit()
-                        .record_on(
-                            &txn,
-                            caller,
-                            "member.create",
-                            "member",
-                            Some(saved.id.to_string()),
-                            format!("导入“{source}”第{}行登记党员“{}”（{}）", row.line, f.name, f.standing.label()),
-                        )
-                        .await?;
                     out.imported += 1;
                 }
             }

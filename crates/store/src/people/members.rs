@@ -77,14 +77,7 @@ impl People<'_> {
     }
 
     async fn masked_members(&self, rows: Vec<member::Model>) -> Result<Vec<Member>> {
-        let orgs = self
-            .store
-            .column_by_id::<party_org::Entity, String>(
-                party_org::Column::Id,
-                party_org::Column::Name,
-                rows.iter().map(|r| r.party_org_id).collect(),
-            )
-            .await?;
+        let orgs = self.org_names(rows.iter().map(|r| r.party_org_id).collect()).await?;
         Ok(rows
             .into_iter()
             .map(|m| Member {
@@ -179,7 +172,7 @@ impl People<'_> {
     }
 
     /// The organisation a record names, inside the caller's scope and not dissolved.
-    async fn resolve_org(&self, caller: &Caller, org: &OrgRef) -> Result<party_org::Model> {
+    pub(super) async fn resolve_org(&self, caller: &Caller, org: &OrgRef) -> Result<party_org::Model> {
         let mut cond = Condition::all().add(self.store.org_scope(caller).await?);
         cond = match org {
             OrgRef::Id(id) => cond.add(party_org::Column::Id.eq(*id)),
@@ -196,7 +189,7 @@ impl People<'_> {
     }
 
     /// The registry's unit of that exact name, when there is one.
-    async fn work_unit_id(&self, name: Option<&str>) -> Result<Option<i64>> {
+    pub(super) async fn work_unit_id(&self, name: Option<&str>) -> Result<Option<i64>> {
         match name {
             None => Ok(None),
             Some(n) => Ok(unit::Entity::find()
@@ -258,6 +251,22 @@ impl People<'_> {
         self.set_phone(&mut a, f);
         self.set_fields(&mut a, f, org, work_unit_id);
         a
+    }
+
+    /// Inserts a new member's row on a transaction with its `member.create` audit line.
+    pub(super) async fn insert_member_on(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        caller: &Caller,
+        row: member::ActiveModel,
+        detail: impl FnOnce(&member::Model) -> String,
+    ) -> Result<member::Model> {
+        let saved = row.insert(txn).await?;
+        self.store
+            .audit()
+            .record_on(txn, caller, "member.create", "member", Some(saved.id.to_string()), detail(&saved))
+            .await?;
+        Ok(saved)
     }
 
     /// The phone given, encrypted beside its blind index; none given keeps what the row has.

@@ -10,12 +10,16 @@
 //! in full only with a reason, and writes who looked at whom and why.
 
 mod counts;
+mod development;
 mod import;
 mod members;
+mod transfers;
 
 pub use counts::*;
+pub use development::*;
 pub use import::*;
 pub use members::*;
+pub use transfers::*;
 
 use qunlian_domain::auth::{Action, Caller};
 use sea_orm::sea_query::Query;
@@ -47,6 +51,11 @@ impl People<'_> {
     async fn orgs_in_scope(&self, caller: &Caller) -> Result<sea_orm::sea_query::SelectStatement> {
         let orgs = self.store.org_scope(caller).await?;
         Ok(Query::select().column(party_org::Column::Id).from(party_org::Entity).cond_where(orgs).to_owned())
+    }
+
+    /// The names of these organisations, by id (read for rows already scoped).
+    async fn org_names(&self, ids: Vec<i64>) -> Result<std::collections::HashMap<i64, String>> {
+        self.store.column_by_id::<party_org::Entity, String>(party_org::Column::Id, party_org::Column::Name, ids).await
     }
 
     /// One member in the caller's scope, or NotFound (the same answer as no such member).

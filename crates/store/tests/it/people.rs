@@ -10,6 +10,9 @@ use qunlian_store::people::{MemberFilter, RosterRow};
 use qunlian_store::{Page, PageRequest, Store, StoreError};
 use qunlian_testkit::*;
 
+mod development;
+mod transfers;
+
 struct World {
     xinqiao: Caller,
     jiuting: Caller,

@@ -1,6 +1,7 @@
 //! `/api/v1/members`: the member records of the token owner's scope (a branch its own, a
 //! cluster secretary its cluster's, a town or district admin its area's), the ID number and
-//! phone always masked. There is no reveal through the API.
+//! phone always masked, in the list and for one member (`/api/v1/members/{id}`: one outside
+//! the scope answers 404, as one that does not exist). There is no reveal through the API.
 
 use qunlian_domain::codes::Labelled;
 use qunlian_domain::people::{MemberCategory, Standing};
@@ -102,10 +103,19 @@ async fn members(
     Ok(Json(PageOf::from(state.store.people().members(&caller, &filter, page).await?)))
 }
 
+#[utoipa::path(get, path = "/api/v1/members/{id}", params(("id" = i64, Path)), responses((status = 200, body = MemberJson), (status = 404)), security(("bearer" = [])))]
+async fn member(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> ApiResult<MemberJson> {
+    Ok(Json(state.store.people().member(&caller, id).await?.into()))
+}
+
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/members", get(members))
+    Router::new().route("/members", get(members)).route("/members/{id}", get(member))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(members))]
+#[openapi(paths(members, member))]
 pub struct Doc;

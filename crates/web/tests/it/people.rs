@@ -1,6 +1,7 @@
 //! Member pages (issue #13): the form refuses by field and keeps what was typed, the list and
 //! the API mask, the reveal needs a reason, the roster import reports by line and a re-run
-//! adds nobody; the roles without members are refused and not offered the section.
+//! adds nobody; the roles without members are refused and not offered the section; a
+//! development step too late comes back on the form, a transfer is decided by the receiving side.
 
 use axum::http::StatusCode;
 use qunlian_testkit::*;
@@ -60,6 +61,10 @@ async fn a_branch_secretary_adds_a_member_by_the_form_and_reveals_the_number_wit
     let api = app.get_with("/api/v1/members", &[("authorization", &token)]).await;
     assert_eq!(api.status, StatusCode::OK);
     assert!(api.body.contains(&masked) && !api.body.contains(&id), "{}", api.body);
+    let one_path = page_path.replace("/members/", "/api/v1/members/");
+    let one = app.get_with(&one_path, &[("authorization", &token)]).await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.body);
+    assert!(one.body.contains(&masked) && one.body.contains("138****5678") && !one.body.contains(&id), "{}", one.body);
 
     let no_reason = app.post_form(&mut branch, &format!("{page_path}/reveal"), &[("reason", "看")]).await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -82,6 +87,8 @@ async fn a_branch_secretary_adds_a_member_by_the_form_and_reveals_the_number_wit
     let mut xinqiao = app.login("town", PASSWORD).await;
     assert_eq!(app.get(&mut xinqiao, &page_path).await.status, StatusCode::NOT_FOUND);
     assert!(!app.get(&mut xinqiao, "/members").await.body.contains("周明"));
+    let town_token = bearer(store, "town").await;
+    assert_eq!(app.get_with(&one_path, &[("authorization", &town_token)]).await.status, StatusCode::NOT_FOUND);
     let mut officer = app.login("officer", PASSWORD).await;
     assert_eq!(app.get(&mut officer, "/members").await.status, StatusCode::FORBIDDEN);
     assert!(!app.get(&mut officer, "/").await.body.contains("href=\"/members\""));
@@ -124,4 +131,63 @@ async fn a_roster_is_imported_from_the_page_by_line_and_a_rerun_adds_nobody() {
     let export = app.get(&mut branch, "/members/export.xlsx").await;
     assert_eq!(export.status, StatusCode::OK);
     assert!(export.content_type.unwrap_or_default().contains("spreadsheetml"));
+}
+
+#[tokio::test]
+async fn a_step_too_late_comes_back_on_the_form_and_a_transfer_is_decided_by_the_receiving_side() {
+    use qunlian_store::people::TransferSide;
+    let (app, _) = app_with_accounts().await;
+    let store = &app.db.store;
+    let sys = system();
+    let from = store.registry().org_tree(&sys, Some(ORG), false).await.unwrap()[0].id.0;
+    let mut branch = app.login("branch", PASSWORD).await;
+    assert!(app.get(&mut branch, "/").await.body.contains("href=\"/people/development\""));
+
+    let applicant = [
+        ("name", "吴思远"),
+        ("category", "professional"),
+        ("org", &from.to_string()),
+        ("done_on", "2026-09-01"),
+        ("doc_name", ""),
+        ("doc_number", ""),
+    ];
+    let saved = app.post_form(&mut branch, "/people/development", &applicant).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let person = saved.location.unwrap();
+    let late = [
+        ("step", "2"),
+        ("done_on", "2026-10-05"),
+        ("doc_name", "谈话记录"),
+        ("doc_number", "谈〔2026〕2号"),
+        ("note", ""),
+    ];
+    let refused = app.post_form(&mut branch, &format!("{person}/steps"), &late).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("1个月内完成，最迟 2026-10-01"), "{}", refused.body);
+    assert!(refused.body.contains("value=\"谈〔2026〕2号\""), "the form keeps what was typed");
+    let on_time =
+        [("step", "2"), ("done_on", "2026-09-20"), ("doc_name", "谈话记录"), ("doc_number", ""), ("note", "")];
+    assert_eq!(app.post_form(&mut branch, &format!("{person}/steps"), &on_time).await.status, StatusCode::SEE_OTHER);
+    let page = app.get(&mut branch, &person).await;
+    assert!(page.body.contains("第2步 党组织派人谈话") && page.body.contains("谈话记录"));
+
+    // A transfer from 乙 (九亭) to 甲's branch (新桥): only 新桥's side decides it.
+    let a = store.registry().create_enterprise(&sys, enterprise(7, "上海甲新设备有限公司", "新桥")).await.unwrap();
+    let to = store.registry().create_org(&sys, org("上海甲新设备有限公司党支部", vec![a])).await.unwrap().0;
+    let m = store.people().create(&sys, member(31, from), false).await.unwrap();
+    let issued = app
+        .post_form(&mut branch, &format!("/members/{m}/transfer"), &[("to_org", &to.to_string()), ("note", "调动")])
+        .await;
+    assert_eq!(issued.status, StatusCode::SEE_OTHER, "{}", issued.body);
+    let t = store.people().transfers(&sys, TransferSide::Outgoing).await.unwrap()[0].id;
+    assert!(app.get(&mut branch, "/people/transfers").await.body.contains("上海甲新设备有限公司党支部"));
+    let own = app.post_form(&mut branch, &format!("/people/transfers/{t}/accept"), &[]).await;
+    assert_eq!(own.status, StatusCode::NOT_FOUND, "the sending side does not accept");
+    let mut town = app.login("town", PASSWORD).await;
+    let no_reason = app.post_form(&mut town, &format!("/people/transfers/{t}/return"), &[("reason", "")]).await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_reason.body.contains("退回原因：必须填写"), "{}", no_reason.body);
+    let accepted = app.post_form(&mut town, &format!("/people/transfers/{t}/accept"), &[]).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    assert_eq!(store.people().member(&sys, m).await.unwrap().org_id, to);
 }

@@ -3,11 +3,14 @@
 //! and the roster import. Who sees whom is the store's (`store.people()`); the ID number and
 //! phone reach these pages masked, and in full only as the answer to a reveal.
 //!
-//! Paths: everything under `/members`.
+//! Paths: the roster under `/members`, development under `/people/development`, transfers
+//! under `/people/transfers` (issued from `/members/{id}/transfer`).
 
+pub mod development;
 pub mod form;
 pub mod import;
 pub mod members;
+pub mod transfers;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -35,4 +38,12 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}", get(members::detail))
         .route("/members/{id}/edit", get(form::edit_form).post(form::update))
         .route("/members/{id}/reveal", post(members::reveal))
+        .route("/members/{id}/transfer", get(transfers::issue_form).post(transfers::issue))
+        .route("/people/development", get(development::list).post(development::create))
+        .route("/people/development/new", get(development::new_form))
+        .route("/people/development/{id}", get(development::person))
+        .route("/people/development/{id}/steps", post(development::record))
+        .route("/people/transfers", get(transfers::list))
+        .route("/people/transfers/{id}/accept", post(transfers::accept))
+        .route("/people/transfers/{id}/return", post(transfers::give_back))
 }
