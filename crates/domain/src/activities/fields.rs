@@ -30,7 +30,7 @@ pub struct RawActivity {
 }
 
 /// Who organised an activity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Organiser {
     pub kind: OrganiserKind,
     pub id: i64,
