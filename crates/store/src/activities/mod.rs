@@ -25,7 +25,7 @@ use qunlian_domain::auth::{Action, Caller, Scope};
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::entity::{activity, alliance, cluster, party_org};
+use crate::entity::{activity, alliance, cluster, party_org, party_org_unit};
 use crate::scope::town_in;
 use crate::{Result, Store, StoreError};
 
@@ -77,7 +77,8 @@ impl Activities<'_> {
         if let Scope::Region(r) = &caller.scope {
             any = any.add(town_in(activity::Column::TownCode, r));
         }
-        Ok(any)
+        // Wrapped, so what a caller adds narrows the scope instead of widening it.
+        Ok(Condition::all().add(any))
     }
 
     /// One activity the caller may see, or NotFound (as one that does not exist).
@@ -106,13 +107,27 @@ impl Activities<'_> {
             .limit(500)
             .all(db)
             .await?;
+        // An organisation without a town of its own is in its unit's town.
+        let townless: Vec<i64> = orgs.iter().filter(|o| o.town_code.is_none()).map(|o| o.id).collect();
+        let links: Vec<(i64, i64)> = party_org_unit::Entity::find()
+            .select_only()
+            .column(party_org_unit::Column::PartyOrgId)
+            .column(party_org_unit::Column::UnitId)
+            .filter(party_org_unit::Column::PartyOrgId.is_in(townless))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let towns = self.store.unit_names_and_towns(links.iter().map(|l| l.1).collect()).await?;
         for o in orgs {
+            let town_code = o.town_code.clone().or_else(|| {
+                links.iter().find(|l| l.0 == o.id).and_then(|l| towns.get(&l.1)).map(|(_, t)| t.clone())
+            });
             let cluster_id = committees.iter().find(|(_, c)| *c == Some(o.id)).map(|(id, _)| *id);
             out.push(OrganiserChoice {
                 value: Organiser { kind: OrganiserKind::Org, id: o.id }.value(),
                 name: o.name,
                 kind_label: OrganiserKind::Org.label(),
-                town_code: o.town_code,
+                town_code,
                 cluster_id,
             });
         }
