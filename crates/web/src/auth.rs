@@ -312,6 +312,9 @@ impl Layout {
         if c.may(Action::ReadMembers) {
             nav.push(NavItem { href: "/members", label: "党员名册", badge: None });
         }
+        if c.may(Action::ReadActivities) {
+            nav.push(NavItem { href: "/activities", label: "活动记录", badge: None });
+        }
         if c.may(Action::ReadRegistry) || c.may(Action::HandleServiceRequest) {
             nav.push(NavItem { href: "/services", label: "企业服务", badge: None });
         }

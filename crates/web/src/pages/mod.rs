@@ -10,6 +10,7 @@ pub mod bodies;
 pub mod coverage;
 pub mod home;
 pub mod matching;
+pub mod activities;
 pub mod people;
 pub mod policies;
 pub mod projects;
@@ -36,4 +37,5 @@ pub fn routes() -> Router<AppState> {
         .merge(bodies::routes())
         .merge(results::routes())
         .merge(people::routes())
+        .merge(activities::routes())
 }
