@@ -1,5 +1,5 @@
 // Activities (issue #13) in the browser: the demo branch secretary records a seminar with a
-// neighbour firm that has no Party organisation, and sees that firm's coverage go from 未覆盖
+// neighbour firm that has no Party organisation (refused once for its headcount), and sees that firm's coverage go from 未覆盖
 // to 仅工作覆盖 with no other entry; the exceptions and figures pages open; every activity
 // page reads at 390 px without sideways scrolling.
 import { test } from 'node:test';
@@ -21,12 +21,13 @@ test('a branch secretary records an activity with a branchless firm and sees its
   await page.selectOption('#activity-form select[name=kind]', 'seminar');
   await page.fill('#activity-form input[name=subject]', '邻近企业党建工作座谈（测试）');
   await page.fill('#activity-form input[name=held_on]', beijingDay(0));
-  await page.fill('#activity-form input[name=headcount]', '12');
-  // The place left empty first: refused by name, the ticked firm kept.
-  await Promise.all([page.waitForNavigation(), page.click('#activity-form button[type=submit]')]);
-  assert.match(await page.textContent('[data-for=place]'), /活动地点：不能为空/);
-  assert.ok(await page.isChecked(`#units input[value="${unitId}"]`), 'the form keeps the ticked firm');
   await page.fill('#activity-form input[name=place]', '新桥镇党群服务中心');
+  // A headcount that is no number first: refused by name, the ticked firm kept.
+  await page.fill('#activity-form input[name=headcount]', '十几个');
+  await Promise.all([page.waitForNavigation(), page.click('#activity-form button[type=submit]')]);
+  assert.match(await page.textContent('[data-for=headcount]'), /参加人数：/);
+  assert.ok(await page.isChecked(`#units input[value="${unitId}"]`), 'the form keeps the ticked firm');
+  await page.fill('#activity-form input[name=headcount]', '12');
   await submit(page, '#activity-form button[type=submit]');
   assert.match(page.url(), /\/activities\/\d+$/);
   const row = page.locator(`#units tr[data-unit="${unitId}"]`);
