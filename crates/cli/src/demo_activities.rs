@@ -23,7 +23,14 @@ const SEMINARS: [(u32, &str); 4] = [
     (2, "集群企业人才引育研讨会"),
 ];
 
-fn activity(organiser: Organiser, kind: ActivityKind, subject: &str, on: NaiveDate, units: &[i64], n: u32) -> ActivityFields {
+fn activity(
+    organiser: Organiser,
+    kind: ActivityKind,
+    subject: &str,
+    on: NaiveDate,
+    units: &[i64],
+    n: u32,
+) -> ActivityFields {
     ActivityFields {
         organiser,
         kind,
@@ -47,15 +54,32 @@ pub async fn seed(store: &Store, cluster_ids: &HashMap<String, ClusterId>, branc
         let members: Vec<i64> =
             store.registry().cluster(&sys, cluster).await?.members.into_iter().map(|m| m.unit_id).collect();
         let organiser = Organiser { kind: OrganiserKind::Cluster, id: cluster.0 };
-        let some = |from: usize, n: usize| -> Vec<i64> { members.iter().cycle().skip(from).take(n.min(members.len())).copied().collect() };
+        let some = |from: usize, n: usize| -> Vec<i64> {
+            members.iter().cycle().skip(from).take(n.min(members.len())).copied().collect()
+        };
         for (i, (months, subject)) in SEMINARS.into_iter().enumerate() {
-            let f = activity(organiser, ActivityKind::Seminar, subject, ago(months, i as u64 * 3), &some(i * 3, 6), 22 + i as u32 * 4);
+            let f = activity(
+                organiser,
+                ActivityKind::Seminar,
+                subject,
+                ago(months, i as u64 * 3),
+                &some(i * 3, 6),
+                22 + i as u32 * 4,
+            );
             acts.record(&sys, f, true).await?;
         }
-        let visit = activity(organiser, ActivityKind::MutualVisit, "走进链主企业：生产线与党建阵地互访", ago(6, 5), &some(1, 4), 18);
+        let visit = activity(
+            organiser,
+            ActivityKind::MutualVisit,
+            "走进链主企业：生产线与党建阵地互访",
+            ago(6, 5),
+            &some(1, 4),
+            18,
+        );
         acts.record(&sys, visit, true).await?;
         let units = some(0, 8);
-        let meeting = activity(organiser, ActivityKind::Matching, "集群要素对接会（产能与配套）", ago(3, 9), &units, 46);
+        let meeting =
+            activity(organiser, ActivityKind::Matching, "集群要素对接会（产能与配套）", ago(3, 9), &units, 46);
         let id = acts.record(&sys, meeting, true).await?;
         let valid = (today + Days::new(120)).to_string();
         for (k, (title, category)) in
@@ -82,10 +106,12 @@ pub async fn seed(store: &Store, cluster_ids: &HashMap<String, ClusterId>, branc
         acts.record(&sys, f, true).await?;
     }
     for months in [1u32, 4, 7, 10] {
-        acts.record(&sys, activity(org, ActivityKind::BranchAssembly, "支部党员大会", ago(months, 6), &[], 14), true).await?;
+        acts.record(&sys, activity(org, ActivityKind::BranchAssembly, "支部党员大会", ago(months, 6), &[], 14), true)
+            .await?;
     }
     for months in [5u32, 8, 11] {
-        acts.record(&sys, activity(org, ActivityKind::PartyLecture, "书记讲党课", ago(months, 8), &[], 15), true).await?;
+        acts.record(&sys, activity(org, ActivityKind::PartyLecture, "书记讲党课", ago(months, 8), &[], 15), true)
+            .await?;
     }
     Ok(())
 }

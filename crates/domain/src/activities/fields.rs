@@ -214,8 +214,9 @@ impl RaisedIssueFields {
                     }
                 }
             }
-            Some(IssueTarget::ServiceRequest) => chosen(&mut e, "item", "服务事项", &raw.item)
-                .map(|item| Raised::ServiceRequest { item }),
+            Some(IssueTarget::ServiceRequest) => {
+                chosen(&mut e, "item", "服务事项", &raw.item).map(|item| Raised::ServiceRequest { item })
+            }
             None => None,
         };
         match (unit, raised) {
@@ -289,10 +290,17 @@ mod tests {
         let Raised::Listing(l) = f.raised else { panic!("not a listing") };
         assert_eq!(l.title, "寻找数控机床加工协作");
         assert!(l.kind.is_need());
-        let e = RaisedIssueFields::parse(&RawRaisedIssue { category: String::new(), valid_until: "明年".into(), ..need })
-            .unwrap_err();
+        let e =
+            RaisedIssueFields::parse(&RawRaisedIssue { category: String::new(), valid_until: "明年".into(), ..need })
+                .unwrap_err();
         assert_eq!(e.keys(), vec!["category", "valid_until"]);
-        let req = RawRaisedIssue { target: "service_request".into(), unit: "3".into(), title: "用地".into(), item: "5".into(), ..Default::default() };
+        let req = RawRaisedIssue {
+            target: "service_request".into(),
+            unit: "3".into(),
+            title: "用地".into(),
+            item: "5".into(),
+            ..Default::default()
+        };
         assert_eq!(RaisedIssueFields::parse(&req).unwrap().raised, Raised::ServiceRequest { item: 5 });
         let e = RaisedIssueFields::parse(&RawRaisedIssue { item: String::new(), ..req }).unwrap_err();
         assert_eq!(e.get("item").unwrap(), "服务事项：请选择");

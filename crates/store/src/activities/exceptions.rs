@@ -11,8 +11,8 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Quer
 use serde::Serialize;
 
 use super::Activities;
-use crate::entity::{activity, party_org};
 use crate::Result;
+use crate::entity::{activity, party_org};
 
 /// The kinds checked, each in its due period.
 pub const CHECKED: [ActivityKind; 3] =
@@ -59,8 +59,16 @@ impl Activities<'_> {
             .collect();
         let active = Condition::all()
             .add(party_org::Column::Kind.eq(OrgKind::Branch.code()))
-            .add(Condition::any().add(party_org::Column::DissolvedOn.is_null()).add(party_org::Column::DissolvedOn.gt(day)))
-            .add(Condition::any().add(party_org::Column::EstablishedOn.is_null()).add(party_org::Column::EstablishedOn.lte(day)));
+            .add(
+                Condition::any()
+                    .add(party_org::Column::DissolvedOn.is_null())
+                    .add(party_org::Column::DissolvedOn.gt(day)),
+            )
+            .add(
+                Condition::any()
+                    .add(party_org::Column::EstablishedOn.is_null())
+                    .add(party_org::Column::EstablishedOn.lte(day)),
+            );
         let branches: Vec<(i64, String)> = party_org::Entity::find()
             .select_only()
             .column(party_org::Column::Id)

@@ -12,8 +12,8 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 use serde::Serialize;
 
 use super::Activities;
-use crate::entity::{activity, activity_unit, cluster, unit};
 use crate::Result;
+use crate::entity::{activity, activity_unit, cluster, unit};
 
 /// What the figures are grouped by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,7 +72,9 @@ impl Activities<'_> {
         let names: std::collections::HashMap<i64, String> = match by {
             GroupBy::Cluster => {
                 let ids = rows.iter().filter_map(|r| r.0.parse::<i64>().ok()).collect();
-                self.store.column_by_id::<cluster::Entity, String>(cluster::Column::Id, cluster::Column::Name, ids).await?
+                self.store
+                    .column_by_id::<cluster::Entity, String>(cluster::Column::Id, cluster::Column::Name, ids)
+                    .await?
             }
             GroupBy::Town => Default::default(),
         };
@@ -91,7 +93,9 @@ impl Activities<'_> {
                     GroupBy::Town if k.is_empty() => {
                         (String::new(), "（未注明街镇）".to_owned(), format!("/activities?{period}"))
                     }
-                    GroupBy::Town => (k.clone(), crate::shared::town_name(&k), format!("/activities?town={k}&{period}")),
+                    GroupBy::Town => {
+                        (k.clone(), crate::shared::town_name(&k), format!("/activities?town={k}&{period}"))
+                    }
                 };
                 FigureRow { key, name, activities: n, participants: p, link }
             })

@@ -62,10 +62,15 @@ impl Activities<'_> {
     pub(crate) async fn scope(self, caller: &Caller) -> Result<Condition> {
         self.store.require(caller, Action::ReadActivities)?;
         let by = |kind: OrganiserKind, ids: SelectStatement| {
-            Condition::all().add(activity::Column::OrganiserKind.eq(kind.code())).add(activity::Column::OrganiserId.in_subquery(ids))
+            Condition::all()
+                .add(activity::Column::OrganiserKind.eq(kind.code()))
+                .add(activity::Column::OrganiserId.in_subquery(ids))
         };
         let mut any = Condition::any()
-            .add(by(OrganiserKind::Org, ids_of::<party_org::Entity>(party_org::Column::Id, self.store.org_scope(caller).await?)))
+            .add(by(
+                OrganiserKind::Org,
+                ids_of::<party_org::Entity>(party_org::Column::Id, self.store.org_scope(caller).await?),
+            ))
             .add(by(
                 OrganiserKind::Cluster,
                 ids_of::<cluster::Entity>(cluster::Column::Id, self.store.cluster_scope(caller).await?),
@@ -119,9 +124,10 @@ impl Activities<'_> {
             .await?;
         let towns = self.store.unit_names_and_towns(links.iter().map(|l| l.1).collect()).await?;
         for o in orgs {
-            let town_code = o.town_code.clone().or_else(|| {
-                links.iter().find(|l| l.0 == o.id).and_then(|l| towns.get(&l.1)).map(|(_, t)| t.clone())
-            });
+            let town_code = o
+                .town_code
+                .clone()
+                .or_else(|| links.iter().find(|l| l.0 == o.id).and_then(|l| towns.get(&l.1)).map(|(_, t)| t.clone()));
             let cluster_id = committees.iter().find(|(_, c)| *c == Some(o.id)).map(|(id, _)| *id);
             out.push(OrganiserChoice {
                 value: Organiser { kind: OrganiserKind::Org, id: o.id }.value(),
@@ -180,14 +186,22 @@ impl Activities<'_> {
         let mut out = std::collections::HashMap::new();
         for (id, n) in self
             .store
-            .column_by_id::<party_org::Entity, String>(party_org::Column::Id, party_org::Column::Name, of(OrganiserKind::Org))
+            .column_by_id::<party_org::Entity, String>(
+                party_org::Column::Id,
+                party_org::Column::Name,
+                of(OrganiserKind::Org),
+            )
             .await?
         {
             out.insert((OrganiserKind::Org, id), n);
         }
         for (id, n) in self
             .store
-            .column_by_id::<cluster::Entity, String>(cluster::Column::Id, cluster::Column::Name, of(OrganiserKind::Cluster))
+            .column_by_id::<cluster::Entity, String>(
+                cluster::Column::Id,
+                cluster::Column::Name,
+                of(OrganiserKind::Cluster),
+            )
             .await?
         {
             out.insert((OrganiserKind::Cluster, id), n);

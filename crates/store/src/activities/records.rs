@@ -110,9 +110,8 @@ impl Activities<'_> {
             cond = cond.add(town_in(activity::Column::TownCode, r));
         }
         if let Some(o) = f.organiser {
-            cond = cond
-                .add(activity::Column::OrganiserKind.eq(o.kind.code()))
-                .add(activity::Column::OrganiserId.eq(o.id));
+            cond =
+                cond.add(activity::Column::OrganiserKind.eq(o.kind.code())).add(activity::Column::OrganiserId.eq(o.id));
         }
         if let Some(k) = f.kind {
             cond = cond.add(activity::Column::Kind.eq(k.code()));
@@ -313,7 +312,10 @@ impl Activities<'_> {
             .all(db)
             .await?;
         if let Some(u) = f.units.iter().find(|u| !allowed.contains(u)) {
-            return Err(StoreError::invalid("参加单位", format!("编号 {u} 不是可选的企业（本人范围内或组织方所在街镇的企业）")));
+            return Err(StoreError::invalid(
+                "参加单位",
+                format!("编号 {u} 不是可选的企业（本人范围内或组织方所在街镇的企业）"),
+            ));
         }
         let named = match &f.attendance {
             Attendance::Named(m) => m.clone(),

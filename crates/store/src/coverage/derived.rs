@@ -13,8 +13,8 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 use super::*;
 use crate::audit::Actor;
 use crate::entity::{
-    activity, activity_unit, coverage_assignment, coverage_category, coverage_cell, coverage_unit_status, coverage_work_link, derived_state,
-    party_org, party_org_unit, unit,
+    activity, activity_unit, coverage_assignment, coverage_category, coverage_cell, coverage_unit_status,
+    coverage_work_link, derived_state, party_org, party_org_unit, unit,
 };
 use crate::{Result, StoreError};
 

@@ -2,7 +2,9 @@
 //! branchless firm taking part is work-covered, derived equal to the direct count; the
 //! 三会一课 exceptions; an issue raised becoming a need linked back; every change audited.
 
-use qunlian_domain::activities::{ActivityFields, ActivityKind, Attendance, Organiser, OrganiserKind, Raised, RaisedIssueFields};
+use qunlian_domain::activities::{
+    ActivityFields, ActivityKind, Attendance, Organiser, OrganiserKind, Raised, RaisedIssueFields,
+};
 use qunlian_domain::auth::{Caller, ClusterId, OrgId, Role, Scope, UnitId};
 use qunlian_domain::coverage::CoverageStatus;
 use qunlian_domain::matching::ListingKind;
@@ -41,7 +43,8 @@ async fn world(s: &Store) -> World {
     let sys = system();
     let org_a = s.registry().create_org(&sys, org("上海甲电气有限公司党支部", vec![a])).await.unwrap();
     let org_b = s.registry().create_org(&sys, org("上海乙轴承有限公司党支部", vec![b])).await.unwrap();
-    let cluster = s.registry().create_cluster(&sys, cluster("新桥智能装备集群", "装备集群", "智能装备", "新桥")).await.unwrap();
+    let cluster =
+        s.registry().create_cluster(&sys, cluster("新桥智能装备集群", "装备集群", "智能装备", "新桥")).await.unwrap();
     s.registry().add_cluster_member(&sys, cluster, a, false, None).await.unwrap();
     World {
         xinqiao: user(s, "xq", Role::TownAdmin, Scope::Region(town("新桥"))).await,
@@ -82,8 +85,16 @@ async fn an_activity_is_seen_where_its_organiser_is() {
     let db = TestDb::new().await;
     let s = &db.store;
     let w = world(s).await;
-    let of_a = s.activities().record(&w.branch_a, fields(OrganiserKind::Org, w.org_a.0, "2026-11-02", vec![]), false).await.unwrap();
-    let of_b = s.activities().record(&w.jiuting, fields(OrganiserKind::Org, w.org_b.0, "2026-11-03", vec![]), false).await.unwrap();
+    let of_a = s
+        .activities()
+        .record(&w.branch_a, fields(OrganiserKind::Org, w.org_a.0, "2026-11-02", vec![]), false)
+        .await
+        .unwrap();
+    let of_b = s
+        .activities()
+        .record(&w.jiuting, fields(OrganiserKind::Org, w.org_b.0, "2026-11-03", vec![]), false)
+        .await
+        .unwrap();
     let of_cluster = s
         .activities()
         .record(&w.cluster_sec, fields(OrganiserKind::Cluster, w.cluster.0, "2026-11-04", vec![w.a]), false)
@@ -92,7 +103,11 @@ async fn an_activity_is_seen_where_its_organiser_is() {
 
     // A member firm's branch sees its cluster's activities, as it sees the cluster.
     assert_eq!(subjects(s, &w.branch_a).await, vec![of_a, of_cluster]);
-    assert_eq!(subjects(s, &w.cluster_sec).await, vec![of_a, of_cluster], "its cluster's and its member firms' branches'");
+    assert_eq!(
+        subjects(s, &w.cluster_sec).await,
+        vec![of_a, of_cluster],
+        "its cluster's and its member firms' branches'"
+    );
     assert_eq!(subjects(s, &w.xinqiao).await, vec![of_a, of_cluster]);
     assert_eq!(subjects(s, &w.jiuting).await, vec![of_b]);
     assert_eq!(subjects(s, &system()).await, vec![of_a, of_b, of_cluster]);
@@ -101,15 +116,30 @@ async fn an_activity_is_seen_where_its_organiser_is() {
     assert!(matches!(s.activities().get(&w.jiuting, of_cluster).await, Err(StoreError::NotFound)));
     assert!(matches!(s.activities().get(&w.branch_a, of_b).await, Err(StoreError::NotFound)));
     // Recording for an organiser out of scope, or with a firm of another town.
-    let e = s.activities().record(&w.branch_a, fields(OrganiserKind::Org, w.org_b.0, "2026-11-05", vec![]), false).await.unwrap_err();
+    let e = s
+        .activities()
+        .record(&w.branch_a, fields(OrganiserKind::Org, w.org_b.0, "2026-11-05", vec![]), false)
+        .await
+        .unwrap_err();
     assert!(e.to_string().starts_with("组织方"), "{e}");
-    let e = s.activities().record(&w.branch_a, fields(OrganiserKind::Org, w.org_a.0, "2026-11-05", vec![w.far]), false).await.unwrap_err();
+    let e = s
+        .activities()
+        .record(&w.branch_a, fields(OrganiserKind::Org, w.org_a.0, "2026-11-05", vec![w.far]), false)
+        .await
+        .unwrap_err();
     assert!(e.to_string().starts_with("参加单位"), "{e}");
-    let e = s.activities().record(&w.branch_a, fields(OrganiserKind::Org, w.org_a.0, "2026-11-30", vec![]), false).await.unwrap_err();
+    let e = s
+        .activities()
+        .record(&w.branch_a, fields(OrganiserKind::Org, w.org_a.0, "2026-11-30", vec![]), false)
+        .await
+        .unwrap_err();
     assert!(e.to_string().starts_with("活动日期"), "{e}");
     // Roles without the power.
     let contact = user(s, "ec", Role::EnterpriseContact, Scope::Enterprise(w.a)).await;
-    assert!(matches!(s.activities().list(&contact, &ActivityFilter::default(), PageRequest::default()).await, Err(StoreError::Forbidden)));
+    assert!(matches!(
+        s.activities().list(&contact, &ActivityFilter::default(), PageRequest::default()).await,
+        Err(StoreError::Forbidden)
+    ));
     // Audited.
     let auditor = user(s, "au", Role::AuditAdmin, Scope::Nothing).await;
     let filter = AuditFilter { action: Some("activity.create".into()), ..Default::default() };
@@ -129,7 +159,11 @@ async fn a_branchless_firm_taking_part_is_work_covered_derived_as_counted() {
     let choices = s.activities().unit_choices(&w.branch_a, None).await.unwrap();
     let c = choices.iter().find(|u| u.id == w.c.0).expect("a neighbour firm is offered");
     assert_eq!(c.coverage, CoverageStatus::Uncovered);
-    let id = s.activities().record(&w.branch_a, fields(OrganiserKind::Org, w.org_a.0, "2026-11-10", vec![w.a, w.c]), false).await.unwrap();
+    let id = s
+        .activities()
+        .record(&w.branch_a, fields(OrganiserKind::Org, w.org_a.0, "2026-11-10", vec![w.a, w.c]), false)
+        .await
+        .unwrap();
     assert_eq!(cov.status(&w.xinqiao, w.c).await.unwrap(), CoverageStatus::WorkOnly);
     assert_eq!(cov.status(&w.xinqiao, w.a).await.unwrap(), CoverageStatus::OwnOrg, "the stronger link decides");
     let got = s.activities().get(&w.branch_a, id).await.unwrap();
@@ -169,10 +203,16 @@ async fn branches_without_a_due_meeting_are_listed_as_exceptions() {
 
     let x = acts.exceptions(&system(), d("2026-11-23")).await.unwrap();
     assert_eq!(x.checked, 2);
-    assert_eq!(x.periods.iter().map(|p| p.period.as_str()).collect::<Vec<_>>(), vec!["2026年11月", "2026年第四季度", "2026年第四季度"]);
+    assert_eq!(
+        x.periods.iter().map(|p| p.period.as_str()).collect::<Vec<_>>(),
+        vec!["2026年11月", "2026年第四季度", "2026年第四季度"]
+    );
     let row = |o: OrgId| x.rows.iter().find(|r| r.org_id == o.0).map(|r| r.missing.clone());
     assert_eq!(row(w.org_a), Some(vec![ActivityKind::PartyLecture]));
-    assert_eq!(row(w.org_b), Some(vec![ActivityKind::BranchCommittee, ActivityKind::BranchAssembly, ActivityKind::PartyLecture]));
+    assert_eq!(
+        row(w.org_b),
+        Some(vec![ActivityKind::BranchCommittee, ActivityKind::BranchAssembly, ActivityKind::PartyLecture])
+    );
     // In scope only; and in October 甲 held everything but the quarter's assembly... as recorded.
     let mine = acts.exceptions(&w.branch_a, d("2026-11-23")).await.unwrap();
     assert_eq!(mine.rows.iter().map(|r| r.org_id).collect::<Vec<_>>(), vec![w.org_a.0]);
@@ -187,11 +227,23 @@ async fn an_issue_raised_becomes_a_need_linked_to_the_activity() {
     let w = world(s).await;
     let id = s
         .activities()
-        .record(&w.cluster_sec, ActivityFields { kind: ActivityKind::Matching, ..fields(OrganiserKind::Cluster, w.cluster.0, "2026-11-12", vec![w.a]) }, false)
+        .record(
+            &w.cluster_sec,
+            ActivityFields {
+                kind: ActivityKind::Matching,
+                ..fields(OrganiserKind::Cluster, w.cluster.0, "2026-11-12", vec![w.a])
+            },
+            false,
+        )
         .await
         .unwrap();
     let need = listing(ListingKind::Need, "寻找数控机床加工协作", "", qunlian_domain::matching::Reach::Cluster);
-    let f = RaisedIssueFields { unit: w.a.0, title: need.title.clone(), description: String::new(), raised: Raised::Listing(need.clone()) };
+    let f = RaisedIssueFields {
+        unit: w.a.0,
+        title: need.title.clone(),
+        description: String::new(),
+        raised: Raised::Listing(need.clone()),
+    };
     let r = s.activities().raise_issue(&w.cluster_sec, id, f.clone(), false).await.unwrap();
     let listing_id: i64 = r.link.trim_start_matches("/listings/").parse().unwrap();
     let l = s.matching().listing(&w.cluster_sec, listing_id).await.unwrap();
@@ -201,7 +253,11 @@ async fn an_issue_raised_becomes_a_need_linked_to_the_activity() {
     assert_eq!(got.issues.len(), 1);
     assert_eq!(got.issues[0].link, r.link);
     // A unit that did not take part cannot raise one here.
-    let e = s.activities().raise_issue(&w.cluster_sec, id, RaisedIssueFields { unit: w.c.0, ..f }, false).await.unwrap_err();
+    let e = s
+        .activities()
+        .raise_issue(&w.cluster_sec, id, RaisedIssueFields { unit: w.c.0, ..f }, false)
+        .await
+        .unwrap_err();
     assert!(e.to_string().starts_with("提出单位"), "{e}");
 }
 
@@ -211,16 +267,34 @@ async fn figures_count_activities_and_participants_by_cluster_and_town() {
     let s = &db.store;
     let w = world(s).await;
     let acts = s.activities();
-    acts.record(&w.cluster_sec, fields(OrganiserKind::Cluster, w.cluster.0, "2026-11-04", vec![w.a]), false).await.unwrap();
-    acts.record(&w.cluster_sec, ActivityFields { attendance: Attendance::Headcount(30), ..fields(OrganiserKind::Cluster, w.cluster.0, "2026-10-04", vec![]) }, false).await.unwrap();
+    acts.record(&w.cluster_sec, fields(OrganiserKind::Cluster, w.cluster.0, "2026-11-04", vec![w.a]), false)
+        .await
+        .unwrap();
+    acts.record(
+        &w.cluster_sec,
+        ActivityFields {
+            attendance: Attendance::Headcount(30),
+            ..fields(OrganiserKind::Cluster, w.cluster.0, "2026-10-04", vec![])
+        },
+        false,
+    )
+    .await
+    .unwrap();
     acts.record(&w.jiuting, fields(OrganiserKind::Org, w.org_b.0, "2026-11-03", vec![]), false).await.unwrap();
-    acts.record(&w.cluster_sec, fields(OrganiserKind::Cluster, w.cluster.0, "2025-11-04", vec![]), false).await.unwrap();
+    acts.record(&w.cluster_sec, fields(OrganiserKind::Cluster, w.cluster.0, "2025-11-04", vec![]), false)
+        .await
+        .unwrap();
 
     let rows = acts.figures(&system(), GroupBy::Cluster, d("2026-01-01"), d("2026-12-31")).await.unwrap();
     let c = rows.iter().find(|r| r.key == w.cluster.0.to_string()).unwrap();
     assert_eq!((c.activities, c.participants), (2, 42));
     // Each figure opens its records: the list behind the link has as many.
-    let opened = ActivityFilter { cluster: Some(w.cluster.0), from: Some(d("2026-01-01")), to: Some(d("2026-12-31")), ..Default::default() };
+    let opened = ActivityFilter {
+        cluster: Some(w.cluster.0),
+        from: Some(d("2026-01-01")),
+        to: Some(d("2026-12-31")),
+        ..Default::default()
+    };
     assert_eq!(acts.list(&system(), &opened, PageRequest::default()).await.unwrap().total, c.activities);
     let none = rows.iter().find(|r| r.key.is_empty()).unwrap();
     assert_eq!((none.activities, none.participants), (1, 12));

@@ -6,11 +6,11 @@
 //! capability's own public function, re-exported from its `mod.rs`.
 
 pub mod accounts;
+pub mod activities;
 pub mod bodies;
 pub mod coverage;
 pub mod home;
 pub mod matching;
-pub mod activities;
 pub mod people;
 pub mod policies;
 pub mod projects;

@@ -42,7 +42,11 @@ async fn a_branch_secretary_records_an_activity_and_the_branchless_firm_is_work_
     let saved = app.post_form(&mut branch, "/activities", &good).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let page = app.get(&mut branch, &saved.location.unwrap()).await;
-    assert!(page.body.contains("上海丙机械有限公司") && page.body.contains("data-coverage=\"work_only\""), "{}", page.body);
+    assert!(
+        page.body.contains("上海丙机械有限公司") && page.body.contains("data-coverage=\"work_only\""),
+        "{}",
+        page.body
+    );
 
     let token = bearer(store, "branch").await;
     let api = app.get_with("/api/v1/activities", &[("authorization", &token)]).await;

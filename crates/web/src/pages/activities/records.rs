@@ -43,7 +43,8 @@ impl ListQuery {
         };
         let region = match non_empty(&self.town) {
             Some(t) => Some(
-                qunlian_domain::RegionCode::parse(t).map_err(|_| WebError::Invalid(format!("街镇：“{t}”不是行政区划代码")))?,
+                qunlian_domain::RegionCode::parse(t)
+                    .map_err(|_| WebError::Invalid(format!("街镇：“{t}”不是行政区划代码")))?,
             ),
             None => None,
         };
@@ -97,7 +98,7 @@ impl ListPage {
     fn kind_value(&self) -> &str {
         ListQuery::value(&self.query.kind)
     }
-    fn from_value(&self) -> &str {
+    fn since_value(&self) -> &str {
         ListQuery::value(&self.query.from)
     }
     fn to_value(&self) -> &str {
