@@ -110,9 +110,9 @@ impl ListPage {
             .filter_map(|(k, v)| non_empty(v).map(|v| (k, v)))
             .collect()
     }
-    fn page_link(&self, page: u64) -> String {
-        let q = self.query.query_string();
-        if q.is_empty() { format!("?page={page}") } else { format!("?{q}&page={page}") }
+    /// The filters as a query string, kept by the pager.
+    fn query(&self) -> String {
+        self.query.query_string()
     }
 }
 
