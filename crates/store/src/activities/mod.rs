@@ -168,9 +168,28 @@ impl Activities<'_> {
         Ok(out)
     }
 
+    /// The organisers the caller may record for: those it sees, but a cluster only for those
+    /// who work for clusters (not a member firm's branch) and an alliance only for those who
+    /// run alliances.
+    pub async fn recordable_organisers(self, caller: &Caller) -> Result<Vec<OrganiserChoice>> {
+        self.store.require(caller, Action::RecordActivities)?;
+        let for_clusters = !matches!(caller.scope, Scope::PartyOrg(_) | Scope::Enterprise(_));
+        let for_alliances = caller.may(Action::RunAlliances);
+        Ok(self
+            .organisers(caller)
+            .await?
+            .into_iter()
+            .filter(|o| match Organiser::parse(&o.value).map(|p| p.kind) {
+                Some(OrganiserKind::Cluster) => for_clusters,
+                Some(OrganiserKind::Alliance) => for_alliances,
+                _ => true,
+            })
+            .collect())
+    }
+
     /// The organiser if the caller may record for it, or a refusal naming the field.
     pub(crate) async fn organiser(self, caller: &Caller, o: Organiser) -> Result<OrganiserChoice> {
-        self.organisers(caller)
+        self.recordable_organisers(caller)
             .await?
             .into_iter()
             .find(|c| c.value == o.value())

@@ -269,7 +269,8 @@ impl Activities<'_> {
     /// [`CHOICES`]), each with its coverage today; `q` narrows by name.
     pub async fn unit_choices(self, caller: &Caller, q: Option<&str>) -> Result<Vec<UnitChoice>> {
         self.store.require(caller, Action::RecordActivities)?;
-        let towns: Vec<String> = self.organisers(caller).await?.into_iter().filter_map(|o| o.town_code).collect();
+        let towns: Vec<String> =
+            self.recordable_organisers(caller).await?.into_iter().filter_map(|o| o.town_code).collect();
         let mut any = Condition::any().add(self.store.unit_scope(caller).await?);
         if !towns.is_empty() {
             any = any.add(unit::Column::TownCode.is_in(towns));

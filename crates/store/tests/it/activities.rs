@@ -134,6 +134,13 @@ async fn an_activity_is_seen_where_its_organiser_is() {
         .await
         .unwrap_err();
     assert!(e.to_string().starts_with("活动日期"), "{e}");
+    // A member firm's branch sees its cluster but does not record for it.
+    let e = s
+        .activities()
+        .record(&w.branch_a, fields(OrganiserKind::Cluster, w.cluster.0, "2026-11-05", vec![]), false)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().starts_with("组织方"), "{e}");
     // Roles without the power.
     let contact = user(s, "ec", Role::EnterpriseContact, Scope::Enterprise(w.a)).await;
     assert!(matches!(

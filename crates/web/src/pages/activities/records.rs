@@ -163,7 +163,7 @@ async fn form_page(state: &AppState, auth: &Auth, raw: RawActivity, errors: Fiel
     let acts = state.store.activities();
     let page = FormPage {
         layout: Layout::new(auth, state, ACTIVE),
-        organisers: organiser_pairs(acts.organisers(&auth.caller).await?),
+        organisers: organiser_pairs(acts.recordable_organisers(&auth.caller).await?),
         kinds: ActivityKind::ALL,
         units: acts.unit_choices(&auth.caller, None).await?,
         members: acts.member_choices(&auth.caller).await?,
@@ -176,7 +176,7 @@ async fn form_page(state: &AppState, auth: &Auth, raw: RawActivity, errors: Fiel
 /// 记录活动: the form, its organiser the caller's first.
 pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(Action::RecordActivities)?;
-    let first = state.store.activities().organisers(&auth.caller).await?.into_iter().next();
+    let first = state.store.activities().recordable_organisers(&auth.caller).await?.into_iter().next();
     let raw = RawActivity {
         organiser: first.map(|o| o.value).unwrap_or_default(),
         held_on: state.store.today().to_string(),
