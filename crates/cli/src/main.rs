@@ -4,6 +4,7 @@
 mod backup;
 mod config;
 mod demo;
+mod demo_activities;
 mod demo_bodies;
 mod demo_coverage;
 mod demo_matching;

@@ -137,6 +137,11 @@ pub enum Action {
     ReadMembers,
     /// Add and edit member records and import rosters, inside one's scope.
     WriteMembers,
+    /// See the activities (组织生活和集群活动) organised in one's scope and their figures.
+    ReadActivities,
+    /// Record an activity of an organiser in one's scope, and turn the issues raised at it
+    /// into needs or service requests.
+    RecordActivities,
 }
 
 impl Role {
@@ -195,9 +200,10 @@ impl Role {
                 DistrictAdmin | TownAdmin | ClusterSecretary | BranchSecretary | EnterpriseContact | Leader
             ),
             RecordFigures => matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary),
-            ReadMembers | WriteMembers => {
+            ReadMembers | WriteMembers | RecordActivities => {
                 matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary | BranchSecretary)
             }
+            ReadActivities => matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary | BranchSecretary | Leader),
         }
     }
 

@@ -10,6 +10,8 @@ use chrono::NaiveDate;
 use crate::limits::{CODE_CHARS, echo, over};
 use crate::text::compact;
 
+pub(crate) mod form;
+
 /// One refused value: the field's key (the form input's name, the JSON key, the import
 /// column's code) and the Chinese message, which names the field itself.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -68,6 +68,7 @@ macro_rules! parsed_from_text {
     };
 }
 
+pub mod activities;
 pub mod auth;
 pub mod bodies;
 pub mod calendar;

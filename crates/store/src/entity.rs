@@ -40,6 +40,10 @@ macro_rules! model {
 }
 pub(crate) use model;
 
+pub mod activity;
+pub mod activity_attendee;
+pub mod activity_issue;
+pub mod activity_unit;
 pub mod alliance;
 pub mod alliance_decision;
 pub mod alliance_issue;
@@ -123,6 +127,9 @@ pub mod user;
 /// an unknown value read back names its table, since SeaORM tells the set only the column
 /// ("kind" is in eight tables). `tests` checks the list against the entities both ways.
 pub(crate) const CODED_COLUMNS: &[(&str, &str, &str)] = &[
+    ("activities", "organiser_kind", "OrganiserKind"),
+    ("activities", "kind", "ActivityKind"),
+    ("activity_issues", "target", "IssueTarget"),
     ("alliance_issues", "state", "IssueState"),
     ("alliance_meetings", "kind", "MeetingKind"),
     ("calendar_days", "kind", "DayKind"),

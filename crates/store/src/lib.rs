@@ -4,6 +4,7 @@
 //! and filters by its scope here, so no page, API route or export can forget to.
 
 pub mod accounts;
+pub mod activities;
 pub mod audit;
 pub mod backup;
 pub mod bodies;

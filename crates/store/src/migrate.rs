@@ -57,6 +57,7 @@ const STEPS: &[(i64, &str)] = &[
         22,
         "development of new members: people in the pipeline and their steps; transfers of members between organisations",
     ),
+    (23, "activities with their units, named attendees and raised issues; a unit taking part is a coverage source"),
 ];
 
 /// Brings the schema up to the head: every step not yet applied.
@@ -112,6 +113,7 @@ pub async fn run_to(db: &DatabaseConnection, target: i64) -> Result<(), DbErr> {
             20 => m0020_people::up(&txn, backend).await?,
             21 => m0021_introduction_departments::up(&txn, backend).await?,
             22 => m0022_development::up(&txn, backend).await?,
+            23 => m0023_activities::up(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(

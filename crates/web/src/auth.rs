@@ -314,6 +314,9 @@ impl Layout {
             nav.push(NavItem { href: "/people/development", label: "发展党员", badge: None });
             nav.push(NavItem { href: "/people/transfers", label: "组织关系转接", badge: None });
         }
+        if c.may(Action::ReadActivities) {
+            nav.push(NavItem { href: "/activities", label: "活动记录", badge: None });
+        }
         if c.may(Action::ReadRegistry) || c.may(Action::HandleServiceRequest) {
             nav.push(NavItem { href: "/services", label: "企业服务", badge: None });
         }

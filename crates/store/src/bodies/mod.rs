@@ -110,7 +110,7 @@ impl Bodies<'_> {
 
     /// Which alliances the caller may see: those with a member in its scope, and for an area
     /// those of its towns.
-    async fn alliance_scope(self, caller: &Caller) -> Result<Condition> {
+    pub(crate) async fn alliance_scope(self, caller: &Caller) -> Result<Condition> {
         self.store.require(caller, Action::ReadRegistry)?;
         if matches!(caller.scope, Scope::All | Scope::Department(_)) {
             return Ok(Condition::all());

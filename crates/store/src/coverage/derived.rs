@@ -13,8 +13,8 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 use super::*;
 use crate::audit::Actor;
 use crate::entity::{
-    coverage_assignment, coverage_category, coverage_cell, coverage_unit_status, coverage_work_link, derived_state,
-    party_org, party_org_unit, unit,
+    activity, activity_unit, coverage_assignment, coverage_category, coverage_cell, coverage_unit_status,
+    coverage_work_link, derived_state, party_org, party_org_unit, unit,
 };
 use crate::{Result, StoreError};
 
@@ -73,7 +73,8 @@ pub(super) async fn members(db: &impl ConnectionTrait, cond: Condition) -> Resul
         .await?)
 }
 
-/// The status of every covered enterprise on `day`, from organisations' dates and work links.
+/// The status of every covered enterprise on `day`, from organisations' dates, work links
+/// and the activities of the year to `day` the enterprise took part in.
 pub(super) async fn statuses_on(db: &impl ConnectionTrait, day: NaiveDate) -> Result<HashMap<i64, CoverageStatus>> {
     let orgs: HashMap<i64, (OrgForm, Option<NaiveDate>, Option<NaiveDate>)> = party_org::Entity::find()
         .select_only()
@@ -116,6 +117,23 @@ pub(super) async fn statuses_on(db: &impl ConnectionTrait, day: NaiveDate) -> Re
             worked.insert(unit_id);
         }
     }
+    // Taking part in an activity covers an enterprise for a year from the activity's day.
+    let since = day - chrono::Duration::days(qunlian_domain::activities::WORK_COVERAGE_DAYS);
+    let recent = Query::select()
+        .column(activity::Column::Id)
+        .from(activity::Entity)
+        .and_where(activity::Column::HeldOn.gt(since))
+        .and_where(activity::Column::HeldOn.lte(day))
+        .to_owned();
+    let took_part: Vec<i64> = activity_unit::Entity::find()
+        .select_only()
+        .column(activity_unit::Column::UnitId)
+        .distinct()
+        .filter(activity_unit::Column::ActivityId.in_subquery(recent))
+        .into_tuple()
+        .all(db)
+        .await?;
+    worked.extend(took_part);
     let mut out = HashMap::new();
     for unit_id in forms.keys().chain(worked.iter()).copied().collect::<std::collections::HashSet<_>>() {
         let status =

@@ -145,6 +145,23 @@ impl Coverage<'_> {
         Ok(row.map_or(CoverageStatus::Uncovered, |r| CoverageStatus::from_db(r.status)))
     }
 
+    /// Today's status of each of these units (fresh), for a list that already passed a scope
+    /// check (the units taking part in an activity the caller sees).
+    pub(crate) async fn statuses_of(self, ids: Vec<i64>) -> Result<HashMap<i64, CoverageStatus>> {
+        self.ensure_fresh().await?;
+        let rows: Vec<(i64, i16)> = coverage_unit_status::Entity::find()
+            .select_only()
+            .column(coverage_unit_status::Column::UnitId)
+            .column(coverage_unit_status::Column::Status)
+            .filter(coverage_unit_status::Column::UnitId.is_in(ids.clone()))
+            .into_tuple()
+            .all(self.store.db())
+            .await?;
+        let mut out: HashMap<i64, CoverageStatus> = ids.into_iter().map(|id| (id, CoverageStatus::Uncovered)).collect();
+        out.extend(rows.into_iter().map(|(id, s)| (id, CoverageStatus::from_db(s))));
+        Ok(out)
+    }
+
     /// The categories an enterprise falls in (by their rules), for its page.
     pub async fn categories_of(self, caller: &Caller, id: UnitId) -> Result<Vec<Category>> {
         self.store.unit_in_scope(caller, id).await?;

@@ -50,6 +50,10 @@ macro_rules! coded_columns {
 #[test]
 fn the_list_of_coded_columns_is_the_entities() {
     let mut coded = coded_columns!(
+        activity,
+        activity_attendee,
+        activity_issue,
+        activity_unit,
         alliance,
         alliance_decision,
         alliance_issue,
@@ -154,6 +158,7 @@ async fn every_entity_matches_its_migrated_table() {
     let (db, _dir) = migrated_database().await;
     let backend = db.get_database_backend();
     let tables = tables!(backend;
+        activity, activity_attendee, activity_issue, activity_unit,
         alliance, alliance_decision, alliance_issue, alliance_meeting, alliance_meeting_unit, alliance_member,
         alliance_service, body_power_scope, cluster_power, cluster_power_use, api_token, audit, calendar_day, calendar_year, cluster, cluster_member,
         cluster_note, cluster_officer, cluster_region, coverage_assignment, coverage_category, coverage_cell,

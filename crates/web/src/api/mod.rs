@@ -3,6 +3,7 @@
 //! `routes()` and OpenAPI `Doc`; every handler answers `ApiResult`, whose error is
 //! `{"code", "message"}` (`error.rs`), and takes its parameters through `extract.rs`.
 
+pub mod activities;
 pub mod bodies;
 pub mod coverage;
 pub mod doc;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .merge(projects::routes())
         .merge(bodies::routes())
         .merge(people::routes())
+        .merge(activities::routes())
         .merge(proposals::routes())
         .fallback(|| async { WebError::NotFound.into_json() })
         .layer(axum::middleware::map_response(error::json_refusals))
@@ -103,6 +105,7 @@ pub fn openapi_doc() -> utoipa::openapi::OpenApi {
     doc.merge(projects::Doc::openapi());
     doc.merge(bodies::Doc::openapi());
     doc.merge(people::Doc::openapi());
+    doc.merge(activities::Doc::openapi());
     doc.merge(proposals::Doc::openapi());
     doc::ErrorResponses.modify(&mut doc);
     doc

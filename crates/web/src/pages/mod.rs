@@ -6,6 +6,7 @@
 //! capability's own public function, re-exported from its `mod.rs`.
 
 pub mod accounts;
+pub mod activities;
 pub mod bodies;
 pub mod coverage;
 pub mod home;
@@ -36,4 +37,5 @@ pub fn routes() -> Router<AppState> {
         .merge(bodies::routes())
         .merge(results::routes())
         .merge(people::routes())
+        .merge(activities::routes())
 }

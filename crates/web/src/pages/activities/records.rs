@@ -1,0 +1,236 @@
+//! The list of activities, one activity, and the form that records one.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use qunlian_domain::activities::{ActivityFields, ActivityKind, Organiser, RawActivity, RawRaisedIssue};
+use qunlian_domain::auth::Action;
+use qunlian_domain::fields::FieldErrors;
+use qunlian_store::Page;
+use qunlian_store::activities::{ActivityFilter, ActivityLine, OrganiserChoice, UnitChoice};
+use serde::Deserialize;
+
+use super::ACTIVE;
+use crate::auth::{Auth, Layout};
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
+use crate::support::format::url_encode;
+use crate::support::forms::{Pairs, Unread, coded, id_param, non_empty};
+use crate::support::{render, render_form};
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ListQuery {
+    cluster: Option<String>,
+    town: Option<String>,
+    organiser: Option<String>,
+    kind: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    unit: Option<String>,
+    page: Option<u64>,
+}
+
+/// A date parameter as a filter takes it.
+pub(super) fn date_param(label: &str, v: &Option<String>) -> Result<Option<chrono::NaiveDate>, WebError> {
+    qunlian_domain::fields::date_field(label, non_empty(v).unwrap_or("")).map_err(WebError::Invalid)
+}
+
+impl ListQuery {
+    pub(super) fn filter(&self) -> Result<ActivityFilter, WebError> {
+        let organiser = match non_empty(&self.organiser) {
+            Some(o) => Some(Organiser::parse(o).ok_or_else(|| WebError::Invalid("组织方：不是列表中的选项".into()))?),
+            None => None,
+        };
+        let region = match non_empty(&self.town) {
+            Some(t) => Some(
+                qunlian_domain::RegionCode::parse(t)
+                    .map_err(|_| WebError::Invalid(format!("街镇：“{t}”不是行政区划代码")))?,
+            ),
+            None => None,
+        };
+        Ok(ActivityFilter {
+            cluster: id_param("集群", &self.cluster)?,
+            region,
+            organiser,
+            kind: coded(&self.kind, ActivityKind::parse)?,
+            from: date_param("起始日期", &self.from)?,
+            to: date_param("截止日期", &self.to)?,
+            unit: id_param("参加单位", &self.unit)?,
+        })
+    }
+
+    fn value(v: &Option<String>) -> &str {
+        non_empty(v).unwrap_or("")
+    }
+
+    fn query_string(&self) -> String {
+        [
+            ("cluster", &self.cluster),
+            ("town", &self.town),
+            ("organiser", &self.organiser),
+            ("kind", &self.kind),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("unit", &self.unit),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| non_empty(v).map(|v| format!("{k}={}", url_encode(v))))
+        .collect::<Vec<_>>()
+        .join("&")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "activities/list.html")]
+struct ListPage {
+    layout: Layout,
+    query: ListQuery,
+    organisers: Vec<(String, String)>,
+    kinds: [ActivityKind; 13],
+    list: Page<ActivityLine>,
+    may_record: bool,
+}
+
+impl ListPage {
+    fn organiser_value(&self) -> &str {
+        ListQuery::value(&self.query.organiser)
+    }
+    fn kind_value(&self) -> &str {
+        ListQuery::value(&self.query.kind)
+    }
+    fn since_value(&self) -> &str {
+        ListQuery::value(&self.query.from)
+    }
+    fn to_value(&self) -> &str {
+        ListQuery::value(&self.query.to)
+    }
+    fn hidden(&self) -> Vec<(&'static str, &str)> {
+        [("cluster", &self.query.cluster), ("town", &self.query.town), ("unit", &self.query.unit)]
+            .into_iter()
+            .filter_map(|(k, v)| non_empty(v).map(|v| (k, v)))
+            .collect()
+    }
+    /// The filters as a query string, kept by the pager.
+    fn query(&self) -> String {
+        self.query.query_string()
+    }
+}
+
+fn organiser_pairs(o: Vec<OrganiserChoice>) -> Vec<(String, String)> {
+    o.into_iter().map(|c| (c.value, format!("{}（{}）", c.name, c.kind_label))).collect()
+}
+
+/// 活动记录: the activities of the caller's scope, the latest first.
+pub async fn list(State(state): State<AppState>, auth: Auth, Query(query): Query<ListQuery>) -> PageResult {
+    auth.require(Action::ReadActivities)?;
+    let filter = query.filter()?;
+    let acts = state.store.activities();
+    render(&ListPage {
+        layout: Layout::new(&auth, &state, ACTIVE),
+        organisers: organiser_pairs(acts.organisers(&auth.caller).await?),
+        kinds: ActivityKind::ALL,
+        list: acts.list(&auth.caller, &filter, qunlian_store::PageRequest::new(query.page, Some(50))).await?,
+        may_record: auth.caller.may(Action::RecordActivities),
+        query,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "activities/form.html")]
+struct FormPage {
+    layout: Layout,
+    raw: RawActivity,
+    errors: FieldErrors,
+    organisers: Vec<(String, String)>,
+    kinds: [ActivityKind; 13],
+    units: Vec<UnitChoice>,
+    members: Vec<(i64, String)>,
+}
+
+impl FormPage {
+    fn error(&self, key: &str) -> &str {
+        self.errors.get(key).unwrap_or("")
+    }
+    fn unit_ticked(&self, id: &i64) -> bool {
+        self.raw.units.iter().any(|u| u.trim() == id.to_string())
+    }
+    fn member_ticked(&self, id: &i64) -> bool {
+        self.raw.attendees.iter().any(|u| u.trim() == id.to_string())
+    }
+}
+
+async fn form_page(state: &AppState, auth: &Auth, raw: RawActivity, errors: FieldErrors) -> PageResult {
+    let acts = state.store.activities();
+    let page = FormPage {
+        layout: Layout::new(auth, state, ACTIVE),
+        organisers: organiser_pairs(acts.recordable_organisers(&auth.caller).await?),
+        kinds: ActivityKind::ALL,
+        units: acts.unit_choices(&auth.caller, None).await?,
+        members: acts.member_choices(&auth.caller).await?,
+        raw,
+        errors,
+    };
+    render_form(&page, !page.errors.is_empty())
+}
+
+/// 记录活动: the form, its organiser the caller's first.
+pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
+    auth.require(Action::RecordActivities)?;
+    let first = state.store.activities().recordable_organisers(&auth.caller).await?.into_iter().next();
+    let raw = RawActivity {
+        organiser: first.map(|o| o.value).unwrap_or_default(),
+        held_on: state.store.today().to_string(),
+        ..Default::default()
+    };
+    form_page(&state, &auth, raw, FieldErrors::new()).await
+}
+
+/// The activity as the form sends it (ticked units and members repeat their names).
+pub(crate) fn raw_of(f: &Pairs) -> RawActivity {
+    let all = |k: &str| f.all(k).into_iter().map(str::to_owned).collect();
+    RawActivity {
+        organiser: f.get("organiser").into(),
+        kind: f.get("kind").into(),
+        subject: f.get("subject").into(),
+        held_on: f.get("held_on").into(),
+        place: f.get("place").into(),
+        units: all("units"),
+        headcount: f.get("headcount").into(),
+        attendees: all("attendees"),
+        minutes: f.get("minutes").into(),
+    }
+}
+
+pub async fn create(State(state): State<AppState>, auth: Auth, body: Unread) -> PageResult {
+    auth.require(Action::RecordActivities)?;
+    let pairs: Vec<(String, String)> = body.form().await?;
+    let raw = raw_of(&Pairs(pairs));
+    let fields = match ActivityFields::parse(&raw) {
+        Ok(f) => f,
+        Err(errors) => return form_page(&state, &auth, raw, errors).await,
+    };
+    match state.store.activities().record(&auth.caller, fields, false).await {
+        Ok(id) => Ok(Redirect::to(&format!("/activities/{id}")).into_response()),
+        Err(qunlian_store::StoreError::Invalid { field, message }) => {
+            let key = match field {
+                "活动日期" => "held_on",
+                "参加单位" => "units",
+                "参加党员" => "attendees",
+                _ => "organiser",
+            };
+            let mut errors = FieldErrors::new();
+            errors.push(key, format!("{field}：{message}"));
+            form_page(&state, &auth, raw, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
+    auth.require(Action::ReadActivities)?;
+    let raw = RawRaisedIssue {
+        valid_until: (state.store.today() + chrono::Duration::days(90)).to_string(),
+        ..Default::default()
+    };
+    super::issues::detail_page(&state, &auth, id, raw, FieldErrors::new()).await
+}

@@ -1,0 +1,66 @@
+//! Activity pages (issue #13): a branch secretary records an activity with a neighbour firm
+//! without a branch and sees its coverage change; a refused form names its fields and keeps
+//! what was typed; the API lists the activities of the token's scope only.
+
+use axum::http::StatusCode;
+use qunlian_testkit::*;
+
+#[tokio::test]
+async fn a_branch_secretary_records_an_activity_and_the_branchless_firm_is_work_covered() {
+    let (app, _) = app_with_accounts().await;
+    let store = &app.db.store;
+    let c = store.registry().create_enterprise(&system(), enterprise(3, "上海丙机械有限公司", "九亭")).await.unwrap();
+    let org = store.registry().org_tree(&system(), Some("乙公司党支部"), false).await.unwrap()[0].id;
+    let mut branch = app.login("branch", PASSWORD).await;
+    assert!(app.get(&mut branch, "/").await.body.contains("href=\"/activities\""), "the nav offers 活动记录");
+    let form = app.get(&mut branch, "/activities/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let offered = format!("name=\"units\" value=\"{c}\"");
+    assert!(form.body.contains(&offered), "the neighbour firm is offered: {}", form.body);
+    assert!(form.body.contains("未覆盖"));
+
+    let organiser = format!("org:{org}");
+    let unit = c.to_string();
+    let typed = [
+        ("organiser", organiser.as_str()),
+        ("kind", "seminar"),
+        ("subject", "轴承产业链座谈"),
+        ("held_on", "2026-11-20"),
+        ("place", ""),
+        ("units", unit.as_str()),
+        ("headcount", "零"),
+    ];
+    let refused = app.post_form(&mut branch, "/activities", &typed).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("data-for=\"place\">活动地点：不能为空"), "{}", refused.body);
+    assert!(refused.body.contains("data-for=\"headcount\">参加人数"), "{}", refused.body);
+    assert!(refused.body.contains("value=\"轴承产业链座谈\"") && refused.body.contains(&format!("{offered} checked")));
+
+    let mut good = typed.to_vec();
+    good[4] = ("place", "九亭镇党群服务中心");
+    good[6] = ("headcount", "15人");
+    let saved = app.post_form(&mut branch, "/activities", &good).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = app.get(&mut branch, &saved.location.unwrap()).await;
+    assert!(
+        page.body.contains("上海丙机械有限公司") && page.body.contains("data-coverage=\"work_only\""),
+        "{}",
+        page.body
+    );
+
+    let token = bearer(store, "branch").await;
+    let api = app.get_with("/api/v1/activities", &[("authorization", &token)]).await;
+    assert_eq!(api.status, StatusCode::OK);
+    assert!(api.body.contains("轴承产业链座谈") && api.body.contains("\"total\":1"), "{}", api.body);
+    let town = bearer(store, "town").await;
+    let other = app.get_with("/api/v1/activities", &[("authorization", &town)]).await;
+    assert!(other.body.contains("\"total\":0"), "新桥 sees none of 九亭's: {}", other.body);
+    let bad = app.get_with("/api/v1/activities?kind=checkin", &[("authorization", &token)]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    for path in ["/activities", "/activities/exceptions", "/activities/figures?by=town"] {
+        let r = app.get(&mut branch, path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+    }
+    assert!(app.get(&mut branch, "/activities/exceptions").await.body.contains("乙公司党支部"));
+}
