@@ -8,7 +8,7 @@ use crate::fields::{FieldErrors, date_field};
 use crate::limits::{NAME_CHARS, NOTE_CHARS, echo};
 
 /// A required text: trimmed, refused when empty or longer than `max`.
-fn required(errors: &mut FieldErrors, key: &'static str, label: &str, s: &str, max: usize) -> String {
+pub(super) fn required(errors: &mut FieldErrors, key: &'static str, label: &str, s: &str, max: usize) -> String {
     let v = s.trim();
     if v.is_empty() {
         errors.push(key, format!("{label}：不能为空"));
@@ -18,13 +18,13 @@ fn required(errors: &mut FieldErrors, key: &'static str, label: &str, s: &str, m
 }
 
 /// An optional text: trimmed, refused when longer than `max`.
-fn optional(errors: &mut FieldErrors, key: &'static str, label: &str, s: &str, max: usize) -> String {
+pub(super) fn optional(errors: &mut FieldErrors, key: &'static str, label: &str, s: &str, max: usize) -> String {
     errors.limit(key, label, s.trim(), max);
     s.trim().to_owned()
 }
 
 /// A record chosen in a select: its id; `请选择` when none was chosen.
-fn chosen(errors: &mut FieldErrors, key: &'static str, label: &str, s: &str) -> Option<i64> {
+pub(super) fn chosen(errors: &mut FieldErrors, key: &'static str, label: &str, s: &str) -> Option<i64> {
     let v = s.trim();
     if v.is_empty() {
         errors.push(key, format!("{label}：请选择"));
@@ -38,11 +38,11 @@ fn chosen(errors: &mut FieldErrors, key: &'static str, label: &str, s: &str) -> 
 }
 
 /// An optional choice: None when empty.
-fn maybe_chosen(errors: &mut FieldErrors, key: &'static str, label: &str, s: &str) -> Option<i64> {
+pub(super) fn maybe_chosen(errors: &mut FieldErrors, key: &'static str, label: &str, s: &str) -> Option<i64> {
     if s.trim().is_empty() { None } else { chosen(errors, key, label, s) }
 }
 
-fn date(errors: &mut FieldErrors, key: &'static str, label: &str, s: &str, required: bool) -> Option<NaiveDate> {
+pub(super) fn date(errors: &mut FieldErrors, key: &'static str, label: &str, s: &str, required: bool) -> Option<NaiveDate> {
     match date_field(label, s) {
         Ok(Some(d)) => Some(d),
         Ok(None) => {
