@@ -52,6 +52,7 @@ const STEPS: &[(i64, &str)] = &[
     (18, "working bodies: cluster committees' powers and their uses, alliances' services, meetings, decisions, issues"),
     (19, "results: economic figures of enterprises by period"),
     (20, "member records with encrypted ID numbers and phones; member counts per organisation derived by triggers"),
+    (21, "villages and talent: 名誉村主任 with the 五有 checklist and their actions, talent apartments, talent selections with Party opinions, secretary studios"),
 ];
 
 /// Brings the schema up to the head: every step not yet applied.
@@ -105,6 +106,7 @@ pub async fn run_to(db: &DatabaseConnection, target: i64) -> Result<(), DbErr> {
             18 => m0018_bodies::up(&txn, backend).await?,
             19 => m0019_results::up(&txn, backend).await?,
             20 => m0020_people::up(&txn, backend).await?,
+            21 => m0021_villages::up(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(

@@ -26,6 +26,7 @@ pub(crate) mod m0017_projects;
 pub(crate) mod m0018_bodies;
 pub(crate) mod m0019_results;
 pub(crate) mod m0020_people;
+pub(crate) mod m0021_villages;
 
 /// Runs a step's statements for the backend, in order, one at a time. Anything but
 /// PostgreSQL is SQLite, as everywhere in the store.
