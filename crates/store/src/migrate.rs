@@ -52,7 +52,10 @@ const STEPS: &[(i64, &str)] = &[
     (18, "working bodies: cluster committees' powers and their uses, alliances' services, meetings, decisions, issues"),
     (19, "results: economic figures of enterprises by period"),
     (20, "member records with encrypted ID numbers and phones; member counts per organisation derived by triggers"),
-    (21, "villages and talent: 名誉村主任 with the 五有 checklist and their actions, talent apartments, talent selections with Party opinions, secretary studios"),
+    (
+        21,
+        "villages and talent: 名誉村主任 with the 五有 checklist and their actions, talent apartments, talent selections with Party opinions, secretary studios",
+    ),
 ];
 
 /// Brings the schema up to the head: every step not yet applied.

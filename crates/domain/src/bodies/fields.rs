@@ -42,7 +42,13 @@ pub(super) fn maybe_chosen(errors: &mut FieldErrors, key: &'static str, label: &
     if s.trim().is_empty() { None } else { chosen(errors, key, label, s) }
 }
 
-pub(super) fn date(errors: &mut FieldErrors, key: &'static str, label: &str, s: &str, required: bool) -> Option<NaiveDate> {
+pub(super) fn date(
+    errors: &mut FieldErrors,
+    key: &'static str,
+    label: &str,
+    s: &str,
+    required: bool,
+) -> Option<NaiveDate> {
     match date_field(label, s) {
         Ok(Some(d)) => Some(d),
         Ok(None) => {

@@ -427,7 +427,12 @@ mod tests {
         assert!(MandatoryFields::parse(&RawMandatory { name: "x".into(), due_days: "0".into() }).is_err());
         let e = CompletionFields::parse(&RawCompletion::default()).unwrap_err();
         assert_eq!(e.keys(), ["evidence", "done_on"]);
-        let s = RawSelection { kind: "领军人才".into(), year: "2021年".into(), candidate: "李四".into(), enterprise: "3".into() };
+        let s = RawSelection {
+            kind: "领军人才".into(),
+            year: "2021年".into(),
+            candidate: "李四".into(),
+            enterprise: "3".into(),
+        };
         assert_eq!(SelectionFields::parse(&s).unwrap().year, 2021);
         assert!(parse_opinion("同意", "").unwrap_err().to_string().contains("回复日期"));
         assert_eq!(StudioFields::parse(&RawStudio::default()).unwrap_err().keys(), ["name", "org", "lead"]);

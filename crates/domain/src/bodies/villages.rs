@@ -132,7 +132,11 @@ impl HeadState {
 
 /// Qualifying needs every item passed by every checker: `passed` holds the (item, checker)
 /// pairs recorded as met. The message names what is still missing.
-pub fn qualify(state: HeadState, items: &[(i64, String)], passed: &[(i64, Checker)]) -> Result<HeadState, HeadStateError> {
+pub fn qualify(
+    state: HeadState,
+    items: &[(i64, String)],
+    passed: &[(i64, Checker)],
+) -> Result<HeadState, HeadStateError> {
     let next = state.next(HeadStep::Qualify)?;
     let mut missing = Vec::new();
     for checker in Checker::ALL {

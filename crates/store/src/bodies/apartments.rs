@@ -199,10 +199,19 @@ impl Bodies<'_> {
         if there.is_some() {
             return Err(StoreError::invalid("入住企业", format!("“{}”已在名单中", u.name)));
         }
-        let row = talent_apartment_resident::ActiveModel { apartment_id: Set(a.id), unit_id: Set(u.id), ..Default::default() };
+        let row = talent_apartment_resident::ActiveModel {
+            apartment_id: Set(a.id),
+            unit_id: Set(u.id),
+            ..Default::default()
+        };
         self.store
             .insert_recorded(caller, row, |_| {
-                Change::new("talent_apartment.resident", "talent_apartment", a.id, format!("“{}”入住企业增加“{}”", a.name, u.name))
+                Change::new(
+                    "talent_apartment.resident",
+                    "talent_apartment",
+                    a.id,
+                    format!("“{}”入住企业增加“{}”", a.name, u.name),
+                )
             })
             .await?;
         Ok(())
@@ -278,7 +287,12 @@ impl Bodies<'_> {
         let saved = self
             .store
             .insert_recorded(caller, row, |s| {
-                Change::new("secretary_studio.add", "secretary_studio", s.id, format!("登记书记工作室“{}”（{}）", s.name, s.lead))
+                Change::new(
+                    "secretary_studio.add",
+                    "secretary_studio",
+                    s.id,
+                    format!("登记书记工作室“{}”（{}）", s.name, s.lead),
+                )
             })
             .await?;
         Ok(saved.id)

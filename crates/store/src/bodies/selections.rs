@@ -45,8 +45,12 @@ pub struct Opinion {
 
 impl Bodies<'_> {
     async fn selection_scope(self, caller: &Caller) -> Result<Condition> {
-        self.town_or_unit_scope(caller, talent_selection::Column::TownCode, Some(talent_selection::Column::EnterpriseUnitId))
-            .await
+        self.town_or_unit_scope(
+            caller,
+            talent_selection::Column::TownCode,
+            Some(talent_selection::Column::EnterpriseUnitId),
+        )
+        .await
     }
 
     /// The selections the caller sees, latest first, with the opinions asked.
@@ -157,7 +161,13 @@ impl Bodies<'_> {
     }
 
     /// Asks a Party organisation (of the caller's scope) for its opinion, while consulting.
-    pub async fn ask_opinion(self, caller: &Caller, selection_id: i64, org_id: i64, asked_on: NaiveDate) -> Result<i64> {
+    pub async fn ask_opinion(
+        self,
+        caller: &Caller,
+        selection_id: i64,
+        org_id: i64,
+        asked_on: NaiveDate,
+    ) -> Result<i64> {
         let s = self.selection_to_run(caller, selection_id).await?;
         if s.state != SelectionState::Consulting {
             return Err(StoreError::invalid("征求意见", format!("评选状态为“{}”，不能再征求意见", s.state.label())));

@@ -103,7 +103,13 @@ impl Bodies<'_> {
     }
 
     /// Adds an action the head chose, while appointed.
-    pub async fn add_chosen_action(self, caller: &Caller, head_id: i64, f: HeadActionFields, demo: bool) -> Result<i64> {
+    pub async fn add_chosen_action(
+        self,
+        caller: &Caller,
+        head_id: i64,
+        f: HeadActionFields,
+        demo: bool,
+    ) -> Result<i64> {
         let h = self.may_report(caller, head_id).await?;
         if h.state != HeadState::Appointed {
             return Err(StoreError::invalid("自选动作", format!("名誉村主任状态为“{}”，不能增加", h.state.label())));
@@ -172,10 +178,7 @@ impl Bodies<'_> {
     }
 
     /// The appointed heads the caller sees with all their actions.
-    async fn appointed_with_actions(
-        self,
-        caller: &Caller,
-    ) -> Result<Vec<(super::Head, Vec<HeadAction>)>> {
+    async fn appointed_with_actions(self, caller: &Caller) -> Result<Vec<(super::Head, Vec<HeadAction>)>> {
         let scope = self
             .town_or_unit_scope(caller, village_head::Column::TownCode, Some(village_head::Column::EnterpriseUnitId))
             .await?;

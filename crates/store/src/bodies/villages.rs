@@ -22,7 +22,7 @@ use qunlian_domain::bodies::{
 use qunlian_domain::registry::{SrdiLevel, UnitKind};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use super::Bodies;
@@ -129,7 +129,12 @@ impl Bodies<'_> {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|u| Village { town: crate::shared::town_name(&u.town_code), id: u.id, name: u.name, town_code: u.town_code })
+            .map(|u| Village {
+                town: crate::shared::town_name(&u.town_code),
+                id: u.id,
+                name: u.name,
+                town_code: u.town_code,
+            })
             .collect())
     }
 
@@ -199,7 +204,13 @@ impl Bodies<'_> {
     }
 
     /// Adds a mandatory action to the town's list; heads appointed afterwards get it.
-    pub async fn add_mandatory(self, caller: &Caller, town: &RegionCode, f: MandatoryFields, demo: bool) -> Result<i64> {
+    pub async fn add_mandatory(
+        self,
+        caller: &Caller,
+        town: &RegionCode,
+        f: MandatoryFields,
+        demo: bool,
+    ) -> Result<i64> {
         self.store.require(caller, Action::RunVillages)?;
         if !Self::area_holds(caller, &town.to_string()) {
             return Err(StoreError::Forbidden);
@@ -411,8 +422,13 @@ impl Bodies<'_> {
         let to = match step {
             HeadStep::Qualify => {
                 let items = self.check_items(caller).await?;
-                let passed: Vec<(i64, Checker)> =
-                    self.checks(caller, h.id).await?.into_iter().filter(|c| c.passed).map(|c| (c.item_id, c.checker)).collect();
+                let passed: Vec<(i64, Checker)> = self
+                    .checks(caller, h.id)
+                    .await?
+                    .into_iter()
+                    .filter(|c| c.passed)
+                    .map(|c| (c.item_id, c.checker))
+                    .collect();
                 qualify(h.state, &items, &passed)
             }
             _ => h.state.next(step),
@@ -437,13 +453,17 @@ impl Bodies<'_> {
             row.term_start = Set(Some(a.term_start));
             row.term_end = Set(Some(a.term_end));
             row.pairing = Set(Some(a.pairing));
-            detail = format!("聘任为“{}”名誉村主任（{} 至 {}，{}）", v.name, a.term_start, a.term_end, a.pairing.label());
+            detail =
+                format!("聘任为“{}”名誉村主任（{} 至 {}，{}）", v.name, a.term_start, a.term_end, a.pairing.label());
             let list = village_mandatory_action::Entity::find()
                 .filter(village_mandatory_action::Column::TownCode.eq(town.as_str()))
                 .order_by_asc(village_mandatory_action::Column::Position)
                 .all(self.store.db())
                 .await?;
-            due = list.into_iter().map(|m| (m.id, m.name, a.term_start + Duration::days(i64::from(m.due_days)))).collect();
+            due = list
+                .into_iter()
+                .map(|m| (m.id, m.name, a.term_start + Duration::days(i64::from(m.due_days))))
+                .collect();
         }
         row.state = Set(to);
         row.updated_at = Set(self.store.now());
@@ -478,5 +498,34 @@ impl Bodies<'_> {
             )
             .await?;
         Ok(to)
+    }
+}
+
+impl Bodies<'_> {
+    /// The enterprises (not departments, not villages) the caller may nominate from or enter
+    /// candidates of: those of its scope, by name, at most 500.
+    pub async fn enterprise_choices(self, caller: &Caller) -> Result<Vec<(i64, String)>> {
+        self.store.require(caller, Action::ReadRegistry)?;
+        let cond = Condition::all()
+            .add(self.store.unit_scope(caller).await?)
+            .add(unit::Column::Kind.is_not_in([UnitKind::Government.code(), UnitKind::Village.code()]));
+        self.store.unit_choices(cond, None, 500).await
+    }
+
+    /// The Party organisations the caller may ask for an opinion: those of its scope, by
+    /// name, at most 500.
+    pub async fn org_choices(self, caller: &Caller) -> Result<Vec<(i64, String)>> {
+        use crate::entity::party_org;
+        self.store.require(caller, Action::ReadRegistry)?;
+        Ok(party_org::Entity::find()
+            .filter(self.store.org_scope(caller).await?)
+            .filter(party_org::Column::DissolvedOn.is_null())
+            .order_by_asc(party_org::Column::Name)
+            .limit(500)
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect())
     }
 }

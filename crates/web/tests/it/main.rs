@@ -20,6 +20,7 @@ mod registry;
 mod results;
 mod roles;
 mod services;
+mod villages;
 
 use axum::http::StatusCode;
 

@@ -51,7 +51,11 @@ async fn the_town_keeps_its_apartments_and_residents_see_theirs() {
     assert!(b.apartments(&w.jiuting_admin).await.unwrap().is_empty());
     assert_eq!(b.apartments(&w.district).await.unwrap().len(), 1);
 
-    let studio = StudioFields::parse(&RawStudio { name: "王海云书记工作室".into(), org: "佘山集群党委".into(), lead: "王海云".into() });
+    let studio = StudioFields::parse(&RawStudio {
+        name: "王海云书记工作室".into(),
+        org: "佘山集群党委".into(),
+        lead: "王海云".into(),
+    });
     b.add_studio(&w.xinqiao_admin, &town("新桥"), studio.clone().unwrap(), false).await.unwrap();
     assert!(is_forbidden(b.add_studio(&w.xinqiao_secretary, &town("新桥"), studio.unwrap(), false).await));
     assert_eq!(b.studios(&w.xinqiao_admin).await.unwrap().len(), 1);
@@ -74,11 +78,18 @@ async fn a_selection_is_decided_only_after_every_asked_opinion() {
     let org_b = s.registry().create_org(&sys, org("上海乙装备有限公司党支部", vec![w.b])).await.unwrap();
     let org_c = s.registry().create_org(&sys, org("上海丙科技有限公司党支部", vec![w.c])).await.unwrap();
 
-    let raw = RawSelection { kind: "领军人才".into(), year: "2021".into(), candidate: "李明".into(), enterprise: w.a.0.to_string() };
+    let raw = RawSelection {
+        kind: "领军人才".into(),
+        year: "2021".into(),
+        candidate: "李明".into(),
+        enterprise: w.a.0.to_string(),
+    };
     let sel = b.open_selection(&w.xinqiao_admin, SelectionFields::parse(&raw).unwrap(), false).await.unwrap();
     let other = RawSelection { enterprise: w.c.0.to_string(), ..raw };
-    assert!(refused(b.open_selection(&w.xinqiao_admin, SelectionFields::parse(&other).unwrap(), false).await)
-        .contains("所在企业"));
+    assert!(
+        refused(b.open_selection(&w.xinqiao_admin, SelectionFields::parse(&other).unwrap(), false).await)
+            .contains("所在企业")
+    );
     assert!(is_not_found(b.selection(&w.jiuting_admin, sel).await));
 
     // Nothing asked yet: no decision.
@@ -94,8 +105,10 @@ async fn a_selection_is_decided_only_after_every_asked_opinion() {
     assert!(e.contains("尚未收到") && e.contains("上海乙装备有限公司党支部") && !e.contains("上海甲"), "{e}");
     let shown = b.selection(&w.xinqiao_admin, sel).await.unwrap();
     let asked_b = shown.opinions.iter().find(|o| o.answered_on.is_none()).unwrap().id;
-    assert!(refused(b.record_opinion(&w.xinqiao_admin, sel, asked_b, "同意".into(), d("2021-02-01")).await)
-        .contains("回复日期"));
+    assert!(
+        refused(b.record_opinion(&w.xinqiao_admin, sel, asked_b, "同意".into(), d("2021-02-01")).await)
+            .contains("回复日期")
+    );
     b.record_opinion(&w.xinqiao_admin, sel, asked_b, "同意".into(), d("2021-03-06")).await.unwrap();
     assert!(is_forbidden(b.decide_selection(&w.xinqiao_secretary, sel, true, String::new()).await));
     let to = b.decide_selection(&w.xinqiao_admin, sel, true, "区人才办评审通过".into()).await.unwrap();

@@ -75,8 +75,10 @@ async fn the_town_nominates_checks_and_appoints_a_head_and_its_actions_fall_due(
     // 五有: qualifying needs every item passed by both checkers; appointing needs qualifying.
     let items = b.check_items(&w.xinqiao_admin).await.unwrap();
     assert_eq!(items.len(), 5);
-    assert!(refused(b.step_head(&w.xinqiao_admin, head, HeadStep::Appoint, Some(appointment(village, "2019-07-01"))).await)
-        .contains("不能聘任"));
+    assert!(
+        refused(b.step_head(&w.xinqiao_admin, head, HeadStep::Appoint, Some(appointment(village, "2019-07-01"))).await)
+            .contains("不能聘任")
+    );
     for (id, _) in &items {
         b.record_check(&w.xinqiao_admin, head, check(*id, "综合工作党委", true), false).await.unwrap();
         b.record_check(&w.xinqiao_admin, head, check(*id, "商会", *id != items[4].0), false).await.unwrap();
@@ -89,8 +91,10 @@ async fn the_town_nominates_checks_and_appoints_a_head_and_its_actions_fall_due(
     assert_eq!(b.step_head(&w.xinqiao_admin, head, HeadStep::Qualify, None).await.unwrap(), HeadState::Qualified);
 
     // Appointment: to a village of the head's own town.
-    assert!(refused(b.step_head(&w.xinqiao_admin, head, HeadStep::Appoint, Some(appointment(other, "2019-07-01"))).await)
-        .contains("结对村"));
+    assert!(
+        refused(b.step_head(&w.xinqiao_admin, head, HeadStep::Appoint, Some(appointment(other, "2019-07-01"))).await)
+            .contains("结对村")
+    );
     let to = b.step_head(&w.xinqiao_admin, head, HeadStep::Appoint, Some(appointment(village, "2019-07-01"))).await;
     assert_eq!(to.unwrap(), HeadState::Appointed);
     let shown = b.head(&w.xinqiao_admin, head).await.unwrap();
@@ -113,9 +117,13 @@ async fn the_town_nominates_checks_and_appoints_a_head_and_its_actions_fall_due(
     let contact_b = user(s, "contact_b", Role::EnterpriseContact, Scope::Enterprise(w.b)).await;
     assert!(b.heads(&contact_b).await.unwrap().is_empty());
     assert!(is_not_found(b.head_actions(&contact_b, head).await));
-    let chosen = HeadActionFields::parse(&RawHeadAction { title: "助销村民农产品".into(), due_on: "2099-12-31".into() });
+    let chosen =
+        HeadActionFields::parse(&RawHeadAction { title: "助销村民农产品".into(), due_on: "2099-12-31".into() });
     b.add_chosen_action(&w.contact_a, head, chosen.unwrap(), false).await.unwrap();
-    let done = CompletionFields::parse(&RawCompletion { evidence: "走访记录及帮扶计划".into(), done_on: "2019-08-05".into() });
+    let done = CompletionFields::parse(&RawCompletion {
+        evidence: "走访记录及帮扶计划".into(),
+        done_on: "2019-08-05".into(),
+    });
     b.complete_action(&w.contact_a, actions[0].id, done.clone().unwrap()).await.unwrap();
     assert!(is_not_found(b.complete_action(&contact_b, actions[0].id, done.unwrap()).await));
     let early = CompletionFields::parse(&RawCompletion { evidence: "x".into(), done_on: "2019-06-01".into() }).unwrap();
