@@ -8,9 +8,8 @@
 
 use chrono::NaiveDate;
 use qunlian_domain::RegionCode;
-use qunlian_domain::auth::{Action, Caller, UnitId};
+use qunlian_domain::auth::{Action, Caller};
 use qunlian_domain::bodies::{ActivityFields, ApartmentFields, StudioFields};
-use qunlian_domain::registry::UnitKind;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
@@ -183,14 +182,7 @@ impl Bodies<'_> {
     /// Adds an enterprise (of the caller's scope) whose staff live in the apartment.
     pub async fn add_resident(self, caller: &Caller, apartment_id: i64, unit_id: i64) -> Result<()> {
         let a = self.apartment_to_run(caller, apartment_id).await?;
-        let u = self
-            .store
-            .unit_in_scope(caller, UnitId(unit_id))
-            .await
-            .map_err(|_| StoreError::invalid("入住企业", "不在您的管辖范围内，请从列表中选择"))?;
-        if matches!(u.kind, UnitKind::Government | UnitKind::Village) {
-            return Err(StoreError::invalid("入住企业", format!("“{}”不是企业", u.name)));
-        }
+        let u = self.enterprise_in_scope(caller, unit_id, "入住企业", false).await?;
         let there = talent_apartment_resident::Entity::find()
             .filter(talent_apartment_resident::Column::ApartmentId.eq(a.id))
             .filter(talent_apartment_resident::Column::UnitId.eq(u.id))

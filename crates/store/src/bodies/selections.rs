@@ -7,9 +7,8 @@
 //! the enterprises in their scope.
 
 use chrono::NaiveDate;
-use qunlian_domain::auth::{Action, Caller, UnitId};
+use qunlian_domain::auth::{Action, Caller};
 use qunlian_domain::bodies::{SelectionFields, SelectionState, TalentKind};
-use qunlian_domain::registry::UnitKind;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -122,14 +121,7 @@ impl Bodies<'_> {
     /// Enters a candidate from an enterprise of the caller's area.
     pub async fn open_selection(self, caller: &Caller, f: SelectionFields, demo: bool) -> Result<i64> {
         self.store.require(caller, Action::RunTalent)?;
-        let e = self
-            .store
-            .unit_in_scope(caller, UnitId(f.enterprise_id))
-            .await
-            .map_err(|_| StoreError::invalid("所在企业", "不在您的管辖范围内，请从列表中选择"))?;
-        if matches!(e.kind, UnitKind::Government | UnitKind::Village) || !Self::area_holds(caller, &e.town_code) {
-            return Err(StoreError::invalid("所在企业", format!("“{}”不是本辖区的企业", e.name)));
-        }
+        let e = self.enterprise_in_scope(caller, f.enterprise_id, "所在企业", true).await?;
         let now = self.store.now();
         let row = talent_selection::ActiveModel {
             town_code: Set(e.town_code.clone()),

@@ -115,6 +115,29 @@ impl Bodies<'_> {
         })
     }
 
+    /// An enterprise (not a department, not a village) of the caller's scope — and, with
+    /// `in_area`, of a town of its area —, or a refusal naming `field`.
+    pub(super) async fn enterprise_in_scope(
+        self,
+        caller: &Caller,
+        id: i64,
+        field: &'static str,
+        in_area: bool,
+    ) -> Result<unit::Model> {
+        let e = self
+            .store
+            .unit_in_scope(caller, UnitId(id))
+            .await
+            .map_err(|_| StoreError::invalid(field, "不在您的管辖范围内，请从列表中选择"))?;
+        if matches!(e.kind, UnitKind::Government | UnitKind::Village) {
+            return Err(StoreError::invalid(field, format!("“{}”不是企业", e.name)));
+        }
+        if in_area && !Self::area_holds(caller, &e.town_code) {
+            return Err(StoreError::invalid(field, format!("“{}”不在本辖区", e.name)));
+        }
+        Ok(e)
+    }
+
     /// The villages the caller sees, by town and name.
     pub async fn villages(self, caller: &Caller) -> Result<Vec<Village>> {
         self.store.require(caller, Action::ReadRegistry)?;
@@ -244,14 +267,7 @@ impl Bodies<'_> {
     /// enterprise's.
     pub async fn nominate(self, caller: &Caller, f: NominationFields, demo: bool) -> Result<i64> {
         self.store.require(caller, Action::RunVillages)?;
-        let e = self
-            .store
-            .unit_in_scope(caller, UnitId(f.enterprise_id))
-            .await
-            .map_err(|_| StoreError::invalid("所在企业", "不在您的管辖范围内，请从列表中选择"))?;
-        if matches!(e.kind, UnitKind::Government | UnitKind::Village) || !Self::area_holds(caller, &e.town_code) {
-            return Err(StoreError::invalid("所在企业", format!("“{}”不是本辖区的两新组织", e.name)));
-        }
+        let e = self.enterprise_in_scope(caller, f.enterprise_id, "所在企业", true).await?;
         let now = self.store.now();
         let row = village_head::ActiveModel {
             town_code: Set(e.town_code.clone()),
