@@ -163,7 +163,7 @@ struct PairingSpec {
 
 /// A stable, valid USCC for a named demo unit: the same key always gives the same code, so
 /// the demo can be re-seeded without duplicates.
-fn demo_uscc(prefix: &str, region: &str, key: &str) -> Result<Uscc, String> {
+pub(crate) fn demo_uscc(prefix: &str, region: &str, key: &str) -> Result<Uscc, String> {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
     let digest = key.bytes().fold(1469598103934665603u64, |h, b| (h ^ u64::from(b)).wrapping_mul(1099511628211));
     let mut body = format!("{prefix}{}", &region[..6.min(region.len())]);
@@ -302,6 +302,7 @@ fn print_logins() {
         ("admin", "区级管理员，全部数据"),
         ("songjiang", "松江区组织部管理员"),
         ("xinqiao", "新桥镇管理员"),
+        ("zhujing", "金山区朱泾镇管理员（综合工作党委：名誉村主任跟踪）"),
         ("chint", "正泰启迪智慧能源集群党委书记"),
         ("zhuangbei", "新桥现代装备产业集群党委书记（要素对接、牵线）"),
         ("leader", "领导（只读）"),
@@ -513,6 +514,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
     crate::demo_projects::seed(store, &units, &cluster_ids).await?;
 
     crate::demo_bodies::seed(store, &cluster_ids).await?;
+    crate::demo_bodies::seed_villages(store, district).await?;
     crate::demo_results::seed(store, &units, &cluster_ids).await?;
     let branch = crate::demo_people::seed(store, &sys, &rosters).await?.ok_or("demo has no branch for 支部书记")?;
     crate::demo_activities::seed(store, &cluster_ids, branch).await?;
@@ -526,6 +528,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
         ("admin", "区委组织部（演示）", Role::DistrictAdmin, Scope::All),
         ("songjiang", "松江区组织部（演示）", Role::DistrictAdmin, Scope::Region(district)),
         ("xinqiao", "新桥镇党建办（演示）", Role::TownAdmin, Scope::Region(town)),
+        ("zhujing", "朱泾镇综合工作党委（演示）", Role::TownAdmin, Scope::Region(RegionCode::parse("310116101")?)),
         ("chint", "集群党委书记（演示）", Role::ClusterSecretary, Scope::Cluster(chint)),
         ("zhuangbei", "新桥现代装备产业集群党委书记（演示）", Role::ClusterSecretary, Scope::Cluster(zhuangbei)),
         ("leader", "领导（演示）", Role::Leader, Scope::All),

@@ -11,10 +11,15 @@
 use std::collections::HashMap;
 
 use chrono::Duration;
+use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Caller, ClusterId, Role, Scope, UnitId, UserId};
 use qunlian_domain::bodies::{
-    DecisionFields, GrantFields, IssueFields, MeetingFields, MeetingKind, RawGrant, RawUse, UseFields,
+    ActivityFields, ApartmentFields, AppointmentFields, CheckFields, Checker, CompletionFields, DecisionFields,
+    GrantFields, HeadActionFields, HeadIdentity, HeadStep, IssueFields, MandatoryFields, MeetingFields, MeetingKind,
+    NominationFields, PairingMode, RawGrant, RawMandatory, RawNomination, RawUse, SelectionFields, StudioFields,
+    TalentKind, UseFields,
 };
+use qunlian_domain::registry::{EnterpriseInput, UnitKind};
 use qunlian_store::Store;
 use qunlian_store::bodies::IssueStep;
 
@@ -195,6 +200,163 @@ pub async fn seed(store: &Store, cluster_ids: &HashMap<String, ClusterId>) -> An
             let step = IssueStep::Resolve { answer: answer.into(), on: Some(today - Duration::days(days_ago)) };
             b.act_on_issue(&sys, alliance.id, id, step).await?;
         }
+    }
+    Ok(())
+}
+
+/// The villages of 朱泾镇 the demo registers: real village names of the town; every other
+/// fact of the villages' records is the demo's.
+const ZHUJING_VILLAGES: [&str; 6] = ["待泾村", "秀州村", "大茫村", "五龙村", "温河村", "慧农村"];
+
+/// The mandatory actions: the report says there are five (五方面的“规定动作”) but does not
+/// name them; these five and their days are the demo's.
+const MANDATORY: [(&str, u32); 5] = [
+    ("走访结对村，摸清村情和需求（演示拟定）", 30),
+    ("与村“两委”共同制定结对帮扶计划（演示拟定）", 60),
+    ("参加村党组织主题党日或联席会议（演示拟定）", 90),
+    ("开展一次帮困助学或助销活动（演示拟定）", 180),
+    ("年度向镇综合工作党委述职（演示拟定）", 365),
+];
+
+/// 朱泾镇's 名誉村主任 (2019: chosen from the town's 52 两新 Party organisations by the 五有
+/// standard with the chamber, work list of five mandatory actions, tracked by the 综合工作党委),
+/// and Songjiang's talent apartments with their Party service points (方松, 岳阳, 泗泾, 中山),
+/// a talent selection with the Party organisations' opinions, a secretary studio. Persons,
+/// enterprises of 朱泾, addresses, days and terms are invented (marked 演示); the terms start
+/// 150 days before the demo is made, so some mandatory actions are due and one is overdue.
+pub async fn seed_villages(store: &Store, district: RegionCode) -> AnyResult<()> {
+    let sys = Caller::system("demo");
+    let b = store.bodies();
+    let today = store.today();
+    let zhujing = RegionCode::parse("310116101")?;
+    let mut villages = Vec::new();
+    for v in ZHUJING_VILLAGES {
+        villages.push(b.add_village(&sys, &zhujing, v, true).await?);
+    }
+    for (name, days) in MANDATORY {
+        let raw = RawMandatory { name: name.into(), due_days: days.to_string() };
+        b.add_mandatory(&sys, &zhujing, MandatoryFields::parse(&raw)?, true).await?;
+    }
+    let mut firms = Vec::new();
+    for (key, name) in [
+        ("zj-food", "上海朱泾演示食品有限公司（演示）"),
+        ("zj-machine", "上海朱泾演示机械有限公司（演示）"),
+        ("zj-agri", "上海朱泾演示农业科技有限公司（演示）"),
+    ] {
+        let input = EnterpriseInput::new(name, crate::demo::demo_uscc("91", "310116", key)?, zhujing);
+        firms.push(store.registry().create_unit(&sys, input, UnitKind::Enterprise, true).await?);
+    }
+    let items = b.check_items(&sys).await?;
+    let start = today - Duration::days(150);
+    let heads = [
+        ("陈建华", HeadIdentity::Secretary, PairingMode::EnterpriseHelps, Some(0)),
+        ("沈立群", HeadIdentity::Member, PairingMode::ProjectEnriches, Some(1)),
+        ("顾晓东", HeadIdentity::Friend, PairingMode::IndustryLeads, None),
+    ];
+    for (i, (person, identity, pairing, village)) in heads.into_iter().enumerate() {
+        let raw = RawNomination {
+            person: person.into(),
+            enterprise: firms[i].0.to_string(),
+            identity: identity.code().into(),
+            nominated_on: (start - Duration::days(20)).to_string(),
+        };
+        let head = b.nominate(&sys, NominationFields::parse(&raw)?, true).await?;
+        // The third is still being checked: the chamber has not yet recorded its view.
+        let checkers: &[Checker] = if village.is_some() { &Checker::ALL } else { &[Checker::Committee] };
+        for (item, _) in &items {
+            for checker in checkers {
+                let check = CheckFields {
+                    item_id: *item,
+                    checker: *checker,
+                    passed: true,
+                    note: String::new(),
+                    checked_on: start - Duration::days(10),
+                };
+                b.record_check(&sys, head, check, true).await?;
+            }
+        }
+        let Some(v) = village else { continue };
+        b.step_head(&sys, head, HeadStep::Qualify, None).await?;
+        let appointment = AppointmentFields {
+            village_id: villages[v],
+            term_start: start,
+            term_end: start + Duration::days(3 * 365),
+            pairing,
+        };
+        b.step_head(&sys, head, HeadStep::Appoint, Some(appointment)).await?;
+        let actions = b.head_actions(&sys, head).await?;
+        // The first head did its first three; the second only its first: its second is overdue.
+        let done = if v == 0 { 3 } else { 1 };
+        for a in actions.iter().filter(|a| a.due_on < today).take(done) {
+            let evidence = "走访记录、帮扶计划等材料已上传（演示数据）".to_owned();
+            let f = CompletionFields { evidence, done_on: (a.due_on - Duration::days(3)).min(today) };
+            b.complete_action(&sys, a.id, f).await?;
+        }
+        let chosen = HeadActionFields {
+            title: "组织企业员工助销结对村农产品（演示数据）".into(),
+            due_on: start + Duration::days(200),
+        };
+        b.add_chosen_action(&sys, head, chosen, true).await?;
+    }
+    seed_talent(store, district).await
+}
+
+/// The talent apartments of 方松, 岳阳, 泗泾 and 中山 with their service points (the report
+/// names the four; the apartments' names, addresses and activities are the demo's), a
+/// 领军人才 selection with the opinions asked, and the 王海云书记工作室 of the 佘山 cluster.
+async fn seed_talent(store: &Store, district: RegionCode) -> AnyResult<()> {
+    let sys = Caller::system("demo");
+    let b = store.bodies();
+    for (place, road) in [("方松", "演示路1号"), ("岳阳", "演示路2号"), ("泗泾", "演示路3号"), ("中山", "演示路4号")]
+    {
+        let Some(town) = district.find_child_by_name(place) else { continue };
+        let name = town.name().to_owned();
+        let f = ApartmentFields {
+            name: format!("{name}人才公寓（名称为演示）"),
+            town,
+            address: format!("{}{road}（地址为演示）", town.full_name()),
+            managing_org: format!("{name}综合党委（演示）"),
+            service_point: format!("{name}人才公寓党建服务站"),
+        };
+        let id = b.add_apartment(&sys, f, true).await?;
+        let local = Caller { scope: Scope::Region(town), ..Caller::system("demo") };
+        for (unit, _) in b.enterprise_choices(&local).await?.into_iter().take(2) {
+            b.add_resident(&sys, id, unit).await?;
+        }
+        let activity = ActivityFields {
+            held_on: store.today() - Duration::days(40),
+            title: "青年人才“党建引领G60”分享会（演示数据）".into(),
+            note: "入住企业青年人才参加（人数为演示）".into(),
+        };
+        b.record_apartment_activity(&sys, id, activity, true).await?;
+    }
+    if let Some(xinqiao) = district.find_child_by_name("新桥") {
+        let local = Caller { scope: Scope::Region(xinqiao), ..Caller::system("demo") };
+        let firm = b.enterprise_choices(&local).await?.into_iter().next();
+        let orgs = b.org_choices(&local).await?;
+        if let (Some((firm, _)), [first, second, ..]) = (firm, orgs.as_slice()) {
+            let f = SelectionFields {
+                kind: TalentKind::Leading,
+                year: 2021,
+                candidate: "周志远（演示）".into(),
+                enterprise_id: firm,
+            };
+            let sel = b.open_selection(&sys, f, true).await?;
+            let asked =
+                b.ask_opinion(&sys, sel, first.0, chrono::NaiveDate::from_ymd_opt(2021, 3, 1).ok_or("date")?).await?;
+            b.ask_opinion(&sys, sel, second.0, chrono::NaiveDate::from_ymd_opt(2021, 3, 1).ok_or("date")?).await?;
+            let on = chrono::NaiveDate::from_ymd_opt(2021, 3, 8).ok_or("date")?;
+            b.record_opinion(&sys, sel, asked, "政治表现良好，同意推荐（演示数据）".into(), on).await?;
+            // The second organisation has not answered: the decision waits.
+        }
+    }
+    if let Some(sheshan) = district.find_child_by_name("佘山") {
+        let f = StudioFields {
+            name: "王海云书记工作室".into(),
+            org: "佘山智能制造产业集群党委".into(),
+            lead: "王海云".into(),
+        };
+        b.add_studio(&sys, &sheshan, f, true).await?;
     }
     Ok(())
 }

@@ -127,6 +127,16 @@ pub enum Action {
     /// Answer (solve or decline) an alliance issue given to one's department, as those who
     /// run the alliance may too.
     AnswerAllianceIssues,
+    /// Keep a town's villages, its 名誉村主任 (nominations, the 五有 checklist, appointments,
+    /// the town's list of mandatory actions) and track their actions: the town and district
+    /// admins (the town's 综合工作党委 works through the town's account).
+    RunVillages,
+    /// Add chosen actions (自选动作) and record the evidence of a village head's actions: those
+    /// who run villages, and the enterprise contact for its own enterprise's heads.
+    ReportVillageActions,
+    /// Keep talent apartments and their service points, talent selections and the Party
+    /// organisations' opinions in them, and secretary studios: the town and district admins.
+    RunTalent,
     /// See economic figures and cluster scorecards (工作成效) of one's scope. Departments
     /// serve enterprises but do not read their tax and output.
     ReadResults,
@@ -195,6 +205,8 @@ impl Role {
             AnswerAllianceIssues => {
                 matches!(self, DistrictAdmin | TownAdmin | ClusterSecretary | ServiceOfficer | DepartmentHead)
             }
+            RunVillages | RunTalent => matches!(self, DistrictAdmin | TownAdmin),
+            ReportVillageActions => matches!(self, DistrictAdmin | TownAdmin | EnterpriseContact),
             ReadResults => matches!(
                 self,
                 DistrictAdmin | TownAdmin | ClusterSecretary | BranchSecretary | EnterpriseContact | Leader

@@ -13,12 +13,24 @@
 
 mod fields;
 mod issues;
+mod village_fields;
+mod villages;
 
 pub use fields::{
     DecisionFields, GrantFields, IssueFields, MeetingFields, RawDecision, RawGrant, RawIssue, RawMeeting, RawUse,
     UseFields, parse_answer, parse_scope_name,
 };
 pub use issues::{IssueAction, IssueState, IssueStateError};
+pub use village_fields::{
+    ActivityFields, ApartmentFields, AppointmentFields, CheckFields, CompletionFields, HeadActionFields,
+    MandatoryFields, NominationFields, RawActivity, RawApartment, RawAppointment, RawCheck, RawCompletion,
+    RawHeadAction, RawMandatory, RawNomination, RawSelection, RawStudio, SelectionFields, StudioFields, parse_name,
+    parse_opinion,
+};
+pub use villages::{
+    ActionKind, Checker, FIVE_HAVES, HeadIdentity, HeadState, HeadStateError, HeadStep, PairingMode, SelectionError,
+    SelectionState, TalentKind, qualify,
+};
 
 use crate::codes::labelled_enum;
 

@@ -112,6 +112,7 @@ pub mod project_sheet;
 pub mod project_support;
 pub mod project_target;
 pub mod registry_proposal;
+pub mod secretary_studio;
 pub mod service_attachment;
 pub mod service_event;
 pub mod service_item;
@@ -120,8 +121,18 @@ pub mod service_request;
 pub mod service_stage_cell;
 pub mod service_stage_time;
 pub mod session;
+pub mod talent_apartment;
+pub mod talent_apartment_activity;
+pub mod talent_apartment_resident;
+pub mod talent_selection;
+pub mod talent_selection_opinion;
 pub mod unit;
 pub mod user;
+pub mod village_check_item;
+pub mod village_head;
+pub mod village_head_action;
+pub mod village_head_check;
+pub mod village_mandatory_action;
 
 /// Every column that holds a domain code, as (table, column, the code set's Rust name): how
 /// an unknown value read back names its table, since SeaORM tells the set only the column
@@ -170,6 +181,13 @@ pub(crate) const CODED_COLUMNS: &[(&str, &str, &str)] = &[
     ("units", "kind", "UnitKind"),
     ("units", "srdi", "SrdiLevel"),
     ("users", "role", "Role"),
+    ("village_heads", "identity", "HeadIdentity"),
+    ("village_heads", "state", "HeadState"),
+    ("village_heads", "pairing", "PairingMode"),
+    ("village_head_checks", "checker", "Checker"),
+    ("village_head_actions", "kind", "ActionKind"),
+    ("talent_selections", "kind", "TalentKind"),
+    ("talent_selections", "state", "SelectionState"),
 ];
 
 /// Where a code set's value read from a column of this name came from: the tables, and the

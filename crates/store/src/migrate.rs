@@ -58,6 +58,10 @@ const STEPS: &[(i64, &str)] = &[
         "development of new members: people in the pipeline and their steps; transfers of members between organisations",
     ),
     (23, "activities with their units, named attendees and raised issues; a unit taking part is a coverage source"),
+    (
+        24,
+        "villages and talent: 名誉村主任 with the 五有 checklist and their actions, talent apartments, talent selections with Party opinions, secretary studios",
+    ),
 ];
 
 /// Brings the schema up to the head: every step not yet applied.
@@ -114,6 +118,7 @@ pub async fn run_to(db: &DatabaseConnection, target: i64) -> Result<(), DbErr> {
             21 => m0021_introduction_departments::up(&txn, backend).await?,
             22 => m0022_development::up(&txn, backend).await?,
             23 => m0023_activities::up(&txn, backend).await?,
+            24 => m0024_villages::up(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(

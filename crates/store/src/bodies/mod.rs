@@ -10,15 +10,28 @@
 //! secretary logs the uses of its own committee's powers; those who run alliances (town and
 //! district admins, cluster secretaries) keep an alliance's records; the owner department's
 //! officers answer the issues given to it. Every change is audited.
+//!
+//! Second slice: villages as units of kind `village` and their 名誉村主任 with the 五有
+//! checklist and their actions (`villages.rs`, `village_actions.rs`); talent apartments with
+//! their service points and secretary studios (`apartments.rs`); talent selections with the
+//! Party organisations' opinions (`selections.rs`). The town and district admins keep them.
 
+mod apartments;
 mod figures;
 mod issues;
 mod powers;
+mod selections;
+mod village_actions;
+mod villages;
 mod work;
 
+pub use apartments::*;
 pub use figures::*;
 pub use issues::*;
 pub use powers::*;
+pub use selections::*;
+pub use village_actions::*;
+pub use villages::*;
 pub use work::*;
 
 use qunlian_domain::auth::{Action, Caller, Scope};

@@ -162,14 +162,7 @@ impl Bodies<'_> {
     pub async fn may_grant(self, caller: &Caller, cluster_id: i64) -> Result<cluster::Model> {
         self.store.require(caller, Action::GrantPowers)?;
         let c = self.cluster_in_scope(caller, cluster_id).await?;
-        let inside = match &caller.scope {
-            Scope::All => true,
-            Scope::Region(r) => {
-                qunlian_domain::RegionCode::parse(&c.town_code).is_ok_and(|t| t == *r || t.is_within(r))
-            }
-            _ => false,
-        };
-        if inside { Ok(c) } else { Err(StoreError::Forbidden) }
+        if Self::area_holds(caller, &c.town_code) { Ok(c) } else { Err(StoreError::Forbidden) }
     }
 
     /// Records a power granted to a cluster committee.

@@ -21,6 +21,7 @@ mod registry;
 mod results;
 mod roles;
 mod services;
+mod villages;
 
 use axum::http::StatusCode;
 

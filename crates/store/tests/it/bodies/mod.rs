@@ -5,6 +5,8 @@
 mod alliances;
 mod issues;
 mod powers;
+mod talent;
+mod villages;
 
 use qunlian_domain::auth::{Caller, ClusterId, Role, Scope, UnitId};
 use qunlian_domain::bodies::{IssueFields, RawIssue};

@@ -3,12 +3,17 @@
 //! the issue log of 问题协商 with its figures (`issues.rs`). The rules are the domain's and
 //! the store's (`store.bodies()`); these pages show them.
 //!
+//! Villages and their 名誉村主任 (`villages.rs`, `/bodies/villages`); talent apartments,
+//! talent selections and secretary studios (`talent.rs`, `/bodies/talent`).
+//!
 //! Paths: everything under `/bodies`; a cluster's powers are `/bodies/clusters/{id}`, an
 //! alliance's work `/bodies/alliances/{id}`.
 
 pub mod alliances;
 pub mod issues;
 pub mod powers;
+pub mod talent;
+pub mod villages;
 
 use askama::Template;
 use axum::Form;
@@ -42,6 +47,23 @@ pub fn routes() -> Router<AppState> {
         .route("/bodies/alliances/{id}/decisions/{did}/done", post(alliances::finish_decision))
         .route("/bodies/alliances/{id}/issues", get(issues::list).post(issues::raise))
         .route("/bodies/alliances/{id}/issues/{iid}", post(issues::act))
+        .route("/bodies/villages", get(villages::page).post(villages::add_village))
+        .route("/bodies/villages/mandatory", post(villages::add_mandatory))
+        .route("/bodies/villages/heads", post(villages::nominate))
+        .route("/bodies/villages/heads/{id}", get(villages::head))
+        .route("/bodies/villages/heads/{id}/checks", post(villages::record_check))
+        .route("/bodies/villages/heads/{id}/step", post(villages::step))
+        .route("/bodies/villages/heads/{id}/actions", post(villages::add_action))
+        .route("/bodies/villages/heads/{id}/actions/{aid}/done", post(villages::complete))
+        .route("/bodies/talent", get(talent::page))
+        .route("/bodies/talent/apartments", post(talent::add_apartment))
+        .route("/bodies/talent/apartments/{id}/residents", post(talent::add_resident))
+        .route("/bodies/talent/apartments/{id}/activities", post(talent::record_activity))
+        .route("/bodies/talent/selections", post(talent::open_selection))
+        .route("/bodies/talent/selections/{id}/ask", post(talent::ask))
+        .route("/bodies/talent/selections/{id}/opinions/{oid}", post(talent::answer))
+        .route("/bodies/talent/selections/{id}/decide", post(talent::decide))
+        .route("/bodies/talent/studios", post(talent::add_studio))
 }
 
 /// A form's outcome: what the store made, or the refusal's message to show the form again
@@ -57,6 +79,11 @@ fn refusal<T>(done: Result<T, WebError>) -> Result<Result<T, String>, WebError> 
 /// A form's parsed values, or its refused fields as the message shown with the form.
 fn parsed<T>(r: Result<T, qunlian_domain::fields::FieldErrors>) -> Result<T, WebError> {
     r.map_err(|e| WebError::Invalid(e.to_string()))
+}
+
+/// The town a form names (`town`), parsed.
+fn town_of(f: &Pairs) -> Result<qunlian_domain::RegionCode, WebError> {
+    qunlian_domain::RegionCode::parse(f.get("town")).map_err(|e| WebError::Invalid(format!("所属街镇：{e}")))
 }
 
 /// The fields of a form that changes an alliance's records, once the caller is found to

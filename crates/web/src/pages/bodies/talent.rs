@@ -1,0 +1,233 @@
+//! Talent apartments with their Party service points, talent selections with the Party
+//! organisations' opinions, and secretary studios: one page, `/bodies/talent`, its forms for
+//! the town and district admins.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use qunlian_domain::auth::Action;
+use qunlian_domain::bodies::{
+    ActivityFields, ApartmentFields, RawActivity, RawApartment, RawSelection, RawStudio, SelectionFields, StudioFields,
+    TalentKind, parse_opinion,
+};
+use qunlian_store::bodies::{Apartment, Selection, Studio};
+
+use super::{ACTIVE, parsed, saved_or, town_of};
+use crate::auth::{Auth, Layout};
+use crate::error::{PageResult, WebError};
+use crate::state::AppState;
+use crate::support::forms::{Choice, Pairs};
+use crate::support::render_form;
+use crate::support::towns::town_options;
+
+#[derive(Template)]
+#[template(path = "bodies/talent.html")]
+struct TalentPage {
+    layout: Layout,
+    may_run: bool,
+    towns: Vec<Choice>,
+    apartments: Vec<Apartment>,
+    selections: Vec<Selection>,
+    studios: Vec<Studio>,
+    enterprises: Vec<(i64, String)>,
+    orgs: Vec<(i64, String)>,
+    kinds: Vec<TalentKind>,
+    today: String,
+    values: Pairs,
+    error: Option<String>,
+}
+
+async fn talent_page(state: &AppState, auth: &Auth, values: Pairs, error: Option<String>) -> PageResult {
+    let b = state.store.bodies();
+    let may_run = auth.caller.may(Action::RunTalent);
+    let refused = error.is_some();
+    let page = TalentPage {
+        layout: Layout::new(auth, state, ACTIVE),
+        towns: town_options(state, auth, Some(values.get("town"))),
+        apartments: b.apartments(&auth.caller).await?,
+        selections: b.selections(&auth.caller).await?,
+        studios: b.studios(&auth.caller).await?,
+        enterprises: if may_run { b.enterprise_choices(&auth.caller).await? } else { Vec::new() },
+        orgs: if may_run { b.org_choices(&auth.caller).await? } else { Vec::new() },
+        kinds: TalentKind::ALL.to_vec(),
+        today: state.store.today().to_string(),
+        may_run,
+        values,
+        error,
+    };
+    render_form(&page, refused)
+}
+
+pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
+    auth.require(Action::ReadRegistry)?;
+    talent_page(&state, &auth, Pairs(Vec::new()), None).await
+}
+
+/// A talent form's outcome: back to the page's section, or the page again with the refusal.
+async fn back(state: &AppState, auth: &Auth, f: Pairs, anchor: &str, done: Result<(), WebError>) -> PageResult {
+    saved_or(done.map(|()| format!("/bodies/talent#{anchor}")), |m| talent_page(state, auth, f, Some(m))).await
+}
+
+pub async fn add_apartment(
+    State(state): State<AppState>,
+    auth: Auth,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    auth.require(Action::RunTalent)?;
+    let f = Pairs(pairs);
+    let raw = RawApartment {
+        name: f.get("name").into(),
+        town: f.get("town").into(),
+        address: f.get("address").into(),
+        managing_org: f.get("managing_org").into(),
+        service_point: f.get("service_point").into(),
+    };
+    let done = async {
+        let a = parsed(ApartmentFields::parse(&raw))?;
+        state.store.bodies().add_apartment(&auth.caller, a, false).await?;
+        Ok(())
+    }
+    .await;
+    back(&state, &auth, f, "apartments", done).await
+}
+
+/// An id chosen in a form's select, or the field's message.
+fn chosen_id(f: &Pairs, key: &str, label: &str) -> Result<i64, WebError> {
+    f.get(key).parse::<i64>().map_err(|_| WebError::Invalid(format!("{label}：请选择")))
+}
+
+pub async fn add_resident(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    auth.require(Action::RunTalent)?;
+    let f = Pairs(pairs);
+    let done = async {
+        let unit = chosen_id(&f, "unit", "入住企业")?;
+        Ok(state.store.bodies().add_resident(&auth.caller, id, unit).await?)
+    }
+    .await;
+    back(&state, &auth, f, "apartments", done).await
+}
+
+pub async fn record_activity(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    auth.require(Action::RunTalent)?;
+    let f = Pairs(pairs);
+    let raw =
+        RawActivity { held_on: f.get("held_on").into(), title: f.get("title").into(), note: f.get("note").into() };
+    let done = async {
+        let a = parsed(ActivityFields::parse(&raw))?;
+        state.store.bodies().record_apartment_activity(&auth.caller, id, a, false).await?;
+        Ok(())
+    }
+    .await;
+    back(&state, &auth, f, "apartments", done).await
+}
+
+pub async fn open_selection(
+    State(state): State<AppState>,
+    auth: Auth,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    auth.require(Action::RunTalent)?;
+    let f = Pairs(pairs);
+    let raw = RawSelection {
+        kind: f.get("kind").into(),
+        year: f.get("year").into(),
+        candidate: f.get("candidate").into(),
+        enterprise: f.get("enterprise").into(),
+    };
+    let done = async {
+        let s = parsed(SelectionFields::parse(&raw))?;
+        state.store.bodies().open_selection(&auth.caller, s, false).await?;
+        Ok(())
+    }
+    .await;
+    back(&state, &auth, f, "selections", done).await
+}
+
+pub async fn ask(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    auth.require(Action::RunTalent)?;
+    let f = Pairs(pairs);
+    let done = async {
+        let org = chosen_id(&f, "org", "征求意见的党组织")?;
+        let on = qunlian_domain::fields::date_field("征求日期", f.get("asked_on"))
+            .map_err(WebError::Invalid)?
+            .ok_or_else(|| WebError::Invalid("征求日期：不能为空".into()))?;
+        state.store.bodies().ask_opinion(&auth.caller, id, org, on).await?;
+        Ok(())
+    }
+    .await;
+    back(&state, &auth, f, "selections", done).await
+}
+
+pub async fn answer(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, opinion)): Path<(i64, i64)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    auth.require(Action::RunTalent)?;
+    let f = Pairs(pairs);
+    let done = async {
+        let (text, on) = parsed(parse_opinion(f.get("opinion"), f.get("answered_on")))?;
+        Ok(state.store.bodies().record_opinion(&auth.caller, id, opinion, text, on).await?)
+    }
+    .await;
+    back(&state, &auth, f, "selections", done).await
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    auth.require(Action::RunTalent)?;
+    let f = Pairs(pairs);
+    let done = async {
+        let selected = match f.get("decision") {
+            "selected" => true,
+            "not_selected" => false,
+            _ => return Err(WebError::Invalid("评选决定：请选择“入选”或“未入选”".into())),
+        };
+        let note = f.get("note").to_owned();
+        if let Err(m) = qunlian_domain::limits::check("决定说明", &note, qunlian_domain::limits::NOTE_CHARS) {
+            return Err(WebError::Invalid(m));
+        }
+        state.store.bodies().decide_selection(&auth.caller, id, selected, note).await?;
+        Ok(())
+    }
+    .await;
+    back(&state, &auth, f, "selections", done).await
+}
+
+pub async fn add_studio(
+    State(state): State<AppState>,
+    auth: Auth,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    auth.require(Action::RunTalent)?;
+    let f = Pairs(pairs);
+    let raw = RawStudio { name: f.get("name").into(), org: f.get("org").into(), lead: f.get("lead").into() };
+    let done = async {
+        let town = town_of(&f)?;
+        let s = parsed(StudioFields::parse(&raw))?;
+        state.store.bodies().add_studio(&auth.caller, &town, s, false).await?;
+        Ok(())
+    }
+    .await;
+    back(&state, &auth, f, "studios", done).await
+}
