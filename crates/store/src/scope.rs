@@ -176,9 +176,7 @@ impl Store {
             Scope::All => Condition::all(),
             Scope::Nothing | Scope::Department(_) => nothing(),
             Scope::PartyOrg(id) => Condition::all().add(party_org::Column::Id.is_in(self.org_subtree(id.0).await?)),
-            Scope::Region(region) => Condition::any().add(town_in(party_org::Column::TownCode, region)).add(
-                party_org::Column::Id.in_subquery(orgs_of_units(units_in(town_in(unit::Column::TownCode, region)))),
-            ),
+            Scope::Region(region) => orgs_in_region(region),
             Scope::Enterprise(id) => Condition::all().add(
                 party_org::Column::Id.in_subquery(orgs_of_units(Query::select().expr(Expr::val(id.0)).to_owned())),
             ),
@@ -233,6 +231,13 @@ pub(crate) fn cluster_units(cluster_id: i64) -> sea_orm::sea_query::SelectStatem
         .and_where(cluster_member::Column::ClusterId.eq(cluster_id))
         .and_where(cluster_member::Column::LeftOn.is_null())
         .to_owned()
+}
+
+/// The Party organisations of a region: located there, or covering a unit there.
+pub(crate) fn orgs_in_region(region: &RegionCode) -> Condition {
+    Condition::any()
+        .add(town_in(party_org::Column::TownCode, region))
+        .add(party_org::Column::Id.in_subquery(orgs_of_units(units_in(town_in(unit::Column::TownCode, region)))))
 }
 
 fn units_in(condition: Condition) -> sea_orm::sea_query::SelectStatement {
