@@ -49,6 +49,18 @@ impl FigureScope {
         }
     }
 
+    /// The scope a caller's figures default to: its district, its town or its cluster; none
+    /// for a branch or an enterprise, which must name a cluster.
+    pub fn of_caller(caller: &Caller) -> Option<FigureScope> {
+        match &caller.scope {
+            Scope::All => Some(FigureScope::District),
+            Scope::Region(r) if r.level() == RegionLevel::Town => Some(FigureScope::Town(*r)),
+            Scope::Region(_) => Some(FigureScope::District),
+            Scope::Cluster(c) => Some(FigureScope::Cluster(*c)),
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> String {
         match self {
             FigureScope::District => "district".to_owned(),

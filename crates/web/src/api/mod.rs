@@ -14,6 +14,7 @@ pub mod people;
 pub mod projects;
 pub mod proposals;
 pub mod registry;
+pub mod results;
 pub mod services;
 
 use axum::Router;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(bodies::routes())
         .merge(people::routes())
         .merge(proposals::routes())
+        .merge(results::routes())
         .fallback(|| async { WebError::NotFound.into_json() })
         .layer(axum::middleware::map_response(error::json_refusals))
 }
@@ -104,6 +106,7 @@ pub fn openapi_doc() -> utoipa::openapi::OpenApi {
     doc.merge(bodies::Doc::openapi());
     doc.merge(people::Doc::openapi());
     doc.merge(proposals::Doc::openapi());
+    doc.merge(results::Doc::openapi());
     doc::ErrorResponses.modify(&mut doc);
     doc
 }

@@ -7,6 +7,8 @@
 pub mod figures;
 pub mod import;
 pub mod scorecard;
+pub mod screen;
+mod screen_map;
 
 use axum::Router;
 use axum::routing::get;
@@ -26,15 +28,26 @@ pub fn routes() -> Router<AppState> {
         .route("/results/clusters/{id}/records", get(scorecard::records))
         .route("/results/clusters/{id}/export.xlsx", get(scorecard::export))
         .route("/results/figures", get(figures::page))
+        .route("/results/screen", get(screen::page))
+        .route("/results/screen/figures", get(screen::fragment))
         .merge(import::routes())
 }
 
 /// The period of a query (`2021H1`, `2021`, or as offices write it); the latest ended one
 /// when none is given.
-fn period_param(state: &AppState, v: &Option<String>) -> Result<Period, WebError> {
+pub(crate) fn period_param(state: &AppState, v: &Option<String>) -> Result<Period, WebError> {
     match non_empty(v) {
         Some(s) => Period::parse(s).map_err(|e| WebError::Invalid(e.to_string())),
         None => Ok(Period::latest_ended(state.store.today())),
+    }
+}
+
+/// The scope of a query (`district`, `town:…`, `cluster:…`); the caller's own when none is given.
+pub(crate) fn scope_param(caller: &qunlian_domain::auth::Caller, v: &Option<String>) -> Result<FigureScope, WebError> {
+    match non_empty(v) {
+        Some(s) => FigureScope::parse(s).map_err(WebError::Invalid),
+        None => FigureScope::of_caller(caller)
+            .ok_or_else(|| WebError::Invalid("范围：请指定集群，如 scope=cluster:3".to_owned())),
     }
 }
 
