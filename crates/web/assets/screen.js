@@ -12,6 +12,7 @@
       const chart = echarts.init(el, 'dark', { renderer: 'svg' });
       chart.setOption({
         backgroundColor: 'transparent',
+        animation: false,
         tooltip: { trigger: 'axis', valueFormatter: (v) => (v == null ? '无数据' : `${v}${data.unit}`) },
         legend: { bottom: 0, textStyle: { color: '#e8eef5' } },
         grid: { left: 8, right: 8, top: 16, bottom: 36, containLabel: true },

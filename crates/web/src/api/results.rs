@@ -91,11 +91,7 @@ impl From<Headline> for FiguresJson {
         for s in &h.sections {
             for f in &s.figures {
                 let (value, unit) = number(f.current);
-                let unit = if f.current == Value::Missing {
-                    f.previous.map_or("count", |p| number(p).1)
-                } else {
-                    unit
-                };
+                let unit = if f.current == Value::Missing { f.previous.map_or("count", |p| number(p).1) } else { unit };
                 figures.push(FigureJson {
                     key: f.key.clone(),
                     section: s.title.to_owned(),

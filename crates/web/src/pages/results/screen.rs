@@ -79,10 +79,7 @@ fn trend_json(trend: &Trend) -> String {
             let data: Vec<Option<f64>> = trend
                 .iter()
                 .map(|(_, sums)| {
-                    sums.iter()
-                        .find(|(x, _)| *x == i)
-                        .and_then(|(_, v)| *v)
-                        .map(|v| (v as f64 / 1e6).round() / 100.0)
+                    sums.iter().find(|(x, _)| *x == i).and_then(|(_, v)| *v).map(|v| (v as f64 / 1e6).round() / 100.0)
                 })
                 .collect();
             serde_json::json!({ "name": i.label(), "data": data })
