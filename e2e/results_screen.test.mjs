@@ -72,3 +72,18 @@ test('the town admin sees its town; the district is refused; the 大屏 reads at
   await tablet.page.waitForSelector('[data-screen-chart] svg');
   await screenshot(tablet.page, 'results-screen-tablet');
 });
+
+test('the scorecard counts the cluster’s Party members and opens them, without ID numbers or phones', async () => {
+  const { page } = await demo.login('zhuangbei');
+  await page.goto(`${demo.base}/results?period=2021H1`);
+  const link = await page.$eval('#clusters a.button', (a) => a.getAttribute('href'));
+  const cluster = link.match(/\/results\/clusters\/(\d+)/)[1];
+  for (const key of ['party_members', 'new_party_members']) {
+    await page.goto(`${demo.base}/results/clusters/${cluster}?period=2021H1`);
+    const n = Number((await page.textContent(`#figure-${key} a.drill`)).trim());
+    await Promise.all([page.waitForNavigation(), page.click(`#figure-${key} a.drill`)]);
+    assert.match(page.url(), new RegExp(`of=${key}`));
+    assert.equal(await page.$$eval('#records tbody tr a', (as) => as.length), n, key);
+    assert.doesNotMatch(await page.textContent('main'), /\d{6}(19|20)\d{2}[01]\d[0-3]\d\d{3}[\dX]|1[3-9]\d{9}/);
+  }
+});

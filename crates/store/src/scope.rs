@@ -131,6 +131,11 @@ impl Store {
         Ok(self.unit_names_and_towns(ids).await?.into_iter().map(|(id, (name, _))| (id, name)).collect())
     }
 
+    /// Names of Party organisations by id, for rows that hold only ids. Not a scope check.
+    pub(crate) async fn org_names(&self, ids: Vec<i64>) -> Result<std::collections::HashMap<i64, String>> {
+        self.column_by_id::<party_org::Entity, String>(party_org::Column::Id, party_org::Column::Name, ids).await
+    }
+
     /// Names and town codes of units by id.
     pub(crate) async fn unit_names_and_towns(
         &self,

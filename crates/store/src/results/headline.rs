@@ -197,24 +197,13 @@ impl Results<'_> {
             orgs = orgs.add(orgs_in_region(r));
         }
         let org_count = party_org::Entity::find().filter(orgs.clone()).count(self.store.db()).await?;
-        let members = self.member_count(orgs.clone(), None).await?;
-        let new_now = self.member_count(orgs.clone(), Some(period)).await?;
-        let new_before = self.member_count(orgs, Some(period.previous_year())).await?;
+        let (party, new_members) = self.member_figures(orgs, period, "党员", &today_text, now_text).await?;
         let mut covered_figure =
             figure("covered", "组织覆盖企业", Value::Count(covered), Drill::Enterprises { covered: true }, &today_text);
         covered_figure.note = Some(format!(
             "企业{}家：单独建立党组织{}家，联合党组织覆盖{}家，工作覆盖{}家，未覆盖{}家",
             all.total, all.own_org, all.joint_org, all.work_only, all.uncovered
         ));
-        let mut new_members = compared(
-            "new_party_members",
-            "新发展党员",
-            Value::Count(new_now),
-            Value::Count(new_before),
-            Drill::PartyMembers { joined_in: Some(period) },
-            now_text,
-        );
-        new_members.note = Some(format!("入党日期在{}内", period.label()));
         Ok(ScoreSection {
             title: "组织建设",
             figures: vec![
@@ -234,13 +223,7 @@ impl Results<'_> {
                     &today_text,
                 ),
                 figure("orgs", "党组织", Value::Count(org_count), Drill::Orgs, &today_text),
-                figure(
-                    "party_members",
-                    "党员",
-                    Value::Count(members),
-                    Drill::PartyMembers { joined_in: None },
-                    &today_text,
-                ),
+                party,
                 new_members,
             ],
         })

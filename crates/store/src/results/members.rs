@@ -55,6 +55,40 @@ impl Results<'_> {
         Ok(member::Entity::find().filter(member_condition(orgs, joined_in)).count(self.store.db()).await?)
     }
 
+    /// The members of the organisations `orgs` selects (today) and the new members of
+    /// `period` beside those of the year before: the two member figures of a scorecard and of
+    /// a district's or town's headline.
+    pub(super) async fn member_figures(
+        self,
+        orgs: Condition,
+        period: Period,
+        label: &str,
+        today_text: &str,
+        now_text: &str,
+    ) -> Result<(ScoreFigure, ScoreFigure)> {
+        let members = self.member_count(orgs.clone(), None).await?;
+        let new_now = self.member_count(orgs.clone(), Some(period)).await?;
+        let new_before = self.member_count(orgs, Some(period.previous_year())).await?;
+        let mut party = figure(
+            "party_members",
+            label,
+            Value::Count(members),
+            Drill::PartyMembers { joined_in: None },
+            today_text,
+        );
+        party.note = Some("党组织名册中的党员（正式与预备）".into());
+        let mut new_members = compared(
+            "new_party_members",
+            "新发展党员",
+            Value::Count(new_now),
+            Value::Count(new_before),
+            Drill::PartyMembers { joined_in: Some(period) },
+            now_text,
+        );
+        new_members.note = Some(format!("入党日期在{}内", period.label()));
+        Ok((party, new_members))
+    }
+
     /// The members of a cluster's member enterprises' organisations (as the scorecard counts
     /// them), or those who joined in `joined_in`: the list behind the scorecard's figures. Only
     /// for a role that may read members.
@@ -75,14 +109,7 @@ impl Results<'_> {
             .limit(super::FIGURES_SHOWN)
             .all(self.store.db())
             .await?;
-        let names = self
-            .store
-            .column_by_id::<party_org::Entity, String>(
-                party_org::Column::Id,
-                party_org::Column::Name,
-                rows.iter().map(|r| r.party_org_id).collect(),
-            )
-            .await?;
+        let names = self.store.org_names(rows.iter().map(|r| r.party_org_id).collect()).await?;
         Ok(rows
             .into_iter()
             .map(|m| PartyMemberRow {

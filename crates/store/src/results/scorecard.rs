@@ -246,26 +246,8 @@ impl Results<'_> {
             coverage.total, coverage.own_org, coverage.joint_org, coverage.work_only, coverage.uncovered
         ));
         let org_cond = self.cluster_org_condition(caller, cluster).await?;
-        let party_members = self.member_count(org_cond.clone(), None).await?;
-        let new_now = self.member_count(org_cond.clone(), Some(period)).await?;
-        let new_before = self.member_count(org_cond, Some(before)).await?;
-        let mut new_members = compared(
-            "new_party_members",
-            "新发展党员",
-            Value::Count(new_now),
-            Value::Count(new_before),
-            Drill::PartyMembers { joined_in: Some(period) },
-            &now_text,
-        );
-        new_members.note = Some(format!("入党日期在{}内，按成员企业党组织的党员名册统计", period.label()));
-        let mut party = figure(
-            "party_members",
-            "成员企业党员",
-            Value::Count(party_members),
-            Drill::PartyMembers { joined_in: None },
-            &today_text,
-        );
-        party.note = Some("成员企业党组织名册中的党员（正式与预备）".into());
+        let (party, new_members) =
+            self.member_figures(org_cond, period, "成员企业党员", &today_text, &now_text).await?;
         let organisation = ScoreSection {
             title: "组织建设",
             figures: vec![
