@@ -104,5 +104,23 @@ async fn bench(label: &str, store: &Store, n: u64) -> AnyResult<()> {
         let (p50, p95, _) = percentiles(&mut times);
         println!("results     {label:<9} economy sums only {what:<8} p50 {p50:.0} ms  p95 {p95:.0} ms");
     }
+    // Where the district's time goes: each capability's counting function once.
+    let t = Instant::now();
+    store.coverage().counts_by_town(&sys, None, None).await?;
+    let coverage = t.elapsed().as_secs_f64() * 1000.0;
+    let t = Instant::now();
+    store.services().total_filtered(&sys, &qunlian_store::results::service_filter(None, period)).await?;
+    let services = t.elapsed().as_secs_f64() * 1000.0;
+    let t = Instant::now();
+    let year = qunlian_store::projects::ProjectFilter { year: Some(2026), ..Default::default() };
+    store.projects().figure_list(&sys, &year).await?;
+    let projects = t.elapsed().as_secs_f64() * 1000.0;
+    let t = Instant::now();
+    let made = qunlian_store::results::introduction_filter(None, period, false);
+    store.matching().introduction_figures(&sys, &made).await?;
+    let chain = t.elapsed().as_secs_f64() * 1000.0;
+    println!(
+        "results     {label:<9} district parts: coverage by town {coverage:.0} ms, services {services:.0} ms, projects {projects:.0} ms, chain {chain:.0} ms"
+    );
     Ok(())
 }

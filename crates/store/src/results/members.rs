@@ -69,13 +69,8 @@ impl Results<'_> {
         let members = self.member_count(orgs.clone(), None).await?;
         let new_now = self.member_count(orgs.clone(), Some(period)).await?;
         let new_before = self.member_count(orgs, Some(period.previous_year())).await?;
-        let mut party = figure(
-            "party_members",
-            label,
-            Value::Count(members),
-            Drill::PartyMembers { joined_in: None },
-            today_text,
-        );
+        let mut party =
+            figure("party_members", label, Value::Count(members), Drill::PartyMembers { joined_in: None }, today_text);
         party.note = Some("党组织名册中的党员（正式与预备）".into());
         let mut new_members = compared(
             "new_party_members",
