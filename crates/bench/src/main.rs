@@ -20,9 +20,13 @@
 //! 7. integration projects (#12): a round of 1,000 applications × 3 reviewers, the automatic
 //!    assignment and the ranking page's query p50/p95, on both databases (`--projects-only`).
 //!
+//! 8. results (#15): the district's headline figures (the scorecard sections of the whole
+//!    district: the figures API and the 大屏) over 1,000,000 enterprises with two years of
+//!    figures, p50/p95, on both databases (`--results-only`).
+//!
 //! `--quick` runs everything at 1/20 scale, to check the harness itself; `--import-only`
 //! stops after the CSV import; `--services-only` runs only 5, over 10,000 enterprises;
-//! `--matching-only` runs only 6; `--projects-only` runs only 7.
+//! `--matching-only` runs only 6; `--projects-only` runs only 7; `--results-only` runs only 8.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -35,6 +39,7 @@ use qunlian_store::{Crypto, PageRequest, Store};
 
 mod matching;
 mod projects;
+mod results;
 
 type AnyResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
@@ -50,6 +55,9 @@ async fn main() -> AnyResult<()> {
     }
     if std::env::args().any(|a| a == "--projects-only") {
         return projects::run(scale).await;
+    }
+    if std::env::args().any(|a| a == "--results-only") {
+        return results::run(scale).await;
     }
     // Only the services report, over its own databases with a few enterprises.
     if std::env::args().any(|a| a == "--services-only") {
@@ -143,6 +151,7 @@ async fn main() -> AnyResult<()> {
     }
     matching::run(scale).await?;
     projects::run(scale).await?;
+    results::run(scale).await?;
     Ok(())
 }
 

@@ -131,6 +131,11 @@ impl Store {
         Ok(self.unit_names_and_towns(ids).await?.into_iter().map(|(id, (name, _))| (id, name)).collect())
     }
 
+    /// Names of Party organisations by id, for rows that hold only ids. Not a scope check.
+    pub(crate) async fn org_names(&self, ids: Vec<i64>) -> Result<std::collections::HashMap<i64, String>> {
+        self.column_by_id::<party_org::Entity, String>(party_org::Column::Id, party_org::Column::Name, ids).await
+    }
+
     /// Names and town codes of units by id.
     pub(crate) async fn unit_names_and_towns(
         &self,
@@ -176,9 +181,7 @@ impl Store {
             Scope::All => Condition::all(),
             Scope::Nothing | Scope::Department(_) => nothing(),
             Scope::PartyOrg(id) => Condition::all().add(party_org::Column::Id.is_in(self.org_subtree(id.0).await?)),
-            Scope::Region(region) => Condition::any().add(town_in(party_org::Column::TownCode, region)).add(
-                party_org::Column::Id.in_subquery(orgs_of_units(units_in(town_in(unit::Column::TownCode, region)))),
-            ),
+            Scope::Region(region) => orgs_in_region(region),
             Scope::Enterprise(id) => Condition::all().add(
                 party_org::Column::Id.in_subquery(orgs_of_units(Query::select().expr(Expr::val(id.0)).to_owned())),
             ),
@@ -233,6 +236,13 @@ pub(crate) fn cluster_units(cluster_id: i64) -> sea_orm::sea_query::SelectStatem
         .and_where(cluster_member::Column::ClusterId.eq(cluster_id))
         .and_where(cluster_member::Column::LeftOn.is_null())
         .to_owned()
+}
+
+/// The Party organisations of a region: located there, or covering a unit there.
+pub(crate) fn orgs_in_region(region: &RegionCode) -> Condition {
+    Condition::any()
+        .add(town_in(party_org::Column::TownCode, region))
+        .add(party_org::Column::Id.in_subquery(orgs_of_units(units_in(town_in(unit::Column::TownCode, region)))))
 }
 
 fn units_in(condition: Condition) -> sea_orm::sea_query::SelectStatement {

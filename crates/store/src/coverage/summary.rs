@@ -125,16 +125,36 @@ impl Coverage<'_> {
     /// The coverage of a cluster's member enterprises today (members as the registry has them
     /// now), as far as the caller's scope reaches: the results scorecard's figure.
     pub async fn cluster_counts(self, caller: &Caller, cluster: ClusterId) -> Result<Counts> {
-        self.store.require(caller, Action::ReadRegistry)?;
-        self.ensure_fresh().await?;
-        let cond = Condition::all()
-            .add(self.store.unit_scope(caller).await?)
-            .add(unit::Column::Id.in_subquery(crate::scope::cluster_units(cluster.0)));
         let mut counts = Counts::default();
-        for (_, status, n) in group_counts(self.store.db(), cond).await? {
-            counts.add(status, n);
+        for (_, n) in self.counts_by_town(caller, None, Some(cluster)).await? {
+            counts.merge(&n);
         }
         Ok(counts)
+    }
+
+    /// The enterprises of each town by their coverage today, within the caller's scope and
+    /// a region and/or a cluster's members: the results figures and the 大屏's map. Towns in
+    /// code order, only towns with enterprises.
+    pub async fn counts_by_town(
+        self,
+        caller: &Caller,
+        region: Option<RegionCode>,
+        cluster: Option<ClusterId>,
+    ) -> Result<Vec<(String, Counts)>> {
+        self.store.require(caller, Action::ReadRegistry)?;
+        self.ensure_fresh().await?;
+        let mut cond = Condition::all().add(self.store.unit_scope(caller).await?);
+        if let Some(r) = &region {
+            cond = cond.add(town_in(unit::Column::TownCode, r));
+        }
+        if let Some(c) = cluster {
+            cond = cond.add(unit::Column::Id.in_subquery(crate::scope::cluster_units(c.0)));
+        }
+        let mut towns: std::collections::BTreeMap<String, Counts> = Default::default();
+        for (town, status, n) in group_counts(self.store.db(), cond).await? {
+            towns.entry(town).or_default().add(status, n);
+        }
+        Ok(towns.into_iter().collect())
     }
 
     /// The status of one enterprise today.

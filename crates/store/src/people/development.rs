@@ -106,7 +106,7 @@ impl People<'_> {
 
     async fn dev_people(&self, rows: Vec<development_person::Model>) -> Result<Vec<DevPerson>> {
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let orgs = self.org_names(rows.iter().map(|r| r.party_org_id).collect()).await?;
+        let orgs = self.store.org_names(rows.iter().map(|r| r.party_org_id).collect()).await?;
         let mut steps = self.steps_of(ids).await?;
         let today = self.store.today();
         let mut out = Vec::with_capacity(rows.len());

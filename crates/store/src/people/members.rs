@@ -77,7 +77,7 @@ impl People<'_> {
     }
 
     async fn masked_members(&self, rows: Vec<member::Model>) -> Result<Vec<Member>> {
-        let orgs = self.org_names(rows.iter().map(|r| r.party_org_id).collect()).await?;
+        let orgs = self.store.org_names(rows.iter().map(|r| r.party_org_id).collect()).await?;
         Ok(rows
             .into_iter()
             .map(|m| Member {

@@ -53,11 +53,6 @@ impl People<'_> {
         Ok(Query::select().column(party_org::Column::Id).from(party_org::Entity).cond_where(orgs).to_owned())
     }
 
-    /// The names of these organisations, by id (read for rows already scoped).
-    async fn org_names(&self, ids: Vec<i64>) -> Result<std::collections::HashMap<i64, String>> {
-        self.store.column_by_id::<party_org::Entity, String>(party_org::Column::Id, party_org::Column::Name, ids).await
-    }
-
     /// One member in the caller's scope, or NotFound (the same answer as no such member).
     async fn member_in_scope(&self, caller: &Caller, id: i64) -> Result<member::Model> {
         let cond = self.member_scope(caller).await?.add(member::Column::Id.eq(id));

@@ -64,7 +64,7 @@ impl People<'_> {
     }
 
     async fn transfers_of(&self, rows: Vec<member_transfer::Model>) -> Result<Vec<Transfer>> {
-        let orgs = self.org_names(rows.iter().flat_map(|r| [r.from_org_id, r.to_org_id]).collect()).await?;
+        let orgs = self.store.org_names(rows.iter().flat_map(|r| [r.from_org_id, r.to_org_id]).collect()).await?;
         let names = self
             .store
             .column_by_id::<member::Entity, String>(
@@ -155,7 +155,7 @@ impl People<'_> {
             ));
         }
         let now = self.store.now();
-        let from = self.org_names(vec![m.party_org_id]).await?;
+        let from = self.store.org_names(vec![m.party_org_id]).await?;
         let row = member_transfer::ActiveModel {
             member_id: Set(m.id),
             from_org_id: Set(m.party_org_id),
@@ -256,7 +256,7 @@ impl People<'_> {
                 .exec(&txn)
                 .await?;
         }
-        let orgs = self.org_names(vec![t.from_org_id, t.to_org_id]).await?;
+        let orgs = self.store.org_names(vec![t.from_org_id, t.to_org_id]).await?;
         let (from, dest) = (
             orgs.get(&t.from_org_id).cloned().unwrap_or_default(),
             orgs.get(&t.to_org_id).cloned().unwrap_or_default(),

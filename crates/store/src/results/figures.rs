@@ -22,6 +22,8 @@ pub struct FigureFilter {
     pub period: Option<Period>,
     pub indicator: Option<Indicator>,
     pub unit: Option<UnitId>,
+    /// Figures of the enterprises in this town (or district).
+    pub town: Option<qunlian_domain::RegionCode>,
 }
 
 /// One stored figure with the same figure of the year before.
@@ -74,6 +76,17 @@ impl Results<'_> {
         }
         if let Some(i) = f.indicator {
             cond = cond.add(economic_figure::Column::Indicator.eq(i));
+        }
+        if let Some(t) = &f.town {
+            cond = cond.add(
+                economic_figure::Column::UnitId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(crate::entity::unit::Column::Id)
+                        .from(crate::entity::unit::Entity)
+                        .cond_where(crate::scope::town_in(crate::entity::unit::Column::TownCode, t))
+                        .to_owned(),
+                ),
+            );
         }
         if let Some(u) = f.unit {
             cond = cond.add(economic_figure::Column::UnitId.eq(u.0));
@@ -147,62 +160,12 @@ impl Results<'_> {
         cluster: ClusterId,
         period: Period,
     ) -> Result<Vec<IndicatorTotal>> {
-        let cond = Condition::all()
-            .add(self.figure_scope(caller).await?)
-            .add(economic_figure::Column::UnitId.in_subquery(cluster_units(cluster.0)))
-            .add(economic_figure::Column::Period.is_in([period.code(), period.previous_year().code()]));
-        let rows: Vec<(i64, String, Indicator, i64, NaiveDate)> = economic_figure::Entity::find()
-            .select_only()
-            .column(economic_figure::Column::UnitId)
-            .column(economic_figure::Column::Period)
-            .column(economic_figure::Column::Indicator)
-            .column(economic_figure::Column::Value)
-            .column(economic_figure::Column::AsOf)
-            .filter(cond)
-            .into_tuple()
-            .all(self.store.db())
-            .await?;
-        Ok(totals_of(&rows, &period.code()))
+        self.store.require(caller, qunlian_domain::auth::Action::ReadResults)?;
+        let units = self
+            .store
+            .unit_scope(caller)
+            .await?
+            .add(crate::entity::unit::Column::Id.in_subquery(cluster_units(cluster.0)));
+        self.totals(Some(units), period).await
     }
-}
-
-/// Sums per indicator of (unit, period code, indicator, value, as of) rows of one period and
-/// the year before it.
-fn totals_of(rows: &[(i64, String, Indicator, i64, NaiveDate)], current: &str) -> Vec<IndicatorTotal> {
-    let mut now: HashMap<(Indicator, i64), (i64, NaiveDate)> = HashMap::new();
-    let mut before: HashMap<(Indicator, i64), i64> = HashMap::new();
-    for (unit, period, indicator, value, as_of) in rows {
-        if period == current {
-            now.insert((*indicator, *unit), (*value, *as_of));
-        } else {
-            before.insert((*indicator, *unit), *value);
-        }
-    }
-    Indicator::ALL
-        .iter()
-        .map(|&indicator| {
-            let cur: Vec<(i64, i64, NaiveDate)> =
-                now.iter().filter(|((i, _), _)| *i == indicator).map(|((_, u), (v, d))| (*u, *v, *d)).collect();
-            let prev: Vec<(i64, i64)> =
-                before.iter().filter(|((i, _), _)| *i == indicator).map(|((_, u), v)| (*u, *v)).collect();
-            let both: Vec<(i64, i64)> =
-                cur.iter().filter_map(|(u, v, _)| before.get(&(indicator, *u)).map(|p| (*v, *p))).collect();
-            let sum = |v: &mut dyn Iterator<Item = i64>| v.sum::<i64>();
-            let yoy = if both.is_empty() {
-                YearOnYear::of(if cur.is_empty() { None } else { Some(0) }, None)
-            } else {
-                YearOnYear::of(Some(sum(&mut both.iter().map(|b| b.0))), Some(sum(&mut both.iter().map(|b| b.1))))
-            };
-            IndicatorTotal {
-                indicator,
-                current: (!cur.is_empty()).then(|| sum(&mut cur.iter().map(|c| c.1))),
-                reporting: cur.len() as u64,
-                previous: (!prev.is_empty()).then(|| sum(&mut prev.iter().map(|p| p.1))),
-                previous_reporting: prev.len() as u64,
-                comparable: both.len() as u64,
-                yoy,
-                as_of: cur.iter().map(|c| c.2).max(),
-            }
-        })
-        .collect()
 }

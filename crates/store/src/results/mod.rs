@@ -8,12 +8,19 @@
 //! only for a cluster the caller may see, counting what the caller may see of it.
 
 mod figures;
+mod headline;
 mod import;
+mod members;
 mod scorecard;
+mod sections;
+mod totals;
 
 pub use figures::*;
+pub use headline::*;
 pub use import::*;
+pub use members::*;
 pub use scorecard::*;
+use sections::*;
 
 use qunlian_domain::auth::{Action, Caller};
 use sea_orm::{ColumnTrait, Condition};

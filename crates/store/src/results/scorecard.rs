@@ -7,16 +7,13 @@ use qunlian_domain::auth::{Action, Caller, ClusterId};
 use qunlian_domain::clock::beijing;
 use qunlian_domain::projects::Tier;
 use qunlian_domain::results::{Indicator, Period, YearOnYear, format_yuan};
-use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use super::*;
-use crate::entity::{party_org, party_org_unit};
-use crate::matching::{IntroductionFigures, IntroductionFilter};
-use crate::projects::{ProjectFilter, ProjectRecord};
-use crate::scope::cluster_units;
-use crate::services::{ReportRow, ServiceFilter};
+use crate::entity::party_org;
+use crate::matching::IntroductionFilter;
+use crate::services::ServiceFilter;
 
 /// A figure's value, as counted.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -53,6 +50,10 @@ pub enum Drill {
     Members,
     /// Party organisations of the member enterprises.
     Orgs,
+    /// The enterprises of a district or town; `covered` those with an organisation.
+    Enterprises { covered: bool },
+    /// Party members of those organisations; of them those who joined in a period.
+    PartyMembers { joined_in: Option<Period> },
     /// Introductions made in the period; `won` only those that became deals.
     Introductions { won: bool },
     /// Service requests the members filed in the period.
@@ -105,10 +106,10 @@ impl Scorecard {
 
 /// The introductions filter a scorecard counts for the cluster and period; the records page
 /// lists with the same.
-pub fn introduction_filter(cluster: ClusterId, period: Period, won: bool) -> IntroductionFilter {
+pub fn introduction_filter(cluster: impl Into<Option<ClusterId>>, period: Period, won: bool) -> IntroductionFilter {
     let (from, before) = period.dates();
     IntroductionFilter {
-        cluster: Some(cluster),
+        cluster: cluster.into(),
         state: won.then_some(qunlian_domain::matching::IntroductionState::Won),
         made_from: Some(from),
         made_before: Some(before),
@@ -117,10 +118,10 @@ pub fn introduction_filter(cluster: ClusterId, period: Period, won: bool) -> Int
 }
 
 /// The service requests filter a scorecard counts for the cluster and period.
-pub fn service_filter(cluster: ClusterId, period: Period) -> ServiceFilter {
+pub fn service_filter(cluster: impl Into<Option<ClusterId>>, period: Period) -> ServiceFilter {
     let (from, before) = period.dates();
     ServiceFilter {
-        cluster: Some(cluster.0),
+        cluster: cluster.into().map(|c| c.0),
         filed_from: Some(from),
         filed_before: Some(before),
         ..ServiceFilter::default()
@@ -137,7 +138,13 @@ fn difference(current: f64, previous: f64, unit: &str, decimals: usize) -> Strin
     }
 }
 
-fn figure(key: impl Into<String>, label: impl Into<String>, current: Value, drill: Drill, as_of: &str) -> ScoreFigure {
+pub(super) fn figure(
+    key: impl Into<String>,
+    label: impl Into<String>,
+    current: Value,
+    drill: Drill,
+    as_of: &str,
+) -> ScoreFigure {
     ScoreFigure {
         key: key.into(),
         label: label.into(),
@@ -152,14 +159,14 @@ fn figure(key: impl Into<String>, label: impl Into<String>, current: Value, dril
 }
 
 /// One figure of a section counted in both periods: what it reads from each period's counts.
-struct Row<'a, T: ?Sized> {
+pub(super) struct Row<'a, T: ?Sized> {
     key: String,
     label: String,
     drill: Drill,
     pick: Box<dyn Fn(&T) -> Value + Send + 'a>,
 }
 
-fn row<'a, T: ?Sized>(
+pub(super) fn row<'a, T: ?Sized>(
     key: impl Into<String>,
     label: impl Into<String>,
     drill: Drill,
@@ -169,7 +176,7 @@ fn row<'a, T: ?Sized>(
 }
 
 /// A section whose figures are read from one count of this period and one of the year before.
-fn section<T: ?Sized>(
+pub(super) fn section<T: ?Sized>(
     title: &'static str,
     (now, before): (&T, &T),
     as_of: &str,
@@ -181,7 +188,7 @@ fn section<T: ?Sized>(
 }
 
 /// A figure counted in both periods, with its change.
-fn compared(
+pub(super) fn compared(
     key: impl Into<String>,
     label: impl Into<String>,
     now: Value,
@@ -207,15 +214,7 @@ impl Results<'_> {
     /// may see, by name: the organisation figure and its list.
     pub async fn cluster_orgs(self, caller: &Caller, cluster: ClusterId) -> Result<Vec<(i64, String)>> {
         self.store.require(caller, Action::ReadResults)?;
-        let linked = Query::select()
-            .column(party_org_unit::Column::PartyOrgId)
-            .from(party_org_unit::Entity)
-            .and_where(party_org_unit::Column::UnitId.in_subquery(cluster_units(cluster.0)))
-            .to_owned();
-        let cond = Condition::all()
-            .add(self.store.org_scope(caller).await?)
-            .add(party_org::Column::DissolvedOn.is_null())
-            .add(party_org::Column::Id.in_subquery(linked));
+        let cond = self.cluster_org_condition(caller, cluster).await?;
         Ok(party_org::Entity::find()
             .select_only()
             .column(party_org::Column::Id)
@@ -246,6 +245,9 @@ impl Results<'_> {
             "成员企业{}家：单独建立党组织{}家，联合党组织覆盖{}家，工作覆盖{}家，未覆盖{}家",
             coverage.total, coverage.own_org, coverage.joint_org, coverage.work_only, coverage.uncovered
         ));
+        let org_cond = self.cluster_org_condition(caller, cluster).await?;
+        let (party, new_members) =
+            self.member_figures(org_cond, period, "成员企业党员", &today_text, &now_text).await?;
         let organisation = ScoreSection {
             title: "组织建设",
             figures: vec![
@@ -253,94 +255,15 @@ impl Results<'_> {
                 figure("orgs", "成员企业党组织", Value::Count(orgs), Drill::Orgs, &today_text),
                 coverage_figure,
                 figure("coverage_rate", "组织覆盖率", Value::Percent(rate), Drill::Members, &today_text),
+                party,
+                new_members,
             ],
         };
 
-        let matching = self.store.matching();
-        let chain_now = matching.introduction_figures(caller, &introduction_filter(cluster, period, false)).await?;
-        let chain_before = matching.introduction_figures(caller, &introduction_filter(cluster, before, false)).await?;
-        let chain = section(
-            "链上对接",
-            (&chain_now, &chain_before),
-            &now_text,
-            vec![
-                row("introductions", "牵线对接", Drill::Introductions { won: false }, |f: &IntroductionFigures| {
-                    Value::Count(f.total)
-                }),
-                row("deals", "达成合作", Drill::Introductions { won: true }, |f: &IntroductionFigures| {
-                    Value::Count(f.won)
-                }),
-                row("deal_value", "合作金额", Drill::Introductions { won: true }, |f: &IntroductionFigures| {
-                    Value::Money((f.deal_value_wan * 10_000.0).round() as i64)
-                }),
-            ],
-        );
-
-        let services = self.store.services();
-        let s_now = services.total_filtered(caller, &service_filter(cluster, period)).await?;
-        let s_before = services.total_filtered(caller, &service_filter(cluster, before)).await?;
-        let service = section(
-            "企业服务",
-            (&s_now, &s_before),
-            &now_text,
-            vec![
-                row("requests", "服务诉求", Drill::Requests, |r: &ReportRow| Value::Count(r.count as u64)),
-                row("done", "已办结", Drill::Requests, |r: &ReportRow| Value::Count(r.done as u64)),
-                row("on_time_rate", "按时办结率", Drill::Requests, |r: &ReportRow| {
-                    Value::Percent(r.on_time_rate())
-                }),
-                row("median_days", "办结用时中位数", Drill::Requests, |r: &ReportRow| {
-                    Value::Days(r.median_days)
-                }),
-            ],
-        );
-
-        let projects = self.store.projects();
-        let of_year =
-            |year: i32| ProjectFilter { year: Some(year), cluster: Some(cluster.0), ..ProjectFilter::default() };
-        let p_now = projects.figure_list(caller, &of_year(period.year)).await?;
-        let p_before = projects.figure_list(caller, &of_year(before.year)).await?;
-        let all = Drill::Projects { year: period.year, tier: None };
-        let mut rows: Vec<Row<'_, [ProjectRecord]>> =
-            vec![row("projects", "获评项目", all.clone(), |l: &[ProjectRecord]| Value::Count(l.len() as u64))];
-        for tier in Tier::ALL {
-            rows.push(row(
-                format!("tier:{}", tier.code()),
-                format!("其中{}", tier.label()),
-                Drill::Projects { year: period.year, tier: Some(tier) },
-                move |l: &[ProjectRecord]| Value::Count(l.iter().filter(|p| p.tier == Some(tier)).count() as u64),
-            ));
-        }
-        rows.push(row("patents", "成果专利", all, |l: &[ProjectRecord]| {
-            Value::Count(l.iter().map(|p| p.patents as u64).sum())
-        }));
-        let mut project_section = section("深度融合项目", (&p_now[..], &p_before[..]), &now_text, rows);
-        if period.span == qunlian_domain::results::Span::FirstHalf {
-            for f in &mut project_section.figures {
-                f.note = Some(format!("项目按申报年度统计：{}年全年", period.year));
-            }
-        }
-
-        let mut economy = Vec::new();
-        for t in self.cluster_totals(caller, cluster, period).await? {
-            let value = |v: Option<i64>| match v {
-                None => Value::Missing,
-                Some(v) if t.indicator.is_money() => Value::Money(v),
-                Some(v) => Value::People(v),
-            };
-            let as_of = t.as_of.map_or_else(|| "本期无数据".to_owned(), |d| format!("截至 {d}"));
-            let mut f =
-                figure(t.indicator.code(), t.indicator.label(), value(t.current), Drill::Figures(t.indicator), &as_of);
-            f.previous = Some(value(t.previous));
-            f.change = t.yoy.text();
-            f.why_no_change = t.yoy.why_none().map(str::to_owned);
-            let mut notes = vec![format!("{}家成员企业填报", t.reporting)];
-            if t.comparable > 0 && (t.comparable != t.reporting || t.comparable != t.previous_reporting) {
-                notes.push(format!("同比按两期均有数据的{}家企业计算", t.comparable));
-            }
-            f.note = Some(notes.join("；"));
-            economy.push(f);
-        }
+        let chain = self.chain_section(caller, Some(cluster), period, &now_text).await?;
+        let service = self.service_section(caller, Some(cluster), period, &now_text).await?;
+        let project_section = self.project_section(caller, Some(cluster), period, &now_text).await?;
+        let economy = economy_figures(self.cluster_totals(caller, cluster, period).await?);
         Ok(Scorecard {
             cluster_id: cluster,
             cluster_name: detail.cluster.name,

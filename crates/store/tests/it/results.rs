@@ -16,6 +16,8 @@ use qunlian_store::results::{FigureFilter, FigureImportRow, Value, introduction_
 use qunlian_testkit::*;
 use sea_orm::{ConnectionTrait, Statement};
 
+mod headline;
+
 async fn count(url: &str, sql: &str) -> i64 {
     let raw = sea_orm::Database::connect(url).await.unwrap();
     let row = raw.query_one_raw(Statement::from_string(raw.get_database_backend(), sql)).await.unwrap().unwrap();
@@ -246,6 +248,28 @@ async fn the_scorecard_equals_direct_counts_of_its_records() {
     let (_, reasons) = import(&db, &admin, &text).await.unwrap();
     assert!(reasons.is_empty(), "{reasons:?}");
 
+    // Party members of the cluster's branches: one of long standing, one who joined this year,
+    // one last year; and one of a branch outside the cluster, not counted.
+    let orgs_of_cluster = s.results().cluster_orgs(&admin, cluster).await.unwrap();
+    let (o1, o2) = (orgs_of_cluster[0].0, orgs_of_cluster[1].0);
+    let pe = s.people();
+    pe.create(&admin, member(1, o1), false).await.unwrap();
+    pe.create(&admin, qunlian_domain::people::MemberFields { joined_on: d("2026-03-01"), ..member(2, o1) }, false)
+        .await
+        .unwrap();
+    pe.create(&admin, qunlian_domain::people::MemberFields { joined_on: d("2025-05-01"), ..member(3, o2) }, false)
+        .await
+        .unwrap();
+    let outside = s.registry().create_enterprise(&admin, enterprise(3, "上海远方化工有限公司", "九亭")).await.unwrap();
+    let outside_org = s.registry().create_org(&admin, org("远方化工党支部", vec![outside])).await.unwrap();
+    pe.create(
+        &admin,
+        qunlian_domain::people::MemberFields { joined_on: d("2026-04-01"), ..member(4, outside_org.0) },
+        false,
+    )
+    .await
+    .unwrap();
+
     let period = Period::year(2026);
     let card = s.results().scorecard(&admin, cluster, period).await.unwrap();
     let c = cluster.0;
@@ -261,6 +285,25 @@ async fn the_scorecard_equals_direct_counts_of_its_records() {
     ))
     .await;
     assert_eq!((value(&card, "orgs"), orgs), (Value::Count(2), 2));
+    let cluster_members = format!(
+        "SELECT m.id FROM members m JOIN party_org_units l ON l.party_org_id = m.party_org_id \
+         JOIN party_orgs o ON o.id = m.party_org_id WHERE o.dissolved_on IS NULL AND l.unit_id IN ({members})"
+    );
+    let party = direct(format!("SELECT COUNT(DISTINCT id) FROM ({cluster_members}) x")).await;
+    assert_eq!((value(&card, "party_members"), party), (Value::Count(3), 3));
+    let joined = |from: &str, to: &str| {
+        direct(format!(
+            "SELECT COUNT(*) FROM members WHERE id IN ({cluster_members}) AND joined_on >= '{from}' AND joined_on < '{to}'"
+        ))
+    };
+    let (new_now, new_before) = (joined("2026-01-01", "2027-01-01").await, joined("2025-01-01", "2026-01-01").await);
+    assert_eq!((value(&card, "new_party_members"), new_now), (Value::Count(1), 1));
+    assert_eq!(card.figure("new_party_members").unwrap().previous, Some(Value::Count(new_before)));
+    assert_eq!(new_before, 1);
+    let listed = s.results().cluster_party_members(&admin, cluster, None).await.unwrap();
+    assert_eq!(listed.len() as u64, party);
+    let listed_new = s.results().cluster_party_members(&admin, cluster, Some(period)).await.unwrap();
+    assert_eq!(listed_new.len() as u64, new_now);
     assert_eq!(value(&card, "covered"), Value::Count(2), "both members have their own branch");
     let (from, to) = ("2026-01-01", "2027-01-01");
     let intros = direct(format!(
@@ -322,6 +365,11 @@ async fn the_scorecard_equals_direct_counts_of_its_records() {
     let stranger = user(s, "other", Role::ClusterSecretary, Scope::Cluster(other)).await;
     assert!(matches!(s.results().scorecard(&stranger, cluster, period).await, Err(StoreError::NotFound)));
     let officer = user(s, "officer", Role::ServiceOfficer, Scope::Department(UnitId(1))).await;
+    let leader = user(s, "leader", Role::Leader, Scope::All).await;
+    assert!(
+        matches!(s.results().cluster_party_members(&leader, cluster, None).await, Err(StoreError::Forbidden)),
+        "the leader reads results, not member lists"
+    );
     assert!(matches!(s.results().scorecard(&officer, cluster, period).await, Err(StoreError::Forbidden)));
     // The cluster's own secretary sees the same figures.
     let own = s.results().scorecard(&w.secretary, cluster, period).await.unwrap();

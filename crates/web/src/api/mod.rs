@@ -15,6 +15,7 @@ pub mod people;
 pub mod projects;
 pub mod proposals;
 pub mod registry;
+pub mod results;
 pub mod services;
 
 use axum::Router;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(people::routes())
         .merge(activities::routes())
         .merge(proposals::routes())
+        .merge(results::routes())
         .fallback(|| async { WebError::NotFound.into_json() })
         .layer(axum::middleware::map_response(error::json_refusals))
 }
@@ -107,6 +109,7 @@ pub fn openapi_doc() -> utoipa::openapi::OpenApi {
     doc.merge(people::Doc::openapi());
     doc.merge(activities::Doc::openapi());
     doc.merge(proposals::Doc::openapi());
+    doc.merge(results::Doc::openapi());
     doc::ErrorResponses.modify(&mut doc);
     doc
 }

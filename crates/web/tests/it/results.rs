@@ -51,3 +51,77 @@ async fn import_then_scorecard_then_its_records() {
     let seen = app.get(&mut town, &format!("/results/clusters/{cluster}?period=2026")).await;
     assert!(seen.body.contains("150万元"));
 }
+
+/// `/api/v1/figures`: the caller's own scope by default, each figure with its as-of time and
+/// its records' page, equal to the store's headline (the 大屏's numbers); a scope the caller
+/// does not reach whole refused; the 大屏 and its refresh fragment show the same figures.
+#[tokio::test]
+async fn the_figures_api_and_the_screen_show_the_headline() {
+    let (app, _) = app_with_accounts().await;
+    let s = &app.db.store;
+    let clusters = s.registry().list_clusters(&system(), None).await.unwrap();
+    let cluster = clusters[0].id;
+    let csv = format!("单位：万元\n统一社会信用代码,期间,税收\n{a},2026年,150\n{a},2025年,100\n", a = uscc(1));
+    let mut secretary = app.login("secretary", PASSWORD).await;
+    let done = app.post_file(&mut secretary, "/results/import", "指标.csv", csv.as_bytes()).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+
+    let auth = bearer(s, "secretary").await;
+    let res = app.get_with("/api/v1/figures?period=2026", &[("authorization", &auth)]).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let json: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    assert_eq!(json["scope"], format!("cluster:{cluster}"));
+    let figure = |json: &serde_json::Value, key: &str| {
+        json["figures"].as_array().unwrap().iter().find(|f| f["key"] == key).cloned().unwrap_or_else(|| panic!("{key}"))
+    };
+    let tax = figure(&json, "tax");
+    assert_eq!((tax["value"].as_f64(), tax["unit"].as_str()), (Some(1_500_000.0), Some("yuan")));
+    assert_eq!((tax["change"].as_str(), tax["as_of"].as_str()), (Some("+50.0%"), Some("截至 2026-12-31")));
+    assert_eq!(tax["records"], format!("/results/figures?cluster={cluster}&period=2026&indicator=tax"));
+    let members = figure(&json, "members");
+    assert_eq!(members["records"], format!("/results/clusters/{cluster}/records?period=2026&of=members"));
+
+    // The district for the district admin: the same tax, the district's towns on the map.
+    let district = bearer(s, "district").await;
+    let res = app.get_with("/api/v1/figures?scope=district&period=2026", &[("authorization", &district)]).await;
+    let json: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    assert_eq!(figure(&json, "tax")["value"].as_f64(), Some(1_500_000.0));
+    let head = s
+        .results()
+        .headline(&user_caller(s, "district").await, qunlian_store::results::FigureScope::District, period(2026))
+        .await
+        .unwrap();
+    assert_eq!(figure(&json, "enterprises")["text"], head.figure("enterprises").unwrap().current.text());
+    assert!(!json["towns"].as_array().unwrap().is_empty());
+
+    // Refused: the district to a town admin, another town, a bad scope.
+    let town = bearer(s, "town").await;
+    let refused = app.get_with("/api/v1/figures?scope=district", &[("authorization", &town)]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let elsewhere = app.get_with("/api/v1/figures?scope=town:310117107", &[("authorization", &town)]).await;
+    assert_eq!(elsewhere.status, StatusCode::FORBIDDEN);
+    let bad = app.get_with("/api/v1/figures?scope=town:31", &[("authorization", &town)]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("范围"), "{}", bad.body);
+    let officer = bearer(s, "officer").await;
+    assert_eq!(app.get_with("/api/v1/figures", &[("authorization", &officer)]).await.status, StatusCode::FORBIDDEN);
+
+    // The 大屏 and its fragment: the same figure, no personal data.
+    let mut admin = app.login("district", PASSWORD).await;
+    let screen = app.get(&mut admin, "/results/screen?period=2026").await;
+    assert_eq!(screen.status, StatusCode::OK, "{}", screen.body);
+    assert!(screen.body.contains("150万元") && screen.body.contains("id=\"screen-map\""));
+    let fragment = app.get(&mut admin, "/results/screen/figures?scope=district&period=2026").await;
+    assert_eq!(fragment.status, StatusCode::OK);
+    assert!(fragment.body.contains("150万元") && !fragment.body.contains("<html"));
+    let mut town_admin = app.login("town", PASSWORD).await;
+    assert_eq!(app.get(&mut town_admin, "/results/screen?scope=district").await.status, StatusCode::FORBIDDEN);
+}
+
+async fn user_caller(s: &qunlian_store::Store, name: &str) -> qunlian_domain::auth::Caller {
+    s.accounts().user_by_name(name).await.unwrap().unwrap().caller(None)
+}
+
+fn period(year: i32) -> qunlian_domain::results::Period {
+    qunlian_domain::results::Period::year(year)
+}

@@ -22,6 +22,7 @@ pub struct FigureQuery {
     period: Option<String>,
     indicator: Option<String>,
     unit: Option<String>,
+    town: Option<String>,
 }
 
 #[derive(Template)]
@@ -33,6 +34,7 @@ struct FiguresPage {
     shown: u64,
     cluster: Option<(i64, String)>,
     unit: String,
+    town: Option<(String, String)>,
     period: String,
     indicator: String,
     periods: Vec<Period>,
@@ -49,6 +51,9 @@ pub async fn page(State(state): State<AppState>, auth: Auth, Query(q): Query<Fig
         period,
         indicator: coded(&q.indicator, Indicator::parse)?,
         unit: id_param("企业", &q.unit)?.map(UnitId),
+        town: non_empty(&q.town)
+            .map(|t| qunlian_domain::RegionCode::parse(t).map_err(|e| WebError::Invalid(format!("街镇：{e}"))))
+            .transpose()?,
     };
     let cluster = match filter.cluster {
         Some(c) => {
@@ -65,6 +70,7 @@ pub async fn page(State(state): State<AppState>, auth: Auth, Query(q): Query<Fig
         shown: FIGURES_SHOWN,
         cluster,
         unit: non_empty(&q.unit).unwrap_or("").to_owned(),
+        town: filter.town.map(|t| (t.to_string(), t.full_name())),
         period: period.map(|p| p.code()).unwrap_or_default(),
         indicator: filter.indicator.map(|i| i.code().to_owned()).unwrap_or_default(),
         periods: period_choices(state.store.today()),

@@ -7,13 +7,13 @@
 pub mod figures;
 pub mod import;
 pub mod scorecard;
+pub mod screen;
+mod screen_map;
 
 use axum::Router;
 use axum::routing::get;
-use qunlian_domain::auth::ClusterId;
-
 use qunlian_domain::results::Period;
-use qunlian_store::results::Drill;
+use qunlian_store::results::{Drill, FigureScope};
 
 use crate::error::WebError;
 use crate::state::AppState;
@@ -28,15 +28,26 @@ pub fn routes() -> Router<AppState> {
         .route("/results/clusters/{id}/records", get(scorecard::records))
         .route("/results/clusters/{id}/export.xlsx", get(scorecard::export))
         .route("/results/figures", get(figures::page))
+        .route("/results/screen", get(screen::page))
+        .route("/results/screen/figures", get(screen::fragment))
         .merge(import::routes())
 }
 
 /// The period of a query (`2021H1`, `2021`, or as offices write it); the latest ended one
 /// when none is given.
-fn period_param(state: &AppState, v: &Option<String>) -> Result<Period, WebError> {
+pub(crate) fn period_param(state: &AppState, v: &Option<String>) -> Result<Period, WebError> {
     match non_empty(v) {
         Some(s) => Period::parse(s).map_err(|e| WebError::Invalid(e.to_string())),
         None => Ok(Period::latest_ended(state.store.today())),
+    }
+}
+
+/// The scope of a query (`district`, `town:…`, `cluster:…`); the caller's own when none is given.
+pub(crate) fn scope_param(caller: &qunlian_domain::auth::Caller, v: &Option<String>) -> Result<FigureScope, WebError> {
+    match non_empty(v) {
+        Some(s) => FigureScope::parse(s).map_err(WebError::Invalid),
+        None => FigureScope::of_caller(caller)
+            .ok_or_else(|| WebError::Invalid("范围：请指定集群，如 scope=cluster:3".to_owned())),
     }
 }
 
@@ -51,22 +62,45 @@ fn period_choices(today: chrono::NaiveDate) -> Vec<Period> {
     out
 }
 
-/// Where a figure's records are listed.
-pub fn drill_href(cluster: ClusterId, period: Period, drill: &Drill) -> String {
+/// Where a figure's records are listed: a cluster's on its records page, a district's or a
+/// town's on the registry's, members', services' and projects' lists.
+pub fn drill_href(scope: FigureScope, period: Period, drill: &Drill) -> String {
     let p = period.code();
+    if let FigureScope::Cluster(cluster) = scope {
+        let records = |of: &str| format!("/results/clusters/{cluster}/records?period={p}&of={of}");
+        return match drill {
+            Drill::Members | Drill::Enterprises { .. } => records("members"),
+            Drill::Orgs => records("orgs"),
+            Drill::PartyMembers { joined_in: None } => records("party_members"),
+            Drill::PartyMembers { joined_in: Some(_) } => records("new_party_members"),
+            Drill::Introductions { won: false } => records("introductions"),
+            Drill::Introductions { won: true } => records("deals"),
+            Drill::Requests => records("requests"),
+            Drill::Projects { year, tier } => {
+                let tier = tier.map(|t| format!("&tier={}", t.code())).unwrap_or_default();
+                format!("/projects/figures?by=tier&year={year}&cluster={cluster}{tier}")
+            }
+            Drill::Figures(i) => format!("/results/figures?cluster={cluster}&period={p}&indicator={}", i.code()),
+        };
+    }
+    let town = match scope {
+        FigureScope::Town(t) => format!("town={t}"),
+        _ => String::new(),
+    };
+    let and_town = if town.is_empty() { String::new() } else { format!("&{town}") };
     match drill {
-        Drill::Members => format!("/results/clusters/{cluster}/records?period={p}&of=members"),
-        Drill::Orgs => format!("/results/clusters/{cluster}/records?period={p}&of=orgs"),
-        Drill::Introductions { won: false } => {
-            format!("/results/clusters/{cluster}/records?period={p}&of=introductions")
-        }
-        Drill::Introductions { won: true } => format!("/results/clusters/{cluster}/records?period={p}&of=deals"),
-        Drill::Requests => format!("/results/clusters/{cluster}/records?period={p}&of=requests"),
+        Drill::Members | Drill::Enterprises { covered: false } => format!("/enterprises?{town}"),
+        Drill::Enterprises { covered: true } => format!("/enterprises?org_covered=1{and_town}"),
+        Drill::Orgs => "/orgs".to_owned(),
+        Drill::PartyMembers { .. } => "/members".to_owned(),
+        Drill::Introductions { won: false } => "/introductions".to_owned(),
+        Drill::Introductions { won: true } => "/introductions?state=won".to_owned(),
+        Drill::Requests => "/services".to_owned(),
         Drill::Projects { year, tier } => {
             let tier = tier.map(|t| format!("&tier={}", t.code())).unwrap_or_default();
-            format!("/projects/figures?by=tier&year={year}&cluster={cluster}{tier}")
+            format!("/projects/figures?by=tier&year={year}{tier}")
         }
-        Drill::Figures(i) => format!("/results/figures?cluster={cluster}&period={p}&indicator={}", i.code()),
+        Drill::Figures(i) => format!("/results/figures?period={p}&indicator={}{and_town}", i.code()),
     }
 }
 

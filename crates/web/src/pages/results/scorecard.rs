@@ -8,7 +8,7 @@ use qunlian_domain::auth::{Action, ClusterId, UnitId};
 use qunlian_domain::results::Period;
 use qunlian_io::xlsx::Cell;
 use qunlian_store::registry::Cluster;
-use qunlian_store::results::{Scorecard, introduction_filter, service_filter};
+use qunlian_store::results::{FigureScope, Scorecard, introduction_filter, service_filter};
 use serde::Deserialize;
 
 use super::{ACTIVE, drill_href, period_choices, period_param};
@@ -57,7 +57,7 @@ struct ScorecardPage {
 
 impl ScorecardPage {
     fn href(&self, f: &qunlian_store::results::ScoreFigure) -> String {
-        drill_href(self.card.cluster_id, self.card.period, &f.drill)
+        drill_href(FigureScope::Cluster(self.card.cluster_id), self.card.period, &f.drill)
     }
 }
 
@@ -170,9 +170,30 @@ pub async fn records(
                 .collect();
             ("本期成员企业提出的服务诉求", vec!["诉求", "企业", "部门", "状态", "提出时间"], out)
         }
+        "party_members" | "new_party_members" => {
+            let joined_in = (of == "new_party_members").then_some(period);
+            let list = state.store.results().cluster_party_members(&auth.caller, cluster, joined_in).await?;
+            let out = list
+                .into_iter()
+                .map(|m| Record {
+                    href: format!("/members/{}", m.id),
+                    title: m.name,
+                    cells: vec![m.org_name, m.standing.label().to_owned(), m.joined_on.to_string()],
+                })
+                .collect();
+            (
+                if joined_in.is_some() {
+                    "本期新发展党员（入党日期在本期内）"
+                } else {
+                    "成员企业党组织的党员（当前）"
+                },
+                vec!["姓名", "所属党组织", "党员类别", "入党日期"],
+                out,
+            )
+        }
         other => {
             return Err(WebError::Invalid(format!(
-                "列表：“{other}”无法识别，应为 members、orgs、introductions、deals 或 requests"
+                "列表：“{other}”无法识别，应为 members、orgs、party_members、new_party_members、introductions、deals 或 requests"
             )));
         }
     };

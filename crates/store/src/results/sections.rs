@@ -1,0 +1,133 @@
+//! The sections a scorecard and a district's or town's figures share: chain, services and
+//! projects (of one cluster, or of everything the caller's scope reaches), and the economy
+//! from the sums of `totals.rs`.
+
+use qunlian_domain::auth::{Caller, ClusterId};
+use qunlian_domain::projects::Tier;
+use qunlian_domain::results::Period;
+
+use super::*;
+use crate::matching::IntroductionFigures;
+use crate::projects::{ProjectFilter, ProjectRecord};
+use crate::services::ReportRow;
+
+/// The economy figures of a scope from its indicator totals.
+pub(super) fn economy_figures(totals: Vec<IndicatorTotal>) -> Vec<ScoreFigure> {
+    let mut economy = Vec::new();
+    for t in totals {
+        let value = |v: Option<i64>| match v {
+            None => Value::Missing,
+            Some(v) if t.indicator.is_money() => Value::Money(v),
+            Some(v) => Value::People(v),
+        };
+        let as_of = t.as_of.map_or_else(|| "本期无数据".to_owned(), |d| format!("截至 {d}"));
+        let mut f =
+            figure(t.indicator.code(), t.indicator.label(), value(t.current), Drill::Figures(t.indicator), &as_of);
+        f.previous = Some(value(t.previous));
+        f.change = t.yoy.text();
+        f.why_no_change = t.yoy.why_none().map(str::to_owned);
+        let mut notes = vec![format!("{}家企业填报", t.reporting)];
+        if t.comparable > 0 && (t.comparable != t.reporting || t.comparable != t.previous_reporting) {
+            notes.push(format!("同比按两期均有数据的{}家企业计算", t.comparable));
+        }
+        f.note = Some(notes.join("；"));
+        economy.push(f);
+    }
+    economy
+}
+
+impl Results<'_> {
+    /// Introductions made in the period, the deals among them and their value.
+    pub(super) async fn chain_section(
+        self,
+        caller: &Caller,
+        cluster: Option<ClusterId>,
+        period: Period,
+        now_text: &str,
+    ) -> Result<ScoreSection> {
+        let before = period.previous_year();
+        let matching = self.store.matching();
+        let chain_now = matching.introduction_figures(caller, &introduction_filter(cluster, period, false)).await?;
+        let chain_before = matching.introduction_figures(caller, &introduction_filter(cluster, before, false)).await?;
+        Ok(section(
+            "链上对接",
+            (&chain_now, &chain_before),
+            now_text,
+            vec![
+                row("introductions", "牵线对接", Drill::Introductions { won: false }, |f: &IntroductionFigures| {
+                    Value::Count(f.total)
+                }),
+                row("deals", "达成合作", Drill::Introductions { won: true }, |f: &IntroductionFigures| {
+                    Value::Count(f.won)
+                }),
+                row("deal_value", "合作金额", Drill::Introductions { won: true }, |f: &IntroductionFigures| {
+                    Value::Money((f.deal_value_wan * 10_000.0).round() as i64)
+                }),
+            ],
+        ))
+    }
+
+    /// Service requests filed in the period: finished, on time, the median lead time.
+    pub(super) async fn service_section(
+        self,
+        caller: &Caller,
+        cluster: Option<ClusterId>,
+        period: Period,
+        now_text: &str,
+    ) -> Result<ScoreSection> {
+        let services = self.store.services();
+        let s_now = services.total_filtered(caller, &service_filter(cluster, period)).await?;
+        let s_before = services.total_filtered(caller, &service_filter(cluster, period.previous_year())).await?;
+        Ok(section(
+            "企业服务",
+            (&s_now, &s_before),
+            now_text,
+            vec![
+                row("requests", "服务诉求", Drill::Requests, |r: &ReportRow| Value::Count(r.count as u64)),
+                row("done", "已办结", Drill::Requests, |r: &ReportRow| Value::Count(r.done as u64)),
+                row("on_time_rate", "按时办结率", Drill::Requests, |r: &ReportRow| {
+                    Value::Percent(r.on_time_rate())
+                }),
+                row("median_days", "办结用时中位数", Drill::Requests, |r: &ReportRow| {
+                    Value::Days(r.median_days)
+                }),
+            ],
+        ))
+    }
+
+    /// Awarded projects of the period's year by tier, and their patents.
+    pub(super) async fn project_section(
+        self,
+        caller: &Caller,
+        cluster: Option<ClusterId>,
+        period: Period,
+        now_text: &str,
+    ) -> Result<ScoreSection> {
+        let projects = self.store.projects();
+        let of_year =
+            |year: i32| ProjectFilter { year: Some(year), cluster: cluster.map(|c| c.0), ..ProjectFilter::default() };
+        let p_now = projects.figure_list(caller, &of_year(period.year)).await?;
+        let p_before = projects.figure_list(caller, &of_year(period.previous_year().year)).await?;
+        let all = Drill::Projects { year: period.year, tier: None };
+        let mut rows: Vec<Row<'_, [ProjectRecord]>> =
+            vec![row("projects", "获评项目", all.clone(), |l: &[ProjectRecord]| Value::Count(l.len() as u64))];
+        for tier in Tier::ALL {
+            rows.push(row(
+                format!("tier:{}", tier.code()),
+                format!("其中{}", tier.label()),
+                Drill::Projects { year: period.year, tier: Some(tier) },
+                move |l: &[ProjectRecord]| Value::Count(l.iter().filter(|p| p.tier == Some(tier)).count() as u64),
+            ));
+        }
+        rows.push(row("patents", "成果专利", all, |l: &[ProjectRecord]| {
+            Value::Count(l.iter().map(|p| p.patents as u64).sum())
+        }));
+        let mut out = section("深度融合项目", (&p_now[..], &p_before[..]), now_text, rows);
+        if period.span == qunlian_domain::results::Span::FirstHalf {
+            for f in &mut out.figures {
+                f.note = Some(format!("项目按申报年度统计：{}年全年", period.year));
+            }
+        }
+        Ok(out)
+    }
+}
