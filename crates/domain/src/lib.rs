@@ -69,6 +69,7 @@ macro_rules! parsed_from_text {
 }
 
 pub mod auth;
+pub mod briefing;
 pub mod bodies;
 pub mod calendar;
 pub mod clock;
