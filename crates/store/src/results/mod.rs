@@ -7,10 +7,13 @@
 //! town admin its town's enterprises, a cluster secretary its clusters' members); a scorecard
 //! only for a cluster the caller may see, counting what the caller may see of it.
 
+mod briefing;
+mod briefing_text;
 mod figures;
 mod import;
 mod scorecard;
 
+pub use briefing::*;
 pub use figures::*;
 pub use import::*;
 pub use scorecard::*;
