@@ -4,6 +4,7 @@
 //!
 //! Paths: everything under `/results`; a scorecard is `/results/clusters/{id}?period=2021H1`.
 
+pub mod briefing;
 pub mod figures;
 pub mod import;
 pub mod scorecard;
@@ -28,6 +29,8 @@ pub fn routes() -> Router<AppState> {
         .route("/results/clusters/{id}/records", get(scorecard::records))
         .route("/results/clusters/{id}/export.xlsx", get(scorecard::export))
         .route("/results/figures", get(figures::page))
+        .route("/results/briefing", get(briefing::page))
+        .route("/results/briefing/file", get(briefing::file))
         .merge(import::routes())
 }
 
