@@ -18,6 +18,7 @@ mod proposals;
 mod rating_link;
 mod registry;
 mod results;
+mod results_briefing;
 mod roles;
 mod services;
 
