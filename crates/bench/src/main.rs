@@ -20,6 +20,9 @@
 //! 7. integration projects (#12): a round of 1,000 applications × 3 reviewers, the automatic
 //!    assignment and the ranking page's query p50/p95, on both databases (`--projects-only`).
 //!
+//! 8. the 工作简报 (#15): the district briefing of 20 clusters × 100 members from their
+//!    scorecards, and its Word and PDF (target ≤ 5 s), on both databases (`--briefing-only`).
+//!
 //! `--quick` runs everything at 1/20 scale, to check the harness itself; `--import-only`
 //! stops after the CSV import; `--services-only` runs only 5, over 10,000 enterprises;
 //! `--matching-only` runs only 6; `--projects-only` runs only 7.
@@ -33,6 +36,7 @@ use qunlian_io::enterprises::EnterpriseReader;
 use qunlian_store::registry::{EnterpriseFilter, EnterpriseSort, IMPORT_BATCH};
 use qunlian_store::{Crypto, PageRequest, Store};
 
+mod briefing;
 mod matching;
 mod projects;
 
@@ -47,6 +51,9 @@ async fn main() -> AnyResult<()> {
     let district = RegionCode::parse("310117")?;
     if std::env::args().any(|a| a == "--matching-only") {
         return matching::run(scale).await;
+    }
+    if std::env::args().any(|a| a == "--briefing-only") {
+        return briefing::run(scale).await;
     }
     if std::env::args().any(|a| a == "--projects-only") {
         return projects::run(scale).await;
@@ -143,6 +150,7 @@ async fn main() -> AnyResult<()> {
     }
     matching::run(scale).await?;
     projects::run(scale).await?;
+    briefing::run(scale).await?;
     Ok(())
 }
 
