@@ -40,12 +40,24 @@ pub async fn run(scale: usize) -> AnyResult<()> {
 
 async fn bench(label: &str, store: &Store, district: RegionCode, n: usize) -> AnyResult<()> {
     let sys = Caller::system("bench");
-    let page = PageRequest::new(Some(1), Some(n as u64));
-    let firms = store
-        .registry()
-        .list_enterprises(&sys, &EnterpriseFilter::default(), EnterpriseSort::Updated, false, page)
-        .await?
-        .items;
+    let mut firms = Vec::new();
+    for page in 1.. {
+        let got = store
+            .registry()
+            .list_enterprises(
+                &sys,
+                &EnterpriseFilter::default(),
+                EnterpriseSort::Updated,
+                false,
+                PageRequest::new(Some(page), Some(500)),
+            )
+            .await?;
+        if got.items.is_empty() || firms.len() >= n {
+            break;
+        }
+        firms.extend(got.items);
+    }
+    firms.truncate(n);
     let towns: Vec<RegionCode> = district.children().collect();
     let per = (firms.len() / CLUSTERS).max(1);
     let mut rows = Vec::new();

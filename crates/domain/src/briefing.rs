@@ -26,7 +26,9 @@ impl BriefingScope {
             Some(("town", code)) if !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit()) => {
                 Ok(BriefingScope::Town(code.to_owned()))
             }
-            Some(("cluster", id)) => id.parse::<i64>().ok().filter(|i| *i > 0).map(BriefingScope::Cluster).ok_or_else(bad),
+            Some(("cluster", id)) => {
+                id.parse::<i64>().ok().filter(|i| *i > 0).map(BriefingScope::Cluster).ok_or_else(bad)
+            }
             _ => Err(bad()),
         }
     }

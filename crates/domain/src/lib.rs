@@ -69,8 +69,8 @@ macro_rules! parsed_from_text {
 }
 
 pub mod auth;
-pub mod briefing;
 pub mod bodies;
+pub mod briefing;
 pub mod calendar;
 pub mod clock;
 pub mod codes;

@@ -42,7 +42,11 @@ pub fn svg(chart: &Chart) -> Result<String, BriefingError> {
             .x_labels(n)
             .x_label_formatter(&|x| {
                 let i = x.round();
-                if (x - i).abs() < 1e-6 && i >= 0.0 { labels.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
+                if (x - i).abs() < 1e-6 && i >= 0.0 {
+                    labels.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
             })
             .y_desc(&chart.unit)
             .label_style(("sans-serif", 18))
@@ -50,10 +54,12 @@ pub fn svg(chart: &Chart) -> Result<String, BriefingError> {
             .draw()
             .map_err(plotting)?;
         let bar = |x0: f64, x1: f64, v: f64, color: RGBColor| Rectangle::new([(x0, 0.0), (x1, v)], color.filled());
-        c.draw_series(chart.groups.iter().enumerate().map(|(i, g)| bar(i as f64 - 0.36, i as f64 - 0.02, g.current, CURRENT)))
-            .map_err(plotting)?
-            .label(&chart.current_label)
-            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], CURRENT.filled()));
+        c.draw_series(
+            chart.groups.iter().enumerate().map(|(i, g)| bar(i as f64 - 0.36, i as f64 - 0.02, g.current, CURRENT)),
+        )
+        .map_err(plotting)?
+        .label(&chart.current_label)
+        .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], CURRENT.filled()));
         c.draw_series(
             chart.groups.iter().enumerate().map(|(i, g)| bar(i as f64 + 0.02, i as f64 + 0.36, g.previous, PREVIOUS)),
         )
@@ -75,8 +81,11 @@ pub fn svg(chart: &Chart) -> Result<String, BriefingError> {
 /// The chart read into a usvg tree, its text set in the Chinese font.
 pub fn tree(chart: &Chart, font: &ChineseFont) -> Result<usvg::Tree, BriefingError> {
     let svg = svg(chart)?;
-    let options =
-        usvg::Options { font_family: font.family.clone(), fontdb: Arc::new(font.database()), ..usvg::Options::default() };
+    let options = usvg::Options {
+        font_family: font.family.clone(),
+        fontdb: Arc::new(font.database()),
+        ..usvg::Options::default()
+    };
     usvg::Tree::from_str(&svg, &options).map_err(plotting)
 }
 

@@ -38,13 +38,15 @@ fn half_points(pt: f32) -> usize {
 /// A body-sized paragraph indented two characters, in `font`.
 fn indented(text: &str, font: &str) -> Paragraph {
     let indent = twips(text_width_mm() / CHARS as f32 * 2.0);
-    Paragraph::new().indent(None, Some(SpecialIndentType::FirstLine(indent)), None, None).add_run(
-        Run::new().add_text(text).fonts(fonts(font)).size(half_points(BODY_PT)),
-    )
+    Paragraph::new()
+        .indent(None, Some(SpecialIndentType::FirstLine(indent)), None, None)
+        .add_run(Run::new().add_text(text).fonts(fonts(font)).size(half_points(BODY_PT)))
 }
 
 fn centred(text: &str, font: &str, pt: f32) -> Paragraph {
-    Paragraph::new().align(AlignmentType::Center).add_run(Run::new().add_text(text).fonts(fonts(font)).size(half_points(pt)))
+    Paragraph::new()
+        .align(AlignmentType::Center)
+        .add_run(Run::new().add_text(text).fonts(fonts(font)).size(half_points(pt)))
 }
 
 /// The .docx bytes of the briefing; the charts are drawn with `font`.
@@ -74,9 +76,9 @@ pub fn docx(briefing: &Briefing, font: &ChineseFont) -> Result<Vec<u8>, Briefing
         .default_fonts(fonts(BODY_FONT))
         .default_size(half_points(BODY_PT))
         .footer(Footer::new().add_paragraph(folio));
-    doc.document = doc.document.doc_grid(
-        DocGrid::new().grid_type(DocGridType::LinesAndChars).line_pitch(line_pitch).char_space(char_space),
-    );
+    doc.document = doc
+        .document
+        .doc_grid(DocGrid::new().grid_type(DocGridType::LinesAndChars).line_pitch(line_pitch).char_space(char_space));
 
     doc = doc
         .add_paragraph(centred(&briefing.title, TITLE_FONT, TITLE_PT))
@@ -99,9 +101,9 @@ pub fn docx(briefing: &Briefing, font: &ChineseFont) -> Result<Vec<u8>, Briefing
         };
     }
     doc = doc.add_paragraph(Paragraph::new()).add_paragraph(
-        Paragraph::new().align(AlignmentType::Right).add_run(
-            Run::new().add_text(&briefing.signature).fonts(fonts(BODY_FONT)).size(half_points(BODY_PT)),
-        ),
+        Paragraph::new()
+            .align(AlignmentType::Right)
+            .add_run(Run::new().add_text(&briefing.signature).fonts(fonts(BODY_FONT)).size(half_points(BODY_PT))),
     );
     let mut out = std::io::Cursor::new(Vec::new());
     doc.build().pack(&mut out).map_err(|e| BriefingError::Docx(e.to_string()))?;

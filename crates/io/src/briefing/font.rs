@@ -99,9 +99,8 @@ fn best(db: &fontdb::Database) -> Result<ChineseFont, BriefingError> {
         }
     }
     let (_, family, id) = chosen.ok_or(BriefingError::NoChineseFont)?;
-    let (data, index) = db
-        .with_face_data(id, |data, index| (data.to_vec(), index))
-        .ok_or(BriefingError::NoChineseFont)?;
+    let (data, index) =
+        db.with_face_data(id, |data, index| (data.to_vec(), index)).ok_or(BriefingError::NoChineseFont)?;
     Ok(ChineseFont { family, data: Arc::new(data), index })
 }
 

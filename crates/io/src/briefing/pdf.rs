@@ -27,9 +27,16 @@ enum Align {
 }
 
 enum Row {
-    Text { text: String, size: f32, align: Align },
+    Text {
+        text: String,
+        size: f32,
+        align: Align,
+    },
     /// A chart taking `lines` grid lines.
-    Chart { tree: usvg::Tree, lines: usize },
+    Chart {
+        tree: usvg::Tree,
+        lines: usize,
+    },
     Blank,
 }
 
@@ -106,7 +113,8 @@ pub fn pdf(briefing: &Briefing, font: &ChineseFont) -> Result<Vec<u8>, BriefingE
     let mut document = Document::new();
     document.set_metadata(Metadata::new().title(briefing.title.clone()).language("zh-CN".to_owned()));
     let (left, top) = (LEFT_MM * PT_PER_MM, TOP_MM * PT_PER_MM);
-    let settings = PageSettings::from_wh(WIDTH_MM * PT_PER_MM, HEIGHT_MM * PT_PER_MM).ok_or_else(|| failed("页面尺寸"))?;
+    let settings =
+        PageSettings::from_wh(WIDTH_MM * PT_PER_MM, HEIGHT_MM * PT_PER_MM).ok_or_else(|| failed("页面尺寸"))?;
     let draw = |surface: &mut krilla::surface::Surface<'_>, text: &str, x: f32, baseline: f32, size: f32, cell: f32| {
         let mut x = x;
         for c in text.chars() {
@@ -146,7 +154,11 @@ pub fn pdf(briefing: &Briefing, font: &ChineseFont) -> Result<Vec<u8>, BriefingE
                     let y = y + (*lines as f32 * pitch - height) / 2.0;
                     surface.push_transform(&Transform::from_translate(left, y));
                     surface
-                        .draw_svg(tree, Size::from_wh(text_w, height).ok_or_else(|| failed("图表尺寸"))?, SvgSettings::default())
+                        .draw_svg(
+                            tree,
+                            Size::from_wh(text_w, height).ok_or_else(|| failed("图表尺寸"))?,
+                            SvgSettings::default(),
+                        )
                         .ok_or_else(|| failed("图表无法绘入 PDF"))?;
                     surface.pop();
                 }

@@ -58,7 +58,8 @@ fn the_docx_parses_back_with_its_text_and_the_gb_t_9704_page() {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut xml = String::new();
     zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
-    for text in ["集群党建工作简报", "完成税收5.1158亿元，同比+48.3%", "（一）新桥现代装备产业集群"] {
+    for text in ["集群党建工作简报", "完成税收5.1158亿元，同比+48.3%", "（一）新桥现代装备产业集群"]
+    {
         assert!(xml.contains(text), "{text} missing from document.xml");
     }
     // A4, margins 37/35/28/26 mm in twips, a lines-and-characters grid of 22 lines.
@@ -70,8 +71,12 @@ fn the_docx_parses_back_with_its_text_and_the_gb_t_9704_page() {
     assert!(xml.contains(r#"w:eastAsia="仿宋_GB2312""#) && xml.contains(r#"<w:sz w:val="32""#), "3号仿宋");
     assert!(xml.contains(r#"w:eastAsia="方正小标宋简体""#) && xml.contains(r#"<w:sz w:val="44""#), "2号小标宋");
     // The chart is a PNG in the package.
-    let media: Vec<String> =
-        zip.file_names().filter_map(Result::ok).filter(|n| n.starts_with("word/media/") && n.ends_with(".png")).map(|n| n.into_owned()).collect();
+    let media: Vec<String> = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .filter(|n| n.starts_with("word/media/") && n.ends_with(".png"))
+        .map(|n| n.into_owned())
+        .collect();
     assert_eq!(media.len(), 1, "{media:?}");
     let mut png = Vec::new();
     zip.by_name(&media[0]).unwrap().read_to_end(&mut png).unwrap();

@@ -6,10 +6,10 @@
 
 use qunlian_domain::auth::{Caller, ClusterId, Scope};
 use qunlian_domain::briefing::{Briefing, BriefingScope, Chart, ChartGroup};
-use serde::Serialize;
 use qunlian_domain::clock::beijing;
 use qunlian_domain::region::{RegionCode, RegionLevel};
 use qunlian_domain::results::Period;
+use serde::Serialize;
 
 use super::*;
 use crate::StoreError;
@@ -100,10 +100,10 @@ impl Results<'_> {
                 (label, all)
             }
             BriefingScope::Town(code) => {
-                let town = RegionCode::parse(code)
-                    .ok()
-                    .filter(|r| r.level() == RegionLevel::Town)
-                    .ok_or_else(|| StoreError::Invalid { field: "范围", message: format!("“{code}”不是街镇代码") })?;
+                let town =
+                    RegionCode::parse(code).ok().filter(|r| r.level() == RegionLevel::Town).ok_or_else(|| {
+                        StoreError::Invalid { field: "范围", message: format!("“{code}”不是街镇代码") }
+                    })?;
                 let name = town.name().to_owned();
                 let clusters = all.into_iter().filter(|c| c.town_name == name).collect();
                 (name, clusters)

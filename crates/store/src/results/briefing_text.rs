@@ -81,7 +81,11 @@ fn cases(data: &BriefingData) -> Vec<Block> {
             )));
         }
         if c.deals.len() > MAX_CASES {
-            out.push(Block::Paragraph(format!("{}另有{}项合作，详见平台记录。", c.short_name, c.deals.len() - MAX_CASES)));
+            out.push(Block::Paragraph(format!(
+                "{}另有{}项合作，详见平台记录。",
+                c.short_name,
+                c.deals.len() - MAX_CASES
+            )));
         }
     }
     if i == 0 {
@@ -93,7 +97,8 @@ fn cases(data: &BriefingData) -> Vec<Block> {
         for p in c.projects.iter().take(MAX_CASES) {
             i += 1;
             let tier = p.tier.map(|t| t.label().to_owned()).unwrap_or_else(|| p.row.state.label().to_owned());
-            let closed = if p.row.state == qunlian_domain::projects::ApplicationState::Closed { "，已结项" } else { "" };
+            let closed =
+                if p.row.state == qunlian_domain::projects::ApplicationState::Closed { "，已结项" } else { "" };
             let patents = if p.patents > 0 { format!("，成果专利{}项", p.patents) } else { String::new() };
             out.push(Block::Paragraph(format!(
                 "{i}.“{}”（{}，{}年度{tier}{closed}{patents}；{}）。",
@@ -101,7 +106,11 @@ fn cases(data: &BriefingData) -> Vec<Block> {
             )));
         }
         if c.projects.len() > MAX_CASES {
-            out.push(Block::Paragraph(format!("{}另有{}个项目，详见平台记录。", c.short_name, c.projects.len() - MAX_CASES)));
+            out.push(Block::Paragraph(format!(
+                "{}另有{}个项目，详见平台记录。",
+                c.short_name,
+                c.projects.len() - MAX_CASES
+            )));
         }
     }
     if i == 0 {

@@ -47,9 +47,12 @@ async fn the_briefings_figures_are_the_scorecards() {
     let (_, reasons) = import(&db, &admin, &text).await.unwrap();
     assert!(reasons.is_empty(), "{reasons:?}");
     // A deal in the 新桥 cluster this year.
-    let need = super::matching::published(s, f.a, listing(ListingKind::Need, "急需电磁阀", "配套电磁阀", Reach::Cluster)).await;
+    let need =
+        super::matching::published(s, f.a, listing(ListingKind::Need, "急需电磁阀", "配套电磁阀", Reach::Cluster))
+            .await;
     let offer =
-        super::matching::published(s, f.b, listing(ListingKind::Offer, "供应电磁阀", "电磁阀批量供应", Reach::Cluster)).await;
+        super::matching::published(s, f.b, listing(ListingKind::Offer, "供应电磁阀", "电磁阀批量供应", Reach::Cluster))
+            .await;
     let m = s.matching();
     let id = m
         .introduce(
@@ -98,10 +101,13 @@ async fn the_briefings_figures_are_the_scorecards() {
         assert!(words.contains(&t.change), "{}", t.change);
     }
     // The cases: the deal the scorecard counts, by its titles.
-    assert_eq!(district.clusters[0].deals.len() as u64, match cards[0].figure("deals").unwrap().current {
-        Value::Count(n) => n,
-        v => panic!("{v:?}"),
-    });
+    assert_eq!(
+        district.clusters[0].deals.len() as u64,
+        match cards[0].figure("deals").unwrap().current {
+            Value::Count(n) => n,
+            v => panic!("{v:?}"),
+        }
+    );
     assert!(words.contains("“急需电磁阀”") && words.contains("合作金额120万元"), "{words}");
     // Charts: tax and deals of each cluster.
     let charts: Vec<_> =
@@ -139,7 +145,10 @@ async fn the_briefings_figures_are_the_scorecards() {
     let officer = user(s, "officer", Role::ServiceOfficer, Scope::Department(UnitId(1))).await;
     assert!(matches!(r.briefing(&officer, &BriefingScope::District, period).await, Err(StoreError::Forbidden)));
     let empty = r.briefing(&admin, &BriefingScope::Town(town("泗泾").to_string()), period).await;
-    assert!(matches!(&empty, Err(StoreError::Invalid { field: "范围", message }) if message.contains("没有")), "{empty:?}");
+    assert!(
+        matches!(&empty, Err(StoreError::Invalid { field: "范围", message }) if message.contains("没有")),
+        "{empty:?}"
+    );
 
     // Generating is audited: who, which scope and period, which format.
     r.record_briefing(&admin, &district, "PDF").await.unwrap();

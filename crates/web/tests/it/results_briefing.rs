@@ -19,7 +19,9 @@ async fn the_form_then_word_and_pdf_downloads() {
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     assert!(form.body.contains(&format!("value=\"cluster:{cluster}\"")), "{}", form.body);
 
-    let word = app.get(&mut secretary, &format!("/results/briefing/file?period=2026&scope=cluster:{cluster}&format=docx")).await;
+    let word = app
+        .get(&mut secretary, &format!("/results/briefing/file?period=2026&scope=cluster:{cluster}&format=docx"))
+        .await;
     assert_eq!(word.status, StatusCode::OK, "{}", word.body);
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(word.bytes.to_vec())).unwrap();
     let mut xml = String::new();
@@ -28,11 +30,8 @@ async fn the_form_then_word_and_pdf_downloads() {
 
     let pdf = app.get(&mut secretary, "/results/briefing/file?period=2026&format=pdf").await;
     assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body);
-    let text: String = pdf_extract::extract_text_from_mem(&pdf.bytes)
-        .unwrap()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let text: String =
+        pdf_extract::extract_text_from_mem(&pdf.bytes).unwrap().chars().filter(|c| !c.is_whitespace()).collect();
     assert!(text.contains("税收150万元"), "{text}");
 
     let bad = app.get(&mut secretary, "/results/briefing/file?period=2026&format=odt").await;

@@ -43,7 +43,8 @@ pub async fn page(State(state): State<AppState>, auth: Auth, Query(q): Query<Bri
     auth.require(Action::ReadResults)?;
     let period = period_param(&state, &q.period)?;
     let selected = non_empty(&q.scope).unwrap_or("district").to_owned();
-    let mut scopes = vec![Choice { value: "district".into(), label: "本人权限范围内全部集群".into(), selected: false }];
+    let mut scopes =
+        vec![Choice { value: "district".into(), label: "本人权限范围内全部集群".into(), selected: false }];
     for t in town_options(&state, &auth, None) {
         scopes.push(Choice { value: format!("town:{}", t.value), label: t.label, selected: false });
     }
@@ -63,7 +64,11 @@ pub async fn page(State(state): State<AppState>, auth: Auth, Query(q): Query<Bri
 }
 
 /// The briefing as a download: `format=docx` (the default) or `pdf`.
-pub async fn file(State(state): State<AppState>, auth: Auth, Query(q): Query<BriefingQuery>) -> Result<Response, WebError> {
+pub async fn file(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<BriefingQuery>,
+) -> Result<Response, WebError> {
     auth.require(Action::ReadResults)?;
     let period = period_param(&state, &q.period)?;
     let scope = BriefingScope::parse(non_empty(&q.scope).unwrap_or("district")).map_err(WebError::Invalid)?;
