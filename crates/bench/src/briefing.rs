@@ -11,9 +11,9 @@ use qunlian_domain::briefing::BriefingScope;
 use qunlian_domain::results::{FigureRow, Indicator, Period};
 use qunlian_domain::uscc::Uscc;
 use qunlian_io::briefing::{ChineseFont, docx, pdf};
-use qunlian_store::registry::{EnterpriseFilter, EnterpriseSort, NewCluster};
+use qunlian_store::Store;
+use qunlian_store::registry::NewCluster;
 use qunlian_store::results::FigureImportRow;
-use qunlian_store::{PageRequest, Store};
 
 use crate::{AnyResult, import, open, percentiles};
 
@@ -40,24 +40,7 @@ pub async fn run(scale: usize) -> AnyResult<()> {
 
 async fn bench(label: &str, store: &Store, district: RegionCode, n: usize) -> AnyResult<()> {
     let sys = Caller::system("bench");
-    let mut firms = Vec::new();
-    for page in 1.. {
-        let got = store
-            .registry()
-            .list_enterprises(
-                &sys,
-                &EnterpriseFilter::default(),
-                EnterpriseSort::Updated,
-                false,
-                PageRequest::new(Some(page), Some(500)),
-            )
-            .await?;
-        if got.items.is_empty() || firms.len() >= n {
-            break;
-        }
-        firms.extend(got.items);
-    }
-    firms.truncate(n);
+    let firms = crate::first_enterprises(store, n).await?;
     let towns: Vec<RegionCode> = district.children().collect();
     let per = (firms.len() / CLUSTERS).max(1);
     let mut rows = Vec::new();

@@ -266,6 +266,30 @@ async fn list_bench(label: &str, store: &Store, district: RegionCode) -> AnyResu
 }
 
 /// p50 / p95 / max in milliseconds of sorted durations.
+/// The first `n` enterprises of the register, most recently updated first, 500 a page.
+async fn first_enterprises(store: &Store, n: usize) -> AnyResult<Vec<qunlian_store::registry::Enterprise>> {
+    let sys = Caller::system("bench");
+    let mut out = Vec::new();
+    for page in 1.. {
+        let got = store
+            .registry()
+            .list_enterprises(
+                &sys,
+                &EnterpriseFilter::default(),
+                EnterpriseSort::Updated,
+                false,
+                PageRequest::new(Some(page), Some(500)),
+            )
+            .await?;
+        if got.items.is_empty() || out.len() >= n {
+            break;
+        }
+        out.extend(got.items);
+    }
+    out.truncate(n);
+    Ok(out)
+}
+
 fn percentiles(times: &mut [Duration]) -> (f64, f64, f64) {
     times.sort();
     let p = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)].as_secs_f64() * 1000.0;

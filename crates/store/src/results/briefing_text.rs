@@ -68,6 +68,12 @@ fn cluster_blocks(n: usize, c: &BriefingCluster, previous_label: &str) -> Vec<Bl
     out
 }
 
+/// The cases of a cluster past the ones listed, counted.
+fn rest(c: &BriefingCluster, total: usize, what: &str) -> Option<Block> {
+    (total > MAX_CASES)
+        .then(|| Block::Paragraph(format!("{}另有{}{what}，详见平台记录。", c.short_name, total - MAX_CASES)))
+}
+
 fn cases(data: &BriefingData) -> Vec<Block> {
     let mut out = vec![Block::Heading("三、典型案例".to_owned()), Block::Subheading("（一）达成合作".to_owned())];
     let mut i = 0;
