@@ -34,7 +34,7 @@ enum Row {
     },
     /// A chart taking `lines` grid lines.
     Chart {
-        tree: usvg::Tree,
+        tree: Box<usvg::Tree>,
         lines: usize,
     },
     Blank,
@@ -82,7 +82,10 @@ pub fn pdf(briefing: &Briefing, font: &ChineseFont) -> Result<Vec<u8>, BriefingE
             Block::Heading(t) | Block::Subheading(t) | Block::Paragraph(t) => paragraph(&mut rows, t),
             Block::Chart(c) => {
                 let height = text_w * chart::HEIGHT as f32 / chart::WIDTH as f32;
-                rows.push(Row::Chart { tree: chart::tree(c, font)?, lines: (height / pitch).ceil() as usize });
+                rows.push(Row::Chart {
+                    tree: Box::new(chart::tree(c, font)?),
+                    lines: (height / pitch).ceil() as usize,
+                });
                 centred(&mut rows, &c.title, BODY_PT, CHARS as f32);
             }
         }

@@ -13,7 +13,7 @@ pub fn chinese_number(n: usize) -> String {
     match n {
         0..=9 => D[n].to_owned(),
         10..=19 => format!("十{}", if n == 10 { "" } else { D[n % 10] }),
-        20..=99 => format!("{}十{}", D[n / 10], if n % 10 == 0 { "" } else { D[n % 10] }),
+        20..=99 => format!("{}十{}", D[n / 10], if n.is_multiple_of(10) { "" } else { D[n % 10] }),
         _ => n.to_string(),
     }
 }
@@ -86,13 +86,7 @@ fn cases(data: &BriefingData) -> Vec<Block> {
                 d.need_unit, d.need_title, d.offer_unit, d.offer_title, c.short_name
             )));
         }
-        if c.deals.len() > MAX_CASES {
-            out.push(Block::Paragraph(format!(
-                "{}另有{}项合作，详见平台记录。",
-                c.short_name,
-                c.deals.len() - MAX_CASES
-            )));
-        }
+        out.extend(rest(c, c.deals.len(), "项合作"));
     }
     if i == 0 {
         out.push(Block::Paragraph(format!("{}暂无经牵线达成的合作。", data.period.label())));
@@ -111,13 +105,7 @@ fn cases(data: &BriefingData) -> Vec<Block> {
                 p.row.title, p.row.org_name, p.year, c.short_name
             )));
         }
-        if c.projects.len() > MAX_CASES {
-            out.push(Block::Paragraph(format!(
-                "{}另有{}个项目，详见平台记录。",
-                c.short_name,
-                c.projects.len() - MAX_CASES
-            )));
-        }
+        out.extend(rest(c, c.projects.len(), "个项目"));
     }
     if i == 0 {
         out.push(Block::Paragraph(format!("{}年度暂无获评的深度融合项目。", data.period.year)));
