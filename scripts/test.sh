@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make test: every test on SQLite and on a throwaway PostgreSQL, then the browser tests in
-# Debian's Chromium. Installs what is missing (PostgreSQL, Chromium, a Chinese font, the npm
+# Debian's Chromium. Installs what is missing (a Chinese font, PostgreSQL, Chromium, the npm
 # packages) and starts what it needs; a fresh Debian 12 with Rust, Node 20 and npm is enough.
 #
 # Every phase runs even when an earlier one failed, so one run shows everything that is
@@ -76,6 +76,14 @@ if ! npm ci --no-audit --no-fund --loglevel=error; then
   exit 1
 fi
 
+# The 工作简报's PDF and charts (crates/io/src/briefing) and the browser screenshots need a
+# Chinese font: office PCs have one, a fresh Debian has none. Installed before the first
+# cargo test, since the briefing tests read the font from the system.
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  echo "安装中文字体（fonts-wqy-zenhei）…"
+  apt_install fontconfig fonts-wqy-zenhei || echo "警告：中文字体安装失败：简报测试会失败，截图中的汉字会显示为方框" >&2
+fi
+
 section "SQLite"
 run_phase "SQLite" env -u TEST_DATABASE_URL cargo test --workspace
 # kill -9 during an import, restart: all of the file or none, nothing doubled (issue #11).
@@ -104,11 +112,6 @@ browser_ready=1
 if [ ! -x /usr/bin/chromium ]; then
   echo "未找到 /usr/bin/chromium，安装中（apt-get install chromium）…"
   apt_install chromium || { fail_phase "浏览器 (Chromium)" "无法安装 chromium"; browser_ready=; }
-fi
-# Screenshots need a Chinese font: office PCs have one, a fresh Debian has none.
-if [ -n "$browser_ready" ] && ! fc-list :lang=zh 2>/dev/null | grep -q .; then
-  echo "安装中文字体（fonts-wqy-zenhei）…"
-  apt_install fontconfig fonts-wqy-zenhei || echo "警告：中文字体安装失败，截图中的汉字会显示为方框" >&2
 fi
 if [ -n "$browser_ready" ] && ! npm ci --prefix e2e --no-audit --no-fund --loglevel=error; then
   fail_phase "浏览器 (Chromium)" "npm ci --prefix e2e 失败"

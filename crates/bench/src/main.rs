@@ -23,6 +23,8 @@
 //! 8. results (#15): the district's headline figures (the scorecard sections of the whole
 //!    district: the figures API and the 大屏) over 1,000,000 enterprises with two years of
 //!    figures, p50/p95, on both databases (`--results-only`).
+//! 9. the 工作简报 (#15): the district briefing of 20 clusters × 100 members from their
+//!    scorecards, and its Word and PDF (target ≤ 5 s), on both databases (`--briefing-only`).
 //!
 //! `--quick` runs everything at 1/20 scale, to check the harness itself; `--import-only`
 //! stops after the CSV import; `--services-only` runs only 5, over 10,000 enterprises;
@@ -37,6 +39,7 @@ use qunlian_io::enterprises::EnterpriseReader;
 use qunlian_store::registry::{EnterpriseFilter, EnterpriseSort, IMPORT_BATCH};
 use qunlian_store::{Crypto, PageRequest, Store};
 
+mod briefing;
 mod matching;
 mod projects;
 mod results;
@@ -52,6 +55,9 @@ async fn main() -> AnyResult<()> {
     let district = RegionCode::parse("310117")?;
     if std::env::args().any(|a| a == "--matching-only") {
         return matching::run(scale).await;
+    }
+    if std::env::args().any(|a| a == "--briefing-only") {
+        return briefing::run(scale).await;
     }
     if std::env::args().any(|a| a == "--projects-only") {
         return projects::run(scale).await;
@@ -152,6 +158,7 @@ async fn main() -> AnyResult<()> {
     matching::run(scale).await?;
     projects::run(scale).await?;
     results::run(scale).await?;
+    briefing::run(scale).await?;
     Ok(())
 }
 
@@ -267,6 +274,30 @@ async fn list_bench(label: &str, store: &Store, district: RegionCode) -> AnyResu
 }
 
 /// p50 / p95 / max in milliseconds of sorted durations.
+/// The first `n` enterprises of the register, most recently updated first, 500 a page.
+async fn first_enterprises(store: &Store, n: usize) -> AnyResult<Vec<qunlian_store::registry::Enterprise>> {
+    let sys = Caller::system("bench");
+    let mut out = Vec::new();
+    for page in 1.. {
+        let got = store
+            .registry()
+            .list_enterprises(
+                &sys,
+                &EnterpriseFilter::default(),
+                EnterpriseSort::Updated,
+                false,
+                PageRequest::new(Some(page), Some(500)),
+            )
+            .await?;
+        if got.items.is_empty() || out.len() >= n {
+            break;
+        }
+        out.extend(got.items);
+    }
+    out.truncate(n);
+    Ok(out)
+}
+
 fn percentiles(times: &mut [Duration]) -> (f64, f64, f64) {
     times.sort();
     let p = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)].as_secs_f64() * 1000.0;

@@ -14,10 +14,10 @@ use qunlian_domain::auth::{Caller, OrgId, Role, Scope, UnitId};
 use qunlian_domain::clock::FixedClock;
 use qunlian_domain::projects::{self, ApplicationAction as A, ReviewSide, RoundDates, ScoreSheet};
 use qunlian_domain::registry::{OrgForm, OrgKind};
+use qunlian_store::Store;
 use qunlian_store::accounts::NewUser;
 use qunlian_store::projects::{ApplicationInput, NewRound};
-use qunlian_store::registry::{EnterpriseFilter, EnterpriseSort, NewOrg};
-use qunlian_store::{PageRequest, Store};
+use qunlian_store::registry::NewOrg;
 
 use crate::{AnyResult, import, open, percentiles};
 
@@ -55,24 +55,7 @@ async fn bench(label: &str, store: &Store, n: usize) -> AnyResult<()> {
     let sys = Caller::system("bench");
     let t = Instant::now();
     // One independent branch per enterprise.
-    let mut units: Vec<UnitId> = Vec::new();
-    for page in 1.. {
-        let got = store
-            .registry()
-            .list_enterprises(
-                &sys,
-                &EnterpriseFilter::default(),
-                EnterpriseSort::Updated,
-                false,
-                PageRequest::new(Some(page), Some(500)),
-            )
-            .await?;
-        if got.items.is_empty() || units.len() >= n {
-            break;
-        }
-        units.extend(got.items.iter().map(|e| e.id));
-    }
-    units.truncate(n);
+    let units: Vec<UnitId> = crate::first_enterprises(store, n).await?.iter().map(|e| e.id).collect();
     let filing = at(store, day("2026-03-05")?);
     let round = filing
         .projects()

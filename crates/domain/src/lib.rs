@@ -71,6 +71,7 @@ macro_rules! parsed_from_text {
 pub mod activities;
 pub mod auth;
 pub mod bodies;
+pub mod briefing;
 pub mod calendar;
 pub mod clock;
 pub mod codes;

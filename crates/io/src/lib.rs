@@ -1,6 +1,7 @@
 //! Files in and out: .xlsx and .csv import to domain types, .xlsx export, synthetic data.
 //! No SQL and no HTTP: callers hand the parsed rows to the store.
 
+pub mod briefing;
 pub mod enterprises;
 pub mod figures;
 pub mod listings;

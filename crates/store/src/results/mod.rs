@@ -7,6 +7,8 @@
 //! town admin its town's enterprises, a cluster secretary its clusters' members); a scorecard
 //! only for a cluster the caller may see, counting what the caller may see of it.
 
+mod briefing;
+mod briefing_text;
 mod figures;
 mod headline;
 mod import;
@@ -15,6 +17,7 @@ mod scorecard;
 mod sections;
 mod totals;
 
+pub use briefing::*;
 pub use figures::*;
 pub use headline::*;
 pub use import::*;

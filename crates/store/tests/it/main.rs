@@ -17,5 +17,6 @@ mod project_outcomes;
 mod projects;
 mod registry;
 mod results;
+mod results_briefing;
 mod scope;
 mod services;

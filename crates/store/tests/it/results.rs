@@ -18,14 +18,14 @@ use sea_orm::{ConnectionTrait, Statement};
 
 mod headline;
 
-async fn count(url: &str, sql: &str) -> i64 {
+pub(super) async fn count(url: &str, sql: &str) -> i64 {
     let raw = sea_orm::Database::connect(url).await.unwrap();
     let row = raw.query_one_raw(Statement::from_string(raw.get_database_backend(), sql)).await.unwrap().unwrap();
     row.try_get_by_index::<Option<i64>>(0).unwrap().unwrap_or(0)
 }
 
 /// Reads `text` as a figures file and imports its good rows as `caller`.
-async fn import(
+pub(super) async fn import(
     db: &TestDb,
     caller: &Caller,
     text: &str,
@@ -41,14 +41,14 @@ async fn import(
     Ok((counts, reasons.into_iter().map(|(_, m)| m).collect()))
 }
 
-struct Firms {
-    a: UnitId,
-    b: UnitId,
-    far: UnitId,
-    cluster: ClusterId,
+pub(super) struct Firms {
+    pub a: UnitId,
+    pub b: UnitId,
+    pub far: UnitId,
+    pub cluster: ClusterId,
 }
 
-async fn firms(db: &TestDb) -> Firms {
+pub(super) async fn firms(db: &TestDb) -> Firms {
     let [a, b, far] = enterprises(
         &db.store,
         [

@@ -19,6 +19,7 @@ mod proposals;
 mod rating_link;
 mod registry;
 mod results;
+mod results_briefing;
 mod roles;
 mod services;
 mod villages;

@@ -4,6 +4,7 @@
 //!
 //! Paths: everything under `/results`; a scorecard is `/results/clusters/{id}?period=2021H1`.
 
+pub mod briefing;
 pub mod figures;
 pub mod import;
 pub mod scorecard;
@@ -30,6 +31,8 @@ pub fn routes() -> Router<AppState> {
         .route("/results/figures", get(figures::page))
         .route("/results/screen", get(screen::page))
         .route("/results/screen/figures", get(screen::fragment))
+        .route("/results/briefing", get(briefing::page))
+        .route("/results/briefing/file", get(briefing::file))
         .merge(import::routes())
 }
 
