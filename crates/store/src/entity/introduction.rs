@@ -18,9 +18,6 @@ super::model! {
         pub cluster_id: Option<i64>,
         pub broker: String,
         pub broker_user_id: Option<i64>,
-        /// The department helping to broker it (协办部门), if any (step 21).
-        #[sea_orm(indexed)]
-        pub assisting_department_id: Option<i64>,
         /// IntroductionState code.
         #[sea_orm(indexed)]
         pub state: IntroductionState,
@@ -31,6 +28,12 @@ super::model! {
         /// The match's reasons when it was recorded, as the broker explained them.
         pub match_reasons: String,
         pub note: String,
+        // The stamps spelled out: step 21 added a column after them.
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub is_demo: bool,
+        /// The department helping to broker it (协办部门), if any (step 21).
+        #[sea_orm(indexed)]
+        pub assisting_department_id: Option<i64>,
     }
-    stamps created_at, updated_at, is_demo
 }
