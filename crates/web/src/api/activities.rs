@@ -17,7 +17,7 @@ pub struct ActivityParams {
     #[param(pattern = r"^([0-9]{6}|[0-9]{9})$")]
     town: Option<String>,
     /// org:ID | cluster:ID | alliance:ID
-    #[param(pattern = r"^(org|cluster|alliance):[0-9]+$")]
+    #[param(pattern = r"^((org|cluster|alliance):[1-9][0-9]{0,17})?$")]
     organiser: Option<String>,
     /// 活动类型 code, e.g. branch_committee, seminar, matching
     #[param(pattern = r"^[a-z_]+$")]
@@ -71,7 +71,7 @@ impl From<ActivityLine> for ActivityJson {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/activities", params(ActivityParams), responses((status = 200, body = PageOf<ActivityJson>)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/api/v1/activities", params(ActivityParams), responses((status = 200, body = PageOf<ActivityJson>), (status = 422)), security(("bearer" = [])))]
 async fn activities(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

@@ -9,6 +9,7 @@ pub struct IssuesParams {
     /// open (待交办 and 办理中) | resolved | declined | assigned; all when left out
     state: Option<String>,
     /// An owner department's unit id, or `none` for issues not yet given to one
+    #[param(pattern = r"^([0-9]{1,18}|none)?$")]
     owner: Option<String>,
 }
 
@@ -60,7 +61,7 @@ pub struct IssuesJson {
 }
 
 /// The issues of an alliance the token owner sees, the latest raised first, with the figures.
-#[utoipa::path(get, path = "/api/v1/alliances/{id}/issues", params(("id" = i64, Path), IssuesParams), responses((status = 200, body = IssuesJson), (status = 404)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/api/v1/alliances/{id}/issues", params(("id" = i64, Path), IssuesParams), responses((status = 200, body = IssuesJson), (status = 404), (status = 422)), security(("bearer" = [])))]
 async fn issues(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

@@ -20,11 +20,11 @@ pub struct MemberParams {
     org: Option<i64>,
     /// 人员类别 code
     #[param(
-        pattern = r"^(industrial_worker|young_farmer|high_knowledge|professional|manager|official|student|retired|other)$"
+        pattern = r"^(industrial_worker|young_farmer|high_knowledge|professional|manager|official|student|retired|other)?$"
     )]
     category: Option<String>,
     /// full (正式党员) | probationary (预备党员)
-    #[param(pattern = r"^(full|probationary)$")]
+    #[param(pattern = r"^(full|probationary)?$")]
     standing: Option<String>,
     #[param(minimum = 1, maximum = 1000000)]
     page: Option<u64>,

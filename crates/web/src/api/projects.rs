@@ -11,6 +11,9 @@ pub struct ProjectsParams {
     /// Round id; the latest round when left out
     round: Option<i64>,
     /// Only applications in this state: draft | submitted | recommended | not_recommended | under_review | concept_accepted | demonstration | excellent | selected | not_selected | implementing | closed | withdrawn
+    #[param(
+        pattern = r"^(draft|submitted|recommended|not_recommended|under_review|concept_accepted|demonstration|excellent|selected|not_selected|implementing|closed|withdrawn)$"
+    )]
     state: Option<String>,
 }
 
@@ -112,7 +115,7 @@ fn summary_json(a: qunlian_store::projects::ApplicationRow) -> ApplicationSummar
 }
 
 /// The applications of a round the token owner may see, in the cluster's order.
-#[utoipa::path(get, path = "/api/v1/projects", params(ProjectsParams), responses((status = 200, body = ProjectsJson)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/api/v1/projects", params(ProjectsParams), responses((status = 200, body = ProjectsJson), (status = 422)), security(("bearer" = [])))]
 async fn projects(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

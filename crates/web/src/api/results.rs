@@ -12,6 +12,7 @@ use super::*;
 pub struct FiguresParams {
     /// `district`, `town:310117105` or `cluster:3`; when left out, the token owner's own
     /// district, town or cluster (a branch or an enterprise must name a cluster)
+    #[param(pattern = r"^(district|(town:)?[0-9]{9}|cluster:[1-9][0-9]{0,17})?$")]
     scope: Option<String>,
     /// `2021H1` (first half) or `2021` (whole year), or as offices write them (2021年上半年);
     /// the latest ended period when left out
@@ -138,7 +139,7 @@ impl From<Headline> for FiguresJson {
 
 /// Every headline figure of a scope for a period. A scope the token's owner does not reach
 /// whole answers 403 (a district for a town admin, another town), a cluster it cannot see 404.
-#[utoipa::path(get, path = "/api/v1/figures", params(FiguresParams), responses((status = 200, body = FiguresJson)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/api/v1/figures", params(FiguresParams), responses((status = 200, body = FiguresJson), (status = 403), (status = 404), (status = 422)), security(("bearer" = [])))]
 async fn figures(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
