@@ -120,15 +120,18 @@ impl Matching<'_> {
             .store
             .column_by_id::<listing::Entity, _>(listing::Column::Id, listing::Column::Title, listing_ids)
             .await?;
-        let unit_ids: Vec<i64> = rows.iter().flat_map(|r| [r.need_unit_id, r.offer_unit_id]).collect();
+        // The enterprises and the helping departments (units too), named in one query.
+        let unit_ids: Vec<i64> = rows
+            .iter()
+            .flat_map(|r| [Some(r.need_unit_id), Some(r.offer_unit_id), r.assisting_department_id])
+            .flatten()
+            .collect();
         let names = self.store.unit_names(unit_ids).await?;
         let cluster_ids: Vec<i64> = rows.iter().filter_map(|r| r.cluster_id).collect();
         let clusters: HashMap<i64, String> = self
             .store
             .column_by_id::<cluster::Entity, _>(cluster::Column::Id, cluster::Column::ShortName, cluster_ids)
             .await?;
-        let departments: Vec<i64> = rows.iter().filter_map(|r| r.assisting_department_id).collect();
-        let departments = self.store.unit_names(departments).await?;
         let get = |m: &HashMap<i64, String>, id: i64| m.get(&id).cloned().unwrap_or_default();
         Ok(rows
             .into_iter()
@@ -145,7 +148,7 @@ impl Matching<'_> {
                 offer_unit_id: r.offer_unit_id,
                 cluster_id: r.cluster_id,
                 broker: r.broker,
-                assisting_department: r.assisting_department_id.and_then(|d| departments.get(&d).cloned()),
+                assisting_department: r.assisting_department_id.and_then(|d| names.get(&d).cloned()),
                 assisting_department_id: r.assisting_department_id,
                 state: r.state,
                 reason: r.reason,
