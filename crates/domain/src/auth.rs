@@ -45,20 +45,20 @@ labelled_enum!(
         TownAdmin = "town_admin", "街镇管理员", ["镇管理员"];
         ClusterSecretary = "cluster_secretary", "集群党委书记/联络员", ["集群书记", "集群联络员"];
         BranchSecretary = "branch_secretary", "企业党组织书记", ["支部书记"];
-        EnterpriseContact = "enterprise_contact", "企业联络员";
+        EnterpriseContact = "enterprise_contact", "企业联络员", ["企业联系人"];
         ServiceOfficer = "service_officer", "店小二（部门服务专员）", ["店小二", "服务专员"];
         /// 部门负责人: heads a department; handles its requests as its officers do, and overdue
         /// ones are escalated to them (超期督办).
-        DepartmentHead = "department_head", "部门负责人";
-        Reviewer = "reviewer", "评审专家";
+        DepartmentHead = "department_head", "部门负责人", ["负责人", "部门领导"];
+        Reviewer = "reviewer", "评审专家", ["专家", "评审"];
         Leader = "leader", "领导（只读）", ["领导"];
-        SystemAdmin = "system_admin", "系统管理员";
-        SecurityAdmin = "security_admin", "安全保密管理员";
-        AuditAdmin = "audit_admin", "安全审计员";
+        SystemAdmin = "system_admin", "系统管理员", ["系统管理"];
+        SecurityAdmin = "security_admin", "安全保密管理员", ["安全管理员", "保密管理员"];
+        AuditAdmin = "audit_admin", "安全审计员", ["审计员", "审计管理员"];
         /// An account the system administrator created (or whose password it reset) that the
         /// security administrator has not yet given a role: it can log in, change its
         /// password and log out, nothing else.
-        Pending = "pending", "待授权";
+        Pending = "pending", "待授权", ["未授权"];
     }
 );
 

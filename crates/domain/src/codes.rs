@@ -410,6 +410,62 @@ mod tests {
         check::<crate::policies::Validity>();
         check::<crate::people::TransferState>();
         check::<crate::people::development::Stage>();
+        // The sets added since: every set a column of `entity::CODED_COLUMNS` holds.
+        check::<crate::people::Gender>();
+        check::<crate::people::Education>();
+        check::<crate::people::MemberCategory>();
+        check::<crate::people::Standing>();
+        check::<crate::activities::ActivityKind>();
+        check::<crate::activities::OrganiserKind>();
+        check::<crate::activities::IssueTarget>();
+        check::<crate::bodies::MeetingKind>();
+        check::<crate::bodies::IssueState>();
+        check::<crate::bodies::HeadIdentity>();
+        check::<crate::bodies::PairingMode>();
+        check::<crate::bodies::Checker>();
+        check::<crate::bodies::ActionKind>();
+        check::<crate::bodies::HeadState>();
+        check::<crate::bodies::TalentKind>();
+        check::<crate::bodies::SelectionState>();
+        check::<crate::projects::ReviewSide>();
+        check::<crate::projects::ApplicantKind>();
+        check::<crate::projects::ApplicationState>();
+        check::<crate::projects::Tier>();
+        check::<crate::projects::RoundPhase>();
+        check::<crate::projects::OutcomeState>();
+        check::<crate::projects::OutcomeMetric>();
+        check::<crate::projects::SupportKind>();
+        check::<crate::projects::ConflictKind>();
+        check::<crate::registry::ProposalKind>();
+        check::<crate::registry::ProposalState>();
+        check::<crate::results::Indicator>();
+    }
+
+    #[test]
+    fn the_short_forms_of_the_sets_added_since_read_and_a_refusal_lists_them() {
+        use crate::auth::Role;
+        use crate::bodies::{ActionKind, PairingMode, SelectionState, TalentKind};
+        use crate::coverage::AssignmentState;
+        use crate::registry::{OfficerRole, PairingKind};
+        for (s, m) in [("企业", PairingMode::EnterpriseHelps), ("富村", PairingMode::ProjectEnriches), ("产业", PairingMode::IndustryLeads)] {
+            assert_eq!(PairingMode::parse(s), Ok(m), "{s}");
+        }
+        assert_eq!(TalentKind::parse("领军"), Ok(TalentKind::Leading));
+        assert_eq!(TalentKind::parse(" 拔尖 "), Ok(TalentKind::TopNotch));
+        assert_eq!(SelectionState::parse("落选"), Ok(SelectionState::NotSelected));
+        assert_eq!(ActionKind::parse("规定"), Ok(ActionKind::Mandatory));
+        assert_eq!(OfficerRole::parse("党委委员"), Ok(OfficerRole::Member));
+        assert_eq!(PairingKind::parse("支部共建"), Ok(PairingKind::BranchBranch));
+        assert_eq!(AssignmentState::parse("办结"), Ok(AssignmentState::Closed));
+        assert_eq!(Role::parse("专家"), Ok(Role::Reviewer));
+        assert_eq!(Role::parse("审计员"), Ok(Role::AuditAdmin));
+        let e = PairingMode::parse("结对帮扶").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "结对方式：“结对帮扶”无法识别，可填：企业帮村（企业、帮村）、项目富村（项目、富村）、产业带村（产业、带村）"
+        );
+        let e = TalentKind::parse("青年").unwrap_err();
+        assert!(e.accepted.contains("领军人才（领军、领军型人才）"), "{e}");
     }
 
     #[test]

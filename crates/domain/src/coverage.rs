@@ -51,8 +51,8 @@ labelled_enum!(
     /// Where an entry of a responsibility list (责任清单) stands: open until the enterprise is
     /// covered or a user withdraws it.
     AssignmentState: "办理状态" {
-        Open = "open", "办理中";
-        Closed = "closed", "已办结";
+        Open = "open", "办理中", ["在办", "办理"];
+        Closed = "closed", "已办结", ["办结", "已完成"];
     }
 );
 

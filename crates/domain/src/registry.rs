@@ -159,10 +159,10 @@ labelled_enum!(
     /// Roles in a cluster's committee and around it.
     OfficerRole: "职务" {
         Secretary = "secretary", "书记", ["党委书记"];
-        DeputySecretary = "deputy_secretary", "副书记";
+        DeputySecretary = "deputy_secretary", "副书记", ["党委副书记"];
         PartTimeDeputy = "part_time_deputy", "兼职副书记（部门选派）", ["兼职副书记"];
-        Member = "member", "委员";
-        Liaison = "liaison", "联络员";
+        Member = "member", "委员", ["党委委员"];
+        Liaison = "liaison", "联络员", ["集群联络员"];
         Instructor = "instructor", "党建工作指导员", ["指导员"];
     }
 );
@@ -170,7 +170,7 @@ labelled_enum!(
 labelled_enum!(
     /// What two parties pair for (结对共建).
     PairingKind: "结对类型" {
-        BranchBranch = "branch_branch", "支部结对";
+        BranchBranch = "branch_branch", "支部结对", ["支部共建", "党支部结对"];
         EnterpriseSchool = "enterprise_school", "校企结对", ["校企"];
         EnterpriseVillage = "enterprise_village", "村企结对", ["村企"];
         EnterpriseCommunity = "enterprise_community", "企业社区结对", ["企社", "社区结对"];

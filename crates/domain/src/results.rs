@@ -148,7 +148,7 @@ pub struct Period {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("期间：“{0}”无法识别，应为“2021年上半年”“2021年”或 2021H1、2021 的写法")]
+#[error("期间：“{0}”无法识别，可填：2021年上半年（2021H1、2021年1-6月、2021年半年）、2021年（2021、2021年度、2021年全年、2021年1-12月）")]
 pub struct PeriodError(pub String);
 
 impl Period {
@@ -161,7 +161,8 @@ impl Period {
     }
 
     /// "2021H1", "2021H1 ", "2021-H1", "2021年上半年", "2021上半年", "2021年1-6月", "2021年",
-    /// "2021", "2021年全年", "2021年度"; years 1990–2100.
+    /// "2021", "2021年全年", "2021年度", "2021年1-12月", "2021年半年", "2021年年报"; years
+    /// 1990–2100.
     pub fn parse(s: &str) -> Result<Period, PeriodError> {
         let err = || PeriodError(echo(s));
         if over(s, CODE_CHARS).is_some() {
@@ -178,8 +179,12 @@ impl Period {
         }
         let rest = t[digits.len()..].trim_start_matches('-').trim_start_matches('年');
         let span = match rest {
-            "" | "全年" | "度" | "年度" => Span::Year,
-            "H1" | "上半年" | "1-6月" | "1月-6月" | "一至六月" | "1至6月" => Span::FirstHalf,
+            "" | "全年" | "度" | "年度" | "全年度" | "报" | "1-12月" | "1月-12月" | "1至12月" | "一至十二月" => {
+                Span::Year
+            }
+            "H1" | "上半年" | "上半年度" | "半年" | "半年度" | "1-6月" | "1月-6月" | "一至六月" | "1至6月" | "01-06月" => {
+                Span::FirstHalf
+            }
             _ => return Err(err()),
         };
         Ok(Period { year, span })
@@ -306,7 +311,10 @@ mod tests {
         for s in ["2021H1", "2021h1", "2021年上半年", "2021上半年", "2021-H1", "２０２１年1-6月"] {
             assert_eq!(Period::parse(s), Ok(Period::first_half(2021)), "{s}");
         }
-        for s in ["2021", "2021年", "2021年度", "2021年全年"] {
+        for s in ["2021年半年", "2021年上半年度", "2021年1—6月", "2021年01-06月"] {
+            assert_eq!(Period::parse(s), Ok(Period::first_half(2021)), "{s}");
+        }
+        for s in ["2021", "2021年", "2021年度", "2021年全年", "2021年1-12月", "2021年报", "2021年全年度"] {
             assert_eq!(Period::parse(s), Ok(Period::year(2021)), "{s}");
         }
         for s in ["", "21H1", "2021H2", "2021年下半年", "1800"] {

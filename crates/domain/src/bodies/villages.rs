@@ -27,9 +27,9 @@ labelled_enum!(
 labelled_enum!(
     /// How the enterprise and the village are paired (村企联姻).
     PairingMode: "结对方式" {
-        EnterpriseHelps = "enterprise", "企业帮村";
-        ProjectEnriches = "project", "项目富村";
-        IndustryLeads = "industry", "产业带村";
+        EnterpriseHelps = "enterprise", "企业帮村", ["企业", "帮村"];
+        ProjectEnriches = "project", "项目富村", ["项目", "富村"];
+        IndustryLeads = "industry", "产业带村", ["产业", "带村"];
     }
 );
 
@@ -44,7 +44,7 @@ labelled_enum!(
 labelled_enum!(
     /// A head's action: one of the town's mandatory actions (规定动作) or one the head chose.
     ActionKind: "动作类型" {
-        Mandatory = "mandatory", "规定动作";
+        Mandatory = "mandatory", "规定动作", ["规定"];
         Chosen = "chosen", "自选动作", ["自选"];
     }
 );
@@ -152,8 +152,8 @@ pub fn qualify(
 labelled_enum!(
     /// The talent selections in which the local Party organisations' opinion is asked.
     TalentKind: "人才评选类别" {
-        Leading = "leading", "领军人才";
-        TopNotch = "top_notch", "拔尖人才";
+        Leading = "leading", "领军人才", ["领军", "领军型人才"];
+        TopNotch = "top_notch", "拔尖人才", ["拔尖", "拔尖型人才"];
         Innovator = "innovator", "双创英才", ["双创人才"];
     }
 );
@@ -162,8 +162,8 @@ labelled_enum!(
     /// Where a talent selection stands.
     SelectionState: "评选状态" {
         Consulting = "consulting", "征求意见中", ["征求意见"];
-        Selected = "selected", "入选";
-        NotSelected = "not_selected", "未入选";
+        Selected = "selected", "入选", ["已入选"];
+        NotSelected = "not_selected", "未入选", ["落选"];
     }
 );
 

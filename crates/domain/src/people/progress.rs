@@ -41,6 +41,17 @@ fn required_date(errors: &mut FieldErrors, k: &'static str, label: &str, s: &str
     }
 }
 
+/// A step as a select sends it (its number) or as a record names it: "7", "第7步", "7.",
+/// or its name ("确定发展对象"), full-width folded.
+fn typed_step(pipeline: &Pipeline, s: &str) -> Option<&'static Step> {
+    let key = crate::codes::fold(s);
+    let number = key.trim_start_matches('第').trim_end_matches(['步', '.', '、']);
+    match number.parse::<u8>() {
+        Ok(n) => pipeline.step(n),
+        Err(_) => pipeline.steps.iter().find(|step| crate::codes::fold(step.name) == key),
+    }
+}
+
 /// A step as typed: its number, date, documents and a note.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RawStep {
@@ -67,10 +78,21 @@ pub struct StepFields {
 impl StepFields {
     pub fn parse(raw: &RawStep, pipeline: &Pipeline) -> Result<StepFields, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let step = match normalize(&raw.step).parse::<u8>().ok().and_then(|n| pipeline.step(n)) {
+        let step = match typed_step(pipeline, &raw.step) {
             Some(s) => Some(s),
             None => {
-                errors.push(key::STEP, format!("发展步骤：请从《{}》的步骤中选择", pipeline.title));
+                let (first, last) = (pipeline.steps.first(), pipeline.steps.last());
+                errors.push(
+                    key::STEP,
+                    format!(
+                        "发展步骤：“{}”不是《{}》的步骤，可填步骤序号{}–{}（如“7”“第7步”）或步骤名称（如“{}”）",
+                        crate::limits::echo(&raw.step),
+                        pipeline.title,
+                        first.map_or(1, |s| s.number),
+                        last.map_or(1, |s| s.number),
+                        pipeline.step(7).or(last).map_or("", |s| s.name)
+                    ),
+                );
                 None
             }
         };
@@ -178,6 +200,21 @@ mod tests {
             (f.step.number, f.done_on.to_string(), f.doc_number.as_str()),
             (7, "2026-03-01".into(), "委〔2026〕1号")
         );
+    }
+
+    #[test]
+    fn a_step_is_read_by_its_number_as_records_write_it_or_by_its_name() {
+        let step = |s: &str| {
+            let raw = RawStep { step: s.into(), done_on: "2026-03-01".into(), ..Default::default() };
+            StepFields::parse(&raw, current()).map(|f| f.step.number)
+        };
+        for s in ["7", "第7步", " 第７步 ", "7.", "确定发展对象"] {
+            assert_eq!(step(s), Ok(7), "{s}");
+        }
+        let e = step("发展").unwrap_err();
+        let message = e.messages().join("");
+        assert!(message.contains("“发展”不是"), "{message}");
+        assert!(message.contains("可填步骤序号1–25") && message.contains("确定发展对象"), "{message}");
     }
 
     #[test]
