@@ -341,6 +341,25 @@ mod tests {
     }
 
     #[test]
+    fn a_file_in_the_short_forms_imports_and_a_refused_period_lists_the_forms() {
+        let (a, b, c) = (uscc("91310117MA1J3T9L5"), uscc("91310117MA1J3T9L6"), uscc("91310117MA1J3T9L7"));
+        let text = format!(
+            "信用代码,期间,单位,税收,营收\n{a},2021年1-12月,万,1.5,2\n{b},2021年半年,亿,0.1,\n{c},2021年三季度,元,1,\n"
+        );
+        let file = read_figures(text.into_bytes(), None).unwrap();
+        let rows: Vec<_> = file.rows.iter().map(|r| (r.row.period, r.row.values.clone())).collect();
+        assert_eq!(
+            rows,
+            vec![
+                (Period::year(2021), vec![(Indicator::Tax, 15_000), (Indicator::Revenue, 20_000)]),
+                (Period::first_half(2021), vec![(Indicator::Tax, 10_000_000)]),
+            ]
+        );
+        let reasons = file.rejects.iter().flat_map(|r| r.reasons.clone()).collect::<Vec<_>>().join("");
+        assert!(reasons.contains("“2021年三季度”无法识别，可填：2021年上半年（"), "{reasons}");
+    }
+
+    #[test]
     fn the_period_may_come_from_the_import_and_the_header_must_be_found() {
         let a = uscc("91310117MA1J3T9L5");
         let text = format!("统一社会信用代码,税收\n{a},100\n");
