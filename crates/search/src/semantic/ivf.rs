@@ -89,6 +89,26 @@ impl Ivf {
         ivf
     }
 
+    /// Numbers the rows again list by list, so that each list's rows are consecutive (a probe
+    /// then reads one stretch of memory per list instead of jumping through the array).
+    /// Returns, for each new row, the row it was; the caller moves its vectors the same way
+    /// (nothing, and no change, if the lists did not hold every row once).
+    pub fn renumber(&mut self) -> Vec<u32> {
+        let order: Vec<u32> = self.lists.iter().flatten().copied().collect();
+        if order.len() != self.list_of.len() {
+            return Vec::new();
+        }
+        let mut next = 0u32;
+        for (l, list) in self.lists.iter_mut().enumerate() {
+            for row in list.iter_mut() {
+                *row = next;
+                self.list_of[next as usize] = l as u32;
+                next += 1;
+            }
+        }
+        order
+    }
+
     fn set_centroids(&mut self, centres: &[Vec<f32>]) {
         self.centroids.clear();
         self.centroid_scales.clear();
@@ -119,6 +139,11 @@ impl Ivf {
         let mut order: Vec<(usize, f32)> = self.scores(query).enumerate().collect();
         order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         order.into_iter().map(|(c, _)| self.lists[2 * c + kind].as_slice()).collect()
+    }
+
+    /// The lengths of the lists of rows of `kind` (the benchmark's view of their balance).
+    pub fn lengths(&self, kind: usize) -> Vec<usize> {
+        (0..self.list_count()).map(|c| self.lists[2 * c + kind].len()).collect()
     }
 
     /// A row of `kind` appended to the held vectors.
@@ -170,6 +195,11 @@ impl Ivf {
     /// Bytes the index adds to the vectors (centroids, lists, the row → list map).
     pub fn bytes(&self) -> usize {
         self.centroids.len() + 4 * self.centroid_scales.len() + 8 * self.list_of.len()
+    }
+
+    /// Each list's rows are consecutive and increasing (for the tests).
+    pub fn is_contiguous(&self) -> bool {
+        self.lists.iter().all(|list| list.windows(2).all(|w| w[1] == w[0] + 1))
     }
 
     /// Every row is in exactly the list it is recorded in (for the tests).

@@ -55,6 +55,8 @@ pub struct Vectors {
     /// From how many vectors the inverted file is used.
     ivf_from: usize,
     ivf: Option<Ivf>,
+    /// Rows added, replaced or moved since the lists were last laid out contiguously.
+    moved: usize,
 }
 
 impl Default for Vectors {
@@ -103,12 +105,15 @@ impl Vectors {
             by_id: HashMap::new(),
             ivf_from: n.max(1),
             ivf: None,
+            moved: 0,
         }
     }
 
     /// Trains the inverted file when it is due: the vectors have reached [`IVF_FROM`], or
     /// their number has doubled or halved since it was trained; dropped below [`IVF_FROM`].
-    /// Called after each batch of changes, not per vector.
+    /// Otherwise lays the lists out again once an eighth of the rows have been added,
+    /// replaced or moved since (no training: the rows keep their lists). Called after each
+    /// batch of changes, not per vector.
     pub fn maintain(&mut self) {
         let n = self.len();
         let due = match &self.ivf {
@@ -118,7 +123,39 @@ impl Vectors {
         if due {
             let kinds: Vec<usize> = self.meta.iter().map(|m| m.kind as usize).collect();
             self.ivf = (n >= self.ivf_from).then(|| Ivf::train(&self.flat, &self.scales, &kinds, self.dim));
+            self.lay_out_by_list();
+        } else if self.ivf.is_some() && self.moved * 8 > n {
+            self.lay_out_by_list();
         }
+    }
+
+    /// Moves the rows so that each inverted list's vectors lie one after another: a probe reads
+    /// a few contiguous stretches (what the hardware prefetches) instead of rows scattered
+    /// through the array. Rows added later join the end until the next training. The move
+    /// holds a second copy of the vectors while it runs.
+    fn lay_out_by_list(&mut self) {
+        self.moved = 0;
+        let Some(ivf) = &mut self.ivf else { return };
+        let order = ivf.renumber();
+        if order.len() != self.meta.len() {
+            return;
+        }
+        let dim = self.dim;
+        let mut flat = Vec::with_capacity(self.flat.len());
+        let mut scales = Vec::with_capacity(self.scales.len());
+        let mut old: Vec<Option<Meta>> = std::mem::take(&mut self.meta).into_iter().map(Some).collect();
+        self.meta.reserve(order.len());
+        for &row in &order {
+            let row = row as usize;
+            flat.extend_from_slice(&self.flat[row * dim..(row + 1) * dim]);
+            scales.push(self.scales[row]);
+            if let Some(m) = old[row].take() {
+                self.by_id.insert(m.id, self.meta.len());
+                self.meta.push(m);
+            }
+        }
+        self.flat = flat;
+        self.scales = scales;
     }
 
     /// The number of inverted lists (0: exhaustive).
@@ -141,6 +178,7 @@ impl Vectors {
         let kind = kind_number(doc.kind);
         let meta =
             Meta { id: doc.id, kind, valid_until: day_number(doc.valid_until), unit_id: doc.owner.unit_id, audience };
+        self.moved += 1;
         match self.by_id.get(&doc.id) {
             Some(&i) => {
                 self.flat[i * self.dim..(i + 1) * self.dim].copy_from_slice(&vector.q);
@@ -165,6 +203,7 @@ impl Vectors {
     /// Forgets a listing's vector (the last one moves into its place).
     pub fn remove(&mut self, id: i64) {
         let Some(i) = self.by_id.remove(&id) else { return };
+        self.moved += 1;
         let last = self.meta.len() - 1;
         if i != last {
             let (head, tail) = self.flat.split_at_mut(last * self.dim);
@@ -186,6 +225,12 @@ impl Vectors {
     /// Whether the inverted lists hold every vector exactly once (for the tests).
     pub fn lists_are_consistent(&self) -> bool {
         self.ivf.as_ref().is_none_or(|ivf| ivf.is_consistent(self.len()))
+    }
+
+    /// Whether each inverted list's rows are consecutive, as they are right after training
+    /// (for the tests).
+    pub fn lists_are_contiguous(&self) -> bool {
+        self.ivf.as_ref().is_none_or(Ivf::is_contiguous)
     }
 
     pub fn len(&self) -> usize {
@@ -248,6 +293,16 @@ impl Vectors {
             None => (0..self.meta.len()).for_each(|row| top.offer(row)),
         }
         top.into_sorted()
+    }
+
+    /// The lengths of the inverted lists of `kind` (empty when exhaustive), and how many rows
+    /// the first `probes` lists nearest `query` hold: what a search reads at the least (the
+    /// benchmark's measure that does not depend on the machine's load).
+    pub fn probe_rows(&self, query: &ListingVector, kind: ListingKind, probes: usize) -> (Vec<usize>, usize) {
+        let Some(ivf) = &self.ivf else { return (Vec::new(), self.len()) };
+        let kind = kind_number(kind) as usize;
+        let read = ivf.probe_order(&query.q, kind).iter().take(probes).map(|l| l.len()).sum();
+        (ivf.lengths(kind), read)
     }
 
     /// The `k` nearest by the exhaustive search whatever the size (what the inverted file is

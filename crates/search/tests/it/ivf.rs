@@ -60,6 +60,10 @@ fn the_inverted_file_follows_every_change_and_finds_what_the_exhaustive_search_f
     vectors.maintain();
     assert_eq!(vectors.list_count(), lists_for(N));
     assert!(vectors.lists_are_consistent());
+    assert!(vectors.lists_are_contiguous(), "trained: each list's rows one after another");
+    for (doc, v) in &items {
+        assert_eq!(vectors.vector(doc.id).as_ref(), Some(v), "the rows moved with their listings");
+    }
 
     // Recall of the inverted file's 20 nearest against the exhaustive 20, over 100 needs.
     let recall = |vectors: &Vectors, needs: &[&(ListingDoc, ListingVector)]| {
@@ -92,6 +96,23 @@ fn the_inverted_file_follows_every_change_and_finds_what_the_exhaustive_search_f
     let kept: Vec<_> = needs.iter().copied().filter(|(d, _)| vectors.vector(d.id).is_some()).collect();
     let after = recall(&vectors, &kept);
     assert!(after >= 0.9, "recall@20 after changes {after:.3}");
+    assert!(!vectors.lists_are_contiguous(), "changed rows sit where they were put");
+
+    // Once an eighth of the rows have changed, the lists are laid out again (not retrained).
+    for (i, (doc, _)) in items.iter().enumerate().skip(2).step_by(9).take(2_000) {
+        if vectors.vector(doc.id).is_some() {
+            vectors.insert(doc, &items[(i + 29) % items.len()].1);
+        }
+    }
+    let lists = vectors.list_count();
+    vectors.maintain();
+    assert!(vectors.lists_are_consistent() && vectors.lists_are_contiguous(), "laid out again");
+    assert_eq!(vectors.list_count(), lists);
+    for (i, (doc, _)) in items.iter().enumerate().skip(2).step_by(9).take(2_000) {
+        if let Some(held) = vectors.vector(doc.id) {
+            assert_eq!(held, items[(i + 29) % items.len()].1, "the rows moved with their listings");
+        }
+    }
 
     // Halved: trained again; below the threshold: exhaustive again.
     for (doc, _) in &items[..N * 11 / 20] {
