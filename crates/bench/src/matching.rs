@@ -177,7 +177,9 @@ pub async fn run(scale: usize) -> AnyResult<()> {
     }
     lengths.sort_unstable();
     read.sort_unstable();
-    let at = |v: &[usize], q: f64| v.get(((v.len() as f64 * q) as usize).min(v.len().saturating_sub(1))).copied().unwrap_or(0);
+    let at = |v: &[usize], q: f64| {
+        v.get(((v.len() as f64 * q) as usize).min(v.len().saturating_sub(1))).copied().unwrap_or(0)
+    };
     println!(
         "matching    语义 offers' lists: smallest {}, median {}, largest {} rows;  rows in the {} lists read at the least: p50 {}, p95 {} (of {} offers)",
         lengths.first().copied().unwrap_or(0),

@@ -447,7 +447,11 @@ mod tests {
         use crate::bodies::{ActionKind, PairingMode, SelectionState, TalentKind};
         use crate::coverage::AssignmentState;
         use crate::registry::{OfficerRole, PairingKind};
-        for (s, m) in [("企业", PairingMode::EnterpriseHelps), ("富村", PairingMode::ProjectEnriches), ("产业", PairingMode::IndustryLeads)] {
+        for (s, m) in [
+            ("企业", PairingMode::EnterpriseHelps),
+            ("富村", PairingMode::ProjectEnriches),
+            ("产业", PairingMode::IndustryLeads),
+        ] {
             assert_eq!(PairingMode::parse(s), Ok(m), "{s}");
         }
         assert_eq!(TalentKind::parse("领军"), Ok(TalentKind::Leading));
