@@ -215,7 +215,10 @@ mod tests {
 
     #[test]
     fn an_assessment_is_a_year_and_a_rating() {
-        let a = AssessmentFields::parse(&RawAssessment { period: "2026年".into(), rating: "合格".into(), note: "".into() })
+        let a =
+            AssessmentFields::parse(&RawAssessment {
+                period: "2026年".into(), rating: "合格".into(), note: "".into()
+            })
             .unwrap();
         assert_eq!((a.period.as_str(), a.rating), ("2026", InstructorRating::Competent));
         let e = AssessmentFields::parse(&RawAssessment { period: "去年".into(), rating: "".into(), note: "".into() })

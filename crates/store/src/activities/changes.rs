@@ -9,7 +9,7 @@
 use qunlian_domain::activities::{ActivityFields, Organiser, RawActivity, withdrawal_reason};
 use qunlian_domain::auth::{Action, Caller};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait};
 
 use super::Activities;
 use super::records::described;
@@ -44,21 +44,7 @@ impl Activities<'_> {
     pub async fn raw(self, caller: &Caller, id: i64) -> Result<RawActivity> {
         let row = self.changeable(caller, id).await?;
         let ids = |v: Vec<i64>| v.into_iter().map(|i| i.to_string()).collect::<Vec<_>>();
-        let db = self.store.db();
-        let units: Vec<i64> = activity_unit::Entity::find()
-            .select_only()
-            .column(activity_unit::Column::UnitId)
-            .filter(activity_unit::Column::ActivityId.eq(id))
-            .into_tuple()
-            .all(db)
-            .await?;
-        let attendees: Vec<i64> = activity_attendee::Entity::find()
-            .select_only()
-            .column(activity_attendee::Column::MemberId)
-            .filter(activity_attendee::Column::ActivityId.eq(id))
-            .into_tuple()
-            .all(db)
-            .await?;
+        let (units, attendees) = self.taking_part(id).await?;
         Ok(RawActivity {
             organiser: Organiser { kind: row.organiser_kind, id: row.organiser_id }.value(),
             kind: row.kind.code().to_owned(),

@@ -190,13 +190,7 @@ impl Activities<'_> {
     pub async fn get(self, caller: &Caller, id: i64) -> Result<Activity> {
         let r = self.visible_row(caller, id).await?;
         let db = self.store.db();
-        let unit_ids: Vec<i64> = activity_unit::Entity::find()
-            .select_only()
-            .column(activity_unit::Column::UnitId)
-            .filter(activity_unit::Column::ActivityId.eq(id))
-            .into_tuple()
-            .all(db)
-            .await?;
+        let (unit_ids, member_ids) = self.taking_part(id).await?;
         let names = self.store.unit_names(unit_ids.clone()).await?;
         let statuses = self.store.coverage().statuses_of(unit_ids.clone()).await?;
         let mut units: Vec<TakingPart> = unit_ids
@@ -208,13 +202,6 @@ impl Activities<'_> {
             })
             .collect();
         units.sort_by(|a, b| a.name.cmp(&b.name));
-        let member_ids: Vec<i64> = activity_attendee::Entity::find()
-            .select_only()
-            .column(activity_attendee::Column::MemberId)
-            .filter(activity_attendee::Column::ActivityId.eq(id))
-            .into_tuple()
-            .all(db)
-            .await?;
         let mut attendees: Vec<(i64, String)> = self
             .store
             .column_by_id::<member::Entity, String>(member::Column::Id, member::Column::Name, member_ids)
@@ -346,6 +333,26 @@ impl Activities<'_> {
         Ok(saved.id)
     }
 
+    /// The units taking part in an activity and its named members, by id. Not a scope check.
+    pub(super) async fn taking_part(self, id: i64) -> Result<(Vec<i64>, Vec<i64>)> {
+        let db = self.store.db();
+        let units: Vec<i64> = activity_unit::Entity::find()
+            .select_only()
+            .column(activity_unit::Column::UnitId)
+            .filter(activity_unit::Column::ActivityId.eq(id))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let members: Vec<i64> = activity_attendee::Entity::find()
+            .select_only()
+            .column(activity_attendee::Column::MemberId)
+            .filter(activity_attendee::Column::ActivityId.eq(id))
+            .into_tuple()
+            .all(db)
+            .await?;
+        Ok((units, members))
+    }
+
     /// The units and named members of an activity, written after it (or after its old ones
     /// were removed).
     pub(super) async fn put_taking_part(
@@ -374,7 +381,11 @@ impl Activities<'_> {
     /// What recording (or editing to) these fields needs: the organiser, each unit and each
     /// named member the caller's to name, the day not after today. The organiser as the
     /// caller may record for it, and the named members.
-    pub(super) async fn checked(self, caller: &Caller, f: &ActivityFields) -> Result<(super::OrganiserChoice, Vec<i64>)> {
+    pub(super) async fn checked(
+        self,
+        caller: &Caller,
+        f: &ActivityFields,
+    ) -> Result<(super::OrganiserChoice, Vec<i64>)> {
         self.store.require(caller, Action::RecordActivities)?;
         if f.held_on > self.store.today() {
             return Err(StoreError::invalid("活动日期", "不能晚于今天（活动举办后再记录）"));

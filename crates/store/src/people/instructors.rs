@@ -67,7 +67,11 @@ pub struct Instructor {
     pub assessments: Vec<Assessment>,
 }
 
-fn ids(col: impl sea_orm::sea_query::IntoIden, table: impl sea_orm::sea_query::IntoTableRef, cond: Condition) -> SelectStatement {
+fn ids(
+    col: impl sea_orm::sea_query::IntoIden,
+    table: impl sea_orm::sea_query::IntoTableRef,
+    cond: Condition,
+) -> SelectStatement {
     Query::select().column(col).from(table).cond_where(cond).to_owned()
 }
 
@@ -127,7 +131,11 @@ impl People<'_> {
         let s = self.store;
         let of = |f: fn(&instructor_assignment::Model) -> Option<i64>| rows.iter().filter_map(f).collect::<Vec<_>>();
         let orgs: HashMap<i64, String> = s
-            .column_by_id::<party_org::Entity, String>(party_org::Column::Id, party_org::Column::Name, of(|r| r.party_org_id))
+            .column_by_id::<party_org::Entity, String>(
+                party_org::Column::Id,
+                party_org::Column::Name,
+                of(|r| r.party_org_id),
+            )
             .await?;
         let units = s.unit_names(of(|r| r.unit_id)).await?;
         let clusters: HashMap<i64, String> = s
@@ -142,7 +150,8 @@ impl People<'_> {
                     (_, _, Some(c)) => (Guided::Cluster(c), clusters.get(&c).cloned(), format!("/clusters/{c}")),
                     _ => return None,
                 };
-                let g = Guiding { id: r.id, guided, name: name.unwrap_or_default(), link, since: r.since, until: r.until };
+                let g =
+                    Guiding { id: r.id, guided, name: name.unwrap_or_default(), link, since: r.since, until: r.until };
                 Some((r.instructor_id, g))
             })
             .collect())
@@ -378,10 +387,7 @@ impl People<'_> {
         m.updated_at = Set(self.store.now());
         m.update(&txn).await?;
         let what = format!("{} 指导 {name}：修改前 自 {since} 起（未结束）；修改后 {since} 至 {on}", r.name);
-        self.store
-            .audit()
-            .record_on(&txn, caller, "instructor.end", "instructor", Some(id.to_string()), what)
-            .await?;
+        self.store.audit().record_on(&txn, caller, "instructor.end", "instructor", Some(id.to_string()), what).await?;
         txn.commit().await?;
         Ok(())
     }

@@ -33,16 +33,24 @@ async fn a_district_admin_registers_and_assigns_an_instructor_shown_on_the_orgs_
     let page_path = saved.location.unwrap();
 
     let guided = format!("org:{org}");
-    let none = app.post_form(&mut district, &format!("{page_path}/assignments"), &[("guided", ""), ("since", "2026-03-01")]).await;
+    let none = app
+        .post_form(&mut district, &format!("{page_path}/assignments"), &[("guided", ""), ("since", "2026-03-01")])
+        .await;
     assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(none.body.contains("指导对象：请选择"));
     let ok = app
-        .post_form(&mut district, &format!("{page_path}/assignments"), &[("guided", guided.as_str()), ("since", "2026-03-01")])
+        .post_form(
+            &mut district,
+            &format!("{page_path}/assignments"),
+            &[("guided", guided.as_str()), ("since", "2026-03-01")],
+        )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     let page = app.get(&mut district, &page_path).await;
     assert!(page.body.contains("乙公司党支部") && page.body.contains("2026-03-01 起"), "{}", page.body);
-    let rated = app.post_form(&mut district, &format!("{page_path}/assessments"), &[("period", "2026"), ("rating", "excellent")]).await;
+    let rated = app
+        .post_form(&mut district, &format!("{page_path}/assessments"), &[("period", "2026"), ("rating", "excellent")])
+        .await;
     assert_eq!(rated.status, StatusCode::SEE_OTHER);
     assert!(app.get(&mut district, &page_path).await.body.contains("2026 年度：优秀"));
 

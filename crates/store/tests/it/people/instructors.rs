@@ -28,7 +28,8 @@ async fn instructors_are_kept_by_their_area_and_seen_where_they_guide() {
     let [a, b] = enterprises(s, [("上海甲电气有限公司", "新桥"), ("上海乙轴承有限公司", "九亭")]).await;
     let sys = system();
     let org_a = s.registry().create_org(&sys, org("上海甲电气有限公司党支部", vec![a])).await.unwrap();
-    let cluster = s.registry().create_cluster(&sys, cluster("新桥智能装备集群", "装备集群", "智能装备", "新桥")).await.unwrap();
+    let cluster =
+        s.registry().create_cluster(&sys, cluster("新桥智能装备集群", "装备集群", "智能装备", "新桥")).await.unwrap();
     let xinqiao = user(s, "xq", Role::TownAdmin, Scope::Region(town("新桥"))).await;
     let jiuting = user(s, "jt", Role::TownAdmin, Scope::Region(town("九亭"))).await;
     let branch = user(s, "ba", Role::BranchSecretary, Scope::PartyOrg(org_a)).await;
@@ -53,10 +54,13 @@ async fn instructors_are_kept_by_their_area_and_seen_where_they_guide() {
         people.assign_instructor(&xinqiao, wang, on(Guided::Unit(b.0), "2026-05-01"), false).await,
         Err(StoreError::Invalid { field: "指导对象", .. })
     ));
-    assert!(matches!(
-        people.assign_instructor(&xinqiao, zhou, on(Guided::Org(org_a.0), "2026-06-01"), false).await,
-        Err(StoreError::Invalid { field: "指导对象", .. })
-    ), "not twice at once");
+    assert!(
+        matches!(
+            people.assign_instructor(&xinqiao, zhou, on(Guided::Org(org_a.0), "2026-06-01"), false).await,
+            Err(StoreError::Invalid { field: "指导对象", .. })
+        ),
+        "not twice at once"
+    );
 
     // Seen: the town both; 九亭 neither; the branch both (one guides its organisation, one
     // its enterprise), each with only what the branch sees of whom they guide.
@@ -88,7 +92,8 @@ async fn instructors_are_kept_by_their_area_and_seen_where_they_guide() {
     assert_eq!(z.line.guiding.len(), 1, "the cluster still");
 
     // Assessed once a year.
-    let year = AssessmentFields { period: "2026".into(), rating: InstructorRating::Excellent, note: "指导到位".into() };
+    let year =
+        AssessmentFields { period: "2026".into(), rating: InstructorRating::Excellent, note: "指导到位".into() };
     people.assess_instructor(&xinqiao, zhou, year.clone(), false).await.unwrap();
     assert!(matches!(
         people.assess_instructor(&xinqiao, zhou, year, false).await,
@@ -98,7 +103,9 @@ async fn instructors_are_kept_by_their_area_and_seen_where_they_guide() {
 
     // Audited.
     let auditor = user(s, "au", Role::AuditAdmin, Scope::Nothing).await;
-    for (action, n) in [("instructor.create", 2), ("instructor.assign", 3), ("instructor.end", 1), ("instructor.assess", 1)] {
+    for (action, n) in
+        [("instructor.create", 2), ("instructor.assign", 3), ("instructor.end", 1), ("instructor.assess", 1)]
+    {
         let f = AuditFilter { action: Some(action.into()), ..Default::default() };
         assert_eq!(s.audit().search(&auditor, &f, PageRequest::default()).await.unwrap().total, n, "{action}");
     }

@@ -125,7 +125,9 @@ pub async fn raise(State(state): State<AppState>, auth: Auth, Path(id): Path<i64
             errors.push(if field == "服务事项" { "item" } else { "unit" }, format!("{field}：{message}"));
             detail_page(&state, &auth, id, raw, errors, String::new()).await
         }
-        Err(qunlian_store::StoreError::Fields(errors)) => detail_page(&state, &auth, id, raw, errors, String::new()).await,
+        Err(qunlian_store::StoreError::Fields(errors)) => {
+            detail_page(&state, &auth, id, raw, errors, String::new()).await
+        }
         Err(e) => Err(e.into()),
     }
 }

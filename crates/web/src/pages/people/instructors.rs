@@ -8,8 +8,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use qunlian_domain::auth::{Action, Scope};
 use qunlian_domain::people::instructors::{
-    AssessmentFields, AssignmentFields, InstructorFields, InstructorRating, RawAssessment, RawAssignment,
-    RawInstructor,
+    AssessmentFields, AssignmentFields, InstructorFields, InstructorRating, RawAssessment, RawAssignment, RawInstructor,
 };
 use qunlian_store::people::{Instructor, InstructorLine};
 use serde::Deserialize;
@@ -38,10 +37,9 @@ struct ListPage {
 /// The areas the caller may say sent an instructor: its own and, for a district, its towns.
 fn areas(auth: &Auth) -> Vec<(String, String)> {
     match &auth.caller.scope {
-        Scope::Region(r) => std::iter::once(*r)
-            .chain(r.children())
-            .map(|c| (c.to_string(), c.name().to_owned()))
-            .collect(),
+        Scope::Region(r) => {
+            std::iter::once(*r).chain(r.children()).map(|c| (c.to_string(), c.name().to_owned())).collect()
+        }
         _ => Vec::new(),
     }
 }
@@ -51,7 +49,13 @@ pub struct ListQuery {
     org: Option<String>,
 }
 
-async fn list_page(state: &AppState, auth: &Auth, org: Option<i64>, raw: RawInstructor, error: Option<String>) -> PageResult {
+async fn list_page(
+    state: &AppState,
+    auth: &Auth,
+    org: Option<i64>,
+    raw: RawInstructor,
+    error: Option<String>,
+) -> PageResult {
     auth.require(Action::ReadRegistry)?;
     let org = match org {
         Some(id) => {
