@@ -1,6 +1,6 @@
 // Activities (issue #13) in the browser: the demo branch secretary records a seminar with a
 // neighbour firm that has no Party organisation (refused once for its headcount), and sees that firm's coverage go from 未覆盖
-// to 仅工作覆盖 with no other entry; the exceptions and figures pages open; every activity
+// to 仅工作覆盖 with no other entry, then corrects and withdraws it (the firm back to 未覆盖); the exceptions and figures pages open; every activity
 // page reads at 390 px without sideways scrolling.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,6 +39,31 @@ test('a branch secretary records an activity with a branchless firm and sees its
   await page.goto(`${demo.base}/activities/new`);
   const again = page.locator(`#units label:has(input[value="${unitId}"]) [data-coverage]`);
   assert.equal(await again.getAttribute('data-coverage'), 'work_only', 'the form now shows it covered');
+
+  // The organiser's side corrects the activity (the firm stays), then withdraws it: the firm's
+  // work coverage goes with it.
+  await page.goto(activityUrl);
+  await Promise.all([page.waitForNavigation(), page.click('#edit-link')]);
+  assert.ok(await page.isChecked(`#units input[value="${unitId}"]`), 'the edit form starts from the record');
+  await page.fill('#activity-form input[name=subject]', '邻近企业党建工作座谈（更正）');
+  await page.fill('#activity-form input[name=place]', '');
+  await page.$eval('#activity-form', (f) => f.noValidate = true);
+  await Promise.all([page.waitForNavigation(), page.click('#activity-form button[type=submit]')]);
+  assert.match(await page.textContent('[data-for=place]'), /活动地点：不能为空/);
+  assert.equal(await page.inputValue('#activity-form input[name=subject]'), '邻近企业党建工作座谈（更正）', 'typing kept');
+  await page.fill('#activity-form input[name=place]', '新桥镇党群服务中心');
+  await submit(page, '#activity-form button[type=submit]');
+  assert.equal(page.url(), activityUrl);
+  assert.match(await page.textContent('h1'), /（更正）/);
+  assert.equal(await row.locator('[data-coverage]').getAttribute('data-coverage'), 'work_only');
+  await page.fill('#withdraw-form input[name=reason]', '重复登记（测试）');
+  page.once('dialog', (d) => d.accept());
+  await submit(page, '#withdraw-form button[type=submit]');
+  assert.match(await page.textContent('#withdrawn'), /重复登记（测试）/);
+  assert.equal(await page.$('#withdraw-form'), null, 'a withdrawn activity is not changed again');
+  assert.equal(await row.locator('[data-coverage]').getAttribute('data-coverage'), 'uncovered', 'no longer work-covered');
+  await page.goto(`${demo.base}/activities`);
+  assert.doesNotMatch(await page.textContent('main'), /邻近企业党建工作座谈/);
 
   await page.goto(`${demo.base}/activities/exceptions`);
   assert.match(await page.textContent('#exceptions'), /上海昱章电气成套设备有限公司党支部/);

@@ -76,6 +76,9 @@ pub mod development_step;
 pub mod economic_figure;
 pub mod import_job;
 pub mod import_staging;
+pub mod instructor;
+pub mod instructor_assessment;
+pub mod instructor_assignment;
 pub mod introduction;
 pub mod introduction_event;
 pub mod introduction_followup;
@@ -148,6 +151,7 @@ pub(crate) const CODED_COLUMNS: &[(&str, &str, &str)] = &[
     ("coverage_assignments", "state", "AssignmentState"),
     ("coverage_work_links", "kind", "WorkLinkKind"),
     ("economic_figures", "indicator", "Indicator"),
+    ("instructor_assessments", "rating", "InstructorRating"),
     ("introduction_events", "from_state", "IntroductionState"),
     ("introduction_events", "to_state", "IntroductionState"),
     ("introductions", "state", "IntroductionState"),

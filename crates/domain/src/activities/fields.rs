@@ -306,3 +306,25 @@ mod tests {
         assert_eq!(e.get("item").unwrap(), "服务事项：请选择");
     }
 }
+
+/// Why an activity is withdrawn (撤回原因): required, at most [`NAME_CHARS`] characters.
+pub fn withdrawal_reason(s: &str) -> Result<String, String> {
+    let mut e = FieldErrors::new();
+    let v = required(&mut e, "reason", "撤回原因", s, NAME_CHARS);
+    match e.get("reason") {
+        Some(m) => Err(m.trim_start_matches("撤回原因：").to_owned()),
+        None => Ok(v),
+    }
+}
+
+#[cfg(test)]
+mod withdrawal_tests {
+    use super::withdrawal_reason;
+
+    #[test]
+    fn a_withdrawal_says_why() {
+        assert_eq!(withdrawal_reason("  重复登记 "), Ok("重复登记".to_owned()));
+        assert_eq!(withdrawal_reason("  "), Err("不能为空".to_owned()));
+        assert!(withdrawal_reason(&"长".repeat(201)).is_err());
+    }
+}

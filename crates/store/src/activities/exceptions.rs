@@ -95,6 +95,7 @@ impl Activities<'_> {
                     .filter(activity::Column::Kind.is_in(CHECKED.iter().map(|k| k.code())))
                     .filter(activity::Column::HeldOn.gte(earliest))
                     .filter(activity::Column::HeldOn.lt(latest))
+                    .filter(activity::Column::WithdrawnOn.is_null())
                     .into_tuple::<(i64, ActivityKind, NaiveDate)>()
                     .all(self.store.db())
                     .await?,

@@ -1,6 +1,8 @@
 //! Activities (组织生活和集群活动, issue #13): the records (`records.rs`), the issues raised at
 //! one that become a need or a service request in one step (`issues.rs`), the 三会一课
-//! exceptions (`exceptions.rs`) and the figures by cluster and town (`figures.rs`). The rules
+//! exceptions (`exceptions.rs`), the figures by cluster and town (`figures.rs`), and editing
+//! or withdrawing one (`changes.rs`: a withdrawn activity stays on record and counts for
+//! nothing). The rules
 //! are the domain's (`qunlian_domain::activities`).
 //!
 //! Who sees an activity: the caller who sees its organiser — an organisation in
@@ -10,6 +12,7 @@
 //! taking part is a coverage source (`coverage/derived.rs`): a branchless enterprise is
 //! work-covered for a year from the activity's day. Every change is audited.
 
+mod changes;
 mod exceptions;
 mod figures;
 mod issues;
@@ -57,9 +60,16 @@ fn ids_of<E: EntityTrait>(id: E::Column, cond: Condition) -> SelectStatement {
 }
 
 impl Activities<'_> {
-    /// The activities the caller may see: those of the organisers it sees, and for an area
-    /// those held in its towns.
+    /// The activities the caller may see that count: [`Self::visible`] less the withdrawn.
+    /// Lists, figures, coverage checks and the API read these.
     pub(crate) async fn scope(self, caller: &Caller) -> Result<Condition> {
+        Ok(self.visible(caller).await?.add(activity::Column::WithdrawnOn.is_null()))
+    }
+
+    /// The activities the caller may see, withdrawn ones included (an activity's page shows
+    /// its withdrawal): those of the organisers it sees, and for an area those held in its
+    /// towns.
+    pub(crate) async fn visible(self, caller: &Caller) -> Result<Condition> {
         self.store.require(caller, Action::ReadActivities)?;
         let by = |kind: OrganiserKind, ids: SelectStatement| {
             Condition::all()
@@ -86,9 +96,16 @@ impl Activities<'_> {
         Ok(Condition::all().add(any))
     }
 
-    /// One activity the caller may see, or NotFound (as one that does not exist).
+    /// One activity the caller may see and that counts (not withdrawn), or NotFound (as one
+    /// that does not exist).
     pub(crate) async fn row_in_scope(self, caller: &Caller, id: i64) -> Result<activity::Model> {
         let cond = self.scope(caller).await?.add(activity::Column::Id.eq(id));
+        activity::Entity::find().filter(cond).one(self.store.db()).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// One activity the caller may see, withdrawn or not, or NotFound.
+    pub(crate) async fn visible_row(self, caller: &Caller, id: i64) -> Result<activity::Model> {
+        let cond = self.visible(caller).await?.add(activity::Column::Id.eq(id));
         activity::Entity::find().filter(cond).one(self.store.db()).await?.ok_or(StoreError::NotFound)
     }
 

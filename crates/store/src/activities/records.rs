@@ -90,6 +90,16 @@ pub struct Activity {
     pub issues: Vec<RaisedIssue>,
     pub recorded_by: String,
     pub is_demo: bool,
+    /// Withdrawn (撤回): the day, who and why; it then counts for nothing.
+    pub withdrawn: Option<Withdrawal>,
+}
+
+/// When, by whom and why an activity was withdrawn.
+#[derive(Clone, Debug, Serialize)]
+pub struct Withdrawal {
+    pub on: NaiveDate,
+    pub by: String,
+    pub reason: String,
 }
 
 /// A unit the caller may add to an activity, with its coverage today.
@@ -178,15 +188,9 @@ impl Activities<'_> {
 
     /// One activity in the caller's scope.
     pub async fn get(self, caller: &Caller, id: i64) -> Result<Activity> {
-        let r = self.row_in_scope(caller, id).await?;
+        let r = self.visible_row(caller, id).await?;
         let db = self.store.db();
-        let unit_ids: Vec<i64> = activity_unit::Entity::find()
-            .select_only()
-            .column(activity_unit::Column::UnitId)
-            .filter(activity_unit::Column::ActivityId.eq(id))
-            .into_tuple()
-            .all(db)
-            .await?;
+        let (unit_ids, member_ids) = self.taking_part(id).await?;
         let names = self.store.unit_names(unit_ids.clone()).await?;
         let statuses = self.store.coverage().statuses_of(unit_ids.clone()).await?;
         let mut units: Vec<TakingPart> = unit_ids
@@ -198,13 +202,6 @@ impl Activities<'_> {
             })
             .collect();
         units.sort_by(|a, b| a.name.cmp(&b.name));
-        let member_ids: Vec<i64> = activity_attendee::Entity::find()
-            .select_only()
-            .column(activity_attendee::Column::MemberId)
-            .filter(activity_attendee::Column::ActivityId.eq(id))
-            .into_tuple()
-            .all(db)
-            .await?;
         let mut attendees: Vec<(i64, String)> = self
             .store
             .column_by_id::<member::Entity, String>(member::Column::Id, member::Column::Name, member_ids)
@@ -252,6 +249,11 @@ impl Activities<'_> {
             issues,
             recorded_by: r.recorded_by,
             is_demo: r.is_demo,
+            withdrawn: r.withdrawn_on.map(|on| Withdrawal {
+                on,
+                by: r.withdrawn_by.unwrap_or_default(),
+                reason: r.withdrawn_reason.unwrap_or_default(),
+            }),
         })
     }
 
@@ -298,6 +300,92 @@ impl Activities<'_> {
     /// Records an activity: the organiser, each unit and each named member must be the
     /// caller's to name; the day not after today. Audited with what was recorded.
     pub async fn record(self, caller: &Caller, f: ActivityFields, demo: bool) -> Result<i64> {
+        let (o, named) = self.checked(caller, &f).await?;
+        let db = self.store.db();
+        let now = self.store.now();
+        let txn = db.begin().await?;
+        let saved = activity::ActiveModel {
+            organiser_kind: Set(f.organiser.kind),
+            organiser_id: Set(f.organiser.id),
+            cluster_id: Set(o.cluster_id),
+            town_code: Set(o.town_code.clone()),
+            kind: Set(f.kind),
+            subject: Set(f.subject.clone()),
+            held_on: Set(f.held_on),
+            place: Set(f.place.clone()),
+            headcount: Set(f.attendance.count() as i32),
+            named: Set(!named.is_empty()),
+            minutes: Set(f.minutes.clone()),
+            recorded_by: Set(caller.username.clone()),
+            is_demo: Set(demo),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        Self::put_taking_part(&txn, saved.id, &f.units, &named).await?;
+        self.store
+            .audit()
+            .record_on(&txn, caller, "activity.create", "activity", Some(saved.id.to_string()), described(&o.name, &f))
+            .await?;
+        txn.commit().await?;
+        Ok(saved.id)
+    }
+
+    /// The units taking part in an activity and its named members, by id. Not a scope check.
+    pub(super) async fn taking_part(self, id: i64) -> Result<(Vec<i64>, Vec<i64>)> {
+        let db = self.store.db();
+        let units: Vec<i64> = activity_unit::Entity::find()
+            .select_only()
+            .column(activity_unit::Column::UnitId)
+            .filter(activity_unit::Column::ActivityId.eq(id))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let members: Vec<i64> = activity_attendee::Entity::find()
+            .select_only()
+            .column(activity_attendee::Column::MemberId)
+            .filter(activity_attendee::Column::ActivityId.eq(id))
+            .into_tuple()
+            .all(db)
+            .await?;
+        Ok((units, members))
+    }
+
+    /// The units and named members of an activity, written after it (or after its old ones
+    /// were removed).
+    pub(super) async fn put_taking_part(
+        txn: &sea_orm::DatabaseTransaction,
+        id: i64,
+        units: &[i64],
+        named: &[i64],
+    ) -> Result<()> {
+        let units: Vec<activity_unit::ActiveModel> = units
+            .iter()
+            .map(|u| activity_unit::ActiveModel { activity_id: Set(id), unit_id: Set(*u), ..Default::default() })
+            .collect();
+        if !units.is_empty() {
+            activity_unit::Entity::insert_many(units).exec_without_returning(txn).await?;
+        }
+        let people: Vec<activity_attendee::ActiveModel> = named
+            .iter()
+            .map(|m| activity_attendee::ActiveModel { activity_id: Set(id), member_id: Set(*m), ..Default::default() })
+            .collect();
+        if !people.is_empty() {
+            activity_attendee::Entity::insert_many(people).exec_without_returning(txn).await?;
+        }
+        Ok(())
+    }
+
+    /// What recording (or editing to) these fields needs: the organiser, each unit and each
+    /// named member the caller's to name, the day not after today. The organiser as the
+    /// caller may record for it, and the named members.
+    pub(super) async fn checked(
+        self,
+        caller: &Caller,
+        f: &ActivityFields,
+    ) -> Result<(super::OrganiserChoice, Vec<i64>)> {
         self.store.require(caller, Action::RecordActivities)?;
         if f.held_on > self.store.today() {
             return Err(StoreError::invalid("活动日期", "不能晚于今天（活动举办后再记录）"));
@@ -328,69 +416,7 @@ impl Activities<'_> {
                 return Err(StoreError::invalid("参加党员", format!("编号 {m} 不在您的党员名册范围内")));
             }
         }
-        let now = self.store.now();
-        let txn = db.begin().await?;
-        let saved = activity::ActiveModel {
-            organiser_kind: Set(f.organiser.kind),
-            organiser_id: Set(f.organiser.id),
-            cluster_id: Set(o.cluster_id),
-            town_code: Set(o.town_code.clone()),
-            kind: Set(f.kind),
-            subject: Set(f.subject.clone()),
-            held_on: Set(f.held_on),
-            place: Set(f.place.clone()),
-            headcount: Set(f.attendance.count() as i32),
-            named: Set(!named.is_empty()),
-            minutes: Set(f.minutes.clone()),
-            recorded_by: Set(caller.username.clone()),
-            is_demo: Set(demo),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        let units: Vec<activity_unit::ActiveModel> = f
-            .units
-            .iter()
-            .map(|u| activity_unit::ActiveModel { activity_id: Set(saved.id), unit_id: Set(*u), ..Default::default() })
-            .collect();
-        if !units.is_empty() {
-            activity_unit::Entity::insert_many(units).exec_without_returning(&txn).await?;
-        }
-        let people: Vec<activity_attendee::ActiveModel> = named
-            .iter()
-            .map(|m| activity_attendee::ActiveModel {
-                activity_id: Set(saved.id),
-                member_id: Set(*m),
-                ..Default::default()
-            })
-            .collect();
-        if !people.is_empty() {
-            activity_attendee::Entity::insert_many(people).exec_without_returning(&txn).await?;
-        }
-        self.store
-            .audit()
-            .record_on(
-                &txn,
-                caller,
-                "activity.create",
-                "activity",
-                Some(saved.id.to_string()),
-                format!(
-                    "{}：{}“{}”（{}，{}），{}家单位参加，{}人次",
-                    o.name,
-                    f.kind.label(),
-                    f.subject,
-                    f.held_on,
-                    f.place,
-                    f.units.len(),
-                    f.attendance.count()
-                ),
-            )
-            .await?;
-        txn.commit().await?;
-        Ok(saved.id)
+        Ok((o, named))
     }
 
     /// Members of the caller's scope (of `ids` when given), by name.
@@ -415,4 +441,18 @@ impl Activities<'_> {
             .all(self.store.db())
             .await?)
     }
+}
+
+/// An activity as the audit line says it.
+pub(super) fn described(organiser: &str, f: &ActivityFields) -> String {
+    format!(
+        "{}：{}“{}”（{}，{}），{}家单位参加，{}人次",
+        organiser,
+        f.kind.label(),
+        f.subject,
+        f.held_on,
+        f.place,
+        f.units.len(),
+        f.attendance.count()
+    )
 }

@@ -124,6 +124,7 @@ pub(super) async fn statuses_on(db: &impl ConnectionTrait, day: NaiveDate) -> Re
         .from(activity::Entity)
         .and_where(activity::Column::HeldOn.gt(since))
         .and_where(activity::Column::HeldOn.lte(day))
+        .and_where(activity::Column::WithdrawnOn.is_null())
         .to_owned();
     let took_part: Vec<i64> = activity_unit::Entity::find()
         .select_only()

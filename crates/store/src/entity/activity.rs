@@ -21,6 +21,13 @@ super::model! {
         pub named: bool,
         pub minutes: String,
         pub recorded_by: String,
+        // The stamps spelled out: step 25 added the withdrawal after them.
+        pub is_demo: bool,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        /// The day it was withdrawn (撤回): it stays on record but counts for nothing.
+        pub withdrawn_on: Option<Date>,
+        pub withdrawn_by: Option<String>,
+        pub withdrawn_reason: Option<String>,
     }
-    stamps is_demo, created_at, updated_at
 }

@@ -54,6 +54,9 @@ fn the_list_of_coded_columns_is_the_entities() {
         activity_attendee,
         activity_issue,
         activity_unit,
+        instructor,
+        instructor_assessment,
+        instructor_assignment,
         alliance,
         alliance_decision,
         alliance_issue,
@@ -169,7 +172,7 @@ async fn every_entity_matches_its_migrated_table() {
     let (db, _dir) = migrated_database().await;
     let backend = db.get_database_backend();
     let tables = tables!(backend;
-        activity, activity_attendee, activity_issue, activity_unit,
+        activity, activity_attendee, activity_issue, activity_unit, instructor, instructor_assessment, instructor_assignment,
         alliance, alliance_decision, alliance_issue, alliance_meeting, alliance_meeting_unit, alliance_member,
         alliance_service, body_power_scope, cluster_power, cluster_power_use, api_token, audit, calendar_day, calendar_year, cluster, cluster_member,
         cluster_note, cluster_officer, cluster_region, coverage_assignment, coverage_category, coverage_cell,

@@ -12,12 +12,14 @@
 mod counts;
 mod development;
 mod import;
+mod instructors;
 mod members;
 mod transfers;
 
 pub use counts::*;
 pub use development::*;
 pub use import::*;
+pub use instructors::*;
 pub use members::*;
 pub use transfers::*;
 

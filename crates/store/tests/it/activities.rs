@@ -309,3 +309,83 @@ async fn figures_count_activities_and_participants_by_cluster_and_town() {
     assert_eq!(towns.len(), 1);
     assert_eq!((towns[0].name.as_str(), towns[0].activities), ("新桥镇", 2));
 }
+
+/// Derived coverage equals the direct count, over the cells and over the activities.
+async fn derived_equals_direct(s: &Store, c: &Caller) -> (u64, u64) {
+    let cov = s.coverage();
+    let q = CoverageQuery::default();
+    let cells = cov.summary(c, &q).await.unwrap();
+    let counted = cov.summary_counted(c, &q).await.unwrap();
+    assert_eq!(format!("{:?}", cells.totals), format!("{:?}", counted.totals));
+    let check = s.activities().coverage_check(c).await.unwrap();
+    assert_eq!(check.taking_part, check.covered, "every firm taking part counted as covered");
+    (check.taking_part as u64, check.covered as u64)
+}
+
+#[tokio::test]
+async fn an_edit_and_a_withdrawal_change_coverage_derived_as_counted() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let w = world(s).await;
+    let (acts, cov) = (s.activities(), s.coverage());
+    let id = acts
+        .record(&w.branch_a, fields(OrganiserKind::Org, w.org_a.0, "2026-11-10", vec![w.a, w.c]), false)
+        .await
+        .unwrap();
+    assert_eq!(cov.status(&w.xinqiao, w.c).await.unwrap(), CoverageStatus::WorkOnly);
+    assert_eq!(derived_equals_direct(s, &w.xinqiao).await, (2, 2));
+
+    // Only the organiser's side changes it: another town does not see it, a leader may not.
+    let edit = |units: Vec<UnitId>, on: &str| fields(OrganiserKind::Org, w.org_a.0, on, units);
+    assert!(matches!(acts.update(&w.jiuting, id, edit(vec![w.a], "2026-11-10")).await, Err(StoreError::NotFound)));
+    assert!(!acts.may_change(&w.jiuting, id).await.unwrap());
+    assert!(acts.may_change(&w.branch_a, id).await.unwrap());
+    let leader = user(s, "ld", Role::Leader, Scope::Region(town("新桥"))).await;
+    assert!(matches!(acts.withdraw(&leader, id, "重复").await, Err(StoreError::Forbidden)));
+    // Checked as a new record is.
+    assert!(matches!(
+        acts.update(&w.branch_a, id, edit(vec![w.a], "2099-01-01")).await,
+        Err(StoreError::Invalid { field: "活动日期", .. })
+    ));
+    assert!(matches!(
+        acts.update(&w.branch_a, id, edit(vec![w.a, w.far], "2026-11-10")).await,
+        Err(StoreError::Invalid { field: "参加单位", .. })
+    ));
+
+    // 丙 taken off: no longer work-covered, derived still equal to direct.
+    acts.update(&w.branch_a, id, edit(vec![w.a], "2026-11-12")).await.unwrap();
+    assert_eq!(cov.status(&w.xinqiao, w.c).await.unwrap(), CoverageStatus::Uncovered);
+    assert_eq!(derived_equals_direct(s, &w.xinqiao).await, (1, 1));
+    let raw = acts.raw(&w.branch_a, id).await.unwrap();
+    assert_eq!((raw.units, raw.held_on.as_str()), (vec![w.a.0.to_string()], "2026-11-12"));
+    // 丙 put back.
+    acts.update(&w.branch_a, id, edit(vec![w.a, w.c], "2026-11-12")).await.unwrap();
+    assert_eq!(cov.status(&w.xinqiao, w.c).await.unwrap(), CoverageStatus::WorkOnly);
+    assert_eq!(derived_equals_direct(s, &w.xinqiao).await, (2, 2));
+    assert_eq!(cov.statuses_on(d("2026-11-11")).await.unwrap().get(&w.c.0), None, "from the edited day");
+
+    // Withdrawn: a reason is needed; then it counts for nothing, and stays on record.
+    assert!(matches!(acts.withdraw(&w.branch_a, id, "  ").await, Err(StoreError::Invalid { field: "撤回原因", .. })));
+    acts.withdraw(&w.branch_a, id, "重复登记").await.unwrap();
+    assert_eq!(cov.status(&w.xinqiao, w.c).await.unwrap(), CoverageStatus::Uncovered);
+    assert_eq!(derived_equals_direct(s, &w.xinqiao).await, (0, 0));
+    assert_eq!(cov.statuses_on(d("2026-11-23")).await.unwrap().get(&w.c.0), None);
+    assert!(subjects(s, &w.branch_a).await.is_empty(), "not listed");
+    let got = acts.get(&w.branch_a, id).await.unwrap();
+    assert_eq!(got.withdrawn.as_ref().map(|x| x.reason.as_str()), Some("重复登记"));
+    assert!(!acts.may_change(&w.branch_a, id).await.unwrap());
+    assert!(matches!(acts.withdraw(&w.branch_a, id, "再撤").await, Err(StoreError::NotFound)));
+    assert!(matches!(acts.update(&w.branch_a, id, edit(vec![w.a], "2026-11-12")).await, Err(StoreError::NotFound)));
+
+    // Audited, with what it was and what it became.
+    let auditor = user(s, "au", Role::AuditAdmin, Scope::Nothing).await;
+    let lines = |action: &str| {
+        let filter = AuditFilter { action: Some(action.into()), ..Default::default() };
+        let auditor = auditor.clone();
+        async move { s.audit().search(&auditor, &filter, PageRequest::default()).await.unwrap() }
+    };
+    let updates = lines("activity.update").await;
+    assert_eq!(updates.total, 2);
+    assert!(format!("{:?}", updates.items).contains("修改前"));
+    assert_eq!(lines("activity.withdraw").await.total, 1);
+}

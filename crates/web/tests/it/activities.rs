@@ -64,3 +64,60 @@ async fn a_branch_secretary_records_an_activity_and_the_branchless_firm_is_work_
     }
     assert!(app.get(&mut branch, "/activities/exceptions").await.body.contains("乙公司党支部"));
 }
+
+#[tokio::test]
+async fn the_organisers_side_edits_then_withdraws_an_activity_and_coverage_follows() {
+    let (app, _) = app_with_accounts().await;
+    let store = &app.db.store;
+    let c = store.registry().create_enterprise(&system(), enterprise(3, "上海丙机械有限公司", "九亭")).await.unwrap();
+    let org = store.registry().org_tree(&system(), Some("乙公司党支部"), false).await.unwrap()[0].id;
+    let mut branch = app.login("branch", PASSWORD).await;
+    let organiser = format!("org:{org}");
+    let unit = c.to_string();
+    let typed = [
+        ("organiser", organiser.as_str()),
+        ("kind", "seminar"),
+        ("subject", "轴承产业链座谈"),
+        ("held_on", "2026-11-20"),
+        ("place", "九亭镇党群服务中心"),
+        ("units", unit.as_str()),
+        ("headcount", "15"),
+    ];
+    let saved = app.post_form(&mut branch, "/activities", &typed).await;
+    let page_path = saved.location.unwrap();
+    let id = page_path.trim_start_matches("/activities/").to_owned();
+    let status = |id| async move { store.coverage().status(&system(), id).await };
+    assert_eq!(status(c).await.unwrap(), qunlian_domain::coverage::CoverageStatus::WorkOnly);
+    let page = app.get(&mut branch, &page_path).await;
+    assert!(page.body.contains("id=\"withdraw-form\"") && page.body.contains(&format!("/activities/{id}/edit")));
+
+    // The edit form starts from what is recorded; a refusal keeps what was typed.
+    let form = app.get(&mut branch, &format!("/activities/{id}/edit")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("value=\"轴承产业链座谈\"") && form.body.contains(&format!("value=\"{c}\" checked")));
+    let mut edited: Vec<(&str, &str)> = typed.iter().copied().filter(|(k, _)| *k != "units").collect();
+    edited[2] = ("subject", "轴承产业链座谈（更正）");
+    edited[4] = ("place", "");
+    let refused = app.post_form(&mut branch, &format!("/activities/{id}/edit"), &edited).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("data-for=\"place\">活动地点：不能为空"));
+    assert!(refused.body.contains("value=\"轴承产业链座谈（更正）\""), "typing kept");
+    edited[4] = ("place", "九亭镇党群服务中心");
+    let ok = app.post_form(&mut branch, &format!("/activities/{id}/edit"), &edited).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(status(c).await.unwrap(), qunlian_domain::coverage::CoverageStatus::Uncovered, "丙 taken off");
+
+    // Withdrawn: a reason is needed; then it is shown as withdrawn and no longer listed.
+    let none = app.post_form(&mut branch, &format!("/activities/{id}/withdraw"), &[("reason", " ")]).await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(none.body.contains("data-for=\"reason\"") && none.body.contains("撤回原因：不能为空"));
+    let gone = app.post_form(&mut branch, &format!("/activities/{id}/withdraw"), &[("reason", "重复登记")]).await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER);
+    let page = app.get(&mut branch, &page_path).await;
+    assert!(page.body.contains("id=\"withdrawn\"") && page.body.contains("重复登记"));
+    assert!(!page.body.contains("id=\"withdraw-form\""));
+    assert!(!app.get(&mut branch, "/activities").await.body.contains("轴承产业链座谈"));
+    // Another town's admin does not see it to change it.
+    let mut town = app.login("town", PASSWORD).await;
+    assert_eq!(app.get(&mut town, &format!("/activities/{id}/edit")).await.status, StatusCode::NOT_FOUND);
+}

@@ -7,6 +7,7 @@ mod activities;
 mod api;
 mod bodies;
 mod coverage;
+mod instructors;
 mod limits;
 mod matching;
 mod matrix;

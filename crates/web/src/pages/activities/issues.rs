@@ -1,5 +1,6 @@
 //! One activity's page with the form that turns an issue raised into a need (要素需求) or a
-//! service request (服务诉求) in one step, prefilled from the activity.
+//! service request (服务诉求) in one step, prefilled from the activity, and the withdrawal
+//! (撤回) with its reason.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -26,6 +27,10 @@ struct DetailPage {
     raw: RawRaisedIssue,
     errors: FieldErrors,
     may_raise: bool,
+    /// The organiser's side: it may edit or withdraw the activity.
+    may_change: bool,
+    /// The withdrawal's reason as typed (kept on a refusal).
+    reason: String,
     targets: Vec<(String, String)>,
     categories: [ListingCategory; 8],
     items: Vec<(i64, String)>,
@@ -46,8 +51,10 @@ pub(super) async fn detail_page(
     id: i64,
     raw: RawRaisedIssue,
     errors: FieldErrors,
+    reason: String,
 ) -> PageResult {
     let a = state.store.activities().get(&auth.caller, id).await?;
+    let may_change = state.store.activities().may_change(&auth.caller, id).await?;
     let c = &auth.caller;
     let mut targets = Vec::new();
     if c.may(Action::PublishListings) {
@@ -63,7 +70,12 @@ pub(super) async fn detail_page(
     };
     let page = DetailPage {
         layout: Layout::new(auth, state, ACTIVE),
-        may_raise: c.may(Action::RecordActivities) && !targets.is_empty() && !a.units.is_empty(),
+        may_raise: c.may(Action::RecordActivities)
+            && a.withdrawn.is_none()
+            && !targets.is_empty()
+            && !a.units.is_empty(),
+        may_change,
+        reason,
         a,
         raw,
         errors,
@@ -101,7 +113,7 @@ pub async fn raise(State(state): State<AppState>, auth: Auth, Path(id): Path<i64
     };
     let fields = match RaisedIssueFields::parse(&raw) {
         Ok(x) => x,
-        Err(errors) => return detail_page(&state, &auth, id, raw, errors).await,
+        Err(errors) => return detail_page(&state, &auth, id, raw, errors, String::new()).await,
     };
     match state.store.activities().raise_issue(&auth.caller, id, fields, false).await {
         Ok(r) => {
@@ -111,9 +123,33 @@ pub async fn raise(State(state): State<AppState>, auth: Auth, Path(id): Path<i64
         Err(qunlian_store::StoreError::Invalid { field, message }) => {
             let mut errors = FieldErrors::new();
             errors.push(if field == "服务事项" { "item" } else { "unit" }, format!("{field}：{message}"));
-            detail_page(&state, &auth, id, raw, errors).await
+            detail_page(&state, &auth, id, raw, errors, String::new()).await
         }
-        Err(qunlian_store::StoreError::Fields(errors)) => detail_page(&state, &auth, id, raw, errors).await,
+        Err(qunlian_store::StoreError::Fields(errors)) => {
+            detail_page(&state, &auth, id, raw, errors, String::new()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct WithdrawForm {
+    reason: Option<String>,
+}
+
+/// 撤回: the activity stays on record, no longer counted; a missing reason shows the page
+/// again with the message.
+pub async fn withdraw(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
+    auth.require(Action::RecordActivities)?;
+    let f: WithdrawForm = body.form().await?;
+    let reason = f.reason.unwrap_or_default();
+    match state.store.activities().withdraw(&auth.caller, id, &reason).await {
+        Ok(()) => Ok(Redirect::to(&format!("/activities/{id}")).into_response()),
+        Err(qunlian_store::StoreError::Invalid { field, message }) => {
+            let mut errors = FieldErrors::new();
+            errors.push("reason", format!("{field}：{message}"));
+            detail_page(&state, &auth, id, RawRaisedIssue::default(), errors, reason).await
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -1,7 +1,7 @@
 //! Activity pages (组织生活和集群活动, issue #13): the list with its filters, recording an
 //! activity (organiser, type, day, place, the units taking part with their coverage,
 //! attendance, minutes), one activity with the form that turns an issue raised into a need or
-//! a service request, the 三会一课 exceptions and the figures by cluster and town. Who sees
+//! a service request, editing and withdrawing one (the organiser's side), the 三会一课 exceptions and the figures by cluster and town. Who sees
 //! and records what is the store's (`store.activities()`).
 //!
 //! Paths: everything under `/activities`.
@@ -25,5 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/activities/exceptions", get(reports::exceptions))
         .route("/activities/figures", get(reports::figures))
         .route("/activities/{id}", get(records::detail))
+        .route("/activities/{id}/edit", get(records::edit_form).post(records::update))
+        .route("/activities/{id}/withdraw", post(issues::withdraw))
         .route("/activities/{id}/issues", post(issues::raise))
 }

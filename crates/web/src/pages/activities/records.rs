@@ -145,6 +145,8 @@ struct FormPage {
     kinds: [ActivityKind; 13],
     units: Vec<UnitChoice>,
     members: Vec<(i64, String)>,
+    /// The activity edited; None when recording a new one.
+    editing: Option<i64>,
 }
 
 impl FormPage {
@@ -159,7 +161,13 @@ impl FormPage {
     }
 }
 
-async fn form_page(state: &AppState, auth: &Auth, raw: RawActivity, errors: FieldErrors) -> PageResult {
+async fn form_page(
+    state: &AppState,
+    auth: &Auth,
+    editing: Option<i64>,
+    raw: RawActivity,
+    errors: FieldErrors,
+) -> PageResult {
     let acts = state.store.activities();
     let page = FormPage {
         layout: Layout::new(auth, state, ACTIVE),
@@ -169,6 +177,7 @@ async fn form_page(state: &AppState, auth: &Auth, raw: RawActivity, errors: Fiel
         members: acts.member_choices(&auth.caller).await?,
         raw,
         errors,
+        editing,
     };
     render_form(&page, !page.errors.is_empty())
 }
@@ -182,7 +191,7 @@ pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
         held_on: state.store.today().to_string(),
         ..Default::default()
     };
-    form_page(&state, &auth, raw, FieldErrors::new()).await
+    form_page(&state, &auth, None, raw, FieldErrors::new()).await
 }
 
 /// The activity as the form sends it (ticked units and members repeat their names).
@@ -202,14 +211,35 @@ pub(crate) fn raw_of(f: &Pairs) -> RawActivity {
 }
 
 pub async fn create(State(state): State<AppState>, auth: Auth, body: Unread) -> PageResult {
+    saved(&state, &auth, None, body).await
+}
+
+/// 修改活动: the form with what is recorded (the organiser's side only).
+pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
+    auth.require(Action::RecordActivities)?;
+    let raw = state.store.activities().raw(&auth.caller, id).await?;
+    form_page(&state, &auth, Some(id), raw, FieldErrors::new()).await
+}
+
+pub async fn update(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
+    saved(&state, &auth, Some(id), body).await
+}
+
+/// Records a new activity or rewrites one; a refusal shows the form again with what was typed.
+async fn saved(state: &AppState, auth: &Auth, editing: Option<i64>, body: Unread) -> PageResult {
     auth.require(Action::RecordActivities)?;
     let pairs: Vec<(String, String)> = body.form().await?;
     let raw = raw_of(&Pairs(pairs));
     let fields = match ActivityFields::parse(&raw) {
         Ok(f) => f,
-        Err(errors) => return form_page(&state, &auth, raw, errors).await,
+        Err(errors) => return form_page(state, auth, editing, raw, errors).await,
     };
-    match state.store.activities().record(&auth.caller, fields, false).await {
+    let acts = state.store.activities();
+    let done = match editing {
+        Some(id) => acts.update(&auth.caller, id, fields).await.map(|_| id),
+        None => acts.record(&auth.caller, fields, false).await,
+    };
+    match done {
         Ok(id) => Ok(Redirect::to(&format!("/activities/{id}")).into_response()),
         Err(qunlian_store::StoreError::Invalid { field, message }) => {
             let key = match field {
@@ -220,7 +250,7 @@ pub async fn create(State(state): State<AppState>, auth: Auth, body: Unread) -> 
             };
             let mut errors = FieldErrors::new();
             errors.push(key, format!("{field}：{message}"));
-            form_page(&state, &auth, raw, errors).await
+            form_page(state, auth, editing, raw, errors).await
         }
         Err(e) => Err(e.into()),
     }
@@ -232,5 +262,5 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
         valid_until: (state.store.today() + chrono::Duration::days(90)).to_string(),
         ..Default::default()
     };
-    super::issues::detail_page(&state, &auth, id, raw, FieldErrors::new()).await
+    super::issues::detail_page(&state, &auth, id, raw, FieldErrors::new(), String::new()).await
 }

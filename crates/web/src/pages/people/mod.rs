@@ -4,11 +4,13 @@
 //! phone reach these pages masked, and in full only as the answer to a reveal.
 //!
 //! Paths: the roster under `/members`, development under `/people/development`, transfers
-//! under `/people/transfers` (issued from `/members/{id}/transfer`).
+//! under `/people/transfers` (issued from `/members/{id}/transfer`), the instructors' register
+//! (党建指导员) under `/people/instructors`.
 
 pub mod development;
 pub mod form;
 pub mod import;
+pub mod instructors;
 pub mod members;
 pub mod transfers;
 
@@ -27,6 +29,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/members", get(members::list).post(form::create))
         .route("/members/new", get(form::new_form))
+        .route("/people/instructors", get(instructors::list).post(instructors::create))
+        .route("/people/instructors/{id}", get(instructors::detail))
+        .route("/people/instructors/{id}/assignments", post(instructors::assign))
+        .route("/people/instructors/{id}/assignments/{aid}/end", post(instructors::end))
+        .route("/people/instructors/{id}/assessments", post(instructors::assess))
         .route("/members/export.xlsx", get(members::export))
         .route(
             "/members/import",

@@ -62,12 +62,19 @@ struct DetailPage {
     /// Organisations this one may be merged into: the caller's, not dissolved, not itself.
     targets: Vec<PartyOrg>,
     error: Option<String>,
+    /// The instructors guiding it now (党建指导员).
+    instructors: Vec<qunlian_store::people::InstructorLine>,
 }
 
 impl DetailPage {
     /// The targets as options, indented by depth, `chosen` selected.
     fn targets_with(&self, chosen: &str) -> Vec<Choice> {
         Choice::list(self.targets.iter().map(|t| (t.id, format!("{}{}", "　".repeat(t.depth), t.name))), chosen)
+    }
+
+    /// The organisation's page, as an instructor's assignment links it.
+    fn org_link(&self) -> String {
+        format!("/orgs/{}", self.d.org.id)
     }
 
     /// The organisation's parent, as the parent select's value.
@@ -100,6 +107,7 @@ async fn detail_page(state: &AppState, auth: &Auth, id: i64, error: Option<Strin
         today: state.store.today().format("%Y-%m-%d").to_string(),
         targets,
         error,
+        instructors: state.store.people().instructors(&auth.caller, Some(id)).await?,
     };
     render_form(&page, page.error.is_some())
 }
