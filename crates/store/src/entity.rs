@@ -112,6 +112,7 @@ pub mod project_sheet;
 pub mod project_support;
 pub mod project_target;
 pub mod registry_proposal;
+pub mod region_fact;
 pub mod secretary_studio;
 pub mod service_attachment;
 pub mod service_event;
@@ -120,9 +121,9 @@ pub mod service_report_town_cell;
 pub mod service_request;
 pub mod service_stage_cell;
 pub mod service_stage_time;
+pub mod studio_link;
 pub mod session;
 pub mod talent_apartment;
-pub mod talent_apartment_activity;
 pub mod talent_apartment_resident;
 pub mod talent_selection;
 pub mod talent_selection_opinion;
@@ -188,6 +189,7 @@ pub(crate) const CODED_COLUMNS: &[(&str, &str, &str)] = &[
     ("village_head_actions", "kind", "ActionKind"),
     ("talent_selections", "kind", "TalentKind"),
     ("talent_selections", "state", "SelectionState"),
+    ("studio_links", "target", "StudioTarget"),
 ];
 
 /// Where a code set's value read from a column of this name came from: the tables, and the
