@@ -142,6 +142,22 @@ impl Bodies<'_> {
         Ok(StudioPage { studio: to_studio(s), projects, activities, hidden })
     }
 
+    /// A studio chosen on a project's or an activity's form (its id as typed; empty for none),
+    /// checked to be one the caller sees, or a refusal naming the field.
+    pub async fn chosen_studio(self, caller: &Caller, value: &str) -> Result<Option<i64>> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Ok(None);
+        }
+        let refused = || StoreError::invalid("书记工作室", "不存在，或不在您的范围内");
+        let id = value.parse::<i64>().map_err(|_| refused())?;
+        match self.studio_row(caller, id).await {
+            Ok(s) => Ok(Some(s.id)),
+            Err(StoreError::NotFound) => Err(refused()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The studio a project or an activity names, if any and if the caller sees it.
     pub async fn studio_named_by(self, caller: &Caller, target: StudioTarget, id: i64) -> Result<Option<Studio>> {
         let link = studio_link::Entity::find()

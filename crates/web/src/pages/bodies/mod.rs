@@ -35,6 +35,9 @@ use crate::support::forms::Pairs;
 use crate::support::render_form;
 
 const ACTIVE: &str = "/bodies";
+/// The navigation entries of the second slice's pages.
+const VILLAGES: &str = "/bodies/villages";
+const TALENT: &str = "/bodies/talent";
 
 /// The pages of working bodies, with their paths.
 pub fn routes() -> Router<AppState> {

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use qunlian_domain::auth::Action;
 use qunlian_store::bodies::StudioPage;
 
-use super::ACTIVE;
+use super::TALENT;
 use crate::auth::{Auth, Layout};
 use crate::error::PageResult;
 use crate::state::AppState;
@@ -23,5 +23,5 @@ struct Page {
 pub async fn page(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     auth.require(Action::ReadRegistry)?;
     let p = state.store.bodies().studio(&auth.caller, id).await?;
-    render(&Page { layout: Layout::new(&auth, &state, ACTIVE), p })
+    render(&Page { layout: Layout::new(&auth, &state, TALENT), p })
 }

@@ -11,7 +11,7 @@ use qunlian_domain::bodies::{
 };
 use qunlian_store::bodies::{Apartment, Selection, Studio};
 
-use super::{ACTIVE, parsed, saved_or, town_of};
+use super::{TALENT, parsed, saved_or, town_of};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
@@ -43,7 +43,7 @@ async fn talent_page(state: &AppState, auth: &Auth, values: Pairs, error: Option
     let may_run = auth.caller.may(Action::RunTalent);
     let refused = error.is_some();
     let page = TalentPage {
-        layout: Layout::new(auth, state, ACTIVE),
+        layout: Layout::new(auth, state, TALENT),
         towns: town_options(state, auth, Some(values.get("town"))),
         apartments: b.apartments(&auth.caller).await?,
         selections: b.selections(&auth.caller).await?,
