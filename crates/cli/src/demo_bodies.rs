@@ -12,14 +12,14 @@ use std::collections::HashMap;
 
 use chrono::Duration;
 use qunlian_domain::RegionCode;
+use qunlian_domain::activities::{ActivityFields, ActivityKind, Attendance, Organiser, OrganiserKind};
 use qunlian_domain::auth::{Caller, ClusterId, Role, Scope, UnitId, UserId};
 use qunlian_domain::bodies::{
-    ApartmentFields, AppointmentFields, CheckFields, Checker, CompletionFields, DecisionFields,
-    GrantFields, HeadActionFields, HeadIdentity, HeadStep, IssueFields, MandatoryFields, MeetingFields, MeetingKind,
+    ApartmentFields, AppointmentFields, CheckFields, Checker, CompletionFields, DecisionFields, GrantFields,
+    HeadActionFields, HeadIdentity, HeadStep, IssueFields, MandatoryFields, MeetingFields, MeetingKind,
     NominationFields, PairingMode, RawGrant, RawMandatory, RawNomination, RawUse, SelectionFields, StudioFields,
     StudioTarget, TalentKind, UseFields,
 };
-use qunlian_domain::activities::{ActivityFields, ActivityKind, Attendance, Organiser, OrganiserKind};
 use qunlian_domain::registry::{EnterpriseInput, UnitKind};
 use qunlian_store::Store;
 use qunlian_store::bodies::IssueStep;

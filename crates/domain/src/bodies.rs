@@ -22,10 +22,9 @@ pub use fields::{
 };
 pub use issues::{IssueAction, IssueState, IssueStateError};
 pub use village_fields::{
-    ApartmentFields, AppointmentFields, CheckFields, CompletionFields, HeadActionFields,
-    MandatoryFields, NominationFields, RawApartment, RawAppointment, RawCheck, RawCompletion,
-    RawHeadAction, RawMandatory, RawNomination, RawSelection, RawStudio, SelectionFields, StudioFields, parse_name,
-    parse_opinion,
+    ApartmentFields, AppointmentFields, CheckFields, CompletionFields, HeadActionFields, MandatoryFields,
+    NominationFields, RawApartment, RawAppointment, RawCheck, RawCompletion, RawHeadAction, RawMandatory,
+    RawNomination, RawSelection, RawStudio, SelectionFields, StudioFields, parse_name, parse_opinion,
 };
 pub use villages::{
     ActionKind, Checker, FIVE_HAVES, HeadIdentity, HeadState, HeadStateError, HeadStep, PairingMode, SelectionError,

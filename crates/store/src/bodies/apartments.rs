@@ -17,8 +17,8 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::Bodies;
-use crate::audit::Change;
 use crate::activities::{ActivityFilter, ActivityLine, OrganiserChoice};
+use crate::audit::Change;
 use crate::entity::{talent_apartment, talent_apartment_resident};
 use crate::{PageRequest, Result, StoreError};
 

@@ -182,7 +182,9 @@ impl Bodies<'_> {
             .into_iter()
             .filter(|f| mine(&f.region_code))
             .map(|f| RegionFact {
-                region: RegionCode::parse(&f.region_code).map(|r| r.full_name()).unwrap_or_else(|_| f.region_code.clone()),
+                region: RegionCode::parse(&f.region_code)
+                    .map(|r| r.full_name())
+                    .unwrap_or_else(|_| f.region_code.clone()),
                 id: f.id,
                 region_code: f.region_code,
                 text: f.text,

@@ -221,7 +221,8 @@ async fn the_api_gives_heads_tracker_and_talent_masked_and_scoped() {
         minutes: String::new(),
     };
     s.activities().record(&sys, activity, false).await.unwrap();
-    let f = SelectionFields { kind: TalentKind::Leading, year: 2021, candidate: "李明".into(), enterprise_id: firm.0 };
+    let f =
+        SelectionFields { kind: TalentKind::Leading, year: 2021, candidate: "李明".into(), enterprise_id: firm.0 };
     b.open_selection(&sys, f, false).await.unwrap();
 
     let town_token = bearer(s, "town").await;

@@ -72,14 +72,22 @@ async fn the_structure_is_counted_from_the_tree_and_the_committee_form_shown() {
     // An activity-type committee is shown so, on the structure and on the index.
     let pilot = reg.create_org(&sys, committee("上海乙活动型集群党委", OrgForm::Activity)).await.unwrap();
     let pilot_cluster = reg
-        .create_cluster(&sys, NewCluster { committee: Some(pilot), ..cluster("上海乙活动型集群党委", "乙", "旅游", "新桥") })
+        .create_cluster(
+            &sys,
+            NewCluster {
+                committee: Some(pilot), ..cluster("上海乙活动型集群党委", "乙", "旅游", "新桥")
+            },
+        )
         .await
         .unwrap();
     let p = b.cluster_structure(&w.district, pilot_cluster.0).await.unwrap();
     assert!(p.activity_type && p.form_label == "活动型");
     let lines = b.clusters(&w.district).await.unwrap();
     let form_of = |cid: i64| lines.iter().find(|l| l.id == cid).map(|l| l.form).unwrap();
-    assert_eq!((form_of(id.0), form_of(pilot_cluster.0), form_of(w.jiuting.0)), ("实体型", "活动型", "未登记集群党组织"));
+    assert_eq!(
+        (form_of(id.0), form_of(pilot_cluster.0), form_of(w.jiuting.0)),
+        ("实体型", "活动型", "未登记集群党组织")
+    );
 }
 
 #[tokio::test]
@@ -109,8 +117,10 @@ async fn a_studio_lists_the_activities_that_name_it_for_those_who_see_them() {
     let w = world(s).await;
     let b = s.bodies();
     let studio = |name: &str| {
-        StudioFields::parse(&RawStudio { name: name.into(), org: "新桥集群党委".into(), lead: "王海云".into() })
-            .unwrap()
+        StudioFields::parse(&RawStudio {
+            name: name.into(), org: "新桥集群党委".into(), lead: "王海云".into()
+        })
+        .unwrap()
     };
     let sid = b.add_studio(&w.xinqiao_admin, &town("新桥"), studio("王海云书记工作室"), false).await.unwrap();
     let jt = b.add_studio(&w.jiuting_admin, &town("九亭"), studio("九亭书记工作室"), false).await.unwrap();
