@@ -74,3 +74,49 @@ test('the town appoints a village head and an overdue mandatory action shows on 
   await screenshot(admin.page, 'talent-phone');
   await admin.context.close();
 });
+
+// The "1+8" of 正泰 read from the organisation tree, the committees' form (实体型 for
+// Songjiang's, 活动型 for Jinshan's pilots) and the district facts on the index; the 王海云
+// studio's page lists the activity held in its name; an activity at a talent apartment's
+// service point is recorded on the activities form and shows on the talent page. At 390 px.
+test('the 1+8 comes from the tree, a studio lists its activity, an apartment records one', async () => {
+  const admin = await demo.login('admin', PHONE);
+  const p = admin.page;
+  await demo.fitsPhone(p, '/bodies');
+  assert.match(await p.textContent('nav'), /名誉村主任/);
+  const rows = p.locator('#clusters tbody tr');
+  const formal = await rows.filter({ hasText: '正泰启迪' }).textContent();
+  assert.match(formal, /实体型/);
+  assert.match(await rows.filter({ hasText: '廊下·大云·广陈' }).textContent(), /活动型/);
+  assert.match(await p.textContent('#facts'), /全区人才总量31万人/);
+
+  await Promise.all([p.waitForNavigation(), p.click('#clusters a:has-text("正泰启迪")')]);
+  await demo.fitsPhone(p, new URL(p.url()).pathname);
+  const structure = await p.textContent('#structure');
+  assert.match(structure, /1\+8/);
+  assert.match(structure, /正泰电气股份有限公司党委/);
+  assert.match(structure, /下设 15 个党组织/);
+  assert.equal(await p.locator('#structure li.member').count(), 8);
+  await screenshot(p, 'cluster-structure-phone');
+
+  await demo.fitsPhone(p, '/bodies/talent');
+  await Promise.all([p.waitForNavigation(), p.click('#studios a:has-text("王海云书记工作室")')]);
+  await demo.fitsPhone(p, new URL(p.url()).pathname);
+  assert.match(await p.textContent('#studio-activities'), /书记工作室智能制造技术攻关座谈/);
+  await screenshot(p, 'studio-phone');
+
+  // An activity at 方松's service point, through the activities capability's form.
+  await demo.fitsPhone(p, '/bodies/talent');
+  const fangsong = p.locator('#apartments article', { hasText: '方松' });
+  await Promise.all([p.waitForNavigation(), fangsong.locator('a:has-text("记录服务点活动")').click()]);
+  assert.match(await p.$eval('#activity-form select[name=organiser]', (s) => s.selectedOptions[0].textContent), /方松/);
+  await p.selectOption('#activity-form select[name=kind]', 'theme_day');
+  await p.fill('#activity-form input[name=subject]', '青年人才读书分享（浏览器测试）');
+  await p.fill('#activity-form input[name=place]', '方松人才公寓党建服务站');
+  await p.fill('#activity-form input[name=headcount]', '12');
+  await submit(p, '#activity-form button[type=submit]');
+  await demo.fitsPhone(p, '/bodies/talent');
+  const after = await p.locator('#apartments article', { hasText: '方松' }).textContent();
+  assert.match(after, /青年人才读书分享（浏览器测试）/);
+  await admin.context.close();
+});

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use crate::AnyResult;
 use crate::config::Config;
 
-const SPEC: &str = include_str!("../demo/songjiang.json");
+pub(crate) const SPEC: &str = include_str!("../demo/songjiang.json");
 pub const DEMO_PASSWORD: &str = "Demo@2026ql";
 
 #[derive(Deserialize)]
@@ -137,6 +137,12 @@ struct ClusterSpec {
     description: String,
     #[serde(default)]
     facts: Vec<FactSpec>,
+    /// 活动型 for Jinshan's pilots; a formal committee otherwise.
+    #[serde(default)]
+    committee_form: Option<OrgForm>,
+    /// Branches under the head enterprise's committee (正泰电气: 15).
+    #[serde(default)]
+    head_branches: u32,
 }
 
 #[derive(Deserialize)]
@@ -346,7 +352,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
         units.insert(d.key.clone(), store.registry().create_unit(&sys, input, UnitKind::Government, true).await?);
     }
 
-    let mut orgs_to_make: Vec<(UnitId, &OrgSpec, String)> = Vec::new();
+    let mut orgs_to_make: Vec<(UnitId, &OrgSpec, String, &str)> = Vec::new();
     for e in &spec.enterprises {
         let town = RegionCode::parse(&e.town_code).map_err(|err| format!("demo enterprise {}: {err}", e.key))?;
         let input = EnterpriseInput {
@@ -369,35 +375,9 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
         let id = store.registry().create_unit(&sys, input, UnitKind::Enterprise, true).await?;
         units.insert(e.key.clone(), id);
         if let Some(o) = &e.party_org {
-            orgs_to_make.push((id, o, e.town_code.clone()));
+            orgs_to_make.push((id, o, e.town_code.clone(), e.key.as_str()));
         }
     }
-    let mut rosters: Vec<(String, String, i32)> = Vec::new();
-    for (unit, o, town) in orgs_to_make {
-        if let Some(n) = o.members {
-            let unit_name = store.registry().enterprise(&sys, unit).await?.name;
-            rosters.push((o.name.clone(), unit_name, n));
-        }
-        store
-            .registry()
-            .create_org(
-                &sys,
-                NewOrg {
-                    name: o.name.clone(),
-                    kind: o.kind,
-                    form: o.form.unwrap_or(OrgForm::Independent),
-                    parent: None,
-                    units: vec![unit],
-                    town_code: Some(town),
-                    secretary_name: None,
-                    members_count: o.members,
-                    established_on: o.established_on.unwrap_or(today),
-                    is_demo: true,
-                },
-            )
-            .await?;
-    }
-
     // Generated enterprises go through the real import path: CSV → reader → importer.
     let mut csv = Vec::new();
     qunlian_io::synth::gen_enterprises(generated, 2026, district, &mut csv)?;
@@ -409,6 +389,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
         import.add(rows, lines).await?;
     }
     import.commit(0).await?;
+    let mut tree = crate::demo_structure::Tree::default();
     let mut first_cluster: Option<ClusterId> = None;
     let mut cluster_ids: HashMap<String, ClusterId> = HashMap::new();
     for c in &spec.clusters {
@@ -420,7 +401,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
                 NewOrg {
                     name: c.name.clone(),
                     kind: committee_kind(&c.name),
-                    form: OrgForm::Activity,
+                    form: c.committee_form.unwrap_or(OrgForm::Independent),
                     parent: None,
                     units: Vec::new(),
                     town_code: Some(c.town_code.clone()),
@@ -445,7 +426,8 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
                     industry_focus: c.industry_focus.clone(),
                     industry_codes: c.industry_codes.clone(),
                     town,
-                    structure: c.structure.clone(),
+                    // Counted from the organisation tree (`bodies().cluster_structure`), not typed.
+                    structure: None,
                     committee: Some(committee),
                     description: c.description.clone(),
                     established_on: c.established_on,
@@ -455,6 +437,8 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
             .await?;
         first_cluster.get_or_insert(id);
         cluster_ids.insert(c.key.clone(), id);
+        tree.cluster(committee, &c.heads, &c.members, c.head_branches);
+        let mut generated_units = Vec::new();
         for (keys, head) in [(&c.heads, true), (&c.members, false)] {
             for k in keys {
                 if let Some(u) = units.get(k) {
@@ -465,7 +449,10 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
         for member in generated_members(c)? {
             let u = store.registry().create_unit(&sys, member, UnitKind::Enterprise, true).await?;
             store.registry().add_cluster_member(&sys, id, u, false, c.established_on).await?;
+            generated_units.push(u);
         }
+        // The member branches a structure such as "1+8" counts, beyond the named members.
+        tree.member_branches(store, committee, c.structure.as_deref(), &generated_units, &c.town_code).await?;
         for r in &c.member_regions {
             if let Ok(region) = RegionCode::parse(r) {
                 store.registry().add_cluster_region(&sys, id, &region).await?;
@@ -492,6 +479,36 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
             store.registry().add_cluster_note(&sys, id, &f.text, f.seed.as_deref()).await?;
         }
     }
+    let mut rosters: Vec<(String, String, i32)> = Vec::new();
+    for (unit, o, town, key) in orgs_to_make {
+        if let Some(n) = o.members {
+            let unit_name = store.registry().enterprise(&sys, unit).await?.name;
+            rosters.push((o.name.clone(), unit_name, n));
+        }
+        let org = store
+            .registry()
+            .create_org(
+                &sys,
+                NewOrg {
+                    name: o.name.clone(),
+                    kind: o.kind,
+                    form: o.form.unwrap_or(OrgForm::Independent),
+                    // A named member's organisation sits under its cluster committee (the "1+8").
+                    parent: tree.committee_of(key),
+                    units: vec![unit],
+                    town_code: Some(town),
+                    secretary_name: None,
+                    members_count: o.members,
+                    established_on: o.established_on.unwrap_or(today),
+                    is_demo: true,
+                },
+            )
+            .await?;
+        tree.org_made(key, org);
+    }
+
+    tree.head_branches(store).await?;
+    crate::demo_structure::seed_region_facts(store).await?;
     for a in &spec.alliances {
         let members: Vec<UnitId> = a.members.iter().filter_map(|k| units.get(k)).copied().collect();
         store.registry().create_alliance(&sys, &a.name, &a.description, a.established_on, &members, true).await?;

@@ -12,12 +12,13 @@ use std::collections::HashMap;
 
 use chrono::Duration;
 use qunlian_domain::RegionCode;
+use qunlian_domain::activities::{ActivityFields, ActivityKind, Attendance, Organiser, OrganiserKind};
 use qunlian_domain::auth::{Caller, ClusterId, Role, Scope, UnitId, UserId};
 use qunlian_domain::bodies::{
-    ActivityFields, ApartmentFields, AppointmentFields, CheckFields, Checker, CompletionFields, DecisionFields,
-    GrantFields, HeadActionFields, HeadIdentity, HeadStep, IssueFields, MandatoryFields, MeetingFields, MeetingKind,
+    ApartmentFields, AppointmentFields, CheckFields, Checker, CompletionFields, DecisionFields, GrantFields,
+    HeadActionFields, HeadIdentity, HeadStep, IssueFields, MandatoryFields, MeetingFields, MeetingKind,
     NominationFields, PairingMode, RawGrant, RawMandatory, RawNomination, RawUse, SelectionFields, StudioFields,
-    TalentKind, UseFields,
+    StudioTarget, TalentKind, UseFields,
 };
 use qunlian_domain::registry::{EnterpriseInput, UnitKind};
 use qunlian_store::Store;
@@ -320,15 +321,22 @@ async fn seed_talent(store: &Store, district: RegionCode) -> AnyResult<()> {
         };
         let id = b.add_apartment(&sys, f, true).await?;
         let local = Caller { scope: Scope::Region(town), ..Caller::system("demo") };
-        for (unit, _) in b.enterprise_choices(&local).await?.into_iter().take(2) {
-            b.add_resident(&sys, id, unit).await?;
+        let residents: Vec<i64> = b.enterprise_choices(&local).await?.into_iter().take(2).map(|(u, _)| u).collect();
+        for unit in &residents {
+            b.add_resident(&sys, id, *unit).await?;
         }
+        // Held at the service point: a record of the activities capability, the point its organiser.
         let activity = ActivityFields {
+            organiser: Organiser { kind: OrganiserKind::Apartment, id },
+            kind: ActivityKind::ThemeDay,
+            subject: "青年人才“党建引领G60”分享会（演示数据）".into(),
             held_on: store.today() - Duration::days(40),
-            title: "青年人才“党建引领G60”分享会（演示数据）".into(),
-            note: "入住企业青年人才参加（人数为演示）".into(),
+            place: format!("{name}人才公寓党建服务站"),
+            units: residents,
+            attendance: Attendance::Headcount(24),
+            minutes: "入住企业青年人才参加（人数为演示）".into(),
         };
-        b.record_apartment_activity(&sys, id, activity, true).await?;
+        store.activities().record(&sys, activity, true).await?;
     }
     if let Some(xinqiao) = district.find_child_by_name("新桥") {
         let local = Caller { scope: Scope::Region(xinqiao), ..Caller::system("demo") };
@@ -356,7 +364,23 @@ async fn seed_talent(store: &Store, district: RegionCode) -> AnyResult<()> {
             org: "佘山智能制造产业集群党委".into(),
             lead: "王海云".into(),
         };
-        b.add_studio(&sys, &sheshan, f, true).await?;
+        let studio = b.add_studio(&sys, &sheshan, f, true).await?;
+        // An activity of the 佘山 cluster held in the studio's name (invented), so its page lists one.
+        let cluster = store.registry().list_clusters(&sys, Some("佘山智能制造")).await?.into_iter().next();
+        if let Some(c) = cluster {
+            let activity = ActivityFields {
+                organiser: Organiser { kind: OrganiserKind::Cluster, id: c.id.0 },
+                kind: ActivityKind::Seminar,
+                subject: "书记工作室智能制造技术攻关座谈（演示数据）".into(),
+                held_on: store.today() - Duration::days(25),
+                place: "佘山镇（地点为演示）".into(),
+                units: Vec::new(),
+                attendance: Attendance::Headcount(15),
+                minutes: String::new(),
+            };
+            let act = store.activities().record(&sys, activity, true).await?;
+            b.name_studio(&sys, StudioTarget::Activity, act, Some(studio), true).await?;
+        }
     }
     Ok(())
 }

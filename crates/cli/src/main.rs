@@ -13,6 +13,7 @@ mod demo_policies;
 mod demo_projects;
 mod demo_results;
 mod demo_services;
+mod demo_structure;
 mod import;
 mod matching;
 

@@ -112,6 +112,8 @@ labelled_enum!(
         Org = "org", "党组织", ["支部", "党支部"];
         Cluster = "cluster", "集群党委", ["集群"];
         Alliance = "alliance", "联盟", ["党建联盟"];
+        /// A talent apartment's Party service point (人才公寓党建服务站, issue #14).
+        Apartment = "apartment", "人才公寓党建服务点", ["人才公寓", "党建服务点"];
     }
 );
 

@@ -22,10 +22,9 @@ pub use fields::{
 };
 pub use issues::{IssueAction, IssueState, IssueStateError};
 pub use village_fields::{
-    ActivityFields, ApartmentFields, AppointmentFields, CheckFields, CompletionFields, HeadActionFields,
-    MandatoryFields, NominationFields, RawActivity, RawApartment, RawAppointment, RawCheck, RawCompletion,
-    RawHeadAction, RawMandatory, RawNomination, RawSelection, RawStudio, SelectionFields, StudioFields, parse_name,
-    parse_opinion,
+    ApartmentFields, AppointmentFields, CheckFields, CompletionFields, HeadActionFields, MandatoryFields,
+    NominationFields, RawApartment, RawAppointment, RawCheck, RawCompletion, RawHeadAction, RawMandatory,
+    RawNomination, RawSelection, RawStudio, SelectionFields, StudioFields, parse_name, parse_opinion,
 };
 pub use villages::{
     ActionKind, Checker, FIVE_HAVES, HeadIdentity, HeadState, HeadStateError, HeadStep, PairingMode, SelectionError,
@@ -46,6 +45,26 @@ labelled_enum!(
         CoBuild = "co_build", "联建会议", ["联建", "共建会议"];
     }
 );
+
+labelled_enum!(
+    /// What names a secretary studio (书记工作室) as its carrier.
+    StudioTarget: "关联类型" {
+        Project = "project", "深度融合项目", ["项目", "融合项目"];
+        Activity = "activity", "活动", ["组织生活", "集群活动"];
+    }
+);
+
+/// The "1+8" of a cluster committee read from the organisation tree: the organisations
+/// directly under the committee that belong to a head enterprise (龙头企业), and the others
+/// (member branches). None when nothing is placed under the committee.
+pub fn structure_formula(heads: usize, members: usize) -> Option<String> {
+    match (heads, members) {
+        (0, 0) => None,
+        (0, m) => Some(m.to_string()),
+        (h, 0) => Some(h.to_string()),
+        (h, m) => Some(format!("{h}+{m}")),
+    }
+}
 
 /// The median of `values`: the middle one, or the mean of the two middle ones; None when
 /// there is none.

@@ -396,6 +396,7 @@ mod tests {
         check::<crate::registry::OrgKind>();
         check::<crate::registry::SrdiLevel>();
         check::<crate::registry::OrgForm>();
+        check::<crate::bodies::StudioTarget>();
         check::<crate::registry::OrgEventKind>();
         check::<crate::coverage::CoverageStatus>();
         check::<crate::calendar::DayKind>();

@@ -114,6 +114,7 @@ pub mod project_round;
 pub mod project_sheet;
 pub mod project_support;
 pub mod project_target;
+pub mod region_fact;
 pub mod registry_proposal;
 pub mod secretary_studio;
 pub mod service_attachment;
@@ -124,8 +125,8 @@ pub mod service_request;
 pub mod service_stage_cell;
 pub mod service_stage_time;
 pub mod session;
+pub mod studio_link;
 pub mod talent_apartment;
-pub mod talent_apartment_activity;
 pub mod talent_apartment_resident;
 pub mod talent_selection;
 pub mod talent_selection_opinion;
@@ -192,6 +193,7 @@ pub(crate) const CODED_COLUMNS: &[(&str, &str, &str)] = &[
     ("village_head_actions", "kind", "ActionKind"),
     ("talent_selections", "kind", "TalentKind"),
     ("talent_selections", "state", "SelectionState"),
+    ("studio_links", "target", "StudioTarget"),
 ];
 
 /// Where a code set's value read from a column of this name came from: the tables, and the

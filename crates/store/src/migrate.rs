@@ -63,6 +63,10 @@ const STEPS: &[(i64, &str)] = &[
         "villages and talent: 名誉村主任 with the 五有 checklist and their actions, talent apartments, talent selections with Party opinions, secretary studios",
     ),
     (25, "activities can be withdrawn; the register of Party-building instructors, their assignments and assessments"),
+    (
+        26,
+        "district facts of the reports; projects and activities naming a secretary studio; talent apartments' activities become activities",
+    ),
 ];
 
 /// Brings the schema up to the head: every step not yet applied.
@@ -121,6 +125,7 @@ pub async fn run_to(db: &DatabaseConnection, target: i64) -> Result<(), DbErr> {
             23 => m0023_activities::up(&txn, backend).await?,
             24 => m0024_villages::up(&txn, backend).await?,
             25 => m0025_instructors::up(&txn, backend).await?,
+            26 => m0026_bodies_links::up(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(

@@ -23,6 +23,19 @@ pub fn industry_name(code: Option<&str>) -> Option<String> {
     code.map(|c| IndustryCode::parse(c).map(|i| i.name().to_owned()).unwrap_or_else(|_| c.to_owned()))
 }
 
+/// Masks a person's name where an export or the API gives it out: the surname kept, the
+/// given name starred, its last character kept when it has two or more ("陈建华" → "陈*华",
+/// "王芳" → "王*").
+pub fn mask_name(name: &str) -> String {
+    let chars: Vec<char> = name.trim().chars().collect();
+    match chars.len() {
+        0 => String::new(),
+        1 => "*".to_owned(),
+        2 => format!("{}*", chars[0]),
+        n => format!("{}{}{}", chars[0], "*".repeat(n - 2), chars[n - 1]),
+    }
+}
+
 /// Masks a stored phone for display; a value that no longer parses is masked wholesale.
 pub fn mask_phone(plain: &str) -> String {
     Phone::parse(plain).map(|p| p.masked()).unwrap_or_else(|_| "****".to_owned())

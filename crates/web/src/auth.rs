@@ -307,6 +307,8 @@ impl Layout {
                 NavItem { href: "/alliances", label: "党建联盟", badge: None },
                 NavItem { href: "/pairings", label: "结对共建", badge: None },
                 NavItem { href: "/bodies", label: "集群与联盟履职", badge: None },
+                NavItem { href: "/bodies/villages", label: "名誉村主任", badge: None },
+                NavItem { href: "/bodies/talent", label: "人才公寓与书记工作室", badge: None },
             ]);
         }
         if c.may(Action::ReadMembers) {

@@ -285,35 +285,6 @@ impl ApartmentFields {
     }
 }
 
-/// An activity held at a service point (a plain record until the activities capability).
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(default)]
-pub struct RawActivity {
-    pub held_on: String,
-    pub title: String,
-    pub note: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ActivityFields {
-    pub held_on: NaiveDate,
-    pub title: String,
-    pub note: String,
-}
-
-impl ActivityFields {
-    pub fn parse(raw: &RawActivity) -> Result<ActivityFields, FieldErrors> {
-        let mut e = FieldErrors::new();
-        let held_on = date(&mut e, "held_on", "活动日期", &raw.held_on, true);
-        let title = required(&mut e, "title", "活动名称", &raw.title, NAME_CHARS);
-        let note = optional(&mut e, "note", "活动情况", &raw.note, NOTE_CHARS);
-        match held_on {
-            Some(held_on) if e.is_empty() => Ok(ActivityFields { held_on, title, note }),
-            _ => Err(e),
-        }
-    }
-}
-
 /// A candidate in a talent selection, as the form sends it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(default)]

@@ -28,7 +28,7 @@ use qunlian_domain::auth::{Action, Caller, Scope};
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::entity::{activity, alliance, cluster, party_org, party_org_unit};
+use crate::entity::{activity, alliance, cluster, party_org, party_org_unit, talent_apartment};
 use crate::scope::town_in;
 use crate::{Result, Store, StoreError};
 
@@ -88,6 +88,13 @@ impl Activities<'_> {
             .add(by(
                 OrganiserKind::Alliance,
                 ids_of::<alliance::Entity>(alliance::Column::Id, self.store.bodies().alliance_scope(caller).await?),
+            ))
+            .add(by(
+                OrganiserKind::Apartment,
+                ids_of::<talent_apartment::Entity>(
+                    talent_apartment::Column::Id,
+                    self.store.bodies().apartment_scope(caller).await?,
+                ),
             ));
         if let Scope::Region(r) = &caller.scope {
             any = any.add(town_in(activity::Column::TownCode, r));
@@ -182,6 +189,8 @@ impl Activities<'_> {
                 cluster_id: None,
             });
         }
+        // A talent apartment's service point (bodies) holds activities of its own.
+        out.extend(self.store.bodies().apartment_organisers(caller).await?);
         Ok(out)
     }
 
@@ -192,6 +201,7 @@ impl Activities<'_> {
         self.store.require(caller, Action::RecordActivities)?;
         let for_clusters = !matches!(caller.scope, Scope::PartyOrg(_) | Scope::Enterprise(_));
         let for_alliances = caller.may(Action::RunAlliances);
+        let for_apartments = caller.may(Action::RunTalent);
         Ok(self
             .organisers(caller)
             .await?
@@ -199,6 +209,7 @@ impl Activities<'_> {
             .filter(|o| match Organiser::parse(&o.value).map(|p| p.kind) {
                 Some(OrganiserKind::Cluster) => for_clusters,
                 Some(OrganiserKind::Alliance) => for_alliances,
+                Some(OrganiserKind::Apartment) => for_apartments,
                 _ => true,
             })
             .collect())
@@ -252,6 +263,17 @@ impl Activities<'_> {
             .await?
         {
             out.insert((OrganiserKind::Alliance, id), n);
+        }
+        for (id, n) in self
+            .store
+            .column_by_id::<talent_apartment::Entity, String>(
+                talent_apartment::Column::Id,
+                talent_apartment::Column::ServicePoint,
+                of(OrganiserKind::Apartment),
+            )
+            .await?
+        {
+            out.insert((OrganiserKind::Apartment, id), n);
         }
         Ok(out)
     }

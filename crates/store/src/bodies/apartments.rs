@@ -1,24 +1,26 @@
 //! Talent apartments (人才公寓) with their Party service point (Songjiang: one service point
 //! in every apartment): the address, the managing Party organisation, the enterprises whose
-//! staff live there, and the activities held at the point — plain records until an
-//! activities capability links in — and secretary studios (书记工作室) as records.
+//! staff live there. The activities held at the point are records of the activities
+//! capability, organised by the service point (`OrganiserKind::Apartment`); this file offers
+//! the points as organisers and reads their activities through `store.activities()`.
 //!
 //! Who: the town and district admins keep them; an area admin sees its area's, others the
 //! apartments where an enterprise of their scope lives.
 
-use chrono::NaiveDate;
 use qunlian_domain::RegionCode;
+use qunlian_domain::activities::{Organiser, OrganiserKind};
 use qunlian_domain::auth::{Action, Caller};
-use qunlian_domain::bodies::{ActivityFields, ApartmentFields, StudioFields};
+use qunlian_domain::bodies::ApartmentFields;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::Bodies;
+use crate::activities::{ActivityFilter, ActivityLine, OrganiserChoice};
 use crate::audit::Change;
-use crate::entity::{secretary_studio, talent_apartment, talent_apartment_activity, talent_apartment_resident};
-use crate::{Result, StoreError};
+use crate::entity::{talent_apartment, talent_apartment_resident};
+use crate::{PageRequest, Result, StoreError};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Apartment {
@@ -31,31 +33,19 @@ pub struct Apartment {
     pub service_point: String,
     /// The residents' enterprises, by name.
     pub residents: Vec<(i64, String)>,
-    pub activities: Vec<ApartmentActivity>,
+    /// The activities held at the service point (the activities capability's records), the
+    /// latest first; empty for a caller who does not read activities.
+    pub activities: Vec<ActivityLine>,
+    /// The service point as the activity form's organiser value (`apartment:ID`).
+    pub organiser: String,
     pub is_demo: bool,
 }
 
-#[derive(Clone, Debug, Serialize)]
-pub struct ApartmentActivity {
-    pub id: i64,
-    pub held_on: NaiveDate,
-    pub title: String,
-    pub note: String,
-    pub is_demo: bool,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct Studio {
-    pub id: i64,
-    pub name: String,
-    pub org: String,
-    pub lead: String,
-    pub town: String,
-    pub is_demo: bool,
-}
+/// At most this many activities shown per apartment.
+const ACTIVITIES_SHOWN: u64 = 20;
 
 impl Bodies<'_> {
-    async fn apartment_scope(self, caller: &Caller) -> Result<Condition> {
+    pub(crate) async fn apartment_scope(self, caller: &Caller) -> Result<Condition> {
         let by_town = self.town_or_unit_scope(caller, talent_apartment::Column::TownCode, None).await?;
         if caller.may(Action::RunTalent) {
             return Ok(by_town);
@@ -89,30 +79,23 @@ impl Bodies<'_> {
             .all(self.store.db())
             .await?;
         let names = self.store.unit_names(residents.iter().map(|r| r.unit_id).collect()).await?;
-        let activities = talent_apartment_activity::Entity::find()
-            .filter(talent_apartment_activity::Column::ApartmentId.is_in(ids))
-            .order_by_desc(talent_apartment_activity::Column::HeldOn)
-            .all(self.store.db())
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|a| Apartment {
+        let mut out = Vec::with_capacity(rows.len());
+        for a in rows {
+            let organiser = Organiser { kind: OrganiserKind::Apartment, id: a.id };
+            let activities = if caller.may(Action::ReadActivities) {
+                let f = ActivityFilter { organiser: Some(organiser), ..Default::default() };
+                self.store.activities().list(caller, &f, PageRequest::new(None, Some(ACTIVITIES_SHOWN))).await?.items
+            } else {
+                Vec::new()
+            };
+            out.push(Apartment {
                 residents: residents
                     .iter()
                     .filter(|r| r.apartment_id == a.id)
                     .map(|r| (r.unit_id, names.get(&r.unit_id).cloned().unwrap_or_default()))
                     .collect(),
-                activities: activities
-                    .iter()
-                    .filter(|v| v.apartment_id == a.id)
-                    .map(|v| ApartmentActivity {
-                        id: v.id,
-                        held_on: v.held_on,
-                        title: v.title.clone(),
-                        note: v.note.clone(),
-                        is_demo: v.is_demo,
-                    })
-                    .collect(),
+                activities,
+                organiser: organiser.value(),
                 town: crate::shared::town_name(&a.town_code),
                 id: a.id,
                 name: a.name,
@@ -121,6 +104,26 @@ impl Bodies<'_> {
                 managing_org: a.managing_org,
                 service_point: a.service_point,
                 is_demo: a.is_demo,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The service points of the apartments the caller sees, as organisers of activities.
+    pub(crate) async fn apartment_organisers(self, caller: &Caller) -> Result<Vec<OrganiserChoice>> {
+        let rows = talent_apartment::Entity::find()
+            .filter(self.apartment_scope(caller).await?)
+            .order_by_asc(talent_apartment::Column::Name)
+            .all(self.store.db())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|a| OrganiserChoice {
+                value: Organiser { kind: OrganiserKind::Apartment, id: a.id }.value(),
+                name: format!("{}（{}）", a.service_point, a.name),
+                kind_label: OrganiserKind::Apartment.label(),
+                town_code: Some(a.town_code),
+                cluster_id: None,
             })
             .collect())
     }
@@ -207,86 +210,5 @@ impl Bodies<'_> {
             })
             .await?;
         Ok(())
-    }
-
-    /// Records an activity held at the apartment's service point.
-    pub async fn record_apartment_activity(
-        self,
-        caller: &Caller,
-        apartment_id: i64,
-        f: ActivityFields,
-        demo: bool,
-    ) -> Result<i64> {
-        let a = self.apartment_to_run(caller, apartment_id).await?;
-        let row = talent_apartment_activity::ActiveModel {
-            apartment_id: Set(a.id),
-            held_on: Set(f.held_on),
-            title: Set(f.title),
-            note: Set(f.note),
-            recorded_by: Set(caller.username.clone()),
-            is_demo: Set(demo),
-            created_at: Set(self.store.now()),
-            ..Default::default()
-        };
-        let saved = self
-            .store
-            .insert_recorded(caller, row, |v| {
-                Change::new(
-                    "talent_apartment.activity",
-                    "talent_apartment_activity",
-                    v.id,
-                    format!("“{}”党建服务点活动“{}”（{}）", a.service_point, v.title, v.held_on),
-                )
-            })
-            .await?;
-        Ok(saved.id)
-    }
-
-    /// The secretary studios the caller sees (its area's; everyone's for the district).
-    pub async fn studios(self, caller: &Caller) -> Result<Vec<Studio>> {
-        let scope = self.town_or_unit_scope(caller, secretary_studio::Column::TownCode, None).await?;
-        Ok(secretary_studio::Entity::find()
-            .filter(scope)
-            .order_by_asc(secretary_studio::Column::Name)
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|s| Studio {
-                town: crate::shared::town_name(&s.town_code),
-                id: s.id,
-                name: s.name,
-                org: s.org,
-                lead: s.lead,
-                is_demo: s.is_demo,
-            })
-            .collect())
-    }
-
-    /// Records a secretary studio of a town of the caller's area.
-    pub async fn add_studio(self, caller: &Caller, town: &RegionCode, f: StudioFields, demo: bool) -> Result<i64> {
-        self.store.require(caller, Action::RunTalent)?;
-        Self::own_town(caller, town)?;
-        let row = secretary_studio::ActiveModel {
-            town_code: Set(town.to_string()),
-            name: Set(f.name),
-            org: Set(f.org),
-            lead: Set(f.lead),
-            recorded_by: Set(caller.username.clone()),
-            is_demo: Set(demo),
-            created_at: Set(self.store.now()),
-            ..Default::default()
-        };
-        let saved = self
-            .store
-            .insert_recorded(caller, row, |s| {
-                Change::new(
-                    "secretary_studio.add",
-                    "secretary_studio",
-                    s.id,
-                    format!("登记书记工作室“{}”（{}）", s.name, s.lead),
-                )
-            })
-            .await?;
-        Ok(saved.id)
     }
 }

@@ -21,6 +21,8 @@ mod figures;
 mod issues;
 mod powers;
 mod selections;
+mod structure;
+mod studios;
 mod village_actions;
 mod villages;
 mod work;
@@ -30,6 +32,8 @@ pub use figures::*;
 pub use issues::*;
 pub use powers::*;
 pub use selections::*;
+pub use structure::*;
+pub use studios::*;
 pub use village_actions::*;
 pub use villages::*;
 pub use work::*;
@@ -39,7 +43,9 @@ use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
-use crate::entity::{alliance, alliance_issue, alliance_member, alliance_service, cluster, cluster_power, unit};
+use crate::entity::{
+    alliance, alliance_issue, alliance_member, alliance_service, cluster, cluster_power, party_org, unit,
+};
 use crate::scope::town_in;
 use crate::{Result, Store, StoreError};
 
@@ -62,6 +68,8 @@ pub struct ClusterLine {
     pub name: String,
     pub town: String,
     pub powers: usize,
+    /// 实体型 or 活动型: the committee's 组建方式 (`structure.rs`).
+    pub form: &'static str,
 }
 
 /// An alliance on the bodies' index: its service list and open issues counted.
@@ -85,10 +93,18 @@ impl Bodies<'_> {
             .filter(cluster_power::Column::ClusterId.is_in(ids))
             .all(self.store.db())
             .await?;
+        let forms: std::collections::HashMap<i64, qunlian_domain::registry::OrgForm> = party_org::Entity::find()
+            .filter(party_org::Column::Id.is_in(clusters.iter().filter_map(|c| c.committee_org_id).collect::<Vec<_>>()))
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.form))
+            .collect();
         Ok(clusters
             .into_iter()
             .map(|c| ClusterLine {
                 powers: powers.iter().filter(|p| p.cluster_id == c.id).count(),
+                form: form_label(c.committee_org_id.and_then(|o| forms.get(&o)).copied()),
                 town: crate::shared::town_name(&c.town_code),
                 id: c.id,
                 name: c.name,

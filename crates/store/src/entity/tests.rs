@@ -72,7 +72,8 @@ fn the_list_of_coded_columns_is_the_entities() {
         village_head_action,
         talent_apartment,
         talent_apartment_resident,
-        talent_apartment_activity,
+        region_fact,
+        studio_link,
         talent_selection,
         talent_selection_opinion,
         secretary_studio,
@@ -185,7 +186,7 @@ async fn every_entity_matches_its_migrated_table() {
         project_reviewer, project_round, project_sheet, project_support, project_target,
         service_attachment, service_event, service_item, service_report_town_cell, service_request,
         service_stage_cell, service_stage_time, session, unit, user,
-        village_check_item, village_mandatory_action, village_head, village_head_check, village_head_action, talent_apartment, talent_apartment_resident, talent_apartment_activity, talent_selection, talent_selection_opinion, secretary_studio,
+        village_check_item, village_mandatory_action, village_head, village_head_check, village_head_action, talent_apartment, talent_apartment_resident, region_fact, studio_link, talent_selection, talent_selection_opinion, secretary_studio,
     );
     let mut differences = Vec::new();
     for (table, create) in &tables {

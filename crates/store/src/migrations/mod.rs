@@ -31,6 +31,7 @@ pub(crate) mod m0022_development;
 pub(crate) mod m0023_activities;
 pub(crate) mod m0024_villages;
 pub(crate) mod m0025_instructors;
+pub(crate) mod m0026_bodies_links;
 
 /// Runs a step's statements for the backend, in order, one at a time. Anything but
 /// PostgreSQL is SQLite, as everywhere in the store.

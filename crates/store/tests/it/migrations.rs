@@ -8,7 +8,7 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statemen
 
 /// The last step. Raise it with each new step, so the new step is also migrated to from the
 /// one before.
-const HEAD: i64 = 25;
+const HEAD: i64 = 26;
 
 struct TestDatabase {
     db: DatabaseConnection,
@@ -206,4 +206,43 @@ fn difference(migrated: &[String], fresh: &[String]) -> String {
         text.push_str("  the same lines in another order\n");
     }
     text
+}
+
+/// Step 26 moves a talent apartment's activities into `activities`, organised by the
+/// apartment's service point, held there; the old table goes.
+#[tokio::test]
+async fn step_26_moves_the_apartments_activities_into_activities() {
+    let old = empty_database().await;
+    migrate::run_to(&old.db, 24).await.unwrap();
+    for sql in [
+        "INSERT INTO talent_apartments (name, town_code, address, managing_org, service_point, recorded_by, is_demo, created_at) \
+         VALUES ('方松人才公寓', '310117003', '某路1号', '方松综合党委', '方松人才公寓党建服务站', 'town', false, '2021-05-01T00:00:00+00:00')",
+        "INSERT INTO talent_apartment_activities (apartment_id, held_on, title, note, recorded_by, is_demo, created_at) \
+         VALUES (1, '2021-05-20', '青年人才分享会', '二十人参加', 'town', true, '2021-05-21T00:00:00+00:00')",
+    ] {
+        old.db.execute_unprepared(sql).await.unwrap();
+    }
+    migrate::run(&old.db).await.unwrap();
+    let moved = rows(
+        &old.db,
+        "SELECT organiser_kind, CAST(organiser_id AS TEXT), town_code, kind, subject, CAST(held_on AS TEXT), place, \
+         minutes, CAST(headcount AS TEXT) FROM activities",
+    )
+    .await;
+    assert_eq!(
+        moved,
+        vec![vec![
+            "apartment",
+            "1",
+            "310117003",
+            "theme_day",
+            "青年人才分享会",
+            "2021-05-20",
+            "方松人才公寓党建服务站",
+            "二十人参加",
+            "0"
+        ]]
+    );
+    let gone = old.db.execute_unprepared("SELECT 1 FROM talent_apartment_activities").await;
+    assert!(gone.is_err(), "the old table is dropped");
 }

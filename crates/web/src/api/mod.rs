@@ -17,6 +17,7 @@ pub mod proposals;
 pub mod registry;
 pub mod results;
 pub mod services;
+pub mod villages;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, State};
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(matching::routes())
         .merge(projects::routes())
         .merge(bodies::routes())
+        .merge(villages::routes())
         .merge(people::routes())
         .merge(activities::routes())
         .merge(proposals::routes())
@@ -106,6 +108,7 @@ pub fn openapi_doc() -> utoipa::openapi::OpenApi {
     doc.merge(matching::Doc::openapi());
     doc.merge(projects::Doc::openapi());
     doc.merge(bodies::Doc::openapi());
+    doc.merge(villages::Doc::openapi());
     doc.merge(people::Doc::openapi());
     doc.merge(activities::Doc::openapi());
     doc.merge(proposals::Doc::openapi());

@@ -153,3 +153,114 @@ async fn a_selection_waits_for_the_opinion_asked() {
     assert_eq!(decided.status, StatusCode::SEE_OTHER);
     assert!(app.get(&mut t, "/bodies/talent").await.body.contains("入选"));
 }
+
+/// The JSON API of the second slice: the town's heads, actions and tracker, apartments with
+/// their service points' activities, and selections — names masked, each list the token
+/// owner's scope; the OpenAPI document names every path.
+#[tokio::test]
+async fn the_api_gives_heads_tracker_and_talent_masked_and_scoped() {
+    use qunlian_domain::activities::{ActivityFields, ActivityKind, Attendance, Organiser, OrganiserKind};
+    use qunlian_domain::bodies::{
+        AppointmentFields, CheckFields, Checker, HeadStep, MandatoryFields, NominationFields, PairingMode,
+        RawApartment, RawMandatory, RawNomination, SelectionFields, TalentKind,
+    };
+    let (app, _) = app_with_accounts().await;
+    let s = &app.db.store;
+    let sys = system();
+    let b = s.bodies();
+    let firm = s.registry().enterprise_by_uscc(&sys, uscc(1).as_str()).await.unwrap().id;
+    let xinqiao = town("新桥");
+    let village = b.add_village(&sys, &xinqiao, "春申村", false).await.unwrap();
+    let raw = RawMandatory { name: "走访结对村".into(), due_days: "30".into() };
+    b.add_mandatory(&sys, &xinqiao, MandatoryFields::parse(&raw).unwrap(), false).await.unwrap();
+    let raw = RawNomination {
+        person: "张建国".into(),
+        enterprise: firm.0.to_string(),
+        identity: "secretary".into(),
+        nominated_on: "2019-06-20".into(),
+    };
+    let head = b.nominate(&sys, NominationFields::parse(&raw).unwrap(), false).await.unwrap();
+    for (item, _) in b.check_items(&sys).await.unwrap() {
+        for checker in Checker::ALL {
+            let check =
+                CheckFields { item_id: item, checker, passed: true, note: String::new(), checked_on: d("2019-06-25") };
+            b.record_check(&sys, head, check, false).await.unwrap();
+        }
+    }
+    b.step_head(&sys, head, HeadStep::Qualify, None).await.unwrap();
+    let appointment = AppointmentFields {
+        village_id: village,
+        term_start: d("2019-07-01"),
+        term_end: d("2022-06-30"),
+        pairing: PairingMode::ProjectEnriches,
+    };
+    b.step_head(&sys, head, HeadStep::Appoint, Some(appointment)).await.unwrap();
+    let apartment = b
+        .add_apartment(
+            &sys,
+            qunlian_domain::bodies::ApartmentFields::parse(&RawApartment {
+                name: "新桥人才公寓".into(),
+                town: xinqiao.to_string(),
+                address: "新桥镇某路1号".into(),
+                managing_org: "新桥镇综合党委".into(),
+                service_point: "新桥人才公寓党建服务站".into(),
+            })
+            .unwrap(),
+            false,
+        )
+        .await
+        .unwrap();
+    let activity = ActivityFields {
+        organiser: Organiser { kind: OrganiserKind::Apartment, id: apartment },
+        kind: ActivityKind::ThemeDay,
+        subject: "青年人才主题党日".into(),
+        held_on: d("2021-05-20"),
+        place: "新桥人才公寓党建服务站".into(),
+        units: vec![],
+        attendance: Attendance::Headcount(20),
+        minutes: String::new(),
+    };
+    s.activities().record(&sys, activity, false).await.unwrap();
+    let f =
+        SelectionFields { kind: TalentKind::Leading, year: 2021, candidate: "李明".into(), enterprise_id: firm.0 };
+    b.open_selection(&sys, f, false).await.unwrap();
+
+    let town_token = bearer(s, "town").await;
+    let get = |path: String, token: String| {
+        let app = &app;
+        async move { app.get_with(&path, &[("authorization", &token)]).await }
+    };
+    let heads = get("/api/v1/villages/heads".into(), town_token.clone()).await;
+    assert_eq!(heads.status, StatusCode::OK, "{}", heads.body);
+    let json: serde_json::Value = serde_json::from_str(&heads.body).unwrap();
+    assert_eq!((json[0]["person"].as_str(), json[0]["state"].as_str()), (Some("张*国"), Some("appointed")));
+    assert!(!heads.body.contains("张建国"), "{}", heads.body);
+    let actions = get(format!("/api/v1/villages/heads/{head}/actions"), town_token.clone()).await;
+    let json: serde_json::Value = serde_json::from_str(&actions.body).unwrap();
+    assert_eq!((json[0]["title"].as_str(), json[0]["overdue"].as_bool()), (Some("走访结对村"), Some(true)));
+    let tracker = get("/api/v1/villages/overdue".into(), town_token.clone()).await;
+    let json: serde_json::Value = serde_json::from_str(&tracker.body).unwrap();
+    assert_eq!(json["overdue"][0]["village"], "春申村");
+    assert_eq!(json["villages"][0]["overdue"], 1);
+    assert!(!tracker.body.contains("张建国"));
+    let apartments = get("/api/v1/talent/apartments".into(), town_token.clone()).await;
+    let json: serde_json::Value = serde_json::from_str(&apartments.body).unwrap();
+    assert_eq!(json[0]["activities"][0]["subject"], "青年人才主题党日");
+    let selections = get("/api/v1/talent/selections".into(), town_token.clone()).await;
+    let json: serde_json::Value = serde_json::from_str(&selections.body).unwrap();
+    assert_eq!((json[0]["candidate"].as_str(), json[0]["state"].as_str()), (Some("李*"), Some("consulting")));
+
+    // Another enterprise's contact sees none of it; a head outside its scope is 404.
+    let contact = bearer(s, "contact").await;
+    for path in ["/api/v1/villages/heads", "/api/v1/talent/apartments", "/api/v1/talent/selections"] {
+        let r = get(path.into(), contact.clone()).await;
+        assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "[]"), "{path}");
+    }
+    let hidden = get(format!("/api/v1/villages/heads/{head}/actions"), contact).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+
+    let doc = app.get_with("/api/v1/openapi.json", &[]).await.body;
+    for path in ["/api/v1/villages/heads", "/api/v1/villages/overdue", "/api/v1/talent/apartments"] {
+        assert!(doc.contains(path), "{path} not in the OpenAPI document");
+    }
+}

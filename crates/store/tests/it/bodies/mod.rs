@@ -5,6 +5,7 @@
 mod alliances;
 mod issues;
 mod powers;
+mod structure;
 mod talent;
 mod villages;
 

@@ -147,6 +147,9 @@ struct FormPage {
     members: Vec<(i64, String)>,
     /// The activity edited; None when recording a new one.
     editing: Option<i64>,
+    /// The secretary studios the caller sees (bodies), and the one chosen (its id, or empty).
+    studios: Vec<(String, String)>,
+    studio: String,
 }
 
 impl FormPage {
@@ -166,15 +169,19 @@ async fn form_page(
     auth: &Auth,
     editing: Option<i64>,
     raw: RawActivity,
+    studio: String,
     errors: FieldErrors,
 ) -> PageResult {
     let acts = state.store.activities();
+    let studios = state.store.bodies().studios(&auth.caller).await?;
     let page = FormPage {
         layout: Layout::new(auth, state, ACTIVE),
         organisers: organiser_pairs(acts.recordable_organisers(&auth.caller).await?),
         kinds: ActivityKind::ALL,
         units: acts.unit_choices(&auth.caller, None).await?,
         members: acts.member_choices(&auth.caller).await?,
+        studios: studios.into_iter().map(|s| (s.id.to_string(), s.name)).collect(),
+        studio,
         raw,
         errors,
         editing,
@@ -182,16 +189,25 @@ async fn form_page(
     render_form(&page, !page.errors.is_empty())
 }
 
-/// 记录活动: the form, its organiser the caller's first.
-pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    /// An organiser to start with (`apartment:3` from a talent apartment's page).
+    organiser: Option<String>,
+}
+
+/// 记录活动: the form, its organiser the one asked for if the caller may record for it, else
+/// the caller's first.
+pub async fn new_form(State(state): State<AppState>, auth: Auth, Query(q): Query<NewQuery>) -> PageResult {
     auth.require(Action::RecordActivities)?;
-    let first = state.store.activities().recordable_organisers(&auth.caller).await?.into_iter().next();
+    let organisers = state.store.activities().recordable_organisers(&auth.caller).await?;
+    let asked = organisers.iter().find(|o| Some(o.value.as_str()) == q.organiser.as_deref());
+    let first = asked.or(organisers.first()).cloned();
     let raw = RawActivity {
         organiser: first.map(|o| o.value).unwrap_or_default(),
         held_on: state.store.today().to_string(),
         ..Default::default()
     };
-    form_page(&state, &auth, None, raw, FieldErrors::new()).await
+    form_page(&state, &auth, None, raw, String::new(), FieldErrors::new()).await
 }
 
 /// The activity as the form sends it (ticked units and members repeat their names).
@@ -218,7 +234,10 @@ pub async fn create(State(state): State<AppState>, auth: Auth, body: Unread) -> 
 pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     auth.require(Action::RecordActivities)?;
     let raw = state.store.activities().raw(&auth.caller, id).await?;
-    form_page(&state, &auth, Some(id), raw, FieldErrors::new()).await
+    let target = qunlian_domain::bodies::StudioTarget::Activity;
+    let named = state.store.bodies().studio_named_by(&auth.caller, target, id).await?;
+    let studio = named.map(|s| s.id.to_string()).unwrap_or_default();
+    form_page(&state, &auth, Some(id), raw, studio, FieldErrors::new()).await
 }
 
 pub async fn update(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
@@ -228,11 +247,22 @@ pub async fn update(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
 /// Records a new activity or rewrites one; a refusal shows the form again with what was typed.
 async fn saved(state: &AppState, auth: &Auth, editing: Option<i64>, body: Unread) -> PageResult {
     auth.require(Action::RecordActivities)?;
-    let pairs: Vec<(String, String)> = body.form().await?;
-    let raw = raw_of(&Pairs(pairs));
+    let pairs = Pairs(body.form().await?);
+    let raw = raw_of(&pairs);
+    // The studio it names (bodies), checked before the activity is recorded.
+    let studio = pairs.get("studio").trim().to_owned();
+    let studio_id = match state.store.bodies().chosen_studio(&auth.caller, &studio).await {
+        Ok(s) => s,
+        Err(qunlian_store::StoreError::Invalid { field, message }) => {
+            let mut errors = FieldErrors::new();
+            errors.push("studio", format!("{field}：{message}"));
+            return form_page(state, auth, editing, raw, studio, errors).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
     let fields = match ActivityFields::parse(&raw) {
         Ok(f) => f,
-        Err(errors) => return form_page(state, auth, editing, raw, errors).await,
+        Err(errors) => return form_page(state, auth, editing, raw, studio, errors).await,
     };
     let acts = state.store.activities();
     let done = match editing {
@@ -240,7 +270,14 @@ async fn saved(state: &AppState, auth: &Auth, editing: Option<i64>, body: Unread
         None => acts.record(&auth.caller, fields, false).await,
     };
     match done {
-        Ok(id) => Ok(Redirect::to(&format!("/activities/{id}")).into_response()),
+        Ok(id) => {
+            // A new activity names a studio only when one is chosen; an edit may also clear it.
+            if editing.is_some() || studio_id.is_some() {
+                let target = qunlian_domain::bodies::StudioTarget::Activity;
+                state.store.bodies().name_studio(&auth.caller, target, id, studio_id, false).await?;
+            }
+            Ok(Redirect::to(&format!("/activities/{id}")).into_response())
+        }
         Err(qunlian_store::StoreError::Invalid { field, message }) => {
             let key = match field {
                 "活动日期" => "held_on",
@@ -250,7 +287,7 @@ async fn saved(state: &AppState, auth: &Auth, editing: Option<i64>, body: Unread
             };
             let mut errors = FieldErrors::new();
             errors.push(key, format!("{field}：{message}"));
-            form_page(state, auth, editing, raw, errors).await
+            form_page(state, auth, editing, raw, studio, errors).await
         }
         Err(e) => Err(e.into()),
     }

@@ -4,7 +4,10 @@
 //! the store's (`store.bodies()`); these pages show them.
 //!
 //! Villages and their 名誉村主任 (`villages.rs`, `/bodies/villages`); talent apartments,
-//! talent selections and secretary studios (`talent.rs`, `/bodies/talent`).
+//! talent selections and secretary studios (`talent.rs`, `/bodies/talent`); a studio's page
+//! with the projects and activities that name it (`studios.rs`, `/bodies/studios/{id}`). A
+//! cluster's page shows its structure from the organisation tree ("1+8"); the index its
+//! committees' form (实体型 / 活动型) and the district facts of the reports.
 //!
 //! Paths: everything under `/bodies`; a cluster's powers are `/bodies/clusters/{id}`, an
 //! alliance's work `/bodies/alliances/{id}`.
@@ -12,6 +15,7 @@
 pub mod alliances;
 pub mod issues;
 pub mod powers;
+pub mod studios;
 pub mod talent;
 pub mod villages;
 
@@ -22,7 +26,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use qunlian_domain::auth::Action;
-use qunlian_store::bodies::{AllianceLine, ClusterLine, PowerScope};
+use qunlian_store::bodies::{AllianceLine, ClusterLine, PowerScope, RegionFact};
 
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
@@ -31,6 +35,9 @@ use crate::support::forms::Pairs;
 use crate::support::render_form;
 
 const ACTIVE: &str = "/bodies";
+/// The navigation entries of the second slice's pages.
+const VILLAGES: &str = "/bodies/villages";
+const TALENT: &str = "/bodies/talent";
 
 /// The pages of working bodies, with their paths.
 pub fn routes() -> Router<AppState> {
@@ -58,12 +65,12 @@ pub fn routes() -> Router<AppState> {
         .route("/bodies/talent", get(talent::page))
         .route("/bodies/talent/apartments", post(talent::add_apartment))
         .route("/bodies/talent/apartments/{id}/residents", post(talent::add_resident))
-        .route("/bodies/talent/apartments/{id}/activities", post(talent::record_activity))
         .route("/bodies/talent/selections", post(talent::open_selection))
         .route("/bodies/talent/selections/{id}/ask", post(talent::ask))
         .route("/bodies/talent/selections/{id}/opinions/{oid}", post(talent::answer))
         .route("/bodies/talent/selections/{id}/decide", post(talent::decide))
         .route("/bodies/talent/studios", post(talent::add_studio))
+        .route("/bodies/studios/{id}", get(studios::page))
 }
 
 /// A form's outcome: what the store made, or the refusal's message to show the form again
@@ -112,6 +119,8 @@ struct IndexPage {
     clusters: Vec<ClusterLine>,
     alliances: Vec<AllianceLine>,
     scopes: Vec<PowerScope>,
+    /// The district facts of the reports, of the caller's regions.
+    facts: Vec<RegionFact>,
     may_add_scope: bool,
     scope_name: String,
     error: Option<String>,
@@ -125,6 +134,7 @@ async fn index_page(state: &AppState, auth: &Auth, scope_name: String, error: Op
         clusters: b.clusters(&auth.caller).await?,
         alliances: b.alliances(&auth.caller).await?,
         scopes: b.scopes(&auth.caller).await?,
+        facts: b.region_facts(&auth.caller).await?,
         may_add_scope: auth.caller.may(Action::GrantPowers),
         scope_name,
         error,

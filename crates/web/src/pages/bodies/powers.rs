@@ -6,7 +6,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use qunlian_domain::auth::Action;
 use qunlian_domain::bodies::{GrantFields, RawGrant, RawUse, UseFields};
-use qunlian_store::bodies::{ClusterPowers, PowerScope};
+use qunlian_store::bodies::{ClusterPowers, ClusterStructure, PowerScope};
 
 use super::{ACTIVE, parsed, saved_or};
 use crate::auth::{Auth, Layout};
@@ -20,6 +20,8 @@ use crate::support::render_form;
 struct ClusterPage {
     layout: Layout,
     powers: ClusterPowers,
+    /// The committee's structure from the organisation tree ("1+8").
+    structure: ClusterStructure,
     scopes: Vec<PowerScope>,
     may_grant: bool,
     may_log: bool,
@@ -43,6 +45,7 @@ async fn cluster_page(
     let page = ClusterPage {
         layout: Layout::new(auth, state, ACTIVE),
         scopes: b.scopes(&auth.caller).await?,
+        structure: b.cluster_structure(&auth.caller, id).await?,
         may_grant: b.may_grant(&auth.caller, id).await.is_ok(),
         may_log: b.may_log_use(&auth.caller, id).await.is_ok(),
         powers,

@@ -7,12 +7,11 @@ use axum::Form;
 use axum::extract::{Path, State};
 use qunlian_domain::auth::Action;
 use qunlian_domain::bodies::{
-    ActivityFields, ApartmentFields, RawActivity, RawApartment, RawSelection, RawStudio, SelectionFields, StudioFields,
-    TalentKind, parse_opinion,
+    ApartmentFields, RawApartment, RawSelection, RawStudio, SelectionFields, StudioFields, TalentKind, parse_opinion,
 };
 use qunlian_store::bodies::{Apartment, Selection, Studio};
 
-use super::{ACTIVE, parsed, saved_or, town_of};
+use super::{TALENT, parsed, saved_or, town_of};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
@@ -25,6 +24,8 @@ use crate::support::towns::town_options;
 struct TalentPage {
     layout: Layout,
     may_run: bool,
+    /// Whether the caller may record the service points' activities (activities capability).
+    may_record: bool,
     towns: Vec<Choice>,
     apartments: Vec<Apartment>,
     selections: Vec<Selection>,
@@ -42,7 +43,7 @@ async fn talent_page(state: &AppState, auth: &Auth, values: Pairs, error: Option
     let may_run = auth.caller.may(Action::RunTalent);
     let refused = error.is_some();
     let page = TalentPage {
-        layout: Layout::new(auth, state, ACTIVE),
+        layout: Layout::new(auth, state, TALENT),
         towns: town_options(state, auth, Some(values.get("town"))),
         apartments: b.apartments(&auth.caller).await?,
         selections: b.selections(&auth.caller).await?,
@@ -51,6 +52,7 @@ async fn talent_page(state: &AppState, auth: &Auth, values: Pairs, error: Option
         orgs: if may_run { b.org_choices(&auth.caller).await? } else { Vec::new() },
         kinds: TalentKind::ALL.to_vec(),
         today: state.store.today().to_string(),
+        may_record: may_run && auth.caller.may(Action::RecordActivities),
         may_run,
         values,
         error,
@@ -107,25 +109,6 @@ pub async fn add_resident(
     let done = async {
         let unit = chosen_id(&f, "unit", "入住企业")?;
         Ok(state.store.bodies().add_resident(&auth.caller, id, unit).await?)
-    }
-    .await;
-    back(&state, &auth, f, "apartments", done).await
-}
-
-pub async fn record_activity(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    auth.require(Action::RunTalent)?;
-    let f = Pairs(pairs);
-    let raw =
-        RawActivity { held_on: f.get("held_on").into(), title: f.get("title").into(), note: f.get("note").into() };
-    let done = async {
-        let a = parsed(ActivityFields::parse(&raw))?;
-        state.store.bodies().record_apartment_activity(&auth.caller, id, a, false).await?;
-        Ok(())
     }
     .await;
     back(&state, &auth, f, "apartments", done).await

@@ -15,7 +15,7 @@ use qunlian_domain::bodies::{
 };
 use qunlian_store::bodies::{CheckLine, Head, HeadAction, Mandatory, OverdueAction, Village, VillageSummary};
 
-use super::{ACTIVE, parsed, saved_or, town_of};
+use super::{VILLAGES, parsed, saved_or, town_of};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
@@ -56,7 +56,7 @@ async fn villages_page(state: &AppState, auth: &Auth, values: Pairs, error: Opti
     }
     let refused = error.is_some();
     let page = VillagesPage {
-        layout: Layout::new(auth, state, ACTIVE),
+        layout: Layout::new(auth, state, VILLAGES),
         villages: b.villages(&auth.caller).await?,
         heads: b.heads(&auth.caller).await?,
         overdue: b.overdue_actions(&auth.caller).await?,
@@ -173,7 +173,7 @@ async fn head_page(state: &AppState, auth: &Auth, id: i64, values: Pairs, error:
         .collect();
     let refused = error.is_some();
     let page = HeadPage {
-        layout: Layout::new(auth, state, ACTIVE),
+        layout: Layout::new(auth, state, VILLAGES),
         items: b.check_items(&auth.caller).await?,
         checks: b.checks(&auth.caller, id).await?,
         actions: b.head_actions(&auth.caller, id).await?,

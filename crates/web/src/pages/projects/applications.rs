@@ -7,6 +7,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::auth::Scope;
+use qunlian_domain::bodies::StudioTarget;
 use qunlian_domain::projects::{ApplicationAction as A, ApplicationState as S};
 use qunlian_store::projects::{Application, ApplicationInput, NewCarrier, Round};
 use qunlian_store::services::Attachment;
@@ -34,6 +35,8 @@ pub struct Draft {
     pub carrier_kind: String,
     pub carrier_name: String,
     pub carrier_lead: String,
+    /// The secretary studio the project names (bodies), its number or empty.
+    pub studio: String,
     pub open_call: bool,
     pub summary: String,
     pub budget: String,
@@ -64,6 +67,7 @@ impl Draft {
             carrier_kind: String::new(),
             carrier_name: String::new(),
             carrier_lead: String::new(),
+            studio: String::new(),
             open_call: false,
             summary: String::new(),
             budget: String::new(),
@@ -87,6 +91,7 @@ impl Draft {
             carrier_kind: String::new(),
             carrier_name: String::new(),
             carrier_lead: String::new(),
+            studio: String::new(),
             open_call: a.row.open_call,
             summary: a.summary.clone(),
             budget: a.budget_yuan.map(|b| number(b as f64 / 10_000.0)).unwrap_or_default(),
@@ -108,6 +113,7 @@ impl Draft {
             carrier_kind: f.get("carrier_kind").into(),
             carrier_name: f.get("carrier_name").into(),
             carrier_lead: f.get("carrier_lead").into(),
+            studio: f.get("studio").trim().into(),
             open_call: f.checked("open_call"),
             summary: f.get("summary").into(),
             budget: f.get("budget").into(),
@@ -199,6 +205,8 @@ struct FormPage {
     carriers: Vec<Choice>,
     /// The carriers registered by the organisations the caller may file for.
     registered: Vec<Choice>,
+    /// The secretary studios the caller sees (bodies), the one named marked.
+    studios: Vec<Choice>,
     /// The enterprises the caller may name as partners, those ticked marked.
     partners: Vec<Choice>,
     draft: Draft,
@@ -249,6 +257,14 @@ async fn form_page(
         .into_iter()
         .map(|(u, name)| Choice { selected: draft.units.contains(&u.to_string()), value: u.to_string(), label: name })
         .collect();
+    let studios = state
+        .store
+        .bodies()
+        .studios(&auth.caller)
+        .await?
+        .into_iter()
+        .map(|s| Choice { selected: s.id.to_string() == draft.studio, value: s.id.to_string(), label: s.name })
+        .collect();
     let refused = error.is_some();
     let list = |items: &[String], current: &str| Choice::list(items.iter().map(|s| (s, s)), current);
     render_form(
@@ -258,6 +274,7 @@ async fn form_page(
             directions: list(&round.directions, &draft.direction),
             carriers: list(&round.carrier_kinds, &draft.carrier_kind),
             registered,
+            studios,
             partners,
             round,
             id,
@@ -289,7 +306,11 @@ pub async fn create(
     let round = state.store.projects().round(&auth.caller, round_id).await?;
     let draft = Draft::from_form(&Pairs(pairs));
     let saved = async {
+        let studio = state.store.bodies().chosen_studio(&auth.caller, &draft.studio).await?;
         let id = state.store.projects().create_application(&auth.caller, draft.to_input(round_id, None)?).await?;
+        if studio.is_some() {
+            state.store.bodies().name_studio(&auth.caller, StudioTarget::Project, id, studio, false).await?;
+        }
         Ok(format!("/projects/applications/{id}"))
     }
     .await;
@@ -300,7 +321,10 @@ pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path
     auth.require(Action::ApplyProjects)?;
     let a = state.store.projects().application(&auth.caller, id).await?;
     let round = state.store.projects().round(&auth.caller, a.row.round_id).await?;
-    form_page(&state, &auth, round, Some(id), (Draft::of(&a), &a.units), None).await
+    let mut draft = Draft::of(&a);
+    let named = state.store.bodies().studio_named_by(&auth.caller, StudioTarget::Project, id).await?;
+    draft.studio = named.map(|s| s.id.to_string()).unwrap_or_default();
+    form_page(&state, &auth, round, Some(id), (draft, &a.units), None).await
 }
 
 pub async fn update(
@@ -315,7 +339,9 @@ pub async fn update(
     let mut draft = Draft::from_form(&Pairs(pairs));
     draft.org = a.row.org_id.to_string();
     let saved = async {
+        let studio = state.store.bodies().chosen_studio(&auth.caller, &draft.studio).await?;
         state.store.projects().update_application(&auth.caller, id, draft.to_input(a.row.round_id, Some(&a))?).await?;
+        state.store.bodies().name_studio(&auth.caller, StudioTarget::Project, id, studio, false).await?;
         Ok(format!("/projects/applications/{id}"))
     }
     .await;
