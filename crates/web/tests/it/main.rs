@@ -5,6 +5,7 @@
 mod accounts;
 mod activities;
 mod api;
+mod api_contract;
 mod bodies;
 mod coverage;
 mod limits;
