@@ -151,13 +151,13 @@ pub fn figure_scope(name: &str, v: &str) -> Result<qunlian_store::results::Figur
     } else if town.len() == 9 && digits(town, 9) {
         match region(name, Some(town))? {
             Some(r) if r.level() == qunlian_domain::region::RegionLevel::Town => Ok(FigureScope::Town(r)),
-            _ => Err(WebError::NotFoundWhat(format!("{name}：“{town}”不是街镇代码"))),
+            _ => Err(WebError::NotFoundWhat(format!("{name}：范围“{town}”不是街镇代码"))),
         }
     } else if let Some(id) = v.strip_prefix("cluster:").filter(|id| digits(id, 18) && !id.starts_with('0')) {
         id.parse().map(|id| FigureScope::Cluster(ClusterId(id))).map_err(|_| WebError::NotFound)
     } else {
         Err(WebError::Invalid(format!(
-            "参数 {name}：“{}”无法识别，应为 district、town:街镇代码 或 cluster:集群编号",
+            "参数 {name}：范围“{}”无法识别，应为 district、town:街镇代码 或 cluster:集群编号",
             qunlian_domain::limits::echo(v)
         )))
     }
