@@ -26,7 +26,7 @@ pub enum WebError {
     Conflict(String),
     #[error("{0}")]
     BadRequest(String),
-    #[error("上传的内容过大")]
+    #[error("提交或上传的内容过大，超过了此处允许的大小（普通表单 2 MB）")]
     PayloadTooLarge,
     #[error("系统内部错误，请稍后重试；如反复出现请联系管理员")]
     Internal(String),
@@ -131,6 +131,32 @@ impl IntoResponse for WebError {
             Err(_) => (status, self.to_string()).into_response(),
         }
     }
+}
+
+/// Answers the framework's own refusals on pages (a form over the 2 MB body limit, a body
+/// that is no form: axum's English plain text) with the Chinese error page, as the API
+/// answers them in its JSON (`api::error::json_refusals`).
+pub async fn page_refusals(response: Response) -> Response {
+    let plain = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/plain"));
+    let status = response.status();
+    if !plain || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let error = match status.as_u16() {
+        413 => WebError::PayloadTooLarge,
+        404 => WebError::NotFound,
+        405 => WebError::BadRequest("此页面不支持该请求方法".into()),
+        415 | 422 | 400 => WebError::BadRequest("表单内容不完整或格式有误，请重新填写后提交".into()),
+        s if s >= 500 => WebError::Internal(format!("status {status}")),
+        _ => WebError::BadRequest("请求无法处理".into()),
+    };
+    let mut page = error.into_response();
+    *page.status_mut() = status;
+    page
 }
 
 pub async fn not_found() -> WebError {

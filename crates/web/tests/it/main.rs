@@ -6,6 +6,7 @@ mod accounts;
 mod activities;
 mod api;
 mod api_contract;
+mod attack;
 mod bodies;
 mod coverage;
 mod limits;
