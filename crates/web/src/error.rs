@@ -137,26 +137,48 @@ impl IntoResponse for WebError {
 /// that is no form: axum's English plain text) with the Chinese error page, as the API
 /// answers them in its JSON (`api::error::json_refusals`).
 pub async fn page_refusals(response: Response) -> Response {
+    // Only axum's plain text: a page's own answers (HTML, a download) are left as they are.
     let plain = response
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("text/plain"));
-    let status = response.status();
-    if !plain || !(status.is_client_error() || status.is_server_error()) {
+    if !plain {
         return response;
     }
-    let error = match status.as_u16() {
-        413 => WebError::PayloadTooLarge,
+    match framework_refusal(&response, "text/html", "表单内容不完整或格式有误，请重新填写后提交") {
+        Some(error) => {
+            let status = response.status();
+            let mut page = error.into_response();
+            *page.status_mut() = status;
+            page
+        }
+        None => response,
+    }
+}
+
+/// The error behind a refusal the framework answered itself (an error status whose body is
+/// not of the `own` content type), or None for any other response. `malformed` is the message
+/// of a body or query that could not be read.
+pub fn framework_refusal(response: &Response, own: &str, malformed: &str) -> Option<WebError> {
+    let status = response.status();
+    let is_own = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with(own));
+    if is_own || !(status.is_client_error() || status.is_server_error()) {
+        return None;
+    }
+    Some(match status.as_u16() {
+        401 => WebError::Unauthorized,
+        403 => WebError::Forbidden,
         404 => WebError::NotFound,
-        405 => WebError::BadRequest("此页面不支持该请求方法".into()),
-        415 | 422 | 400 => WebError::BadRequest("表单内容不完整或格式有误，请重新填写后提交".into()),
+        413 => WebError::PayloadTooLarge,
+        405 => WebError::BadRequest("不支持该请求方法".into()),
         s if s >= 500 => WebError::Internal(format!("status {status}")),
-        _ => WebError::BadRequest("请求无法处理".into()),
-    };
-    let mut page = error.into_response();
-    *page.status_mut() = status;
-    page
+        _ => WebError::BadRequest(malformed.into()),
+    })
 }
 
 pub async fn not_found() -> WebError {
