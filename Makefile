@@ -31,8 +31,9 @@ BENCH_ARGS ?=
 bench: build
 	bash scripts/bench.sh $(BENCH_ARGS)
 
-# Fuzzes every parser user input reaches (rules, codes, the enterprise and listing readers,
-# search text) from the seed corpus in fuzz/corpus/, FUZZ_SECONDS each (stable toolchain; see
+# Fuzzes every parser user input reaches (rules, codes, the enterprise, listing and figures
+# readers, search text, the activity, development, village-head and talent forms, periods and
+# scopes) from the seed corpus in fuzz/corpus/, FUZZ_SECONDS each (stable toolchain; see
 # fuzz/src/main.rs). A crash saves its input under fuzz/artifacts/ and fails the run.
 FUZZ_SECONDS ?= 30
 fuzz:

@@ -8,11 +8,13 @@
 //! the run; an abort fails it by the exit status.
 //!
 //! ```text
-//! qunlian-fuzz [all|rule|codes|enterprises|listings|search] [--seconds N] [--seed N]
+//! qunlian-fuzz [all|rule|codes|enterprises|listings|search|activity|development|villages|figures|period]
+//!              [--seconds N] [--seed N]
 //! qunlian-fuzz <target> --replay FILE...
 //! qunlian-fuzz write-seeds        # (re)writes the generated .xlsx seeds
 //! ```
 
+mod forms;
 mod mutate;
 mod targets;
 
@@ -108,6 +110,10 @@ fn write_seeds() -> Result<(), String> {
     let dir = root().join("corpus").join("enterprises");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     std::fs::write(dir.join("template.xlsx"), &template).map_err(|e| e.to_string())?;
+    let figures = qunlian_io::figures::template().map_err(|e| e.to_string())?;
+    let dir = root().join("corpus").join("figures");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("template.xlsx"), &figures).map_err(|e| e.to_string())?;
     Ok(())
 }
 

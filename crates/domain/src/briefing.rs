@@ -18,7 +18,7 @@ impl BriefingScope {
     /// `district`, `town:<code>` or `cluster:<id>`, as the form sends it.
     pub fn parse(s: &str) -> Result<BriefingScope, String> {
         let s = s.trim();
-        let bad = || format!("范围：“{s}”不是有效的范围（应为全区、某个街镇或某个集群）");
+        let bad = || format!("范围：“{}”不是有效的范围（应为全区、某个街镇或某个集群）", crate::limits::echo(s));
         if s.is_empty() || s == "district" {
             return Ok(BriefingScope::District);
         }

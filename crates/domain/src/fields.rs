@@ -7,7 +7,7 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
-use crate::limits::{CODE_CHARS, echo, over};
+use crate::limits::{AMOUNT_MAX, CODE_CHARS, echo, over};
 use crate::text::compact;
 
 pub(crate) mod form;
@@ -146,13 +146,17 @@ pub fn count_field(label: &str, s: &str, units: &[&str]) -> Result<Option<u32>, 
     }
 }
 
-/// An amount (数量, 万元 …): "1,200.5", full-width digits; finite and not negative.
+/// An amount (数量, 万元 …): "1,200.5", full-width digits; finite, not negative, and at most
+/// [`AMOUNT_MAX`].
 pub fn amount_field(label: &str, s: &str, units: &[&str]) -> Result<Option<f64>, String> {
     let t = number_text(s, units);
     if t.is_empty() {
         return Ok(None);
     }
     match t.parse::<f64>() {
+        Ok(q) if q > AMOUNT_MAX && q.is_finite() => {
+            Err(format!("{label}：“{}”超过上限 1000000000000（一万亿）", echo(s)))
+        }
         Ok(q) if q.is_finite() && q >= 0.0 => Ok(Some(q)),
         _ => Err(format!("{label}：“{}”不是不小于0的数", echo(s))),
     }
@@ -174,6 +178,12 @@ mod tests {
         assert_eq!(amount_field("数量", "1,200.5", &[]), Ok(Some(1200.5)));
         assert!(amount_field("数量", "-1", &[]).is_err());
         assert!(amount_field("数量", "NaN", &[]).is_err());
+        assert_eq!(amount_field("数量", "1000000000000", &[]), Ok(Some(AMOUNT_MAX)));
+        assert_eq!(
+            amount_field("数量", "6.5e307", &[]),
+            Err("数量：“6.5e307”超过上限 1000000000000（一万亿）".to_owned())
+        );
+        assert_eq!(amount_field("数量", "5e-324", &[]), Ok(Some(5e-324)), "tiny is still a number");
     }
 
     #[test]

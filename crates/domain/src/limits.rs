@@ -24,6 +24,15 @@ pub const NOTE_CHARS: usize = 2_000;
 /// An enterprise's comment with its rating of a service (the rating form's `maxlength`).
 pub const COMMENT_CHARS: usize = 500;
 
+/// Ticked choices in one form field (an activity's units, its members): a cluster has a few
+/// hundred enterprises. Past it a form is refused before the list is looked at.
+pub const CHOICES: usize = 2_000;
+
+/// The largest amount a number field takes (a listing's 数量, a project's 产值 in 万元): a
+/// trillion. Past it a value is a typing slip, and 6.5e307 could not be summed or stored in
+/// every column; the API documents it as `maximum`.
+pub const AMOUNT_MAX: f64 = 1_000_000_000_000.0;
+
 /// The number of characters of `s` when it has more than `max`, counting no further than
 /// needed to decide.
 pub fn over(s: &str, max: usize) -> Option<usize> {

@@ -141,7 +141,7 @@ pub async fn csrf_guard(session: Session, request: Request, next: Next) -> Respo
     }
     let (parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, 4 * 1024 * 1024).await else {
-        return WebError::Invalid("表单内容过大".into()).into_response();
+        return WebError::PayloadTooLarge.into_response();
     };
     let ok = std::str::from_utf8(&bytes).ok().and_then(|b| url_param(b, "_csrf")).as_deref() == Some(expected.as_str());
     if !ok {

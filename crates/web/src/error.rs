@@ -26,7 +26,7 @@ pub enum WebError {
     Conflict(String),
     #[error("{0}")]
     BadRequest(String),
-    #[error("上传的内容过大")]
+    #[error("提交或上传的内容过大，超过了此处允许的大小（普通表单 2 MB）")]
     PayloadTooLarge,
     #[error("系统内部错误，请稍后重试；如反复出现请联系管理员")]
     Internal(String),
@@ -131,6 +131,54 @@ impl IntoResponse for WebError {
             Err(_) => (status, self.to_string()).into_response(),
         }
     }
+}
+
+/// Answers the framework's own refusals on pages (a form over the 2 MB body limit, a body
+/// that is no form: axum's English plain text) with the Chinese error page, as the API
+/// answers them in its JSON (`api::error::json_refusals`).
+pub async fn page_refusals(response: Response) -> Response {
+    // Only axum's plain text: a page's own answers (HTML, a download) are left as they are.
+    let plain = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/plain"));
+    if !plain {
+        return response;
+    }
+    match framework_refusal(&response, "text/html", "表单内容不完整或格式有误，请重新填写后提交") {
+        Some(error) => {
+            let status = response.status();
+            let mut page = error.into_response();
+            *page.status_mut() = status;
+            page
+        }
+        None => response,
+    }
+}
+
+/// The error behind a refusal the framework answered itself (an error status whose body is
+/// not of the `own` content type), or None for any other response. `malformed` is the message
+/// of a body or query that could not be read.
+pub fn framework_refusal(response: &Response, own: &str, malformed: &str) -> Option<WebError> {
+    let status = response.status();
+    let is_own = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with(own));
+    if is_own || !(status.is_client_error() || status.is_server_error()) {
+        return None;
+    }
+    Some(match status.as_u16() {
+        401 => WebError::Unauthorized,
+        403 => WebError::Forbidden,
+        404 => WebError::NotFound,
+        413 => WebError::PayloadTooLarge,
+        405 => WebError::BadRequest("不支持该请求方法".into()),
+        s if s >= 500 => WebError::Internal(format!("status {status}")),
+        _ => WebError::BadRequest(malformed.into()),
+    })
 }
 
 pub async fn not_found() -> WebError {

@@ -40,7 +40,8 @@ pub fn router(state: AppState) -> Router {
     let pages = pages::routes()
         .layer(axum::middleware::from_fn(auth::csrf_guard))
         .layer(axum::middleware::from_fn(auth::require_password_change))
-        .layer(sessions);
+        .layer(sessions)
+        .layer(axum::middleware::map_response(error::page_refusals));
 
     Router::new()
         .merge(pages)

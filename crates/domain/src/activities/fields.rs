@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::{ActivityKind, IssueTarget, OrganiserKind};
 use crate::fields::FieldErrors;
 use crate::fields::form::{chosen, date, optional, required};
-use crate::limits::{DETAIL_CHARS, NAME_CHARS, TEXT_CHARS, echo};
+use crate::limits::{CHOICES, DETAIL_CHARS, NAME_CHARS, TEXT_CHARS, echo};
 use crate::matching::{ListingFields, RawListing};
 
 /// At most this many people at one activity (a headcount above it is a typing slip).
@@ -80,12 +80,20 @@ pub struct ActivityFields {
     pub minutes: String,
 }
 
-/// Ids ticked in a list, each once; a value that is no id refused under `key`.
+/// Ids ticked in a list, each once; a value that is no id refused under `key`. More than
+/// [`CHOICES`] is refused whole, before any is read (a form of 200,000 repeated keys cost
+/// quadratic time and an error line each).
 fn ids(e: &mut FieldErrors, key: &'static str, label: &str, values: &[String]) -> Vec<i64> {
+    let given: Vec<&String> = values.iter().filter(|v| !v.trim().is_empty()).collect();
+    if given.len() > CHOICES {
+        e.push(key, format!("{label}：最多选择{CHOICES}项（现有{}项）", given.len()));
+        return Vec::new();
+    }
+    let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
-    for v in values.iter().filter(|v| !v.trim().is_empty()) {
+    for v in given {
         if let Some(id) = chosen(e, key, label, v)
-            && !out.contains(&id)
+            && seen.insert(id)
         {
             out.push(id);
         }

@@ -31,10 +31,12 @@ pub enum FigureScope {
 impl FigureScope {
     /// `district` (or empty), `town:310117105` (or the bare nine-digit code), `cluster:3`.
     pub fn parse(s: &str) -> std::result::Result<FigureScope, String> {
+        // A refusal repeats at most 30 characters of what was sent (an address can hold 60 KB).
+        use qunlian_domain::limits::echo;
         let s = s.trim();
         let town = |code: &str| match RegionCode::parse(code) {
             Ok(r) if r.level() == RegionLevel::Town => Ok(FigureScope::Town(r)),
-            _ => Err(format!("范围：“{code}”不是街镇代码（9位，如 310117105）")),
+            _ => Err(format!("范围：“{}”不是街镇代码（9位，如 310117105）", echo(code))),
         };
         match s.split_once(':') {
             None if s.is_empty() || s == "district" => Ok(FigureScope::District),
@@ -44,8 +46,8 @@ impl FigureScope {
                 .trim()
                 .parse::<i64>()
                 .map(|id| FigureScope::Cluster(ClusterId(id)))
-                .map_err(|_| format!("范围：“{id}”不是集群编号")),
-            _ => Err(format!("范围：“{s}”无法识别，应为 district、town:街镇代码 或 cluster:集群编号")),
+                .map_err(|_| format!("范围：“{}”不是集群编号", echo(id))),
+            _ => Err(format!("范围：“{}”无法识别，应为 district、town:街镇代码 或 cluster:集群编号", echo(s))),
         }
     }
 

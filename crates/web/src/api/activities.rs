@@ -19,8 +19,8 @@ pub struct ActivityParams {
     /// org:ID | cluster:ID | alliance:ID
     #[param(pattern = r"^((org|cluster|alliance):[1-9][0-9]{0,17})?$")]
     organiser: Option<String>,
-    /// 活动类型 code, e.g. branch_committee, seminar, matching
-    #[param(pattern = r"^[a-z_]+$")]
+    /// 活动类型: code, label or alias, e.g. branch_committee, seminar, 座谈会 (the pattern,
+    /// generated from the codes, lists them all)
     kind: Option<String>,
     /// From this day on (YYYY-MM-DD)
     #[param(format = Date)]
@@ -77,21 +77,21 @@ async fn activities(
     ApiCaller(caller): ApiCaller,
     Query(q): Query<ActivityParams>,
 ) -> ApiResult<PageOf<ActivityJson>> {
-    let bad = |name: &str, v: &str| WebError::Invalid(format!("参数 {name}：“{v}”无法识别"));
+    let bad =
+        |name: &str, v: &str| WebError::Invalid(format!("参数 {name}：“{}”无法识别", qunlian_domain::limits::echo(v)));
     let filter = ActivityFilter {
-        cluster: q.cluster,
-        region: params::region("town", q.town.as_deref().filter(|s| !s.is_empty()))?,
+        cluster: params::at_least("cluster", q.cluster, 0)?,
+        // As documented: a town is 6 or 9 digits (empty is malformed), dates are dates.
+        region: params::region("town", q.town.as_deref())?,
         organiser: match q.organiser.as_deref().filter(|s| !s.is_empty()) {
-            Some(o) => Some(Organiser::parse(o).ok_or_else(|| bad("organiser", o))?),
+            // The canonical spelling only (`org:7`, not ` org:07` or `org:+7`), as the pattern.
+            Some(o) => Some(Organiser::parse(o).filter(|p| p.value() == o).ok_or_else(|| bad("organiser", o))?),
             None => None,
         },
-        kind: match q.kind.as_deref().filter(|s| !s.is_empty()) {
-            Some(k) => Some(ActivityKind::from_code(k).map_err(|e| WebError::Invalid(format!("参数 kind：{e}")))?),
-            None => None,
-        },
-        from: q.from.as_deref().filter(|s| !s.is_empty()).map(|v| params::date("from", v)).transpose()?,
-        to: q.to.as_deref().filter(|s| !s.is_empty()).map(|v| params::date("to", v)).transpose()?,
-        unit: q.unit,
+        kind: params::coded::<ActivityKind>("kind", q.kind.as_deref())?,
+        from: q.from.as_deref().map(|v| params::date("from", v)).transpose()?,
+        to: q.to.as_deref().map(|v| params::date("to", v)).transpose()?,
+        unit: params::at_least("unit", q.unit, 1)?,
     };
     let page = params::page_request(q.page, q.per_page)?;
     Ok(Json(PageOf::from(state.store.activities().list(&caller, &filter, page).await?)))

@@ -7,6 +7,7 @@ use super::*;
 #[into_params(parameter_in = Query)]
 pub struct IssuesParams {
     /// open (待交办 and 办理中) | resolved | declined | assigned; all when left out
+    #[param(pattern = r"^(open|assigned|resolved|declined)?$")]
     state: Option<String>,
     /// An owner department's unit id, or `none` for issues not yet given to one
     #[param(pattern = r"^([0-9]{1,18}|none)?$")]
@@ -74,17 +75,25 @@ async fn issues(
     if !caller.may(Action::ReadRegistry) {
         return Err(WebError::Forbidden.into());
     }
-    let states = match p.state.as_deref().map(str::trim).unwrap_or("") {
+    // Exactly as the patterns write them: no trimming, digits only.
+    let states = match p.state.as_deref().unwrap_or("") {
         "" => vec![],
         "open" => vec![IssueState::Open, IssueState::Assigned],
-        s => vec![
-            IssueState::from_code(s).map_err(|_| WebError::Invalid(format!("参数 state：“{s}”不是问题状态的代码")))?,
-        ],
+        s => vec![IssueState::from_code(s).map_err(|_| {
+            WebError::Invalid(format!(
+                "参数 state：“{}”不是问题状态的代码，应为 open、assigned、resolved、declined 之一",
+                qunlian_domain::limits::echo(s)
+            ))
+        })?],
     };
-    let owner = match p.owner.as_deref().map(str::trim).unwrap_or("") {
+    let owner = match p.owner.as_deref().unwrap_or("") {
         "" => OwnerFilter::Any,
         "none" => OwnerFilter::Unassigned,
-        s => OwnerFilter::Unit(s.parse().map_err(|_| WebError::Invalid(format!("参数 owner：“{s}”不是单位编号")))?),
+        s => OwnerFilter::Unit(
+            s.parse().ok().filter(|_| s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit())).ok_or_else(|| {
+                WebError::Invalid(format!("参数 owner：“{}”不是单位编号", qunlian_domain::limits::echo(s)))
+            })?,
+        ),
     };
     let b = state.store.bodies();
     let f = b.issue_figures(&caller, id).await?;

@@ -58,3 +58,36 @@ impl utoipa::Modify for ErrorResponses {
         }
     }
 }
+
+/// Patterns the document takes from the code itself, so that a code added to a set, or a
+/// spelling the API learns, is documented as it is accepted: (path, query parameter, pattern).
+pub struct GeneratedPatterns;
+
+fn generated() -> [(&'static str, &'static str, String); 2] {
+    use super::params;
+    [
+        ("/api/v1/activities", "kind", params::code_pattern::<qunlian_domain::activities::ActivityKind>()),
+        ("/api/v1/figures", "period", params::PERIOD.to_owned()),
+    ]
+}
+
+impl utoipa::Modify for GeneratedPatterns {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{Object, Schema};
+        for (path, name, pattern) in generated() {
+            let Some(op) = openapi.paths.paths.get_mut(path).and_then(|item| item.get.as_mut()) else { continue };
+            let params = op.parameters.iter_mut().flatten().filter_map(|p| match p {
+                RefOr::T(p) if p.name == name => Some(p),
+                _ => None,
+            });
+            for p in params {
+                let mut object = match p.schema.take() {
+                    Some(RefOr::T(Schema::Object(o))) => o,
+                    _ => Object::new(),
+                };
+                object.pattern = Some(pattern.clone());
+                p.schema = Some(RefOr::T(Schema::Object(object)));
+            }
+        }
+    }
+}

@@ -26,24 +26,10 @@ pub type ApiResult<T> = Result<super::extract::Json<T>, ApiError>;
 /// Answers the framework's own refusals outside the extractors (a body over the size limit,
 /// a method a path does not take) in the API's JSON, not as plain text or an empty body.
 pub async fn json_refusals(response: Response) -> Response {
-    let is_json = response
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/json"));
-    if is_json || !(response.status().is_client_error() || response.status().is_server_error()) {
+    let Some(error) = crate::error::framework_refusal(&response, "application/json", "请求无法处理") else {
         return response;
-    }
-    let status = response.status();
-    let error = match status.as_u16() {
-        401 => WebError::Unauthorized,
-        403 => WebError::Forbidden,
-        404 => WebError::NotFound,
-        413 => WebError::PayloadTooLarge,
-        405 => WebError::BadRequest("此接口不支持该请求方法".into()),
-        s if s >= 500 => WebError::Internal(format!("status {status}")),
-        _ => WebError::BadRequest("请求无法处理".into()),
     };
+    let status = response.status();
     let mut json = error.into_json();
     *json.status_mut() = status;
     json

@@ -276,10 +276,12 @@ pub struct NewListingJson {
     title: String,
     #[schema(max_length = 20000)]
     description: Option<String>,
-    /// A GB/T 4754 code (C3421, 3421) or its name (金属切削机床制造); an unknown one answers 422
-    #[schema(max_length = 100)]
+    /// A GB/T 4754 code (C3421, 3421) or its name (金属切削机床制造); one of that form in no
+    /// table answers 404
+    #[schema(max_length = 100, pattern = r"^([A-T]|[A-T]?[0-9]{2,4}|[^ \t\r\n]*[\u4e00-\u9fff][^ \t\r\n]*)?$")]
     industry_code: Option<String>,
-    #[schema(minimum = 0)]
+    /// At most a trillion (`qunlian_domain::limits::AMOUNT_MAX`, the parser's limit)
+    #[schema(minimum = 0, maximum = 1e12)]
     quantity: Option<f64>,
     #[schema(max_length = 20)]
     unit: Option<String>,
@@ -310,6 +312,13 @@ async fn create(
     // same for the page, the API and the import; its refusal names the field as 描述.
     super::params::text("unit", b.unit.as_deref(), 20)?;
     super::params::text("industry_code", b.industry_code.as_deref(), 100)?;
+    if let Some(v) = b.industry_code.as_deref().filter(|v| !super::params::industry_well_formed(v)) {
+        return Err(WebError::Invalid(format!(
+            "industry_code：“{}”应为国民经济行业分类代码（如 C3421、3421）或其名称",
+            qunlian_domain::limits::echo(v)
+        ))
+        .into());
+    }
     // Which enterprise first: one the caller does not work for is 404 whatever the fields.
     let e = state.store.registry().enterprise_by_uscc(&caller, uscc.as_str()).await?;
     // The parser the publishing form and the import use: the same values are accepted.
@@ -319,13 +328,18 @@ async fn create(
         title: b.title,
         description: b.description.unwrap_or_default(),
         industry_code: b.industry_code.unwrap_or_default(),
-        quantity: b.quantity.map(|q| q.to_string()).unwrap_or_default(),
+        // In exponent form: 5e-324 as decimals is longer than a number field reads.
+        quantity: b.quantity.map(|q| format!("{q:e}")).unwrap_or_default(),
         unit: b.unit.unwrap_or_default(),
         urgency: b.urgency.unwrap_or_default(),
         reach: b.reach.unwrap_or_default(),
         valid_until: b.valid_until,
     };
-    let fields = ListingFields::parse(&raw).map_err(|e| WebError::Invalid(e.to_string()))?;
+    let fields = ListingFields::parse(&raw).map_err(|e| match e.keys().as_slice() {
+        // A code or name of the right form that no table has: nothing is called that.
+        [qunlian_domain::matching::listing_key::INDUSTRY] => WebError::NotFoundWhat(e.to_string()),
+        _ => WebError::Invalid(e.to_string()),
+    })?;
     let id = state.store.matching().publish(&caller, e.id, fields, false).await.map_err(|err| match err {
         // The same enterprise's open listing of that title: a conflict with a record, not a bad field.
         qunlian_store::StoreError::Invalid { message, .. } if message.contains("已有同名") => {

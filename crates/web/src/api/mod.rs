@@ -114,6 +114,7 @@ pub fn openapi_doc() -> utoipa::openapi::OpenApi {
     doc.merge(proposals::Doc::openapi());
     doc.merge(results::Doc::openapi());
     doc::ErrorResponses.modify(&mut doc);
+    doc::GeneratedPatterns.modify(&mut doc);
     doc
 }
 

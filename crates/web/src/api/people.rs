@@ -95,7 +95,7 @@ async fn members(
     params::text("q", query.q.as_deref(), qunlian_domain::limits::SEARCH_CHARS)?;
     let filter = MemberFilter {
         q: query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned),
-        org: query.org,
+        org: params::at_least("org", query.org, 1)?,
         category: code::<MemberCategory>("category", query.category.as_deref())?,
         standing: code::<Standing>("standing", query.standing.as_deref())?,
     };

@@ -15,6 +15,7 @@ use super::*;
 #[into_params(parameter_in = Query)]
 pub struct ProposalsParams {
     /// 1 = only those 待确认; 0 or left out = all (newest first, at most 500)
+    #[param(inline)]
     pending: Option<params::Flag>,
 }
 

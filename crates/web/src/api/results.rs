@@ -14,8 +14,9 @@ pub struct FiguresParams {
     /// district, town or cluster (a branch or an enterprise must name a cluster)
     #[param(pattern = r"^(district|(town:)?[0-9]{9}|cluster:[1-9][0-9]{0,17})?$")]
     scope: Option<String>,
-    /// `2021H1` (first half) or `2021` (whole year), or as offices write them (2021年上半年);
-    /// the latest ended period when left out
+    /// `2021H1` (first half) or `2021` (whole year), or as offices write them (2021年上半年,
+    /// 2021年; the pattern, generated from `params::PERIOD`, lists them); the latest ended
+    /// period when left out
     period: Option<String>,
 }
 
@@ -148,8 +149,15 @@ async fn figures(
     if !caller.may(qunlian_domain::auth::Action::ReadResults) {
         return Err(WebError::Forbidden.into());
     }
-    let scope = super::super::pages::results::scope_param(&caller, &p.scope)?;
-    let period = crate::pages::results::period_param(&state, &p.period)?;
+    // The spellings the document gives, exactly (the pages' parsers read more).
+    let scope = match p.scope.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => params::figure_scope("scope", s)?,
+        None => crate::pages::results::scope_param(&caller, &None)?,
+    };
+    let period = match params::period("period", p.period.as_deref())? {
+        Some(period) => period,
+        None => crate::pages::results::period_param(&state, &None)?,
+    };
     Ok(Json(state.store.results().headline(&caller, scope, period).await?.into()))
 }
 

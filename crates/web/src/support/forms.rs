@@ -108,6 +108,9 @@ impl Unread {
     pub async fn form<T: serde::de::DeserializeOwned + Send>(self) -> Result<T, crate::error::WebError> {
         match self.read::<axum::Form<T>>().await {
             Ok(axum::Form(t)) => Ok(t),
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(crate::error::WebError::PayloadTooLarge)
+            }
             Err(_) => Err(crate::error::WebError::Invalid("表单内容不完整或格式有误，请重新填写后提交".into())),
         }
     }

@@ -5,6 +5,8 @@
 mod accounts;
 mod activities;
 mod api;
+mod api_contract;
+mod attack;
 mod bodies;
 mod coverage;
 mod instructors;

@@ -32,11 +32,14 @@ impl ListQuery {
             "open" => vec![IssueState::Open, IssueState::Assigned],
             s => vec![IssueState::from_code(s).map_err(|e| WebError::Invalid(e.to_string()))?],
         };
-        let owner = match self.owner.as_deref().map(str::trim).unwrap_or("") {
-            "" => OwnerFilter::Any,
-            "none" => OwnerFilter::Unassigned,
-            s => OwnerFilter::Unit(s.parse().map_err(|_| WebError::Invalid(format!("责任部门：“{s}”不是编号")))?),
-        };
+        let owner =
+            match self.owner.as_deref().map(str::trim).unwrap_or("") {
+                "" => OwnerFilter::Any,
+                "none" => OwnerFilter::Unassigned,
+                s => OwnerFilter::Unit(s.parse().map_err(|_| {
+                    WebError::Invalid(format!("责任部门：“{}”不是编号", qunlian_domain::limits::echo(s)))
+                })?),
+            };
         Ok(IssueFilter { states, owner })
     }
 
@@ -187,7 +190,10 @@ pub async fn act(
         answer: f.get("answer").into(),
         on: f.get("on").into(),
     };
+    // The list to go back to: a state filter the list reads, or none. What is sent goes into the
+    // Location header, where a line break answered 500 and 100 KB broke the response.
     let q = ListQuery { state: Some(f.get("back_state").to_owned()).filter(|s| !s.is_empty()), owner: None };
+    let q = if q.filter().is_ok() { q } else { ListQuery { state: None, owner: None } };
     let done = async {
         let step = match IssueAction::from_code(f.get("action")) {
             Some(IssueAction::Assign) => {

@@ -193,7 +193,8 @@ pub async fn records(
         }
         other => {
             return Err(WebError::Invalid(format!(
-                "列表：“{other}”无法识别，应为 members、orgs、party_members、new_party_members、introductions、deals 或 requests"
+                "列表：“{}”无法识别，应为 members、orgs、party_members、new_party_members、introductions、deals 或 requests",
+                qunlian_domain::limits::echo(other)
             )));
         }
     };
