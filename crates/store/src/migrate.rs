@@ -62,6 +62,10 @@ const STEPS: &[(i64, &str)] = &[
         24,
         "villages and talent: 名誉村主任 with the 五有 checklist and their actions, talent apartments, talent selections with Party opinions, secretary studios",
     ),
+    (
+        27,
+        "results at a million: economic sums per town × period × indicator, enterprises per town by coverage status",
+    ),
 ];
 
 /// Brings the schema up to the head: every step not yet applied.
@@ -119,6 +123,7 @@ pub async fn run_to(db: &DatabaseConnection, target: i64) -> Result<(), DbErr> {
             22 => m0022_development::up(&txn, backend).await?,
             23 => m0023_activities::up(&txn, backend).await?,
             24 => m0024_villages::up(&txn, backend).await?,
+            27 => m0027_results_sums::up(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(

@@ -30,6 +30,7 @@ pub(crate) mod m0021_introduction_departments;
 pub(crate) mod m0022_development;
 pub(crate) mod m0023_activities;
 pub(crate) mod m0024_villages;
+pub(crate) mod m0027_results_sums;
 
 /// Runs a step's statements for the backend, in order, one at a time. Anything but
 /// PostgreSQL is SQLite, as everywhere in the store.

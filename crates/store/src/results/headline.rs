@@ -117,15 +117,43 @@ impl Results<'_> {
         }
     }
 
-    /// The units of a scope the caller reaches, as a condition on `units` (None: every unit).
-    async fn scope_units(self, caller: &Caller, scope: FigureScope) -> Result<Option<Condition>> {
+    /// What a scope's economic figures sum over: a district's or a town's towns (the
+    /// derived sums: a caller reaching a district or a town has a region or everything as its
+    /// scope, whose units are exactly those of its towns), a cluster's members the caller
+    /// reaches (summed directly).
+    async fn scope_sums(self, caller: &Caller, scope: FigureScope) -> Result<Over> {
+        Ok(match (scope, &caller.scope) {
+            (FigureScope::District, Scope::All) => Over::Towns(None),
+            (FigureScope::District, Scope::Region(r)) => Over::Towns(Some(*r)),
+            (FigureScope::Town(t), Scope::All | Scope::Region(_)) => Over::Towns(Some(t)),
+            _ => Over::Units(Some(self.scope_units(caller, scope).await?)),
+        })
+    }
+
+    /// The units of a scope the caller reaches, as a condition on `units`.
+    async fn scope_units(self, caller: &Caller, scope: FigureScope) -> Result<Condition> {
         let own = self.store.unit_scope(caller).await?;
         Ok(match scope {
-            FigureScope::District if caller.scope == Scope::All => None,
-            FigureScope::District => Some(own),
-            FigureScope::Town(t) => Some(own.add(town_in(unit::Column::TownCode, &t))),
-            FigureScope::Cluster(c) => Some(own.add(unit::Column::Id.in_subquery(crate::scope::cluster_units(c.0)))),
+            FigureScope::District => own,
+            FigureScope::Town(t) => own.add(town_in(unit::Column::TownCode, &t)),
+            FigureScope::Cluster(c) => own.add(unit::Column::Id.in_subquery(crate::scope::cluster_units(c.0))),
         })
+    }
+
+    /// A scope's economic figures summed from the figures themselves, never from the derived
+    /// sums: what the tests compare the headline's with.
+    pub async fn economy_direct(self, caller: &Caller, scope: FigureScope, period: Period) -> Result<Vec<IndicatorTotal>> {
+        self.scope_name(caller, scope).await?;
+        let units = self.scope_units(caller, scope).await?;
+        self.totals(Over::Units(Some(units)), period).await
+    }
+
+    /// A scope's economic figures as the headline has them (the derived sums for a district
+    /// or a town).
+    pub async fn economy(self, caller: &Caller, scope: FigureScope, period: Period) -> Result<Vec<IndicatorTotal>> {
+        self.scope_name(caller, scope).await?;
+        let over = self.scope_sums(caller, scope).await?;
+        self.totals(over, period).await
     }
 
     /// Every headline figure of `scope` for `period`, beside the same period of the year
@@ -149,10 +177,10 @@ impl Results<'_> {
             FigureScope::Cluster(c) => self.scorecard(caller, c, period).await?.sections,
             _ => {
                 let mut sections = vec![self.organisation_section(caller, region, &towns, period, &now_text).await?];
-                let units = self.scope_units(caller, scope).await?;
+                let over = self.scope_sums(caller, scope).await?;
                 sections.push(ScoreSection {
                     title: "经济指标",
-                    figures: economy_figures(self.totals(units, period).await?),
+                    figures: economy_figures(self.totals(over, period).await?),
                 });
                 // Chain, services and projects have no town filter: counted for the whole scope only.
                 if region.is_none() {
@@ -232,7 +260,7 @@ impl Results<'_> {
     /// The economic sums of a scope for each of `periods` (in that order): the 大屏's trend.
     pub async fn trend(self, caller: &Caller, scope: FigureScope, periods: &[Period]) -> Result<Trend> {
         self.scope_name(caller, scope).await?;
-        let units = self.scope_units(caller, scope).await?;
-        self.trend_of(units, periods).await
+        let over = self.scope_sums(caller, scope).await?;
+        self.trend_of(over, periods).await
     }
 }

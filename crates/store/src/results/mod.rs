@@ -15,6 +15,7 @@ mod import;
 mod members;
 mod scorecard;
 mod sections;
+mod sums;
 mod totals;
 
 pub use briefing::*;
@@ -24,6 +25,7 @@ pub use import::*;
 pub use members::*;
 pub use scorecard::*;
 use sections::*;
+use totals::Over;
 
 use qunlian_domain::auth::{Action, Caller};
 use sea_orm::{ColumnTrait, Condition};

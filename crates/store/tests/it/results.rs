@@ -17,6 +17,7 @@ use qunlian_testkit::*;
 use sea_orm::{ConnectionTrait, Statement};
 
 mod headline;
+mod sums;
 
 pub(super) async fn count(url: &str, sql: &str) -> i64 {
     let raw = sea_orm::Database::connect(url).await.unwrap();
