@@ -61,6 +61,21 @@ impl FigureScope {
         }
     }
 
+    /// One rule for the figures API, the 大屏 and the 工作简报: whether `caller` reaches all
+    /// of a district or a town — the district (or the whole deployment) only a caller whose
+    /// scope is that district or wider, a town one whose scope contains it. A cluster is
+    /// checked by looking it up among the caller's (not found otherwise), so true here.
+    pub fn reached_by(self, caller: &Caller) -> bool {
+        match (self, &caller.scope) {
+            (FigureScope::District, Scope::All) => true,
+            (FigureScope::District, Scope::Region(r)) => r.level() != RegionLevel::Town,
+            (FigureScope::Town(_), Scope::All) => true,
+            (FigureScope::Town(t), Scope::Region(r)) => t == *r || t.is_within(r),
+            (FigureScope::Cluster(_), _) => true,
+            _ => false,
+        }
+    }
+
     pub fn code(&self) -> String {
         match self {
             FigureScope::District => "district".to_owned(),
@@ -107,13 +122,14 @@ impl Results<'_> {
     /// one whose scope contains it, a cluster the caller may see. Refused otherwise.
     async fn scope_name(self, caller: &Caller, scope: FigureScope) -> Result<String> {
         self.store.require(caller, Action::ReadResults)?;
+        if !scope.reached_by(caller) {
+            return Err(StoreError::Forbidden);
+        }
         match (scope, &caller.scope) {
-            (FigureScope::District, Scope::All) => Ok("全区".to_owned()),
-            (FigureScope::District, Scope::Region(r)) if r.level() != RegionLevel::Town => Ok(r.full_name()),
-            (FigureScope::Town(t), Scope::All) => Ok(town_name(&t.to_string())),
-            (FigureScope::Town(t), Scope::Region(r)) if t == *r || t.is_within(r) => Ok(town_name(&t.to_string())),
+            (FigureScope::District, Scope::Region(r)) => Ok(r.full_name()),
+            (FigureScope::District, _) => Ok("全区".to_owned()),
+            (FigureScope::Town(t), _) => Ok(town_name(&t.to_string())),
             (FigureScope::Cluster(c), _) => Ok(self.store.registry().cluster(caller, c).await?.cluster.name),
-            _ => Err(StoreError::Forbidden),
         }
     }
 
