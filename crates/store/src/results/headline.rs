@@ -193,6 +193,8 @@ impl Results<'_> {
             FigureScope::Cluster(c) => self.scorecard(caller, c, period).await?.sections,
             _ => {
                 let mut sections = vec![self.organisation_section(caller, region, &towns, period, &now_text).await?];
+                let of = ActivityScope { cluster: None, region };
+                sections.extend(self.work_section(caller, of, period, &now_text).await?);
                 let over = self.scope_sums(caller, scope).await?;
                 sections.push(ScoreSection {
                     title: "经济指标",

@@ -25,6 +25,7 @@ pub use import::*;
 pub use members::*;
 pub use scorecard::*;
 use sections::*;
+pub use sections::ActivityScope;
 use totals::Over;
 
 use qunlian_domain::auth::{Action, Caller};

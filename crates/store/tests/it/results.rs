@@ -16,6 +16,7 @@ use qunlian_store::results::{FigureFilter, FigureImportRow, Value, introduction_
 use qunlian_testkit::*;
 use sea_orm::{ConnectionTrait, Statement};
 
+mod activities;
 mod headline;
 mod sums;
 
