@@ -62,10 +62,7 @@ const STEPS: &[(i64, &str)] = &[
         24,
         "villages and talent: 名誉村主任 with the 五有 checklist and their actions, talent apartments, talent selections with Party opinions, secretary studios",
     ),
-    (
-        27,
-        "results at a million: economic sums per town × period × indicator, enterprises per town by coverage status",
-    ),
+    (27, "results at a million: economic sums per town × period × indicator, enterprises per town by coverage status"),
 ];
 
 /// Brings the schema up to the head: every step not yet applied.

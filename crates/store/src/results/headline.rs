@@ -158,7 +158,12 @@ impl Results<'_> {
 
     /// A scope's economic figures summed from the figures themselves, never from the derived
     /// sums: what the tests compare the headline's with.
-    pub async fn economy_direct(self, caller: &Caller, scope: FigureScope, period: Period) -> Result<Vec<IndicatorTotal>> {
+    pub async fn economy_direct(
+        self,
+        caller: &Caller,
+        scope: FigureScope,
+        period: Period,
+    ) -> Result<Vec<IndicatorTotal>> {
         self.scope_name(caller, scope).await?;
         let units = self.scope_units(caller, scope).await?;
         self.totals(Over::Units(Some(units)), period).await

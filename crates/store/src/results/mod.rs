@@ -24,8 +24,8 @@ pub use headline::*;
 pub use import::*;
 pub use members::*;
 pub use scorecard::*;
-use sections::*;
 pub use sections::ActivityScope;
+use sections::*;
 use totals::Over;
 
 use qunlian_domain::auth::{Action, Caller};

@@ -264,4 +264,3 @@ impl Results<'_> {
         Ok(out)
     }
 }
-

@@ -71,7 +71,8 @@ async fn the_district_scope_is_one_rule_for_the_api_the_screen_and_the_briefing(
         ("town", "town:310117107", StatusCode::FORBIDDEN),
     ] {
         let token = bearer(s, who).await;
-        let api = app.get_with(&format!("/api/v1/figures?scope={scope}&period=2026"), &[("authorization", &token)]).await;
+        let api =
+            app.get_with(&format!("/api/v1/figures?scope={scope}&period=2026"), &[("authorization", &token)]).await;
         assert_eq!(api.status, want, "{who} API {scope}: {}", api.body);
         let mut session = app.login(who, PASSWORD).await;
         for path in targets(scope) {

@@ -83,7 +83,8 @@ async fn the_activities_on_the_scorecard_equal_a_direct_count() {
     assert_eq!(card.figure("activities").unwrap().change, "持平");
     // The district's headline counts every activity of the period; 新桥's those held there.
     let h = s.results().headline(&admin, FigureScope::District, Period::year(2026)).await.unwrap();
-    let all = count(&db.url, "SELECT COUNT(*) FROM activities WHERE held_on >= '2026-01-01' AND held_on <= '2026-12-31'");
+    let all =
+        count(&db.url, "SELECT COUNT(*) FROM activities WHERE held_on >= '2026-01-01' AND held_on <= '2026-12-31'");
     assert_eq!(h.figure("activities").unwrap().current, Value::Count(all.await as u64));
     let xinqiao = FigureScope::Town(RegionCode::parse("310117105").unwrap());
     let h = s.results().headline(&admin, xinqiao, Period::year(2026)).await.unwrap();

@@ -113,7 +113,8 @@ async fn the_derived_sums_equal_the_figures_summed_directly() {
     assert!(fresh(&db).await);
     check(&db, &callers, "after the re-import").await;
     // A correction of one year changes the next year's year on year too.
-    let correction = format!("统一社会信用代码,期间,税收（万元）\n{a},2025年,250\n{far},2025年,\n{b},2026年上半年,12\n");
+    let correction =
+        format!("统一社会信用代码,期间,税收（万元）\n{a},2025年,250\n{far},2025年,\n{b},2026年上半年,12\n");
     let (counts, _) = import(&db, &system(), &correction).await.unwrap();
     assert_eq!((counts.added, counts.replaced), (1, 1));
     assert!(fresh(&db).await);

@@ -7,9 +7,9 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use qunlian_domain::RegionCode;
 use qunlian_domain::auth::Action;
 use qunlian_domain::briefing::BriefingScope;
-use qunlian_domain::RegionCode;
 use qunlian_domain::results::Period;
 use qunlian_io::briefing::{BriefingError, ChineseFont};
 use qunlian_store::results::FigureScope;
@@ -49,7 +49,8 @@ pub async fn page(State(state): State<AppState>, auth: Auth, Query(q): Query<Bri
     // the 大屏), then its clusters; the caller's own scope chosen unless another is asked for.
     let mut scopes = Vec::new();
     if FigureScope::District.reached_by(&auth.caller) {
-        scopes.push(Choice { value: "district".into(), label: "全区（区内全部集群）".into(), selected: false });
+        scopes
+            .push(Choice { value: "district".into(), label: "全区（区内全部集群）".into(), selected: false });
     }
     for t in town_options(&state, &auth, None) {
         let reached = RegionCode::parse(&t.value).is_ok_and(|r| FigureScope::Town(r).reached_by(&auth.caller));
