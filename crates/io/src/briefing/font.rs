@@ -122,10 +122,7 @@ fn chinese_faces(db: &fontdb::Database) -> Vec<(String, u16, fontdb::ID)> {
 }
 
 /// The face of `rank`'s best (ties: the first family by name).
-fn pick<'a>(
-    faces: &'a [(String, u16, fontdb::ID)],
-    rank: impl Fn(&str, u16) -> u8,
-) -> Option<&'a (String, u16, fontdb::ID)> {
+fn pick(faces: &[(String, u16, fontdb::ID)], rank: impl Fn(&str, u16) -> u8) -> Option<&(String, u16, fontdb::ID)> {
     faces
         .iter()
         .filter(|(family, weight, _)| rank(family, *weight) > 0)
@@ -170,10 +167,10 @@ mod tests {
         let body = ChineseFont { family: "仿宋".into(), data: Arc::new(Vec::new()), index: 0, title: None };
         assert_eq!(body.title_face().family, "仿宋");
         // The system's: where it has a second, heavier face the title is set in it.
-        if let Ok(font) = ChineseFont::system() {
-            if let Some(t) = &font.title {
-                assert_ne!((t.family.as_str(), t.index), (font.family.as_str(), font.index));
-            }
+        if let Ok(font) = ChineseFont::system()
+            && let Some(t) = &font.title
+        {
+            assert_ne!((t.family.as_str(), t.index), (font.family.as_str(), font.index));
         }
     }
 
