@@ -67,6 +67,7 @@ const STEPS: &[(i64, &str)] = &[
         26,
         "district facts of the reports; projects and activities naming a secretary studio; talent apartments' activities become activities",
     ),
+    (27, "results at a million: economic sums per town × period × indicator, enterprises per town by coverage status"),
 ];
 
 /// Brings the schema up to the head: every step not yet applied.
@@ -126,6 +127,7 @@ pub async fn run_to(db: &DatabaseConnection, target: i64) -> Result<(), DbErr> {
             24 => m0024_villages::up(&txn, backend).await?,
             25 => m0025_instructors::up(&txn, backend).await?,
             26 => m0026_bodies_links::up(&txn, backend).await?,
+            27 => m0027_results_sums::up(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(

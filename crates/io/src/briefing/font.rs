@@ -16,11 +16,22 @@ pub struct ChineseFont {
     pub data: Arc<Vec<u8>>,
     /// The face's index in a collection (.ttc).
     pub index: u32,
+    /// A second, heavier face for the title (GB/T 9704 sets it in 小标宋): a 小标宋 if the
+    /// system has one, else a bold serif CJK face, else any bold Chinese face; None when the
+    /// system has only the body's face, and the title is set in it.
+    pub title: Option<Arc<ChineseFont>>,
+}
+
+impl ChineseFont {
+    /// The face the title is set in: the title face when found, else this one.
+    pub fn title_face(&self) -> &ChineseFont {
+        self.title.as_deref().unwrap_or(self)
+    }
 }
 
 impl std::fmt::Debug for ChineseFont {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ChineseFont({} #{})", self.family, self.index)
+        write!(f, "ChineseFont({} #{}, title {:?})", self.family, self.index, self.title.as_ref().map(|t| &t.family))
     }
 }
 
@@ -76,8 +87,25 @@ fn preference(family: &str) -> u8 {
     }
 }
 
-fn best(db: &fontdb::Database) -> Result<ChineseFont, BriefingError> {
-    let mut chosen: Option<(u8, String, fontdb::ID)> = None;
+/// How well a face suits a GB/T 9704 title (小标宋): a 小标宋 best, then a bold serif CJK
+/// face, then any bold Chinese face; 0 for a face that is no title face (regular weights).
+fn title_preference(family: &str, weight: u16) -> u8 {
+    let f = family.to_lowercase();
+    let bold = weight >= 600;
+    if f.contains("小标宋") || f.contains("xiaobiaosong") || f.contains("biaosong") {
+        3
+    } else if bold && (f.contains("song") || f.contains("宋") || f.contains("serif cjk") || f.contains("ming")) {
+        2
+    } else if bold {
+        1
+    } else {
+        0
+    }
+}
+
+/// The faces with Chinese glyphs, with their family and weight.
+fn chinese_faces(db: &fontdb::Database) -> Vec<(String, u16, fontdb::ID)> {
+    let mut out = Vec::new();
     for face in db.faces() {
         let Some((family, _)) = face.families.first() else { continue };
         let chinese = db
@@ -86,22 +114,36 @@ fn best(db: &fontdb::Database) -> Result<ChineseFont, BriefingError> {
                     .is_ok_and(|f| ['中', '国', '党', '集', '简'].iter().all(|c| f.glyph_index(*c).is_some()))
             })
             .unwrap_or(false);
-        if !chinese {
-            continue;
-        }
-        let rank = preference(family);
-        let better = match &chosen {
-            None => true,
-            Some((r, name, _)) => rank > *r || (rank == *r && family < name),
-        };
-        if better {
-            chosen = Some((rank, family.clone(), face.id));
+        if chinese {
+            out.push((family.clone(), face.weight.0, face.id));
         }
     }
-    let (_, family, id) = chosen.ok_or(BriefingError::NoChineseFont)?;
+    out
+}
+
+/// The face of `rank`'s best (ties: the first family by name).
+fn pick(faces: &[(String, u16, fontdb::ID)], rank: impl Fn(&str, u16) -> u8) -> Option<&(String, u16, fontdb::ID)> {
+    faces
+        .iter()
+        .filter(|(family, weight, _)| rank(family, *weight) > 0)
+        .min_by(|a, b| rank(&b.0, b.1).cmp(&rank(&a.0, a.1)).then_with(|| a.0.cmp(&b.0)))
+}
+
+fn load(db: &fontdb::Database, family: &str, id: fontdb::ID) -> Result<ChineseFont, BriefingError> {
     let (data, index) =
         db.with_face_data(id, |data, index| (data.to_vec(), index)).ok_or(BriefingError::NoChineseFont)?;
-    Ok(ChineseFont { family, data: Arc::new(data), index })
+    Ok(ChineseFont { family: family.to_owned(), data: Arc::new(data), index, title: None })
+}
+
+fn best(db: &fontdb::Database) -> Result<ChineseFont, BriefingError> {
+    let faces = chinese_faces(db);
+    let (family, _, id) = pick(&faces, |f, _| preference(f)).ok_or(BriefingError::NoChineseFont)?;
+    let mut body = load(db, family, *id)?;
+    let others: Vec<_> = faces.iter().filter(|f| f.2 != *id).cloned().collect();
+    if let Some((family, _, id)) = pick(&others, title_preference) {
+        body.title = Some(Arc::new(load(db, family, *id)?));
+    }
+    Ok(body)
 }
 
 #[cfg(test)]
@@ -114,6 +156,22 @@ mod tests {
         let e = ChineseFont::in_dir(dir.path()).expect_err("no font in an empty folder");
         assert!(e.to_string().contains("未找到中文字体"), "{e}");
         assert!(e.to_string().contains("fonts-wqy-microhei"), "{e}");
+    }
+
+    #[test]
+    fn the_title_face_is_a_xiaobiaosong_then_a_bold_serif_then_any_bold_else_the_body() {
+        assert!(title_preference("方正小标宋简体", 400) > title_preference("Noto Serif CJK SC", 700));
+        assert!(title_preference("Noto Serif CJK SC", 700) > title_preference("Noto Sans CJK SC", 700));
+        assert!(title_preference("Noto Sans CJK SC", 700) > 0);
+        assert_eq!(title_preference("WenQuanYi Zen Hei", 400), 0);
+        let body = ChineseFont { family: "仿宋".into(), data: Arc::new(Vec::new()), index: 0, title: None };
+        assert_eq!(body.title_face().family, "仿宋");
+        // The system's: where it has a second, heavier face the title is set in it.
+        if let Ok(font) = ChineseFont::system()
+            && let Some(t) = &font.title
+        {
+            assert_ne!((t.family.as_str(), t.index), (font.family.as_str(), font.index));
+        }
     }
 
     #[test]

@@ -111,14 +111,20 @@ pub fn pdf(briefing: &Briefing, font: &ChineseFont) -> Result<Vec<u8>, BriefingE
         line += n;
     }
 
-    let kfont = Font::new(font.data.clone().into(), font.index)
-        .ok_or_else(|| BriefingError::Pdf(format!("字体“{}”无法读取", font.family)))?;
+    let face = |f: &ChineseFont| {
+        Font::new(f.data.clone().into(), f.index)
+            .ok_or_else(|| BriefingError::Pdf(format!("字体“{}”无法读取", f.family)))
+    };
+    let kfont = face(font)?;
+    // The title in the heavier face when the system has one (GB/T 9704: 小标宋), else the body's.
+    let title_font = face(font.title_face())?;
     let mut document = Document::new();
     document.set_metadata(Metadata::new().title(briefing.title.clone()).language("zh-CN".to_owned()));
     let (left, top) = (LEFT_MM * PT_PER_MM, TOP_MM * PT_PER_MM);
     let settings =
         PageSettings::from_wh(WIDTH_MM * PT_PER_MM, HEIGHT_MM * PT_PER_MM).ok_or_else(|| failed("页面尺寸"))?;
     let draw = |surface: &mut krilla::surface::Surface<'_>, text: &str, x: f32, baseline: f32, size: f32, cell: f32| {
+        let kfont = if size >= TITLE_PT { &title_font } else { &kfont };
         let mut x = x;
         for c in text.chars() {
             if !c.is_whitespace() {

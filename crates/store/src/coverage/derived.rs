@@ -230,6 +230,22 @@ impl Coverage<'_> {
             }
         }
 
+        // Every enterprise per town and status: the district's and towns' headline figures
+        // and the 大屏's map (`counts_by_town`) read these rows (step 27).
+        let towns_table = sea_orm::sea_query::Alias::new("coverage_town_counts");
+        txn.execute(&Query::delete().from_table(towns_table.clone()).to_owned()).await?;
+        let town_counts = group_counts(&txn, Condition::all()).await?;
+        for chunk in town_counts.chunks(1000) {
+            let mut insert = Query::insert()
+                .into_table(towns_table.clone())
+                .columns(["town_code", "status", "n"].map(Alias::new))
+                .to_owned();
+            for (town, status, n) in chunk {
+                insert.values_panic([town.clone().into(), status.db().into(), (*n as i64).into()]);
+            }
+            txn.execute(&insert).await?;
+        }
+
         let org_covered: Vec<i64> = statuses.iter().filter(|(_, s)| s.is_org()).map(|(&id, _)| id).collect();
         let mut closed = 0;
         for chunk in org_covered.chunks(500) {

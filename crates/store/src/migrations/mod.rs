@@ -32,6 +32,7 @@ pub(crate) mod m0023_activities;
 pub(crate) mod m0024_villages;
 pub(crate) mod m0025_instructors;
 pub(crate) mod m0026_bodies_links;
+pub(crate) mod m0027_results_sums;
 
 /// Runs a step's statements for the backend, in order, one at a time. Anything but
 /// PostgreSQL is SQLite, as everywhere in the store.

@@ -89,13 +89,16 @@ impl Results<'_> {
         caller: &Caller,
         scope: &BriefingScope,
     ) -> Result<(String, Vec<crate::registry::Cluster>)> {
+        // The district and a town only for a caller who reaches all of it: the rule of the
+        // figures API and the 大屏 (`FigureScope::reached_by`).
+        let reached = |s: FigureScope| if s.reached_by(caller) { Ok(()) } else { Err(StoreError::Forbidden) };
         let all = self.store.registry().list_clusters(caller, None).await?;
         let (label, clusters) = match scope {
             BriefingScope::District => {
+                reached(FigureScope::District)?;
                 let label = match &caller.scope {
                     Scope::Region(r) => r.name().to_owned(),
-                    Scope::All => "全区".to_owned(),
-                    _ => "本人权限范围".to_owned(),
+                    _ => "全区".to_owned(),
                 };
                 (label, all)
             }
@@ -104,6 +107,7 @@ impl Results<'_> {
                     RegionCode::parse(code).ok().filter(|r| r.level() == RegionLevel::Town).ok_or_else(|| {
                         StoreError::Invalid { field: "范围", message: format!("“{code}”不是街镇代码") }
                     })?;
+                reached(FigureScope::Town(town))?;
                 let name = town.name().to_owned();
                 let clusters = all.into_iter().filter(|c| c.town_name == name).collect();
                 (name, clusters)

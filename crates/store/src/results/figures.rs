@@ -166,6 +166,6 @@ impl Results<'_> {
             .unit_scope(caller)
             .await?
             .add(crate::entity::unit::Column::Id.in_subquery(cluster_units(cluster.0)));
-        self.totals(Some(units), period).await
+        self.totals(Over::Units(Some(units)), period).await
     }
 }

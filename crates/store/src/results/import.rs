@@ -88,7 +88,7 @@ impl Results<'_> {
         let usccs: Vec<String> =
             rows.iter().map(|r| r.row.uscc.as_str().to_owned()).collect::<HashSet<_>>().into_iter().collect();
         let mut known: HashSet<String> = HashSet::new();
-        let mut mine: HashMap<String, (i64, String)> = HashMap::new();
+        let mut mine: HashMap<String, (i64, String, String)> = HashMap::new();
         for chunk in usccs.chunks(CHUNK) {
             let found: Vec<Option<String>> = unit::Entity::find()
                 .select_only()
@@ -98,16 +98,17 @@ impl Results<'_> {
                 .all(self.store.db())
                 .await?;
             known.extend(found.into_iter().flatten());
-            let in_scope: Vec<(i64, Option<String>, String)> = unit::Entity::find()
+            let in_scope: Vec<(i64, Option<String>, String, String)> = unit::Entity::find()
                 .select_only()
                 .column(unit::Column::Id)
                 .column(unit::Column::Uscc)
                 .column(unit::Column::Name)
+                .column(unit::Column::TownCode)
                 .filter(Condition::all().add(scope.clone()).add(unit::Column::Uscc.is_in(chunk.to_vec())))
                 .into_tuple()
                 .all(self.store.db())
                 .await?;
-            mine.extend(in_scope.into_iter().filter_map(|(id, u, name)| u.map(|u| (u, (id, name)))));
+            mine.extend(in_scope.into_iter().filter_map(|(id, u, name, town)| u.map(|u| (u, (id, name, town)))));
         }
         let now = self.store.now();
         let mut counts = FigureImportCounts::default();
@@ -115,9 +116,10 @@ impl Results<'_> {
         let mut changes = Vec::new();
         let mut seen: HashMap<(i64, String), usize> = HashMap::new();
         let txn = self.store.db().begin().await?;
+        let mut touched = super::sums::Touched::begin(&txn).await?;
         for FigureImportRow { line, row } in rows {
             let uscc = row.uscc.as_str();
-            let Some((unit_id, unit_name)) = mine.get(uscc).cloned() else {
+            let Some((unit_id, unit_name, town)) = mine.get(uscc).cloned() else {
                 let reason = if known.contains(uscc) {
                     format!("统一社会信用代码：{uscc} 的企业不在您的权限范围内，不能为其导入指标")
                 } else {
@@ -135,6 +137,7 @@ impl Results<'_> {
                 continue;
             }
             seen.insert((unit_id, period.clone()), line);
+            touched.add(&town, &period);
             counts.rows += 1;
             for (indicator, value) in &row.values {
                 let existing = economic_figure::Entity::find()
@@ -176,6 +179,7 @@ impl Results<'_> {
                 }
             }
         }
+        touched.finish(&txn).await?;
         txn.commit().await?;
         rejects.sort_by_key(|r| r.line);
         let audit = self.store.audit();

@@ -15,6 +15,7 @@ mod import;
 mod members;
 mod scorecard;
 mod sections;
+mod sums;
 mod totals;
 
 pub use briefing::*;
@@ -23,7 +24,9 @@ pub use headline::*;
 pub use import::*;
 pub use members::*;
 pub use scorecard::*;
+pub use sections::ActivityScope;
 use sections::*;
+use totals::Over;
 
 use qunlian_domain::auth::{Action, Caller};
 use sea_orm::{ColumnTrait, Condition};

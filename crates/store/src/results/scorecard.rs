@@ -62,6 +62,8 @@ pub enum Drill {
     Projects { year: i32, tier: Option<Tier> },
     /// Economic figures of the members for the period.
     Figures(Indicator),
+    /// Activities held in the period (of the cluster, or of the district or town).
+    Activities { period: Period },
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -260,6 +262,8 @@ impl Results<'_> {
             ],
         };
 
+        let of = ActivityScope { cluster: Some(cluster), region: None };
+        let work = self.work_section(caller, of, period, &now_text).await?;
         let chain = self.chain_section(caller, Some(cluster), period, &now_text).await?;
         let service = self.service_section(caller, Some(cluster), period, &now_text).await?;
         let project_section = self.project_section(caller, Some(cluster), period, &now_text).await?;
@@ -269,13 +273,11 @@ impl Results<'_> {
             cluster_name: detail.cluster.name,
             period,
             previous: before,
-            sections: vec![
-                organisation,
-                ScoreSection { title: "经济指标", figures: economy },
-                chain,
-                service,
-                project_section,
-            ],
+            sections: [organisation]
+                .into_iter()
+                .chain(work)
+                .chain([ScoreSection { title: "经济指标", figures: economy }, chain, service, project_section])
+                .collect(),
         })
     }
 }

@@ -1,12 +1,14 @@
-//! The sections a scorecard and a district's or town's figures share: chain, services and
-//! projects (of one cluster, or of everything the caller's scope reaches), and the economy
+//! The sections a scorecard and a district's or town's figures share: work (activities),
+//! chain, services and projects (of one cluster, or of everything the caller's scope reaches), and the economy
 //! from the sums of `totals.rs`.
 
-use qunlian_domain::auth::{Caller, ClusterId};
+use qunlian_domain::RegionCode;
+use qunlian_domain::auth::{Action, Caller, ClusterId};
 use qunlian_domain::projects::Tier;
 use qunlian_domain::results::Period;
 
 use super::*;
+use crate::activities::GroupBy;
 use crate::matching::IntroductionFigures;
 use crate::projects::{ProjectFilter, ProjectRecord};
 use crate::services::ReportRow;
@@ -36,7 +38,57 @@ pub(super) fn economy_figures(totals: Vec<IndicatorTotal>) -> Vec<ScoreFigure> {
     economy
 }
 
+/// The activities a scorecard or a headline counts: held in `period`, of the cluster, or of
+/// the towns of `region` (neither: every activity the caller sees).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ActivityScope {
+    pub cluster: Option<ClusterId>,
+    pub region: Option<RegionCode>,
+}
+
 impl Results<'_> {
+    /// Activities held in `period` and their participant-times (参与人次), by the activities
+    /// capability's own counting (`Activities::figures`, by cluster or by town), over what the
+    /// caller sees.
+    pub async fn activity_counts(self, caller: &Caller, of: ActivityScope, period: Period) -> Result<(u64, u64)> {
+        let (from, after) = period.dates();
+        let to = after.pred_opt().unwrap_or(after);
+        let by = if of.cluster.is_some() { GroupBy::Cluster } else { GroupBy::Town };
+        let rows = self.store.activities().figures(caller, by, from, to).await?;
+        let counted = |key: &str| match (of.cluster, &of.region) {
+            (Some(c), _) => key == c.0.to_string(),
+            (None, Some(r)) => RegionCode::parse(key).is_ok_and(|t| t == *r || t.is_within(r)),
+            (None, None) => true,
+        };
+        Ok(rows.iter().filter(|r| counted(&r.key)).fold((0, 0), |(n, p), r| (n + r.activities, p + r.participants)))
+    }
+
+    /// 工作开展: activities and participant-times in the period beside the year before; None
+    /// for a caller who may not read activities.
+    pub(super) async fn work_section(
+        self,
+        caller: &Caller,
+        of: ActivityScope,
+        period: Period,
+        now_text: &str,
+    ) -> Result<Option<ScoreSection>> {
+        if !caller.may(Action::ReadActivities) {
+            return Ok(None);
+        }
+        let now = self.activity_counts(caller, of, period).await?;
+        let before = self.activity_counts(caller, of, period.previous_year()).await?;
+        let drill = |p: Period| Drill::Activities { period: p };
+        Ok(Some(section(
+            "工作开展",
+            (&now, &before),
+            now_text,
+            vec![
+                row("activities", "开展活动", drill(period), |c: &(u64, u64)| Value::Count(c.0)),
+                row("participants", "参与人次", drill(period), |c: &(u64, u64)| Value::Count(c.1)),
+            ],
+        )))
+    }
+
     /// Introductions made in the period, the deals among them and their value.
     pub(super) async fn chain_section(
         self,

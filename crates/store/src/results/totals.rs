@@ -13,6 +13,22 @@ use sea_orm::{Condition, ConnectionTrait};
 use super::*;
 use crate::entity::{economic_figure as ef, unit};
 
+/// What to sum over: the units a condition selects (None: every unit in the register),
+/// summed from the figures themselves; or the towns of a region (None: every town), read from
+/// the derived sums (`sums.rs`) — the district's and a town's figures.
+#[derive(Clone)]
+pub(super) enum Over {
+    Units(Option<Condition>),
+    Towns(Option<qunlian_domain::RegionCode>),
+}
+
+/// Per indicator: (enterprises with both periods, sum now, sum the year before).
+type Comparable = HashMap<Indicator, (u64, i64, i64)>;
+
+fn date_of(d: Option<String>) -> Option<NaiveDate> {
+    d.and_then(|d| NaiveDate::parse_from_str(d.get(..10).unwrap_or(&d), "%Y-%m-%d").ok())
+}
+
 /// Per period code and indicator: (enterprises reporting, sum, latest as-of date).
 type Sums = HashMap<(String, Indicator), (u64, i64, Option<NaiveDate>)>;
 
@@ -33,6 +49,33 @@ fn units_of(alias: &str, units: Option<Condition>) -> Condition {
 }
 
 impl Results<'_> {
+    /// The sums of `periods` per period and indicator, and the year-on-year pairs of `pair`
+    /// (a period whose year before is among `periods` too).
+    async fn sums_over(self, over: Over, periods: &[Period], pair: Option<Period>) -> Result<(Sums, Comparable)> {
+        match over {
+            Over::Units(units) => {
+                let both = match pair {
+                    Some(p) => self.comparable(units.clone(), p).await?,
+                    None => Comparable::new(),
+                };
+                Ok((self.sums(units, periods).await?, both))
+            }
+            Over::Towns(region) => {
+                let codes: Vec<String> = periods.iter().map(|p| p.code()).collect();
+                let mut sums = Sums::new();
+                let mut both = Comparable::new();
+                for r in self.derived_sums(region, &codes).await? {
+                    let indicator = indicator_of(&r.indicator)?;
+                    if pair.is_some_and(|p| p.code() == r.period) && r.comparable > 0 {
+                        both.insert(indicator, (r.comparable as u64, r.comparable_now, r.comparable_before));
+                    }
+                    sums.insert((r.period, indicator), (r.reporting as u64, r.total, date_of(r.as_of)));
+                }
+                Ok((sums, both))
+            }
+        }
+    }
+
     /// The figures of `periods` summed per period and indicator over `units` (None: every
     /// unit). One GROUP BY.
     async fn sums(self, units: Option<Condition>, periods: &[Period]) -> Result<Sums> {
@@ -60,15 +103,14 @@ impl Results<'_> {
             let n: i64 = row.try_get("", "n")?;
             let total: i64 = row.try_get("", "total")?;
             let as_of: Option<String> = row.try_get("", "as_of")?;
-            let as_of = as_of.and_then(|d| NaiveDate::parse_from_str(d.get(..10).unwrap_or(&d), "%Y-%m-%d").ok());
-            out.insert((period, indicator_of(&indicator)?), (n as u64, total, as_of));
+            out.insert((period, indicator_of(&indicator)?), (n as u64, total, date_of(as_of)));
         }
         Ok(out)
     }
 
     /// Per indicator, over the enterprises with a figure in `period` and in the same period
     /// of the year before: (how many, sum now, sum then). One self-join.
-    async fn comparable(self, units: Option<Condition>, period: Period) -> Result<HashMap<Indicator, (u64, i64, i64)>> {
+    async fn comparable(self, units: Option<Condition>, period: Period) -> Result<Comparable> {
         let (a, b) = (Alias::new("f"), Alias::new("b"));
         let stmt: SelectStatement = Query::select()
             .expr_as(Expr::col((a.clone(), ef::Column::Indicator)), Alias::new("indicator"))
@@ -105,10 +147,9 @@ impl Results<'_> {
 
     /// Every indicator summed over `units` for `period` and the year before, with the
     /// year-on-year change over the enterprises reporting in both.
-    pub(super) async fn totals(self, units: Option<Condition>, period: Period) -> Result<Vec<IndicatorTotal>> {
+    pub(super) async fn totals(self, over: Over, period: Period) -> Result<Vec<IndicatorTotal>> {
         let before = period.previous_year();
-        let sums = self.sums(units.clone(), &[period, before]).await?;
-        let both = self.comparable(units, period).await?;
+        let (sums, both) = self.sums_over(over, &[period, before], Some(period)).await?;
         Ok(Indicator::ALL
             .iter()
             .map(|&indicator| {
@@ -137,10 +178,10 @@ impl Results<'_> {
     /// None where no enterprise reported.
     pub(super) async fn trend_of(
         self,
-        units: Option<Condition>,
+        over: Over,
         periods: &[Period],
     ) -> Result<Vec<(Period, Vec<(Indicator, Option<i64>)>)>> {
-        let sums = self.sums(units, periods).await?;
+        let (sums, _) = self.sums_over(over, periods, None).await?;
         Ok(periods
             .iter()
             .map(|p| (*p, Indicator::ALL.iter().map(|&i| (i, sums.get(&(p.code(), i)).map(|s| s.1))).collect()))

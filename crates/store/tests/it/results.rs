@@ -16,7 +16,9 @@ use qunlian_store::results::{FigureFilter, FigureImportRow, Value, introduction_
 use qunlian_testkit::*;
 use sea_orm::{ConnectionTrait, Statement};
 
+mod activities;
 mod headline;
+mod sums;
 
 pub(super) async fn count(url: &str, sql: &str) -> i64 {
     let raw = sea_orm::Database::connect(url).await.unwrap();

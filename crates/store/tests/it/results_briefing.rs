@@ -132,16 +132,25 @@ async fn the_briefings_figures_are_the_scorecards() {
     assert_eq!(jiuting.clusters.len(), 1);
     assert_eq!(jiuting.headline.iter().find(|h| h.key == "tax").unwrap().value, Value::Money(500_000));
 
-    // Scope: the other cluster's secretary cannot brief on this one, sees only its own in
-    // "district"; a department cannot read results; an empty town is said so.
+    // Scope: the other cluster's secretary cannot brief on this one, and the district and a
+    // town are refused to it as the figures API refuses them (one rule: `reached_by`); a
+    // town admin has its town, not the district nor another town; a department cannot read
+    // results; an empty town is said so.
     let stranger = user(s, "other", Role::ClusterSecretary, Scope::Cluster(other)).await;
     assert!(matches!(
         r.briefing(&stranger, &BriefingScope::Cluster(f.cluster.0), period).await,
         Err(StoreError::NotFound)
     ));
-    let own = r.briefing(&stranger, &BriefingScope::District, period).await.unwrap();
+    let own = r.briefing(&stranger, &BriefingScope::Cluster(other.0), period).await.unwrap();
     assert_eq!(own.clusters.len(), 1);
     assert_eq!(own.clusters[0].card.cluster_id, other);
+    assert!(matches!(r.briefing(&stranger, &BriefingScope::District, period).await, Err(StoreError::Forbidden)));
+    let xinqiao = user(s, "xinqiao", Role::TownAdmin, Scope::Region(town("新桥"))).await;
+    assert!(matches!(r.briefing(&xinqiao, &BriefingScope::District, period).await, Err(StoreError::Forbidden)));
+    let jiuting_code = BriefingScope::Town(town("九亭").to_string());
+    assert!(matches!(r.briefing(&xinqiao, &jiuting_code, period).await, Err(StoreError::Forbidden)));
+    let mine = r.briefing(&xinqiao, &BriefingScope::Town(town("新桥").to_string()), period).await.unwrap();
+    assert_eq!(mine.scope_label, "新桥镇");
     let officer = user(s, "officer", Role::ServiceOfficer, Scope::Department(UnitId(1))).await;
     assert!(matches!(r.briefing(&officer, &BriefingScope::District, period).await, Err(StoreError::Forbidden)));
     let empty = r.briefing(&admin, &BriefingScope::Town(town("泗泾").to_string()), period).await;

@@ -44,3 +44,54 @@ async fn the_form_then_word_and_pdf_downloads() {
     let mut officer = app.login("officer", PASSWORD).await;
     assert_eq!(app.get(&mut officer, "/results/briefing/file?period=2026").await.status, StatusCode::FORBIDDEN);
 }
+
+/// One rule for the district scope, the same in the figures API, the 大屏 and the 工作简报:
+/// the district to a caller whose scope is the district (or wider), refused (403) to a town
+/// admin in all three, whose own town is granted in all three.
+#[tokio::test]
+async fn the_district_scope_is_one_rule_for_the_api_the_screen_and_the_briefing() {
+    let (app, _) = app_with_accounts().await;
+    let s = &app.db.store;
+    let mut admin = app.login("district", PASSWORD).await;
+    let csv = format!("单位：万元\n统一社会信用代码,期间,税收\n{a},2026年,150\n", a = uscc(1));
+    let done = app.post_file(&mut admin, "/results/import", "指标.csv", csv.as_bytes()).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let xinqiao = "town:310117105";
+    let targets = |scope: &str| {
+        [
+            format!("/results/screen?scope={scope}&period=2026"),
+            format!("/results/briefing/file?scope={scope}&period=2026&format=docx"),
+        ]
+    };
+    for (who, scope, want) in [
+        ("district", "district", StatusCode::OK),
+        ("district", xinqiao, StatusCode::OK),
+        ("town", "district", StatusCode::FORBIDDEN),
+        ("town", xinqiao, StatusCode::OK),
+        ("town", "town:310117107", StatusCode::FORBIDDEN),
+    ] {
+        let token = bearer(s, who).await;
+        let api =
+            app.get_with(&format!("/api/v1/figures?scope={scope}&period=2026"), &[("authorization", &token)]).await;
+        assert_eq!(api.status, want, "{who} API {scope}: {}", api.body);
+        let mut session = app.login(who, PASSWORD).await;
+        for path in targets(scope) {
+            let res = app.get(&mut session, &path).await;
+            assert_eq!(res.status, want, "{who} {path}: {}", res.body);
+        }
+    }
+    // The form offers the district only to whom it is granted, and chooses the caller's own.
+    let mut town = app.login("town", PASSWORD).await;
+    let form = app.get(&mut town, "/results/briefing?period=2026").await;
+    assert!(!form.body.contains("value=\"district\""), "{}", form.body);
+    assert!(form.body.contains(&format!("value=\"{xinqiao}\" selected")), "{}", form.body);
+    let form = app.get(&mut admin, "/results/briefing?period=2026").await;
+    assert!(form.body.contains("value=\"district\" selected"), "{}", form.body);
+    // Left out, the scope is the caller's own: the town admin's briefing is of its town.
+    let own = app.get(&mut town, "/results/briefing/file?period=2026&format=docx").await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.body);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(own.bytes.to_vec())).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
+    assert!(xml.contains("新桥镇"), "{xml:.2000}");
+}

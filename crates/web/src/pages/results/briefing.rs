@@ -1,4 +1,5 @@
-//! The 工作简报 page: a period and a scope (the caller's whole reach, a town, a cluster) →
+//! The 工作简报 page: a period and a scope (the district, a town, a cluster: the district and
+//! a town only for a caller who reaches all of it, as the figures API and the 大屏) →
 //! the briefing as Word (.docx) or PDF, generated from the scorecards
 //! (`store.results().briefing`), written by `qunlian_io::briefing`, and audited.
 
@@ -6,10 +7,12 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use qunlian_domain::RegionCode;
 use qunlian_domain::auth::Action;
 use qunlian_domain::briefing::BriefingScope;
 use qunlian_domain::results::Period;
 use qunlian_io::briefing::{BriefingError, ChineseFont};
+use qunlian_store::results::FigureScope;
 use serde::Deserialize;
 
 use super::{ACTIVE, period_choices, period_param};
@@ -42,17 +45,25 @@ struct BriefingPage {
 pub async fn page(State(state): State<AppState>, auth: Auth, Query(q): Query<BriefingQuery>) -> PageResult {
     auth.require(Action::ReadResults)?;
     let period = period_param(&state, &q.period)?;
-    let selected = non_empty(&q.scope).unwrap_or("district").to_owned();
-    let mut scopes =
-        vec![Choice { value: "district".into(), label: "本人权限范围内全部集群".into(), selected: false }];
+    // The district and the towns the caller reaches in full (the rule of the figures API and
+    // the 大屏), then its clusters; the caller's own scope chosen unless another is asked for.
+    let mut scopes = Vec::new();
+    if FigureScope::District.reached_by(&auth.caller) {
+        scopes
+            .push(Choice { value: "district".into(), label: "全区（区内全部集群）".into(), selected: false });
+    }
     for t in town_options(&state, &auth, None) {
-        scopes.push(Choice { value: format!("town:{}", t.value), label: t.label, selected: false });
+        let reached = RegionCode::parse(&t.value).is_ok_and(|r| FigureScope::Town(r).reached_by(&auth.caller));
+        if reached {
+            scopes.push(Choice { value: format!("town:{}", t.value), label: t.label, selected: false });
+        }
     }
     for c in state.store.registry().list_clusters(&auth.caller, None).await? {
         scopes.push(Choice { value: format!("cluster:{}", c.id), label: c.name, selected: false });
     }
+    let selected = non_empty(&q.scope).map(str::to_owned).or_else(|| own_scope(&auth));
     for s in &mut scopes {
-        s.selected = s.value == selected;
+        s.selected = Some(&s.value) == selected.as_ref();
     }
     render(&BriefingPage {
         layout: Layout::new(&auth, &state, ACTIVE),
@@ -63,6 +74,12 @@ pub async fn page(State(state): State<AppState>, auth: Auth, Query(q): Query<Bri
     })
 }
 
+/// The caller's own scope as a briefing's: the district, its town or its cluster; none for
+/// a branch or an enterprise, which choose a cluster.
+fn own_scope(auth: &Auth) -> Option<String> {
+    FigureScope::of_caller(&auth.caller).map(|s| s.code())
+}
+
 /// The briefing as a download: `format=docx` (the default) or `pdf`.
 pub async fn file(
     State(state): State<AppState>,
@@ -71,7 +88,10 @@ pub async fn file(
 ) -> Result<Response, WebError> {
     auth.require(Action::ReadResults)?;
     let period = period_param(&state, &q.period)?;
-    let scope = BriefingScope::parse(non_empty(&q.scope).unwrap_or("district")).map_err(WebError::Invalid)?;
+    let scope = match non_empty(&q.scope).map(str::to_owned).or_else(|| own_scope(&auth)) {
+        Some(s) => BriefingScope::parse(&s).map_err(WebError::Invalid)?,
+        None => return Err(WebError::Invalid("范围：请选择一个产业集群".into())),
+    };
     let pdf = match non_empty(&q.format).unwrap_or("docx") {
         "docx" => false,
         "pdf" => true,

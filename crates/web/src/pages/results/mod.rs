@@ -84,6 +84,7 @@ pub fn drill_href(scope: FigureScope, period: Period, drill: &Drill) -> String {
                 format!("/projects/figures?by=tier&year={year}&cluster={cluster}{tier}")
             }
             Drill::Figures(i) => format!("/results/figures?cluster={cluster}&period={p}&indicator={}", i.code()),
+            Drill::Activities { period } => format!("/activities?cluster={cluster}&{}", activity_dates(*period)),
         };
     }
     let town = match scope {
@@ -104,7 +105,14 @@ pub fn drill_href(scope: FigureScope, period: Period, drill: &Drill) -> String {
             format!("/projects/figures?by=tier&year={year}{tier}")
         }
         Drill::Figures(i) => format!("/results/figures?period={p}&indicator={}{and_town}", i.code()),
+        Drill::Activities { period } => format!("/activities?{}{and_town}", activity_dates(*period)),
     }
+}
+
+/// `from=…&to=…` of a period, both days included, as the activities list takes them.
+fn activity_dates(period: Period) -> String {
+    let (from, after) = period.dates();
+    format!("from={from}&to={}", after.pred_opt().unwrap_or(after))
 }
 
 /// A stored value as shown (万元/亿元 or 人), for templates, which hold values by reference.
