@@ -119,7 +119,6 @@ pub fn villages(data: &[u8]) {
         managing_org: c(3),
         service_point: c(4),
     });
-    let _ = b::ActivityFields::parse(&b::RawActivity { held_on: c(0), title: c(1), note: c(2) });
     let _ = b::SelectionFields::parse(&b::RawSelection { kind: c(0), year: c(1), candidate: c(2), enterprise: c(3) });
     let _ = b::StudioFields::parse(&b::RawStudio { name: c(0), org: c(1), lead: c(2) });
     let _ = b::parse_name("名称", &f[0]);
