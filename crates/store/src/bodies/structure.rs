@@ -122,11 +122,15 @@ impl Bodies<'_> {
                 id: o.id,
                 kind: o.kind.label(),
                 unit: o.unit_id.and_then(|u| unit_names.get(&u).cloned()),
-                children: grandchildren
-                    .iter()
-                    .filter(|g| g.parent_id == Some(o.id))
-                    .map(|g| (g.id, g.name.clone()))
-                    .collect(),
+                children: {
+                    let mut c: Vec<(i64, String)> = grandchildren
+                        .iter()
+                        .filter(|g| g.parent_id == Some(o.id))
+                        .map(|g| (g.id, g.name.clone()))
+                        .collect();
+                    c.sort_by(|x, y| qunlian_domain::text::natural_cmp(&x.1, &y.1));
+                    c
+                },
                 name: o.name,
             };
             if o.unit_id.is_some_and(|u| head_units.contains(&u)) {

@@ -45,7 +45,8 @@ async fn the_structure_is_counted_from_the_tree_and_the_committee_form_shown() {
         .create_org(&sys, NewOrg { parent: Some(top), kind: OrgKind::Committee, ..org("甲公司党委", vec![head]) })
         .await
         .unwrap();
-    for n in 1..=3 {
+    // Created out of order: shown by their numbers' value, not as recorded nor as strings.
+    for n in [10, 2, 1] {
         reg.create_org(&sys, NewOrg { parent: Some(head_org), ..org(&format!("甲公司第{n}党支部"), vec![head]) })
             .await
             .unwrap();
@@ -57,6 +58,8 @@ async fn the_structure_is_counted_from_the_tree_and_the_committee_form_shown() {
     assert_eq!(shown.formula.as_deref(), Some("1+2"));
     assert_eq!(shown.heads.len(), 1);
     assert_eq!((shown.heads[0].name.as_str(), shown.heads[0].children.len()), ("甲公司党委", 3));
+    let branches: Vec<&str> = shown.heads[0].children.iter().map(|(_, n)| n.as_str()).collect();
+    assert_eq!(branches, ["甲公司第1党支部", "甲公司第2党支部", "甲公司第10党支部"]);
     let members: Vec<&str> = shown.members.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(members, ["丙公司党支部（集群内）", "乙公司党支部"]);
     assert!(shown.unplaced.is_empty(), "{:?}", shown.unplaced);
