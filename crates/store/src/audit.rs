@@ -67,8 +67,8 @@ impl Change {
 }
 
 impl Store {
-    /// Inserts a new row and writes the line `change` gives for the saved row, so that no
-    /// creation goes unrecorded.
+    /// Inserts a new row and writes the line `change` gives for the saved row, in one
+    /// transaction, so that no creation goes unrecorded.
     pub(crate) async fn insert_recorded<A>(
         &self,
         caller: &Caller,
@@ -79,9 +79,11 @@ impl Store {
         A: ActiveModelTrait + ActiveModelBehavior + Send,
         <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
     {
-        let saved = row.insert(self.db()).await?;
+        let txn = sea_orm::TransactionTrait::begin(self.db()).await?;
+        let saved = row.insert(&txn).await?;
         let Change { action, target, target_id, detail } = change(&saved);
-        self.audit().record(caller, action, target, Some(target_id), detail).await?;
+        self.audit().record_on(&txn, caller, action, target, Some(target_id), detail).await?;
+        txn.commit().await?;
         Ok(saved)
     }
 }

@@ -21,6 +21,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::People;
+use crate::audit::Change;
 use crate::entity::{cluster, instructor, instructor_assessment, instructor_assignment, party_org, unit};
 use crate::scope::town_in;
 use crate::{Result, StoreError};
@@ -289,8 +290,7 @@ impl People<'_> {
             return Err(StoreError::invalid("选派地区", "不在您的管辖范围内"));
         }
         let now = self.store.now();
-        let txn = sea_orm::TransactionTrait::begin(self.store.db()).await?;
-        let saved = instructor::ActiveModel {
+        let row = instructor::ActiveModel {
             name: Set(f.name.clone()),
             source: Set(f.source.clone()),
             area_code: Set(Some(f.area.to_string())),
@@ -300,15 +300,12 @@ impl People<'_> {
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        };
         let what = format!("{}（{}，{}）：{}", f.name, f.source, f.area.name(), f.duties);
-        self.store
-            .audit()
-            .record_on(&txn, caller, "instructor.create", "instructor", Some(saved.id.to_string()), what)
+        let saved = self
+            .store
+            .insert_recorded(caller, row, |i| Change::new("instructor.create", "instructor", i.id, what))
             .await?;
-        txn.commit().await?;
         Ok(saved.id)
     }
 
@@ -340,8 +337,7 @@ impl People<'_> {
             return Err(StoreError::invalid("指导对象", format!("{label} 已由{}指导，无需重复分派", r.name)));
         }
         let now = self.store.now();
-        let txn = sea_orm::TransactionTrait::begin(db).await?;
-        let saved = instructor_assignment::ActiveModel {
+        let row = instructor_assignment::ActiveModel {
             instructor_id: Set(id),
             party_org_id: Set(org),
             unit_id: Set(unit_id),
@@ -353,15 +349,12 @@ impl People<'_> {
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        };
         let what = format!("{} 指导 {label}，自 {} 起", r.name, f.since);
-        self.store
-            .audit()
-            .record_on(&txn, caller, "instructor.assign", "instructor", Some(id.to_string()), what)
+        let saved = self
+            .store
+            .insert_recorded(caller, row, |_| Change::new("instructor.assign", "instructor", id, what))
             .await?;
-        txn.commit().await?;
         Ok(saved.id)
     }
 
@@ -405,8 +398,7 @@ impl People<'_> {
             return Err(StoreError::invalid("考核年度", format!("{} 年度已考核", f.period)));
         }
         let now = self.store.now();
-        let txn = sea_orm::TransactionTrait::begin(db).await?;
-        instructor_assessment::ActiveModel {
+        let row = instructor_assessment::ActiveModel {
             instructor_id: Set(id),
             period: Set(f.period.clone()),
             rating: Set(f.rating),
@@ -416,15 +408,9 @@ impl People<'_> {
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        };
         let what = format!("{} {} 年度考核：{}", r.name, f.period, f.rating.label());
-        self.store
-            .audit()
-            .record_on(&txn, caller, "instructor.assess", "instructor", Some(id.to_string()), what)
-            .await?;
-        txn.commit().await?;
+        self.store.insert_recorded(caller, row, |_| Change::new("instructor.assess", "instructor", id, what)).await?;
         Ok(())
     }
 }
