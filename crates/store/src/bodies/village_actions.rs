@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use qunlian_domain::auth::{Action, Caller, Scope};
 use qunlian_domain::bodies::{ActionKind, CompletionFields, HeadActionFields, HeadState, PairingMode};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::Bodies;
@@ -114,7 +114,6 @@ impl Bodies<'_> {
         if h.state != HeadState::Appointed {
             return Err(StoreError::invalid("自选动作", format!("名誉村主任状态为“{}”，不能增加", h.state.label())));
         }
-        let now = self.store.now();
         let row = village_head_action::ActiveModel {
             head_id: Set(h.id),
             kind: Set(ActionKind::Chosen),
@@ -123,15 +122,10 @@ impl Bodies<'_> {
             due_on: Set(f.due_on),
             evidence: Set(String::new()),
             done_on: Set(None),
-            recorded_by: Set(caller.username.clone()),
-            is_demo: Set(demo),
-            created_at: Set(now),
-            updated_at: Set(now),
             ..Default::default()
         };
-        let saved = self
-            .store
-            .insert_recorded(caller, row, |a| {
+        self.store
+            .insert_stamped(caller, row, demo, |a| {
                 Change::new(
                     "village_head.action",
                     "village_head_action",
@@ -139,8 +133,8 @@ impl Bodies<'_> {
                     format!("名誉村主任“{}”自选动作“{}”（{}前）", h.person_name, a.title, a.due_on),
                 )
             })
-            .await?;
-        Ok(saved.id)
+            .await
+            .map(|saved| saved.id)
     }
 
     /// Records an action as done, with its evidence and the day (not before the term began).
@@ -162,17 +156,9 @@ impl Bodies<'_> {
         let mut row: village_head_action::ActiveModel = a.into();
         row.evidence = Set(f.evidence);
         row.done_on = Set(Some(f.done_on));
-        row.updated_at = Set(self.store.now());
-        row.update(self.store.db()).await?;
+        let detail = format!("名誉村主任“{}”完成“{title}”（{}）", h.person_name, f.done_on);
         self.store
-            .audit()
-            .record(
-                caller,
-                "village_head.action_done",
-                "village_head_action",
-                Some(action_id.to_string()),
-                format!("名誉村主任“{}”完成“{title}”（{}）", h.person_name, f.done_on),
-            )
+            .update_recorded(caller, row, "village_head.action_done", ("village_head_action", action_id), detail)
             .await?;
         Ok(())
     }
