@@ -76,10 +76,18 @@ impl Bodies<'_> {
     /// A head's actions, mandatory first, each by due day.
     pub async fn head_actions(self, caller: &Caller, head_id: i64) -> Result<Vec<HeadAction>> {
         let h = self.head_row(caller, head_id).await?;
+        self.actions_of(vec![h.id], true).await
+    }
+
+    /// The actions of these heads (read through a scope already), by due day, the mandatory
+    /// ones first when `mandatory_first`.
+    async fn actions_of(self, heads: Vec<i64>, mandatory_first: bool) -> Result<Vec<HeadAction>> {
+        let mut query = village_head_action::Entity::find().filter(village_head_action::Column::HeadId.is_in(heads));
+        if mandatory_first {
+            query = query.order_by_desc(village_head_action::Column::Kind);
+        }
         let today = self.store.today();
-        Ok(village_head_action::Entity::find()
-            .filter(village_head_action::Column::HeadId.eq(h.id))
-            .order_by_desc(village_head_action::Column::Kind)
+        Ok(query
             .order_by_asc(village_head_action::Column::DueOn)
             .order_by_asc(village_head_action::Column::Id)
             .all(self.store.db())
@@ -177,16 +185,7 @@ impl Bodies<'_> {
             .await?;
         let ids: Vec<i64> = rows.iter().map(|h| h.id).collect();
         let heads = self.heads_named(rows).await?;
-        let today = self.store.today();
-        let actions: Vec<HeadAction> = village_head_action::Entity::find()
-            .filter(village_head_action::Column::HeadId.is_in(ids))
-            .order_by_asc(village_head_action::Column::DueOn)
-            .order_by_asc(village_head_action::Column::Id)
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|a| action_of(a, today))
-            .collect();
+        let actions = self.actions_of(ids, false).await?;
         Ok(heads
             .into_iter()
             .map(|h| {
