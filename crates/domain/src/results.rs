@@ -36,30 +36,59 @@ impl Indicator {
     }
 }
 
-/// The unit a money figure is written in: a column of its own (单位) or a header's suffix
-/// ("税收（万元）").
+/// The unit a money figure is written in: a column of its own (单位), a header's suffix
+/// ("税收（万元）", "税收（千元）") or the value's own ("12.5千元").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum MoneyUnit {
     Yuan,
+    /// 千元: some offices' statements are kept in thousands.
+    Qian,
     Wan,
     Yi,
 }
 
 impl MoneyUnit {
-    /// "元", "万元", "万", "亿元", "亿"; anything else is not a money unit.
+    /// Every way offices write a unit, the longer before the shorter they end with, so a
+    /// suffix is read whole ("千元" before "元", "人民币万元" before "万元").
+    const WORDS: [(&'static str, MoneyUnit); 10] = [
+        ("人民币万元", MoneyUnit::Wan),
+        ("人民币千元", MoneyUnit::Qian),
+        ("人民币元", MoneyUnit::Yuan),
+        ("万元", MoneyUnit::Wan),
+        ("千元", MoneyUnit::Qian),
+        ("亿元", MoneyUnit::Yi),
+        ("万", MoneyUnit::Wan),
+        ("千", MoneyUnit::Qian),
+        ("亿", MoneyUnit::Yi),
+        ("元", MoneyUnit::Yuan),
+    ];
+
+    /// The accepted units, as a refusal lists them.
+    pub const ACCEPTED: &'static str = "“元”“千元”“万元”或“亿元”（也可写“千”“万”“亿”）";
+
+    /// "元", "千元", "万元", "亿元", their short forms "千", "万", "亿" and "人民币元" /
+    /// "人民币千元" / "人民币万元"; anything else is not a money unit.
     pub fn parse(s: &str) -> Option<MoneyUnit> {
-        match compact(s).as_str() {
-            "元" | "人民币元" => Some(MoneyUnit::Yuan),
-            "万元" | "万" | "人民币万元" => Some(MoneyUnit::Wan),
-            "亿元" | "亿" => Some(MoneyUnit::Yi),
-            _ => None,
-        }
+        let t = compact(s);
+        Self::WORDS.iter().find(|(w, _)| *w == t).map(|&(_, u)| u)
+    }
+
+    /// The text before a trailing unit word, and that unit: "12.5千元" → ("12.5", 千元).
+    pub fn strip_suffix(s: &str) -> Option<(&str, MoneyUnit)> {
+        Self::WORDS.iter().find_map(|&(w, u)| s.strip_suffix(w).map(|rest| (rest, u)))
+    }
+
+    /// The unit a text begins with, written in full ("千元", "万元" … — a bare "万" could begin
+    /// other words): "千元（含税）" → 千元.
+    pub fn leading(s: &str) -> Option<MoneyUnit> {
+        Self::WORDS.iter().find(|(w, _)| w.ends_with('元') && s.starts_with(w)).map(|&(_, u)| u)
     }
 
     /// How many decimal places of 元 one of this unit is.
     fn places(self) -> u32 {
         match self {
             MoneyUnit::Yuan => 0,
+            MoneyUnit::Qian => 3,
             MoneyUnit::Wan => 4,
             MoneyUnit::Yi => 8,
         }
@@ -68,31 +97,31 @@ impl MoneyUnit {
     pub fn label(self) -> &'static str {
         match self {
             MoneyUnit::Yuan => "元",
+            MoneyUnit::Qian => "千元",
             MoneyUnit::Wan => "万元",
             MoneyUnit::Yi => "亿元",
         }
     }
 }
 
-/// A sum of money as typed, to whole 元: "5.1158亿元", "51,158万元", "1234.56" in the given
-/// unit (a unit word in the text wins over it). Exact decimal arithmetic, no floating point:
-/// 5.1158亿 is 511,580,000 元, not 511,579,999. Fractions of a 元 are rounded half up. Not
-/// negative.
+/// A sum of money as typed, to whole 元: "5.1158亿元", "51,158万元", "12.5千元", "1234.56" in
+/// the given unit (a unit word in the text wins over it). Exact decimal arithmetic, no
+/// floating point: 5.1158亿 is 511,580,000 元, not 511,579,999. Fractions of a 元 are rounded
+/// half up. Not negative; a sum past what a whole number of 元 holds is refused, not wrapped.
 pub fn parse_money(label: &str, s: &str, unit: MoneyUnit) -> Result<i64, String> {
-    let bad = || format!("{label}：“{}”不是有效金额（应为不小于0的数，如 5.1158亿元、1,234.5万元）", echo(s));
+    let bad = || {
+        format!(
+            "{label}：“{}”不是有效金额（应为不小于0的数，如 5.1158亿元、1,234.5万元、12.5千元；单位可为{}）",
+            echo(s),
+            MoneyUnit::ACCEPTED
+        )
+    };
     if over(s, CODE_CHARS).is_some() {
         return Err(bad());
     }
-    let mut t = compact(s).replace([',', '，', '_'], "");
-    let mut unit = unit;
-    for word in ["人民币万元", "人民币元", "万元", "亿元", "万", "亿", "元"] {
-        if let Some(rest) = t.strip_suffix(word) {
-            unit = MoneyUnit::parse(word).unwrap_or(unit);
-            t = rest.to_owned();
-            break;
-        }
-    }
-    let (whole, fraction) = t.split_once('.').unwrap_or((t.as_str(), ""));
+    let text = compact(s).replace([',', '，', '_'], "");
+    let (t, unit) = MoneyUnit::strip_suffix(&text).unwrap_or((&text, unit));
+    let (whole, fraction) = t.split_once('.').unwrap_or((t, ""));
     if whole.is_empty() && fraction.is_empty()
         || !whole.chars().all(|c| c.is_ascii_digit())
         || !fraction.chars().all(|c| c.is_ascii_digit())
@@ -281,6 +310,38 @@ impl YearOnYear {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_are_a_unit_in_a_header_and_in_a_value() {
+        // A header's or a unit column's word.
+        for word in ["千元", "千", "人民币千元", " 千 元 "] {
+            assert_eq!(MoneyUnit::parse(word), Some(MoneyUnit::Qian), "{word}");
+        }
+        assert_eq!(MoneyUnit::parse("千人"), None);
+        assert_eq!(MoneyUnit::Qian.label(), "千元");
+        assert_eq!(MoneyUnit::strip_suffix("12.5千元"), Some(("12.5", MoneyUnit::Qian)));
+        assert_eq!(MoneyUnit::strip_suffix("12.5元"), Some(("12.5", MoneyUnit::Yuan)));
+        assert_eq!(MoneyUnit::leading("千元（含税）"), Some(MoneyUnit::Qian));
+        assert_eq!(MoneyUnit::leading("千人"), None, "a bare 千 does not begin a unit line");
+        // A value in 千元, by its own word or the header's unit, to whole 元 without floats.
+        assert_eq!(parse_money("税收", "12.5千元", MoneyUnit::Yuan), Ok(12_500));
+        assert_eq!(parse_money("税收", "12.5千", MoneyUnit::Wan), Ok(12_500), "the value's word wins");
+        assert_eq!(parse_money("税收", "1,234.5678", MoneyUnit::Qian), Ok(1_234_568), "half up");
+        assert_eq!(parse_money("税收", "1,234.5674", MoneyUnit::Qian), Ok(1_234_567));
+        assert_eq!(parse_money("税收", "0.0005", MoneyUnit::Qian), Ok(1));
+        assert_eq!(parse_money("税收", "0.0004", MoneyUnit::Qian), Ok(0));
+        assert_eq!(parse_money("税收", "2.3", MoneyUnit::Qian), Ok(2_300), "2.3 is not 2299.9999");
+        // The largest a cell takes (fifteen whole digits) fits; one digit more is refused.
+        assert_eq!(parse_money("税收", "999999999999999.9995千元", MoneyUnit::Yuan), Ok(1_000_000_000_000_000_000));
+        assert!(parse_money("税收", "9999999999999999千元", MoneyUnit::Yuan).is_err());
+        assert!(parse_money("税收", "999999999999999", MoneyUnit::Yi).is_err(), "past i64 is refused, not wrapped");
+        // A refusal lists the units accepted.
+        let e = parse_money("税收", "12.5美元", MoneyUnit::Yuan).unwrap_err();
+        assert!(e.starts_with("税收：“12.5美元”不是有效金额"), "{e}");
+        for unit in ["“元”", "“千元”", "“万元”", "“亿元”"] {
+            assert!(e.contains(unit), "{e}");
+        }
+    }
 
     #[test]
     fn money_is_exact_in_every_unit() {

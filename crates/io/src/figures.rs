@@ -64,15 +64,13 @@ fn split_unit(header: &str) -> (String, Option<MoneyUnit>) {
         }
     }
     let mut unit = MoneyUnit::parse(inside.trim_start_matches("单位"));
-    for word in ["万元", "亿元", "元"] {
-        if let Some(rest) = core.strip_suffix(word).map(|r| r.trim_end_matches('/').to_owned())
-            && !rest.is_empty()
-            && Indicator::parse(&rest).is_ok()
-        {
-            unit = unit.or(MoneyUnit::parse(word));
-            core = rest;
-            break;
-        }
+    if let Some((rest, glued)) = MoneyUnit::strip_suffix(&core)
+        && let rest = rest.trim_end_matches('/')
+        && !rest.is_empty()
+        && Indicator::parse(rest).is_ok()
+    {
+        unit = unit.or(Some(glued));
+        core = rest.to_owned();
     }
     (core, unit)
 }
@@ -105,7 +103,7 @@ fn unit_line(cells: &[String]) -> Option<MoneyUnit> {
     cells.iter().find_map(|c| {
         let t = compact(c);
         let rest = t.strip_prefix("单位")?.trim_start_matches([':', '：']);
-        ["万元", "亿元", "元"].iter().find(|w| rest.starts_with(*w)).and_then(|w| MoneyUnit::parse(w))
+        MoneyUnit::leading(rest)
     })
 }
 
@@ -306,6 +304,12 @@ mod tests {
         assert_eq!(column_of("营收"), Some(Column::Value(Indicator::Revenue, None)));
         assert_eq!(column_of("职工人数"), Some(Column::Value(Indicator::Employees, None)));
         assert_eq!(column_of("R&D经费（亿元）"), Some(Column::Value(Indicator::RdSpend, Some(MoneyUnit::Yi))));
+        assert_eq!(column_of("税收（千元）"), Some(Column::Value(Indicator::Tax, Some(MoneyUnit::Qian))));
+        assert_eq!(column_of("营收(单位：千元)"), Some(Column::Value(Indicator::Revenue, Some(MoneyUnit::Qian))));
+        assert_eq!(column_of("产值千元"), Some(Column::Value(Indicator::Output, Some(MoneyUnit::Qian))));
+        assert_eq!(column_of("税收/千元"), Some(Column::Value(Indicator::Tax, Some(MoneyUnit::Qian))));
+        assert_eq!(unit_line(&["单位：千元".to_owned()]), Some(MoneyUnit::Qian));
+        assert_eq!(unit_line(&["单位:万元".to_owned()]), Some(MoneyUnit::Wan));
         assert_eq!(column_of("信用代码*"), Some(Column::Uscc));
         assert_eq!(column_of("统计期间"), Some(Column::Period));
         assert_eq!(column_of("备注"), None);

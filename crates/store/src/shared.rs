@@ -4,10 +4,16 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use qunlian_domain::auth::Caller;
 use qunlian_domain::{IndustryCode, Phone, RegionCode};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, TryGetable};
+use sea_orm::sea_query::IntoCondition;
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PrimaryKeyTrait, QueryFilter,
+    QuerySelect, TryGetable, Value,
+};
 
-use crate::{Result, Store};
+use crate::audit::Change;
+use crate::{Result, Store, StoreError};
 
 /// Beijing time, as the offices read clocks.
 pub fn local(t: DateTime<Utc>) -> NaiveDateTime {
@@ -83,4 +89,86 @@ impl Store {
     ) -> Result<Option<i64>> {
         Ok(E::find().select_only().column(id).filter(name_column.eq(name)).into_tuple().one(self.db()).await?)
     }
+
+    /// The row `id` of `E` if it also meets `cond` (the caller's scope, or the parent the row
+    /// must belong to).
+    pub(crate) async fn row_where<E>(&self, id: i64, cond: impl IntoCondition) -> Result<Option<E::Model>>
+    where
+        E: EntityTrait,
+        <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<i64>,
+    {
+        Ok(E::find_by_id(id).filter(cond.into_condition()).one(self.db()).await?)
+    }
+
+    /// [`Store::row_where`], or NotFound: a row outside the caller's scope is as absent as
+    /// one that does not exist.
+    pub(crate) async fn found_where<E>(&self, id: i64, cond: impl IntoCondition) -> Result<E::Model>
+    where
+        E: EntityTrait,
+        <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<i64>,
+    {
+        self.row_where::<E>(id, cond).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// [`Store::insert_recorded`] for a record someone enters, with the stamps such a record
+    /// carries — who entered it (`recorded_by`), `is_demo`, `created_at` and `updated_at` —
+    /// each set where the table has the column and `row` left it unset.
+    pub(crate) async fn insert_stamped<A>(
+        &self,
+        caller: &Caller,
+        mut row: A,
+        demo: bool,
+        change: impl FnOnce(&<A::Entity as EntityTrait>::Model) -> Change,
+    ) -> Result<<A::Entity as EntityTrait>::Model>
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    {
+        let now = self.now();
+        let stamps: [(&str, Value); 4] = [
+            ("recorded_by", caller.username.clone().into()),
+            ("is_demo", demo.into()),
+            ("created_at", now.into()),
+            ("updated_at", now.into()),
+        ];
+        for (name, value) in stamps {
+            stamp(&mut row, name, value, false)?;
+        }
+        self.insert_recorded(caller, row, change).await
+    }
+
+    /// Saves a changed row (its `updated_at` stamped, where the table has one) and writes its
+    /// audit line in one transaction: the counterpart of [`Store::insert_recorded`] for a
+    /// change of an existing record.
+    pub(crate) async fn update_recorded<A>(
+        &self,
+        caller: &Caller,
+        mut row: A,
+        action: &str,
+        target: (&str, i64),
+        detail: String,
+    ) -> Result<<A::Entity as EntityTrait>::Model>
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    {
+        stamp(&mut row, "updated_at", self.now().into(), true)?;
+        let txn = sea_orm::TransactionTrait::begin(self.db()).await?;
+        let saved = row.update(&txn).await?;
+        self.audit().record_on(&txn, caller, action, target.0, Some(target.1.to_string()), detail).await?;
+        txn.commit().await?;
+        Ok(saved)
+    }
+}
+
+/// Sets the column named `name` to `value` when the row's table has it — always with
+/// `overwrite`, otherwise only when the row left it unset.
+fn stamp<A: ActiveModelTrait>(row: &mut A, name: &str, value: Value, overwrite: bool) -> Result<()> {
+    let Ok(column) = name.parse::<<A::Entity as EntityTrait>::Column>() else {
+        return Ok(());
+    };
+    if overwrite || row.is_not_set(column) {
+        row.try_set(column, value)?;
+    }
+    Ok(())
 }

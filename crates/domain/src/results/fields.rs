@@ -58,7 +58,7 @@ impl FigureRow {
             match MoneyUnit::parse(&raw.unit) {
                 Some(u) => Some(Some(u)),
                 None => {
-                    e.push("unit", format!("单位：“{}”无法识别，应为“元”“万元”或“亿元”", echo(&raw.unit)));
+                    e.push("unit", format!("单位：“{}”无法识别，应为{}", echo(&raw.unit), MoneyUnit::ACCEPTED));
                     None
                 }
             }
@@ -131,6 +131,9 @@ mod tests {
         r.unit.clear();
         let row = FigureRow::parse(&r, MoneyUnit::Wan).unwrap();
         assert_eq!(row.values[1], (Indicator::Revenue, 25_000));
+        r.unit = "千元".into();
+        let row = FigureRow::parse(&r, MoneyUnit::Wan).unwrap();
+        assert_eq!(row.values[1], (Indicator::Revenue, 2_500), "the row's 千元");
     }
 
     #[test]
@@ -145,6 +148,7 @@ mod tests {
         let e = FigureRow::parse(&r, MoneyUnit::Yuan).unwrap_err();
         assert_eq!(e.keys(), vec!["uscc", "period", "unit", "tax", "employees"]);
         let all = e.messages().join("；");
+        assert!(all.contains("单位：“美元”无法识别，应为“元”“千元”“万元”或“亿元”"), "{all}");
         for word in ["统一社会信用代码", "期间", "单位", "税收", "从业人员"] {
             assert!(all.contains(word), "{all}");
         }

@@ -136,12 +136,9 @@ impl Bodies<'_> {
     /// An apartment the caller may keep: in its area.
     async fn apartment_to_run(self, caller: &Caller, id: i64) -> Result<talent_apartment::Model> {
         self.store.require(caller, Action::RunTalent)?;
-        let a = talent_apartment::Entity::find_by_id(id)
-            .filter(self.apartment_scope(caller).await?)
-            .one(self.store.db())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if Self::area_holds(caller, &a.town_code) { Ok(a) } else { Err(StoreError::Forbidden) }
+        let a = self.store.found_where::<talent_apartment::Entity>(id, self.apartment_scope(caller).await?).await?;
+        Self::keeps(caller, &a.town_code)?;
+        Ok(a)
     }
 
     /// Registers an apartment and its service point in a town of the caller's area.
@@ -154,14 +151,10 @@ impl Bodies<'_> {
             address: Set(f.address),
             managing_org: Set(f.managing_org),
             service_point: Set(f.service_point),
-            recorded_by: Set(caller.username.clone()),
-            is_demo: Set(demo),
-            created_at: Set(self.store.now()),
             ..Default::default()
         };
-        let saved = self
-            .store
-            .insert_recorded(caller, row, |a| {
+        self.store
+            .insert_stamped(caller, row, demo, |a| {
                 Change::new(
                     "talent_apartment.add",
                     "talent_apartment",
@@ -169,8 +162,8 @@ impl Bodies<'_> {
                     format!("登记人才公寓“{}”及党建服务点“{}”", a.name, a.service_point),
                 )
             })
-            .await?;
-        Ok(saved.id)
+            .await
+            .map(|saved| saved.id)
     }
 
     /// A town of the caller's area, or why not.

@@ -7,7 +7,7 @@ use qunlian_domain::auth::{Action, Caller, Scope, UnitId};
 use qunlian_domain::bodies::{IssueAction, IssueFields, IssueState};
 use qunlian_domain::registry::UnitKind;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::Bodies;
@@ -129,9 +129,8 @@ impl Bodies<'_> {
 
     /// A department (government unit) to own issues, or the field's refusal.
     async fn department(self, id: i64) -> Result<unit::Model> {
-        unit::Entity::find_by_id(id)
-            .filter(unit::Column::Kind.eq(UnitKind::Government.code()))
-            .one(self.store.db())
+        self.store
+            .row_where::<unit::Entity>(id, unit::Column::Kind.eq(UnitKind::Government.code()))
             .await?
             .ok_or_else(|| StoreError::invalid("责任部门", "应为登记的政府部门，请从列表中选择"))
     }
@@ -161,7 +160,6 @@ impl Bodies<'_> {
             }
             None => IssueState::START,
         };
-        let now = self.store.now();
         let row = alliance_issue::ActiveModel {
             alliance_id: Set(alliance_id),
             title: Set(f.title),
@@ -173,15 +171,10 @@ impl Bodies<'_> {
             due_on: Set(f.due_on),
             resolved_on: Set(None),
             answer: Set(String::new()),
-            recorded_by: Set(caller.username.clone()),
-            is_demo: Set(demo),
-            created_at: Set(now),
-            updated_at: Set(now),
             ..Default::default()
         };
-        let saved = self
-            .store
-            .insert_recorded(caller, row, |i| {
+        self.store
+            .insert_stamped(caller, row, demo, |i| {
                 Change::new(
                     "alliance.issue",
                     "alliance_issue",
@@ -189,8 +182,8 @@ impl Bodies<'_> {
                     format!("“{}”问题协商：{}（{}）", a.name, i.title, i.state.label()),
                 )
             })
-            .await?;
-        Ok(saved.id)
+            .await
+            .map(|saved| saved.id)
     }
 
     /// Takes one step on an issue: assigning and reopening are for those who run the
@@ -209,11 +202,10 @@ impl Bodies<'_> {
             return Err(StoreError::Forbidden);
         }
         let a = self.alliance_in_scope(caller, alliance_id).await?;
-        let issue = alliance_issue::Entity::find_by_id(issue_id)
-            .filter(alliance_issue::Column::AllianceId.eq(alliance_id))
-            .one(self.store.db())
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let issue = self
+            .store
+            .found_where::<alliance_issue::Entity>(issue_id, alliance_issue::Column::AllianceId.eq(alliance_id))
+            .await?;
         if !runs {
             // An officer answers for its own department only.
             let own = matches!(caller.scope, Scope::Department(d) if Some(d.0) == issue.owner_unit_id);
@@ -259,18 +251,8 @@ impl Bodies<'_> {
             }
         };
         row.state = Set(to);
-        row.updated_at = Set(self.store.now());
-        row.update(self.store.db()).await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "alliance.issue_step",
-                "alliance_issue",
-                Some(issue_id.to_string()),
-                format!("“{}”问题“{title}”：{detail}，现为“{}”", a.name, to.label()),
-            )
-            .await?;
+        let detail = format!("“{}”问题“{title}”：{detail}，现为“{}”", a.name, to.label());
+        self.store.update_recorded(caller, row, "alliance.issue_step", ("alliance_issue", issue_id), detail).await?;
         Ok(to)
     }
 }

@@ -47,7 +47,7 @@ use crate::entity::{
     alliance, alliance_issue, alliance_member, alliance_service, cluster, cluster_power, party_org, unit,
 };
 use crate::scope::town_in;
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store};
 
 /// The bodies capability over the shared store: `store.bodies()`.
 #[derive(Clone, Copy)]
@@ -165,14 +165,12 @@ impl Bodies<'_> {
 
     /// One alliance the caller may see, or NotFound.
     pub(crate) async fn alliance_in_scope(self, caller: &Caller, id: i64) -> Result<alliance::Model> {
-        let cond = Condition::all().add(self.alliance_scope(caller).await?).add(alliance::Column::Id.eq(id));
-        alliance::Entity::find().filter(cond).one(self.store.db()).await?.ok_or(StoreError::NotFound)
+        self.store.found_where::<alliance::Entity>(id, self.alliance_scope(caller).await?).await
     }
 
     /// One cluster the caller may see, or NotFound.
     pub(crate) async fn cluster_in_scope(self, caller: &Caller, id: i64) -> Result<cluster::Model> {
         self.store.require(caller, Action::ReadRegistry)?;
-        let cond = Condition::all().add(self.store.cluster_scope(caller).await?).add(cluster::Column::Id.eq(id));
-        cluster::Entity::find().filter(cond).one(self.store.db()).await?.ok_or(StoreError::NotFound)
+        self.store.found_where::<cluster::Entity>(id, self.store.cluster_scope(caller).await?).await
     }
 }

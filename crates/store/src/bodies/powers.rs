@@ -92,16 +92,14 @@ impl Bodies<'_> {
         let row = body_power_scope::ActiveModel {
             name: Set(name.clone()),
             position: Set(last.unwrap_or(0) + 1),
-            is_demo: Set(false),
             ..Default::default()
         };
-        let saved = self
-            .store
-            .insert_recorded(caller, row, |s| {
+        self.store
+            .insert_stamped(caller, row, false, |s| {
                 Change::new("power_scope.add", "body_power_scope", s.id, format!("赋权范围增加“{name}”"))
             })
-            .await?;
-        Ok(saved.id)
+            .await
+            .map(|saved| saved.id)
     }
 
     /// A cluster committee's powers and their uses, when the caller sees the cluster.
@@ -162,7 +160,8 @@ impl Bodies<'_> {
     pub async fn may_grant(self, caller: &Caller, cluster_id: i64) -> Result<cluster::Model> {
         self.store.require(caller, Action::GrantPowers)?;
         let c = self.cluster_in_scope(caller, cluster_id).await?;
-        if Self::area_holds(caller, &c.town_code) { Ok(c) } else { Err(StoreError::Forbidden) }
+        Self::keeps(caller, &c.town_code)?;
+        Ok(c)
     }
 
     /// Records a power granted to a cluster committee.
@@ -178,14 +177,10 @@ impl Bodies<'_> {
             document_no: Set(f.document_no),
             granted_on: Set(f.granted_on),
             content: Set(f.content),
-            recorded_by: Set(caller.username.clone()),
-            is_demo: Set(demo),
-            created_at: Set(self.store.now()),
             ..Default::default()
         };
-        let saved = self
-            .store
-            .insert_recorded(caller, row, |p| {
+        self.store
+            .insert_stamped(caller, row, demo, |p| {
                 Change::new(
                     "cluster_power.grant",
                     "cluster_power",
@@ -193,8 +188,8 @@ impl Bodies<'_> {
                     format!("向“{}”赋权：{}（{}，{}）", c.name, scope, p.document_no, p.granted_by),
                 )
             })
-            .await?;
-        Ok(saved.id)
+            .await
+            .map(|saved| saved.id)
     }
 
     /// Whether the caller may log uses of this cluster committee's powers: its secretary.
@@ -211,9 +206,9 @@ impl Bodies<'_> {
     /// Logs one use of a power of the cluster committee, on or after the day it was granted.
     pub async fn log_use(self, caller: &Caller, cluster_id: i64, f: UseFields, demo: bool) -> Result<i64> {
         let c = self.may_log_use(caller, cluster_id).await?;
-        let power = cluster_power::Entity::find_by_id(f.power_id)
-            .filter(cluster_power::Column::ClusterId.eq(c.id))
-            .one(self.store.db())
+        let power = self
+            .store
+            .row_where::<cluster_power::Entity>(f.power_id, cluster_power::Column::ClusterId.eq(c.id))
             .await?
             .ok_or_else(|| StoreError::invalid("行使的权限", "不是本集群党委获得的权限，请从列表中选择"))?;
         if f.used_on < power.granted_on {
@@ -226,14 +221,10 @@ impl Bodies<'_> {
             matter: Set(f.matter),
             concerned: Set(f.concerned),
             outcome: Set(f.outcome),
-            recorded_by: Set(caller.username.clone()),
-            is_demo: Set(demo),
-            created_at: Set(self.store.now()),
             ..Default::default()
         };
-        let saved = self
-            .store
-            .insert_recorded(caller, row, |u| {
+        self.store
+            .insert_stamped(caller, row, demo, |u| {
                 Change::new(
                     "cluster_power.use",
                     "cluster_power_use",
@@ -241,7 +232,7 @@ impl Bodies<'_> {
                     format!("“{}”行使权限：{}（{}）：{}", c.name, u.matter, u.concerned, u.outcome),
                 )
             })
-            .await?;
-        Ok(saved.id)
+            .await
+            .map(|saved| saved.id)
     }
 }

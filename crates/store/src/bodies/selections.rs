@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use qunlian_domain::auth::{Action, Caller};
 use qunlian_domain::bodies::{SelectionFields, SelectionState, TalentKind};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::Bodies;
@@ -110,19 +110,15 @@ impl Bodies<'_> {
 
     async fn selection_to_run(self, caller: &Caller, id: i64) -> Result<talent_selection::Model> {
         self.store.require(caller, Action::RunTalent)?;
-        let s = talent_selection::Entity::find_by_id(id)
-            .filter(self.selection_scope(caller).await?)
-            .one(self.store.db())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if Self::area_holds(caller, &s.town_code) { Ok(s) } else { Err(StoreError::Forbidden) }
+        let s = self.store.found_where::<talent_selection::Entity>(id, self.selection_scope(caller).await?).await?;
+        Self::keeps(caller, &s.town_code)?;
+        Ok(s)
     }
 
     /// Enters a candidate from an enterprise of the caller's area.
     pub async fn open_selection(self, caller: &Caller, f: SelectionFields, demo: bool) -> Result<i64> {
         self.store.require(caller, Action::RunTalent)?;
         let e = self.enterprise_in_scope(caller, f.enterprise_id, "所在企业", true).await?;
-        let now = self.store.now();
         let row = talent_selection::ActiveModel {
             town_code: Set(e.town_code.clone()),
             kind: Set(f.kind),
@@ -132,15 +128,10 @@ impl Bodies<'_> {
             state: Set(SelectionState::Consulting),
             decision_note: Set(String::new()),
             decided_on: Set(None),
-            recorded_by: Set(caller.username.clone()),
-            is_demo: Set(demo),
-            created_at: Set(now),
-            updated_at: Set(now),
             ..Default::default()
         };
-        let saved = self
-            .store
-            .insert_recorded(caller, row, |s| {
+        self.store
+            .insert_stamped(caller, row, demo, |s| {
                 Change::new(
                     "talent_selection.open",
                     "talent_selection",
@@ -148,8 +139,8 @@ impl Bodies<'_> {
                     format!("{}年{}候选人“{}”（{}）", s.year, s.kind.label(), s.candidate, e.name),
                 )
             })
-            .await?;
-        Ok(saved.id)
+            .await
+            .map(|saved| saved.id)
     }
 
     /// Asks a Party organisation (of the caller's scope) for its opinion, while consulting.
@@ -164,9 +155,9 @@ impl Bodies<'_> {
         if s.state != SelectionState::Consulting {
             return Err(StoreError::invalid("征求意见", format!("评选状态为“{}”，不能再征求意见", s.state.label())));
         }
-        let org = party_org::Entity::find_by_id(org_id)
-            .filter(self.store.org_scope(caller).await?)
-            .one(self.store.db())
+        let org = self
+            .store
+            .row_where::<party_org::Entity>(org_id, self.store.org_scope(caller).await?)
             .await?
             .ok_or_else(|| StoreError::invalid("征求意见的党组织", "不在您的管辖范围内，请从列表中选择"))?;
         let asked = talent_selection_opinion::Entity::find()
@@ -183,14 +174,10 @@ impl Bodies<'_> {
             asked_on: Set(asked_on),
             opinion: Set(String::new()),
             answered_on: Set(None),
-            recorded_by: Set(caller.username.clone()),
-            is_demo: Set(s.is_demo),
-            created_at: Set(self.store.now()),
             ..Default::default()
         };
-        let saved = self
-            .store
-            .insert_recorded(caller, row, |o| {
+        self.store
+            .insert_stamped(caller, row, s.is_demo, |o| {
                 Change::new(
                     "talent_selection.ask",
                     "talent_selection",
@@ -198,8 +185,8 @@ impl Bodies<'_> {
                     format!("“{}”评选征求“{}”意见", s.candidate, org.name),
                 )
             })
-            .await?;
-        Ok(saved.id)
+            .await
+            .map(|saved| saved.id)
     }
 
     /// Records an organisation's answer, while the selection is consulting.
@@ -215,28 +202,21 @@ impl Bodies<'_> {
         if s.state != SelectionState::Consulting {
             return Err(StoreError::invalid("党组织意见", format!("评选状态为“{}”，不能再记录意见", s.state.label())));
         }
-        let o = talent_selection_opinion::Entity::find_by_id(opinion_id)
-            .filter(talent_selection_opinion::Column::SelectionId.eq(s.id))
-            .one(self.store.db())
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let o = self
+            .store
+            .found_where::<talent_selection_opinion::Entity>(
+                opinion_id,
+                talent_selection_opinion::Column::SelectionId.eq(s.id),
+            )
+            .await?;
         if answered_on < o.asked_on {
             return Err(StoreError::invalid("回复日期", format!("不能早于征求日期（{}）", o.asked_on)));
         }
         let mut row: talent_selection_opinion::ActiveModel = o.into();
         row.opinion = Set(opinion.clone());
         row.answered_on = Set(Some(answered_on));
-        row.update(self.store.db()).await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "talent_selection.opinion",
-                "talent_selection",
-                Some(s.id.to_string()),
-                format!("“{}”评选收到党组织意见：{opinion}", s.candidate),
-            )
-            .await?;
+        let detail = format!("“{}”评选收到党组织意见：{opinion}", s.candidate);
+        self.store.update_recorded(caller, row, "talent_selection.opinion", ("talent_selection", s.id), detail).await?;
         Ok(())
     }
 
@@ -261,17 +241,9 @@ impl Bodies<'_> {
         active.state = Set(to);
         active.decision_note = Set(note);
         active.decided_on = Set(Some(today));
-        active.updated_at = Set(self.store.now());
-        active.update(self.store.db()).await?;
+        let detail = format!("“{}”{}年{}评选：{}", shown.candidate, shown.year, shown.kind.label(), to.label());
         self.store
-            .audit()
-            .record(
-                caller,
-                "talent_selection.decide",
-                "talent_selection",
-                Some(selection_id.to_string()),
-                format!("“{}”{}年{}评选：{}", shown.candidate, shown.year, shown.kind.label(), to.label()),
-            )
+            .update_recorded(caller, active, "talent_selection.decide", ("talent_selection", selection_id), detail)
             .await?;
         Ok(to)
     }

@@ -220,13 +220,11 @@ impl Bodies<'_> {
             region_code: Set(code),
             text: Set(text.to_owned()),
             source: Set(source.map(str::to_owned)),
-            is_demo: Set(demo),
-            created_at: Set(self.store.now()),
             ..Default::default()
         };
         let saved = self
             .store
-            .insert_recorded(caller, row, |f| {
+            .insert_stamped(caller, row, demo, |f| {
                 Change::new("region_fact.add", "region_fact", f.id, format!("{}：{}", region.full_name(), f.text))
             })
             .await?;

@@ -96,11 +96,7 @@ impl Bodies<'_> {
     }
 
     async fn studio_row(self, caller: &Caller, id: i64) -> Result<secretary_studio::Model> {
-        secretary_studio::Entity::find_by_id(id)
-            .filter(self.studio_scope(caller).await?)
-            .one(self.store.db())
-            .await?
-            .ok_or(StoreError::NotFound)
+        self.store.found_where::<secretary_studio::Entity>(id, self.studio_scope(caller).await?).await
     }
 
     /// One studio with what names it: the projects and activities the caller may see, by
@@ -227,13 +223,10 @@ impl Bodies<'_> {
             studio_id: Set(s.id),
             target: Set(target),
             target_id: Set(id),
-            recorded_by: Set(caller.username.clone()),
-            is_demo: Set(demo),
-            created_at: Set(self.store.now()),
             ..Default::default()
         };
         self.store
-            .insert_recorded(caller, row, |_| {
+            .insert_stamped(caller, row, demo, |_| {
                 Change::new(
                     "secretary_studio.link",
                     "secretary_studio",
@@ -254,14 +247,10 @@ impl Bodies<'_> {
             name: Set(f.name),
             org: Set(f.org),
             lead: Set(f.lead),
-            recorded_by: Set(caller.username.clone()),
-            is_demo: Set(demo),
-            created_at: Set(self.store.now()),
             ..Default::default()
         };
-        let saved = self
-            .store
-            .insert_recorded(caller, row, |s| {
+        self.store
+            .insert_stamped(caller, row, demo, |s| {
                 Change::new(
                     "secretary_studio.add",
                     "secretary_studio",
@@ -269,7 +258,7 @@ impl Bodies<'_> {
                     format!("登记书记工作室“{}”（{}）", s.name, s.lead),
                 )
             })
-            .await?;
-        Ok(saved.id)
+            .await
+            .map(|saved| saved.id)
     }
 }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use qunlian_domain::auth::{Action, Caller, Scope};
 use qunlian_domain::bodies::{ActionKind, CompletionFields, HeadActionFields, HeadState, PairingMode};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::Bodies;
@@ -76,10 +76,18 @@ impl Bodies<'_> {
     /// A head's actions, mandatory first, each by due day.
     pub async fn head_actions(self, caller: &Caller, head_id: i64) -> Result<Vec<HeadAction>> {
         let h = self.head_row(caller, head_id).await?;
+        self.actions_of(vec![h.id], true).await
+    }
+
+    /// The actions of these heads (read through a scope already), by due day, the mandatory
+    /// ones first when `mandatory_first`.
+    async fn actions_of(self, heads: Vec<i64>, mandatory_first: bool) -> Result<Vec<HeadAction>> {
+        let mut query = village_head_action::Entity::find().filter(village_head_action::Column::HeadId.is_in(heads));
+        if mandatory_first {
+            query = query.order_by_desc(village_head_action::Column::Kind);
+        }
         let today = self.store.today();
-        Ok(village_head_action::Entity::find()
-            .filter(village_head_action::Column::HeadId.eq(h.id))
-            .order_by_desc(village_head_action::Column::Kind)
+        Ok(query
             .order_by_asc(village_head_action::Column::DueOn)
             .order_by_asc(village_head_action::Column::Id)
             .all(self.store.db())
@@ -114,7 +122,6 @@ impl Bodies<'_> {
         if h.state != HeadState::Appointed {
             return Err(StoreError::invalid("自选动作", format!("名誉村主任状态为“{}”，不能增加", h.state.label())));
         }
-        let now = self.store.now();
         let row = village_head_action::ActiveModel {
             head_id: Set(h.id),
             kind: Set(ActionKind::Chosen),
@@ -123,15 +130,10 @@ impl Bodies<'_> {
             due_on: Set(f.due_on),
             evidence: Set(String::new()),
             done_on: Set(None),
-            recorded_by: Set(caller.username.clone()),
-            is_demo: Set(demo),
-            created_at: Set(now),
-            updated_at: Set(now),
             ..Default::default()
         };
-        let saved = self
-            .store
-            .insert_recorded(caller, row, |a| {
+        self.store
+            .insert_stamped(caller, row, demo, |a| {
                 Change::new(
                     "village_head.action",
                     "village_head_action",
@@ -139,8 +141,8 @@ impl Bodies<'_> {
                     format!("名誉村主任“{}”自选动作“{}”（{}前）", h.person_name, a.title, a.due_on),
                 )
             })
-            .await?;
-        Ok(saved.id)
+            .await
+            .map(|saved| saved.id)
     }
 
     /// Records an action as done, with its evidence and the day (not before the term began).
@@ -162,17 +164,9 @@ impl Bodies<'_> {
         let mut row: village_head_action::ActiveModel = a.into();
         row.evidence = Set(f.evidence);
         row.done_on = Set(Some(f.done_on));
-        row.updated_at = Set(self.store.now());
-        row.update(self.store.db()).await?;
+        let detail = format!("名誉村主任“{}”完成“{title}”（{}）", h.person_name, f.done_on);
         self.store
-            .audit()
-            .record(
-                caller,
-                "village_head.action_done",
-                "village_head_action",
-                Some(action_id.to_string()),
-                format!("名誉村主任“{}”完成“{title}”（{}）", h.person_name, f.done_on),
-            )
+            .update_recorded(caller, row, "village_head.action_done", ("village_head_action", action_id), detail)
             .await?;
         Ok(())
     }
@@ -191,16 +185,7 @@ impl Bodies<'_> {
             .await?;
         let ids: Vec<i64> = rows.iter().map(|h| h.id).collect();
         let heads = self.heads_named(rows).await?;
-        let today = self.store.today();
-        let actions: Vec<HeadAction> = village_head_action::Entity::find()
-            .filter(village_head_action::Column::HeadId.is_in(ids))
-            .order_by_asc(village_head_action::Column::DueOn)
-            .order_by_asc(village_head_action::Column::Id)
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|a| action_of(a, today))
-            .collect();
+        let actions = self.actions_of(ids, false).await?;
         Ok(heads
             .into_iter()
             .map(|h| {

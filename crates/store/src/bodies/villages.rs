@@ -91,6 +91,12 @@ impl Bodies<'_> {
         }
     }
 
+    /// Nothing when the caller's area holds `town_code`, else Forbidden: a record the caller
+    /// sees but does not keep.
+    pub(super) fn keeps(caller: &Caller, town_code: &str) -> Result<()> {
+        if Self::area_holds(caller, town_code) { Ok(()) } else { Err(StoreError::Forbidden) }
+    }
+
     /// Records of a town (`town` column) with an enterprise (`enterprise` column) the caller
     /// may see: an area admin those of its area, others those whose enterprise is in scope.
     pub(super) async fn town_or_unit_scope<C: ColumnTrait>(
@@ -175,7 +181,6 @@ impl Bodies<'_> {
         if taken.is_some() {
             return Err(StoreError::invalid("村名", format!("{}已有“{name}”", town.name())));
         }
-        let now = self.store.now();
         let row = unit::ActiveModel {
             kind: Set(UnitKind::Village),
             name: Set(name),
@@ -187,18 +192,14 @@ impl Bodies<'_> {
             listed: Set(false),
             key_project: Set(false),
             row_hash: Set(String::new()),
-            is_demo: Set(demo),
-            created_at: Set(now),
-            updated_at: Set(now),
             ..Default::default()
         };
-        let saved = self
-            .store
-            .insert_recorded(caller, row, |u| {
+        self.store
+            .insert_stamped(caller, row, demo, |u| {
                 Change::new("village.add", "unit", u.id, format!("登记{}村（居）“{}”", town.name(), u.name))
             })
-            .await?;
-        Ok(saved.id)
+            .await
+            .map(|saved| saved.id)
     }
 
     /// The 五有 checklist's items, in order.
@@ -235,23 +236,17 @@ impl Bodies<'_> {
         demo: bool,
     ) -> Result<i64> {
         self.store.require(caller, Action::RunVillages)?;
-        if !Self::area_holds(caller, &town.to_string()) {
-            return Err(StoreError::Forbidden);
-        }
+        Self::keeps(caller, &town.to_string())?;
         let position = self.mandatory_actions(caller, town).await?.len() as i32 + 1;
         let row = village_mandatory_action::ActiveModel {
             town_code: Set(town.to_string()),
             name: Set(f.name),
             due_days: Set(f.due_days),
             position: Set(position),
-            recorded_by: Set(caller.username.clone()),
-            is_demo: Set(demo),
-            created_at: Set(self.store.now()),
             ..Default::default()
         };
-        let saved = self
-            .store
-            .insert_recorded(caller, row, |m| {
+        self.store
+            .insert_stamped(caller, row, demo, |m| {
                 Change::new(
                     "village.mandatory",
                     "village_mandatory_action",
@@ -259,8 +254,8 @@ impl Bodies<'_> {
                     format!("{}规定动作增加“{}”（聘任后{}天内）", town.name(), m.name, m.due_days),
                 )
             })
-            .await?;
-        Ok(saved.id)
+            .await
+            .map(|saved| saved.id)
     }
 
     /// Nominates a 名誉村主任 from an enterprise of the caller's area; the head's town is the
@@ -268,7 +263,6 @@ impl Bodies<'_> {
     pub async fn nominate(self, caller: &Caller, f: NominationFields, demo: bool) -> Result<i64> {
         self.store.require(caller, Action::RunVillages)?;
         let e = self.enterprise_in_scope(caller, f.enterprise_id, "所在企业", true).await?;
-        let now = self.store.now();
         let row = village_head::ActiveModel {
             town_code: Set(e.town_code.clone()),
             person_name: Set(f.person),
@@ -276,15 +270,10 @@ impl Bodies<'_> {
             identity: Set(f.identity),
             nominated_on: Set(f.nominated_on),
             state: Set(HeadState::START),
-            recorded_by: Set(caller.username.clone()),
-            is_demo: Set(demo),
-            created_at: Set(now),
-            updated_at: Set(now),
             ..Default::default()
         };
-        let saved = self
-            .store
-            .insert_recorded(caller, row, |h| {
+        self.store
+            .insert_stamped(caller, row, demo, |h| {
                 Change::new(
                     "village_head.nominate",
                     "village_head",
@@ -292,8 +281,8 @@ impl Bodies<'_> {
                     format!("提名名誉村主任“{}”（{}，{}）", h.person_name, e.name, h.identity.label()),
                 )
             })
-            .await?;
-        Ok(saved.id)
+            .await
+            .map(|saved| saved.id)
     }
 
     /// The heads the caller sees, latest nomination first.
@@ -341,7 +330,7 @@ impl Bodies<'_> {
         let scope = self
             .town_or_unit_scope(caller, village_head::Column::TownCode, Some(village_head::Column::EnterpriseUnitId))
             .await?;
-        village_head::Entity::find_by_id(id).filter(scope).one(self.store.db()).await?.ok_or(StoreError::NotFound)
+        self.store.found_where::<village_head::Entity>(id, scope).await
     }
 
     /// One head, as a list shows it.
@@ -354,7 +343,8 @@ impl Bodies<'_> {
     async fn head_to_run(self, caller: &Caller, id: i64) -> Result<village_head::Model> {
         self.store.require(caller, Action::RunVillages)?;
         let h = self.head_row(caller, id).await?;
-        if Self::area_holds(caller, &h.town_code) { Ok(h) } else { Err(StoreError::Forbidden) }
+        Self::keeps(caller, &h.town_code)?;
+        Ok(h)
     }
 
     /// The checklist as it stands: the latest line per item and checker.
@@ -404,15 +394,12 @@ impl Bodies<'_> {
             passed: Set(f.passed),
             note: Set(f.note),
             checked_on: Set(f.checked_on),
-            recorded_by: Set(caller.username.clone()),
-            is_demo: Set(demo),
-            created_at: Set(self.store.now()),
             ..Default::default()
         };
         let verdict = if f.passed { "符合" } else { "不符合" };
         let saved = self
             .store
-            .insert_recorded(caller, row, |c| {
+            .insert_stamped(caller, row, demo, |c| {
                 Change::new(
                     "village_head.check",
                     "village_head",
@@ -482,8 +469,9 @@ impl Bodies<'_> {
                 .collect();
         }
         row.state = Set(to);
-        row.updated_at = Set(self.store.now());
-        let saved = row.update(self.store.db()).await?;
+        let detail = format!("名誉村主任“{person}”：{detail}，现为“{}”", to.label());
+        let saved =
+            self.store.update_recorded(caller, row, "village_head.step", ("village_head", head_id), detail).await?;
         let now = self.store.now();
         for (mandatory_id, title, due_on) in due {
             village_head_action::ActiveModel {
@@ -503,16 +491,6 @@ impl Bodies<'_> {
             .insert(self.store.db())
             .await?;
         }
-        self.store
-            .audit()
-            .record(
-                caller,
-                "village_head.step",
-                "village_head",
-                Some(head_id.to_string()),
-                format!("名誉村主任“{person}”：{detail}，现为“{}”", to.label()),
-            )
-            .await?;
         Ok(to)
     }
 }

@@ -227,13 +227,10 @@ impl Bodies<'_> {
             position: Set(position),
             name: Set(name),
             service_item_id: Set(linked.map(|i| i.id)),
-            is_demo: Set(demo),
-            created_at: Set(self.store.now()),
             ..Default::default()
         };
-        let saved = self
-            .store
-            .insert_recorded(caller, row, |s| {
+        self.store
+            .insert_stamped(caller, row, demo, |s| {
                 let how = if s.service_item_id.is_some() { "关联服务事项" } else { "未关联目录" };
                 Change::new(
                     "alliance.service",
@@ -242,8 +239,8 @@ impl Bodies<'_> {
                     format!("“{}”服务清单增加“{}”（{how}）", a.name, s.name),
                 )
             })
-            .await?;
-        Ok(saved.id)
+            .await
+            .map(|saved| saved.id)
     }
 
     /// Records a meeting with the members that came (each must be a member the caller sees).
@@ -303,11 +300,9 @@ impl Bodies<'_> {
         demo: bool,
     ) -> Result<i64> {
         let a = self.may_run(caller, id).await?;
-        alliance_meeting::Entity::find_by_id(meeting_id)
-            .filter(alliance_meeting::Column::AllianceId.eq(id))
-            .one(self.store.db())
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        self.store
+            .found_where::<alliance_meeting::Entity>(meeting_id, alliance_meeting::Column::AllianceId.eq(id))
+            .await?;
         let (members, _) = self.members(caller, id).await?;
         if !members.iter().any(|m| m.id == f.owner_id) {
             return Err(StoreError::invalid("落实单位", "应为本联盟的成员单位，请从列表中选择"));
@@ -320,13 +315,10 @@ impl Bodies<'_> {
             due_on: Set(f.due_on),
             done_on: Set(None),
             done_note: Set(String::new()),
-            is_demo: Set(demo),
-            created_at: Set(self.store.now()),
             ..Default::default()
         };
-        let saved = self
-            .store
-            .insert_recorded(caller, row, |d| {
+        self.store
+            .insert_stamped(caller, row, demo, |d| {
                 Change::new(
                     "alliance.decision",
                     "alliance_decision",
@@ -334,8 +326,8 @@ impl Bodies<'_> {
                     format!("“{}”会议决定：{}", a.name, d.content),
                 )
             })
-            .await?;
-        Ok(saved.id)
+            .await
+            .map(|saved| saved.id)
     }
 
     /// Marks a decision done on `on` with a note; a decision done already is refused.
@@ -348,11 +340,10 @@ impl Bodies<'_> {
         note: &str,
     ) -> Result<()> {
         let a = self.may_run(caller, id).await?;
-        let d = alliance_decision::Entity::find_by_id(decision_id)
-            .filter(alliance_decision::Column::AllianceId.eq(id))
-            .one(self.store.db())
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let d = self
+            .store
+            .found_where::<alliance_decision::Entity>(decision_id, alliance_decision::Column::AllianceId.eq(id))
+            .await?;
         if let Some(done) = d.done_on {
             return Err(StoreError::invalid("完成日期", format!("该决定已于 {done} 落实")));
         }
@@ -363,16 +354,10 @@ impl Bodies<'_> {
         let mut row: alliance_decision::ActiveModel = d.into();
         row.done_on = Set(Some(on));
         row.done_note = Set(note.trim().to_owned());
-        row.update(self.store.db()).await?;
+        let detail = format!("“{}”会议决定已落实（{on}）：{content}", a.name);
         self.store
-            .audit()
-            .record(
-                caller,
-                "alliance.decision_done",
-                "alliance_decision",
-                Some(decision_id.to_string()),
-                format!("“{}”会议决定已落实（{on}）：{content}", a.name),
-            )
-            .await
+            .update_recorded(caller, row, "alliance.decision_done", ("alliance_decision", decision_id), detail)
+            .await?;
+        Ok(())
     }
 }

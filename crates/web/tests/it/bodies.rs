@@ -4,8 +4,32 @@
 //! form comes back (422) with what was typed and the field named.
 
 use axum::http::StatusCode;
-use qunlian_domain::auth::{Role, Scope};
+use qunlian_domain::auth::{Role, Scope, UnitId};
 use qunlian_testkit::*;
+
+/// Posts a form that must be refused (422, the form shown again); the page, to read.
+async fn refused(app: &TestApp, session: &mut Session, path: &str, fields: &[(&str, &str)]) -> String {
+    let r = app.post_form(session, path, fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    r.body
+}
+
+/// Posts a form that must be saved (a redirect).
+async fn saved(app: &TestApp, session: &mut Session, path: &str, fields: &[(&str, &str)]) {
+    let r = app.post_form(session, path, fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+/// 同心园党建联盟 of the fixture's enterprise 1 and the district's 人社局 (a department):
+/// (alliance, enterprise, department).
+async fn alliance_with_hr(app: &TestApp) -> (i64, i64, UnitId) {
+    let s = &app.db.store;
+    let (_, a) = cluster_and_member(app).await;
+    let hr = department(s, 900, "上海市松江区人力资源和社会保障局").await;
+    let alliance =
+        s.registry().create_alliance(&system(), "同心园党建联盟", "", None, &[UnitId(a), hr], false).await.unwrap();
+    (alliance, a, hr)
+}
 
 /// The fixture's cluster (测试集群党委, 新桥) and its enterprise 1 (上海甲电气有限公司).
 async fn cluster_and_member(app: &TestApp) -> (i64, i64) {
@@ -32,13 +56,11 @@ async fn the_town_grants_a_power_and_the_secretary_logs_its_use() {
         ("granted_by", "新桥镇党委"),
         ("granted_on", "2019-06-01"),
     ];
-    let refused = app.post_form(&mut town, &format!("{page}/powers"), &fields).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("文件文号：不能为空"), "{}", refused.body);
-    assert!(refused.body.contains("对集群内人才评选出具推荐意见") && refused.body.contains("value=\"新桥镇党委\""));
+    let unnumbered = refused(&app, &mut town, &format!("{page}/powers"), &fields).await;
+    assert!(unnumbered.contains("文件文号：不能为空"), "{unnumbered}");
+    assert!(unnumbered.contains("对集群内人才评选出具推荐意见") && unnumbered.contains("value=\"新桥镇党委\""));
     fields.push(("document_no", "新委〔2019〕8号"));
-    let saved = app.post_form(&mut town, &format!("{page}/powers"), &fields).await;
-    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    saved(&app, &mut town, &format!("{page}/powers"), &fields).await;
 
     let mut secretary = app.login("secretary", PASSWORD).await;
     assert_eq!(app.post_form(&mut secretary, &format!("{page}/powers"), &fields).await.status, StatusCode::FORBIDDEN);
@@ -52,13 +74,11 @@ async fn the_town_grants_a_power_and_the_secretary_logs_its_use() {
         ("concerned", "上海甲电气有限公司"),
         ("outcome", "推荐2人，均入选"),
     ];
-    let early = app.post_form(&mut secretary, &format!("{page}/uses"), &used).await;
-    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(early.body.contains("行使日期：不能早于赋权日期（2019-06-01）"), "{}", early.body);
-    assert!(early.body.contains("value=\"人才评选中出具集群党委意见\""));
+    let early = refused(&app, &mut secretary, &format!("{page}/uses"), &used).await;
+    assert!(early.contains("行使日期：不能早于赋权日期（2019-06-01）"), "{early}");
+    assert!(early.contains("value=\"人才评选中出具集群党委意见\""));
     used[1].1 = "2026-03-02";
-    let logged = app.post_form(&mut secretary, &format!("{page}/uses"), &used).await;
-    assert_eq!(logged.status, StatusCode::SEE_OTHER, "{}", logged.body);
+    saved(&app, &mut secretary, &format!("{page}/uses"), &used).await;
     assert_eq!(app.post_form(&mut town, &format!("{page}/uses"), &used).await.status, StatusCode::FORBIDDEN);
 
     // The cluster's page shows its list; a contact outside the cluster sees neither.
@@ -77,14 +97,8 @@ async fn the_town_grants_a_power_and_the_secretary_logs_its_use() {
 async fn an_alliance_issue_is_raised_and_resolved_and_the_figures_move() {
     let (app, _) = app_with_accounts().await;
     let s = &app.db.store;
-    let (_, a) = cluster_and_member(&app).await;
-    let hr = department(s, 900, "上海市松江区人力资源和社会保障局").await;
+    let (alliance, a, hr) = alliance_with_hr(&app).await;
     user(s, "hr", Role::ServiceOfficer, Scope::Department(hr)).await;
-    let alliance = s
-        .registry()
-        .create_alliance(&system(), "同心园党建联盟", "", None, &[qunlian_domain::auth::UnitId(a), hr], false)
-        .await
-        .unwrap();
     let page = format!("/bodies/alliances/{alliance}");
     let (a_s, hr_s) = (a.to_string(), hr.0.to_string());
 
@@ -98,16 +112,10 @@ async fn an_alliance_issue_is_raised_and_resolved_and_the_figures_move() {
         ("raised_on", "2026-11-16"),
         ("owner", hr_s.as_str()),
     ];
-    let refused = app.post_form(&mut town, &format!("{page}/issues"), &issue).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        refused.body.contains("问题：不能为空") && refused.body.contains("三名员工子女秋季入学"),
-        "{}",
-        refused.body
-    );
+    let untitled = refused(&app, &mut town, &format!("{page}/issues"), &issue).await;
+    assert!(untitled.contains("问题：不能为空") && untitled.contains("三名员工子女秋季入学"), "{untitled}");
     issue.push(("title", "员工子女入学"));
-    let raised = app.post_form(&mut town, &format!("{page}/issues"), &issue).await;
-    assert_eq!(raised.status, StatusCode::SEE_OTHER, "{}", raised.body);
+    saved(&app, &mut town, &format!("{page}/issues"), &issue).await;
     let open = app.get(&mut town, &page).await.body;
     assert!(open.contains(&format!("state=open&amp;owner={hr_s}\">1</a>")), "{open}");
     let id = s.bodies().issues(&system(), alliance, &Default::default()).await.unwrap()[0].id;
@@ -115,16 +123,13 @@ async fn an_alliance_issue_is_raised_and_resolved_and_the_figures_move() {
     // The owner department answers: refused without an answer, the typed date kept.
     let mut hr_officer = app.login("hr", PASSWORD).await;
     let step = format!("{page}/issues/{id}");
-    let blank = app.post_form(&mut hr_officer, &step, &[("action", "resolve"), ("on", "2026-11-20")]).await;
-    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(blank.body.contains("答复：不能为空") && blank.body.contains("value=\"2026-11-20\""), "{}", blank.body);
+    let blank = refused(&app, &mut hr_officer, &step, &[("action", "resolve"), ("on", "2026-11-20")]).await;
+    assert!(blank.contains("答复：不能为空") && blank.contains("value=\"2026-11-20\""), "{blank}");
     let mut officer = app.login("officer", PASSWORD).await;
     let other = app.post_form(&mut officer, &step, &[("action", "resolve"), ("answer", "x")]).await;
     assert_eq!(other.status, StatusCode::FORBIDDEN, "another department");
-    let done = app
-        .post_form(&mut hr_officer, &step, &[("action", "resolve"), ("answer", "已协调就近入学"), ("on", "2026-11-20")])
+    saved(&app, &mut hr_officer, &step, &[("action", "resolve"), ("answer", "已协调就近入学"), ("on", "2026-11-20")])
         .await;
-    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let after = app.get(&mut town, &page).await.body;
     assert!(
         after.contains("id=\"median-days\" href=\"/bodies/alliances/")
@@ -134,62 +139,44 @@ async fn an_alliance_issue_is_raised_and_resolved_and_the_figures_move() {
     assert!(!after.contains("id=\"open-by-owner\""));
     let list = app.get(&mut town, &format!("{page}/issues?state=resolved")).await.body;
     assert!(list.contains("共 1 个问题") && list.contains("已协调就近入学"), "{list}");
-    let again = app.post_form(&mut town, &step, &[("action", "resolve"), ("answer", "x")]).await;
-    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(again.body.contains("问题状态为“已解决”，不能办结"), "{}", again.body);
+    let again = refused(&app, &mut town, &step, &[("action", "resolve"), ("answer", "x")]).await;
+    assert!(again.contains("问题状态为“已解决”，不能办结"), "{again}");
 }
 
 #[tokio::test]
 async fn a_meeting_records_who_came_and_its_decision_is_followed_up() {
     let (app, _) = app_with_accounts().await;
     let s = &app.db.store;
-    let (_, a) = cluster_and_member(&app).await;
-    let hr = department(s, 900, "上海市松江区人力资源和社会保障局").await;
+    let (alliance, a, hr) = alliance_with_hr(&app).await;
     let item = catalogue_item(s, service_item(hr.0, "RS-01", "人才引进落户")).await.to_string();
-    let alliance = s
-        .registry()
-        .create_alliance(&system(), "同心园党建联盟", "", None, &[qunlian_domain::auth::UnitId(a), hr], false)
-        .await
-        .unwrap();
     let page = format!("/bodies/alliances/{alliance}");
     let a_s = a.to_string();
     let mut secretary = app.login("secretary", PASSWORD).await;
 
-    let linked = app.post_form(&mut secretary, &format!("{page}/services"), &[("item", item.as_str())]).await;
-    assert_eq!(linked.status, StatusCode::SEE_OTHER, "{}", linked.body);
-    let twice = app.post_form(&mut secretary, &format!("{page}/services"), &[("item", item.as_str())]).await;
-    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(twice.body.contains("已在本联盟的服务清单中"));
+    saved(&app, &mut secretary, &format!("{page}/services"), &[("item", item.as_str())]).await;
+    let twice = refused(&app, &mut secretary, &format!("{page}/services"), &[("item", item.as_str())]).await;
+    assert!(twice.contains("已在本联盟的服务清单中"));
 
     let mut meeting = vec![("kind", "joint"), ("held_on", "2026-10-09"), ("subject", "企业用工对接")];
-    let nobody = app.post_form(&mut secretary, &format!("{page}/meetings"), &meeting).await;
-    assert_eq!(nobody.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(nobody.body.contains("参会成员：至少勾选一个成员单位") && nobody.body.contains("value=\"企业用工对接\""));
+    let nobody = refused(&app, &mut secretary, &format!("{page}/meetings"), &meeting).await;
+    assert!(nobody.contains("参会成员：至少勾选一个成员单位") && nobody.contains("value=\"企业用工对接\""));
     meeting.push(("attendees", a_s.as_str()));
-    let held = app.post_form(&mut secretary, &format!("{page}/meetings"), &meeting).await;
-    assert_eq!(held.status, StatusCode::SEE_OTHER, "{}", held.body);
+    saved(&app, &mut secretary, &format!("{page}/meetings"), &meeting).await;
     let work = s.bodies().alliance_work(&system(), alliance).await.unwrap();
     let m = work.meetings[0].id;
-    let decided = app
-        .post_form(
-            &mut secretary,
-            &format!("{page}/meetings/{m}/decisions"),
-            &[("content", "梳理用工需求"), ("owner", a_s.as_str()), ("due_on", "2026-11-01")],
-        )
-        .await;
-    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.body);
+    saved(
+        &app,
+        &mut secretary,
+        &format!("{page}/meetings/{m}/decisions"),
+        &[("content", "梳理用工需求"), ("owner", a_s.as_str()), ("due_on", "2026-11-01")],
+    )
+    .await;
     let shown = app.get(&mut secretary, &page).await.body;
     assert!(shown.contains("联席会议：企业用工对接") && shown.contains("参会：上海甲电气有限公司"), "{shown}");
     assert!(shown.contains("class=\"overdue\"") && shown.contains("人才引进落户"));
     let d = s.bodies().alliance_work(&system(), alliance).await.unwrap().meetings[0].decisions[0].id;
-    let done = app
-        .post_form(
-            &mut secretary,
-            &format!("{page}/decisions/{d}/done"),
-            &[("on", "2026-11-20"), ("note", "已形成清单")],
-        )
+    saved(&app, &mut secretary, &format!("{page}/decisions/{d}/done"), &[("on", "2026-11-20"), ("note", "已形成清单")])
         .await;
-    assert_eq!(done.status, StatusCode::SEE_OTHER);
     assert!(app.get(&mut secretary, &page).await.body.contains("2026-11-20 已落实：已形成清单"));
     // A service officer reads the alliance but keeps none of its records.
     let mut contact = app.login("officer", PASSWORD).await;
@@ -200,11 +187,7 @@ async fn a_meeting_records_who_came_and_its_decision_is_followed_up() {
 async fn the_api_lists_an_alliances_issues_with_the_figures() {
     let (app, _) = app_with_accounts().await;
     let s = &app.db.store;
-    let (_, a) = cluster_and_member(&app).await;
-    let hr = department(s, 900, "上海市松江区人力资源和社会保障局").await;
-    let member = qunlian_domain::auth::UnitId(a);
-    let alliance =
-        s.registry().create_alliance(&system(), "同心园党建联盟", "", None, &[member, hr], false).await.unwrap();
+    let (alliance, a, hr) = alliance_with_hr(&app).await;
     let raw = |title: &str, owner: &str| qunlian_domain::bodies::RawIssue {
         title: title.into(),
         raised_by: a.to_string(),

@@ -8,12 +8,12 @@ use qunlian_domain::auth::Action;
 use qunlian_domain::bodies::{DecisionFields, MeetingFields, MeetingKind, RawDecision, RawIssue, RawMeeting};
 use qunlian_store::bodies::{AllianceWork, IssueFigures};
 
-use super::{ACTIVE, parsed, running, saved_or};
+use super::{ACTIVE, parsed, running};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::forms::parse_date;
-use crate::support::render_form;
+use crate::support::{render_form, saved_or_again};
 
 /// What was typed in the page's forms, to show again after a refusal.
 #[derive(Default)]
@@ -100,6 +100,15 @@ pub async fn page(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>
 
 type Pairs_ = Form<Vec<(String, String)>>;
 
+/// A form of the alliance's page once done: to its section `anchor` when saved, or the page
+/// again with what was typed (`d`) and the refusal.
+async fn back(state: &AppState, auth: &Auth, id: i64, d: Drafts, anchor: Result<String, WebError>) -> PageResult {
+    saved_or_again(anchor.map(|a| format!("/bodies/alliances/{id}#{a}")), |m| {
+        alliance_page(state, auth, id, d, Some(m))
+    })
+    .await
+}
+
 pub async fn add_service(
     State(state): State<AppState>,
     auth: Auth,
@@ -116,8 +125,7 @@ pub async fn add_service(
         Ok(state.store.bodies().add_service(&auth.caller, id, item, &d.service_name, false).await?)
     }
     .await;
-    saved_or(done.map(|_| format!("/bodies/alliances/{id}#services")), |m| alliance_page(&state, &auth, id, d, Some(m)))
-        .await
+    back(&state, &auth, id, d, done.map(|_| "services".to_owned())).await
 }
 
 pub async fn record_meeting(
@@ -140,10 +148,7 @@ pub async fn record_meeting(
     }
     .await;
     let d = Drafts { meeting: raw, ..Default::default() };
-    saved_or(done.map(|m| format!("/bodies/alliances/{id}#meeting-{m}")), |m| {
-        alliance_page(&state, &auth, id, d, Some(m))
-    })
-    .await
+    back(&state, &auth, id, d, done.map(|m| format!("meeting-{m}"))).await
 }
 
 pub async fn add_decision(
@@ -161,10 +166,7 @@ pub async fn add_decision(
     }
     .await;
     let d = Drafts { decision_for: mid, decision: raw, ..Default::default() };
-    saved_or(done.map(|_| format!("/bodies/alliances/{id}#meeting-{mid}")), |m| {
-        alliance_page(&state, &auth, id, d, Some(m))
-    })
-    .await
+    back(&state, &auth, id, d, done.map(|_| format!("meeting-{mid}"))).await
 }
 
 pub async fn finish_decision(
@@ -179,8 +181,5 @@ pub async fn finish_decision(
         Ok(state.store.bodies().finish_decision(&auth.caller, id, did, on, f.get("note")).await?)
     }
     .await;
-    saved_or(done.map(|()| format!("/bodies/alliances/{id}#decision-{did}")), |m| {
-        alliance_page(&state, &auth, id, Drafts::default(), Some(m))
-    })
-    .await
+    back(&state, &auth, id, Drafts::default(), done.map(|()| format!("decision-{did}"))).await
 }

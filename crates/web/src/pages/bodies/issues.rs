@@ -10,12 +10,12 @@ use qunlian_store::bodies::{IssueFilter, IssueRow, IssueStep, OwnerFilter};
 use serde::Deserialize;
 
 use super::alliances::{Drafts, alliance_page};
-use super::{ACTIVE, parsed, running, saved_or};
+use super::{ACTIVE, parsed, running};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::forms::{Pairs, parse_date};
-use crate::support::render_form;
+use crate::support::{render_form, saved_or_again};
 
 /// The list's filter as the figures' links write it: `state` open | resolved | declined
 /// (none: all), `owner` a department's id or `none` (not yet given).
@@ -167,7 +167,7 @@ pub async fn raise(
     }
     .await;
     let d = Drafts { issue: raw, ..Default::default() };
-    saved_or(done.map(|_| format!("/bodies/alliances/{id}/issues?state=open")), |m| {
+    saved_or_again(done.map(|_| format!("/bodies/alliances/{id}/issues?state=open")), |m| {
         alliance_page(&state, &auth, id, d, Some(m))
     })
     .await
@@ -221,5 +221,5 @@ pub async fn act(
         Some(s) => format!("/bodies/alliances/{id}/issues?state={s}#issue-{iid}"),
         None => format!("/bodies/alliances/{id}/issues#issue-{iid}"),
     };
-    saved_or(done.map(|_| back), |m| list_page(&state, &auth, id, q.clone(), draft, Some(m))).await
+    saved_or_again(done.map(|_| back), |m| list_page(&state, &auth, id, q.clone(), draft, Some(m))).await
 }

@@ -23,7 +23,6 @@ use askama::Template;
 use axum::Form;
 use axum::Router;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use qunlian_domain::auth::Action;
 use qunlian_store::bodies::{AllianceLine, ClusterLine, PowerScope, RegionFact};
@@ -32,7 +31,7 @@ use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::forms::Pairs;
-use crate::support::render_form;
+use crate::support::{render_form, saved_or_again};
 
 const ACTIVE: &str = "/bodies";
 /// The navigation entries of the second slice's pages.
@@ -73,16 +72,6 @@ pub fn routes() -> Router<AppState> {
         .route("/bodies/studios/{id}", get(studios::page))
 }
 
-/// A form's outcome: what the store made, or the refusal's message to show the form again
-/// with (422); any other error stays an error.
-fn refusal<T>(done: Result<T, WebError>) -> Result<Result<T, String>, WebError> {
-    match done {
-        Ok(t) => Ok(Ok(t)),
-        Err(WebError::Invalid(m)) => Ok(Err(m)),
-        Err(e) => Err(e),
-    }
-}
-
 /// A form's parsed values, or its refused fields as the message shown with the form.
 fn parsed<T>(r: Result<T, qunlian_domain::fields::FieldErrors>) -> Result<T, WebError> {
     r.map_err(|e| WebError::Invalid(e.to_string()))
@@ -99,17 +88,6 @@ async fn running(state: &AppState, auth: &Auth, id: i64, pairs: Vec<(String, Str
     auth.require(Action::RunAlliances)?;
     state.store.bodies().may_run(&auth.caller, id).await?;
     Ok(Pairs(pairs))
-}
-
-/// Where a saved form goes, or its page again with the refusal.
-async fn saved_or<F: Future<Output = PageResult>>(
-    done: Result<String, WebError>,
-    again: impl FnOnce(String) -> F,
-) -> PageResult {
-    match refusal(done)? {
-        Ok(to) => Ok(Redirect::to(&to).into_response()),
-        Err(m) => again(m).await,
-    }
 }
 
 #[derive(Template)]
@@ -156,7 +134,8 @@ pub async fn add_scope(
     auth.require(Action::GrantPowers)?;
     let name = Pairs(pairs).get("name").to_owned();
     let done = state.store.bodies().add_scope(&auth.caller, &name).await.map_err(WebError::from);
-    saved_or(done.map(|_| "/bodies#scopes".to_owned()), |m| index_page(&state, &auth, name.clone(), Some(m))).await
+    saved_or_again(done.map(|_| "/bodies#scopes".to_owned()), |m| index_page(&state, &auth, name.clone(), Some(m)))
+        .await
 }
 
 /// A median in days as a figure shows it: one decimal when it has one, "—" when there is none.

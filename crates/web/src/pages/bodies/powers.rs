@@ -8,12 +8,12 @@ use qunlian_domain::auth::Action;
 use qunlian_domain::bodies::{GrantFields, RawGrant, RawUse, UseFields};
 use qunlian_store::bodies::{ClusterPowers, ClusterStructure, PowerScope};
 
-use super::{ACTIVE, parsed, saved_or};
+use super::{ACTIVE, parsed};
 use crate::auth::{Auth, Layout};
 use crate::error::PageResult;
 use crate::state::AppState;
 use crate::support::forms::Pairs;
-use crate::support::render_form;
+use crate::support::{render_form, saved_or_again};
 
 #[derive(Template)]
 #[template(path = "bodies/cluster.html")]
@@ -98,7 +98,7 @@ pub async fn grant(
     }
     .await;
     let used = RawUse { used_on: state.store.today().to_string(), ..Default::default() };
-    saved_or(done.map(|_| format!("/bodies/clusters/{id}#powers")), |m| {
+    saved_or_again(done.map(|_| format!("/bodies/clusters/{id}#powers")), |m| {
         cluster_page(&state, &auth, id, raw, used, Some(m))
     })
     .await
@@ -119,7 +119,7 @@ pub async fn log_use(
     }
     .await;
     let grant = RawGrant { granted_on: state.store.today().to_string(), ..Default::default() };
-    saved_or(done.map(|_| format!("/bodies/clusters/{id}#uses")), |m| {
+    saved_or_again(done.map(|_| format!("/bodies/clusters/{id}#uses")), |m| {
         cluster_page(&state, &auth, id, grant, raw, Some(m))
     })
     .await

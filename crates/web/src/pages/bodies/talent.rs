@@ -11,13 +11,13 @@ use qunlian_domain::bodies::{
 };
 use qunlian_store::bodies::{Apartment, Selection, Studio};
 
-use super::{TALENT, parsed, saved_or, town_of};
+use super::{TALENT, parsed, town_of};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::forms::{Choice, Pairs};
-use crate::support::render_form;
 use crate::support::towns::town_options;
+use crate::support::{render_form, saved_or_again};
 
 #[derive(Template)]
 #[template(path = "bodies/talent.html")]
@@ -65,9 +65,19 @@ pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
     talent_page(&state, &auth, Pairs(Vec::new()), None).await
 }
 
-/// A talent form's outcome: back to the page's section, or the page again with the refusal.
-async fn back(state: &AppState, auth: &Auth, f: Pairs, anchor: &str, done: Result<(), WebError>) -> PageResult {
-    saved_or(done.map(|()| format!("/bodies/talent#{anchor}")), |m| talent_page(state, auth, f, Some(m))).await
+/// A talent form (for those who run talent work): `work` does what was typed; then back to
+/// the page's section, or the page again with the refusal and what was typed.
+async fn talent_form(
+    state: &AppState,
+    auth: &Auth,
+    pairs: Vec<(String, String)>,
+    anchor: &str,
+    work: impl AsyncFnOnce(&Pairs) -> Result<(), WebError>,
+) -> PageResult {
+    auth.require(Action::RunTalent)?;
+    let f = Pairs(pairs);
+    let done = work(&f).await;
+    saved_or_again(done.map(|()| format!("/bodies/talent#{anchor}")), |m| talent_page(state, auth, f, Some(m))).await
 }
 
 pub async fn add_apartment(
@@ -75,22 +85,19 @@ pub async fn add_apartment(
     auth: Auth,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    auth.require(Action::RunTalent)?;
-    let f = Pairs(pairs);
-    let raw = RawApartment {
-        name: f.get("name").into(),
-        town: f.get("town").into(),
-        address: f.get("address").into(),
-        managing_org: f.get("managing_org").into(),
-        service_point: f.get("service_point").into(),
-    };
-    let done = async {
+    talent_form(&state, &auth, pairs, "apartments", async |f| {
+        let raw = RawApartment {
+            name: f.get("name").into(),
+            town: f.get("town").into(),
+            address: f.get("address").into(),
+            managing_org: f.get("managing_org").into(),
+            service_point: f.get("service_point").into(),
+        };
         let a = parsed(ApartmentFields::parse(&raw))?;
         state.store.bodies().add_apartment(&auth.caller, a, false).await?;
         Ok(())
-    }
-    .await;
-    back(&state, &auth, f, "apartments", done).await
+    })
+    .await
 }
 
 /// An id chosen in a form's select, or the field's message.
@@ -104,14 +111,11 @@ pub async fn add_resident(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    auth.require(Action::RunTalent)?;
-    let f = Pairs(pairs);
-    let done = async {
-        let unit = chosen_id(&f, "unit", "入住企业")?;
+    talent_form(&state, &auth, pairs, "apartments", async |f| {
+        let unit = chosen_id(f, "unit", "入住企业")?;
         Ok(state.store.bodies().add_resident(&auth.caller, id, unit).await?)
-    }
-    .await;
-    back(&state, &auth, f, "apartments", done).await
+    })
+    .await
 }
 
 pub async fn open_selection(
@@ -119,21 +123,18 @@ pub async fn open_selection(
     auth: Auth,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    auth.require(Action::RunTalent)?;
-    let f = Pairs(pairs);
-    let raw = RawSelection {
-        kind: f.get("kind").into(),
-        year: f.get("year").into(),
-        candidate: f.get("candidate").into(),
-        enterprise: f.get("enterprise").into(),
-    };
-    let done = async {
+    talent_form(&state, &auth, pairs, "selections", async |f| {
+        let raw = RawSelection {
+            kind: f.get("kind").into(),
+            year: f.get("year").into(),
+            candidate: f.get("candidate").into(),
+            enterprise: f.get("enterprise").into(),
+        };
         let s = parsed(SelectionFields::parse(&raw))?;
         state.store.bodies().open_selection(&auth.caller, s, false).await?;
         Ok(())
-    }
-    .await;
-    back(&state, &auth, f, "selections", done).await
+    })
+    .await
 }
 
 pub async fn ask(
@@ -142,18 +143,15 @@ pub async fn ask(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    auth.require(Action::RunTalent)?;
-    let f = Pairs(pairs);
-    let done = async {
-        let org = chosen_id(&f, "org", "征求意见的党组织")?;
+    talent_form(&state, &auth, pairs, "selections", async |f| {
+        let org = chosen_id(f, "org", "征求意见的党组织")?;
         let on = qunlian_domain::fields::date_field("征求日期", f.get("asked_on"))
             .map_err(WebError::Invalid)?
             .ok_or_else(|| WebError::Invalid("征求日期：不能为空".into()))?;
         state.store.bodies().ask_opinion(&auth.caller, id, org, on).await?;
         Ok(())
-    }
-    .await;
-    back(&state, &auth, f, "selections", done).await
+    })
+    .await
 }
 
 pub async fn answer(
@@ -162,14 +160,11 @@ pub async fn answer(
     Path((id, opinion)): Path<(i64, i64)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    auth.require(Action::RunTalent)?;
-    let f = Pairs(pairs);
-    let done = async {
+    talent_form(&state, &auth, pairs, "selections", async |f| {
         let (text, on) = parsed(parse_opinion(f.get("opinion"), f.get("answered_on")))?;
         Ok(state.store.bodies().record_opinion(&auth.caller, id, opinion, text, on).await?)
-    }
-    .await;
-    back(&state, &auth, f, "selections", done).await
+    })
+    .await
 }
 
 pub async fn decide(
@@ -178,9 +173,7 @@ pub async fn decide(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    auth.require(Action::RunTalent)?;
-    let f = Pairs(pairs);
-    let done = async {
+    talent_form(&state, &auth, pairs, "selections", async |f| {
         let selected = match f.get("decision") {
             "selected" => true,
             "not_selected" => false,
@@ -192,9 +185,8 @@ pub async fn decide(
         }
         state.store.bodies().decide_selection(&auth.caller, id, selected, note).await?;
         Ok(())
-    }
-    .await;
-    back(&state, &auth, f, "selections", done).await
+    })
+    .await
 }
 
 pub async fn add_studio(
@@ -202,15 +194,12 @@ pub async fn add_studio(
     auth: Auth,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    auth.require(Action::RunTalent)?;
-    let f = Pairs(pairs);
-    let raw = RawStudio { name: f.get("name").into(), org: f.get("org").into(), lead: f.get("lead").into() };
-    let done = async {
-        let town = town_of(&f)?;
+    talent_form(&state, &auth, pairs, "studios", async |f| {
+        let raw = RawStudio { name: f.get("name").into(), org: f.get("org").into(), lead: f.get("lead").into() };
+        let town = town_of(f)?;
         let s = parsed(StudioFields::parse(&raw))?;
         state.store.bodies().add_studio(&auth.caller, &town, s, false).await?;
         Ok(())
-    }
-    .await;
-    back(&state, &auth, f, "studios", done).await
+    })
+    .await
 }

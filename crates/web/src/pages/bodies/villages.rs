@@ -15,13 +15,13 @@ use qunlian_domain::bodies::{
 };
 use qunlian_store::bodies::{CheckLine, Head, HeadAction, Mandatory, OverdueAction, Village, VillageSummary};
 
-use super::{VILLAGES, parsed, saved_or, town_of};
+use super::{VILLAGES, parsed, town_of};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::forms::{Choice, Pairs};
-use crate::support::render_form;
 use crate::support::towns::town_options;
+use crate::support::{render_form, saved_or_again};
 
 #[derive(Template)]
 #[template(path = "bodies/villages.html")]
@@ -77,19 +77,31 @@ pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
     villages_page(&state, &auth, Pairs(Vec::new()), None).await
 }
 
+/// A form of the tracker's page, for those who run villages: `work` does what was typed and
+/// says where to go; the page again with the refusal and what was typed otherwise.
+async fn tracker_form(
+    state: &AppState,
+    auth: &Auth,
+    pairs: Vec<(String, String)>,
+    work: impl AsyncFnOnce(&Pairs) -> Result<String, WebError>,
+) -> PageResult {
+    auth.require(Action::RunVillages)?;
+    let f = Pairs(pairs);
+    let done = work(&f).await;
+    saved_or_again(done, |m| villages_page(state, auth, f, Some(m))).await
+}
+
 pub async fn add_village(
     State(state): State<AppState>,
     auth: Auth,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    auth.require(Action::RunVillages)?;
-    let f = Pairs(pairs);
-    let done = async {
-        let town = town_of(&f)?;
-        Ok(state.store.bodies().add_village(&auth.caller, &town, f.get("name"), false).await?)
-    }
-    .await;
-    saved_or(done.map(|_| "/bodies/villages#villages".to_owned()), |m| villages_page(&state, &auth, f, Some(m))).await
+    tracker_form(&state, &auth, pairs, async |f| {
+        let town = town_of(f)?;
+        state.store.bodies().add_village(&auth.caller, &town, f.get("name"), false).await?;
+        Ok("/bodies/villages#villages".to_owned())
+    })
+    .await
 }
 
 pub async fn add_mandatory(
@@ -97,16 +109,14 @@ pub async fn add_mandatory(
     auth: Auth,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    auth.require(Action::RunVillages)?;
-    let f = Pairs(pairs);
-    let done = async {
-        let town = town_of(&f)?;
+    tracker_form(&state, &auth, pairs, async |f| {
+        let town = town_of(f)?;
         let raw = RawMandatory { name: f.get("name").into(), due_days: f.get("due_days").into() };
         let m = parsed(MandatoryFields::parse(&raw))?;
-        Ok(state.store.bodies().add_mandatory(&auth.caller, &town, m, false).await?)
-    }
-    .await;
-    saved_or(done.map(|_| "/bodies/villages#mandatory".to_owned()), |m| villages_page(&state, &auth, f, Some(m))).await
+        state.store.bodies().add_mandatory(&auth.caller, &town, m, false).await?;
+        Ok("/bodies/villages#mandatory".to_owned())
+    })
+    .await
 }
 
 pub async fn nominate(
@@ -114,20 +124,18 @@ pub async fn nominate(
     auth: Auth,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    auth.require(Action::RunVillages)?;
-    let f = Pairs(pairs);
-    let raw = RawNomination {
-        person: f.get("person").into(),
-        enterprise: f.get("enterprise").into(),
-        identity: f.get("identity").into(),
-        nominated_on: f.get("nominated_on").into(),
-    };
-    let done = async {
+    tracker_form(&state, &auth, pairs, async |f| {
+        let raw = RawNomination {
+            person: f.get("person").into(),
+            enterprise: f.get("enterprise").into(),
+            identity: f.get("identity").into(),
+            nominated_on: f.get("nominated_on").into(),
+        };
         let n = parsed(NominationFields::parse(&raw))?;
-        Ok(state.store.bodies().nominate(&auth.caller, n, false).await?)
-    }
-    .await;
-    saved_or(done.map(|id| format!("/bodies/villages/heads/{id}")), |m| villages_page(&state, &auth, f, Some(m))).await
+        let id = state.store.bodies().nominate(&auth.caller, n, false).await?;
+        Ok(format!("/bodies/villages/heads/{id}"))
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -196,28 +204,45 @@ pub async fn head(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>
     head_page(&state, &auth, id, Pairs(Vec::new()), None).await
 }
 
+/// A form of a head's page, for those with `action`: `work` does what was typed, then back
+/// to the head's page (at `anchor`), or that page again with the refusal and what was typed.
+async fn head_form(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+    pairs: Vec<(String, String)>,
+    action: Action,
+    anchor: &str,
+    work: impl AsyncFnOnce(&Pairs) -> Result<(), WebError>,
+) -> PageResult {
+    auth.require(action)?;
+    let f = Pairs(pairs);
+    let done = work(&f).await;
+    saved_or_again(done.map(|()| format!("/bodies/villages/heads/{id}{anchor}")), |m| {
+        head_page(state, auth, id, f, Some(m))
+    })
+    .await
+}
+
 pub async fn record_check(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    auth.require(Action::RunVillages)?;
-    let f = Pairs(pairs);
-    let raw = RawCheck {
-        item: f.get("item").into(),
-        checker: f.get("checker").into(),
-        passed: f.get("passed").into(),
-        note: f.get("note").into(),
-        checked_on: f.get("checked_on").into(),
-    };
-    let done = async {
+    head_form(&state, &auth, id, pairs, Action::RunVillages, "#checks", async |f| {
+        let raw = RawCheck {
+            item: f.get("item").into(),
+            checker: f.get("checker").into(),
+            passed: f.get("passed").into(),
+            note: f.get("note").into(),
+            checked_on: f.get("checked_on").into(),
+        };
         let c = parsed(CheckFields::parse(&raw))?;
-        Ok(state.store.bodies().record_check(&auth.caller, id, c, false).await?)
-    }
-    .await;
-    saved_or(done.map(|_| format!("/bodies/villages/heads/{id}#checks")), |m| head_page(&state, &auth, id, f, Some(m)))
-        .await
+        state.store.bodies().record_check(&auth.caller, id, c, false).await?;
+        Ok(())
+    })
+    .await
 }
 
 pub async fn step(
@@ -226,9 +251,7 @@ pub async fn step(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    auth.require(Action::RunVillages)?;
-    let f = Pairs(pairs);
-    let done = async {
+    head_form(&state, &auth, id, pairs, Action::RunVillages, "", async |f| {
         let step =
             HeadStep::from_code(f.get("step")).ok_or_else(|| WebError::Invalid("操作：不是可选的操作".into()))?;
         let appointment = if step == HeadStep::Appoint {
@@ -242,10 +265,10 @@ pub async fn step(
         } else {
             None
         };
-        Ok(state.store.bodies().step_head(&auth.caller, id, step, appointment).await?)
-    }
-    .await;
-    saved_or(done.map(|_| format!("/bodies/villages/heads/{id}")), |m| head_page(&state, &auth, id, f, Some(m))).await
+        state.store.bodies().step_head(&auth.caller, id, step, appointment).await?;
+        Ok(())
+    })
+    .await
 }
 
 pub async fn add_action(
@@ -254,16 +277,13 @@ pub async fn add_action(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    auth.require(Action::ReportVillageActions)?;
-    let f = Pairs(pairs);
-    let raw = RawHeadAction { title: f.get("title").into(), due_on: f.get("due_on").into() };
-    let done = async {
+    head_form(&state, &auth, id, pairs, Action::ReportVillageActions, "#actions", async |f| {
+        let raw = RawHeadAction { title: f.get("title").into(), due_on: f.get("due_on").into() };
         let a = parsed(HeadActionFields::parse(&raw))?;
-        Ok(state.store.bodies().add_chosen_action(&auth.caller, id, a, false).await?)
-    }
-    .await;
-    saved_or(done.map(|_| format!("/bodies/villages/heads/{id}#actions")), |m| head_page(&state, &auth, id, f, Some(m)))
-        .await
+        state.store.bodies().add_chosen_action(&auth.caller, id, a, false).await?;
+        Ok(())
+    })
+    .await
 }
 
 pub async fn complete(
@@ -272,10 +292,8 @@ pub async fn complete(
     Path((id, action)): Path<(i64, i64)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    auth.require(Action::ReportVillageActions)?;
-    let f = Pairs(pairs);
-    let raw = RawCompletion { evidence: f.get("evidence").into(), done_on: f.get("done_on").into() };
-    let done = async {
+    head_form(&state, &auth, id, pairs, Action::ReportVillageActions, "#actions", async |f| {
+        let raw = RawCompletion { evidence: f.get("evidence").into(), done_on: f.get("done_on").into() };
         let c = parsed(CompletionFields::parse(&raw))?;
         let b = state.store.bodies();
         if !b.head_actions(&auth.caller, id).await?.iter().any(|a| a.id == action) {
@@ -283,8 +301,6 @@ pub async fn complete(
         }
         b.complete_action(&auth.caller, action, c).await?;
         Ok(())
-    }
-    .await;
-    saved_or(done.map(|_| format!("/bodies/villages/heads/{id}#actions")), |m| head_page(&state, &auth, id, f, Some(m)))
-        .await
+    })
+    .await
 }

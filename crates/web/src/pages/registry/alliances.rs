@@ -21,15 +21,27 @@ struct AlliancesPage {
     error: Option<String>,
 }
 
+/// A register's list with its creation form (alliances, pairings): the page `page` builds from
+/// its layout, whether the caller may create (writes the registry) and the refusal shown.
+fn register_list<T: Template>(
+    state: &AppState,
+    auth: &Auth,
+    active: &'static str,
+    error: Option<String>,
+    page: impl FnOnce(Layout, bool, Option<String>) -> T,
+) -> PageResult {
+    let refused = error.is_some();
+    render_form(&page(Layout::new(auth, state, active), auth.caller.may(Action::WriteRegistry), error), refused)
+}
+
 async fn alliances_page(state: &AppState, auth: &Auth, error: Option<String>) -> PageResult {
     let alliances = state.store.registry().list_alliances(&auth.caller).await?;
-    let page = AlliancesPage {
-        layout: Layout::new(auth, state, "/alliances"),
+    register_list(state, auth, "/alliances", error, |layout, may_create, error| AlliancesPage {
+        layout,
         alliances,
-        may_create: auth.caller.may(Action::WriteRegistry),
+        may_create,
         error,
-    };
-    render_form(&page, page.error.is_some())
+    })
 }
 
 pub async fn alliances(State(state): State<AppState>, auth: Auth) -> PageResult {
@@ -87,13 +99,12 @@ struct PairingsPage {
 
 async fn pairings_page(state: &AppState, auth: &Auth, error: Option<String>) -> PageResult {
     let pairings = state.store.registry().list_pairings(&auth.caller).await?;
-    let page = PairingsPage {
-        layout: Layout::new(auth, state, "/pairings"),
+    register_list(state, auth, "/pairings", error, |layout, may_create, error| PairingsPage {
+        layout,
         pairings,
-        may_create: auth.caller.may(Action::WriteRegistry),
+        may_create,
         error,
-    };
-    render_form(&page, page.error.is_some())
+    })
 }
 
 pub async fn pairings(State(state): State<AppState>, auth: Auth) -> PageResult {
