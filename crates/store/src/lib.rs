@@ -23,6 +23,7 @@ pub mod registry;
 pub mod results;
 pub mod scope;
 pub mod services;
+pub mod workgroups;
 pub mod shared;
 
 use std::sync::Arc;

@@ -67,7 +67,11 @@ impl WorkgroupFields {
             e.push("town", "所属街镇：请选择");
             None
         } else {
-            e.take("town", crate::RegionCode::parse(&raw.town).map_err(|m| format!("所属街镇：{m}")))
+            let r = e.take("town", crate::RegionCode::parse(&raw.town).map_err(|m| format!("所属街镇：{m}")));
+            if r.is_some_and(|r| r.level() != crate::region::RegionLevel::Town) {
+                e.push("town", "所属街镇：应选择一个街镇");
+            }
+            r
         };
         let cluster = maybe_chosen(&mut e, "cluster", "所属集群", &raw.cluster);
         let lead_unit = chosen(&mut e, "lead_unit", "牵头单位", &raw.lead_unit);
