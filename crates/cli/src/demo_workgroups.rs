@@ -27,7 +27,10 @@ pub async fn seed(store: &Store, cluster_ids: &HashMap<String, ClusterId>, distr
         return Ok(());
     }
     // Two members from each of the first three organisations holding members.
-    let roster = store.people().members(&sys, &MemberFilter::default(), qunlian_store::PageRequest::new(None, Some(500))).await?;
+    let roster = store
+        .people()
+        .members(&sys, &MemberFilter::default(), qunlian_store::PageRequest::new(None, Some(500)))
+        .await?;
     let mut per_org: Vec<(i64, Vec<i64>)> = Vec::new();
     for m in roster.items {
         let full = per_org.len() >= 3;
@@ -52,8 +55,8 @@ pub async fn seed(store: &Store, cluster_ids: &HashMap<String, ClusterId>, distr
         units,
         started_on: today - Days::new(150),
         planned_end_on: today + Days::new(18),
-        description: "镇招商部门与集群链主企业、配套企业组成工作组，跟进一个高端装备制造项目的洽谈、签约和落地（演示）。"
-            .into(),
+        description:
+            "镇招商部门与集群链主企业、配套企业组成工作组，跟进一个高端装备制造项目的洽谈、签约和落地（演示）。".into(),
         parent_org: parent,
         branch_name: "高端装备制造招商项目临时党支部（演示）".into(),
         secretary: Some("周建国（演示）".into()),

@@ -23,8 +23,8 @@ pub mod registry;
 pub mod results;
 pub mod scope;
 pub mod services;
-pub mod workgroups;
 pub mod shared;
+pub mod workgroups;
 
 use std::sync::Arc;
 

@@ -234,7 +234,8 @@ mod tests {
         assert_eq!(end.reason, "项目落地");
         let e = EndFields::parse(&RawEnd { ended_on: "".into(), reason: " ".into() }).unwrap_err();
         assert_eq!(e.keys(), vec!["ended_on", "reason"]);
-        let e = ExtendFields::parse(&RawExtend { planned_end_on: "明年".into(), reason: "洽谈未完".into() }).unwrap_err();
+        let e =
+            ExtendFields::parse(&RawExtend { planned_end_on: "明年".into(), reason: "洽谈未完".into() }).unwrap_err();
         assert!(e.get("planned_end_on").unwrap().starts_with("新的计划结束日期"), "{e}");
     }
 }

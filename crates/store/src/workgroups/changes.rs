@@ -7,7 +7,9 @@ use qunlian_domain::registry::{OrgForm, OrgKind};
 use qunlian_domain::workgroups::{EndFields, ExtendFields, WorkgroupFields};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, TransactionTrait,
+};
 
 use super::Workgroups;
 use crate::entity::{cluster, member, party_org, workgroup, workgroup_member, workgroup_unit};
@@ -35,7 +37,9 @@ impl Workgroups<'_> {
         }
         for u in &f.units {
             s.unit_in_scope(caller, UnitId(*u)).await.map_err(|e| match e {
-                StoreError::NotFound => StoreError::invalid("工作组成员单位", format!("单位 {u} 不存在，或不在您的权限范围内")),
+                StoreError::NotFound => {
+                    StoreError::invalid("工作组成员单位", format!("单位 {u} 不存在，或不在您的权限范围内"))
+                }
                 e => e,
             })?;
         }
@@ -169,7 +173,8 @@ impl Workgroups<'_> {
             .filter(workgroup_member::Column::Until.is_null())
             .exec(&txn)
             .await?;
-        let what = format!("{}：{} 撤销临时党支部（原计划 {}），原因：{}", r.name, f.ended_on, r.planned_end_on, f.reason);
+        let what =
+            format!("{}：{} 撤销临时党支部（原计划 {}），原因：{}", r.name, f.ended_on, r.planned_end_on, f.reason);
         let mut m = r.into_active_model();
         m.ended_on = Set(Some(f.ended_on));
         m.end_reason = Set(Some(f.reason.clone()));
@@ -193,7 +198,10 @@ impl Workgroups<'_> {
                 format!("应晚于原计划结束日期 {} 和今天", r.planned_end_on),
             ));
         }
-        let what = format!("{}：计划结束日期 修改前 {}；修改后 {}，原因：{}", r.name, r.planned_end_on, f.planned_end_on, f.reason);
+        let what = format!(
+            "{}：计划结束日期 修改前 {}；修改后 {}，原因：{}",
+            r.name, r.planned_end_on, f.planned_end_on, f.reason
+        );
         let txn = self.store.db().begin().await?;
         let mut m = r.into_active_model();
         m.planned_end_on = Set(f.planned_end_on);

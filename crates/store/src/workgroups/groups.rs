@@ -292,7 +292,9 @@ impl Workgroups<'_> {
         let homes = s.org_names(rows.iter().map(|r| r.2).collect()).await?;
         let members = rows
             .into_iter()
-            .map(|(id, name, org)| (id, format!("{}（{}）", mask_name(&name), homes.get(&org).cloned().unwrap_or_default())))
+            .map(|(id, name, org)| {
+                (id, format!("{}（{}）", mask_name(&name), homes.get(&org).cloned().unwrap_or_default()))
+            })
             .collect();
         Ok(WorkgroupChoices { clusters, units, orgs, members })
     }

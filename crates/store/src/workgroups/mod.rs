@@ -48,8 +48,9 @@ impl Workgroups<'_> {
     pub(crate) async fn scope(self, caller: &Caller) -> Result<Condition> {
         self.store.require(caller, Action::ReadRegistry)?;
         let under_orgs = |orgs: Condition| {
-            workgroup::Column::ParentOrgId
-                .in_subquery(Query::select().column(party_org::Column::Id).from(party_org::Entity).cond_where(orgs).to_owned())
+            workgroup::Column::ParentOrgId.in_subquery(
+                Query::select().column(party_org::Column::Id).from(party_org::Entity).cond_where(orgs).to_owned(),
+            )
         };
         Ok(match &caller.scope {
             Scope::All => Condition::all(),

@@ -76,9 +76,7 @@ async fn a_temporary_branch_counts_while_it_stands_and_its_members_stay_home() {
         .create_org(
             &sys,
             NewOrg {
-                kind: OrgKind::Committee,
-                town_code: Some(xq.to_string()),
-                ..org("新桥镇综合党委", vec![])
+                kind: OrgKind::Committee, town_code: Some(xq.to_string()), ..org("新桥镇综合党委", vec![])
             },
         )
         .await
@@ -113,7 +111,8 @@ async fn a_temporary_branch_counts_while_it_stands_and_its_members_stay_home() {
     assert_eq!(coverage_agrees(s, &units, lead).await, CoverageStatus::Uncovered);
 
     // Created by the town; 九亭 cannot put it in 新桥, nor name 九亭's firm from 新桥.
-    let fields = |units: &[UnitId]| WorkgroupFields::parse(&raw(&xq.to_string(), units, committee.0, &members)).unwrap();
+    let fields =
+        |units: &[UnitId]| WorkgroupFields::parse(&raw(&xq.to_string(), units, committee.0, &members)).unwrap();
     assert!(matches!(
         s.workgroups().create(&jiuting, fields(&[lead, a, b]), false).await,
         Err(StoreError::Invalid { field: "所属街镇", .. })
@@ -151,10 +150,7 @@ async fn a_temporary_branch_counts_while_it_stands_and_its_members_stay_home() {
 
     // The members take part from their home organisations, which keep them and their counts.
     assert_eq!(g.members.len(), 4);
-    assert_eq!(
-        g.members.iter().map(|m| m.home_org_id).collect::<Vec<_>>(),
-        vec![org_a.0, org_a.0, org_b.0, org_b.0]
-    );
+    assert_eq!(g.members.iter().map(|m| m.home_org_id).collect::<Vec<_>>(), vec![org_a.0, org_a.0, org_b.0, org_b.0]);
     assert!(g.members.iter().all(|m| m.name.contains('*')), "names masked");
     for m in &members {
         assert_ne!(s.people().member(&sys, *m).await.unwrap().org_id, g.line.branch_org_id);
@@ -269,7 +265,8 @@ async fn the_list_filters_by_kind_and_state_within_scope() {
     let mut other = raw(&town("九亭").to_string(), &[far, far], home.0, &members);
     other.units.clear();
     assert!(WorkgroupFields::parse(&other).is_err(), "one unit is no work group");
-    let ours = s.registry().create_org(&sys, NewOrg { town_code: Some(town("九亭").to_string()), ..org("九亭党委", vec![]) });
+    let ours =
+        s.registry().create_org(&sys, NewOrg { town_code: Some(town("九亭").to_string()), ..org("九亭党委", vec![]) });
     let ours = ours.await.unwrap();
     let far2 = s.registry().create_enterprise(&sys, enterprise(51, "上海九亭二号有限公司", "九亭")).await.unwrap();
     let theirs = raw(&town("九亭").to_string(), &[far, far2], ours.0, &members);

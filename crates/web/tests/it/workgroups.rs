@@ -19,7 +19,10 @@ async fn a_town_admin_creates_a_work_group_and_answers_its_end_prompt() {
     let home = s.registry().create_org(&sys, org("上海协作精工有限公司党支部", vec![a])).await.unwrap();
     let parent = s
         .registry()
-        .create_org(&sys, NewOrg { kind: OrgKind::Committee, town_code: Some(xq.clone()), ..org("新桥镇综合党委", vec![]) })
+        .create_org(
+            &sys,
+            NewOrg { kind: OrgKind::Committee, town_code: Some(xq.clone()), ..org("新桥镇综合党委", vec![]) },
+        )
         .await
         .unwrap();
     let mut members = Vec::new();
@@ -46,7 +49,9 @@ async fn a_town_admin_creates_a_work_group_and_answers_its_end_prompt() {
     ];
     let refused = app.post_form(&mut town_admin, "/workgroups", &typed).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("临时党支部应有3名以上党员") && refused.body.contains("value=\"装备制造招商项目工作组\""));
+    assert!(
+        refused.body.contains("临时党支部应有3名以上党员") && refused.body.contains("value=\"装备制造招商项目工作组\"")
+    );
     typed.push(("members", members[1].as_str()));
     typed.push(("members", members[2].as_str()));
     let saved = app.post_form(&mut town_admin, "/workgroups", &typed).await;
@@ -63,13 +68,23 @@ async fn a_town_admin_creates_a_work_group_and_answers_its_end_prompt() {
     assert!(list.body.contains("共 1 个项目工作组"), "{}", list.body);
 
     // Extended past the prompt's window, then ended.
-    let early = app.post_form(&mut town_admin, &format!("{path}/extend"), &[("planned_end_on", "2026-12-01"), ("reason", "延后")]).await;
+    let early = app
+        .post_form(&mut town_admin, &format!("{path}/extend"), &[("planned_end_on", "2026-12-01"), ("reason", "延后")])
+        .await;
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(early.body.contains("应晚于原计划结束日期"), "{}", early.body);
-    let later = app.post_form(&mut town_admin, &format!("{path}/extend"), &[("planned_end_on", "2027-06-30"), ("reason", "签约延后")]).await;
+    let later = app
+        .post_form(
+            &mut town_admin,
+            &format!("{path}/extend"),
+            &[("planned_end_on", "2027-06-30"), ("reason", "签约延后")],
+        )
+        .await;
     assert_eq!(later.status, StatusCode::SEE_OTHER);
     assert!(!app.get(&mut town_admin, &path).await.body.contains("请确认撤销或延期"));
-    let ended = app.post_form(&mut town_admin, &format!("{path}/end"), &[("ended_on", "2026-11-23"), ("reason", "项目已落地")]).await;
+    let ended = app
+        .post_form(&mut town_admin, &format!("{path}/end"), &[("ended_on", "2026-11-23"), ("reason", "项目已落地")])
+        .await;
     assert_eq!(ended.status, StatusCode::SEE_OTHER, "{}", ended.body);
     let page = app.get(&mut town_admin, &path).await;
     assert!(page.body.contains("已结束") && !page.body.contains("id=\"end-form\""), "{}", page.body);
