@@ -14,6 +14,7 @@ mod demo_projects;
 mod demo_results;
 mod demo_services;
 mod demo_structure;
+mod demo_workgroups;
 mod import;
 mod matching;
 

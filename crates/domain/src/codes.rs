@@ -440,6 +440,8 @@ mod tests {
         check::<crate::registry::ProposalKind>();
         check::<crate::registry::ProposalState>();
         check::<crate::results::Indicator>();
+        check::<crate::workgroups::WorkgroupKind>();
+        check::<crate::workgroups::WorkgroupState>();
     }
 
     #[test]

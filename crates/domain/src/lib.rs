@@ -93,6 +93,7 @@ pub mod rules;
 pub mod services;
 pub mod text;
 pub mod uscc;
+pub mod workgroups;
 
 pub use id_number::IdNumber;
 pub use industry::IndustryCode;

@@ -137,6 +137,9 @@ pub mod village_head;
 pub mod village_head_action;
 pub mod village_head_check;
 pub mod village_mandatory_action;
+pub mod workgroup;
+pub mod workgroup_member;
+pub mod workgroup_unit;
 
 /// Every column that holds a domain code, as (table, column, the code set's Rust name): how
 /// an unknown value read back names its table, since SeaORM tells the set only the column
@@ -194,6 +197,7 @@ pub(crate) const CODED_COLUMNS: &[(&str, &str, &str)] = &[
     ("talent_selections", "kind", "TalentKind"),
     ("talent_selections", "state", "SelectionState"),
     ("studio_links", "target", "StudioTarget"),
+    ("workgroups", "kind", "WorkgroupKind"),
 ];
 
 /// Where a code set's value read from a column of this name came from: the tables, and the

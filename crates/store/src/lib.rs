@@ -24,6 +24,7 @@ pub mod results;
 pub mod scope;
 pub mod services;
 pub mod shared;
+pub mod workgroups;
 
 use std::sync::Arc;
 

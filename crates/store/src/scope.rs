@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Quer
 use crate::entity::{cluster, cluster_member, party_org, party_org_unit, unit};
 use crate::{Result, Store, StoreError};
 
-fn nothing() -> Condition {
+pub(crate) fn nothing() -> Condition {
     Condition::all().add(Expr::cust("1 = 0"))
 }
 

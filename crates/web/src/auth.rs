@@ -319,6 +319,9 @@ impl Layout {
         if c.may(Action::ReadActivities) {
             nav.push(NavItem { href: "/activities", label: "活动记录", badge: None });
         }
+        if c.may(Action::RestructureRegistry) {
+            nav.push(NavItem { href: "/workgroups", label: "项目工作组", badge: None });
+        }
         if c.may(Action::ReadRegistry) || c.may(Action::HandleServiceRequest) {
             nav.push(NavItem { href: "/services", label: "企业服务", badge: None });
         }

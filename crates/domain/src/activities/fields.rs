@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 
 use super::{ActivityKind, IssueTarget, OrganiserKind};
 use crate::fields::FieldErrors;
-use crate::fields::form::{chosen, date, optional, required};
-use crate::limits::{CHOICES, DETAIL_CHARS, NAME_CHARS, TEXT_CHARS, echo};
+use crate::fields::form::{chosen, chosen_ids, date, optional, required};
+use crate::limits::{DETAIL_CHARS, NAME_CHARS, TEXT_CHARS, echo};
 use crate::matching::{ListingFields, RawListing};
 
 /// At most this many people at one activity (a headcount above it is a typing slip).
@@ -80,27 +80,6 @@ pub struct ActivityFields {
     pub minutes: String,
 }
 
-/// Ids ticked in a list, each once; a value that is no id refused under `key`. More than
-/// [`CHOICES`] is refused whole, before any is read (a form of 200,000 repeated keys cost
-/// quadratic time and an error line each).
-fn ids(e: &mut FieldErrors, key: &'static str, label: &str, values: &[String]) -> Vec<i64> {
-    let given: Vec<&String> = values.iter().filter(|v| !v.trim().is_empty()).collect();
-    if given.len() > CHOICES {
-        e.push(key, format!("{label}：最多选择{CHOICES}项（现有{}项）", given.len()));
-        return Vec::new();
-    }
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    for v in given {
-        if let Some(id) = chosen(e, key, label, v)
-            && seen.insert(id)
-        {
-            out.push(id);
-        }
-    }
-    out
-}
-
 impl ActivityFields {
     pub fn parse(raw: &RawActivity) -> Result<ActivityFields, FieldErrors> {
         let mut e = FieldErrors::new();
@@ -123,8 +102,8 @@ impl ActivityFields {
         let subject = required(&mut e, "subject", "活动主题", &raw.subject, NAME_CHARS);
         let held_on = date(&mut e, "held_on", "活动日期", &raw.held_on, true);
         let place = required(&mut e, "place", "活动地点", &raw.place, NAME_CHARS);
-        let units = ids(&mut e, "units", "参加单位", &raw.units);
-        let attendees = ids(&mut e, "attendees", "参加党员", &raw.attendees);
+        let units = chosen_ids(&mut e, "units", "参加单位", &raw.units);
+        let attendees = chosen_ids(&mut e, "attendees", "参加党员", &raw.attendees);
         let headcount = raw.headcount.trim();
         let attendance = if !attendees.is_empty() {
             Some(Attendance::Named(attendees))

@@ -36,6 +36,27 @@ pub(crate) fn chosen(errors: &mut FieldErrors, key: &'static str, label: &str, s
     id
 }
 
+/// Ids ticked in a list, each once; a value that is no id refused under `key`. More than
+/// [`crate::limits::CHOICES`] is refused whole, before any is read (a form of 200,000 repeated keys cost
+/// quadratic time and an error line each).
+pub(crate) fn chosen_ids(e: &mut FieldErrors, key: &'static str, label: &str, values: &[String]) -> Vec<i64> {
+    let given: Vec<&String> = values.iter().filter(|v| !v.trim().is_empty()).collect();
+    if given.len() > crate::limits::CHOICES {
+        e.push(key, format!("{label}：最多选择{}项（现有{}项）", crate::limits::CHOICES, given.len()));
+        return Vec::new();
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for v in given {
+        if let Some(id) = chosen(e, key, label, v)
+            && seen.insert(id)
+        {
+            out.push(id);
+        }
+    }
+    out
+}
+
 /// An optional choice: None when empty.
 pub(crate) fn maybe_chosen(errors: &mut FieldErrors, key: &'static str, label: &str, s: &str) -> Option<i64> {
     if s.trim().is_empty() { None } else { chosen(errors, key, label, s) }

@@ -67,6 +67,9 @@ fn the_list_of_coded_columns_is_the_entities() {
         body_power_scope,
         village_check_item,
         village_mandatory_action,
+        workgroup,
+        workgroup_member,
+        workgroup_unit,
         village_head,
         village_head_check,
         village_head_action,
@@ -187,6 +190,7 @@ async fn every_entity_matches_its_migrated_table() {
         service_attachment, service_event, service_item, service_report_town_cell, service_request,
         service_stage_cell, service_stage_time, session, unit, user,
         village_check_item, village_mandatory_action, village_head, village_head_check, village_head_action, talent_apartment, talent_apartment_resident, region_fact, studio_link, talent_selection, talent_selection_opinion, secretary_studio,
+        workgroup, workgroup_member, workgroup_unit,
     );
     let mut differences = Vec::new();
     for (table, create) in &tables {

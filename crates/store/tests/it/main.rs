@@ -20,3 +20,4 @@ mod results;
 mod results_briefing;
 mod scope;
 mod services;
+mod workgroups;

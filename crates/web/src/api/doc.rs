@@ -63,11 +63,13 @@ impl utoipa::Modify for ErrorResponses {
 /// spelling the API learns, is documented as it is accepted: (path, query parameter, pattern).
 pub struct GeneratedPatterns;
 
-fn generated() -> [(&'static str, &'static str, String); 2] {
+fn generated() -> [(&'static str, &'static str, String); 4] {
     use super::params;
     [
         ("/api/v1/activities", "kind", params::code_pattern::<qunlian_domain::activities::ActivityKind>()),
         ("/api/v1/figures", "period", params::PERIOD.to_owned()),
+        ("/api/v1/workgroups", "kind", params::code_pattern::<qunlian_domain::workgroups::WorkgroupKind>()),
+        ("/api/v1/workgroups", "state", params::code_pattern::<qunlian_domain::workgroups::WorkgroupState>()),
     ]
 }
 

@@ -18,6 +18,7 @@ pub mod registry;
 pub mod results;
 pub mod services;
 pub mod villages;
+pub mod workgroups;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, State};
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .merge(activities::routes())
         .merge(proposals::routes())
         .merge(results::routes())
+        .merge(workgroups::routes())
         .fallback(|| async { WebError::NotFound.into_json() })
         .layer(axum::middleware::map_response(error::json_refusals))
 }
@@ -113,6 +115,7 @@ pub fn openapi_doc() -> utoipa::openapi::OpenApi {
     doc.merge(activities::Doc::openapi());
     doc.merge(proposals::Doc::openapi());
     doc.merge(results::Doc::openapi());
+    doc.merge(workgroups::Doc::openapi());
     doc::ErrorResponses.modify(&mut doc);
     doc::GeneratedPatterns.modify(&mut doc);
     doc

@@ -28,6 +28,8 @@ struct HomePage {
     projects: Option<super::projects::Workbench>,
     /// For a town or district admin: proposals of enterprise contacts waiting for it (待确认的变更).
     pending_proposals: u64,
+    /// For those who keep work groups: temporary branches due to end (到期提醒).
+    prompts: Vec<qunlian_store::workgroups::EndPrompt>,
 }
 
 pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
@@ -53,7 +55,9 @@ pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
     let emergency_needs = super::matching::emergency_needs(&state, &auth).await?;
     let projects = super::projects::workbench(&state, &auth).await?;
     let pending_proposals = state.store.registry().pending_proposals(&auth.caller).await?;
+    let prompts = state.store.workgroups().prompts(&auth.caller, None).await?;
     render(&HomePage {
+        prompts,
         projects,
         pending_proposals,
         emergency_needs,

@@ -17,6 +17,7 @@ pub mod projects;
 pub mod registry;
 pub mod results;
 pub mod services;
+pub mod workgroups;
 
 use axum::Router;
 use axum::routing::get;
@@ -38,4 +39,5 @@ pub fn routes() -> Router<AppState> {
         .merge(results::routes())
         .merge(people::routes())
         .merge(activities::routes())
+        .merge(workgroups::routes())
 }

@@ -26,6 +26,7 @@ mod results_briefing;
 mod roles;
 mod services;
 mod villages;
+mod workgroups;
 
 use axum::http::StatusCode;
 

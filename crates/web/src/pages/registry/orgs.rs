@@ -64,6 +64,8 @@ struct DetailPage {
     error: Option<String>,
     /// The instructors guiding it now (党建指导员).
     instructors: Vec<qunlian_store::people::InstructorLine>,
+    /// The end prompts of temporary branches standing under it (项目工作组).
+    prompts: Vec<qunlian_store::workgroups::EndPrompt>,
 }
 
 impl DetailPage {
@@ -108,6 +110,7 @@ async fn detail_page(state: &AppState, auth: &Auth, id: i64, error: Option<Strin
         targets,
         error,
         instructors: state.store.people().instructors(&auth.caller, Some(id)).await?,
+        prompts: state.store.workgroups().prompts(&auth.caller, Some(id)).await?,
     };
     render_form(&page, page.error.is_some())
 }

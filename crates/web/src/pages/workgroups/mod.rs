@@ -1,0 +1,24 @@
+//! Project work groups and their temporary branches (项目工作组 与 临时党支部, issue #13): the
+//! list filtered by kind and state, the form that creates one with its branch, and one work
+//! group's page with its units, the branch's members (masked, each with the organisation
+//! holding the relation), the branch's activities, the end prompt and the 撤销 / 延期 forms.
+//! Who sees and keeps what is the store's (`store.workgroups()`).
+
+pub mod detail;
+pub mod list;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+const ACTIVE: &str = "/workgroups";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/workgroups", get(list::list).post(list::create))
+        .route("/workgroups/new", get(list::new_form))
+        .route("/workgroups/{id}", get(detail::detail))
+        .route("/workgroups/{id}/end", post(detail::end))
+        .route("/workgroups/{id}/extend", post(detail::extend))
+}
