@@ -9,6 +9,7 @@
 //! and phone are stored encrypted and leave the store masked; [`People::reveal`] gives them
 //! in full only with a reason, and writes who looked at whom and why.
 
+mod applicants;
 mod counts;
 mod development;
 mod import;

@@ -50,6 +50,8 @@ pub fn routes() -> Router<AppState> {
         .route("/people/development/new", get(development::new_form))
         .route("/people/development/{id}", get(development::person))
         .route("/people/development/{id}/steps", post(development::record))
+        .route("/people/development/{id}/id-number", post(development::id_number))
+        .route("/people/development/{id}/reveal", post(development::reveal))
         .route("/people/transfers", get(transfers::list))
         .route("/people/transfers/{id}/accept", post(transfers::accept))
         .route("/people/transfers/{id}/return", post(transfers::give_back))
