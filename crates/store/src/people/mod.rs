@@ -12,6 +12,7 @@
 mod applicants;
 mod counts;
 mod development;
+mod groups;
 mod import;
 mod instructors;
 mod members;
@@ -19,6 +20,7 @@ mod transfers;
 
 pub use counts::*;
 pub use development::*;
+pub use groups::*;
 pub use import::*;
 pub use instructors::*;
 pub use members::*;

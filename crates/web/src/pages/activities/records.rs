@@ -223,6 +223,7 @@ pub(crate) fn raw_of(f: &Pairs) -> RawActivity {
         headcount: f.get("headcount").into(),
         attendees: all("attendees"),
         minutes: f.get("minutes").into(),
+        party_group: f.get("party_group").into(),
     }
 }
 
