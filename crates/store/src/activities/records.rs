@@ -428,6 +428,34 @@ impl Activities<'_> {
         Ok((o, named))
     }
 
+    /// The Party groups of the branches the caller may record for, as the form offers them:
+    /// (id, "组名（支部名）"), by branch and name.
+    pub async fn party_group_choices(self, caller: &Caller) -> Result<Vec<(i64, String)>> {
+        self.store.require(caller, Action::RecordActivities)?;
+        let orgs = Query::select()
+            .column(party_org::Column::Id)
+            .from(party_org::Entity)
+            .cond_where(self.store.org_scope(caller).await?)
+            .to_owned();
+        let groups: Vec<(i64, i64, String)> = party_group::Entity::find()
+            .select_only()
+            .column(party_group::Column::Id)
+            .column(party_group::Column::PartyOrgId)
+            .column(party_group::Column::Name)
+            .filter(party_group::Column::PartyOrgId.in_subquery(orgs))
+            .order_by_asc(party_group::Column::PartyOrgId)
+            .order_by_asc(party_group::Column::Name)
+            .limit(CHOICES)
+            .into_tuple()
+            .all(self.store.db())
+            .await?;
+        let names = self.store.org_names(groups.iter().map(|g| g.1).collect()).await?;
+        Ok(groups
+            .into_iter()
+            .map(|(id, org, name)| (id, format!("{name}（{}）", names.get(&org).map(String::as_str).unwrap_or(""))))
+            .collect())
+    }
+
     /// A 党小组会 names one of the organising branch's Party groups (党小组); a branch
     /// without groups is told to set them up first, on its page.
     async fn check_party_group(self, f: &ActivityFields, organiser: &str) -> Result<()> {

@@ -1,6 +1,7 @@
 //! What one capability shows on another's page, built from the store so that no page module
 //! imports another (issue #10): coverage on the enterprise page; brokering figures and the
-//! committee's powers on the cluster page. Each says None for a role that does not read it.
+//! committee's powers on the cluster page; a branch's Party groups on its page. Each says
+//! None for a role that does not read it.
 
 use qunlian_domain::auth::{Action, ClusterId, UnitId};
 use qunlian_domain::coverage::CoverageStatus;
@@ -61,4 +62,23 @@ pub async fn cluster_section(state: &AppState, auth: &Auth, id: i64) -> Result<O
         return Ok(None);
     }
     Ok(Some(state.store.bodies().powers(&auth.caller, id).await?))
+}
+
+/// A branch's Party groups (党小组) on its page: for a role that reads members, of a branch
+/// (a group is set up under a 党支部 only); None otherwise.
+pub async fn party_groups(
+    state: &AppState,
+    auth: &Auth,
+    is_branch: bool,
+    org: i64,
+) -> Result<Option<Vec<qunlian_store::people::PartyGroup>>, WebError> {
+    if !is_branch || !auth.caller.may(Action::ReadMembers) {
+        return Ok(None);
+    }
+    match state.store.people().party_groups(&auth.caller, org).await {
+        Ok(groups) => Ok(Some(groups)),
+        // An organisation the registry shows but outside the members' scope: no section.
+        Err(qunlian_store::StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
 }
