@@ -21,6 +21,8 @@ pub struct EnterpriseCoverage {
     pub assignments: Vec<Assignment>,
     pub may_assign: bool,
     pub today: String,
+    /// The instructors of the register the caller may name on a link (id, "姓名（选派单位）").
+    pub instructors: Vec<(i64, String)>,
 }
 
 impl EnterpriseCoverage {
@@ -41,6 +43,17 @@ pub async fn enterprise_coverage(state: &AppState, auth: &Auth, id: UnitId) -> R
         links: store.coverage().work_links(&auth.caller, id).await?,
         assignments,
         may_assign: auth.caller.may(Action::AssignCoverage),
+        instructors: if auth.caller.may(Action::AssignCoverage) {
+            store
+                .people()
+                .instructors(&auth.caller, None)
+                .await?
+                .into_iter()
+                .map(|i| (i.id, format!("{}（{}）", i.name, i.source)))
+                .collect()
+        } else {
+            Vec::new()
+        },
         today: store.today().format("%Y-%m-%d").to_string(),
     })
 }
