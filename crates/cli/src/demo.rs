@@ -535,6 +535,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
     crate::demo_results::seed(store, &units, &cluster_ids).await?;
     let branch = crate::demo_people::seed(store, &sys, &rosters).await?.ok_or("demo has no branch for 支部书记")?;
     crate::demo_activities::seed(store, &cluster_ids, branch).await?;
+    crate::demo_instructors::seed(store, &cluster_ids, branch).await?;
 
     // Demo accounts, one per typical role.
     let town =
