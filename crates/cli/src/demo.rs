@@ -536,6 +536,7 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
     let branch = crate::demo_people::seed(store, &sys, &rosters).await?.ok_or("demo has no branch for 支部书记")?;
     crate::demo_activities::seed(store, &cluster_ids, branch).await?;
     crate::demo_workgroups::seed(store, &cluster_ids, district).await?;
+    crate::demo_instructors::seed(store, &cluster_ids, branch).await?;
 
     // Demo accounts, one per typical role.
     let town =

@@ -32,6 +32,7 @@ fn activity(
     n: u32,
 ) -> ActivityFields {
     ActivityFields {
+        party_group: None,
         organiser,
         kind,
         subject: subject.into(),

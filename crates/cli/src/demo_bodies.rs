@@ -327,6 +327,7 @@ async fn seed_talent(store: &Store, district: RegionCode) -> AnyResult<()> {
         }
         // Held at the service point: a record of the activities capability, the point its organiser.
         let activity = ActivityFields {
+            party_group: None,
             organiser: Organiser { kind: OrganiserKind::Apartment, id },
             kind: ActivityKind::ThemeDay,
             subject: "青年人才“党建引领G60”分享会（演示数据）".into(),
@@ -369,6 +370,7 @@ async fn seed_talent(store: &Store, district: RegionCode) -> AnyResult<()> {
         let cluster = store.registry().list_clusters(&sys, Some("佘山智能制造")).await?.into_iter().next();
         if let Some(c) = cluster {
             let activity = ActivityFields {
+                party_group: None,
                 organiser: Organiser { kind: OrganiserKind::Cluster, id: c.id.0 },
                 kind: ActivityKind::Seminar,
                 subject: "书记工作室智能制造技术攻关座谈（演示数据）".into(),

@@ -104,13 +104,15 @@ async fn pipeline(store: &Store, sys: &Caller, today: NaiveDate) -> AnyResult<()
     use qunlian_domain::people::development::current;
     use qunlian_domain::people::{ApplicantFields, StepFields};
     let steps = current();
-    for (org, name, ago, after) in PIPELINE {
+    for (k, (org, name, ago, after)) in (0u64..).zip(PIPELINE) {
         let applied = today - Days::new(*ago);
         let f = ApplicantFields {
             name: (*name).to_owned(),
             category: MemberCategory::IndustrialWorker,
             org: OrgRef::Id(org_id(store, sys, org).await?),
             work_unit: Some(org.trim_end_matches("党支部").to_owned()),
+            // Synthetic, born 1997, apart from the demo members' numbers; step 17 needs one.
+            id_number: Some(qunlian_io::synth::id_number(10_000_500 + k)),
             applied_on: applied,
             doc_name: "入党申请书".to_owned(),
             doc_number: String::new(),

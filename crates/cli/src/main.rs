@@ -7,6 +7,7 @@ mod demo;
 mod demo_activities;
 mod demo_bodies;
 mod demo_coverage;
+mod demo_instructors;
 mod demo_matching;
 mod demo_people;
 mod demo_policies;

@@ -6,6 +6,7 @@
 
 pub mod development;
 mod fields;
+pub mod groups;
 pub mod instructors;
 mod progress;
 mod transfers;

@@ -36,6 +36,7 @@ fn activity() -> impl Strategy<Value = RawActivity> {
             headcount,
             attendees,
             minutes,
+            party_group: String::new(),
         },
     )
 }
@@ -74,6 +75,7 @@ proptest! {
             attendees: if members { many } else { vec![] },
             headcount: "3".into(),
             minutes: String::new(),
+            party_group: String::new(),
         };
         let e = ActivityFields::parse(&raw).unwrap_err();
         let key = if members { "attendees" } else { "units" };

@@ -89,6 +89,8 @@ pub mod member;
 pub mod member_transfer;
 pub mod pairing;
 pub mod park;
+pub mod party_group;
+pub mod party_group_member;
 pub mod party_org;
 pub mod party_org_event;
 pub mod party_org_member_count;

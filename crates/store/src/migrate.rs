@@ -69,6 +69,10 @@ const STEPS: &[(i64, &str)] = &[
     ),
     (27, "results at a million: economic sums per town × period × indicator, enterprises per town by coverage status"),
     (28, "project work groups and their temporary Party branches, members taking part with their relation kept"),
+    (
+        29,
+        "party groups of a branch and the group of a 党小组会; an applicant's encrypted ID number; coverage links' instructors tied to the register",
+    ),
 ];
 
 /// Brings the schema up to the head: every step not yet applied.
@@ -130,6 +134,7 @@ pub async fn run_to(db: &DatabaseConnection, target: i64) -> Result<(), DbErr> {
             26 => m0026_bodies_links::up(&txn, backend).await?,
             27 => m0027_results_sums::up(&txn, backend).await?,
             28 => m0028_workgroups::up(&txn, backend).await?,
+            29 => m0029_party_groups::up(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(

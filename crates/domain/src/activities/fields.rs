@@ -27,6 +27,8 @@ pub struct RawActivity {
     pub headcount: String,
     pub attendees: Vec<String>,
     pub minutes: String,
+    /// The Party group (党小组) holding a 党小组会: its id, or empty.
+    pub party_group: String,
 }
 
 /// Who organised an activity.
@@ -78,6 +80,8 @@ pub struct ActivityFields {
     pub units: Vec<i64>,
     pub attendance: Attendance,
     pub minutes: String,
+    /// The Party group that held a 党小组会 (the store requires one then, of the organiser).
+    pub party_group: Option<i64>,
 }
 
 impl ActivityFields {
@@ -126,10 +130,24 @@ impl ActivityFields {
             }
         };
         let minutes = optional(&mut e, "minutes", "会议记录", &raw.minutes, TEXT_CHARS);
+        // Only a 党小组会 names a group; another kind's choice is not kept.
+        let party_group = if raw.party_group.trim().is_empty() || kind != Some(ActivityKind::GroupMeeting) {
+            None
+        } else {
+            chosen(&mut e, "party_group", "党小组", &raw.party_group)
+        };
         match (organiser, kind, held_on, attendance) {
-            (Some(organiser), Some(kind), Some(held_on), Some(attendance)) if e.is_empty() => {
-                Ok(ActivityFields { organiser, kind, subject, held_on, place, units, attendance, minutes })
-            }
+            (Some(organiser), Some(kind), Some(held_on), Some(attendance)) if e.is_empty() => Ok(ActivityFields {
+                organiser,
+                kind,
+                subject,
+                held_on,
+                place,
+                units,
+                attendance,
+                minutes,
+                party_group,
+            }),
             _ => Err(e),
         }
     }
@@ -229,6 +247,19 @@ mod tests {
             headcount: "12人".into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn only_a_group_meeting_names_its_party_group() {
+        let group = |kind: &str, g: &str| {
+            ActivityFields::parse(&RawActivity { kind: kind.into(), party_group: g.into(), ..raw() })
+                .map(|f| f.party_group)
+        };
+        assert_eq!(group("党小组会", "5"), Ok(Some(5)));
+        assert_eq!(group("党小组会", ""), Ok(None), "the store decides whether one is needed");
+        assert_eq!(group("座谈会", "5"), Ok(None), "another kind keeps no group");
+        let e = group("党小组会", "第一小组").unwrap_err();
+        assert!(e.get("party_group").unwrap().starts_with("党小组："), "{e}");
     }
 
     #[test]

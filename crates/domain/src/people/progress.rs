@@ -8,6 +8,7 @@ use super::development::{Pipeline, Step};
 use super::{MemberCategory, OrgRef};
 use crate::fields::{FieldErrors, date_field, optional};
 use crate::limits::{NAME_CHARS, NOTE_CHARS};
+use crate::IdNumber;
 use crate::text::normalize;
 
 /// The keys of the fields: the forms' input names.
@@ -16,6 +17,7 @@ pub mod progress_key {
     pub const CATEGORY: &str = "category";
     pub const ORG: &str = "org";
     pub const WORK_UNIT: &str = "work_unit";
+    pub const ID_NUMBER: &str = "id_number";
     pub const STEP: &str = "step";
     pub const DONE_ON: &str = "done_on";
     pub const DOC_NAME: &str = "doc_name";
@@ -120,6 +122,8 @@ pub struct RawApplicant {
     pub category: String,
     pub org: String,
     pub work_unit: String,
+    /// 身份证号码, optional at the application; step 17 needs it.
+    pub id_number: String,
     /// The date of the application (递交入党申请书).
     pub done_on: String,
     pub doc_name: String,
@@ -133,6 +137,8 @@ pub struct ApplicantFields {
     /// The organisation the application was made to; it holds the person's record.
     pub org: OrgRef,
     pub work_unit: Option<String>,
+    /// Encrypted by the store; the member record made at step 17 takes it.
+    pub id_number: Option<IdNumber>,
     pub applied_on: NaiveDate,
     pub doc_name: String,
     pub doc_number: String,
@@ -152,6 +158,7 @@ impl ApplicantFields {
                 None
             }
         };
+        let id_number = applicant_id_number(&mut errors, &raw.id_number);
         let applied_on = required_date(&mut errors, key::DONE_ON, "申请日期", &raw.done_on);
         match (category, org, applied_on) {
             (Some(category), Some(org), Some(applied_on)) if errors.is_empty() => Ok(ApplicantFields {
@@ -159,6 +166,7 @@ impl ApplicantFields {
                 category,
                 org,
                 work_unit: optional(&raw.work_unit),
+                id_number,
                 applied_on,
                 doc_name: normalize(&raw.doc_name),
                 doc_number: normalize(&raw.doc_number),
@@ -166,6 +174,12 @@ impl ApplicantFields {
             _ => Err(errors),
         }
     }
+}
+
+/// An applicant's ID number as typed: empty is none (it may be recorded later, before step
+/// 17), else it must be valid (`IdNumber::parse`, its message under 身份证号码).
+pub fn applicant_id_number(errors: &mut FieldErrors, s: &str) -> Option<IdNumber> {
+    optional(s).and_then(|s| errors.take(key::ID_NUMBER, IdNumber::parse(&s)))
 }
 
 /// Why a receiving organisation returns a transfer: required, 4 to [`NOTE_CHARS`] characters.
@@ -228,6 +242,14 @@ mod tests {
         };
         let f = ApplicantFields::parse(&raw).unwrap();
         assert_eq!((f.org, f.category), (OrgRef::Id(5), MemberCategory::IndustrialWorker));
+        assert_eq!(f.id_number, None, "the ID number may come later");
+        let bad = RawApplicant { id_number: "310117199003071230".into(), ..raw.clone() };
+        let e = ApplicantFields::parse(&bad).unwrap_err();
+        assert_eq!(e.keys(), vec![key::ID_NUMBER]);
+        assert!(e.get(key::ID_NUMBER).unwrap().starts_with("身份证号码"), "{e:?}");
+        let good = IdNumber::from_body("31011719900307123").unwrap();
+        let ok = RawApplicant { id_number: good.as_str().into(), ..raw };
+        assert_eq!(ApplicantFields::parse(&ok).unwrap().id_number, Some(good));
         let e = ApplicantFields::parse(&RawApplicant::default()).unwrap_err();
         assert_eq!(e.keys(), vec![key::NAME, key::CATEGORY, key::ORG, key::DONE_ON]);
         assert!(return_reason(" 无 ").unwrap_err().starts_with("退回原因"));

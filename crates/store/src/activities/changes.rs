@@ -55,6 +55,7 @@ impl Activities<'_> {
             headcount: if row.named { String::new() } else { row.headcount.to_string() },
             attendees: ids(attendees),
             minutes: row.minutes,
+            party_group: row.party_group_id.map(|g| g.to_string()).unwrap_or_default(),
         })
     }
 
@@ -84,6 +85,7 @@ impl Activities<'_> {
         m.headcount = Set(f.attendance.count() as i32);
         m.named = Set(!named.is_empty());
         m.minutes = Set(f.minutes.clone());
+        m.party_group_id = Set(f.party_group);
         m.updated_at = Set(self.store.now());
         m.update(&txn).await?;
         activity_unit::Entity::delete_many().filter(activity_unit::Column::ActivityId.eq(id)).exec(&txn).await?;

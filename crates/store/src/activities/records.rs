@@ -17,7 +17,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::Activities;
-use crate::entity::{activity, activity_attendee, activity_issue, activity_unit, member, party_org, unit};
+use crate::entity::{activity, activity_attendee, activity_issue, activity_unit, member, party_group, party_org, unit};
 use crate::scope::town_in;
 use crate::{Page, PageRequest, Result, StoreError};
 
@@ -78,6 +78,8 @@ pub struct Activity {
     pub organiser: Organiser,
     pub organiser_name: String,
     pub kind: ActivityKind,
+    /// The Party group that held a 党小组会: its id and name.
+    pub party_group: Option<(i64, String)>,
     pub subject: String,
     pub held_on: NaiveDate,
     pub place: String,
@@ -232,11 +234,16 @@ impl Activities<'_> {
         let organiser = Organiser { kind: r.organiser_kind, id: r.organiser_id };
         let organiser_name =
             self.organiser_names(&[(r.organiser_kind, r.organiser_id)]).await?.into_values().next().unwrap_or_default();
+        let party_group = match r.party_group_id {
+            Some(g) => party_group::Entity::find_by_id(g).one(self.store.db()).await?.map(|p| (p.id, p.name)),
+            None => None,
+        };
         Ok(Activity {
             id: r.id,
             organiser,
             organiser_name,
             kind: r.kind,
+            party_group,
             subject: r.subject,
             held_on: r.held_on,
             place: r.place,
@@ -316,6 +323,7 @@ impl Activities<'_> {
             headcount: Set(f.attendance.count() as i32),
             named: Set(!named.is_empty()),
             minutes: Set(f.minutes.clone()),
+            party_group_id: Set(f.party_group),
             recorded_by: Set(caller.username.clone()),
             is_demo: Set(demo),
             created_at: Set(now),
@@ -391,6 +399,7 @@ impl Activities<'_> {
             return Err(StoreError::invalid("活动日期", "不能晚于今天（活动举办后再记录）"));
         }
         let o = self.store.activities().organiser(caller, f.organiser).await?;
+        self.check_party_group(f, &o.name).await?;
         let db = self.store.db();
         let allowed: Vec<i64> = unit::Entity::find()
             .select_only()
@@ -417,6 +426,63 @@ impl Activities<'_> {
             }
         }
         Ok((o, named))
+    }
+
+    /// The Party groups of the branches the caller may record for, as the form offers them:
+    /// (id, "组名（支部名）"), by branch and name.
+    pub async fn party_group_choices(self, caller: &Caller) -> Result<Vec<(i64, String)>> {
+        self.store.require(caller, Action::RecordActivities)?;
+        let orgs = Query::select()
+            .column(party_org::Column::Id)
+            .from(party_org::Entity)
+            .cond_where(self.store.org_scope(caller).await?)
+            .to_owned();
+        let groups: Vec<(i64, i64, String)> = party_group::Entity::find()
+            .select_only()
+            .column(party_group::Column::Id)
+            .column(party_group::Column::PartyOrgId)
+            .column(party_group::Column::Name)
+            .filter(party_group::Column::PartyOrgId.in_subquery(orgs))
+            .order_by_asc(party_group::Column::PartyOrgId)
+            .order_by_asc(party_group::Column::Name)
+            .limit(CHOICES)
+            .into_tuple()
+            .all(self.store.db())
+            .await?;
+        let names = self.store.org_names(groups.iter().map(|g| g.1).collect()).await?;
+        Ok(groups
+            .into_iter()
+            .map(|(id, org, name)| (id, format!("{name}（{}）", names.get(&org).map(String::as_str).unwrap_or(""))))
+            .collect())
+    }
+
+    /// A 党小组会 names one of the organising branch's Party groups (党小组); a branch
+    /// without groups is told to set them up first, on its page.
+    async fn check_party_group(self, f: &ActivityFields, organiser: &str) -> Result<()> {
+        if f.kind != ActivityKind::GroupMeeting {
+            return Ok(());
+        }
+        if f.organiser.kind != OrganiserKind::Org {
+            return Err(StoreError::invalid("活动类型", "党小组会由党支部的党小组召开，组织方请选择党支部"));
+        }
+        let groups: Vec<i64> = party_group::Entity::find()
+            .select_only()
+            .column(party_group::Column::Id)
+            .filter(party_group::Column::PartyOrgId.eq(f.organiser.id))
+            .into_tuple()
+            .all(self.store.db())
+            .await?;
+        match f.party_group {
+            _ if groups.is_empty() => Err(StoreError::invalid(
+                "党小组",
+                format!("{organiser}尚未设立党小组，请先在该党组织页面设立党小组，再记录党小组会"),
+            )),
+            None => Err(StoreError::invalid("党小组", "请选择召开本次党小组会的党小组")),
+            Some(g) if !groups.contains(&g) => {
+                Err(StoreError::invalid("党小组", format!("编号 {g} 不是{organiser}的党小组")))
+            }
+            Some(_) => Ok(()),
+        }
     }
 
     /// Members of the caller's scope (of `ids` when given), by name.

@@ -50,6 +50,8 @@ pub struct Assignment {
     pub status_label: &'static str,
     pub responsible_unit: String,
     pub instructor_name: Option<String>,
+    /// The register's instructor; None with a name: typed by hand (手填).
+    pub instructor_id: Option<i64>,
     pub due_on: NaiveDate,
     pub note: Option<String>,
     pub open: bool,
@@ -62,7 +64,20 @@ pub struct Assignment {
 
 impl Coverage<'_> {
     pub async fn create_assignment(self, caller: &Caller, new: NewAssignment) -> Result<AssignmentId> {
+        self.create_assignment_by(caller, new, None).await
+    }
+
+    /// An entry naming an instructor of the register (its name replaces any typed one).
+    pub async fn create_assignment_by(
+        self,
+        caller: &Caller,
+        mut new: NewAssignment,
+        instructor: Option<i64>,
+    ) -> Result<AssignmentId> {
         self.store.require(caller, Action::AssignCoverage)?;
+        if let Some(i) = instructor {
+            new.instructor_name = Some(self.store.people().named_for_coverage(caller, i, None, new.is_demo).await?);
+        }
         qunlian_domain::free_text::assignment(
             &new.responsible_unit,
             new.instructor_name.as_deref().unwrap_or(""),
@@ -94,6 +109,7 @@ impl Coverage<'_> {
                 .instructor_name
                 .map(|s| qunlian_domain::text::normalize(&s))
                 .filter(|s| !s.is_empty())),
+            instructor_id: Set(instructor),
             due_on: Set(new.due_on),
             note: Set(new.note.filter(|s| !s.trim().is_empty())),
             state: Set(AssignmentState::Open),
@@ -205,6 +221,7 @@ impl Coverage<'_> {
                     status_label: status.label(),
                     responsible_unit: r.responsible_unit,
                     instructor_name: r.instructor_name,
+                    instructor_id: r.instructor_id,
                     due_on: r.due_on,
                     note: r.note,
                     open,

@@ -33,6 +33,8 @@ pub struct WorkLink {
     pub kind: WorkLinkKind,
     pub kind_label: &'static str,
     pub instructor_name: Option<String>,
+    /// The register's instructor (`/people/instructors/ID`); None with a name: typed by hand (手填).
+    pub instructor_id: Option<i64>,
     pub party_org: Option<(i64, String)>,
     pub since: NaiveDate,
     pub until: Option<NaiveDate>,
@@ -59,6 +61,7 @@ impl Coverage<'_> {
                 kind: r.kind,
                 kind_label: r.kind.label(),
                 instructor_name: r.instructor_name,
+                instructor_id: r.instructor_id,
                 party_org: r.party_org_id.map(|o| (o, names.get(&o).cloned().unwrap_or_default())),
                 since: r.since,
                 until: r.until,
@@ -68,6 +71,38 @@ impl Coverage<'_> {
     }
 
     pub async fn add_work_link(self, caller: &Caller, new: NewWorkLink) -> Result<i64> {
+        self.insert_work_link(caller, new, None).await
+    }
+
+    /// An instructor of the register (党建指导员名册) assigned to an enterprise as its work
+    /// coverage: the link names the instructor, and the register records the instructor
+    /// guiding the enterprise from the same day (unless already so).
+    pub async fn add_instructor_link(
+        self,
+        caller: &Caller,
+        unit: UnitId,
+        instructor: i64,
+        since: NaiveDate,
+        note: Option<String>,
+        is_demo: bool,
+    ) -> Result<i64> {
+        self.store.require(caller, Action::AssignCoverage)?;
+        self.store.unit_in_scope(caller, unit).await?;
+        let name =
+            self.store.people().named_for_coverage(caller, instructor, Some((unit.0, since)), is_demo).await?;
+        let new = NewWorkLink {
+            unit,
+            kind: WorkLinkKind::Instructor,
+            instructor_name: Some(name),
+            party_org: None,
+            since,
+            note,
+            is_demo,
+        };
+        self.insert_work_link(caller, new, Some(instructor)).await
+    }
+
+    async fn insert_work_link(self, caller: &Caller, new: NewWorkLink, instructor_id: Option<i64>) -> Result<i64> {
         self.store.require(caller, Action::AssignCoverage)?;
         qunlian_domain::free_text::work_link(
             new.instructor_name.as_deref().unwrap_or(""),
@@ -94,6 +129,7 @@ impl Coverage<'_> {
             unit_id: Set(new.unit.0),
             kind: Set(new.kind),
             instructor_name: Set(instructor.clone()),
+            instructor_id: Set(instructor_id),
             party_org_id: Set(new.party_org),
             since: Set(new.since),
             until: Set(None),

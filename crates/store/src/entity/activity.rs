@@ -29,5 +29,7 @@ super::model! {
         pub withdrawn_on: Option<Date>,
         pub withdrawn_by: Option<String>,
         pub withdrawn_reason: Option<String>,
+        /// The Party group (党小组) that held a 党小组会 (step 29).
+        pub party_group_id: Option<i64>,
     }
 }

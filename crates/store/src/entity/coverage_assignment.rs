@@ -19,6 +19,11 @@ super::model! {
         /// "withdrawn" when a user closed it.
         pub closed_reason: Option<String>,
         pub created_by: String,
+        // The stamps spelled out: step 29 added the register's instructor after them.
+        pub is_demo: bool,
+        pub created_at: DateTimeUtc,
+        /// The register's instructor (`instructors`), when the name is one; else the name
+        /// as typed (手填).
+        pub instructor_id: Option<i64>,
     }
-    stamps is_demo, created_at
 }

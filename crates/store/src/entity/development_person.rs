@@ -18,6 +18,13 @@ super::model! {
         /// The stage the recorded steps reach, kept with each step.
         pub stage: Stage,
         pub member_id: Option<i64>,
+        // The stamps spelled out: step 29 added the ID number after them.
+        pub is_demo: bool,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        /// The ID number, encrypted (SM4-GCM) as a member's; carried into the member record
+        /// at step 17, which needs it.
+        pub id_number_enc: Option<String>,
+        pub id_number_bidx: Option<String>,
     }
-    stamps is_demo, created_at, updated_at
 }

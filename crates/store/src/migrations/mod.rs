@@ -34,6 +34,7 @@ pub(crate) mod m0025_instructors;
 pub(crate) mod m0026_bodies_links;
 pub(crate) mod m0027_results_sums;
 pub(crate) mod m0028_workgroups;
+pub(crate) mod m0029_party_groups;
 
 /// Runs a step's statements for the backend, in order, one at a time. Anything but
 /// PostgreSQL is SQLite, as everywhere in the store.

@@ -9,8 +9,9 @@ use chrono::NaiveDate;
 use qunlian_domain::auth::{Action, Caller};
 use qunlian_domain::fields::FieldErrors;
 use qunlian_domain::people::development::{self, Pipeline, Stage, Step};
+use qunlian_domain::IdNumber;
 use qunlian_domain::people::{
-    ApplicantFields, MemberCategory, MemberFields, OrgRef, Standing, StepFields, progress_key,
+    ApplicantFields, Gender, MemberCategory, MemberFields, OrgRef, Standing, StepFields, progress_key,
 };
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
@@ -66,6 +67,8 @@ pub struct DevPerson {
     pub pipeline_title: &'static str,
     pub stage: Stage,
     pub member_id: Option<i64>,
+    /// 310117********123X, or none yet; in full only through [`People::reveal_applicant`].
+    pub id_number: Option<String>,
     pub is_demo: bool,
     pub steps: Vec<StepRecord>,
     pub next: Option<Due>,
@@ -77,7 +80,7 @@ fn edition(version: &str) -> Result<&'static Pipeline> {
         .ok_or_else(|| StoreError::invalid("发展步骤", format!("版本“{version}”不在本系统的发展党员细则中")))
 }
 
-fn refused(key: &'static str, message: String) -> StoreError {
+pub(super) fn refused(key: &'static str, message: String) -> StoreError {
     let mut e = FieldErrors::new();
     e.push(key, message);
     StoreError::Fields(e)
@@ -90,7 +93,7 @@ impl People<'_> {
         Ok(Condition::all().add(development_person::Column::PartyOrgId.in_subquery(self.orgs_in_scope(caller).await?)))
     }
 
-    async fn person_in_scope(&self, caller: &Caller, id: i64) -> Result<development_person::Model> {
+    pub(super) async fn person_in_scope(&self, caller: &Caller, id: i64) -> Result<development_person::Model> {
         let cond = self.development_scope(caller).await?.add(development_person::Column::Id.eq(id));
         development_person::Entity::find().filter(cond).one(self.store.db()).await?.ok_or(StoreError::NotFound)
     }
@@ -157,6 +160,7 @@ impl People<'_> {
                 pipeline_version: p.pipeline_version,
                 stage: p.stage,
                 member_id: p.member_id,
+                id_number: self.masked_id(p.id_number_enc.as_deref()),
                 is_demo: p.is_demo,
                 steps,
                 next,
@@ -201,6 +205,7 @@ impl People<'_> {
         self.store.require(caller, Action::WriteMembers)?;
         self.not_after_today(f.applied_on)?;
         let org = self.resolve_org(caller, &f.org).await?;
+        let id_number = self.applicant_number(caller, f.id_number.as_ref(), None).await?;
         let pipeline = development::current();
         let now = self.store.now();
         let txn = self.store.db().begin().await?;
@@ -212,6 +217,8 @@ impl People<'_> {
             pipeline_version: Set(pipeline.version.to_owned()),
             stage: Set(Stage::Applicant),
             member_id: Set(None),
+            id_number_enc: Set(id_number.as_ref().map(|n| n.0.clone())),
+            id_number_bidx: Set(id_number.map(|n| n.1)),
             is_demo: Set(is_demo),
             created_at: Set(now),
             updated_at: Set(now),
@@ -284,6 +291,7 @@ impl People<'_> {
             .map(|s| (u8::try_from(s.step).unwrap_or(u8::MAX), s.done_on))
             .collect();
         pipeline.check(&done, f.step.number, f.done_on).map_err(|e| refused(progress_key::DONE_ON, e))?;
+        let id_number = self.id_number_for_step(caller, &person, f.step).await?;
         let mut with = done.clone();
         with.push((f.step.number, f.done_on));
         let stage = pipeline.stage(&with);
@@ -295,10 +303,10 @@ impl People<'_> {
             let joined_on = done.iter().filter(|(n, _)| *n == 15).map(|(_, on)| *on).max().unwrap_or(f.done_on);
             let fields = MemberFields {
                 name: person.name.clone(),
-                id_number: None,
+                gender: id_number.as_ref().map(|id| if id.is_male() { Gender::Male } else { Gender::Female }),
+                birth_date: id_number.as_ref().map(IdNumber::birth_date),
+                id_number,
                 phone: None,
-                gender: None,
-                birth_date: None,
                 education: None,
                 category: person.category,
                 joined_on,

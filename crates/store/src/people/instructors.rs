@@ -358,6 +358,37 @@ impl People<'_> {
         Ok(saved.id)
     }
 
+    /// The register's instructor a coverage link names (one the caller keeps: its name for
+    /// the link), with its guidance of the enterprise recorded from `since` when none is open
+    /// (`unit`: a work link; None: a responsibility-list entry, which only names them).
+    pub(crate) async fn named_for_coverage(
+        &self,
+        caller: &Caller,
+        id: i64,
+        unit: Option<(i64, NaiveDate)>,
+        demo: bool,
+    ) -> Result<String> {
+        let r = self
+            .kept(caller, id)
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound => StoreError::invalid("指导员", "不在指导员名册中，或不在您的权限范围内"),
+                e => e,
+            })?;
+        if let Some((u, since)) = unit {
+            let open = instructor_assignment::Entity::find()
+                .filter(instructor_assignment::Column::InstructorId.eq(id))
+                .filter(instructor_assignment::Column::UnitId.eq(u))
+                .filter(instructor_assignment::Column::Until.is_null())
+                .one(self.store.db())
+                .await?;
+            if open.is_none() {
+                self.assign_instructor(caller, id, AssignmentFields { guided: Guided::Unit(u), since }, demo).await?;
+            }
+        }
+        Ok(r.name)
+    }
+
     /// Ends an assignment on a day (not before it began). Audited with before and after.
     pub async fn end_assignment(&self, caller: &Caller, id: i64, assignment: i64, on: NaiveDate) -> Result<()> {
         let r = self.kept(caller, id).await?;

@@ -62,7 +62,7 @@ pub const EXPORT_ROWS: u64 = 100_000;
 const UNREADABLE: &str = "（无法解密）";
 
 impl People<'_> {
-    fn masked_id(&self, enc: Option<&str>) -> Option<String> {
+    pub(super) fn masked_id(&self, enc: Option<&str>) -> Option<String> {
         enc.map(|e| match self.store.crypto().decrypt(e) {
             Ok(plain) => IdNumber::parse(&plain).map(|id| id.masked()).unwrap_or_else(|_| "****".to_owned()),
             Err(_) => UNREADABLE.to_owned(),
@@ -210,7 +210,7 @@ impl People<'_> {
     }
 
     /// Refuses an ID number another record holds (`except` is the record being edited).
-    async fn refuse_duplicate(&self, caller: &Caller, bidx: &str, except: Option<i64>) -> Result<()> {
+    pub(super) async fn refuse_duplicate(&self, caller: &Caller, bidx: &str, except: Option<i64>) -> Result<()> {
         let mut q = member::Entity::find().filter(member::Column::IdNumberBidx.eq(bidx));
         if let Some(id) = except {
             q = q.filter(member::Column::Id.ne(id));

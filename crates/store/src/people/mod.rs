@@ -9,8 +9,10 @@
 //! and phone are stored encrypted and leave the store masked; [`People::reveal`] gives them
 //! in full only with a reason, and writes who looked at whom and why.
 
+mod applicants;
 mod counts;
 mod development;
+mod groups;
 mod import;
 mod instructors;
 mod members;
@@ -18,6 +20,7 @@ mod transfers;
 
 pub use counts::*;
 pub use development::*;
+pub use groups::*;
 pub use import::*;
 pub use instructors::*;
 pub use members::*;

@@ -62,6 +62,7 @@ async fn world(s: &Store) -> World {
 
 fn fields(kind: OrganiserKind, id: i64, held_on: &str, units: Vec<UnitId>) -> ActivityFields {
     ActivityFields {
+        party_group: None,
         organiser: Organiser { kind, id },
         kind: ActivityKind::Seminar,
         subject: "装备产业链座谈".into(),
@@ -198,6 +199,7 @@ async fn branches_without_a_due_meeting_are_listed_as_exceptions() {
     let w = world(s).await;
     let acts = s.activities();
     let held = |kind: ActivityKind, org: OrgId, on: &str| ActivityFields {
+        party_group: None,
         kind,
         ..fields(OrganiserKind::Org, org.0, on, vec![])
     };
@@ -237,6 +239,7 @@ async fn an_issue_raised_becomes_a_need_linked_to_the_activity() {
         .record(
             &w.cluster_sec,
             ActivityFields {
+                party_group: None,
                 kind: ActivityKind::Matching,
                 ..fields(OrganiserKind::Cluster, w.cluster.0, "2026-11-12", vec![w.a])
             },
@@ -280,6 +283,7 @@ async fn figures_count_activities_and_participants_by_cluster_and_town() {
     acts.record(
         &w.cluster_sec,
         ActivityFields {
+            party_group: None,
             attendance: Attendance::Headcount(30),
             ..fields(OrganiserKind::Cluster, w.cluster.0, "2026-10-04", vec![])
         },

@@ -8,16 +8,16 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statemen
 
 /// The last step. Raise it with each new step, so the new step is also migrated to from the
 /// one before.
-const HEAD: i64 = 28;
+const HEAD: i64 = 29;
 
-struct TestDatabase {
-    db: DatabaseConnection,
+pub(crate) struct TestDatabase {
+    pub(crate) db: DatabaseConnection,
     _dir: Option<tempfile::TempDir>,
 }
 
 /// A new, empty database: a temporary SQLite file, or a new database on the PostgreSQL server
 /// of TEST_DATABASE_URL (left for the throwaway server to take with it).
-async fn empty_database() -> TestDatabase {
+pub(crate) async fn empty_database() -> TestDatabase {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(base) if !base.is_empty() => {
             let name = format!("m_{:016x}", rand::random::<u64>());
@@ -175,7 +175,7 @@ async fn section(out: &mut Vec<String>, db: &DatabaseConnection, what: &str, sql
 }
 
 /// Every row of `sql`, whose columns are all text.
-async fn rows(db: &DatabaseConnection, sql: &str) -> Vec<Vec<String>> {
+pub(crate) async fn rows(db: &DatabaseConnection, sql: &str) -> Vec<Vec<String>> {
     let backend = db.get_database_backend();
     let result = db.query_all_raw(Statement::from_string(backend, sql)).await.unwrap();
     result

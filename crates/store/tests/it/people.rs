@@ -11,6 +11,7 @@ use qunlian_store::{Page, PageRequest, Store, StoreError};
 use qunlian_testkit::*;
 
 mod development;
+mod groups;
 mod instructors;
 mod transfers;
 

@@ -1,6 +1,7 @@
 //! What one capability shows on another's page, built from the store so that no page module
 //! imports another (issue #10): coverage on the enterprise page; brokering figures and the
-//! committee's powers on the cluster page. Each says None for a role that does not read it.
+//! committee's powers on the cluster page; a branch's Party groups on its page. Each says
+//! None for a role that does not read it.
 
 use qunlian_domain::auth::{Action, ClusterId, UnitId};
 use qunlian_domain::coverage::CoverageStatus;
@@ -20,6 +21,8 @@ pub struct EnterpriseCoverage {
     pub assignments: Vec<Assignment>,
     pub may_assign: bool,
     pub today: String,
+    /// The instructors of the register the caller may name on a link (id, "姓名（选派单位）").
+    pub instructors: Vec<(i64, String)>,
 }
 
 impl EnterpriseCoverage {
@@ -40,6 +43,17 @@ pub async fn enterprise_coverage(state: &AppState, auth: &Auth, id: UnitId) -> R
         links: store.coverage().work_links(&auth.caller, id).await?,
         assignments,
         may_assign: auth.caller.may(Action::AssignCoverage),
+        instructors: if auth.caller.may(Action::AssignCoverage) {
+            store
+                .people()
+                .instructors(&auth.caller, None)
+                .await?
+                .into_iter()
+                .map(|i| (i.id, format!("{}（{}）", i.name, i.source)))
+                .collect()
+        } else {
+            Vec::new()
+        },
         today: store.today().format("%Y-%m-%d").to_string(),
     })
 }
@@ -61,4 +75,23 @@ pub async fn cluster_section(state: &AppState, auth: &Auth, id: i64) -> Result<O
         return Ok(None);
     }
     Ok(Some(state.store.bodies().powers(&auth.caller, id).await?))
+}
+
+/// A branch's Party groups (党小组) on its page: for a role that reads members, of a branch
+/// (a group is set up under a 党支部 only); None otherwise.
+pub async fn party_groups(
+    state: &AppState,
+    auth: &Auth,
+    is_branch: bool,
+    org: i64,
+) -> Result<Option<Vec<qunlian_store::people::PartyGroup>>, WebError> {
+    if !is_branch || !auth.caller.may(Action::ReadMembers) {
+        return Ok(None);
+    }
+    match state.store.people().party_groups(&auth.caller, org).await {
+        Ok(groups) => Ok(Some(groups)),
+        // An organisation the registry shows but outside the members' scope: no section.
+        Err(qunlian_store::StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -9,6 +9,7 @@ mod api_contract;
 mod attack;
 mod bodies;
 mod coverage;
+mod groups;
 mod instructors;
 mod limits;
 mod matching;

@@ -118,6 +118,7 @@ fn sample(path: &str, throwaway: i64) -> String {
         .replace("{unit}", "1")
         .replace("{link}", "1")
         .replace("{mid}", "1")
+        .replace("{gid}", "1")
         .replace("{did}", "1")
         .replace("{iid}", "1");
     if out.starts_with("/users/") {

@@ -211,6 +211,7 @@ async fn the_api_gives_heads_tracker_and_talent_masked_and_scoped() {
         .await
         .unwrap();
     let activity = ActivityFields {
+        party_group: None,
         organiser: Organiser { kind: OrganiserKind::Apartment, id: apartment },
         kind: ActivityKind::ThemeDay,
         subject: "青年人才主题党日".into(),

@@ -128,6 +128,7 @@ async fn a_studio_lists_the_activities_that_name_it_for_those_who_see_them() {
     let sid = b.add_studio(&w.xinqiao_admin, &town("新桥"), studio("王海云书记工作室"), false).await.unwrap();
     let jt = b.add_studio(&w.jiuting_admin, &town("九亭"), studio("九亭书记工作室"), false).await.unwrap();
     let fields = ActivityFields {
+        party_group: None,
         organiser: Organiser { kind: OrganiserKind::Cluster, id: w.xinqiao.0 },
         kind: ActivityKind::Seminar,
         subject: "工作室攻关座谈".into(),

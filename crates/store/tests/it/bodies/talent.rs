@@ -36,6 +36,7 @@ async fn the_town_keeps_its_apartments_and_residents_see_theirs() {
     assert!(is_not_found(b.add_resident(&w.jiuting_admin, id, w.c.0).await));
     // The service point's activities are records of the activities capability.
     let activity = |organiser: Organiser| ActivityFields {
+        party_group: None,
         organiser,
         kind: ActivityKind::PartyHistory,
         subject: "青年人才党史学习分享会".into(),

@@ -3,7 +3,8 @@
 //! and made full at step 24, the list by stage scoped by the caller, every step audited.
 
 use qunlian_domain::people::development::{Stage, current};
-use qunlian_domain::people::{ApplicantFields, MemberCategory, OrgRef, Standing, StepFields};
+use qunlian_domain::IdNumber;
+use qunlian_domain::people::{ApplicantFields, Gender, MemberCategory, OrgRef, Standing, StepFields};
 use qunlian_store::people::MemberFilter;
 use qunlian_store::{PageRequest, Store, StoreError};
 use qunlian_testkit::*;
@@ -16,6 +17,7 @@ fn applicant(name: &str, org: i64, on: &str) -> ApplicantFields {
         category: MemberCategory::IndustrialWorker,
         org: OrgRef::Id(org),
         work_unit: None,
+        id_number: None,
         applied_on: d(on),
         doc_name: String::new(),
         doc_number: String::new(),
@@ -96,14 +98,28 @@ async fn a_step_too_early_is_refused_with_its_rule_and_date_and_on_time_accepted
             (14, "2026-06-01"),
             (15, "2026-06-10"),
             (16, "2026-06-20"),
-            (17, "2026-07-15"),
         ],
     )
     .await;
+    // Step 17 makes the member record, which needs the ID number: refused until it is there.
+    let e = s.people().record_step(&w.branch_a, p, step(17, "2026-07-15"), false).await.unwrap_err();
+    assert!(matches!(e, StoreError::Fields(_)), "{e:?}");
+    assert!(e.to_string().contains("第17步“上级党委审批”：请先在本页登记“王小明”的身份证号码"), "{e}");
+    let number = IdNumber::from_body("31011719950412002").unwrap();
+    s.people().set_applicant_id_number(&w.branch_a, p, &number).await.unwrap();
+    let shown = s.people().development_person(&w.branch_a, p).await.unwrap().id_number;
+    assert_eq!(shown, Some(number.masked()), "masked on the person's page");
+    walk(s, &w.branch_a, p, &[(17, "2026-07-15")]).await;
     let person = s.people().development_person(&w.branch_a, p).await.unwrap();
     assert_eq!(person.stage, Stage::Probationary);
     let m = s.people().member(&w.branch_a, person.member_id.unwrap()).await.unwrap();
     assert_eq!((m.standing, m.joined_on, m.org_id), (Standing::Probationary, d("2026-06-10"), w.org_a.0));
+    // The member record took the applicant's number (masked), its gender and birth date.
+    assert_eq!(m.id_number, Some(number.masked()));
+    assert_eq!((m.gender, m.birth_date), (Some(Gender::Female), Some(d("1995-04-12"))));
+    // Once a member, the number is the member's page's to change.
+    let e = s.people().set_applicant_id_number(&w.branch_a, p, &number).await.unwrap_err();
+    assert!(e.to_string().contains("已登记为党员"), "{e}");
     let counts = s.people().derived_counts(&w.branch_a).await.unwrap();
     assert_eq!(counts.get(&w.org_a.0).map(|c| c.probationary), Some(1));
     // 转正 before a year of probation: refused with the earliest date.
@@ -149,4 +165,46 @@ async fn the_development_list_is_scoped_by_the_caller() {
     assert_eq!(members.total, 0);
     let due = s.people().development_person(&w.xinqiao, a).await.unwrap().next.unwrap();
     assert_eq!((due.step.number, due.latest, due.overdue), (2, Some(d("2026-11-01")), true), "the talk is overdue");
+}
+
+/// An applicant's ID number from the application on: refused when invalid (by the parser) or
+/// already a member's or another applicant's, encrypted (never in a column in clear), masked
+/// on the page, in full only through a reveal with a reason, which is audited without it.
+#[tokio::test]
+async fn an_applicants_id_number_is_encrypted_masked_and_revealed_with_a_reason() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let w = world(s).await;
+    let number = IdNumber::from_body("31011719900307123").unwrap();
+    let f = ApplicantFields { id_number: Some(number.clone()), ..applicant("李红", w.org_a.0, "2025-01-10") };
+    let p = s.people().enter(&w.branch_a, f, false).await.unwrap();
+    for column in ["id_number_enc", "id_number_bidx"] {
+        let sql = format!("SELECT {column} FROM development_people");
+        let raw = crate::registry::personal_data::raw_column(&db, &sql).await;
+        assert!(!raw.is_empty() && !raw.contains("19900307"), "{column} encrypted: {raw}");
+    }
+    assert_eq!(s.people().development_person(&w.branch_a, p).await.unwrap().id_number, Some(number.masked()));
+
+    // The same number again: refused, naming the first.
+    let again = ApplicantFields { id_number: Some(number.clone()), ..applicant("李红", w.org_a.0, "2025-02-01") };
+    let e = s.people().enter(&w.branch_a, again, false).await.unwrap_err();
+    assert!(e.to_string().contains("身份证号码") && e.to_string().contains("已列入发展"), "{e}");
+    // Recorded later for another applicant, a member's number is refused too.
+    let q = s.people().enter(&w.branch_a, applicant("赵强", w.org_a.0, "2025-01-10"), false).await.unwrap();
+    let e = s.people().set_applicant_id_number(&w.branch_a, q, &number).await.unwrap_err();
+    assert!(e.to_string().contains("已列入发展"), "{e}");
+
+    // Reveal: a reason, the number in full, audited without the number.
+    let reason = qunlian_domain::people::RevealReason::parse("核对政治审查材料").unwrap();
+    let full = s.people().reveal_applicant(&w.branch_a, p, &reason).await.unwrap();
+    assert_eq!(full.as_deref(), Some(number.as_str()));
+    let auditor = user(s, "au", qunlian_domain::auth::Role::AuditAdmin, qunlian_domain::auth::Scope::Nothing).await;
+    let lines = audit(s, &auditor, Some("personal.read"), None).await.items;
+    assert_eq!(lines.len(), 1);
+    assert!(lines[0].detail.contains("李红") && lines[0].detail.contains("核对政治审查材料"), "{:?}", lines[0]);
+    assert!(!lines[0].detail.contains("19900307"));
+    // Outside the scope: as if it did not exist.
+    assert!(matches!(s.people().reveal_applicant(&w.jiuting, p, &reason).await, Err(StoreError::NotFound)));
+    let other = IdNumber::from_body("31011719920101001").unwrap();
+    assert!(matches!(s.people().set_applicant_id_number(&w.jiuting, q, &other).await, Err(StoreError::NotFound)));
 }

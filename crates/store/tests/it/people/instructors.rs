@@ -110,3 +110,133 @@ async fn instructors_are_kept_by_their_area_and_seen_where_they_guide() {
         assert_eq!(s.audit().search(&auditor, &f, PageRequest::default()).await.unwrap().total, n, "{action}");
     }
 }
+
+/// A work link naming an instructor of the register: the link carries the register's id and
+/// name, and the register records the instructor guiding the enterprise from that day; a
+/// name typed by hand stays as typed (手填), with no id; another town's instructor refused.
+#[tokio::test]
+async fn a_coverage_link_names_the_registers_instructor_and_records_the_guidance() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let [a] = enterprises(s, [("上海甲电气有限公司", "新桥")]).await;
+    let xinqiao = user(s, "xq", Role::TownAdmin, Scope::Region(town("新桥"))).await;
+    let jiuting = user(s, "jt", Role::TownAdmin, Scope::Region(town("九亭"))).await;
+    let zhou = s.people().add_instructor(&xinqiao, sent("周明", &town("新桥").to_string()), false).await.unwrap();
+    let other = s.people().add_instructor(&jiuting, sent("钱进", &town("九亭").to_string()), false).await.unwrap();
+    let cov = s.coverage();
+    let e = cov.add_instructor_link(&xinqiao, a, other, d("2026-04-01"), None, false).await.unwrap_err();
+    assert!(e.to_string().starts_with("指导员") && e.to_string().contains("不在指导员名册中"), "{e}");
+    cov.add_instructor_link(&xinqiao, a, zhou, d("2026-04-01"), None, false).await.unwrap();
+    let typed = qunlian_store::coverage::NewWorkLink {
+        unit: a,
+        kind: qunlian_store::coverage::WorkLinkKind::Instructor,
+        instructor_name: Some("赵手填".into()),
+        party_org: None,
+        since: d("2026-05-01"),
+        note: None,
+        is_demo: false,
+    };
+    cov.add_work_link(&xinqiao, typed).await.unwrap();
+    let links = cov.work_links(&xinqiao, a).await.unwrap();
+    let named: Vec<(Option<&str>, Option<i64>)> =
+        links.iter().map(|l| (l.instructor_name.as_deref(), l.instructor_id)).collect();
+    assert_eq!(named, vec![(Some("赵手填"), None), (Some("周明"), Some(zhou))]);
+    let z = s.people().instructor(&xinqiao, zhou).await.unwrap();
+    assert_eq!(z.assignments.iter().map(|g| (g.name.as_str(), g.since)).collect::<Vec<_>>(), vec![(
+        "上海甲电气有限公司",
+        d("2026-04-01")
+    )]);
+    // Again for the same firm: the open guidance is not doubled.
+    cov.add_instructor_link(&xinqiao, a, zhou, d("2026-06-01"), None, false).await.unwrap();
+    assert_eq!(s.people().instructor(&xinqiao, zhou).await.unwrap().assignments.len(), 1);
+    // A responsibility-list entry names the register's instructor too.
+    let entry = qunlian_store::coverage::NewAssignment {
+        unit: a,
+        responsible_unit: "新桥镇党建办".into(),
+        instructor_name: Some("随便写".into()),
+        due_on: d("2026-12-31"),
+        note: None,
+        is_demo: false,
+    };
+    s.coverage().create_assignment_by(&xinqiao, entry, Some(zhou)).await.unwrap_or_else(|e| panic!("{e}"));
+    let listed = s.coverage().assignments(&xinqiao, &Default::default()).await.unwrap();
+    assert_eq!(listed.iter().map(|x| (x.instructor_name.as_deref(), x.instructor_id)).collect::<Vec<_>>(), vec![(
+        Some("周明"),
+        Some(zhou)
+    )]);
+}
+
+/// Step 29 ties the names typed on coverage links before it to the register: a name that
+/// matches exactly one instructor whose sending area holds the enterprise's town gets its
+/// id (and a work link an assignment of that instructor); an ambiguous name, or one from
+/// another area, stays as typed. Raw rows made at step 27, then migrated, on both databases.
+#[tokio::test]
+async fn step_29_links_typed_instructor_names_that_match_one_instructor_of_the_area() {
+    use crate::migrations::{empty_database, rows};
+    use sea_orm::ConnectionTrait;
+    let t = empty_database().await;
+    let db = &t.db;
+    qunlian_store::migrate::run_to(db, 27).await.unwrap();
+    let at = "'2026-01-01T00:00:00+00:00'";
+    let unit = |id: i64, town: &str| {
+        format!(
+            "INSERT INTO units (id, kind, name, town_code, high_tech, above_scale, srdi, listed, key_project, row_hash, \
+             is_demo, created_at, updated_at) VALUES ({id}, 'enterprise', '企业{id}', '{town}', false, false, 0, \
+             false, false, 'h{id}', false, {at}, {at})"
+        )
+    };
+    let instructor = |id: i64, name: &str, area: &str| {
+        format!(
+            "INSERT INTO instructors (id, name, source, area_code, qualifications, duties, is_demo, created_at, \
+             updated_at) VALUES ({id}, '{name}', '组织部', '{area}', '资质', '职责', false, {at}, {at})"
+        )
+    };
+    let link = |id: i64, unit: i64, name: &str| {
+        format!(
+            "INSERT INTO coverage_work_links (id, unit_id, kind, instructor_name, since, is_demo, created_at) \
+             VALUES ({id}, {unit}, 'instructor', '{name}', '2025-03-01', false, {at})"
+        )
+    };
+    for sql in [
+        unit(1, "310117101"),
+        unit(2, "310117102"),
+        instructor(1, "周明", "310117101"),
+        instructor(2, "李华", "310117"),
+        instructor(3, "李华", "310117101"),
+        instructor(4, "王强", "310117102"),
+        link(1, 1, "周明"),
+        link(2, 1, "李华"),
+        link(3, 1, "王强"),
+        link(4, 2, "李华"),
+        format!(
+            "INSERT INTO coverage_assignments (id, unit_id, responsible_unit, instructor_name, due_on, state, \
+             created_by, is_demo, created_at) VALUES (1, 1, '党建办', '周明', '2026-12-31', 'open', 'x', false, {at})"
+        ),
+    ] {
+        db.execute_unprepared(&sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    qunlian_store::migrate::run(db).await.unwrap();
+    let linked = rows(
+        db,
+        "SELECT CAST(id AS TEXT), instructor_name, CAST(instructor_id AS TEXT) FROM coverage_work_links ORDER BY id",
+    )
+    .await;
+    assert_eq!(linked, vec![
+        vec!["1".to_owned(), "周明".into(), "1".into()],
+        vec!["2".into(), "李华".into(), String::new()],
+        vec!["3".into(), "王强".into(), String::new()],
+        vec!["4".into(), "李华".into(), "2".into()],
+    ]);
+    let duty = rows(db, "SELECT CAST(instructor_id AS TEXT) FROM coverage_assignments").await;
+    assert_eq!(duty, vec![vec!["1".to_owned()]]);
+    let guided = rows(
+        db,
+        "SELECT CAST(instructor_id AS TEXT), CAST(unit_id AS TEXT), CAST(since AS TEXT) FROM instructor_assignments \
+         ORDER BY instructor_id",
+    )
+    .await;
+    assert_eq!(guided, vec![
+        vec!["1".to_owned(), "1".into(), "2025-03-01".into()],
+        vec!["2".into(), "2".into(), "2025-03-01".into()],
+    ]);
+}

@@ -13,6 +13,7 @@ use super::{count, firms};
 
 fn held(organiser: Organiser, on: &str, headcount: u32, units: Vec<i64>) -> ActivityFields {
     ActivityFields {
+        party_group: None,
         organiser,
         kind: ActivityKind::Seminar,
         subject: "装备产业链座谈".into(),

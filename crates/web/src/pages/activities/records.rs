@@ -145,6 +145,8 @@ struct FormPage {
     kinds: [ActivityKind; 13],
     units: Vec<UnitChoice>,
     members: Vec<(i64, String)>,
+    /// The Party groups a 党小组会 may name (id, "组名（支部名）").
+    party_groups: Vec<(i64, String)>,
     /// The activity edited; None when recording a new one.
     editing: Option<i64>,
     /// The secretary studios the caller sees (bodies), and the one chosen (its id, or empty).
@@ -180,6 +182,7 @@ async fn form_page(
         kinds: ActivityKind::ALL,
         units: acts.unit_choices(&auth.caller, None).await?,
         members: acts.member_choices(&auth.caller).await?,
+        party_groups: acts.party_group_choices(&auth.caller).await?,
         studios: studios.into_iter().map(|s| (s.id.to_string(), s.name)).collect(),
         studio,
         raw,
@@ -223,6 +226,7 @@ pub(crate) fn raw_of(f: &Pairs) -> RawActivity {
         headcount: f.get("headcount").into(),
         attendees: all("attendees"),
         minutes: f.get("minutes").into(),
+        party_group: f.get("party_group").into(),
     }
 }
 
@@ -283,6 +287,7 @@ async fn saved(state: &AppState, auth: &Auth, editing: Option<i64>, body: Unread
                 "活动日期" => "held_on",
                 "参加单位" => "units",
                 "参加党员" => "attendees",
+                "党小组" => "party_group",
                 _ => "organiser",
             };
             let mut errors = FieldErrors::new();

@@ -133,6 +133,8 @@ pub async fn assignments_xlsx(
 pub struct AssignmentForm {
     unit_id: i64,
     responsible_unit: Option<String>,
+    /// An instructor of the register (its id); else a name typed by hand.
+    instructor: Option<String>,
     instructor_name: Option<String>,
     due_on: Option<String>,
     note: Option<String>,
@@ -149,7 +151,7 @@ pub async fn create_assignment(
     state
         .store
         .coverage()
-        .create_assignment(
+        .create_assignment_by(
             &auth.caller,
             NewAssignment {
                 unit: UnitId(f.unit_id),
@@ -159,6 +161,7 @@ pub async fn create_assignment(
                 note: non_empty(&f.note).map(str::to_owned),
                 is_demo: false,
             },
+            super::work_links::register_choice(&f.instructor)?,
         )
         .await?;
     Ok(Redirect::to(&format!("/enterprises/{}#coverage", f.unit_id)).into_response())

@@ -17,6 +17,8 @@ use crate::support::forms::{non_empty, parse_date};
 #[derive(Deserialize)]
 pub struct WorkLinkForm {
     kind: String,
+    /// An instructor of the register (its id); else a name typed by hand.
+    instructor: Option<String>,
     instructor_name: Option<String>,
     party_org: Option<String>,
     since: Option<String>,
@@ -40,9 +42,15 @@ pub async fn add_work_link(
         Some(v) => Some(v.parse::<i64>().map_err(|_| WebError::Invalid("党组织：请从列表中选择".into()))?),
         None => None,
     };
-    state
-        .store
-        .coverage()
+    let coverage = state.store.coverage();
+    if let Some(i) = register_choice(&f.instructor)?
+        && kind == WorkLinkKind::Instructor
+    {
+        let note = non_empty(&f.note).map(str::to_owned);
+        coverage.add_instructor_link(&auth.caller, UnitId(id), i, since, note, false).await?;
+        return Ok(Redirect::to(&format!("/enterprises/{id}#coverage")).into_response());
+    }
+    coverage
         .add_work_link(
             &auth.caller,
             NewWorkLink {
@@ -73,4 +81,12 @@ pub async fn end_work_link(
     let on = parse_date("结束日期", &f.on)?.unwrap_or_else(|| state.store.today());
     state.store.coverage().end_work_link(&auth.caller, UnitId(id), link, on).await?;
     Ok(Redirect::to(&format!("/enterprises/{id}#coverage")).into_response())
+}
+
+/// An instructor chosen from the register: its id, or None when none was chosen.
+pub(crate) fn register_choice(v: &Option<String>) -> Result<Option<i64>, WebError> {
+    match non_empty(v) {
+        Some(v) => v.parse::<i64>().map(Some).map_err(|_| WebError::Invalid("指导员：请从指导员名册中选择".into())),
+        None => Ok(None),
+    }
 }

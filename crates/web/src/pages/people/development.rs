@@ -9,7 +9,9 @@ use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::auth::Action;
 use qunlian_domain::fields::FieldErrors;
 use qunlian_domain::people::development::{PARTS, Stage, Step};
-use qunlian_domain::people::{ApplicantFields, MemberCategory, RawApplicant, RawStep, StepFields, progress_key as key};
+use qunlian_domain::people::{
+    ApplicantFields, MemberCategory, RawApplicant, RawStep, RevealReason, StepFields, progress_key as key,
+};
 use qunlian_store::StoreError;
 use qunlian_store::people::DevPerson;
 use serde::Deserialize;
@@ -117,6 +119,7 @@ pub struct ApplicantForm {
     category: Option<String>,
     org: Option<String>,
     work_unit: Option<String>,
+    id_number: Option<String>,
     done_on: Option<String>,
     doc_name: Option<String>,
     doc_number: Option<String>,
@@ -132,6 +135,7 @@ pub async fn create(State(state): State<AppState>, auth: Auth, body: Unread) -> 
         category: t(f.category),
         org: t(f.org),
         work_unit: t(f.work_unit),
+        id_number: t(f.id_number),
         done_on: t(f.done_on),
         doc_name: t(f.doc_name),
         doc_number: t(f.doc_number),
@@ -160,6 +164,18 @@ struct PersonPage {
     errors: FieldErrors,
     may_write: bool,
     today: String,
+    may_reveal: bool,
+    id: IdCard,
+}
+
+/// The ID number's card on a person's page: what was typed to record it, the reason of a
+/// reveal and the number revealed, and a refusal of either.
+#[derive(Default)]
+struct IdCard {
+    typed: String,
+    reason: String,
+    revealed: Option<String>,
+    error: Option<String>,
 }
 
 impl PersonPage {
@@ -173,6 +189,17 @@ impl PersonPage {
 }
 
 async fn person_page(state: &AppState, auth: &Auth, id: i64, raw: Option<RawStep>, errors: FieldErrors) -> PageResult {
+    person_page_with(state, auth, id, raw, errors, IdCard::default()).await
+}
+
+async fn person_page_with(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+    raw: Option<RawStep>,
+    errors: FieldErrors,
+    card: IdCard,
+) -> PageResult {
     auth.require(Action::ReadMembers)?;
     let p = state.store.people().development_person(&auth.caller, id).await?;
     let pipeline = qunlian_domain::people::development::pipeline(&p.pipeline_version)
@@ -193,8 +220,10 @@ async fn person_page(state: &AppState, auth: &Auth, id: i64, raw: Option<RawStep
         errors,
         may_write: auth.caller.may(Action::WriteMembers),
         today: today.to_string(),
+        may_reveal: auth.caller.may(Action::RevealPersonal),
+        id: card,
     };
-    render_form(&page, !page.errors.is_empty())
+    render_form(&page, !page.errors.is_empty() || page.id.error.is_some())
 }
 
 pub async fn person(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
@@ -237,4 +266,46 @@ pub async fn record(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
             person_page(&state, &auth, id, Some(raw), errors).await
         }
     }
+}
+
+#[derive(Deserialize, Default)]
+pub struct IdNumberForm {
+    id_number: Option<String>,
+    reason: Option<String>,
+}
+
+/// 登记身份证号码: an applicant's ID number recorded (or corrected) before step 17.
+pub async fn id_number(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
+    auth.require(Action::WriteMembers)?;
+    let f: IdNumberForm = body.form().await?;
+    let typed = f.id_number.unwrap_or_default();
+    let again = |error: String| IdCard { typed: typed.clone(), error: Some(error), ..Default::default() };
+    let number = match qunlian_domain::IdNumber::parse(typed.trim()) {
+        Ok(n) => n,
+        Err(e) => return person_page_with(&state, &auth, id, None, FieldErrors::new(), again(e.to_string())).await,
+    };
+    match state.store.people().set_applicant_id_number(&auth.caller, id, &number).await {
+        Ok(()) => Ok(Redirect::to(&format!("/people/development/{id}#id-card")).into_response()),
+        Err(StoreError::Invalid { field, message }) => {
+            person_page_with(&state, &auth, id, None, FieldErrors::new(), again(format!("{field}：{message}"))).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// 查看完整号码: the page again with the applicant's ID number in full, once the reason is
+/// written; the store audits who looked at whom and why.
+pub async fn reveal(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
+    auth.require(Action::ReadMembers)?;
+    auth.require(Action::RevealPersonal)?;
+    let f: IdNumberForm = body.form().await?;
+    let reason = f.reason.unwrap_or_default();
+    let card = match RevealReason::parse(&reason) {
+        Ok(r) => {
+            let revealed = state.store.people().reveal_applicant(&auth.caller, id, &r).await?;
+            IdCard { revealed: Some(revealed.unwrap_or_default()), reason, ..Default::default() }
+        }
+        Err(e) => IdCard { reason, error: Some(e), ..Default::default() },
+    };
+    person_page_with(&state, &auth, id, None, FieldErrors::new(), card).await
 }

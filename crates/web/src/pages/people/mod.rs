@@ -5,10 +5,12 @@
 //!
 //! Paths: the roster under `/members`, development under `/people/development`, transfers
 //! under `/people/transfers` (issued from `/members/{id}/transfer`), the instructors' register
-//! (党建指导员) under `/people/instructors`.
+//! (党建指导员) under `/people/instructors`, a branch's Party groups (党小组) under
+//! `/orgs/{id}/groups`.
 
 pub mod development;
 pub mod form;
+pub mod groups;
 pub mod import;
 pub mod instructors;
 pub mod members;
@@ -50,6 +52,10 @@ pub fn routes() -> Router<AppState> {
         .route("/people/development/new", get(development::new_form))
         .route("/people/development/{id}", get(development::person))
         .route("/people/development/{id}/steps", post(development::record))
+        .route("/people/development/{id}/id-number", post(development::id_number))
+        .route("/people/development/{id}/reveal", post(development::reveal))
+        .route("/orgs/{id}/groups", get(groups::list).post(groups::create))
+        .route("/orgs/{id}/groups/{gid}", post(groups::update))
         .route("/people/transfers", get(transfers::list))
         .route("/people/transfers/{id}/accept", post(transfers::accept))
         .route("/people/transfers/{id}/return", post(transfers::give_back))

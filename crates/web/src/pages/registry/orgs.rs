@@ -66,6 +66,8 @@ struct DetailPage {
     instructors: Vec<qunlian_store::people::InstructorLine>,
     /// The end prompts of temporary branches standing under it (项目工作组).
     prompts: Vec<qunlian_store::workgroups::EndPrompt>,
+    /// A branch's Party groups (党小组), for a role that reads members; `None` otherwise.
+    groups: Option<Vec<qunlian_store::people::PartyGroup>>,
 }
 
 impl DetailPage {
@@ -87,6 +89,7 @@ impl DetailPage {
 
 async fn detail_page(state: &AppState, auth: &Auth, id: i64, error: Option<String>) -> PageResult {
     let d = state.store.registry().party_org(&auth.caller, OrgId(id)).await?;
+    let is_branch = d.org.kind == qunlian_domain::registry::OrgKind::Branch.label();
     let may_edit = auth.caller.may(Action::WriteRegistry);
     let targets = if may_edit && d.org.dissolved_on.is_none() {
         state
@@ -111,6 +114,7 @@ async fn detail_page(state: &AppState, auth: &Auth, id: i64, error: Option<Strin
         error,
         instructors: state.store.people().instructors(&auth.caller, Some(id)).await?,
         prompts: state.store.workgroups().prompts(&auth.caller, Some(id)).await?,
+        groups: crate::support::sections::party_groups(state, auth, is_branch, id).await?,
     };
     render_form(&page, page.error.is_some())
 }

@@ -1,0 +1,138 @@
+//! Step 29 (issue #13): Party groups (党小组) of a branch — its name and leader, and its
+//! members from the branch's roster, a member in at most one group of a branch — and the
+//! group a 党小组会 was held by (`activities.party_group_id`), so the monthly 三会一课 check
+//! covers each group; an applicant's ID number (发展党员), encrypted beside its blind index
+//! as a member's is, recorded from the application and carried into the member record at
+//! step 17; and the instructors typed as free text on coverage links tied to the register:
+//! `instructor_id` on work links and responsibility-list entries, filled where the name and
+//! the area (the instructor's sending area holds the enterprise's town) match exactly one
+//! instructor, each such work link recorded as an assignment of that instructor to the
+//! enterprise. A name matching none or several stays as typed (shown as 手填).
+//!
+//! Frozen: never edit these statements; add a step.
+
+use sea_orm::{ConnectionTrait, DbBackend, DbErr};
+
+pub(crate) async fn up(db: &impl ConnectionTrait, backend: DbBackend) -> Result<(), DbErr> {
+    super::apply(db, backend, SQLITE, POSTGRES).await
+}
+
+/// The one instructor of that name whose sending area holds the enterprise's town, for a
+/// row of `$table` (the same on both backends: `substr` and `length` are in both).
+macro_rules! matching_instructors {
+    ($select:literal, $table:literal) => {
+        concat!(
+            "(SELECT ",
+            $select,
+            r#" FROM "instructors" i JOIN "units" u ON u."id" = "#,
+            $table,
+            r#"."unit_id" WHERE i."name" = "#,
+            $table,
+            r#"."instructor_name" AND i."area_code" IS NOT NULL "#,
+            r#"AND substr(u."town_code", 1, length(i."area_code")) = i."area_code")"#,
+        )
+    };
+}
+
+macro_rules! link_instructors {
+    ($table:literal) => {
+        concat!(
+            r#"UPDATE ""#,
+            $table,
+            r#"" SET "instructor_id" = "#,
+            matching_instructors!(r#"min(i."id")"#, $table),
+            r#" WHERE "instructor_name" IS NOT NULL AND "#,
+            matching_instructors!("count(*)", $table),
+            " = 1",
+        )
+    };
+}
+
+const RECORD_ASSIGNMENTS: &str = concat!(
+    r#"INSERT INTO "instructor_assignments" ("instructor_id", "party_org_id", "unit_id", "cluster_id", "since", "#,
+    r#""until", "assigned_by", "is_demo", "created_at", "updated_at") "#,
+    r#"SELECT w."instructor_id", NULL, w."unit_id", NULL, w."since", w."until", '覆盖工作联系（迁移）', "#,
+    r#"w."is_demo", w."created_at", w."created_at" FROM "coverage_work_links" w "#,
+    r#"WHERE w."instructor_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "instructor_assignments" a "#,
+    r#"WHERE a."instructor_id" = w."instructor_id" AND a."unit_id" = w."unit_id") ORDER BY w."id""#,
+);
+
+const SQLITE: &[&str] = &[
+    concat!(
+        r#"CREATE TABLE "party_groups" ( "#,
+        r#""id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "#,
+        r#""party_org_id" integer NOT NULL, "#,
+        r#""name" varchar NOT NULL, "#,
+        r#""leader_member_id" integer, "#,
+        r#""is_demo" boolean NOT NULL, "#,
+        r#""created_at" timestamp_with_timezone_text NOT NULL, "#,
+        r#""updated_at" timestamp_with_timezone_text NOT NULL "#,
+        r#")"#,
+    ),
+    r#"CREATE UNIQUE INDEX "idx-party_groups-party_org_id-name" ON "party_groups" ("party_org_id", "name")"#,
+    concat!(
+        r#"CREATE TABLE "party_group_members" ( "#,
+        r#""id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "#,
+        r#""group_id" integer NOT NULL, "#,
+        r#""party_org_id" integer NOT NULL, "#,
+        r#""member_id" integer NOT NULL, "#,
+        r#""is_demo" boolean NOT NULL, "#,
+        r#""created_at" timestamp_with_timezone_text NOT NULL "#,
+        r#")"#,
+    ),
+    r#"CREATE INDEX "idx-party_group_members-group_id" ON "party_group_members" ("group_id")"#,
+    concat!(
+        r#"CREATE UNIQUE INDEX "idx-party_group_members-party_org_id-member_id" ON "party_group_members" "#,
+        r#"("party_org_id", "member_id")"#,
+    ),
+    r#"ALTER TABLE "activities" ADD COLUMN "party_group_id" integer"#,
+    r#"CREATE INDEX "idx-activities-party_group_id" ON "activities" ("party_group_id", "held_on")"#,
+    r#"ALTER TABLE "development_people" ADD COLUMN "id_number_enc" varchar"#,
+    r#"ALTER TABLE "development_people" ADD COLUMN "id_number_bidx" varchar"#,
+    r#"CREATE INDEX "idx-development_people-id_number_bidx" ON "development_people" ("id_number_bidx")"#,
+    r#"ALTER TABLE "coverage_work_links" ADD COLUMN "instructor_id" integer"#,
+    r#"ALTER TABLE "coverage_assignments" ADD COLUMN "instructor_id" integer"#,
+    link_instructors!("coverage_work_links"),
+    link_instructors!("coverage_assignments"),
+    RECORD_ASSIGNMENTS,
+];
+
+const POSTGRES: &[&str] = &[
+    concat!(
+        r#"CREATE TABLE "party_groups" ( "#,
+        r#""id" bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL PRIMARY KEY, "#,
+        r#""party_org_id" bigint NOT NULL, "#,
+        r#""name" varchar NOT NULL, "#,
+        r#""leader_member_id" bigint, "#,
+        r#""is_demo" bool NOT NULL, "#,
+        r#""created_at" timestamp with time zone NOT NULL, "#,
+        r#""updated_at" timestamp with time zone NOT NULL "#,
+        r#")"#,
+    ),
+    r#"CREATE UNIQUE INDEX "idx-party_groups-party_org_id-name" ON "party_groups" ("party_org_id", "name")"#,
+    concat!(
+        r#"CREATE TABLE "party_group_members" ( "#,
+        r#""id" bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL PRIMARY KEY, "#,
+        r#""group_id" bigint NOT NULL, "#,
+        r#""party_org_id" bigint NOT NULL, "#,
+        r#""member_id" bigint NOT NULL, "#,
+        r#""is_demo" bool NOT NULL, "#,
+        r#""created_at" timestamp with time zone NOT NULL "#,
+        r#")"#,
+    ),
+    r#"CREATE INDEX "idx-party_group_members-group_id" ON "party_group_members" ("group_id")"#,
+    concat!(
+        r#"CREATE UNIQUE INDEX "idx-party_group_members-party_org_id-member_id" ON "party_group_members" "#,
+        r#"("party_org_id", "member_id")"#,
+    ),
+    r#"ALTER TABLE "activities" ADD COLUMN "party_group_id" bigint"#,
+    r#"CREATE INDEX "idx-activities-party_group_id" ON "activities" ("party_group_id", "held_on")"#,
+    r#"ALTER TABLE "development_people" ADD COLUMN "id_number_enc" varchar"#,
+    r#"ALTER TABLE "development_people" ADD COLUMN "id_number_bidx" varchar"#,
+    r#"CREATE INDEX "idx-development_people-id_number_bidx" ON "development_people" ("id_number_bidx")"#,
+    r#"ALTER TABLE "coverage_work_links" ADD COLUMN "instructor_id" bigint"#,
+    r#"ALTER TABLE "coverage_assignments" ADD COLUMN "instructor_id" bigint"#,
+    link_instructors!("coverage_work_links"),
+    link_instructors!("coverage_assignments"),
+    RECORD_ASSIGNMENTS,
+];
