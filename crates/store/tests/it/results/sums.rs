@@ -3,22 +3,15 @@
 //! enterprises counted directly after an import, a re-import, a correction, an enterprise
 //! moving town, a figure deleted behind the store's back, and an import made while stale.
 
+use super::{count, exec, firms, import};
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Caller, Role, Scope};
 use qunlian_domain::results::Period;
 use qunlian_store::results::{FigureScope, IndicatorTotal};
 use qunlian_testkit::*;
-use sea_orm::ConnectionTrait;
-
-use super::{count, firms, import};
 
 const XINQIAO: &str = "310117105";
 const JIUTING: &str = "310117107";
-
-async fn exec(url: &str, sql: &str) {
-    let raw = sea_orm::Database::connect(url).await.unwrap();
-    raw.execute_unprepared(sql).await.unwrap();
-}
 
 /// Whether the sums are fresh (no rebuild pending).
 async fn fresh(db: &TestDb) -> bool {
