@@ -68,6 +68,7 @@ const STEPS: &[(i64, &str)] = &[
         "district facts of the reports; projects and activities naming a secretary studio; talent apartments' activities become activities",
     ),
     (27, "results at a million: economic sums per town × period × indicator, enterprises per town by coverage status"),
+    (30, "results sums rebuilt only for the town × period keys a write touched"),
 ];
 
 /// Brings the schema up to the head: every step not yet applied.
@@ -128,6 +129,7 @@ pub async fn run_to(db: &DatabaseConnection, target: i64) -> Result<(), DbErr> {
             25 => m0025_instructors::up(&txn, backend).await?,
             26 => m0026_bodies_links::up(&txn, backend).await?,
             27 => m0027_results_sums::up(&txn, backend).await?,
+            30 => m0030_results_towns::up(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(
