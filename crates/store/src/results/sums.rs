@@ -109,6 +109,14 @@ async fn refresh_period(db: &impl ConnectionTrait, towns: Option<&[String]>, per
         .group_by_col((f, ef::Column::Indicator))
         .to_owned();
     if let Some(towns) = towns {
+        // Through the units of the towns (their town index, then the figures' unit index):
+        // a few towns cost their own figures, not the whole period's.
+        let of_towns = Query::select()
+            .column(unit::Column::Id)
+            .from(unit::Entity)
+            .and_where(unit::Column::TownCode.is_in(towns.iter().cloned()))
+            .to_owned();
+        select.and_where(Expr::col((a("f"), ef::Column::UnitId)).in_subquery(of_towns));
         select.and_where(Expr::col((u, unit::Column::TownCode)).is_in(towns.iter().cloned()));
     }
     let columns = [
