@@ -73,6 +73,7 @@ const STEPS: &[(i64, &str)] = &[
         29,
         "party groups of a branch and the group of a 党小组会; an applicant's encrypted ID number; coverage links' instructors tied to the register",
     ),
+    (30, "results sums rebuilt only for the town × period keys a write touched"),
 ];
 
 /// Brings the schema up to the head: every step not yet applied.
@@ -135,6 +136,7 @@ pub async fn run_to(db: &DatabaseConnection, target: i64) -> Result<(), DbErr> {
             27 => m0027_results_sums::up(&txn, backend).await?,
             28 => m0028_workgroups::up(&txn, backend).await?,
             29 => m0029_party_groups::up(&txn, backend).await?,
+            30 => m0030_results_towns::up(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(

@@ -242,7 +242,13 @@ pub(crate) fn cluster_units(cluster_id: i64) -> sea_orm::sea_query::SelectStatem
 pub(crate) fn orgs_in_region(region: &RegionCode) -> Condition {
     Condition::any()
         .add(town_in(party_org::Column::TownCode, region))
-        .add(party_org::Column::Id.in_subquery(orgs_of_units(units_in(town_in(unit::Column::TownCode, region)))))
+        .add(party_org::Column::Id.in_subquery(orgs_of_units(region_units(region))))
+}
+
+/// The units (enterprises and others) whose town lies in `region`, as a subquery of ids:
+/// what a town filter of the records about a unit (introductions, service requests) reads.
+pub(crate) fn region_units(region: &RegionCode) -> sea_orm::sea_query::SelectStatement {
+    units_in(town_in(unit::Column::TownCode, region))
 }
 
 fn units_in(condition: Condition) -> sea_orm::sea_query::SelectStatement {

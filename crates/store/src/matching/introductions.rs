@@ -81,6 +81,9 @@ pub struct IntroductionFilter {
     /// dates): a period of the results scorecard.
     pub made_from: Option<NaiveDate>,
     pub made_before: Option<NaiveDate>,
+    /// Introductions of a town: either side's enterprise (need or offer) lies in it, so an
+    /// introduction between two towns counts in both.
+    pub town: Option<qunlian_domain::RegionCode>,
 }
 
 /// A cluster's brokering in figures, for its page.
@@ -169,6 +172,13 @@ impl Matching<'_> {
         }
         if let Some(c) = filter.cluster {
             cond = cond.add(introduction::Column::ClusterId.eq(c.0));
+        }
+        if let Some(t) = &filter.town {
+            cond = cond.add(
+                Condition::any()
+                    .add(introduction::Column::NeedUnitId.in_subquery(crate::scope::region_units(t)))
+                    .add(introduction::Column::OfferUnitId.in_subquery(crate::scope::region_units(t))),
+            );
         }
         if let Some(u) = filter.unit {
             cond = cond.add(

@@ -35,6 +35,7 @@ pub(crate) mod m0026_bodies_links;
 pub(crate) mod m0027_results_sums;
 pub(crate) mod m0028_workgroups;
 pub(crate) mod m0029_party_groups;
+pub(crate) mod m0030_results_towns;
 
 /// Runs a step's statements for the backend, in order, one at a time. Anything but
 /// PostgreSQL is SQLite, as everywhere in the store.

@@ -21,6 +21,9 @@ pub struct ProjectFilter {
     pub tier: Option<Tier>,
     pub direction: Option<String>,
     pub carrier: Option<String>,
+    /// Projects of a town: the applying Party organisation is of the town — located there or
+    /// covering an enterprise there (`scope::orgs_in_region`, as a town's 党组织 figure).
+    pub town: Option<qunlian_domain::RegionCode>,
 }
 
 impl ProjectFilter {
@@ -32,6 +35,7 @@ impl ProjectFilter {
         parts.extend(self.tier.map(|t| ("tier", t.code().to_owned())));
         parts.extend(self.direction.clone().map(|d| ("direction", d)));
         parts.extend(self.carrier.clone().map(|c| ("carrier", c)));
+        parts.extend(self.town.map(|t| ("town", t.to_string())));
         parts
     }
 
@@ -80,10 +84,22 @@ const AWARDED: [ApplicationState; 5] = [
 ];
 
 impl Projects<'_> {
-    /// The awarded projects in the caller's scope, with what the figures count.
-    async fn awarded(&self, caller: &Caller) -> Result<Vec<ProjectRecord>> {
+    /// The awarded projects in the caller's scope (of `town` only, when given), with what
+    /// the figures count.
+    async fn awarded(&self, caller: &Caller, town: Option<qunlian_domain::RegionCode>) -> Result<Vec<ProjectRecord>> {
         let db = self.store.db();
-        let cond = self.application_scope(caller).await?.add(project_application::Column::State.is_in(AWARDED));
+        let mut cond = self.application_scope(caller).await?.add(project_application::Column::State.is_in(AWARDED));
+        if let Some(t) = &town {
+            cond = cond.add(
+                project_application::Column::OrgId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(crate::entity::party_org::Column::Id)
+                        .from(crate::entity::party_org::Entity)
+                        .cond_where(crate::scope::orgs_in_region(t))
+                        .to_owned(),
+                ),
+            );
+        }
         let apps = project_application::Entity::find()
             .filter(cond)
             .order_by_asc(project_application::Column::Id)
@@ -163,7 +179,7 @@ impl Projects<'_> {
     /// The figures by `axis`, each with the filter that lists its projects (years in
     /// order, the others most projects first).
     pub async fn figures(&self, caller: &Caller, axis: FigureAxis) -> Result<Vec<FigureRow>> {
-        let projects = self.awarded(caller).await?;
+        let projects = self.awarded(caller, None).await?;
         let mut rows: Vec<FigureRow> = Vec::new();
         for p in &projects {
             let (label, filter) = match axis {
@@ -209,6 +225,6 @@ impl Projects<'_> {
 
     /// The projects a figure counts.
     pub async fn figure_list(&self, caller: &Caller, filter: &ProjectFilter) -> Result<Vec<ProjectRecord>> {
-        Ok(self.awarded(caller).await?.into_iter().filter(|p| filter.matches(p)).collect())
+        Ok(self.awarded(caller, filter.town).await?.into_iter().filter(|p| filter.matches(p)).collect())
     }
 }

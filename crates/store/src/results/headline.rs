@@ -200,19 +200,16 @@ impl Results<'_> {
             FigureScope::Cluster(c) => self.scorecard(caller, c, period).await?.sections,
             _ => {
                 let mut sections = vec![self.organisation_section(caller, region, &towns, period, &now_text).await?];
-                let of = ActivityScope { cluster: None, region };
+                let of = SectionScope { cluster: None, region };
                 sections.extend(self.work_section(caller, of, period, &now_text).await?);
                 let over = self.scope_sums(caller, scope).await?;
                 sections.push(ScoreSection {
                     title: "经济指标",
                     figures: economy_figures(self.totals(over, period).await?),
                 });
-                // Chain, services and projects have no town filter: counted for the whole scope only.
-                if region.is_none() {
-                    sections.push(self.chain_section(caller, None, period, &now_text).await?);
-                    sections.push(self.service_section(caller, None, period, &now_text).await?);
-                    sections.push(self.project_section(caller, None, period, &now_text).await?);
-                }
+                sections.push(self.chain_section(caller, of, period, &now_text).await?);
+                sections.push(self.service_section(caller, of, period, &now_text).await?);
+                sections.push(self.project_section(caller, of, period, &now_text).await?);
                 sections
             }
         };

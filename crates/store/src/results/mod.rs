@@ -24,7 +24,7 @@ pub use headline::*;
 pub use import::*;
 pub use members::*;
 pub use scorecard::*;
-pub use sections::ActivityScope;
+pub use sections::SectionScope;
 use sections::*;
 use totals::Over;
 

@@ -262,11 +262,11 @@ impl Results<'_> {
             ],
         };
 
-        let of = ActivityScope { cluster: Some(cluster), region: None };
+        let of = SectionScope { cluster: Some(cluster), region: None };
         let work = self.work_section(caller, of, period, &now_text).await?;
-        let chain = self.chain_section(caller, Some(cluster), period, &now_text).await?;
-        let service = self.service_section(caller, Some(cluster), period, &now_text).await?;
-        let project_section = self.project_section(caller, Some(cluster), period, &now_text).await?;
+        let chain = self.chain_section(caller, of, period, &now_text).await?;
+        let service = self.service_section(caller, of, period, &now_text).await?;
+        let project_section = self.project_section(caller, of, period, &now_text).await?;
         let economy = economy_figures(self.cluster_totals(caller, cluster, period).await?);
         Ok(Scorecard {
             cluster_id: cluster,

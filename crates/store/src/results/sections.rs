@@ -9,9 +9,9 @@ use qunlian_domain::results::Period;
 
 use super::*;
 use crate::activities::GroupBy;
-use crate::matching::IntroductionFigures;
+use crate::matching::{IntroductionFigures, IntroductionFilter};
 use crate::projects::{ProjectFilter, ProjectRecord};
-use crate::services::ReportRow;
+use crate::services::{ReportRow, ServiceFilter};
 
 /// The economy figures of a scope from its indicator totals.
 pub(super) fn economy_figures(totals: Vec<IndicatorTotal>) -> Vec<ScoreFigure> {
@@ -38,10 +38,12 @@ pub(super) fn economy_figures(totals: Vec<IndicatorTotal>) -> Vec<ScoreFigure> {
     economy
 }
 
-/// The activities a scorecard or a headline counts: held in `period`, of the cluster, or of
-/// the towns of `region` (neither: every activity the caller sees).
+/// What a section of a scorecard or a headline counts: the records of the cluster, or of the
+/// towns of `region` (neither: everything the caller sees). Of a town means, per capability:
+/// activities held there (`town_code`), introductions with either side's enterprise there,
+/// service requests of an enterprise there, projects of a Party organisation of the town.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ActivityScope {
+pub struct SectionScope {
     pub cluster: Option<ClusterId>,
     pub region: Option<RegionCode>,
 }
@@ -50,7 +52,7 @@ impl Results<'_> {
     /// Activities held in `period` and their participant-times (参与人次), by the activities
     /// capability's own counting (`Activities::figures`, by cluster or by town), over what the
     /// caller sees.
-    pub async fn activity_counts(self, caller: &Caller, of: ActivityScope, period: Period) -> Result<(u64, u64)> {
+    pub async fn activity_counts(self, caller: &Caller, of: SectionScope, period: Period) -> Result<(u64, u64)> {
         let (from, after) = period.dates();
         let to = after.pred_opt().unwrap_or(after);
         let by = if of.cluster.is_some() { GroupBy::Cluster } else { GroupBy::Town };
@@ -68,7 +70,7 @@ impl Results<'_> {
     pub(super) async fn work_section(
         self,
         caller: &Caller,
-        of: ActivityScope,
+        of: SectionScope,
         period: Period,
         now_text: &str,
     ) -> Result<Option<ScoreSection>> {
@@ -93,14 +95,14 @@ impl Results<'_> {
     pub(super) async fn chain_section(
         self,
         caller: &Caller,
-        cluster: Option<ClusterId>,
+        of: SectionScope,
         period: Period,
         now_text: &str,
     ) -> Result<ScoreSection> {
-        let before = period.previous_year();
         let matching = self.store.matching();
-        let chain_now = matching.introduction_figures(caller, &introduction_filter(cluster, period, false)).await?;
-        let chain_before = matching.introduction_figures(caller, &introduction_filter(cluster, before, false)).await?;
+        let made_in = |p: Period| IntroductionFilter { town: of.region, ..introduction_filter(of.cluster, p, false) };
+        let chain_now = matching.introduction_figures(caller, &made_in(period)).await?;
+        let chain_before = matching.introduction_figures(caller, &made_in(period.previous_year())).await?;
         Ok(section(
             "链上对接",
             (&chain_now, &chain_before),
@@ -123,13 +125,14 @@ impl Results<'_> {
     pub(super) async fn service_section(
         self,
         caller: &Caller,
-        cluster: Option<ClusterId>,
+        of: SectionScope,
         period: Period,
         now_text: &str,
     ) -> Result<ScoreSection> {
         let services = self.store.services();
-        let s_now = services.total_filtered(caller, &service_filter(cluster, period)).await?;
-        let s_before = services.total_filtered(caller, &service_filter(cluster, period.previous_year())).await?;
+        let filed_in = |p: Period| ServiceFilter { town: of.region, ..service_filter(of.cluster, p) };
+        let s_now = services.total_filtered(caller, &filed_in(period)).await?;
+        let s_before = services.total_filtered(caller, &filed_in(period.previous_year())).await?;
         Ok(section(
             "企业服务",
             (&s_now, &s_before),
@@ -151,13 +154,17 @@ impl Results<'_> {
     pub(super) async fn project_section(
         self,
         caller: &Caller,
-        cluster: Option<ClusterId>,
+        of: SectionScope,
         period: Period,
         now_text: &str,
     ) -> Result<ScoreSection> {
         let projects = self.store.projects();
-        let of_year =
-            |year: i32| ProjectFilter { year: Some(year), cluster: cluster.map(|c| c.0), ..ProjectFilter::default() };
+        let of_year = |year: i32| ProjectFilter {
+            year: Some(year),
+            cluster: of.cluster.map(|c| c.0),
+            town: of.region,
+            ..ProjectFilter::default()
+        };
         let p_now = projects.figure_list(caller, &of_year(period.year)).await?;
         let p_before = projects.figure_list(caller, &of_year(period.previous_year().year)).await?;
         let all = Drill::Projects { year: period.year, tier: None };

@@ -8,8 +8,10 @@
 //! those. The figures import refreshes the rows of the towns and periods it touched (and the
 //! next year's, whose pair it changed) in its own transaction. Any other write to the figures,
 //! an enterprise changing town or leaving the register bumps `derived_state` 'results_sums'
-//! (triggers, step 27), and the next reader rebuilds the whole table first — as the coverage
-//! cells (decisions/0003). `Results::economy_direct` sums the figures themselves: the tests
+//! (triggers, step 27) and records the town × period keys it touched in
+//! `economic_sums_dirty` (triggers, step 30); the next reader refreshes those keys only (and
+//! the same period of the year after), or the whole table when a key `'*', '*'` asks for it
+//! or none was recorded. `Results::economy_direct` sums the figures themselves: the tests
 //! check the two agree.
 
 use qunlian_domain::RegionCode;
@@ -22,6 +24,9 @@ use crate::entity::{economic_figure as ef, unit};
 
 const DERIVED: &str = "results_sums";
 const TABLE: &str = "economic_sums";
+const DIRTY: &str = "economic_sums_dirty";
+/// A dirty key's town or period standing for every town or every period.
+const ALL: &str = "*";
 
 fn a(name: &str) -> Alias {
     Alias::new(name)
@@ -104,6 +109,14 @@ async fn refresh_period(db: &impl ConnectionTrait, towns: Option<&[String]>, per
         .group_by_col((f, ef::Column::Indicator))
         .to_owned();
     if let Some(towns) = towns {
+        // Through the units of the towns (their town index, then the figures' unit index):
+        // a few towns cost their own figures, not the whole period's.
+        let of_towns = Query::select()
+            .column(unit::Column::Id)
+            .from(unit::Entity)
+            .and_where(unit::Column::TownCode.is_in(towns.iter().cloned()))
+            .to_owned();
+        select.and_where(Expr::col((a("f"), ef::Column::UnitId)).in_subquery(of_towns));
         select.and_where(Expr::col((u, unit::Column::TownCode)).is_in(towns.iter().cloned()));
     }
     let columns = [
@@ -171,9 +184,90 @@ impl Touched {
                     refresh_period(txn, Some(&towns), period, &before).await?;
                 }
             }
+            // The keys its own writes recorded are refreshed now.
+            let done = Query::delete()
+                .from_table(a(DIRTY))
+                .and_where(Expr::col(a("town_code")).is_in(towns))
+                .and_where(Expr::col(a("period")).is_in(self.periods))
+                .to_owned();
+            txn.execute(&done).await?;
         }
         mark_built(txn).await
     }
+}
+
+/// The town × period keys the triggers recorded since the sums were built.
+async fn dirty_keys(txn: &DatabaseTransaction) -> Result<Vec<(String, String)>> {
+    let stmt = Query::select().columns([a("town_code"), a("period")]).from(a(DIRTY)).to_owned();
+    let mut out = Vec::new();
+    for row in txn.query_all(&stmt).await? {
+        out.push((row.try_get("", "town_code")?, row.try_get("", "period")?));
+    }
+    Ok(out)
+}
+
+/// The periods of the figures and of the sums: every period a row may need refreshing for.
+async fn all_periods(txn: &DatabaseTransaction) -> Result<std::collections::BTreeSet<String>> {
+    let mut out = std::collections::BTreeSet::new();
+    for stmt in [
+        Query::select().distinct().column(ef::Column::Period).from(ef::Entity).to_owned(),
+        Query::select().distinct().column(a("period")).from(a(TABLE)).to_owned(),
+    ] {
+        for row in txn.query_all(&stmt).await? {
+            out.insert(row.try_get::<String>("", "period")?);
+        }
+    }
+    Ok(out)
+}
+
+/// Every row of the sums recomputed; every dirty key dropped.
+async fn rebuild_all(txn: &DatabaseTransaction) -> Result<()> {
+    txn.execute(&Query::delete().from_table(a(TABLE)).to_owned()).await?;
+    let periods = all_periods(txn).await?;
+    for period in &periods {
+        if let Some(before) = code_before(period) {
+            refresh_period(txn, None, period, &before).await?;
+        }
+    }
+    txn.execute(&Query::delete().from_table(a(DIRTY)).to_owned()).await?;
+    tracing::info!(periods = periods.len(), "economic sums rebuilt");
+    Ok(())
+}
+
+/// The rows of the dirty keys recomputed — each key's town in its period and in the same
+/// period of the year after (whose year-on-year pair it feeds); a town dirtied for every
+/// period in all of them — and the keys dropped.
+async fn refresh_keys(txn: &DatabaseTransaction, keys: &[(String, String)]) -> Result<()> {
+    let mut towns_of: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let every = if keys.iter().any(|(_, p)| p == ALL) { all_periods(txn).await? } else { Default::default() };
+    for (town, period) in keys {
+        let periods: Vec<String> = if period == ALL {
+            every.iter().cloned().collect()
+        } else {
+            [period.clone()].into_iter().chain(code_after(period)).collect()
+        };
+        for p in periods {
+            let towns = towns_of.entry(p).or_default();
+            if !towns.contains(town) {
+                towns.push(town.clone());
+            }
+        }
+    }
+    for (period, towns) in &towns_of {
+        if let Some(before) = code_before(period) {
+            refresh_period(txn, Some(towns), period, &before).await?;
+        }
+    }
+    for (town, period) in keys {
+        let done = Query::delete()
+            .from_table(a(DIRTY))
+            .and_where(Expr::col(a("town_code")).eq(town.as_str()))
+            .and_where(Expr::col(a("period")).eq(period.as_str()))
+            .to_owned();
+        txn.execute(&done).await?;
+    }
+    tracing::info!(keys = keys.len(), periods = towns_of.len(), "economic sums refreshed for the keys written");
+    Ok(())
 }
 
 /// One row of the sums read for a scope: per period and indicator.
@@ -199,29 +293,33 @@ impl Results<'_> {
         self.rebuild_sums().await
     }
 
-    /// Recomputes every row of the sums from the figures, in one transaction.
+    /// Brings the sums up to date in one transaction: the dirty keys only, or every row when
+    /// a key asks for all or none was recorded (a write the step-30 triggers do not see).
     #[tracing::instrument(skip_all)]
     pub async fn rebuild_sums(self) -> Result<()> {
         let txn = self.store.db().begin().await?;
         let (version, built) = lock_state(&txn).await?;
         if version != built {
-            txn.execute(&Query::delete().from_table(a(TABLE)).to_owned()).await?;
-            let periods: Vec<String> = {
-                let stmt = Query::select().distinct().column(ef::Column::Period).from(ef::Entity).to_owned();
-                let mut out = Vec::new();
-                for row in txn.query_all(&stmt).await? {
-                    out.push(row.try_get::<String>("", "period")?);
-                }
-                out
-            };
-            for period in &periods {
-                if let Some(before) = code_before(period) {
-                    refresh_period(&txn, None, period, &before).await?;
-                }
+            let keys = dirty_keys(&txn).await?;
+            if keys.is_empty() || keys.iter().any(|(t, _)| t == ALL) {
+                rebuild_all(&txn).await?;
+            } else {
+                refresh_keys(&txn, &keys).await?;
             }
             mark_built(&txn).await?;
-            tracing::info!(periods = periods.len(), "economic sums rebuilt");
         }
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Recomputes every row of the sums from the figures, in one transaction, whatever the
+    /// dirty keys: the benchmark's and an operator's full rebuild.
+    #[tracing::instrument(skip_all)]
+    pub async fn rebuild_all_sums(self) -> Result<()> {
+        let txn = self.store.db().begin().await?;
+        lock_state(&txn).await?;
+        rebuild_all(&txn).await?;
+        mark_built(&txn).await?;
         txn.commit().await?;
         Ok(())
     }

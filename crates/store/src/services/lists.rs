@@ -27,16 +27,21 @@ pub struct ServiceFilter {
     /// period of the results scorecard.
     pub filed_from: Option<chrono::NaiveDate>,
     pub filed_before: Option<chrono::NaiveDate>,
+    /// Requests of a town: the requesting enterprise lies in it (its town today).
+    pub town: Option<qunlian_domain::RegionCode>,
 }
 
 impl ServiceFilter {
-    /// The cluster and filing-period part of the filter as SQL, which the list and the
+    /// The cluster, town and filing-period part of the filter as SQL, which the list and the
     /// filtered report's total share.
     pub(super) fn cluster_and_period(&self) -> Condition {
         use qunlian_domain::clock::from_beijing;
         let mut cond = Condition::all();
         if let Some(c) = self.cluster {
             cond = cond.add(service_request::Column::UnitId.in_subquery(crate::scope::cluster_units(c)));
+        }
+        if let Some(t) = &self.town {
+            cond = cond.add(service_request::Column::UnitId.in_subquery(crate::scope::region_units(t)));
         }
         if let Some(d) = self.filed_from {
             cond =

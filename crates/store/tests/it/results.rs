@@ -20,11 +20,18 @@ mod activities;
 mod headline;
 mod sums;
 mod units;
+mod towns;
 
 pub(super) async fn count(url: &str, sql: &str) -> i64 {
     let raw = sea_orm::Database::connect(url).await.unwrap();
     let row = raw.query_one_raw(Statement::from_string(raw.get_database_backend(), sql)).await.unwrap().unwrap();
     row.try_get_by_index::<Option<i64>>(0).unwrap().unwrap_or(0)
+}
+
+/// Runs `sql` behind the store's back.
+pub(super) async fn exec(url: &str, sql: &str) {
+    let raw = sea_orm::Database::connect(url).await.unwrap();
+    raw.execute_unprepared(sql).await.unwrap();
 }
 
 /// Reads `text` as a figures file and imports its good rows as `caller`.

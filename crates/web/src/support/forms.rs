@@ -17,6 +17,48 @@ pub fn parse_date(field: &str, s: &Option<String>) -> Result<Option<chrono::Naiv
     }
 }
 
+/// A town or street code (9 digits) in a filter's `town=`: none when empty, refused by name.
+pub fn town_param(v: &Option<String>) -> Result<Option<qunlian_domain::RegionCode>, WebError> {
+    use qunlian_domain::region::RegionLevel;
+    non_empty(v)
+        .map(|t| match qunlian_domain::RegionCode::parse(t) {
+            Ok(r) if r.level() == RegionLevel::Town => Ok(r),
+            _ => Err(WebError::Invalid(format!(
+                "街镇：“{}”不是街镇代码（9位，如 310117105）",
+                qunlian_domain::limits::echo(t)
+            ))),
+        })
+        .transpose()
+}
+
+/// A filter's `from=` and `to=` days (both included) as a half-open range: the first day,
+/// and the day after the last.
+pub fn day_range(
+    from: &Option<String>,
+    to: &Option<String>,
+) -> Result<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>), WebError> {
+    let to = parse_date("截止日期", to)?;
+    Ok((parse_date("起始日期", from)?, to.map(|d| d.succ_opt().unwrap_or(d))))
+}
+
+/// "街镇：新桥镇，日期：2021-01-01 至 2021-06-30": what a list drilled into from a town's or
+/// a period's figure is narrowed to; none when neither is given.
+pub fn drill_words(town: &str, from: &str, to: &str) -> Option<String> {
+    let mut words = Vec::new();
+    if !town.is_empty() {
+        let name =
+            qunlian_domain::RegionCode::parse(town).map(|r| r.name().to_owned()).unwrap_or_else(|_| town.to_owned());
+        words.push(format!("街镇：{name}"));
+    }
+    match (from, to) {
+        ("", "") => {}
+        (f, "") => words.push(format!("日期：{f} 起")),
+        ("", t) => words.push(format!("日期：{t} 止")),
+        (f, t) => words.push(format!("日期：{f} 至 {t}")),
+    }
+    (!words.is_empty()).then(|| words.join("，"))
+}
+
 /// A record number typed into a filter.
 pub fn id_param(field: &str, v: &Option<String>) -> Result<Option<i64>, WebError> {
     non_empty(v).map(|s| s.parse::<i64>().map_err(|_| WebError::Invalid(format!("{field}：“{s}”不是编号")))).transpose()

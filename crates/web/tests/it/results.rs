@@ -125,3 +125,51 @@ async fn user_caller(s: &qunlian_store::Store, name: &str) -> qunlian_domain::au
 fn period(year: i32) -> qunlian_domain::results::Period {
     qunlian_domain::results::Period::year(year)
 }
+
+/// A town's figures count the service requests and introductions of that town, and the list
+/// each figure's link opens (`/services?…&town=`, `/introductions?…&town=`) shows as many.
+#[tokio::test]
+async fn a_towns_figures_open_lists_of_the_same_count() {
+    let (app, _) = app_with_accounts().await;
+    let s = &app.db.store;
+    let sys = system();
+    let a = s.registry().enterprise_by_uscc(&sys, &uscc(1).to_string()).await.unwrap().id;
+    let b = s.registry().enterprise_by_uscc(&sys, &uscc(2).to_string()).await.unwrap().id;
+    let dept = department(s, 10, "区经委").await;
+    let item = s.services().save_item(&sys, service_item(dept.0, "JW-01", "技改项目备案")).await.unwrap();
+    // Two requests of 甲 (新桥), one of 乙 (九亭).
+    for unit in [a, a, b] {
+        s.services().file_request(&sys, service_request(item, unit)).await.unwrap();
+    }
+    let district = bearer(s, "district").await;
+    let mut admin = app.login("district", PASSWORD).await;
+    for (town, want) in [("310117105", 2), ("310117107", 1)] {
+        let res = app
+            .get_with(&format!("/api/v1/figures?scope=town:{town}&period=2026"), &[("authorization", &district)])
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let json: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+        let figure = |key: &str| json["figures"].as_array().unwrap().iter().find(|f| f["key"] == key).cloned().unwrap();
+        let requests = figure("requests");
+        assert_eq!(requests["value"].as_f64(), Some(want as f64), "{town}");
+        let href = requests["records"].as_str().unwrap().to_owned();
+        assert!(href.contains(&format!("town={town}")), "{href}");
+        let list = app.get(&mut admin, &href).await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+        assert!(list.body.contains(&format!("共 {want} 条")), "{town}: {}", list.body);
+        assert!(list.body.contains("街镇："), "the list says what it is narrowed to");
+        // The introductions' and projects' links carry the town too, and their lists open.
+        for key in ["introductions", "projects"] {
+            let href = figure(key)["records"].as_str().unwrap().to_owned();
+            assert!(href.contains(&format!("town={town}")), "{href}");
+            let list = app.get(&mut admin, &href).await;
+            assert_eq!(list.status, StatusCode::OK, "{href}: {}", list.body);
+        }
+        let none = app.get(&mut admin, &figure("introductions")["records"].as_str().unwrap().to_owned()).await;
+        assert!(none.body.contains("没有符合条件的牵线记录"));
+    }
+    // A bad town in a list's address is named.
+    let bad = app.get(&mut admin, "/services?town=3101").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("街镇"), "{}", bad.body);
+}

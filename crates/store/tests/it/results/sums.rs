@@ -3,22 +3,15 @@
 //! enterprises counted directly after an import, a re-import, a correction, an enterprise
 //! moving town, a figure deleted behind the store's back, and an import made while stale.
 
+use super::{count, exec, firms, import};
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Caller, Role, Scope};
 use qunlian_domain::results::Period;
 use qunlian_store::results::{FigureScope, IndicatorTotal};
 use qunlian_testkit::*;
-use sea_orm::ConnectionTrait;
-
-use super::{count, firms, import};
 
 const XINQIAO: &str = "310117105";
 const JIUTING: &str = "310117107";
-
-async fn exec(url: &str, sql: &str) {
-    let raw = sea_orm::Database::connect(url).await.unwrap();
-    raw.execute_unprepared(sql).await.unwrap();
-}
 
 /// Whether the sums are fresh (no rebuild pending).
 async fn fresh(db: &TestDb) -> bool {
@@ -134,4 +127,99 @@ async fn the_derived_sums_equal_the_figures_summed_directly() {
     check(&db, &callers, "after a deletion and an import while stale").await;
     exec(&db.url, &format!("UPDATE units SET town_code = '{JIUTING}' WHERE uscc = '{far}'")).await;
     check(&db, &callers, "after moving back").await;
+}
+
+/// Whether the derived economy of `town` equals its figures summed directly, for 2025 and 2026.
+async fn agrees(db: &TestDb, town: &str) -> bool {
+    let r = db.store.results();
+    let scope = FigureScope::Town(RegionCode::parse(town).unwrap());
+    let mut same = true;
+    for period in [Period::year(2025), Period::year(2026)] {
+        let derived = key(r.economy(&system(), scope, period).await.unwrap());
+        same &= derived == key(r.economy_direct(&system(), scope, period).await.unwrap());
+    }
+    same
+}
+
+/// The dirty keys the triggers recorded, as "town period" in order.
+async fn dirty(db: &TestDb) -> Vec<String> {
+    let raw = sea_orm::Database::connect(&db.url).await.unwrap();
+    let sql = "SELECT town_code || ' ' || period AS k FROM economic_sums_dirty ORDER BY 1";
+    let rows = sea_orm::ConnectionTrait::query_all_raw(
+        &raw,
+        sea_orm::Statement::from_string(sea_orm::ConnectionTrait::get_database_backend(&raw), sql),
+    )
+    .await
+    .unwrap();
+    rows.iter().map(|r| r.try_get_by_index::<String>(0).unwrap()).collect()
+}
+
+/// A write that is not an import rebuilds only the town × period keys it touched (step 30):
+/// a rebuild leaves a third town's rows as they were (a marker planted in them survives),
+/// an enterprise moved between two towns dirties both, a figure's change refreshes the
+/// year after too; stale with no key recorded, or with the key `*`, rebuilds everything.
+#[tokio::test]
+async fn a_write_rebuilds_only_the_towns_and_periods_it_touched() {
+    let db = TestDb::new().await;
+    let _ = firms(&db).await;
+    let s = &db.store;
+    s.registry().create_enterprise(&system(), enterprise(4, "上海方松测试有限公司", "方松")).await.unwrap();
+    let [a, far, fs] = [uscc(1), uscc(3), uscc(4)];
+    let file = format!(
+        "统一社会信用代码,期间,税收（万元）\n{a},2026年,300\n{a},2025年,200\n{far},2026年,70\n{far},2025年,35\n\
+         {fs},2026年,50\n{fs},2025年,40\n"
+    );
+    // A new database asks for everything (`*`); the first reader builds it.
+    assert_eq!(dirty(&db).await, vec!["* *".to_owned()]);
+    assert!(agrees(&db, XINQIAO).await && dirty(&db).await.is_empty());
+    import(&db, &system(), &file).await.unwrap();
+    assert!(
+        fresh(&db).await && dirty(&db).await.is_empty(),
+        "the import's own keys are refreshed: {:?}",
+        dirty(&db).await
+    );
+    let fangsong = count(&db.url, &format!("SELECT CAST(town_code AS BIGINT) FROM units WHERE uscc = '{fs}'")).await;
+    let fangsong = fangsong.to_string();
+    for t in [XINQIAO, JIUTING, fangsong.as_str()] {
+        assert!(agrees(&db, t).await, "{t} after the import");
+    }
+    // A marker in 方松's row: only a rebuild of 方松 takes it away.
+    let plant =
+        format!("UPDATE economic_sums SET total = total + 7 WHERE town_code = '{fangsong}' AND period = '2026'");
+    exec(&db.url, &plant).await;
+    assert!(!agrees(&db, &fangsong).await);
+
+    // 远方 moves from 九亭 to 新桥: both towns, each period it has figures of.
+    exec(&db.url, &format!("UPDATE units SET town_code = '{XINQIAO}' WHERE uscc = '{far}'")).await;
+    assert!(!fresh(&db).await);
+    let want: Vec<String> = [(XINQIAO, "2025"), (XINQIAO, "2026"), (JIUTING, "2025"), (JIUTING, "2026")]
+        .map(|(t, p)| format!("{t} {p}"))
+        .into();
+    assert_eq!(dirty(&db).await, want);
+    assert!(agrees(&db, XINQIAO).await && agrees(&db, JIUTING).await, "both towns refreshed");
+    assert!(fresh(&db).await && dirty(&db).await.is_empty());
+    assert!(!agrees(&db, &fangsong).await, "方松 was not touched: its marker is still there");
+
+    // A figure of 2025 changed: its town's 2025 and 2026 (whose year on year it feeds).
+    exec(&db.url, &format!("UPDATE economic_figures SET value = 1 WHERE period = '2025' AND unit_id = (SELECT id FROM units WHERE uscc = '{a}')")).await;
+    assert_eq!(dirty(&db).await, vec![format!("{XINQIAO} 2025")]);
+    assert!(agrees(&db, XINQIAO).await, "2026's year on year over the changed 2025");
+    assert!(!agrees(&db, &fangsong).await);
+
+    // Stale with no key recorded (a write no trigger sees): everything is rebuilt.
+    exec(&db.url, "UPDATE derived_state SET version = version + 1 WHERE name = 'results_sums'").await;
+    assert!(agrees(&db, &fangsong).await, "the full rebuild took the marker away");
+    // The key `*`, `*` does the same.
+    exec(&db.url, &plant).await;
+    exec(&db.url, "UPDATE derived_state SET version = version + 1 WHERE name = 'results_sums'").await;
+    exec(&db.url, "INSERT INTO economic_sums_dirty (town_code, period) VALUES ('*', '*')").await;
+    assert!(agrees(&db, &fangsong).await);
+    assert!(dirty(&db).await.is_empty());
+
+    // An enterprise leaving the register: its town for every period.
+    exec(&db.url, &plant).await;
+    exec(&db.url, &format!("DELETE FROM units WHERE uscc = '{fs}'")).await;
+    assert_eq!(dirty(&db).await, vec![format!("{fangsong} *")]);
+    assert!(agrees(&db, &fangsong).await, "方松's rows rebuilt without the enterprise");
+    check(&db, &[&system()], "after the narrowed rebuilds").await;
 }

@@ -15,7 +15,7 @@ use super::*;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{non_empty, parse_date};
+use crate::support::forms::{day_range, drill_words, non_empty, parse_date, town_param};
 use crate::support::render;
 
 // ---------- introductions ----------
@@ -24,17 +24,51 @@ use crate::support::render;
 pub struct IntroQuery {
     state: Option<String>,
     cluster: Option<String>,
+    /// Introductions with either side's enterprise in this town (a town's headline figure).
+    town: Option<String>,
+    /// Made (牵线) on or after this day and on or before `to`.
+    from: Option<String>,
+    to: Option<String>,
 }
 
 impl IntroQuery {
     fn filter(&self) -> Result<IntroductionFilter, WebError> {
         let state = coded(&self.state, IntroductionState::parse)?;
+        let (made_from, made_before) = day_range(&self.from, &self.to)?;
         Ok(IntroductionFilter {
-            state, cluster: id_param("集群", &self.cluster)?.map(ClusterId), ..Default::default()
+            state,
+            cluster: id_param("集群", &self.cluster)?.map(ClusterId),
+            town: town_param(&self.town)?,
+            made_from,
+            made_before,
+            ..Default::default()
         })
     }
     pub fn cluster_value(&self) -> &str {
         non_empty(&self.cluster).unwrap_or("")
+    }
+    pub fn town_value(&self) -> &str {
+        non_empty(&self.town).unwrap_or("")
+    }
+    pub fn from_value(&self) -> &str {
+        non_empty(&self.from).unwrap_or("")
+    }
+    pub fn to_value(&self) -> &str {
+        non_empty(&self.to).unwrap_or("")
+    }
+    /// What the list is narrowed to besides the state, as the query of its figures' links.
+    pub fn narrowing(&self) -> String {
+        format!(
+            "cluster={}&town={}&from={}&to={}",
+            self.cluster_value(),
+            self.town_value(),
+            self.from_value(),
+            self.to_value()
+        )
+    }
+    /// The town and days in words, for the notice above a drilled-down list.
+    fn drill(&self) -> Option<String> {
+        drill_words(self.town_value(), self.from_value(), self.to_value())
     }
 }
 
@@ -47,6 +81,8 @@ struct IntroListPage {
     rows: Vec<Introduction>,
     figures: IntroductionFigures,
     cluster_name: Option<String>,
+    /// 街镇 and 牵线日期 the list is narrowed to, in words.
+    drill: Option<String>,
     states: &'static [IntroductionState],
 }
 
@@ -63,6 +99,7 @@ pub async fn introductions(State(state): State<AppState>, auth: Auth, Query(q): 
         Some(c) => Some(state.store.registry().cluster(&auth.caller, c).await?.cluster.name),
         None => None,
     };
+    let drill = q.drill();
     render(&IntroListPage {
         layout: Layout::new(&auth, &state, ACTIVE),
         nav: Nav::of(&auth),
@@ -70,6 +107,7 @@ pub async fn introductions(State(state): State<AppState>, auth: Auth, Query(q): 
         rows,
         figures,
         cluster_name,
+        drill,
         states: &IntroductionState::ALL,
     })
 }

@@ -15,7 +15,7 @@ use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::format::url_encode;
-use crate::support::forms::non_empty;
+use crate::support::forms::{non_empty, town_param};
 use crate::support::render;
 
 pub fn routes() -> Router<AppState> {
@@ -30,6 +30,8 @@ pub struct FigureQuery {
     tier: Option<String>,
     direction: Option<String>,
     carrier: Option<String>,
+    /// Projects of the Party organisations of this town (a town's headline figure).
+    town: Option<String>,
 }
 
 impl FigureQuery {
@@ -49,6 +51,7 @@ impl FigureQuery {
             direction: self.direction.clone().filter(|d| !d.is_empty()),
             // An empty carrier is "no carrier", so it is kept when given.
             carrier: self.carrier.clone(),
+            town: town_param(&self.town)?,
         })
     }
 }

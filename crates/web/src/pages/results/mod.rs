@@ -97,19 +97,22 @@ pub fn drill_href(scope: FigureScope, period: Period, drill: &Drill) -> String {
         Drill::Enterprises { covered: true } => format!("/enterprises?org_covered=1{and_town}"),
         Drill::Orgs => "/orgs".to_owned(),
         Drill::PartyMembers { .. } => "/members".to_owned(),
-        Drill::Introductions { won: false } => "/introductions".to_owned(),
-        Drill::Introductions { won: true } => "/introductions?state=won".to_owned(),
-        Drill::Requests => "/services".to_owned(),
+        Drill::Introductions { won: false } => format!("/introductions?{}{and_town}", activity_dates(period)),
+        Drill::Introductions { won: true } => {
+            format!("/introductions?state=won&{}{and_town}", activity_dates(period))
+        }
+        Drill::Requests => format!("/services?{}{and_town}", activity_dates(period)),
         Drill::Projects { year, tier } => {
             let tier = tier.map(|t| format!("&tier={}", t.code())).unwrap_or_default();
-            format!("/projects/figures?by=tier&year={year}{tier}")
+            format!("/projects/figures?by=tier&year={year}{tier}{and_town}")
         }
         Drill::Figures(i) => format!("/results/figures?period={p}&indicator={}{and_town}", i.code()),
         Drill::Activities { period } => format!("/activities?{}{and_town}", activity_dates(*period)),
     }
 }
 
-/// `from=…&to=…` of a period, both days included, as the activities list takes them.
+/// `from=…&to=…` of a period, both days included, as the activities, introductions and
+/// service request lists take them.
 fn activity_dates(period: Period) -> String {
     let (from, after) = period.dates();
     format!("from={from}&to={}", after.pred_opt().unwrap_or(after))

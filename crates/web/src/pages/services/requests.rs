@@ -17,7 +17,7 @@ use super::*;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Choice, non_empty};
+use crate::support::forms::{Choice, day_range, drill_words, non_empty, town_param};
 use crate::support::render;
 
 // ---------- the list ----------
@@ -31,6 +31,11 @@ pub struct ListQuery {
     escalated: Option<String>,
     on_time: Option<String>,
     rated: Option<String>,
+    /// Requests of the enterprises of this town (a town's headline figure).
+    town: Option<String>,
+    /// Filed on or after this day and on or before `to`.
+    from: Option<String>,
+    to: Option<String>,
 }
 
 impl ListQuery {
@@ -41,6 +46,7 @@ impl ListQuery {
             ),
             None => None,
         };
+        let (filed_from, filed_before) = day_range(&self.from, &self.to)?;
         Ok(ServiceFilter {
             state: match non_empty(&self.state) {
                 Some(code) => Some(RequestState::from_code(code).map_err(|e| WebError::Invalid(e.to_string()))?),
@@ -52,6 +58,9 @@ impl ListQuery {
             escalated: non_empty(&self.escalated).is_some(),
             on_time: non_empty(&self.on_time).map(|v| v == "1"),
             rated: non_empty(&self.rated).is_some(),
+            town: town_param(&self.town)?,
+            filed_from,
+            filed_before,
             ..ServiceFilter::default()
         })
     }
@@ -69,6 +78,15 @@ impl ListQuery {
     }
     pub fn rated_value(&self) -> &str {
         non_empty(&self.rated).unwrap_or("")
+    }
+    pub fn town_value(&self) -> &str {
+        non_empty(&self.town).unwrap_or("")
+    }
+    pub fn from_value(&self) -> &str {
+        non_empty(&self.from).unwrap_or("")
+    }
+    pub fn to_value(&self) -> &str {
+        non_empty(&self.to).unwrap_or("")
     }
 }
 
@@ -116,6 +134,7 @@ pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<Lis
     if filter.rated {
         drill.push("已评价".into());
     }
+    drill.extend(drill_words(q.town_value(), q.from_value(), q.to_value()));
     rows.truncate(SHOWN);
     render(&ListPage {
         layout: Layout::new(&auth, &state, "/services"),
