@@ -57,6 +57,10 @@ pub async fn run(scale: usize) -> AnyResult<()> {
     } else {
         println!("members     postgres skipped: set BENCH_DATABASE_URL (make bench starts a throwaway server)");
     }
+    if std::env::var_os("BENCH_KEEP").is_some() {
+        // The SQLite database stays, for EXPLAIN by hand.
+        println!("members     sqlite    kept in {}", dir.keep().display());
+    }
     Ok(())
 }
 

@@ -68,6 +68,7 @@ const STEPS: &[(i64, &str)] = &[
         "district facts of the reports; projects and activities naming a secretary studio; talent apartments' activities become activities",
     ),
     (27, "results at a million: economic sums per town × period × indicator, enterprises per town by coverage status"),
+    (31, "the member list's index covers its filters"),
 ];
 
 /// Brings the schema up to the head: every step not yet applied.
@@ -128,6 +129,7 @@ pub async fn run_to(db: &DatabaseConnection, target: i64) -> Result<(), DbErr> {
             25 => m0025_instructors::up(&txn, backend).await?,
             26 => m0026_bodies_links::up(&txn, backend).await?,
             27 => m0027_results_sums::up(&txn, backend).await?,
+            31 => m0031_member_indexes::up(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(

@@ -33,6 +33,7 @@ pub(crate) mod m0024_villages;
 pub(crate) mod m0025_instructors;
 pub(crate) mod m0026_bodies_links;
 pub(crate) mod m0027_results_sums;
+pub(crate) mod m0031_member_indexes;
 
 /// Runs a step's statements for the backend, in order, one at a time. Anything but
 /// PostgreSQL is SQLite, as everywhere in the store.
