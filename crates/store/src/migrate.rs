@@ -74,6 +74,7 @@ const STEPS: &[(i64, &str)] = &[
         "party groups of a branch and the group of a 党小组会; an applicant's encrypted ID number; coverage links' instructors tied to the register",
     ),
     (30, "results sums rebuilt only for the town × period keys a write touched"),
+    (31, "the member list's index covers its filters"),
 ];
 
 /// Brings the schema up to the head: every step not yet applied.
@@ -137,6 +138,7 @@ pub async fn run_to(db: &DatabaseConnection, target: i64) -> Result<(), DbErr> {
             28 => m0028_workgroups::up(&txn, backend).await?,
             29 => m0029_party_groups::up(&txn, backend).await?,
             30 => m0030_results_towns::up(&txn, backend).await?,
+            31 => m0031_member_indexes::up(&txn, backend).await?,
             _ => return Err(DbErr::Custom(format!("unknown migration {version}"))),
         }
         txn.execute_raw(Statement::from_sql_and_values(

@@ -4,7 +4,7 @@
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, Caller, Scope, UnitId};
 use qunlian_domain::region::RegionLevel;
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, Query, UnionType};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::entity::{cluster, cluster_member, party_org, party_org_unit, unit};
@@ -192,12 +192,16 @@ impl Store {
                     .into_tuple()
                     .one(self.db())
                     .await?;
-                let mut any =
-                    Condition::any().add(party_org::Column::Id.in_subquery(orgs_of_units(cluster_units(id.0))));
+                let mut ids = orgs_of_units(cluster_units(id.0));
                 if let Some(Some(committee)) = committee {
-                    any = any.add(party_org::Column::Id.is_in(self.org_subtree(committee).await?));
+                    let subtree = Query::select()
+                        .column(party_org::Column::Id)
+                        .from(party_org::Entity)
+                        .and_where(party_org::Column::Id.is_in(self.org_subtree(committee).await?))
+                        .to_owned();
+                    ids.union(UnionType::Distinct, subtree);
                 }
-                any
+                Condition::all().add(party_org::Column::Id.in_subquery(ids))
             }
         })
     }
@@ -239,10 +243,18 @@ pub(crate) fn cluster_units(cluster_id: i64) -> sea_orm::sea_query::SelectStatem
 }
 
 /// The Party organisations of a region: located there, or covering a unit there.
+///
+/// One id set (a UNION), not an OR of two conditions: PostgreSQL guesses half the table for
+/// an OR over a subquery, and so scans every member or activity of the deployment where a
+/// town's few thousand are wanted; of a UNION it knows the size.
 pub(crate) fn orgs_in_region(region: &RegionCode) -> Condition {
-    Condition::any()
-        .add(town_in(party_org::Column::TownCode, region))
-        .add(party_org::Column::Id.in_subquery(orgs_of_units(region_units(region))))
+    let mut ids = Query::select()
+        .column(party_org::Column::Id)
+        .from(party_org::Entity)
+        .cond_where(town_in(party_org::Column::TownCode, region))
+        .to_owned();
+    ids.union(UnionType::Distinct, orgs_of_units(region_units(region)));
+    Condition::all().add(party_org::Column::Id.in_subquery(ids))
 }
 
 /// The units (enterprises and others) whose town lies in `region`, as a subquery of ids:

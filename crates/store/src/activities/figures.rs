@@ -46,10 +46,8 @@ impl Activities<'_> {
     /// Activities and participant-times per cluster or town, held from `from` to `to`
     /// (both included), over the activities the caller sees.
     pub async fn figures(self, caller: &Caller, by: GroupBy, from: NaiveDate, to: NaiveDate) -> Result<Vec<FigureRow>> {
-        let cond = Condition::all()
-            .add(self.scope(caller).await?)
-            .add(activity::Column::HeldOn.gte(from))
-            .add(activity::Column::HeldOn.lte(to));
+        let period = Condition::all().add(activity::Column::HeldOn.gte(from)).add(activity::Column::HeldOn.lte(to));
+        let cond = Condition::all().add(activity::Column::Id.in_subquery(self.scope_ids(caller, period).await?));
         let key = match by {
             GroupBy::Cluster => Expr::cust(r#"CAST(COALESCE("activities"."cluster_id", 0) AS VARCHAR)"#),
             GroupBy::Town => Expr::cust(r#"COALESCE("activities"."town_code", '')"#),

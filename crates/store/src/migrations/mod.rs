@@ -36,6 +36,7 @@ pub(crate) mod m0027_results_sums;
 pub(crate) mod m0028_workgroups;
 pub(crate) mod m0029_party_groups;
 pub(crate) mod m0030_results_towns;
+pub(crate) mod m0031_member_indexes;
 
 /// Runs a step's statements for the backend, in order, one at a time. Anything but
 /// PostgreSQL is SQLite, as everywhere in the store.
