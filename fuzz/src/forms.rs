@@ -24,7 +24,7 @@ fn list(s: &str) -> Vec<String> {
 }
 
 pub fn activity(data: &[u8]) {
-    let f = lines(data, 9);
+    let f = lines(data, 10);
     let raw = RawActivity {
         organiser: f[0].clone(),
         kind: f[1].clone(),
@@ -35,6 +35,7 @@ pub fn activity(data: &[u8]) {
         headcount: f[6].clone(),
         attendees: list(&f[7]),
         minutes: f[8].clone(),
+        party_group: f[9].clone(),
     };
     if let Ok(a) = ActivityFields::parse(&raw) {
         assert!(a.subject.chars().count() <= NAME_CHARS, "subject past its limit");
@@ -62,7 +63,7 @@ pub fn activity(data: &[u8]) {
 }
 
 pub fn development(data: &[u8]) {
-    let f = lines(data, 7);
+    let f = lines(data, 8);
     let raw = RawStep {
         step: f[0].clone(),
         done_on: f[1].clone(),
@@ -87,6 +88,7 @@ pub fn development(data: &[u8]) {
         done_on: f[4].clone(),
         doc_name: f[5].clone(),
         doc_number: f[6].clone(),
+        id_number: f[7].clone(),
     };
     let _ = ApplicantFields::parse(&raw);
     let _ = return_reason(&f[0]);
