@@ -16,6 +16,8 @@ pub struct ChineseFont {
     pub data: Arc<Vec<u8>>,
     /// The face's index in a collection (.ttc).
     pub index: u32,
+    /// Its weight (400 regular, 700 bold).
+    pub weight: u16,
     /// A second, heavier face for the title (GB/T 9704 sets it in 小标宋): a 小标宋 if the
     /// system has one, else a bold serif CJK face, else any bold Chinese face; None when the
     /// system has only the body's face, and the title is set in it.
@@ -31,7 +33,14 @@ impl ChineseFont {
 
 impl std::fmt::Debug for ChineseFont {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ChineseFont({} #{}, title {:?})", self.family, self.index, self.title.as_ref().map(|t| &t.family))
+        write!(
+            f,
+            "ChineseFont({} #{} {}, title {:?})",
+            self.family,
+            self.index,
+            self.weight,
+            self.title.as_ref().map(|t| (&t.family, t.weight))
+        )
     }
 }
 
@@ -121,27 +130,52 @@ fn chinese_faces(db: &fontdb::Database) -> Vec<(String, u16, fontdb::ID)> {
     out
 }
 
-/// The face of `rank`'s best (ties: the first family by name).
-fn pick(faces: &[(String, u16, fontdb::ID)], rank: impl Fn(&str, u16) -> u8) -> Option<&(String, u16, fontdb::ID)> {
-    faces
-        .iter()
-        .filter(|(family, weight, _)| rank(family, *weight) > 0)
-        .min_by(|a, b| rank(&b.0, b.1).cmp(&rank(&a.0, a.1)).then_with(|| a.0.cmp(&b.0)))
+/// How well a family's glyphs suit simplified Chinese: a SC / 简体 / GB face before one
+/// without a region, before a HK, TC, JP or KR one (Noto CJK ships all five in one file;
+/// their glyph shapes differ).
+fn region(family: &str) -> u8 {
+    let f = family.to_lowercase();
+    if f.ends_with(" sc") || f.contains(" sc ") || f.contains("简") || f.contains("gb") {
+        2
+    } else if [" hk", " tc", " jp", " kr"].iter().any(|r| f.ends_with(r) || f.contains(&format!("{r} "))) {
+        0
+    } else {
+        1
+    }
 }
 
-fn load(db: &fontdb::Database, family: &str, id: fontdb::ID) -> Result<ChineseFont, BriefingError> {
+/// The face of `rank`'s best, then the best for simplified Chinese, then the weight `fit`
+/// likes most (ties: the first family by name).
+fn pick(
+    faces: &[(String, u16, fontdb::ID)],
+    rank: impl Fn(&str, u16) -> u8,
+    fit: impl Fn(u16) -> u16,
+) -> Option<&(String, u16, fontdb::ID)> {
+    faces.iter().filter(|(family, weight, _)| rank(family, *weight) > 0).max_by(|a, b| {
+        (rank(&a.0, a.1), region(&a.0), fit(a.1))
+            .cmp(&(rank(&b.0, b.1), region(&b.0), fit(b.1)))
+            .then_with(|| b.0.cmp(&a.0))
+    })
+}
+
+/// A body face: the regular weight, else the nearest to it.
+fn body_fit(weight: u16) -> u16 {
+    u16::MAX - weight.abs_diff(400)
+}
+
+fn load(db: &fontdb::Database, family: &str, weight: u16, id: fontdb::ID) -> Result<ChineseFont, BriefingError> {
     let (data, index) =
         db.with_face_data(id, |data, index| (data.to_vec(), index)).ok_or(BriefingError::NoChineseFont)?;
-    Ok(ChineseFont { family: family.to_owned(), data: Arc::new(data), index, title: None })
+    Ok(ChineseFont { family: family.to_owned(), data: Arc::new(data), index, weight, title: None })
 }
 
 fn best(db: &fontdb::Database) -> Result<ChineseFont, BriefingError> {
     let faces = chinese_faces(db);
-    let (family, _, id) = pick(&faces, |f, _| preference(f)).ok_or(BriefingError::NoChineseFont)?;
-    let mut body = load(db, family, *id)?;
+    let (family, weight, id) = pick(&faces, |f, _| preference(f), body_fit).ok_or(BriefingError::NoChineseFont)?;
+    let mut body = load(db, family, *weight, *id)?;
     let others: Vec<_> = faces.iter().filter(|f| f.2 != *id).cloned().collect();
-    if let Some((family, _, id)) = pick(&others, title_preference) {
-        body.title = Some(Arc::new(load(db, family, *id)?));
+    if let Some((family, weight, id)) = pick(&others, title_preference, |w| w) {
+        body.title = Some(Arc::new(load(db, family, *weight, *id)?));
     }
     Ok(body)
 }
@@ -164,14 +198,32 @@ mod tests {
         assert!(title_preference("Noto Serif CJK SC", 700) > title_preference("Noto Sans CJK SC", 700));
         assert!(title_preference("Noto Sans CJK SC", 700) > 0);
         assert_eq!(title_preference("WenQuanYi Zen Hei", 400), 0);
-        let body = ChineseFont { family: "仿宋".into(), data: Arc::new(Vec::new()), index: 0, title: None };
+        let body = ChineseFont { family: "仿宋".into(), data: Arc::new(Vec::new()), index: 0, weight: 400, title: None };
         assert_eq!(body.title_face().family, "仿宋");
-        // The system's: where it has a second, heavier face the title is set in it.
+        // The system's: where it has a second face the title is set in a heavier one.
         if let Ok(font) = ChineseFont::system()
             && let Some(t) = &font.title
         {
-            assert_ne!((t.family.as_str(), t.index), (font.family.as_str(), font.index));
+            assert!(t.weight > font.weight, "{font:?}");
         }
+    }
+
+    #[test]
+    fn simplified_chinese_and_the_regular_weight_are_preferred_for_the_body() {
+        let face = |family: &str, weight| (family.to_owned(), weight, fontdb::ID::dummy());
+        let faces = [
+            face("Noto Serif CJK HK", 400),
+            face("Noto Serif CJK JP", 400),
+            face("Noto Serif CJK SC", 700),
+            face("Noto Serif CJK SC", 400),
+            face("Noto Sans CJK SC", 400),
+        ];
+        let body = pick(&faces, |f, _| preference(f), body_fit).expect("a body face");
+        assert_eq!((body.0.as_str(), body.1), ("Noto Serif CJK SC", 400));
+        let title = pick(&faces, title_preference, |w| w).expect("a title face");
+        assert_eq!((title.0.as_str(), title.1), ("Noto Serif CJK SC", 700));
+        assert!(region("Noto Serif CJK SC") > region("WenQuanYi Zen Hei"));
+        assert!(region("WenQuanYi Zen Hei") > region("Noto Serif CJK TC"));
     }
 
     #[test]

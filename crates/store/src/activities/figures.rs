@@ -46,19 +46,20 @@ impl Activities<'_> {
     /// Activities and participant-times per cluster or town, held from `from` to `to`
     /// (both included), over the activities the caller sees.
     pub async fn figures(self, caller: &Caller, by: GroupBy, from: NaiveDate, to: NaiveDate) -> Result<Vec<FigureRow>> {
+        // Summed over the scope's rows themselves (a derived table), not over the activities
+        // whose id is among them: PostgreSQL read every activity to join the ids back.
         let period = Condition::all().add(activity::Column::HeldOn.gte(from)).add(activity::Column::HeldOn.lte(to));
-        let cond = Condition::all().add(activity::Column::Id.in_subquery(self.scope_ids(caller, period).await?));
-        let key = match by {
-            GroupBy::Cluster => Expr::cust(r#"CAST(COALESCE("activities"."cluster_id", 0) AS VARCHAR)"#),
-            GroupBy::Town => Expr::cust(r#"COALESCE("activities"."town_code", '')"#),
+        let (column, key) = match by {
+            GroupBy::Cluster => (activity::Column::ClusterId, r#"CAST(COALESCE("a"."cluster_id", 0) AS VARCHAR)"#),
+            GroupBy::Town => (activity::Column::TownCode, r#"COALESCE("a"."town_code", '')"#),
         };
+        let rows = self.scope_rows(caller, period, &[column, activity::Column::Headcount]).await?;
         let stmt = Query::select()
-            .expr_as(key.clone(), Alias::new("k"))
-            .expr_as(Expr::col(activity::Column::Id).count(), Alias::new("n"))
-            .expr_as(Expr::cust(r#"CAST(SUM("activities"."headcount") AS BIGINT)"#), Alias::new("p"))
-            .from(activity::Entity)
-            .cond_where(cond)
-            .add_group_by([key])
+            .expr_as(Expr::cust(key), Alias::new("k"))
+            .expr_as(Expr::col((Alias::new("a"), activity::Column::Id)).count(), Alias::new("n"))
+            .expr_as(Expr::cust(r#"CAST(SUM("a"."headcount") AS BIGINT)"#), Alias::new("p"))
+            .from_subquery(rows, Alias::new("a"))
+            .add_group_by([Expr::cust(key)])
             .to_owned();
         let mut rows = Vec::new();
         for r in self.store.db().query_all(&stmt).await? {

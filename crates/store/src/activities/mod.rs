@@ -79,19 +79,32 @@ impl Activities<'_> {
         Ok(Condition::all().add(any))
     }
 
-    /// The ids of the activities the caller sees that count and also match `extra`: one
-    /// SELECT per part of [`Self::visible`], joined by UNION, so each part is read through
-    /// its own index (an OR of them made both databases read every activity of the period).
-    pub(crate) async fn scope_ids(self, caller: &Caller, extra: Condition) -> Result<SelectStatement> {
+    /// The activities the caller sees that count and also match `extra`, as `id` and
+    /// `columns`: one SELECT per part of [`Self::visible`], joined by UNION, so each part is
+    /// read through its own index (an OR of them made both databases read every activity of
+    /// the period). A UNION of whole rows drops the same activity reached twice, as of ids.
+    pub(crate) async fn scope_rows(
+        self,
+        caller: &Caller,
+        extra: Condition,
+        columns: &[activity::Column],
+    ) -> Result<SelectStatement> {
         let extra = extra.add(activity::Column::WithdrawnOn.is_null());
-        let mut parts = self.visible_parts(caller).await?.into_iter().map(|part| {
-            ids_of::<activity::Entity>(activity::Column::Id, Condition::all().add(part).add(extra.clone()))
-        });
-        let mut ids = parts.next().unwrap_or_else(|| ids_of::<activity::Entity>(activity::Column::Id, nothing()));
+        let select = |cond: Condition| {
+            Query::select()
+                .column(activity::Column::Id)
+                .columns(columns.iter().copied())
+                .from(activity::Entity)
+                .cond_where(cond)
+                .to_owned()
+        };
+        let mut parts =
+            self.visible_parts(caller).await?.into_iter().map(|part| select(Condition::all().add(part).add(extra.clone())));
+        let mut rows = parts.next().unwrap_or_else(|| select(nothing()));
         for part in parts {
-            ids.union(UnionType::Distinct, part);
+            rows.union(UnionType::Distinct, part);
         }
-        Ok(ids)
+        Ok(rows)
     }
 
     /// The parts of [`Self::visible`], any of which admits an activity.
