@@ -77,11 +77,12 @@ if ! npm ci --no-audit --no-fund --loglevel=error; then
 fi
 
 # The 工作简报's PDF and charts (crates/io/src/briefing) and the browser screenshots need a
-# Chinese font: office PCs have one, a fresh Debian has none. Installed before the first
-# cargo test, since the briefing tests read the font from the system.
-if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
-  echo "安装中文字体（fonts-wqy-zenhei）…"
-  apt_install fontconfig fonts-wqy-zenhei || echo "警告：中文字体安装失败：简报测试会失败，截图中的汉字会显示为方框" >&2
+# Chinese font, and the title a second, bold one: office PCs have them, a fresh Debian has
+# none. Noto CJK brings a serif regular and bold face. Installed before the first cargo test,
+# since the briefing tests read the fonts from the system.
+if ! fc-list ':lang=zh:weight=200' 2>/dev/null | grep -q .; then
+  echo "安装中文字体（fonts-noto-cjk：正文宋体与标题粗体）…"
+  apt_install fontconfig fonts-noto-cjk || echo "警告：中文字体安装失败：简报测试会失败，截图中的汉字会显示为方框" >&2
 fi
 
 section "SQLite"

@@ -43,7 +43,7 @@ fn sample() -> Briefing {
 }
 
 fn font() -> ChineseFont {
-    // `make test` installs fonts-wqy-zenhei on a machine without a Chinese font.
+    // `make test` installs fonts-noto-cjk on a machine without a bold Chinese face.
     ChineseFont::system().unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -96,6 +96,11 @@ fn the_pdf_has_the_same_text() {
         assert!(text.contains(&squeeze(line)), "“{line}” missing from the PDF text: {text}");
     }
     assert!(text.contains("—1—"), "page number");
+    // The title's face is embedded beside the body's when the system has one (make test
+    // installs Noto Serif CJK's Regular and Bold for that).
+    let embedded = bytes.windows(9).filter(|w| w == b"/FontFile").count();
+    let faces = if font().title.is_some() { 2 } else { 1 };
+    assert_eq!(embedded, faces, "embedded font files");
 }
 
 #[test]
