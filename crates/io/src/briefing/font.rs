@@ -198,7 +198,8 @@ mod tests {
         assert!(title_preference("Noto Serif CJK SC", 700) > title_preference("Noto Sans CJK SC", 700));
         assert!(title_preference("Noto Sans CJK SC", 700) > 0);
         assert_eq!(title_preference("WenQuanYi Zen Hei", 400), 0);
-        let body = ChineseFont { family: "仿宋".into(), data: Arc::new(Vec::new()), index: 0, weight: 400, title: None };
+        let body =
+            ChineseFont { family: "仿宋".into(), data: Arc::new(Vec::new()), index: 0, weight: 400, title: None };
         assert_eq!(body.title_face().family, "仿宋");
         // The system's: where it has a second face the title is set in a heavier one.
         if let Ok(font) = ChineseFont::system()

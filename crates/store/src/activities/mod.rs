@@ -98,8 +98,11 @@ impl Activities<'_> {
                 .cond_where(cond)
                 .to_owned()
         };
-        let mut parts =
-            self.visible_parts(caller).await?.into_iter().map(|part| select(Condition::all().add(part).add(extra.clone())));
+        let mut parts = self
+            .visible_parts(caller)
+            .await?
+            .into_iter()
+            .map(|part| select(Condition::all().add(part).add(extra.clone())));
         let mut rows = parts.next().unwrap_or_else(|| select(nothing()));
         for part in parts {
             rows.union(UnionType::Distinct, part);
@@ -116,7 +119,10 @@ impl Activities<'_> {
                 .add(activity::Column::OrganiserId.in_subquery(ids))
         };
         let mut parts = vec![
-            by(OrganiserKind::Org, ids_of::<party_org::Entity>(party_org::Column::Id, self.store.org_scope(caller).await?)),
+            by(
+                OrganiserKind::Org,
+                ids_of::<party_org::Entity>(party_org::Column::Id, self.store.org_scope(caller).await?),
+            ),
             by(
                 OrganiserKind::Cluster,
                 ids_of::<cluster::Entity>(cluster::Column::Id, self.store.cluster_scope(caller).await?),
