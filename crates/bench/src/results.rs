@@ -165,7 +165,8 @@ async fn bench(label: &str, store: &Store, n: u64, raw: &Raw) -> AnyResult<()> {
         store.coverage().counts_by_town(&sys, town, None).await?;
         let coverage = t.elapsed().as_secs_f64() * 1000.0;
         let t = Instant::now();
-        let filed = qunlian_store::services::ServiceFilter { town, ..qunlian_store::results::service_filter(None, period) };
+        let filed =
+            qunlian_store::services::ServiceFilter { town, ..qunlian_store::results::service_filter(None, period) };
         store.services().total_filtered(&sys, &filed).await?;
         let services = t.elapsed().as_secs_f64() * 1000.0;
         let t = Instant::now();

@@ -257,6 +257,31 @@ pub(crate) fn orgs_in_region(region: &RegionCode) -> Condition {
     Condition::all().add(party_org::Column::Id.in_subquery(ids))
 }
 
+/// `column` (a unit id of the table being filtered) names a unit whose town lies in
+/// `region`: a correlated EXISTS, one primary-key lookup per row filtered. For records about
+/// a unit (introductions, service requests), fewer by far than a town's units, this beats
+/// [`region_units`] on SQLite, which built the town's 55,000 unit ids into a list for every
+/// IN it met (a town's headline at a million enterprises: 591 ms p50); PostgreSQL plans both
+/// as a semi-join.
+pub(crate) fn unit_in_region(column: impl sea_orm::sea_query::IntoColumnRef, region: &RegionCode) -> Condition {
+    use sea_orm::sea_query::ExprTrait;
+    let u = sea_orm::sea_query::Alias::new("region_unit");
+    let (low, high) = town_code_range(region);
+    let town = Expr::col((u.clone(), unit::Column::TownCode));
+    let within = if region.level() == RegionLevel::Town {
+        Condition::all().add(town.eq(region.to_string()))
+    } else {
+        Condition::all().add(town.clone().gte(low)).add(town.lt(high))
+    };
+    let found = Query::select()
+        .expr(Expr::val(1))
+        .from_as(unit::Entity, u.clone())
+        .and_where(Expr::col((u, unit::Column::Id)).equals(column))
+        .cond_where(within)
+        .to_owned();
+    Condition::all().add(Expr::exists(found))
+}
+
 /// The units (enterprises and others) whose town lies in `region`, as a subquery of ids:
 /// what a town filter of the records about a unit (introductions, service requests) reads.
 pub(crate) fn region_units(region: &RegionCode) -> sea_orm::sea_query::SelectStatement {

@@ -176,8 +176,8 @@ impl Matching<'_> {
         if let Some(t) = &filter.town {
             cond = cond.add(
                 Condition::any()
-                    .add(introduction::Column::NeedUnitId.in_subquery(crate::scope::region_units(t)))
-                    .add(introduction::Column::OfferUnitId.in_subquery(crate::scope::region_units(t))),
+                    .add(crate::scope::unit_in_region((introduction::Entity, introduction::Column::NeedUnitId), t))
+                    .add(crate::scope::unit_in_region((introduction::Entity, introduction::Column::OfferUnitId), t)),
             );
         }
         if let Some(u) = filter.unit {

@@ -41,7 +41,8 @@ impl ServiceFilter {
             cond = cond.add(service_request::Column::UnitId.in_subquery(crate::scope::cluster_units(c)));
         }
         if let Some(t) = &self.town {
-            cond = cond.add(service_request::Column::UnitId.in_subquery(crate::scope::region_units(t)));
+            cond =
+                cond.add(crate::scope::unit_in_region((service_request::Entity, service_request::Column::UnitId), t));
         }
         if let Some(d) = self.filed_from {
             cond =
