@@ -24,6 +24,11 @@ pub(crate) async fn published(s: &Store, unit: UnitId, fields: ListingFields) ->
     s.matching().publish(&system(), unit, fields, false).await.unwrap()
 }
 
+/// An introduction of `need` to `offer` entered at `state`, without a note.
+pub(crate) fn introduction(need: i64, offer: i64, state: IntroductionState) -> NewIntroduction {
+    NewIntroduction { need_listing: need, offer_listing: offer, state, note: String::new(), is_demo: false }
+}
+
 async fn cluster(s: &Store, name: &str, town_name: &str, members: &[UnitId]) -> ClusterId {
     let id = s
         .registry()
@@ -452,13 +457,7 @@ async fn the_introduction_state_column_keeps_its_text() {
     let s = &db.store;
     let w = world(s).await;
     let sys = system();
-    let new = NewIntroduction {
-        need_listing: w.need,
-        offer_listing: w.offer,
-        state: IntroductionState::Suggested,
-        note: String::new(),
-        is_demo: false,
-    };
+    let new = introduction(w.need, w.offer, IntroductionState::Suggested);
     let id = s.matching().introduce(&sys, new).await.unwrap();
     let raw = sea_orm::Database::connect(&db.url).await.unwrap();
     raw.execute_unprepared(&format!("UPDATE introductions SET state = 'negotiating' WHERE id = {id}")).await.unwrap();

@@ -13,22 +13,14 @@ use qunlian_store::projects::ProjectFilter;
 use qunlian_testkit::*;
 use sea_orm::{ConnectionTrait, Statement};
 
-use super::projects::{World, refused, world};
+use super::projects::{World, refused, under_review, world};
 
 /// Both applications filed, forwarded and reviewed; 昱章 (a1) awarded 优秀 and in
 /// implementation on 2026-12-07, 世格 (a2) still under review.
 async fn implementing(db: &TestDb) -> World {
     let p = db.store.projects();
     let w = world(db).await;
-    for (who, id) in [(&w.branch1, w.a1), (&w.branch2, w.a2)] {
-        p.act(who, id, A::Submit, "", None).await.unwrap();
-    }
-    p.act(&w.secretary, w.a1, A::Recommend, "", Some(1)).await.unwrap();
-    p.act(&w.secretary, w.a2, A::Recommend, "", Some(2)).await.unwrap();
-    db.clock.advance(Duration::days(14)); // 12-07, the review runs
-    for id in [w.a1, w.a2] {
-        p.act(&system(), id, A::StartReview, "", None).await.unwrap();
-    }
+    under_review(db, &w).await; // 12-07, the review runs
     p.act(&system(), w.a1, A::Decide(Decision::Award(Tier::Excellent)), "打破国外垄断", None).await.unwrap();
     p.act(&system(), w.a1, A::StartImplementation, "", None).await.unwrap();
     w

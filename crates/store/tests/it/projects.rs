@@ -119,6 +119,21 @@ pub(super) async fn world(db: &TestDb) -> World {
     World { round, a1, a2, branch1, branch2, secretary, reviewers, e1, e2 }
 }
 
+/// Both applications filed and forwarded (昱章's first), then two weeks on the review of
+/// both started.
+pub(super) async fn under_review(db: &TestDb, w: &World) {
+    let p = db.store.projects();
+    for (who, id) in [(&w.branch1, w.a1), (&w.branch2, w.a2)] {
+        p.act(who, id, A::Submit, "", None).await.unwrap();
+    }
+    p.act(&w.secretary, w.a1, A::Recommend, "", Some(1)).await.unwrap();
+    p.act(&w.secretary, w.a2, A::Recommend, "", Some(2)).await.unwrap();
+    db.clock.advance(Duration::days(14));
+    for id in [w.a1, w.a2] {
+        p.act(&system(), id, A::StartReview, "", None).await.unwrap();
+    }
+}
+
 #[tokio::test]
 async fn a_round_from_filing_to_decision() {
     let db = TestDb::new().await;

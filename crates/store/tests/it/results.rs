@@ -11,7 +11,6 @@ use qunlian_domain::projects::{ApplicationAction as A, Decision, RawOutcome, Tie
 use qunlian_domain::results::{Indicator, Period, YearOnYear};
 use qunlian_io::figures::read_figures;
 use qunlian_store::StoreError;
-use qunlian_store::matching::NewIntroduction;
 use qunlian_store::results::{FigureFilter, FigureImportRow, Value, introduction_filter, service_filter};
 use qunlian_testkit::*;
 use sea_orm::{ConnectionTrait, Statement};
@@ -207,15 +206,7 @@ async fn the_scorecard_equals_direct_counts_of_its_records() {
     let w = super::projects::world(&db).await;
     let Scope::Cluster(cluster) = w.secretary.scope.clone() else { panic!() };
     let p = s.projects();
-    for (who, id) in [(&w.branch1, w.a1), (&w.branch2, w.a2)] {
-        p.act(who, id, A::Submit, "", None).await.unwrap();
-    }
-    p.act(&w.secretary, w.a1, A::Recommend, "", Some(1)).await.unwrap();
-    p.act(&w.secretary, w.a2, A::Recommend, "", Some(2)).await.unwrap();
-    db.clock.advance(Duration::days(14));
-    for id in [w.a1, w.a2] {
-        p.act(&admin, id, A::StartReview, "", None).await.unwrap();
-    }
+    super::projects::under_review(&db, &w).await;
     p.act(&admin, w.a1, A::Decide(Decision::Award(Tier::Excellent)), "", None).await.unwrap();
     p.act(&admin, w.a2, A::Decide(Decision::Award(Tier::Selected)), "", None).await.unwrap();
     p.act(&admin, w.a1, A::StartImplementation, "", None).await.unwrap();
@@ -237,13 +228,7 @@ async fn the_scorecard_equals_direct_counts_of_its_records() {
         listing(ListingKind::Offer, "供应电磁阀", "电磁阀批量供应", Reach::Cluster),
     )
     .await;
-    let new = |state| NewIntroduction {
-        need_listing: need,
-        offer_listing: offer,
-        state,
-        note: String::new(),
-        is_demo: false,
-    };
+    let new = |state| super::matching::introduction(need, offer, state);
     let m = s.matching();
     let id = m.introduce(&w.secretary, new(IntroductionState::Introduced)).await.unwrap();
     m.introduction_step(&w.secretary, id, IntroductionState::Won, Some(120.0), None, "").await.unwrap();

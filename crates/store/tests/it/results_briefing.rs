@@ -8,7 +8,6 @@ use qunlian_domain::briefing::{Block, BriefingScope};
 use qunlian_domain::matching::{IntroductionState, ListingKind, Reach};
 use qunlian_domain::results::Period;
 use qunlian_store::StoreError;
-use qunlian_store::matching::NewIntroduction;
 use qunlian_store::results::{HEADLINE_KEYS, Value, sum_values};
 use qunlian_testkit::*;
 
@@ -54,19 +53,8 @@ async fn the_briefings_figures_are_the_scorecards() {
         super::matching::published(s, f.b, listing(ListingKind::Offer, "供应电磁阀", "电磁阀批量供应", Reach::Cluster))
             .await;
     let m = s.matching();
-    let id = m
-        .introduce(
-            &admin,
-            NewIntroduction {
-                need_listing: need,
-                offer_listing: offer,
-                state: IntroductionState::Introduced,
-                note: String::new(),
-                is_demo: false,
-            },
-        )
-        .await
-        .unwrap();
+    let id =
+        m.introduce(&admin, super::matching::introduction(need, offer, IntroductionState::Introduced)).await.unwrap();
     m.introduction_step(&admin, id, IntroductionState::Won, Some(120.0), None, "").await.unwrap();
 
     let period = Period::year(2026);

@@ -59,9 +59,48 @@ pub fn drill_words(town: &str, from: &str, to: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join("，"))
 }
 
+/// The town and the days a list is narrowed to when drilled into from a town's or a period's
+/// figure: the query's `town=`, `from=` and `to=` as typed, kept in the list's filter form.
+#[derive(serde::Deserialize, Default, Clone)]
+pub struct TownDays {
+    pub town: Option<String>,
+    /// On or after this day, and on or before `to`.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl TownDays {
+    pub fn town_value(&self) -> &str {
+        non_empty(&self.town).unwrap_or("")
+    }
+    pub fn first_day(&self) -> &str {
+        non_empty(&self.from).unwrap_or("")
+    }
+    pub fn last_day(&self) -> &str {
+        non_empty(&self.to).unwrap_or("")
+    }
+    /// The town as a filter's code ([`town_param`]).
+    pub fn town_code(&self) -> Result<Option<qunlian_domain::RegionCode>, WebError> {
+        town_param(&self.town)
+    }
+    /// The days as a half-open range ([`day_range`]).
+    pub fn range(&self) -> Result<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>), WebError> {
+        day_range(&self.from, &self.to)
+    }
+    /// The town and days in words ([`drill_words`]).
+    pub fn words(&self) -> Option<String> {
+        drill_words(self.town_value(), self.first_day(), self.last_day())
+    }
+}
+
 /// A record number typed into a filter.
 pub fn id_param(field: &str, v: &Option<String>) -> Result<Option<i64>, WebError> {
     non_empty(v).map(|s| s.parse::<i64>().map_err(|_| WebError::Invalid(format!("{field}：“{s}”不是编号")))).transpose()
+}
+
+/// A record a form must name, chosen in its select: the id, or “{field}：请选择” when none was.
+pub fn required_id(field: &str, v: &Option<String>) -> Result<i64, WebError> {
+    id_param(field, v)?.ok_or_else(|| WebError::Invalid(format!("{field}：请选择")))
 }
 
 /// A coded value chosen in a filter (a domain enum's `parse`): none when empty, refused in

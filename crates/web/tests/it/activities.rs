@@ -5,6 +5,20 @@
 use axum::http::StatusCode;
 use qunlian_testkit::*;
 
+/// The activity form as the branch secretary fills it: a seminar of `organiser` on 2026-11-20
+/// with the firm `unit`, at `place`, `headcount` as typed.
+fn seminar<'a>(organiser: &'a str, unit: &'a str, place: &'a str, headcount: &'a str) -> [(&'a str, &'a str); 7] {
+    [
+        ("organiser", organiser),
+        ("kind", "seminar"),
+        ("subject", "轴承产业链座谈"),
+        ("held_on", "2026-11-20"),
+        ("place", place),
+        ("units", unit),
+        ("headcount", headcount),
+    ]
+}
+
 #[tokio::test]
 async fn a_branch_secretary_records_an_activity_and_the_branchless_firm_is_work_covered() {
     let (app, _) = app_with_accounts().await;
@@ -21,15 +35,7 @@ async fn a_branch_secretary_records_an_activity_and_the_branchless_firm_is_work_
 
     let organiser = format!("org:{org}");
     let unit = c.to_string();
-    let typed = [
-        ("organiser", organiser.as_str()),
-        ("kind", "seminar"),
-        ("subject", "轴承产业链座谈"),
-        ("held_on", "2026-11-20"),
-        ("place", ""),
-        ("units", unit.as_str()),
-        ("headcount", "零"),
-    ];
+    let typed = seminar(&organiser, &unit, "", "零");
     let refused = app.post_form(&mut branch, "/activities", &typed).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("data-for=\"place\">活动地点：不能为空"), "{}", refused.body);
@@ -74,15 +80,7 @@ async fn the_organisers_side_edits_then_withdraws_an_activity_and_coverage_follo
     let mut branch = app.login("branch", PASSWORD).await;
     let organiser = format!("org:{org}");
     let unit = c.to_string();
-    let typed = [
-        ("organiser", organiser.as_str()),
-        ("kind", "seminar"),
-        ("subject", "轴承产业链座谈"),
-        ("held_on", "2026-11-20"),
-        ("place", "九亭镇党群服务中心"),
-        ("units", unit.as_str()),
-        ("headcount", "15"),
-    ];
+    let typed = seminar(&organiser, &unit, "九亭镇党群服务中心", "15");
     let saved = app.post_form(&mut branch, "/activities", &typed).await;
     let page_path = saved.location.unwrap();
     let id = page_path.trim_start_matches("/activities/").to_owned();

@@ -165,7 +165,7 @@ async fn a_towns_figures_open_lists_of_the_same_count() {
             let list = app.get(&mut admin, &href).await;
             assert_eq!(list.status, StatusCode::OK, "{href}: {}", list.body);
         }
-        let none = app.get(&mut admin, &figure("introductions")["records"].as_str().unwrap().to_owned()).await;
+        let none = app.get(&mut admin, figure("introductions")["records"].as_str().unwrap()).await;
         assert!(none.body.contains("没有符合条件的牵线记录"));
     }
     // A bad town in a list's address is named.

@@ -11,7 +11,6 @@ use qunlian_domain::projects::{
 };
 use qunlian_domain::registry::{OfficerRole, PairingKind};
 use qunlian_store::StoreError;
-use qunlian_store::matching::NewIntroduction;
 use qunlian_store::projects::{ApplicationInput, NewCarrier};
 use qunlian_store::registry::NewOfficer;
 use qunlian_testkit::*;
@@ -99,19 +98,8 @@ async fn a_partner_enterprise_raises_each_conflict_of_its_own() {
         .publish(&admin, far, listing(ListingKind::Offer, "供应伺服电机", "现货", Reach::District), false)
         .await
         .unwrap();
-    let intro = m
-        .introduce(
-            &admin,
-            NewIntroduction {
-                need_listing: need,
-                offer_listing: offer,
-                state: IntroductionState::Introduced,
-                note: String::new(),
-                is_demo: false,
-            },
-        )
-        .await
-        .unwrap();
+    let intro =
+        m.introduce(&admin, crate::matching::introduction(need, offer, IntroductionState::Introduced)).await.unwrap();
     refused(m.set_assisting_department(&admin, intro, Some(partner.0)).await, "不是政府部门");
     m.set_assisting_department(&admin, intro, Some(dept_intro.0)).await.unwrap();
     assert_eq!(

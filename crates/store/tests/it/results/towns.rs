@@ -9,7 +9,7 @@ use qunlian_domain::auth::{Role, Scope};
 use qunlian_domain::matching::{IntroductionState, ListingKind, Reach};
 use qunlian_domain::projects::{ApplicationAction as A, Decision, Tier};
 use qunlian_domain::results::Period;
-use qunlian_store::matching::{IntroductionFilter, NewIntroduction};
+use qunlian_store::matching::IntroductionFilter;
 use qunlian_store::projects::ProjectFilter;
 use qunlian_store::results::{FigureScope, Value, introduction_filter, service_filter};
 use qunlian_store::services::ServiceFilter;
@@ -29,15 +29,7 @@ async fn a_towns_chain_services_and_projects_equal_direct_counts() {
     // 昱章 and 世格 in 新桥 with their branches and applications, a request of 昱章.
     let w = crate::projects::world(&db).await;
     let p = s.projects();
-    for (who, id) in [(&w.branch1, w.a1), (&w.branch2, w.a2)] {
-        p.act(who, id, A::Submit, "", None).await.unwrap();
-    }
-    p.act(&w.secretary, w.a1, A::Recommend, "", Some(1)).await.unwrap();
-    p.act(&w.secretary, w.a2, A::Recommend, "", Some(2)).await.unwrap();
-    db.clock.advance(Duration::days(14));
-    for id in [w.a1, w.a2] {
-        p.act(&admin, id, A::StartReview, "", None).await.unwrap();
-    }
+    crate::projects::under_review(&db, &w).await;
     p.act(&admin, w.a1, A::Decide(Decision::Award(Tier::Excellent)), "", None).await.unwrap();
     p.act(&admin, w.a2, A::Decide(Decision::Award(Tier::Selected)), "", None).await.unwrap();
     // 世格 and its branch move to 九亭 (behind the store: the filters read today's towns).
@@ -57,13 +49,7 @@ async fn a_towns_chain_services_and_projects_equal_direct_counts() {
         crate::matching::published(s, far, listing(ListingKind::Offer, "供应电磁阀", "现货", Reach::District)).await;
     let offer2 =
         crate::matching::published(s, w.e2, listing(ListingKind::Offer, "供应阀体", "现货", Reach::District)).await;
-    let new = |offer_listing| NewIntroduction {
-        need_listing: need,
-        offer_listing,
-        state: IntroductionState::Introduced,
-        note: String::new(),
-        is_demo: false,
-    };
+    let new = |offer| crate::matching::introduction(need, offer, IntroductionState::Introduced);
     let id = m.introduce(&admin, new(offer)).await.unwrap();
     m.introduction_step(&admin, id, IntroductionState::Won, Some(80.0), None, "").await.unwrap();
     m.demo_introduce_at(&admin, new(offer2), s.now() - Duration::days(365)).await.unwrap();
@@ -80,8 +66,8 @@ async fn a_towns_chain_services_and_projects_equal_direct_counts() {
     for (caller, town) in [(&district, XINQIAO), (&district, JIUTING), (&jiuting_admin, JIUTING)] {
         let code = RegionCode::parse(town).unwrap();
         let h = s.results().headline(caller, FigureScope::Town(code), period).await.unwrap();
-        let value = |key: &str| h.figure(key).unwrap_or_else(|| panic!("{town}: no figure {key}")).current.clone();
-        let previous = |key: &str| h.figure(key).unwrap().previous.clone();
+        let value = |key: &str| h.figure(key).unwrap_or_else(|| panic!("{town}: no figure {key}")).current;
+        let previous = |key: &str| h.figure(key).unwrap().previous;
         let units = format!("SELECT id FROM units WHERE town_code = '{town}'");
         let made = |y: i32, won: bool| {
             direct(format!(

@@ -15,7 +15,7 @@ use super::*;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{day_range, drill_words, non_empty, parse_date, town_param};
+use crate::support::forms::{TownDays, non_empty, parse_date, required_id};
 use crate::support::render;
 
 // ---------- introductions ----------
@@ -24,21 +24,20 @@ use crate::support::render;
 pub struct IntroQuery {
     state: Option<String>,
     cluster: Option<String>,
-    /// Introductions with either side's enterprise in this town (a town's headline figure).
-    town: Option<String>,
-    /// Made (牵线) on or after this day and on or before `to`.
-    from: Option<String>,
-    to: Option<String>,
+    /// Introductions with either side's enterprise in the town (a town's headline figure),
+    /// made (牵线) on those days.
+    #[serde(flatten)]
+    within: TownDays,
 }
 
 impl IntroQuery {
     fn filter(&self) -> Result<IntroductionFilter, WebError> {
         let state = coded(&self.state, IntroductionState::parse)?;
-        let (made_from, made_before) = day_range(&self.from, &self.to)?;
+        let (made_from, made_before) = self.within.range()?;
         Ok(IntroductionFilter {
             state,
             cluster: id_param("集群", &self.cluster)?.map(ClusterId),
-            town: town_param(&self.town)?,
+            town: self.within.town_code()?,
             made_from,
             made_before,
             ..Default::default()
@@ -47,28 +46,15 @@ impl IntroQuery {
     pub fn cluster_value(&self) -> &str {
         non_empty(&self.cluster).unwrap_or("")
     }
-    pub fn town_value(&self) -> &str {
-        non_empty(&self.town).unwrap_or("")
-    }
-    pub fn from_value(&self) -> &str {
-        non_empty(&self.from).unwrap_or("")
-    }
-    pub fn to_value(&self) -> &str {
-        non_empty(&self.to).unwrap_or("")
-    }
     /// What the list is narrowed to besides the state, as the query of its figures' links.
     pub fn narrowing(&self) -> String {
         format!(
             "cluster={}&town={}&from={}&to={}",
             self.cluster_value(),
-            self.town_value(),
-            self.from_value(),
-            self.to_value()
+            self.within.town_value(),
+            self.within.first_day(),
+            self.within.last_day()
         )
-    }
-    /// The town and days in words, for the notice above a drilled-down list.
-    fn drill(&self) -> Option<String> {
-        drill_words(self.town_value(), self.from_value(), self.to_value())
     }
 }
 
@@ -99,7 +85,7 @@ pub async fn introductions(State(state): State<AppState>, auth: Auth, Query(q): 
         Some(c) => Some(state.store.registry().cluster(&auth.caller, c).await?.cluster.name),
         None => None,
     };
-    let drill = q.drill();
+    let drill = q.within.words();
     render(&IntroListPage {
         layout: Layout::new(&auth, &state, ACTIVE),
         nav: Nav::of(&auth),
@@ -122,8 +108,8 @@ pub struct NewIntroForm {
 
 pub async fn introduce(State(state): State<AppState>, auth: Auth, Form(f): Form<NewIntroForm>) -> PageResult {
     auth.require(Action::BrokerIntroductions)?;
-    let need = id_param("需求", &f.need_listing)?.ok_or_else(|| WebError::Invalid("需求：请选择".into()))?;
-    let offer = id_param("供给", &f.offer_listing)?.ok_or_else(|| WebError::Invalid("供给：请选择".into()))?;
+    let need = required_id("需求", &f.need_listing)?;
+    let offer = required_id("供给", &f.offer_listing)?;
     let to = match non_empty(&f.state) {
         None => IntroductionState::Introduced,
         Some(s) => IntroductionState::parse(s).map_err(|e| WebError::Invalid(e.to_string()))?,

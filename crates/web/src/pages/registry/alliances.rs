@@ -72,17 +72,25 @@ pub struct AllianceForm {
     members: Option<String>,
 }
 
+impl AllianceForm {
+    /// What was typed, checked as both the creation and the edit take it: the name, the
+    /// description, the day founded and the members (refused first, then the day).
+    async fn checked(
+        &self,
+        state: &AppState,
+        auth: &Auth,
+    ) -> Result<(&str, &str, Option<chrono::NaiveDate>, Vec<UnitId>), WebError> {
+        let members = units_by_uscc(state, auth, non_empty(&self.members).unwrap_or("")).await?;
+        let on = parse_date("成立日期", &self.established_on)?;
+        Ok((non_empty(&self.name).unwrap_or(""), non_empty(&self.description).unwrap_or(""), on, members))
+    }
+}
+
 pub async fn create_alliance(State(state): State<AppState>, auth: Auth, Form(f): Form<AllianceForm>) -> PageResult {
     auth.require(Action::WriteRegistry)?;
     let result: Result<i64, WebError> = async {
-        let members = units_by_uscc(&state, &auth, non_empty(&f.members).unwrap_or("")).await?;
-        let on = parse_date("成立日期", &f.established_on)?;
-        let name = non_empty(&f.name).unwrap_or("");
-        Ok(state
-            .store
-            .registry()
-            .create_alliance(&auth.caller, name, non_empty(&f.description).unwrap_or(""), on, &members, false)
-            .await?)
+        let (name, description, on, members) = f.checked(&state, &auth).await?;
+        Ok(state.store.registry().create_alliance(&auth.caller, name, description, on, &members, false).await?)
     }
     .await;
     saved_or_again(result.map(|id| format!("/alliances/{id}")), |msg| alliances_page(&state, &auth, Some(msg))).await
@@ -209,14 +217,8 @@ pub async fn update_alliance(
     // Who may, before what was typed: a refusal is a refusal, not a form error.
     state.store.registry().alliance_for_edit(&auth.caller, id).await?;
     let result: Result<(), WebError> = async {
-        let members = units_by_uscc(&state, &auth, non_empty(&f.members).unwrap_or("")).await?;
-        let on = parse_date("成立日期", &f.established_on)?;
-        let name = non_empty(&f.name).unwrap_or("");
-        Ok(state
-            .store
-            .registry()
-            .update_alliance(&auth.caller, id, name, non_empty(&f.description).unwrap_or(""), on, &members)
-            .await?)
+        let (name, description, on, members) = f.checked(&state, &auth).await?;
+        Ok(state.store.registry().update_alliance(&auth.caller, id, name, description, on, &members).await?)
     }
     .await;
     saved_or_again(result.map(|()| format!("/alliances/{id}")), |msg| {

@@ -13,7 +13,7 @@ use super::*;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::non_empty;
+use crate::support::forms::{non_empty, required_id};
 use crate::support::render;
 
 // ---------- catalogue ----------
@@ -107,8 +107,7 @@ pub async fn save_item(State(state): State<AppState>, auth: Auth, Form(f): Form<
             NewServiceItem {
                 code: non_empty(&f.code).unwrap_or("").to_owned(),
                 name: non_empty(&f.name).unwrap_or("").to_owned(),
-                department_id: id_param("责任部门", &f.department_id)?
-                    .ok_or_else(|| WebError::Invalid("责任部门：请选择".into()))?,
+                department_id: required_id("责任部门", &f.department_id)?,
                 materials: split(non_empty(&f.materials).unwrap_or(""), &['、', ';', '；']),
                 limit,
                 stages: split(&non_empty(&f.stages).unwrap_or("").replace("->", "→"), &['→', '>', '＞']),

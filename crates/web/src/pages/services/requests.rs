@@ -17,7 +17,7 @@ use super::*;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Choice, day_range, drill_words, non_empty, town_param};
+use crate::support::forms::{Choice, TownDays, non_empty, required_id};
 use crate::support::render;
 
 // ---------- the list ----------
@@ -31,11 +31,9 @@ pub struct ListQuery {
     escalated: Option<String>,
     on_time: Option<String>,
     rated: Option<String>,
-    /// Requests of the enterprises of this town (a town's headline figure).
-    town: Option<String>,
-    /// Filed on or after this day and on or before `to`.
-    from: Option<String>,
-    to: Option<String>,
+    /// Requests of the enterprises of the town (a town's headline figure), filed on those days.
+    #[serde(flatten)]
+    within: TownDays,
 }
 
 impl ListQuery {
@@ -46,7 +44,7 @@ impl ListQuery {
             ),
             None => None,
         };
-        let (filed_from, filed_before) = day_range(&self.from, &self.to)?;
+        let (filed_from, filed_before) = self.within.range()?;
         Ok(ServiceFilter {
             state: match non_empty(&self.state) {
                 Some(code) => Some(RequestState::from_code(code).map_err(|e| WebError::Invalid(e.to_string()))?),
@@ -58,7 +56,7 @@ impl ListQuery {
             escalated: non_empty(&self.escalated).is_some(),
             on_time: non_empty(&self.on_time).map(|v| v == "1"),
             rated: non_empty(&self.rated).is_some(),
-            town: town_param(&self.town)?,
+            town: self.within.town_code()?,
             filed_from,
             filed_before,
             ..ServiceFilter::default()
@@ -78,15 +76,6 @@ impl ListQuery {
     }
     pub fn rated_value(&self) -> &str {
         non_empty(&self.rated).unwrap_or("")
-    }
-    pub fn town_value(&self) -> &str {
-        non_empty(&self.town).unwrap_or("")
-    }
-    pub fn from_value(&self) -> &str {
-        non_empty(&self.from).unwrap_or("")
-    }
-    pub fn to_value(&self) -> &str {
-        non_empty(&self.to).unwrap_or("")
     }
 }
 
@@ -134,7 +123,7 @@ pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<Lis
     if filter.rated {
         drill.push("已评价".into());
     }
-    drill.extend(drill_words(q.town_value(), q.from_value(), q.to_value()));
+    drill.extend(q.within.words());
     rows.truncate(SHOWN);
     render(&ListPage {
         layout: Layout::new(&auth, &state, "/services"),
@@ -207,7 +196,7 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
     auth.require(Action::FileServiceRequest)?;
     let item_id =
         id_param("服务事项", &f.item_id)?.ok_or_else(|| WebError::Invalid("服务事项：请从目录中选择".into()))?;
-    let unit = id_param("企业", &f.unit_id)?.ok_or_else(|| WebError::Invalid("企业：请选择".into()))?;
+    let unit = required_id("企业", &f.unit_id)?;
     let id = state
         .store
         .services()
@@ -353,11 +342,9 @@ pub async fn step(
         "finish_stage" => RequestStep::FinishStage(stage),
         "pause" => RequestStep::Pause(text),
         "resume" => RequestStep::Resume(text),
-        "transfer" => RequestStep::Transfer {
-            department_id: id_param("转办部门", &f.department_id)?
-                .ok_or_else(|| WebError::Invalid("转办部门：请选择".into()))?,
-            reason: text,
-        },
+        "transfer" => {
+            RequestStep::Transfer { department_id: required_id("转办部门", &f.department_id)?, reason: text }
+        }
         "comment" => RequestStep::Comment(text),
         "finish" => RequestStep::Finish(text),
         "reject" => RequestStep::Reject(text),
