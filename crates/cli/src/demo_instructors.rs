@@ -12,16 +12,39 @@ use qunlian_domain::RegionCode;
 use qunlian_domain::activities::{ActivityFields, ActivityKind, Attendance, Organiser, OrganiserKind};
 use qunlian_domain::auth::{Caller, ClusterId, OrgId};
 use qunlian_domain::people::groups::GroupFields;
-use qunlian_domain::people::instructors::{AssessmentFields, AssignmentFields, Guided, InstructorFields, InstructorRating};
+use qunlian_domain::people::instructors::{
+    AssessmentFields, AssignmentFields, Guided, InstructorFields, InstructorRating,
+};
 use qunlian_store::Store;
 
 use crate::AnyResult;
 
 /// (name, sent by, from the district rather than the town, qualifications, duties, rating).
 const INSTRUCTORS: &[(&str, &str, bool, &str, &str, InstructorRating)] = &[
-    ("陈立群", "新桥镇党委（演示）", false, "退休党务干部，党建指导员培训合格（演示）", "指导集群党委规范组织生活、发展党员", InstructorRating::Excellent),
-    ("杨慧敏", "新桥镇党委（演示）", false, "镇党建办专职组织员（演示）", "指导企业党支部三会一课和党小组建设", InstructorRating::Competent),
-    ("吴建国", "松江区委组织部（演示）", true, "区两新组织党建指导员（演示）", "指导尚未建立党组织的企业开展党的工作", InstructorRating::Competent),
+    (
+        "陈立群",
+        "新桥镇党委（演示）",
+        false,
+        "退休党务干部，党建指导员培训合格（演示）",
+        "指导集群党委规范组织生活、发展党员",
+        InstructorRating::Excellent,
+    ),
+    (
+        "杨慧敏",
+        "新桥镇党委（演示）",
+        false,
+        "镇党建办专职组织员（演示）",
+        "指导企业党支部三会一课和党小组建设",
+        InstructorRating::Competent,
+    ),
+    (
+        "吴建国",
+        "松江区委组织部（演示）",
+        true,
+        "区两新组织党建指导员（演示）",
+        "指导尚未建立党组织的企业开展党的工作",
+        InstructorRating::Competent,
+    ),
 ];
 
 /// The branches of the cluster's firms each instructor guides besides the cluster.
@@ -95,7 +118,8 @@ async fn groups(store: &Store, sys: &Caller, branch: OrgId, today: NaiveDate) ->
     let g2 = people.create_party_group(sys, branch.0, g2, true).await?;
     let this_month = today.with_day(1).unwrap_or(today);
     let last_month = this_month - Days::new(10);
-    for (group, on, n) in [(g1, last_month, first.len()), (g2, last_month, second.len()), (g1, this_month, first.len())] {
+    for (group, on, n) in [(g1, last_month, first.len()), (g2, last_month, second.len()), (g1, this_month, first.len())]
+    {
         let meeting = ActivityFields {
             organiser: Organiser { kind: OrganiserKind::Org, id: branch.0 },
             kind: ActivityKind::GroupMeeting,

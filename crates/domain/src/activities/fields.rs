@@ -137,17 +137,9 @@ impl ActivityFields {
             chosen(&mut e, "party_group", "党小组", &raw.party_group)
         };
         match (organiser, kind, held_on, attendance) {
-            (Some(organiser), Some(kind), Some(held_on), Some(attendance)) if e.is_empty() => Ok(ActivityFields {
-                organiser,
-                kind,
-                subject,
-                held_on,
-                place,
-                units,
-                attendance,
-                minutes,
-                party_group,
-            }),
+            (Some(organiser), Some(kind), Some(held_on), Some(attendance)) if e.is_empty() => {
+                Ok(ActivityFields { organiser, kind, subject, held_on, place, units, attendance, minutes, party_group })
+            }
             _ => Err(e),
         }
     }

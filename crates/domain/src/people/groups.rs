@@ -59,7 +59,8 @@ mod tests {
 
     #[test]
     fn a_group_with_its_leader_among_its_members() {
-        let raw = RawGroup { name: " 第一党小组 ".into(), leader: "7".into(), members: vec!["3".into(), "3".into()] };
+        let raw =
+            RawGroup { name: " 第一党小组 ".into(), leader: "7".into(), members: vec!["3".into(), "3".into()] };
         let f = GroupFields::parse(&raw).unwrap();
         assert_eq!((f.name.as_str(), f.leader, f.members), ("第一党小组", Some(7), vec![7, 3]));
         let e = GroupFields::parse(&RawGroup { members: vec!["x".into()], ..Default::default() }).unwrap_err();

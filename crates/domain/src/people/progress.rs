@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 
 use super::development::{Pipeline, Step};
 use super::{MemberCategory, OrgRef};
+use crate::IdNumber;
 use crate::fields::{FieldErrors, date_field, optional};
 use crate::limits::{NAME_CHARS, NOTE_CHARS};
-use crate::IdNumber;
 use crate::text::normalize;
 
 /// The keys of the fields: the forms' input names.

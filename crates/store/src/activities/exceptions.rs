@@ -138,7 +138,9 @@ impl Activities<'_> {
             .filter_map(|(id, name)| {
                 let missing: Vec<ActivityKind> = periods
                     .iter()
-                    .filter(|p| !held.iter().any(|(o, k, d, _)| o == id && *k == p.kind && *d >= p.from && *d < p.until))
+                    .filter(|p| {
+                        !held.iter().any(|(o, k, d, _)| o == id && *k == p.kind && *d >= p.from && *d < p.until)
+                    })
                     .map(|p| p.kind)
                     .collect();
                 let groups_missing: Vec<(i64, String)> = match &group_period {
@@ -147,9 +149,9 @@ impl Activities<'_> {
                         .iter()
                         .filter(|(_, org, _)| org == id)
                         .filter(|(g, _, _)| {
-                            !held.iter().any(|(_, k, d, hg)| {
-                                *k == p.kind && *hg == Some(*g) && *d >= p.from && *d < p.until
-                            })
+                            !held
+                                .iter()
+                                .any(|(_, k, d, hg)| *k == p.kind && *hg == Some(*g) && *d >= p.from && *d < p.until)
                         })
                         .map(|(g, _, n)| (*g, n.clone()))
                         .collect(),

@@ -103,7 +103,10 @@ impl Activities<'_> {
                 .add(activity::Column::OrganiserId.in_subquery(ids))
         };
         let mut parts = vec![
-            by(OrganiserKind::Org, ids_of::<party_org::Entity>(party_org::Column::Id, self.store.org_scope(caller).await?)),
+            by(
+                OrganiserKind::Org,
+                ids_of::<party_org::Entity>(party_org::Column::Id, self.store.org_scope(caller).await?),
+            ),
             by(
                 OrganiserKind::Cluster,
                 ids_of::<cluster::Entity>(cluster::Column::Id, self.store.cluster_scope(caller).await?),

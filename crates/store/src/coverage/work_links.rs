@@ -88,8 +88,7 @@ impl Coverage<'_> {
     ) -> Result<i64> {
         self.store.require(caller, Action::AssignCoverage)?;
         self.store.unit_in_scope(caller, unit).await?;
-        let name =
-            self.store.people().named_for_coverage(caller, instructor, Some((unit.0, since)), is_demo).await?;
+        let name = self.store.people().named_for_coverage(caller, instructor, Some((unit.0, since)), is_demo).await?;
         let new = NewWorkLink {
             unit,
             kind: WorkLinkKind::Instructor,

@@ -6,10 +6,10 @@
 //! 15, from which probation counts); at step 24 that member becomes 正式党员.
 
 use chrono::NaiveDate;
+use qunlian_domain::IdNumber;
 use qunlian_domain::auth::{Action, Caller};
 use qunlian_domain::fields::FieldErrors;
 use qunlian_domain::people::development::{self, Pipeline, Stage, Step};
-use qunlian_domain::IdNumber;
 use qunlian_domain::people::{
     ApplicantFields, Gender, MemberCategory, MemberFields, OrgRef, Standing, StepFields, progress_key,
 };

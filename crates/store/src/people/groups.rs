@@ -76,7 +76,13 @@ impl People<'_> {
                 let mut members: Vec<(i64, String)> =
                     links.iter().filter(|l| l.group_id == g.id).filter_map(|l| named(l.member_id)).collect();
                 members.sort_by(|a, b| a.1.cmp(&b.1));
-                PartyGroup { id: g.id, org_id: g.party_org_id, name: g.name, leader: g.leader_member_id.and_then(named), members }
+                PartyGroup {
+                    id: g.id,
+                    org_id: g.party_org_id,
+                    name: g.name,
+                    leader: g.leader_member_id.and_then(named),
+                    members,
+                }
             })
             .collect())
     }
@@ -162,7 +168,10 @@ impl People<'_> {
         .await?;
         Self::put_group_members(&txn, &g, &f.members, now).await?;
         let detail = format!("{}设立“{}”：{}", o.name, f.name, described(&f, &names));
-        self.store.audit().record_on(&txn, caller, "party_group.create", "party_group", Some(g.id.to_string()), detail).await?;
+        self.store
+            .audit()
+            .record_on(&txn, caller, "party_group.create", "party_group", Some(g.id.to_string()), detail)
+            .await?;
         txn.commit().await?;
         Ok(g.id)
     }
@@ -188,7 +197,10 @@ impl People<'_> {
         Self::put_group_members(&txn, &g, &f.members, now).await?;
         let was = before.map(|b| format!("“{}”{}人", b.name, b.members.len())).unwrap_or_default();
         let detail = format!("{}的党小组 修改前：{was}；修改后：“{}”：{}", o.name, f.name, described(&f, &names));
-        self.store.audit().record_on(&txn, caller, "party_group.update", "party_group", Some(group.to_string()), detail).await?;
+        self.store
+            .audit()
+            .record_on(&txn, caller, "party_group.update", "party_group", Some(group.to_string()), detail)
+            .await?;
         txn.commit().await?;
         Ok(())
     }

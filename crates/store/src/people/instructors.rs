@@ -368,13 +368,10 @@ impl People<'_> {
         unit: Option<(i64, NaiveDate)>,
         demo: bool,
     ) -> Result<String> {
-        let r = self
-            .kept(caller, id)
-            .await
-            .map_err(|e| match e {
-                StoreError::NotFound => StoreError::invalid("指导员", "不在指导员名册中，或不在您的权限范围内"),
-                e => e,
-            })?;
+        let r = self.kept(caller, id).await.map_err(|e| match e {
+            StoreError::NotFound => StoreError::invalid("指导员", "不在指导员名册中，或不在您的权限范围内"),
+            e => e,
+        })?;
         if let Some((u, since)) = unit {
             let open = instructor_assignment::Entity::find()
                 .filter(instructor_assignment::Column::InstructorId.eq(id))

@@ -1,6 +1,8 @@
 //! Creating a work group with its temporary branch, ending it (撤销) and extending it (延期).
 //! Each change is audited; the branch itself is created and dissolved by the registry, which
-//! writes its history (成立, 撤销) and its own audit line.
+//! writes its history (成立, 撤销) and its own audit line — inside the work group's own
+//! transaction (`Registry::create_org_on`, `Registry::dissolve_org_on`), so the branch and
+//! the work group are written or undone together.
 
 use qunlian_domain::auth::{Action, Caller, OrgId, Scope, UnitId};
 use qunlian_domain::registry::{OrgForm, OrgKind};
@@ -76,26 +78,24 @@ impl Workgroups<'_> {
         self.store.require(caller, Action::RestructureRegistry)?;
         self.check(caller, &f).await?;
         let s = self.store;
-        let branch = s
-            .registry()
-            .create_org(
-                caller,
-                NewOrg {
-                    name: f.branch_name.clone(),
-                    kind: OrgKind::Branch,
-                    form: OrgForm::Temporary,
-                    parent: Some(OrgId(f.parent_org)),
-                    units: f.units.iter().map(|u| UnitId(*u)).collect(),
-                    town_code: Some(f.town.to_string()),
-                    secretary_name: f.secretary.clone(),
-                    members_count: None,
-                    established_on: f.started_on,
-                    is_demo: demo,
-                },
-            )
-            .await?;
+        let new = NewOrg {
+            name: f.branch_name.clone(),
+            kind: OrgKind::Branch,
+            form: OrgForm::Temporary,
+            parent: Some(OrgId(f.parent_org)),
+            units: f.units.iter().map(|u| UnitId(*u)).collect(),
+            town_code: Some(f.town.to_string()),
+            secretary_name: f.secretary.clone(),
+            members_count: None,
+            established_on: f.started_on,
+            is_demo: demo,
+        };
+        s.registry().check_new_org(caller, &new).await?;
         let now = s.now();
+        // One transaction: the branch (with its history and audit line) and the work group
+        // are kept or undone together.
         let txn = s.db().begin().await?;
+        let branch = s.registry().create_org_on(&txn, caller, &new).await?;
         let saved = workgroup::ActiveModel {
             name: Set(f.name.clone()),
             kind: Set(f.kind),
@@ -163,10 +163,16 @@ impl Workgroups<'_> {
         }
         // A branch dissolved in the registry already keeps its day.
         let standing = party_org::Entity::find_by_id(r.branch_org_id).one(self.store.db()).await?;
-        if standing.is_some_and(|b| b.dissolved_on.is_none()) {
-            self.store.registry().dissolve_org(caller, OrgId(r.branch_org_id), f.ended_on, &f.reason).await?;
-        }
+        let registry = self.store.registry();
+        let branch = match standing {
+            Some(b) if b.dissolved_on.is_none() => Some(registry.check_dissolve(caller, OrgId(b.id), &f.reason).await?),
+            _ => None,
+        };
+        // One transaction: the branch's dissolution and the work group's end together.
         let txn = self.store.db().begin().await?;
+        if let Some(b) = branch {
+            registry.dissolve_org_on(&txn, caller, b, f.ended_on, &f.reason).await?;
+        }
         workgroup_member::Entity::update_many()
             .col_expr(workgroup_member::Column::Until, Expr::value(f.ended_on))
             .filter(workgroup_member::Column::WorkgroupId.eq(id))

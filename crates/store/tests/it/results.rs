@@ -19,8 +19,8 @@ use sea_orm::{ConnectionTrait, Statement};
 mod activities;
 mod headline;
 mod sums;
-mod units;
 mod towns;
+mod units;
 
 pub(super) async fn count(url: &str, sql: &str) -> i64 {
     let raw = sea_orm::Database::connect(url).await.unwrap();

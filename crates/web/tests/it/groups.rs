@@ -15,7 +15,11 @@ async fn a_secretary_sets_up_a_party_group_and_its_missing_meeting_is_named() {
     let mut branch = app.login("branch", PASSWORD).await;
 
     let org_page = app.get(&mut branch, &format!("/orgs/{org}")).await;
-    assert!(org_page.body.contains("id=\"org-groups\"") && org_page.body.contains("尚未设立党小组"), "{}", org_page.body);
+    assert!(
+        org_page.body.contains("id=\"org-groups\"") && org_page.body.contains("尚未设立党小组"),
+        "{}",
+        org_page.body
+    );
     let path = format!("/orgs/{org}/groups");
     let page = app.get(&mut branch, &path).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -45,7 +49,9 @@ async fn a_secretary_sets_up_a_party_group_and_its_missing_meeting_is_named() {
     ];
     let refused = app.post_form(&mut branch, "/activities", &form).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("data-for=\"party_group\"") && refused.body.contains("请选择召开本次党小组会的党小组"));
+    assert!(
+        refused.body.contains("data-for=\"party_group\"") && refused.body.contains("请选择召开本次党小组会的党小组")
+    );
     // Before the meeting, the reminders name the group.
     let reminders = app.get(&mut branch, "/activities/exceptions").await;
     assert!(reminders.body.contains("党小组会：第一党小组"), "{}", reminders.body);

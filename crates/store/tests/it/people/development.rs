@@ -2,8 +2,8 @@
 //! with the rule and the earliest date, on time accepted), the member record made at step 17
 //! and made full at step 24, the list by stage scoped by the caller, every step audited.
 
-use qunlian_domain::people::development::{Stage, current};
 use qunlian_domain::IdNumber;
+use qunlian_domain::people::development::{Stage, current};
 use qunlian_domain::people::{ApplicantFields, Gender, MemberCategory, OrgRef, Standing, StepFields};
 use qunlian_store::people::MemberFilter;
 use qunlian_store::{PageRequest, Store, StoreError};

@@ -46,13 +46,20 @@ async fn party_groups_hold_the_branchs_members_once_and_each_is_checked_for_its_
     let b1 = p.create(&w.jiuting, member(4, w.org_b.0), false).await.unwrap();
 
     // 甲's first group: its leader among its members.
-    let g1 = p.create_party_group(&w.branch_a, w.org_a.0, group("第一党小组", Some(a[0]), vec![a[1]]), false).await.unwrap();
+    let g1 =
+        p.create_party_group(&w.branch_a, w.org_a.0, group("第一党小组", Some(a[0]), vec![a[1]]), false).await.unwrap();
     // A member already in a group, another branch's member, a name taken: refused, by field.
-    let e = p.create_party_group(&w.branch_a, w.org_a.0, group("第二党小组", None, vec![a[1]]), false).await.unwrap_err();
+    let e =
+        p.create_party_group(&w.branch_a, w.org_a.0, group("第二党小组", None, vec![a[1]]), false).await.unwrap_err();
     assert!(e.to_string().contains("已在“第一党小组”"), "{e}");
-    let e = p.create_party_group(&w.branch_a, w.org_a.0, group("第二党小组", Some(b1), vec![]), false).await.unwrap_err();
-    assert!(e.to_string().starts_with("党小组组长") && e.to_string().contains("不是上海甲电气有限公司党支部的党员"), "{e}");
-    let e = p.create_party_group(&w.branch_a, w.org_a.0, group("第一党小组", None, vec![a[2]]), false).await.unwrap_err();
+    let e =
+        p.create_party_group(&w.branch_a, w.org_a.0, group("第二党小组", Some(b1), vec![]), false).await.unwrap_err();
+    assert!(
+        e.to_string().starts_with("党小组组长") && e.to_string().contains("不是上海甲电气有限公司党支部的党员"),
+        "{e}"
+    );
+    let e =
+        p.create_party_group(&w.branch_a, w.org_a.0, group("第一党小组", None, vec![a[2]]), false).await.unwrap_err();
     assert!(e.to_string().starts_with("党小组名称"), "{e}");
     // Another town's admin does not see 甲's branch.
     let e = p.create_party_group(&w.jiuting, w.org_a.0, group("第三党小组", None, vec![]), false).await;
@@ -61,10 +68,10 @@ async fn party_groups_hold_the_branchs_members_once_and_each_is_checked_for_its_
     let g2 = p.create_party_group(&w.xinqiao, w.org_a.0, group("第二党小组", None, vec![a[2]]), false).await.unwrap();
 
     let groups = p.party_groups(&w.branch_a, w.org_a.0).await.unwrap();
-    assert_eq!(groups.iter().map(|g| (g.name.as_str(), g.members.len())).collect::<Vec<_>>(), vec![
-        ("第一党小组", 2),
-        ("第二党小组", 1)
-    ]);
+    assert_eq!(
+        groups.iter().map(|g| (g.name.as_str(), g.members.len())).collect::<Vec<_>>(),
+        vec![("第一党小组", 2), ("第二党小组", 1)]
+    );
     assert_eq!(groups[0].leader.as_ref().map(|l| l.0), Some(a[0]));
 
     // A member moves: out of the first group first, then into the second.

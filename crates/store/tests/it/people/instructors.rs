@@ -142,10 +142,10 @@ async fn a_coverage_link_names_the_registers_instructor_and_records_the_guidance
         links.iter().map(|l| (l.instructor_name.as_deref(), l.instructor_id)).collect();
     assert_eq!(named, vec![(Some("赵手填"), None), (Some("周明"), Some(zhou))]);
     let z = s.people().instructor(&xinqiao, zhou).await.unwrap();
-    assert_eq!(z.assignments.iter().map(|g| (g.name.as_str(), g.since)).collect::<Vec<_>>(), vec![(
-        "上海甲电气有限公司",
-        d("2026-04-01")
-    )]);
+    assert_eq!(
+        z.assignments.iter().map(|g| (g.name.as_str(), g.since)).collect::<Vec<_>>(),
+        vec![("上海甲电气有限公司", d("2026-04-01"))]
+    );
     // Again for the same firm: the open guidance is not doubled.
     cov.add_instructor_link(&xinqiao, a, zhou, d("2026-06-01"), None, false).await.unwrap();
     assert_eq!(s.people().instructor(&xinqiao, zhou).await.unwrap().assignments.len(), 1);
@@ -160,10 +160,10 @@ async fn a_coverage_link_names_the_registers_instructor_and_records_the_guidance
     };
     s.coverage().create_assignment_by(&xinqiao, entry, Some(zhou)).await.unwrap_or_else(|e| panic!("{e}"));
     let listed = s.coverage().assignments(&xinqiao, &Default::default()).await.unwrap();
-    assert_eq!(listed.iter().map(|x| (x.instructor_name.as_deref(), x.instructor_id)).collect::<Vec<_>>(), vec![(
-        Some("周明"),
-        Some(zhou)
-    )]);
+    assert_eq!(
+        listed.iter().map(|x| (x.instructor_name.as_deref(), x.instructor_id)).collect::<Vec<_>>(),
+        vec![(Some("周明"), Some(zhou))]
+    );
 }
 
 /// Step 29 ties the names typed on coverage links before it to the register: a name that
@@ -221,12 +221,15 @@ async fn step_29_links_typed_instructor_names_that_match_one_instructor_of_the_a
         "SELECT CAST(id AS TEXT), instructor_name, CAST(instructor_id AS TEXT) FROM coverage_work_links ORDER BY id",
     )
     .await;
-    assert_eq!(linked, vec![
-        vec!["1".to_owned(), "周明".into(), "1".into()],
-        vec!["2".into(), "李华".into(), String::new()],
-        vec!["3".into(), "王强".into(), String::new()],
-        vec!["4".into(), "李华".into(), "2".into()],
-    ]);
+    assert_eq!(
+        linked,
+        vec![
+            vec!["1".to_owned(), "周明".into(), "1".into()],
+            vec!["2".into(), "李华".into(), String::new()],
+            vec!["3".into(), "王强".into(), String::new()],
+            vec!["4".into(), "李华".into(), "2".into()],
+        ]
+    );
     let duty = rows(db, "SELECT CAST(instructor_id AS TEXT) FROM coverage_assignments").await;
     assert_eq!(duty, vec![vec!["1".to_owned()]]);
     let guided = rows(
@@ -235,8 +238,8 @@ async fn step_29_links_typed_instructor_names_that_match_one_instructor_of_the_a
          ORDER BY instructor_id",
     )
     .await;
-    assert_eq!(guided, vec![
-        vec!["1".to_owned(), "1".into(), "2025-03-01".into()],
-        vec!["2".into(), "2".into(), "2025-03-01".into()],
-    ]);
+    assert_eq!(
+        guided,
+        vec![vec!["1".to_owned(), "1".into(), "2025-03-01".into()], vec!["2".into(), "2".into(), "2025-03-01".into()],]
+    );
 }

@@ -62,7 +62,13 @@ impl GroupsPage {
     }
 }
 
-async fn page(state: &AppState, auth: &Auth, org: i64, again: Option<(i64, RawGroup)>, error: Option<String>) -> PageResult {
+async fn page(
+    state: &AppState,
+    auth: &Auth,
+    org: i64,
+    again: Option<(i64, RawGroup)>,
+    error: Option<String>,
+) -> PageResult {
     auth.require(Action::ReadMembers)?;
     let people = state.store.people();
     let groups = people.party_groups(&auth.caller, org).await?;
