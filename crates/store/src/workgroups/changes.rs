@@ -6,7 +6,7 @@
 
 use qunlian_domain::auth::{Action, Caller, OrgId, Scope, UnitId};
 use qunlian_domain::registry::{OrgForm, OrgKind};
-use qunlian_domain::workgroups::{EndFields, ExtendFields, WorkgroupFields};
+use qunlian_domain::workgroups::{EndFields, ExtendFields, MemberChange, WorkgroupFields};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -214,6 +214,86 @@ impl Workgroups<'_> {
         m.updated_at = Set(self.store.now());
         m.update(&txn).await?;
         self.store.audit().record_on(&txn, caller, "workgroup.extend", "workgroup", Some(id.to_string()), what).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// A member of the caller's scope joins the temporary branch of a work group not ended,
+    /// from a day (not before the start, not after today); not one already in the group.
+    /// Audited.
+    pub async fn add_member(self, caller: &Caller, id: i64, f: MemberChange) -> Result<()> {
+        let r = self.kept(caller, id).await?;
+        let s = self.store;
+        let db = s.db();
+        if r.ended_on.is_some() {
+            return Err(StoreError::invalid("党员", "该项目工作组已结束"));
+        }
+        if f.on < r.started_on || f.on > s.today() {
+            return Err(StoreError::invalid("加入日期", format!("应在开始日期 {} 与今天之间", r.started_on)));
+        }
+        let in_orgs = sea_orm::sea_query::Query::select()
+            .column(party_org::Column::Id)
+            .from(party_org::Entity)
+            .cond_where(s.org_scope(caller).await?)
+            .to_owned();
+        let m = member::Entity::find()
+            .filter(member::Column::Id.eq(f.member))
+            .filter(member::Column::PartyOrgId.in_subquery(in_orgs))
+            .one(db)
+            .await?
+            .ok_or_else(|| StoreError::invalid("党员", "不存在，或不在您的权限范围内"))?;
+        let already = workgroup_member::Entity::find()
+            .filter(workgroup_member::Column::WorkgroupId.eq(id))
+            .filter(workgroup_member::Column::MemberId.eq(f.member))
+            .count(db)
+            .await?;
+        if already > 0 {
+            return Err(StoreError::invalid("党员", "已在该项目工作组中"));
+        }
+        let what = format!("{}：{} 自 {} 临时参加", r.name, crate::shared::mask_name(&m.name), f.on);
+        let txn = db.begin().await?;
+        workgroup_member::ActiveModel {
+            workgroup_id: Set(id),
+            member_id: Set(f.member),
+            since: Set(f.on),
+            until: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        s.audit().record_on(&txn, caller, "workgroup.member_add", "workgroup", Some(id.to_string()), what).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// A member taking part leaves the temporary branch on a day (not before it joined, not
+    /// after today). Audited.
+    pub async fn member_leaves(self, caller: &Caller, id: i64, f: MemberChange) -> Result<()> {
+        let r = self.kept(caller, id).await?;
+        let s = self.store;
+        let db = s.db();
+        if r.ended_on.is_some() {
+            return Err(StoreError::invalid("党员", "该项目工作组已结束"));
+        }
+        let t = workgroup_member::Entity::find()
+            .filter(workgroup_member::Column::WorkgroupId.eq(id))
+            .filter(workgroup_member::Column::MemberId.eq(f.member))
+            .one(db)
+            .await?
+            .ok_or_else(|| StoreError::invalid("党员", "不在该项目工作组中"))?;
+        if t.until.is_some() {
+            return Err(StoreError::invalid("党员", "已退出"));
+        }
+        if f.on < t.since || f.on > s.today() {
+            return Err(StoreError::invalid("退出日期", format!("应在加入日期 {} 与今天之间", t.since)));
+        }
+        let name = member::Entity::find_by_id(f.member).one(db).await?.map(|m| m.name).unwrap_or_default();
+        let what = format!("{}：{} 于 {} 退出", r.name, crate::shared::mask_name(&name), f.on);
+        let txn = db.begin().await?;
+        let mut a = t.into_active_model();
+        a.until = Set(Some(f.on));
+        a.update(&txn).await?;
+        s.audit().record_on(&txn, caller, "workgroup.member_leave", "workgroup", Some(id.to_string()), what).await?;
         txn.commit().await?;
         Ok(())
     }
