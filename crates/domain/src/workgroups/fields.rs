@@ -179,6 +179,34 @@ impl ExtendFields {
     }
 }
 
+/// A member joining (加入) or leaving (退出) the temporary branch, as the form sends it: the
+/// member and the day.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct RawMemberChange {
+    pub member: String,
+    pub on: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberChange {
+    pub member: i64,
+    pub on: NaiveDate,
+}
+
+impl MemberChange {
+    /// `day` names the day's field: 加入日期 or 退出日期.
+    pub fn parse(raw: &RawMemberChange, day: &str) -> Result<MemberChange, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let member = chosen(&mut e, "member", "党员", &raw.member);
+        let on = date(&mut e, "on", day, &raw.on, true);
+        match (member, on) {
+            (Some(member), Some(on)) if e.is_empty() => Ok(MemberChange { member, on }),
+            _ => Err(e),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

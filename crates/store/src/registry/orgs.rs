@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 use qunlian_domain::auth::{Action, Caller, OrgId, UnitId};
 use qunlian_domain::registry::{OrgEventKind, OrgForm, OrgKind};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
 use serde::Serialize;
 
 use super::town_name;
@@ -193,8 +195,11 @@ impl Registry<'_> {
         Ok(PartyOrgDetail { org, parent, children, units, events })
     }
 
+    // The connection is a caller's transaction or the pool; the rest is the event itself.
+    #[allow(clippy::too_many_arguments)]
     async fn org_event(
         self,
+        conn: &impl ConnectionTrait,
         org: i64,
         kind: OrgEventKind,
         on: NaiveDate,
@@ -212,12 +217,24 @@ impl Registry<'_> {
             created_at: Set(self.store.now()),
             ..Default::default()
         }
-        .insert(self.store.db())
+        .insert(conn)
         .await?;
         Ok(())
     }
 
+    /// Creates an organisation with its units, its history's 成立 and its audit line, all in
+    /// one transaction.
     pub async fn create_org(self, caller: &Caller, new: NewOrg) -> Result<OrgId> {
+        self.check_new_org(caller, &new).await?;
+        let txn = self.store.db().begin().await?;
+        let id = self.create_org_on(&txn, caller, &new).await?;
+        txn.commit().await?;
+        Ok(id)
+    }
+
+    /// Everything [`Registry::create_org`] refuses, read before anything is written (on the
+    /// pool, so a caller may check before opening its transaction).
+    pub(crate) async fn check_new_org(self, caller: &Caller, new: &NewOrg) -> Result<()> {
         self.store.require(caller, Action::WriteRegistry)?;
         qunlian_domain::free_text::party_org(&new.name, new.secretary_name.as_deref().unwrap_or(""))?;
         if new.name.trim().is_empty() {
@@ -238,6 +255,17 @@ impl Registry<'_> {
         if new.form == OrgForm::Joint && new.units.len() < 2 {
             return Err(StoreError::invalid("所在单位", "联合党组织应覆盖两个及以上单位"));
         }
+        Ok(())
+    }
+
+    /// Writes an organisation checked by [`Registry::check_new_org`] on `conn` (a caller's
+    /// transaction): the row, its units, the 成立 event and the `org.create` audit line.
+    pub(crate) async fn create_org_on(
+        self,
+        conn: &impl ConnectionTrait,
+        caller: &Caller,
+        new: &NewOrg,
+    ) -> Result<OrgId> {
         let now = self.store.now();
         let m = party_org::ActiveModel {
             name: Set(new.name.trim().to_owned()),
@@ -255,7 +283,7 @@ impl Registry<'_> {
             updated_at: Set(now),
             ..Default::default()
         }
-        .insert(self.store.db())
+        .insert(conn)
         .await?;
         for u in &new.units {
             party_org_unit::ActiveModel {
@@ -264,10 +292,11 @@ impl Registry<'_> {
                 since: Set(Some(new.established_on)),
                 ..Default::default()
             }
-            .insert(self.store.db())
+            .insert(conn)
             .await?;
         }
         self.org_event(
+            conn,
             m.id,
             OrgEventKind::Established,
             new.established_on,
@@ -278,7 +307,7 @@ impl Registry<'_> {
         .await?;
         self.store
             .audit()
-            .record(caller, "org.create", "party_org", Some(m.id.to_string()), format!("成立“{}”", m.name))
+            .record_on(conn, caller, "org.create", "party_org", Some(m.id.to_string()), format!("成立“{}”", m.name))
             .await?;
         Ok(OrgId(m.id))
     }
@@ -298,29 +327,70 @@ impl Registry<'_> {
         a.name = Set(new_name.to_owned());
         a.updated_at = Set(self.store.now());
         a.update(self.store.db()).await?;
-        self.org_event(id.0, OrgEventKind::Renamed, on, format!("由“{old}”更名为“{new_name}”"), None, caller).await?;
+        self.org_event(
+            self.store.db(),
+            id.0,
+            OrgEventKind::Renamed,
+            on,
+            format!("由“{old}”更名为“{new_name}”"),
+            None,
+            caller,
+        )
+        .await?;
         self.store
             .audit()
             .record(caller, "org.rename", "party_org", Some(id.to_string()), format!("“{old}”更名为“{new_name}”"))
             .await
     }
 
+    /// Dissolves an organisation on a day: the row, its history's 撤销 and its audit line in
+    /// one transaction.
     pub async fn dissolve_org(self, caller: &Caller, id: OrgId, on: NaiveDate, reason: &str) -> Result<()> {
+        let m = self.check_dissolve(caller, id, reason).await?;
+        let txn = self.store.db().begin().await?;
+        self.dissolve_org_on(&txn, caller, m, on, reason).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Everything [`Registry::dissolve_org`] refuses, read before anything is written; the
+    /// organisation to dissolve.
+    pub(crate) async fn check_dissolve(self, caller: &Caller, id: OrgId, reason: &str) -> Result<party_org::Model> {
         self.store.require(caller, Action::RestructureRegistry)?;
         qunlian_domain::free_text::org_dissolution(reason)?;
         let m = self.org_in_scope(caller, id).await?;
         if m.dissolved_on.is_some() {
             return Err(StoreError::invalid("撤销日期", "该组织已撤销"));
         }
-        let name = m.name.clone();
+        Ok(m)
+    }
+
+    /// Dissolves an organisation checked by [`Registry::check_dissolve`] on `conn` (a
+    /// caller's transaction).
+    pub(crate) async fn dissolve_org_on(
+        self,
+        conn: &impl ConnectionTrait,
+        caller: &Caller,
+        m: party_org::Model,
+        on: NaiveDate,
+        reason: &str,
+    ) -> Result<()> {
+        let (id, name) = (m.id, m.name.clone());
         let mut a: party_org::ActiveModel = m.into();
         a.dissolved_on = Set(Some(on));
         a.updated_at = Set(self.store.now());
-        a.update(self.store.db()).await?;
-        self.org_event(id.0, OrgEventKind::Dissolved, on, format!("撤销：{reason}"), None, caller).await?;
+        a.update(conn).await?;
+        self.org_event(conn, id, OrgEventKind::Dissolved, on, format!("撤销：{reason}"), None, caller).await?;
         self.store
             .audit()
-            .record(caller, "org.dissolve", "party_org", Some(id.to_string()), format!("撤销“{name}”：{reason}"))
+            .record_on(
+                conn,
+                caller,
+                "org.dissolve",
+                "party_org",
+                Some(id.to_string()),
+                format!("撤销“{name}”：{reason}"),
+            )
             .await
     }
 
@@ -374,6 +444,7 @@ impl Registry<'_> {
         if old_parent != edit.parent.map(|p| p.0) {
             let to = parent_name.map(|n| format!("“{n}”")).unwrap_or_else(|| "无上级组织".to_owned());
             self.org_event(
+                self.store.db(),
                 id.0,
                 OrgEventKind::Reparented,
                 edit.on,
@@ -441,9 +512,26 @@ impl Registry<'_> {
         a.dissolved_on = Set(Some(on));
         a.updated_at = Set(self.store.now());
         a.update(self.store.db()).await?;
-        self.org_event(from.0, OrgEventKind::Merged, on, format!("并入“{dst_name}”"), Some(into.0), caller).await?;
-        self.org_event(into.0, OrgEventKind::Absorbed, on, format!("“{src_name}”并入本组织"), Some(from.0), caller)
-            .await?;
+        self.org_event(
+            self.store.db(),
+            from.0,
+            OrgEventKind::Merged,
+            on,
+            format!("并入“{dst_name}”"),
+            Some(into.0),
+            caller,
+        )
+        .await?;
+        self.org_event(
+            self.store.db(),
+            into.0,
+            OrgEventKind::Absorbed,
+            on,
+            format!("“{src_name}”并入本组织"),
+            Some(from.0),
+            caller,
+        )
+        .await?;
         self.store
             .audit()
             .record(caller, "org.merge", "party_org", Some(from.to_string()), format!("“{src_name}”并入“{dst_name}”"))

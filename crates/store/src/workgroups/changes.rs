@@ -1,10 +1,12 @@
 //! Creating a work group with its temporary branch, ending it (撤销) and extending it (延期).
 //! Each change is audited; the branch itself is created and dissolved by the registry, which
-//! writes its history (成立, 撤销) and its own audit line.
+//! writes its history (成立, 撤销) and its own audit line — inside the work group's own
+//! transaction (`Registry::create_org_on`, `Registry::dissolve_org_on`), so the branch and
+//! the work group are written or undone together.
 
 use qunlian_domain::auth::{Action, Caller, OrgId, Scope, UnitId};
 use qunlian_domain::registry::{OrgForm, OrgKind};
-use qunlian_domain::workgroups::{EndFields, ExtendFields, WorkgroupFields};
+use qunlian_domain::workgroups::{EndFields, ExtendFields, MemberChange, WorkgroupFields};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -76,26 +78,24 @@ impl Workgroups<'_> {
         self.store.require(caller, Action::RestructureRegistry)?;
         self.check(caller, &f).await?;
         let s = self.store;
-        let branch = s
-            .registry()
-            .create_org(
-                caller,
-                NewOrg {
-                    name: f.branch_name.clone(),
-                    kind: OrgKind::Branch,
-                    form: OrgForm::Temporary,
-                    parent: Some(OrgId(f.parent_org)),
-                    units: f.units.iter().map(|u| UnitId(*u)).collect(),
-                    town_code: Some(f.town.to_string()),
-                    secretary_name: f.secretary.clone(),
-                    members_count: None,
-                    established_on: f.started_on,
-                    is_demo: demo,
-                },
-            )
-            .await?;
+        let new = NewOrg {
+            name: f.branch_name.clone(),
+            kind: OrgKind::Branch,
+            form: OrgForm::Temporary,
+            parent: Some(OrgId(f.parent_org)),
+            units: f.units.iter().map(|u| UnitId(*u)).collect(),
+            town_code: Some(f.town.to_string()),
+            secretary_name: f.secretary.clone(),
+            members_count: None,
+            established_on: f.started_on,
+            is_demo: demo,
+        };
+        s.registry().check_new_org(caller, &new).await?;
         let now = s.now();
+        // One transaction: the branch (with its history and audit line) and the work group
+        // are kept or undone together.
         let txn = s.db().begin().await?;
+        let branch = s.registry().create_org_on(&txn, caller, &new).await?;
         let saved = workgroup::ActiveModel {
             name: Set(f.name.clone()),
             kind: Set(f.kind),
@@ -163,10 +163,16 @@ impl Workgroups<'_> {
         }
         // A branch dissolved in the registry already keeps its day.
         let standing = party_org::Entity::find_by_id(r.branch_org_id).one(self.store.db()).await?;
-        if standing.is_some_and(|b| b.dissolved_on.is_none()) {
-            self.store.registry().dissolve_org(caller, OrgId(r.branch_org_id), f.ended_on, &f.reason).await?;
-        }
+        let registry = self.store.registry();
+        let branch = match standing {
+            Some(b) if b.dissolved_on.is_none() => Some(registry.check_dissolve(caller, OrgId(b.id), &f.reason).await?),
+            _ => None,
+        };
+        // One transaction: the branch's dissolution and the work group's end together.
         let txn = self.store.db().begin().await?;
+        if let Some(b) = branch {
+            registry.dissolve_org_on(&txn, caller, b, f.ended_on, &f.reason).await?;
+        }
         workgroup_member::Entity::update_many()
             .col_expr(workgroup_member::Column::Until, Expr::value(f.ended_on))
             .filter(workgroup_member::Column::WorkgroupId.eq(id))
@@ -208,6 +214,86 @@ impl Workgroups<'_> {
         m.updated_at = Set(self.store.now());
         m.update(&txn).await?;
         self.store.audit().record_on(&txn, caller, "workgroup.extend", "workgroup", Some(id.to_string()), what).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// A member of the caller's scope joins the temporary branch of a work group not ended,
+    /// from a day (not before the start, not after today); not one already in the group.
+    /// Audited.
+    pub async fn add_member(self, caller: &Caller, id: i64, f: MemberChange) -> Result<()> {
+        let r = self.kept(caller, id).await?;
+        let s = self.store;
+        let db = s.db();
+        if r.ended_on.is_some() {
+            return Err(StoreError::invalid("党员", "该项目工作组已结束"));
+        }
+        if f.on < r.started_on || f.on > s.today() {
+            return Err(StoreError::invalid("加入日期", format!("应在开始日期 {} 与今天之间", r.started_on)));
+        }
+        let in_orgs = sea_orm::sea_query::Query::select()
+            .column(party_org::Column::Id)
+            .from(party_org::Entity)
+            .cond_where(s.org_scope(caller).await?)
+            .to_owned();
+        let m = member::Entity::find()
+            .filter(member::Column::Id.eq(f.member))
+            .filter(member::Column::PartyOrgId.in_subquery(in_orgs))
+            .one(db)
+            .await?
+            .ok_or_else(|| StoreError::invalid("党员", "不存在，或不在您的权限范围内"))?;
+        let already = workgroup_member::Entity::find()
+            .filter(workgroup_member::Column::WorkgroupId.eq(id))
+            .filter(workgroup_member::Column::MemberId.eq(f.member))
+            .count(db)
+            .await?;
+        if already > 0 {
+            return Err(StoreError::invalid("党员", "已在该项目工作组中"));
+        }
+        let what = format!("{}：{} 自 {} 临时参加", r.name, crate::shared::mask_name(&m.name), f.on);
+        let txn = db.begin().await?;
+        workgroup_member::ActiveModel {
+            workgroup_id: Set(id),
+            member_id: Set(f.member),
+            since: Set(f.on),
+            until: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        s.audit().record_on(&txn, caller, "workgroup.member_add", "workgroup", Some(id.to_string()), what).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// A member taking part leaves the temporary branch on a day (not before it joined, not
+    /// after today). Audited.
+    pub async fn member_leaves(self, caller: &Caller, id: i64, f: MemberChange) -> Result<()> {
+        let r = self.kept(caller, id).await?;
+        let s = self.store;
+        let db = s.db();
+        if r.ended_on.is_some() {
+            return Err(StoreError::invalid("党员", "该项目工作组已结束"));
+        }
+        let t = workgroup_member::Entity::find()
+            .filter(workgroup_member::Column::WorkgroupId.eq(id))
+            .filter(workgroup_member::Column::MemberId.eq(f.member))
+            .one(db)
+            .await?
+            .ok_or_else(|| StoreError::invalid("党员", "不在该项目工作组中"))?;
+        if t.until.is_some() {
+            return Err(StoreError::invalid("党员", "已退出"));
+        }
+        if f.on < t.since || f.on > s.today() {
+            return Err(StoreError::invalid("退出日期", format!("应在加入日期 {} 与今天之间", t.since)));
+        }
+        let name = member::Entity::find_by_id(f.member).one(db).await?.map(|m| m.name).unwrap_or_default();
+        let what = format!("{}：{} 于 {} 退出", r.name, crate::shared::mask_name(&name), f.on);
+        let txn = db.begin().await?;
+        let mut a = t.into_active_model();
+        a.until = Set(Some(f.on));
+        a.update(&txn).await?;
+        s.audit().record_on(&txn, caller, "workgroup.member_leave", "workgroup", Some(id.to_string()), what).await?;
         txn.commit().await?;
         Ok(())
     }

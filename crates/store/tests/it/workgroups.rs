@@ -275,3 +275,45 @@ async fn the_list_filters_by_kind_and_state_within_scope() {
         Err(StoreError::Invalid { field: "临时参加党员", .. })
     ));
 }
+
+/// The temporary branch and its work group are written in one transaction: a create that
+/// fails after the branch's row is written (here a unit named twice, refused by the
+/// database's unique index on the branch's units) leaves no branch, no event, no audit line.
+#[tokio::test]
+async fn a_failed_create_leaves_no_temporary_branch() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let sys = system();
+    let units = enterprises(s, [("上海原子牵头有限公司", "新桥"), ("上海原子协作有限公司", "新桥")]).await;
+    let home = s.registry().create_org(&sys, org("上海原子牵头有限公司党支部", vec![units[0]])).await.unwrap();
+    let mut members = Vec::new();
+    for n in 1..=3 {
+        members.push(s.people().create(&sys, member(n, home.0), false).await.unwrap());
+    }
+    let mut f = WorkgroupFields::parse(&raw(&town("新桥").to_string(), &units, home.0, &members)).unwrap();
+    // The parser keeps each unit once; the store's callers could still pass one twice.
+    f.units.push(units[1].0);
+    let orgs = || async { s.registry().org_tree(&sys, None, true).await.unwrap().len() };
+    let auditor = &user(s, "au", Role::AuditAdmin, Scope::Nothing).await;
+    let audit = |action: &'static str| async move {
+        let f = AuditFilter { action: Some(action.into()), ..Default::default() };
+        s.audit().search(auditor, &f, PageRequest::default()).await.unwrap().total
+    };
+    let (orgs_before, created_before) = (orgs().await, audit("org.create").await);
+    let failed = s.workgroups().create(&sys, f.clone(), false).await;
+    assert!(failed.is_err(), "a unit named twice is refused");
+    assert_eq!(orgs().await, orgs_before, "no temporary branch left behind");
+    assert_eq!(audit("org.create").await, created_before, "no audit line of a branch never made");
+    assert_eq!(audit("workgroup.create").await, 0);
+    let seen = s.workgroups().list(&sys, &WorkgroupFilter::default(), PageRequest::default()).await.unwrap();
+    assert_eq!(seen.total, 0);
+    // The same, each unit once, is made: branch and work group together.
+    f.units.pop();
+    let id = s.workgroups().create(&sys, f, false).await.unwrap();
+    assert_eq!(orgs().await, orgs_before + 1);
+    let g = s.workgroups().workgroup(&sys, id).await.unwrap();
+    assert_eq!(
+        s.registry().party_org(&sys, qunlian_domain::auth::OrgId(g.line.branch_org_id)).await.unwrap().org.name,
+        "智能装备招商项目临时党支部"
+    );
+}

@@ -95,3 +95,70 @@ async fn a_town_admin_creates_a_work_group_and_answers_its_end_prompt() {
     let mut contact = app.login("contact", PASSWORD).await;
     assert_eq!(app.get(&mut contact, &path).await.status, StatusCode::NOT_FOUND);
 }
+
+/// A member joins a standing work group later and another leaves on a day: the forms carry
+/// the CSRF token, a member already taking part is refused by name, the list shows since and
+/// until, masked, and both changes are audited.
+#[tokio::test]
+async fn a_member_joins_later_and_another_leaves() {
+    let (app, _) = app_with_accounts().await;
+    let s = &app.db.store;
+    let sys = system();
+    let a = s.registry().create_enterprise(&sys, enterprise(41, "上海加入协作有限公司", "新桥")).await.unwrap();
+    let c = s.registry().create_enterprise(&sys, enterprise(40, "上海加入牵头有限公司", "新桥")).await.unwrap();
+    let xq = town("新桥").to_string();
+    let home = s.registry().create_org(&sys, org("上海加入协作有限公司党支部", vec![a])).await.unwrap();
+    let mut members = Vec::new();
+    for n in 1..=4 {
+        members.push(s.people().create(&sys, member(n, home.0), false).await.unwrap());
+    }
+    let today = s.today();
+    let raw = qunlian_domain::workgroups::RawWorkgroup {
+        name: "加入退出测试项目工作组".into(),
+        kind: "建设".into(),
+        town: xq,
+        lead_unit: c.0.to_string(),
+        units: vec![a.0.to_string()],
+        started_on: today.to_string(),
+        planned_end_on: (today + chrono::Duration::days(200)).to_string(),
+        parent_org: home.0.to_string(),
+        branch_name: "加入退出测试临时党支部".into(),
+        members: members[..3].iter().map(i64::to_string).collect(),
+        ..Default::default()
+    };
+    let f = qunlian_domain::workgroups::WorkgroupFields::parse(&raw).unwrap();
+    let id = s.workgroups().create(&sys, f, false).await.unwrap();
+    let path = format!("/workgroups/{id}");
+
+    let mut town_admin = app.login("town", PASSWORD).await;
+    let page = app.get(&mut town_admin, &path).await;
+    assert!(page.body.contains("id=\"join-form\"") && page.body.contains("id=\"leave-form\""), "{}", page.body);
+    let (fourth, first, day) = (members[3].to_string(), members[0].to_string(), today.to_string());
+    let again = app.post_form(&mut town_admin, &format!("{path}/members"), &[("member", &first), ("on", &day)]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("已在该项目工作组中"), "{}", again.body);
+    let joined = app.post_form(&mut town_admin, &format!("{path}/members"), &[("member", &fourth), ("on", &day)]).await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
+    let left =
+        app.post_form(&mut town_admin, &format!("{path}/members/leave"), &[("member", &first), ("on", &day)]).await;
+    assert_eq!(left.status, StatusCode::SEE_OTHER, "{}", left.body);
+
+    let g = s.workgroups().workgroup(&sys, id).await.unwrap();
+    assert_eq!(g.members.len(), 4);
+    assert_eq!(g.members.iter().find(|m| m.member_id == members[3]).map(|m| (m.since, m.until)), Some((today, None)));
+    assert_eq!(g.members.iter().find(|m| m.member_id == members[0]).and_then(|m| m.until), Some(today));
+    let page = app.get(&mut town_admin, &path).await;
+    assert!(page.body.contains(&format!("{today} 起，至 {today}")), "{}", page.body);
+    assert!(g.members.iter().all(|m| page.body.contains(&m.name) && m.name.contains('*')), "names masked");
+    // Leaving twice is refused.
+    let twice =
+        app.post_form(&mut town_admin, &format!("{path}/members/leave"), &[("member", &first), ("on", &day)]).await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let auditor = user(s, "au", qunlian_domain::auth::Role::AuditAdmin, qunlian_domain::auth::Scope::Nothing).await;
+    for action in ["workgroup.member_add", "workgroup.member_leave"] {
+        let f = qunlian_store::audit::AuditFilter { action: Some(action.into()), ..Default::default() };
+        let n = s.audit().search(&auditor, &f, qunlian_store::PageRequest::default()).await.unwrap().total;
+        assert_eq!(n, 1, "{action}");
+    }
+}

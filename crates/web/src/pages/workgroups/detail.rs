@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use qunlian_domain::activities::{Organiser, OrganiserKind};
 use qunlian_domain::auth::Action;
-use qunlian_domain::workgroups::{EndFields, ExtendFields, RawEnd, RawExtend};
+use qunlian_domain::workgroups::{EndFields, ExtendFields, MemberChange, RawEnd, RawExtend, RawMemberChange};
 use qunlian_store::activities::{ActivityFilter, ActivityLine};
 use qunlian_store::workgroups::{EndPrompt, Workgroup};
 use qunlian_store::{Page, PageRequest};
@@ -27,7 +27,11 @@ struct DetailPage {
     may_write: bool,
     end: RawEnd,
     extend: RawExtend,
-    /// A refused form: which (`end`, `extend`) and its message.
+    join: RawMemberChange,
+    leave: RawMemberChange,
+    /// The members of the caller's register who may join (not already in the group).
+    joinable: Vec<(i64, String)>,
+    /// A refused form: which (`end`, `extend`, `join`, `leave`) and its message.
     error: Option<(&'static str, String)>,
 }
 
@@ -37,12 +41,19 @@ impl DetailPage {
     }
 }
 
+/// What the page's forms hold: fresh, or a refused one as sent.
+struct Forms {
+    end: RawEnd,
+    extend: RawExtend,
+    join: RawMemberChange,
+    leave: RawMemberChange,
+}
+
 async fn detail_page(
     state: &AppState,
     auth: &Auth,
     id: i64,
-    end: RawEnd,
-    extend: RawExtend,
+    forms: Forms,
     error: Option<(&'static str, String)>,
 ) -> PageResult {
     auth.require(Action::ReadRegistry)?;
@@ -59,26 +70,42 @@ async fn detail_page(
     } else {
         None
     };
+    let may_write = auth.caller.may(Action::RestructureRegistry) && g.line.ended_on.is_none();
+    let joinable = if may_write {
+        let taking: Vec<i64> = g.members.iter().map(|m| m.member_id).collect();
+        groups.choices(&auth.caller).await?.members.into_iter().filter(|(m, _)| !taking.contains(m)).collect()
+    } else {
+        Vec::new()
+    };
+    let Forms { end, extend, join, leave } = forms;
     let page = DetailPage {
         layout: Layout::new(auth, state, ACTIVE),
-        may_write: auth.caller.may(Action::RestructureRegistry) && g.line.ended_on.is_none(),
+        may_write,
         g,
         prompts,
         activities,
         end,
         extend,
+        join,
+        leave,
+        joinable,
         error,
     };
     render_form(&page, page.error.is_some())
 }
 
-fn fresh(state: &AppState) -> (RawEnd, RawExtend) {
-    (RawEnd { ended_on: state.store.today().to_string(), ..Default::default() }, RawExtend::default())
+fn fresh(state: &AppState) -> Forms {
+    let today = state.store.today().to_string();
+    Forms {
+        end: RawEnd { ended_on: today.clone(), ..Default::default() },
+        extend: RawExtend::default(),
+        join: RawMemberChange { on: today.clone(), ..Default::default() },
+        leave: RawMemberChange { on: today, ..Default::default() },
+    }
 }
 
 pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
-    let (e, x) = fresh(&state);
-    detail_page(&state, &auth, id, e, x, None).await
+    detail_page(&state, &auth, id, fresh(&state), None).await
 }
 
 /// 撤销: the branch dissolved on the day given.
@@ -90,8 +117,8 @@ pub async fn end(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>,
         Err(e) => Err(WebError::Invalid(e.to_string())),
     };
     let saved = saved.map(|()| format!("/workgroups/{id}"));
-    let (_, x) = fresh(&state);
-    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, raw, x, Some(("end", msg))).await }).await
+    let forms = Forms { end: raw, ..fresh(&state) };
+    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("end", msg))).await }).await
 }
 
 /// 延期: a new planned end.
@@ -103,7 +130,32 @@ pub async fn extend(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
         Err(e) => Err(WebError::Invalid(e.to_string())),
     };
     let saved = saved.map(|()| format!("/workgroups/{id}"));
-    let (e, _) = fresh(&state);
-    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, e, raw, Some(("extend", msg))).await })
-        .await
+    let forms = Forms { extend: raw, ..fresh(&state) };
+    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("extend", msg))).await }).await
+}
+
+/// 加入: a member of the register joins the temporary branch from a day.
+pub async fn join(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
+    auth.require(Action::RestructureRegistry)?;
+    let raw: RawMemberChange = body.form().await?;
+    let saved = match MemberChange::parse(&raw, "加入日期") {
+        Ok(f) => state.store.workgroups().add_member(&auth.caller, id, f).await.map_err(WebError::from),
+        Err(e) => Err(WebError::Invalid(e.to_string())),
+    };
+    let saved = saved.map(|()| format!("/workgroups/{id}"));
+    let forms = Forms { join: raw, ..fresh(&state) };
+    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("join", msg))).await }).await
+}
+
+/// 退出: a member taking part leaves on a day.
+pub async fn leave(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
+    auth.require(Action::RestructureRegistry)?;
+    let raw: RawMemberChange = body.form().await?;
+    let saved = match MemberChange::parse(&raw, "退出日期") {
+        Ok(f) => state.store.workgroups().member_leaves(&auth.caller, id, f).await.map_err(WebError::from),
+        Err(e) => Err(WebError::Invalid(e.to_string())),
+    };
+    let saved = saved.map(|()| format!("/workgroups/{id}"));
+    let forms = Forms { leave: raw, ..fresh(&state) };
+    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("leave", msg))).await }).await
 }
