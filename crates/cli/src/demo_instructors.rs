@@ -66,7 +66,7 @@ pub async fn seed(store: &Store, cluster_ids: &HashMap<String, ClusterId>, branc
         let f = InstructorFields {
             name: (*name).to_owned(),
             source: (*source).to_owned(),
-            area: if *from_district { district.clone() } else { xinqiao.clone() },
+            area: if *from_district { district } else { xinqiao },
             qualifications: (*qualifications).to_owned(),
             duties: (*duties).to_owned(),
         };
