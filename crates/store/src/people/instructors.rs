@@ -278,6 +278,52 @@ impl People<'_> {
         Ok(out)
     }
 
+    /// What an assignment may guide, as [`Self::guided_choices`] labels it, when the caller
+    /// sees it: read by its id, not looked up among the choices, which a form lists only the
+    /// first 300 of (the demo district alone has more organisations).
+    async fn guided_label(&self, caller: &Caller, guided: Guided) -> Result<Option<String>> {
+        self.store.require(caller, Action::AssignCoverage)?;
+        let s = self.store;
+        let db = s.db();
+        let name: Option<String> = match guided {
+            Guided::Org(o) => {
+                party_org::Entity::find_by_id(o)
+                    .select_only()
+                    .column(party_org::Column::Name)
+                    .filter(s.org_scope(caller).await?)
+                    .filter(party_org::Column::DissolvedOn.is_null())
+                    .into_tuple()
+                    .one(db)
+                    .await?
+            }
+            Guided::Cluster(c) => {
+                cluster::Entity::find_by_id(c)
+                    .select_only()
+                    .column(cluster::Column::Name)
+                    .filter(s.cluster_scope(caller).await?)
+                    .into_tuple()
+                    .one(db)
+                    .await?
+            }
+            Guided::Unit(u) => {
+                unit::Entity::find_by_id(u)
+                    .select_only()
+                    .column(unit::Column::Name)
+                    .filter(unit::Column::Kind.eq(qunlian_domain::registry::UnitKind::Enterprise.code()))
+                    .filter(s.unit_scope(caller).await?)
+                    .into_tuple()
+                    .one(db)
+                    .await?
+            }
+        };
+        let kind = match guided {
+            Guided::Org(_) => "党组织",
+            Guided::Cluster(_) => "集群",
+            Guided::Unit(_) => "企业",
+        };
+        Ok(name.map(|n| format!("{n}（{kind}）")))
+    }
+
     /// Registers an instructor sent by the caller's area (or a town of it). Audited.
     pub async fn add_instructor(&self, caller: &Caller, f: InstructorFields, demo: bool) -> Result<i64> {
         self.store.require(caller, Action::AssignCoverage)?;
@@ -313,8 +359,7 @@ impl People<'_> {
     /// a day; the same one guided already (not ended) is refused. Audited.
     pub async fn assign_instructor(&self, caller: &Caller, id: i64, f: AssignmentFields, demo: bool) -> Result<i64> {
         let r = self.kept(caller, id).await?;
-        let choices = self.guided_choices(caller).await?;
-        let Some((_, label)) = choices.iter().find(|(v, _)| *v == f.guided.value()) else {
+        let Some(label) = self.guided_label(caller, f.guided).await? else {
             return Err(StoreError::invalid("指导对象", "不存在，或不在您的权限范围内"));
         };
         let (org, unit_id, cluster_id) = match f.guided {

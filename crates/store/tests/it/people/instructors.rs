@@ -243,3 +243,30 @@ async fn step_29_links_typed_instructor_names_that_match_one_instructor_of_the_a
         vec![vec!["1".to_owned(), "1".into(), "2025-03-01".into()], vec!["2".into(), "2".into(), "2025-03-01".into()],]
     );
 }
+
+/// Whom an instructor guides is checked by its id and scope, not looked up among a form's
+/// first 300 choices: the default demo district has more organisations than that, and its
+/// seeding failed assigning an instructor to a branch named late in the order.
+#[tokio::test]
+async fn an_organisation_past_the_forms_first_300_can_be_guided() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let sys = system();
+    let [unit] = enterprises(s, [("上海甲电气有限公司", "新桥")]).await;
+    for i in 0..301 {
+        s.registry().create_org(&sys, org(&format!("上海阿{i:03}有限公司党支部"), vec![])).await.unwrap();
+    }
+    let late = s.registry().create_org(&sys, org("龙工（上海）挖掘机制造有限公司党支部", vec![unit])).await.unwrap();
+    let people = s.people();
+    assert!(!people.guided_choices(&sys).await.unwrap().iter().any(|(v, _)| *v == Guided::Org(late.0).value()));
+    let zhou = people.add_instructor(&sys, sent("周明", &town("新桥").to_string()), false).await.unwrap();
+    let on = AssignmentFields { guided: Guided::Org(late.0), since: d("2026-03-01") };
+    people.assign_instructor(&sys, zhou, on, false).await.unwrap();
+    let dissolved = s.registry().create_org(&sys, org("上海乙轴承有限公司党支部", vec![])).await.unwrap();
+    s.registry().dissolve_org(&sys, dissolved, d("2026-02-01"), "企业迁出本区").await.unwrap();
+    let on = AssignmentFields { guided: Guided::Org(dissolved.0), since: d("2026-03-01") };
+    assert!(matches!(
+        people.assign_instructor(&sys, zhou, on, false).await,
+        Err(StoreError::Invalid { field: "指导对象", .. })
+    ));
+}
