@@ -149,6 +149,36 @@ impl Audit<'_> {
         Ok(())
     }
 
+    /// Many lines of one actor, action and target kind on a given connection in one INSERT
+    /// (an import's new rows): each `(target id, detail)` as [`Audit::record_on`] writes it.
+    pub(crate) async fn record_many_on(
+        self,
+        conn: &impl sea_orm::ConnectionTrait,
+        actor: impl Into<Actor>,
+        action: &str,
+        target: &str,
+        lines: Vec<(Option<String>, String)>,
+    ) -> Result<()> {
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let actor = actor.into();
+        let at = self.store.now();
+        let rows = lines.into_iter().map(|(target_id, detail)| audit::ActiveModel {
+            at: Set(at),
+            user_id: Set(actor.user_id),
+            username: Set(actor.username.clone()),
+            action: Set(action.to_owned()),
+            target: Set(target.to_owned()),
+            target_id: Set(target_id),
+            detail: Set(detail),
+            ip: Set(actor.ip.clone()),
+            ..Default::default()
+        });
+        audit::Entity::insert_many(rows).exec_without_returning(conn).await?;
+        Ok(())
+    }
+
     pub async fn search(self, caller: &Caller, filter: &AuditFilter, page: PageRequest) -> Result<Page<AuditEntry>> {
         self.store.require(caller, Action::ReadAudit)?;
         let mut cond = Condition::all();

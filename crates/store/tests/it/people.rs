@@ -228,6 +228,13 @@ async fn a_roster_import_keeps_its_good_rows_names_the_bad_and_a_rerun_adds_noth
     let auditor = user(s, "au", Role::AuditAdmin, Scope::Nothing).await;
     let created = audit(s, &auditor, Some("member.create"), None).await;
     assert_eq!(created.total, 3, "one line per member imported");
+    // Each line names its member (the import writes them in batches, matched by ID number).
+    let members = s.people().members(&w.branch_a, &Default::default(), PageRequest::default()).await.unwrap();
+    for e in &created.items {
+        let id = e.target_id.as_deref().and_then(|t| t.parse::<i64>().ok()).expect("a member id");
+        let m = members.items.iter().find(|m| m.id == id).unwrap_or_else(|| panic!("no member {id}: {e:?}"));
+        assert!(e.detail.contains(&m.name), "{e:?} names {}", m.name);
+    }
     let summary = audit(s, &auditor, Some("member.import"), None).await;
     assert_eq!(summary.total, 3);
     assert!(summary.items.iter().any(|e| e.detail.contains("新增3，更新0，未变0，拒绝4")), "{:?}", summary.items);
