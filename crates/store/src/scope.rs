@@ -33,14 +33,20 @@ pub fn town_code_range(region: &RegionCode) -> (String, String) {
 }
 
 pub(crate) fn town_in<C: ColumnTrait>(column: C, region: &RegionCode) -> Condition {
+    town_code_within(Expr::col(column.as_column_ref()), region)
+}
+
+/// [`town_in`] for any expression naming a town code (a column under an alias).
+fn town_code_within(town: Expr, region: &RegionCode) -> Condition {
+    use sea_orm::sea_query::ExprTrait;
     // A town is the finest level a town code has, so "inside a town" is that one code: as an
     // equality the list's index (kind, town_code, name, id) walks in name order, where the
     // range made SQLite sort the town's every row for a page of 50.
     if region.level() == RegionLevel::Town {
-        return Condition::all().add(column.eq(region.to_string()));
+        return Condition::all().add(town.eq(region.to_string()));
     }
     let (low, high) = town_code_range(region);
-    Condition::all().add(column.gte(low)).add(column.lt(high))
+    Condition::all().add(town.clone().gte(low)).add(town.lt(high))
 }
 
 impl Store {
@@ -266,13 +272,7 @@ pub(crate) fn orgs_in_region(region: &RegionCode) -> Condition {
 pub(crate) fn unit_in_region(column: impl sea_orm::sea_query::IntoColumnRef, region: &RegionCode) -> Condition {
     use sea_orm::sea_query::ExprTrait;
     let u = sea_orm::sea_query::Alias::new("region_unit");
-    let (low, high) = town_code_range(region);
-    let town = Expr::col((u.clone(), unit::Column::TownCode));
-    let within = if region.level() == RegionLevel::Town {
-        Condition::all().add(town.eq(region.to_string()))
-    } else {
-        Condition::all().add(town.clone().gte(low)).add(town.lt(high))
-    };
+    let within = town_code_within(Expr::col((u.clone(), unit::Column::TownCode)), region);
     let found = Query::select()
         .expr(Expr::val(1))
         .from_as(unit::Entity, u.clone())
