@@ -241,11 +241,6 @@ impl Registry<'_> {
             EnterpriseSort::Town => unit::Column::TownCode,
             EnterpriseSort::Updated => unit::Column::UpdatedAt,
         };
-        // One statement: the page's ids from the covering index (the filters never read the
-        // wide rows they reject), those rows in the same order, and the data version the
-        // kept count is checked against. Each statement is a hand-over to a database thread
-        // and back, which under load cost more than the statements themselves
-        // (docs/benchmarks.md, “List API throughput”).
         let ids = unit::Entity::find()
             .select_only()
             .column(unit::Column::Id)
@@ -255,6 +250,23 @@ impl Registry<'_> {
             .offset(page.offset())
             .limit(page.per_page)
             .into_query();
+        // A page of a condition on the units alone is kept with the data version it was read
+        // at and given again while nothing changed (crate::counts): the version is one small
+        // statement, the page fifty wide rows to decode and fifty phones to decrypt.
+        let kept = (Self::units_only(caller, filter) && page.per_page <= crate::counts::MAX_KEPT_PER_PAGE)
+            .then(|| crate::counts::key_of(&self.store.backend().build(&ids)));
+        if let Some(page_key) = &kept {
+            let version = self.store.data_version().await?;
+            if let Some(items) = self.store.enterprise_pages.get(page_key, version) {
+                let total = self.count_units(caller, filter, cond, Some(version)).await?;
+                return Ok(Page { items: items.as_ref().clone(), total, page: page.page, per_page: page.per_page });
+            }
+        }
+        // One statement: the page's ids from the covering index (the filters never read the
+        // wide rows they reject), those rows in the same order, and the data version the
+        // kept count and page are checked against. Each statement is a hand-over to a
+        // database thread and back, which under load cost more than the statements themselves
+        // (docs/benchmarks.md, “List API throughput”).
         let mut select = unit::Entity::find()
             .filter(unit::Column::Id.in_subquery(ids))
             .order_by(key, order)
@@ -268,6 +280,9 @@ impl Registry<'_> {
             .iter()
             .map(|r| <unit::Model as sea_orm::FromQueryResult>::from_query_result(r, "").map(|m| self.to_enterprise(m)))
             .collect::<std::result::Result<Vec<_>, _>>()?;
+        if let (Some(page_key), Some(version)) = (kept, version) {
+            self.store.enterprise_pages.put(page_key, version, std::sync::Arc::new(items.clone()));
+        }
         let total = self.count_units(caller, filter, cond, version).await?;
         Ok(Page { items, total, page: page.page, per_page: page.per_page })
     }
@@ -318,20 +333,25 @@ impl Registry<'_> {
         cond: Condition,
         version: Option<crate::counts::Version>,
     ) -> Result<u64> {
-        let units_only = matches!(
+        let count = unit::Entity::find().filter(cond.clone()).count(self.store.db());
+        if !Self::units_only(caller, filter) {
+            return Ok(count.await?);
+        }
+        let key = unit::Entity::find().select_only().column(unit::Column::Id).filter(cond).build(self.store.backend());
+        self.store.cached_count(&key, version, async { Ok(count.await?) }).await
+    }
+
+    /// Whether the caller's scope and the filter are conditions on the units table alone, so
+    /// that the data version (`crate::counts`) tells when their count or page changes.
+    fn units_only(caller: &Caller, filter: &EnterpriseFilter) -> bool {
+        matches!(
             caller.scope,
             Scope::All | Scope::Nothing | Scope::Region(_) | Scope::Enterprise(_) | Scope::Department(_)
         ) && filter.cluster.is_none()
             && filter.has_org.is_none()
             && filter.category.is_none()
             && filter.coverage.is_none()
-            && filter.org_covered.is_none();
-        let count = unit::Entity::find().filter(cond.clone()).count(self.store.db());
-        if !units_only {
-            return Ok(count.await?);
-        }
-        let key = unit::Entity::find().select_only().column(unit::Column::Id).filter(cond).build(self.store.backend());
-        self.store.cached_count(&key, version, async { Ok(count.await?) }).await
+            && filter.org_covered.is_none()
     }
 
     /// The caller's scope and the filter, coverage drill-downs included, as one condition.
