@@ -41,7 +41,7 @@ fuzz:
 
 # The server under 64 concurrent clients for 60 s per target, at 226,000 enterprises, on SQLite
 # and a throwaway PostgreSQL (release build): the load figures of docs/benchmarks.md.
-# LOAD_ENTERPRISES, LOAD_SECONDS, LOAD_CONNECTIONS and LOAD_DATABASES change the run.
+# LOAD_ENTERPRISES, LOAD_SECONDS, LOAD_WARMUP_SECONDS, LOAD_CONNECTIONS and LOAD_DATABASES change the run.
 load: build
 	bash scripts/load.sh
 

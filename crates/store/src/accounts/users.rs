@@ -109,18 +109,48 @@ pub fn check_password_strength(password: &str) -> Result<()> {
     Ok(())
 }
 
-/// Argon2 runs at most this many at once (one per core). Each takes 19 MB (its memory cost);
-/// unbounded on tokio's blocking pool, 64 clients logging in at once held dozens of them and
-/// the server's RSS grew from 77 MB to 2.5 GB in 15 s (docs/benchmarks.md). The cores are
-/// busy either way, so waiting here costs no throughput.
-static ARGON2_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
-    tokio::sync::Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
+/// Argon2 runs on threads of its own, one per core, that live as long as the process.
+/// Each hash takes 19 MB (its memory cost). Unbounded on tokio's blocking pool, 64 clients
+/// logging in at once held dozens of them and the server's RSS grew from 77 MB to 2.5 GB in
+/// 15 s; bounded by a semaphore but still on the blocking pool, each of the pool's threads
+/// that ever hashed kept its 19 MB in its own allocator arena, and a login run still grew
+/// the server from 265 MB to 814 MB (docs/benchmarks.md). With two threads of their own, two
+/// such buffers at the most. The cores are busy either way, so the queue costs no throughput.
+type Argon2Job = Box<dyn FnOnce() + Send>;
+
+static ARGON2_THREADS: std::sync::LazyLock<std::sync::mpsc::Sender<Argon2Job>> = std::sync::LazyLock::new(|| {
+    let (jobs, queue) = std::sync::mpsc::channel::<Argon2Job>();
+    let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
+    for n in 0..std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2) {
+        let queue = queue.clone();
+        let spawned = std::thread::Builder::new().name(format!("argon2-{n}")).spawn(move || {
+            loop {
+                // The lock is held only while waiting for the next job, not while it runs.
+                let next = match queue.lock() {
+                    Ok(q) => q.recv(),
+                    Err(_) => return,
+                };
+                let Ok(job) = next else { return };
+                job();
+            }
+        });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "could not start an Argon2 thread");
+        }
+    }
+    jobs
 });
 
-/// Runs `work` (an Argon2 computation) on the blocking pool once a slot is free.
+/// Runs `work` (an Argon2 computation) on the Argon2 threads, in turn.
 async fn argon2<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
-    let _slot = ARGON2_SLOTS.acquire().await.ok()?;
-    tokio::task::spawn_blocking(work).await.ok()
+    let (done, result) = tokio::sync::oneshot::channel();
+    let job: Argon2Job = Box::new(move || {
+        // A panic stays in this job: the thread goes on with the next one.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+        let _ = done.send(outcome.ok());
+    });
+    ARGON2_THREADS.send(job).ok()?;
+    result.await.ok().flatten()
 }
 
 pub(super) async fn hash_password(password: String) -> Result<String> {
