@@ -67,8 +67,25 @@ impl Change {
 }
 
 impl Store {
+    /// Runs `work` in one transaction and writes the line `change` gives for what it did in
+    /// the same transaction, so that a change and its line are kept or undone together: no
+    /// change goes unrecorded, and no line tells of a change that was rolled back.
+    pub(crate) async fn recorded<T>(
+        &self,
+        actor: impl Into<Actor>,
+        work: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> Result<T>,
+        change: impl FnOnce(&T) -> Change,
+    ) -> Result<T> {
+        let txn = sea_orm::TransactionTrait::begin(self.db()).await?;
+        let done = work(&txn).await?;
+        let Change { action, target, target_id, detail } = change(&done);
+        self.audit().record_on(&txn, actor, action, target, Some(target_id), detail).await?;
+        txn.commit().await?;
+        Ok(done)
+    }
+
     /// Inserts a new row and writes the line `change` gives for the saved row, in one
-    /// transaction, so that no creation goes unrecorded.
+    /// transaction ([`Store::recorded`]).
     pub(crate) async fn insert_recorded<A>(
         &self,
         caller: &Caller,
@@ -79,12 +96,7 @@ impl Store {
         A: ActiveModelTrait + ActiveModelBehavior + Send,
         <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
     {
-        let txn = sea_orm::TransactionTrait::begin(self.db()).await?;
-        let saved = row.insert(&txn).await?;
-        let Change { action, target, target_id, detail } = change(&saved);
-        self.audit().record_on(&txn, caller, action, target, Some(target_id), detail).await?;
-        txn.commit().await?;
-        Ok(saved)
+        self.recorded(caller, async |txn| Ok(row.insert(txn).await?), change).await
     }
 }
 

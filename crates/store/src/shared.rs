@@ -144,8 +144,8 @@ impl Store {
         &self,
         caller: &Caller,
         mut row: A,
-        action: &str,
-        target: (&str, i64),
+        action: &'static str,
+        target: (&'static str, i64),
         detail: String,
     ) -> Result<<A::Entity as EntityTrait>::Model>
     where
@@ -153,11 +153,12 @@ impl Store {
         <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
     {
         stamp(&mut row, "updated_at", self.now().into(), true)?;
-        let txn = sea_orm::TransactionTrait::begin(self.db()).await?;
-        let saved = row.update(&txn).await?;
-        self.audit().record_on(&txn, caller, action, target.0, Some(target.1.to_string()), detail).await?;
-        txn.commit().await?;
-        Ok(saved)
+        self.recorded(
+            caller,
+            async |txn| Ok(row.update(txn).await?),
+            |_| Change::new(action, target.0, target.1, detail),
+        )
+        .await
     }
 }
 

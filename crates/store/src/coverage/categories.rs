@@ -8,10 +8,11 @@ use qunlian_domain::coverage::CoverageStatus;
 use qunlian_domain::rules::{Fact, Rule, industry_prefixes};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{cluster, cluster_member, coverage_category, coverage_cell, park, unit};
 use crate::{Result, StoreError};
 
@@ -197,13 +198,19 @@ impl Coverage<'_> {
         self.store.require(caller, Action::DefineCoverage)?;
         let old =
             coverage_category::Entity::find_by_id(id.0).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
-        let txn = self.store.db().begin().await?;
-        coverage_cell::Entity::delete_many().filter(coverage_cell::Column::CategoryId.eq(id.0)).exec(&txn).await?;
-        coverage_category::Entity::delete_by_id(id.0).exec(&txn).await?;
-        txn.commit().await?;
         self.store
-            .audit()
-            .record(caller, "coverage.category.delete", "coverage_category", Some(id.to_string()), old.name)
+            .recorded(
+                caller,
+                async |txn| {
+                    coverage_cell::Entity::delete_many()
+                        .filter(coverage_cell::Column::CategoryId.eq(id.0))
+                        .exec(txn)
+                        .await?;
+                    coverage_category::Entity::delete_by_id(id.0).exec(txn).await?;
+                    Ok(())
+                },
+                |()| Change::new("coverage.category.delete", "coverage_category", id, old.name),
+            )
             .await
     }
 
