@@ -84,6 +84,24 @@ impl Store {
         Ok(done)
     }
 
+    /// Saves a row a form created or edited — inserted when its key is not set yet, updated
+    /// otherwise — and writes the line `change` gives for the saved row, in one transaction
+    /// ([`Store::recorded`]).
+    pub(crate) async fn save_recorded<A>(
+        &self,
+        caller: &Caller,
+        row: A,
+        change: impl FnOnce(&<A::Entity as EntityTrait>::Model) -> Change,
+    ) -> Result<<A::Entity as EntityTrait>::Model>
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    {
+        let new = row.get_primary_key_value().is_none();
+        self.recorded(caller, async |txn| Ok(if new { row.insert(txn).await? } else { row.update(txn).await? }), change)
+            .await
+    }
+
     /// Inserts a new row and writes the line `change` gives for the saved row, in one
     /// transaction ([`Store::recorded`]).
     pub(crate) async fn insert_recorded<A>(

@@ -8,7 +8,7 @@ use qunlian_domain::coverage::CoverageStatus;
 use qunlian_domain::rules::{Fact, Rule, industry_prefixes};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::*;
@@ -150,22 +150,18 @@ impl Coverage<'_> {
         }
         let now = self.store.now();
         let canonical = rule.to_string();
-        let saved = match id {
-            None => {
-                coverage_category::ActiveModel {
-                    name: Set(name.clone()),
-                    rule: Set(canonical.clone()),
-                    target_pct: Set(new.target_pct),
-                    deadline: Set(new.deadline),
-                    position: Set(new.position),
-                    is_demo: Set(new.is_demo),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(self.store.db())
-                .await?
-            }
+        let row = match id {
+            None => coverage_category::ActiveModel {
+                name: Set(name.clone()),
+                rule: Set(canonical.clone()),
+                target_pct: Set(new.target_pct),
+                deadline: Set(new.deadline),
+                position: Set(new.position),
+                is_demo: Set(new.is_demo),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            },
             Some(id) => {
                 let old = coverage_category::Entity::find_by_id(id.0)
                     .one(self.store.db())
@@ -178,18 +174,14 @@ impl Coverage<'_> {
                 m.deadline = Set(new.deadline);
                 m.position = Set(new.position);
                 m.updated_at = Set(now);
-                m.update(self.store.db()).await?
+                m
             }
         };
-        self.store
-            .audit()
-            .record(
-                caller,
-                if id.is_some() { "coverage.category.update" } else { "coverage.category.create" },
-                "coverage_category",
-                Some(saved.id.to_string()),
-                format!("{name}：{canonical}，目标 {}%", new.target_pct),
-            )
+        let action = if id.is_some() { "coverage.category.update" } else { "coverage.category.create" };
+        let detail = format!("{name}：{canonical}，目标 {}%", new.target_pct);
+        let saved = self
+            .store
+            .save_recorded(caller, row, |saved| Change::new(action, "coverage_category", saved.id, detail))
             .await?;
         Ok(CategoryId(saved.id))
     }
