@@ -66,6 +66,22 @@ impl Change {
     }
 }
 
+/// A row the store writes with its audit line: an active model that sea-orm can insert and
+/// update, its table's saved model (`Saved`) turning back into it.
+pub(crate) trait Recordable: ActiveModelTrait<Entity = Self::Table> + ActiveModelBehavior + Send {
+    type Table: EntityTrait<Model = Self::Saved>;
+    type Saved: IntoActiveModel<Self>;
+}
+
+impl<A> Recordable for A
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+{
+    type Table = A::Entity;
+    type Saved = <A::Entity as EntityTrait>::Model;
+}
+
 impl Store {
     /// Runs `work` in one transaction and writes the line `change` gives for what it did in
     /// the same transaction, so that a change and its line are kept or undone together: no
@@ -87,16 +103,12 @@ impl Store {
     /// Saves a row a form created or edited — inserted when its key is not set yet, updated
     /// otherwise — and writes the line `change` gives for the saved row, in one transaction
     /// ([`Store::recorded`]).
-    pub(crate) async fn save_recorded<A>(
+    pub(crate) async fn save_recorded<A: Recordable>(
         &self,
         caller: &Caller,
         row: A,
-        change: impl FnOnce(&<A::Entity as EntityTrait>::Model) -> Change,
-    ) -> Result<<A::Entity as EntityTrait>::Model>
-    where
-        A: ActiveModelTrait + ActiveModelBehavior + Send,
-        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
-    {
+        change: impl FnOnce(&A::Saved) -> Change,
+    ) -> Result<A::Saved> {
         let new = row.get_primary_key_value().is_none();
         self.recorded(caller, async |txn| Ok(if new { row.insert(txn).await? } else { row.update(txn).await? }), change)
             .await
@@ -104,16 +116,12 @@ impl Store {
 
     /// Inserts a new row and writes the line `change` gives for the saved row, in one
     /// transaction ([`Store::recorded`]).
-    pub(crate) async fn insert_recorded<A>(
+    pub(crate) async fn insert_recorded<A: Recordable>(
         &self,
         caller: &Caller,
         row: A,
-        change: impl FnOnce(&<A::Entity as EntityTrait>::Model) -> Change,
-    ) -> Result<<A::Entity as EntityTrait>::Model>
-    where
-        A: ActiveModelTrait + ActiveModelBehavior + Send,
-        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
-    {
+        change: impl FnOnce(&A::Saved) -> Change,
+    ) -> Result<A::Saved> {
         self.recorded(caller, async |txn| Ok(row.insert(txn).await?), change).await
     }
 }

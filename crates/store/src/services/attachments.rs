@@ -3,14 +3,11 @@
 use chrono::{DateTime, Utc};
 use qunlian_domain::auth::{Action, Caller};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Value,
-};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Value};
 use serde::Serialize;
 
 use super::*;
-use crate::audit::Change;
+use crate::audit::{Change, Recordable};
 use crate::entity::service_attachment;
 use crate::{Result, StoreError};
 
@@ -75,18 +72,14 @@ impl crate::Store {
     /// Stores a file in `row`'s table, `row` naming its owner: its name, the type its
     /// extension gives, its size and content, who uploaded it and when; with the line
     /// `change` gives, in one transaction ([`crate::Store::insert_recorded`]).
-    pub(crate) async fn insert_file<A>(
+    pub(crate) async fn insert_file<A: Recordable>(
         &self,
         caller: &Caller,
         mut row: A,
         file_name: &str,
         bytes: Vec<u8>,
-        change: impl FnOnce(&<A::Entity as EntityTrait>::Model) -> Change,
-    ) -> Result<<A::Entity as EntityTrait>::Model>
-    where
-        A: ActiveModelTrait + ActiveModelBehavior + Send,
-        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
-    {
+        change: impl FnOnce(&A::Saved) -> Change,
+    ) -> Result<A::Saved> {
         let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
         let values: [(&str, Value); 6] = [
             ("file_name", file_name.into()),
