@@ -139,6 +139,12 @@ pub fn is_selected(value: &impl std::fmt::Display, selected: &impl std::fmt::Dis
     format!("{value}") == format!("{selected}")
 }
 
+/// Whether the record `id` is among the values a list of checkboxes sent (a form shown again
+/// keeps its ticks).
+pub fn ticked(values: &[String], id: i64) -> bool {
+    values.iter().any(|v| v.trim() == id.to_string())
+}
+
 /// A form read as its (name, value) pairs, for forms whose fields repeat (checkboxes of one
 /// name) or are named by a record (`rank_12`, `score_technology`).
 pub struct Pairs(pub Vec<(String, String)>);
@@ -237,6 +243,8 @@ mod tests {
         assert_eq!(p.get("kind"), "a");
         assert_eq!(p.prefixed("rank_").collect::<Vec<_>>(), [("3", "1")]);
         assert!(!p.checked("none"));
+        assert!(ticked(&[" 12".to_owned(), "3".to_owned()], 12));
+        assert!(!ticked(&["123".to_owned()], 12));
     }
 
     #[test]

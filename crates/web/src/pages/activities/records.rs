@@ -15,7 +15,7 @@ use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::format::url_encode;
-use crate::support::forms::{Pairs, Unread, coded, from_form, id_param, non_empty};
+use crate::support::forms::{Pairs, Unread, coded, from_form, id_param, non_empty, ticked};
 use crate::support::{render, render_form};
 
 #[derive(Deserialize, Default, Clone)]
@@ -159,10 +159,10 @@ impl FormPage {
         self.errors.get(key).unwrap_or("")
     }
     fn unit_ticked(&self, id: &i64) -> bool {
-        self.raw.units.iter().any(|u| u.trim() == id.to_string())
+        ticked(&self.raw.units, *id)
     }
     fn member_ticked(&self, id: &i64) -> bool {
-        self.raw.attendees.iter().any(|u| u.trim() == id.to_string())
+        ticked(&self.raw.attendees, *id)
     }
 }
 

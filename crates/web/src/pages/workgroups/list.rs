@@ -13,7 +13,7 @@ use super::ACTIVE;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Choice, Pairs, Unread, coded, from_form, non_empty};
+use crate::support::forms::{Choice, Pairs, Unread, coded, from_form, non_empty, ticked};
 use crate::support::towns::town_options;
 use crate::support::{render, render_form};
 
@@ -81,10 +81,10 @@ impl FormPage {
         self.errors.get(key).unwrap_or("")
     }
     fn unit_ticked(&self, id: &i64) -> bool {
-        self.raw.units.iter().any(|u| u.trim() == id.to_string())
+        ticked(&self.raw.units, *id)
     }
     fn member_ticked(&self, id: &i64) -> bool {
-        self.raw.members.iter().any(|u| u.trim() == id.to_string())
+        ticked(&self.raw.members, *id)
     }
 }
 
