@@ -66,25 +66,63 @@ impl Change {
     }
 }
 
+/// A row the store writes with its audit line: an active model that sea-orm can insert and
+/// update, its table's saved model (`Saved`) turning back into it.
+pub(crate) trait Recordable: ActiveModelTrait<Entity = Self::Table> + ActiveModelBehavior + Send {
+    type Table: EntityTrait<Model = Self::Saved>;
+    type Saved: IntoActiveModel<Self>;
+}
+
+impl<A> Recordable for A
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+{
+    type Table = A::Entity;
+    type Saved = <A::Entity as EntityTrait>::Model;
+}
+
 impl Store {
-    /// Inserts a new row and writes the line `change` gives for the saved row, in one
-    /// transaction, so that no creation goes unrecorded.
-    pub(crate) async fn insert_recorded<A>(
+    /// Runs `work` in one transaction and writes the line `change` gives for what it did in
+    /// the same transaction, so that a change and its line are kept or undone together: no
+    /// change goes unrecorded, and no line tells of a change that was rolled back.
+    pub(crate) async fn recorded<T>(
+        &self,
+        actor: impl Into<Actor>,
+        work: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> Result<T>,
+        change: impl FnOnce(&T) -> Change,
+    ) -> Result<T> {
+        let txn = sea_orm::TransactionTrait::begin(self.db()).await?;
+        let done = work(&txn).await?;
+        let Change { action, target, target_id, detail } = change(&done);
+        self.audit().record_on(&txn, actor, action, target, Some(target_id), detail).await?;
+        txn.commit().await?;
+        Ok(done)
+    }
+
+    /// Saves a row a form created or edited — inserted when its key is not set yet, updated
+    /// otherwise — and writes the line `change` gives for the saved row, in one transaction
+    /// ([`Store::recorded`]).
+    pub(crate) async fn save_recorded<A: Recordable>(
         &self,
         caller: &Caller,
         row: A,
-        change: impl FnOnce(&<A::Entity as EntityTrait>::Model) -> Change,
-    ) -> Result<<A::Entity as EntityTrait>::Model>
-    where
-        A: ActiveModelTrait + ActiveModelBehavior + Send,
-        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
-    {
-        let txn = sea_orm::TransactionTrait::begin(self.db()).await?;
-        let saved = row.insert(&txn).await?;
-        let Change { action, target, target_id, detail } = change(&saved);
-        self.audit().record_on(&txn, caller, action, target, Some(target_id), detail).await?;
-        txn.commit().await?;
-        Ok(saved)
+        change: impl FnOnce(&A::Saved) -> Change,
+    ) -> Result<A::Saved> {
+        let new = row.get_primary_key_value().is_none();
+        self.recorded(caller, async |txn| Ok(if new { row.insert(txn).await? } else { row.update(txn).await? }), change)
+            .await
+    }
+
+    /// Inserts a new row and writes the line `change` gives for the saved row, in one
+    /// transaction ([`Store::recorded`]).
+    pub(crate) async fn insert_recorded<A: Recordable>(
+        &self,
+        caller: &Caller,
+        row: A,
+        change: impl FnOnce(&A::Saved) -> Change,
+    ) -> Result<A::Saved> {
+        self.recorded(caller, async |txn| Ok(row.insert(txn).await?), change).await
     }
 }
 

@@ -8,11 +8,10 @@ use qunlian_domain::auth::Caller;
 use qunlian_domain::{IndustryCode, Phone, RegionCode};
 use sea_orm::sea_query::IntoCondition;
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PrimaryKeyTrait, QueryFilter,
-    QuerySelect, TryGetable, Value,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PrimaryKeyTrait, QueryFilter, QuerySelect, TryGetable, Value,
 };
 
-use crate::audit::Change;
+use crate::audit::{Change, Recordable};
 use crate::{Result, Store, StoreError};
 
 /// Beijing time, as the offices read clocks.
@@ -113,17 +112,13 @@ impl Store {
     /// [`Store::insert_recorded`] for a record someone enters, with the stamps such a record
     /// carries — who entered it (`recorded_by`), `is_demo`, `created_at` and `updated_at` —
     /// each set where the table has the column and `row` left it unset.
-    pub(crate) async fn insert_stamped<A>(
+    pub(crate) async fn insert_stamped<A: Recordable>(
         &self,
         caller: &Caller,
         mut row: A,
         demo: bool,
-        change: impl FnOnce(&<A::Entity as EntityTrait>::Model) -> Change,
-    ) -> Result<<A::Entity as EntityTrait>::Model>
-    where
-        A: ActiveModelTrait + ActiveModelBehavior + Send,
-        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
-    {
+        change: impl FnOnce(&A::Saved) -> Change,
+    ) -> Result<A::Saved> {
         let now = self.now();
         let stamps: [(&str, Value); 4] = [
             ("recorded_by", caller.username.clone().into()),
@@ -140,24 +135,21 @@ impl Store {
     /// Saves a changed row (its `updated_at` stamped, where the table has one) and writes its
     /// audit line in one transaction: the counterpart of [`Store::insert_recorded`] for a
     /// change of an existing record.
-    pub(crate) async fn update_recorded<A>(
+    pub(crate) async fn update_recorded<A: Recordable>(
         &self,
         caller: &Caller,
         mut row: A,
-        action: &str,
-        target: (&str, i64),
+        action: &'static str,
+        target: (&'static str, i64),
         detail: String,
-    ) -> Result<<A::Entity as EntityTrait>::Model>
-    where
-        A: ActiveModelTrait + ActiveModelBehavior + Send,
-        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
-    {
+    ) -> Result<A::Saved> {
         stamp(&mut row, "updated_at", self.now().into(), true)?;
-        let txn = sea_orm::TransactionTrait::begin(self.db()).await?;
-        let saved = row.update(&txn).await?;
-        self.audit().record_on(&txn, caller, action, target.0, Some(target.1.to_string()), detail).await?;
-        txn.commit().await?;
-        Ok(saved)
+        self.recorded(
+            caller,
+            async |txn| Ok(row.update(txn).await?),
+            |_| Change::new(action, target.0, target.1, detail),
+        )
+        .await
     }
 }
 

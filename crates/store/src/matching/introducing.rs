@@ -6,7 +6,6 @@ use qunlian_domain::matching::{IntroductionState, ListingDoc, ListingKind, Listi
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    TransactionTrait,
 };
 
 use super::*;
@@ -153,8 +152,7 @@ impl Matching<'_> {
             }
             None => String::new(),
         };
-        let txn = self.store.db().begin().await?;
-        let saved = introduction::ActiveModel {
+        let row = introduction::ActiveModel {
             need_listing_id: Set(need.id),
             offer_listing_id: Set(offer.id),
             need_unit_id: Set(need.unit_id),
@@ -172,19 +170,22 @@ impl Matching<'_> {
             updated_at: Set(at),
             is_demo: Set(new.is_demo),
             ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        intro_event(&txn, saved.id, at, &caller.username, None, new.state, new.note.trim()).await?;
-        txn.commit().await?;
-        self.store
-            .audit()
-            .record(
+        };
+        let state = new.state;
+        let note = new.note.trim();
+        let saved = self
+            .store
+            .recorded(
                 caller,
-                "introduction.create",
-                "introduction",
-                Some(saved.id.to_string()),
-                format!("牵线：需求“{}”× 供给“{}”（{}）", need.title, offer.title, new.state.label()),
+                async |txn| {
+                    let saved = row.insert(txn).await?;
+                    intro_event(txn, saved.id, at, &caller.username, None, state, note).await?;
+                    Ok(saved)
+                },
+                |saved| {
+                    let detail = format!("牵线：需求“{}”× 供给“{}”（{}）", need.title, offer.title, state.label());
+                    Change::new("introduction.create", "introduction", saved.id, detail)
+                },
             )
             .await?;
         Ok(saved.id)
@@ -268,7 +269,6 @@ impl Matching<'_> {
             detail.push(note.trim().to_owned());
         }
         let detail = detail.join("；");
-        let txn = self.store.db().begin().await?;
         let mut m: introduction::ActiveModel = row.clone().into();
         m.state = Set(to);
         m.updated_at = Set(at);
@@ -278,22 +278,20 @@ impl Matching<'_> {
         if to == IntroductionState::Lost {
             m.reason = Set(reason.map(str::to_owned));
         }
-        m.update(&txn).await?;
-        intro_event(&txn, id, at, &caller.username, Some(from), to, &detail).await?;
-        txn.commit().await?;
+        let line = format!(
+            "{} → {}{}",
+            from.label(),
+            to.label(),
+            if detail.is_empty() { String::new() } else { format!("（{detail}）") }
+        );
         self.store
-            .audit()
-            .record(
+            .recorded(
                 caller,
-                "introduction.step",
-                "introduction",
-                Some(id.to_string()),
-                format!(
-                    "{} → {}{}",
-                    from.label(),
-                    to.label(),
-                    if detail.is_empty() { String::new() } else { format!("（{detail}）") }
-                ),
+                async |txn| {
+                    m.update(txn).await?;
+                    intro_event(txn, id, at, &caller.username, Some(from), to, &detail).await
+                },
+                |()| Change::new("introduction.step", "introduction", id, line),
             )
             .await
     }

@@ -7,7 +7,6 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Order;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 use serde::Serialize;
 
@@ -336,13 +335,17 @@ impl Matching<'_> {
         m.reach = Set(f.reach);
         m.valid_until = Set(f.valid_until);
         m.updated_at = Set(self.store.now());
-        let txn = self.store.db().begin().await?;
-        m.update(&txn).await?;
-        self.save_vector(&txn, id, &title, &description).await?;
-        txn.commit().await?;
+        let line = format!("修改“{title}”");
         self.store
-            .audit()
-            .record(caller, "listing.update", "listing", Some(id.to_string()), format!("修改“{title}”"))
+            .recorded(
+                caller,
+                async |txn| {
+                    m.update(txn).await?;
+                    self.save_vector(txn, id, &title, &description).await?;
+                    Ok(())
+                },
+                |()| Change::new("listing.update", "listing", id, line),
+            )
             .await
     }
 

@@ -12,9 +12,10 @@ use qunlian_domain::projects::{self as rules, ApplicantTies, ConflictKind, Pin, 
 use qunlian_domain::registry::UnitKind;
 use qunlian_domain::services::RequestState;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, TransactionTrait};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{
     cluster_member, cluster_officer, introduction, pairing, project_application, project_application_unit,
     project_assignment, project_conflict, project_reviewer, service_request, unit, user,
@@ -265,23 +266,21 @@ impl Projects<'_> {
             by_user: Set(by.username.clone()),
             at: Set(self.store.now()),
         };
-        let txn = self.store.db().begin().await?;
-        project_conflict::Entity::delete_many()
-            .filter(project_conflict::Column::ApplicationId.eq(application_id))
-            .filter(project_conflict::Column::ReviewerId.eq(reviewer_id))
-            .filter(project_conflict::Column::Kind.eq(kind))
-            .exec(&txn)
-            .await?;
-        project_conflict::Entity::insert(row).exec_without_returning(&txn).await?;
-        txn.commit().await?;
+        let line = format!("{kind} 评审专家 {reviewer_id}：{reason}");
         self.store
-            .audit()
-            .record(
+            .recorded(
                 by,
-                "project.conflict",
-                "project_application",
-                Some(application_id.to_string()),
-                format!("{kind} 评审专家 {reviewer_id}：{reason}"),
+                async |txn| {
+                    project_conflict::Entity::delete_many()
+                        .filter(project_conflict::Column::ApplicationId.eq(application_id))
+                        .filter(project_conflict::Column::ReviewerId.eq(reviewer_id))
+                        .filter(project_conflict::Column::Kind.eq(kind))
+                        .exec(txn)
+                        .await?;
+                    project_conflict::Entity::insert(row).exec_without_returning(txn).await?;
+                    Ok(())
+                },
+                |()| Change::new("project.conflict", "project_application", application_id, line),
             )
             .await
     }

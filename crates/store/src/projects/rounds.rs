@@ -4,10 +4,11 @@
 use qunlian_domain::auth::{Action, Caller};
 use qunlian_domain::projects::{ApplicantKind, RoundDates, RoundPhase, Rubric};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{project_application, project_concept_sheet, project_event, project_round, project_sheet};
 
 #[derive(Clone, Debug)]
@@ -348,84 +349,87 @@ impl Projects<'_> {
         }
         let action = ApplicationAction::Decide(Decision::Decline);
         let now = self.store.now();
-        let txn = db.begin().await?;
-        for a in &closing {
-            let to = a.state.allowed(action, true).map_err(|e| StoreError::invalid("申报状态", e.to_string()))?;
-            project_application::ActiveModel {
-                id: Set(a.id),
-                state: Set(to),
-                decision_note: Set(Some(reason.clone())),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .update(&txn)
-            .await?;
-            project_event::Entity::insert(project_event::ActiveModel {
-                application_id: Set(a.id),
-                action: Set("结束概念评审".to_owned()),
-                from_state: Set(a.state),
-                to_state: Set(to),
-                note: Set(reason.clone()),
-                actor: Set(caller.username.clone()),
-                at: Set(now),
-                ..Default::default()
-            })
-            .exec_without_returning(&txn)
-            .await?;
-        }
-        let app_ids = sea_orm::sea_query::Query::select()
-            .column(project_application::Column::Id)
-            .from(project_application::Entity)
-            .and_where(project_application::Column::RoundId.eq(id))
-            .to_owned();
-        let sheets = project_sheet::Entity::find()
-            .filter(project_sheet::Column::ApplicationId.in_subquery(app_ids.clone()))
-            .all(&txn)
-            .await?;
-        let moved = sheets.len();
-        if !sheets.is_empty() {
-            project_concept_sheet::Entity::insert_many(sheets.into_iter().map(|s| {
-                project_concept_sheet::ActiveModel {
-                    application_id: Set(s.application_id),
-                    reviewer_id: Set(s.reviewer_id),
-                    scores: Set(s.scores),
-                    vetoes: Set(s.vetoes),
-                    comments: Set(s.comments),
-                    submitted_at: Set(s.submitted_at),
-                    updated_at: Set(s.updated_at),
-                }
-            }))
-            .exec_without_returning(&txn)
-            .await?;
-            project_sheet::Entity::delete_many()
-                .filter(project_sheet::Column::ApplicationId.in_subquery(app_ids))
-                .exec(&txn)
-                .await?;
-        }
-        project_round::Entity::update(project_round::ActiveModel {
-            id: Set(id),
-            concept_stage: Set(false),
-            ..Default::default()
-        })
-        .exec(&txn)
-        .await?;
-        txn.commit().await?;
-        let done = ConceptStageEnd { invited: invited.len(), closed: closing.len(), sheets_kept: moved };
-        self.store
-            .audit()
-            .record(
+        let done = self
+            .store
+            .recorded(
                 caller,
-                "project.round.full_stage",
-                "project_round",
-                Some(id.to_string()),
-                format!(
-                    "{}：{} 项入围、邀请完整申报，{} 项未入选{}，概念评审评分表 {} 份另存",
-                    m.name,
-                    done.invited,
-                    done.closed,
-                    if reason.is_empty() { String::new() } else { format!("（{reason}）") },
-                    done.sheets_kept
-                ),
+                async |txn| {
+                    for a in &closing {
+                        let to = a
+                            .state
+                            .allowed(action, true)
+                            .map_err(|e| StoreError::invalid("申报状态", e.to_string()))?;
+                        project_application::ActiveModel {
+                            id: Set(a.id),
+                            state: Set(to),
+                            decision_note: Set(Some(reason.clone())),
+                            updated_at: Set(now),
+                            ..Default::default()
+                        }
+                        .update(txn)
+                        .await?;
+                        project_event::Entity::insert(project_event::ActiveModel {
+                            application_id: Set(a.id),
+                            action: Set("结束概念评审".to_owned()),
+                            from_state: Set(a.state),
+                            to_state: Set(to),
+                            note: Set(reason.clone()),
+                            actor: Set(caller.username.clone()),
+                            at: Set(now),
+                            ..Default::default()
+                        })
+                        .exec_without_returning(txn)
+                        .await?;
+                    }
+                    let app_ids = sea_orm::sea_query::Query::select()
+                        .column(project_application::Column::Id)
+                        .from(project_application::Entity)
+                        .and_where(project_application::Column::RoundId.eq(id))
+                        .to_owned();
+                    let sheets = project_sheet::Entity::find()
+                        .filter(project_sheet::Column::ApplicationId.in_subquery(app_ids.clone()))
+                        .all(txn)
+                        .await?;
+                    let moved = sheets.len();
+                    if !sheets.is_empty() {
+                        project_concept_sheet::Entity::insert_many(sheets.into_iter().map(|s| {
+                            project_concept_sheet::ActiveModel {
+                                application_id: Set(s.application_id),
+                                reviewer_id: Set(s.reviewer_id),
+                                scores: Set(s.scores),
+                                vetoes: Set(s.vetoes),
+                                comments: Set(s.comments),
+                                submitted_at: Set(s.submitted_at),
+                                updated_at: Set(s.updated_at),
+                            }
+                        }))
+                        .exec_without_returning(txn)
+                        .await?;
+                        project_sheet::Entity::delete_many()
+                            .filter(project_sheet::Column::ApplicationId.in_subquery(app_ids))
+                            .exec(txn)
+                            .await?;
+                    }
+                    project_round::Entity::update(project_round::ActiveModel {
+                        id: Set(id),
+                        concept_stage: Set(false),
+                        ..Default::default()
+                    })
+                    .exec(txn)
+                    .await?;
+                    Ok(ConceptStageEnd { invited: invited.len(), closed: closing.len(), sheets_kept: moved })
+                },
+                |done| {
+                    let detail = format!(
+                        "{}：{} 项入围、邀请完整申报，{} 项未入选{}，概念评审评分表 {} 份另存",
+                        m.name,
+                        done.invited,
+                        done.closed,
+                        if reason.is_empty() { String::new() } else { format!("（{reason}）") },
+                        done.sheets_kept
+                    );
+                    Change::new("project.round.full_stage", "project_round", id, detail)
+                },
             )
             .await?;
         Ok(done)

@@ -139,6 +139,12 @@ pub fn is_selected(value: &impl std::fmt::Display, selected: &impl std::fmt::Dis
     format!("{value}") == format!("{selected}")
 }
 
+/// Whether the record `id` is among the values a list of checkboxes sent (a form shown again
+/// keeps its ticks).
+pub fn ticked(values: &[String], id: i64) -> bool {
+    values.iter().any(|v| v.trim() == id.to_string())
+}
+
 /// A form read as its (name, value) pairs, for forms whose fields repeat (checkboxes of one
 /// name) or are named by a record (`rank_12`, `score_technology`).
 pub struct Pairs(pub Vec<(String, String)>);
@@ -164,6 +170,22 @@ impl Pairs {
         !self.get(name).is_empty()
     }
 }
+
+/// A domain input's raw struct filled from a form, written as a struct literal: a field
+/// named alone (`name`) is the form field of that name as typed ([`Pairs::get`]); a field with
+/// a value (`units: f.all("units")…`) is that value. `from_form!(f, RawCheck { item, note })`.
+macro_rules! from_form {
+    ($f:expr, $ty:ident { $($field:ident $(: $value:expr)?),* $(,)? }) => {
+        $ty { $($field: $crate::support::forms::from_form!(@value $f, $field $(, $value)?)),* }
+    };
+    (@value $f:expr, $field:ident, $value:expr) => {
+        $value
+    };
+    (@value $f:expr, $field:ident) => {
+        $f.get(stringify!($field)).into()
+    };
+}
+pub(crate) use from_form;
 
 /// A request body left unread until the handler has checked the caller's role: a handler
 /// takes `body: Unread` after its `Auth`, calls `auth.require(..)`, then [`Unread::form`] or
@@ -221,6 +243,20 @@ mod tests {
         assert_eq!(p.get("kind"), "a");
         assert_eq!(p.prefixed("rank_").collect::<Vec<_>>(), [("3", "1")]);
         assert!(!p.checked("none"));
+        assert!(ticked(&[" 12".to_owned(), "3".to_owned()], 12));
+        assert!(!ticked(&["123".to_owned()], 12));
+    }
+
+    #[test]
+    fn a_raw_struct_is_filled_from_the_fields_of_its_names() {
+        struct Raw {
+            title: String,
+            due_on: String,
+            units: Vec<String>,
+        }
+        let f = Pairs(vec![("title".into(), " 标题 ".into()), ("units".into(), "3".into())]);
+        let r = from_form!(f, Raw { title, due_on, units: f.all("units").into_iter().map(str::to_owned).collect() });
+        assert_eq!((r.title.as_str(), r.due_on.as_str(), r.units), ("标题", "", vec!["3".to_owned()]));
     }
 
     #[test]

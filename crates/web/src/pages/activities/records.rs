@@ -15,7 +15,7 @@ use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::format::url_encode;
-use crate::support::forms::{Pairs, Unread, coded, id_param, non_empty};
+use crate::support::forms::{Pairs, Unread, coded, from_form, id_param, non_empty, ticked};
 use crate::support::{render, render_form};
 
 #[derive(Deserialize, Default, Clone)]
@@ -159,10 +159,10 @@ impl FormPage {
         self.errors.get(key).unwrap_or("")
     }
     fn unit_ticked(&self, id: &i64) -> bool {
-        self.raw.units.iter().any(|u| u.trim() == id.to_string())
+        ticked(&self.raw.units, *id)
     }
     fn member_ticked(&self, id: &i64) -> bool {
-        self.raw.attendees.iter().any(|u| u.trim() == id.to_string())
+        ticked(&self.raw.attendees, *id)
     }
 }
 
@@ -216,18 +216,21 @@ pub async fn new_form(State(state): State<AppState>, auth: Auth, Query(q): Query
 /// The activity as the form sends it (ticked units and members repeat their names).
 pub(crate) fn raw_of(f: &Pairs) -> RawActivity {
     let all = |k: &str| f.all(k).into_iter().map(str::to_owned).collect();
-    RawActivity {
-        organiser: f.get("organiser").into(),
-        kind: f.get("kind").into(),
-        subject: f.get("subject").into(),
-        held_on: f.get("held_on").into(),
-        place: f.get("place").into(),
-        units: all("units"),
-        headcount: f.get("headcount").into(),
-        attendees: all("attendees"),
-        minutes: f.get("minutes").into(),
-        party_group: f.get("party_group").into(),
-    }
+    from_form!(
+        f,
+        RawActivity {
+            organiser,
+            kind,
+            subject,
+            held_on,
+            place,
+            units: all("units"),
+            headcount,
+            attendees: all("attendees"),
+            minutes,
+            party_group
+        }
+    )
 }
 
 pub async fn create(State(state): State<AppState>, auth: Auth, body: Unread) -> PageResult {

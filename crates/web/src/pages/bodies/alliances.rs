@@ -12,7 +12,7 @@ use super::{ACTIVE, parsed, running};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::parse_date;
+use crate::support::forms::{from_form, parse_date};
 use crate::support::{render_form, saved_or_again};
 
 /// What was typed in the page's forms, to show again after a refusal.
@@ -135,13 +135,16 @@ pub async fn record_meeting(
     Form(pairs): Pairs_,
 ) -> PageResult {
     let f = running(&state, &auth, id, pairs).await?;
-    let raw = RawMeeting {
-        kind: f.get("kind").into(),
-        held_on: f.get("held_on").into(),
-        subject: f.get("subject").into(),
-        summary: f.get("summary").into(),
-        attendees: f.all("attendees").into_iter().map(str::to_owned).collect(),
-    };
+    let raw = from_form!(
+        f,
+        RawMeeting {
+            kind,
+            held_on,
+            subject,
+            summary,
+            attendees: f.all("attendees").into_iter().map(str::to_owned).collect()
+        }
+    );
     let done = async {
         let m = parsed(MeetingFields::parse(&raw))?;
         Ok(state.store.bodies().record_meeting(&auth.caller, id, m, false).await?)
@@ -158,8 +161,7 @@ pub async fn add_decision(
     Form(pairs): Pairs_,
 ) -> PageResult {
     let f = running(&state, &auth, id, pairs).await?;
-    let raw =
-        RawDecision { content: f.get("content").into(), owner: f.get("owner").into(), due_on: f.get("due_on").into() };
+    let raw = from_form!(f, RawDecision { content, owner, due_on });
     let done = async {
         let x = parsed(DecisionFields::parse(&raw))?;
         Ok(state.store.bodies().add_decision(&auth.caller, id, mid, x, false).await?)

@@ -14,7 +14,7 @@ use super::{ACTIVE, parsed, running};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Pairs, parse_date};
+use crate::support::forms::{Pairs, from_form, parse_date};
 use crate::support::{render_form, saved_or_again};
 
 /// The list's filter as the figures' links write it: `state` open | resolved | declined
@@ -153,14 +153,7 @@ pub async fn raise(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let f = running(&state, &auth, id, pairs).await?;
-    let raw = RawIssue {
-        title: f.get("title").into(),
-        detail: f.get("detail").into(),
-        raised_by: f.get("raised_by").into(),
-        raised_on: f.get("raised_on").into(),
-        owner: f.get("owner").into(),
-        due_on: f.get("due_on").into(),
-    };
+    let raw = from_form!(f, RawIssue { title, detail, raised_by, raised_on, owner, due_on });
     let done = async {
         let x = parsed(IssueFields::parse(&raw))?;
         Ok(state.store.bodies().raise_issue(&auth.caller, id, x, false).await?)
@@ -183,13 +176,7 @@ pub async fn act(
 ) -> PageResult {
     auth.require(Action::AnswerAllianceIssues)?;
     let f = Pairs(pairs);
-    let draft = StepDraft {
-        issue: iid,
-        owner: f.get("owner").into(),
-        due_on: f.get("due_on").into(),
-        answer: f.get("answer").into(),
-        on: f.get("on").into(),
-    };
+    let draft = from_form!(f, StepDraft { issue: iid, owner, due_on, answer, on });
     // The list to go back to: a state filter the list reads, or none. What is sent goes into the
     // Location header, where a line break answered 500 and 100 KB broke the response.
     let q = ListQuery { state: Some(f.get("back_state").to_owned()).filter(|s| !s.is_empty()), owner: None };

@@ -12,7 +12,7 @@ use super::{ACTIVE, parsed};
 use crate::auth::{Auth, Layout};
 use crate::error::PageResult;
 use crate::state::AppState;
-use crate::support::forms::Pairs;
+use crate::support::forms::{Pairs, from_form};
 use crate::support::{render_form, saved_or_again};
 
 #[derive(Template)]
@@ -64,23 +64,11 @@ pub async fn page(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>
 }
 
 fn raw_grant(f: &Pairs) -> RawGrant {
-    RawGrant {
-        scope: f.get("scope").into(),
-        granted_by: f.get("granted_by").into(),
-        document_no: f.get("document_no").into(),
-        granted_on: f.get("granted_on").into(),
-        content: f.get("content").into(),
-    }
+    from_form!(f, RawGrant { scope, granted_by, document_no, granted_on, content })
 }
 
 fn raw_use(f: &Pairs) -> RawUse {
-    RawUse {
-        power: f.get("power").into(),
-        used_on: f.get("used_on").into(),
-        matter: f.get("matter").into(),
-        concerned: f.get("concerned").into(),
-        outcome: f.get("outcome").into(),
-    }
+    from_form!(f, RawUse { power, used_on, matter, concerned, outcome })
 }
 
 pub async fn grant(

@@ -15,7 +15,7 @@ use super::{TALENT, parsed, town_of};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Choice, Pairs};
+use crate::support::forms::{Choice, Pairs, from_form};
 use crate::support::towns::town_options;
 use crate::support::{render_form, saved_or_again};
 
@@ -86,13 +86,7 @@ pub async fn add_apartment(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     talent_form(&state, &auth, pairs, "apartments", async |f| {
-        let raw = RawApartment {
-            name: f.get("name").into(),
-            town: f.get("town").into(),
-            address: f.get("address").into(),
-            managing_org: f.get("managing_org").into(),
-            service_point: f.get("service_point").into(),
-        };
+        let raw = from_form!(f, RawApartment { name, town, address, managing_org, service_point });
         let a = parsed(ApartmentFields::parse(&raw))?;
         state.store.bodies().add_apartment(&auth.caller, a, false).await?;
         Ok(())
@@ -124,12 +118,7 @@ pub async fn open_selection(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     talent_form(&state, &auth, pairs, "selections", async |f| {
-        let raw = RawSelection {
-            kind: f.get("kind").into(),
-            year: f.get("year").into(),
-            candidate: f.get("candidate").into(),
-            enterprise: f.get("enterprise").into(),
-        };
+        let raw = from_form!(f, RawSelection { kind, year, candidate, enterprise });
         let s = parsed(SelectionFields::parse(&raw))?;
         state.store.bodies().open_selection(&auth.caller, s, false).await?;
         Ok(())
@@ -195,7 +184,7 @@ pub async fn add_studio(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     talent_form(&state, &auth, pairs, "studios", async |f| {
-        let raw = RawStudio { name: f.get("name").into(), org: f.get("org").into(), lead: f.get("lead").into() };
+        let raw = from_form!(f, RawStudio { name, org, lead });
         let town = town_of(f)?;
         let s = parsed(StudioFields::parse(&raw))?;
         state.store.bodies().add_studio(&auth.caller, &town, s, false).await?;

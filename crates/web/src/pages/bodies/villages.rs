@@ -19,7 +19,7 @@ use super::{VILLAGES, parsed, town_of};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Choice, Pairs};
+use crate::support::forms::{Choice, Pairs, from_form};
 use crate::support::towns::town_options;
 use crate::support::{render_form, saved_or_again};
 
@@ -111,7 +111,7 @@ pub async fn add_mandatory(
 ) -> PageResult {
     tracker_form(&state, &auth, pairs, async |f| {
         let town = town_of(f)?;
-        let raw = RawMandatory { name: f.get("name").into(), due_days: f.get("due_days").into() };
+        let raw = from_form!(f, RawMandatory { name, due_days });
         let m = parsed(MandatoryFields::parse(&raw))?;
         state.store.bodies().add_mandatory(&auth.caller, &town, m, false).await?;
         Ok("/bodies/villages#mandatory".to_owned())
@@ -125,12 +125,7 @@ pub async fn nominate(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     tracker_form(&state, &auth, pairs, async |f| {
-        let raw = RawNomination {
-            person: f.get("person").into(),
-            enterprise: f.get("enterprise").into(),
-            identity: f.get("identity").into(),
-            nominated_on: f.get("nominated_on").into(),
-        };
+        let raw = from_form!(f, RawNomination { person, enterprise, identity, nominated_on });
         let n = parsed(NominationFields::parse(&raw))?;
         let id = state.store.bodies().nominate(&auth.caller, n, false).await?;
         Ok(format!("/bodies/villages/heads/{id}"))
@@ -231,13 +226,7 @@ pub async fn record_check(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     head_form(&state, &auth, id, pairs, Action::RunVillages, "#checks", async |f| {
-        let raw = RawCheck {
-            item: f.get("item").into(),
-            checker: f.get("checker").into(),
-            passed: f.get("passed").into(),
-            note: f.get("note").into(),
-            checked_on: f.get("checked_on").into(),
-        };
+        let raw = from_form!(f, RawCheck { item, checker, passed, note, checked_on });
         let c = parsed(CheckFields::parse(&raw))?;
         state.store.bodies().record_check(&auth.caller, id, c, false).await?;
         Ok(())
@@ -255,12 +244,7 @@ pub async fn step(
         let step =
             HeadStep::from_code(f.get("step")).ok_or_else(|| WebError::Invalid("操作：不是可选的操作".into()))?;
         let appointment = if step == HeadStep::Appoint {
-            let raw = RawAppointment {
-                village: f.get("village").into(),
-                term_start: f.get("term_start").into(),
-                term_end: f.get("term_end").into(),
-                pairing: f.get("pairing").into(),
-            };
+            let raw = from_form!(f, RawAppointment { village, term_start, term_end, pairing });
             Some(parsed(AppointmentFields::parse(&raw))?)
         } else {
             None
@@ -278,7 +262,7 @@ pub async fn add_action(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     head_form(&state, &auth, id, pairs, Action::ReportVillageActions, "#actions", async |f| {
-        let raw = RawHeadAction { title: f.get("title").into(), due_on: f.get("due_on").into() };
+        let raw = from_form!(f, RawHeadAction { title, due_on });
         let a = parsed(HeadActionFields::parse(&raw))?;
         state.store.bodies().add_chosen_action(&auth.caller, id, a, false).await?;
         Ok(())
@@ -293,7 +277,7 @@ pub async fn complete(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
     head_form(&state, &auth, id, pairs, Action::ReportVillageActions, "#actions", async |f| {
-        let raw = RawCompletion { evidence: f.get("evidence").into(), done_on: f.get("done_on").into() };
+        let raw = from_form!(f, RawCompletion { evidence, done_on });
         let c = parsed(CompletionFields::parse(&raw))?;
         let b = state.store.bodies();
         if !b.head_actions(&auth.caller, id).await?.iter().any(|a| a.id == action) {

@@ -15,7 +15,7 @@ use qunlian_store::services::Attachment;
 use super::*;
 use crate::auth::Layout;
 use crate::error::PageResult;
-use crate::support::forms::{Choice, Pairs};
+use crate::support::forms::{Choice, Pairs, from_form};
 use crate::support::{render, render_form, saved_or_again};
 
 /// The measurable goals offered on a new form (the applicant may rename them).
@@ -103,27 +103,30 @@ impl Draft {
     }
 
     fn from_form(f: &Pairs) -> Draft {
-        Draft {
-            org: f.get("org").into(),
-            carrier_id: f.get("carrier_id").into(),
-            units: f.all("units").into_iter().map(str::to_owned).collect(),
-            title: f.get("title").into(),
-            subject: f.get("subject").into(),
-            direction: f.get("direction").into(),
-            carrier_kind: f.get("carrier_kind").into(),
-            carrier_name: f.get("carrier_name").into(),
-            carrier_lead: f.get("carrier_lead").into(),
-            studio: f.get("studio").trim().into(),
-            open_call: f.checked("open_call"),
-            summary: f.get("summary").into(),
-            budget: f.get("budget").into(),
-            support_asked: f.get("support_asked").into(),
-            lead_name: f.get("lead_name").into(),
-            participants: f.get("participants").into(),
-            targets: (0..TARGET_ROWS)
-                .map(|i| (f.get(&format!("metric_{i}")).to_owned(), f.get(&format!("target_{i}")).to_owned()))
-                .collect(),
-        }
+        from_form!(
+            f,
+            Draft {
+                org,
+                carrier_id,
+                units: f.all("units").into_iter().map(str::to_owned).collect(),
+                title,
+                subject,
+                direction,
+                carrier_kind,
+                carrier_name,
+                carrier_lead,
+                studio: f.get("studio").trim().into(),
+                open_call: f.checked("open_call"),
+                summary,
+                budget,
+                support_asked,
+                lead_name,
+                participants,
+                targets: (0..TARGET_ROWS)
+                    .map(|i| (f.get(&format!("metric_{i}")).to_owned(), f.get(&format!("target_{i}")).to_owned()))
+                    .collect()
+            }
+        )
     }
 
     /// The input the store checks; the numbers are read here, naming the field.

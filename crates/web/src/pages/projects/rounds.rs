@@ -10,7 +10,7 @@ use qunlian_store::projects::{ApplicationRow, NewRound, Round};
 use super::*;
 use crate::auth::Layout;
 use crate::error::PageResult;
-use crate::support::forms::{Pairs, parse_date};
+use crate::support::forms::{Pairs, from_form, parse_date};
 use crate::support::{render, render_form, saved_or_again};
 
 #[derive(Template)]
@@ -107,18 +107,24 @@ impl RoundDraft {
 
     fn from_form(f: &Pairs) -> RoundDraft {
         let chosen = f.all("eligible");
-        RoundDraft {
-            year: f.get("year").into(),
-            name: f.get("name").into(),
-            two_stage: f.checked("two_stage"),
-            dates: std::array::from_fn(|i| (DATE_FIELDS[i].0, DATE_FIELDS[i].1, f.get(DATE_FIELDS[i].0).into())),
-            subjects: f.get("subjects").into(),
-            directions: f.get("directions").into(),
-            carrier_kinds: f.get("carrier_kinds").into(),
-            eligible: ApplicantKind::ALL.iter().map(|k| (k.code(), k.label(), chosen.contains(&k.code()))).collect(),
-            quota_per_side: f.get("quota_per_side").into(),
-            reviewer_cap: f.get("reviewer_cap").into(),
-        }
+        from_form!(
+            f,
+            RoundDraft {
+                year,
+                name,
+                two_stage: f.checked("two_stage"),
+                dates: std::array::from_fn(|i| (DATE_FIELDS[i].0, DATE_FIELDS[i].1, f.get(DATE_FIELDS[i].0).into())),
+                subjects,
+                directions,
+                carrier_kinds,
+                eligible: ApplicantKind::ALL
+                    .iter()
+                    .map(|k| (k.code(), k.label(), chosen.contains(&k.code())))
+                    .collect(),
+                quota_per_side,
+                reviewer_cap
+            }
+        )
     }
 
     /// The round as the store takes it, or the first wrong field in Chinese.
