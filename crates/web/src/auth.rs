@@ -282,6 +282,10 @@ pub struct Layout {
     pub nav: Vec<NavItem>,
     pub active: &'static str,
     pub demo: bool,
+    /// Where the brand in the top bar leads: the role's first section (工作台 for the roles
+    /// that read the registry, 用户管理 or 审计日志 for the system and audit administrators,
+    /// whom 工作台 refuses).
+    pub home: &'static str,
 }
 
 pub struct NavItem {
@@ -364,6 +368,7 @@ impl Layout {
             user_name: auth.user.display_name.clone(),
             role_label: auth.user.role.label(),
             csrf: auth.csrf.clone(),
+            home: nav.first().map_or("/", |n| n.href),
             nav,
             active,
             demo: state.config.demo,
