@@ -275,8 +275,9 @@ impl Activities<'_> {
     }
 
     /// The enterprises the caller may add to an activity of its organisers (by name, at most
-    /// [`CHOICES`]), each with its coverage today; `q` narrows by name.
-    pub async fn unit_choices(self, caller: &Caller, q: Option<&str>) -> Result<Vec<UnitChoice>> {
+    /// [`CHOICES`]), each with its coverage today; `q` narrows by name or credit code; those
+    /// of `keep` (the units the form already holds) come first, whatever their name.
+    pub async fn unit_choices(self, caller: &Caller, q: Option<&str>, keep: &[i64]) -> Result<Vec<UnitChoice>> {
         self.store.require(caller, Action::RecordActivities)?;
         let towns: Vec<String> =
             self.recordable_organisers(caller).await?.into_iter().filter_map(|o| o.town_code).collect();
@@ -285,8 +286,7 @@ impl Activities<'_> {
             any = any.add(unit::Column::TownCode.is_in(towns));
         }
         let cond = Condition::all().add(unit::Column::Kind.eq(UnitKind::Enterprise.code())).add(any);
-        let q = crate::shared::search_text(q)?;
-        let units = self.store.unit_choices(cond, q, CHOICES).await?;
+        let units = self.store.unit_choices_keeping(cond, q, CHOICES, keep).await?;
         let statuses = self.store.coverage().statuses_of(units.iter().map(|u| u.0).collect()).await?;
         Ok(units
             .into_iter()

@@ -164,7 +164,7 @@ async fn a_branchless_firm_taking_part_is_work_covered_derived_as_counted() {
     assert_eq!(s.activities().coverage_check(&w.xinqiao).await.unwrap().taking_part, 0);
 
     // The branch secretary chooses its neighbour 丙 (same town, no branch) from the form's list.
-    let choices = s.activities().unit_choices(&w.branch_a, None).await.unwrap();
+    let choices = s.activities().unit_choices(&w.branch_a, None, &[]).await.unwrap();
     let c = choices.iter().find(|u| u.id == w.c.0).expect("a neighbour firm is offered");
     assert_eq!(c.coverage, CoverageStatus::Uncovered);
     let id = s

@@ -166,6 +166,11 @@ impl FormPage {
     }
 }
 
+/// The ids among a form's ticked values (what the form holds stays on it).
+fn ids(values: &[String]) -> Vec<i64> {
+    values.iter().filter_map(|v| v.trim().parse().ok()).collect()
+}
+
 async fn form_page(
     state: &AppState,
     auth: &Auth,
@@ -180,7 +185,7 @@ async fn form_page(
         layout: Layout::new(auth, state, ACTIVE),
         organisers: organiser_pairs(acts.recordable_organisers(&auth.caller).await?),
         kinds: ActivityKind::ALL,
-        units: acts.unit_choices(&auth.caller, None).await?,
+        units: acts.unit_choices(&auth.caller, None, &ids(&raw.units)).await?,
         members: acts.member_choices(&auth.caller).await?,
         party_groups: acts.party_group_choices(&auth.caller).await?,
         studios: studios.into_iter().map(|s| (s.id.to_string(), s.name)).collect(),

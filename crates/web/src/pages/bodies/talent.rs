@@ -38,6 +38,11 @@ struct TalentPage {
     error: Option<String>,
 }
 
+/// The enterprises a refused form had chosen, kept on its pickers.
+fn chosen(values: &Pairs) -> Vec<i64> {
+    ["unit", "enterprise"].iter().filter_map(|k| values.get(k).trim().parse().ok()).collect()
+}
+
 async fn talent_page(state: &AppState, auth: &Auth, values: Pairs, error: Option<String>) -> PageResult {
     let b = state.store.bodies();
     let may_run = auth.caller.may(Action::RunTalent);
@@ -48,7 +53,11 @@ async fn talent_page(state: &AppState, auth: &Auth, values: Pairs, error: Option
         apartments: b.apartments(&auth.caller).await?,
         selections: b.selections(&auth.caller).await?,
         studios: b.studios(&auth.caller).await?,
-        enterprises: if may_run { b.enterprise_choices(&auth.caller).await? } else { Vec::new() },
+        enterprises: if may_run {
+            b.enterprise_choices(&auth.caller, None, &chosen(&values)).await?
+        } else {
+            Vec::new()
+        },
         orgs: if may_run { b.org_choices(&auth.caller).await? } else { Vec::new() },
         kinds: TalentKind::ALL.to_vec(),
         today: state.store.today().to_string(),

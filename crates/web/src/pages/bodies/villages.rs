@@ -61,7 +61,12 @@ async fn villages_page(state: &AppState, auth: &Auth, values: Pairs, error: Opti
         heads: b.heads(&auth.caller).await?,
         overdue: b.overdue_actions(&auth.caller).await?,
         summary: b.village_summary(&auth.caller).await?,
-        enterprises: if may_run { b.enterprise_choices(&auth.caller).await? } else { Vec::new() },
+        enterprises: if may_run {
+            let chosen: Vec<i64> = values.get("enterprise").trim().parse().ok().into_iter().collect();
+            b.enterprise_choices(&auth.caller, None, &chosen).await?
+        } else {
+            Vec::new()
+        },
         identities: HeadIdentity::ALL.to_vec(),
         may_run,
         towns,
