@@ -11,8 +11,8 @@ use crate::entity::{cluster, cluster_member, party_org, party_org_unit, unit};
 use crate::{Result, Store, StoreError};
 
 /// How many units a form may hold on to beyond a picker's first page (see
-/// [`Store::unit_choices_keeping`]).
-pub(crate) const KEEP_LIMIT: usize = 1000;
+/// [`Store::unit_choices_keeping`]): as many as a form may choose.
+pub(crate) const KEEP_LIMIT: usize = qunlian_domain::limits::CHOICES;
 
 pub(crate) fn nothing() -> Condition {
     Condition::all().add(Expr::cust("1 = 0"))

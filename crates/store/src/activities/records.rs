@@ -298,10 +298,20 @@ impl Activities<'_> {
             .collect())
     }
 
-    /// The members the caller may name as present (those of its scope), by name.
-    pub async fn member_choices(self, caller: &Caller) -> Result<Vec<(i64, String)>> {
+    /// The members the caller may name as present (those of its scope), by name, at most
+    /// [`CHOICES`]; those of `keep` (the form's ticked ones) first, whatever their name, so an
+    /// edit does not drop a member past the first page.
+    pub async fn member_choices(self, caller: &Caller, keep: &[i64]) -> Result<Vec<(i64, String)>> {
         self.store.require(caller, Action::RecordActivities)?;
-        self.members_in_scope(caller, None).await
+        let keep = &keep[..keep.len().min(crate::scope::KEEP_LIMIT)];
+        let mut out =
+            if keep.is_empty() { Vec::new() } else { self.members_in_scope(caller, Some(keep.to_vec())).await? };
+        for m in self.members_in_scope(caller, None).await? {
+            if !out.iter().any(|(id, _)| *id == m.0) {
+                out.push(m);
+            }
+        }
+        Ok(out)
     }
 
     /// Records an activity: the organiser, each unit and each named member must be the
@@ -493,6 +503,9 @@ impl Activities<'_> {
             .cond_where(self.store.org_scope(caller).await?)
             .to_owned();
         let mut cond = Condition::all().add(member::Column::PartyOrgId.in_subquery(orgs));
+        // The form's first page stops at CHOICES; named ones are looked up whole (the
+        // domain already bounds how many a form may name).
+        let limit = if ids.is_some() { None } else { Some(CHOICES) };
         if let Some(ids) = ids {
             cond = cond.add(member::Column::Id.is_in(ids));
         }
@@ -502,7 +515,7 @@ impl Activities<'_> {
             .column(member::Column::Name)
             .filter(cond)
             .order_by_asc(member::Column::Name)
-            .limit(CHOICES)
+            .limit(limit)
             .into_tuple()
             .all(self.store.db())
             .await?)

@@ -393,3 +393,33 @@ async fn an_edit_and_a_withdrawal_change_coverage_derived_as_counted() {
     assert!(format!("{:?}", updates.items).contains("修改前"));
     assert_eq!(lines("activity.withdraw").await.total, 1);
 }
+
+/// A branch of more than 300 members: the form lists the first 300 by name, but all 301 named
+/// on an activity are accepted (the 301st was refused as outside the register: the check read
+/// the named ones through the form's 300-row page), and one past the page stays ticked on the
+/// edit form.
+#[tokio::test]
+async fn a_member_past_the_forms_first_page_is_named_and_kept() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let w = world(s).await;
+    let sys = system();
+    for n in 0..301u64 {
+        s.people().create(&sys, member(5000 + n, w.org_a.0), false).await.unwrap();
+    }
+    let acts = s.activities();
+    let page: Vec<i64> = acts.member_choices(&w.branch_a, &[]).await.unwrap().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(page.len(), 300, "the form's first page");
+    let everyone = s.people().members(&sys, &Default::default(), PageRequest { page: 1, per_page: 500 }).await.unwrap();
+    let past = everyone.items.iter().map(|m| m.id).find(|id| !page.contains(id)).expect("one past the page");
+
+    let mut f = fields(OrganiserKind::Org, w.org_a.0, "2026-11-10", vec![w.a]);
+    f.attendance = Attendance::Named(everyone.items.iter().map(|m| m.id).collect());
+    let id = acts.record(&w.branch_a, f, false).await.expect("every member of the branch is named");
+    let named = acts.get(&w.branch_a, id).await.unwrap().attendees;
+    assert_eq!(named.len(), 301);
+    assert!(named.iter().any(|(m, _)| *m == past));
+    let kept = acts.member_choices(&w.branch_a, &[past]).await.unwrap();
+    assert_eq!(kept.first().map(|(id, _)| *id), Some(past), "the edit form keeps it ticked");
+    assert_eq!(kept.len(), 301);
+}
