@@ -130,8 +130,8 @@ async fn a_partner_enterprise_raises_each_conflict_of_its_own() {
     p.update_application(&w.branch1, w.a1, with(vec![w.e1, partner])).await.unwrap();
     let names: Vec<String> = p.application(&w.branch1, w.a1).await.unwrap().units.into_iter().map(|(_, n)| n).collect();
     assert_eq!(names.len(), 2, "{names:?}");
-    assert!(p.partner_choices(&w.branch1, "恒谊").await.unwrap().iter().any(|(id, _)| *id == partner.0));
-    assert!(p.partner_choices(&w.branch1, "泖港").await.unwrap().is_empty());
+    assert!(p.partner_choices(&w.branch1, "恒谊", &[]).await.unwrap().iter().any(|(id, _)| *id == partner.0));
+    assert!(p.partner_choices(&w.branch1, "泖港", &[]).await.unwrap().is_empty());
     for ((name, _, kind), id) in cases.iter().zip(&ids) {
         assert_eq!(p.conflicts(&admin, w.a1, *id).await.unwrap(), vec![*kind], "{name}");
     }

@@ -250,7 +250,8 @@ async fn form_page(
             label: format!("{}（{}，负责人 {}）", c.name, c.kind, c.lead_name),
         })
         .collect();
-    let mut offered = p.partner_choices(&auth.caller, "").await?;
+    let ticked: Vec<i64> = draft.units.iter().filter_map(|u| u.trim().parse().ok()).collect();
+    let mut offered = p.partner_choices(&auth.caller, "", &ticked).await?;
     for n in named {
         if !offered.iter().any(|(u, _)| *u == n.0) {
             offered.push(n.clone());

@@ -1,7 +1,7 @@
 //! `GET /units/choices`: a unit picker's options for what was typed in its search box, for
 //! forms whose enterprises are too many to list at once (a town holds thousands): the
 //! enterprise selects of the bodies' forms (talent apartments and selections, village
-//! candidates) and an activity's taking-part checkboxes. The store keeps the answer inside
+//! candidates), an activity's taking-part checkboxes and a project's partner checkboxes. The store keeps the answer inside
 //! the caller's scope; the answer is an HTML fragment that htmx puts in place of the list.
 
 use askama::Template;
@@ -42,8 +42,9 @@ impl Checks {
     }
 }
 
-/// `for=bodies` (an enterprise select named `name`: its value stays chosen) or `for=activities` (the
-/// checkboxes: every `units` stays ticked); `q` a name's part or a credit code's start.
+/// `for=bodies` (an enterprise select named `name`: its value stays chosen), `for=activities`
+/// or `for=projects` (checkboxes: every `units` stays ticked); `q` a name's part or a credit
+/// code's start.
 pub async fn choices(
     State(state): State<AppState>,
     auth: Auth,
@@ -66,14 +67,42 @@ pub async fn choices(
         }
         "activities" => {
             auth.require(Action::RecordActivities)?;
-            let ticked: Vec<String> = pairs.iter().filter(|(n, _)| n == "units").map(|(_, v)| v.clone()).collect();
+            let ticked = values_of(&pairs, "units");
             let keep: Vec<i64> = ticked.iter().filter_map(|v| v.trim().parse().ok()).collect();
             let found = state.store.activities().unit_choices(&auth.caller, q, &keep).await;
             let (units, message) = refused_as_message(found)?;
             render(&Checks { units, ticked, message })
         }
-        _ => Err(WebError::BadRequest("未知的选择列表（for 应为 bodies 或 activities）".to_owned())),
+        "projects" => {
+            auth.require(Action::ApplyProjects)?;
+            let ticked = values_of(&pairs, "units");
+            let keep: Vec<i64> = ticked.iter().filter_map(|v| v.trim().parse().ok()).collect();
+            let found = state.store.projects().partner_choices(&auth.caller, one("q"), &keep).await;
+            let (choices, message) = refused_as_message(found)?;
+            render(&Partners { choices, ticked, message })
+        }
+        _ => Err(WebError::BadRequest("未知的选择列表（for 应为 bodies、activities 或 projects）".to_owned())),
     }
+}
+
+/// A project's partner checkboxes: the ticked ones first, then the matches.
+#[derive(Template)]
+#[template(path = "projects/partner_checks.html")]
+struct Partners {
+    choices: Vec<(i64, String)>,
+    ticked: Vec<String>,
+    message: Option<String>,
+}
+
+impl Partners {
+    fn partner_ticked(&self, id: &i64) -> bool {
+        ticked(&self.ticked, *id)
+    }
+}
+
+/// Every value of a repeated query parameter (the ticked boxes).
+fn values_of(pairs: &[(String, String)], name: &str) -> Vec<String> {
+    pairs.iter().filter(|(n, _)| n == name).map(|(_, v)| v.clone()).collect()
 }
 
 /// A search the store refused (too long) as the list's message, so the box says why; any
