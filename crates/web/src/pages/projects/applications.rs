@@ -217,14 +217,7 @@ struct FormPage {
 
 /// The organisations the caller may file for: those in its scope.
 async fn org_choices(state: &AppState, auth: &Auth, selected: &str) -> Result<Vec<Choice>, WebError> {
-    Ok(state
-        .store
-        .registry()
-        .org_tree(&auth.caller, None, false)
-        .await?
-        .into_iter()
-        .map(|o| Choice { selected: o.id.0.to_string() == selected, value: o.id.0.to_string(), label: o.name })
-        .collect())
+    Ok(Choice::list(crate::support::sections::org_names(state, auth).await?, selected))
 }
 
 /// The form; `named` are the enterprises the application names already (kept in the
