@@ -146,8 +146,18 @@ pub fn ticked(values: &[String], id: i64) -> bool {
 }
 
 /// A form read as its (name, value) pairs, for forms whose fields repeat (checkboxes of one
-/// name) or are named by a record (`rank_12`, `score_technology`).
+/// name) or are named by a record (`rank_12`, `score_technology`). A handler takes it as it
+/// takes `Form<Vec<(String, String)>>`, with the same refusal of a body that is no form.
 pub struct Pairs(pub Vec<(String, String)>);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Pairs {
+    type Rejection = axum::extract::rejection::FormRejection;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(req, state).await?;
+        Ok(Pairs(pairs))
+    }
+}
 
 impl Pairs {
     /// The first value of `name`, trimmed; "" when absent.

@@ -37,9 +37,6 @@ struct DetailPage {
 }
 
 impl DetailPage {
-    fn error(&self, key: &str) -> &str {
-        self.errors.get(key).unwrap_or("")
-    }
     fn units(&self) -> Vec<(i64, String)> {
         self.a.units.iter().map(|u| (u.id, u.name.clone())).collect()
     }

@@ -2,7 +2,6 @@
 //! raising an issue, and its steps — assign, solve, decline, reopen.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use qunlian_domain::auth::{Action, Scope};
 use qunlian_domain::bodies::{IssueAction, IssueFields, IssueState, RawIssue, parse_answer};
@@ -146,13 +145,8 @@ pub async fn list(
     list_page(&state, &auth, id, q, StepDraft::default(), None).await
 }
 
-pub async fn raise(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let f = running(&state, &auth, id, pairs).await?;
+pub async fn raise(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
+    let f = running(&state, &auth, id, f).await?;
     let raw = from_form!(f, RawIssue { title, detail, raised_by, raised_on, owner, due_on });
     let done = async {
         let x = parsed(IssueFields::parse(&raw))?;
@@ -168,14 +162,8 @@ pub async fn raise(
 
 /// One step on an issue: `action` assign | resolve | decline | reopen, with `owner` and
 /// `due_on` (assign) or `answer` and `on` (resolve, decline).
-pub async fn act(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path((id, iid)): Path<(i64, i64)>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn act(State(state): State<AppState>, auth: Auth, Path((id, iid)): Path<(i64, i64)>, f: Pairs) -> PageResult {
     auth.require(Action::AnswerAllianceIssues)?;
-    let f = Pairs(pairs);
     let draft = from_form!(f, StepDraft { issue: iid, owner, due_on, answer, on });
     // The list to go back to: a state filter the list reads, or none. What is sent goes into the
     // Location header, where a line break answered 500 and 100 KB broke the response.

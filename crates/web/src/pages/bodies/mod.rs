@@ -20,7 +20,6 @@ pub mod talent;
 pub mod villages;
 
 use askama::Template;
-use axum::Form;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
@@ -84,10 +83,10 @@ fn town_of(f: &Pairs) -> Result<qunlian_domain::RegionCode, WebError> {
 
 /// The fields of a form that changes an alliance's records, once the caller is found to
 /// run that alliance (the role first, then the alliance in its scope).
-async fn running(state: &AppState, auth: &Auth, id: i64, pairs: Vec<(String, String)>) -> Result<Pairs, WebError> {
+async fn running(state: &AppState, auth: &Auth, id: i64, f: Pairs) -> Result<Pairs, WebError> {
     auth.require(Action::RunAlliances)?;
     state.store.bodies().may_run(&auth.caller, id).await?;
-    Ok(Pairs(pairs))
+    Ok(f)
 }
 
 #[derive(Template)]
@@ -126,13 +125,9 @@ pub async fn index(State(state): State<AppState>, auth: Auth) -> PageResult {
     index_page(&state, &auth, String::new(), None).await
 }
 
-pub async fn add_scope(
-    State(state): State<AppState>,
-    auth: Auth,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn add_scope(State(state): State<AppState>, auth: Auth, f: Pairs) -> PageResult {
     auth.require(Action::GrantPowers)?;
-    let name = Pairs(pairs).get("name").to_owned();
+    let name = f.get("name").to_owned();
     let done = state.store.bodies().add_scope(&auth.caller, &name).await.map_err(WebError::from);
     saved_or_again(done.map(|_| "/bodies#scopes".to_owned()), |m| index_page(&state, &auth, name.clone(), Some(m)))
         .await

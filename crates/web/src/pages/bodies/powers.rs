@@ -2,7 +2,6 @@
 //! town or district admin, the use form for the cluster's secretary.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use qunlian_domain::auth::Action;
 use qunlian_domain::bodies::{GrantFields, RawGrant, RawUse, UseFields};
@@ -71,15 +70,10 @@ fn raw_use(f: &Pairs) -> RawUse {
     from_form!(f, RawUse { power, used_on, matter, concerned, outcome })
 }
 
-pub async fn grant(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn grant(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
     auth.require(Action::GrantPowers)?;
     state.store.bodies().may_grant(&auth.caller, id).await?;
-    let raw = raw_grant(&Pairs(pairs));
+    let raw = raw_grant(&f);
     let done = async {
         let f = parsed(GrantFields::parse(&raw))?;
         Ok(state.store.bodies().grant(&auth.caller, id, f, false).await?)
@@ -92,15 +86,10 @@ pub async fn grant(
     .await
 }
 
-pub async fn log_use(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn log_use(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
     auth.require(Action::LogPowerUses)?;
     state.store.bodies().may_log_use(&auth.caller, id).await?;
-    let raw = raw_use(&Pairs(pairs));
+    let raw = raw_use(&f);
     let done = async {
         let f = parsed(UseFields::parse(&raw))?;
         Ok(state.store.bodies().log_use(&auth.caller, id, f, false).await?)

@@ -4,7 +4,6 @@
 //! appointment, the actions with their evidence).
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::Action;
@@ -87,21 +86,16 @@ pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
 async fn tracker_form(
     state: &AppState,
     auth: &Auth,
-    pairs: Vec<(String, String)>,
+    f: Pairs,
     work: impl AsyncFnOnce(&Pairs) -> Result<String, WebError>,
 ) -> PageResult {
     auth.require(Action::RunVillages)?;
-    let f = Pairs(pairs);
     let done = work(&f).await;
     saved_or_again(done, |m| villages_page(state, auth, f, Some(m))).await
 }
 
-pub async fn add_village(
-    State(state): State<AppState>,
-    auth: Auth,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    tracker_form(&state, &auth, pairs, async |f| {
+pub async fn add_village(State(state): State<AppState>, auth: Auth, f: Pairs) -> PageResult {
+    tracker_form(&state, &auth, f, async |f| {
         let town = town_of(f)?;
         state.store.bodies().add_village(&auth.caller, &town, f.get("name"), false).await?;
         Ok("/bodies/villages#villages".to_owned())
@@ -109,12 +103,8 @@ pub async fn add_village(
     .await
 }
 
-pub async fn add_mandatory(
-    State(state): State<AppState>,
-    auth: Auth,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    tracker_form(&state, &auth, pairs, async |f| {
+pub async fn add_mandatory(State(state): State<AppState>, auth: Auth, f: Pairs) -> PageResult {
+    tracker_form(&state, &auth, f, async |f| {
         let town = town_of(f)?;
         let raw = from_form!(f, RawMandatory { name, due_days });
         let m = parsed(MandatoryFields::parse(&raw))?;
@@ -124,12 +114,8 @@ pub async fn add_mandatory(
     .await
 }
 
-pub async fn nominate(
-    State(state): State<AppState>,
-    auth: Auth,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    tracker_form(&state, &auth, pairs, async |f| {
+pub async fn nominate(State(state): State<AppState>, auth: Auth, f: Pairs) -> PageResult {
+    tracker_form(&state, &auth, f, async |f| {
         let raw = from_form!(f, RawNomination { person, enterprise, identity, nominated_on });
         let n = parsed(NominationFields::parse(&raw))?;
         let id = state.store.bodies().nominate(&auth.caller, n, false).await?;
@@ -210,13 +196,12 @@ async fn head_form(
     state: &AppState,
     auth: &Auth,
     id: i64,
-    pairs: Vec<(String, String)>,
+    f: Pairs,
     action: Action,
     anchor: &str,
     work: impl AsyncFnOnce(&Pairs) -> Result<(), WebError>,
 ) -> PageResult {
     auth.require(action)?;
-    let f = Pairs(pairs);
     let done = work(&f).await;
     saved_or_again(done.map(|()| format!("/bodies/villages/heads/{id}{anchor}")), |m| {
         head_page(state, auth, id, f, Some(m))
@@ -224,13 +209,8 @@ async fn head_form(
     .await
 }
 
-pub async fn record_check(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    head_form(&state, &auth, id, pairs, Action::RunVillages, "#checks", async |f| {
+pub async fn record_check(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
+    head_form(&state, &auth, id, f, Action::RunVillages, "#checks", async |f| {
         let raw = from_form!(f, RawCheck { item, checker, passed, note, checked_on });
         let c = parsed(CheckFields::parse(&raw))?;
         state.store.bodies().record_check(&auth.caller, id, c, false).await?;
@@ -239,13 +219,8 @@ pub async fn record_check(
     .await
 }
 
-pub async fn step(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    head_form(&state, &auth, id, pairs, Action::RunVillages, "", async |f| {
+pub async fn step(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
+    head_form(&state, &auth, id, f, Action::RunVillages, "", async |f| {
         let step =
             HeadStep::from_code(f.get("step")).ok_or_else(|| WebError::Invalid("操作：不是可选的操作".into()))?;
         let appointment = if step == HeadStep::Appoint {
@@ -260,13 +235,8 @@ pub async fn step(
     .await
 }
 
-pub async fn add_action(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    head_form(&state, &auth, id, pairs, Action::ReportVillageActions, "#actions", async |f| {
+pub async fn add_action(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
+    head_form(&state, &auth, id, f, Action::ReportVillageActions, "#actions", async |f| {
         let raw = from_form!(f, RawHeadAction { title, due_on });
         let a = parsed(HeadActionFields::parse(&raw))?;
         state.store.bodies().add_chosen_action(&auth.caller, id, a, false).await?;
@@ -279,9 +249,9 @@ pub async fn complete(
     State(state): State<AppState>,
     auth: Auth,
     Path((id, action)): Path<(i64, i64)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    f: Pairs,
 ) -> PageResult {
-    head_form(&state, &auth, id, pairs, Action::ReportVillageActions, "#actions", async |f| {
+    head_form(&state, &auth, id, f, Action::ReportVillageActions, "#actions", async |f| {
         let raw = from_form!(f, RawCompletion { evidence, done_on });
         let c = parsed(CompletionFields::parse(&raw))?;
         let b = state.store.bodies();

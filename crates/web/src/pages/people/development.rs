@@ -90,12 +90,6 @@ struct ApplicantPage {
     categories: [MemberCategory; 9],
 }
 
-impl ApplicantPage {
-    fn error(&self, key: &str) -> &str {
-        self.errors.get(key).unwrap_or("")
-    }
-}
-
 async fn applicant_page(state: &AppState, auth: &Auth, raw: RawApplicant, errors: FieldErrors) -> PageResult {
     let page = ApplicantPage {
         layout: Layout::new(auth, state, ACTIVE),
@@ -179,10 +173,6 @@ struct IdCard {
 }
 
 impl PersonPage {
-    fn error(&self, key: &str) -> &str {
-        self.errors.get(key).unwrap_or("")
-    }
-
     fn part(&self, n: &u8) -> &'static str {
         PARTS.get(usize::from(*n).saturating_sub(1)).copied().unwrap_or("")
     }

@@ -35,10 +35,6 @@ struct FormPage {
 }
 
 impl FormPage {
-    fn error(&self, key: &str) -> &str {
-        self.errors.get(key).unwrap_or("")
-    }
-
     fn action(&self) -> String {
         match &self.current {
             Some(m) => format!("/members/{}/edit", m.id),

@@ -3,7 +3,6 @@
 //! taken on it (submit, withdraw, return, not recommend, open the review, implement, close).
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::auth::Scope;
@@ -218,14 +217,7 @@ struct FormPage {
 
 /// The organisations the caller may file for: those in its scope.
 async fn org_choices(state: &AppState, auth: &Auth, selected: &str) -> Result<Vec<Choice>, WebError> {
-    Ok(state
-        .store
-        .registry()
-        .org_tree(&auth.caller, None, false)
-        .await?
-        .into_iter()
-        .map(|o| Choice { selected: o.id.0.to_string() == selected, value: o.id.0.to_string(), label: o.name })
-        .collect())
+    Ok(Choice::list(crate::support::sections::org_names(state, auth).await?, selected))
 }
 
 /// The form; `named` are the enterprises the application names already (kept in the
@@ -300,15 +292,10 @@ pub async fn new_form(State(state): State<AppState>, auth: Auth, Path(round_id):
     form_page(&state, &auth, round, None, (draft, &[]), None).await
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(round_id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn create(State(state): State<AppState>, auth: Auth, Path(round_id): Path<i64>, f: Pairs) -> PageResult {
     auth.require(Action::ApplyProjects)?;
     let round = state.store.projects().round(&auth.caller, round_id).await?;
-    let draft = Draft::from_form(&Pairs(pairs));
+    let draft = Draft::from_form(&f);
     let saved = async {
         let studio = state.store.bodies().chosen_studio(&auth.caller, &draft.studio).await?;
         let id = state.store.projects().create_application(&auth.caller, draft.to_input(round_id, None)?).await?;
@@ -331,16 +318,11 @@ pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path
     form_page(&state, &auth, round, Some(id), (draft, &a.units), None).await
 }
 
-pub async fn update(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn update(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
     auth.require(Action::ApplyProjects)?;
     let a = state.store.projects().application(&auth.caller, id).await?;
     let round = state.store.projects().round(&auth.caller, a.row.round_id).await?;
-    let mut draft = Draft::from_form(&Pairs(pairs));
+    let mut draft = Draft::from_form(&f);
     draft.org = a.row.org_id.to_string();
     let saved = async {
         let studio = state.store.bodies().chosen_studio(&auth.caller, &draft.studio).await?;
@@ -402,17 +384,11 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
 }
 
 /// One step on an application, named by `action`, with its note.
-pub async fn act(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn act(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
     let c = &auth.caller;
     if ![Action::ApplyProjects, Action::RecommendProjects, Action::ManageProjects].into_iter().any(|a| c.may(a)) {
         return Err(WebError::Forbidden);
     }
-    let f = Pairs(pairs);
     let action = match f.get("action") {
         "submit" => A::Submit,
         "withdraw" => A::Withdraw,

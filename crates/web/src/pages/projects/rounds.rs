@@ -2,7 +2,6 @@
 //! and the applications the caller may see, and the officer's form to open or edit one.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use qunlian_domain::projects::{self as rules, ApplicantKind, RoundDates};
 use qunlian_store::projects::{ApplicationRow, NewRound, Round};
@@ -195,9 +194,9 @@ pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
     form(&state, &auth, None, RoundDraft::fresh(state.store.today()), None)
 }
 
-pub async fn create(State(state): State<AppState>, auth: Auth, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
+pub async fn create(State(state): State<AppState>, auth: Auth, f: Pairs) -> PageResult {
     auth.require(Action::ManageProjects)?;
-    let draft = RoundDraft::from_form(&Pairs(pairs));
+    let draft = RoundDraft::from_form(&f);
     let saved = async {
         let id = state.store.projects().create_round(&auth.caller, draft.to_new(rules::default_rubric())?).await?;
         Ok(format!("/projects/rounds/{id}"))
@@ -212,15 +211,10 @@ pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path
     form(&state, &auth, Some(id), RoundDraft::of(&r), None)
 }
 
-pub async fn update(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn update(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
     auth.require(Action::ManageProjects)?;
     let current = state.store.projects().round(&auth.caller, id).await?;
-    let draft = RoundDraft::from_form(&Pairs(pairs));
+    let draft = RoundDraft::from_form(&f);
     let saved = async {
         state.store.projects().update_round(&auth.caller, id, draft.to_new(current.rubric)?).await?;
         Ok(format!("/projects/rounds/{id}"))

@@ -342,14 +342,7 @@ async fn committees(
     auth: &Auth,
     current: Option<(i64, String)>,
 ) -> Result<Vec<(i64, String)>, WebError> {
-    let mut out: Vec<(i64, String)> = state
-        .store
-        .registry()
-        .org_tree(&auth.caller, None, false)
-        .await?
-        .into_iter()
-        .map(|o| (o.id.0, o.name))
-        .collect();
+    let mut out = crate::support::sections::org_names(state, auth).await?;
     if let Some(c) = current
         && !out.iter().any(|o| o.0 == c.0)
     {

@@ -187,14 +187,7 @@ async fn detail_page(state: &AppState, auth: &Auth, id: UnitId, revealed: Option
     let links = state.store.registry().unit_links(&auth.caller, id).await?;
     let coverage = crate::support::sections::enterprise_coverage(state, auth, id).await?;
     let orgs = if coverage.may_assign && !coverage.status.is_org() {
-        state
-            .store
-            .registry()
-            .org_tree(&auth.caller, None, false)
-            .await?
-            .into_iter()
-            .map(|o| (o.id.0, o.name))
-            .collect()
+        crate::support::sections::org_names(state, auth).await?
     } else {
         Vec::new()
     };

@@ -77,9 +77,6 @@ struct FormPage {
 }
 
 impl FormPage {
-    fn error(&self, key: &str) -> &str {
-        self.errors.get(key).unwrap_or("")
-    }
     fn unit_ticked(&self, id: &i64) -> bool {
         ticked(&self.raw.units, *id)
     }
