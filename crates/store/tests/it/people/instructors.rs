@@ -258,7 +258,11 @@ async fn an_organisation_past_the_forms_first_300_can_be_guided() {
     }
     let late = s.registry().create_org(&sys, org("龙工（上海）挖掘机制造有限公司党支部", vec![unit])).await.unwrap();
     let people = s.people();
-    assert!(!people.guided_choices(&sys).await.unwrap().iter().any(|(v, _)| *v == Guided::Org(late.0).value()));
+    assert!(!people.guided_choices(&sys, None).await.unwrap().iter().any(|(v, _)| *v == Guided::Org(late.0).value()));
+    // The form's search box (/units/choices?for=instructors) finds it, and only what matches.
+    let found = people.guided_choices(&sys, Some("挖掘机")).await.unwrap();
+    assert!(found.iter().any(|(v, _)| *v == Guided::Org(late.0).value()), "{found:?}");
+    assert!(found.iter().all(|(_, label)| label.contains("挖掘机")), "{found:?}");
     let zhou = people.add_instructor(&sys, sent("周明", &town("新桥").to_string()), false).await.unwrap();
     let on = AssignmentFields { guided: Guided::Org(late.0), since: d("2026-03-01") };
     people.assign_instructor(&sys, zhou, on, false).await.unwrap();

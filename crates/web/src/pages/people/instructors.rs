@@ -127,7 +127,7 @@ async fn detail_page(
     let people = state.store.people();
     let i = people.instructor(&auth.caller, id).await?;
     let may_write = auth.caller.may(Action::AssignCoverage);
-    let choices = if may_write { people.guided_choices(&auth.caller).await? } else { Vec::new() };
+    let choices = if may_write { people.guided_choices(&auth.caller, None).await? } else { Vec::new() };
     let page = DetailPage {
         layout: Layout::new(auth, state, ACTIVE),
         i,

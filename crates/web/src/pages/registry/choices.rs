@@ -1,7 +1,8 @@
 //! `GET /units/choices`: a unit picker's options for what was typed in its search box, for
 //! forms whose enterprises are too many to list at once (a town holds thousands): the
 //! enterprise selects of the bodies' forms (talent apartments and selections, village
-//! candidates), an activity's taking-part checkboxes and a project's partner checkboxes. The store keeps the answer inside
+//! candidates), an instructor's 指导对象 (organisations, clusters and enterprises), an
+//! activity's taking-part checkboxes and a project's partner checkboxes. The store keeps the answer inside
 //! the caller's scope; the answer is an HTML fragment that htmx puts in place of the list.
 
 use askama::Template;
@@ -20,7 +21,7 @@ use crate::support::render;
 #[derive(Template)]
 #[template(path = "registry/_unit_options.html")]
 struct Options {
-    choices: Vec<(i64, String)>,
+    choices: Vec<(String, String)>,
     selected: String,
     /// Whether the list stops at the picker's limit (more would match).
     more: bool,
@@ -42,7 +43,8 @@ impl Checks {
     }
 }
 
-/// `for=bodies` (an enterprise select named `name`: its value stays chosen), `for=activities`
+/// `for=bodies` (an enterprise select named `name`: its value stays chosen), `for=instructors`
+/// (the 指导对象 select `guided`), `for=activities`
 /// or `for=projects` (checkboxes: every `units` stays ticked); `q` a name's part or a credit
 /// code's start.
 pub async fn choices(
@@ -63,7 +65,14 @@ pub async fn choices(
             let found = state.store.bodies().enterprise_choices(&auth.caller, q, &keep).await;
             let (choices, message) = refused_as_message(found)?;
             let more = choices.len() as u64 >= ENTERPRISE_CHOICES + keep.len() as u64;
+            let choices = choices.into_iter().map(|(id, name)| (id.to_string(), name)).collect();
             render(&Options { choices, selected, more, message })
+        }
+        "instructors" => {
+            auth.require(Action::AssignCoverage)?;
+            let found = state.store.people().guided_choices(&auth.caller, q).await;
+            let (choices, message) = refused_as_message(found)?;
+            render(&Options { choices, selected: one("guided").to_owned(), more: false, message })
         }
         "activities" => {
             auth.require(Action::RecordActivities)?;
@@ -81,7 +90,9 @@ pub async fn choices(
             let (choices, message) = refused_as_message(found)?;
             render(&Partners { choices, ticked, message })
         }
-        _ => Err(WebError::BadRequest("未知的选择列表（for 应为 bodies、activities 或 projects）".to_owned())),
+        _ => Err(WebError::BadRequest(
+            "未知的选择列表（for 应为 bodies、activities、projects 或 instructors）".to_owned(),
+        )),
     }
 }
 
