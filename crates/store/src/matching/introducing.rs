@@ -318,18 +318,9 @@ impl Matching<'_> {
         let before = name(row.assisting_department_id);
         let mut m: introduction::ActiveModel = row.into();
         m.assisting_department_id = Set(department);
-        m.updated_at = Set(self.store.now());
-        m.update(self.store.db()).await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "introduction.department",
-                "introduction",
-                Some(id.to_string()),
-                format!("协办部门：{before} → {}", name(department)),
-            )
-            .await
+        let detail = format!("协办部门：{before} → {}", name(department));
+        self.store.update_recorded(caller, m, "introduction.department", ("introduction", id), detail).await?;
+        Ok(())
     }
 
     /// Records what a deal brought on a date: annual sales, a delivery.

@@ -364,17 +364,9 @@ impl Registry<'_> {
         }
         let mut a: cluster_member::ActiveModel = m.into();
         a.left_on = Set(Some(on));
-        a.update(self.store.db()).await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "cluster.member.remove",
-                "cluster",
-                Some(id.to_string()),
-                format!("“{}”于{}退出“{}”", u.name, on.format("%Y-%m-%d"), detail.cluster.name),
-            )
-            .await
+        let line = format!("“{}”于{}退出“{}”", u.name, on.format("%Y-%m-%d"), detail.cluster.name);
+        self.store.update_recorded(caller, a, "cluster.member.remove", ("cluster", id.0), line).await?;
+        Ok(())
     }
 
     pub async fn add_cluster_officer(self, caller: &Caller, id: ClusterId, o: NewOfficer) -> Result<()> {
@@ -548,12 +540,9 @@ impl Registry<'_> {
         a.committee_org_id = Set(edit.committee.map(|o| o.0));
         a.description = Set(edit.description.trim().to_owned());
         a.established_on = Set(edit.established_on);
-        a.updated_at = Set(self.store.now());
-        a.update(self.store.db()).await?;
         let detail = if changes.is_empty() { "无变化".to_owned() } else { changes.join("；") };
-        self.store
-            .audit()
-            .record(caller, "cluster.update", "cluster", Some(id.to_string()), format!("修改集群“{name}”：{detail}"))
-            .await
+        let line = format!("修改集群“{name}”：{detail}");
+        self.store.update_recorded(caller, a, "cluster.update", ("cluster", id.0), line).await?;
+        Ok(())
     }
 }
