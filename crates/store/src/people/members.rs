@@ -370,12 +370,11 @@ impl People<'_> {
         a.birth_date = Set(birth);
         let work_unit_id = self.work_unit_id(f.work_unit.as_deref()).await?;
         self.set_fields(&mut a, &f, org.id, work_unit_id);
-        a.update(self.store.db()).await?;
         let detail = if changes.is_empty() { "无变化".to_owned() } else { changes.join("；") };
         self.store
-            .audit()
-            .record(caller, "member.update", "member", Some(id.to_string()), format!("修改党员“{}”：{detail}", f.name))
-            .await
+            .update_recorded(caller, a, "member.update", ("member", id), format!("修改党员“{}”：{detail}", f.name))
+            .await?;
+        Ok(())
     }
 
     /// The member's ID number and phone in full, for a role that may reveal personal data,
