@@ -160,15 +160,7 @@ impl People<'_> {
         self.store.require(caller, Action::ReadMembers)?;
         let cond =
             Condition::all().add(self.store.org_scope(caller).await?).add(party_org::Column::DissolvedOn.is_null());
-        Ok(party_org::Entity::find()
-            .select_only()
-            .column(party_org::Column::Id)
-            .column(party_org::Column::Name)
-            .filter(cond)
-            .order_by_asc(party_org::Column::Name)
-            .into_tuple()
-            .all(self.store.db())
-            .await?)
+        self.store.orgs_by_name(cond).await
     }
 
     /// The organisation a record names, inside the caller's scope and not dissolved.

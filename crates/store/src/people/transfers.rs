@@ -52,15 +52,7 @@ impl People<'_> {
     /// The organisations a member may be sent to: every one not dissolved.
     pub async fn transfer_targets(&self, caller: &Caller) -> Result<Vec<(i64, String)>> {
         self.store.require(caller, Action::WriteMembers)?;
-        Ok(party_org::Entity::find()
-            .select_only()
-            .column(party_org::Column::Id)
-            .column(party_org::Column::Name)
-            .filter(party_org::Column::DissolvedOn.is_null())
-            .order_by_asc(party_org::Column::Name)
-            .into_tuple()
-            .all(self.store.db())
-            .await?)
+        self.store.orgs_by_name(party_org::Column::DissolvedOn.is_null()).await
     }
 
     async fn transfers_of(&self, rows: Vec<member_transfer::Model>) -> Result<Vec<Transfer>> {
