@@ -137,6 +137,28 @@ impl Store {
     ) -> Result<A::Saved> {
         self.recorded(caller, async |txn| Ok(row.insert(txn).await?), change).await
     }
+
+    /// [`Store::insert_recorded`] for a row that starts with what `then` writes after it in
+    /// the same transaction: a request's or an introduction's first event, an applicant's
+    /// first step.
+    pub(crate) async fn insert_recorded_with<A: Recordable>(
+        &self,
+        caller: &Caller,
+        row: A,
+        then: impl AsyncFnOnce(&sea_orm::DatabaseTransaction, &A::Saved) -> Result<()>,
+        change: impl FnOnce(&A::Saved) -> Change,
+    ) -> Result<A::Saved> {
+        self.recorded(
+            caller,
+            async |txn| {
+                let saved = row.insert(txn).await?;
+                then(txn, &saved).await?;
+                Ok(saved)
+            },
+            change,
+        )
+        .await
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -175,13 +175,10 @@ impl Matching<'_> {
         let note = new.note.trim();
         let saved = self
             .store
-            .recorded(
+            .insert_recorded_with(
                 caller,
-                async |txn| {
-                    let saved = row.insert(txn).await?;
-                    intro_event(txn, saved.id, at, &caller.username, None, state, note).await?;
-                    Ok(saved)
-                },
+                row,
+                async |txn, saved| intro_event(txn, saved.id, at, &caller.username, None, state, note).await,
                 |saved| {
                     let detail = format!("牵线：需求“{}”× 供给“{}”（{}）", need.title, offer.title, state.label());
                     Change::new("introduction.create", "introduction", saved.id, detail)

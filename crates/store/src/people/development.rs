@@ -233,13 +233,10 @@ impl People<'_> {
         };
         let saved = self
             .store
-            .recorded(
+            .insert_recorded_with(
                 caller,
-                async |txn| {
-                    let saved = row.insert(txn).await?;
-                    self.insert_step(txn, caller, &saved, &first, is_demo).await?;
-                    Ok(saved)
-                },
+                row,
+                async |txn, saved| self.insert_step(txn, caller, saved, &first, is_demo).await,
                 |saved| {
                     let line =
                         format!("“{}”向{}递交入党申请书（{}），列入发展党员工作", saved.name, org.name, f.applied_on);
