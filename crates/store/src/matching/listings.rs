@@ -181,7 +181,7 @@ impl Matching<'_> {
             cond = cond.add(listing::Column::UnitId.in_subquery(self.my_units(caller).await?));
         }
         if let Some(c) = filter.cluster {
-            cond = cond.add(listing::Column::UnitId.in_subquery(members_of(c.0)));
+            cond = cond.add(listing::Column::UnitId.in_subquery(crate::scope::cluster_units(c.0)));
         }
         if let Some(u) = filter.unit {
             cond = cond.add(listing::Column::UnitId.eq(u.0));
