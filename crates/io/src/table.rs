@@ -11,6 +11,20 @@ use calamine::{DataRef, Reader, Xlsx};
 /// A row as the user sees it: its 1-based line number in Excel or in the text file.
 pub type Row = (usize, Vec<String>);
 
+/// A refused line of a file: its number and every reason, each naming its column or field
+/// ("列名：原因").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineReject {
+    pub line: usize,
+    pub reasons: Vec<String>,
+}
+
+impl LineReject {
+    pub fn reason(&self) -> String {
+        self.reasons.join("；")
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FileError {
     #[error("文件为空")]

@@ -92,10 +92,23 @@ impl Store {
         work: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> Result<T>,
         change: impl FnOnce(&T) -> Change,
     ) -> Result<T> {
+        self.recorded_if(actor, work, |done| Some(change(done))).await
+    }
+
+    /// [`Store::recorded`] for work that may find nothing to do (a request someone else
+    /// escalated or rated first): `change` gives no line then, and what the work wrote, if
+    /// anything, is kept without one.
+    pub(crate) async fn recorded_if<T>(
+        &self,
+        actor: impl Into<Actor>,
+        work: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> Result<T>,
+        change: impl FnOnce(&T) -> Option<Change>,
+    ) -> Result<T> {
         let txn = sea_orm::TransactionTrait::begin(self.db()).await?;
         let done = work(&txn).await?;
-        let Change { action, target, target_id, detail } = change(&done);
-        self.audit().record_on(&txn, actor, action, target, Some(target_id), detail).await?;
+        if let Some(Change { action, target, target_id, detail }) = change(&done) {
+            self.audit().record_on(&txn, actor, action, target, Some(target_id), detail).await?;
+        }
         txn.commit().await?;
         Ok(done)
     }
@@ -123,6 +136,28 @@ impl Store {
         change: impl FnOnce(&A::Saved) -> Change,
     ) -> Result<A::Saved> {
         self.recorded(caller, async |txn| Ok(row.insert(txn).await?), change).await
+    }
+
+    /// [`Store::insert_recorded`] for a row that starts with what `then` writes after it in
+    /// the same transaction: a request's or an introduction's first event, an applicant's
+    /// first step.
+    pub(crate) async fn insert_recorded_with<A: Recordable>(
+        &self,
+        caller: &Caller,
+        row: A,
+        then: impl AsyncFnOnce(&sea_orm::DatabaseTransaction, &A::Saved) -> Result<()>,
+        change: impl FnOnce(&A::Saved) -> Change,
+    ) -> Result<A::Saved> {
+        self.recorded(
+            caller,
+            async |txn| {
+                let saved = row.insert(txn).await?;
+                then(txn, &saved).await?;
+                Ok(saved)
+            },
+            change,
+        )
+        .await
     }
 }
 

@@ -8,7 +8,8 @@ use qunlian_domain::auth::Caller;
 use qunlian_domain::{IndustryCode, Phone, RegionCode};
 use sea_orm::sea_query::IntoCondition;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PrimaryKeyTrait, QueryFilter, QuerySelect, TryGetable, Value,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, TryGetable,
+    Value,
 };
 
 use crate::audit::{Change, Recordable};
@@ -76,6 +77,21 @@ impl Store {
             .await?
             .into_iter()
             .collect())
+    }
+
+    /// The Party organisations that meet `cond`, as (id, name) in the order of their names:
+    /// the organisations a select offers or a figure lists.
+    pub(crate) async fn orgs_by_name(&self, cond: impl IntoCondition) -> Result<Vec<(i64, String)>> {
+        use crate::entity::party_org;
+        Ok(party_org::Entity::find()
+            .select_only()
+            .column(party_org::Column::Id)
+            .column(party_org::Column::Name)
+            .filter(cond.into_condition())
+            .order_by_asc(party_org::Column::Name)
+            .into_tuple()
+            .all(self.db())
+            .await?)
     }
 
     /// The id of the row whose name column reads `name` exactly, if any: names written in a

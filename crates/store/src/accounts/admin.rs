@@ -123,8 +123,8 @@ impl Accounts<'_> {
         let mut active: user::ActiveModel = row.into();
         active.locked_until = Set(None);
         active.failed_logins = Set(0);
-        active.update(self.store.db()).await?;
-        self.store.audit().record(by, "user.unlock", "user", Some(id.to_string()), "解除锁定").await
+        self.store.update_recorded(by, active, "user.unlock", ("user", id.0), "解除锁定".to_owned()).await?;
+        Ok(())
     }
 }
 

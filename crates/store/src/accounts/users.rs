@@ -12,6 +12,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::user;
 use crate::{Result, StoreError};
 
@@ -211,7 +212,7 @@ impl Accounts<'_> {
             return Err(StoreError::invalid("用户名", format!("“{username}”已被使用")));
         }
         let hash = hash_password(new.password).await?;
-        let model = user::ActiveModel {
+        let row = user::ActiveModel {
             username: Set(username.clone()),
             display_name: Set(new.display_name),
             password_hash: Set(hash),
@@ -225,19 +226,9 @@ impl Accounts<'_> {
             created_at: Set(self.store.now()),
             last_login_at: Set(None),
             ..Default::default()
-        }
-        .insert(self.store.db())
-        .await?;
-        self.store
-            .audit()
-            .record(
-                by,
-                "user.create",
-                "user",
-                Some(model.id.to_string()),
-                format!("创建用户 {username}（{}）", new.role.label()),
-            )
-            .await?;
+        };
+        let detail = format!("创建用户 {username}（{}）", new.role.label());
+        let model = self.store.insert_recorded(by, row, |m| Change::new("user.create", "user", m.id, detail)).await?;
         Ok(UserId(model.id))
     }
 

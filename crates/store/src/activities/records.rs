@@ -12,11 +12,11 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 use serde::Serialize;
 
 use super::Activities;
+use crate::audit::Change;
 use crate::entity::{activity, activity_attendee, activity_issue, activity_unit, member, party_group, party_org, unit};
 use crate::scope::town_in;
 use crate::{Page, PageRequest, Result, StoreError};
@@ -318,37 +318,66 @@ impl Activities<'_> {
     /// caller's to name; the day not after today. Audited with what was recorded.
     pub async fn record(self, caller: &Caller, f: ActivityFields, demo: bool) -> Result<i64> {
         let (o, named) = self.checked(caller, &f).await?;
-        let db = self.store.db();
         let now = self.store.now();
-        let txn = db.begin().await?;
-        let saved = activity::ActiveModel {
-            organiser_kind: Set(f.organiser.kind),
-            organiser_id: Set(f.organiser.id),
-            cluster_id: Set(o.cluster_id),
-            town_code: Set(o.town_code.clone()),
-            kind: Set(f.kind),
-            subject: Set(f.subject.clone()),
-            held_on: Set(f.held_on),
-            place: Set(f.place.clone()),
-            headcount: Set(f.attendance.count() as i32),
-            named: Set(!named.is_empty()),
-            minutes: Set(f.minutes.clone()),
-            party_group_id: Set(f.party_group),
+        let row = activity::ActiveModel {
             recorded_by: Set(caller.username.clone()),
             is_demo: Set(demo),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        Self::put_taking_part(&txn, saved.id, &f.units, &named).await?;
-        self.store
-            .audit()
-            .record_on(&txn, caller, "activity.create", "activity", Some(saved.id.to_string()), described(&o.name, &f))
-            .await?;
-        txn.commit().await?;
+        };
+        let line = described(&o.name, &f);
+        let saved =
+            self.save(caller, row, &f, &o, &named, |m| Change::new("activity.create", "activity", m.id, line)).await?;
         Ok(saved.id)
+    }
+
+    /// Writes the form's fields to an activity's row — a new one, or an old one whose units
+    /// and named members are replaced — with its units, named members and the audit line
+    /// `change` gives, in one transaction.
+    pub(super) async fn save(
+        self,
+        caller: &Caller,
+        mut m: activity::ActiveModel,
+        f: &ActivityFields,
+        o: &super::OrganiserChoice,
+        named: &[i64],
+        change: impl FnOnce(&activity::Model) -> Change,
+    ) -> Result<activity::Model> {
+        m.organiser_kind = Set(f.organiser.kind);
+        m.organiser_id = Set(f.organiser.id);
+        m.cluster_id = Set(o.cluster_id);
+        m.town_code = Set(o.town_code.clone());
+        m.kind = Set(f.kind);
+        m.subject = Set(f.subject.clone());
+        m.held_on = Set(f.held_on);
+        m.place = Set(f.place.clone());
+        m.headcount = Set(f.attendance.count() as i32);
+        m.named = Set(!named.is_empty());
+        m.minutes = Set(f.minutes.clone());
+        m.party_group_id = Set(f.party_group);
+        let new = m.id.is_not_set();
+        self.store
+            .recorded(
+                caller,
+                async |txn| {
+                    let saved = if new { m.insert(txn).await? } else { m.update(txn).await? };
+                    if !new {
+                        activity_unit::Entity::delete_many()
+                            .filter(activity_unit::Column::ActivityId.eq(saved.id))
+                            .exec(txn)
+                            .await?;
+                        activity_attendee::Entity::delete_many()
+                            .filter(activity_attendee::Column::ActivityId.eq(saved.id))
+                            .exec(txn)
+                            .await?;
+                    }
+                    Self::put_taking_part(txn, saved.id, &f.units, named).await?;
+                    Ok(saved)
+                },
+                change,
+            )
+            .await
     }
 
     /// The units taking part in an activity and its named members, by id. Not a scope check.
@@ -373,12 +402,7 @@ impl Activities<'_> {
 
     /// The units and named members of an activity, written after it (or after its old ones
     /// were removed).
-    pub(super) async fn put_taking_part(
-        txn: &sea_orm::DatabaseTransaction,
-        id: i64,
-        units: &[i64],
-        named: &[i64],
-    ) -> Result<()> {
+    async fn put_taking_part(txn: &sea_orm::DatabaseTransaction, id: i64, units: &[i64], named: &[i64]) -> Result<()> {
         let units: Vec<activity_unit::ActiveModel> = units
             .iter()
             .map(|u| activity_unit::ActiveModel { activity_id: Set(id), unit_id: Set(*u), ..Default::default() })

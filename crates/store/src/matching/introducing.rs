@@ -175,13 +175,10 @@ impl Matching<'_> {
         let note = new.note.trim();
         let saved = self
             .store
-            .recorded(
+            .insert_recorded_with(
                 caller,
-                async |txn| {
-                    let saved = row.insert(txn).await?;
-                    intro_event(txn, saved.id, at, &caller.username, None, state, note).await?;
-                    Ok(saved)
-                },
+                row,
+                async |txn, saved| intro_event(txn, saved.id, at, &caller.username, None, state, note).await,
                 |saved| {
                     let detail = format!("牵线：需求“{}”× 供给“{}”（{}）", need.title, offer.title, state.label());
                     Change::new("introduction.create", "introduction", saved.id, detail)
@@ -318,18 +315,9 @@ impl Matching<'_> {
         let before = name(row.assisting_department_id);
         let mut m: introduction::ActiveModel = row.into();
         m.assisting_department_id = Set(department);
-        m.updated_at = Set(self.store.now());
-        m.update(self.store.db()).await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "introduction.department",
-                "introduction",
-                Some(id.to_string()),
-                format!("协办部门：{before} → {}", name(department)),
-            )
-            .await
+        let detail = format!("协办部门：{before} → {}", name(department));
+        self.store.update_recorded(caller, m, "introduction.department", ("introduction", id), detail).await?;
+        Ok(())
     }
 
     /// Records what a deal brought on a date: annual sales, a delivery.

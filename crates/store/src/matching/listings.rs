@@ -181,7 +181,7 @@ impl Matching<'_> {
             cond = cond.add(listing::Column::UnitId.in_subquery(self.my_units(caller).await?));
         }
         if let Some(c) = filter.cluster {
-            cond = cond.add(listing::Column::UnitId.in_subquery(members_of(c.0)));
+            cond = cond.add(listing::Column::UnitId.in_subquery(crate::scope::cluster_units(c.0)));
         }
         if let Some(u) = filter.unit {
             cond = cond.add(listing::Column::UnitId.eq(u.0));
@@ -358,10 +358,9 @@ impl Matching<'_> {
         let title = row.title.clone();
         let mut m: listing::ActiveModel = row.into();
         m.status = Set(if open { ListingStatus::Open } else { ListingStatus::Closed });
-        m.updated_at = Set(self.store.now());
-        m.update(self.store.db()).await?;
         let (action, what) = if open { ("listing.reopen", "重新发布") } else { ("listing.close", "关闭") };
-        self.store.audit().record(caller, action, "listing", Some(id.to_string()), format!("{what}“{title}”")).await
+        self.store.update_recorded(caller, m, action, ("listing", id), format!("{what}“{title}”")).await?;
+        Ok(())
     }
 
     /// Enterprises the caller may publish for, by name, for the form's choice.

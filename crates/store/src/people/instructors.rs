@@ -15,9 +15,7 @@ use qunlian_domain::auth::{Action, Caller, Scope};
 use qunlian_domain::people::instructors::{AssessmentFields, AssignmentFields, Guided, InstructorFields};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Query, SelectStatement};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use super::People;
@@ -454,14 +452,10 @@ impl People<'_> {
         }
         let name = self.guiding(vec![a.clone()]).await?.into_iter().next().map(|(_, g)| g.name).unwrap_or_default();
         let since = a.since;
-        let txn = sea_orm::TransactionTrait::begin(self.store.db()).await?;
         let mut m = a.into_active_model();
         m.until = Set(Some(on));
-        m.updated_at = Set(self.store.now());
-        m.update(&txn).await?;
         let what = format!("{} 指导 {name}：修改前 自 {since} 起（未结束）；修改后 {since} 至 {on}", r.name);
-        self.store.audit().record_on(&txn, caller, "instructor.end", "instructor", Some(id.to_string()), what).await?;
-        txn.commit().await?;
+        self.store.update_recorded(caller, m, "instructor.end", ("instructor", id), what).await?;
         Ok(())
     }
 

@@ -85,17 +85,15 @@ impl Projects<'_> {
     pub async fn remove_application_file(&self, caller: &Caller, application_id: i64, file_id: i64) -> Result<()> {
         let app = self.files_editable(caller, application_id).await?;
         let file = self.file_of(application_id, file_id).await?;
-        project_application_file::Entity::delete_by_id(file_id).exec(self.store.db()).await?;
+        let line = format!("{}：{}", app.title, file.file_name);
         self.store
-            .audit()
-            .record(
+            .recorded(
                 caller,
-                "project.application.file.remove",
-                "project_application",
-                Some(app.id.to_string()),
-                format!("{}：{}", app.title, file.file_name),
+                async |txn| Ok(project_application_file::Entity::delete_by_id(file_id).exec(txn).await?),
+                |_| Change::new("project.application.file.remove", "project_application", app.id, line),
             )
-            .await
+            .await?;
+        Ok(())
     }
 
     async fn file_of(&self, application_id: i64, file_id: i64) -> Result<project_application_file::Model> {

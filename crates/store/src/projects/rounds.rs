@@ -179,18 +179,12 @@ impl Projects<'_> {
             is_demo: Set(new.is_demo),
             ..Self::round_columns(&new, name.clone())
         };
-        let id = project_round::Entity::insert(m).exec(self.store.db()).await?.last_insert_id;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "project.round.create",
-                "project_round",
-                Some(id.to_string()),
-                format!("{} {name}", new.year),
-            )
+        let line = format!("{} {name}", new.year);
+        let saved = self
+            .store
+            .insert_recorded(caller, m, |r| Change::new("project.round.create", "project_round", r.id, line))
             .await?;
-        Ok(id)
+        Ok(saved.id)
     }
 
     /// Edits a round: its lists, calendar (moving the dates moves the phase), eligibility,
@@ -211,23 +205,14 @@ impl Projects<'_> {
             }
         }
         let concept_stage = if m.two_stage == new.two_stage { m.concept_stage } else { new.two_stage };
-        project_round::Entity::update(project_round::ActiveModel {
+        let row = project_round::ActiveModel {
             id: Set(id),
             concept_stage: Set(concept_stage),
             ..Self::round_columns(&new, name.clone())
-        })
-        .exec(db)
-        .await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "project.round.update",
-                "project_round",
-                Some(id.to_string()),
-                format!("{} {name}", new.year),
-            )
-            .await
+        };
+        let line = format!("{} {name}", new.year);
+        self.store.update_recorded(caller, row, "project.round.update", ("project_round", id), line).await?;
+        Ok(())
     }
 
     /// Every round, the latest first; any role that reads projects (the lists are public
@@ -289,23 +274,10 @@ impl Projects<'_> {
                 .join("、")
         };
         let before: Rubric = from_json("rubric", &m.rubric)?;
-        project_round::Entity::update(project_round::ActiveModel {
-            id: Set(id),
-            rubric: Set(json(&rubric)),
-            ..Default::default()
-        })
-        .exec(db)
-        .await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "project.round.rubric",
-                "project_round",
-                Some(id.to_string()),
-                format!("{}：{} → {}", m.name, summary(&before), summary(&rubric)),
-            )
-            .await
+        let row = project_round::ActiveModel { id: Set(id), rubric: Set(json(&rubric)), ..Default::default() };
+        let line = format!("{}：{} → {}", m.name, summary(&before), summary(&rubric));
+        self.store.update_recorded(caller, row, "project.round.rubric", ("project_round", id), line).await?;
+        Ok(())
     }
 
     /// Ends a two-stage round's concept review: the concepts the officer accepted (概念入围)

@@ -83,29 +83,39 @@ impl Registry<'_> {
         for m in members {
             self.store.unit_in_scope(caller, *m).await?;
         }
-        let a = alliance::ActiveModel {
+        let row = alliance::ActiveModel {
             name: Set(name.trim().to_owned()),
             description: Set(description.to_owned()),
             town_code: Set(None),
             established_on: Set(established_on),
             is_demo: Set(demo),
             ..Default::default()
-        }
-        .insert(self.store.db())
-        .await?;
-        for m in members {
-            alliance_member::ActiveModel { alliance_id: Set(a.id), unit_id: Set(m.0), ..Default::default() }
-                .insert(self.store.db())
-                .await?;
-        }
-        self.store
-            .audit()
-            .record(
+        };
+        let a = self
+            .store
+            .recorded(
                 caller,
-                "alliance.create",
-                "alliance",
-                Some(a.id.to_string()),
-                format!("建立“{}”，成员{}家", a.name, members.len()),
+                async |txn| {
+                    let a = row.insert(txn).await?;
+                    for m in members {
+                        alliance_member::ActiveModel {
+                            alliance_id: Set(a.id),
+                            unit_id: Set(m.0),
+                            ..Default::default()
+                        }
+                        .insert(txn)
+                        .await?;
+                    }
+                    Ok(a)
+                },
+                |a| {
+                    Change::new(
+                        "alliance.create",
+                        "alliance",
+                        a.id,
+                        format!("建立“{}”，成员{}家", a.name, members.len()),
+                    )
+                },
             )
             .await?;
         Ok(a.id)

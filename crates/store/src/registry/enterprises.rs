@@ -619,10 +619,20 @@ impl Registry<'_> {
             active.contact_phone_enc = Set(current.contact_phone_enc.clone());
             active.contact_phone_bidx = Set(current.contact_phone_bidx.clone());
         }
-        let after = self.to_enterprise(active.clone().update(self.store.db()).await?);
         self.store
-            .audit()
-            .record(caller, "unit.update", "unit", Some(id.to_string()), describe_changes(&before, &after))
-            .await
+            .recorded(
+                caller,
+                async |txn| Ok(active.update(txn).await?),
+                |after| {
+                    Change::new(
+                        "unit.update",
+                        "unit",
+                        id,
+                        describe_changes(&before, &self.to_enterprise(after.clone())),
+                    )
+                },
+            )
+            .await?;
+        Ok(())
     }
 }

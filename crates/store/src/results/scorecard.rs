@@ -7,11 +7,9 @@ use qunlian_domain::auth::{Action, Caller, ClusterId};
 use qunlian_domain::clock::beijing;
 use qunlian_domain::projects::Tier;
 use qunlian_domain::results::{Indicator, Period, YearOnYear, format_yuan};
-use sea_orm::{EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use super::*;
-use crate::entity::party_org;
 use crate::matching::IntroductionFilter;
 use crate::services::ServiceFilter;
 
@@ -217,15 +215,7 @@ impl Results<'_> {
     pub async fn cluster_orgs(self, caller: &Caller, cluster: ClusterId) -> Result<Vec<(i64, String)>> {
         self.store.require(caller, Action::ReadResults)?;
         let cond = self.cluster_org_condition(caller, cluster).await?;
-        Ok(party_org::Entity::find()
-            .select_only()
-            .column(party_org::Column::Id)
-            .column(party_org::Column::Name)
-            .filter(cond)
-            .order_by_asc(party_org::Column::Name)
-            .into_tuple()
-            .all(self.store.db())
-            .await?)
+        self.store.orgs_by_name(cond).await
     }
 
     /// The scorecard of a cluster the caller may see, for `period` beside the same period of

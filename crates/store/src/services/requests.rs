@@ -6,7 +6,7 @@ use qunlian_domain::calendar::WorkCalendar;
 use qunlian_domain::services::{Clock, EventKind, RequestState, TimeLimit, clock};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::*;
@@ -148,13 +148,12 @@ impl Services<'_> {
         };
         let saved = self
             .store
-            .recorded(
+            .insert_recorded_with(
                 caller,
-                async |txn| {
-                    let saved = row.insert(txn).await?;
+                row,
+                async |txn, saved| {
                     let dept = Some(item.department_id);
-                    event(txn, saved.id, now, &caller.username, EventKind::Filed, None, dept, filed).await?;
-                    Ok(saved)
+                    event(txn, saved.id, now, &caller.username, EventKind::Filed, None, dept, filed).await
                 },
                 |saved| {
                     let detail = format!("{}：{title}", u.name);
