@@ -15,7 +15,11 @@ async fn a_district_admin_registers_and_assigns_an_instructor_shown_on_the_orgs_
     // The 指导对象 select's search box answers with the matching organisations and firms.
     let found =
         app.get(&mut district, "/units/choices?for=instructors&name=guided&q=%E7%94%B2%E7%94%B5%E6%B0%94").await;
-    assert!(found.body.contains("上海甲电气有限公司（企业）") && found.body.contains("value=\"unit:"), "{}", found.body);
+    assert!(
+        found.body.contains("上海甲电气有限公司（企业）") && found.body.contains("value=\"unit:"),
+        "{}",
+        found.body
+    );
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains("id=\"instructor-form\""));
 
