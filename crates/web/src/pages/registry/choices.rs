@@ -44,9 +44,8 @@ impl Checks {
 }
 
 /// `for=bodies` (an enterprise select named `name`: its value stays chosen), `for=instructors`
-/// (the 指导对象 select `guided`), `for=activities`
-/// or `for=projects` (checkboxes: every `units` stays ticked); `q` a name's part or a credit
-/// code's start.
+/// (the 指导对象 select `guided`), `for=activities` or `for=projects` (checkboxes: every
+/// `units` stays ticked); `q` a name's part or a credit code's start.
 pub async fn choices(
     State(state): State<AppState>,
     auth: Auth,
