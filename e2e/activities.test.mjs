@@ -96,6 +96,19 @@ test('the search box above the firms finds others by name and keeps the ticked o
   await page.waitForFunction((p) => [...document.querySelectorAll('#unit-checks label')].slice(1).every((l) => l.textContent.includes(p)), part);
   assert.ok(await page.isChecked(`#unit-checks input[value="${ticked}"]`), 'the ticked firm stays ticked');
   assert.match(await page.textContent('#unit-checks'), new RegExp(part));
+
+  // The same for the members (参加党员) under their fold.
+  await page.click('details:has(#member-checks) summary');
+  const people = page.locator('#member-checks label');
+  assert.ok((await people.count()) >= 2, 'the branch secretary is offered members');
+  const present = await people.nth(0).locator('input').getAttribute('value');
+  await people.nth(0).locator('input').check();
+  const who = (await people.nth(1).textContent()).trim().slice(0, 1);
+  const heard = page.waitForResponse((r) => r.url().includes('/units/choices?for=members'));
+  await page.fill('#attendees input.unit-search', who);
+  assert.equal((await heard).status(), 200);
+  await page.waitForFunction((w) => [...document.querySelectorAll('#member-checks label')].slice(1).every((l) => l.textContent.includes(w)), who);
+  assert.ok(await page.isChecked(`#member-checks input[value="${present}"]`), 'the ticked member stays ticked');
   await context.close();
 
   const admin = await demo.login('xinqiao');

@@ -298,15 +298,16 @@ impl Activities<'_> {
             .collect())
     }
 
-    /// The members the caller may name as present (those of its scope), by name, at most
-    /// [`CHOICES`]; those of `keep` (the form's ticked ones) first, whatever their name, so an
-    /// edit does not drop a member past the first page.
-    pub async fn member_choices(self, caller: &Caller, keep: &[i64]) -> Result<Vec<(i64, String)>> {
+    /// The members the caller may name as present (those of its scope) whose name contains
+    /// `q`, by name, at most [`CHOICES`]; those of `keep` (the form's ticked ones) first,
+    /// whatever their name, so an edit does not drop a member past the first page.
+    pub async fn member_choices(self, caller: &Caller, q: Option<&str>, keep: &[i64]) -> Result<Vec<(i64, String)>> {
         self.store.require(caller, Action::RecordActivities)?;
+        let q = crate::shared::search_text(q)?;
         let keep = &keep[..keep.len().min(crate::scope::KEEP_LIMIT)];
         let mut out =
-            if keep.is_empty() { Vec::new() } else { self.members_in_scope(caller, Some(keep.to_vec())).await? };
-        for m in self.members_in_scope(caller, None).await? {
+            if keep.is_empty() { Vec::new() } else { self.members_in_scope(caller, Some(keep.to_vec()), None).await? };
+        for m in self.members_in_scope(caller, None, q).await? {
             if !out.iter().any(|(id, _)| *id == m.0) {
                 out.push(m);
             }
@@ -454,7 +455,7 @@ impl Activities<'_> {
             Attendance::Headcount(_) => Vec::new(),
         };
         if !named.is_empty() {
-            let members = self.members_in_scope(caller, Some(named.clone())).await?;
+            let members = self.members_in_scope(caller, Some(named.clone()), None).await?;
             if let Some(m) = named.iter().find(|m| !members.iter().any(|(id, _)| id == *m)) {
                 return Err(StoreError::invalid("参加党员", format!("编号 {m} 不在您的党员名册范围内")));
             }
@@ -520,7 +521,12 @@ impl Activities<'_> {
     }
 
     /// Members of the caller's scope (of `ids` when given), by name.
-    async fn members_in_scope(self, caller: &Caller, ids: Option<Vec<i64>>) -> Result<Vec<(i64, String)>> {
+    async fn members_in_scope(
+        self,
+        caller: &Caller,
+        ids: Option<Vec<i64>>,
+        q: Option<&str>,
+    ) -> Result<Vec<(i64, String)>> {
         let orgs = Query::select()
             .column(party_org::Column::Id)
             .from(party_org::Entity)
@@ -532,6 +538,9 @@ impl Activities<'_> {
         let limit = if ids.is_some() { None } else { Some(CHOICES) };
         if let Some(ids) = ids {
             cond = cond.add(member::Column::Id.is_in(ids));
+        }
+        if let Some(q) = q {
+            cond = cond.add(member::Column::Name.contains(q));
         }
         Ok(member::Entity::find()
             .select_only()

@@ -408,7 +408,8 @@ async fn a_member_past_the_forms_first_page_is_named_and_kept() {
         s.people().create(&sys, member(5000 + n, w.org_a.0), false).await.unwrap();
     }
     let acts = s.activities();
-    let page: Vec<i64> = acts.member_choices(&w.branch_a, &[]).await.unwrap().into_iter().map(|(id, _)| id).collect();
+    let page: Vec<i64> =
+        acts.member_choices(&w.branch_a, None, &[]).await.unwrap().into_iter().map(|(id, _)| id).collect();
     assert_eq!(page.len(), 300, "the form's first page");
     let everyone = s.people().members(&sys, &Default::default(), PageRequest { page: 1, per_page: 500 }).await.unwrap();
     let past = everyone.items.iter().map(|m| m.id).find(|id| !page.contains(id)).expect("one past the page");
@@ -419,7 +420,12 @@ async fn a_member_past_the_forms_first_page_is_named_and_kept() {
     let named = acts.get(&w.branch_a, id).await.unwrap().attendees;
     assert_eq!(named.len(), 301);
     assert!(named.iter().any(|(m, _)| *m == past));
-    let kept = acts.member_choices(&w.branch_a, &[past]).await.unwrap();
+    let kept = acts.member_choices(&w.branch_a, None, &[past]).await.unwrap();
     assert_eq!(kept.first().map(|(id, _)| *id), Some(past), "the edit form keeps it ticked");
     assert_eq!(kept.len(), 301);
+    // The search box above the list finds it by its name, and only what matches.
+    let name = everyone.items.iter().find(|m| m.id == past).unwrap().name.clone();
+    let found = acts.member_choices(&w.branch_a, Some(&name), &[]).await.unwrap();
+    assert!(found.iter().any(|(id, _)| *id == past), "{found:?}");
+    assert!(found.iter().all(|(_, n)| n.contains(&name)), "{found:?}");
 }

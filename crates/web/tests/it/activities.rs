@@ -160,6 +160,13 @@ async fn an_enterprise_beyond_the_first_page_is_found_ticked_and_kept_on_edit() 
     let form = app.get(&mut branch, &edit).await;
     assert!(form.body.contains(&format!("{} checked", box_(z))), "the recorded firm stays ticked");
 
+    // The member list's search box answers the recorder (members of its scope only), not an
+    // officer, who records no activity.
+    let members = app.get(&mut branch, "/units/choices?for=members&q=%E5%BC%A0").await;
+    assert_eq!(members.status, StatusCode::OK, "{}", members.body);
+    let mut officer = app.login("officer", PASSWORD).await;
+    assert_eq!(app.get(&mut officer, "/units/choices?for=members&q=a").await.status, StatusCode::FORBIDDEN);
+
     // The bodies' enterprise selects: the town admin of 新桥 finds its own firm, not 九亭's,
     // and the chosen one stays selected.
     let mut town = app.login("town", PASSWORD).await;

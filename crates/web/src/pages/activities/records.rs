@@ -183,7 +183,7 @@ async fn form_page(
         organisers: organiser_pairs(acts.recordable_organisers(&auth.caller).await?),
         kinds: ActivityKind::ALL,
         units: acts.unit_choices(&auth.caller, None, &ids(&raw.units)).await?,
-        members: acts.member_choices(&auth.caller, &ids(&raw.attendees)).await?,
+        members: acts.member_choices(&auth.caller, None, &ids(&raw.attendees)).await?,
         party_groups: acts.party_group_choices(&auth.caller).await?,
         studios: studios.into_iter().map(|s| (s.id.to_string(), s.name)).collect(),
         studio,

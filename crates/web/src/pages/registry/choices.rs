@@ -2,7 +2,7 @@
 //! forms whose enterprises are too many to list at once (a town holds thousands): the
 //! enterprise selects of the bodies' forms (talent apartments and selections, village
 //! candidates), an instructor's 指导对象 (organisations, clusters and enterprises), an
-//! activity's taking-part checkboxes and a project's partner checkboxes. The store keeps the answer inside
+//! activity's taking-part and member checkboxes and a project's partner checkboxes. The store keeps the answer inside
 //! the caller's scope; the answer is an HTML fragment that htmx puts in place of the list.
 
 use askama::Template;
@@ -45,7 +45,8 @@ impl Checks {
 
 /// `for=bodies` (an enterprise select named `name`: its value stays chosen), `for=instructors`
 /// (the 指导对象 select `guided`), `for=activities` or `for=projects` (checkboxes: every
-/// `units` stays ticked); `q` a name's part or a credit code's start.
+/// `units` stays ticked), `for=members` (an activity's 参加党员: every `attendees` stays
+/// ticked); `q` a name's part (or a credit code's start).
 pub async fn choices(
     State(state): State<AppState>,
     auth: Auth,
@@ -81,6 +82,14 @@ pub async fn choices(
             let (units, message) = refused_as_message(found)?;
             render(&Checks { units, ticked, message })
         }
+        "members" => {
+            auth.require(Action::RecordActivities)?;
+            let ticked = values_of(&pairs, "attendees");
+            let keep: Vec<i64> = ticked.iter().filter_map(|v| v.trim().parse().ok()).collect();
+            let found = state.store.activities().member_choices(&auth.caller, q, &keep).await;
+            let (members, message) = refused_as_message(found)?;
+            render(&Members { members, ticked, message })
+        }
         "projects" => {
             auth.require(Action::ApplyProjects)?;
             let ticked = values_of(&pairs, "units");
@@ -90,8 +99,23 @@ pub async fn choices(
             render(&Partners { choices, ticked, message })
         }
         _ => Err(WebError::BadRequest(
-            "未知的选择列表（for 应为 bodies、activities、projects 或 instructors）".to_owned(),
+            "未知的选择列表（for 应为 bodies、instructors、activities、members 或 projects）".to_owned(),
         )),
+    }
+}
+
+/// An activity's member checkboxes (参加党员): the ticked ones first, then the matches.
+#[derive(Template)]
+#[template(path = "activities/member_checks.html")]
+struct Members {
+    members: Vec<(i64, String)>,
+    ticked: Vec<String>,
+    message: Option<String>,
+}
+
+impl Members {
+    fn member_ticked(&self, id: &i64) -> bool {
+        ticked(&self.ticked, *id)
     }
 }
 
