@@ -76,24 +76,21 @@ pub async fn choices(
         }
         "activities" => {
             auth.require(Action::RecordActivities)?;
-            let ticked = values_of(&pairs, "units");
-            let keep: Vec<i64> = ticked.iter().filter_map(|v| v.trim().parse().ok()).collect();
+            let (ticked, keep) = ticked_of(&pairs, "units");
             let found = state.store.activities().unit_choices(&auth.caller, q, &keep).await;
             let (units, message) = refused_as_message(found)?;
             render(&Checks { units, ticked, message })
         }
         "members" => {
             auth.require(Action::RecordActivities)?;
-            let ticked = values_of(&pairs, "attendees");
-            let keep: Vec<i64> = ticked.iter().filter_map(|v| v.trim().parse().ok()).collect();
+            let (ticked, keep) = ticked_of(&pairs, "attendees");
             let found = state.store.activities().member_choices(&auth.caller, q, &keep).await;
             let (members, message) = refused_as_message(found)?;
             render(&Members { members, ticked, message })
         }
         "projects" => {
             auth.require(Action::ApplyProjects)?;
-            let ticked = values_of(&pairs, "units");
-            let keep: Vec<i64> = ticked.iter().filter_map(|v| v.trim().parse().ok()).collect();
+            let (ticked, keep) = ticked_of(&pairs, "units");
             let found = state.store.projects().partner_choices(&auth.caller, one("q"), &keep).await;
             let (choices, message) = refused_as_message(found)?;
             render(&Partners { choices, ticked, message })
@@ -134,9 +131,11 @@ impl Partners {
     }
 }
 
-/// Every value of a repeated query parameter (the ticked boxes).
-fn values_of(pairs: &[(String, String)], name: &str) -> Vec<String> {
-    pairs.iter().filter(|(n, _)| n == name).map(|(_, v)| v.clone()).collect()
+/// Every value of a repeated query parameter (the ticked boxes), and the ids among them.
+fn ticked_of(pairs: &[(String, String)], name: &str) -> (Vec<String>, Vec<i64>) {
+    let ticked: Vec<String> = pairs.iter().filter(|(n, _)| n == name).map(|(_, v)| v.clone()).collect();
+    let ids = ticked.iter().filter_map(|v| v.trim().parse().ok()).collect();
+    (ticked, ids)
 }
 
 /// A search the store refused (too long) as the list's message, so the box says why; any
