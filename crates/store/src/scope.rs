@@ -10,9 +10,21 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Quer
 use crate::entity::{cluster, cluster_member, party_org, party_org_unit, unit};
 use crate::{Result, Store, StoreError};
 
-/// How many units a form may hold on to beyond a picker's first page (see
+/// How many records a form may hold on to beyond a picker's first page (see
 /// [`Store::unit_choices_keeping`]): as many as a form may choose.
 pub(crate) const KEEP_LIMIT: usize = qunlian_domain::limits::CHOICES;
+
+/// The ids a form holds, at most [`KEEP_LIMIT`] of them.
+pub(crate) fn kept_ids(keep: &[i64]) -> &[i64] {
+    &keep[..keep.len().min(KEEP_LIMIT)]
+}
+
+/// A picker's options: what the form holds (`kept`) first, then the page of matches, each
+/// once.
+pub(crate) fn kept_first<T>(kept: Vec<(i64, T)>, page: Vec<(i64, T)>) -> Vec<(i64, T)> {
+    let held: std::collections::HashSet<i64> = kept.iter().map(|(id, _)| *id).collect();
+    kept.into_iter().chain(page.into_iter().filter(|(id, _)| !held.contains(id))).collect()
+}
 
 pub(crate) fn nothing() -> Condition {
     Condition::all().add(Expr::cust("1 = 0"))
@@ -120,7 +132,7 @@ impl Store {
         limit: u64,
     ) -> Result<Vec<(i64, String)>> {
         let mut cond = cond;
-        if let Some(q) = crate::shared::search_text(q)?.map(str::trim).filter(|q| !q.is_empty()) {
+        if let Some(q) = crate::shared::search_text(q)? {
             cond = cond.add(
                 Condition::any()
                     .add(unit::Column::Name.contains(q))
@@ -149,19 +161,14 @@ impl Store {
         limit: u64,
         keep: &[i64],
     ) -> Result<Vec<(i64, String)>> {
-        let keep = &keep[..keep.len().min(KEEP_LIMIT)];
-        let mut out = if keep.is_empty() {
+        let keep = kept_ids(keep);
+        let kept = if keep.is_empty() {
             Vec::new()
         } else {
-            let kept = cond.clone().add(unit::Column::Id.is_in(keep.iter().copied()));
-            self.unit_choices(kept, None, keep.len() as u64).await?
+            let held = cond.clone().add(unit::Column::Id.is_in(keep.iter().copied()));
+            self.unit_choices(held, None, keep.len() as u64).await?
         };
-        for choice in self.unit_choices(cond, q, limit).await? {
-            if !out.iter().any(|(id, _)| *id == choice.0) {
-                out.push(choice);
-            }
-        }
-        Ok(out)
+        Ok(kept_first(kept, self.unit_choices(cond, q, limit).await?))
     }
 
     /// Names of units by id, for rows that hold only ids. Not a scope check: the rows were

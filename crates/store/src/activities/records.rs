@@ -304,15 +304,10 @@ impl Activities<'_> {
     pub async fn member_choices(self, caller: &Caller, q: Option<&str>, keep: &[i64]) -> Result<Vec<(i64, String)>> {
         self.store.require(caller, Action::RecordActivities)?;
         let q = crate::shared::search_text(q)?;
-        let keep = &keep[..keep.len().min(crate::scope::KEEP_LIMIT)];
-        let mut out =
+        let keep = crate::scope::kept_ids(keep);
+        let kept =
             if keep.is_empty() { Vec::new() } else { self.members_in_scope(caller, Some(keep.to_vec()), None).await? };
-        for m in self.members_in_scope(caller, None, q).await? {
-            if !out.iter().any(|(id, _)| *id == m.0) {
-                out.push(m);
-            }
-        }
-        Ok(out)
+        Ok(crate::scope::kept_first(kept, self.members_in_scope(caller, None, q).await?))
     }
 
     /// Records an activity: the organiser, each unit and each named member must be the
