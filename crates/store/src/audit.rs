@@ -182,6 +182,29 @@ pub struct AuditFilter {
     pub to: Option<NaiveDate>,
 }
 
+impl AuditFilter {
+    /// What was asked, for the log's own line: “查询审计日志：关键词“张三”，动作 user.grant，
+    /// 2026-11-01 至 2026-11-30”, or “查询审计日志：全部”.
+    fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(q) = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            parts.push(format!("关键词“{q}”"));
+        }
+        if let Some(action) = self.action.as_deref().filter(|a| !a.is_empty()) {
+            parts.push(format!("动作 {action}"));
+        }
+        match (self.from, self.to) {
+            (None, None) => {}
+            (from, to) => parts.push(format!(
+                "{} 至 {}",
+                from.map(|d| d.to_string()).unwrap_or_else(|| "最早".into()),
+                to.map(|d| d.to_string()).unwrap_or_else(|| "今天".into())
+            )),
+        }
+        format!("查询审计日志：{}", if parts.is_empty() { "全部".to_owned() } else { parts.join("，") })
+    }
+}
+
 impl Audit<'_> {
     pub async fn record(
         self,
@@ -277,7 +300,7 @@ impl Audit<'_> {
         let query = audit::Entity::find().filter(cond).order_by_desc(audit::Column::Id);
         let total = query.clone().count(self.store.db()).await?;
         let rows = query.paginate(self.store.db(), page.per_page).fetch_page(page.page - 1).await?;
-        self.record(caller, "audit.search", "audit_log", None, format!("查询审计日志：{:?}", filter.q)).await?;
+        self.record(caller, "audit.search", "audit_log", None, filter.describe()).await?;
         Ok(Page {
             items: rows
                 .into_iter()

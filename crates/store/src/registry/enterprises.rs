@@ -12,6 +12,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+use super::changes::UnitChanges;
 use super::*;
 use super::{industry_name, mask_phone, town_name};
 use crate::audit::Change;
@@ -160,37 +161,14 @@ impl EnterpriseFilter {
     }
 }
 
-fn describe_changes(a: &Enterprise, b: &Enterprise) -> String {
-    let mut out = Vec::new();
-    let mut diff = |label: &str, x: String, y: String| {
-        if x != y {
-            out.push(format!("{label}：{x} → {y}"));
-        }
-    };
-    diff("名称", a.name.clone(), b.name.clone());
-    diff("单位类型", a.kind_label.to_owned(), b.kind_label.to_owned());
-    diff("园区", format!("{:?}", a.park_id), format!("{:?}", b.park_id));
-    diff("街镇", a.town_name.clone(), b.town_name.clone());
-    diff("行业", format!("{:?}", a.industry_code), format!("{:?}", b.industry_code));
-    diff("从业人数", format!("{:?}", a.employees), format!("{:?}", b.employees));
-    diff("高新", a.high_tech.to_string(), b.high_tech.to_string());
-    diff("规上", a.above_scale.to_string(), b.above_scale.to_string());
-    diff("专精特新", a.srdi_label.to_owned(), b.srdi_label.to_owned());
-    diff("上市", a.listed.to_string(), b.listed.to_string());
-    diff("重点项目", a.key_project.to_string(), b.key_project.to_string());
-    diff("地址", format!("{:?}", a.address), format!("{:?}", b.address));
-    diff("联系人", format!("{:?}", a.contact_name), format!("{:?}", b.contact_name));
-    if a.contact_phone != b.contact_phone {
-        out.push("联系电话：已更改".to_owned());
-    }
-    if out.is_empty() {
-        format!("修改“{}”：无变化", b.name)
-    } else {
-        format!("修改“{}”：{}", b.name, out.join("；"))
-    }
-}
-
 impl Registry<'_> {
+    /// A park's name for an audit text (empty for none).
+    async fn park_label(&self, id: Option<i64>) -> Result<String> {
+        let Some(id) = id else { return Ok(String::new()) };
+        let found = park::Entity::find_by_id(id).one(self.store.db()).await?;
+        Ok(found.map(|p| p.name).unwrap_or_else(|| format!("#{id}")))
+    }
+
     pub(crate) fn to_enterprise(self, m: unit::Model) -> Enterprise {
         let srdi = m.srdi;
         let contact_phone = m.contact_phone_enc.as_deref().map(|enc| match self.store.crypto().decrypt(enc) {
@@ -608,8 +586,11 @@ impl Registry<'_> {
                 return Err(StoreError::invalid("规上企业", "由街镇或区管理员按统计部门名录登记，不能自行修改"));
             }
         }
-        let before = self.to_enterprise(current.clone());
         let park_id = self.park_id_for(self.store.db(), input.park.as_deref(), &input.town, current.is_demo).await?;
+        let parks = match current.park_id != park_id {
+            true => Some((self.park_label(current.park_id).await?, self.park_label(park_id).await?)),
+            false => None,
+        };
         let kind = kind.unwrap_or(current.kind);
         let mut active = self.active_unit(&input, kind, park_id, current.is_demo);
         active.id = Set(current.id);
@@ -624,12 +605,14 @@ impl Registry<'_> {
                 caller,
                 async |txn| Ok(active.update(txn).await?),
                 |after| {
-                    Change::new(
-                        "unit.update",
-                        "unit",
-                        id,
-                        describe_changes(&before, &self.to_enterprise(after.clone())),
-                    )
+                    let mut changes = UnitChanges::between(
+                        &current,
+                        &input,
+                        parks,
+                        after.contact_phone_bidx != current.contact_phone_bidx,
+                    );
+                    changes.diff("单位类型", current.kind.label().to_owned(), after.kind.label().to_owned());
+                    Change::new("unit.update", "unit", id, format!("修改“{}”：{}", after.name, changes.text()))
                 },
             )
             .await?;
