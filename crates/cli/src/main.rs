@@ -348,7 +348,13 @@ async fn user_command(store: &qunlian_store::Store, action: UserAction) -> AnyRe
         }
         UserAction::List => {
             for u in store.accounts().list_users(&Caller { role: Role::SystemAdmin, ..cli }).await? {
-                println!("{}\t{}\t{}\t{:?}", u.username, u.display_name, u.role.label(), u.scope);
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    u.username,
+                    u.display_name,
+                    u.role.label(),
+                    qunlian_store::accounts::scope_text(&u.scope)
+                );
             }
         }
         UserAction::Reset { username } => {
