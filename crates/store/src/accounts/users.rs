@@ -346,26 +346,29 @@ impl Accounts<'_> {
         let mut active: user::ActiveModel = row.into();
         active.password_hash = Set(hash_password(password.to_owned()).await?);
         active.must_change_password = Set(by.user_id != id);
-        active.update(self.store.db()).await?;
-        let epoch = self.end_sessions(id).await?;
         self.store
-            .audit()
-            .record(by, "user.password", "user", Some(id.to_string()), "修改密码（其他会话与接口令牌已失效）")
-            .await?;
-        Ok(epoch)
+            .recorded(
+                by,
+                async |txn| {
+                    active.update(txn).await?;
+                    self.end_sessions(txn, id).await
+                },
+                |_| Change::new("user.password", "user", id, "修改密码（其他会话与接口令牌已失效）"),
+            )
+            .await
     }
 
-    /// Ends every session and API token of an account: its session number goes up (a
-    /// session carrying the old one is refused) and its tokens are revoked. Returns the new
-    /// number.
-    pub(super) async fn end_sessions(self, id: UserId) -> Result<i32> {
+    /// Ends every session and API token of an account on `conn` (the transaction of the
+    /// change that ends them): its session number goes up (a session carrying the old one
+    /// is refused) and its tokens are revoked. Returns the new number.
+    pub(super) async fn end_sessions(self, conn: &impl sea_orm::ConnectionTrait, id: UserId) -> Result<i32> {
         user::Entity::update_many()
             .col_expr(user::Column::SessionEpoch, Expr::col(user::Column::SessionEpoch).add(1))
             .filter(user::Column::Id.eq(id.0))
-            .exec(self.store.db())
+            .exec(conn)
             .await?;
-        self.revoke_tokens_of(id).await?;
-        let row = user::Entity::find_by_id(id.0).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
+        self.revoke_tokens_of(conn, id).await?;
+        let row = user::Entity::find_by_id(id.0).one(conn).await?.ok_or(StoreError::NotFound)?;
         Ok(row.session_epoch)
     }
 }

@@ -13,10 +13,12 @@
 //! writing its own, with its line, in another transaction.
 //!
 //! A flow made of several transactions on purpose writes its line with the step it
-//! describes: the enterprise import (docs/decisions/0006) applies staged rows in batches,
-//! each batch with its per-unit lines in one transaction; a refused batch leaves `units`
-//! untouched and the job marked `applying` (bookkeeping, in `import_jobs`), to be finished
-//! by the next apply or the next start once the log takes lines again.
+//! describes: the enterprise import (docs/decisions/0006) stages a file (no change to the
+//! register) and applies it in batches, each with the lines of the units it updates in one
+//! transaction, the last one also with the job's summary line (the only line that counts
+//! its new units). A refused batch leaves `units` untouched and the job marked `applying`
+//! (bookkeeping, in `import_jobs`), to be finished by the next apply, or the next start of
+//! the store, once the log takes lines again.
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
