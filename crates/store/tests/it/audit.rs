@@ -5,11 +5,11 @@
 //! Then, with the log working again, the same write must succeed (so each case exercises a
 //! real change, not a refusal for some other reason).
 //!
-//! Before the fix (see the commit), the imports, the policy push, the calendar, the
+//! Before the fix (see the commits), the imports, the policy push, the calendar, the
 //! coverage rebuild, the studio links, the accounts' grants, disables and passwords, the
-//! reading of a pushed policy, the automatic reviewer assignment and the outcome report
-//! wrote their change, committed it and then failed on the audit line: the change stayed
-//! with nothing in the log. An officer's cleared conflict removed the pinned one before
+//! logins' counters, the reading of a pushed policy, the automatic reviewer assignment and
+//! the outcome report wrote their change, committed it and then failed on the audit line:
+//! the change stayed with nothing in the log. An officer's cleared conflict removed the pinned one before
 //! writing its own, with its line, in another transaction.
 //!
 //! A flow made of several transactions on purpose writes its line with the step it
@@ -355,6 +355,15 @@ async fn no_write_outlives_its_audit_line() {
         s.accounts().set_password(&sys, clerk, "Another@Pass2026").await
     })
     .await;
+    for (case, password) in [
+        ("failed login counted (accounts/users.rs login)", "Wrong@Pass2026"),
+        ("login, counters reset (accounts/users.rs login)", "Another@Pass2026"),
+    ] {
+        walk.check(&db, case, &[], async || {
+            s.accounts().login("clerk", password, None).await.map(|o| format!("{o:?}"))
+        })
+        .await;
+    }
 
     // Coverage: a rebuild that closes the entry of an enterprise now covered.
     let entry = NewAssignment {
