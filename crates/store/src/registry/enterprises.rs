@@ -458,9 +458,12 @@ impl Registry<'_> {
         }
     }
 
+    /// The park a unit's form or file names, created (with its `park.create` line, on `db`:
+    /// the transaction of the unit's own change) when no park has that name yet.
     pub(crate) async fn park_id_for(
         self,
         db: &impl sea_orm::ConnectionTrait,
+        caller: &Caller,
         name: Option<&str>,
         town: &RegionCode,
         demo: bool,
@@ -478,6 +481,8 @@ impl Registry<'_> {
         }
         .insert(db)
         .await?;
+        let line = format!("新增园区“{}”", p.name);
+        self.store.audit().record_on(db, caller, "park.create", "park", Some(p.id.to_string()), line).await?;
         Ok(Some(p.id))
     }
 
@@ -564,13 +569,16 @@ impl Registry<'_> {
         {
             return Err(StoreError::invalid("统一社会信用代码", format!("{}已登记", input.uscc)));
         }
-        let park_id = self.park_id_for(self.store.db(), input.park.as_deref(), &input.town, demo).await?;
-        let row = self.active_unit(&input, kind, park_id, demo);
         let m = self
             .store
-            .insert_recorded(caller, row, |m| {
-                Change::new("unit.create", "unit", m.id, format!("登记{}“{}”", kind.label(), m.name))
-            })
+            .recorded(
+                caller,
+                async |txn| {
+                    let park_id = self.park_id_for(txn, caller, input.park.as_deref(), &input.town, demo).await?;
+                    Ok(self.active_unit(&input, kind, park_id, demo).insert(txn).await?)
+                },
+                |m| Change::new("unit.create", "unit", m.id, format!("登记{}“{}”", kind.label(), m.name)),
+            )
             .await?;
         Ok(UnitId(m.id))
     }
@@ -609,20 +617,24 @@ impl Registry<'_> {
             }
         }
         let before = self.to_enterprise(current.clone());
-        let park_id = self.park_id_for(self.store.db(), input.park.as_deref(), &input.town, current.is_demo).await?;
         let kind = kind.unwrap_or(current.kind);
-        let mut active = self.active_unit(&input, kind, park_id, current.is_demo);
-        active.id = Set(current.id);
-        active.created_at = Set(current.created_at);
-        if input.contact_phone.is_none() {
-            // An empty phone on the form keeps the stored one: the form never shows it in full.
-            active.contact_phone_enc = Set(current.contact_phone_enc.clone());
-            active.contact_phone_bidx = Set(current.contact_phone_bidx.clone());
-        }
         self.store
             .recorded(
                 caller,
-                async |txn| Ok(active.update(txn).await?),
+                async |txn| {
+                    let park = input.park.as_deref();
+                    let park_id = self.park_id_for(txn, caller, park, &input.town, current.is_demo).await?;
+                    let mut active = self.active_unit(&input, kind, park_id, current.is_demo);
+                    active.id = Set(current.id);
+                    active.created_at = Set(current.created_at);
+                    if input.contact_phone.is_none() {
+                        // An empty phone on the form keeps the stored one: the form never
+                        // shows it in full.
+                        active.contact_phone_enc = Set(current.contact_phone_enc.clone());
+                        active.contact_phone_bidx = Set(current.contact_phone_bidx.clone());
+                    }
+                    Ok(active.update(txn).await?)
+                },
                 |after| {
                     Change::new(
                         "unit.update",

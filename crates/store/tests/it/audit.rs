@@ -30,7 +30,7 @@ use qunlian_domain::matching::{ListingKind, Reach};
 use qunlian_domain::people::development::current;
 use qunlian_domain::people::{ApplicantFields, MemberCategory, OrgRef, StepFields};
 use qunlian_domain::projects::{ApplicationAction as A, Decision, Pin, RawOutcome, Tier};
-use qunlian_domain::registry::{ProposalDecision, ProposalFields, RawProposal};
+use qunlian_domain::registry::{EnterpriseInput, ProposalDecision, ProposalFields, RawProposal};
 use qunlian_domain::services::{CatalogueLine, TimeLimit};
 use qunlian_store::StoreError;
 use qunlian_store::coverage::NewAssignment;
@@ -219,6 +219,25 @@ async fn no_write_outlives_its_audit_line() {
     .await;
     walk.check(&db, "calendar year loaded (services/calendar.rs import_calendar_year)", &[], async || {
         s.services().import_calendar_year(&sys, "# 来源：测试通知\n2027-01-01,holiday,元旦\n").await
+    })
+    .await;
+
+    // A park a unit's form or file names is created with the unit's change, with its line.
+    let in_park =
+        |n: u32, name: &str, park: &str| EnterpriseInput { park: Some(park.into()), ..enterprise(n, name, "新桥") };
+    walk.check(&db, "enterprise registered in a new park (registry/enterprises.rs create_unit)", &[], async || {
+        s.registry().create_enterprise(&sys, in_park(5, "上海戊科技有限公司", "新桥科创园")).await
+    })
+    .await;
+    walk.check(&db, "enterprise moved to a new park (registry/enterprises.rs update_unit)", &[], async || {
+        s.registry().update_enterprise(&sys, b, in_park(2, "上海乙制造有限公司", "新桥智造园")).await
+    })
+    .await;
+    // The job begun before the refused batch stays (its row and, on SQLite, its id's counter).
+    let job_begun = ["import_jobs", "sqlite_sequence"];
+    walk.check(&db, "enterprise file read, naming a new park (registry/import.rs add)", &job_begun, async || {
+        let mut import = s.registry().begin_import(&sys, "园区.csv", false).await?;
+        import.add(&[in_park(6, "上海己物流有限公司", "新桥物流园")], &[2]).await.map(|r| r.len())
     })
     .await;
 
