@@ -333,7 +333,7 @@ impl Accounts<'_> {
                 actor,
                 async |txn| {
                     count.exec(txn).await?;
-                    Ok(user::Entity::find_by_id(id).one(txn).await?.ok_or(StoreError::NotFound)?)
+                    user::Entity::find_by_id(id).one(txn).await?.ok_or(StoreError::NotFound)
                 },
                 |row| {
                     let detail = match row.locked_until.filter(|u| *u > now) {
