@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use qunlian_domain::auth::Caller;
+use qunlian_domain::auth::{Action, Caller};
 use qunlian_domain::{IndustryCode, Phone, RegionCode};
 use sea_orm::sea_query::IntoCondition;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, TryGetable,
-    Value,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect,
+    TryGetable, Value,
 };
 
 use crate::audit::{Change, Recordable};
@@ -82,6 +82,11 @@ impl Store {
     /// The Party organisations that meet `cond`, as (id, name) in the order of their names:
     /// the organisations a select offers or a figure lists.
     pub(crate) async fn orgs_by_name(&self, cond: impl IntoCondition) -> Result<Vec<(i64, String)>> {
+        self.orgs_by_name_upto(cond, None).await
+    }
+
+    /// [`Store::orgs_by_name`], the first `limit` of them when given.
+    async fn orgs_by_name_upto(&self, cond: impl IntoCondition, limit: Option<u64>) -> Result<Vec<(i64, String)>> {
         use crate::entity::party_org;
         Ok(party_org::Entity::find()
             .select_only()
@@ -89,9 +94,24 @@ impl Store {
             .column(party_org::Column::Name)
             .filter(cond.into_condition())
             .order_by_asc(party_org::Column::Name)
+            .limit(limit)
             .into_tuple()
             .all(self.db())
             .await?)
+    }
+
+    /// The Party organisations a form offers to choose from: those of the caller's scope not
+    /// dissolved, by name, the first `limit` when given — for a caller allowed `action`.
+    pub(crate) async fn org_choices(
+        &self,
+        caller: &Caller,
+        action: Action,
+        limit: Option<u64>,
+    ) -> Result<Vec<(i64, String)>> {
+        use crate::entity::party_org;
+        self.require(caller, action)?;
+        let cond = Condition::all().add(self.org_scope(caller).await?).add(party_org::Column::DissolvedOn.is_null());
+        self.orgs_by_name_upto(cond, limit).await
     }
 
     /// The id of the row whose name column reads `name` exactly, if any: names written in a

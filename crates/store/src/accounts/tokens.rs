@@ -153,12 +153,14 @@ impl Accounts<'_> {
         Ok(())
     }
 
-    pub(super) async fn revoke_tokens_of(self, user: UserId) -> Result<u64> {
+    /// Revokes every live token of an account on `conn` (the transaction of the change that
+    /// ends them).
+    pub(super) async fn revoke_tokens_of(self, conn: &impl sea_orm::ConnectionTrait, user: UserId) -> Result<u64> {
         let res = api_token::Entity::update_many()
             .col_expr(api_token::Column::Revoked, Expr::value(true))
             .filter(api_token::Column::UserId.eq(user.0))
             .filter(api_token::Column::Revoked.eq(false))
-            .exec(self.store.db())
+            .exec(conn)
             .await?;
         Ok(res.rows_affected)
     }

@@ -285,28 +285,40 @@ impl Accounts<'_> {
         }
         let not_locked =
             Expr::col(user::Column::LockedUntil).is_null().or(Expr::col(user::Column::LockedUntil).lte(now));
+        // The counters and their line in one transaction: a login the log cannot record
+        // changes nothing.
         if ok {
-            let res = user::Entity::update_many()
+            let reset = user::Entity::update_many()
                 .col_expr(user::Column::FailedLogins, Expr::value(0))
                 .col_expr(user::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
                 .col_expr(user::Column::LastLoginAt, Expr::value(Some(now)))
                 .filter(user::Column::Id.eq(id))
                 .filter(user::Column::Disabled.eq(false))
-                .filter(not_locked)
-                .exec(self.store.db())
+                .filter(not_locked);
+            let (reset, row) = self
+                .store
+                .recorded(
+                    actor,
+                    async |txn| {
+                        let res = reset.exec(txn).await?;
+                        let row = user::Entity::find_by_id(id).one(txn).await?.ok_or(StoreError::NotFound)?;
+                        Ok((res.rows_affected > 0, row))
+                    },
+                    |(reset, _)| match reset {
+                        // Locked (or disabled) between the check above and this update.
+                        false => Change::new("login.refused", "user", id, "账号已锁定"),
+                        true => Change::new("login", "user", id, "登录成功"),
+                    },
+                )
                 .await?;
-            let row = user::Entity::find_by_id(id).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
-            if res.rows_affected == 0 {
-                // Locked (or disabled) between the check above and this update.
-                self.store.audit().record(actor, "login.refused", "user", Some(id.to_string()), "账号已锁定").await?;
-                return Ok(LoginOutcome::Locked { until: row.locked_until.unwrap_or(now) });
-            }
-            self.store.audit().record(actor, "login", "user", Some(id.to_string()), "登录成功").await?;
-            return Ok(LoginOutcome::Ok(to_user(row)));
+            return Ok(match reset {
+                false => LoginOutcome::Locked { until: row.locked_until.unwrap_or(now) },
+                true => LoginOutcome::Ok(to_user(row)),
+            });
         }
         let until = now + chrono::Duration::minutes(LOCKOUT_MINUTES);
         let reaches_limit = Expr::col(user::Column::FailedLogins).add(1).gte(MAX_FAILED_LOGINS);
-        user::Entity::update_many()
+        let count = user::Entity::update_many()
             .col_expr(user::Column::FailedLogins, Expr::col(user::Column::FailedLogins).add(1))
             .col_expr(
                 user::Column::LockedUntil,
@@ -314,19 +326,28 @@ impl Accounts<'_> {
                     .finally(Expr::col(user::Column::LockedUntil))
                     .into(),
             )
-            .filter(user::Column::Id.eq(id))
-            .exec(self.store.db())
+            .filter(user::Column::Id.eq(id));
+        let row = self
+            .store
+            .recorded(
+                actor,
+                async |txn| {
+                    count.exec(txn).await?;
+                    user::Entity::find_by_id(id).one(txn).await?.ok_or(StoreError::NotFound)
+                },
+                |row| {
+                    let detail = match row.locked_until.filter(|u| *u > now) {
+                        Some(_) => format!(
+                            "密码错误（第{}次），连续{MAX_FAILED_LOGINS}次，账号锁定{LOCKOUT_MINUTES}分钟",
+                            row.failed_logins
+                        ),
+                        None => format!("密码错误（第{}次）", row.failed_logins),
+                    };
+                    Change::new("login.failed", "user", id, detail)
+                },
+            )
             .await?;
-        let row = user::Entity::find_by_id(id).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
         let locked = row.locked_until.filter(|u| *u > now);
-        let detail = match locked {
-            Some(_) => format!(
-                "密码错误（第{}次），连续{MAX_FAILED_LOGINS}次，账号锁定{LOCKOUT_MINUTES}分钟",
-                row.failed_logins
-            ),
-            None => format!("密码错误（第{}次）", row.failed_logins),
-        };
-        self.store.audit().record(actor, "login.failed", "user", Some(id.to_string()), detail).await?;
         Ok(match locked {
             Some(until) => LoginOutcome::Locked { until },
             None => LoginOutcome::BadCredentials,
@@ -346,26 +367,29 @@ impl Accounts<'_> {
         let mut active: user::ActiveModel = row.into();
         active.password_hash = Set(hash_password(password.to_owned()).await?);
         active.must_change_password = Set(by.user_id != id);
-        active.update(self.store.db()).await?;
-        let epoch = self.end_sessions(id).await?;
         self.store
-            .audit()
-            .record(by, "user.password", "user", Some(id.to_string()), "修改密码（其他会话与接口令牌已失效）")
-            .await?;
-        Ok(epoch)
+            .recorded(
+                by,
+                async |txn| {
+                    active.update(txn).await?;
+                    self.end_sessions(txn, id).await
+                },
+                |_| Change::new("user.password", "user", id, "修改密码（其他会话与接口令牌已失效）"),
+            )
+            .await
     }
 
-    /// Ends every session and API token of an account: its session number goes up (a
-    /// session carrying the old one is refused) and its tokens are revoked. Returns the new
-    /// number.
-    pub(super) async fn end_sessions(self, id: UserId) -> Result<i32> {
+    /// Ends every session and API token of an account on `conn` (the transaction of the
+    /// change that ends them): its session number goes up (a session carrying the old one
+    /// is refused) and its tokens are revoked. Returns the new number.
+    pub(super) async fn end_sessions(self, conn: &impl sea_orm::ConnectionTrait, id: UserId) -> Result<i32> {
         user::Entity::update_many()
             .col_expr(user::Column::SessionEpoch, Expr::col(user::Column::SessionEpoch).add(1))
             .filter(user::Column::Id.eq(id.0))
-            .exec(self.store.db())
+            .exec(conn)
             .await?;
-        self.revoke_tokens_of(id).await?;
-        let row = user::Entity::find_by_id(id.0).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
+        self.revoke_tokens_of(conn, id).await?;
+        let row = user::Entity::find_by_id(id.0).one(conn).await?.ok_or(StoreError::NotFound)?;
         Ok(row.session_epoch)
     }
 }

@@ -22,7 +22,7 @@ use qunlian_domain::bodies::{
 use qunlian_domain::registry::{SrdiLevel, UnitKind};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::Bodies;
@@ -519,17 +519,6 @@ impl Bodies<'_> {
     /// The Party organisations the caller may ask for an opinion: those of its scope, by
     /// name, at most 500.
     pub async fn org_choices(self, caller: &Caller) -> Result<Vec<(i64, String)>> {
-        use crate::entity::party_org;
-        self.store.require(caller, Action::ReadRegistry)?;
-        Ok(party_org::Entity::find()
-            .filter(self.store.org_scope(caller).await?)
-            .filter(party_org::Column::DissolvedOn.is_null())
-            .order_by_asc(party_org::Column::Name)
-            .limit(500)
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o.name))
-            .collect())
+        self.store.org_choices(caller, Action::ReadRegistry, Some(500)).await
     }
 }

@@ -157,10 +157,7 @@ impl People<'_> {
 
     /// The organisations the caller may hold members in: in scope and not dissolved.
     pub async fn org_choices(&self, caller: &Caller) -> Result<Vec<(i64, String)>> {
-        self.store.require(caller, Action::ReadMembers)?;
-        let cond =
-            Condition::all().add(self.store.org_scope(caller).await?).add(party_org::Column::DissolvedOn.is_null());
-        self.store.orgs_by_name(cond).await
+        self.store.org_choices(caller, Action::ReadMembers, None).await
     }
 
     /// The organisation a record names, inside the caller's scope and not dissolved.

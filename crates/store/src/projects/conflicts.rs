@@ -256,7 +256,18 @@ impl Projects<'_> {
             .await?)
     }
 
-    async fn mark(&self, application_id: i64, reviewer_id: i64, kind: &str, reason: &str, by: &Caller) -> Result<()> {
+    /// Records a reviewer's conflict with an application — in place of one of the same kind,
+    /// or of the kind it `replaces` — and with `unassign` takes the reviewer off it, with the
+    /// audit line, in one transaction.
+    async fn mark(
+        &self,
+        (application_id, reviewer_id): (i64, i64),
+        kind: &str,
+        replaces: Option<&str>,
+        unassign: bool,
+        reason: &str,
+        by: &Caller,
+    ) -> Result<()> {
         let reason = text("理由", reason, 500, true)?;
         let row = project_conflict::ActiveModel {
             application_id: Set(application_id),
@@ -267,6 +278,7 @@ impl Projects<'_> {
             at: Set(self.store.now()),
         };
         let line = format!("{kind} 评审专家 {reviewer_id}：{reason}");
+        let kinds: Vec<&str> = std::iter::once(kind).chain(replaces).collect();
         self.store
             .recorded(
                 by,
@@ -274,10 +286,17 @@ impl Projects<'_> {
                     project_conflict::Entity::delete_many()
                         .filter(project_conflict::Column::ApplicationId.eq(application_id))
                         .filter(project_conflict::Column::ReviewerId.eq(reviewer_id))
-                        .filter(project_conflict::Column::Kind.eq(kind))
+                        .filter(project_conflict::Column::Kind.is_in(kinds))
                         .exec(txn)
                         .await?;
                     project_conflict::Entity::insert(row).exec_without_returning(txn).await?;
+                    if unassign {
+                        project_assignment::Entity::delete_many()
+                            .filter(project_assignment::Column::ApplicationId.eq(application_id))
+                            .filter(project_assignment::Column::ReviewerId.eq(reviewer_id))
+                            .exec(txn)
+                            .await?;
+                    }
                     Ok(())
                 },
                 |()| Change::new("project.conflict", "project_application", application_id, line),
@@ -289,13 +308,7 @@ impl Projects<'_> {
     pub async fn declare_conflict(&self, caller: &Caller, application_id: i64, reason: &str) -> Result<()> {
         let app = self.application_model(application_id).await?;
         let me = self.me_for(caller, &app).await?;
-        self.mark(application_id, me.id, "declared", reason, caller).await?;
-        project_assignment::Entity::delete_many()
-            .filter(project_assignment::Column::ApplicationId.eq(application_id))
-            .filter(project_assignment::Column::ReviewerId.eq(me.id))
-            .exec(self.store.db())
-            .await?;
-        Ok(())
+        self.mark((application_id, me.id), "declared", None, true, reason, caller).await
     }
 
     /// The officer pins a conflict, or clears the relationship ones, with a reason.
@@ -314,20 +327,6 @@ impl Projects<'_> {
             Pin::Conflict => ("pin_conflict", "pin_clear"),
             Pin::Clear => ("pin_clear", "pin_conflict"),
         };
-        project_conflict::Entity::delete_many()
-            .filter(project_conflict::Column::ApplicationId.eq(application_id))
-            .filter(project_conflict::Column::ReviewerId.eq(reviewer_id))
-            .filter(project_conflict::Column::Kind.eq(other))
-            .exec(self.store.db())
-            .await?;
-        self.mark(application_id, reviewer_id, kind, reason, caller).await?;
-        if pin == Pin::Conflict {
-            project_assignment::Entity::delete_many()
-                .filter(project_assignment::Column::ApplicationId.eq(application_id))
-                .filter(project_assignment::Column::ReviewerId.eq(reviewer_id))
-                .exec(self.store.db())
-                .await?;
-        }
-        Ok(())
+        self.mark((application_id, reviewer_id), kind, Some(other), pin == Pin::Conflict, reason, caller).await
     }
 }

@@ -202,12 +202,12 @@ impl Projects<'_> {
             .exec_without_returning(&txn)
             .await?;
         }
-        txn.commit().await?;
         let files_text =
             if names.is_empty() { String::new() } else { format!("，佐证材料：{}", names.join("、")) };
         self.store
             .audit()
-            .record(
+            .record_on(
+                &txn,
                 caller,
                 if existing.is_some() { "project.outcome.refile" } else { "project.outcome.file" },
                 "project_application",
@@ -215,6 +215,7 @@ impl Projects<'_> {
                 format!("{}：{} 年度成果报告，专利 {} 件{files_text}", app.title, fields.year, fields.patents.len()),
             )
             .await?;
+        txn.commit().await?;
         Ok(id)
     }
 

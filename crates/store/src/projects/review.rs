@@ -214,25 +214,27 @@ impl Projects<'_> {
             rules::propose(&AssignmentInput { slots: &slots, reviewers: &loads, quota: &quota, fixed: &fixed });
         let had: BTreeSet<Assignment> = fixed.iter().copied().collect();
         let new: Vec<&Assignment> = all.iter().filter(|a| !had.contains(a)).collect();
-        if !new.is_empty() {
-            let now = self.store.now();
-            project_assignment::Entity::insert_many(new.iter().map(|a| project_assignment::ActiveModel {
+        let now = self.store.now();
+        let rows: Vec<project_assignment::ActiveModel> = new
+            .iter()
+            .map(|a| project_assignment::ActiveModel {
                 application_id: Set(a.application),
                 reviewer_id: Set(a.reviewer),
                 automatic: Set(true),
                 at: Set(now),
-            }))
-            .exec_without_returning(db)
-            .await?;
-        }
+            })
+            .collect();
+        let detail = format!("新增 {} 条分配，{} 项缺额", new.len(), shortfalls.len());
         self.store
-            .audit()
-            .record(
+            .recorded(
                 caller,
-                "project.assign.auto",
-                "project_round",
-                Some(round_id.to_string()),
-                format!("新增 {} 条分配，{} 项缺额", new.len(), shortfalls.len()),
+                async |txn| {
+                    if !rows.is_empty() {
+                        project_assignment::Entity::insert_many(rows).exec_without_returning(txn).await?;
+                    }
+                    Ok(())
+                },
+                |_| Change::new("project.assign.auto", "project_round", round_id, detail),
             )
             .await?;
         Ok(Proposal { assigned: all.len(), added: new.len(), shortfalls })

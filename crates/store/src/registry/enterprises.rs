@@ -163,9 +163,9 @@ impl EnterpriseFilter {
 
 impl Registry<'_> {
     /// A park's name for an audit text (empty for none).
-    async fn park_label(&self, id: Option<i64>) -> Result<String> {
+    async fn park_label(&self, db: &impl sea_orm::ConnectionTrait, id: Option<i64>) -> Result<String> {
         let Some(id) = id else { return Ok(String::new()) };
-        let found = park::Entity::find_by_id(id).one(self.store.db()).await?;
+        let found = park::Entity::find_by_id(id).one(db).await?;
         Ok(found.map(|p| p.name).unwrap_or_else(|| format!("#{id}")))
     }
 
@@ -436,9 +436,12 @@ impl Registry<'_> {
         }
     }
 
+    /// The park a unit's form or file names, created (with its `park.create` line, on `db`:
+    /// the transaction of the unit's own change) when no park has that name yet.
     pub(crate) async fn park_id_for(
         self,
         db: &impl sea_orm::ConnectionTrait,
+        caller: &Caller,
         name: Option<&str>,
         town: &RegionCode,
         demo: bool,
@@ -456,6 +459,8 @@ impl Registry<'_> {
         }
         .insert(db)
         .await?;
+        let line = format!("新增园区“{}”", p.name);
+        self.store.audit().record_on(db, caller, "park.create", "park", Some(p.id.to_string()), line).await?;
         Ok(Some(p.id))
     }
 
@@ -542,13 +547,16 @@ impl Registry<'_> {
         {
             return Err(StoreError::invalid("统一社会信用代码", format!("{}已登记", input.uscc)));
         }
-        let park_id = self.park_id_for(self.store.db(), input.park.as_deref(), &input.town, demo).await?;
-        let row = self.active_unit(&input, kind, park_id, demo);
         let m = self
             .store
-            .insert_recorded(caller, row, |m| {
-                Change::new("unit.create", "unit", m.id, format!("登记{}“{}”", kind.label(), m.name))
-            })
+            .recorded(
+                caller,
+                async |txn| {
+                    let park_id = self.park_id_for(txn, caller, input.park.as_deref(), &input.town, demo).await?;
+                    Ok(self.active_unit(&input, kind, park_id, demo).insert(txn).await?)
+                },
+                |m| Change::new("unit.create", "unit", m.id, format!("登记{}“{}”", kind.label(), m.name)),
+            )
             .await?;
         Ok(UnitId(m.id))
     }
@@ -586,29 +594,35 @@ impl Registry<'_> {
                 return Err(StoreError::invalid("规上企业", "由街镇或区管理员按统计部门名录登记，不能自行修改"));
             }
         }
-        let park_id = self.park_id_for(self.store.db(), input.park.as_deref(), &input.town, current.is_demo).await?;
-        let parks = match current.park_id != park_id {
-            true => Some((self.park_label(current.park_id).await?, self.park_label(park_id).await?)),
-            false => None,
-        };
         let kind = kind.unwrap_or(current.kind);
-        let mut active = self.active_unit(&input, kind, park_id, current.is_demo);
-        active.id = Set(current.id);
-        active.created_at = Set(current.created_at);
-        if input.contact_phone.is_none() {
-            // An empty phone on the form keeps the stored one: the form never shows it in full.
-            active.contact_phone_enc = Set(current.contact_phone_enc.clone());
-            active.contact_phone_bidx = Set(current.contact_phone_bidx.clone());
-        }
         self.store
             .recorded(
                 caller,
-                async |txn| Ok(active.update(txn).await?),
-                |after| {
+                async |txn| {
+                    let park = input.park.as_deref();
+                    let park_id = self.park_id_for(txn, caller, park, &input.town, current.is_demo).await?;
+                    let mut active = self.active_unit(&input, kind, park_id, current.is_demo);
+                    active.id = Set(current.id);
+                    active.created_at = Set(current.created_at);
+                    if input.contact_phone.is_none() {
+                        // An empty phone on the form keeps the stored one: the form never
+                        // shows it in full.
+                        active.contact_phone_enc = Set(current.contact_phone_enc.clone());
+                        active.contact_phone_bidx = Set(current.contact_phone_bidx.clone());
+                    }
+                    let parks = match current.park_id != park_id {
+                        true => {
+                            Some((self.park_label(txn, current.park_id).await?, self.park_label(txn, park_id).await?))
+                        }
+                        false => None,
+                    };
+                    Ok((active.update(txn).await?, parks))
+                },
+                |(after, parks)| {
                     let mut changes = UnitChanges::between(
                         &current,
                         &input,
-                        parks,
+                        parks.clone(),
                         after.contact_phone_bidx != current.contact_phone_bidx,
                     );
                     changes.diff("单位类型", current.kind.label().to_owned(), after.kind.label().to_owned());

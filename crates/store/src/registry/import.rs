@@ -173,7 +173,7 @@ impl EnterpriseImport {
         if let Some(id) = self.parks.get(name) {
             return Ok(*id);
         }
-        let id = self.store.registry().park_id_for(db, Some(name), &row.town, self.demo).await?;
+        let id = self.store.registry().park_id_for(db, &self.caller, Some(name), &row.town, self.demo).await?;
         self.parks.insert(name.to_owned(), id);
         if let (Some(names), Some(id)) = (self.park_names.as_mut(), id) {
             names.insert(id, name.to_owned());

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod activities;
+mod audit;
 mod bodies;
 mod codes;
 mod coverage;
