@@ -156,7 +156,9 @@ impl Config {
             Store::open(&self.database, crypto).await
         };
         let store = store.map_err(|e| match e {
-            qunlian_store::StoreError::Db(d) => format!("无法打开数据库 {}：{d}", self.database_display()),
+            qunlian_store::StoreError::Db(d) => {
+                format!("无法打开数据库 {}（请确认数据库已启动、地址和账号无误）：{d}", self.database_display())
+            }
             other => other.to_string(),
         })?;
         if !self.semantic {

@@ -309,8 +309,9 @@ async fn run(cli: Cli) -> AnyResult<ExitCode> {
 }
 
 async fn serve(store: qunlian_store::Store, config: &Config) -> AnyResult<()> {
-    let listener =
-        tokio::net::TcpListener::bind(&config.listen).await.map_err(|e| format!("无法监听 {}：{e}", config.listen))?;
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .map_err(|e| format!("无法监听 {}（应为 地址:端口，如 127.0.0.1:8080，且端口未被占用）：{e}", config.listen))?;
     let addr = listener.local_addr()?;
     let store_for_index = store.clone();
     let state = qunlian_web::AppState::new(
