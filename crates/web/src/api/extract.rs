@@ -123,8 +123,9 @@ fn refusal<E: std::fmt::Display>(what: &str, e: serde_path_to_error::Error<E>) -
             values.join("、")
         )));
     }
-    // A message of our own (the API's parameter types say what they expect in Chinese).
-    if !inner.is_ascii() {
+    // A message of our own (the API's parameter types say what they expect in Chinese). Not
+    // serde's English, which quotes the value sent: "invalid type: string \"１２\", expected f64".
+    if !inner.is_ascii() && !inner.starts_with(|c: char| c.is_ascii()) {
         let own = inner.split(" at line ").next().unwrap_or(&inner);
         let name = if path == "." { String::new() } else { format!(" {path}") };
         return ApiError(WebError::Invalid(format!("{what}{name}：{own}")));
@@ -137,7 +138,7 @@ fn refusal<E: std::fmt::Display>(what: &str, e: serde_path_to_error::Error<E>) -
         || inner.contains("expected u32")
     {
         "应为整数"
-    } else if inner.contains("float") || inner.contains("expected f64") {
+    } else if inner.contains("float") || inner.contains("expected f64") || inner.contains("expected a JSON number") {
         "应为数字"
     } else if inner.contains("expected a string") || inner.contains("expected a borrowed string") {
         "应为文字"
