@@ -95,7 +95,12 @@ impl TownDays {
 
 /// A record number typed into a filter.
 pub fn id_param(field: &str, v: &Option<String>) -> Result<Option<i64>, WebError> {
-    non_empty(v).map(|s| s.parse::<i64>().map_err(|_| WebError::Invalid(format!("{field}：“{s}”不是编号")))).transpose()
+    non_empty(v)
+        .map(|s| {
+            s.parse::<i64>()
+                .map_err(|_| WebError::Invalid(format!("{field}：“{}”不是编号", qunlian_domain::limits::echo(s))))
+        })
+        .transpose()
 }
 
 /// A record a form must name, chosen in its select: the id, or “{field}：请选择” when none was.

@@ -928,3 +928,27 @@ async fn nul_is_taken_out_of_a_form_and_refused_by_name_in_the_api() {
     assert_eq!(json["code"], "invalid");
     assert_eq!(json["message"], "字段 title：含有不可见的控制字符（如 NUL），请删除后重新提交");
 }
+
+/// A service request refused for what was typed comes back as the form with the reason and
+/// what was typed (it answered the bare error page, the title and the detail lost), and a
+/// refused value is repeated at most 30 characters long.
+#[tokio::test]
+async fn a_refused_service_request_is_the_form_again_with_what_was_typed() {
+    let (app, _) = app_with_accounts().await;
+    let mut contact = app.login("contact", PASSWORD).await;
+    let long = "汉".repeat(20_001);
+    for (item, why) in
+        [("abc", "服务事项：“abc”不是编号"), (long.as_str(), "不是编号"), ("", "服务事项：请从目录中选择")]
+    {
+        let fields = [("item_id", item), ("unit_id", "2"), ("title", "新建厂房立项"), ("detail", "需要办理施工许可")];
+        let r = app.post_form(&mut contact, "/services", &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains(why) && r.body.contains("id=\"new-request\""), "{}", r.body);
+        assert!(
+            r.body.contains("value=\"新建厂房立项\"") && r.body.contains("需要办理施工许可</textarea>"),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains(&"汉".repeat(31)), "the refused value is not repeated whole");
+    }
+}
