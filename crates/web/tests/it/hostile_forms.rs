@@ -369,6 +369,9 @@ fn values_for(name: &str, f: &Field, turn: usize) -> Vec<String> {
     v
 }
 
+/// A form fed once: its action with `{n}` for record numbers, and its field names.
+type Key = (String, Vec<String>);
+
 #[derive(Default)]
 struct Tally {
     violations: Vec<String>,
@@ -727,11 +730,12 @@ async fn every_form_fed_hostile_values_answers_in_chinese() {
     let throwaway = user(&app.db.store, "throwaway", Role::Pending, Scope::Nothing).await.user_id.0;
     let table = table();
     let mut tally = Tally::default();
-    let mut fed: BTreeSet<(String, Vec<String>)> = BTreeSet::new();
+    let mut fed: BTreeSet<Key> = BTreeSet::new();
     let mut pages = 0;
     let mut turn = 0;
     let mut sessions: BTreeMap<&str, Session> = BTreeMap::new();
-    let mut last: Vec<(&str, String, Form, (String, Vec<String>))> = Vec::new();
+    let mut buttons: BTreeSet<String> = BTreeSet::new();
+    let mut last: Vec<(&str, String, Form, Key)> = Vec::new();
     // The narrowest roles first: a form both they and an admin see is fed as they see it.
     let order = [
         "contact",
@@ -775,6 +779,11 @@ async fn every_form_fed_hostile_values_answers_in_chinese() {
                 names.dedup();
                 let key = (action, names);
                 if fed.contains(&key) {
+                    continue;
+                }
+                if !form.multipart && key.1.iter().all(|n| n == "_csrf") {
+                    // A button (停用, 撤销令牌): nothing typed to feed, and pressing it would act.
+                    buttons.insert(key.0);
                     continue;
                 }
                 if ENDINGS.iter().any(|e| key.0.ends_with(e)) {
@@ -832,10 +841,11 @@ async fn every_form_fed_hostile_values_answers_in_chinese() {
         }
     }
     println!(
-        "hostile forms: {pages} pages read, {} forms fed ({} distinct, {} refused to the role that saw them), {} fields, {} uploads, {} API body fields; {} requests in {:.1} s (forms {:.1} s); statuses {:?}",
+        "hostile forms: {pages} pages read, {} forms fed ({} distinct, {} refused to the role that saw them), {} buttons without fields not pressed, {} fields, {} uploads, {} API body fields; {} requests in {:.1} s (forms {:.1} s); statuses {:?}",
         tally.forms,
         fed.len(),
         tally.refused,
+        buttons.len(),
         tally.fields,
         tally.uploads,
         tally.api_fields,
@@ -847,6 +857,7 @@ async fn every_form_fed_hostile_values_answers_in_chinese() {
     for f in &fed {
         println!("  fed {} {:?}", f.0, f.1);
     }
+    println!("  buttons: {buttons:?}");
     if !tally.without_form.is_empty() {
         println!("422 on the error page, the form not shown again ({}):", tally.without_form.len());
         for (k, n) in &tally.without_form {
@@ -951,4 +962,29 @@ async fn a_refused_service_request_is_the_form_again_with_what_was_typed() {
         );
         assert!(!r.body.contains(&"汉".repeat(31)), "the refused value is not repeated whole");
     }
+}
+
+/// A new policy refused for what was typed comes back as the form with the reason and what
+/// was typed (it answered the bare error page: a long content lost for one wrong date).
+#[tokio::test]
+async fn a_refused_policy_is_the_form_again_with_what_was_typed() {
+    let (app, _) = app_with_accounts().await;
+    let dept = department(&app.db.store, 90, "上海市松江区经济委员会").await.0.to_string();
+    let mut district = app.login("district", PASSWORD).await;
+    let fields = [
+        ("title", "研发费用补贴"),
+        ("department", dept.as_str()),
+        ("valid_from", "2026/13/45"),
+        ("content", "对研发投入给予补贴。"),
+        ("rule", "高新"),
+    ];
+    let r = app.post_form(&mut district, "/policies", &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("id=\"form-error\"") && r.body.contains("id=\"policy-form\""), "{}", r.body);
+    assert!(
+        r.body.contains("value=\"研发费用补贴\"") && r.body.contains("对研发投入给予补贴。</textarea>"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains(&format!("value=\"{dept}\" selected")), "the department chosen is kept");
 }
