@@ -988,3 +988,28 @@ async fn a_refused_policy_is_the_form_again_with_what_was_typed() {
     );
     assert!(r.body.contains(&format!("value=\"{dept}\" selected")), "the department chosen is kept");
 }
+
+/// A new coverage category refused for what was typed comes back as the form with the reason
+/// and what was typed (it answered the bare error page), and an 排序 that is no number is
+/// refused by name (it was taken as 0 without a word).
+#[tokio::test]
+async fn a_refused_category_is_the_form_again_and_its_position_is_checked() {
+    let (app, _) = app_with_accounts().await;
+    let mut district = app.login("district", PASSWORD).await;
+    for (field, value, why) in
+        [("target_pct", "百分百", "目标覆盖率：“百分百”不是数字"), ("position", "第一", "排序：“第一”不是整数")]
+    {
+        let mut fields =
+            vec![("name", "百人以上企业"), ("rule", "从业人数>=100"), ("target_pct", "100"), ("position", "2")];
+        fields.retain(|(k, _)| *k != field);
+        fields.push((field, value));
+        let r = app.post_form(&mut district, "/coverage/categories", &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains(why) && r.body.contains("id=\"category-form\""), "{}", r.body);
+        assert!(
+            r.body.contains("value=\"百人以上企业\"") && r.body.contains("value=\"从业人数&#62;=100\""),
+            "{}",
+            r.body
+        );
+    }
+}
