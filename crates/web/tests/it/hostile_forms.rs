@@ -1013,3 +1013,29 @@ async fn a_refused_category_is_the_form_again_and_its_position_is_checked() {
         );
     }
 }
+
+/// An upload cut short is refused in Chinese on the catalogue's two upload forms (they said
+/// "上传失败：" and then multer's English), and a refused 办结时限 is repeated at most 30
+/// characters long (20,001 汉 came back whole).
+#[tokio::test]
+async fn a_broken_catalogue_upload_and_a_long_time_limit_are_refused_in_chinese() {
+    let (app, _) = app_with_accounts().await;
+    let mut district = app.login("district", PASSWORD).await;
+    let csrf = district.csrf.clone().unwrap();
+    for path in ["/services/catalogue/import", "/services/calendar"] {
+        let cut =
+            "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.xlsx\"\r\n\r\nPK\x03\x04 cut short";
+        let req = axum::http::Request::post(format!("{path}?_csrf={csrf}"))
+            .header("content-type", "multipart/form-data; boundary=B")
+            .body(axum::body::Body::from(cut))
+            .unwrap();
+        let r = app.send(&mut district, req).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {}", r.body);
+        assert!(r.body.contains("上传失败：文件没有完整传到服务器"), "{path}: {}", r.body);
+    }
+    let long = "汉".repeat(20_001);
+    let fields = [("code", "JW-09"), ("name", "用地咨询"), ("department_id", "1"), ("limit", long.as_str())];
+    let r = app.post_form(&mut district, "/services/catalogue", &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("办结时限：“") && !r.body.contains(&"汉".repeat(31)), "{:.300}", r.body);
+}
