@@ -626,6 +626,22 @@ async fn feed(
             past |= r.status != StatusCode::FORBIDDEN;
             tally.uploads += 1;
         }
+        // A body cut short: multer's English ("Error parsing `multipart/form-data` request").
+        let cut =
+            "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.xlsx\"\r\n\r\nPK\x03\x04 cut short";
+        let req = axum::http::Request::post(format!("{path}?_csrf={}", session.csrf.clone().unwrap_or_default()))
+            .header("content-type", "multipart/form-data; boundary=B")
+            .body(axum::body::Body::from(cut))
+            .unwrap();
+        let r = app.send(session, req).await;
+        tally.check(
+            &format!("{who} {page} → POST {path} (upload cut short)"),
+            r.status,
+            &r.body,
+            r.content_type.as_deref(),
+            false,
+        );
+        tally.uploads += 1;
         return past;
     }
     let base: Vec<(String, String)> =
