@@ -95,7 +95,12 @@ impl TownDays {
 
 /// A record number typed into a filter.
 pub fn id_param(field: &str, v: &Option<String>) -> Result<Option<i64>, WebError> {
-    non_empty(v).map(|s| s.parse::<i64>().map_err(|_| WebError::Invalid(format!("{field}：“{s}”不是编号")))).transpose()
+    non_empty(v)
+        .map(|s| {
+            s.parse::<i64>()
+                .map_err(|_| WebError::Invalid(format!("{field}：“{}”不是编号", qunlian_domain::limits::echo(s))))
+        })
+        .transpose()
 }
 
 /// A record a form must name, chosen in its select: the id, or “{field}：请选择” when none was.
@@ -227,6 +232,44 @@ impl Unread {
             Err(_) => Err(crate::error::WebError::Invalid("表单内容不完整或格式有误，请重新填写后提交".into())),
         }
     }
+}
+
+/// Takes out of a urlencoded form the characters no text field may keep (NUL and the other
+/// control characters but tab and line breaks, U+FFFE, U+FFFF: `limits::unsavable`) before a
+/// handler reads it. Nobody types them, a paste can carry them, and they are invisible: the
+/// form is read as what the user sees (a field of nothing but NUL is empty, and its form says
+/// so by the field). Kept, they broke PostgreSQL (NUL in text answered 500) and the XML of the
+/// downloads; the API refuses them instead, naming the field (`api::extract::Json`).
+pub async fn strip_unsavable(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    use qunlian_domain::limits::unsavable;
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    // The limit of `auth::csrf_guard`, which has read the body already when it held the token.
+    let Ok(bytes) = axum::body::to_bytes(body, 4 * 1024 * 1024).await else {
+        return WebError::PayloadTooLarge.into_response();
+    };
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
+    if !pairs.iter().any(|(k, v)| k.chars().chain(v.chars()).any(unsavable)) {
+        return next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))).await;
+    }
+    let clean = |s: &str| s.chars().filter(|c| !unsavable(*c)).collect::<String>();
+    let cleaned = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs.iter().map(|(k, v)| (clean(k), clean(v))))
+        .finish();
+    parts.headers.insert(header::CONTENT_LENGTH, cleaned.len().into());
+    next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(cleaned))).await
 }
 
 #[cfg(test)]

@@ -154,7 +154,7 @@ pub async fn category(
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default, Clone)]
 pub struct CategoryForm {
     name: Option<String>,
     rule: Option<String>,
@@ -174,7 +174,12 @@ impl CategoryForm {
             rule: non_empty(&self.rule).unwrap_or("").to_owned(),
             target_pct,
             deadline: parse_date("完成期限", &self.deadline)?,
-            position: non_empty(&self.position).and_then(|p| p.parse().ok()).unwrap_or(0),
+            position: match non_empty(&self.position) {
+                None => 0,
+                Some(p) => p
+                    .parse()
+                    .map_err(|_| WebError::Invalid(format!("排序：“{}”不是整数", qunlian_domain::limits::echo(p))))?,
+            },
             is_demo: false,
         })
     }
@@ -185,16 +190,38 @@ impl CategoryForm {
 struct CategoryFormPage {
     layout: Layout,
     vocabulary: &'static str,
+    /// What a refused form had typed, shown again with why it was refused.
+    form: CategoryForm,
+    error: Option<String>,
+}
+
+impl CategoryFormPage {
+    fn typed<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or("")
+    }
 }
 
 pub async fn new_category_form(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(Action::DefineCoverage)?;
-    render(&CategoryFormPage { layout: Layout::new(&auth, &state, "/coverage"), vocabulary: VOCABULARY })
+    let empty = CategoryForm { target_pct: Some("100".into()), position: Some("0".into()), ..CategoryForm::default() };
+    category_form_page(&state, &auth, empty, None)
+}
+
+/// The new-category form, empty or as a refused one was typed (422, the reason above it).
+fn category_form_page(state: &AppState, auth: &Auth, form: CategoryForm, error: Option<String>) -> PageResult {
+    let refused = error.is_some();
+    let page = CategoryFormPage { layout: Layout::new(auth, state, "/coverage"), vocabulary: VOCABULARY, form, error };
+    crate::support::render_form(&page, refused)
 }
 
 pub async fn create_category(State(state): State<AppState>, auth: Auth, Form(f): Form<CategoryForm>) -> PageResult {
-    let id = state.store.coverage().save_category(&auth.caller, None, f.to_new()?).await?;
-    Ok(Redirect::to(&format!("/coverage/categories/{id}")).into_response())
+    auth.require(Action::DefineCoverage)?;
+    let saved = async {
+        let id = state.store.coverage().save_category(&auth.caller, None, f.to_new()?).await?;
+        Ok(format!("/coverage/categories/{id}"))
+    }
+    .await;
+    crate::support::saved_or_again(saved, |msg| async { category_form_page(&state, &auth, f.clone(), Some(msg)) }).await
 }
 
 pub async fn update_category(

@@ -96,7 +96,7 @@ pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<Lis
 
 // ---------- one policy ----------
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default, Clone)]
 pub struct PolicyForm {
     title: Option<String>,
     department: Option<String>,
@@ -141,23 +141,44 @@ struct FormPage {
     layout: Layout,
     departments: Vec<Choice>,
     vocabulary: &'static str,
-    today: NaiveDate,
+    /// What a refused form had typed, shown again with why it was refused.
+    form: PolicyForm,
+    error: Option<String>,
+}
+
+impl FormPage {
+    fn typed<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or("")
+    }
 }
 
 pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(Action::ManagePolicies)?;
-    render(&FormPage {
-        layout: Layout::new(&auth, &state, ACTIVE),
-        departments: department_options(&state, &auth, own_department(&auth)).await?,
+    let today = state.store.today().format("%Y-%m-%d").to_string();
+    form_page(&state, &auth, PolicyForm { valid_from: Some(today), ..PolicyForm::default() }, None).await
+}
+
+/// The new-policy form, empty or as a refused one was typed (422, the reason above it).
+async fn form_page(state: &AppState, auth: &Auth, form: PolicyForm, error: Option<String>) -> PageResult {
+    let typed = non_empty(&form.department).and_then(|d| d.parse().ok());
+    let page = FormPage {
+        layout: Layout::new(auth, state, ACTIVE),
+        departments: department_options(state, auth, typed.or(own_department(auth))).await?,
         vocabulary: VOCABULARY,
-        today: state.store.today(),
-    })
+        form,
+        error,
+    };
+    crate::support::render_form(&page, page.error.is_some())
 }
 
 pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<PolicyForm>) -> PageResult {
     auth.require(Action::ManagePolicies)?;
-    let id = state.store.policies().save(&auth.caller, None, f.to_new()?).await?;
-    Ok(Redirect::to(&format!("/policies/{id}")).into_response())
+    let saved = async {
+        let id = state.store.policies().save(&auth.caller, None, f.to_new()?).await?;
+        Ok(format!("/policies/{id}"))
+    }
+    .await;
+    crate::support::saved_or_again(saved, |msg| form_page(&state, &auth, f.clone(), Some(msg))).await
 }
 
 pub async fn update(

@@ -96,8 +96,10 @@ pub struct ItemForm {
 pub async fn save_item(State(state): State<AppState>, auth: Auth, Form(f): Form<ItemForm>) -> PageResult {
     auth.require(Action::ManageServices)?;
     let limit_text = non_empty(&f.limit).unwrap_or("");
-    let limit = TimeLimit::parse(limit_text)
-        .ok_or_else(|| WebError::Invalid(format!("办结时限：“{limit_text}”无法识别，应写作“5个工作日”或“4小时”")))?;
+    let limit = TimeLimit::parse(limit_text).ok_or_else(|| {
+        let typed = qunlian_domain::limits::echo(limit_text);
+        WebError::Invalid(format!("办结时限：“{typed}”无法识别，应写作“5个工作日”或“4小时”"))
+    })?;
     let split = qunlian_io::services::split_list;
     state
         .store
@@ -120,10 +122,10 @@ pub async fn save_item(State(state): State<AppState>, auth: Auth, Form(f): Form<
 
 async fn upload(multipart: &mut Multipart) -> Result<Option<Vec<u8>>, WebError> {
     let mut file = None;
-    while let Some(field) = multipart.next_field().await.map_err(|e| WebError::Invalid(format!("上传失败：{e}")))?
-    {
+    use crate::support::upload::unreadable;
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         if field.name() == Some("file") {
-            let bytes = field.bytes().await.map_err(|e| WebError::Invalid(format!("上传失败：{e}")))?;
+            let bytes = field.bytes().await.map_err(unreadable)?;
             file = Some(bytes.to_vec());
         }
     }

@@ -149,6 +149,11 @@ struct NewPage {
     q: String,
     single: bool,
     item_param: String,
+    /// What a refused form had typed, shown again with why it was refused.
+    unit_param: String,
+    title: String,
+    detail: String,
+    error: Option<String>,
 }
 
 impl NewPage {
@@ -172,16 +177,29 @@ pub struct NewQuery {
 
 pub async fn new_form(State(state): State<AppState>, auth: Auth, Query(q): Query<NewQuery>) -> PageResult {
     auth.require(Action::FileServiceRequest)?;
-    let enterprises = state.store.services().enterprises(&auth.caller, non_empty(&q.q), 200).await?;
-    render(&NewPage {
+    let typed = NewForm { item_id: q.item, unit_id: None, title: None, detail: None };
+    new_page(&state, &auth, non_empty(&q.q).unwrap_or(""), &typed, None).await
+}
+
+/// The form, empty or as a refused one was typed (422, the reason above it).
+async fn new_page(state: &AppState, auth: &Auth, q: &str, typed: &NewForm, error: Option<String>) -> PageResult {
+    let enterprises = state.store.services().enterprises(&auth.caller, Some(q).filter(|q| !q.is_empty()), 200).await?;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let refused = error.is_some();
+    let page = NewPage {
         may_file: true,
-        layout: Layout::new(&auth, &state, "/services"),
+        layout: Layout::new(auth, state, "/services"),
         items: state.store.services().items(&auth.caller).await?,
         single: matches!(auth.caller.scope, Scope::Enterprise(_)),
         enterprises,
-        q: non_empty(&q.q).unwrap_or("").to_owned(),
-        item_param: non_empty(&q.item).unwrap_or("").to_owned(),
-    })
+        q: q.to_owned(),
+        item_param: non_empty(&typed.item_id).unwrap_or("").to_owned(),
+        unit_param: non_empty(&typed.unit_id).unwrap_or("").to_owned(),
+        title: text(&typed.title),
+        detail: text(&typed.detail),
+        error,
+    };
+    crate::support::render_form(&page, refused)
 }
 
 #[derive(Deserialize)]
@@ -194,24 +212,22 @@ pub struct NewForm {
 
 pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<NewForm>) -> PageResult {
     auth.require(Action::FileServiceRequest)?;
-    let item_id =
-        id_param("服务事项", &f.item_id)?.ok_or_else(|| WebError::Invalid("服务事项：请从目录中选择".into()))?;
-    let unit = required_id("企业", &f.unit_id)?;
-    let id = state
-        .store
-        .services()
-        .file_request(
-            &auth.caller,
-            NewServiceRequest {
-                item_id,
-                unit: UnitId(unit),
-                title: non_empty(&f.title).unwrap_or("").to_owned(),
-                detail: non_empty(&f.detail).unwrap_or("").to_owned(),
-                is_demo: false,
-            },
-        )
-        .await?;
-    Ok(Redirect::to(&format!("/services/{id}")).into_response())
+    let saved = async {
+        let item_id =
+            id_param("服务事项", &f.item_id)?.ok_or_else(|| WebError::Invalid("服务事项：请从目录中选择".into()))?;
+        let unit = required_id("企业", &f.unit_id)?;
+        let new = NewServiceRequest {
+            item_id,
+            unit: UnitId(unit),
+            title: non_empty(&f.title).unwrap_or("").to_owned(),
+            detail: non_empty(&f.detail).unwrap_or("").to_owned(),
+            is_demo: false,
+        };
+        let id = state.store.services().file_request(&auth.caller, new).await?;
+        Ok(format!("/services/{id}"))
+    }
+    .await;
+    crate::support::saved_or_again(saved, |msg| new_page(&state, &auth, "", &f, Some(msg))).await
 }
 
 // ---------- one request ----------
