@@ -194,6 +194,17 @@ async fn an_officer_handles_a_request_and_the_enterprise_rates_it_once_by_its_li
     let (app, _) = app_with_accounts().await;
     let (_, _, of_b, of_a) = services_fixture(&app).await;
     let mut jw = app.login("jingwei", PASSWORD).await;
+    // A refused step is the request's page again, the reason and what was typed by that
+    // step's form (it was the bare error page, a long note lost for one character too many).
+    let long = "补".repeat(5001);
+    let res = app
+        .post_form(&mut jw, &format!("/services/{of_b}/step"), &[("action", "comment"), ("text", long.as_str())])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let form = between(&res.body, "id=\"comment-form\"", "</form>");
+    assert!(form.contains("role=\"alert\"") && form.contains("备注：不能超过"), "{form}");
+    assert!(form.contains(&long), "the typed note is kept");
+    assert!(!between(&res.body, "id=\"finish-form\"", "</form>").contains("alert"), "only the step's own form");
     for (action, extra) in [
         ("assign", ("text", "张店小二")),
         ("start", ("stage", "拿地")),
@@ -205,6 +216,10 @@ async fn an_officer_handles_a_request_and_the_enterprise_rates_it_once_by_its_li
         let res = app.post_form(&mut jw, &format!("/services/{of_b}/step"), &[("action", action), extra]).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{action}: {}", res.body);
     }
+    // A step on a finished request: no form to show it by, so it stands above the page.
+    let res = app.post_form(&mut jw, &format!("/services/{of_b}/step"), &[("action", "bogus"), ("text", "x")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("id=\"form-error\""), "{}", res.body);
     // The link is a full address to send the enterprise: the host the officer reached.
     let host = |proto: Option<&str>| {
         let mut req = axum::http::Request::get(format!("/services/{of_b}")).header("host", "10.8.1.20:8080");

@@ -249,9 +249,36 @@ struct DetailPage {
     remaining: String,
     attachments: Vec<qunlian_store::services::Attachment>,
     may_attach: bool,
+    /// A refused step: which action, what was typed, and why (shown by that action's form).
+    refused: Option<RefusedStep>,
+}
+
+struct RefusedStep {
+    action: String,
+    text: String,
+    error: String,
 }
 
 impl DetailPage {
+    /// Why the step of one of these actions (space-separated) was refused, if it was.
+    fn refusal(&self, actions: &str) -> Option<&str> {
+        self.refused.as_ref().filter(|r| actions.split(' ').any(|a| a == r.action)).map(|r| r.error.as_str())
+    }
+
+    /// A refusal no form on the page would show: the request is no longer open to this
+    /// user, or the action is none of the forms'.
+    fn refusal_at_top(&self) -> Option<&str> {
+        const FORMS: [&str; 9] =
+            ["assign", "start", "finish_stage", "pause", "resume", "transfer", "comment", "finish", "reject"];
+        let r = self.refused.as_ref()?;
+        (!self.may_handle || !FORMS.contains(&r.action.as_str())).then_some(r.error.as_str())
+    }
+
+    /// What a refused step of this action had typed, to type it again; else `default`.
+    fn typed<'a>(&'a self, action: &str, default: &'a str) -> &'a str {
+        self.refused.as_ref().filter(|r| r.action == action).map_or(default, |r| r.text.as_str())
+    }
+
     /// The request's stages, the first chosen while it is not finished.
     fn stage_choices(&self) -> Vec<Choice> {
         let first = self.d.stages.first().filter(|s| s.finished.is_none()).map_or("", |s| s.name.as_str());
@@ -294,7 +321,19 @@ pub async fn detail(
     headers: HeaderMap,
     uri: Uri,
 ) -> PageResult {
-    may_read(&auth)?;
+    detail_page(&state, &auth, id, &headers, &uri, None).await
+}
+
+/// The request's page; with a refused step, 422 and the reason by that step's form.
+async fn detail_page(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+    headers: &HeaderMap,
+    uri: &Uri,
+    refused: Option<RefusedStep>,
+) -> PageResult {
+    may_read(auth)?;
     let d = state.store.services().request(&auth.caller, id).await?;
     let r = &d.request;
     let holds = match &auth.caller.scope {
@@ -314,15 +353,17 @@ pub async fn detail(
         false => None,
     };
     let rating_link = (holder == Some(RatingHolder::Enterprise))
-        .then(|| rating_url(&state, &headers, &uri, r.id, &state.store.services().rating_token(r.id)));
+        .then(|| rating_url(state, headers, uri, r.id, &state.store.services().rating_token(r.id)));
     let may_print_rating = holder == Some(RatingHolder::Printer);
     let attachments = state.store.services().attachments(&auth.caller, id).await?;
     let may_attach = auth.caller.may(Action::FileServiceRequest) || auth.caller.may(Action::HandleServiceRequest);
-    render(&DetailPage {
+    let was_refused = refused.is_some();
+    let page = DetailPage {
         attachments,
         may_attach,
+        refused,
         may_file: auth.caller.may(Action::FileServiceRequest),
-        layout: Layout::new(&auth, &state, "/services"),
+        layout: Layout::new(auth, state, "/services"),
         elapsed: days(r.clock.elapsed_minutes),
         remaining: remaining(r),
         may_handle,
@@ -331,7 +372,8 @@ pub async fn detail(
         may_print_rating,
         r: d.request.clone(),
         d,
-    })
+    };
+    crate::support::render_form(&page, was_refused)
 }
 
 #[derive(Deserialize)]
@@ -342,32 +384,48 @@ pub struct StepForm {
     department_id: Option<String>,
 }
 
+/// One step of a request (assign, a stage, pause, resume, transfer, note, finish, reject); a
+/// refused one is the request's page again with the reason and the text by its form.
 pub async fn step(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
+    headers: HeaderMap,
+    uri: Uri,
     body: crate::support::forms::Unread,
 ) -> PageResult {
     auth.require(Action::HandleServiceRequest)?;
     let f: StepForm = body.form().await?;
     let text = non_empty(&f.text).unwrap_or("").to_owned();
-    let stage = non_empty(&f.stage).unwrap_or("").to_owned();
-    let step = match f.action.as_str() {
-        "assign" => RequestStep::Assign(text),
-        "start" => RequestStep::StartStage(stage),
-        "finish_stage" => RequestStep::FinishStage(stage),
-        "pause" => RequestStep::Pause(text),
-        "resume" => RequestStep::Resume(text),
-        "transfer" => {
-            RequestStep::Transfer { department_id: required_id("转办部门", &f.department_id)?, reason: text }
-        }
-        "comment" => RequestStep::Comment(text),
-        "finish" => RequestStep::Finish(text),
-        "reject" => RequestStep::Reject(text),
-        other => return Err(WebError::Invalid(format!("未知的操作“{other}”"))),
-    };
-    state.store.services().step(&auth.caller, id, step).await?;
-    Ok(Redirect::to(&format!("/services/{id}")).into_response())
+    let saved = async {
+        let stage = non_empty(&f.stage).unwrap_or("").to_owned();
+        let step = match f.action.as_str() {
+            "assign" => RequestStep::Assign(text.clone()),
+            "start" => RequestStep::StartStage(stage),
+            "finish_stage" => RequestStep::FinishStage(stage),
+            "pause" => RequestStep::Pause(text.clone()),
+            "resume" => RequestStep::Resume(text.clone()),
+            "transfer" => RequestStep::Transfer {
+                department_id: required_id("转办部门", &f.department_id)?,
+                reason: text.clone(),
+            },
+            "comment" => RequestStep::Comment(text.clone()),
+            "finish" => RequestStep::Finish(text.clone()),
+            "reject" => RequestStep::Reject(text.clone()),
+            other => {
+                let shown = qunlian_domain::limits::echo(other);
+                return Err(WebError::Invalid(format!("未知的操作“{shown}”")));
+            }
+        };
+        state.store.services().step(&auth.caller, id, step).await?;
+        Ok(format!("/services/{id}"))
+    }
+    .await;
+    crate::support::saved_or_again(saved, |error| {
+        let refused = RefusedStep { action: f.action.clone(), text, error };
+        detail_page(&state, &auth, id, &headers, &uri, Some(refused))
+    })
+    .await
 }
 
 /// Adds the uploaded file to the request; the page shows it in the list.
