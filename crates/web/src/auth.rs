@@ -131,12 +131,7 @@ pub async fn csrf_guard(session: Session, request: Request, next: Next) -> Respo
     if from_header.as_deref() == Some(expected.as_str()) || from_query.as_deref() == Some(expected.as_str()) {
         return next.run(request).await;
     }
-    let is_form = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    if !crate::support::forms::is_urlencoded(request.headers()) {
         return WebError::Csrf.into_response();
     }
     let (parts, body) = request.into_parts();

@@ -234,6 +234,14 @@ impl Unread {
     }
 }
 
+/// Whether a request's body is an HTML form (`application/x-www-form-urlencoded`).
+pub fn is_urlencoded(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"))
+}
+
 /// Takes out of a urlencoded form the characters no text field may keep (NUL and the other
 /// control characters but tab and line breaks, U+FFFE, U+FFFF: `limits::unsavable`) before a
 /// handler reads it. Nobody types them, a paste can carry them, and they are invisible: the
@@ -247,12 +255,7 @@ pub async fn strip_unsavable(
     use axum::http::header;
     use axum::response::IntoResponse;
     use qunlian_domain::limits::unsavable;
-    let is_form = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    if !is_urlencoded(request.headers()) {
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
