@@ -14,7 +14,7 @@ use qunlian_store::bodies::ENTERPRISE_CHOICES;
 use crate::auth::Auth;
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::ticked;
+use crate::support::forms::{Pairs, ticked};
 use crate::support::render;
 
 /// The options of an enterprise `<select>`: the blank one, then the matches.
@@ -54,7 +54,8 @@ pub async fn choices(
 ) -> PageResult {
     // Every picker lists registered units: the role is checked before the query is read.
     auth.require(Action::ReadRegistry)?;
-    let one = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()).unwrap_or("");
+    let pairs = Pairs(pairs);
+    let one = |k: &str| pairs.get(k);
     let q = Some(one("q"));
     match one("for") {
         "bodies" => {
@@ -76,21 +77,21 @@ pub async fn choices(
         }
         "activities" => {
             auth.require(Action::RecordActivities)?;
-            let (ticked, keep) = ticked_of(&pairs, "units");
+            let (ticked, keep) = ticked_of(&pairs.0, "units");
             let found = state.store.activities().unit_choices(&auth.caller, q, &keep).await;
             let (units, message) = refused_as_message(found)?;
             render(&Checks { units, ticked, message })
         }
         "members" => {
             auth.require(Action::RecordActivities)?;
-            let (ticked, keep) = ticked_of(&pairs, "attendees");
+            let (ticked, keep) = ticked_of(&pairs.0, "attendees");
             let found = state.store.activities().member_choices(&auth.caller, q, &keep).await;
             let (members, message) = refused_as_message(found)?;
             render(&Members { members, ticked, message })
         }
         "projects" => {
             auth.require(Action::ApplyProjects)?;
-            let (ticked, keep) = ticked_of(&pairs, "units");
+            let (ticked, keep) = ticked_of(&pairs.0, "units");
             let found = state.store.projects().partner_choices(&auth.caller, one("q"), &keep).await;
             let (choices, message) = refused_as_message(found)?;
             render(&Partners { choices, ticked, message })
