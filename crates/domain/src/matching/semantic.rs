@@ -3,7 +3,7 @@
 //! as it is stored with the listing and held by the index — int8 with one scale per vector —
 //! and the one ranking fused from the lexical candidates and the nearest by meaning.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
@@ -111,43 +111,58 @@ pub fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
     acc.iter().sum::<i32>() + tail
 }
 
-/// Weight of the cosine in the fused score, beside the ranking's own (text ≤ 1, chain 0.25,
-/// distance ≤ 0.2…). Chosen on the tuning set only, from 1–48 (docs/matching.md).
-pub const SEMANTIC_WEIGHT: f64 = 6.0;
+/// The fusion's rank offset `c`: a listing's share of the fused score from a list is
+/// `1 / (c + its place there)`. Reciprocal-rank fusion (Cormack, Clarke and Büttcher, SIGIR
+/// 2009) reads only the two orders, so the words' scores (BM25, unbounded) and the cosines
+/// (−1…1) need no common scale; a small `c` lets the head of each list count most. Chosen
+/// on the two tuning sets from 10, 20, 40 and 60 (docs/matching.md).
+pub const RANK_OFFSET: f64 = 10.0;
 /// Nearest neighbours joined to the lexical pool.
 pub const NEIGHBOURS: usize = 20;
 
-/// One ranking of the lexical pool and the semantic neighbours: each listing's score from
-/// the domain's [`rank`] plus [`SEMANTIC_WEIGHT`] × its cosine with the subject. A neighbour that
-/// shares no word and no chain relation, which `rank` would drop, gets the ranking's other
-/// parts (category, distance, urgency, freshness) and the cosine; its reasons then name no
-/// shared word. Every listing among `neighbours` with a positive cosine gets “语义相近”
-/// (`reasons.semantic`, the cosine). `similarity` gives the cosine of a listing with the subject.
+/// One ranking of the lexical pool and the semantic neighbours. The pool is ordered by the
+/// domain's [`rank`] (words, chain, category, distance, urgency, freshness), the neighbours
+/// by cosine (those above 0); each listing scores `1 / (RANK_OFFSET + place)` from each list it is in,
+/// scaled so that first in both is 1. A neighbour that shares no word and no chain relation,
+/// which `rank` would drop, keeps the ranking's reasons for its category, distance and
+/// urgency; its reasons then name no shared word. Every listing among `neighbours` with a
+/// positive cosine gets “语义相近” (`reasons.semantic`, the cosine).
 pub fn fuse(
     subject: &ListingDoc,
     lexical: Vec<Candidate>,
-    neighbours: Vec<(ListingDoc, f32)>,
-    similarity: impl Fn(i64) -> Option<f32>,
+    mut neighbours: Vec<(ListingDoc, f32)>,
     today: NaiveDate,
     top: usize,
 ) -> Vec<Match> {
-    let pooled: HashSet<i64> = lexical.iter().map(|c| c.doc.id).collect();
-    let near: HashMap<i64, f32> = neighbours.iter().map(|(d, s)| (d.id, *s)).collect();
+    let share = |place: usize| 1.0 / (RANK_OFFSET + place as f64 + 1.0);
     let mut all = rank(subject, lexical, today, usize::MAX);
-    for (doc, _) in neighbours.into_iter().filter(|(d, _)| !pooled.contains(&d.id)) {
+    for (place, m) in all.iter_mut().enumerate() {
+        m.score = share(place);
+    }
+    let pooled: HashMap<i64, usize> = all.iter().enumerate().map(|(i, m)| (m.listing_id, i)).collect();
+    // A cosine of 0 or less is no closeness in meaning: no place in the meaning's list.
+    neighbours.retain(|(_, cosine)| *cosine > 0.0);
+    neighbours.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
+    for (place, (doc, cosine)) in neighbours.into_iter().enumerate() {
+        let semantic = Some((f64::from(cosine) * 1000.0).round() / 1000.0);
+        if let Some(&i) = pooled.get(&doc.id) {
+            all[i].score += share(place);
+            all[i].reasons.semantic = semantic;
+            continue;
+        }
         // `rank` keeps a candidate with a shared word or a chain relation; a placeholder
-        // word lets it score the rest, and is taken out again.
+        // word lets it give the rest of the reasons, and is taken out again.
         let alone = Candidate { doc, text_score: 0.0, matched_terms: vec![String::new()] };
         all.extend(rank(subject, vec![alone], today, 1).into_iter().map(|mut m| {
             m.reasons.matched_terms.retain(|t| !t.is_empty());
+            m.reasons.semantic = semantic;
+            m.score = share(place);
             m
         }));
     }
+    let first_in_both = 2.0 * share(0);
     for m in &mut all {
-        let cosine = near.get(&m.listing_id).copied().or_else(|| similarity(m.listing_id));
-        m.score += SEMANTIC_WEIGHT * f64::from(cosine.unwrap_or(0.0).max(0.0));
-        m.reasons.semantic =
-            near.get(&m.listing_id).filter(|&&c| c > 0.0).map(|&c| (f64::from(c) * 1000.0).round() / 1000.0);
+        m.score /= first_in_both;
     }
     all.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.listing_id.cmp(&b.listing_id)));
     all.truncate(top);
@@ -170,9 +185,7 @@ pub fn semantic_matches(
 ) -> Result<Vec<Match>, SearchError> {
     let mut near = index.neighbours(subject, vector, reach, today, NEIGHBOURS)?;
     near.retain(|(d, _)| admit(d));
-    let ids: Vec<i64> = lexical.iter().map(|c| c.doc.id).collect();
-    let cosines: HashMap<i64, f32> = index.similarities(vector, &ids)?.into_iter().collect();
-    Ok(fuse(subject, lexical, near, |id| cosines.get(&id).copied(), today, top))
+    Ok(fuse(subject, lexical, near, today, top))
 }
 
 #[cfg(test)]
