@@ -117,6 +117,15 @@ fn f16_to_f32(h: u16) -> f32 {
     f32::from_bits(bits)
 }
 
+/// How the pieces of a text count in its vector.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Weighting {
+    /// Each the same: the plain mean (the served vector until 2026-12-05).
+    Mean,
+    /// `a / (a + p)`, p the piece's unigram probability (the served one: [`SIF_A`]).
+    Sif(f32),
+}
+
 impl StaticE5 {
     /// The model compiled into this crate, read once.
     pub fn bundled() -> Result<&'static StaticE5, ModelError> {
@@ -261,11 +270,37 @@ impl StaticE5 {
     /// probability (the unknown piece: 1), so the commonest pieces — punctuation, particles,
     /// the word mark — do not pull every text towards the same direction.
     pub fn weight(&self, id: u32) -> f32 {
+        self.weight_with(id, SIF_A)
+    }
+
+    fn weight_with(&self, id: u32, a: f32) -> f32 {
         if id == self.unk {
             return 1.0;
         }
         let p = self.scores.get(id as usize).map_or(0.0, |s| s.exp());
-        SIF_A / (SIF_A + p)
+        a / (a + p)
+    }
+
+    /// The vector of `text` with the pieces weighted as `weighting` says; the served vector
+    /// is [`Embedder::embed`]'s. Other weightings are for comparing (crates/search/examples/
+    /// fusion_grid.rs).
+    pub fn embed_with(&self, text: &str, weighting: Weighting) -> Vec<f32> {
+        let mut v = vec![0.0f32; self.dim];
+        if text.trim().is_empty() {
+            return v;
+        }
+        for id in self.tokenize(text) {
+            let w = match weighting {
+                Weighting::Mean => 1.0,
+                Weighting::Sif(a) => self.weight_with(id, a),
+            };
+            self.add_row(id, w, &mut v);
+        }
+        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            v.iter_mut().for_each(|x| *x /= norm);
+        }
+        v
     }
 
     /// Adds `weight` × the input embedding of piece `id` to `acc`.
@@ -307,18 +342,7 @@ impl Embedder for StaticE5 {
     /// The pieces' input embeddings, each weighted by [`StaticE5::weight`], summed and
     /// L2-normalised (zero for an empty text).
     fn embed(&self, text: &str) -> Vec<f32> {
-        let mut v = vec![0.0f32; self.dim];
-        if text.trim().is_empty() {
-            return v;
-        }
-        for id in self.tokenize(text) {
-            self.add_row(id, self.weight(id), &mut v);
-        }
-        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-        if norm > 0.0 {
-            v.iter_mut().for_each(|x| *x /= norm);
-        }
-        v
+        self.embed_with(text, Weighting::Sif(SIF_A))
     }
 }
 
