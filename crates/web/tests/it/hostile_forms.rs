@@ -94,6 +94,8 @@ struct Field {
 #[derive(Debug, Clone)]
 struct Form {
     action: String,
+    /// Whether the form names its action (else it posts to its page).
+    explicit: bool,
     multipart: bool,
     fields: Vec<Field>,
 }
@@ -315,11 +317,21 @@ fn forms(html: &str, page: &str) -> Vec<Form> {
         if !attr(&a, "method").is_some_and(|m| m.eq_ignore_ascii_case("post")) {
             continue;
         }
+        let explicit = attr(&a, "action").is_some_and(|s| !s.is_empty());
         let action = attr(&a, "action").filter(|s| !s.is_empty()).unwrap_or(page).to_owned();
         let multipart = attr(&a, "enctype").is_some_and(|e| e.contains("multipart"));
-        out.push(Form { action, multipart, fields: fields(body) });
+        out.push(Form { action, explicit, multipart, fields: fields(body) });
     }
     out
+}
+
+/// What a 422 must contain to be the form shown again: its action (a form that posts to its
+/// own page has none, and the page's other forms do: then any form).
+fn shown_again(form: &Form) -> String {
+    match &form.explicit {
+        true => format!("action=\"{}\"", form.action.replace('&', "&amp;")),
+        false => "<form".into(),
+    }
 }
 
 /// The form's action with record numbers as `{n}` and without its query: forms repeated per
@@ -372,11 +384,27 @@ fn values_for(name: &str, f: &Field, turn: usize) -> Vec<String> {
 /// A form fed once: its action with `{n}` for record numbers, and its field names.
 type Key = (String, Vec<String>);
 
+/// Fields whose refusal may stay the bare error page: hidden ids nobody types, which name the
+/// page a refusal would show again, so a tampered one names no page. Each with its reason;
+/// one that starts showing its form again is to be taken off.
+const HIDDEN_ONLY: &[(&str, &str)] = &[
+    ("POST /coverage/assignments [unit_id]", "the enterprise whose page holds the form"),
+    ("POST /proposals [kind]", "the kind of proposal, which picks the form to show"),
+];
+
 #[derive(Default)]
 struct Tally {
     violations: Vec<String>,
-    /// 422 answered with the error page instead of the form shown again with the reason.
+    /// 422 answered with the error page instead of the form shown again with the reason
+    /// (DESIGN §4: bad input loses nothing), by form and field: a violation unless the field
+    /// is one of [`HIDDEN_ONLY`].
     without_form: BTreeMap<String, usize>,
+    /// The same for hidden fields of [`HIDDEN_ONLY`]: expected, listed.
+    hidden_only: BTreeMap<String, usize>,
+    /// A form that ends a record answered by the record's page without that form: the record
+    /// ended under an earlier hostile value that went through, and an ended record shows no
+    /// form to end it (the reason stands above the page). Listed, not a violation.
+    ended: BTreeMap<String, usize>,
     requests: usize,
     forms: usize,
     fields: usize,
@@ -665,8 +693,16 @@ async fn feed(
             let r = app.post_form(session, &path, &fields).await;
             let what = format!("{who} {page} → POST {path} [{}={}]", f.name, shown(&value));
             tally.check(&what, r.status, &r.body, r.content_type.as_deref(), false);
-            if r.status == StatusCode::UNPROCESSABLE_ENTITY && !r.body.contains("<form") {
-                *tally.without_form.entry(format!("POST {} [{}]", shape(&path), f.name)).or_default() += 1;
+            if r.status == StatusCode::UNPROCESSABLE_ENTITY && !r.body.contains(&shown_again(form)) {
+                let key = format!("POST {} [{}]", shape(&path), f.name);
+                let hidden = f.kind == Kind::Hidden && HIDDEN_ONLY.iter().any(|(k, _)| *k == key);
+                let ended = ENDINGS.iter().any(|e| path.ends_with(e)) && r.body.contains("<form");
+                let list = match (hidden, ended) {
+                    (true, _) => &mut tally.hidden_only,
+                    (false, true) => &mut tally.ended,
+                    (false, false) => &mut tally.without_form,
+                };
+                *list.entry(key).or_default() += 1;
             }
             past |= r.status != StatusCode::FORBIDDEN;
             if r.location.as_deref() == Some("/login") {
@@ -880,6 +916,27 @@ async fn every_form_fed_hostile_values_answers_in_chinese() {
             println!("  {k}: {n}");
         }
     }
+    println!("422 on the error page for a tampered hidden field only, expected ({}):", tally.hidden_only.len());
+    for (k, n) in &tally.hidden_only {
+        let why = HIDDEN_ONLY.iter().find(|(h, _)| h == k).map_or("", |(_, w)| w);
+        println!("  {k}: {n} (hidden: {why})");
+    }
+    println!("422 by the page of a record ended meanwhile, its ending form gone ({}):", tally.ended.len());
+    for (k, n) in &tally.ended {
+        println!("  {k}: {n}");
+    }
+    for (k, why) in HIDDEN_ONLY {
+        assert!(
+            tally.hidden_only.contains_key(*k),
+            "{k} ({why}) no longer answers the error page: take it off HIDDEN_ONLY"
+        );
+    }
+    assert!(
+        tally.without_form.is_empty(),
+        "{} fields of forms answer a refusal (422) with the error page, not the form again with the reason and what was typed:\n{}",
+        tally.without_form.len(),
+        tally.without_form.iter().map(|(k, n)| format!("  {k}: {n} answers")).collect::<Vec<_>>().join("\n")
+    );
     assert!(
         tally.violations.is_empty(),
         "{} answers broke the standard:\n{}",
