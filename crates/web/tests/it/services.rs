@@ -410,3 +410,23 @@ async fn overdue_requests_are_announced_to_who_handles_them() {
     assert_eq!(list.body.matches("新招用工备案").count(), 1, "{}", list.body);
     assert!(list.body.contains("name=\"escalated\" value=\"1\" checked"), "the filter shows it is on");
 }
+
+/// A refused catalogue item comes back as the catalogue with the reason by the item form and
+/// what was typed kept (it answered the bare error page).
+#[tokio::test]
+async fn a_refused_catalogue_item_is_the_form_again_with_what_was_typed() {
+    let (app, _) = app_with_accounts().await;
+    let mut district = app.login("district", PASSWORD).await;
+    let fields = [
+        ("code", "JW-09"),
+        ("name", "用地咨询"),
+        ("department_id", "abc"),
+        ("materials", "营业执照、用地申请"),
+        ("limit", "5个工作日"),
+    ];
+    let r = app.post_form(&mut district, "/services/catalogue", &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("责任部门：“abc”不是编号") && r.body.contains("id=\"item-form\""), "{}", r.body);
+    assert!(r.body.contains("value=\"用地咨询\"") && r.body.contains("value=\"5个工作日\""), "{}", r.body);
+    assert!(r.body.contains("营业执照、用地申请</textarea>"), "the materials typed are kept: {}", r.body);
+}
