@@ -253,16 +253,7 @@ async fn a_report_is_filed_with_evidence_checked_and_counted() {
 async fn a_refused_report_deadline_is_the_form_again_with_what_was_typed() {
     let (app, _) = app_with_accounts().await;
     let s = &app.db.store;
-    let today = s.today();
-    let day = |n: i64| today + Duration::days(n);
-    let dates = RoundDates {
-        filing_opens: day(-1),
-        filing_closes: day(1),
-        recommend_closes: day(3),
-        review_closes: day(10),
-        publicity_closes: day(12),
-        objections_close: day(14),
-    };
+    let dates = crate::open_round(s.today());
     for (year, name) in [(2025, "2025年度深度融合项目"), (2026, "2026年度深度融合项目")] {
         s.projects().create_round(&system(), NewRound::standard(year, name, dates)).await.unwrap();
     }

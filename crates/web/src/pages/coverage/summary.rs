@@ -106,19 +106,11 @@ struct CategoryPage {
     has_trend: bool,
     may_define: bool,
     vocabulary: &'static str,
+    /// Said under the rule field: what an edit changes.
+    rule_note: &'static str,
     /// The edit form's fields: the category's, or as a refused edit typed them.
     form: CategoryForm,
     error: Option<String>,
-}
-
-impl CategoryPage {
-    fn typed<'a>(&self, v: &'a Option<String>) -> &'a str {
-        v.as_deref().unwrap_or("")
-    }
-
-    fn rule_note(&self) -> &'static str {
-        "修改规则后，名单和统计立即按新规则重新计算。"
-    }
 }
 
 #[derive(Serialize)]
@@ -185,6 +177,7 @@ async fn category_page(
         rows,
         may_define: auth.caller.may(Action::DefineCoverage),
         vocabulary: VOCABULARY,
+        rule_note: "修改规则后，名单和统计立即按新规则重新计算。",
         form,
         error,
     };
@@ -227,19 +220,10 @@ impl CategoryForm {
 struct CategoryFormPage {
     layout: Layout,
     vocabulary: &'static str,
+    rule_note: &'static str,
     /// What a refused form had typed, shown again with why it was refused.
     form: CategoryForm,
     error: Option<String>,
-}
-
-impl CategoryFormPage {
-    fn typed<'a>(&self, v: &'a Option<String>) -> &'a str {
-        v.as_deref().unwrap_or("")
-    }
-
-    fn rule_note(&self) -> &'static str {
-        ""
-    }
 }
 
 pub async fn new_category_form(State(state): State<AppState>, auth: Auth) -> PageResult {
@@ -251,7 +235,13 @@ pub async fn new_category_form(State(state): State<AppState>, auth: Auth) -> Pag
 /// The new-category form, empty or as a refused one was typed (422, the reason above it).
 fn category_form_page(state: &AppState, auth: &Auth, form: CategoryForm, error: Option<String>) -> PageResult {
     let refused = error.is_some();
-    let page = CategoryFormPage { layout: Layout::new(auth, state, "/coverage"), vocabulary: VOCABULARY, form, error };
+    let page = CategoryFormPage {
+        layout: Layout::new(auth, state, "/coverage"),
+        vocabulary: VOCABULARY,
+        rule_note: "",
+        form,
+        error,
+    };
     crate::support::render_form(&page, refused)
 }
 

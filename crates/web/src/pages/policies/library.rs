@@ -160,19 +160,10 @@ struct FormPage {
     layout: Layout,
     departments: Vec<Choice>,
     vocabulary: &'static str,
+    rule_note: &'static str,
     /// What a refused form had typed, shown again with why it was refused.
     form: PolicyForm,
     error: Option<String>,
-}
-
-impl FormPage {
-    fn typed<'a>(&self, v: &'a Option<String>) -> &'a str {
-        v.as_deref().unwrap_or("")
-    }
-
-    fn rule_note(&self) -> &'static str {
-        ""
-    }
 }
 
 pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
@@ -187,6 +178,7 @@ async fn form_page(state: &AppState, auth: &Auth, form: PolicyForm, error: Optio
         layout: Layout::new(auth, state, ACTIVE),
         departments: department_options(state, auth, form.department_id().or(own_department(auth))).await?,
         vocabulary: VOCABULARY,
+        rule_note: "",
         form,
         error,
     };
@@ -231,19 +223,11 @@ struct DetailPage {
     may_push: bool,
     departments: Vec<Choice>,
     vocabulary: &'static str,
+    /// Said under the rule field: what an edit changes.
+    rule_note: &'static str,
     /// The edit form's fields: the policy's, or as a refused edit typed them.
     form: PolicyForm,
     error: Option<String>,
-}
-
-impl DetailPage {
-    fn typed<'a>(&self, v: &'a Option<String>) -> &'a str {
-        v.as_deref().unwrap_or("")
-    }
-
-    fn rule_note(&self) -> &'static str {
-        "已推送的回执不受修改影响；新的推送和企业的“可享政策”按新条件计算。"
-    }
 }
 
 pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
@@ -276,6 +260,7 @@ async fn detail_page(state: &AppState, auth: &Auth, id: i64, refused: Option<(Po
         may_push: auth.caller.may(Action::PushPolicies),
         departments,
         vocabulary: VOCABULARY,
+        rule_note: "已推送的回执不受修改影响；新的推送和企业的“可享政策”按新条件计算。",
         form,
         error,
     };
