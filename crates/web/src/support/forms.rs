@@ -153,6 +153,7 @@ pub fn ticked(values: &[String], id: i64) -> bool {
 /// A form read as its (name, value) pairs, for forms whose fields repeat (checkboxes of one
 /// name) or are named by a record (`rank_12`, `score_technology`). A handler takes it as it
 /// takes `Form<Vec<(String, String)>>`, with the same refusal of a body that is no form.
+#[derive(Clone, Default)]
 pub struct Pairs(pub Vec<(String, String)>);
 
 impl<S: Send + Sync> axum::extract::FromRequest<S> for Pairs {
@@ -183,6 +184,46 @@ impl Pairs {
     /// Whether a checkbox named `name` is ticked.
     pub fn checked(&self, name: &str) -> bool {
         !self.get(name).is_empty()
+    }
+
+    /// The form read into a handler's struct, as `Form<T>` reads it; a field of the wrong
+    /// type is refused as [`Unread::form`] refuses it, so the form can be shown again.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, crate::error::WebError> {
+        serde_urlencoded::to_string(&self.0)
+            .ok()
+            .and_then(|s| serde_urlencoded::from_str(&s).ok())
+            .ok_or_else(|| crate::error::WebError::Invalid(UNREADABLE.into()))
+    }
+}
+
+const UNREADABLE: &str = "表单内容不完整或格式有误，请重新填写后提交";
+
+/// A form refused for what was typed, on a page that may hold several: which form, why, and
+/// its fields as typed. The page shows the reason by that form and the form as the user left
+/// it (422), the other forms as they were; `Refusal::default()` is a page nothing refused.
+#[derive(Default)]
+pub struct Refusal(Option<(&'static str, String, Pairs)>);
+
+impl Refusal {
+    pub fn of(form: &'static str, error: String, typed: Pairs) -> Self {
+        Refusal(Some((form, error, typed)))
+    }
+
+    pub fn is_some(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// Why `form` was refused, if it was.
+    pub fn error(&self, form: &str) -> Option<&str> {
+        self.0.as_ref().filter(|(f, _, _)| *f == form).map(|(_, e, _)| e.as_str())
+    }
+
+    /// The field `name` of `form` as typed when that form was refused; else `default`.
+    pub fn typed<'a>(&'a self, form: &str, name: &str, default: &'a str) -> &'a str {
+        match &self.0 {
+            Some((f, _, typed)) if *f == form => typed.get(name),
+            _ => default,
+        }
     }
 }
 
@@ -217,6 +258,11 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Unread {
 }
 
 impl Unread {
+    /// A urlencoded form as its (name, value) pairs, refused as [`Unread::form`] refuses.
+    pub async fn pairs(self) -> Result<Pairs, crate::error::WebError> {
+        self.form::<Vec<(String, String)>>().await.map(Pairs)
+    }
+
     /// The body through any extractor (the API's `Json`), with its own refusal.
     pub async fn read<T: axum::extract::FromRequest<()>>(self) -> Result<T, T::Rejection> {
         T::from_request(self.0, &()).await
@@ -229,7 +275,7 @@ impl Unread {
             Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
                 Err(crate::error::WebError::PayloadTooLarge)
             }
-            Err(_) => Err(crate::error::WebError::Invalid("表单内容不完整或格式有误，请重新填写后提交".into())),
+            Err(_) => Err(crate::error::WebError::Invalid(UNREADABLE.into())),
         }
     }
 }

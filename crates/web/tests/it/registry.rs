@@ -358,3 +358,34 @@ async fn the_enterprise_form_accepts_what_the_import_accepts() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("是否高新技术企业：“也许”无法识别，可填：是"), "{}", res.body);
 }
+
+/// A refused rename, dissolution or new park comes back as its page with the reason by the
+/// form and the other field as typed (each answered the bare error page, the typing lost).
+#[tokio::test]
+async fn a_refused_rename_dissolution_or_park_is_its_page_again_with_what_was_typed() {
+    let (app, _) = app_with_accounts().await;
+    let org = app.db.store.registry().org_tree(&system(), None, false).await.unwrap()[0].id.0;
+    let mut district = app.login("district", PASSWORD).await;
+    let cases = [
+        (
+            "rename",
+            [("name", "乙公司新党支部"), ("on", "2026/13/45")],
+            "更名日期：“2026/13/45”不是有效日期",
+            "乙公司新党支部",
+        ),
+        ("dissolve", [("reason", "企业迁出"), ("on", "2026-02-30")], "撤销日期：“2026-02-30”不是有效日期", "企业迁出"),
+    ];
+    for (action, fields, why, kept) in cases {
+        let r = app.post_form(&mut district, &format!("/orgs/{org}/{action}"), &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{action}: {}", r.body);
+        assert!(r.body.contains(why) && r.body.contains(&format!("id=\"{action}-form\"")), "{action}: {}", r.body);
+        assert!(r.body.contains(&format!("value=\"{kept}\"")), "{action}: what was typed is kept: {}", r.body);
+    }
+    let d = app.db.store.registry().party_org(&system(), qunlian_domain::auth::OrgId(org)).await.unwrap();
+    assert!(d.org.dissolved_on.is_none() && d.org.name == "乙公司党支部", "nothing was saved");
+
+    let r = app.post_form(&mut district, "/regions/parks", &[("name", "新桥科创园"), ("town", "abc")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("所属街镇：") && r.body.contains("id=\"park-form\""), "{}", r.body);
+    assert!(r.body.contains("value=\"新桥科创园\""), "the park's name is kept: {}", r.body);
+}

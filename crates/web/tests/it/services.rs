@@ -410,3 +410,32 @@ async fn overdue_requests_are_announced_to_who_handles_them() {
     assert_eq!(list.body.matches("新招用工备案").count(), 1, "{}", list.body);
     assert!(list.body.contains("name=\"escalated\" value=\"1\" checked"), "the filter shows it is on");
 }
+
+/// A refused catalogue item comes back as the catalogue with the reason by the item form and
+/// what was typed kept (it answered the bare error page), and a refused 办结时限 is repeated
+/// at most 30 characters long in the reason (20,001 汉 came back whole).
+#[tokio::test]
+async fn a_refused_catalogue_item_is_the_form_again_with_what_was_typed() {
+    let (app, _) = app_with_accounts().await;
+    let mut district = app.login("district", PASSWORD).await;
+    let long = "汉".repeat(20_001);
+    let cases = [("department_id", "abc", "责任部门：“abc”不是编号"), ("limit", long.as_str(), "办结时限：“")];
+    for (field, value, why) in cases {
+        let mut fields = vec![
+            ("code", "JW-09"),
+            ("name", "用地咨询"),
+            ("department_id", "1"),
+            ("materials", "营业执照、用地申请"),
+            ("limit", "5个工作日"),
+        ];
+        fields.retain(|(k, _)| *k != field);
+        fields.push((field, value));
+        let r = app.post_form(&mut district, "/services/catalogue", &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {:.300}", r.body);
+        let at = r.body.find(why).unwrap_or_else(|| panic!("{field}: no {why} in {:.300}", r.body));
+        let reason = &r.body[at..at + r.body[at..].find("</p>").unwrap()];
+        assert!(!reason.contains(&"汉".repeat(31)), "{field}: the reason repeats 30 characters at most");
+        assert!(r.body.contains("value=\"用地咨询\"") && r.body.contains("id=\"item-form\""), "{field}");
+        assert!(r.body.contains("营业执照、用地申请</textarea>"), "{field}: the materials typed are kept");
+    }
+}

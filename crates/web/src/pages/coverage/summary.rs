@@ -106,6 +106,11 @@ struct CategoryPage {
     has_trend: bool,
     may_define: bool,
     vocabulary: &'static str,
+    /// Said under the rule field: what an edit changes.
+    rule_note: &'static str,
+    /// The edit form's fields: the category's, or as a refused edit typed them.
+    form: CategoryForm,
+    error: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -122,6 +127,19 @@ pub async fn category(
     auth: Auth,
     Path(id): Path<i64>,
     Query(q): Query<SummaryQuery>,
+) -> PageResult {
+    category_page(&state, &auth, id, &q, None, None).await
+}
+
+/// A category's figures and, for who defines them, its edit form: as the category stands, or
+/// as a refused edit typed it (422, the reason above the form).
+async fn category_page(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+    q: &SummaryQuery,
+    typed: Option<CategoryForm>,
+    error: Option<String>,
 ) -> PageResult {
     auth.require(Action::ReadRegistry)?;
     let region = region(&q.town)?;
@@ -140,8 +158,16 @@ pub async fn category(
         target: points.iter().map(|p| p.target_pct).collect(),
         demo: points.iter().map(|p| p.is_demo).collect(),
     };
-    render(&CategoryPage {
-        layout: Layout::new(&auth, &state, "/coverage"),
+    let form = typed.unwrap_or_else(|| CategoryForm {
+        name: Some(cat.name.clone()),
+        rule: Some(cat.rule.clone()),
+        target_pct: Some(cat.target_pct.to_string()),
+        deadline: cat.deadline.map(|d| d.format("%Y-%m-%d").to_string()),
+        position: Some(cat.position.to_string()),
+    });
+    let refused = error.is_some();
+    let page = CategoryPage {
+        layout: Layout::new(auth, state, "/coverage"),
         as_of: sum.as_of,
         chart: bars(&format!("{}：各街镇组织覆盖率", cat.name), &rows),
         has_trend: !points.is_empty(),
@@ -151,7 +177,11 @@ pub async fn category(
         rows,
         may_define: auth.caller.may(Action::DefineCoverage),
         vocabulary: VOCABULARY,
-    })
+        rule_note: "修改规则后，名单和统计立即按新规则重新计算。",
+        form,
+        error,
+    };
+    crate::support::render_form(&page, refused)
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -190,15 +220,10 @@ impl CategoryForm {
 struct CategoryFormPage {
     layout: Layout,
     vocabulary: &'static str,
+    rule_note: &'static str,
     /// What a refused form had typed, shown again with why it was refused.
     form: CategoryForm,
     error: Option<String>,
-}
-
-impl CategoryFormPage {
-    fn typed<'a>(&self, v: &'a Option<String>) -> &'a str {
-        v.as_deref().unwrap_or("")
-    }
 }
 
 pub async fn new_category_form(State(state): State<AppState>, auth: Auth) -> PageResult {
@@ -210,7 +235,13 @@ pub async fn new_category_form(State(state): State<AppState>, auth: Auth) -> Pag
 /// The new-category form, empty or as a refused one was typed (422, the reason above it).
 fn category_form_page(state: &AppState, auth: &Auth, form: CategoryForm, error: Option<String>) -> PageResult {
     let refused = error.is_some();
-    let page = CategoryFormPage { layout: Layout::new(auth, state, "/coverage"), vocabulary: VOCABULARY, form, error };
+    let page = CategoryFormPage {
+        layout: Layout::new(auth, state, "/coverage"),
+        vocabulary: VOCABULARY,
+        rule_note: "",
+        form,
+        error,
+    };
     crate::support::render_form(&page, refused)
 }
 
@@ -230,8 +261,17 @@ pub async fn update_category(
     Path(id): Path<i64>,
     Form(f): Form<CategoryForm>,
 ) -> PageResult {
-    let id = state.store.coverage().save_category(&auth.caller, Some(CategoryId(id)), f.to_new()?).await?;
-    Ok(Redirect::to(&format!("/coverage/categories/{id}")).into_response())
+    auth.require(Action::DefineCoverage)?;
+    let saved = async {
+        let id = state.store.coverage().save_category(&auth.caller, Some(CategoryId(id)), f.to_new()?).await?;
+        Ok(format!("/coverage/categories/{id}"))
+    }
+    .await;
+    let all_towns = SummaryQuery::default();
+    crate::support::saved_or_again(saved, |msg| {
+        category_page(&state, &auth, id, &all_towns, Some(f.clone()), Some(msg))
+    })
+    .await
 }
 
 pub async fn delete_category(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {

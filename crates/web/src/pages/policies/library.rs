@@ -108,6 +108,25 @@ pub struct PolicyForm {
 }
 
 impl PolicyForm {
+    /// A policy's fields as its edit form shows them.
+    fn of(p: &Policy) -> Self {
+        let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+        PolicyForm {
+            title: Some(p.title.clone()),
+            department: Some(p.department_id.to_string()),
+            doc_number: Some(p.doc_number.clone()),
+            valid_from: Some(day(p.valid_from)),
+            valid_until: p.valid_until.map(day),
+            content: Some(p.content.clone()),
+            rule: Some(p.rule.clone()),
+        }
+    }
+
+    /// The department chosen, when it reads as one.
+    fn department_id(&self) -> Option<i64> {
+        non_empty(&self.department).and_then(|d| d.parse().ok())
+    }
+
     /// Checked by the domain's policy parser (every problem at once); the store then checks
     /// the department and resolves the rule's categories.
     fn to_new(&self) -> Result<NewPolicy, WebError> {
@@ -141,15 +160,10 @@ struct FormPage {
     layout: Layout,
     departments: Vec<Choice>,
     vocabulary: &'static str,
+    rule_note: &'static str,
     /// What a refused form had typed, shown again with why it was refused.
     form: PolicyForm,
     error: Option<String>,
-}
-
-impl FormPage {
-    fn typed<'a>(&self, v: &'a Option<String>) -> &'a str {
-        v.as_deref().unwrap_or("")
-    }
 }
 
 pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
@@ -160,11 +174,11 @@ pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
 
 /// The new-policy form, empty or as a refused one was typed (422, the reason above it).
 async fn form_page(state: &AppState, auth: &Auth, form: PolicyForm, error: Option<String>) -> PageResult {
-    let typed = non_empty(&form.department).and_then(|d| d.parse().ok());
     let page = FormPage {
         layout: Layout::new(auth, state, ACTIVE),
-        departments: department_options(state, auth, typed.or(own_department(auth))).await?,
+        departments: department_options(state, auth, form.department_id().or(own_department(auth))).await?,
         vocabulary: VOCABULARY,
+        rule_note: "",
         form,
         error,
     };
@@ -181,6 +195,8 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<Pol
     crate::support::saved_or_again(saved, |msg| form_page(&state, &auth, f.clone(), Some(msg))).await
 }
 
+/// Saves an edited policy; a refusal is the policy's page again with the reason and the
+/// edit form as it was typed.
 pub async fn update(
     State(state): State<AppState>,
     auth: Auth,
@@ -188,8 +204,12 @@ pub async fn update(
     Form(f): Form<PolicyForm>,
 ) -> PageResult {
     auth.require(Action::ManagePolicies)?;
-    let id = state.store.policies().save(&auth.caller, Some(id), f.to_new()?).await?;
-    Ok(Redirect::to(&format!("/policies/{id}")).into_response())
+    let saved = async {
+        let id = state.store.policies().save(&auth.caller, Some(id), f.to_new()?).await?;
+        Ok(format!("/policies/{id}"))
+    }
+    .await;
+    crate::support::saved_or_again(saved, |msg| detail_page(&state, &auth, id, Some((f.clone(), msg)))).await
 }
 
 #[derive(Template)]
@@ -203,20 +223,36 @@ struct DetailPage {
     may_push: bool,
     departments: Vec<Choice>,
     vocabulary: &'static str,
+    /// Said under the rule field: what an edit changes.
+    rule_note: &'static str,
+    /// The edit form's fields: the policy's, or as a refused edit typed them.
+    form: PolicyForm,
+    error: Option<String>,
 }
 
 pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     if auth.caller.role == Role::EnterpriseContact {
         return Ok(Redirect::to(&format!("/my/policies/{id}")).into_response());
     }
+    detail_page(&state, &auth, id, None).await
+}
+
+/// The policy's page; with a refused edit, 422 and the edit form as it was typed.
+async fn detail_page(state: &AppState, auth: &Auth, id: i64, refused: Option<(PolicyForm, String)>) -> PageResult {
     auth.require(Action::ReadRegistry)?;
     let p = state.store.policies().policy(&auth.caller, id).await?;
     let matching = state.store.policies().match_count(&auth.caller, id).await?;
-    let may_edit = may_edit(&auth, &p);
-    let departments =
-        if may_edit { department_options(&state, &auth, Some(p.department_id)).await? } else { Vec::new() };
-    render(&DetailPage {
-        layout: Layout::new(&auth, &state, ACTIVE),
+    let may_edit = may_edit(auth, &p);
+    let (form, error) = match refused {
+        Some((form, error)) => (form, Some(error)),
+        None => (PolicyForm::of(&p), None),
+    };
+    let departments = match may_edit {
+        true => department_options(state, auth, form.department_id().or(Some(p.department_id))).await?,
+        false => Vec::new(),
+    };
+    let page = DetailPage {
+        layout: Layout::new(auth, state, ACTIVE),
         validity: p.validity_on(state.store.today()),
         p,
         matching,
@@ -224,7 +260,11 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
         may_push: auth.caller.may(Action::PushPolicies),
         departments,
         vocabulary: VOCABULARY,
-    })
+        rule_note: "已推送的回执不受修改影响；新的推送和企业的“可享政策”按新条件计算。",
+        form,
+        error,
+    };
+    crate::support::render_form(&page, page.error.is_some())
 }
 
 #[derive(Deserialize, Default)]
