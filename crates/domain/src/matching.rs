@@ -23,7 +23,7 @@ pub use chain::{chain_codes, chain_neighbours, chain_relation};
 pub use fields::{RawListing, industry_field, key as listing_key};
 pub use introductions::{IntroductionError, IntroductionState};
 pub use semantic::{
-    Embedder, ListingVector, NEIGHBOURS, RANK_OFFSET, dot_i8, embed_text, fuse, semantic_matches, text_hash,
+    Embedder, ListingVector, MIN_COSINE, NEIGHBOURS, RANK_OFFSET, dot_i8, embed_text, fuse, semantic_matches, text_hash,
 };
 
 labelled_enum!(

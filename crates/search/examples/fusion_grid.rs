@@ -29,8 +29,9 @@ fn today() -> NaiveDate {
 enum Fusion {
     /// `rank`'s score + w × cosine, the first `k` neighbours (the fusion until 2026-12-05).
     Additive { w: f64, k: usize },
-    /// `s_words / (c + place) + s_meaning / (c + place)`, the first `k` neighbours.
-    Reciprocal { c: f64, k: usize, meaning: f64 },
+    /// `s_words / (c + place) + s_meaning / (c + place)`, the first `k` neighbours whose
+    /// cosine is at least `min`.
+    Reciprocal { c: f64, k: usize, meaning: f64, min: f32 },
 }
 
 /// What one need's candidates look like, computed once per weighting of the vectors.
@@ -60,12 +61,12 @@ fn top10(n: &Need, fusion: Fusion) -> Vec<i64> {
                 })
                 .collect()
         }
-        Fusion::Reciprocal { c, k, meaning } => {
+        Fusion::Reciprocal { c, k, meaning, min } => {
             let mut score: HashMap<i64, f64> = HashMap::new();
             for (place, x) in n.words.iter().enumerate() {
                 *score.entry(x.0).or_default() += 1.0 / (c + place as f64 + 1.0);
             }
-            for (place, x) in n.meaning.iter().filter(|x| x.1 > 0.0).take(k).enumerate() {
+            for (place, x) in n.meaning.iter().filter(|x| x.1 > 0.0 && x.1 >= min).take(k).enumerate() {
                 *score.entry(x.0).or_default() += meaning / (c + place as f64 + 1.0);
             }
             score.into_iter().collect()
@@ -125,10 +126,17 @@ fn main() -> Result<(), String> {
     }
     for c in [5.0, 10.0, 20.0, 40.0, 60.0] {
         for k in [20, 40, 60] {
-            fusions.extend([0.5, 1.0, 1.5].map(|meaning| Fusion::Reciprocal { c, k, meaning }));
+            for min in [0.0, 0.6, 0.65, 0.7] {
+                fusions.extend([0.5, 1.0, 1.5].map(|meaning| Fusion::Reciprocal { c, k, meaning, min }));
+            }
         }
     }
-    let served = Fusion::Reciprocal { c: semantic::RANK_OFFSET, k: semantic::NEIGHBOURS, meaning: 1.0 };
+    let served = Fusion::Reciprocal {
+        c: semantic::RANK_OFFSET,
+        k: semantic::NEIGHBOURS,
+        meaning: 1.0,
+        min: semantic::MIN_COSINE,
+    };
     for (name, weighting) in weightings {
         let needs: Vec<Vec<Need>> = sets.iter().map(|s| needs_of(s, embedder, weighting)).collect::<Result<_, _>>()?;
         let score = |set: &EvalSet, needs: &[Need], pick: &dyn Fn(&Need) -> Vec<i64>| -> Scores {

@@ -20,7 +20,7 @@ pub use ivf::{IVF_FROM, PROBES, lists_for};
 
 /// The ranking's side (the rank offset, the number of neighbours, the fusion) is the domain's:
 /// `qunlian_domain::matching::{fuse, semantic_matches}`, re-exported here.
-pub use qunlian_domain::matching::{NEIGHBOURS, RANK_OFFSET, fuse, semantic_matches};
+pub use qunlian_domain::matching::{MIN_COSINE, NEIGHBOURS, RANK_OFFSET, fuse, semantic_matches};
 
 /// The text a listing is embedded from: its title and description.
 pub fn listing_text(doc: &ListingDoc) -> String {
