@@ -23,7 +23,7 @@ pub use chain::{chain_codes, chain_neighbours, chain_relation};
 pub use fields::{RawListing, industry_field, key as listing_key};
 pub use introductions::{IntroductionError, IntroductionState};
 pub use semantic::{
-    Embedder, ListingVector, MIN_COSINE, NEIGHBOURS, RANK_OFFSET, dot_i8, embed_text, fuse, semantic_matches, text_hash,
+    Embedder, ListingVector, NEIGHBOURS, SEMANTIC_WEIGHT, dot_i8, embed_text, fuse, semantic_matches, text_hash,
 };
 
 labelled_enum!(
@@ -456,6 +456,8 @@ pub trait SearchIndex: Send + Sync {
         today: NaiveDate,
         k: usize,
     ) -> Result<Vec<(ListingDoc, f32)>, SearchError>;
+    /// The cosine of `vector` with each listing of `ids` whose vector is held.
+    fn similarities(&self, vector: &ListingVector, ids: &[i64]) -> Result<Vec<(i64, f32)>, SearchError>;
     /// Holds the vectors of listings already indexed, without re-indexing their text: an
     /// index opened from disk keeps its text, its vectors are read again from the database.
     fn hold_vectors(&self, items: Vec<(ListingDoc, ListingVector)>) -> Result<(), SearchError>;

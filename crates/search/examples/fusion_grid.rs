@@ -8,13 +8,13 @@
 //! `vector fusion  tuning r/m  B r/m  both r/m` (recall@10 / MRR; both weights the sets by
 //! their needs), the served setting marked `*`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use qunlian_domain::matching::{Candidate, IndexChange, ListingDoc, ListingVector, SearchIndex, Visibility, rank};
+use qunlian_domain::matching::{IndexChange, ListingDoc, ListingVector, SearchIndex, Visibility};
 use qunlian_embed::{SIF_A, StaticE5, Weighting};
 use qunlian_search::TantivyIndex;
-use qunlian_search::eval::{self, EvalSet, Scores, Set};
+use qunlian_search::eval::{self, EvalSet, Fusion, Gathered, Scores, Set, top10};
 use qunlian_search::semantic;
 use qunlian_search::synthetic::{self, Options};
 
@@ -25,58 +25,7 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 1).unwrap_or_default()
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Fusion {
-    /// `rank`'s score + w × cosine, the first `k` neighbours (the fusion until 2026-12-05).
-    Additive { w: f64, k: usize },
-    /// `s_words / (c + place) + s_meaning / (c + place)`, the first `k` neighbours whose
-    /// cosine is at least `min`.
-    Reciprocal { c: f64, k: usize, meaning: f64, min: f32 },
-}
-
-/// What one need's candidates look like, computed once per weighting of the vectors.
-struct Need {
-    id: i64,
-    /// The pool after `rank`, best first, with `rank`'s score.
-    words: Vec<(i64, f64)>,
-    /// The neighbours, nearest first: id, cosine, `rank`'s other parts for one with no word.
-    meaning: Vec<(i64, f32, f64)>,
-    /// Cosines of the pool's listings.
-    cosines: HashMap<i64, f32>,
-}
-
-fn top10(n: &Need, fusion: Fusion) -> Vec<i64> {
-    let mut all: Vec<(i64, f64)> = match fusion {
-        Fusion::Additive { w, k } => {
-            let near: HashMap<i64, f32> = n.meaning.iter().take(k).map(|x| (x.0, x.1)).collect();
-            let pooled: HashSet<i64> = n.words.iter().map(|x| x.0).collect();
-            let extra = n.meaning.iter().take(k).filter(|x| !pooled.contains(&x.0)).map(|x| (x.0, x.2));
-            n.words
-                .iter()
-                .copied()
-                .chain(extra)
-                .map(|(id, score)| {
-                    let cosine = near.get(&id).or_else(|| n.cosines.get(&id)).copied().unwrap_or(0.0);
-                    (id, score + w * f64::from(cosine.max(0.0)))
-                })
-                .collect()
-        }
-        Fusion::Reciprocal { c, k, meaning, min } => {
-            let mut score: HashMap<i64, f64> = HashMap::new();
-            for (place, x) in n.words.iter().enumerate() {
-                *score.entry(x.0).or_default() += 1.0 / (c + place as f64 + 1.0);
-            }
-            for (place, x) in n.meaning.iter().filter(|x| x.1 > 0.0 && x.1 >= min).take(k).enumerate() {
-                *score.entry(x.0).or_default() += meaning / (c + place as f64 + 1.0);
-            }
-            score.into_iter().collect()
-        }
-    };
-    all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    all.into_iter().take(10).map(|x| x.0).collect()
-}
-
-fn needs_of(set: &EvalSet, embedder: &StaticE5, weighting: Weighting) -> Result<Vec<Need>, String> {
+fn needs_of(set: &EvalSet, embedder: &StaticE5, weighting: Weighting) -> Result<Vec<Gathered>, String> {
     let err = |e: qunlian_domain::matching::SearchError| e.to_string();
     let options = Options { seed: 2026, first_id: 100_000, offer_percent: 85, today: today() };
     let distractors: Vec<ListingDoc> = synthetic::listings(5_000, &options).collect();
@@ -89,24 +38,13 @@ fn needs_of(set: &EvalSet, embedder: &StaticE5, weighting: Weighting) -> Result<
     index
         .apply(all.iter().map(|d| IndexChange::Upsert(d.clone(), vectors.get(&d.id).cloned())).collect(), 1)
         .map_err(err)?;
-    let mut needs = Vec::with_capacity(set.needs.len());
-    for need in &set.needs {
-        let vector = &vectors[&need.id];
-        let pool = index.candidates(need, &Visibility::Everything, today(), 100).map_err(err)?;
-        let near = index.neighbours(need, vector, &Visibility::Everything, today(), MOST_NEIGHBOURS).map_err(err)?;
-        let cosines = pool.iter().map(|c| (c.doc.id, vector.cosine(&vectors[&c.doc.id]))).collect();
-        let meaning = near
-            .into_iter()
-            .map(|(doc, cosine)| {
-                let id = doc.id;
-                let alone = Candidate { doc, text_score: 0.0, matched_terms: vec![String::new()] };
-                (id, cosine, rank(need, vec![alone], today(), 1).first().map_or(0.0, |m| m.score))
-            })
-            .collect();
-        let words = rank(need, pool, today(), usize::MAX).into_iter().map(|m| (m.listing_id, m.score)).collect();
-        needs.push(Need { id: need.id, words, meaning, cosines });
-    }
-    Ok(needs)
+    let vector_of = |d: &ListingDoc| vectors[&d.id].clone();
+    set.needs
+        .iter()
+        .map(|need| {
+            eval::gather(&index, need, &vector_of, &Visibility::Everything, today(), 100, MOST_NEIGHBOURS).map_err(err)
+        })
+        .collect()
 }
 
 fn main() -> Result<(), String> {
@@ -114,6 +52,7 @@ fn main() -> Result<(), String> {
     let sets = [eval::load_set(Set::Tuning, today(), 0)?, eval::load_set(Set::TuningB, today(), 0)?];
     let weightings = [
         ("mean", Weighting::Mean),
+        ("SIF 1e-5", Weighting::Sif(1e-5)),
         ("SIF 3e-5", Weighting::Sif(3e-5)),
         ("SIF 1e-4", Weighting::Sif(1e-4)),
         ("SIF 3e-4", Weighting::Sif(3e-4)),
@@ -131,21 +70,17 @@ fn main() -> Result<(), String> {
             }
         }
     }
-    let served = Fusion::Reciprocal {
-        c: semantic::RANK_OFFSET,
-        k: semantic::NEIGHBOURS,
-        meaning: 1.0,
-        min: semantic::MIN_COSINE,
-    };
+    let served = Fusion::SERVED;
     for (name, weighting) in weightings {
-        let needs: Vec<Vec<Need>> = sets.iter().map(|s| needs_of(s, embedder, weighting)).collect::<Result<_, _>>()?;
-        let score = |set: &EvalSet, needs: &[Need], pick: &dyn Fn(&Need) -> Vec<i64>| -> Scores {
+        let needs: Vec<Vec<Gathered>> =
+            sets.iter().map(|s| needs_of(s, embedder, weighting)).collect::<Result<_, _>>()?;
+        let score = |set: &EvalSet, needs: &[Gathered], pick: &dyn Fn(&Gathered) -> Vec<i64>| -> Scores {
             let got: Vec<Vec<i64>> = needs.iter().map(pick).collect();
             let want: Vec<Vec<i64>> =
-                needs.iter().map(|n| set.relevant.get(&n.id).cloned().unwrap_or_default()).collect();
+                needs.iter().map(|n| set.relevant.get(&n.need_id).cloned().unwrap_or_default()).collect();
             eval::score(&got, &want)
         };
-        let line = |label: String, pick: &dyn Fn(&Need) -> Vec<i64>| {
+        let line = |label: String, pick: &dyn Fn(&Gathered) -> Vec<i64>| {
             let s: Vec<(Scores, usize)> =
                 sets.iter().zip(&needs).map(|(set, n)| (score(set, n, pick), n.len())).collect();
             let total: usize = s.iter().map(|x| x.1).sum();
@@ -160,10 +95,10 @@ fn main() -> Result<(), String> {
                 both(|x| x.mrr)
             );
         };
-        line(format!("  {name:<9} embedding alone"), &|n: &Need| n.meaning.iter().take(10).map(|x| x.0).collect());
+        line(format!("  {name:<9} embedding alone"), &|n: &Gathered| n.meaning.iter().take(10).map(|x| x.0).collect());
         for &fusion in &fusions {
             let mark = if fusion == served && weighting == Weighting::Sif(SIF_A) { "*" } else { " " };
-            line(format!("{mark} {name:<9} {fusion:?}"), &|n: &Need| top10(n, fusion));
+            line(format!("{mark} {name:<9} {fusion:?}"), &|n: &Gathered| top10(n, fusion));
         }
     }
     Ok(())

@@ -13,10 +13,13 @@
 //! The test of this crate scores all three among 5,000 synthetic listings; the benchmark
 //! scores them among the million it indexes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Days, NaiveDate};
-use qunlian_domain::matching::{ListingCategory, ListingDoc, ListingKind, Place, Reach, Urgency};
+use qunlian_domain::matching::{
+    Candidate, ListingCategory, ListingDoc, ListingKind, ListingVector, Place, Reach, SearchError, SearchIndex,
+    Urgency, Visibility, rank,
+};
 use qunlian_domain::{IndustryCode, RegionCode};
 
 /// Which evaluation set.
@@ -197,4 +200,96 @@ pub fn score(ranked: &[Vec<i64>], relevant: &[Vec<i64>]) -> Scores {
         }
     }
     Scores { recall_at_10: recall / n, mrr: mrr / n }
+}
+
+/// Ways of fusing the words' and the meaning's candidates, for comparing them on the tuning
+/// sets (`cargo run -p qunlian-search --example fusion_grid`) and at scale (the benchmark);
+/// the served one is the domain's `fuse` ([`Fusion::SERVED`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Fusion {
+    /// `rank`'s score + w × cosine, the first `k` neighbours (the served fusion).
+    Additive { w: f64, k: usize },
+    /// `1 / (c + place)` from the words' order + `meaning / (c + place)` from the meaning's,
+    /// the first `k` neighbours whose cosine is at least `min`.
+    Reciprocal { c: f64, k: usize, meaning: f64, min: f32 },
+}
+
+impl Fusion {
+    /// The fusion the product serves (`qunlian_domain::matching::fuse`).
+    pub const SERVED: Fusion =
+        Fusion::Additive { w: qunlian_domain::matching::SEMANTIC_WEIGHT, k: qunlian_domain::matching::NEIGHBOURS };
+    /// Reciprocal-rank fusion as tried on 2026-12-05: best on the tuning sets among 5,000
+    /// listings, far worse among a million (docs/matching.md), so not served.
+    pub const RECIPROCAL: Fusion = Fusion::Reciprocal { c: 10.0, k: 20, meaning: 1.0, min: 0.0 };
+}
+
+/// One need's candidates, gathered once and fused many ways.
+pub struct Gathered {
+    pub need_id: i64,
+    /// The index's pool after `rank`, best first, with `rank`'s score.
+    pub words: Vec<(i64, f64)>,
+    /// The nearest by meaning, nearest first: id, cosine, and `rank`'s parts other than words
+    /// (category, distance, urgency, freshness) for one that shares no word.
+    pub meaning: Vec<(i64, f32, f64)>,
+    /// The cosine of each pool listing with the need.
+    pub cosines: HashMap<i64, f32>,
+}
+
+/// The pool (`pool` candidates) and the `neighbours` nearest of `need` as `index` holds them,
+/// seen by `viewer`; `vector_of` gives a listing's vector (the need's and the pool's).
+pub fn gather(
+    index: &dyn SearchIndex,
+    need: &ListingDoc,
+    vector_of: &dyn Fn(&ListingDoc) -> ListingVector,
+    viewer: &Visibility,
+    today: NaiveDate,
+    pool: usize,
+    neighbours: usize,
+) -> Result<Gathered, SearchError> {
+    let vector = vector_of(need);
+    let found = index.candidates(need, viewer, today, pool)?;
+    let near = index.neighbours(need, &vector, viewer, today, neighbours)?;
+    let cosines = found.iter().map(|c| (c.doc.id, vector.cosine(&vector_of(&c.doc)))).collect();
+    let meaning = near
+        .into_iter()
+        .map(|(doc, cosine)| {
+            let id = doc.id;
+            let alone = Candidate { doc, text_score: 0.0, matched_terms: vec![String::new()] };
+            (id, cosine, rank(need, vec![alone], today, 1).first().map_or(0.0, |m| m.score))
+        })
+        .collect();
+    let words = rank(need, found, today, usize::MAX).into_iter().map(|m| (m.listing_id, m.score)).collect();
+    Ok(Gathered { need_id: need.id, words, meaning, cosines })
+}
+
+/// The top 10 of `g` fused as `fusion` says.
+pub fn top10(g: &Gathered, fusion: Fusion) -> Vec<i64> {
+    let mut all: Vec<(i64, f64)> = match fusion {
+        Fusion::Additive { w, k } => {
+            let near: HashMap<i64, f32> = g.meaning.iter().take(k).map(|x| (x.0, x.1)).collect();
+            let pooled: HashSet<i64> = g.words.iter().map(|x| x.0).collect();
+            let extra = g.meaning.iter().take(k).filter(|x| !pooled.contains(&x.0)).map(|x| (x.0, x.2));
+            g.words
+                .iter()
+                .copied()
+                .chain(extra)
+                .map(|(id, score)| {
+                    let cosine = near.get(&id).or_else(|| g.cosines.get(&id)).copied().unwrap_or(0.0);
+                    (id, score + w * f64::from(cosine.max(0.0)))
+                })
+                .collect()
+        }
+        Fusion::Reciprocal { c, k, meaning, min } => {
+            let mut score: HashMap<i64, f64> = HashMap::new();
+            for (place, x) in g.words.iter().enumerate() {
+                *score.entry(x.0).or_default() += 1.0 / (c + place as f64 + 1.0);
+            }
+            for (place, x) in g.meaning.iter().filter(|x| x.1 > 0.0 && x.1 >= min).take(k).enumerate() {
+                *score.entry(x.0).or_default() += meaning / (c + place as f64 + 1.0);
+            }
+            score.into_iter().collect()
+        }
+    };
+    all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    all.into_iter().take(10).map(|x| x.0).collect()
 }

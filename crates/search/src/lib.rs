@@ -527,6 +527,11 @@ impl SearchIndex for TantivyIndex {
         Ok(near.into_iter().filter_map(|(id, cosine)| docs.remove(&id).map(|doc| (doc, cosine))).collect())
     }
 
+    fn similarities(&self, vector: &ListingVector, ids: &[i64]) -> Result<Vec<(i64, f32)>, SearchError> {
+        let vectors = self.vectors()?;
+        Ok(ids.iter().filter_map(|&id| vectors.similarity(vector, id).map(|s| (id, s))).collect())
+    }
+
     fn hold_vectors(&self, items: Vec<(ListingDoc, ListingVector)>) -> Result<(), SearchError> {
         let mut vectors = self.vectors_mut()?;
         for (doc, v) in items {

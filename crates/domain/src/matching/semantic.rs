@@ -3,7 +3,7 @@
 //! as it is stored with the listing and held by the index — int8 with one scale per vector —
 //! and the one ranking fused from the lexical candidates and the nearest by meaning.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
@@ -111,65 +111,43 @@ pub fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
     acc.iter().sum::<i32>() + tail
 }
 
-/// The fusion's rank offset `c`: a listing's share of the fused score from a list is
-/// `1 / (c + its place there)`. Reciprocal-rank fusion (Cormack, Clarke and Büttcher, SIGIR
-/// 2009) reads only the two orders, so the words' scores (BM25, unbounded) and the cosines
-/// (−1…1) need no common scale; a small `c` lets the head of each list count most. Chosen
-/// on the two tuning sets from 10, 20, 40 and 60 (docs/matching.md).
-pub const RANK_OFFSET: f64 = 10.0;
+/// Weight of the cosine in the fused score, beside the ranking's own (text ≤ 1, chain 0.25,
+/// distance ≤ 0.2…). Chosen on the tuning set only, from 1–48 (docs/matching.md).
+pub const SEMANTIC_WEIGHT: f64 = 6.0;
 /// Nearest neighbours joined to the lexical pool.
 pub const NEIGHBOURS: usize = 20;
-/// The least cosine that counts as close in meaning: below it a neighbour gets no place in
-/// the meaning's order and no “语义相近”. The static vectors' cosines are compressed: a
-/// need and a listing about something else sit at 0.58–0.65 (median), a need and its good
-/// offer at 0.80 (median; 95 % above 0.67) — measured on the two tuning sets. Among many
-/// listings the nearest 20 are far above it; in a district with few, it keeps an unrelated
-/// listing from being offered, and labelled, as close in meaning only because it is the
-/// nearest there is.
-pub const MIN_COSINE: f32 = 0.65;
 
-/// One ranking of the lexical pool and the semantic neighbours. The pool is ordered by the
-/// domain's [`rank`] (words, chain, category, distance, urgency, freshness), the neighbours
-/// by cosine (those of at least [`MIN_COSINE`]); each listing scores `1 / (RANK_OFFSET + place)` from each list it is in,
-/// scaled so that first in both is 1. A neighbour that shares no word and no chain relation,
-/// which `rank` would drop, keeps the ranking's reasons for its category, distance and
-/// urgency; its reasons then name no shared word. Every listing in the meaning's order gets
-/// “语义相近” (`reasons.semantic`, the cosine).
+/// One ranking of the lexical pool and the semantic neighbours: each listing's score from
+/// the domain's [`rank`] plus [`SEMANTIC_WEIGHT`] × its cosine with the subject. A neighbour that
+/// shares no word and no chain relation, which `rank` would drop, gets the ranking's other
+/// parts (category, distance, urgency, freshness) and the cosine; its reasons then name no
+/// shared word. Every listing among `neighbours` with a positive cosine gets “语义相近”
+/// (`reasons.semantic`, the cosine). `similarity` gives the cosine of a listing with the subject.
 pub fn fuse(
     subject: &ListingDoc,
     lexical: Vec<Candidate>,
-    mut neighbours: Vec<(ListingDoc, f32)>,
+    neighbours: Vec<(ListingDoc, f32)>,
+    similarity: impl Fn(i64) -> Option<f32>,
     today: NaiveDate,
     top: usize,
 ) -> Vec<Match> {
-    let share = |place: usize| 1.0 / (RANK_OFFSET + place as f64 + 1.0);
+    let pooled: HashSet<i64> = lexical.iter().map(|c| c.doc.id).collect();
+    let near: HashMap<i64, f32> = neighbours.iter().map(|(d, s)| (d.id, *s)).collect();
     let mut all = rank(subject, lexical, today, usize::MAX);
-    for (place, m) in all.iter_mut().enumerate() {
-        m.score = share(place);
-    }
-    let pooled: HashMap<i64, usize> = all.iter().enumerate().map(|(i, m)| (m.listing_id, i)).collect();
-    neighbours.retain(|(_, cosine)| *cosine >= MIN_COSINE);
-    neighbours.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
-    for (place, (doc, cosine)) in neighbours.into_iter().enumerate() {
-        let semantic = Some((f64::from(cosine) * 1000.0).round() / 1000.0);
-        if let Some(&i) = pooled.get(&doc.id) {
-            all[i].score += share(place);
-            all[i].reasons.semantic = semantic;
-            continue;
-        }
+    for (doc, _) in neighbours.into_iter().filter(|(d, _)| !pooled.contains(&d.id)) {
         // `rank` keeps a candidate with a shared word or a chain relation; a placeholder
-        // word lets it give the rest of the reasons, and is taken out again.
+        // word lets it score the rest, and is taken out again.
         let alone = Candidate { doc, text_score: 0.0, matched_terms: vec![String::new()] };
         all.extend(rank(subject, vec![alone], today, 1).into_iter().map(|mut m| {
             m.reasons.matched_terms.retain(|t| !t.is_empty());
-            m.reasons.semantic = semantic;
-            m.score = share(place);
             m
         }));
     }
-    let first_in_both = 2.0 * share(0);
     for m in &mut all {
-        m.score /= first_in_both;
+        let cosine = near.get(&m.listing_id).copied().or_else(|| similarity(m.listing_id));
+        m.score += SEMANTIC_WEIGHT * f64::from(cosine.unwrap_or(0.0).max(0.0));
+        m.reasons.semantic =
+            near.get(&m.listing_id).filter(|&&c| c > 0.0).map(|&c| (f64::from(c) * 1000.0).round() / 1000.0);
     }
     all.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.listing_id.cmp(&b.listing_id)));
     all.truncate(top);
@@ -192,7 +170,9 @@ pub fn semantic_matches(
 ) -> Result<Vec<Match>, SearchError> {
     let mut near = index.neighbours(subject, vector, reach, today, NEIGHBOURS)?;
     near.retain(|(d, _)| admit(d));
-    Ok(fuse(subject, lexical, near, today, top))
+    let ids: Vec<i64> = lexical.iter().map(|c| c.doc.id).collect();
+    let cosines: HashMap<i64, f32> = index.similarities(vector, &ids)?.into_iter().collect();
+    Ok(fuse(subject, lexical, near, |id| cosines.get(&id).copied(), today, top))
 }
 
 #[cfg(test)]

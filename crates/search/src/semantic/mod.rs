@@ -18,9 +18,9 @@ mod ivf;
 use ivf::Ivf;
 pub use ivf::{IVF_FROM, PROBES, lists_for};
 
-/// The ranking's side (the rank offset, the number of neighbours, the fusion) is the domain's:
+/// The ranking's side (the weight, the number of neighbours, the fusion) is the domain's:
 /// `qunlian_domain::matching::{fuse, semantic_matches}`, re-exported here.
-pub use qunlian_domain::matching::{MIN_COSINE, NEIGHBOURS, RANK_OFFSET, fuse, semantic_matches};
+pub use qunlian_domain::matching::{NEIGHBOURS, SEMANTIC_WEIGHT as WEIGHT, fuse, semantic_matches};
 
 /// The text a listing is embedded from: its title and description.
 pub fn listing_text(doc: &ListingDoc) -> String {
@@ -250,6 +250,15 @@ impl Vectors {
     pub fn vector(&self, id: i64) -> Option<ListingVector> {
         let &i = self.by_id.get(&id)?;
         Some(ListingVector { scale: self.scales[i], q: self.flat[i * self.dim..(i + 1) * self.dim].to_vec() })
+    }
+
+    /// The cosine of `query` with a held listing.
+    pub fn similarity(&self, query: &ListingVector, id: i64) -> Option<f32> {
+        let &i = self.by_id.get(&id)?;
+        if query.dim() != self.dim {
+            return None;
+        }
+        Some(dot_i8(&query.q, &self.flat[i * self.dim..(i + 1) * self.dim]) as f32 * query.scale * self.scales[i])
     }
 
     /// The `k` held listings nearest to `query` that `filter` admits, nearest first (ties by

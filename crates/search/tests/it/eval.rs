@@ -26,10 +26,10 @@ use qunlian_search::synthetic::{self, Options};
 /// Floors set a little under what was measured (see docs/matching.md, “评测”).
 const RECALL_AT_10_FLOOR: f64 = 0.95;
 const MRR_FLOOR: f64 = 0.87;
-/// Set B's floors, with the semantic stage on: measured 0.912 / 0.712 (docs/matching.md);
+/// Set B's floors, with the semantic stage on: measured 0.881 / 0.663 (docs/matching.md);
 /// each of its 80 needs is 0.0125 of recall@10, so two may drop out.
-const B_RECALL_AT_10_FLOOR: f64 = 0.88;
-const B_MRR_FLOOR: f64 = 0.65;
+const B_RECALL_AT_10_FLOOR: f64 = 0.85;
+const B_MRR_FLOOR: f64 = 0.62;
 /// Synthetic distractors beside the evaluation's offers.
 const DISTRACTORS: usize = 5_000;
 /// Candidates the index returns before ranking, as the store asks for.

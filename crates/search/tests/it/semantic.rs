@@ -103,13 +103,13 @@ fn neighbours_are_filtered_as_the_lexical_candidates_are() {
     assert!(index.neighbours(&need, &v(&need), &Visibility::Keys(Vec::new()), day(11, 20), 10).unwrap().is_empty());
     index.apply(vec![IndexChange::Remove(3), IndexChange::Upsert(doc(2, Offer, "招聘仓管"), None)], 2).unwrap();
     assert!(index.neighbours(&need, &v(&need), &reader, day(11, 20), 10).unwrap().is_empty(), "removed, or no vector");
+    assert_eq!(index.similarities(&v(&need), &[2, 3, 8]).unwrap().len(), 1);
     index.clear().unwrap();
     assert_eq!(index.vectors_len().unwrap(), 0);
 }
 
 /// `rank` drops a candidate that shares no word and no chain relation; the fused ranking
-/// keeps it for its meaning and says “语义相近”. Reciprocal-rank fusion: a listing first among
-/// both the words' and the meaning's scores 1, first in one list only ½, second in one 11/24.
+/// keeps it for its meaning, says “语义相近”, and adds the weighted cosine to every score.
 #[test]
 fn fusion_admits_a_neighbour_sharing_no_word_and_says_why() {
     use ListingKind::*;
@@ -117,35 +117,31 @@ fn fusion_admits_a_neighbour_sharing_no_word_and_says_why() {
     let dehumidifier = doc(3, Offer, "工业除湿机");
     let worded =
         Candidate { doc: doc(2, Offer, "仓库货架"), text_score: 4.0, matched_terms: vec!["仓库".to_owned()] };
-    let both =
-        Candidate { doc: doc(4, Offer, "仓库除湿"), text_score: 8.0, matched_terms: vec!["仓库".to_owned()] };
-    let index = index_of(&[need.clone(), worded.doc.clone(), dehumidifier.clone(), both.doc.clone()]);
+    let index = index_of(&[need.clone(), worded.doc.clone(), dehumidifier.clone()]);
     let alone = Candidate { doc: dehumidifier.clone(), text_score: 0.0, matched_terms: Vec::new() };
     assert!(rank(&need, vec![alone], day(11, 20), 10).is_empty(), "words alone cannot find it");
 
+    let lexical = rank(&need, vec![worded.clone()], day(11, 20), 10);
     let reader = Visibility::Keys(need.owner.viewer_keys());
-    let pool = vec![worded.clone(), both.clone()];
     let fused =
-        semantic::semantic_matches(&index, &need, &v(&need), pool.clone(), &reader, |_| true, day(11, 20), 1).unwrap();
-    assert_eq!(fused.iter().map(|m| m.listing_id).collect::<Vec<_>>(), [4], "first by words and by meaning");
+        semantic::semantic_matches(&index, &need, &v(&need), vec![worded.clone()], &reader, |_| true, day(11, 20), 1)
+            .unwrap();
+    assert_eq!(fused.iter().map(|m| m.listing_id).collect::<Vec<_>>(), [3], "the listing close in meaning first");
     let all =
-        semantic::semantic_matches(&index, &need, &v(&need), pool.clone(), &reader, |_| true, day(11, 20), 10).unwrap();
-    assert_eq!(all.iter().map(|m| m.listing_id).collect::<Vec<_>>(), [4, 3, 2]);
-    let scores: Vec<f64> = all.iter().map(|m| (m.score * 1000.0).round() / 1000.0).collect();
-    assert_eq!(scores, [0.958, 0.5, 0.458], "(1/11 + 1/12) / (2/11), (1/11) / (2/11), (1/12) / (2/11)");
-    assert!(all[1].reasons.matched_terms.is_empty(), "no shared word is claimed for the dehumidifier");
-    assert_eq!(all[1].reasons.semantic, Some(1.0));
-    assert!(all[1].reasons.sentence().starts_with("语义相近"), "{}", all[1].reasons.sentence());
-    assert_eq!(all[0].reasons.matched_terms, ["仓库"]);
-    assert_eq!(
-        all[2].reasons.semantic, None,
-        "a cosine of 0 is no neighbour: no 语义相近, no share of the meaning's list"
-    );
+        semantic::semantic_matches(&index, &need, &v(&need), vec![worded.clone()], &reader, |_| true, day(11, 20), 10)
+            .unwrap();
+    assert_eq!(all.iter().map(|m| m.listing_id).collect::<Vec<_>>(), [3, 2]);
+    assert!(all[0].reasons.matched_terms.is_empty(), "no shared word is claimed for it");
+    assert_eq!(all[0].reasons.semantic, Some(1.0));
+    assert!(all[0].reasons.sentence().starts_with("语义相近"), "{}", all[0].reasons.sentence());
+    assert!((all[1].score - lexical[0].score).abs() < 1e-6, "cosine 0 adds nothing");
+    assert!(all[0].score >= semantic::WEIGHT - 0.01, "cosine 1 adds the weight");
     let hidden =
-        semantic::semantic_matches(&index, &need, &v(&need), pool, &reader, |d| d.id != 3, day(11, 20), 10).unwrap();
+        semantic::semantic_matches(&index, &need, &v(&need), vec![worded], &reader, |d| d.id != 3, day(11, 20), 10)
+            .unwrap();
     assert_eq!(
         hidden.iter().map(|m| m.listing_id).collect::<Vec<_>>(),
-        [4, 2],
+        [2],
         "what the caller may not see never comes back"
     );
 }
