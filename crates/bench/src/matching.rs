@@ -255,7 +255,7 @@ pub async fn run(scale: usize) -> AnyResult<()> {
         let cosines: std::collections::HashMap<i64, f32> = index.similarities(&vector, &ids)?.into_iter().collect();
         parts[2].push(t.elapsed());
         let t = Instant::now();
-        let _ = semantic::fuse(need, candidates, near, |id| cosines.get(&id).copied(), today(), 10);
+        let _ = semantic::fuse(need, candidates, near, |id| cosines.get(&id).copied(), semantic::WEIGHT, today(), 10);
         parts[3].push(t.elapsed());
     }
     let shown: Vec<String> = ["lexical pool", "20 neighbours with their documents", "cosines of the pool", "fusion"]

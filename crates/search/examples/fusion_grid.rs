@@ -77,7 +77,7 @@ fn main() -> Result<(), String> {
         let score = |set: &EvalSet, needs: &[Gathered], pick: &dyn Fn(&Gathered) -> Vec<i64>| -> Scores {
             let got: Vec<Vec<i64>> = needs.iter().map(pick).collect();
             let want: Vec<Vec<i64>> =
-                needs.iter().map(|n| set.relevant.get(&n.need_id).cloned().unwrap_or_default()).collect();
+                needs.iter().map(|n| set.relevant.get(&n.need.id).cloned().unwrap_or_default()).collect();
             eval::score(&got, &want)
         };
         let line = |label: String, pick: &dyn Fn(&Gathered) -> Vec<i64>| {
@@ -95,7 +95,7 @@ fn main() -> Result<(), String> {
                 both(|x| x.mrr)
             );
         };
-        line(format!("  {name:<9} embedding alone"), &|n: &Gathered| n.meaning.iter().take(10).map(|x| x.0).collect());
+        line(format!("  {name:<9} embedding alone"), &|n: &Gathered| n.meaning().take(10).collect());
         for &fusion in &fusions {
             let mark = if fusion == served && weighting == Weighting::Sif(SIF_A) { "*" } else { " " };
             line(format!("{mark} {name:<9} {fusion:?}"), &|n: &Gathered| top10(n, fusion));

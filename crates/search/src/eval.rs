@@ -13,12 +13,12 @@
 //! The test of this crate scores all three among 5,000 synthetic listings; the benchmark
 //! scores them among the million it indexes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
 use qunlian_domain::matching::{
     Candidate, ListingCategory, ListingDoc, ListingKind, ListingVector, Place, Reach, SearchError, SearchIndex,
-    Urgency, Visibility, rank,
+    Urgency, Visibility, fuse, rank,
 };
 use qunlian_domain::{IndustryCode, RegionCode};
 
@@ -225,14 +225,23 @@ impl Fusion {
 
 /// One need's candidates, gathered once and fused many ways.
 pub struct Gathered {
-    pub need_id: i64,
-    /// The index's pool after `rank`, best first, with `rank`'s score.
-    pub words: Vec<(i64, f64)>,
-    /// The nearest by meaning, nearest first: id, cosine, and `rank`'s parts other than words
-    /// (category, distance, urgency, freshness) for one that shares no word.
-    pub meaning: Vec<(i64, f32, f64)>,
+    pub need: ListingDoc,
+    today: NaiveDate,
+    /// The index's pool, as the domain's `fuse` takes it.
+    pool: Vec<Candidate>,
+    /// The nearest by meaning with their cosines, nearest first, as `fuse` takes them.
+    near: Vec<(ListingDoc, f32)>,
     /// The cosine of each pool listing with the need.
-    pub cosines: HashMap<i64, f32>,
+    cosines: HashMap<i64, f32>,
+    /// The pool after `rank`, best first: the words' order.
+    words: Vec<i64>,
+}
+
+impl Gathered {
+    /// The nearest by meaning, nearest first.
+    pub fn meaning(&self) -> impl Iterator<Item = i64> + '_ {
+        self.near.iter().map(|(d, _)| d.id)
+    }
 }
 
 /// The pool (`pool` candidates) and the `neighbours` nearest of `need` as `index` holds them,
@@ -250,46 +259,30 @@ pub fn gather(
     let found = index.candidates(need, viewer, today, pool)?;
     let near = index.neighbours(need, &vector, viewer, today, neighbours)?;
     let cosines = found.iter().map(|c| (c.doc.id, vector.cosine(&vector_of(&c.doc)))).collect();
-    let meaning = near
-        .into_iter()
-        .map(|(doc, cosine)| {
-            let id = doc.id;
-            let alone = Candidate { doc, text_score: 0.0, matched_terms: vec![String::new()] };
-            (id, cosine, rank(need, vec![alone], today, 1).first().map_or(0.0, |m| m.score))
-        })
-        .collect();
-    let words = rank(need, found, today, usize::MAX).into_iter().map(|m| (m.listing_id, m.score)).collect();
-    Ok(Gathered { need_id: need.id, words, meaning, cosines })
+    let words = rank(need, found.clone(), today, usize::MAX).into_iter().map(|m| m.listing_id).collect();
+    Ok(Gathered { need: need.clone(), today, pool: found, near, cosines, words })
 }
 
 /// The top 10 of `g` fused as `fusion` says.
 pub fn top10(g: &Gathered, fusion: Fusion) -> Vec<i64> {
-    let mut all: Vec<(i64, f64)> = match fusion {
+    match fusion {
         Fusion::Additive { w, k } => {
-            let near: HashMap<i64, f32> = g.meaning.iter().take(k).map(|x| (x.0, x.1)).collect();
-            let pooled: HashSet<i64> = g.words.iter().map(|x| x.0).collect();
-            let extra = g.meaning.iter().take(k).filter(|x| !pooled.contains(&x.0)).map(|x| (x.0, x.2));
-            g.words
-                .iter()
-                .copied()
-                .chain(extra)
-                .map(|(id, score)| {
-                    let cosine = near.get(&id).or_else(|| g.cosines.get(&id)).copied().unwrap_or(0.0);
-                    (id, score + w * f64::from(cosine.max(0.0)))
-                })
-                .collect()
+            let near = g.near.iter().take(k).cloned().collect();
+            let fused = fuse(&g.need, g.pool.clone(), near, |id| g.cosines.get(&id).copied(), w, g.today, 10);
+            fused.into_iter().map(|m| m.listing_id).collect()
         }
         Fusion::Reciprocal { c, k, meaning, min } => {
             let mut score: HashMap<i64, f64> = HashMap::new();
-            for (place, x) in g.words.iter().enumerate() {
-                *score.entry(x.0).or_default() += 1.0 / (c + place as f64 + 1.0);
+            for (place, &id) in g.words.iter().enumerate() {
+                *score.entry(id).or_default() += 1.0 / (c + place as f64 + 1.0);
             }
-            for (place, x) in g.meaning.iter().filter(|x| x.1 > 0.0 && x.1 >= min).take(k).enumerate() {
-                *score.entry(x.0).or_default() += meaning / (c + place as f64 + 1.0);
+            let near = g.near.iter().filter(|(_, cosine)| *cosine > 0.0 && *cosine >= min).take(k);
+            for (place, (doc, _)) in near.enumerate() {
+                *score.entry(doc.id).or_default() += meaning / (c + place as f64 + 1.0);
             }
-            score.into_iter().collect()
+            let mut all: Vec<(i64, f64)> = score.into_iter().collect();
+            all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            all.into_iter().take(10).map(|x| x.0).collect()
         }
-    };
-    all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    all.into_iter().take(10).map(|x| x.0).collect()
+    }
 }

@@ -118,7 +118,8 @@ pub const SEMANTIC_WEIGHT: f64 = 6.0;
 pub const NEIGHBOURS: usize = 20;
 
 /// One ranking of the lexical pool and the semantic neighbours: each listing's score from
-/// the domain's [`rank`] plus [`SEMANTIC_WEIGHT`] × its cosine with the subject. A neighbour that
+/// the domain's [`rank`] plus `weight` × its cosine with the subject (the product's weight is
+/// [`SEMANTIC_WEIGHT`]; others are for comparing, `qunlian_search::eval`). A neighbour that
 /// shares no word and no chain relation, which `rank` would drop, gets the ranking's other
 /// parts (category, distance, urgency, freshness) and the cosine; its reasons then name no
 /// shared word. Every listing among `neighbours` with a positive cosine gets “语义相近”
@@ -128,6 +129,7 @@ pub fn fuse(
     lexical: Vec<Candidate>,
     neighbours: Vec<(ListingDoc, f32)>,
     similarity: impl Fn(i64) -> Option<f32>,
+    weight: f64,
     today: NaiveDate,
     top: usize,
 ) -> Vec<Match> {
@@ -145,7 +147,7 @@ pub fn fuse(
     }
     for m in &mut all {
         let cosine = near.get(&m.listing_id).copied().or_else(|| similarity(m.listing_id));
-        m.score += SEMANTIC_WEIGHT * f64::from(cosine.unwrap_or(0.0).max(0.0));
+        m.score += weight * f64::from(cosine.unwrap_or(0.0).max(0.0));
         m.reasons.semantic =
             near.get(&m.listing_id).filter(|&&c| c > 0.0).map(|&c| (f64::from(c) * 1000.0).round() / 1000.0);
     }
@@ -172,7 +174,7 @@ pub fn semantic_matches(
     near.retain(|(d, _)| admit(d));
     let ids: Vec<i64> = lexical.iter().map(|c| c.doc.id).collect();
     let cosines: HashMap<i64, f32> = index.similarities(vector, &ids)?.into_iter().collect();
-    Ok(fuse(subject, lexical, near, |id| cosines.get(&id).copied(), today, top))
+    Ok(fuse(subject, lexical, near, |id| cosines.get(&id).copied(), SEMANTIC_WEIGHT, today, top))
 }
 
 #[cfg(test)]
