@@ -61,8 +61,8 @@ struct DetailPage {
     today: String,
     /// Organisations this one may be merged into: the caller's, not dissolved, not itself.
     targets: Vec<PartyOrg>,
-    /// A refused form: "rename" and "dissolve" show it by the form with what was typed, the
-    /// others ("edit", "merge") above the page.
+    /// A refused form, shown by that form with what was typed (above the page when the form
+    /// is no longer shown: the organisation was dissolved meanwhile).
     refused: Refusal,
     /// The instructors guiding it now (党建指导员).
     instructors: Vec<qunlian_store::people::InstructorLine>,
@@ -83,14 +83,28 @@ impl DetailPage {
         format!("/orgs/{}", self.d.org.id)
     }
 
-    /// A refusal shown above the page: of a form that shows none of its own, or of one the
-    /// page no longer shows (the organisation was dissolved meanwhile).
+    /// A refusal shown above the page: of a form the page no longer shows (the organisation
+    /// was dissolved meanwhile, or the caller may no longer use that form).
     fn refusal_at_top(&self) -> Option<&str> {
-        let by_form = self.may_restructure && self.d.org.dissolved_on.is_none();
-        ["edit", "merge", "rename", "dissolve"]
-            .into_iter()
-            .enumerate()
-            .find_map(|(i, f)| self.refused.error(f).filter(|_| i < 2 || !by_form))
+        let open = self.d.org.dissolved_on.is_none();
+        let restructure = self.may_restructure && open;
+        let shown = |form: &str| match form {
+            "edit" => self.may_edit && open,
+            "merge" => restructure && !self.targets.is_empty(),
+            _ => restructure,
+        };
+        ["edit", "merge", "rename", "dissolve"].into_iter().find_map(|f| self.refused.error(f).filter(|_| !shown(f)))
+    }
+
+    /// A field of the edit form: as typed when that form was refused, else as saved.
+    fn edit_field(&self, name: &str) -> String {
+        let saved = match name {
+            "parent" => self.parent(),
+            "secretary_name" => self.d.org.secretary_name.clone().unwrap_or_default(),
+            "members_count" => self.d.org.members_count.map(|n| n.to_string()).unwrap_or_default(),
+            _ => self.today.clone(),
+        };
+        self.refused.typed("edit", name, &saved).to_owned()
     }
 
     /// The organisation's parent, as the parent select's value.
@@ -143,15 +157,11 @@ pub struct MergeForm {
 
 /// Merges this organisation into another: it is dissolved, its units move over, and both
 /// histories record the merger.
-pub async fn merge(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(f): Form<MergeForm>,
-) -> PageResult {
+pub async fn merge(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, typed: Pairs) -> PageResult {
     auth.require(Action::RestructureRegistry)?;
     state.store.registry().party_org(&auth.caller, OrgId(id)).await?;
     let result: Result<(), WebError> = async {
+        let f: MergeForm = typed.parse()?;
         let into = non_empty(&f.into)
             .and_then(|v| v.parse::<i64>().ok())
             .ok_or_else(|| WebError::Invalid("并入组织：请选择".into()))?;
@@ -159,7 +169,7 @@ pub async fn merge(
         Ok(state.store.registry().merge_org(&auth.caller, OrgId(id), OrgId(into), on).await?)
     }
     .await;
-    again(&state, &auth, id, result, "merge", Pairs::default()).await
+    again(&state, &auth, id, result, "merge", typed).await
 }
 
 /// The answer to a form of the organisation's page: to the page when saved; the page again
@@ -322,15 +332,11 @@ pub struct EditForm {
 }
 
 /// The organisation's parent, secretary and member count; a new parent enters its history.
-pub async fn update(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(f): Form<EditForm>,
-) -> PageResult {
+pub async fn update(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, typed: Pairs) -> PageResult {
     auth.require(Action::WriteRegistry)?;
     state.store.registry().party_org(&auth.caller, OrgId(id)).await?;
     let result: Result<(), WebError> = async {
+        let f: EditForm = typed.parse()?;
         let parent = match non_empty(&f.parent) {
             None => None,
             Some(p) => Some(OrgId(p.parse().map_err(|_| WebError::Invalid("上级组织：请从列表中选择".into()))?)),
@@ -349,5 +355,5 @@ pub async fn update(
         Ok(state.store.registry().update_org(&auth.caller, OrgId(id), edit).await?)
     }
     .await;
-    again(&state, &auth, id, result, "edit", Pairs::default()).await
+    again(&state, &auth, id, result, "edit", typed).await
 }
