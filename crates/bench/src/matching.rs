@@ -423,8 +423,8 @@ fn fused_top10(
     need: &ListingDoc,
     viewer: &Visibility,
 ) -> AnyResult<Vec<i64>> {
-    let candidates = index.candidates(need, viewer, today(), POOL)?;
-    let fused = semantic::semantic_matches(index, need, vector, candidates, viewer, |_| true, today(), 10)?;
+    let lexical = || index.candidates(need, viewer, today(), POOL);
+    let fused = semantic::semantic_matches(index, need, vector, lexical, viewer, |_| true, today(), 10)?;
     Ok(fused.iter().map(|m| m.listing_id).collect())
 }
 

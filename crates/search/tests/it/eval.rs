@@ -87,7 +87,7 @@ fn evaluate(set: Set, eval: &EvalSet) -> Report {
             &index,
             need,
             vector,
-            found.clone(),
+            || Ok(found.clone()),
             &Visibility::Everything,
             |_| true,
             today(),

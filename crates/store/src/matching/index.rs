@@ -256,17 +256,20 @@ impl Matching<'_> {
         top: usize,
     ) -> Result<Vec<ListingMatch>> {
         let reach = Visibility::Keys(subject.owner.viewer_keys());
-        let mut candidates = index.candidates(subject, &reach, today, POOL.max(top * 3)).map_err(search_error)?;
-        candidates.retain(|c| viewer.admits(&c.doc.audience()));
+        let pool = POOL.max(top * 3);
+        let admit = |d: &ListingDoc| viewer.admits(&d.audience());
         let ranked = match self.vectors_for(&[subject]).await?.remove(&subject.id) {
             // 语义 on: the nearest by meaning, asked with the same reach and kept only where
             // the caller may see them, joined to the lexical pool in one ranking.
             Some(vector) => {
-                let admit = |d: &ListingDoc| viewer.admits(&d.audience());
-                semantic_matches(index, subject, &vector, candidates, &reach, admit, today, top)
-                    .map_err(search_error)?
+                let lexical = || index.candidates(subject, &reach, today, pool);
+                semantic_matches(index, subject, &vector, lexical, &reach, admit, today, top).map_err(search_error)?
             }
-            None => rank(subject, candidates, today, top),
+            None => {
+                let mut candidates = index.candidates(subject, &reach, today, pool).map_err(search_error)?;
+                candidates.retain(|c| admit(&c.doc));
+                rank(subject, candidates, today, top)
+            }
         };
         let ids: Vec<i64> = ranked.iter().map(|m| m.listing_id).collect();
         let rows = listing::Entity::find()
