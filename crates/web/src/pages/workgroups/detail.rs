@@ -14,7 +14,7 @@ use super::ACTIVE;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::Unread;
+use crate::support::forms::{Unread, parsed};
 use crate::support::{render_form, saved_or_again};
 
 #[derive(Template)]
@@ -104,6 +104,20 @@ fn fresh(state: &AppState) -> Forms {
     }
 }
 
+/// After one of the page's forms: the group's page when `saved`, or the page again with
+/// `forms` (the refused one as sent) and the refusal by the form named `form`.
+async fn saved_or_form_again(
+    state: AppState,
+    auth: Auth,
+    id: i64,
+    saved: Result<(), WebError>,
+    form: &'static str,
+    forms: Forms,
+) -> PageResult {
+    let saved = saved.map(|()| format!("/workgroups/{id}"));
+    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some((form, msg))).await }).await
+}
+
 pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     detail_page(&state, &auth, id, fresh(&state), None).await
 }
@@ -112,50 +126,50 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
 pub async fn end(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
     auth.require(Action::RestructureRegistry)?;
     let raw: RawEnd = body.form().await?;
-    let saved = match EndFields::parse(&raw) {
-        Ok(f) => state.store.workgroups().end(&auth.caller, id, f).await.map_err(WebError::from),
-        Err(e) => Err(WebError::Invalid(e.to_string())),
-    };
-    let saved = saved.map(|()| format!("/workgroups/{id}"));
+    let saved = async {
+        let f = parsed(EndFields::parse(&raw))?;
+        Ok(state.store.workgroups().end(&auth.caller, id, f).await?)
+    }
+    .await;
     let forms = Forms { end: raw, ..fresh(&state) };
-    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("end", msg))).await }).await
+    saved_or_form_again(state, auth, id, saved, "end", forms).await
 }
 
 /// 延期: a new planned end.
 pub async fn extend(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
     auth.require(Action::RestructureRegistry)?;
     let raw: RawExtend = body.form().await?;
-    let saved = match ExtendFields::parse(&raw) {
-        Ok(f) => state.store.workgroups().extend(&auth.caller, id, f).await.map_err(WebError::from),
-        Err(e) => Err(WebError::Invalid(e.to_string())),
-    };
-    let saved = saved.map(|()| format!("/workgroups/{id}"));
+    let saved = async {
+        let f = parsed(ExtendFields::parse(&raw))?;
+        Ok(state.store.workgroups().extend(&auth.caller, id, f).await?)
+    }
+    .await;
     let forms = Forms { extend: raw, ..fresh(&state) };
-    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("extend", msg))).await }).await
+    saved_or_form_again(state, auth, id, saved, "extend", forms).await
 }
 
 /// 加入: a member of the register joins the temporary branch from a day.
 pub async fn join(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
     auth.require(Action::RestructureRegistry)?;
     let raw: RawMemberChange = body.form().await?;
-    let saved = match MemberChange::parse(&raw, "加入日期") {
-        Ok(f) => state.store.workgroups().add_member(&auth.caller, id, f).await.map_err(WebError::from),
-        Err(e) => Err(WebError::Invalid(e.to_string())),
-    };
-    let saved = saved.map(|()| format!("/workgroups/{id}"));
+    let saved = async {
+        let f = parsed(MemberChange::parse(&raw, "加入日期"))?;
+        Ok(state.store.workgroups().add_member(&auth.caller, id, f).await?)
+    }
+    .await;
     let forms = Forms { join: raw, ..fresh(&state) };
-    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("join", msg))).await }).await
+    saved_or_form_again(state, auth, id, saved, "join", forms).await
 }
 
 /// 退出: a member taking part leaves on a day.
 pub async fn leave(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
     auth.require(Action::RestructureRegistry)?;
     let raw: RawMemberChange = body.form().await?;
-    let saved = match MemberChange::parse(&raw, "退出日期") {
-        Ok(f) => state.store.workgroups().member_leaves(&auth.caller, id, f).await.map_err(WebError::from),
-        Err(e) => Err(WebError::Invalid(e.to_string())),
-    };
-    let saved = saved.map(|()| format!("/workgroups/{id}"));
+    let saved = async {
+        let f = parsed(MemberChange::parse(&raw, "退出日期"))?;
+        Ok(state.store.workgroups().member_leaves(&auth.caller, id, f).await?)
+    }
+    .await;
     let forms = Forms { leave: raw, ..fresh(&state) };
-    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("leave", msg))).await }).await
+    saved_or_form_again(state, auth, id, saved, "leave", forms).await
 }
