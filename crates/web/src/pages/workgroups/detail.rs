@@ -12,7 +12,7 @@ use qunlian_store::{Page, PageRequest};
 
 use super::ACTIVE;
 use crate::auth::{Auth, Layout};
-use crate::error::{PageResult, WebError};
+use crate::error::PageResult;
 use crate::state::AppState;
 use crate::support::forms::{Unread, parsed};
 use crate::support::{render_form, saved_or_again};
@@ -104,20 +104,6 @@ fn fresh(state: &AppState) -> Forms {
     }
 }
 
-/// After one of the page's forms: the group's page when `saved`, or the page again with
-/// `forms` (the refused one as sent) and the refusal by the form named `form`.
-async fn saved_or_form_again(
-    state: AppState,
-    auth: Auth,
-    id: i64,
-    saved: Result<(), WebError>,
-    form: &'static str,
-    forms: Forms,
-) -> PageResult {
-    let saved = saved.map(|()| format!("/workgroups/{id}"));
-    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some((form, msg))).await }).await
-}
-
 pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     detail_page(&state, &auth, id, fresh(&state), None).await
 }
@@ -131,8 +117,9 @@ pub async fn end(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>,
         Ok(state.store.workgroups().end(&auth.caller, id, f).await?)
     }
     .await;
+    let saved = saved.map(|()| format!("/workgroups/{id}"));
     let forms = Forms { end: raw, ..fresh(&state) };
-    saved_or_form_again(state, auth, id, saved, "end", forms).await
+    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("end", msg))).await }).await
 }
 
 /// 延期: a new planned end.
@@ -144,8 +131,9 @@ pub async fn extend(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
         Ok(state.store.workgroups().extend(&auth.caller, id, f).await?)
     }
     .await;
+    let saved = saved.map(|()| format!("/workgroups/{id}"));
     let forms = Forms { extend: raw, ..fresh(&state) };
-    saved_or_form_again(state, auth, id, saved, "extend", forms).await
+    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("extend", msg))).await }).await
 }
 
 /// 加入: a member of the register joins the temporary branch from a day.
@@ -157,8 +145,9 @@ pub async fn join(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>
         Ok(state.store.workgroups().add_member(&auth.caller, id, f).await?)
     }
     .await;
+    let saved = saved.map(|()| format!("/workgroups/{id}"));
     let forms = Forms { join: raw, ..fresh(&state) };
-    saved_or_form_again(state, auth, id, saved, "join", forms).await
+    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("join", msg))).await }).await
 }
 
 /// 退出: a member taking part leaves on a day.
@@ -170,6 +159,7 @@ pub async fn leave(State(state): State<AppState>, auth: Auth, Path(id): Path<i64
         Ok(state.store.workgroups().member_leaves(&auth.caller, id, f).await?)
     }
     .await;
+    let saved = saved.map(|()| format!("/workgroups/{id}"));
     let forms = Forms { leave: raw, ..fresh(&state) };
-    saved_or_form_again(state, auth, id, saved, "leave", forms).await
+    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("leave", msg))).await }).await
 }
