@@ -9,7 +9,6 @@ use qunlian_domain::auth::{Caller, ClusterId, OrgId, Role, Scope, UnitId};
 use qunlian_domain::coverage::CoverageStatus;
 use qunlian_domain::matching::ListingKind;
 use qunlian_store::activities::{ActivityFilter, GroupBy};
-use qunlian_store::audit::AuditFilter;
 use qunlian_store::coverage::CoverageQuery;
 use qunlian_store::{PageRequest, Store, StoreError};
 use qunlian_testkit::*;
@@ -134,9 +133,7 @@ async fn an_activity_is_seen_where_its_organiser_is() {
         Err(StoreError::Forbidden)
     ));
     // Audited.
-    let auditor = user(s, "au", Role::AuditAdmin, Scope::Nothing).await;
-    let filter = AuditFilter { action: Some("activity.create".into()), ..Default::default() };
-    assert_eq!(s.audit().search(&auditor, &filter, PageRequest::default()).await.unwrap().total, 3);
+    assert_eq!(crate::audit_of(s, "activity.create").await.total, 3);
 }
 
 #[tokio::test]
@@ -356,16 +353,10 @@ async fn an_edit_and_a_withdrawal_change_coverage_derived_as_counted() {
     assert!(matches!(acts.update(&w.branch_a, id, edit(vec![w.a], "2026-11-12")).await, Err(StoreError::NotFound)));
 
     // Audited, with what it was and what it became.
-    let auditor = user(s, "au", Role::AuditAdmin, Scope::Nothing).await;
-    let lines = |action: &str| {
-        let filter = AuditFilter { action: Some(action.into()), ..Default::default() };
-        let auditor = auditor.clone();
-        async move { s.audit().search(&auditor, &filter, PageRequest::default()).await.unwrap() }
-    };
-    let updates = lines("activity.update").await;
+    let updates = crate::audit_of(s, "activity.update").await;
     assert_eq!(updates.total, 2);
     assert!(format!("{:?}", updates.items).contains("修改前"));
-    assert_eq!(lines("activity.withdraw").await.total, 1);
+    assert_eq!(crate::audit_of(s, "activity.withdraw").await.total, 1);
 }
 
 /// A branch of more than 300 members: the form lists the first 300 by name, but all 301 named
