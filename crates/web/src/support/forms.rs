@@ -8,6 +8,21 @@ pub fn non_empty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// The filters given, as a query string (`org=3&q=%E5%BC%A0`) for a pager or an export link
+/// to keep them; those not given are left out.
+pub fn query_string(filters: &[(&str, &Option<String>)]) -> String {
+    filters
+        .iter()
+        .filter_map(|(k, v)| non_empty(v).map(|v| format!("{k}={}", super::format::url_encode(v))))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A form's parsed values, or its refused fields as the message shown with the form.
+pub fn parsed<T>(r: Result<T, qunlian_domain::fields::FieldErrors>) -> Result<T, WebError> {
+    r.map_err(|e| WebError::Invalid(e.to_string()))
+}
+
 pub fn parse_date(field: &str, s: &Option<String>) -> Result<Option<chrono::NaiveDate>, WebError> {
     match non_empty(s) {
         None => Ok(None),

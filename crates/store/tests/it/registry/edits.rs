@@ -10,16 +10,7 @@ use qunlian_store::{PageRequest, Store, StoreError};
 use qunlian_testkit::*;
 
 async fn audited(s: &Store, action: &str) -> Vec<String> {
-    let auditor = user(s, &format!("audit-{action}"), Role::AuditAdmin, Scope::Nothing).await;
-    let filter = AuditFilter { action: Some(action.into()), ..Default::default() };
-    s.audit()
-        .search(&auditor, &filter, PageRequest::default())
-        .await
-        .unwrap()
-        .items
-        .into_iter()
-        .map(|e| e.detail)
-        .collect()
+    crate::audit_of(s, action).await.items.into_iter().map(|e| e.detail).collect()
 }
 
 fn invalid_field(e: StoreError) -> &'static str {

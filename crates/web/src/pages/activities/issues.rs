@@ -83,31 +83,10 @@ pub(super) async fn detail_page(
     render_form(&page, !page.errors.is_empty())
 }
 
-#[derive(Deserialize, Default)]
-pub struct IssueForm {
-    target: Option<String>,
-    unit: Option<String>,
-    title: Option<String>,
-    description: Option<String>,
-    category: Option<String>,
-    valid_until: Option<String>,
-    item: Option<String>,
-}
-
 /// 问题转办: the need or request made in one step, then its page.
 pub async fn raise(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
     auth.require(Action::RecordActivities)?;
-    let f: IssueForm = body.form().await?;
-    let t = |v: Option<String>| v.unwrap_or_default();
-    let raw = RawRaisedIssue {
-        target: t(f.target),
-        unit: t(f.unit),
-        title: t(f.title),
-        description: t(f.description),
-        category: t(f.category),
-        valid_until: t(f.valid_until),
-        item: t(f.item),
-    };
+    let raw: RawRaisedIssue = body.form().await?;
     let fields = match RaisedIssueFields::parse(&raw) {
         Ok(x) => x,
         Err(errors) => return detail_page(&state, &auth, id, raw, errors, String::new()).await,

@@ -14,8 +14,7 @@ use super::ACTIVE;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::format::url_encode;
-use crate::support::forms::{Pairs, Unread, coded, from_form, id_param, non_empty, ticked};
+use crate::support::forms::{Pairs, Unread, coded, from_form, id_param, non_empty, query_string, ticked};
 use crate::support::{render, render_form};
 
 #[derive(Deserialize, Default, Clone)]
@@ -64,7 +63,7 @@ impl ListQuery {
     }
 
     fn query_string(&self) -> String {
-        [
+        query_string(&[
             ("cluster", &self.cluster),
             ("town", &self.town),
             ("organiser", &self.organiser),
@@ -72,11 +71,7 @@ impl ListQuery {
             ("from", &self.from),
             ("to", &self.to),
             ("unit", &self.unit),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| non_empty(v).map(|v| format!("{k}={}", url_encode(v))))
-        .collect::<Vec<_>>()
-        .join("&")
+        ])
     }
 }
 

@@ -29,7 +29,7 @@ use qunlian_store::bodies::{AllianceLine, ClusterLine, PowerScope, RegionFact};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::Pairs;
+use crate::support::forms::{Pairs, parsed};
 use crate::support::{render_form, saved_or_again};
 
 const ACTIVE: &str = "/bodies";
@@ -69,11 +69,6 @@ pub fn routes() -> Router<AppState> {
         .route("/bodies/talent/selections/{id}/decide", post(talent::decide))
         .route("/bodies/talent/studios", post(talent::add_studio))
         .route("/bodies/studios/{id}", get(studios::page))
-}
-
-/// A form's parsed values, or its refused fields as the message shown with the form.
-fn parsed<T>(r: Result<T, qunlian_domain::fields::FieldErrors>) -> Result<T, WebError> {
-    r.map_err(|e| WebError::Invalid(e.to_string()))
 }
 
 /// The town a form names (`town`), parsed.

@@ -220,27 +220,10 @@ pub async fn person(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
     person_page(&state, &auth, id, None, FieldErrors::new()).await
 }
 
-#[derive(Deserialize, Default)]
-pub struct StepForm {
-    step: Option<String>,
-    done_on: Option<String>,
-    doc_name: Option<String>,
-    doc_number: Option<String>,
-    note: Option<String>,
-}
-
 /// 记录步骤: saved, the person's page; refused, the form again (422) with the warning.
 pub async fn record(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
     auth.require(Action::WriteMembers)?;
-    let f: StepForm = body.form().await?;
-    let t = |v: Option<String>| v.unwrap_or_default();
-    let raw = RawStep {
-        step: t(f.step),
-        done_on: t(f.done_on),
-        doc_name: t(f.doc_name),
-        doc_number: t(f.doc_number),
-        note: t(f.note),
-    };
+    let raw: RawStep = body.form().await?;
     let people = state.store.people();
     let person = people.development_person(&auth.caller, id).await?;
     let pipeline = qunlian_domain::people::development::pipeline(&person.pipeline_version)

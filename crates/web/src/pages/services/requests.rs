@@ -3,7 +3,8 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{FromRequestParts, Multipart, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, Uri, header};
 use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::auth::{Action, Scope, UnitId};
@@ -290,6 +291,23 @@ impl DetailPage {
 /// address, else the one this page was requested at — its Host (or HTTP/2 authority), and
 /// the scheme a proxy in front says (`X-Forwarded-Proto`), else https when cookies are
 /// marked secure. Only host characters are taken from the request.
+pub struct PublicBase(String);
+
+impl FromRequestParts<AppState> for PublicBase {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(PublicBase(public_base(state, &parts.headers, &parts.uri)))
+    }
+}
+
+impl PublicBase {
+    /// The full address of a request's rating link, to open or to print.
+    pub(super) fn rating_url(&self, id: i64, token: &str) -> String {
+        format!("{}/rate/{id}/{token}", self.0)
+    }
+}
+
 fn public_base(state: &AppState, headers: &HeaderMap, uri: &Uri) -> String {
     if let Some(url) = &state.config.public_url {
         return url.clone();
@@ -309,19 +327,8 @@ fn public_base(state: &AppState, headers: &HeaderMap, uri: &Uri) -> String {
     format!("{scheme}://{host}")
 }
 
-/// The full address of a request's rating link, to open or to print.
-pub(super) fn rating_url(state: &AppState, headers: &HeaderMap, uri: &Uri, id: i64, token: &str) -> String {
-    format!("{}/rate/{id}/{token}", public_base(state, headers, uri))
-}
-
-pub async fn detail(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> PageResult {
-    detail_page(&state, &auth, id, &headers, &uri, None).await
+pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, base: PublicBase) -> PageResult {
+    detail_page(&state, &auth, id, &base, None).await
 }
 
 /// The request's page; with a refused step, 422 and the reason by that step's form.
@@ -329,8 +336,7 @@ async fn detail_page(
     state: &AppState,
     auth: &Auth,
     id: i64,
-    headers: &HeaderMap,
-    uri: &Uri,
+    base: &PublicBase,
     refused: Option<RefusedStep>,
 ) -> PageResult {
     may_read(auth)?;
@@ -353,7 +359,7 @@ async fn detail_page(
         false => None,
     };
     let rating_link = (holder == Some(RatingHolder::Enterprise))
-        .then(|| rating_url(state, headers, uri, r.id, &state.store.services().rating_token(r.id)));
+        .then(|| base.rating_url(r.id, &state.store.services().rating_token(r.id)));
     let may_print_rating = holder == Some(RatingHolder::Printer);
     let attachments = state.store.services().attachments(&auth.caller, id).await?;
     let may_attach = auth.caller.may(Action::FileServiceRequest) || auth.caller.may(Action::HandleServiceRequest);
@@ -390,8 +396,7 @@ pub async fn step(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    uri: Uri,
+    base: PublicBase,
     body: crate::support::forms::Unread,
 ) -> PageResult {
     auth.require(Action::HandleServiceRequest)?;
@@ -423,7 +428,7 @@ pub async fn step(
     .await;
     crate::support::saved_or_again(saved, |error| {
         let refused = RefusedStep { action: f.action.clone(), text, error };
-        detail_page(&state, &auth, id, &headers, &uri, Some(refused))
+        detail_page(&state, &auth, id, &base, Some(refused))
     })
     .await
 }

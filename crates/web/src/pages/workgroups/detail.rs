@@ -12,9 +12,9 @@ use qunlian_store::{Page, PageRequest};
 
 use super::ACTIVE;
 use crate::auth::{Auth, Layout};
-use crate::error::{PageResult, WebError};
+use crate::error::PageResult;
 use crate::state::AppState;
-use crate::support::forms::Unread;
+use crate::support::forms::{Unread, parsed};
 use crate::support::{render_form, saved_or_again};
 
 #[derive(Template)]
@@ -112,10 +112,11 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
 pub async fn end(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
     auth.require(Action::RestructureRegistry)?;
     let raw: RawEnd = body.form().await?;
-    let saved = match EndFields::parse(&raw) {
-        Ok(f) => state.store.workgroups().end(&auth.caller, id, f).await.map_err(WebError::from),
-        Err(e) => Err(WebError::Invalid(e.to_string())),
-    };
+    let saved = async {
+        let f = parsed(EndFields::parse(&raw))?;
+        Ok(state.store.workgroups().end(&auth.caller, id, f).await?)
+    }
+    .await;
     let saved = saved.map(|()| format!("/workgroups/{id}"));
     let forms = Forms { end: raw, ..fresh(&state) };
     saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("end", msg))).await }).await
@@ -125,10 +126,11 @@ pub async fn end(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>,
 pub async fn extend(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
     auth.require(Action::RestructureRegistry)?;
     let raw: RawExtend = body.form().await?;
-    let saved = match ExtendFields::parse(&raw) {
-        Ok(f) => state.store.workgroups().extend(&auth.caller, id, f).await.map_err(WebError::from),
-        Err(e) => Err(WebError::Invalid(e.to_string())),
-    };
+    let saved = async {
+        let f = parsed(ExtendFields::parse(&raw))?;
+        Ok(state.store.workgroups().extend(&auth.caller, id, f).await?)
+    }
+    .await;
     let saved = saved.map(|()| format!("/workgroups/{id}"));
     let forms = Forms { extend: raw, ..fresh(&state) };
     saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("extend", msg))).await }).await
@@ -138,10 +140,11 @@ pub async fn extend(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
 pub async fn join(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
     auth.require(Action::RestructureRegistry)?;
     let raw: RawMemberChange = body.form().await?;
-    let saved = match MemberChange::parse(&raw, "加入日期") {
-        Ok(f) => state.store.workgroups().add_member(&auth.caller, id, f).await.map_err(WebError::from),
-        Err(e) => Err(WebError::Invalid(e.to_string())),
-    };
+    let saved = async {
+        let f = parsed(MemberChange::parse(&raw, "加入日期"))?;
+        Ok(state.store.workgroups().add_member(&auth.caller, id, f).await?)
+    }
+    .await;
     let saved = saved.map(|()| format!("/workgroups/{id}"));
     let forms = Forms { join: raw, ..fresh(&state) };
     saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("join", msg))).await }).await
@@ -151,10 +154,11 @@ pub async fn join(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>
 pub async fn leave(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
     auth.require(Action::RestructureRegistry)?;
     let raw: RawMemberChange = body.form().await?;
-    let saved = match MemberChange::parse(&raw, "退出日期") {
-        Ok(f) => state.store.workgroups().member_leaves(&auth.caller, id, f).await.map_err(WebError::from),
-        Err(e) => Err(WebError::Invalid(e.to_string())),
-    };
+    let saved = async {
+        let f = parsed(MemberChange::parse(&raw, "退出日期"))?;
+        Ok(state.store.workgroups().member_leaves(&auth.caller, id, f).await?)
+    }
+    .await;
     let saved = saved.map(|()| format!("/workgroups/{id}"));
     let forms = Forms { leave: raw, ..fresh(&state) };
     saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("leave", msg))).await }).await
