@@ -195,7 +195,9 @@ pub async fn run(scale: usize) -> AnyResult<()> {
     );
     drop(held);
 
-    // Top-10 matches as `qunlian match` and the listing page ask for them.
+    // Top-10 matches as `qunlian match` and the listing page ask for them with the semantic
+    // stage off: the product then holds no vectors, so nothing lends words by meaning either.
+    index.set_expansion(false);
     let mut match_times = Vec::with_capacity(needs.len());
     let mut everything_times = Vec::with_capacity(needs.len());
     let mut found = 0usize;
@@ -222,6 +224,7 @@ pub async fn run(scale: usize) -> AnyResult<()> {
         "matching    top-10 match, an official seeing everything  p50 {e50:.1} ms  p95 {e95:.1} ms  p99 {e99:.1} ms"
     );
 
+    index.set_expansion(true);
     // The same with the semantic stage on, as the store asks (the enterprise's own view,
     // the subject's stored vector) — the neighbour search is what this adds.
     let mut semantic_times = Vec::with_capacity(needs.len());
@@ -277,7 +280,9 @@ pub async fn run(scale: usize) -> AnyResult<()> {
         let (mut off, mut on, mut reciprocal, mut wanted) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let vector_of = |d: &ListingDoc| semantic::embed(embedder, d);
         for need in &listed.needs {
+            index.set_expansion(false);
             let candidates = index.candidates(need, &Visibility::Everything, today(), POOL)?;
+            index.set_expansion(true);
             off.push(rank(need, candidates, today(), 10).iter().map(|m| m.listing_id).collect::<Vec<_>>());
             on.push(fused_top10(&index, &semantic::embed(embedder, need), need, &Visibility::Everything)?);
             // Reciprocal-rank fusion (tried 2026-12-05, not served), on the same candidates.

@@ -268,6 +268,11 @@ pub struct Candidate {
     pub text_score: f32,
     /// Words of the subject found in the candidate, as a broker would read them.
     pub matched_terms: Vec<String>,
+    /// Found only by words the subject's nearest by meaning lent its query (the index's
+    /// query expansion, docs/matching.md): it holds no word of the subject's. The semantic
+    /// stage ranks it, its closeness in meaning the reason ([`fuse`]); words alone do not.
+    #[serde(skip)]
+    pub by_meaning: bool,
 }
 
 /// Why a counterpart was recommended.
@@ -556,6 +561,7 @@ mod tests {
             doc: doc(id, ListingKind::Offer, industry, owner),
             text_score: score,
             matched_terms: words.iter().map(|w| (*w).to_owned()).collect(),
+            by_meaning: false,
         };
         let ranked = rank(
             &need,

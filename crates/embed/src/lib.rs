@@ -303,6 +303,42 @@ impl StaticE5 {
         v
     }
 
+    /// The unnormalised weighted sum of `text`'s pieces' embeddings, each weight multiplied by
+    /// `scale` (for comparing ways of building a vector; crates/search/examples/).
+    pub fn sum_into(&self, text: &str, weighting: Weighting, scale: f32, acc: &mut [f32]) -> f32 {
+        let mut total = 0.0;
+        for id in self.tokenize(text) {
+            let w = scale
+                * match weighting {
+                    Weighting::Mean => 1.0,
+                    Weighting::Sif(a) => self.weight_with(id, a),
+                };
+            total += w;
+            self.add_row(id, w, acc);
+        }
+        total
+    }
+
+    /// The `n` most probable pieces' ids (for the vocabulary's common directions).
+    pub fn commonest(&self, n: usize) -> Vec<u32> {
+        let mut ids: Vec<u32> = (0..self.scores.len().min(self.vocab) as u32).filter(|&i| i != self.unk).collect();
+        ids.sort_by(|&a, &b| self.scores[b as usize].total_cmp(&self.scores[a as usize]));
+        ids.truncate(n);
+        ids
+    }
+
+    /// Piece `id`'s probability in the tokenizer's unigram model.
+    pub fn probability(&self, id: u32) -> f32 {
+        self.scores.get(id as usize).map_or(0.0, |s| s.exp())
+    }
+
+    /// The input embedding of piece `id`.
+    pub fn row(&self, id: u32) -> Vec<f32> {
+        let mut v = vec![0.0; self.dim];
+        self.add_row(id, 1.0, &mut v);
+        v
+    }
+
     /// Adds `weight` × the input embedding of piece `id` to `acc`.
     fn add_row(&self, id: u32, weight: f32, acc: &mut [f32]) {
         let id = (id as usize).min(self.vocab - 1);
@@ -316,6 +352,56 @@ impl StaticE5 {
             }
         }
     }
+}
+
+/// The mean of `rows` and their `k` principal directions (unit length, the largest first), by
+/// power iteration on the covariance: the common directions a static embedding's vectors
+/// share whatever their meaning (Mu and Viswanath, “All-but-the-top”, ICLR 2018).
+pub fn principal(rows: &[Vec<f32>], k: usize) -> (Vec<f32>, Vec<Vec<f32>>) {
+    let dim = rows.first().map_or(0, Vec::len);
+    let n = rows.len().max(1) as f64;
+    let mut mean = vec![0.0f64; dim];
+    for r in rows {
+        for (m, &x) in mean.iter_mut().zip(r) {
+            *m += f64::from(x);
+        }
+    }
+    mean.iter_mut().for_each(|m| *m /= n);
+    let mut cov = vec![0.0f64; dim * dim];
+    let mut c = vec![0.0f64; dim];
+    for r in rows {
+        for ((ci, &x), m) in c.iter_mut().zip(r).zip(&mean) {
+            *ci = f64::from(x) - m;
+        }
+        for i in 0..dim {
+            let ci = c[i];
+            let row = &mut cov[i * dim..(i + 1) * dim];
+            for (o, &cj) in row.iter_mut().zip(&c) {
+                *o += ci * cj;
+            }
+        }
+    }
+    let mut dirs: Vec<Vec<f64>> = Vec::new();
+    for _ in 0..k {
+        let mut v: Vec<f64> = (0..dim).map(|i| 1.0 + (i % 7) as f64 * 0.1).collect();
+        for _ in 0..200 {
+            for d in &dirs {
+                let p: f64 = v.iter().zip(d).map(|(a, b)| a * b).sum();
+                v.iter_mut().zip(d).for_each(|(a, b)| *a -= p * b);
+            }
+            let mut w = vec![0.0f64; dim];
+            for (i, wi) in w.iter_mut().enumerate() {
+                *wi = cov[i * dim..(i + 1) * dim].iter().zip(&v).map(|(a, b)| a * b).sum();
+            }
+            let norm = w.iter().map(|x| x * x).sum::<f64>().sqrt().max(1e-30);
+            v = w.into_iter().map(|x| x / norm).collect();
+        }
+        dirs.push(v);
+    }
+    (
+        mean.iter().map(|&m| m as f32).collect(),
+        dirs.into_iter().map(|d| d.into_iter().map(|x| x as f32).collect()).collect(),
+    )
 }
 
 /// The id stored beside each vector this embedder computed: the method and the package the

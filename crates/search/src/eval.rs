@@ -212,6 +212,9 @@ pub enum Fusion {
     /// `1 / (c + place)` from the words' order + `meaning / (c + place)` from the meaning's,
     /// the first `k` neighbours whose cosine is at least `min`.
     Reciprocal { c: f64, k: usize, meaning: f64, min: f32 },
+    /// `rank`'s score + w × the cosine standardised over the need's candidates (the pool and
+    /// the first `k` neighbours): `(cosine − their mean) / their standard deviation`.
+    Standardised { w: f64, k: usize },
 }
 
 impl Fusion {
@@ -242,6 +245,14 @@ impl Gathered {
     pub fn meaning(&self) -> impl Iterator<Item = i64> + '_ {
         self.near.iter().map(|(d, _)| d.id)
     }
+
+    /// Where listing `id` stands: its place in the words' order after `rank`, in the
+    /// meaning's order, and its cosine with the need (for reading misses on the tuning sets).
+    pub fn place_of(&self, id: i64) -> (Option<usize>, Option<usize>, Option<f32>) {
+        let near = self.near.iter().position(|(d, _)| d.id == id);
+        let cosine = near.map(|i| self.near[i].1).or_else(|| self.cosines.get(&id).copied());
+        (self.words.iter().position(|&w| w == id), near, cosine)
+    }
 }
 
 /// The pool (`pool` candidates) and the `neighbours` nearest of `need` as `index` holds them,
@@ -255,8 +266,21 @@ pub fn gather(
     pool: usize,
     neighbours: usize,
 ) -> Result<Gathered, SearchError> {
-    let vector = vector_of(need);
     let found = index.candidates(need, viewer, today, pool)?;
+    gather_pool(index, need, vector_of, viewer, today, found, neighbours)
+}
+
+/// [`gather`] with the pool given.
+pub fn gather_pool(
+    index: &dyn SearchIndex,
+    need: &ListingDoc,
+    vector_of: &dyn Fn(&ListingDoc) -> ListingVector,
+    viewer: &Visibility,
+    today: NaiveDate,
+    found: Vec<Candidate>,
+    neighbours: usize,
+) -> Result<Gathered, SearchError> {
+    let vector = vector_of(need);
     let near = index.neighbours(need, &vector, viewer, today, neighbours)?;
     let cosines = found.iter().map(|c| (c.doc.id, vector.cosine(&vector_of(&c.doc)))).collect();
     let words = rank(need, found.clone(), today, usize::MAX).into_iter().map(|m| m.listing_id).collect();
@@ -270,6 +294,25 @@ pub fn top10(g: &Gathered, fusion: Fusion) -> Vec<i64> {
             let near = g.near.iter().take(k).cloned().collect();
             let fused = fuse(&g.need, g.pool.clone(), near, |id| g.cosines.get(&id).copied(), w, g.today, 10);
             fused.into_iter().map(|m| m.listing_id).collect()
+        }
+        Fusion::Standardised { w, k } => {
+            let near: Vec<(ListingDoc, f32)> = g.near.iter().take(k).cloned().collect();
+            let cos_of: HashMap<i64, f64> = near
+                .iter()
+                .map(|(d, c)| (d.id, f64::from(*c)))
+                .chain(g.cosines.iter().map(|(&id, &c)| (id, f64::from(c))))
+                .collect();
+            let mut all =
+                fuse(&g.need, g.pool.clone(), near, |id| g.cosines.get(&id).copied(), 0.0, g.today, usize::MAX);
+            let cs: Vec<f64> = all.iter().map(|m| cos_of.get(&m.listing_id).copied().unwrap_or(0.0)).collect();
+            let n = cs.len().max(1) as f64;
+            let mean = cs.iter().sum::<f64>() / n;
+            let sd = (cs.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / n).sqrt().max(1e-6);
+            for (m, c) in all.iter_mut().zip(&cs) {
+                m.score += w * (c - mean) / sd;
+            }
+            all.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.listing_id.cmp(&b.listing_id)));
+            all.into_iter().take(10).map(|m| m.listing_id).collect()
         }
         Fusion::Reciprocal { c, k, meaning, min } => {
             let mut score: HashMap<i64, f64> = HashMap::new();

@@ -20,6 +20,7 @@ pub mod synthetic;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{Datelike, NaiveDate};
@@ -64,6 +65,15 @@ pub const COMMON_SHARE: f64 = 0.05;
 /// …unless it is held by no more than this many: a posting list this short costs nothing to
 /// score, and a small index (a test, a new deployment) keeps every word.
 pub const COMMON_MIN_LISTINGS: u64 = 500;
+/// Query expansion by meaning (issue #16; docs/matching.md, “Query expansion from the
+/// nearest by meaning”): the titles of the subject's this many nearest counterparts by
+/// embedding (those the reader may see) lend their words to the lexical query…
+pub const EXPANSION_NEIGHBOURS: usize = 5;
+/// …each weighing this much against a word of the subject's description (1)…
+pub const EXPANSION_WEIGHT: f32 = 0.25;
+/// …at most this many of them (the rarest), asked after the subject's own words, which they
+/// never displace.
+pub const EXPANSION_WORDS: usize = 4;
 /// Every listing's industry path holds this many values (the code, its ancestors, then
 /// padding), so its field length is the same everywhere and a chain term's BM25 score is
 /// exactly the boost it is given: see [`TantivyIndex::chain_clause`].
@@ -156,6 +166,8 @@ struct Inner {
     /// The semantic stage's vectors, in memory: applied with the text, read again from the
     /// database when an index is opened from disk (`SearchIndex::hold_vectors`).
     vectors: RwLock<Vectors>,
+    /// Query expansion by meaning on (the default) or off (for comparing).
+    expansion: AtomicBool,
 }
 
 /// The tantivy index of listings. Cloning is cheap: clones share one index, one reader and
@@ -205,6 +217,49 @@ impl TantivyIndex {
         TantivyIndex::from_index(index, f)
     }
 
+    /// Turns query expansion by meaning ([`EXPANSION_NEIGHBOURS`]) on or off for this index
+    /// and its clones; on unless turned off (the evaluation compares the two).
+    pub fn set_expansion(&self, on: bool) {
+        self.inner.expansion.store(on, Ordering::Relaxed);
+    }
+
+    /// The words that the subject's nearest counterparts by meaning lend to its lexical
+    /// query: the words of their titles that the subject does not hold, each weighing
+    /// [`EXPANSION_WEIGHT`]. None when expansion is off or the index holds no vector for the
+    /// subject (not indexed, or the semantic stage off).
+    fn expansion_words(
+        &self,
+        searcher: &Searcher,
+        subject: &ListingDoc,
+        own: &[(String, f32)],
+        visibility: &Visibility,
+        today: NaiveDate,
+    ) -> Result<Vec<(String, f32)>, SearchError> {
+        if !self.inner.expansion.load(Ordering::Relaxed) {
+            return Ok(Vec::new());
+        }
+        let near = {
+            let vectors = self.vectors()?;
+            let (Some(vector), Some(filter)) =
+                (vectors.vector(subject.id), Filter::counterparts_of(subject, visibility, today))
+            else {
+                return Ok(Vec::new());
+            };
+            vectors.neighbours(&vector, EXPANSION_NEIGHBOURS, &filter)
+        };
+        let ids: Vec<i64> = near.iter().map(|&(id, _)| id).collect();
+        let docs = self.docs_by_ids(searcher, &ids)?;
+        let mut out: Vec<(String, f32)> = Vec::new();
+        for doc in ids.iter().filter_map(|id| docs.get(id)) {
+            for w in analysis::distinct_words(&doc.title) {
+                if !own.iter().chain(&out).any(|(x, _)| *x == w) {
+                    out.push((w, EXPANSION_WEIGHT));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// An index in memory, for tests and the evaluation.
     pub fn in_memory() -> Result<TantivyIndex, SearchError> {
         let (schema, f) = schema();
@@ -218,7 +273,14 @@ impl TantivyIndex {
         let writer = index.writer_with_num_threads(threads, WRITER_BUDGET).map_err(err("打开索引写入器"))?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(err("打开索引"))?;
         Ok(TantivyIndex {
-            inner: Arc::new(Inner { index, reader, writer: Mutex::new(writer), f, vectors: RwLock::default() }),
+            inner: Arc::new(Inner {
+                index,
+                reader,
+                writer: Mutex::new(writer),
+                f,
+                vectors: RwLock::default(),
+                expansion: AtomicBool::new(true),
+            }),
         })
     }
 
@@ -290,8 +352,9 @@ impl TantivyIndex {
     /// is not asked for in that field: it ranks nothing there and costs the most to score.
     /// It is still asked for in the other field, where it is rare (维修 in a title). Then the
     /// rarest first, at most [`MAX_ASKED_WORDS`]; if every word is common everywhere, the
-    /// rarest few are asked for all the same.
-    fn query_words(&self, searcher: &Searcher, words: &[(String, f32)]) -> Result<Vec<Asked>, SearchError> {
+    /// rarest few are asked for all the same (unless `lent`: words lent by the nearest by
+    /// meaning are asked only where they are rare).
+    fn query_words(&self, searcher: &Searcher, words: &[(String, f32)], lent: bool) -> Result<Vec<Asked>, SearchError> {
         let f = &self.inner.f;
         let total = searcher.num_docs().max(1) as f64;
         let rare = |df: u64| df <= COMMON_MIN_LISTINGS || df as f64 / total <= COMMON_SHARE;
@@ -310,7 +373,7 @@ impl TantivyIndex {
             }
         }
         rated.sort_by(|a, b| a.df.cmp(&b.df).then_with(|| b.weight.total_cmp(&a.weight)));
-        if rated.iter().all(|a| !a.title && !a.description) {
+        if !lent && rated.iter().all(|a| !a.title && !a.description) {
             rated.truncate(3);
             for a in &mut rated {
                 a.title = true;
@@ -363,6 +426,7 @@ impl TantivyIndex {
         clauses: Vec<(Occur, Box<dyn Query>)>,
         filter: FilteredTop,
         subject_words: &[String],
+        lent_words: &[String],
         chain_codes: &[(String, f32)],
     ) -> Result<Vec<Candidate>, SearchError> {
         if clauses.is_empty() {
@@ -387,7 +451,11 @@ impl TantivyIndex {
             // of a pure chain neighbour reads as no text at all.
             let text = score - chain;
             let text_score = if text < 1e-3 { 0.0 } else { text };
-            out.push(Candidate { doc, text_score, matched_terms });
+            // No word of the subject a broker could be told of, but a word lent by the
+            // nearest by meaning: found by meaning (ranked by the semantic stage).
+            let by_meaning =
+                text_score > 0.0 && matched_terms.is_empty() && lent_words.iter().any(|w| held.contains(w));
+            out.push(Candidate { doc, text_score, matched_terms, by_meaning });
         }
         Ok(out)
     }
@@ -466,7 +534,20 @@ impl SearchIndex for TantivyIndex {
         };
         let searcher = self.inner.reader.searcher();
         let words = weighted_words(&subject.title, &subject.description);
-        let mut clauses = self.word_clauses(&self.query_words(&searcher, &words)?);
+        let mut asked = self.query_words(&searcher, &words, false)?;
+        // The words of the nearest by meaning, after the subject's own: they find offers
+        // worded like those the embedding finds, and add weight to an offer that shares
+        // them with its own words. A word only they lend is no shared word (`collect` is
+        // given the subject's words), so the reasons never name it.
+        let lent = self.expansion_words(&searcher, subject, &words, visibility, today)?;
+        let mut lent_words = Vec::new();
+        if !lent.is_empty() {
+            let extra: Vec<Asked> =
+                self.query_words(&searcher, &lent, true)?.into_iter().take(EXPANSION_WORDS).collect();
+            lent_words = extra.iter().map(|a| a.word.clone()).collect();
+            asked.extend(extra);
+        }
+        let mut clauses = self.word_clauses(&asked);
         let mut chain_codes: Vec<(String, f32)> = Vec::new();
         if let Some(own) = subject.industry {
             let group = own.group();
@@ -488,7 +569,7 @@ impl SearchIndex for TantivyIndex {
             }
         }
         let subject_words: Vec<String> = words.into_iter().map(|(w, _)| w).collect();
-        self.collect(&searcher, clauses, filter, &subject_words, &used)
+        self.collect(&searcher, clauses, filter, &subject_words, &lent_words, &used)
     }
 
     fn search(
@@ -504,9 +585,9 @@ impl SearchIndex for TantivyIndex {
         };
         let searcher = self.inner.reader.searcher();
         let words = weighted_words(text, "");
-        let clauses = self.word_clauses(&self.query_words(&searcher, &words)?);
+        let clauses = self.word_clauses(&self.query_words(&searcher, &words, false)?);
         let subject_words: Vec<String> = words.into_iter().map(|(w, _)| w).collect();
-        self.collect(&searcher, clauses, filter, &subject_words, &[])
+        self.collect(&searcher, clauses, filter, &subject_words, &[], &[])
     }
 
     fn neighbours(

@@ -122,8 +122,11 @@ pub const NEIGHBOURS: usize = 20;
 /// [`SEMANTIC_WEIGHT`]; others are for comparing, `qunlian_search::eval`). A neighbour that
 /// shares no word and no chain relation, which `rank` would drop, gets the ranking's other
 /// parts (category, distance, urgency, freshness) and the cosine; its reasons then name no
-/// shared word. Every listing among `neighbours` with a positive cosine gets “语义相近”
-/// (`reasons.semantic`, the cosine). `similarity` gives the cosine of a listing with the subject.
+/// shared word. So does a lexical candidate that holds no word of the subject — the index
+/// found it by the words the nearest by meaning lent the query — with its text score
+/// besides. Every listing among `neighbours`, and every such lexical one, with a positive
+/// cosine gets “语义相近” (`reasons.semantic`, the cosine). `similarity` gives the cosine of a
+/// listing with the subject.
 pub fn fuse(
     subject: &ListingDoc,
     lexical: Vec<Candidate>,
@@ -134,12 +137,40 @@ pub fn fuse(
     top: usize,
 ) -> Vec<Match> {
     let pooled: HashSet<i64> = lexical.iter().map(|c| c.doc.id).collect();
-    let near: HashMap<i64, f32> = neighbours.iter().map(|(d, s)| (d.id, *s)).collect();
+    let mut near: HashMap<i64, f32> = neighbours.iter().map(|(d, s)| (d.id, *s)).collect();
+    // A lexical candidate with no word of the subject was found by the words the nearest by
+    // meaning lent the query (the index's query expansion): it is ranked with its text score
+    // like the others, and its reason is its closeness in meaning, not a shared word.
+    let mut lent: HashSet<i64> = HashSet::new();
+    let lexical: Vec<Candidate> = lexical
+        .into_iter()
+        .map(|mut c| {
+            if c.by_meaning {
+                lent.insert(c.doc.id);
+                c.matched_terms.push(String::new());
+            }
+            c
+        })
+        .collect();
     let mut all = rank(subject, lexical, today, usize::MAX);
+    all.retain_mut(|m| {
+        if !lent.contains(&m.listing_id) {
+            return true;
+        }
+        m.reasons.matched_terms.retain(|t| !t.is_empty());
+        match similarity(m.listing_id).filter(|&c| c > 0.0) {
+            Some(cosine) => {
+                near.entry(m.listing_id).or_insert(cosine);
+                true
+            }
+            // No closeness to name and no chain relation: no reason a broker could give.
+            None => m.reasons.chain.is_some(),
+        }
+    });
     for (doc, _) in neighbours.into_iter().filter(|(d, _)| !pooled.contains(&d.id)) {
         // `rank` keeps a candidate with a shared word or a chain relation; a placeholder
         // word lets it score the rest, and is taken out again.
-        let alone = Candidate { doc, text_score: 0.0, matched_terms: vec![String::new()] };
+        let alone = Candidate { doc, text_score: 0.0, matched_terms: vec![String::new()], by_meaning: false };
         all.extend(rank(subject, vec![alone], today, 1).into_iter().map(|mut m| {
             m.reasons.matched_terms.retain(|t| !t.is_empty());
             m
@@ -223,6 +254,48 @@ mod tests {
         assert_eq!(stored.to_bytes().len(), 388);
         assert_eq!(ListingVector::from_bytes(&[1, 2]), None);
         assert_eq!(ListingVector::quantise(&[0.0; 4]).cosine(&qa), 0.0, "lengths differ");
+    }
+
+    /// A lexical candidate found only by the words the nearest by meaning lent the query
+    /// keeps its text score, is said to be close in meaning and claims no shared word; one
+    /// not close in meaning at all has no reason to give and is left out.
+    #[test]
+    fn a_candidate_found_by_lent_words_is_ranked_for_its_meaning() {
+        use crate::RegionCode;
+        use crate::matching::{ListingCategory, ListingKind, Place, Reach, Urgency};
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let doc = |id: i64, kind: ListingKind| ListingDoc {
+            id,
+            kind,
+            category: ListingCategory::Equipment,
+            title: String::new(),
+            description: String::new(),
+            industry: None,
+            urgency: Urgency::Normal,
+            reach: Reach::District,
+            owner: Place { unit_id: id, town: Some(RegionCode::parse("310117001").unwrap()), clusters: vec![] },
+            published_on: today,
+            valid_until: today,
+        };
+        let need = doc(1, ListingKind::Need);
+        let lent = |id| Candidate {
+            doc: doc(id, ListingKind::Offer),
+            text_score: 2.0,
+            matched_terms: vec![],
+            by_meaning: true,
+        };
+        let cosine = |id: i64| match id {
+            2 => Some(0.7),
+            _ => Some(0.0),
+        };
+        let fused = fuse(&need, vec![lent(2), lent(3)], vec![], cosine, SEMANTIC_WEIGHT, today, 10);
+        assert_eq!(fused.iter().map(|m| m.listing_id).collect::<Vec<_>>(), [2], "3 is close in nothing");
+        assert!(fused[0].reasons.matched_terms.is_empty(), "no shared word is claimed");
+        assert_eq!(fused[0].reasons.semantic, Some(0.7));
+        let alone =
+            fuse(&need, vec![Candidate { text_score: 0.0, ..lent(2) }], vec![], cosine, SEMANTIC_WEIGHT, today, 10);
+        assert!(fused[0].score > alone[0].score, "its text score counts");
+        assert!(rank(&need, vec![lent(2)], today, 10).is_empty(), "words alone do not rank it");
     }
 
     #[test]
