@@ -127,46 +127,30 @@ fn fusion_admits_a_neighbour_sharing_no_word_and_says_why() {
 
     let lexical = rank(&need, vec![worded.clone()], day(11, 20), 10);
     let reader = Visibility::Keys(need.owner.viewer_keys());
-    let fused = semantic::semantic_matches(
-        &index,
-        &need,
-        &v(&need),
-        || Ok(vec![worded.clone()]),
-        &reader,
-        |_| true,
-        day(11, 20),
-        1,
-    )
-    .unwrap();
+    // The fused top `top` of the need with the worded offer as its lexical pool.
+    let matches = |top: usize, admit: &dyn Fn(&ListingDoc) -> bool| {
+        semantic::semantic_matches(
+            &index,
+            &need,
+            &v(&need),
+            || Ok(vec![worded.clone()]),
+            &reader,
+            admit,
+            day(11, 20),
+            top,
+        )
+        .unwrap()
+    };
+    let fused = matches(1, &|_| true);
     assert_eq!(fused.iter().map(|m| m.listing_id).collect::<Vec<_>>(), [3], "the listing close in meaning first");
-    let all = semantic::semantic_matches(
-        &index,
-        &need,
-        &v(&need),
-        || Ok(vec![worded.clone()]),
-        &reader,
-        |_| true,
-        day(11, 20),
-        10,
-    )
-    .unwrap();
+    let all = matches(10, &|_| true);
     assert_eq!(all.iter().map(|m| m.listing_id).collect::<Vec<_>>(), [3, 2]);
     assert!(all[0].reasons.matched_terms.is_empty(), "no shared word is claimed for it");
     assert_eq!(all[0].reasons.semantic, Some(1.0));
     assert!(all[0].reasons.sentence().starts_with("语义相近"), "{}", all[0].reasons.sentence());
     assert!((all[1].score - lexical[0].score).abs() < 1e-6, "cosine 0 adds nothing");
     assert!(all[0].score >= semantic::WEIGHT - 0.01, "cosine 1 adds the weight");
-    let hidden = semantic::semantic_matches(
-        &index,
-        &need,
-        &v(&need),
-        || Ok(vec![worded]),
-        &reader,
-        |d| d.id != 3,
-        day(11, 20),
-        10,
-    )
-    .unwrap();
+    let hidden = matches(10, &|d| d.id != 3);
     assert_eq!(
         hidden.iter().map(|m| m.listing_id).collect::<Vec<_>>(),
         [2],
