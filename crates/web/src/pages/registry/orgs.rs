@@ -99,17 +99,13 @@ impl DetailPage {
     /// A field of the edit form: as typed when that form was refused, else as saved.
     fn edit_field(&self, name: &str) -> String {
         let saved = match name {
-            "parent" => self.parent(),
+            "parent" => self.d.org.parent_id.map(|id| id.to_string()).unwrap_or_default(),
             "secretary_name" => self.d.org.secretary_name.clone().unwrap_or_default(),
             "members_count" => self.d.org.members_count.map(|n| n.to_string()).unwrap_or_default(),
-            _ => self.today.clone(),
+            "on" => self.today.clone(),
+            _ => String::new(),
         };
         self.refused.typed("edit", name, &saved).to_owned()
-    }
-
-    /// The organisation's parent, as the parent select's value.
-    fn parent(&self) -> String {
-        self.d.org.parent_id.map(|id| id.to_string()).unwrap_or_default()
     }
 }
 
