@@ -6,7 +6,8 @@
 //!
 //! `cargo run -p qunlian-search --example recall_probe [variant…]` prints the served setting
 //! and each variant: per set and condition recall@10 / MRR overall and per kind. A variant is
-//! `key:value` pairs joined by commas: `noexp` (the index's query expansion by meaning off),
+//! `key:value` pairs joined by commas: `noexp` (the index's query expansion by meaning off), `noremedy` (the problem → remedy
+//! table off), `remedy:0.5` (its words' weight),
 //! `title:1.5` (the title's pieces weighted against the description's), `centre` (the
 //! vocabulary's mean taken out, `amount:`, `pieces:` the commonest pieces it is taken over,
 //! `pmean` weighted by probability), `remove:3` (its principal directions projected out),
@@ -49,6 +50,8 @@ struct Variant {
     fusion: Fusion,
     /// The index's query expansion by meaning.
     expansion: bool,
+    /// The problem → remedy table's lent words' weight (0: off).
+    remedies: f32,
     /// Weight of the max-pooled (weighted) pieces added to the normalised sum.
     max: f32,
 }
@@ -122,6 +125,7 @@ fn gather_set(
     set: &EvalSet,
     alone: bool,
     expansion: bool,
+    remedies: f32,
     vec_of: &dyn Fn(&ListingDoc) -> Vec<f32>,
 ) -> Result<Vec<Gathered>, String> {
     let err = |e: qunlian_domain::matching::SearchError| e.to_string();
@@ -137,6 +141,7 @@ fn gather_set(
         all.iter().map(|d| (d.id, ListingVector::quantise(&vec_of(d)))).collect();
     let index = TantivyIndex::in_memory().map_err(err)?;
     index.set_expansion(expansion);
+    index.set_remedy_weight(remedies);
     index
         .apply(all.iter().map(|d| IndexChange::Upsert(d.clone(), vectors.get(&d.id).cloned())).collect(), 1)
         .map_err(err)?;
@@ -167,6 +172,7 @@ fn main() -> Result<(), String> {
         fusion: Fusion::SERVED,
         max: 0.0,
         expansion: true,
+        remedies: qunlian_search::remedies::REMEDY_WEIGHT,
     };
     let mut variants = vec![base.clone()];
     for a in &args {
@@ -185,6 +191,8 @@ fn main() -> Result<(), String> {
                 "z" => v.fusion = Fusion::Standardised { w: x.parse().map_err(|_| a.clone())?, k: 20 },
                 "w" => v.fusion = Fusion::Additive { w: x.parse().map_err(|_| a.clone())?, k: 20 },
                 "noexp" => v.expansion = false,
+                "noremedy" => v.remedies = 0.0,
+                "remedy" => v.remedies = x.parse().map_err(|_| a.clone())?,
                 "max" => v.max = x.parse().map_err(|_| a.clone())?,
                 "a" => v.a = x.parse().map_err(|_| a.clone())?,
                 _ => return Err(format!("unknown {k}")),
@@ -217,7 +225,7 @@ fn main() -> Result<(), String> {
     for v in &variants {
         for alone in [false, true] {
             for (label, set) in &sets {
-                let g = gather_set(set, alone, v.expansion, &|d| vector(e, &common, v, d))?;
+                let g = gather_set(set, alone, v.expansion, v.remedies, &|d| vector(e, &common, v, d))?;
                 let lists: HashMap<i64, Vec<i64>> = g.iter().map(|n| (n.need.id, top10(n, v.fusion))).collect();
                 let score = |ids: &[i64]| {
                     let got: Vec<Vec<i64>> = ids.iter().map(|id| lists[id].clone()).collect();

@@ -15,12 +15,13 @@
 pub mod analysis;
 mod collect;
 pub mod eval;
+pub mod remedies;
 pub mod semantic;
 pub mod synthetic;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{Datelike, NaiveDate};
@@ -178,6 +179,9 @@ struct Inner {
     vectors: RwLock<Vectors>,
     /// Query expansion by meaning on (the default) or off (for comparing).
     expansion: AtomicBool,
+    /// The weight of the problem → remedy table's lent words, as `f32` bits: the table's
+    /// [`remedies::REMEDY_WEIGHT`] by default, 0 for off (for comparing).
+    remedies: AtomicU32,
 }
 
 /// The tantivy index of listings. Cloning is cheap: clones share one index, one reader and
@@ -233,6 +237,13 @@ impl TantivyIndex {
         self.inner.expansion.store(on, Ordering::Relaxed);
     }
 
+    /// Weighs the problem → remedy table's lent words ([`remedies`]) for this index and its
+    /// clones: 0 turns them off (for the evaluation and the benchmark; the product keeps
+    /// [`remedies::REMEDY_WEIGHT`]).
+    pub fn set_remedy_weight(&self, weight: f32) {
+        self.inner.remedies.store(weight.to_bits(), Ordering::Relaxed);
+    }
+
     /// The words that the subject's nearest counterparts by meaning lend to its lexical
     /// query: the words of their titles that the subject does not hold, each weighing
     /// [`EXPANSION_WEIGHT`]. None when expansion is off or the index holds no vector for the
@@ -278,6 +289,7 @@ impl TantivyIndex {
 
     fn from_index(index: Index, f: Fields) -> Result<TantivyIndex, SearchError> {
         analysis::warm_up();
+        remedies::warm_up();
         index.tokenizers().register(TOKENIZER, TextAnalyzer::from(analysis::ZhTokenizer));
         let threads = std::thread::available_parallelism().map(|n| n.get().clamp(1, 4)).unwrap_or(1);
         let writer = index.writer_with_num_threads(threads, WRITER_BUDGET).map_err(err("打开索引写入器"))?;
@@ -290,6 +302,7 @@ impl TantivyIndex {
                 f,
                 vectors: RwLock::default(),
                 expansion: AtomicBool::new(true),
+                remedies: AtomicU32::new(remedies::REMEDY_WEIGHT.to_bits()),
             }),
         })
     }
@@ -557,6 +570,22 @@ impl SearchIndex for TantivyIndex {
                 self.query_words(&searcher, &lent, true)?.into_iter().take(EXPANSION_WORDS).collect();
             lent_words = extra.iter().map(|a| a.word.clone()).collect();
             asked.extend(extra);
+        }
+        // A need's problem lends its remedies' words (the problem → remedy table), the same
+        // way and at the same standing as the words lent by meaning.
+        let remedy_weight = f32::from_bits(self.inner.remedies.load(Ordering::Relaxed));
+        if subject.kind == ListingKind::Need && remedy_weight > 0.0 {
+            let mut own: Vec<String> = words.iter().map(|(w, _)| w.clone()).collect();
+            own.extend(lent_words.iter().cloned());
+            let text = format!("{} {}", subject.title, subject.description);
+            let remedies: Vec<(String, f32)> =
+                remedies::lent_words(&text, &own).into_iter().map(|w| (w, remedy_weight)).collect();
+            if !remedies.is_empty() {
+                let extra: Vec<Asked> =
+                    self.query_words(&searcher, &remedies, true)?.into_iter().take(remedies::REMEDY_WORDS).collect();
+                lent_words.extend(extra.iter().map(|a| a.word.clone()));
+                asked.extend(extra);
+            }
         }
         let mut clauses = self.word_clauses(&asked);
         let mut chain_codes: Vec<(String, f32)> = Vec::new();
