@@ -23,6 +23,16 @@ pub struct NewIntroduction {
     pub is_demo: bool,
 }
 
+/// One step of an introduction's state machine: the state it moves to, the deal value in 万元
+/// that 已成交 needs, the reason that 未成交 needs, and a note.
+#[derive(Clone, Copy, Debug)]
+pub struct IntroductionStep<'a> {
+    pub to: IntroductionState,
+    pub deal_value_wan: Option<f64>,
+    pub reason: Option<&'a str>,
+    pub note: &'a str,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct NewFollowUp {
     pub on: Option<NaiveDate>,
@@ -211,35 +221,29 @@ impl Matching<'_> {
         reason: Option<&str>,
         note: &str,
     ) -> Result<()> {
-        self.introduction_step_at(caller, id, to, deal_value_wan, reason, note, self.store.now()).await
+        let step = IntroductionStep { to, deal_value_wan, reason, note };
+        self.introduction_step_at(caller, id, step, self.store.now()).await
     }
 
     /// [`Matching::introduction_step`] as if at `at`: for the demo only.
-    #[allow(clippy::too_many_arguments)]
     pub async fn demo_introduction_step_at(
         self,
         caller: &Caller,
         id: i64,
-        to: IntroductionState,
-        deal_value_wan: Option<f64>,
-        reason: Option<&str>,
-        note: &str,
+        step: IntroductionStep<'_>,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        self.introduction_step_at(caller, id, to, deal_value_wan, reason, note, at).await
+        self.introduction_step_at(caller, id, step, at).await
     }
 
-    #[allow(clippy::too_many_arguments)]
     async fn introduction_step_at(
         self,
         caller: &Caller,
         id: i64,
-        to: IntroductionState,
-        deal_value_wan: Option<f64>,
-        reason: Option<&str>,
-        note: &str,
+        step: IntroductionStep<'_>,
         at: DateTime<Utc>,
     ) -> Result<()> {
+        let IntroductionStep { to, deal_value_wan, reason, note } = step;
         self.store.require(caller, Action::BrokerIntroductions)?;
         qunlian_domain::free_text::introduction_step(reason.unwrap_or(""), note)?;
         let row = self.introduction_row(caller, id).await?;

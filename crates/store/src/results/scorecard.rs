@@ -252,22 +252,14 @@ impl Results<'_> {
             ],
         };
 
-        let of = SectionScope { cluster: Some(cluster), region: None };
-        let work = self.work_section(caller, of, period, &now_text).await?;
-        let chain = self.chain_section(caller, of, period, &now_text).await?;
-        let service = self.service_section(caller, of, period, &now_text).await?;
-        let project_section = self.project_section(caller, of, period, &now_text).await?;
         let economy = economy_figures(self.cluster_totals(caller, cluster, period).await?);
+        let of = SectionScope { cluster: Some(cluster), region: None };
         Ok(Scorecard {
             cluster_id: cluster,
             cluster_name: detail.cluster.name,
             period,
             previous: before,
-            sections: [organisation]
-                .into_iter()
-                .chain(work)
-                .chain([ScoreSection { title: "经济指标", figures: economy }, chain, service, project_section])
-                .collect(),
+            sections: self.sections(caller, of, period, &now_text, organisation, economy).await?,
         })
     }
 }
