@@ -18,8 +18,10 @@ pub fn query_string(filters: &[(&str, &Option<String>)]) -> String {
         .join("&")
 }
 
-/// A form's parsed values, or its refused fields as the message shown with the form.
-pub fn parsed<T>(r: Result<T, qunlian_domain::fields::FieldErrors>) -> Result<T, WebError> {
+/// What a parser made of what was typed, or its refusal in its own words as the message shown
+/// with the form: a form's refused fields (`FieldErrors`), a code not of its set (`CodeError`),
+/// a value of the wrong form (a USCC, a phone number, a period …).
+pub fn parsed<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, WebError> {
     r.map_err(|e| WebError::Invalid(e.to_string()))
 }
 
@@ -129,7 +131,7 @@ pub fn coded<T>(
     v: &Option<String>,
     parse: impl Fn(&str) -> Result<T, qunlian_domain::codes::CodeError>,
 ) -> Result<Option<T>, WebError> {
-    non_empty(v).map(|s| parse(s).map_err(|e| WebError::Invalid(e.to_string()))).transpose()
+    non_empty(v).map(|s| parsed(parse(s))).transpose()
 }
 
 /// One `<option>`: the code sent, the label shown, and whether it is the current value.

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{non_empty, parse_date};
+use crate::support::forms::{coded, non_empty, parse_date, parsed};
 use crate::support::render;
 use crate::support::towns::town_options;
 use crate::support::{render_refused, saved_or_again};
@@ -104,8 +104,7 @@ pub async fn add_member(
 ) -> PageResult {
     state.store.registry().cluster_for_write(&auth.caller, ClusterId(id)).await?;
     let result: Result<(), WebError> = async {
-        let uscc = qunlian_domain::Uscc::parse(non_empty(&f.uscc).unwrap_or(""))
-            .map_err(|e| WebError::Invalid(e.to_string()))?;
+        let uscc = parsed(qunlian_domain::Uscc::parse(non_empty(&f.uscc).unwrap_or("")))?;
         let e = state
             .store
             .registry()
@@ -158,12 +157,9 @@ pub async fn add_officer(
 ) -> PageResult {
     state.store.registry().cluster_for_write(&auth.caller, ClusterId(id)).await?;
     let result: Result<(), WebError> = async {
-        let phone = match non_empty(&f.phone) {
-            Some(p) => Some(qunlian_domain::Phone::parse(p).map_err(|e| WebError::Invalid(e.to_string()))?),
-            None => None,
-        };
+        let phone = non_empty(&f.phone).map(|p| parsed(qunlian_domain::Phone::parse(p))).transpose()?;
         let role = match non_empty(&f.role) {
-            Some(r) => OfficerRole::parse(r).map_err(|e| WebError::Invalid(e.to_string()))?,
+            Some(r) => parsed(OfficerRole::parse(r))?,
             None => return Err(WebError::Invalid("职务：请选择".into())),
         };
         let officer = NewOfficer {
@@ -216,14 +212,12 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
             .map_err(|_| WebError::Invalid("所在街镇：请选择".into()))?;
         let mut codes = Vec::new();
         for c in non_empty(&f.industry_codes).unwrap_or("").split([',', '，', ' ', '、']).filter(|c| !c.is_empty()) {
-            let code = qunlian_domain::IndustryCode::parse(c).map_err(|e| WebError::Invalid(e.to_string()))?;
+            let code = parsed(qunlian_domain::IndustryCode::parse(c))?;
             codes.push(code.as_str().to_owned());
         }
         let established_on = parse_date("成立日期", &f.established_on)?.unwrap_or_else(|| state.store.today());
         // The cluster's Party committee is set up with it (活动型), unless it already exists.
-        let committee_kind = non_empty(&f.committee_kind)
-            .map(|k| OrgKind::parse(k).map_err(|e| WebError::Invalid(e.to_string())))
-            .transpose()?;
+        let committee_kind = coded(&f.committee_kind, OrgKind::parse)?;
         let committee = match committee_kind {
             Some(kind) => Some(
                 state
