@@ -102,8 +102,7 @@ pub async fn add_member(
     Path(id): Path<i64>,
     Form(f): Form<MemberForm>,
 ) -> PageResult {
-    state.store.registry().cluster_for_write(&auth.caller, ClusterId(id)).await?;
-    let result: Result<(), WebError> = async {
+    cluster_form(&state, &auth, id, "members", async || {
         let uscc = parsed(qunlian_domain::Uscc::parse(non_empty(&f.uscc).unwrap_or("")))?;
         let e = state
             .store
@@ -118,9 +117,23 @@ pub async fn add_member(
             .add_cluster_member(&auth.caller, ClusterId(id), e.id, non_empty(&f.head).is_some(), joined)
             .await?;
         Ok(())
-    }
-    .await;
-    saved_or_again(result.map(|()| format!("/clusters/{id}#members")), |msg| detail_with_error(&state, &auth, id, msg))
+    })
+    .await
+}
+
+/// A form of the cluster's page, for those who may edit the cluster (asked first, so that
+/// one who may not is refused as such and not shown the form again): `work` does what was
+/// typed; then back to the page's section `anchor`, or the page again with the refusal.
+async fn cluster_form(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+    anchor: &str,
+    work: impl AsyncFnOnce() -> Result<(), WebError>,
+) -> PageResult {
+    state.store.registry().cluster_for_write(&auth.caller, ClusterId(id)).await?;
+    let done = work().await;
+    saved_or_again(done.map(|()| format!("/clusters/{id}#{anchor}")), |msg| detail_with_error(state, auth, id, msg))
         .await
 }
 
@@ -155,8 +168,7 @@ pub async fn add_officer(
     Path(id): Path<i64>,
     Form(f): Form<OfficerForm>,
 ) -> PageResult {
-    state.store.registry().cluster_for_write(&auth.caller, ClusterId(id)).await?;
-    let result: Result<(), WebError> = async {
+    cluster_form(&state, &auth, id, "officers", async || {
         let phone = non_empty(&f.phone).map(|p| parsed(qunlian_domain::Phone::parse(p))).transpose()?;
         let role = match non_empty(&f.role) {
             Some(r) => parsed(OfficerRole::parse(r))?,
@@ -171,10 +183,8 @@ pub async fn add_officer(
             since: Some(state.store.today()),
         };
         Ok(state.store.registry().add_cluster_officer(&auth.caller, ClusterId(id), officer).await?)
-    }
-    .await;
-    saved_or_again(result.map(|()| format!("/clusters/{id}#officers")), |msg| detail_with_error(&state, &auth, id, msg))
-        .await
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -286,14 +296,11 @@ pub async fn remove_member(
     Path((id, unit)): Path<(i64, i64)>,
     Form(f): Form<RemoveMemberForm>,
 ) -> PageResult {
-    state.store.registry().cluster_for_write(&auth.caller, ClusterId(id)).await?;
-    let result: Result<(), WebError> = async {
+    cluster_form(&state, &auth, id, "members", async || {
         let on = parse_date("退出日期", &f.left_on)?.unwrap_or_else(|| state.store.today());
         Ok(state.store.registry().remove_cluster_member(&auth.caller, ClusterId(id), UnitId(unit), on).await?)
-    }
-    .await;
-    saved_or_again(result.map(|()| format!("/clusters/{id}#members")), |msg| detail_with_error(&state, &auth, id, msg))
-        .await
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -309,15 +316,12 @@ pub async fn add_region(
     Path(id): Path<i64>,
     Form(f): Form<RegionForm>,
 ) -> PageResult {
-    state.store.registry().cluster_for_write(&auth.caller, ClusterId(id)).await?;
-    let result: Result<(), WebError> = async {
+    cluster_form(&state, &auth, id, "regions", async || {
         let region = qunlian_domain::RegionCode::parse(non_empty(&f.region).unwrap_or(""))
             .map_err(|e| WebError::Invalid(format!("成员区域：{e}")))?;
         Ok(state.store.registry().add_cluster_region(&auth.caller, ClusterId(id), &region).await?)
-    }
-    .await;
-    saved_or_again(result.map(|()| format!("/clusters/{id}#regions")), |msg| detail_with_error(&state, &auth, id, msg))
-        .await
+    })
+    .await
 }
 
 #[derive(Template)]
