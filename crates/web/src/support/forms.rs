@@ -25,6 +25,25 @@ pub fn parsed<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, WebError> {
     r.map_err(|e| WebError::Invalid(e.to_string()))
 }
 
+/// A store's refusal as the errors a form is shown again with: a parser's keep their keys;
+/// one value refused (`StoreError::Invalid`) is put under the form input that `key` gives for
+/// the field it names. Any other error is no refusal and stays the error it is.
+pub fn refused_fields(
+    e: qunlian_store::StoreError,
+    key: impl FnOnce(&str) -> &'static str,
+) -> Result<qunlian_domain::fields::FieldErrors, WebError> {
+    use qunlian_store::StoreError;
+    match e {
+        StoreError::Fields(f) => Ok(f),
+        StoreError::Invalid { field, message } => {
+            let mut errors = qunlian_domain::fields::FieldErrors::new();
+            errors.push(key(field), format!("{field}：{message}"));
+            Ok(errors)
+        }
+        e => Err(WebError::from(e)),
+    }
+}
+
 pub fn parse_date(field: &str, s: &Option<String>) -> Result<Option<chrono::NaiveDate>, WebError> {
     match non_empty(s) {
         None => Ok(None),
