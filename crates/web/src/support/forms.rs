@@ -18,9 +18,30 @@ pub fn query_string(filters: &[(&str, &Option<String>)]) -> String {
         .join("&")
 }
 
-/// A form's parsed values, or its refused fields as the message shown with the form.
-pub fn parsed<T>(r: Result<T, qunlian_domain::fields::FieldErrors>) -> Result<T, WebError> {
+/// What a parser made of what was typed, or its refusal in its own words as the message shown
+/// with the form: a form's refused fields (`FieldErrors`), a code not of its set (`CodeError`),
+/// a value of the wrong form (a USCC, a phone number, a period …).
+pub fn parsed<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, WebError> {
     r.map_err(|e| WebError::Invalid(e.to_string()))
+}
+
+/// A store's refusal as the errors a form is shown again with: a parser's keep their keys;
+/// one value refused (`StoreError::Invalid`) is put under the form input that `key` gives for
+/// the field it names. Any other error is no refusal and stays the error it is.
+pub fn refused_fields(
+    e: qunlian_store::StoreError,
+    key: impl FnOnce(&str) -> &'static str,
+) -> Result<qunlian_domain::fields::FieldErrors, WebError> {
+    use qunlian_store::StoreError;
+    match e {
+        StoreError::Fields(f) => Ok(f),
+        StoreError::Invalid { field, message } => {
+            let mut errors = qunlian_domain::fields::FieldErrors::new();
+            errors.push(key(field), format!("{field}：{message}"));
+            Ok(errors)
+        }
+        e => Err(WebError::from(e)),
+    }
 }
 
 pub fn parse_date(field: &str, s: &Option<String>) -> Result<Option<chrono::NaiveDate>, WebError> {
@@ -129,7 +150,7 @@ pub fn coded<T>(
     v: &Option<String>,
     parse: impl Fn(&str) -> Result<T, qunlian_domain::codes::CodeError>,
 ) -> Result<Option<T>, WebError> {
-    non_empty(v).map(|s| parse(s).map_err(|e| WebError::Invalid(e.to_string()))).transpose()
+    non_empty(v).map(|s| parsed(parse(s))).transpose()
 }
 
 /// One `<option>`: the code sent, the label shown, and whether it is the current value.

@@ -477,15 +477,7 @@ async fn seed(app: &TestApp) -> i64 {
     let sys = system();
     let org = s.registry().org_tree(&sys, None, false).await.unwrap()[0].id.0;
     let dept = department(s, 60, "上海市松江区经济委员会").await;
-    let item = catalogue_item(
-        s,
-        qunlian_store::services::NewServiceItem {
-            materials: vec!["营业执照".into()],
-            stages: vec!["拿地".into(), "施工许可".into()],
-            ..service_item(dept.0, "JW-01", "工业项目全程代办")
-        },
-    )
-    .await;
+    let item = crate::services::agency_item(s, dept, &["营业执照"], &["拿地", "施工许可"]).await;
     s.services().file_request(&sys, service_request(item, UnitId(2))).await.unwrap();
     s.matching()
         .publish(

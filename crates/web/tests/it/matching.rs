@@ -277,37 +277,24 @@ async fn a_secretary_sees_matches_records_a_deal_and_the_cluster_counts_it() {
 async fn publishing_is_searchable_at_once_and_a_refused_form_keeps_what_was_typed() {
     let (app, _) = app_with_accounts().await;
     let mut contact = app.login("contact", PASSWORD).await;
-    let bad = app
-        .post_form(
-            &mut contact,
-            "/listings",
-            &[
-                ("kind", "need"),
-                ("category", "material"),
-                ("title", "高纯氮气"),
-                ("quantity", "三吨"),
-                ("valid_until", "2027-01-31"),
-            ],
-        )
-        .await;
+    // The same need twice: refused for its quantity, then published with it written in
+    // full-width digits.
+    let need = |quantity| {
+        [
+            ("kind", "need"),
+            ("category", "material"),
+            ("title", "高纯氮气"),
+            ("description", "每月20瓶，电子级"),
+            ("quantity", quantity),
+            ("quantity_unit", "瓶"),
+            ("reach", "district"),
+            ("valid_until", "2027-01-31"),
+        ]
+    };
+    let bad = app.post_form(&mut contact, "/listings", &need("三吨")).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("数量：“三吨”") && bad.body.contains("value=\"高纯氮气\""), "{}", bad.body);
-    let res = app
-        .post_form(
-            &mut contact,
-            "/listings",
-            &[
-                ("kind", "need"),
-                ("category", "material"),
-                ("title", "高纯氮气"),
-                ("description", "每月20瓶，电子级"),
-                ("quantity", "２０"),
-                ("quantity_unit", "瓶"),
-                ("reach", "district"),
-                ("valid_until", "2027-01-31"),
-            ],
-        )
-        .await;
+    let res = app.post_form(&mut contact, "/listings", &need("２０")).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     // Found by search straight after the write: the handler synced the index.
     let hits = app.get(&mut contact, "/listings/search?q=电子级").await;

@@ -13,15 +13,7 @@ async fn the_service_api_files_a_request_and_counts_working_days() {
     let (app, _) = app_with_accounts().await;
     let s = &app.db.store;
     let dept = department(s, 50, "松江区经济委员会").await;
-    let item = catalogue_item(
-        s,
-        qunlian_store::services::NewServiceItem {
-            materials: vec!["营业执照".into()],
-            stages: vec!["拿地".into(), "施工许可".into()],
-            ..service_item(dept.0, "JW-01", "工业项目全程代办")
-        },
-    )
-    .await;
+    let item = agency_item(s, dept, &["营业执照"], &["拿地", "施工许可"]).await;
     let auth = bearer(s, "contact").await;
 
     let days =
@@ -62,6 +54,20 @@ async fn the_service_api_files_a_request_and_counts_working_days() {
     assert_eq!(hidden.status, StatusCode::NOT_FOUND, "乙 is not in the secretary's cluster");
 }
 
+/// The department's full-process agency item (工业项目全程代办, JW-01) with the materials
+/// it asks for and the stages it is handled in: its id.
+pub(crate) async fn agency_item(
+    s: &qunlian_store::Store,
+    dept: qunlian_domain::auth::UnitId,
+    materials: &[&str],
+    stages: &[&str],
+) -> i64 {
+    let texts = |v: &[&str]| v.iter().map(|t| t.to_string()).collect();
+    let item = service_item(dept.0, "JW-01", "工业项目全程代办");
+    let item = qunlian_store::services::NewServiceItem { materials: texts(materials), stages: texts(stages), ..item };
+    catalogue_item(s, item).await
+}
+
 /// A department with one catalogue item, its officer, and a request of 乙 (enterprise 2,
 /// 九亭, the contact's and the branch's enterprise) and one of 甲 (enterprise 1, 新桥).
 pub(crate) async fn services_fixture(app: &TestApp) -> (i64, i64, i64, i64) {
@@ -69,15 +75,7 @@ pub(crate) async fn services_fixture(app: &TestApp) -> (i64, i64, i64, i64) {
     let sys = system();
     let dept = department(s, 60, "上海市松江区经济委员会").await;
     department(s, 61, "上海市松江区规划和自然资源局").await;
-    let item = catalogue_item(
-        s,
-        qunlian_store::services::NewServiceItem {
-            materials: vec!["营业执照".into(), "项目建议书".into()],
-            stages: vec!["拿地".into(), "施工许可".into(), "竣工验收".into()],
-            ..service_item(dept.0, "JW-01", "工业项目全程代办")
-        },
-    )
-    .await;
+    let item = agency_item(s, dept, &["营业执照", "项目建议书"], &["拿地", "施工许可", "竣工验收"]).await;
     user(s, "jingwei", Role::ServiceOfficer, Scope::Department(dept)).await;
     let file = |unit: i64, title: &str| qunlian_store::services::NewServiceRequest {
         title: title.into(),

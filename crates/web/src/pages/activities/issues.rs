@@ -16,7 +16,7 @@ use super::ACTIVE;
 use crate::auth::{Auth, Layout};
 use crate::error::PageResult;
 use crate::state::AppState;
-use crate::support::forms::Unread;
+use crate::support::forms::{Unread, refused_fields};
 use crate::support::render_form;
 
 #[derive(Template)]
@@ -96,15 +96,10 @@ pub async fn raise(State(state): State<AppState>, auth: Auth, Path(id): Path<i64
             state.sync_index().await;
             Ok(Redirect::to(&r.link).into_response())
         }
-        Err(qunlian_store::StoreError::Invalid { field, message }) => {
-            let mut errors = FieldErrors::new();
-            errors.push(if field == "服务事项" { "item" } else { "unit" }, format!("{field}：{message}"));
+        Err(e) => {
+            let errors = refused_fields(e, |field| if field == "服务事项" { "item" } else { "unit" })?;
             detail_page(&state, &auth, id, raw, errors, String::new()).await
         }
-        Err(qunlian_store::StoreError::Fields(errors)) => {
-            detail_page(&state, &auth, id, raw, errors, String::new()).await
-        }
-        Err(e) => Err(e.into()),
     }
 }
 

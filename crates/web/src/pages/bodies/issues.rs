@@ -29,7 +29,7 @@ impl ListQuery {
         let states = match self.state.as_deref().map(str::trim).unwrap_or("") {
             "" => vec![],
             "open" => vec![IssueState::Open, IssueState::Assigned],
-            s => vec![IssueState::from_code(s).map_err(|e| WebError::Invalid(e.to_string()))?],
+            s => vec![parsed(IssueState::from_code(s))?],
         };
         let owner =
             match self.owner.as_deref().map(str::trim).unwrap_or("") {

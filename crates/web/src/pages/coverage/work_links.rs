@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::auth::Auth;
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Pairs, Refusal, non_empty, parse_date};
+use crate::support::forms::{Pairs, Refusal, non_empty, parse_date, parsed};
 use crate::support::saved_or_again;
 
 // ---------- work links (on the enterprise page) ----------
@@ -39,7 +39,7 @@ pub async fn add_work_link(
     let saved = async {
         let f: WorkLinkForm = typed.parse()?;
         let kind = match Some(f.kind.trim()).filter(|k| !k.is_empty()) {
-            Some(code) => WorkLinkKind::from_code(code).map_err(|e| WebError::Invalid(e.to_string()))?,
+            Some(code) => parsed(WorkLinkKind::from_code(code))?,
             None => return Err(WebError::Invalid("覆盖方式：请选择".into())),
         };
         let since = parse_date("开始日期", &f.since)?.unwrap_or_else(|| state.store.today());

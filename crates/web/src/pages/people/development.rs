@@ -19,24 +19,10 @@ use serde::Deserialize;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Unread, id_param};
+use crate::support::forms::{Unread, id_param, refused_fields};
 use crate::support::{render, render_form};
 
 const ACTIVE: &str = "/people/development";
-
-/// A store refusal as the form's errors: a parser's keep their keys, another names its
-/// field under `fallback`.
-fn refusal(e: StoreError, fallback: &'static str) -> Result<FieldErrors, WebError> {
-    match e {
-        StoreError::Fields(f) => Ok(f),
-        StoreError::Invalid { field, message } => {
-            let mut errors = FieldErrors::new();
-            errors.push(fallback, format!("{field}：{message}"));
-            Ok(errors)
-        }
-        e => Err(WebError::from(e)),
-    }
-}
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -141,7 +127,7 @@ pub async fn create(State(state): State<AppState>, auth: Auth, body: Unread) -> 
     match state.store.people().enter(&auth.caller, fields, false).await {
         Ok(id) => Ok(Redirect::to(&format!("/people/development/{id}")).into_response()),
         Err(e) => {
-            let errors = refusal(e, key::ORG)?;
+            let errors = refused_fields(e, |_| key::ORG)?;
             applicant_page(&state, &auth, raw, errors).await
         }
     }
@@ -235,7 +221,7 @@ pub async fn record(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
     match people.record_step(&auth.caller, id, fields, false).await {
         Ok(()) => Ok(Redirect::to(&format!("/people/development/{id}#steps")).into_response()),
         Err(e) => {
-            let errors = refusal(e, key::STEP)?;
+            let errors = refused_fields(e, |_| key::STEP)?;
             person_page(&state, &auth, id, Some(raw), errors).await
         }
     }

@@ -17,7 +17,7 @@ use super::*;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::non_empty;
+use crate::support::forms::{non_empty, parsed};
 use crate::support::render;
 
 // ---------- library ----------
@@ -54,7 +54,7 @@ pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<Lis
     let validity = match non_empty(&q.validity) {
         None => Some(Validity::Valid),
         Some("all") => None,
-        Some(v) => Some(Validity::parse(v).map_err(|e| WebError::Invalid(e.to_string()))?),
+        Some(v) => Some(parsed(Validity::parse(v))?),
     };
     let department = non_empty(&q.department).and_then(|d| d.parse().ok());
     let filter = PolicyFilter { validity, department, q: non_empty(&q.q).map(str::to_owned) };
@@ -131,7 +131,7 @@ impl PolicyForm {
     /// the department and resolves the rule's categories.
     fn to_new(&self) -> Result<NewPolicy, WebError> {
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
-        let f = PolicyFields::parse(&RawPolicy {
+        let f = parsed(PolicyFields::parse(&RawPolicy {
             title: text(&self.title),
             department: text(&self.department),
             doc_number: text(&self.doc_number),
@@ -139,8 +139,7 @@ impl PolicyForm {
             valid_until: text(&self.valid_until),
             content: text(&self.content),
             rule: text(&self.rule),
-        })
-        .map_err(|e| WebError::Invalid(e.to_string()))?;
+        }))?;
         Ok(NewPolicy {
             title: f.title,
             department_id: f.department_id,

@@ -14,7 +14,7 @@ use super::*;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::non_empty;
+use crate::support::forms::{non_empty, parsed};
 use crate::support::{render, render_refused};
 
 // ---------- push ----------
@@ -42,7 +42,7 @@ impl PushForm {
     }
 
     fn target(&self) -> Result<PushTarget, WebError> {
-        PushTarget::from_code(&self.target).map_err(|e| WebError::Invalid(e.to_string()))
+        parsed(PushTarget::from_code(&self.target))
     }
 }
 

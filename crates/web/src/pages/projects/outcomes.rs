@@ -21,7 +21,7 @@ use crate::state::AppState;
 
 use super::refusal;
 use crate::support::format::{date, text};
-use crate::support::forms::{Choice, non_empty};
+use crate::support::forms::{Choice, non_empty, parsed};
 use crate::support::render_form;
 use crate::support::upload::{ATTACHMENT_LIMIT, FORM_OVERHEAD};
 
@@ -242,7 +242,7 @@ pub async fn grant(
     Form(f): Form<SupportForm>,
 ) -> PageResult {
     auth.require(Action::ManageProjects)?;
-    let kind = SupportKind::parse(non_empty(&f.kind).unwrap_or("")).map_err(|e| WebError::Invalid(e.to_string()))?;
+    let kind = parsed(SupportKind::parse(non_empty(&f.kind).unwrap_or("")))?;
     let record = match kind {
         SupportKind::Policy => crate::support::forms::id_param("政策", &f.policy)?,
         SupportKind::FastLane => crate::support::forms::id_param("服务工单", &f.request)?,

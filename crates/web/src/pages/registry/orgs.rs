@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Choice, Pairs, Refusal, non_empty, parse_date};
+use crate::support::forms::{Choice, Pairs, Refusal, coded, non_empty, parse_date};
 use crate::support::render;
 use crate::support::{render_form, render_refused, saved_or_again};
 
@@ -284,14 +284,8 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
         }
         let new = NewOrg {
             name: non_empty(&f.name).unwrap_or("").to_owned(),
-            kind: match non_empty(&f.kind) {
-                None => OrgKind::Branch,
-                Some(k) => OrgKind::parse(k).map_err(|e| WebError::Invalid(e.to_string()))?,
-            },
-            form: match non_empty(&f.form) {
-                None => OrgForm::Independent,
-                Some(k) => OrgForm::parse(k).map_err(|e| WebError::Invalid(e.to_string()))?,
-            },
+            kind: coded(&f.kind, OrgKind::parse)?.unwrap_or(OrgKind::Branch),
+            form: coded(&f.form, OrgForm::parse)?.unwrap_or(OrgForm::Independent),
             parent: non_empty(&f.parent).and_then(|p| p.parse().ok()).map(OrgId),
             units,
             town_code: None,

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::non_empty;
+use crate::support::forms::{non_empty, parsed};
 use crate::support::render_form;
 
 #[derive(Template)]
@@ -78,7 +78,7 @@ pub struct NewQuery {
 }
 
 async fn form_page(state: &AppState, auth: &Auth, raw: RawProposal, errors: FieldErrors) -> PageResult {
-    let kind = ProposalKind::parse(&raw.kind).map_err(|e| WebError::Invalid(e.to_string()))?;
+    let kind = parsed(ProposalKind::parse(&raw.kind))?;
     let registry = state.store.registry();
     let (mut org, mut targets, mut firm) = (None, Vec::new(), None);
     if kind == ProposalKind::FirmFlags {

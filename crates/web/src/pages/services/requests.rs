@@ -18,7 +18,7 @@ use super::*;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Choice, TownDays, non_empty, required_id};
+use crate::support::forms::{Choice, TownDays, coded, non_empty, required_id};
 use crate::support::render;
 
 // ---------- the list ----------
@@ -47,10 +47,7 @@ impl ListQuery {
         };
         let (filed_from, filed_before) = self.within.range()?;
         Ok(ServiceFilter {
-            state: match non_empty(&self.state) {
-                Some(code) => Some(RequestState::from_code(code).map_err(|e| WebError::Invalid(e.to_string()))?),
-                None => None,
-            },
+            state: coded(&self.state, RequestState::from_code)?,
             colour,
             department: id_param("部门", &self.department)?,
             item: id_param("事项", &self.item)?,

@@ -12,7 +12,7 @@ use qunlian_store::{Page, PageRequest};
 
 use super::ACTIVE;
 use crate::auth::{Auth, Layout};
-use crate::error::PageResult;
+use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::forms::{Unread, parsed};
 use crate::support::{render_form, saved_or_again};
@@ -108,6 +108,22 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
     detail_page(&state, &auth, id, fresh(&state), None).await
 }
 
+/// The answer to one of the page's forms: the page when `saved`; the page again with the
+/// reason by the form `which`, the forms holding `forms` (that one as it was sent), otherwise.
+async fn answer(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+    saved: Result<(), WebError>,
+    which: &'static str,
+    forms: Forms,
+) -> PageResult {
+    saved_or_again(saved.map(|()| format!("/workgroups/{id}")), |msg| {
+        detail_page(state, auth, id, forms, Some((which, msg)))
+    })
+    .await
+}
+
 /// 撤销: the branch dissolved on the day given.
 pub async fn end(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
     auth.require(Action::RestructureRegistry)?;
@@ -117,9 +133,7 @@ pub async fn end(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>,
         Ok(state.store.workgroups().end(&auth.caller, id, f).await?)
     }
     .await;
-    let saved = saved.map(|()| format!("/workgroups/{id}"));
-    let forms = Forms { end: raw, ..fresh(&state) };
-    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("end", msg))).await }).await
+    answer(&state, &auth, id, saved, "end", Forms { end: raw, ..fresh(&state) }).await
 }
 
 /// 延期: a new planned end.
@@ -131,9 +145,7 @@ pub async fn extend(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
         Ok(state.store.workgroups().extend(&auth.caller, id, f).await?)
     }
     .await;
-    let saved = saved.map(|()| format!("/workgroups/{id}"));
-    let forms = Forms { extend: raw, ..fresh(&state) };
-    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("extend", msg))).await }).await
+    answer(&state, &auth, id, saved, "extend", Forms { extend: raw, ..fresh(&state) }).await
 }
 
 /// 加入: a member of the register joins the temporary branch from a day.
@@ -145,9 +157,7 @@ pub async fn join(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>
         Ok(state.store.workgroups().add_member(&auth.caller, id, f).await?)
     }
     .await;
-    let saved = saved.map(|()| format!("/workgroups/{id}"));
-    let forms = Forms { join: raw, ..fresh(&state) };
-    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("join", msg))).await }).await
+    answer(&state, &auth, id, saved, "join", Forms { join: raw, ..fresh(&state) }).await
 }
 
 /// 退出: a member taking part leaves on a day.
@@ -159,7 +169,5 @@ pub async fn leave(State(state): State<AppState>, auth: Auth, Path(id): Path<i64
         Ok(state.store.workgroups().member_leaves(&auth.caller, id, f).await?)
     }
     .await;
-    let saved = saved.map(|()| format!("/workgroups/{id}"));
-    let forms = Forms { leave: raw, ..fresh(&state) };
-    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("leave", msg))).await }).await
+    answer(&state, &auth, id, saved, "leave", Forms { leave: raw, ..fresh(&state) }).await
 }
