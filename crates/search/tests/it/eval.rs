@@ -13,7 +13,8 @@
 //!   on. Its test checks only that the set loads whole (60 needs, every need with an answer).
 //!
 //! 语义 off and the index's order are the pool without query expansion by meaning (the
-//! product with the stage off holds no vectors); 语义 on is the pool with it, as served.
+//! product with the stage off holds no vectors); 语义 on is the pool with it, as served. The
+//! problem → remedy table lends its words in both, as in the product.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -29,11 +30,11 @@ use qunlian_search::synthetic::{self, Options};
 /// Floors set a little under what was measured (see docs/matching.md, “评测”).
 const RECALL_AT_10_FLOOR: f64 = 0.95;
 const MRR_FLOOR: f64 = 0.87;
-/// Set B's floors, with the semantic stage on: measured 0.894 / 0.686 with the query
-/// expansion by meaning (0.881 / 0.663 before it; docs/matching.md); each of its 80 needs is
-/// 0.0125 of recall@10, so two may drop out.
-const B_RECALL_AT_10_FLOOR: f64 = 0.86;
-const B_MRR_FLOOR: f64 = 0.66;
+/// Set B's floors, with the semantic stage on: measured 0.912 / 0.703 with the problem →
+/// remedy table (0.894 / 0.686 before it, 0.881 / 0.663 before the query expansion by meaning;
+/// docs/matching.md); each of its 80 needs is 0.0125 of recall@10, so two may drop out.
+const B_RECALL_AT_10_FLOOR: f64 = 0.88;
+const B_MRR_FLOOR: f64 = 0.68;
 /// Synthetic distractors beside the evaluation's offers.
 const DISTRACTORS: usize = 5_000;
 /// Candidates the index returns before ranking, as the store asks for.
