@@ -170,6 +170,8 @@ fn the_nearest_by_meaning_lend_their_words_to_the_query() {
     let rotor = doc(4, Offer, "转轮除湿机");
     let shelves = doc(5, Offer, "仓库货架");
     let index = index_of(&[need.clone(), dehumidifier.clone(), shelves.clone(), rotor.clone()]);
+    // The problem → remedy table knows 返潮 → 除湿机 too; this test is of the neighbours' words.
+    index.set_remedy_weight(0.0);
     let ids = |cs: &[Candidate]| {
         let mut ids: Vec<i64> = cs.iter().map(|c| c.doc.id).collect();
         ids.sort_unstable();
