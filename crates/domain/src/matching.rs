@@ -289,6 +289,9 @@ pub struct Reasons {
     /// The cosine of the two listings' embeddings when the counterpart is among the
     /// subject's nearest by meaning (the semantic stage's neighbours): “语义相近”.
     pub semantic: Option<f64>,
+    /// The need's problem or use this offer is the remedy of, by the index's problem →
+    /// remedy table (“可解决：返潮” for a dehumidifier): set by the store after ranking.
+    pub remedy_for: Option<String>,
 }
 
 impl Reasons {
@@ -297,6 +300,9 @@ impl Reasons {
         let mut parts = Vec::new();
         if !self.matched_terms.is_empty() {
             parts.push(format!("共同词：{}", self.matched_terms.join("、")));
+        }
+        if let Some(problem) = &self.remedy_for {
+            parts.push(format!("可解决：{problem}"));
         }
         if self.semantic.is_some() {
             parts.push("语义相近".to_owned());
@@ -396,6 +402,7 @@ pub fn rank(subject: &ListingDoc, candidates: Vec<Candidate>, today: NaiveDate, 
                     same_category,
                     age_days,
                     semantic: None,
+                    remedy_for: None,
                 },
             })
         })
@@ -472,6 +479,12 @@ pub trait SearchIndex: Send + Sync {
     fn len(&self) -> Result<u64, SearchError>;
     fn is_empty(&self) -> Result<bool, SearchError> {
         Ok(self.len()? == 0)
+    }
+    /// The problem or use in a need's text (`need`) that an offer's text (`offer`) is a remedy
+    /// of, when the index knows remedies (a broker's reason: “可解决：返潮”). None by default.
+    fn remedy_answered(&self, need: &str, offer: &str) -> Option<String> {
+        let _ = (need, offer);
+        None
     }
 }
 

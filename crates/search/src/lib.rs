@@ -666,6 +666,12 @@ impl SearchIndex for TantivyIndex {
         Ok(self.vectors()?.len() as u64)
     }
 
+    fn remedy_answered(&self, need: &str, offer: &str) -> Option<String> {
+        (f32::from_bits(self.inner.remedies.load(Ordering::Relaxed)) > 0.0)
+            .then(|| remedies::answered(need, offer))
+            .flatten()
+    }
+
     fn len(&self) -> Result<u64, SearchError> {
         Ok(self.inner.reader.searcher().num_docs())
     }

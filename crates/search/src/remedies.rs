@@ -21,8 +21,13 @@ pub const REMEDY_WORDS: usize = 6;
 struct Row {
     /// The triggers as the analyser normalises text (full-width folded, synonyms applied).
     triggers: Vec<String>,
+    /// The triggers as written in the table, for a reason shown to a broker.
+    written: Vec<String>,
     /// The remedies' words as indexed.
     words: Vec<String>,
+    /// The remedies whole, normalised: an offer is named as a row's remedy only when it
+    /// holds one of them (除湿机), not merely one of their words (工业 of 工业除湿).
+    remedies: Vec<String>,
 }
 
 static ROWS: LazyLock<Vec<Row>> = LazyLock::new(|| {
@@ -32,15 +37,18 @@ static ROWS: LazyLock<Vec<Row>> = LazyLock::new(|| {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .filter_map(|line| {
             let (triggers, remedies) = line.split_once(',')?;
-            let triggers: Vec<String> =
-                triggers.split('|').map(str::trim).filter(|t| !t.is_empty()).map(analysis::normalise).collect();
+            let written: Vec<String> =
+                triggers.split('|').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect();
+            let triggers: Vec<String> = written.iter().map(|t| analysis::normalise(t)).collect();
+            let whole: Vec<String> =
+                remedies.split('|').map(str::trim).filter(|r| !r.is_empty()).map(analysis::normalise).collect();
             let mut seen = HashSet::new();
             let words: Vec<String> = remedies
                 .split('|')
                 .flat_map(analysis::distinct_words)
                 .filter(|w| analysis::is_readable(w) && seen.insert(w.clone()))
                 .collect();
-            (!triggers.is_empty() && !words.is_empty()).then_some(Row { triggers, words })
+            (!triggers.is_empty() && !words.is_empty()).then_some(Row { triggers, written, words, remedies: whole })
         })
         .collect()
 });
@@ -66,6 +74,20 @@ pub fn lent_words(text: &str, own: &[String]) -> Vec<String> {
     out
 }
 
+/// The problem or use written in `need` (a trigger, as the table writes it) one of whose
+/// remedies `offer` names whole: why the offer answers the need, for a broker (“可解决：返潮”).
+/// The first such row in the table's order.
+pub fn answered(need: &str, offer: &str) -> Option<String> {
+    let need = analysis::normalise(need);
+    let offer = analysis::normalise(offer);
+    ROWS.iter()
+        .filter(|r| r.triggers.iter().any(|t| need.contains(t.as_str())))
+        .find(|r| r.remedies.iter().any(|remedy| offer.contains(remedy.as_str())))
+        .and_then(|r| {
+            r.triggers.iter().zip(&r.written).find(|(t, _)| need.contains(t.as_str())).map(|(_, w)| w.clone())
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +99,18 @@ mod tests {
         assert!(lent.iter().any(|w| w.contains("除湿")), "{lent:?}");
         assert!(lent.iter().all(|w| !own.contains(w)));
         assert!(lent_words("采购不锈钢板材", &analysis::distinct_words("采购不锈钢板材")).is_empty());
+    }
+
+    #[test]
+    fn the_problem_an_offer_answers_is_named_as_written() {
+        assert_eq!(answered("仓库返潮严重", "工业除湿机出售").as_deref(), Some("返潮"));
+        assert_eq!(answered("仓库返潮严重", "仓库货架"), None, "an offer naming no remedy answers nothing");
+        assert_eq!(
+            answered("仓库返潮严重", "工业铝型材"),
+            None,
+            "a remedy's word alone (工业 of 工业除湿) is no remedy"
+        );
+        assert_eq!(answered("采购不锈钢板材", "工业除湿机出售"), None, "a need naming no problem of the table");
     }
 
     #[test]

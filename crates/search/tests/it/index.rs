@@ -223,8 +223,8 @@ fn an_index_of_another_schema_is_emptied_and_reads_as_never_applied() {
 fn a_need_s_problem_finds_the_offer_of_its_remedy() {
     use ListingKind::*;
     let owner = place(1, "310117001", &[]);
-    let docs = vec![
-        listing(1, Need, "仓库返潮严重", "梅雨季成品纸箱变软", "5960", owner.clone()),
+    let docs = [
+        listing(1, Need, "仓库返潮严重", "梅雨季成品纸箱变软", "5960", owner),
         listing(2, Offer, "工业除湿机出售", "每天除湿量 240 升", "3464", place(2, "310117002", &[])),
         listing(3, Offer, "纸箱印刷加工", "瓦楞纸箱定制", "2231", place(3, "310117002", &[])),
     ];
@@ -236,7 +236,11 @@ fn a_need_s_problem_finds_the_offer_of_its_remedy() {
     assert!(dehumidifier.by_meaning, "found by the remedy's words, not by a word of the need");
     assert!(dehumidifier.matched_terms.is_empty(), "no shared word claimed: {:?}", dehumidifier.matched_terms);
 
+    let (need, offer) = ("仓库返潮严重 梅雨季成品纸箱变软", "工业除湿机出售 每天除湿量 240 升");
+    assert_eq!(index.remedy_answered(need, offer).as_deref(), Some("返潮"), "the broker is told why");
+
     index.set_remedy_weight(0.0);
     let without = index.candidates(&docs[0], &Visibility::Everything, day(11, 23), 10).unwrap();
     assert!(!ids(&without).contains(&2), "{without:#?}");
+    assert_eq!(index.remedy_answered(need, offer), None, "with the table off, no remedy is named");
 }

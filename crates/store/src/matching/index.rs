@@ -282,7 +282,13 @@ impl Matching<'_> {
             .into_iter()
             .filter_map(|m| {
                 let listing = by_id.remove(&m.listing_id)?;
-                Some(ListingMatch { listing, score: m.score, sentence: m.reasons.sentence(), reasons: m.reasons })
+                let mut reasons = m.reasons;
+                if subject.kind == ListingKind::Need {
+                    let need = format!("{} {}", subject.title, subject.description);
+                    reasons.remedy_for =
+                        index.remedy_answered(&need, &format!("{} {}", listing.title, listing.description));
+                }
+                Some(ListingMatch { listing, score: m.score, sentence: reasons.sentence(), reasons })
             })
             .collect())
     }

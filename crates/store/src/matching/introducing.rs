@@ -56,6 +56,7 @@ fn explain(subject: &ListingDoc, other: &ListingDoc, today: NaiveDate) -> String
         same_category: (other.category == subject.category).then_some(other.category),
         age_days: (today - other.published_on).num_days().max(0),
         semantic: None,
+        remedy_for: None,
     }
     .sentence()
 }

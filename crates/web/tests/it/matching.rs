@@ -441,7 +441,8 @@ impl qunlian_domain::matching::Embedder for Damp {
 }
 
 /// Issue #16: with the semantic stage on, the API and the listing's page show an offer that
-/// shares no word with the need, and say why (“语义相近”, the cosine in `reasons.semantic`).
+/// shares no word with the need, and say why (“语义相近”, the cosine in `reasons.semantic`;
+/// “可解决：返潮”, the need's problem the offer is a remedy of, in `reasons.remedy_for`).
 #[tokio::test]
 async fn a_match_found_by_meaning_says_so_in_the_api_and_the_page() {
     let app = TestApp::spawn_with(Some(std::sync::Arc::new(Damp))).await;
@@ -459,9 +460,12 @@ async fn a_match_found_by_meaning_says_so_in_the_api_and_the_page() {
     let m = &json["matches"][0];
     assert_eq!(m["listing"]["id"], offer, "{json}");
     assert!(m["reasons"]["semantic"].as_f64().unwrap() > 0.99);
-    assert!(m["reasons"]["sentence"].as_str().unwrap().starts_with("语义相近"), "{m}");
+    // The problem → remedy table knows 返潮 → 除湿机: the reason names the need's problem.
+    assert_eq!(m["reasons"]["remedy_for"], "返潮", "{m}");
+    assert!(m["reasons"]["sentence"].as_str().unwrap().starts_with("可解决：返潮；语义相近"), "{m}");
     let mut session = app.login("secretary", PASSWORD).await;
     let page = app.get(&mut session, &format!("/listings/{need}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("语义相近") && page.body.contains("工业除湿机"));
+    assert!(page.body.contains("可解决：返潮"), "the page names the problem the offer answers");
 }
