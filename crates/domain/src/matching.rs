@@ -480,11 +480,12 @@ pub trait SearchIndex: Send + Sync {
     fn is_empty(&self) -> Result<bool, SearchError> {
         Ok(self.len()? == 0)
     }
-    /// The problem or use in a need's text (`need`) that an offer's text (`offer`) is a remedy
-    /// of, when the index knows remedies (a broker's reason: “可解决：返潮”). None by default.
-    fn remedy_answered(&self, need: &str, offer: &str) -> Option<String> {
-        let _ = (need, offer);
-        None
+    /// For each offer's text of `offers`, the problem or use in a need's text (`need`) that
+    /// the offer is a remedy of, when the index knows remedies (a broker's reason:
+    /// “可解决：返潮”). None for each by default.
+    fn remedies_answered(&self, need: &str, offers: &[&str]) -> Vec<Option<String>> {
+        let _ = need;
+        vec![None; offers.len()]
     }
 }
 

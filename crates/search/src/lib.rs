@@ -15,6 +15,7 @@
 pub mod analysis;
 mod collect;
 pub mod eval;
+mod query;
 pub mod remedies;
 pub mod semantic;
 pub mod synthetic;
@@ -31,13 +32,13 @@ use qunlian_domain::matching::{
 };
 use qunlian_domain::{IndustryCode, RegionCode};
 use tantivy::collector::TopDocs;
-use tantivy::fieldnorm::FieldNormReader;
-use tantivy::query::{Bm25Weight, BooleanQuery, BoostQuery, Occur, Query, TermQuery, TermSetQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, TermSetQuery};
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::collect::FilteredTop;
+use crate::query::weighted_words;
 use crate::semantic::{Filter, Vectors};
 
 /// Bumped when the schema or the analysis changes: an index written by another version is
@@ -153,16 +154,6 @@ fn date_of(n: i64) -> Option<NaiveDate> {
     i32::try_from(n).ok().and_then(NaiveDate::from_num_days_from_ce_opt)
 }
 
-/// A word of the subject as asked of the index, and in which fields.
-struct Asked {
-    word: String,
-    weight: f32,
-    title: bool,
-    description: bool,
-    /// Listings holding it in the field where it is more frequent.
-    df: u64,
-}
-
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Payload {
     schema: u32,
@@ -242,43 +233,6 @@ impl TantivyIndex {
     /// [`remedies::REMEDY_WEIGHT`]).
     pub fn set_remedy_weight(&self, weight: f32) {
         self.inner.remedies.store(weight.to_bits(), Ordering::Relaxed);
-    }
-
-    /// The words that the subject's nearest counterparts by meaning lend to its lexical
-    /// query: the words of their titles that the subject does not hold, each weighing
-    /// [`EXPANSION_WEIGHT`]. None when expansion is off or the index holds no vector for the
-    /// subject (not indexed, or the semantic stage off).
-    fn expansion_words(
-        &self,
-        searcher: &Searcher,
-        subject: &ListingDoc,
-        own: &[(String, f32)],
-        visibility: &Visibility,
-        today: NaiveDate,
-    ) -> Result<Vec<(String, f32)>, SearchError> {
-        if !self.inner.expansion.load(Ordering::Relaxed) {
-            return Ok(Vec::new());
-        }
-        let near = {
-            let vectors = self.vectors()?;
-            let (Some(vector), Some(filter)) =
-                (vectors.vector(subject.id), Filter::counterparts_of(subject, visibility, today))
-            else {
-                return Ok(Vec::new());
-            };
-            vectors.neighbours_probing(&vector, EXPANSION_NEIGHBOURS, &filter, EXPANSION_PROBES)
-        };
-        let ids: Vec<i64> = near.iter().map(|&(id, _)| id).collect();
-        let docs = self.docs_by_ids(searcher, &ids)?;
-        let mut out: Vec<(String, f32)> = Vec::new();
-        for doc in ids.iter().filter_map(|id| docs.get(id)) {
-            for w in analysis::distinct_words(&doc.title) {
-                if !own.iter().chain(&out).any(|(x, _)| *x == w) {
-                    out.push((w, EXPANSION_WEIGHT));
-                }
-            }
-        }
-        Ok(out)
     }
 
     /// An index in memory, for tests and the evaluation.
@@ -369,77 +323,6 @@ impl TantivyIndex {
         })
     }
 
-    /// The words worth asking for, and in which fields. A word that a large share of all
-    /// listings hold in a field
-    /// (设备, 加工, 齐全 in descriptions where every other listing says 设备齐全，可来料加工)
-    /// is not asked for in that field: it ranks nothing there and costs the most to score.
-    /// It is still asked for in the other field, where it is rare (维修 in a title). Then the
-    /// rarest first, at most [`MAX_ASKED_WORDS`]; if every word is common everywhere, the
-    /// rarest few are asked for all the same (unless `lent`: words lent by the nearest by
-    /// meaning are asked only where they are rare, by the stricter [`EXPANSION_SHARE`]).
-    fn query_words(&self, searcher: &Searcher, words: &[(String, f32)], lent: bool) -> Result<Vec<Asked>, SearchError> {
-        let f = &self.inner.f;
-        let total = searcher.num_docs().max(1) as f64;
-        let share = if lent { EXPANSION_SHARE } else { COMMON_SHARE };
-        let rare = |df: u64| df <= COMMON_MIN_LISTINGS || df as f64 / total <= share;
-        let mut rated = Vec::with_capacity(words.len());
-        for (word, weight) in words {
-            let df = |field: Field| searcher.doc_freq(&Term::from_field_text(field, word)).map_err(err("检索"));
-            let (in_title, in_description) = (df(f.title)?, df(f.description)?);
-            if in_title + in_description > 0 {
-                rated.push(Asked {
-                    word: word.clone(),
-                    weight: *weight,
-                    title: rare(in_title),
-                    description: rare(in_description),
-                    df: in_title.max(in_description),
-                });
-            }
-        }
-        rated.sort_by(|a, b| a.df.cmp(&b.df).then_with(|| b.weight.total_cmp(&a.weight)));
-        if !lent && rated.iter().all(|a| !a.title && !a.description) {
-            rated.truncate(3);
-            for a in &mut rated {
-                a.title = true;
-                a.description = true;
-            }
-        }
-        Ok(rated.into_iter().filter(|a| a.title || a.description).take(MAX_ASKED_WORDS).collect())
-    }
-
-    /// One SHOULD clause per word and field asked for: the title boosted, the description.
-    fn word_clauses(&self, words: &[Asked]) -> Vec<(Occur, Box<dyn Query>)> {
-        let f = &self.inner.f;
-        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for a in words {
-            for (field, boost, asked) in [(f.title, TITLE_BOOST, a.title), (f.description, 1.0, a.description)] {
-                if asked {
-                    let q = TermQuery::new(Term::from_field_text(field, &a.word), IndexRecordOption::WithFreqs);
-                    out.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost * a.weight))));
-                }
-            }
-        }
-        out
-    }
-
-    /// A chain neighbour's industry code as a term query scoring exactly `score` on every
-    /// listing filed under it: all industry paths have the same length, so the term's BM25
-    /// is the same for every document, and the boost divides it out.
-    fn chain_clause(&self, searcher: &Searcher, code: &str, score: f32) -> Result<Option<Box<dyn Query>>, SearchError> {
-        let term = Term::from_field_text(self.inner.f.industry_path, code);
-        if searcher.doc_freq(&term).map_err(err("检索"))? == 0 {
-            return Ok(None);
-        }
-        let base = Bm25Weight::for_terms(searcher, std::slice::from_ref(&term))
-            .map_err(err("检索"))?
-            .score(FieldNormReader::fieldnorm_to_id(INDUSTRY_PATH_LEN as u32), 1);
-        if !(base.is_finite() && base > 0.0) {
-            return Ok(None);
-        }
-        let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
-        Ok(Some(Box::new(BoostQuery::new(Box::new(q), score / base))))
-    }
-
     /// Runs `clauses` (a disjunction) keeping what `filter` admits, reads the top `limit`
     /// documents and the words each shares with `subject_words`. `chain_codes` are the
     /// industry codes whose score is taken back out of the text score (ranking adds its own
@@ -483,19 +366,6 @@ impl TantivyIndex {
         }
         Ok(out)
     }
-}
-
-/// The distinct words of a subject with their weights: words of the title weigh more.
-fn weighted_words(title: &str, description: &str) -> Vec<(String, f32)> {
-    let in_title: HashSet<String> = analysis::words(title).into_iter().collect();
-    analysis::distinct_words(&format!("{title} {description}"))
-        .into_iter()
-        .take(MAX_QUERY_WORDS)
-        .map(|w| {
-            let weight = if in_title.contains(&w) { SUBJECT_TITLE_WEIGHT } else { 1.0 };
-            (w, weight)
-        })
-        .collect()
 }
 
 impl SearchIndex for TantivyIndex {
@@ -559,34 +429,12 @@ impl SearchIndex for TantivyIndex {
         let searcher = self.inner.reader.searcher();
         let words = weighted_words(&subject.title, &subject.description);
         let mut asked = self.query_words(&searcher, &words, false)?;
-        // The words of the nearest by meaning, after the subject's own: they find offers
-        // worded like those the embedding finds, and add weight to an offer that shares
-        // them with its own words. A word only they lend is no shared word (`collect` is
-        // given the subject's words), so the reasons never name it.
-        let lent = self.expansion_words(&searcher, subject, &words, visibility, today)?;
-        let mut lent_words = Vec::new();
-        if !lent.is_empty() {
-            let extra: Vec<Asked> =
-                self.query_words(&searcher, &lent, true)?.into_iter().take(EXPANSION_WORDS).collect();
-            lent_words = extra.iter().map(|a| a.word.clone()).collect();
-            asked.extend(extra);
-        }
-        // A need's problem lends its remedies' words (the problem → remedy table), the same
-        // way and at the same standing as the words lent by meaning.
-        let remedy_weight = f32::from_bits(self.inner.remedies.load(Ordering::Relaxed));
-        if subject.kind == ListingKind::Need && remedy_weight > 0.0 {
-            let mut own: Vec<String> = words.iter().map(|(w, _)| w.clone()).collect();
-            own.extend(lent_words.iter().cloned());
-            let text = format!("{} {}", subject.title, subject.description);
-            let remedies: Vec<(String, f32)> =
-                remedies::lent_words(&text, &own).into_iter().map(|w| (w, remedy_weight)).collect();
-            if !remedies.is_empty() {
-                let extra: Vec<Asked> =
-                    self.query_words(&searcher, &remedies, true)?.into_iter().take(remedies::REMEDY_WORDS).collect();
-                lent_words.extend(extra.iter().map(|a| a.word.clone()));
-                asked.extend(extra);
-            }
-        }
+        // Words lent by the nearest by meaning and by the need's remedies, after its own: a
+        // word only they lend is no shared word (`collect` is given the subject's words), so
+        // the reasons never name it.
+        let lent = self.lent_words(&searcher, subject, &words, visibility, today)?;
+        let lent_words: Vec<String> = lent.iter().map(|a| a.word.clone()).collect();
+        asked.extend(lent);
         let mut clauses = self.word_clauses(&asked);
         let mut chain_codes: Vec<(String, f32)> = Vec::new();
         if let Some(own) = subject.industry {
@@ -666,10 +514,12 @@ impl SearchIndex for TantivyIndex {
         Ok(self.vectors()?.len() as u64)
     }
 
-    fn remedy_answered(&self, need: &str, offer: &str) -> Option<String> {
-        (f32::from_bits(self.inner.remedies.load(Ordering::Relaxed)) > 0.0)
-            .then(|| remedies::answered(need, offer))
-            .flatten()
+    fn remedies_answered(&self, need: &str, offers: &[&str]) -> Vec<Option<String>> {
+        if f32::from_bits(self.inner.remedies.load(Ordering::Relaxed)) > 0.0 {
+            remedies::answered(need, offers)
+        } else {
+            vec![None; offers.len()]
+        }
     }
 
     fn len(&self) -> Result<u64, SearchError> {

@@ -74,18 +74,29 @@ pub fn lent_words(text: &str, own: &[String]) -> Vec<String> {
     out
 }
 
-/// The problem or use written in `need` (a trigger, as the table writes it) one of whose
-/// remedies `offer` names whole: why the offer answers the need, for a broker (“可解决：返潮”).
-/// The first such row in the table's order.
-pub fn answered(need: &str, offer: &str) -> Option<String> {
+/// For each of `offers`, the problem or use written in `need` (a trigger, as the table writes
+/// it) one of whose remedies the offer names whole: why the offer answers the need, for a
+/// broker (“可解决：返潮”); the first such row in the table's order. The need's rows are found
+/// once for all the offers.
+pub fn answered(need: &str, offers: &[&str]) -> Vec<Option<String>> {
     let need = analysis::normalise(need);
-    let offer = analysis::normalise(offer);
-    ROWS.iter()
-        .filter(|r| r.triggers.iter().any(|t| need.contains(t.as_str())))
-        .find(|r| r.remedies.iter().any(|remedy| offer.contains(remedy.as_str())))
-        .and_then(|r| {
-            r.triggers.iter().zip(&r.written).find(|(t, _)| need.contains(t.as_str())).map(|(_, w)| w.clone())
+    // Each row the need holds a trigger of, with that trigger as written.
+    let rows: Vec<(&Row, &String)> = ROWS
+        .iter()
+        .filter_map(|r| r.triggers.iter().zip(&r.written).find(|(t, _)| need.contains(t.as_str())).map(|(_, w)| (r, w)))
+        .collect();
+    offers
+        .iter()
+        .map(|offer| {
+            if rows.is_empty() {
+                return None;
+            }
+            let offer = analysis::normalise(offer);
+            rows.iter()
+                .find(|(r, _)| r.remedies.iter().any(|remedy| offer.contains(remedy.as_str())))
+                .map(|(_, written)| (*written).clone())
         })
+        .collect()
 }
 
 #[cfg(test)]
@@ -103,14 +114,11 @@ mod tests {
 
     #[test]
     fn the_problem_an_offer_answers_is_named_as_written() {
-        assert_eq!(answered("仓库返潮严重", "工业除湿机出售").as_deref(), Some("返潮"));
-        assert_eq!(answered("仓库返潮严重", "仓库货架"), None, "an offer naming no remedy answers nothing");
-        assert_eq!(
-            answered("仓库返潮严重", "工业铝型材"),
-            None,
-            "a remedy's word alone (工业 of 工业除湿) is no remedy"
-        );
-        assert_eq!(answered("采购不锈钢板材", "工业除湿机出售"), None, "a need naming no problem of the table");
+        let named = answered("仓库返潮严重", &["工业除湿机出售", "仓库货架", "工业铝型材"]);
+        assert_eq!(named[0].as_deref(), Some("返潮"));
+        assert_eq!(named[1], None, "an offer naming no remedy answers nothing");
+        assert_eq!(named[2], None, "a remedy's word alone (工业 of 工业除湿) is no remedy");
+        assert_eq!(answered("采购不锈钢板材", &["工业除湿机出售"]), [None], "a need naming no problem of the table");
     }
 
     #[test]

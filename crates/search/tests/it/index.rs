@@ -237,10 +237,10 @@ fn a_need_s_problem_finds_the_offer_of_its_remedy() {
     assert!(dehumidifier.matched_terms.is_empty(), "no shared word claimed: {:?}", dehumidifier.matched_terms);
 
     let (need, offer) = ("仓库返潮严重 梅雨季成品纸箱变软", "工业除湿机出售 每天除湿量 240 升");
-    assert_eq!(index.remedy_answered(need, offer).as_deref(), Some("返潮"), "the broker is told why");
+    assert_eq!(index.remedies_answered(need, &[offer]), [Some("返潮".to_owned())], "the broker is told why");
 
     index.set_remedy_weight(0.0);
     let without = index.candidates(&docs[0], &Visibility::Everything, day(11, 23), 10).unwrap();
     assert!(!ids(&without).contains(&2), "{without:#?}");
-    assert_eq!(index.remedy_answered(need, offer), None, "with the table off, no remedy is named");
+    assert_eq!(index.remedies_answered(need, &[offer]), [None], "with the table off, no remedy is named");
 }

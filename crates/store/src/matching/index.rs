@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use qunlian_domain::auth::Caller;
 use qunlian_domain::industry::IndustryCode;
 use qunlian_domain::matching::{
-    IndexChange, ListingDoc, ListingKind, ListingStatus, Place, Reasons, SearchIndex, Visibility, rank,
+    IndexChange, ListingDoc, ListingKind, ListingStatus, Match, Place, Reasons, SearchIndex, Visibility, rank,
     semantic_matches,
 };
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -278,17 +278,22 @@ impl Matching<'_> {
             .all(self.store.db())
             .await?;
         let mut by_id: HashMap<i64, Listing> = self.to_listings(rows).await?.into_iter().map(|l| (l.id, l)).collect();
-        Ok(ranked
+        let shown: Vec<(Match, Listing)> =
+            ranked.into_iter().filter_map(|m| by_id.remove(&m.listing_id).map(|l| (m, l))).collect();
+        // A need's offers that name a remedy of its problem say so (“可解决：返潮”).
+        let remedies = if subject.kind == ListingKind::Need {
+            let texts: Vec<String> = shown.iter().map(|(_, l)| format!("{} {}", l.title, l.description)).collect();
+            let offers: Vec<&str> = texts.iter().map(String::as_str).collect();
+            index.remedies_answered(&format!("{} {}", subject.title, subject.description), &offers)
+        } else {
+            vec![None; shown.len()]
+        };
+        Ok(shown
             .into_iter()
-            .filter_map(|m| {
-                let listing = by_id.remove(&m.listing_id)?;
-                let mut reasons = m.reasons;
-                if subject.kind == ListingKind::Need {
-                    let need = format!("{} {}", subject.title, subject.description);
-                    reasons.remedy_for =
-                        index.remedy_answered(&need, &format!("{} {}", listing.title, listing.description));
-                }
-                Some(ListingMatch { listing, score: m.score, sentence: reasons.sentence(), reasons })
+            .zip(remedies)
+            .map(|((m, listing), remedy_for)| {
+                let reasons = Reasons { remedy_for, ..m.reasons };
+                ListingMatch { listing, score: m.score, sentence: reasons.sentence(), reasons }
             })
             .collect())
     }
