@@ -2,8 +2,8 @@
 //! for a need's problem”): a need that names its problem or use (仓库返潮, 注塑模具控温)
 //! while the offer that answers it names the remedy (工业除湿机, 油温机) shares no word with
 //! it. A row's triggers are problem or use phrases; a need whose text holds one lends its
-//! remedies' words to the lexical query, as the nearest by meaning lend theirs: at a low
-//! weight, after the need's own words, and never shown as a shared word.
+//! remedies' words to the lexical query, as the nearest by meaning lend theirs: at a
+//! description word's weight, after the need's own words, and never shown as a shared word.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
