@@ -75,6 +75,8 @@ def common(rec, what):
     for c in filter(None, rec['clusters'].split(';')):
         if c not in '12345678' or len(c) != 1:
             errors.append('%s %s cluster %s' % (what, rec['id'], c))
+        if c == '7' and rec['town'] != '310117105':
+            errors.append('%s %s cluster 7 outside Xinqiao' % (what, rec['id']))
     if not rec['title'].strip() or not rec['description'].strip():
         errors.append('%s %s empty text' % (what, rec['id']))
 
