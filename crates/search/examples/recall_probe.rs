@@ -221,6 +221,7 @@ fn main() -> Result<(), String> {
     let sets = [
         (Set::Tuning, eval::load_set(Set::Tuning, today(), 0)?),
         (Set::TuningB, eval::load_set(Set::TuningB, today(), 0)?),
+        (Set::TuningC, eval::load_set(Set::TuningC, today(), 0)?),
     ];
     for v in &variants {
         for alone in [false, true] {
@@ -232,7 +233,7 @@ fn main() -> Result<(), String> {
                     let want: Vec<Vec<i64>> = ids.iter().map(|id| set.relevant[id].clone()).collect();
                     eval::score(&got, &want)
                 };
-                if std::env::var("DIAG").is_ok() && *label == Set::TuningB {
+                if std::env::var("DIAG").is_ok() && *label != Set::Tuning {
                     let titles: HashMap<i64, &str> = set.offers.iter().map(|d| (d.id, d.title.as_str())).collect();
                     let kind_of =
                         |id: i64| set.kinds.iter().find(|(_, ids)| ids.contains(&id)).map_or("?", |k| k.0.as_str());
@@ -246,7 +247,8 @@ fn main() -> Result<(), String> {
                             let (w, m, c) = n.place_of(*good);
                             let first = got.first().map_or("-", |x| titles.get(x).copied().unwrap_or("(synthetic)"));
                             println!(
-                                "  {} {} {} need {} 「{}」 good 「{}」 fused {:?} words {:?} meaning {:?} cos {:?} | first 「{}」",
+                                "  {:?} {} {} {} need {} 「{}」 good 「{}」 fused {:?} words {:?} meaning {:?} cos {:?} | first 「{}」",
+                                label,
                                 if alone { "bin" } else { "5k" },
                                 kind_of(n.need.id),
                                 n.need.id,
@@ -267,7 +269,11 @@ fn main() -> Result<(), String> {
                 let mut line = format!(
                     "{:<28} {:<6} {:<4} all {:.3}/{:.3}",
                     v.name,
-                    if *label == Set::Tuning { "A" } else { "B" },
+                    match label {
+                        Set::Tuning => "A",
+                        Set::TuningB => "B",
+                        _ => "C",
+                    },
                     if alone { "bin" } else { "5k" },
                     s.recall_at_10,
                     s.mrr

@@ -8,6 +8,7 @@
 //! - Tuning set B (reference/matching-eval-tuning-b/): written blind, then tuned on; printed
 //!   per kind of gap and fails below its floors with the semantic stage on (off, words alone
 //!   miss what it was written to test).
+//! - Tuning set C (reference/matching-eval-tuning-c/): written blind after B; printed per kind.
 //! - The independent set (reference/matching-eval-independent/): printed overall and per kind
 //!   of gap, **never asserted** — it was written without reading the ranker and is not tuned
 //!   on. Its test checks only that the set loads whole (60 needs, every need with an answer).
@@ -187,6 +188,17 @@ fn matching_finds_tuning_set_bs_good_offers() {
         on.recall_at_10
     );
     assert!(on.mrr >= B_MRR_FLOOR, "语义 on: MRR {:.3} below {B_MRR_FLOOR}", on.mrr);
+}
+
+/// Set C, written blind after B: read once untouched (docs/matching.md gives those figures),
+/// then tuned on. Reported; asserts that it loaded whole.
+#[test]
+fn tuning_set_c_is_scored_and_reported() {
+    let set = eval::load_set(Set::TuningC, today(), 0).unwrap();
+    assert_eq!((set.needs.len(), set.offers.len()), (80, 383), "80 needs, 113 good offers and 270 distractors");
+    assert!(set.needs.iter().all(|n| set.relevant.contains_key(&n.id)), "every need has a good offer");
+    let report = evaluate(Set::TuningC, &set);
+    assert_eq!(report.on.kinds.len(), 5, "every need in one of the kinds a–e");
 }
 
 /// Reports the independent set; asserts only that it loaded whole (see the module comment).
