@@ -8,7 +8,7 @@ would see them: full-width folded, lower-cased, synonyms applied); no generic tr
 in a row; no trigger that is an entry of synonyms.csv (that table says what means the same,
 this one what answers a problem). Prints rows and triggers; exit 1 on any fault.
 
-    python3 reference/search/check_remedies.py
+    python3 reference/search/check_remedies.py [a copy of the table to check instead]
 """
 import os
 import sys
@@ -68,7 +68,7 @@ def canonical(s, pairs):
 
 
 def main():
-    table = os.path.join(HERE, "remedies.csv")
+    table = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "remedies.csv")
     synonyms, pairs = read_synonyms(os.path.join(HERE, "synonyms.csv"))
     faults = []
     seen = {}  # normalised trigger -> line number
