@@ -138,17 +138,65 @@ impl Analyzer {
             && !self.stop.contains(word)
     }
 
-    /// The words of `text` as indexed and queried, in order, repeats kept.
+    /// The words of `text` as indexed and queried, in order, repeats kept; a code written
+    /// with a space ("iso 9001", "dn 50") also gives the word it is written without one.
     fn words(&self, text: &str) -> Vec<String> {
         let text = self.normalise(text);
-        self.jieba
+        let mut words: Vec<String> = self
+            .jieba
             .cut_for_search(&text, true)
             .into_iter()
             .map(|t| t.word.trim())
             .filter(|w| self.keep(w))
             .map(str::to_owned)
-            .collect()
+            .collect();
+        words.extend(spaced_codes(&text).filter(|w| self.keep(w)));
+        words
     }
+}
+
+/// Measure words after a number: what follows is a count, not a code.
+const COUNTED: &str = "台个件套只吨根条张箱批人名位家天年月日次万元";
+
+/// Codes written with a space between their letters and their number — "iso 9001", "iatf
+/// 16949", "dn 50", "pn 16" — joined as they are written without it ("iso9001"), which is
+/// how the segmenter reads them then; the letters stay a word of their own as well, and a
+/// number alone is no word (`keep`), so without this the two spellings shared nothing.
+/// Only a whole run of two or more ASCII letters followed by a whole run of two or more digits
+/// that is not a count ("agv 20台" is twenty AGVs, not a model).
+fn spaced_codes(text: &str) -> impl Iterator<Item = String> + '_ {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            let start = i;
+            if !b[i].is_ascii_lowercase() || (i > 0 && b[i - 1].is_ascii_alphanumeric()) {
+                i += 1;
+                continue;
+            }
+            while i < b.len() && b[i].is_ascii_lowercase() {
+                i += 1;
+            }
+            let letters = i;
+            while i < b.len() && b[i] == b' ' {
+                i += 1;
+            }
+            let digits = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            let joined = letters - start >= 2
+                && digits > letters
+                && i - digits >= 2
+                && !b.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'.')
+                && !text[i..].starts_with(|c| COUNTED.contains(c));
+            if joined {
+                return Some(format!("{}{}", &text[start..letters], &text[digits..i]));
+            }
+            i = letters.max(start + 1);
+        }
+        None
+    })
 }
 
 /// The text as the index sees it before segmentation (for tests and the docs).
@@ -272,6 +320,19 @@ mod tests {
         assert!(shared.contains(&"去毛刺液".to_owned()) || shared.contains(&"去毛刺".to_owned()), "{shared:?}");
         assert!(!shared.contains(&"毛刺".to_owned()), "{shared:?}");
         assert!(!shared.iter().any(|w| w == "和" || w == "急需"), "{shared:?}");
+    }
+
+    #[test]
+    fn a_code_written_with_a_space_is_the_code_written_without() {
+        for (spaced, joined) in [("ISO 9001认证", "iso9001"), ("IATF 16949体系", "iatf16949"), ("DN 50 截止阀", "dn50")] {
+            assert!(words(spaced).contains(&joined.to_owned()), "{spaced}: {:?}", words(spaced));
+        }
+        assert!(words("ISO9001认证").contains(&"iso9001".to_owned()));
+        // Not a part of a longer code or number, not a decimal.
+        for (text, not) in [("abs 3.5mm", "abs3"), ("采购agv 20台", "agv20"), ("m 10", "m10"), ("x1 200", "x1200"), ("iso 9001.5", "iso9001")] {
+            assert!(!words(text).contains(&not.to_owned()), "{text}: {:?}", words(text));
+        }
+        assert!(spaced_codes("x1 200 abc").next().is_none());
     }
 
     #[test]
