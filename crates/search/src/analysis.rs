@@ -151,8 +151,80 @@ impl Analyzer {
             .map(str::to_owned)
             .collect();
         words.extend(spaced_codes(&text).filter(|w| self.keep(w)));
+        words.extend(temperatures(&text));
         words
     }
+}
+
+/// Temperatures as one word each, written one way: "2~8℃", "2-8度", "2至8°c" → `2-8℃`;
+/// "零下18度", "负18℃", "-18℃" → `-18℃`; "85℃" → `85℃`. The segmenter splits a number from
+/// its ℃ and a number alone is no word, so a cold store's or a test's temperature was lost.
+/// 度 counts as ℃ only below zero or in a range (215度 is a kWh, 90度弯头 an angle).
+fn temperatures(text: &str) -> Vec<String> {
+    let c: Vec<char> = text.chars().collect();
+    let number = |mut i: usize| -> Option<(usize, String)> {
+        let start = i;
+        while i < c.len() && (c[i].is_ascii_digit() || (c[i] == '.' && i > start)) {
+            i += 1;
+        }
+        (i > start && c[start].is_ascii_digit()).then(|| (i, c[start..i].iter().collect::<String>()))
+    };
+    let below = |i: usize| -> Option<usize> {
+        let rest: String = c[i..c.len().min(i + 2)].iter().collect();
+        if rest == "零下" {
+            Some(i + 2)
+        } else if c.get(i).is_some_and(|&x| x == '负' || (x == '-' && (i == 0 || !c[i - 1].is_ascii_alphanumeric()))) {
+            Some(i + 1)
+        } else {
+            None
+        }
+    };
+    let signed = |i: usize| -> Option<(usize, String, bool)> {
+        match below(i) {
+            Some(j) => number(j).map(|(k, n)| (k, format!("-{n}"), true)),
+            None => number(i).map(|(k, n)| (k, n, false)),
+        }
+    };
+    let unit = |i: usize| -> Option<(usize, bool)> {
+        let rest: String = c[i..c.len().min(i + 3)].iter().collect();
+        if rest.starts_with('℃') {
+            Some((i + 1, true))
+        } else if rest.starts_with("°c") {
+            Some((i + 2, true))
+        } else if rest.starts_with("摄氏度") {
+            Some((i + 3, true))
+        } else if rest.starts_with('度') {
+            Some((i + 1, false))
+        } else {
+            None
+        }
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < c.len() {
+        let fresh = i == 0 || !(c[i - 1].is_ascii_alphanumeric() || c[i - 1] == '.');
+        let Some((j, lo, lo_below)) = signed(i).filter(|_| fresh) else {
+            i += 1;
+            continue;
+        };
+        // A range: 2-8, 2~8, 2至8, -40~85.
+        let range = c
+            .get(j)
+            .filter(|&&x| matches!(x, '-' | '~' | '至' | '到' | '—'))
+            .and_then(|_| signed(j + 1).or_else(|| number(j + 1).map(|(k, n)| (k, n, false))));
+        let (end, word, sure) = match range {
+            Some((k, hi, _)) => (k, format!("{lo}-{hi}"), true),
+            None => (j, lo, lo_below),
+        };
+        match unit(end) {
+            Some((after, degrees)) if degrees || sure => {
+                out.push(format!("{word}℃"));
+                i = after;
+            }
+            _ => i = j,
+        }
+    }
+    out
 }
 
 /// Measure words after a number: what follows is a count, not a code.
@@ -333,6 +405,25 @@ mod tests {
             assert!(!words(text).contains(&not.to_owned()), "{text}: {:?}", words(text));
         }
         assert!(spaced_codes("x1 200 abc").next().is_none());
+    }
+
+    #[test]
+    fn a_temperature_is_one_word_written_one_way() {
+        for (text, word) in [
+            ("样本要保持2-8度", "2-8℃"),
+            ("2~8℃医用保温箱", "2-8℃"),
+            ("2至8°C冷藏", "2-8℃"),
+            ("零下18度冷库", "-18℃"),
+            ("-18℃冷库", "-18℃"),
+            ("负25度", "-25℃"),
+            ("双85：85℃/85%RH", "85℃"),
+            ("-40~85℃循环", "-40-85℃"),
+        ] {
+            assert!(words(text).contains(&word.to_owned()), "{text}: {:?}", words(text));
+        }
+        for text in ["储能215度", "90度弯头", "sus304-20", "调试30度角"] {
+            assert!(!words(text).iter().any(|w| w.ends_with('℃')), "{text}: {:?}", words(text));
+        }
     }
 
     #[test]
