@@ -41,9 +41,10 @@ use crate::collect::FilteredTop;
 use crate::query::weighted_words;
 use crate::semantic::{Filter, Vectors};
 
-/// Bumped when the schema or the analysis changes: an index written by another version is
+/// Bumped when the schema or the analysis changes (3: temperatures and spaced codes as words,
+/// the wider synonym table): an index written by another version is
 /// emptied on open, and its `applied_up_to` reads 0 so the store re-applies every change.
-const SCHEMA_VERSION: u32 = 2;
+const SCHEMA_VERSION: u32 = 3;
 const TOKENIZER: &str = "qunlian_zh";
 /// Memory the writer may buffer before flushing a segment, split among its threads.
 const WRITER_BUDGET: usize = 128 * 1024 * 1024;
