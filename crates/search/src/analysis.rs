@@ -396,12 +396,19 @@ mod tests {
 
     #[test]
     fn a_code_written_with_a_space_is_the_code_written_without() {
-        for (spaced, joined) in [("ISO 9001认证", "iso9001"), ("IATF 16949体系", "iatf16949"), ("DN 50 截止阀", "dn50")] {
+        for (spaced, joined) in [("ISO 9001认证", "iso9001"), ("IATF 16949体系", "iatf16949"), ("DN 50 截止阀", "dn50")]
+        {
             assert!(words(spaced).contains(&joined.to_owned()), "{spaced}: {:?}", words(spaced));
         }
         assert!(words("ISO9001认证").contains(&"iso9001".to_owned()));
         // Not a part of a longer code or number, not a decimal.
-        for (text, not) in [("abs 3.5mm", "abs3"), ("采购agv 20台", "agv20"), ("m 10", "m10"), ("x1 200", "x1200"), ("iso 9001.5", "iso9001")] {
+        for (text, not) in [
+            ("abs 3.5mm", "abs3"),
+            ("采购agv 20台", "agv20"),
+            ("m 10", "m10"),
+            ("x1 200", "x1200"),
+            ("iso 9001.5", "iso9001"),
+        ] {
             assert!(!words(text).contains(&not.to_owned()), "{text}: {:?}", words(text));
         }
         assert!(spaced_codes("x1 200 abc").next().is_none());

@@ -29,8 +29,6 @@ use html::*;
 use tally::*;
 use values::*;
 
-
-
 /// A form fed once: its action with `{n}` for record numbers, and its field names.
 type Key = (String, Vec<String>);
 
@@ -271,7 +269,6 @@ async fn feed(
     past
 }
 
-
 #[tokio::test]
 async fn every_form_fed_hostile_values_answers_in_chinese() {
     let started = Instant::now();
@@ -442,7 +439,6 @@ async fn every_form_fed_hostile_values_answers_in_chinese() {
         tally.violations.join("\n")
     );
 }
-
 
 /// NUL in a form or a JSON body: PostgreSQL refuses it in text, and 20 forms and the listings
 /// API answered 500 there (the hostile pass on `scripts/pg.sh`). A page's form is read without

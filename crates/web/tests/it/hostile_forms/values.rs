@@ -11,7 +11,8 @@ pub(super) fn worst() -> Vec<String> {
 }
 
 /// The other hostile values, two of them per field in turn.
-pub(super) const OTHERS: &[&str] = &["-1", "1,200人", "１２", "2026/13/45", "0x10", "'; DROP TABLE units;--", "\u{FFFF}", "  "];
+pub(super) const OTHERS: &[&str] =
+    &["-1", "1,200人", "１２", "2026/13/45", "0x10", "'; DROP TABLE units;--", "\u{FFFF}", "  "];
 
 /// Values of the wrong type for a field that holds a record's id or a number.
 pub(super) const FOR_IDS: &[&str] = &["-1", "１２", "1,200人", "0x10", "abc", "1.5", "9223372036854775808"];
