@@ -369,7 +369,30 @@ mod tests {
         assert_eq!(normalise("自动化生产线"), "自动化生产线");
         assert_eq!(normalise("生产线与产线"), "生产线与生产线");
         assert_eq!(normalise("BASIC SiC衬底"), "basic 碳化硅衬底");
-        assert_eq!(normalise("SUS304"), "不锈钢304");
+        assert_eq!(normalise("SUS304"), "sus304不锈钢");
+        assert_eq!(normalise("SUS 420"), "不锈钢 420");
+    }
+
+    #[test]
+    fn grades_names_and_standards_are_written_one_way() {
+        // Old and new GB, JIS and AISI names of one grade; the grade stays a word.
+        for written in ["06Cr19Ni10", "0Cr18Ni9", "S30408", "304不锈钢", "不锈钢304"] {
+            assert_eq!(normalise(written), "sus304不锈钢", "{written}");
+        }
+        assert_eq!(normalise("0Cr18Ni9Ti"), "sus321不锈钢");
+        assert_eq!(normalise("LY12棒"), "2a12棒");
+        let w = words("06Cr19Ni10板材");
+        assert!(w.contains(&"sus304".to_owned()) && w.contains(&"不锈钢".to_owned()), "{w:?}");
+        // Chinese names of polymers meet the abbreviations offers use, and the guard rows keep
+        // longer names whole (聚丙烯腈 is not 聚丙烯, 多聚甲醛 not 聚甲醛).
+        assert_eq!(normalise("聚丙烯颗粒与亚克力板"), "pp颗粒与pmma板");
+        assert_eq!(normalise("聚丙烯腈、聚丙烯酰胺、多聚甲醛"), "pan、pam、多聚甲醛");
+        assert_eq!(normalise("尼龙66与尼龙6"), "pa66与pa6");
+        // A standard under its old and new names, with or without a space.
+        assert_eq!(normalise("ISO/TS 16949与IATF16949"), "iatf16949与iatf16949");
+        assert_eq!(normalise("OHSAS18001"), "iso45001");
+        // ASCII forms only as words of their own.
+        assert_eq!(normalise("ipad与IPA"), "ipad与异丙醇");
     }
 
     #[test]
