@@ -87,7 +87,8 @@ impl Analyzer {
     /// Full-width to half-width, lower case, then the synonym table's rewrites, longest
     /// first, after a number and its unit are joined. A written form that starts with a digit or letter is rewritten only where it
     /// does not continue a number or word ("8寸" is not rewritten inside "18寸", "sic" not
-    /// inside "basic").
+    /// inside "basic"), and one that ends with a digit only where no digit or decimal point
+    /// follows ("q345" not inside "q3450").
     fn normalise(&self, text: &str) -> String {
         let spaced: Vec<char> = qunlian_domain::text::normalize(text).to_lowercase().chars().collect();
         // "300 mm", "12 英寸": a number and its unit are one word.
@@ -116,6 +117,8 @@ impl Analyzer {
                             && (chars[i - 1].is_ascii_alphanumeric() || chars[i - 1] == '.'))
                         && !(r.from.last().is_some_and(|l| l.is_ascii_alphabetic())
                             && chars.get(end).is_some_and(|n| n.is_ascii_alphabetic()))
+                        && !(r.from.last().is_some_and(|l| l.is_ascii_digit())
+                            && chars.get(end).is_some_and(|n| n.is_ascii_digit() || *n == '.'))
                 })
             });
             match found {
@@ -435,6 +438,9 @@ mod tests {
             assert!(!words(text).contains(&not.to_owned()), "{text}: {:?}", words(text));
         }
         assert!(spaced_codes("x1 200 abc").next().is_none());
+        // A written form ending in a digit is not rewritten inside a longer number.
+        assert_eq!(normalise("q355钢板"), "q345钢板");
+        assert_eq!(normalise("q3550"), "q3550");
     }
 
     #[test]
