@@ -4,7 +4,7 @@
 //! the write lock for its whole run nor leaves half a file behind
 //! (docs/decisions/0006-imports-staged-and-applied-in-batches.md).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, Caller, Scope};
@@ -62,14 +62,14 @@ const STAGING_COLUMNS: &str = "job_id, seq, line, unit_id, kind, name, uscc, tow
      contact_phone_enc, contact_phone_bidx, row_hash, is_demo, changes";
 const STAGING_WIDTH: usize = 24;
 
-/// Rows per INSERT of a direct import: 21 columns × 1,000 rows stays under SQLite's 32,766
-/// bound parameters; fewer, larger statements for the 226,000 rows of a district.
+/// Rows per INSERT of a direct import: 21 bound values × 1,000 rows stays under SQLite's
+/// 32,766 parameters; fewer, larger statements for the 226,000 rows of a district.
 const DIRECT_ROWS_PER_STATEMENT: usize = 1000;
 
 const UNIT_COLUMNS: &str = "kind, name, uscc, town_code, park_id, industry_code, employees, high_tech, above_scale, \
      srdi, listed, key_project, founded_on, address, contact_name, contact_phone_enc, contact_phone_bidx, row_hash, \
      is_demo, created_at, updated_at";
-const UNIT_WIDTH: usize = 21;
+const UNIT_ROW_WIDTH: usize = 21;
 
 /// What an import changes in a unit it finds by USCC (the kind, the demo mark and the
 /// creation time stay).
@@ -94,6 +94,7 @@ pub(super) const UPDATED_COLUMNS: [&str; 17] = [
 ];
 
 const AUDIT_COLUMNS: &str = "at, user_id, username, action, target, target_id, detail, ip";
+/// A row of `AUDIT_COLUMNS` for an updated unit.
 const AUDIT_ROW: &str = "?, ?, ?, 'unit.update', 'unit', ?, ?, ?";
 
 /// One import in progress: a row in `import_jobs` and its staged rows.
@@ -110,6 +111,10 @@ pub struct EnterpriseImport {
     demo: bool,
     /// The command line's import: rows go straight into `units` in this one transaction.
     direct: Option<Direct>,
+    /// A direct import into a register that was empty at its start, on SQLite: rows need
+    /// no lookup unless their USCC is among those written already (`written`, hashed).
+    fresh: bool,
+    written: HashSet<u64>,
 }
 
 /// The one transaction of a direct import, and the indexes of `units` it dropped to build
@@ -117,6 +122,20 @@ pub struct EnterpriseImport {
 struct Direct {
     txn: DatabaseTransaction,
     indexes: Vec<String>,
+    /// Statements built and not yet run.
+    pending: Vec<Statement>,
+}
+
+async fn run_statements(txn: &DatabaseTransaction, statements: Vec<Statement>) -> Result<()> {
+    for statement in statements {
+        txn.execute_raw(statement).await?;
+    }
+    Ok(())
+}
+
+fn uscc_key(uscc: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(uscc)
 }
 
 /// A row that passed the checks, ready to be written.
@@ -155,8 +174,8 @@ impl EnterpriseImport {
     /// ([`Registry::begin_direct_import`]) writes them into the register instead, inside its
     /// one transaction.
     pub async fn add(&mut self, rows: &[EnterpriseInput], lines: &[usize]) -> Result<Vec<StoreReject>> {
-        if let Some(direct) = self.direct.take() {
-            let written = self.write_direct(&direct.txn, rows, lines).await;
+        if let Some(mut direct) = self.direct.take() {
+            let written = self.write_direct(&mut direct, rows, lines).await;
             self.direct = Some(direct);
             return written;
         }
@@ -164,7 +183,7 @@ impl EnterpriseImport {
         let txn = self.store.db().begin().await?;
         for (chunk_no, chunk) in rows.chunks(STAGE_ROWS_PER_STATEMENT).enumerate() {
             let base = chunk_no * STAGE_ROWS_PER_STATEMENT;
-            let checked = self.check(&txn, chunk, base, lines, false, &mut rejects).await?;
+            let checked = self.check(&txn, chunk, base, lines, true, false, &mut rejects).await?;
             if checked.is_empty() {
                 continue;
             }
@@ -199,18 +218,21 @@ impl EnterpriseImport {
         chunk: &[EnterpriseInput],
         base: usize,
         lines: &[usize],
+        look_up: bool,
         lock: bool,
         rejects: &mut Vec<StoreReject>,
     ) -> Result<Vec<Checked>> {
         let range = import_range(&self.caller);
         let store = self.store.clone();
-        let usccs: Vec<&str> = chunk.iter().map(|r| r.uscc.as_str()).collect();
-        let mut query = unit::Entity::find().filter(unit::Column::Uscc.is_in(usccs));
-        if lock && store.backend() == DbBackend::Postgres {
-            query = query.lock_exclusive();
+        let mut existing: HashMap<String, unit::Model> = HashMap::new();
+        if look_up {
+            let usccs: Vec<&str> = chunk.iter().map(|r| r.uscc.as_str()).collect();
+            let mut query = unit::Entity::find().filter(unit::Column::Uscc.is_in(usccs));
+            if lock && store.backend() == DbBackend::Postgres {
+                query = query.lock_exclusive();
+            }
+            existing = query.all(db).await?.into_iter().filter_map(|u| u.uscc.clone().map(|k| (k, u))).collect();
         }
-        let existing: HashMap<String, unit::Model> =
-            query.all(db).await?.into_iter().filter_map(|u| u.uscc.clone().map(|k| (k, u))).collect();
         let mut out = Vec::with_capacity(chunk.len());
         for (i, row) in chunk.iter().enumerate() {
             let index = base + i;
@@ -253,65 +275,91 @@ impl EnterpriseImport {
     /// [`EnterpriseImport::add`] of a direct import: the checked rows are inserted into
     /// `units` (or update their unit, inside the caller's town range) and each updated unit
     /// gets its audit line with the fields that changed, all in the import's transaction.
+    /// The statements of one chunk run while the next chunk is checked, encrypted and
+    /// hashed (SQLite works on its own thread), so the two overlap; the last ones wait for
+    /// the next call or the commit.
     async fn write_direct(
         &mut self,
-        txn: &DatabaseTransaction,
+        direct: &mut Direct,
         rows: &[EnterpriseInput],
         lines: &[usize],
     ) -> Result<Vec<StoreReject>> {
-        let backend = self.store.backend();
-        let guard = import_range(&self.caller);
-        let upsert_sql = |n: usize| {
-            let mut sql = multi_row_insert(backend, "units", UNIT_COLUMNS, &marks(UNIT_WIDTH), n);
-            sql.push_str(" ON CONFLICT (uscc) DO UPDATE SET ");
-            sql.push_str(&UPDATED_COLUMNS.map(|c| format!("{c} = excluded.{c}")).join(", "));
-            if guard.is_some() {
-                let first = n * UNIT_WIDTH + 1;
-                let (low, high) = match backend {
-                    DbBackend::Postgres => (format!("${first}"), format!("${}", first + 1)),
-                    _ => ("?".to_owned(), "?".to_owned()),
-                };
-                sql.push_str(&format!(" WHERE units.town_code >= {low} AND units.town_code < {high}"));
-            }
-            sql
-        };
         let mut rejects = Vec::new();
-        let now = self.store.now();
+        let Direct { txn, pending, .. } = direct;
+        let mut pending = std::mem::take(pending);
         for (chunk_no, chunk) in rows.chunks(DIRECT_ROWS_PER_STATEMENT).enumerate() {
             let base = chunk_no * DIRECT_ROWS_PER_STATEMENT;
-            let checked = self.check(txn, chunk, base, lines, true, &mut rejects).await?;
-            if checked.is_empty() {
-                continue;
-            }
-            let mut values: Vec<Value> = Vec::with_capacity(checked.len() * UNIT_WIDTH + 2);
-            let mut audit: Vec<Value> = Vec::new();
-            for mut c in checked {
-                values.extend(unit_values(&mut c.model));
-                values.extend([c.model.created_at.take().into(), c.model.updated_at.take().into()]);
-                if let (Some(id), Some(changes)) = (c.unit_id, c.changes) {
-                    audit.extend([
-                        Value::from(now),
-                        (self.caller.user_id.0 != 0).then_some(self.caller.user_id.0).into(),
-                        self.caller.username.clone().into(),
-                        id.to_string().into(),
-                        changes.into(),
-                        self.caller.ip.clone().into(),
-                    ]);
-                }
-            }
-            let n = values.len() / UNIT_WIDTH;
-            if let Some((low, high)) = &guard {
-                values.extend([low.clone().into(), high.clone().into()]);
-            }
-            txn.execute_raw(Statement::from_sql_and_values(backend, upsert_sql(n), values)).await?;
-            if !audit.is_empty() {
-                let sql = multi_row_insert(backend, "audit_log", AUDIT_COLUMNS, AUDIT_ROW, audit.len() / 6);
-                txn.execute_raw(Statement::from_sql_and_values(backend, sql, audit)).await?;
-            }
+            let run = run_statements(txn, std::mem::take(&mut pending));
+            let build = self.direct_statements(txn, chunk, base, lines, &mut rejects);
+            // `run` first: its statement is on SQLite's thread before the building starts.
+            let ((), next) = tokio::try_join!(run, build)?;
+            pending = next;
         }
+        direct.pending = pending;
         self.read += rows.len() as u64;
         self.rejected += rejects.len() as u64;
         Ok(rejects)
+    }
+
+    /// The checks of up to one statement's rows of a direct import, and the statements
+    /// that write them: the upsert into `units` and the audit lines of updated units.
+    async fn direct_statements(
+        &mut self,
+        txn: &DatabaseTransaction,
+        chunk: &[EnterpriseInput],
+        base: usize,
+        lines: &[usize],
+        rejects: &mut Vec<StoreReject>,
+    ) -> Result<Vec<Statement>> {
+        let backend = self.store.backend();
+        // Nothing to look up in a register that was empty when the import began (SQLite:
+        // nobody else writes meanwhile), unless this import wrote the same USCC already.
+        let look_up = !self.fresh || chunk.iter().any(|r| self.written.contains(&uscc_key(r.uscc.as_str())));
+        if self.fresh {
+            self.written.extend(chunk.iter().map(|r| uscc_key(r.uscc.as_str())));
+        }
+        let checked = self.check(txn, chunk, base, lines, look_up, true, rejects).await?;
+        if checked.is_empty() {
+            return Ok(Vec::new());
+        }
+        let now = self.store.now();
+        let mut values: Vec<Value> = Vec::with_capacity(checked.len() * UNIT_ROW_WIDTH + 2);
+        let mut audit: Vec<Value> = Vec::new();
+        let caller = &self.caller;
+        for mut c in checked {
+            values.extend(unit_values(&mut c.model));
+            values.extend([c.model.created_at.take().into(), c.model.updated_at.take().into()]);
+            if let (Some(id), Some(changes)) = (c.unit_id, c.changes) {
+                audit.extend([
+                    Value::from(now),
+                    (caller.user_id.0 != 0).then_some(caller.user_id.0).into(),
+                    caller.username.clone().into(),
+                    id.to_string().into(),
+                    changes.into(),
+                    caller.ip.clone().into(),
+                ]);
+            }
+        }
+        let n = values.len() / UNIT_ROW_WIDTH;
+        let row = marks(UNIT_ROW_WIDTH);
+        let mut sql = multi_row_insert(backend, "units", UNIT_COLUMNS, &row, n);
+        sql.push_str(" ON CONFLICT (uscc) DO UPDATE SET ");
+        sql.push_str(&UPDATED_COLUMNS.map(|c| format!("{c} = excluded.{c}")).join(", "));
+        if let Some((low, high)) = import_range(caller) {
+            let first = values.len() + 1;
+            sql.push_str(&format!(
+                " WHERE units.town_code >= {} AND units.town_code < {}",
+                placeholder(backend, first),
+                placeholder(backend, first + 1)
+            ));
+            values.extend([low.into(), high.into()]);
+        }
+        let mut statements = vec![Statement::from_sql_and_values(backend, sql, values)];
+        if !audit.is_empty() {
+            let sql = multi_row_insert(backend, "audit_log", AUDIT_COLUMNS, AUDIT_ROW, audit.len() / 6);
+            statements.push(Statement::from_sql_and_values(backend, sql, audit));
+        }
+        Ok(statements)
     }
 
     async fn park_id(&mut self, db: &impl ConnectionTrait, row: &EnterpriseInput) -> Result<Option<i64>> {
@@ -422,6 +470,7 @@ impl EnterpriseImport {
         };
         self.rejected += rejected_in_file;
         let txn = direct.txn;
+        run_statements(&txn, direct.pending).await?;
         for sql in &direct.indexes {
             txn.execute_unprepared(sql).await?;
         }
@@ -533,7 +582,9 @@ fn marks(width: usize) -> String {
 }
 
 /// `INSERT INTO table (columns) VALUES (row), (row), …` for `rows` rows; each `?` of `row`
-/// becomes the backend's next placeholder (numbered on PostgreSQL).
+/// becomes the backend's next placeholder. Anonymous on SQLite: with numbered ones (`?NNN`)
+/// its parser looks each number up in a list of all of them, and a statement of 19,000
+/// took 0.6 s to prepare.
 fn multi_row_insert(backend: DbBackend, table: &str, columns: &str, row: &str, rows: usize) -> String {
     let mut sql = String::with_capacity(40 + columns.len() + rows * (row.len() * 2 + 4));
     sql.push_str("INSERT INTO ");
@@ -559,6 +610,14 @@ fn multi_row_insert(backend: DbBackend, table: &str, columns: &str, row: &str, r
     sql
 }
 
+/// The `n`-th bound parameter (from 1), in the text after `n - 1` others.
+fn placeholder(backend: DbBackend, n: usize) -> String {
+    match backend {
+        DbBackend::Postgres => format!("${n}"),
+        _ => "?".to_owned(),
+    }
+}
+
 impl Registry<'_> {
     /// Starts an import of `source` for the caller: a job row, nothing staged yet.
     pub async fn begin_import(self, caller: &Caller, source: &str, demo: bool) -> Result<EnterpriseImport> {
@@ -582,9 +641,9 @@ impl Registry<'_> {
         let txn = self.store.db().begin_with_options(options).await?;
         let backend = self.store.backend();
         let mut indexes = Vec::new();
-        if backend == DbBackend::Sqlite
-            && txn.query_one_raw(Statement::from_string(backend, "SELECT 1 FROM units LIMIT 1")).await?.is_none()
-        {
+        let fresh = backend == DbBackend::Sqlite
+            && txn.query_one_raw(Statement::from_string(backend, "SELECT 1 FROM units LIMIT 1")).await?.is_none();
+        if fresh {
             let found = txn
                 .query_all_raw(Statement::from_string(
                     backend,
@@ -599,7 +658,10 @@ impl Registry<'_> {
                 indexes.push(sql);
             }
         }
-        Ok(EnterpriseImport::new(self.store, caller, job, demo, Some(Direct { txn, indexes })))
+        let mut import =
+            EnterpriseImport::new(self.store, caller, job, demo, Some(Direct { txn, indexes, pending: Vec::new() }));
+        import.fresh = fresh;
+        Ok(import)
     }
 
     async fn new_job(self, caller: &Caller, source: &str, demo: bool, state: &str) -> Result<i64> {
@@ -649,6 +711,8 @@ impl EnterpriseImport {
             rejected: 0,
             demo,
             direct,
+            fresh: false,
+            written: HashSet::new(),
         }
     }
 }
