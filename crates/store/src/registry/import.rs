@@ -138,6 +138,13 @@ fn uscc_key(uscc: &str) -> u64 {
     BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(uscc)
 }
 
+/// Whether looking up existing units locks their rows (PostgreSQL) for the transaction.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lock {
+    None,
+    Rows,
+}
+
 /// A row that passed the checks, ready to be written.
 struct Checked {
     line: usize,
@@ -183,7 +190,7 @@ impl EnterpriseImport {
         let txn = self.store.db().begin().await?;
         for (chunk_no, chunk) in rows.chunks(STAGE_ROWS_PER_STATEMENT).enumerate() {
             let base = chunk_no * STAGE_ROWS_PER_STATEMENT;
-            let checked = self.check(&txn, chunk, base, lines, true, false, &mut rejects).await?;
+            let checked = self.check(&txn, chunk, base, lines, Some(Lock::None), &mut rejects).await?;
             if checked.is_empty() {
                 continue;
             }
@@ -209,26 +216,25 @@ impl EnterpriseImport {
 
     /// The checks of [`EnterpriseImport::add`] for up to one statement's rows (`base` is the
     /// first one's index in the batch): refusals are pushed to `rejects`, unchanged rows
-    /// counted, and the rest come back with their audit text. `lock` takes the existing
-    /// units' rows for the rest of the transaction (PostgreSQL; SQLite's write lock is the
-    /// whole database's already).
+    /// counted, and the rest come back with their audit text. `look_up` `None`: no unit can
+    /// exist yet, none is looked up; `Lock::Rows` takes the existing units' rows for the rest
+    /// of the transaction (PostgreSQL; SQLite's write lock is the whole database's already).
     async fn check(
         &mut self,
         db: &impl ConnectionTrait,
         chunk: &[EnterpriseInput],
         base: usize,
         lines: &[usize],
-        look_up: bool,
-        lock: bool,
+        look_up: Option<Lock>,
         rejects: &mut Vec<StoreReject>,
     ) -> Result<Vec<Checked>> {
         let range = import_range(&self.caller);
         let store = self.store.clone();
         let mut existing: HashMap<String, unit::Model> = HashMap::new();
-        if look_up {
+        if let Some(lock) = look_up {
             let usccs: Vec<&str> = chunk.iter().map(|r| r.uscc.as_str()).collect();
             let mut query = unit::Entity::find().filter(unit::Column::Uscc.is_in(usccs));
-            if lock && store.backend() == DbBackend::Postgres {
+            if lock == Lock::Rows && store.backend() == DbBackend::Postgres {
                 query = query.lock_exclusive();
             }
             existing = query.all(db).await?.into_iter().filter_map(|u| u.uscc.clone().map(|k| (k, u))).collect();
@@ -318,7 +324,7 @@ impl EnterpriseImport {
         if self.fresh {
             self.written.extend(chunk.iter().map(|r| uscc_key(r.uscc.as_str())));
         }
-        let checked = self.check(txn, chunk, base, lines, look_up, true, rejects).await?;
+        let checked = self.check(txn, chunk, base, lines, look_up.then_some(Lock::Rows), rejects).await?;
         if checked.is_empty() {
             return Ok(Vec::new());
         }
