@@ -18,11 +18,11 @@ demo: build
 test:
 	bash scripts/test.sh
 
-# Only the browser tests, against a debug build (Chromium and e2e/node_modules must be there;
+# Only the browser tests, against the debug build the tests use (Chromium and e2e/node_modules must be there;
 # `make test` installs them).
 e2e: assets
 	npm ci --prefix e2e --no-audit --no-fund --loglevel=error
-	cargo build -p qunlian
+	cargo test --workspace --no-run -q
 	QUNLIAN_BIN="$(CURDIR)/target/debug/qunlian" node --test --test-reporter=spec --test-concurrency=1 e2e/
 
 # Benchmarks at district and corridor scale (release build), on SQLite and a throwaway
@@ -41,7 +41,7 @@ fuzz:
 
 # The server under 64 concurrent clients for 60 s per target, at 226,000 enterprises, on SQLite
 # and a throwaway PostgreSQL (release build): the load figures of docs/benchmarks.md.
-# LOAD_ENTERPRISES, LOAD_SECONDS, LOAD_CONNECTIONS and LOAD_DATABASES change the run.
+# LOAD_ENTERPRISES, LOAD_SECONDS, LOAD_WARMUP_SECONDS, LOAD_CONNECTIONS and LOAD_DATABASES change the run.
 load: build
 	bash scripts/load.sh
 

@@ -81,6 +81,53 @@ test('a branch secretary records an activity with a branchless firm and sees its
   await phone.context.close();
 });
 
+test('the search box above the firms finds others by name and keeps the ticked ones; the talent form finds its firm too', async () => {
+  const { context, page } = await demo.login('zhibu');
+  await page.goto(`${demo.base}/activities/new`);
+  const labels = page.locator('#unit-checks label');
+  assert.ok((await labels.count()) >= 2, 'the branch secretary is offered firms');
+  const ticked = await labels.nth(0).locator('input').getAttribute('value');
+  await labels.nth(0).locator('input').check();
+  const other = (await labels.nth(1).textContent()).trim();
+  const part = other.replace(/^上海/, '').slice(0, 3);
+  const answer = page.waitForResponse((r) => r.url().includes('/units/choices?for=activities'));
+  await page.fill('#units input.unit-search', part);
+  assert.equal((await answer).status(), 200);
+  await page.waitForFunction((p) => [...document.querySelectorAll('#unit-checks label')].slice(1).every((l) => l.textContent.includes(p)), part);
+  assert.ok(await page.isChecked(`#unit-checks input[value="${ticked}"]`), 'the ticked firm stays ticked');
+  assert.match(await page.textContent('#unit-checks'), new RegExp(part));
+
+  // The same for the members (参加党员) under their fold.
+  await page.click('details:has(#member-checks) summary');
+  const people = page.locator('#member-checks label');
+  assert.ok((await people.count()) >= 2, 'the branch secretary is offered members');
+  const present = await people.nth(0).locator('input').getAttribute('value');
+  await people.nth(0).locator('input').check();
+  const who = (await people.nth(1).textContent()).trim().slice(0, 1);
+  const heard = page.waitForResponse((r) => r.url().includes('/units/choices?for=members'));
+  await page.fill('#attendees input.unit-search', who);
+  assert.equal((await heard).status(), 200);
+  await page.waitForFunction((w) => [...document.querySelectorAll('#member-checks label')].slice(1).every((l) => l.textContent.includes(w)), who);
+  assert.ok(await page.isChecked(`#member-checks input[value="${present}"]`), 'the ticked member stays ticked');
+  await context.close();
+
+  const admin = await demo.login('xinqiao');
+  await admin.page.goto(`${demo.base}/bodies/talent`);
+  const select = admin.page.locator('select[name=enterprise]');
+  const first = (await select.locator('option').nth(1).textContent()).trim();
+  const word = first.replace(/^上海/, '').slice(0, 3);
+  const found = admin.page.waitForResponse((r) => r.url().includes('/units/choices?for=bodies'));
+  await admin.page.fill('.unit-picker:has(select[name=enterprise]) input.unit-search', word);
+  await found;
+  await admin.page.waitForFunction(
+    (w) => [...document.querySelectorAll('select[name=enterprise] option')].slice(1).every((o) => o.disabled || o.textContent.includes(w)),
+    word,
+  );
+  await admin.page.selectOption('select[name=enterprise]', { index: 1 });
+  assert.match(await admin.page.locator('select[name=enterprise] option:checked').textContent(), new RegExp(word));
+  await admin.context.close();
+});
+
 test('the cluster secretary finds the demo matching meeting whose needs became listings', async () => {
   const { context, page } = await demo.login('zhuangbei');
   await page.goto(`${demo.base}/activities?kind=matching`);

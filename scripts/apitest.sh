@@ -10,7 +10,8 @@ VERSION=${SCHEMATHESIS_VERSION:-4.32.5}
 VENV=target/apitest-venv
 BIN=${QUNLIAN_BIN:-$PWD/target/debug/qunlian}
 
-[ -n "${QUNLIAN_BIN:-}" ] || cargo build -p qunlian
+# The debug build the tests use (make test builds the same one; no second tree).
+[ -n "${QUNLIAN_BIN:-}" ] || cargo test --workspace --no-run -q
 if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$VERSION"; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$VERSION"

@@ -5,6 +5,7 @@
 #   bash scripts/load.sh                  226,000 enterprises, 64 connections, 60 s per target
 #   LOAD_ENTERPRISES=20000 LOAD_SECONDS=10 bash scripts/load.sh      a quick look
 #   LOAD_DATABASES=sqlite bash scripts/load.sh                       SQLite only
+#   LOAD_WARMUP_SECONDS=10 (default) the warm-up pass of every target before RSS is read
 #
 # Targets: the enterprise list (API, API with town + 高新 filter, page), the coverage page
 # and API, a listing's matches (API), and login (form post after the login page). Every
@@ -15,6 +16,7 @@ cd "$(dirname "$0")/.."
 
 N=${LOAD_ENTERPRISES:-226000}
 SECONDS_PER=${LOAD_SECONDS:-60}
+WARMUP_SECONDS=${LOAD_WARMUP_SECONDS:-10}
 CONNECTIONS=${LOAD_CONNECTIONS:-64}
 DATABASES=${LOAD_DATABASES:-sqlite postgres}
 BIN=${QUNLIAN_BIN:-$PWD/target/release/qunlian}
@@ -67,7 +69,7 @@ rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 # wrk's summary → "requests/s p50 p99 errors" (latencies in ms).
 wrk_run() {
   local url=$1; shift
-  wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER}s" --latency --timeout 10s "$@" "$url" >"$WORK/wrk.txt" 2>&1 || true
+  wrk -t2 -c"$CONNECTIONS" -d"${RUN_SECONDS}s" --latency --timeout 10s "$@" "$url" >"$WORK/wrk.txt" 2>&1 || true
   python3 - "$WORK/wrk.txt" <<'PY'
 import re, sys
 t = open(sys.argv[1]).read()
@@ -78,14 +80,17 @@ def ms(v):
     n, u = m.groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
 rps = re.search(r"Requests/sec:\s+([\d.]+)", t)
-p50 = re.search(r"50%\s+(\S+)", t); p99 = re.search(r"99%\s+(\S+)", t)
+# At a line's start: "Req/Sec … 73.50%" must not be read as the median.
+p50 = re.search(r"^\s*50%\s+(\S+)", t, re.M); p99 = re.search(r"^\s*99%\s+(\S+)", t, re.M)
 errs = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", t))
 non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
 errs += int(non2xx.group(1)) if non2xx else 0
 if not rps:
-    print("wrk 失败：" + t.replace("\n", " ")[:200]); sys.exit(0)
-print(f"{float(rps.group(1)):9.0f} {ms(p50.group(1)) if p50 else 0:9.1f} {ms(p99.group(1)) if p99 else 0:9.1f} {errs:7d}" + ("" if p50 and p99 and ms(p99.group(1)) == ms(p99.group(1)) else f"  (wrk: {p50.group(1) if p50 else None} {p99.group(1) if p99 else None})"))
+    print("wrk 失败：" + t.replace("\n", " ")[:200], end=""); sys.exit(0)
+print(f"{float(rps.group(1)):9.0f} {ms(p50.group(1)) if p50 else 0:9.1f} {ms(p99.group(1)) if p99 else 0:9.1f} {errs:7d}" + ("" if p50 and p99 and ms(p99.group(1)) == ms(p99.group(1)) else f"  (wrk: {p50.group(1) if p50 else None} {p99.group(1) if p99 else None})"), end="")
 PY
+  # The server's RSS after the target, to tell which target grows it.
+  printf ' %8s\n' "$(rss_mb "$SERVER_PID")"
 }
 
 run_database() {
@@ -117,28 +122,42 @@ run_database() {
   token=$("${q[@]}" token create loadadmin)
   local listing
   listing=$(curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/listings" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
-  # One warm-up pass so "before" is the server at work, not the server just started.
-  curl -fsS -o /dev/null -H "Authorization: Bearer $token" "$base/api/v1/enterprises"
+  local auth=(-H "Authorization: Bearer $token") page=(-H "Cookie: $cookie")
+  # Each request a page of the first 100 at random: the kept pages of crates/store/src/counts.rs
+  # then serve a hundred different pages rather than one.
+  printf '%s\n' 'request = function() return wrk.format("GET", "/api/v1/enterprises?page=" .. math.random(1, 100)) end' >"$WORK/pages.lua"
+  # Every target for RUN_SECONDS each, a row of figures a target.
+  targets() {
+    printf '%-40s ' "GET /api/v1/enterprises";                     wrk_run "$base/api/v1/enterprises" "${auth[@]}"
+    printf '%-40s ' "GET /api/v1/enterprises?page=1…100（随机）"; wrk_run "$base/api/v1/enterprises" "${auth[@]}" -s "$WORK/pages.lua"
+    printf '%-40s ' "GET /api/v1/enterprises?town=…&high_tech=1";  wrk_run "$base/api/v1/enterprises?town=310117105&high_tech=1" "${auth[@]}"
+    printf '%-40s ' "GET /enterprises（页面）";                    wrk_run "$base/enterprises" "${page[@]}"
+    printf '%-40s ' "GET /coverage（页面）";                       wrk_run "$base/coverage" "${page[@]}"
+    printf '%-40s ' "GET /api/v1/coverage";                        wrk_run "$base/api/v1/coverage" "${auth[@]}"
+    printf '%-40s ' "GET /api/v1/listings/$listing/matches";       wrk_run "$base/api/v1/listings/$listing/matches" "${auth[@]}"
+    # Logins of 64 users, each from its own address; then the same 64 from one address, which
+    # the per-address throttle holds to 30 attempts at a time (the rest are answered 429).
+    printf '%-40s ' "POST /login（各自地址）"
+    python3 scripts/load_login.py load "$base" loadadmin "$newpw" "$CONNECTIONS" "$RUN_SECONDS" forwarded
+    printf '%-40s ' "POST /login（同一地址）"
+    python3 scripts/load_login.py load "$base" loadadmin "$newpw" "$CONNECTIONS" "$RUN_SECONDS"
+  }
+  # A warm-up pass of every target (figures not kept), so that "before" is the server at work —
+  # its caches filled (SQLite's page cache, kept counts and pages, the allocator's arenas) —
+  # not the server just started, and the RSS after the run tells growth from a leak.
+  local rss_cold
+  rss_cold=$(rss_mb "$SERVER_PID")
+  RUN_SECONDS=$WARMUP_SECONDS
+  targets >/dev/null
   local rss_before
   rss_before=$(rss_mb "$SERVER_PID")
-  echo "== $name：$CONNECTIONS 个连接，每项 ${SECONDS_PER} 秒（服务端 RSS 开始 ${rss_before} MB）=="
-  printf '%-44s %9s %9s %9s %7s\n' "目标" "请求/秒" "p50 ms" "p99 ms" "错误"
-  local auth=(-H "Authorization: Bearer $token") page=(-H "Cookie: $cookie")
-  printf '%-40s ' "GET /api/v1/enterprises";                     wrk_run "$base/api/v1/enterprises" "${auth[@]}"
-  printf '%-40s ' "GET /api/v1/enterprises?town=…&high_tech=1";  wrk_run "$base/api/v1/enterprises?town=310117105&high_tech=1" "${auth[@]}"
-  printf '%-40s ' "GET /enterprises（页面）";                    wrk_run "$base/enterprises" "${page[@]}"
-  printf '%-40s ' "GET /coverage（页面）";                       wrk_run "$base/coverage" "${page[@]}"
-  printf '%-40s ' "GET /api/v1/coverage";                        wrk_run "$base/api/v1/coverage" "${auth[@]}"
-  printf '%-40s ' "GET /api/v1/listings/$listing/matches";       wrk_run "$base/api/v1/listings/$listing/matches" "${auth[@]}"
-  # Logins of 64 users, each from its own address; then the same 64 from one address, which
-  # the per-address throttle holds to 30 attempts at a time (the rest are answered 429).
-  printf '%-40s ' "POST /login（各自地址）"
-  python3 scripts/load_login.py load "$base" loadadmin "$newpw" "$CONNECTIONS" "$SECONDS_PER" forwarded
-  printf '%-40s ' "POST /login（同一地址）"
-  python3 scripts/load_login.py load "$base" loadadmin "$newpw" "$CONNECTIONS" "$SECONDS_PER"
+  echo "== $name：$CONNECTIONS 个连接，每项 ${SECONDS_PER} 秒（服务端 RSS 刚启动 ${rss_cold} MB，预热 ${WARMUP_SECONDS} 秒/项后 ${rss_before} MB）=="
+  printf '%-44s %9s %9s %9s %7s %8s\n' "目标" "请求/秒" "p50 ms" "p99 ms" "错误" "RSS MB"
+  RUN_SECONDS=$SECONDS_PER
+  targets
   local rss_after
   rss_after=$(rss_mb "$SERVER_PID")
-  echo "服务端 RSS：开始 ${rss_before} MB，结束 ${rss_after} MB"
+  echo "服务端 RSS：预热后 ${rss_before} MB，结束 ${rss_after} MB（$(python3 -c "print(f'{($rss_after - $rss_before) / $rss_before * 100:+.1f} %')")）"
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=
 }

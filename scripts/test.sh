@@ -85,19 +85,28 @@ if ! fc-list ':lang=zh:weight=200' 2>/dev/null | grep -q .; then
   apt_install fontconfig fonts-noto-cjk || echo "警告：中文字体安装失败：简报测试会失败，截图中的汉字会显示为方框" >&2
 fi
 
+# The tree is built once, for the tests, and every phase runs that build. Incremental caches
+# serve an edit-and-compile loop, not one full run (they were 5.7 GB of a fresh run's 18 GB).
+# The binary the import-crash and browser phases start is the one the cli's own tests start
+# (cargo test builds target/debug/qunlian for them): a separate `cargo build -p qunlian`
+# resolves a few dependencies' features differently (regex, serde, digest) and built the
+# whole tree a second time, which is what filled CI's disk.
+export CARGO_INCREMENTAL=0
+binary_built() { cargo test --workspace --no-run -q 2>/dev/null && [ -x target/debug/qunlian ]; }
+
 section "SQLite"
 run_phase "SQLite" env -u TEST_DATABASE_URL cargo test --workspace
 # kill -9 during an import, restart: all of the file or none, nothing doubled (issue #11).
-if cargo build -p qunlian; then
+if binary_built; then
   run_phase "导入中断 (SQLite)" bash scripts/import-crash.sh 30000
 else
-  fail_phase "导入中断 (SQLite)" "cargo build -p qunlian 失败"
+  fail_phase "导入中断 (SQLite)" "构建失败（见 SQLite 一节的编译输出）"
 fi
 
 section "PostgreSQL"
 if pg_start; then
   run_phase "PostgreSQL" env TEST_DATABASE_URL="$PG_URL" cargo test --workspace
-  if psql "$PG_URL" -qc "CREATE DATABASE import_crash" && cargo build -p qunlian; then
+  if psql "$PG_URL" -qc "CREATE DATABASE import_crash" && binary_built; then
     run_phase "导入中断 (PostgreSQL)" env QUNLIAN_DATABASE="${PG_URL%/*}/import_crash" \
       bash scripts/import-crash.sh 30000
   else
@@ -118,8 +127,8 @@ if [ -n "$browser_ready" ] && ! npm ci --prefix e2e --no-audit --no-fund --logle
   fail_phase "浏览器 (Chromium)" "npm ci --prefix e2e 失败"
   browser_ready=
 fi
-if [ -n "$browser_ready" ] && ! cargo build -p qunlian; then
-  fail_phase "浏览器 (Chromium)" "cargo build -p qunlian 失败"
+if [ -n "$browser_ready" ] && ! binary_built; then
+  fail_phase "浏览器 (Chromium)" "构建失败（见 SQLite 一节的编译输出）"
   browser_ready=
 fi
 if [ -n "$browser_ready" ]; then

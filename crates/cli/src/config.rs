@@ -9,42 +9,34 @@ use qunlian_store::{Crypto, Store};
 
 #[derive(clap::Args, Debug)]
 pub struct ConfigArgs {
-    /// Database URL: sqlite://PATH (default, under --data-dir) or postgres://USER@HOST/DB.
+    /// 数据库地址：sqlite://路径（默认，在 --data-dir 下）或 postgres://用户@主机/库名。
     #[arg(long, global = true, env = "QUNLIAN_DATABASE")]
     database: Option<String>,
-    /// Folder for the SQLite file and the key file.
+    /// 存放 SQLite 数据库文件与密钥文件的目录。
     #[arg(long, global = true, env = "QUNLIAN_DATA_DIR", default_value = "./data")]
     data_dir: PathBuf,
-    /// Address to serve on.
+    /// 服务监听地址。
     #[arg(long, global = true, env = "QUNLIAN_LISTEN", default_value = "127.0.0.1:8080")]
     listen: String,
-    /// The district the platform serves (GB/T 2260 code); imports resolve town names in it.
+    /// 平台服务的区（GB/T 2260 代码）；导入时在本区内识别街镇名称。
     #[arg(long, global = true, env = "QUNLIAN_DISTRICT", default_value = "310117")]
     district: String,
-    /// Minutes of inactivity before a session ends.
+    /// 无操作多少分钟后会话结束。
     #[arg(long, global = true, env = "QUNLIAN_SESSION_MINUTES", default_value_t = 30)]
     session_minutes: i64,
-    /// Mark the session cookie Secure (when served over HTTPS); on by default when
-    /// --public-url is https.
+    /// 会话 Cookie 加 Secure 标记（经 HTTPS 提供服务时）；--public-url 为 https 时默认开启。
     #[arg(long, global = true, env = "QUNLIAN_SECURE_COOKIES")]
     secure_cookies: bool,
-    /// Folder of the listings' search index (derived; rebuilt by `qunlian reindex`).
-    /// Default: beside the SQLite file (qunlian.sqlite.index), or DATA_DIR/search.index
-    /// with PostgreSQL.
+    /// 供需检索索引的目录（派生数据，`qunlian reindex` 可重建）。默认：SQLite 文件旁（qunlian.sqlite.index），PostgreSQL 时为 DATA_DIR/search.index。
     #[arg(long, global = true, env = "QUNLIAN_INDEX_DIR")]
     index_dir: Option<PathBuf>,
-    /// The address enterprises reach the platform at, e.g. https://qunlian.songjiang.gov.cn:
-    /// links sent to them (the rating link) start with it. Default: the address of the page.
+    /// 企业访问平台的地址，如 https://qunlian.songjiang.gov.cn：发给企业的链接（评价链接）以它开头。默认：当前页面的地址。
     #[arg(long, global = true, env = "QUNLIAN_PUBLIC_URL")]
     public_url: Option<String>,
-    /// The semantic stage of matching (on or off): with it, a listing's embedding is
-    /// computed when it is saved and matches join the nearest by meaning
-    /// (docs/matching.md). Off ranks by words and chain alone, for comparison.
+    /// 供需匹配的语义阶段（on 或 off）：开启时保存供需信息即计算其向量，推荐中并入语义最相近的信息（docs/matching.md）；off 只按字词与产业链排序，供对照。
     #[arg(long, global = true, env = "QUNLIAN_SEMANTIC", default_value = "on")]
     semantic: String,
-    /// Address of a reverse proxy in front of the platform (repeat, or separate by commas):
-    /// only from these is X-Forwarded-For read for the client's address (login throttle,
-    /// audit log). Default: none, the header is ignored.
+    /// 平台前反向代理的地址（可重复，或用逗号分隔）：只有来自这些地址的请求才读取 X-Forwarded-For 作为客户端地址（登录限流、审计日志）。默认：无，忽略该请求头。
     #[arg(long = "trusted-proxy", global = true, env = "QUNLIAN_TRUSTED_PROXY", value_delimiter = ',')]
     trusted_proxy: Vec<String>,
 }
@@ -164,7 +156,9 @@ impl Config {
             Store::open(&self.database, crypto).await
         };
         let store = store.map_err(|e| match e {
-            qunlian_store::StoreError::Db(d) => format!("无法打开数据库 {}：{d}", self.database_display()),
+            qunlian_store::StoreError::Db(d) => {
+                format!("无法打开数据库 {}（请确认数据库已启动、地址和账号无误）：{d}", self.database_display())
+            }
             other => other.to_string(),
         })?;
         if !self.semantic {

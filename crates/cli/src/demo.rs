@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use qunlian_domain::auth::{Caller, ClusterId, Role, Scope, UnitId};
+use qunlian_domain::auth::{Caller, ClusterId, Role, Scope, UnitId, UserId};
 use qunlian_domain::registry::{EnterpriseInput, OfficerRole, OrgForm, OrgKind, PairingKind, SrdiLevel, UnitKind};
 use qunlian_domain::{IndustryCode, RegionCode, Uscc};
 use qunlian_store::Store;
@@ -558,20 +558,20 @@ pub async fn seed(store: &Store, district: RegionCode, generated: u64) -> AnyRes
         ("qiye", "企业联络员（演示）", Role::EnterpriseContact, Scope::Enterprise(services.contact_enterprise)),
         ("zhibu", "上海昱章电气成套设备有限公司党支部书记（演示）", Role::BranchSecretary, Scope::PartyOrg(branch)),
     ] {
-        store
-            .accounts()
-            .create_user(
-                &sys,
-                NewUser {
-                    username: username.into(),
-                    display_name: name.into(),
-                    password: DEMO_PASSWORD.into(),
-                    role,
-                    scope,
-                    must_change_password: false,
-                },
-            )
-            .await?;
+        demo_user(store, username, name, role, scope).await?;
     }
     Ok(())
+}
+
+/// A demo account: the shared demo password, kept at the first login.
+pub async fn demo_user(store: &Store, username: &str, name: &str, role: Role, scope: Scope) -> AnyResult<UserId> {
+    let new = NewUser {
+        username: username.into(),
+        display_name: name.into(),
+        password: DEMO_PASSWORD.into(),
+        role,
+        scope,
+        must_change_password: false,
+    };
+    Ok(store.accounts().create_user(&Caller::system("demo"), new).await?)
 }

@@ -321,7 +321,8 @@ async fn seed_talent(store: &Store, district: RegionCode) -> AnyResult<()> {
         };
         let id = b.add_apartment(&sys, f, true).await?;
         let local = Caller { scope: Scope::Region(town), ..Caller::system("demo") };
-        let residents: Vec<i64> = b.enterprise_choices(&local).await?.into_iter().take(2).map(|(u, _)| u).collect();
+        let residents: Vec<i64> =
+            b.enterprise_choices(&local, None, &[]).await?.into_iter().take(2).map(|(u, _)| u).collect();
         for unit in &residents {
             b.add_resident(&sys, id, *unit).await?;
         }
@@ -341,7 +342,7 @@ async fn seed_talent(store: &Store, district: RegionCode) -> AnyResult<()> {
     }
     if let Some(xinqiao) = district.find_child_by_name("新桥") {
         let local = Caller { scope: Scope::Region(xinqiao), ..Caller::system("demo") };
-        let firm = b.enterprise_choices(&local).await?.into_iter().next();
+        let firm = b.enterprise_choices(&local, None, &[]).await?.into_iter().next();
         let orgs = b.org_choices(&local).await?;
         if let (Some((firm, _)), [first, second, ..]) = (firm, orgs.as_slice()) {
             let f = SelectionFields {

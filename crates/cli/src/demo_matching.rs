@@ -13,7 +13,7 @@ use chrono::{Duration, NaiveDate};
 use qunlian_domain::auth::{Caller, ClusterId, Role, Scope, UnitId, UserId};
 use qunlian_domain::matching::{IntroductionState, ListingCategory, ListingFields, ListingKind, Reach, Urgency};
 use qunlian_store::Store;
-use qunlian_store::matching::{NewFollowUp, NewIntroduction};
+use qunlian_store::matching::{IntroductionStep, NewFollowUp, NewIntroduction};
 
 use crate::AnyResult;
 
@@ -306,6 +306,19 @@ fn secretary(key: &str, name: &str, clusters: &HashMap<String, ClusterId>) -> Re
     })
 }
 
+/// The demo's steps: to 洽谈中, to 已成交 with its value in 万元, to 未成交 with its reason.
+fn negotiating(note: &str) -> IntroductionStep<'_> {
+    IntroductionStep { to: IntroductionState::Negotiating, deal_value_wan: None, reason: None, note }
+}
+
+fn won(deal_value_wan: f64, note: &str) -> IntroductionStep<'_> {
+    IntroductionStep { to: IntroductionState::Won, deal_value_wan: Some(deal_value_wan), reason: None, note }
+}
+
+fn lost(reason: &str) -> IntroductionStep<'_> {
+    IntroductionStep { to: IntroductionState::Lost, deal_value_wan: None, reason: Some(reason), note: "" }
+}
+
 pub async fn seed(
     store: &Store,
     units: &HashMap<String, UnitId>,
@@ -344,6 +357,10 @@ pub async fn seed(
         let broker = broker.clone();
         async move { store.matching().demo_introduce_at(&broker, new, at).await }
     };
+    let step = |broker: &Caller, id: i64, step: IntroductionStep<'static>, at| {
+        let broker = broker.clone();
+        async move { store.matching().demo_introduction_step_at(&broker, id, step, at).await }
+    };
     use IntroductionState::*;
 
     // The lockdown: brokered the day the need came in, delivered within days.
@@ -356,18 +373,7 @@ pub async fn seed(
         days_ago(39),
     )
     .await?;
-    store
-        .matching()
-        .demo_introduction_step_at(
-            &ic,
-            deburr,
-            Won,
-            Some(18.0),
-            None,
-            "1.25吨已送达（成交金额为演示数据）",
-            days_ago(35),
-        )
-        .await?;
+    step(&ic, deburr, won(18.0, "1.25吨已送达（成交金额为演示数据）"), days_ago(35)).await?;
     store
         .matching()
         .add_followup(
@@ -395,14 +401,8 @@ pub async fn seed(
         days_ago(88),
     )
     .await?;
-    store
-        .matching()
-        .demo_introduction_step_at(&xq, bearing, Negotiating, None, None, "样件装机试验", days_ago(70))
-        .await?;
-    store
-        .matching()
-        .demo_introduction_step_at(&xq, bearing, Won, Some(120.0), None, "批量用于48.5吨和55吨挖掘机", days_ago(40))
-        .await?;
+    step(&xq, bearing, negotiating("样件装机试验"), days_ago(70)).await?;
+    step(&xq, bearing, won(120.0, "批量用于48.5吨和55吨挖掘机"), days_ago(40)).await?;
     for (ago, sales, note) in
         [(30, 60.0, "首批批量供货，动臂根部加油频率由每天1次降至每500小时1次"), (5, 120.0, "全年口径约120万元")]
     {
@@ -425,10 +425,7 @@ pub async fn seed(
     let motors =
         introduce(&xq, id("kaile-motor")?, id("wanlai-motor")?, Introduced, "产业链上下游合作项目", days_ago(40))
             .await?;
-    store
-        .matching()
-        .demo_introduction_step_at(&xq, motors, Negotiating, None, None, "技术参数对接中", days_ago(20))
-        .await?;
+    step(&xq, motors, negotiating("技术参数对接中"), days_ago(20)).await?;
     introduce(&xq, id("minolta-mould")?, id("juxiang-mould")?, Introduced, "产业链上下游合作项目", days_ago(12))
         .await?;
     introduce(&xq, id("ruiqi-deburr")?, id("sige-robot")?, Suggested, "拟在要素对接会上介绍", days_ago(3)).await?;
@@ -436,9 +433,6 @@ pub async fn seed(
     let glass =
         introduce(&xks, id("tianchen-glass")?, id("northglass-glass")?, Introduced, "集群内上下游对接", days_ago(60))
             .await?;
-    store
-        .matching()
-        .demo_introduction_step_at(&xks, glass, Lost, None, Some("交期无法满足批量要求"), "", days_ago(45))
-        .await?;
+    step(&xks, glass, lost("交期无法满足批量要求"), days_ago(45)).await?;
     Ok(())
 }

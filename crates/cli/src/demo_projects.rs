@@ -16,7 +16,6 @@ use qunlian_domain::projects::{
     self, ApplicationAction as A, Decision, RawOutcome, ReviewSide, RoundDates, SupportKind, Tier,
 };
 use qunlian_store::Store;
-use qunlian_store::accounts::NewUser;
 use qunlian_store::projects::{ApplicationInput, NewCarrier, NewRound};
 use qunlian_store::services::NewServiceRequest;
 
@@ -282,20 +281,7 @@ pub async fn seed(
     }
     let mut jingwei_reviewer = None;
     for (username, name, side, dept) in REVIEWERS {
-        let user = store
-            .accounts()
-            .create_user(
-                &sys,
-                NewUser {
-                    username: username.into(),
-                    display_name: name.into(),
-                    password: crate::demo::DEMO_PASSWORD.into(),
-                    role: Role::Reviewer,
-                    scope: Scope::Nothing,
-                    must_change_password: false,
-                },
-            )
-            .await?;
+        let user = crate::demo::demo_user(store, username, name, Role::Reviewer, Scope::Nothing).await?;
         let id = store.projects().add_reviewer(&sys, rnow, user.0, side, units.get(dept).map(|u| u.0)).await?;
         if side == ReviewSide::Economy {
             jingwei_reviewer = Some(id);

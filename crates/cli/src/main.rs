@@ -21,7 +21,7 @@ mod matching;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use config::{Config, ConfigArgs};
 
@@ -29,7 +29,9 @@ use config::{Config, ConfigArgs};
 #[command(
     name = "qunlian",
     version,
-    about = "群链 — 产业集群党建平台（Shanghai industrial-cluster Party-building platform）"
+    about = "群链 — 产业集群党建平台（Shanghai industrial-cluster Party-building platform）",
+    disable_help_subcommand = true,
+    disable_version_flag = true
 )]
 struct Cli {
     #[command(flatten)]
@@ -40,125 +42,112 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the web UI and the JSON API. On an empty database, creates an administrator
-    /// and prints its one-time password.
+    /// 启动网页与 JSON API。空数据库首次启动时创建系统管理员并打印其一次性密码。
     Serve,
-    /// Start with a seeded demo district (Songjiang) on SQLite under --data-dir; prints the
-    /// URL and the demo logins. All demo records are marked as demo data.
+    /// 以演示区（松江）启动：SQLite 数据库放在 --data-dir 下，打印网址与演示账号。演示记录均标为演示数据。
     Demo {
-        /// Throw away an existing demo database and seed a fresh one.
+        /// 丢弃已有的演示数据库，重新生成。
         #[arg(long)]
         reset: bool,
-        /// How many generated enterprises to add beside the named ones.
+        /// 在有名有姓的演示企业之外再生成多少家企业。
         #[arg(long, default_value_t = 3000)]
         enterprises: u64,
     },
-    /// Import records from a file (.xlsx or .csv, UTF-8 or GBK).
+    /// 从文件导入（.xlsx 或 .csv，UTF-8 或 GBK）。
     Import {
         #[command(subcommand)]
         what: ImportWhat,
     },
-    /// Export records to .xlsx.
+    /// 导出为 .xlsx。
     Export {
         #[command(subcommand)]
         what: ExportWhat,
     },
-    /// Print the ranked counterparts of an offer or need, with their reasons — the same as
-    /// GET /api/v1/listings/{id}/matches.
+    /// 打印一条供给或需求的推荐对接方（排序与理由），与 GET /api/v1/listings/{id}/matches 相同。
     Match {
         listing_id: i64,
-        /// How many counterparts (1–100).
+        /// 条数（1–100）。
         #[arg(long, default_value_t = 10)]
         top: usize,
-        /// Print JSON, exactly as the API returns it.
+        /// 输出 JSON，与 API 的返回完全相同。
         #[arg(long)]
         json: bool,
     },
-    /// Rebuild the listings' search index (--index-dir) from the database. The index is
-    /// derived: serve and demo rebuild it when empty and keep it in step by themselves.
+    /// 从数据库重建供需信息的检索索引（--index-dir）。索引是派生数据：serve 与 demo 在索引为空时自动重建，并自行保持同步。
     Reindex,
-    /// Write deterministic synthetic enterprises (CSV) for benchmarks and trials.
+    /// 生成确定性的合成企业名录（CSV），供基准测试与试用。
     Gen {
-        /// Number of enterprises.
+        /// 企业数量。
         #[arg(long)]
         enterprises: u64,
-        /// Output file (.csv).
+        /// 输出文件（.csv）。
         #[arg(long)]
         out: std::path::PathBuf,
-        /// Seed; the same seed gives the same file.
+        /// 随机种子：同一种子生成同一文件。
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// Manage user accounts.
+    /// 管理用户账号。
     User {
         #[command(subcommand)]
         action: UserAction,
     },
-    /// API tokens.
+    /// API 令牌。
     Token {
         #[command(subcommand)]
         action: TokenAction,
     },
-    /// Write a backup of the whole database to FILE while the server runs: on SQLite a
-    /// consistent copy of the database file, on PostgreSQL a pg_dump -Fc file (pg_restore
-    /// reads it). The master key is not in it: keep QUNLIAN_MASTER_KEY or
-    /// DATA_DIR/qunlian.key apart, as safely; without it the backup's phones cannot be decrypted.
+    /// 在服务运行时把整个数据库备份到 FILE：SQLite 为数据库文件的一致副本，PostgreSQL 为 pg_dump -Fc 文件（pg_restore 可读）。备份不含主密钥：请另行妥善保管 QUNLIAN_MASTER_KEY 或 DATA_DIR/qunlian.key，缺了它备份中的电话无法解密。
     Backup { file: std::path::PathBuf },
-    /// Restore a backup written by `qunlian backup` (stop the server first): SQLite keeps the
-    /// database it replaces beside it; PostgreSQL restores in one transaction. Checks that
-    /// the encrypted phones decrypt with the current master key; the search index is rebuilt.
+    /// 恢复 `qunlian backup` 写出的备份（先停止服务）：SQLite 把被替换的数据库留在旁边，PostgreSQL 在一个事务中恢复。恢复后检查加密电话能用当前主密钥解密，并重建检索索引。
     Restore {
         file: std::path::PathBuf,
-        /// Replace a database that already holds data.
+        /// 替换已有数据的数据库。
         #[arg(long)]
         replace: bool,
     },
-    /// Print the effective configuration (secrets hidden).
+    /// 打印生效的配置（密钥不显示）。
     PrintConfig,
 }
 
 #[derive(Subcommand)]
 enum ImportWhat {
-    /// The enterprise register: upsert by 统一社会信用代码; bad rows are reported by line and
-    /// written to FILE.rejects.xlsx; good rows are committed in one transaction.
+    /// 企业名录：按统一社会信用代码新增或更新；错误行按行号列出并写入 FILE.rejects.xlsx。好的行先全部读入、检查并暂存，再每批 10,000 行写入名录；中途中断的导入在下次打开数据库时续完（全部或全无，不会重复）。
     Enterprises { file: std::path::PathBuf },
-    /// Offers and needs (要素对接): columns uscc, kind (供给|需求), category, title,
-    /// description, industry_code, quantity, unit, urgency, reach, valid_until (or their
-    /// Chinese headers); bad rows are reported by line, good rows committed in one
-    /// transaction; a re-run updates by enterprise + kind + title instead of duplicating.
+    /// 供需信息（要素对接）：列为 统一社会信用代码、类型（供给|需求）、类别、标题、描述、行业代码、数量、单位、紧急程度、发布范围、有效期至（或对应英文列名）；错误行按行号列出，好的行在一个事务中保存；重复导入按 企业 + 类型 + 标题 更新，不会重复。
     Listings { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
 enum ExportWhat {
-    /// Every enterprise to an .xlsx file in the import template's columns (contact phones are not exported).
+    /// 把全部企业按导入模板的列导出为 .xlsx（联系电话不导出）。
     Enterprises { out: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
 enum UserAction {
-    /// Create an account; prints a generated password that must be changed at first login.
+    /// 创建账号，打印生成的初始密码（首次登录须修改）。
     Create {
         username: String,
-        /// district_admin, town_admin, cluster_secretary, branch_secretary, enterprise_contact,
+        /// 角色：district_admin, town_admin, cluster_secretary, branch_secretary, enterprise_contact,
         /// service_officer, department_head, reviewer, leader, system_admin, security_admin, audit_admin
         #[arg(long)]
         role: String,
-        /// all | nothing | region:CODE | cluster:ID | party_org:ID | enterprise:ID | department:ID
+        /// 数据范围：all | nothing | region:区划代码 | cluster:编号 | party_org:编号 | enterprise:编号 | department:编号
         #[arg(long, default_value = "nothing")]
         scope: String,
         #[arg(long)]
         name: Option<String>,
     },
-    /// List accounts.
+    /// 列出账号。
     List,
-    /// Set a new generated password (to be changed at next login) and lift any lock.
+    /// 重置为新生成的密码（下次登录须修改），并解除锁定。
     Reset { username: String },
 }
 
 #[derive(Subcommand)]
 enum TokenAction {
-    /// Issue a bearer token for USER; printed once, stored only as a digest.
+    /// 为用户签发 API 令牌：只打印一次，数据库只存其摘要。
     Create {
         username: String,
         #[arg(long, default_value = "命令行创建")]
@@ -166,8 +155,65 @@ enum TokenAction {
     },
 }
 
+/// clap's own words in Chinese on every command: 用法, 命令, 参数, 选项, and the help and
+/// version flags (the descriptions are the doc comments above).
+fn localised(cmd: clap::Command) -> clap::Command {
+    let root = cmd.get_name() == "qunlian";
+    let cmd = cmd
+        .help_template("{about}\n\n用法：{usage}\n\n{all-args}")
+        .subcommand_help_heading("命令")
+        .subcommand_value_name("命令")
+        .disable_help_flag(true)
+        .arg(Arg::new("help").short('h').long("help").action(ArgAction::Help).help("显示帮助"))
+        .mut_subcommands(localised);
+    let cmd = match root {
+        true => cmd.arg(Arg::new("version").short('V').long("version").action(ArgAction::Version).help("显示版本")),
+        false => cmd,
+    };
+    // The root's options are global (config.rs): every command's help lists them apart.
+    cmd.mut_args(|a| {
+        let heading = match (a.is_positional(), root && !matches!(a.get_id().as_str(), "help" | "version")) {
+            (true, _) => "参数",
+            (false, true) => "通用选项",
+            (false, false) => "选项",
+        };
+        a.help_heading(heading)
+    })
+}
+
+/// A wrong command line, said in Chinese with the usage; help and version print as clap
+/// prints them.
+fn command_line_error(e: clap::Error) -> ! {
+    use clap::error::{ContextKind, ErrorKind};
+    let ctx = |k| e.get(k).map(|v| v.to_string()).unwrap_or_default();
+    let what = match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            e.exit()
+        }
+        ErrorKind::MissingRequiredArgument => format!("缺少必填参数 {}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::MissingSubcommand => "缺少命令".to_owned(),
+        ErrorKind::UnknownArgument => format!("没有选项 {}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::InvalidSubcommand => format!("没有命令 {}", ctx(ContextKind::InvalidSubcommand)),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            format!("{} 的值“{}”无效", ctx(ContextKind::InvalidArg), ctx(ContextKind::InvalidValue))
+        }
+        ErrorKind::ArgumentConflict => format!("选项 {} 不能同时使用", ctx(ContextKind::InvalidArg)),
+        _ => format!("参数个数或格式不对：{}", ctx(ContextKind::InvalidArg)),
+    };
+    let usage = ctx(ContextKind::Usage);
+    let usage = usage.trim().trim_start_matches("Usage:").trim();
+    match usage.is_empty() {
+        true => eprintln!("错误：{what}\n查看帮助：qunlian --help"),
+        false => eprintln!("错误：{what}\n\n用法：{usage}\n查看帮助：qunlian --help"),
+    }
+    std::process::exit(2)
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = localised(Cli::command())
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+        .unwrap_or_else(|e| command_line_error(e));
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("QUNLIAN_LOG")
@@ -263,8 +309,9 @@ async fn run(cli: Cli) -> AnyResult<ExitCode> {
 }
 
 async fn serve(store: qunlian_store::Store, config: &Config) -> AnyResult<()> {
-    let listener =
-        tokio::net::TcpListener::bind(&config.listen).await.map_err(|e| format!("无法监听 {}：{e}", config.listen))?;
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .map_err(|e| format!("无法监听 {}（应为 地址:端口，如 127.0.0.1:8080，且端口未被占用）：{e}", config.listen))?;
     let addr = listener.local_addr()?;
     let store_for_index = store.clone();
     let state = qunlian_web::AppState::new(
@@ -348,7 +395,13 @@ async fn user_command(store: &qunlian_store::Store, action: UserAction) -> AnyRe
         }
         UserAction::List => {
             for u in store.accounts().list_users(&Caller { role: Role::SystemAdmin, ..cli }).await? {
-                println!("{}\t{}\t{}\t{:?}", u.username, u.display_name, u.role.label(), u.scope);
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    u.username,
+                    u.display_name,
+                    u.role.label(),
+                    qunlian_store::accounts::scope_text(&u.scope)
+                );
             }
         }
         UserAction::Reset { username } => {

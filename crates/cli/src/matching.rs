@@ -139,7 +139,7 @@ pub async fn import_listings(store: &Store, file: &Path) -> AnyResult<ExitCode> 
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("无法读取 {}：{e}", file.display());
+            eprintln!("无法读取 {}：{}", file.display(), qunlian_io::table::FileError::io(&e));
             return Ok(ExitCode::FAILURE);
         }
     };

@@ -337,6 +337,82 @@ macro_rules! labelled_enum {
 
 pub(crate) use labelled_enum;
 
+/// What someone does to a record of a state machine (交办, 审核通过 …): each variant with the
+/// code a form sends and the verb that messages, buttons and the audit line say. Not stored.
+///
+/// ```ignore
+/// verb_enum!(
+///     /// What someone does to an issue.
+///     IssueAction for IssueState.actions {
+///         Assign = "assign", "交办";
+///         Resolve = "resolve", "办结";
+///     }
+/// );
+/// ```
+///
+/// `for State.list` gives the state type `fn list(self) -> Vec<Action>`: the actions its
+/// `next` takes from that state, for the buttons a page offers.
+macro_rules! verb_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident for $state:ident . $list:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal, $verb:literal ; )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $name {
+            pub const ALL: [$name; [$(stringify!($variant)),+].len()] = [$($name::$variant),+];
+
+            /// The verb, for messages, buttons and the audit line.
+            pub fn verb(self) -> &'static str {
+                match self { $($name::$variant => $verb),+ }
+            }
+
+            /// The code a form sends.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn from_code(s: &str) -> Option<$name> {
+                $name::ALL.into_iter().find(|a| a.code() == s.trim())
+            }
+        }
+
+        impl $state {
+            /// The actions that apply now, for the buttons a page offers.
+            pub fn $list(self) -> Vec<$name> {
+                $name::ALL.into_iter().filter(|a| self.next(*a).is_ok()).collect()
+            }
+        }
+    };
+}
+pub(crate) use verb_enum;
+
+/// Checks a state machine against its table: every `(from, action, to)` in `allowed` is
+/// taken, and every other pair is refused, the refusal checked by `refused`.
+#[cfg(test)]
+pub(crate) fn check_transitions<S: Copy + PartialEq + std::fmt::Debug, A: Copy + PartialEq, E: std::fmt::Debug>(
+    states: &[S],
+    actions: &[A],
+    allowed: &[(S, A, S)],
+    next: impl Fn(S, A) -> Result<S, E>,
+    refused: impl Fn(S, A, E),
+) {
+    for &from in states {
+        for &action in actions {
+            match allowed.iter().find(|(f, a, _)| *f == from && *a == action) {
+                Some(&(_, _, to)) => assert_eq!(next(from, action).unwrap(), to),
+                None => refused(from, action, next(from, action).unwrap_err()),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

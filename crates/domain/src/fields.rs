@@ -56,6 +56,15 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// The input's value — built from its fields once each was read — when no field was
+    /// refused; otherwise these errors.
+    pub fn or_value<T>(self, value: Option<T>) -> Result<T, FieldErrors> {
+        match value {
+            Some(v) if self.is_empty() => Ok(v),
+            _ => Err(self),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }

@@ -44,12 +44,23 @@ pub fn over(s: &str, max: usize) -> Option<usize> {
     (n > max).then_some(n)
 }
 
-/// `label：不能超过N个字（现有M个字）` when `s` is longer than `max` characters.
+/// `label：不能超过N个字（现有M个字）` when `s` is longer than `max` characters, and
+/// `label：含有不可见的控制字符…` when it holds a character no text may keep ([`unsavable`]).
 pub fn check(label: &str, s: &str, max: usize) -> Result<(), String> {
-    match over(s, max) {
-        Some(n) => Err(format!("{label}：不能超过{max}个字（现有{n}个字）")),
-        None => Ok(()),
+    if let Some(n) = over(s, max) {
+        return Err(format!("{label}：不能超过{max}个字（现有{n}个字）"));
     }
+    if s.chars().any(unsavable) {
+        return Err(format!("{label}：含有不可见的控制字符（如 NUL），请删除后重新填写"));
+    }
+    Ok(())
+}
+
+/// A character no text field keeps: a control character other than tab and line breaks, or
+/// the noncharacters U+FFFE and U+FFFF. PostgreSQL refuses NUL in text, and XML — the .docx
+/// and .xlsx downloads, the briefing's charts — refuses all of them; nobody types them.
+pub fn unsavable(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
 }
 
 /// Free-text search as typed: trimmed, refused (`搜索词：不能超过200个字…`) past
@@ -89,5 +100,17 @@ mod tests {
         assert_eq!(search_text(Some("  ")), Ok(None));
         assert_eq!(search_text(Some(" 轴承 ")), Ok(Some("轴承")));
         assert!(search_text(Some(&"轴".repeat(201))).unwrap_err().starts_with("搜索词：不能超过200个字"));
+    }
+
+    #[test]
+    fn control_characters_are_refused_by_the_field_but_line_breaks_kept() {
+        for bad in ["a\0b", "\u{1b}[31m", "\u{FFFF}", "x\u{7f}"] {
+            assert_eq!(
+                check("标题", bad, NAME_CHARS),
+                Err("标题：含有不可见的控制字符（如 NUL），请删除后重新填写".into()),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(check("说明", "第一行\r\n第二行\t完", NOTE_CHARS), Ok(()));
     }
 }

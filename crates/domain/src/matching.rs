@@ -268,6 +268,11 @@ pub struct Candidate {
     pub text_score: f32,
     /// Words of the subject found in the candidate, as a broker would read them.
     pub matched_terms: Vec<String>,
+    /// Found only by words the subject's nearest by meaning lent its query (the index's
+    /// query expansion, docs/matching.md): it holds no word of the subject's. The semantic
+    /// stage ranks it, its closeness in meaning the reason ([`fuse`]); words alone do not.
+    #[serde(skip)]
+    pub by_meaning: bool,
 }
 
 /// Why a counterpart was recommended.
@@ -284,6 +289,9 @@ pub struct Reasons {
     /// The cosine of the two listings' embeddings when the counterpart is among the
     /// subject's nearest by meaning (the semantic stage's neighbours): “语义相近”.
     pub semantic: Option<f64>,
+    /// The need's problem or use this offer is the remedy of, by the index's problem →
+    /// remedy table (“可解决：返潮” for a dehumidifier): set by the store after ranking.
+    pub remedy_for: Option<String>,
 }
 
 impl Reasons {
@@ -292,6 +300,9 @@ impl Reasons {
         let mut parts = Vec::new();
         if !self.matched_terms.is_empty() {
             parts.push(format!("共同词：{}", self.matched_terms.join("、")));
+        }
+        if let Some(problem) = &self.remedy_for {
+            parts.push(format!("可解决：{problem}"));
         }
         if self.semantic.is_some() {
             parts.push("语义相近".to_owned());
@@ -391,6 +402,7 @@ pub fn rank(subject: &ListingDoc, candidates: Vec<Candidate>, today: NaiveDate, 
                     same_category,
                     age_days,
                     semantic: None,
+                    remedy_for: None,
                 },
             })
         })
@@ -467,6 +479,13 @@ pub trait SearchIndex: Send + Sync {
     fn len(&self) -> Result<u64, SearchError>;
     fn is_empty(&self) -> Result<bool, SearchError> {
         Ok(self.len()? == 0)
+    }
+    /// For each offer's text of `offers`, the problem or use in a need's text (`need`) that
+    /// the offer is a remedy of, when the index knows remedies (a broker's reason:
+    /// “可解决：返潮”). None for each by default.
+    fn remedies_answered(&self, need: &str, offers: &[&str]) -> Vec<Option<String>> {
+        let _ = need;
+        vec![None; offers.len()]
     }
 }
 
@@ -556,6 +575,7 @@ mod tests {
             doc: doc(id, ListingKind::Offer, industry, owner),
             text_score: score,
             matched_terms: words.iter().map(|w| (*w).to_owned()).collect(),
+            by_meaning: false,
         };
         let ranked = rank(
             &need,

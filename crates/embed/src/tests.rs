@@ -73,3 +73,19 @@ fn half_floats_convert() {
     assert_eq!(f16_to_f32(0x0001), 2f32.powi(-24));
     assert_eq!(f16_to_f32(0x0000), 0.0);
 }
+
+/// Common pieces count for little, rare ones for nearly all: the weight falls with the
+/// piece's probability, the unknown piece counts whole.
+#[test]
+fn common_pieces_weigh_less_than_rare_ones() {
+    let m = model();
+    let id = |text: &str| *m.tokenize(text).last().unwrap();
+    let (comma, rare) = (m.weight(id("，")), m.weight(id("钕")));
+    assert!(comma < 0.1, "，weighs {comma}");
+    assert!(rare > 0.5, "钕 weighs {rare}");
+    assert_eq!(m.weight(m.unk), 1.0);
+    // So punctuation and particles barely move a text's direction.
+    let plain = m.embed("工业除湿机");
+    let padded = m.embed("工业除湿机，的，的，");
+    assert!(cosine(&plain, &padded) > 0.95, "{}", cosine(&plain, &padded));
+}

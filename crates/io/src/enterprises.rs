@@ -170,14 +170,14 @@ fn is_footer(first: &str) -> bool {
 
 impl EnterpriseReader {
     pub fn open(path: &Path, district: RegionCode) -> Result<EnterpriseReader, FileError> {
-        let size = std::fs::metadata(path).map_err(|e| FileError::Io(format!("{}：{e}", path.display())))?.len();
+        let size = std::fs::metadata(path).map_err(|e| FileError::io(&e))?.len();
         if size > crate::table::MAX_FILE_BYTES {
             return Err(FileError::TooLarge(format!(
                 "超过 {} MB 的上限",
                 crate::table::MAX_FILE_BYTES / (1024 * 1024)
             )));
         }
-        let bytes = std::fs::read(path).map_err(|e| FileError::Io(format!("{}：{e}", path.display())))?;
+        let bytes = std::fs::read(path).map_err(|e| FileError::io(&e))?;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         EnterpriseReader::from_bytes(&name, bytes, district)
     }

@@ -134,12 +134,8 @@ pub struct FigureLine {
     pub row: FigureRow,
 }
 
-/// A refused row: its line and every reason, each naming its column.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FigureLineReject {
-    pub line: usize,
-    pub reasons: Vec<String>,
-}
+/// A refused row of a figures file.
+pub type FigureLineReject = crate::table::LineReject;
 
 /// What a file held: good rows, refused rows, and its columns as recognised.
 #[derive(Clone, Debug, Default)]

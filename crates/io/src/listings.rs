@@ -105,18 +105,8 @@ pub struct ListingRow {
     pub fields: ListingFields,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ListingRowReject {
-    pub line: usize,
-    /// Every reason, "字段：原因".
-    pub reasons: Vec<String>,
-}
-
-impl ListingRowReject {
-    pub fn reason(&self) -> String {
-        self.reasons.join("；")
-    }
-}
+/// A refused row of a listings file.
+pub type ListingRowReject = crate::table::LineReject;
 
 /// Reads the whole file: the header row is looked for in the first 20 rows.
 pub fn read_listings(bytes: Vec<u8>) -> Result<(Vec<ListingRow>, Vec<ListingRowReject>), String> {

@@ -83,18 +83,8 @@ pub struct RosterLine {
     pub fields: MemberFields,
 }
 
-/// A refused row: its line and every reason, each "列名：原因".
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RosterLineReject {
-    pub line: usize,
-    pub reasons: Vec<String>,
-}
-
-impl RosterLineReject {
-    pub fn reason(&self) -> String {
-        self.reasons.join("；")
-    }
-}
+/// A refused row of a roster.
+pub type RosterLineReject = crate::table::LineReject;
 
 /// An ID number Excel turned into a number has lost its last digits; say so, not "wrong
 /// length".

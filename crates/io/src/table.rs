@@ -11,11 +11,26 @@ use calamine::{DataRef, Reader, Xlsx};
 /// A row as the user sees it: its 1-based line number in Excel or in the text file.
 pub type Row = (usize, Vec<String>);
 
+/// A refused line of a file: its number and every reason, each naming its column or field
+/// ("列名：原因").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineReject {
+    pub line: usize,
+    pub reasons: Vec<String>,
+}
+
+impl LineReject {
+    pub fn reason(&self) -> String {
+        self.reasons.join("；")
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FileError {
     #[error("文件为空")]
     Empty,
-    #[error("无法打开文件：{0}")]
+    /// Why the file could not be opened or read; the caller names the file.
+    #[error("{0}")]
     Io(String),
     #[error("无法读取 Excel 文件：{0}（请确认是 .xlsx 格式；旧版 .xls 请另存为 .xlsx）")]
     Xlsx(String),
@@ -27,6 +42,21 @@ pub enum FileError {
     NoHeader(String),
     #[error("文件过大：{0}")]
     TooLarge(String),
+}
+
+impl FileError {
+    /// A file that could not be opened or read, said in Chinese (the system's own text
+    /// only for what has no common name).
+    pub fn io(e: &std::io::Error) -> FileError {
+        use std::io::ErrorKind;
+        let why = match e.kind() {
+            ErrorKind::NotFound => "文件不存在".to_owned(),
+            ErrorKind::PermissionDenied => "没有读取权限".to_owned(),
+            ErrorKind::IsADirectory => "这是一个文件夹，不是文件".to_owned(),
+            _ => format!("系统错误（{e}）"),
+        };
+        FileError::Io(why)
+    }
 }
 
 /// Limits on what a file may hold, so that no upload can exhaust memory or time.

@@ -15,11 +15,14 @@
 pub mod analysis;
 mod collect;
 pub mod eval;
+mod query;
+pub mod remedies;
 pub mod semantic;
 pub mod synthetic;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{Datelike, NaiveDate};
@@ -29,13 +32,13 @@ use qunlian_domain::matching::{
 };
 use qunlian_domain::{IndustryCode, RegionCode};
 use tantivy::collector::TopDocs;
-use tantivy::fieldnorm::FieldNormReader;
-use tantivy::query::{Bm25Weight, BooleanQuery, BoostQuery, Occur, Query, TermQuery, TermSetQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, TermSetQuery};
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::collect::FilteredTop;
+use crate::query::weighted_words;
 use crate::semantic::{Filter, Vectors};
 
 /// Bumped when the schema or the analysis changes: an index written by another version is
@@ -64,6 +67,25 @@ pub const COMMON_SHARE: f64 = 0.05;
 /// …unless it is held by no more than this many: a posting list this short costs nothing to
 /// score, and a small index (a test, a new deployment) keeps every word.
 pub const COMMON_MIN_LISTINGS: u64 = 500;
+/// Query expansion by meaning (issue #16; docs/matching.md, “Query expansion from the
+/// nearest by meaning”): the titles of the subject's this many nearest counterparts by
+/// embedding (those the reader may see) lend their words to the lexical query…
+pub const EXPANSION_NEIGHBOURS: usize = 5;
+/// …each weighing this much against a word of the subject's description (1)…
+pub const EXPANSION_WEIGHT: f32 = 0.25;
+/// …at most this many of them (the rarest), asked after the subject's own words, which they
+/// never displace.
+pub const EXPANSION_WORDS: usize = 4;
+/// A lent word is asked only where it narrows: held by no more than this share of the
+/// listings (or by [`COMMON_MIN_LISTINGS`] at the most). A hint, not the subject's own word,
+/// it is not worth scoring a long posting list for (at a million synthetic listings the
+/// lent words at [`COMMON_SHARE`] made the lexical pool p95 19.5 → 33.1 ms).
+pub const EXPANSION_SHARE: f64 = 0.005;
+/// Lists the expansion's neighbour search reads at the least (the stage's own reads
+/// [`semantic::PROBES`]): the lent words need near listings, not exactly the nearest, and this
+/// search runs before the lexical query, not beside it. No effect below [`semantic::IVF_FROM`]
+/// listings, where every search is exhaustive.
+pub const EXPANSION_PROBES: usize = 2;
 /// Every listing's industry path holds this many values (the code, its ancestors, then
 /// padding), so its field length is the same everywhere and a chain term's BM25 score is
 /// exactly the boost it is given: see [`TantivyIndex::chain_clause`].
@@ -132,16 +154,6 @@ fn date_of(n: i64) -> Option<NaiveDate> {
     i32::try_from(n).ok().and_then(NaiveDate::from_num_days_from_ce_opt)
 }
 
-/// A word of the subject as asked of the index, and in which fields.
-struct Asked {
-    word: String,
-    weight: f32,
-    title: bool,
-    description: bool,
-    /// Listings holding it in the field where it is more frequent.
-    df: u64,
-}
-
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Payload {
     schema: u32,
@@ -156,6 +168,11 @@ struct Inner {
     /// The semantic stage's vectors, in memory: applied with the text, read again from the
     /// database when an index is opened from disk (`SearchIndex::hold_vectors`).
     vectors: RwLock<Vectors>,
+    /// Query expansion by meaning on (the default) or off (for comparing).
+    expansion: AtomicBool,
+    /// The weight of the problem → remedy table's lent words, as `f32` bits: the table's
+    /// [`remedies::REMEDY_WEIGHT`] by default, 0 for off (for comparing).
+    remedies: AtomicU32,
 }
 
 /// The tantivy index of listings. Cloning is cheap: clones share one index, one reader and
@@ -205,6 +222,19 @@ impl TantivyIndex {
         TantivyIndex::from_index(index, f)
     }
 
+    /// Turns query expansion by meaning ([`EXPANSION_NEIGHBOURS`]) on or off for this index
+    /// and its clones; on unless turned off (the evaluation compares the two).
+    pub fn set_expansion(&self, on: bool) {
+        self.inner.expansion.store(on, Ordering::Relaxed);
+    }
+
+    /// Weighs the problem → remedy table's lent words ([`remedies`]) for this index and its
+    /// clones: 0 turns them off (for the evaluation and the benchmark; the product keeps
+    /// [`remedies::REMEDY_WEIGHT`]).
+    pub fn set_remedy_weight(&self, weight: f32) {
+        self.inner.remedies.store(weight.to_bits(), Ordering::Relaxed);
+    }
+
     /// An index in memory, for tests and the evaluation.
     pub fn in_memory() -> Result<TantivyIndex, SearchError> {
         let (schema, f) = schema();
@@ -213,12 +243,21 @@ impl TantivyIndex {
 
     fn from_index(index: Index, f: Fields) -> Result<TantivyIndex, SearchError> {
         analysis::warm_up();
+        remedies::warm_up();
         index.tokenizers().register(TOKENIZER, TextAnalyzer::from(analysis::ZhTokenizer));
         let threads = std::thread::available_parallelism().map(|n| n.get().clamp(1, 4)).unwrap_or(1);
         let writer = index.writer_with_num_threads(threads, WRITER_BUDGET).map_err(err("打开索引写入器"))?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(err("打开索引"))?;
         Ok(TantivyIndex {
-            inner: Arc::new(Inner { index, reader, writer: Mutex::new(writer), f, vectors: RwLock::default() }),
+            inner: Arc::new(Inner {
+                index,
+                reader,
+                writer: Mutex::new(writer),
+                f,
+                vectors: RwLock::default(),
+                expansion: AtomicBool::new(true),
+                remedies: AtomicU32::new(remedies::REMEDY_WEIGHT.to_bits()),
+            }),
         })
     }
 
@@ -284,75 +323,6 @@ impl TantivyIndex {
         })
     }
 
-    /// The words worth asking for, and in which fields. A word that a large share of all
-    /// listings hold in a field
-    /// (设备, 加工, 齐全 in descriptions where every other listing says 设备齐全，可来料加工)
-    /// is not asked for in that field: it ranks nothing there and costs the most to score.
-    /// It is still asked for in the other field, where it is rare (维修 in a title). Then the
-    /// rarest first, at most [`MAX_ASKED_WORDS`]; if every word is common everywhere, the
-    /// rarest few are asked for all the same.
-    fn query_words(&self, searcher: &Searcher, words: &[(String, f32)]) -> Result<Vec<Asked>, SearchError> {
-        let f = &self.inner.f;
-        let total = searcher.num_docs().max(1) as f64;
-        let rare = |df: u64| df <= COMMON_MIN_LISTINGS || df as f64 / total <= COMMON_SHARE;
-        let mut rated = Vec::with_capacity(words.len());
-        for (word, weight) in words {
-            let df = |field: Field| searcher.doc_freq(&Term::from_field_text(field, word)).map_err(err("检索"));
-            let (in_title, in_description) = (df(f.title)?, df(f.description)?);
-            if in_title + in_description > 0 {
-                rated.push(Asked {
-                    word: word.clone(),
-                    weight: *weight,
-                    title: rare(in_title),
-                    description: rare(in_description),
-                    df: in_title.max(in_description),
-                });
-            }
-        }
-        rated.sort_by(|a, b| a.df.cmp(&b.df).then_with(|| b.weight.total_cmp(&a.weight)));
-        if rated.iter().all(|a| !a.title && !a.description) {
-            rated.truncate(3);
-            for a in &mut rated {
-                a.title = true;
-                a.description = true;
-            }
-        }
-        Ok(rated.into_iter().filter(|a| a.title || a.description).take(MAX_ASKED_WORDS).collect())
-    }
-
-    /// One SHOULD clause per word and field asked for: the title boosted, the description.
-    fn word_clauses(&self, words: &[Asked]) -> Vec<(Occur, Box<dyn Query>)> {
-        let f = &self.inner.f;
-        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for a in words {
-            for (field, boost, asked) in [(f.title, TITLE_BOOST, a.title), (f.description, 1.0, a.description)] {
-                if asked {
-                    let q = TermQuery::new(Term::from_field_text(field, &a.word), IndexRecordOption::WithFreqs);
-                    out.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost * a.weight))));
-                }
-            }
-        }
-        out
-    }
-
-    /// A chain neighbour's industry code as a term query scoring exactly `score` on every
-    /// listing filed under it: all industry paths have the same length, so the term's BM25
-    /// is the same for every document, and the boost divides it out.
-    fn chain_clause(&self, searcher: &Searcher, code: &str, score: f32) -> Result<Option<Box<dyn Query>>, SearchError> {
-        let term = Term::from_field_text(self.inner.f.industry_path, code);
-        if searcher.doc_freq(&term).map_err(err("检索"))? == 0 {
-            return Ok(None);
-        }
-        let base = Bm25Weight::for_terms(searcher, std::slice::from_ref(&term))
-            .map_err(err("检索"))?
-            .score(FieldNormReader::fieldnorm_to_id(INDUSTRY_PATH_LEN as u32), 1);
-        if !(base.is_finite() && base > 0.0) {
-            return Ok(None);
-        }
-        let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
-        Ok(Some(Box::new(BoostQuery::new(Box::new(q), score / base))))
-    }
-
     /// Runs `clauses` (a disjunction) keeping what `filter` admits, reads the top `limit`
     /// documents and the words each shares with `subject_words`. `chain_codes` are the
     /// industry codes whose score is taken back out of the text score (ranking adds its own
@@ -363,6 +333,7 @@ impl TantivyIndex {
         clauses: Vec<(Occur, Box<dyn Query>)>,
         filter: FilteredTop,
         subject_words: &[String],
+        lent_words: &[String],
         chain_codes: &[(String, f32)],
     ) -> Result<Vec<Candidate>, SearchError> {
         if clauses.is_empty() {
@@ -387,23 +358,14 @@ impl TantivyIndex {
             // of a pure chain neighbour reads as no text at all.
             let text = score - chain;
             let text_score = if text < 1e-3 { 0.0 } else { text };
-            out.push(Candidate { doc, text_score, matched_terms });
+            // No word of the subject a broker could be told of, but a word lent by the
+            // nearest by meaning: found by meaning (ranked by the semantic stage).
+            let by_meaning =
+                text_score > 0.0 && matched_terms.is_empty() && lent_words.iter().any(|w| held.contains(w));
+            out.push(Candidate { doc, text_score, matched_terms, by_meaning });
         }
         Ok(out)
     }
-}
-
-/// The distinct words of a subject with their weights: words of the title weigh more.
-fn weighted_words(title: &str, description: &str) -> Vec<(String, f32)> {
-    let in_title: HashSet<String> = analysis::words(title).into_iter().collect();
-    analysis::distinct_words(&format!("{title} {description}"))
-        .into_iter()
-        .take(MAX_QUERY_WORDS)
-        .map(|w| {
-            let weight = if in_title.contains(&w) { SUBJECT_TITLE_WEIGHT } else { 1.0 };
-            (w, weight)
-        })
-        .collect()
 }
 
 impl SearchIndex for TantivyIndex {
@@ -466,7 +428,14 @@ impl SearchIndex for TantivyIndex {
         };
         let searcher = self.inner.reader.searcher();
         let words = weighted_words(&subject.title, &subject.description);
-        let mut clauses = self.word_clauses(&self.query_words(&searcher, &words)?);
+        let mut asked = self.query_words(&searcher, &words, false)?;
+        // Words lent by the nearest by meaning and by the need's remedies, after its own: a
+        // word only they lend is no shared word (`collect` is given the subject's words), so
+        // the reasons never name it.
+        let lent = self.lent_words(&searcher, subject, &words, visibility, today)?;
+        let lent_words: Vec<String> = lent.iter().map(|a| a.word.clone()).collect();
+        asked.extend(lent);
+        let mut clauses = self.word_clauses(&asked);
         let mut chain_codes: Vec<(String, f32)> = Vec::new();
         if let Some(own) = subject.industry {
             let group = own.group();
@@ -488,7 +457,7 @@ impl SearchIndex for TantivyIndex {
             }
         }
         let subject_words: Vec<String> = words.into_iter().map(|(w, _)| w).collect();
-        self.collect(&searcher, clauses, filter, &subject_words, &used)
+        self.collect(&searcher, clauses, filter, &subject_words, &lent_words, &used)
     }
 
     fn search(
@@ -504,9 +473,9 @@ impl SearchIndex for TantivyIndex {
         };
         let searcher = self.inner.reader.searcher();
         let words = weighted_words(text, "");
-        let clauses = self.word_clauses(&self.query_words(&searcher, &words)?);
+        let clauses = self.word_clauses(&self.query_words(&searcher, &words, false)?);
         let subject_words: Vec<String> = words.into_iter().map(|(w, _)| w).collect();
-        self.collect(&searcher, clauses, filter, &subject_words, &[])
+        self.collect(&searcher, clauses, filter, &subject_words, &[], &[])
     }
 
     fn neighbours(
@@ -543,6 +512,14 @@ impl SearchIndex for TantivyIndex {
 
     fn vectors_len(&self) -> Result<u64, SearchError> {
         Ok(self.vectors()?.len() as u64)
+    }
+
+    fn remedies_answered(&self, need: &str, offers: &[&str]) -> Vec<Option<String>> {
+        if f32::from_bits(self.inner.remedies.load(Ordering::Relaxed)) > 0.0 {
+            remedies::answered(need, offers)
+        } else {
+            vec![None; offers.len()]
+        }
     }
 
     fn len(&self) -> Result<u64, SearchError> {

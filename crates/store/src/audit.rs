@@ -66,25 +66,98 @@ impl Change {
     }
 }
 
+/// A row the store writes with its audit line: an active model that sea-orm can insert and
+/// update, its table's saved model (`Saved`) turning back into it.
+pub(crate) trait Recordable: ActiveModelTrait<Entity = Self::Table> + ActiveModelBehavior + Send {
+    type Table: EntityTrait<Model = Self::Saved>;
+    type Saved: IntoActiveModel<Self>;
+}
+
+impl<A> Recordable for A
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+{
+    type Table = A::Entity;
+    type Saved = <A::Entity as EntityTrait>::Model;
+}
+
 impl Store {
-    /// Inserts a new row and writes the line `change` gives for the saved row, in one
-    /// transaction, so that no creation goes unrecorded.
-    pub(crate) async fn insert_recorded<A>(
+    /// Runs `work` in one transaction and writes the line `change` gives for what it did in
+    /// the same transaction, so that a change and its line are kept or undone together: no
+    /// change goes unrecorded, and no line tells of a change that was rolled back.
+    pub(crate) async fn recorded<T>(
+        &self,
+        actor: impl Into<Actor>,
+        work: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> Result<T>,
+        change: impl FnOnce(&T) -> Change,
+    ) -> Result<T> {
+        self.recorded_if(actor, work, |done| Some(change(done))).await
+    }
+
+    /// [`Store::recorded`] for work that may find nothing to do (a request someone else
+    /// escalated or rated first): `change` gives no line then, and what the work wrote, if
+    /// anything, is kept without one.
+    pub(crate) async fn recorded_if<T>(
+        &self,
+        actor: impl Into<Actor>,
+        work: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> Result<T>,
+        change: impl FnOnce(&T) -> Option<Change>,
+    ) -> Result<T> {
+        let txn = sea_orm::TransactionTrait::begin(self.db()).await?;
+        let done = work(&txn).await?;
+        if let Some(Change { action, target, target_id, detail }) = change(&done) {
+            self.audit().record_on(&txn, actor, action, target, Some(target_id), detail).await?;
+        }
+        txn.commit().await?;
+        Ok(done)
+    }
+
+    /// Saves a row a form created or edited — inserted when its key is not set yet, updated
+    /// otherwise — and writes the line `change` gives for the saved row, in one transaction
+    /// ([`Store::recorded`]).
+    pub(crate) async fn save_recorded<A: Recordable>(
         &self,
         caller: &Caller,
         row: A,
-        change: impl FnOnce(&<A::Entity as EntityTrait>::Model) -> Change,
-    ) -> Result<<A::Entity as EntityTrait>::Model>
-    where
-        A: ActiveModelTrait + ActiveModelBehavior + Send,
-        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
-    {
-        let txn = sea_orm::TransactionTrait::begin(self.db()).await?;
-        let saved = row.insert(&txn).await?;
-        let Change { action, target, target_id, detail } = change(&saved);
-        self.audit().record_on(&txn, caller, action, target, Some(target_id), detail).await?;
-        txn.commit().await?;
-        Ok(saved)
+        change: impl FnOnce(&A::Saved) -> Change,
+    ) -> Result<A::Saved> {
+        let new = row.get_primary_key_value().is_none();
+        self.recorded(caller, async |txn| Ok(if new { row.insert(txn).await? } else { row.update(txn).await? }), change)
+            .await
+    }
+
+    /// Inserts a new row and writes the line `change` gives for the saved row, in one
+    /// transaction ([`Store::recorded`]).
+    pub(crate) async fn insert_recorded<A: Recordable>(
+        &self,
+        caller: &Caller,
+        row: A,
+        change: impl FnOnce(&A::Saved) -> Change,
+    ) -> Result<A::Saved> {
+        self.recorded(caller, async |txn| Ok(row.insert(txn).await?), change).await
+    }
+
+    /// [`Store::insert_recorded`] for a row that starts with what `then` writes after it in
+    /// the same transaction: a request's or an introduction's first event, an applicant's
+    /// first step.
+    pub(crate) async fn insert_recorded_with<A: Recordable>(
+        &self,
+        caller: &Caller,
+        row: A,
+        then: impl AsyncFnOnce(&sea_orm::DatabaseTransaction, &A::Saved) -> Result<()>,
+        change: impl FnOnce(&A::Saved) -> Change,
+    ) -> Result<A::Saved> {
+        self.recorded(
+            caller,
+            async |txn| {
+                let saved = row.insert(txn).await?;
+                then(txn, &saved).await?;
+                Ok(saved)
+            },
+            change,
+        )
+        .await
     }
 }
 
@@ -107,6 +180,29 @@ pub struct AuditFilter {
     pub action: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+}
+
+impl AuditFilter {
+    /// What was asked, for the log's own line: “查询审计日志：关键词“张三”，动作 user.grant，
+    /// 2026-11-01 至 2026-11-30”, or “查询审计日志：全部”.
+    fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(q) = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            parts.push(format!("关键词“{q}”"));
+        }
+        if let Some(action) = self.action.as_deref().filter(|a| !a.is_empty()) {
+            parts.push(format!("动作 {action}"));
+        }
+        match (self.from, self.to) {
+            (None, None) => {}
+            (from, to) => parts.push(format!(
+                "{} 至 {}",
+                from.map(|d| d.to_string()).unwrap_or_else(|| "最早".into()),
+                to.map(|d| d.to_string()).unwrap_or_else(|| "今天".into())
+            )),
+        }
+        format!("查询审计日志：{}", if parts.is_empty() { "全部".to_owned() } else { parts.join("，") })
+    }
 }
 
 impl Audit<'_> {
@@ -204,7 +300,7 @@ impl Audit<'_> {
         let query = audit::Entity::find().filter(cond).order_by_desc(audit::Column::Id);
         let total = query.clone().count(self.store.db()).await?;
         let rows = query.paginate(self.store.db(), page.per_page).fetch_page(page.page - 1).await?;
-        self.record(caller, "audit.search", "audit_log", None, format!("查询审计日志：{:?}", filter.q)).await?;
+        self.record(caller, "audit.search", "audit_log", None, filter.describe()).await?;
         Ok(Page {
             items: rows
                 .into_iter()

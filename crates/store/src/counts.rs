@@ -13,6 +13,12 @@
 //! again all the same, so a write that forgot its audit entry is seen within that time.
 //! Only conditions on the units table alone are kept (the caller decides): a count that
 //! depends on memberships or coverage is taken every time.
+//!
+//! The pages of such a list are kept the same way ([`PageCache`]): 64 clients reading the
+//! district's first page each had the database hand 50 wide rows across to the server,
+//! which decoded them and decrypted 50 phones to mask them — the same page, at the same
+//! version, every time. Each request still reads the version (one small statement), so a
+//! page is never given again once the data moved.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -63,6 +69,59 @@ impl std::fmt::Debug for CountCache {
     }
 }
 
+/// The key of a query: its SQL and its bound values.
+pub(crate) fn key_of(query: &Statement) -> String {
+    format!("{}\u{1f}{:?}", query.sql, query.values)
+}
+
+/// More distinct pages than this and the page cache starts over; with at most
+/// [`MAX_KEPT_PER_PAGE`] rows a page that is a few megabytes at the most.
+const MAX_PAGES: usize = 256;
+
+/// Larger pages (the exports read 500 at a time, once) are not kept.
+pub(crate) const MAX_KEPT_PER_PAGE: u64 = 100;
+
+struct KeptPage<T> {
+    version: Version,
+    taken: Instant,
+    items: Arc<Vec<T>>,
+}
+
+/// Pages of a list by their query, with the data version they were read at.
+pub(crate) struct PageCache<T> {
+    slots: Mutex<HashMap<String, KeptPage<T>>>,
+}
+
+impl<T> Default for PageCache<T> {
+    fn default() -> Self {
+        PageCache { slots: Mutex::new(HashMap::new()) }
+    }
+}
+
+impl<T> std::fmt::Debug for PageCache<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PageCache")
+    }
+}
+
+impl<T> PageCache<T> {
+    /// The page `key` read at a version at least as new as `current`, and not older than
+    /// [`MAX_AGE`].
+    pub(crate) fn get(&self, key: &str, current: Version) -> Option<Arc<Vec<T>>> {
+        let slots = self.slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let kept = slots.get(key)?;
+        (kept.version.covers(current) && kept.taken.elapsed() < MAX_AGE).then(|| kept.items.clone())
+    }
+
+    pub(crate) fn put(&self, key: String, version: Version, items: Arc<Vec<T>>) {
+        let mut slots = self.slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if slots.len() >= MAX_PAGES && !slots.contains_key(&key) {
+            slots.clear();
+        }
+        slots.insert(key, KeptPage { version, taken: Instant::now(), items });
+    }
+}
+
 impl CountCache {
     fn slot(&self, key: &str) -> Slot {
         let mut slots = self.slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -90,7 +149,7 @@ impl Version {
 }
 
 impl Store {
-    async fn data_version(&self) -> Result<Version> {
+    pub(crate) async fn data_version(&self) -> Result<Version> {
         let sql = format!("SELECT {}, {}", VERSION_COLUMNS[0].0, VERSION_COLUMNS[1].0);
         let row = self.db().query_one_raw(Statement::from_string(self.backend(), sql)).await?;
         let get = |i| row.as_ref().and_then(|r| r.try_get_by_index::<Option<i64>>(i).ok().flatten()).unwrap_or(0);
@@ -104,7 +163,7 @@ impl Store {
     where
         F: std::future::Future<Output = Result<u64>>,
     {
-        let key = format!("{}\u{1f}{:?}", query.sql, query.values);
+        let key = key_of(query);
         let version = match known {
             Some(v) => v,
             None => self.data_version().await?,

@@ -40,6 +40,30 @@ macro_rules! model {
 }
 pub(crate) use model;
 
+/// A table of stored files (a service request's attachments, an application's files, an
+/// outcome report's evidence): the owner's column, then the columns
+/// `Store::insert_file` writes and `Store::files_of` reads.
+macro_rules! file_table {
+    ($(#[$meta:meta])* table $table:literal owner $owner:ident) => {
+        super::model! {
+            $(#[$meta])*
+            #[derive(Eq)]
+            table $table {
+                id,
+                #[sea_orm(indexed)]
+                pub $owner: i64,
+                pub file_name: String,
+                pub content_type: String,
+                pub size: i64,
+                pub data: Vec<u8>,
+                pub uploaded_by: String,
+                pub uploaded_at: DateTimeUtc,
+            }
+        }
+    };
+}
+pub(crate) use file_table;
+
 pub mod activity;
 pub mod activity_attendee;
 pub mod activity_issue;

@@ -134,6 +134,8 @@ pub struct Store {
     clock: Arc<dyn Clock>,
     /// Shared by the clones of one store, so every request of a server uses it.
     counts: Arc<counts::CountCache>,
+    /// Pages of the enterprise list, kept like the counts (`counts::PageCache`).
+    enterprise_pages: Arc<counts::PageCache<registry::Enterprise>>,
     /// Held while the derived coverage tables are rebuilt, so concurrent readers who find
     /// them stale wait for one rebuild instead of each running its own.
     rebuilding: Arc<tokio::sync::Mutex<()>>,
@@ -228,6 +230,7 @@ impl Store {
             crypto,
             clock,
             counts: Arc::default(),
+            enterprise_pages: Arc::default(),
             rebuilding: Arc::default(),
             embedder: EmbedderSlot(None),
             statements,

@@ -5,7 +5,8 @@
 //! each backend, exactly as it shipped (docs/decisions/0005-frozen-migrations.md): nothing
 //! here is generated from the entities, so changing an entity never changes what an old step
 //! does, and a database created at any step and migrated on has the same schema as a fresh
-//! one (`tests/migrations.rs`, on both databases).
+//! one (`tests/it/migrations.rs`, on both databases); a unit test in `migrations/mod.rs`
+//! pins each shipped step's statements by their SM3 digest.
 //!
 //! To add step 11:
 //! 1. write `src/migrations/m0011_<what>.rs` with its statements as text for both backends
@@ -17,11 +18,13 @@
 //! 2. declare it in `src/migrations/mod.rs`;
 //! 3. add `(11, "what it does")` to `STEPS` and `11 => m0011_<what>::up(&txn, backend)` to
 //!    the match in [`run_to`];
-//! 4. raise `HEAD` to 11 in `tests/migrations.rs` (it then also migrates a database made at
+//! 4. raise `HEAD` to 11 in `tests/it/migrations.rs` (it then also migrates a database made at
 //!    step 10), and run the store tests on both databases (`cargo test -p qunlian-store`,
-//!    then with `bash scripts/pg.sh` in front): `tests/migrations.rs` checks that every old
+//!    then with `bash scripts/pg.sh` in front): `tests/it/migrations.rs` checks that every old
 //!    step migrated on equals a fresh head, `src/entity/tests.rs` that the entities agree
-//!    with the head.
+//!    with the head;
+//! 5. add the step's line to `texts()` and to `DIGESTS` in `migrations/mod.rs` (the test
+//!    `no_shipped_step_runs_other_text_than_it_shipped_with` prints the digest to copy).
 //!
 //! Never edit a step that has shipped, nor renumber or rename one: databases remember the
 //! versions they have applied and continue from there.
@@ -31,7 +34,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
 use crate::migrations::*;
 
 /// Applied in order, once each; a step never changes after it has shipped.
-const STEPS: &[(i64, &str)] = &[
+pub(crate) const STEPS: &[(i64, &str)] = &[
     (1, "registry, users, sessions, audit"),
     (2, "coverage"),
     (3, "covering index for the enterprise list"),

@@ -10,6 +10,22 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Quer
 use crate::entity::{cluster, cluster_member, party_org, party_org_unit, unit};
 use crate::{Result, Store, StoreError};
 
+/// How many records a form may hold on to beyond a picker's first page (see
+/// [`Store::unit_choices_keeping`]): as many as a form may choose.
+pub(crate) const KEEP_LIMIT: usize = qunlian_domain::limits::CHOICES;
+
+/// The ids a form holds, at most [`KEEP_LIMIT`] of them.
+pub(crate) fn kept_ids(keep: &[i64]) -> &[i64] {
+    &keep[..keep.len().min(KEEP_LIMIT)]
+}
+
+/// A picker's options: what the form holds (`kept`) first, then the page of matches, each
+/// once.
+pub(crate) fn kept_first<T>(kept: Vec<(i64, T)>, page: Vec<(i64, T)>) -> Vec<(i64, T)> {
+    let held: std::collections::HashSet<i64> = kept.iter().map(|(id, _)| *id).collect();
+    kept.into_iter().chain(page.into_iter().filter(|(id, _)| !held.contains(id))).collect()
+}
+
 pub(crate) fn nothing() -> Condition {
     Condition::all().add(Expr::cust("1 = 0"))
 }
@@ -107,8 +123,8 @@ impl Store {
         self.unit_choices(cond, q, limit).await
     }
 
-    /// Units that `cond` selects whose name contains `q`, by name, at most `limit`: the
-    /// options of a unit picker.
+    /// Units that `cond` selects whose name contains `q` (or whose credit code starts with
+    /// it), by name, at most `limit`: the options of a unit picker.
     pub(crate) async fn unit_choices(
         &self,
         cond: Condition,
@@ -116,8 +132,12 @@ impl Store {
         limit: u64,
     ) -> Result<Vec<(i64, String)>> {
         let mut cond = cond;
-        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-            cond = cond.add(unit::Column::Name.contains(q));
+        if let Some(q) = crate::shared::search_text(q)? {
+            cond = cond.add(
+                Condition::any()
+                    .add(unit::Column::Name.contains(q))
+                    .add(unit::Column::Uscc.starts_with(q.to_uppercase())),
+            );
         }
         Ok(unit::Entity::find()
             .select_only()
@@ -129,6 +149,26 @@ impl Store {
             .into_tuple()
             .all(self.db())
             .await?)
+    }
+
+    /// [`Store::unit_choices`], with the units of `keep` that `cond` selects first: what a
+    /// form already holds (a refused form's choice, an edited record's units) stays on it
+    /// even when it is not among the first `limit` by name. At most [`KEEP_LIMIT`] are kept.
+    pub(crate) async fn unit_choices_keeping(
+        &self,
+        cond: Condition,
+        q: Option<&str>,
+        limit: u64,
+        keep: &[i64],
+    ) -> Result<Vec<(i64, String)>> {
+        let keep = kept_ids(keep);
+        let kept = if keep.is_empty() {
+            Vec::new()
+        } else {
+            let held = cond.clone().add(unit::Column::Id.is_in(keep.iter().copied()));
+            self.unit_choices(held, None, keep.len() as u64).await?
+        };
+        Ok(kept_first(kept, self.unit_choices(cond, q, limit).await?))
     }
 
     /// Names of units by id, for rows that hold only ids. Not a scope check: the rows were

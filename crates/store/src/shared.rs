@@ -4,15 +4,15 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use qunlian_domain::auth::Caller;
+use qunlian_domain::auth::{Action, Caller};
 use qunlian_domain::{IndustryCode, Phone, RegionCode};
 use sea_orm::sea_query::IntoCondition;
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PrimaryKeyTrait, QueryFilter,
-    QuerySelect, TryGetable, Value,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect,
+    TryGetable, Value,
 };
 
-use crate::audit::Change;
+use crate::audit::{Change, Recordable};
 use crate::{Result, Store, StoreError};
 
 /// Beijing time, as the offices read clocks.
@@ -79,6 +79,41 @@ impl Store {
             .collect())
     }
 
+    /// The Party organisations that meet `cond`, as (id, name) in the order of their names:
+    /// the organisations a select offers or a figure lists.
+    pub(crate) async fn orgs_by_name(&self, cond: impl IntoCondition) -> Result<Vec<(i64, String)>> {
+        self.orgs_by_name_upto(cond, None).await
+    }
+
+    /// [`Store::orgs_by_name`], the first `limit` of them when given.
+    async fn orgs_by_name_upto(&self, cond: impl IntoCondition, limit: Option<u64>) -> Result<Vec<(i64, String)>> {
+        use crate::entity::party_org;
+        Ok(party_org::Entity::find()
+            .select_only()
+            .column(party_org::Column::Id)
+            .column(party_org::Column::Name)
+            .filter(cond.into_condition())
+            .order_by_asc(party_org::Column::Name)
+            .limit(limit)
+            .into_tuple()
+            .all(self.db())
+            .await?)
+    }
+
+    /// The Party organisations a form offers to choose from: those of the caller's scope not
+    /// dissolved, by name, the first `limit` when given — for a caller allowed `action`.
+    pub(crate) async fn org_choices(
+        &self,
+        caller: &Caller,
+        action: Action,
+        limit: Option<u64>,
+    ) -> Result<Vec<(i64, String)>> {
+        use crate::entity::party_org;
+        self.require(caller, action)?;
+        let cond = Condition::all().add(self.org_scope(caller).await?).add(party_org::Column::DissolvedOn.is_null());
+        self.orgs_by_name_upto(cond, limit).await
+    }
+
     /// The id of the row whose name column reads `name` exactly, if any: names written in a
     /// rule or a seed resolved to the rows they mean.
     pub(crate) async fn id_named<E: EntityTrait>(
@@ -113,17 +148,13 @@ impl Store {
     /// [`Store::insert_recorded`] for a record someone enters, with the stamps such a record
     /// carries — who entered it (`recorded_by`), `is_demo`, `created_at` and `updated_at` —
     /// each set where the table has the column and `row` left it unset.
-    pub(crate) async fn insert_stamped<A>(
+    pub(crate) async fn insert_stamped<A: Recordable>(
         &self,
         caller: &Caller,
         mut row: A,
         demo: bool,
-        change: impl FnOnce(&<A::Entity as EntityTrait>::Model) -> Change,
-    ) -> Result<<A::Entity as EntityTrait>::Model>
-    where
-        A: ActiveModelTrait + ActiveModelBehavior + Send,
-        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
-    {
+        change: impl FnOnce(&A::Saved) -> Change,
+    ) -> Result<A::Saved> {
         let now = self.now();
         let stamps: [(&str, Value); 4] = [
             ("recorded_by", caller.username.clone().into()),
@@ -140,24 +171,21 @@ impl Store {
     /// Saves a changed row (its `updated_at` stamped, where the table has one) and writes its
     /// audit line in one transaction: the counterpart of [`Store::insert_recorded`] for a
     /// change of an existing record.
-    pub(crate) async fn update_recorded<A>(
+    pub(crate) async fn update_recorded<A: Recordable>(
         &self,
         caller: &Caller,
         mut row: A,
-        action: &str,
-        target: (&str, i64),
+        action: &'static str,
+        target: (&'static str, i64),
         detail: String,
-    ) -> Result<<A::Entity as EntityTrait>::Model>
-    where
-        A: ActiveModelTrait + ActiveModelBehavior + Send,
-        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
-    {
+    ) -> Result<A::Saved> {
         stamp(&mut row, "updated_at", self.now().into(), true)?;
-        let txn = sea_orm::TransactionTrait::begin(self.db()).await?;
-        let saved = row.update(&txn).await?;
-        self.audit().record_on(&txn, caller, action, target.0, Some(target.1.to_string()), detail).await?;
-        txn.commit().await?;
-        Ok(saved)
+        self.recorded(
+            caller,
+            async |txn| Ok(row.update(txn).await?),
+            |_| Change::new(action, target.0, target.1, detail),
+        )
+        .await
     }
 }
 

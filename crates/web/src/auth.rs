@@ -131,12 +131,7 @@ pub async fn csrf_guard(session: Session, request: Request, next: Next) -> Respo
     if from_header.as_deref() == Some(expected.as_str()) || from_query.as_deref() == Some(expected.as_str()) {
         return next.run(request).await;
     }
-    let is_form = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    if !crate::support::forms::is_urlencoded(request.headers()) {
         return WebError::Csrf.into_response();
     }
     let (parts, body) = request.into_parts();
@@ -282,6 +277,10 @@ pub struct Layout {
     pub nav: Vec<NavItem>,
     pub active: &'static str,
     pub demo: bool,
+    /// Where the brand in the top bar leads: the role's first section (工作台 for the roles
+    /// that read the registry, 用户管理 or 审计日志 for the system and audit administrators,
+    /// whom 工作台 refuses).
+    pub home: &'static str,
 }
 
 pub struct NavItem {
@@ -364,6 +363,7 @@ impl Layout {
             user_name: auth.user.display_name.clone(),
             role_label: auth.user.role.label(),
             csrf: auth.csrf.clone(),
+            home: nav.first().map_or("/", |n| n.href),
             nav,
             active,
             demo: state.config.demo,

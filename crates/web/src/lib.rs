@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(state.config.session_minutes)));
 
     let pages = pages::routes()
+        .layer(axum::middleware::from_fn(support::forms::strip_unsavable))
         .layer(axum::middleware::from_fn(auth::csrf_guard))
         .layer(axum::middleware::from_fn(auth::require_password_change))
         .layer(sessions)

@@ -216,10 +216,7 @@ impl RaisedIssueFields {
             }
             None => None,
         };
-        match (unit, raised) {
-            (Some(unit), Some(raised)) if e.is_empty() => Ok(RaisedIssueFields { unit, title, description, raised }),
-            _ => Err(e),
-        }
+        e.or_value(unit.zip(raised).map(|(unit, raised)| RaisedIssueFields { unit, title, description, raised }))
     }
 }
 

@@ -167,10 +167,7 @@ impl DecisionFields {
         let content = required(&mut e, "content", "决定事项", &raw.content, NOTE_CHARS);
         let owner_id = chosen(&mut e, "owner", "落实单位", &raw.owner);
         let due_on = date(&mut e, "due_on", "完成时限", &raw.due_on, false);
-        match owner_id {
-            Some(owner_id) if e.is_empty() => Ok(DecisionFields { content, owner_id, due_on }),
-            _ => Err(e),
-        }
+        e.or_value(owner_id.map(|owner_id| DecisionFields { content, owner_id, due_on }))
     }
 }
 

@@ -3,7 +3,7 @@
 //! back to its owner department. Each transition is typed; what does not apply is refused
 //! with the state and the verb in the message.
 
-use crate::codes::labelled_enum;
+use crate::codes::{labelled_enum, verb_enum};
 
 labelled_enum!(
     /// Where an alliance issue stands.
@@ -17,53 +17,25 @@ labelled_enum!(
     }
 );
 
-/// What someone does to an issue.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum IssueAction {
-    /// Give it to an owner department (or to another one while it is worked on).
-    Assign,
-    /// The owner department answers it and it is solved.
-    Resolve,
-    /// The alliance does not take it up, with a reason.
-    Decline,
-    /// Solved or declined too early: back to the owner department.
-    Reopen,
-}
+verb_enum!(
+    /// What someone does to an issue.
+    IssueAction for IssueState.actions {
+        /// Give it to an owner department (or to another one while it is worked on).
+        Assign = "assign", "交办";
+        /// The owner department answers it and it is solved.
+        Resolve = "resolve", "办结";
+        /// The alliance does not take it up, with a reason.
+        Decline = "decline", "不予受理";
+        /// Solved or declined too early: back to the owner department.
+        Reopen = "reopen", "重新办理";
+    }
+);
 
 /// Why an action does not apply; the message is the user's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum IssueStateError {
     #[error("问题状态为“{0}”，不能{1}")]
     Refused(IssueState, &'static str),
-}
-
-impl IssueAction {
-    pub const ALL: [IssueAction; 4] =
-        [IssueAction::Assign, IssueAction::Resolve, IssueAction::Decline, IssueAction::Reopen];
-
-    /// The verb, for messages, buttons and the audit line.
-    pub fn verb(self) -> &'static str {
-        match self {
-            IssueAction::Assign => "交办",
-            IssueAction::Resolve => "办结",
-            IssueAction::Decline => "不予受理",
-            IssueAction::Reopen => "重新办理",
-        }
-    }
-
-    /// The code a form sends.
-    pub fn code(self) -> &'static str {
-        match self {
-            IssueAction::Assign => "assign",
-            IssueAction::Resolve => "resolve",
-            IssueAction::Decline => "decline",
-            IssueAction::Reopen => "reopen",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<IssueAction> {
-        IssueAction::ALL.into_iter().find(|a| a.code() == s.trim())
-    }
 }
 
 impl IssueState {
@@ -86,11 +58,6 @@ impl IssueState {
             (s, a) => return Err(IssueStateError::Refused(s, a.verb())),
         })
     }
-
-    /// The actions that apply now, for the buttons a page offers.
-    pub fn actions(self) -> Vec<IssueAction> {
-        IssueAction::ALL.into_iter().filter(|a| self.next(*a).is_ok()).collect()
-    }
 }
 
 #[cfg(test)]
@@ -98,6 +65,7 @@ mod tests {
     use super::IssueAction as A;
     use super::IssueState as S;
     use super::*;
+    use crate::codes::check_transitions;
 
     #[test]
     fn every_transition_and_every_refusal() {
@@ -110,18 +78,10 @@ mod tests {
             (S::Resolved, A::Reopen, S::Assigned),
             (S::Declined, A::Reopen, S::Assigned),
         ];
-        for from in S::ALL {
-            for action in A::ALL {
-                match allowed.iter().find(|(f, a, _)| *f == from && *a == action) {
-                    Some((_, _, to)) => assert_eq!(from.next(action), Ok(*to)),
-                    None => {
-                        let e = from.next(action).unwrap_err();
-                        assert_eq!(e, IssueStateError::Refused(from, action.verb()));
-                        assert!(e.to_string().contains(from.label()) && e.to_string().contains(action.verb()));
-                    }
-                }
-            }
-        }
+        check_transitions(&S::ALL, &A::ALL, &allowed, S::next, |from, action, e| {
+            assert_eq!(e, IssueStateError::Refused(from, action.verb()));
+            assert!(e.to_string().contains(from.label()) && e.to_string().contains(action.verb()));
+        });
         assert!(S::Open.is_open() && S::Assigned.is_open() && !S::Resolved.is_open() && !S::Declined.is_open());
         assert_eq!(S::Open.actions(), [A::Assign, A::Decline]);
         assert_eq!(A::from_code("resolve"), Some(A::Resolve));

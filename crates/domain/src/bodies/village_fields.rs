@@ -186,10 +186,7 @@ impl MandatoryFields {
                 None
             }
         };
-        match due_days {
-            Some(due_days) if e.is_empty() => Ok(MandatoryFields { name, due_days }),
-            _ => Err(e),
-        }
+        e.or_value(due_days.map(|due_days| MandatoryFields { name, due_days }))
     }
 }
 
@@ -212,10 +209,7 @@ impl HeadActionFields {
         let mut e = FieldErrors::new();
         let title = required(&mut e, "title", "自选动作", &raw.title, NAME_CHARS);
         let due_on = date(&mut e, "due_on", "完成时限", &raw.due_on, true);
-        match due_on {
-            Some(due_on) if e.is_empty() => Ok(HeadActionFields { title, due_on }),
-            _ => Err(e),
-        }
+        e.or_value(due_on.map(|due_on| HeadActionFields { title, due_on }))
     }
 }
 
@@ -238,10 +232,7 @@ impl CompletionFields {
         let mut e = FieldErrors::new();
         let evidence = required(&mut e, "evidence", "完成佐证", &raw.evidence, NOTE_CHARS);
         let done_on = date(&mut e, "done_on", "完成日期", &raw.done_on, true);
-        match done_on {
-            Some(done_on) if e.is_empty() => Ok(CompletionFields { evidence, done_on }),
-            _ => Err(e),
-        }
+        e.or_value(done_on.map(|done_on| CompletionFields { evidence, done_on }))
     }
 }
 
@@ -278,10 +269,7 @@ impl ApartmentFields {
         let address = required(&mut e, "address", "地址", &raw.address, NAME_CHARS);
         let managing_org = required(&mut e, "managing_org", "管理党组织", &raw.managing_org, NAME_CHARS);
         let service_point = required(&mut e, "service_point", "党建服务点", &raw.service_point, NAME_CHARS);
-        match town {
-            Some(town) if e.is_empty() => Ok(ApartmentFields { name, town, address, managing_org, service_point }),
-            _ => Err(e),
-        }
+        e.or_value(town.map(|town| ApartmentFields { name, town, address, managing_org, service_point }))
     }
 }
 
@@ -330,10 +318,7 @@ pub fn parse_opinion(opinion: &str, on: &str) -> Result<(String, NaiveDate), Fie
     let mut e = FieldErrors::new();
     let opinion = required(&mut e, "opinion", "党组织意见", opinion, NOTE_CHARS);
     let on = date(&mut e, "answered_on", "回复日期", on, true);
-    match on {
-        Some(on) if e.is_empty() => Ok((opinion, on)),
-        _ => Err(e),
-    }
+    e.or_value(on.map(|on| (opinion, on)))
 }
 
 /// A secretary studio (书记工作室), as the form sends it.

@@ -9,7 +9,7 @@
 //! opinion before it is decided ([`SelectionState::decide`]: refused while an asked opinion
 //! is missing).
 
-use crate::codes::labelled_enum;
+use crate::codes::{labelled_enum, verb_enum};
 
 /// The 五有 standard of 朱泾镇 (2019), the checklist's items as the migration seeds them.
 pub const FIVE_HAVES: [&str; 5] =
@@ -60,18 +60,19 @@ labelled_enum!(
     }
 );
 
-/// What the town does to a nomination.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum HeadStep {
-    /// Every item of the 五有 checklist passed by both checkers.
-    Qualify,
-    /// The checklist is not met.
-    Reject,
-    /// Appointed to a village for a term with a pairing mode.
-    Appoint,
-    /// The term is over or the head leaves.
-    End,
-}
+verb_enum!(
+    /// What the town does to a nomination.
+    HeadStep for HeadState.steps {
+        /// Every item of the 五有 checklist passed by both checkers.
+        Qualify = "qualify", "审核通过";
+        /// The checklist is not met.
+        Reject = "reject", "审核不通过";
+        /// Appointed to a village for a term with a pairing mode.
+        Appoint = "appoint", "聘任";
+        /// The term is over or the head leaves.
+        End = "end", "离任";
+    }
+);
 
 /// Why a step does not apply; the message is the user's.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -80,32 +81,6 @@ pub enum HeadStateError {
     Refused(HeadState, &'static str),
     #[error("“五有”审核未完成，不能审核通过：{0}")]
     Unchecked(String),
-}
-
-impl HeadStep {
-    pub const ALL: [HeadStep; 4] = [HeadStep::Qualify, HeadStep::Reject, HeadStep::Appoint, HeadStep::End];
-
-    pub fn verb(self) -> &'static str {
-        match self {
-            HeadStep::Qualify => "审核通过",
-            HeadStep::Reject => "审核不通过",
-            HeadStep::Appoint => "聘任",
-            HeadStep::End => "离任",
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            HeadStep::Qualify => "qualify",
-            HeadStep::Reject => "reject",
-            HeadStep::Appoint => "appoint",
-            HeadStep::End => "end",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<HeadStep> {
-        HeadStep::ALL.into_iter().find(|a| a.code() == s.trim())
-    }
 }
 
 impl HeadState {
@@ -122,11 +97,6 @@ impl HeadState {
             (S::Appointed, A::End) => S::Ended,
             (s, a) => return Err(HeadStateError::Refused(s, a.verb())),
         })
-    }
-
-    /// The steps that apply now, for the buttons a page offers.
-    pub fn steps(self) -> Vec<HeadStep> {
-        HeadStep::ALL.into_iter().filter(|a| self.next(*a).is_ok()).collect()
     }
 }
 
@@ -200,6 +170,7 @@ mod tests {
     use super::HeadState as S;
     use super::HeadStep as A;
     use super::*;
+    use crate::codes::check_transitions;
 
     #[test]
     fn every_head_transition_and_refusal() {
@@ -210,17 +181,10 @@ mod tests {
             (S::Qualified, A::Appoint, S::Appointed),
             (S::Appointed, A::End, S::Ended),
         ];
-        for from in S::ALL {
-            for step in A::ALL {
-                match allowed.iter().find(|(f, a, _)| *f == from && *a == step) {
-                    Some((_, _, to)) => assert_eq!(from.next(step), Ok(*to)),
-                    None => {
-                        let e = from.next(step).unwrap_err().to_string();
-                        assert!(e.contains(from.label()) && e.contains(step.verb()), "{e}");
-                    }
-                }
-            }
-        }
+        check_transitions(&S::ALL, &A::ALL, &allowed, S::next, |from, step, e| {
+            let e = e.to_string();
+            assert!(e.contains(from.label()) && e.contains(step.verb()), "{e}");
+        });
         assert_eq!(S::Nominated.steps(), [A::Qualify, A::Reject]);
         assert_eq!(A::from_code("appoint"), Some(A::Appoint));
     }

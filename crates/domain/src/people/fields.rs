@@ -19,7 +19,8 @@ pub const REVEAL_REASON_MIN: usize = 4;
 pub const REVEAL_REASON_MAX: usize = 200;
 
 /// A member as typed or as a roster row holds it: every field a string, empty when not given.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
 pub struct RawMember {
     pub name: String,
     pub id_number: String,

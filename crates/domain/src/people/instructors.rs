@@ -100,10 +100,7 @@ impl InstructorFields {
         };
         let qualifications = required(&mut e, "qualifications", "资质", &raw.qualifications, DETAIL_CHARS);
         let duties = required(&mut e, "duties", "职责", &raw.duties, DETAIL_CHARS);
-        match area {
-            Some(area) if e.is_empty() => Ok(InstructorFields { name, source, area, qualifications, duties }),
-            _ => Err(e),
-        }
+        e.or_value(area.map(|area| InstructorFields { name, source, area, qualifications, duties }))
     }
 }
 
@@ -135,10 +132,7 @@ impl AssignmentFields {
             g
         };
         let since = date(&mut e, "since", "开始日期", &raw.since, true);
-        match (guided, since) {
-            (Some(guided), Some(since)) if e.is_empty() => Ok(AssignmentFields { guided, since }),
-            _ => Err(e),
-        }
+        e.or_value(guided.zip(since).map(|(guided, since)| AssignmentFields { guided, since }))
     }
 }
 
@@ -178,10 +172,7 @@ impl AssessmentFields {
         };
         let note = raw.note.trim().to_owned();
         e.limit("note", "考核意见", &note, NOTE_CHARS);
-        match (period, rating) {
-            (Some(period), Some(rating)) if e.is_empty() => Ok(AssessmentFields { period, rating, note }),
-            _ => Err(e),
-        }
+        e.or_value(period.zip(rating).map(|(period, rating)| AssessmentFields { period, rating, note }))
     }
 }
 

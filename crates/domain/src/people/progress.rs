@@ -55,7 +55,8 @@ fn typed_step(pipeline: &Pipeline, s: &str) -> Option<&'static Step> {
 }
 
 /// A step as typed: its number, date, documents and a note.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
 pub struct RawStep {
     pub step: String,
     pub done_on: String,

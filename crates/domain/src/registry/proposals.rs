@@ -53,7 +53,8 @@ impl ProposalState {
 pub const REASON_CHARS: usize = 500;
 
 /// A proposal as the form (or a test) sends it: every value as typed.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct RawProposal {
     pub kind: String,
     /// The organisation renamed, dissolved or merged (its id).

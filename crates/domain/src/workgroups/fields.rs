@@ -146,10 +146,7 @@ impl EndFields {
         let mut e = FieldErrors::new();
         let ended_on = date(&mut e, "ended_on", "撤销日期", &raw.ended_on, true);
         let reason = required(&mut e, "reason", "撤销原因", &raw.reason, NOTE_CHARS);
-        match ended_on {
-            Some(ended_on) if e.is_empty() => Ok(EndFields { ended_on, reason }),
-            _ => Err(e),
-        }
+        e.or_value(ended_on.map(|ended_on| EndFields { ended_on, reason }))
     }
 }
 
@@ -172,10 +169,7 @@ impl ExtendFields {
         let mut e = FieldErrors::new();
         let planned_end_on = date(&mut e, "planned_end_on", "新的计划结束日期", &raw.planned_end_on, true);
         let reason = required(&mut e, "reason", "延期原因", &raw.reason, NOTE_CHARS);
-        match planned_end_on {
-            Some(planned_end_on) if e.is_empty() => Ok(ExtendFields { planned_end_on, reason }),
-            _ => Err(e),
-        }
+        e.or_value(planned_end_on.map(|planned_end_on| ExtendFields { planned_end_on, reason }))
     }
 }
 
@@ -200,10 +194,7 @@ impl MemberChange {
         let mut e = FieldErrors::new();
         let member = chosen(&mut e, "member", "党员", &raw.member);
         let on = date(&mut e, "on", day, &raw.on, true);
-        match (member, on) {
-            (Some(member), Some(on)) if e.is_empty() => Ok(MemberChange { member, on }),
-            _ => Err(e),
-        }
+        e.or_value(member.zip(on).map(|(member, on)| MemberChange { member, on }))
     }
 }
 

@@ -215,3 +215,32 @@ fn an_index_of_another_schema_is_emptied_and_reads_as_never_applied() {
     index.apply(sample().into_iter().map(|d| IndexChange::Upsert(d, None)).collect(), 3).unwrap();
     assert_eq!(index.len().unwrap(), 8);
 }
+
+/// A need that names its problem (仓库返潮) finds the offer that names the remedy (工业除湿机)
+/// through the problem → remedy table, marked as found by meaning with no shared word
+/// claimed; with the table off it is not found.
+#[test]
+fn a_need_s_problem_finds_the_offer_of_its_remedy() {
+    use ListingKind::*;
+    let owner = place(1, "310117001", &[]);
+    let docs = [
+        listing(1, Need, "仓库返潮严重", "梅雨季成品纸箱变软", "5960", owner),
+        listing(2, Offer, "工业除湿机出售", "每天除湿量 240 升", "3464", place(2, "310117002", &[])),
+        listing(3, Offer, "纸箱印刷加工", "瓦楞纸箱定制", "2231", place(3, "310117002", &[])),
+    ];
+    let index = TantivyIndex::in_memory().unwrap();
+    index.apply(docs.iter().cloned().map(|d| IndexChange::Upsert(d, None)).collect(), 3).unwrap();
+
+    let found = index.candidates(&docs[0], &Visibility::Everything, day(11, 23), 10).unwrap();
+    let dehumidifier = found.iter().find(|c| c.doc.id == 2).unwrap_or_else(|| panic!("{found:#?}"));
+    assert!(dehumidifier.by_meaning, "found by the remedy's words, not by a word of the need");
+    assert!(dehumidifier.matched_terms.is_empty(), "no shared word claimed: {:?}", dehumidifier.matched_terms);
+
+    let (need, offer) = ("仓库返潮严重 梅雨季成品纸箱变软", "工业除湿机出售 每天除湿量 240 升");
+    assert_eq!(index.remedies_answered(need, &[offer]), [Some("返潮".to_owned())], "the broker is told why");
+
+    index.set_remedy_weight(0.0);
+    let without = index.candidates(&docs[0], &Visibility::Everything, day(11, 23), 10).unwrap();
+    assert!(!ids(&without).contains(&2), "{without:#?}");
+    assert_eq!(index.remedies_answered(need, &[offer]), [None], "with the table off, no remedy is named");
+}

@@ -115,33 +115,98 @@ fn fusion_admits_a_neighbour_sharing_no_word_and_says_why() {
     use ListingKind::*;
     let need = doc(1, Need, "仓库返潮");
     let dehumidifier = doc(3, Offer, "工业除湿机");
-    let worded =
-        Candidate { doc: doc(2, Offer, "仓库货架"), text_score: 4.0, matched_terms: vec!["仓库".to_owned()] };
+    let worded = Candidate {
+        doc: doc(2, Offer, "仓库货架"),
+        text_score: 4.0,
+        matched_terms: vec!["仓库".to_owned()],
+        by_meaning: false,
+    };
     let index = index_of(&[need.clone(), worded.doc.clone(), dehumidifier.clone()]);
-    let alone = Candidate { doc: dehumidifier.clone(), text_score: 0.0, matched_terms: Vec::new() };
+    let alone = Candidate { doc: dehumidifier.clone(), text_score: 0.0, matched_terms: Vec::new(), by_meaning: false };
     assert!(rank(&need, vec![alone], day(11, 20), 10).is_empty(), "words alone cannot find it");
 
     let lexical = rank(&need, vec![worded.clone()], day(11, 20), 10);
     let reader = Visibility::Keys(need.owner.viewer_keys());
-    let fused =
-        semantic::semantic_matches(&index, &need, &v(&need), vec![worded.clone()], &reader, |_| true, day(11, 20), 1)
-            .unwrap();
+    // The fused top `top` of the need with the worded offer as its lexical pool.
+    let matches = |top: usize, admit: &dyn Fn(&ListingDoc) -> bool| {
+        semantic::semantic_matches(
+            &index,
+            &need,
+            &v(&need),
+            || Ok(vec![worded.clone()]),
+            &reader,
+            admit,
+            day(11, 20),
+            top,
+        )
+        .unwrap()
+    };
+    let fused = matches(1, &|_| true);
     assert_eq!(fused.iter().map(|m| m.listing_id).collect::<Vec<_>>(), [3], "the listing close in meaning first");
-    let all =
-        semantic::semantic_matches(&index, &need, &v(&need), vec![worded.clone()], &reader, |_| true, day(11, 20), 10)
-            .unwrap();
+    let all = matches(10, &|_| true);
     assert_eq!(all.iter().map(|m| m.listing_id).collect::<Vec<_>>(), [3, 2]);
     assert!(all[0].reasons.matched_terms.is_empty(), "no shared word is claimed for it");
     assert_eq!(all[0].reasons.semantic, Some(1.0));
     assert!(all[0].reasons.sentence().starts_with("语义相近"), "{}", all[0].reasons.sentence());
     assert!((all[1].score - lexical[0].score).abs() < 1e-6, "cosine 0 adds nothing");
     assert!(all[0].score >= semantic::WEIGHT - 0.01, "cosine 1 adds the weight");
-    let hidden =
-        semantic::semantic_matches(&index, &need, &v(&need), vec![worded], &reader, |d| d.id != 3, day(11, 20), 10)
-            .unwrap();
+    let hidden = matches(10, &|d| d.id != 3);
     assert_eq!(
         hidden.iter().map(|m| m.listing_id).collect::<Vec<_>>(),
         [2],
         "what the caller may not see never comes back"
+    );
+}
+
+/// The index lends the words of the subject's nearest by meaning to its query: an offer that
+/// shares none of the need's words but a word of its nearest neighbour's title enters the
+/// pool, marked as found by meaning with no shared word claimed; with expansion off, or for
+/// a subject the index holds no vector of, it does not.
+#[test]
+fn the_nearest_by_meaning_lend_their_words_to_the_query() {
+    use ListingKind::*;
+    let need = doc(1, Need, "仓库返潮");
+    let dehumidifier = doc(3, Offer, "工业除湿机");
+    let rotor = doc(4, Offer, "转轮除湿机");
+    let shelves = doc(5, Offer, "仓库货架");
+    let index = index_of(&[need.clone(), dehumidifier.clone(), shelves.clone(), rotor.clone()]);
+    // The problem → remedy table knows 返潮 → 除湿机 too; this test is of the neighbours' words.
+    index.set_remedy_weight(0.0);
+    let ids = |cs: &[Candidate]| {
+        let mut ids: Vec<i64> = cs.iter().map(|c| c.doc.id).collect();
+        ids.sort_unstable();
+        ids
+    };
+    let reader = Visibility::Keys(need.owner.viewer_keys());
+    let found = index.candidates(&need, &reader, day(11, 20), 10).unwrap();
+    assert_eq!(ids(&found), [3, 4, 5], "除湿机, lent by the nearest, finds both dehumidifiers");
+    for c in &found {
+        assert_eq!(c.by_meaning, c.doc.id != 5, "{}", c.doc.title);
+        assert_eq!(c.matched_terms.is_empty(), c.doc.id != 5, "{}: {:?}", c.doc.title, c.matched_terms);
+    }
+
+    index.set_expansion(false);
+    let words_alone = index.candidates(&need, &reader, day(11, 20), 10).unwrap();
+    assert_eq!(ids(&words_alone), [5]);
+    index.set_expansion(true);
+
+    let unheld = doc(9, Need, "仓库返潮");
+    let found = index.candidates(&unheld, &Visibility::Keys(unheld.owner.viewer_keys()), day(11, 20), 10).unwrap();
+    assert_eq!(ids(&found), [5], "a subject without a held vector lends nothing");
+
+    let fused = semantic::semantic_matches(
+        &index,
+        &need,
+        &v(&need),
+        || index.candidates(&need, &reader, day(11, 20), 10),
+        &reader,
+        |_| true,
+        day(11, 20),
+        10,
+    )
+    .unwrap();
+    assert_eq!(fused.iter().map(|m| m.listing_id).take(2).collect::<Vec<_>>(), [3, 4]);
+    assert!(
+        fused.iter().all(|m| m.listing_id == 5 || m.reasons.semantic.is_some() && m.reasons.matched_terms.is_empty())
     );
 }

@@ -17,6 +17,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, EntityTrait};
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::user;
 use crate::{Result, StoreError};
 
@@ -26,6 +27,31 @@ impl Accounts<'_> {
             return Err(StoreError::invalid("用户", "不能对自己的账号执行此操作"));
         }
         user::Entity::find_by_id(id.0).one(self.store.db()).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// Saves an administrator's change to an account — ending its sessions and tokens when
+    /// `ends_sessions` — with its audit line, in one transaction.
+    async fn changed(
+        self,
+        by: &Caller,
+        id: UserId,
+        row: user::ActiveModel,
+        ends_sessions: bool,
+        change: Change,
+    ) -> Result<()> {
+        self.store
+            .recorded(
+                by,
+                async |txn| {
+                    row.update(txn).await?;
+                    if ends_sessions {
+                        self.end_sessions(txn, id).await?;
+                    }
+                    Ok(())
+                },
+                |_| change,
+            )
+            .await
     }
 
     /// Gives an account a role and a scope (the security administrator).
@@ -45,8 +71,6 @@ impl Accounts<'_> {
         active.role = Set(role);
         active.scope_kind = Set(scope.kind().to_owned());
         active.scope_value = Set(scope.value());
-        active.update(self.store.db()).await?;
-        self.end_sessions(id).await?;
         let detail = format!(
             "授权 {}：{}（{}）→ {}（{}）",
             before.username,
@@ -55,7 +79,7 @@ impl Accounts<'_> {
             role.label(),
             scope_text(&scope)
         );
-        self.store.audit().record(by, "user.grant", "user", Some(id.to_string()), detail).await
+        self.changed(by, id, active, true, Change::new("user.grant", "user", id, detail)).await
     }
 
     /// Disables an account (no login; its sessions and tokens end) or enables it again.
@@ -67,14 +91,12 @@ impl Accounts<'_> {
         let name = row.username.clone();
         let mut active: user::ActiveModel = row.into();
         active.disabled = Set(disabled);
-        active.update(self.store.db()).await?;
         let (action, detail) = if disabled {
-            self.end_sessions(id).await?;
             ("user.disable", format!("停用账号 {name}（会话与接口令牌已失效）"))
         } else {
             ("user.enable", format!("启用账号 {name}"))
         };
-        self.store.audit().record(by, action, "user", Some(id.to_string()), detail).await
+        self.changed(by, id, active, disabled, Change::new(action, "user", id, detail)).await
     }
 
     /// Gives an account a new one-time password (the system administrator), returned to be
@@ -98,8 +120,6 @@ impl Accounts<'_> {
             active.scope_kind = Set(Scope::Nothing.kind().to_owned());
             active.scope_value = Set(None);
         }
-        active.update(self.store.db()).await?;
-        self.end_sessions(id).await?;
         let detail = if keeps_role {
             format!("重置 {} 的密码", before.username)
         } else {
@@ -110,7 +130,7 @@ impl Accounts<'_> {
                 scope_text(&before.scope)
             )
         };
-        self.store.audit().record(by, "user.reset", "user", Some(id.to_string()), detail).await?;
+        self.changed(by, id, active, true, Change::new("user.reset", "user", id, detail)).await?;
         Ok(password)
     }
 
@@ -123,8 +143,8 @@ impl Accounts<'_> {
         let mut active: user::ActiveModel = row.into();
         active.locked_until = Set(None);
         active.failed_logins = Set(0);
-        active.update(self.store.db()).await?;
-        self.store.audit().record(by, "user.unlock", "user", Some(id.to_string()), "解除锁定").await
+        self.store.update_recorded(by, active, "user.unlock", ("user", id.0), "解除锁定".to_owned()).await?;
+        Ok(())
     }
 }
 

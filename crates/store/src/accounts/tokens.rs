@@ -5,10 +5,11 @@ use chrono::{DateTime, Utc};
 use qunlian_domain::auth::{Action, Caller, UserId};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::crypto::sm3_hex;
 use crate::entity::{api_token, user};
 use crate::{Result, StoreError};
@@ -71,7 +72,7 @@ impl Accounts<'_> {
         let token = format!("qlt_{}", hex::encode(rand::random::<[u8; 24]>()));
         let now = self.store.now();
         let expires_at = now + chrono::Duration::days(days);
-        api_token::ActiveModel {
+        let row = api_token::ActiveModel {
             user_id: Set(user.0),
             name: Set(name.to_owned()),
             token_hash: Set(sm3_hex(token.as_bytes())),
@@ -80,11 +81,9 @@ impl Accounts<'_> {
             revoked: Set(false),
             expires_at: Set(Some(expires_at)),
             ..Default::default()
-        }
-        .insert(self.store.db())
-        .await?;
+        };
         let detail = format!("创建接口令牌“{name}”，有效期至 {}", expires_at.format("%Y-%m-%d"));
-        self.store.audit().record(by, "token.create", "user", Some(user.to_string()), detail).await?;
+        self.store.insert_recorded(by, row, |_| Change::new("token.create", "user", user, detail)).await?;
         Ok(IssuedToken { token, expires_at })
     }
 
@@ -150,19 +149,18 @@ impl Accounts<'_> {
         let (user, name) = (row.user_id, row.name.clone());
         let mut active: api_token::ActiveModel = row.into();
         active.revoked = Set(true);
-        active.update(self.store.db()).await?;
-        self.store
-            .audit()
-            .record(by, "token.revoke", "user", Some(user.to_string()), format!("吊销接口令牌“{name}”"))
-            .await
+        self.store.update_recorded(by, active, "token.revoke", ("user", user), format!("吊销接口令牌“{name}”")).await?;
+        Ok(())
     }
 
-    pub(super) async fn revoke_tokens_of(self, user: UserId) -> Result<u64> {
+    /// Revokes every live token of an account on `conn` (the transaction of the change that
+    /// ends them).
+    pub(super) async fn revoke_tokens_of(self, conn: &impl sea_orm::ConnectionTrait, user: UserId) -> Result<u64> {
         let res = api_token::Entity::update_many()
             .col_expr(api_token::Column::Revoked, Expr::value(true))
             .filter(api_token::Column::UserId.eq(user.0))
             .filter(api_token::Column::Revoked.eq(false))
-            .exec(self.store.db())
+            .exec(conn)
             .await?;
         Ok(res.rows_affected)
     }

@@ -12,6 +12,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::user;
 use crate::{Result, StoreError};
 
@@ -109,18 +110,48 @@ pub fn check_password_strength(password: &str) -> Result<()> {
     Ok(())
 }
 
-/// Argon2 runs at most this many at once (one per core). Each takes 19 MB (its memory cost);
-/// unbounded on tokio's blocking pool, 64 clients logging in at once held dozens of them and
-/// the server's RSS grew from 77 MB to 2.5 GB in 15 s (docs/benchmarks.md). The cores are
-/// busy either way, so waiting here costs no throughput.
-static ARGON2_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
-    tokio::sync::Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
+/// Argon2 runs on threads of its own, one per core, that live as long as the process.
+/// Each hash takes 19 MB (its memory cost). Unbounded on tokio's blocking pool, 64 clients
+/// logging in at once held dozens of them and the server's RSS grew from 77 MB to 2.5 GB in
+/// 15 s; bounded by a semaphore but still on the blocking pool, each of the pool's threads
+/// that ever hashed kept its 19 MB in its own allocator arena, and a login run still grew
+/// the server from 265 MB to 814 MB (docs/benchmarks.md). With two threads of their own, two
+/// such buffers at the most. The cores are busy either way, so the queue costs no throughput.
+type Argon2Job = Box<dyn FnOnce() + Send>;
+
+static ARGON2_THREADS: std::sync::LazyLock<std::sync::mpsc::Sender<Argon2Job>> = std::sync::LazyLock::new(|| {
+    let (jobs, queue) = std::sync::mpsc::channel::<Argon2Job>();
+    let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
+    for n in 0..std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2) {
+        let queue = queue.clone();
+        let spawned = std::thread::Builder::new().name(format!("argon2-{n}")).spawn(move || {
+            loop {
+                // The lock is held only while waiting for the next job, not while it runs.
+                let next = match queue.lock() {
+                    Ok(q) => q.recv(),
+                    Err(_) => return,
+                };
+                let Ok(job) = next else { return };
+                job();
+            }
+        });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "could not start an Argon2 thread");
+        }
+    }
+    jobs
 });
 
-/// Runs `work` (an Argon2 computation) on the blocking pool once a slot is free.
+/// Runs `work` (an Argon2 computation) on the Argon2 threads, in turn.
 async fn argon2<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
-    let _slot = ARGON2_SLOTS.acquire().await.ok()?;
-    tokio::task::spawn_blocking(work).await.ok()
+    let (done, result) = tokio::sync::oneshot::channel();
+    let job: Argon2Job = Box::new(move || {
+        // A panic stays in this job: the thread goes on with the next one.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+        let _ = done.send(outcome.ok());
+    });
+    ARGON2_THREADS.send(job).ok()?;
+    result.await.ok().flatten()
 }
 
 pub(super) async fn hash_password(password: String) -> Result<String> {
@@ -181,7 +212,7 @@ impl Accounts<'_> {
             return Err(StoreError::invalid("用户名", format!("“{username}”已被使用")));
         }
         let hash = hash_password(new.password).await?;
-        let model = user::ActiveModel {
+        let row = user::ActiveModel {
             username: Set(username.clone()),
             display_name: Set(new.display_name),
             password_hash: Set(hash),
@@ -195,19 +226,9 @@ impl Accounts<'_> {
             created_at: Set(self.store.now()),
             last_login_at: Set(None),
             ..Default::default()
-        }
-        .insert(self.store.db())
-        .await?;
-        self.store
-            .audit()
-            .record(
-                by,
-                "user.create",
-                "user",
-                Some(model.id.to_string()),
-                format!("创建用户 {username}（{}）", new.role.label()),
-            )
-            .await?;
+        };
+        let detail = format!("创建用户 {username}（{}）", new.role.label());
+        let model = self.store.insert_recorded(by, row, |m| Change::new("user.create", "user", m.id, detail)).await?;
         Ok(UserId(model.id))
     }
 
@@ -264,28 +285,40 @@ impl Accounts<'_> {
         }
         let not_locked =
             Expr::col(user::Column::LockedUntil).is_null().or(Expr::col(user::Column::LockedUntil).lte(now));
+        // The counters and their line in one transaction: a login the log cannot record
+        // changes nothing.
         if ok {
-            let res = user::Entity::update_many()
+            let reset = user::Entity::update_many()
                 .col_expr(user::Column::FailedLogins, Expr::value(0))
                 .col_expr(user::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
                 .col_expr(user::Column::LastLoginAt, Expr::value(Some(now)))
                 .filter(user::Column::Id.eq(id))
                 .filter(user::Column::Disabled.eq(false))
-                .filter(not_locked)
-                .exec(self.store.db())
+                .filter(not_locked);
+            let (reset, row) = self
+                .store
+                .recorded(
+                    actor,
+                    async |txn| {
+                        let res = reset.exec(txn).await?;
+                        let row = user::Entity::find_by_id(id).one(txn).await?.ok_or(StoreError::NotFound)?;
+                        Ok((res.rows_affected > 0, row))
+                    },
+                    |(reset, _)| match reset {
+                        // Locked (or disabled) between the check above and this update.
+                        false => Change::new("login.refused", "user", id, "账号已锁定"),
+                        true => Change::new("login", "user", id, "登录成功"),
+                    },
+                )
                 .await?;
-            let row = user::Entity::find_by_id(id).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
-            if res.rows_affected == 0 {
-                // Locked (or disabled) between the check above and this update.
-                self.store.audit().record(actor, "login.refused", "user", Some(id.to_string()), "账号已锁定").await?;
-                return Ok(LoginOutcome::Locked { until: row.locked_until.unwrap_or(now) });
-            }
-            self.store.audit().record(actor, "login", "user", Some(id.to_string()), "登录成功").await?;
-            return Ok(LoginOutcome::Ok(to_user(row)));
+            return Ok(match reset {
+                false => LoginOutcome::Locked { until: row.locked_until.unwrap_or(now) },
+                true => LoginOutcome::Ok(to_user(row)),
+            });
         }
         let until = now + chrono::Duration::minutes(LOCKOUT_MINUTES);
         let reaches_limit = Expr::col(user::Column::FailedLogins).add(1).gte(MAX_FAILED_LOGINS);
-        user::Entity::update_many()
+        let count = user::Entity::update_many()
             .col_expr(user::Column::FailedLogins, Expr::col(user::Column::FailedLogins).add(1))
             .col_expr(
                 user::Column::LockedUntil,
@@ -293,19 +326,28 @@ impl Accounts<'_> {
                     .finally(Expr::col(user::Column::LockedUntil))
                     .into(),
             )
-            .filter(user::Column::Id.eq(id))
-            .exec(self.store.db())
+            .filter(user::Column::Id.eq(id));
+        let row = self
+            .store
+            .recorded(
+                actor,
+                async |txn| {
+                    count.exec(txn).await?;
+                    user::Entity::find_by_id(id).one(txn).await?.ok_or(StoreError::NotFound)
+                },
+                |row| {
+                    let detail = match row.locked_until.filter(|u| *u > now) {
+                        Some(_) => format!(
+                            "密码错误（第{}次），连续{MAX_FAILED_LOGINS}次，账号锁定{LOCKOUT_MINUTES}分钟",
+                            row.failed_logins
+                        ),
+                        None => format!("密码错误（第{}次）", row.failed_logins),
+                    };
+                    Change::new("login.failed", "user", id, detail)
+                },
+            )
             .await?;
-        let row = user::Entity::find_by_id(id).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
         let locked = row.locked_until.filter(|u| *u > now);
-        let detail = match locked {
-            Some(_) => format!(
-                "密码错误（第{}次），连续{MAX_FAILED_LOGINS}次，账号锁定{LOCKOUT_MINUTES}分钟",
-                row.failed_logins
-            ),
-            None => format!("密码错误（第{}次）", row.failed_logins),
-        };
-        self.store.audit().record(actor, "login.failed", "user", Some(id.to_string()), detail).await?;
         Ok(match locked {
             Some(until) => LoginOutcome::Locked { until },
             None => LoginOutcome::BadCredentials,
@@ -325,26 +367,29 @@ impl Accounts<'_> {
         let mut active: user::ActiveModel = row.into();
         active.password_hash = Set(hash_password(password.to_owned()).await?);
         active.must_change_password = Set(by.user_id != id);
-        active.update(self.store.db()).await?;
-        let epoch = self.end_sessions(id).await?;
         self.store
-            .audit()
-            .record(by, "user.password", "user", Some(id.to_string()), "修改密码（其他会话与接口令牌已失效）")
-            .await?;
-        Ok(epoch)
+            .recorded(
+                by,
+                async |txn| {
+                    active.update(txn).await?;
+                    self.end_sessions(txn, id).await
+                },
+                |_| Change::new("user.password", "user", id, "修改密码（其他会话与接口令牌已失效）"),
+            )
+            .await
     }
 
-    /// Ends every session and API token of an account: its session number goes up (a
-    /// session carrying the old one is refused) and its tokens are revoked. Returns the new
-    /// number.
-    pub(super) async fn end_sessions(self, id: UserId) -> Result<i32> {
+    /// Ends every session and API token of an account on `conn` (the transaction of the
+    /// change that ends them): its session number goes up (a session carrying the old one
+    /// is refused) and its tokens are revoked. Returns the new number.
+    pub(super) async fn end_sessions(self, conn: &impl sea_orm::ConnectionTrait, id: UserId) -> Result<i32> {
         user::Entity::update_many()
             .col_expr(user::Column::SessionEpoch, Expr::col(user::Column::SessionEpoch).add(1))
             .filter(user::Column::Id.eq(id.0))
-            .exec(self.store.db())
+            .exec(conn)
             .await?;
-        self.revoke_tokens_of(id).await?;
-        let row = user::Entity::find_by_id(id.0).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
+        self.revoke_tokens_of(conn, id).await?;
+        let row = user::Entity::find_by_id(id.0).one(conn).await?.ok_or(StoreError::NotFound)?;
         Ok(row.session_epoch)
     }
 }

@@ -9,11 +9,12 @@
 use qunlian_domain::activities::{ActivityFields, Organiser, RawActivity, withdrawal_reason};
 use qunlian_domain::auth::{Action, Caller};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait};
+use sea_orm::IntoActiveModel;
 
 use super::Activities;
 use super::records::described;
-use crate::entity::{activity, activity_attendee, activity_unit};
+use crate::audit::Change;
+use crate::entity::activity;
 use crate::{Result, StoreError};
 
 impl Activities<'_> {
@@ -72,41 +73,11 @@ impl Activities<'_> {
             .into_values()
             .next()
             .unwrap_or_default();
-        let txn = self.store.db().begin().await?;
         let mut m = row.into_active_model();
-        m.organiser_kind = Set(f.organiser.kind);
-        m.organiser_id = Set(f.organiser.id);
-        m.cluster_id = Set(o.cluster_id);
-        m.town_code = Set(o.town_code.clone());
-        m.kind = Set(f.kind);
-        m.subject = Set(f.subject.clone());
-        m.held_on = Set(f.held_on);
-        m.place = Set(f.place.clone());
-        m.headcount = Set(f.attendance.count() as i32);
-        m.named = Set(!named.is_empty());
-        m.minutes = Set(f.minutes.clone());
-        m.party_group_id = Set(f.party_group);
         m.updated_at = Set(self.store.now());
-        m.update(&txn).await?;
-        activity_unit::Entity::delete_many().filter(activity_unit::Column::ActivityId.eq(id)).exec(&txn).await?;
-        activity_attendee::Entity::delete_many()
-            .filter(activity_attendee::Column::ActivityId.eq(id))
-            .exec(&txn)
-            .await?;
-        Self::put_taking_part(&txn, id, &f.units, &named).await?;
         let was = before_fields.map(|b| described(&old_name, &b)).unwrap_or_default();
-        self.store
-            .audit()
-            .record_on(
-                &txn,
-                caller,
-                "activity.update",
-                "activity",
-                Some(id.to_string()),
-                format!("修改前：{was}；修改后：{}", described(&o.name, &f)),
-            )
-            .await?;
-        txn.commit().await?;
+        let line = format!("修改前：{was}；修改后：{}", described(&o.name, &f));
+        self.save(caller, m, &f, &o, &named, |_| Change::new("activity.update", "activity", id, line)).await?;
         Ok(())
     }
 
@@ -122,25 +93,12 @@ impl Activities<'_> {
             .next()
             .unwrap_or_default();
         let was = format!("{}：{}“{}”（{}，{}）", name, row.kind.label(), row.subject, row.held_on, row.place);
-        let txn = self.store.db().begin().await?;
         let mut m = row.into_active_model();
         m.withdrawn_on = Set(Some(self.store.today()));
         m.withdrawn_by = Set(Some(caller.username.clone()));
         m.withdrawn_reason = Set(Some(reason.clone()));
-        m.updated_at = Set(self.store.now());
-        m.update(&txn).await?;
-        self.store
-            .audit()
-            .record_on(
-                &txn,
-                caller,
-                "activity.withdraw",
-                "activity",
-                Some(id.to_string()),
-                format!("撤回前：{was}，计入统计和工作覆盖；撤回后：不再计入。原因：{reason}"),
-            )
-            .await?;
-        txn.commit().await?;
+        let line = format!("撤回前：{was}，计入统计和工作覆盖；撤回后：不再计入。原因：{reason}");
+        self.store.update_recorded(caller, m, "activity.withdraw", ("activity", id), line).await?;
         Ok(())
     }
 }

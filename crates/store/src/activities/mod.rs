@@ -271,52 +271,24 @@ impl Activities<'_> {
         self,
         rows: &[(OrganiserKind, i64)],
     ) -> Result<std::collections::HashMap<(OrganiserKind, i64), String>> {
+        use OrganiserKind as K;
         let of = |k: OrganiserKind| rows.iter().filter(|(kind, _)| *kind == k).map(|(_, id)| *id).collect::<Vec<_>>();
+        // Each kind's names from its own table, keyed by the kind.
+        let keyed = |k: OrganiserKind, names: std::collections::HashMap<i64, String>| {
+            names.into_iter().map(move |(id, n)| ((k, id), n))
+        };
+        let s = self.store;
         let mut out = std::collections::HashMap::new();
-        for (id, n) in self
-            .store
-            .column_by_id::<party_org::Entity, String>(
-                party_org::Column::Id,
-                party_org::Column::Name,
-                of(OrganiserKind::Org),
-            )
-            .await?
-        {
-            out.insert((OrganiserKind::Org, id), n);
-        }
-        for (id, n) in self
-            .store
-            .column_by_id::<cluster::Entity, String>(
-                cluster::Column::Id,
-                cluster::Column::Name,
-                of(OrganiserKind::Cluster),
-            )
-            .await?
-        {
-            out.insert((OrganiserKind::Cluster, id), n);
-        }
-        for (id, n) in self
-            .store
-            .column_by_id::<alliance::Entity, String>(
-                alliance::Column::Id,
-                alliance::Column::Name,
-                of(OrganiserKind::Alliance),
-            )
-            .await?
-        {
-            out.insert((OrganiserKind::Alliance, id), n);
-        }
-        for (id, n) in self
-            .store
-            .column_by_id::<talent_apartment::Entity, String>(
-                talent_apartment::Column::Id,
-                talent_apartment::Column::ServicePoint,
-                of(OrganiserKind::Apartment),
-            )
-            .await?
-        {
-            out.insert((OrganiserKind::Apartment, id), n);
-        }
+        let orgs = s.column_by_id::<party_org::Entity, _>(party_org::Column::Id, party_org::Column::Name, of(K::Org));
+        out.extend(keyed(K::Org, orgs.await?));
+        let clusters = s.column_by_id::<cluster::Entity, _>(cluster::Column::Id, cluster::Column::Name, of(K::Cluster));
+        out.extend(keyed(K::Cluster, clusters.await?));
+        let alliances =
+            s.column_by_id::<alliance::Entity, _>(alliance::Column::Id, alliance::Column::Name, of(K::Alliance));
+        out.extend(keyed(K::Alliance, alliances.await?));
+        let (apartment_id, service_point) = (talent_apartment::Column::Id, talent_apartment::Column::ServicePoint);
+        let apartments = s.column_by_id::<talent_apartment::Entity, _>(apartment_id, service_point, of(K::Apartment));
+        out.extend(keyed(K::Apartment, apartments.await?));
         Ok(out)
     }
 }

@@ -12,11 +12,11 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 use serde::Serialize;
 
 use super::Activities;
+use crate::audit::Change;
 use crate::entity::{activity, activity_attendee, activity_issue, activity_unit, member, party_group, party_org, unit};
 use crate::scope::town_in;
 use crate::{Page, PageRequest, Result, StoreError};
@@ -275,8 +275,9 @@ impl Activities<'_> {
     }
 
     /// The enterprises the caller may add to an activity of its organisers (by name, at most
-    /// [`CHOICES`]), each with its coverage today; `q` narrows by name.
-    pub async fn unit_choices(self, caller: &Caller, q: Option<&str>) -> Result<Vec<UnitChoice>> {
+    /// [`CHOICES`]), each with its coverage today; `q` narrows by name or credit code; those
+    /// of `keep` (the units the form already holds) come first, whatever their name.
+    pub async fn unit_choices(self, caller: &Caller, q: Option<&str>, keep: &[i64]) -> Result<Vec<UnitChoice>> {
         self.store.require(caller, Action::RecordActivities)?;
         let towns: Vec<String> =
             self.recordable_organisers(caller).await?.into_iter().filter_map(|o| o.town_code).collect();
@@ -285,8 +286,7 @@ impl Activities<'_> {
             any = any.add(unit::Column::TownCode.is_in(towns));
         }
         let cond = Condition::all().add(unit::Column::Kind.eq(UnitKind::Enterprise.code())).add(any);
-        let q = crate::shared::search_text(q)?;
-        let units = self.store.unit_choices(cond, q, CHOICES).await?;
+        let units = self.store.unit_choices_keeping(cond, q, CHOICES, keep).await?;
         let statuses = self.store.coverage().statuses_of(units.iter().map(|u| u.0).collect()).await?;
         Ok(units
             .into_iter()
@@ -298,47 +298,82 @@ impl Activities<'_> {
             .collect())
     }
 
-    /// The members the caller may name as present (those of its scope), by name.
-    pub async fn member_choices(self, caller: &Caller) -> Result<Vec<(i64, String)>> {
+    /// The members the caller may name as present (those of its scope) whose name contains
+    /// `q`, by name, at most [`CHOICES`]; those of `keep` (the form's ticked ones) first,
+    /// whatever their name, so an edit does not drop a member past the first page.
+    pub async fn member_choices(self, caller: &Caller, q: Option<&str>, keep: &[i64]) -> Result<Vec<(i64, String)>> {
         self.store.require(caller, Action::RecordActivities)?;
-        self.members_in_scope(caller, None).await
+        let q = crate::shared::search_text(q)?;
+        let keep = crate::scope::kept_ids(keep);
+        let kept =
+            if keep.is_empty() { Vec::new() } else { self.members_in_scope(caller, Some(keep.to_vec()), None).await? };
+        Ok(crate::scope::kept_first(kept, self.members_in_scope(caller, None, q).await?))
     }
 
     /// Records an activity: the organiser, each unit and each named member must be the
     /// caller's to name; the day not after today. Audited with what was recorded.
     pub async fn record(self, caller: &Caller, f: ActivityFields, demo: bool) -> Result<i64> {
         let (o, named) = self.checked(caller, &f).await?;
-        let db = self.store.db();
         let now = self.store.now();
-        let txn = db.begin().await?;
-        let saved = activity::ActiveModel {
-            organiser_kind: Set(f.organiser.kind),
-            organiser_id: Set(f.organiser.id),
-            cluster_id: Set(o.cluster_id),
-            town_code: Set(o.town_code.clone()),
-            kind: Set(f.kind),
-            subject: Set(f.subject.clone()),
-            held_on: Set(f.held_on),
-            place: Set(f.place.clone()),
-            headcount: Set(f.attendance.count() as i32),
-            named: Set(!named.is_empty()),
-            minutes: Set(f.minutes.clone()),
-            party_group_id: Set(f.party_group),
+        let row = activity::ActiveModel {
             recorded_by: Set(caller.username.clone()),
             is_demo: Set(demo),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        Self::put_taking_part(&txn, saved.id, &f.units, &named).await?;
-        self.store
-            .audit()
-            .record_on(&txn, caller, "activity.create", "activity", Some(saved.id.to_string()), described(&o.name, &f))
-            .await?;
-        txn.commit().await?;
+        };
+        let line = described(&o.name, &f);
+        let saved =
+            self.save(caller, row, &f, &o, &named, |m| Change::new("activity.create", "activity", m.id, line)).await?;
         Ok(saved.id)
+    }
+
+    /// Writes the form's fields to an activity's row — a new one, or an old one whose units
+    /// and named members are replaced — with its units, named members and the audit line
+    /// `change` gives, in one transaction.
+    pub(super) async fn save(
+        self,
+        caller: &Caller,
+        mut m: activity::ActiveModel,
+        f: &ActivityFields,
+        o: &super::OrganiserChoice,
+        named: &[i64],
+        change: impl FnOnce(&activity::Model) -> Change,
+    ) -> Result<activity::Model> {
+        m.organiser_kind = Set(f.organiser.kind);
+        m.organiser_id = Set(f.organiser.id);
+        m.cluster_id = Set(o.cluster_id);
+        m.town_code = Set(o.town_code.clone());
+        m.kind = Set(f.kind);
+        m.subject = Set(f.subject.clone());
+        m.held_on = Set(f.held_on);
+        m.place = Set(f.place.clone());
+        m.headcount = Set(f.attendance.count() as i32);
+        m.named = Set(!named.is_empty());
+        m.minutes = Set(f.minutes.clone());
+        m.party_group_id = Set(f.party_group);
+        let new = m.id.is_not_set();
+        self.store
+            .recorded(
+                caller,
+                async |txn| {
+                    let saved = if new { m.insert(txn).await? } else { m.update(txn).await? };
+                    if !new {
+                        activity_unit::Entity::delete_many()
+                            .filter(activity_unit::Column::ActivityId.eq(saved.id))
+                            .exec(txn)
+                            .await?;
+                        activity_attendee::Entity::delete_many()
+                            .filter(activity_attendee::Column::ActivityId.eq(saved.id))
+                            .exec(txn)
+                            .await?;
+                    }
+                    Self::put_taking_part(txn, saved.id, &f.units, named).await?;
+                    Ok(saved)
+                },
+                change,
+            )
+            .await
     }
 
     /// The units taking part in an activity and its named members, by id. Not a scope check.
@@ -363,12 +398,7 @@ impl Activities<'_> {
 
     /// The units and named members of an activity, written after it (or after its old ones
     /// were removed).
-    pub(super) async fn put_taking_part(
-        txn: &sea_orm::DatabaseTransaction,
-        id: i64,
-        units: &[i64],
-        named: &[i64],
-    ) -> Result<()> {
+    async fn put_taking_part(txn: &sea_orm::DatabaseTransaction, id: i64, units: &[i64], named: &[i64]) -> Result<()> {
         let units: Vec<activity_unit::ActiveModel> = units
             .iter()
             .map(|u| activity_unit::ActiveModel { activity_id: Set(id), unit_id: Set(*u), ..Default::default() })
@@ -420,7 +450,7 @@ impl Activities<'_> {
             Attendance::Headcount(_) => Vec::new(),
         };
         if !named.is_empty() {
-            let members = self.members_in_scope(caller, Some(named.clone())).await?;
+            let members = self.members_in_scope(caller, Some(named.clone()), None).await?;
             if let Some(m) = named.iter().find(|m| !members.iter().any(|(id, _)| id == *m)) {
                 return Err(StoreError::invalid("参加党员", format!("编号 {m} 不在您的党员名册范围内")));
             }
@@ -486,15 +516,26 @@ impl Activities<'_> {
     }
 
     /// Members of the caller's scope (of `ids` when given), by name.
-    async fn members_in_scope(self, caller: &Caller, ids: Option<Vec<i64>>) -> Result<Vec<(i64, String)>> {
+    async fn members_in_scope(
+        self,
+        caller: &Caller,
+        ids: Option<Vec<i64>>,
+        q: Option<&str>,
+    ) -> Result<Vec<(i64, String)>> {
         let orgs = Query::select()
             .column(party_org::Column::Id)
             .from(party_org::Entity)
             .cond_where(self.store.org_scope(caller).await?)
             .to_owned();
         let mut cond = Condition::all().add(member::Column::PartyOrgId.in_subquery(orgs));
+        // The form's first page stops at CHOICES; named ones are looked up whole (the
+        // domain already bounds how many a form may name).
+        let limit = if ids.is_some() { None } else { Some(CHOICES) };
         if let Some(ids) = ids {
             cond = cond.add(member::Column::Id.is_in(ids));
+        }
+        if let Some(q) = q {
+            cond = cond.add(member::Column::Name.contains(q));
         }
         Ok(member::Entity::find()
             .select_only()
@@ -502,7 +543,7 @@ impl Activities<'_> {
             .column(member::Column::Name)
             .filter(cond)
             .order_by_asc(member::Column::Name)
-            .limit(CHOICES)
+            .limit(limit)
             .into_tuple()
             .all(self.store.db())
             .await?)

@@ -207,35 +207,38 @@ impl Bodies<'_> {
         if current.as_ref().map(|c| c.studio_id) == s.as_ref().map(|s| s.id) {
             return Ok(());
         }
-        if let Some(c) = current {
-            studio_link::Entity::delete_by_id(c.id).exec(self.store.db()).await?;
-        }
-        let Some(s) = s else {
-            self.store
-                .audit()
-                .record(caller, "secretary_studio.unlink", target.code(), Some(id.to_string()), {
-                    format!("{}“{what}”不再关联书记工作室", target.label())
-                })
-                .await?;
-            return Ok(());
-        };
-        let row = studio_link::ActiveModel {
-            studio_id: Set(s.id),
-            target: Set(target),
-            target_id: Set(id),
-            ..Default::default()
-        };
+        // The old link goes, the new one comes and the line says which, all or none.
         self.store
-            .insert_stamped(caller, row, demo, |_| {
-                Change::new(
-                    "secretary_studio.link",
-                    "secretary_studio",
-                    s.id,
-                    format!("{}“{what}”关联书记工作室“{}”", target.label(), s.name),
-                )
+            .atomically(|store| async move {
+                if let Some(c) = current {
+                    studio_link::Entity::delete_by_id(c.id).exec(store.db()).await?;
+                }
+                let Some(s) = s else {
+                    let line = format!("{}“{what}”不再关联书记工作室", target.label());
+                    return store
+                        .audit()
+                        .record(caller, "secretary_studio.unlink", target.code(), Some(id.to_string()), line)
+                        .await;
+                };
+                let row = studio_link::ActiveModel {
+                    studio_id: Set(s.id),
+                    target: Set(target),
+                    target_id: Set(id),
+                    ..Default::default()
+                };
+                store
+                    .insert_stamped(caller, row, demo, |_| {
+                        Change::new(
+                            "secretary_studio.link",
+                            "secretary_studio",
+                            s.id,
+                            format!("{}“{what}”关联书记工作室“{}”", target.label(), s.name),
+                        )
+                    })
+                    .await?;
+                Ok(())
             })
-            .await?;
-        Ok(())
+            .await
     }
 
     /// Records a secretary studio of a town of the caller's area.

@@ -22,7 +22,7 @@ use qunlian_domain::bodies::{
 use qunlian_domain::registry::{SrdiLevel, UnitKind};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::Bodies;
@@ -495,31 +495,30 @@ impl Bodies<'_> {
     }
 }
 
+/// How many enterprises a picker of the bodies' forms lists at once; a search box finds the
+/// others (`GET /units/choices`).
+pub const ENTERPRISE_CHOICES: u64 = 500;
+
 impl Bodies<'_> {
     /// The enterprises (not departments, not villages) the caller may nominate from or enter
-    /// candidates of: those of its scope, by name, at most 500.
-    pub async fn enterprise_choices(self, caller: &Caller) -> Result<Vec<(i64, String)>> {
+    /// candidates of: those of its scope whose name contains `q` (or credit code starts with
+    /// it), by name, at most [`ENTERPRISE_CHOICES`], after those of `keep` (a form's choice).
+    pub async fn enterprise_choices(
+        self,
+        caller: &Caller,
+        q: Option<&str>,
+        keep: &[i64],
+    ) -> Result<Vec<(i64, String)>> {
         self.store.require(caller, Action::ReadRegistry)?;
         let cond = Condition::all()
             .add(self.store.unit_scope(caller).await?)
             .add(unit::Column::Kind.is_not_in([UnitKind::Government.code(), UnitKind::Village.code()]));
-        self.store.unit_choices(cond, None, 500).await
+        self.store.unit_choices_keeping(cond, q, ENTERPRISE_CHOICES, keep).await
     }
 
     /// The Party organisations the caller may ask for an opinion: those of its scope, by
     /// name, at most 500.
     pub async fn org_choices(self, caller: &Caller) -> Result<Vec<(i64, String)>> {
-        use crate::entity::party_org;
-        self.store.require(caller, Action::ReadRegistry)?;
-        Ok(party_org::Entity::find()
-            .filter(self.store.org_scope(caller).await?)
-            .filter(party_org::Column::DissolvedOn.is_null())
-            .order_by_asc(party_org::Column::Name)
-            .limit(500)
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o.name))
-            .collect())
+        self.store.org_choices(caller, Action::ReadRegistry, Some(500)).await
     }
 }

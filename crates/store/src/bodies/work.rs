@@ -7,7 +7,7 @@ use qunlian_domain::auth::{Action, Caller};
 use qunlian_domain::bodies::{DecisionFields, MeetingFields, MeetingKind};
 use qunlian_domain::registry::UnitKind;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::Bodies;
@@ -250,41 +250,41 @@ impl Bodies<'_> {
         if let Some(stranger) = f.attendees.iter().find(|u| !members.iter().any(|m| m.id == **u)) {
             return Err(StoreError::invalid("参会成员", format!("编号 {stranger} 不是本联盟的成员单位")));
         }
-        let txn = self.store.db().begin().await?;
-        let m = alliance_meeting::ActiveModel {
-            alliance_id: Set(id),
-            kind: Set(f.kind),
-            held_on: Set(f.held_on),
-            subject: Set(f.subject),
-            summary: Set(f.summary),
-            recorded_by: Set(caller.username.clone()),
-            is_demo: Set(demo),
-            created_at: Set(self.store.now()),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        for u in &f.attendees {
-            alliance_meeting_unit::ActiveModel { meeting_id: Set(m.id), unit_id: Set(*u), ..Default::default() }
-                .insert(&txn)
-                .await?;
-        }
-        txn.commit().await?;
-        self.store
-            .audit()
-            .record(
+        let came = f.attendees.len();
+        let m = self
+            .store
+            .recorded(
                 caller,
-                "alliance.meeting",
-                "alliance_meeting",
-                Some(m.id.to_string()),
-                format!(
-                    "“{}”{}（{}）：{}，{}家成员参加",
-                    a.name,
-                    m.kind.label(),
-                    m.held_on,
-                    m.subject,
-                    f.attendees.len()
-                ),
+                async |txn| {
+                    let m = alliance_meeting::ActiveModel {
+                        alliance_id: Set(id),
+                        kind: Set(f.kind),
+                        held_on: Set(f.held_on),
+                        subject: Set(f.subject),
+                        summary: Set(f.summary),
+                        recorded_by: Set(caller.username.clone()),
+                        is_demo: Set(demo),
+                        created_at: Set(self.store.now()),
+                        ..Default::default()
+                    }
+                    .insert(txn)
+                    .await?;
+                    for &u in &f.attendees {
+                        alliance_meeting_unit::ActiveModel {
+                            meeting_id: Set(m.id),
+                            unit_id: Set(u),
+                            ..Default::default()
+                        }
+                        .insert(txn)
+                        .await?;
+                    }
+                    Ok(m)
+                },
+                |m| {
+                    let detail =
+                        format!("“{}”{}（{}）：{}，{came}家成员参加", a.name, m.kind.label(), m.held_on, m.subject);
+                    Change::new("alliance.meeting", "alliance_meeting", m.id, detail)
+                },
             )
             .await?;
         Ok(m.id)

@@ -8,7 +8,7 @@ use qunlian_domain::auth::{Action, AssignmentId, Caller, UnitId};
 use qunlian_domain::coverage::{AssignmentState, CoverageStatus};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::*;
@@ -144,17 +144,11 @@ impl Coverage<'_> {
         m.state = Set(AssignmentState::Closed);
         m.closed_on = Set(Some(self.store.today()));
         m.closed_reason = Set(Some("withdrawn".to_owned()));
-        m.update(self.store.db()).await?;
+        let detail = format!("{}：{reason}", unit.name);
         self.store
-            .audit()
-            .record(
-                caller,
-                "coverage.assignment.withdraw",
-                "coverage_assignment",
-                Some(id.to_string()),
-                format!("{}：{reason}", unit.name),
-            )
-            .await
+            .update_recorded(caller, m, "coverage.assignment.withdraw", ("coverage_assignment", id.0), detail)
+            .await?;
+        Ok(())
     }
 
     pub async fn assignments(self, caller: &Caller, f: &AssignmentFilter) -> Result<Vec<Assignment>> {

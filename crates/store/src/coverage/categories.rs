@@ -8,10 +8,11 @@ use qunlian_domain::coverage::CoverageStatus;
 use qunlian_domain::rules::{Fact, Rule, industry_prefixes};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{cluster, cluster_member, coverage_category, coverage_cell, park, unit};
 use crate::{Result, StoreError};
 
@@ -149,22 +150,18 @@ impl Coverage<'_> {
         }
         let now = self.store.now();
         let canonical = rule.to_string();
-        let saved = match id {
-            None => {
-                coverage_category::ActiveModel {
-                    name: Set(name.clone()),
-                    rule: Set(canonical.clone()),
-                    target_pct: Set(new.target_pct),
-                    deadline: Set(new.deadline),
-                    position: Set(new.position),
-                    is_demo: Set(new.is_demo),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(self.store.db())
-                .await?
-            }
+        let row = match id {
+            None => coverage_category::ActiveModel {
+                name: Set(name.clone()),
+                rule: Set(canonical.clone()),
+                target_pct: Set(new.target_pct),
+                deadline: Set(new.deadline),
+                position: Set(new.position),
+                is_demo: Set(new.is_demo),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            },
             Some(id) => {
                 let old = coverage_category::Entity::find_by_id(id.0)
                     .one(self.store.db())
@@ -177,18 +174,14 @@ impl Coverage<'_> {
                 m.deadline = Set(new.deadline);
                 m.position = Set(new.position);
                 m.updated_at = Set(now);
-                m.update(self.store.db()).await?
+                m
             }
         };
-        self.store
-            .audit()
-            .record(
-                caller,
-                if id.is_some() { "coverage.category.update" } else { "coverage.category.create" },
-                "coverage_category",
-                Some(saved.id.to_string()),
-                format!("{name}：{canonical}，目标 {}%", new.target_pct),
-            )
+        let action = if id.is_some() { "coverage.category.update" } else { "coverage.category.create" };
+        let detail = format!("{name}：{canonical}，目标 {}%", new.target_pct);
+        let saved = self
+            .store
+            .save_recorded(caller, row, |saved| Change::new(action, "coverage_category", saved.id, detail))
             .await?;
         Ok(CategoryId(saved.id))
     }
@@ -197,13 +190,19 @@ impl Coverage<'_> {
         self.store.require(caller, Action::DefineCoverage)?;
         let old =
             coverage_category::Entity::find_by_id(id.0).one(self.store.db()).await?.ok_or(StoreError::NotFound)?;
-        let txn = self.store.db().begin().await?;
-        coverage_cell::Entity::delete_many().filter(coverage_cell::Column::CategoryId.eq(id.0)).exec(&txn).await?;
-        coverage_category::Entity::delete_by_id(id.0).exec(&txn).await?;
-        txn.commit().await?;
         self.store
-            .audit()
-            .record(caller, "coverage.category.delete", "coverage_category", Some(id.to_string()), old.name)
+            .recorded(
+                caller,
+                async |txn| {
+                    coverage_cell::Entity::delete_many()
+                        .filter(coverage_cell::Column::CategoryId.eq(id.0))
+                        .exec(txn)
+                        .await?;
+                    coverage_category::Entity::delete_by_id(id.0).exec(txn).await?;
+                    Ok(())
+                },
+                |()| Change::new("coverage.category.delete", "coverage_category", id, old.name),
+            )
             .await
     }
 

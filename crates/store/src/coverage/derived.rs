@@ -181,7 +181,8 @@ impl Coverage<'_> {
     }
 
     /// Recomputes statuses and counts from the records, in one transaction; closes the
-    /// responsibility-list entries of enterprises that now have an organisation.
+    /// responsibility-list entries of enterprises that now have an organisation, with the
+    /// audit line saying so in the same transaction.
     #[tracing::instrument(skip_all)]
     pub async fn rebuild(self) -> Result<RebuildStats> {
         let today = self.store.today();
@@ -266,11 +267,11 @@ impl Coverage<'_> {
             .filter(derived_state::Column::Name.eq(DERIVED))
             .exec(&txn)
             .await?;
-        txn.commit().await?;
         if closed > 0 {
             self.store
                 .audit()
-                .record(
+                .record_on(
+                    &txn,
                     Actor::system(),
                     "coverage.assignment.auto_close",
                     "coverage_assignment",
@@ -279,6 +280,7 @@ impl Coverage<'_> {
                 )
                 .await?;
         }
+        txn.commit().await?;
         tracing::info!(covered = statuses.len(), cells, closed, "coverage rebuilt");
         Ok(RebuildStats { covered_units: statuses.len(), cells, closed_assignments: closed })
     }

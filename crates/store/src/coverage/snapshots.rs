@@ -7,12 +7,12 @@ use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, Caller, CategoryId, Scope, SnapshotId};
 use qunlian_domain::coverage::{Counts, CoverageStatus};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::*;
 use crate::Result;
-use crate::audit::Actor;
+use crate::audit::{Actor, Change};
 use crate::entity::{coverage_cell, coverage_snapshot, coverage_snapshot_row};
 use crate::scope::town_in;
 
@@ -69,48 +69,49 @@ impl Coverage<'_> {
             }
         }
         let names: HashMap<i64, &Category> = categories.iter().map(|c| (c.id.0, c)).collect();
-        let txn = self.store.db().begin().await?;
-        let snap = coverage_snapshot::ActiveModel {
-            as_of: Set(as_of),
-            trigger: Set(trigger.to_owned()),
-            taken_by: Set(actor.username.clone()),
-            taken_at: Set(self.store.now()),
-            is_demo: Set(is_demo),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        let rows: Vec<coverage_snapshot_row::ActiveModel> = cells
-            .into_iter()
-            .filter_map(|((cat, town), c)| {
-                let category = names.get(&cat)?;
-                Some(coverage_snapshot_row::ActiveModel {
-                    snapshot_id: Set(snap.id),
-                    category_id: Set(cat),
-                    category_name: Set(category.name.clone()),
-                    target_pct: Set(category.target_pct),
-                    town_code: Set(town),
-                    total: Set(c.total as i64),
-                    own_org: Set(c.own_org as i64),
-                    joint_org: Set(c.joint_org as i64),
-                    work_only: Set(c.work_only as i64),
-                    uncovered: Set(c.uncovered as i64),
-                    ..Default::default()
-                })
-            })
-            .collect();
-        for chunk in rows.chunks(1000) {
-            coverage_snapshot_row::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
-        }
-        txn.commit().await?;
-        self.store
-            .audit()
-            .record(
+        let taken_by = actor.username.clone();
+        let snap = self
+            .store
+            .recorded(
                 actor,
-                "coverage.snapshot",
-                "coverage_snapshot",
-                Some(snap.id.to_string()),
-                format!("截至 {as_of}（{trigger}）"),
+                async |txn| {
+                    let snap = coverage_snapshot::ActiveModel {
+                        as_of: Set(as_of),
+                        trigger: Set(trigger.to_owned()),
+                        taken_by: Set(taken_by),
+                        taken_at: Set(self.store.now()),
+                        is_demo: Set(is_demo),
+                        ..Default::default()
+                    }
+                    .insert(txn)
+                    .await?;
+                    let rows: Vec<coverage_snapshot_row::ActiveModel> = cells
+                        .into_iter()
+                        .filter_map(|((cat, town), c)| {
+                            let category = names.get(&cat)?;
+                            Some(coverage_snapshot_row::ActiveModel {
+                                snapshot_id: Set(snap.id),
+                                category_id: Set(cat),
+                                category_name: Set(category.name.clone()),
+                                target_pct: Set(category.target_pct),
+                                town_code: Set(town),
+                                total: Set(c.total as i64),
+                                own_org: Set(c.own_org as i64),
+                                joint_org: Set(c.joint_org as i64),
+                                work_only: Set(c.work_only as i64),
+                                uncovered: Set(c.uncovered as i64),
+                                ..Default::default()
+                            })
+                        })
+                        .collect();
+                    for chunk in rows.chunks(1000) {
+                        coverage_snapshot_row::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+                    }
+                    Ok(snap)
+                },
+                |snap| {
+                    Change::new("coverage.snapshot", "coverage_snapshot", snap.id, format!("截至 {as_of}（{trigger}）"))
+                },
             )
             .await?;
         Ok(SnapshotId(snap.id))

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use qunlian_domain::auth::{Action, Caller, UnitId};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::*;
@@ -164,16 +164,8 @@ impl Coverage<'_> {
         }
         let mut m: coverage_work_link::ActiveModel = row.into();
         m.until = Set(Some(on));
-        m.update(self.store.db()).await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "coverage.work_link.end",
-                "unit",
-                Some(unit.to_string()),
-                format!("{}：{on} 起结束", u.name),
-            )
-            .await
+        let detail = format!("{}：{on} 起结束", u.name);
+        self.store.update_recorded(caller, m, "coverage.work_link.end", ("unit", unit.0), detail).await?;
+        Ok(())
     }
 }

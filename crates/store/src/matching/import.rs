@@ -37,10 +37,10 @@ pub struct ListingImportCounts {
 }
 
 impl Matching<'_> {
-    /// Saves the good rows of a listings file in one transaction: a row whose enterprise
-    /// (by USCC) is unknown or outside the caller's scope is refused with its line; a row
-    /// whose enterprise already has a listing of the same kind and title updates it (so a
-    /// re-run adds nothing). Closed listings stay closed.
+    /// Saves the good rows of a listings file and its audit line in one transaction: a row
+    /// whose enterprise (by USCC) is unknown or outside the caller's scope is refused with its
+    /// line; a row whose enterprise already has a listing of the same kind and title updates
+    /// it (so a re-run adds nothing). Closed listings stay closed.
     pub async fn import_listings(
         self,
         caller: &Caller,
@@ -166,11 +166,11 @@ impl Matching<'_> {
                 }
             }
         }
-        txn.commit().await?;
         rejects.sort_by_key(|r| r.line);
         self.store
             .audit()
-            .record(
+            .record_on(
+                &txn,
                 caller,
                 "listing.import",
                 "listing",
@@ -184,6 +184,7 @@ impl Matching<'_> {
                 ),
             )
             .await?;
+        txn.commit().await?;
         Ok((counts, rejects))
     }
 }

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use qunlian_domain::auth::Caller;
 use qunlian_domain::industry::IndustryCode;
 use qunlian_domain::matching::{
-    IndexChange, ListingDoc, ListingKind, ListingStatus, Place, Reasons, SearchIndex, Visibility, rank,
+    IndexChange, ListingDoc, ListingKind, ListingStatus, Match, Place, Reasons, SearchIndex, Visibility, rank,
     semantic_matches,
 };
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -256,17 +256,20 @@ impl Matching<'_> {
         top: usize,
     ) -> Result<Vec<ListingMatch>> {
         let reach = Visibility::Keys(subject.owner.viewer_keys());
-        let mut candidates = index.candidates(subject, &reach, today, POOL.max(top * 3)).map_err(search_error)?;
-        candidates.retain(|c| viewer.admits(&c.doc.audience()));
+        let pool = POOL.max(top * 3);
+        let admit = |d: &ListingDoc| viewer.admits(&d.audience());
         let ranked = match self.vectors_for(&[subject]).await?.remove(&subject.id) {
             // 语义 on: the nearest by meaning, asked with the same reach and kept only where
             // the caller may see them, joined to the lexical pool in one ranking.
             Some(vector) => {
-                let admit = |d: &ListingDoc| viewer.admits(&d.audience());
-                semantic_matches(index, subject, &vector, candidates, &reach, admit, today, top)
-                    .map_err(search_error)?
+                let lexical = || index.candidates(subject, &reach, today, pool);
+                semantic_matches(index, subject, &vector, lexical, &reach, admit, today, top).map_err(search_error)?
             }
-            None => rank(subject, candidates, today, top),
+            None => {
+                let mut candidates = index.candidates(subject, &reach, today, pool).map_err(search_error)?;
+                candidates.retain(|c| admit(&c.doc));
+                rank(subject, candidates, today, top)
+            }
         };
         let ids: Vec<i64> = ranked.iter().map(|m| m.listing_id).collect();
         let rows = listing::Entity::find()
@@ -275,11 +278,22 @@ impl Matching<'_> {
             .all(self.store.db())
             .await?;
         let mut by_id: HashMap<i64, Listing> = self.to_listings(rows).await?.into_iter().map(|l| (l.id, l)).collect();
-        Ok(ranked
+        let shown: Vec<(Match, Listing)> =
+            ranked.into_iter().filter_map(|m| by_id.remove(&m.listing_id).map(|l| (m, l))).collect();
+        // A need's offers that name a remedy of its problem say so (“可解决：返潮”).
+        let remedies = if subject.kind == ListingKind::Need {
+            let texts: Vec<String> = shown.iter().map(|(_, l)| format!("{} {}", l.title, l.description)).collect();
+            let offers: Vec<&str> = texts.iter().map(String::as_str).collect();
+            index.remedies_answered(&format!("{} {}", subject.title, subject.description), &offers)
+        } else {
+            vec![None; shown.len()]
+        };
+        Ok(shown
             .into_iter()
-            .filter_map(|m| {
-                let listing = by_id.remove(&m.listing_id)?;
-                Some(ListingMatch { listing, score: m.score, sentence: m.reasons.sentence(), reasons: m.reasons })
+            .zip(remedies)
+            .map(|((m, listing), remedy_for)| {
+                let reasons = Reasons { remedy_for, ..m.reasons };
+                ListingMatch { listing, score: m.score, sentence: reasons.sentence(), reasons }
             })
             .collect())
     }

@@ -6,7 +6,6 @@ use qunlian_domain::matching::{IntroductionState, ListingDoc, ListingKind, Listi
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    TransactionTrait,
 };
 
 use super::*;
@@ -22,6 +21,16 @@ pub struct NewIntroduction {
     pub state: IntroductionState,
     pub note: String,
     pub is_demo: bool,
+}
+
+/// One step of an introduction's state machine: the state it moves to, the deal value in 万元
+/// that 已成交 needs, the reason that 未成交 needs, and a note.
+#[derive(Clone, Copy, Debug)]
+pub struct IntroductionStep<'a> {
+    pub to: IntroductionState,
+    pub deal_value_wan: Option<f64>,
+    pub reason: Option<&'a str>,
+    pub note: &'a str,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -47,6 +56,7 @@ fn explain(subject: &ListingDoc, other: &ListingDoc, today: NaiveDate) -> String
         same_category: (other.category == subject.category).then_some(other.category),
         age_days: (today - other.published_on).num_days().max(0),
         semantic: None,
+        remedy_for: None,
     }
     .sentence()
 }
@@ -153,8 +163,7 @@ impl Matching<'_> {
             }
             None => String::new(),
         };
-        let txn = self.store.db().begin().await?;
-        let saved = introduction::ActiveModel {
+        let row = introduction::ActiveModel {
             need_listing_id: Set(need.id),
             offer_listing_id: Set(offer.id),
             need_unit_id: Set(need.unit_id),
@@ -172,19 +181,19 @@ impl Matching<'_> {
             updated_at: Set(at),
             is_demo: Set(new.is_demo),
             ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        intro_event(&txn, saved.id, at, &caller.username, None, new.state, new.note.trim()).await?;
-        txn.commit().await?;
-        self.store
-            .audit()
-            .record(
+        };
+        let state = new.state;
+        let note = new.note.trim();
+        let saved = self
+            .store
+            .insert_recorded_with(
                 caller,
-                "introduction.create",
-                "introduction",
-                Some(saved.id.to_string()),
-                format!("牵线：需求“{}”× 供给“{}”（{}）", need.title, offer.title, new.state.label()),
+                row,
+                async |txn, saved| intro_event(txn, saved.id, at, &caller.username, None, state, note).await,
+                |saved| {
+                    let detail = format!("牵线：需求“{}”× 供给“{}”（{}）", need.title, offer.title, state.label());
+                    Change::new("introduction.create", "introduction", saved.id, detail)
+                },
             )
             .await?;
         Ok(saved.id)
@@ -213,35 +222,29 @@ impl Matching<'_> {
         reason: Option<&str>,
         note: &str,
     ) -> Result<()> {
-        self.introduction_step_at(caller, id, to, deal_value_wan, reason, note, self.store.now()).await
+        let step = IntroductionStep { to, deal_value_wan, reason, note };
+        self.introduction_step_at(caller, id, step, self.store.now()).await
     }
 
     /// [`Matching::introduction_step`] as if at `at`: for the demo only.
-    #[allow(clippy::too_many_arguments)]
     pub async fn demo_introduction_step_at(
         self,
         caller: &Caller,
         id: i64,
-        to: IntroductionState,
-        deal_value_wan: Option<f64>,
-        reason: Option<&str>,
-        note: &str,
+        step: IntroductionStep<'_>,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        self.introduction_step_at(caller, id, to, deal_value_wan, reason, note, at).await
+        self.introduction_step_at(caller, id, step, at).await
     }
 
-    #[allow(clippy::too_many_arguments)]
     async fn introduction_step_at(
         self,
         caller: &Caller,
         id: i64,
-        to: IntroductionState,
-        deal_value_wan: Option<f64>,
-        reason: Option<&str>,
-        note: &str,
+        step: IntroductionStep<'_>,
         at: DateTime<Utc>,
     ) -> Result<()> {
+        let IntroductionStep { to, deal_value_wan, reason, note } = step;
         self.store.require(caller, Action::BrokerIntroductions)?;
         qunlian_domain::free_text::introduction_step(reason.unwrap_or(""), note)?;
         let row = self.introduction_row(caller, id).await?;
@@ -268,7 +271,6 @@ impl Matching<'_> {
             detail.push(note.trim().to_owned());
         }
         let detail = detail.join("；");
-        let txn = self.store.db().begin().await?;
         let mut m: introduction::ActiveModel = row.clone().into();
         m.state = Set(to);
         m.updated_at = Set(at);
@@ -278,22 +280,20 @@ impl Matching<'_> {
         if to == IntroductionState::Lost {
             m.reason = Set(reason.map(str::to_owned));
         }
-        m.update(&txn).await?;
-        intro_event(&txn, id, at, &caller.username, Some(from), to, &detail).await?;
-        txn.commit().await?;
+        let line = format!(
+            "{} → {}{}",
+            from.label(),
+            to.label(),
+            if detail.is_empty() { String::new() } else { format!("（{detail}）") }
+        );
         self.store
-            .audit()
-            .record(
+            .recorded(
                 caller,
-                "introduction.step",
-                "introduction",
-                Some(id.to_string()),
-                format!(
-                    "{} → {}{}",
-                    from.label(),
-                    to.label(),
-                    if detail.is_empty() { String::new() } else { format!("（{detail}）") }
-                ),
+                async |txn| {
+                    m.update(txn).await?;
+                    intro_event(txn, id, at, &caller.username, Some(from), to, &detail).await
+                },
+                |()| Change::new("introduction.step", "introduction", id, line),
             )
             .await
     }
@@ -320,18 +320,9 @@ impl Matching<'_> {
         let before = name(row.assisting_department_id);
         let mut m: introduction::ActiveModel = row.into();
         m.assisting_department_id = Set(department);
-        m.updated_at = Set(self.store.now());
-        m.update(self.store.db()).await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "introduction.department",
-                "introduction",
-                Some(id.to_string()),
-                format!("协办部门：{before} → {}", name(department)),
-            )
-            .await
+        let detail = format!("协办部门：{before} → {}", name(department));
+        self.store.update_recorded(caller, m, "introduction.department", ("introduction", id), detail).await?;
+        Ok(())
     }
 
     /// Records what a deal brought on a date: annual sales, a delivery.

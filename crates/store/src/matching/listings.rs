@@ -7,7 +7,6 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Order;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 use serde::Serialize;
 
@@ -182,7 +181,7 @@ impl Matching<'_> {
             cond = cond.add(listing::Column::UnitId.in_subquery(self.my_units(caller).await?));
         }
         if let Some(c) = filter.cluster {
-            cond = cond.add(listing::Column::UnitId.in_subquery(members_of(c.0)));
+            cond = cond.add(listing::Column::UnitId.in_subquery(crate::scope::cluster_units(c.0)));
         }
         if let Some(u) = filter.unit {
             cond = cond.add(listing::Column::UnitId.eq(u.0));
@@ -336,13 +335,17 @@ impl Matching<'_> {
         m.reach = Set(f.reach);
         m.valid_until = Set(f.valid_until);
         m.updated_at = Set(self.store.now());
-        let txn = self.store.db().begin().await?;
-        m.update(&txn).await?;
-        self.save_vector(&txn, id, &title, &description).await?;
-        txn.commit().await?;
+        let line = format!("修改“{title}”");
         self.store
-            .audit()
-            .record(caller, "listing.update", "listing", Some(id.to_string()), format!("修改“{title}”"))
+            .recorded(
+                caller,
+                async |txn| {
+                    m.update(txn).await?;
+                    self.save_vector(txn, id, &title, &description).await?;
+                    Ok(())
+                },
+                |()| Change::new("listing.update", "listing", id, line),
+            )
             .await
     }
 
@@ -355,10 +358,9 @@ impl Matching<'_> {
         let title = row.title.clone();
         let mut m: listing::ActiveModel = row.into();
         m.status = Set(if open { ListingStatus::Open } else { ListingStatus::Closed });
-        m.updated_at = Set(self.store.now());
-        m.update(self.store.db()).await?;
         let (action, what) = if open { ("listing.reopen", "重新发布") } else { ("listing.close", "关闭") };
-        self.store.audit().record(caller, action, "listing", Some(id.to_string()), format!("{what}“{title}”")).await
+        self.store.update_recorded(caller, m, action, ("listing", id), format!("{what}“{title}”")).await?;
+        Ok(())
     }
 
     /// Enterprises the caller may publish for, by name, for the form's choice.

@@ -54,7 +54,7 @@ impl Matching<'_> {
         let viewer = self.visibility(caller).await?;
         let needs = listing::Entity::find()
             .filter(visibility_condition(&viewer))
-            .filter(listing::Column::UnitId.in_subquery(members_of(c.id)))
+            .filter(listing::Column::UnitId.in_subquery(crate::scope::cluster_units(c.id)))
             .filter(listing::Column::Kind.eq(ListingKind::Need.code()))
             .filter(listing::Column::Status.eq(ListingStatus::Open))
             .filter(listing::Column::ValidUntil.gte(date))

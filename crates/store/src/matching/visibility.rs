@@ -46,15 +46,6 @@ fn owner_where(cond: Condition) -> SimpleExpr {
     )
 }
 
-pub(super) fn members_of(cluster_id: i64) -> SelectStatement {
-    Query::select()
-        .column(cluster_member::Column::UnitId)
-        .from(cluster_member::Entity)
-        .and_where(cluster_member::Column::ClusterId.eq(cluster_id))
-        .and_where(cluster_member::Column::LeftOn.is_null())
-        .to_owned()
-}
-
 fn reach_at_least(reach: Reach) -> Vec<&'static str> {
     Reach::ALL.iter().filter(|r| **r >= reach).map(|r| r.code()).collect()
 }
@@ -75,7 +66,7 @@ pub(super) fn visibility_condition(visibility: &Visibility) -> Condition {
             "u" | "ou" => units.extend(value.parse::<i64>().ok()),
             "c" | "oc" => {
                 if let Ok(c) = value.parse::<i64>() {
-                    any = any.add(listing::Column::UnitId.in_subquery(members_of(c)));
+                    any = any.add(listing::Column::UnitId.in_subquery(crate::scope::cluster_units(c)));
                 }
             }
             "t" => {

@@ -17,7 +17,7 @@ pub(crate) async fn up(db: &impl ConnectionTrait, backend: DbBackend) -> Result<
     super::apply(db, backend, SQLITE, POSTGRES).await
 }
 
-const SQLITE: &[&str] = &[
+pub(super) const SQLITE: &[&str] = &[
     r#"DROP INDEX IF EXISTS idx_units_kind_town_name"#,
     r#"DROP INDEX IF EXISTS "idx-units-town_code""#,
     r#"DROP INDEX IF EXISTS idx_units_industry"#,
@@ -27,7 +27,7 @@ const SQLITE: &[&str] = &[
     ),
 ];
 
-const POSTGRES: &[&str] = &[
+pub(super) const POSTGRES: &[&str] = &[
     r#"DROP INDEX IF EXISTS idx_units_kind_town_name"#,
     r#"DROP INDEX IF EXISTS "idx-units-town_code""#,
     r#"DROP INDEX IF EXISTS idx_units_industry"#,

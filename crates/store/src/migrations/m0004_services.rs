@@ -13,7 +13,7 @@ pub(crate) async fn up(db: &impl ConnectionTrait, backend: DbBackend) -> Result<
     super::apply(db, backend, SQLITE, POSTGRES).await
 }
 
-const SQLITE: &[&str] = &[
+pub(super) const SQLITE: &[&str] = &[
     concat!(
         r#"CREATE TABLE "calendar_years" ( "#,
         r#""year" integer NOT NULL PRIMARY KEY, "#,
@@ -88,7 +88,7 @@ const SQLITE: &[&str] = &[
     r#"CREATE INDEX "idx-service_events-request_id" ON "service_events" ("request_id")"#,
 ];
 
-const POSTGRES: &[&str] = &[
+pub(super) const POSTGRES: &[&str] = &[
     concat!(
         r#"CREATE TABLE "calendar_years" ( "#,
         r#""year" integer NOT NULL PRIMARY KEY, "#,

@@ -23,17 +23,17 @@ pub(crate) async fn up(db: &impl ConnectionTrait, backend: DbBackend) -> Result<
 }
 
 /// The same text on both backends.
-const ADD_COLUMNS: [(&str, &str); 2] = [
+pub(super) const ADD_COLUMNS: [(&str, &str); 2] = [
     ("elapsed_minutes", "ALTER TABLE service_requests ADD COLUMN elapsed_minutes BIGINT"),
     ("on_time", "ALTER TABLE service_requests ADD COLUMN on_time BOOLEAN"),
 ];
 
-const SQLITE: &[&str] = &[concat!(
+pub(super) const SQLITE: &[&str] = &[concat!(
     r#"CREATE INDEX idx_service_requests_report ON service_requests (department_id, item_id, "#,
     r#"state, elapsed_minutes, on_time, rating)"#,
 )];
 
-const POSTGRES: &[&str] = SQLITE;
+pub(super) const POSTGRES: &[&str] = SQLITE;
 
 async fn column_exists(
     db: &impl ConnectionTrait,

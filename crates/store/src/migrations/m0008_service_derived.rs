@@ -24,7 +24,7 @@ pub(crate) async fn up(db: &impl ConnectionTrait, backend: DbBackend) -> Result<
     super::apply(db, backend, SQLITE, POSTGRES).await
 }
 
-const SQLITE: &[&str] = &[
+pub(super) const SQLITE: &[&str] = &[
     concat!(
         r#"CREATE TABLE "service_report_cells" ( "#,
         r#""department_id" integer NOT NULL, "#,
@@ -155,7 +155,7 @@ const SQLITE: &[&str] = &[
     ),
 ];
 
-const POSTGRES: &[&str] = &[
+pub(super) const POSTGRES: &[&str] = &[
     concat!(
         r#"CREATE TABLE "service_report_cells" ( "#,
         r#""department_id" bigint NOT NULL, "#,

@@ -21,7 +21,7 @@ pub(crate) async fn up(db: &impl ConnectionTrait, backend: DbBackend) -> Result<
     super::apply(db, backend, SQLITE, POSTGRES).await
 }
 
-const SQLITE: &[&str] = &[
+pub(super) const SQLITE: &[&str] = &[
     r#"DROP TRIGGER IF EXISTS service_requests_service_report_cells_insert"#,
     r#"DROP TRIGGER IF EXISTS service_requests_service_report_cells_update"#,
     r#"DROP TRIGGER IF EXISTS service_requests_service_report_cells_delete"#,
@@ -174,7 +174,7 @@ const SQLITE: &[&str] = &[
     r#"CREATE INDEX idx_service_events_department ON service_events (department_id, request_id)"#,
 ];
 
-const POSTGRES: &[&str] = &[
+pub(super) const POSTGRES: &[&str] = &[
     r#"DROP TRIGGER IF EXISTS service_requests_service_report_cells_insert ON service_requests"#,
     r#"DROP FUNCTION IF EXISTS service_report_cells_on_insert()"#,
     r#"DROP TRIGGER IF EXISTS service_requests_service_report_cells_update ON service_requests"#,

@@ -14,12 +14,12 @@ pub(crate) async fn up(db: &impl ConnectionTrait, backend: DbBackend) -> Result<
     super::apply(db, backend, SQLITE, POSTGRES).await
 }
 
-const SQLITE: &[&str] = &[
+pub(super) const SQLITE: &[&str] = &[
     r#"ALTER TABLE "api_tokens" ADD COLUMN "expires_at" timestamp_with_timezone_text"#,
     r#"ALTER TABLE "users" ADD COLUMN "session_epoch" integer NOT NULL DEFAULT 0"#,
 ];
 
-const POSTGRES: &[&str] = &[
+pub(super) const POSTGRES: &[&str] = &[
     r#"ALTER TABLE "api_tokens" ADD COLUMN "expires_at" timestamp with time zone"#,
     r#"ALTER TABLE "users" ADD COLUMN "session_epoch" integer NOT NULL DEFAULT 0"#,
 ];

@@ -15,7 +15,7 @@ pub(crate) async fn up(db: &impl ConnectionTrait, backend: DbBackend) -> Result<
     super::apply(db, backend, SQLITE, POSTGRES).await
 }
 
-const SQLITE: &[&str] = &[concat!(
+pub(super) const SQLITE: &[&str] = &[concat!(
     r#"CREATE TABLE "listing_vectors" ( "#,
     r#""listing_id" integer NOT NULL PRIMARY KEY, "#,
     r#""model" varchar NOT NULL, "#,
@@ -25,7 +25,7 @@ const SQLITE: &[&str] = &[concat!(
     r#")"#,
 )];
 
-const POSTGRES: &[&str] = &[concat!(
+pub(super) const POSTGRES: &[&str] = &[concat!(
     r#"CREATE TABLE "listing_vectors" ( "#,
     r#""listing_id" bigint NOT NULL PRIMARY KEY, "#,
     r#""model" varchar NOT NULL, "#,

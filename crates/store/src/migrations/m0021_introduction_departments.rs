@@ -12,12 +12,12 @@ pub(crate) async fn up(db: &impl ConnectionTrait, backend: DbBackend) -> Result<
     super::apply(db, backend, SQLITE, POSTGRES).await
 }
 
-const SQLITE: &[&str] = &[
+pub(super) const SQLITE: &[&str] = &[
     r#"ALTER TABLE "introductions" ADD COLUMN "assisting_department_id" integer"#,
     r#"CREATE INDEX "idx-introductions-assisting_department_id" ON "introductions" ("assisting_department_id")"#,
 ];
 
-const POSTGRES: &[&str] = &[
+pub(super) const POSTGRES: &[&str] = &[
     r#"ALTER TABLE "introductions" ADD COLUMN "assisting_department_id" bigint"#,
     r#"CREATE INDEX "idx-introductions-assisting_department_id" ON "introductions" ("assisting_department_id")"#,
 ];

@@ -13,7 +13,7 @@ pub(crate) async fn up(db: &impl ConnectionTrait, backend: DbBackend) -> Result<
     super::apply(db, backend, SQLITE, POSTGRES).await
 }
 
-const SQLITE: &[&str] = &[
+pub(super) const SQLITE: &[&str] = &[
     r#"ALTER TABLE "activities" ADD COLUMN "withdrawn_on" date_text"#,
     r#"ALTER TABLE "activities" ADD COLUMN "withdrawn_by" varchar"#,
     r#"ALTER TABLE "activities" ADD COLUMN "withdrawn_reason" varchar"#,
@@ -73,7 +73,7 @@ const SQLITE: &[&str] = &[
     ),
 ];
 
-const POSTGRES: &[&str] = &[
+pub(super) const POSTGRES: &[&str] = &[
     r#"ALTER TABLE "activities" ADD COLUMN "withdrawn_on" date"#,
     r#"ALTER TABLE "activities" ADD COLUMN "withdrawn_by" varchar"#,
     r#"ALTER TABLE "activities" ADD COLUMN "withdrawn_reason" varchar"#,

@@ -16,7 +16,7 @@ pub(crate) async fn up(db: &impl ConnectionTrait, backend: DbBackend) -> Result<
     super::apply(db, backend, SQLITE, POSTGRES).await
 }
 
-const SQLITE: &[&str] = &[
+pub(super) const SQLITE: &[&str] = &[
     concat!(
         r#"CREATE TABLE "economic_sums" ( "#,
         r#""town_code" varchar NOT NULL, "#,
@@ -65,7 +65,7 @@ const SQLITE: &[&str] = &[
     ),
 ];
 
-const POSTGRES: &[&str] = &[
+pub(super) const POSTGRES: &[&str] = &[
     concat!(
         r#"CREATE TABLE "economic_sums" ( "#,
         r#""town_code" varchar NOT NULL, "#,

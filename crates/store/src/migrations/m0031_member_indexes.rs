@@ -17,12 +17,12 @@ pub(crate) async fn up(db: &impl ConnectionTrait, backend: DbBackend) -> Result<
     super::apply(db, backend, SQLITE, POSTGRES).await
 }
 
-const SQLITE: &[&str] = &[
+pub(super) const SQLITE: &[&str] = &[
     r#"DROP INDEX IF EXISTS "idx-members-party_org_id-name""#,
     r#"CREATE INDEX "idx-members-list" ON "members" ("party_org_id", "name", "id", "category", "standing")"#,
 ];
 
-const POSTGRES: &[&str] = &[
+pub(super) const POSTGRES: &[&str] = &[
     r#"DROP INDEX IF EXISTS "idx-members-party_org_id-name""#,
     r#"CREATE INDEX "idx-members-list" ON "members" ("party_org_id", "name", "id") INCLUDE ("category", "standing")"#,
 ];

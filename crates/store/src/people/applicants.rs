@@ -8,7 +8,7 @@ use qunlian_domain::auth::{Action, Caller};
 use qunlian_domain::people::development::{Stage, Step};
 use qunlian_domain::people::{RevealReason, progress_key};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::People;
 use super::development::refused;
@@ -99,18 +99,9 @@ impl People<'_> {
         let mut a: development_person::ActiveModel = person.into();
         a.id_number_enc = Set(Some(enc));
         a.id_number_bidx = Set(Some(bidx));
-        a.updated_at = Set(self.store.now());
-        a.update(self.store.db()).await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "development.update",
-                "development_person",
-                Some(id.to_string()),
-                format!("{what}“{name}”的身份证号码"),
-            )
-            .await
+        let line = format!("{what}“{name}”的身份证号码");
+        self.store.update_recorded(caller, a, "development.update", ("development_person", id), line).await?;
+        Ok(())
     }
 
     /// The applicant's ID number in full, for a role that may reveal personal data, with the

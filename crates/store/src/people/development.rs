@@ -20,6 +20,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::People;
+use crate::audit::Change;
 use crate::entity::{development_person, development_step, member};
 use crate::{Result, StoreError};
 
@@ -208,8 +209,7 @@ impl People<'_> {
         let id_number = self.applicant_number(caller, f.id_number.as_ref(), None).await?;
         let pipeline = development::current();
         let now = self.store.now();
-        let txn = self.store.db().begin().await?;
-        let saved = development_person::ActiveModel {
+        let row = development_person::ActiveModel {
             name: Set(f.name.clone()),
             category: Set(f.category),
             party_org_id: Set(org.id),
@@ -223,9 +223,7 @@ impl People<'_> {
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        };
         let first = StepFields {
             step: &pipeline.steps[0],
             done_on: f.applied_on,
@@ -233,19 +231,19 @@ impl People<'_> {
             doc_number: f.doc_number,
             note: String::new(),
         };
-        self.insert_step(&txn, caller, &saved, &first, is_demo).await?;
-        self.store
-            .audit()
-            .record_on(
-                &txn,
+        let saved = self
+            .store
+            .insert_recorded_with(
                 caller,
-                "development.create",
-                "development_person",
-                Some(saved.id.to_string()),
-                format!("“{}”向{}递交入党申请书（{}），列入发展党员工作", saved.name, org.name, f.applied_on),
+                row,
+                async |txn, saved| self.insert_step(txn, caller, saved, &first, is_demo).await,
+                |saved| {
+                    let line =
+                        format!("“{}”向{}递交入党申请书（{}），列入发展党员工作", saved.name, org.name, f.applied_on);
+                    Change::new("development.create", "development_person", saved.id, line)
+                },
             )
             .await?;
-        txn.commit().await?;
         Ok(saved.id)
     }
 

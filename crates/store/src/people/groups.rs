@@ -10,12 +10,11 @@ use qunlian_domain::auth::{Action, Caller};
 use qunlian_domain::people::groups::GroupFields;
 use qunlian_domain::registry::OrgKind;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use super::People;
+use crate::audit::Change;
 use crate::entity::{member, party_group, party_group_member, party_org};
 use crate::{Result, StoreError};
 
@@ -153,26 +152,11 @@ impl People<'_> {
     pub async fn create_party_group(&self, caller: &Caller, org: i64, f: GroupFields, is_demo: bool) -> Result<i64> {
         let o = self.branch_in_scope(caller, org, true).await?;
         let names = self.checked_group(&o, &f, None).await?;
-        let now = self.store.now();
-        let txn = self.store.db().begin().await?;
-        let g = party_group::ActiveModel {
-            party_org_id: Set(o.id),
-            name: Set(f.name.clone()),
-            leader_member_id: Set(f.leader),
-            is_demo: Set(is_demo),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        Self::put_group_members(&txn, &g, &f.members, now).await?;
+        let row = party_group::ActiveModel { party_org_id: Set(o.id), is_demo: Set(is_demo), ..Default::default() };
         let detail = format!("{}设立“{}”：{}", o.name, f.name, described(&f, &names));
-        self.store
-            .audit()
-            .record_on(&txn, caller, "party_group.create", "party_group", Some(g.id.to_string()), detail)
+        let g = self
+            .save_group(caller, row, &f, |g| Change::new("party_group.create", "party_group", g.id, detail))
             .await?;
-        txn.commit().await?;
         Ok(g.id)
     }
 
@@ -183,26 +167,49 @@ impl People<'_> {
         let o = self.branch_in_scope(caller, g.party_org_id, true).await?;
         let before = self.party_groups(caller, o.id).await?.into_iter().find(|x| x.id == group);
         let names = self.checked_group(&o, &f, Some(group)).await?;
-        let now = self.store.now();
-        let txn = db.begin().await?;
-        party_group_member::Entity::delete_many()
-            .filter(party_group_member::Column::GroupId.eq(group))
-            .exec(&txn)
-            .await?;
-        let mut a: party_group::ActiveModel = g.clone().into();
-        a.name = Set(f.name.clone());
-        a.leader_member_id = Set(f.leader);
-        a.updated_at = Set(now);
-        let g = a.update(&txn).await?;
-        Self::put_group_members(&txn, &g, &f.members, now).await?;
         let was = before.map(|b| format!("“{}”{}人", b.name, b.members.len())).unwrap_or_default();
         let detail = format!("{}的党小组 修改前：{was}；修改后：“{}”：{}", o.name, f.name, described(&f, &names));
-        self.store
-            .audit()
-            .record_on(&txn, caller, "party_group.update", "party_group", Some(group.to_string()), detail)
+        self.save_group(caller, g.into(), &f, |_| Change::new("party_group.update", "party_group", group, detail))
             .await?;
-        txn.commit().await?;
         Ok(())
+    }
+
+    /// Writes a group's name and leader — a new group, or an old one whose members are
+    /// replaced — with its members and the audit line `change` gives, in one transaction.
+    async fn save_group(
+        &self,
+        caller: &Caller,
+        mut row: party_group::ActiveModel,
+        f: &GroupFields,
+        change: impl FnOnce(&party_group::Model) -> Change,
+    ) -> Result<party_group::Model> {
+        let now = self.store.now();
+        row.name = Set(f.name.clone());
+        row.leader_member_id = Set(f.leader);
+        row.updated_at = Set(now);
+        let new = row.id.is_not_set();
+        if new {
+            row.created_at = Set(now);
+        }
+        self.store
+            .recorded(
+                caller,
+                async |txn| {
+                    let g = if new {
+                        row.insert(txn).await?
+                    } else {
+                        party_group_member::Entity::delete_many()
+                            .filter(party_group_member::Column::GroupId.eq(row.id.clone().unwrap()))
+                            .exec(txn)
+                            .await?;
+                        row.update(txn).await?
+                    };
+                    Self::put_group_members(txn, &g, &f.members, now).await?;
+                    Ok(g)
+                },
+                change,
+            )
+            .await
     }
 
     async fn put_group_members(

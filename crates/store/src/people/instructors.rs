@@ -15,9 +15,7 @@ use qunlian_domain::auth::{Action, Caller, Scope};
 use qunlian_domain::people::instructors::{AssessmentFields, AssignmentFields, Guided, InstructorFields};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Query, SelectStatement};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use super::People;
@@ -242,17 +240,24 @@ impl People<'_> {
     }
 
     /// What the caller may assign an instructor to: its organisations (not dissolved), its
-    /// clusters and its enterprises (by name, at most 300), as `(value, label)`.
-    pub async fn guided_choices(&self, caller: &Caller) -> Result<Vec<(String, String)>> {
+    /// clusters and its enterprises (by name, at most 300 of each), as `(value, label)`; `q`
+    /// narrows each to names containing it (enterprises also by the credit code's start).
+    pub async fn guided_choices(&self, caller: &Caller, q: Option<&str>) -> Result<Vec<(String, String)>> {
         self.store.require(caller, Action::AssignCoverage)?;
         let s = self.store;
         let db = s.db();
+        let q = crate::shared::search_text(q)?;
+        let (mut org_cond, mut cluster_cond) = (s.org_scope(caller).await?, s.cluster_scope(caller).await?);
+        if let Some(q) = q {
+            org_cond = Condition::all().add(org_cond).add(party_org::Column::Name.contains(q));
+            cluster_cond = Condition::all().add(cluster_cond).add(cluster::Column::Name.contains(q));
+        }
         let mut out = Vec::new();
         let orgs: Vec<(i64, String)> = party_org::Entity::find()
             .select_only()
             .column(party_org::Column::Id)
             .column(party_org::Column::Name)
-            .filter(s.org_scope(caller).await?)
+            .filter(org_cond)
             .filter(party_org::Column::DissolvedOn.is_null())
             .order_by_asc(party_org::Column::Name)
             .limit(300)
@@ -264,7 +269,7 @@ impl People<'_> {
             .select_only()
             .column(cluster::Column::Id)
             .column(cluster::Column::Name)
-            .filter(s.cluster_scope(caller).await?)
+            .filter(cluster_cond)
             .order_by_asc(cluster::Column::Name)
             .into_tuple()
             .all(db)
@@ -273,7 +278,7 @@ impl People<'_> {
         let cond = Condition::all()
             .add(unit::Column::Kind.eq(qunlian_domain::registry::UnitKind::Enterprise.code()))
             .add(s.unit_scope(caller).await?);
-        let units = s.unit_choices(cond, None, 300).await?;
+        let units = s.unit_choices(cond, q, 300).await?;
         out.extend(units.into_iter().map(|(id, n)| (Guided::Unit(id).value(), format!("{n}（企业）"))));
         Ok(out)
     }
@@ -447,14 +452,10 @@ impl People<'_> {
         }
         let name = self.guiding(vec![a.clone()]).await?.into_iter().next().map(|(_, g)| g.name).unwrap_or_default();
         let since = a.since;
-        let txn = sea_orm::TransactionTrait::begin(self.store.db()).await?;
         let mut m = a.into_active_model();
         m.until = Set(Some(on));
-        m.updated_at = Set(self.store.now());
-        m.update(&txn).await?;
         let what = format!("{} 指导 {name}：修改前 自 {since} 起（未结束）；修改后 {since} 至 {on}", r.name);
-        self.store.audit().record_on(&txn, caller, "instructor.end", "instructor", Some(id.to_string()), what).await?;
-        txn.commit().await?;
+        self.store.update_recorded(caller, m, "instructor.end", ("instructor", id), what).await?;
         Ok(())
     }
 

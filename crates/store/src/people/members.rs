@@ -157,18 +157,7 @@ impl People<'_> {
 
     /// The organisations the caller may hold members in: in scope and not dissolved.
     pub async fn org_choices(&self, caller: &Caller) -> Result<Vec<(i64, String)>> {
-        self.store.require(caller, Action::ReadMembers)?;
-        let cond =
-            Condition::all().add(self.store.org_scope(caller).await?).add(party_org::Column::DissolvedOn.is_null());
-        Ok(party_org::Entity::find()
-            .select_only()
-            .column(party_org::Column::Id)
-            .column(party_org::Column::Name)
-            .filter(cond)
-            .order_by_asc(party_org::Column::Name)
-            .into_tuple()
-            .all(self.store.db())
-            .await?)
+        self.store.org_choices(caller, Action::ReadMembers, None).await
     }
 
     /// The organisation a record names, inside the caller's scope and not dissolved.
@@ -370,12 +359,11 @@ impl People<'_> {
         a.birth_date = Set(birth);
         let work_unit_id = self.work_unit_id(f.work_unit.as_deref()).await?;
         self.set_fields(&mut a, &f, org.id, work_unit_id);
-        a.update(self.store.db()).await?;
         let detail = if changes.is_empty() { "无变化".to_owned() } else { changes.join("；") };
         self.store
-            .audit()
-            .record(caller, "member.update", "member", Some(id.to_string()), format!("修改党员“{}”：{detail}", f.name))
-            .await
+            .update_recorded(caller, a, "member.update", ("member", id), format!("修改党员“{}”：{detail}", f.name))
+            .await?;
+        Ok(())
     }
 
     /// The member's ID number and phone in full, for a role that may reveal personal data,

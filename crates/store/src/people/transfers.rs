@@ -10,10 +10,11 @@ use qunlian_domain::auth::{Action, Caller};
 use qunlian_domain::people::TransferState;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use super::People;
+use crate::audit::Change;
 use crate::entity::{development_person, member, member_transfer, party_org};
 use crate::{Result, StoreError};
 
@@ -52,15 +53,7 @@ impl People<'_> {
     /// The organisations a member may be sent to: every one not dissolved.
     pub async fn transfer_targets(&self, caller: &Caller) -> Result<Vec<(i64, String)>> {
         self.store.require(caller, Action::WriteMembers)?;
-        Ok(party_org::Entity::find()
-            .select_only()
-            .column(party_org::Column::Id)
-            .column(party_org::Column::Name)
-            .filter(party_org::Column::DissolvedOn.is_null())
-            .order_by_asc(party_org::Column::Name)
-            .into_tuple()
-            .all(self.store.db())
-            .await?)
+        self.store.orgs_by_name(party_org::Column::DissolvedOn.is_null()).await
     }
 
     async fn transfers_of(&self, rows: Vec<member_transfer::Model>) -> Result<Vec<Transfer>> {
@@ -228,34 +221,6 @@ impl People<'_> {
             return Err(StoreError::invalid("转接", format!("党员“{}”已不在转出的党组织，请退回", m.name)));
         }
         let now = self.store.now();
-        let txn = self.store.db().begin().await?;
-        let changed = member_transfer::Entity::update_many()
-            .col_expr(member_transfer::Column::State, Expr::value(to.code()))
-            .col_expr(member_transfer::Column::Reason, Expr::value(reason.clone()))
-            .col_expr(member_transfer::Column::DecidedOn, Expr::value(self.store.today()))
-            .col_expr(member_transfer::Column::DecidedBy, Expr::value(caller.username.clone()))
-            .col_expr(member_transfer::Column::UpdatedAt, Expr::value(now))
-            .filter(member_transfer::Column::Id.eq(id))
-            .filter(member_transfer::Column::State.eq(TransferState::Issued.code()))
-            .exec(&txn)
-            .await?;
-        if changed.rows_affected != 1 {
-            return Err(StoreError::invalid("转接状态", "该转接已由他人处理，请刷新"));
-        }
-        if to == TransferState::Accepted {
-            member::Entity::update_many()
-                .col_expr(member::Column::PartyOrgId, Expr::value(t.to_org_id))
-                .col_expr(member::Column::UpdatedAt, Expr::value(now))
-                .filter(member::Column::Id.eq(m.id))
-                .exec(&txn)
-                .await?;
-            development_person::Entity::update_many()
-                .col_expr(development_person::Column::PartyOrgId, Expr::value(t.to_org_id))
-                .col_expr(development_person::Column::UpdatedAt, Expr::value(now))
-                .filter(development_person::Column::MemberId.eq(m.id))
-                .exec(&txn)
-                .await?;
-        }
         let orgs = self.store.org_names(vec![t.from_org_id, t.to_org_id]).await?;
         let (from, dest) = (
             orgs.get(&t.from_org_id).cloned().unwrap_or_default(),
@@ -267,8 +232,41 @@ impl People<'_> {
                 ("transfer.return", format!("{dest}退回党员“{}”的组织关系转接（{from}发出），原因：{r}", m.name))
             }
         };
-        self.store.audit().record_on(&txn, caller, action, "member_transfer", Some(id.to_string()), detail).await?;
-        txn.commit().await?;
-        Ok(())
+        self.store
+            .recorded(
+                caller,
+                async |txn| {
+                    let changed = member_transfer::Entity::update_many()
+                        .col_expr(member_transfer::Column::State, Expr::value(to.code()))
+                        .col_expr(member_transfer::Column::Reason, Expr::value(reason.clone()))
+                        .col_expr(member_transfer::Column::DecidedOn, Expr::value(self.store.today()))
+                        .col_expr(member_transfer::Column::DecidedBy, Expr::value(caller.username.clone()))
+                        .col_expr(member_transfer::Column::UpdatedAt, Expr::value(now))
+                        .filter(member_transfer::Column::Id.eq(id))
+                        .filter(member_transfer::Column::State.eq(TransferState::Issued.code()))
+                        .exec(txn)
+                        .await?;
+                    if changed.rows_affected != 1 {
+                        return Err(StoreError::invalid("转接状态", "该转接已由他人处理，请刷新"));
+                    }
+                    if to == TransferState::Accepted {
+                        member::Entity::update_many()
+                            .col_expr(member::Column::PartyOrgId, Expr::value(t.to_org_id))
+                            .col_expr(member::Column::UpdatedAt, Expr::value(now))
+                            .filter(member::Column::Id.eq(m.id))
+                            .exec(txn)
+                            .await?;
+                        development_person::Entity::update_many()
+                            .col_expr(development_person::Column::PartyOrgId, Expr::value(t.to_org_id))
+                            .col_expr(development_person::Column::UpdatedAt, Expr::value(now))
+                            .filter(development_person::Column::MemberId.eq(m.id))
+                            .exec(txn)
+                            .await?;
+                    }
+                    Ok(())
+                },
+                |_| Change::new(action, "member_transfer", id, detail),
+            )
+            .await
     }
 }

@@ -7,12 +7,11 @@ use qunlian_domain::auth::{Action, Caller, Role, Scope, UnitId};
 use qunlian_domain::registry::UnitKind;
 use qunlian_domain::rules::Rule;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{policy, unit};
 use crate::registry::town_name;
 use crate::{Page, PageRequest, Result, StoreError};
@@ -182,24 +181,20 @@ impl Policies<'_> {
         let doc_number = qunlian_domain::text::normalize(&new.doc_number);
         let content = new.content.trim().replace("\r\n", "\n");
         let now = self.store.now();
-        let saved = match old {
-            None => {
-                policy::ActiveModel {
-                    title: Set(title.clone()),
-                    department_id: Set(dept.id),
-                    doc_number: Set(doc_number.clone()),
-                    valid_from: Set(new.valid_from),
-                    valid_until: Set(new.valid_until),
-                    content: Set(content),
-                    rule: Set(canonical.clone()),
-                    is_demo: Set(new.is_demo),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(self.store.db())
-                .await?
-            }
+        let row = match old {
+            None => policy::ActiveModel {
+                title: Set(title.clone()),
+                department_id: Set(dept.id),
+                doc_number: Set(doc_number.clone()),
+                valid_from: Set(new.valid_from),
+                valid_until: Set(new.valid_until),
+                content: Set(content),
+                rule: Set(canonical.clone()),
+                is_demo: Set(new.is_demo),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            },
             Some(old) => {
                 let mut m: policy::ActiveModel = old.into();
                 m.title = Set(title.clone());
@@ -210,19 +205,13 @@ impl Policies<'_> {
                 m.content = Set(content);
                 m.rule = Set(canonical.clone());
                 m.updated_at = Set(now);
-                m.update(self.store.db()).await?
+                m
             }
         };
-        self.store
-            .audit()
-            .record(
-                caller,
-                if id.is_some() { "policy.update" } else { "policy.create" },
-                "policy",
-                Some(saved.id.to_string()),
-                format!("{title}（{doc_number}，{}）：{canonical}", dept.name),
-            )
-            .await?;
+        let action = if id.is_some() { "policy.update" } else { "policy.create" };
+        let detail = format!("{title}（{doc_number}，{}）：{canonical}", dept.name);
+        let saved =
+            self.store.save_recorded(caller, row, |saved| Change::new(action, "policy", saved.id, detail)).await?;
         Ok(saved.id)
     }
 

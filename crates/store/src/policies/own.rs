@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{policy, policy_push, policy_receipt, unit};
 use crate::{Result, StoreError};
 
@@ -112,22 +113,23 @@ impl Policies<'_> {
             return Err(StoreError::NotFound);
         }
         let now = self.store.now();
-        let marked = policy_receipt::Entity::update_many()
+        let mark = policy_receipt::Entity::update_many()
             .col_expr(policy_receipt::Column::ReadAt, Expr::val(now))
             .filter(policy_receipt::Column::UnitId.eq(unit_id))
             .filter(policy_receipt::Column::PolicyId.eq(id))
-            .filter(policy_receipt::Column::ReadAt.is_null())
-            .exec(self.store.db())
-            .await?
-            .rows_affected;
+            .filter(policy_receipt::Column::ReadAt.is_null());
         self.store
-            .audit()
-            .record(
+            .recorded(
                 caller,
-                if marked > 0 { "policy.read" } else { "policy.view" },
-                "policy",
-                Some(id.to_string()),
-                if marked > 0 { format!("{}：已读回执 {marked} 条", policy.title) } else { policy.title.clone() },
+                async |txn| Ok(mark.exec(txn).await?.rows_affected),
+                |&marked| {
+                    let (action, detail) = if marked > 0 {
+                        ("policy.read", format!("{}：已读回执 {marked} 条", policy.title))
+                    } else {
+                        ("policy.view", policy.title.clone())
+                    };
+                    Change::new(action, "policy", id, detail)
+                },
             )
             .await?;
         let after = self.my_receipts(unit_id).await?.get(&id).copied();

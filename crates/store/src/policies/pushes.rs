@@ -178,7 +178,8 @@ impl Policies<'_> {
     }
 
     /// Sends the policies valid today to every eligible enterprise of the target: one receipt
-    /// per (push, policy, enterprise), unread, written in one transaction.
+    /// per (push, policy, enterprise), unread, written with the push's audit line in one
+    /// transaction.
     pub async fn push_policies(
         self,
         caller: &Caller,
@@ -274,11 +275,11 @@ impl Policies<'_> {
         m.enterprises = Set(enterprises);
         m.receipts = Set(receipts);
         let push = m.update(&txn).await?;
-        txn.commit().await?;
         let skipped = chosen.len() - plan.len();
         self.store
             .audit()
-            .record(
+            .record_on(
+                &txn,
                 caller,
                 "policy.push",
                 "policy_push",
@@ -290,6 +291,7 @@ impl Policies<'_> {
                 ),
             )
             .await?;
+        txn.commit().await?;
         Ok(push.id)
     }
 }

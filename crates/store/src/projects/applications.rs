@@ -7,10 +7,11 @@ use chrono::NaiveDateTime;
 use qunlian_domain::auth::{Action, Caller, Role, Scope};
 use qunlian_domain::projects::{ApplicantKind, ApplicationAction, ApplicationState, Decision, RoundPhase};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{
     cluster, cluster_member, party_org, project_application, project_application_unit, project_carrier, project_event,
     project_round, project_sheet, project_target,
@@ -234,39 +235,41 @@ impl Projects<'_> {
             return Err(StoreError::invalid("申报批次", format!("{}，现在不能申报", round.phase.label())));
         }
         let now = self.store.now();
-        let txn = self.store.db().begin().await?;
-        let id = project_application::Entity::insert(project_application::ActiveModel {
-            round_id: Set(input.round_id),
-            org_id: Set(input.org_id),
-            state: Set(ApplicationState::START),
-            concept: Set(round.concept_stage),
-            return_reason: Set(None),
-            cluster_rank: Set(None),
-            decision_note: Set(None),
-            created_by: Set(caller.username.clone()),
-            submitted_at: Set(None),
-            created_at: Set(now),
-            is_demo: Set(input.is_demo),
-            ..editable(&input, cluster_id, None, now)
-        })
-        .exec(&txn)
-        .await?
-        .last_insert_id;
-        let carrier = self.write_parts(&txn, id, &input, &units).await?;
-        if carrier.is_some() {
-            project_application::ActiveModel { id: Set(id), carrier_id: Set(carrier), ..Default::default() }
-                .update(&txn)
-                .await?;
-        }
-        txn.commit().await?;
-        self.store
-            .audit()
-            .record(
+        let id = self
+            .store
+            .recorded(
                 caller,
-                "project.application.create",
-                "project_application",
-                Some(id.to_string()),
-                input.title.trim(),
+                async |txn| {
+                    let id = project_application::Entity::insert(project_application::ActiveModel {
+                        round_id: Set(input.round_id),
+                        org_id: Set(input.org_id),
+                        state: Set(ApplicationState::START),
+                        concept: Set(round.concept_stage),
+                        return_reason: Set(None),
+                        cluster_rank: Set(None),
+                        decision_note: Set(None),
+                        created_by: Set(caller.username.clone()),
+                        submitted_at: Set(None),
+                        created_at: Set(now),
+                        is_demo: Set(input.is_demo),
+                        ..editable(&input, cluster_id, None, now)
+                    })
+                    .exec(txn)
+                    .await?
+                    .last_insert_id;
+                    let carrier = self.write_parts(txn, id, &input, &units).await?;
+                    if carrier.is_some() {
+                        project_application::ActiveModel {
+                            id: Set(id),
+                            carrier_id: Set(carrier),
+                            ..Default::default()
+                        }
+                        .update(txn)
+                        .await?;
+                    }
+                    Ok(id)
+                },
+                |&id| Change::new("project.application.create", "project_application", id, input.title.trim()),
             )
             .await?;
         Ok(id)
@@ -281,20 +284,20 @@ impl Projects<'_> {
         }
         let input = ApplicationInput { round_id: current.round_id, org_id: current.org_id, ..input };
         let (_, cluster_id, units) = self.check_input(caller, &input).await?;
-        let txn = self.store.db().begin().await?;
-        let carrier = self.write_parts(&txn, id, &input, &units).await?;
-        project_application::ActiveModel { id: Set(id), ..editable(&input, cluster_id, carrier, self.store.now()) }
-            .update(&txn)
-            .await?;
-        txn.commit().await?;
         self.store
-            .audit()
-            .record(
+            .recorded(
                 caller,
-                "project.application.update",
-                "project_application",
-                Some(id.to_string()),
-                input.title.trim(),
+                async |txn| {
+                    let carrier = self.write_parts(txn, id, &input, &units).await?;
+                    project_application::ActiveModel {
+                        id: Set(id),
+                        ..editable(&input, cluster_id, carrier, self.store.now())
+                    }
+                    .update(txn)
+                    .await?;
+                    Ok(())
+                },
+                |()| Change::new("project.application.update", "project_application", id, input.title.trim()),
             )
             .await
     }
@@ -483,7 +486,6 @@ impl Projects<'_> {
         let to =
             m.state.allowed(action, round.concept_stage).map_err(|e| StoreError::invalid("申报状态", e.to_string()))?;
         let now = self.store.now();
-        let txn = self.store.db().begin().await?;
         let mut update = project_application::ActiveModel {
             id: Set(id),
             state: Set(to),
@@ -501,34 +503,33 @@ impl Projects<'_> {
             A::Decide(_) => update.decision_note = Set(Some(note.clone()).filter(|n| !n.is_empty())),
             _ => {}
         }
-        update.update(&txn).await?;
-        project_event::Entity::insert(project_event::ActiveModel {
-            application_id: Set(id),
-            action: Set(action.verb().to_owned()),
-            from_state: Set(m.state),
-            to_state: Set(to),
-            note: Set(note.clone()),
-            actor: Set(caller.username.clone()),
-            at: Set(now),
-            ..Default::default()
-        })
-        .exec_without_returning(&txn)
-        .await?;
-        txn.commit().await?;
+        let line = format!(
+            "{}：{} → {}{}",
+            action.verb(),
+            m.state.label(),
+            to.label(),
+            if note.is_empty() { String::new() } else { format!("（{note}）") }
+        );
         self.store
-            .audit()
-            .record(
+            .recorded(
                 caller,
-                "project.application.state",
-                "project_application",
-                Some(id.to_string()),
-                format!(
-                    "{}：{} → {}{}",
-                    action.verb(),
-                    m.state.label(),
-                    to.label(),
-                    if note.is_empty() { String::new() } else { format!("（{note}）") }
-                ),
+                async |txn| {
+                    update.update(txn).await?;
+                    project_event::Entity::insert(project_event::ActiveModel {
+                        application_id: Set(id),
+                        action: Set(action.verb().to_owned()),
+                        from_state: Set(m.state),
+                        to_state: Set(to),
+                        note: Set(note.clone()),
+                        actor: Set(caller.username.clone()),
+                        at: Set(now),
+                        ..Default::default()
+                    })
+                    .exec_without_returning(txn)
+                    .await?;
+                    Ok(())
+                },
+                |()| Change::new("project.application.state", "project_application", id, line),
             )
             .await?;
         Ok(to)

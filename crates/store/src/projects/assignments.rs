@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{project_application, project_assignment, project_reviewer, project_sheet, user};
 
 /// One reviewer on one application of the board.
@@ -100,17 +101,23 @@ impl Projects<'_> {
         if sheet.is_some_and(|s| s.submitted_at.is_some()) {
             return Err(StoreError::invalid("评审专家", "该专家已提交评分，不能取消分配"));
         }
-        project_assignment::Entity::delete_by_id((application_id, reviewer_id)).exec(db).await?;
         self.store
-            .audit()
-            .record(
+            .recorded(
                 caller,
-                "project.unassign",
-                "project_application",
-                Some(application_id.to_string()),
-                format!("评审专家 {reviewer_id}"),
+                async |txn| {
+                    Ok(project_assignment::Entity::delete_by_id((application_id, reviewer_id)).exec(txn).await?)
+                },
+                |_| {
+                    Change::new(
+                        "project.unassign",
+                        "project_application",
+                        application_id,
+                        format!("评审专家 {reviewer_id}"),
+                    )
+                },
             )
-            .await
+            .await?;
+        Ok(())
     }
 
     /// The accounts of the 评审专家 role, to appoint to a round; the officer only.

@@ -12,9 +12,10 @@ use qunlian_domain::projects::{self as rules, ApplicantTies, ConflictKind, Pin, 
 use qunlian_domain::registry::UnitKind;
 use qunlian_domain::services::RequestState;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, TransactionTrait};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{
     cluster_member, cluster_officer, introduction, pairing, project_application, project_application_unit,
     project_assignment, project_conflict, project_reviewer, service_request, unit, user,
@@ -255,7 +256,18 @@ impl Projects<'_> {
             .await?)
     }
 
-    async fn mark(&self, application_id: i64, reviewer_id: i64, kind: &str, reason: &str, by: &Caller) -> Result<()> {
+    /// Records a reviewer's conflict with an application — in place of one of the same kind,
+    /// or of the kind it `replaces` — and with `unassign` takes the reviewer off it, with the
+    /// audit line, in one transaction.
+    async fn mark(
+        &self,
+        (application_id, reviewer_id): (i64, i64),
+        kind: &str,
+        replaces: Option<&str>,
+        unassign: bool,
+        reason: &str,
+        by: &Caller,
+    ) -> Result<()> {
         let reason = text("理由", reason, 500, true)?;
         let row = project_conflict::ActiveModel {
             application_id: Set(application_id),
@@ -265,23 +277,29 @@ impl Projects<'_> {
             by_user: Set(by.username.clone()),
             at: Set(self.store.now()),
         };
-        let txn = self.store.db().begin().await?;
-        project_conflict::Entity::delete_many()
-            .filter(project_conflict::Column::ApplicationId.eq(application_id))
-            .filter(project_conflict::Column::ReviewerId.eq(reviewer_id))
-            .filter(project_conflict::Column::Kind.eq(kind))
-            .exec(&txn)
-            .await?;
-        project_conflict::Entity::insert(row).exec_without_returning(&txn).await?;
-        txn.commit().await?;
+        let line = format!("{kind} 评审专家 {reviewer_id}：{reason}");
+        let kinds: Vec<&str> = std::iter::once(kind).chain(replaces).collect();
         self.store
-            .audit()
-            .record(
+            .recorded(
                 by,
-                "project.conflict",
-                "project_application",
-                Some(application_id.to_string()),
-                format!("{kind} 评审专家 {reviewer_id}：{reason}"),
+                async |txn| {
+                    project_conflict::Entity::delete_many()
+                        .filter(project_conflict::Column::ApplicationId.eq(application_id))
+                        .filter(project_conflict::Column::ReviewerId.eq(reviewer_id))
+                        .filter(project_conflict::Column::Kind.is_in(kinds))
+                        .exec(txn)
+                        .await?;
+                    project_conflict::Entity::insert(row).exec_without_returning(txn).await?;
+                    if unassign {
+                        project_assignment::Entity::delete_many()
+                            .filter(project_assignment::Column::ApplicationId.eq(application_id))
+                            .filter(project_assignment::Column::ReviewerId.eq(reviewer_id))
+                            .exec(txn)
+                            .await?;
+                    }
+                    Ok(())
+                },
+                |()| Change::new("project.conflict", "project_application", application_id, line),
             )
             .await
     }
@@ -290,13 +308,7 @@ impl Projects<'_> {
     pub async fn declare_conflict(&self, caller: &Caller, application_id: i64, reason: &str) -> Result<()> {
         let app = self.application_model(application_id).await?;
         let me = self.me_for(caller, &app).await?;
-        self.mark(application_id, me.id, "declared", reason, caller).await?;
-        project_assignment::Entity::delete_many()
-            .filter(project_assignment::Column::ApplicationId.eq(application_id))
-            .filter(project_assignment::Column::ReviewerId.eq(me.id))
-            .exec(self.store.db())
-            .await?;
-        Ok(())
+        self.mark((application_id, me.id), "declared", None, true, reason, caller).await
     }
 
     /// The officer pins a conflict, or clears the relationship ones, with a reason.
@@ -315,20 +327,6 @@ impl Projects<'_> {
             Pin::Conflict => ("pin_conflict", "pin_clear"),
             Pin::Clear => ("pin_clear", "pin_conflict"),
         };
-        project_conflict::Entity::delete_many()
-            .filter(project_conflict::Column::ApplicationId.eq(application_id))
-            .filter(project_conflict::Column::ReviewerId.eq(reviewer_id))
-            .filter(project_conflict::Column::Kind.eq(other))
-            .exec(self.store.db())
-            .await?;
-        self.mark(application_id, reviewer_id, kind, reason, caller).await?;
-        if pin == Pin::Conflict {
-            project_assignment::Entity::delete_many()
-                .filter(project_assignment::Column::ApplicationId.eq(application_id))
-                .filter(project_assignment::Column::ReviewerId.eq(reviewer_id))
-                .exec(self.store.db())
-                .await?;
-        }
-        Ok(())
+        self.mark((application_id, reviewer_id), kind, Some(other), pin == Pin::Conflict, reason, caller).await
     }
 }

@@ -7,12 +7,12 @@
 
 use qunlian_domain::auth::{Action, Caller};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::*;
 use crate::audit::Change;
 use crate::entity::{project_application, project_application_file};
-use crate::services::{Attachment, AttachmentRow, MAX_ATTACHMENT_BYTES, clean_name, content_type};
+use crate::services::{Attachment, MAX_ATTACHMENT_BYTES, clean_name};
 
 /// Most files one application carries.
 pub const MAX_APPLICATION_FILES: u64 = 20;
@@ -70,20 +70,11 @@ impl Projects<'_> {
         if count >= MAX_APPLICATION_FILES {
             return Err(StoreError::invalid("申报附件", format!("每项申报最多 {MAX_APPLICATION_FILES} 个附件")));
         }
-        let row = project_application_file::ActiveModel {
-            application_id: Set(app.id),
-            content_type: Set(content_type(&file_name).to_owned()),
-            size: Set(i64::try_from(bytes.len()).unwrap_or(i64::MAX)),
-            data: Set(bytes),
-            file_name: Set(file_name.clone()),
-            uploaded_by: Set(caller.username.clone()),
-            uploaded_at: Set(self.store.now()),
-            ..Default::default()
-        };
+        let row = project_application_file::ActiveModel { application_id: Set(app.id), ..Default::default() };
         let detail = format!("{}：{file_name}", app.title);
         let saved = self
             .store
-            .insert_recorded(caller, row, |_| {
+            .insert_file(caller, row, &file_name, bytes, |_| {
                 Change::new("project.application.file.add", "project_application", app.id, detail)
             })
             .await?;
@@ -94,17 +85,15 @@ impl Projects<'_> {
     pub async fn remove_application_file(&self, caller: &Caller, application_id: i64, file_id: i64) -> Result<()> {
         let app = self.files_editable(caller, application_id).await?;
         let file = self.file_of(application_id, file_id).await?;
-        project_application_file::Entity::delete_by_id(file_id).exec(self.store.db()).await?;
+        let line = format!("{}：{}", app.title, file.file_name);
         self.store
-            .audit()
-            .record(
+            .recorded(
                 caller,
-                "project.application.file.remove",
-                "project_application",
-                Some(app.id.to_string()),
-                format!("{}：{}", app.title, file.file_name),
+                async |txn| Ok(project_application_file::Entity::delete_by_id(file_id).exec(txn).await?),
+                |_| Change::new("project.application.file.remove", "project_application", app.id, line),
             )
-            .await
+            .await?;
+        Ok(())
     }
 
     async fn file_of(&self, application_id: i64, file_id: i64) -> Result<project_application_file::Model> {
@@ -127,24 +116,9 @@ impl Projects<'_> {
     /// An application's files, without their content.
     pub async fn application_files(&self, caller: &Caller, application_id: i64) -> Result<Vec<Attachment>> {
         let app = self.readable(caller, application_id).await?;
-        Ok(project_application_file::Entity::find()
-            .select_only()
-            .columns([
-                project_application_file::Column::Id,
-                project_application_file::Column::FileName,
-                project_application_file::Column::ContentType,
-                project_application_file::Column::Size,
-                project_application_file::Column::UploadedBy,
-                project_application_file::Column::UploadedAt,
-            ])
-            .filter(project_application_file::Column::ApplicationId.eq(app.id))
-            .order_by_asc(project_application_file::Column::Id)
-            .into_tuple::<AttachmentRow>()
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(Attachment::from_row)
-            .collect())
+        self.store
+            .files_of::<project_application_file::Entity>(project_application_file::Column::ApplicationId, app.id)
+            .await
     }
 
     /// One file, for download; the read is audited.

@@ -16,6 +16,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{
     project_application, project_outcome, project_outcome_due, project_outcome_file, project_patent, project_round,
 };
@@ -83,16 +84,16 @@ impl Projects<'_> {
             set_by: Set(caller.username.clone()),
             set_at: Set(self.store.now()),
         };
-        project_outcome_due::Entity::delete_by_id(round_id).exec(self.store.db()).await?;
-        project_outcome_due::Entity::insert(row).exec_without_returning(self.store.db()).await?;
+        let line = format!("{}：成果报告截止日为次年{}月{}日", round.name, due.0, due.1);
         self.store
-            .audit()
-            .record(
+            .recorded(
                 caller,
-                "project.outcome.due",
-                "project_round",
-                Some(round_id.to_string()),
-                format!("{}：成果报告截止日为次年{}月{}日", round.name, due.0, due.1),
+                async |txn| {
+                    project_outcome_due::Entity::delete_by_id(round_id).exec(txn).await?;
+                    project_outcome_due::Entity::insert(row).exec_without_returning(txn).await?;
+                    Ok(())
+                },
+                |_| Change::new("project.outcome.due", "project_round", round_id, line),
             )
             .await
     }
@@ -201,12 +202,12 @@ impl Projects<'_> {
             .exec_without_returning(&txn)
             .await?;
         }
-        txn.commit().await?;
         let files_text =
             if names.is_empty() { String::new() } else { format!("，佐证材料：{}", names.join("、")) };
         self.store
             .audit()
-            .record(
+            .record_on(
+                &txn,
                 caller,
                 if existing.is_some() { "project.outcome.refile" } else { "project.outcome.file" },
                 "project_application",
@@ -214,6 +215,7 @@ impl Projects<'_> {
                 format!("{}：{} 年度成果报告，专利 {} 件{files_text}", app.title, fields.year, fields.patents.len()),
             )
             .await?;
+        txn.commit().await?;
         Ok(id)
     }
 
@@ -228,32 +230,23 @@ impl Projects<'_> {
             return Err(StoreError::invalid("成果报告", format!("报告状态为“{}”，不能再核实", report.state.label())));
         }
         let to = if accept { OutcomeState::Accepted } else { OutcomeState::Returned };
-        project_outcome::ActiveModel {
+        let row = project_outcome::ActiveModel {
             id: Set(outcome_id),
             state: Set(to),
             check_note: Set(Some(note.clone()).filter(|n| !n.is_empty())),
             checked_by: Set(Some(caller.username.clone())),
             checked_at: Set(Some(self.store.now())),
             ..Default::default()
-        }
-        .update(self.store.db())
-        .await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "project.outcome.check",
-                "project_application",
-                Some(app.id.to_string()),
-                format!(
-                    "{}：{} 年度成果报告{}{}",
-                    app.title,
-                    report.year,
-                    to.label(),
-                    if note.is_empty() { String::new() } else { format!("（{note}）") }
-                ),
-            )
-            .await
+        };
+        let line = format!(
+            "{}：{} 年度成果报告{}{}",
+            app.title,
+            report.year,
+            to.label(),
+            if note.is_empty() { String::new() } else { format!("（{note}）") }
+        );
+        self.store.update_recorded(caller, row, "project.outcome.check", ("project_application", app.id), line).await?;
+        Ok(())
     }
 
     /// A project's reports by year, with their evidence, and its targets checked.

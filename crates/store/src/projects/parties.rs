@@ -113,10 +113,12 @@ impl Projects<'_> {
         ))
     }
 
-    /// Partner enterprises the caller may name, whose name contains `q`, by name.
-    pub async fn partner_choices(&self, caller: &Caller, q: &str) -> Result<Vec<(i64, String)>> {
+    /// Partner enterprises the caller may name, whose name contains `q` (or credit code starts
+    /// with it), by name, at most [`PARTNER_CHOICES`]; those of `keep` (the form's ticked ones)
+    /// first.
+    pub async fn partner_choices(&self, caller: &Caller, q: &str, keep: &[i64]) -> Result<Vec<(i64, String)>> {
         self.store.require(caller, Action::ApplyProjects)?;
-        self.store.unit_choices(self.partner_scope(caller).await?, Some(q), PARTNER_CHOICES).await
+        self.store.unit_choices_keeping(self.partner_scope(caller).await?, Some(q), PARTNER_CHOICES, keep).await
     }
 
     /// Refuses a unit the caller may not name, by its number.

@@ -18,6 +18,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{project_application, project_assignment, project_reviewer, project_sheet, unit, user};
 
 #[derive(Clone, Debug, Serialize)]
@@ -114,7 +115,7 @@ impl Projects<'_> {
         if exists.is_some() {
             return Err(StoreError::invalid("评审专家", format!("“{}”已是本批次的评审专家", u.display_name)));
         }
-        let id = project_reviewer::Entity::insert(project_reviewer::ActiveModel {
+        let row = project_reviewer::ActiveModel {
             round_id: Set(round_id),
             user_id: Set(user_id),
             side: Set(side),
@@ -122,21 +123,13 @@ impl Projects<'_> {
             cap: Set(i32::from(round.reviewer_cap)),
             created_at: Set(self.store.now()),
             ..Default::default()
-        })
-        .exec(self.store.db())
-        .await?
-        .last_insert_id;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "project.reviewer.add",
-                "project_reviewer",
-                Some(id.to_string()),
-                format!("{} {}", side.label(), u.display_name),
-            )
+        };
+        let line = format!("{} {}", side.label(), u.display_name);
+        let saved = self
+            .store
+            .insert_recorded(caller, row, |r| Change::new("project.reviewer.add", "project_reviewer", r.id, line))
             .await?;
-        Ok(id)
+        Ok(saved.id)
     }
 
     pub async fn reviewers(&self, caller: &Caller, round_id: i64) -> Result<Vec<ReviewerRow>> {
@@ -221,25 +214,27 @@ impl Projects<'_> {
             rules::propose(&AssignmentInput { slots: &slots, reviewers: &loads, quota: &quota, fixed: &fixed });
         let had: BTreeSet<Assignment> = fixed.iter().copied().collect();
         let new: Vec<&Assignment> = all.iter().filter(|a| !had.contains(a)).collect();
-        if !new.is_empty() {
-            let now = self.store.now();
-            project_assignment::Entity::insert_many(new.iter().map(|a| project_assignment::ActiveModel {
+        let now = self.store.now();
+        let rows: Vec<project_assignment::ActiveModel> = new
+            .iter()
+            .map(|a| project_assignment::ActiveModel {
                 application_id: Set(a.application),
                 reviewer_id: Set(a.reviewer),
                 automatic: Set(true),
                 at: Set(now),
-            }))
-            .exec_without_returning(db)
-            .await?;
-        }
+            })
+            .collect();
+        let detail = format!("新增 {} 条分配，{} 项缺额", new.len(), shortfalls.len());
         self.store
-            .audit()
-            .record(
+            .recorded(
                 caller,
-                "project.assign.auto",
-                "project_round",
-                Some(round_id.to_string()),
-                format!("新增 {} 条分配，{} 项缺额", new.len(), shortfalls.len()),
+                async |txn| {
+                    if !rows.is_empty() {
+                        project_assignment::Entity::insert_many(rows).exec_without_returning(txn).await?;
+                    }
+                    Ok(())
+                },
+                |_| Change::new("project.assign.auto", "project_round", round_id, detail),
             )
             .await?;
         Ok(Proposal { assigned: all.len(), added: new.len(), shortfalls })
@@ -258,32 +253,33 @@ impl Projects<'_> {
             let why: Vec<&str> = found.iter().map(|k| k.label()).collect();
             return Err(StoreError::invalid("评审专家", format!("存在利益冲突：{}", why.join("、"))));
         }
-        project_assignment::Entity::insert(project_assignment::ActiveModel {
+        let row = project_assignment::ActiveModel {
             application_id: Set(application_id),
             reviewer_id: Set(reviewer_id),
             automatic: Set(false),
             at: Set(self.store.now()),
-        })
-        .on_conflict(
-            sea_orm::sea_query::OnConflict::columns([
-                project_assignment::Column::ApplicationId,
-                project_assignment::Column::ReviewerId,
-            ])
+        };
+        let keys = [project_assignment::Column::ApplicationId, project_assignment::Column::ReviewerId];
+        let upsert = sea_orm::sea_query::OnConflict::columns(keys)
             .update_column(project_assignment::Column::Automatic)
-            .to_owned(),
-        )
-        .exec_without_returning(self.store.db())
-        .await?;
+            .to_owned();
         self.store
-            .audit()
-            .record(
+            .recorded(
                 caller,
-                "project.assign",
-                "project_application",
-                Some(application_id.to_string()),
-                format!("评审专家 {reviewer_id}"),
+                async |txn| {
+                    Ok(project_assignment::Entity::insert(row).on_conflict(upsert).exec_without_returning(txn).await?)
+                },
+                |_| {
+                    Change::new(
+                        "project.assign",
+                        "project_application",
+                        application_id,
+                        format!("评审专家 {reviewer_id}"),
+                    )
+                },
             )
-            .await
+            .await?;
+        Ok(())
     }
 
     /// The applications assigned to the calling reviewer, free of conflict, in review.
@@ -469,30 +465,34 @@ impl Projects<'_> {
         if was_submitted.is_some() {
             round.rubric.check_sheet(&sheet).map_err(|e| StoreError::invalid("评分表", e.0.to_string()))?;
         }
-        project_sheet::Entity::insert(row)
-            .on_conflict(
-                sea_orm::sea_query::OnConflict::columns([
-                    project_sheet::Column::ApplicationId,
-                    project_sheet::Column::ReviewerId,
-                ])
-                .update_columns([
-                    project_sheet::Column::Scores,
-                    project_sheet::Column::Vetoes,
-                    project_sheet::Column::Comments,
-                    project_sheet::Column::SubmittedAt,
-                    project_sheet::Column::UpdatedAt,
-                ])
-                .to_owned(),
-            )
-            .exec_without_returning(db)
-            .await?;
+        let upsert = sea_orm::sea_query::OnConflict::columns([
+            project_sheet::Column::ApplicationId,
+            project_sheet::Column::ReviewerId,
+        ])
+        .update_columns([
+            project_sheet::Column::Scores,
+            project_sheet::Column::Vetoes,
+            project_sheet::Column::Comments,
+            project_sheet::Column::SubmittedAt,
+            project_sheet::Column::UpdatedAt,
+        ])
+        .to_owned();
         let scores = serde_json::to_string(&sheet.scores).unwrap_or_default();
         let (action, detail) = match (&before, was_submitted) {
             (Some(b), Some(_)) => ("project.sheet.change", format!("提交后修改：{} → {scores}", b.scores)),
             _ if submit => ("project.sheet.submit", scores),
             _ => ("project.sheet.save", scores),
         };
-        self.store.audit().record(caller, action, "project_application", Some(app.id.to_string()), detail).await
+        self.store
+            .recorded(
+                caller,
+                async |txn| {
+                    Ok(project_sheet::Entity::insert(row).on_conflict(upsert).exec_without_returning(txn).await?)
+                },
+                |_| Change::new(action, "project_application", app.id, detail),
+            )
+            .await?;
+        Ok(())
     }
 
     /// The ranking of a round's reviewed applications, for the officer.

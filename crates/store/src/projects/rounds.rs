@@ -4,10 +4,11 @@
 use qunlian_domain::auth::{Action, Caller};
 use qunlian_domain::projects::{ApplicantKind, RoundDates, RoundPhase, Rubric};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{project_application, project_concept_sheet, project_event, project_round, project_sheet};
 
 #[derive(Clone, Debug)]
@@ -178,18 +179,12 @@ impl Projects<'_> {
             is_demo: Set(new.is_demo),
             ..Self::round_columns(&new, name.clone())
         };
-        let id = project_round::Entity::insert(m).exec(self.store.db()).await?.last_insert_id;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "project.round.create",
-                "project_round",
-                Some(id.to_string()),
-                format!("{} {name}", new.year),
-            )
+        let line = format!("{} {name}", new.year);
+        let saved = self
+            .store
+            .insert_recorded(caller, m, |r| Change::new("project.round.create", "project_round", r.id, line))
             .await?;
-        Ok(id)
+        Ok(saved.id)
     }
 
     /// Edits a round: its lists, calendar (moving the dates moves the phase), eligibility,
@@ -210,23 +205,14 @@ impl Projects<'_> {
             }
         }
         let concept_stage = if m.two_stage == new.two_stage { m.concept_stage } else { new.two_stage };
-        project_round::Entity::update(project_round::ActiveModel {
+        let row = project_round::ActiveModel {
             id: Set(id),
             concept_stage: Set(concept_stage),
             ..Self::round_columns(&new, name.clone())
-        })
-        .exec(db)
-        .await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "project.round.update",
-                "project_round",
-                Some(id.to_string()),
-                format!("{} {name}", new.year),
-            )
-            .await
+        };
+        let line = format!("{} {name}", new.year);
+        self.store.update_recorded(caller, row, "project.round.update", ("project_round", id), line).await?;
+        Ok(())
     }
 
     /// Every round, the latest first; any role that reads projects (the lists are public
@@ -288,23 +274,10 @@ impl Projects<'_> {
                 .join("、")
         };
         let before: Rubric = from_json("rubric", &m.rubric)?;
-        project_round::Entity::update(project_round::ActiveModel {
-            id: Set(id),
-            rubric: Set(json(&rubric)),
-            ..Default::default()
-        })
-        .exec(db)
-        .await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "project.round.rubric",
-                "project_round",
-                Some(id.to_string()),
-                format!("{}：{} → {}", m.name, summary(&before), summary(&rubric)),
-            )
-            .await
+        let row = project_round::ActiveModel { id: Set(id), rubric: Set(json(&rubric)), ..Default::default() };
+        let line = format!("{}：{} → {}", m.name, summary(&before), summary(&rubric));
+        self.store.update_recorded(caller, row, "project.round.rubric", ("project_round", id), line).await?;
+        Ok(())
     }
 
     /// Ends a two-stage round's concept review: the concepts the officer accepted (概念入围)
@@ -348,84 +321,87 @@ impl Projects<'_> {
         }
         let action = ApplicationAction::Decide(Decision::Decline);
         let now = self.store.now();
-        let txn = db.begin().await?;
-        for a in &closing {
-            let to = a.state.allowed(action, true).map_err(|e| StoreError::invalid("申报状态", e.to_string()))?;
-            project_application::ActiveModel {
-                id: Set(a.id),
-                state: Set(to),
-                decision_note: Set(Some(reason.clone())),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .update(&txn)
-            .await?;
-            project_event::Entity::insert(project_event::ActiveModel {
-                application_id: Set(a.id),
-                action: Set("结束概念评审".to_owned()),
-                from_state: Set(a.state),
-                to_state: Set(to),
-                note: Set(reason.clone()),
-                actor: Set(caller.username.clone()),
-                at: Set(now),
-                ..Default::default()
-            })
-            .exec_without_returning(&txn)
-            .await?;
-        }
-        let app_ids = sea_orm::sea_query::Query::select()
-            .column(project_application::Column::Id)
-            .from(project_application::Entity)
-            .and_where(project_application::Column::RoundId.eq(id))
-            .to_owned();
-        let sheets = project_sheet::Entity::find()
-            .filter(project_sheet::Column::ApplicationId.in_subquery(app_ids.clone()))
-            .all(&txn)
-            .await?;
-        let moved = sheets.len();
-        if !sheets.is_empty() {
-            project_concept_sheet::Entity::insert_many(sheets.into_iter().map(|s| {
-                project_concept_sheet::ActiveModel {
-                    application_id: Set(s.application_id),
-                    reviewer_id: Set(s.reviewer_id),
-                    scores: Set(s.scores),
-                    vetoes: Set(s.vetoes),
-                    comments: Set(s.comments),
-                    submitted_at: Set(s.submitted_at),
-                    updated_at: Set(s.updated_at),
-                }
-            }))
-            .exec_without_returning(&txn)
-            .await?;
-            project_sheet::Entity::delete_many()
-                .filter(project_sheet::Column::ApplicationId.in_subquery(app_ids))
-                .exec(&txn)
-                .await?;
-        }
-        project_round::Entity::update(project_round::ActiveModel {
-            id: Set(id),
-            concept_stage: Set(false),
-            ..Default::default()
-        })
-        .exec(&txn)
-        .await?;
-        txn.commit().await?;
-        let done = ConceptStageEnd { invited: invited.len(), closed: closing.len(), sheets_kept: moved };
-        self.store
-            .audit()
-            .record(
+        let done = self
+            .store
+            .recorded(
                 caller,
-                "project.round.full_stage",
-                "project_round",
-                Some(id.to_string()),
-                format!(
-                    "{}：{} 项入围、邀请完整申报，{} 项未入选{}，概念评审评分表 {} 份另存",
-                    m.name,
-                    done.invited,
-                    done.closed,
-                    if reason.is_empty() { String::new() } else { format!("（{reason}）") },
-                    done.sheets_kept
-                ),
+                async |txn| {
+                    for a in &closing {
+                        let to = a
+                            .state
+                            .allowed(action, true)
+                            .map_err(|e| StoreError::invalid("申报状态", e.to_string()))?;
+                        project_application::ActiveModel {
+                            id: Set(a.id),
+                            state: Set(to),
+                            decision_note: Set(Some(reason.clone())),
+                            updated_at: Set(now),
+                            ..Default::default()
+                        }
+                        .update(txn)
+                        .await?;
+                        project_event::Entity::insert(project_event::ActiveModel {
+                            application_id: Set(a.id),
+                            action: Set("结束概念评审".to_owned()),
+                            from_state: Set(a.state),
+                            to_state: Set(to),
+                            note: Set(reason.clone()),
+                            actor: Set(caller.username.clone()),
+                            at: Set(now),
+                            ..Default::default()
+                        })
+                        .exec_without_returning(txn)
+                        .await?;
+                    }
+                    let app_ids = sea_orm::sea_query::Query::select()
+                        .column(project_application::Column::Id)
+                        .from(project_application::Entity)
+                        .and_where(project_application::Column::RoundId.eq(id))
+                        .to_owned();
+                    let sheets = project_sheet::Entity::find()
+                        .filter(project_sheet::Column::ApplicationId.in_subquery(app_ids.clone()))
+                        .all(txn)
+                        .await?;
+                    let moved = sheets.len();
+                    if !sheets.is_empty() {
+                        project_concept_sheet::Entity::insert_many(sheets.into_iter().map(|s| {
+                            project_concept_sheet::ActiveModel {
+                                application_id: Set(s.application_id),
+                                reviewer_id: Set(s.reviewer_id),
+                                scores: Set(s.scores),
+                                vetoes: Set(s.vetoes),
+                                comments: Set(s.comments),
+                                submitted_at: Set(s.submitted_at),
+                                updated_at: Set(s.updated_at),
+                            }
+                        }))
+                        .exec_without_returning(txn)
+                        .await?;
+                        project_sheet::Entity::delete_many()
+                            .filter(project_sheet::Column::ApplicationId.in_subquery(app_ids))
+                            .exec(txn)
+                            .await?;
+                    }
+                    project_round::Entity::update(project_round::ActiveModel {
+                        id: Set(id),
+                        concept_stage: Set(false),
+                        ..Default::default()
+                    })
+                    .exec(txn)
+                    .await?;
+                    Ok(ConceptStageEnd { invited: invited.len(), closed: closing.len(), sheets_kept: moved })
+                },
+                |done| {
+                    let detail = format!(
+                        "{}：{} 项入围、邀请完整申报，{} 项未入选{}，概念评审评分表 {} 份另存",
+                        m.name,
+                        done.invited,
+                        done.closed,
+                        if reason.is_empty() { String::new() } else { format!("（{reason}）") },
+                        done.sheets_kept
+                    );
+                    Change::new("project.round.full_stage", "project_round", id, detail)
+                },
             )
             .await?;
         Ok(done)

@@ -4,10 +4,11 @@ use chrono::NaiveDate;
 use qunlian_domain::auth::{Action, Caller, UnitId};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{alliance, alliance_member, unit};
 use crate::{Result, StoreError};
 
@@ -82,29 +83,39 @@ impl Registry<'_> {
         for m in members {
             self.store.unit_in_scope(caller, *m).await?;
         }
-        let a = alliance::ActiveModel {
+        let row = alliance::ActiveModel {
             name: Set(name.trim().to_owned()),
             description: Set(description.to_owned()),
             town_code: Set(None),
             established_on: Set(established_on),
             is_demo: Set(demo),
             ..Default::default()
-        }
-        .insert(self.store.db())
-        .await?;
-        for m in members {
-            alliance_member::ActiveModel { alliance_id: Set(a.id), unit_id: Set(m.0), ..Default::default() }
-                .insert(self.store.db())
-                .await?;
-        }
-        self.store
-            .audit()
-            .record(
+        };
+        let a = self
+            .store
+            .recorded(
                 caller,
-                "alliance.create",
-                "alliance",
-                Some(a.id.to_string()),
-                format!("建立“{}”，成员{}家", a.name, members.len()),
+                async |txn| {
+                    let a = row.insert(txn).await?;
+                    for m in members {
+                        alliance_member::ActiveModel {
+                            alliance_id: Set(a.id),
+                            unit_id: Set(m.0),
+                            ..Default::default()
+                        }
+                        .insert(txn)
+                        .await?;
+                    }
+                    Ok(a)
+                },
+                |a| {
+                    Change::new(
+                        "alliance.create",
+                        "alliance",
+                        a.id,
+                        format!("建立“{}”，成员{}家", a.name, members.len()),
+                    )
+                },
             )
             .await?;
         Ok(a.id)
@@ -184,34 +195,32 @@ impl Registry<'_> {
         let leaving: Vec<i64> = had.iter().copied().filter(|u| !wanted.contains(u)).collect();
         let joining: Vec<i64> = wanted.iter().copied().filter(|u| !had.contains(u)).collect();
         let old_name = current.name.clone();
-        let txn = self.store.db().begin().await?;
-        if !leaving.is_empty() {
-            alliance_member::Entity::delete_many()
-                .filter(alliance_member::Column::AllianceId.eq(id))
-                .filter(alliance_member::Column::UnitId.is_in(leaving.clone()))
-                .exec(&txn)
-                .await?;
-        }
-        for u in &joining {
-            alliance_member::ActiveModel { alliance_id: Set(id), unit_id: Set(*u), ..Default::default() }
-                .insert(&txn)
-                .await?;
-        }
+        let renamed = if old_name == name { String::new() } else { format!("由“{old_name}”更名；") };
+        let line = format!("修改“{name}”：{renamed}加入{}家，退出{}家", joining.len(), leaving.len());
         let mut a: alliance::ActiveModel = current.into();
         a.name = Set(name.to_owned());
         a.description = Set(description.trim().to_owned());
         a.established_on = Set(established_on);
-        a.update(&txn).await?;
-        txn.commit().await?;
-        let renamed = if old_name == name { String::new() } else { format!("由“{old_name}”更名；") };
         self.store
-            .audit()
-            .record(
+            .recorded(
                 caller,
-                "alliance.update",
-                "alliance",
-                Some(id.to_string()),
-                format!("修改“{name}”：{renamed}加入{}家，退出{}家", joining.len(), leaving.len()),
+                async |txn| {
+                    if !leaving.is_empty() {
+                        alliance_member::Entity::delete_many()
+                            .filter(alliance_member::Column::AllianceId.eq(id))
+                            .filter(alliance_member::Column::UnitId.is_in(leaving.clone()))
+                            .exec(txn)
+                            .await?;
+                    }
+                    for u in &joining {
+                        alliance_member::ActiveModel { alliance_id: Set(id), unit_id: Set(*u), ..Default::default() }
+                            .insert(txn)
+                            .await?;
+                    }
+                    a.update(txn).await?;
+                    Ok(())
+                },
+                |()| Change::new("alliance.update", "alliance", id, line),
             )
             .await
     }

@@ -309,32 +309,32 @@ impl Registry<'_> {
         if detail.members.iter().any(|m| m.unit_id == u.id) {
             return Err(StoreError::invalid("成员单位", format!("“{}”已是本集群成员", u.name)));
         }
-        cluster_member::Entity::delete_many()
-            .filter(cluster_member::Column::ClusterId.eq(id.0))
-            .filter(cluster_member::Column::UnitId.eq(u.id))
-            .exec(self.store.db())
-            .await?;
-        cluster_member::ActiveModel {
-            cluster_id: Set(id.0),
-            unit_id: Set(u.id),
-            role: Set(if head { "head" } else { "member" }.to_owned()),
-            joined_on: Set(joined_on),
-            left_on: Set(None),
-            ..Default::default()
-        }
-        .insert(self.store.db())
-        .await?;
-        if let Ok(region) = RegionCode::parse(&u.town_code) {
-            self.reach_region(id, &region).await?;
-        }
+        let line = format!("“{}”加入“{}”", u.name, detail.cluster.name);
         self.store
-            .audit()
-            .record(
+            .recorded(
                 caller,
-                "cluster.member.add",
-                "cluster",
-                Some(id.to_string()),
-                format!("“{}”加入“{}”", u.name, detail.cluster.name),
+                async |txn| {
+                    cluster_member::Entity::delete_many()
+                        .filter(cluster_member::Column::ClusterId.eq(id.0))
+                        .filter(cluster_member::Column::UnitId.eq(u.id))
+                        .exec(txn)
+                        .await?;
+                    cluster_member::ActiveModel {
+                        cluster_id: Set(id.0),
+                        unit_id: Set(u.id),
+                        role: Set(if head { "head" } else { "member" }.to_owned()),
+                        joined_on: Set(joined_on),
+                        left_on: Set(None),
+                        ..Default::default()
+                    }
+                    .insert(txn)
+                    .await?;
+                    if let Ok(region) = RegionCode::parse(&u.town_code) {
+                        Self::reach_region(txn, id, &region).await?;
+                    }
+                    Ok(())
+                },
+                |_| Change::new("cluster.member.add", "cluster", id, line),
             )
             .await
     }
@@ -364,17 +364,9 @@ impl Registry<'_> {
         }
         let mut a: cluster_member::ActiveModel = m.into();
         a.left_on = Set(Some(on));
-        a.update(self.store.db()).await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "cluster.member.remove",
-                "cluster",
-                Some(id.to_string()),
-                format!("“{}”于{}退出“{}”", u.name, on.format("%Y-%m-%d"), detail.cluster.name),
-            )
-            .await
+        let line = format!("“{}”于{}退出“{}”", u.name, on.format("%Y-%m-%d"), detail.cluster.name);
+        self.store.update_recorded(caller, a, "cluster.member.remove", ("cluster", id.0), line).await?;
+        Ok(())
     }
 
     pub async fn add_cluster_officer(self, caller: &Caller, id: ClusterId, o: NewOfficer) -> Result<()> {
@@ -423,35 +415,31 @@ impl Registry<'_> {
     /// border), at any level from province to town.
     pub async fn add_cluster_region(self, caller: &Caller, id: ClusterId, region: &RegionCode) -> Result<()> {
         let detail = self.cluster_for_write(caller, id).await?;
-        if !self.reach_region(id, region).await? {
-            // Adding a region twice changes nothing; the demo and the page may both do it.
-            return Ok(());
-        }
+        let line = format!("“{}”增加成员区域{}", detail.cluster.name, region.full_name());
         self.store
-            .audit()
-            .record(
+            .recorded_if(
                 caller,
-                "cluster.region.add",
-                "cluster",
-                Some(id.to_string()),
-                format!("“{}”增加成员区域{}", detail.cluster.name, region.full_name()),
+                async |txn| Self::reach_region(txn, id, region).await,
+                // Adding a region twice changes nothing; the demo and the page may both do it.
+                |&added| added.then(|| Change::new("cluster.region.add", "cluster", id, line)),
             )
-            .await
+            .await?;
+        Ok(())
     }
 
     /// Adds `region` to the regions the cluster reaches into, unless it is there already
     /// (a new member's town, a region added by hand). True when it was added.
-    async fn reach_region(self, id: ClusterId, region: &RegionCode) -> Result<bool> {
+    async fn reach_region(txn: &sea_orm::DatabaseTransaction, id: ClusterId, region: &RegionCode) -> Result<bool> {
         let code = region.to_string();
         let known = cluster_region::Entity::find()
             .filter(cluster_region::Column::ClusterId.eq(id.0))
             .filter(cluster_region::Column::RegionCode.eq(&code))
-            .one(self.store.db())
+            .one(txn)
             .await?
             .is_some();
         if !known {
             cluster_region::ActiveModel { cluster_id: Set(id.0), region_code: Set(code), ..Default::default() }
-                .insert(self.store.db())
+                .insert(txn)
                 .await?;
         }
         Ok(!known)
@@ -548,12 +536,9 @@ impl Registry<'_> {
         a.committee_org_id = Set(edit.committee.map(|o| o.0));
         a.description = Set(edit.description.trim().to_owned());
         a.established_on = Set(edit.established_on);
-        a.updated_at = Set(self.store.now());
-        a.update(self.store.db()).await?;
         let detail = if changes.is_empty() { "无变化".to_owned() } else { changes.join("；") };
-        self.store
-            .audit()
-            .record(caller, "cluster.update", "cluster", Some(id.to_string()), format!("修改集群“{name}”：{detail}"))
-            .await
+        let line = format!("修改集群“{name}”：{detail}");
+        self.store.update_recorded(caller, a, "cluster.update", ("cluster", id.0), line).await?;
+        Ok(())
     }
 }

@@ -12,6 +12,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+use super::changes::UnitChanges;
 use super::*;
 use super::{industry_name, mask_phone, town_name};
 use crate::audit::Change;
@@ -160,37 +161,14 @@ impl EnterpriseFilter {
     }
 }
 
-fn describe_changes(a: &Enterprise, b: &Enterprise) -> String {
-    let mut out = Vec::new();
-    let mut diff = |label: &str, x: String, y: String| {
-        if x != y {
-            out.push(format!("{label}：{x} → {y}"));
-        }
-    };
-    diff("名称", a.name.clone(), b.name.clone());
-    diff("单位类型", a.kind_label.to_owned(), b.kind_label.to_owned());
-    diff("园区", format!("{:?}", a.park_id), format!("{:?}", b.park_id));
-    diff("街镇", a.town_name.clone(), b.town_name.clone());
-    diff("行业", format!("{:?}", a.industry_code), format!("{:?}", b.industry_code));
-    diff("从业人数", format!("{:?}", a.employees), format!("{:?}", b.employees));
-    diff("高新", a.high_tech.to_string(), b.high_tech.to_string());
-    diff("规上", a.above_scale.to_string(), b.above_scale.to_string());
-    diff("专精特新", a.srdi_label.to_owned(), b.srdi_label.to_owned());
-    diff("上市", a.listed.to_string(), b.listed.to_string());
-    diff("重点项目", a.key_project.to_string(), b.key_project.to_string());
-    diff("地址", format!("{:?}", a.address), format!("{:?}", b.address));
-    diff("联系人", format!("{:?}", a.contact_name), format!("{:?}", b.contact_name));
-    if a.contact_phone != b.contact_phone {
-        out.push("联系电话：已更改".to_owned());
-    }
-    if out.is_empty() {
-        format!("修改“{}”：无变化", b.name)
-    } else {
-        format!("修改“{}”：{}", b.name, out.join("；"))
-    }
-}
-
 impl Registry<'_> {
+    /// A park's name for an audit text (empty for none).
+    async fn park_label(&self, db: &impl sea_orm::ConnectionTrait, id: Option<i64>) -> Result<String> {
+        let Some(id) = id else { return Ok(String::new()) };
+        let found = park::Entity::find_by_id(id).one(db).await?;
+        Ok(found.map(|p| p.name).unwrap_or_else(|| format!("#{id}")))
+    }
+
     pub(crate) fn to_enterprise(self, m: unit::Model) -> Enterprise {
         let srdi = m.srdi;
         let contact_phone = m.contact_phone_enc.as_deref().map(|enc| match self.store.crypto().decrypt(enc) {
@@ -241,11 +219,6 @@ impl Registry<'_> {
             EnterpriseSort::Town => unit::Column::TownCode,
             EnterpriseSort::Updated => unit::Column::UpdatedAt,
         };
-        // One statement: the page's ids from the covering index (the filters never read the
-        // wide rows they reject), those rows in the same order, and the data version the
-        // kept count is checked against. Each statement is a hand-over to a database thread
-        // and back, which under load cost more than the statements themselves
-        // (docs/benchmarks.md, “List API throughput”).
         let ids = unit::Entity::find()
             .select_only()
             .column(unit::Column::Id)
@@ -255,6 +228,23 @@ impl Registry<'_> {
             .offset(page.offset())
             .limit(page.per_page)
             .into_query();
+        // A page of a condition on the units alone is kept with the data version it was read
+        // at and given again while nothing changed (crate::counts): the version is one small
+        // statement, the page fifty wide rows to decode and fifty phones to decrypt.
+        let kept = (Self::units_only(caller, filter) && page.per_page <= crate::counts::MAX_KEPT_PER_PAGE)
+            .then(|| crate::counts::key_of(&self.store.backend().build(&ids)));
+        if let Some(page_key) = &kept {
+            let version = self.store.data_version().await?;
+            if let Some(items) = self.store.enterprise_pages.get(page_key, version) {
+                let total = self.count_units(caller, filter, cond, Some(version)).await?;
+                return Ok(Page { items: items.as_ref().clone(), total, page: page.page, per_page: page.per_page });
+            }
+        }
+        // One statement: the page's ids from the covering index (the filters never read the
+        // wide rows they reject), those rows in the same order, and the data version the
+        // kept count and page are checked against. Each statement is a hand-over to a
+        // database thread and back, which under load cost more than the statements themselves
+        // (docs/benchmarks.md, “List API throughput”).
         let mut select = unit::Entity::find()
             .filter(unit::Column::Id.in_subquery(ids))
             .order_by(key, order)
@@ -268,6 +258,9 @@ impl Registry<'_> {
             .iter()
             .map(|r| <unit::Model as sea_orm::FromQueryResult>::from_query_result(r, "").map(|m| self.to_enterprise(m)))
             .collect::<std::result::Result<Vec<_>, _>>()?;
+        if let (Some(page_key), Some(version)) = (kept, version) {
+            self.store.enterprise_pages.put(page_key, version, std::sync::Arc::new(items.clone()));
+        }
         let total = self.count_units(caller, filter, cond, version).await?;
         Ok(Page { items, total, page: page.page, per_page: page.per_page })
     }
@@ -318,20 +311,25 @@ impl Registry<'_> {
         cond: Condition,
         version: Option<crate::counts::Version>,
     ) -> Result<u64> {
-        let units_only = matches!(
+        let count = unit::Entity::find().filter(cond.clone()).count(self.store.db());
+        if !Self::units_only(caller, filter) {
+            return Ok(count.await?);
+        }
+        let key = unit::Entity::find().select_only().column(unit::Column::Id).filter(cond).build(self.store.backend());
+        self.store.cached_count(&key, version, async { Ok(count.await?) }).await
+    }
+
+    /// Whether the caller's scope and the filter are conditions on the units table alone, so
+    /// that the data version (`crate::counts`) tells when their count or page changes.
+    fn units_only(caller: &Caller, filter: &EnterpriseFilter) -> bool {
+        matches!(
             caller.scope,
             Scope::All | Scope::Nothing | Scope::Region(_) | Scope::Enterprise(_) | Scope::Department(_)
         ) && filter.cluster.is_none()
             && filter.has_org.is_none()
             && filter.category.is_none()
             && filter.coverage.is_none()
-            && filter.org_covered.is_none();
-        let count = unit::Entity::find().filter(cond.clone()).count(self.store.db());
-        if !units_only {
-            return Ok(count.await?);
-        }
-        let key = unit::Entity::find().select_only().column(unit::Column::Id).filter(cond).build(self.store.backend());
-        self.store.cached_count(&key, version, async { Ok(count.await?) }).await
+            && filter.org_covered.is_none()
     }
 
     /// The caller's scope and the filter, coverage drill-downs included, as one condition.
@@ -438,9 +436,12 @@ impl Registry<'_> {
         }
     }
 
+    /// The park a unit's form or file names, created (with its `park.create` line, on `db`:
+    /// the transaction of the unit's own change) when no park has that name yet.
     pub(crate) async fn park_id_for(
         self,
         db: &impl sea_orm::ConnectionTrait,
+        caller: &Caller,
         name: Option<&str>,
         town: &RegionCode,
         demo: bool,
@@ -458,6 +459,8 @@ impl Registry<'_> {
         }
         .insert(db)
         .await?;
+        let line = format!("新增园区“{}”", p.name);
+        self.store.audit().record_on(db, caller, "park.create", "park", Some(p.id.to_string()), line).await?;
         Ok(Some(p.id))
     }
 
@@ -544,13 +547,16 @@ impl Registry<'_> {
         {
             return Err(StoreError::invalid("统一社会信用代码", format!("{}已登记", input.uscc)));
         }
-        let park_id = self.park_id_for(self.store.db(), input.park.as_deref(), &input.town, demo).await?;
-        let row = self.active_unit(&input, kind, park_id, demo);
         let m = self
             .store
-            .insert_recorded(caller, row, |m| {
-                Change::new("unit.create", "unit", m.id, format!("登记{}“{}”", kind.label(), m.name))
-            })
+            .recorded(
+                caller,
+                async |txn| {
+                    let park_id = self.park_id_for(txn, caller, input.park.as_deref(), &input.town, demo).await?;
+                    Ok(self.active_unit(&input, kind, park_id, demo).insert(txn).await?)
+                },
+                |m| Change::new("unit.create", "unit", m.id, format!("登记{}“{}”", kind.label(), m.name)),
+            )
             .await?;
         Ok(UnitId(m.id))
     }
@@ -588,21 +594,42 @@ impl Registry<'_> {
                 return Err(StoreError::invalid("规上企业", "由街镇或区管理员按统计部门名录登记，不能自行修改"));
             }
         }
-        let before = self.to_enterprise(current.clone());
-        let park_id = self.park_id_for(self.store.db(), input.park.as_deref(), &input.town, current.is_demo).await?;
         let kind = kind.unwrap_or(current.kind);
-        let mut active = self.active_unit(&input, kind, park_id, current.is_demo);
-        active.id = Set(current.id);
-        active.created_at = Set(current.created_at);
-        if input.contact_phone.is_none() {
-            // An empty phone on the form keeps the stored one: the form never shows it in full.
-            active.contact_phone_enc = Set(current.contact_phone_enc.clone());
-            active.contact_phone_bidx = Set(current.contact_phone_bidx.clone());
-        }
-        let after = self.to_enterprise(active.clone().update(self.store.db()).await?);
         self.store
-            .audit()
-            .record(caller, "unit.update", "unit", Some(id.to_string()), describe_changes(&before, &after))
-            .await
+            .recorded(
+                caller,
+                async |txn| {
+                    let park = input.park.as_deref();
+                    let park_id = self.park_id_for(txn, caller, park, &input.town, current.is_demo).await?;
+                    let mut active = self.active_unit(&input, kind, park_id, current.is_demo);
+                    active.id = Set(current.id);
+                    active.created_at = Set(current.created_at);
+                    if input.contact_phone.is_none() {
+                        // An empty phone on the form keeps the stored one: the form never
+                        // shows it in full.
+                        active.contact_phone_enc = Set(current.contact_phone_enc.clone());
+                        active.contact_phone_bidx = Set(current.contact_phone_bidx.clone());
+                    }
+                    let parks = match current.park_id != park_id {
+                        true => {
+                            Some((self.park_label(txn, current.park_id).await?, self.park_label(txn, park_id).await?))
+                        }
+                        false => None,
+                    };
+                    Ok((active.update(txn).await?, parks))
+                },
+                |(after, parks)| {
+                    let mut changes = UnitChanges::between(
+                        &current,
+                        &input,
+                        parks.clone(),
+                        after.contact_phone_bidx != current.contact_phone_bidx,
+                    );
+                    changes.diff("单位类型", current.kind.label().to_owned(), after.kind.label().to_owned());
+                    Change::new("unit.update", "unit", id, format!("修改“{}”：{}", after.name, changes.text()))
+                },
+            )
+            .await?;
+        Ok(())
     }
 }

@@ -8,6 +8,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::unit;
 use crate::{Result, StoreError};
 
@@ -40,22 +41,16 @@ impl Registry<'_> {
             }
         }
         let head_id = head_row.as_ref().map(|h| h.id);
-        unit::ActiveModel { id: Set(current.id), group_unit_id: Set(head_id), ..Default::default() }
-            .update(self.store.db())
-            .await?;
+        let row = unit::ActiveModel { id: Set(current.id), group_unit_id: Set(head_id), ..Default::default() };
+        let line = format!(
+            "{}：集团总部 {}",
+            current.name,
+            head_row.map(|h| format!("{}（{}）", h.name, h.uscc.unwrap_or_default())).unwrap_or("—".into())
+        );
+        // Not `update_recorded`: a group link leaves the unit's own `updated_at` as it was.
         self.store
-            .audit()
-            .record(
-                caller,
-                "unit.group",
-                "unit",
-                Some(id.to_string()),
-                format!(
-                    "{}：集团总部 {}",
-                    current.name,
-                    head_row.map(|h| format!("{}（{}）", h.name, h.uscc.unwrap_or_default())).unwrap_or("—".into())
-                ),
-            )
-            .await
+            .recorded(caller, async |txn| Ok(row.update(txn).await?), |_| Change::new("unit.group", "unit", id, line))
+            .await?;
+        Ok(())
     }
 }

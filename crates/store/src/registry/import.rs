@@ -6,7 +6,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, Caller, Scope};
 use qunlian_domain::registry::{EnterpriseInput, UnitKind};
 use sea_orm::ActiveValue::Set;
@@ -16,6 +15,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+use super::changes::UnitChanges;
 use super::*;
 use crate::entity::{import_job, park, unit};
 use crate::scope::town_code_range;
@@ -373,7 +373,7 @@ impl EnterpriseImport {
         if let Some(id) = self.parks.get(name) {
             return Ok(*id);
         }
-        let id = self.store.registry().park_id_for(db, Some(name), &row.town, self.demo).await?;
+        let id = self.store.registry().park_id_for(db, &self.caller, Some(name), &row.town, self.demo).await?;
         self.parks.insert(name.to_owned(), id);
         if let (Some(names), Some(id)) = (self.park_names.as_mut(), id) {
             names.insert(id, name.to_owned());
@@ -382,7 +382,7 @@ impl EnterpriseImport {
     }
 
     async fn park_name(&mut self, db: &impl ConnectionTrait, id: Option<i64>) -> Result<String> {
-        let Some(id) = id else { return Ok("无".to_owned()) };
+        let Some(id) = id else { return Ok(String::new()) };
         if self.park_names.is_none() {
             let all: Vec<(i64, String)> = park::Entity::find()
                 .select_only()
@@ -406,32 +406,12 @@ impl EnterpriseImport {
         park_id: Option<i64>,
         phone_bidx: Option<String>,
     ) -> Result<String> {
-        let mut out: Vec<String> = Vec::new();
-        let mut diff = |label: &str, a: String, b: String| {
-            if a != b {
-                out.push(format!("{label}：{} → {}", or_none(&a), or_none(&b)));
-            }
+        let parks = match old.park_id != park_id {
+            true => Some((self.park_name(db, old.park_id).await?, self.park_name(db, park_id).await?)),
+            false => None,
         };
-        diff("名称", old.name.clone(), row.name.clone());
-        diff("街镇", town_name(&old.town_code), row.town.name().to_owned());
-        diff("行业", opt(old.industry_code.as_ref()), opt(row.industry.as_ref().map(|i| i.as_str())));
-        diff("从业人数", opt(old.employees), opt(row.employees));
-        diff("高新", yes_no(old.high_tech), yes_no(row.high_tech));
-        diff("规上", yes_no(old.above_scale), yes_no(row.above_scale));
-        diff("专精特新", old.srdi.to_string(), row.srdi.code().to_string());
-        diff("上市", yes_no(old.listed), yes_no(row.listed));
-        diff("重点项目", yes_no(old.key_project), yes_no(row.key_project));
-        diff("成立日期", opt(old.founded_on), opt(row.founded_on));
-        diff("地址", opt(old.address.as_ref()), opt(row.address.as_ref()));
-        diff("联系人", opt(old.contact_name.as_ref()), opt(row.contact_name.as_ref()));
-        if old.park_id != park_id {
-            let (a, b) = (self.park_name(db, old.park_id).await?, self.park_name(db, park_id).await?);
-            out.push(format!("园区：{a} → {b}"));
-        }
-        if old.contact_phone_bidx != phone_bidx {
-            out.push("联系电话：已更改".to_owned());
-        }
-        Ok(format!("导入修改“{}”（{}）：{}", old.name, old.uscc.as_deref().unwrap_or(""), out.join("；")))
+        let out = UnitChanges::between(old, row, parks, old.contact_phone_bidx != phone_bidx);
+        Ok(format!("导入修改“{}”（{}）：{}", old.name, old.uscc.as_deref().unwrap_or(""), out.text()))
     }
 
     async fn save_progress(&self, db: &impl ConnectionTrait, state: &str) -> Result<()> {
@@ -542,18 +522,6 @@ pub(super) fn import_summary(source: &str, counts: ImportCounts, rejected: u64) 
         "导入企业名录“{source}”：新增{}，更新{}，未变{}，拒绝{rejected}",
         counts.imported, counts.updated, counts.unchanged
     )
-}
-
-fn or_none(s: &str) -> &str {
-    if s.is_empty() { "（空）" } else { s }
-}
-
-fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_default()
-}
-
-fn yes_no(b: bool) -> String {
-    if b { "是" } else { "否" }.to_owned()
 }
 
 /// The unit's columns in `UNIT_COLUMNS` order up to `is_demo` (`active_unit` sets every
@@ -721,9 +689,4 @@ impl EnterpriseImport {
             written: HashSet::new(),
         }
     }
-}
-
-/// A town code's name for the audit text.
-fn town_name(code: &str) -> String {
-    RegionCode::parse(code).map(|c| c.name().to_owned()).unwrap_or_else(|_| code.to_owned())
 }

@@ -289,43 +289,68 @@ impl Registry<'_> {
         audit_values.extend([now.into(), job.user_id.into(), job.username.clone().into(), job.ip.clone().into()]);
         txn.execute_raw(Statement::from_sql_and_values(backend, &audit, audit_values)).await?;
         txn.execute_raw(Statement::from_sql_and_values(backend, &delete, range.to_vec())).await?;
+        // The last batch ends the job with its summary line, so that the rows it adds (new
+        // units have no line of their own) are never in the register without one.
+        let last = end >= job.staged_rows;
+        let finished = last && self.finish_on(&txn, id).await?;
         txn.commit().await?;
-        Ok(end < job.staged_rows)
+        if finished {
+            self.finished(ImportJob::from_model(job).counts).await;
+        }
+        Ok(!last)
     }
 
-    /// Marks the job done and records it in the audit log, once.
+    /// Marks the job done and records it in the audit log, once: for a job whose last batch
+    /// did not (one with nothing staged, or left by an older version).
     async fn finish(self, job: import_job::Model) -> Result<ImportCounts> {
         let txn = self.store.db().begin().await?;
+        let finished = self.finish_on(&txn, job.id).await?;
+        txn.commit().await?;
+        let counts = ImportJob::from_model(job).counts;
+        if finished {
+            self.finished(counts).await;
+        }
+        Ok(counts)
+    }
+
+    /// Marks an applying job done and writes its summary line on `conn`; false when it was
+    /// not applying (done already, by this process or another).
+    async fn finish_on(self, conn: &impl ConnectionTrait, id: i64) -> Result<bool> {
         let done = import_job::Entity::update_many()
             .col_expr(import_job::Column::State, sea_orm::sea_query::Expr::value("done"))
             .col_expr(import_job::Column::UpdatedAt, sea_orm::sea_query::Expr::value(self.store.now()))
-            .filter(import_job::Column::Id.eq(job.id))
+            .filter(import_job::Column::Id.eq(id))
             .filter(import_job::Column::State.eq("applying"))
-            .exec(&txn)
+            .exec(conn)
             .await?;
-        let job = ImportJob::from_model(job);
-        let counts = job.counts;
-        if done.rows_affected > 0 {
-            let m = import_job::Entity::find_by_id(job.id).one(&txn).await?.ok_or(StoreError::NotFound)?;
-            audit::ActiveModel {
-                at: Set(self.store.now()),
-                user_id: Set(m.user_id),
-                username: Set(m.username),
-                action: Set("unit.import".to_owned()),
-                target: Set("unit".to_owned()),
-                target_id: Set(None),
-                detail: Set(super::import::import_summary(&job.source, counts, job.rejected)),
-                ip: Set(m.ip),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
+        if done.rows_affected == 0 {
+            return Ok(false);
         }
-        txn.commit().await?;
-        if done.rows_affected > 0 && counts.imported + counts.updated >= 10_000 {
+        let m = import_job::Entity::find_by_id(id).one(conn).await?.ok_or(StoreError::NotFound)?;
+        let (user_id, username, ip) = (m.user_id, m.username.clone(), m.ip.clone());
+        let job = ImportJob::from_model(m);
+        let counts = job.counts;
+        audit::ActiveModel {
+            at: Set(self.store.now()),
+            user_id: Set(user_id),
+            username: Set(username),
+            action: Set("unit.import".to_owned()),
+            target: Set("unit".to_owned()),
+            target_id: Set(None),
+            detail: Set(super::import::import_summary(&job.source, counts, job.rejected)),
+            ip: Set(ip),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
+        Ok(true)
+    }
+
+    /// After a large import the planner's statistics are out of date.
+    async fn finished(self, counts: ImportCounts) {
+        if counts.imported + counts.updated >= 10_000 {
             self.store.refresh_statistics().await;
         }
-        Ok(counts)
     }
 }
 

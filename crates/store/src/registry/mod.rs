@@ -2,6 +2,7 @@
 //! clusters, alliances and pairings — every query filtered by the caller's scope.
 
 mod alliances;
+mod changes;
 mod clusters;
 mod enterprises;
 mod figures;

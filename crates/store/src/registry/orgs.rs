@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::town_name;
 use super::*;
+use crate::audit::Change;
 use crate::entity::{party_org, party_org_event, party_org_unit, unit};
 use crate::{Result, StoreError};
 
@@ -326,20 +327,16 @@ impl Registry<'_> {
         let mut a: party_org::ActiveModel = m.into();
         a.name = Set(new_name.to_owned());
         a.updated_at = Set(self.store.now());
-        a.update(self.store.db()).await?;
-        self.org_event(
-            self.store.db(),
-            id.0,
-            OrgEventKind::Renamed,
-            on,
-            format!("由“{old}”更名为“{new_name}”"),
-            None,
-            caller,
-        )
-        .await?;
         self.store
-            .audit()
-            .record(caller, "org.rename", "party_org", Some(id.to_string()), format!("“{old}”更名为“{new_name}”"))
+            .recorded(
+                caller,
+                async |txn| {
+                    a.update(txn).await?;
+                    let history = format!("由“{old}”更名为“{new_name}”");
+                    self.org_event(txn, id.0, OrgEventKind::Renamed, on, history, None, caller).await
+                },
+                |_| Change::new("org.rename", "party_org", id, format!("“{old}”更名为“{new_name}”")),
+            )
             .await
     }
 
@@ -440,25 +437,25 @@ impl Registry<'_> {
         a.secretary_name = Set(secretary);
         a.members_count = Set(edit.members_count);
         a.updated_at = Set(self.store.now());
-        a.update(self.store.db()).await?;
-        if old_parent != edit.parent.map(|p| p.0) {
-            let to = parent_name.map(|n| format!("“{n}”")).unwrap_or_else(|| "无上级组织".to_owned());
-            self.org_event(
-                self.store.db(),
-                id.0,
-                OrgEventKind::Reparented,
-                edit.on,
-                format!("隶属关系调整为{to}"),
-                edit.parent.map(|p| p.0),
-                caller,
-            )
-            .await?;
+        let reparented = (old_parent != edit.parent.map(|p| p.0))
+            .then(|| parent_name.map(|n| format!("“{n}”")).unwrap_or_else(|| "无上级组织".to_owned()));
+        if let Some(to) = &reparented {
             changes.push(format!("上级组织：{to}"));
         }
         let detail = if changes.is_empty() { "无变化".to_owned() } else { changes.join("；") };
         self.store
-            .audit()
-            .record(caller, "org.update", "party_org", Some(id.to_string()), format!("修改“{name}”：{detail}"))
+            .recorded(
+                caller,
+                async |txn| {
+                    a.update(txn).await?;
+                    if let Some(to) = reparented {
+                        let (history, parent) = (format!("隶属关系调整为{to}"), edit.parent.map(|p| p.0));
+                        self.org_event(txn, id.0, OrgEventKind::Reparented, edit.on, history, parent, caller).await?;
+                    }
+                    Ok(())
+                },
+                |_| Change::new("org.update", "party_org", id, format!("修改“{name}”：{detail}")),
+            )
             .await
     }
 
@@ -485,56 +482,43 @@ impl Registry<'_> {
         if src.established_on.is_some_and(|e| on < e) {
             return Err(StoreError::invalid("并入日期", "不能早于本组织成立日期"));
         }
-        let units = party_org_unit::Entity::find()
-            .filter(party_org_unit::Column::PartyOrgId.eq(src.id))
-            .all(self.store.db())
-            .await?;
-        for u in units {
-            let exists = party_org_unit::Entity::find()
-                .filter(party_org_unit::Column::PartyOrgId.eq(dst.id))
-                .filter(party_org_unit::Column::UnitId.eq(u.unit_id))
-                .one(self.store.db())
-                .await?
-                .is_some();
-            if !exists {
-                party_org_unit::ActiveModel {
-                    party_org_id: Set(dst.id),
-                    unit_id: Set(u.unit_id),
-                    since: Set(Some(on)),
-                    ..Default::default()
-                }
-                .insert(self.store.db())
-                .await?;
-            }
-        }
         let (src_name, dst_name) = (src.name.clone(), dst.name.clone());
-        let mut a: party_org::ActiveModel = src.into();
-        a.dissolved_on = Set(Some(on));
-        a.updated_at = Set(self.store.now());
-        a.update(self.store.db()).await?;
-        self.org_event(
-            self.store.db(),
-            from.0,
-            OrgEventKind::Merged,
-            on,
-            format!("并入“{dst_name}”"),
-            Some(into.0),
-            caller,
-        )
-        .await?;
-        self.org_event(
-            self.store.db(),
-            into.0,
-            OrgEventKind::Absorbed,
-            on,
-            format!("“{src_name}”并入本组织"),
-            Some(from.0),
-            caller,
-        )
-        .await?;
         self.store
-            .audit()
-            .record(caller, "org.merge", "party_org", Some(from.to_string()), format!("“{src_name}”并入“{dst_name}”"))
+            .recorded(
+                caller,
+                async |txn| {
+                    let units = party_org_unit::Entity::find()
+                        .filter(party_org_unit::Column::PartyOrgId.eq(src.id))
+                        .all(txn)
+                        .await?;
+                    for u in units {
+                        let exists = party_org_unit::Entity::find()
+                            .filter(party_org_unit::Column::PartyOrgId.eq(dst.id))
+                            .filter(party_org_unit::Column::UnitId.eq(u.unit_id))
+                            .one(txn)
+                            .await?
+                            .is_some();
+                        if !exists {
+                            party_org_unit::ActiveModel {
+                                party_org_id: Set(dst.id),
+                                unit_id: Set(u.unit_id),
+                                since: Set(Some(on)),
+                                ..Default::default()
+                            }
+                            .insert(txn)
+                            .await?;
+                        }
+                    }
+                    let mut a: party_org::ActiveModel = src.into();
+                    a.dissolved_on = Set(Some(on));
+                    a.updated_at = Set(self.store.now());
+                    a.update(txn).await?;
+                    let (merged, absorbed) = (format!("并入“{dst_name}”"), format!("“{src_name}”并入本组织"));
+                    self.org_event(txn, from.0, OrgEventKind::Merged, on, merged, Some(into.0), caller).await?;
+                    self.org_event(txn, into.0, OrgEventKind::Absorbed, on, absorbed, Some(from.0), caller).await
+                },
+                |_| Change::new("org.merge", "party_org", from, format!("“{src_name}”并入“{dst_name}”")),
+            )
             .await
     }
 }

@@ -5,7 +5,7 @@ use qunlian_domain::auth::{Action, Caller, UnitId};
 use qunlian_domain::registry::PairingKind;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::*;
@@ -110,18 +110,10 @@ impl Registry<'_> {
         a.content = Set(content.trim().to_owned());
         a.started_on = Set(started_on);
         a.ended_on = Set(ended_on);
-        a.update(self.store.db()).await?;
         let dates = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into());
-        self.store
-            .audit()
-            .record(
-                caller,
-                "pairing.update",
-                "pairing",
-                Some(id.to_string()),
-                format!("修改{label}：{} 至 {}", dates(started_on), dates(ended_on)),
-            )
-            .await
+        let line = format!("修改{label}：{} 至 {}", dates(started_on), dates(ended_on));
+        self.store.update_recorded(caller, a, "pairing.update", ("pairing", id), line).await?;
+        Ok(())
     }
 
     /// Ends a pairing on a date; the record stays, with both dates.
@@ -137,17 +129,9 @@ impl Registry<'_> {
         let label = current.kind.label();
         let mut a: pairing::ActiveModel = current.into();
         a.ended_on = Set(Some(on));
-        a.update(self.store.db()).await?;
-        self.store
-            .audit()
-            .record(
-                caller,
-                "pairing.end",
-                "pairing",
-                Some(id.to_string()),
-                format!("{label}于{}结束", on.format("%Y-%m-%d")),
-            )
-            .await
+        let line = format!("{label}于{}结束", on.format("%Y-%m-%d"));
+        self.store.update_recorded(caller, a, "pairing.end", ("pairing", id), line).await?;
+        Ok(())
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -4,7 +4,7 @@ use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, Caller, Scope};
 use qunlian_domain::region::RegionLevel;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use super::town_name;
@@ -172,12 +172,11 @@ impl Registry<'_> {
         a.name = Set(name.to_owned());
         a.town_code = Set(town.to_string());
         a.parent_id = Set(parent);
-        a.update(self.store.db()).await?;
         let detail = if changes.is_empty() { "无变化".to_owned() } else { changes.join("；") };
         self.store
-            .audit()
-            .record(caller, "park.update", "park", Some(id.to_string()), format!("修改园区“{name}”：{detail}"))
-            .await
+            .update_recorded(caller, a, "park.update", ("park", id), format!("修改园区“{name}”：{detail}"))
+            .await?;
+        Ok(())
     }
 
     pub async fn create_park(

@@ -199,18 +199,11 @@ impl Results<'_> {
         let sections = match scope {
             FigureScope::Cluster(c) => self.scorecard(caller, c, period).await?.sections,
             _ => {
-                let mut sections = vec![self.organisation_section(caller, region, &towns, period, &now_text).await?];
-                let of = SectionScope { cluster: None, region };
-                sections.extend(self.work_section(caller, of, period, &now_text).await?);
+                let organisation = self.organisation_section(caller, region, &towns, period, &now_text).await?;
                 let over = self.scope_sums(caller, scope).await?;
-                sections.push(ScoreSection {
-                    title: "经济指标",
-                    figures: economy_figures(self.totals(over, period).await?),
-                });
-                sections.push(self.chain_section(caller, of, period, &now_text).await?);
-                sections.push(self.service_section(caller, of, period, &now_text).await?);
-                sections.push(self.project_section(caller, of, period, &now_text).await?);
-                sections
+                let economy = economy_figures(self.totals(over, period).await?);
+                let of = SectionScope { cluster: None, region };
+                self.sections(caller, of, period, &now_text, organisation, economy).await?
             }
         };
         Ok(Headline {

@@ -7,11 +7,9 @@ use qunlian_domain::auth::{Action, Caller, ClusterId};
 use qunlian_domain::clock::beijing;
 use qunlian_domain::projects::Tier;
 use qunlian_domain::results::{Indicator, Period, YearOnYear, format_yuan};
-use sea_orm::{EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use super::*;
-use crate::entity::party_org;
 use crate::matching::IntroductionFilter;
 use crate::services::ServiceFilter;
 
@@ -217,15 +215,7 @@ impl Results<'_> {
     pub async fn cluster_orgs(self, caller: &Caller, cluster: ClusterId) -> Result<Vec<(i64, String)>> {
         self.store.require(caller, Action::ReadResults)?;
         let cond = self.cluster_org_condition(caller, cluster).await?;
-        Ok(party_org::Entity::find()
-            .select_only()
-            .column(party_org::Column::Id)
-            .column(party_org::Column::Name)
-            .filter(cond)
-            .order_by_asc(party_org::Column::Name)
-            .into_tuple()
-            .all(self.store.db())
-            .await?)
+        self.store.orgs_by_name(cond).await
     }
 
     /// The scorecard of a cluster the caller may see, for `period` beside the same period of
@@ -262,22 +252,14 @@ impl Results<'_> {
             ],
         };
 
-        let of = SectionScope { cluster: Some(cluster), region: None };
-        let work = self.work_section(caller, of, period, &now_text).await?;
-        let chain = self.chain_section(caller, of, period, &now_text).await?;
-        let service = self.service_section(caller, of, period, &now_text).await?;
-        let project_section = self.project_section(caller, of, period, &now_text).await?;
         let economy = economy_figures(self.cluster_totals(caller, cluster, period).await?);
+        let of = SectionScope { cluster: Some(cluster), region: None };
         Ok(Scorecard {
             cluster_id: cluster,
             cluster_name: detail.cluster.name,
             period,
             previous: before,
-            sections: [organisation]
-                .into_iter()
-                .chain(work)
-                .chain([ScoreSection { title: "经济指标", figures: economy }, chain, service, project_section])
-                .collect(),
+            sections: self.sections(caller, of, period, &now_text, organisation, economy).await?,
         })
     }
 }

@@ -65,9 +65,31 @@ impl Results<'_> {
         Ok(rows.iter().filter(|r| counted(&r.key)).fold((0, 0), |(n, p), r| (n + r.activities, p + r.participants)))
     }
 
+    /// The sections of a cluster's scorecard and of a district's or town's figures, in the
+    /// order both show them: 组织建设 (`organisation`, counted by the caller, since a cluster's
+    /// and a region's differ), 工作开展 (for a caller who may read activities), 经济指标
+    /// (`economy`), then 链上对接, 企业服务 and 深度融合项目.
+    pub(super) async fn sections(
+        self,
+        caller: &Caller,
+        of: SectionScope,
+        period: Period,
+        now_text: &str,
+        organisation: ScoreSection,
+        economy: Vec<ScoreFigure>,
+    ) -> Result<Vec<ScoreSection>> {
+        let mut sections = vec![organisation];
+        sections.extend(self.work_section(caller, of, period, now_text).await?);
+        sections.push(ScoreSection { title: "经济指标", figures: economy });
+        sections.push(self.chain_section(caller, of, period, now_text).await?);
+        sections.push(self.service_section(caller, of, period, now_text).await?);
+        sections.push(self.project_section(caller, of, period, now_text).await?);
+        Ok(sections)
+    }
+
     /// 工作开展: activities and participant-times in the period beside the year before; None
     /// for a caller who may not read activities.
-    pub(super) async fn work_section(
+    async fn work_section(
         self,
         caller: &Caller,
         of: SectionScope,
@@ -92,7 +114,7 @@ impl Results<'_> {
     }
 
     /// Introductions made in the period, the deals among them and their value.
-    pub(super) async fn chain_section(
+    async fn chain_section(
         self,
         caller: &Caller,
         of: SectionScope,
@@ -122,7 +144,7 @@ impl Results<'_> {
     }
 
     /// Service requests filed in the period: finished, on time, the median lead time.
-    pub(super) async fn service_section(
+    async fn service_section(
         self,
         caller: &Caller,
         of: SectionScope,
@@ -151,7 +173,7 @@ impl Results<'_> {
     }
 
     /// Awarded projects of the period's year by tier, and their patents.
-    pub(super) async fn project_section(
+    async fn project_section(
         self,
         caller: &Caller,
         of: SectionScope,

@@ -3,11 +3,11 @@
 use chrono::{DateTime, Utc};
 use qunlian_domain::auth::{Action, Caller};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Value};
 use serde::Serialize;
 
 use super::*;
-use crate::audit::Change;
+use crate::audit::{Change, Recordable};
 use crate::entity::service_attachment;
 use crate::{Result, StoreError};
 
@@ -59,6 +59,60 @@ pub(crate) fn clean_name(name: &str) -> String {
     if cleaned.is_empty() { "附件".to_owned() } else { cleaned }
 }
 
+/// The columns every table of stored files has besides its owner's (a request's, an
+/// application's), in the order of [`AttachmentRow`] after `id`.
+const FILE_COLUMNS: [&str; 6] = ["id", "file_name", "content_type", "size", "uploaded_by", "uploaded_at"];
+
+/// A column of a table of stored files by its name; a table without it is a mistake here.
+fn file_column<E: EntityTrait>(name: &str) -> Result<E::Column> {
+    name.parse().map_err(|_| StoreError::Db(DbErr::Custom(format!("文件表缺少列 {name}"))))
+}
+
+impl crate::Store {
+    /// Stores a file in `row`'s table, `row` naming its owner: its name, the type its
+    /// extension gives, its size and content, who uploaded it and when; with the line
+    /// `change` gives, in one transaction ([`crate::Store::insert_recorded`]).
+    pub(crate) async fn insert_file<A: Recordable>(
+        &self,
+        caller: &Caller,
+        mut row: A,
+        file_name: &str,
+        bytes: Vec<u8>,
+        change: impl FnOnce(&A::Saved) -> Change,
+    ) -> Result<A::Saved> {
+        let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+        let values: [(&str, Value); 6] = [
+            ("file_name", file_name.into()),
+            ("content_type", content_type(file_name).into()),
+            ("size", size.into()),
+            ("data", bytes.into()),
+            ("uploaded_by", caller.username.clone().into()),
+            ("uploaded_at", self.now().into()),
+        ];
+        for (name, value) in values {
+            row.try_set(file_column::<A::Entity>(name)?, value)?;
+        }
+        self.insert_recorded(caller, row, change).await
+    }
+
+    /// The files of one owner (`owner` its column) in `E`'s table, without their content, in
+    /// the order they were added.
+    pub(crate) async fn files_of<E: EntityTrait>(&self, owner: E::Column, owner_id: i64) -> Result<Vec<Attachment>> {
+        let columns = FILE_COLUMNS.iter().map(|c| file_column::<E>(c)).collect::<Result<Vec<_>>>()?;
+        Ok(E::find()
+            .select_only()
+            .columns(columns)
+            .filter(owner.eq(owner_id))
+            .order_by_asc(file_column::<E>("id")?)
+            .into_tuple::<AttachmentRow>()
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(Attachment::from_row)
+            .collect())
+    }
+}
+
 impl Services<'_> {
     pub async fn add_attachment(self, caller: &Caller, request_id: i64, name: &str, bytes: Vec<u8>) -> Result<i64> {
         if !(caller.may(Action::FileServiceRequest) || caller.may(Action::HandleServiceRequest)) {
@@ -72,20 +126,11 @@ impl Services<'_> {
             return Err(StoreError::invalid("附件", format!("文件超过 {} MB", MAX_ATTACHMENT_BYTES / 1024 / 1024)));
         }
         let file_name = clean_name(name);
-        let row = service_attachment::ActiveModel {
-            request_id: Set(request.id),
-            content_type: Set(content_type(&file_name).to_owned()),
-            size: Set(bytes.len() as i64),
-            data: Set(bytes),
-            file_name: Set(file_name.clone()),
-            uploaded_by: Set(caller.username.clone()),
-            uploaded_at: Set(self.store.now()),
-            ..Default::default()
-        };
+        let row = service_attachment::ActiveModel { request_id: Set(request.id), ..Default::default() };
         let detail = format!("{}：{file_name}", request.title);
         let saved = self
             .store
-            .insert_recorded(caller, row, |_| {
+            .insert_file(caller, row, &file_name, bytes, |_| {
                 Change::new("service.attachment.add", "service_request", request_id, detail)
             })
             .await?;
@@ -94,24 +139,7 @@ impl Services<'_> {
 
     pub async fn attachments(self, caller: &Caller, request_id: i64) -> Result<Vec<Attachment>> {
         self.request_row(caller, request_id).await?;
-        Ok(service_attachment::Entity::find()
-            .select_only()
-            .columns([
-                service_attachment::Column::Id,
-                service_attachment::Column::FileName,
-                service_attachment::Column::ContentType,
-                service_attachment::Column::Size,
-                service_attachment::Column::UploadedBy,
-                service_attachment::Column::UploadedAt,
-            ])
-            .filter(service_attachment::Column::RequestId.eq(request_id))
-            .order_by_asc(service_attachment::Column::Id)
-            .into_tuple::<AttachmentRow>()
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(Attachment::from_row)
-            .collect())
+        self.store.files_of::<service_attachment::Entity>(service_attachment::Column::RequestId, request_id).await
     }
 
     /// One file, for download; the read is audited.

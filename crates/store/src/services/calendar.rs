@@ -60,8 +60,8 @@ impl Services<'_> {
             .collect())
     }
 
-    /// Loads (or replaces) one year from a calendar file; a file with any bad line loads
-    /// nothing and every bad line is named.
+    /// Loads (or replaces) one year from a calendar file with its audit line, in one
+    /// transaction; a file with any bad line loads nothing and every bad line is named.
     pub async fn load_calendar_year(self, actor: &str, text: &str) -> Result<i32> {
         let (year, days) = parse_year_file(text).map_err(|errors| {
             StoreError::invalid("节假日文件", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("；"))
@@ -98,22 +98,10 @@ impl Services<'_> {
         }
         .insert(&txn)
         .await?;
-        txn.commit().await?;
-        // Finished requests that ran through this year count their time again.
-        let (from, until) =
-            (start.and_time(chrono::NaiveTime::MIN).and_utc(), end.and_time(chrono::NaiveTime::MIN).and_utc());
-        service_request::Entity::update_many()
-            .col_expr(service_request::Column::ElapsedMinutes, sea_orm::sea_query::Expr::value(Option::<i64>::None))
-            .col_expr(service_request::Column::OnTime, sea_orm::sea_query::Expr::value(Option::<bool>::None))
-            .filter(service_request::Column::DoneAt.gte(from))
-            .filter(service_request::Column::FiledAt.lt(until))
-            .exec(self.store.db())
-            .await?;
-        self.backfill_elapsed().await?;
-        self.recount_stage_times(from, until).await?;
         self.store
             .audit()
-            .record(
+            .record_on(
+                &txn,
                 crate::audit::Actor { user_id: None, username: actor.to_owned(), ip: None },
                 "calendar.load",
                 "calendar",
@@ -121,6 +109,20 @@ impl Services<'_> {
                 source,
             )
             .await?;
+        // Finished requests that ran through this year count their time again: cleared with
+        // the year, counted once it is in (or when the store next opens, should this stop).
+        let (from, until) =
+            (start.and_time(chrono::NaiveTime::MIN).and_utc(), end.and_time(chrono::NaiveTime::MIN).and_utc());
+        service_request::Entity::update_many()
+            .col_expr(service_request::Column::ElapsedMinutes, sea_orm::sea_query::Expr::value(Option::<i64>::None))
+            .col_expr(service_request::Column::OnTime, sea_orm::sea_query::Expr::value(Option::<bool>::None))
+            .filter(service_request::Column::DoneAt.gte(from))
+            .filter(service_request::Column::FiledAt.lt(until))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        self.backfill_elapsed().await?;
+        self.recount_stage_times(from, until).await?;
         Ok(year)
     }
 

@@ -4,10 +4,11 @@ use qunlian_domain::auth::{Action, Caller};
 use qunlian_domain::registry::UnitKind;
 use qunlian_domain::services::TimeLimit;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{service_item, unit};
 use crate::{Result, StoreError};
 
@@ -107,48 +108,27 @@ impl Services<'_> {
             service_item::Entity::find().filter(service_item::Column::Code.eq(&code)).one(self.store.db()).await?;
         let materials = new.materials.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n");
         let stages = new.stages.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("→");
-        let id = match existing {
-            Some(e) => {
-                let id = e.id;
-                let mut m: service_item::ActiveModel = e.into();
-                m.name = Set(name.clone());
-                m.department_id = Set(dept.id);
-                m.materials = Set(materials);
-                m.limit_unit = Set(limit_unit.to_owned());
-                m.limit_n = Set(limit_n);
-                m.stages = Set(stages);
-                m.update(self.store.db()).await?;
-                id
-            }
-            None => {
-                service_item::ActiveModel {
-                    code: Set(code.clone()),
-                    name: Set(name.clone()),
-                    department_id: Set(dept.id),
-                    materials: Set(materials),
-                    limit_unit: Set(limit_unit.to_owned()),
-                    limit_n: Set(limit_n),
-                    stages: Set(stages),
-                    is_demo: Set(new.is_demo),
-                    created_at: Set(self.store.now()),
-                    ..Default::default()
-                }
-                .insert(self.store.db())
-                .await?
-                .id
-            }
+        let mut row = match existing {
+            Some(e) => e.into(),
+            None => service_item::ActiveModel {
+                code: Set(code.clone()),
+                is_demo: Set(new.is_demo),
+                created_at: Set(self.store.now()),
+                ..Default::default()
+            },
         };
-        self.store
-            .audit()
-            .record(
-                caller,
-                "service.item.save",
-                "service_item",
-                Some(id.to_string()),
-                format!("{code} {name}（{}）", dept.name),
-            )
+        row.name = Set(name.clone());
+        row.department_id = Set(dept.id);
+        row.materials = Set(materials);
+        row.limit_unit = Set(limit_unit.to_owned());
+        row.limit_n = Set(limit_n);
+        row.stages = Set(stages);
+        let detail = format!("{code} {name}（{}）", dept.name);
+        let saved = self
+            .store
+            .save_recorded(caller, row, |s| Change::new("service.item.save", "service_item", s.id, detail))
             .await?;
-        Ok(id)
+        Ok(saved.id)
     }
 
     /// One catalogue item, for its edit form.

@@ -77,8 +77,9 @@ pub(super) fn same_bytes(a: &str, b: &str) -> bool {
 }
 
 impl Services<'_> {
-    /// Saves the good lines of a catalogue file in one transaction; lines whose department
-    /// is unknown are named. An item is matched by its code, so a re-run changes nothing.
+    /// Saves the good lines of a catalogue file and its audit line in one transaction; lines
+    /// whose department is unknown are named. An item is matched by its code, so a re-run
+    /// changes nothing.
     pub async fn import_items(self, caller: &Caller, lines: Vec<CatalogueLine>) -> Result<CatalogueImport> {
         self.store.require(caller, Action::ManageServices)?;
         let departments = self.departments().await?;
@@ -142,11 +143,11 @@ impl Services<'_> {
                 }
             }
         }
-        txn.commit().await?;
         if out.added + out.updated > 0 {
             self.store
                 .audit()
-                .record(
+                .record_on(
+                    &txn,
                     caller,
                     "service.item.import",
                     "service_item",
@@ -161,6 +162,7 @@ impl Services<'_> {
                 )
                 .await?;
         }
+        txn.commit().await?;
         Ok(out)
     }
 }

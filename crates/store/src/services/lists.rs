@@ -2,9 +2,10 @@
 
 use qunlian_domain::auth::{Action, Caller, Scope};
 use qunlian_domain::services::{Colour, EventKind, RequestState};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{service_event, service_item, service_request};
 use crate::{Result, StoreError};
 
@@ -66,35 +67,32 @@ impl Services<'_> {
     /// Records the escalation of a request found red: once, whoever's read finds it.
     async fn escalate(self, r: &ServiceRequest) -> Result<bool> {
         let now = self.store.now();
-        let txn = self.store.db().begin().await?;
-        let done = service_request::Entity::update_many()
-            .col_expr(service_request::Column::EscalatedAt, sea_orm::sea_query::Expr::value(now))
-            .filter(service_request::Column::Id.eq(r.id))
-            .filter(service_request::Column::EscalatedAt.is_null())
-            .exec(&txn)
-            .await?;
-        if done.rows_affected == 0 {
-            return Ok(false);
-        }
         let detail = format!(
             "超过办结时限（{}，应于 {} 前办结），提请{}负责人和区级管理员督办",
             r.limit_label,
             r.clock.deadline.format("%Y-%m-%d %H:%M"),
             r.department
         );
-        event(&txn, r.id, now, "系统", EventKind::Escalated, None, Some(r.department_id), detail.clone()).await?;
-        txn.commit().await?;
+        let line = format!("{}：{detail}", r.title);
         self.store
-            .audit()
-            .record(
+            .recorded_if(
                 crate::audit::Actor::system(),
-                "service.request.escalate",
-                "service_request",
-                Some(r.id.to_string()),
-                format!("{}：{detail}", r.title),
+                async |txn| {
+                    let done = service_request::Entity::update_many()
+                        .col_expr(service_request::Column::EscalatedAt, sea_orm::sea_query::Expr::value(now))
+                        .filter(service_request::Column::Id.eq(r.id))
+                        .filter(service_request::Column::EscalatedAt.is_null())
+                        .exec(txn)
+                        .await?;
+                    if done.rows_affected == 0 {
+                        return Ok(false);
+                    }
+                    event(txn, r.id, now, "系统", EventKind::Escalated, None, Some(r.department_id), detail).await?;
+                    Ok(true)
+                },
+                |&escalated| escalated.then(|| Change::new("service.request.escalate", "service_request", r.id, line)),
             )
-            .await?;
-        Ok(true)
+            .await
     }
 
     /// Requests with their clocks, pause events read in chunks (SQLite limits parameters).

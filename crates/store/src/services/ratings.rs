@@ -4,10 +4,11 @@
 //! is not the requesting enterprise's contact is refused by it (issue #11, point 11).
 
 use qunlian_domain::auth::{Caller, Role, Scope};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::service_request;
 use crate::{Result, StoreError};
 
@@ -124,32 +125,31 @@ impl Services<'_> {
         qunlian_domain::free_text::rating_comment(comment)?;
         let comment = comment.trim().to_owned();
         let now = self.store.now();
-        let txn = self.store.db().begin().await?;
-        let done = service_request::Entity::update_many()
-            .col_expr(service_request::Column::Rating, sea_orm::sea_query::Expr::value(rating))
-            .col_expr(service_request::Column::RatingComment, sea_orm::sea_query::Expr::value(comment.clone()))
-            .col_expr(service_request::Column::RatedAt, sea_orm::sea_query::Expr::value(now))
-            .filter(service_request::Column::Id.eq(id))
-            .filter(service_request::Column::Rating.is_null())
-            .exec(&txn)
-            .await?;
-        if done.rows_affected == 0 {
-            return Ok(RateOutcome::AlreadyRated);
-        }
         let detail = if comment.is_empty() { format!("{rating} 星") } else { format!("{rating} 星：{comment}") };
-        event(&txn, id, now, "企业（评价链接）", EventKind::Rated, None, Some(row.department_id), detail.clone())
-            .await?;
-        txn.commit().await?;
+        let rater = "企业（评价链接）";
         self.store
-            .audit()
-            .record(
-                crate::audit::Actor { user_id: None, username: "企业（评价链接）".into(), ip: None },
-                "service.request.rate",
-                "service_request",
-                Some(id.to_string()),
-                detail,
+            .recorded_if(
+                crate::audit::Actor { user_id: None, username: rater.into(), ip: None },
+                async |txn| {
+                    let done = service_request::Entity::update_many()
+                        .col_expr(service_request::Column::Rating, sea_orm::sea_query::Expr::value(rating))
+                        .col_expr(service_request::Column::RatingComment, sea_orm::sea_query::Expr::value(comment))
+                        .col_expr(service_request::Column::RatedAt, sea_orm::sea_query::Expr::value(now))
+                        .filter(service_request::Column::Id.eq(id))
+                        .filter(service_request::Column::Rating.is_null())
+                        .exec(txn)
+                        .await?;
+                    if done.rows_affected == 0 {
+                        return Ok(RateOutcome::AlreadyRated);
+                    }
+                    event(txn, id, now, rater, EventKind::Rated, None, Some(row.department_id), detail.clone()).await?;
+                    Ok(RateOutcome::Rated)
+                },
+                |outcome| {
+                    (*outcome == RateOutcome::Rated)
+                        .then(|| Change::new("service.request.rate", "service_request", id, detail.clone()))
+                },
             )
-            .await?;
-        Ok(RateOutcome::Rated)
+            .await
     }
 }

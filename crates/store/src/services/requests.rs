@@ -6,10 +6,11 @@ use qunlian_domain::calendar::WorkCalendar;
 use qunlian_domain::services::{Clock, EventKind, RequestState, TimeLimit, clock};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{service_event, service_item, service_request, unit};
 use crate::{Result, StoreError};
 
@@ -123,8 +124,8 @@ impl Services<'_> {
         qunlian_domain::free_text::service_request(&new.title, &new.detail)?;
         let title = qunlian_domain::text::normalize(&new.title);
         let title = if title.is_empty() { item.name.clone() } else { title };
-        let txn = self.store.db().begin().await?;
-        let saved = service_request::ActiveModel {
+        let filed = format!("{}：{}", u.name, item.name);
+        let row = service_request::ActiveModel {
             item_id: Set(item.id),
             unit_id: Set(u.id),
             department_id: Set(item.department_id),
@@ -144,29 +145,20 @@ impl Services<'_> {
             rated_at: Set(None),
             is_demo: Set(new.is_demo),
             ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        event(
-            &txn,
-            saved.id,
-            now,
-            &caller.username,
-            EventKind::Filed,
-            None,
-            Some(item.department_id),
-            format!("{}：{}", u.name, item.name),
-        )
-        .await?;
-        txn.commit().await?;
-        self.store
-            .audit()
-            .record(
+        };
+        let saved = self
+            .store
+            .insert_recorded_with(
                 caller,
-                "service.request.file",
-                "service_request",
-                Some(saved.id.to_string()),
-                format!("{}：{title}", u.name),
+                row,
+                async |txn, saved| {
+                    let dept = Some(item.department_id);
+                    event(txn, saved.id, now, &caller.username, EventKind::Filed, None, dept, filed).await
+                },
+                |saved| {
+                    let detail = format!("{}：{title}", u.name);
+                    Change::new("service.request.file", "service_request", saved.id, detail)
+                },
             )
             .await?;
         Ok(saved.id)

@@ -6,9 +6,10 @@ use qunlian_domain::calendar::WorkCalendar;
 use qunlian_domain::registry::UnitKind;
 use qunlian_domain::services::{EventKind, RequestAction, RequestError, clock};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::*;
+use crate::audit::Change;
 use crate::entity::{service_event, service_request, unit};
 use crate::{Result, StoreError};
 
@@ -107,94 +108,118 @@ impl Services<'_> {
             RequestStep::FinishStage(_) => Some(self.work_calendar().await?),
             _ => None,
         };
-        let txn = self.store.db().begin().await?;
-        let mut m: service_request::ActiveModel = row.clone().into();
-        let need = |s: &str, field: &'static str| {
-            let t = s.trim().to_owned();
-            if t.is_empty() { Err(StoreError::invalid(field, "不能为空")) } else { Ok(t) }
-        };
-        match step {
-            RequestStep::Assign(name) => {
-                let name = need(&name, "经办人")?;
-                m.officer = Set(Some(name.clone()));
-                event(&txn, id, now, &me, EventKind::Assigned, None, dept, name).await?;
-            }
-            RequestStep::StartStage(stage) | RequestStep::FinishStage(stage) if stage.trim().is_empty() => {
-                let _ = stage;
-                return Err(StoreError::invalid("环节", "请选择环节"));
-            }
-            RequestStep::StartStage(stage) => {
-                event(&txn, id, now, &me, EventKind::StageStarted, Some(stage.trim().to_owned()), dept, String::new())
-                    .await?;
-            }
-            RequestStep::FinishStage(stage) => {
-                event(&txn, id, now, &me, EventKind::StageFinished, Some(stage.trim().to_owned()), dept, String::new())
-                    .await?;
-                if let Some(cal) = &cal {
-                    crate::services::replace_stage_times(&txn, cal, &[id]).await?;
-                }
-            }
-            RequestStep::Pause(reason) => {
-                let reason = need(&reason, "需补充的材料")?;
-                event(&txn, id, now, &me, EventKind::Paused, None, dept, reason).await?;
-            }
-            RequestStep::Resume(note) => {
-                event(&txn, id, now, &me, EventKind::Resumed, None, dept, note.trim().to_owned()).await?;
-            }
-            RequestStep::Transfer { department_id, reason } => {
-                let reason = need(&reason, "转办原因")?;
-                if department_id == row.department_id {
-                    return Err(StoreError::invalid("转办部门", "与现办理部门相同"));
-                }
-                let to = unit::Entity::find_by_id(department_id)
-                    .filter(unit::Column::Kind.eq(UnitKind::Government.code()))
-                    .one(&txn)
-                    .await?
-                    .ok_or_else(|| StoreError::invalid("转办部门", "不是已登记的政府部门"))?;
-                m.department_id = Set(to.id);
-                m.officer = Set(None);
-                event(
-                    &txn,
-                    id,
-                    now,
-                    &me,
-                    EventKind::Transferred,
-                    None,
-                    Some(to.id),
-                    format!("转至{}：{reason}", to.name),
-                )
-                .await?;
-            }
-            RequestStep::Comment(text) => {
-                let text = need(&text, "备注")?;
-                event(&txn, id, now, &me, EventKind::Comment, None, dept, text).await?;
-            }
-            RequestStep::Finish(result) => {
-                let result = need(&result, "办理结果")?;
-                if row.state.is_waiting() {
-                    event(&txn, id, now, &me, EventKind::Resumed, None, dept, "办结时结束等待".into()).await?;
-                }
-                m.done_at = Set(Some(now));
-                m.result = Set(Some(result.clone()));
-                event(&txn, id, now, &me, EventKind::Done, None, dept, result).await?;
-            }
-            RequestStep::Reject(reason) => {
-                let reason = need(&reason, "不予办理的理由")?;
-                m.done_at = Set(Some(now));
-                m.result = Set(Some(reason.clone()));
-                event(&txn, id, now, &me, EventKind::Rejected, None, dept, reason).await?;
-            }
-        }
-        m.state = Set(to);
-        m.update(&txn).await?;
-        txn.commit().await?;
+        let title = row.title.clone();
+        self.store
+            .recorded(
+                caller,
+                async |txn| {
+                    let mut m: service_request::ActiveModel = row.clone().into();
+                    let need = |s: &str, field: &'static str| {
+                        let t = s.trim().to_owned();
+                        if t.is_empty() { Err(StoreError::invalid(field, "不能为空")) } else { Ok(t) }
+                    };
+                    match step {
+                        RequestStep::Assign(name) => {
+                            let name = need(&name, "经办人")?;
+                            m.officer = Set(Some(name.clone()));
+                            event(txn, id, now, &me, EventKind::Assigned, None, dept, name).await?;
+                        }
+                        RequestStep::StartStage(stage) | RequestStep::FinishStage(stage) if stage.trim().is_empty() => {
+                            let _ = stage;
+                            return Err(StoreError::invalid("环节", "请选择环节"));
+                        }
+                        RequestStep::StartStage(stage) => {
+                            event(
+                                txn,
+                                id,
+                                now,
+                                &me,
+                                EventKind::StageStarted,
+                                Some(stage.trim().to_owned()),
+                                dept,
+                                String::new(),
+                            )
+                            .await?;
+                        }
+                        RequestStep::FinishStage(stage) => {
+                            event(
+                                txn,
+                                id,
+                                now,
+                                &me,
+                                EventKind::StageFinished,
+                                Some(stage.trim().to_owned()),
+                                dept,
+                                String::new(),
+                            )
+                            .await?;
+                            if let Some(cal) = &cal {
+                                crate::services::replace_stage_times(txn, cal, &[id]).await?;
+                            }
+                        }
+                        RequestStep::Pause(reason) => {
+                            let reason = need(&reason, "需补充的材料")?;
+                            event(txn, id, now, &me, EventKind::Paused, None, dept, reason).await?;
+                        }
+                        RequestStep::Resume(note) => {
+                            event(txn, id, now, &me, EventKind::Resumed, None, dept, note.trim().to_owned()).await?;
+                        }
+                        RequestStep::Transfer { department_id, reason } => {
+                            let reason = need(&reason, "转办原因")?;
+                            if department_id == row.department_id {
+                                return Err(StoreError::invalid("转办部门", "与现办理部门相同"));
+                            }
+                            let to = unit::Entity::find_by_id(department_id)
+                                .filter(unit::Column::Kind.eq(UnitKind::Government.code()))
+                                .one(txn)
+                                .await?
+                                .ok_or_else(|| StoreError::invalid("转办部门", "不是已登记的政府部门"))?;
+                            m.department_id = Set(to.id);
+                            m.officer = Set(None);
+                            event(
+                                txn,
+                                id,
+                                now,
+                                &me,
+                                EventKind::Transferred,
+                                None,
+                                Some(to.id),
+                                format!("转至{}：{reason}", to.name),
+                            )
+                            .await?;
+                        }
+                        RequestStep::Comment(text) => {
+                            let text = need(&text, "备注")?;
+                            event(txn, id, now, &me, EventKind::Comment, None, dept, text).await?;
+                        }
+                        RequestStep::Finish(result) => {
+                            let result = need(&result, "办理结果")?;
+                            if row.state.is_waiting() {
+                                event(txn, id, now, &me, EventKind::Resumed, None, dept, "办结时结束等待".into())
+                                    .await?;
+                            }
+                            m.done_at = Set(Some(now));
+                            m.result = Set(Some(result.clone()));
+                            event(txn, id, now, &me, EventKind::Done, None, dept, result).await?;
+                        }
+                        RequestStep::Reject(reason) => {
+                            let reason = need(&reason, "不予办理的理由")?;
+                            m.done_at = Set(Some(now));
+                            m.result = Set(Some(reason.clone()));
+                            event(txn, id, now, &me, EventKind::Rejected, None, dept, reason).await?;
+                        }
+                    }
+                    m.state = Set(to);
+                    m.update(txn).await?;
+                    Ok(())
+                },
+                |_| Change::new("service.request.step", "service_request", id, title),
+            )
+            .await?;
         if to.is_finished() {
             self.fix_elapsed(&self.work_calendar().await?, id).await?;
         }
-        self.store
-            .audit()
-            .record(caller, "service.request.step", "service_request", Some(id.to_string()), row.title)
-            .await
+        Ok(())
     }
 
     /// Records a finished request's elapsed office minutes and whether it was on time, from

@@ -14,6 +14,7 @@ use sea_orm::{
 };
 
 use super::Workgroups;
+use crate::audit::Change;
 use crate::entity::{cluster, member, party_org, workgroup, workgroup_member, workgroup_unit};
 use crate::registry::NewOrg;
 use crate::{Result, StoreError};
@@ -208,13 +209,9 @@ impl Workgroups<'_> {
             "{}：计划结束日期 修改前 {}；修改后 {}，原因：{}",
             r.name, r.planned_end_on, f.planned_end_on, f.reason
         );
-        let txn = self.store.db().begin().await?;
         let mut m = r.into_active_model();
         m.planned_end_on = Set(f.planned_end_on);
-        m.updated_at = Set(self.store.now());
-        m.update(&txn).await?;
-        self.store.audit().record_on(&txn, caller, "workgroup.extend", "workgroup", Some(id.to_string()), what).await?;
-        txn.commit().await?;
+        self.store.update_recorded(caller, m, "workgroup.extend", ("workgroup", id), what).await?;
         Ok(())
     }
 
@@ -251,18 +248,14 @@ impl Workgroups<'_> {
             return Err(StoreError::invalid("党员", "已在该项目工作组中"));
         }
         let what = format!("{}：{} 自 {} 临时参加", r.name, crate::shared::mask_name(&m.name), f.on);
-        let txn = db.begin().await?;
-        workgroup_member::ActiveModel {
+        let row = workgroup_member::ActiveModel {
             workgroup_id: Set(id),
             member_id: Set(f.member),
             since: Set(f.on),
             until: Set(None),
             ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        s.audit().record_on(&txn, caller, "workgroup.member_add", "workgroup", Some(id.to_string()), what).await?;
-        txn.commit().await?;
+        };
+        s.insert_recorded(caller, row, |_| Change::new("workgroup.member_add", "workgroup", id, what)).await?;
         Ok(())
     }
 
@@ -289,12 +282,9 @@ impl Workgroups<'_> {
         }
         let name = member::Entity::find_by_id(f.member).one(db).await?.map(|m| m.name).unwrap_or_default();
         let what = format!("{}：{} 于 {} 退出", r.name, crate::shared::mask_name(&name), f.on);
-        let txn = db.begin().await?;
         let mut a = t.into_active_model();
         a.until = Set(Some(f.on));
-        a.update(&txn).await?;
-        s.audit().record_on(&txn, caller, "workgroup.member_leave", "workgroup", Some(id.to_string()), what).await?;
-        txn.commit().await?;
+        s.update_recorded(caller, a, "workgroup.member_leave", ("workgroup", id), what).await?;
         Ok(())
     }
 }

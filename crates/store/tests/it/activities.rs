@@ -9,7 +9,6 @@ use qunlian_domain::auth::{Caller, ClusterId, OrgId, Role, Scope, UnitId};
 use qunlian_domain::coverage::CoverageStatus;
 use qunlian_domain::matching::ListingKind;
 use qunlian_store::activities::{ActivityFilter, GroupBy};
-use qunlian_store::audit::AuditFilter;
 use qunlian_store::coverage::CoverageQuery;
 use qunlian_store::{PageRequest, Store, StoreError};
 use qunlian_testkit::*;
@@ -74,6 +73,18 @@ fn fields(kind: OrganiserKind, id: i64, held_on: &str, units: Vec<UnitId>) -> Ac
     }
 }
 
+/// Records the seminar of [`fields`] as `who`.
+async fn record(
+    s: &Store,
+    who: &Caller,
+    kind: OrganiserKind,
+    id: i64,
+    held_on: &str,
+    units: Vec<UnitId>,
+) -> Result<i64, StoreError> {
+    s.activities().record(who, fields(kind, id, held_on, units), false).await
+}
+
 async fn subjects(s: &Store, c: &Caller) -> Vec<i64> {
     let page = s.activities().list(c, &ActivityFilter::default(), PageRequest::default()).await.unwrap();
     let mut v: Vec<i64> = page.items.into_iter().map(|a| a.id).collect();
@@ -86,21 +97,10 @@ async fn an_activity_is_seen_where_its_organiser_is() {
     let db = TestDb::new().await;
     let s = &db.store;
     let w = world(s).await;
-    let of_a = s
-        .activities()
-        .record(&w.branch_a, fields(OrganiserKind::Org, w.org_a.0, "2026-11-02", vec![]), false)
-        .await
-        .unwrap();
-    let of_b = s
-        .activities()
-        .record(&w.jiuting, fields(OrganiserKind::Org, w.org_b.0, "2026-11-03", vec![]), false)
-        .await
-        .unwrap();
-    let of_cluster = s
-        .activities()
-        .record(&w.cluster_sec, fields(OrganiserKind::Cluster, w.cluster.0, "2026-11-04", vec![w.a]), false)
-        .await
-        .unwrap();
+    let of_a = record(s, &w.branch_a, OrganiserKind::Org, w.org_a.0, "2026-11-02", vec![]).await.unwrap();
+    let of_b = record(s, &w.jiuting, OrganiserKind::Org, w.org_b.0, "2026-11-03", vec![]).await.unwrap();
+    let of_cluster =
+        record(s, &w.cluster_sec, OrganiserKind::Cluster, w.cluster.0, "2026-11-04", vec![w.a]).await.unwrap();
 
     // A member firm's branch sees its cluster's activities, as it sees the cluster.
     assert_eq!(subjects(s, &w.branch_a).await, vec![of_a, of_cluster]);
@@ -117,30 +117,14 @@ async fn an_activity_is_seen_where_its_organiser_is() {
     assert!(matches!(s.activities().get(&w.jiuting, of_cluster).await, Err(StoreError::NotFound)));
     assert!(matches!(s.activities().get(&w.branch_a, of_b).await, Err(StoreError::NotFound)));
     // Recording for an organiser out of scope, or with a firm of another town.
-    let e = s
-        .activities()
-        .record(&w.branch_a, fields(OrganiserKind::Org, w.org_b.0, "2026-11-05", vec![]), false)
-        .await
-        .unwrap_err();
+    let e = record(s, &w.branch_a, OrganiserKind::Org, w.org_b.0, "2026-11-05", vec![]).await.unwrap_err();
     assert!(e.to_string().starts_with("组织方"), "{e}");
-    let e = s
-        .activities()
-        .record(&w.branch_a, fields(OrganiserKind::Org, w.org_a.0, "2026-11-05", vec![w.far]), false)
-        .await
-        .unwrap_err();
+    let e = record(s, &w.branch_a, OrganiserKind::Org, w.org_a.0, "2026-11-05", vec![w.far]).await.unwrap_err();
     assert!(e.to_string().starts_with("参加单位"), "{e}");
-    let e = s
-        .activities()
-        .record(&w.branch_a, fields(OrganiserKind::Org, w.org_a.0, "2026-11-30", vec![]), false)
-        .await
-        .unwrap_err();
+    let e = record(s, &w.branch_a, OrganiserKind::Org, w.org_a.0, "2026-11-30", vec![]).await.unwrap_err();
     assert!(e.to_string().starts_with("活动日期"), "{e}");
     // A member firm's branch sees its cluster but does not record for it.
-    let e = s
-        .activities()
-        .record(&w.branch_a, fields(OrganiserKind::Cluster, w.cluster.0, "2026-11-05", vec![]), false)
-        .await
-        .unwrap_err();
+    let e = record(s, &w.branch_a, OrganiserKind::Cluster, w.cluster.0, "2026-11-05", vec![]).await.unwrap_err();
     assert!(e.to_string().starts_with("组织方"), "{e}");
     // Roles without the power.
     let contact = user(s, "ec", Role::EnterpriseContact, Scope::Enterprise(w.a)).await;
@@ -149,9 +133,7 @@ async fn an_activity_is_seen_where_its_organiser_is() {
         Err(StoreError::Forbidden)
     ));
     // Audited.
-    let auditor = user(s, "au", Role::AuditAdmin, Scope::Nothing).await;
-    let filter = AuditFilter { action: Some("activity.create".into()), ..Default::default() };
-    assert_eq!(s.audit().search(&auditor, &filter, PageRequest::default()).await.unwrap().total, 3);
+    assert_eq!(crate::audit_of(s, "activity.create").await.total, 3);
 }
 
 #[tokio::test]
@@ -164,14 +146,10 @@ async fn a_branchless_firm_taking_part_is_work_covered_derived_as_counted() {
     assert_eq!(s.activities().coverage_check(&w.xinqiao).await.unwrap().taking_part, 0);
 
     // The branch secretary chooses its neighbour 丙 (same town, no branch) from the form's list.
-    let choices = s.activities().unit_choices(&w.branch_a, None).await.unwrap();
+    let choices = s.activities().unit_choices(&w.branch_a, None, &[]).await.unwrap();
     let c = choices.iter().find(|u| u.id == w.c.0).expect("a neighbour firm is offered");
     assert_eq!(c.coverage, CoverageStatus::Uncovered);
-    let id = s
-        .activities()
-        .record(&w.branch_a, fields(OrganiserKind::Org, w.org_a.0, "2026-11-10", vec![w.a, w.c]), false)
-        .await
-        .unwrap();
+    let id = record(s, &w.branch_a, OrganiserKind::Org, w.org_a.0, "2026-11-10", vec![w.a, w.c]).await.unwrap();
     assert_eq!(cov.status(&w.xinqiao, w.c).await.unwrap(), CoverageStatus::WorkOnly);
     assert_eq!(cov.status(&w.xinqiao, w.a).await.unwrap(), CoverageStatus::OwnOrg, "the stronger link decides");
     let got = s.activities().get(&w.branch_a, id).await.unwrap();
@@ -277,9 +255,7 @@ async fn figures_count_activities_and_participants_by_cluster_and_town() {
     let s = &db.store;
     let w = world(s).await;
     let acts = s.activities();
-    acts.record(&w.cluster_sec, fields(OrganiserKind::Cluster, w.cluster.0, "2026-11-04", vec![w.a]), false)
-        .await
-        .unwrap();
+    record(s, &w.cluster_sec, OrganiserKind::Cluster, w.cluster.0, "2026-11-04", vec![w.a]).await.unwrap();
     acts.record(
         &w.cluster_sec,
         ActivityFields {
@@ -291,10 +267,8 @@ async fn figures_count_activities_and_participants_by_cluster_and_town() {
     )
     .await
     .unwrap();
-    acts.record(&w.jiuting, fields(OrganiserKind::Org, w.org_b.0, "2026-11-03", vec![]), false).await.unwrap();
-    acts.record(&w.cluster_sec, fields(OrganiserKind::Cluster, w.cluster.0, "2025-11-04", vec![]), false)
-        .await
-        .unwrap();
+    record(s, &w.jiuting, OrganiserKind::Org, w.org_b.0, "2026-11-03", vec![]).await.unwrap();
+    record(s, &w.cluster_sec, OrganiserKind::Cluster, w.cluster.0, "2025-11-04", vec![]).await.unwrap();
 
     let rows = acts.figures(&system(), GroupBy::Cluster, d("2026-01-01"), d("2026-12-31")).await.unwrap();
     let c = rows.iter().find(|r| r.key == w.cluster.0.to_string()).unwrap();
@@ -332,10 +306,7 @@ async fn an_edit_and_a_withdrawal_change_coverage_derived_as_counted() {
     let s = &db.store;
     let w = world(s).await;
     let (acts, cov) = (s.activities(), s.coverage());
-    let id = acts
-        .record(&w.branch_a, fields(OrganiserKind::Org, w.org_a.0, "2026-11-10", vec![w.a, w.c]), false)
-        .await
-        .unwrap();
+    let id = record(s, &w.branch_a, OrganiserKind::Org, w.org_a.0, "2026-11-10", vec![w.a, w.c]).await.unwrap();
     assert_eq!(cov.status(&w.xinqiao, w.c).await.unwrap(), CoverageStatus::WorkOnly);
     assert_eq!(derived_equals_direct(s, &w.xinqiao).await, (2, 2));
 
@@ -382,14 +353,44 @@ async fn an_edit_and_a_withdrawal_change_coverage_derived_as_counted() {
     assert!(matches!(acts.update(&w.branch_a, id, edit(vec![w.a], "2026-11-12")).await, Err(StoreError::NotFound)));
 
     // Audited, with what it was and what it became.
-    let auditor = user(s, "au", Role::AuditAdmin, Scope::Nothing).await;
-    let lines = |action: &str| {
-        let filter = AuditFilter { action: Some(action.into()), ..Default::default() };
-        let auditor = auditor.clone();
-        async move { s.audit().search(&auditor, &filter, PageRequest::default()).await.unwrap() }
-    };
-    let updates = lines("activity.update").await;
+    let updates = crate::audit_of(s, "activity.update").await;
     assert_eq!(updates.total, 2);
     assert!(format!("{:?}", updates.items).contains("修改前"));
-    assert_eq!(lines("activity.withdraw").await.total, 1);
+    assert_eq!(crate::audit_of(s, "activity.withdraw").await.total, 1);
+}
+
+/// A branch of more than 300 members: the form lists the first 300 by name, but all 301 named
+/// on an activity are accepted (the 301st was refused as outside the register: the check read
+/// the named ones through the form's 300-row page), and one past the page stays ticked on the
+/// edit form.
+#[tokio::test]
+async fn a_member_past_the_forms_first_page_is_named_and_kept() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let w = world(s).await;
+    let sys = system();
+    for n in 0..301u64 {
+        s.people().create(&sys, member(5000 + n, w.org_a.0), false).await.unwrap();
+    }
+    let acts = s.activities();
+    let page: Vec<i64> =
+        acts.member_choices(&w.branch_a, None, &[]).await.unwrap().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(page.len(), 300, "the form's first page");
+    let everyone = s.people().members(&sys, &Default::default(), PageRequest { page: 1, per_page: 500 }).await.unwrap();
+    let past = everyone.items.iter().map(|m| m.id).find(|id| !page.contains(id)).expect("one past the page");
+
+    let mut f = fields(OrganiserKind::Org, w.org_a.0, "2026-11-10", vec![w.a]);
+    f.attendance = Attendance::Named(everyone.items.iter().map(|m| m.id).collect());
+    let id = acts.record(&w.branch_a, f, false).await.expect("every member of the branch is named");
+    let named = acts.get(&w.branch_a, id).await.unwrap().attendees;
+    assert_eq!(named.len(), 301);
+    assert!(named.iter().any(|(m, _)| *m == past));
+    let kept = acts.member_choices(&w.branch_a, None, &[past]).await.unwrap();
+    assert_eq!(kept.first().map(|(id, _)| *id), Some(past), "the edit form keeps it ticked");
+    assert_eq!(kept.len(), 301);
+    // The search box above the list finds it by its name, and only what matches.
+    let name = everyone.items.iter().find(|m| m.id == past).unwrap().name.clone();
+    let found = acts.member_choices(&w.branch_a, Some(&name), &[]).await.unwrap();
+    assert!(found.iter().any(|(id, _)| *id == past), "{found:?}");
+    assert!(found.iter().all(|(_, n)| n.contains(&name)), "{found:?}");
 }

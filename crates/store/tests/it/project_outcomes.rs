@@ -3,7 +3,7 @@
 //! linked to its records, the story in date order, and figures equal to direct counts.
 
 use chrono::Duration;
-use qunlian_domain::auth::{Caller, Role, Scope};
+use qunlian_domain::auth::Caller;
 use qunlian_domain::codes::Labelled;
 use qunlian_domain::projects::{
     ApplicationAction as A, Decision, FigureAxis, OutcomeMetric, OutcomeState, RawOutcome, SupportKind, Tier,
@@ -128,16 +128,8 @@ async fn outcome_reports_are_filed_checked_against_targets_and_overdue() {
     assert_eq!(view.reports[0].files.len(), 2, "the first evidence is kept");
     assert!(view.checks.iter().all(|c| c.met), "{:?}", view.checks);
 
-    let audit = s
-        .audit()
-        .search(
-            &user(s, "auditor", Role::AuditAdmin, Scope::Nothing).await,
-            &qunlian_store::audit::AuditFilter { q: Some("project.outcome".into()), ..Default::default() },
-            qunlian_store::PageRequest::default(),
-        )
-        .await
-        .unwrap();
-    let actions: Vec<&str> = audit.items.iter().map(|a| a.action.as_str()).collect();
+    let audit = crate::audit_mentioning(s, "project.outcome").await;
+    let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
     for a in
         ["project.outcome.file", "project.outcome.refile", "project.outcome.check", "project.outcome.evidence.read"]
     {

@@ -209,17 +209,9 @@ async fn a_round_from_filing_to_decision() {
 
     // A change after submission is audited with before and after.
     p.save_sheet(&r("r_sci2").0, w.a1, sheet(&[("technology", 10)]), false).await.unwrap();
-    let audit = s
-        .audit()
-        .search(
-            &user(s, "auditor", Role::AuditAdmin, Scope::Nothing).await,
-            &qunlian_store::audit::AuditFilter { q: Some("project.sheet.change".into()), ..Default::default() },
-            qunlian_store::PageRequest::default(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(audit.items.len(), 1);
-    assert!(audit.items[0].detail.contains("\"technology\":9") && audit.items[0].detail.contains("\"technology\":10"));
+    let audit = crate::audit_mentioning(s, "project.sheet.change").await;
+    assert_eq!(audit.len(), 1);
+    assert!(audit[0].detail.contains("\"technology\":9") && audit[0].detail.contains("\"technology\":10"));
 
     // A veto needs its reason and keeps the application out of any tier.
     let mut veto = sheet(&[("party_lead", 6), ("members_role", 6)]);

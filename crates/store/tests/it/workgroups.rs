@@ -9,7 +9,6 @@ use qunlian_domain::registry::{OrgForm, OrgKind};
 use qunlian_domain::workgroups::{
     EndFields, ExtendFields, RawWorkgroup, WorkgroupFields, WorkgroupKind, WorkgroupState,
 };
-use qunlian_store::audit::AuditFilter;
 use qunlian_store::coverage::{CoverageQuery, NewCategory};
 use qunlian_store::registry::NewOrg;
 use qunlian_store::workgroups::WorkgroupFilter;
@@ -222,10 +221,8 @@ async fn a_temporary_branch_counts_while_it_stands_and_its_members_stay_home() {
     assert_eq!(s.people().direct_counts(&sys).await.unwrap(), homes, "home counts never moved");
 
     // Audited.
-    let auditor = user(s, "au", Role::AuditAdmin, Scope::Nothing).await;
     for action in ["workgroup.create", "workgroup.extend", "workgroup.end"] {
-        let f = AuditFilter { action: Some(action.into()), ..Default::default() };
-        assert_eq!(s.audit().search(&auditor, &f, PageRequest::default()).await.unwrap().total, 1, "{action}");
+        assert_eq!(crate::audit_of(s, action).await.total, 1, "{action}");
     }
 }
 
@@ -294,11 +291,7 @@ async fn a_failed_create_leaves_no_temporary_branch() {
     // The parser keeps each unit once; the store's callers could still pass one twice.
     f.units.push(units[1].0);
     let orgs = || async { s.registry().org_tree(&sys, None, true).await.unwrap().len() };
-    let auditor = &user(s, "au", Role::AuditAdmin, Scope::Nothing).await;
-    let audit = |action: &'static str| async move {
-        let f = AuditFilter { action: Some(action.into()), ..Default::default() };
-        s.audit().search(auditor, &f, PageRequest::default()).await.unwrap().total
-    };
+    let audit = |action: &'static str| async move { crate::audit_of(s, action).await.total };
     let (orgs_before, created_before) = (orgs().await, audit("org.create").await);
     let failed = s.workgroups().create(&sys, f.clone(), false).await;
     assert!(failed.is_err(), "a unit named twice is refused");

@@ -45,6 +45,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
                 ApiError(WebError::BadRequest("无法读取请求体".into()))
             }
         })?;
+        if let Some(path) = serde_json::from_slice::<serde_json::Value>(&bytes).ok().and_then(|v| unsavable_at(&v)) {
+            return Err(ApiError(WebError::Invalid(format!(
+                "字段 {path}：含有不可见的控制字符（如 NUL），请删除后重新提交"
+            ))));
+        }
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         match serde_path_to_error::deserialize(&mut de) {
             Ok(v) => Ok(Json(v)),
@@ -56,6 +61,31 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
             Err(e) => Err(refusal("字段", e)),
         }
     }
+}
+
+/// The path (`title`, `items[0].name`) of the first string of a JSON body that holds a
+/// character no text field keeps (`limits::unsavable`: NUL, which PostgreSQL refuses in text,
+/// and the other control characters but tab and line breaks, U+FFFE, U+FFFF), or of a key.
+fn unsavable_at(v: &serde_json::Value) -> Option<String> {
+    use qunlian_domain::limits::unsavable;
+    match v {
+        serde_json::Value::String(s) if s.chars().any(unsavable) => Some(String::new()),
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, item)| unsavable_at(item).map(|p| format!("[{i}]{}", dotted(&p))))
+        }
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(k, item)| {
+            if k.chars().any(unsavable) {
+                return Some(k.chars().filter(|c| !unsavable(*c)).collect());
+            }
+            unsavable_at(item).map(|p| format!("{k}{}", dotted(&p)))
+        }),
+        _ => None,
+    }
+}
+
+/// A path's continuation after a name: `.name` or `[0]`.
+fn dotted(rest: &str) -> String {
+    if rest.is_empty() || rest.starts_with('[') { rest.to_owned() } else { format!(".{rest}") }
 }
 
 /// Parameters in the path (`/listings/{id}`).
@@ -123,8 +153,9 @@ fn refusal<E: std::fmt::Display>(what: &str, e: serde_path_to_error::Error<E>) -
             values.join("、")
         )));
     }
-    // A message of our own (the API's parameter types say what they expect in Chinese).
-    if !inner.is_ascii() {
+    // A message of our own (the API's parameter types say what they expect in Chinese). Not
+    // serde's English, which quotes the value sent: "invalid type: string \"１２\", expected f64".
+    if !inner.is_ascii() && !inner.starts_with(|c: char| c.is_ascii()) {
         let own = inner.split(" at line ").next().unwrap_or(&inner);
         let name = if path == "." { String::new() } else { format!(" {path}") };
         return ApiError(WebError::Invalid(format!("{what}{name}：{own}")));
@@ -137,7 +168,7 @@ fn refusal<E: std::fmt::Display>(what: &str, e: serde_path_to_error::Error<E>) -
         || inner.contains("expected u32")
     {
         "应为整数"
-    } else if inner.contains("float") || inner.contains("expected f64") {
+    } else if inner.contains("float") || inner.contains("expected f64") || inner.contains("expected a JSON number") {
         "应为数字"
     } else if inner.contains("expected a string") || inner.contains("expected a borrowed string") {
         "应为文字"

@@ -106,6 +106,9 @@ pub struct ReasonsJson {
     /// 语义相近: the cosine of the two listings' embeddings when the counterpart is among the
     /// listing's nearest by meaning (the semantic stage), else null
     pub semantic: Option<f64>,
+    /// 可解决：the need's problem or use (as the problem → remedy table writes it) that this
+    /// offer is a remedy of, else null
+    pub remedy_for: Option<String>,
     /// All of it in one Chinese sentence
     pub sentence: String,
 }
@@ -142,6 +145,7 @@ fn match_json(rank: usize, m: ListingMatch) -> MatchJson {
             same_category: m.reasons.same_category.map(|c| c.code().to_owned()),
             age_days: m.reasons.age_days,
             semantic: m.reasons.semantic,
+            remedy_for: m.reasons.remedy_for,
             sentence: m.sentence,
         },
     }

@@ -159,7 +159,7 @@ async fn propose(
         srdi: srdi.to_owned(),
         reason: b.reason,
     };
-    let fields = ProposalFields::parse(&raw).map_err(|e| WebError::Invalid(e.to_string()))?;
+    let fields = crate::support::forms::parsed(ProposalFields::parse(&raw))?;
     let registry = state.store.registry();
     let id = registry.propose(&caller, fields).await?;
     let made = registry.proposals(&caller, false).await?.into_iter().find(|p| p.id == id).ok_or(WebError::NotFound)?;

@@ -8,7 +8,7 @@ use qunlian_store::registry::EnterpriseFilter;
 use serde::Deserialize;
 
 use crate::error::WebError;
-use crate::support::forms::non_empty;
+use crate::support::forms::{coded, non_empty, parsed};
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct ListQuery {
@@ -50,10 +50,7 @@ impl ListQuery {
             Some(code) => Some(RegionCode::parse(code).map_err(|e| WebError::Invalid(format!("街镇：{e}")))?),
             None => None,
         };
-        let srdi = match non_empty(&self.srdi) {
-            Some(code) => Some(SrdiLevel::from_code(code).map_err(|e| WebError::Invalid(e.to_string()))?),
-            None => None,
-        };
+        let srdi = coded(&self.srdi, SrdiLevel::from_code)?;
         Ok(EnterpriseFilter {
             q: non_empty(&self.q).map(str::to_owned),
             region,
@@ -68,13 +65,7 @@ impl ListQuery {
             key_project: flag(&self.key_project),
             has_org: flag(&self.has_org),
             category: self.category.map(qunlian_domain::auth::CategoryId),
-            coverage: match non_empty(&self.coverage) {
-                Some(code) => Some(
-                    qunlian_domain::coverage::CoverageStatus::parse(code)
-                        .map_err(|e| WebError::Invalid(e.to_string()))?,
-                ),
-                None => None,
-            },
+            coverage: coded(&self.coverage, qunlian_domain::coverage::CoverageStatus::parse)?,
             org_covered: flag(&self.org_covered),
             ..Default::default()
         })
@@ -84,17 +75,14 @@ impl ListQuery {
     pub fn unit_kind(&self) -> Result<UnitKind, WebError> {
         match non_empty(&self.kind) {
             None => Ok(UnitKind::Enterprise),
-            Some(code) => UnitKind::parse(code).map_err(|e| WebError::Invalid(e.to_string())),
+            Some(code) => parsed(UnitKind::parse(code)),
         }
     }
 
     /// The order asked for (by name when none is) and whether it is descending; an unknown
     /// order is refused rather than read as by name.
     pub fn sort(&self) -> Result<(EnterpriseSort, bool), WebError> {
-        let sort = match non_empty(&self.sort) {
-            None => EnterpriseSort::default(),
-            Some(code) => EnterpriseSort::from_code(code).map_err(|e| WebError::Invalid(e.to_string()))?,
-        };
+        let sort = coded(&self.sort, EnterpriseSort::from_code)?.unwrap_or_default();
         Ok((sort, flag(&self.desc).unwrap_or(false)))
     }
 

@@ -95,3 +95,17 @@ pub async fn party_groups(
         Err(e) => Err(e.into()),
     }
 }
+
+/// The Party organisations in the caller's scope that are not dissolved, in the registry's
+/// tree order, as (id, name): what the forms of registry, projects and coverage offer to
+/// choose from.
+pub async fn org_names(state: &AppState, auth: &Auth) -> Result<Vec<(i64, String)>, WebError> {
+    Ok(state
+        .store
+        .registry()
+        .org_tree(&auth.caller, None, false)
+        .await?
+        .into_iter()
+        .map(|o| (o.id.0, o.name))
+        .collect())
+}

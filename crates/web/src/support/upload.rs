@@ -25,6 +25,15 @@ fn too_large(limit: usize) -> WebError {
     WebError::Invalid(format!("上传失败：文件超过 {} 的上限", limit_text(limit)))
 }
 
+/// A multipart body that could not be read, in Chinese (multer's own words are English).
+pub fn unreadable(e: MultipartError) -> WebError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        WebError::PayloadTooLarge
+    } else {
+        WebError::Invalid("上传失败：文件没有完整传到服务器，请重新选择文件上传".into())
+    }
+}
+
 fn failed(e: MultipartError, limit: usize) -> WebError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         too_large(limit)

@@ -297,3 +297,19 @@ async fn tokens_are_made_with_their_expiry_and_revoked_from_the_page() {
 async fn system_caller(app: &TestApp, name: &str) -> qunlian_domain::auth::Caller {
     app.db.store.accounts().user_by_name(name).await.unwrap().unwrap().caller(None)
 }
+
+/// The brand in the top bar leads to the role's first section: 工作台 refuses the system
+/// administrator (三员分立), so his brand leads to 用户管理, not to a 403.
+#[tokio::test]
+async fn the_brand_leads_each_role_to_a_page_it_may_open() {
+    let (app, _) = app_with_accounts().await;
+    for (name, home) in [("district", "/"), ("sysadmin", "/users"), ("auditor", "/audit")] {
+        let mut s = app.login(name, PASSWORD).await;
+        let body = app.get(&mut s, "/password").await.body;
+        assert!(
+            body.contains(&format!("<a class=\"brand\" href=\"{home}\">")),
+            "{name}: the brand does not lead to {home}"
+        );
+        assert_eq!(app.get(&mut s, home).await.status, StatusCode::OK, "{name} GET {home}");
+    }
+}

@@ -119,3 +119,68 @@ async fn the_organisers_side_edits_then_withdraws_an_activity_and_coverage_follo
     let mut town = app.login("town", PASSWORD).await;
     assert_eq!(app.get(&mut town, &format!("/activities/{id}/edit")).await.status, StatusCode::NOT_FOUND);
 }
+
+/// A town holds more enterprises than the form lists (the first 300 by name): the search box
+/// above the list (`/units/choices`) finds the others inside the caller's scope and keeps the
+/// ticked ones ticked; an activity's edit form keeps a unit beyond the first 300 ticked, so
+/// saving it loses nothing (before, the edit form listed only the first 300 and a save
+/// dropped the rest).
+#[tokio::test]
+async fn an_enterprise_beyond_the_first_page_is_found_ticked_and_kept_on_edit() {
+    let (app, _) = app_with_accounts().await;
+    let store = &app.db.store;
+    let sys = system();
+    for n in 0..300u32 {
+        let firm = enterprise(1000 + n, &format!("上海A{n:03}科技有限公司"), "九亭");
+        store.registry().create_enterprise(&sys, firm).await.unwrap();
+    }
+    let z = store.registry().create_enterprise(&sys, enterprise(999, "上海Z精工有限公司", "九亭")).await.unwrap();
+    let far = store.registry().create_enterprise(&sys, enterprise(998, "上海Z远方有限公司", "新桥")).await.unwrap();
+    let org = store.registry().org_tree(&sys, Some("乙公司党支部"), false).await.unwrap()[0].id;
+    let mut branch = app.login("branch", PASSWORD).await;
+    let box_ = |id: qunlian_domain::auth::UnitId| format!("name=\"units\" value=\"{id}\"");
+
+    let form = app.get(&mut branch, "/activities/new").await;
+    assert!(form.body.contains("hx-get=\"/units/choices?for=activities\""), "the form has a search box");
+    assert!(!form.body.contains(&box_(z)), "a firm after the first 300 by name is not on the first page");
+    let found = app.get(&mut branch, &format!("/units/choices?for=activities&q=Z精工&units={z}")).await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert!(found.body.contains(&format!("{} checked", box_(z))), "{}", found.body);
+    let found = app.get(&mut branch, "/units/choices?for=activities&q=%E7%B2%BE%E5%B7%A5").await;
+    assert!(found.body.contains(&box_(z)) && !found.body.contains("checked"), "{}", found.body);
+    // Thousands of values sent back as ticked (another town's id among them, the rest not
+    // ids at all): the list answers, keeps what the scope allows, names no other town's firm.
+    let many: String =
+        (0..3000).map(|i| format!("&units={}", if i == 0 { far.to_string() } else { format!("x{i}") })).collect();
+    let flood = app.get(&mut branch, &format!("/units/choices?for=activities&q=Z{many}&units={z}")).await;
+    assert_eq!(flood.status, StatusCode::OK);
+    assert!(!flood.body.contains(&box_(far)) && flood.body.contains(&box_(z)), "{}", flood.body);
+    let other = app.get(&mut branch, "/units/choices?for=activities&q=Z").await;
+    assert!(other.body.contains(&box_(z)) && !other.body.contains(&box_(far)), "新桥's firm is never offered");
+
+    let organiser = format!("org:{org}");
+    let unit = z.to_string();
+    let saved =
+        app.post_form(&mut branch, "/activities", &seminar(&organiser, &unit, "九亭镇党群服务中心", "15")).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let edit = format!("{}/edit", saved.location.unwrap());
+    let form = app.get(&mut branch, &edit).await;
+    assert!(form.body.contains(&format!("{} checked", box_(z))), "the recorded firm stays ticked");
+
+    // The member list's search box answers the recorder (members of its scope only), not an
+    // officer, who records no activity.
+    let members = app.get(&mut branch, "/units/choices?for=members&q=%E5%BC%A0").await;
+    assert_eq!(members.status, StatusCode::OK, "{}", members.body);
+    let mut officer = app.login("officer", PASSWORD).await;
+    assert_eq!(app.get(&mut officer, "/units/choices?for=members&q=a").await.status, StatusCode::FORBIDDEN);
+
+    // The bodies' enterprise selects: the town admin of 新桥 finds its own firm, not 九亭's,
+    // and the chosen one stays selected.
+    let mut town = app.login("town", PASSWORD).await;
+    let sel = app.get(&mut town, &format!("/units/choices?for=bodies&name=enterprise&enterprise={far}&q=Z")).await;
+    assert!(sel.body.contains(&format!("value=\"{far}\" selected")) && !sel.body.contains(&format!("value=\"{z}\"")));
+    let none = app.get(&mut town, "/units/choices?for=bodies&q=Z精工").await;
+    assert!(none.body.contains("未找到匹配的企业"), "{}", none.body);
+    let long = format!("/units/choices?for=bodies&q={}", "A".repeat(201));
+    assert!(app.get(&mut town, &long).await.body.contains("搜索词"), "too long a search says why");
+}

@@ -116,3 +116,36 @@ async fn the_coverage_api_counts_what_its_list_pages() {
     assert_eq!(rows[0]["total"], 1);
     assert_eq!(rows[0]["uncovered"], 1);
 }
+
+/// A refused coverage form comes back as its page with the reason by the form and the other
+/// fields as typed: the enterprise page's 列入责任清单 and 登记工作覆盖, and a category's edit
+/// (each answered the bare error page, what was typed lost).
+#[tokio::test]
+async fn a_refused_coverage_form_is_its_page_again_with_what_was_typed() {
+    let (app, _) = app_with_accounts().await;
+    let mut district = app.login("district", PASSWORD).await;
+    let fields = [("unit_id", "1"), ("responsible_unit", "新桥镇党建办"), ("due_on", "2027/13/45")];
+    let r = app.post_form(&mut district, "/coverage/assignments", &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body.contains("完成期限：“2027/13/45”不是有效日期") && r.body.contains("id=\"assign-form\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("value=\"新桥镇党建办\""), "the responsible unit is kept: {}", r.body);
+
+    let fields = [("kind", "activities"), ("party_org", "abc"), ("since", "2026-11-01"), ("note", "每月联学")];
+    let r = app.post_form(&mut district, "/enterprises/1/work-links", &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("党组织：请从列表中选择") && r.body.contains("id=\"work-link-form\""), "{}", r.body);
+    assert!(r.body.contains("value=\"每月联学\"") && r.body.contains("value=\"activities\" selected"), "{}", r.body);
+
+    let made = [("name", "百人以上企业"), ("rule", "从业人数>=100"), ("target_pct", "100")];
+    let made = app.post_form(&mut district, "/coverage/categories", &made).await;
+    let at = made.location.expect("the new category's page");
+    let edit = [("name", "百人以上企业（调整）"), ("rule", "从业人数>=100"), ("target_pct", "百分百")];
+    let r = app.post_form(&mut district, &at, &edit).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("目标覆盖率：“百分百”不是数字") && r.body.contains("id=\"category-edit\""), "{}", r.body);
+    assert!(r.body.contains("value=\"百人以上企业（调整）\"") && r.body.contains("value=\"百分百\""), "{}", r.body);
+}

@@ -12,6 +12,14 @@ async fn a_district_admin_registers_and_assigns_an_instructor_shown_on_the_orgs_
     let org = store.registry().org_tree(&system(), Some("乙公司党支部"), false).await.unwrap()[0].id;
     let mut district = app.login("district", PASSWORD).await;
     let list = app.get(&mut district, "/people/instructors").await;
+    // The 指导对象 select's search box answers with the matching organisations and firms.
+    let found =
+        app.get(&mut district, "/units/choices?for=instructors&name=guided&q=%E7%94%B2%E7%94%B5%E6%B0%94").await;
+    assert!(
+        found.body.contains("上海甲电气有限公司（企业）") && found.body.contains("value=\"unit:"),
+        "{}",
+        found.body
+    );
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains("id=\"instructor-form\""));
 

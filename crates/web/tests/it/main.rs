@@ -10,6 +10,7 @@ mod attack;
 mod bodies;
 mod coverage;
 mod groups;
+mod hostile_forms;
 mod instructors;
 mod limits;
 mod matching;
@@ -25,6 +26,7 @@ mod registry;
 mod results;
 mod results_briefing;
 mod roles;
+mod route_table;
 mod services;
 mod villages;
 mod workgroups;
@@ -44,5 +46,19 @@ pub(crate) fn expect(may: bool, in_scope: bool, ok: StatusCode) -> StatusCode {
         (false, _) => StatusCode::FORBIDDEN,
         (true, false) => StatusCode::NOT_FOUND,
         (true, true) => ok,
+    }
+}
+
+/// The dates of a round open for filing today: filing from yesterday to tomorrow, then
+/// recommendation, review, publicity and objections closing 3, 10, 12 and 14 days on.
+pub(crate) fn open_round(today: chrono::NaiveDate) -> qunlian_domain::projects::RoundDates {
+    let day = |n: i64| today + chrono::Duration::days(n);
+    qunlian_domain::projects::RoundDates {
+        filing_opens: day(-1),
+        filing_closes: day(1),
+        recommend_closes: day(3),
+        review_closes: day(10),
+        publicity_closes: day(12),
+        objections_close: day(14),
     }
 }

@@ -277,37 +277,24 @@ async fn a_secretary_sees_matches_records_a_deal_and_the_cluster_counts_it() {
 async fn publishing_is_searchable_at_once_and_a_refused_form_keeps_what_was_typed() {
     let (app, _) = app_with_accounts().await;
     let mut contact = app.login("contact", PASSWORD).await;
-    let bad = app
-        .post_form(
-            &mut contact,
-            "/listings",
-            &[
-                ("kind", "need"),
-                ("category", "material"),
-                ("title", "高纯氮气"),
-                ("quantity", "三吨"),
-                ("valid_until", "2027-01-31"),
-            ],
-        )
-        .await;
+    // The same need twice: refused for its quantity, then published with it written in
+    // full-width digits.
+    let need = |quantity| {
+        [
+            ("kind", "need"),
+            ("category", "material"),
+            ("title", "高纯氮气"),
+            ("description", "每月20瓶，电子级"),
+            ("quantity", quantity),
+            ("quantity_unit", "瓶"),
+            ("reach", "district"),
+            ("valid_until", "2027-01-31"),
+        ]
+    };
+    let bad = app.post_form(&mut contact, "/listings", &need("三吨")).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("数量：“三吨”") && bad.body.contains("value=\"高纯氮气\""), "{}", bad.body);
-    let res = app
-        .post_form(
-            &mut contact,
-            "/listings",
-            &[
-                ("kind", "need"),
-                ("category", "material"),
-                ("title", "高纯氮气"),
-                ("description", "每月20瓶，电子级"),
-                ("quantity", "２０"),
-                ("quantity_unit", "瓶"),
-                ("reach", "district"),
-                ("valid_until", "2027-01-31"),
-            ],
-        )
-        .await;
+    let res = app.post_form(&mut contact, "/listings", &need("２０")).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     // Found by search straight after the write: the handler synced the index.
     let hits = app.get(&mut contact, "/listings/search?q=电子级").await;
@@ -454,7 +441,8 @@ impl qunlian_domain::matching::Embedder for Damp {
 }
 
 /// Issue #16: with the semantic stage on, the API and the listing's page show an offer that
-/// shares no word with the need, and say why (“语义相近”, the cosine in `reasons.semantic`).
+/// shares no word with the need, and say why (“语义相近”, the cosine in `reasons.semantic`;
+/// “可解决：返潮”, the need's problem the offer is a remedy of, in `reasons.remedy_for`).
 #[tokio::test]
 async fn a_match_found_by_meaning_says_so_in_the_api_and_the_page() {
     let app = TestApp::spawn_with(Some(std::sync::Arc::new(Damp))).await;
@@ -472,9 +460,12 @@ async fn a_match_found_by_meaning_says_so_in_the_api_and_the_page() {
     let m = &json["matches"][0];
     assert_eq!(m["listing"]["id"], offer, "{json}");
     assert!(m["reasons"]["semantic"].as_f64().unwrap() > 0.99);
-    assert!(m["reasons"]["sentence"].as_str().unwrap().starts_with("语义相近"), "{m}");
+    // The problem → remedy table knows 返潮 → 除湿机: the reason names the need's problem.
+    assert_eq!(m["reasons"]["remedy_for"], "返潮", "{m}");
+    assert!(m["reasons"]["sentence"].as_str().unwrap().starts_with("可解决：返潮；语义相近"), "{m}");
     let mut session = app.login("secretary", PASSWORD).await;
     let page = app.get(&mut session, &format!("/listings/{need}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("语义相近") && page.body.contains("工业除湿机"));
+    assert!(page.body.contains("可解决：返潮"), "the page names the problem the offer answers");
 }

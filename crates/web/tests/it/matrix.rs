@@ -11,23 +11,7 @@ use axum::http::{Request, StatusCode, header};
 use qunlian_domain::auth::{Role, Scope};
 use qunlian_testkit::*;
 
-/// The letter of each identity in `routes.txt`.
-const IDENTITIES: [(char, &str); 14] = [
-    ('D', "district"),
-    ('T', "town"),
-    ('S', "secretary"),
-    ('B', "branch"),
-    ('C', "contact"),
-    ('O', "officer"),
-    ('H', "head"),
-    ('R', "reviewer"),
-    ('L', "leader"),
-    ('Y', "sysadmin"),
-    ('X', "security"),
-    ('A', "auditor"),
-    ('P', "pending"),
-    ('N', "anonymous"),
-];
+use crate::route_table::{IDENTITIES, sample, table};
 
 /// `(method, path)` of every `.route("…", …)` under `src/`, the API's under `/api/v1` (the
 /// one `nest` of lib.rs). Read from the source so that a new route cannot be left out.
@@ -80,20 +64,6 @@ fn registered_routes() -> Vec<(String, String)> {
     out
 }
 
-/// The table: `(method, path) → the letters of the identities allowed`.
-fn table() -> BTreeMap<(String, String), String> {
-    include_str!("routes.txt")
-        .lines()
-        .map(|l| l.split('#').next().unwrap_or("").trim())
-        .filter(|l| !l.is_empty())
-        .map(|l| {
-            let cols: Vec<&str> = l.split_whitespace().collect();
-            assert_eq!(cols.len(), 3, "routes.txt: {l}");
-            ((cols[0].to_owned(), cols[1].to_owned()), cols[2].trim_matches('-').to_owned())
-        })
-        .collect()
-}
-
 #[test]
 fn the_matrix_lists_every_registered_route_and_no_other() {
     let registered = registered_routes();
@@ -103,28 +73,6 @@ fn the_matrix_lists_every_registered_route_and_no_other() {
     assert!(missing.is_empty(), "routes without a row in routes.txt: {missing:?}");
     let stale: Vec<_> = table.keys().filter(|r| !registered.contains(r)).collect();
     assert!(stale.is_empty(), "rows of routes.txt that are no longer routes: {stale:?}");
-}
-
-/// A path of the table with its parameters filled: records of the fixture, or a throwaway
-/// account for the account forms, so that no run disables a user of the test.
-fn sample(path: &str, throwaway: i64) -> String {
-    let mut out = path
-        .replace("{uscc}", uscc(1).as_str())
-        .replace("{*path}", "app.css")
-        .replace("{token}", "0000")
-        .replace("{aid}", "1")
-        .replace("{fid}", "1")
-        .replace("{oid}", "1")
-        .replace("{unit}", "1")
-        .replace("{link}", "1")
-        .replace("{mid}", "1")
-        .replace("{gid}", "1")
-        .replace("{did}", "1")
-        .replace("{iid}", "1");
-    if out.starts_with("/users/") {
-        out = out.replace("{id}", &throwaway.to_string());
-    }
-    out.replace("{id}", "1")
 }
 
 /// Whether the answer is a refusal of the caller (as opposed to an answer about the record

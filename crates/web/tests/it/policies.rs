@@ -117,3 +117,51 @@ async fn policy_pages_and_forms_as_every_role() {
     let page = app.get(&mut admin, &format!("/policies/pushes/{push}?read=1")).await;
     assert!(page.body.contains("上海乙轴承有限公司"), "{}", page.body);
 }
+
+/// A new policy or an edit refused for what was typed comes back as its form with the reason
+/// and what was typed (each answered the bare error page: a long content lost for one wrong
+/// date), and a refused push preview as the push form with the reason and the choices made.
+#[tokio::test]
+async fn a_refused_policy_or_push_is_the_form_again_with_what_was_typed() {
+    let (app, _) = app_with_accounts().await;
+    let s = &app.db.store;
+    let dept = department(s, 90, "上海市松江区经济委员会").await.0;
+    let policy = qunlian_store::policies::NewPolicy {
+        title: "稳增长奖励".into(),
+        department_id: dept,
+        doc_number: "松经委〔2026〕8号".into(),
+        valid_from: d("2026-01-01"),
+        valid_until: None,
+        content: "对符合条件的企业给予奖励。".into(),
+        rule: "从业人数>=1".into(),
+        is_demo: false,
+    };
+    let id = s.policies().save(&system(), None, policy).await.unwrap();
+    let mut district = app.login("district", PASSWORD).await;
+    let dept = dept.to_string();
+    let typed = [
+        ("title", "研发费用补贴"),
+        ("department", dept.as_str()),
+        ("valid_from", "2026/13/45"),
+        ("content", "对研发投入给予补贴。"),
+        ("rule", "高新"),
+    ];
+    for (path, form) in [("/policies".to_owned(), "policy-form"), (format!("/policies/{id}"), "policy-edit")] {
+        let r = app.post_form(&mut district, &path, &typed).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {}", r.body);
+        assert!(r.body.contains("id=\"form-error\"") && r.body.contains("生效日期"), "{path}: {}", r.body);
+        assert!(r.body.contains(&format!("id=\"{form}\"")) && r.body.contains("value=\"研发费用补贴\""), "{path}");
+        assert!(r.body.contains("对研发投入给予补贴。</textarea>"), "{path}: the content typed is kept");
+        assert!(r.body.contains(&format!("value=\"{dept}\" selected")), "{path}: the department chosen is kept");
+    }
+    assert_eq!(s.policies().policy(&system(), id).await.unwrap().title, "稳增长奖励", "nothing was saved");
+    assert_eq!(s.policies().list(&system(), &Default::default()).await.unwrap().len(), 1, "nothing was added");
+
+    let id = id.to_string();
+    let push = [("title", "2026 年惠企政策包"), ("target", "town:abc"), ("policy", id.as_str())];
+    let r = app.post_form(&mut district, "/policies/push/preview", &push).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("推送范围") && r.body.contains("id=\"form-error\""), "{}", r.body);
+    assert!(r.body.contains("value=\"2026 年惠企政策包\""), "the push's name is kept: {}", r.body);
+    assert!(r.body.contains(&format!("value=\"{id}\" checked")), "the policy ticked stays ticked: {}", r.body);
+}

@@ -246,3 +246,24 @@ async fn a_report_is_filed_with_evidence_checked_and_counted() {
     assert!(xlsx.content_type.unwrap_or_default().contains("spreadsheetml"));
     assert!(xlsx.bytes.starts_with(b"PK"));
 }
+
+/// A refused report deadline comes back as the overdue page with the reason by the form, the
+/// round chosen and the deadline typed kept (it answered the bare error page).
+#[tokio::test]
+async fn a_refused_report_deadline_is_the_form_again_with_what_was_typed() {
+    let (app, _) = app_with_accounts().await;
+    let s = &app.db.store;
+    let dates = crate::open_round(s.today());
+    for (year, name) in [(2025, "2025年度深度融合项目"), (2026, "2026年度深度融合项目")] {
+        s.projects().create_round(&system(), NewRound::standard(year, name, dates)).await.unwrap();
+    }
+    let second = s.projects().rounds(&system()).await.unwrap().into_iter().find(|r| r.year == 2026).unwrap().id;
+    let mut district = app.login("district", PASSWORD).await;
+    let round = second.to_string();
+    let r =
+        app.post_form(&mut district, "/projects/outcomes/due", &[("round", round.as_str()), ("due", "13-45")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("报告截止日：“13-45”应写作月-日") && r.body.contains("id=\"due-form\""), "{}", r.body);
+    assert!(r.body.contains(&format!("value=\"{second}\" selected")), "the round chosen is kept: {}", r.body);
+    assert!(r.body.contains("value=\"13-45\""), "the deadline typed is kept: {}", r.body);
+}

@@ -21,14 +21,7 @@ async fn rubric_carrier_partners_files_and_the_pending_count() {
     let s = &app.db.store;
     let today = s.today();
     let day = |n: i64| today + Duration::days(n);
-    let dates = RoundDates {
-        filing_opens: day(-1),
-        filing_closes: day(1),
-        recommend_closes: day(3),
-        review_closes: day(10),
-        publicity_closes: day(12),
-        objections_close: day(14),
-    };
+    let dates = crate::open_round(today);
     let round =
         s.projects().create_round(&system(), NewRound::standard(2026, "2026年度深度融合项目", dates)).await.unwrap();
     // The branch's enterprise joins the test cluster: its member 甲电气 becomes a partner to choose.

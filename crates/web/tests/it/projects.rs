@@ -67,6 +67,13 @@ async fn a_round_through_the_pages_with_a_conflict_refused_and_names_kept_from_t
     let form = app.get(&mut branch, &format!("/projects/rounds/{round}/apply")).await;
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("转型升级") && form.body.contains("党员科技创新工作室"), "the round's lists as data");
+    // The partners list has a search box: it finds firms of the branch's scope past the first 50.
+    assert!(form.body.contains("hx-get=\"/units/choices?for=projects\""), "the partners have a search box");
+    let own = app.get(&mut branch, "/units/choices?for=projects&q=%E4%B9%99%E8%BD%B4%E6%89%BF").await;
+    assert!(own.body.contains("上海乙轴承有限公司"), "{}", own.body);
+    let mut officer = app.login("officer", PASSWORD).await;
+    let refused = app.get(&mut officer, "/units/choices?for=projects&q=a").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "who applies for no project searches no partners");
     let org_s = org.to_string();
     let fields = [
         ("org", org_s.as_str()),

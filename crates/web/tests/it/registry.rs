@@ -358,3 +358,65 @@ async fn the_enterprise_form_accepts_what_the_import_accepts() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("是否高新技术企业：“也许”无法识别，可填：是"), "{}", res.body);
 }
+
+/// A refused edit, rename, dissolution, merger or new park comes back as its page with the
+/// reason by the form and the other fields as typed (each answered the bare error page, or
+/// the reason above the page with the typing lost).
+#[tokio::test]
+async fn a_refused_org_form_or_park_is_its_page_again_with_what_was_typed() {
+    let (app, _) = app_with_accounts().await;
+    let store = &app.db.store;
+    let org = store.registry().org_tree(&system(), None, false).await.unwrap()[0].id.0;
+    let unit =
+        store.registry().create_enterprise(&system(), enterprise(7, "上海丙新材料有限公司", "新桥")).await.unwrap();
+    let other = store
+        .registry()
+        .create_org(&system(), qunlian_testkit::org("上海丙新材料有限公司党支部", vec![unit]))
+        .await
+        .unwrap()
+        .0;
+    let mut district = app.login("district", PASSWORD).await;
+    let (other_id, other_chosen) = (other.to_string(), format!("<option value=\"{other}\" selected>"));
+    let cases = [
+        (
+            "edit",
+            vec![("secretary_name", "王新书记"), ("members_count", "十二")],
+            "党员数：“十二”不是整数".to_owned(),
+            "value=\"王新书记\"".to_owned(),
+        ),
+        (
+            "rename",
+            vec![("name", "乙公司新党支部"), ("on", "2026/13/45")],
+            "更名日期：“2026/13/45”不是有效日期".to_owned(),
+            "value=\"乙公司新党支部\"".to_owned(),
+        ),
+        (
+            "dissolve",
+            vec![("reason", "企业迁出"), ("on", "2026-02-30")],
+            "撤销日期：“2026-02-30”不是有效日期".to_owned(),
+            "value=\"企业迁出\"".to_owned(),
+        ),
+        (
+            "merge",
+            vec![("into", other_id.as_str()), ("on", "2026-02-30")],
+            "并入日期：“2026-02-30”不是有效日期".to_owned(),
+            other_chosen,
+        ),
+    ];
+    for (action, fields, why, kept) in cases {
+        let r = app.post_form(&mut district, &format!("/orgs/{org}/{action}"), &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{action}: {}", r.body);
+        // The reason stands by its own form: between the form before it and its action.
+        let form = r.body.find(&format!("<form method=\"post\" action=\"/orgs/{org}/{action}\"")).expect("its form");
+        let reason = r.body.find(&why).unwrap_or_else(|| panic!("{action}: the reason is shown: {}", r.body));
+        assert!(reason < form && !r.body[reason..form].contains("<form"), "{action}: the reason by its form");
+        assert!(r.body[form..].contains(&kept), "{action}: what was typed is kept: {}", r.body);
+    }
+    let d = store.registry().party_org(&system(), qunlian_domain::auth::OrgId(org)).await.unwrap();
+    assert!(d.org.dissolved_on.is_none() && d.org.name == "乙公司党支部", "nothing was saved");
+
+    let r = app.post_form(&mut district, "/regions/parks", &[("name", "新桥科创园"), ("town", "abc")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("所属街镇：") && r.body.contains("id=\"park-form\""), "{}", r.body);
+    assert!(r.body.contains("value=\"新桥科创园\""), "the park's name is kept: {}", r.body);
+}

@@ -13,15 +13,7 @@ async fn the_service_api_files_a_request_and_counts_working_days() {
     let (app, _) = app_with_accounts().await;
     let s = &app.db.store;
     let dept = department(s, 50, "松江区经济委员会").await;
-    let item = catalogue_item(
-        s,
-        qunlian_store::services::NewServiceItem {
-            materials: vec!["营业执照".into()],
-            stages: vec!["拿地".into(), "施工许可".into()],
-            ..service_item(dept.0, "JW-01", "工业项目全程代办")
-        },
-    )
-    .await;
+    let item = agency_item(s, dept, &["营业执照"], &["拿地", "施工许可"]).await;
     let auth = bearer(s, "contact").await;
 
     let days =
@@ -62,6 +54,20 @@ async fn the_service_api_files_a_request_and_counts_working_days() {
     assert_eq!(hidden.status, StatusCode::NOT_FOUND, "乙 is not in the secretary's cluster");
 }
 
+/// The department's full-process agency item (工业项目全程代办, JW-01) with the materials
+/// it asks for and the stages it is handled in: its id.
+pub(crate) async fn agency_item(
+    s: &qunlian_store::Store,
+    dept: qunlian_domain::auth::UnitId,
+    materials: &[&str],
+    stages: &[&str],
+) -> i64 {
+    let texts = |v: &[&str]| v.iter().map(|t| t.to_string()).collect();
+    let item = service_item(dept.0, "JW-01", "工业项目全程代办");
+    let item = qunlian_store::services::NewServiceItem { materials: texts(materials), stages: texts(stages), ..item };
+    catalogue_item(s, item).await
+}
+
 /// A department with one catalogue item, its officer, and a request of 乙 (enterprise 2,
 /// 九亭, the contact's and the branch's enterprise) and one of 甲 (enterprise 1, 新桥).
 pub(crate) async fn services_fixture(app: &TestApp) -> (i64, i64, i64, i64) {
@@ -69,15 +75,7 @@ pub(crate) async fn services_fixture(app: &TestApp) -> (i64, i64, i64, i64) {
     let sys = system();
     let dept = department(s, 60, "上海市松江区经济委员会").await;
     department(s, 61, "上海市松江区规划和自然资源局").await;
-    let item = catalogue_item(
-        s,
-        qunlian_store::services::NewServiceItem {
-            materials: vec!["营业执照".into(), "项目建议书".into()],
-            stages: vec!["拿地".into(), "施工许可".into(), "竣工验收".into()],
-            ..service_item(dept.0, "JW-01", "工业项目全程代办")
-        },
-    )
-    .await;
+    let item = agency_item(s, dept, &["营业执照", "项目建议书"], &["拿地", "施工许可", "竣工验收"]).await;
     user(s, "jingwei", Role::ServiceOfficer, Scope::Department(dept)).await;
     let file = |unit: i64, title: &str| qunlian_store::services::NewServiceRequest {
         title: title.into(),
@@ -194,6 +192,17 @@ async fn an_officer_handles_a_request_and_the_enterprise_rates_it_once_by_its_li
     let (app, _) = app_with_accounts().await;
     let (_, _, of_b, of_a) = services_fixture(&app).await;
     let mut jw = app.login("jingwei", PASSWORD).await;
+    // A refused step is the request's page again, the reason and what was typed by that
+    // step's form (it was the bare error page, a long note lost for one character too many).
+    let long = "补".repeat(5001);
+    let res = app
+        .post_form(&mut jw, &format!("/services/{of_b}/step"), &[("action", "comment"), ("text", long.as_str())])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let form = between(&res.body, "id=\"comment-form\"", "</form>");
+    assert!(form.contains("role=\"alert\"") && form.contains("备注：不能超过"), "{form}");
+    assert!(form.contains(&long), "the typed note is kept");
+    assert!(!between(&res.body, "id=\"finish-form\"", "</form>").contains("alert"), "only the step's own form");
     for (action, extra) in [
         ("assign", ("text", "张店小二")),
         ("start", ("stage", "拿地")),
@@ -205,6 +214,10 @@ async fn an_officer_handles_a_request_and_the_enterprise_rates_it_once_by_its_li
         let res = app.post_form(&mut jw, &format!("/services/{of_b}/step"), &[("action", action), extra]).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{action}: {}", res.body);
     }
+    // A step on a finished request: no form to show it by, so it stands above the page.
+    let res = app.post_form(&mut jw, &format!("/services/{of_b}/step"), &[("action", "bogus"), ("text", "x")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("id=\"form-error\""), "{}", res.body);
     // The link is a full address to send the enterprise: the host the officer reached.
     let host = |proto: Option<&str>| {
         let mut req = axum::http::Request::get(format!("/services/{of_b}")).header("host", "10.8.1.20:8080");
@@ -394,4 +407,33 @@ async fn overdue_requests_are_announced_to_who_handles_them() {
     let list = app.get(&mut h, "/services?escalated=1&colour=red").await;
     assert_eq!(list.body.matches("新招用工备案").count(), 1, "{}", list.body);
     assert!(list.body.contains("name=\"escalated\" value=\"1\" checked"), "the filter shows it is on");
+}
+
+/// A refused catalogue item comes back as the catalogue with the reason by the item form and
+/// what was typed kept (it answered the bare error page), and a refused 办结时限 is repeated
+/// at most 30 characters long in the reason (20,001 汉 came back whole).
+#[tokio::test]
+async fn a_refused_catalogue_item_is_the_form_again_with_what_was_typed() {
+    let (app, _) = app_with_accounts().await;
+    let mut district = app.login("district", PASSWORD).await;
+    let long = "汉".repeat(20_001);
+    let cases = [("department_id", "abc", "责任部门：“abc”不是编号"), ("limit", long.as_str(), "办结时限：“")];
+    for (field, value, why) in cases {
+        let mut fields = vec![
+            ("code", "JW-09"),
+            ("name", "用地咨询"),
+            ("department_id", "1"),
+            ("materials", "营业执照、用地申请"),
+            ("limit", "5个工作日"),
+        ];
+        fields.retain(|(k, _)| *k != field);
+        fields.push((field, value));
+        let r = app.post_form(&mut district, "/services/catalogue", &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {:.300}", r.body);
+        let at = r.body.find(why).unwrap_or_else(|| panic!("{field}: no {why} in {:.300}", r.body));
+        let reason = &r.body[at..at + r.body[at..].find("</p>").unwrap()];
+        assert!(!reason.contains(&"汉".repeat(31)), "{field}: the reason repeats 30 characters at most");
+        assert!(r.body.contains("value=\"用地咨询\"") && r.body.contains("id=\"item-form\""), "{field}");
+        assert!(r.body.contains("营业执照、用地申请</textarea>"), "{field}: the materials typed are kept");
+    }
 }

@@ -110,17 +110,5 @@ pub(super) fn issue(title: &str, by: UnitId, on: &str, owner: Option<UnitId>) ->
 
 /// The audit actions recorded whose action starts with `prefix`.
 pub(super) async fn audited(s: &Store, prefix: &str) -> Vec<String> {
-    let auditor = user(s, &format!("aud_{}", prefix.replace('.', "_")), Role::AuditAdmin, Scope::Nothing).await;
-    s.audit()
-        .search(
-            &auditor,
-            &qunlian_store::audit::AuditFilter { q: Some(prefix.into()), ..Default::default() },
-            qunlian_store::PageRequest::default(),
-        )
-        .await
-        .unwrap()
-        .items
-        .into_iter()
-        .map(|e| e.action)
-        .collect()
+    crate::audit_mentioning(s, prefix).await.into_iter().map(|e| e.action).collect()
 }

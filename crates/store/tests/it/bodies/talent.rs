@@ -140,3 +140,35 @@ async fn a_selection_is_decided_only_after_every_asked_opinion() {
         assert!(audit.iter().any(|x| x == a), "{a} not audited: {audit:?}");
     }
 }
+
+/// The enterprise pickers of these forms list the first 500 by name; a town holds thousands,
+/// so the search box finds the others by a part of the name or the start of the credit code
+/// (as typed, lower case too), only inside the caller's scope, and what a refused form had
+/// chosen stays on the list whatever its name.
+#[tokio::test]
+async fn the_enterprise_picker_searches_inside_the_scope_and_keeps_the_choice() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let w = world(s).await;
+    let b = s.bodies();
+    let ids = |v: Vec<(i64, String)>| v.into_iter().map(|(id, _)| id).collect::<Vec<_>>();
+    let town = &w.xinqiao_admin;
+
+    assert_eq!(ids(b.enterprise_choices(town, Some("乙装备"), &[]).await.unwrap()), vec![w.b.0]);
+    let code = uscc(2).as_str().to_lowercase();
+    assert_eq!(ids(b.enterprise_choices(town, Some(&code), &[]).await.unwrap()), vec![w.b.0], "by credit code");
+    let (one, two) = (uscc(1), uscc(2));
+    let common = one.as_str().chars().zip(two.as_str().chars()).take_while(|(x, y)| x == y).count();
+    let start = &one.as_str()[..common];
+    assert_eq!(ids(b.enterprise_choices(town, Some(start), &[]).await.unwrap()).len(), 2, "a code's start");
+    // 丙 is in 九亭: neither found nor kept for the 新桥 admin; the district finds it.
+    assert!(b.enterprise_choices(town, Some("丙科技"), &[w.c.0]).await.unwrap().is_empty());
+    assert_eq!(ids(b.enterprise_choices(&w.district, Some("丙科技"), &[]).await.unwrap()), vec![w.c.0]);
+    // The form's choice first, then the matches; no repeats.
+    assert_eq!(ids(b.enterprise_choices(town, Some("乙装备"), &[w.a.0]).await.unwrap()), vec![w.a.0, w.b.0]);
+    assert_eq!(ids(b.enterprise_choices(town, Some("乙装备"), &[w.b.0]).await.unwrap()), vec![w.b.0]);
+    // A search past the limit is refused, naming the box.
+    let long = "装".repeat(201);
+    let e = b.enterprise_choices(town, Some(&long), &[]).await.unwrap_err();
+    assert!(e.to_string().starts_with("搜索词"), "{e}");
+}

@@ -6,8 +6,7 @@ use qunlian_domain::auth::{Role, Scope};
 use qunlian_domain::people::instructors::{
     AssessmentFields, AssignmentFields, Guided, InstructorFields, InstructorRating, RawInstructor,
 };
-use qunlian_store::audit::AuditFilter;
-use qunlian_store::{PageRequest, StoreError};
+use qunlian_store::StoreError;
 use qunlian_testkit::*;
 
 fn sent(name: &str, area: &str) -> InstructorFields {
@@ -102,12 +101,10 @@ async fn instructors_are_kept_by_their_area_and_seen_where_they_guide() {
     assert_eq!(people.instructor(&xinqiao, zhou).await.unwrap().assessments[0].rating, InstructorRating::Excellent);
 
     // Audited.
-    let auditor = user(s, "au", Role::AuditAdmin, Scope::Nothing).await;
     for (action, n) in
         [("instructor.create", 2), ("instructor.assign", 3), ("instructor.end", 1), ("instructor.assess", 1)]
     {
-        let f = AuditFilter { action: Some(action.into()), ..Default::default() };
-        assert_eq!(s.audit().search(&auditor, &f, PageRequest::default()).await.unwrap().total, n, "{action}");
+        assert_eq!(crate::audit_of(s, action).await.total, n, "{action}");
     }
 }
 
@@ -258,7 +255,11 @@ async fn an_organisation_past_the_forms_first_300_can_be_guided() {
     }
     let late = s.registry().create_org(&sys, org("龙工（上海）挖掘机制造有限公司党支部", vec![unit])).await.unwrap();
     let people = s.people();
-    assert!(!people.guided_choices(&sys).await.unwrap().iter().any(|(v, _)| *v == Guided::Org(late.0).value()));
+    assert!(!people.guided_choices(&sys, None).await.unwrap().iter().any(|(v, _)| *v == Guided::Org(late.0).value()));
+    // The form's search box (/units/choices?for=instructors) finds it, and only what matches.
+    let found = people.guided_choices(&sys, Some("挖掘机")).await.unwrap();
+    assert!(found.iter().any(|(v, _)| *v == Guided::Org(late.0).value()), "{found:?}");
+    assert!(found.iter().all(|(_, label)| label.contains("挖掘机")), "{found:?}");
     let zhou = people.add_instructor(&sys, sent("周明", &town("新桥").to_string()), false).await.unwrap();
     let on = AssignmentFields { guided: Guided::Org(late.0), since: d("2026-03-01") };
     people.assign_instructor(&sys, zhou, on, false).await.unwrap();

@@ -130,8 +130,8 @@ async fn a_partner_enterprise_raises_each_conflict_of_its_own() {
     p.update_application(&w.branch1, w.a1, with(vec![w.e1, partner])).await.unwrap();
     let names: Vec<String> = p.application(&w.branch1, w.a1).await.unwrap().units.into_iter().map(|(_, n)| n).collect();
     assert_eq!(names.len(), 2, "{names:?}");
-    assert!(p.partner_choices(&w.branch1, "恒谊").await.unwrap().iter().any(|(id, _)| *id == partner.0));
-    assert!(p.partner_choices(&w.branch1, "泖港").await.unwrap().is_empty());
+    assert!(p.partner_choices(&w.branch1, "恒谊", &[]).await.unwrap().iter().any(|(id, _)| *id == partner.0));
+    assert!(p.partner_choices(&w.branch1, "泖港", &[]).await.unwrap().is_empty());
     for ((name, _, kind), id) in cases.iter().zip(&ids) {
         assert_eq!(p.conflicts(&admin, w.a1, *id).await.unwrap(), vec![*kind], "{name}");
     }
@@ -246,17 +246,8 @@ async fn attachments_are_limited_scoped_and_audited() {
     refused(p.application_file(&r("r_sci").0, w.a1, f).await, "利益冲突");
     refused(p.application_files(&r("r_sci").0, w.a1).await, "利益冲突");
     assert!(matches!(p.application_file(&r("r_econ2").0, w.a1, f).await, Err(StoreError::NotFound)), "not assigned");
-    let auditor = user(s, "auditor", Role::AuditAdmin, Scope::Nothing).await;
-    let audit = s
-        .audit()
-        .search(
-            &auditor,
-            &qunlian_store::audit::AuditFilter { q: Some("project.application.file".into()), ..Default::default() },
-            qunlian_store::PageRequest::default(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(audit.items.len(), 3, "one upload, two downloads");
+    let audit = crate::audit_mentioning(s, "project.application.file").await;
+    assert_eq!(audit.len(), 3, "one upload, two downloads");
 }
 
 fn sheet(scores: &[(&str, u8)]) -> ScoreSheet {
@@ -291,22 +282,9 @@ async fn the_rubric_is_edited_until_the_first_sheet() {
     db.clock.advance(Duration::days(6));
     p.save_sheet(&sci, w.a1, sheet(&[("technology", 8)]), false).await.unwrap();
     refused(p.set_rubric(&admin, w.round, rubric).await, "评分细则不能再修改");
-    let auditor = user(s, "auditor", Role::AuditAdmin, Scope::Nothing).await;
-    let audit = s
-        .audit()
-        .search(
-            &auditor,
-            &qunlian_store::audit::AuditFilter { q: Some("project.round.rubric".into()), ..Default::default() },
-            qunlian_store::PageRequest::default(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(audit.items.len(), 2);
-    assert!(
-        audit.items.iter().any(|e| e.detail.contains("党建引领作用（区委组织部 25）")),
-        "{:?}",
-        audit.items[0].detail
-    );
+    let audit = crate::audit_mentioning(s, "project.round.rubric").await;
+    assert_eq!(audit.len(), 2);
+    assert!(audit.iter().any(|e| e.detail.contains("党建引领作用（区委组织部 25）")), "{:?}", audit[0].detail);
 }
 
 /// A two-stage round: concepts reviewed, one accepted; the officer ends the concept stage

@@ -10,16 +10,7 @@ use qunlian_store::{PageRequest, Store, StoreError};
 use qunlian_testkit::*;
 
 async fn audited(s: &Store, action: &str) -> Vec<String> {
-    let auditor = user(s, &format!("audit-{action}"), Role::AuditAdmin, Scope::Nothing).await;
-    let filter = AuditFilter { action: Some(action.into()), ..Default::default() };
-    s.audit()
-        .search(&auditor, &filter, PageRequest::default())
-        .await
-        .unwrap()
-        .items
-        .into_iter()
-        .map(|e| e.detail)
-        .collect()
+    crate::audit_of(s, action).await.items.into_iter().map(|e| e.detail).collect()
 }
 
 fn invalid_field(e: StoreError) -> &'static str {
@@ -408,4 +399,42 @@ async fn an_organisation_changes_parent_secretary_and_size_with_its_history() {
     let leader = user(s, "leader", Role::Leader, Scope::All).await;
     assert!(matches!(s.registry().update_org(&leader, branch, edit(None, None)).await, Err(StoreError::Forbidden)));
     assert_eq!(audited(s, "org.update").await.len(), 1);
+}
+
+/// What the audit administrator reads is Chinese, whichever way the enterprise was changed:
+/// the form's text once read “从业人数：Some(80) → Some(120)；高新：false → true” and the log's
+/// own search line “查询审计日志：None”; the form and the import now share one wording.
+#[tokio::test]
+async fn an_edit_and_an_audit_search_read_in_chinese() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let sys = system();
+    let mut before = enterprise(1, "上海甲有限公司", "新桥");
+    before.employees = Some(80);
+    let id = s.registry().create_enterprise(&sys, before.clone()).await.unwrap();
+    let mut after = before.clone();
+    after.employees = Some(120);
+    after.high_tech = true;
+    after.industry = Some(qunlian_domain::IndustryCode::parse("C3421").unwrap());
+    after.address = Some("新桥镇新茸路1号".into());
+    s.registry().update_enterprise(&sys, id, after).await.unwrap();
+    let text = audited(s, "unit.update").await.remove(0);
+    for part in [
+        "从业人数：80 → 120",
+        "高新：否 → 是",
+        "行业：（空） → 3421 金属切削机床制造",
+        "地址：（空） → 新桥镇新茸路1号",
+    ] {
+        assert!(text.contains(part), "{part} not in {text}");
+    }
+    for debug in ["Some(", "None", "true", "false"] {
+        assert!(!text.contains(debug), "{debug} in {text}");
+    }
+    let auditor = user(s, "auditor", Role::AuditAdmin, Scope::Nothing).await;
+    let filter = AuditFilter { q: Some("上海甲".into()), ..Default::default() };
+    s.audit().search(&auditor, &filter, PageRequest::default()).await.unwrap();
+    s.audit().search(&auditor, &AuditFilter::default(), PageRequest::default()).await.unwrap();
+    let searches = audited(s, "audit.search").await;
+    assert!(searches.iter().any(|t| t == "查询审计日志：关键词“上海甲”"), "{searches:?}");
+    assert!(searches.iter().any(|t| t == "查询审计日志：全部"), "{searches:?}");
 }

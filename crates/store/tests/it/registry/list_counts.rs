@@ -87,3 +87,33 @@ async fn a_towns_list_is_that_town_in_name_order() {
         ["上海乙有限公司"]
     );
 }
+
+/// The page itself is kept too (read again while the data version stands): it must show an
+/// edit at once, by this store or another process, and never another scope's rows.
+#[tokio::test]
+async fn a_kept_page_follows_edits_at_once_and_stays_in_its_scope() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let district = user(s, "district", Role::DistrictAdmin, Scope::Region(songjiang())).await;
+    let xinqiao = user(s, "xinqiao", Role::TownAdmin, Scope::Region(town("新桥"))).await;
+    let jiuting = user(s, "jiuting", Role::TownAdmin, Scope::Region(town("九亭"))).await;
+    let all = EnterpriseFilter::default();
+    let names = |p: Page<Enterprise>| p.items.into_iter().map(|e| e.name).collect::<Vec<_>>();
+    let a = s.registry().create_enterprise(&system(), enterprise(0, "上海甲有限公司", "新桥")).await.unwrap();
+    s.registry().create_enterprise(&system(), enterprise(1, "上海乙有限公司", "九亭")).await.unwrap();
+    assert_eq!(names(list(s, &district, &all).await), ["上海乙有限公司", "上海甲有限公司"]);
+    // The same page again, nothing changed (now the kept page).
+    assert_eq!(names(list(s, &district, &all).await), ["上海乙有限公司", "上海甲有限公司"]);
+    // Each town its own page, never the district's kept one.
+    assert_eq!(names(list(s, &xinqiao, &all).await), ["上海甲有限公司"]);
+    assert_eq!(names(list(s, &jiuting, &all).await), ["上海乙有限公司"]);
+
+    s.registry().update_enterprise(&district, a, enterprise(0, "上海丁有限公司", "新桥")).await.unwrap();
+    assert_eq!(names(list(s, &district, &all).await), ["上海丁有限公司", "上海乙有限公司"], "an edit shows at once");
+    assert_eq!(names(list(s, &xinqiao, &all).await), ["上海丁有限公司"]);
+
+    let other = Store::open(&db.url, Crypto::new(&[42u8; 32]).unwrap()).await.unwrap();
+    other.registry().update_enterprise(&district, a, enterprise(0, "上海戊有限公司", "九亭")).await.unwrap();
+    assert_eq!(names(list(s, &xinqiao, &all).await), Vec::<String>::new(), "moved away by another process");
+    assert_eq!(names(list(s, &jiuting, &all).await), ["上海乙有限公司", "上海戊有限公司"]);
+}

@@ -16,7 +16,7 @@ use super::ACTIVE;
 use crate::auth::{Auth, Layout};
 use crate::error::PageResult;
 use crate::state::AppState;
-use crate::support::forms::Unread;
+use crate::support::forms::{Unread, refused_fields};
 use crate::support::render_form;
 
 #[derive(Template)]
@@ -37,9 +37,6 @@ struct DetailPage {
 }
 
 impl DetailPage {
-    fn error(&self, key: &str) -> &str {
-        self.errors.get(key).unwrap_or("")
-    }
     fn units(&self) -> Vec<(i64, String)> {
         self.a.units.iter().map(|u| (u.id, u.name.clone())).collect()
     }
@@ -86,31 +83,10 @@ pub(super) async fn detail_page(
     render_form(&page, !page.errors.is_empty())
 }
 
-#[derive(Deserialize, Default)]
-pub struct IssueForm {
-    target: Option<String>,
-    unit: Option<String>,
-    title: Option<String>,
-    description: Option<String>,
-    category: Option<String>,
-    valid_until: Option<String>,
-    item: Option<String>,
-}
-
 /// 问题转办: the need or request made in one step, then its page.
 pub async fn raise(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
     auth.require(Action::RecordActivities)?;
-    let f: IssueForm = body.form().await?;
-    let t = |v: Option<String>| v.unwrap_or_default();
-    let raw = RawRaisedIssue {
-        target: t(f.target),
-        unit: t(f.unit),
-        title: t(f.title),
-        description: t(f.description),
-        category: t(f.category),
-        valid_until: t(f.valid_until),
-        item: t(f.item),
-    };
+    let raw: RawRaisedIssue = body.form().await?;
     let fields = match RaisedIssueFields::parse(&raw) {
         Ok(x) => x,
         Err(errors) => return detail_page(&state, &auth, id, raw, errors, String::new()).await,
@@ -120,15 +96,10 @@ pub async fn raise(State(state): State<AppState>, auth: Auth, Path(id): Path<i64
             state.sync_index().await;
             Ok(Redirect::to(&r.link).into_response())
         }
-        Err(qunlian_store::StoreError::Invalid { field, message }) => {
-            let mut errors = FieldErrors::new();
-            errors.push(if field == "服务事项" { "item" } else { "unit" }, format!("{field}：{message}"));
+        Err(e) => {
+            let errors = refused_fields(e, |field| if field == "服务事项" { "item" } else { "unit" })?;
             detail_page(&state, &auth, id, raw, errors, String::new()).await
         }
-        Err(qunlian_store::StoreError::Fields(errors)) => {
-            detail_page(&state, &auth, id, raw, errors, String::new()).await
-        }
-        Err(e) => Err(e.into()),
     }
 }
 

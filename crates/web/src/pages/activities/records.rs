@@ -14,8 +14,7 @@ use super::ACTIVE;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::format::url_encode;
-use crate::support::forms::{Pairs, Unread, coded, id_param, non_empty};
+use crate::support::forms::{Pairs, Unread, coded, from_form, id_param, non_empty, query_string, ticked};
 use crate::support::{render, render_form};
 
 #[derive(Deserialize, Default, Clone)]
@@ -64,7 +63,7 @@ impl ListQuery {
     }
 
     fn query_string(&self) -> String {
-        [
+        query_string(&[
             ("cluster", &self.cluster),
             ("town", &self.town),
             ("organiser", &self.organiser),
@@ -72,11 +71,7 @@ impl ListQuery {
             ("from", &self.from),
             ("to", &self.to),
             ("unit", &self.unit),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| non_empty(v).map(|v| format!("{k}={}", url_encode(v))))
-        .collect::<Vec<_>>()
-        .join("&")
+        ])
     }
 }
 
@@ -155,15 +150,17 @@ struct FormPage {
 }
 
 impl FormPage {
-    fn error(&self, key: &str) -> &str {
-        self.errors.get(key).unwrap_or("")
-    }
     fn unit_ticked(&self, id: &i64) -> bool {
-        self.raw.units.iter().any(|u| u.trim() == id.to_string())
+        ticked(&self.raw.units, *id)
     }
     fn member_ticked(&self, id: &i64) -> bool {
-        self.raw.attendees.iter().any(|u| u.trim() == id.to_string())
+        ticked(&self.raw.attendees, *id)
     }
+}
+
+/// The ids among a form's ticked values (what the form holds stays on it).
+fn ids(values: &[String]) -> Vec<i64> {
+    values.iter().filter_map(|v| v.trim().parse().ok()).collect()
 }
 
 async fn form_page(
@@ -180,8 +177,8 @@ async fn form_page(
         layout: Layout::new(auth, state, ACTIVE),
         organisers: organiser_pairs(acts.recordable_organisers(&auth.caller).await?),
         kinds: ActivityKind::ALL,
-        units: acts.unit_choices(&auth.caller, None).await?,
-        members: acts.member_choices(&auth.caller).await?,
+        units: acts.unit_choices(&auth.caller, None, &ids(&raw.units)).await?,
+        members: acts.member_choices(&auth.caller, None, &ids(&raw.attendees)).await?,
         party_groups: acts.party_group_choices(&auth.caller).await?,
         studios: studios.into_iter().map(|s| (s.id.to_string(), s.name)).collect(),
         studio,
@@ -216,18 +213,21 @@ pub async fn new_form(State(state): State<AppState>, auth: Auth, Query(q): Query
 /// The activity as the form sends it (ticked units and members repeat their names).
 pub(crate) fn raw_of(f: &Pairs) -> RawActivity {
     let all = |k: &str| f.all(k).into_iter().map(str::to_owned).collect();
-    RawActivity {
-        organiser: f.get("organiser").into(),
-        kind: f.get("kind").into(),
-        subject: f.get("subject").into(),
-        held_on: f.get("held_on").into(),
-        place: f.get("place").into(),
-        units: all("units"),
-        headcount: f.get("headcount").into(),
-        attendees: all("attendees"),
-        minutes: f.get("minutes").into(),
-        party_group: f.get("party_group").into(),
-    }
+    from_form!(
+        f,
+        RawActivity {
+            organiser,
+            kind,
+            subject,
+            held_on,
+            place,
+            units: all("units"),
+            headcount,
+            attendees: all("attendees"),
+            minutes,
+            party_group
+        }
+    )
 }
 
 pub async fn create(State(state): State<AppState>, auth: Auth, body: Unread) -> PageResult {

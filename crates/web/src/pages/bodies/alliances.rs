@@ -2,7 +2,6 @@
 //! meetings with attendance, decisions with follow-up, and the forms of those who run it.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use qunlian_domain::auth::Action;
 use qunlian_domain::bodies::{DecisionFields, MeetingFields, MeetingKind, RawDecision, RawIssue, RawMeeting};
@@ -12,7 +11,7 @@ use super::{ACTIVE, parsed, running};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::parse_date;
+use crate::support::forms::{Pairs, from_form, parse_date};
 use crate::support::{render_form, saved_or_again};
 
 /// What was typed in the page's forms, to show again after a refusal.
@@ -98,8 +97,6 @@ pub async fn page(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>
     alliance_page(&state, &auth, id, Drafts::default(), None).await
 }
 
-type Pairs_ = Form<Vec<(String, String)>>;
-
 /// A form of the alliance's page once done: to its section `anchor` when saved, or the page
 /// again with what was typed (`d`) and the refusal.
 async fn back(state: &AppState, auth: &Auth, id: i64, d: Drafts, anchor: Result<String, WebError>) -> PageResult {
@@ -109,13 +106,8 @@ async fn back(state: &AppState, auth: &Auth, id: i64, d: Drafts, anchor: Result<
     .await
 }
 
-pub async fn add_service(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Pairs_,
-) -> PageResult {
-    let f = running(&state, &auth, id, pairs).await?;
+pub async fn add_service(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
+    let f = running(&state, &auth, id, f).await?;
     let d = Drafts { service_item: f.get("item").into(), service_name: f.get("name").into(), ..Default::default() };
     let done = async {
         let item = match d.service_item.as_str() {
@@ -128,20 +120,18 @@ pub async fn add_service(
     back(&state, &auth, id, d, done.map(|_| "services".to_owned())).await
 }
 
-pub async fn record_meeting(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Pairs_,
-) -> PageResult {
-    let f = running(&state, &auth, id, pairs).await?;
-    let raw = RawMeeting {
-        kind: f.get("kind").into(),
-        held_on: f.get("held_on").into(),
-        subject: f.get("subject").into(),
-        summary: f.get("summary").into(),
-        attendees: f.all("attendees").into_iter().map(str::to_owned).collect(),
-    };
+pub async fn record_meeting(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
+    let f = running(&state, &auth, id, f).await?;
+    let raw = from_form!(
+        f,
+        RawMeeting {
+            kind,
+            held_on,
+            subject,
+            summary,
+            attendees: f.all("attendees").into_iter().map(str::to_owned).collect()
+        }
+    );
     let done = async {
         let m = parsed(MeetingFields::parse(&raw))?;
         Ok(state.store.bodies().record_meeting(&auth.caller, id, m, false).await?)
@@ -155,11 +145,10 @@ pub async fn add_decision(
     State(state): State<AppState>,
     auth: Auth,
     Path((id, mid)): Path<(i64, i64)>,
-    Form(pairs): Pairs_,
+    f: Pairs,
 ) -> PageResult {
-    let f = running(&state, &auth, id, pairs).await?;
-    let raw =
-        RawDecision { content: f.get("content").into(), owner: f.get("owner").into(), due_on: f.get("due_on").into() };
+    let f = running(&state, &auth, id, f).await?;
+    let raw = from_form!(f, RawDecision { content, owner, due_on });
     let done = async {
         let x = parsed(DecisionFields::parse(&raw))?;
         Ok(state.store.bodies().add_decision(&auth.caller, id, mid, x, false).await?)
@@ -173,9 +162,9 @@ pub async fn finish_decision(
     State(state): State<AppState>,
     auth: Auth,
     Path((id, did)): Path<(i64, i64)>,
-    Form(pairs): Pairs_,
+    f: Pairs,
 ) -> PageResult {
-    let f = running(&state, &auth, id, pairs).await?;
+    let f = running(&state, &auth, id, f).await?;
     let done = async {
         let on = parse_date("完成日期", &Some(f.get("on").to_owned()))?.unwrap_or_else(|| state.store.today());
         Ok(state.store.bodies().finish_decision(&auth.caller, id, did, on, f.get("note")).await?)

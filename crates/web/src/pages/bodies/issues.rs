@@ -2,7 +2,6 @@
 //! raising an issue, and its steps — assign, solve, decline, reopen.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use qunlian_domain::auth::{Action, Scope};
 use qunlian_domain::bodies::{IssueAction, IssueFields, IssueState, RawIssue, parse_answer};
@@ -14,7 +13,7 @@ use super::{ACTIVE, parsed, running};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Pairs, parse_date};
+use crate::support::forms::{Pairs, from_form, parse_date};
 use crate::support::{render_form, saved_or_again};
 
 /// The list's filter as the figures' links write it: `state` open | resolved | declined
@@ -30,7 +29,7 @@ impl ListQuery {
         let states = match self.state.as_deref().map(str::trim).unwrap_or("") {
             "" => vec![],
             "open" => vec![IssueState::Open, IssueState::Assigned],
-            s => vec![IssueState::from_code(s).map_err(|e| WebError::Invalid(e.to_string()))?],
+            s => vec![parsed(IssueState::from_code(s))?],
         };
         let owner =
             match self.owner.as_deref().map(str::trim).unwrap_or("") {
@@ -146,21 +145,9 @@ pub async fn list(
     list_page(&state, &auth, id, q, StepDraft::default(), None).await
 }
 
-pub async fn raise(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let f = running(&state, &auth, id, pairs).await?;
-    let raw = RawIssue {
-        title: f.get("title").into(),
-        detail: f.get("detail").into(),
-        raised_by: f.get("raised_by").into(),
-        raised_on: f.get("raised_on").into(),
-        owner: f.get("owner").into(),
-        due_on: f.get("due_on").into(),
-    };
+pub async fn raise(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
+    let f = running(&state, &auth, id, f).await?;
+    let raw = from_form!(f, RawIssue { title, detail, raised_by, raised_on, owner, due_on });
     let done = async {
         let x = parsed(IssueFields::parse(&raw))?;
         Ok(state.store.bodies().raise_issue(&auth.caller, id, x, false).await?)
@@ -175,21 +162,9 @@ pub async fn raise(
 
 /// One step on an issue: `action` assign | resolve | decline | reopen, with `owner` and
 /// `due_on` (assign) or `answer` and `on` (resolve, decline).
-pub async fn act(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path((id, iid)): Path<(i64, i64)>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn act(State(state): State<AppState>, auth: Auth, Path((id, iid)): Path<(i64, i64)>, f: Pairs) -> PageResult {
     auth.require(Action::AnswerAllianceIssues)?;
-    let f = Pairs(pairs);
-    let draft = StepDraft {
-        issue: iid,
-        owner: f.get("owner").into(),
-        due_on: f.get("due_on").into(),
-        answer: f.get("answer").into(),
-        on: f.get("on").into(),
-    };
+    let draft = from_form!(f, StepDraft { issue: iid, owner, due_on, answer, on });
     // The list to go back to: a state filter the list reads, or none. What is sent goes into the
     // Location header, where a line break answered 500 and 100 KB broke the response.
     let q = ListQuery { state: Some(f.get("back_state").to_owned()).filter(|s| !s.is_empty()), owner: None };

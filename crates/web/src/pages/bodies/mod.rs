@@ -20,7 +20,6 @@ pub mod talent;
 pub mod villages;
 
 use askama::Template;
-use axum::Form;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
@@ -30,7 +29,7 @@ use qunlian_store::bodies::{AllianceLine, ClusterLine, PowerScope, RegionFact};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::Pairs;
+use crate::support::forms::{Pairs, parsed};
 use crate::support::{render_form, saved_or_again};
 
 const ACTIVE: &str = "/bodies";
@@ -72,11 +71,6 @@ pub fn routes() -> Router<AppState> {
         .route("/bodies/studios/{id}", get(studios::page))
 }
 
-/// A form's parsed values, or its refused fields as the message shown with the form.
-fn parsed<T>(r: Result<T, qunlian_domain::fields::FieldErrors>) -> Result<T, WebError> {
-    r.map_err(|e| WebError::Invalid(e.to_string()))
-}
-
 /// The town a form names (`town`), parsed.
 fn town_of(f: &Pairs) -> Result<qunlian_domain::RegionCode, WebError> {
     qunlian_domain::RegionCode::parse(f.get("town")).map_err(|e| WebError::Invalid(format!("所属街镇：{e}")))
@@ -84,10 +78,10 @@ fn town_of(f: &Pairs) -> Result<qunlian_domain::RegionCode, WebError> {
 
 /// The fields of a form that changes an alliance's records, once the caller is found to
 /// run that alliance (the role first, then the alliance in its scope).
-async fn running(state: &AppState, auth: &Auth, id: i64, pairs: Vec<(String, String)>) -> Result<Pairs, WebError> {
+async fn running(state: &AppState, auth: &Auth, id: i64, f: Pairs) -> Result<Pairs, WebError> {
     auth.require(Action::RunAlliances)?;
     state.store.bodies().may_run(&auth.caller, id).await?;
-    Ok(Pairs(pairs))
+    Ok(f)
 }
 
 #[derive(Template)]
@@ -126,13 +120,9 @@ pub async fn index(State(state): State<AppState>, auth: Auth) -> PageResult {
     index_page(&state, &auth, String::new(), None).await
 }
 
-pub async fn add_scope(
-    State(state): State<AppState>,
-    auth: Auth,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn add_scope(State(state): State<AppState>, auth: Auth, f: Pairs) -> PageResult {
     auth.require(Action::GrantPowers)?;
-    let name = Pairs(pairs).get("name").to_owned();
+    let name = f.get("name").to_owned();
     let done = state.store.bodies().add_scope(&auth.caller, &name).await.map_err(WebError::from);
     saved_or_again(done.map(|_| "/bodies#scopes".to_owned()), |m| index_page(&state, &auth, name.clone(), Some(m)))
         .await

@@ -2,7 +2,6 @@
 //! town or district admin, the use form for the cluster's secretary.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use qunlian_domain::auth::Action;
 use qunlian_domain::bodies::{GrantFields, RawGrant, RawUse, UseFields};
@@ -12,7 +11,7 @@ use super::{ACTIVE, parsed};
 use crate::auth::{Auth, Layout};
 use crate::error::PageResult;
 use crate::state::AppState;
-use crate::support::forms::Pairs;
+use crate::support::forms::{Pairs, from_form};
 use crate::support::{render_form, saved_or_again};
 
 #[derive(Template)]
@@ -64,34 +63,17 @@ pub async fn page(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>
 }
 
 fn raw_grant(f: &Pairs) -> RawGrant {
-    RawGrant {
-        scope: f.get("scope").into(),
-        granted_by: f.get("granted_by").into(),
-        document_no: f.get("document_no").into(),
-        granted_on: f.get("granted_on").into(),
-        content: f.get("content").into(),
-    }
+    from_form!(f, RawGrant { scope, granted_by, document_no, granted_on, content })
 }
 
 fn raw_use(f: &Pairs) -> RawUse {
-    RawUse {
-        power: f.get("power").into(),
-        used_on: f.get("used_on").into(),
-        matter: f.get("matter").into(),
-        concerned: f.get("concerned").into(),
-        outcome: f.get("outcome").into(),
-    }
+    from_form!(f, RawUse { power, used_on, matter, concerned, outcome })
 }
 
-pub async fn grant(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn grant(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
     auth.require(Action::GrantPowers)?;
     state.store.bodies().may_grant(&auth.caller, id).await?;
-    let raw = raw_grant(&Pairs(pairs));
+    let raw = raw_grant(&f);
     let done = async {
         let f = parsed(GrantFields::parse(&raw))?;
         Ok(state.store.bodies().grant(&auth.caller, id, f, false).await?)
@@ -104,15 +86,10 @@ pub async fn grant(
     .await
 }
 
-pub async fn log_use(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn log_use(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
     auth.require(Action::LogPowerUses)?;
     state.store.bodies().may_log_use(&auth.caller, id).await?;
-    let raw = raw_use(&Pairs(pairs));
+    let raw = raw_use(&f);
     let done = async {
         let f = parsed(UseFields::parse(&raw))?;
         Ok(state.store.bodies().log_use(&auth.caller, id, f, false).await?)

@@ -3,7 +3,6 @@
 //! the town and district admins.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use qunlian_domain::auth::Action;
 use qunlian_domain::bodies::{
@@ -15,7 +14,7 @@ use super::{TALENT, parsed, town_of};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Choice, Pairs};
+use crate::support::forms::{Choice, Pairs, from_form};
 use crate::support::towns::town_options;
 use crate::support::{render_form, saved_or_again};
 
@@ -38,6 +37,11 @@ struct TalentPage {
     error: Option<String>,
 }
 
+/// The enterprises a refused form had chosen, kept on its pickers.
+fn chosen(values: &Pairs) -> Vec<i64> {
+    ["unit", "enterprise"].iter().filter_map(|k| values.get(k).trim().parse().ok()).collect()
+}
+
 async fn talent_page(state: &AppState, auth: &Auth, values: Pairs, error: Option<String>) -> PageResult {
     let b = state.store.bodies();
     let may_run = auth.caller.may(Action::RunTalent);
@@ -48,7 +52,11 @@ async fn talent_page(state: &AppState, auth: &Auth, values: Pairs, error: Option
         apartments: b.apartments(&auth.caller).await?,
         selections: b.selections(&auth.caller).await?,
         studios: b.studios(&auth.caller).await?,
-        enterprises: if may_run { b.enterprise_choices(&auth.caller).await? } else { Vec::new() },
+        enterprises: if may_run {
+            b.enterprise_choices(&auth.caller, None, &chosen(&values)).await?
+        } else {
+            Vec::new()
+        },
         orgs: if may_run { b.org_choices(&auth.caller).await? } else { Vec::new() },
         kinds: TalentKind::ALL.to_vec(),
         today: state.store.today().to_string(),
@@ -70,29 +78,18 @@ pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
 async fn talent_form(
     state: &AppState,
     auth: &Auth,
-    pairs: Vec<(String, String)>,
+    f: Pairs,
     anchor: &str,
     work: impl AsyncFnOnce(&Pairs) -> Result<(), WebError>,
 ) -> PageResult {
     auth.require(Action::RunTalent)?;
-    let f = Pairs(pairs);
     let done = work(&f).await;
     saved_or_again(done.map(|()| format!("/bodies/talent#{anchor}")), |m| talent_page(state, auth, f, Some(m))).await
 }
 
-pub async fn add_apartment(
-    State(state): State<AppState>,
-    auth: Auth,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    talent_form(&state, &auth, pairs, "apartments", async |f| {
-        let raw = RawApartment {
-            name: f.get("name").into(),
-            town: f.get("town").into(),
-            address: f.get("address").into(),
-            managing_org: f.get("managing_org").into(),
-            service_point: f.get("service_point").into(),
-        };
+pub async fn add_apartment(State(state): State<AppState>, auth: Auth, f: Pairs) -> PageResult {
+    talent_form(&state, &auth, f, "apartments", async |f| {
+        let raw = from_form!(f, RawApartment { name, town, address, managing_org, service_point });
         let a = parsed(ApartmentFields::parse(&raw))?;
         state.store.bodies().add_apartment(&auth.caller, a, false).await?;
         Ok(())
@@ -105,31 +102,17 @@ fn chosen_id(f: &Pairs, key: &str, label: &str) -> Result<i64, WebError> {
     f.get(key).parse::<i64>().map_err(|_| WebError::Invalid(format!("{label}：请选择")))
 }
 
-pub async fn add_resident(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    talent_form(&state, &auth, pairs, "apartments", async |f| {
+pub async fn add_resident(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
+    talent_form(&state, &auth, f, "apartments", async |f| {
         let unit = chosen_id(f, "unit", "入住企业")?;
         Ok(state.store.bodies().add_resident(&auth.caller, id, unit).await?)
     })
     .await
 }
 
-pub async fn open_selection(
-    State(state): State<AppState>,
-    auth: Auth,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    talent_form(&state, &auth, pairs, "selections", async |f| {
-        let raw = RawSelection {
-            kind: f.get("kind").into(),
-            year: f.get("year").into(),
-            candidate: f.get("candidate").into(),
-            enterprise: f.get("enterprise").into(),
-        };
+pub async fn open_selection(State(state): State<AppState>, auth: Auth, f: Pairs) -> PageResult {
+    talent_form(&state, &auth, f, "selections", async |f| {
+        let raw = from_form!(f, RawSelection { kind, year, candidate, enterprise });
         let s = parsed(SelectionFields::parse(&raw))?;
         state.store.bodies().open_selection(&auth.caller, s, false).await?;
         Ok(())
@@ -137,13 +120,8 @@ pub async fn open_selection(
     .await
 }
 
-pub async fn ask(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    talent_form(&state, &auth, pairs, "selections", async |f| {
+pub async fn ask(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
+    talent_form(&state, &auth, f, "selections", async |f| {
         let org = chosen_id(f, "org", "征求意见的党组织")?;
         let on = qunlian_domain::fields::date_field("征求日期", f.get("asked_on"))
             .map_err(WebError::Invalid)?
@@ -158,22 +136,17 @@ pub async fn answer(
     State(state): State<AppState>,
     auth: Auth,
     Path((id, opinion)): Path<(i64, i64)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    f: Pairs,
 ) -> PageResult {
-    talent_form(&state, &auth, pairs, "selections", async |f| {
+    talent_form(&state, &auth, f, "selections", async |f| {
         let (text, on) = parsed(parse_opinion(f.get("opinion"), f.get("answered_on")))?;
         Ok(state.store.bodies().record_opinion(&auth.caller, id, opinion, text, on).await?)
     })
     .await
 }
 
-pub async fn decide(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    talent_form(&state, &auth, pairs, "selections", async |f| {
+pub async fn decide(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
+    talent_form(&state, &auth, f, "selections", async |f| {
         let selected = match f.get("decision") {
             "selected" => true,
             "not_selected" => false,
@@ -189,13 +162,9 @@ pub async fn decide(
     .await
 }
 
-pub async fn add_studio(
-    State(state): State<AppState>,
-    auth: Auth,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    talent_form(&state, &auth, pairs, "studios", async |f| {
-        let raw = RawStudio { name: f.get("name").into(), org: f.get("org").into(), lead: f.get("lead").into() };
+pub async fn add_studio(State(state): State<AppState>, auth: Auth, f: Pairs) -> PageResult {
+    talent_form(&state, &auth, f, "studios", async |f| {
+        let raw = from_form!(f, RawStudio { name, org, lead });
         let town = town_of(f)?;
         let s = parsed(StudioFields::parse(&raw))?;
         state.store.bodies().add_studio(&auth.caller, &town, s, false).await?;

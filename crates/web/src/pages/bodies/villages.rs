@@ -4,7 +4,6 @@
 //! appointment, the actions with their evidence).
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::Action;
@@ -19,7 +18,7 @@ use super::{VILLAGES, parsed, town_of};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Choice, Pairs};
+use crate::support::forms::{Choice, Pairs, from_form};
 use crate::support::towns::town_options;
 use crate::support::{render_form, saved_or_again};
 
@@ -61,7 +60,12 @@ async fn villages_page(state: &AppState, auth: &Auth, values: Pairs, error: Opti
         heads: b.heads(&auth.caller).await?,
         overdue: b.overdue_actions(&auth.caller).await?,
         summary: b.village_summary(&auth.caller).await?,
-        enterprises: if may_run { b.enterprise_choices(&auth.caller).await? } else { Vec::new() },
+        enterprises: if may_run {
+            let chosen: Vec<i64> = values.get("enterprise").trim().parse().ok().into_iter().collect();
+            b.enterprise_choices(&auth.caller, None, &chosen).await?
+        } else {
+            Vec::new()
+        },
         identities: HeadIdentity::ALL.to_vec(),
         may_run,
         towns,
@@ -82,21 +86,16 @@ pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
 async fn tracker_form(
     state: &AppState,
     auth: &Auth,
-    pairs: Vec<(String, String)>,
+    f: Pairs,
     work: impl AsyncFnOnce(&Pairs) -> Result<String, WebError>,
 ) -> PageResult {
     auth.require(Action::RunVillages)?;
-    let f = Pairs(pairs);
     let done = work(&f).await;
     saved_or_again(done, |m| villages_page(state, auth, f, Some(m))).await
 }
 
-pub async fn add_village(
-    State(state): State<AppState>,
-    auth: Auth,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    tracker_form(&state, &auth, pairs, async |f| {
+pub async fn add_village(State(state): State<AppState>, auth: Auth, f: Pairs) -> PageResult {
+    tracker_form(&state, &auth, f, async |f| {
         let town = town_of(f)?;
         state.store.bodies().add_village(&auth.caller, &town, f.get("name"), false).await?;
         Ok("/bodies/villages#villages".to_owned())
@@ -104,14 +103,10 @@ pub async fn add_village(
     .await
 }
 
-pub async fn add_mandatory(
-    State(state): State<AppState>,
-    auth: Auth,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    tracker_form(&state, &auth, pairs, async |f| {
+pub async fn add_mandatory(State(state): State<AppState>, auth: Auth, f: Pairs) -> PageResult {
+    tracker_form(&state, &auth, f, async |f| {
         let town = town_of(f)?;
-        let raw = RawMandatory { name: f.get("name").into(), due_days: f.get("due_days").into() };
+        let raw = from_form!(f, RawMandatory { name, due_days });
         let m = parsed(MandatoryFields::parse(&raw))?;
         state.store.bodies().add_mandatory(&auth.caller, &town, m, false).await?;
         Ok("/bodies/villages#mandatory".to_owned())
@@ -119,18 +114,9 @@ pub async fn add_mandatory(
     .await
 }
 
-pub async fn nominate(
-    State(state): State<AppState>,
-    auth: Auth,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    tracker_form(&state, &auth, pairs, async |f| {
-        let raw = RawNomination {
-            person: f.get("person").into(),
-            enterprise: f.get("enterprise").into(),
-            identity: f.get("identity").into(),
-            nominated_on: f.get("nominated_on").into(),
-        };
+pub async fn nominate(State(state): State<AppState>, auth: Auth, f: Pairs) -> PageResult {
+    tracker_form(&state, &auth, f, async |f| {
+        let raw = from_form!(f, RawNomination { person, enterprise, identity, nominated_on });
         let n = parsed(NominationFields::parse(&raw))?;
         let id = state.store.bodies().nominate(&auth.caller, n, false).await?;
         Ok(format!("/bodies/villages/heads/{id}"))
@@ -210,13 +196,12 @@ async fn head_form(
     state: &AppState,
     auth: &Auth,
     id: i64,
-    pairs: Vec<(String, String)>,
+    f: Pairs,
     action: Action,
     anchor: &str,
     work: impl AsyncFnOnce(&Pairs) -> Result<(), WebError>,
 ) -> PageResult {
     auth.require(action)?;
-    let f = Pairs(pairs);
     let done = work(&f).await;
     saved_or_again(done.map(|()| format!("/bodies/villages/heads/{id}{anchor}")), |m| {
         head_page(state, auth, id, f, Some(m))
@@ -224,20 +209,9 @@ async fn head_form(
     .await
 }
 
-pub async fn record_check(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    head_form(&state, &auth, id, pairs, Action::RunVillages, "#checks", async |f| {
-        let raw = RawCheck {
-            item: f.get("item").into(),
-            checker: f.get("checker").into(),
-            passed: f.get("passed").into(),
-            note: f.get("note").into(),
-            checked_on: f.get("checked_on").into(),
-        };
+pub async fn record_check(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
+    head_form(&state, &auth, id, f, Action::RunVillages, "#checks", async |f| {
+        let raw = from_form!(f, RawCheck { item, checker, passed, note, checked_on });
         let c = parsed(CheckFields::parse(&raw))?;
         state.store.bodies().record_check(&auth.caller, id, c, false).await?;
         Ok(())
@@ -245,22 +219,12 @@ pub async fn record_check(
     .await
 }
 
-pub async fn step(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    head_form(&state, &auth, id, pairs, Action::RunVillages, "", async |f| {
+pub async fn step(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
+    head_form(&state, &auth, id, f, Action::RunVillages, "", async |f| {
         let step =
             HeadStep::from_code(f.get("step")).ok_or_else(|| WebError::Invalid("操作：不是可选的操作".into()))?;
         let appointment = if step == HeadStep::Appoint {
-            let raw = RawAppointment {
-                village: f.get("village").into(),
-                term_start: f.get("term_start").into(),
-                term_end: f.get("term_end").into(),
-                pairing: f.get("pairing").into(),
-            };
+            let raw = from_form!(f, RawAppointment { village, term_start, term_end, pairing });
             Some(parsed(AppointmentFields::parse(&raw))?)
         } else {
             None
@@ -271,14 +235,9 @@ pub async fn step(
     .await
 }
 
-pub async fn add_action(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    head_form(&state, &auth, id, pairs, Action::ReportVillageActions, "#actions", async |f| {
-        let raw = RawHeadAction { title: f.get("title").into(), due_on: f.get("due_on").into() };
+pub async fn add_action(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
+    head_form(&state, &auth, id, f, Action::ReportVillageActions, "#actions", async |f| {
+        let raw = from_form!(f, RawHeadAction { title, due_on });
         let a = parsed(HeadActionFields::parse(&raw))?;
         state.store.bodies().add_chosen_action(&auth.caller, id, a, false).await?;
         Ok(())
@@ -290,10 +249,10 @@ pub async fn complete(
     State(state): State<AppState>,
     auth: Auth,
     Path((id, action)): Path<(i64, i64)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    f: Pairs,
 ) -> PageResult {
-    head_form(&state, &auth, id, pairs, Action::ReportVillageActions, "#actions", async |f| {
-        let raw = RawCompletion { evidence: f.get("evidence").into(), done_on: f.get("done_on").into() };
+    head_form(&state, &auth, id, f, Action::ReportVillageActions, "#actions", async |f| {
+        let raw = from_form!(f, RawCompletion { evidence, done_on });
         let c = parsed(CompletionFields::parse(&raw))?;
         let b = state.store.bodies();
         if !b.head_actions(&auth.caller, id).await?.iter().any(|a| a.id == action) {

@@ -140,31 +140,34 @@ pub struct AssignmentForm {
     note: Option<String>,
 }
 
+/// Puts the enterprise on the responsibility list; a refusal is the enterprise's page again
+/// with the reason and what was typed by the form. A tampered `unit_id` (hidden: nobody types
+/// it) names no page to show again, and is the error page.
 pub async fn create_assignment(
     State(state): State<AppState>,
     auth: Auth,
     body: crate::support::forms::Unread,
 ) -> PageResult {
     auth.require(qunlian_domain::auth::Action::AssignCoverage)?;
-    let f: AssignmentForm = body.form().await?;
-    let due_on = parse_date("完成期限", &f.due_on)?.ok_or_else(|| WebError::Invalid("完成期限：请填写日期".into()))?;
-    state
-        .store
-        .coverage()
-        .create_assignment_by(
-            &auth.caller,
-            NewAssignment {
-                unit: UnitId(f.unit_id),
-                responsible_unit: non_empty(&f.responsible_unit).unwrap_or("").to_owned(),
-                instructor_name: non_empty(&f.instructor_name).map(str::to_owned),
-                due_on,
-                note: non_empty(&f.note).map(str::to_owned),
-                is_demo: false,
-            },
-            super::work_links::register_choice(&f.instructor)?,
-        )
-        .await?;
-    Ok(Redirect::to(&format!("/enterprises/{}#coverage", f.unit_id)).into_response())
+    let typed = body.pairs().await?;
+    let f: AssignmentForm = typed.parse()?;
+    let saved = async {
+        let due_on =
+            parse_date("完成期限", &f.due_on)?.ok_or_else(|| WebError::Invalid("完成期限：请填写日期".into()))?;
+        let new = NewAssignment {
+            unit: UnitId(f.unit_id),
+            responsible_unit: non_empty(&f.responsible_unit).unwrap_or("").to_owned(),
+            instructor_name: non_empty(&f.instructor_name).map(str::to_owned),
+            due_on,
+            note: non_empty(&f.note).map(str::to_owned),
+            is_demo: false,
+        };
+        let register = super::work_links::register_choice(&f.instructor)?;
+        state.store.coverage().create_assignment_by(&auth.caller, new, register).await?;
+        Ok(format!("/enterprises/{}#coverage", f.unit_id))
+    }
+    .await;
+    super::work_links::on_enterprise_page(&state, &auth, f.unit_id, saved, "assign", typed).await
 }
 
 #[derive(Deserialize)]

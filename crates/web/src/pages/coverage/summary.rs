@@ -106,6 +106,11 @@ struct CategoryPage {
     has_trend: bool,
     may_define: bool,
     vocabulary: &'static str,
+    /// Said under the rule field: what an edit changes.
+    rule_note: &'static str,
+    /// The edit form's fields: the category's, or as a refused edit typed them.
+    form: CategoryForm,
+    error: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -122,6 +127,19 @@ pub async fn category(
     auth: Auth,
     Path(id): Path<i64>,
     Query(q): Query<SummaryQuery>,
+) -> PageResult {
+    category_page(&state, &auth, id, &q, None, None).await
+}
+
+/// A category's figures and, for who defines them, its edit form: as the category stands, or
+/// as a refused edit typed it (422, the reason above the form).
+async fn category_page(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+    q: &SummaryQuery,
+    typed: Option<CategoryForm>,
+    error: Option<String>,
 ) -> PageResult {
     auth.require(Action::ReadRegistry)?;
     let region = region(&q.town)?;
@@ -140,8 +158,16 @@ pub async fn category(
         target: points.iter().map(|p| p.target_pct).collect(),
         demo: points.iter().map(|p| p.is_demo).collect(),
     };
-    render(&CategoryPage {
-        layout: Layout::new(&auth, &state, "/coverage"),
+    let form = typed.unwrap_or_else(|| CategoryForm {
+        name: Some(cat.name.clone()),
+        rule: Some(cat.rule.clone()),
+        target_pct: Some(cat.target_pct.to_string()),
+        deadline: cat.deadline.map(|d| d.format("%Y-%m-%d").to_string()),
+        position: Some(cat.position.to_string()),
+    });
+    let refused = error.is_some();
+    let page = CategoryPage {
+        layout: Layout::new(auth, state, "/coverage"),
         as_of: sum.as_of,
         chart: bars(&format!("{}：各街镇组织覆盖率", cat.name), &rows),
         has_trend: !points.is_empty(),
@@ -151,10 +177,14 @@ pub async fn category(
         rows,
         may_define: auth.caller.may(Action::DefineCoverage),
         vocabulary: VOCABULARY,
-    })
+        rule_note: "修改规则后，名单和统计立即按新规则重新计算。",
+        form,
+        error,
+    };
+    crate::support::render_form(&page, refused)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default, Clone)]
 pub struct CategoryForm {
     name: Option<String>,
     rule: Option<String>,
@@ -174,7 +204,12 @@ impl CategoryForm {
             rule: non_empty(&self.rule).unwrap_or("").to_owned(),
             target_pct,
             deadline: parse_date("完成期限", &self.deadline)?,
-            position: non_empty(&self.position).and_then(|p| p.parse().ok()).unwrap_or(0),
+            position: match non_empty(&self.position) {
+                None => 0,
+                Some(p) => p
+                    .parse()
+                    .map_err(|_| WebError::Invalid(format!("排序：“{}”不是整数", qunlian_domain::limits::echo(p))))?,
+            },
             is_demo: false,
         })
     }
@@ -185,16 +220,39 @@ impl CategoryForm {
 struct CategoryFormPage {
     layout: Layout,
     vocabulary: &'static str,
+    rule_note: &'static str,
+    /// What a refused form had typed, shown again with why it was refused.
+    form: CategoryForm,
+    error: Option<String>,
 }
 
 pub async fn new_category_form(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(Action::DefineCoverage)?;
-    render(&CategoryFormPage { layout: Layout::new(&auth, &state, "/coverage"), vocabulary: VOCABULARY })
+    let empty = CategoryForm { target_pct: Some("100".into()), position: Some("0".into()), ..CategoryForm::default() };
+    category_form_page(&state, &auth, empty, None)
+}
+
+/// The new-category form, empty or as a refused one was typed (422, the reason above it).
+fn category_form_page(state: &AppState, auth: &Auth, form: CategoryForm, error: Option<String>) -> PageResult {
+    let refused = error.is_some();
+    let page = CategoryFormPage {
+        layout: Layout::new(auth, state, "/coverage"),
+        vocabulary: VOCABULARY,
+        rule_note: "",
+        form,
+        error,
+    };
+    crate::support::render_form(&page, refused)
 }
 
 pub async fn create_category(State(state): State<AppState>, auth: Auth, Form(f): Form<CategoryForm>) -> PageResult {
-    let id = state.store.coverage().save_category(&auth.caller, None, f.to_new()?).await?;
-    Ok(Redirect::to(&format!("/coverage/categories/{id}")).into_response())
+    auth.require(Action::DefineCoverage)?;
+    let saved = async {
+        let id = state.store.coverage().save_category(&auth.caller, None, f.to_new()?).await?;
+        Ok(format!("/coverage/categories/{id}"))
+    }
+    .await;
+    crate::support::saved_or_again(saved, |msg| async { category_form_page(&state, &auth, f.clone(), Some(msg)) }).await
 }
 
 pub async fn update_category(
@@ -203,8 +261,17 @@ pub async fn update_category(
     Path(id): Path<i64>,
     Form(f): Form<CategoryForm>,
 ) -> PageResult {
-    let id = state.store.coverage().save_category(&auth.caller, Some(CategoryId(id)), f.to_new()?).await?;
-    Ok(Redirect::to(&format!("/coverage/categories/{id}")).into_response())
+    auth.require(Action::DefineCoverage)?;
+    let saved = async {
+        let id = state.store.coverage().save_category(&auth.caller, Some(CategoryId(id)), f.to_new()?).await?;
+        Ok(format!("/coverage/categories/{id}"))
+    }
+    .await;
+    let all_towns = SummaryQuery::default();
+    crate::support::saved_or_again(saved, |msg| {
+        category_page(&state, &auth, id, &all_towns, Some(f.clone()), Some(msg))
+    })
+    .await
 }
 
 pub async fn delete_category(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {

@@ -10,7 +10,8 @@ use serde::Deserialize;
 use crate::auth::Auth;
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{non_empty, parse_date};
+use crate::support::forms::{Pairs, Refusal, non_empty, parse_date, parsed};
+use crate::support::saved_or_again;
 
 // ---------- work links (on the enterprise page) ----------
 
@@ -25,6 +26,8 @@ pub struct WorkLinkForm {
     note: Option<String>,
 }
 
+/// Records a work link; a refusal is the enterprise's page again with the reason and what
+/// was typed by the form.
 pub async fn add_work_link(
     State(state): State<AppState>,
     auth: Auth,
@@ -32,39 +35,51 @@ pub async fn add_work_link(
     body: crate::support::forms::Unread,
 ) -> PageResult {
     auth.require(qunlian_domain::auth::Action::AssignCoverage)?;
-    let f: WorkLinkForm = body.form().await?;
-    let kind = match Some(f.kind.trim()).filter(|k| !k.is_empty()) {
-        Some(code) => WorkLinkKind::from_code(code).map_err(|e| WebError::Invalid(e.to_string()))?,
-        None => return Err(WebError::Invalid("覆盖方式：请选择".into())),
-    };
-    let since = parse_date("开始日期", &f.since)?.unwrap_or_else(|| state.store.today());
-    let party_org = match non_empty(&f.party_org) {
-        Some(v) => Some(v.parse::<i64>().map_err(|_| WebError::Invalid("党组织：请从列表中选择".into()))?),
-        None => None,
-    };
-    let coverage = state.store.coverage();
-    if let Some(i) = register_choice(&f.instructor)?
-        && kind == WorkLinkKind::Instructor
-    {
+    let typed = body.pairs().await?;
+    let saved = async {
+        let f: WorkLinkForm = typed.parse()?;
+        let kind = match Some(f.kind.trim()).filter(|k| !k.is_empty()) {
+            Some(code) => parsed(WorkLinkKind::from_code(code))?,
+            None => return Err(WebError::Invalid("覆盖方式：请选择".into())),
+        };
+        let since = parse_date("开始日期", &f.since)?.unwrap_or_else(|| state.store.today());
+        let party_org = match non_empty(&f.party_org) {
+            Some(v) => Some(v.parse::<i64>().map_err(|_| WebError::Invalid("党组织：请从列表中选择".into()))?),
+            None => None,
+        };
+        let coverage = state.store.coverage();
         let note = non_empty(&f.note).map(str::to_owned);
-        coverage.add_instructor_link(&auth.caller, UnitId(id), i, since, note, false).await?;
-        return Ok(Redirect::to(&format!("/enterprises/{id}#coverage")).into_response());
+        match register_choice(&f.instructor)? {
+            Some(i) if kind == WorkLinkKind::Instructor => {
+                coverage.add_instructor_link(&auth.caller, UnitId(id), i, since, note, false).await?;
+            }
+            _ => {
+                let instructor_name = non_empty(&f.instructor_name).map(str::to_owned);
+                let new =
+                    NewWorkLink { unit: UnitId(id), kind, instructor_name, party_org, since, note, is_demo: false };
+                coverage.add_work_link(&auth.caller, new).await?;
+            }
+        }
+        Ok(format!("/enterprises/{id}#coverage"))
     }
-    coverage
-        .add_work_link(
-            &auth.caller,
-            NewWorkLink {
-                unit: UnitId(id),
-                kind,
-                instructor_name: non_empty(&f.instructor_name).map(str::to_owned),
-                party_org,
-                since,
-                note: non_empty(&f.note).map(str::to_owned),
-                is_demo: false,
-            },
-        )
-        .await?;
-    Ok(Redirect::to(&format!("/enterprises/{id}#coverage")).into_response())
+    .await;
+    on_enterprise_page(&state, &auth, id, saved, "work_link", typed).await
+}
+
+/// The answer to a coverage form of the enterprise page: to the page when saved; the page
+/// again (422) with the reason and what was typed by the form `form` when refused.
+pub(super) async fn on_enterprise_page(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+    saved: Result<String, WebError>,
+    form: &'static str,
+    typed: Pairs,
+) -> PageResult {
+    saved_or_again(saved, |msg| {
+        crate::pages::registry::enterprises::detail_page(state, auth, UnitId(id), None, Refusal::of(form, msg, typed))
+    })
+    .await
 }
 
 #[derive(Deserialize)]

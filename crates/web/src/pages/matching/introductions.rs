@@ -110,10 +110,7 @@ pub async fn introduce(State(state): State<AppState>, auth: Auth, Form(f): Form<
     auth.require(Action::BrokerIntroductions)?;
     let need = required_id("需求", &f.need_listing)?;
     let offer = required_id("供给", &f.offer_listing)?;
-    let to = match non_empty(&f.state) {
-        None => IntroductionState::Introduced,
-        Some(s) => IntroductionState::parse(s).map_err(|e| WebError::Invalid(e.to_string()))?,
-    };
+    let to = coded(&f.state, IntroductionState::parse)?.unwrap_or(IntroductionState::Introduced);
     let id = state
         .store
         .matching()

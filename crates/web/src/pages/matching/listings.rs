@@ -16,7 +16,7 @@ use super::*;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::non_empty;
+use crate::support::forms::{non_empty, parsed};
 use crate::support::render;
 use crate::support::render_form;
 
@@ -143,7 +143,7 @@ impl ListingForm {
     /// The parser the API and the import use, so the three accept the same values.
     fn fields(&self) -> Result<ListingFields, WebError> {
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
-        ListingFields::parse(&RawListing {
+        parsed(ListingFields::parse(&RawListing {
             kind: text(&self.kind),
             category: text(&self.category),
             title: text(&self.title),
@@ -154,8 +154,7 @@ impl ListingForm {
             urgency: text(&self.urgency),
             reach: text(&self.reach),
             valid_until: text(&self.valid_until),
-        })
-        .map_err(|e| WebError::Invalid(e.to_string()))
+        }))
     }
 
     pub fn value<'a>(&'a self, field: &str) -> &'a str {

@@ -19,24 +19,10 @@ use serde::Deserialize;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Unread, id_param};
+use crate::support::forms::{Unread, id_param, refused_fields};
 use crate::support::{render, render_form};
 
 const ACTIVE: &str = "/people/development";
-
-/// A store refusal as the form's errors: a parser's keep their keys, another names its
-/// field under `fallback`.
-fn refusal(e: StoreError, fallback: &'static str) -> Result<FieldErrors, WebError> {
-    match e {
-        StoreError::Fields(f) => Ok(f),
-        StoreError::Invalid { field, message } => {
-            let mut errors = FieldErrors::new();
-            errors.push(fallback, format!("{field}：{message}"));
-            Ok(errors)
-        }
-        e => Err(WebError::from(e)),
-    }
-}
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -90,12 +76,6 @@ struct ApplicantPage {
     categories: [MemberCategory; 9],
 }
 
-impl ApplicantPage {
-    fn error(&self, key: &str) -> &str {
-        self.errors.get(key).unwrap_or("")
-    }
-}
-
 async fn applicant_page(state: &AppState, auth: &Auth, raw: RawApplicant, errors: FieldErrors) -> PageResult {
     let page = ApplicantPage {
         layout: Layout::new(auth, state, ACTIVE),
@@ -147,7 +127,7 @@ pub async fn create(State(state): State<AppState>, auth: Auth, body: Unread) -> 
     match state.store.people().enter(&auth.caller, fields, false).await {
         Ok(id) => Ok(Redirect::to(&format!("/people/development/{id}")).into_response()),
         Err(e) => {
-            let errors = refusal(e, key::ORG)?;
+            let errors = refused_fields(e, |_| key::ORG)?;
             applicant_page(&state, &auth, raw, errors).await
         }
     }
@@ -179,10 +159,6 @@ struct IdCard {
 }
 
 impl PersonPage {
-    fn error(&self, key: &str) -> &str {
-        self.errors.get(key).unwrap_or("")
-    }
-
     fn part(&self, n: &u8) -> &'static str {
         PARTS.get(usize::from(*n).saturating_sub(1)).copied().unwrap_or("")
     }
@@ -230,27 +206,10 @@ pub async fn person(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
     person_page(&state, &auth, id, None, FieldErrors::new()).await
 }
 
-#[derive(Deserialize, Default)]
-pub struct StepForm {
-    step: Option<String>,
-    done_on: Option<String>,
-    doc_name: Option<String>,
-    doc_number: Option<String>,
-    note: Option<String>,
-}
-
 /// 记录步骤: saved, the person's page; refused, the form again (422) with the warning.
 pub async fn record(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
     auth.require(Action::WriteMembers)?;
-    let f: StepForm = body.form().await?;
-    let t = |v: Option<String>| v.unwrap_or_default();
-    let raw = RawStep {
-        step: t(f.step),
-        done_on: t(f.done_on),
-        doc_name: t(f.doc_name),
-        doc_number: t(f.doc_number),
-        note: t(f.note),
-    };
+    let raw: RawStep = body.form().await?;
     let people = state.store.people();
     let person = people.development_person(&auth.caller, id).await?;
     let pipeline = qunlian_domain::people::development::pipeline(&person.pipeline_version)
@@ -262,7 +221,7 @@ pub async fn record(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
     match people.record_step(&auth.caller, id, fields, false).await {
         Ok(()) => Ok(Redirect::to(&format!("/people/development/{id}#steps")).into_response()),
         Err(e) => {
-            let errors = refusal(e, key::STEP)?;
+            let errors = refused_fields(e, |_| key::STEP)?;
             person_page(&state, &auth, id, Some(raw), errors).await
         }
     }

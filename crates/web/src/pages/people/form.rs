@@ -35,10 +35,6 @@ struct FormPage {
 }
 
 impl FormPage {
-    fn error(&self, key: &str) -> &str {
-        self.errors.get(key).unwrap_or("")
-    }
-
     fn action(&self) -> String {
         match &self.current {
             Some(m) => format!("/members/{}/edit", m.id),
@@ -108,40 +104,6 @@ pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path
     form_page(&state, &auth, Some(m), raw, FieldErrors::new()).await
 }
 
-#[derive(Deserialize, Default)]
-pub struct MemberForm {
-    name: Option<String>,
-    id_number: Option<String>,
-    phone: Option<String>,
-    gender: Option<String>,
-    birth_date: Option<String>,
-    education: Option<String>,
-    category: Option<String>,
-    joined_on: Option<String>,
-    standing: Option<String>,
-    org: Option<String>,
-    work_unit: Option<String>,
-}
-
-impl MemberForm {
-    fn raw(self) -> RawMember {
-        let t = |v: Option<String>| v.unwrap_or_default();
-        RawMember {
-            name: t(self.name),
-            id_number: t(self.id_number),
-            phone: t(self.phone),
-            gender: t(self.gender),
-            birth_date: t(self.birth_date),
-            education: t(self.education),
-            category: t(self.category),
-            joined_on: t(self.joined_on),
-            standing: t(self.standing),
-            org: t(self.org),
-            work_unit: t(self.work_unit),
-        }
-    }
-}
-
 /// The form input a store refusal is about, by the field it names.
 fn store_key(field: &str) -> &'static str {
     match field {
@@ -175,13 +137,13 @@ async fn save(state: AppState, auth: Auth, current: Option<Member>, raw: RawMemb
 
 pub async fn create(State(state): State<AppState>, auth: Auth, body: Unread) -> PageResult {
     auth.require(Action::WriteMembers)?;
-    let f: MemberForm = body.form().await?;
-    save(state, auth, None, f.raw()).await
+    let raw: RawMember = body.form().await?;
+    save(state, auth, None, raw).await
 }
 
 pub async fn update(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
     auth.require(Action::WriteMembers)?;
     let current = state.store.people().member(&auth.caller, id).await?;
-    let f: MemberForm = body.form().await?;
-    save(state, auth, Some(current), f.raw()).await
+    let raw: RawMember = body.form().await?;
+    save(state, auth, Some(current), raw).await
 }

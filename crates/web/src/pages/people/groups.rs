@@ -12,7 +12,7 @@ use qunlian_store::people::PartyGroup;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Pairs, Unread};
+use crate::support::forms::{Pairs, Unread, parsed};
 use crate::support::{render_form, saved_or_again};
 
 #[derive(Template)]
@@ -99,7 +99,7 @@ fn raw_of(f: &Pairs) -> RawGroup {
 }
 
 async fn saved(state: &AppState, auth: &Auth, org: i64, group: i64, raw: &RawGroup) -> Result<String, WebError> {
-    let f = GroupFields::parse(raw).map_err(|e| WebError::Invalid(e.to_string()))?;
+    let f = parsed(GroupFields::parse(raw))?;
     let people = state.store.people();
     if group == 0 {
         people.create_party_group(&auth.caller, org, f, false).await?;

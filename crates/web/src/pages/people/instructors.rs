@@ -16,7 +16,7 @@ use serde::Deserialize;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Unread, id_param};
+use crate::support::forms::{Unread, id_param, parsed};
 use crate::support::{render_form, saved_or_again};
 
 const ACTIVE: &str = "/people/instructors";
@@ -86,10 +86,11 @@ pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<Lis
 pub async fn create(State(state): State<AppState>, auth: Auth, body: Unread) -> PageResult {
     auth.require(Action::AssignCoverage)?;
     let raw: RawInstructor = body.form().await?;
-    let saved = match InstructorFields::parse(&raw) {
-        Ok(f) => state.store.people().add_instructor(&auth.caller, f, false).await.map_err(WebError::from),
-        Err(e) => Err(WebError::Invalid(e.to_string())),
-    };
+    let saved = async {
+        let f = parsed(InstructorFields::parse(&raw))?;
+        Ok(state.store.people().add_instructor(&auth.caller, f, false).await?)
+    }
+    .await;
     let saved = saved.map(|id| format!("/people/instructors/{id}"));
     saved_or_again(saved, |msg| async move { list_page(&state, &auth, None, raw, Some(msg)).await }).await
 }
@@ -127,7 +128,7 @@ async fn detail_page(
     let people = state.store.people();
     let i = people.instructor(&auth.caller, id).await?;
     let may_write = auth.caller.may(Action::AssignCoverage);
-    let choices = if may_write { people.guided_choices(&auth.caller).await? } else { Vec::new() };
+    let choices = if may_write { people.guided_choices(&auth.caller, None).await? } else { Vec::new() };
     let page = DetailPage {
         layout: Layout::new(auth, state, ACTIVE),
         i,
@@ -158,10 +159,11 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
 pub async fn assign(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
     auth.require(Action::AssignCoverage)?;
     let raw: RawAssignment = body.form().await?;
-    let saved = match AssignmentFields::parse(&raw) {
-        Ok(f) => state.store.people().assign_instructor(&auth.caller, id, f, false).await.map_err(WebError::from),
-        Err(e) => Err(WebError::Invalid(e.to_string())),
-    };
+    let saved = async {
+        let f = parsed(AssignmentFields::parse(&raw))?;
+        Ok(state.store.people().assign_instructor(&auth.caller, id, f, false).await?)
+    }
+    .await;
     let saved = saved.map(|_| format!("/people/instructors/{id}"));
     let (_, s) = fresh(&state);
     saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, raw, s, Some(("assign", msg))).await })
@@ -196,10 +198,11 @@ pub async fn end(
 pub async fn assess(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
     auth.require(Action::AssignCoverage)?;
     let raw: RawAssessment = body.form().await?;
-    let saved = match AssessmentFields::parse(&raw) {
-        Ok(f) => state.store.people().assess_instructor(&auth.caller, id, f, false).await.map_err(WebError::from),
-        Err(e) => Err(WebError::Invalid(e.to_string())),
-    };
+    let saved = async {
+        let f = parsed(AssessmentFields::parse(&raw))?;
+        Ok(state.store.people().assess_instructor(&auth.caller, id, f, false).await?)
+    }
+    .await;
     let saved = saved.map(|()| format!("/people/instructors/{id}"));
     let (a, _) = fresh(&state);
     saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, a, raw, Some(("assess", msg))).await })

@@ -14,8 +14,8 @@ use super::ACTIVE;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::format::{text, url_encode};
-use crate::support::forms::{Unread, coded, id_param, non_empty};
+use crate::support::format::text;
+use crate::support::forms::{Unread, coded, id_param, non_empty, query_string};
 use crate::support::{render, render_form};
 
 #[derive(Deserialize, Default, Clone)]
@@ -43,11 +43,7 @@ impl ListQuery {
 
     /// The filters as a query string, for the pager and the export link.
     fn query_string(&self) -> String {
-        [("org", &self.org), ("category", &self.category), ("standing", &self.standing), ("q", &self.q)]
-            .into_iter()
-            .filter_map(|(k, v)| non_empty(v).map(|v| format!("{k}={}", url_encode(v))))
-            .collect::<Vec<_>>()
-            .join("&")
+        query_string(&[("org", &self.org), ("category", &self.category), ("standing", &self.standing), ("q", &self.q)])
     }
 }
 

@@ -17,7 +17,7 @@ use super::*;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::non_empty;
+use crate::support::forms::{non_empty, parsed};
 use crate::support::render;
 
 // ---------- library ----------
@@ -54,7 +54,7 @@ pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<Lis
     let validity = match non_empty(&q.validity) {
         None => Some(Validity::Valid),
         Some("all") => None,
-        Some(v) => Some(Validity::parse(v).map_err(|e| WebError::Invalid(e.to_string()))?),
+        Some(v) => Some(parsed(Validity::parse(v))?),
     };
     let department = non_empty(&q.department).and_then(|d| d.parse().ok());
     let filter = PolicyFilter { validity, department, q: non_empty(&q.q).map(str::to_owned) };
@@ -96,7 +96,7 @@ pub async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<Lis
 
 // ---------- one policy ----------
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default, Clone)]
 pub struct PolicyForm {
     title: Option<String>,
     department: Option<String>,
@@ -108,11 +108,30 @@ pub struct PolicyForm {
 }
 
 impl PolicyForm {
+    /// A policy's fields as its edit form shows them.
+    fn of(p: &Policy) -> Self {
+        let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+        PolicyForm {
+            title: Some(p.title.clone()),
+            department: Some(p.department_id.to_string()),
+            doc_number: Some(p.doc_number.clone()),
+            valid_from: Some(day(p.valid_from)),
+            valid_until: p.valid_until.map(day),
+            content: Some(p.content.clone()),
+            rule: Some(p.rule.clone()),
+        }
+    }
+
+    /// The department chosen, when it reads as one.
+    fn department_id(&self) -> Option<i64> {
+        non_empty(&self.department).and_then(|d| d.parse().ok())
+    }
+
     /// Checked by the domain's policy parser (every problem at once); the store then checks
     /// the department and resolves the rule's categories.
     fn to_new(&self) -> Result<NewPolicy, WebError> {
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
-        let f = PolicyFields::parse(&RawPolicy {
+        let f = parsed(PolicyFields::parse(&RawPolicy {
             title: text(&self.title),
             department: text(&self.department),
             doc_number: text(&self.doc_number),
@@ -120,8 +139,7 @@ impl PolicyForm {
             valid_until: text(&self.valid_until),
             content: text(&self.content),
             rule: text(&self.rule),
-        })
-        .map_err(|e| WebError::Invalid(e.to_string()))?;
+        }))?;
         Ok(NewPolicy {
             title: f.title,
             department_id: f.department_id,
@@ -141,25 +159,43 @@ struct FormPage {
     layout: Layout,
     departments: Vec<Choice>,
     vocabulary: &'static str,
-    today: NaiveDate,
+    rule_note: &'static str,
+    /// What a refused form had typed, shown again with why it was refused.
+    form: PolicyForm,
+    error: Option<String>,
 }
 
 pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
     auth.require(Action::ManagePolicies)?;
-    render(&FormPage {
-        layout: Layout::new(&auth, &state, ACTIVE),
-        departments: department_options(&state, &auth, own_department(&auth)).await?,
+    let today = state.store.today().format("%Y-%m-%d").to_string();
+    form_page(&state, &auth, PolicyForm { valid_from: Some(today), ..PolicyForm::default() }, None).await
+}
+
+/// The new-policy form, empty or as a refused one was typed (422, the reason above it).
+async fn form_page(state: &AppState, auth: &Auth, form: PolicyForm, error: Option<String>) -> PageResult {
+    let page = FormPage {
+        layout: Layout::new(auth, state, ACTIVE),
+        departments: department_options(state, auth, form.department_id().or(own_department(auth))).await?,
         vocabulary: VOCABULARY,
-        today: state.store.today(),
-    })
+        rule_note: "",
+        form,
+        error,
+    };
+    crate::support::render_form(&page, page.error.is_some())
 }
 
 pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<PolicyForm>) -> PageResult {
     auth.require(Action::ManagePolicies)?;
-    let id = state.store.policies().save(&auth.caller, None, f.to_new()?).await?;
-    Ok(Redirect::to(&format!("/policies/{id}")).into_response())
+    let saved = async {
+        let id = state.store.policies().save(&auth.caller, None, f.to_new()?).await?;
+        Ok(format!("/policies/{id}"))
+    }
+    .await;
+    crate::support::saved_or_again(saved, |msg| form_page(&state, &auth, f.clone(), Some(msg))).await
 }
 
+/// Saves an edited policy; a refusal is the policy's page again with the reason and the
+/// edit form as it was typed.
 pub async fn update(
     State(state): State<AppState>,
     auth: Auth,
@@ -167,8 +203,12 @@ pub async fn update(
     Form(f): Form<PolicyForm>,
 ) -> PageResult {
     auth.require(Action::ManagePolicies)?;
-    let id = state.store.policies().save(&auth.caller, Some(id), f.to_new()?).await?;
-    Ok(Redirect::to(&format!("/policies/{id}")).into_response())
+    let saved = async {
+        let id = state.store.policies().save(&auth.caller, Some(id), f.to_new()?).await?;
+        Ok(format!("/policies/{id}"))
+    }
+    .await;
+    crate::support::saved_or_again(saved, |msg| detail_page(&state, &auth, id, Some((f.clone(), msg)))).await
 }
 
 #[derive(Template)]
@@ -182,20 +222,36 @@ struct DetailPage {
     may_push: bool,
     departments: Vec<Choice>,
     vocabulary: &'static str,
+    /// Said under the rule field: what an edit changes.
+    rule_note: &'static str,
+    /// The edit form's fields: the policy's, or as a refused edit typed them.
+    form: PolicyForm,
+    error: Option<String>,
 }
 
 pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
     if auth.caller.role == Role::EnterpriseContact {
         return Ok(Redirect::to(&format!("/my/policies/{id}")).into_response());
     }
+    detail_page(&state, &auth, id, None).await
+}
+
+/// The policy's page; with a refused edit, 422 and the edit form as it was typed.
+async fn detail_page(state: &AppState, auth: &Auth, id: i64, refused: Option<(PolicyForm, String)>) -> PageResult {
     auth.require(Action::ReadRegistry)?;
     let p = state.store.policies().policy(&auth.caller, id).await?;
     let matching = state.store.policies().match_count(&auth.caller, id).await?;
-    let may_edit = may_edit(&auth, &p);
-    let departments =
-        if may_edit { department_options(&state, &auth, Some(p.department_id)).await? } else { Vec::new() };
-    render(&DetailPage {
-        layout: Layout::new(&auth, &state, ACTIVE),
+    let may_edit = may_edit(auth, &p);
+    let (form, error) = match refused {
+        Some((form, error)) => (form, Some(error)),
+        None => (PolicyForm::of(&p), None),
+    };
+    let departments = match may_edit {
+        true => department_options(state, auth, form.department_id().or(Some(p.department_id))).await?,
+        false => Vec::new(),
+    };
+    let page = DetailPage {
+        layout: Layout::new(auth, state, ACTIVE),
         validity: p.validity_on(state.store.today()),
         p,
         matching,
@@ -203,7 +259,11 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
         may_push: auth.caller.may(Action::PushPolicies),
         departments,
         vocabulary: VOCABULARY,
-    })
+        rule_note: "已推送的回执不受修改影响；新的推送和企业的“可享政策”按新条件计算。",
+        form,
+        error,
+    };
+    crate::support::render_form(&page, page.error.is_some())
 }
 
 #[derive(Deserialize, Default)]

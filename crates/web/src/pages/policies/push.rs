@@ -14,8 +14,8 @@ use super::*;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::non_empty;
-use crate::support::render;
+use crate::support::forms::{non_empty, parsed};
+use crate::support::{render, render_refused};
 
 // ---------- push ----------
 
@@ -42,7 +42,7 @@ impl PushForm {
     }
 
     fn target(&self) -> Result<PushTarget, WebError> {
-        PushTarget::from_code(&self.target).map_err(|e| WebError::Invalid(e.to_string()))
+        parsed(PushTarget::from_code(&self.target))
     }
 }
 
@@ -62,6 +62,8 @@ struct PushPage {
     preview: Option<PushPreview>,
     chosen: Vec<i64>,
     target: String,
+    /// Why the preview or the push was refused (422, the choices as they were made).
+    error: Option<String>,
 }
 
 async fn target_options(state: &AppState, auth: &Auth, selected: &str) -> Result<Vec<Choice>, WebError> {
@@ -94,6 +96,7 @@ async fn push_page(
     auth: &Auth,
     form: PushForm,
     preview: Option<PushPreview>,
+    error: Option<String>,
 ) -> Result<PushPage, WebError> {
     let valid = state
         .store
@@ -111,6 +114,7 @@ async fn push_page(
         preview,
         chosen: form.policies,
         target: form.target,
+        error,
     })
 }
 
@@ -121,7 +125,7 @@ pub async fn push_form(
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> PageResult {
     auth.require(Action::PushPolicies)?;
-    render(&push_page(&state, &auth, PushForm::from_pairs(pairs), None).await?)
+    render(&push_page(&state, &auth, PushForm::from_pairs(pairs), None, None).await?)
 }
 
 /// Step 2: how many enterprises each policy would reach; nothing is sent yet.
@@ -132,17 +136,35 @@ pub async fn push_preview(
 ) -> PageResult {
     auth.require(Action::PushPolicies)?;
     let form = PushForm::from_pairs(pairs);
-    let preview = state.store.policies().preview_push(&auth.caller, &form.policies, &form.target()?).await?;
-    render(&push_page(&state, &auth, form, Some(preview)).await?)
+    let preview =
+        async { Ok(state.store.policies().preview_push(&auth.caller, &form.policies, &form.target()?).await?) };
+    match preview.await {
+        Ok(preview) => render(&push_page(&state, &auth, form, Some(preview), None).await?),
+        Err(e) => refused(&state, &auth, form, e).await,
+    }
+}
+
+/// The push form again with why the preview or the push was refused, the choices kept; any
+/// other error as it is.
+async fn refused(state: &AppState, auth: &Auth, form: PushForm, e: WebError) -> PageResult {
+    match e {
+        WebError::Invalid(msg) => render_refused(&push_page(state, auth, form, None, Some(msg)).await?),
+        e => Err(e),
+    }
 }
 
 /// Step 3: send.
 pub async fn push(State(state): State<AppState>, auth: Auth, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
     auth.require(Action::PushPolicies)?;
     let form = PushForm::from_pairs(pairs);
-    let id =
-        state.store.policies().push_policies(&auth.caller, &form.title, &form.policies, &form.target()?, false).await?;
-    Ok(Redirect::to(&format!("/policies/pushes/{id}")).into_response())
+    let sent = async {
+        let target = form.target()?;
+        Ok(state.store.policies().push_policies(&auth.caller, &form.title, &form.policies, &target, false).await?)
+    };
+    match sent.await {
+        Ok(id) => Ok(Redirect::to(&format!("/policies/pushes/{id}")).into_response()),
+        Err(e) => refused(&state, &auth, form, e).await,
+    }
 }
 
 #[derive(Template)]

@@ -3,7 +3,6 @@
 //! taken on it (submit, withdraw, return, not recommend, open the review, implement, close).
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::auth::Scope;
@@ -15,7 +14,7 @@ use qunlian_store::services::Attachment;
 use super::*;
 use crate::auth::Layout;
 use crate::error::PageResult;
-use crate::support::forms::{Choice, Pairs};
+use crate::support::forms::{Choice, Pairs, from_form};
 use crate::support::{render, render_form, saved_or_again};
 
 /// The measurable goals offered on a new form (the applicant may rename them).
@@ -103,27 +102,30 @@ impl Draft {
     }
 
     fn from_form(f: &Pairs) -> Draft {
-        Draft {
-            org: f.get("org").into(),
-            carrier_id: f.get("carrier_id").into(),
-            units: f.all("units").into_iter().map(str::to_owned).collect(),
-            title: f.get("title").into(),
-            subject: f.get("subject").into(),
-            direction: f.get("direction").into(),
-            carrier_kind: f.get("carrier_kind").into(),
-            carrier_name: f.get("carrier_name").into(),
-            carrier_lead: f.get("carrier_lead").into(),
-            studio: f.get("studio").trim().into(),
-            open_call: f.checked("open_call"),
-            summary: f.get("summary").into(),
-            budget: f.get("budget").into(),
-            support_asked: f.get("support_asked").into(),
-            lead_name: f.get("lead_name").into(),
-            participants: f.get("participants").into(),
-            targets: (0..TARGET_ROWS)
-                .map(|i| (f.get(&format!("metric_{i}")).to_owned(), f.get(&format!("target_{i}")).to_owned()))
-                .collect(),
-        }
+        from_form!(
+            f,
+            Draft {
+                org,
+                carrier_id,
+                units: f.all("units").into_iter().map(str::to_owned).collect(),
+                title,
+                subject,
+                direction,
+                carrier_kind,
+                carrier_name,
+                carrier_lead,
+                studio: f.get("studio").trim().into(),
+                open_call: f.checked("open_call"),
+                summary,
+                budget,
+                support_asked,
+                lead_name,
+                participants,
+                targets: (0..TARGET_ROWS)
+                    .map(|i| (f.get(&format!("metric_{i}")).to_owned(), f.get(&format!("target_{i}")).to_owned()))
+                    .collect()
+            }
+        )
     }
 
     /// The input the store checks; the numbers are read here, naming the field.
@@ -215,14 +217,7 @@ struct FormPage {
 
 /// The organisations the caller may file for: those in its scope.
 async fn org_choices(state: &AppState, auth: &Auth, selected: &str) -> Result<Vec<Choice>, WebError> {
-    Ok(state
-        .store
-        .registry()
-        .org_tree(&auth.caller, None, false)
-        .await?
-        .into_iter()
-        .map(|o| Choice { selected: o.id.0.to_string() == selected, value: o.id.0.to_string(), label: o.name })
-        .collect())
+    Ok(Choice::list(crate::support::sections::org_names(state, auth).await?, selected))
 }
 
 /// The form; `named` are the enterprises the application names already (kept in the
@@ -247,7 +242,8 @@ async fn form_page(
             label: format!("{}（{}，负责人 {}）", c.name, c.kind, c.lead_name),
         })
         .collect();
-    let mut offered = p.partner_choices(&auth.caller, "").await?;
+    let ticked: Vec<i64> = draft.units.iter().filter_map(|u| u.trim().parse().ok()).collect();
+    let mut offered = p.partner_choices(&auth.caller, "", &ticked).await?;
     for n in named {
         if !offered.iter().any(|(u, _)| *u == n.0) {
             offered.push(n.clone());
@@ -296,15 +292,10 @@ pub async fn new_form(State(state): State<AppState>, auth: Auth, Path(round_id):
     form_page(&state, &auth, round, None, (draft, &[]), None).await
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(round_id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn create(State(state): State<AppState>, auth: Auth, Path(round_id): Path<i64>, f: Pairs) -> PageResult {
     auth.require(Action::ApplyProjects)?;
     let round = state.store.projects().round(&auth.caller, round_id).await?;
-    let draft = Draft::from_form(&Pairs(pairs));
+    let draft = Draft::from_form(&f);
     let saved = async {
         let studio = state.store.bodies().chosen_studio(&auth.caller, &draft.studio).await?;
         let id = state.store.projects().create_application(&auth.caller, draft.to_input(round_id, None)?).await?;
@@ -327,16 +318,11 @@ pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path
     form_page(&state, &auth, round, Some(id), (draft, &a.units), None).await
 }
 
-pub async fn update(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn update(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
     auth.require(Action::ApplyProjects)?;
     let a = state.store.projects().application(&auth.caller, id).await?;
     let round = state.store.projects().round(&auth.caller, a.row.round_id).await?;
-    let mut draft = Draft::from_form(&Pairs(pairs));
+    let mut draft = Draft::from_form(&f);
     draft.org = a.row.org_id.to_string();
     let saved = async {
         let studio = state.store.bodies().chosen_studio(&auth.caller, &draft.studio).await?;
@@ -398,17 +384,11 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
 }
 
 /// One step on an application, named by `action`, with its note.
-pub async fn act(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn act(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
     let c = &auth.caller;
     if ![Action::ApplyProjects, Action::RecommendProjects, Action::ManageProjects].into_iter().any(|a| c.may(a)) {
         return Err(WebError::Forbidden);
     }
-    let f = Pairs(pairs);
     let action = match f.get("action") {
         "submit" => A::Submit,
         "withdraw" => A::Withdraw,

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::projects::{ApplicationAction as A, ApplicationState as S, Pin, ReviewSide};
@@ -128,14 +127,8 @@ pub async fn start_review(State(state): State<AppState>, auth: Auth, Path(id): P
 
 /// Appoints an account of the 评审专家 role for one department, with the unit he works for
 /// (his department's own unit, from which conflicts are found).
-pub async fn add_reviewer(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn add_reviewer(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
     auth.require(Action::ManageProjects)?;
-    let f = Pairs(pairs);
     let Ok(user_id) = f.get("user").parse::<i64>() else {
         return show(&state, &auth, id, None, Some("评审专家：请选择账号".into())).await;
     };
@@ -201,21 +194,11 @@ async fn adjust(state: &AppState, auth: &Auth, id: i64, f: Pairs, what: Adjust) 
 }
 
 /// Assigns (`op=assign`) or takes back (`op=unassign`) one reviewer of one application.
-pub async fn assign(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    adjust(&state, &auth, id, Pairs(pairs), Adjust::Assign).await
+pub async fn assign(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
+    adjust(&state, &auth, id, f, Adjust::Assign).await
 }
 
 /// Pins a conflict the data does not show, or clears a stale relationship one, with a reason.
-pub async fn pin(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    adjust(&state, &auth, id, Pairs(pairs), Adjust::Pin).await
+pub async fn pin(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
+    adjust(&state, &auth, id, f, Adjust::Pin).await
 }

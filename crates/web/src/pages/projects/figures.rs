@@ -15,7 +15,7 @@ use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::format::url_encode;
-use crate::support::forms::{non_empty, town_param};
+use crate::support::forms::{coded, non_empty, town_param};
 use crate::support::render;
 
 pub fn routes() -> Router<AppState> {
@@ -45,9 +45,7 @@ impl FigureQuery {
         Ok(ProjectFilter {
             year: int("年度", &self.year)?.map(|y| y as i32),
             cluster: int("集群", &self.cluster)?,
-            tier: non_empty(&self.tier)
-                .map(|t| Tier::from_code(t).map_err(|e| WebError::Invalid(e.to_string())))
-                .transpose()?,
+            tier: coded(&self.tier, Tier::from_code)?,
             direction: self.direction.clone().filter(|d| !d.is_empty()),
             // An empty carrier is "no carrier", so it is kept when given.
             carrier: self.carrier.clone(),
@@ -85,10 +83,7 @@ struct FiguresPage {
 
 pub async fn page(State(state): State<AppState>, auth: Auth, Query(q): Query<FigureQuery>) -> PageResult {
     auth.require(Action::ReadProjects)?;
-    let axis = match non_empty(&q.by) {
-        Some(b) => FigureAxis::from_code(b).map_err(|e| WebError::Invalid(e.to_string()))?,
-        None => FigureAxis::Year,
-    };
+    let axis = coded(&q.by, FigureAxis::from_code)?.unwrap_or(FigureAxis::Year);
     let filter = q.filter()?;
     let p = state.store.projects();
     let rows: Vec<FigureLink> = p

@@ -21,9 +21,9 @@ use crate::state::AppState;
 
 use super::refusal;
 use crate::support::format::{date, text};
-use crate::support::forms::{Choice, non_empty};
+use crate::support::forms::{Choice, non_empty, parsed};
+use crate::support::render_form;
 use crate::support::upload::{ATTACHMENT_LIMIT, FORM_OVERHEAD};
-use crate::support::{render, render_form};
 
 const ACTIVE: &str = "/projects";
 /// Evidence files in one report form.
@@ -242,7 +242,7 @@ pub async fn grant(
     Form(f): Form<SupportForm>,
 ) -> PageResult {
     auth.require(Action::ManageProjects)?;
-    let kind = SupportKind::parse(non_empty(&f.kind).unwrap_or("")).map_err(|e| WebError::Invalid(e.to_string()))?;
+    let kind = parsed(SupportKind::parse(non_empty(&f.kind).unwrap_or("")))?;
     let record = match kind {
         SupportKind::Policy => crate::support::forms::id_param("政策", &f.policy)?,
         SupportKind::FastLane => crate::support::forms::id_param("服务工单", &f.request)?,
@@ -259,16 +259,34 @@ struct OverduePage {
     layout: Layout,
     rows: Vec<OverdueReport>,
     rounds: Vec<Round>,
+    /// A refused deadline ("due"), shown again as it was typed.
+    refused: crate::support::forms::Refusal,
+}
+
+impl OverduePage {
+    /// The rounds as options, the one a refused form chose selected.
+    fn round_choices(&self) -> Vec<Choice> {
+        Choice::list(self.rounds.iter().map(|r| (r.id, &r.name)), self.refused.typed("due", "round", ""))
+    }
 }
 
 pub async fn overdue(State(state): State<AppState>, auth: Auth) -> PageResult {
+    overdue_page(&state, &auth, Default::default()).await
+}
+
+/// The overdue reports and the deadline form; with a refused deadline, 422 and the form as
+/// it was typed.
+async fn overdue_page(state: &AppState, auth: &Auth, refused: crate::support::forms::Refusal) -> PageResult {
     auth.require(Action::ManageProjects)?;
     let p = state.store.projects();
-    render(&OverduePage {
-        layout: Layout::new(&auth, &state, ACTIVE),
+    let was_refused = refused.is_some();
+    let page = OverduePage {
+        layout: Layout::new(auth, state, ACTIVE),
         rows: p.overdue_reports(&auth.caller).await?,
         rounds: p.rounds(&auth.caller).await?,
-    })
+        refused,
+    };
+    render_form(&page, was_refused)
 }
 
 #[derive(Deserialize)]
@@ -277,13 +295,21 @@ pub struct DueForm {
     due: Option<String>,
 }
 
-pub async fn set_due(State(state): State<AppState>, auth: Auth, Form(f): Form<DueForm>) -> PageResult {
+/// A round's deadline for the next year's reports; a refusal is the overdue page again with
+/// the reason and what was typed by the form.
+pub async fn set_due(State(state): State<AppState>, auth: Auth, typed: crate::support::forms::Pairs) -> PageResult {
     auth.require(Action::ManageProjects)?;
-    let round = crate::support::forms::id_param("申报批次", &f.round)?
-        .ok_or_else(|| WebError::Invalid("申报批次：请选择批次".into()))?;
-    let due = parse_due(f.due.as_deref().unwrap_or("")).map_err(WebError::Invalid)?;
-    state.store.projects().set_report_due(&auth.caller, round, due).await?;
-    Ok(Redirect::to("/projects/outcomes/overdue").into_response())
+    let saved = async {
+        let f: DueForm = typed.parse()?;
+        let round = crate::support::forms::id_param("申报批次", &f.round)?
+            .ok_or_else(|| WebError::Invalid("申报批次：请选择批次".into()))?;
+        let due = parse_due(f.due.as_deref().unwrap_or("")).map_err(WebError::Invalid)?;
+        state.store.projects().set_report_due(&auth.caller, round, due).await?;
+        Ok("/projects/outcomes/overdue".to_owned())
+    }
+    .await;
+    let again = |msg| overdue_page(&state, &auth, crate::support::forms::Refusal::of("due", msg, typed));
+    crate::support::saved_or_again(saved, again).await
 }
 
 pub async fn export(State(state): State<AppState>, auth: Auth) -> PageResult {

@@ -4,7 +4,6 @@
 //! review), audited by the store; and the .xlsx exports of applications and of scores.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::projects::{ApplicationAction as A, Decision, Tier};
@@ -68,14 +67,8 @@ async fn show(state: &AppState, auth: &Auth, id: i64, error: Option<String>) -> 
 
 /// Ends a two-stage round's concept review: the accepted concepts are invited to the full
 /// application, the others closed with the reason typed.
-pub async fn end_concept(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn end_concept(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
     auth.require(Action::ManageProjects)?;
-    let f = Pairs(pairs);
     let saved = async {
         state.store.projects().end_concept_stage(&auth.caller, id, f.get("reason")).await?;
         Ok(format!("/projects/rounds/{id}/ranking"))
@@ -85,14 +78,8 @@ pub async fn end_concept(
 }
 
 /// The officer's decision on one application; back to the ranking of its round.
-pub async fn decide(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn decide(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
     auth.require(Action::ManageProjects)?;
-    let f = Pairs(pairs);
     let decision = match f.get("decision") {
         "concept" => Decision::AcceptConcept,
         "decline" => Decision::Decline,

@@ -3,7 +3,6 @@
 //! or left for later. The district admin does the same for applicants in no cluster.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::projects::{ApplicationAction as A, ApplicationState as S};
@@ -53,14 +52,8 @@ pub async fn page(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>
 
 /// Forwards the batch: every application marked 推荐 with its rank (1 first), those marked
 /// 不予推荐 with the note; stops at the first refusal and says which application it was.
-pub async fn forward(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn forward(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
     auth.require(Action::RecommendProjects)?;
-    let f = Pairs(pairs);
     let mut steps: Vec<(i64, A, Option<i32>)> = Vec::new();
     for (app, choice) in f.prefixed("choice_") {
         let Ok(app) = app.parse::<i64>() else { continue };

@@ -6,7 +6,6 @@
 //! refusal is shown here in full.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect};
@@ -102,14 +101,8 @@ pub async fn form(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>
 
 /// Saves the sheet (`submit=1` submits it): scores `score_{key}`, comments `comment_{key}`,
 /// veto items `veto_{key}`. The store checks it against the rubric.
-pub async fn save(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn save(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
     auth.require(Action::ReviewProjects)?;
-    let f = Pairs(pairs);
     let mut sheet = ScoreSheet::default();
     for (key, v) in f.prefixed("score_") {
         let n = v.parse::<u8>().map_err(|_| WebError::Invalid(format!("评分：“{key}”的分数“{v}”不是整数")))?;
@@ -128,14 +121,8 @@ pub async fn save(
 
 /// The reviewer declares a conflict (本人申明回避) with its reason; the application leaves
 /// his queue.
-pub async fn declare(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn declare(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
     auth.require(Action::ReviewProjects)?;
-    let f = Pairs(pairs);
     state.store.projects().declare_conflict(&auth.caller, id, f.get("reason")).await?;
     Ok(Redirect::to(REVIEWS).into_response())
 }

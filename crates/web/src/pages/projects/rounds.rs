@@ -2,7 +2,6 @@
 //! and the applications the caller may see, and the officer's form to open or edit one.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use qunlian_domain::projects::{self as rules, ApplicantKind, RoundDates};
 use qunlian_store::projects::{ApplicationRow, NewRound, Round};
@@ -10,7 +9,7 @@ use qunlian_store::projects::{ApplicationRow, NewRound, Round};
 use super::*;
 use crate::auth::Layout;
 use crate::error::PageResult;
-use crate::support::forms::{Pairs, parse_date};
+use crate::support::forms::{Pairs, from_form, parse_date};
 use crate::support::{render, render_form, saved_or_again};
 
 #[derive(Template)]
@@ -107,18 +106,24 @@ impl RoundDraft {
 
     fn from_form(f: &Pairs) -> RoundDraft {
         let chosen = f.all("eligible");
-        RoundDraft {
-            year: f.get("year").into(),
-            name: f.get("name").into(),
-            two_stage: f.checked("two_stage"),
-            dates: std::array::from_fn(|i| (DATE_FIELDS[i].0, DATE_FIELDS[i].1, f.get(DATE_FIELDS[i].0).into())),
-            subjects: f.get("subjects").into(),
-            directions: f.get("directions").into(),
-            carrier_kinds: f.get("carrier_kinds").into(),
-            eligible: ApplicantKind::ALL.iter().map(|k| (k.code(), k.label(), chosen.contains(&k.code()))).collect(),
-            quota_per_side: f.get("quota_per_side").into(),
-            reviewer_cap: f.get("reviewer_cap").into(),
-        }
+        from_form!(
+            f,
+            RoundDraft {
+                year,
+                name,
+                two_stage: f.checked("two_stage"),
+                dates: std::array::from_fn(|i| (DATE_FIELDS[i].0, DATE_FIELDS[i].1, f.get(DATE_FIELDS[i].0).into())),
+                subjects,
+                directions,
+                carrier_kinds,
+                eligible: ApplicantKind::ALL
+                    .iter()
+                    .map(|k| (k.code(), k.label(), chosen.contains(&k.code())))
+                    .collect(),
+                quota_per_side,
+                reviewer_cap
+            }
+        )
     }
 
     /// The round as the store takes it, or the first wrong field in Chinese.
@@ -189,9 +194,9 @@ pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
     form(&state, &auth, None, RoundDraft::fresh(state.store.today()), None)
 }
 
-pub async fn create(State(state): State<AppState>, auth: Auth, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
+pub async fn create(State(state): State<AppState>, auth: Auth, f: Pairs) -> PageResult {
     auth.require(Action::ManageProjects)?;
-    let draft = RoundDraft::from_form(&Pairs(pairs));
+    let draft = RoundDraft::from_form(&f);
     let saved = async {
         let id = state.store.projects().create_round(&auth.caller, draft.to_new(rules::default_rubric())?).await?;
         Ok(format!("/projects/rounds/{id}"))
@@ -206,15 +211,10 @@ pub async fn edit_form(State(state): State<AppState>, auth: Auth, Path(id): Path
     form(&state, &auth, Some(id), RoundDraft::of(&r), None)
 }
 
-pub async fn update(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn update(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
     auth.require(Action::ManageProjects)?;
     let current = state.store.projects().round(&auth.caller, id).await?;
-    let draft = RoundDraft::from_form(&Pairs(pairs));
+    let draft = RoundDraft::from_form(&f);
     let saved = async {
         state.store.projects().update_round(&auth.caller, id, draft.to_new(current.rubric)?).await?;
         Ok(format!("/projects/rounds/{id}"))

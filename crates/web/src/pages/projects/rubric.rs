@@ -3,7 +3,6 @@
 //! in (the store refuses after, in Chinese); blank rows add criteria.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use qunlian_domain::projects::{RawCriterion, ReviewSide, Rubric};
 use qunlian_store::projects::Round;
@@ -64,15 +63,9 @@ pub async fn form(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>
 }
 
 /// Saves the rubric; refused rows come back as typed with the reasons (422).
-pub async fn save(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn save(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, f: Pairs) -> PageResult {
     auth.require(Action::ManageProjects)?;
     let r = state.store.projects().round(&auth.caller, id).await?;
-    let f = Pairs(pairs);
     let count = f.get("rows").parse::<usize>().unwrap_or(0).min(MAX_ROWS);
     let raws: Vec<RawCriterion> = (0..count)
         .map(|i| RawCriterion {

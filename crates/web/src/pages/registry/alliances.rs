@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{non_empty, parse_date};
+use crate::support::forms::{non_empty, parse_date, parsed};
 use crate::support::{render_form, saved_or_again};
 
 #[derive(Template)]
@@ -133,7 +133,7 @@ pub async fn create_pairing(State(state): State<AppState>, auth: Auth, Form(f): 
     auth.require(Action::WriteRegistry)?;
     let result: Result<i64, WebError> = async {
         let kind = match non_empty(&f.kind) {
-            Some(k) => PairingKind::parse(k).map_err(|e| WebError::Invalid(e.to_string()))?,
+            Some(k) => parsed(PairingKind::parse(k))?,
             None => return Err(WebError::Invalid("结对类型：请选择".into())),
         };
         let a = units_by_uscc(&state, &auth, non_empty(&f.a).unwrap_or(""))

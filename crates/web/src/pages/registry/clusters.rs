@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{non_empty, parse_date};
+use crate::support::forms::{coded, non_empty, parse_date, parsed};
 use crate::support::render;
 use crate::support::towns::town_options;
 use crate::support::{render_refused, saved_or_again};
@@ -102,10 +102,8 @@ pub async fn add_member(
     Path(id): Path<i64>,
     Form(f): Form<MemberForm>,
 ) -> PageResult {
-    state.store.registry().cluster_for_write(&auth.caller, ClusterId(id)).await?;
-    let result: Result<(), WebError> = async {
-        let uscc = qunlian_domain::Uscc::parse(non_empty(&f.uscc).unwrap_or(""))
-            .map_err(|e| WebError::Invalid(e.to_string()))?;
+    cluster_form(&state, &auth, id, "members", async || {
+        let uscc = parsed(qunlian_domain::Uscc::parse(non_empty(&f.uscc).unwrap_or("")))?;
         let e = state
             .store
             .registry()
@@ -119,9 +117,23 @@ pub async fn add_member(
             .add_cluster_member(&auth.caller, ClusterId(id), e.id, non_empty(&f.head).is_some(), joined)
             .await?;
         Ok(())
-    }
-    .await;
-    saved_or_again(result.map(|()| format!("/clusters/{id}#members")), |msg| detail_with_error(&state, &auth, id, msg))
+    })
+    .await
+}
+
+/// A form of the cluster's page, for those who may edit the cluster (asked first, so that
+/// one who may not is refused as such and not shown the form again): `work` does what was
+/// typed; then back to the page's section `anchor`, or the page again with the refusal.
+async fn cluster_form(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+    anchor: &str,
+    work: impl AsyncFnOnce() -> Result<(), WebError>,
+) -> PageResult {
+    state.store.registry().cluster_for_write(&auth.caller, ClusterId(id)).await?;
+    let done = work().await;
+    saved_or_again(done.map(|()| format!("/clusters/{id}#{anchor}")), |msg| detail_with_error(state, auth, id, msg))
         .await
 }
 
@@ -156,14 +168,10 @@ pub async fn add_officer(
     Path(id): Path<i64>,
     Form(f): Form<OfficerForm>,
 ) -> PageResult {
-    state.store.registry().cluster_for_write(&auth.caller, ClusterId(id)).await?;
-    let result: Result<(), WebError> = async {
-        let phone = match non_empty(&f.phone) {
-            Some(p) => Some(qunlian_domain::Phone::parse(p).map_err(|e| WebError::Invalid(e.to_string()))?),
-            None => None,
-        };
+    cluster_form(&state, &auth, id, "officers", async || {
+        let phone = non_empty(&f.phone).map(|p| parsed(qunlian_domain::Phone::parse(p))).transpose()?;
         let role = match non_empty(&f.role) {
-            Some(r) => OfficerRole::parse(r).map_err(|e| WebError::Invalid(e.to_string()))?,
+            Some(r) => parsed(OfficerRole::parse(r))?,
             None => return Err(WebError::Invalid("职务：请选择".into())),
         };
         let officer = NewOfficer {
@@ -175,10 +183,8 @@ pub async fn add_officer(
             since: Some(state.store.today()),
         };
         Ok(state.store.registry().add_cluster_officer(&auth.caller, ClusterId(id), officer).await?)
-    }
-    .await;
-    saved_or_again(result.map(|()| format!("/clusters/{id}#officers")), |msg| detail_with_error(&state, &auth, id, msg))
-        .await
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -216,14 +222,12 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
             .map_err(|_| WebError::Invalid("所在街镇：请选择".into()))?;
         let mut codes = Vec::new();
         for c in non_empty(&f.industry_codes).unwrap_or("").split([',', '，', ' ', '、']).filter(|c| !c.is_empty()) {
-            let code = qunlian_domain::IndustryCode::parse(c).map_err(|e| WebError::Invalid(e.to_string()))?;
+            let code = parsed(qunlian_domain::IndustryCode::parse(c))?;
             codes.push(code.as_str().to_owned());
         }
         let established_on = parse_date("成立日期", &f.established_on)?.unwrap_or_else(|| state.store.today());
         // The cluster's Party committee is set up with it (活动型), unless it already exists.
-        let committee_kind = non_empty(&f.committee_kind)
-            .map(|k| OrgKind::parse(k).map_err(|e| WebError::Invalid(e.to_string())))
-            .transpose()?;
+        let committee_kind = coded(&f.committee_kind, OrgKind::parse)?;
         let committee = match committee_kind {
             Some(kind) => Some(
                 state
@@ -292,14 +296,11 @@ pub async fn remove_member(
     Path((id, unit)): Path<(i64, i64)>,
     Form(f): Form<RemoveMemberForm>,
 ) -> PageResult {
-    state.store.registry().cluster_for_write(&auth.caller, ClusterId(id)).await?;
-    let result: Result<(), WebError> = async {
+    cluster_form(&state, &auth, id, "members", async || {
         let on = parse_date("退出日期", &f.left_on)?.unwrap_or_else(|| state.store.today());
         Ok(state.store.registry().remove_cluster_member(&auth.caller, ClusterId(id), UnitId(unit), on).await?)
-    }
-    .await;
-    saved_or_again(result.map(|()| format!("/clusters/{id}#members")), |msg| detail_with_error(&state, &auth, id, msg))
-        .await
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -315,15 +316,12 @@ pub async fn add_region(
     Path(id): Path<i64>,
     Form(f): Form<RegionForm>,
 ) -> PageResult {
-    state.store.registry().cluster_for_write(&auth.caller, ClusterId(id)).await?;
-    let result: Result<(), WebError> = async {
+    cluster_form(&state, &auth, id, "regions", async || {
         let region = qunlian_domain::RegionCode::parse(non_empty(&f.region).unwrap_or(""))
             .map_err(|e| WebError::Invalid(format!("成员区域：{e}")))?;
         Ok(state.store.registry().add_cluster_region(&auth.caller, ClusterId(id), &region).await?)
-    }
-    .await;
-    saved_or_again(result.map(|()| format!("/clusters/{id}#regions")), |msg| detail_with_error(&state, &auth, id, msg))
-        .await
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -342,14 +340,7 @@ async fn committees(
     auth: &Auth,
     current: Option<(i64, String)>,
 ) -> Result<Vec<(i64, String)>, WebError> {
-    let mut out: Vec<(i64, String)> = state
-        .store
-        .registry()
-        .org_tree(&auth.caller, None, false)
-        .await?
-        .into_iter()
-        .map(|o| (o.id.0, o.name))
-        .collect();
+    let mut out = crate::support::sections::org_names(state, auth).await?;
     if let Some(c) = current
         && !out.iter().any(|o| o.0 == c.0)
     {

@@ -15,9 +15,9 @@ use crate::error::{PageResult, WebError};
 use crate::state::AppState;
 use crate::support::enterprise_query::ListQuery;
 use crate::support::forms::Choice;
-use crate::support::forms::non_empty;
+use crate::support::forms::{Refusal, non_empty};
 use crate::support::towns::town_options;
-use crate::support::{is_htmx, render};
+use crate::support::{is_htmx, render, render_form};
 
 #[derive(Template)]
 #[template(path = "registry/enterprises.html")]
@@ -174,6 +174,22 @@ struct DetailPage {
     /// Organisations whose activities the enterprise's members may join (work coverage).
     orgs: Vec<(i64, String)>,
     park: Option<(i64, String)>,
+    /// A refused coverage form ("assign" or "work_link"), shown again by its form.
+    refused: Refusal,
+}
+
+impl DetailPage {
+    /// A refusal whose form the page does not show (the enterprise was covered, or put on the
+    /// responsibility list, meanwhile): above the coverage section.
+    fn refusal_at_top(&self) -> Option<&str> {
+        let shown = self.coverage.may_assign && !self.coverage.status.is_org();
+        let assign_shown = shown && !self.coverage.has_open_assignment();
+        match (self.refused.error("assign"), self.refused.error("work_link")) {
+            (Some(e), _) if !assign_shown => Some(e),
+            (_, Some(e)) if !shown => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// The park a unit is in, when the caller may see it.
@@ -182,24 +198,25 @@ pub(super) async fn park_of(state: &AppState, auth: &Auth, e: &Enterprise) -> Op
     state.store.registry().park(&auth.caller, id).await.ok().map(|d| (d.park.id, d.park.name))
 }
 
-async fn detail_page(state: &AppState, auth: &Auth, id: UnitId, revealed: Option<String>) -> PageResult {
+/// The enterprise's page; with a refused coverage form, 422 and the form as it was typed.
+pub(crate) async fn detail_page(
+    state: &AppState,
+    auth: &Auth,
+    id: UnitId,
+    revealed: Option<String>,
+    refused: Refusal,
+) -> PageResult {
     let e = state.store.registry().enterprise(&auth.caller, id).await?;
     let links = state.store.registry().unit_links(&auth.caller, id).await?;
     let coverage = crate::support::sections::enterprise_coverage(state, auth, id).await?;
     let orgs = if coverage.may_assign && !coverage.status.is_org() {
-        state
-            .store
-            .registry()
-            .org_tree(&auth.caller, None, false)
-            .await?
-            .into_iter()
-            .map(|o| (o.id.0, o.name))
-            .collect()
+        crate::support::sections::org_names(state, auth).await?
     } else {
         Vec::new()
     };
     let park = park_of(state, auth, &e).await;
-    render(&DetailPage {
+    let was_refused = refused.is_some();
+    let page = DetailPage {
         layout: Layout::new(auth, state, "/enterprises"),
         e,
         links,
@@ -210,11 +227,13 @@ async fn detail_page(state: &AppState, auth: &Auth, id: UnitId, revealed: Option
         park,
         coverage,
         orgs,
-    })
+        refused,
+    };
+    render_form(&page, was_refused)
 }
 
 pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
-    detail_page(&state, &auth, UnitId(id), None).await
+    detail_page(&state, &auth, UnitId(id), None, Refusal::default()).await
 }
 
 pub async fn reveal_phone(
@@ -230,7 +249,7 @@ pub async fn reveal_phone(
             axum::response::Html(format!("<span id=\"contact-phone\">{}</span>", askama_escape(&text))).into_response()
         );
     }
-    detail_page(&state, &auth, UnitId(id), Some(text)).await
+    detail_page(&state, &auth, UnitId(id), Some(text), Refusal::default()).await
 }
 
 fn askama_escape(s: &str) -> String {

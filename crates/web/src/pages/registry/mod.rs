@@ -2,6 +2,7 @@
 //! regions and parks, their exports and the import.
 
 pub mod alliances;
+pub mod choices;
 pub mod clusters;
 pub mod enterprise_form;
 pub mod enterprises;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/enterprises/{id}", get(enterprises::detail))
         .route("/enterprises/{id}/edit", get(enterprise_form::edit_form).post(enterprise_form::update))
         .route("/enterprises/{id}/reveal-phone", post(enterprises::reveal_phone))
+        .route("/units/choices", get(choices::choices))
         .route("/orgs", get(orgs::tree))
         .route("/orgs/new", get(orgs::new_form).post(orgs::create))
         .route("/orgs/{id}", get(orgs::detail))

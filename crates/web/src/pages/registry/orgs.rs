@@ -10,9 +10,9 @@ use serde::Deserialize;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Choice, non_empty, parse_date};
+use crate::support::forms::{Choice, Pairs, Refusal, coded, non_empty, parse_date};
 use crate::support::render;
-use crate::support::{render_form, render_refused};
+use crate::support::{render_form, render_refused, saved_or_again};
 
 #[derive(Deserialize, Default)]
 pub struct TreeQuery {
@@ -61,7 +61,9 @@ struct DetailPage {
     today: String,
     /// Organisations this one may be merged into: the caller's, not dissolved, not itself.
     targets: Vec<PartyOrg>,
-    error: Option<String>,
+    /// A refused form, shown by that form with what was typed (above the page when the form
+    /// is no longer shown: the organisation was dissolved meanwhile).
+    refused: Refusal,
     /// The instructors guiding it now (党建指导员).
     instructors: Vec<qunlian_store::people::InstructorLine>,
     /// The end prompts of temporary branches standing under it (项目工作组).
@@ -81,13 +83,33 @@ impl DetailPage {
         format!("/orgs/{}", self.d.org.id)
     }
 
-    /// The organisation's parent, as the parent select's value.
-    fn parent(&self) -> String {
-        self.d.org.parent_id.map(|id| id.to_string()).unwrap_or_default()
+    /// A refusal shown above the page: of a form the page no longer shows (the organisation
+    /// was dissolved meanwhile, or the caller may no longer use that form).
+    fn refusal_at_top(&self) -> Option<&str> {
+        let open = self.d.org.dissolved_on.is_none();
+        let restructure = self.may_restructure && open;
+        let shown = |form: &str| match form {
+            "edit" => self.may_edit && open,
+            "merge" => restructure && !self.targets.is_empty(),
+            _ => restructure,
+        };
+        ["edit", "merge", "rename", "dissolve"].into_iter().find_map(|f| self.refused.error(f).filter(|_| !shown(f)))
+    }
+
+    /// A field of the edit form: as typed when that form was refused, else as saved.
+    fn edit_field(&self, name: &str) -> String {
+        let saved = match name {
+            "parent" => self.d.org.parent_id.map(|id| id.to_string()).unwrap_or_default(),
+            "secretary_name" => self.d.org.secretary_name.clone().unwrap_or_default(),
+            "members_count" => self.d.org.members_count.map(|n| n.to_string()).unwrap_or_default(),
+            "on" => self.today.clone(),
+            _ => String::new(),
+        };
+        self.refused.typed("edit", name, &saved).to_owned()
     }
 }
 
-async fn detail_page(state: &AppState, auth: &Auth, id: i64, error: Option<String>) -> PageResult {
+async fn detail_page(state: &AppState, auth: &Auth, id: i64, refused: Refusal) -> PageResult {
     let d = state.store.registry().party_org(&auth.caller, OrgId(id)).await?;
     let is_branch = d.org.kind == qunlian_domain::registry::OrgKind::Branch.label();
     let may_edit = auth.caller.may(Action::WriteRegistry);
@@ -111,16 +133,16 @@ async fn detail_page(state: &AppState, auth: &Auth, id: i64, error: Option<Strin
         may_propose: auth.caller.may(Action::ProposeRegistryChanges),
         today: state.store.today().format("%Y-%m-%d").to_string(),
         targets,
-        error,
+        refused,
         instructors: state.store.people().instructors(&auth.caller, Some(id)).await?,
         prompts: state.store.workgroups().prompts(&auth.caller, Some(id)).await?,
         groups: crate::support::sections::party_groups(state, auth, is_branch, id).await?,
     };
-    render_form(&page, page.error.is_some())
+    render_form(&page, page.refused.is_some())
 }
 
 pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult {
-    detail_page(&state, &auth, id, None).await
+    detail_page(&state, &auth, id, Refusal::default()).await
 }
 
 #[derive(Deserialize)]
@@ -131,15 +153,11 @@ pub struct MergeForm {
 
 /// Merges this organisation into another: it is dissolved, its units move over, and both
 /// histories record the merger.
-pub async fn merge(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(f): Form<MergeForm>,
-) -> PageResult {
+pub async fn merge(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, typed: Pairs) -> PageResult {
     auth.require(Action::RestructureRegistry)?;
     state.store.registry().party_org(&auth.caller, OrgId(id)).await?;
     let result: Result<(), WebError> = async {
+        let f: MergeForm = typed.parse()?;
         let into = non_empty(&f.into)
             .and_then(|v| v.parse::<i64>().ok())
             .ok_or_else(|| WebError::Invalid("并入组织：请选择".into()))?;
@@ -147,11 +165,21 @@ pub async fn merge(
         Ok(state.store.registry().merge_org(&auth.caller, OrgId(id), OrgId(into), on).await?)
     }
     .await;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/orgs/{id}")).into_response()),
-        Err(WebError::Invalid(msg)) => detail_page(&state, &auth, id, Some(msg)).await,
-        Err(e) => Err(e),
-    }
+    again(&state, &auth, id, result, "merge", typed).await
+}
+
+/// The answer to a form of the organisation's page: to the page when saved; the page again
+/// (422) with the reason, and what was typed by the form `form`, when refused.
+async fn again(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+    result: Result<(), WebError>,
+    form: &'static str,
+    typed: Pairs,
+) -> PageResult {
+    let saved = result.map(|()| format!("/orgs/{id}"));
+    saved_or_again(saved, |msg| detail_page(state, auth, id, Refusal::of(form, msg, typed))).await
 }
 
 #[derive(Deserialize)]
@@ -160,16 +188,16 @@ pub struct RenameForm {
     on: Option<String>,
 }
 
-pub async fn rename(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(f): Form<RenameForm>,
-) -> PageResult {
+/// Renames the organisation; a refusal is its page again with the name and date as typed.
+pub async fn rename(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, typed: Pairs) -> PageResult {
     auth.require(Action::RestructureRegistry)?;
-    let on = parse_date("更名日期", &f.on)?.unwrap_or_else(|| state.store.today());
-    state.store.registry().rename_org(&auth.caller, OrgId(id), non_empty(&f.name).unwrap_or(""), on).await?;
-    Ok(Redirect::to(&format!("/orgs/{id}")).into_response())
+    let result = async {
+        let f: RenameForm = typed.parse()?;
+        let on = parse_date("更名日期", &f.on)?.unwrap_or_else(|| state.store.today());
+        Ok(state.store.registry().rename_org(&auth.caller, OrgId(id), non_empty(&f.name).unwrap_or(""), on).await?)
+    }
+    .await;
+    again(&state, &auth, id, result, "rename", typed).await
 }
 
 #[derive(Deserialize)]
@@ -185,11 +213,15 @@ pub async fn dissolve(
     body: crate::support::forms::Unread,
 ) -> PageResult {
     auth.require(Action::RestructureRegistry)?;
-    let f: DissolveForm = body.form().await?;
-    let on = parse_date("撤销日期", &f.on)?.unwrap_or_else(|| state.store.today());
-    let reason = non_empty(&f.reason).ok_or_else(|| WebError::Invalid("撤销原因：请填写".into()))?;
-    state.store.registry().dissolve_org(&auth.caller, OrgId(id), on, reason).await?;
-    Ok(Redirect::to(&format!("/orgs/{id}")).into_response())
+    let typed = body.pairs().await?;
+    let result = async {
+        let f: DissolveForm = typed.parse()?;
+        let on = parse_date("撤销日期", &f.on)?.unwrap_or_else(|| state.store.today());
+        let reason = non_empty(&f.reason).ok_or_else(|| WebError::Invalid("撤销原因：请填写".into()))?;
+        Ok(state.store.registry().dissolve_org(&auth.caller, OrgId(id), on, reason).await?)
+    }
+    .await;
+    again(&state, &auth, id, result, "dissolve", typed).await
 }
 
 #[derive(Template)]
@@ -252,14 +284,8 @@ pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<New
         }
         let new = NewOrg {
             name: non_empty(&f.name).unwrap_or("").to_owned(),
-            kind: match non_empty(&f.kind) {
-                None => OrgKind::Branch,
-                Some(k) => OrgKind::parse(k).map_err(|e| WebError::Invalid(e.to_string()))?,
-            },
-            form: match non_empty(&f.form) {
-                None => OrgForm::Independent,
-                Some(k) => OrgForm::parse(k).map_err(|e| WebError::Invalid(e.to_string()))?,
-            },
+            kind: coded(&f.kind, OrgKind::parse)?.unwrap_or(OrgKind::Branch),
+            form: coded(&f.form, OrgForm::parse)?.unwrap_or(OrgForm::Independent),
             parent: non_empty(&f.parent).and_then(|p| p.parse().ok()).map(OrgId),
             units,
             town_code: None,
@@ -296,15 +322,11 @@ pub struct EditForm {
 }
 
 /// The organisation's parent, secretary and member count; a new parent enters its history.
-pub async fn update(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    Form(f): Form<EditForm>,
-) -> PageResult {
+pub async fn update(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, typed: Pairs) -> PageResult {
     auth.require(Action::WriteRegistry)?;
     state.store.registry().party_org(&auth.caller, OrgId(id)).await?;
     let result: Result<(), WebError> = async {
+        let f: EditForm = typed.parse()?;
         let parent = match non_empty(&f.parent) {
             None => None,
             Some(p) => Some(OrgId(p.parse().map_err(|_| WebError::Invalid("上级组织：请从列表中选择".into()))?)),
@@ -323,9 +345,5 @@ pub async fn update(
         Ok(state.store.registry().update_org(&auth.caller, OrgId(id), edit).await?)
     }
     .await;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/orgs/{id}")).into_response()),
-        Err(WebError::Invalid(msg)) => detail_page(&state, &auth, id, Some(msg)).await,
-        Err(e) => Err(e),
-    }
+    again(&state, &auth, id, result, "edit", typed).await
 }

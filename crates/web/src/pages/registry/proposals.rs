@@ -16,7 +16,7 @@ use serde::Deserialize;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::non_empty;
+use crate::support::forms::{non_empty, parsed};
 use crate::support::render_form;
 
 #[derive(Template)]
@@ -78,7 +78,7 @@ pub struct NewQuery {
 }
 
 async fn form_page(state: &AppState, auth: &Auth, raw: RawProposal, errors: FieldErrors) -> PageResult {
-    let kind = ProposalKind::parse(&raw.kind).map_err(|e| WebError::Invalid(e.to_string()))?;
+    let kind = parsed(ProposalKind::parse(&raw.kind))?;
     let registry = state.store.registry();
     let (mut org, mut targets, mut firm) = (None, Vec::new(), None);
     if kind == ProposalKind::FirmFlags {
@@ -124,31 +124,8 @@ pub async fn new_form(State(state): State<AppState>, auth: Auth, Query(q): Query
     form_page(&state, &auth, raw, FieldErrors::new()).await
 }
 
-#[derive(Deserialize, Default)]
-pub struct ProposalForm {
-    kind: Option<String>,
-    org: Option<String>,
-    new_name: Option<String>,
-    into: Option<String>,
-    on: Option<String>,
-    high_tech: Option<String>,
-    srdi: Option<String>,
-    reason: Option<String>,
-}
-
-pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<ProposalForm>) -> PageResult {
+pub async fn create(State(state): State<AppState>, auth: Auth, Form(raw): Form<RawProposal>) -> PageResult {
     auth.require(Action::ProposeRegistryChanges)?;
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let raw = RawProposal {
-        kind: text(&f.kind),
-        org: text(&f.org),
-        new_name: text(&f.new_name),
-        into: text(&f.into),
-        on: text(&f.on),
-        high_tech: text(&f.high_tech),
-        srdi: text(&f.srdi),
-        reason: text(&f.reason),
-    };
     let fields = match ProposalFields::parse(&raw) {
         Ok(fields) => fields,
         Err(errors) => return form_page(&state, &auth, raw, errors).await,

@@ -1,7 +1,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::RegionCode;
 use qunlian_domain::auth::{Action, Scope};
 use qunlian_store::registry::{EnterpriseFilter, Park, ParkDetail};
@@ -10,8 +9,7 @@ use serde::Deserialize;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Choice, non_empty};
-use crate::support::render;
+use crate::support::forms::{Choice, Refusal, non_empty};
 use crate::support::towns::{keep_town, town_options};
 use crate::support::{render_form, saved_or_again};
 
@@ -29,11 +27,13 @@ struct RegionsPage {
     towns: Vec<TownRow>,
     parks: Vec<Park>,
     may_create: bool,
+    /// A refused new park ("park"), shown again as it was typed.
+    refused: Refusal,
 }
 
 impl RegionsPage {
     fn town_choices(&self) -> Vec<Choice> {
-        Choice::list(self.towns.iter().map(|t| (&t.code, &t.name)), "")
+        Choice::list(self.towns.iter().map(|t| (&t.code, &t.name)), self.refused.typed("park", "town", ""))
     }
 
     /// The name of a park's parent, when the caller sees it.
@@ -43,6 +43,11 @@ impl RegionsPage {
 }
 
 pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
+    regions_page(&state, &auth, Refusal::default()).await
+}
+
+/// The regions and parks; with a refused new park, 422 and the form as it was typed.
+async fn regions_page(state: &AppState, auth: &Auth, refused: Refusal) -> PageResult {
     auth.require(Action::ReadRegistry)?;
     let base = match &auth.caller.scope {
         Scope::Region(r) => *r,
@@ -60,13 +65,16 @@ pub async fn page(State(state): State<AppState>, auth: Auth) -> PageResult {
         towns.push(TownRow { code: t.to_string(), name: t.name().to_owned(), enterprises });
     }
     let parks = state.store.registry().list_parks(&auth.caller).await?;
-    render(&RegionsPage {
-        layout: Layout::new(&auth, &state, "/regions"),
+    let was_refused = refused.is_some();
+    let page = RegionsPage {
+        layout: Layout::new(auth, state, "/regions"),
         district: base.full_name(),
         towns,
         parks,
         may_create: auth.caller.may(Action::Import),
-    })
+        refused,
+    };
+    render_form(&page, was_refused)
 }
 
 #[derive(Deserialize)]
@@ -77,11 +85,16 @@ pub struct ParkForm {
 
 pub async fn create_park(State(state): State<AppState>, auth: Auth, body: crate::support::forms::Unread) -> PageResult {
     auth.require(Action::Import)?;
-    let f: ParkForm = body.form().await?;
-    let town =
-        RegionCode::parse(non_empty(&f.town).unwrap_or("")).map_err(|e| WebError::Invalid(format!("所属街镇：{e}")))?;
-    state.store.registry().create_park(&auth.caller, non_empty(&f.name).unwrap_or(""), &town, None).await?;
-    Ok(Redirect::to("/regions").into_response())
+    let typed = body.pairs().await?;
+    let saved = async {
+        let f: ParkForm = typed.parse()?;
+        let town = RegionCode::parse(non_empty(&f.town).unwrap_or(""))
+            .map_err(|e| WebError::Invalid(format!("所属街镇：{e}")))?;
+        state.store.registry().create_park(&auth.caller, non_empty(&f.name).unwrap_or(""), &town, None).await?;
+        Ok("/regions".to_owned())
+    }
+    .await;
+    saved_or_again(saved, |msg| regions_page(&state, &auth, Refusal::of("park", msg, typed))).await
 }
 
 #[derive(Template)]

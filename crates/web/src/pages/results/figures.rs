@@ -13,7 +13,7 @@ use super::{ACTIVE, period_choices};
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{coded, id_param, non_empty};
+use crate::support::forms::{coded, id_param, non_empty, parsed};
 use crate::support::render;
 
 #[derive(Deserialize, Default)]
@@ -44,8 +44,7 @@ struct FiguresPage {
 
 pub async fn page(State(state): State<AppState>, auth: Auth, Query(q): Query<FigureQuery>) -> PageResult {
     auth.require(Action::ReadResults)?;
-    let period =
-        non_empty(&q.period).map(|s| Period::parse(s).map_err(|e| WebError::Invalid(e.to_string()))).transpose()?;
+    let period = non_empty(&q.period).map(|s| parsed(Period::parse(s))).transpose()?;
     let filter = FigureFilter {
         cluster: id_param("集群", &q.cluster)?.map(ClusterId),
         period,

@@ -18,7 +18,7 @@ use qunlian_store::results::{Drill, FigureScope};
 
 use crate::error::WebError;
 use crate::state::AppState;
-use crate::support::forms::non_empty;
+use crate::support::forms::{non_empty, parsed};
 
 const ACTIVE: &str = "/results";
 
@@ -40,7 +40,7 @@ pub fn routes() -> Router<AppState> {
 /// when none is given.
 pub(crate) fn period_param(state: &AppState, v: &Option<String>) -> Result<Period, WebError> {
     match non_empty(v) {
-        Some(s) => Period::parse(s).map_err(|e| WebError::Invalid(e.to_string())),
+        Some(s) => parsed(Period::parse(s)),
         None => Ok(Period::latest_ended(state.store.today())),
     }
 }

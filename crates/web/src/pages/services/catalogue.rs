@@ -1,9 +1,7 @@
 //! The catalogue of service items with its import, and the working-day calendar.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Multipart, Query, State};
-use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::auth::Action;
 use qunlian_domain::services::TimeLimit;
 use qunlian_store::services::{CalendarYear, CatalogueImport, NewServiceItem, ServiceItem};
@@ -13,8 +11,8 @@ use super::*;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{non_empty, required_id};
-use crate::support::render;
+use crate::support::forms::{Pairs, Refusal, non_empty, required_id};
+use crate::support::{render, render_form, saved_or_again};
 
 // ---------- catalogue ----------
 
@@ -35,6 +33,26 @@ struct CataloguePage {
     edit: Option<ServiceItem>,
     import: Option<CatalogueImport>,
     error: Option<String>,
+    /// A refused item form ("item"), shown again as it was typed.
+    refused: Refusal,
+}
+
+impl CataloguePage {
+    /// A field of the item form: as typed when it was refused, else the edited item's.
+    fn item_value(&self, field: &str) -> String {
+        let Some(e) = self.edit.as_ref().filter(|_| !self.refused.is_some()) else {
+            return self.refused.typed("item", field, "").to_owned();
+        };
+        match field {
+            "code" => e.code.clone(),
+            "name" => e.name.clone(),
+            "department_id" => e.department_id.to_string(),
+            "materials" => e.materials.join("\n"),
+            "limit" => e.limit_label.clone(),
+            "stages" => e.stages.join("→"),
+            _ => String::new(),
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -48,6 +66,7 @@ async fn catalogue_page(
     edit: Option<i64>,
     import: Option<CatalogueImport>,
     error: Option<String>,
+    refused: Refusal,
 ) -> PageResult {
     may_read(auth)?;
     let items = state.store.services().items(&auth.caller).await?;
@@ -66,7 +85,8 @@ async fn catalogue_page(
         Some(id) if may_manage => Some(state.store.services().item(&auth.caller, id).await?),
         _ => None,
     };
-    render(&CataloguePage {
+    let was_refused = refused.is_some();
+    let page = CataloguePage {
         may_file: auth.caller.may(Action::FileServiceRequest),
         layout: Layout::new(auth, state, "/services"),
         groups,
@@ -76,11 +96,13 @@ async fn catalogue_page(
         edit,
         import,
         error,
-    })
+        refused,
+    };
+    render_form(&page, was_refused)
 }
 
 pub async fn catalogue(State(state): State<AppState>, auth: Auth, Query(q): Query<CatalogueQuery>) -> PageResult {
-    catalogue_page(&state, &auth, id_param("事项", &q.edit)?, None, None).await
+    catalogue_page(&state, &auth, id_param("事项", &q.edit)?, None, None, Refusal::default()).await
 }
 
 #[derive(Deserialize)]
@@ -93,37 +115,40 @@ pub struct ItemForm {
     stages: Option<String>,
 }
 
-pub async fn save_item(State(state): State<AppState>, auth: Auth, Form(f): Form<ItemForm>) -> PageResult {
+/// Adds or updates an item (by its code); a refusal is the catalogue again with the reason
+/// and what was typed by the item form.
+pub async fn save_item(State(state): State<AppState>, auth: Auth, typed: Pairs) -> PageResult {
     auth.require(Action::ManageServices)?;
-    let limit_text = non_empty(&f.limit).unwrap_or("");
-    let limit = TimeLimit::parse(limit_text)
-        .ok_or_else(|| WebError::Invalid(format!("办结时限：“{limit_text}”无法识别，应写作“5个工作日”或“4小时”")))?;
-    let split = qunlian_io::services::split_list;
-    state
-        .store
-        .services()
-        .save_item(
-            &auth.caller,
-            NewServiceItem {
-                code: non_empty(&f.code).unwrap_or("").to_owned(),
-                name: non_empty(&f.name).unwrap_or("").to_owned(),
-                department_id: required_id("责任部门", &f.department_id)?,
-                materials: split(non_empty(&f.materials).unwrap_or(""), &['、', ';', '；']),
-                limit,
-                stages: split(&non_empty(&f.stages).unwrap_or("").replace("->", "→"), &['→', '>', '＞']),
-                is_demo: false,
-            },
-        )
-        .await?;
-    Ok(Redirect::to("/services/catalogue").into_response())
+    let saved = async {
+        let f: ItemForm = typed.parse()?;
+        let limit_text = non_empty(&f.limit).unwrap_or("");
+        let limit = TimeLimit::parse(limit_text).ok_or_else(|| {
+            let typed = qunlian_domain::limits::echo(limit_text);
+            WebError::Invalid(format!("办结时限：“{typed}”无法识别，应写作“5个工作日”或“4小时”"))
+        })?;
+        let split = qunlian_io::services::split_list;
+        let new = NewServiceItem {
+            code: non_empty(&f.code).unwrap_or("").to_owned(),
+            name: non_empty(&f.name).unwrap_or("").to_owned(),
+            department_id: required_id("责任部门", &f.department_id)?,
+            materials: split(non_empty(&f.materials).unwrap_or(""), &['、', ';', '；']),
+            limit,
+            stages: split(&non_empty(&f.stages).unwrap_or("").replace("->", "→"), &['→', '>', '＞']),
+            is_demo: false,
+        };
+        state.store.services().save_item(&auth.caller, new).await?;
+        Ok("/services/catalogue".to_owned())
+    }
+    .await;
+    saved_or_again(saved, |msg| catalogue_page(&state, &auth, None, None, None, Refusal::of("item", msg, typed))).await
 }
 
 async fn upload(multipart: &mut Multipart) -> Result<Option<Vec<u8>>, WebError> {
     let mut file = None;
-    while let Some(field) = multipart.next_field().await.map_err(|e| WebError::Invalid(format!("上传失败：{e}")))?
-    {
+    use crate::support::upload::unreadable;
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         if field.name() == Some("file") {
-            let bytes = field.bytes().await.map_err(|e| WebError::Invalid(format!("上传失败：{e}")))?;
+            let bytes = field.bytes().await.map_err(unreadable)?;
             file = Some(bytes.to_vec());
         }
     }
@@ -133,19 +158,20 @@ async fn upload(multipart: &mut Multipart) -> Result<Option<Vec<u8>>, WebError> 
 pub async fn import_catalogue(State(state): State<AppState>, auth: Auth, mut multipart: Multipart) -> PageResult {
     auth.require(Action::ManageServices)?;
     let Some(bytes) = upload(&mut multipart).await? else {
-        return catalogue_page(&state, &auth, None, None, Some("请选择要导入的 .xlsx 或 .csv 文件".into())).await;
+        let missing = Some("请选择要导入的 .xlsx 或 .csv 文件".into());
+        return catalogue_page(&state, &auth, None, None, missing, Refusal::default()).await;
     };
     let parsed = tokio::task::spawn_blocking(move || qunlian_io::services::read_catalogue(bytes))
         .await
         .map_err(WebError::internal)?;
     let (rows, rejects) = match parsed {
         Ok(x) => x,
-        Err(e) => return catalogue_page(&state, &auth, None, None, Some(e)).await,
+        Err(e) => return catalogue_page(&state, &auth, None, None, Some(e), Refusal::default()).await,
     };
     let mut result = state.store.services().import_items(&auth.caller, rows).await?;
     result.rejects.extend(rejects.into_iter().map(|r| (r.line, r.reason)));
     result.rejects.sort();
-    catalogue_page(&state, &auth, None, Some(result), None).await
+    catalogue_page(&state, &auth, None, Some(result), None, Refusal::default()).await
 }
 
 // ---------- calendar ----------

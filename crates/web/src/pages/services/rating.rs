@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Uri};
 use axum::response::{Html, IntoResponse};
 use qunlian_store::services::{RateOutcome, RatingView};
 use serde::Deserialize;
@@ -110,8 +109,7 @@ pub async fn rating_slip(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    uri: Uri,
+    base: super::requests::PublicBase,
 ) -> PageResult {
     // Printed by an area admin for sending, or by the enterprise's contact; an officer
     // (who would be rating himself) never gets the slip, whichever request is asked for.
@@ -121,7 +119,7 @@ pub async fn rating_slip(
     }
     let token = state.store.services().rating_link_for(&auth.caller, id).await?;
     let view = state.store.services().rating_view(id, &token).await?;
-    let link = super::requests::rating_url(&state, &headers, &uri, id, &token);
+    let link = base.rating_url(id, &token);
     let printed = crate::support::format::minutes(state.store.now());
     Ok(Html(SlipPage { view, link, printed, demo: state.config.demo }.render()?).into_response())
 }

@@ -3,7 +3,8 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{FromRequestParts, Multipart, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, Uri, header};
 use axum::response::{IntoResponse, Redirect};
 use qunlian_domain::auth::{Action, Scope, UnitId};
@@ -17,7 +18,7 @@ use super::*;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Choice, TownDays, non_empty, required_id};
+use crate::support::forms::{Choice, TownDays, coded, non_empty, required_id};
 use crate::support::render;
 
 // ---------- the list ----------
@@ -46,10 +47,7 @@ impl ListQuery {
         };
         let (filed_from, filed_before) = self.within.range()?;
         Ok(ServiceFilter {
-            state: match non_empty(&self.state) {
-                Some(code) => Some(RequestState::from_code(code).map_err(|e| WebError::Invalid(e.to_string()))?),
-                None => None,
-            },
+            state: coded(&self.state, RequestState::from_code)?,
             colour,
             department: id_param("部门", &self.department)?,
             item: id_param("事项", &self.item)?,
@@ -149,6 +147,11 @@ struct NewPage {
     q: String,
     single: bool,
     item_param: String,
+    /// What a refused form had typed, shown again with why it was refused.
+    unit_param: String,
+    title: String,
+    detail: String,
+    error: Option<String>,
 }
 
 impl NewPage {
@@ -172,16 +175,29 @@ pub struct NewQuery {
 
 pub async fn new_form(State(state): State<AppState>, auth: Auth, Query(q): Query<NewQuery>) -> PageResult {
     auth.require(Action::FileServiceRequest)?;
-    let enterprises = state.store.services().enterprises(&auth.caller, non_empty(&q.q), 200).await?;
-    render(&NewPage {
+    let typed = NewForm { item_id: q.item, unit_id: None, title: None, detail: None };
+    new_page(&state, &auth, non_empty(&q.q).unwrap_or(""), &typed, None).await
+}
+
+/// The form, empty or as a refused one was typed (422, the reason above it).
+async fn new_page(state: &AppState, auth: &Auth, q: &str, typed: &NewForm, error: Option<String>) -> PageResult {
+    let enterprises = state.store.services().enterprises(&auth.caller, Some(q).filter(|q| !q.is_empty()), 200).await?;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let refused = error.is_some();
+    let page = NewPage {
         may_file: true,
-        layout: Layout::new(&auth, &state, "/services"),
+        layout: Layout::new(auth, state, "/services"),
         items: state.store.services().items(&auth.caller).await?,
         single: matches!(auth.caller.scope, Scope::Enterprise(_)),
         enterprises,
-        q: non_empty(&q.q).unwrap_or("").to_owned(),
-        item_param: non_empty(&q.item).unwrap_or("").to_owned(),
-    })
+        q: q.to_owned(),
+        item_param: non_empty(&typed.item_id).unwrap_or("").to_owned(),
+        unit_param: non_empty(&typed.unit_id).unwrap_or("").to_owned(),
+        title: text(&typed.title),
+        detail: text(&typed.detail),
+        error,
+    };
+    crate::support::render_form(&page, refused)
 }
 
 #[derive(Deserialize)]
@@ -194,24 +210,22 @@ pub struct NewForm {
 
 pub async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<NewForm>) -> PageResult {
     auth.require(Action::FileServiceRequest)?;
-    let item_id =
-        id_param("服务事项", &f.item_id)?.ok_or_else(|| WebError::Invalid("服务事项：请从目录中选择".into()))?;
-    let unit = required_id("企业", &f.unit_id)?;
-    let id = state
-        .store
-        .services()
-        .file_request(
-            &auth.caller,
-            NewServiceRequest {
-                item_id,
-                unit: UnitId(unit),
-                title: non_empty(&f.title).unwrap_or("").to_owned(),
-                detail: non_empty(&f.detail).unwrap_or("").to_owned(),
-                is_demo: false,
-            },
-        )
-        .await?;
-    Ok(Redirect::to(&format!("/services/{id}")).into_response())
+    let saved = async {
+        let item_id =
+            id_param("服务事项", &f.item_id)?.ok_or_else(|| WebError::Invalid("服务事项：请从目录中选择".into()))?;
+        let unit = required_id("企业", &f.unit_id)?;
+        let new = NewServiceRequest {
+            item_id,
+            unit: UnitId(unit),
+            title: non_empty(&f.title).unwrap_or("").to_owned(),
+            detail: non_empty(&f.detail).unwrap_or("").to_owned(),
+            is_demo: false,
+        };
+        let id = state.store.services().file_request(&auth.caller, new).await?;
+        Ok(format!("/services/{id}"))
+    }
+    .await;
+    crate::support::saved_or_again(saved, |msg| new_page(&state, &auth, "", &f, Some(msg))).await
 }
 
 // ---------- one request ----------
@@ -233,9 +247,36 @@ struct DetailPage {
     remaining: String,
     attachments: Vec<qunlian_store::services::Attachment>,
     may_attach: bool,
+    /// A refused step: which action, what was typed, and why (shown by that action's form).
+    refused: Option<RefusedStep>,
+}
+
+struct RefusedStep {
+    action: String,
+    text: String,
+    error: String,
 }
 
 impl DetailPage {
+    /// Why the step of one of these actions (space-separated) was refused, if it was.
+    fn refusal(&self, actions: &str) -> Option<&str> {
+        self.refused.as_ref().filter(|r| actions.split(' ').any(|a| a == r.action)).map(|r| r.error.as_str())
+    }
+
+    /// A refusal no form on the page would show: the request is no longer open to this
+    /// user, or the action is none of the forms'.
+    fn refusal_at_top(&self) -> Option<&str> {
+        const FORMS: [&str; 9] =
+            ["assign", "start", "finish_stage", "pause", "resume", "transfer", "comment", "finish", "reject"];
+        let r = self.refused.as_ref()?;
+        (!self.may_handle || !FORMS.contains(&r.action.as_str())).then_some(r.error.as_str())
+    }
+
+    /// What a refused step of this action had typed, to type it again; else `default`.
+    fn typed<'a>(&'a self, action: &str, default: &'a str) -> &'a str {
+        self.refused.as_ref().filter(|r| r.action == action).map_or(default, |r| r.text.as_str())
+    }
+
     /// The request's stages, the first chosen while it is not finished.
     fn stage_choices(&self) -> Vec<Choice> {
         let first = self.d.stages.first().filter(|s| s.finished.is_none()).map_or("", |s| s.name.as_str());
@@ -247,6 +288,23 @@ impl DetailPage {
 /// address, else the one this page was requested at — its Host (or HTTP/2 authority), and
 /// the scheme a proxy in front says (`X-Forwarded-Proto`), else https when cookies are
 /// marked secure. Only host characters are taken from the request.
+pub struct PublicBase(String);
+
+impl FromRequestParts<AppState> for PublicBase {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(PublicBase(public_base(state, &parts.headers, &parts.uri)))
+    }
+}
+
+impl PublicBase {
+    /// The full address of a request's rating link, to open or to print.
+    pub(super) fn rating_url(&self, id: i64, token: &str) -> String {
+        format!("{}/rate/{id}/{token}", self.0)
+    }
+}
+
 fn public_base(state: &AppState, headers: &HeaderMap, uri: &Uri) -> String {
     if let Some(url) = &state.config.public_url {
         return url.clone();
@@ -266,19 +324,19 @@ fn public_base(state: &AppState, headers: &HeaderMap, uri: &Uri) -> String {
     format!("{scheme}://{host}")
 }
 
-/// The full address of a request's rating link, to open or to print.
-pub(super) fn rating_url(state: &AppState, headers: &HeaderMap, uri: &Uri, id: i64, token: &str) -> String {
-    format!("{}/rate/{id}/{token}", public_base(state, headers, uri))
+pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, base: PublicBase) -> PageResult {
+    detail_page(&state, &auth, id, &base, None).await
 }
 
-pub async fn detail(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-    headers: HeaderMap,
-    uri: Uri,
+/// The request's page; with a refused step, 422 and the reason by that step's form.
+async fn detail_page(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+    base: &PublicBase,
+    refused: Option<RefusedStep>,
 ) -> PageResult {
-    may_read(&auth)?;
+    may_read(auth)?;
     let d = state.store.services().request(&auth.caller, id).await?;
     let r = &d.request;
     let holds = match &auth.caller.scope {
@@ -298,15 +356,17 @@ pub async fn detail(
         false => None,
     };
     let rating_link = (holder == Some(RatingHolder::Enterprise))
-        .then(|| rating_url(&state, &headers, &uri, r.id, &state.store.services().rating_token(r.id)));
+        .then(|| base.rating_url(r.id, &state.store.services().rating_token(r.id)));
     let may_print_rating = holder == Some(RatingHolder::Printer);
     let attachments = state.store.services().attachments(&auth.caller, id).await?;
     let may_attach = auth.caller.may(Action::FileServiceRequest) || auth.caller.may(Action::HandleServiceRequest);
-    render(&DetailPage {
+    let was_refused = refused.is_some();
+    let page = DetailPage {
         attachments,
         may_attach,
+        refused,
         may_file: auth.caller.may(Action::FileServiceRequest),
-        layout: Layout::new(&auth, &state, "/services"),
+        layout: Layout::new(auth, state, "/services"),
         elapsed: days(r.clock.elapsed_minutes),
         remaining: remaining(r),
         may_handle,
@@ -315,7 +375,8 @@ pub async fn detail(
         may_print_rating,
         r: d.request.clone(),
         d,
-    })
+    };
+    crate::support::render_form(&page, was_refused)
 }
 
 #[derive(Deserialize)]
@@ -326,32 +387,47 @@ pub struct StepForm {
     department_id: Option<String>,
 }
 
+/// One step of a request (assign, a stage, pause, resume, transfer, note, finish, reject); a
+/// refused one is the request's page again with the reason and the text by its form.
 pub async fn step(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
+    base: PublicBase,
     body: crate::support::forms::Unread,
 ) -> PageResult {
     auth.require(Action::HandleServiceRequest)?;
     let f: StepForm = body.form().await?;
     let text = non_empty(&f.text).unwrap_or("").to_owned();
-    let stage = non_empty(&f.stage).unwrap_or("").to_owned();
-    let step = match f.action.as_str() {
-        "assign" => RequestStep::Assign(text),
-        "start" => RequestStep::StartStage(stage),
-        "finish_stage" => RequestStep::FinishStage(stage),
-        "pause" => RequestStep::Pause(text),
-        "resume" => RequestStep::Resume(text),
-        "transfer" => {
-            RequestStep::Transfer { department_id: required_id("转办部门", &f.department_id)?, reason: text }
-        }
-        "comment" => RequestStep::Comment(text),
-        "finish" => RequestStep::Finish(text),
-        "reject" => RequestStep::Reject(text),
-        other => return Err(WebError::Invalid(format!("未知的操作“{other}”"))),
-    };
-    state.store.services().step(&auth.caller, id, step).await?;
-    Ok(Redirect::to(&format!("/services/{id}")).into_response())
+    let saved = async {
+        let stage = non_empty(&f.stage).unwrap_or("").to_owned();
+        let step = match f.action.as_str() {
+            "assign" => RequestStep::Assign(text.clone()),
+            "start" => RequestStep::StartStage(stage),
+            "finish_stage" => RequestStep::FinishStage(stage),
+            "pause" => RequestStep::Pause(text.clone()),
+            "resume" => RequestStep::Resume(text.clone()),
+            "transfer" => RequestStep::Transfer {
+                department_id: required_id("转办部门", &f.department_id)?,
+                reason: text.clone(),
+            },
+            "comment" => RequestStep::Comment(text.clone()),
+            "finish" => RequestStep::Finish(text.clone()),
+            "reject" => RequestStep::Reject(text.clone()),
+            other => {
+                let shown = qunlian_domain::limits::echo(other);
+                return Err(WebError::Invalid(format!("未知的操作“{shown}”")));
+            }
+        };
+        state.store.services().step(&auth.caller, id, step).await?;
+        Ok(format!("/services/{id}"))
+    }
+    .await;
+    crate::support::saved_or_again(saved, |error| {
+        let refused = RefusedStep { action: f.action.clone(), text, error };
+        detail_page(&state, &auth, id, &base, Some(refused))
+    })
+    .await
 }
 
 /// Adds the uploaded file to the request; the page shows it in the list.

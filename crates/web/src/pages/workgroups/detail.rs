@@ -14,7 +14,7 @@ use super::ACTIVE;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::Unread;
+use crate::support::forms::{Unread, parsed};
 use crate::support::{render_form, saved_or_again};
 
 #[derive(Template)]
@@ -108,54 +108,66 @@ pub async fn detail(State(state): State<AppState>, auth: Auth, Path(id): Path<i6
     detail_page(&state, &auth, id, fresh(&state), None).await
 }
 
+/// The answer to one of the page's forms: the page when `saved`; the page again with the
+/// reason by the form `which`, the forms holding `forms` (that one as it was sent), otherwise.
+async fn answer(
+    state: &AppState,
+    auth: &Auth,
+    id: i64,
+    saved: Result<(), WebError>,
+    which: &'static str,
+    forms: Forms,
+) -> PageResult {
+    saved_or_again(saved.map(|()| format!("/workgroups/{id}")), |msg| {
+        detail_page(state, auth, id, forms, Some((which, msg)))
+    })
+    .await
+}
+
 /// 撤销: the branch dissolved on the day given.
 pub async fn end(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
     auth.require(Action::RestructureRegistry)?;
     let raw: RawEnd = body.form().await?;
-    let saved = match EndFields::parse(&raw) {
-        Ok(f) => state.store.workgroups().end(&auth.caller, id, f).await.map_err(WebError::from),
-        Err(e) => Err(WebError::Invalid(e.to_string())),
-    };
-    let saved = saved.map(|()| format!("/workgroups/{id}"));
-    let forms = Forms { end: raw, ..fresh(&state) };
-    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("end", msg))).await }).await
+    let saved = async {
+        let f = parsed(EndFields::parse(&raw))?;
+        Ok(state.store.workgroups().end(&auth.caller, id, f).await?)
+    }
+    .await;
+    answer(&state, &auth, id, saved, "end", Forms { end: raw, ..fresh(&state) }).await
 }
 
 /// 延期: a new planned end.
 pub async fn extend(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
     auth.require(Action::RestructureRegistry)?;
     let raw: RawExtend = body.form().await?;
-    let saved = match ExtendFields::parse(&raw) {
-        Ok(f) => state.store.workgroups().extend(&auth.caller, id, f).await.map_err(WebError::from),
-        Err(e) => Err(WebError::Invalid(e.to_string())),
-    };
-    let saved = saved.map(|()| format!("/workgroups/{id}"));
-    let forms = Forms { extend: raw, ..fresh(&state) };
-    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("extend", msg))).await }).await
+    let saved = async {
+        let f = parsed(ExtendFields::parse(&raw))?;
+        Ok(state.store.workgroups().extend(&auth.caller, id, f).await?)
+    }
+    .await;
+    answer(&state, &auth, id, saved, "extend", Forms { extend: raw, ..fresh(&state) }).await
 }
 
 /// 加入: a member of the register joins the temporary branch from a day.
 pub async fn join(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
     auth.require(Action::RestructureRegistry)?;
     let raw: RawMemberChange = body.form().await?;
-    let saved = match MemberChange::parse(&raw, "加入日期") {
-        Ok(f) => state.store.workgroups().add_member(&auth.caller, id, f).await.map_err(WebError::from),
-        Err(e) => Err(WebError::Invalid(e.to_string())),
-    };
-    let saved = saved.map(|()| format!("/workgroups/{id}"));
-    let forms = Forms { join: raw, ..fresh(&state) };
-    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("join", msg))).await }).await
+    let saved = async {
+        let f = parsed(MemberChange::parse(&raw, "加入日期"))?;
+        Ok(state.store.workgroups().add_member(&auth.caller, id, f).await?)
+    }
+    .await;
+    answer(&state, &auth, id, saved, "join", Forms { join: raw, ..fresh(&state) }).await
 }
 
 /// 退出: a member taking part leaves on a day.
 pub async fn leave(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, body: Unread) -> PageResult {
     auth.require(Action::RestructureRegistry)?;
     let raw: RawMemberChange = body.form().await?;
-    let saved = match MemberChange::parse(&raw, "退出日期") {
-        Ok(f) => state.store.workgroups().member_leaves(&auth.caller, id, f).await.map_err(WebError::from),
-        Err(e) => Err(WebError::Invalid(e.to_string())),
-    };
-    let saved = saved.map(|()| format!("/workgroups/{id}"));
-    let forms = Forms { leave: raw, ..fresh(&state) };
-    saved_or_again(saved, |msg| async move { detail_page(&state, &auth, id, forms, Some(("leave", msg))).await }).await
+    let saved = async {
+        let f = parsed(MemberChange::parse(&raw, "退出日期"))?;
+        Ok(state.store.workgroups().member_leaves(&auth.caller, id, f).await?)
+    }
+    .await;
+    answer(&state, &auth, id, saved, "leave", Forms { leave: raw, ..fresh(&state) }).await
 }

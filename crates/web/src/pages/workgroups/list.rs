@@ -13,7 +13,7 @@ use super::ACTIVE;
 use crate::auth::{Auth, Layout};
 use crate::error::{PageResult, WebError};
 use crate::state::AppState;
-use crate::support::forms::{Choice, Pairs, Unread, coded, non_empty};
+use crate::support::forms::{Choice, Pairs, Unread, coded, from_form, non_empty, ticked};
 use crate::support::towns::town_options;
 use crate::support::{render, render_form};
 
@@ -77,14 +77,11 @@ struct FormPage {
 }
 
 impl FormPage {
-    fn error(&self, key: &str) -> &str {
-        self.errors.get(key).unwrap_or("")
-    }
     fn unit_ticked(&self, id: &i64) -> bool {
-        self.raw.units.iter().any(|u| u.trim() == id.to_string())
+        ticked(&self.raw.units, *id)
     }
     fn member_ticked(&self, id: &i64) -> bool {
-        self.raw.members.iter().any(|u| u.trim() == id.to_string())
+        ticked(&self.raw.members, *id)
     }
 }
 
@@ -109,21 +106,24 @@ pub async fn new_form(State(state): State<AppState>, auth: Auth) -> PageResult {
 
 fn raw_of(f: &Pairs) -> RawWorkgroup {
     let all = |k: &str| f.all(k).into_iter().map(str::to_owned).collect();
-    RawWorkgroup {
-        name: f.get("name").into(),
-        kind: f.get("kind").into(),
-        town: f.get("town").into(),
-        cluster: f.get("cluster").into(),
-        lead_unit: f.get("lead_unit").into(),
-        units: all("units"),
-        started_on: f.get("started_on").into(),
-        planned_end_on: f.get("planned_end_on").into(),
-        description: f.get("description").into(),
-        parent_org: f.get("parent_org").into(),
-        branch_name: f.get("branch_name").into(),
-        secretary: f.get("secretary").into(),
-        members: all("members"),
-    }
+    from_form!(
+        f,
+        RawWorkgroup {
+            name,
+            kind,
+            town,
+            cluster,
+            lead_unit,
+            units: all("units"),
+            started_on,
+            planned_end_on,
+            description,
+            parent_org,
+            branch_name,
+            secretary,
+            members: all("members")
+        }
+    )
 }
 
 pub async fn create(State(state): State<AppState>, auth: Auth, body: Unread) -> PageResult {
