@@ -14,8 +14,11 @@ use crate::AnyResult;
 use crate::config::Config;
 
 /// Exit status is non-zero only when the file itself cannot be read; bad rows are reported
-/// and skipped, good rows committed.
-pub async fn enterprises(store: &Store, config: &Config, file: &Path) -> AnyResult<ExitCode> {
+/// and skipped, good rows committed. `alone`: no server uses this SQLite database (the
+/// caller holds the server lock exclusively), so the rows are written in one transaction;
+/// otherwise they are staged and applied in short batches, as the page does, so that the
+/// server's users go on logging in and saving meanwhile (decisions/0006, addendum).
+pub async fn enterprises(store: &Store, config: &Config, file: &Path, alone: bool) -> AnyResult<ExitCode> {
     let reader = match EnterpriseReader::open(file, config.district) {
         Ok(r) => r,
         Err(e) => {
@@ -36,13 +39,19 @@ pub async fn enterprises(store: &Store, config: &Config, file: &Path) -> AnyResu
     };
     let caller = Caller::system("cli-import");
     let source = file.display().to_string();
-    // The command line applies at once: straight into the register in one transaction
-    // (decisions/0006, addendum), not staged as the page's preview needs.
-    let mut import = store.registry().begin_direct_import(&caller, &source, false).await?;
+    let mut import = if alone {
+        store.registry().begin_direct_import(&caller, &source, false).await?
+    } else {
+        if store.backend_name() == "SQLite" {
+            eprintln!("服务正在使用该数据库：分批写入（每批 10,000 行），在线用户照常登录和保存，导入会慢一些。");
+        }
+        store.registry().begin_import(&caller, &source, false).await?
+    };
     let mut rejects: Vec<Reject> = Vec::new();
     // Where the time goes, for docs/benchmarks.md: waiting for the reader thread (parsing),
-    // writing (checks, encryption, INSERTs into the register), committing (the indexes
-    // built after a load into an empty register, the commit).
+    // writing (checks, encryption, INSERTs into the register or staging), committing (one
+    // transaction: the indexes built after a load into an empty register, the commit;
+    // staged: applying in batches).
     let started = Instant::now();
     let (mut waiting, mut writing) = (Duration::ZERO, Duration::ZERO);
     // Parsing runs ahead on its own thread while the previous batch is written.
@@ -73,6 +82,7 @@ pub async fn enterprises(store: &Store, config: &Config, file: &Path) -> AnyResu
     let t = Instant::now();
     let counts = import.commit(rejects.len() as u64).await?;
     tracing::info!(
+        path = if alone { "direct" } else { "staged" },
         total_ms = started.elapsed().as_millis() as u64,
         waiting_for_reader_ms = waiting.as_millis() as u64,
         writing_ms = writing.as_millis() as u64,
