@@ -117,11 +117,13 @@ pub struct EnterpriseImport {
     written: HashSet<u64>,
 }
 
-/// The one transaction of a direct import, and the indexes of `units` it dropped to build
-/// them once at the end (an empty register on SQLite).
+/// The one transaction of a direct import, the indexes of `units` it dropped to build them
+/// once at the end (an empty register on SQLite), and the coverage triggers it dropped to
+/// bump the coverage version once at the end instead of for every row (SQLite).
 struct Direct {
     txn: DatabaseTransaction,
     indexes: Vec<String>,
+    triggers: Vec<String>,
     /// Statements built and not yet run.
     pending: Vec<Statement>,
 }
@@ -329,12 +331,21 @@ impl EnterpriseImport {
             return Ok(Vec::new());
         }
         let now = self.store.now();
-        let mut values: Vec<Value> = Vec::with_capacity(checked.len() * UNIT_ROW_WIDTH + 2);
+        // SQLite: the two timestamps bound once for the statement (`INSERT … SELECT … FROM
+        // (VALUES …)`), not formatted and bound for every row; PostgreSQL keeps a row each.
+        let once = backend == DbBackend::Sqlite;
+        let width = if once { UNIT_ROW_WIDTH - 2 } else { UNIT_ROW_WIDTH };
+        let mut values: Vec<Value> = Vec::with_capacity(checked.len() * width + 4);
+        if once {
+            values.extend([Value::from(now), Value::from(now)]);
+        }
         let mut audit: Vec<Value> = Vec::new();
         let caller = &self.caller;
         for mut c in checked {
             values.extend(unit_values(&mut c.model));
-            values.extend([c.model.created_at.take().into(), c.model.updated_at.take().into()]);
+            if !once {
+                values.extend([c.model.created_at.take().into(), c.model.updated_at.take().into()]);
+            }
             if let (Some(id), Some(changes)) = (c.unit_id, c.changes) {
                 audit.extend([
                     Value::from(now),
@@ -346,9 +357,28 @@ impl EnterpriseImport {
                 ]);
             }
         }
-        let n = values.len() / UNIT_ROW_WIDTH;
-        let row = marks(UNIT_ROW_WIDTH);
-        let mut sql = multi_row_insert(backend, "units", UNIT_COLUMNS, &row, n);
+        let mut sql = if once {
+            let n = (values.len() - 2) / width;
+            let mut sql = String::with_capacity(300 + n * (width * 3 + 4));
+            sql.push_str("INSERT INTO units (");
+            sql.push_str(UNIT_COLUMNS);
+            sql.push_str(") SELECT ");
+            for i in 1..=width {
+                sql.push_str(&format!("column{i}, "));
+            }
+            sql.push_str("?, ? FROM (VALUES ");
+            let row = marks(width);
+            for r in 0..n {
+                sql.push_str(if r == 0 { "(" } else { ", (" });
+                sql.push_str(&row);
+                sql.push(')');
+            }
+            // `WHERE true`: an upsert after a SELECT needs a WHERE to be parsed as one.
+            sql.push_str(") WHERE true");
+            sql
+        } else {
+            multi_row_insert(backend, "units", UNIT_COLUMNS, &marks(UNIT_ROW_WIDTH), values.len() / UNIT_ROW_WIDTH)
+        };
         sql.push_str(" ON CONFLICT (uscc) DO UPDATE SET ");
         sql.push_str(&UPDATED_COLUMNS.map(|c| format!("{c} = excluded.{c}")).join(", "));
         if let Some((low, high)) = import_range(caller) {
@@ -457,11 +487,15 @@ impl EnterpriseImport {
         self.rejected += rejected_in_file;
         let txn = direct.txn;
         run_statements(&txn, direct.pending).await?;
-        for sql in &direct.indexes {
+        for sql in direct.indexes.iter().chain(&direct.triggers) {
             txn.execute_unprepared(sql).await?;
         }
         let counts = self.counts;
         let written = (counts.imported + counts.updated) as i64;
+        if !direct.triggers.is_empty() && written > 0 {
+            // What the dropped triggers did for every row, once.
+            txn.execute_unprepared("UPDATE derived_state SET version = version + 1 WHERE name = 'coverage'").await?;
+        }
         import_job::ActiveModel {
             id: Set(self.job),
             state: Set("done".to_owned()),
@@ -632,8 +666,27 @@ impl Registry<'_> {
                 indexes.push(sql);
             }
         }
-        let mut import =
-            EnterpriseImport::new(self.store, caller, job, demo, Some(Direct { txn, indexes, pending: Vec::new() }));
+        // The coverage version is bumped once at the commit instead of by these triggers for
+        // every row (SQLite's are per row; nobody else writes meanwhile). Created again
+        // before the commit, so a rollback or a crash finds them as they were.
+        let mut triggers = Vec::new();
+        if backend == DbBackend::Sqlite {
+            let found = txn
+                .query_all_raw(Statement::from_string(
+                    backend,
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'units' \
+                     AND name IN ('units_coverage_insert', 'units_coverage_update') ORDER BY name",
+                ))
+                .await?;
+            for row in found {
+                let name: String = row.try_get("", "name")?;
+                let sql: String = row.try_get("", "sql")?;
+                txn.execute_unprepared(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\""))).await?;
+                triggers.push(sql);
+            }
+        }
+        let direct = Direct { txn, indexes, triggers, pending: Vec::new() };
+        let mut import = EnterpriseImport::new(self.store, caller, job, demo, Some(direct));
         import.fresh = fresh;
         Ok(import)
     }

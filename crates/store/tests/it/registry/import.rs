@@ -287,10 +287,21 @@ async fn a_direct_import_cut_short_leaves_nothing_and_keeps_the_indexes() {
     assert_eq!(reopened.registry().import_job(&system(), job).await.unwrap().state, "failed");
     assert!(audit_details(&reopened, "unit.import").await.is_empty());
 
+    // The coverage cache is stale after a load (on SQLite bumped once at the end, its
+    // per-row triggers dropped for the load and created again), and not after a run that
+    // changed nothing.
+    let version = async || {
+        let v =
+            crate::migrations::rows(&raw, "SELECT CAST(version AS TEXT) FROM derived_state WHERE name = 'coverage'");
+        v.await[0][0].parse::<i64>().unwrap()
+    };
+    let v0 = version().await;
     let (counts, rejects) = import_via(s, &system(), &rows, true).await;
     assert!(rejects.is_empty());
     assert_eq!(counts, ImportCounts { imported: u64::from(n), updated: 0, unchanged: 0 });
-    assert_eq!(schema().await, before, "the indexes are built again after the load");
+    assert_eq!(schema().await, before, "the indexes and triggers are built again after the load");
+    let v1 = version().await;
+    assert!(v1 > v0, "coverage version {v0} → {v1}");
     assert_eq!(s.registry().count_enterprises(&system(), &Default::default()).await.unwrap(), u64::from(n));
     let e = s.registry().enterprise_by_uscc(&system(), uscc(2599).as_str()).await.unwrap();
     assert_eq!(e.name, "上海直接2599有限公司");
@@ -300,4 +311,12 @@ async fn a_direct_import_cut_short_leaves_nothing_and_keeps_the_indexes() {
     let (again, _) = import_via(s, &system(), &rows, true).await;
     assert_eq!(again, ImportCounts { imported: 0, updated: 0, unchanged: u64::from(n) });
     assert_eq!(s.registry().count_enterprises(&system(), &Default::default()).await.unwrap(), u64::from(n));
+    assert_eq!(version().await, v1, "nothing written, the coverage cache stands");
+    // An edit through a direct import into a register that is not empty bumps it too.
+    let mut edited = rows[..3].to_vec();
+    edited[1].employees = Some(4321);
+    let (changed, _) = import_via(s, &system(), &edited, true).await;
+    assert_eq!(changed, ImportCounts { imported: 0, updated: 1, unchanged: 2 });
+    assert!(version().await > v1);
+    assert_eq!(schema().await, before);
 }
