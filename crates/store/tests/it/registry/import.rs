@@ -320,3 +320,34 @@ async fn a_direct_import_cut_short_leaves_nothing_and_keeps_the_indexes() {
     assert!(version().await > v1);
     assert_eq!(schema().await, before);
 }
+
+/// Why the command line stages on PostgreSQL too (decisions/0006, addendum): a
+/// one-transaction import holds the `derived_state` row that the statement trigger of
+/// `units` bumps from its first statement to its commit, so a save of another unit by a
+/// server beside it waits for the whole import. (On SQLite the whole write lock is held.)
+#[tokio::test]
+async fn on_postgres_a_one_transaction_import_holds_up_a_save_beside_it() {
+    let db = TestDb::new().await;
+    if !db.is_postgres() {
+        return;
+    }
+    let s = &db.store;
+    let other =
+        s.registry().create_enterprise(&system(), enterprise(900_000, "上海别处有限公司", "九亭")).await.unwrap();
+    let officer = user(s, "officer", Role::DistrictAdmin, Scope::All).await;
+    let rows: Vec<_> = (0..2000).map(|i| enterprise(i, &format!("上海一次{i}有限公司"), "新桥")).collect();
+    let lines: Vec<usize> = (0..rows.len()).map(|i| i + 2).collect();
+    let mut imp = s.registry().begin_direct_import(&system(), "一次.csv", false).await.unwrap();
+    // The second call runs the first one's statements (they overlap with the next chunk).
+    imp.add(&rows[..1000], &lines[..1000]).await.unwrap();
+    imp.add(&rows[1000..], &lines[1000..]).await.unwrap();
+    let save = async |employees| {
+        let mut input = enterprise(900_000, "上海别处有限公司", "九亭");
+        input.employees = Some(employees);
+        s.registry().update_enterprise(&officer, other, input).await
+    };
+    let waited = tokio::time::timeout(std::time::Duration::from_secs(2), save(7)).await.is_err();
+    imp.commit(0).await.unwrap();
+    assert!(waited, "a save beside a one-transaction import went through on PostgreSQL");
+    save(8).await.unwrap();
+}
