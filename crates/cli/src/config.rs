@@ -135,6 +135,48 @@ impl Config {
         Ok(key.to_vec())
     }
 
+    /// The file a server locks for as long as it runs, beside the SQLite database (in the
+    /// data directory unless `--database` names another file); `None` on PostgreSQL, whose
+    /// servers may run on other machines (decisions/0006, addendum).
+    pub fn server_lock_path(&self) -> Option<PathBuf> {
+        let path = self.database.strip_prefix("sqlite://").or_else(|| self.database.strip_prefix("sqlite:"))?;
+        let path = path.split('?').next().unwrap_or(path);
+        (!path.is_empty() && !path.contains(":memory:")).then(|| PathBuf::from(format!("{path}.lock")))
+    }
+
+    /// Taken by `serve` and `demo` before they open the store, shared (several servers may
+    /// share a database) and kept until the process ends. While `qunlian import enterprises`
+    /// holds it exclusively (its one-transaction path), the server says so and waits for the
+    /// import to end rather than fail on the database's write lock.
+    pub async fn hold_server_lock(&self) -> Result<Option<std::fs::File>, String> {
+        let Some(path) = self.server_lock_path() else { return Ok(None) };
+        let file = open_lock_file(&path)?;
+        match file.try_lock_shared() {
+            Ok(()) => return Ok(Some(file)),
+            Err(std::fs::TryLockError::WouldBlock) => {}
+            Err(std::fs::TryLockError::Error(e)) => return Err(format!("无法锁定 {}：{e}", path.display())),
+        }
+        eprintln!("命令行正在导入企业名录（qunlian import enterprises），独占该数据库；导入结束后服务自动启动……");
+        tokio::task::spawn_blocking(move || file.lock_shared().map(|()| file))
+            .await
+            .map_err(|e| e.to_string())?
+            .map(Some)
+            .map_err(|e| format!("无法锁定 {}：{e}", path.display()))
+    }
+
+    /// For `qunlian import enterprises`: the lock of [`Config::hold_server_lock`] taken
+    /// exclusively when no server holds it (then the import may write in one transaction;
+    /// it keeps the lock until it ends), `None` when a server runs or on PostgreSQL.
+    pub fn try_exclusive_server_lock(&self) -> Result<Option<std::fs::File>, String> {
+        let Some(path) = self.server_lock_path() else { return Ok(None) };
+        let file = open_lock_file(&path)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(file)),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(format!("无法锁定 {}：{e}", path.display())),
+        }
+    }
+
     pub async fn open_store(&self) -> Result<Store, String> {
         self.open_store_as(false).await
     }
@@ -167,6 +209,18 @@ impl Config {
         let embedder = qunlian_embed::StaticE5::bundled().map_err(|e| e.to_string())?;
         Ok(store.with_embedder(std::sync::Arc::new(embedder)))
     }
+}
+
+fn open_lock_file(path: &std::path::Path) -> Result<std::fs::File, String> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("无法创建 {}：{e}", dir.display()))?;
+    }
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| format!("无法打开锁文件 {}：{e}", path.display()))
 }
 
 #[cfg(unix)]

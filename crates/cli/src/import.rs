@@ -14,8 +14,11 @@ use crate::AnyResult;
 use crate::config::Config;
 
 /// Exit status is non-zero only when the file itself cannot be read; bad rows are reported
-/// and skipped, good rows committed.
-pub async fn enterprises(store: &Store, config: &Config, file: &Path) -> AnyResult<ExitCode> {
+/// and skipped, good rows committed. `alone`: no server uses this SQLite database (the
+/// caller holds the server lock exclusively), so the rows are written in one transaction;
+/// otherwise they are staged and applied in short batches, as the page does, so that the
+/// server's users go on logging in and saving meanwhile (decisions/0006, addendum).
+pub async fn enterprises(store: &Store, config: &Config, file: &Path, alone: bool) -> AnyResult<ExitCode> {
     let reader = match EnterpriseReader::open(file, config.district) {
         Ok(r) => r,
         Err(e) => {
@@ -36,13 +39,22 @@ pub async fn enterprises(store: &Store, config: &Config, file: &Path) -> AnyResu
     };
     let caller = Caller::system("cli-import");
     let source = file.display().to_string();
-    let mut import = store.registry().begin_import(&caller, &source, false).await?;
+    let mut import = if alone {
+        store.registry().begin_direct_import(&caller, &source, false).await?
+    } else {
+        if store.backend_name() == "SQLite" {
+            eprintln!("服务正在使用该数据库：分批写入（每批 10,000 行），在线用户照常登录和保存，导入会慢一些。");
+        }
+        store.registry().begin_import(&caller, &source, false).await?
+    };
     let mut rejects: Vec<Reject> = Vec::new();
     // Where the time goes, for docs/benchmarks.md: waiting for the reader thread (parsing),
-    // staging (checks, encryption, INSERTs), applying (INSERT … SELECT in batches).
+    // writing (checks, encryption, INSERTs into the register or staging), committing (one
+    // transaction: the indexes built after a load into an empty register, the commit;
+    // staged: applying in batches).
     let started = Instant::now();
-    let (mut waiting, mut staging) = (Duration::ZERO, Duration::ZERO);
-    // Parsing runs ahead on its own thread while the previous batch is staged.
+    let (mut waiting, mut writing) = (Duration::ZERO, Duration::ZERO);
+    // Parsing runs ahead on its own thread while the previous batch is written.
     let mut batches = reader.read_ahead(IMPORT_BATCH, 4);
     loop {
         let t = Instant::now();
@@ -63,17 +75,18 @@ pub async fn enterprises(store: &Store, config: &Config, file: &Path) -> AnyResu
         for r in import.add(&batch, &lines).await? {
             rejects.push(Reject { line: r.line, reasons: vec![r.reason], values: Vec::new() });
         }
-        staging += t.elapsed();
+        writing += t.elapsed();
     }
     bar.finish_and_clear();
     rejects.sort_by_key(|r| r.line);
     let t = Instant::now();
     let counts = import.commit(rejects.len() as u64).await?;
     tracing::info!(
+        path = if alone { "direct" } else { "staged" },
         total_ms = started.elapsed().as_millis() as u64,
         waiting_for_reader_ms = waiting.as_millis() as u64,
-        staging_ms = staging.as_millis() as u64,
-        applying_ms = t.elapsed().as_millis() as u64,
+        writing_ms = writing.as_millis() as u64,
+        committing_ms = t.elapsed().as_millis() as u64,
         "import timings"
     );
     for r in &rejects {

@@ -112,7 +112,7 @@ enum Command {
 
 #[derive(Subcommand)]
 enum ImportWhat {
-    /// 企业名录：按统一社会信用代码新增或更新；错误行按行号列出并写入 FILE.rejects.xlsx。好的行先全部读入、检查并暂存，再每批 10,000 行写入名录；中途中断的导入在下次打开数据库时续完（全部或全无，不会重复）。
+    /// 企业名录：按统一社会信用代码新增或更新；错误行按行号列出并写入 FILE.rejects.xlsx。SQLite 上若没有服务在用该数据库，好的行在一个事务中写入名录（中断则全无）；服务运行时或在 PostgreSQL 上，好的行先全部读入、检查并暂存，再每批 10,000 行写入名录，中途中断的导入在下次打开数据库时续完（全部或全无，不会重复）。
     Enterprises { file: std::path::PathBuf },
     /// 供需信息（要素对接）：列为 统一社会信用代码、类型（供给|需求）、类别、标题、描述、行业代码、数量、单位、紧急程度、发布范围、有效期至（或对应英文列名）；错误行按行号列出，好的行在一个事务中保存；重复导入按 企业 + 类型 + 标题 更新，不会重复。
     Listings { file: std::path::PathBuf },
@@ -254,19 +254,23 @@ async fn run(cli: Cli) -> AnyResult<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve => {
+            let _lock = config.hold_server_lock().await?;
             let store = config.open_store().await?;
             ensure_admin(&store).await?;
             serve(store, &config).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { reset, enterprises } => {
+            let _lock = config.hold_server_lock().await?;
             let store = demo::prepare(&config, reset, enterprises).await?;
             serve(store, &config).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { what: ImportWhat::Enterprises { file } } => {
+            // No server on this SQLite database (it would hold the lock): one transaction.
+            let alone = config.try_exclusive_server_lock()?;
             let store = config.open_bulk_store().await?;
-            import::enterprises(&store, &config, &file).await
+            import::enterprises(&store, &config, &file, alone.is_some()).await
         }
         Command::Import { what: ImportWhat::Listings { file } } => {
             let store = config.open_store().await?;

@@ -30,7 +30,8 @@ const STALE_HOURS: i64 = 24;
 pub struct ImportJob {
     pub id: i64,
     pub source: String,
-    /// reading, staged, applying, done, failed or cancelled.
+    /// reading, staged, applying, done, failed or cancelled; `writing` for a direct import
+    /// (the command line's, one transaction) until it is done.
     pub state: String,
     pub total_hint: u64,
     pub read_rows: u64,
@@ -59,7 +60,7 @@ impl ImportJob {
     }
 
     pub fn running(&self) -> bool {
-        matches!(self.state.as_str(), "reading" | "applying")
+        matches!(self.state.as_str(), "reading" | "applying" | "writing")
     }
 }
 
@@ -78,27 +79,7 @@ fn apply_statements(backend: DbBackend, guarded: bool) -> [String; 4] {
     let cols = "kind, name, uscc, town_code, park_id, industry_code, employees, high_tech, above_scale, srdi, \
                 listed, key_project, founded_on, address, contact_name, contact_phone_enc, contact_phone_bidx, \
                 row_hash, is_demo";
-    let updated = [
-        "name",
-        "town_code",
-        "park_id",
-        "industry_code",
-        "employees",
-        "high_tech",
-        "above_scale",
-        "srdi",
-        "listed",
-        "key_project",
-        "founded_on",
-        "address",
-        "contact_name",
-        "contact_phone_enc",
-        "contact_phone_bidx",
-        "row_hash",
-        "updated_at",
-    ]
-    .map(|c| format!("{c} = excluded.{c}"))
-    .join(", ");
+    let updated = super::import::UPDATED_COLUMNS.map(|c| format!("{c} = excluded.{c}")).join(", ");
     [
         // Claim the batch: a second process resuming the same job finds it taken.
         format!(
@@ -246,10 +227,11 @@ impl Registry<'_> {
 
     /// Finishes every job that was applying when its process stopped. Called when the
     /// store opens; safe beside a live process applying the same job (batches are claimed).
-    /// Also drops unconfirmed jobs older than a day.
+    /// Also drops unconfirmed jobs older than a day, and marks failed a direct import's job
+    /// a day old still `writing` (its process died; its transaction left nothing).
     pub async fn resume_imports(self) -> Result<u64> {
         let jobs = import_job::Entity::find()
-            .filter(import_job::Column::State.is_in(["applying", "reading", "staged"]))
+            .filter(import_job::Column::State.is_in(["applying", "reading", "staged", "writing"]))
             .all(self.store.db())
             .await?;
         let stale = self.store.now() - chrono::Duration::hours(STALE_HOURS);
@@ -355,10 +337,7 @@ impl Registry<'_> {
             action: Set("unit.import".to_owned()),
             target: Set("unit".to_owned()),
             target_id: Set(None),
-            detail: Set(format!(
-                "导入企业名录“{}”：新增{}，更新{}，未变{}，拒绝{}",
-                job.source, counts.imported, counts.updated, counts.unchanged, job.rejected
-            )),
+            detail: Set(super::import::import_summary(&job.source, counts, job.rejected)),
             ip: Set(ip),
             ..Default::default()
         }
