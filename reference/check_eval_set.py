@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""Checks for reference/matching-eval-tuning-b (stdlib only).
+"""Checks an evaluation set written in set B's format (stdlib only): sets B and C.
 
-Run from the repository root:  python3 reference/matching-eval-tuning-b/check.py
+Run:  python3 reference/check_eval_set.py reference/matching-eval-tuning-b
+      python3 reference/check_eval_set.py reference/matching-eval-tuning-c
 Prints counts per kind, category, cluster and urgency; exits 1 on any error.
 """
 import csv, json, os, re, sys
 from collections import Counter
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.abspath(os.path.join(HERE, '..', '..'))
+if len(sys.argv) != 2:
+    sys.exit('usage: check_eval_set.py FOLDER (e.g. reference/matching-eval-tuning-b)')
+HERE = os.path.abspath(sys.argv[1])
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 CATS = {'product', 'material', 'equipment', 'capacity', 'technology', 'talent', 'space', 'service'}
 URG = {'normal', 'urgent', 'emergency'}
 JINSHAN = {'310116503', '310116104'}
@@ -75,6 +78,8 @@ def common(rec, what):
     for c in filter(None, rec['clusters'].split(';')):
         if c not in '12345678' or len(c) != 1:
             errors.append('%s %s cluster %s' % (what, rec['id'], c))
+        if c == '7' and rec['town'] != '310117105':
+            errors.append('%s %s cluster 7 outside Xinqiao' % (what, rec['id']))
     if not rec['title'].strip() or not rec['description'].strip():
         errors.append('%s %s empty text' % (what, rec['id']))
 
@@ -124,6 +129,19 @@ for o in offers:
 print('good pairs', pairs, 'same town', st, 'shared cluster', sc, 'town or cluster', either)
 tl = [len(n['title']) for n in needs]
 print('need title length min/max', min(tl), max(tl))
+for k, ids in sorted(kinds.items()):
+    print('kind', k, dict(Counter(byid[i]['category'] for i in ids).most_common()))
+print('need towns', dict(Counter(n['town'] for n in needs).most_common()))
+print('urgent', [n['id'] for n in needs if n['urgency'] == 'urgent'],
+      'emergency', [n['id'] for n in needs if n['urgency'] == 'emergency'])
+avg = lambda xs: round(sum(xs) / len(xs), 1) if xs else 0
+goods = [o for o in offers if o['for_needs']]
+dists = [o for o in offers if not o['for_needs']]
+print('offer title avg good/distractor', avg([len(o['title']) for o in goods]), avg([len(o['title']) for o in dists]),
+      'description avg good/distractor', avg([len(o['description']) for o in goods]), avg([len(o['description']) for o in dists]))
+ol = [len(o['title']) for o in offers]
+dl = [len(o['description']) for o in offers]
+print('offer title length min/max', min(ol), max(ol), 'description min/max', min(dl), max(dl))
 for e in errors:
     print('ERROR', e)
 sys.exit(1 if errors else 0)
