@@ -2,7 +2,7 @@
 """The matching evaluation through the binary, as issue #16's outside evaluators run it.
 
 Writes the evaluation sets (reference/matching-eval/ and reference/matching-eval-independent/;
-reference/matching-eval-tuning-b/ and -c/ with QUNLIAN_EVAL_SETS=b, c or tuning,independent,b,c) out as an enterprise file and a listings file — one enterprise per listing, in the listing's
+reference/matching-eval-tuning-b/, -c/ and -d/ with QUNLIAN_EVAL_SETS=b, c, d or tuning,independent,b,c,d) out as an enterprise file and a listings file — one enterprise per listing, in the listing's
 own town, every listing's 发布范围 "G60" (visible to every enterprise) — imports them with
 `qunlian import enterprises` and `qunlian import listings` into a fresh database, then runs
 `qunlian match ID --top 10 --json` for every need and prints recall@10 and MRR per set (and
@@ -29,6 +29,7 @@ ALL_SETS = {
     "independent": ("独立评测集", "reference/matching-eval-independent", 100_000),
     "b": ("调优评测集B", "reference/matching-eval-tuning-b", 200_000),
     "c": ("调优评测集C", "reference/matching-eval-tuning-c", 300_000),
+    "d": ("调优评测集D", "reference/matching-eval-tuning-d", 400_000),
 }
 # Which sets share the database: QUNLIAN_EVAL_SETS, comma-separated (default: the first and the
 # independent set, as the figures in docs/matching.md were first measured).

@@ -222,6 +222,7 @@ fn main() -> Result<(), String> {
         (Set::Tuning, eval::load_set(Set::Tuning, today(), 0)?),
         (Set::TuningB, eval::load_set(Set::TuningB, today(), 0)?),
         (Set::TuningC, eval::load_set(Set::TuningC, today(), 0)?),
+        (Set::TuningD, eval::load_set(Set::TuningD, today(), 0)?),
     ];
     for v in &variants {
         for alone in [false, true] {
@@ -272,7 +273,8 @@ fn main() -> Result<(), String> {
                     match label {
                         Set::Tuning => "A",
                         Set::TuningB => "B",
-                        _ => "C",
+                        Set::TuningC => "C",
+                        _ => "D",
                     },
                     if alone { "bin" } else { "5k" },
                     s.recall_at_10,

@@ -10,6 +10,7 @@
 //!   miss what it was written to test).
 //! - Tuning set C (reference/matching-eval-tuning-c/): written blind after B, read once
 //!   untouched, then tuned on; printed per kind and fails below its floors with the stage on.
+//! - Tuning set D (reference/matching-eval-tuning-d/): written blind after C; printed per kind.
 //! - The independent set (reference/matching-eval-independent/): printed overall and per kind
 //!   of gap, **never asserted** — it was written without reading the ranker and is not tuned
 //!   on. Its test checks only that the set loads whole (60 needs, every need with an answer).
@@ -212,6 +213,17 @@ fn matching_finds_tuning_set_cs_good_offers() {
         on.recall_at_10
     );
     assert!(on.mrr >= C_MRR_FLOOR, "语义 on: MRR {:.3} below {C_MRR_FLOOR}", on.mrr);
+}
+
+/// Set D, written blind after C: read once untouched (docs/matching.md gives those figures),
+/// then tuned on. Reported; asserts that it loaded whole.
+#[test]
+fn tuning_set_d_is_scored_and_reported() {
+    let set = eval::load_set(Set::TuningD, today(), 0).unwrap();
+    assert_eq!(set.needs.len(), 80, "80 needs");
+    assert!(set.needs.iter().all(|n| set.relevant.contains_key(&n.id)), "every need has a good offer");
+    let report = evaluate(Set::TuningD, &set);
+    assert_eq!(report.on.kinds.len(), 5, "every need in one of the kinds a–e");
 }
 
 /// Reports the independent set; asserts only that it loaded whole (see the module comment).
